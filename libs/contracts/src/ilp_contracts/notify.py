@@ -1,0 +1,32 @@
+"""Events published by the notify service (home-visit tasks)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from .envelope import Event
+
+Priority = Literal["routine", "high", "urgent"]
+
+
+class TaskCreated(Event):
+    SUBJECT: ClassVar[str] = "ilp.notify.task.created.v1"
+    SOURCE: ClassVar[str] = "ilp/notify"
+
+    task_id: str
+    person_id: str
+    reason: str = Field(description="The finding or situation that needs a home visit")
+    role: str = Field(description="Who must go: kader, bidan, perawat, home_care")
+    assignee_id: str | None = None
+    priority: Priority
+    due_at: datetime
+    desa_code: str
+    posyandu_id: str | None = None
+    screening_id: str | None = None
+
+    @property
+    def ce_subject(self) -> str:
+        return self.task_id

@@ -1,0 +1,75 @@
+"""Events published by the registry service (master data)."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from .envelope import Event
+
+AreaLevel = Literal["province", "regency", "district", "village"]
+FacilityType = Literal["puskesmas", "pustu", "posyandu"]
+WorkerRole = Literal["kader", "bidan", "perawat", "dokter", "gizi", "sanitarian", "other"]
+TargetGroup = Literal["balita", "bayi", "ibu_hamil", "usia_15_plus", "lansia", "remaja"]
+
+
+class AreaUpserted(Event):
+    SUBJECT: ClassVar[str] = "ilp.registry.area.upserted.v1"
+    SOURCE: ClassVar[str] = "ilp/registry"
+
+    code: str = Field(description="Canonical Kemendagri code with dots, e.g. 33.73.04.1001")
+    name: str
+    level: AreaLevel
+    parent_code: str | None = None
+
+    @property
+    def ce_subject(self) -> str:
+        return self.code
+
+
+class FacilityUpserted(Event):
+    SUBJECT: ClassVar[str] = "ilp.registry.facility.upserted.v1"
+    SOURCE: ClassVar[str] = "ilp/registry"
+
+    facility_id: str
+    type: FacilityType
+    name: str
+    area_code: str = Field(description="The desa/kelurahan (pustu, posyandu) or kecamatan code")
+    rw: str | None = Field(default=None, description="RW/dusun a posyandu serves (local label)")
+    parent_facility_id: str | None = None
+    active: bool = True
+
+    @property
+    def ce_subject(self) -> str:
+        return self.facility_id
+
+
+class WorkerAssigned(Event):
+    SUBJECT: ClassVar[str] = "ilp.registry.worker.assigned.v1"
+    SOURCE: ClassVar[str] = "ilp/registry"
+
+    worker_id: str
+    name: str
+    role: WorkerRole
+    facility_id: str
+    area_code: str = Field(description="Desa/kelurahan of the facility the worker serves")
+    active: bool = True
+
+    @property
+    def ce_subject(self) -> str:
+        return self.worker_id
+
+
+class TargetSet(Event):
+    SUBJECT: ClassVar[str] = "ilp.registry.target.set.v1"
+    SOURCE: ClassVar[str] = "ilp/registry"
+
+    area_code: str
+    year: int
+    group: TargetGroup
+    count: int = Field(ge=0)
+
+    @property
+    def ce_subject(self) -> str:
+        return self.area_code

@@ -1,0 +1,26 @@
+"""JetStream streams and the subjects they own. One stream per publishing service."""
+
+from __future__ import annotations
+
+STREAMS: dict[str, list[str]] = {
+    "REGISTRY": ["ilp.registry.>"],
+    "SCREENING": ["ilp.screening.>"],
+    "PWS": ["ilp.pws.>"],
+    "NOTIFY": ["ilp.notify.>"],
+    "INGEST": ["ilp.ingest.>"],
+    "DLQ": ["ilp.dlq.>"],
+}
+
+
+def stream_for(subject: str) -> str:
+    """The stream that stores `subject` (subjects are `ilp.<owner>.…`)."""
+    owner = subject.split(".")[1]
+    name = owner.upper()
+    if name not in STREAMS:
+        raise KeyError(f"no stream owns subject {subject!r}")
+    return name
+
+
+def dlq_subject(service: str) -> str:
+    """Where a service puts events it cannot process, with the reason in a header."""
+    return f"ilp.dlq.{service}"

@@ -1,0 +1,82 @@
+"""Kemendagri administrative codes (Permendagri 137/2017 and successors).
+
+`PP.KK.CC.DDDD`: province, kabupaten (01–69) or kota (71–99), kecamatan, and the
+village part, which starts with 1 for a kelurahan and 2 for a desa. SATUSEHAT writes the
+same codes without dots; both forms are accepted and the dotted form is canonical.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Level = Literal["province", "regency", "district", "village"]
+LEVELS: tuple[Level, ...] = ("province", "regency", "district", "village")
+_SEGMENT_WIDTHS = (2, 2, 2, 4)
+_DOTTED = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
+_PLAIN = re.compile(r"^(\d{2}|\d{4}|\d{6}|\d{10})$")
+
+
+class InvalidAreaCode(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class AreaCode:
+    code: str  # canonical, dotted
+
+    @property
+    def segments(self) -> list[str]:
+        return self.code.split(".")
+
+    @property
+    def level(self) -> Level:
+        return LEVELS[len(self.segments) - 1]
+
+    @property
+    def parent(self) -> str | None:
+        segments = self.segments
+        return ".".join(segments[:-1]) if len(segments) > 1 else None
+
+    @property
+    def village_kind(self) -> Literal["kelurahan", "desa"] | None:
+        if self.level != "village":
+            return None
+        return "kelurahan" if self.segments[3][0] == "1" else "desa"
+
+    @property
+    def regency_kind(self) -> Literal["kabupaten", "kota"] | None:
+        if self.level == "province":
+            return None
+        return "kota" if int(self.segments[1]) >= 71 else "kabupaten"
+
+
+def parse_area_code(raw: str) -> AreaCode:
+    """Validate a code in dotted or plain form and return its canonical dotted form."""
+    text = raw.strip()
+    if _PLAIN.match(text):
+        segments, start = [], 0
+        for width in _SEGMENT_WIDTHS:
+            if start >= len(text):
+                break
+            segments.append(text[start:start + width])
+            start += width
+        text = ".".join(segments)
+    elif not _DOTTED.match(text):
+        raise InvalidAreaCode(
+            f"{raw!r} is not a Kemendagri code (PP, PP.KK, PP.KK.CC or PP.KK.CC.DDDD)")
+    segments = text.split(".")
+    if not 11 <= int(segments[0]) <= 99:
+        raise InvalidAreaCode(f"province code {segments[0]} is out of range 11–99")
+    if len(segments) > 1:
+        regency = int(segments[1])
+        if not (1 <= regency <= 69 or 71 <= regency <= 99):
+            raise InvalidAreaCode(
+                f"kabupaten/kota code {segments[1]} must be 01–69 (kabupaten) or 71–99 (kota)")
+    if len(segments) > 2 and int(segments[2]) == 0:
+        raise InvalidAreaCode("kecamatan code 00 does not exist")
+    if len(segments) > 3 and segments[3][0] not in "12":
+        raise InvalidAreaCode(
+            f"village code {segments[3]} must start with 1 (kelurahan) or 2 (desa)")
+    return AreaCode(text)

@@ -1,0 +1,141 @@
+"""Durable pull consumers that apply events exactly once and never stop on bad input.
+
+A batch is applied in one store transaction (one commit for many events, which is what
+makes projections cheap). Each event id is recorded in the same transaction, so a
+redelivery is skipped. If the batch fails, its events are retried one by one so a single
+poison event cannot hold the others back; an event that still fails after `max_deliver`
+attempts, or cannot even be parsed, goes to `ilp.dlq.<service>` with the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from faststream import AckPolicy, Context
+from faststream.nats import ConsumerConfig, JStream, NatsBroker, PullSub
+from faststream.nats.message import NatsBatchMessage
+from ilp_contracts import EVENTS, Event, dlq_subject
+from nats.aio.msg import Msg
+from opentelemetry import propagate, trace
+from pydantic import ValidationError
+
+from .store import DocumentStore, Transaction
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer("ilp.consumer")
+
+Handler = Callable[[Transaction, Any], Awaitable[None]]
+REDELIVERY_DELAYS_S = (1, 5, 15, 60)
+
+
+@dataclass
+class ConsumerStats:
+    applied: int = 0
+    skipped_duplicates: int = 0
+    dead_lettered: int = 0
+    retried: int = 0
+
+
+@dataclass
+class EventConsumer:
+    """Applies the events a service handles; unknown subjects on its streams are ignored."""
+
+    service: str
+    store: DocumentStore
+    handlers: dict[type[Event], Handler]
+    max_deliver: int = 5
+    after_commit: Callable[[], None] = lambda: None
+    stats: ConsumerStats = field(default_factory=ConsumerStats)
+
+    def subscribe(self, broker: NatsBroker, stream: str, subject: str, batch: int = 200) -> None:
+        """Declare a durable pull consumer named `<service>-<stream>` on `subject`."""
+        durable = f"{self.service}-{stream.lower()}"
+        config = ConsumerConfig(durable_name=durable, max_deliver=self.max_deliver + 1,
+                                ack_wait=30, max_ack_pending=10_000)
+
+        @broker.subscriber(subject, stream=JStream(stream, declare=False), durable=durable,
+                           config=config, pull_sub=PullSub(batch_size=batch, timeout=0.2,
+                                                           batch=True),
+                           ack_policy=AckPolicy.MANUAL, title=durable)
+        async def on_batch(message: Annotated[NatsBatchMessage, Context("message")]) -> None:
+            await self.process(message.raw_message)
+
+    async def process(self, raws: list[Msg]) -> None:
+        ready: list[tuple[Msg, Event]] = []
+        for raw in raws:
+            event = await self._parse(raw)
+            if event is not None:
+                ready.append((raw, event))
+        if not ready:
+            return
+        try:
+            async with self.store.transaction() as tx:
+                for raw, event in ready:
+                    await self._apply(tx, raw, event)
+        except Exception:  # noqa: BLE001 – isolate the failing event below
+            for raw, event in ready:
+                await self._process_one(raw, event)
+            return
+        self.after_commit()
+        for raw, _ in ready:
+            await raw.ack()
+
+    async def _parse(self, raw: Msg) -> Event | None:
+        cls = EVENTS.get(raw.subject)
+        if cls is None or cls not in self.handlers:
+            await raw.ack()  # not ours to handle (another consumer's event type)
+            return None
+        try:
+            return cls.model_validate_json(raw.data)
+        except ValidationError as exc:
+            await self._dead_letter(raw, f"invalid {raw.subject}: {exc.errors(include_url=False)}")
+            return None
+
+    async def _apply(self, tx: Transaction, raw: Msg, event: Event) -> None:
+        context = propagate.extract(raw.headers or {})
+        with tracer.start_as_current_span(f"{raw.subject} process", context=context,
+                                          kind=trace.SpanKind.CONSUMER) as span:
+            span.set_attribute("messaging.message.id", event.event_id)
+            span.set_attribute("messaging.consumer.group.name", self.service)
+            if not await tx.mark_applied(event.event_id):
+                self.stats.skipped_duplicates += 1
+                return
+            await self.handlers[type(event)](tx, event)
+            self.stats.applied += 1
+
+    async def _process_one(self, raw: Msg, event: Event) -> None:
+        try:
+            async with self.store.transaction() as tx:
+                await self._apply(tx, raw, event)
+        except Exception as exc:  # noqa: BLE001 – decide between retry and dead letter
+            attempt = raw.metadata.num_delivered if raw.metadata else 1
+            if attempt >= self.max_deliver:
+                await self._dead_letter(raw, f"{type(exc).__name__}: {exc}")
+            else:
+                self.stats.retried += 1
+                log.warning("retrying %s (attempt %d): %s", event.event_id, attempt, exc)
+                delay = REDELIVERY_DELAYS_S[min(attempt, len(REDELIVERY_DELAYS_S)) - 1]
+                await raw.nak(delay=delay)
+            return
+        self.after_commit()
+        await raw.ack()
+
+    async def _dead_letter(self, raw: Msg, reason: str) -> None:
+        headers = dict(raw.headers or {})
+        original_id = headers.pop("Nats-Msg-Id", "")
+        seq = raw.metadata.sequence.stream if raw.metadata else 0
+        headers.update({
+            "Nats-Msg-Id": f"dlq:{self.service}:{raw.subject}:{original_id or seq}",
+            "ilp-dlq-reason": reason[:2000],
+            "ilp-dlq-subject": raw.subject,
+            "ilp-dlq-service": self.service,
+            "ilp-dlq-stream-seq": str(seq),
+        })
+        await raw._client.jetstream().publish(dlq_subject(self.service), raw.data,
+                                               headers=headers)
+        await raw.ack()
+        self.stats.dead_lettered += 1
+        log.error("dead-lettered %s from %s: %s", original_id or seq, raw.subject, reason[:300])

@@ -1,0 +1,57 @@
+"""NATS JetStream plumbing shared by every service: connection, streams, headers."""
+
+from __future__ import annotations
+
+import logging
+
+import nats
+from ilp_contracts import STREAMS, Event
+from nats.aio.client import Client
+from nats.js.api import StreamConfig
+from nats.js.errors import BadRequestError
+from opentelemetry import propagate
+
+log = logging.getLogger(__name__)
+
+# Duplicates of an event id inside this window are dropped by the server.
+DUPLICATE_WINDOW_S = 2 * 60 * 60
+
+
+def event_headers(event: Event) -> dict[str, str]:
+    """CloudEvents binary-mode attributes, the JetStream de-dup id and the trace context."""
+    headers = {
+        "Nats-Msg-Id": event.event_id,
+        "ce-specversion": "1.0",
+        "ce-id": event.event_id,
+        "ce-source": event.SOURCE,
+        "ce-type": event.SUBJECT,
+        "ce-time": event.occurred_at.isoformat(),
+        "ce-dataschema": event.dataschema(),
+        "content-type": "application/json",
+    }
+    if event.ce_subject:
+        headers["ce-subject"] = event.ce_subject
+    propagate.inject(headers)
+    return headers
+
+
+async def connect(url: str, name: str) -> Client:
+    async def on_error(exc: Exception) -> None:
+        log.warning("nats: %s", exc)
+
+    return await nats.connect(
+        url, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5,
+        error_cb=on_error,
+    )
+
+
+async def ensure_streams(nc: Client, replicas: int = 1) -> None:
+    """Create or update every stream; safe to run from every service at every start."""
+    js = nc.jetstream()
+    for name, subjects in STREAMS.items():
+        config = StreamConfig(name=name, subjects=subjects, duplicate_window=DUPLICATE_WINDOW_S,
+                              num_replicas=replicas)
+        try:
+            await js.add_stream(config)
+        except BadRequestError:
+            await js.update_stream(config)

@@ -1,0 +1,145 @@
+"""Wires one service: store, NATS streams, outbox relay, consumers and the FastAPI app.
+
+Each service describes itself with a `ServiceSpec`; this module is the only place that
+knows how the pieces start and stop, so all four services behave the same.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+import uvicorn
+from fastapi import APIRouter, FastAPI, Request
+from faststream.nats import NatsBroker
+from ilp_contracts import Event
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+from .consumer import EventConsumer, Handler
+from .errors import install_error_handlers
+from .messaging import ensure_streams
+from .outbox import OutboxRelay
+from .settings import ServiceSettings
+from .store import DocumentStore, Transaction, store_from_url
+from .telemetry import setup_logging, setup_tracing
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServiceSpec:
+    name: str
+    collections: dict[str, list[str]]
+    router: APIRouter
+    handlers: dict[type[Event], Handler] = field(default_factory=dict)
+    # (stream, subject filter) pairs this service consumes
+    subscriptions: list[tuple[str, str]] = field(default_factory=list)
+    description: str = ""
+
+
+@dataclass
+class Runtime:
+    """What request handlers need: the store and a transaction that wakes the relay."""
+
+    settings: ServiceSettings
+    store: DocumentStore
+    relay: OutboxRelay | None = None
+    consumer: EventConsumer | None = None
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        async with self.store.transaction() as tx:
+            yield tx
+        if self.relay is not None:
+            self.relay.wake()
+
+
+def runtime_of(request: Request) -> Runtime:
+    """FastAPI dependency: the service runtime."""
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None,
+               store_factory: Callable[[ServiceSettings], DocumentStore] | None = None
+               ) -> FastAPI:
+    settings = settings or ServiceSettings(service=spec.name)
+    settings.service = spec.name
+    setup_logging(spec.name, settings.log_level, settings.log_format)
+    provider = setup_tracing(spec.name, settings.otel_exporter, settings.otel_endpoint)
+    store = (store_factory(settings) if store_factory
+             else store_from_url(settings.resolved_store_url(), spec.name, spec.collections))
+    runtime = Runtime(settings, store)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await store.open()
+        broker = NatsBroker(settings.nats_url, graceful_timeout=15, log_level=logging.DEBUG,
+                            logger=logging.getLogger("faststream.ilp"),
+                            max_reconnect_attempts=-1, reconnect_time_wait=1)
+        await broker.connect()
+        nc = broker.config.connection_state.connection
+        await ensure_streams(nc)
+        relay = OutboxRelay(store, nc.jetstream())
+        runtime.relay = relay
+        consumer = EventConsumer(spec.name, store, spec.handlers, settings.max_deliver,
+                                 after_commit=relay.wake)
+        runtime.consumer = consumer
+        for stream, subject in spec.subscriptions:
+            consumer.subscribe(broker, stream, subject, settings.consumer_batch)
+        await broker.start()
+        relay.start()
+        log.info("%s started (store=%s, nats=%s)", spec.name, store.backend, settings.nats_url)
+        try:
+            yield
+        finally:
+            await relay.stop()
+            await broker.stop()
+            await store.close()
+            provider.shutdown()
+            log.info("%s stopped", spec.name)
+
+    prefix = f"/api/v1/{spec.name}"
+    app = FastAPI(title=f"ILP {spec.name}", description=spec.description, lifespan=lifespan,
+                  docs_url=f"{prefix}/docs", openapi_url=f"{prefix}/openapi.json",
+                  redoc_url=None)
+    app.state.runtime = runtime
+    install_error_handlers(app)
+    app.include_router(_health_router(prefix))
+    app.include_router(spec.router, prefix=prefix)
+    FastAPIInstrumentor.instrument_app(app, tracer_provider=provider,
+                                       excluded_urls="health")
+    return app
+
+
+def _health_router(prefix: str) -> APIRouter:
+    router = APIRouter(prefix=prefix, tags=["operations"])
+
+    @router.get("/health/live")
+    async def live() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/health/ready")
+    async def ready(request: Request) -> dict[str, object]:
+        runtime = runtime_of(request)
+        await runtime.store.ping()
+        consumer = runtime.consumer
+        return {
+            "status": "ok",
+            "store": runtime.store.backend,
+            "outbox_backlog": await runtime.store.outbox_backlog(),
+            "published": runtime.relay.published if runtime.relay else 0,
+            "consumer": consumer.stats.__dict__ if consumer else {},
+        }
+
+    return router
+
+
+def run(spec: ServiceSpec) -> None:
+    """Entry point of `python -m ilp_<service>`: serve the app until SIGTERM/SIGINT."""
+    settings = ServiceSettings(service=spec.name)
+    app = create_app(spec, settings)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None,
+                access_log=False, timeout_graceful_shutdown=20)

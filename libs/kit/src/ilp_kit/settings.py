@@ -1,0 +1,32 @@
+"""Service settings from the environment (prefix ILP_), with embedded defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ILP_", env_file=None, extra="ignore")
+
+    service: str = "ilp"
+    nats_url: str = "nats://127.0.0.1:4222"
+    data_dir: Path = Path("data")
+    # sqlite:///path/to/file.db (embedded default) or mongodb://host/db?replicaSet=rs0
+    store_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8001
+    log_level: str = "INFO"
+    log_format: Literal["json", "text"] = "json"
+    otel_exporter: Literal["none", "console", "otlp"] = "none"
+    otel_endpoint: str = "http://127.0.0.1:4318"
+    # Consumers: redeliveries before an event goes to the dead-letter subject.
+    max_deliver: int = 5
+    consumer_batch: int = 200
+    # Keyed hash for pseudonymous person ids (HMAC-SHA256 of the NIK). Set it in production.
+    pseudonym_key: str = "embedded-dev-key-change-me"
+
+    def resolved_store_url(self) -> str:
+        return self.store_url or f"sqlite:///{self.data_dir / (self.service + '.db')}"

@@ -1,0 +1,90 @@
+"""The store port every service uses: documents by collection and key, in transactions
+that also hold the outbox and the applied-event ids.
+
+Why one generic port: every service needs the same three guarantees (record + outgoing
+event atomically; an incoming event applied at most once; reads by key, field and code
+prefix). Keeping them in one small interface lets a single contract suite prove both
+adapters (SQLite embedded, MongoDB in Compose/K8s); each service's repository is then a
+thin typed mapping on top.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+Doc = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Query:
+    """Equality filters, an optional code-prefix filter, ordering and paging."""
+
+    where: tuple[tuple[str, Any], ...] = ()
+    prefix: tuple[str, str] | None = None
+    order_by: str | None = None
+    descending: bool = False
+    limit: int | None = None
+    offset: int = 0
+
+    @classmethod
+    def of(
+        cls,
+        prefix: tuple[str, str] | None = None,
+        order_by: str | None = None,
+        descending: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+        **where: Any,
+    ) -> Query:
+        return cls(tuple(where.items()), prefix, order_by, descending, limit, offset)
+
+
+@dataclass(frozen=True)
+class OutboxRecord:
+    seq: int
+    event_id: str
+    subject: str
+    body: bytes
+    headers: dict[str, str]
+
+
+class Reader(Protocol):
+    async def get(self, collection: str, key: str) -> Doc | None: ...
+
+    async def find(self, collection: str, query: Query = Query()) -> list[Doc]: ...
+
+    async def count(self, collection: str, query: Query = Query()) -> int: ...
+
+
+class Transaction(Reader, Protocol):
+    async def put(self, collection: str, key: str, doc: Doc) -> None: ...
+
+    async def delete(self, collection: str, key: str) -> None: ...
+
+    async def add_outbox(self, event_id: str, subject: str, body: bytes,
+                         headers: dict[str, str]) -> None: ...
+
+    async def mark_applied(self, event_id: str) -> bool:
+        """Record an incoming event id; False if it was applied before (skip the effect)."""
+        ...
+
+
+class DocumentStore(Reader, Protocol):
+    backend: str
+
+    async def open(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]: ...
+
+    async def pending_outbox(self, limit: int) -> list[OutboxRecord]: ...
+
+    async def mark_sent(self, seqs: list[int]) -> None: ...
+
+    async def outbox_backlog(self) -> int: ...
+
+    async def ping(self) -> None: ...
+

@@ -1,0 +1,206 @@
+"""SQLite adapter of the store port: one file per service, WAL, JSON documents.
+
+One writer connection serialised by a lock (SQLite has one writer anyway) and one reader
+connection, so dashboards reading do not queue behind event handlers writing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from .base import Doc, OutboxRecord, Query
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id TEXT NOT NULL UNIQUE,
+    subject TEXT NOT NULL,
+    body BLOB NOT NULL,
+    headers TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS applied_events (
+    event_id TEXT PRIMARY KEY,
+    applied_at REAL NOT NULL
+) WITHOUT ROWID;
+"""
+
+
+def _ident(name: str) -> str:
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"bad identifier {name!r}")
+    return f'"{name}"'
+
+
+def _field(name: str) -> str:
+    if not name.replace("_", "").replace(".", "").isalnum():
+        raise ValueError(f"bad field {name!r}")
+    return f"json_extract(doc, '$.{name}')"
+
+
+def _where(query: Query) -> tuple[str, list[Any]]:
+    clauses, params = [], []
+    for name, value in query.where:
+        if value is None:
+            clauses.append(f"{_field(name)} IS NULL")
+        else:
+            clauses.append(f"{_field(name)} = ?")
+            params.append(value)
+    if query.prefix:
+        name, prefix = query.prefix
+        # A range instead of LIKE so the expression index is used.
+        clauses.append(f"{_field(name)} >= ? AND {_field(name)} < ?")
+        params += [prefix, prefix + "\uffff"]
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+class _SqliteReader:
+    def __init__(self, conn: aiosqlite.Connection, collections: Mapping[str, Sequence[str]]):
+        self._conn = conn
+        self._collections = collections
+
+    def _table(self, collection: str) -> str:
+        if collection not in self._collections:
+            raise KeyError(f"unknown collection {collection!r}")
+        return _ident(collection)
+
+    async def get(self, collection: str, key: str) -> Doc | None:
+        sql = f"SELECT doc FROM {self._table(collection)} WHERE key = ?"
+        async with self._conn.execute(sql, (key,)) as cur:
+            row = await cur.fetchone()
+        return json.loads(row[0]) if row else None
+
+    async def find(self, collection: str, query: Query = Query()) -> list[Doc]:
+        where, params = _where(query)
+        order = _field(query.order_by) if query.order_by else "key"
+        sql = (f"SELECT doc FROM {self._table(collection)}{where} ORDER BY {order}"
+               f"{' DESC' if query.descending else ''} LIMIT ? OFFSET ?")
+        params += [query.limit if query.limit is not None else -1, query.offset]
+        async with self._conn.execute(sql, params) as cur:
+            return [json.loads(row[0]) for row in await cur.fetchall()]
+
+    async def count(self, collection: str, query: Query = Query()) -> int:
+        where, params = _where(query)
+        async with self._conn.execute(
+            f"SELECT count(*) FROM {self._table(collection)}{where}", params
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+
+class _SqliteTransaction(_SqliteReader):
+    async def put(self, collection: str, key: str, doc: Doc) -> None:
+        await self._conn.execute(
+            f"INSERT INTO {self._table(collection)} (key, doc) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET doc = excluded.doc",
+            (key, json.dumps(doc, separators=(",", ":"), default=str)),
+        )
+
+    async def delete(self, collection: str, key: str) -> None:
+        await self._conn.execute(f"DELETE FROM {self._table(collection)} WHERE key = ?", (key,))
+
+    async def add_outbox(self, event_id: str, subject: str, body: bytes,
+                         headers: dict[str, str]) -> None:
+        await self._conn.execute(
+            "INSERT INTO outbox (event_id, subject, body, headers) VALUES (?, ?, ?, ?)",
+            (event_id, subject, body, json.dumps(headers)),
+        )
+
+    async def mark_applied(self, event_id: str) -> bool:
+        cur = await self._conn.execute(
+            "INSERT OR IGNORE INTO applied_events (event_id, applied_at) VALUES (?, ?)",
+            (event_id, time.time()),
+        )
+        return cur.rowcount == 1
+
+
+class SqliteStore:
+    backend = "sqlite"
+
+    def __init__(self, path: Path | str, collections: Mapping[str, Sequence[str]]):
+        self.path = Path(path)
+        self.collections = dict(collections)
+        self._writer: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+
+    async def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer = await aiosqlite.connect(self.path, isolation_level=None)
+        await self._writer.execute("PRAGMA journal_mode=WAL")
+        await self._writer.execute("PRAGMA synchronous=NORMAL")
+        await self._writer.execute("PRAGMA busy_timeout=5000")
+        await self._writer.executescript(_SCHEMA + self._collection_ddl())
+        self._reader = await aiosqlite.connect(self.path, isolation_level=None)
+        await self._reader.execute("PRAGMA busy_timeout=5000")
+
+    def _collection_ddl(self) -> str:
+        ddl = []
+        for name, fields in self.collections.items():
+            table = _ident(name)
+            ddl.append(f"CREATE TABLE IF NOT EXISTS {table} "
+                       "(key TEXT PRIMARY KEY, doc TEXT NOT NULL);")
+            for field in fields:
+                index = _ident(f"ix_{name}_{field.replace('.', '_')}")
+                ddl.append(f"CREATE INDEX IF NOT EXISTS {index} ON {table} ({_field(field)});")
+        return "\n".join(ddl)
+
+    async def close(self) -> None:
+        for conn in (self._reader, self._writer):
+            if conn is not None:
+                await conn.close()
+        self._reader = self._writer = None
+
+    def _read(self) -> _SqliteReader:
+        assert self._reader is not None, "store not open"
+        return _SqliteReader(self._reader, self.collections)
+
+    async def get(self, collection: str, key: str) -> Doc | None:
+        return await self._read().get(collection, key)
+
+    async def find(self, collection: str, query: Query = Query()) -> list[Doc]:
+        return await self._read().find(collection, query)
+
+    async def count(self, collection: str, query: Query = Query()) -> int:
+        return await self._read().count(collection, query)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[_SqliteTransaction]:
+        assert self._writer is not None, "store not open"
+        async with self._lock:
+            await self._writer.execute("BEGIN IMMEDIATE")
+            try:
+                yield _SqliteTransaction(self._writer, self.collections)
+            except BaseException:
+                await self._writer.execute("ROLLBACK")
+                raise
+            await self._writer.execute("COMMIT")
+
+    async def pending_outbox(self, limit: int) -> list[OutboxRecord]:
+        sql = "SELECT seq, event_id, subject, body, headers FROM outbox ORDER BY seq LIMIT ?"
+        async with self._read()._conn.execute(sql, (limit,)) as cur:
+            rows = await cur.fetchall()
+        return [OutboxRecord(r[0], r[1], r[2], bytes(r[3]), json.loads(r[4])) for r in rows]
+
+    async def mark_sent(self, seqs: list[int]) -> None:
+        """Sent events leave the outbox: the stream keeps them, the store stays bounded."""
+        if not seqs:
+            return
+        async with self.transaction() as tx:
+            marks = ",".join("?" * len(seqs))
+            await tx._conn.execute(f"DELETE FROM outbox WHERE seq IN ({marks})", seqs)
+
+    async def outbox_backlog(self) -> int:
+        async with self._read()._conn.execute("SELECT count(*) FROM outbox") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def ping(self) -> None:
+        await self._read()._conn.execute("SELECT 1")

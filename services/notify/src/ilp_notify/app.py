@@ -1,0 +1,20 @@
+"""The notify service: home-visit (kunjungan rumah) tasks for kader and bidan."""
+
+from ilp_contracts import ScreeningRecorded, WorkerAssigned
+from ilp_kit.service import ServiceSpec
+
+from .api import router
+from .handlers import on_screening, on_worker
+
+SPEC = ServiceSpec(
+    name="notify",
+    description="Home-visit tasks from screening findings, for the responsible kader/bidan.",
+    collections={
+        "workers": ["facility_id", "area_code", "role"],
+        "tasks": ["assignee_id", "desa_code", "status", "due_at"],
+        "open_tasks": [],
+    },
+    router=router,
+    handlers={WorkerAssigned: on_worker, ScreeningRecorded: on_screening},
+    subscriptions=[("REGISTRY", "ilp.registry.>"), ("SCREENING", "ilp.screening.>")],
+)

@@ -1,0 +1,21 @@
+"""The PWS service: Pemantauan Wilayah Setempat indicators per desa and month."""
+
+from ilp_contracts import AreaUpserted, ScreeningRecorded, TargetSet
+from ilp_kit.service import ServiceSpec
+
+from .api import router
+from .handlers import on_area, on_screening, on_target
+
+SPEC = ServiceSpec(
+    name="pws",
+    description="PWS indicators per desa/kelurahan and month, with roll-ups.",
+    collections={
+        "areas": ["parent_code"],
+        "targets": ["area_code", "year"],
+        "person_months": [],
+        "desa_months": ["desa_code", "period"],
+    },
+    router=router,
+    handlers={AreaUpserted: on_area, TargetSet: on_target, ScreeningRecorded: on_screening},
+    subscriptions=[("REGISTRY", "ilp.registry.>"), ("SCREENING", "ilp.screening.>")],
+)

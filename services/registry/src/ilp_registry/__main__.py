@@ -1,0 +1,5 @@
+from ilp_kit.service import run
+
+from .app import SPEC
+
+run(SPEC)

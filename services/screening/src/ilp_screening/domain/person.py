@@ -1,0 +1,38 @@
+"""NIK checks and pseudonymous person ids.
+
+NIK (16 digits) = 6-digit kecamatan code + birth date DDMMYY (day + 40 for women) +
+4-digit sequence (Dukcapil). The NIK never leaves this service: events carry a keyed
+HMAC of it, so records of one person link up without revealing who they are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import date
+
+
+def nik_problem(nik: str, birth_date: date, sex: str) -> str | None:
+    """Why `nik` cannot belong to a person born on `birth_date` of `sex`, or None."""
+    if len(nik) != 16 or not nik.isdigit():
+        return "NIK must be 16 digits"
+    if int(nik[0:2]) < 11:
+        return "NIK region prefix is not a valid province code"
+    day = int(nik[6:8])
+    expected_day = birth_date.day + (40 if sex == "F" else 0)
+    if day != expected_day:
+        hint = " (women: day + 40)" if sex == "F" else ""
+        return f"NIK birth day {day:02d} does not match birth date and sex{hint}"
+    if nik[8:10] != f"{birth_date.month:02d}" or nik[10:12] != f"{birth_date.year % 100:02d}":
+        return "NIK birth month/year does not match birth date"
+    return None
+
+
+def pseudonym(nik: str, key: str) -> str:
+    """Stable pseudonymous person id: HMAC-SHA256(key, NIK), hex, 32 chars."""
+    return hmac.new(key.encode(), nik.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def age_in_months(birth: date, on: date) -> int:
+    months = (on.year - birth.year) * 12 + on.month - birth.month
+    return months - (1 if on.day < birth.day else 0)

@@ -1,0 +1,164 @@
+"""Runs the whole platform on one machine: nats-server (JetStream), the four services as
+their own processes on SQLite, and the gateway. Data stays under one directory, so a
+restart keeps everything."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import uvicorn
+
+from .gateway import create_gateway
+
+SERVICES = ("registry", "screening", "pws", "notify")
+
+# Seeded when the registry is empty, so the scenario in README.md starts from a kota.
+SEED_AREAS = (("33", "Jawa Tengah"), ("33.73", "Kota Salatiga"))
+
+
+def _bin(name: str) -> str:
+    local = Path(sys.executable).parent / name
+    return str(local) if local.exists() else name
+
+
+def wait_for_port(port: int, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on port {port} after {timeout}s")
+
+
+@dataclass
+class Platform:
+    data_dir: Path
+    gateway_port: int = 8000
+    nats_port: int = 4222
+    service_port_base: int = 8101
+    extra_env: dict[str, str] = field(default_factory=dict)
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.gateway_port}"
+
+    def service_url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.service_port(name)}"
+
+    def service_port(self, name: str) -> int:
+        return self.service_port_base + SERVICES.index(name)
+
+    def _log(self, name: str) -> int:
+        logs = self.data_dir / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        return os.open(logs / f"{name}.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+
+    # Children get their own session: Ctrl-C reaches only this supervisor, which then
+    # stops them in order (services drain and flush before NATS goes away).
+    def start_nats(self) -> None:
+        store = self.data_dir / "nats"
+        store.mkdir(parents=True, exist_ok=True)
+        log = self._log("nats")
+        self.processes["nats"] = subprocess.Popen(
+            [_bin("nats-server"), "-js", "-sd", str(store), "-a", "127.0.0.1",
+             "-p", str(self.nats_port)], stdout=log, stderr=log, start_new_session=True)
+        os.close(log)
+        wait_for_port(self.nats_port)
+
+    def start_service(self, name: str) -> None:
+        env = {**os.environ, **self.extra_env,
+               "ILP_NATS_URL": f"nats://127.0.0.1:{self.nats_port}",
+               "ILP_DATA_DIR": str(self.data_dir), "ILP_PORT": str(self.service_port(name))}
+        log = self._log(name)
+        self.processes[name] = subprocess.Popen([sys.executable, "-m", f"ilp_{name}"],
+                                                env=env, stdout=log, stderr=log,
+                                                start_new_session=True)
+        os.close(log)
+
+    def wait_ready(self, names: tuple[str, ...] = SERVICES, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        for name in names:
+            url = f"{self.service_url(name)}/api/v1/{name}/health/ready"
+            while True:
+                if self.processes[name].poll() is not None:
+                    raise RuntimeError(f"{name} exited; see {self.data_dir}/logs/{name}.log")
+                try:
+                    if httpx.get(url, timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{name} not ready; see {self.data_dir}/logs/{name}.log")
+                time.sleep(0.1)
+
+    def start(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.start_nats()
+        for name in SERVICES:
+            self.start_service(name)
+        self.wait_ready()
+        self.seed()
+
+    def seed(self) -> None:
+        registry = f"{self.service_url('registry')}/api/v1/registry"
+        if httpx.get(f"{registry}/areas", params={"limit": 1}).json():
+            return
+        for code, name in SEED_AREAS:
+            httpx.post(f"{registry}/areas", json={"code": code, "name": name}).raise_for_status()
+
+    def stop_process(self, name: str, sig: int = signal.SIGTERM, timeout: float = 30) -> None:
+        process = self.processes.pop(name, None)
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(sig)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def stop(self) -> None:
+        """Services first (they drain consumers and flush their outbox), NATS last."""
+        for name in reversed(SERVICES):
+            self.stop_process(name)
+        self.stop_process("nats")
+
+    def gateway(self) -> uvicorn.Server:
+        app = create_gateway({name: self.service_url(name) for name in SERVICES})
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.gateway_port, log_config=None,
+                                access_log=False, lifespan="on")
+        return uvicorn.Server(config)
+
+
+def serve(platform: Platform) -> None:
+    """Start everything, print where it is, and run until Ctrl-C or SIGTERM."""
+    try:
+        platform.start()
+        server = platform.gateway()
+        base = platform.base_url
+        print(f"ILP Platform is running (data in {platform.data_dir.resolve()})")
+        print(f"  gateway      {base}/")
+        for name in SERVICES:
+            print(f"  {name:<12} {base}/api/v1/{name}/docs")
+        print(f"  NATS         nats://127.0.0.1:{platform.nats_port}")
+        print(f"  logs         {platform.data_dir.resolve() / 'logs'}")
+        print("Press Ctrl-C to stop.", flush=True)
+        try:
+            asyncio.run(server.serve())
+        except KeyboardInterrupt:
+            pass  # uvicorn re-raises the Ctrl-C it already handled
+    finally:
+        print("Stopping: draining consumers and flushing outboxes …", flush=True)
+        platform.stop()
+        print("Stopped.", flush=True)
