@@ -1,0 +1,92 @@
+"""Fixtures shared by every test package: free ports, a real nats-server, and the store
+backends the contract suites run against."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _docker_answers() -> bool:
+    if shutil.which("docker") is None:
+        return False
+    try:
+        return subprocess.run(["docker", "info"], capture_output=True, timeout=5).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def _mongo_backend() -> tuple[str, str | None]:
+    """('real', uri) from ILP_TEST_MONGO_URI or testcontainers, else ('fake', None)."""
+    if uri := os.environ.get("ILP_TEST_MONGO_URI"):
+        return "real (ILP_TEST_MONGO_URI)", uri
+    if _docker_answers():
+        return "real (testcontainers)", "testcontainers"
+    return "fake (in-memory mongomock; no ILP_TEST_MONGO_URI and no Docker engine)", None
+
+
+MONGO_BACKEND = _mongo_backend()
+
+
+def pytest_report_header() -> list[str]:
+    return [f"MongoDB adapter tests run against: {MONGO_BACKEND[0]}",
+            f"nats-server: {VENV_BIN / 'nats-server'}"]
+
+
+@pytest.fixture(scope="session")
+def mongo_client_factory() -> Iterator[Callable[[], object]]:
+    """Makes clients for the Mongo adapter: real when available, else the fake."""
+    label, uri = MONGO_BACKEND
+    container = None
+    if uri == "testcontainers":
+        from testcontainers.mongodb import MongoDbContainer
+
+        container = MongoDbContainer("mongo:8.0", command="--replSet rs0 --bind_ip_all")
+        container.start()
+        container.exec('mongosh --quiet --eval "rs.initiate()"')
+        uri = container.get_connection_url() + "/?directConnection=true"
+    print(f"\n[mongo] contract tests use: {label}")
+
+    def make() -> object:
+        if uri is None:
+            from ilp_kit.testing import FakeAsyncMongoClient
+
+            return FakeAsyncMongoClient()
+        from pymongo import AsyncMongoClient
+
+        return AsyncMongoClient(uri, tz_aware=True)
+
+    yield make
+    if container is not None:
+        container.stop()
+
+
+@pytest.fixture(scope="session")
+def nats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real nats-server with JetStream on a free port; yields its URL."""
+    port = free_port()
+    store = tmp_path_factory.mktemp("nats")
+    process = subprocess.Popen(
+        [str(VENV_BIN / "nats-server"), "-js", "-sd", str(store), "-a", "127.0.0.1",
+         "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    from ilp_platform.embedded import wait_for_port
+
+    wait_for_port(port)
+    yield f"nats://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(10)

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from ilp_contracts import EVENTS
+from ilp_contracts.schema import event_schemas, write_schemas
+from ilp_contracts.subjects import stream_for
+from ilp_contracts.wilayah import InvalidAreaCode, parse_area_code
+
+
+@pytest.mark.parametrize(("raw", "canonical", "level", "parent"), [
+    ("33", "33", "province", None),
+    ("3373", "33.73", "regency", "33"),
+    ("33.73.04", "33.73.04", "district", "33.73"),
+    ("3517082015", "35.17.08.2015", "village", "35.17.08"),
+    (" 33.73.04.1001 ", "33.73.04.1001", "village", "33.73.04"),
+])
+def test_codes_are_canonical_with_level_and_parent(raw, canonical, level, parent) -> None:
+    code = parse_area_code(raw)
+    assert (code.code, code.level, code.parent) == (canonical, level, parent)
+
+
+def test_kelurahan_desa_and_kota_kabupaten_are_told_apart() -> None:
+    assert parse_area_code("33.73.04.1001").village_kind == "kelurahan"
+    assert parse_area_code("35.17.08.2015").village_kind == "desa"
+    assert parse_area_code("33.73").regency_kind == "kota"
+    assert parse_area_code("33.22").regency_kind == "kabupaten"
+
+
+@pytest.mark.parametrize("raw", ["", "3", "33.7", "33.70", "33.73.00", "33.73.04.3001",
+                                 "05.01", "33-73", "33.73.04.10011", "abcd", "331"])
+def test_invalid_codes_are_rejected_with_a_reason(raw) -> None:
+    with pytest.raises(InvalidAreaCode):
+        parse_area_code(raw)
+
+
+@given(st.integers(11, 99), st.sampled_from([*range(1, 70), *range(71, 100)]),
+       st.integers(1, 99), st.sampled_from("12"), st.integers(1, 999))
+def test_dotted_and_plain_forms_agree(pp, kk, cc, kind, dd) -> None:
+    dotted = f"{pp:02d}.{kk:02d}.{cc:02d}.{kind}{dd:03d}"
+    assert parse_area_code(dotted.replace(".", "")).code == dotted
+    assert parse_area_code(dotted).parent == dotted.rsplit(".", 1)[0]
+
+
+def test_every_event_has_a_schema_and_a_stream(tmp_path) -> None:
+    schemas = event_schemas()
+    assert set(schemas) == set(EVENTS)
+    for subject, schema in schemas.items():
+        assert subject.startswith("ilp.") and subject.endswith(".v1")
+        assert "event_id" in schema["properties"]
+        stream_for(subject)
+    assert len(write_schemas(tmp_path)) == len(EVENTS)
+
+
+def test_screening_event_carries_no_personal_data() -> None:
+    fields = set(EVENTS["ilp.screening.recorded.v1"].model_fields)
+    assert not fields & {"nik", "name", "birth_date"}

@@ -1,0 +1,171 @@
+"""Outbox relay and consumers against a real nats-server: de-duplication, exactly-once
+effects, dead letters and trace continuity."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import nats
+import pytest
+from faststream.nats import NatsBroker
+from ilp_contracts import AreaUpserted
+from ilp_kit.consumer import EventConsumer
+from ilp_kit.messaging import ensure_streams
+from ilp_kit.outbox import OutboxRelay, emit
+from ilp_kit.store import SqliteStore, Transaction
+from ilp_kit.telemetry import setup_tracing
+from nats.aio.client import Client
+from opentelemetry import trace
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+async def nc(nats_server: str) -> AsyncIterator[Client]:
+    client = await nats.connect(nats_server)
+    await ensure_streams(client)
+    yield client
+    await client.close()
+
+
+def area(code: str = "33.73") -> AreaUpserted:
+    return AreaUpserted(code=code, name="Kota Salatiga", level="regency", parent_code="33")
+
+
+async def start_consumer(nats_url: str, tmp_path, handler, max_deliver: int = 5
+                         ) -> tuple[EventConsumer, NatsBroker, SqliteStore]:
+    store = SqliteStore(tmp_path / f"consumer-{uuid.uuid4().hex[:6]}.db", {"seen": []})
+    await store.open()
+    consumer = EventConsumer(f"test-{uuid.uuid4().hex[:6]}", store, {AreaUpserted: handler},
+                             max_deliver=max_deliver)
+    broker = NatsBroker(nats_url)
+    consumer.subscribe(broker, "REGISTRY", "ilp.registry.>", batch=50)
+    await broker.start()
+    return consumer, broker, store
+
+
+async def test_relay_publishes_with_cloudevents_headers_and_dedup(nc: Client, tmp_path) -> None:
+    store = SqliteStore(tmp_path / "relay.db", {})
+    await store.open()
+    event = area("33.71")
+    async with store.transaction() as tx:
+        await emit(tx, event)
+    relay = OutboxRelay(store, nc.jetstream())
+    assert await relay.flush() == 1
+    assert await store.outbox_backlog() == 0
+
+    # A crash after publish but before removal re-publishes: the stream drops it.
+    again = await nc.jetstream().publish(event.SUBJECT, event.model_dump_json().encode(),
+                                         headers={"Nats-Msg-Id": event.event_id})
+    assert again.duplicate is True
+
+    sub = await nc.jetstream().pull_subscribe("ilp.registry.area.upserted.v1",
+                                              durable=f"probe-{uuid.uuid4().hex[:6]}")
+    messages = [m for m in await sub.fetch(100, timeout=2)
+                if m.headers and m.headers.get("ce-id") == event.event_id]
+    assert len(messages) == 1
+    headers = messages[0].headers
+    assert headers["Nats-Msg-Id"] == event.event_id
+    assert headers["ce-type"] == "ilp.registry.area.upserted.v1"
+    assert headers["ce-source"] == "ilp/registry" and headers["ce-subject"] == "33.71"
+    assert headers["ce-specversion"] == "1.0"
+    assert AreaUpserted.model_validate_json(messages[0].data) == event
+    await store.close()
+
+
+async def test_consumer_applies_each_event_once(nats_server: str, nc: Client, tmp_path) -> None:
+    applied: list[str] = []
+
+    async def handler(tx: Transaction, event: AreaUpserted) -> None:
+        applied.append(event.event_id)
+        await tx.put("seen", event.event_id, {"code": event.code})
+
+    consumer, broker, store = await start_consumer(nats_server, tmp_path, handler)
+    event = area("33.72")
+    body = event.model_dump_json().encode()
+    js = nc.jetstream()
+    # The same event delivered twice past the de-dup window (different Nats-Msg-Id).
+    await js.publish(event.SUBJECT, body, headers={"Nats-Msg-Id": "copy-1-" + event.event_id})
+    await js.publish(event.SUBJECT, body, headers={"Nats-Msg-Id": "copy-2-" + event.event_id})
+
+    async def both_seen() -> bool:
+        return consumer.stats.applied + consumer.stats.skipped_duplicates >= 2
+    await eventually(both_seen)
+    assert applied.count(event.event_id) == 1
+    assert consumer.stats.skipped_duplicates >= 1
+    await broker.stop()
+    await store.close()
+
+
+async def test_poison_and_failing_events_go_to_dead_letters(nats_server: str, nc: Client,
+                                                            tmp_path) -> None:
+    async def handler(tx: Transaction, event: AreaUpserted) -> None:
+        if event.name == "explode":
+            raise RuntimeError("store write failed")
+        await tx.put("seen", event.event_id, {"code": event.code})
+
+    consumer, broker, store = await start_consumer(nats_server, tmp_path, handler,
+                                                   max_deliver=2)
+    dlq = await nc.jetstream().pull_subscribe(f"ilp.dlq.{consumer.service}",
+                                              durable=f"dlq-{uuid.uuid4().hex[:6]}")
+    js = nc.jetstream()
+    subject = AreaUpserted.SUBJECT
+    await js.publish(subject, b"{not json", headers={"Nats-Msg-Id": uuid.uuid4().hex})
+    bad = AreaUpserted(code="33.70", name="explode", level="regency", parent_code="33")
+    await js.publish(subject, bad.model_dump_json().encode(),
+                     headers={"Nats-Msg-Id": bad.event_id})
+    good = area("33.79")
+    await js.publish(subject, good.model_dump_json().encode(),
+                     headers={"Nats-Msg-Id": good.event_id})
+
+    async def good_applied() -> bool:
+        return await store.get("seen", good.event_id) is not None
+    await eventually(good_applied)
+    letters = []
+    while len(letters) < 2:
+        letters += await dlq.fetch(2 - len(letters), timeout=10)
+    reasons = sorted(m.headers["ilp-dlq-reason"] for m in letters)
+    assert any(r.startswith("invalid ilp.registry.area.upserted.v1") for r in reasons)
+    assert any("store write failed" in r for r in reasons)
+    assert all(m.headers["ilp-dlq-subject"] == subject for m in letters)
+    assert consumer.stats.dead_lettered == 2
+    await broker.stop()
+    await store.close()
+
+
+async def test_trace_continues_from_publisher_to_handler(nats_server: str, nc: Client,
+                                                         tmp_path) -> None:
+    setup_tracing("test")
+    seen_trace: dict[str, int] = {}
+
+    async def handler(tx: Transaction, event: AreaUpserted) -> None:
+        seen_trace[event.event_id] = trace.get_current_span().get_span_context().trace_id
+
+    consumer, broker, store = await start_consumer(nats_server, tmp_path, handler)
+    outbox = SqliteStore(tmp_path / "producer.db", {})
+    await outbox.open()
+    with trace.get_tracer("test").start_as_current_span("POST /areas") as span:
+        producer_trace = span.get_span_context().trace_id
+        event = area("33.76")
+        async with outbox.transaction() as tx:
+            await emit(tx, event)
+    await OutboxRelay(outbox, nc.jetstream()).flush()  # outside the span, like the relay
+
+    async def handled() -> bool:
+        return event.event_id in seen_trace
+    await eventually(handled)
+    assert seen_trace[event.event_id] == producer_trace
+    await broker.stop()
+    await store.close()
+    await outbox.close()
+

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ilp_notify.domain.tasks import WIB, task_key, tasks_needed
+
+
+def test_nutrition_problem_gives_a_kader_task_within_a_week() -> None:
+    [need] = tasks_needed(["underweight", "stunted"], date(2026, 11, 20))
+    assert (need.reason, need.role, need.priority) == ("masalah_gizi_balita", "kader", "high")
+    assert need.due_at == datetime(2026, 11, 27, 23, 59, tzinfo=WIB)
+
+
+def test_severe_case_goes_to_the_bidan_once() -> None:
+    needs = tasks_needed(["severely_stunted", "underweight"], date(2026, 11, 20))
+    assert [(n.reason, n.role, n.priority) for n in needs] == [
+        ("gizi_buruk_balita", "bidan", "urgent")]
+    assert needs[0].due_at.date() == date(2026, 11, 23)
+
+
+def test_no_finding_no_task() -> None:
+    assert tasks_needed([], date(2026, 11, 20)) == []
+    assert tasks_needed(["risk_overweight"], date(2026, 11, 20)) == []
+
+
+def test_one_key_per_person_and_reason() -> None:
+    assert task_key("p1", "a") != task_key("p1", "b") != task_key("p2", "a")

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from collections import Counter
+
+from hypothesis import given
+from hypothesis import strategies as st
+from ilp_pws.domain.indicators import CATALOGUE, apply_delta, evaluate, flag_delta, flags_for
+
+CODES = ["stunted", "severely_stunted", "underweight", "severely_underweight", "risk_overweight"]
+
+
+def test_balita_flags() -> None:
+    assert flags_for("balita", ["stunted"]) == {"balita_screened", "balita_weighed",
+                                                "balita_stunted"}
+    assert "balita_underweight" in flags_for("balita", ["severely_underweight"])
+    assert flags_for("balita", []) == {"balita_screened", "balita_weighed"}
+
+
+@given(st.lists(st.lists(st.sampled_from(CODES), max_size=3), min_size=1, max_size=8))
+def test_counts_equal_a_recount_of_each_persons_latest_flags(screenings) -> None:
+    """Re-screening one person many times leaves exactly their latest flags counted."""
+    counts: dict[str, int] = {}
+    current: frozenset[str] = frozenset()
+    for codes in screenings:
+        new = flags_for("balita", codes)
+        counts = apply_delta(counts, flag_delta(current, new))
+        current = new
+    assert counts == dict(Counter(current))
+
+
+def test_values_percentages_and_colours() -> None:
+    values = {v.id: v for v in evaluate({"balita_weighed": 90, "balita_stunted": 9},
+                                        {"balita": 100})}
+    assert (values["balita_ditimbang"].pct, values["balita_ditimbang"].colour) == (90.0, "green")
+    assert (values["balita_stunting"].pct, values["balita_stunting"].colour) == (10.0, "green")
+    values = {v.id: v for v in evaluate({"balita_weighed": 70, "balita_stunted": 21}, {})}
+    assert values["balita_ditimbang"].pct is None
+    assert values["balita_ditimbang"].colour == "grey"  # no sasaran: no denominator
+    assert values["balita_stunting"].colour == "red"  # 30 % against a 14 % target
+
+
+def test_colour_bands_for_coverage() -> None:
+    coverage = next(i for i in CATALOGUE if i.id == "balita_ditimbang")
+    assert [coverage.colour(p) for p in (80, 64, 63.9)] == ["green", "yellow", "red"]
