@@ -141,21 +141,33 @@ class Platform:
         return uvicorn.Server(config)
 
 
+def _banner(platform: Platform) -> None:
+    base = platform.base_url
+    print(f"ILP Platform is running (data in {platform.data_dir.resolve()})")
+    print(f"  gateway      {base}/")
+    for name in SERVICES:
+        print(f"  {name:<12} {base}/api/v1/{name}/docs")
+    print(f"  NATS         nats://127.0.0.1:{platform.nats_port}")
+    print(f"  logs         {platform.data_dir.resolve() / 'logs'}")
+    print("Press Ctrl-C to stop.", flush=True)
+
+
+async def _serve_gateway(platform: Platform) -> None:
+    server = platform.gateway()
+    serving = asyncio.create_task(server.serve())
+    while not server.started and not serving.done():
+        await asyncio.sleep(0.05)
+    if server.started:
+        _banner(platform)  # only once the gateway really listens
+    await serving
+
+
 def serve(platform: Platform) -> None:
     """Start everything, print where it is, and run until Ctrl-C or SIGTERM."""
     try:
         platform.start()
-        server = platform.gateway()
-        base = platform.base_url
-        print(f"ILP Platform is running (data in {platform.data_dir.resolve()})")
-        print(f"  gateway      {base}/")
-        for name in SERVICES:
-            print(f"  {name:<12} {base}/api/v1/{name}/docs")
-        print(f"  NATS         nats://127.0.0.1:{platform.nats_port}")
-        print(f"  logs         {platform.data_dir.resolve() / 'logs'}")
-        print("Press Ctrl-C to stop.", flush=True)
         try:
-            asyncio.run(server.serve())
+            asyncio.run(_serve_gateway(platform))
         except KeyboardInterrupt:
             pass  # uvicorn re-raises the Ctrl-C it already handled
     finally:

@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import nats
 import pytest
-from faststream.nats import NatsBroker
 from ilp_contracts import AreaUpserted
 from ilp_kit.consumer import EventConsumer
 from ilp_kit.messaging import ensure_streams
@@ -42,16 +41,14 @@ def area(code: str = "33.73") -> AreaUpserted:
     return AreaUpserted(code=code, name="Kota Salatiga", level="regency", parent_code="33")
 
 
-async def start_consumer(nats_url: str, tmp_path, handler, max_deliver: int = 5
-                         ) -> tuple[EventConsumer, NatsBroker, SqliteStore]:
+async def start_consumer(nc: Client, tmp_path, handler, max_deliver: int = 5
+                         ) -> tuple[EventConsumer, SqliteStore]:
     store = SqliteStore(tmp_path / f"consumer-{uuid.uuid4().hex[:6]}.db", {"seen": []})
     await store.open()
     consumer = EventConsumer(f"test-{uuid.uuid4().hex[:6]}", store, {AreaUpserted: handler},
                              max_deliver=max_deliver)
-    broker = NatsBroker(nats_url)
-    consumer.subscribe(broker, "REGISTRY", "ilp.registry.>", batch=50)
-    await broker.start()
-    return consumer, broker, store
+    await consumer.start(nc.jetstream(), "REGISTRY", "ilp.registry.>", batch=50)
+    return consumer, store
 
 
 async def test_relay_publishes_with_cloudevents_headers_and_dedup(nc: Client, tmp_path) -> None:
@@ -90,7 +87,7 @@ async def test_consumer_applies_each_event_once(nats_server: str, nc: Client, tm
         applied.append(event.event_id)
         await tx.put("seen", event.event_id, {"code": event.code})
 
-    consumer, broker, store = await start_consumer(nats_server, tmp_path, handler)
+    consumer, store = await start_consumer(nc, tmp_path, handler)
     event = area("33.72")
     body = event.model_dump_json().encode()
     js = nc.jetstream()
@@ -103,7 +100,7 @@ async def test_consumer_applies_each_event_once(nats_server: str, nc: Client, tm
     await eventually(both_seen)
     assert applied.count(event.event_id) == 1
     assert consumer.stats.skipped_duplicates >= 1
-    await broker.stop()
+    await consumer.stop()
     await store.close()
 
 
@@ -114,7 +111,7 @@ async def test_poison_and_failing_events_go_to_dead_letters(nats_server: str, nc
             raise RuntimeError("store write failed")
         await tx.put("seen", event.event_id, {"code": event.code})
 
-    consumer, broker, store = await start_consumer(nats_server, tmp_path, handler,
+    consumer, store = await start_consumer(nc, tmp_path, handler,
                                                    max_deliver=2)
     dlq = await nc.jetstream().pull_subscribe(f"ilp.dlq.{consumer.service}",
                                               durable=f"dlq-{uuid.uuid4().hex[:6]}")
@@ -139,7 +136,7 @@ async def test_poison_and_failing_events_go_to_dead_letters(nats_server: str, nc
     assert any("store write failed" in r for r in reasons)
     assert all(m.headers["ilp-dlq-subject"] == subject for m in letters)
     assert consumer.stats.dead_lettered == 2
-    await broker.stop()
+    await consumer.stop()
     await store.close()
 
 
@@ -151,7 +148,7 @@ async def test_trace_continues_from_publisher_to_handler(nats_server: str, nc: C
     async def handler(tx: Transaction, event: AreaUpserted) -> None:
         seen_trace[event.event_id] = trace.get_current_span().get_span_context().trace_id
 
-    consumer, broker, store = await start_consumer(nats_server, tmp_path, handler)
+    consumer, store = await start_consumer(nc, tmp_path, handler)
     outbox = SqliteStore(tmp_path / "producer.db", {})
     await outbox.open()
     with trace.get_tracer("test").start_as_current_span("POST /areas") as span:
@@ -165,7 +162,7 @@ async def test_trace_continues_from_publisher_to_handler(nats_server: str, nc: C
         return event.event_id in seen_trace
     await eventually(handled)
     assert seen_trace[event.event_id] == producer_trace
-    await broker.stop()
+    await consumer.stop()
     await store.close()
     await outbox.close()
 

@@ -9,16 +9,18 @@ attempts, or cannot even be parsed, goes to `ilp.dlq.<service>` with the reason.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Any
 
-from faststream import AckPolicy, Context
-from faststream.nats import ConsumerConfig, JStream, NatsBroker, PullSub
-from faststream.nats.message import NatsBatchMessage
 from ilp_contracts import EVENTS, Event, dlq_subject
 from nats.aio.msg import Msg
+from nats.errors import ConnectionClosedError
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig
+from nats.js.errors import ServiceUnavailableError
 from opentelemetry import propagate, trace
 from pydantic import ValidationError
 
@@ -50,18 +52,53 @@ class EventConsumer:
     after_commit: Callable[[], None] = lambda: None
     stats: ConsumerStats = field(default_factory=ConsumerStats)
 
-    def subscribe(self, broker: NatsBroker, stream: str, subject: str, batch: int = 200) -> None:
-        """Declare a durable pull consumer named `<service>-<stream>` on `subject`."""
-        durable = f"{self.service}-{stream.lower()}"
-        config = ConsumerConfig(durable_name=durable, max_deliver=self.max_deliver + 1,
-                                ack_wait=30, max_ack_pending=10_000)
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    _running: bool = False
 
-        @broker.subscriber(subject, stream=JStream(stream, declare=False), durable=durable,
-                           config=config, pull_sub=PullSub(batch_size=batch, timeout=0.2,
-                                                           batch=True),
-                           ack_policy=AckPolicy.MANUAL, title=durable)
-        async def on_batch(message: Annotated[NatsBatchMessage, Context("message")]) -> None:
-            await self.process(message.raw_message)
+    async def start(self, js: JetStreamContext, stream: str, subject: str,
+                    batch: int = 200) -> None:
+        """Bind the durable pull consumer `<service>-<stream>` and start pulling."""
+        durable = f"{self.service}-{stream.lower()}"
+        # The server may redeliver once more than we try, so our last attempt can still
+        # dead-letter the event itself instead of the server silently giving up.
+        config = ConsumerConfig(durable_name=durable, ack_policy=AckPolicy.EXPLICIT,
+                                max_deliver=self.max_deliver + 1, ack_wait=30,
+                                max_ack_pending=20_000, filter_subject=subject)
+        subscription = await js.pull_subscribe(subject, durable=durable, stream=stream,
+                                               config=config)
+        self._running = True
+        self._tasks.append(asyncio.create_task(self._pull(subscription, batch),
+                                               name=f"consume-{durable}"))
+
+    async def stop(self, timeout: float = 15.0) -> None:
+        """Let the batches in hand finish (they are acked), then stop pulling."""
+        self._running = False
+        if self._tasks:
+            _, pending = await asyncio.wait(self._tasks, timeout=timeout)
+            for task in pending:
+                task.cancel()
+        self._tasks.clear()
+
+    async def _pull(self, subscription: JetStreamContext.PullSubscription, batch: int) -> None:
+        # Written against nats-py directly: fetch returns as soon as messages are there,
+        # so a quiet stream costs no latency and a busy one fills whole batches.
+        while self._running:
+            try:
+                messages = await subscription.fetch(batch, timeout=1.0)
+            except TimeoutError:
+                continue
+            except (ConnectionClosedError, ServiceUnavailableError) as exc:
+                log.warning("%s: waiting for NATS: %s", self.service, exc)
+                await asyncio.sleep(1.0)
+                continue
+            except Exception:  # noqa: BLE001 – the loop must survive anything
+                log.exception("%s: fetch failed", self.service)
+                await asyncio.sleep(1.0)
+                continue
+            try:
+                await self.process(messages)
+            except Exception:  # noqa: BLE001 – unacked events are redelivered later
+                log.exception("%s: batch not processed; it will be redelivered", self.service)
 
     async def process(self, raws: list[Msg]) -> None:
         ready: list[tuple[Msg, Event]] = []

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 
 import uvicorn
 from fastapi import APIRouter, FastAPI, Request
-from faststream.nats import NatsBroker
+from nats.aio.client import Client
 from ilp_contracts import Event
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from .consumer import EventConsumer, Handler
 from .errors import install_error_handlers
-from .messaging import ensure_streams
+from .messaging import connect, ensure_streams
 from .outbox import OutboxRelay
 from .settings import ServiceSettings
 from .store import DocumentStore, Transaction, store_from_url
@@ -76,27 +76,24 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None,
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await store.open()
-        broker = NatsBroker(settings.nats_url, graceful_timeout=15, log_level=logging.DEBUG,
-                            logger=logging.getLogger("faststream.ilp"),
-                            max_reconnect_attempts=-1, reconnect_time_wait=1)
-        await broker.connect()
-        nc = broker.config.connection_state.connection
+        nc = await connect(settings.nats_url, f"ilp-{spec.name}")
         await ensure_streams(nc)
-        relay = OutboxRelay(store, nc.jetstream())
+        js = nc.jetstream()
+        relay = OutboxRelay(store, js)
         runtime.relay = relay
         consumer = EventConsumer(spec.name, store, spec.handlers, settings.max_deliver,
                                  after_commit=relay.wake)
         runtime.consumer = consumer
         for stream, subject in spec.subscriptions:
-            consumer.subscribe(broker, stream, subject, settings.consumer_batch)
-        await broker.start()
+            await consumer.start(js, stream, subject, settings.consumer_batch)
         relay.start()
         log.info("%s started (store=%s, nats=%s)", spec.name, store.backend, settings.nats_url)
         try:
             yield
         finally:
+            await consumer.stop()
             await relay.stop()
-            await broker.stop()
+            await _close(nc)
             await store.close()
             provider.shutdown()
             log.info("%s stopped", spec.name)
@@ -112,6 +109,16 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None,
     FastAPIInstrumentor.instrument_app(app, tracer_provider=provider,
                                        excluded_urls="health")
     return app
+
+
+async def _close(nc: Client) -> None:
+    """Flush acks and publishes still buffered, then close. (`drain()` waits out its
+    whole timeout on pull subscriptions, which would stall every shutdown.)"""
+    try:
+        await nc.flush(timeout=2)
+    except Exception:  # noqa: BLE001 – NATS already gone; unacked events are redelivered
+        log.warning("could not flush NATS connection at shutdown")
+    await nc.close()
 
 
 def _health_router(prefix: str) -> APIRouter:
