@@ -1,7 +1,7 @@
 """ILP Platform event contracts: every event model, by subject, in one place."""
 
 from .envelope import Event, new_event_id
-from .notify import TaskCreated
+from .notify import TaskAssigned, TaskCreated
 from .registry import AreaUpserted, FacilityUpserted, TargetSet, WorkerAssigned
 from .screening import Finding, ScreeningRecorded
 from .subjects import STREAMS, dlq_subject, stream_for
@@ -15,6 +15,7 @@ EVENTS: dict[str, type[Event]] = {
         TargetSet,
         ScreeningRecorded,
         TaskCreated,
+        TaskAssigned,
     )
 }
 
@@ -27,6 +28,7 @@ __all__ = [
     "Finding",
     "ScreeningRecorded",
     "TargetSet",
+    "TaskAssigned",
     "TaskCreated",
     "WorkerAssigned",
     "dlq_subject",

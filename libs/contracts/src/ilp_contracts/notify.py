@@ -30,3 +30,18 @@ class TaskCreated(Event):
     @property
     def ce_subject(self) -> str:
         return self.task_id
+
+
+class TaskAssigned(Event):
+    """A task got (another) responsible worker, e.g. a kader registered after the finding."""
+
+    SUBJECT: ClassVar[str] = "ilp.notify.task.assigned.v1"
+    SOURCE: ClassVar[str] = "ilp/notify"
+
+    task_id: str
+    assignee_id: str
+    previous_assignee_id: str | None = None
+
+    @property
+    def ce_subject(self) -> str:
+        return self.task_id

@@ -31,6 +31,9 @@ tracer = trace.get_tracer("ilp.consumer")
 
 Handler = Callable[[Transaction, Any], Awaitable[None]]
 REDELIVERY_DELAYS_S = (1, 5, 15, 60)
+# Events fetched by a consumer that dies are redelivered after this; a batch must be
+# applied well within it.
+ACK_WAIT_S = 10
 
 
 @dataclass
@@ -62,7 +65,7 @@ class EventConsumer:
         # The server may redeliver once more than we try, so our last attempt can still
         # dead-letter the event itself instead of the server silently giving up.
         config = ConsumerConfig(durable_name=durable, ack_policy=AckPolicy.EXPLICIT,
-                                max_deliver=self.max_deliver + 1, ack_wait=30,
+                                max_deliver=self.max_deliver + 1, ack_wait=ACK_WAIT_S,
                                 max_ack_pending=20_000, filter_subject=subject)
         subscription = await js.pull_subscribe(subject, durable=durable, stream=stream,
                                                config=config)

@@ -11,7 +11,7 @@ SPEC = ServiceSpec(
     description="Home-visit tasks from screening findings, for the responsible kader/bidan.",
     collections={
         "workers": ["facility_id", "area_code", "role"],
-        "tasks": ["assignee_id", "desa_code", "status", "due_at"],
+        "tasks": ["assignee_id", "posyandu_id", "desa_code", "status", "due_at"],
         "open_tasks": [],
     },
     router=router,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from ilp_contracts import ScreeningRecorded, TaskCreated, WorkerAssigned
+from ilp_contracts import ScreeningRecorded, TaskAssigned, TaskCreated, WorkerAssigned
 from ilp_kit.outbox import emit
 from ilp_kit.store import Query, Transaction
 
@@ -16,6 +16,20 @@ async def on_worker(tx: Transaction, event: WorkerAssigned) -> None:
         "id": event.worker_id, "name": event.name, "role": event.role,
         "facility_id": event.facility_id, "area_code": event.area_code,
         "active": event.active})
+    if event.role == "kader" and event.active:
+        await _adopt_unassigned(tx, event.facility_id, event.worker_id)
+
+
+async def _adopt_unassigned(tx: Transaction, posyandu_id: str, kader_id: str) -> None:
+    """Tasks that found no kader (the kader was registered later, or the registry event
+    arrived after the screening: the streams are not ordered against each other) go to
+    the kader now covering their posyandu."""
+    orphans = await tx.find("tasks", Query.of(posyandu_id=posyandu_id, assignee_id=None,
+                                              status="open"))
+    for task in orphans:
+        task["assignee_id"] = kader_id
+        await tx.put("tasks", task["task_id"], task)
+        await emit(tx, TaskAssigned(task_id=task["task_id"], assignee_id=kader_id))
 
 
 async def _assignee(tx: Transaction, role: str, posyandu_id: str, desa_code: str) -> str | None:

@@ -1,0 +1,117 @@
+"""Nothing accepted is lost and nothing is applied twice when processes die.
+
+The consumers are killed (SIGKILL) before a screening is recorded, the screening service
+is killed right after accepting it, then NATS and everything else stop; after a restart
+from the same data directory the projection and the task appear exactly once. Old
+events re-published on top change nothing."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+
+import httpx
+import nats
+import pytest
+from ilp_contracts import ScreeningRecorded
+from ilp_platform.embedded import Platform
+
+from .helpers import eventually, free_port_block, indicator, tasks
+
+SCREENING = {
+    "person": {"nik": "3373044503250002", "name": "Sari", "sex": "F", "birth_date": "2025-03-05"},
+    "posyandu_id": "psy-melati-01", "screened_on": "2026-11-18", "weight_kg": 6.0,
+    "height_cm": 68.0, "measured_lying": True,
+}
+
+
+@pytest.fixture
+def platform(tmp_path) -> Iterator[Platform]:
+    ports = free_port_block(6)
+    platform = Platform(tmp_path / "data", ports, ports + 1, ports + 2)
+    platform.start()
+    yield platform
+    platform.stop()
+
+
+def service(platform: Platform, name: str) -> httpx.Client:
+    return httpx.Client(base_url=f"{platform.service_url(name)}/api/v1", timeout=10)
+
+
+def register_area(platform: Platform) -> None:
+    registry = service(platform, "registry")
+    for body in ({"code": "33.73.04", "name": "Sidorejo"},
+                 {"code": "33.73.04.2002", "name": "Desa Contoh"}):
+        registry.post("/registry/areas", json=body).raise_for_status()
+    registry.post("/registry/facilities", json={
+        "id": "psy-melati-01", "type": "posyandu", "name": "Posyandu Melati",
+        "area_code": "33.73.04.2002", "rw": "RW 01"}).raise_for_status()
+    registry.post("/registry/workers", json={
+        "id": "kader-ani", "name": "Ani", "role": "kader",
+        "facility_id": "psy-melati-01"}).raise_for_status()
+
+
+def record(platform: Platform, key: str) -> dict:
+    client = service(platform, "screening")
+
+    def attempt() -> dict | None:
+        reply = client.post("/screening/screenings", json=SCREENING,
+                            headers={"Idempotency-Key": key})
+        return reply.json() if reply.status_code in (200, 201) else None
+    return eventually(attempt)
+
+
+def counted(platform: Platform) -> int:
+    return indicator(service(platform, "pws"), "33.73.04.2002", "2026-11",
+                     "balita_ditimbang")["numerator"]
+
+
+def test_killed_consumers_and_producer_lose_nothing_and_double_nothing(platform) -> None:
+    register_area(platform)
+    platform.stop_process("pws", signal.SIGKILL)
+    platform.stop_process("notify", signal.SIGKILL)
+
+    first = record(platform, "restart-test-0001")
+    platform.stop_process("screening", signal.SIGKILL)  # right after accepting it
+    platform.stop()  # NATS too; JetStream keeps its files
+
+    platform.start()
+    # Events a killed consumer had fetched come back after the ack wait (10 s).
+    assert eventually(lambda: counted(platform) == 1, timeout=30)
+    notify = service(platform, "notify")
+    [task] = eventually(lambda: tasks(notify, assignee_id="kader-ani"), timeout=30)
+    assert first["screening_id"] in task["screening_ids"]
+
+    # The same screening retried after the restart is the same record.
+    assert record(platform, "restart-test-0001")["screening_id"] == first["screening_id"]
+
+
+def test_redelivered_old_events_change_nothing(platform) -> None:
+    register_area(platform)
+    first = record(platform, "redelivery-0001")
+    assert eventually(lambda: counted(platform) == 1)
+    notify = service(platform, "notify")
+    eventually(lambda: tasks(notify, assignee_id="kader-ani"))
+
+    async def republish() -> None:
+        nc = await nats.connect(f"nats://127.0.0.1:{platform.nats_port}")
+        js = nc.jetstream()
+        sub = await js.pull_subscribe(ScreeningRecorded.SUBJECT, durable="test-replayer")
+        [original] = await sub.fetch(1, timeout=5)
+        for copy in range(3):  # new Nats-Msg-Id each time: past the de-dup window
+            await js.publish(original.subject, original.data,
+                             headers={**(original.headers or {}),
+                                      "Nats-Msg-Id": f"replay-{copy}"})
+        await nc.close()
+
+    import asyncio
+
+    asyncio.run(republish())
+    pws = service(platform, "pws")
+    eventually(lambda: pws.get("/pws/health/ready").json()["consumer"][
+        "skipped_duplicates"] >= 3)
+    eventually(lambda: notify.get("/notify/health/ready").json()["consumer"][
+        "skipped_duplicates"] >= 3)
+    assert counted(platform) == 1
+    assert [t["screening_ids"] for t in tasks(notify, assignee_id="kader-ani")] == [
+        [first["screening_id"]]]
