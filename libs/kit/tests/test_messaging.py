@@ -4,6 +4,7 @@ effects, dead letters and trace continuity."""
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -131,9 +132,10 @@ async def test_poison_and_failing_events_go_to_dead_letters(nats_server: str, nc
     letters = []
     while len(letters) < 2:
         letters += await dlq.fetch(2 - len(letters), timeout=10)
-    reasons = sorted(m.headers["ilp-dlq-reason"] for m in letters)
-    assert any(r.startswith("invalid ilp.registry.area.upserted.v1") for r in reasons)
-    assert any("store write failed" in r for r in reasons)
+    reasons = {r["type"]: r["detail"] for r in
+               (json.loads(m.headers["ilp-dlq-reason"]) for m in letters)}
+    assert reasons["invalid_event"][0]["type"] == "json_invalid"
+    assert "store write failed" in reasons["failed"][0]["msg"]
     assert all(m.headers["ilp-dlq-subject"] == subject for m in letters)
     assert consumer.stats.dead_lettered == 2
     await consumer.stop()

@@ -1,9 +1,17 @@
 """ILP Platform event contracts: every event model, by subject, in one place."""
 
 from .envelope import Event, new_event_id
-from .notify import TaskAssigned, TaskCreated
+from .notify import TaskAssigned, TaskCancelled, TaskCreated
 from .registry import AreaUpserted, FacilityUpserted, TargetSet, WorkerAssigned
-from .screening import Finding, ScreeningRecorded
+from .screening import (
+    Finding,
+    IngestScreening,
+    ScreeningAmended,
+    ScreeningRecorded,
+    ScreeningSnapshot,
+    ScreeningSubmission,
+    ScreeningVoided,
+)
 from .subjects import STREAMS, dlq_subject, stream_for
 
 EVENTS: dict[str, type[Event]] = {
@@ -14,8 +22,12 @@ EVENTS: dict[str, type[Event]] = {
         WorkerAssigned,
         TargetSet,
         ScreeningRecorded,
+        ScreeningAmended,
+        ScreeningVoided,
+        IngestScreening,
         TaskCreated,
         TaskAssigned,
+        TaskCancelled,
     )
 }
 
@@ -26,9 +38,15 @@ __all__ = [
     "Event",
     "FacilityUpserted",
     "Finding",
+    "IngestScreening",
+    "ScreeningAmended",
     "ScreeningRecorded",
+    "ScreeningSnapshot",
+    "ScreeningSubmission",
+    "ScreeningVoided",
     "TargetSet",
     "TaskAssigned",
+    "TaskCancelled",
     "TaskCreated",
     "WorkerAssigned",
     "dlq_subject",

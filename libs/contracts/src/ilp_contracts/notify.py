@@ -45,3 +45,15 @@ class TaskAssigned(Event):
     @property
     def ce_subject(self) -> str:
         return self.task_id
+
+
+class TaskCancelled(Event):
+    SUBJECT: ClassVar[str] = "ilp.notify.task.cancelled.v1"
+    SOURCE: ClassVar[str] = "ilp/notify"
+
+    task_id: str
+    reason: str
+
+    @property
+    def ce_subject(self) -> str:
+        return self.task_id

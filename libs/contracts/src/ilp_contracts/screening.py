@@ -1,4 +1,5 @@
-"""Events published by the screening service. They carry a pseudonymous person id only."""
+"""Screening contracts: what a kader app or an integrator submits, and the events the
+screening service publishes. Published events carry a pseudonymous person id only."""
 
 from __future__ import annotations
 
@@ -11,25 +12,81 @@ from .envelope import Event
 
 Stage = Literal["ibu_hamil", "balita", "anak_remaja", "usia_dewasa", "lansia"]
 Severity = Literal["info", "mild", "moderate", "severe"]
+Sex = Literal["M", "F"]
+IMMUNIZATIONS = ("HB0", "BCG", "OPV1", "OPV2", "OPV3", "OPV4", "DPT-HB-Hib1", "DPT-HB-Hib2",
+                 "DPT-HB-Hib3", "DPT-HB-Hib4", "RV1", "RV2", "RV3", "PCV1", "PCV2", "PCV3",
+                 "IPV1", "IPV2", "MR1", "MR2")
+Immunization = Literal[IMMUNIZATIONS]  # type: ignore[valid-type]
 
 
-class Finding(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
-    code: str = Field(description="e.g. stunted, severely_underweight, kek, hypertension_grade_2")
+
+class PersonIn(_Strict):
+    nik: str = Field(pattern=r"^\d{16}$", description="16-digit NIK; stored only as a keyed hash")
+    name: str = Field(min_length=1, max_length=200)
+    sex: Sex
+    birth_date: date
+    rt: str | None = Field(default=None, max_length=10)
+    rw: str | None = Field(default=None, max_length=40)
+    household_id: str | None = Field(default=None, max_length=40, description="Nomor KK")
+
+
+class PregnancyIn(_Strict):
+    gestational_weeks: int = Field(ge=1, le=44, description="Usia kehamilan, minggu")
+    anc_visit: int = Field(ge=1, le=12, description="Kunjungan ANC ke- (K1–K6 and beyond)")
+
+
+class MeasurementsIn(_Strict):
+    """Everything a posyandu/pustu may measure; each stage uses what applies."""
+
+    weight_kg: float | None = Field(default=None, gt=0, description="Berat badan")
+    height_cm: float | None = Field(default=None, gt=0, description="Panjang/tinggi badan")
+    measured_lying: bool | None = Field(default=None, description="Panjang badan (berbaring)")
+    muac_cm: float | None = Field(default=None, gt=0, description="LiLA")
+    head_circumference_cm: float | None = Field(default=None, gt=0, description="Lingkar kepala")
+    waist_cm: float | None = Field(default=None, gt=0, description="Lingkar perut")
+    systolic: float | None = Field(default=None, gt=0, description="Tekanan darah sistolik, mmHg")
+    diastolic: float | None = Field(default=None, gt=0, description="Diastolik, mmHg")
+    glucose_random: float | None = Field(default=None, gt=0, description="GDS, mg/dL")
+    glucose_fasting: float | None = Field(default=None, gt=0, description="GDP, mg/dL")
+    hb: float | None = Field(default=None, gt=0, description="Hemoglobin, g/dL")
+    srq20: int | None = Field(default=None, ge=0, le=20, description="SRQ-20 score")
+    adl: int | None = Field(default=None, ge=0, le=20, description="ADL/AKS (Barthel) 0–20")
+    sdq_total: int | None = Field(default=None, ge=0, le=40, description="SDQ total difficulties")
+    kpsp: Literal["sesuai", "meragukan", "penyimpangan"] | None = None
+    tb_symptoms: bool | None = Field(default=None, description="Gejala TB (skrining gejala)")
+    smoking: bool | None = None
+    skilas_positive: bool | None = Field(default=None, description="SKILAS: penurunan kapasitas")
+    immunizations: list[Immunization] = Field(default_factory=list, max_length=10)
+
+
+class ScreeningSubmission(_Strict):
+    """One screening as recorded at a posyandu, pustu or on a home visit."""
+
+    person: PersonIn
+    posyandu_id: str = Field(min_length=1, max_length=64)
+    screened_on: date
+    pregnancy: PregnancyIn | None = None
+    measurements: MeasurementsIn
+
+
+class Finding(_Strict):
+    code: str = Field(description="e.g. stunted, kek, hypertension_grade_2")
     severity: Severity
     follow_up: str = Field(default="", description="Hint for the follow-up action")
     value: float | None = Field(default=None, description="The z-score or measure behind it")
 
 
-class ScreeningRecorded(Event):
-    SUBJECT: ClassVar[str] = "ilp.screening.recorded.v1"
-    SOURCE: ClassVar[str] = "ilp/screening"
+class ScreeningSnapshot(Event):
+    """The full current state of a screening (no NIK, no name)."""
 
     screening_id: str
+    version: int = Field(default=1, ge=1)
     person_id: str = Field(description="Keyed HMAC of the NIK; never the NIK itself")
     stage: Stage
-    sex: Literal["M", "F"]
+    sex: Sex
     age_months: int = Field(ge=0)
     screened_on: date
     period: str = Field(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM of screened_on")
@@ -37,9 +94,53 @@ class ScreeningRecorded(Event):
     rw: str | None = None
     posyandu_id: str
     measurements: dict[str, float] = Field(default_factory=dict)
+    immunizations: list[str] = Field(default_factory=list)
+    anc_visit: int | None = None
     findings: list[Finding] = Field(default_factory=list)
 
     @property
     def ce_subject(self) -> str:
         return self.screening_id
 
+
+class ScreeningRecorded(ScreeningSnapshot):
+    SUBJECT: ClassVar[str] = "ilp.screening.recorded.v1"
+    SOURCE: ClassVar[str] = "ilp/screening"
+
+
+class ScreeningAmended(ScreeningSnapshot):
+    """A correction: the snapshot replaces the previous version of the same screening."""
+
+    SUBJECT: ClassVar[str] = "ilp.screening.amended.v1"
+    SOURCE: ClassVar[str] = "ilp/screening"
+
+    reason: str
+    previous_period: str
+    previous_desa_code: str
+
+
+class ScreeningVoided(Event):
+    SUBJECT: ClassVar[str] = "ilp.screening.voided.v1"
+    SOURCE: ClassVar[str] = "ilp/screening"
+
+    screening_id: str
+    person_id: str
+    period: str
+    desa_code: str
+    reason: str
+
+    @property
+    def ce_subject(self) -> str:
+        return self.screening_id
+
+
+class IngestScreening(Event):
+    """Published by integrating systems on `ilp.ingest.screening.v1`. It carries the NIK
+    (the screening service pseudonymises it), so the INGEST stream keeps it briefly."""
+
+    SUBJECT: ClassVar[str] = "ilp.ingest.screening.v1"
+    SOURCE: ClassVar[str] = "integrator"
+
+    idempotency_key: str = Field(min_length=8, max_length=128)
+    source_system: str = Field(min_length=1, max_length=64, description="e.g. simpus-xyz")
+    screening: ScreeningSubmission

@@ -10,6 +10,7 @@ attempts, or cannot even be parsed, goes to `ilp.dlq.<service>` with the reason.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from nats.js.errors import ServiceUnavailableError
 from opentelemetry import propagate, trace
 from pydantic import ValidationError
 
+from .errors import PermanentError
 from .store import DocumentStore, Transaction
 
 log = logging.getLogger(__name__)
@@ -131,7 +133,7 @@ class EventConsumer:
         try:
             return cls.model_validate_json(raw.data)
         except ValidationError as exc:
-            await self._dead_letter(raw, f"invalid {raw.subject}: {exc.errors(include_url=False)}")
+            await self._dead_letter(raw, "invalid_event", exc.errors(include_url=False, include_input=False, include_context=False))
             return None
 
     async def _apply(self, tx: Transaction, raw: Msg, event: Event) -> None:
@@ -150,10 +152,14 @@ class EventConsumer:
         try:
             async with self.store.transaction() as tx:
                 await self._apply(tx, raw, event)
+        except PermanentError as exc:
+            await self._dead_letter(raw, "rejected", exc.detail())
+            return
         except Exception as exc:  # noqa: BLE001 – decide between retry and dead letter
             attempt = raw.metadata.num_delivered if raw.metadata else 1
             if attempt >= self.max_deliver:
-                await self._dead_letter(raw, f"{type(exc).__name__}: {exc}")
+                await self._dead_letter(raw, "failed", [{"msg": f"{type(exc).__name__}: {exc}",
+                                                         "attempts": attempt}])
             else:
                 self.stats.retried += 1
                 log.warning("retrying %s (attempt %d): %s", event.event_id, attempt, exc)
@@ -163,13 +169,16 @@ class EventConsumer:
         self.after_commit()
         await raw.ack()
 
-    async def _dead_letter(self, raw: Msg, reason: str) -> None:
+    async def _dead_letter(self, raw: Msg, kind: str, detail: list[dict[str, Any]]) -> None:
+        """Park the event on `ilp.dlq.<service>` with a machine-readable reason: a JSON
+        object {"type": invalid_event|rejected|failed, "detail": [...]} in a header."""
+        reason = json.dumps({"type": kind, "detail": detail[:20]}, default=str)
         headers = dict(raw.headers or {})
         original_id = headers.pop("Nats-Msg-Id", "")
         seq = raw.metadata.sequence.stream if raw.metadata else 0
         headers.update({
             "Nats-Msg-Id": f"dlq:{self.service}:{raw.subject}:{original_id or seq}",
-            "ilp-dlq-reason": reason[:2000],
+            "ilp-dlq-reason": reason,
             "ilp-dlq-subject": raw.subject,
             "ilp-dlq-service": self.service,
             "ilp-dlq-stream-seq": str(seq),

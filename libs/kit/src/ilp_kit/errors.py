@@ -9,7 +9,15 @@ from fastapi.responses import JSONResponse
 _LOCATIONS = ("body", "path", "query", "header")
 
 
-class UnprocessableError(Exception):
+class PermanentError(Exception):
+    """Input that will never succeed however often it is retried: a consumer dead-letters
+    it at once instead of redelivering."""
+
+    def detail(self) -> list[dict[str, object]]:
+        return [{"msg": str(self)}]
+
+
+class UnprocessableError(PermanentError):
     """Input that is well-formed but wrong for the domain (unknown posyandu, bad code)."""
 
     def __init__(self, field: str | tuple[str | int, ...], reason: str, kind: str = "invalid"):
@@ -19,6 +27,20 @@ class UnprocessableError(Exception):
         self.loc = list(path) if path[0] in _LOCATIONS else ["body", *path]
         self.reason = reason
         self.kind = kind
+
+    def detail(self) -> list[dict[str, object]]:
+        return [{"loc": self.loc, "msg": self.reason, "type": self.kind}]
+
+
+class InvalidInput(PermanentError):
+    """Several problems at once, each (loc, msg, type), so a form shows all of them."""
+
+    def __init__(self, problems: list[tuple[tuple[str | int, ...], str, str]]):
+        super().__init__("; ".join(f"{'.'.join(map(str, loc))}: {msg}" for loc, msg, _ in problems))
+        self.problems = [UnprocessableError(loc, msg, kind) for loc, msg, kind in problems]
+
+    def detail(self) -> list[dict[str, object]]:
+        return [d for p in self.problems for d in p.detail()]
 
 
 class NotFoundError(Exception):
@@ -30,8 +52,11 @@ class NotFoundError(Exception):
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(UnprocessableError)
     async def unprocessable(_: Request, exc: UnprocessableError) -> JSONResponse:
-        return JSONResponse(status_code=422, content={
-            "detail": [{"loc": exc.loc, "msg": exc.reason, "type": exc.kind}]})
+        return JSONResponse(status_code=422, content={"detail": exc.detail()})
+
+    @app.exception_handler(InvalidInput)
+    async def invalid(_: Request, exc: InvalidInput) -> JSONResponse:
+        return JSONResponse(status_code=422, content={"detail": exc.detail()})
 
     @app.exception_handler(NotFoundError)
     async def not_found(_: Request, exc: NotFoundError) -> JSONResponse:

@@ -33,7 +33,8 @@ class ServiceSpec:
     name: str
     collections: dict[str, list[str]]
     router: APIRouter
-    handlers: dict[type[Event], Handler] = field(default_factory=dict)
+    # Event handlers, built from the settings (some need keys or limits from them).
+    handlers: Callable[[ServiceSettings], dict[type[Event], Handler]] = lambda _: {}
     # (stream, subject filter) pairs this service consumes
     subscriptions: list[tuple[str, str]] = field(default_factory=list)
     description: str = ""
@@ -81,7 +82,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None,
         js = nc.jetstream()
         relay = OutboxRelay(store, js)
         runtime.relay = relay
-        consumer = EventConsumer(spec.name, store, spec.handlers, settings.max_deliver,
+        consumer = EventConsumer(spec.name, store, spec.handlers(settings), settings.max_deliver,
                                  after_commit=relay.wake)
         runtime.consumer = consumer
         for stream, subject in spec.subscriptions:

@@ -1,10 +1,10 @@
 """The notify service: home-visit (kunjungan rumah) tasks for kader and bidan."""
 
-from ilp_contracts import ScreeningRecorded, WorkerAssigned
+from ilp_contracts import ScreeningAmended, ScreeningRecorded, ScreeningVoided, WorkerAssigned
 from ilp_kit.service import ServiceSpec
 
 from .api import router
-from .handlers import on_screening, on_worker
+from .handlers import on_amended, on_recorded, on_voided, on_worker
 
 SPEC = ServiceSpec(
     name="notify",
@@ -13,8 +13,10 @@ SPEC = ServiceSpec(
         "workers": ["facility_id", "area_code", "role"],
         "tasks": ["assignee_id", "posyandu_id", "desa_code", "status", "due_at"],
         "open_tasks": [],
+        "screening_tasks": [],
     },
     router=router,
-    handlers={WorkerAssigned: on_worker, ScreeningRecorded: on_screening},
+    handlers=lambda _: {WorkerAssigned: on_worker, ScreeningRecorded: on_recorded,
+                        ScreeningAmended: on_amended, ScreeningVoided: on_voided},
     subscriptions=[("REGISTRY", "ilp.registry.>"), ("SCREENING", "ilp.screening.>")],
 )

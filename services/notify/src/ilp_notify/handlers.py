@@ -1,14 +1,24 @@
-"""Turns screening findings into home-visit tasks for the responsible worker."""
+"""Turns screening findings into home-visit tasks for the responsible worker, and keeps
+them right when a screening is amended or voided."""
 
 from __future__ import annotations
 
 import uuid
 
-from ilp_contracts import ScreeningRecorded, TaskAssigned, TaskCreated, WorkerAssigned
+from ilp_contracts import (
+    ScreeningAmended,
+    ScreeningRecorded,
+    ScreeningSnapshot,
+    ScreeningVoided,
+    TaskAssigned,
+    TaskCancelled,
+    TaskCreated,
+    WorkerAssigned,
+)
 from ilp_kit.outbox import emit
 from ilp_kit.store import Query, Transaction
 
-from .domain.tasks import task_key, tasks_needed
+from .domain.tasks import TaskNeed, task_key, tasks_needed
 
 
 async def on_worker(tx: Transaction, event: WorkerAssigned) -> None:
@@ -33,37 +43,81 @@ async def _adopt_unassigned(tx: Transaction, posyandu_id: str, kader_id: str) ->
 
 
 async def _assignee(tx: Transaction, role: str, posyandu_id: str, desa_code: str) -> str | None:
-    """The kader of the posyandu; a bidan of the desa for health-worker tasks; else the
-    kader anyway, so a task is never left without somebody who can act."""
+    """A health worker of the desa for their tasks, else the kader of the posyandu (who
+    then brings the health worker), so a task is never left without somebody to act."""
     if role != "kader":
-        bidan = await tx.find("workers", Query.of(area_code=desa_code, role=role, active=True,
-                                                  limit=1))
-        if bidan:
-            return str(bidan[0]["id"])
+        worker_role = "perawat" if role == "home_care" else role
+        found = await tx.find("workers", Query.of(area_code=desa_code, role=worker_role,
+                                                  active=True, limit=1))
+        if found:
+            return str(found[0]["id"])
     kader = await tx.find("workers", Query.of(facility_id=posyandu_id, role="kader",
                                               active=True, limit=1))
     return str(kader[0]["id"]) if kader else None
 
 
-async def on_screening(tx: Transaction, event: ScreeningRecorded) -> None:
-    for need in tasks_needed((f.code for f in event.findings), event.screened_on):
-        key = task_key(event.person_id, need.reason)
-        open_task = await tx.get("open_tasks", key)
-        if open_task is not None:
-            task = await tx.get("tasks", open_task["task_id"]) or {}
-            task["screening_ids"] = sorted({*task.get("screening_ids", []), event.screening_id})
-            await tx.put("tasks", open_task["task_id"], task)
+async def _open(tx: Transaction, event: ScreeningSnapshot, need: TaskNeed) -> None:
+    key = task_key(event.person_id, need.reason)
+    open_task = await tx.get("open_tasks", key)
+    if open_task is not None:  # one open task per person and reason: link, don't repeat
+        task = await tx.get("tasks", open_task["task_id"]) or {}
+        task["screening_ids"] = sorted({*task.get("screening_ids", []), event.screening_id})
+        task["findings"] = [f.code for f in event.findings]
+        await tx.put("tasks", open_task["task_id"], task)
+        await _link(tx, event.screening_id, open_task["task_id"])
+        return
+    created = TaskCreated(
+        task_id=str(uuid.uuid4()), person_id=event.person_id, reason=need.reason,
+        role=need.role, assignee_id=await _assignee(tx, need.role, event.posyandu_id,
+                                                    event.desa_code),
+        priority=need.priority, due_at=need.due_at, desa_code=event.desa_code,
+        posyandu_id=event.posyandu_id, screening_id=event.screening_id)
+    task = created.model_dump(mode="json", exclude={"event_id", "occurred_at"})
+    task.update(status="open", created_at=created.occurred_at.isoformat(),
+                screening_ids=[event.screening_id], findings=[f.code for f in event.findings])
+    await tx.put("tasks", created.task_id, task)
+    await tx.put("open_tasks", key, {"task_id": created.task_id})
+    await _link(tx, event.screening_id, created.task_id)
+    await emit(tx, created)
+
+
+async def _link(tx: Transaction, screening_id: str, task_id: str) -> None:
+    links = await tx.get("screening_tasks", screening_id) or {"task_ids": []}
+    if task_id not in links["task_ids"]:
+        links["task_ids"].append(task_id)
+        await tx.put("screening_tasks", screening_id, links)
+
+
+async def _unlink(tx: Transaction, screening_id: str, keep_reasons: set[str], why: str) -> None:
+    """Detach a screening from its open tasks whose reason no longer holds; a task left
+    with no screening behind it is cancelled."""
+    links = await tx.get("screening_tasks", screening_id) or {"task_ids": []}
+    for task_id in list(links["task_ids"]):
+        task = await tx.get("tasks", task_id)
+        if task is None or task["status"] != "open" or task["reason"] in keep_reasons:
             continue
-        created = TaskCreated(
-            task_id=str(uuid.uuid4()), person_id=event.person_id, reason=need.reason,
-            role=need.role, assignee_id=await _assignee(tx, need.role, event.posyandu_id,
-                                                        event.desa_code),
-            priority=need.priority, due_at=need.due_at, desa_code=event.desa_code,
-            posyandu_id=event.posyandu_id, screening_id=event.screening_id)
-        task = created.model_dump(mode="json", exclude={"event_id", "occurred_at"})
-        task.update(status="open", created_at=created.occurred_at.isoformat(),
-                    screening_ids=[event.screening_id],
-                    findings=[f.code for f in event.findings])
-        await tx.put("tasks", created.task_id, task)
-        await tx.put("open_tasks", key, {"task_id": created.task_id})
-        await emit(tx, created)
+        links["task_ids"].remove(task_id)
+        task["screening_ids"] = [s for s in task["screening_ids"] if s != screening_id]
+        if not task["screening_ids"]:
+            task["status"] = "cancelled"
+            task["cancel_reason"] = why
+            await tx.delete("open_tasks", task_key(task["person_id"], task["reason"]))
+            await emit(tx, TaskCancelled(task_id=task["task_id"], reason=why))
+        await tx.put("tasks", task["task_id"], task)
+    await tx.put("screening_tasks", screening_id, links)
+
+
+async def on_recorded(tx: Transaction, event: ScreeningRecorded) -> None:
+    for need in tasks_needed((f.code for f in event.findings), event.screened_on):
+        await _open(tx, event, need)
+
+
+async def on_amended(tx: Transaction, event: ScreeningAmended) -> None:
+    needs = tasks_needed((f.code for f in event.findings), event.screened_on)
+    await _unlink(tx, event.screening_id, {n.reason for n in needs}, "screening_amended")
+    for need in needs:
+        await _open(tx, event, need)
+
+
+async def on_voided(tx: Transaction, event: ScreeningVoided) -> None:
+    await _unlink(tx, event.screening_id, set(), "screening_voided")

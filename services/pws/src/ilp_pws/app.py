@@ -1,10 +1,16 @@
 """The PWS service: Pemantauan Wilayah Setempat indicators per desa and month."""
 
-from ilp_contracts import AreaUpserted, ScreeningRecorded, TargetSet
+from ilp_contracts import (
+    AreaUpserted,
+    ScreeningAmended,
+    ScreeningRecorded,
+    ScreeningVoided,
+    TargetSet,
+)
 from ilp_kit.service import ServiceSpec
 
 from .api import router
-from .handlers import on_area, on_screening, on_target
+from .handlers import on_amended, on_area, on_recorded, on_target, on_voided
 
 SPEC = ServiceSpec(
     name="pws",
@@ -16,6 +22,8 @@ SPEC = ServiceSpec(
         "desa_months": ["desa_code", "period"],
     },
     router=router,
-    handlers={AreaUpserted: on_area, TargetSet: on_target, ScreeningRecorded: on_screening},
+    handlers=lambda _: {AreaUpserted: on_area, TargetSet: on_target,
+                        ScreeningRecorded: on_recorded, ScreeningAmended: on_amended,
+                        ScreeningVoided: on_voided},
     subscriptions=[("REGISTRY", "ilp.registry.>"), ("SCREENING", "ilp.screening.>")],
 )

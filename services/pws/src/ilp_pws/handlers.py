@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from ilp_contracts import AreaUpserted, ScreeningRecorded, TargetSet
+from ilp_contracts import (
+    AreaUpserted,
+    ScreeningAmended,
+    ScreeningRecorded,
+    ScreeningSnapshot,
+    ScreeningVoided,
+    TargetSet,
+)
 from ilp_kit.store import Transaction
 
-from .domain.indicators import apply_delta, flag_delta, flags_for
+from .domain.indicators import apply_delta, flags_for
+from .domain.projection import count_changes, effective
 
 
 async def on_area(tx: Transaction, event: AreaUpserted) -> None:
@@ -19,21 +27,48 @@ async def on_target(tx: Transaction, event: TargetSet) -> None:
         "count": event.count})
 
 
-async def on_screening(tx: Transaction, event: ScreeningRecorded) -> None:
-    key = f"{event.period}|{event.person_id}"
-    fact = await tx.get("person_months", key)
-    order = [event.screened_on.isoformat(), event.occurred_at.isoformat()]
-    if fact is not None and fact["order"] > order:
-        return  # an older screening arriving late does not replace the latest one
-    new_flags = flags_for(event.stage, (f.code for f in event.findings))
-    if fact is not None and fact["desa_code"] != event.desa_code:
-        await _count(tx, fact["desa_code"], event.period, flag_delta(fact["flags"], ()))
-        fact = None
-    await _count(tx, event.desa_code, event.period,
-                 flag_delta(fact["flags"] if fact else (), new_flags))
-    await tx.put("person_months", key, {
-        "period": event.period, "desa_code": event.desa_code, "flags": sorted(new_flags),
-        "order": order, "screening_id": event.screening_id})
+async def on_recorded(tx: Transaction, event: ScreeningRecorded) -> None:
+    await _upsert(tx, event)
+
+
+async def on_amended(tx: Transaction, event: ScreeningAmended) -> None:
+    if event.previous_period != event.period:
+        await _change(tx, event.previous_period, event.person_id, event.screening_id, None)
+    await _upsert(tx, event)
+
+
+async def on_voided(tx: Transaction, event: ScreeningVoided) -> None:
+    await _change(tx, event.period, event.person_id, event.screening_id, None)
+
+
+async def _upsert(tx: Transaction, event: ScreeningSnapshot) -> None:
+    entry = {"order": [event.screened_on.isoformat(), event.version],
+             "version": event.version, "desa_code": event.desa_code,
+             "flags": sorted(flags_for(event.stage, (f.code for f in event.findings),
+                                       event.anc_visit))}
+    await _change(tx, event.period, event.person_id, event.screening_id, entry)
+
+
+async def _change(tx: Transaction, period: str, person_id: str, screening_id: str,
+                  entry: dict | None) -> None:
+    """Set (or, with None, remove) one screening's entry and move the counts."""
+    key = f"{period}|{person_id}"
+    month = await tx.get("person_months", key) or {"period": period, "entries": {}}
+    entries = month["entries"]
+    old = entries.get(screening_id)
+    if entry is not None and old is not None and old["version"] >= entry["version"]:
+        return  # a stale version arriving late changes nothing
+    before = effective(entries)
+    if entry is None:
+        entries.pop(screening_id, None)
+    else:
+        entries[screening_id] = entry
+    for desa_code, delta in count_changes(before, effective(entries)):
+        await _count(tx, desa_code, period, delta)
+    if entries:
+        await tx.put("person_months", key, month)
+    else:
+        await tx.delete("person_months", key)
 
 
 async def _count(tx: Transaction, desa_code: str, period: str, delta: dict[str, int]) -> None:

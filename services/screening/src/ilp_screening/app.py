@@ -1,21 +1,23 @@
 """The screening service: life-cycle screening intake and clinical classification."""
 
-from ilp_contracts import FacilityUpserted
+from ilp_contracts import FacilityUpserted, IngestScreening
 from ilp_kit.service import ServiceSpec
 
 from .api import router
-from .handlers import on_facility
+from .handlers import ingest_handler, on_facility
 
 SPEC = ServiceSpec(
     name="screening",
-    description="Screening intake at posyandu/pustu with clinical classification.",
+    description="Screening intake at posyandu/pustu for every life-cycle stage, with "
+    "clinical classification (WHO growth standards, BP, BMI, glucose, KEK, anaemia, ADL).",
     collections={
-        "screenings": ["desa_code", "period", "person_id"],
+        "screenings": ["desa_code", "period", "person_id", "stage", "status", "screened_on"],
         "persons": [],
         "idempotency": [],
         "posyandu": ["area_code"],
     },
     router=router,
-    handlers={FacilityUpserted: on_facility},
-    subscriptions=[("REGISTRY", "ilp.registry.>")],
+    handlers=lambda settings: {FacilityUpserted: on_facility,
+                               IngestScreening: ingest_handler(settings)},
+    subscriptions=[("REGISTRY", "ilp.registry.>"), ("INGEST", "ilp.ingest.screening.v1")],
 )

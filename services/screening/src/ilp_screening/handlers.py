@@ -1,9 +1,12 @@
-"""Read copy of the registry that intake needs: which posyandu exist and where."""
+"""Screening's event handlers: the posyandu read copy, and intake from integrators."""
 
 from __future__ import annotations
 
-from ilp_contracts import FacilityUpserted
+from ilp_contracts import FacilityUpserted, IngestScreening
+from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Transaction
+
+from . import intake
 
 
 async def on_facility(tx: Transaction, event: FacilityUpserted) -> None:
@@ -12,3 +15,15 @@ async def on_facility(tx: Transaction, event: FacilityUpserted) -> None:
     await tx.put("posyandu", event.facility_id, {
         "id": event.facility_id, "area_code": event.area_code, "rw": event.rw,
         "active": event.active})
+
+
+def ingest_handler(settings: ServiceSettings):  # noqa: ANN201 – a handler closure
+    """`ilp.ingest.screening.v1`: the same intake as HTTP; an invalid screening raises
+    InvalidInput, which the consumer dead-letters at once with the field-level reasons."""
+
+    async def on_ingest(tx: Transaction, event: IngestScreening) -> None:
+        await intake.record(tx, event.screening,
+                            f"ingest:{event.source_system}:{event.idempotency_key}",
+                            settings.pseudonym_key, loc=("screening",))
+
+    return on_ingest

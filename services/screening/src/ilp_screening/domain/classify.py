@@ -1,0 +1,192 @@
+"""Clinical classification of one screening (pure): stage → measurements → findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from ilp_contracts import Finding
+
+from . import rules
+from .growth import balita_zscores, bmi_for_age_z
+from .rules import Band, first_band
+
+
+@dataclass(frozen=True)
+class PreviousWeighing:
+    screened_on: date
+    weight_kg: float
+
+
+@dataclass(frozen=True)
+class ScreeningInput:
+    stage: str
+    sex: str  # M | F
+    age_days: int
+    screened_on: date
+    measures: dict[str, float] = field(default_factory=dict)
+    flags: dict[str, bool] = field(default_factory=dict)  # tb_symptoms, smoking, skilas…
+    kpsp: str | None = None
+    gestational_weeks: int | None = None
+    previous: PreviousWeighing | None = None
+
+    @property
+    def age_months(self) -> int:
+        return int(self.age_days / 30.4375)
+
+
+@dataclass
+class Classification:
+    summary: dict[str, float] = field(default_factory=dict)  # measures + derived values
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, band: Band | None, value: float | None = None) -> None:
+        if band is not None:
+            self.findings.append(Finding(code=band.code, severity=band.severity,  # type: ignore[arg-type]
+                                         follow_up=band.follow_up, value=value))
+
+    def flag(self, code: str, severity: str, follow_up: str, value: float | None = None) -> None:
+        self.findings.append(Finding(code=code, severity=severity,  # type: ignore[arg-type]
+                                     follow_up=follow_up, value=value))
+
+
+def stage_for(age_days: int, pregnant: bool) -> str:
+    """Life-cycle stage on the screening date (pregnancy first, then age)."""
+    years = age_days / 365.25
+    if pregnant:
+        return "ibu_hamil"
+    if age_days / 30.4375 < rules.BALITA_MAX_MONTHS + 1:
+        return "balita"
+    if years < rules.ANAK_REMAJA_MAX_YEARS + 1:
+        return "anak_remaja"
+    return "lansia" if years >= rules.LANSIA_MIN_YEARS else "usia_dewasa"
+
+
+def bmi(measures: dict[str, float]) -> float | None:
+    if "weight_kg" in measures and "height_cm" in measures:
+        return round(measures["weight_kg"] / (measures["height_cm"] / 100) ** 2, 1)
+    return None
+
+
+def classify(s: ScreeningInput) -> Classification:
+    result = Classification(summary=dict(s.measures))
+    {"balita": _balita, "anak_remaja": _anak_remaja, "ibu_hamil": _ibu_hamil,
+     "usia_dewasa": _dewasa, "lansia": _lansia}[s.stage](s, result)
+    return result
+
+
+def _balita(s: ScreeningInput, out: Classification) -> None:
+    m = s.measures
+    z = balita_zscores(s.sex, s.age_days, m.get("weight_kg"), m.get("height_cm"),
+                       s.flags.get("measured_lying"))
+    for key, value, bands in (("waz", z.waz, rules.WEIGHT_FOR_AGE),
+                              ("haz", z.haz, rules.HEIGHT_FOR_AGE),
+                              ("whz", z.whz, rules.WEIGHT_FOR_HEIGHT)):
+        if value is not None:
+            out.summary[key] = value
+            out.add(first_band(value, bands), value)
+    if s.kpsp in rules.KPSP_FINDINGS:
+        out.flag(*rules.KPSP_FINDINGS[s.kpsp])
+    if "weight_kg" in m and s.previous is not None:
+        _weight_gain(s, m["weight_kg"], out)
+
+
+def _weight_gain(s: ScreeningInput, weight_kg: float, out: Classification) -> None:
+    """N (naik) or T (tidak naik) against last month's weighing; nothing otherwise."""
+    prev = s.previous
+    assert prev is not None
+    months_apart = (s.screened_on.year - prev.screened_on.year) * 12 + (
+        s.screened_on.month - prev.screened_on.month)
+    if months_apart != 1:
+        return  # not weighed last month: neither N nor T (O/B in the KMS)
+    gain_g = round((weight_kg - prev.weight_kg) * 1000)
+    needed = rules.MIN_MONTHLY_GAIN_G.get(s.age_months, rules.MIN_MONTHLY_GAIN_G_AFTER_12)
+    out.summary["weight_gain_g"] = gain_g
+    if gain_g >= needed:
+        out.flag("weight_gain_adequate", "info", "", gain_g)
+    else:
+        out.flag("weight_not_increasing", "moderate",
+                 f"kenaikan < {needed} g: konseling, timbang ulang bulan depan", gain_g)
+
+
+def _anak_remaja(s: ScreeningInput, out: Classification) -> None:
+    value = bmi(s.measures)
+    if value is not None:
+        out.summary["bmi"] = value
+        z = bmi_for_age_z(s.sex, s.age_days / 365.25, value)
+        if z is not None:
+            out.summary["bmi_z"] = z
+            out.add(first_band(z, rules.BMI_FOR_AGE), z)
+    hb = s.measures.get("hb")
+    if hb is not None and s.sex == "F" and hb < rules.HB_ANAEMIA_GIRLS:
+        out.flag("anaemia", "moderate", "tablet tambah darah, rujuk bila berat", hb)
+
+
+def trimester(weeks: int) -> int:
+    if weeks >= rules.TRIMESTER_3_FROM_WEEK:
+        return 3
+    return 2 if weeks >= rules.TRIMESTER_2_FROM_WEEK else 1
+
+
+def _ibu_hamil(s: ScreeningInput, out: Classification) -> None:
+    m = s.measures
+    tri = trimester(s.gestational_weeks or 1)
+    out.summary["trimester"] = tri
+    if "muac_cm" in m and m["muac_cm"] < rules.KEK_MUAC_CM:
+        out.flag("kek", "moderate", "PMT ibu hamil ≥ 90 hari, didampingi kader", m["muac_cm"])
+    value = bmi(m)
+    if value is not None:
+        out.summary["bmi"] = value
+        if tri == 1 and value < rules.UNDERWEIGHT_BMI_T1:
+            out.flag("underweight_pregnancy", "moderate", "konseling gizi, PMT", value)
+    if "hb" in m and m["hb"] < rules.HB_ANAEMIA_PREGNANT[tri]:
+        out.flag("anaemia_pregnancy", "moderate", "tablet tambah darah, rujuk bila berat", m["hb"])
+    sys_min, dia_min = rules.PREGNANCY_HYPERTENSION
+    if m.get("systolic", 0) >= sys_min or m.get("diastolic", 0) >= dia_min:
+        out.flag("hypertension_pregnancy", "severe", "rujuk ke puskesmas (risiko preeklamsia)",
+                 m.get("systolic"))
+
+
+def _blood_pressure(m: dict[str, float], out: Classification) -> None:
+    if "systolic" not in m or "diastolic" not in m:
+        return
+    systolic, diastolic = m["systolic"], m["diastolic"]
+    iso_sys, iso_dia = rules.ISOLATED_SYSTOLIC
+    if systolic >= iso_sys and diastolic < iso_dia:
+        out.flag("isolated_systolic_hypertension", "moderate", "rujuk, kontrol tekanan darah",
+                 systolic)
+        return
+    for code, severity, sys_from, dia_from in rules.BP_CLASSES:
+        if systolic >= sys_from or diastolic >= dia_from:
+            out.flag(code, severity, "kontrol tekanan darah bulanan", systolic)
+            return
+
+
+def _dewasa(s: ScreeningInput, out: Classification) -> None:
+    m = s.measures
+    _blood_pressure(m, out)
+    value = bmi(m)
+    if value is not None:
+        out.summary["bmi"] = value
+        out.add(first_band(value, rules.BMI_ASIA_PACIFIC), value)
+    if "waist_cm" in m and m["waist_cm"] > rules.CENTRAL_OBESITY_WAIST_CM[s.sex]:
+        out.flag("central_obesity", "mild", "konseling gaya hidup", m["waist_cm"])
+    if "glucose_random" in m:
+        out.add(first_band(m["glucose_random"], rules.GLUCOSE_RANDOM), m["glucose_random"])
+    if "glucose_fasting" in m:
+        out.add(first_band(m["glucose_fasting"], rules.GLUCOSE_FASTING), m["glucose_fasting"])
+    if m.get("srq20", 0) >= rules.SRQ20_POSITIVE_FROM:
+        out.flag("mental_health_risk", "moderate", "rujuk untuk evaluasi kesehatan jiwa",
+                 m["srq20"])
+    if s.flags.get("tb_symptoms"):
+        out.flag("tb_suspect", "severe", "periksa dahak di puskesmas")
+    if s.flags.get("smoking"):
+        out.flag("smoker", "mild", "konseling berhenti merokok")
+
+
+def _lansia(s: ScreeningInput, out: Classification) -> None:
+    _dewasa(s, out)
+    if "adl" in s.measures:
+        out.add(first_band(s.measures["adl"], rules.ADL_BANDS), s.measures["adl"])
+    if s.flags.get("skilas_positive"):
+        out.flag("intrinsic_capacity_decline", "moderate", "pemeriksaan lanjutan di pustu")

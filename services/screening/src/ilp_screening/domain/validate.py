@@ -1,0 +1,67 @@
+"""Plausibility and consistency of a submission (pure). Every problem is reported, each
+with its field path, so a kader sees all mistakes of a form at once."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from ilp_contracts.screening import MeasurementsIn, PregnancyIn, ScreeningSubmission
+
+from . import rules
+from .classify import stage_for
+from .person import nik_problem
+
+Problem = tuple[tuple[str | int, ...], str, str]
+MAX_AGE_YEARS = 120
+
+
+def problems(sub: ScreeningSubmission, today: date) -> tuple[str | None, list[Problem]]:
+    """(stage, problems) of a new submission; the stage is None when the dates are wrong."""
+    person = sub.person
+    stage, found = screening_problems(person.sex, person.birth_date, sub.screened_on,
+                                      sub.pregnancy, sub.measurements, today)
+    if reason := nik_problem(person.nik, person.birth_date, person.sex):
+        found.insert(0, (("person", "nik"), reason, "nik_mismatch"))
+    return stage, found
+
+
+def screening_problems(sex: str, birth_date: date, screened_on: date,
+                       pregnancy: PregnancyIn | None, m: MeasurementsIn, today: date
+                       ) -> tuple[str | None, list[Problem]]:
+    """Problems of the screening itself (also used for amendments, where no NIK is sent)."""
+    found: list[Problem] = []
+    if screened_on > today + timedelta(days=1):
+        found.append((("screened_on",), "screening date is in the future", "future_date"))
+    age_days = (screened_on - birth_date).days
+    if age_days < 0:
+        found.append((("screened_on",), "screening date is before the birth date", "invalid"))
+        return None, found
+    if age_days > MAX_AGE_YEARS * 365.25:
+        found.append((("person", "birth_date"), f"older than {MAX_AGE_YEARS} years", "implausible"))
+        return None, found
+    stage = stage_for(age_days, pregnancy is not None)
+    if pregnancy is not None and (sex != "F" or not 10 <= age_days / 365.25 <= 60):
+        found.append((("pregnancy",), "pregnancy data for a person who cannot be pregnant",
+                      "wrong_stage"))
+    ranges = {**rules.PLAUSIBLE, **(rules.BALITA_PLAUSIBLE if stage == "balita" else {})}
+    values = m.model_dump(exclude_none=True, exclude={"immunizations"})
+    for name, (low, high) in ranges.items():
+        value = values.get(name)
+        if value is not None and not low <= value <= high:
+            found.append((("measurements", name), f"{value} is outside the plausible range "
+                          f"{low}–{high}", "implausible"))
+    if (m.systolic is None) != (m.diastolic is None):
+        found.append((("measurements", "diastolic" if m.diastolic is None else "systolic"),
+                      "blood pressure needs both systolic and diastolic", "missing"))
+    elif m.systolic is not None and m.diastolic is not None and m.systolic <= m.diastolic:
+        found.append((("measurements", "systolic"), "systolic must be above diastolic",
+                      "implausible"))
+    if stage == "balita" and m.weight_kg is None and m.height_cm is None:
+        found.append((("measurements", "weight_kg"), "a balita screening needs weight or "
+                      "length/height", "missing"))
+    if m.immunizations and stage != "balita":
+        found.append((("measurements", "immunizations"), "immunisations are recorded for "
+                      "balita only", "wrong_stage"))
+    if not values and not m.immunizations:
+        found.append((("measurements",), "no measurement given", "missing"))
+    return stage, found

@@ -1,0 +1,171 @@
+"""Recording, amending and voiding screenings inside a store transaction. HTTP and the
+ingest subject both come through here, so an integrator's screening is validated,
+de-duplicated and classified exactly like a kader's."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import UTC, date, datetime
+
+from ilp_contracts import ScreeningAmended, ScreeningRecorded, ScreeningVoided
+from ilp_contracts.screening import MeasurementsIn, PregnancyIn, ScreeningSubmission
+from ilp_kit.errors import InvalidInput, NotFoundError
+from ilp_kit.outbox import emit
+from ilp_kit.store import Query, Transaction
+
+from .domain.classify import PreviousWeighing, ScreeningInput, classify
+from .domain.person import age_in_months, pseudonym
+from .domain.validate import problems, screening_problems
+
+_SNAPSHOT_ONLY = {"event_id", "occurred_at", "reason", "previous_period", "previous_desa_code"}
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def _fingerprint(payload: str) -> str:
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+async def _replay(tx: Transaction, key: str, fingerprint: str) -> dict | None:
+    """The first result for a retried request; a reused key with other content is an error."""
+    seen = await tx.get("idempotency", key)
+    if seen is None:
+        return None
+    if seen["fingerprint"] != fingerprint:
+        raise InvalidInput([(("header", "Idempotency-Key"), "this key was already used for a "
+                             "different request", "idempotency_conflict")])
+    return await tx.get("screenings", seen["screening_id"])
+
+
+async def _previous_weighing(tx: Transaction, person_id: str, before: date,
+                             exclude: str | None = None) -> PreviousWeighing | None:
+    history = await tx.find("screenings", Query.of(person_id=person_id, stage="balita",
+                                                   status="active", order_by="screened_on",
+                                                   descending=True, limit=10))
+    for doc in history:
+        weight = doc["measurements"].get("weight_kg")
+        if doc["screening_id"] != exclude and doc["screened_on"] < before.isoformat() and weight:
+            return PreviousWeighing(date.fromisoformat(doc["screened_on"]), weight)
+    return None
+
+
+def _measures(m: MeasurementsIn) -> tuple[dict[str, float], dict[str, bool]]:
+    values = m.model_dump(exclude_none=True, exclude={"immunizations", "kpsp"})
+    flags = {k: v for k, v in values.items() if isinstance(v, bool)}
+    return {k: float(v) for k, v in values.items() if k not in flags}, flags
+
+
+async def _snapshot(tx: Transaction, *, screening_id: str, person_id: str, sex: str,
+                    birth_date: date, screened_on: date, stage: str,
+                    pregnancy: PregnancyIn | None, m: MeasurementsIn, posyandu: dict) -> dict:
+    measures, flags = _measures(m)
+    previous = (await _previous_weighing(tx, person_id, screened_on, exclude=screening_id)
+                if stage == "balita" else None)
+    result = classify(ScreeningInput(
+        stage=stage, sex=sex, age_days=(screened_on - birth_date).days, screened_on=screened_on,
+        measures=measures, flags=flags, kpsp=m.kpsp, previous=previous,
+        gestational_weeks=pregnancy.gestational_weeks if pregnancy else None))
+    return {
+        "screening_id": screening_id, "person_id": person_id, "stage": stage, "sex": sex,
+        "age_months": age_in_months(birth_date, screened_on), "screened_on": screened_on,
+        "period": screened_on.strftime("%Y-%m"), "desa_code": posyandu["area_code"],
+        "rw": posyandu.get("rw"), "posyandu_id": posyandu["id"],
+        "measurements": result.summary, "immunizations": list(m.immunizations),
+        "anc_visit": pregnancy.anc_visit if pregnancy else None, "findings": result.findings,
+    }
+
+
+async def _posyandu(tx: Transaction, posyandu_id: str, loc: tuple[str, ...]) -> dict:
+    posyandu = await tx.get("posyandu", posyandu_id)
+    if posyandu is None or not posyandu.get("active", True):
+        raise InvalidInput([(loc, f"posyandu {posyandu_id} is not registered", "unknown_posyandu")])
+    return posyandu
+
+
+def _stored(event: ScreeningRecorded | ScreeningAmended, submission: dict) -> dict:
+    return {**event.model_dump(mode="json", exclude=_SNAPSHOT_ONLY), "status": "active",
+            "submission": submission}
+
+
+async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_key: str,
+                 loc: tuple[str, ...] = ()) -> tuple[dict, bool]:
+    """Store and announce a new screening; (screening, created). A retry with the same
+    key returns the first record and creates nothing."""
+    stage, found = problems(sub, today())
+    if found or stage is None:
+        raise InvalidInput([((*loc, *where), msg, kind) for where, msg, kind in found])
+    fingerprint = _fingerprint(sub.model_dump_json())
+    if (first := await _replay(tx, key, fingerprint)) is not None:
+        return first, False
+    posyandu = await _posyandu(tx, sub.posyandu_id, (*loc, "posyandu_id"))
+    person = sub.person
+    person_id = pseudonym(person.nik, pseudonym_key)
+    event = ScreeningRecorded(**await _snapshot(
+        tx, screening_id=str(uuid.uuid4()), person_id=person_id, sex=person.sex,
+        birth_date=person.birth_date, screened_on=sub.screened_on, stage=stage,
+        pregnancy=sub.pregnancy, m=sub.measurements, posyandu=posyandu))
+    # Demographics stay here; the NIK itself is never stored, only its keyed hash.
+    await tx.put("persons", person_id, {
+        **person.model_dump(mode="json", exclude={"nik"}), "person_id": person_id})
+    stored = _stored(event, sub.model_dump(mode="json", include={"pregnancy", "measurements"}))
+    await tx.put("screenings", event.screening_id, stored)
+    await tx.put("idempotency", key, {"screening_id": event.screening_id,
+                                      "fingerprint": fingerprint})
+    await emit(tx, event)
+    return stored, True
+
+
+async def amend(tx: Transaction, screening_id: str, reason: str, screened_on: date | None,
+                pregnancy: PregnancyIn | None, measurements: MeasurementsIn) -> dict:
+    """Correct a screening: re-validate, re-classify and publish the new version."""
+    current = await _active(tx, screening_id)
+    screened_on = screened_on or date.fromisoformat(current["screened_on"])
+    person = await tx.get("persons", current["person_id"]) or {}
+    birth_date = date.fromisoformat(person["birth_date"])
+    stage, found = screening_problems(person["sex"], birth_date, screened_on, pregnancy,
+                                      measurements, today())
+    if found or stage is None:
+        raise InvalidInput(found)
+    posyandu = await tx.get("posyandu", current["posyandu_id"]) or {
+        "id": current["posyandu_id"], "area_code": current["desa_code"], "rw": current["rw"]}
+    snapshot = await _snapshot(
+        tx, screening_id=screening_id, person_id=current["person_id"], sex=person["sex"],
+        birth_date=birth_date, screened_on=screened_on, stage=stage, pregnancy=pregnancy,
+        m=measurements, posyandu=posyandu)
+    event = ScreeningAmended(**snapshot, version=current["version"] + 1, reason=reason,
+                             previous_period=current["period"],
+                             previous_desa_code=current["desa_code"])
+    stored = _stored(event, {"pregnancy": pregnancy.model_dump(mode="json") if pregnancy else None,
+                             "measurements": measurements.model_dump(mode="json")})
+    await tx.put("screenings", screening_id, stored)
+    await emit(tx, event)
+    return stored
+
+
+async def void(tx: Transaction, screening_id: str, reason: str) -> dict:
+    """Withdraw a screening recorded in error; voiding twice changes nothing."""
+    current = await tx.get("screenings", screening_id)
+    if current is None:
+        raise NotFoundError(f"screening {screening_id}")
+    if current["status"] == "voided":
+        return current
+    current.update(status="voided", void_reason=reason)
+    await tx.put("screenings", screening_id, current)
+    await emit(tx, ScreeningVoided(screening_id=screening_id, person_id=current["person_id"],
+                                   period=current["period"], desa_code=current["desa_code"],
+                                   reason=reason))
+    return current
+
+
+async def _active(tx: Transaction, screening_id: str) -> dict:
+    current = await tx.get("screenings", screening_id)
+    if current is None:
+        raise NotFoundError(f"screening {screening_id}")
+    if current["status"] != "active":
+        raise InvalidInput([(("path", "screening_id"), "a voided screening cannot be amended",
+                             "voided")])
+    return current
+

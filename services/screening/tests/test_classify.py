@@ -1,0 +1,144 @@
+"""Classification rules: every cut-off at its boundary, and whole screenings per stage."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ilp_screening.domain import rules
+from ilp_screening.domain.classify import (
+    PreviousWeighing,
+    ScreeningInput,
+    classify,
+    stage_for,
+    trimester,
+)
+from ilp_screening.domain.rules import first_band
+
+ON = date(2026, 11, 20)
+
+
+def codes(stage: str, sex: str = "F", years: float = 30, **kw) -> set[str]:
+    measures = {k: v for k, v in kw.items() if isinstance(v, (int, float))
+                and not isinstance(v, bool)}
+    flags = {k: v for k, v in kw.items() if isinstance(v, bool)}
+    screening = ScreeningInput(stage, sex, int(years * 365.25), ON, measures, flags,
+                               gestational_weeks=kw.get("weeks"))  # type: ignore[arg-type]
+    return {f.code for f in classify(screening).findings}
+
+
+@pytest.mark.parametrize(("bands", "value", "expected"), [
+    (rules.WEIGHT_FOR_AGE, -3.01, "severely_underweight"), (rules.WEIGHT_FOR_AGE, -3.0,
+                                                            "underweight"),
+    (rules.WEIGHT_FOR_AGE, -2.0, None), (rules.WEIGHT_FOR_AGE, 1.0, None),
+    (rules.WEIGHT_FOR_AGE, 1.01, "risk_overweight"),
+    (rules.HEIGHT_FOR_AGE, -3.01, "severely_stunted"), (rules.HEIGHT_FOR_AGE, -2.01, "stunted"),
+    (rules.HEIGHT_FOR_AGE, -2.0, None), (rules.HEIGHT_FOR_AGE, 3.5, None),
+    (rules.WEIGHT_FOR_HEIGHT, -3.01, "gizi_buruk"), (rules.WEIGHT_FOR_HEIGHT, -3.0, "gizi_kurang"),
+    (rules.WEIGHT_FOR_HEIGHT, 1.0, None), (rules.WEIGHT_FOR_HEIGHT, 2.0, "berisiko_gizi_lebih"),
+    (rules.WEIGHT_FOR_HEIGHT, 3.0, "gizi_lebih"), (rules.WEIGHT_FOR_HEIGHT, 3.01, "obesitas"),
+    (rules.BMI_FOR_AGE, -2.0, None), (rules.BMI_FOR_AGE, -2.01, "thinness"),
+    (rules.BMI_FOR_AGE, 2.0, "overweight"), (rules.BMI_FOR_AGE, 2.01, "obese"),
+    (rules.BMI_ASIA_PACIFIC, 18.49, "bmi_underweight"), (rules.BMI_ASIA_PACIFIC, 18.5, None),
+    (rules.BMI_ASIA_PACIFIC, 22.9, None), (rules.BMI_ASIA_PACIFIC, 23.0, "bmi_overweight"),
+    (rules.BMI_ASIA_PACIFIC, 25.0, "obese_1"), (rules.BMI_ASIA_PACIFIC, 30.0, "obese_2"),
+    (rules.GLUCOSE_RANDOM, 139, None), (rules.GLUCOSE_RANDOM, 140, "prediabetes"),
+    (rules.GLUCOSE_RANDOM, 200, "diabetes_suspected"), (rules.GLUCOSE_FASTING, 99, None),
+    (rules.GLUCOSE_FASTING, 100, "prediabetes"), (rules.GLUCOSE_FASTING, 126,
+                                                  "diabetes_suspected"),
+    (rules.ADL_BANDS, 20, None), (rules.ADL_BANDS, 19, "adl_mild_dependence"),
+    (rules.ADL_BANDS, 12, "adl_mild_dependence"), (rules.ADL_BANDS, 11, "adl_moderate_dependence"),
+    (rules.ADL_BANDS, 9, "adl_moderate_dependence"), (rules.ADL_BANDS, 8, "adl_severe_dependence"),
+    (rules.ADL_BANDS, 5, "adl_severe_dependence"), (rules.ADL_BANDS, 4, "adl_total_dependence"),
+])
+def test_band_boundaries(bands, value, expected) -> None:
+    band = first_band(value, bands)
+    assert (band.code if band else None) == expected
+
+
+@pytest.mark.parametrize(("systolic", "diastolic", "expected"), [
+    (119, 79, set()), (125, 82, set()), (130, 80, {"bp_high_normal"}),
+    (120, 85, {"bp_high_normal"}), (140, 90, {"hypertension_grade_1"}),
+    (159, 99, {"hypertension_grade_1"}), (160, 95, {"hypertension_grade_2"}),
+    (150, 100, {"hypertension_grade_2"}), (180, 100, {"hypertension_grade_3"}),
+    (170, 110, {"hypertension_grade_3"}), (150, 85, {"isolated_systolic_hypertension"}),
+])
+def test_blood_pressure_classes(systolic, diastolic, expected) -> None:
+    assert codes("usia_dewasa", systolic=systolic, diastolic=diastolic) == expected
+
+
+def test_adult_findings() -> None:
+    assert codes("usia_dewasa", "M", waist_cm=90.0) == set()
+    assert codes("usia_dewasa", "M", waist_cm=90.5) == {"central_obesity"}
+    assert codes("usia_dewasa", "F", waist_cm=80.5) == {"central_obesity"}
+    assert codes("usia_dewasa", srq20=5) == set()
+    assert codes("usia_dewasa", srq20=6) == {"mental_health_risk"}
+    assert codes("usia_dewasa", tb_symptoms=True, smoking=True) == {"tb_suspect", "smoker"}
+    assert codes("usia_dewasa", weight_kg=80, height_cm=160) == {"obese_2"}
+
+
+def test_lansia_adds_dependence_and_skilas() -> None:
+    assert codes("lansia", years=70, adl=10, skilas_positive=True) == {
+        "adl_moderate_dependence", "intrinsic_capacity_decline"}
+    assert codes("lansia", years=70, adl=20) == set()
+
+
+@pytest.mark.parametrize(("weeks", "hb", "anaemic"), [
+    (10, 10.9, True), (10, 11.0, False), (20, 10.4, True), (20, 10.5, False),
+    (30, 10.9, True), (30, 11.0, False),
+])
+def test_anaemia_in_pregnancy_by_trimester(weeks, hb, anaemic) -> None:
+    assert ("anaemia_pregnancy" in codes("ibu_hamil", weeks=weeks, hb=hb)) is anaemic
+
+
+def test_pregnancy_findings() -> None:
+    assert codes("ibu_hamil", weeks=12, muac_cm=23.4) == {"kek"}
+    assert codes("ibu_hamil", weeks=12, muac_cm=23.5) == set()
+    assert codes("ibu_hamil", weeks=12, weight_kg=40, height_cm=150) == {"underweight_pregnancy"}
+    assert codes("ibu_hamil", weeks=20, weight_kg=40, height_cm=150) == set()  # T1 only
+    assert codes("ibu_hamil", weeks=30, systolic=140, diastolic=80) == {"hypertension_pregnancy"}
+    assert codes("ibu_hamil", weeks=30, systolic=130, diastolic=90) == {"hypertension_pregnancy"}
+    assert [trimester(w) for w in (13, 14, 27, 28)] == [1, 2, 2, 3]
+
+
+def test_school_children_bmi_and_anaemia_for_girls() -> None:
+    assert codes("anak_remaja", "F", years=13, hb=11.9) == {"anaemia"}
+    assert codes("anak_remaja", "M", years=13, hb=11.9) == set()
+    assert codes("anak_remaja", "F", years=10, weight_kg=45, height_cm=140) == {"obese"}
+
+
+def test_weight_not_increasing_needs_last_months_weighing() -> None:
+    def gain(previous: PreviousWeighing | None, weight: float, months: float = 14) -> set[str]:
+        s = ScreeningInput("balita", "M", int(months * 30.4375), ON, {"weight_kg": weight},
+                           previous=previous)
+        return {f.code for f in classify(s).findings} & {"weight_gain_adequate",
+                                                         "weight_not_increasing"}
+    last_month = PreviousWeighing(date(2026, 10, 20), 10.0)
+    assert gain(last_month, 10.2) == {"weight_gain_adequate"}
+    assert gain(last_month, 10.1) == {"weight_not_increasing"}
+    assert gain(PreviousWeighing(date(2026, 9, 20), 9.0), 10.5) == set()  # O: a gap
+    assert gain(None, 10.5) == set()  # B: first weighing
+
+
+def test_stage_by_age_and_pregnancy() -> None:
+    assert stage_for(59 * 30, False) == "balita"
+    assert stage_for(61 * 31, False) == "anak_remaja"
+    assert stage_for(int(17.9 * 365.25), False) == "anak_remaja"
+    assert stage_for(int(18.1 * 365.25), False) == "usia_dewasa"
+    assert stage_for(int(60.1 * 365.25), False) == "lansia"
+    assert stage_for(int(25 * 365.25), True) == "ibu_hamil"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["balita", "anak_remaja", "usia_dewasa", "lansia", "ibu_hamil"]),
+       st.sampled_from("MF"), st.integers(0, 36000),
+       st.dictionaries(st.sampled_from(list(rules.PLAUSIBLE)),
+                       st.floats(0.5, 300, allow_nan=False)),
+       st.integers(1, 44))
+def test_classification_never_raises_on_plausible_input(stage, sex, days, measures, weeks) -> None:
+    ranged = {k: min(max(v, rules.PLAUSIBLE[k][0]), rules.PLAUSIBLE[k][1])
+              for k, v in measures.items()}
+    result = classify(ScreeningInput(stage, sex, days, ON, ranged, gestational_weeks=weeks))
+    assert all(f.severity in ("info", "mild", "moderate", "severe") for f in result.findings)

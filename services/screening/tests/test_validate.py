@@ -1,0 +1,79 @@
+"""Validation: plausible submissions pass, each mistake gets its field and reason."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ilp_contracts.screening import MeasurementsIn, PersonIn, PregnancyIn, ScreeningSubmission
+from ilp_screening.domain import rules
+from ilp_screening.domain.validate import problems
+
+TODAY = date(2026, 11, 23)
+
+
+def nik_for(birth: date, sex: str) -> str:
+    day = birth.day + (40 if sex == "F" else 0)
+    return f"337304{day:02d}{birth.month:02d}{birth.year % 100:02d}0001"
+
+
+def submission(birth: date, sex: str = "M", on: date = date(2026, 11, 20),
+               pregnancy: PregnancyIn | None = None, **measures) -> ScreeningSubmission:
+    return ScreeningSubmission(
+        person=PersonIn(nik=nik_for(birth, sex), name="X", sex=sex, birth_date=birth),
+        posyandu_id="p", screened_on=on, pregnancy=pregnancy,
+        measurements=MeasurementsIn(**measures))
+
+
+def locs(sub: ScreeningSubmission) -> set[tuple]:
+    return {loc for loc, _, _ in problems(sub, TODAY)[1]}
+
+
+def test_a_plausible_balita_passes() -> None:
+    stage, found = problems(submission(date(2024, 11, 10), weight_kg=9.1, height_cm=79), TODAY)
+    assert (stage, found) == ("balita", [])
+
+
+def test_every_mistake_is_reported_with_its_field() -> None:
+    sub = submission(date(2026, 2, 1), weight_kg=45.0, systolic=400, diastolic=20)
+    assert locs(sub) == {("measurements", "weight_kg"), ("measurements", "systolic"),
+                         ("measurements", "diastolic")}
+
+
+def test_dates_and_stage_consistency() -> None:
+    assert ("screened_on",) in locs(submission(date(2024, 1, 1), on=TODAY + timedelta(days=5),
+                                               weight_kg=10))
+    assert ("screened_on",) in locs(submission(date(2026, 11, 21), weight_kg=3))
+    assert ("pregnancy",) in locs(submission(date(1990, 1, 1), "M",
+                                             pregnancy=PregnancyIn(gestational_weeks=10,
+                                                                   anc_visit=1), hb=12))
+    assert ("measurements", "immunizations") in locs(submission(date(1990, 1, 1), hb=12,
+                                                                immunizations=["BCG"]))
+    assert ("measurements",) in locs(submission(date(1990, 1, 1)))
+    assert ("measurements", "diastolic") in locs(submission(date(1990, 1, 1), systolic=120))
+
+
+def test_nik_that_disagrees_with_birth_date_is_refused() -> None:
+    sub = submission(date(2024, 11, 10), weight_kg=9)
+    wrong = sub.model_copy(update={"person": sub.person.model_copy(
+        update={"nik": "3373041111240001"})})
+    assert ("person", "nik") in locs(wrong)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dates(date(1910, 1, 1), date(2026, 11, 20)), st.sampled_from("MF"),
+       st.dictionaries(st.sampled_from(list(rules.PLAUSIBLE)),
+                       st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False).filter(
+                           lambda v: v > 0)))
+def test_random_input_never_raises_and_problems_are_structured(birth, sex, measures) -> None:
+    ints = {"srq20", "adl", "sdq_total"}
+    fields = {k: (min(int(v), 20 if k != "sdq_total" else 40) if k in ints else v)
+              for k, v in measures.items()}
+    stage, found = problems(submission(birth, sex, **fields), TODAY)
+    for loc, msg, kind in found:
+        assert isinstance(loc, tuple) and msg and kind
+    if stage is not None and not found:
+        low_high = {**rules.PLAUSIBLE, **(rules.BALITA_PLAUSIBLE if stage == "balita" else {})}
+        for k, v in fields.items():
+            assert low_high[k][0] <= v <= low_high[k][1]
