@@ -56,6 +56,10 @@ class Platform:
     def service_url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.service_port(name)}"
 
+    def base_url_of(self, name: str) -> str:
+        """A service's API root, bypassing the gateway (tests, diagnostics)."""
+        return f"{self.service_url(name)}/api/v1/{name}"
+
     def service_port(self, name: str) -> int:
         return self.service_port_base + SERVICES.index(name)
 

@@ -1,0 +1,155 @@
+"""Screening flows across services on the running platform: integrator ingest (good to
+PWS, bad to the dead-letter subject), amendments and voids reaching PWS and notify."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import Iterator
+
+import httpx
+import nats
+import pytest
+from ilp_contracts import IngestScreening
+from ilp_platform.embedded import Platform
+
+from .helpers import eventually, free_port_block, indicator, tasks
+
+DESA = "33.73.04.2003"
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    ports = free_port_block(6)
+    platform = Platform(tmp_path_factory.mktemp("flows"), ports, ports + 1, ports + 2)
+    platform.start()
+    registry = httpx.Client(base_url=f"{platform.base_url_of('registry')}", timeout=10)
+    for body in ({"code": "33.73.04", "name": "Sidorejo"}, {"code": DESA, "name": "Desa Uji"}):
+        registry.post("/areas", json=body).raise_for_status()
+    registry.post("/facilities", json={"id": "psy-anggrek", "type": "posyandu",
+                                       "name": "Posyandu Anggrek", "area_code": DESA,
+                                       "rw": "RW 02"}).raise_for_status()
+    registry.post("/workers", json={"id": "kader-dewi", "name": "Dewi", "role": "kader",
+                                    "facility_id": "psy-anggrek"}).raise_for_status()
+    yield platform
+    platform.stop()
+
+
+def balita(nik_day: int = 10, weight: float = 9.1, height: float = 79.0) -> dict:
+    return {"person": {"nik": f"337304{nik_day:02d}1124{uuid.uuid4().int % 10000:04d}",
+                       "name": "Anak", "sex": "M", "birth_date": f"2024-11-{nik_day:02d}"},
+            "posyandu_id": "psy-anggrek", "screened_on": "2026-11-20",
+            "measurements": {"weight_kg": weight, "height_cm": height, "measured_lying": False}}
+
+
+def client(platform: Platform, name: str) -> httpx.Client:
+    return httpx.Client(base_url=platform.base_url_of(name), timeout=10)
+
+
+def record(platform: Platform, body: dict) -> dict:
+    screening = client(platform, "screening")
+
+    def attempt() -> dict | None:
+        reply = screening.post("/screenings", json=body,
+                               headers={"Idempotency-Key": str(uuid.uuid4())})
+        assert reply.status_code in (201, 422), reply.text
+        return reply.json() if reply.status_code == 201 else None  # posyandu not known yet
+    return eventually(attempt)
+
+
+def weighed(platform: Platform) -> int:
+    return indicator(httpx.Client(base_url=f"{platform.service_url('pws')}/api/v1",
+                                  timeout=10), DESA, "2026-11", "balita_ditimbang")["numerator"]
+
+
+def stunted(platform: Platform) -> int:
+    return indicator(httpx.Client(base_url=f"{platform.service_url('pws')}/api/v1",
+                                  timeout=10), DESA, "2026-11", "balita_stunting")["numerator"]
+
+
+def dewi_tasks(platform: Platform, status: str = "open") -> list[dict]:
+    notify = httpx.Client(base_url=f"{platform.service_url('notify')}/api/v1", timeout=10)
+    return tasks(notify, assignee_id="kader-dewi", status=status)
+
+
+def test_ingest_good_reaches_pws_and_bad_goes_to_dead_letters(platform: Platform) -> None:
+    record(platform, balita(11))  # the posyandu is known to screening from here on
+    before = weighed(platform)
+    good = IngestScreening(idempotency_key="simpus-0001-abcdef", source_system="simpus-uji",
+                           screening=balita(12))
+    bad_body = balita(13, weight=45.0)  # a 2-year-old of 45 kg
+    bad_body["person"]["nik"] = "3373041311240000"
+    bad = IngestScreening(idempotency_key="simpus-0002-abcdef", source_system="simpus-uji",
+                          screening=bad_body)
+
+    async def publish_and_read_dlq() -> list:
+        nc = await nats.connect(f"nats://127.0.0.1:{platform.nats_port}")
+        js = nc.jetstream()
+        for event in (good, good, bad):  # the good one twice: recorded once
+            await js.publish(event.SUBJECT, event.model_dump_json().encode(),
+                             headers={"Nats-Msg-Id": str(uuid.uuid4())})
+        await js.publish(IngestScreening.SUBJECT, b'{"not": "a screening"}',
+                         headers={"Nats-Msg-Id": str(uuid.uuid4())})
+        dlq = await js.pull_subscribe("ilp.dlq.screening", durable="test-dlq-reader")
+        letters: list = []
+        for _ in range(40):
+            try:
+                letters += await dlq.fetch(10, timeout=0.5)
+            except TimeoutError:
+                pass
+            if len(letters) >= 2:
+                break
+        await nc.close()
+        return letters
+
+    letters = asyncio.run(publish_and_read_dlq())
+    reasons = [json.loads(m.headers["ilp-dlq-reason"]) for m in letters]
+    rejected = next(r for r in reasons if r["type"] == "rejected")
+    assert ["body", "screening", "measurements", "weight_kg"] in [d["loc"] for d in rejected["detail"]]
+    assert any(r["type"] == "invalid_event" for r in reasons)
+    assert all("3373041311240000" not in json.dumps(r) for r in reasons), "no NIK in reasons"
+    assert eventually(lambda: weighed(platform) == before + 1)
+    ready = client(platform, "screening").get("/health/ready").json()
+    assert ready["consumer"]["dead_lettered"] == 2
+
+
+def test_amend_moves_pws_and_cancels_the_task_void_removes(platform: Platform) -> None:
+    base_weighed, base_stunted = weighed(platform), stunted(platform)
+    first = record(platform, balita(14, weight=9.1, height=79.0))  # stunted + underweight
+    assert eventually(lambda: stunted(platform) == base_stunted + 1)
+    task = eventually(lambda: [t for t in dewi_tasks(platform)
+                               if first["screening_id"] in t["screening_ids"]])
+    assert task[0]["reason"] == "masalah_gizi_balita"
+
+    screening = client(platform, "screening")
+    amended = screening.post(f"/screenings/{first['screening_id']}/amend", json={
+        "reason": "salah tulis tinggi badan",
+        "measurements": {"weight_kg": 12.2, "height_cm": 87.1, "measured_lying": False}})
+    assert amended.status_code == 200, amended.text
+    assert amended.json()["version"] == 2 and amended.json()["findings"] == []
+    assert eventually(lambda: stunted(platform) == base_stunted)
+    assert weighed(platform) == base_weighed + 1  # still weighed, no longer stunted
+    cancelled = eventually(lambda: [t for t in dewi_tasks(platform, "cancelled")
+                                    if first["screening_id"] in t["screening_ids"]
+                                    or t["task_id"] == task[0]["task_id"]])
+    assert cancelled[0]["task_id"] == task[0]["task_id"]
+
+    voided = screening.post(f"/screenings/{first['screening_id']}/void",
+                            json={"reason": "anak salah data"})
+    assert voided.json()["status"] == "voided"
+    assert eventually(lambda: weighed(platform) == base_weighed)
+    again = screening.post(f"/screenings/{first['screening_id']}/amend", json={
+        "reason": "coba lagi", "measurements": {"weight_kg": 12.0}})
+    assert again.status_code == 422
+
+
+def test_history_and_growth_trajectory(platform: Platform) -> None:
+    body = balita(15)
+    first = record(platform, body)
+    screening = client(platform, "screening")
+    person = screening.post("/persons/lookup", json={"nik": body["person"]["nik"]}).json()
+    assert person["person_id"] == first["person_id"] and "nik" not in person
+    growth = screening.get(f"/persons/{person['person_id']}/growth").json()
+    assert [g["screening_id"] for g in growth] == [first["screening_id"]]
+    assert growth[0]["waz"] == first["measurements"]["waz"]
