@@ -8,6 +8,7 @@ from pathlib import Path
 from ilp_contracts.schema import write_schemas
 
 from .embedded import Platform, serve
+from .register_import import import_register
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -20,10 +21,17 @@ def main(argv: list[str] | None = None) -> None:
     up.add_argument("--service-port-base", type=int, default=8101)
     schemas = commands.add_parser("schemas", help="write the JSON Schema of every event")
     schemas.add_argument("out_dir", type=Path, nargs="?", default=Path("schemas"))
+    register = commands.add_parser("import-register",
+                                   help="send a posyandu register (CSV) to the screening API")
+    register.add_argument("csv_file", type=Path)
+    register.add_argument("--posyandu", help="posyandu id for rows without one")
+    register.add_argument("--url", default="http://127.0.0.1:8000", help="gateway base URL")
     args = parser.parse_args(argv)
 
     if args.command == "up":
         serve(Platform(args.data_dir, args.port, args.nats_port, args.service_port_base))
+    elif args.command == "import-register":
+        raise SystemExit(1 if import_register(args.csv_file, args.url, args.posyandu) else 0)
     elif args.command == "schemas":
         for path in write_schemas(args.out_dir):
             print(path)

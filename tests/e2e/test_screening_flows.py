@@ -7,6 +7,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import nats
@@ -153,3 +154,17 @@ def test_history_and_growth_trajectory(platform: Platform) -> None:
     growth = screening.get(f"/persons/{person['person_id']}/growth").json()
     assert [g["screening_id"] for g in growth] == [first["screening_id"]]
     assert growth[0]["waz"] == first["measurements"]["waz"]
+
+
+def test_register_import_reports_lines_and_is_idempotent(platform: Platform, capsys) -> None:
+    from ilp_platform.register_import import import_register
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "register-posyandu-mawar.csv"
+    record(platform, balita(16))  # the posyandu is known to screening
+    refused = import_register(example, platform.service_url("screening"), "psy-anggrek")
+    out = capsys.readouterr().out
+    assert refused == 2
+    assert "diterima 3, sudah ada 0, ditolak 2" in out
+    assert "baris 5" in out and "weight_kg" in out and "baris 6" in out
+    assert import_register(example, platform.service_url("screening"), "psy-anggrek") == 2
+    assert "diterima 0, sudah ada 3, ditolak 2" in capsys.readouterr().out

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -50,7 +52,13 @@ def test_every_event_has_a_schema_and_a_stream(tmp_path) -> None:
         assert subject.startswith("ilp.") and subject.endswith(".v1")
         assert "event_id" in schema["properties"]
         stream_for(subject)
-    assert len(write_schemas(tmp_path)) == len(EVENTS)
+    assert len(write_schemas(tmp_path)) == len(EVENTS) + 1
+    doc = json.loads((tmp_path / "asyncapi.json").read_text())
+    assert doc["asyncapi"] == "3.0.0"
+    ingest = doc["operations"]["publish_ilp_ingest_screening_v1"]
+    assert ingest["action"] == "send"
+    payload = doc["components"]["messages"]["IngestScreening"]["payload"]
+    assert "screening" in payload["required"]
 
 
 def test_screening_event_carries_no_personal_data() -> None:

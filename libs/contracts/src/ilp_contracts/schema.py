@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from . import EVENTS
+from .asyncapi import asyncapi_document
 
 
 def event_schemas() -> dict[str, dict]:
@@ -26,7 +27,9 @@ def write_schemas(out_dir: Path) -> list[Path]:
         path = out_dir / f"{subject}.json"
         path.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n")
         written.append(path)
-    return written
+    path = out_dir / "asyncapi.json"
+    path.write_text(json.dumps(asyncapi_document(), indent=2) + "\n")
+    return [*written, path]
 
 
 if __name__ == "__main__":

@@ -11,6 +11,9 @@ STREAMS: dict[str, list[str]] = {
     "DLQ": ["ilp.dlq.>"],
 }
 
+# Raw integrator submissions carry NIKs: keep them only as long as retries need.
+MAX_AGE_S: dict[str, int] = {"INGEST": 7 * 24 * 3600}
+
 
 def stream_for(subject: str) -> str:
     """The stream that stores `subject` (subjects are `ilp.<owner>.…`)."""

@@ -6,6 +6,7 @@ import logging
 
 import nats
 from ilp_contracts import STREAMS, Event
+from ilp_contracts.subjects import MAX_AGE_S
 from nats.aio.client import Client
 from nats.js.api import StreamConfig
 from nats.js.errors import BadRequestError
@@ -50,7 +51,7 @@ async def ensure_streams(nc: Client, replicas: int = 1) -> None:
     js = nc.jetstream()
     for name, subjects in STREAMS.items():
         config = StreamConfig(name=name, subjects=subjects, duplicate_window=DUPLICATE_WINDOW_S,
-                              num_replicas=replicas)
+                              num_replicas=replicas, max_age=MAX_AGE_S.get(name))
         try:
             await js.add_stream(config)
         except BadRequestError:

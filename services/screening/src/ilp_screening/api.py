@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query as Param, Response
+from fastapi import APIRouter, Depends, Header, Query as Param, Request, Response
 from ilp_contracts import ScreeningSubmission
-from ilp_kit.errors import NotFoundError
+from ilp_kit.errors import InvalidInput, NotFoundError
 from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.store import Query
 
 from . import intake
 from .domain.person import pseudonym
-from .models import AmendmentIn, GrowthPoint, PersonLookup, PersonOut, ScreeningOut, VoidIn
+from .models import (
+    AmendmentIn,
+    GrowthPoint,
+    ImportReport,
+    PersonLookup,
+    PersonOut,
+    ScreeningOut,
+    VoidIn,
+)
+from .register import parse_register
 
 router = APIRouter(tags=["screening"])
 RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
@@ -31,6 +40,29 @@ async def record_screening(body: ScreeningSubmission, key: IdempotencyKey, rt: R
     if not created:
         response.status_code = 200
     return screening
+
+
+@router.post("/screenings/import", response_model=ImportReport)
+async def import_register(request: Request, key: IdempotencyKey, rt: RuntimeDep,
+                          posyandu_id: str | None = None) -> dict:
+    """Upload a posyandu register as CSV (text/csv). Every row is checked and stored on
+    its own, so one bad row does not hold back the rest; the report names the lines.
+    Re-uploading the same file with the same key records nothing twice."""
+    text = (await request.body()).decode("utf-8-sig", errors="replace")
+    report: dict = {"accepted": 0, "duplicates": 0, "rejected": []}
+    for line, submission, problems in parse_register(text, posyandu_id):
+        if submission is None:
+            report["rejected"].append({"line": line, "detail": problems})
+            continue
+        try:
+            async with rt.transaction() as tx:
+                _, created = await intake.record(tx, submission, f"csv:{key}:{line}",
+                                                 rt.settings.pseudonym_key)
+        except InvalidInput as exc:
+            report["rejected"].append({"line": line, "detail": exc.detail()})
+            continue
+        report["accepted" if created else "duplicates"] += 1
+    return report
 
 
 @router.post("/screenings/{screening_id}/amend", response_model=ScreeningOut)

@@ -68,3 +68,14 @@ class GrowthPoint(BaseModel):
     waz: float | None = None
     haz: float | None = None
     whz: float | None = None
+
+
+class RowProblem(BaseModel):
+    line: int
+    detail: list[dict]
+
+
+class ImportReport(BaseModel):
+    accepted: int
+    duplicates: int
+    rejected: list[RowProblem]
