@@ -12,7 +12,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +46,18 @@ class ConsumerStats:
     skipped_duplicates: int = 0
     dead_lettered: int = 0
     retried: int = 0
+    # Seconds from an event's occurrence to its effect being committed here (the last
+    # 10,000: bounded, enough for percentiles).
+    lags: deque[float] = field(default_factory=lambda: deque(maxlen=10_000))
+
+    def snapshot(self) -> dict[str, Any]:
+        lags = sorted(self.lags)
+        pick = (lambda q: round(lags[min(len(lags) - 1, int(q * len(lags)))] * 1000, 1)
+                if lags else None)
+        return {"applied": self.applied, "skipped_duplicates": self.skipped_duplicates,
+                "dead_lettered": self.dead_lettered, "retried": self.retried,
+                "lag_ms": {"p50": pick(0.5), "p95": pick(0.95), "p99": pick(0.99),
+                           "max": pick(1.0)}}
 
 
 @dataclass
@@ -122,8 +136,13 @@ class EventConsumer:
                 await self._process_one(raw, event)
             return
         self.after_commit()
+        self._record_lags(event for _, event in ready)
         for raw, _ in ready:
             await raw.ack()
+
+    def _record_lags(self, events: Iterable[Event]) -> None:
+        now = time.time()
+        self.stats.lags.extend(now - e.occurred_at.timestamp() for e in events)
 
     async def _parse(self, raw: Msg) -> Event | None:
         cls = EVENTS.get(raw.subject)
@@ -167,6 +186,7 @@ class EventConsumer:
                 await raw.nak(delay=delay)
             return
         self.after_commit()
+        self._record_lags([event])
         await raw.ack()
 
     async def _dead_letter(self, raw: Msg, kind: str, detail: list[dict[str, Any]]) -> None:

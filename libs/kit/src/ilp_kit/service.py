@@ -22,7 +22,7 @@ from .errors import install_error_handlers
 from .messaging import connect, ensure_streams
 from .outbox import OutboxRelay
 from .settings import ServiceSettings
-from .store import DocumentStore, Transaction, store_from_url
+from .store import DocumentStore, IndexSpec, Transaction, store_from_url
 from .telemetry import setup_logging, setup_tracing
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class ServiceSpec:
     name: str
-    collections: dict[str, list[str]]
+    collections: dict[str, list[IndexSpec]]
     router: APIRouter
     # Event handlers, built from the settings (some need keys or limits from them).
     handlers: Callable[[ServiceSettings], dict[type[Event], Handler]] = lambda _: {}
@@ -139,7 +139,7 @@ def _health_router(prefix: str) -> APIRouter:
             "store": runtime.store.backend,
             "outbox_backlog": await runtime.store.outbox_backlog(),
             "published": runtime.relay.published if runtime.relay else 0,
-            "consumer": consumer.stats.__dict__ if consumer else {},
+            "consumer": consumer.stats.snapshot() if consumer else {},
         }
 
     return router

@@ -13,7 +13,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
 
 # Per-message logs from these libraries would flood INFO under load.
-_NOISY = ("uvicorn.access", "nats", "aiosqlite", "httpx")
+_NOISY = ("uvicorn.access", "nats", "httpx")
 
 
 class JsonFormatter(logging.Formatter):

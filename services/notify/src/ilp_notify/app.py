@@ -10,8 +10,9 @@ SPEC = ServiceSpec(
     name="notify",
     description="Home-visit tasks from screening findings, for the responsible kader/bidan.",
     collections={
-        "workers": ["facility_id", "area_code", "role"],
-        "tasks": ["assignee_id", "posyandu_id", "desa_code", "status", "due_at"],
+        "workers": [("facility_id", "role"), ("area_code", "role")],
+        "tasks": [("assignee_id", "status", "due_at"), ("posyandu_id", "assignee_id"),
+                  ("desa_code", "status")],
         "open_tasks": [],
         "screening_tasks": [],
     },

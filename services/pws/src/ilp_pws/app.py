@@ -17,9 +17,9 @@ SPEC = ServiceSpec(
     description="PWS indicators per desa/kelurahan and month, with roll-ups.",
     collections={
         "areas": ["parent_code"],
-        "targets": ["area_code", "year"],
+        "targets": [("year", "area_code")],
         "person_months": [],
-        "desa_months": ["desa_code", "period"],
+        "desa_months": [("period", "desa_code")],
     },
     router=router,
     handlers=lambda _: {AreaUpserted: on_area, TargetSet: on_target,

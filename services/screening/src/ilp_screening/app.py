@@ -11,7 +11,7 @@ SPEC = ServiceSpec(
     description="Screening intake at posyandu/pustu for every life-cycle stage, with "
     "clinical classification (WHO growth standards, BP, BMI, glucose, KEK, anaemia, ADL).",
     collections={
-        "screenings": ["desa_code", "period", "person_id", "stage", "status", "screened_on"],
+        "screenings": [("desa_code", "period"), ("person_id", "screened_on")],
         "persons": [],
         "idempotency": [],
         "posyandu": ["area_code"],

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlparse
 
-from .base import Doc, DocumentStore, OutboxRecord, Query, Reader, Transaction
+from .base import Doc, DocumentStore, IndexSpec, OutboxRecord, Query, Reader, Transaction
 from .mongo import MongoStore
 from .sqlite import SqliteStore
 
 
-def store_from_url(url: str, service: str, collections: Mapping[str, Sequence[str]]
+def store_from_url(url: str, service: str, collections: Mapping[str, Sequence[IndexSpec]]
                    ) -> DocumentStore:
     """`sqlite:///path.db` or `mongodb://…` (database = URL path, else `ilp_<service>`)."""
     parsed = urlparse(url)
@@ -22,5 +22,5 @@ def store_from_url(url: str, service: str, collections: Mapping[str, Sequence[st
     raise ValueError(f"unsupported store URL scheme {parsed.scheme!r}")
 
 
-__all__ = ["Doc", "DocumentStore", "MongoStore", "OutboxRecord", "Query", "Reader",
+__all__ = ["Doc", "DocumentStore", "IndexSpec", "MongoStore", "OutboxRecord", "Query", "Reader",
            "SqliteStore", "Transaction", "store_from_url"]

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 Doc = dict[str, Any]
+# An index: one field, or a tuple of fields for a compound index (equality fields first,
+# then the field ordered or ranged on), e.g. ("person_id", "screened_on").
+IndexSpec = str | tuple[str, ...]
 
 
 @dataclass(frozen=True)

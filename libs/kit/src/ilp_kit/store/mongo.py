@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from .base import Doc, OutboxRecord, Query
+from .base import Doc, IndexSpec, OutboxRecord, Query
 
 OUTBOX, APPLIED = "outbox", "applied_events"
 
@@ -32,7 +32,7 @@ def _strip(doc: Mapping[str, Any] | None) -> Doc | None:
 
 
 class _MongoReader:
-    def __init__(self, db: Any, collections: Mapping[str, Sequence[str]], session: Any = None):
+    def __init__(self, db: Any, collections: Mapping[str, Sequence[IndexSpec]], session: Any = None):
         self._db = db
         self._collections = collections
         self._session = session
@@ -85,13 +85,13 @@ class _MongoTransaction(_MongoReader):
 class MongoStore:
     backend = "mongodb"
 
-    def __init__(self, client: Any, database: str, collections: Mapping[str, Sequence[str]]):
+    def __init__(self, client: Any, database: str, collections: Mapping[str, Sequence[IndexSpec]]):
         self._client = client
         self._db = client[database]
         self.collections = dict(collections)
 
     @classmethod
-    def from_url(cls, url: str, database: str, collections: Mapping[str, Sequence[str]]
+    def from_url(cls, url: str, database: str, collections: Mapping[str, Sequence[IndexSpec]]
                  ) -> MongoStore:
         from pymongo import AsyncMongoClient
 
@@ -100,8 +100,9 @@ class MongoStore:
     async def open(self) -> None:
         await self.ping()
         for name, fields in self.collections.items():
-            for field in fields:
-                await self._db[name].create_index(field)
+            for spec in fields:
+                keys = [(spec, 1)] if isinstance(spec, str) else [(f, 1) for f in spec]
+                await self._db[name].create_index(keys)
         await self._db[OUTBOX].create_index("seq")
 
     async def close(self) -> None:

