@@ -57,7 +57,7 @@ class Runtime:
             self.relay.wake()
 
 
-def runtime_of(request: Request) -> Runtime:
+async def runtime_of(request: Request) -> Runtime:
     """FastAPI dependency: the service runtime."""
     runtime: Runtime = request.app.state.runtime
     return runtime
@@ -131,7 +131,7 @@ def _health_router(prefix: str) -> APIRouter:
 
     @router.get("/health/ready")
     async def ready(request: Request) -> dict[str, object]:
-        runtime = runtime_of(request)
+        runtime = await runtime_of(request)
         await runtime.store.ping()
         consumer = runtime.consumer
         return {
