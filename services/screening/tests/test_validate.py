@@ -77,3 +77,24 @@ def test_random_input_never_raises_and_problems_are_structured(birth, sex, measu
         low_high = {**rules.PLAUSIBLE, **(rules.BALITA_PLAUSIBLE if stage == "balita" else {})}
         for k, v in fields.items():
             assert low_high[k][0] <= v <= low_high[k][1]
+
+
+def test_a_newborn_without_nik_is_identified_through_the_mother() -> None:
+    newborn = ScreeningSubmission(
+        person=PersonIn(mother_nik="3373044503950002", local_id="anak-2", name="Bayi",
+                        sex="F", birth_date=date(2026, 11, 1)),
+        posyandu_id="p", screened_on=date(2026, 11, 20),
+        measurements=MeasurementsIn(weight_kg=3.6))
+    assert problems(newborn, TODAY) == ("balita", [])
+    assert newborn.person.identity == "3373044503950002:anak-2"
+    adult = newborn.model_copy(update={"person": newborn.person.model_copy(
+        update={"birth_date": date(1990, 1, 1)})})
+    assert ("person", "nik") in locs(adult)
+
+
+def test_a_person_needs_some_identity() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="mother_nik"):
+        PersonIn(name="X", sex="M", birth_date=date(2026, 1, 1))

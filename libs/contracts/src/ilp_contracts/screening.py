@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .envelope import Event
 
@@ -24,13 +24,32 @@ class _Strict(BaseModel):
 
 
 class PersonIn(_Strict):
-    nik: str = Field(pattern=r"^\d{16}$", description="16-digit NIK; stored only as a keyed hash")
+    """A person by NIK, or – a newborn without one yet – by the mother's NIK and a local
+    id (e.g. "anak-2"); the pseudonymous person id is derived from either."""
+
+    nik: str | None = Field(default=None, pattern=r"^\d{16}$",
+                            description="16-digit NIK; stored only as a keyed hash")
+    mother_nik: str | None = Field(default=None, pattern=r"^\d{16}$",
+                                   description="For a child without NIK yet")
+    local_id: str | None = Field(default=None, min_length=1, max_length=40,
+                                 description="With mother_nik: which of her children")
     name: str = Field(min_length=1, max_length=200)
     sex: Sex
     birth_date: date
     rt: str | None = Field(default=None, max_length=10)
     rw: str | None = Field(default=None, max_length=40)
     household_id: str | None = Field(default=None, max_length=40, description="Nomor KK")
+
+    @model_validator(mode="after")
+    def _identified(self) -> PersonIn:
+        if self.nik is None and (self.mother_nik is None or self.local_id is None):
+            raise ValueError("give nik, or mother_nik with local_id for a child without NIK")
+        return self
+
+    @property
+    def identity(self) -> str:
+        """What the pseudonym is derived from: the NIK, else mother's NIK + local id."""
+        return self.nik or f"{self.mother_nik}:{self.local_id}"
 
 
 class PregnancyIn(_Strict):

@@ -102,14 +102,16 @@ async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_
         return first, False
     posyandu = await _posyandu(tx, sub.posyandu_id, (*loc, "posyandu_id"))
     person = sub.person
-    person_id = pseudonym(person.nik, pseudonym_key)
+    person_id = pseudonym(person.identity, pseudonym_key)
     event = ScreeningRecorded(**await _snapshot(
         tx, screening_id=str(uuid.uuid4()), person_id=person_id, sex=person.sex,
         birth_date=person.birth_date, screened_on=sub.screened_on, stage=stage,
         pregnancy=sub.pregnancy, m=sub.measurements, posyandu=posyandu))
-    # Demographics stay here; the NIK itself is never stored, only its keyed hash.
+    # Demographics stay here; NIKs are never stored, only their keyed hashes.
     await tx.put("persons", person_id, {
-        **person.model_dump(mode="json", exclude={"nik"}), "person_id": person_id})
+        **person.model_dump(mode="json", exclude={"nik", "mother_nik"}),
+        "person_id": person_id,
+        "mother_id": pseudonym(person.mother_nik, pseudonym_key) if person.mother_nik else None})
     stored = _stored(event, sub.model_dump(mode="json", include={"pregnancy", "measurements"}))
     await tx.put("screenings", event.screening_id, stored)
     await tx.put("idempotency", key, {"screening_id": event.screening_id,

@@ -20,8 +20,11 @@ def problems(sub: ScreeningSubmission, today: date) -> tuple[str | None, list[Pr
     person = sub.person
     stage, found = screening_problems(person.sex, person.birth_date, sub.screened_on,
                                       sub.pregnancy, sub.measurements, today)
-    if reason := nik_problem(person.nik, person.birth_date, person.sex):
+    if person.nik and (reason := nik_problem(person.nik, person.birth_date, person.sex)):
         found.insert(0, (("person", "nik"), reason, "nik_mismatch"))
+    if person.nik is None and stage not in (None, "balita"):
+        found.insert(0, (("person", "nik"), "only a child under five may be recorded "
+                         "without a NIK (by mother_nik and local_id)", "missing"))
     return stage, found
 
 
