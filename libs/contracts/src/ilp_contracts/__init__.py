@@ -2,6 +2,7 @@
 
 from .envelope import Event, new_event_id
 from .notify import TaskAssigned, TaskCancelled, TaskCreated
+from .pws import IndicatorChanged
 from .registry import AreaUpserted, FacilityUpserted, TargetSet, WorkerAssigned
 from .screening import (
     Finding,
@@ -28,6 +29,7 @@ EVENTS: dict[str, type[Event]] = {
         TaskCreated,
         TaskAssigned,
         TaskCancelled,
+        IndicatorChanged,
     )
 }
 
@@ -38,6 +40,7 @@ __all__ = [
     "Event",
     "FacilityUpserted",
     "Finding",
+    "IndicatorChanged",
     "IngestScreening",
     "ScreeningAmended",
     "ScreeningRecorded",

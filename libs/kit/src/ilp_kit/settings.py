@@ -27,6 +27,8 @@ class ServiceSettings(BaseSettings):
     consumer_batch: int = 200
     # Keyed hash for pseudonymous person ids (HMAC-SHA256 of the NIK). Set it in production.
     pseudonym_key: str = "embedded-dev-key-change-me"
+    # PWS: the indicator catalogue (JSON); the shipped default when empty.
+    pws_catalogue: Path | None = None
 
     def resolved_store_url(self) -> str:
         return self.store_url or f"sqlite:///{self.data_dir / (self.service + '.db')}"

@@ -1,23 +1,45 @@
-"""PWS read API: indicator values for any area (desa or a roll-up) and month."""
+"""PWS read API: indicators for any area and month (a desa or a roll-up), a table of an
+area's children, a ranking of desa, 12-month trends, CSV export, live updates and the
+dashboard page."""
 
 from __future__ import annotations
 
+import asyncio
+import csv
+import io
 from collections import Counter
 from dataclasses import asdict
+from functools import cache
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query as Param
+from fastapi.responses import FileResponse, Response
 from ilp_contracts.wilayah import InvalidAreaCode, parse_area_code
 from ilp_kit.errors import NotFoundError, UnprocessableError
 from ilp_kit.service import Runtime, runtime_of
-from ilp_kit.store import Query
+from ilp_kit.settings import ServiceSettings
+from ilp_kit.store import Query, Reader
 from pydantic import BaseModel
+from sse_starlette.sse import EventSourceResponse
 
-from .domain.indicators import evaluate
+from .domain.indicators import Indicator, IndicatorValue, evaluate, load_catalogue
+from .handlers import targets_of
+from .live import LIVE
 
 router = APIRouter(tags=["pws"])
 RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
 Period = Annotated[str, Param(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-11"])]
+DASHBOARD = Path(__file__).resolve().parent / "dashboard.html"
+
+
+@cache
+def _catalogue(path: Path | None) -> tuple[Indicator, ...]:
+    return load_catalogue(path).indicators
+
+
+def catalogue_for(settings: ServiceSettings) -> tuple[Indicator, ...]:
+    return _catalogue(settings.pws_catalogue)
 
 
 class IndicatorOut(BaseModel):
@@ -28,6 +50,8 @@ class IndicatorOut(BaseModel):
     pct: float | None
     target_pct: float
     colour: str
+    previous_pct: float | None = None
+    trend: str | None = None  # naik | turun | tetap
 
 
 class AreaIndicators(BaseModel):
@@ -35,29 +59,229 @@ class AreaIndicators(BaseModel):
     area_name: str
     level: str
     period: str
-    counts: dict[str, int]
     indicators: list[IndicatorOut]
+
+
+class AreaTable(BaseModel):
+    area: AreaIndicators
+    rows: list[AreaIndicators]
+
+
+def _code(raw: str) -> str:
+    try:
+        return parse_area_code(raw).code
+    except InvalidAreaCode as exc:
+        raise UnprocessableError(("path", "area_code"), str(exc), "invalid_area_code") from exc
+
+
+def previous_period(period: str, months: int = 1) -> str:
+    year, month = int(period[:4]), int(period[5:])
+    index = year * 12 + month - 1 - months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+async def _area(reader: Reader, code: str) -> dict:
+    area = await reader.get("areas", code)
+    if area is None:
+        raise NotFoundError(f"area {code}")
+    return area
+
+
+async def _counts_by_desa(reader: Reader, prefix: str, period: str) -> dict[str, Counter[str]]:
+    docs = await reader.find("desa_months", Query.of(prefix=("desa_code", prefix),
+                                                     period=period))
+    return {doc["desa_code"]: Counter(doc["counts"]) for doc in docs}
+
+
+def _sum(counts: dict[str, Counter[str]], prefix: str) -> Counter[str]:
+    total: Counter[str] = Counter()
+    for desa, desa_counts in counts.items():
+        if desa.startswith(prefix):
+            total.update(desa_counts)
+    return total
+
+
+def _with_trend(now: list[IndicatorValue], before: list[IndicatorValue]) -> list[dict]:
+    rows = []
+    for current, previous in zip(now, before, strict=True):
+        row = asdict(current)
+        row["previous_pct"] = previous.pct
+        if current.pct is not None and previous.pct is not None:
+            row["trend"] = ("naik" if current.pct > previous.pct
+                            else "turun" if current.pct < previous.pct else "tetap")
+        rows.append(row)
+    return rows
+
+
+async def _indicators(rt: Runtime, area: dict, period: str) -> dict:
+    catalogue = catalogue_for(rt.settings)
+    code, last = area["code"], previous_period(period)
+    targets = await targets_of(rt.store, code, int(period[:4]))
+    before_targets = await targets_of(rt.store, code, int(last[:4]))
+    now = _sum(await _counts_by_desa(rt.store, code, period), code)
+    before = _sum(await _counts_by_desa(rt.store, code, last), code)
+    return {"area_code": code, "area_name": area["name"], "level": area["level"],
+            "period": period, "indicators": _with_trend(
+                evaluate(now, targets, catalogue), evaluate(before, before_targets, catalogue))}
 
 
 @router.get("/areas/{area_code}/indicators", response_model=AreaIndicators)
 async def area_indicators(area_code: str, period: Period, rt: RuntimeDep) -> dict:
-    """Indicators of a desa, or the sum over every desa below a kecamatan/kab/province."""
-    try:
-        code = parse_area_code(area_code).code
-    except InvalidAreaCode as exc:
-        raise UnprocessableError(("path", "area_code"), str(exc), "invalid_area_code") from exc
-    area = await rt.store.get("areas", code)
-    if area is None:
-        raise NotFoundError(f"area {area_code}")
-    counts: Counter[str] = Counter()
-    for doc in await rt.store.find("desa_months", Query.of(prefix=("desa_code", code),
-                                                           period=period)):
-        counts.update(doc["counts"])
-    targets: Counter[str] = Counter()
-    for doc in await rt.store.find("targets", Query.of(prefix=("area_code", code),
-                                                       year=int(period[:4]))):
-        if doc["area_code"].count(".") == 3:  # village targets only: no double counting
-            targets[doc["group"]] += doc["count"]
-    return {"area_code": code, "area_name": area["name"], "level": area["level"],
-            "period": period, "counts": dict(counts),
-            "indicators": [asdict(v) for v in evaluate(counts, targets)]}
+    """Indicators of a desa, or summed over every desa below a kecamatan, kab/kota or
+    province, with last month's value for the trend."""
+    return await _indicators(rt, await _area(rt.store, _code(area_code)), period)
+
+
+async def _table(rt: Runtime, code: str, period: str) -> dict:
+    """The area and one row per child area (desa of a kecamatan, kecamatan of a kota…),
+    from two queries whatever the size of the area."""
+    catalogue = catalogue_for(rt.settings)
+    area = await _area(rt.store, code)
+    children = await rt.store.find("areas", Query.of(parent_code=code, limit=2000))
+    counts = await _counts_by_desa(rt.store, code, period)
+    year = int(period[:4])
+    targets = {doc["area_code"]: doc for doc in await rt.store.find(
+        "targets", Query.of(prefix=("area_code", code), year=year))}
+
+    def area_targets(prefix: str) -> Counter[str]:
+        total: Counter[str] = Counter()
+        for target in targets.values():
+            if target["area_code"].startswith(prefix) and target["area_code"].count(".") == 3:
+                total[target["group"]] += target["count"]
+        return total
+
+    def row(child: dict) -> dict:
+        values = evaluate(_sum(counts, child["code"]), area_targets(child["code"]), catalogue)
+        return {"area_code": child["code"], "area_name": child["name"],
+                "level": child["level"], "period": period,
+                "indicators": [asdict(v) for v in values]}
+
+    return {"area": row(area), "rows": [row(child) for child in children]}
+
+
+@router.get("/areas/{area_code}/table", response_model=AreaTable)
+async def area_table(area_code: str, period: Period, rt: RuntimeDep) -> dict:
+    return await _table(rt, _code(area_code), period)
+
+
+@router.get("/areas/{area_code}/table.csv", response_class=Response)
+async def area_table_csv(area_code: str, period: Period, rt: RuntimeDep) -> Response:
+    table = await _table(rt, _code(area_code), period)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["kode_wilayah", "nama_wilayah", "periode", "indikator", "nama_indikator",
+                     "pembilang", "penyebut", "persen", "target_persen", "warna"])
+    for row in [table["area"], *table["rows"]]:
+        for ind in row["indicators"]:
+            writer.writerow([row["area_code"], row["area_name"], period, ind["id"], ind["name"],
+                             ind["numerator"], ind["denominator"], ind["pct"],
+                             ind["target_pct"], ind["colour"]])
+    filename = f"pws-{table['area']['area_code']}-{period}.csv"
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+class RankedDesa(BaseModel):
+    area_code: str
+    area_name: str
+    red: int
+    yellow: int
+    red_indicators: list[str]
+
+
+@router.get("/areas/{area_code}/ranking", response_model=list[RankedDesa])
+async def ranking(area_code: str, period: Period, rt: RuntimeDep,
+                  limit: Annotated[int, Param(ge=1, le=500)] = 10) -> list[dict]:
+    """Desa that need attention first: most red indicators, then most yellow."""
+    code = _code(area_code)
+    desa = await rt.store.find("areas", Query.of(prefix=("code", code), level="village",
+                                                 limit=5000))
+    counts = await _counts_by_desa(rt.store, code, period)
+    catalogue = catalogue_for(rt.settings)
+    year = int(period[:4])
+    ranked = []
+    for village in desa:
+        values = evaluate(counts.get(village["code"], Counter()),
+                          await targets_of(rt.store, village["code"], year), catalogue)
+        reds = [v.id for v in values if v.colour == "red"]
+        ranked.append({"area_code": village["code"], "area_name": village["name"],
+                       "red": len(reds), "yellow": sum(v.colour == "yellow" for v in values),
+                       "red_indicators": reds})
+    ranked.sort(key=lambda r: (-r["red"], -r["yellow"], r["area_code"]))
+    return ranked[:limit]
+
+
+class TrendPoint(BaseModel):
+    period: str
+    pct: float | None
+    numerator: int
+    denominator: int | None
+
+
+@router.get("/areas/{area_code}/trend", response_model=dict[str, list[TrendPoint]])
+async def trend(area_code: str, period: Period, rt: RuntimeDep,
+                months: Annotated[int, Param(ge=2, le=36)] = 12) -> dict:
+    """Per indicator, the last `months` months up to `period` (oldest first)."""
+    code = _code(area_code)
+    await _area(rt.store, code)
+    catalogue = catalogue_for(rt.settings)
+    series: dict[str, list[dict]] = {ind.id: [] for ind in catalogue}
+    for back in range(months - 1, -1, -1):
+        month = previous_period(period, back)
+        counts = _sum(await _counts_by_desa(rt.store, code, month), code)
+        targets = await targets_of(rt.store, code, int(month[:4]))
+        for value in evaluate(counts, targets, catalogue):
+            series[value.id].append({"period": month, "pct": value.pct,
+                                     "numerator": value.numerator,
+                                     "denominator": value.denominator})
+    return series
+
+
+class AreaOut(BaseModel):
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+
+
+@router.get("/areas", response_model=list[AreaOut])
+async def list_areas(rt: RuntimeDep, parent: str | None = None,
+                     level: str | None = None) -> list[dict]:
+    """The area tree as PWS knows it (for choosing what to look at)."""
+    where = {"parent_code": _code(parent)} if parent else {}
+    if level:
+        where["level"] = level
+    return await rt.store.find("areas", Query.of(limit=2000, order_by="name", **where))
+
+
+@router.get("/catalogue", response_model=list[Indicator])
+async def catalogue(rt: RuntimeDep) -> tuple[Indicator, ...]:
+    return catalogue_for(rt.settings)
+
+
+@router.get("/live")
+async def live(area_code: str, rt: RuntimeDep) -> EventSourceResponse:
+    """Server-sent events: `update` with {desa_code, period} whenever counts below the
+    area change, so an open dashboard refreshes within a second."""
+    code = _code(area_code)
+    entry = LIVE.listen(code)
+
+    async def events():  # noqa: ANN202
+        try:
+            yield {"event": "ready", "data": code}
+            while True:
+                desa_code, period = await entry[1].get()
+                await asyncio.sleep(0.2)  # coalesce a burst into one refresh
+                while not entry[1].empty():
+                    entry[1].get_nowait()
+                yield {"event": "update", "data": f'{{"desa_code": "{desa_code}", '
+                                                  f'"period": "{period}"}}'}
+        finally:
+            LIVE.stop(entry)
+
+    return EventSourceResponse(events(), ping=15)
+
+
+@router.get("/dashboard", include_in_schema=False)
+async def dashboard() -> FileResponse:
+    return FileResponse(DASHBOARD, media_type="text/html")

@@ -1,16 +1,9 @@
 """The PWS service: Pemantauan Wilayah Setempat indicators per desa and month."""
 
-from ilp_contracts import (
-    AreaUpserted,
-    ScreeningAmended,
-    ScreeningRecorded,
-    ScreeningVoided,
-    TargetSet,
-)
 from ilp_kit.service import ServiceSpec
 
-from .api import router
-from .handlers import on_amended, on_area, on_recorded, on_target, on_voided
+from .api import catalogue_for, router
+from .handlers import Projector
 
 SPEC = ServiceSpec(
     name="pws",
@@ -22,8 +15,6 @@ SPEC = ServiceSpec(
         "desa_months": [("period", "desa_code")],
     },
     router=router,
-    handlers=lambda _: {AreaUpserted: on_area, TargetSet: on_target,
-                        ScreeningRecorded: on_recorded, ScreeningAmended: on_amended,
-                        ScreeningVoided: on_voided},
+    handlers=lambda settings: Projector(catalogue_for(settings)).handlers(),
     subscriptions=[("REGISTRY", "ilp.registry.>"), ("SCREENING", "ilp.screening.>")],
 )

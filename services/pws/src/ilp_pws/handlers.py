@@ -1,81 +1,115 @@
-"""Projections kept from events: area tree and targets (read copies) and monthly counts."""
+"""Projections kept from events: area tree and targets (read copies) and monthly counts
+per desa, with colour-change events and live-update notices."""
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
 from ilp_contracts import (
     AreaUpserted,
+    Event,
+    IndicatorChanged,
     ScreeningAmended,
     ScreeningRecorded,
     ScreeningSnapshot,
     ScreeningVoided,
     TargetSet,
 )
-from ilp_kit.store import Transaction
+from ilp_kit.outbox import emit
+from ilp_kit.store import Query, Reader, Transaction
 
-from .domain.indicators import apply_delta, flags_for
+from .domain.indicators import Indicator, apply_delta, colour_changes, flags_for
 from .domain.projection import count_changes, effective
+from .live import LIVE
 
 
-async def on_area(tx: Transaction, event: AreaUpserted) -> None:
-    await tx.put("areas", event.code, {"code": event.code, "name": event.name,
-                                        "level": event.level, "parent_code": event.parent_code})
+async def targets_of(reader: Reader, area_prefix: str, year: int) -> Counter[str]:
+    """Sasaran per group under an area, summed over its desa (village targets only, so a
+    kecamatan total set as well is not counted twice)."""
+    totals: Counter[str] = Counter()
+    for doc in await reader.find("targets", Query.of(prefix=("area_code", area_prefix),
+                                                     year=year)):
+        if doc["area_code"].count(".") == 3:
+            totals[doc["group"]] += doc["count"]
+    return totals
 
 
-async def on_target(tx: Transaction, event: TargetSet) -> None:
-    await tx.put("targets", f"{event.area_code}|{event.year}|{event.group}", {
-        "area_code": event.area_code, "year": event.year, "group": event.group,
-        "count": event.count})
+@dataclass(frozen=True)
+class Projector:
+    catalogue: tuple[Indicator, ...]
 
+    def handlers(self) -> dict[type[Event], Any]:
+        return {AreaUpserted: self.on_area, TargetSet: self.on_target,
+                ScreeningRecorded: self.on_recorded, ScreeningAmended: self.on_amended,
+                ScreeningVoided: self.on_voided}
 
-async def on_recorded(tx: Transaction, event: ScreeningRecorded) -> None:
-    await _upsert(tx, event)
+    async def on_area(self, tx: Transaction, event: AreaUpserted) -> None:
+        await tx.put("areas", event.code, {"code": event.code, "name": event.name,
+                                            "level": event.level,
+                                            "parent_code": event.parent_code})
 
+    async def on_target(self, tx: Transaction, event: TargetSet) -> None:
+        await tx.put("targets", f"{event.area_code}|{event.year}|{event.group}", {
+            "area_code": event.area_code, "year": event.year, "group": event.group,
+            "count": event.count})
 
-async def on_amended(tx: Transaction, event: ScreeningAmended) -> None:
-    if event.previous_period != event.period:
-        await _change(tx, event.previous_period, event.person_id, event.screening_id, None)
-    await _upsert(tx, event)
+    async def on_recorded(self, tx: Transaction, event: ScreeningRecorded) -> None:
+        await self._upsert(tx, event)
 
+    async def on_amended(self, tx: Transaction, event: ScreeningAmended) -> None:
+        if event.previous_period != event.period:
+            await self._change(tx, event.previous_period, event.person_id,
+                               event.screening_id, None)
+        await self._upsert(tx, event)
 
-async def on_voided(tx: Transaction, event: ScreeningVoided) -> None:
-    await _change(tx, event.period, event.person_id, event.screening_id, None)
+    async def on_voided(self, tx: Transaction, event: ScreeningVoided) -> None:
+        await self._change(tx, event.period, event.person_id, event.screening_id, None)
 
+    async def _upsert(self, tx: Transaction, event: ScreeningSnapshot) -> None:
+        entry = {"order": [event.screened_on.isoformat(), event.version],
+                 "version": event.version, "desa_code": event.desa_code,
+                 "flags": sorted(flags_for(event.stage, (f.code for f in event.findings),
+                                           event.anc_visit))}
+        await self._change(tx, event.period, event.person_id, event.screening_id, entry)
 
-async def _upsert(tx: Transaction, event: ScreeningSnapshot) -> None:
-    entry = {"order": [event.screened_on.isoformat(), event.version],
-             "version": event.version, "desa_code": event.desa_code,
-             "flags": sorted(flags_for(event.stage, (f.code for f in event.findings),
-                                       event.anc_visit))}
-    await _change(tx, event.period, event.person_id, event.screening_id, entry)
+    async def _change(self, tx: Transaction, period: str, person_id: str, screening_id: str,
+                      entry: dict | None) -> None:
+        """Set (or, with None, remove) one screening's entry and move the counts."""
+        key = f"{period}|{person_id}"
+        month = await tx.get("person_months", key) or {"period": period, "entries": {}}
+        entries = month["entries"]
+        old = entries.get(screening_id)
+        if entry is not None and old is not None and old["version"] >= entry["version"]:
+            return  # a stale version arriving late changes nothing
+        before = effective(entries)
+        if entry is None:
+            entries.pop(screening_id, None)
+        else:
+            entries[screening_id] = entry
+        for desa_code, delta in count_changes(before, effective(entries)):
+            await self._count(tx, desa_code, period, delta)
+        if entries:
+            await tx.put("person_months", key, month)
+        else:
+            await tx.delete("person_months", key)
 
-
-async def _change(tx: Transaction, period: str, person_id: str, screening_id: str,
-                  entry: dict | None) -> None:
-    """Set (or, with None, remove) one screening's entry and move the counts."""
-    key = f"{period}|{person_id}"
-    month = await tx.get("person_months", key) or {"period": period, "entries": {}}
-    entries = month["entries"]
-    old = entries.get(screening_id)
-    if entry is not None and old is not None and old["version"] >= entry["version"]:
-        return  # a stale version arriving late changes nothing
-    before = effective(entries)
-    if entry is None:
-        entries.pop(screening_id, None)
-    else:
-        entries[screening_id] = entry
-    for desa_code, delta in count_changes(before, effective(entries)):
-        await _count(tx, desa_code, period, delta)
-    if entries:
-        await tx.put("person_months", key, month)
-    else:
-        await tx.delete("person_months", key)
-
-
-async def _count(tx: Transaction, desa_code: str, period: str, delta: dict[str, int]) -> None:
-    if not delta:
-        return
-    key = f"{desa_code}|{period}"
-    doc = await tx.get("desa_months", key) or {"desa_code": desa_code, "period": period,
-                                                "counts": {}}
-    doc["counts"] = apply_delta(doc["counts"], delta)
-    await tx.put("desa_months", key, doc)
+    async def _count(self, tx: Transaction, desa_code: str, period: str,
+                     delta: dict[str, int]) -> None:
+        if not delta:
+            return
+        key = f"{desa_code}|{period}"
+        doc = await tx.get("desa_months", key) or {"desa_code": desa_code, "period": period,
+                                                    "counts": {}}
+        before = doc["counts"]
+        doc["counts"] = apply_delta(before, delta)
+        await tx.put("desa_months", key, doc)
+        targets = await targets_of(tx, desa_code, int(period[:4]))
+        for indicator_id, old, new in colour_changes(before, doc["counts"], targets,
+                                                     self.catalogue):
+            await emit(tx, IndicatorChanged(
+                desa_code=desa_code, period=period, indicator_id=indicator_id,
+                previous_colour=old.colour, colour=new.colour, pct=new.pct))
+        # Told before commit: a rolled-back batch only costs dashboards a needless refresh.
+        LIVE.changed(desa_code, period)

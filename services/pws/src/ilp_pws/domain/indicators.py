@@ -14,7 +14,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Colour = Literal["green", "yellow", "red", "grey"]
 
@@ -25,6 +28,14 @@ HYPERTENSION = {"hypertension_grade_1", "hypertension_grade_2", "hypertension_gr
                 "isolated_systolic_hypertension"}
 DEPENDENT = {"adl_moderate_dependence", "adl_severe_dependence", "adl_total_dependence"}
 PTM_STAGES = {"usia_dewasa", "lansia"}
+STAGES = ("ibu_hamil", "balita", "anak_remaja", "usia_dewasa", "lansia")
+FLAGS = frozenset({
+    *(f"{stage}_screened" for stage in STAGES), "balita_weighed", "balita_stunted",
+    "balita_underweight", "balita_wasted", "balita_naik", "balita_tidak_naik", "ibu_hamil_k1",
+    "ibu_hamil_k6", "ibu_hamil_kek", "ibu_hamil_anaemia", "ptm_screened", "ptm_hypertension",
+    "ptm_diabetes", "lansia_dependent",
+})
+TARGET_GROUPS = frozenset({"balita", "bayi", "ibu_hamil", "usia_15_plus", "lansia", "remaja"})
 
 
 def flags_for(stage: str, finding_codes: Iterable[str], anc_visit: int | None = None
@@ -74,59 +85,74 @@ def apply_delta(counts: Mapping[str, int], delta: Mapping[str, int]) -> dict[str
     return {flag: n for flag, n in merged.items() if n}
 
 
-@dataclass(frozen=True)
-class Indicator:
-    id: str
-    name: str
-    numerator: str  # a flag
-    denominator: str  # a flag, or "target:<group>" for a registry sasaran
-    target_pct: float
+class Indicator(BaseModel):
+    """One PWS indicator as configured (catalogue.json, or ILP_PWS_CATALOGUE)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str = Field(min_length=3, description="Bahasa Indonesia, as the dashboard shows it")
+    life_cycle: str
+    numerator: str = Field(description="A flag counted per person and month")
+    denominator: str = Field(description='A flag, or "target:<group>" for a registry sasaran')
+    target_pct: float = Field(ge=0, le=100)
     # "higher" is better (coverage) or "lower" is better (prevalence)
     direction: Literal["higher", "lower"] = "higher"
+    # Yellow band: within this ratio of the target (coverage) or of its inverse (prevalence)
+    yellow_ratio: float = Field(default=0.8, gt=0, lt=1)
+
+    @field_validator("numerator")
+    @classmethod
+    def _known_numerator(cls, flag: str) -> str:
+        if flag not in FLAGS:
+            raise ValueError(f"unknown flag {flag!r}; known: {sorted(FLAGS)}")
+        return flag
+
+    @field_validator("denominator")
+    @classmethod
+    def _known_denominator(cls, ref: str) -> str:
+        group = ref.removeprefix("target:")
+        if ref.startswith("target:") and group not in TARGET_GROUPS:
+            raise ValueError(f"unknown target group {group!r}; known: {sorted(TARGET_GROUPS)}")
+        if not ref.startswith("target:") and ref not in FLAGS:
+            raise ValueError(f"unknown flag {ref!r}")
+        return ref
 
     def colour(self, pct: float | None) -> Colour:
-        """Default bands: on target green; within 80 % of it yellow; else red."""
+        """On target green; within the yellow ratio of it yellow; else red."""
         if pct is None:
             return "grey"
         if self.direction == "higher":
             if pct >= self.target_pct:
                 return "green"
-            return "yellow" if pct >= 0.8 * self.target_pct else "red"
+            return "yellow" if pct >= self.yellow_ratio * self.target_pct else "red"
         if pct <= self.target_pct:
             return "green"
-        return "yellow" if pct <= 1.25 * self.target_pct else "red"
+        return "yellow" if pct <= self.target_pct / self.yellow_ratio else "red"
 
 
-CATALOGUE = (
-    Indicator("balita_ditimbang", "Balita ditimbang (D/S)", "balita_weighed",
-              "target:balita", target_pct=80.0),
-    Indicator("balita_naik", "Balita naik berat badannya (N/D)", "balita_naik",
-              "balita_weighed", target_pct=80.0),
-    Indicator("balita_stunting", "Prevalensi stunting balita diukur", "balita_stunted",
-              "balita_weighed", target_pct=14.0, direction="lower"),
-    Indicator("balita_gizi_kurang", "Gizi kurang/buruk (BB/TB) balita diukur", "balita_wasted",
-              "balita_weighed", target_pct=7.0, direction="lower"),
-    Indicator("balita_bb_kurang", "Berat badan kurang (BB/U) balita diukur",
-              "balita_underweight", "balita_weighed", target_pct=10.0, direction="lower"),
-    Indicator("ibu_hamil_k1", "Cakupan K1 ibu hamil", "ibu_hamil_k1", "target:ibu_hamil",
-              target_pct=95.0),
-    Indicator("ibu_hamil_k6", "Cakupan K6 ibu hamil", "ibu_hamil_k6", "target:ibu_hamil",
-              target_pct=90.0),
-    Indicator("ibu_hamil_kek", "Ibu hamil KEK di antara yang diperiksa", "ibu_hamil_kek",
-              "ibu_hamil_screened", target_pct=10.0, direction="lower"),
-    Indicator("ibu_hamil_anemia", "Ibu hamil anemia di antara yang diperiksa",
-              "ibu_hamil_anaemia", "ibu_hamil_screened", target_pct=20.0, direction="lower"),
-    Indicator("ptm_skrining", "Cakupan skrining PTM usia ≥ 15 tahun", "ptm_screened",
-              "target:usia_15_plus", target_pct=70.0),
-    Indicator("ptm_hipertensi", "Hipertensi ditemukan di antara yang diskrining",
-              "ptm_hypertension", "ptm_screened", target_pct=30.0, direction="lower"),
-    Indicator("ptm_diabetes", "Suspek diabetes di antara yang diskrining", "ptm_diabetes",
-              "ptm_screened", target_pct=10.0, direction="lower"),
-    Indicator("lansia_skrining", "Lansia diskrining (lansia/sasaran)", "lansia_screened",
-              "target:lansia", target_pct=70.0),
-    Indicator("lansia_ketergantungan", "Lansia ketergantungan sedang–total",
-              "lansia_dependent", "lansia_screened", target_pct=10.0, direction="lower"),
-)
+class Catalogue(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    comment: str = Field(default="", alias="_comment")
+    indicators: tuple[Indicator, ...] = Field(min_length=1)
+
+    @field_validator("indicators")
+    @classmethod
+    def _unique(cls, indicators: tuple[Indicator, ...]) -> tuple[Indicator, ...]:
+        ids = [i.id for i in indicators]
+        if len(ids) != len(set(ids)):
+            raise ValueError("indicator ids must be unique")
+        return indicators
+
+
+def load_catalogue(path: Path | None = None) -> Catalogue:
+    """The shipped default, or the operator's file; invalid configuration fails start-up."""
+    source = path or Path(__file__).resolve().parent.parent / "catalogue.json"
+    return Catalogue.model_validate_json(source.read_text())
+
+
+CATALOGUE = load_catalogue().indicators
 
 
 @dataclass(frozen=True)
@@ -153,3 +179,13 @@ def evaluate(counts: Mapping[str, int], targets: Mapping[str, int],
         values.append(IndicatorValue(ind.id, ind.name, numerator, denominator, pct,
                                      ind.target_pct, ind.colour(pct)))
     return values
+
+
+def colour_changes(before: Mapping[str, int], after: Mapping[str, int],
+                   targets: Mapping[str, int], catalogue: Iterable[Indicator]
+                   ) -> list[tuple[str, IndicatorValue, IndicatorValue]]:
+    """Indicators whose colour differs between two count states of one area."""
+    indicators = list(catalogue)
+    old = evaluate(before, targets, indicators)
+    new = evaluate(after, targets, indicators)
+    return [(o.id, o, n) for o, n in zip(old, new, strict=True) if o.colour != n.colour]

@@ -1,0 +1,30 @@
+"""Events published by the PWS service."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from .envelope import Event
+
+Colour = Literal["green", "yellow", "red", "grey"]
+
+
+class IndicatorChanged(Event):
+    """A desa's indicator changed colour for a month (e.g. turned red: the pustu follows
+    up)."""
+
+    SUBJECT: ClassVar[str] = "ilp.pws.indicator.changed.v1"
+    SOURCE: ClassVar[str] = "ilp/pws"
+
+    desa_code: str
+    period: str = Field(pattern=r"^\d{4}-\d{2}$")
+    indicator_id: str
+    previous_colour: Colour
+    colour: Colour
+    pct: float | None = None
+
+    @property
+    def ce_subject(self) -> str:
+        return f"{self.desa_code}/{self.indicator_id}"
