@@ -31,7 +31,8 @@ PTM_STAGES = {"usia_dewasa", "lansia"}
 STAGES = ("ibu_hamil", "balita", "anak_remaja", "usia_dewasa", "lansia")
 FLAGS = frozenset({
     *(f"{stage}_screened" for stage in STAGES), "balita_weighed", "balita_stunted",
-    "balita_underweight", "balita_wasted", "balita_naik", "balita_tidak_naik", "ibu_hamil_k1",
+    "balita_underweight", "balita_wasted", "balita_naik", "balita_tidak_naik", "balita_nt",
+    "ibu_hamil_k1",
     "ibu_hamil_k6", "ibu_hamil_kek", "ibu_hamil_anaemia", "ptm_screened", "ptm_hypertension",
     "ptm_diabetes", "lansia_dependent",
 })
@@ -49,10 +50,12 @@ def flags_for(stage: str, finding_codes: Iterable[str], anc_visit: int | None = 
                             ("balita_wasted", WASTED)):
             if codes & group:
                 flags.add(flag)
+        # N and T exist only for a child also weighed last month; together they are the
+        # denominator of N/D as the KMS reads it.
         if "weight_gain_adequate" in codes:
-            flags.add("balita_naik")
+            flags.update({"balita_naik", "balita_nt"})
         if "weight_not_increasing" in codes:
-            flags.add("balita_tidak_naik")
+            flags.update({"balita_tidak_naik", "balita_nt"})
     elif stage == "ibu_hamil":
         flags.add("ibu_hamil_k1")  # any ANC contact means K1 has happened
         if anc_visit is not None and anc_visit >= 6:

@@ -1,0 +1,93 @@
+"""The PWS dashboard in headless Chromium (Debian's): it loads, shows the numbers of a
+seeded scenario, and updates by itself after a new screening. Screenshot: artifacts/."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from ilp_platform.embedded import Platform
+
+from .helpers import eventually, free_port_block
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed "
+                                "(./ilp test installs it when run as root)")
+DESA = {"33.73.04.1001": "Blotongan", "33.73.04.1002": "Sidorejo Lor", "33.73.04.2003": "Pulutan"}
+
+
+def screening(desa_index: int, n: int, weight: float, height: float) -> dict:
+    return {"person": {"nik": f"3373041011{24 - desa_index:02d}{n:04d}", "name": "Anak",
+                       "sex": "M", "birth_date": f"20{24 - desa_index:02d}-11-10"},
+            "posyandu_id": f"psy-{desa_index}", "screened_on": "2026-11-20",
+            "measurements": {"weight_kg": weight, "height_cm": height, "measured_lying": False}}
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    ports = free_port_block(6)
+    platform = Platform(tmp_path_factory.mktemp("dashboard"), ports, ports + 1, ports + 2)
+    platform.start()
+    registry = httpx.Client(base_url=platform.base_url_of("registry"), timeout=10)
+    registry.post("/areas", json={"code": "33.73.04", "name": "Sidorejo"}).raise_for_status()
+    for i, (code, name) in enumerate(DESA.items()):
+        registry.post("/areas", json={"code": code, "name": name}).raise_for_status()
+        registry.post("/facilities", json={"id": f"psy-{i}", "type": "posyandu",
+                                           "name": f"Posyandu {name}", "area_code": code
+                                           }).raise_for_status()
+        registry.put("/targets", json={"area_code": code, "year": 2026, "group": "balita",
+                                       "count": 40}).raise_for_status()
+    yield platform
+    platform.stop()
+
+
+def record(platform: Platform, body: dict) -> None:
+    client = httpx.Client(base_url=platform.base_url_of("screening"), timeout=10)
+    eventually(lambda: client.post("/screenings", json=body, headers={
+        "Idempotency-Key": str(uuid.uuid4())}).status_code == 201)
+
+
+def test_dashboard_shows_numbers_and_updates_live(platform: Platform) -> None:
+    from playwright.sync_api import sync_playwright
+
+    record(platform, screening(0, 1, 9.1, 79.0))   # Blotongan: stunted + underweight
+    record(platform, screening(0, 2, 12.2, 87.1))  # Blotongan: normal
+    record(platform, screening(1, 3, 12.0, 86.0))  # Sidorejo Lor: normal
+    pws = httpx.Client(base_url=platform.base_url_of("pws"), timeout=10)
+    eventually(lambda: pws.get("/areas/33.73.04/indicators", params={"period": "2026-11"}
+                               ).json()["indicators"][0]["numerator"] == 3)
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    url = f"{platform.service_url('pws')}/api/v1/pws/dashboard?area=33.73.04&period=2026-11"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="id-ID")
+        page.goto(url)
+        page.wait_for_selector("body[data-loaded='1']", timeout=15000)
+        row = page.locator("tr[data-code='33.73.04.1001']")
+        cells = row.locator("td .cell")
+        # D/S: 2 of 40 balita weighed; stunting: 1 of 2 measured (red against 14 %).
+        assert cells.nth(0).inner_text() == "5%"
+        assert cells.nth(2).inner_text() == "50%" and "red" in cells.nth(2).get_attribute("class")
+        total = page.locator("tr.total td .cell").nth(0).inner_text()
+        assert total == "2,5%"  # 3 of 120 across the kecamatan
+        assert "Blotongan" in page.locator("#ranking").inner_text()
+        assert page.locator("#trend polyline").count() == 1
+        page.wait_for_selector("#live-dot.on", timeout=10000)
+        page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+
+        record(platform, screening(2, 4, 7.5, 75.0))  # Pulutan: a new, severe case
+        page.wait_for_function(
+            "document.querySelector(\"tr[data-code='33.73.04.2003'] td .cell\").innerText"
+            " === '2,5%'", timeout=10000)
+        assert page.locator("tr.total td .cell").nth(0).inner_text() == "3,3%"
+        page.set_viewport_size({"width": 390, "height": 844})  # a phone
+        page.screenshot(path=str(ARTIFACTS / "dashboard-phone.png"), full_page=True)
+        browser.close()
