@@ -8,6 +8,7 @@ from pathlib import Path
 from ilp_contracts.schema import write_schemas
 
 from .embedded import Platform, serve
+from .rebuild import check, rebuild
 from .register_import import import_register
 
 
@@ -26,12 +27,24 @@ def main(argv: list[str] | None = None) -> None:
     register.add_argument("csv_file", type=Path)
     register.add_argument("--posyandu", help="posyandu id for rows without one")
     register.add_argument("--url", default="http://127.0.0.1:8000", help="gateway base URL")
+    for name, text in (("pws-rebuild", "replay the streams into a fresh PWS projection"),
+                       ("pws-check", "recount PWS from the streams and report differences")):
+        cmd = commands.add_parser(name, help=text)
+        cmd.add_argument("--data-dir", type=Path, default=Path("data"))
+        cmd.add_argument("--nats-url", default="nats://127.0.0.1:4222")
+        if name == "pws-rebuild":
+            cmd.add_argument("--replace", action="store_true",
+                             help="put the rebuilt file in place (pws must be stopped)")
     args = parser.parse_args(argv)
 
     if args.command == "up":
         serve(Platform(args.data_dir, args.port, args.nats_port, args.service_port_base))
     elif args.command == "import-register":
         raise SystemExit(1 if import_register(args.csv_file, args.url, args.posyandu) else 0)
+    elif args.command == "pws-rebuild":
+        rebuild(args.data_dir, args.nats_url, args.replace)
+    elif args.command == "pws-check":
+        raise SystemExit(1 if check(args.data_dir, args.nats_url) else 0)
     elif args.command == "schemas":
         for path in write_schemas(args.out_dir):
             print(path)

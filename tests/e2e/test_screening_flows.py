@@ -168,3 +168,17 @@ def test_register_import_reports_lines_and_is_idempotent(platform: Platform, cap
     assert "baris 5" in out and "weight_kg" in out and "baris 6" in out
     assert import_register(example, platform.service_url("screening"), "psy-anggrek") == 2
     assert "diterima 0, sudah ada 3, ditolak 2" in capsys.readouterr().out
+
+
+def test_pws_check_recounts_from_the_streams_and_finds_no_difference(platform: Platform,
+                                                                      capsys) -> None:
+    from ilp_platform.rebuild import check
+
+    pws = httpx.Client(base_url=platform.base_url_of("pws"), timeout=10)
+    eventually(lambda: pws.get("/health/ready").json()["consumer"]["applied"] > 0)
+    nats_url = f"nats://127.0.0.1:{platform.nats_port}"
+
+    def settled() -> bool:
+        assert check(platform.data_dir, nats_url) >= 0
+        return "0 berbeda" in capsys.readouterr().out
+    assert eventually(settled, timeout=20, interval=0.5)

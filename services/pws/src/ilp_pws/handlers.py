@@ -21,7 +21,7 @@ from ilp_kit.outbox import emit
 from ilp_kit.store import Query, Reader, Transaction
 
 from .domain.indicators import Indicator, apply_delta, colour_changes, flags_for
-from .domain.projection import count_changes, effective
+from .domain.projection import VOIDED, count_changes, effective, tombstone
 from .live import LIVE
 
 
@@ -61,39 +61,35 @@ class Projector:
     async def on_amended(self, tx: Transaction, event: ScreeningAmended) -> None:
         if event.previous_period != event.period:
             await self._change(tx, event.previous_period, event.person_id,
-                               event.screening_id, None)
+                               event.screening_id, tombstone(event.version))
         await self._upsert(tx, event)
 
     async def on_voided(self, tx: Transaction, event: ScreeningVoided) -> None:
-        await self._change(tx, event.period, event.person_id, event.screening_id, None)
+        await self._change(tx, event.period, event.person_id, event.screening_id,
+                           tombstone(VOIDED))
 
     async def _upsert(self, tx: Transaction, event: ScreeningSnapshot) -> None:
-        entry = {"order": [event.screened_on.isoformat(), event.version],
+        # Latest screening of the month wins; the id only breaks ties deterministically.
+        entry = {"order": [event.screened_on.isoformat(), event.screening_id],
                  "version": event.version, "desa_code": event.desa_code,
                  "flags": sorted(flags_for(event.stage, (f.code for f in event.findings),
                                            event.anc_visit))}
         await self._change(tx, event.period, event.person_id, event.screening_id, entry)
 
     async def _change(self, tx: Transaction, period: str, person_id: str, screening_id: str,
-                      entry: dict | None) -> None:
-        """Set (or, with None, remove) one screening's entry and move the counts."""
+                      entry: dict) -> None:
+        """Set one screening's entry (or its tombstone) and move the counts."""
         key = f"{period}|{person_id}"
         month = await tx.get("person_months", key) or {"period": period, "entries": {}}
         entries = month["entries"]
         old = entries.get(screening_id)
-        if entry is not None and old is not None and old["version"] >= entry["version"]:
-            return  # a stale version arriving late changes nothing
+        if old is not None and old["version"] >= entry["version"]:
+            return  # a stale version arriving late (even after a void) changes nothing
         before = effective(entries)
-        if entry is None:
-            entries.pop(screening_id, None)
-        else:
-            entries[screening_id] = entry
+        entries[screening_id] = entry
         for desa_code, delta in count_changes(before, effective(entries)):
             await self._count(tx, desa_code, period, delta)
-        if entries:
-            await tx.put("person_months", key, month)
-        else:
-            await tx.delete("person_months", key)
+        await tx.put("person_months", key, month)
 
     async def _count(self, tx: Transaction, desa_code: str, period: str,
                      delta: dict[str, int]) -> None:

@@ -14,14 +14,23 @@ from typing import Any
 
 from .indicators import flag_delta
 
-Entry = Mapping[str, Any]  # {"order": [date, version], "desa_code": str, "flags": [..]}
+Entry = Mapping[str, Any]  # {"order": [date, screening id], "version", "desa_code", "flags"}
 Effective = tuple[str, frozenset[str]] | None
+# A void is final: no version of that screening may count again, whatever arrives late.
+VOIDED = 2**31
+
+
+def tombstone(version: int) -> dict[str, Any]:
+    """Marks a screening gone from this person-month (voided, or moved to another month
+    by an amendment) so an older version arriving late cannot bring it back."""
+    return {"version": version, "gone": True}
 
 
 def effective(entries: Mapping[str, Entry]) -> Effective:
-    if not entries:
+    live = [e for e in entries.values() if not e.get("gone")]
+    if not live:
         return None
-    latest = max(entries.values(), key=lambda e: e["order"])
+    latest = max(live, key=lambda e: e["order"])
     return latest["desa_code"], frozenset(latest["flags"])
 
 

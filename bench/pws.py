@@ -1,0 +1,114 @@
+"""PWS figures: projection rate from the stream (the rebuild path: batch pull, one
+transaction per batch) and dashboard query latency for a kab/kota of 300 desa.
+
+`python -m bench.pws [--events 100000]` – runs its own nats-server in a temp directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from ilp_contracts import AreaUpserted, Finding, ScreeningRecorded, TargetSet
+from ilp_kit.messaging import connect, ensure_streams
+from ilp_kit.replay import replay
+from ilp_kit.service import Runtime
+from ilp_kit.settings import ServiceSettings
+from ilp_kit.store import SqliteStore
+from ilp_platform.embedded import wait_for_port
+from ilp_pws.api import _indicators, _table
+from ilp_pws.app import SPEC
+from ilp_pws.domain.indicators import CATALOGUE
+from ilp_pws.handlers import Projector
+from tests.e2e.helpers import free_port_block
+
+KECAMATAN = [f"33.73.{k:02d}" for k in range(1, 16)]
+DESA = [f"{kec}.{2001 + d}" for kec in KECAMATAN for d in range(20)]  # 300 desa
+
+
+def registry_events() -> list:
+    events = [AreaUpserted(code="33", name="Jawa Tengah", level="province"),
+              AreaUpserted(code="33.73", name="Kota", level="regency", parent_code="33")]
+    events += [AreaUpserted(code=k, name=f"Kec {k}", level="district", parent_code="33.73")
+               for k in KECAMATAN]
+    events += [AreaUpserted(code=d, name=f"Desa {d}", level="village", parent_code=d[:8])
+               for d in DESA]
+    events += [TargetSet(area_code=d, year=2026, group="balita", count=200) for d in DESA]
+    return events
+
+
+def screening(rng: random.Random, n: int) -> ScreeningRecorded:
+    codes = rng.sample(["stunted", "underweight", "gizi_kurang", "weight_gain_adequate"],
+                       rng.randint(0, 2))
+    return ScreeningRecorded(
+        screening_id=f"s{n}", person_id=f"p{rng.randint(0, 10**9)}", stage="balita", sex="M",
+        age_months=20, screened_on=date(2026, rng.randint(1, 11), 15),
+        period=f"2026-{rng.randint(1, 11):02d}", desa_code=rng.choice(DESA), posyandu_id="p",
+        findings=[Finding(code=c, severity="moderate") for c in codes])
+
+
+async def publish(js, events: list, window: int = 2000) -> None:
+    for start in range(0, len(events), window):
+        await asyncio.gather(*(js.publish(e.SUBJECT, e.model_dump_json().encode(),
+                                          headers={"Nats-Msg-Id": e.event_id})
+                               for e in events[start:start + window]))
+
+
+async def main(n: int) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        port = free_port_block(1)
+        server = subprocess.Popen([str(Path(sys.executable).parent / "nats-server"), "-js",
+                                   "-sd", scratch, "-p", str(port)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_port(port)
+        nc = await connect(f"nats://127.0.0.1:{port}", "bench")
+        try:
+            await ensure_streams(nc)
+            js = nc.jetstream()
+            rng = random.Random(3)
+            await publish(js, registry_events())
+            start = time.perf_counter()
+            await publish(js, [screening(rng, i) for i in range(n)])
+            print(f"published {n:,} screening events in {time.perf_counter() - start:.1f} s")
+
+            store = SqliteStore(Path(scratch) / "pws.db", SPEC.collections)
+            await store.open()
+            start = time.perf_counter()
+            counts = await replay(js, store, Projector(CATALOGUE).handlers(), SPEC.subscriptions)
+            took = time.perf_counter() - start
+            total = counts["applied"]
+            print(f"projection from the stream (rebuild): {total:,} events in {took:.1f} s = "
+                  f"{total / took:,.0f} events/s; 1,000,000 events ≈ {1e6 / (total / took):.0f} s")
+
+            runtime = Runtime(ServiceSettings(service="pws"), store)
+            area = await store.get("areas", "33.73")
+            for name, query in (("kota table (15 kecamatan over 300 desa)",
+                                 lambda: _table(runtime, "33.73", "2026-11")),
+                                ("kecamatan table (20 desa)",
+                                 lambda: _table(runtime, KECAMATAN[0], "2026-11")),
+                                ("kota indicators with trend",
+                                 lambda: _indicators(runtime, area, "2026-11"))):
+                times = []
+                for _ in range(50):
+                    t = time.perf_counter()
+                    await query()
+                    times.append(time.perf_counter() - t)
+                times.sort()
+                print(f"{name}: p50 {times[25] * 1000:.1f} ms, p95 {times[47] * 1000:.1f} ms")
+            await store.close()
+        finally:
+            await nc.close()
+            server.terminate()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=100_000)
+    asyncio.run(main(parser.parse_args().events))

@@ -1,0 +1,100 @@
+"""Any delivery order of the same events, with duplicates, gives the projection that a
+recount of the final state gives (the consumer applies each event id once)."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ilp_contracts import Finding, ScreeningAmended, ScreeningRecorded, ScreeningVoided
+from ilp_kit.store import Query, SqliteStore
+from ilp_pws.app import SPEC
+from ilp_pws.domain.indicators import CATALOGUE, flags_for
+from ilp_pws.handlers import Projector
+
+DESA = ["33.73.04.1001", "33.73.04.1002"]
+CODES = ["stunted", "underweight", "gizi_kurang"]
+
+
+def snapshot(sid: str, person: str, version: int, day: int, desa: str, codes: list[str],
+             amended: tuple[str, str] | None = None):
+    fields = dict(screening_id=sid, version=version, person_id=person, stage="balita", sex="M",
+                  age_months=20, screened_on=date(2026, 11 if day < 31 else 12, day % 30 + 1),
+                  period="2026-11" if day < 31 else "2026-12", desa_code=desa,
+                  posyandu_id="p", findings=[Finding(code=c, severity="moderate")
+                                             for c in codes])
+    if amended:
+        return ScreeningAmended(**fields, reason="koreksi", previous_period=amended[0],
+                                previous_desa_code=amended[1])
+    return ScreeningRecorded(**fields)
+
+
+screening_story = st.tuples(
+    st.sampled_from(["p1", "p2"]), st.integers(0, 40), st.sampled_from(DESA),
+    st.lists(st.sampled_from(CODES), max_size=2),
+    st.lists(st.tuples(st.integers(0, 40), st.sampled_from(DESA),
+                       st.lists(st.sampled_from(CODES), max_size=2)), max_size=2),
+    st.booleans())
+
+
+def events_of(stories: list) -> tuple[list, dict]:
+    """All events, and the final state of each screening (None when voided)."""
+    events, final = [], {}
+    for n, (person, day, desa, codes, amendments, voided) in enumerate(stories):
+        sid = f"s{n}"
+        current = snapshot(sid, person, 1, day, desa, codes)
+        events.append(current)
+        for version, (a_day, a_desa, a_codes) in enumerate(amendments, start=2):
+            current = snapshot(sid, person, version, a_day, a_desa, a_codes,
+                               amended=(current.period, current.desa_code))
+            events.append(current)
+        final[sid] = current
+        if voided:
+            events.append(ScreeningVoided(screening_id=sid, person_id=person,
+                                          period=current.period, desa_code=current.desa_code,
+                                          reason="salah"))
+            final[sid] = None
+    return events, final
+
+
+def recount(final: dict) -> dict[tuple[str, str], dict[str, int]]:
+    latest: dict[tuple[str, str], ScreeningRecorded] = {}
+    for s in filter(None, final.values()):
+        key = (s.period, s.person_id)
+        if key not in latest or (s.screened_on, s.screening_id) > (
+                latest[key].screened_on, latest[key].screening_id):
+            latest[key] = s
+    counts: dict[tuple[str, str], Counter] = {}
+    for s in latest.values():
+        counts.setdefault((s.desa_code, s.period), Counter()).update(
+            flags_for(s.stage, [f.code for f in s.findings]))
+    return {k: dict(v) for k, v in counts.items()}
+
+
+async def project(events: list) -> dict[tuple[str, str], dict[str, int]]:
+    with tempfile.TemporaryDirectory() as scratch:
+        store = SqliteStore(Path(scratch) / "pws.db", SPEC.collections)
+        await store.open()
+        handlers = Projector(CATALOGUE).handlers()
+        for event in events:
+            async with store.transaction() as tx:
+                if await tx.mark_applied(event.event_id):
+                    await handlers[type(event)](tx, event)
+        docs = await store.find("desa_months", Query.of())
+        await store.close()
+    return {(d["desa_code"], d["period"]): d["counts"] for d in docs if d["counts"]}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(screening_story, min_size=1, max_size=5), st.randoms(use_true_random=False),
+       st.lists(st.integers(0, 100), max_size=4))
+def test_any_interleaving_with_duplicates_matches_a_recount(stories, rnd, duplicates) -> None:
+    events, final = events_of(stories)
+    delivered = events + [events[i % len(events)] for i in duplicates]
+    rnd.shuffle(delivered)
+    assert asyncio.run(project(delivered)) == recount(final)
