@@ -105,6 +105,10 @@ class EventConsumer:
             try:
                 messages = await subscription.fetch(batch, timeout=1.0)
             except TimeoutError:
+                # nats-py can turn a cancellation into a fetch timeout: honour it here.
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    raise asyncio.CancelledError from None
                 continue
             except (ConnectionClosedError, ServiceUnavailableError) as exc:
                 log.warning("%s: waiting for NATS: %s", self.service, exc)
