@@ -101,9 +101,10 @@ class Projector:
         before = doc["counts"]
         doc["counts"] = apply_delta(before, delta)
         await tx.put("desa_months", key, doc)
-        targets = await targets_of(tx, desa_code, int(period[:4]))
-        for indicator_id, old, new in colour_changes(before, doc["counts"], targets,
-                                                     self.catalogue):
+        # Only indicators built on a flag that moved can change colour.
+        touched = [i for i in self.catalogue if i.numerator in delta or i.denominator in delta]
+        targets = await targets_of(tx, desa_code, int(period[:4])) if touched else Counter()
+        for indicator_id, old, new in colour_changes(before, doc["counts"], targets, touched):
             await emit(tx, IndicatorChanged(
                 desa_code=desa_code, period=period, indicator_id=indicator_id,
                 previous_colour=old.colour, colour=new.colour, pct=new.pct))
