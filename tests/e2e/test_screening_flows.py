@@ -182,3 +182,25 @@ def test_pws_check_recounts_from_the_streams_and_finds_no_difference(platform: P
         assert check(platform.data_dir, nats_url) >= 0
         return "0 berbeda" in capsys.readouterr().out
     assert eventually(settled, timeout=20, interval=0.5)
+
+
+def test_task_lifecycle_accept_complete_and_refusals(platform: Platform) -> None:
+    child = balita(17, weight=9.1, height=79.0)
+    first = record(platform, child)
+    [task] = eventually(lambda: [t for t in dewi_tasks(platform)
+                                 if first["screening_id"] in t["screening_ids"]])
+    notify = httpx.Client(base_url=platform.base_url_of("notify"), timeout=10)
+    accepted = notify.post(f"/tasks/{task['task_id']}/accept", json={"worker_id": "kader-dewi"})
+    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
+    done = notify.post(f"/tasks/{task['task_id']}/complete", json={
+        "worker_id": "kader-dewi", "outcome": "visited", "note": "ibu diberi konseling"})
+    assert done.json()["status"] == "completed" and done.json()["on_time"] is True
+    again = notify.post(f"/tasks/{task['task_id']}/cancel", json={"reason": "salah"})
+    assert again.status_code == 422
+    assert again.json()["detail"][0]["type"] == "invalid_transition"
+    assert notify.post("/tasks/nope/accept", json={"worker_id": "x"}).status_code == 404
+    # The finding is still there at the next weighing: a new task may open again.
+    second = record(platform, child)  # the same child, weighed again
+    [reopened] = eventually(lambda: [t for t in dewi_tasks(platform)
+                                     if second["screening_id"] in t["screening_ids"]])
+    assert reopened["task_id"] != task["task_id"] and reopened["person_id"] == task["person_id"]

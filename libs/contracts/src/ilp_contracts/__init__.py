@@ -1,7 +1,7 @@
 """ILP Platform event contracts: every event model, by subject, in one place."""
 
 from .envelope import Event, new_event_id
-from .notify import TaskAssigned, TaskCancelled, TaskCreated
+from .notify import TaskAccepted, TaskAssigned, TaskCancelled, TaskCompleted, TaskCreated
 from .pws import IndicatorChanged
 from .registry import AreaUpserted, FacilityUpserted, TargetSet, WorkerAssigned
 from .screening import (
@@ -29,6 +29,8 @@ EVENTS: dict[str, type[Event]] = {
         TaskCreated,
         TaskAssigned,
         TaskCancelled,
+        TaskAccepted,
+        TaskCompleted,
         IndicatorChanged,
     )
 }
@@ -48,8 +50,10 @@ __all__ = [
     "ScreeningSubmission",
     "ScreeningVoided",
     "TargetSet",
+    "TaskAccepted",
     "TaskAssigned",
     "TaskCancelled",
+    "TaskCompleted",
     "TaskCreated",
     "WorkerAssigned",
     "dlq_subject",

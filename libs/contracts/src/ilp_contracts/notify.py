@@ -57,3 +57,30 @@ class TaskCancelled(Event):
     @property
     def ce_subject(self) -> str:
         return self.task_id
+
+
+class TaskAccepted(Event):
+    SUBJECT: ClassVar[str] = "ilp.notify.task.accepted.v1"
+    SOURCE: ClassVar[str] = "ilp/notify"
+
+    task_id: str
+    worker_id: str
+
+    @property
+    def ce_subject(self) -> str:
+        return self.task_id
+
+
+class TaskCompleted(Event):
+    SUBJECT: ClassVar[str] = "ilp.notify.task.completed.v1"
+    SOURCE: ClassVar[str] = "ilp/notify"
+
+    task_id: str
+    worker_id: str
+    outcome: Literal["visited", "not_at_home", "moved", "referred", "refused"]
+    on_time: bool
+    note: str = Field(default="", max_length=1000)
+
+    @property
+    def ce_subject(self) -> str:
+        return self.task_id

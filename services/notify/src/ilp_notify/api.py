@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query as Param
-from ilp_kit.errors import NotFoundError
+from ilp_contracts import Event, TaskAccepted, TaskCancelled, TaskCompleted
+from ilp_kit.errors import NotFoundError, UnprocessableError
+from ilp_kit.outbox import emit
 from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.store import Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
+
+from .domain.lifecycle import on_time, transition_problem
+from .domain.tasks import task_key
 
 router = APIRouter(tags=["tasks"])
 RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
@@ -29,6 +35,9 @@ class TaskOut(BaseModel):
     created_at: datetime
     screening_ids: list[str]
     findings: list[str]
+    outcome: str | None = None
+    on_time: bool | None = None
+    cancel_reason: str | None = None
 
 
 @router.get("/tasks", response_model=list[TaskOut])
@@ -40,6 +49,69 @@ async def list_tasks(rt: RuntimeDep, assignee_id: str | None = None,
     prefix = ("desa_code", desa_code) if desa_code else None
     return await rt.store.find("tasks", Query.of(prefix=prefix, order_by="due_at", limit=limit,
                                                  offset=offset, **where))
+
+
+class AcceptIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    worker_id: str = Field(min_length=1, max_length=64)
+
+
+class CompleteIn(AcceptIn):
+    outcome: Literal["visited", "not_at_home", "moved", "referred", "refused"]
+    note: str = Field(default="", max_length=1000)
+
+
+class CancelIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=3, max_length=500)
+
+
+async def _apply(rt: Runtime, task_id: str, action: str,
+                 change: Callable[[dict], Event]) -> dict:
+    """Check the transition, let `change` update the task and name its event, store both."""
+    async with rt.transaction() as tx:
+        task = await tx.get("tasks", task_id)
+        if task is None:
+            raise NotFoundError(f"task {task_id}")
+        if problem := transition_problem(action, task["status"]):
+            raise UnprocessableError(("path", "task_id"), problem, "invalid_transition")
+        event = change(task)
+        await tx.put("tasks", task_id, task)
+        if task["status"] in ("completed", "cancelled"):  # a new finding may open a new one
+            await tx.delete("open_tasks", task_key(task["person_id"], task["reason"]))
+        await emit(tx, event)
+    return task
+
+
+@router.post("/tasks/{task_id}/accept", response_model=TaskOut)
+async def accept_task(task_id: str, body: AcceptIn, rt: RuntimeDep) -> dict:
+    def accept(task: dict) -> Event:
+        task.update(status="accepted", accepted_by=body.worker_id)
+        return TaskAccepted(task_id=task_id, worker_id=body.worker_id)
+    return await _apply(rt, task_id, "accept", accept)
+
+
+@router.post("/tasks/{task_id}/complete", response_model=TaskOut)
+async def complete_task(task_id: str, body: CompleteIn, rt: RuntimeDep) -> dict:
+    """Record the home visit's outcome (visited, not at home, moved, referred, refused)."""
+    def complete(task: dict) -> Event:
+        now = datetime.now(UTC)
+        punctual = on_time(datetime.fromisoformat(task["due_at"]), now)
+        task.update(status="completed", outcome=body.outcome, completed_by=body.worker_id,
+                    completed_at=now.isoformat(), on_time=punctual, note=body.note)
+        return TaskCompleted(task_id=task_id, worker_id=body.worker_id, outcome=body.outcome,
+                             on_time=punctual, note=body.note)
+    return await _apply(rt, task_id, "complete", complete)
+
+
+@router.post("/tasks/{task_id}/cancel", response_model=TaskOut)
+async def cancel_task(task_id: str, body: CancelIn, rt: RuntimeDep) -> dict:
+    def cancel(task: dict) -> Event:
+        task.update(status="cancelled", cancel_reason=body.reason)
+        return TaskCancelled(task_id=task_id, reason=body.reason)
+    return await _apply(rt, task_id, "cancel", cancel)
 
 
 @router.get("/tasks/{task_id}", response_model=TaskOut)
