@@ -91,3 +91,16 @@ def test_dashboard_shows_numbers_and_updates_live(platform: Platform) -> None:
         page.set_viewport_size({"width": 390, "height": 844})  # a phone
         page.screenshot(path=str(ARTIFACTS / "dashboard-phone.png"), full_page=True)
         browser.close()
+
+
+def test_below_a_desa_the_table_shows_its_posyandu(platform: Platform) -> None:
+    pws = httpx.Client(base_url=platform.base_url_of("pws"), timeout=10)
+    table = eventually(lambda: pws.get("/areas/33.73.04.1001/table",
+                                       params={"period": "2026-11"}).json())
+    [posyandu] = table["rows"]
+    assert posyandu["area_code"] == "psy-0" and posyandu["level"] == "posyandu"
+    stunting = next(i for i in posyandu["indicators"] if i["id"] == "balita_stunting")
+    assert (stunting["numerator"], stunting["denominator"]) == (1, 2)
+    csv_text = pws.get("/areas/33.73.04/table.csv", params={"period": "2026-11"}).text
+    assert csv_text.splitlines()[0].startswith("kode_wilayah,nama_wilayah,periode")
+    assert "33.73.04.1001,Blotongan,2026-11,balita_stunting" in csv_text

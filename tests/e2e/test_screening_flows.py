@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from datetime import datetime, timedelta, timezone
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from ilp_platform.embedded import Platform
 from .helpers import eventually, free_port_block, indicator, tasks
 
 DESA = "33.73.04.2003"
+WIB = timezone(timedelta(hours=7))
 
 
 @pytest.fixture(scope="module")
@@ -195,6 +197,11 @@ def test_task_lifecycle_accept_complete_and_refusals(platform: Platform) -> None
     done = notify.post(f"/tasks/{task['task_id']}/complete", json={
         "worker_id": "kader-dewi", "outcome": "visited", "note": "ibu diberi konseling"})
     assert done.json()["status"] == "completed" and done.json()["on_time"] is True
+    pws = httpx.Client(base_url=f"{platform.service_url('pws')}/api/v1", timeout=10)
+    visits = eventually(lambda: (v := indicator(pws, DESA, datetime.now(WIB).strftime("%Y-%m"),
+                                                "kunjungan_rumah_tepat_waktu"))["numerator"]
+                        and v)
+    assert visits["numerator"] >= 1 and visits["denominator"] >= visits["numerator"]
     again = notify.post(f"/tasks/{task['task_id']}/cancel", json={"reason": "salah"})
     assert again.status_code == 422
     assert again.json()["detail"][0]["type"] == "invalid_transition"

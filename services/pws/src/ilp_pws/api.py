@@ -137,8 +137,10 @@ async def _table(rt: Runtime, code: str, period: str) -> dict:
     from two queries whatever the size of the area."""
     catalogue = catalogue_for(rt.settings)
     area = await _area(rt.store, code)
-    children = await rt.store.find("areas", Query.of(parent_code=code, limit=2000))
     counts = await _counts_by_desa(rt.store, code, period)
+    if area["level"] == "village":
+        return await _posyandu_table(rt, area, counts, period)
+    children = await rt.store.find("areas", Query.of(parent_code=code, limit=2000))
     year = int(period[:4])
     targets = {doc["area_code"]: doc for doc in await rt.store.find(
         "targets", Query.of(prefix=("area_code", code), year=year))}
@@ -157,6 +159,27 @@ async def _table(rt: Runtime, code: str, period: str) -> dict:
                 "indicators": [asdict(v) for v in values]}
 
     return {"area": row(area), "rows": [row(child) for child in children]}
+
+
+async def _posyandu_table(rt: Runtime, area: dict, counts: dict[str, Counter[str]],
+                          period: str) -> dict:
+    """Below a desa: one row per posyandu (RW/dusun). Sasaran exist per desa only, so
+    coverage shows at desa level and prevalences per posyandu."""
+    catalogue = catalogue_for(rt.settings)
+    targets = await targets_of(rt.store, area["code"], int(period[:4]))
+    posyandu = await rt.store.find("posyandu", Query.of(desa_code=area["code"], limit=500))
+    months = {doc["posyandu_id"]: Counter(doc["counts"]) for doc in await rt.store.find(
+        "posyandu_months", Query.of(desa_code=area["code"], period=period, limit=500))}
+
+    def row(code: str, name: str, level: str, values: list[IndicatorValue]) -> dict:
+        return {"area_code": code, "area_name": name, "level": level, "period": period,
+                "indicators": [asdict(v) for v in values]}
+
+    return {"area": row(area["code"], area["name"], "village",
+                        evaluate(counts.get(area["code"], Counter()), targets, catalogue)),
+            "rows": [row(p["code"], f"{p['name']} ({p['rw']})" if p.get("rw") else p["name"],
+                         "posyandu", evaluate(months.get(p["code"], Counter()), {}, catalogue))
+                     for p in posyandu]}
 
 
 @router.get("/areas/{area_code}/table", response_model=AreaTable)

@@ -13,8 +13,12 @@ SPEC = ServiceSpec(
         "targets": [("year", "area_code")],
         "person_months": [],
         "desa_months": [("period", "desa_code")],
+        "posyandu_months": [("desa_code", "period")],
+        "tasks": [],
+        "posyandu": ["desa_code"],
     },
     router=router,
     handlers=lambda settings: Projector(catalogue_for(settings)).handlers(),
-    subscriptions=[("REGISTRY", "ilp.registry.>"), ("SCREENING", "ilp.screening.>")],
+    subscriptions=[("REGISTRY", "ilp.registry.>"), ("SCREENING", "ilp.screening.>"),
+                   ("NOTIFY", "ilp.notify.task.>")],
 )

@@ -5,17 +5,21 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import timedelta, timezone
 from typing import Any
 
 from ilp_contracts import (
     AreaUpserted,
     Event,
+    FacilityUpserted,
     IndicatorChanged,
     ScreeningAmended,
     ScreeningRecorded,
     ScreeningSnapshot,
     ScreeningVoided,
     TargetSet,
+    TaskCompleted,
+    TaskCreated,
 )
 from ilp_kit.outbox import emit
 from ilp_kit.store import Query, Reader, Transaction
@@ -23,6 +27,10 @@ from ilp_kit.store import Query, Reader, Transaction
 from .domain.indicators import Indicator, apply_delta, colour_changes, flags_for
 from .domain.projection import VOIDED, count_changes, effective, tombstone
 from .live import LIVE
+
+
+# Months of home-visit tasks are local (WIB) months, like the screening dates.
+WIB = timezone(timedelta(hours=7))
 
 
 async def targets_of(reader: Reader, area_prefix: str, year: int) -> Counter[str]:
@@ -36,19 +44,39 @@ async def targets_of(reader: Reader, area_prefix: str, year: int) -> Counter[str
     return totals
 
 
+async def _count_posyandu(tx: Transaction, posyandu_id: str, desa_code: str, period: str,
+                          delta: dict[str, int]) -> None:
+    """The same counts one level below the desa, per posyandu (and so per RW/dusun)."""
+    if not delta or not posyandu_id:
+        return
+    key = f"{posyandu_id}|{period}"
+    doc = await tx.get("posyandu_months", key) or {
+        "posyandu_id": posyandu_id, "desa_code": desa_code, "period": period, "counts": {}}
+    doc["counts"] = apply_delta(doc["counts"], delta)
+    await tx.put("posyandu_months", key, doc)
+
+
 @dataclass(frozen=True)
 class Projector:
     catalogue: tuple[Indicator, ...]
 
     def handlers(self) -> dict[type[Event], Any]:
-        return {AreaUpserted: self.on_area, TargetSet: self.on_target,
+        return {AreaUpserted: self.on_area, FacilityUpserted: self.on_facility,
+                TargetSet: self.on_target,
                 ScreeningRecorded: self.on_recorded, ScreeningAmended: self.on_amended,
-                ScreeningVoided: self.on_voided}
+                ScreeningVoided: self.on_voided, TaskCreated: self.on_task_created,
+                TaskCompleted: self.on_task_completed}
 
     async def on_area(self, tx: Transaction, event: AreaUpserted) -> None:
         await tx.put("areas", event.code, {"code": event.code, "name": event.name,
                                             "level": event.level,
                                             "parent_code": event.parent_code})
+
+    async def on_facility(self, tx: Transaction, event: FacilityUpserted) -> None:
+        if event.type == "posyandu":
+            await tx.put("posyandu", event.facility_id, {
+                "code": event.facility_id, "name": event.name, "desa_code": event.area_code,
+                "rw": event.rw})
 
     async def on_target(self, tx: Transaction, event: TargetSet) -> None:
         await tx.put("targets", f"{event.area_code}|{event.year}|{event.group}", {
@@ -72,6 +100,7 @@ class Projector:
         # Latest screening of the month wins; the id only breaks ties deterministically.
         entry = {"order": [event.screened_on.isoformat(), event.screening_id],
                  "version": event.version, "desa_code": event.desa_code,
+                 "posyandu_id": event.posyandu_id,
                  "flags": sorted(flags_for(event.stage, (f.code for f in event.findings),
                                            event.anc_visit))}
         await self._change(tx, event.period, event.person_id, event.screening_id, entry)
@@ -87,9 +116,21 @@ class Projector:
             return  # a stale version arriving late (even after a void) changes nothing
         before = effective(entries)
         entries[screening_id] = entry
-        for desa_code, delta in count_changes(before, effective(entries)):
+        for (desa_code, posyandu_id), delta in count_changes(before, effective(entries)):
             await self._count(tx, desa_code, period, delta)
+            await _count_posyandu(tx, posyandu_id, desa_code, period, delta)
         await tx.put("person_months", key, month)
+
+    async def on_task_created(self, tx: Transaction, event: TaskCreated) -> None:
+        period = event.occurred_at.astimezone(WIB).strftime("%Y-%m")
+        await tx.put("tasks", event.task_id, {"desa_code": event.desa_code, "period": period})
+        await self._count(tx, event.desa_code, period, {"home_visit_tasks": 1})
+
+    async def on_task_completed(self, tx: Transaction, event: TaskCompleted) -> None:
+        """Visits done on time count in the month their task was created."""
+        task = await tx.get("tasks", event.task_id)
+        if task is not None and event.on_time:
+            await self._count(tx, task["desa_code"], task["period"], {"home_visit_on_time": 1})
 
     async def _count(self, tx: Transaction, desa_code: str, period: str,
                      delta: dict[str, int]) -> None:

@@ -34,7 +34,7 @@ FLAGS = frozenset({
     "balita_underweight", "balita_wasted", "balita_naik", "balita_tidak_naik", "balita_nt",
     "ibu_hamil_k1",
     "ibu_hamil_k6", "ibu_hamil_kek", "ibu_hamil_anaemia", "ptm_screened", "ptm_hypertension",
-    "ptm_diabetes", "lansia_dependent",
+    "ptm_diabetes", "lansia_dependent", "home_visit_tasks", "home_visit_on_time",
 })
 TARGET_GROUPS = frozenset({"balita", "bayi", "ibu_hamil", "usia_15_plus", "lansia", "remaja"})
 

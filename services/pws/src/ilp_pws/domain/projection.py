@@ -14,8 +14,9 @@ from typing import Any
 
 from .indicators import flag_delta
 
-Entry = Mapping[str, Any]  # {"order": [date, screening id], "version", "desa_code", "flags"}
-Effective = tuple[str, frozenset[str]] | None
+Entry = Mapping[str, Any]  # {"order", "version", "desa_code", "posyandu_id", "flags"}
+Unit = tuple[str, str]  # (desa code, posyandu id): counted in both, the posyandu below
+Effective = tuple[Unit, frozenset[str]] | None
 # A void is final: no version of that screening may count again, whatever arrives late.
 VOIDED = 2**31
 
@@ -31,11 +32,11 @@ def effective(entries: Mapping[str, Entry]) -> Effective:
     if not live:
         return None
     latest = max(live, key=lambda e: e["order"])
-    return latest["desa_code"], frozenset(latest["flags"])
+    return (latest["desa_code"], latest.get("posyandu_id", "")), frozenset(latest["flags"])
 
 
-def count_changes(before: Effective, after: Effective) -> list[tuple[str, dict[str, int]]]:
-    """Per-desa count deltas that turn `before` into `after`."""
+def count_changes(before: Effective, after: Effective) -> list[tuple[Unit, dict[str, int]]]:
+    """Per-unit count deltas that turn `before` into `after`."""
     if before == after:
         return []
     if before and after and before[0] == after[0]:
