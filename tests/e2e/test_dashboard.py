@@ -104,3 +104,23 @@ def test_below_a_desa_the_table_shows_its_posyandu(platform: Platform) -> None:
     csv_text = pws.get("/areas/33.73.04/table.csv", params={"period": "2026-11"}).text
     assert csv_text.splitlines()[0].startswith("kode_wilayah,nama_wilayah,periode")
     assert "33.73.04.1001,Blotongan,2026-11,balita_stunting" in csv_text
+
+
+def test_puskesmas_working_area_rolls_up_its_desa(platform: Platform) -> None:
+    registry = httpx.Client(base_url=platform.base_url_of("registry"), timeout=10)
+    reply = registry.post("/facilities", json={
+        "id": "pkm-sidorejo", "type": "puskesmas", "name": "Puskesmas Sidorejo",
+        "area_code": "33.73.04", "working_area": ["3373041001", "33.73.04.1002"]})
+    assert reply.status_code == 201, reply.text
+    bad = registry.post("/facilities", json={"type": "puskesmas", "name": "X",
+                                             "area_code": "33.73.04",
+                                             "working_area": ["33.73.04"]})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == [
+        "body", "working_area", 0]
+    pws = httpx.Client(base_url=platform.base_url_of("pws"), timeout=10)
+    table = eventually(lambda: (r := pws.get("/puskesmas/pkm-sidorejo/table",
+                                             params={"period": "2026-11"})).status_code == 200
+                       and r.json())
+    assert [row["area_code"] for row in table["rows"]] == ["33.73.04.1001", "33.73.04.1002"]
+    weighed = table["area"]["indicators"][0]
+    assert (weighed["numerator"], weighed["denominator"]) == (3, 80)  # Pulutan not included

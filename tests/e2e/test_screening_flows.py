@@ -211,3 +211,26 @@ def test_task_lifecycle_accept_complete_and_refusals(platform: Platform) -> None
     [reopened] = eventually(lambda: [t for t in dewi_tasks(platform)
                                      if second["screening_id"] in t["screening_ids"]])
     assert reopened["task_id"] != task["task_id"] and reopened["person_id"] == task["person_id"]
+
+
+def test_registry_refuses_bad_master_data_with_field_and_reason(platform: Platform) -> None:
+    registry = client(platform, "registry")
+    cases = [
+        ("/areas", {"code": "33.73.04.3001", "name": "X"}, ["body", "code"], "invalid_area_code"),
+        ("/areas", {"code": "33.70", "name": "X"}, ["body", "code"], "invalid_area_code"),
+        ("/areas", {"code": "35.17.08.2015", "name": "X"}, ["body", "code"], "unknown_parent"),
+        ("/facilities", {"type": "posyandu", "name": "X", "area_code": "33.73.04"},
+         ["body", "area_code"], "wrong_area_level"),
+        ("/facilities", {"type": "klinik", "name": "X", "area_code": DESA},
+         ["body", "type"], "literal_error"),
+        ("/workers", {"name": "X", "role": "kader", "facility_id": "nope"},
+         ["body", "facility_id"], "unknown_facility"),
+    ]
+    for path, body, loc, kind in cases:
+        reply = registry.post(path, json=body)
+        assert reply.status_code == 422, (path, body, reply.text)
+        assert reply.json()["detail"][0]["loc"] == loc and reply.json()["detail"][0]["type"] == kind
+    negative = registry.put("/targets", json={"area_code": DESA, "year": 2026,
+                                              "group": "balita", "count": -5})
+    assert negative.status_code == 422
+    assert registry.get("/areas/33.73.04.2999").status_code == 404

@@ -38,6 +38,8 @@ class FacilityUpserted(Event):
     area_code: str = Field(description="The desa/kelurahan (pustu, posyandu) or kecamatan code")
     rw: str | None = Field(default=None, description="RW/dusun a posyandu serves (local label)")
     parent_facility_id: str | None = None
+    working_area: list[str] = Field(default_factory=list,
+                                    description="Puskesmas: the desa/kelurahan it serves")
     active: bool = True
 
     @property

@@ -204,6 +204,31 @@ async def area_table_csv(area_code: str, period: Period, rt: RuntimeDep) -> Resp
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+@router.get("/puskesmas/{puskesmas_id}/table", response_model=AreaTable)
+async def puskesmas_table(puskesmas_id: str, period: Period, rt: RuntimeDep) -> dict:
+    """A puskesmas working area: its total and one row per desa it serves (which may
+    cross kecamatan borders)."""
+    puskesmas = await rt.store.get("puskesmas", puskesmas_id)
+    if puskesmas is None:
+        raise NotFoundError(f"puskesmas {puskesmas_id}")
+    catalogue = catalogue_for(rt.settings)
+    year, rows = int(period[:4]), []
+    total, total_targets = Counter(), Counter()
+    for code in puskesmas["working_area"]:
+        desa = await rt.store.get("areas", code) or {"code": code, "name": code}
+        counts = _sum(await _counts_by_desa(rt.store, code, period), code)
+        targets = await targets_of(rt.store, code, year)
+        total.update(counts)
+        total_targets.update(targets)
+        rows.append({"area_code": code, "area_name": desa["name"], "level": "village",
+                     "period": period,
+                     "indicators": [asdict(v) for v in evaluate(counts, targets, catalogue)]})
+    area = {"area_code": puskesmas_id, "area_name": puskesmas["name"], "level": "puskesmas",
+            "period": period,
+            "indicators": [asdict(v) for v in evaluate(total, total_targets, catalogue)]}
+    return {"area": area, "rows": rows}
+
+
 class RankedDesa(BaseModel):
     area_code: str
     area_name: str

@@ -16,6 +16,7 @@ SPEC = ServiceSpec(
         "posyandu_months": [("desa_code", "period")],
         "tasks": [],
         "posyandu": ["desa_code"],
+        "puskesmas": [],
     },
     router=router,
     handlers=lambda settings: Projector(catalogue_for(settings)).handlers(),

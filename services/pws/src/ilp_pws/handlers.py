@@ -77,6 +77,10 @@ class Projector:
             await tx.put("posyandu", event.facility_id, {
                 "code": event.facility_id, "name": event.name, "desa_code": event.area_code,
                 "rw": event.rw})
+        elif event.type == "puskesmas":
+            await tx.put("puskesmas", event.facility_id, {
+                "code": event.facility_id, "name": event.name, "kecamatan": event.area_code,
+                "working_area": event.working_area})
 
     async def on_target(self, tx: Transaction, event: TargetSet) -> None:
         await tx.put("targets", f"{event.area_code}|{event.year}|{event.group}", {

@@ -24,14 +24,14 @@ Offset = Annotated[int, Param(ge=0)]
 FACILITY_LEVEL = {"puskesmas": "district", "pustu": "village", "posyandu": "village"}
 
 
-def _canonical(code: str, field: str) -> str:
+def _canonical(code: str, field: str | tuple[str | int, ...]) -> str:
     try:
         return parse_area_code(code).code
     except InvalidAreaCode as exc:
         raise UnprocessableError(field, str(exc), "invalid_area_code") from exc
 
 
-async def _existing_area(reader: Reader, code: str, field: str) -> dict:
+async def _existing_area(reader: Reader, code: str, field: str | tuple[str | int, ...]) -> dict:
     canonical = _canonical(code, field)
     area = await reader.get("areas", canonical)
     if area is None:
@@ -88,12 +88,23 @@ async def upsert_facility(body: FacilityIn, rt: RuntimeDep) -> dict:
             raise UnprocessableError("parent_facility_id",
                                      f"facility {body.parent_facility_id} is not registered",
                                      "unknown_facility")
+        if body.working_area and body.type != "puskesmas":
+            raise UnprocessableError("working_area", "only a puskesmas has a working area",
+                                     "not_applicable")
+        working_area = []
+        for i, code in enumerate(body.working_area):
+            desa = await _existing_area(tx, code, ("working_area", i))
+            if desa["level"] != "village":
+                raise UnprocessableError(("working_area", i), f"{desa['code']} is not a "
+                                         "desa/kelurahan", "wrong_area_level")
+            working_area.append(desa["code"])
         facility = {**body.model_dump(), "id": body.id or f"{body.type}-{uuid.uuid4().hex[:12]}",
-                    "area_code": area["code"], "active": True}
+                    "area_code": area["code"], "working_area": working_area, "active": True}
         await tx.put("facilities", facility["id"], facility)
         await emit(tx, FacilityUpserted(
             facility_id=facility["id"], type=body.type, name=body.name,
-            area_code=area["code"], rw=body.rw, parent_facility_id=body.parent_facility_id))
+            area_code=area["code"], rw=body.rw, parent_facility_id=body.parent_facility_id,
+            working_area=working_area))
     return facility
 
 

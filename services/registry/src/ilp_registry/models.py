@@ -30,6 +30,8 @@ class FacilityIn(_Body):
     area_code: str = Field(description="Kecamatan for a puskesmas; desa/kelurahan otherwise")
     rw: str | None = Field(default=None, max_length=40, description="RW/dusun of a posyandu")
     parent_facility_id: str | None = None
+    working_area: list[str] = Field(default_factory=list, max_length=200,
+                                    description="Puskesmas: desa/kelurahan codes it serves")
 
 
 class Facility(BaseModel):
@@ -39,6 +41,7 @@ class Facility(BaseModel):
     area_code: str
     rw: str | None
     parent_facility_id: str | None
+    working_area: list[str] = []
     active: bool = True
 
 
