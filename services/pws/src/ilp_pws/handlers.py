@@ -56,6 +56,18 @@ async def _count_posyandu(tx: Transaction, posyandu_id: str, desa_code: str, per
     await tx.put("posyandu_months", key, doc)
 
 
+async def _desa_targets(tx: Transaction, desa_code: str, year: int,
+                        indicators: list[Indicator]) -> Counter[str]:
+    """The sasaran these indicators divide by, read by key (cheap inside a batch)."""
+    groups = {i.denominator.removeprefix("target:") for i in indicators
+              if i.denominator.startswith("target:")}
+    targets: Counter[str] = Counter()
+    for group in groups:
+        if doc := await tx.get("targets", f"{desa_code}|{year}|{group}"):
+            targets[group] = doc["count"]
+    return targets
+
+
 @dataclass(frozen=True)
 class Projector:
     catalogue: tuple[Indicator, ...]
@@ -148,7 +160,7 @@ class Projector:
         await tx.put("desa_months", key, doc)
         # Only indicators built on a flag that moved can change colour.
         touched = [i for i in self.catalogue if i.numerator in delta or i.denominator in delta]
-        targets = await targets_of(tx, desa_code, int(period[:4])) if touched else Counter()
+        targets = await _desa_targets(tx, desa_code, int(period[:4]), touched)
         for indicator_id, old, new in colour_changes(before, doc["counts"], targets, touched):
             await emit(tx, IndicatorChanged(
                 desa_code=desa_code, period=period, indicator_id=indicator_id,
