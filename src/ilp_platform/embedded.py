@@ -151,6 +151,7 @@ def _banner(platform: Platform) -> None:
     print(f"  gateway      {base}/")
     for name in SERVICES:
         print(f"  {name:<12} {base}/api/v1/{name}/docs")
+    print(f"  dashboard    {base}/api/v1/pws/dashboard")
     print(f"  NATS         nats://127.0.0.1:{platform.nats_port}")
     print(f"  logs         {platform.data_dir.resolve() / 'logs'}")
     print("Press Ctrl-C to stop.", flush=True)
