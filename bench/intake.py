@@ -139,8 +139,8 @@ def main() -> None:
             for name in ("pws", "notify"):
                 ready = httpx.Client(base_url=platform.base_url_of(name), timeout=30)
                 start = time.perf_counter()
-                eventually(lambda: ready.get("/health/ready").json()["consumer"]["applied"]
-                           >= expected[name], timeout=300, interval=0.2)
+                eventually(lambda ready=ready, name=name: ready.get("/health/ready").json()[
+                    "consumer"]["applied"] >= expected[name], timeout=300, interval=0.2)
                 lag = ready.get("/health/ready").json()["consumer"]["lag_ms"]
                 print(f"{name}: all applied {time.perf_counter() - start:.1f} s after the "
                       f"burst; screening→{name} lag p50 {lag['p50']} ms, p95 {lag['p95']} ms, "
