@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 
 VENV_BIN = Path(sys.executable).parent
+# Tests use fixed screening dates: keep the escalation scheduler from moving their tasks
+# (its own test sets a short interval for its platform).
+os.environ.setdefault("ILP_ESCALATION_INTERVAL_S", "3600")
 
 
 def free_port() -> int:

@@ -1,7 +1,7 @@
 """ILP Platform event contracts: every event model, by subject, in one place."""
 
 from .envelope import Event, new_event_id
-from .notify import TaskAccepted, TaskAssigned, TaskCancelled, TaskCompleted, TaskCreated
+from .notify import TaskAccepted, TaskAssigned, TaskCancelled, TaskCompleted, TaskCreated, TaskEscalated
 from .pws import IndicatorChanged
 from .registry import AreaUpserted, FacilityUpserted, TargetSet, WorkerAssigned
 from .screening import (
@@ -31,6 +31,7 @@ EVENTS: dict[str, type[Event]] = {
         TaskCancelled,
         TaskAccepted,
         TaskCompleted,
+        TaskEscalated,
         IndicatorChanged,
     )
 }
@@ -55,6 +56,7 @@ __all__ = [
     "TaskCancelled",
     "TaskCompleted",
     "TaskCreated",
+    "TaskEscalated",
     "WorkerAssigned",
     "dlq_subject",
     "new_event_id",

@@ -84,3 +84,20 @@ class TaskCompleted(Event):
     @property
     def ce_subject(self) -> str:
         return self.task_id
+
+
+class TaskEscalated(Event):
+    """An overdue task moved up the ladder (kader → bidan → puskesmas)."""
+
+    SUBJECT: ClassVar[str] = "ilp.notify.task.escalated.v1"
+    SOURCE: ClassVar[str] = "ilp/notify"
+
+    task_id: str
+    level: int = Field(ge=1)
+    role: str
+    assignee_id: str | None
+    due_at: datetime
+
+    @property
+    def ce_subject(self) -> str:
+        return self.task_id

@@ -6,8 +6,9 @@ knows how the pieces start and stop, so all four services behave the same.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -38,6 +39,8 @@ class ServiceSpec:
     # (stream, subject filter) pairs this service consumes
     subscriptions: list[tuple[str, str]] = field(default_factory=list)
     description: str = ""
+    # Long-running jobs (e.g. a scheduler), started after the consumers, cancelled at stop.
+    jobs: list[Callable[[Runtime], Awaitable[None]]] = field(default_factory=list)
 
 
 @dataclass
@@ -88,10 +91,14 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None,
         for stream, subject in spec.subscriptions:
             await consumer.start(js, stream, subject, settings.consumer_batch)
         relay.start()
+        jobs = [asyncio.create_task(job(runtime), name=job.__name__) for job in spec.jobs]
         log.info("%s started (store=%s, nats=%s)", spec.name, store.backend, settings.nats_url)
         try:
             yield
         finally:
+            for job in jobs:
+                job.cancel()
+            await asyncio.gather(*jobs, return_exceptions=True)
             await consumer.stop()
             await relay.stop()
             await _close(nc)

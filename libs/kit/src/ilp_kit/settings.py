@@ -27,6 +27,8 @@ class ServiceSettings(BaseSettings):
     consumer_batch: int = 200
     # Keyed hash for pseudonymous person ids (HMAC-SHA256 of the NIK). Set it in production.
     pseudonym_key: str = "embedded-dev-key-change-me"
+    # Notify: how often overdue home-visit tasks are escalated.
+    escalation_interval_s: float = 60.0
     # PWS: the indicator catalogue (JSON); the shipped default when empty.
     pws_catalogue: Path | None = None
 

@@ -35,6 +35,7 @@ class TaskOut(BaseModel):
     created_at: datetime
     screening_ids: list[str]
     findings: list[str]
+    escalation_level: int = 0
     outcome: str | None = None
     on_time: bool | None = None
     cancel_reason: str | None = None

@@ -42,7 +42,8 @@ async def _adopt_unassigned(tx: Transaction, posyandu_id: str, kader_id: str) ->
         await emit(tx, TaskAssigned(task_id=task["task_id"], assignee_id=kader_id))
 
 
-async def _assignee(tx: Transaction, role: str, posyandu_id: str, desa_code: str) -> str | None:
+async def assignee_for(tx: Transaction, role: str, posyandu_id: str, desa_code: str
+                       ) -> str | None:
     """A health worker of the desa for their tasks, else the kader of the posyandu (who
     then brings the health worker), so a task is never left without somebody to act."""
     if role != "kader":
@@ -68,7 +69,7 @@ async def _open(tx: Transaction, event: ScreeningSnapshot, need: TaskNeed) -> No
         return
     created = TaskCreated(
         task_id=str(uuid.uuid4()), person_id=event.person_id, reason=need.reason,
-        role=need.role, assignee_id=await _assignee(tx, need.role, event.posyandu_id,
+        role=need.role, assignee_id=await assignee_for(tx, need.role, event.posyandu_id,
                                                     event.desa_code),
         priority=need.priority, due_at=need.due_at, desa_code=event.desa_code,
         posyandu_id=event.posyandu_id, screening_id=event.screening_id)

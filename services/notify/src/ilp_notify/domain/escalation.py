@@ -1,0 +1,39 @@
+"""Escalation ladder (pure): an overdue task moves up one rung and gets a new due time.
+
+Default ladder, from the ILP network (DOMAIN.md): the kader of the posyandu → the bidan of
+the pustu (desa) → the puskesmas. Days per rung are platform defaults (the juknis sets
+none); both are configuration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+
+@dataclass(frozen=True)
+class Rung:
+    role: str
+    extra_days: int
+
+
+LADDER = (Rung("kader", 0), Rung("bidan", 3), Rung("puskesmas", 3))
+
+
+@dataclass(frozen=True)
+class Escalation:
+    level: int
+    role: str
+    due_at: datetime
+
+
+def next_rung(role: str, level: int, due_at: datetime, now: datetime,
+              ladder: tuple[Rung, ...] = LADDER) -> Escalation | None:
+    """The escalation an overdue task needs, or None (not overdue, or at the top)."""
+    if now <= due_at:
+        return None
+    current = max(level, next((i for i, r in enumerate(ladder) if r.role == role), 0))
+    if current + 1 >= len(ladder):
+        return None
+    rung = ladder[current + 1]
+    return Escalation(current + 1, rung.role, now + timedelta(days=rung.extra_days))

@@ -1,0 +1,71 @@
+"""The escalation scheduler: every interval, overdue tasks move up the ladder.
+
+Several replicas may run it; a lease document in the shared store lets one of them work
+per round (the others see a live lease and skip), and each escalation is a store change
+plus its event in one transaction, so a crash mid-round leaves nothing half-done.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from ilp_contracts import TaskEscalated
+from ilp_kit.outbox import emit
+from ilp_kit.service import Runtime
+from ilp_kit.store import Query, Transaction
+
+from .domain.escalation import next_rung
+from .handlers import assignee_for
+
+log = logging.getLogger(__name__)
+REPLICA = uuid.uuid4().hex[:12]
+
+
+async def _hold_lease(tx: Transaction, name: str, now: datetime, ttl: timedelta) -> bool:
+    lease = await tx.get("leases", name)
+    if lease and lease["holder"] != REPLICA and datetime.fromisoformat(lease["until"]) > now:
+        return False
+    await tx.put("leases", name, {"holder": REPLICA, "until": (now + ttl).isoformat()})
+    return True
+
+
+async def escalate_overdue(rt: Runtime, now: datetime) -> int:
+    """One round; returns how many tasks were escalated."""
+    ttl = timedelta(seconds=rt.settings.escalation_interval_s * 2)
+    escalated = 0
+    async with rt.transaction() as tx:
+        if not await _hold_lease(tx, "escalation", now, ttl):
+            return 0
+        for status in ("open", "accepted"):
+            for task in await tx.find("tasks", Query.of(status=status, order_by="due_at",
+                                                        limit=500)):
+                due = datetime.fromisoformat(task["due_at"])
+                if due >= now:
+                    break  # ordered by due time: the rest are not overdue
+                step = next_rung(task["role"], task.get("escalation_level", 0), due, now)
+                if step is None:
+                    continue
+                assignee = (None if step.role == "puskesmas" else await assignee_for(
+                    tx, step.role, task["posyandu_id"], task["desa_code"]))
+                task.update(role=step.role, escalation_level=step.level, assignee_id=assignee,
+                            due_at=step.due_at.isoformat(), status="open")
+                await tx.put("tasks", task["task_id"], task)
+                await emit(tx, TaskEscalated(task_id=task["task_id"], level=step.level,
+                                             role=step.role, assignee_id=assignee,
+                                             due_at=step.due_at))
+                escalated += 1
+    return escalated
+
+
+async def escalation_job(rt: Runtime) -> None:
+    while True:
+        await asyncio.sleep(rt.settings.escalation_interval_s)
+        try:
+            count = await escalate_overdue(rt, datetime.now(UTC))
+            if count:
+                log.info("escalated %d overdue home-visit tasks", count)
+        except Exception:  # noqa: BLE001 – try again next round
+            log.exception("escalation round failed")

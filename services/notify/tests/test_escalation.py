@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from ilp_notify.domain.escalation import next_rung
+from ilp_notify.domain.lifecycle import transition_problem
+
+NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
+
+
+def test_overdue_tasks_climb_the_ladder_and_stop_at_the_top() -> None:
+    overdue = NOW - timedelta(hours=1)
+    step = next_rung("kader", 0, overdue, NOW)
+    assert (step.level, step.role, step.due_at) == (1, "bidan", NOW + timedelta(days=3))
+    step = next_rung("bidan", 1, overdue, NOW)
+    assert (step.level, step.role) == (2, "puskesmas")
+    assert next_rung("puskesmas", 2, overdue, NOW) is None
+
+
+def test_tasks_not_yet_due_or_for_health_workers_start_at_their_rung() -> None:
+    assert next_rung("kader", 0, NOW + timedelta(minutes=1), NOW) is None
+    step = next_rung("bidan", 0, NOW - timedelta(days=1), NOW)  # a bidan task: next is puskesmas
+    assert step.role == "puskesmas"
+
+
+def test_lifecycle_transitions() -> None:
+    assert transition_problem("accept", "open") is None
+    assert transition_problem("complete", "accepted") is None
+    assert transition_problem("cancel", "completed") is not None
+    assert transition_problem("accept", "cancelled") is not None
