@@ -1,9 +1,15 @@
-"""Overdue home-visit tasks escalate kader → bidan on the running platform, once."""
+"""Notify on the running platform: overdue tasks escalate kader → bidan; new and
+escalated tasks reach a real local webhook receiver, signed, with retries."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
+import threading
 import uuid
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
@@ -14,14 +20,44 @@ from .helpers import eventually, free_port_block
 DESA = "33.73.04.2004"
 
 
+SECRET = "test-webhook-secret"
+
+
+class Receiver(BaseHTTPRequestHandler):
+    """A webhook endpoint that refuses its first call, then records what it gets."""
+
+    calls: list[tuple[dict[str, str], bytes]] = []
+    refused = 0
+
+    def do_POST(self) -> None:  # noqa: N802 – the stdlib's name
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        if Receiver.refused == 0:
+            Receiver.refused += 1
+            self.send_response(503)
+        else:
+            Receiver.calls.append((dict(self.headers), body))
+            self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    receiver = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
     ports = free_port_block(6)
     platform = Platform(tmp_path_factory.mktemp("escalation"), ports, ports + 1, ports + 2,
-                        extra_env={"ILP_ESCALATION_INTERVAL_S": "0.5"})
+                        extra_env={"ILP_ESCALATION_INTERVAL_S": "0.5",
+                                   "ILP_DELIVERY_INTERVAL_S": "0.2",
+                                   "ILP_WEBHOOK_SECRET": SECRET,
+                                   "ILP_WEBHOOK_URLS": "http://127.0.0.1:"
+                                   f"{receiver.server_port}/ilp-hook"})
     platform.start()
     yield platform
     platform.stop()
+    receiver.shutdown()
 
 
 def test_an_overdue_kader_task_goes_to_the_bidan(platform: Platform) -> None:
@@ -46,3 +82,23 @@ def test_an_overdue_kader_task_goes_to_the_bidan(platform: Platform) -> None:
     assert (task["role"], task["escalation_level"]) == ("bidan", 1)  # was the kader's, level 0
     assert task["reason"] == "masalah_gizi_balita"
     assert notify.get("/tasks", params={"assignee_id": "kader-x"}).json() == []
+
+
+
+def test_tasks_reach_the_webhook_signed_after_a_retry(platform: Platform) -> None:
+    """Runs after the escalation test: its task was created, then escalated."""
+    calls = eventually(lambda: len(Receiver.calls) >= 2 and Receiver.calls, timeout=30)
+    kinds = []
+    for headers, body in calls:
+        expected = hmac.new(SECRET.encode(), headers["X-ILP-Timestamp"].encode() + b"." + body,
+                            hashlib.sha256).hexdigest()
+        assert headers["X-ILP-Signature"] == f"sha256={expected}"
+        message = json.loads(body)
+        kinds.append(message["type"])
+        assert "name" not in json.dumps(message) and "3373041011240009" not in body.decode()
+    assert sorted(kinds) == ["task.created", "task.escalated"]
+    notify = httpx.Client(base_url=platform.base_url_of("notify"), timeout=10)
+    deliveries = notify.get("/deliveries").json()
+    assert {d["status"] for d in deliveries} == {"delivered"}
+    retried = [d for d in deliveries if len(d["attempts"]) == 2]
+    assert len(retried) == 1 and retried[0]["attempts"][0]["error"] == "HTTP 503"

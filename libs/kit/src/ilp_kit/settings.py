@@ -29,6 +29,12 @@ class ServiceSettings(BaseSettings):
     pseudonym_key: str = "embedded-dev-key-change-me"
     # Notify: how often overdue home-visit tasks are escalated.
     escalation_interval_s: float = 60.0
+    # Notify: webhooks told of new and escalated tasks (comma-separated URLs), the shared
+    # secret for their HMAC-SHA256 signature, and how often a failing one is retried.
+    webhook_urls: str = ""
+    webhook_secret: str = ""
+    webhook_max_attempts: int = 6
+    delivery_interval_s: float = 1.0
     # PWS: the indicator catalogue (JSON); the shipped default when empty.
     pws_catalogue: Path | None = None
 

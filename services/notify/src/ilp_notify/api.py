@@ -121,3 +121,21 @@ async def get_task(task_id: str, rt: RuntimeDep) -> dict:
     if task is None:
         raise NotFoundError(f"task {task_id}")
     return task
+
+
+class DeliveryOut(BaseModel):
+    delivery_id: str
+    url: str
+    kind: str
+    status: Literal["pending", "delivered", "failed"]
+    next_at: datetime
+    attempts: list[dict]
+
+
+@router.get("/deliveries", response_model=list[DeliveryOut], tags=["delivery"])
+async def list_deliveries(rt: RuntimeDep, status: str | None = None,
+                          limit: Annotated[int, Param(ge=1, le=1000)] = 100) -> list[dict]:
+    """Every webhook delivery with each attempt (time and error), newest first."""
+    where = {"status": status} if status else {}
+    return await rt.store.find("deliveries", Query.of(order_by="next_at", descending=True,
+                                                      limit=limit, **where))

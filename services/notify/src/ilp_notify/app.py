@@ -1,10 +1,10 @@
 """The notify service: home-visit (kunjungan rumah) tasks for kader and bidan."""
 
-from ilp_contracts import ScreeningAmended, ScreeningRecorded, ScreeningVoided, WorkerAssigned
 from ilp_kit.service import ServiceSpec
 
 from .api import router
-from .handlers import on_amended, on_recorded, on_voided, on_worker
+from .delivery import delivery_job
+from .handlers import handlers
 from .scheduler import escalation_job
 
 SPEC = ServiceSpec(
@@ -17,10 +17,10 @@ SPEC = ServiceSpec(
         "open_tasks": [],
         "screening_tasks": [],
         "leases": [],
+        "deliveries": [("status", "next_at")],
     },
     router=router,
-    handlers=lambda _: {WorkerAssigned: on_worker, ScreeningRecorded: on_recorded,
-                        ScreeningAmended: on_amended, ScreeningVoided: on_voided},
-    jobs=[escalation_job],
+    handlers=handlers,
+    jobs=[escalation_job, delivery_job],
     subscriptions=[("REGISTRY", "ilp.registry.>"), ("SCREENING", "ilp.screening.>")],
 )

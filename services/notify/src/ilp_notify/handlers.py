@@ -4,8 +4,10 @@ them right when a screening is amended or voided."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from ilp_contracts import (
+    Event,
     ScreeningAmended,
     ScreeningRecorded,
     ScreeningSnapshot,
@@ -16,8 +18,10 @@ from ilp_contracts import (
     WorkerAssigned,
 )
 from ilp_kit.outbox import emit
+from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Query, Transaction
 
+from .delivery import queue
 from .domain.tasks import TaskNeed, task_key, tasks_needed
 
 
@@ -57,7 +61,8 @@ async def assignee_for(tx: Transaction, role: str, posyandu_id: str, desa_code: 
     return str(kader[0]["id"]) if kader else None
 
 
-async def _open(tx: Transaction, event: ScreeningSnapshot, need: TaskNeed) -> None:
+async def _open(tx: Transaction, settings: ServiceSettings, event: ScreeningSnapshot,
+                need: TaskNeed) -> None:
     key = task_key(event.person_id, need.reason)
     open_task = await tx.get("open_tasks", key)
     if open_task is not None:  # one open task per person and reason: link, don't repeat
@@ -79,6 +84,7 @@ async def _open(tx: Transaction, event: ScreeningSnapshot, need: TaskNeed) -> No
     await tx.put("tasks", created.task_id, task)
     await tx.put("open_tasks", key, {"task_id": created.task_id})
     await _link(tx, event.screening_id, created.task_id)
+    await queue(tx, settings, "task.created", task)
     await emit(tx, created)
 
 
@@ -108,17 +114,19 @@ async def _unlink(tx: Transaction, screening_id: str, keep_reasons: set[str], wh
     await tx.put("screening_tasks", screening_id, links)
 
 
-async def on_recorded(tx: Transaction, event: ScreeningRecorded) -> None:
-    for need in tasks_needed((f.code for f in event.findings), event.screened_on):
-        await _open(tx, event, need)
+def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
+    async def on_recorded(tx: Transaction, event: ScreeningRecorded) -> None:
+        for need in tasks_needed((f.code for f in event.findings), event.screened_on):
+            await _open(tx, settings, event, need)
 
+    async def on_amended(tx: Transaction, event: ScreeningAmended) -> None:
+        needs = tasks_needed((f.code for f in event.findings), event.screened_on)
+        await _unlink(tx, event.screening_id, {n.reason for n in needs}, "screening_amended")
+        for need in needs:
+            await _open(tx, settings, event, need)
 
-async def on_amended(tx: Transaction, event: ScreeningAmended) -> None:
-    needs = tasks_needed((f.code for f in event.findings), event.screened_on)
-    await _unlink(tx, event.screening_id, {n.reason for n in needs}, "screening_amended")
-    for need in needs:
-        await _open(tx, event, need)
+    async def on_voided(tx: Transaction, event: ScreeningVoided) -> None:
+        await _unlink(tx, event.screening_id, set(), "screening_voided")
 
-
-async def on_voided(tx: Transaction, event: ScreeningVoided) -> None:
-    await _unlink(tx, event.screening_id, set(), "screening_voided")
+    return {WorkerAssigned: on_worker, ScreeningRecorded: on_recorded,
+            ScreeningAmended: on_amended, ScreeningVoided: on_voided}

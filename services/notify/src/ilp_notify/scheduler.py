@@ -9,35 +9,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from datetime import UTC, datetime, timedelta
 
 from ilp_contracts import TaskEscalated
 from ilp_kit.outbox import emit
 from ilp_kit.service import Runtime
-from ilp_kit.store import Query, Transaction
+from ilp_kit.lease import hold_lease
+from ilp_kit.store import Query
 
 from .domain.escalation import next_rung
+from .delivery import queue
 from .handlers import assignee_for
 
 log = logging.getLogger(__name__)
-REPLICA = uuid.uuid4().hex[:12]
-
-
-async def _hold_lease(tx: Transaction, name: str, now: datetime, ttl: timedelta) -> bool:
-    lease = await tx.get("leases", name)
-    if lease and lease["holder"] != REPLICA and datetime.fromisoformat(lease["until"]) > now:
-        return False
-    await tx.put("leases", name, {"holder": REPLICA, "until": (now + ttl).isoformat()})
-    return True
-
-
 async def escalate_overdue(rt: Runtime, now: datetime) -> int:
     """One round; returns how many tasks were escalated."""
     ttl = timedelta(seconds=rt.settings.escalation_interval_s * 2)
     escalated = 0
     async with rt.transaction() as tx:
-        if not await _hold_lease(tx, "escalation", now, ttl):
+        if not await hold_lease(tx, "escalation", now, ttl):
             return 0
         for status in ("open", "accepted"):
             for task in await tx.find("tasks", Query.of(status=status, order_by="due_at",
@@ -53,6 +43,7 @@ async def escalate_overdue(rt: Runtime, now: datetime) -> int:
                 task.update(role=step.role, escalation_level=step.level, assignee_id=assignee,
                             due_at=step.due_at.isoformat(), status="open")
                 await tx.put("tasks", task["task_id"], task)
+                await queue(tx, rt.settings, "task.escalated", task)
                 await emit(tx, TaskEscalated(task_id=task["task_id"], level=step.level,
                                              role=step.role, assignee_id=assignee,
                                              due_at=step.due_at))

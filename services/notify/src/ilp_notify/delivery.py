@@ -1,0 +1,90 @@
+"""Delivery of new and escalated tasks to webhooks.
+
+A delivery is queued in the same transaction as the task change that causes it; this job
+sends what is due outside any transaction (a slow receiver must not hold the store), then
+records the attempt. Retries back off; after the last attempt the delivery is marked
+failed and stays visible at `GET /deliveries`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from ilp_kit.lease import hold_lease
+from ilp_kit.service import Runtime
+from ilp_kit.settings import ServiceSettings
+from ilp_kit.store import Query, Transaction
+
+from .domain.delivery import next_attempt, payload, signature
+
+log = logging.getLogger(__name__)
+
+
+def webhook_urls(settings: ServiceSettings) -> list[str]:
+    return [u.strip() for u in settings.webhook_urls.split(",") if u.strip()]
+
+
+async def queue(tx: Transaction, settings: ServiceSettings, kind: str, task: dict) -> None:
+    """Called by handlers next to the task change: one delivery per configured webhook."""
+    now = datetime.now(UTC).isoformat()
+    for url in webhook_urls(settings):
+        delivery_id = str(uuid.uuid4())
+        await tx.put("deliveries", delivery_id, {
+            "delivery_id": delivery_id, "url": url, "kind": kind,
+            "body": payload(kind, task).decode(), "status": "pending", "next_at": now,
+            "attempts": []})
+
+
+async def _send(client: httpx.AsyncClient, secret: str, delivery: dict) -> str | None:
+    """Post once; None on success, else the reason."""
+    body = delivery["body"].encode()
+    stamp = str(int(time.time()))
+    try:
+        reply = await client.post(delivery["url"], content=body, headers={
+            "Content-Type": "application/json", "X-ILP-Timestamp": stamp,
+            "X-ILP-Signature": signature(secret, stamp, body),
+            "X-ILP-Delivery": delivery["delivery_id"]})
+    except httpx.HTTPError as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None if reply.is_success else f"HTTP {reply.status_code}"
+
+
+async def deliver_due(rt: Runtime, client: httpx.AsyncClient) -> int:
+    now = datetime.now(UTC)
+    async with rt.transaction() as tx:  # one replica sends per round: no double posts
+        if not await hold_lease(tx, "delivery", now,
+                                timedelta(seconds=max(30, 3 * rt.settings.delivery_interval_s))):
+            return 0
+    due = [d for d in await rt.store.find("deliveries", Query.of(
+        status="pending", order_by="next_at", limit=100)) if d["next_at"] <= now.isoformat()]
+    results = await asyncio.gather(*(_send(client, rt.settings.webhook_secret, d)
+                                     for d in due))
+    async with rt.transaction() as tx:
+        for delivery, problem in zip(due, results, strict=True):
+            delivery["attempts"].append({"at": now.isoformat(), "error": problem})
+            if problem is None:
+                delivery["status"] = "delivered"
+            elif (retry := next_attempt(len(delivery["attempts"]), now,
+                                        rt.settings.webhook_max_attempts)) is None:
+                delivery["status"] = "failed"
+                log.warning("webhook %s gave up after %d attempts: %s", delivery["url"],
+                            len(delivery["attempts"]), problem)
+            else:
+                delivery["next_at"] = retry.isoformat()
+            await tx.put("deliveries", delivery["delivery_id"], delivery)
+    return len(due)
+
+
+async def delivery_job(rt: Runtime) -> None:
+    async with httpx.AsyncClient(timeout=10) as client:
+        while True:
+            await asyncio.sleep(rt.settings.delivery_interval_s)
+            try:
+                await deliver_due(rt, client)
+            except Exception:  # noqa: BLE001 – try again next round
+                log.exception("delivery round failed")
