@@ -9,10 +9,14 @@ import json
 import threading
 import uuid
 from collections.abc import Iterator
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
+from aiosmtpd.controller import Controller
 from ilp_platform.embedded import Platform
 
 from .helpers import eventually, free_port_block
@@ -43,8 +47,21 @@ class Receiver(BaseHTTPRequestHandler):
         pass
 
 
+class Mailbox:
+    """aiosmtpd handler: keeps every message a real SMTP session delivered."""
+
+    messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802, ANN001, ANN201
+        Mailbox.messages.append(message_from_bytes(envelope.content, policy=default))
+        return "250 OK"
+
+
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    smtp_port = free_port_block(1)
+    smtp = Controller(Mailbox(), hostname="127.0.0.1", port=smtp_port)
+    smtp.start()
     receiver = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
     ports = free_port_block(6)
@@ -52,12 +69,15 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
                         extra_env={"ILP_ESCALATION_INTERVAL_S": "0.5",
                                    "ILP_DELIVERY_INTERVAL_S": "0.2",
                                    "ILP_WEBHOOK_SECRET": SECRET,
+                                   "ILP_SMTP_HOST": "127.0.0.1",
+                                   "ILP_SMTP_PORT": str(smtp_port),
                                    "ILP_WEBHOOK_URLS": "http://127.0.0.1:"
                                    f"{receiver.server_port}/ilp-hook"})
     platform.start()
     yield platform
     platform.stop()
     receiver.shutdown()
+    smtp.stop()
 
 
 def test_an_overdue_kader_task_goes_to_the_bidan(platform: Platform) -> None:
@@ -68,7 +88,8 @@ def test_an_overdue_kader_task_goes_to_the_bidan(platform: Platform) -> None:
                  {"id": "pustu-x", "type": "pustu", "name": "Pustu X", "area_code": DESA}):
         registry.post("/facilities", json=body).raise_for_status()
     for body in ({"id": "kader-x", "name": "Kader", "role": "kader", "facility_id": "psy-x"},
-                 {"id": "bidan-x", "name": "Bidan", "role": "bidan", "facility_id": "pustu-x"}):
+                 {"id": "bidan-x", "name": "Bidan", "role": "bidan", "facility_id": "pustu-x",
+                  "email": "bidan.x@puskesmas.example"}):
         registry.post("/workers", json=body).raise_for_status()
     screening = httpx.Client(base_url=platform.base_url_of("screening"), timeout=10)
     body = {"person": {"nik": "3373041011240009", "name": "Anak", "sex": "M",
@@ -102,3 +123,12 @@ def test_tasks_reach_the_webhook_signed_after_a_retry(platform: Platform) -> Non
     assert {d["status"] for d in deliveries} == {"delivered"}
     retried = [d for d in deliveries if len(d["attempts"]) == 2]
     assert len(retried) == 1 and retried[0]["attempts"][0]["error"] == "HTTP 503"
+
+
+
+def test_the_escalated_task_is_mailed_to_the_bidan(platform: Platform) -> None:
+    [mail] = eventually(lambda: Mailbox.messages, timeout=30)
+    assert mail["To"].strip() == "bidan.x@puskesmas.example"
+    assert mail["Subject"].strip().startswith("Kunjungan rumah dialihkan kepada Anda: masalah_gizi_balita")
+    text = mail.get_content()
+    assert "33.73.04.2004" in text and "3373041011240009" not in text and "Anak" not in text

@@ -56,6 +56,7 @@ class WorkerAssigned(Event):
     role: WorkerRole
     facility_id: str
     area_code: str = Field(description="Desa/kelurahan of the facility the worker serves")
+    email: str | None = Field(default=None, description="Where task notices are e-mailed")
     active: bool = True
 
     @property

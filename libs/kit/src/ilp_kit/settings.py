@@ -35,6 +35,10 @@ class ServiceSettings(BaseSettings):
     webhook_secret: str = ""
     webhook_max_attempts: int = 6
     delivery_interval_s: float = 1.0
+    # Notify: e-mail to the assigned worker (when the registry has an address) via SMTP.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = "ilp-platform@localhost"
     # PWS: the indicator catalogue (JSON); the shipped default when empty.
     pws_catalogue: Path | None = None
 

@@ -1,4 +1,4 @@
-"""Delivery of new and escalated tasks to webhooks.
+"""Delivery of new and escalated tasks to webhooks and by e-mail.
 
 A delivery is queued in the same transaction as the task change that causes it; this job
 sends what is due outside any transaction (a slow receiver must not hold the store), then
@@ -9,11 +9,14 @@ failed and stays visible at `GET /deliveries`.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 
+import aiosmtplib
 import httpx
 from ilp_kit.lease import hold_lease
 from ilp_kit.service import Runtime
@@ -30,9 +33,15 @@ def webhook_urls(settings: ServiceSettings) -> list[str]:
 
 
 async def queue(tx: Transaction, settings: ServiceSettings, kind: str, task: dict) -> None:
-    """Called by handlers next to the task change: one delivery per configured webhook."""
+    """Called by handlers next to the task change: one delivery per configured webhook,
+    and an e-mail to the assigned worker when SMTP is set up and an address is known."""
     now = datetime.now(UTC).isoformat()
-    for url in webhook_urls(settings):
+    targets = webhook_urls(settings)
+    if settings.smtp_host and task.get("assignee_id"):
+        worker = await tx.get("workers", task["assignee_id"])
+        if worker and worker.get("email"):
+            targets.append(f"mailto:{worker['email']}")
+    for url in targets:
         delivery_id = str(uuid.uuid4())
         await tx.put("deliveries", delivery_id, {
             "delivery_id": delivery_id, "url": url, "kind": kind,
@@ -40,8 +49,34 @@ async def queue(tx: Transaction, settings: ServiceSettings, kind: str, task: dic
             "attempts": []})
 
 
-async def _send(client: httpx.AsyncClient, secret: str, delivery: dict) -> str | None:
-    """Post once; None on success, else the reason."""
+async def _mail(settings: ServiceSettings, delivery: dict) -> str | None:
+    """E-mail once; None on success, else the reason."""
+    notice = json.loads(delivery["body"])
+    task = notice["task"]
+    message = EmailMessage()
+    message["From"] = settings.smtp_from
+    message["To"] = delivery["url"].removeprefix("mailto:")
+    verb = "dialihkan kepada Anda" if notice["type"] == "task.escalated" else "baru"
+    message["Subject"] = f"Kunjungan rumah {verb}: {task['reason']} ({task['desa_code']})"
+    message.set_content(
+        f"Tugas kunjungan rumah {verb}.\n\nAlasan: {task['reason']}\n"
+        f"Prioritas: {task['priority']}\nDesa/kelurahan: {task['desa_code']}\n"
+        f"Posyandu: {task['posyandu_id']}\nBatas waktu: {task['due_at']}\n"
+        f"Nomor tugas: {task['task_id']}\n\nBuka aplikasi ILP untuk rinciannya.\n")
+    try:
+        await aiosmtplib.send(message, hostname=settings.smtp_host, port=settings.smtp_port,
+                              timeout=10)
+    except (aiosmtplib.SMTPException, OSError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+async def _send(client: httpx.AsyncClient, settings: ServiceSettings,
+                delivery: dict) -> str | None:
+    """Post (or e-mail) once; None on success, else the reason."""
+    if delivery["url"].startswith("mailto:"):
+        return await _mail(settings, delivery)
+    secret = settings.webhook_secret
     body = delivery["body"].encode()
     stamp = str(int(time.time()))
     try:
@@ -62,8 +97,7 @@ async def deliver_due(rt: Runtime, client: httpx.AsyncClient) -> int:
             return 0
     due = [d for d in await rt.store.find("deliveries", Query.of(
         status="pending", order_by="next_at", limit=100)) if d["next_at"] <= now.isoformat()]
-    results = await asyncio.gather(*(_send(client, rt.settings.webhook_secret, d)
-                                     for d in due))
+    results = await asyncio.gather(*(_send(client, rt.settings, d) for d in due))
     async with rt.transaction() as tx:
         for delivery, problem in zip(due, results, strict=True):
             delivery["attempts"].append({"at": now.isoformat(), "error": problem})

@@ -138,7 +138,7 @@ async def assign_worker(body: WorkerIn, rt: RuntimeDep) -> dict:
         await tx.put("workers", worker["id"], worker)
         await emit(tx, WorkerAssigned(worker_id=worker["id"], name=body.name, role=body.role,
                                       facility_id=body.facility_id,
-                                      area_code=facility["area_code"]))
+                                      area_code=facility["area_code"], email=body.email))
     return worker
 
 

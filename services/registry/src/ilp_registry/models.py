@@ -50,6 +50,9 @@ class WorkerIn(_Body):
     name: str = Field(min_length=1, max_length=200)
     role: WorkerRole
     facility_id: str
+    email: str | None = Field(default=None, max_length=200,
+                              pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                              description="For notices of new home-visit tasks")
 
 
 class Worker(BaseModel):
@@ -58,6 +61,7 @@ class Worker(BaseModel):
     role: WorkerRole
     facility_id: str
     area_code: str
+    email: str | None = None
     active: bool = True
 
 
