@@ -132,3 +132,19 @@ def test_the_escalated_task_is_mailed_to_the_bidan(platform: Platform) -> None:
     assert mail["Subject"].strip().startswith("Kunjungan rumah dialihkan kepada Anda: masalah_gizi_balita")
     text = mail.get_content()
     assert "33.73.04.2004" in text and "3373041011240009" not in text and "Anak" not in text
+
+
+def test_a_hypertensive_adult_without_a_bp_check_for_a_month_gets_a_visit(
+        platform: Platform) -> None:
+    screening = httpx.Client(base_url=platform.base_url_of("screening"), timeout=10)
+    body = {"person": {"nik": "3373045505800003", "name": "Ibu", "sex": "F",
+                       "birth_date": "1980-05-15"},
+            "posyandu_id": "psy-x", "screened_on": "2026-10-01",
+            "measurements": {"systolic": 150, "diastolic": 95}}
+    reply = screening.post("/screenings", json=body, headers={"Idempotency-Key": "bp-0001-x"})
+    assert reply.status_code == 201, reply.text
+    notify = httpx.Client(base_url=platform.base_url_of("notify"), timeout=10)
+    [task] = eventually(lambda: [t for t in notify.get("/tasks").json()
+                                 if t["reason"] == "kontrol_hipertensi"])
+    assert task["person_id"] == reply.json()["person_id"] and task["screening_ids"] == []
+    assert task["assignee_id"] == "kader-x"  # no perawat in this desa: the kader goes first

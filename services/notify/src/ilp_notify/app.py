@@ -18,6 +18,7 @@ SPEC = ServiceSpec(
         "screening_tasks": [],
         "leases": [],
         "deliveries": [("status", "next_at")],
+        "bp_watch": [("hypertensive", "last_bp_on")],
     },
     router=router,
     handlers=handlers,

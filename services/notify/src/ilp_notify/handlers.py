@@ -22,6 +22,7 @@ from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Query, Transaction
 
 from .delivery import queue
+from .domain.defaulters import bp_watch
 from .domain.tasks import TaskNeed, task_key, tasks_needed
 
 
@@ -63,29 +64,41 @@ async def assignee_for(tx: Transaction, role: str, posyandu_id: str, desa_code: 
 
 async def _open(tx: Transaction, settings: ServiceSettings, event: ScreeningSnapshot,
                 need: TaskNeed) -> None:
-    key = task_key(event.person_id, need.reason)
-    open_task = await tx.get("open_tasks", key)
-    if open_task is not None:  # one open task per person and reason: link, don't repeat
-        task = await tx.get("tasks", open_task["task_id"]) or {}
-        task["screening_ids"] = sorted({*task.get("screening_ids", []), event.screening_id})
-        task["findings"] = [f.code for f in event.findings]
-        await tx.put("tasks", open_task["task_id"], task)
-        await _link(tx, event.screening_id, open_task["task_id"])
-        return
+    await open_task(tx, settings, need, person_id=event.person_id, desa_code=event.desa_code,
+                    posyandu_id=event.posyandu_id, screening_id=event.screening_id,
+                    findings=[f.code for f in event.findings])
+
+
+async def open_task(tx: Transaction, settings: ServiceSettings, need: TaskNeed, *,
+                    person_id: str, desa_code: str, posyandu_id: str,
+                    screening_id: str | None, findings: list[str]) -> bool:
+    """Open a task unless one is open for this person and reason (then link the screening
+    to it). True when a task was created."""
+    key = task_key(person_id, need.reason)
+    existing = await tx.get("open_tasks", key)
+    if existing is not None:  # one open task per person and reason: link, don't repeat
+        if screening_id is not None:
+            task = await tx.get("tasks", existing["task_id"]) or {}
+            task["screening_ids"] = sorted({*task.get("screening_ids", []), screening_id})
+            task["findings"] = findings
+            await tx.put("tasks", existing["task_id"], task)
+            await _link(tx, screening_id, existing["task_id"])
+        return False
     created = TaskCreated(
-        task_id=str(uuid.uuid4()), person_id=event.person_id, reason=need.reason,
-        role=need.role, assignee_id=await assignee_for(tx, need.role, event.posyandu_id,
-                                                    event.desa_code),
-        priority=need.priority, due_at=need.due_at, desa_code=event.desa_code,
-        posyandu_id=event.posyandu_id, screening_id=event.screening_id)
+        task_id=str(uuid.uuid4()), person_id=person_id, reason=need.reason, role=need.role,
+        assignee_id=await assignee_for(tx, need.role, posyandu_id, desa_code),
+        priority=need.priority, due_at=need.due_at, desa_code=desa_code,
+        posyandu_id=posyandu_id, screening_id=screening_id)
     task = created.model_dump(mode="json", exclude={"event_id", "occurred_at"})
     task.update(status="open", created_at=created.occurred_at.isoformat(),
-                screening_ids=[event.screening_id], findings=[f.code for f in event.findings])
+                screening_ids=[screening_id] if screening_id else [], findings=findings)
     await tx.put("tasks", created.task_id, task)
     await tx.put("open_tasks", key, {"task_id": created.task_id})
-    await _link(tx, event.screening_id, created.task_id)
+    if screening_id is not None:
+        await _link(tx, screening_id, created.task_id)
     await queue(tx, settings, "task.created", task)
     await emit(tx, created)
+    return True
 
 
 async def _link(tx: Transaction, screening_id: str, task_id: str) -> None:
@@ -114,12 +127,25 @@ async def _unlink(tx: Transaction, screening_id: str, keep_reasons: set[str], wh
     await tx.put("screening_tasks", screening_id, links)
 
 
+async def _watch_bp(tx: Transaction, event: ScreeningSnapshot) -> None:
+    """Remember each adult's latest BP check, for the missed-monitoring defaulter round."""
+    current = await tx.get("bp_watch", event.person_id)
+    state = bp_watch(current, event.screened_on, {f.code for f in event.findings},
+                     "systolic" in event.measurements)
+    if state is not None:
+        await tx.put("bp_watch", event.person_id, {
+            **state, "person_id": event.person_id, "desa_code": event.desa_code,
+            "posyandu_id": event.posyandu_id})
+
+
 def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
     async def on_recorded(tx: Transaction, event: ScreeningRecorded) -> None:
+        await _watch_bp(tx, event)
         for need in tasks_needed((f.code for f in event.findings), event.screened_on):
             await _open(tx, settings, event, need)
 
     async def on_amended(tx: Transaction, event: ScreeningAmended) -> None:
+        await _watch_bp(tx, event)
         needs = tasks_needed((f.code for f in event.findings), event.screened_on)
         await _unlink(tx, event.screening_id, {n.reason for n in needs}, "screening_amended")
         for need in needs:

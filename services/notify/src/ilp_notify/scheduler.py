@@ -1,4 +1,5 @@
-"""The escalation scheduler: every interval, overdue tasks move up the ladder.
+"""The scheduler: every interval, overdue tasks move up the ladder and people who missed
+their monitoring (hypertensive adults without a BP check for a month) get a visit.
 
 Several replicas may run it; a lease document in the shared store lets one of them work
 per round (the others see a live lease and skip), and each escalation is a store change
@@ -17,9 +18,11 @@ from ilp_kit.service import Runtime
 from ilp_kit.lease import hold_lease
 from ilp_kit.store import Query
 
+from .domain.defaulters import missed_bp_check
 from .domain.escalation import next_rung
+from .domain.tasks import WIB
 from .delivery import queue
-from .handlers import assignee_for
+from .handlers import assignee_for, open_task
 
 log = logging.getLogger(__name__)
 async def escalate_overdue(rt: Runtime, now: datetime) -> int:
@@ -51,12 +54,35 @@ async def escalate_overdue(rt: Runtime, now: datetime) -> int:
     return escalated
 
 
+async def visit_defaulters(rt: Runtime, now: datetime) -> int:
+    """One round; returns how many defaulter tasks were opened."""
+    ttl = timedelta(seconds=rt.settings.escalation_interval_s * 2)
+    today = now.astimezone(WIB).date()
+    opened = 0
+    async with rt.transaction() as tx:
+        if not await hold_lease(tx, "defaulters", now, ttl):
+            return 0
+        for person in await tx.find("bp_watch", Query.of(hypertensive=True,
+                                                         order_by="last_bp_on", limit=500)):
+            need = missed_bp_check(person["last_bp_on"], today)
+            if need is None:
+                break  # ordered by last check: the rest are within the month
+            opened += await open_task(
+                tx, rt.settings, need, person_id=person["person_id"],
+                desa_code=person["desa_code"], posyandu_id=person["posyandu_id"],
+                screening_id=None, findings=[])
+    return opened
+
+
 async def escalation_job(rt: Runtime) -> None:
     while True:
         await asyncio.sleep(rt.settings.escalation_interval_s)
+        now = datetime.now(UTC)
         try:
-            count = await escalate_overdue(rt, datetime.now(UTC))
-            if count:
-                log.info("escalated %d overdue home-visit tasks", count)
+            escalated = await escalate_overdue(rt, now)
+            opened = await visit_defaulters(rt, now)
+            if escalated or opened:
+                log.info("scheduler: %d tasks escalated, %d defaulter visits opened",
+                         escalated, opened)
         except Exception:  # noqa: BLE001 – try again next round
-            log.exception("escalation round failed")
+            log.exception("scheduler round failed")
