@@ -33,9 +33,14 @@ class Receiver(BaseHTTPRequestHandler):
     calls: list[tuple[dict[str, str], bytes]] = []
     refused = 0
 
+    sms: list[tuple[dict[str, str], dict]] = []
+
     def do_POST(self) -> None:  # noqa: N802 – the stdlib's name
         body = self.rfile.read(int(self.headers["Content-Length"]))
-        if Receiver.refused == 0:
+        if self.path == "/sms":  # the SMS/WhatsApp gateway
+            Receiver.sms.append((dict(self.headers), json.loads(body)))
+            self.send_response(202)
+        elif Receiver.refused == 0:
             Receiver.refused += 1
             self.send_response(503)
         else:
@@ -71,6 +76,9 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
                                    "ILP_WEBHOOK_SECRET": SECRET,
                                    "ILP_SMTP_HOST": "127.0.0.1",
                                    "ILP_SMTP_PORT": str(smtp_port),
+                                   "ILP_SMS_URL": "http://127.0.0.1:"
+                                   f"{receiver.server_port}/sms",
+                                   "ILP_SMS_TOKEN": "sms-token",
                                    "ILP_WEBHOOK_URLS": "http://127.0.0.1:"
                                    f"{receiver.server_port}/ilp-hook"})
     platform.start()
@@ -89,7 +97,7 @@ def test_an_overdue_kader_task_goes_to_the_bidan(platform: Platform) -> None:
         registry.post("/facilities", json=body).raise_for_status()
     for body in ({"id": "kader-x", "name": "Kader", "role": "kader", "facility_id": "psy-x"},
                  {"id": "bidan-x", "name": "Bidan", "role": "bidan", "facility_id": "pustu-x",
-                  "email": "bidan.x@puskesmas.example"}):
+                  "email": "bidan.x@puskesmas.example", "phone": "+6281234567890"}):
         registry.post("/workers", json=body).raise_for_status()
     screening = httpx.Client(base_url=platform.base_url_of("screening"), timeout=10)
     body = {"person": {"nik": "3373041011240009", "name": "Anak", "sex": "M",
@@ -148,3 +156,12 @@ def test_a_hypertensive_adult_without_a_bp_check_for_a_month_gets_a_visit(
                                  if t["reason"] == "kontrol_hipertensi"])
     assert task["person_id"] == reply.json()["person_id"] and task["screening_ids"] == []
     assert task["assignee_id"] == "kader-x"  # no perawat in this desa: the kader goes first
+
+
+
+def test_the_escalated_task_reaches_the_bidan_by_sms(platform: Platform) -> None:
+    [(headers, message)] = eventually(lambda: Receiver.sms, timeout=30)
+    assert headers["Authorization"] == "Bearer sms-token"
+    assert message["to"] == "+6281234567890"
+    assert "kontrol" not in message["text"] and "masalah_gizi_balita" in message["text"]
+    assert "3373041011240009" not in message["text"]

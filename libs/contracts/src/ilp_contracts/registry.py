@@ -57,6 +57,7 @@ class WorkerAssigned(Event):
     facility_id: str
     area_code: str = Field(description="Desa/kelurahan of the facility the worker serves")
     email: str | None = Field(default=None, description="Where task notices are e-mailed")
+    phone: str | None = Field(default=None, description="For SMS/WhatsApp task notices")
     active: bool = True
 
     @property

@@ -39,6 +39,10 @@ class ServiceSettings(BaseSettings):
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_from: str = "ilp-platform@localhost"
+    # Notify: an SMS/WhatsApp gateway's HTTP API; it receives {"to", "text"} as JSON with
+    # the token as a bearer credential.
+    sms_url: str = ""
+    sms_token: str = ""
     # PWS: the indicator catalogue (JSON); the shipped default when empty.
     pws_catalogue: Path | None = None
 

@@ -1,4 +1,4 @@
-"""Delivery of new and escalated tasks to webhooks and by e-mail.
+"""Delivery of new and escalated tasks to webhooks, by e-mail and by SMS/WhatsApp.
 
 A delivery is queued in the same transaction as the task change that causes it; this job
 sends what is due outside any transaction (a slow receiver must not hold the store), then
@@ -37,16 +37,37 @@ async def queue(tx: Transaction, settings: ServiceSettings, kind: str, task: dic
     and an e-mail to the assigned worker when SMTP is set up and an address is known."""
     now = datetime.now(UTC).isoformat()
     targets = webhook_urls(settings)
-    if settings.smtp_host and task.get("assignee_id"):
-        worker = await tx.get("workers", task["assignee_id"])
-        if worker and worker.get("email"):
-            targets.append(f"mailto:{worker['email']}")
+    worker = await tx.get("workers", task["assignee_id"]) if task.get("assignee_id") else None
+    if worker and settings.smtp_host and worker.get("email"):
+        targets.append(f"mailto:{worker['email']}")
+    if worker and settings.sms_url and worker.get("phone"):
+        targets.append(f"sms:{worker['phone']}")
     for url in targets:
         delivery_id = str(uuid.uuid4())
         await tx.put("deliveries", delivery_id, {
             "delivery_id": delivery_id, "url": url, "kind": kind,
             "body": payload(kind, task).decode(), "status": "pending", "next_at": now,
             "attempts": []})
+
+
+def _verb(notice: dict) -> str:
+    return "dialihkan kepada Anda" if notice["type"] == "task.escalated" else "baru"
+
+
+async def _sms(client: httpx.AsyncClient, settings: ServiceSettings,
+               delivery: dict) -> str | None:
+    """One message through the SMS/WhatsApp gateway; None on success, else the reason."""
+    notice = json.loads(delivery["body"])
+    task = notice["task"]
+    text = (f"ILP: kunjungan rumah {_verb(notice)} – {task['reason']}, desa "
+            f"{task['desa_code']}, batas {task['due_at'][:10]}. Tugas {task['task_id'][:8]}.")
+    try:
+        reply = await client.post(settings.sms_url, json={
+            "to": delivery["url"].removeprefix("sms:"), "text": text},
+            headers={"Authorization": f"Bearer {settings.sms_token}"})
+    except httpx.HTTPError as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None if reply.is_success else f"HTTP {reply.status_code}"
 
 
 async def _mail(settings: ServiceSettings, delivery: dict) -> str | None:
@@ -56,7 +77,7 @@ async def _mail(settings: ServiceSettings, delivery: dict) -> str | None:
     message = EmailMessage()
     message["From"] = settings.smtp_from
     message["To"] = delivery["url"].removeprefix("mailto:")
-    verb = "dialihkan kepada Anda" if notice["type"] == "task.escalated" else "baru"
+    verb = _verb(notice)
     message["Subject"] = f"Kunjungan rumah {verb}: {task['reason']} ({task['desa_code']})"
     message.set_content(
         f"Tugas kunjungan rumah {verb}.\n\nAlasan: {task['reason']}\n"
@@ -76,6 +97,8 @@ async def _send(client: httpx.AsyncClient, settings: ServiceSettings,
     """Post (or e-mail) once; None on success, else the reason."""
     if delivery["url"].startswith("mailto:"):
         return await _mail(settings, delivery)
+    if delivery["url"].startswith("sms:"):
+        return await _sms(client, settings, delivery)
     secret = settings.webhook_secret
     body = delivery["body"].encode()
     stamp = str(int(time.time()))

@@ -30,7 +30,7 @@ async def on_worker(tx: Transaction, event: WorkerAssigned) -> None:
     await tx.put("workers", event.worker_id, {
         "id": event.worker_id, "name": event.name, "role": event.role,
         "facility_id": event.facility_id, "area_code": event.area_code,
-        "email": event.email, "active": event.active})
+        "email": event.email, "phone": event.phone, "active": event.active})
     if event.role == "kader" and event.active:
         await _adopt_unassigned(tx, event.facility_id, event.worker_id)
 

@@ -138,7 +138,8 @@ async def assign_worker(body: WorkerIn, rt: RuntimeDep) -> dict:
         await tx.put("workers", worker["id"], worker)
         await emit(tx, WorkerAssigned(worker_id=worker["id"], name=body.name, role=body.role,
                                       facility_id=body.facility_id,
-                                      area_code=facility["area_code"], email=body.email))
+                                      area_code=facility["area_code"], email=body.email,
+                                      phone=body.phone))
     return worker
 
 

@@ -53,6 +53,8 @@ class WorkerIn(_Body):
     email: str | None = Field(default=None, max_length=200,
                               pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
                               description="For notices of new home-visit tasks")
+    phone: str | None = Field(default=None, pattern=r"^\+?[0-9]{8,15}$",
+                              description="For SMS/WhatsApp notices, e.g. +6281234567890")
 
 
 class Worker(BaseModel):
@@ -62,6 +64,7 @@ class Worker(BaseModel):
     facility_id: str
     area_code: str
     email: str | None = None
+    phone: str | None = None
     active: bool = True
 
 
