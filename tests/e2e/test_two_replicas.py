@@ -1,0 +1,87 @@
+"""Two notify replicas on one store and one durable consumer: screenings are shared
+between them with no double tasks, and the scheduler escalates each overdue task once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+
+import httpx
+import nats
+import pytest
+from ilp_platform.embedded import Platform
+
+from .helpers import eventually, free_port_block
+
+DESA = "33.73.04.2005"
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Platform, int]]:
+    ports = free_port_block(8)
+    env = {"ILP_ESCALATION_INTERVAL_S": "0.3"}
+    platform = Platform(tmp_path_factory.mktemp("replicas"), ports, ports + 1, ports + 2,
+                        extra_env=env)
+    platform.start()
+    second_port = ports + 7
+    log = open(platform.data_dir / "logs" / "notify-2.log", "ab")  # noqa: SIM115
+    second = subprocess.Popen(
+        [sys.executable, "-m", "ilp_notify"], stdout=log, stderr=log,
+        env={**os.environ, **env, "ILP_NATS_URL": f"nats://127.0.0.1:{platform.nats_port}",
+             "ILP_DATA_DIR": str(platform.data_dir), "ILP_PORT": str(second_port)})
+    eventually(lambda: _ready(second_port), timeout=30)
+    yield platform, second_port
+    second.terminate()
+    second.wait(30)
+    log.close()
+    platform.stop()
+
+
+def _ready(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/api/v1/notify/health/ready").is_success
+    except httpx.TransportError:
+        return False
+
+
+def test_work_is_shared_and_nothing_happens_twice(platform: tuple[Platform, int]) -> None:
+    platform, second_port = platform
+    registry = httpx.Client(base_url=platform.base_url_of("registry"), timeout=10)
+    for body in ({"code": "33.73.04", "name": "Sidorejo"}, {"code": DESA, "name": "Desa R"}):
+        registry.post("/areas", json=body).raise_for_status()
+    registry.post("/facilities", json={"id": "psy-r", "type": "posyandu", "name": "Posyandu R",
+                                       "area_code": DESA}).raise_for_status()
+    registry.post("/workers", json={"id": "kader-r", "name": "Kader R", "role": "kader",
+                                    "facility_id": "psy-r"}).raise_for_status()
+    screening = httpx.Client(base_url=platform.base_url_of("screening"), timeout=10)
+    children = 40
+    for n in range(children):  # overdue (screened in October), moderate findings
+        body = {"person": {"nik": f"337304101124{n:04d}", "name": "Anak", "sex": "M",
+                           "birth_date": "2024-11-10"},
+                "posyandu_id": "psy-r", "screened_on": "2026-10-01",
+                "measurements": {"weight_kg": 9.4, "height_cm": 79.0, "measured_lying": True}}
+        eventually(lambda b=body: screening.post("/screenings", json=b, headers={
+            "Idempotency-Key": str(uuid.uuid4())}).status_code == 201)
+
+    first = httpx.Client(base_url=platform.base_url_of("notify"), timeout=10)
+    second = httpx.Client(base_url=f"http://127.0.0.1:{second_port}/api/v1/notify", timeout=10)
+    escalated = eventually(lambda: (t := first.get("/tasks", params={"limit": 500}).json())
+                           and len(t) == children and all(x["escalation_level"] == 1 for x in t)
+                           and t, timeout=60)
+    assert len({t["person_id"] for t in escalated}) == children  # one task per child
+    # How the pull consumer shared the events (not asserted: the split is the server's).
+    shares = [c.get("/health/ready").json()["consumer"]["applied"] for c in (first, second)]
+    print(f"events applied per replica: {shares}")
+
+    async def events(subject: str) -> int:
+        nc = await nats.connect(f"nats://127.0.0.1:{platform.nats_port}")
+        info = await nc.jetstream().stream_info("NOTIFY", subjects_filter=subject)
+        await nc.close()
+        return sum((info.state.subjects or {}).values())
+
+    assert asyncio.run(events("ilp.notify.task.created.v1")) == children
+    assert asyncio.run(events("ilp.notify.task.escalated.v1")) == children
