@@ -37,7 +37,9 @@ async def queue(tx: Transaction, settings: ServiceSettings, kind: str, task: dic
     and an e-mail to the assigned worker when SMTP is set up and an address is known."""
     now = datetime.now(UTC).isoformat()
     targets = webhook_urls(settings)
-    worker = await tx.get("workers", task["assignee_id"]) if task.get("assignee_id") else None
+    personal = settings.smtp_host or settings.sms_url
+    worker = (await tx.get("workers", task["assignee_id"])
+              if personal and task.get("assignee_id") else None)
     if worker and settings.smtp_host and worker.get("email"):
         targets.append(f"mailto:{worker['email']}")
     if worker and settings.sms_url and worker.get("phone"):
@@ -114,12 +116,18 @@ async def _send(client: httpx.AsyncClient, settings: ServiceSettings,
 
 async def deliver_due(rt: Runtime, client: httpx.AsyncClient) -> int:
     now = datetime.now(UTC)
+
+    async def pending() -> list[dict]:
+        return [d for d in await rt.store.find("deliveries", Query.of(
+            status="pending", order_by="next_at", limit=100)) if d["next_at"] <= now.isoformat()]
+
+    if not await pending():
+        return 0  # idle rounds only read: no lease write every interval
     async with rt.transaction() as tx:  # one replica sends per round: no double posts
         if not await hold_lease(tx, "delivery", now,
                                 timedelta(seconds=max(30, 3 * rt.settings.delivery_interval_s))):
             return 0
-    due = [d for d in await rt.store.find("deliveries", Query.of(
-        status="pending", order_by="next_at", limit=100)) if d["next_at"] <= now.isoformat()]
+    due = await pending()  # again, now that this replica holds the lease
     results = await asyncio.gather(*(_send(client, rt.settings, d) for d in due))
     async with rt.transaction() as tx:
         for delivery, problem in zip(due, results, strict=True):

@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from sse_starlette.sse import EventSourceResponse
 
 from .domain.indicators import Indicator, IndicatorValue, evaluate, load_catalogue
-from .handlers import targets_of
+from .handlers import target_docs, targets_of, village_targets
 from .live import LIVE
 
 router = APIRouter(tags=["pws"])
@@ -141,19 +141,11 @@ async def _table(rt: Runtime, code: str, period: str) -> dict:
     if area["level"] == "village":
         return await _posyandu_table(rt, area, counts, period)
     children = await rt.store.find("areas", Query.of(parent_code=code, limit=2000))
-    year = int(period[:4])
-    targets = {doc["area_code"]: doc for doc in await rt.store.find(
-        "targets", Query.of(prefix=("area_code", code), year=year))}
-
-    def area_targets(prefix: str) -> Counter[str]:
-        total: Counter[str] = Counter()
-        for target in targets.values():
-            if target["area_code"].startswith(prefix) and target["area_code"].count(".") == 3:
-                total[target["group"]] += target["count"]
-        return total
+    targets = await target_docs(rt.store, code, int(period[:4]))
 
     def row(child: dict) -> dict:
-        values = evaluate(_sum(counts, child["code"]), area_targets(child["code"]), catalogue)
+        values = evaluate(_sum(counts, child["code"]), village_targets(targets, child["code"]),
+                          catalogue)
         return {"area_code": child["code"], "area_name": child["name"],
                 "level": child["level"], "period": period,
                 "indicators": [asdict(v) for v in values]}
@@ -246,11 +238,11 @@ async def ranking(area_code: str, period: Period, rt: RuntimeDep,
                                                  limit=5000))
     counts = await _counts_by_desa(rt.store, code, period)
     catalogue = catalogue_for(rt.settings)
-    year = int(period[:4])
+    targets = await target_docs(rt.store, code, int(period[:4]))  # one query for all desa
     ranked = []
     for village in desa:
         values = evaluate(counts.get(village["code"], Counter()),
-                          await targets_of(rt.store, village["code"], year), catalogue)
+                          village_targets(targets, village["code"]), catalogue)
         reds = [v.id for v in values if v.colour == "red"]
         ranked.append({"area_code": village["code"], "area_name": village["name"],
                        "red": len(reds), "yellow": sum(v.colour == "yellow" for v in values),

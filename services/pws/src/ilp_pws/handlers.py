@@ -4,6 +4,7 @@ per desa, with colour-change events and live-update notices."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta, timezone
 from typing import Any
@@ -33,15 +34,22 @@ from .live import LIVE
 WIB = timezone(timedelta(hours=7))
 
 
-async def targets_of(reader: Reader, area_prefix: str, year: int) -> Counter[str]:
+def village_targets(docs: Iterable[dict], area_prefix: str) -> Counter[str]:
     """Sasaran per group under an area, summed over its desa (village targets only, so a
     kecamatan total set as well is not counted twice)."""
     totals: Counter[str] = Counter()
-    for doc in await reader.find("targets", Query.of(prefix=("area_code", area_prefix),
-                                                     year=year)):
-        if doc["area_code"].count(".") == 3:
+    for doc in docs:
+        if doc["area_code"].startswith(area_prefix) and doc["area_code"].count(".") == 3:
             totals[doc["group"]] += doc["count"]
     return totals
+
+
+async def target_docs(reader: Reader, area_prefix: str, year: int) -> list[dict]:
+    return await reader.find("targets", Query.of(prefix=("area_code", area_prefix), year=year))
+
+
+async def targets_of(reader: Reader, area_prefix: str, year: int) -> Counter[str]:
+    return village_targets(await target_docs(reader, area_prefix, year), area_prefix)
 
 
 async def _count_posyandu(tx: Transaction, posyandu_id: str, desa_code: str, period: str,
