@@ -13,7 +13,7 @@ from .screening import (
     ScreeningSubmission,
     ScreeningVoided,
 )
-from .subjects import STREAMS, dlq_subject, stream_for
+from .subjects import STREAMS, dlq_subject
 
 EVENTS: dict[str, type[Event]] = {
     cls.SUBJECT: cls
@@ -60,5 +60,4 @@ __all__ = [
     "WorkerAssigned",
     "dlq_subject",
     "new_event_id",
-    "stream_for",
 ]

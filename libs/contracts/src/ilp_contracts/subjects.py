@@ -15,15 +15,6 @@ STREAMS: dict[str, list[str]] = {
 MAX_AGE_S: dict[str, int] = {"INGEST": 7 * 24 * 3600}
 
 
-def stream_for(subject: str) -> str:
-    """The stream that stores `subject` (subjects are `ilp.<owner>.…`)."""
-    owner = subject.split(".")[1]
-    name = owner.upper()
-    if name not in STREAMS:
-        raise KeyError(f"no stream owns subject {subject!r}")
-    return name
-
-
 def dlq_subject(service: str) -> str:
     """Where a service puts events it cannot process, with the reason in a header."""
     return f"ilp.dlq.{service}"

@@ -24,7 +24,6 @@ class BalitaZ:
     waz: float | None
     haz: float | None
     whz: float | None
-    bmiz: float | None
     height_cm_adjusted: float | None
 
 
@@ -45,7 +44,7 @@ def balita_zscores(sex: str, age_days: int, weight_kg: float | None, height_cm: 
     result = compute(params)
     adjusted = result.get("height_cm_adj")
     return BalitaZ(_z(result, "z_wfa"), _z(result, "z_lhfa"), _z(result, "z_wflh"),
-                   _z(result, "z_bmi"), adjusted if isinstance(adjusted, float) else None)
+                   adjusted if isinstance(adjusted, float) else None)
 
 
 @cache
