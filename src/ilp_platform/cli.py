@@ -10,6 +10,7 @@ from ilp_contracts.schema import write_schemas
 from .embedded import Platform, serve
 from .rebuild import check, rebuild
 from .register_import import import_register
+from .registry_import import import_registry
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -27,6 +28,11 @@ def main(argv: list[str] | None = None) -> None:
     register.add_argument("csv_file", type=Path)
     register.add_argument("--posyandu", help="posyandu id for rows without one")
     register.add_argument("--url", default="http://127.0.0.1:8000", help="gateway base URL")
+    registry = commands.add_parser(
+        "import-registry", help="load wilayah, facilities, workers and targets (CSV/JSON "
+        "file or a directory of them) through the registry API")
+    registry.add_argument("path", type=Path)
+    registry.add_argument("--url", default="http://127.0.0.1:8000", help="gateway base URL")
     for name, text in (("pws-rebuild", "replay the streams into a fresh PWS projection"),
                        ("pws-check", "recount PWS from the streams and report differences")):
         cmd = commands.add_parser(name, help=text)
@@ -41,6 +47,8 @@ def main(argv: list[str] | None = None) -> None:
         serve(Platform(args.data_dir, args.port, args.nats_port, args.service_port_base))
     elif args.command == "import-register":
         raise SystemExit(1 if import_register(args.csv_file, args.url, args.posyandu) else 0)
+    elif args.command == "import-registry":
+        raise SystemExit(1 if import_registry(args.path, args.url) else 0)
     elif args.command == "pws-rebuild":
         rebuild(args.data_dir, args.nats_url, args.replace)
     elif args.command == "pws-check":

@@ -5,6 +5,7 @@ restart keeps everything."""
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import signal
 import socket
@@ -16,13 +17,17 @@ from pathlib import Path
 
 import httpx
 import uvicorn
+from rich.console import Console
 
 from .gateway import create_gateway
+from .registry_import import import_registry
 
 SERVICES = ("registry", "screening", "pws", "notify")
 
 # Seeded when the registry is empty, so the scenario in README.md starts from a kota.
-SEED_AREAS = (("33", "Jawa Tengah"), ("33.73", "Kota Salatiga"))
+# What an empty registry is seeded with: a whole kota (wilayah, puskesmas with rollout,
+# pustu, posyandu, workers, targets), so the dashboards have a real shape from the start.
+SAMPLE_REGISTRY = Path(__file__).resolve().parents[2] / "examples" / "kota-salatiga"
 
 
 def _bin(name: str) -> str:
@@ -47,6 +52,7 @@ class Platform:
     nats_port: int = 4222
     service_port_base: int = 8101
     extra_env: dict[str, str] = field(default_factory=dict)
+    sample_registry: Path | None = SAMPLE_REGISTRY  # None: start with an empty registry
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     @property
@@ -112,14 +118,17 @@ class Platform:
         for name in SERVICES:
             self.start_service(name)
         self.wait_ready()
-        self.seed()
+        if self.sample_registry is not None:
+            self.seed(self.sample_registry)
 
-    def seed(self) -> None:
+    def seed(self, sample: Path) -> None:
         registry = f"{self.service_url('registry')}/api/v1/registry"
         if httpx.get(f"{registry}/areas", params={"limit": 1}).json():
             return
-        for code, name in SEED_AREAS:
-            httpx.post(f"{registry}/areas", json={"code": code, "name": name}).raise_for_status()
+        refused = import_registry(sample, self.service_url("registry"),
+                                  Console(file=io.StringIO()))
+        if refused:
+            raise RuntimeError(f"the sample registry has {refused} refused rows")
 
     def stop_process(self, name: str, sig: int = signal.SIGTERM, timeout: float = 30) -> None:
         process = self.processes.pop(name, None)

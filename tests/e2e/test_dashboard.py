@@ -31,10 +31,13 @@ def screening(desa_index: int, n: int, weight: float, height: float) -> dict:
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     ports = free_port_block(6)
-    platform = Platform(tmp_path_factory.mktemp("dashboard"), ports, ports + 1, ports + 2)
+    platform = Platform(tmp_path_factory.mktemp("dashboard"), ports, ports + 1, ports + 2,
+                        sample_registry=None)  # exact numbers need an empty registry
     platform.start()
     registry = httpx.Client(base_url=platform.base_url_of("registry"), timeout=10)
-    registry.post("/areas", json={"code": "33.73.04", "name": "Sidorejo"}).raise_for_status()
+    for code, name in (("33", "Jawa Tengah"), ("33.73", "Kota Salatiga"),
+                       ("33.73.04", "Sidorejo")):
+        registry.post("/areas", json={"code": code, "name": name}).raise_for_status()
     for i, (code, name) in enumerate(DESA.items()):
         registry.post("/areas", json={"code": code, "name": name}).raise_for_status()
         registry.post("/facilities", json={"id": f"psy-{i}", "type": "posyandu",

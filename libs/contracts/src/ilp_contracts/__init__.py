@@ -3,7 +3,13 @@
 from .envelope import Event, new_event_id
 from .notify import TaskAccepted, TaskAssigned, TaskCancelled, TaskCompleted, TaskCreated, TaskEscalated
 from .pws import IndicatorChanged
-from .registry import AreaUpserted, FacilityUpserted, TargetSet, WorkerAssigned
+from .registry import (
+    AreaUpserted,
+    FacilityUpserted,
+    LocalUnitUpserted,
+    TargetSet,
+    WorkerAssigned,
+)
 from .screening import (
     Finding,
     IngestScreening,
@@ -22,6 +28,7 @@ EVENTS: dict[str, type[Event]] = {
         FacilityUpserted,
         WorkerAssigned,
         TargetSet,
+        LocalUnitUpserted,
         ScreeningRecorded,
         ScreeningAmended,
         ScreeningVoided,
@@ -51,6 +58,7 @@ __all__ = [
     "ScreeningSubmission",
     "ScreeningVoided",
     "TargetSet",
+    "LocalUnitUpserted",
     "TaskAccepted",
     "TaskAssigned",
     "TaskCancelled",

@@ -12,6 +12,9 @@ AreaLevel = Literal["province", "regency", "district", "village"]
 FacilityType = Literal["puskesmas", "pustu", "posyandu"]
 WorkerRole = Literal["kader", "bidan", "perawat", "dokter", "gizi", "sanitarian", "other"]
 TargetGroup = Literal["balita", "bayi", "ibu_hamil", "usia_15_plus", "lansia", "remaja"]
+LocalUnitKind = Literal["dusun", "rw", "rt"]
+# ILP rollout per puskesmas, in order (DOMAIN.md: sosialisasi → kick-off → launched).
+RolloutStatus = Literal["belum", "sosialisasi", "kick_off", "launched"]
 
 
 class AreaUpserted(Event):
@@ -41,10 +44,29 @@ class FacilityUpserted(Event):
     working_area: list[str] = Field(default_factory=list,
                                     description="Puskesmas: the desa/kelurahan it serves")
     active: bool = True
+    rollout_status: RolloutStatus | None = Field(
+        default=None, description="Puskesmas only: ILP rollout stage")
 
     @property
     def ce_subject(self) -> str:
         return self.facility_id
+
+
+class LocalUnitUpserted(Event):
+    """Dusun/RW/RT: local units under a desa/kelurahan (no national code exists)."""
+
+    SUBJECT: ClassVar[str] = "ilp.registry.local_unit.upserted.v1"
+    SOURCE: ClassVar[str] = "ilp/registry"
+
+    unit_id: str = Field(description="desa code + path of labels, e.g. 33.73.04.1001/RW 03/RT 02")
+    desa_code: str
+    kind: LocalUnitKind
+    name: str
+    parent_unit_id: str | None = None
+
+    @property
+    def ce_subject(self) -> str:
+        return self.unit_id
 
 
 class WorkerAssigned(Event):
@@ -58,7 +80,9 @@ class WorkerAssigned(Event):
     area_code: str = Field(description="Desa/kelurahan of the facility the worker serves")
     email: str | None = Field(default=None, description="Where task notices are e-mailed")
     phone: str | None = Field(default=None, description="For SMS/WhatsApp task notices")
-    active: bool = True
+    coverage: list[str] = Field(default_factory=list,
+                                description="Kader: RW/dusun labels or household ids covered")
+    active: bool = Field(default=True, description="False when the worker left the facility")
 
     @property
     def ce_subject(self) -> str:

@@ -20,6 +20,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from .consumer import EventConsumer, Handler
 from .errors import install_error_handlers
+from .etag import ETagMiddleware
 from .messaging import connect, ensure_streams
 from .outbox import OutboxRelay
 from .settings import ServiceSettings
@@ -112,6 +113,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None,
                   redoc_url=None)
     app.state.runtime = runtime
     install_error_handlers(app)
+    app.add_middleware(ETagMiddleware)
     app.include_router(_health_router(prefix))
     app.include_router(spec.router, prefix=prefix)
     FastAPIInstrumentor.instrument_app(app, tracer_provider=provider,

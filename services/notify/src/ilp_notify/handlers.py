@@ -30,9 +30,27 @@ async def on_worker(tx: Transaction, event: WorkerAssigned) -> None:
     await tx.put("workers", event.worker_id, {
         "id": event.worker_id, "name": event.name, "role": event.role,
         "facility_id": event.facility_id, "area_code": event.area_code,
-        "email": event.email, "phone": event.phone, "active": event.active})
+        "email": event.email, "phone": event.phone, "coverage": event.coverage,
+        "active": event.active})
     if event.role == "kader" and event.active:
         await _adopt_unassigned(tx, event.facility_id, event.worker_id)
+    if not event.active:
+        await _hand_over(tx, event.worker_id)
+
+
+async def _hand_over(tx: Transaction, worker_id: str) -> None:
+    """A worker who left hands their unfinished tasks to whoever now covers the place
+    (or leaves them unassigned, to be adopted by the next kader registered there)."""
+    for status in ("open", "accepted"):
+        for task in await tx.find("tasks", Query.of(assignee_id=worker_id, status=status)):
+            successor = await assignee_for(tx, task["role"], task["posyandu_id"],
+                                           task["desa_code"])
+            task["assignee_id"] = successor
+            task["status"] = "open"  # the successor has not accepted it yet
+            await tx.put("tasks", task["task_id"], task)
+            if successor is not None:
+                await emit(tx, TaskAssigned(task_id=task["task_id"], assignee_id=successor,
+                                            previous_assignee_id=worker_id))
 
 
 async def _adopt_unassigned(tx: Transaction, posyandu_id: str, kader_id: str) -> None:

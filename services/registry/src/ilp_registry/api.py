@@ -1,163 +1,238 @@
-"""Registry HTTP API: every change is stored and announced (outbox) in one transaction."""
+"""Registry HTTP API: thin over `commands` (writes) and the store (reads). Every change is
+stored and announced (outbox) in one transaction; a refused request writes nothing."""
 
 from __future__ import annotations
 
-import uuid
-from typing import Annotated
+import json
+from collections import Counter
+from datetime import date
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query as Param, Response
-from ilp_contracts import AreaUpserted, FacilityUpserted, TargetSet, WorkerAssigned
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Query as Param
+from ilp_contracts.registry import FacilityType, LocalUnitKind, WorkerRole
 from ilp_kit.errors import NotFoundError, UnprocessableError
-from ilp_kit.outbox import emit
 from ilp_kit.service import Runtime, runtime_of
-from ilp_kit.store import Query, Reader
+from ilp_kit.store import Query
 
-from ilp_contracts.wilayah import InvalidAreaCode, parse_area_code
-from .models import Area, AreaIn, Facility, FacilityIn, Target, TargetIn, Worker, WorkerIn
+from . import commands, importer
+from .commands import canonical_code
+from .domain import staffing_gaps, summarise_rollout
+from .models import (
+    Area,
+    AreaIn,
+    AreaRename,
+    Facility,
+    FacilityIn,
+    LocalUnit,
+    LocalUnitIn,
+    PustuStaffing,
+    RolloutChange,
+    RolloutSummaryOut,
+    StatusChange,
+    Target,
+    TargetIn,
+    Worker,
+    WorkerIn,
+)
 
 router = APIRouter()
 RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
 Limit = Annotated[int, Param(ge=1, le=1000)]
 Offset = Annotated[int, Param(ge=0)]
 
-# Which level of wilayah each facility type sits in.
-FACILITY_LEVEL = {"puskesmas": "district", "pustu": "village", "posyandu": "village"}
+
+def _page(request: Request, response: Response, items: list[Any], limit: int,
+          offset: int) -> list[Any]:
+    """A full page gets a `Link: …; rel="next"` header (RFC 8288); the last page none."""
+    if len(items) == limit:
+        url = request.url.include_query_params(offset=offset + limit)
+        response.headers["Link"] = f'<{url}>; rel="next"'
+    return items
 
 
-def _canonical(code: str, field: str | tuple[str | int, ...]) -> str:
-    try:
-        return parse_area_code(code).code
-    except InvalidAreaCode as exc:
-        raise UnprocessableError(field, str(exc), "invalid_area_code") from exc
+def _created(response: Response, changed: bool) -> None:
+    response.status_code = 201 if changed else 200
 
 
-async def _existing_area(reader: Reader, code: str, field: str | tuple[str | int, ...]) -> dict:
-    canonical = _canonical(code, field)
-    area = await reader.get("areas", canonical)
-    if area is None:
-        raise UnprocessableError(field, f"area {canonical} is not registered", "unknown_area")
+# --- wilayah ----------------------------------------------------------------------------
+
+@router.post("/areas", status_code=201, response_model=Area, tags=["wilayah"],
+             responses={200: {"description": "Already registered with this name"}})
+async def upsert_area(body: AreaIn, rt: RuntimeDep, response: Response) -> dict:
+    async with rt.transaction() as tx:
+        area, changed = await commands.upsert_area(tx, body)
+    _created(response, changed)
     return area
 
 
-@router.post("/areas", status_code=201, response_model=Area, tags=["wilayah"])
-async def upsert_area(body: AreaIn, rt: RuntimeDep, response: Response) -> dict:
-    code = _canonical(body.code, "code")
-    parsed = parse_area_code(code)
+@router.put("/areas/{code}", response_model=Area, tags=["wilayah"])
+async def rename_area(code: str, body: AreaRename, rt: RuntimeDep) -> dict:
     async with rt.transaction() as tx:
-        if parsed.parent and await tx.get("areas", parsed.parent) is None:
-            raise UnprocessableError("code", f"parent area {parsed.parent} is not registered",
-                                     "unknown_parent")
-        existing = await tx.get("areas", code)
-        if existing is not None and existing["name"] == body.name:
-            response.status_code = 200
-            return existing
-        area = {"code": code, "name": body.name, "level": parsed.level,
-                "parent_code": parsed.parent}
-        await tx.put("areas", code, area)
-        await emit(tx, AreaUpserted(**area))
+        area, _ = await commands.rename_area(tx, code, body.name)
     return area
 
 
 @router.get("/areas", response_model=list[Area], tags=["wilayah"])
-async def list_areas(rt: RuntimeDep, parent: str | None = None, level: str | None = None,
+async def list_areas(request: Request, response: Response, rt: RuntimeDep,
+                     parent: str | None = None,
+                     level: Literal["province", "regency", "district", "village"] | None = None,
+                     within: Annotated[str | None, Param(
+                         description="All areas below this code, any depth")] = None,
                      limit: Limit = 100, offset: Offset = 0) -> list[dict]:
-    where = {"level": level} if level else {}
+    where: dict[str, Any] = {"level": level} if level else {}
     if parent:
-        where["parent_code"] = _canonical(parent, "parent")
-    return await rt.store.find("areas", Query.of(limit=limit, offset=offset, **where))
+        where["parent_code"] = canonical_code(parent, ("query", "parent"))
+    prefix = ("code", canonical_code(within, ("query", "within")) + ".") if within else None
+    items = await rt.store.find("areas", Query.of(prefix=prefix, order_by="code", limit=limit,
+                                                  offset=offset, **where))
+    return _page(request, response, items, limit, offset)
 
 
 @router.get("/areas/{code}", response_model=Area, tags=["wilayah"])
 async def get_area(code: str, rt: RuntimeDep) -> dict:
-    area = await rt.store.get("areas", _canonical(code, "code"))
+    area = await rt.store.get("areas", canonical_code(code, ("path", "code")))
     if area is None:
         raise NotFoundError(f"area {code}")
     return area
 
 
-@router.post("/facilities", status_code=201, response_model=Facility, tags=["facilities"])
-async def upsert_facility(body: FacilityIn, rt: RuntimeDep) -> dict:
+@router.post("/local-units", status_code=201, response_model=LocalUnit, tags=["wilayah"])
+async def upsert_local_unit(body: LocalUnitIn, rt: RuntimeDep, response: Response) -> dict:
     async with rt.transaction() as tx:
-        area = await _existing_area(tx, body.area_code, "area_code")
-        if area["level"] != FACILITY_LEVEL[body.type]:
-            raise UnprocessableError(
-                "area_code", f"a {body.type} belongs to a {FACILITY_LEVEL[body.type]}, "
-                f"not a {area['level']}", "wrong_area_level")
-        if body.parent_facility_id and await tx.get("facilities",
-                                                    body.parent_facility_id) is None:
-            raise UnprocessableError("parent_facility_id",
-                                     f"facility {body.parent_facility_id} is not registered",
-                                     "unknown_facility")
-        if body.working_area and body.type != "puskesmas":
-            raise UnprocessableError("working_area", "only a puskesmas has a working area",
-                                     "not_applicable")
-        working_area = []
-        for i, code in enumerate(body.working_area):
-            desa = await _existing_area(tx, code, ("working_area", i))
-            if desa["level"] != "village":
-                raise UnprocessableError(("working_area", i), f"{desa['code']} is not a "
-                                         "desa/kelurahan", "wrong_area_level")
-            working_area.append(desa["code"])
-        facility = {**body.model_dump(), "id": body.id or f"{body.type}-{uuid.uuid4().hex[:12]}",
-                    "area_code": area["code"], "working_area": working_area, "active": True}
-        await tx.put("facilities", facility["id"], facility)
-        await emit(tx, FacilityUpserted(
-            facility_id=facility["id"], type=body.type, name=body.name,
-            area_code=area["code"], rw=body.rw, parent_facility_id=body.parent_facility_id,
-            working_area=working_area))
+        unit, changed = await commands.upsert_local_unit(tx, body)
+    _created(response, changed)
+    return unit
+
+
+@router.get("/local-units", response_model=list[LocalUnit], tags=["wilayah"])
+async def list_local_units(rt: RuntimeDep, desa_code: str,
+                           kind: LocalUnitKind | None = None) -> list[dict]:
+    where = {"kind": kind} if kind else {}
+    return await rt.store.find("local_units", Query.of(
+        desa_code=canonical_code(desa_code, ("query", "desa_code")), order_by="unit_id",
+        limit=5000, **where))
+
+
+# --- facilities and ILP rollout ---------------------------------------------------------
+
+@router.post("/facilities", status_code=201, response_model=Facility, tags=["facilities"])
+async def upsert_facility(body: FacilityIn, rt: RuntimeDep, response: Response) -> dict:
+    async with rt.transaction() as tx:
+        facility, changed = await commands.upsert_facility(tx, body, date.today())
+    _created(response, changed)
     return facility
 
 
 @router.get("/facilities", response_model=list[Facility], tags=["facilities"])
-async def list_facilities(rt: RuntimeDep, area_code: str | None = None,
-                          type: str | None = None, limit: Limit = 100,
-                          offset: Offset = 0) -> list[dict]:
-    where = {"type": type} if type else {}
-    prefix = ("area_code", _canonical(area_code, "area_code")) if area_code else None
-    return await rt.store.find("facilities",
-                               Query.of(prefix=prefix, limit=limit, offset=offset, **where))
+async def list_facilities(request: Request, response: Response, rt: RuntimeDep,
+                          area_code: Annotated[str | None, Param(
+                              description="Facilities in this area or below")] = None,
+                          type: FacilityType | None = None, active: bool | None = None,
+                          parent_facility_id: str | None = None,
+                          limit: Limit = 100, offset: Offset = 0) -> list[dict]:
+    where = {k: v for k, v in (("type", type), ("active", active),
+                               ("parent_facility_id", parent_facility_id)) if v is not None}
+    prefix = ("area_code", canonical_code(area_code, ("query", "area_code"))
+              ) if area_code else None
+    items = await rt.store.find("facilities", Query.of(prefix=prefix, order_by="id",
+                                                       limit=limit, offset=offset, **where))
+    return _page(request, response, items, limit, offset)
 
 
 @router.get("/facilities/{facility_id}", response_model=Facility, tags=["facilities"])
 async def get_facility(facility_id: str, rt: RuntimeDep) -> dict:
-    facility = await rt.store.get("facilities", facility_id)
-    if facility is None:
-        raise NotFoundError(f"facility {facility_id}")
+    async with rt.transaction() as tx:
+        return await commands.existing_facility(tx, facility_id)
+
+
+@router.put("/facilities/{facility_id}/status", response_model=Facility,
+            tags=["facilities"], summary="Activate or deactivate (kept in the history)")
+async def set_facility_status(facility_id: str, body: StatusChange, rt: RuntimeDep) -> dict:
+    async with rt.transaction() as tx:
+        facility, _ = await commands.set_facility_active(
+            tx, facility_id, body.active, body.reason, body.on or date.today())
     return facility
 
 
-@router.post("/workers", status_code=201, response_model=Worker, tags=["workforce"])
-async def assign_worker(body: WorkerIn, rt: RuntimeDep) -> dict:
+@router.put("/facilities/{facility_id}/rollout", response_model=Facility, tags=["rollout"],
+            summary="Record the puskesmas' ILP rollout stage (forward only)")
+async def set_rollout(facility_id: str, body: RolloutChange, rt: RuntimeDep) -> dict:
     async with rt.transaction() as tx:
-        facility = await tx.get("facilities", body.facility_id)
-        if facility is None:
-            raise UnprocessableError("facility_id", f"facility {body.facility_id} is not "
-                                     "registered", "unknown_facility")
-        worker = {**body.model_dump(), "id": body.id or f"{body.role}-{uuid.uuid4().hex[:12]}",
-                  "area_code": facility["area_code"], "active": True}
-        await tx.put("workers", worker["id"], worker)
-        await emit(tx, WorkerAssigned(worker_id=worker["id"], name=body.name, role=body.role,
-                                      facility_id=body.facility_id,
-                                      area_code=facility["area_code"], email=body.email,
-                                      phone=body.phone))
+        facility, _ = await commands.set_rollout(tx, facility_id, body.status,
+                                                 body.on or date.today())
+    return facility
+
+
+@router.get("/rollout/summary", response_model=RolloutSummaryOut, tags=["rollout"],
+            summary="ILP rollout of the puskesmas in a province or kab/kota")
+async def rollout_summary(rt: RuntimeDep, area_code: str) -> dict:
+    code = canonical_code(area_code, ("query", "area_code"))
+    puskesmas = await rt.store.find("facilities", Query.of(
+        prefix=("area_code", code), type="puskesmas", active=True))
+    summary = summarise_rollout(code, (p["rollout_status"] for p in puskesmas))
+    return {**summary.__dict__, "text": summary.text}
+
+
+# --- workforce --------------------------------------------------------------------------
+
+@router.post("/workers", status_code=201, response_model=Worker, tags=["workforce"])
+async def assign_worker(body: WorkerIn, rt: RuntimeDep, response: Response) -> dict:
+    async with rt.transaction() as tx:
+        worker, changed = await commands.upsert_worker(tx, body)
+    _created(response, changed)
+    return worker
+
+
+@router.put("/workers/{worker_id}/status", response_model=Worker, tags=["workforce"],
+            summary="A worker leaves (or returns); notify re-assigns their open tasks")
+async def set_worker_status(worker_id: str, body: StatusChange, rt: RuntimeDep) -> dict:
+    async with rt.transaction() as tx:
+        worker, _ = await commands.set_worker_active(tx, worker_id, body.active)
     return worker
 
 
 @router.get("/workers", response_model=list[Worker], tags=["workforce"])
-async def list_workers(rt: RuntimeDep, facility_id: str | None = None,
-                       role: str | None = None, limit: Limit = 100,
-                       offset: Offset = 0) -> list[dict]:
-    where = {k: v for k, v in (("facility_id", facility_id), ("role", role)) if v}
-    return await rt.store.find("workers", Query.of(limit=limit, offset=offset, **where))
+async def list_workers(request: Request, response: Response, rt: RuntimeDep,
+                       facility_id: str | None = None, role: WorkerRole | None = None,
+                       area_code: str | None = None, active: bool | None = None,
+                       limit: Limit = 100, offset: Offset = 0) -> list[dict]:
+    where = {k: v for k, v in (("facility_id", facility_id), ("role", role),
+                               ("active", active)) if v is not None}
+    prefix = ("area_code", canonical_code(area_code, ("query", "area_code"))
+              ) if area_code else None
+    items = await rt.store.find("workers", Query.of(prefix=prefix, order_by="id", limit=limit,
+                                                    offset=offset, **where))
+    return _page(request, response, items, limit, offset)
 
+
+@router.get("/staffing/pustu", response_model=list[PustuStaffing], tags=["workforce"],
+            summary="Pustu and their staff against the minimum (1 bidan, 1 perawat, 2 kader)")
+async def pustu_staffing(rt: RuntimeDep, area_code: str, only_gaps: bool = True
+                         ) -> list[dict]:
+    """Kader of the posyandu under a pustu count towards it: they serve its area."""
+    prefix = ("area_code", canonical_code(area_code, ("query", "area_code")))
+    facilities = await rt.store.find("facilities", Query.of(prefix=prefix, active=True))
+    workers = await rt.store.find("workers", Query.of(prefix=prefix, active=True))
+    pustu_of = {f["id"]: f["id"] for f in facilities if f["type"] == "pustu"}
+    pustu_of |= {f["id"]: f["parent_facility_id"] for f in facilities
+                 if f["type"] == "posyandu" and f["parent_facility_id"] in pustu_of}
+    staff: dict[str, Counter[str]] = {pid: Counter() for pid in pustu_of.values()}
+    for worker in workers:
+        if (pustu := pustu_of.get(worker["facility_id"])) is not None:
+            staff[pustu][worker["role"]] += 1
+    rows = [{"facility_id": f["id"], "name": f["name"], "area_code": f["area_code"],
+             "staff": dict(staff[f["id"]]), "missing": staffing_gaps(staff[f["id"]].elements())}
+            for f in facilities if f["type"] == "pustu"]
+    return [r for r in rows if r["missing"] or not only_gaps]
+
+
+# --- targets ----------------------------------------------------------------------------
 
 @router.put("/targets", response_model=Target, tags=["targets"])
 async def set_target(body: TargetIn, rt: RuntimeDep) -> dict:
     async with rt.transaction() as tx:
-        area = await _existing_area(tx, body.area_code, "area_code")
-        target = {**body.model_dump(), "area_code": area["code"]}
-        await tx.put("targets", f"{area['code']}|{body.year}|{body.group}", target)
-        await emit(tx, TargetSet(**target))
+        target, _ = await commands.set_target(tx, body)
     return target
 
 
@@ -165,4 +240,34 @@ async def set_target(body: TargetIn, rt: RuntimeDep) -> dict:
 async def list_targets(rt: RuntimeDep, area_code: str, year: int | None = None) -> list[dict]:
     where = {"year": year} if year else {}
     return await rt.store.find("targets", Query.of(
-        prefix=("area_code", _canonical(area_code, "area_code")), limit=1000, **where))
+        prefix=("area_code", canonical_code(area_code, ("query", "area_code"))),
+        limit=5000, **where))
+
+
+# --- bulk import ------------------------------------------------------------------------
+
+@router.post("/import", tags=["import"], summary="Bulk import from CSV or JSON",
+             openapi_extra={"requestBody": {"content": {
+                 "text/csv": {"schema": {"type": "string"}},
+                 "application/json": {"schema": {"type": ["array", "object"]}}}}})
+async def bulk_import(request: Request, rt: RuntimeDep,
+                      kind: importer.Kind | None = None) -> dict:
+    """A CSV whose header tells the kind (or `kind=`), a JSON array of rows of `kind`, or
+    a JSON object with one array per kind. Valid rows are stored even when others are
+    refused; each refused row is reported with its line (record) number and reasons.
+    Importing the same file again changes nothing and emits no events."""
+    text = (await request.body()).decode("utf-8-sig")
+    content_type = request.headers.get("content-type", "text/csv")
+    try:
+        if "json" in content_type and isinstance(document := json.loads(text), dict):
+            reports = await importer.import_document(rt.store, document, date.today())
+        else:
+            detected, rows = importer.parse_upload(text, content_type)
+            chosen = kind or detected
+            if chosen is None:
+                raise ValueError("say which kind the JSON rows are (?kind=areas, …)")
+            reports = {chosen: await importer.import_rows(rt.store, chosen, rows,
+                                                          date.today())}
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UnprocessableError("body", str(exc), "unreadable_import") from exc
+    return {kind: report.__dict__ for kind, report in reports.items()}

@@ -8,9 +8,10 @@ SPEC = ServiceSpec(
     name="registry",
     description="Wilayah (Kemendagri codes), facilities, health workers and kader, targets.",
     collections={
-        "areas": ["parent_code", "level"],
-        "facilities": ["area_code", "type"],
-        "workers": ["facility_id", "role"],
+        "areas": ["parent_code", "level", "code"],
+        "local_units": ["desa_code"],
+        "facilities": ["area_code", "type", "parent_facility_id"],
+        "workers": ["facility_id", "role", "area_code"],
         "targets": ["area_code"],
     },
     router=router,

@@ -1,9 +1,20 @@
-"""Request and response bodies of the registry API."""
+"""Request and response bodies of the registry API (and the rows of a bulk import)."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from ilp_contracts.registry import (
+    AreaLevel,
+    FacilityType,
+    LocalUnitKind,
+    RolloutStatus,
+    TargetGroup,
+    WorkerRole,
+)
 from pydantic import BaseModel, ConfigDict, Field
-from ilp_contracts.registry import AreaLevel, FacilityType, TargetGroup, WorkerRole
+
+_ID = r"^[A-Za-z0-9._:-]+$"
 
 
 class _Body(BaseModel):
@@ -15,16 +26,39 @@ class AreaIn(_Body):
     name: str = Field(min_length=1, max_length=200)
 
 
+class AreaRename(_Body):
+    name: str = Field(min_length=1, max_length=200)
+
+
 class Area(BaseModel):
     code: str
     name: str
     level: AreaLevel
     parent_code: str | None
+    kind: str | None = Field(default=None, description="kabupaten/kota, desa/kelurahan")
+
+
+class LocalUnitIn(_Body):
+    desa_code: str = Field(examples=["33.73.04.1001"])
+    kind: LocalUnitKind
+    name: str = Field(min_length=1, max_length=60, examples=["03"])
+    parent_unit_id: str | None = Field(
+        default=None, description="The dusun/RW an RT (or an RW) lies in",
+        examples=["33.73.04.1001/rw:03"])
+
+
+class LocalUnit(BaseModel):
+    unit_id: str
+    desa_code: str
+    kind: LocalUnitKind
+    name: str
+    parent_unit_id: str | None = None
 
 
 class FacilityIn(_Body):
-    id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$",
-                           description="Opaque id (e.g. SATUSEHAT); generated if absent")
+    id: str | None = Field(default=None, max_length=64, pattern=_ID,
+                           description="Opaque id (e.g. SATUSEHAT); derived from type, area "
+                                       "and name if absent, so a re-import finds it again")
     type: FacilityType
     name: str = Field(min_length=1, max_length=200)
     area_code: str = Field(description="Kecamatan for a puskesmas; desa/kelurahan otherwise")
@@ -32,6 +66,15 @@ class FacilityIn(_Body):
     parent_facility_id: str | None = None
     working_area: list[str] = Field(default_factory=list, max_length=200,
                                     description="Puskesmas: desa/kelurahan codes it serves")
+    rollout_status: RolloutStatus | None = Field(default=None,
+                                                 description="Puskesmas: ILP rollout stage")
+    rollout_date: date | None = None
+
+
+class HistoryEntry(BaseModel):
+    on: date
+    change: str
+    reason: str | None = None
 
 
 class Facility(BaseModel):
@@ -43,10 +86,31 @@ class Facility(BaseModel):
     parent_facility_id: str | None
     working_area: list[str] = []
     active: bool = True
+    rollout_status: RolloutStatus | None = None
+    rollout_dates: dict[str, date] = {}
+    history: list[HistoryEntry] = []
+
+
+class StatusChange(_Body):
+    active: bool
+    reason: str | None = Field(default=None, max_length=300)
+    on: date | None = Field(default=None, description="Defaults to today")
+
+
+class RolloutChange(_Body):
+    status: RolloutStatus
+    on: date | None = Field(default=None, description="Defaults to today")
+
+
+class RolloutSummaryOut(BaseModel):
+    area_code: str
+    puskesmas: int
+    by_status: dict[str, int]
+    text: str
 
 
 class WorkerIn(_Body):
-    id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
+    id: str | None = Field(default=None, max_length=64, pattern=_ID)
     name: str = Field(min_length=1, max_length=200)
     role: WorkerRole
     facility_id: str
@@ -55,6 +119,8 @@ class WorkerIn(_Body):
                               description="For notices of new home-visit tasks")
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9]{8,15}$",
                               description="For SMS/WhatsApp notices, e.g. +6281234567890")
+    coverage: list[str] = Field(default_factory=list, max_length=500,
+                                description="Kader: RW/dusun labels or household ids covered")
 
 
 class Worker(BaseModel):
@@ -65,7 +131,16 @@ class Worker(BaseModel):
     area_code: str
     email: str | None = None
     phone: str | None = None
+    coverage: list[str] = []
     active: bool = True
+
+
+class PustuStaffing(BaseModel):
+    facility_id: str
+    name: str
+    area_code: str
+    staff: dict[str, int]
+    missing: dict[str, int] = Field(description="Role → how many more are needed")
 
 
 class TargetIn(_Body):

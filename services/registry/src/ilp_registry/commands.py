@@ -1,0 +1,275 @@
+"""Registry changes inside one store transaction: validate, store, announce (outbox).
+
+Shared by the HTTP API (one change per request) and the bulk import (many per
+transaction). Every check runs before the first write, so a rejected change leaves
+nothing behind. Each command returns the stored document and whether anything changed:
+an unchanged re-import emits no event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import Any
+
+from ilp_contracts import (
+    AreaUpserted,
+    FacilityUpserted,
+    LocalUnitUpserted,
+    TargetSet,
+    WorkerAssigned,
+)
+from ilp_contracts.wilayah import InvalidAreaCode, parse_area_code
+from ilp_kit.errors import NotFoundError, UnprocessableError
+from ilp_kit.outbox import emit
+from ilp_kit.store import Reader, Transaction
+
+from .domain import RolloutError, next_rollout
+from .models import AreaIn, FacilityIn, LocalUnitIn, TargetIn, WorkerIn
+
+Doc = dict[str, Any]
+Outcome = tuple[Doc, bool]
+Field = str | tuple[str | int, ...]
+
+# Which wilayah level each facility type sits in, and which facility types may be a parent.
+FACILITY_LEVEL = {"puskesmas": "district", "pustu": "village", "posyandu": "village"}
+PARENT_TYPES = {"puskesmas": (), "pustu": ("puskesmas",), "posyandu": ("pustu", "puskesmas")}
+# An RT lies in an RW or dusun; an RW may lie in a dusun; a dusun directly in the desa.
+UNIT_PARENTS = {"dusun": (), "rw": ("dusun",), "rt": ("rw", "dusun")}
+
+
+def canonical_code(code: str, field: Field) -> str:
+    try:
+        return parse_area_code(code).code
+    except InvalidAreaCode as exc:
+        raise UnprocessableError(field, str(exc), "invalid_area_code") from exc
+
+
+async def existing_area(reader: Reader, code: str, field: Field, level: str | None = None
+                        ) -> Doc:
+    canonical = canonical_code(code, field)
+    area = await reader.get("areas", canonical)
+    if area is None:
+        raise UnprocessableError(field, f"area {canonical} is not registered", "unknown_area")
+    if level and area["level"] != level:
+        raise UnprocessableError(field, f"{canonical} is a {area['level']}, not a {level}",
+                                 "wrong_area_level")
+    return area
+
+
+def stable_id(prefix: str, *parts: str | None) -> str:
+    """An id derived from what identifies a record, so importing a file twice (or a client
+    retrying a POST without an id) finds the same record instead of a copy."""
+    digest = hashlib.sha256("|".join(p or "" for p in parts).encode()).hexdigest()[:12]
+    return f"{prefix}-{digest}"
+
+
+# --- wilayah ----------------------------------------------------------------------------
+
+async def upsert_area(tx: Transaction, body: AreaIn) -> Outcome:
+    parsed = parse_area_code(canonical_code(body.code, "code"))
+    if parsed.parent and await tx.get("areas", parsed.parent) is None:
+        raise UnprocessableError("code", f"parent area {parsed.parent} is not registered",
+                                 "unknown_parent")
+    existing = await tx.get("areas", parsed.code)
+    if existing is not None:
+        if existing["name"] != body.name:
+            raise UnprocessableError(
+                "name", f"{parsed.code} is already registered as {existing['name']!r}; "
+                "rename it with PUT /areas/{code}", "duplicate_code")
+        return existing, False
+    area = {"code": parsed.code, "name": body.name, "level": parsed.level,
+            "parent_code": parsed.parent, "kind": parsed.village_kind or parsed.regency_kind}
+    await _store_area(tx, area)
+    return area, True
+
+
+async def rename_area(tx: Transaction, code: str, name: str) -> Outcome:
+    area = await tx.get("areas", canonical_code(code, ("path", "code")))
+    if area is None:
+        raise NotFoundError(f"area {code}")
+    if area["name"] == name:
+        return area, False
+    area = {**area, "name": name}
+    await _store_area(tx, area)
+    return area, True
+
+
+async def _store_area(tx: Transaction, area: Doc) -> None:
+    await tx.put("areas", area["code"], area)
+    await emit(tx, AreaUpserted(code=area["code"], name=area["name"], level=area["level"],
+                                parent_code=area["parent_code"]))
+
+
+async def upsert_local_unit(tx: Transaction, body: LocalUnitIn) -> Outcome:
+    desa = await existing_area(tx, body.desa_code, "desa_code", level="village")
+    base = desa["code"]
+    if body.parent_unit_id:
+        parent = await tx.get("local_units", body.parent_unit_id)
+        if parent is None or parent["desa_code"] != desa["code"]:
+            raise UnprocessableError("parent_unit_id", f"{body.parent_unit_id} is not a unit "
+                                     f"of {desa['code']}", "unknown_unit")
+        if parent["kind"] not in UNIT_PARENTS[body.kind]:
+            raise UnprocessableError("parent_unit_id", f"a {body.kind} cannot lie in a "
+                                     f"{parent['kind']}", "wrong_parent")
+        base = parent["unit_id"]
+    unit = {"unit_id": f"{base}/{body.kind}:{body.name}", "desa_code": desa["code"],
+            "kind": body.kind, "name": body.name, "parent_unit_id": body.parent_unit_id}
+    if await tx.get("local_units", unit["unit_id"]) == unit:
+        return unit, False
+    await tx.put("local_units", unit["unit_id"], unit)
+    await emit(tx, LocalUnitUpserted(**unit))
+    return unit, True
+
+
+# --- facilities -------------------------------------------------------------------------
+
+async def upsert_facility(tx: Transaction, body: FacilityIn, today: date) -> Outcome:
+    area = await existing_area(tx, body.area_code, "area_code")
+    if area["level"] != FACILITY_LEVEL[body.type]:
+        raise UnprocessableError(
+            "area_code", f"a {body.type} belongs to a {FACILITY_LEVEL[body.type]}, "
+            f"not a {area['level']}", "wrong_area_level")
+    await _check_parent(tx, body)
+    if body.type != "puskesmas" and (body.working_area or body.rollout_status):
+        field = "working_area" if body.working_area else "rollout_status"
+        raise UnprocessableError(field, "only a puskesmas has a working area and a rollout "
+                                 "status", "not_applicable")
+    working_area = [(await existing_area(tx, code, ("working_area", i), "village"))["code"]
+                    for i, code in enumerate(body.working_area)]
+    facility_id = body.id or stable_id(body.type, area["code"], body.name, body.rw)
+    existing = await tx.get("facilities", facility_id)
+    if existing is not None and existing["type"] != body.type:
+        raise UnprocessableError("id", f"{facility_id} is a {existing['type']}, not a "
+                                 f"{body.type}", "type_mismatch")
+    facility = {
+        "id": facility_id, "type": body.type, "name": body.name, "area_code": area["code"],
+        "rw": body.rw, "parent_facility_id": body.parent_facility_id,
+        "working_area": working_area, "active": True, "rollout_status": None,
+        "rollout_dates": {}, "history": [{"on": today.isoformat(), "change": "registered"}]}
+    if existing is not None:  # status and history are changed by their own commands
+        facility |= {k: existing[k] for k in ("active", "rollout_status", "rollout_dates",
+                                              "history")}
+        if facility != existing:
+            facility["history"] = [*existing["history"],
+                                   {"on": today.isoformat(), "change": "updated"}]
+    if body.rollout_status:
+        _advance_rollout(facility, body.rollout_status, body.rollout_date or today,
+                         "rollout_status")
+    if facility == existing:
+        return existing, False
+    await store_facility(tx, facility)
+    return facility, True
+
+
+async def _check_parent(tx: Transaction, body: FacilityIn) -> None:
+    allowed = PARENT_TYPES[body.type]
+    if body.parent_facility_id is None:
+        return
+    parent = await tx.get("facilities", body.parent_facility_id)
+    if parent is None:
+        raise UnprocessableError("parent_facility_id", f"facility {body.parent_facility_id} "
+                                 "is not registered", "unknown_facility")
+    if parent["type"] not in allowed:
+        raise UnprocessableError("parent_facility_id", f"a {body.type} cannot belong to a "
+                                 f"{parent['type']}", "wrong_parent")
+
+
+def _advance_rollout(facility: Doc, status: str, on: date, field: Field) -> None:
+    try:
+        facility["rollout_status"] = next_rollout(facility["rollout_status"], status)
+    except RolloutError as exc:
+        raise UnprocessableError(field, str(exc), "rollout_backwards") from exc
+    dates = facility["rollout_dates"]
+    if status not in dates:
+        facility["rollout_dates"] = {**dates, status: on.isoformat()}
+        facility["history"] = [*facility["history"],
+                               {"on": on.isoformat(), "change": f"rollout {status}"}]
+
+
+async def existing_facility(tx: Transaction, facility_id: str) -> Doc:
+    facility = await tx.get("facilities", facility_id)
+    if facility is None:
+        raise NotFoundError(f"facility {facility_id}")
+    return facility
+
+
+async def set_rollout(tx: Transaction, facility_id: str, status: str, on: date) -> Outcome:
+    facility = await existing_facility(tx, facility_id)
+    if facility["type"] != "puskesmas":
+        raise UnprocessableError("status", "rollout is tracked per puskesmas", "not_applicable")
+    changed = {**facility}
+    _advance_rollout(changed, status, on, "status")
+    if changed == facility:
+        return facility, False
+    await store_facility(tx, changed)
+    return changed, True
+
+
+async def set_facility_active(tx: Transaction, facility_id: str, active: bool,
+                              reason: str | None, on: date) -> Outcome:
+    facility = await existing_facility(tx, facility_id)
+    if facility["active"] == active:
+        return facility, False
+    entry = {"on": on.isoformat(), "change": "activated" if active else "deactivated",
+             "reason": reason}
+    facility = {**facility, "active": active, "history": [*facility["history"], entry]}
+    await store_facility(tx, facility)
+    return facility, True
+
+
+async def store_facility(tx: Transaction, facility: Doc) -> None:
+    await tx.put("facilities", facility["id"], facility)
+    await emit(tx, FacilityUpserted(
+        facility_id=facility["id"], type=facility["type"], name=facility["name"],
+        area_code=facility["area_code"], rw=facility["rw"],
+        parent_facility_id=facility["parent_facility_id"],
+        working_area=facility["working_area"], active=facility["active"],
+        rollout_status=facility["rollout_status"]))
+
+
+# --- workforce and targets --------------------------------------------------------------
+
+async def upsert_worker(tx: Transaction, body: WorkerIn) -> Outcome:
+    facility = await tx.get("facilities", body.facility_id)
+    if facility is None:
+        raise UnprocessableError("facility_id", f"facility {body.facility_id} is not "
+                                 "registered", "unknown_facility")
+    if not facility["active"]:
+        raise UnprocessableError("facility_id", f"facility {body.facility_id} is inactive",
+                                 "inactive_facility")
+    worker = {**body.model_dump(),
+              "id": body.id or stable_id(body.role, body.facility_id, body.name),
+              "area_code": facility["area_code"], "active": True}
+    return worker, await _store_worker(tx, worker)
+
+
+async def set_worker_active(tx: Transaction, worker_id: str, active: bool) -> Outcome:
+    worker = await tx.get("workers", worker_id)
+    if worker is None:
+        raise NotFoundError(f"worker {worker_id}")
+    worker = {**worker, "active": active}
+    return worker, await _store_worker(tx, worker)
+
+
+async def _store_worker(tx: Transaction, worker: Doc) -> bool:
+    if await tx.get("workers", worker["id"]) == worker:
+        return False
+    await tx.put("workers", worker["id"], worker)
+    await emit(tx, WorkerAssigned(
+        worker_id=worker["id"], name=worker["name"], role=worker["role"],
+        facility_id=worker["facility_id"], area_code=worker["area_code"],
+        email=worker["email"], phone=worker["phone"], coverage=worker["coverage"],
+        active=worker["active"]))
+    return True
+
+
+async def set_target(tx: Transaction, body: TargetIn) -> Outcome:
+    area = await existing_area(tx, body.area_code, "area_code")
+    target = {**body.model_dump(), "area_code": area["code"]}
+    key = f"{area['code']}|{body.year}|{body.group}"
+    if await tx.get("targets", key) == target:
+        return target, False
+    await tx.put("targets", key, target)
+    await emit(tx, TargetSet(**target))
+    return target, True

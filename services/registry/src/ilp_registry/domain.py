@@ -1,0 +1,59 @@
+"""Registry rules without I/O: ILP rollout stages and the pustu staffing minimum."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import get_args
+
+from ilp_contracts.registry import RolloutStatus
+
+ROLLOUT_ORDER: tuple[RolloutStatus, ...] = get_args(RolloutStatus)
+ROLLOUT_LABEL = {"belum": "belum mulai", "sosialisasi": "sosialisasi",
+                 "kick_off": "kick-off", "launched": "launching"}
+
+# DOMAIN.md: a pustu has at least 1 bidan, 1 perawat and 2 kader serving every day.
+PUSTU_MINIMUM: Mapping[str, int] = {"bidan": 1, "perawat": 1, "kader": 2}
+
+
+class RolloutError(ValueError):
+    pass
+
+
+def next_rollout(current: RolloutStatus | None, wanted: RolloutStatus) -> RolloutStatus:
+    """Rollout moves forward only (a launched puskesmas does not go back to sosialisasi);
+    stages may be skipped when a Dinkes records them late."""
+    position = ROLLOUT_ORDER.index(current or "belum")
+    if ROLLOUT_ORDER.index(wanted) < position:
+        raise RolloutError(f"rollout cannot go back from {current} to {wanted}")
+    return wanted
+
+
+@dataclass(frozen=True)
+class RolloutSummary:
+    area_code: str
+    puskesmas: int
+    by_status: dict[str, int]
+
+    @property
+    def text(self) -> str:
+        """E.g. '24 dari 39 puskesmas launching, 15 sosialisasi' (how Dinkes reports it)."""
+        launched = self.by_status.get("launched", 0)
+        rest = [f"{n} {ROLLOUT_LABEL[s]}" for s in reversed(ROLLOUT_ORDER[:-1])
+                if (n := self.by_status.get(s, 0))]
+        return ", ".join([f"{launched} dari {self.puskesmas} puskesmas launching", *rest])
+
+
+def summarise_rollout(area_code: str, statuses: Iterable[RolloutStatus | None]
+                      ) -> RolloutSummary:
+    counts = Counter(status or "belum" for status in statuses)
+    return RolloutSummary(area_code, sum(counts.values()),
+                          {status: counts.get(status, 0) for status in ROLLOUT_ORDER})
+
+
+def staffing_gaps(roles: Iterable[str]) -> dict[str, int]:
+    """How many of each required role a pustu still misses ({} = meets the minimum)."""
+    have = Counter(roles)
+    return {role: need - have[role] for role, need in PUSTU_MINIMUM.items()
+            if have[role] < need}

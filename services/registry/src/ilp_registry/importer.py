@@ -1,0 +1,155 @@
+"""Bulk import of master data (CSV or JSON): every row validated, every refused row
+reported with its line number, accepted rows committed in chunks with their events.
+
+Rows are applied in dependency order (provinces before their kabupaten, puskesmas before
+their pustu and posyandu, dusun before RW before RT), so a file need not be sorted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from ilp_kit.errors import PermanentError
+from ilp_kit.store import DocumentStore, Transaction
+from pydantic import BaseModel, ValidationError
+
+from . import commands
+from .models import AreaIn, FacilityIn, LocalUnitIn, TargetIn, WorkerIn
+
+Kind = Literal["areas", "local_units", "facilities", "workers", "targets"]
+KINDS: tuple[Kind, ...] = ("areas", "local_units", "facilities", "workers", "targets")
+MODELS: dict[str, type[BaseModel]] = {"areas": AreaIn, "local_units": LocalUnitIn,
+                                      "facilities": FacilityIn, "workers": WorkerIn,
+                                      "targets": TargetIn}
+LIST_COLUMNS = {"working_area", "coverage"}  # "a;b;c" in a CSV cell
+CHUNK_ROWS = 500
+
+Row = tuple[int, dict[str, Any]]  # (line or record number, fields)
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    rows: int = 0
+    created_or_updated: int = 0
+    unchanged: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+
+    def absorb(self, other: ImportReport) -> None:
+        self.rows += other.rows
+        self.created_or_updated += other.created_or_updated
+        self.unchanged += other.unchanged
+        self.rejected += other.rejected
+
+
+def detect_kind(columns: Iterable[str]) -> Kind:
+    """The kind whose required fields are all among the columns (most specific first)."""
+    present = set(columns)
+    for kind in ("workers", "facilities", "local_units", "targets", "areas"):
+        required = {n for n, f in MODELS[kind].model_fields.items() if f.is_required()}
+        if required <= present:
+            return kind
+    raise ValueError(f"cannot tell what the columns {sorted(present)} describe")
+
+
+def rows_from_csv(text: str) -> tuple[list[str], list[Row]]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    rows = []
+    for record in reader:
+        cells = {k.strip(): _cell(k.strip(), v) for k, v in record.items()
+                 if k and v is not None and v.strip()}
+        if cells:
+            rows.append((reader.line_num, cells))
+    return [c.strip() for c in reader.fieldnames or []], rows
+
+
+def _cell(column: str, value: str) -> Any:
+    value = value.strip()
+    if column in LIST_COLUMNS:
+        return [part.strip() for part in value.split(";") if part.strip()]
+    return value
+
+
+def rows_from_json(data: Any) -> list[Row]:
+    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        raise ValueError("expected a JSON array of objects")
+    return [(number, record) for number, record in enumerate(data, start=1)]
+
+
+def dependency_rank(kind: str, fields: dict[str, Any]) -> int:
+    value = {"areas": lambda: len(str(fields.get("code", "")).replace(".", "")),
+             "local_units": lambda: ("dusun", "rw", "rt").index(fields.get("kind", "rt")),
+             "facilities": lambda: ("puskesmas", "pustu", "posyandu").index(
+                 fields.get("type", "posyandu"))}.get(kind)
+    try:
+        return value() if value else 0
+    except ValueError:
+        return 99  # unknown type: sorted last, refused by validation with its line
+
+
+Apply = Callable[[Transaction, Any], Awaitable[commands.Outcome]]
+
+
+def _command(kind: str, today: date) -> Apply:
+    if kind == "facilities":
+        return lambda tx, body: commands.upsert_facility(tx, body, today)
+    return {"areas": commands.upsert_area, "local_units": commands.upsert_local_unit,
+            "workers": commands.upsert_worker, "targets": commands.set_target}[kind]
+
+
+async def import_rows(store: DocumentStore, kind: Kind, rows: list[Row], today: date,
+                      chunk_rows: int = CHUNK_ROWS) -> ImportReport:
+    report = ImportReport(kind, rows=len(rows))
+    model, apply = MODELS[kind], _command(kind, today)
+    ordered = sorted(rows, key=lambda row: dependency_rank(kind, row[1]))
+    for start in range(0, len(ordered), chunk_rows):
+        async with store.transaction() as tx:  # a chunk's rows and events commit together
+            for line, fields in ordered[start:start + chunk_rows]:
+                problems = await _apply_row(tx, model, apply, fields)
+                if problems is None:
+                    report.unchanged += 1
+                elif problems:
+                    report.rejected.append({"line": line, "errors": problems})
+                else:
+                    report.created_or_updated += 1
+    report.rejected.sort(key=lambda r: r["line"])
+    return report
+
+
+async def _apply_row(tx: Transaction, model: type[BaseModel], apply: Apply,
+                     fields: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """[] when stored, None when unchanged, else the row's problems (nothing written)."""
+    try:
+        _, changed = await apply(tx, model.model_validate(fields))
+    except ValidationError as exc:
+        return [{"field": ".".join(map(str, e["loc"])), "reason": e["msg"], "type": e["type"]}
+                for e in exc.errors(include_url=False)]
+    except PermanentError as exc:
+        return [{"field": ".".join(map(str, d.get("loc", [])[1:])), "reason": d["msg"],
+                 "type": d.get("type", "invalid")} for d in exc.detail()]
+    return [] if changed else None
+
+
+def parse_upload(text: str, content_type: str) -> tuple[Kind | None, list[Row]]:
+    """A CSV (kind from its header) or a JSON array; JSON may also be an object with one
+    array per kind, handled by `import_document`."""
+    if "json" in content_type:
+        return None, rows_from_json(json.loads(text))
+    columns, rows = rows_from_csv(text)
+    return detect_kind(columns), rows
+
+
+async def import_document(store: DocumentStore, document: dict[str, Any], today: date
+                          ) -> dict[str, ImportReport]:
+    """A JSON object {"areas": [...], "facilities": [...], …} in dependency order."""
+    unknown = set(document) - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown sections {sorted(unknown)}; expected some of {KINDS}")
+    return {kind: await import_rows(store, kind, rows_from_json(document[kind]), today)
+            for kind in KINDS if kind in document}

@@ -1,0 +1,50 @@
+"""Registry rules: ILP rollout only moves forward, the summary reads like a Dinkes report,
+and the pustu staffing minimum (1 bidan, 1 perawat, 2 kader)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from ilp_registry.domain import (
+    ROLLOUT_ORDER,
+    RolloutError,
+    next_rollout,
+    staffing_gaps,
+    summarise_rollout,
+)
+
+stages = st.sampled_from(ROLLOUT_ORDER)
+
+
+@given(stages, stages)
+def test_rollout_moves_forward_or_is_refused(current, wanted) -> None:
+    if ROLLOUT_ORDER.index(wanted) >= ROLLOUT_ORDER.index(current):
+        assert next_rollout(current, wanted) == wanted
+    else:
+        with pytest.raises(RolloutError):
+            next_rollout(current, wanted)
+
+
+def test_a_new_puskesmas_may_start_at_any_stage() -> None:
+    assert next_rollout(None, "launched") == "launched"
+
+
+def test_summary_counts_and_reads_like_the_dinkes_report() -> None:
+    summary = summarise_rollout("36.71", ["launched"] * 24 + ["sosialisasi"] * 15)
+    assert summary.puskesmas == 39
+    assert summary.by_status == {"belum": 0, "sosialisasi": 15, "kick_off": 0, "launched": 24}
+    assert summary.text == "24 dari 39 puskesmas launching, 15 sosialisasi"
+    mixed = summarise_rollout("33.73", ["launched", "kick_off", None])
+    assert mixed.text == "1 dari 3 puskesmas launching, 1 kick-off, 1 belum mulai"
+
+
+@pytest.mark.parametrize(("roles", "missing"), [
+    (["bidan", "perawat", "kader", "kader"], {}),
+    (["bidan", "perawat", "kader", "kader", "kader", "dokter"], {}),
+    (["bidan", "kader"], {"perawat": 1, "kader": 1}),
+    ([], {"bidan": 1, "perawat": 1, "kader": 2}),
+    (["perawat", "perawat", "kader", "kader"], {"bidan": 1}),
+])
+def test_pustu_staffing_gaps(roles, missing) -> None:
+    assert staffing_gaps(roles) == missing

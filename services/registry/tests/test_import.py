@@ -1,0 +1,135 @@
+"""Bulk import on both store adapters: good rows stored with their events, bad rows
+reported by line with reasons and nothing of them written, a re-import changes nothing."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from ilp_kit.store import DocumentStore, MongoStore, Query, SqliteStore
+from ilp_registry import importer
+from ilp_registry.app import SPEC
+
+SAMPLE = Path(__file__).resolve().parents[3] / "examples" / "kota-salatiga"
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(params=["sqlite", "mongodb"])
+async def store(request, tmp_path, mongo_client_factory) -> AsyncIterator[DocumentStore]:
+    if request.param == "sqlite":
+        store: DocumentStore = SqliteStore(tmp_path / "registry.db", SPEC.collections)
+    else:
+        store = MongoStore(mongo_client_factory(), f"ilp_reg_{uuid.uuid4().hex[:8]}",
+                           SPEC.collections)
+    await store.open()
+    yield store
+    await store.close()
+
+
+async def load(store: DocumentStore, text: str) -> importer.ImportReport:
+    columns, rows = importer.rows_from_csv(text)
+    return await importer.import_rows(store, importer.detect_kind(columns), rows, TODAY)
+
+
+async def test_sample_kota_imports_completely_and_reimport_changes_nothing(store) -> None:
+    files = [SAMPLE / f"{kind}.csv" for kind in importer.KINDS]
+    first = [await load(store, f.read_text()) for f in files]
+    assert [r.rejected for r in first] == [[]] * len(files)
+    assert sum(r.created_or_updated for r in first) == sum(r.rows for r in first)
+    events = await store.outbox_backlog()
+    assert events == sum(r.rows for r in first)  # one event per stored row
+    again = [await load(store, f.read_text()) for f in files]
+    assert sum(r.unchanged for r in again) == sum(r.rows for r in again)
+    assert await store.outbox_backlog() == events  # nothing new announced
+    kecamatan = await store.find("areas", Query.of(parent_code="33.73"))
+    assert sorted(a["name"] for a in kecamatan) == ["Argomulyo", "Sidomukti", "Sidorejo",
+                                                     "Tingkir"]
+    assert len(await store.find("areas", Query.of(level="village"))) == 23
+    assert len(await store.find("facilities", Query.of(type="puskesmas"))) == 6
+
+
+AREAS = """code,name
+3373041001,Blotongan
+33,Jawa Tengah
+33.73,Kota Salatiga
+33.73.04,Sidorejo
+33.73.04.3001,Kode Salah
+35.17.08.2015,Induk Tidak Ada
+33.73.04,Sidorejo Baru
+33.73.04.1002,Sidorejo Lor
+"""
+
+
+async def test_bad_rows_are_reported_by_line_and_good_rows_still_land(store) -> None:
+    report = await load(store, AREAS)
+    assert report.rows == 8 and report.created_or_updated == 5
+    rejected = {r["line"]: r["errors"][0] for r in report.rejected}
+    assert sorted(rejected) == [6, 7, 8]  # file lines (the header is line 1)
+    assert rejected[6]["type"] == "invalid_area_code" and "3001" in rejected[6]["reason"]
+    assert rejected[7]["type"] == "unknown_parent"
+    assert rejected[8]["type"] == "duplicate_code" and "Sidorejo" in rejected[8]["reason"]
+    assert (await store.get("areas", "33.73.04"))["name"] == "Sidorejo"
+    assert await store.get("areas", "33.73.04.3001") is None
+    assert (await store.get("areas", "33.73.04.1001"))["kind"] == "kelurahan"
+
+
+async def test_facility_and_worker_rows_are_checked_against_what_exists(store) -> None:
+    await load(store, AREAS)
+    facilities = await load(store, """id,type,name,area_code,parent_facility_id,rollout_status
+pkm-1,puskesmas,Puskesmas Satu,33.73.04,,kick_off
+pustu-1,pustu,Pustu Satu,33.73.04.1001,pkm-1,
+psy-1,posyandu,Posyandu Satu,33.73.04.1001,pustu-1,
+psy-2,posyandu,Posyandu Dua,33.73.04,pustu-1,
+psy-3,klinik,Klinik,33.73.04.1001,,
+psy-4,posyandu,Posyandu Empat,33.73.04.1001,tidak-ada,
+pustu-2,pustu,Pustu Dua,33.73.04.1002,,launched
+""")
+    rejected = {r["line"]: r["errors"][0]["type"] for r in facilities.rejected}
+    assert rejected == {5: "wrong_area_level", 6: "literal_error", 7: "unknown_facility",
+                        8: "not_applicable"}
+    workers = await load(store, """name,role,facility_id,coverage
+Siti,kader,psy-1,RW 01;RW 02
+Ani,kader,psy-1,
+Budi,bidan,pustu-1,
+X,kader,tidak-ada,
+Y,dukun,psy-1,
+""")
+    assert {r["line"]: r["errors"][0]["type"] for r in workers.rejected} == {
+        5: "unknown_facility", 6: "literal_error"}
+    siti = await store.find("workers", Query.of(name="Siti"))
+    assert siti[0]["coverage"] == ["RW 01", "RW 02"] and siti[0]["area_code"] == "33.73.04.1001"
+    again = await load(store, "name,role,facility_id\nBudi,bidan,pustu-1\n")
+    assert again.unchanged == 1  # an id derived from facility, role and name: no copy
+
+
+async def test_json_document_imports_every_kind_in_dependency_order(store) -> None:
+    reports = await importer.import_document(store, {
+        "targets": [{"area_code": "33.73.04.1001", "year": 2026, "group": "balita",
+                     "count": 120},
+                    {"area_code": "33.73.04.1001", "year": 2026, "group": "balita",
+                     "count": -1}],
+        "areas": [{"code": "33.73.04.1001", "name": "Blotongan"}, {"code": "33", "name": "Jateng"},
+                  {"code": "33.73", "name": "Kota Salatiga"}, {"code": "33.73.04",
+                                                              "name": "Sidorejo"}],
+        "local_units": [{"desa_code": "33.73.04.1001", "kind": "rt", "name": "02",
+                         "parent_unit_id": "33.73.04.1001/rw:03"},
+                        {"desa_code": "33.73.04.1001", "kind": "rw", "name": "03"}],
+    }, TODAY)
+    assert [r.rejected for k, r in reports.items() if k != "targets"] == [[], []]
+    assert reports["targets"].rejected[0]["line"] == 2
+    assert reports["targets"].rejected[0]["errors"][0]["field"] == "count"
+    assert await store.get("local_units", "33.73.04.1001/rw:03/rt:02") is not None
+    with pytest.raises(ValueError, match="unknown sections"):
+        await importer.import_document(store, {"desa": []}, TODAY)
+
+
+def test_kind_is_told_from_the_header() -> None:
+    assert importer.detect_kind(["code", "name"]) == "areas"
+    assert importer.detect_kind(["type", "name", "area_code", "rw"]) == "facilities"
+    assert importer.detect_kind(["name", "role", "facility_id"]) == "workers"
+    assert importer.detect_kind(["area_code", "year", "group", "count"]) == "targets"
+    with pytest.raises(ValueError):
+        importer.detect_kind(["foo"])

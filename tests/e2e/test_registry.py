@@ -1,0 +1,154 @@
+"""Registry end to end: the embedded demo loads the sample kota; an import through the API
+reaches the PWS and notify read copies as events; rollout, staffing, ETags, and a kader
+who leaves hands her tasks over."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from ilp_platform.embedded import Platform
+
+from .helpers import eventually, free_port_block, tasks
+
+KEC = "33.75.02"  # Kota Pekalongan, a kota the sample does not contain
+AREAS = f"""code,name
+33.75,Kota Pekalongan
+{KEC},Pekalongan Timur
+{KEC}.1001,Noyontaan
+{KEC}.1002,Sugihwaras
+{KEC}.9001,Kode Salah
+"""
+FACILITIES = f"""id,type,name,area_code,rw,parent_facility_id,working_area,rollout_status
+pkm-noyontaan,puskesmas,Puskesmas Noyontaan,{KEC},,,{KEC}.1001;{KEC}.1002,sosialisasi
+pustu-sugihwaras,pustu,Pustu Sugihwaras,{KEC}.1002,,pkm-noyontaan,,
+psy-kenanga,posyandu,Posyandu Kenanga,{KEC}.1002,RW 04,pustu-sugihwaras,,
+"""
+WORKERS = """id,name,role,facility_id,coverage
+kader-rina,Rina,kader,psy-kenanga,RW 04
+kader-umi,Umi,kader,psy-kenanga,RW 04
+bidan-yuni,Yuni,bidan,pustu-sugihwaras,
+"""
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    ports = free_port_block(6)
+    platform = Platform(tmp_path_factory.mktemp("registry"), ports, ports + 1, ports + 2)
+    platform.start()
+    yield platform
+    platform.stop()
+
+
+def client(platform: Platform, name: str) -> httpx.Client:
+    return httpx.Client(base_url=platform.base_url_of(name), timeout=30)
+
+
+def post_csv(registry: httpx.Client, text: str) -> dict:
+    reply = registry.post("/import", content=text, headers={"Content-Type": "text/csv"})
+    assert reply.status_code == 200, reply.text
+    return next(iter(reply.json().values()))
+
+
+def test_demo_loads_the_sample_kota_with_rollout_and_staffing(platform: Platform) -> None:
+    registry = client(platform, "registry")
+    summary = registry.get("/rollout/summary", params={"area_code": "3373"}).json()
+    assert summary["puskesmas"] == 6
+    assert summary["text"] == "4 dari 6 puskesmas launching, 1 kick-off, 1 sosialisasi"
+    gaps = registry.get("/staffing/pustu", params={"area_code": "33.73"}).json()
+    assert gaps and all(g["missing"] for g in gaps)
+    everyone = registry.get("/staffing/pustu",
+                            params={"area_code": "33.73", "only_gaps": "false"}).json()
+    assert len(everyone) == 23  # a pustu in every kelurahan
+    villages = eventually(lambda: len(client(platform, "pws").get(
+        "/areas", params={"level": "village"}).json()) >= 23 or None)
+    assert villages
+
+
+def test_import_reaches_pws_and_notify_through_events(platform: Platform) -> None:
+    registry = client(platform, "registry")
+    areas = post_csv(registry, AREAS)
+    assert areas["created_or_updated"] == 4
+    assert [(r["line"], r["errors"][0]["type"]) for r in areas["rejected"]] == [
+        (6, "invalid_area_code")]
+    assert post_csv(registry, FACILITIES)["rejected"] == []
+    assert post_csv(registry, WORKERS)["rejected"] == []
+    assert post_csv(registry, WORKERS)["unchanged"] == 3  # idempotent re-import
+
+    pws = client(platform, "pws")
+    eventually(lambda: {a["code"] for a in pws.get("/areas", params={"parent": KEC}).json()}
+               == {f"{KEC}.1001", f"{KEC}.1002"} or None)
+    # notify knows the kader: a finding at her posyandu becomes her task.
+    screening = client(platform, "screening")
+
+    def recorded() -> dict | None:
+        reply = screening.post("/screenings", headers={"Idempotency-Key": str(uuid.uuid4())},
+                               json={"person": {"nik": "3375025101984321",
+                                                "name": "Ibu", "sex": "F",
+                                                "birth_date": "1998-01-11"},
+                                     "posyandu_id": "psy-kenanga", "screened_on": "2026-11-20",
+                                     "pregnancy": {"gestational_weeks": 14, "anc_visit": 1},
+                                     "measurements": {"muac_cm": 21.0}})
+        assert reply.status_code in (201, 422), reply.text
+        if reply.status_code == 422:  # the posyandu has not reached screening yet
+            assert reply.json()["detail"][0]["type"] == "unknown_posyandu", reply.text
+        return reply.json() if reply.status_code == 201 else None
+    eventually(recorded)
+    notify = httpx.Client(base_url=f"{platform.service_url('notify')}/api/v1", timeout=10)
+    [task] = eventually(lambda: tasks(notify, desa_code=f"{KEC}.1002") or None)
+    assert task["assignee_id"] in {"kader-rina", "kader-umi"}
+
+    # The kader leaves: her open task passes to the other kader of the posyandu.
+    leaving = task["assignee_id"]
+    registry.put(f"/workers/{leaving}/status", json={"active": False}).raise_for_status()
+    [moved] = eventually(lambda: [t for t in tasks(notify, desa_code=f"{KEC}.1002")
+                                  if t["assignee_id"] not in (leaving, None)] or None)
+    assert moved["task_id"] == task["task_id"]
+    assert moved["assignee_id"] == ({"kader-rina", "kader-umi"} - {leaving}).pop()
+
+
+def test_rollout_history_and_single_request_refusals(platform: Platform) -> None:
+    registry = client(platform, "registry")
+    registry.post("/areas", json={"code": "33.76", "name": "Kota Tegal"}).raise_for_status()
+    registry.post("/areas", json={"code": "33.76.01", "name": "Tegal Barat"}).raise_for_status()
+    created = registry.post("/facilities", json={"id": "pkm-tegal-barat", "type": "puskesmas",
+                                                 "name": "Puskesmas Tegal Barat",
+                                                 "area_code": "3376010"[:6]})
+    assert created.status_code == 201, created.text
+    assert registry.post("/facilities", json={"id": "pkm-tegal-barat", "type": "puskesmas",
+                                              "name": "Puskesmas Tegal Barat",
+                                              "area_code": "33.76.01"}).status_code == 200
+    launched = registry.put("/facilities/pkm-tegal-barat/rollout",
+                            json={"status": "launched", "on": "2026-10-01"}).json()
+    assert launched["rollout_dates"] == {"launched": "2026-10-01"}
+    back = registry.put("/facilities/pkm-tegal-barat/rollout", json={"status": "sosialisasi"})
+    assert back.status_code == 422 and back.json()["detail"][0]["type"] == "rollout_backwards"
+    closed = registry.put("/facilities/pkm-tegal-barat/status",
+                          json={"active": False, "reason": "digabung", "on": "2026-11-01"})
+    assert [h["change"] for h in closed.json()["history"]] == [
+        "registered", "rollout launched", "deactivated"]
+    renamed = registry.post("/areas", json={"code": "33.76.01", "name": "Tegal Barat Baru"})
+    assert renamed.status_code == 422 and renamed.json()["detail"][0]["type"] == "duplicate_code"
+    assert registry.put("/areas/33.76.01", json={"name": "Tegal Barat Baru"}).json()[
+        "name"] == "Tegal Barat Baru"
+    negative = registry.put("/targets", json={"area_code": "33.76.01", "year": 2026,
+                                              "group": "lansia", "count": -3})
+    assert negative.status_code == 422 and negative.json()["detail"][0]["loc"] == [
+        "body", "count"]
+    assert registry.get("/targets", params={"area_code": "33.76"}).json() == []
+
+
+def test_reads_page_with_links_and_answer_304_to_a_known_etag(platform: Platform) -> None:
+    registry = client(platform, "registry")
+    first = registry.get("/areas", params={"within": "33.73", "limit": 10})
+    assert len(first.json()) == 10 and 'rel="next"' in first.headers["link"]
+    tag = first.headers["etag"]
+    assert registry.get("/areas", params={"within": "33.73", "limit": 10},
+                        headers={"If-None-Match": tag}).status_code == 304
+    following = httpx.get(first.links["next"]["url"], timeout=10).json()
+    assert {a["code"] for a in following}.isdisjoint({a["code"] for a in first.json()})
+    posyandu = registry.get("/facilities", params={"area_code": "33.73.04.1001",
+                                                   "type": "posyandu"}).json()
+    assert posyandu and all(p["parent_facility_id"] == "pustu-blotongan" for p in posyandu)
