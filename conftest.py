@@ -17,6 +17,9 @@ VENV_BIN = Path(sys.executable).parent
 # Tests use fixed screening dates: keep the escalation scheduler from moving their tasks
 # (its own test sets a short interval for its platform).
 os.environ.setdefault("ILP_ESCALATION_INTERVAL_S", "3600")
+# Component and flow tests run without tokens; the access tests (tests/e2e/test_access.py)
+# and the README walkthrough switch authentication back on for their platforms.
+os.environ.setdefault("ILP_AUTH_MODE", "none")
 
 
 def free_port() -> int:

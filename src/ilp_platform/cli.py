@@ -3,24 +3,37 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
-from ilp_contracts.schema import write_schemas
+from ilp_kit.tokens import ROLES
 
-from .embedded import Platform, serve
-from .rebuild import check, rebuild
-from .register_import import import_register
-from .registry_import import import_registry
+# Each command imports what it needs when it runs: `ilp token` in a shell script should
+# not pay for loading the whole platform.
+
+
+DATA_DIR = Path(os.environ.get("ILP_DATA_DIR", "data"))
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="ilp", description="ILP Platform")
     commands = parser.add_subparsers(dest="command", required=True)
     up = commands.add_parser("up", help="run the whole platform on embedded defaults")
-    up.add_argument("--data-dir", type=Path, default=Path("data"))
+    up.add_argument("--data-dir", type=Path, default=DATA_DIR)
     up.add_argument("--port", type=int, default=8000, help="gateway port")
     up.add_argument("--nats-port", type=int, default=4222)
     up.add_argument("--service-port-base", type=int, default=8101)
+    token = commands.add_parser(
+        "token", help="print a bearer token signed with the embedded key (local auth mode)")
+    token.add_argument("--role", action="append", required=True, choices=ROLES)
+    token.add_argument("--wilayah", action="append", default=[],
+                       help="Kemendagri code prefix the holder may see (repeatable; * = all)")
+    token.add_argument("--facility", action="append", default=[],
+                       help="facility id, e.g. the puskesmas of a puskesmas_admin")
+    token.add_argument("--worker", help="registry worker id of a kader/bidan/perawat")
+    token.add_argument("--subject", help="who holds it (default: derived from the roles)")
+    token.add_argument("--hours", type=float, default=12)
+    token.add_argument("--data-dir", type=Path, default=DATA_DIR)
     schemas = commands.add_parser("schemas", help="write the JSON Schema of every event")
     schemas.add_argument("out_dir", type=Path, nargs="?", default=Path("schemas"))
     register = commands.add_parser("import-register",
@@ -28,15 +41,19 @@ def main(argv: list[str] | None = None) -> None:
     register.add_argument("csv_file", type=Path)
     register.add_argument("--posyandu", help="posyandu id for rows without one")
     register.add_argument("--url", default="http://127.0.0.1:8000", help="gateway base URL")
+    register.add_argument("--token", default=os.environ.get("ILP_TOKEN"),
+                          help="bearer token of a kader/bidan/integrator (default $ILP_TOKEN)")
     registry = commands.add_parser(
         "import-registry", help="load wilayah, facilities, workers and targets (CSV/JSON "
         "file or a directory of them) through the registry API")
     registry.add_argument("path", type=Path)
     registry.add_argument("--url", default="http://127.0.0.1:8000", help="gateway base URL")
+    registry.add_argument("--token", default=os.environ.get("ILP_TOKEN"),
+                          help="bearer token of a dinkes_admin/operator (default $ILP_TOKEN)")
     for name, text in (("pws-rebuild", "replay the streams into a fresh PWS projection"),
                        ("pws-check", "recount PWS from the streams and report differences")):
         cmd = commands.add_parser(name, help=text)
-        cmd.add_argument("--data-dir", type=Path, default=Path("data"))
+        cmd.add_argument("--data-dir", type=Path, default=DATA_DIR)
         cmd.add_argument("--nats-url", default="nats://127.0.0.1:4222")
         if name == "pws-rebuild":
             cmd.add_argument("--replace", action="store_true",
@@ -44,15 +61,34 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     if args.command == "up":
+        from .embedded import Platform, serve
+
         serve(Platform(args.data_dir, args.port, args.nats_port, args.service_port_base))
+    elif args.command == "token":
+        from ilp_kit.tokens import mint_local_token
+
+        print(mint_local_token(
+            Path(os.environ.get("ILP_AUTH_KEY_PATH") or args.data_dir / "auth" / "signing.key"),
+            args.subject or args.worker or "-".join(args.role), args.role, args.wilayah,
+            args.facility, args.worker, ttl_s=int(args.hours * 3600)))
     elif args.command == "import-register":
-        raise SystemExit(1 if import_register(args.csv_file, args.url, args.posyandu) else 0)
+        from .register_import import import_register
+
+        raise SystemExit(1 if import_register(args.csv_file, args.url, args.posyandu, args.token) else 0)
     elif args.command == "import-registry":
-        raise SystemExit(1 if import_registry(args.path, args.url) else 0)
+        from .registry_import import import_registry
+
+        raise SystemExit(1 if import_registry(args.path, args.url, token=args.token) else 0)
     elif args.command == "pws-rebuild":
+        from .rebuild import rebuild
+
         rebuild(args.data_dir, args.nats_url, args.replace)
     elif args.command == "pws-check":
+        from .rebuild import check
+
         raise SystemExit(1 if check(args.data_dir, args.nats_url) else 0)
     elif args.command == "schemas":
+        from ilp_contracts.schema import write_schemas
+
         for path in write_schemas(args.out_dir):
             print(path)

@@ -19,6 +19,8 @@ import httpx
 import uvicorn
 from rich.console import Console
 
+from ilp_kit.tokens import mint_local_token
+
 from .gateway import create_gateway
 from .registry_import import import_registry
 
@@ -123,12 +125,26 @@ class Platform:
 
     def seed(self, sample: Path) -> None:
         registry = f"{self.service_url('registry')}/api/v1/registry"
-        if httpx.get(f"{registry}/areas", params={"limit": 1}).json():
+        if httpx.get(f"{registry}/areas", params={"limit": 1},
+                     headers=self.auth_header(self.operator_token())).json():
             return
         refused = import_registry(sample, self.service_url("registry"),
-                                  Console(file=io.StringIO()))
+                                  Console(file=io.StringIO()), token=self.operator_token())
         if refused:
             raise RuntimeError(f"the sample registry has {refused} refused rows")
+
+    def token(self, *roles: str, wilayah: tuple[str, ...] = ("*",),
+              facilities: tuple[str, ...] = (), worker: str | None = None) -> str:
+        """A bearer token signed with this platform's embedded key (what `ilp token` does)."""
+        return mint_local_token(self.data_dir / "auth" / "signing.key",
+                                worker or "-".join(roles), roles, wilayah, facilities, worker)
+
+    def operator_token(self) -> str:
+        return self.token("operator")
+
+    @staticmethod
+    def auth_header(token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"}
 
     def stop_process(self, name: str, sig: int = signal.SIGTERM, timeout: float = 30) -> None:
         process = self.processes.pop(name, None)
@@ -160,7 +176,8 @@ def _banner(platform: Platform) -> None:
     print(f"  gateway      {base}/")
     for name in SERVICES:
         print(f"  {name:<12} {base}/api/v1/{name}/docs")
-    print(f"  dashboard    {base}/api/v1/pws/dashboard")
+    print(f"  dashboard    {base}/api/v1/pws/dashboard?area=33.73#token={platform.operator_token()}")
+    print("               (an operator token for 12 h; others: ./ilp token --help)")
     print(f"  NATS         nats://127.0.0.1:{platform.nats_port}")
     print(f"  logs         {platform.data_dir.resolve() / 'logs'}")
     print("Press Ctrl-C to stop.", flush=True)

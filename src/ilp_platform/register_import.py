@@ -13,7 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 CHUNK_ROWS = 200
 
 
-def import_register(path: Path, base_url: str, posyandu_id: str | None) -> int:
+def import_register(path: Path, base_url: str, posyandu_id: str | None,
+                    token: str | None = None) -> int:
     """Returns the number of refused rows (0 = all good). Safe to run again: every row's
     idempotency key derives from the file's content and position."""
     console = Console()
@@ -24,7 +25,9 @@ def import_register(path: Path, base_url: str, posyandu_id: str | None) -> int:
     refused: list[tuple[int, list[dict]]] = []
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeRemainingColumn())
-    with Progress(*columns, console=console) as progress, httpx.Client(timeout=120) as client:
+    client = httpx.Client(timeout=120,
+                          headers={"Authorization": f"Bearer {token}"} if token else {})
+    with Progress(*columns, console=console) as progress, client:
         task = progress.add_task(f"Mengirim {path.name}", total=len(rows))
         for start in range(0, len(rows), CHUNK_ROWS):
             chunk = rows[start:start + CHUNK_ROWS]

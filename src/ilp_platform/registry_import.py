@@ -25,15 +25,18 @@ def _files(path: Path) -> list[Path]:
     return sorted(files, key=lambda p: (order.get(p.stem, len(KINDS)), p.name))
 
 
-def import_registry(path: Path, base_url: str, console: Console | None = None) -> int:
+def import_registry(path: Path, base_url: str, console: Console | None = None,
+                    token: str | None = None) -> int:
     """Returns the number of refused rows (0 = all good). Safe to repeat: unchanged rows
     are reported as such and emit no events."""
     console = console or Console()
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     url = f"{base_url}/api/v1/registry/import"
     refused = 0
     columns = (TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(),
                TimeRemainingColumn())
-    with Progress(*columns, console=console) as progress, httpx.Client(timeout=600) as client:
+    client = httpx.Client(timeout=600, headers=headers)
+    with Progress(*columns, console=console) as progress, client:
         for file in _files(path):
             if file.suffix == ".json":
                 reply = client.post(url, content=file.read_bytes(),

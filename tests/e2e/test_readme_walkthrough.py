@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from ilp_kit.tokens import mint_local_token
 
 from .helpers import eventually, free_port_block, indicator, tasks, walkthrough_blocks
 
@@ -25,7 +26,8 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     process = subprocess.Popen(
         [str(ILP), "up", "--data-dir", str(data), "--port", str(ports),
          "--nats-port", str(ports + 1), "--service-port-base", str(ports + 2)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "ILP_AUTH_MODE": "local"})  # as a user runs it: tokens required
     assert process.stdout is not None
     banner = []
     for line in process.stdout:
@@ -36,6 +38,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             break
     assert "Press Ctrl-C" in "".join(banner), "".join(banner)
     assert f"http://127.0.0.1:{ports}/api/v1/screening/docs" in "".join(banner)
+    os.environ["ILP_README_DATA_DIR"] = str(data)  # where `ilp token` finds the key
     yield f"http://127.0.0.1:{ports}/api/v1"
     process.send_signal(signal.SIGINT)  # what Ctrl-C does
     rest = process.communicate(timeout=60)[0]
@@ -47,10 +50,22 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def run_block(block: str, base: str) -> str:
-    result = subprocess.run(["bash", "-euo", "pipefail", "-c", block], capture_output=True,
-                            text=True, env={**os.environ, "BASE": base}, timeout=30)
+    """One README block in bash, after the block that sets BASE and the tokens (the README
+    runs them in one shell). `./ilp` is the installed entry point here: same command,
+    without re-checking the environment each time."""
+    script = (walkthrough_blocks()[0] + block).replace("./ilp ", f"{ILP} ")
+    result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], capture_output=True,
+                            text=True, timeout=30, env={
+                                **os.environ, "BASE": base,
+                                "ILP_DATA_DIR": os.environ["ILP_README_DATA_DIR"]})
     assert result.returncode == 0, result.stderr
     return result.stdout
+
+
+def auth_client(base: str, *roles: str, **claims: object) -> httpx.Client:
+    token = mint_local_token(Path(os.environ["ILP_README_DATA_DIR"]) / "auth" / "signing.key",
+                             "test", roles, **claims)
+    return httpx.Client(base_url=base, timeout=10, headers={"Authorization": f"Bearer {token}"})
 
 
 def test_readme_walkthrough(platform: str) -> None:
@@ -69,7 +84,7 @@ def test_readme_walkthrough(platform: str) -> None:
     assert "nik" not in json.dumps(recorded) and "3373041011240001" not in json.dumps(recorded)
 
     assert run_block(checks, platform)
-    client = httpx.Client(base_url=platform, timeout=10)
+    client = auth_client(platform, "dinkes_admin", wilayah=["33.73"])
     weighed = eventually(lambda: indicator(client, "33.73.04.1001", "2026-11",
                                            "balita_ditimbang")["numerator"] == 1 or None)
     assert weighed
@@ -77,7 +92,8 @@ def test_readme_walkthrough(platform: str) -> None:
     assert (ds["numerator"], ds["denominator"], ds["pct"]) == (1, 120, 0.8)
     stunting = indicator(client, "3373", "2026-11", "balita_stunting")  # kota roll-up
     assert (stunting["numerator"], stunting["denominator"]) == (1, 1)
-    [task] = eventually(lambda: tasks(client, assignee_id="kader-siti"))
+    kader = auth_client(platform, "kader", wilayah=["33.73.04.1001"], worker_id="kader-siti")
+    [task] = eventually(lambda: tasks(kader, assignee_id="kader-siti"))
     assert task["reason"] == "masalah_gizi_balita"
     assert task["screening_ids"] == [recorded["screening_id"]]
 
@@ -86,9 +102,11 @@ def test_readme_walkthrough(platform: str) -> None:
     assert again["screening_id"] == recorded["screening_id"]
     refused = json.loads(run_block(bad_input, platform))
     assert refused["detail"][0]["loc"] == ["body", "posyandu_id"]
-    ready = client.get("/pws/health/ready").json()
+    ready = httpx.get(f"{platform}/pws/health/ready").json()
+    assert httpx.get(f"{platform}/pws/areas/33.73/indicators",
+                     params={"period": "2026-11"}).status_code == 401
     assert ready["consumer"]["dead_lettered"] == 0
-    assert len(tasks(client, assignee_id="kader-siti")) == 1
+    assert len(tasks(kader, assignee_id="kader-siti")) == 1
     assert indicator(client, "33.73.04.1001", "2026-11", "balita_ditimbang")["numerator"] == 1
 
 

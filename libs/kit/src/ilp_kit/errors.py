@@ -43,6 +43,13 @@ class InvalidInput(PermanentError):
         return [d for p in self.problems for d in p.detail()]
 
 
+class ForbiddenError(PermanentError):
+    """The caller's role or wilayah does not allow this (HTTP 403, with the reason)."""
+
+    def detail(self) -> list[dict[str, object]]:
+        return [{"loc": [], "msg": str(self), "type": "forbidden"}]
+
+
 class NotFoundError(Exception):
     def __init__(self, what: str):
         super().__init__(what)
@@ -57,6 +64,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(InvalidInput)
     async def invalid(_: Request, exc: InvalidInput) -> JSONResponse:
         return JSONResponse(status_code=422, content={"detail": exc.detail()})
+
+    @app.exception_handler(ForbiddenError)
+    async def forbidden(_: Request, exc: ForbiddenError) -> JSONResponse:
+        return JSONResponse(status_code=403, content={"detail": exc.detail()})
 
     @app.exception_handler(NotFoundError)
     async def not_found(_: Request, exc: NotFoundError) -> JSONResponse:

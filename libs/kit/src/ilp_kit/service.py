@@ -13,11 +13,13 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 import uvicorn
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 from nats.aio.client import Client
 from ilp_contracts import Event
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
+from .auth import Authenticator, authenticated
 from .consumer import EventConsumer, Handler
 from .errors import install_error_handlers
 from .etag import ETagMiddleware
@@ -42,6 +44,9 @@ class ServiceSpec:
     description: str = ""
     # Long-running jobs (e.g. a scheduler), started after the consumers, cancelled at stop.
     jobs: list[Callable[[Runtime], Awaitable[None]]] = field(default_factory=list)
+    # Pages a browser opens directly (no bearer header possible); they carry no data –
+    # their scripts call the authenticated API.
+    pages: APIRouter | None = None
 
 
 @dataclass
@@ -112,10 +117,19 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None,
                   docs_url=f"{prefix}/docs", openapi_url=f"{prefix}/openapi.json",
                   redoc_url=None)
     app.state.runtime = runtime
+    app.state.authenticator = Authenticator(settings)
     install_error_handlers(app)
     app.add_middleware(ETagMiddleware)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins.split(","),
+                           allow_headers=["Authorization", "Content-Type", "Idempotency-Key",
+                                          "If-None-Match"],
+                           allow_methods=["GET", "POST", "PUT"], expose_headers=["ETag", "Link"])
     app.include_router(_health_router(prefix))
-    app.include_router(spec.router, prefix=prefix)
+    # Every service endpoint needs a valid token; health and API docs stay open.
+    app.include_router(spec.router, prefix=prefix, dependencies=[Depends(authenticated)])
+    if spec.pages is not None:
+        app.include_router(spec.pages, prefix=prefix)
     FastAPIInstrumentor.instrument_app(app, tracer_provider=provider,
                                        excluded_urls="health")
     return app

@@ -43,8 +43,19 @@ class ServiceSettings(BaseSettings):
     # the token as a bearer credential.
     sms_url: str = ""
     sms_token: str = ""
+    # Access: "local" (embedded: HS256 key file, `ilp token`), "oidc" (production:
+    # issuer discovery + JWKS, e.g. Keycloak realm URL), "none" (component tests only).
+    auth_mode: Literal["local", "oidc", "none"] = "local"
+    auth_key_path: Path | None = None  # local mode; default <data_dir>/auth/signing.key
+    oidc_issuer: str = ""
+    oidc_audience: str = "ilp-platform"
+    # Origins allowed to call the API from a browser (comma-separated); none by default.
+    cors_origins: str = ""
     # PWS: the indicator catalogue (JSON); the shipped default when empty.
     pws_catalogue: Path | None = None
+
+    def auth_key_file(self) -> Path:
+        return self.auth_key_path or self.data_dir / "auth" / "signing.key"
 
     def resolved_store_url(self) -> str:
         return self.store_url or f"sqlite:///{self.data_dir / (self.service + '.db')}"

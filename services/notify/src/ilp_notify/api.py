@@ -8,16 +8,20 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query as Param
 from ilp_contracts import Event, TaskAccepted, TaskCancelled, TaskCompleted
-from ilp_kit.errors import NotFoundError, UnprocessableError
+from ilp_kit.auth import Caller, Principal, require, require_area
+from ilp_kit.errors import ForbiddenError, NotFoundError, UnprocessableError
 from ilp_kit.outbox import emit
 from ilp_kit.service import Runtime, runtime_of
-from ilp_kit.store import Query
+from ilp_kit.store import Query, Reader
 from pydantic import BaseModel, ConfigDict, Field
 
 from .domain.lifecycle import on_time, transition_problem
 from .domain.tasks import task_key
 
 router = APIRouter(tags=["tasks"])
+TASK_READERS = ("kader", "bidan", "perawat", "puskesmas_admin", "dinkes_admin")
+VISITORS = ("kader", "bidan", "perawat")
+CANCELLERS = ("bidan", "perawat", "puskesmas_admin", "dinkes_admin")
 RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
 
 
@@ -42,10 +46,15 @@ class TaskOut(BaseModel):
 
 
 @router.get("/tasks", response_model=list[TaskOut])
-async def list_tasks(rt: RuntimeDep, assignee_id: str | None = None,
+async def list_tasks(rt: RuntimeDep, caller: Caller, assignee_id: str | None = None,
                      desa_code: str | None = None, status: str | None = "open",
                      limit: Annotated[int, Param(ge=1, le=1000)] = 100,
                      offset: Annotated[int, Param(ge=0)] = 0) -> list[dict]:
+    """A worker's own list (`assignee_id` = the token's worker id), or the tasks of a desa
+    (or any area prefix) within the caller's wilayah."""
+    require(caller, *TASK_READERS)
+    if not (assignee_id and assignee_id == caller.worker_id):
+        require_area(caller, desa_code)
     where = {k: v for k, v in (("assignee_id", assignee_id), ("status", status)) if v}
     prefix = ("desa_code", desa_code) if desa_code else None
     return await rt.store.find("tasks", Query.of(prefix=prefix, order_by="due_at", limit=limit,
@@ -69,13 +78,25 @@ class CancelIn(BaseModel):
     reason: str = Field(min_length=3, max_length=500)
 
 
-async def _apply(rt: Runtime, task_id: str, action: str,
+async def _visible_task(reader: Reader, caller: Principal, task_id: str) -> dict:
+    """A scoped caller gets the same 403 for unknown and out-of-area tasks."""
+    task = await reader.get("tasks", task_id)
+    require_area(caller, task["desa_code"] if task else None, f"task {task_id}")
+    if task is None:
+        raise NotFoundError(f"task {task_id}")
+    return task
+
+
+def _acting_as_self(caller: Principal, worker_id: str) -> None:
+    if caller.worker_id and caller.worker_id != worker_id:
+        raise ForbiddenError(f"you act as worker {caller.worker_id}, not {worker_id}")
+
+
+async def _apply(rt: Runtime, caller: Principal, task_id: str, action: str,
                  change: Callable[[dict], Event]) -> dict:
     """Check the transition, let `change` update the task and name its event, store both."""
     async with rt.transaction() as tx:
-        task = await tx.get("tasks", task_id)
-        if task is None:
-            raise NotFoundError(f"task {task_id}")
+        task = await _visible_task(tx, caller, task_id)
         if problem := transition_problem(action, task["status"]):
             raise UnprocessableError(("path", "task_id"), problem, "invalid_transition")
         event = change(task)
@@ -87,16 +108,23 @@ async def _apply(rt: Runtime, task_id: str, action: str,
 
 
 @router.post("/tasks/{task_id}/accept", response_model=TaskOut)
-async def accept_task(task_id: str, body: AcceptIn, rt: RuntimeDep) -> dict:
+async def accept_task(task_id: str, body: AcceptIn, rt: RuntimeDep, caller: Caller) -> dict:
+    require(caller, *VISITORS)
+    _acting_as_self(caller, body.worker_id)
+
     def accept(task: dict) -> Event:
         task.update(status="accepted", accepted_by=body.worker_id)
         return TaskAccepted(task_id=task_id, worker_id=body.worker_id)
-    return await _apply(rt, task_id, "accept", accept)
+    return await _apply(rt, caller, task_id, "accept", accept)
 
 
 @router.post("/tasks/{task_id}/complete", response_model=TaskOut)
-async def complete_task(task_id: str, body: CompleteIn, rt: RuntimeDep) -> dict:
+async def complete_task(task_id: str, body: CompleteIn, rt: RuntimeDep,
+                        caller: Caller) -> dict:
     """Record the home visit's outcome (visited, not at home, moved, referred, refused)."""
+    require(caller, *VISITORS)
+    _acting_as_self(caller, body.worker_id)
+
     def complete(task: dict) -> Event:
         now = datetime.now(UTC)
         punctual = on_time(datetime.fromisoformat(task["due_at"]), now)
@@ -104,23 +132,23 @@ async def complete_task(task_id: str, body: CompleteIn, rt: RuntimeDep) -> dict:
                     completed_at=now.isoformat(), on_time=punctual, note=body.note)
         return TaskCompleted(task_id=task_id, worker_id=body.worker_id, outcome=body.outcome,
                              on_time=punctual, note=body.note)
-    return await _apply(rt, task_id, "complete", complete)
+    return await _apply(rt, caller, task_id, "complete", complete)
 
 
 @router.post("/tasks/{task_id}/cancel", response_model=TaskOut)
-async def cancel_task(task_id: str, body: CancelIn, rt: RuntimeDep) -> dict:
+async def cancel_task(task_id: str, body: CancelIn, rt: RuntimeDep, caller: Caller) -> dict:
+    require(caller, *CANCELLERS)
+
     def cancel(task: dict) -> Event:
         task.update(status="cancelled", cancel_reason=body.reason)
         return TaskCancelled(task_id=task_id, reason=body.reason)
-    return await _apply(rt, task_id, "cancel", cancel)
+    return await _apply(rt, caller, task_id, "cancel", cancel)
 
 
 @router.get("/tasks/{task_id}", response_model=TaskOut)
-async def get_task(task_id: str, rt: RuntimeDep) -> dict:
-    task = await rt.store.get("tasks", task_id)
-    if task is None:
-        raise NotFoundError(f"task {task_id}")
-    return task
+async def get_task(task_id: str, rt: RuntimeDep, caller: Caller) -> dict:
+    require(caller, *TASK_READERS)
+    return await _visible_task(rt.store, caller, task_id)
 
 
 class DeliveryOut(BaseModel):
@@ -133,9 +161,10 @@ class DeliveryOut(BaseModel):
 
 
 @router.get("/deliveries", response_model=list[DeliveryOut], tags=["delivery"])
-async def list_deliveries(rt: RuntimeDep, status: str | None = None,
+async def list_deliveries(rt: RuntimeDep, caller: Caller, status: str | None = None,
                           limit: Annotated[int, Param(ge=1, le=1000)] = 100) -> list[dict]:
     """Every webhook delivery with each attempt (time and error), newest first."""
+    require(caller, "operator", "dinkes_admin")
     where = {"status": status} if status else {}
     return await rt.store.find("deliveries", Query.of(order_by="next_at", descending=True,
                                                       limit=limit, **where))

@@ -13,9 +13,10 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query as Param
+from fastapi import APIRouter, Depends, Query as Param, Request
 from fastapi.responses import FileResponse, Response
 from ilp_contracts.wilayah import InvalidAreaCode, parse_area_code
+from ilp_kit.auth import Caller, require, require_area
 from ilp_kit.errors import NotFoundError, UnprocessableError
 from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.settings import ServiceSettings
@@ -27,7 +28,20 @@ from .domain.indicators import Indicator, IndicatorValue, evaluate, load_catalog
 from .handlers import target_docs, targets_of, village_targets
 from .live import LIVE
 
-router = APIRouter(tags=["pws"])
+# PWS figures are aggregates (no person appears), readable by every role but integrators,
+# each within its wilayah: any `area_code` in the path or query is checked here once.
+READERS = ("kader", "bidan", "perawat", "puskesmas_admin", "dinkes_admin", "operator")
+
+
+async def _reader_in_scope(request: Request, caller: Caller) -> None:
+    require(caller, *READERS)
+    code = request.path_params.get("area_code") or request.query_params.get("area_code")
+    if code is not None:
+        require_area(caller, _code(code))
+
+
+router = APIRouter(tags=["pws"], dependencies=[Depends(_reader_in_scope)])
+pages = APIRouter(include_in_schema=False)
 RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
 Period = Annotated[str, Param(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-11"])]
 DASHBOARD = Path(__file__).resolve().parent / "dashboard.html"
@@ -197,10 +211,14 @@ async def area_table_csv(area_code: str, period: Period, rt: RuntimeDep) -> Resp
 
 
 @router.get("/puskesmas/{puskesmas_id}/table", response_model=AreaTable)
-async def puskesmas_table(puskesmas_id: str, period: Period, rt: RuntimeDep) -> dict:
+async def puskesmas_table(puskesmas_id: str, period: Period, rt: RuntimeDep,
+                          caller: Caller) -> dict:
     """A puskesmas working area: its total and one row per desa it serves (which may
     cross kecamatan borders)."""
     puskesmas = await rt.store.get("puskesmas", puskesmas_id)
+    if puskesmas_id not in caller.facilities:
+        require_area(caller, puskesmas and puskesmas.get("kecamatan"),
+                     f"puskesmas {puskesmas_id}")
     if puskesmas is None:
         raise NotFoundError(f"puskesmas {puskesmas_id}")
     catalogue = catalogue_for(rt.settings)
@@ -322,6 +340,6 @@ async def live(area_code: str, rt: RuntimeDep) -> EventSourceResponse:
     return EventSourceResponse(events(), ping=15)
 
 
-@router.get("/dashboard", include_in_schema=False)
+@pages.get("/dashboard")
 async def dashboard() -> FileResponse:
     return FileResponse(DASHBOARD, media_type="text/html")

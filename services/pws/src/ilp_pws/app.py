@@ -2,7 +2,7 @@
 
 from ilp_kit.service import ServiceSpec
 
-from .api import catalogue_for, router
+from .api import catalogue_for, pages, router
 from .handlers import Projector
 
 SPEC = ServiceSpec(
@@ -19,6 +19,7 @@ SPEC = ServiceSpec(
         "puskesmas": [],
     },
     router=router,
+    pages=pages,
     handlers=lambda settings: Projector(catalogue_for(settings)).handlers(),
     subscriptions=[("REGISTRY", "ilp.registry.>"), ("SCREENING", "ilp.screening.>"),
                    ("NOTIFY", "ilp.notify.task.>")],

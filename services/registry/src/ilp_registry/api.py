@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi import Query as Param
 from ilp_contracts.registry import FacilityType, LocalUnitKind, WorkerRole
+from ilp_kit.auth import Caller, require, require_area
 from ilp_kit.errors import NotFoundError, UnprocessableError
 from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.store import Query
@@ -37,6 +38,11 @@ from .models import (
 )
 
 router = APIRouter()
+# Master data (codes, names, facilities, targets) is public information and readable by
+# every authenticated caller; writes are scoped by wilayah (commands check each code).
+AREA_EDITORS = ("dinkes_admin", "operator")
+EDITORS = ("dinkes_admin", "puskesmas_admin", "operator")
+READERS_OF_WORKERS = ("kader", "bidan", "perawat", "puskesmas_admin", "dinkes_admin", "operator")
 RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
 Limit = Annotated[int, Param(ge=1, le=1000)]
 Offset = Annotated[int, Param(ge=0)]
@@ -59,17 +65,20 @@ def _created(response: Response, changed: bool) -> None:
 
 @router.post("/areas", status_code=201, response_model=Area, tags=["wilayah"],
              responses={200: {"description": "Already registered with this name"}})
-async def upsert_area(body: AreaIn, rt: RuntimeDep, response: Response) -> dict:
+async def upsert_area(body: AreaIn, rt: RuntimeDep, response: Response, caller: Caller
+                      ) -> dict:
+    require(caller, *AREA_EDITORS)
     async with rt.transaction() as tx:
-        area, changed = await commands.upsert_area(tx, body)
+        area, changed = await commands.upsert_area(tx, body, caller)
     _created(response, changed)
     return area
 
 
 @router.put("/areas/{code}", response_model=Area, tags=["wilayah"])
-async def rename_area(code: str, body: AreaRename, rt: RuntimeDep) -> dict:
+async def rename_area(code: str, body: AreaRename, rt: RuntimeDep, caller: Caller) -> dict:
+    require(caller, *AREA_EDITORS)
     async with rt.transaction() as tx:
-        area, _ = await commands.rename_area(tx, code, body.name)
+        area, _ = await commands.rename_area(tx, code, body.name, caller)
     return area
 
 
@@ -98,9 +107,11 @@ async def get_area(code: str, rt: RuntimeDep) -> dict:
 
 
 @router.post("/local-units", status_code=201, response_model=LocalUnit, tags=["wilayah"])
-async def upsert_local_unit(body: LocalUnitIn, rt: RuntimeDep, response: Response) -> dict:
+async def upsert_local_unit(body: LocalUnitIn, rt: RuntimeDep, response: Response,
+                            caller: Caller) -> dict:
+    require(caller, *EDITORS)
     async with rt.transaction() as tx:
-        unit, changed = await commands.upsert_local_unit(tx, body)
+        unit, changed = await commands.upsert_local_unit(tx, body, caller)
     _created(response, changed)
     return unit
 
@@ -117,9 +128,11 @@ async def list_local_units(rt: RuntimeDep, desa_code: str,
 # --- facilities and ILP rollout ---------------------------------------------------------
 
 @router.post("/facilities", status_code=201, response_model=Facility, tags=["facilities"])
-async def upsert_facility(body: FacilityIn, rt: RuntimeDep, response: Response) -> dict:
+async def upsert_facility(body: FacilityIn, rt: RuntimeDep, response: Response,
+                          caller: Caller) -> dict:
+    require(caller, *EDITORS)
     async with rt.transaction() as tx:
-        facility, changed = await commands.upsert_facility(tx, body, date.today())
+        facility, changed = await commands.upsert_facility(tx, body, date.today(), caller)
     _created(response, changed)
     return facility
 
@@ -142,25 +155,28 @@ async def list_facilities(request: Request, response: Response, rt: RuntimeDep,
 
 @router.get("/facilities/{facility_id}", response_model=Facility, tags=["facilities"])
 async def get_facility(facility_id: str, rt: RuntimeDep) -> dict:
-    async with rt.transaction() as tx:
-        return await commands.existing_facility(tx, facility_id)
+    return await commands.existing_facility(rt.store, facility_id)
 
 
 @router.put("/facilities/{facility_id}/status", response_model=Facility,
             tags=["facilities"], summary="Activate or deactivate (kept in the history)")
-async def set_facility_status(facility_id: str, body: StatusChange, rt: RuntimeDep) -> dict:
+async def set_facility_status(facility_id: str, body: StatusChange, rt: RuntimeDep,
+                              caller: Caller) -> dict:
+    require(caller, *EDITORS)
     async with rt.transaction() as tx:
         facility, _ = await commands.set_facility_active(
-            tx, facility_id, body.active, body.reason, body.on or date.today())
+            tx, facility_id, body.active, body.reason, body.on or date.today(), caller)
     return facility
 
 
 @router.put("/facilities/{facility_id}/rollout", response_model=Facility, tags=["rollout"],
             summary="Record the puskesmas' ILP rollout stage (forward only)")
-async def set_rollout(facility_id: str, body: RolloutChange, rt: RuntimeDep) -> dict:
+async def set_rollout(facility_id: str, body: RolloutChange, rt: RuntimeDep,
+                      caller: Caller) -> dict:
+    require(caller, *AREA_EDITORS)  # rollout is the Dinkes's record
     async with rt.transaction() as tx:
         facility, _ = await commands.set_rollout(tx, facility_id, body.status,
-                                                 body.on or date.today())
+                                                 body.on or date.today(), caller)
     return facility
 
 
@@ -177,26 +193,37 @@ async def rollout_summary(rt: RuntimeDep, area_code: str) -> dict:
 # --- workforce --------------------------------------------------------------------------
 
 @router.post("/workers", status_code=201, response_model=Worker, tags=["workforce"])
-async def assign_worker(body: WorkerIn, rt: RuntimeDep, response: Response) -> dict:
+async def assign_worker(body: WorkerIn, rt: RuntimeDep, response: Response,
+                        caller: Caller) -> dict:
+    require(caller, *EDITORS)
     async with rt.transaction() as tx:
-        worker, changed = await commands.upsert_worker(tx, body)
+        worker, changed = await commands.upsert_worker(tx, body, caller)
     _created(response, changed)
     return worker
 
 
 @router.put("/workers/{worker_id}/status", response_model=Worker, tags=["workforce"],
             summary="A worker leaves (or returns); notify re-assigns their open tasks")
-async def set_worker_status(worker_id: str, body: StatusChange, rt: RuntimeDep) -> dict:
+async def set_worker_status(worker_id: str, body: StatusChange, rt: RuntimeDep,
+                            caller: Caller) -> dict:
+    require(caller, *EDITORS)
     async with rt.transaction() as tx:
-        worker, _ = await commands.set_worker_active(tx, worker_id, body.active)
+        worker, _ = await commands.set_worker_active(tx, worker_id, body.active, caller)
     return worker
 
 
 @router.get("/workers", response_model=list[Worker], tags=["workforce"])
-async def list_workers(request: Request, response: Response, rt: RuntimeDep,
+async def list_workers(request: Request, response: Response, rt: RuntimeDep, caller: Caller,
                        facility_id: str | None = None, role: WorkerRole | None = None,
                        area_code: str | None = None, active: bool | None = None,
                        limit: Limit = 100, offset: Offset = 0) -> list[dict]:
+    """Workers' contact details are personal data: only within the caller's wilayah."""
+    require(caller, *READERS_OF_WORKERS)
+    if facility_id:
+        async with rt.transaction() as tx:
+            await commands.existing_facility(tx, facility_id, caller)
+    else:
+        require_area(caller, area_code and canonical_code(area_code, ("query", "area_code")))
     where = {k: v for k, v in (("facility_id", facility_id), ("role", role),
                                ("active", active)) if v is not None}
     prefix = ("area_code", canonical_code(area_code, ("query", "area_code"))
@@ -208,10 +235,12 @@ async def list_workers(request: Request, response: Response, rt: RuntimeDep,
 
 @router.get("/staffing/pustu", response_model=list[PustuStaffing], tags=["workforce"],
             summary="Pustu and their staff against the minimum (1 bidan, 1 perawat, 2 kader)")
-async def pustu_staffing(rt: RuntimeDep, area_code: str, only_gaps: bool = True
-                         ) -> list[dict]:
+async def pustu_staffing(rt: RuntimeDep, caller: Caller, area_code: str,
+                         only_gaps: bool = True) -> list[dict]:
     """Kader of the posyandu under a pustu count towards it: they serve its area."""
+    require(caller, *READERS_OF_WORKERS)
     prefix = ("area_code", canonical_code(area_code, ("query", "area_code")))
+    require_area(caller, prefix[1])
     facilities = await rt.store.find("facilities", Query.of(prefix=prefix, active=True))
     workers = await rt.store.find("workers", Query.of(prefix=prefix, active=True))
     pustu_of = {f["id"]: f["id"] for f in facilities if f["type"] == "pustu"}
@@ -230,9 +259,10 @@ async def pustu_staffing(rt: RuntimeDep, area_code: str, only_gaps: bool = True
 # --- targets ----------------------------------------------------------------------------
 
 @router.put("/targets", response_model=Target, tags=["targets"])
-async def set_target(body: TargetIn, rt: RuntimeDep) -> dict:
+async def set_target(body: TargetIn, rt: RuntimeDep, caller: Caller) -> dict:
+    require(caller, *EDITORS)
     async with rt.transaction() as tx:
-        target, _ = await commands.set_target(tx, body)
+        target, _ = await commands.set_target(tx, body, caller)
     return target
 
 
@@ -250,24 +280,26 @@ async def list_targets(rt: RuntimeDep, area_code: str, year: int | None = None) 
              openapi_extra={"requestBody": {"content": {
                  "text/csv": {"schema": {"type": "string"}},
                  "application/json": {"schema": {"type": ["array", "object"]}}}}})
-async def bulk_import(request: Request, rt: RuntimeDep,
+async def bulk_import(request: Request, rt: RuntimeDep, caller: Caller,
                       kind: importer.Kind | None = None) -> dict:
     """A CSV whose header tells the kind (or `kind=`), a JSON array of rows of `kind`, or
     a JSON object with one array per kind. Valid rows are stored even when others are
     refused; each refused row is reported with its line (record) number and reasons.
-    Importing the same file again changes nothing and emits no events."""
+    Importing the same file again changes nothing and emits no events. Rows outside the
+    caller's wilayah are refused (type `forbidden`)."""
+    require(caller, *AREA_EDITORS)
     text = (await request.body()).decode("utf-8-sig")
     content_type = request.headers.get("content-type", "text/csv")
     try:
         if "json" in content_type and isinstance(document := json.loads(text), dict):
-            reports = await importer.import_document(rt.store, document, date.today())
+            reports = await importer.import_document(rt.store, document, date.today(), caller)
         else:
             detected, rows = importer.parse_upload(text, content_type)
             chosen = kind or detected
             if chosen is None:
                 raise ValueError("say which kind the JSON rows are (?kind=areas, …)")
             reports = {chosen: await importer.import_rows(rt.store, chosen, rows,
-                                                          date.today())}
+                                                          date.today(), caller)}
     except (ValueError, UnicodeDecodeError) as exc:
         raise UnprocessableError("body", str(exc), "unreadable_import") from exc
     return {kind: report.__dict__ for kind, report in reports.items()}

@@ -20,6 +20,7 @@ from ilp_contracts import (
     WorkerAssigned,
 )
 from ilp_contracts.wilayah import InvalidAreaCode, parse_area_code
+from ilp_kit.auth import OPEN, Principal, require_area, require_facility
 from ilp_kit.errors import NotFoundError, UnprocessableError
 from ilp_kit.outbox import emit
 from ilp_kit.store import Reader, Transaction
@@ -45,9 +46,10 @@ def canonical_code(code: str, field: Field) -> str:
         raise UnprocessableError(field, str(exc), "invalid_area_code") from exc
 
 
-async def existing_area(reader: Reader, code: str, field: Field, level: str | None = None
-                        ) -> Doc:
+async def existing_area(reader: Reader, code: str, field: Field, level: str | None = None,
+                        scope: Principal = OPEN) -> Doc:
     canonical = canonical_code(code, field)
+    require_area(scope, canonical)
     area = await reader.get("areas", canonical)
     if area is None:
         raise UnprocessableError(field, f"area {canonical} is not registered", "unknown_area")
@@ -66,8 +68,9 @@ def stable_id(prefix: str, *parts: str | None) -> str:
 
 # --- wilayah ----------------------------------------------------------------------------
 
-async def upsert_area(tx: Transaction, body: AreaIn) -> Outcome:
+async def upsert_area(tx: Transaction, body: AreaIn, scope: Principal = OPEN) -> Outcome:
     parsed = parse_area_code(canonical_code(body.code, "code"))
+    require_area(scope, parsed.code)
     if parsed.parent and await tx.get("areas", parsed.parent) is None:
         raise UnprocessableError("code", f"parent area {parsed.parent} is not registered",
                                  "unknown_parent")
@@ -84,8 +87,11 @@ async def upsert_area(tx: Transaction, body: AreaIn) -> Outcome:
     return area, True
 
 
-async def rename_area(tx: Transaction, code: str, name: str) -> Outcome:
-    area = await tx.get("areas", canonical_code(code, ("path", "code")))
+async def rename_area(tx: Transaction, code: str, name: str, scope: Principal = OPEN
+                      ) -> Outcome:
+    canonical = canonical_code(code, ("path", "code"))
+    require_area(scope, canonical)
+    area = await tx.get("areas", canonical)
     if area is None:
         raise NotFoundError(f"area {code}")
     if area["name"] == name:
@@ -101,8 +107,9 @@ async def _store_area(tx: Transaction, area: Doc) -> None:
                                 parent_code=area["parent_code"]))
 
 
-async def upsert_local_unit(tx: Transaction, body: LocalUnitIn) -> Outcome:
-    desa = await existing_area(tx, body.desa_code, "desa_code", level="village")
+async def upsert_local_unit(tx: Transaction, body: LocalUnitIn, scope: Principal = OPEN
+                            ) -> Outcome:
+    desa = await existing_area(tx, body.desa_code, "desa_code", "village", scope)
     base = desa["code"]
     if body.parent_unit_id:
         parent = await tx.get("local_units", body.parent_unit_id)
@@ -124,8 +131,9 @@ async def upsert_local_unit(tx: Transaction, body: LocalUnitIn) -> Outcome:
 
 # --- facilities -------------------------------------------------------------------------
 
-async def upsert_facility(tx: Transaction, body: FacilityIn, today: date) -> Outcome:
-    area = await existing_area(tx, body.area_code, "area_code")
+async def upsert_facility(tx: Transaction, body: FacilityIn, today: date,
+                          scope: Principal = OPEN) -> Outcome:
+    area = await existing_area(tx, body.area_code, "area_code", scope=scope)
     if area["level"] != FACILITY_LEVEL[body.type]:
         raise UnprocessableError(
             "area_code", f"a {body.type} belongs to a {FACILITY_LEVEL[body.type]}, "
@@ -135,8 +143,9 @@ async def upsert_facility(tx: Transaction, body: FacilityIn, today: date) -> Out
         field = "working_area" if body.working_area else "rollout_status"
         raise UnprocessableError(field, "only a puskesmas has a working area and a rollout "
                                  "status", "not_applicable")
-    working_area = [(await existing_area(tx, code, ("working_area", i), "village"))["code"]
-                    for i, code in enumerate(body.working_area)]
+    working_area = [
+        (await existing_area(tx, code, ("working_area", i), "village", scope))["code"]
+        for i, code in enumerate(body.working_area)]
     facility_id = body.id or stable_id(body.type, area["code"], body.name, body.rw)
     existing = await tx.get("facilities", facility_id)
     if existing is not None and existing["type"] != body.type:
@@ -187,15 +196,18 @@ def _advance_rollout(facility: Doc, status: str, on: date, field: Field) -> None
                                {"on": on.isoformat(), "change": f"rollout {status}"}]
 
 
-async def existing_facility(tx: Transaction, facility_id: str) -> Doc:
+async def existing_facility(tx: Reader, facility_id: str, scope: Principal = OPEN) -> Doc:
     facility = await tx.get("facilities", facility_id)
+    # Out of scope and unknown look the same to a scoped caller: no existence leak.
+    require_facility(scope, facility_id, facility["area_code"] if facility else None)
     if facility is None:
         raise NotFoundError(f"facility {facility_id}")
     return facility
 
 
-async def set_rollout(tx: Transaction, facility_id: str, status: str, on: date) -> Outcome:
-    facility = await existing_facility(tx, facility_id)
+async def set_rollout(tx: Transaction, facility_id: str, status: str, on: date,
+                      scope: Principal = OPEN) -> Outcome:
+    facility = await existing_facility(tx, facility_id, scope)
     if facility["type"] != "puskesmas":
         raise UnprocessableError("status", "rollout is tracked per puskesmas", "not_applicable")
     changed = {**facility}
@@ -207,8 +219,9 @@ async def set_rollout(tx: Transaction, facility_id: str, status: str, on: date) 
 
 
 async def set_facility_active(tx: Transaction, facility_id: str, active: bool,
-                              reason: str | None, on: date) -> Outcome:
-    facility = await existing_facility(tx, facility_id)
+                              reason: str | None, on: date, scope: Principal = OPEN
+                              ) -> Outcome:
+    facility = await existing_facility(tx, facility_id, scope)
     if facility["active"] == active:
         return facility, False
     entry = {"on": on.isoformat(), "change": "activated" if active else "deactivated",
@@ -230,8 +243,9 @@ async def store_facility(tx: Transaction, facility: Doc) -> None:
 
 # --- workforce and targets --------------------------------------------------------------
 
-async def upsert_worker(tx: Transaction, body: WorkerIn) -> Outcome:
+async def upsert_worker(tx: Transaction, body: WorkerIn, scope: Principal = OPEN) -> Outcome:
     facility = await tx.get("facilities", body.facility_id)
+    require_facility(scope, body.facility_id, facility["area_code"] if facility else None)
     if facility is None:
         raise UnprocessableError("facility_id", f"facility {body.facility_id} is not "
                                  "registered", "unknown_facility")
@@ -244,8 +258,10 @@ async def upsert_worker(tx: Transaction, body: WorkerIn) -> Outcome:
     return worker, await _store_worker(tx, worker)
 
 
-async def set_worker_active(tx: Transaction, worker_id: str, active: bool) -> Outcome:
+async def set_worker_active(tx: Transaction, worker_id: str, active: bool,
+                            scope: Principal = OPEN) -> Outcome:
     worker = await tx.get("workers", worker_id)
+    require_area(scope, worker["area_code"] if worker else None, f"worker {worker_id}")
     if worker is None:
         raise NotFoundError(f"worker {worker_id}")
     worker = {**worker, "active": active}
@@ -264,8 +280,8 @@ async def _store_worker(tx: Transaction, worker: Doc) -> bool:
     return True
 
 
-async def set_target(tx: Transaction, body: TargetIn) -> Outcome:
-    area = await existing_area(tx, body.area_code, "area_code")
+async def set_target(tx: Transaction, body: TargetIn, scope: Principal = OPEN) -> Outcome:
+    area = await existing_area(tx, body.area_code, "area_code", scope=scope)
     target = {**body.model_dump(), "area_code": area["code"]}
     key = f"{area['code']}|{body.year}|{body.group}"
     if await tx.get("targets", key) == target:

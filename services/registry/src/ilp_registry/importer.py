@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from ilp_kit.auth import OPEN, Principal
 from ilp_kit.errors import PermanentError
 from ilp_kit.store import DocumentStore, Transaction
 from pydantic import BaseModel, ValidationError
@@ -96,17 +97,19 @@ def dependency_rank(kind: str, fields: dict[str, Any]) -> int:
 Apply = Callable[[Transaction, Any], Awaitable[commands.Outcome]]
 
 
-def _command(kind: str, today: date) -> Apply:
+def _command(kind: str, today: date, scope: Principal) -> Apply:
     if kind == "facilities":
-        return lambda tx, body: commands.upsert_facility(tx, body, today)
-    return {"areas": commands.upsert_area, "local_units": commands.upsert_local_unit,
-            "workers": commands.upsert_worker, "targets": commands.set_target}[kind]
+        return lambda tx, body: commands.upsert_facility(tx, body, today, scope)
+    command = {"areas": commands.upsert_area, "local_units": commands.upsert_local_unit,
+               "workers": commands.upsert_worker, "targets": commands.set_target}[kind]
+    return lambda tx, body: command(tx, body, scope)
 
 
 async def import_rows(store: DocumentStore, kind: Kind, rows: list[Row], today: date,
-                      chunk_rows: int = CHUNK_ROWS) -> ImportReport:
+                      scope: Principal = OPEN, chunk_rows: int = CHUNK_ROWS) -> ImportReport:
+    """Rows outside the caller's wilayah are refused like any other bad row."""
     report = ImportReport(kind, rows=len(rows))
-    model, apply = MODELS[kind], _command(kind, today)
+    model, apply = MODELS[kind], _command(kind, today, scope)
     ordered = sorted(rows, key=lambda row: dependency_rank(kind, row[1]))
     for start in range(0, len(ordered), chunk_rows):
         async with store.transaction() as tx:  # a chunk's rows and events commit together
@@ -145,11 +148,11 @@ def parse_upload(text: str, content_type: str) -> tuple[Kind | None, list[Row]]:
     return detect_kind(columns), rows
 
 
-async def import_document(store: DocumentStore, document: dict[str, Any], today: date
-                          ) -> dict[str, ImportReport]:
+async def import_document(store: DocumentStore, document: dict[str, Any], today: date,
+                          scope: Principal = OPEN) -> dict[str, ImportReport]:
     """A JSON object {"areas": [...], "facilities": [...], …} in dependency order."""
     unknown = set(document) - set(KINDS)
     if unknown:
         raise ValueError(f"unknown sections {sorted(unknown)}; expected some of {KINDS}")
-    return {kind: await import_rows(store, kind, rows_from_json(document[kind]), today)
+    return {kind: await import_rows(store, kind, rows_from_json(document[kind]), today, scope)
             for kind in KINDS if kind in document}

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query as Param, Request, Response
 from ilp_contracts import ScreeningSubmission
-from ilp_kit.errors import InvalidInput, NotFoundError
+from ilp_kit.auth import Caller, Principal, require, require_area
+from ilp_kit.errors import ForbiddenError, InvalidInput, NotFoundError
 from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.store import Query
 
@@ -14,6 +17,7 @@ from . import intake
 from .domain.person import pseudonym
 from .models import (
     AmendmentIn,
+    AuditEntry,
     GrowthPoint,
     ImportReport,
     PersonLookup,
@@ -24,6 +28,11 @@ from .models import (
 from .register import parse_register
 
 router = APIRouter(tags=["screening"])
+# Who records (integrators ingest through the same door), who corrects, who may read
+# person-level records (always within their wilayah, always audited).
+RECORDERS = ("kader", "bidan", "perawat", "puskesmas_admin", "integrator")
+CORRECTORS = ("kader", "bidan", "perawat", "puskesmas_admin")
+CARERS = ("kader", "bidan", "perawat", "puskesmas_admin", "dinkes_admin")
 RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
 IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=8, max_length=128,
                                        description="Client-generated; a retry returns the "
@@ -33,10 +42,11 @@ Limit = Annotated[int, Param(ge=1, le=1000)]
 
 @router.post("/screenings", status_code=201, response_model=ScreeningOut)
 async def record_screening(body: ScreeningSubmission, key: IdempotencyKey, rt: RuntimeDep,
-                           response: Response) -> dict:
+                           response: Response, caller: Caller) -> dict:
+    require(caller, *RECORDERS)
     async with rt.transaction() as tx:
         screening, created = await intake.record(tx, body, f"http:{key}",
-                                                 rt.settings.pseudonym_key)
+                                                 rt.settings.pseudonym_key, scope=caller)
     if not created:
         response.status_code = 200
     return screening
@@ -44,10 +54,11 @@ async def record_screening(body: ScreeningSubmission, key: IdempotencyKey, rt: R
 
 @router.post("/screenings/import", response_model=ImportReport)
 async def import_register(request: Request, key: IdempotencyKey, rt: RuntimeDep,
-                          posyandu_id: str | None = None) -> dict:
+                          caller: Caller, posyandu_id: str | None = None) -> dict:
     """Upload a posyandu register as CSV (text/csv). Every row is checked and stored on
     its own, so one bad row does not hold back the rest; the report names the lines.
     Re-uploading the same file with the same key records nothing twice."""
+    require(caller, *RECORDERS)
     text = (await request.body()).decode("utf-8-sig", errors="replace")
     report: dict = {"accepted": 0, "duplicates": 0, "rejected": []}
     for line, submission, problems in parse_register(text, posyandu_id):
@@ -57,8 +68,8 @@ async def import_register(request: Request, key: IdempotencyKey, rt: RuntimeDep,
         try:
             async with rt.transaction() as tx:
                 _, created = await intake.record(tx, submission, f"csv:{key}:{line}",
-                                                 rt.settings.pseudonym_key)
-        except InvalidInput as exc:
+                                                 rt.settings.pseudonym_key, scope=caller)
+        except (InvalidInput, ForbiddenError) as exc:
             report["rejected"].append({"line": line, "detail": exc.detail()})
             continue
         report["accepted" if created else "duplicates"] += 1
@@ -66,56 +77,98 @@ async def import_register(request: Request, key: IdempotencyKey, rt: RuntimeDep,
 
 
 @router.post("/screenings/{screening_id}/amend", response_model=ScreeningOut)
-async def amend_screening(screening_id: str, body: AmendmentIn, rt: RuntimeDep) -> dict:
+async def amend_screening(screening_id: str, body: AmendmentIn, rt: RuntimeDep,
+                          caller: Caller) -> dict:
+    require(caller, *CORRECTORS)
     async with rt.transaction() as tx:
         return await intake.amend(tx, screening_id, body.reason, body.screened_on,
-                                  body.pregnancy, body.measurements)
+                                  body.pregnancy, body.measurements, caller)
 
 
 @router.post("/screenings/{screening_id}/void", response_model=ScreeningOut)
-async def void_screening(screening_id: str, body: VoidIn, rt: RuntimeDep) -> dict:
+async def void_screening(screening_id: str, body: VoidIn, rt: RuntimeDep,
+                         caller: Caller) -> dict:
+    require(caller, *CORRECTORS)
     async with rt.transaction() as tx:
-        return await intake.void(tx, screening_id, body.reason)
+        return await intake.void(tx, screening_id, body.reason, caller)
 
 
 @router.get("/screenings/{screening_id}", response_model=ScreeningOut)
-async def get_screening(screening_id: str, rt: RuntimeDep) -> dict:
-    screening = await rt.store.get("screenings", screening_id)
-    if screening is None:
-        raise NotFoundError(f"screening {screening_id}")
+async def get_screening(screening_id: str, rt: RuntimeDep, caller: Caller) -> dict:
+    require(caller, *CARERS)
+    screening = await intake.visible_screening(rt.store, screening_id, caller)
+    await audit(rt, caller, "read_screening", screening["person_id"])
     return screening
 
 
 @router.get("/screenings", response_model=list[ScreeningOut])
-async def list_screenings(rt: RuntimeDep, desa_code: str, period: str | None = None,
-                          stage: str | None = None, limit: Limit = 100,
-                          offset: Annotated[int, Param(ge=0)] = 0) -> list[dict]:
+async def list_screenings(rt: RuntimeDep, caller: Caller, desa_code: str,
+                          period: str | None = None, stage: str | None = None,
+                          limit: Limit = 100, offset: Annotated[int, Param(ge=0)] = 0
+                          ) -> list[dict]:
+    require(caller, *CARERS)
+    require_area(caller, desa_code)
     where = {k: v for k, v in (("period", period), ("stage", stage)) if v}
     return await rt.store.find("screenings", Query.of(
         prefix=("desa_code", desa_code), limit=limit, offset=offset, **where))
 
 
 @router.post("/persons/lookup", response_model=PersonOut, tags=["persons"])
-async def lookup_person(body: PersonLookup, rt: RuntimeDep) -> dict:
+async def lookup_person(body: PersonLookup, rt: RuntimeDep, caller: Caller) -> dict:
     """Find a person by NIK (in the body, never in a URL that logs would keep)."""
-    person = await rt.store.get("persons", pseudonym(body.nik, rt.settings.pseudonym_key))
+    person_id = pseudonym(body.nik, rt.settings.pseudonym_key)
+    await _visible_person(rt, caller, person_id)
+    person = await rt.store.get("persons", person_id)
     if person is None:
         raise NotFoundError("person")
+    await audit(rt, caller, "lookup_person", person_id)
     return person
 
 
 @router.get("/persons/{person_id}/screenings", response_model=list[ScreeningOut],
             tags=["persons"])
-async def person_history(person_id: str, rt: RuntimeDep) -> list[dict]:
-    return await rt.store.find("screenings", Query.of(person_id=person_id,
-                                                      order_by="screened_on", limit=1000))
+async def person_history(person_id: str, rt: RuntimeDep, caller: Caller) -> list[dict]:
+    history = await _visible_person(rt, caller, person_id)
+    await audit(rt, caller, "read_history", person_id)
+    return history
 
 
 @router.get("/persons/{person_id}/growth", response_model=list[GrowthPoint], tags=["persons"])
-async def growth_trajectory(person_id: str, rt: RuntimeDep) -> list[dict]:
+async def growth_trajectory(person_id: str, rt: RuntimeDep, caller: Caller) -> list[dict]:
     """A balita's weighings with WHO z-scores, oldest first, ready for a chart."""
-    history = await rt.store.find("screenings", Query.of(
-        person_id=person_id, stage="balita", status="active", order_by="screened_on",
-        limit=1000))
+    history = [s for s in await _visible_person(rt, caller, person_id)
+               if s["stage"] == "balita" and s["status"] == "active"]
+    await audit(rt, caller, "read_growth", person_id)
     return [{"screening_id": s["screening_id"], "screened_on": s["screened_on"],
              "age_months": s["age_months"], **s["measurements"]} for s in history]
+
+
+async def _visible_person(rt: Runtime, caller: Principal, person_id: str) -> list[dict]:
+    """A person's screenings, if the caller cares for someone screened in their wilayah.
+    Unknown and out-of-scope persons get the same 403 (no existence leak)."""
+    require(caller, *CARERS)
+    history = await rt.store.find("screenings", Query.of(person_id=person_id,
+                                                         order_by="screened_on", limit=1000))
+    if not any(caller.covers(s["desa_code"]) for s in history):
+        raise ForbiddenError("this person is not within your wilayah (or unknown)")
+    return history
+
+
+async def audit(rt: Runtime, caller: Principal, action: str, person_id: str) -> None:
+    """Who read whose record, when (UU 27/2022): kept in the store, listed at /audit."""
+    at = datetime.now(UTC).isoformat()
+    entry_id = f"{at}|{uuid.uuid4().hex[:8]}"
+    async with rt.transaction() as tx:
+        await tx.put("audit", entry_id, {"at": at, "subject": caller.subject,
+                                         "roles": sorted(caller.roles), "action": action,
+                                         "person_id": person_id})
+
+
+@router.get("/audit", response_model=list[AuditEntry], tags=["persons"])
+async def audit_log(rt: RuntimeDep, caller: Caller, person_id: str | None = None,
+                    subject: str | None = None, limit: Limit = 100) -> list[dict]:
+    """Reads of person-level records, newest first."""
+    require(caller, "dinkes_admin", "operator")
+    where = {k: v for k, v in (("person_id", person_id), ("subject", subject)) if v}
+    return await rt.store.find("audit", Query.of(order_by="at", descending=True, limit=limit,
+                                                 **where))

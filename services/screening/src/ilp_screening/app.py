@@ -15,6 +15,7 @@ SPEC = ServiceSpec(
         "persons": [],
         "idempotency": [],
         "posyandu": ["area_code"],
+        "audit": ["person_id", "subject", "at"],
     },
     router=router,
     handlers=lambda settings: {FacilityUpserted: on_facility,

@@ -10,9 +10,10 @@ from datetime import UTC, date, datetime
 
 from ilp_contracts import ScreeningAmended, ScreeningRecorded, ScreeningVoided
 from ilp_contracts.screening import MeasurementsIn, PregnancyIn, ScreeningSubmission
+from ilp_kit.auth import OPEN, Principal, require_area
 from ilp_kit.errors import InvalidInput, NotFoundError
 from ilp_kit.outbox import emit
-from ilp_kit.store import Query, Transaction
+from ilp_kit.store import Query, Reader, Transaction
 
 from .domain.classify import PreviousWeighing, ScreeningInput, classify
 from .domain.person import age_in_months, pseudonym
@@ -91,7 +92,7 @@ def _stored(event: ScreeningRecorded | ScreeningAmended, submission: dict) -> di
 
 
 async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_key: str,
-                 loc: tuple[str, ...] = ()) -> tuple[dict, bool]:
+                 loc: tuple[str, ...] = (), scope: Principal = OPEN) -> tuple[dict, bool]:
     """Store and announce a new screening; (screening, created). A retry with the same
     key returns the first record and creates nothing."""
     stage, found = problems(sub, today())
@@ -101,6 +102,7 @@ async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_
     if (first := await _replay(tx, key, fingerprint)) is not None:
         return first, False
     posyandu = await _posyandu(tx, sub.posyandu_id, (*loc, "posyandu_id"))
+    require_area(scope, posyandu["area_code"], f"posyandu {sub.posyandu_id}")
     person = sub.person
     person_id = pseudonym(person.identity, pseudonym_key)
     event = ScreeningRecorded(**await _snapshot(
@@ -121,9 +123,10 @@ async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_
 
 
 async def amend(tx: Transaction, screening_id: str, reason: str, screened_on: date | None,
-                pregnancy: PregnancyIn | None, measurements: MeasurementsIn) -> dict:
+                pregnancy: PregnancyIn | None, measurements: MeasurementsIn,
+                scope: Principal = OPEN) -> dict:
     """Correct a screening: re-validate, re-classify and publish the new version."""
-    current = await _active(tx, screening_id)
+    current = await _active(tx, screening_id, scope)
     screened_on = screened_on or date.fromisoformat(current["screened_on"])
     person = await tx.get("persons", current["person_id"]) or {}
     birth_date = date.fromisoformat(person["birth_date"])
@@ -147,11 +150,10 @@ async def amend(tx: Transaction, screening_id: str, reason: str, screened_on: da
     return stored
 
 
-async def void(tx: Transaction, screening_id: str, reason: str) -> dict:
+async def void(tx: Transaction, screening_id: str, reason: str, scope: Principal = OPEN
+               ) -> dict:
     """Withdraw a screening recorded in error; voiding twice changes nothing."""
-    current = await tx.get("screenings", screening_id)
-    if current is None:
-        raise NotFoundError(f"screening {screening_id}")
+    current = await visible_screening(tx, screening_id, scope)
     if current["status"] == "voided":
         return current
     current.update(status="voided", void_reason=reason)
@@ -162,10 +164,18 @@ async def void(tx: Transaction, screening_id: str, reason: str) -> dict:
     return current
 
 
-async def _active(tx: Transaction, screening_id: str) -> dict:
+async def visible_screening(tx: Reader, screening_id: str, scope: Principal = OPEN) -> dict:
+    """The screening if it exists within the caller's wilayah. A scoped caller gets the
+    same 403 for unknown and out-of-scope ids, so nobody learns what exists elsewhere."""
     current = await tx.get("screenings", screening_id)
+    require_area(scope, current["desa_code"] if current else None, f"screening {screening_id}")
     if current is None:
         raise NotFoundError(f"screening {screening_id}")
+    return current
+
+
+async def _active(tx: Transaction, screening_id: str, scope: Principal) -> dict:
+    current = await visible_screening(tx, screening_id, scope)
     if current["status"] != "active":
         raise InvalidInput([(("path", "screening_id"), "a voided screening cannot be amended",
                              "voided")])

@@ -79,3 +79,11 @@ class ImportReport(BaseModel):
     accepted: int
     duplicates: int
     rejected: list[RowProblem]
+
+
+class AuditEntry(BaseModel):
+    at: str
+    subject: str
+    roles: list[str]
+    action: str
+    person_id: str

@@ -1,0 +1,149 @@
+"""Who is calling, and may they? One dependency shared by every service.
+
+Bearer JWTs are checked in every service (never only at the gateway):
+- `oidc` (production): issuer discovery → JWKS (Keycloak-compatible; RS256/ES256),
+  audience `ILP_OIDC_AUDIENCE`;
+- `local` (embedded): HS256 with a key file made on first use (`ilp token` mints tokens);
+- `none`: everything allowed, for component tests only; logged loudly at start-up.
+
+Claims: `sub`; roles in `roles` or Keycloak's `realm_access.roles`; `wilayah`: the
+Kemendagri code prefixes the caller may see (`33.73` = the whole kota); `facilities`:
+facility ids (a puskesmas admin's puskesmas); `worker_id`: the registry id of a kader or
+health worker, whose own tasks they work on.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import urllib.request
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Annotated, Any
+
+import jwt
+from fastapi import Depends, HTTPException, Request
+
+from .errors import ForbiddenError
+from .settings import ServiceSettings
+from .tokens import LOCAL_ISSUER, ROLES, local_signing_key
+
+log = logging.getLogger("ilp.auth")
+
+HEALTH_WORKERS = ("kader", "bidan", "perawat")
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str
+    roles: frozenset[str]
+    wilayah: tuple[str, ...] = ()
+    facilities: frozenset[str] = frozenset()
+    worker_id: str | None = None
+    unrestricted: bool = False  # auth mode `none`, or an operator reading aggregates
+
+    def has(self, *roles: str) -> bool:
+        return self.unrestricted or not self.roles.isdisjoint(roles)
+
+    def covers(self, code: str | None) -> bool:
+        """The area (or anything inside it) is within the caller's wilayah ("*": all)."""
+        if self.unrestricted or "*" in self.wilayah:
+            return True
+        if not code:
+            return False
+        return any(code == p or code.startswith(p + ".") for p in self.wilayah)
+
+    def covers_facility(self, facility_id: str, area_code: str | None) -> bool:
+        return facility_id in self.facilities or self.covers(area_code)
+
+
+OPEN = Principal("anonymous", frozenset(ROLES), ("*",), unrestricted=True)
+
+
+class Authenticator:
+    def __init__(self, settings: ServiceSettings) -> None:
+        self.settings = settings
+        self.mode = settings.auth_mode
+        if self.mode == "none":
+            log.warning("authentication is OFF (ILP_AUTH_MODE=none): every caller may do "
+                        "everything – for component tests only")
+
+    @cached_property
+    def _local_key(self) -> bytes:
+        return local_signing_key(self.settings.auth_key_file())
+
+    @cached_property
+    def _jwks(self) -> jwt.PyJWKClient:
+        """Discovery once; PyJWKClient then caches the keys and refetches on an unknown kid
+        (key rotation in Keycloak)."""
+        issuer = self.settings.oidc_issuer.rstrip("/")
+        with urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration",
+                                    timeout=10) as reply:
+            config = json.load(reply)
+        return jwt.PyJWKClient(config["jwks_uri"], cache_keys=True, lifespan=3600)
+
+    def verify(self, token: str) -> Principal:
+        try:
+            if self.mode == "local":
+                claims = jwt.decode(token, self._local_key, algorithms=["HS256"],
+                                    issuer=LOCAL_ISSUER, audience=self.settings.oidc_audience,
+                                    options={"require": ["exp", "sub"]})
+            else:
+                key = self._jwks.get_signing_key_from_jwt(token).key
+                claims = jwt.decode(token, key, algorithms=["RS256", "ES256"],
+                                    issuer=self.settings.oidc_issuer.rstrip("/"),
+                                    audience=self.settings.oidc_audience,
+                                    options={"require": ["exp", "sub"]})
+        except jwt.PyJWTError as exc:
+            raise HTTPException(401, detail=[{"loc": ["header", "authorization"],
+                                              "msg": f"invalid token: {exc}",
+                                              "type": "invalid_token"}],
+                                headers={"WWW-Authenticate": "Bearer"}) from exc
+        return principal_from(claims)
+
+
+def principal_from(claims: dict[str, Any]) -> Principal:
+    roles = claims.get("roles") or claims.get("realm_access", {}).get("roles", [])
+    return Principal(subject=str(claims["sub"]), roles=frozenset(r for r in roles if r in ROLES),
+                     wilayah=tuple(claims.get("wilayah", [])),
+                     facilities=frozenset(claims.get("facilities", [])),
+                     worker_id=claims.get("worker_id"))
+
+
+async def authenticated(request: Request) -> Principal:
+    """FastAPI dependency on every service router. SSE clients (EventSource cannot send
+    headers) may pass `access_token` in the query of a `/live` path only."""
+    auth: Authenticator = request.app.state.authenticator
+    if auth.mode == "none":
+        return OPEN
+    header = request.headers.get("authorization", "")
+    token = header[7:].strip() if header[:7].lower() == "bearer " else None
+    if token is None and request.url.path.endswith("/live"):
+        token = request.query_params.get("access_token")
+    if not token:
+        raise HTTPException(401, detail=[{"loc": ["header", "authorization"],
+                                          "msg": "a bearer token is required",
+                                          "type": "missing_token"}],
+                            headers={"WWW-Authenticate": "Bearer"})
+    principal = auth.verify(token)
+    request.state.principal = principal
+    return principal
+
+
+Caller = Annotated[Principal, Depends(authenticated)]
+
+
+def require(principal: Principal, *roles: str) -> Principal:
+    if not principal.has(*roles):
+        raise ForbiddenError(f"this needs one of the roles {', '.join(roles)}")
+    return principal
+
+
+def require_area(principal: Principal, code: str | None, what: str = "area") -> None:
+    if not principal.covers(code):
+        raise ForbiddenError(f"{what} {code or '(none given)'} is outside your wilayah")
+
+
+def require_facility(principal: Principal, facility_id: str, area_code: str | None) -> None:
+    if not principal.covers_facility(facility_id, area_code):
+        raise ForbiddenError(f"facility {facility_id} is outside your wilayah")
