@@ -230,7 +230,7 @@ def test_access_matrix_through_the_gateway(stack) -> None:
         elif isinstance(body, dict):
             body = {k: v.format(n=n) if isinstance(v, str) else v for k, v in body.items()}
 
-        def call() -> httpx.Response:
+        def call(method=method, path=path, body=body, headers=headers) -> httpx.Response:
             return client.request(method, path, json=body, headers=headers)
         reply = call()
         if reply.status_code == 422 and "unknown_posyandu" in reply.text:

@@ -87,7 +87,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None,
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await store.open()
         nc = await connect(settings.nats_url, f"ilp-{spec.name}")
-        await ensure_streams(nc)
+        await ensure_streams(nc, settings.stream_replicas)
         js = nc.jetstream()
         relay = OutboxRelay(store, js)
         runtime.relay = relay

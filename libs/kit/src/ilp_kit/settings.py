@@ -13,6 +13,8 @@ class ServiceSettings(BaseSettings):
 
     service: str = "ilp"
     nats_url: str = "nats://127.0.0.1:4222"
+    # JetStream replicas per stream: 1 embedded, 3 on a 3-node NATS cluster (R3).
+    stream_replicas: int = 1
     data_dir: Path = Path("data")
     # sqlite:///path/to/file.db (embedded default) or mongodb://host/db?replicaSet=rs0
     store_url: str = ""
