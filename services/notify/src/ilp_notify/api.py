@@ -49,7 +49,7 @@ class TaskOut(BaseModel):
 async def list_tasks(rt: RuntimeDep, caller: Caller, assignee_id: str | None = None,
                      desa_code: str | None = None, status: str | None = "open",
                      limit: Annotated[int, Param(ge=1, le=1000)] = 100,
-                     offset: Annotated[int, Param(ge=0)] = 0) -> list[dict]:
+                     offset: Annotated[int, Param(ge=0, le=10_000_000)] = 0) -> list[dict]:
     """A worker's own list (`assignee_id` = the token's worker id), or the tasks of a desa
     (or any area prefix) within the caller's wilayah."""
     require(caller, *TASK_READERS)

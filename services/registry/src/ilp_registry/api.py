@@ -45,7 +45,7 @@ EDITORS = ("dinkes_admin", "puskesmas_admin", "operator")
 READERS_OF_WORKERS = ("kader", "bidan", "perawat", "puskesmas_admin", "dinkes_admin", "operator")
 RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
 Limit = Annotated[int, Param(ge=1, le=1000)]
-Offset = Annotated[int, Param(ge=0)]
+Offset = Annotated[int, Param(ge=0, le=10_000_000)]
 
 
 def _page(request: Request, response: Response, items: list[Any], limit: int,

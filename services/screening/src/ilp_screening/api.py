@@ -104,7 +104,7 @@ async def get_screening(screening_id: str, rt: RuntimeDep, caller: Caller) -> di
 @router.get("/screenings", response_model=list[ScreeningOut])
 async def list_screenings(rt: RuntimeDep, caller: Caller, desa_code: str,
                           period: str | None = None, stage: str | None = None,
-                          limit: Limit = 100, offset: Annotated[int, Param(ge=0)] = 0
+                          limit: Limit = 100, offset: Annotated[int, Param(ge=0, le=10_000_000)] = 0
                           ) -> list[dict]:
     require(caller, *CARERS)
     require_area(caller, desa_code)
