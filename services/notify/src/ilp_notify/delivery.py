@@ -8,22 +8,21 @@ failed and stays visible at `GET /deliveries`.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from email.message import EmailMessage
 
 import aiosmtplib
 import httpx
-from ilp_kit.lease import hold_lease
+from ilp_kit.outgoing import run_rounds, send_due
 from ilp_kit.service import Runtime
 from ilp_kit.settings import ServiceSettings
-from ilp_kit.store import Query, Transaction
+from ilp_kit.store import Transaction
 
-from .domain.delivery import next_attempt, payload, signature
+from .domain.delivery import payload, signature
 
 log = logging.getLogger(__name__)
 
@@ -115,41 +114,11 @@ async def _send(client: httpx.AsyncClient, settings: ServiceSettings,
 
 
 async def deliver_due(rt: Runtime, client: httpx.AsyncClient) -> int:
-    now = datetime.now(UTC)
-
-    async def pending() -> list[dict]:
-        return [d for d in await rt.store.find("deliveries", Query.of(
-            status="pending", order_by="next_at", limit=100)) if d["next_at"] <= now.isoformat()]
-
-    if not await pending():
-        return 0  # idle rounds only read: no lease write every interval
-    async with rt.transaction() as tx:  # one replica sends per round: no double posts
-        if not await hold_lease(tx, "delivery", now,
-                                timedelta(seconds=max(30, 3 * rt.settings.delivery_interval_s))):
-            return 0
-    due = await pending()  # again, now that this replica holds the lease
-    results = await asyncio.gather(*(_send(client, rt.settings, d) for d in due))
-    async with rt.transaction() as tx:
-        for delivery, problem in zip(due, results, strict=True):
-            delivery["attempts"].append({"at": now.isoformat(), "error": problem})
-            if problem is None:
-                delivery["status"] = "delivered"
-            elif (retry := next_attempt(len(delivery["attempts"]), now,
-                                        rt.settings.webhook_max_attempts)) is None:
-                delivery["status"] = "failed"
-                log.warning("webhook %s gave up after %d attempts: %s", delivery["url"],
-                            len(delivery["attempts"]), problem)
-            else:
-                delivery["next_at"] = retry.isoformat()
-            await tx.put("deliveries", delivery["delivery_id"], delivery)
-    return len(due)
+    return await send_due(rt, "deliveries", "delivery_id",
+                          lambda delivery: _send(client, rt.settings, delivery),
+                          rt.settings.webhook_max_attempts)
 
 
 async def delivery_job(rt: Runtime) -> None:
     async with httpx.AsyncClient(timeout=10) as client:
-        while True:
-            await asyncio.sleep(rt.settings.delivery_interval_s)
-            try:
-                await deliver_due(rt, client)
-            except Exception:  # noqa: BLE001 – try again next round
-                log.exception("delivery round failed")
+        await run_rounds(rt, lambda: deliver_due(rt, client), "delivery")

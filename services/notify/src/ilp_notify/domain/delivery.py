@@ -11,10 +11,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from datetime import datetime, timedelta
 from typing import Any
 
-BACKOFF_S = (5, 30, 120, 600, 1800)  # after attempt 1, 2, …; the last repeats
 PAYLOAD_FIELDS = ("task_id", "person_id", "reason", "role", "assignee_id", "priority",
                   "due_at", "desa_code", "posyandu_id", "escalation_level")
 
@@ -27,10 +25,3 @@ def payload(kind: str, task: dict[str, Any]) -> bytes:
 def signature(secret: str, timestamp: str, body: bytes) -> str:
     mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
     return "sha256=" + mac.hexdigest()
-
-
-def next_attempt(attempts: int, now: datetime, max_attempts: int) -> datetime | None:
-    """When to try again after `attempts` failures, or None to give up."""
-    if attempts >= max_attempts:
-        return None
-    return now + timedelta(seconds=BACKOFF_S[min(attempts, len(BACKOFF_S)) - 1])

@@ -1,0 +1,216 @@
+"""A recorded screening as a FHIR R4 transaction Bundle for SATUSEHAT (pure, no I/O).
+
+Built with `fhir.resources` (its R4B package: R4 with errata, wire-compatible for the
+resources used here), so every Bundle is validated as it is made. Conventions follow
+SATUSEHAT: NIK identifier system, the administrative-code address extension (codes
+without dots), `sys-ids.kemkes.go.id` identifiers per organisation. Every entry is a
+conditional PUT on its identifier, so re-sending after an amendment updates instead of
+duplicating; a voided screening is sent again with status `entered-in-error`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from fhir.resources.R4B.bundle import Bundle
+
+NIK = "https://fhir.kemkes.go.id/id/nik"
+NIK_MOTHER = "https://fhir.kemkes.go.id/id/nik-ibu"  # a newborn without NIK yet
+ADMINISTRATIVE_CODE = "https://fhir.kemkes.go.id/r4/StructureDefinition/administrativeCode"
+LOINC = "http://loinc.org"
+UCUM = "http://unitsofmeasure.org"
+ICD10 = "http://hl7.org/fhir/sid/icd-10"
+OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+ILP_FINDING = "https://ilp-platform.id/fhir/CodeSystem/screening-finding"
+ILP_VACCINE = "https://ilp-platform.id/fhir/CodeSystem/imunisasi-rutin"
+
+# measurement key → (LOINC, display, UCUM unit, category)
+MEASURES: dict[str, tuple[str, str, str, str]] = {
+    "weight_kg": ("29463-7", "Body weight", "kg", "vital-signs"),
+    "height_cm": ("8302-2", "Body height", "cm", "vital-signs"),
+    "head_circumference_cm": ("9843-4", "Head Occipital-frontal circumference", "cm",
+                              "vital-signs"),
+    "muac_cm": ("56072-2", "Mid upper arm circumference", "cm", "exam"),
+    "waist_cm": ("8280-0", "Waist Circumference at umbilicus by Tape measure", "cm", "exam"),
+    "bmi": ("39156-5", "Body mass index (BMI) [Ratio]", "kg/m2", "vital-signs"),
+    "glucose_random": ("2339-0", "Glucose [Mass/volume] in Blood", "mg/dL", "laboratory"),
+    "glucose_fasting": ("1558-6", "Fasting glucose [Mass/volume] in Serum or Plasma", "mg/dL",
+                        "laboratory"),
+    "hb": ("718-7", "Hemoglobin [Mass/volume] in Blood", "g/dL", "laboratory"),
+}
+LYING_LENGTH = ("8306-3", "Body height --lying")
+BP_PANEL = ("85354-9", "Blood pressure panel with all children optional")
+BP_PARTS = {"systolic": ("8480-6", "Systolic blood pressure"),
+            "diastolic": ("8462-4", "Diastolic blood pressure")}
+# Findings with an ICD-10 code that says no more than the screening showed.
+ICD10_OF = {"stunted": "E45", "severely_stunted": "E45", "gizi_buruk": "E43",
+            "kek": "O25", "anaemia_pregnancy": "O99.0", "hypertension_grade_1": "I10",
+            "hypertension_grade_2": "I10", "hypertension_grade_3": "I10",
+            "isolated_systolic_hypertension": "I10", "hypertension_pregnancy": "O13",
+            "diabetes_suspected": "R73.9", "prediabetes": "R73.0", "tb_suspect": "Z03.0"}
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    """What SATUSEHAT needs beyond the screening: who sends it and where it happened."""
+
+    organization_id: str  # the sender's Organization IHS id
+    location_id: str  # the posyandu/pustu as a SATUSEHAT Location
+    nik: str | None  # decrypted only for building the Bundle
+    mother_nik: str | None
+    name: str
+    birth_date: date
+    desa_code: str
+
+
+def screening_bundle(screening: dict[str, Any], ctx: ExportContext) -> Bundle:
+    """The transaction Bundle for one screening (current version, or voided)."""
+    voided = screening.get("status") == "voided"
+    patient_ref = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'patient:' + screening['person_id'])}"
+    encounter_ref = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, screening['screening_id'])}"
+    org = ctx.organization_id
+    entries = [
+        _entry(patient_ref, _patient(screening, ctx), "Patient", _patient_query(ctx)),
+        _entry(encounter_ref, _encounter(screening, ctx, patient_ref, voided), "Encounter",
+               f"identifier=http://sys-ids.kemkes.go.id/encounter/{org}|"
+               f"{screening['screening_id']}"),
+    ]
+    for key, resource in _observations(screening, patient_ref, encounter_ref, voided, org):
+        ident = f"{screening['screening_id']}-{key}"
+        entries.append(_entry(f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, ident)}", resource,
+                              "Observation", "identifier=http://sys-ids.kemkes.go.id/"
+                              f"observation/{org}|{ident}"))
+    for finding in screening.get("findings", []):
+        ident = f"{screening['screening_id']}-{finding['code']}"
+        entries.append(_entry(f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, ident)}",
+                              _condition(finding, ident, patient_ref, encounter_ref, voided, org),
+                              "Condition", f"identifier=http://sys-ids.kemkes.go.id/condition/"
+                              f"{org}|{ident}"))
+    for dose in screening.get("immunizations", []):
+        ident = f"{screening['screening_id']}-{dose}"
+        entries.append(_entry(f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, ident)}",
+                              _immunization(dose, ident, screening, patient_ref, encounter_ref,
+                                            voided, org),
+                              "Immunization", f"identifier=http://sys-ids.kemkes.go.id/"
+                              f"immunization/{org}|{ident}"))
+    return Bundle(type="transaction", entry=entries)
+
+
+def _entry(full_url: str, resource: dict, kind: str, condition: str) -> dict:
+    return {"fullUrl": full_url, "resource": resource,
+            "request": {"method": "PUT", "url": f"{kind}?{condition}"}}
+
+
+def _patient_query(ctx: ExportContext) -> str:
+    return f"identifier={NIK}|{ctx.nik}" if ctx.nik else f"identifier={NIK_MOTHER}|{ctx.mother_nik}"
+
+
+def _patient(screening: dict, ctx: ExportContext) -> dict:
+    identifier = ([{"use": "official", "system": NIK, "value": ctx.nik}] if ctx.nik else
+                  [{"use": "official", "system": NIK_MOTHER, "value": ctx.mother_nik}])
+    province, city, district, village = (ctx.desa_code.split(".") + [None] * 4)[:4]
+    parts = {"province": province, "city": f"{province}{city}",
+             "district": f"{province}{city}{district}",
+             "village": f"{province}{city}{district}{village}"}
+    return {"resourceType": "Patient", "identifier": identifier, "active": True,
+            "name": [{"use": "official", "text": ctx.name}],
+            "gender": "male" if screening["sex"] == "M" else "female",
+            "birthDate": ctx.birth_date.isoformat(),
+            "address": [{"use": "home", "country": "ID", "extension": [{
+                "url": ADMINISTRATIVE_CODE,
+                "extension": [{"url": k, "valueCode": v} for k, v in parts.items()]}]}]}
+
+
+def _encounter(screening: dict, ctx: ExportContext, patient: str, voided: bool) -> dict:
+    day = screening["screened_on"]
+    return {"resourceType": "Encounter",
+            "identifier": [{"system": "http://sys-ids.kemkes.go.id/encounter/"
+                                      f"{ctx.organization_id}",
+                            "value": screening["screening_id"]}],
+            "status": "entered-in-error" if voided else "finished",
+            "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+                      "code": "AMB", "display": "ambulatory"},
+            "subject": {"reference": patient},
+            "period": {"start": day, "end": day},
+            "location": [{"location": {"reference": f"Location/{ctx.location_id}"}}],
+            "serviceProvider": {"reference": f"Organization/{ctx.organization_id}"}}
+
+
+def _base_observation(key: str, code: tuple[str, str], category: str, screening: dict,
+                      patient: str, encounter: str, voided: bool, org: str) -> dict:
+    return {"resourceType": "Observation",
+            "identifier": [{"system": f"http://sys-ids.kemkes.go.id/observation/{org}",
+                            "value": f"{screening['screening_id']}-{key}"}],
+            "status": "entered-in-error" if voided else "final",
+            "category": [{"coding": [{"system": OBSERVATION_CATEGORY, "code": category}]}],
+            "code": {"coding": [{"system": LOINC, "code": code[0], "display": code[1]}]},
+            "subject": {"reference": patient}, "encounter": {"reference": encounter},
+            "effectiveDateTime": screening["screened_on"]}
+
+
+def _quantity(value: float, unit: str) -> dict:
+    return {"value": round(value, 2), "unit": unit, "system": UCUM, "code": unit}
+
+
+def _observations(screening: dict, patient: str, encounter: str, voided: bool, org: str
+                  ) -> list[tuple[str, dict]]:
+    measured = screening.get("measurements", {})
+    lying = (screening.get("submission") or {}).get("measurements", {}).get("measured_lying")
+    out = []
+    for key, (loinc, display, unit, category) in MEASURES.items():
+        if key not in measured:
+            continue
+        code = LYING_LENGTH if key == "height_cm" and lying else (loinc, display)
+        resource = _base_observation(key, code, category, screening, patient, encounter,
+                                     voided, org)
+        resource["valueQuantity"] = _quantity(measured[key], unit)
+        out.append((key, resource))
+    if "systolic" in measured or "diastolic" in measured:
+        resource = _base_observation("bp", BP_PANEL, "vital-signs", screening, patient,
+                                     encounter, voided, org)
+        resource["component"] = [
+            {"code": {"coding": [{"system": LOINC, "code": c, "display": d}]},
+             "valueQuantity": _quantity(measured[part], "mm[Hg]")}
+            for part, (c, d) in BP_PARTS.items() if part in measured]
+        out.append(("bp", resource))
+    return out
+
+
+def _condition(finding: dict, ident: str, patient: str, encounter: str, voided: bool,
+               org: str) -> dict:
+    coding = [{"system": ILP_FINDING, "code": finding["code"],
+               "display": finding["code"].replace("_", " ")}]
+    if finding["code"] in ICD10_OF:
+        coding.append({"system": ICD10, "code": ICD10_OF[finding["code"]]})
+    condition = {
+            "resourceType": "Condition",
+            "identifier": [{"system": f"http://sys-ids.kemkes.go.id/condition/{org}",
+                            "value": ident}],
+            "verificationStatus": {"coding": [{
+                "system": "http://terminology.hl7.org/CodeSystem/condition-ver-status",
+                "code": "entered-in-error" if voided else "provisional"}]},
+            "category": [{"coding": [{
+                "system": "http://terminology.hl7.org/CodeSystem/condition-category",
+                "code": "encounter-diagnosis"}]}],
+            "severity": {"text": finding["severity"]},
+            "code": {"coding": coding, "text": finding.get("follow_up") or finding["code"]},
+            "subject": {"reference": patient}, "encounter": {"reference": encounter}}
+    if not voided:  # FHIR con-5: no clinical status on an entry made in error
+        condition["clinicalStatus"] = {"coding": [{
+            "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
+            "code": "active"}]}
+    return condition
+
+
+def _immunization(dose: str, ident: str, screening: dict, patient: str, encounter: str,
+                  voided: bool, org: str) -> dict:
+    return {"resourceType": "Immunization",
+            "identifier": [{"system": f"http://sys-ids.kemkes.go.id/immunization/{org}",
+                            "value": ident}],
+            "status": "entered-in-error" if voided else "completed",
+            "vaccineCode": {"coding": [{"system": ILP_VACCINE, "code": dose}], "text": dose},
+            "patient": {"reference": patient}, "encounter": {"reference": encounter},
+            "occurrenceDateTime": screening["screened_on"], "primarySource": True}
