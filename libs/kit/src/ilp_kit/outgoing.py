@@ -49,6 +49,9 @@ async def send_due(rt: Runtime, collection: str, key: str, send: Send, max_attem
     results = await asyncio.gather(*(send(row) for row in due))
     async with rt.transaction() as tx:
         for row, problem in zip(due, results, strict=True):
+            current = await tx.get(collection, row[key])
+            if current is not None and current.get("revision") != row.get("revision"):
+                continue  # replaced while in flight (e.g. an amendment): send the new one
             row["attempts"].append({"at": now.isoformat(), "error": problem})
             if problem is None:
                 row["status"] = done

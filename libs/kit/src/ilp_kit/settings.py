@@ -53,6 +53,17 @@ class ServiceSettings(BaseSettings):
     oidc_audience: str = "ilp-platform"
     # Origins allowed to call the API from a browser (comma-separated); none by default.
     cors_origins: str = ""
+    # Screening: export to a FHIR R4 server (SATUSEHAT) – off while the base URL is empty.
+    # OAuth2 client credentials at the token URL; the sender's Organization id.
+    fhir_base_url: str = ""
+    fhir_token_url: str = ""
+    fhir_client_id: str = ""
+    fhir_client_secret: str = ""
+    fhir_organization_id: str = ""
+    fhir_max_attempts: int = 8
+    # Key (Fernet, urlsafe base64 of 32 bytes) sealing the NIK kept for the FHIR export;
+    # derived from the pseudonym key when empty. Without the export no NIK is kept at all.
+    pii_key: str = ""
     # PWS: the indicator catalogue (JSON); the shipped default when empty.
     pws_catalogue: Path | None = None
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Query as Param, Request, Response
 from ilp_contracts import ScreeningSubmission
@@ -14,10 +15,13 @@ from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.store import Query
 
 from . import intake
+from .fhir import inbound
+from .fhir.export import bundle_for, sealer
 from .domain.person import pseudonym
 from .models import (
     AmendmentIn,
     AuditEntry,
+    FhirExport,
     GrowthPoint,
     ImportReport,
     PersonLookup,
@@ -46,7 +50,8 @@ async def record_screening(body: ScreeningSubmission, key: IdempotencyKey, rt: R
     require(caller, *RECORDERS)
     async with rt.transaction() as tx:
         screening, created = await intake.record(tx, body, f"http:{key}",
-                                                 rt.settings.pseudonym_key, scope=caller)
+                                                 rt.settings.pseudonym_key, scope=caller,
+                                                 seal=sealer(rt.settings))
     if not created:
         response.status_code = 200
     return screening
@@ -68,7 +73,8 @@ async def import_register(request: Request, key: IdempotencyKey, rt: RuntimeDep,
         try:
             async with rt.transaction() as tx:
                 _, created = await intake.record(tx, submission, f"csv:{key}:{line}",
-                                                 rt.settings.pseudonym_key, scope=caller)
+                                                 rt.settings.pseudonym_key, scope=caller,
+                                                 seal=sealer(rt.settings))
         except (InvalidInput, ForbiddenError) as exc:
             report["rejected"].append({"line": line, "detail": exc.detail()})
             continue
@@ -172,3 +178,50 @@ async def audit_log(rt: RuntimeDep, caller: Caller, person_id: str | None = None
     where = {k: v for k, v in (("person_id", person_id), ("subject", subject)) if v}
     return await rt.store.find("audit", Query.of(order_by="at", descending=True, limit=limit,
                                                  **where))
+
+
+# --- FHIR R4 (SATUSEHAT) ----------------------------------------------------------------
+
+@router.post("/fhir/Bundle", status_code=201, response_model=ScreeningOut, tags=["fhir"],
+             openapi_extra={"requestBody": {"content": {
+                 "application/fhir+json": {"schema": {"type": "object"}},
+                 "application/json": {"schema": {"type": "object"}}}}})
+async def import_fhir_bundle(request: Request, rt: RuntimeDep, response: Response,
+                             caller: Caller) -> dict:
+    """A Bundle of Patient, Encounter, Observations (LOINC/UCUM) and Immunizations from an
+    integrating system, recorded like any screening. The Bundle identifier makes a re-sent
+    Bundle return the first result."""
+    require(caller, *RECORDERS)
+    try:
+        data = json.loads(await request.body())
+    except ValueError as exc:
+        raise InvalidInput([(("body",), f"not JSON: {exc}", "invalid_json")]) from exc
+    submission, key = inbound.submission_from_bundle(data)
+    async with rt.transaction() as tx:
+        screening, created = await intake.record(tx, submission, f"fhir:{key}",
+                                                 rt.settings.pseudonym_key, scope=caller,
+                                                 seal=sealer(rt.settings))
+    if not created:
+        response.status_code = 200
+    return screening
+
+
+@router.get("/screenings/{screening_id}/fhir", tags=["fhir"],
+            summary="The FHIR R4 transaction Bundle this screening is exported as")
+async def screening_as_fhir(screening_id: str, rt: RuntimeDep, caller: Caller) -> dict:
+    require(caller, *CARERS)
+    screening = await intake.visible_screening(rt.store, screening_id, caller)
+    bundle = await bundle_for(rt.store, rt.settings, screening_id)
+    await audit(rt, caller, "read_fhir_bundle", screening["person_id"])
+    return bundle or {}
+
+
+@router.get("/fhir/exports", response_model=list[FhirExport], tags=["fhir"])
+async def fhir_exports(rt: RuntimeDep, caller: Caller,
+                       status: Literal["pending", "exported", "failed"] | None = None,
+                       limit: Limit = 100) -> list[dict]:
+    """Export status per screening, with every attempt (time and error)."""
+    require(caller, "operator", "dinkes_admin")
+    where = {"status": status} if status else {}
+    return await rt.store.find("fhir_exports", Query.of(order_by="next_at", descending=True,
+                                                        limit=limit, **where))

@@ -4,6 +4,7 @@ from ilp_contracts import FacilityUpserted, IngestScreening
 from ilp_kit.service import ServiceSpec
 
 from .api import router
+from .fhir import export as fhir_export
 from .handlers import ingest_handler, on_facility
 
 SPEC = ServiceSpec(
@@ -16,9 +17,15 @@ SPEC = ServiceSpec(
         "idempotency": [],
         "posyandu": ["area_code"],
         "audit": ["person_id", "subject", "at"],
+        "fhir_exports": [("status", "next_at")],
+        "leases": [],
     },
     router=router,
     handlers=lambda settings: {FacilityUpserted: on_facility,
-                               IngestScreening: ingest_handler(settings)},
-    subscriptions=[("REGISTRY", "ilp.registry.>"), ("INGEST", "ilp.ingest.screening.v1")],
+                               IngestScreening: ingest_handler(settings),
+                               **fhir_export.handlers(settings)},
+    # Its own stream too: each new version of a screening queues its FHIR export.
+    subscriptions=[("REGISTRY", "ilp.registry.>"), ("INGEST", "ilp.ingest.screening.v1"),
+                   ("SCREENING", "ilp.screening.>")],
+    jobs=[fhir_export.export_job],
 )

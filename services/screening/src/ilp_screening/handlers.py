@@ -7,6 +7,7 @@ from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Transaction
 
 from . import intake
+from .fhir.export import sealer
 
 
 async def on_facility(tx: Transaction, event: FacilityUpserted) -> None:
@@ -21,9 +22,11 @@ def ingest_handler(settings: ServiceSettings):  # noqa: ANN201 – a handler clo
     """`ilp.ingest.screening.v1`: the same intake as HTTP; an invalid screening raises
     InvalidInput, which the consumer dead-letters at once with the field-level reasons."""
 
+    seal = sealer(settings)
+
     async def on_ingest(tx: Transaction, event: IngestScreening) -> None:
         await intake.record(tx, event.screening,
                             f"ingest:{event.source_system}:{event.idempotency_key}",
-                            settings.pseudonym_key, loc=("screening",))
+                            settings.pseudonym_key, loc=("screening",), seal=seal)
 
     return on_ingest

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 
 from ilp_contracts import ScreeningAmended, ScreeningRecorded, ScreeningVoided
 from ilp_contracts.screening import MeasurementsIn, PregnancyIn, ScreeningSubmission
+from cryptography.fernet import Fernet
 from ilp_kit.auth import OPEN, Principal, require_area
 from ilp_kit.errors import InvalidInput, NotFoundError
 from ilp_kit.outbox import emit
@@ -92,7 +93,8 @@ def _stored(event: ScreeningRecorded | ScreeningAmended, submission: dict) -> di
 
 
 async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_key: str,
-                 loc: tuple[str, ...] = (), scope: Principal = OPEN) -> tuple[dict, bool]:
+                 loc: tuple[str, ...] = (), scope: Principal = OPEN,
+                 seal: Fernet | None = None) -> tuple[dict, bool]:
     """Store and announce a new screening; (screening, created). A retry with the same
     key returns the first record and creates nothing."""
     stage, found = problems(sub, today())
@@ -109,11 +111,15 @@ async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_
         tx, screening_id=str(uuid.uuid4()), person_id=person_id, sex=person.sex,
         birth_date=person.birth_date, screened_on=sub.screened_on, stage=stage,
         pregnancy=sub.pregnancy, m=sub.measurements, posyandu=posyandu))
-    # Demographics stay here; NIKs are never stored, only their keyed hashes.
+    # Demographics stay here; NIKs only as keyed hashes – and sealed for the FHIR export
+    # when (and only when) that export is configured.
     await tx.put("persons", person_id, {
         **person.model_dump(mode="json", exclude={"nik", "mother_nik"}),
         "person_id": person_id,
-        "mother_id": pseudonym(person.mother_nik, pseudonym_key) if person.mother_nik else None})
+        "mother_id": pseudonym(person.mother_nik, pseudonym_key) if person.mother_nik else None,
+        **({f"{k}_sealed": seal.encrypt(v.encode()).decode()
+            for k, v in (("nik", person.nik), ("mother_nik", person.mother_nik)) if v}
+           if seal else {})})
     stored = _stored(event, sub.model_dump(mode="json", include={"pregnancy", "measurements"}))
     await tx.put("screenings", event.screening_id, stored)
     await tx.put("idempotency", key, {"screening_id": event.screening_id,

@@ -87,3 +87,11 @@ class AuditEntry(BaseModel):
     roles: list[str]
     action: str
     person_id: str
+
+
+class FhirExport(BaseModel):
+    screening_id: str
+    status: Literal["pending", "exported", "failed"]
+    kind: str = Field(description="Which version: ScreeningRecorded, …Amended, …Voided")
+    next_at: str
+    attempts: list[dict]

@@ -66,8 +66,9 @@ class ExportContext:
     desa_code: str
 
 
-def screening_bundle(screening: dict[str, Any], ctx: ExportContext) -> Bundle:
-    """The transaction Bundle for one screening (current version, or voided)."""
+def screening_bundle(screening: dict[str, Any], ctx: ExportContext) -> dict[str, Any]:
+    """The transaction Bundle for one screening (current version, or voided), as JSON-ready
+    data that fhir.resources has validated (a ValidationError here is a mapping bug)."""
     voided = screening.get("status") == "voided"
     patient_ref = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'patient:' + screening['person_id'])}"
     encounter_ref = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, screening['screening_id'])}"
@@ -96,7 +97,9 @@ def screening_bundle(screening: dict[str, Any], ctx: ExportContext) -> Bundle:
                                             voided, org),
                               "Immunization", f"identifier=http://sys-ids.kemkes.go.id/"
                               f"immunization/{org}|{ident}"))
-    return Bundle(type="transaction", entry=entries)
+    bundle = {"resourceType": "Bundle", "type": "transaction", "entry": entries}
+    Bundle.model_validate(bundle)
+    return bundle
 
 
 def _entry(full_url: str, resource: dict, kind: str, condition: str) -> dict:

@@ -1,0 +1,48 @@
+"""FHIR Bundles built per second on one core: mapping + fhir.resources validation, and the
+JSON the exporter sends. `python -m bench.fhir [--bundles 2000]`"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from datetime import date
+
+from ilp_screening.fhir.bundle import ExportContext, screening_bundle
+
+
+def sample(rng: random.Random, n: int) -> dict:
+    return {"screening_id": f"scr-{n}", "person_id": f"p-{n}", "sex": rng.choice("MF"),
+            "status": "active", "screened_on": "2026-11-20", "posyandu_id": "psy-1",
+            "desa_code": "33.73.04.1001",
+            "measurements": {"weight_kg": round(rng.uniform(6, 16), 1),
+                             "height_cm": round(rng.uniform(60, 100), 1), "bmi": 15.2,
+                             "muac_cm": 14.0},
+            "submission": {"measurements": {"measured_lying": False}},
+            "findings": [{"code": "stunted", "severity": "moderate", "follow_up": ""}],
+            "immunizations": ["MR1"]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bundles", type=int, default=2000)
+    n = parser.parse_args().bundles
+    rng = random.Random(1)
+    ctx = ExportContext("100011961", "psy-1", "3373041011240001", None, "Anak",
+                        date(2024, 11, 10), "33.73.04.1001")
+    screenings = [sample(rng, i) for i in range(n)]
+    start = time.perf_counter()
+    bundles = [screening_bundle(s, ctx) for s in screenings]
+    built = time.perf_counter() - start
+    start = time.perf_counter()
+    size = sum(len(json.dumps(b)) for b in bundles)
+    dumped = time.perf_counter() - start
+    print(f"bundles {n:,} ({len(bundles[0]['entry'])} entries each, {size // n:,} bytes)")
+    print(f"build + validate  {n / built:8,.0f} bundles/s")
+    print(f"to JSON           {n / dumped:8,.0f} bundles/s")
+    print(f"end to end        {n / (built + dumped):8,.0f} bundles/s (one core)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""A FHIR Bundle from an integrating system (e.g. a SIMPUS) turned into a screening
+submission, which then goes through the same validation as every other intake.
+
+Read: Patient (NIK, or the mother's NIK with the Patient id as local id; name, gender,
+birth date), Encounter (period start = screening date, Location = the posyandu id),
+Observations by LOINC with UCUM units (the codes the export writes, incl. the blood
+pressure panel), Immunizations by the ILP vaccine codes. Pregnancy details have no
+agreed coding yet and are not read.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fhir.resources.R4B.bundle import Bundle
+from ilp_contracts.screening import IMMUNIZATIONS, ScreeningSubmission
+from ilp_kit.errors import InvalidInput
+from pydantic import ValidationError
+
+from .bundle import BP_PARTS, LYING_LENGTH, MEASURES, NIK, NIK_MOTHER
+
+Problem = tuple[tuple[str | int, ...], str, str]
+BY_LOINC = {loinc: (key, unit) for key, (loinc, _, unit, _) in MEASURES.items()}
+BY_LOINC[LYING_LENGTH[0]] = ("height_cm", "cm")
+BP_BY_LOINC = {code: part for part, (code, _) in BP_PARTS.items()}
+
+
+def submission_from_bundle(data: Any) -> tuple[ScreeningSubmission, str]:
+    """(submission, idempotency key); InvalidInput lists every problem at once."""
+    try:
+        bundle = Bundle.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput([(("body", *e["loc"]), e["msg"], "invalid_fhir")
+                            for e in exc.errors(include_url=False)][:20]) from exc
+    problems: list[Problem] = []
+    key = (bundle.identifier.value if bundle.identifier else None) or bundle.id
+    if not key:
+        problems.append((("body", "identifier"), "a Bundle identifier (or id) is needed "
+                         "to recognise a re-sent Bundle", "missing_identifier"))
+    resources: dict[str, list[tuple[int, Any]]] = {}
+    for i, entry in enumerate(bundle.entry or []):
+        if entry.resource is not None:
+            resources.setdefault(entry.resource.get_resource_type(), []).append(
+                (i, entry.resource))
+    person = _person(resources.get("Patient", []), problems)
+    posyandu_id, screened_on = _encounter(resources.get("Encounter", []), problems)
+    measurements = _measurements(resources.get("Observation", []), problems)
+    measurements["immunizations"] = _doses(resources.get("Immunization", []), problems)
+    if problems:
+        raise InvalidInput(problems)
+    try:
+        submission = ScreeningSubmission.model_validate({
+            "person": person, "posyandu_id": posyandu_id, "screened_on": screened_on,
+            "measurements": measurements})
+    except ValidationError as exc:
+        raise InvalidInput([(("body", *e["loc"]), e["msg"], e["type"])
+                            for e in exc.errors(include_url=False)]) from exc
+    return submission, str(key)
+
+
+def _at(i: int, *path: str | int) -> tuple[str | int, ...]:
+    return ("body", "entry", i, "resource", *path)
+
+
+def _person(patients: list, problems: list[Problem]) -> dict:
+    if len(patients) != 1:
+        problems.append((("body", "entry"), f"exactly one Patient expected, found "
+                         f"{len(patients)}", "patient_count"))
+        return {}
+    i, patient = patients[0]
+    ids = {ident.system: ident.value for ident in patient.identifier or []}
+    person: dict[str, Any] = {"sex": {"male": "M", "female": "F"}.get(patient.gender or ""),
+                              "birth_date": patient.birthDate}
+    if NIK in ids:
+        person["nik"] = ids[NIK]
+    elif NIK_MOTHER in ids and patient.id:
+        person |= {"mother_nik": ids[NIK_MOTHER], "local_id": patient.id}
+    else:
+        problems.append((_at(i, "identifier"), f"a {NIK} identifier, or {NIK_MOTHER} with a "
+                         "Patient id, is needed", "missing_identifier"))
+    name = (patient.name or [None])[0]
+    person["name"] = (name.text or " ".join([*(name.given or []), name.family or ""]).strip()
+                      if name else None)
+    return person
+
+
+def _encounter(encounters: list, problems: list[Problem]) -> tuple[str | None, Any]:
+    if len(encounters) != 1:
+        problems.append((("body", "entry"), f"exactly one Encounter expected, found "
+                         f"{len(encounters)}", "encounter_count"))
+        return None, None
+    i, encounter = encounters[0]
+    reference = (encounter.location[0].location.reference or "") if encounter.location else ""
+    if not reference.startswith("Location/"):
+        problems.append((_at(i, "location"), "the posyandu as Location/<posyandu id> is "
+                         "needed", "missing_location"))
+    start = encounter.period.start if encounter.period else None
+    if start is None:
+        problems.append((_at(i, "period", "start"), "the screening date is needed",
+                         "missing_date"))
+    day = start.date() if isinstance(start, datetime) else start  # dateTime or a plain date
+    return reference.removeprefix("Location/"), day
+
+
+def _measurements(observations: list, problems: list[Problem]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for i, observation in observations:
+        codes = [c.code for c in observation.code.coding or [] if c.system == "http://loinc.org"]
+        if codes and codes[0] in BY_LOINC:
+            key, unit = BY_LOINC[codes[0]]
+            value = _value(observation.valueQuantity, unit, _at(i, "valueQuantity"), problems)
+            if value is not None and key != "bmi":  # BMI is derived here, not taken
+                out[key] = value
+            if codes[0] == LYING_LENGTH[0]:
+                out["measured_lying"] = True
+        elif codes and codes[0] == "85354-9":
+            for n, component in enumerate(observation.component or []):
+                part = [c.code for c in component.code.coding or []]
+                if part and part[0] in BP_BY_LOINC:
+                    value = _value(component.valueQuantity, "mm[Hg]",
+                                   _at(i, "component", n, "valueQuantity"), problems)
+                    if value is not None:
+                        out[BP_BY_LOINC[part[0]]] = value
+        else:
+            problems.append((_at(i, "code"), f"LOINC {codes[:1] or 'code'} is not a "
+                             "measurement the screening knows", "unknown_code"))
+    if "height_cm" in out:
+        out.setdefault("measured_lying", False)
+    return out
+
+
+def _value(quantity: Any, unit: str, at: tuple, problems: list[Problem]) -> float | None:
+    if quantity is None or quantity.value is None:
+        problems.append((at, "a valueQuantity is needed", "missing_value"))
+        return None
+    if (quantity.code or quantity.unit) != unit:
+        problems.append((at, f"unit must be {unit} (UCUM), not {quantity.code or quantity.unit}",
+                         "wrong_unit"))
+        return None
+    return float(quantity.value)
+
+
+def _doses(immunizations: list, problems: list[Problem]) -> list[str]:
+    doses = []
+    for i, immunization in immunizations:
+        code = next((c.code for c in immunization.vaccineCode.coding or []), None)
+        if code in IMMUNIZATIONS:
+            doses.append(code)
+        else:
+            problems.append((_at(i, "vaccineCode"), f"vaccine {code} is not one of "
+                             f"{', '.join(IMMUNIZATIONS)}", "unknown_vaccine"))
+    return doses

@@ -1,0 +1,151 @@
+"""FHIR R4 mapping: every Bundle validates (fhir.resources builds it), measurements carry
+LOINC codes and UCUM units, SATUSEHAT's identifiers and address extension are there, a
+void marks everything entered-in-error, and an exported Bundle read back in gives the
+same submission."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ilp_kit.errors import InvalidInput
+from ilp_screening.fhir.bundle import (
+    ADMINISTRATIVE_CODE,
+    ICD10,
+    LOINC,
+    NIK,
+    NIK_MOTHER,
+    UCUM,
+    ExportContext,
+    screening_bundle,
+)
+from ilp_screening.fhir.inbound import submission_from_bundle
+
+CTX = ExportContext("100011961", "psy-mawar-03", "3373041011240001", None, "Bima",
+                    date(2024, 11, 10), "33.73.04.1001")
+
+
+def screening(**measurements: float) -> dict:
+    return {"screening_id": "scr-1", "person_id": "p-1", "sex": "M", "status": "active",
+            "screened_on": "2026-11-20", "posyandu_id": "psy-mawar-03",
+            "desa_code": "33.73.04.1001",
+            "measurements": measurements or {"weight_kg": 9.1, "height_cm": 79.0,
+                                             "bmi": 14.58},
+            "submission": {"measurements": {"measured_lying": False}},
+            "findings": [{"code": "stunted", "severity": "moderate", "follow_up": "rujuk"},
+                         {"code": "underweight", "severity": "moderate", "follow_up": ""}],
+            "immunizations": ["MR1"]}
+
+
+def as_json(bundle: dict) -> dict:
+    return json.loads(json.dumps(bundle))  # what goes over the wire
+
+
+def resources(bundle: dict, kind: str) -> list[dict]:
+    return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
+
+
+def test_a_balita_screening_becomes_a_valid_transaction_bundle() -> None:
+    bundle = as_json(screening_bundle(screening(), CTX))
+    Bundle.model_validate(bundle)  # and it reads back as valid FHIR
+    assert bundle["type"] == "transaction"
+    assert all(e["request"]["method"] == "PUT" and "identifier=" in e["request"]["url"]
+               for e in bundle["entry"])
+    [patient] = resources(bundle, "Patient")
+    assert patient["identifier"][0] == {"use": "official", "system": NIK,
+                                        "value": "3373041011240001"}
+    [address] = patient["address"]
+    codes = {e["url"]: e["valueCode"] for e in address["extension"][0]["extension"]}
+    assert address["extension"][0]["url"] == ADMINISTRATIVE_CODE
+    assert codes == {"province": "33", "city": "3373", "district": "337304",
+                     "village": "3373041001"}
+    [encounter] = resources(bundle, "Encounter")
+    assert encounter["class"]["code"] == "AMB" and encounter["status"] == "finished"
+    assert encounter["location"][0]["location"]["reference"] == "Location/psy-mawar-03"
+    assert encounter["serviceProvider"]["reference"] == "Organization/100011961"
+    observed = {o["code"]["coding"][0]["code"]: o["valueQuantity"]
+                for o in resources(bundle, "Observation")}
+    assert observed["29463-7"] == {"value": 9.1, "unit": "kg", "system": UCUM, "code": "kg"}
+    assert observed["8302-2"]["code"] == "cm" and observed["39156-5"]["code"] == "kg/m2"
+    conditions = {c["code"]["coding"][0]["code"]: c for c in resources(bundle, "Condition")}
+    assert {"system": ICD10, "code": "E45"} in conditions["stunted"]["code"]["coding"]
+    assert len(conditions["underweight"]["code"]["coding"]) == 1  # no ICD-10 guessed
+    [dose] = resources(bundle, "Immunization")
+    assert dose["vaccineCode"]["coding"][0]["code"] == "MR1"
+
+
+def test_every_measurement_has_its_loinc_code_and_ucum_unit() -> None:
+    bundle = as_json(screening_bundle(screening(
+        weight_kg=60.0, height_cm=155.0, muac_cm=22.0, head_circumference_cm=50.0,
+        waist_cm=85.0, bmi=25.0, glucose_random=210.0, glucose_fasting=120.0, hb=10.2,
+        systolic=150.0, diastolic=95.0), CTX))
+    codes = {o["code"]["coding"][0]["code"]: o for o in resources(bundle, "Observation")}
+    expected = {"29463-7": "kg", "8302-2": "cm", "56072-2": "cm", "9843-4": "cm",
+                "8280-0": "cm", "39156-5": "kg/m2", "2339-0": "mg/dL", "1558-6": "mg/dL",
+                "718-7": "g/dL"}
+    for code, unit in expected.items():
+        assert codes[code]["valueQuantity"]["code"] == unit, code
+        assert codes[code]["code"]["coding"][0]["system"] == LOINC
+    panel = codes["85354-9"]["component"]
+    assert [(c["code"]["coding"][0]["code"], c["valueQuantity"]["value"],
+             c["valueQuantity"]["code"]) for c in panel] == [
+        ("8480-6", 150.0, "mm[Hg]"), ("8462-4", 95.0, "mm[Hg]")]
+
+
+def test_lying_length_newborn_and_void() -> None:
+    lying = screening(weight_kg=3.1, height_cm=49.0)
+    lying["submission"] = {"measurements": {"measured_lying": True}}
+    baby = ExportContext("100011961", "psy-1", None, "3373044506950002", "Bayi Ny. Sri",
+                         date(2026, 11, 1), "33.73.04.1001")
+    bundle = as_json(screening_bundle(lying, baby))
+    assert "8306-3" in {o["code"]["coding"][0]["code"] for o in resources(bundle, "Observation")}
+    assert resources(bundle, "Patient")[0]["identifier"][0]["system"] == NIK_MOTHER
+    voided = as_json(screening_bundle({**screening(), "status": "voided"}, CTX))
+    statuses = {r["resourceType"]: r.get("status") or r["verificationStatus"]["coding"][0]["code"]
+                for r in (e["resource"] for e in voided["entry"][1:])}
+    assert set(statuses.values()) == {"entered-in-error"}
+    assert all("clinicalStatus" not in c for c in resources(voided, "Condition"))
+
+
+@settings(max_examples=40, deadline=None)
+@given(weight=st.floats(2.0, 120.0).map(lambda v: round(v, 1)),
+       height=st.floats(45.0, 190.0).map(lambda v: round(v, 1)),
+       systolic=st.integers(80, 220), diastolic=st.integers(40, 130), lying=st.booleans())
+def test_an_exported_bundle_reads_back_as_the_same_submission(weight, height, systolic,
+                                                              diastolic, lying) -> None:
+    source = screening(weight_kg=weight, height_cm=height, systolic=float(systolic),
+                       diastolic=float(diastolic))
+    source["submission"] = {"measurements": {"measured_lying": lying}}
+    exported = as_json(screening_bundle(source, CTX)) | {"identifier": {"value": "b-1"}}
+    submission, key = submission_from_bundle(exported)
+    assert key == "b-1"
+    assert submission.person.nik == CTX.nik and submission.person.sex == "M"
+    assert submission.posyandu_id == "psy-mawar-03"
+    assert str(submission.screened_on) == "2026-11-20"
+    m = submission.measurements
+    assert (m.weight_kg, m.height_cm, m.systolic, m.diastolic, m.measured_lying) == (
+        weight, height, systolic, diastolic, lying)
+    assert list(m.immunizations) == ["MR1"]
+
+
+def test_a_bad_inbound_bundle_lists_every_problem() -> None:
+    exported = as_json(screening_bundle(screening(), CTX))
+    for entry in exported["entry"]:
+        resource = entry["resource"]
+        if resource["resourceType"] == "Observation" and \
+                resource["code"]["coding"][0]["code"] == "29463-7":
+            resource["valueQuantity"]["code"] = "[lb_av]"
+        if resource["resourceType"] == "Immunization":
+            resource["vaccineCode"]["coding"][0]["code"] = "XYZ"
+    with pytest.raises(InvalidInput) as refused:
+        submission_from_bundle(exported)  # no identifier either
+    kinds = {d["type"] for d in refused.value.detail()}
+    assert kinds == {"missing_identifier", "wrong_unit", "unknown_vaccine"}
+    with pytest.raises(InvalidInput) as not_fhir:
+        submission_from_bundle({"resourceType": "Bundle", "type": "transaction", "entry": [
+            {"resource": {"resourceType": "Patient", "birthDate": "10-11-2024"}}]})
+    assert not_fhir.value.detail()[0]["type"] == "invalid_fhir"
