@@ -82,6 +82,9 @@ class WorkerAssigned(Event):
     phone: str | None = Field(default=None, description="For SMS/WhatsApp task notices")
     coverage: list[str] = Field(default_factory=list,
                                 description="Kader: RW/dusun labels or household ids covered")
+    daily_digest: bool = Field(default=False,
+                               description="One message a day with all open tasks instead "
+                                           "of one per task")
     active: bool = Field(default=True, description="False when the worker left the facility")
 
     @property

@@ -19,6 +19,8 @@ SPEC = ServiceSpec(
         "leases": [],
         "deliveries": [("status", "next_at")],
         "bp_watch": [("hypertensive", "last_bp_on")],
+        "digests": [],
+        "child_watch": ["weighed_period", ("tracks_doses", "next_dose_check")],
     },
     router=router,
     handlers=handlers,

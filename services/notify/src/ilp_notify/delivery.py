@@ -22,7 +22,7 @@ from ilp_kit.service import Runtime
 from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Transaction
 
-from .domain.delivery import payload, signature
+from .domain.delivery import payload, render, signature
 
 log = logging.getLogger(__name__)
 
@@ -33,35 +33,39 @@ def webhook_urls(settings: ServiceSettings) -> list[str]:
 
 async def queue(tx: Transaction, settings: ServiceSettings, kind: str, task: dict) -> None:
     """Called by handlers next to the task change: one delivery per configured webhook,
-    and an e-mail to the assigned worker when SMTP is set up and an address is known."""
-    now = datetime.now(UTC).isoformat()
+    and an e-mail/SMS to the assigned worker when those channels are set up and the
+    registry knows an address – unless the worker chose the daily digest instead."""
     targets = webhook_urls(settings)
-    personal = settings.smtp_host or settings.sms_url
     worker = (await tx.get("workers", task["assignee_id"])
-              if personal and task.get("assignee_id") else None)
-    if worker and settings.smtp_host and worker.get("email"):
-        targets.append(f"mailto:{worker['email']}")
-    if worker and settings.sms_url and worker.get("phone"):
-        targets.append(f"sms:{worker['phone']}")
+              if (settings.smtp_host or settings.sms_url) and task.get("assignee_id")
+              else None)
+    if worker and not worker.get("daily_digest"):
+        targets += personal_addresses(settings, worker)
+    await add_deliveries(tx, targets, kind, payload(kind, task))
+
+
+def personal_addresses(settings: ServiceSettings, worker: dict) -> list[str]:
+    addresses = []
+    if settings.smtp_host and worker.get("email"):
+        addresses.append(f"mailto:{worker['email']}")
+    if settings.sms_url and worker.get("phone"):
+        addresses.append(f"sms:{worker['phone']}")
+    return addresses
+
+
+async def add_deliveries(tx: Transaction, targets: list[str], kind: str, body: bytes) -> None:
+    now = datetime.now(UTC).isoformat()
     for url in targets:
         delivery_id = str(uuid.uuid4())
         await tx.put("deliveries", delivery_id, {
-            "delivery_id": delivery_id, "url": url, "kind": kind,
-            "body": payload(kind, task).decode(), "status": "pending", "next_at": now,
-            "attempts": []})
-
-
-def _verb(notice: dict) -> str:
-    return "dialihkan kepada Anda" if notice["type"] == "task.escalated" else "baru"
+            "delivery_id": delivery_id, "url": url, "kind": kind, "body": body.decode(),
+            "status": "pending", "next_at": now, "attempts": []})
 
 
 async def _sms(client: httpx.AsyncClient, settings: ServiceSettings,
                delivery: dict) -> str | None:
     """One message through the SMS/WhatsApp gateway; None on success, else the reason."""
-    notice = json.loads(delivery["body"])
-    task = notice["task"]
-    text = (f"ILP: kunjungan rumah {_verb(notice)} – {task['reason']}, desa "
-            f"{task['desa_code']}, batas {task['due_at'][:10]}. Tugas {task['task_id'][:8]}.")
+    _, _, text = render(json.loads(delivery["body"]))
     try:
         reply = await client.post(settings.sms_url, json={
             "to": delivery["url"].removeprefix("sms:"), "text": text},
@@ -73,18 +77,12 @@ async def _sms(client: httpx.AsyncClient, settings: ServiceSettings,
 
 async def _mail(settings: ServiceSettings, delivery: dict) -> str | None:
     """E-mail once; None on success, else the reason."""
-    notice = json.loads(delivery["body"])
-    task = notice["task"]
+    subject, text, _ = render(json.loads(delivery["body"]))
     message = EmailMessage()
     message["From"] = settings.smtp_from
     message["To"] = delivery["url"].removeprefix("mailto:")
-    verb = _verb(notice)
-    message["Subject"] = f"Kunjungan rumah {verb}: {task['reason']} ({task['desa_code']})"
-    message.set_content(
-        f"Tugas kunjungan rumah {verb}.\n\nAlasan: {task['reason']}\n"
-        f"Prioritas: {task['priority']}\nDesa/kelurahan: {task['desa_code']}\n"
-        f"Posyandu: {task['posyandu_id']}\nBatas waktu: {task['due_at']}\n"
-        f"Nomor tugas: {task['task_id']}\n\nBuka aplikasi ILP untuk rinciannya.\n")
+    message["Subject"] = subject
+    message.set_content(text)
     try:
         await aiosmtplib.send(message, hostname=settings.smtp_host, port=settings.smtp_port,
                               timeout=10)

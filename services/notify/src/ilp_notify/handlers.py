@@ -22,7 +22,7 @@ from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Query, Transaction
 
 from .delivery import queue
-from .domain.defaulters import bp_watch
+from .domain.defaulters import bp_watch, child_watch
 from .domain.tasks import TaskNeed, task_key, tasks_needed
 
 
@@ -31,7 +31,7 @@ async def on_worker(tx: Transaction, event: WorkerAssigned) -> None:
         "id": event.worker_id, "name": event.name, "role": event.role,
         "facility_id": event.facility_id, "area_code": event.area_code,
         "email": event.email, "phone": event.phone, "coverage": event.coverage,
-        "active": event.active})
+        "daily_digest": event.daily_digest, "active": event.active})
     if event.role == "kader" and event.active:
         await _adopt_unassigned(tx, event.facility_id, event.worker_id)
     if not event.active:
@@ -156,14 +156,29 @@ async def _watch_bp(tx: Transaction, event: ScreeningSnapshot) -> None:
             "posyandu_id": event.posyandu_id})
 
 
+async def _watch_child(tx: Transaction, event: ScreeningSnapshot) -> None:
+    """Remember each balita's last weighing and doses, for the defaulter rounds."""
+    if event.stage != "balita":
+        return
+    state = child_watch(await tx.get("child_watch", event.person_id), event.screened_on,
+                        event.age_months, "weight_kg" in event.measurements,
+                        list(event.immunizations))
+    if state is not None:
+        await tx.put("child_watch", event.person_id, {
+            **state, "person_id": event.person_id, "desa_code": event.desa_code,
+            "posyandu_id": event.posyandu_id})
+
+
 def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
     async def on_recorded(tx: Transaction, event: ScreeningRecorded) -> None:
         await _watch_bp(tx, event)
+        await _watch_child(tx, event)
         for need in tasks_needed((f.code for f in event.findings), event.screened_on):
             await _open(tx, settings, event, need)
 
     async def on_amended(tx: Transaction, event: ScreeningAmended) -> None:
         await _watch_bp(tx, event)
+        await _watch_child(tx, event)
         needs = tasks_needed((f.code for f in event.findings), event.screened_on)
         await _unlink(tx, event.screening_id, {n.reason for n in needs}, "screening_amended")
         for need in needs:

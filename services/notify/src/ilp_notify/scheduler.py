@@ -1,5 +1,7 @@
-"""The scheduler: every interval, overdue tasks move up the ladder and people who missed
-their monitoring (hypertensive adults without a BP check for a month) get a visit.
+"""The scheduler: every interval, overdue tasks move up the ladder, people who missed
+their monitoring get a visit (hypertensive adults without a BP check for a month, balita
+not weighed this month, missed immunisation doses), and once a day the workers who chose
+it get their digest.
 
 Several replicas may run it; a lease document in the shared store lets one of them work
 per round (the others see a live lease and skip), and each escalation is a store change
@@ -10,18 +12,28 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from ilp_contracts import TaskEscalated
 from ilp_kit.outbox import emit
 from ilp_kit.service import Runtime
 from ilp_kit.lease import hold_lease
-from ilp_kit.store import Query
+from ilp_kit.store import Query, Transaction
 
-from .domain.defaulters import missed_bp_check
+from .domain.defaulters import (
+    NEVER,
+    WEIGHING_CUTOFF_DAY,
+    immunization_follow_up,
+    missed_bp_check,
+    missed_doses,
+    missed_weighing,
+    next_dose_check,
+    previous_period,
+)
 from .domain.escalation import next_rung
 from .domain.tasks import WIB
-from .delivery import queue
+from .delivery import add_deliveries, personal_addresses, queue
+from .domain.delivery import digest_payload
 from .handlers import assignee_for, open_task
 
 log = logging.getLogger(__name__)
@@ -71,7 +83,73 @@ async def visit_defaulters(rt: Runtime, now: datetime) -> int:
                 tx, rt.settings, need, person_id=person["person_id"],
                 desa_code=person["desa_code"], posyandu_id=person["posyandu_id"],
                 screening_id=None, findings=[])
+        opened += await _balita_not_weighed(tx, rt, today)
+        opened += await _missed_immunizations(tx, rt, today)
     return opened
+
+
+async def _balita_not_weighed(tx: Transaction, rt: Runtime, today: date) -> int:
+    if today.day < WEIGHING_CUTOFF_DAY:
+        return 0
+    opened = 0
+    for child in await tx.find("child_watch", Query.of(weighed_period=previous_period(today),
+                                                       limit=5000)):
+        need = missed_weighing(child, today)
+        if need is None:
+            continue
+        opened += await open_task(tx, rt.settings, need, person_id=child["person_id"],
+                                  desa_code=child["desa_code"],
+                                  posyandu_id=child["posyandu_id"], screening_id=None,
+                                  findings=[f"last_weighed_{child['last_weighed_on']}"])
+        child["weighing_followed_up"] = today.strftime("%Y-%m")
+        await tx.put("child_watch", child["person_id"], child)
+    return opened
+
+
+async def _missed_immunizations(tx: Transaction, rt: Runtime, today: date) -> int:
+    opened = 0
+    for child in await tx.find("child_watch", Query.of(tracks_doses=True,
+                                                       order_by="next_dose_check", limit=500)):
+        if child["next_dose_check"] >= today.isoformat():
+            break  # ordered by the next deadline: the rest are not due yet
+        doses = missed_doses(child, today)
+        if doses:
+            opened += await open_task(tx, rt.settings, immunization_follow_up(today),
+                                      person_id=child["person_id"],
+                                      desa_code=child["desa_code"],
+                                      posyandu_id=child["posyandu_id"], screening_id=None,
+                                      findings=[f"missed_{dose}" for dose in doses])
+        child["flagged_doses"] = sorted({*child["flagged_doses"], *doses})
+        child["next_dose_check"] = next_dose_check(child) if doses else NEVER  # aged out
+        await tx.put("child_watch", child["person_id"], child)
+    return opened
+
+
+async def send_digests(rt: Runtime, now: datetime) -> int:
+    """Once a day from `ILP_DIGEST_HOUR` (WIB): each worker who chose the daily digest gets
+    one message listing their open tasks (instead of one per task). Returns how many."""
+    settings = rt.settings
+    local = now.astimezone(WIB)
+    if not (settings.smtp_host or settings.sms_url) or local.hour < settings.digest_hour:
+        return 0
+    day = local.date().isoformat()
+    sent = 0
+    async with rt.transaction() as tx:
+        if not await hold_lease(tx, "digest", now,
+                                timedelta(seconds=settings.escalation_interval_s * 2)):
+            return 0
+        if await tx.get("digests", day) is not None:
+            return 0  # today's went out already
+        for worker in await tx.find("workers", Query.of(daily_digest=True, active=True,
+                                                        limit=10_000)):
+            addresses = personal_addresses(settings, worker)
+            tasks = [task for status in ("open", "accepted") for task in await tx.find(
+                "tasks", Query.of(assignee_id=worker["id"], status=status, limit=200))]
+            if addresses and tasks:
+                await add_deliveries(tx, addresses, "digest", digest_payload(day, tasks))
+                sent += 1
+        await tx.put("digests", day, {"day": day, "workers": sent})
+    return sent
 
 
 async def escalation_job(rt: Runtime) -> None:
@@ -81,8 +159,9 @@ async def escalation_job(rt: Runtime) -> None:
         try:
             escalated = await escalate_overdue(rt, now)
             opened = await visit_defaulters(rt, now)
-            if escalated or opened:
-                log.info("scheduler: %d tasks escalated, %d defaulter visits opened",
-                         escalated, opened)
+            digests = await send_digests(rt, now)
+            if escalated or opened or digests:
+                log.info("scheduler: %d tasks escalated, %d defaulter visits opened, "
+                         "%d daily digests", escalated, opened, digests)
         except Exception:  # noqa: BLE001 – try again next round
             log.exception("scheduler round failed")

@@ -276,7 +276,7 @@ async def _store_worker(tx: Transaction, worker: Doc) -> bool:
         worker_id=worker["id"], name=worker["name"], role=worker["role"],
         facility_id=worker["facility_id"], area_code=worker["area_code"],
         email=worker["email"], phone=worker["phone"], coverage=worker["coverage"],
-        active=worker["active"]))
+        daily_digest=worker.get("daily_digest", False), active=worker["active"]))
     return True
 
 

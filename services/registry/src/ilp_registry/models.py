@@ -121,6 +121,7 @@ class WorkerIn(_Body):
                               description="For SMS/WhatsApp notices, e.g. +6281234567890")
     coverage: list[str] = Field(default_factory=list, max_length=500,
                                 description="Kader: RW/dusun labels or household ids covered")
+    daily_digest: bool = Field(default=False, description="Task notices as one daily digest")
 
 
 class Worker(BaseModel):
@@ -132,6 +133,7 @@ class Worker(BaseModel):
     email: str | None = None
     phone: str | None = None
     coverage: list[str] = []
+    daily_digest: bool = False
     active: bool = True
 
 

@@ -1,9 +1,20 @@
-"""Defaulters (pure): people under monitoring who missed it. Hypertensive adults are
-re-checked monthly (DOMAIN.md: "hypertension monthly"); a health worker visits those with
-no BP measurement for longer than that."""
+"""Defaulters (pure): people under monitoring who missed it.
+
+- Hypertensive adults are re-checked monthly (DOMAIN.md: "hypertension monthly"); a
+  health worker visits those with no BP measurement for longer than that.
+- A balita weighed last month but not by the `WEIGHING_CUTOFF_DAY` of this month missed
+  the posyandu day: the kader visits (D/S is about exactly these children).
+- A child whose immunisations the posyandu records and who is past a dose's age plus a
+  grace period without it: drop-out follow-up by the kader (DOMAIN.md schedule).
+
+Events carry the age in whole months, not the birth date (personal data stays in the
+screening service), so the youngest possible birth date is used: a dose is never called
+missed early because of the rounding.
+"""
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -31,3 +42,92 @@ def missed_bp_check(last_bp_on: str, today: date) -> TaskNeed | None:
         return None
     due = datetime.combine(today + timedelta(days=BP_VISIT_DUE_DAYS), time(23, 59), WIB)
     return TaskNeed("kontrol_hipertensi", "perawat", "high", due)
+
+
+# --- balita: weighing and immunisation ---------------------------------------------------
+
+BALITA_MONTHS = 60
+WEIGHING_CUTOFF_DAY = 25  # posyandu days are over by then in most desa (configurable)
+WEIGHING_VISIT_DUE_DAYS = 7
+# Dose → age in months at which it is given (DOMAIN.md, Kemenkes routine schedule).
+DOSE_MONTH = {"HB0": 0, "BCG": 1, "OPV1": 1,
+              "DPT-HB-Hib1": 2, "OPV2": 2, "RV1": 2, "PCV1": 2,
+              "DPT-HB-Hib2": 3, "OPV3": 3, "RV2": 3, "PCV2": 3,
+              "DPT-HB-Hib3": 4, "OPV4": 4, "RV3": 4, "IPV1": 4,
+              "MR1": 9, "IPV2": 9, "PCV3": 12, "DPT-HB-Hib4": 18, "MR2": 18}
+DOSE_GRACE_DAYS = 30
+IMMUNIZATION_VISIT_DUE_DAYS = 7
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def youngest_birth(screened_on: date, age_months: int) -> date:
+    """The latest birth date compatible with a whole-month age on that day."""
+    return add_months(screened_on, -age_months)
+
+
+def child_watch(current: dict[str, Any] | None, screened_on: date, age_months: int,
+                weighed: bool, doses: list[str]) -> dict[str, Any] | None:
+    """A balita's monitoring state after a screening (None: not a balita)."""
+    if age_months >= BALITA_MONTHS:
+        return None
+    state = dict(current or {"doses": [], "tracks_doses": False, "flagged_doses": []})
+    state["born_latest"] = max(state.get("born_latest", ""),
+                               youngest_birth(screened_on, age_months).isoformat())
+    if weighed and screened_on.isoformat() > state.get("last_weighed_on", ""):
+        state["last_weighed_on"] = screened_on.isoformat()
+        state["weighed_period"] = screened_on.strftime("%Y-%m")
+    if doses:
+        state["tracks_doses"] = True
+        state["doses"] = sorted({*state["doses"], *doses})
+    state["next_dose_check"] = next_dose_check(state)
+    return state
+
+
+NEVER = "9999-12-31"  # sorts after every date: nothing to check
+
+
+def next_dose_check(state: dict[str, Any]) -> str:
+    """When the earliest dose not yet given (nor already followed up) becomes missed."""
+    if not state["tracks_doses"]:
+        return NEVER
+    born = date.fromisoformat(state["born_latest"])
+    pending = [add_months(born, month) + timedelta(days=DOSE_GRACE_DAYS)
+               for dose, month in DOSE_MONTH.items()
+               if dose not in state["doses"] and dose not in state["flagged_doses"]]
+    return min(pending).isoformat() if pending else NEVER
+
+
+def missed_doses(state: dict[str, Any], today: date) -> list[str]:
+    born = date.fromisoformat(state["born_latest"])
+    if add_months(born, BALITA_MONTHS) <= today:
+        return []
+    return [dose for dose, month in DOSE_MONTH.items()
+            if dose not in state["doses"] and dose not in state["flagged_doses"]
+            and add_months(born, month) + timedelta(days=DOSE_GRACE_DAYS) < today]
+
+
+def immunization_follow_up(today: date) -> TaskNeed:
+    due = datetime.combine(today + timedelta(days=IMMUNIZATION_VISIT_DUE_DAYS), time(23, 59),
+                           WIB)
+    return TaskNeed("imunisasi_terlewat", "kader", "high", due)
+
+
+def previous_period(today: date) -> str:
+    return add_months(today.replace(day=1), -1).strftime("%Y-%m")
+
+
+def missed_weighing(state: dict[str, Any], today: date) -> TaskNeed | None:
+    """Weighed last month, not yet this month, and this month's posyandu days are over."""
+    if today.day < WEIGHING_CUTOFF_DAY or state.get("weighed_period") != previous_period(today):
+        return None
+    if state.get("weighing_followed_up") == today.strftime("%Y-%m"):
+        return None  # once a month
+    if add_months(date.fromisoformat(state["born_latest"]), BALITA_MONTHS) <= today:
+        return None  # no longer a balita
+    due = datetime.combine(today + timedelta(days=WEIGHING_VISIT_DUE_DAYS), time(23, 59), WIB)
+    return TaskNeed("balita_tidak_ditimbang", "kader", "routine", due)

@@ -25,3 +25,34 @@ def payload(kind: str, task: dict[str, Any]) -> bytes:
 def signature(secret: str, timestamp: str, body: bytes) -> str:
     mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
     return "sha256=" + mac.hexdigest()
+
+
+def digest_payload(day: str, tasks: list[dict[str, Any]]) -> bytes:
+    """A worker's open tasks of the day in one notice (the daily-digest option)."""
+    body = {"type": "digest", "date": day,
+            "tasks": [{k: t.get(k) for k in PAYLOAD_FIELDS} for t in tasks]}
+    return json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
+
+
+def render(notice: dict[str, Any]) -> tuple[str, str, str]:
+    """(e-mail subject, e-mail text, SMS text) of a notice, in Bahasa Indonesia."""
+    if notice["type"] == "digest":
+        tasks = sorted(notice["tasks"], key=lambda t: t["due_at"])
+        lines = [f"- {t['reason']}, desa {t['desa_code']}, posyandu {t['posyandu_id']}, "
+                 f"batas {t['due_at'][:10]} (tugas {t['task_id'][:8]})" for t in tasks]
+        subject = f"Ringkasan harian {notice['date']}: {len(tasks)} kunjungan rumah"
+        text = (f"Kunjungan rumah yang masih terbuka per {notice['date']}:\n\n"
+                + "\n".join(lines) + "\n\nBuka aplikasi ILP untuk rinciannya.\n")
+        soonest = tasks[0]["due_at"][:10] if tasks else "-"
+        return subject, text, (f"ILP {notice['date']}: {len(tasks)} kunjungan rumah terbuka, "
+                               f"terdekat batas {soonest}.")
+    task = notice["task"]
+    verb = "dialihkan kepada Anda" if notice["type"] == "task.escalated" else "baru"
+    subject = f"Kunjungan rumah {verb}: {task['reason']} ({task['desa_code']})"
+    text = (f"Tugas kunjungan rumah {verb}.\n\nAlasan: {task['reason']}\n"
+            f"Prioritas: {task['priority']}\nDesa/kelurahan: {task['desa_code']}\n"
+            f"Posyandu: {task['posyandu_id']}\nBatas waktu: {task['due_at']}\n"
+            f"Nomor tugas: {task['task_id']}\n\nBuka aplikasi ILP untuk rinciannya.\n")
+    sms = (f"ILP: kunjungan rumah {verb} – {task['reason']}, desa {task['desa_code']}, "
+           f"batas {task['due_at'][:10]}. Tugas {task['task_id'][:8]}.")
+    return subject, text, sms

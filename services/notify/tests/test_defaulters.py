@@ -1,0 +1,141 @@
+"""Defaulter rules for balita (pure) and one scheduler round on a real SQLite store:
+a child weighed last month but not this month, and a child past a dose without it, each
+get one kader visit – once, however often the round runs."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
+from ilp_contracts import Finding, ScreeningRecorded
+from ilp_kit.service import Runtime
+from ilp_kit.settings import ServiceSettings
+from ilp_kit.store import Query, SqliteStore
+from ilp_notify.app import SPEC
+from ilp_notify.domain.defaulters import (
+    DOSE_MONTH,
+    child_watch,
+    missed_doses,
+    missed_weighing,
+    youngest_birth,
+)
+from ilp_notify.handlers import handlers
+from ilp_notify.scheduler import visit_defaulters
+
+ALL_DOSES = list(DOSE_MONTH)
+
+
+def test_the_youngest_birth_never_calls_a_dose_missed_early() -> None:
+    # 4 whole months on 20 Nov: born between 21 Jun and 20 Jul; take 20 Jul.
+    assert youngest_birth(date(2026, 11, 20), 4) == date(2026, 7, 20)
+    state = child_watch(None, date(2026, 11, 20), 4, True, ["HB0", "BCG", "OPV1"])
+    assert missed_doses(state, date(2026, 11, 20)) == [
+        "DPT-HB-Hib1", "OPV2", "RV1", "PCV1", "DPT-HB-Hib2", "OPV3", "RV2", "PCV2"]
+    # the 4-month doses are due 20 Nov + 30 days of grace: not missed yet
+    assert "DPT-HB-Hib3" not in missed_doses(state, date(2026, 12, 19))
+    assert "DPT-HB-Hib3" in missed_doses(state, date(2026, 12, 21))
+
+
+def test_children_whose_doses_are_not_recorded_are_not_chased() -> None:
+    state = child_watch(None, date(2026, 11, 20), 30, True, [])
+    assert state["tracks_doses"] is False and state["next_dose_check"] == "9999-12-31"
+    assert child_watch(None, date(2026, 11, 20), 60, True, ["MR2"]) is None  # not a balita
+
+
+@given(st.integers(0, 59), st.lists(st.sampled_from(ALL_DOSES), min_size=1))
+def test_a_recorded_dose_is_never_reported_missed(age, doses) -> None:
+    state = child_watch(None, date(2026, 11, 20), age, True, doses)
+    assert not set(missed_doses(state, date(2031, 1, 1))) & set(doses)
+
+
+def test_weighing_missed_only_after_the_posyandu_days_and_once_a_month() -> None:
+    state = child_watch(None, date(2026, 10, 14), 20, True, [])
+    assert missed_weighing(state, date(2026, 11, 24)) is None  # posyandu days not over
+    need = missed_weighing(state, date(2026, 11, 25))
+    assert need is not None and need.reason == "balita_tidak_ditimbang" and need.role == "kader"
+    assert missed_weighing({**state, "weighing_followed_up": "2026-11"},
+                           date(2026, 11, 28)) is None
+    weighed_now = child_watch(state, date(2026, 11, 12), 21, True, [])
+    assert missed_weighing(weighed_now, date(2026, 11, 25)) is None
+
+
+def screening(person: str, age: int, doses: list[str], on: date) -> ScreeningRecorded:
+    return ScreeningRecorded(
+        screening_id=f"s-{person}-{on}", person_id=person, stage="balita", sex="F",
+        age_months=age, screened_on=on, period=on.strftime("%Y-%m"),
+        desa_code="33.73.04.1001", posyandu_id="psy-1", measurements={"weight_kg": 9.0},
+        immunizations=doses, findings=[Finding(code="normal", severity="mild")][:0])
+
+
+async def test_a_round_opens_each_defaulter_task_once(tmp_path) -> None:
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    settings = ServiceSettings(service="notify", escalation_interval_s=60)
+    rt = Runtime(settings, store)
+    on_recorded = handlers(settings)[ScreeningRecorded]
+    async with store.transaction() as tx:
+        await tx.put("workers", "kader-1", {"id": "kader-1", "role": "kader",
+                                            "facility_id": "psy-1", "active": True,
+                                            "area_code": "33.73.04.1001"})
+        await on_recorded(tx, screening("weighed-in-oct", 20, [], date(2026, 10, 14)))
+        await on_recorded(tx, screening("no-dpt", 4, ["HB0", "BCG", "OPV1"], date(2026, 10, 14)))
+    now = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
+    assert await visit_defaulters(rt, now) == 3  # weighing ×2 and one immunisation task
+    tasks = await store.find("tasks", Query.of(status="open"))
+    reasons = sorted((t["person_id"], t["reason"]) for t in tasks)
+    assert reasons == [("no-dpt", "balita_tidak_ditimbang"), ("no-dpt", "imunisasi_terlewat"),
+                       ("weighed-in-oct", "balita_tidak_ditimbang")]
+    immunization = next(t for t in tasks if t["reason"] == "imunisasi_terlewat")
+    assert immunization["assignee_id"] == "kader-1"
+    assert "missed_DPT-HB-Hib1" in immunization["findings"]
+    for task in tasks:  # the kader visits; the next rounds must not reopen anything
+        await _complete(store, task)
+    assert await visit_defaulters(rt, now) == 0
+    assert await visit_defaulters(rt, datetime(2026, 11, 29, tzinfo=UTC)) == 0
+    await store.close()
+
+
+async def _complete(store: SqliteStore, task: dict) -> None:
+    from ilp_notify.domain.tasks import task_key
+
+    async with store.transaction() as tx:
+        await tx.put("tasks", task["task_id"], {**task, "status": "completed"})
+        await tx.delete("open_tasks", task_key(task["person_id"], task["reason"]))
+
+
+async def test_digest_workers_get_one_message_a_day_instead_of_one_per_task(tmp_path) -> None:
+    import json
+
+    from ilp_notify.delivery import queue
+    from ilp_notify.domain.delivery import render
+    from ilp_notify.scheduler import send_digests
+
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    settings = ServiceSettings(service="notify", smtp_host="127.0.0.1", digest_hour=6)
+    rt = Runtime(settings, store)
+    task = {"task_id": "t-1", "person_id": "p", "reason": "masalah_gizi_balita",
+            "role": "kader", "assignee_id": "kader-digest", "priority": "high",
+            "due_at": "2026-11-27T23:59:00+07:00", "desa_code": "33.73.04.1001",
+            "posyandu_id": "psy-1", "status": "open"}
+    async with store.transaction() as tx:
+        for worker_id, digest in (("kader-digest", True), ("kader-now", False)):
+            await tx.put("workers", worker_id, {"id": worker_id, "role": "kader",
+                                                "email": f"{worker_id}@puskesmas.id",
+                                                "daily_digest": digest, "active": True})
+        await tx.put("tasks", "t-1", task)
+        await queue(tx, settings, "task.created", task)
+        await queue(tx, settings, "task.created", {**task, "assignee_id": "kader-now"})
+    immediate = await store.find("deliveries")
+    assert [d["url"] for d in immediate] == ["mailto:kader-now@puskesmas.id"]
+
+    assert await send_digests(rt, datetime(2026, 11, 23, 22, 0, tzinfo=UTC)) == 0  # 05:00 WIB
+    assert await send_digests(rt, datetime(2026, 11, 23, 23, 30, tzinfo=UTC)) == 1  # 06:30
+    assert await send_digests(rt, datetime(2026, 11, 24, 3, 0, tzinfo=UTC)) == 0  # same day
+    [digest] = await store.find("deliveries", Query.of(kind="digest"))
+    assert digest["url"] == "mailto:kader-digest@puskesmas.id"
+    subject, text, sms = render(json.loads(digest["body"]))
+    assert subject == "Ringkasan harian 2026-11-24: 1 kunjungan rumah"
+    assert "masalah_gizi_balita, desa 33.73.04.1001" in text and "batas 2026-11-27" in sms
+    await store.close()
