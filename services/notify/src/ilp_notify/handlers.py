@@ -147,6 +147,8 @@ async def _unlink(tx: Transaction, screening_id: str, keep_reasons: set[str], wh
 
 async def _watch_bp(tx: Transaction, event: ScreeningSnapshot) -> None:
     """Remember each adult's latest BP check, for the missed-monitoring defaulter round."""
+    if "systolic" not in event.measurements:
+        return  # no BP taken: nothing changes (and no read for every weighing)
     current = await tx.get("bp_watch", event.person_id)
     state = bp_watch(current, event.screened_on, {f.code for f in event.findings},
                      "systolic" in event.measurements)

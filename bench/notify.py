@@ -1,0 +1,73 @@
+"""Home-visit task creation from the screening stream on the embedded stack: screening
+events with a nutrition finding are published to JetStream (as the screening service
+would), and the running notify service turns each into a task for the posyandu's kader.
+
+`python -m bench.notify [--events 20000]` – starts its own embedded platform (with the
+sample kota, whose posyandu have kader) in a temp directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import httpx
+from ilp_contracts import Finding, ScreeningRecorded
+from ilp_kit.messaging import connect
+from ilp_platform.embedded import Platform
+from tests.e2e.helpers import free_port_block
+
+from bench.pws import publish
+
+
+def event(rng: random.Random, n: int, posyandu: list[tuple[str, str]]) -> ScreeningRecorded:
+    posyandu_id, desa = rng.choice(posyandu)
+    return ScreeningRecorded(
+        screening_id=f"s{n}", person_id=f"bench-{n}", stage="balita", sex="F", age_months=20,
+        screened_on=date(2026, 11, 20), period="2026-11", desa_code=desa,
+        posyandu_id=posyandu_id, measurements={"weight_kg": 8.9, "height_cm": 78.0},
+        findings=[Finding(code="stunted", severity="moderate")])
+
+
+async def main(n: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        ports = free_port_block(6)
+        platform = Platform(Path(tmp), ports, ports + 1, ports + 2)
+        platform.start()
+        try:
+            registry = httpx.Client(base_url=platform.base_url_of("registry"), timeout=30,
+                                    headers=platform.auth_header(platform.operator_token()))
+            posyandu = [(f["id"], f["area_code"]) for f in registry.get(
+                "/facilities", params={"type": "posyandu", "limit": 1000}).json()]
+            notify = httpx.Client(base_url=platform.base_url_of("notify"), timeout=30)
+            applied_before = notify.get("/health/ready").json()["consumer"]["applied"]
+            rng = random.Random(6)
+            events = [event(rng, i, posyandu) for i in range(n)]
+            nc = await connect(f"nats://127.0.0.1:{platform.nats_port}", "bench")
+            start = time.perf_counter()
+            await publish(nc.jetstream(), events)
+            published = time.perf_counter() - start
+            while (notify.get("/health/ready").json()["consumer"]["applied"]
+                   - applied_before) < n:
+                await asyncio.sleep(0.1)
+            took = time.perf_counter() - start
+            await nc.close()
+            ready = notify.get("/health/ready").json()
+            lag = ready["consumer"]["lag_ms"]
+            print(f"\n{n:,} screening events published in {published:.1f} s")
+            print(f"tasks created by notify: {n:,} in {took:.1f} s = {n / took:,.0f} tasks/s "
+                  f"(target ≥ 3,000)")
+            print(f"event → task committed: p50 {lag['p50']} ms, p99 {lag['p99']} ms")
+        finally:
+            platform.stop()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=20_000)
+    asyncio.run(main(parser.parse_args().events))
