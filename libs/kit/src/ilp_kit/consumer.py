@@ -135,7 +135,9 @@ class EventConsumer:
             async with self.store.transaction() as tx:
                 for raw, event in ready:
                     await self._apply(tx, raw, event)
-        except Exception:  # noqa: BLE001 – isolate the failing event below
+        except Exception as exc:  # noqa: BLE001 – isolate the failing event below
+            log.warning("%s: a batch of %d failed (%s); applying its events one by one",
+                        self.service, len(ready), exc)
             for raw, event in ready:
                 await self._process_one(raw, event)
             return

@@ -55,7 +55,9 @@ async def replay(js: JetStreamContext, store: DocumentStore, handlers: dict[type
                         await handlers[cls](tx, event)
                     counts["applied"] += 1
             progress(len(messages))
+        consumer = (await sub.consumer_info()).name
         await sub.unsubscribe()
+        await js.delete_consumer(stream, consumer)  # not left to linger until it times out
     return counts
 
 
