@@ -37,15 +37,19 @@ def inputs(n: int, rng: random.Random) -> list[ScreeningInput]:
     return made
 
 
-def main(n: int = 20_000) -> None:
+def measure(n: int = 20_000) -> float:
+    """Screenings classified per second on one core."""
     batch = inputs(n, random.Random(7))
     for warm in inputs(50, random.Random(1)):  # load every table outside the timing
         classify(warm)
     start = time.perf_counter()
-    findings = sum(len(classify(s).findings) for s in batch)
-    elapsed = time.perf_counter() - start
-    print(f"classification: {n} screenings in {elapsed:.2f} s = {n / elapsed:,.0f}/s on one "
-          f"core ({findings} findings)")
+    for screening in batch:
+        classify(screening)
+    return n / (time.perf_counter() - start)
+
+
+def main(n: int = 20_000) -> None:
+    print(f"classification: {measure(n):,.0f} screenings/s on one core")
 
 
 if __name__ == "__main__":

@@ -62,19 +62,20 @@ def peak_rss_mib(pid: int) -> float:
     return 0.0
 
 
-def main() -> None:
+def measure() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
         rows = national_file(data / "areas.csv")
         ports = free_port_block(6)
         platform = Platform(data / "platform", ports, ports + 1, ports + 2,
-                            sample_registry=None)
+                            sample_registry=None, extra_env={"ILP_AUTH_MODE": "local"})
         platform.start()
         try:
             registry = httpx.Client(base_url=platform.base_url_of("registry"), timeout=30)
             pws = httpx.Client(base_url=platform.base_url_of("pws"), timeout=30)
             start = time.perf_counter()
-            refused = import_registry(data / "areas.csv", platform.service_url("registry"))
+            refused = import_registry(data / "areas.csv", platform.service_url("registry"),
+                                      token=platform.operator_token())
             imported = time.perf_counter() - start
             while registry.get("/health/ready").json()["outbox_backlog"]:
                 time.sleep(0.05)
@@ -82,15 +83,22 @@ def main() -> None:
             while pws.get("/health/ready").json()["consumer"].get("applied", 0) < rows:
                 time.sleep(0.1)
             projected = time.perf_counter() - start
-            print(f"\nrows {rows:,} (refused {refused})")
-            print(f"import committed     {imported:6.1f} s  {rows / imported:8,.0f} rows/s")
-            print(f"events all published {published:6.1f} s  {rows / published:8,.0f} events/s")
-            print(f"PWS read copy done   {projected:6.1f} s")
-            print(f"peak RSS registry {peak_rss_mib(platform.processes['registry'].pid):.0f} MiB,"
-                  f" pws {peak_rss_mib(platform.processes['pws'].pid):.0f} MiB, "
-                  f"nats {peak_rss_mib(platform.processes['nats'].pid):.0f} MiB")
+            return {"rows": rows, "refused": refused, "committed_s": imported,
+                    "published_s": published, "read_copy_s": projected,
+                    "registry_rss_mib": peak_rss_mib(platform.processes["registry"].pid)}
         finally:
             platform.stop()
+
+
+def main() -> None:
+    f = measure()
+    print(f"\nrows {f['rows']:,} (refused {f['refused']})")
+    print(f"import committed     {f['committed_s']:6.1f} s  {f['rows'] / f['committed_s']:8,.0f} "
+          "rows/s")
+    print(f"events all published {f['published_s']:6.1f} s  {f['rows'] / f['published_s']:8,.0f} "
+          "events/s")
+    print(f"PWS read copy done   {f['read_copy_s']:6.1f} s; peak RSS registry "
+          f"{f['registry_rss_mib']:.0f} MiB")
 
 
 if __name__ == "__main__":

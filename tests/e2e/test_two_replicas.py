@@ -1,5 +1,7 @@
-"""Two notify replicas on one store and one durable consumer: screenings are shared
-between them with no double tasks, and the scheduler escalates each overdue task once."""
+"""Two replicas of each consumer service (screening for the ingest subject, PWS, notify)
+on one store and one durable consumer each: the work is shared, nothing happens twice –
+one screening per ingested event, PWS equal to a recount, one task per child, and the
+scheduler escalates each overdue task once."""
 
 from __future__ import annotations
 
@@ -22,28 +24,33 @@ DESA = "33.73.04.2005"
 
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Platform, int]]:
-    ports = free_port_block(8)
+    ports = free_port_block(10)
     env = {"ILP_ESCALATION_INTERVAL_S": "0.3"}
     platform = Platform(tmp_path_factory.mktemp("replicas"), ports, ports + 1, ports + 2,
                         extra_env=env)
     platform.start()
-    second_port = ports + 7
-    log = open(platform.data_dir / "logs" / "notify-2.log", "ab")  # noqa: SIM115
-    second = subprocess.Popen(
-        [sys.executable, "-m", "ilp_notify"], stdout=log, stderr=log,
-        env={**os.environ, **env, "ILP_NATS_URL": f"nats://127.0.0.1:{platform.nats_port}",
-             "ILP_DATA_DIR": str(platform.data_dir), "ILP_PORT": str(second_port)})
-    eventually(lambda: _ready(second_port), timeout=30)
-    yield platform, second_port
-    second.terminate()
-    second.wait(30)
-    log.close()
+    seconds = {}
+    for offset, name in enumerate(SECOND_REPLICAS, start=7):
+        log = open(platform.data_dir / "logs" / f"{name}-2.log", "ab")  # noqa: SIM115
+        seconds[name] = (ports + offset, log, subprocess.Popen(
+            [sys.executable, "-m", f"ilp_{name}"], stdout=log, stderr=log,
+            env={**os.environ, **env, "ILP_NATS_URL": f"nats://127.0.0.1:{platform.nats_port}",
+                 "ILP_DATA_DIR": str(platform.data_dir), "ILP_PORT": str(ports + offset)}))
+        eventually(lambda name=name, port=ports + offset: _ready(name, port), timeout=30)
+    yield platform, seconds["notify"][0]
+    for _, log, process in seconds.values():
+        process.terminate()
+        process.wait(30)
+        log.close()
     platform.stop()
 
 
-def _ready(port: int) -> bool:
+SECOND_REPLICAS = ("screening", "pws", "notify")
+
+
+def _ready(name: str, port: int) -> bool:
     try:
-        return httpx.get(f"http://127.0.0.1:{port}/api/v1/notify/health/ready").is_success
+        return httpx.get(f"http://127.0.0.1:{port}/api/v1/{name}/health/ready").is_success
     except httpx.TransportError:
         return False
 
@@ -85,3 +92,39 @@ def test_work_is_shared_and_nothing_happens_twice(platform: tuple[Platform, int]
 
     assert asyncio.run(events("ilp.notify.task.created.v1")) == children
     assert asyncio.run(events("ilp.notify.task.escalated.v1")) == children
+
+
+
+def test_ingest_and_pws_are_shared_without_double_effects(platform) -> None:
+    from ilp_contracts import IngestScreening
+    from ilp_contracts.screening import ScreeningSubmission
+    from ilp_platform.rebuild import check
+
+    from tests.faults.harness import Ledger, _keys
+
+    platform, _ = platform
+    children = 60
+
+    async def publish() -> None:
+        nc = await nats.connect(f"nats://127.0.0.1:{platform.nats_port}")
+        js = nc.jetstream()
+        for n in range(children):
+            event = IngestScreening(
+                idempotency_key=f"replicas-{n:04d}", source_system="simpus-r",
+                screening=ScreeningSubmission.model_validate({
+                    "person": {"nik": f"337304121124{n:04d}", "name": "Anak", "sex": "M",
+                               "birth_date": "2024-11-12"},
+                    "posyandu_id": "psy-r", "screened_on": "2026-11-20",
+                    "measurements": {"weight_kg": 9.1, "height_cm": 79.0,
+                                     "measured_lying": False}}))
+            await js.publish(event.SUBJECT, event.model_dump_json().encode(),
+                             headers={"Nats-Msg-Id": event.event_id})
+        await nc.close()
+
+    asyncio.run(publish())
+    ledger = Ledger(platform)
+    ledger.settle()
+    stored = {k for k in _keys(platform.data_dir / "screening.db", "idempotency")
+              if k.startswith("ingest:simpus-r:")}
+    assert len(stored) == children  # each ingested once, whichever replica took it
+    assert check(platform.data_dir, f"nats://127.0.0.1:{platform.nats_port}") == 0

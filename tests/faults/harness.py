@@ -136,8 +136,9 @@ class Ledger:
         finally:
             await nc.close()
 
-    def settle(self, timeout: float = 120) -> None:
-        """Until every outbox is empty and every consumer has acked everything."""
+    def settle(self, timeout: float = 120) -> float:
+        """Until every outbox is empty and every consumer has acked everything; returns
+        when (time.monotonic) that quiet began."""
         deadline = time.monotonic() + timeout
         quiet_since = None
         while time.monotonic() < deadline:
@@ -147,7 +148,7 @@ class Ledger:
             if backlog == 0 and asyncio.run(self._quiet()):
                 quiet_since = quiet_since or time.monotonic()
                 if time.monotonic() - quiet_since > 1.5:  # and stays so (relay rounds)
-                    return
+                    return quiet_since
             else:
                 quiet_since = None
             time.sleep(0.3)

@@ -24,8 +24,10 @@ SPEC = ServiceSpec(
     handlers=lambda settings: {FacilityUpserted: on_facility,
                                IngestScreening: ingest_handler(settings),
                                **fhir_export.handlers(settings)},
-    # Its own stream too: each new version of a screening queues its FHIR export.
-    subscriptions=[("REGISTRY", "ilp.registry.>"), ("INGEST", "ilp.ingest.screening.v1"),
-                   ("SCREENING", "ilp.screening.>")],
+    # With the FHIR export on, its own stream too: each new version of a screening queues
+    # its export (without it, no needless pull and ack of every screening event).
+    subscriptions=lambda settings: [
+        ("REGISTRY", "ilp.registry.>"), ("INGEST", "ilp.ingest.screening.v1"),
+        *([("SCREENING", "ilp.screening.>")] if settings.fhir_base_url else [])],
     jobs=[fhir_export.export_job],
 )

@@ -1,0 +1,209 @@
+"""End to end on the embedded stack (2 cores here): screenings over HTTP at fixed offered
+rates, with request latency and screening → PWS / notify latency (event time to the
+committed projection or task); then sustained end-to-end throughput – a burst over HTTP,
+and a burst through the ingest subject – until PWS and notify have applied everything.
+Authentication is on (every request carries a bearer token), as in production.
+
+`python -m bench.e2e [--rates 100,300,500] [--seconds 10] [--burst 3000] [--ingest 10000]`
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import tempfile
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+import aiohttp
+import httpx
+import nats
+from ilp_contracts import IngestScreening
+from ilp_contracts.screening import ScreeningSubmission
+from ilp_platform.embedded import Platform
+from tests.e2e.helpers import free_port_block
+from tests.faults.harness import Ledger
+
+DESA = [f"33.73.04.{2001 + i}" for i in range(20)]
+
+
+def start_platform(data: Path) -> Platform:
+    ports = free_port_block(6)
+    platform = Platform(data, ports, ports + 1, ports + 2, sample_registry=None,
+                        extra_env={"ILP_LOG_LEVEL": "WARNING", "ILP_AUTH_MODE": "local"})
+    platform.start()
+    registry = httpx.Client(base_url=platform.base_url_of("registry"), timeout=30,
+                            headers=platform.auth_header(platform.operator_token()))
+    for code, name in (("33", "Jawa Tengah"), ("33.73", "Kota Salatiga"),
+                       ("33.73.04", "Sidorejo")):
+        registry.post("/areas", json={"code": code, "name": name}).raise_for_status()
+    for i, code in enumerate(DESA):
+        registry.post("/areas", json={"code": code, "name": f"Desa {i}"}).raise_for_status()
+        registry.post("/facilities", json={"id": f"psy-{i}", "type": "posyandu",
+                                           "name": f"Posyandu {i}", "area_code": code,
+                                           "rw": f"RW {i:02d}"}).raise_for_status()
+        registry.post("/workers", json={"id": f"kader-{i}", "name": f"Kader {i}",
+                                        "role": "kader", "facility_id": f"psy-{i}"}
+                      ).raise_for_status()
+    Ledger(platform).settle()  # screening knows every posyandu before the load
+    return platform
+
+
+def body(rng: random.Random, i: int) -> dict:
+    birth = date(2022, 1, 1) + timedelta(days=rng.randint(0, 1400))
+    sex = rng.choice("MF")
+    day = birth.day + (40 if sex == "F" else 0)
+    nik = f"337304{day:02d}{birth.month:02d}{birth.year % 100:02d}{rng.randint(0, 9999):04d}"
+    return {"person": {"nik": nik, "name": "Anak", "sex": sex, "birth_date": birth.isoformat()},
+            "posyandu_id": f"psy-{i % len(DESA)}", "screened_on": "2026-11-20",
+            "measurements": {"weight_kg": round(rng.uniform(7, 16), 1),
+                             "height_cm": round(rng.uniform(70, 105), 1),
+                             "measured_lying": False}}
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+async def _post(client: aiohttp.ClientSession, url: str, payload: dict,
+                latencies: list[float]) -> None:
+    start = time.perf_counter()
+    async with client.post(url, json=payload,
+                           headers={"Idempotency-Key": str(uuid.uuid4())}) as reply:
+        await reply.read()
+        reply.raise_for_status()
+    latencies.append(time.perf_counter() - start)
+
+
+def _session(platform: Platform, connections: int) -> aiohttp.ClientSession:
+    token = platform.token("bidan", wilayah=("33.73",))
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=connections),
+                                 timeout=aiohttp.ClientTimeout(total=120),
+                                 headers=platform.auth_header(token))
+
+
+async def fixed_rate(platform: Platform, rate: int, seconds: int, seed: int
+                     ) -> tuple[float, list[float]]:
+    url = f"{platform.base_url_of('screening')}/screenings"
+    rng, latencies = random.Random(seed), []
+    async with _session(platform, 100) as client:
+        start, tasks = time.perf_counter(), []
+        for n in range(rate * seconds):
+            delay = start + n / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(_post(client, url, body(rng, n), latencies)))
+        await asyncio.gather(*tasks)
+        return len(latencies) / (time.perf_counter() - start), latencies
+
+
+async def http_burst(platform: Platform, total: int, concurrency: int = 64) -> float:
+    """Seconds until every screening of the burst was answered."""
+    url = f"{platform.base_url_of('screening')}/screenings"
+    rng, queue = random.Random(2), asyncio.Queue()
+    for n in range(total):
+        queue.put_nowait(body(rng, n))
+    async with _session(platform, concurrency) as client:
+        async def worker() -> None:
+            while not queue.empty():
+                await _post(client, url, queue.get_nowait(), [])
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return time.perf_counter() - start
+
+
+async def ingest_burst(platform: Platform, total: int) -> None:
+    rng = random.Random(3)
+    nc = await nats.connect(f"nats://127.0.0.1:{platform.nats_port}")
+    js = nc.jetstream()
+    events = [IngestScreening(idempotency_key=f"bench-{uuid.uuid4()}", source_system="bench",
+                              screening=ScreeningSubmission.model_validate(body(rng, n)))
+              for n in range(total)]
+    for first in range(0, total, 1000):
+        await asyncio.gather(*(js.publish(e.SUBJECT, e.model_dump_json().encode(),
+                                          headers={"Nats-Msg-Id": e.event_id})
+                               for e in events[first:first + 1000]))
+    await nc.close()
+
+
+def lags(platform: Platform) -> dict[str, dict]:
+    return {name: httpx.get(f"{platform.base_url_of(name)}/health/ready", timeout=30
+                            ).json()["consumer"]["lag_ms"] for name in ("pws", "notify")}
+
+
+def peak_rss_mib(platform: Platform) -> dict[str, float]:
+    peaks = {}
+    for name, process in platform.processes.items():
+        status = Path(f"/proc/{process.pid}/status").read_text()
+        hwm = next(line for line in status.splitlines() if line.startswith("VmHWM"))
+        peaks[name] = int(hwm.split()[1]) / 1024
+    return peaks
+
+
+def measure(rates: list[int], seconds: int, burst: int, ingest: int) -> dict:
+    results: dict = {"fixed": []}
+    for rate in rates:  # a fresh platform per rate: its lag figures are its own
+        with tempfile.TemporaryDirectory() as data:
+            platform = start_platform(Path(data))
+            try:
+                achieved, latencies = asyncio.run(fixed_rate(platform, rate, seconds, rate))
+                Ledger(platform).settle(timeout=300)
+                lag = lags(platform)
+                results["fixed"].append({
+                    "offered": rate, "achieved": achieved, "http_p50": pct(latencies, .5),
+                    "http_p95": pct(latencies, .95), "http_p99": pct(latencies, .99),
+                    "pws": lag["pws"], "notify": lag["notify"]})
+                results["rss_mib"] = peak_rss_mib(platform)
+            finally:
+                platform.stop()
+    with tempfile.TemporaryDirectory() as data:
+        platform = start_platform(Path(data))
+        try:
+            start = time.monotonic()
+            answered = asyncio.run(http_burst(platform, burst))
+            done = Ledger(platform).settle(timeout=600)
+            results["http_burst"] = {"n": burst, "intake_per_s": burst / answered,
+                                     "end_to_end_per_s": burst / (done - start)}
+            start = time.monotonic()
+            asyncio.run(ingest_burst(platform, ingest))
+            done = Ledger(platform).settle(timeout=600)
+            results["ingest_burst"] = {"n": ingest, "end_to_end_per_s": ingest / (done - start)}
+            rss = peak_rss_mib(platform)
+            results["rss_mib"] = {k: max(v, results["rss_mib"].get(k, 0)) for k, v in rss.items()}
+        finally:
+            platform.stop()
+    return results
+
+
+def report(results: dict) -> None:
+    for row in results["fixed"]:
+        print(f"offered {row['offered']}/s → {row['achieved']:,.0f}/s; HTTP p50 "
+              f"{row['http_p50']:.1f} / p95 {row['http_p95']:.1f} / p99 {row['http_p99']:.1f} ms;"
+              f" screening→PWS p50 {row['pws']['p50']} / p95 {row['pws']['p95']} / p99 "
+              f"{row['pws']['p99']} ms; →notify p99 {row['notify']['p99']} ms")
+    burst, ingest = results["http_burst"], results["ingest_burst"]
+    print(f"HTTP burst of {burst['n']:,}: intake {burst['intake_per_s']:,.0f}/s, end to end "
+          f"(PWS and notify applied) {burst['end_to_end_per_s']:,.0f}/s")
+    print(f"ingest burst of {ingest['n']:,}: end to end {ingest['end_to_end_per_s']:,.0f}/s")
+    rss = results["rss_mib"]
+    print("peak RSS (MiB): " + ", ".join(f"{k} {v:.0f}" for k, v in rss.items())
+          + f"; total {sum(rss.values()):.0f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rates", default="100,300,500")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--burst", type=int, default=3000)
+    parser.add_argument("--ingest", type=int, default=10000)
+    args = parser.parse_args()
+    report(measure([int(r) for r in args.rates.split(",")], args.seconds, args.burst,
+                   args.ingest))
+
+
+if __name__ == "__main__":
+    main()
