@@ -64,7 +64,7 @@ def chart(results: dict, path: Path) -> None:
         "raw JetStream\npublish+consume": results["jetstream"]["round_trip_per_s"],
         "end to end\n(ingest)": results["e2e"]["ingest_burst"]["end_to_end_per_s"],
         "end to end\n(HTTP)": results["e2e"]["http_burst"]["end_to_end_per_s"],
-        "PWS\nprojection": results["pws"]["projection_per_s"],
+        "PWS\nprojection": results["pws"]["live_projection_per_s"],
         "notify\ntasks": results["notify"]["tasks_per_s"],
         "registry import\n(rows)": results["registry"]["rows"]
         / results["registry"]["published_s"],
@@ -151,7 +151,8 @@ event, colour-change events, and a store transaction in three services.
 | what | figure | target |
 |---|---|---|
 | classification (pure, one core) | {results['classification_per_s']:,.0f} screenings/s | – |
-| PWS projection from the stream (rebuild path) | {results['pws']['projection_per_s']:,.0f} events/s (1 M ≈ {1e6 / results['pws']['projection_per_s']:.0f} s) | ≥ 10,000/s, 1 M < 60 s |
+| PWS projection from the stream, live (colour changes announced) | {results['pws']['live_projection_per_s']:,.0f} events/s | ≥ 10,000/s |
+| PWS rebuild (counting only) | {results['pws']['projection_per_s']:,.0f} events/s (1 M ≈ {1e6 / results['pws']['projection_per_s']:.0f} s) | 1 M < 60 s |
 | PWS kota table, 300 desa × 15 indicators | p95 {results['pws']['kota_table_p95_ms']:.1f} ms | < 50 ms |
 | notify: tasks from the screening stream | {results['notify']['tasks_per_s']:,.0f} tasks/s | ≥ 3,000/s |
 | registry: national wilayah file, {reg['rows']:,} rows | committed {reg['committed_s']:.1f} s, all events published {reg['published_s']:.1f} s, PWS read copy {reg['read_copy_s']:.1f} s | < 60 s |

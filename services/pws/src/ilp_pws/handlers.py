@@ -79,6 +79,9 @@ async def _desa_targets(tx: Transaction, desa_code: str, year: int,
 @dataclass(frozen=True)
 class Projector:
     catalogue: tuple[Indicator, ...]
+    # Live: announce colour changes. A rebuild replays history whose changes were
+    # announced when they happened, so it only counts.
+    announce: bool = True
 
     def handlers(self) -> dict[type[Event], Any]:
         return {AreaUpserted: self.on_area, FacilityUpserted: self.on_facility,
@@ -166,6 +169,8 @@ class Projector:
         before = doc["counts"]
         doc["counts"] = apply_delta(before, delta)
         await tx.put("desa_months", key, doc)
+        if not self.announce:
+            return
         # Only indicators built on a flag that moved can change colour.
         touched = [i for i in self.catalogue if i.numerator in delta or i.denominator in delta]
         targets = await _desa_targets(tx, desa_code, int(period[:4]), touched)
