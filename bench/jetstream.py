@@ -10,27 +10,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
 import nats
 from nats.js.api import AckPolicy, ConsumerConfig, StreamConfig
-from ilp_platform.embedded import wait_for_port
-from tests.e2e.helpers import free_port_block
+
+from bench.scratch_nats import scratch_nats
 
 PAYLOAD = b"x" * 700  # a ScreeningRecorded event is ~600-900 bytes of JSON
 
 
 async def measure(n: int = 100_000, window: int = 2000) -> dict[str, float]:
-    with tempfile.TemporaryDirectory() as scratch:
-        port = free_port_block(1)
-        server = subprocess.Popen([str(Path(sys.executable).parent / "nats-server"), "-js",
-                                   "-sd", scratch, "-p", str(port)],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for_port(port)
+    with scratch_nats() as (port, scratch):
         nc = await nats.connect(f"nats://127.0.0.1:{port}")
         try:
             js = nc.jetstream()
@@ -51,8 +42,6 @@ async def measure(n: int = 100_000, window: int = 2000) -> dict[str, float]:
             consumed = time.perf_counter() - start
         finally:
             await nc.close()
-            server.terminate()
-            server.wait(10)  # before the directory it writes to is removed
     return {"publish_per_s": n / published, "consume_per_s": n / consumed,
             "round_trip_per_s": n / (published + consumed)}
 

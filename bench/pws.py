@@ -9,12 +9,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import subprocess
-import sys
-import tempfile
 import time
 from datetime import date
-from pathlib import Path
 
 from ilp_contracts import AreaUpserted, Finding, ScreeningRecorded, TargetSet
 from ilp_kit.messaging import connect, ensure_streams
@@ -22,12 +18,12 @@ from ilp_kit.replay import replay
 from ilp_kit.service import Runtime
 from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import SqliteStore
-from ilp_platform.embedded import wait_for_port
 from ilp_pws.api import _indicators, _table
 from ilp_pws.app import SPEC
 from ilp_pws.domain.indicators import CATALOGUE
 from ilp_pws.handlers import Projector
-from tests.e2e.helpers import free_port_block
+
+from bench.scratch_nats import scratch_nats
 
 KECAMATAN = [f"33.73.{k:02d}" for k in range(1, 16)]
 DESA = [f"{kec}.{2001 + d}" for kec in KECAMATAN for d in range(20)]  # 300 desa
@@ -65,12 +61,7 @@ async def measure(n: int) -> dict[str, float]:
     """Projection rate from the stream – live (colour changes announced through the
     outbox) and rebuild (counting only) – and dashboard query p95s."""
     figures: dict[str, float] = {}
-    with tempfile.TemporaryDirectory() as scratch:
-        port = free_port_block(1)
-        server = subprocess.Popen([str(Path(sys.executable).parent / "nats-server"), "-js",
-                                   "-sd", scratch, "-p", str(port)],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for_port(port)
+    with scratch_nats() as (port, scratch):
         nc = await connect(f"nats://127.0.0.1:{port}", "bench")
         try:
             await ensure_streams(nc)
@@ -81,7 +72,7 @@ async def measure(n: int) -> dict[str, float]:
 
             for key, announce in (("live_projection_per_s", True),
                                   ("projection_per_s", False)):
-                store = SqliteStore(Path(scratch) / f"pws-{key}.db", SPEC.collections)
+                store = SqliteStore(scratch / f"pws-{key}.db", SPEC.collections)
                 await store.open()
                 start = time.perf_counter()
                 counts = await replay(js, store,
@@ -107,8 +98,6 @@ async def measure(n: int) -> dict[str, float]:
             await store.close()
         finally:
             await nc.close()
-            server.terminate()
-            server.wait(10)  # before the directory it writes to is removed
     return figures
 
 

@@ -1,0 +1,29 @@
+"""A throw-away nats-server with JetStream in a temporary directory, for benchmarks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ilp_platform.embedded import wait_for_port
+from tests.e2e.helpers import free_port_block
+
+
+@contextmanager
+def scratch_nats() -> Iterator[tuple[int, Path]]:
+    """(port, scratch directory); the server is stopped before the directory goes."""
+    with tempfile.TemporaryDirectory() as scratch:
+        port = free_port_block(1)
+        server = subprocess.Popen([str(Path(sys.executable).parent / "nats-server"), "-js",
+                                   "-sd", scratch, "-p", str(port)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_for_port(port)
+            yield port, Path(scratch)
+        finally:
+            server.terminate()
+            server.wait(10)
