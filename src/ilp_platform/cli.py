@@ -76,9 +76,15 @@ def main(argv: list[str] | None = None) -> None:
 
         raise SystemExit(1 if import_register(args.csv_file, args.url, args.posyandu, args.token) else 0)
     elif args.command == "import-registry":
+        import httpx
+
         from .registry_import import import_registry
 
-        raise SystemExit(1 if import_registry(args.path, args.url, token=args.token) else 0)
+        try:
+            refused = import_registry(args.path, args.url, token=args.token)
+        except httpx.TransportError as exc:
+            raise SystemExit(f"cannot reach {args.url} ({exc}); is ./ilp up running?") from exc
+        raise SystemExit(1 if refused else 0)
     elif args.command == "pws-rebuild":
         from .rebuild import rebuild
 

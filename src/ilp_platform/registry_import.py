@@ -38,10 +38,11 @@ def import_registry(path: Path, base_url: str, console: Console | None = None,
     client = httpx.Client(timeout=600, headers=headers)
     with Progress(*columns, console=console) as progress, client:
         for file in _files(path):
-            if file.suffix == ".json":
+            if file.suffix == ".json":  # an object with all kinds, or rows named by the file
                 reply = client.post(url, content=file.read_bytes(),
+                                    params={"kind": file.stem} if file.stem in KINDS else None,
                                     headers={"Content-Type": "application/json"})
-                reply.raise_for_status()
+                _refuse_unless_ok(reply)
                 for kind, report in reply.json().items():
                     refused += _print_report(console, f"{file.name} ({kind})", report)
                 continue
@@ -61,7 +62,7 @@ def _import_csv(client: httpx.Client, url: str, file: Path, progress: Progress,
         chunk = rows[start:start + CHUNK_ROWS]
         reply = client.post(url, params={"kind": kind}, content=_as_csv(header, chunk),
                             headers={"Content-Type": "text/csv"})
-        reply.raise_for_status()
+        _refuse_unless_ok(reply)
         report = reply.json()[kind]
         for key in ("rows", "created_or_updated", "unchanged"):
             totals[key] += report[key]
@@ -70,6 +71,18 @@ def _import_csv(client: httpx.Client, url: str, file: Path, progress: Progress,
                                for r in report["rejected"]]
         progress.advance(task, len(chunk))
     return _print_report(console, file.name, totals)
+
+
+def _refuse_unless_ok(reply: httpx.Response) -> None:
+    """A refused request (no token, wrong role, unreadable file) ends the import with the
+    registry's reason instead of a traceback."""
+    if reply.is_success:
+        return
+    try:
+        reasons = "; ".join(d.get("msg", str(d)) for d in reply.json()["detail"])
+    except (ValueError, KeyError, TypeError):
+        reasons = reply.text[:300]
+    raise SystemExit(f"registry refused the import (HTTP {reply.status_code}): {reasons}")
 
 
 def _as_csv(header: list[str], rows: list[tuple[int, dict]]) -> bytes:

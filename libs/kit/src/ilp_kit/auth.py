@@ -32,7 +32,6 @@ from .tokens import LOCAL_ISSUER, ROLES, local_signing_key
 log = logging.getLogger("ilp.auth")
 VERIFIED_CACHE = 10_000  # tokens remembered as verified, until each one's expiry
 
-HEALTH_WORKERS = ("kader", "bidan", "perawat")
 
 
 @dataclass(frozen=True)
