@@ -306,3 +306,33 @@ async def _stream_payloads(url: str) -> list[bytes]:
             payloads.append(message.data + repr(message.headers).encode())
     await nc.close()
     return payloads
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
+def test_dashboard_through_the_gateway_with_and_without_a_token(stack) -> None:
+    """The banner's link (`#token=` fragment) shows the kota; without a token the page
+    says why it shows nothing, and the token never appears in the gateway's log."""
+    from playwright.sync_api import sync_playwright
+
+    platform, gateway = stack
+    token = platform.token("dinkes_admin", wilayah=("33.73",))
+    url = f"{gateway}/api/v1/pws/dashboard?area=33.73.04&period=2026-11"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        page = browser.new_page()
+        page.goto(f"{url}#token={token}")
+        page.wait_for_selector("body[data-loaded='1']", timeout=15000)
+        assert page.locator("tr[data-code='33.73.04.1001']").count() == 1  # Blotongan
+        assert "#token" not in page.url  # taken out of the address bar at once
+        page.wait_for_selector("#live-dot.on", timeout=10000)  # SSE through nginx
+        anonymous = browser.new_page()
+        anonymous.goto(url)
+        anonymous.wait_for_selector("#denied:not([hidden])", timeout=15000)
+        assert "Akses ditolak" in anonymous.locator("#denied").inner_text()
+        browser.close()
+    assert token not in (platform.data_dir / "nginx" / "access.log").read_text()
