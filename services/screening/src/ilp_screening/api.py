@@ -48,8 +48,14 @@ Limit = Annotated[int, Param(ge=1, le=1000)]
 async def record_screening(body: ScreeningSubmission, key: IdempotencyKey, rt: RuntimeDep,
                            response: Response, caller: Caller) -> dict:
     require(caller, *RECORDERS)
+    return await _record_one(rt, caller, body, f"http:{key}", response)
+
+
+async def _record_one(rt: Runtime, caller: Principal, submission: ScreeningSubmission,
+                      key: str, response: Response) -> dict:
+    """201 with the new screening, or 200 with the first one for a repeated key."""
     async with rt.transaction() as tx:
-        screening, created = await intake.record(tx, body, f"http:{key}",
+        screening, created = await intake.record(tx, submission, key,
                                                  rt.settings.pseudonym_key, scope=caller,
                                                  seal=sealer(rt.settings))
     if not created:
@@ -197,13 +203,7 @@ async def import_fhir_bundle(request: Request, rt: RuntimeDep, response: Respons
     except ValueError as exc:
         raise InvalidInput([(("body",), f"not JSON: {exc}", "invalid_json")]) from exc
     submission, key = inbound.submission_from_bundle(data)
-    async with rt.transaction() as tx:
-        screening, created = await intake.record(tx, submission, f"fhir:{key}",
-                                                 rt.settings.pseudonym_key, scope=caller,
-                                                 seal=sealer(rt.settings))
-    if not created:
-        response.status_code = 200
-    return screening
+    return await _record_one(rt, caller, submission, f"fhir:{key}", response)
 
 
 @router.get("/screenings/{screening_id}/fhir", tags=["fhir"],
