@@ -171,7 +171,7 @@ Python processes and NATS compete, and each service applies events on one core.
 
 ## How the design scales out
 
-See README, "Deploying" (scaling notes): replicas of every service share the durable
+See docs/scaling.md and README, "Deploying": replicas of every service share the durable
 consumers (tested with two replicas each of screening, PWS and notify), MongoDB shards on `desa_code`, NATS runs
 three nodes per region with R3 streams.
 """
