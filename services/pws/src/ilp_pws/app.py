@@ -12,7 +12,7 @@ SPEC = ServiceSpec(
         "areas": ["parent_code"],
         "targets": [("year", "area_code")],
         "person_months": [],
-        "desa_months": [("period", "desa_code")],
+        "desa_months": [("period", "desa_code"), "desa_code"],
         "posyandu_months": [("desa_code", "period")],
         "tasks": [],
         "posyandu": ["desa_code"],

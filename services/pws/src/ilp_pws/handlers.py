@@ -106,9 +106,33 @@ class Projector:
                 "working_area": event.working_area})
 
     async def on_target(self, tx: Transaction, event: TargetSet) -> None:
-        await tx.put("targets", f"{event.area_code}|{event.year}|{event.group}", {
-            "area_code": event.area_code, "year": event.year, "group": event.group,
-            "count": event.count})
+        key = f"{event.area_code}|{event.year}|{event.group}"
+        previous = await tx.get("targets", key)
+        await tx.put("targets", key, {"area_code": event.area_code, "year": event.year,
+                                      "group": event.group, "count": event.count})
+        if previous is not None and previous["count"] == event.count:
+            return
+        await self._announce_target_change(tx, event, previous["count"] if previous else None)
+
+    async def _announce_target_change(self, tx: Transaction, event: TargetSet,
+                                      previous: int | None) -> None:
+        """A desa's sasaran is the denominator of its indicators: announce the colours the
+        new figure changes, month by month of that year."""
+        touched = [i for i in self.catalogue if i.denominator == f"target:{event.group}"]
+        if not (self.announce and touched and event.area_code.count(".") == 3):
+            return
+        before = Counter({event.group: previous}) if previous is not None else Counter()
+        after = Counter({event.group: event.count})
+        for month in await tx.find("desa_months", Query.of(desa_code=event.area_code)):
+            if not month["period"].startswith(f"{event.year}-"):
+                continue
+            counts = month["counts"]
+            for indicator_id, old, new in colour_changes(counts, counts, before, touched, after):
+                await emit(tx, IndicatorChanged(
+                    desa_code=event.area_code, period=month["period"],
+                    indicator_id=indicator_id, previous_colour=old.colour, colour=new.colour,
+                    pct=new.pct))
+            LIVE.changed(event.area_code, month["period"])
 
     async def on_recorded(self, tx: Transaction, event: ScreeningRecorded) -> None:
         await self._upsert(tx, event)

@@ -185,10 +185,12 @@ def evaluate(counts: Mapping[str, int], targets: Mapping[str, int],
 
 
 def colour_changes(before: Mapping[str, int], after: Mapping[str, int],
-                   targets: Mapping[str, int], catalogue: Iterable[Indicator]
+                   targets: Mapping[str, int], catalogue: Iterable[Indicator],
+                   targets_after: Mapping[str, int] | None = None,
                    ) -> list[tuple[str, IndicatorValue, IndicatorValue]]:
-    """Indicators whose colour differs between two count states of one area."""
+    """Indicators whose colour differs between two states of one area: other counts, or
+    (targets_after) another sasaran – a corrected target can turn a desa red, too."""
     indicators = list(catalogue)
     old = evaluate(before, targets, indicators)
-    new = evaluate(after, targets, indicators)
+    new = evaluate(after, targets if targets_after is None else targets_after, indicators)
     return [(o.id, o, n) for o, n in zip(old, new, strict=True) if o.colour != n.colour]
