@@ -23,7 +23,8 @@ DESA = "33.73.04.2005"
 
 
 @pytest.fixture(scope="module")
-def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Platform, int]]:
+def platform(tmp_path_factory: pytest.TempPathFactory
+             ) -> Iterator[tuple[Platform, dict[str, int]]]:
     ports = free_port_block(10)
     env = {"ILP_ESCALATION_INTERVAL_S": "0.3"}
     platform = Platform(tmp_path_factory.mktemp("replicas"), ports, ports + 1, ports + 2,
@@ -37,7 +38,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Platfor
             env={**os.environ, **env, "ILP_NATS_URL": f"nats://127.0.0.1:{platform.nats_port}",
                  "ILP_DATA_DIR": str(platform.data_dir), "ILP_PORT": str(ports + offset)}))
         eventually(lambda name=name, port=ports + offset: _ready(name, port), timeout=30)
-    yield platform, seconds["notify"][0]
+    yield platform, {name: port for name, (port, _, _) in seconds.items()}
     for _, log, process in seconds.values():
         process.terminate()
         process.wait(30)
@@ -55,8 +56,9 @@ def _ready(name: str, port: int) -> bool:
         return False
 
 
-def test_work_is_shared_and_nothing_happens_twice(platform: tuple[Platform, int]) -> None:
-    platform, second_port = platform
+def test_work_is_shared_and_nothing_happens_twice(platform) -> None:
+    platform, second_ports = platform
+    second_port = second_ports["notify"]
     registry = httpx.Client(base_url=platform.base_url_of("registry"), timeout=10)
     for body in ({"code": "33.73.04", "name": "Sidorejo"}, {"code": DESA, "name": "Desa R"}):
         registry.post("/areas", json=body).raise_for_status()
@@ -128,3 +130,40 @@ def test_ingest_and_pws_are_shared_without_double_effects(platform) -> None:
               if k.startswith("ingest:simpus-r:")}
     assert len(stored) == children  # each ingested once, whichever replica took it
     assert check(platform.data_dir, f"nats://127.0.0.1:{platform.nats_port}") == 0
+
+
+
+def test_a_dashboard_on_either_pws_replica_hears_every_change(platform) -> None:
+    """Only one replica applies a screening; the other hears it through core NATS."""
+    platform, second_ports = platform
+    urls = [f"{platform.base_url_of('pws')}/live",
+            f"http://127.0.0.1:{second_ports['pws']}/api/v1/pws/live"]
+    heard: list[set[str]] = [set(), set()]
+
+    async def listen(n: int, ready: asyncio.Event) -> None:
+        async with httpx.AsyncClient(timeout=None) as client, client.stream(
+                "GET", urls[n], params={"area_code": "33.73.04"}) as stream:
+            async for line in stream.aiter_lines():
+                if line.startswith("event:"):
+                    heard[n].add(line.split(":", 1)[1].strip())
+                    if "ready" in heard[n]:
+                        ready.set()
+                    if "update" in heard[n]:
+                        return
+
+    async def scenario() -> None:
+        readies = [asyncio.Event(), asyncio.Event()]
+        listeners = [asyncio.create_task(listen(n, readies[n])) for n in (0, 1)]
+        await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), 15)
+        body = {"person": {"nik": "3373041311240555", "name": "Anak", "sex": "M",
+                           "birth_date": "2024-11-13"},
+                "posyandu_id": "psy-r", "screened_on": "2026-11-20",
+                "measurements": {"weight_kg": 9.1, "height_cm": 79.0, "measured_lying": False}}
+        async with httpx.AsyncClient(base_url=platform.base_url_of("screening")) as client:
+            reply = await client.post("/screenings", json=body,
+                                      headers={"Idempotency-Key": str(uuid.uuid4())})
+            assert reply.status_code == 201, reply.text
+        await asyncio.wait_for(asyncio.gather(*listeners), 20)
+
+    asyncio.run(scenario())
+    assert heard == [{"ready", "update"}, {"ready", "update"}]

@@ -18,3 +18,8 @@ MAX_AGE_S: dict[str, int] = {"INGEST": 7 * 24 * 3600}
 def dlq_subject(service: str) -> str:
     """Where a service puts events it cannot process, with the reason in a header."""
     return f"ilp.dlq.{service}"
+
+
+# Core NATS (not persisted: no stream owns it): "this desa-month changed" between PWS
+# replicas, so a dashboard on any replica hears changes applied by any other.
+LIVE_PWS = "ilp.live.pws"

@@ -60,6 +60,7 @@ class Runtime:
     store: DocumentStore
     relay: OutboxRelay | None = None
     consumer: EventConsumer | None = None
+    nc: Client | None = None  # for core-NATS needs of a service (e.g. live fan-out)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
@@ -90,6 +91,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None,
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await store.open()
         nc = await connect(settings.nats_url, f"ilp-{spec.name}")
+        runtime.nc = nc
         await ensure_streams(nc, settings.stream_replicas)
         js = nc.jetstream()
         relay = OutboxRelay(store, js)

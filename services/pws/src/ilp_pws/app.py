@@ -4,6 +4,7 @@ from ilp_kit.service import ServiceSpec
 
 from .api import catalogue_for, pages, router
 from .handlers import Projector
+from .live import live_fan_out
 
 SPEC = ServiceSpec(
     name="pws",
@@ -20,6 +21,7 @@ SPEC = ServiceSpec(
     },
     router=router,
     pages=pages,
+    jobs=[live_fan_out],
     handlers=lambda settings: Projector(catalogue_for(settings)).handlers(),
     subscriptions=[("REGISTRY", "ilp.registry.>"), ("SCREENING", "ilp.screening.>"),
                    ("NOTIFY", "ilp.notify.task.>")],

@@ -1,28 +1,47 @@
 """Live dashboard updates: handlers announce which desa changed; every open
 server-sent-event stream whose area contains it is told to refresh.
 
-Per replica: each replica's consumer applies part of the stream, so with several
-replicas a dashboard connected to one replica hears only that replica's changes (it
-still refreshes on its periodic poll). Fanning out through NATS is the next step.
+Each replica's consumer applies part of the stream, so every replica also tells the
+others through core NATS (`ilp.live.pws.<desa code>`, not persisted) – a dashboard on
+any replica hears every change. Announcements are gathered and sent every 200 ms, so a
+burst of events costs a handful of messages.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import uuid
 from dataclasses import dataclass, field
+
+from ilp_contracts.subjects import LIVE_PWS
+from ilp_kit.service import Runtime
+
+log = logging.getLogger(__name__)
+FAN_OUT_EVERY_S = 0.2
 
 
 @dataclass
 class Broadcaster:
     _listeners: set[tuple[str, asyncio.Queue[tuple[str, str]]]] = field(default_factory=set)
+    _outgoing: set[tuple[str, str]] = field(default_factory=set)
 
     def changed(self, desa_code: str, period: str) -> None:
+        """A change applied here: tell local listeners now, the other replicas soon."""
+        self._outgoing.add((desa_code, period))
+        self.tell(desa_code, period)
+
+    def tell(self, desa_code: str, period: str) -> None:
         for prefix, queue in list(self._listeners):
             if desa_code.startswith(prefix):
                 try:
                     queue.put_nowait((desa_code, period))
                 except asyncio.QueueFull:
                     pass  # a slow client: it will see the state on its next refresh
+
+    def take_outgoing(self) -> set[tuple[str, str]]:
+        outgoing, self._outgoing = self._outgoing, set()
+        return outgoing
 
     def listen(self, prefix: str) -> tuple[str, asyncio.Queue[tuple[str, str]]]:
         entry = (prefix, asyncio.Queue(maxsize=100))
@@ -34,3 +53,27 @@ class Broadcaster:
 
 
 LIVE = Broadcaster()
+
+
+async def live_fan_out(rt: Runtime) -> None:
+    """A job: send this replica's changes to the others and tell local listeners theirs."""
+    if rt.nc is None:
+        return
+    origin = uuid.uuid4().hex
+
+    async def heard(message) -> None:  # noqa: ANN001 – a nats-py Msg
+        if (message.headers or {}).get("ilp-origin") != origin:
+            LIVE.tell(message.subject.removeprefix(LIVE_PWS + "."), message.data.decode())
+
+    subscription = await rt.nc.subscribe(f"{LIVE_PWS}.>", cb=heard)
+    try:
+        while True:
+            await asyncio.sleep(FAN_OUT_EVERY_S)
+            for desa_code, period in LIVE.take_outgoing():
+                try:
+                    await rt.nc.publish(f"{LIVE_PWS}.{desa_code}", period.encode(),
+                                        headers={"ilp-origin": origin})
+                except Exception:  # noqa: BLE001 – NATS away: dashboards still poll
+                    log.debug("live fan-out skipped for %s", desa_code)
+    finally:
+        await subscription.unsubscribe()
