@@ -164,9 +164,12 @@ py-spy on the screening service at 500 requests/s showed: per-chunk OpenTelemetr
 `receive`/`send` spans (~10 % of its CPU) – now excluded, one server span per request
 remains; JWT verification (~9 %) – verified tokens are now remembered until they expire;
 the service also pulled and acked every screening event of its own stream although it
-handles them only when the FHIR export is on – now subscribed only then. In notify the
-store's expression indexes and per-event commits dominate; in PWS the per-event document
-reads and writes. The remaining gap to the targets is CPU on two shared cores: five
+handles them only when the FHIR export is on – now subscribed only then. In PWS the
+per-event reads and writes of desa-month and posyandu-month documents dominated: counts
+are now aggregated per consumer batch and written (and checked for colour changes) once
+per desa-month per batch (+40 % live projection rate; the property test replays every
+interleaving in batches of any size against a recount). In notify the store's
+expression indexes and per-event commits dominate. The remaining gap to the targets is CPU on two shared cores: five
 Python processes and NATS compete, and each service applies events on one core.
 
 ## How the design scales out

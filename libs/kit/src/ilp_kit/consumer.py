@@ -34,6 +34,17 @@ log = logging.getLogger(__name__)
 tracer = trace.get_tracer("ilp.consumer")
 
 Handler = Callable[[Transaction, Any], Awaitable[None]]
+
+
+class BatchEnd:
+    """A handler table may map this to `async (tx) -> None`: called once per transaction,
+    after its events and before the commit – e.g. to write counts aggregated over a batch
+    once instead of once per event."""
+
+
+async def end_batch(handlers: dict[Any, Handler], tx: Transaction) -> None:
+    if (end := handlers.get(BatchEnd)) is not None:
+        await end(tx, None)
 REDELIVERY_DELAYS_S = (1, 5, 15, 60)
 # Events fetched by a consumer that dies are redelivered after this; a batch must be
 # applied well within it.
@@ -135,6 +146,7 @@ class EventConsumer:
             async with self.store.transaction() as tx:
                 for raw, event in ready:
                     await self._apply(tx, raw, event)
+                await end_batch(self.handlers, tx)
         except Exception as exc:  # noqa: BLE001 – isolate the failing event below
             log.warning("%s: a batch of %d failed (%s); applying its events one by one",
                         self.service, len(ready), exc)
@@ -177,6 +189,7 @@ class EventConsumer:
         try:
             async with self.store.transaction() as tx:
                 await self._apply(tx, raw, event)
+                await end_batch(self.handlers, tx)
         except PermanentError as exc:
             await self._dead_letter(raw, "rejected", exc.detail())
             return

@@ -15,7 +15,7 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from pydantic import ValidationError
 
-from .consumer import Handler
+from .consumer import end_batch, Handler
 from .store import DocumentStore
 
 
@@ -54,6 +54,7 @@ async def replay(js: JetStreamContext, store: DocumentStore, handlers: dict[type
                     if await tx.mark_applied(event.event_id):
                         await handlers[cls](tx, event)
                     counts["applied"] += 1
+                await end_batch(handlers, tx)
             progress(len(messages))
         consumer = (await sub.consumer_info()).name
         await sub.unsubscribe()

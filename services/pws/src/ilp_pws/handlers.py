@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta, timezone
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from ilp_contracts import (
     AreaUpserted,
@@ -22,6 +23,7 @@ from ilp_contracts import (
     TaskCompleted,
     TaskCreated,
 )
+from ilp_kit.consumer import BatchEnd
 from ilp_kit.outbox import emit
 from ilp_kit.store import Query, Reader, Transaction
 
@@ -52,16 +54,22 @@ async def targets_of(reader: Reader, area_prefix: str, year: int) -> Counter[str
     return village_targets(await target_docs(reader, area_prefix, year), area_prefix)
 
 
-async def _count_posyandu(tx: Transaction, posyandu_id: str, desa_code: str, period: str,
-                          delta: dict[str, int]) -> None:
+async def _write_posyandu(tx: Transaction, posyandu_id: str, desa_code: str, period: str,
+                          delta: Counter[str]) -> None:
     """The same counts one level below the desa, per posyandu (and so per RW/dusun)."""
-    if not delta or not posyandu_id:
-        return
     key = f"{posyandu_id}|{period}"
     doc = await tx.get("posyandu_months", key) or {
         "posyandu_id": posyandu_id, "desa_code": desa_code, "period": period, "counts": {}}
     doc["counts"] = apply_delta(doc["counts"], delta)
     await tx.put("posyandu_months", key, doc)
+
+
+@dataclass
+class _Pending:
+    """Count changes of one transaction, written once per desa-month at its end."""
+
+    desa: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
+    posyandu: dict[tuple[str, str, str], Counter[str]] = field(default_factory=dict)
 
 
 async def _desa_targets(tx: Transaction, desa_code: str, year: int,
@@ -82,13 +90,17 @@ class Projector:
     # Live: announce colour changes. A rebuild replays history whose changes were
     # announced when they happened, so it only counts.
     announce: bool = True
+    # Per transaction (a consumer batch), so a desa-month touched by many events of the
+    # batch is read, written and checked for colour changes once; gone with the
+    # transaction object, so a rolled-back batch leaves nothing behind.
+    _pending: WeakKeyDictionary = field(default_factory=WeakKeyDictionary, compare=False)
 
     def handlers(self) -> dict[type[Event], Any]:
         return {AreaUpserted: self.on_area, FacilityUpserted: self.on_facility,
                 TargetSet: self.on_target,
                 ScreeningRecorded: self.on_recorded, ScreeningAmended: self.on_amended,
                 ScreeningVoided: self.on_voided, TaskCreated: self.on_task_created,
-                TaskCompleted: self.on_task_completed}
+                TaskCompleted: self.on_task_completed, BatchEnd: self.flush}
 
     async def on_area(self, tx: Transaction, event: AreaUpserted) -> None:
         await tx.put("areas", event.code, {"code": event.code, "name": event.name,
@@ -169,7 +181,9 @@ class Projector:
         entries[screening_id] = entry
         for (desa_code, posyandu_id), delta in count_changes(before, effective(entries)):
             await self._count(tx, desa_code, period, delta)
-            await _count_posyandu(tx, posyandu_id, desa_code, period, delta)
+            if delta and posyandu_id:
+                pending = self._pending.setdefault(tx, _Pending()).posyandu
+                pending.setdefault((posyandu_id, desa_code, period), Counter()).update(delta)
         await tx.put("person_months", key, month)
 
     async def on_task_created(self, tx: Transaction, event: TaskCreated) -> None:
@@ -185,8 +199,23 @@ class Projector:
 
     async def _count(self, tx: Transaction, desa_code: str, period: str,
                      delta: dict[str, int]) -> None:
-        if not delta:
+        if delta:
+            pending = self._pending.setdefault(tx, _Pending()).desa
+            pending.setdefault((desa_code, period), Counter()).update(delta)
+
+    async def flush(self, tx: Transaction, _: None = None) -> None:
+        """End of a batch: write each touched desa-month and posyandu-month once, and
+        announce the colours that changed over the whole batch."""
+        pending = self._pending.pop(tx, None)
+        if pending is None:
             return
+        for (posyandu_id, desa_code, period), delta in pending.posyandu.items():
+            await _write_posyandu(tx, posyandu_id, desa_code, period, delta)
+        for (desa_code, period), delta in pending.desa.items():
+            await self._write_desa(tx, desa_code, period, delta)
+
+    async def _write_desa(self, tx: Transaction, desa_code: str, period: str,
+                          delta: Counter[str]) -> None:
         key = f"{desa_code}|{period}"
         doc = await tx.get("desa_months", key) or {"desa_code": desa_code, "period": period,
                                                     "counts": {}}
