@@ -117,7 +117,9 @@ def markdown(results: dict, about: str) -> str:
     return f"""# Benchmarks
 
 Measured {datetime.now(UTC):%Y-%m-%d} with `.venv/bin/python -m bench.run_all` on {about}.
-Figures, not assertions: CI never times anything.
+Figures, not assertions: CI never times anything. On this shared 2-core machine the same
+run varies by up to ±30 % from one run to the next (latency at 500/s, near saturation,
+more); compare runs, not single numbers.
 
 ![throughput and latency](benchmarks.png)
 
