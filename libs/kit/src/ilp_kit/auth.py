@@ -14,6 +14,7 @@ health worker, whose own tasks they work on.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -139,7 +140,10 @@ async def authenticated(request: Request) -> Principal:
                                           "msg": "a bearer token is required",
                                           "type": "missing_token"}],
                             headers={"WWW-Authenticate": "Bearer"})
-    principal = auth.verify(token)
+    # OIDC may fetch discovery and keys over the network (first use, key rotation): in a
+    # thread, so the event loop keeps serving. A local HS256 check is microseconds.
+    principal = (await asyncio.to_thread(auth.verify, token) if auth.mode == "oidc"
+                 else auth.verify(token))
     request.state.principal = principal
     return principal
 
