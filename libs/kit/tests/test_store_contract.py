@@ -87,3 +87,14 @@ async def test_outbox_in_order_and_removed_once_sent(store: DocumentStore) -> No
     await store.mark_sent([pending[0].seq, pending[1].seq])
     assert [r.event_id for r in await store.pending_outbox(10)] == ["e2"]
     assert await store.outbox_backlog() == 1
+
+
+async def test_applied_ids_are_forgotten_after_the_retention(store: DocumentStore) -> None:
+    import time
+
+    async with store.transaction() as tx:
+        assert await tx.mark_applied("old-1") and await tx.mark_applied("old-2")
+    assert await store.prune_applied(before=0) == 0  # nothing that old
+    assert await store.prune_applied(before=time.time() + 1) == 2
+    async with store.transaction() as tx:
+        assert await tx.mark_applied("old-1") is True  # forgotten: would apply again

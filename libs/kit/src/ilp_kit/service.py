@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -104,7 +105,8 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None,
         for stream, subject in subscriptions:
             await consumer.start(js, stream, subject, settings.consumer_batch)
         relay.start()
-        jobs = [asyncio.create_task(job(runtime), name=job.__name__) for job in spec.jobs]
+        jobs = [asyncio.create_task(job(runtime), name=job.__name__)
+                for job in [*spec.jobs, prune_applied_ids]]
         log.info("%s started (store=%s, nats=%s)", spec.name, store.backend, settings.nats_url)
         try:
             yield
@@ -142,6 +144,20 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None,
     FastAPIInstrumentor.instrument_app(app, tracer_provider=provider, excluded_urls="health",
                                        exclude_spans=["receive", "send"])
     return app
+
+
+async def prune_applied_ids(rt: Runtime, every_s: float = 3600) -> None:
+    """Every service's store forgets applied-event ids past the retention, hourly."""
+    while True:
+        try:
+            removed = await rt.store.prune_applied(
+                time.time() - rt.settings.applied_retention_days * 86400)
+            if removed:
+                log.info("forgot %d applied-event ids older than %s days", removed,
+                         rt.settings.applied_retention_days)
+        except Exception:  # noqa: BLE001 – try again next hour
+            log.exception("pruning applied-event ids failed")
+        await asyncio.sleep(every_s)
 
 
 async def _close(nc: Client) -> None:

@@ -26,6 +26,9 @@ class ServiceSettings(BaseSettings):
     otel_endpoint: str = "http://127.0.0.1:4318"
     # Consumers: redeliveries before an event goes to the dead-letter subject.
     max_deliver: int = 5
+    # Applied-event ids older than this are forgotten (redelivery happens within minutes;
+    # an event re-published after this long would be applied again).
+    applied_retention_days: float = 30.0
     consumer_batch: int = 200
     # Keyed hash for pseudonymous person ids (HMAC-SHA256 of the NIK). Set it in production.
     pseudonym_key: str = "embedded-dev-key-change-me"

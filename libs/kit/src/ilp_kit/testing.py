@@ -94,8 +94,8 @@ class _Collection:
         self._remember(spec["_id"], session)
         self._inner.delete_one(spec)
 
-    async def delete_many(self, spec: dict[str, Any]) -> None:
-        self._inner.delete_many(spec)
+    async def delete_many(self, spec: dict[str, Any]) -> Any:
+        return self._inner.delete_many(spec)
 
     async def create_index(self, keys: Any) -> None:
         self._inner.create_index(keys)

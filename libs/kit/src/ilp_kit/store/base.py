@@ -89,5 +89,10 @@ class DocumentStore(Reader, Protocol):
 
     async def outbox_backlog(self) -> int: ...
 
+    async def prune_applied(self, before: float) -> int:
+        """Forget applied-event ids recorded before this time (epoch seconds): far beyond
+        any redelivery, so the table stays bounded. Returns how many were removed."""
+        ...
+
     async def ping(self) -> None: ...
 

@@ -104,6 +104,7 @@ class MongoStore:
                 keys = [(spec, 1)] if isinstance(spec, str) else [(f, 1) for f in spec]
                 await self._db[name].create_index(keys)
         await self._db[OUTBOX].create_index("seq")
+        await self._db[APPLIED].create_index("applied_at")
 
     async def close(self) -> None:
         await self._client.close()
@@ -131,6 +132,10 @@ class MongoStore:
     async def mark_sent(self, seqs: list[int]) -> None:
         if seqs:
             await self._db[OUTBOX].delete_many({"seq": {"$in": seqs}})
+
+    async def prune_applied(self, before: float) -> int:
+        result = await self._db[APPLIED].delete_many({"applied_at": {"$lt": before}})
+        return int(result.deleted_count)
 
     async def outbox_backlog(self) -> int:
         return int(await self._db[OUTBOX].count_documents({}))

@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS applied_events (
     event_id TEXT PRIMARY KEY,
     applied_at REAL NOT NULL
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS applied_events_at ON applied_events (applied_at);
 """
 
 
@@ -201,6 +202,11 @@ class SqliteStore:
         async with self.transaction() as tx:
             marks = ",".join("?" * len(seqs))
             tx._conn.execute(f"DELETE FROM outbox WHERE seq IN ({marks})", seqs)
+
+    async def prune_applied(self, before: float) -> int:
+        async with self.transaction() as tx:
+            return tx._conn.execute("DELETE FROM applied_events WHERE applied_at < ?",
+                                    (before,)).rowcount
 
     async def outbox_backlog(self) -> int:
         row = self._read()._conn.execute("SELECT count(*) FROM outbox").fetchone()
