@@ -23,20 +23,29 @@ def utcnow() -> datetime:
 
 
 class Event(BaseModel):
-    """A fact that happened. Subclasses set SUBJECT (`ilp.<service>.<entity>.<verb>.v<N>`)."""
+    """A fact that happened. Subclasses set SUBJECT (`ilp.<service>.<entity>.<verb>.v<N>`)
+    and ABOUT, the field naming the entity it is about (the CloudEvents `subject`); the
+    CloudEvents `source` is `ilp/<service>` from the subject unless a subclass says else."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     SUBJECT: ClassVar[str]
     SOURCE: ClassVar[str]
+    ABOUT: ClassVar[str | None] = None
 
     event_id: str = Field(default_factory=new_event_id, description="Unique id; Nats-Msg-Id")
     occurred_at: datetime = Field(default_factory=utcnow)
 
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: object) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if "SUBJECT" in cls.__dict__ and "SOURCE" not in cls.__dict__:
+            cls.SOURCE = f"ilp/{cls.SUBJECT.split('.')[1]}"
+
     @property
     def ce_subject(self) -> str:
-        """CloudEvents `subject`: the entity the event is about (override per event)."""
-        return ""
+        """CloudEvents `subject`: the entity the event is about."""
+        return str(getattr(self, self.ABOUT)) if self.ABOUT else ""
 
     @classmethod
     def dataschema(cls) -> str:

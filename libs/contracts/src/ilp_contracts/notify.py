@@ -14,7 +14,7 @@ Priority = Literal["routine", "high", "urgent"]
 
 class TaskCreated(Event):
     SUBJECT: ClassVar[str] = "ilp.notify.task.created.v1"
-    SOURCE: ClassVar[str] = "ilp/notify"
+    ABOUT: ClassVar[str | None] = "task_id"
 
     task_id: str
     person_id: str
@@ -27,53 +27,37 @@ class TaskCreated(Event):
     posyandu_id: str | None = None
     screening_id: str | None = None
 
-    @property
-    def ce_subject(self) -> str:
-        return self.task_id
-
 
 class TaskAssigned(Event):
     """A task got (another) responsible worker, e.g. a kader registered after the finding."""
 
     SUBJECT: ClassVar[str] = "ilp.notify.task.assigned.v1"
-    SOURCE: ClassVar[str] = "ilp/notify"
+    ABOUT: ClassVar[str | None] = "task_id"
 
     task_id: str
     assignee_id: str
     previous_assignee_id: str | None = None
 
-    @property
-    def ce_subject(self) -> str:
-        return self.task_id
-
 
 class TaskCancelled(Event):
     SUBJECT: ClassVar[str] = "ilp.notify.task.cancelled.v1"
-    SOURCE: ClassVar[str] = "ilp/notify"
+    ABOUT: ClassVar[str | None] = "task_id"
 
     task_id: str
     reason: str
 
-    @property
-    def ce_subject(self) -> str:
-        return self.task_id
-
 
 class TaskAccepted(Event):
     SUBJECT: ClassVar[str] = "ilp.notify.task.accepted.v1"
-    SOURCE: ClassVar[str] = "ilp/notify"
+    ABOUT: ClassVar[str | None] = "task_id"
 
     task_id: str
     worker_id: str
 
-    @property
-    def ce_subject(self) -> str:
-        return self.task_id
-
 
 class TaskCompleted(Event):
     SUBJECT: ClassVar[str] = "ilp.notify.task.completed.v1"
-    SOURCE: ClassVar[str] = "ilp/notify"
+    ABOUT: ClassVar[str | None] = "task_id"
 
     task_id: str
     worker_id: str
@@ -81,23 +65,15 @@ class TaskCompleted(Event):
     on_time: bool
     note: str = Field(default="", max_length=1000)
 
-    @property
-    def ce_subject(self) -> str:
-        return self.task_id
-
 
 class TaskEscalated(Event):
     """An overdue task moved up the ladder (kader → bidan → puskesmas)."""
 
     SUBJECT: ClassVar[str] = "ilp.notify.task.escalated.v1"
-    SOURCE: ClassVar[str] = "ilp/notify"
+    ABOUT: ClassVar[str | None] = "task_id"
 
     task_id: str
     level: int = Field(ge=1)
     role: str
     assignee_id: str | None
     due_at: datetime
-
-    @property
-    def ce_subject(self) -> str:
-        return self.task_id

@@ -16,7 +16,6 @@ class IndicatorChanged(Event):
     up)."""
 
     SUBJECT: ClassVar[str] = "ilp.pws.indicator.changed.v1"
-    SOURCE: ClassVar[str] = "ilp/pws"
 
     desa_code: str
     period: str = Field(pattern=r"^\d{4}-\d{2}$")

@@ -19,21 +19,17 @@ RolloutStatus = Literal["belum", "sosialisasi", "kick_off", "launched"]
 
 class AreaUpserted(Event):
     SUBJECT: ClassVar[str] = "ilp.registry.area.upserted.v1"
-    SOURCE: ClassVar[str] = "ilp/registry"
+    ABOUT: ClassVar[str | None] = "code"
 
     code: str = Field(description="Canonical Kemendagri code with dots, e.g. 33.73.04.1001")
     name: str
     level: AreaLevel
     parent_code: str | None = None
 
-    @property
-    def ce_subject(self) -> str:
-        return self.code
-
 
 class FacilityUpserted(Event):
     SUBJECT: ClassVar[str] = "ilp.registry.facility.upserted.v1"
-    SOURCE: ClassVar[str] = "ilp/registry"
+    ABOUT: ClassVar[str | None] = "facility_id"
 
     facility_id: str
     type: FacilityType
@@ -47,16 +43,12 @@ class FacilityUpserted(Event):
     rollout_status: RolloutStatus | None = Field(
         default=None, description="Puskesmas only: ILP rollout stage")
 
-    @property
-    def ce_subject(self) -> str:
-        return self.facility_id
-
 
 class LocalUnitUpserted(Event):
     """Dusun/RW/RT: local units under a desa/kelurahan (no national code exists)."""
 
     SUBJECT: ClassVar[str] = "ilp.registry.local_unit.upserted.v1"
-    SOURCE: ClassVar[str] = "ilp/registry"
+    ABOUT: ClassVar[str | None] = "unit_id"
 
     unit_id: str = Field(description="desa code + path of labels, e.g. 33.73.04.1001/RW 03/RT 02")
     desa_code: str
@@ -64,14 +56,10 @@ class LocalUnitUpserted(Event):
     name: str
     parent_unit_id: str | None = None
 
-    @property
-    def ce_subject(self) -> str:
-        return self.unit_id
-
 
 class WorkerAssigned(Event):
     SUBJECT: ClassVar[str] = "ilp.registry.worker.assigned.v1"
-    SOURCE: ClassVar[str] = "ilp/registry"
+    ABOUT: ClassVar[str | None] = "worker_id"
 
     worker_id: str
     name: str
@@ -87,20 +75,12 @@ class WorkerAssigned(Event):
                                            "of one per task")
     active: bool = Field(default=True, description="False when the worker left the facility")
 
-    @property
-    def ce_subject(self) -> str:
-        return self.worker_id
-
 
 class TargetSet(Event):
     SUBJECT: ClassVar[str] = "ilp.registry.target.set.v1"
-    SOURCE: ClassVar[str] = "ilp/registry"
+    ABOUT: ClassVar[str | None] = "area_code"
 
     area_code: str
     year: int
     group: TargetGroup
     count: int = Field(ge=0)
-
-    @property
-    def ce_subject(self) -> str:
-        return self.area_code

@@ -101,6 +101,8 @@ class Finding(_Strict):
 class ScreeningSnapshot(Event):
     """The full current state of a screening (no NIK, no name)."""
 
+    ABOUT: ClassVar[str | None] = "screening_id"
+
     screening_id: str
     version: int = Field(default=1, ge=1)
     person_id: str = Field(description="Keyed HMAC of the NIK; never the NIK itself")
@@ -117,21 +119,15 @@ class ScreeningSnapshot(Event):
     anc_visit: int | None = None
     findings: list[Finding] = Field(default_factory=list)
 
-    @property
-    def ce_subject(self) -> str:
-        return self.screening_id
-
 
 class ScreeningRecorded(ScreeningSnapshot):
     SUBJECT: ClassVar[str] = "ilp.screening.recorded.v1"
-    SOURCE: ClassVar[str] = "ilp/screening"
 
 
 class ScreeningAmended(ScreeningSnapshot):
     """A correction: the snapshot replaces the previous version of the same screening."""
 
     SUBJECT: ClassVar[str] = "ilp.screening.amended.v1"
-    SOURCE: ClassVar[str] = "ilp/screening"
 
     reason: str
     previous_period: str
@@ -140,17 +136,13 @@ class ScreeningAmended(ScreeningSnapshot):
 
 class ScreeningVoided(Event):
     SUBJECT: ClassVar[str] = "ilp.screening.voided.v1"
-    SOURCE: ClassVar[str] = "ilp/screening"
+    ABOUT: ClassVar[str | None] = "screening_id"
 
     screening_id: str
     person_id: str
     period: str
     desa_code: str
     reason: str
-
-    @property
-    def ce_subject(self) -> str:
-        return self.screening_id
 
 
 class IngestScreening(Event):
