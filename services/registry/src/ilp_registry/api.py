@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import date
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -14,7 +15,7 @@ from ilp_contracts.registry import FacilityType, LocalUnitKind, WorkerRole
 from ilp_kit.auth import Caller, require, require_area
 from ilp_kit.errors import NotFoundError, UnprocessableError
 from ilp_kit.service import Runtime, runtime_of
-from ilp_kit.store import Query
+from ilp_kit.store import Query, Transaction
 
 from . import commands, importer
 from .commands import canonical_code
@@ -57,8 +58,13 @@ def _page(request: Request, response: Response, items: list[Any], limit: int,
     return items
 
 
-def _created(response: Response, changed: bool) -> None:
+async def _upserted(rt: Runtime, response: Response,
+                    change: Callable[[Transaction], Awaitable[commands.Outcome]]) -> dict:
+    """Run one command in its own transaction: 201 when it changed something, else 200."""
+    async with rt.transaction() as tx:
+        doc, changed = await change(tx)
     response.status_code = 201 if changed else 200
+    return doc
 
 
 # --- wilayah ----------------------------------------------------------------------------
@@ -68,10 +74,7 @@ def _created(response: Response, changed: bool) -> None:
 async def upsert_area(body: AreaIn, rt: RuntimeDep, response: Response, caller: Caller
                       ) -> dict:
     require(caller, *AREA_EDITORS)
-    async with rt.transaction() as tx:
-        area, changed = await commands.upsert_area(tx, body, caller)
-    _created(response, changed)
-    return area
+    return await _upserted(rt, response, lambda tx: commands.upsert_area(tx, body, caller))
 
 
 @router.put("/areas/{code}", response_model=Area, tags=["wilayah"])
@@ -110,10 +113,8 @@ async def get_area(code: str, rt: RuntimeDep) -> dict:
 async def upsert_local_unit(body: LocalUnitIn, rt: RuntimeDep, response: Response,
                             caller: Caller) -> dict:
     require(caller, *EDITORS)
-    async with rt.transaction() as tx:
-        unit, changed = await commands.upsert_local_unit(tx, body, caller)
-    _created(response, changed)
-    return unit
+    return await _upserted(rt, response,
+                           lambda tx: commands.upsert_local_unit(tx, body, caller))
 
 
 @router.get("/local-units", response_model=list[LocalUnit], tags=["wilayah"])
@@ -131,10 +132,8 @@ async def list_local_units(rt: RuntimeDep, desa_code: str,
 async def upsert_facility(body: FacilityIn, rt: RuntimeDep, response: Response,
                           caller: Caller) -> dict:
     require(caller, *EDITORS)
-    async with rt.transaction() as tx:
-        facility, changed = await commands.upsert_facility(tx, body, date.today(), caller)
-    _created(response, changed)
-    return facility
+    return await _upserted(
+        rt, response, lambda tx: commands.upsert_facility(tx, body, date.today(), caller))
 
 
 @router.get("/facilities", response_model=list[Facility], tags=["facilities"])
@@ -196,10 +195,7 @@ async def rollout_summary(rt: RuntimeDep, area_code: str) -> dict:
 async def assign_worker(body: WorkerIn, rt: RuntimeDep, response: Response,
                         caller: Caller) -> dict:
     require(caller, *EDITORS)
-    async with rt.transaction() as tx:
-        worker, changed = await commands.upsert_worker(tx, body, caller)
-    _created(response, changed)
-    return worker
+    return await _upserted(rt, response, lambda tx: commands.upsert_worker(tx, body, caller))
 
 
 @router.put("/workers/{worker_id}/status", response_model=Worker, tags=["workforce"],
