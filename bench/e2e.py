@@ -25,7 +25,6 @@ from ilp_contracts import IngestScreening
 from ilp_contracts.screening import ScreeningSubmission
 from ilp_platform.embedded import Platform
 from tests.e2e.helpers import free_port_block
-from tests.faults.harness import Ledger
 
 DESA = [f"33.73.04.{2001 + i}" for i in range(20)]
 
@@ -48,7 +47,7 @@ def start_platform(data: Path) -> Platform:
         registry.post("/workers", json={"id": f"kader-{i}", "name": f"Kader {i}",
                                         "role": "kader", "facility_id": f"psy-{i}"}
                       ).raise_for_status()
-    Ledger(platform).settle()  # screening knows every posyandu before the load
+    platform.settle()  # screening knows every posyandu before the load
     return platform
 
 
@@ -135,15 +134,6 @@ def lags(platform: Platform) -> dict[str, dict]:
                             ).json()["consumer"]["lag_ms"] for name in ("pws", "notify")}
 
 
-def peak_rss_mib(platform: Platform) -> dict[str, float]:
-    peaks = {}
-    for name, process in platform.processes.items():
-        status = Path(f"/proc/{process.pid}/status").read_text()
-        hwm = next(line for line in status.splitlines() if line.startswith("VmHWM"))
-        peaks[name] = int(hwm.split()[1]) / 1024
-    return peaks
-
-
 def measure(rates: list[int], seconds: int, burst: int, ingest: int) -> dict:
     results: dict = {"fixed": []}
     for rate in rates:  # a fresh platform per rate: its lag figures are its own
@@ -151,13 +141,13 @@ def measure(rates: list[int], seconds: int, burst: int, ingest: int) -> dict:
             platform = start_platform(Path(data))
             try:
                 achieved, latencies = asyncio.run(fixed_rate(platform, rate, seconds, rate))
-                Ledger(platform).settle(timeout=300)
+                platform.settle(timeout=300)
                 lag = lags(platform)
                 results["fixed"].append({
                     "offered": rate, "achieved": achieved, "http_p50": pct(latencies, .5),
                     "http_p95": pct(latencies, .95), "http_p99": pct(latencies, .99),
                     "pws": lag["pws"], "notify": lag["notify"]})
-                results["rss_mib"] = peak_rss_mib(platform)
+                results["rss_mib"] = platform.peak_rss_mib()
             finally:
                 platform.stop()
     with tempfile.TemporaryDirectory() as data:
@@ -165,14 +155,14 @@ def measure(rates: list[int], seconds: int, burst: int, ingest: int) -> dict:
         try:
             start = time.monotonic()
             answered = asyncio.run(http_burst(platform, burst))
-            done = Ledger(platform).settle(timeout=600)
+            done = platform.settle(timeout=600)
             results["http_burst"] = {"n": burst, "intake_per_s": burst / answered,
                                      "end_to_end_per_s": burst / (done - start)}
             start = time.monotonic()
             asyncio.run(ingest_burst(platform, ingest))
-            done = Ledger(platform).settle(timeout=600)
+            done = platform.settle(timeout=600)
             results["ingest_burst"] = {"n": ingest, "end_to_end_per_s": ingest / (done - start)}
-            rss = peak_rss_mib(platform)
+            rss = platform.peak_rss_mib()
             results["rss_mib"] = {k: max(v, results["rss_mib"].get(k, 0)) for k, v in rss.items()}
         finally:
             platform.stop()

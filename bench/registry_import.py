@@ -55,13 +55,6 @@ def national_file(path: Path, regencies: int = 514, districts: int = 7_300,
     return len(rows)
 
 
-def peak_rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def measure() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
@@ -85,7 +78,7 @@ def measure() -> dict[str, float]:
             projected = time.perf_counter() - start
             return {"rows": rows, "refused": refused, "committed_s": imported,
                     "published_s": published, "read_copy_s": projected,
-                    "registry_rss_mib": peak_rss_mib(platform.processes["registry"].pid)}
+                    "registry_rss_mib": platform.peak_rss_mib()["registry"]}
         finally:
             platform.stop()
 

@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import nats
 import uvicorn
 from rich.console import Console
 
+from ilp_contracts.subjects import STREAMS
 from ilp_kit.tokens import mint_local_token
 
 from .gateway import create_gateway
@@ -145,6 +147,46 @@ class Platform:
     @staticmethod
     def auth_header(token: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {token}"}
+
+    def settle(self, timeout: float = 120) -> float:
+        """Wait until every outbox is empty and every durable consumer has acked
+        everything, and stays so for a moment (relay rounds); returns when (monotonic
+        clock) the quiet began. For tests and benchmarks that need "all applied"."""
+        deadline = time.monotonic() + timeout
+        quiet_since = None
+        while time.monotonic() < deadline:
+            backlog = sum(httpx.get(f"{self.base_url_of(n)}/health/ready", timeout=10
+                                    ).json()["outbox_backlog"] for n in SERVICES)
+            if backlog == 0 and asyncio.run(self._consumers_caught_up()):
+                quiet_since = quiet_since or time.monotonic()
+                if time.monotonic() - quiet_since > 1.5:
+                    return quiet_since
+            else:
+                quiet_since = None
+            time.sleep(0.3)
+        raise TimeoutError(f"the platform did not settle within {timeout} s")
+
+    async def _consumers_caught_up(self) -> bool:
+        nc = await nats.connect(f"nats://127.0.0.1:{self.nats_port}")
+        try:
+            js = nc.jetstream()
+            for stream in STREAMS:
+                for consumer in await js.consumers_info(stream):
+                    if consumer.config.durable_name and (consumer.num_pending
+                                                         or consumer.num_ack_pending):
+                        return False
+            return True
+        finally:
+            await nc.close()
+
+    def peak_rss_mib(self) -> dict[str, float]:
+        """Peak resident memory (VmHWM) of each process of the platform, in MiB."""
+        peaks = {}
+        for name, process in self.processes.items():
+            status = Path(f"/proc/{process.pid}/status").read_text()
+            hwm = next(line for line in status.splitlines() if line.startswith("VmHWM"))
+            peaks[name] = int(hwm.split()[1]) / 1024
+        return peaks
 
     def stop_process(self, name: str, sig: int = signal.SIGTERM, timeout: float = 30) -> None:
         process = self.processes.pop(name, None)

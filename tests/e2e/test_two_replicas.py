@@ -102,7 +102,7 @@ def test_ingest_and_pws_are_shared_without_double_effects(platform) -> None:
     from ilp_contracts.screening import ScreeningSubmission
     from ilp_platform.rebuild import check
 
-    from tests.faults.harness import Ledger, _keys
+    from tests.faults.harness import _keys
 
     platform, _ = platform
     children = 60
@@ -124,8 +124,7 @@ def test_ingest_and_pws_are_shared_without_double_effects(platform) -> None:
         await nc.close()
 
     asyncio.run(publish())
-    ledger = Ledger(platform)
-    ledger.settle()
+    platform.settle()
     stored = {k for k in _keys(platform.data_dir / "screening.db", "idempotency")
               if k.startswith("ingest:simpus-r:")}
     assert len(stored) == children  # each ingested once, whichever replica took it

@@ -4,8 +4,9 @@
 until it gets an answer, as a kader app does) and publishes screenings on the ingest
 subject (an integrator that counts a screening as handed over when JetStream acks it).
 Every child is unique and stunted, so every accepted screening must end as exactly one
-stored screening, one PWS count and one home-visit task. `Ledger` reads the services'
-own stores (read-only) and the streams to check exactly that.
+stored screening, one PWS count and one home-visit task. Once `Platform.settle()` has
+returned, `Ledger` reads the services' own stores (read-only) and the streams to check
+exactly that.
 """
 
 from __future__ import annotations
@@ -122,37 +123,6 @@ def _keys(db: Path, table: str) -> set[str]:
 @dataclass
 class Ledger:
     platform: Platform
-
-    async def _quiet(self) -> bool:
-        nc = await nats.connect(f"nats://127.0.0.1:{self.platform.nats_port}")
-        try:
-            js = nc.jetstream()
-            for stream in ("REGISTRY", "SCREENING", "INGEST", "NOTIFY"):
-                for consumer in await js.consumers_info(stream):
-                    if consumer.config.durable_name and (consumer.num_pending
-                                                         or consumer.num_ack_pending):
-                        return False
-            return True
-        finally:
-            await nc.close()
-
-    def settle(self, timeout: float = 120) -> float:
-        """Until every outbox is empty and every consumer has acked everything; returns
-        when (time.monotonic) that quiet began."""
-        deadline = time.monotonic() + timeout
-        quiet_since = None
-        while time.monotonic() < deadline:
-            backlog = sum(httpx.get(f"{self.platform.base_url_of(n)}/health/ready",
-                                    timeout=10).json()["outbox_backlog"]
-                          for n in ("registry", "screening", "pws", "notify"))
-            if backlog == 0 and asyncio.run(self._quiet()):
-                quiet_since = quiet_since or time.monotonic()
-                if time.monotonic() - quiet_since > 1.5:  # and stays so (relay rounds)
-                    return quiet_since
-            else:
-                quiet_since = None
-            time.sleep(0.3)
-        raise AssertionError("the platform did not settle")
 
     def dead_letters(self) -> list[tuple[str, str]]:
         async def read() -> list[tuple[str, str]]:

@@ -36,7 +36,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     platform = Platform(tmp_path_factory.mktemp("faults"), ports, ports + 1, ports + 2,
                         extra_env={"ILP_MAX_DELIVER": "50"})  # outlast a long outage
     platform.start()
-    Ledger(platform).settle()  # the sample kota has reached every read copy
+    platform.settle()  # the sample kota has reached every read copy
     yield platform
     platform.stop()
 
@@ -47,8 +47,8 @@ def load(platform: Platform) -> Load:
 
 
 def verify(platform: Platform, load: Load, scenario: str) -> None:
+    platform.settle()
     ledger = Ledger(platform)
-    ledger.settle()
     counts = ledger.count(load.accepted)
     dlq = ledger.dead_letters()
     RESULTS.append((scenario, counts, len(dlq)))

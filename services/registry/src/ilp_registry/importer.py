@@ -42,12 +42,6 @@ class ImportReport:
     unchanged: int = 0
     rejected: list[dict[str, Any]] = field(default_factory=list)
 
-    def absorb(self, other: ImportReport) -> None:
-        self.rows += other.rows
-        self.created_or_updated += other.created_or_updated
-        self.unchanged += other.unchanged
-        self.rejected += other.rejected
-
 
 def detect_kind(columns: Iterable[str]) -> Kind:
     """The kind whose required fields are all among the columns (most specific first)."""
