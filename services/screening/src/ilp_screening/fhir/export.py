@@ -13,6 +13,7 @@ import base64
 import hashlib
 import time
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
 import httpx
@@ -30,9 +31,14 @@ def sealer(settings: ServiceSettings) -> Fernet | None:
     """The NIK seal, or None when nothing is exported (then no NIK is kept at all)."""
     if not settings.fhir_base_url:
         return None
-    key = settings.pii_key or base64.urlsafe_b64encode(
-        hashlib.sha256(b"ilp-pii:" + settings.pseudonym_key.encode()).digest()).decode()
-    return Fernet(key)
+    return _fernet(settings.pii_key, settings.pseudonym_key)
+
+
+@cache
+def _fernet(pii_key: str, pseudonym_key: str) -> Fernet:
+    """Made once per key, not per screening."""
+    return Fernet(pii_key or base64.urlsafe_b64encode(
+        hashlib.sha256(b"ilp-pii:" + pseudonym_key.encode()).digest()).decode())
 
 
 def handlers(settings: ServiceSettings) -> dict[type, Any]:
