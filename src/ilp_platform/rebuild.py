@@ -35,7 +35,7 @@ async def rebuild_into(target: Path, nats_url: str, console: Console) -> dict[st
                    TimeElapsedColumn())
         with Progress(*columns, console=console) as bar:
             task = bar.add_task("Memutar ulang event", total=total)
-            counts = await replay(js, store,
+            counts = await replay(nc, store,
                                   Projector(catalogue_for(settings), announce=False).handlers(),
                                   SPEC.subscriptions,
                                   progress=lambda n: bar.advance(task, n))

@@ -48,7 +48,7 @@ async def start_consumer(nc: Client, tmp_path, handler, max_deliver: int = 5
     await store.open()
     consumer = EventConsumer(f"test-{uuid.uuid4().hex[:6]}", store, {AreaUpserted: handler},
                              max_deliver=max_deliver)
-    await consumer.start(nc.jetstream(), "REGISTRY", "ilp.registry.>", batch=50)
+    await consumer.start(nc, "REGISTRY", "ilp.registry.>", batch=50)
     return consumer, store
 
 

@@ -19,15 +19,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ilp_contracts import EVENTS, Event, dlq_subject
+from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.errors import ConnectionClosedError
-from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig
-from nats.js.errors import ServiceUnavailableError
+from nats.js.errors import NotFoundError
 from opentelemetry import propagate, trace
 from pydantic import ValidationError
 
 from .errors import PermanentError
+from .pull import BatchPuller, PullError
 from .store import DocumentStore, Transaction
 
 log = logging.getLogger(__name__)
@@ -83,10 +84,10 @@ class EventConsumer:
     stats: ConsumerStats = field(default_factory=ConsumerStats)
 
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    _pullers: list[BatchPuller] = field(default_factory=list)
     _running: bool = False
 
-    async def start(self, js: JetStreamContext, stream: str, subject: str,
-                    batch: int = 200) -> None:
+    async def start(self, nc: Client, stream: str, subject: str, batch: int = 200) -> None:
         """Bind the durable pull consumer `<service>-<stream>` and start pulling."""
         durable = f"{self.service}-{stream.lower()}"
         # The server may redeliver once more than we try, so our last attempt can still
@@ -94,10 +95,16 @@ class EventConsumer:
         config = ConsumerConfig(durable_name=durable, ack_policy=AckPolicy.EXPLICIT,
                                 max_deliver=self.max_deliver + 1, ack_wait=ACK_WAIT_S,
                                 max_ack_pending=20_000, filter_subject=subject)
-        subscription = await js.pull_subscribe(subject, durable=durable, stream=stream,
-                                               config=config)
+        js = nc.jetstream()
+        try:
+            await js.consumer_info(stream, durable)
+        except NotFoundError:
+            await js.add_consumer(stream, config)
+        puller = BatchPuller(nc, stream, durable)
+        await puller.start()
+        self._pullers.append(puller)
         self._running = True
-        self._tasks.append(asyncio.create_task(self._pull(subscription, batch),
+        self._tasks.append(asyncio.create_task(self._pull(puller, batch),
                                                name=f"consume-{durable}"))
 
     async def stop(self, timeout: float = 15.0) -> None:
@@ -108,20 +115,17 @@ class EventConsumer:
             for task in pending:
                 task.cancel()
         self._tasks.clear()
+        for puller in self._pullers:
+            await puller.stop()
+        self._pullers.clear()
 
-    async def _pull(self, subscription: JetStreamContext.PullSubscription, batch: int) -> None:
-        # Written against nats-py directly: fetch returns as soon as messages are there,
-        # so a quiet stream costs no latency and a busy one fills whole batches.
+    async def _pull(self, puller: BatchPuller, batch: int) -> None:
+        # A fetch returns as soon as messages are there, so a quiet stream costs no
+        # latency and a busy one fills whole batches.
         while self._running:
             try:
-                messages = await subscription.fetch(batch, timeout=1.0)
-            except TimeoutError:
-                # nats-py can turn a cancellation into a fetch timeout: honour it here.
-                task = asyncio.current_task()
-                if task is not None and task.cancelling():
-                    raise asyncio.CancelledError from None
-                continue
-            except (ConnectionClosedError, ServiceUnavailableError) as exc:
+                messages = await puller.fetch(batch, timeout=1.0)
+            except (ConnectionClosedError, PullError) as exc:
                 log.warning("%s: waiting for NATS: %s", self.service, exc)
                 await asyncio.sleep(1.0)
                 continue

@@ -103,7 +103,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None,
         subscriptions = (spec.subscriptions(settings) if callable(spec.subscriptions)
                          else spec.subscriptions)
         for stream, subject in subscriptions:
-            await consumer.start(js, stream, subject, settings.consumer_batch)
+            await consumer.start(nc, stream, subject, settings.consumer_batch)
         relay.start()
         jobs = [asyncio.create_task(job(runtime), name=job.__name__)
                 for job in [*spec.jobs, prune_applied_ids]]
