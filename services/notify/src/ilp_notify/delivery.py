@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import logging
 import time
-import uuid
 from datetime import UTC, datetime
 from email.message import EmailMessage
 
 import aiosmtplib
 import httpx
+from ilp_contracts import new_id
 from ilp_kit.outgoing import run_rounds, send_due
 from ilp_kit.service import Runtime
 from ilp_kit.settings import ServiceSettings
@@ -56,7 +56,7 @@ def personal_addresses(settings: ServiceSettings, worker: dict) -> list[str]:
 async def add_deliveries(tx: Transaction, targets: list[str], kind: str, body: bytes) -> None:
     now = datetime.now(UTC).isoformat()
     for url in targets:
-        delivery_id = str(uuid.uuid4())
+        delivery_id = new_id()
         await tx.put("deliveries", delivery_id, {
             "delivery_id": delivery_id, "url": url, "kind": kind, "body": body.decode(),
             "status": "pending", "next_at": now, "attempts": []})

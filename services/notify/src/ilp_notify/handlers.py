@@ -3,10 +3,10 @@ them right when a screening is amended or voided."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from ilp_contracts import (
+    new_id,
     Event,
     ScreeningAmended,
     ScreeningRecorded,
@@ -103,7 +103,7 @@ async def open_task(tx: Transaction, settings: ServiceSettings, need: TaskNeed, 
             await _link(tx, screening_id, existing["task_id"])
         return False
     created = TaskCreated(
-        task_id=str(uuid.uuid4()), person_id=person_id, reason=need.reason, role=need.role,
+        task_id=new_id(), person_id=person_id, reason=need.reason, role=need.role,
         assignee_id=await assignee_for(tx, need.role, posyandu_id, desa_code),
         priority=need.priority, due_at=need.due_at, desa_code=desa_code,
         posyandu_id=posyandu_id, screening_id=screening_id)

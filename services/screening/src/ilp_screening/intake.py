@@ -5,10 +5,9 @@ de-duplicated and classified exactly like a kader's."""
 from __future__ import annotations
 
 import hashlib
-import uuid
 from datetime import UTC, date, datetime
 
-from ilp_contracts import ScreeningAmended, ScreeningRecorded, ScreeningVoided
+from ilp_contracts import ScreeningAmended, ScreeningRecorded, ScreeningVoided, new_id
 from ilp_contracts.screening import MeasurementsIn, PregnancyIn, ScreeningSubmission
 from cryptography.fernet import Fernet
 from ilp_kit.auth import OPEN, Principal, require_area
@@ -108,7 +107,7 @@ async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_
     person = sub.person
     person_id = pseudonym(person.identity, pseudonym_key)
     event = ScreeningRecorded(**await _snapshot(
-        tx, screening_id=str(uuid.uuid4()), person_id=person_id, sex=person.sex,
+        tx, screening_id=new_id(), person_id=person_id, sex=person.sex,
         birth_date=person.birth_date, screened_on=sub.screened_on, stage=stage,
         pregnancy=sub.pregnancy, m=sub.measurements, posyandu=posyandu))
     # Demographics stay here; NIKs only as keyed hashes – and sealed for the FHIR export

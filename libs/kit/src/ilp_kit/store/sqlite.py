@@ -151,6 +151,9 @@ class SqliteStore:
         # last transactions (and their outbox rows with them, so nothing half-sent).
         self._writer.execute("PRAGMA synchronous=NORMAL")
         self._writer.execute("PRAGMA busy_timeout=5000")
+        # Checkpoint every ~40 MB of WAL instead of 4 MB: under load a checkpoint (and its
+        # fsync) every few batches was a third of the commit time.
+        self._writer.execute("PRAGMA wal_autocheckpoint=10000")
         self._writer.executescript(_SCHEMA + self._collection_ddl())
         self._writer.execute("PRAGMA optimize=0x10002")  # fresh planner statistics
         self._reader = sqlite3.connect(self.path, isolation_level=None)
