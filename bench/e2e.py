@@ -26,6 +26,8 @@ from ilp_contracts.screening import ScreeningSubmission
 from ilp_platform.embedded import Platform
 from tests.e2e.helpers import free_port_block
 
+from bench.scratch_nats import publish
+
 DESA = [f"33.73.04.{2001 + i}" for i in range(20)]
 
 
@@ -122,10 +124,7 @@ async def ingest_burst(platform: Platform, total: int) -> None:
     events = [IngestScreening(idempotency_key=f"bench-{uuid.uuid4()}", source_system="bench",
                               screening=ScreeningSubmission.model_validate(body(rng, n)))
               for n in range(total)]
-    for first in range(0, total, 1000):
-        await asyncio.gather(*(js.publish(e.SUBJECT, e.model_dump_json().encode(),
-                                          headers={"Nats-Msg-Id": e.event_id})
-                               for e in events[first:first + 1000]))
+    await publish(js, events)
     await nc.close()
 
 

@@ -22,7 +22,7 @@ from ilp_kit.messaging import connect
 from ilp_platform.embedded import Platform
 from tests.e2e.helpers import free_port_block
 
-from bench.pws import publish
+from bench.scratch_nats import publish
 
 
 def event(rng: random.Random, n: int, posyandu: list[tuple[str, str]]) -> ScreeningRecorded:

@@ -25,7 +25,7 @@ from ilp_pws.app import SPEC
 from ilp_pws.domain.indicators import CATALOGUE
 from ilp_pws.handlers import Projector
 
-from bench.scratch_nats import scratch_nats
+from bench.scratch_nats import publish, scratch_nats
 
 KECAMATAN = [f"33.73.{k:02d}" for k in range(1, 16)]
 DESA = [f"{kec}.{2001 + d}" for kec in KECAMATAN for d in range(20)]  # 300 desa
@@ -81,13 +81,6 @@ def sessions(rng: random.Random, n: int, concurrent: int = 100,
 
 
 WORKLOADS = {"spread": spread, "sessions": sessions}
-
-
-async def publish(js, events: list, window: int = 2000) -> None:
-    for start in range(0, len(events), window):
-        await asyncio.gather(*(js.publish(e.SUBJECT, e.model_dump_json().encode(),
-                                          headers={"Nats-Msg-Id": e.event_id})
-                               for e in events[start:start + window]))
 
 
 async def live_rate(nc, store: SqliteStore, events: int) -> float:

@@ -142,9 +142,10 @@ Peak RSS of the whole platform under this load: {sum(rss.values()):.0f} MiB
 
 ## Physical baseline
 
-Raw JetStream with nats-py on the same machine (700-byte messages with message ids, a
-durable pull consumer acking each): publish {raw['publish_per_s']:,.0f}/s, consume
-{raw['consume_per_s']:,.0f}/s, publish then consume {raw['round_trip_per_s']:,.0f}/s.
+Raw JetStream with nats-py on the same machine (700-byte messages with message ids, async
+publish, durable pull consumers acking each): publish {raw['publish_per_s']:,.0f}/s; consume
+{raw['fetch_consume_per_s']:,.0f}/s through nats-py's `fetch`, {raw['consume_per_s']:,.0f}/s
+through the pull API as our consumers do; publish then consume {raw['round_trip_per_s']:,.0f}/s.
 Every screening costs more than one such message: the screening event itself, a task
 event, colour-change events, and a store transaction in three services.
 

@@ -11,6 +11,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, ParentBased
 
 # Per-message logs from these libraries would flood INFO under load.
 _NOISY = ("uvicorn.access", "nats", "httpx")
@@ -53,8 +54,12 @@ def setup_logging(service: str, level: str = "INFO", fmt: str = "json") -> None:
 def setup_tracing(service: str, exporter: str = "none",
                   endpoint: str = "http://127.0.0.1:4318") -> TracerProvider:
     """A provider always exists so trace context flows through events even when nothing
-    is exported; `exporter` chooses none, console or OTLP/HTTP."""
-    provider = TracerProvider(resource=Resource.create({"service.name": f"ilp-{service}"}))
+    is exported; `exporter` chooses none, console or OTLP/HTTP. With nothing exported,
+    spans are not sampled: trace ids still flow, but no span is recorded for nobody
+    (a recorded span cost ~9 µs more, per event in every consumer)."""
+    sampler = ParentBased(ALWAYS_OFF if exporter == "none" else ALWAYS_ON)
+    provider = TracerProvider(resource=Resource.create({"service.name": f"ilp-{service}"}),
+                              sampler=sampler)
     if exporter == "console":
         provider.add_span_processor(BatchSpanProcessor(ConsoleSpanExporter()))
     elif exporter == "otlp":

@@ -41,7 +41,8 @@ async def queue(tx: Transaction, settings: ServiceSettings, kind: str, task: dic
               else None)
     if worker and not worker.get("daily_digest"):
         targets += personal_addresses(settings, worker)
-    await add_deliveries(tx, targets, kind, payload(kind, task))
+    if targets:
+        await add_deliveries(tx, targets, kind, payload(kind, task))
 
 
 def personal_addresses(settings: ServiceSettings, worker: dict) -> list[str]:
