@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any
 
 import httpx
+import orjson
 from cryptography.fernet import Fernet
 from ilp_contracts import ScreeningAmended, ScreeningRecorded, ScreeningVoided
 from ilp_kit.outgoing import run_rounds, send_due
@@ -110,8 +111,10 @@ async def export_job(rt: Runtime) -> None:
             if bundle is None:
                 return "screening not found"
             try:
-                reply = await client.post(settings.fhir_base_url, json=bundle, headers={
-                    **await credentials.header(), "Content-Type": "application/fhir+json"})
+                headers = {**await credentials.header(),
+                           "Content-Type": "application/fhir+json"}
+                reply = await client.post(settings.fhir_base_url, content=orjson.dumps(bundle),
+                                          headers=headers)
             except httpx.HTTPError as exc:  # the token endpoint included
                 credentials.token = None
                 return f"{type(exc).__name__}: {exc}"
