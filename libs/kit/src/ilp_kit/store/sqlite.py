@@ -11,7 +11,6 @@ transaction here in thread wake-ups and GIL hand-overs, 30x the work itself.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -122,7 +121,7 @@ class _SqliteTransaction(_SqliteReader):
                          headers: dict[str, str]) -> None:
         self._conn.execute(
             "INSERT INTO outbox (event_id, subject, body, headers) VALUES (?, ?, ?, ?)",
-            (event_id, subject, body, json.dumps(headers)),
+            (event_id, subject, body, _dumps(headers)),
         )
 
     async def mark_applied(self, event_id: str) -> bool:
@@ -206,7 +205,7 @@ class SqliteStore:
     async def pending_outbox(self, limit: int) -> list[OutboxRecord]:
         sql = "SELECT seq, event_id, subject, body, headers FROM outbox ORDER BY seq LIMIT ?"
         rows = self._read()._conn.execute(sql, (limit,)).fetchall()
-        return [OutboxRecord(r[0], r[1], r[2], bytes(r[3]), json.loads(r[4])) for r in rows]
+        return [OutboxRecord(r[0], r[1], r[2], bytes(r[3]), orjson.loads(r[4])) for r in rows]
 
     async def mark_sent(self, seqs: list[int]) -> None:
         """Sent events leave the outbox: the stream keeps them, the store stays bounded."""
