@@ -157,10 +157,13 @@ def measure(rates: list[int], seconds: int, burst: int, ingest: int) -> dict:
             done = platform.settle(timeout=600)
             results["http_burst"] = {"n": burst, "intake_per_s": burst / answered,
                                      "end_to_end_per_s": burst / (done - start)}
-            start = time.monotonic()
+            start, cpu_before = time.monotonic(), platform.cpu_seconds()
             asyncio.run(ingest_burst(platform, ingest))
             done = platform.settle(timeout=600)
-            results["ingest_burst"] = {"n": ingest, "end_to_end_per_s": ingest / (done - start)}
+            cpu = {name: (used - cpu_before[name]) / ingest * 1000
+                   for name, used in platform.cpu_seconds().items()}
+            results["ingest_burst"] = {"n": ingest, "end_to_end_per_s": ingest / (done - start),
+                                       "cpu_ms_per_screening": cpu}
             rss = platform.peak_rss_mib()
             results["rss_mib"] = {k: max(v, results["rss_mib"].get(k, 0)) for k, v in rss.items()}
         finally:
@@ -178,6 +181,11 @@ def report(results: dict) -> None:
     print(f"HTTP burst of {burst['n']:,}: intake {burst['intake_per_s']:,.0f}/s, end to end "
           f"(PWS and notify applied) {burst['end_to_end_per_s']:,.0f}/s")
     print(f"ingest burst of {ingest['n']:,}: end to end {ingest['end_to_end_per_s']:,.0f}/s")
+    cpu = ingest["cpu_ms_per_screening"]
+    print("CPU per screening (ms, settling polls included): "
+          + ", ".join(f"{k} {v:.2f}" for k, v in cpu.items())
+          + f"; total {sum(cpu.values()):.2f} → at most {2000 / sum(cpu.values()):,.0f}/s"
+          " on 2 cores")
     rss = results["rss_mib"]
     print("peak RSS (MiB): " + ", ".join(f"{k} {v:.0f}" for k, v in rss.items())
           + f"; total {sum(rss.values()):.0f}")

@@ -113,6 +113,7 @@ def markdown(results: dict, about: str) -> str:
         f"{r['notify']['p50']} / {r['notify']['p95']} / {r['notify']['p99']} |"
         for r in e["fixed"])
     ingest = e["ingest_burst"]["end_to_end_per_s"]
+    cpu = e["ingest_burst"]["cpu_ms_per_screening"]
     rss = e["rss_mib"]
     reg = results["registry"]
     p = results["pws"]
@@ -138,6 +139,9 @@ Sustained end to end (until PWS and notify have applied everything):
   = {ingest / raw['round_trip_per_s']:.0%} of the raw JetStream baseline below.
 
 Target ≥ 3,000 screenings/s end to end: **{"met" if ingest >= 3000 else "not met"}**.
+CPU per screening during the ingest burst (ms): {', '.join(f'{k} {v:.2f}' for k, v in cpu.items())};
+total {sum(cpu.values()):.2f} ms, so two cores carry at most ~{2000 / sum(cpu.values()):,.0f}
+screenings/s end to end however the work is spread.
 Target p99 < 250 ms screening → dashboard at 500/s: **{latency_verdict(e["fixed"])}**.
 Peak RSS of the whole platform under this load: {sum(rss.values()):.0f} MiB
 ({', '.join(f'{k} {v:.0f}' for k, v in rss.items())}) – under the 1 GiB budget.

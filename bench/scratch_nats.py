@@ -7,7 +7,8 @@ import asyncio
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,10 +32,11 @@ def scratch_nats() -> Iterator[tuple[int, Path]]:
             server.wait(10)
 
 
-async def publish(js, events: list, window: int = 2000) -> None:
-    """Events (contract models) onto their subjects, a window of them in flight at once."""
-    for start in range(0, len(events), window):
+async def publish(js, events: Iterable, window: int = 2000) -> None:
+    """Events (contract models) onto their subjects, a window of them in flight at once;
+    `events` may be a generator, so a million need not be in memory at once."""
+    events = iter(events)
+    while chunk := list(islice(events, window)):
         acks = [await js.publish_async(e.SUBJECT, e.model_dump_json().encode(),
-                                       headers={"Nats-Msg-Id": e.event_id})
-                for e in events[start:start + window]]
+                                       headers={"Nats-Msg-Id": e.event_id}) for e in chunk]
         await asyncio.gather(*acks)

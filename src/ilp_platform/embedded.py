@@ -188,6 +188,15 @@ class Platform:
             peaks[name] = int(hwm.split()[1]) / 1024
         return peaks
 
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time (user + system) each process of the platform has used so far."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        used = {}
+        for name, process in self.processes.items():
+            fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            used[name] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        return used
+
     def stop_process(self, name: str, sig: int = signal.SIGTERM, timeout: float = 30) -> None:
         process = self.processes.pop(name, None)
         if process is None or process.poll() is not None:

@@ -22,10 +22,14 @@ from ilp_pws.handlers import Projector
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+# A rebuild is a one-off process filling a fresh file with a million random-keyed rows:
+# a page cache this large keeps the growing indexes in memory (bounded, released at exit).
+REBUILD_CACHE_MIB = 256
+
 
 async def rebuild_into(target: Path, nats_url: str, console: Console) -> dict[str, int]:
     settings = ServiceSettings(service="pws")
-    store = SqliteStore(target, SPEC.collections)
+    store = SqliteStore(target, SPEC.collections, cache_mib=REBUILD_CACHE_MIB)
     await store.open()
     nc = await connect(nats_url, "ilp-pws-rebuild")
     try:
