@@ -96,11 +96,13 @@ async def live_rate(nc, store: SqliteStore, events: int) -> float:
     return events / elapsed
 
 
-async def measure(n: int, live: bool = True) -> dict[str, float]:
+async def measure(n: int, live: bool = True,
+                  workloads: tuple[str, ...] = tuple(WORKLOADS)) -> dict[str, float]:
     """Projection rates from the stream for each workload – live (the service's consumer,
     colour changes announced) and rebuild (counting only) – and dashboard query p95s."""
     figures: dict[str, float] = {}
-    for workload, make in WORKLOADS.items():
+    for workload in workloads:
+        make = WORKLOADS[workload]
         with scratch_nats() as (port, scratch):
             nc = await connect(f"nats://127.0.0.1:{port}", "bench")
             try:
@@ -116,7 +118,7 @@ async def measure(n: int, live: bool = True) -> dict[str, float]:
                     await store.close()
 
                 store = SqliteStore(scratch / "pws-rebuild.db", SPEC.collections,
-                                    cache_mib=REBUILD_CACHE_MIB)
+                                    cache_mib=REBUILD_CACHE_MIB, disposable=True)
                 await store.open()
                 start = time.perf_counter()
                 counts = await replay(nc, store,
@@ -124,7 +126,7 @@ async def measure(n: int, live: bool = True) -> dict[str, float]:
                                       SPEC.subscriptions)
                 figures[f"{workload}_rebuild_per_s"] = (counts["applied"]
                                                         / (time.perf_counter() - start))
-                if workload == "spread":
+                if workload == workloads[0]:
                     figures.update(await query_latencies(store))
                 await store.close()
             finally:
@@ -156,9 +158,11 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--rebuild-only", action="store_true",
                         help="skip the live consumer (e.g. for --events 1000000)")
+    parser.add_argument("--workload", choices=list(WORKLOADS), help="only this one")
     args = parser.parse_args()
-    figures = asyncio.run(measure(args.events, live=not args.rebuild_only))
-    for workload in WORKLOADS:
+    workloads = (args.workload,) if args.workload else tuple(WORKLOADS)
+    figures = asyncio.run(measure(args.events, not args.rebuild_only, workloads))
+    for workload in workloads:
         rate = figures[f"{workload}_rebuild_per_s"]
         live = figures.get(f"{workload}_live_per_s")
         print(f"projection from the stream ({workload}): "

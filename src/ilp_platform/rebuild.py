@@ -29,7 +29,8 @@ REBUILD_CACHE_MIB = 256
 
 async def rebuild_into(target: Path, nats_url: str, console: Console) -> dict[str, int]:
     settings = ServiceSettings(service="pws")
-    store = SqliteStore(target, SPEC.collections, cache_mib=REBUILD_CACHE_MIB)
+    store = SqliteStore(target, SPEC.collections, cache_mib=REBUILD_CACHE_MIB,
+                        disposable=True)
     await store.open()
     nc = await connect(nats_url, "ilp-pws-rebuild")
     try:
