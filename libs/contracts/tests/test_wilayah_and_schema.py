@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from ilp_contracts import EVENTS
+from ilp_contracts import EVENTS, AreaUpserted, new_id
 from ilp_contracts.schema import event_schemas, write_schemas
 from ilp_contracts import STREAMS
 from ilp_contracts.wilayah import InvalidAreaCode, parse_area_code
@@ -66,3 +67,13 @@ def test_every_event_has_a_schema_and_a_stream(tmp_path) -> None:
 def test_screening_event_carries_no_personal_data() -> None:
     fields = set(EVENTS["ilp.screening.recorded.v1"].model_fields)
     assert not fields & {"nik", "name", "birth_date"}
+
+
+def test_ids_are_unique_and_ordered_by_creation() -> None:
+    """UUIDv7: stores keyed by these ids append instead of inserting at random places."""
+    ids = [new_id() for _ in range(2000)]
+    assert len(set(ids)) == len(ids)
+    assert all(uuid.UUID(i).version == 7 for i in ids)
+    assert [uuid.UUID(i).bytes[:6] for i in ids] == sorted(uuid.UUID(i).bytes[:6] for i in ids)
+    event = AreaUpserted(code="33", name="Jawa Tengah", level="province")
+    assert uuid.UUID(event.event_id).version == 7
