@@ -77,7 +77,7 @@ def chart(results: dict, path: Path) -> None:
     left.bar(list(bars), list(bars.values()), color="#2b6cb0")
     left.set_ylabel("per second")
     left.set_title("Throughput")
-    left.tick_params(axis="x", labelsize=8)
+    left.tick_params(axis="x", labelsize=7, rotation=25)
     for i, value in enumerate(bars.values()):
         left.text(i, value, f"{value:,.0f}", ha="center", va="bottom", fontsize=8)
     rows = results["e2e"]["fixed"]
