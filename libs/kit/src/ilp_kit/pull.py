@@ -73,7 +73,7 @@ class BatchPuller:
     async def fetch(self, batch: int, timeout: float) -> list[Msg]:
         """Up to `batch` messages; an empty list if none came within `timeout`."""
         if not self._buffer and not (self._open and self._open.open):
-            await self._request(batch, no_wait=True)
+            await self._take_what_is_there(batch)
             if not self._buffer:
                 await self._send(batch, expires=timeout)
         await self._wait_for_messages(timeout)
@@ -83,8 +83,8 @@ class BatchPuller:
         count = min(batch, len(self._buffer))
         return [self._buffer.popleft() for _ in range(count)]
 
-    async def _request(self, batch: int, no_wait: bool) -> None:
-        request = await self._send(batch, no_wait=no_wait)
+    async def _take_what_is_there(self, batch: int) -> None:
+        request = await self._send(batch, no_wait=True)
         try:
             await asyncio.wait_for(request.done.wait(), _GRACE_S * 4)
         except TimeoutError:
