@@ -24,7 +24,7 @@ from ilp_kit.store import SqliteStore
 from ilp_pws.api import _indicators, _table
 from ilp_pws.app import SPEC
 from ilp_pws.domain.indicators import CATALOGUE
-from ilp_platform.rebuild import REBUILD_CACHE_MIB
+from ilp_platform.rebuild import rebuild_store
 from ilp_pws.handlers import Projector
 
 from bench.scratch_nats import publish, scratch_nats
@@ -86,9 +86,10 @@ WORKLOADS = {"spread": spread, "sessions": sessions}
 async def live_rate(nc, store: SqliteStore, events: int) -> float:
     """Events/s through the live path: the durable consumer with the service's batch size."""
     consumer = EventConsumer("pws-bench", store, Projector(CATALOGUE).handlers())
+    batch = ServiceSettings(service="pws").consumer_batch
     start = time.perf_counter()
     for stream, subject in SPEC.subscriptions:
-        await consumer.start(nc, stream, subject, ServiceSettings(service="pws").consumer_batch)
+        await consumer.start(nc, stream, subject, batch)
     while consumer.stats.applied < events:
         await asyncio.sleep(0.05)
     elapsed = time.perf_counter() - start
@@ -117,8 +118,7 @@ async def measure(n: int, live: bool = True,
                         nc, store, n + len(registry_events()))
                     await store.close()
 
-                store = SqliteStore(scratch / "pws-rebuild.db", SPEC.collections,
-                                    cache_mib=REBUILD_CACHE_MIB, disposable=True)
+                store = rebuild_store(scratch / "pws-rebuild.db")
                 await store.open()
                 start = time.perf_counter()
                 counts = await replay(nc, store,

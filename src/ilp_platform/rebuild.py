@@ -27,10 +27,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 REBUILD_CACHE_MIB = 256
 
 
+def rebuild_store(target: Path) -> SqliteStore:
+    """A fresh PWS store to replay into (disposable: after a crash it is made again)."""
+    return SqliteStore(target, SPEC.collections, cache_mib=REBUILD_CACHE_MIB, disposable=True)
+
+
 async def rebuild_into(target: Path, nats_url: str, console: Console) -> dict[str, int]:
     settings = ServiceSettings(service="pws")
-    store = SqliteStore(target, SPEC.collections, cache_mib=REBUILD_CACHE_MIB,
-                        disposable=True)
+    store = rebuild_store(target)
     await store.open()
     nc = await connect(nats_url, "ilp-pws-rebuild")
     try:

@@ -1,6 +1,6 @@
 """ILP Platform event contracts: every event model, by subject, in one place."""
 
-from .envelope import Event, new_event_id, new_id
+from .envelope import Event, new_id
 from .notify import TaskAccepted, TaskAssigned, TaskCancelled, TaskCompleted, TaskCreated, TaskEscalated
 from .pws import IndicatorChanged
 from .registry import (
@@ -67,6 +67,5 @@ __all__ = [
     "TaskEscalated",
     "WorkerAssigned",
     "dlq_subject",
-    "new_event_id",
     "new_id",
 ]

@@ -21,9 +21,6 @@ def new_id() -> str:
     return str(uuid_utils.uuid7())
 
 
-def new_event_id() -> str:
-    return new_id()
-
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -40,7 +37,7 @@ class Event(BaseModel):
     SOURCE: ClassVar[str]
     ABOUT: ClassVar[str | None] = None
 
-    event_id: str = Field(default_factory=new_event_id, description="Unique id; Nats-Msg-Id")
+    event_id: str = Field(default_factory=new_id, description="Unique id; Nats-Msg-Id")
     occurred_at: datetime = Field(default_factory=utcnow)
 
     @classmethod

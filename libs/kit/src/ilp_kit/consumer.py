@@ -46,6 +46,8 @@ class BatchEnd:
 async def end_batch(handlers: dict[Any, Handler], tx: Transaction) -> None:
     if (end := handlers.get(BatchEnd)) is not None:
         await end(tx, None)
+
+
 REDELIVERY_DELAYS_S = (1, 5, 15, 60)
 # Events fetched by a consumer that dies are redelivered after this; a batch must be
 # applied well within it.
@@ -87,7 +89,7 @@ class EventConsumer:
     _pullers: list[BatchPuller] = field(default_factory=list)
     _running: bool = False
 
-    async def start(self, nc: Client, stream: str, subject: str, batch: int = 200) -> None:
+    async def start(self, nc: Client, stream: str, subject: str, batch: int = 1000) -> None:
         """Bind the durable pull consumer `<service>-<stream>` and start pulling."""
         durable = f"{self.service}-{stream.lower()}"
         # The server may redeliver once more than we try, so our last attempt can still

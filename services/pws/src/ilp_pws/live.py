@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from dataclasses import dataclass, field
 
 from ilp_contracts.subjects import LIVE_PWS
+from ilp_kit.lease import REPLICA
 from ilp_kit.service import Runtime
 
 log = logging.getLogger(__name__)
@@ -59,10 +59,8 @@ async def live_fan_out(rt: Runtime) -> None:
     """A job: send this replica's changes to the others and tell local listeners theirs."""
     if rt.nc is None:
         return
-    origin = uuid.uuid4().hex
-
     async def heard(message) -> None:  # noqa: ANN001 – a nats-py Msg
-        if (message.headers or {}).get("ilp-origin") != origin:
+        if (message.headers or {}).get("ilp-origin") != REPLICA:
             LIVE.tell(message.subject.removeprefix(LIVE_PWS + "."), message.data.decode())
 
     subscription = await rt.nc.subscribe(f"{LIVE_PWS}.>", cb=heard)
@@ -72,7 +70,7 @@ async def live_fan_out(rt: Runtime) -> None:
             for desa_code, period in LIVE.take_outgoing():
                 try:
                     await rt.nc.publish(f"{LIVE_PWS}.{desa_code}", period.encode(),
-                                        headers={"ilp-origin": origin})
+                                        headers={"ilp-origin": REPLICA})
                 except Exception:  # noqa: BLE001 – NATS away: dashboards still poll
                     log.debug("live fan-out skipped for %s", desa_code)
     finally:
