@@ -1,7 +1,7 @@
 """A recorded screening as a FHIR R4 transaction Bundle for SATUSEHAT (pure, no I/O).
 
-Built with `fhir.resources` (its R4B package: R4 with errata, wire-compatible for the
-resources used here), so every Bundle is validated as it is made. Conventions follow
+Validated with `fhir.resources` (its R4B package: R4 with errata, wire-compatible for the
+resources used here) as it is made, once per Bundle shape (see `validation`). Conventions follow
 SATUSEHAT: NIK identifier system, the administrative-code address extension (codes
 without dots), `sys-ids.kemkes.go.id` identifiers per organisation. Every entry is a
 conditional PUT on its identifier, so re-sending after an amendment updates instead of
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from fhir.resources.R4B.bundle import Bundle
+from .validation import BundleValidator
 
 NIK = "https://fhir.kemkes.go.id/id/nik"
 NIK_MOTHER = "https://fhir.kemkes.go.id/id/nik-ibu"  # a newborn without NIK yet
@@ -51,6 +51,9 @@ ICD10_OF = {"stunted": "E45", "severely_stunted": "E45", "gizi_buruk": "E43",
             "hypertension_grade_2": "I10", "hypertension_grade_3": "I10",
             "isolated_systolic_hypertension": "I10", "hypertension_pregnancy": "O13",
             "diabetes_suspected": "R73.9", "prediabetes": "R73.0", "tb_suspect": "Z03.0"}
+
+
+_VALIDATOR = BundleValidator()
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ def screening_bundle(screening: dict[str, Any], ctx: ExportContext) -> dict[str,
                               "Immunization", f"identifier=http://sys-ids.kemkes.go.id/"
                               f"immunization/{org}|{ident}"))
     bundle = {"resourceType": "Bundle", "type": "transaction", "entry": entries}
-    Bundle.model_validate(bundle)
+    _VALIDATOR.validate(bundle)
     return bundle
 
 
@@ -118,13 +121,16 @@ def _patient(screening: dict, ctx: ExportContext) -> dict:
     parts = {"province": province, "city": f"{province}{city}",
              "district": f"{province}{city}{district}",
              "village": f"{province}{city}{district}{village}"}
-    return {"resourceType": "Patient", "identifier": identifier, "active": True,
-            "name": [{"use": "official", "text": ctx.name}],
-            "gender": "male" if screening["sex"] == "M" else "female",
-            "birthDate": ctx.birth_date.isoformat(),
-            "address": [{"use": "home", "country": "ID", "extension": [{
-                "url": ADMINISTRATIVE_CODE,
-                "extension": [{"url": k, "valueCode": v} for k, v in parts.items()]}]}]}
+    patient = {"resourceType": "Patient", "identifier": identifier, "active": True,
+               "gender": "male" if screening["sex"] == "M" else "female",
+               "birthDate": ctx.birth_date.isoformat(),
+               "address": [{"use": "home", "country": "ID", "extension": [{
+                   "url": ADMINISTRATIVE_CODE,
+                   "extension": [{"url": k, "valueCode": v} for k, v in parts.items()]}]}]}
+    name = " ".join(ctx.name.split())  # a FHIR string is never blank (NBSP, tabs, …)
+    if name:
+        patient["name"] = [{"use": "official", "text": name}]
+    return patient
 
 
 def _encounter(screening: dict, ctx: ExportContext, patient: str, voided: bool) -> dict:
