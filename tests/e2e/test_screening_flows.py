@@ -234,3 +234,38 @@ def test_registry_refuses_bad_master_data_with_field_and_reason(platform: Platfo
                                               "group": "balita", "count": -5})
     assert negative.status_code == 422
     assert registry.get("/areas/33.73.04.2999").status_code == 404
+
+
+def test_offline_batch_stores_the_good_reports_the_refused_and_is_safe_to_resend(
+        platform: Platform) -> None:
+    record(platform, balita(17))  # the posyandu is known to screening
+    before = weighed(platform)
+    keys = [f"sync-{uuid.uuid4()}" for _ in range(4)]
+    implausible = balita(18, weight=95.0)
+    unknown = {**balita(19), "posyandu_id": "psy-nowhere"}
+    batch = {"screenings": [
+        {"idempotency_key": keys[0], "screening": balita(20)},
+        {"idempotency_key": keys[1], "screening": implausible},
+        {"idempotency_key": keys[2], "screening": unknown},
+        {"idempotency_key": keys[3], "screening": balita(21, height=70.0)}]}
+    screening = client(platform, "screening")
+    report = screening.post("/screenings/batch", json=batch).json()
+    assert (report["created"], report["duplicates"], report["rejected"]) == (2, 0, 2)
+    statuses = [(r["index"], r["status"]) for r in report["results"]]
+    assert statuses == [(0, "created"), (1, "rejected"), (2, "rejected"), (3, "created")]
+    assert report["results"][1]["detail"][0]["loc"][:4] == ["body", "screenings", 1,
+                                                            "screening"]
+    assert "posyandu_id" in report["results"][2]["detail"][0]["loc"]
+    eventually(lambda: weighed(platform) == before + 2)
+
+    again = screening.post("/screenings/batch", json=batch).json()  # the app retries
+    assert (again["created"], again["duplicates"], again["rejected"]) == (0, 2, 2)
+    assert [r["screening_id"] for r in again["results"]] == \
+        [r["screening_id"] for r in report["results"]]
+    # the same key as a single POST answers with the screening the batch stored
+    single = screening.post("/screenings", json=batch["screenings"][0]["screening"],
+                            headers={"Idempotency-Key": keys[0]})
+    assert single.status_code == 200
+    assert single.json()["screening_id"] == report["results"][0]["screening_id"]
+    too_many = screening.post("/screenings/batch", json={"screenings": batch["screenings"] * 126})
+    assert too_many.status_code == 422

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
@@ -27,6 +28,8 @@ from .models import (
     PersonLookup,
     PersonOut,
     ScreeningOut,
+    SyncBatch,
+    SyncReport,
     VoidIn,
 )
 from .register import parse_register
@@ -86,6 +89,33 @@ async def import_register(request: Request, key: IdempotencyKey, rt: RuntimeDep,
             continue
         report["accepted" if created else "duplicates"] += 1
     return report
+
+
+@router.post("/screenings/batch", response_model=SyncReport)
+async def sync_screenings(body: SyncBatch, rt: RuntimeDep, caller: Caller) -> dict:
+    """Up to 500 screenings at once, as a kader app sends what it took offline. All are
+    stored in one transaction; a screening that is refused (implausible values, unknown
+    posyandu, outside the caller's wilayah, a key reused for other content) is reported
+    with its reasons and the rest are stored. Re-sending the batch creates nothing twice."""
+    require(caller, *RECORDERS)
+    results: list[dict] = []
+    seal = sealer(rt.settings)
+    async with rt.transaction() as tx:
+        for index, item in enumerate(body.screenings):
+            outcome = {"index": index, "idempotency_key": item.idempotency_key}
+            try:  # record() refuses before it writes, so a refusal leaves nothing behind
+                screening, created = await intake.record(
+                    tx, item.screening, f"http:{item.idempotency_key}",
+                    rt.settings.pseudonym_key, loc=("body", "screenings", index, "screening"),
+                    scope=caller, seal=seal)
+            except (InvalidInput, ForbiddenError) as exc:
+                results.append({**outcome, "status": "rejected", "detail": exc.detail()})
+                continue
+            results.append({**outcome, "status": "created" if created else "duplicate",
+                            "screening_id": screening["screening_id"]})
+    counts = Counter(result["status"] for result in results)
+    return {"created": counts["created"], "duplicates": counts["duplicate"],
+            "rejected": counts["rejected"], "results": results}
 
 
 @router.post("/screenings/{screening_id}/amend", response_model=ScreeningOut)

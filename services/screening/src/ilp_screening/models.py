@@ -6,7 +6,7 @@ from datetime import date
 from typing import Literal
 
 from ilp_contracts import Finding
-from ilp_contracts.screening import MeasurementsIn, PregnancyIn, Sex, Stage
+from ilp_contracts.screening import MeasurementsIn, PregnancyIn, ScreeningSubmission, Sex, Stage
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -95,3 +95,35 @@ class FhirExport(BaseModel):
     kind: str = Field(description="Which version: ScreeningRecorded, …Amended, …Voided")
     next_at: str
     attempts: list[dict]
+
+
+class SyncItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    idempotency_key: str = Field(min_length=8, max_length=128,
+                                 description="Made by the app when the screening was taken; "
+                                 "the same key as a single POST's Idempotency-Key")
+    screening: ScreeningSubmission
+
+
+class SyncBatch(BaseModel):
+    """What a kader app collected offline at a posyandu session, sent in one request."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    screenings: list[SyncItem] = Field(min_length=1, max_length=500)
+
+
+class SyncResult(BaseModel):
+    index: int
+    idempotency_key: str
+    status: Literal["created", "duplicate", "rejected"]
+    screening_id: str | None = None
+    detail: list[dict] | None = None
+
+
+class SyncReport(BaseModel):
+    created: int
+    duplicates: int
+    rejected: int
+    results: list[SyncResult]
