@@ -14,7 +14,8 @@ import json
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,11 +25,12 @@ from nats.aio.msg import Msg
 from nats.errors import ConnectionClosedError
 from nats.js.api import AckPolicy, ConsumerConfig
 from nats.js.errors import NotFoundError
-from opentelemetry import propagate, trace
+from opentelemetry import context as otel_context, propagate, trace
 from pydantic import ValidationError
 
 from .errors import PermanentError
 from .pull import BatchPuller, PullError
+from .telemetry import exporting
 from .store import DocumentStore, Transaction
 
 log = logging.getLogger(__name__)
@@ -180,16 +182,30 @@ class EventConsumer:
             return None
 
     async def _apply(self, tx: Transaction, raw: Msg, event: Event) -> None:
-        context = propagate.extract(raw.headers or {})
-        with tracer.start_as_current_span(f"{raw.subject} process", context=context,
-                                          kind=trace.SpanKind.CONSUMER) as span:
-            span.set_attribute("messaging.message.id", event.event_id)
-            span.set_attribute("messaging.consumer.group.name", self.service)
+        with self._traced(raw, event):
             if not await tx.mark_applied(event.event_id):
                 self.stats.skipped_duplicates += 1
                 return
             await self.handlers[type(event)](tx, event)
             self.stats.applied += 1
+
+    @contextmanager
+    def _traced(self, raw: Msg, event: Event) -> Iterator[None]:
+        """The handler runs in the publisher's trace: in a consumer span when spans are
+        exported, else in the incoming context itself (events it emits carry it on)."""
+        context = propagate.extract(raw.headers or {})
+        if not exporting():
+            token = otel_context.attach(context)
+            try:
+                yield
+            finally:
+                otel_context.detach(token)
+            return
+        with tracer.start_as_current_span(f"{raw.subject} process", context=context,
+                                          kind=trace.SpanKind.CONSUMER) as span:
+            span.set_attribute("messaging.message.id", event.event_id)
+            span.set_attribute("messaging.consumer.group.name", self.service)
+            yield
 
     async def _process_one(self, raw: Msg, event: Event) -> None:
         try:

