@@ -132,6 +132,38 @@ def test_an_exported_bundle_reads_back_as_the_same_submission(weight, height, sy
     assert list(m.immunizations) == ["MR1"]
 
 
+@settings(max_examples=20, deadline=None)
+@given(weeks=st.integers(1, 44), visit=st.integers(1, 12))
+def test_a_pregnancy_goes_out_and_comes_back_with_its_gestational_age_and_anc_visit(
+        weeks, visit) -> None:
+    source = screening(weight_kg=58.0, muac_cm=22.5, hb=10.5)
+    source |= {"sex": "F", "stage": "ibu_hamil", "anc_visit": visit, "findings": [],
+               "immunizations": [],
+               "submission": {"pregnancy": {"gestational_weeks": weeks, "anc_visit": visit},
+                              "measurements": {}}}
+    exported = as_json(screening_bundle(source, CTX)) | {"identifier": {"value": "b-2"}}
+    [age] = [o for o in resources(exported, "Observation")
+             if o["code"]["coding"][0]["code"] == "18185-9"]
+    assert age["valueQuantity"] == {"value": weeks, "unit": "wk", "system": UCUM,
+                                    "code": "wk"}
+    submission, _ = submission_from_bundle(exported)
+    assert (submission.pregnancy.gestational_weeks, submission.pregnancy.anc_visit) == (
+        weeks, visit)
+    assert (submission.measurements.muac_cm, submission.measurements.hb) == (22.5, 10.5)
+
+
+def test_half_a_pregnancy_is_refused_with_the_missing_field() -> None:
+    source = screening(weight_kg=58.0)
+    source |= {"sex": "F", "findings": [], "immunizations": [], "submission": {
+        "pregnancy": {"gestational_weeks": 20, "anc_visit": 2}, "measurements": {}}}
+    exported = as_json(screening_bundle(source, CTX)) | {"identifier": {"value": "b-3"}}
+    exported["entry"] = [e for e in exported["entry"]
+                         if "anc-visit" not in json.dumps(e["resource"].get("code", {}))]
+    with pytest.raises(InvalidInput) as refused:
+        submission_from_bundle(exported)
+    assert any("anc_visit" in d["loc"] for d in refused.value.detail())
+
+
 def test_a_bad_inbound_bundle_lists_every_problem() -> None:
     exported = as_json(screening_bundle(screening(), CTX))
     for entry in exported["entry"]:

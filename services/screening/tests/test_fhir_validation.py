@@ -25,8 +25,10 @@ screenings = st.fixed_dictionaries({
     "desa_code": st.just("33.73.04.1001"),
     "measurements": st.dictionaries(st.sampled_from(MEASURED),
                                     st.floats(0.5, 300, allow_nan=False), max_size=6),
-    "submission": st.fixed_dictionaries({"measurements": st.fixed_dictionaries(
-        {"measured_lying": st.booleans()})}),
+    "submission": st.fixed_dictionaries({
+        "measurements": st.fixed_dictionaries({"measured_lying": st.booleans()}),
+        "pregnancy": st.none() | st.fixed_dictionaries({
+            "gestational_weeks": st.integers(1, 44), "anc_visit": st.integers(1, 12)})}),
     "findings": st.lists(st.fixed_dictionaries({
         "code": st.sampled_from([*ICD10_OF, "underweight", "obesity"]),
         "severity": st.sampled_from(["mild", "moderate", "severe"]),

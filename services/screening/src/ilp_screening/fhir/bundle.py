@@ -42,6 +42,10 @@ MEASURES: dict[str, tuple[str, str, str, str]] = {
     "hb": ("718-7", "Hemoglobin [Mass/volume] in Blood", "g/dL", "laboratory"),
 }
 LYING_LENGTH = ("8306-3", "Body height --lying")
+GESTATIONAL_AGE = ("18185-9", "Gestational age")  # valueQuantity in weeks (UCUM wk)
+# The ANC visit number (K1, K2, …) has no LOINC code: an ILP code, valueInteger.
+ILP_OBSERVATION = "https://ilp-platform.id/fhir/CodeSystem/screening-observation"
+ANC_VISIT = "anc-visit"
 BP_PANEL = ("85354-9", "Blood pressure panel with all children optional")
 BP_PARTS = {"systolic": ("8480-6", "Systolic blood pressure"),
             "diastolic": ("8462-4", "Diastolic blood pressure")}
@@ -185,6 +189,17 @@ def _observations(screening: dict, patient: str, encounter: str, voided: bool, o
              "valueQuantity": _quantity(measured[part], "mm[Hg]")}
             for part, (c, d) in BP_PARTS.items() if part in measured]
         out.append(("bp", resource))
+    pregnancy = (screening.get("submission") or {}).get("pregnancy")
+    if pregnancy:
+        resource = _base_observation("gestational-age", GESTATIONAL_AGE, "exam", screening,
+                                     patient, encounter, voided, org)
+        resource["valueQuantity"] = _quantity(pregnancy["gestational_weeks"], "wk")
+        out.append(("gestational-age", resource))
+        resource = _base_observation(ANC_VISIT, (ANC_VISIT, "Kunjungan ANC ke-"), "exam",
+                                     screening, patient, encounter, voided, org)
+        resource["code"]["coding"][0]["system"] = ILP_OBSERVATION
+        resource["valueInteger"] = pregnancy["anc_visit"]
+        out.append((ANC_VISIT, resource))
     return out
 
 

@@ -4,8 +4,9 @@ submission, which then goes through the same validation as every other intake.
 Read: Patient (NIK, or the mother's NIK with the Patient id as local id; name, gender,
 birth date), Encounter (period start = screening date, Location = the posyandu id),
 Observations by LOINC with UCUM units (the codes the export writes, incl. the blood
-pressure panel), Immunizations by the ILP vaccine codes. Pregnancy details have no
-agreed coding yet and are not read.
+pressure panel), a pregnancy as gestational age (LOINC 18185-9 or 49051-6, in weeks) with
+the ANC visit number (the ILP code the export writes, valueInteger), Immunizations by the
+ILP vaccine codes.
 """
 
 from __future__ import annotations
@@ -18,12 +19,22 @@ from ilp_contracts.screening import IMMUNIZATIONS, ScreeningSubmission
 from ilp_kit.errors import InvalidInput
 from pydantic import ValidationError
 
-from .bundle import BP_PARTS, LYING_LENGTH, MEASURES, NIK, NIK_MOTHER
+from .bundle import (
+    ANC_VISIT,
+    BP_PARTS,
+    GESTATIONAL_AGE,
+    ILP_OBSERVATION,
+    LYING_LENGTH,
+    MEASURES,
+    NIK,
+    NIK_MOTHER,
+)
 
 Problem = tuple[tuple[str | int, ...], str, str]
 BY_LOINC = {loinc: (key, unit) for key, (loinc, _, unit, _) in MEASURES.items()}
 BY_LOINC[LYING_LENGTH[0]] = ("height_cm", "cm")
 BP_BY_LOINC = {code: part for part, (code, _) in BP_PARTS.items()}
+GESTATIONAL_AGE_CODES = {GESTATIONAL_AGE[0], "49051-6"}  # "Gestational age in weeks"
 
 
 def submission_from_bundle(data: Any) -> tuple[ScreeningSubmission, str]:
@@ -45,14 +56,15 @@ def submission_from_bundle(data: Any) -> tuple[ScreeningSubmission, str]:
                 (i, entry.resource))
     person = _person(resources.get("Patient", []), problems)
     posyandu_id, screened_on = _encounter(resources.get("Encounter", []), problems)
-    measurements = _measurements(resources.get("Observation", []), problems)
+    pregnancy: dict[str, Any] = {}
+    measurements = _measurements(resources.get("Observation", []), pregnancy, problems)
     measurements["immunizations"] = _doses(resources.get("Immunization", []), problems)
     if problems:
         raise InvalidInput(problems)
     try:
         submission = ScreeningSubmission.model_validate({
             "person": person, "posyandu_id": posyandu_id, "screened_on": screened_on,
-            "measurements": measurements})
+            "pregnancy": pregnancy or None, "measurements": measurements})
     except ValidationError as exc:
         raise InvalidInput([(("body", *e["loc"]), e["msg"], e["type"])
                             for e in exc.errors(include_url=False)]) from exc
@@ -103,11 +115,22 @@ def _encounter(encounters: list, problems: list[Problem]) -> tuple[str | None, A
     return reference.removeprefix("Location/"), day
 
 
-def _measurements(observations: list, problems: list[Problem]) -> dict[str, Any]:
+def _measurements(observations: list, pregnancy: dict[str, Any], problems: list[Problem]
+                  ) -> dict[str, Any]:
+    """The measurements; gestational age and ANC visit go into `pregnancy`."""
     out: dict[str, Any] = {}
     for i, observation in observations:
         codes = [c.code for c in observation.code.coding or [] if c.system == "http://loinc.org"]
-        if codes and codes[0] in BY_LOINC:
+        if any(c.system == ILP_OBSERVATION and c.code == ANC_VISIT
+               for c in observation.code.coding or []):
+            if observation.valueInteger is None:
+                problems.append((_at(i, "valueInteger"), "the ANC visit number is needed",
+                                 "missing_value"))
+            pregnancy["anc_visit"] = observation.valueInteger
+        elif codes and codes[0] in GESTATIONAL_AGE_CODES:
+            weeks = _value(observation.valueQuantity, "wk", _at(i, "valueQuantity"), problems)
+            pregnancy["gestational_weeks"] = round(weeks) if weeks is not None else None
+        elif codes and codes[0] in BY_LOINC:
             key, unit = BY_LOINC[codes[0]]
             value = _value(observation.valueQuantity, unit, _at(i, "valueQuantity"), problems)
             if value is not None and key != "bmi":  # BMI is derived here, not taken
