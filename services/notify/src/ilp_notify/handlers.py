@@ -4,6 +4,7 @@ them right when a screening is amended or voided."""
 from __future__ import annotations
 
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from ilp_contracts import (
     new_id,
@@ -27,6 +28,7 @@ from .domain.tasks import TaskNeed, task_key, tasks_needed
 
 
 async def on_worker(tx: Transaction, event: WorkerAssigned) -> None:
+    _assignees.pop(tx, None)  # who covers what may change from here on
     await tx.put("workers", event.worker_id, {
         "id": event.worker_id, "name": event.name, "role": event.role,
         "facility_id": event.facility_id, "area_code": event.area_code,
@@ -65,10 +67,27 @@ async def _adopt_unassigned(tx: Transaction, posyandu_id: str, kader_id: str) ->
         await emit(tx, TaskAssigned(task_id=task["task_id"], assignee_id=kader_id))
 
 
+# Who gets a new task, remembered for the rest of one transaction: a batch of events
+# from posyandu sessions, or a defaulter round, asks the same few questions hundreds of
+# times. Workers change only in `on_worker`, which forgets; keyed weakly by the
+# transaction, so no answer outlives it (a rolled-back batch's go with it).
+_assignees: WeakKeyDictionary[Transaction, dict[tuple[str, str, str], str | None]] = \
+    WeakKeyDictionary()
+
+
 async def assignee_for(tx: Transaction, role: str, posyandu_id: str, desa_code: str
                        ) -> str | None:
     """A health worker of the desa for their tasks, else the kader of the posyandu (who
     then brings the health worker), so a task is never left without somebody to act."""
+    known = _assignees.setdefault(tx, {})
+    key = (role, posyandu_id, desa_code)
+    if key not in known:
+        known[key] = await _find_assignee(tx, role, posyandu_id, desa_code)
+    return known[key]
+
+
+async def _find_assignee(tx: Transaction, role: str, posyandu_id: str, desa_code: str
+                         ) -> str | None:
     if role != "kader":
         worker_role = "perawat" if role == "home_care" else role
         found = await tx.find("workers", Query.of(area_code=desa_code, role=worker_role,

@@ -1,0 +1,48 @@
+"""Who gets a task, within one transaction (a batch of events): the answer is remembered,
+but a worker registered or leaving in the same batch counts for the events after it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ilp_contracts import Finding, ScreeningRecorded, WorkerAssigned
+from ilp_kit.settings import ServiceSettings
+from ilp_kit.store.sqlite import SqliteStore
+from ilp_notify.app import SPEC
+from ilp_notify.handlers import handlers
+
+
+def stunted(n: int) -> ScreeningRecorded:
+    return ScreeningRecorded(
+        screening_id=f"s{n}", person_id=f"p{n}", stage="balita", sex="F", age_months=20,
+        screened_on=date(2026, 11, 20), period="2026-11", desa_code="33.73.04.2001",
+        posyandu_id="psy-1", measurements={"weight_kg": 8.9, "height_cm": 78.0},
+        findings=[Finding(code="stunted", severity="moderate")])
+
+
+def kader(worker_id: str, active: bool = True) -> WorkerAssigned:
+    return WorkerAssigned(worker_id=worker_id, name=worker_id, role="kader",
+                          facility_id="psy-1", area_code="33.73.04.2001", active=active)
+
+
+async def test_a_worker_change_in_the_batch_counts_for_the_events_after_it(tmp_path) -> None:
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    apply = handlers(ServiceSettings(service="notify"))
+    async with store.transaction() as tx:
+        await apply[ScreeningRecorded](tx, stunted(1))  # nobody covers psy-1 yet
+        await apply[WorkerAssigned](tx, kader("kader-ani"))  # adopts task 1
+        await apply[ScreeningRecorded](tx, stunted(2))
+        await apply[WorkerAssigned](tx, kader("kader-ani", active=False))
+        await apply[WorkerAssigned](tx, kader("kader-umi"))
+        await apply[ScreeningRecorded](tx, stunted(3))
+    tasks = {t["person_id"]: t["assignee_id"] for t in await store.find("tasks")}
+    # ani left: her tasks went to nobody, then umi adopted them with the new one
+    assert tasks == {"p1": "kader-umi", "p2": "kader-umi", "p3": "kader-umi"}
+    async with store.transaction() as tx:  # a new batch asks afresh
+        await apply[WorkerAssigned](tx, kader("kader-umi", active=False))
+    async with store.transaction() as tx:
+        await apply[ScreeningRecorded](tx, stunted(4))
+    tasks = {t["person_id"]: t["assignee_id"] for t in await store.find("tasks")}
+    assert tasks["p4"] is None  # waits for the next kader registered at psy-1
+    await store.close()
