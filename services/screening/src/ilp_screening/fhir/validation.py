@@ -1,13 +1,14 @@
-"""fhir.resources validation of exported Bundles, paid once per Bundle *shape*.
+"""fhir.resources validation of exported Bundles, paid once per entry *shape*.
 
 Validating a Bundle with fhir.resources costs ~3 ms, almost all of it fhir_core's Python
 checks on every element (null list items, required primitives, one value[x] per choice).
-Those checks depend only on the Bundle's shape: its keys, list lengths, resource types and
-which values are null. What depends on the values is each primitive's own type (code,
+Those checks depend only on the shape: keys, list lengths, resource types and which
+values are null. What depends on the values is each primitive's own type (code,
 uri, dateTime, decimal, …), which pydantic checks against the same annotations the models
 use. So the first Bundle of a shape is validated in full by fhir.resources, and the
-primitive type of every value in it is remembered; every later Bundle of that shape only
-has its values checked against those types. The result is the same as validating in full
+primitive type of every value in it is remembered; every later one of that shape only has
+its values checked against those types. Entries are validated independently of each
+other, so shapes are learnt per entry (a few dozen) rather than per whole Bundle. The result is the same as validating in full
 (a property test mutates values and compares both ways); an invalid Bundle is validated
 in full again, so its error names the element.
 """
@@ -35,11 +36,8 @@ class BundleValidator:
         self.shapes: OrderedDict[tuple, TypeAdapter] = OrderedDict()
 
     def validate(self, bundle: dict[str, Any]) -> None:
-        """Raise pydantic's ValidationError if fhir.resources would reject the Bundle.
-
-        A Bundle's entries are validated independently of each other, so each entry is
-        checked as a Bundle of its own: shapes are then learnt per resource (a few dozen)
-        rather than per combination of resources."""
+        """Raise pydantic's ValidationError if fhir.resources would reject the Bundle;
+        each entry is checked as a Bundle of its own."""
         entries = bundle.get("entry")
         if not isinstance(entries, list) or not entries:
             self._check(bundle)
@@ -76,7 +74,9 @@ class BundleValidator:
 
 def _walk(node: dict, shape: list, values: list) -> None:
     """The shape of a JSON object (appended to `shape`) and its non-null values in order.
-    Containers recurse; scalars are handled inline (this runs for every exported Bundle)."""
+    Containers recurse; scalars are handled inline (this runs for every exported Bundle).
+    Tokens cannot be mistaken for each other (keys are str, list lengths int, scalars
+    their type, a dict's end None, a resource type a tuple), so one key means one shape."""
     for name, value in node.items():
         kind = type(value)
         if kind is dict:
@@ -95,7 +95,7 @@ def _walk(node: dict, shape: list, values: list) -> None:
                     if item is not None:
                         values.append(item)
         elif name == "resourceType":
-            shape.append(value)  # selects the model: part of the shape
+            shape.append((name, value))  # selects the model: part of the shape
         else:
             shape.append(name)
             shape.append(_NULL if value is None else kind)
