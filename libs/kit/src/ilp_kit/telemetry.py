@@ -7,9 +7,10 @@ import logging
 import sys
 from datetime import UTC, datetime
 
-from opentelemetry import trace
+from opentelemetry import context as otel_context, propagate, trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, ParentBased
 
@@ -80,3 +81,32 @@ def setup_tracing(service: str, exporter: str = "none",
             BatchSpanProcessor(OTLPSpanExporter(endpoint=f"{endpoint}/v1/traces")))
     trace.set_tracer_provider(provider)
     return provider
+
+
+class TraceContext:
+    """ASGI middleware for when no span is exported, in place of OpenTelemetry's request
+    instrumentation (~13 % of a screening request's CPU for spans nobody records): the
+    request runs in the caller's trace (W3C `traceparent`) or in a new trace id, so the
+    events it emits and the logs it writes still share one id across every hop."""
+
+    _ids = RandomIdGenerator()
+
+    def __init__(self, app) -> None:  # noqa: ANN001 – any ASGI app
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001 – ASGI
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        carrier = {name.decode("latin-1"): value.decode("latin-1")
+                   for name, value in scope["headers"] if name in (b"traceparent", b"tracestate")}
+        context = propagate.extract(carrier)
+        if not trace.get_current_span(context).get_span_context().is_valid:
+            started = trace.SpanContext(self._ids.generate_trace_id(),
+                                        self._ids.generate_span_id(), is_remote=False)
+            context = trace.set_span_in_context(trace.NonRecordingSpan(started), context)
+        token = otel_context.attach(context)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            otel_context.detach(token)
