@@ -208,6 +208,21 @@ that shape have only their values checked against the same FHIR primitive types 
 pydantic-core call (`ilp_screening.fhir.validation`; a property test with 1,500 mutated
 Bundles per run checks it accepts exactly what fhir.resources accepts): ~8× per Bundle.
 
+Round 4 (py-spy on screening answering one screening per request, and on each consumer):
+- Every request was traced twice: FastAPI's own OpenTelemetry support (on by default
+  since FastAPI 0.142 whenever a tracer provider exists) and opentelemetry-instrumentation-
+  fastapi – ~20 % of a request's CPU, for spans nobody recorded. Now FastAPI's own support
+  only, and only when spans are exported; otherwise a small middleware keeps trace ids
+  flowing into events and logs. uvicorn now runs on uvloop with httptools (the C HTTP
+  parser) instead of asyncio with h11. Screening CPU per HTTP request ~1.3 → ~1.0 ms.
+- Consumers made a span per event even when none is exported (the incoming trace context
+  is now attached instead), and nats-py parses each message's ten headers in Python
+  character by character (the kit's client parses them ~2× faster, same result).
+- Notify looked up the same assignee for every task of a posyandu session: remembered for
+  the rest of the transaction.
+What is left on the HTTP path is mostly the commit of one SQLite transaction per request
+(~100 µs, a tenth of the request) and FastAPI/pydantic request handling.
+
 What remains is CPU: on two shared cores five Python processes and NATS compete, and a
 screening costs CPU in three services (validation and WHO z-scores, then a projection
 and a task, each with its own store transaction and events).
