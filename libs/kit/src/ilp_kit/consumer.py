@@ -30,8 +30,8 @@ from pydantic import ValidationError
 
 from .errors import PermanentError
 from .pull import BatchPuller, PullError
-from .telemetry import exporting
 from .store import DocumentStore, Transaction
+from .telemetry import exporting
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("ilp.consumer")

@@ -1,11 +1,11 @@
 """A recorded screening as a FHIR R4 transaction Bundle for SATUSEHAT (pure, no I/O).
 
 Validated with `fhir.resources` (its R4B package: R4 with errata, wire-compatible for the
-resources used here) as it is made, once per Bundle shape (see `validation`). Conventions follow
-SATUSEHAT: NIK identifier system, the administrative-code address extension (codes
-without dots), `sys-ids.kemkes.go.id` identifiers per organisation. Every entry is a
-conditional PUT on its identifier, so re-sending after an amendment updates instead of
-duplicating; a voided screening is sent again with status `entered-in-error`.
+resources used here) as it is made, in full once per entry shape (see `validation`).
+Conventions follow SATUSEHAT: NIK identifier system, the administrative-code address
+extension (codes without dots), `sys-ids.kemkes.go.id` identifiers per organisation. Every
+entry is a conditional PUT on its identifier, so re-sending after an amendment updates
+instead of duplicating; a voided screening is sent again with status `entered-in-error`.
 """
 
 from __future__ import annotations
