@@ -118,6 +118,7 @@ def markdown(results: dict, about: str) -> str:
         for r in e["fixed"])
     ingest = e["ingest_burst"]["end_to_end_per_s"]
     batch = e["batch_burst"]["end_to_end_per_s"]
+    http_cpu = e["http_burst"]["cpu_ms_per_screening"]
     cpu = e["ingest_burst"]["cpu_ms_per_screening"]
     rss = e["rss_mib"]
     reg = results["registry"]
@@ -141,7 +142,8 @@ more); compare runs, not single numbers.
 Sustained end to end (until PWS and notify have applied everything):
 - burst over HTTP, one screening per request ({e['http_burst']['n']:,} screenings, 64
   connections): intake {e['http_burst']['intake_per_s']:,.0f}/s, end to end
-  {e['http_burst']['end_to_end_per_s']:,.0f}/s;
+  {e['http_burst']['end_to_end_per_s']:,.0f}/s ({sum(http_cpu.values()):.2f} ms of CPU per
+  screening, {http_cpu['screening']:.2f} of it in screening answering the request);
 - burst over HTTP as kader apps sync a session taken offline, 50 screenings per request
   (`POST /screenings/batch`, {e['batch_burst']['n']:,} screenings, 8 connections): intake
   {e['batch_burst']['intake_per_s']:,.0f}/s, end to end {batch:,.0f}/s;
