@@ -267,5 +267,10 @@ def test_offline_batch_stores_the_good_reports_the_refused_and_is_safe_to_resend
                             headers={"Idempotency-Key": keys[0]})
     assert single.status_code == 200
     assert single.json()["screening_id"] == report["results"][0]["screening_id"]
+    reused = screening.post("/screenings/batch", json={"screenings": [
+        {"idempotency_key": keys[0], "screening": balita(22)}]}).json()  # other content
+    [refused] = reused["results"][0]["detail"]
+    assert refused["type"] == "idempotency_conflict"
+    assert refused["loc"] == ["body", "screenings", 0, "idempotency_key"]
     too_many = screening.post("/screenings/batch", json={"screenings": batch["screenings"] * 126})
     assert too_many.status_code == 422

@@ -107,7 +107,8 @@ async def sync_screenings(body: SyncBatch, rt: RuntimeDep, caller: Caller) -> di
                 screening, created = await intake.record(
                     tx, item.screening, f"http:{item.idempotency_key}",
                     rt.settings.pseudonym_key, loc=("body", "screenings", index, "screening"),
-                    scope=caller, seal=seal)
+                    scope=caller, seal=seal,
+                    key_loc=("body", "screenings", index, "idempotency_key"))
             except (InvalidInput, ForbiddenError) as exc:
                 results.append({**outcome, "status": "rejected", "detail": exc.detail()})
                 continue

@@ -30,14 +30,18 @@ def _fingerprint(payload: str) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-async def _replay(tx: Transaction, key: str, fingerprint: str) -> dict | None:
+HEADER_KEY = ("header", "Idempotency-Key")
+
+
+async def _replay(tx: Transaction, key: str, fingerprint: str, key_loc: tuple[str | int, ...]
+                  ) -> dict | None:
     """The first result for a retried request; a reused key with other content is an error."""
     seen = await tx.get("idempotency", key)
     if seen is None:
         return None
     if seen["fingerprint"] != fingerprint:
-        raise InvalidInput([(("header", "Idempotency-Key"), "this key was already used for a "
-                             "different request", "idempotency_conflict")])
+        raise InvalidInput([(key_loc, "this key was already used for a different "
+                             "screening", "idempotency_conflict")])
     return await tx.get("screenings", seen["screening_id"])
 
 
@@ -92,15 +96,17 @@ def _stored(event: ScreeningRecorded | ScreeningAmended, submission: dict) -> di
 
 
 async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_key: str,
-                 loc: tuple[str, ...] = (), scope: Principal = OPEN,
-                 seal: Fernet | None = None) -> tuple[dict, bool]:
+                 loc: tuple[str | int, ...] = (), scope: Principal = OPEN,
+                 seal: Fernet | None = None,
+                 key_loc: tuple[str | int, ...] = HEADER_KEY) -> tuple[dict, bool]:
     """Store and announce a new screening; (screening, created). A retry with the same
-    key returns the first record and creates nothing."""
+    key returns the first record and creates nothing; `key_loc` is where the caller gave
+    the key, for the error when it was used for another screening."""
     stage, found = problems(sub, today())
     if found or stage is None:
         raise InvalidInput([((*loc, *where), msg, kind) for where, msg, kind in found])
     fingerprint = _fingerprint(sub.model_dump_json())
-    if (first := await _replay(tx, key, fingerprint)) is not None:
+    if (first := await _replay(tx, key, fingerprint, key_loc)) is not None:
         return first, False
     posyandu = await _posyandu(tx, sub.posyandu_id, (*loc, "posyandu_id"))
     require_area(scope, posyandu["area_code"], f"posyandu {sub.posyandu_id}")
