@@ -256,6 +256,9 @@ def test_offline_batch_stores_the_good_reports_the_refused_and_is_safe_to_resend
     assert report["results"][1]["detail"][0]["loc"][:4] == ["body", "screenings", 1,
                                                             "screening"]
     assert "posyandu_id" in report["results"][2]["detail"][0]["loc"]
+    short = report["results"][3]["screening"]  # 70 cm at two years: what the kader sees
+    assert short["stage"] == "balita"
+    assert {f["code"] for f in short["findings"]} & {"stunted", "severely_stunted"}
     eventually(lambda: weighed(platform) == before + 2)
 
     again = screening.post("/screenings/batch", json=batch).json()  # the app retries

@@ -113,7 +113,7 @@ async def sync_screenings(body: SyncBatch, rt: RuntimeDep, caller: Caller) -> di
                 results.append({**outcome, "status": "rejected", "detail": exc.detail()})
                 continue
             results.append({**outcome, "status": "created" if created else "duplicate",
-                            "screening_id": screening["screening_id"]})
+                            "screening_id": screening["screening_id"], "screening": screening})
     counts = Counter(result["status"] for result in results)
     return {"created": counts["created"], "duplicates": counts["duplicate"],
             "rejected": counts["rejected"], "results": results}

@@ -119,6 +119,9 @@ class SyncResult(BaseModel):
     idempotency_key: str
     status: Literal["created", "duplicate", "rejected"]
     screening_id: str | None = None
+    screening: ScreeningOut | None = Field(
+        default=None, description="As stored, with its findings, so the app can show the "
+        "kader what each child or adult needs without asking again")
     detail: list[dict] | None = None
 
 
