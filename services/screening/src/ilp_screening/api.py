@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
@@ -69,54 +70,73 @@ async def _record_one(rt: Runtime, caller: Principal, submission: ScreeningSubmi
 @router.post("/screenings/import", response_model=ImportReport)
 async def import_register(request: Request, key: IdempotencyKey, rt: RuntimeDep,
                           caller: Caller, posyandu_id: str | None = None) -> dict:
-    """Upload a posyandu register as CSV (text/csv). Every row is checked and stored on
-    its own, so one bad row does not hold back the rest; the report names the lines.
-    Re-uploading the same file with the same key records nothing twice."""
+    """Upload a posyandu register as CSV (text/csv). Every row is checked on its own, so
+    one bad row does not hold back the rest; the report names the lines. Re-uploading the
+    same file with the same key records nothing twice."""
     require(caller, *RECORDERS)
     text = (await request.body()).decode("utf-8-sig", errors="replace")
-    report: dict = {"accepted": 0, "duplicates": 0, "rejected": []}
-    for line, submission, problems in parse_register(text, posyandu_id):
-        if submission is None:
-            report["rejected"].append({"line": line, "detail": problems})
-            continue
-        try:
-            async with rt.transaction() as tx:
-                _, created = await intake.record(tx, submission, f"csv:{key}:{line}",
-                                                 rt.settings.pseudonym_key, scope=caller,
-                                                 seal=sealer(rt.settings))
-        except (InvalidInput, ForbiddenError) as exc:
-            report["rejected"].append({"line": line, "detail": exc.detail()})
-            continue
-        report["accepted" if created else "duplicates"] += 1
-    return report
+    rows = list(parse_register(text, posyandu_id))
+    valid = [(line, submission) for line, submission, _ in rows if submission is not None]
+    outcomes = await _record_each(rt, caller, [
+        Bulk(submission, f"csv:{key}:{line}") for line, submission in valid])
+    rejected = [{"line": line, "detail": problems}
+                for line, submission, problems in rows if submission is None]
+    rejected += [{"line": line, "detail": outcome["detail"]}
+                 for (line, _), outcome in zip(valid, outcomes, strict=True)
+                 if outcome["status"] == "rejected"]
+    counts = Counter(outcome["status"] for outcome in outcomes)
+    return {"accepted": counts["created"], "duplicates": counts["duplicate"],
+            "rejected": sorted(rejected, key=lambda r: r["line"])}
 
 
 @router.post("/screenings/batch", response_model=SyncReport)
 async def sync_screenings(body: SyncBatch, rt: RuntimeDep, caller: Caller) -> dict:
-    """Up to 500 screenings at once, as a kader app sends what it took offline. All are
-    stored in one transaction; a screening that is refused (implausible values, unknown
-    posyandu, outside the caller's wilayah, a key reused for other content) is reported
-    with its reasons and the rest are stored. Re-sending the batch creates nothing twice."""
+    """Up to 500 screenings at once, as a kader app sends what it took offline. A
+    screening that is refused (implausible values, unknown posyandu, outside the caller's
+    wilayah, a key reused for other content) is reported with its reasons and the rest are
+    stored. Re-sending the batch creates nothing twice."""
     require(caller, *RECORDERS)
-    results: list[dict] = []
-    seal = sealer(rt.settings)
-    async with rt.transaction() as tx:
-        for index, item in enumerate(body.screenings):
-            outcome = {"index": index, "idempotency_key": item.idempotency_key}
-            try:  # record() refuses before it writes, so a refusal leaves nothing behind
-                screening, created = await intake.record(
-                    tx, item.screening, f"http:{item.idempotency_key}",
-                    rt.settings.pseudonym_key, loc=("body", "screenings", index, "screening"),
-                    scope=caller, seal=seal,
-                    key_loc=("body", "screenings", index, "idempotency_key"))
-            except (InvalidInput, ForbiddenError) as exc:
-                results.append({**outcome, "status": "rejected", "detail": exc.detail()})
-                continue
-            results.append({**outcome, "status": "created" if created else "duplicate",
-                            "screening_id": screening["screening_id"], "screening": screening})
-    counts = Counter(result["status"] for result in results)
+    outcomes = await _record_each(rt, caller, [
+        Bulk(item.screening, f"http:{item.idempotency_key}",
+             loc=("body", "screenings", index, "screening"),
+             key_loc=("body", "screenings", index, "idempotency_key"))
+        for index, item in enumerate(body.screenings)])
+    results = [{"index": index, "idempotency_key": item.idempotency_key, **outcome}
+               for index, (item, outcome) in enumerate(zip(body.screenings, outcomes,
+                                                           strict=True))]
+    counts = Counter(outcome["status"] for outcome in outcomes)
     return {"created": counts["created"], "duplicates": counts["duplicate"],
             "rejected": counts["rejected"], "results": results}
+
+
+@dataclass(frozen=True)
+class Bulk:
+    """One screening of a bulk intake, with where its parts were given (for errors)."""
+
+    submission: ScreeningSubmission
+    key: str
+    loc: tuple[str | int, ...] = ()
+    key_loc: tuple[str | int, ...] = intake.HEADER_KEY
+
+
+async def _record_each(rt: Runtime, caller: Principal, items: list[Bulk]) -> list[dict]:
+    """All in one transaction (one commit, not one per screening); a refused screening is
+    reported with its reasons and the rest are stored – `intake.record` refuses before it
+    writes anything (tests/test_intake_refusals.py holds it to that)."""
+    outcomes: list[dict] = []
+    seal = sealer(rt.settings)
+    async with rt.transaction() as tx:
+        for item in items:
+            try:
+                screening, created = await intake.record(
+                    tx, item.submission, item.key, rt.settings.pseudonym_key, loc=item.loc,
+                    scope=caller, seal=seal, key_loc=item.key_loc)
+            except (InvalidInput, ForbiddenError) as exc:
+                outcomes.append({"status": "rejected", "detail": exc.detail()})
+                continue
+            outcomes.append({"status": "created" if created else "duplicate",
+                             "screening_id": screening["screening_id"], "screening": screening})
+    return outcomes
 
 
 @router.post("/screenings/{screening_id}/amend", response_model=ScreeningOut)

@@ -1,0 +1,65 @@
+"""`intake.record` refuses before it writes: bulk intake (offline sync, register CSV)
+stores a whole batch in one transaction and relies on a refused screening leaving
+nothing behind."""
+
+from __future__ import annotations
+
+import pytest
+from ilp_contracts import ScreeningSubmission
+from ilp_kit.auth import Principal
+from ilp_kit.errors import ForbiddenError, InvalidInput
+from ilp_kit.store.sqlite import SqliteStore
+from ilp_screening import intake
+from ilp_screening.app import SPEC
+
+WRITES = ("put", "delete", "add_outbox")
+
+
+class Counting:
+    """A transaction that counts its writes."""
+
+    def __init__(self, tx) -> None:  # noqa: ANN001 – any store transaction
+        self.tx, self.writes = tx, 0
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        attribute = getattr(self.tx, name)
+        if name in WRITES:
+            self.writes += 1
+        return attribute
+
+
+def balita(**changes) -> ScreeningSubmission:
+    body = {"person": {"nik": "3373041011240001", "name": "Bima", "sex": "M",
+                       "birth_date": "2024-11-10"},
+            "posyandu_id": "psy-1", "screened_on": "2026-11-20",
+            "measurements": {"weight_kg": 9.1, "height_cm": 79.0, "measured_lying": False}}
+    return ScreeningSubmission.model_validate({**body, **changes})
+
+
+REFUSALS = {
+    "implausible": (balita(measurements={"weight_kg": 95.0}), "k-1", None, InvalidInput),
+    "unknown posyandu": (balita(posyandu_id="psy-x"), "k-2", None, InvalidInput),
+    "closed posyandu": (balita(posyandu_id="psy-closed"), "k-3", None, InvalidInput),
+    "outside the wilayah": (balita(), "k-4", ("33.74",), ForbiddenError),
+    "key used for another screening": (balita(screened_on="2026-11-19"), "k-used", None,
+                                       InvalidInput),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSALS))
+async def test_a_refused_screening_writes_nothing(tmp_path, case: str) -> None:
+    store = SqliteStore(tmp_path / "screening.db", SPEC.collections)
+    await store.open()
+    async with store.transaction() as tx:
+        for posyandu, active in (("psy-1", True), ("psy-closed", False)):
+            await tx.put("posyandu", posyandu, {"id": posyandu, "area_code": "33.73.04.1001",
+                                                "rw": None, "active": active})
+        await intake.record(tx, balita(), "k-used", "key")
+    submission, key, wilayah, refusal = REFUSALS[case]
+    scope = Principal("bidan", frozenset({"bidan"}), wilayah) if wilayah else intake.OPEN
+    async with store.transaction() as tx:
+        counting = Counting(tx)
+        with pytest.raises(refusal):
+            await intake.record(counting, submission, key, "key", scope=scope)
+        assert counting.writes == 0
+    await store.close()
