@@ -109,13 +109,14 @@ async def measure(n: int, live: bool = True,
             try:
                 await ensure_streams(nc)
                 js = nc.jetstream()
-                await publish(js, registry_events())
+                registry = registry_events()
+                await publish(js, registry)
                 await publish(js, make(random.Random(3), n))
                 if live:
                     store = SqliteStore(scratch / "pws-live.db", SPEC.collections)
                     await store.open()
                     figures[f"{workload}_live_per_s"] = await live_rate(
-                        nc, store, n + len(registry_events()))
+                        nc, store, n + len(registry))
                     await store.close()
 
                 store = rebuild_store(scratch / "pws-rebuild.db")

@@ -7,10 +7,10 @@ the JSON Schema exported from these classes.
 
 from __future__ import annotations
 
-import uuid_utils
 from datetime import UTC, datetime
 from typing import ClassVar
 
+import uuid_utils
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -19,7 +19,6 @@ def new_id() -> str:
     ids (applied events, screenings, tasks) grow at one end instead of dirtying a random
     page per insert – a 2x faster commit in SQLite measured with random UUIDv4 keys."""
     return str(uuid_utils.uuid7())
-
 
 
 def utcnow() -> datetime:

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ilp_contracts import EVENTS, Event
-from nats.aio.msg import Msg
 from nats.aio.client import Client
+from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from pydantic import ValidationError
@@ -44,14 +44,14 @@ async def replay(nc: Client, store: DocumentStore, handlers: dict[type[Event], H
             inactive_threshold=60.0, filter_subject=subject))
         puller = BatchPuller(nc, stream, consumer.name)
         await puller.start()
-        remaining = _Position(last=info.state.last_seq)
-        while not remaining.done:
+        position = _Position(last=info.state.last_seq)
+        while not position.done:
             async with store.transaction() as tx:
                 in_tx = 0
-                while not remaining.done and in_tx < commit_every:
+                while not position.done and in_tx < commit_every:
                     messages = await puller.fetch(batch, timeout=2.0)
-                    remaining.exhausted = not messages  # nothing more for this filter
-                    await _apply_all(tx, handlers, messages, remaining, counts)
+                    position.exhausted = not messages  # nothing more for this filter
+                    await _apply_all(tx, handlers, messages, position, counts)
                     in_tx += len(messages)
                     progress(len(messages))
                 await end_batch(handlers, tx)
