@@ -28,7 +28,7 @@ from ilp_contracts.screening import ScreeningSubmission
 from ilp_platform.embedded import Platform
 from tests.e2e.helpers import free_port_block
 
-from bench.scratch_nats import publish
+from bench.scratch_nats import publish_raw
 
 DESA = [f"33.73.04.{2001 + i}" for i in range(20)]
 
@@ -104,30 +104,36 @@ async def fixed_rate(platform: Platform, rate: int, seconds: int, seed: int
         return len(latencies) / (time.perf_counter() - start), latencies
 
 
-async def http_burst(platform: Platform, total: int, concurrency: int = 64) -> float:
+def http_bodies(total: int) -> list[dict]:
+    rng = random.Random(2)
+    return [body(rng, n) for n in range(total)]
+
+
+async def http_burst(platform: Platform, bodies: list[dict], concurrency: int = 64) -> float:
     """Seconds until every screening of the burst was answered."""
     url = f"{platform.base_url_of('screening')}/screenings"
-    rng, queue = random.Random(2), asyncio.Queue()
-    for n in range(total):
-        queue.put_nowait(body(rng, n))
+    queue = iter(bodies)
     async with _session(platform, concurrency) as client:
         async def worker() -> None:
-            while not queue.empty():
-                await _post(client, url, queue.get_nowait(), [])
+            for payload in queue:
+                await _post(client, url, payload, [])
         start = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         return time.perf_counter() - start
 
 
-async def batch_burst(platform: Platform, total: int, size: int = 50, concurrency: int = 8
-                      ) -> float:
-    """Seconds until every screening was answered, sent as kader apps sync a posyandu
-    session taken offline: `size` screenings per request."""
-    url = f"{platform.base_url_of('screening')}/screenings/batch"
+def sync_batches(total: int, size: int = 50) -> list[list[dict]]:
+    """Screenings as kader apps sync a posyandu session taken offline: `size` a request."""
     rng = random.Random(4)
     items = [{"idempotency_key": str(uuid.uuid4()), "screening": body(rng, n)}
              for n in range(total)]
-    batches = [items[i:i + size] for i in range(0, total, size)]
+    return [items[i:i + size] for i in range(0, total, size)]
+
+
+async def batch_burst(platform: Platform, batches: list[list[dict]], concurrency: int = 8
+                      ) -> float:
+    """Seconds until every batch was answered."""
+    url = f"{platform.base_url_of('screening')}/screenings/batch"
     async with _session(platform, concurrency) as client:
         async def send(batch: list[dict]) -> None:
             async with client.post(url, json={"screenings": batch}) as reply:
@@ -145,14 +151,19 @@ async def batch_burst(platform: Platform, total: int, size: int = 50, concurrenc
         return time.perf_counter() - start
 
 
-async def ingest_burst(platform: Platform, total: int) -> None:
+def ingest_events(total: int) -> list[tuple[str, bytes, str]]:
+    """(subject, body, message id) of `total` screenings an integrating system publishes:
+    made before the clock starts, as a SIMPUS would on its own machine."""
     rng = random.Random(3)
-    nc = await nats.connect(f"nats://127.0.0.1:{platform.nats_port}")
-    js = nc.jetstream()
     events = [IngestScreening(idempotency_key=f"bench-{uuid.uuid4()}", source_system="bench",
                               screening=ScreeningSubmission.model_validate(body(rng, n)))
               for n in range(total)]
-    await publish(js, events)
+    return [(e.SUBJECT, e.model_dump_json().encode(), e.event_id) for e in events]
+
+
+async def ingest_burst(platform: Platform, events: list[tuple[str, bytes, str]]) -> None:
+    nc = await nats.connect(f"nats://127.0.0.1:{platform.nats_port}")
+    await publish_raw(nc.jetstream(), events)
     await nc.close()
 
 
@@ -180,12 +191,13 @@ def measure(rates: list[int], seconds: int, burst: int, ingest: int) -> dict:
     with tempfile.TemporaryDirectory() as data:
         platform = start_platform(Path(data))
         try:
+            bodies, batches, events = http_bodies(burst), sync_batches(ingest), ingest_events(ingest)
             results["http_burst"] = _sustained(platform, burst,
-                                               lambda: http_burst(platform, burst))
+                                               lambda: http_burst(platform, bodies))
             results["batch_burst"] = _sustained(platform, ingest,
-                                                lambda: batch_burst(platform, ingest))
+                                                lambda: batch_burst(platform, batches))
             results["ingest_burst"] = _sustained(platform, ingest,
-                                                 lambda: ingest_burst(platform, ingest))
+                                                 lambda: ingest_burst(platform, events))
             rss = platform.peak_rss_mib()
             results["rss_mib"] = {k: max(v, results["rss_mib"].get(k, 0)) for k, v in rss.items()}
         finally:
@@ -198,9 +210,11 @@ def _sustained(platform: Platform, n: int, send: Callable[[], Awaitable[float | 
     """Send `n` screenings (`send` returns the seconds until all were answered, if it
     waits for answers) and wait until PWS and notify have applied everything."""
     start, cpu_before = time.monotonic(), platform.cpu_seconds()
+    sender_before = time.process_time()
     answered = asyncio.run(send())
+    sender_ms = (time.process_time() - sender_before) / n * 1000
     done = platform.settle(timeout=600)
-    return {"n": n, "end_to_end_per_s": n / (done - start),
+    return {"n": n, "end_to_end_per_s": n / (done - start), "sender_cpu_ms": sender_ms,
             **({"intake_per_s": n / answered} if answered else {}),
             "cpu_ms_per_screening": {name: (used - cpu_before[name]) / n * 1000
                                      for name, used in platform.cpu_seconds().items()}}

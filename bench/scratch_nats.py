@@ -37,6 +37,13 @@ async def publish(js, events: Iterable, window: int = 2000) -> None:
     `events` may be a generator, so a million need not be in memory at once."""
     events = iter(events)
     while chunk := list(islice(events, window)):
-        acks = [await js.publish_async(e.SUBJECT, e.model_dump_json().encode(),
-                                       headers={"Nats-Msg-Id": e.event_id}) for e in chunk]
+        await publish_raw(js, [(e.SUBJECT, e.model_dump_json().encode(), e.event_id)
+                               for e in chunk], window)
+
+
+async def publish_raw(js, messages: list[tuple[str, bytes, str]], window: int = 2000) -> None:
+    """(subject, body, message id) triples, a window of them in flight at once."""
+    for start in range(0, len(messages), window):
+        acks = [await js.publish_async(subject, body, headers={"Nats-Msg-Id": msg_id})
+                for subject, body, msg_id in messages[start:start + window]]
         await asyncio.gather(*acks)

@@ -28,7 +28,11 @@ async def emit(tx: Transaction, event: Event) -> None:
 
 
 class OutboxRelay:
-    def __init__(self, store: DocumentStore, js: JetStreamContext, batch: int = 500,
+    # The relay shares the event loop with the service's consumer and gets it between
+    # the consumer's batches (up to 1,000 events each), so one turn must move more than
+    # a batch emits: with 500, a busy screening service fell 8,000 events behind while PWS
+    # and notify sat idle, and end-to-end throughput was 5–15 % lower.
+    def __init__(self, store: DocumentStore, js: JetStreamContext, batch: int = 2000,
                  idle_poll: float = 0.5):
         self._store = store
         self._js = js
