@@ -243,6 +243,8 @@ def report(results: dict) -> None:
           f"CPU per screening (ms): {_cpu_line(batch['cpu_ms_per_screening'])}")
     print(f"ingest burst of {ingest['n']:,}: end to end {ingest['end_to_end_per_s']:,.0f}/s; "
           f"CPU per screening (ms): {_cpu_line(ingest['cpu_ms_per_screening'])}")
+    print("load generator CPU per screening (ms, same cores, not counted above): "
+          + " / ".join(f"{r['sender_cpu_ms']:.2f}" for r in (burst, batch, ingest)))
     rss = results["rss_mib"]
     print("peak RSS (MiB): " + ", ".join(f"{k} {v:.0f}" for k, v in rss.items())
           + f"; total {sum(rss.values()):.0f}")
