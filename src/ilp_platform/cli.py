@@ -27,7 +27,8 @@ def main(argv: list[str] | None = None) -> None:
         "token", help="print a bearer token signed with the embedded key (local auth mode)")
     token.add_argument("--role", action="append", required=True, choices=ROLES)
     token.add_argument("--wilayah", action="append", default=[],
-                       help="Kemendagri code prefix the holder may see (repeatable; * = all)")
+                       help="Kemendagri code prefix the holder may see (repeatable; * = all;"
+                       " required except for an operator, who sees all)")
     token.add_argument("--facility", action="append", default=[],
                        help="facility id, e.g. the puskesmas of a puskesmas_admin")
     token.add_argument("--worker", help="registry worker id of a kader/bidan/perawat")
@@ -66,6 +67,13 @@ def main(argv: list[str] | None = None) -> None:
         serve(Platform(args.data_dir, args.port, args.nats_port, args.service_port_base))
     elif args.command == "token":
         from ilp_kit.tokens import mint_local_token
+
+        if not args.wilayah:
+            # A token without a wilayah may see nothing at all: say so instead of minting it.
+            if args.role != ["operator"]:
+                token.error(f"--wilayah is required for {', '.join(args.role)}: the area the "
+                            "holder works in, e.g. --wilayah 33.73.04.1001 ('*' for all)")
+            args.wilayah = ["*"]
 
         print(mint_local_token(
             Path(os.environ.get("ILP_AUTH_KEY_PATH") or args.data_dir / "auth" / "signing.key"),

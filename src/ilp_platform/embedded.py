@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,10 @@ from .gateway import create_gateway
 from .registry_import import import_registry
 
 SERVICES = ("registry", "screening", "pws", "notify")
+# A process that ran this long before dying is started again at once; one that dies
+# sooner waits twice as long as last time, up to the maximum.
+STABLE_AFTER_S = 60.0
+MAX_REVIVE_DELAY_S = 30.0
 
 # Seeded when the registry is empty, so the scenario in README.md starts from a kota.
 # What an empty registry is seeded with: a whole kota (wilayah, puskesmas with rollout,
@@ -58,6 +63,11 @@ class Platform:
     extra_env: dict[str, str] = field(default_factory=dict)
     sample_registry: Path | None = SAMPLE_REGISTRY  # None: start with an empty registry
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    # Supervision (`revive`): when each process last started, and when one that died
+    # is due to start again, with the delay it waited.
+    _started_at: dict[str, float] = field(default_factory=dict)
+    _revive_at: dict[str, tuple[float, float]] = field(default_factory=dict)
+    _last_delay: dict[str, float] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
@@ -88,6 +98,7 @@ class Platform:
             [_bin("nats-server"), "-js", "-sd", str(store), "-a", "127.0.0.1",
              "-p", str(self.nats_port)], stdout=log, stderr=log, start_new_session=True)
         os.close(log)
+        self._started_at["nats"] = time.monotonic()
         wait_for_port(self.nats_port)
 
     def start_service(self, name: str) -> None:
@@ -99,6 +110,37 @@ class Platform:
                                                 env=env, stdout=log, stderr=log,
                                                 start_new_session=True)
         os.close(log)
+        self._started_at[name] = time.monotonic()
+
+    def revive(self, say: Callable[[str], None] = lambda text: print(text, flush=True)
+               ) -> list[str]:
+        """Start again whatever process of the platform has died (a crash, an OOM kill,
+        a stray `kill -9`), as a container orchestrator's restart policy would; returns
+        what was started. One that keeps dying waits longer each time (1, 2, 4 … 30 s);
+        one that ran for a minute starts at once. Stopped processes are not revived:
+        `stop_process` forgets them."""
+        now, started = time.monotonic(), []
+        for name, process in list(self.processes.items()):
+            if process.poll() is None:
+                continue
+            if name not in self._revive_at:
+                ran_long = now - self._started_at.get(name, now) >= STABLE_AFTER_S
+                delay = 0.0 if ran_long else min(max(2 * self._last_delay.get(name, 0), 1.0),
+                                                 MAX_REVIVE_DELAY_S)
+                self._revive_at[name] = (now + delay, delay)
+                say(f"{name} stopped unexpectedly (exit code {process.returncode}; see "
+                    f"{self.data_dir / 'logs' / name}.log); starting it again"
+                    + (f" in {delay:.0f} s" if delay else ""))
+            due, delay = self._revive_at[name]
+            if now >= due:
+                del self._revive_at[name]
+                self._last_delay[name] = delay
+                if name == "nats":
+                    self.start_nats()
+                else:
+                    self.start_service(name)
+                started.append(name)
+        return started
 
     def wait_ready(self, names: tuple[str, ...] = SERVICES, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
@@ -241,7 +283,20 @@ async def _serve_gateway(platform: Platform) -> None:
         await asyncio.sleep(0.05)
     if server.started:
         _banner(platform)  # only once the gateway really listens
-    await serving
+    supervisor = asyncio.create_task(_supervise(platform))
+    try:
+        await serving
+    finally:
+        supervisor.cancel()
+
+
+async def _supervise(platform: Platform) -> None:
+    while True:
+        await asyncio.sleep(1.0)
+        try:
+            await asyncio.to_thread(platform.revive)
+        except Exception as exc:  # noqa: BLE001 – keep supervising; tried again next round
+            print(f"could not start a process again: {exc}", flush=True)
 
 
 def serve(platform: Platform) -> None:

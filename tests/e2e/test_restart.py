@@ -118,3 +118,35 @@ def test_redelivered_old_events_change_nothing(platform) -> None:
     assert counted(platform) == 1
     assert [t["screening_ids"] for t in tasks(notify, assignee_id="kader-ani")] == [
         [first["screening_id"]]]
+
+
+
+def test_a_process_that_dies_is_started_again_and_catches_up(platform) -> None:
+    """What `./ilp up` does every second: NATS or a service killed by the kernel or by a
+    stray `kill -9` comes back by itself, and what happened meanwhile is applied."""
+    register_area(platform)
+    said: list[str] = []
+
+    def revive() -> list[str] | None:
+        return platform.revive(say=said.append) or None
+
+    assert revive() is None  # all alive: nothing to do
+    platform.processes["pws"].kill()
+    platform.processes["pws"].wait()
+    first = record(platform, "revive-0001")  # accepted while PWS is down
+    # It had run for less than a minute, so it waits a second first.
+    assert eventually(revive, timeout=5) == ["pws"]
+    assert said == [f"pws stopped unexpectedly (exit code -9; see "
+                    f"{platform.data_dir / 'logs' / 'pws'}.log); starting it again in 1 s"]
+    platform.wait_ready(("pws",))
+    assert eventually(lambda: counted(platform) == 1, timeout=30)
+
+    platform.processes["nats"].kill()
+    platform.processes["nats"].wait()
+    assert eventually(revive, timeout=5) == ["nats"]
+    second = record(platform, "revive-0002")  # the services have reconnected
+    notify = service(platform, "notify")
+    assert eventually(lambda: [t["screening_ids"] for t in tasks(notify, assignee_id="kader-ani")]
+                      == [sorted([first["screening_id"], second["screening_id"]])], timeout=30)
+    platform.stop_process("pws")
+    assert revive() is None  # stopped on purpose: stays stopped
