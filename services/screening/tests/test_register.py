@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from datetime import date
+
+from hypothesis import given, settings, strategies as st
 from ilp_screening.register import parse_register
 
 CSV = """nik,name,sex,birth_date,screened_on,weight_kg,measured_lying,tb_symptoms,immunizations
@@ -16,3 +19,50 @@ def test_rows_become_submissions_or_located_problems() -> None:
     assert ok.measurements.immunizations == ["BCG", "MR1"]
     assert line2 == 3 and bad is None
     assert {p["loc"][-1] for p in problems} >= {"sex", "weight_kg"}
+
+
+# What a kader's spreadsheet in an Indonesian locale exports: `;` between cells, decimal
+# commas, day-first dates, L/P, Indonesian headers with units, a byte-order mark, CRLF.
+SPREADSHEET = ("\ufeffNIK;Nama;L/P;Tanggal Lahir;RW;Tgl Timbang;BB (kg);TB (cm);LiLA (cm);"
+               "Imunisasi\r\n"
+               "3373041011240001;Bima;L;10/11/2024;03;20/11/2026;9,1;79,0;;BCG, MR1\r\n"
+               "3373045503250002;Sari;P;15-03-2025;03;20-11-2026;7.9;70,5;13,5;\r\n")
+
+
+def test_a_spreadsheet_in_an_indonesian_locale_reads_as_meant() -> None:
+    (_, bima, none1), (_, sari, none2) = list(parse_register(SPREADSHEET, "psy-1"))
+    assert none1 == none2 == []
+    assert bima is not None and sari is not None
+    assert (bima.person.sex, bima.person.birth_date.isoformat(), bima.screened_on.isoformat()
+            ) == ("M", "2024-11-10", "2026-11-20")
+    assert (bima.measurements.weight_kg, bima.measurements.height_cm) == (9.1, 79.0)
+    assert bima.measurements.immunizations == ["BCG", "MR1"]
+    assert (sari.person.sex, sari.person.birth_date.isoformat()) == ("F", "2025-03-15")
+    assert (sari.measurements.height_cm, sari.measurements.muac_cm) == (70.5, 13.5)
+
+
+def test_what_is_not_a_date_or_a_number_is_still_refused_with_its_column() -> None:
+    text = "nik;name;sex;birth_date;screened_on;weight_kg\n" \
+           "3373041011240001;Bima;L;31/02/2024;20/11/2026;9,1,5\n"
+    [(_, none, problems)] = list(parse_register(text, "psy-1"))
+    assert none is None
+    assert {p["loc"][-1] for p in problems} == {"birth_date", "weight_kg"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(weight=st.floats(1, 150).map(lambda w: round(w, 1)),
+       height=st.floats(40, 200).map(lambda h: round(h, 1)),
+       born=st.dates(date(1930, 1, 1), date(2026, 1, 1)),
+       screened=st.dates(date(2026, 1, 1), date(2026, 11, 1)),
+       sex=st.sampled_from("MF"))
+def test_both_spreadsheet_conventions_give_the_same_submission(
+        weight: float, height: float, born: date, screened: date, sex: str) -> None:
+    nik = "3373041011240001"
+    plain = ("nik,name,sex,birth_date,screened_on,weight_kg,height_cm\n"
+             f"{nik},A,{sex},{born},{screened},{weight},{height}\n")
+    local = ("NIK;Nama;Jenis Kelamin;Tanggal Lahir;Tanggal Periksa;BB (kg);TB (cm)\n"
+             f"{nik};A;{'L' if sex == 'M' else 'P'};{born:%d/%m/%Y};{screened:%d-%m-%Y};"
+             f"{str(weight).replace('.', ',')};{str(height).replace('.', ',')}\n")
+    [(_, a, _)] = list(parse_register(plain, "psy-1"))
+    [(_, b, _)] = list(parse_register(local, "psy-1"))
+    assert a is not None and a == b

@@ -1,45 +1,94 @@
 """A posyandu day's paper register as CSV (one row per person screened) → submissions.
 
-Columns (header names, any order; empty cells are "not measured"): nik, name, sex,
-birth_date, rt, rw, screened_on, posyandu_id (or given for the whole file),
+Columns (header names, any order, any case; empty cells are "not measured"): nik, name,
+sex, birth_date, rt, rw, screened_on, posyandu_id (or given for the whole file),
 gestational_weeks, anc_visit, weight_kg, height_cm, measured_lying, muac_cm,
 head_circumference_cm, waist_cm, systolic, diastolic, glucose_random, glucose_fasting, hb,
-srq20, adl, sdq_total, kpsp, tb_symptoms, smoking, skilas_positive, immunizations
-(separated by ";"). Yes/no cells accept ya/tidak, y/n, true/false, 1/0.
+srq20, adl, sdq_total, kpsp, tb_symptoms, smoking, skilas_positive, immunizations.
+The usual Indonesian headers are understood too (nama, jenis_kelamin, tanggal_lahir, bb,
+tb, lila, …: `ALIASES`).
+
+Registers are typed into spreadsheets, so what a spreadsheet in an Indonesian locale
+writes is read as meant: `;`-separated files (Excel's CSV where the decimal mark is a
+comma), decimal commas (`9,1`), dates as 20/11/2026 or 20-11-2026 (day first), sex as
+L/P, yes/no as ya/tidak (also y/n, true/false, 1/0), immunisations separated by `;`, `,`,
+`/` or `|`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 
-from ilp_contracts.screening import ScreeningSubmission
+from ilp_contracts.screening import MeasurementsIn, ScreeningSubmission
 from pydantic import ValidationError
 
 PERSON = ("nik", "name", "sex", "birth_date", "rt", "rw", "household_id")
 PREGNANCY = ("gestational_weeks", "anc_visit")
+FLAGS = ("measured_lying", "tb_symptoms", "smoking", "skilas_positive")
+DATES = ("birth_date", "screened_on")
+NUMBERS = frozenset(PREGNANCY) | {
+    name for name in MeasurementsIn.model_fields if name not in (*FLAGS, "kpsp", "immunizations")}
+ALIASES = {
+    "nama": "name", "jenis_kelamin": "sex", "jk": "sex", "l/p": "sex",
+    "tanggal_lahir": "birth_date", "tgl_lahir": "birth_date",
+    "tanggal_periksa": "screened_on", "tgl_periksa": "screened_on",
+    "tanggal_penimbangan": "screened_on", "tgl_timbang": "screened_on",
+    "no_kk": "household_id", "bb": "weight_kg", "berat_badan": "weight_kg",
+    "tb": "height_cm", "pb": "height_cm", "tinggi_badan": "height_cm",
+    "panjang_badan": "height_cm", "lila": "muac_cm", "lingkar_kepala": "head_circumference_cm",
+    "lingkar_perut": "waist_cm", "sistolik": "systolic", "diastolik": "diastolic",
+    "gds": "glucose_random", "gdp": "glucose_fasting", "usia_kehamilan": "gestational_weeks",
+    "kunjungan_anc": "anc_visit", "imunisasi": "immunizations", "merokok": "smoking",
+}
 _YES = {"ya", "y", "yes", "true", "1"}
 _NO = {"tidak", "t", "n", "no", "false", "0"}
+_SEX = {"l": "M", "lk": "M", "laki-laki": "M", "laki laki": "M",
+        "p": "F", "pr": "F", "perempuan": "F"}
+_DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_LIST = re.compile(r"[;,/|]")
+_UNIT = re.compile(r"\s*\(.*?\)")  # "BB (kg)" is the bb column
 
 Row = tuple[int, ScreeningSubmission | None, list[dict]]
 
 
+def _column(header: str) -> str:
+    name = _UNIT.sub("", header).strip().lower()
+    return ALIASES.get(name, ALIASES.get(name.replace(" ", "_"), name.replace(" ", "_")))
+
+
 def _cell(name: str, value: str) -> object:
-    if name in ("measured_lying", "tb_symptoms", "smoking", "skilas_positive"):
+    if name in FLAGS:
         lowered = value.lower()
         return True if lowered in _YES else False if lowered in _NO else value
     if name == "immunizations":
-        return [v.strip() for v in value.split(";") if v.strip()]
+        return [v.strip() for v in _LIST.split(value) if v.strip()]
+    if name == "sex":
+        return _SEX.get(value.lower(), value.upper())
+    if name in NUMBERS and _DECIMAL_COMMA.match(value):
+        return value.replace(",", ".")
+    if name in DATES and (day_first := _DAY_FIRST.match(value)):
+        day, month, year = day_first.groups()
+        return f"{year}-{int(month):02d}-{int(day):02d}"
     return value
+
+
+def _dialect(text: str) -> str:
+    """The separator the header line uses most: `,`, `;` or a tab."""
+    header = text.split("\n", 1)[0]
+    return max((",", ";", "\t"), key=header.count)
 
 
 def parse_register(text: str, posyandu_id: str | None = None) -> Iterator[Row]:
     """(line number, submission or None, problems) per data row; never raises on content."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    text = text.lstrip("\ufeff")
+    reader = csv.DictReader(io.StringIO(text), delimiter=_dialect(text))
     for row in reader:
         line = reader.line_num
-        cells = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+        cells = {_column(k): (v or "").strip() for k, v in row.items() if k}
         given = {k: _cell(k, v) for k, v in cells.items() if v != ""}
         pregnancy = {k: given.pop(k) for k in PREGNANCY if k in given}
         try:  # one validation of the whole row, so every bad cell is reported at once
