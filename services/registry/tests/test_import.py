@@ -133,3 +133,19 @@ def test_kind_is_told_from_the_header() -> None:
     assert importer.detect_kind(["area_code", "year", "group", "count"]) == "targets"
     with pytest.raises(ValueError):
         importer.detect_kind(["foo"])
+
+
+async def test_a_spreadsheet_export_with_semicolons_and_kemendagri_headers_loads(store) -> None:
+    """Excel in an Indonesian locale separates cells with `;`; wilayah lists in
+    circulation head their columns `kode` and `nama`."""
+    await load(store, AREAS)
+    text = ("\ufeffKode;Nama\r\n33.73.04.1003;Bugel, Sidorejo\r\n"
+            "33.73.04.1004;Pulutan\r\n")
+    assert importer.detect_kind(importer.rows_from_csv(text)[0]) == "areas"
+    report = await load(store, text)
+    assert (report.created_or_updated, report.rejected) == (2, [])
+    assert (await store.get("areas", "33.73.04.1003"))["name"] == "Bugel, Sidorejo"
+    workers = ("id;name;role;facility_id;coverage\n"
+               "bidan-x;Bidan X;bidan;pkm-x;33.73.04.1003, 33.73.04.1004\n")
+    assert importer.rows_from_csv(workers)[1][0][1]["coverage"] == ["33.73.04.1003",
+                                                                   "33.73.04.1004"]

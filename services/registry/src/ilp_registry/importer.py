@@ -7,8 +7,6 @@ their pustu and posyandu, dusun before RW before RT), so a file need not be sort
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -17,6 +15,7 @@ from typing import Any, Literal
 
 from ilp_kit.auth import OPEN, Principal
 from ilp_kit.errors import PermanentError
+from ilp_kit.spreadsheet import csv_rows
 from ilp_kit.store import DocumentStore, Transaction
 from pydantic import BaseModel, ValidationError
 
@@ -29,6 +28,8 @@ MODELS: dict[str, type[BaseModel]] = {"areas": AreaIn, "local_units": LocalUnitI
                                       "facilities": FacilityIn, "workers": WorkerIn,
                                       "targets": TargetIn}
 LIST_COLUMNS = {"working_area", "coverage"}  # "a;b;c" in a CSV cell
+# Headers of the wilayah lists in circulation (Kemendagri's `kode`/`nama`).
+ALIASES = {"kode": "code", "kode_wilayah": "code", "nama": "name", "nama_wilayah": "name"}
 CHUNK_ROWS = 500
 
 Row = tuple[int, dict[str, Any]]  # (line or record number, fields)
@@ -54,20 +55,26 @@ def detect_kind(columns: Iterable[str]) -> Kind:
 
 
 def rows_from_csv(text: str) -> tuple[list[str], list[Row]]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv_rows(text)
     rows = []
     for record in reader:
-        cells = {k.strip(): _cell(k.strip(), v) for k, v in record.items()
+        cells = {_column(k): _cell(_column(k), v) for k, v in record.items()
                  if k and v is not None and v.strip()}
         if cells:
             rows.append((reader.line_num, cells))
-    return [c.strip() for c in reader.fieldnames or []], rows
+    return [_column(c) for c in reader.fieldnames or []], rows
+
+
+def _column(header: str) -> str:
+    name = header.strip()
+    return ALIASES.get(name.lower(), name)
 
 
 def _cell(column: str, value: str) -> Any:
     value = value.strip()
     if column in LIST_COLUMNS:
-        return [part.strip() for part in value.split(";") if part.strip()]
+        # `;` between items, or `,` in a file that itself uses `;` between cells.
+        return [part.strip() for part in value.replace(",", ";").split(";") if part.strip()]
     return value
 
 

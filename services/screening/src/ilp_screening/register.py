@@ -17,12 +17,11 @@ L/P, yes/no as ya/tidak (also y/n, true/false, 1/0), immunisations separated by 
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterator
 
 from ilp_contracts.screening import MeasurementsIn, ScreeningSubmission
+from ilp_kit.spreadsheet import csv_rows
 from pydantic import ValidationError
 
 PERSON = ("nik", "name", "sex", "birth_date", "rt", "rw", "household_id")
@@ -76,16 +75,9 @@ def _cell(name: str, value: str) -> object:
     return value
 
 
-def _dialect(text: str) -> str:
-    """The separator the header line uses most: `,`, `;` or a tab."""
-    header = text.split("\n", 1)[0]
-    return max((",", ";", "\t"), key=header.count)
-
-
 def parse_register(text: str, posyandu_id: str | None = None) -> Iterator[Row]:
     """(line number, submission or None, problems) per data row; never raises on content."""
-    text = text.lstrip("\ufeff")
-    reader = csv.DictReader(io.StringIO(text), delimiter=_dialect(text))
+    reader = csv_rows(text)
     for row in reader:
         line = reader.line_num
         cells = {_column(k): (v or "").strip() for k, v in row.items() if k}
