@@ -184,6 +184,9 @@ MATRIX = [
     (KADER, "GET", "/api/v1/notify/tasks?desa_code=33.73.04.1001", None, 200),
     (KADER, "GET", "/api/v1/notify/tasks?desa_code=33.73.04.1002", None, 403),
     (KADER, "GET", "/api/v1/notify/tasks?assignee_id=someone-else", None, 403),
+    (KADER, "GET", "/api/v1/notify/tasks", None, 200),  # her own list
+    (BIDAN, "GET", "/api/v1/notify/tasks", None, 200),  # her one desa
+    (PKM_ADMIN, "GET", "/api/v1/notify/tasks", None, 422),  # two desa: which?
     (KADER, "POST", "/api/v1/screening/screenings", ("psy-blotongan-1",), 201),
     (KADER, "POST", "/api/v1/screening/screenings", ("psy-sidorejo-lor-1",), 403),
     (KADER, "POST", "/api/v1/registry/areas", {"code": "33.73.04.1007", "name": "X"}, 403),
@@ -244,6 +247,30 @@ def test_access_matrix_through_the_gateway(stack) -> None:
             assert reply.json()["detail"][0]["type"] == "forbidden"
             assert reply.json()["detail"][0]["msg"]  # a reason
     assert not failures, "\n".join(map(str, failures))
+
+
+def test_a_workers_token_is_enough_for_her_own_tasks(stack) -> None:
+    """A kader's app need not repeat who she is: her token says it."""
+    platform, gateway = stack
+    client = httpx.Client(base_url=gateway, timeout=30)
+    kader, bidan = as_(platform, KADER[0], **KADER[1]), as_(platform, BIDAN[0], **BIDAN[1])
+    recorded = eventually(lambda: (r := client.post(
+        "/api/v1/screening/screenings", json=balita("psy-blotongan-1", 900),
+        headers={**bidan, "Idempotency-Key": "own-tasks-900"})).status_code == 201 and r.json())
+    [task] = eventually(lambda: [
+        t for t in client.get("/api/v1/notify/tasks", headers=kader).json()
+        if recorded["screening_id"] in t["screening_ids"]])
+    path = f"/api/v1/notify/tasks/{task['task_id']}"
+    refused = client.post(f"{path}/accept", json={}, headers=bidan)  # her token names nobody
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["body", "worker_id"]
+    accepted = client.post(f"{path}/accept", json={}, headers=kader)
+    assert (accepted.status_code, accepted.json()["status"]) == (200, "accepted")
+    done = client.post(f"{path}/complete", json={"outcome": "visited"}, headers=kader)
+    assert (done.status_code, done.json()["status"]) == (200, "completed")
+    completed = client.get("/api/v1/notify/tasks", params={"status": "completed"},
+                           headers=bidan).json()
+    assert task["task_id"] in [t["task_id"] for t in completed]
 
 
 def test_tokens_are_required_and_checked(stack) -> None:

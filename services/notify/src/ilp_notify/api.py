@@ -51,8 +51,12 @@ async def list_tasks(rt: RuntimeDep, caller: Caller, assignee_id: str | None = N
                      limit: Annotated[int, Param(ge=1, le=1000)] = 100,
                      offset: Annotated[int, Param(ge=0, le=10_000_000)] = 0) -> list[dict]:
     """A worker's own list (`assignee_id` = the token's worker id), or the tasks of a desa
-    (or any area prefix) within the caller's wilayah."""
+    (or any area prefix) within the caller's wilayah. With neither: the caller's own list
+    when the token names a worker (what a kader's app opens with), else the tasks of the
+    caller's wilayah when that is one area (or all, for a caller who sees all)."""
     require(caller, *TASK_READERS)
+    if not assignee_id and not desa_code:
+        assignee_id, desa_code = _default_list(caller)
     if not (assignee_id and assignee_id == caller.worker_id):
         require_area(caller, desa_code)
     where = {k: v for k, v in (("assignee_id", assignee_id), ("status", status)) if v}
@@ -61,10 +65,22 @@ async def list_tasks(rt: RuntimeDep, caller: Caller, assignee_id: str | None = N
                                                  offset=offset, **where))
 
 
+def _default_list(caller: Principal) -> tuple[str | None, str | None]:
+    if caller.worker_id:
+        return caller.worker_id, None
+    if caller.covers(None):  # sees every area
+        return None, None
+    if len(caller.wilayah) == 1:
+        return None, caller.wilayah[0]
+    raise UnprocessableError(("query", "desa_code"), "give desa_code (an area within your "
+                             "wilayah) or assignee_id", "missing")
+
+
 class AcceptIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    worker_id: str = Field(min_length=1, max_length=64)
+    worker_id: str | None = Field(default=None, min_length=1, max_length=64,
+                                  description="Who does it; by default the token's worker")
 
 
 class CompleteIn(AcceptIn):
@@ -87,9 +103,17 @@ async def _visible_task(reader: Reader, caller: Principal, task_id: str) -> dict
     return task
 
 
-def _acting_as_self(caller: Principal, worker_id: str) -> None:
+def _actor(caller: Principal, worker_id: str | None) -> str:
+    """Who does it: the worker the body names, who must be the token's own worker when
+    the token names one; else the token's worker."""
+    if worker_id is None:
+        if caller.worker_id is None:
+            raise UnprocessableError("worker_id", "name the worker who does it (your token "
+                                     "names none)", "missing")
+        return caller.worker_id
     if caller.worker_id and caller.worker_id != worker_id:
         raise ForbiddenError(f"you act as worker {caller.worker_id}, not {worker_id}")
+    return worker_id
 
 
 async def _apply(rt: Runtime, caller: Principal, task_id: str, action: str,
@@ -110,11 +134,11 @@ async def _apply(rt: Runtime, caller: Principal, task_id: str, action: str,
 @router.post("/tasks/{task_id}/accept", response_model=TaskOut)
 async def accept_task(task_id: str, body: AcceptIn, rt: RuntimeDep, caller: Caller) -> dict:
     require(caller, *VISITORS)
-    _acting_as_self(caller, body.worker_id)
+    worker_id = _actor(caller, body.worker_id)
 
     def accept(task: dict) -> Event:
-        task.update(status="accepted", accepted_by=body.worker_id)
-        return TaskAccepted(task_id=task_id, worker_id=body.worker_id)
+        task.update(status="accepted", accepted_by=worker_id)
+        return TaskAccepted(task_id=task_id, worker_id=worker_id)
     return await _apply(rt, caller, task_id, "accept", accept)
 
 
@@ -123,14 +147,14 @@ async def complete_task(task_id: str, body: CompleteIn, rt: RuntimeDep,
                         caller: Caller) -> dict:
     """Record the home visit's outcome (visited, not at home, moved, referred, refused)."""
     require(caller, *VISITORS)
-    _acting_as_self(caller, body.worker_id)
+    worker_id = _actor(caller, body.worker_id)
 
     def complete(task: dict) -> Event:
         now = datetime.now(UTC)
         punctual = on_time(datetime.fromisoformat(task["due_at"]), now)
-        task.update(status="completed", outcome=body.outcome, completed_by=body.worker_id,
+        task.update(status="completed", outcome=body.outcome, completed_by=worker_id,
                     completed_at=now.isoformat(), on_time=punctual, note=body.note)
-        return TaskCompleted(task_id=task_id, worker_id=body.worker_id, outcome=body.outcome,
+        return TaskCompleted(task_id=task_id, worker_id=worker_id, outcome=body.outcome,
                              on_time=punctual, note=body.note)
     return await _apply(rt, caller, task_id, "complete", complete)
 
