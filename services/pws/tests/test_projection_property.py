@@ -1,17 +1,19 @@
 """Any delivery order of the same events, with duplicates, gives the projection that a
-recount of the final state gives (the consumer applies each event id once)."""
+recount of the final state gives (the consumer applies each event id once): screenings
+recorded, amended and voided, and home-visit tasks created, completed and cancelled."""
 
 from __future__ import annotations
 
 import asyncio
 import tempfile
 from collections import Counter
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from ilp_contracts import Finding, ScreeningAmended, ScreeningRecorded, ScreeningVoided
+from ilp_contracts import (Finding, ScreeningAmended, ScreeningRecorded, ScreeningVoided,
+                           TaskCancelled, TaskCompleted, TaskCreated)
 from ilp_kit.store import Query, SqliteStore
 from ilp_pws.app import SPEC
 from ilp_pws.domain.indicators import CATALOGUE, flags_for
@@ -63,7 +65,33 @@ def events_of(stories: list) -> tuple[list, dict]:
     return events, final
 
 
-def recount(final: dict) -> dict[tuple[str, str], dict[str, int]]:
+WIB = timezone(timedelta(hours=7))
+# (desa, day of creation: November or December, what became of it)
+task_story = st.tuples(st.sampled_from(DESA), st.integers(0, 40),
+                       st.sampled_from(["open", "on_time", "late", "cancelled"]))
+
+
+def task_events(stories: list) -> tuple[list, Counter]:
+    """The events of each task, and what a recount gives per (desa, month)."""
+    events, counts = [], Counter()
+    for n, (desa, day, fate) in enumerate(stories):
+        created_at = datetime(2026, 11, 1, 8, tzinfo=WIB) + timedelta(days=day)
+        events.append(TaskCreated(task_id=f"t{n}", person_id="p1", reason="masalah_gizi",
+                                  role="kader", priority="high", desa_code=desa,
+                                  due_at=created_at + timedelta(days=7),
+                                  occurred_at=created_at))
+        if fate in ("on_time", "late"):
+            events.append(TaskCompleted(task_id=f"t{n}", worker_id="k", outcome="visited",
+                                        on_time=fate == "on_time"))
+        elif fate == "cancelled":
+            events.append(TaskCancelled(task_id=f"t{n}", reason="screening_voided"))
+        month = (desa, f"{created_at:%Y-%m}")
+        counts[month, "home_visit_tasks"] += fate != "cancelled"
+        counts[month, "home_visit_on_time"] += fate == "on_time"
+    return events, counts
+
+
+def recount(final: dict, tasks: Counter | None = None) -> dict[tuple[str, str], dict[str, int]]:
     latest: dict[tuple[str, str], ScreeningRecorded] = {}
     for s in filter(None, final.values()):
         key = (s.period, s.person_id)
@@ -74,7 +102,9 @@ def recount(final: dict) -> dict[tuple[str, str], dict[str, int]]:
     for s in latest.values():
         counts.setdefault((s.desa_code, s.period), Counter()).update(
             flags_for(s.stage, [f.code for f in s.findings]))
-    return {k: dict(v) for k, v in counts.items()}
+    for (month, flag), n in (tasks or Counter()).items():
+        counts.setdefault(month, Counter())[flag] += n
+    return {k: +v for k, v in counts.items() if +v}
 
 
 async def project(events: list, batch_sizes: list[int] | None = None
@@ -101,13 +131,18 @@ async def project(events: list, batch_sizes: list[int] | None = None
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(screening_story, min_size=1, max_size=5), st.randoms(use_true_random=False),
+@given(st.lists(screening_story, min_size=1, max_size=5),
+       st.lists(task_story, max_size=4), st.randoms(use_true_random=False),
        st.lists(st.integers(0, 100), max_size=4))
-def test_any_interleaving_with_duplicates_matches_a_recount(stories, rnd, duplicates) -> None:
+def test_any_interleaving_with_duplicates_matches_a_recount(stories, task_stories, rnd,
+                                                            duplicates) -> None:
     events, final = events_of(stories)
+    tasks, task_counts = task_events(task_stories)
+    events += tasks
     delivered = events + [events[i % len(events)] for i in duplicates]
     rnd.shuffle(delivered)
-    assert asyncio.run(project(delivered)) == recount(final)
+    expected = recount(final, task_counts)
+    assert asyncio.run(project(delivered)) == expected
     # the same in consumer batches of any size: counts aggregated per batch are exact too
     batches = [rnd.randint(1, 6) for _ in delivered]
-    assert asyncio.run(project(delivered, batches)) == recount(final)
+    assert asyncio.run(project(delivered, batches)) == expected

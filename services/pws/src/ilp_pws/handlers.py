@@ -20,6 +20,7 @@ from ilp_contracts import (
     ScreeningSnapshot,
     ScreeningVoided,
     TargetSet,
+    TaskCancelled,
     TaskCompleted,
     TaskCreated,
 )
@@ -28,7 +29,7 @@ from ilp_kit.outbox import emit
 from ilp_kit.store import Query, Reader, Transaction
 
 from .domain.indicators import Indicator, apply_delta, colour_changes, flags_for
-from .domain.projection import VOIDED, count_changes, effective, tombstone
+from .domain.projection import VOIDED, count_changes, effective, task_counts, tombstone
 from .live import LIVE
 
 
@@ -100,7 +101,8 @@ class Projector:
                 TargetSet: self.on_target,
                 ScreeningRecorded: self.on_recorded, ScreeningAmended: self.on_amended,
                 ScreeningVoided: self.on_voided, TaskCreated: self.on_task_created,
-                TaskCompleted: self.on_task_completed, BatchEnd: self.flush}
+                TaskCompleted: self.on_task_completed, TaskCancelled: self.on_task_cancelled,
+                BatchEnd: self.flush}
 
     async def on_area(self, tx: Transaction, event: AreaUpserted) -> None:
         await tx.put("areas", event.code, {"code": event.code, "name": event.name,
@@ -188,14 +190,25 @@ class Projector:
 
     async def on_task_created(self, tx: Transaction, event: TaskCreated) -> None:
         period = event.occurred_at.astimezone(WIB).strftime("%Y-%m")
-        await tx.put("tasks", event.task_id, {"desa_code": event.desa_code, "period": period})
-        await self._count(tx, event.desa_code, period, {"home_visit_tasks": 1})
+        await self._task(tx, event.task_id, desa_code=event.desa_code, period=period)
 
     async def on_task_completed(self, tx: Transaction, event: TaskCompleted) -> None:
         """Visits done on time count in the month their task was created."""
-        task = await tx.get("tasks", event.task_id)
-        if task is not None and event.on_time:
-            await self._count(tx, task["desa_code"], task["period"], {"home_visit_on_time": 1})
+        await self._task(tx, event.task_id, on_time=event.on_time)
+
+    async def on_task_cancelled(self, tx: Transaction, event: TaskCancelled) -> None:
+        await self._task(tx, event.task_id, cancelled=True)
+
+    async def _task(self, tx: Transaction, task_id: str, **change: Any) -> None:
+        """Merge what an event says about a task, and move the counts by the difference."""
+        before = await tx.get("tasks", task_id) or {}
+        after = {**before, **change}
+        await tx.put("tasks", task_id, after)
+        delta = Counter(task_counts(after))
+        delta.subtract(task_counts(before))
+        if "desa_code" in after:
+            await self._count(tx, after["desa_code"], after["period"],
+                              {k: n for k, n in delta.items() if n})
 
     async def _count(self, tx: Transaction, desa_code: str, period: str,
                      delta: dict[str, int]) -> None:
