@@ -51,6 +51,15 @@ def main(argv: list[str] | None = None) -> None:
     registry.add_argument("--url", default="http://127.0.0.1:8000", help="gateway base URL")
     registry.add_argument("--token", default=os.environ.get("ILP_TOKEN"),
                           help="bearer token of a dinkes_admin/operator (default $ILP_TOKEN)")
+    dead = commands.add_parser(
+        "dlq", help="the events a service could not process and why; send them again once "
+        "the cause is fixed, or drop them")
+    dead.add_argument("action", nargs="?", choices=("list", "resend", "drop"), default="list")
+    dead.add_argument("seq", nargs="*", type=int, help="dead letter numbers (from the list)")
+    dead.add_argument("--all", action="store_true", help="resend/drop every one listed")
+    dead.add_argument("--service", choices=("registry", "screening", "pws", "notify"))
+    dead.add_argument("--limit", type=int, default=100, help="list at most this many")
+    dead.add_argument("--nats-url", default="nats://127.0.0.1:4222")
     for name, text in (("pws-rebuild", "replay the streams into a fresh PWS projection"),
                        ("pws-check", "recount PWS from the streams and report differences")):
         cmd = commands.add_parser(name, help=text)
@@ -93,6 +102,12 @@ def main(argv: list[str] | None = None) -> None:
         except httpx.TransportError as exc:
             raise SystemExit(f"cannot reach {args.url} ({exc}); is ./ilp up running?") from exc
         raise SystemExit(1 if refused else 0)
+    elif args.command == "dlq":
+        from .dlq import dlq
+
+        if args.action != "list" and not (args.seq or args.all):
+            dead.error(f"{args.action}: give the dead letter numbers, or --all")
+        dlq(args.nats_url, args.action, args.seq, args.service, args.limit)
     elif args.command == "pws-rebuild":
         from .rebuild import rebuild
 

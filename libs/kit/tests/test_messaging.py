@@ -11,7 +11,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import nats
 import pytest
 from ilp_contracts import AreaUpserted
+from ilp_kit import dead_letters
 from ilp_kit.consumer import EventConsumer
+from ilp_kit.errors import UnprocessableError
 from ilp_kit.messaging import ensure_streams
 from ilp_kit.outbox import OutboxRelay, emit
 from ilp_kit.store import SqliteStore, Transaction
@@ -137,6 +139,52 @@ async def test_poison_and_failing_events_go_to_dead_letters(nats_server: str, nc
     assert "store write failed" in reasons["failed"][0]["msg"]
     assert all(m.headers["ilp-dlq-subject"] == subject for m in letters)
     assert consumer.stats.dead_lettered == 2
+    await consumer.stop()
+    await store.close()
+
+
+async def test_a_dead_letter_is_read_with_its_reason_and_sent_again_once_fixed(
+        nats_server: str, nc: Client, tmp_path) -> None:
+    registered = {"33"}  # what the "registry" knows so far
+
+    async def handler(tx: Transaction, event: AreaUpserted) -> None:
+        if event.parent_code not in registered:
+            raise UnprocessableError("parent_code", f"area {event.parent_code} is not "
+                                     "registered", "unknown_parent")
+        await tx.put("seen", event.event_id, {"code": event.code})
+
+    consumer, store = await start_consumer(nc, tmp_path, handler)
+    js = nc.jetstream()
+    event = AreaUpserted(code="34.71", name="Kota Yogyakarta", level="regency",
+                         parent_code="34")
+    await js.publish(event.SUBJECT, event.model_dump_json().encode(),
+                     headers={"Nats-Msg-Id": event.event_id})
+
+    async def mine() -> list[dead_letters.DeadLetter]:  # the stream holds other tests' too
+        return [letter for letter in await dead_letters.read(js, consumer.service)
+                if event.event_id.encode() in letter.data]
+
+    async def parked() -> bool:
+        return bool(await mine())
+    await eventually(parked)
+    [letter] = await mine()
+    assert (letter.subject, letter.service, letter.reason["type"]) == (
+        event.SUBJECT, consumer.service, "rejected")
+    assert letter.summary == "body.parent_code: area 34 is not registered"
+    assert letter in await dead_letters.read(js)  # all services' dead letters
+
+    registered.add("34")  # the cause is fixed
+    await dead_letters.send_again(js, letter)
+    await dead_letters.send_again(js, letter)  # e.g. a retry after a lost reply: once
+
+    async def applied() -> bool:
+        return await store.get("seen", event.event_id) is not None
+    await eventually(applied)
+    assert await mine() == []
+    dead_lettered = consumer.stats.dead_lettered
+    await asyncio.sleep(0.3)
+    assert consumer.stats.dead_lettered == dead_lettered  # the second send did nothing
+    assert await dead_letters.drop(js, letter.seq) is False  # already gone
     await consumer.stop()
     await store.close()
 

@@ -1,0 +1,60 @@
+"""`ilp dlq`: the events a service could not process, why, and sending them again once
+the cause is fixed (or dropping them)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta, timezone
+
+from ilp_kit import dead_letters
+from ilp_kit.messaging import connect
+from rich.console import Console
+from rich.table import Table
+
+WIB = timezone(timedelta(hours=7))
+
+
+def dlq(nats_url: str, action: str, seqs: list[int], service: str | None, limit: int,
+        console: Console | None = None) -> int:
+    """List (`action` "list"), send again ("resend") or drop ("drop") dead letters: the
+    given sequence numbers, or all of `service` (or of every service) when none are given.
+    Returns how many were listed, sent again or dropped."""
+    return asyncio.run(_dlq(nats_url, action, seqs, service, limit, console or Console()))
+
+
+async def _dlq(nats_url: str, action: str, seqs: list[int], service: str | None, limit: int,
+               console: Console) -> int:
+    nc = await connect(nats_url, "ilp-dlq")
+    try:
+        js = nc.jetstream()
+        letters = await dead_letters.read(js, service, limit=limit if action == "list"
+                                          else 1_000_000)
+        if seqs:
+            letters = [letter for letter in letters if letter.seq in seqs]
+            missing = sorted(set(seqs) - {letter.seq for letter in letters})
+            if missing:
+                console.print(f"tidak ada dead letter nomor {', '.join(map(str, missing))}")
+        if action == "list":
+            console.print(_table(letters))
+        for letter in letters if action != "list" else []:
+            if action == "resend":
+                await dead_letters.send_again(js, letter)
+            else:
+                await dead_letters.drop(js, letter.seq)
+        if action != "list":
+            done = "dikirim ulang" if action == "resend" else "dihapus"
+            console.print(f"{len(letters)} dead letter {done}")
+        return len(letters)
+    finally:
+        await nc.close()
+
+
+def _table(letters: list[dead_letters.DeadLetter]) -> Table:
+    table = Table(title=f"{len(letters)} dead letter", title_justify="left")
+    for column in ("no", "waktu (WIB)", "layanan", "subject", "jenis", "alasan"):
+        table.add_column(column, overflow="fold")
+    for letter in letters:
+        table.add_row(str(letter.seq), f"{letter.at.astimezone(WIB):%Y-%m-%d %H:%M}",
+                      letter.service, letter.subject, str(letter.reason.get("type", "")),
+                      letter.summary)
+    return table
