@@ -51,10 +51,12 @@ async def _dlq(nats_url: str, action: str, seqs: list[int], service: str | None,
 
 def _table(letters: list[dead_letters.DeadLetter]) -> Table:
     table = Table(title=f"{len(letters)} dead letter", title_justify="left")
-    for column in ("no", "waktu (WIB)", "layanan", "subject", "jenis", "alasan"):
-        table.add_column(column, overflow="fold")
+    table.add_column("no", justify="right")
+    table.add_column("waktu (WIB)", no_wrap=True)
+    table.add_column("layanan / subject")
+    table.add_column("alasan", overflow="fold", ratio=1)
     for letter in letters:
-        table.add_row(str(letter.seq), f"{letter.at.astimezone(WIB):%Y-%m-%d %H:%M}",
-                      letter.service, letter.subject, str(letter.reason.get("type", "")),
-                      letter.summary)
+        table.add_row(str(letter.seq), f"{letter.at.astimezone(WIB):%d-%m %H:%M}",
+                      f"{letter.service}\n[dim]{letter.subject}[/]",
+                      f"[dim]{letter.reason.get('type', '')}[/] {letter.summary}")
     return table

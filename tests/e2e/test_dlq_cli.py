@@ -1,0 +1,57 @@
+"""`ilp dlq` against a real nats-server: the list shows why, resend puts the original
+back on its subject, drop removes; resend and drop want numbers or --all."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import nats
+import pytest
+from ilp_kit.messaging import ensure_streams
+from ilp_platform.cli import main
+
+SUBJECT = "ilp.ingest.screening.v1"
+
+
+async def park(url: str, body: bytes, why: str) -> None:
+    """A dead letter as a consumer parks it (see ilp_kit.consumer._dead_letter)."""
+    nc = await nats.connect(url)
+    await ensure_streams(nc)
+    reason = {"type": "rejected", "detail": [{"loc": ["body", "screening", "posyandu_id"],
+                                              "msg": why}]}
+    await nc.jetstream().publish("ilp.dlq.screening", body, headers={
+        "ilp-dlq-reason": json.dumps(reason), "ilp-dlq-subject": SUBJECT,
+        "ilp-dlq-service": "screening", "Nats-Msg-Id": f"dlq:{why}"})
+    await nc.close()
+
+
+async def published_again(url: str) -> list[bytes]:
+    nc = await nats.connect(url)
+    sub = await nc.jetstream().pull_subscribe(SUBJECT, durable="cli-test")
+    try:
+        return [m.data for m in await sub.fetch(10, timeout=2)]
+    except nats.errors.TimeoutError:
+        return []
+    finally:
+        await nc.close()
+
+
+def test_list_resend_and_drop(nats_server: str, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # one line per dead letter
+    asyncio.run(park(nats_server, b'{"a": 1}', "posyandu psy-x is not registered"))
+    asyncio.run(park(nats_server, b"junk", "posyandu psy-y is not registered"))
+    main(["dlq", "--service", "screening", "--nats-url", nats_server])
+    listed = capsys.readouterr().out
+    assert "psy-x is not registered" in listed and "psy-y" in listed
+    with pytest.raises(SystemExit):
+        main(["dlq", "resend", "--nats-url", nats_server])
+    capsys.readouterr()
+    first = next(int(line.split()[1]) for line in listed.splitlines() if "psy-x" in line)
+    main(["dlq", "resend", str(first), "--nats-url", nats_server])
+    assert "1 dead letter dikirim ulang" in capsys.readouterr().out
+    assert asyncio.run(published_again(nats_server)) == [b'{"a": 1}']
+    main(["dlq", "drop", "--all", "--nats-url", nats_server])
+    assert "dihapus" in capsys.readouterr().out
+    main(["dlq", "--nats-url", nats_server])
+    assert "0 dead letter" in capsys.readouterr().out
