@@ -85,6 +85,13 @@ def test_dashboard_shows_numbers_and_updates_live(platform: Platform) -> None:
         assert page.locator("#trend polyline").count() == 1
         page.wait_for_selector("#live-dot.on", timeout=10000)
         page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+        with page.expect_download() as download:
+            page.click("#download")  # for Excel in an Indonesian locale
+        assert download.value.suggested_filename == "pws-33.73.04-2026-11.csv"
+        excel = Path(download.value.path()).read_text(encoding="utf-8")
+        assert excel.startswith("\ufeffkode_wilayah;nama_wilayah;periode")
+        assert "33.73.04.1001;Blotongan;2026-11;balita_ditimbang;Balita ditimbang (D/S);2;40;5,0;" \
+            in excel
 
         record(platform, screening(2, 4, 7.5, 75.0))  # Pulutan: a new, severe case
         page.wait_for_function(

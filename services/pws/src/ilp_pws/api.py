@@ -194,19 +194,26 @@ async def area_table(area_code: str, period: Period, rt: RuntimeDep) -> dict:
 
 
 @router.get("/areas/{area_code}/table.csv", response_class=Response)
-async def area_table_csv(area_code: str, period: Period, rt: RuntimeDep) -> Response:
+async def area_table_csv(area_code: str, period: Period, rt: RuntimeDep,
+                         excel: bool = False) -> Response:
+    """The table as CSV, one line per area and indicator. `excel=true`: as Excel in an
+    Indonesian locale opens it by double-click – `;` between cells, decimal commas and a
+    byte-order mark (so "–" and names stay UTF-8)."""
     table = await _table(rt, _code(area_code), period)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, delimiter=";" if excel else ",")
+    number = (lambda v: "" if v is None else str(v).replace(".", ",")) if excel else (
+        lambda v: v)
     writer.writerow(["kode_wilayah", "nama_wilayah", "periode", "indikator", "nama_indikator",
                      "pembilang", "penyebut", "persen", "target_persen", "warna"])
     for row in [table["area"], *table["rows"]]:
         for ind in row["indicators"]:
             writer.writerow([row["area_code"], row["area_name"], period, ind["id"], ind["name"],
-                             ind["numerator"], ind["denominator"], ind["pct"],
-                             ind["target_pct"], ind["colour"]])
+                             ind["numerator"], ind["denominator"], number(ind["pct"]),
+                             number(ind["target_pct"]), ind["colour"]])
     filename = f"pws-{table['area']['area_code']}-{period}.csv"
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+    return Response(("\ufeff" if excel else "") + out.getvalue(),
+                    media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
