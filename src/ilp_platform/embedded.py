@@ -54,6 +54,15 @@ def wait_for_port(port: int, timeout: float = 20.0) -> None:
     raise TimeoutError(f"nothing listens on port {port} after {timeout}s")
 
 
+class PortsInUse(RuntimeError):
+    def __init__(self, ports: list[int]):
+        super().__init__(
+            f"port{'s' if len(ports) > 1 else ''} {', '.join(map(str, ports))} already in use "
+            "(another ./ilp up?); stop it, or choose other ports: ./ilp up --port 8010 "
+            "--nats-port 4232 --service-port-base 8111 --data-dir data2")
+        self.ports = ports
+
+
 @dataclass
 class Platform:
     data_dir: Path
@@ -158,7 +167,21 @@ class Platform:
                     raise TimeoutError(f"{name} not ready; see {self.data_dir}/logs/{name}.log")
                 time.sleep(0.1)
 
+    def ports_in_use(self) -> list[int]:
+        """Ports this platform would listen on that something else already holds."""
+        wanted = [self.gateway_port, self.nats_port, *map(self.service_port, SERVICES)]
+        taken = []
+        for port in wanted:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    taken.append(port)
+        return taken
+
     def start(self) -> None:
+        # Another platform on these ports would answer our readiness checks and take our
+        # events: refuse instead of starting half of one on top of the other.
+        if taken := self.ports_in_use():
+            raise PortsInUse(taken)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.start_nats()
         for name in SERVICES:
@@ -301,6 +324,8 @@ async def _supervise(platform: Platform) -> None:
 
 def serve(platform: Platform) -> None:
     """Start everything, print where it is, and run until Ctrl-C or SIGTERM."""
+    if taken := platform.ports_in_use():
+        raise SystemExit(str(PortsInUse(taken)))
     try:
         platform.start()
         try:

@@ -14,7 +14,7 @@ import httpx
 import nats
 import pytest
 from ilp_contracts import ScreeningRecorded
-from ilp_platform.embedded import Platform
+from ilp_platform.embedded import Platform, PortsInUse
 
 from .helpers import eventually, free_port_block, indicator, tasks
 
@@ -150,3 +150,14 @@ def test_a_process_that_dies_is_started_again_and_catches_up(platform) -> None:
                       == [sorted([first["screening_id"], second["screening_id"]])], timeout=30)
     platform.stop_process("pws")
     assert revive() is None  # stopped on purpose: stays stopped
+
+
+def test_a_second_platform_on_the_same_ports_refuses_to_start(platform, tmp_path) -> None:
+    """It would answer the first one's readiness checks and share its NATS: refused, and
+    nothing of it started."""
+    second = Platform(tmp_path / "other", platform.gateway_port, platform.nats_port,
+                      platform.service_port_base)
+    with pytest.raises(PortsInUse) as refused:
+        second.start()
+    assert platform.nats_port in refused.value.ports and not second.processes
+    assert "--port" in str(refused.value)  # says how to choose others
