@@ -217,6 +217,7 @@ MATRIX = [
     (DINKES, "GET", "/api/v1/screening/audit", None, 200),
     (INTEGRATOR, "POST", "/api/v1/screening/screenings", ("psy-blotongan-1",), 201),
     (INTEGRATOR, "GET", PWS_IN, None, 403),
+    (INTEGRATOR, "GET", "/api/v1/screening/submissions/no-such-key?source_system=x", None, 404),
     (INTEGRATOR, "GET", "/api/v1/notify/tasks?desa_code=33.73.04.1001", None, 403),
     (INTEGRATOR, "GET", "/api/v1/screening/screenings?desa_code=33.73.04.1001", None, 403),
     (OPERATOR, "GET", "/api/v1/pws/areas/33/table?period=2026-11", None, 200),

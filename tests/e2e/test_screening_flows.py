@@ -115,6 +115,16 @@ def test_ingest_good_reaches_pws_and_bad_goes_to_dead_letters(platform: Platform
     assert eventually(lambda: weighed(platform) == before + 1)
     ready = client(platform, "screening").get("/health/ready").json()
     assert ready["consumer"]["dead_lettered"] == 2
+    # The integrator reconciles by its own keys: the good one recorded, the bad one not.
+    screening = client(platform, "screening")
+    status = screening.get("/submissions/simpus-0001-abcdef",
+                           params={"source_system": "simpus-uji"})
+    assert status.status_code == 200 and status.json()["status"] == "active"
+    assert screening.get(f"/screenings/{status.json()['screening_id']}").status_code == 200
+    refused = screening.get("/submissions/simpus-0002-abcdef",
+                            params={"source_system": "simpus-uji"})
+    assert refused.status_code == 404 and "ilp.dlq.screening" in refused.text
+    assert screening.get("/submissions/simpus-0001-abcdef").status_code == 404  # not HTTP's
 
 
 def test_amend_moves_pws_and_cancels_the_task_void_removes(platform: Platform) -> None:

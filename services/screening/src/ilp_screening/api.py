@@ -29,6 +29,7 @@ from .models import (
     PersonLookup,
     PersonOut,
     ScreeningOut,
+    SubmissionOut,
     SyncBatch,
     SyncReport,
     VoidIn,
@@ -162,6 +163,28 @@ async def get_screening(screening_id: str, rt: RuntimeDep, caller: Caller) -> di
     screening = await intake.visible_screening(rt.store, screening_id, caller)
     await audit(rt, caller, "read_screening", screening["person_id"])
     return screening
+
+
+@router.get("/submissions/{idempotency_key}", response_model=SubmissionOut)
+async def get_submission(idempotency_key: str, rt: RuntimeDep, caller: Caller,
+                         source_system: str | None = None) -> dict:
+    """What became of a submission, by the key it was sent with (the `Idempotency-Key`
+    header, a batch item's key, or an ingest event's `idempotency_key` with its
+    `source_system`): the screening it recorded. Lets an integrating system reconcile
+    without reading person data."""
+    require(caller, *RECORDERS, *CARERS)
+    key = intake.ingest_key(source_system, idempotency_key) if source_system else idempotency_key
+    seen = await rt.store.get("idempotency", key)
+    screening = seen and await rt.store.get("screenings", seen["screening_id"])
+    if not screening:
+        raise NotFoundError(
+            f"no screening recorded under {idempotency_key!r}"
+            + (f" from {source_system}" if source_system else "")
+            + " (yet); an ingest event that was refused is on ilp.dlq.screening with its "
+            "reasons")
+    require_area(caller, screening["desa_code"], f"submission {idempotency_key}")
+    return {"idempotency_key": idempotency_key, "source_system": source_system,
+            "screening_id": screening["screening_id"], "status": screening["status"]}
 
 
 @router.get("/screenings", response_model=list[ScreeningOut])

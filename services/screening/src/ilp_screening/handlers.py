@@ -26,7 +26,7 @@ def ingest_handler(settings: ServiceSettings):  # noqa: ANN201 – a handler clo
 
     async def on_ingest(tx: Transaction, event: IngestScreening) -> None:
         await intake.record(tx, event.screening,
-                            f"ingest:{event.source_system}:{event.idempotency_key}",
+                            intake.ingest_key(event.source_system, event.idempotency_key),
                             settings.pseudonym_key, loc=("screening",), seal=seal,
                             key_loc=("idempotency_key",))
 

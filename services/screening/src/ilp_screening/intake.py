@@ -33,6 +33,11 @@ def _fingerprint(payload: str) -> str:
 HEADER_KEY = ("header", "Idempotency-Key")
 
 
+def ingest_key(source_system: str, key: str) -> str:
+    """An integrator's key, kept apart from other systems' and from HTTP keys."""
+    return f"ingest:{source_system}:{key}"
+
+
 async def _replay(tx: Transaction, key: str, fingerprint: str, key_loc: tuple[str | int, ...]
                   ) -> dict | None:
     """The first result for a retried request; a reused key with other content is an error."""

@@ -130,3 +130,12 @@ class SyncReport(BaseModel):
     duplicates: int
     rejected: int
     results: list[SyncResult]
+
+
+class SubmissionOut(BaseModel):
+    """What became of a submission, by its key."""
+
+    idempotency_key: str
+    source_system: str | None
+    screening_id: str
+    status: Literal["active", "voided"]
