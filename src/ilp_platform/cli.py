@@ -23,6 +23,9 @@ def main(argv: list[str] | None = None) -> None:
     up.add_argument("--port", type=int, default=8000, help="gateway port")
     up.add_argument("--nats-port", type=int, default=4222)
     up.add_argument("--service-port-base", type=int, default=8101)
+    up.add_argument("--no-sample", action="store_true",
+                    help="start an empty registry with your own wilayah instead of the sample "
+                    "kota (examples/kota-salatiga), which an empty registry otherwise gets")
     token = commands.add_parser(
         "token", help="print a bearer token signed with the embedded key (local auth mode)")
     token.add_argument("--role", action="append", required=True, choices=ROLES)
@@ -73,7 +76,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "up":
         from .embedded import Platform, serve
 
-        serve(Platform(args.data_dir, args.port, args.nats_port, args.service_port_base))
+        serve(Platform(args.data_dir, args.port, args.nats_port, args.service_port_base,
+                       **({"sample_registry": None} if args.no_sample else {})))
     elif args.command == "token":
         from ilp_kit.tokens import mint_local_token
 

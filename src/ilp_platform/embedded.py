@@ -292,7 +292,8 @@ def _banner(platform: Platform) -> None:
     print(f"  gateway      {base}/")
     for name in SERVICES:
         print(f"  {name:<12} {base}/api/v1/{name}/docs")
-    print(f"  dashboard    {base}/api/v1/pws/dashboard?area=33.73#token={platform.operator_token()}")
+    area = "?area=33.73" if platform.sample_registry else ""  # the sample kota, if loaded
+    print(f"  dashboard    {base}/api/v1/pws/dashboard{area}#token={platform.operator_token()}")
     print("               (an operator token for 12 h; others: ./ilp token --help)")
     print(f"  NATS         nats://127.0.0.1:{platform.nats_port}")
     print(f"  logs         {platform.data_dir.resolve() / 'logs'}")
