@@ -215,3 +215,11 @@ async def test_trace_continues_from_publisher_to_handler(nats_server: str, nc: C
     await store.close()
     await outbox.close()
 
+
+
+async def test_streams_holding_nik_expire(nc: Client) -> None:
+    """Integrators' raw submissions and dead letters carry NIKs: kept only for a while."""
+    js = nc.jetstream()
+    assert (await js.stream_info("INGEST")).config.max_age == 7 * 24 * 3600
+    assert (await js.stream_info("DLQ")).config.max_age == 30 * 24 * 3600
+    assert not (await js.stream_info("SCREENING")).config.max_age  # the source of truth

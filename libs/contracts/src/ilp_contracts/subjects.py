@@ -11,8 +11,9 @@ STREAMS: dict[str, list[str]] = {
     "DLQ": ["ilp.dlq.>"],
 }
 
-# Raw integrator submissions carry NIKs: keep them only as long as retries need.
-MAX_AGE_S: dict[str, int] = {"INGEST": 7 * 24 * 3600}
+# Raw integrator submissions carry NIKs: keep them only as long as retries need. Their
+# dead letters carry them too: a month to fix the cause and resend (`ilp dlq`), then gone.
+MAX_AGE_S: dict[str, int] = {"INGEST": 7 * 24 * 3600, "DLQ": 30 * 24 * 3600}
 
 
 def dlq_subject(service: str) -> str:
