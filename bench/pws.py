@@ -86,7 +86,7 @@ WORKLOADS = {"spread": spread, "sessions": sessions}
 async def live_rate(nc, store: SqliteStore, events: int) -> float:
     """Events/s through the live path: the durable consumer with the service's batch size."""
     consumer = EventConsumer("pws-bench", store, Projector(CATALOGUE).handlers())
-    batch = ServiceSettings(service="pws").consumer_batch
+    batch = ServiceSettings(service="pws").consumer_batch or SPEC.consumer_batch
     start = time.perf_counter()
     for stream, subject in SPEC.subscriptions:
         await consumer.start(nc, stream, subject, batch)

@@ -29,7 +29,7 @@ class ServiceSettings(BaseSettings):
     # Applied-event ids older than this are forgotten (redelivery happens within minutes;
     # an event re-published after this long would be applied again).
     applied_retention_days: float = 30.0
-    consumer_batch: int = 1000
+    consumer_batch: int | None = None  # else the service's own (ServiceSpec.consumer_batch)
     # Keyed hash for pseudonymous person ids (HMAC-SHA256 of the NIK). Set it in production.
     pseudonym_key: str = "embedded-dev-key-change-me"
     # Notify: how often overdue home-visit tasks are escalated.
