@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import random
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -167,6 +168,20 @@ async def ingest_burst(platform: Platform, events: list[tuple[str, bytes, str]])
     await nc.close()
 
 
+def during_bulk_ingest(platform: Platform, events: list[tuple[str, bytes, str]],
+                       rate: int = 50, seconds: int = 8) -> dict:
+    """A posyandu's requests (`rate`/s) while an integrator's bulk ingest is applied:
+    what a kader waits when a SIMPUS sends its backlog."""
+    sender = threading.Thread(target=lambda: asyncio.run(ingest_burst(platform, events)))
+    sender.start()
+    time.sleep(1.0)  # the backlog is being applied
+    _, latencies = asyncio.run(fixed_rate(platform, rate, seconds, 9))
+    sender.join()
+    platform.settle(timeout=600)
+    return {"n": len(events), "rate": rate, "p50": pct(latencies, .5),
+            "p95": pct(latencies, .95), "p99": pct(latencies, .99)}
+
+
 def lags(platform: Platform) -> dict[str, dict]:
     return {name: httpx.get(f"{platform.base_url_of(name)}/health/ready", timeout=30
                             ).json()["consumer"]["lag_ms"] for name in ("pws", "notify")}
@@ -198,6 +213,7 @@ def measure(rates: list[int], seconds: int, burst: int, ingest: int) -> dict:
                                                 lambda: batch_burst(platform, batches))
             results["ingest_burst"] = _sustained(platform, ingest,
                                                  lambda: ingest_burst(platform, events))
+            results["during_ingest"] = during_bulk_ingest(platform, ingest_events(2 * ingest))
             rss = platform.peak_rss_mib()
             results["rss_mib"] = {k: max(v, results["rss_mib"].get(k, 0)) for k, v in rss.items()}
         finally:
@@ -243,6 +259,9 @@ def report(results: dict) -> None:
           f"CPU per screening (ms): {_cpu_line(batch['cpu_ms_per_screening'])}")
     print(f"ingest burst of {ingest['n']:,}: end to end {ingest['end_to_end_per_s']:,.0f}/s; "
           f"CPU per screening (ms): {_cpu_line(ingest['cpu_ms_per_screening'])}")
+    mixed = results["during_ingest"]
+    print(f"HTTP at {mixed['rate']}/s during a bulk ingest of {mixed['n']:,}: p50 "
+          f"{mixed['p50']:.0f} / p95 {mixed['p95']:.0f} / p99 {mixed['p99']:.0f} ms")
     print("load generator CPU per screening (ms, same cores, not counted above): "
           + " / ".join(f"{r['sender_cpu_ms']:.2f}" for r in (burst, batch, ingest)))
     rss = results["rss_mib"]
