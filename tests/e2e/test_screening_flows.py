@@ -287,3 +287,21 @@ def test_offline_batch_stores_the_good_reports_the_refused_and_is_safe_to_resend
     assert refused["loc"] == ["body", "screenings", 0, "idempotency_key"]
     too_many = screening.post("/screenings/batch", json={"screenings": batch["screenings"] * 126})
     assert too_many.status_code == 422
+
+
+def test_coverage_tells_which_desa_have_no_sasaran_yet(platform: Platform) -> None:
+    """The test desa has no targets: the kecamatan's D/S counts its balita above the line
+    but not below it, and says so, down to the CSV a Dinkes opens."""
+    pws = httpx.Client(base_url=f"{platform.service_url('pws')}/api/v1", timeout=10)
+    record(platform, balita(15))
+    eventually(lambda: weighed(platform) >= 1)
+    kecamatan = indicator(pws, "33.73.04", "2026-11", "balita_ditimbang")
+    assert kecamatan["targets_missing"] == 1
+    assert indicator(pws, DESA, "2026-11", "balita_ditimbang")["targets_missing"] == 1
+    assert indicator(pws, "33.73.04.1001", "2026-11", "balita_ditimbang")["targets_missing"] == 0
+    assert indicator(pws, "33.73.04", "2026-11", "balita_stunting")["targets_missing"] == 0
+    table = pws.get("/pws/areas/33.73.04/table", params={"period": "2026-11"}).json()
+    row = next(r for r in table["rows"] if r["area_code"] == DESA)
+    assert row["indicators"][0]["targets_missing"] == 1
+    csv_text = pws.get("/pws/areas/33.73.04/table.csv", params={"period": "2026-11"}).text
+    assert csv_text.splitlines()[0].endswith(",warna,desa_tanpa_sasaran")

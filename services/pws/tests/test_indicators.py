@@ -4,7 +4,14 @@ from collections import Counter
 
 from hypothesis import given
 from hypothesis import strategies as st
-from ilp_pws.domain.indicators import CATALOGUE, apply_delta, evaluate, flag_delta, flags_for
+from ilp_pws.domain.indicators import (
+    CATALOGUE,
+    apply_delta,
+    desa_without_target,
+    evaluate,
+    flag_delta,
+    flags_for,
+)
 
 CODES = ["stunted", "severely_stunted", "underweight", "severely_underweight", "risk_overweight"]
 
@@ -42,3 +49,16 @@ def test_values_percentages_and_colours() -> None:
 def test_colour_bands_for_coverage() -> None:
     coverage = next(i for i in CATALOGUE if i.id == "balita_ditimbang")
     assert [coverage.colour(p) for p in (80, 64, 63.9)] == ["green", "yellow", "red"]
+
+
+def test_desa_without_sasaran_are_told_on_coverage_only() -> None:
+    docs = [{"area_code": "33.73.04.1001", "group": "balita", "count": 40},
+            {"area_code": "33.73.04.1001", "group": "ibu_hamil", "count": 9},
+            {"area_code": "33.73.04.1002", "group": "balita", "count": 60}]
+    missing = desa_without_target(["33.73.04.1001", "33.73.04.1002", "33.73.04.2003"], docs)
+    assert (missing["balita"], missing["ibu_hamil"], missing["lansia"]) == (1, 2, 3)
+    values = {v.id: v for v in evaluate({"balita_weighed": 5, "balita_stunted": 1},
+                                        {"balita": 100}, CATALOGUE, missing)}
+    assert values["balita_ditimbang"].targets_missing == 1  # D/S: S short of one desa
+    assert values["balita_stunting"].targets_missing == 0  # a prevalence needs no sasaran
+    assert all(v.targets_missing == 0 for v in evaluate({}, {"balita": 1}, CATALOGUE))

@@ -21,10 +21,16 @@ from ilp_kit.errors import NotFoundError, UnprocessableError
 from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Query, Reader
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
 
-from .domain.indicators import Indicator, IndicatorValue, evaluate, load_catalogue
+from .domain.indicators import (
+    Indicator,
+    IndicatorValue,
+    desa_without_target,
+    evaluate,
+    load_catalogue,
+)
 from .handlers import target_docs, targets_of, village_targets
 from .live import LIVE
 
@@ -66,6 +72,8 @@ class IndicatorOut(BaseModel):
     colour: str
     previous_pct: float | None = None
     trend: str | None = None  # naik | turun | tetap
+    targets_missing: int = Field(default=0, description="desa of the area without this "
+                                 "indicator's sasaran: coverage reads too high until set")
 
 
 class AreaIndicators(BaseModel):
@@ -107,6 +115,17 @@ async def _counts_by_desa(reader: Reader, prefix: str, period: str) -> dict[str,
     return {doc["desa_code"]: Counter(doc["counts"]) for doc in docs}
 
 
+async def _desa_codes(reader: Reader, prefix: str) -> list[str]:
+    """Every desa/kelurahan code under an area (or the area itself, if one)."""
+    docs = await reader.find("areas", Query.of(prefix=("code", prefix), level="village",
+                                               limit=None))
+    return [doc["code"] for doc in docs]
+
+
+def _under(codes: list[str], prefix: str) -> list[str]:
+    return [code for code in codes if code == prefix or code.startswith(prefix + ".")]
+
+
 def _sum(counts: dict[str, Counter[str]], prefix: str) -> Counter[str]:
     total: Counter[str] = Counter()
     for desa, desa_counts in counts.items():
@@ -130,13 +149,15 @@ def _with_trend(now: list[IndicatorValue], before: list[IndicatorValue]) -> list
 async def _indicators(rt: Runtime, area: dict, period: str) -> dict:
     catalogue = catalogue_for(rt.settings)
     code, last = area["code"], previous_period(period)
-    targets = await targets_of(rt.store, code, int(period[:4]))
+    docs = await target_docs(rt.store, code, int(period[:4]))
+    missing = desa_without_target(await _desa_codes(rt.store, code), docs)
     before_targets = await targets_of(rt.store, code, int(last[:4]))
     now = _sum(await _counts_by_desa(rt.store, code, period), code)
     before = _sum(await _counts_by_desa(rt.store, code, last), code)
     return {"area_code": code, "area_name": area["name"], "level": area["level"],
             "period": period, "indicators": _with_trend(
-                evaluate(now, targets, catalogue), evaluate(before, before_targets, catalogue))}
+                evaluate(now, village_targets(docs, code), catalogue, missing),
+                evaluate(before, before_targets, catalogue))}
 
 
 @router.get("/areas/{area_code}/indicators", response_model=AreaIndicators)
@@ -156,10 +177,11 @@ async def _table(rt: Runtime, code: str, period: str) -> dict:
         return await _posyandu_table(rt, area, counts, period)
     children = await rt.store.find("areas", Query.of(parent_code=code, limit=2000))
     targets = await target_docs(rt.store, code, int(period[:4]))
+    desa = await _desa_codes(rt.store, code)
 
     def row(child: dict) -> dict:
         values = evaluate(_sum(counts, child["code"]), village_targets(targets, child["code"]),
-                          catalogue)
+                          catalogue, desa_without_target(_under(desa, child["code"]), targets))
         return {"area_code": child["code"], "area_name": child["name"],
                 "level": child["level"], "period": period,
                 "indicators": [asdict(v) for v in values]}
@@ -172,7 +194,9 @@ async def _posyandu_table(rt: Runtime, area: dict, counts: dict[str, Counter[str
     """Below a desa: one row per posyandu (RW/dusun). Sasaran exist per desa only, so
     coverage shows at desa level and prevalences per posyandu."""
     catalogue = catalogue_for(rt.settings)
-    targets = await targets_of(rt.store, area["code"], int(period[:4]))
+    docs = await target_docs(rt.store, area["code"], int(period[:4]))
+    targets = village_targets(docs, area["code"])
+    missing = desa_without_target([area["code"]], docs)
     posyandu = await rt.store.find("posyandu", Query.of(desa_code=area["code"], limit=500))
     months = {doc["posyandu_id"]: Counter(doc["counts"]) for doc in await rt.store.find(
         "posyandu_months", Query.of(desa_code=area["code"], period=period, limit=500))}
@@ -182,7 +206,8 @@ async def _posyandu_table(rt: Runtime, area: dict, counts: dict[str, Counter[str
                 "indicators": [asdict(v) for v in values]}
 
     return {"area": row(area["code"], area["name"], "village",
-                        evaluate(counts.get(area["code"], Counter()), targets, catalogue)),
+                        evaluate(counts.get(area["code"], Counter()), targets, catalogue,
+                                 missing)),
             "rows": [row(p["code"], f"{p['name']} ({p['rw']})" if p.get("rw") else p["name"],
                          "posyandu", evaluate(months.get(p["code"], Counter()), {}, catalogue))
                      for p in posyandu]}
@@ -205,12 +230,14 @@ async def area_table_csv(area_code: str, period: Period, rt: RuntimeDep,
     number = (lambda v: "" if v is None else str(v).replace(".", ",")) if excel else (
         lambda v: v)
     writer.writerow(["kode_wilayah", "nama_wilayah", "periode", "indikator", "nama_indikator",
-                     "pembilang", "penyebut", "persen", "target_persen", "warna"])
+                     "pembilang", "penyebut", "persen", "target_persen", "warna",
+                     "desa_tanpa_sasaran"])
     for row in [table["area"], *table["rows"]]:
         for ind in row["indicators"]:
             writer.writerow([row["area_code"], row["area_name"], period, ind["id"], ind["name"],
                              ind["numerator"], ind["denominator"], number(ind["pct"]),
-                             number(ind["target_pct"]), ind["colour"]])
+                             number(ind["target_pct"]), ind["colour"],
+                             ind.get("targets_missing", 0)])
     filename = f"pws-{table['area']['area_code']}-{period}.csv"
     return Response(("\ufeff" if excel else "") + out.getvalue(),
                     media_type="text/csv; charset=utf-8",
@@ -230,19 +257,21 @@ async def puskesmas_table(puskesmas_id: str, period: Period, rt: RuntimeDep,
         raise NotFoundError(f"puskesmas {puskesmas_id}")
     catalogue = catalogue_for(rt.settings)
     year, rows = int(period[:4]), []
-    total, total_targets = Counter(), Counter()
+    total, total_targets, total_missing = Counter(), Counter(), Counter()
     for code in puskesmas["working_area"]:
         desa = await rt.store.get("areas", code) or {"code": code, "name": code}
         counts = _sum(await _counts_by_desa(rt.store, code, period), code)
-        targets = await targets_of(rt.store, code, year)
+        docs = await target_docs(rt.store, code, year)
+        targets, missing = village_targets(docs, code), desa_without_target([code], docs)
         total.update(counts)
         total_targets.update(targets)
+        total_missing.update(missing)
         rows.append({"area_code": code, "area_name": desa["name"], "level": "village",
-                     "period": period,
-                     "indicators": [asdict(v) for v in evaluate(counts, targets, catalogue)]})
+                     "period": period, "indicators": [
+                         asdict(v) for v in evaluate(counts, targets, catalogue, missing)]})
     area = {"area_code": puskesmas_id, "area_name": puskesmas["name"], "level": "puskesmas",
-            "period": period,
-            "indicators": [asdict(v) for v in evaluate(total, total_targets, catalogue)]}
+            "period": period, "indicators": [
+                asdict(v) for v in evaluate(total, total_targets, catalogue, total_missing)]}
     return {"area": area, "rows": rows}
 
 

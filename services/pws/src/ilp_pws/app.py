@@ -10,7 +10,7 @@ SPEC = ServiceSpec(
     name="pws",
     description="PWS indicators per desa/kelurahan and month, with roll-ups.",
     collections={
-        "areas": ["parent_code"],
+        "areas": ["parent_code", ("level", "code")],
         "targets": [("year", "area_code")],
         "person_months": [],
         "desa_months": [("period", "desa_code"), "desa_code"],

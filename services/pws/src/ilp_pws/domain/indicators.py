@@ -167,21 +167,38 @@ class IndicatorValue:
     pct: float | None
     target_pct: float
     colour: Colour
+    # Desa of the area whose sasaran for the denominator is not set (yet): their people
+    # are in the numerator but not the denominator, so the coverage reads too high.
+    targets_missing: int = 0
 
 
 def evaluate(counts: Mapping[str, int], targets: Mapping[str, int],
-             catalogue: Iterable[Indicator] = CATALOGUE) -> list[IndicatorValue]:
+             catalogue: Iterable[Indicator] = CATALOGUE,
+             targets_missing: Mapping[str, int] | None = None) -> list[IndicatorValue]:
     values = []
     for ind in catalogue:
         numerator = counts.get(ind.numerator, 0)
+        missing = 0
         if ind.denominator.startswith("target:"):
-            denominator = targets.get(ind.denominator.removeprefix("target:"))
+            group = ind.denominator.removeprefix("target:")
+            denominator = targets.get(group)
+            missing = (targets_missing or {}).get(group, 0)
         else:
             denominator = counts.get(ind.denominator, 0)
         pct = round(100.0 * numerator / denominator, 1) if denominator else None
         values.append(IndicatorValue(ind.id, ind.name, numerator, denominator, pct,
-                                     ind.target_pct, ind.colour(pct)))
+                                     ind.target_pct, ind.colour(pct), missing))
     return values
+
+
+def desa_without_target(desa: Iterable[str], target_docs: Iterable[Mapping]) -> Counter[str]:
+    """Per sasaran group, how many of these desa have none set."""
+    desa = set(desa)
+    have: dict[str, set[str]] = {}
+    for doc in target_docs:
+        if doc["area_code"] in desa:
+            have.setdefault(doc["group"], set()).add(doc["area_code"])
+    return Counter({group: len(desa - have.get(group, set())) for group in TARGET_GROUPS})
 
 
 def colour_changes(before: Mapping[str, int], after: Mapping[str, int],
