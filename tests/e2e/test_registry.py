@@ -109,6 +109,23 @@ def test_import_reaches_pws_and_notify_through_events(platform: Platform) -> Non
     assert moved["assignee_id"] == ({"kader-rina", "kader-umi"} - {leaving}).pop()
 
 
+def test_targets_still_to_set_are_listed_per_desa(platform: Platform) -> None:
+    registry = client(platform, "registry")
+    post_csv(registry, AREAS)  # as in the import test: creating it again changes nothing
+    assert registry.put("/targets", json={"area_code": f"{KEC}.1001", "year": 2026,
+                                          "group": "balita", "count": 90}).status_code == 200
+    missing = registry.get("/targets/missing", params={"area_code": "3375", "year": 2026}
+                           ).json()
+    assert [(m["area_code"], m["area_name"]) for m in missing] == [
+        (f"{KEC}.1001", "Noyontaan"), (f"{KEC}.1002", "Sugihwaras")]
+    assert "balita" not in missing[0]["missing"] and len(missing[1]["missing"]) == 6
+    # The sample kota has every sasaran of 2026 set, none of 2027.
+    assert registry.get("/targets/missing", params={"area_code": "33.73", "year": 2026}
+                        ).json() == []
+    assert len(registry.get("/targets/missing", params={"area_code": "33.73.04",
+                                                        "year": 2027}).json()) == 6
+
+
 def test_rollout_history_and_single_request_refusals(platform: Platform) -> None:
     registry = client(platform, "registry")
     registry.post("/areas", json={"code": "33.76", "name": "Kota Tegal"}).raise_for_status()

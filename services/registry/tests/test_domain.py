@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from ilp_registry.domain import (
     ROLLOUT_ORDER,
     RolloutError,
+    missing_targets,
     next_rollout,
     staffing_gaps,
     summarise_rollout,
@@ -48,3 +49,13 @@ def test_summary_counts_and_reads_like_the_dinkes_report() -> None:
 ])
 def test_pustu_staffing_gaps(roles, missing) -> None:
     assert staffing_gaps(roles) == missing
+
+
+def test_missing_targets_name_each_desa_and_group_still_unset() -> None:
+    targets = [{"area_code": "33.75.02.1001", "group": group}
+               for group in ("balita", "bayi", "ibu_hamil", "usia_15_plus", "lansia", "remaja")]
+    targets.append({"area_code": "33.75.02.1002", "group": "balita"})
+    gaps = missing_targets(["33.75.02.1001", "33.75.02.1002", "33.75.02.2003"], targets)
+    assert "33.75.02.1001" not in gaps  # all six set
+    assert gaps["33.75.02.1002"] == ["bayi", "ibu_hamil", "usia_15_plus", "lansia", "remaja"]
+    assert len(gaps["33.75.02.2003"]) == 6

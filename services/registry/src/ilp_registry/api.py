@@ -19,7 +19,7 @@ from ilp_kit.store import Query, Transaction
 
 from . import commands, importer
 from .commands import canonical_code
-from .domain import staffing_gaps, summarise_rollout
+from .domain import missing_targets, staffing_gaps, summarise_rollout
 from .models import (
     Area,
     AreaIn,
@@ -28,6 +28,7 @@ from .models import (
     FacilityIn,
     LocalUnit,
     LocalUnitIn,
+    MissingTargets,
     PustuStaffing,
     RolloutChange,
     RolloutSummaryOut,
@@ -268,6 +269,20 @@ async def list_targets(rt: RuntimeDep, area_code: str, year: int | None = None) 
     return await rt.store.find("targets", Query.of(
         prefix=("area_code", canonical_code(area_code, ("query", "area_code"))),
         limit=5000, **where))
+
+
+@router.get("/targets/missing", response_model=list[MissingTargets], tags=["targets"])
+async def list_missing_targets(rt: RuntimeDep, area_code: str, year: int) -> list[dict]:
+    """Desa under an area still without a sasaran for some group in `year`: what the
+    Dinkes still has to enter before PWS coverage there can be trusted."""
+    prefix = canonical_code(area_code, ("query", "area_code"))
+    desa = await rt.store.find("areas", Query.of(prefix=("code", prefix), level="village",
+                                                 order_by="code", limit=None))
+    targets = await rt.store.find("targets", Query.of(prefix=("area_code", prefix),
+                                                      year=year, limit=None))
+    gaps = missing_targets((d["code"] for d in desa), targets)
+    return [{"area_code": d["code"], "area_name": d["name"], "missing": gaps[d["code"]]}
+            for d in desa if d["code"] in gaps]
 
 
 # --- bulk import ------------------------------------------------------------------------

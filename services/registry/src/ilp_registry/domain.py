@@ -1,4 +1,5 @@
-"""Registry rules without I/O: ILP rollout stages and the pustu staffing minimum."""
+"""Registry rules without I/O: ILP rollout stages, the pustu staffing minimum, and which
+sasaran are still to be set."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import get_args
 
-from ilp_contracts.registry import RolloutStatus
+from ilp_contracts.registry import RolloutStatus, TargetGroup
 
 ROLLOUT_ORDER: tuple[RolloutStatus, ...] = get_args(RolloutStatus)
 ROLLOUT_LABEL = {"belum": "belum mulai", "sosialisasi": "sosialisasi",
@@ -57,3 +58,19 @@ def staffing_gaps(roles: Iterable[str]) -> dict[str, int]:
     have = Counter(roles)
     return {role: need - have[role] for role, need in PUSTU_MINIMUM.items()
             if have[role] < need}
+
+
+TARGET_GROUPS: tuple[TargetGroup, ...] = get_args(TargetGroup)
+
+
+def missing_targets(desa_codes: Iterable[str], targets: Iterable[Mapping]
+                    ) -> dict[str, list[str]]:
+    """Per desa, the sasaran groups with no target set (desa with all set are left out).
+    PWS counts a desa's people in coverage numerators either way, so until these are set
+    the coverage of the areas above reads too high."""
+    have: dict[str, set[str]] = {}
+    for target in targets:
+        have.setdefault(target["area_code"], set()).add(target["group"])
+    gaps = {code: [g for g in TARGET_GROUPS if g not in have.get(code, set())]
+            for code in desa_codes}
+    return {code: groups for code, groups in gaps.items() if groups}

@@ -157,3 +157,11 @@ class Target(BaseModel):
     year: int
     group: TargetGroup
     count: int
+
+
+class MissingTargets(BaseModel):
+    """A desa still without a sasaran for these groups."""
+
+    area_code: str
+    area_name: str
+    missing: list[str]
