@@ -305,3 +305,7 @@ def test_coverage_tells_which_desa_have_no_sasaran_yet(platform: Platform) -> No
     assert row["indicators"][0]["targets_missing"] == 1
     csv_text = pws.get("/pws/areas/33.73.04/table.csv", params={"period": "2026-11"}).text
     assert csv_text.splitlines()[0].endswith(",warna,desa_tanpa_sasaran")
+    ranking = pws.get("/pws/areas/33.73.04/ranking", params={"period": "2026-11",
+                                                             "limit": 50}).json()
+    flagged = {r["area_code"]: r["no_target_indicators"] for r in ranking}
+    assert "balita_ditimbang" in flagged[DESA] and flagged["33.73.04.1001"] == []

@@ -281,6 +281,8 @@ class RankedDesa(BaseModel):
     red: int
     yellow: int
     red_indicators: list[str]
+    # Coverage indicators that cannot be read here yet: the desa has no sasaran for them.
+    no_target_indicators: list[str] = []
 
 
 @router.get("/areas/{area_code}/ranking", response_model=list[RankedDesa])
@@ -296,11 +298,13 @@ async def ranking(area_code: str, period: Period, rt: RuntimeDep,
     ranked = []
     for village in desa:
         values = evaluate(counts.get(village["code"], Counter()),
-                          village_targets(targets, village["code"]), catalogue)
+                          village_targets(targets, village["code"]), catalogue,
+                          desa_without_target([village["code"]], targets))
         reds = [v.id for v in values if v.colour == "red"]
         ranked.append({"area_code": village["code"], "area_name": village["name"],
                        "red": len(reds), "yellow": sum(v.colour == "yellow" for v in values),
-                       "red_indicators": reds})
+                       "red_indicators": reds,
+                       "no_target_indicators": [v.id for v in values if v.targets_missing]})
     ranked.sort(key=lambda r: (-r["red"], -r["yellow"], r["area_code"]))
     return ranked[:limit]
 
