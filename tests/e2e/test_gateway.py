@@ -261,6 +261,15 @@ def test_a_workers_token_is_enough_for_her_own_tasks(stack) -> None:
     [task] = eventually(lambda: [
         t for t in client.get("/api/v1/notify/tasks", headers=kader).json()
         if recorded["screening_id"] in t["screening_ids"]])
+    # Whom to visit: the task names a pseudonym; the kader's app asks for the person.
+    person = client.get(f"/api/v1/screening/persons/{task['person_id']}", headers=kader)
+    assert person.status_code == 200 and person.json()["name"] == "Anak"
+    assert "nik" not in person.json()
+    elsewhere = as_(platform, "kader", wilayah=("33.73.04.1002",), worker="x")
+    integrator = as_(platform, INTEGRATOR[0], **INTEGRATOR[1])
+    for other in (elsewhere, integrator):
+        assert client.get(f"/api/v1/screening/persons/{task['person_id']}",
+                          headers=other).status_code == 403
     path = f"/api/v1/notify/tasks/{task['task_id']}"
     refused = client.post(f"{path}/accept", json={}, headers=bidan)  # her token names nobody
     assert refused.status_code == 422

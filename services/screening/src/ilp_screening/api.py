@@ -211,6 +211,18 @@ async def lookup_person(body: PersonLookup, rt: RuntimeDep, caller: Caller) -> d
     return person
 
 
+@router.get("/persons/{person_id}", response_model=PersonOut, tags=["persons"])
+async def read_person(person_id: str, rt: RuntimeDep, caller: Caller) -> dict:
+    """Who a home-visit task is for: tasks carry only the pseudonymous id, and the kader
+    needs the name and RT/RW to find the house (audited like every person read)."""
+    await _visible_person(rt, caller, person_id)
+    person = await rt.store.get("persons", person_id)
+    if person is None:
+        raise NotFoundError("person")
+    await audit(rt, caller, "read_person", person_id)
+    return person
+
+
 @router.get("/persons/{person_id}/screenings", response_model=list[ScreeningOut],
             tags=["persons"])
 async def person_history(person_id: str, rt: RuntimeDep, caller: Caller) -> list[dict]:
