@@ -270,6 +270,14 @@ def test_a_workers_token_is_enough_for_her_own_tasks(stack) -> None:
     for other in (elsewhere, integrator):
         assert client.get(f"/api/v1/screening/persons/{task['person_id']}",
                           headers=other).status_code == 403
+    many = {"person_ids": [task["person_id"], "not-a-person", task["person_id"]]}
+    names = client.post("/api/v1/screening/persons/read", json=many, headers=kader).json()
+    assert [p["name"] for p in names] == ["Anak"]  # the unknown left out, no repeats
+    assert client.post("/api/v1/screening/persons/read", json=many,
+                       headers=elsewhere).json() == []
+    reads = client.get("/api/v1/screening/audit", params={"person_id": task["person_id"]},
+                       headers=as_(platform, DINKES[0], **DINKES[1])).json()
+    assert [r["action"] for r in reads].count("read_person") == 2  # each read is audited
     path = f"/api/v1/notify/tasks/{task['task_id']}"
     refused = client.post(f"{path}/accept", json={}, headers=bidan)  # her token names nobody
     assert refused.status_code == 422

@@ -50,6 +50,12 @@ class PersonLookup(BaseModel):
     nik: str = Field(pattern=r"^\d{16}$")
 
 
+class PersonsRead(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    person_ids: list[str] = Field(min_length=1, max_length=100)
+
+
 class PersonOut(BaseModel):
     person_id: str
     name: str
