@@ -203,24 +203,23 @@ async def list_screenings(rt: RuntimeDep, caller: Caller, desa_code: str,
 @router.post("/persons/lookup", response_model=PersonOut, tags=["persons"])
 async def lookup_person(body: PersonLookup, rt: RuntimeDep, caller: Caller) -> dict:
     """Find a person by NIK (in the body, never in a URL that logs would keep)."""
-    person_id = pseudonym(body.nik, rt.settings.pseudonym_key)
-    await _visible_person(rt, caller, person_id)
-    person = await rt.store.get("persons", person_id)
-    if person is None:
-        raise NotFoundError("person")
-    await audit(rt, caller, "lookup_person", person_id)
-    return person
+    return await _person(rt, caller, pseudonym(body.nik, rt.settings.pseudonym_key),
+                         "lookup_person")
 
 
 @router.get("/persons/{person_id}", response_model=PersonOut, tags=["persons"])
 async def read_person(person_id: str, rt: RuntimeDep, caller: Caller) -> dict:
     """Who a home-visit task is for: tasks carry only the pseudonymous id, and the kader
     needs the name and RT/RW to find the house (audited like every person read)."""
+    return await _person(rt, caller, person_id, "read_person")
+
+
+async def _person(rt: Runtime, caller: Principal, person_id: str, action: str) -> dict:
     await _visible_person(rt, caller, person_id)
     person = await rt.store.get("persons", person_id)
     if person is None:
         raise NotFoundError("person")
-    await audit(rt, caller, "read_person", person_id)
+    await audit(rt, caller, action, person_id)
     return person
 
 
