@@ -125,6 +125,10 @@ def test_ingest_good_reaches_pws_and_bad_goes_to_dead_letters(platform: Platform
                             params={"source_system": "simpus-uji"})
     assert refused.status_code == 404 and "ilp.dlq.screening" in refused.text
     assert screening.get("/submissions/simpus-0001-abcdef").status_code == 404  # not HTTP's
+    posted = screening.post("/screenings", json=balita(16),
+                            headers={"Idempotency-Key": "app-dewi-0001"}).json()
+    by_key = screening.get("/submissions/app-dewi-0001").json()  # an HTTP key: no source
+    assert by_key["screening_id"] == posted["screening_id"]
 
 
 def test_amend_moves_pws_and_cancels_the_task_void_removes(platform: Platform) -> None:

@@ -54,7 +54,7 @@ Limit = Annotated[int, Param(ge=1, le=1000)]
 async def record_screening(body: ScreeningSubmission, key: IdempotencyKey, rt: RuntimeDep,
                            response: Response, caller: Caller) -> dict:
     require(caller, *RECORDERS)
-    return await _record_one(rt, caller, body, f"http:{key}", response)
+    return await _record_one(rt, caller, body, intake.stored_key("http", key), response)
 
 
 async def _record_one(rt: Runtime, caller: Principal, submission: ScreeningSubmission,
@@ -80,7 +80,7 @@ async def import_register(request: Request, key: IdempotencyKey, rt: RuntimeDep,
     rows = list(parse_register(text, posyandu_id))
     valid = [(line, submission) for line, submission, _ in rows if submission is not None]
     outcomes = await _record_each(rt, caller, [
-        Bulk(submission, f"csv:{key}:{line}") for line, submission in valid])
+        Bulk(submission, intake.stored_key("csv", f"{key}:{line}")) for line, submission in valid])
     rejected = [{"line": line, "detail": problems}
                 for line, submission, problems in rows if submission is None]
     rejected += [{"line": line, "detail": outcome["detail"]}
@@ -99,7 +99,7 @@ async def sync_screenings(body: SyncBatch, rt: RuntimeDep, caller: Caller) -> di
     stored. Re-sending the batch creates nothing twice."""
     require(caller, *RECORDERS)
     outcomes = await _record_each(rt, caller, [
-        Bulk(item.screening, f"http:{item.idempotency_key}",
+        Bulk(item.screening, intake.stored_key("http", item.idempotency_key),
              loc=("body", "screenings", index, "screening"),
              key_loc=("body", "screenings", index, "idempotency_key"))
         for index, item in enumerate(body.screenings)])
@@ -174,9 +174,13 @@ async def get_submission(idempotency_key: str, rt: RuntimeDep, caller: Caller,
     `source_system`): the screening it recorded. Lets an integrating system reconcile
     without reading person data."""
     require(caller, *RECORDERS, *CARERS)
-    key = intake.ingest_key(source_system, idempotency_key) if source_system else idempotency_key
-    seen = await rt.store.get("idempotency", key)
-    screening = seen and await rt.store.get("screenings", seen["screening_id"])
+    keys = ([intake.ingest_key(source_system, idempotency_key)] if source_system else
+            [intake.stored_key(way_in, idempotency_key) for way_in in ("http", "fhir")])
+    screening = None
+    for key in keys:
+        if seen := await rt.store.get("idempotency", key):
+            screening = await rt.store.get("screenings", seen["screening_id"])
+            break
     if not screening:
         raise NotFoundError(
             f"no screening recorded under {idempotency_key!r}"
@@ -304,7 +308,7 @@ async def import_fhir_bundle(request: Request, rt: RuntimeDep, response: Respons
     except ValueError as exc:
         raise InvalidInput([(("body",), f"not JSON: {exc}", "invalid_json")]) from exc
     submission, key = inbound.submission_from_bundle(data)
-    return await _record_one(rt, caller, submission, f"fhir:{key}", response)
+    return await _record_one(rt, caller, submission, intake.stored_key("fhir", key), response)
 
 
 @router.get("/screenings/{screening_id}/fhir", tags=["fhir"],

@@ -33,9 +33,15 @@ def _fingerprint(payload: str) -> str:
 HEADER_KEY = ("header", "Idempotency-Key")
 
 
+def stored_key(way_in: str, key: str) -> str:
+    """An idempotency key as stored: per way in (`http` – the single POST and the offline
+    sync alike –, `fhir`, `csv`, or `ingest:<source system>`), so a key one system chose
+    never meets another's."""
+    return f"{way_in}:{key}"
+
+
 def ingest_key(source_system: str, key: str) -> str:
-    """An integrator's key, kept apart from other systems' and from HTTP keys."""
-    return f"ingest:{source_system}:{key}"
+    return stored_key(f"ingest:{source_system}", key)
 
 
 async def _replay(tx: Transaction, key: str, fingerprint: str, key_loc: tuple[str | int, ...]
