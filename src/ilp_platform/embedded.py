@@ -72,10 +72,10 @@ class Platform:
     extra_env: dict[str, str] = field(default_factory=dict)
     sample_registry: Path | None = SAMPLE_REGISTRY  # None: start with an empty registry
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
-    # Supervision (`revive`): when each process last started, and when one that died
-    # is due to start again, with the delay it waited.
+    # Supervision (`revive`): when each process last started; when one that died is due
+    # to start again; the delay it was last given (doubled if it dies again soon).
     _started_at: dict[str, float] = field(default_factory=dict)
-    _revive_at: dict[str, tuple[float, float]] = field(default_factory=dict)
+    _revive_at: dict[str, float] = field(default_factory=dict)
     _last_delay: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -136,14 +136,12 @@ class Platform:
                 ran_long = now - self._started_at.get(name, now) >= STABLE_AFTER_S
                 delay = 0.0 if ran_long else min(max(2 * self._last_delay.get(name, 0), 1.0),
                                                  MAX_REVIVE_DELAY_S)
-                self._revive_at[name] = (now + delay, delay)
+                self._revive_at[name], self._last_delay[name] = now + delay, delay
                 say(f"{name} stopped unexpectedly (exit code {process.returncode}; see "
                     f"{self.data_dir / 'logs' / name}.log); starting it again"
                     + (f" in {delay:.0f} s" if delay else ""))
-            due, delay = self._revive_at[name]
-            if now >= due:
+            if now >= self._revive_at[name]:
                 del self._revive_at[name]
-                self._last_delay[name] = delay
                 if name == "nats":
                     self.start_nats()
                 else:
@@ -325,15 +323,16 @@ async def _supervise(platform: Platform) -> None:
 
 def serve(platform: Platform) -> None:
     """Start everything, print where it is, and run until Ctrl-C or SIGTERM."""
-    if taken := platform.ports_in_use():
-        raise SystemExit(str(PortsInUse(taken)))
     try:
         platform.start()
         try:
             asyncio.run(_serve_gateway(platform))
         except KeyboardInterrupt:
             pass  # uvicorn re-raises the Ctrl-C it already handled
+    except PortsInUse as exc:
+        raise SystemExit(str(exc)) from None
     finally:
-        print("Stopping: draining consumers and flushing outboxes …", flush=True)
-        platform.stop()
-        print("Stopped.", flush=True)
+        if platform.processes:  # nothing to stop when it was refused before starting
+            print("Stopping: draining consumers and flushing outboxes …", flush=True)
+            platform.stop()
+            print("Stopped.", flush=True)
