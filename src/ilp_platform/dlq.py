@@ -27,13 +27,15 @@ async def _dlq(nats_url: str, action: str, seqs: list[int], service: str | None,
     nc = await connect(nats_url, "ilp-dlq")
     try:
         js = nc.jetstream()
-        letters = await dead_letters.read(js, service, limit=limit if action == "list"
-                                          else 1_000_000)
-        if seqs:
-            letters = [letter for letter in letters if letter.seq in seqs]
-            missing = sorted(set(seqs) - {letter.seq for letter in letters})
-            if missing:
+        if seqs:  # by number: fetched one by one, not found by reading them all
+            found = {seq: await dead_letters.get(js, seq) for seq in dict.fromkeys(seqs)}
+            letters = [letter for letter in found.values()
+                       if letter and (service is None or letter.service == service)]
+            if missing := [seq for seq, letter in found.items() if letter not in letters]:
                 console.print(f"tidak ada dead letter nomor {', '.join(map(str, missing))}")
+        else:
+            letters = await dead_letters.read(js, service,
+                                              limit=limit if action == "list" else 1_000_000)
         if action == "list":
             console.print(_table(letters))
         for letter in letters if action != "list" else []:

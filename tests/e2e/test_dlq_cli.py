@@ -51,6 +51,8 @@ def test_list_resend_and_drop(nats_server: str, capsys, monkeypatch) -> None:
     main(["dlq", "resend", str(first), "--nats-url", nats_server])
     assert "1 dead letter dikirim ulang" in capsys.readouterr().out
     assert asyncio.run(published_again(nats_server)) == [b'{"a": 1}']
+    main(["dlq", "resend", str(first), "--nats-url", nats_server])  # gone: said so
+    assert f"tidak ada dead letter nomor {first}" in capsys.readouterr().out
     main(["dlq", "drop", "--all", "--nats-url", nats_server])
     assert "dihapus" in capsys.readouterr().out
     main(["dlq", "--nats-url", nats_server])

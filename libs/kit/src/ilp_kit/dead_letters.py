@@ -16,6 +16,7 @@ from typing import Any
 
 from ilp_contracts import dlq_subject
 from nats.js import JetStreamContext
+from nats.js.api import RawStreamMsg
 from nats.js.errors import BadRequestError, NotFoundError
 
 STREAM = "DLQ"
@@ -51,15 +52,27 @@ async def read(js: JetStreamContext, service: str | None = None, limit: int = 10
             msg = await js.get_msg(STREAM, seq=seq, subject=subject, next=True)
         except NotFoundError:
             break
-        headers = dict(msg.headers or {})
-        letters.append(DeadLetter(
-            seq=msg.seq or seq, at=msg.time or datetime.min,
-            service=headers.get("ilp-dlq-service", ""),
-            subject=headers.get("ilp-dlq-subject", ""),
-            reason=json.loads(headers.get("ilp-dlq-reason") or "{}"),
-            data=msg.data or b"", headers=headers))
-        seq = (msg.seq or seq) + 1
+        letters.append(_letter(msg))
+        seq = letters[-1].seq + 1
     return letters
+
+
+async def get(js: JetStreamContext, seq: int) -> DeadLetter | None:
+    """One dead letter by its number, if it is still there."""
+    try:
+        return _letter(await js.get_msg(STREAM, seq=seq))
+    except NotFoundError:
+        return None
+
+
+def _letter(msg: RawStreamMsg) -> DeadLetter:
+    headers = dict(msg.headers or {})
+    return DeadLetter(
+        seq=msg.seq or 0, at=msg.time or datetime.min,
+        service=headers.get("ilp-dlq-service", ""),
+        subject=headers.get("ilp-dlq-subject", ""),
+        reason=json.loads(headers.get("ilp-dlq-reason") or "{}"),
+        data=msg.data or b"", headers=headers)
 
 
 async def send_again(js: JetStreamContext, letter: DeadLetter) -> None:
