@@ -28,8 +28,8 @@ from ilp_kit.consumer import BatchEnd
 from ilp_kit.outbox import emit
 from ilp_kit.store import Query, Reader, Transaction
 
-from .domain.indicators import Indicator, apply_delta, colour_changes, flags_for
-from .domain.projection import VOIDED, count_changes, effective, task_counts, tombstone
+from .domain.indicators import Indicator, apply_delta, colour_changes, flag_delta, flags_for
+from .domain.projection import VOIDED, count_changes, effective, task_flags, tombstone
 from .live import LIVE
 
 
@@ -204,11 +204,9 @@ class Projector:
         before = await tx.get("tasks", task_id) or {}
         after = {**before, **change}
         await tx.put("tasks", task_id, after)
-        delta = Counter(task_counts(after))
-        delta.subtract(task_counts(before))
         if "desa_code" in after:
             await self._count(tx, after["desa_code"], after["period"],
-                              {k: n for k, n in delta.items() if n})
+                              flag_delta(task_flags(before), task_flags(after)))
 
     async def _count(self, tx: Transaction, desa_code: str, period: str,
                      delta: dict[str, int]) -> None:

@@ -49,11 +49,12 @@ def count_changes(before: Effective, after: Effective) -> list[tuple[Unit, dict[
     return changes
 
 
-def task_counts(task: Mapping[str, Any]) -> dict[str, int]:
-    """What one home-visit task adds to its desa-month (that of its creation): a visit due
-    unless it was cancelled (its finding corrected away, or withdrawn by a health worker),
-    and a visit done on time. Its events may arrive in any order: until its creation is
-    known (desa and month), it adds nothing."""
+def task_flags(task: Mapping[str, Any]) -> frozenset[str]:
+    """What one home-visit task counts in its desa-month (that of its creation), as flags
+    like a person's: a visit due unless it was cancelled (its finding corrected away, or
+    withdrawn by a health worker), and a visit done on time. Its events may arrive in any
+    order: until its creation is known (desa and month), it counts nothing."""
     if "desa_code" not in task or task.get("cancelled"):
-        return {}
-    return {"home_visit_tasks": 1, **({"home_visit_on_time": 1} if task.get("on_time") else {})}
+        return frozenset()
+    return frozenset({"home_visit_tasks", *(["home_visit_on_time"] if task.get("on_time")
+                                             else [])})
