@@ -55,14 +55,13 @@ def detect_kind(columns: Iterable[str]) -> Kind:
 
 
 def rows_from_csv(text: str) -> tuple[list[str], list[Row]]:
-    reader = csv_rows(text)
+    reader = csv_rows(text, _column)
     rows = []
     for record in reader:
-        cells = {_column(k): _cell(_column(k), v) for k, v in record.items()
-                 if k and v is not None and v.strip()}
+        cells = {k: _cell(k, v) for k, v in record.items() if k and v is not None and v.strip()}
         if cells:
             rows.append((reader.line_num, cells))
-    return [_column(c) for c in reader.fieldnames or []], rows
+    return list(reader.fieldnames or []), rows
 
 
 def _column(header: str) -> str:

@@ -77,10 +77,10 @@ def _cell(name: str, value: str) -> object:
 
 def parse_register(text: str, posyandu_id: str | None = None) -> Iterator[Row]:
     """(line number, submission or None, problems) per data row; never raises on content."""
-    reader = csv_rows(text)
+    reader = csv_rows(text, _column)
     for row in reader:
         line = reader.line_num
-        cells = {_column(k): (v or "").strip() for k, v in row.items() if k}
+        cells = {k: (v or "").strip() for k, v in row.items() if k}
         given = {k: _cell(k, v) for k, v in cells.items() if v != ""}
         pregnancy = {k: given.pop(k) for k in PREGNANCY if k in given}
         try:  # one validation of the whole row, so every bad cell is reported at once
