@@ -74,10 +74,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     if args.command == "up":
-        from .embedded import Platform, serve
+        from .embedded import SAMPLE_REGISTRY, Platform, serve
 
         serve(Platform(args.data_dir, args.port, args.nats_port, args.service_port_base,
-                       **({"sample_registry": None} if args.no_sample else {})))
+                       sample_registry=None if args.no_sample else SAMPLE_REGISTRY))
     elif args.command == "token":
         from ilp_kit.tokens import mint_local_token
 
