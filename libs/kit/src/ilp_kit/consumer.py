@@ -65,6 +65,8 @@ class ConsumerStats:
     # Seconds from an event's occurrence to its effect being committed here (the last
     # 10,000: bounded, enough for percentiles).
     lags: deque[float] = field(default_factory=lambda: deque(maxlen=10_000))
+    # Wall-clock time of the last commit that applied events: when a backlog was done.
+    last_applied_at: float | None = None
 
     def snapshot(self) -> dict[str, Any]:
         lags = sorted(self.lags)
@@ -72,6 +74,7 @@ class ConsumerStats:
                 if lags else None)
         return {"applied": self.applied, "skipped_duplicates": self.skipped_duplicates,
                 "dead_lettered": self.dead_lettered, "retried": self.retried,
+                "last_applied_at": self.last_applied_at,
                 "lag_ms": {"p50": pick(0.5), "p95": pick(0.95), "p99": pick(0.99),
                            "max": pick(1.0)}}
 
@@ -167,7 +170,7 @@ class EventConsumer:
             await raw.ack()
 
     def _record_lags(self, events: Iterable[Event]) -> None:
-        now = time.time()
+        now = self.stats.last_applied_at = time.time()
         self.stats.lags.extend(now - e.occurred_at.timestamp() for e in events)
 
     async def _parse(self, raw: Msg) -> Event | None:
