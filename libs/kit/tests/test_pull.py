@@ -85,3 +85,31 @@ async def test_a_deleted_consumer_is_an_error_not_an_endless_wait(
         for _ in range(3):  # the first answer may still be the server's "no messages"
             await puller.fetch(10, timeout=0.5)
     await puller.stop()
+
+
+async def test_a_full_batch_asks_for_the_next_and_stop_hands_it_back(
+        stream: tuple[Client, str]) -> None:
+    nc, name = stream
+    await publish(nc, name, 25)
+    puller = await puller_for(nc, name)
+    first = await puller.fetch(10, timeout=1.0)
+    info = None
+    for _ in range(20):  # the next batch comes while this one would be applied
+        await asyncio.sleep(0.05)
+        info = await nc.jetstream().consumer_info(name, "reader")
+        if info.num_ack_pending == 20:
+            break
+    assert len(first) == 10 and info is not None and info.num_ack_pending == 20
+    for message in first:
+        await message.ack()
+    await puller.stop()  # the ten asked ahead go back now, not after the 30 s ack wait
+    again = BatchPuller(nc, name, "reader")
+    await again.start()
+    seen: list[int] = []
+    for _ in range(4):
+        batch = await again.fetch(10, timeout=0.5)
+        seen += [int(m.data) for m in batch]
+        for message in batch:
+            await message.ack()
+    assert sorted(seen) == list(range(10, 25))
+    await again.stop()
