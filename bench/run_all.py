@@ -264,6 +264,25 @@ PWS is 25 % faster than at 250): p99 ~0.15 s, for 5–8 % less peak ingest throu
 A/B runs (smaller transactions here and downstream) – the kader's wait is worth more. A
 time budget per transaction (50 ms, any batch size) was tried and measured worse on both.
 
+Round 7 (time each consumer spends fetching vs applying, and the kernel's run-queue wait
+per process, `/proc/<pid>/schedstat`):
+- The workload was wrong: weight and height drawn independently and uniformly made ~90 %
+  of children severely stunted, wasted or obese (0.68 home visits per screening). Drawn
+  around Indonesia's measured prevalence instead (see above): ~1/3 flagged, 0.29 visits;
+  the old population stays as a worst-case line. CPU per screening 0.78–0.81 → 0.62–0.65
+  ms for the same code, most of it in notify and PWS (tasks and their events).
+- Screening spent ~20 % of a burst waiting for its next batch (a pull request's round trip
+  after each one was applied): a consumer that takes a full batch now asks for the next at
+  once, so it arrives while this one is applied. Ingest end to end +8 % in A/B runs
+  (2,269 → 2,445/s, three runs each).
+- Bursts were timed until `settle` had seen the platform quiet (polled every 0.3 s): they
+  are timed to the last commit now (`last_applied_at` in each consumer's stats).
+- Tried and dropped: checkpointing the SQLite WAL from a thread of its own (a checkpoint
+  holds the committing loop ~50 ms every ~40 MB of WAL): under continuous load the WAL
+  never restarts, grows to the fallback limit, and reads slow down as it grows – no gain.
+  Giving screening (the bottleneck) CPU priority over PWS and notify: no gain either; the
+  screening process still waits for a core ~20 % of a burst (NATS threads, other tenants).
+
 What remains is CPU: on two shared cores five Python processes and NATS compete, and a
 screening costs CPU in three services (validation and WHO z-scores, then a projection
 and a task, each with its own store transaction and events).

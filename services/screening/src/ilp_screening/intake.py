@@ -87,7 +87,7 @@ async def _snapshot(tx: Transaction, *, screening_id: str, person_id: str, sex: 
     return {
         "screening_id": screening_id, "person_id": person_id, "stage": stage, "sex": sex,
         "age_months": age_in_months(birth_date, screened_on), "screened_on": screened_on,
-        "period": screened_on.strftime("%Y-%m"), "desa_code": posyandu["area_code"],
+        "period": screened_on.isoformat()[:7], "desa_code": posyandu["area_code"],
         "rw": posyandu.get("rw"), "posyandu_id": posyandu["id"],
         "measurements": result.summary, "immunizations": list(m.immunizations),
         "anc_visit": pregnancy.anc_visit if pregnancy else None, "findings": result.findings,
