@@ -1,7 +1,8 @@
 """Every benchmark in one run; writes docs/benchmarks.md and docs/benchmarks.png.
 
-`.venv/bin/python -m bench.run_all [--quick]` (about 15 minutes; --quick: smaller runs).
-Figures are printed, never asserted: CI does not time anything.
+`./ilp bench [--quick]` (about 15 minutes; --quick: smaller runs, about 5 minutes, printed
+only – the published figures stay those of a full run). Figures are printed, never
+asserted: CI does not time anything.
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ def markdown(results: dict, about: str) -> str:
     big = results["pws_rebuild_events"]
     return f"""# Benchmarks
 
-Measured {datetime.now(UTC):%Y-%m-%d} with `.venv/bin/python -m bench.run_all` on {about}.
+Measured {datetime.now(UTC):%Y-%m-%d} with `./ilp bench` on {about}.
 Figures, not assertions: CI never times anything. On this shared 2-core machine the same
 run varies by up to ±30 % from one run to the next (latency at 500/s, near saturation,
 more); compare runs, not single numbers.
@@ -297,12 +298,16 @@ three nodes per region with R3 streams.
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true")
-    results = run(parser.parse_args().quick)
-    DOCS.mkdir(exist_ok=True)
-    chart(results, DOCS / "benchmarks.png")
-    (DOCS / "benchmarks.md").write_text(markdown(results, machine()))
-    print((DOCS / "benchmarks.md").read_text())
+    parser.add_argument("--quick", action="store_true",
+                        help="smaller runs, printed only (docs/ keeps the last full run)")
+    quick = parser.parse_args().quick
+    results = run(quick)
+    report = markdown(results, machine())
+    if not quick:
+        DOCS.mkdir(exist_ok=True)
+        chart(results, DOCS / "benchmarks.png")
+        (DOCS / "benchmarks.md").write_text(report)
+    print(report)
 
 
 if __name__ == "__main__":

@@ -313,3 +313,13 @@ def test_coverage_tells_which_desa_have_no_sasaran_yet(platform: Platform) -> No
                                                              "limit": 50}).json()
     flagged = {r["area_code"]: r["no_target_indicators"] for r in ranking}
     assert "balita_ditimbang" in flagged[DESA] and flagged["33.73.04.1001"] == []
+    # The trend says it per month, by that year's sasaran: what the registry still lacks.
+    trend = pws.get("/pws/areas/33.73.04/trend", params={"period": "2026-11", "months": 12}
+                    ).json()["balita_ditimbang"]
+    registry = client(platform, "registry")
+    lacking = {year: sum("balita" in gap["missing"] for gap in registry.get(
+        "/targets/missing", params={"area_code": "33.73.04", "year": year}).json())
+        for year in (2025, 2026)}
+    assert [(p["period"], p["targets_missing"]) for p in (trend[0], trend[-1])] == [
+        ("2025-12", lacking[2025]), ("2026-11", lacking[2026])]
+    assert lacking[2026] == 1 and lacking[2025] >= 2

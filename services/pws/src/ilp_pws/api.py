@@ -314,6 +314,8 @@ class TrendPoint(BaseModel):
     pct: float | None
     numerator: int
     denominator: int | None
+    targets_missing: int = Field(default=0, description="desa of the area without this "
+                                 "indicator's sasaran for that year")
 
 
 @router.get("/areas/{area_code}/trend", response_model=dict[str, list[TrendPoint]])
@@ -323,15 +325,22 @@ async def trend(area_code: str, period: Period, rt: RuntimeDep,
     code = _code(area_code)
     await _area(rt.store, code)
     catalogue = catalogue_for(rt.settings)
+    desa = await _desa_codes(rt.store, code)
     series: dict[str, list[dict]] = {ind.id: [] for ind in catalogue}
+    yearly: dict[int, tuple[Counter[str], Counter[str]]] = {}
     for back in range(months - 1, -1, -1):
         month = previous_period(period, back)
         counts = _sum(await _counts_by_desa(rt.store, code, month), code)
-        targets = await targets_of(rt.store, code, int(month[:4]))
-        for value in evaluate(counts, targets, catalogue):
+        year = int(month[:4])
+        if year not in yearly:  # sasaran are per year: a 12-month trend spans two at most
+            docs = await target_docs(rt.store, code, year)
+            yearly[year] = village_targets(docs, code), desa_without_target(desa, docs)
+        targets, missing = yearly[year]
+        for value in evaluate(counts, targets, catalogue, missing):
             series[value.id].append({"period": month, "pct": value.pct,
                                      "numerator": value.numerator,
-                                     "denominator": value.denominator})
+                                     "denominator": value.denominator,
+                                     "targets_missing": value.targets_missing})
     return series
 
 
