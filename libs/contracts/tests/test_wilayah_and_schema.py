@@ -29,6 +29,7 @@ def test_kelurahan_desa_and_kota_kabupaten_are_told_apart() -> None:
     assert parse_area_code("35.17.08.2015").village_kind == "desa"
     assert parse_area_code("33.73").regency_kind == "kota"
     assert parse_area_code("33.22").regency_kind == "kabupaten"
+    assert parse_area_code("33.73.04").regency_kind is None  # a kecamatan, even in a kota
 
 
 @pytest.mark.parametrize("raw", ["", "3", "33.7", "33.70", "33.73.00", "33.73.04.3001",

@@ -109,6 +109,24 @@ def test_school_children_bmi_and_anaemia_for_girls() -> None:
     assert codes("anak_remaja", "F", years=10, weight_kg=45, height_cm=140) == {"obese"}
 
 
+@pytest.mark.parametrize(("years", "score", "expected"), [
+    (9, 13, set()), (9, 14, {"sdq_borderline"}), (9, 16, {"sdq_borderline"}),
+    (9, 17, {"mental_health_risk"}),  # parent/teacher report under 11
+    (15, 15, set()), (15, 16, {"sdq_borderline"}), (15, 19, {"sdq_borderline"}),
+    (15, 20, {"mental_health_risk"}),  # self-report from 11
+])
+def test_sdq_bands_by_who_answers(years, score, expected) -> None:
+    assert codes("anak_remaja", years=years, sdq_total=score) == expected
+
+
+@pytest.mark.parametrize("stage", ["balita", "anak_remaja", "ibu_hamil", "usia_dewasa",
+                                   "lansia"])
+def test_tb_symptoms_count_at_every_contact_and_smoking_from_school_age(stage) -> None:
+    years = {"balita": 2, "anak_remaja": 14, "lansia": 70}.get(stage, 30)
+    found = codes(stage, years=years, weeks=20, tb_symptoms=True, smoking=True)
+    assert found == ({"tb_suspect"} if stage == "balita" else {"tb_suspect", "smoker"})
+
+
 def test_weight_not_increasing_needs_last_months_weighing() -> None:
     def gain(previous: PreviousWeighing | None, weight: float, months: float = 14) -> set[str]:
         s = ScreeningInput("balita", "M", int(months * 30.4375), ON, {"weight_kg": weight},

@@ -47,7 +47,7 @@ class AreaCode:
 
     @property
     def regency_kind(self) -> Literal["kabupaten", "kota"] | None:
-        if self.level == "province":
+        if self.level != "regency":  # a kecamatan of a kota is a kecamatan, not a kota
             return None
         return "kota" if int(self.segments[1]) >= 71 else "kabupaten"
 

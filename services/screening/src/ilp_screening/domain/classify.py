@@ -72,7 +72,18 @@ def classify(s: ScreeningInput) -> Classification:
     result = Classification(summary=dict(s.measures))
     {"balita": _balita, "anak_remaja": _anak_remaja, "ibu_hamil": _ibu_hamil,
      "usia_dewasa": _dewasa, "lansia": _lansia}[s.stage](s, result)
+    _every_contact(s, result)
     return result
+
+
+def _every_contact(s: ScreeningInput, out: Classification) -> None:
+    """Questions asked whatever the stage: TB symptoms at every contact (a child's or a
+    pregnant woman's cough needs the same sputum test), and smoking from school age on –
+    a kader's answer is never dropped because of the stage it was asked at."""
+    if s.flags.get("tb_symptoms"):
+        out.flag("tb_suspect", "severe", "periksa dahak di puskesmas")
+    if s.flags.get("smoking") and s.stage != "balita":
+        out.flag("smoker", "mild", "konseling berhenti merokok")
 
 
 def _balita(s: ScreeningInput, out: Classification) -> None:
@@ -120,6 +131,10 @@ def _anak_remaja(s: ScreeningInput, out: Classification) -> None:
     hb = s.measures.get("hb")
     if hb is not None and s.sex == "F" and hb < rules.HB_ANAEMIA_GIRLS:
         out.flag("anaemia", "moderate", "tablet tambah darah, rujuk bila berat", hb)
+    if "sdq_total" in s.measures:
+        form = "self" if s.age_days / 365.25 >= rules.SDQ_SELF_REPORT_FROM_YEARS else "parent"
+        out.add(first_band(s.measures["sdq_total"], rules.SDQ_BANDS[form]),
+                s.measures["sdq_total"])
 
 
 def trimester(weeks: int) -> int:
@@ -178,10 +193,6 @@ def _dewasa(s: ScreeningInput, out: Classification) -> None:
     if m.get("srq20", 0) >= rules.SRQ20_POSITIVE_FROM:
         out.flag("mental_health_risk", "moderate", "rujuk untuk evaluasi kesehatan jiwa",
                  m["srq20"])
-    if s.flags.get("tb_symptoms"):
-        out.flag("tb_suspect", "severe", "periksa dahak di puskesmas")
-    if s.flags.get("smoking"):
-        out.flag("smoker", "mild", "konseling berhenti merokok")
 
 
 def _lansia(s: ScreeningInput, out: Classification) -> None:

@@ -78,6 +78,22 @@ BMI_FOR_AGE = (
     Band("obese", "moderate", gt=2, follow_up="rujuk ke puskesmas"),
 )
 HB_ANAEMIA_GIRLS = 12.0  # g/dL, rematri (grades 7 and 10)
+# SDQ total difficulties (0–40). The juknis names the SDQ without cut-offs; these are the
+# instrument's own three bands (Goodman 1997, sdqinfo.org scoring): parent/teacher report
+# 14–16 borderline, 17–40 abnormal; self-report (ages 11–17) 16–19 and 20–40. A form does
+# not say who answered it: from 11 years we take it as the self-report, which school
+# screening uses from SMP on – change here if your schools do otherwise.
+SDQ_SELF_REPORT_FROM_YEARS = 11
+SDQ_BANDS = {
+    "parent": (Band("mental_health_risk", "moderate", ge=17,
+                    follow_up="rujuk untuk evaluasi kesehatan jiwa"),
+               Band("sdq_borderline", "mild", ge=14, lt=17,
+                    follow_up="konseling, ulangi SDQ 3 bulan lagi")),
+    "self": (Band("mental_health_risk", "moderate", ge=20,
+                  follow_up="rujuk untuk evaluasi kesehatan jiwa"),
+             Band("sdq_borderline", "mild", ge=16, lt=20,
+                  follow_up="konseling, ulangi SDQ 3 bulan lagi")),
+}
 
 # ── Ibu hamil ────────────────────────────────────────────────────────────────────────
 KEK_MUAC_CM = 23.5  # LiLA < 23.5 cm: kurang energi kronis
