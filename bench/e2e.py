@@ -18,7 +18,6 @@ import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import date
 from pathlib import Path
 
 import aiohttp
