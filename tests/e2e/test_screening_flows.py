@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -205,6 +205,10 @@ def test_task_lifecycle_accept_complete_and_refusals(platform: Platform) -> None
     first = record(platform, child)
     [task] = eventually(lambda: [t for t in dewi_tasks(platform)
                                  if first["screening_id"] in t["screening_ids"]])
+    # Weighed on 20 November, recorded on the day the test runs: her week starts then.
+    recorded = datetime.fromisoformat(task["created_at"]).astimezone(WIB).date()
+    due = datetime.fromisoformat(task["due_at"]).astimezone(WIB).date()
+    assert due == max(recorded, date(2026, 11, 20)) + timedelta(days=7)
     notify = httpx.Client(base_url=platform.base_url_of("notify"), timeout=10)
     accepted = notify.post(f"/tasks/{task['task_id']}/accept", json={"worker_id": "kader-dewi"})
     assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"

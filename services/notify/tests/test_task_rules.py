@@ -18,6 +18,17 @@ def test_severe_case_goes_to_the_bidan_once() -> None:
     assert needs[0].due_at.date() == date(2026, 11, 23)
 
 
+def test_days_count_from_the_recording_when_it_came_later() -> None:
+    """A session synced four days after the posyandu: the bidan still gets her three days
+    instead of a task born overdue and escalated to the puskesmas."""
+    late = datetime(2026, 11, 24, 2, 0, tzinfo=WIB)
+    [need] = tasks_needed(["hypertension_pregnancy"], date(2026, 11, 20), late)
+    assert need.due_at == datetime(2026, 11, 27, 23, 59, tzinfo=WIB)
+    same_day = datetime(2026, 11, 20, 1, 0, tzinfo=WIB)  # 19 Nov in UTC: still the 20th
+    [need] = tasks_needed(["hypertension_pregnancy"], date(2026, 11, 20), same_day)
+    assert need.due_at == datetime(2026, 11, 23, 23, 59, tzinfo=WIB)
+
+
 def test_no_finding_no_task() -> None:
     assert tasks_needed([], date(2026, 11, 20)) == []
     assert tasks_needed(["risk_overweight"], date(2026, 11, 20)) == []

@@ -194,13 +194,15 @@ def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
     async def on_recorded(tx: Transaction, event: ScreeningRecorded) -> None:
         await _watch_bp(tx, event)
         await _watch_child(tx, event)
-        for need in tasks_needed((f.code for f in event.findings), event.screened_on):
+        for need in tasks_needed((f.code for f in event.findings), event.screened_on,
+                                 event.occurred_at):
             await _open(tx, settings, event, need)
 
     async def on_amended(tx: Transaction, event: ScreeningAmended) -> None:
         await _watch_bp(tx, event)
         await _watch_child(tx, event)
-        needs = tasks_needed((f.code for f in event.findings), event.screened_on)
+        needs = tasks_needed((f.code for f in event.findings), event.screened_on,
+                             event.occurred_at)
         await _unlink(tx, event.screening_id, {n.reason for n in needs}, "screening_amended")
         for need in needs:
             await _open(tx, settings, event, need)

@@ -60,14 +60,20 @@ class TaskNeed:
 
 
 def tasks_needed(finding_codes: Iterable[str], screened_on: date,
+                 recorded_at: datetime | None = None,
                  rules: Iterable[TaskRule] = RULES) -> list[TaskNeed]:
-    """One need per group that fires, so a child is not visited twice for one problem."""
+    """One need per group that fires, so a child is not visited twice for one problem.
+
+    The days count from the screening, or from when it was recorded if that is later: a
+    session synced days after the posyandu (no signal there) or a paper register typed in
+    the next week would otherwise give tasks overdue – and escalated past their worker –
+    the moment they exist."""
     codes = set(finding_codes)
+    start = max(screened_on, recorded_at.astimezone(WIB).date()) if recorded_at else screened_on
     needs: dict[str, TaskNeed] = {}
     for rule in rules:
         if rule.group not in needs and codes & rule.finding_codes:
-            due = datetime.combine(screened_on + timedelta(days=rule.due_days), time(23, 59),
-                                   WIB)
+            due = datetime.combine(start + timedelta(days=rule.due_days), time(23, 59), WIB)
             needs[rule.group] = TaskNeed(rule.reason, rule.role, rule.priority, due)
     return list(needs.values())
 
