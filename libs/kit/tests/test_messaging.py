@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import nats
 import pytest
-from ilp_contracts import AreaUpserted
+from ilp_contracts import AreaUpserted, TargetSet
 from ilp_kit import dead_letters
 from ilp_kit.consumer import EventConsumer
 from ilp_kit.errors import UnprocessableError
@@ -139,6 +139,40 @@ async def test_poison_and_failing_events_go_to_dead_letters(nats_server: str, nc
     assert "store write failed" in reasons["failed"][0]["msg"]
     assert all(m.headers["ilp-dlq-subject"] == subject for m in letters)
     assert consumer.stats.dead_lettered == 2
+    await consumer.stop()
+    await store.close()
+
+
+async def test_a_version_it_cannot_read_is_parked_and_other_events_pass(
+        nc: Client, tmp_path) -> None:
+    seen: list[str] = []
+
+    async def handler(tx: Transaction, event: AreaUpserted) -> None:
+        seen.append(event.code)
+
+    consumer, store = await start_consumer(nc, tmp_path, handler)
+    dlq = await nc.jetstream().pull_subscribe(f"ilp.dlq.{consumer.service}",
+                                              durable=f"dlq-{uuid.uuid4().hex[:6]}")
+    js = nc.jetstream()
+    ahead = AreaUpserted.SUBJECT.removesuffix(".v1") + ".v2"
+    await js.publish(ahead, area("94.71").model_dump_json().encode(),
+                     headers={"Nats-Msg-Id": uuid.uuid4().hex})
+    other = TargetSet(area_code="33.73.04.1001", year=2026, group="balita", count=5)
+    await js.publish(other.SUBJECT, other.model_dump_json().encode(),  # not its event type
+                     headers={"Nats-Msg-Id": other.event_id})
+    last = area("94.72")
+    await js.publish(last.SUBJECT, last.model_dump_json().encode(),
+                     headers={"Nats-Msg-Id": last.event_id})
+    async def the_readable_one() -> bool:  # (the stream also holds other tests' events)
+        return "94.72" in seen
+    await eventually(the_readable_one)
+    assert "94.71" not in seen
+    letters = await dlq.fetch(100, timeout=10)
+    [letter] = [m for m in letters if m.headers["ilp-dlq-subject"] == ahead]
+    reason = json.loads(letter.headers["ilp-dlq-reason"])
+    assert (reason["type"], reason["detail"][0]["supported"]) == (
+        "unsupported_version", [AreaUpserted.SUBJECT])
+    assert not [m for m in letters if m.headers["ilp-dlq-subject"] == other.SUBJECT]
     await consumer.stop()
     await store.close()
 

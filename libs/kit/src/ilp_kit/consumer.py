@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from ilp_contracts import EVENTS, Event, dlq_subject
@@ -48,6 +49,12 @@ class BatchEnd:
 async def end_batch(handlers: dict[Any, Handler], tx: Transaction) -> None:
     if (end := handlers.get(BatchEnd)) is not None:
         await end(tx, None)
+
+
+def _family(subject: str) -> str:
+    """`ilp.ingest.screening.v1` → `ilp.ingest.screening`: the event without its version."""
+    head, _, version = subject.rpartition(".")
+    return head if version[:1] == "v" and version[1:].isdigit() else subject
 
 
 REDELIVERY_DELAYS_S = (1, 5, 15, 60)
@@ -104,7 +111,9 @@ class EventConsumer:
                                 max_ack_pending=20_000, filter_subject=subject)
         js = nc.jetstream()
         try:
-            await js.consumer_info(stream, durable)
+            current = await js.consumer_info(stream, durable)
+            if current.config.filter_subject != subject:  # the code now reads more (or less)
+                await js.add_consumer(stream, config)
         except NotFoundError:
             await js.add_consumer(stream, config)
         puller = BatchPuller(nc, stream, durable)
@@ -176,6 +185,16 @@ class EventConsumer:
     async def _parse(self, raw: Msg) -> Event | None:
         cls = EVENTS.get(raw.subject)
         if cls is None or cls not in self.handlers:
+            if (family := _family(raw.subject)) in self._families:
+                # A version of an event we handle that this code cannot read (a publisher
+                # ahead of us, or an integrator's typo): parked with the versions we read,
+                # not dropped as if it were somebody else's event.
+                readable = sorted(c.SUBJECT for c in self.handlers if isinstance(c, type)
+                                  and issubclass(c, Event) and _family(c.SUBJECT) == family)
+                await self._dead_letter(raw, "unsupported_version", [{
+                    "msg": f"{raw.subject} is not a version this service reads "
+                           f"({', '.join(readable)})", "supported": readable}])
+                return None
             await raw.ack()  # not ours to handle (another consumer's event type)
             return None
         try:
@@ -191,6 +210,11 @@ class EventConsumer:
                 return
             await self.handlers[type(event)](tx, event)
             self.stats.applied += 1
+
+    @cached_property
+    def _families(self) -> set[str]:
+        return {_family(cls.SUBJECT) for cls in self.handlers
+                if isinstance(cls, type) and issubclass(cls, Event)}
 
     @contextmanager
     def _traced(self, raw: Msg, event: Event) -> Iterator[None]:

@@ -27,7 +27,9 @@ SPEC = ServiceSpec(
     # With the FHIR export on, its own stream too: each new version of a screening queues
     # its export (without it, no needless pull and ack of every screening event).
     subscriptions=lambda settings: [
-        ("REGISTRY", "ilp.registry.>"), ("INGEST", "ilp.ingest.screening.v1"),
+        # Every version: one this code cannot read is dead-lettered with the reason, where
+        # a filter on v1 left an integrator's v2 in the stream unread and unexplained.
+        ("REGISTRY", "ilp.registry.>"), ("INGEST", "ilp.ingest.screening.>"),
         *([("SCREENING", "ilp.screening.>")] if settings.fhir_base_url else [])],
     jobs=[fhir_export.export_job],
     # An integrator's screening costs ~0.3 ms (validated, classified, stored, announced):
