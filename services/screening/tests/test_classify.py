@@ -109,6 +109,15 @@ def test_school_children_bmi_and_anaemia_for_girls() -> None:
     assert codes("anak_remaja", "F", years=10, weight_kg=45, height_cm=140) == {"obese"}
 
 
+def test_head_circumference_for_age() -> None:
+    """WHO 2006 boys at 12 months: median 46.1 cm, −2 SD 43.5, +2 SD 48.6 (their table)."""
+    def head(cm: float) -> set[str]:
+        return codes("balita", "M", years=365 / 365.25, head_circumference_cm=cm)
+    assert head(46.1) == set()
+    assert head(43.4) == {"microcephaly"} and head(43.6) == set()
+    assert head(48.7) == {"macrocephaly"} and head(48.5) == set()
+
+
 @pytest.mark.parametrize(("years", "score", "expected"), [
     (9, 13, set()), (9, 14, {"sdq_borderline"}), (9, 16, {"sdq_borderline"}),
     (9, 17, {"mental_health_risk"}),  # parent/teacher report under 11

@@ -71,9 +71,11 @@ class GrowthPoint(BaseModel):
     age_months: int
     weight_kg: float | None = None
     height_cm: float | None = None
+    head_circumference_cm: float | None = None
     waz: float | None = None
     haz: float | None = None
     whz: float | None = None
+    hcz: float | None = Field(default=None, description="Head circumference-for-age z")
 
 
 class RowProblem(BaseModel):

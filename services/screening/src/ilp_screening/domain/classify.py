@@ -8,7 +8,7 @@ from datetime import date
 from ilp_contracts import Finding
 
 from . import rules
-from .growth import balita_zscores, bmi_for_age_z
+from .growth import balita_zscores, bmi_for_age_z, head_circumference_z
 from .rules import Band, first_band
 
 
@@ -96,6 +96,11 @@ def _balita(s: ScreeningInput, out: Classification) -> None:
         if value is not None:
             out.summary[key] = value
             out.add(first_band(value, bands), value)
+    if "head_circumference_cm" in m:
+        hcz = head_circumference_z(s.sex, s.age_days, m["head_circumference_cm"])
+        if hcz is not None:
+            out.summary["hcz"] = hcz
+            out.add(first_band(hcz, rules.HEAD_CIRCUMFERENCE_FOR_AGE), hcz)
     if s.kpsp in rules.KPSP_FINDINGS:
         out.flag(*rules.KPSP_FINDINGS[s.kpsp])
     if "weight_kg" in m and s.previous is not None:

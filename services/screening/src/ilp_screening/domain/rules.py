@@ -77,6 +77,12 @@ BMI_FOR_AGE = (
     Band("overweight", "mild", gt=1, le=2, follow_up="konseling gizi"),
     Band("obese", "moderate", gt=2, follow_up="rujuk ke puskesmas"),
 )
+# Head circumference-for-age z (WHO 2006), measured in SDIDTK at the posyandu: below −2 SD
+# small (mikrosefal), above +2 SD large (makrosefal), both referred (Pedoman SDIDTK).
+HEAD_CIRCUMFERENCE_FOR_AGE = (
+    Band("microcephaly", "moderate", lt=-2, follow_up="rujuk: lingkar kepala kecil"),
+    Band("macrocephaly", "moderate", gt=2, follow_up="rujuk: lingkar kepala besar"),
+)
 HB_ANAEMIA_GIRLS = 12.0  # g/dL, rematri (grades 7 and 10)
 # SDQ total difficulties (0–40). The juknis names the SDQ without cut-offs; these are the
 # instrument's own three bands (Goodman 1997, sdqinfo.org scoring): parent/teacher report
