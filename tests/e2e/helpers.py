@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import socket
 import time
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
+import nats
+from ilp_contracts import Event, Finding, ScreeningRecorded, new_id
+from ilp_kit.messaging import event_headers
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -58,3 +63,27 @@ def indicator(client: httpx.Client, area: str, period: str, ind_id: str) -> dict
 
 def tasks(client: httpx.Client, **params: str) -> list[dict]:
     return client.get("/notify/tasks", params=params).json()
+
+
+def screened_in_october(desa_code: str, posyandu_id: str, person_id: str
+                        ) -> ScreeningRecorded:
+    """A screening recorded on 1 October with a nutrition finding: a notify applying it
+    now (it was down for weeks, or is catching up) finds its kader task already overdue."""
+    return ScreeningRecorded(
+        occurred_at=datetime(2026, 10, 1, 3, 0, tzinfo=UTC), screening_id=new_id(),
+        person_id=person_id, stage="balita", sex="M", age_months=22,
+        screened_on=date(2026, 10, 1), period="2026-10", desa_code=desa_code,
+        posyandu_id=posyandu_id, measurements={"weight_kg": 9.4, "height_cm": 79.0,
+                                               "waz": -2.2},
+        findings=[Finding(code="underweight", severity="moderate", value=-2.2)])
+
+
+def publish_events(nats_port: int, events: list[Event]) -> None:
+    """Publish events as their service's outbox relay would (headers, de-dup id)."""
+    async def send() -> None:
+        nc = await nats.connect(f"nats://127.0.0.1:{nats_port}")
+        for event in events:
+            await nc.jetstream().publish(event.SUBJECT, event.model_dump_json().encode(),
+                                         headers=event_headers(event))
+        await nc.close()
+    asyncio.run(send())

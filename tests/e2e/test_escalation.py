@@ -3,27 +3,22 @@ escalated tasks reach a real local webhook receiver, signed, with retries."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
 import threading
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
-import nats
 import pytest
 from aiosmtpd.controller import Controller
-from ilp_contracts import Finding, ScreeningRecorded, new_id
-from ilp_kit.messaging import event_headers
 from ilp_platform.embedded import Platform
 
-from .helpers import eventually, free_port_block
+from .helpers import eventually, free_port_block, publish_events, screened_in_october
 
 DESA = "33.73.04.2004"
 
@@ -105,26 +100,12 @@ def test_an_overdue_kader_task_goes_to_the_bidan(platform: Platform) -> None:
         registry.post("/workers", json=body).raise_for_status()
     notify = httpx.Client(base_url=platform.base_url_of("notify"), timeout=10)
     eventually(lambda: notify.get("/health/ready").json()["consumer"]["applied"] >= 2)  # its workers
-    # Notify applies, late (it was down for weeks), a screening recorded on 1 October: its
-    # kader task was due a week later, so it is overdue the moment it exists.
-    asyncio.run(publish(ScreeningRecorded(
-        occurred_at=datetime(2026, 10, 1, 3, 0, tzinfo=UTC), screening_id=new_id(),
-        person_id="p-anak-x", stage="balita", sex="M", age_months=22,
-        screened_on=date(2026, 10, 1), period="2026-10", desa_code=DESA, posyandu_id="psy-x",
-        measurements={"weight_kg": 9.4, "height_cm": 79.0, "waz": -2.2},
-        findings=[Finding(code="underweight", severity="moderate", value=-2.2)]), platform))
+    publish_events(platform.nats_port, [screened_in_october(DESA, "psy-x", "p-anak-x")])
     [task] = eventually(lambda: notify.get("/tasks", params={"assignee_id": "bidan-x"}).json())
     assert (task["role"], task["escalation_level"]) == ("bidan", 1)  # was the kader's, level 0
     assert task["reason"] == "masalah_gizi_balita"
     assert notify.get("/tasks", params={"assignee_id": "kader-x"}).json() == []
 
-
-
-async def publish(event: ScreeningRecorded, platform: Platform) -> None:
-    nc = await nats.connect(f"nats://127.0.0.1:{platform.nats_port}")
-    await nc.jetstream().publish(event.SUBJECT, event.model_dump_json().encode(),
-                                 headers=event_headers(event))
-    await nc.close()
 
 
 def test_tasks_reach_the_webhook_signed_after_a_retry(platform: Platform) -> None:
