@@ -29,6 +29,13 @@ def test_days_count_from_the_recording_when_it_came_later() -> None:
     assert need.due_at == datetime(2026, 11, 23, 23, 59, tzinfo=WIB)
 
 
+def test_a_hypertensive_kek_pregnancy_needs_the_bidan_and_the_kader() -> None:
+    needs = tasks_needed(["kek", "anaemia_pregnancy", "hypertension_pregnancy"],
+                         date(2026, 11, 20))
+    assert sorted((n.reason, n.role) for n in needs) == [
+        ("hipertensi_kehamilan", "bidan"), ("pendampingan_ibu_hamil_kek", "kader")]
+
+
 def test_no_finding_no_task() -> None:
     assert tasks_needed([], date(2026, 11, 20)) == []
     assert tasks_needed(["risk_overweight"], date(2026, 11, 20)) == []

@@ -37,9 +37,11 @@ RULES = (
           {"severely_stunted", "severely_underweight", "gizi_buruk"}, "bidan", "urgent", 3),
     _rule("masalah_gizi_balita", "gizi_balita",
           {"stunted", "underweight", "gizi_kurang", "weight_not_increasing"}, "kader", "high", 7),
-    _rule("hipertensi_kehamilan", "ibu_hamil_risiko", {"hypertension_pregnancy"}, "bidan",
+    # Two problems, two people: the bidan refers a hypertensive pregnancy; the kader
+    # accompanies a KEK or anaemic one through her supplementary food – both when both.
+    _rule("hipertensi_kehamilan", "ibu_hamil_hipertensi", {"hypertension_pregnancy"}, "bidan",
           "urgent", 3),
-    _rule("pendampingan_ibu_hamil_kek", "ibu_hamil_risiko",
+    _rule("pendampingan_ibu_hamil_kek", "ibu_hamil_gizi",
           {"kek", "anaemia_pregnancy", "underweight_pregnancy"}, "kader", "high", 7),
     _rule("hipertensi", "hipertensi", {"hypertension_grade_2", "hypertension_grade_3"},
           "perawat", "high", 7),
