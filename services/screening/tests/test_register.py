@@ -41,6 +41,24 @@ def test_a_spreadsheet_in_an_indonesian_locale_reads_as_meant() -> None:
     assert (sari.measurements.height_cm, sari.measurements.muac_cm) == (70.5, 13.5)
 
 
+def test_a_posbindu_register_with_its_own_headings() -> None:
+    """TD as 120/80 in one column, LP for the waist, LK for a baby's head, GDS, gejala TBC."""
+    text = ("NIK;Nama;L/P;Tgl Lahir;Tgl Periksa;TD (mmHg);LP (cm);GDS;Gejala TBC;Merokok\n"
+            "3373041506800003;Budi;L;15/06/1980;20/11/2026;150/95;92,5;210;ya;tidak\n"
+            "3373045506800004;Ani;P;15/06/1980;20/11/2026;150;;;;\n")
+    (_, budi, none), (_, ani, _) = list(parse_register(text, "psy-1"))
+    assert none == [] and budi is not None
+    m = budi.measurements
+    assert (m.systolic, m.diastolic, m.waist_cm, m.glucose_random, m.tb_symptoms,
+            m.smoking) == (150, 95, 92.5, 210, True, False)
+    assert ani is not None and (ani.measurements.systolic, ani.measurements.diastolic) == (
+        150, None)  # half a pressure: the screening's own check says what is missing
+    [(_, baby, _)] = list(parse_register(
+        "nik;nama;jk;tgl lahir;tgl periksa;lk\n"
+        "3373041011250001;Bayi;L;10/11/2025;20/11/2026;41,5\n", "psy-1"))
+    assert baby is not None and baby.measurements.head_circumference_cm == 41.5
+
+
 def test_what_is_not_a_date_or_a_number_is_still_refused_with_its_column() -> None:
     text = "nik;name;sex;birth_date;screened_on;weight_kg\n" \
            "3373041011240001;Bima;L;31/02/2024;20/11/2026;9,1,5\n"

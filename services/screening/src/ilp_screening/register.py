@@ -6,7 +6,8 @@ gestational_weeks, anc_visit, weight_kg, height_cm, measured_lying, muac_cm,
 head_circumference_cm, waist_cm, systolic, diastolic, glucose_random, glucose_fasting, hb,
 srq20, adl, sdq_total, kpsp, tb_symptoms, smoking, skilas_positive, immunizations.
 The usual Indonesian headers are understood too (nama, jenis_kelamin, tanggal_lahir, bb,
-tb, lila, …: `ALIASES`).
+tb, lila, lk, lp, …: `ALIASES`), and blood pressure in one column (`TD` or `tekanan
+darah`, written 120/80).
 
 Registers are typed into spreadsheets, so what a spreadsheet in an Indonesian locale
 writes is read as meant: `;`-separated files (Excel's CSV where the decimal mark is a
@@ -28,6 +29,7 @@ PERSON = ("nik", "name", "sex", "birth_date", "rt", "rw", "household_id")
 PREGNANCY = ("gestational_weeks", "anc_visit")
 FLAGS = ("measured_lying", "tb_symptoms", "smoking", "skilas_positive")
 DATES = ("birth_date", "screened_on")
+BLOOD_PRESSURE = "blood_pressure"  # one "TD" column, "120/80", as registers write it
 NUMBERS = frozenset(PREGNANCY) | {
     name for name in MeasurementsIn.model_fields if name not in (*FLAGS, "kpsp", "immunizations")}
 ALIASES = {
@@ -41,6 +43,10 @@ ALIASES = {
     "lingkar_perut": "waist_cm", "sistolik": "systolic", "diastolik": "diastolic",
     "gds": "glucose_random", "gdp": "glucose_fasting", "usia_kehamilan": "gestational_weeks",
     "kunjungan_anc": "anc_visit", "imunisasi": "immunizations", "merokok": "smoking",
+    "lk": "head_circumference_cm", "lp": "waist_cm", "gula_darah_sewaktu": "glucose_random",
+    "gula_darah_puasa": "glucose_fasting", "gejala_tb": "tb_symptoms",
+    "gejala_tbc": "tb_symptoms", "sdq": "sdq_total", "srq": "srq20", "aks": "adl",
+    "skilas": "skilas_positive", "td": BLOOD_PRESSURE, "tekanan_darah": BLOOD_PRESSURE,
 }
 _YES = {"ya", "y", "yes", "true", "1"}
 _NO = {"tidak", "t", "n", "no", "false", "0"}
@@ -82,6 +88,11 @@ def parse_register(text: str, posyandu_id: str | None = None) -> Iterator[Row]:
         line = reader.line_num
         cells = {k: (v or "").strip() for k, v in row.items() if k}
         given = {k: _cell(k, v) for k, v in cells.items() if v != ""}
+        if (pressure := given.pop(BLOOD_PRESSURE, None)) is not None:
+            systolic, slash, diastolic = str(pressure).partition("/")
+            given["systolic"] = systolic.strip()
+            if slash:  # else the missing diastolic is reported as such
+                given["diastolic"] = diastolic.strip()
         pregnancy = {k: given.pop(k) for k in PREGNANCY if k in given}
         try:  # one validation of the whole row, so every bad cell is reported at once
             submission = ScreeningSubmission.model_validate({
