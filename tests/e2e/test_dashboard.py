@@ -83,6 +83,9 @@ def test_dashboard_shows_numbers_and_updates_live(platform: Platform) -> None:
         assert total == "2,5%"  # 3 of 120 across the kecamatan
         assert "Blotongan" in page.locator("#ranking").inner_text()
         assert page.locator("#trend polyline").count() == 1
+        # 2026 sasaran only: the trend's December 2025 says its coverage cannot be trusted
+        assert "2025-12" in page.locator("#trend-note").inner_text()
+        assert "2026-11" not in page.locator("#trend-note").inner_text()
         page.wait_for_selector("#live-dot.on", timeout=10000)
         page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
         with page.expect_download() as download:
