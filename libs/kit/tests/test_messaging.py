@@ -19,6 +19,7 @@ from ilp_kit.outbox import OutboxRelay, emit
 from ilp_kit.store import SqliteStore, Transaction
 from ilp_kit.telemetry import setup_tracing
 from nats.aio.client import Client
+from nats.js.errors import NoStreamResponseError
 from opentelemetry import trace
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -257,3 +258,11 @@ async def test_streams_holding_nik_expire(nc: Client) -> None:
     assert (await js.stream_info("INGEST")).config.max_age == 7 * 24 * 3600
     assert (await js.stream_info("DLQ")).config.max_age == 30 * 24 * 3600
     assert not (await js.stream_info("SCREENING")).config.max_age  # the source of truth
+
+
+async def test_an_ingest_subject_nobody_reads_is_refused_at_the_publisher(nc: Client) -> None:
+    js = nc.jetstream()
+    with pytest.raises(NoStreamResponseError):  # no stream: no PubAck that would mean "taken"
+        await js.publish("ilp.ingest.registry.v1", b"{}", timeout=2)
+    ack = await js.publish("ilp.ingest.screening.v2", b"{}")  # read, and dead-lettered
+    assert ack.stream == "INGEST"

@@ -7,7 +7,9 @@ STREAMS: dict[str, list[str]] = {
     "SCREENING": ["ilp.screening.>"],
     "PWS": ["ilp.pws.>"],
     "NOTIFY": ["ilp.notify.>"],
-    "INGEST": ["ilp.ingest.>"],
+    # Only what a service reads: a publish anywhere else under ilp.ingest has no stream
+    # and fails at the integrator (no PubAck) instead of lying unread for a week.
+    "INGEST": ["ilp.ingest.screening.>"],
     "DLQ": ["ilp.dlq.>"],
 }
 
