@@ -113,3 +113,15 @@ async def test_a_full_batch_asks_for_the_next_and_stop_hands_it_back(
             await message.ack()
     assert sorted(seen) == list(range(10, 25))
     await again.stop()
+
+
+async def test_not_asking_ahead_keeps_only_the_batch_taken(stream: tuple[Client, str]) -> None:
+    """What a consumer whose batches are slow asks: nothing waits in its ack wait."""
+    nc, name = stream
+    await publish(nc, name, 25)
+    puller = await puller_for(nc, name)
+    first = await puller.fetch(10, timeout=1.0, ask_ahead=False)
+    await asyncio.sleep(0.3)
+    info = await nc.jetstream().consumer_info(name, "reader")
+    assert len(first) == 10 and info.num_ack_pending == 10 and info.num_pending == 15
+    await puller.stop()

@@ -137,10 +137,13 @@ class EventConsumer:
 
     async def _pull(self, puller: BatchPuller, batch: int) -> None:
         # A fetch returns as soon as messages are there, so a quiet stream costs no
-        # latency and a busy one fills whole batches.
+        # latency and a busy one fills whole batches. The next batch is asked for while
+        # this one is applied only while batches are quick: its ack wait runs meanwhile
+        # (a slow store, e.g. a remote MongoDB, would see it redelivered).
+        ask_ahead = True
         while self._running:
             try:
-                messages = await puller.fetch(batch, timeout=1.0)
+                messages = await puller.fetch(batch, timeout=1.0, ask_ahead=ask_ahead)
             except (ConnectionClosedError, PullError) as exc:
                 log.warning("%s: waiting for NATS: %s", self.service, exc)
                 await asyncio.sleep(1.0)
@@ -149,10 +152,12 @@ class EventConsumer:
                 log.exception("%s: fetch failed", self.service)
                 await asyncio.sleep(1.0)
                 continue
+            started = time.monotonic()
             try:
                 await self.process(messages)
             except Exception:  # noqa: BLE001 – unacked events are redelivered later
                 log.exception("%s: batch not processed; it will be redelivered", self.service)
+            ask_ahead = time.monotonic() - started < ACK_WAIT_S / 4
 
     async def process(self, raws: list[Msg]) -> None:
         ready: list[tuple[Msg, Event]] = []

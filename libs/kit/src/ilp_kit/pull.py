@@ -81,8 +81,9 @@ class BatchPuller:
             await self._subscription.unsubscribe()
             self._subscription = None
 
-    async def fetch(self, batch: int, timeout: float) -> list[Msg]:
-        """Up to `batch` messages; an empty list if none came within `timeout`."""
+    async def fetch(self, batch: int, timeout: float, ask_ahead: bool = True) -> list[Msg]:
+        """Up to `batch` messages; an empty list if none came within `timeout`. With
+        `ask_ahead`, a full batch asks for the next at once (its ack wait starts then)."""
         if not self._buffer and not self._requesting():
             await self._send(batch, no_wait=True)
         if self._open is not None and self._open.no_wait:
@@ -94,7 +95,7 @@ class BatchPuller:
             error, self._error = self._error, None
             raise PullError(error)
         taken = [self._buffer.popleft() for _ in range(min(batch, len(self._buffer)))]
-        if len(taken) == batch and not self._buffer and not self._requesting():
+        if ask_ahead and len(taken) == batch and not self._buffer and not self._requesting():
             await self._send(batch, no_wait=True)  # busy: the next batch, while this one is applied
         return taken
 
