@@ -126,6 +126,13 @@ def _under(codes: list[str], prefix: str) -> list[str]:
     return [code for code in codes if code == prefix or code.startswith(prefix + ".")]
 
 
+async def _targets(reader: Reader, code: str, year: int, desa: list[str]
+                   ) -> tuple[Counter[str], Counter[str]]:
+    """An area's sasaran per group, and per group how many of `desa` have none set."""
+    docs = await target_docs(reader, code, year)
+    return village_targets(docs, code), desa_without_target(desa, docs)
+
+
 def _sum(counts: dict[str, Counter[str]], prefix: str) -> Counter[str]:
     total: Counter[str] = Counter()
     for desa, desa_counts in counts.items():
@@ -149,14 +156,14 @@ def _with_trend(now: list[IndicatorValue], before: list[IndicatorValue]) -> list
 async def _indicators(rt: Runtime, area: dict, period: str) -> dict:
     catalogue = catalogue_for(rt.settings)
     code, last = area["code"], previous_period(period)
-    docs = await target_docs(rt.store, code, int(period[:4]))
-    missing = desa_without_target(await _desa_codes(rt.store, code), docs)
+    targets, missing = await _targets(rt.store, code, int(period[:4]),
+                                      await _desa_codes(rt.store, code))
     before_targets = await targets_of(rt.store, code, int(last[:4]))
     now = _sum(await _counts_by_desa(rt.store, code, period), code)
     before = _sum(await _counts_by_desa(rt.store, code, last), code)
     return {"area_code": code, "area_name": area["name"], "level": area["level"],
             "period": period, "indicators": _with_trend(
-                evaluate(now, village_targets(docs, code), catalogue, missing),
+                evaluate(now, targets, catalogue, missing),
                 evaluate(before, before_targets, catalogue))}
 
 
@@ -194,9 +201,7 @@ async def _posyandu_table(rt: Runtime, area: dict, counts: dict[str, Counter[str
     """Below a desa: one row per posyandu (RW/dusun). Sasaran exist per desa only, so
     coverage shows at desa level and prevalences per posyandu."""
     catalogue = catalogue_for(rt.settings)
-    docs = await target_docs(rt.store, area["code"], int(period[:4]))
-    targets = village_targets(docs, area["code"])
-    missing = desa_without_target([area["code"]], docs)
+    targets, missing = await _targets(rt.store, area["code"], int(period[:4]), [area["code"]])
     posyandu = await rt.store.find("posyandu", Query.of(desa_code=area["code"], limit=500))
     months = {doc["posyandu_id"]: Counter(doc["counts"]) for doc in await rt.store.find(
         "posyandu_months", Query.of(desa_code=area["code"], period=period, limit=500))}
@@ -261,8 +266,7 @@ async def puskesmas_table(puskesmas_id: str, period: Period, rt: RuntimeDep,
     for code in puskesmas["working_area"]:
         desa = await rt.store.get("areas", code) or {"code": code, "name": code}
         counts = _sum(await _counts_by_desa(rt.store, code, period), code)
-        docs = await target_docs(rt.store, code, year)
-        targets, missing = village_targets(docs, code), desa_without_target([code], docs)
+        targets, missing = await _targets(rt.store, code, year, [code])
         total.update(counts)
         total_targets.update(targets)
         total_missing.update(missing)
@@ -333,8 +337,7 @@ async def trend(area_code: str, period: Period, rt: RuntimeDep,
         counts = _sum(await _counts_by_desa(rt.store, code, month), code)
         year = int(month[:4])
         if year not in yearly:  # sasaran are per year: a 12-month trend spans two at most
-            docs = await target_docs(rt.store, code, year)
-            yearly[year] = village_targets(docs, code), desa_without_target(desa, docs)
+            yearly[year] = await _targets(rt.store, code, year, desa)
         targets, missing = yearly[year]
         for value in evaluate(counts, targets, catalogue, missing):
             series[value.id].append({"period": month, "pct": value.pct,
