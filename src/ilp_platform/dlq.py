@@ -4,14 +4,12 @@ the cause is fixed (or dropping them)."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta, timezone
 
+from ilp_contracts.wilayah import WIB
 from ilp_kit import dead_letters
 from ilp_kit.messaging import connect
 from rich.console import Console
 from rich.table import Table
-
-WIB = timezone(timedelta(hours=7))
 
 
 def dlq(nats_url: str, action: str, seqs: list[int], service: str | None, limit: int,

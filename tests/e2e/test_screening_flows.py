@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,12 +14,12 @@ import httpx
 import nats
 import pytest
 from ilp_contracts import IngestScreening
+from ilp_contracts.wilayah import WIB
 from ilp_platform.embedded import Platform
 
 from .helpers import eventually, free_port_block, indicator, tasks
 
 DESA = "33.73.04.2003"
-WIB = timezone(timedelta(hours=7))
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta, timezone
 from typing import Literal
+
+# Local time of the platform's dates (due days, the month a task falls in, logs shown to
+# operators): WIB, UTC+7. WITA and WIT regions are an hour or two ahead – not modelled yet.
+WIB = timezone(timedelta(hours=7))
 
 Level = Literal["province", "regency", "district", "village"]
 LEVELS: tuple[Level, ...] = ("province", "regency", "district", "village")

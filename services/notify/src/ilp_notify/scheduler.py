@@ -15,6 +15,7 @@ import logging
 from datetime import UTC, date, datetime, timedelta
 
 from ilp_contracts import TaskEscalated
+from ilp_contracts.wilayah import WIB
 from ilp_kit.outbox import emit
 from ilp_kit.service import Runtime
 from ilp_kit.lease import hold_lease
@@ -31,7 +32,6 @@ from .domain.defaulters import (
     previous_period,
 )
 from .domain.escalation import next_rung
-from .domain.tasks import WIB
 from .delivery import add_deliveries, personal_addresses, queue
 from .domain.delivery import digest_payload
 from .handlers import assignee_for, open_task

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta, timezone
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -24,6 +23,7 @@ from ilp_contracts import (
     TaskCompleted,
     TaskCreated,
 )
+from ilp_contracts.wilayah import WIB
 from ilp_kit.consumer import BatchEnd
 from ilp_kit.outbox import emit
 from ilp_kit.store import Query, Reader, Transaction
@@ -33,8 +33,6 @@ from .domain.projection import VOIDED, count_changes, effective, task_flags, tom
 from .live import LIVE
 
 
-# Months of home-visit tasks are local (WIB) months, like the screening dates.
-WIB = timezone(timedelta(hours=7))
 
 
 def village_targets(docs: Iterable[dict], area_prefix: str) -> Counter[str]:

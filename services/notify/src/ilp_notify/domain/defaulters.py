@@ -18,7 +18,9 @@ import calendar
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from .tasks import WIB, TaskNeed
+from ilp_contracts.wilayah import WIB
+
+from .tasks import TaskNeed
 
 HYPERTENSIVE = frozenset({"hypertension_grade_1", "hypertension_grade_2",
                           "hypertension_grade_3", "isolated_systolic_hypertension"})

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
-# Posyandu work on WIB (UTC+7); a due date means the end of that local day.
-WIB = timezone(timedelta(hours=7))
+from ilp_contracts.wilayah import WIB
 
 
 @dataclass(frozen=True)
