@@ -190,12 +190,10 @@ class EventConsumer:
     async def _parse(self, raw: Msg) -> Event | None:
         cls = EVENTS.get(raw.subject)
         if cls is None or cls not in self.handlers:
-            if (family := _family(raw.subject)) in self._families:
+            if readable := self._versions.get(_family(raw.subject)):
                 # A version of an event we handle that this code cannot read (a publisher
                 # ahead of us, or an integrator's typo): parked with the versions we read,
                 # not dropped as if it were somebody else's event.
-                readable = sorted(c.SUBJECT for c in self.handlers if isinstance(c, type)
-                                  and issubclass(c, Event) and _family(c.SUBJECT) == family)
                 await self._dead_letter(raw, "unsupported_version", [{
                     "msg": f"{raw.subject} is not a version this service reads "
                            f"({', '.join(readable)})", "supported": readable}])
@@ -217,9 +215,13 @@ class EventConsumer:
             self.stats.applied += 1
 
     @cached_property
-    def _families(self) -> set[str]:
-        return {_family(cls.SUBJECT) for cls in self.handlers
-                if isinstance(cls, type) and issubclass(cls, Event)}
+    def _versions(self) -> dict[str, list[str]]:
+        """The subjects this consumer reads, by event without its version."""
+        versions: dict[str, list[str]] = {}
+        for cls in self.handlers:
+            if isinstance(cls, type) and issubclass(cls, Event):
+                versions.setdefault(_family(cls.SUBJECT), []).append(cls.SUBJECT)
+        return {family: sorted(subjects) for family, subjects in versions.items()}
 
     @contextmanager
     def _traced(self, raw: Msg, event: Event) -> Iterator[None]:
