@@ -35,6 +35,10 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
                                        "rw": "RW 02"}).raise_for_status()
     registry.post("/workers", json={"id": "kader-dewi", "name": "Dewi", "role": "kader",
                                     "facility_id": "psy-anggrek"}).raise_for_status()
+    # The desa reaches PWS as an event: tests may read its indicators only once it has.
+    pws = httpx.Client(base_url=f"{platform.service_url('pws')}/api/v1", timeout=10)
+    assert eventually(lambda: pws.get(f"/pws/areas/{DESA}/indicators",
+                                      params={"period": "2026-01"}).status_code == 200)
     yield platform
     platform.stop()
 

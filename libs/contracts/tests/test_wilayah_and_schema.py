@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from ilp_contracts import EVENTS, AreaUpserted, new_id
 from ilp_contracts.schema import event_schemas, write_schemas
 from ilp_contracts import STREAMS
-from ilp_contracts.wilayah import InvalidAreaCode, parse_area_code
+from ilp_contracts.wilayah import WIB, WIT, WITA, InvalidAreaCode, local_date, local_zone, parse_area_code
 
 
 @pytest.mark.parametrize(("raw", "canonical", "level", "parent"), [
@@ -22,6 +22,25 @@ from ilp_contracts.wilayah import InvalidAreaCode, parse_area_code
 def test_codes_are_canonical_with_level_and_parent(raw, canonical, level, parent) -> None:
     code = parse_area_code(raw)
     assert (code.code, code.level, code.parent) == (canonical, level, parent)
+
+
+@pytest.mark.parametrize(("code", "zone"), [
+    ("33.73.04.1001", WIB), ("61.71", WIB), ("62", WIB),      # Semarang, Pontianak, Kalteng
+    ("51.71.01.1001", WITA), ("7371", WITA), ("65.01", WITA),  # Denpasar, Makassar, Kaltara
+    ("53.71", WITA), ("76.01", WITA),                          # Kupang, Sulbar
+    ("81.71", WIT), ("82.71", WIT), ("91.71.01.1001", WIT), ("95.01", WIT),  # … Papua Pegunungan
+    (None, WIB), ("", WIB),
+])
+def test_each_province_keeps_its_own_clock(code, zone) -> None:
+    assert local_zone(code) is zone
+
+
+def test_a_moment_falls_on_the_local_day() -> None:
+    from datetime import UTC, date, datetime
+
+    evening = datetime(2026, 11, 30, 15, 30, tzinfo=UTC)  # 22:30 WIB, 00:30 WIT
+    assert local_date(evening, "33.73.04.1001") == date(2026, 11, 30)
+    assert local_date(evening, "91.71.01.1001") == date(2026, 12, 1)
 
 
 def test_kelurahan_desa_and_kota_kabupaten_are_told_apart() -> None:

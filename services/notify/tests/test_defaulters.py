@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 from ilp_contracts import Finding, ScreeningRecorded
+from ilp_contracts.wilayah import WIB, WIT
 from ilp_kit.service import Runtime
 from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Query, SqliteStore
@@ -51,13 +52,13 @@ def test_a_recorded_dose_is_never_reported_missed(age, doses) -> None:
 
 def test_weighing_missed_only_after_the_posyandu_days_and_once_a_month() -> None:
     state = child_watch(None, date(2026, 10, 14), 20, True, [])
-    assert missed_weighing(state, date(2026, 11, 24)) is None  # posyandu days not over
-    need = missed_weighing(state, date(2026, 11, 25))
+    assert missed_weighing(state, date(2026, 11, 24), WIB) is None  # posyandu days not over
+    need = missed_weighing(state, date(2026, 11, 25), WIB)
     assert need is not None and need.reason == "balita_tidak_ditimbang" and need.role == "kader"
     assert missed_weighing({**state, "weighing_followed_up": "2026-11"},
-                           date(2026, 11, 28)) is None
+                           date(2026, 11, 28), WIB) is None
     weighed_now = child_watch(state, date(2026, 11, 12), 21, True, [])
-    assert missed_weighing(weighed_now, date(2026, 11, 25)) is None
+    assert missed_weighing(weighed_now, date(2026, 11, 25), WIB) is None
 
 
 def screening(person: str, age: int, doses: list[str], on: date) -> ScreeningRecorded:
@@ -96,6 +97,27 @@ async def test_a_round_opens_each_defaulter_task_once(tmp_path) -> None:
     await store.close()
 
 
+async def test_posyandu_days_end_by_the_local_calendar(tmp_path) -> None:
+    """At 16:00 UTC on 24 Nov it is already the 25th in Jayapura (WIT) – the weighing
+    cut-off – and still the 24th in Semarang (WIB): only the Papuan child is visited, and
+    her task is due at the end of a Jayapura day."""
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
+    on_recorded = handlers(rt.settings)[ScreeningRecorded]
+    papua = screening("jayapura", 20, [], date(2026, 10, 14)).model_copy(
+        update={"desa_code": "91.71.01.1001"})
+    async with store.transaction() as tx:
+        await on_recorded(tx, screening("semarang", 20, [], date(2026, 10, 14)))
+        await on_recorded(tx, papua)
+    assert await visit_defaulters(rt, datetime(2026, 11, 24, 16, 0, tzinfo=UTC)) == 1
+    [task] = await store.find("tasks", Query.of(status="open"))
+    assert task["person_id"] == "jayapura"
+    assert datetime.fromisoformat(task["due_at"]) == datetime(2026, 12, 2, 23, 59, tzinfo=WIT)
+    assert await visit_defaulters(rt, datetime(2026, 11, 24, 17, 0, tzinfo=UTC)) == 1  # WIB
+    await store.close()
+
+
 async def _complete(store: SqliteStore, task: dict) -> None:
     from ilp_notify.domain.tasks import task_key
 
@@ -124,16 +146,26 @@ async def test_digest_workers_get_one_message_a_day_instead_of_one_per_task(tmp_
             await tx.put("workers", worker_id, {"id": worker_id, "role": "kader",
                                                 "email": f"{worker_id}@puskesmas.id",
                                                 "daily_digest": digest, "active": True})
+        await tx.put("workers", "bidan-papua", {
+            "id": "bidan-papua", "role": "bidan", "email": "bidan@pkm-jayapura.id",
+            "daily_digest": True, "active": True, "area_code": "91.71.01.1001"})
         await tx.put("tasks", "t-1", task)
+        await tx.put("tasks", "t-2", {**task, "task_id": "t-2", "assignee_id": "bidan-papua",
+                                      "desa_code": "91.71.01.1001"})
         await queue(tx, settings, "task.created", task)
         await queue(tx, settings, "task.created", {**task, "assignee_id": "kader-now"})
     immediate = await store.find("deliveries")
     assert [d["url"] for d in immediate] == ["mailto:kader-now@puskesmas.id"]
 
+    # Each worker at 06:00 of their own time: Jayapura (WIT) two hours before Semarang.
+    assert await send_digests(rt, datetime(2026, 11, 23, 20, 0, tzinfo=UTC)) == 0  # 05:00 WIT
+    assert await send_digests(rt, datetime(2026, 11, 23, 21, 30, tzinfo=UTC)) == 1  # 06:30 WIT
     assert await send_digests(rt, datetime(2026, 11, 23, 22, 0, tzinfo=UTC)) == 0  # 05:00 WIB
     assert await send_digests(rt, datetime(2026, 11, 23, 23, 30, tzinfo=UTC)) == 1  # 06:30
     assert await send_digests(rt, datetime(2026, 11, 24, 3, 0, tzinfo=UTC)) == 0  # same day
-    [digest] = await store.find("deliveries", Query.of(kind="digest"))
+    papua, digest = sorted(await store.find("deliveries", Query.of(kind="digest")),
+                           key=lambda d: d["url"])
+    assert papua["url"] == "mailto:bidan@pkm-jayapura.id"
     assert digest["url"] == "mailto:kader-digest@puskesmas.id"
     subject, text, sms = render(json.loads(digest["body"]))
     assert subject == "Ringkasan harian 2026-11-24: 1 kunjungan rumah"

@@ -2,17 +2,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ilp_notify.domain.tasks import WIB, task_key, tasks_needed
+from ilp_contracts.wilayah import WIB, WIT
+from ilp_notify.domain.tasks import task_key, tasks_needed
 
 
 def test_nutrition_problem_gives_a_kader_task_within_a_week() -> None:
-    [need] = tasks_needed(["underweight", "stunted"], date(2026, 11, 20))
+    [need] = tasks_needed(["underweight", "stunted"], date(2026, 11, 20), WIB)
     assert (need.reason, need.role, need.priority) == ("masalah_gizi_balita", "kader", "high")
     assert need.due_at == datetime(2026, 11, 27, 23, 59, tzinfo=WIB)
 
 
 def test_severe_case_goes_to_the_bidan_once() -> None:
-    needs = tasks_needed(["severely_stunted", "underweight"], date(2026, 11, 20))
+    needs = tasks_needed(["severely_stunted", "underweight"], date(2026, 11, 20), WIB)
     assert [(n.reason, n.role, n.priority) for n in needs] == [
         ("gizi_buruk_balita", "bidan", "urgent")]
     assert needs[0].due_at.date() == date(2026, 11, 23)
@@ -22,23 +23,34 @@ def test_days_count_from_the_recording_when_it_came_later() -> None:
     """A session synced four days after the posyandu: the bidan still gets her three days
     instead of a task born overdue and escalated to the puskesmas."""
     late = datetime(2026, 11, 24, 2, 0, tzinfo=WIB)
-    [need] = tasks_needed(["hypertension_pregnancy"], date(2026, 11, 20), late)
+    [need] = tasks_needed(["hypertension_pregnancy"], date(2026, 11, 20), WIB, late)
     assert need.due_at == datetime(2026, 11, 27, 23, 59, tzinfo=WIB)
     same_day = datetime(2026, 11, 20, 1, 0, tzinfo=WIB)  # 19 Nov in UTC: still the 20th
-    [need] = tasks_needed(["hypertension_pregnancy"], date(2026, 11, 20), same_day)
+    [need] = tasks_needed(["hypertension_pregnancy"], date(2026, 11, 20), WIB, same_day)
+    assert need.due_at == datetime(2026, 11, 23, 23, 59, tzinfo=WIB)
+
+
+def test_days_are_those_of_the_persons_time_zone() -> None:
+    """In Jayapura (WIT, UTC+9) a task is due at 23:59 there – two hours before a WIB
+    clock says so – and a screening synced at 23:30 WIB on the 20th was recorded on the
+    21st there, so its days count from the 21st."""
+    synced = datetime(2026, 11, 20, 23, 30, tzinfo=WIB)
+    [need] = tasks_needed(["hypertension_pregnancy"], date(2026, 11, 20), WIT, synced)
+    assert need.due_at == datetime(2026, 11, 24, 23, 59, tzinfo=WIT)
+    [need] = tasks_needed(["hypertension_pregnancy"], date(2026, 11, 20), WIB, synced)
     assert need.due_at == datetime(2026, 11, 23, 23, 59, tzinfo=WIB)
 
 
 def test_a_hypertensive_kek_pregnancy_needs_the_bidan_and_the_kader() -> None:
     needs = tasks_needed(["kek", "anaemia_pregnancy", "hypertension_pregnancy"],
-                         date(2026, 11, 20))
+                         date(2026, 11, 20), WIB)
     assert sorted((n.reason, n.role) for n in needs) == [
         ("hipertensi_kehamilan", "bidan"), ("pendampingan_ibu_hamil_kek", "kader")]
 
 
 def test_no_finding_no_task() -> None:
-    assert tasks_needed([], date(2026, 11, 20)) == []
-    assert tasks_needed(["risk_overweight"], date(2026, 11, 20)) == []
+    assert tasks_needed([], date(2026, 11, 20), WIB) == []
+    assert tasks_needed(["risk_overweight"], date(2026, 11, 20), WIB) == []
 
 
 def test_one_key_per_person_and_reason() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import tempfile
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -65,17 +65,20 @@ def events_of(stories: list) -> tuple[list, dict]:
     return events, final
 
 
-WIB = timezone(timedelta(hours=7))
-# (desa, day of creation: November or December, what became of it)
-task_story = st.tuples(st.sampled_from(DESA), st.integers(0, 40),
+# A task counts in the month it was created in its desa's own time: Semarang is UTC+7,
+# Jayapura UTC+9 (a task created at 16:00 UTC on 31 October is November's there).
+TASK_DESA = {"33.73.04.1001": timezone(timedelta(hours=7)),
+             "91.71.01.1001": timezone(timedelta(hours=9))}
+# (desa, hour of creation: November or December, what became of it)
+task_story = st.tuples(st.sampled_from(sorted(TASK_DESA)), st.integers(0, 40 * 24),
                        st.sampled_from(["open", "on_time", "late", "cancelled"]))
 
 
 def task_events(stories: list) -> tuple[list, Counter]:
     """The events of each task, and what a recount gives per (desa, month)."""
     events, counts = [], Counter()
-    for n, (desa, day, fate) in enumerate(stories):
-        created_at = datetime(2026, 11, 1, 8, tzinfo=WIB) + timedelta(days=day)
+    for n, (desa, hour, fate) in enumerate(stories):
+        created_at = datetime(2026, 10, 31, 16, tzinfo=UTC) + timedelta(hours=hour)
         events.append(TaskCreated(task_id=f"t{n}", person_id="p1", reason="masalah_gizi",
                                   role="kader", priority="high", desa_code=desa,
                                   due_at=created_at + timedelta(days=7),
@@ -85,7 +88,7 @@ def task_events(stories: list) -> tuple[list, Counter]:
                                         on_time=fate == "on_time"))
         elif fate == "cancelled":
             events.append(TaskCancelled(task_id=f"t{n}", reason="screening_voided"))
-        month = (desa, f"{created_at:%Y-%m}")
+        month = (desa, f"{created_at.astimezone(TASK_DESA[desa]):%Y-%m}")
         counts[month, "home_visit_tasks"] += fate != "cancelled"
         counts[month, "home_visit_on_time"] += fate == "on_time"
     return events, counts
@@ -146,3 +149,16 @@ def test_any_interleaving_with_duplicates_matches_a_recount(stories, task_storie
     # the same in consumer batches of any size: counts aggregated per batch are exact too
     batches = [rnd.randint(1, 6) for _ in delivered]
     assert asyncio.run(project(delivered, batches)) == expected
+
+
+def test_a_task_counts_in_the_month_of_its_desa_clock() -> None:
+    """23:30 WIB on 31 October is 01:30 WIT on 1 November: a Jayapura task created then
+    is November's, a Semarang one October's."""
+    created_at = datetime(2026, 10, 31, 16, 30, tzinfo=UTC)
+    events = [TaskCreated(task_id=f"t-{desa}", person_id="p1", reason="masalah_gizi",
+                          role="kader", priority="high", desa_code=desa,
+                          due_at=created_at + timedelta(days=7), occurred_at=created_at)
+              for desa in TASK_DESA]
+    assert asyncio.run(project(events)) == {
+        ("33.73.04.1001", "2026-10"): {"home_visit_tasks": 1},
+        ("91.71.01.1001", "2026-11"): {"home_visit_tasks": 1}}

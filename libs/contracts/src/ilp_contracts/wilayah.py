@@ -9,12 +9,34 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Literal
 
-# Local time of the platform's dates (due days, the month a task falls in, logs shown to
-# operators): WIB, UTC+7. WITA and WIT regions are an hour or two ahead – not modelled yet.
-WIB = timezone(timedelta(hours=7))
+# Indonesia's three time zones (Keppres 41/1987; no daylight saving, so fixed offsets).
+# A place's dates – a task's due day, the month it counts in, a worker's digest hour – are
+# its own local dates: a Jayapura task due "Friday 23:59" is due at 23:59 WIT.
+WIB = timezone(timedelta(hours=7), "WIB")
+WITA = timezone(timedelta(hours=8), "WITA")
+WIT = timezone(timedelta(hours=9), "WIT")
+ZONES = (WIB, WITA, WIT)
+# By province code. Bali, Nusa Tenggara, South/East Kalimantan and Sulawesi are WITA;
+# Maluku and Papua WIT; the rest WIB. Provinces formed since 1987 keep the zone of the
+# province they were split from (Kaltara 65 from Kaltim; Sulbar 76 from Sulsel; Malut 82
+# from Maluku; Papua Barat 92 and the Papua provinces of 2022, 93–96, from Papua).
+_PROVINCE_ZONE = {**dict.fromkeys(("51", "52", "53", "63", "64", "65",
+                                   "71", "72", "73", "74", "75", "76"), WITA),
+                  **dict.fromkeys(("81", "82", "91", "92", "93", "94", "95", "96"), WIT)}
+
+
+def local_zone(code: str | None) -> timezone:
+    """The time zone of an area, by its Kemendagri code at any level (dotted or plain);
+    WIB when the code is unknown."""
+    return _PROVINCE_ZONE.get((code or "")[:2], WIB)
+
+
+def local_date(moment: datetime, code: str | None) -> date:
+    """The calendar day `moment` falls on in the area."""
+    return moment.astimezone(local_zone(code)).date()
 
 Level = Literal["province", "regency", "district", "village"]
 LEVELS: tuple[Level, ...] = ("province", "regency", "district", "village")

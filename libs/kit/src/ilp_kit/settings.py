@@ -48,7 +48,7 @@ class ServiceSettings(BaseSettings):
     # the token as a bearer credential.
     sms_url: str = ""
     sms_token: str = ""
-    # Notify: from this hour (WIB) workers who chose the daily digest get it.
+    # Notify: from this hour of their own time zone workers who chose the daily digest get it.
     digest_hour: int = 6
     # Access: "local" (embedded: HS256 key file, `ilp token`), "oidc" (production:
     # issuer discovery + JWKS, e.g. Keycloak realm URL), "none" (component tests only).

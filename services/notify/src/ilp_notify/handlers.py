@@ -18,6 +18,7 @@ from ilp_contracts import (
     TaskCreated,
     WorkerAssigned,
 )
+from ilp_contracts.wilayah import local_zone
 from ilp_kit.outbox import emit
 from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Query, Transaction
@@ -190,19 +191,22 @@ async def _watch_child(tx: Transaction, event: ScreeningSnapshot) -> None:
             "posyandu_id": event.posyandu_id})
 
 
+def _needs(event: ScreeningSnapshot) -> list[TaskNeed]:
+    return tasks_needed((f.code for f in event.findings), event.screened_on,
+                        local_zone(event.desa_code), event.occurred_at)
+
+
 def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
     async def on_recorded(tx: Transaction, event: ScreeningRecorded) -> None:
         await _watch_bp(tx, event)
         await _watch_child(tx, event)
-        for need in tasks_needed((f.code for f in event.findings), event.screened_on,
-                                 event.occurred_at):
+        for need in _needs(event):
             await _open(tx, settings, event, need)
 
     async def on_amended(tx: Transaction, event: ScreeningAmended) -> None:
         await _watch_bp(tx, event)
         await _watch_child(tx, event)
-        needs = tasks_needed((f.code for f in event.findings), event.screened_on,
-                             event.occurred_at)
+        needs = _needs(event)
         await _unlink(tx, event.screening_id, {n.reason for n in needs}, "screening_amended")
         for need in needs:
             await _open(tx, settings, event, need)

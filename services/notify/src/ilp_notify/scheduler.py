@@ -12,18 +12,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from ilp_contracts import TaskEscalated
-from ilp_contracts.wilayah import WIB
+from ilp_contracts.wilayah import ZONES, local_zone
 from ilp_kit.outbox import emit
 from ilp_kit.service import Runtime
+from ilp_kit.settings import ServiceSettings
 from ilp_kit.lease import hold_lease
 from ilp_kit.store import Query, Transaction
 
 from .domain.defaulters import (
     NEVER,
     WEIGHING_CUTOFF_DAY,
+    bp_check_missed,
     immunization_follow_up,
     missed_bp_check,
     missed_doses,
@@ -66,55 +68,72 @@ async def escalate_overdue(rt: Runtime, now: datetime) -> int:
     return escalated
 
 
+def _local_days(now: datetime) -> list[date]:
+    """Today's date across Indonesia's time zones: one or, in the evening, two."""
+    return sorted({now.astimezone(zone).date() for zone in ZONES})
+
+
+def _local_today(now: datetime, area_code: str) -> tuple[date, tzinfo]:
+    zone = local_zone(area_code)
+    return now.astimezone(zone).date(), zone
+
+
 async def visit_defaulters(rt: Runtime, now: datetime) -> int:
-    """One round; returns how many defaulter tasks were opened."""
+    """One round; returns how many defaulter tasks were opened. Each person's days are
+    those of their desa's time zone."""
     ttl = timedelta(seconds=rt.settings.escalation_interval_s * 2)
-    today = now.astimezone(WIB).date()
+    latest = _local_days(now)[-1]  # the day as it is already in the east
     opened = 0
     async with rt.transaction() as tx:
         if not await hold_lease(tx, "defaulters", now, ttl):
             return 0
         for person in await tx.find("bp_watch", Query.of(hypertensive=True,
                                                          order_by="last_bp_on", limit=500)):
-            need = missed_bp_check(person["last_bp_on"], today)
-            if need is None:
-                break  # ordered by last check: the rest are within the month
-            opened += await open_task(
-                tx, rt.settings, need, person_id=person["person_id"],
-                desa_code=person["desa_code"], posyandu_id=person["posyandu_id"],
-                screening_id=None, findings=[])
-        opened += await _balita_not_weighed(tx, rt, today)
-        opened += await _missed_immunizations(tx, rt, today)
+            if not bp_check_missed(person["last_bp_on"], latest):
+                break  # ordered by last check: the rest are within the month everywhere
+            need = missed_bp_check(person["last_bp_on"],
+                                   *_local_today(now, person["desa_code"]))
+            if need is not None:
+                opened += await open_task(
+                    tx, rt.settings, need, person_id=person["person_id"],
+                    desa_code=person["desa_code"], posyandu_id=person["posyandu_id"],
+                    screening_id=None, findings=[])
+        opened += await _balita_not_weighed(tx, rt, now)
+        opened += await _missed_immunizations(tx, rt, now, latest)
     return opened
 
 
-async def _balita_not_weighed(tx: Transaction, rt: Runtime, today: date) -> int:
-    if today.day < WEIGHING_CUTOFF_DAY:
-        return 0
+async def _balita_not_weighed(tx: Transaction, rt: Runtime, now: datetime) -> int:
     opened = 0
-    for child in await tx.find("child_watch", Query.of(weighed_period=previous_period(today),
-                                                       limit=5000)):
-        need = missed_weighing(child, today)
-        if need is None:
-            continue
-        opened += await open_task(tx, rt.settings, need, person_id=child["person_id"],
-                                  desa_code=child["desa_code"],
-                                  posyandu_id=child["posyandu_id"], screening_id=None,
-                                  findings=[f"last_weighed_{child['last_weighed_on']}"])
-        child["weighing_followed_up"] = today.strftime("%Y-%m")
-        await tx.put("child_watch", child["person_id"], child)
+    for period in {previous_period(day) for day in _local_days(now)
+                   if day.day >= WEIGHING_CUTOFF_DAY}:
+        for child in await tx.find("child_watch", Query.of(weighed_period=period, limit=5000)):
+            today, zone = _local_today(now, child["desa_code"])
+            need = missed_weighing(child, today, zone)
+            if need is None:
+                continue
+            opened += await open_task(tx, rt.settings, need, person_id=child["person_id"],
+                                      desa_code=child["desa_code"],
+                                      posyandu_id=child["posyandu_id"], screening_id=None,
+                                      findings=[f"last_weighed_{child['last_weighed_on']}"])
+            child["weighing_followed_up"] = today.strftime("%Y-%m")
+            await tx.put("child_watch", child["person_id"], child)
     return opened
 
 
-async def _missed_immunizations(tx: Transaction, rt: Runtime, today: date) -> int:
+async def _missed_immunizations(tx: Transaction, rt: Runtime, now: datetime, latest: date
+                                ) -> int:
     opened = 0
     for child in await tx.find("child_watch", Query.of(tracks_doses=True,
                                                        order_by="next_dose_check", limit=500)):
+        if child["next_dose_check"] >= latest.isoformat():
+            break  # ordered by the next deadline: the rest are not due yet anywhere
+        today, zone = _local_today(now, child["desa_code"])
         if child["next_dose_check"] >= today.isoformat():
-            break  # ordered by the next deadline: the rest are not due yet
+            continue  # due tomorrow here, in the west
         doses = missed_doses(child, today)
         if doses:
-            opened += await open_task(tx, rt.settings, immunization_follow_up(today),
+            opened += await open_task(tx, rt.settings, immunization_follow_up(today, zone),
                                       person_id=child["person_id"],
                                       desa_code=child["desa_code"],
                                       posyandu_id=child["posyandu_id"], screening_id=None,
@@ -126,29 +145,40 @@ async def _missed_immunizations(tx: Transaction, rt: Runtime, today: date) -> in
 
 
 async def send_digests(rt: Runtime, now: datetime) -> int:
-    """Once a day from `ILP_DIGEST_HOUR` (WIB): each worker who chose the daily digest gets
-    one message listing their open tasks (instead of one per task). Returns how many."""
+    """Once a day from `ILP_DIGEST_HOUR` of their own time zone: each worker who chose the
+    daily digest gets one message listing their open tasks (instead of one per task).
+    Returns how many."""
     settings = rt.settings
-    local = now.astimezone(WIB)
-    if not (settings.smtp_host or settings.sms_url) or local.hour < settings.digest_hour:
+    if not (settings.smtp_host or settings.sms_url):
         return 0
-    day = local.date().isoformat()
     sent = 0
     async with rt.transaction() as tx:
         if not await hold_lease(tx, "digest", now,
                                 timedelta(seconds=settings.escalation_interval_s * 2)):
             return 0
-        if await tx.get("digests", day) is not None:
-            return 0  # today's went out already
-        for worker in await tx.find("workers", Query.of(daily_digest=True, active=True,
-                                                        limit=10_000)):
-            addresses = personal_addresses(settings, worker)
-            tasks = [task for status in ("open", "accepted") for task in await tx.find(
-                "tasks", Query.of(assignee_id=worker["id"], status=status, limit=200))]
-            if addresses and tasks:
-                await add_deliveries(tx, addresses, "digest", digest_payload(day, tasks))
-                sent += 1
-        await tx.put("digests", day, {"day": day, "workers": sent})
+        for zone in ZONES:
+            local = now.astimezone(zone)
+            key = f"{local.date().isoformat()} {zone.tzname(None)}"
+            if local.hour < settings.digest_hour or await tx.get("digests", key) is not None:
+                continue  # not yet there, or that zone's went out already
+            sent += await _send_digests(tx, settings, zone, local.date().isoformat(), key)
+    return sent
+
+
+async def _send_digests(tx: Transaction, settings: ServiceSettings, zone: tzinfo, day: str,
+                        key: str) -> int:
+    sent = 0
+    for worker in await tx.find("workers", Query.of(daily_digest=True, active=True,
+                                                    limit=10_000)):
+        if local_zone(worker.get("area_code")) is not zone:
+            continue
+        addresses = personal_addresses(settings, worker)
+        tasks = [task for status in ("open", "accepted") for task in await tx.find(
+            "tasks", Query.of(assignee_id=worker["id"], status=status, limit=200))]
+        if addresses and tasks:
+            await add_deliveries(tx, addresses, "digest", digest_payload(day, tasks))
+            sent += 1
+    await tx.put("digests", key, {"day": day, "zone": zone.tzname(None), "workers": sent})
     return sent
 
 

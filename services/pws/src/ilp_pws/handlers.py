@@ -23,7 +23,7 @@ from ilp_contracts import (
     TaskCompleted,
     TaskCreated,
 )
-from ilp_contracts.wilayah import WIB
+from ilp_contracts.wilayah import local_date
 from ilp_kit.consumer import BatchEnd
 from ilp_kit.outbox import emit
 from ilp_kit.store import Query, Reader, Transaction
@@ -187,7 +187,7 @@ class Projector:
         await tx.put("person_months", key, month)
 
     async def on_task_created(self, tx: Transaction, event: TaskCreated) -> None:
-        period = event.occurred_at.astimezone(WIB).strftime("%Y-%m")
+        period = local_date(event.occurred_at, event.desa_code).isoformat()[:7]
         await self._task(tx, event.task_id, desa_code=event.desa_code, period=period)
 
     async def on_task_completed(self, tx: Transaction, event: TaskCompleted) -> None:

@@ -15,12 +15,10 @@ missed early because of the rounding.
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta, tzinfo
 from typing import Any
 
-from ilp_contracts.wilayah import WIB
-
-from .tasks import TaskNeed
+from .tasks import TaskNeed, end_of_day
 
 HYPERTENSIVE = frozenset({"hypertension_grade_1", "hypertension_grade_2",
                           "hypertension_grade_3", "isolated_systolic_hypertension"})
@@ -39,10 +37,15 @@ def bp_watch(current: dict[str, Any] | None, screened_on: date, codes: set[str],
     return {"last_bp_on": screened_on.isoformat(), "hypertensive": bool(codes & HYPERTENSIVE)}
 
 
-def missed_bp_check(last_bp_on: str, today: date) -> TaskNeed | None:
-    if date.fromisoformat(last_bp_on) + timedelta(days=BP_RECHECK_DAYS) >= today:
+def bp_check_missed(last_bp_on: str, today: date) -> bool:
+    return date.fromisoformat(last_bp_on) + timedelta(days=BP_RECHECK_DAYS) < today
+
+
+def missed_bp_check(last_bp_on: str, today: date, zone: tzinfo) -> TaskNeed | None:
+    """`today` is the person's local date, in their time `zone` (so are all below)."""
+    if not bp_check_missed(last_bp_on, today):
         return None
-    due = datetime.combine(today + timedelta(days=BP_VISIT_DUE_DAYS), time(23, 59), WIB)
+    due = end_of_day(today + timedelta(days=BP_VISIT_DUE_DAYS), zone)
     return TaskNeed("kontrol_hipertensi", "perawat", "high", due)
 
 
@@ -113,9 +116,8 @@ def missed_doses(state: dict[str, Any], today: date) -> list[str]:
             and add_months(born, month) + timedelta(days=DOSE_GRACE_DAYS) < today]
 
 
-def immunization_follow_up(today: date) -> TaskNeed:
-    due = datetime.combine(today + timedelta(days=IMMUNIZATION_VISIT_DUE_DAYS), time(23, 59),
-                           WIB)
+def immunization_follow_up(today: date, zone: tzinfo) -> TaskNeed:
+    due = end_of_day(today + timedelta(days=IMMUNIZATION_VISIT_DUE_DAYS), zone)
     return TaskNeed("imunisasi_terlewat", "kader", "high", due)
 
 
@@ -123,7 +125,7 @@ def previous_period(today: date) -> str:
     return add_months(today.replace(day=1), -1).strftime("%Y-%m")
 
 
-def missed_weighing(state: dict[str, Any], today: date) -> TaskNeed | None:
+def missed_weighing(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNeed | None:
     """Weighed last month, not yet this month, and this month's posyandu days are over."""
     if today.day < WEIGHING_CUTOFF_DAY or state.get("weighed_period") != previous_period(today):
         return None
@@ -131,5 +133,5 @@ def missed_weighing(state: dict[str, Any], today: date) -> TaskNeed | None:
         return None  # once a month
     if add_months(date.fromisoformat(state["born_latest"]), BALITA_MONTHS) <= today:
         return None  # no longer a balita
-    due = datetime.combine(today + timedelta(days=WEIGHING_VISIT_DUE_DAYS), time(23, 59), WIB)
+    due = end_of_day(today + timedelta(days=WEIGHING_VISIT_DUE_DAYS), zone)
     return TaskNeed("balita_tidak_ditimbang", "kader", "routine", due)

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-
-from ilp_contracts.wilayah import WIB
+from datetime import date, datetime, time, timedelta, tzinfo
 
 
 @dataclass(frozen=True)
@@ -60,7 +58,12 @@ class TaskNeed:
     due_at: datetime
 
 
-def tasks_needed(finding_codes: Iterable[str], screened_on: date,
+def end_of_day(day: date, zone: tzinfo) -> datetime:
+    """A task due on a day is due by 23:59 of that day where the person lives."""
+    return datetime.combine(day, time(23, 59), zone)
+
+
+def tasks_needed(finding_codes: Iterable[str], screened_on: date, zone: tzinfo,
                  recorded_at: datetime | None = None,
                  rules: Iterable[TaskRule] = RULES) -> list[TaskNeed]:
     """One need per group that fires, so a child is not visited twice for one problem.
@@ -68,13 +71,13 @@ def tasks_needed(finding_codes: Iterable[str], screened_on: date,
     The days count from the screening, or from when it was recorded if that is later: a
     session synced days after the posyandu (no signal there) or a paper register typed in
     the next week would otherwise give tasks overdue – and escalated past their worker –
-    the moment they exist."""
+    the moment they exist. Days are those of the person's time `zone`."""
     codes = set(finding_codes)
-    start = max(screened_on, recorded_at.astimezone(WIB).date()) if recorded_at else screened_on
+    start = max(screened_on, recorded_at.astimezone(zone).date()) if recorded_at else screened_on
     needs: dict[str, TaskNeed] = {}
     for rule in rules:
         if rule.group not in needs and codes & rule.finding_codes:
-            due = datetime.combine(start + timedelta(days=rule.due_days), time(23, 59), WIB)
+            due = end_of_day(start + timedelta(days=rule.due_days), zone)
             needs[rule.group] = TaskNeed(rule.reason, rule.role, rule.priority, due)
     return list(needs.values())
 
