@@ -16,6 +16,7 @@ from ilp_kit.store import Query, SqliteStore
 from ilp_notify.app import SPEC
 from ilp_notify.domain.defaulters import (
     DOSE_MONTH,
+    NEVER,
     child_watch,
     missed_doses,
     missed_weighing,
@@ -55,7 +56,7 @@ def test_weighing_missed_only_after_the_posyandu_days_and_once_a_month() -> None
     assert missed_weighing(state, date(2026, 11, 24), WIB) is None  # posyandu days not over
     need = missed_weighing(state, date(2026, 11, 25), WIB)
     assert need is not None and need.reason == "balita_tidak_ditimbang" and need.role == "kader"
-    assert missed_weighing({**state, "weighing_followed_up": "2026-11"},
+    assert missed_weighing({**state, "weighing_check_on": NEVER},  # followed up
                            date(2026, 11, 28), WIB) is None
     weighed_now = child_watch(state, date(2026, 11, 12), 21, True, [])
     assert missed_weighing(weighed_now, date(2026, 11, 25), WIB) is None
@@ -170,4 +171,33 @@ async def test_digest_workers_get_one_message_a_day_instead_of_one_per_task(tmp_
     subject, text, sms = render(json.loads(digest["body"]))
     assert subject == "Ringkasan harian 2026-11-24: 1 kunjungan rumah"
     assert "masalah_gizi_balita, desa 33.73.04.1001" in text and "batas 2026-11-27" in sms
+    await store.close()
+
+
+async def test_rounds_reach_every_defaulter_however_many_there_are(tmp_path) -> None:
+    """A kabupaten has thousands of hypertensive adults and balita who missed a month –
+    more than one round reads. Each round moves what it read past today, so the next
+    round reaches the next ones: all of them get one visit, none a second."""
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
+    on_recorded = handlers(rt.settings)[ScreeningRecorded]
+    adults, children = 1_200, 2_500  # a round reads 500 adults and 2,000 children
+    async with store.transaction() as tx:
+        for n in range(adults):
+            await on_recorded(tx, ScreeningRecorded(
+                screening_id=f"s-a{n}", person_id=f"a{n}", stage="usia_dewasa", sex="M",
+                age_months=600, screened_on=date(2026, 9, 1 + n % 28), period="2026-09",
+                desa_code="33.73.04.1001", posyandu_id="psy-1",
+                measurements={"systolic": 150, "diastolic": 95},
+                findings=[Finding(code="hypertension_grade_1", severity="moderate")]))
+        for n in range(children):
+            await on_recorded(tx, screening(f"c{n}", 20, [], date(2026, 10, 1 + n % 28)))
+    now = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
+    rounds = []
+    while opened := await visit_defaulters(rt, now):
+        rounds.append(opened)
+    assert sum(rounds) == adults + children and len(rounds) > 1
+    tasks = await store.find("tasks")
+    assert len({(t["person_id"], t["reason"]) for t in tasks}) == len(tasks) == sum(rounds)
     await store.close()

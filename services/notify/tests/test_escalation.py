@@ -34,12 +34,18 @@ def test_hypertensive_adults_without_a_bp_check_for_a_month_get_a_visit() -> Non
     from datetime import date
 
     from ilp_contracts.wilayah import WIB
-    from ilp_notify.domain.defaulters import bp_watch, missed_bp_check
+    from ilp_notify.domain.defaulters import bp_followed_up, bp_watch, missed_bp_check
 
     state = bp_watch(None, date(2026, 10, 1), {"hypertension_grade_1"}, measured_bp=True)
-    assert state == {"last_bp_on": "2026-10-01", "hypertensive": True}
+    assert state == {"last_bp_on": "2026-10-01", "hypertensive": True,
+                     "check_on": "2026-11-01"}
     assert bp_watch(state, date(2026, 9, 1), set(), measured_bp=True) is None  # older
     assert bp_watch(state, date(2026, 10, 5), set(), measured_bp=False) is None  # no BP
-    assert missed_bp_check("2026-10-01", date(2026, 10, 31), WIB) is None
-    need = missed_bp_check("2026-10-01", date(2026, 11, 1), WIB)
+    assert missed_bp_check(state, date(2026, 10, 31), WIB) is None
+    need = missed_bp_check(state, date(2026, 11, 1), WIB)
     assert (need.reason, need.role) == ("kontrol_hipertensi", "perawat")
+    visited = bp_followed_up(state, date(2026, 11, 3))  # and still no BP check recorded
+    assert missed_bp_check(visited, date(2026, 12, 3), WIB) is None
+    assert missed_bp_check(visited, date(2026, 12, 4), WIB) is not None  # another month
+    normal = bp_watch(state, date(2026, 10, 20), set(), measured_bp=True)
+    assert missed_bp_check(normal, date(2027, 1, 1), WIB) is None

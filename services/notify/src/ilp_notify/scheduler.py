@@ -24,14 +24,12 @@ from ilp_kit.store import Query, Transaction
 
 from .domain.defaulters import (
     NEVER,
-    WEIGHING_CUTOFF_DAY,
-    bp_check_missed,
+    bp_followed_up,
     immunization_follow_up,
     missed_bp_check,
     missed_doses,
     missed_weighing,
     next_dose_check,
-    previous_period,
 )
 from .domain.escalation import next_rung
 from .delivery import add_deliveries, personal_addresses, queue
@@ -80,53 +78,64 @@ def _local_today(now: datetime, area_code: str) -> tuple[date, tzinfo]:
 
 async def visit_defaulters(rt: Runtime, now: datetime) -> int:
     """One round; returns how many defaulter tasks were opened. Each person's days are
-    those of their desa's time zone."""
+    those of their desa's time zone. Every watch read is moved past today (visited, or
+    nothing to do), so the next round reaches the next ones, however many there are."""
     ttl = timedelta(seconds=rt.settings.escalation_interval_s * 2)
-    latest = _local_days(now)[-1]  # the day as it is already in the east
-    opened = 0
+    latest = _local_days(now)[-1].isoformat()  # the day as it is already in the east
     async with rt.transaction() as tx:
         if not await hold_lease(tx, "defaulters", now, ttl):
             return 0
-        for person in await tx.find("bp_watch", Query.of(hypertensive=True,
-                                                         order_by="last_bp_on", limit=500)):
-            if not bp_check_missed(person["last_bp_on"], latest):
-                break  # ordered by last check: the rest are within the month everywhere
-            need = missed_bp_check(person["last_bp_on"],
-                                   *_local_today(now, person["desa_code"]))
-            if need is not None:
-                opened += await open_task(
-                    tx, rt.settings, need, person_id=person["person_id"],
-                    desa_code=person["desa_code"], posyandu_id=person["posyandu_id"],
-                    screening_id=None, findings=[])
-        opened += await _balita_not_weighed(tx, rt, now)
-        opened += await _missed_immunizations(tx, rt, now, latest)
+        return (await _hypertensives_unchecked(tx, rt, now, latest)
+                + await _balita_not_weighed(tx, rt, now, latest)
+                + await _missed_immunizations(tx, rt, now, latest))
+
+
+async def _hypertensives_unchecked(tx: Transaction, rt: Runtime, now: datetime, latest: str
+                                   ) -> int:
+    opened = 0
+    for person in await tx.find("bp_watch", Query.of(hypertensive=True, order_by="check_on",
+                                                     limit=500)):
+        if person["check_on"] > latest:
+            break  # ordered by the day the month runs out: the rest are within it
+        today, zone = _local_today(now, person["desa_code"])
+        need = missed_bp_check(person, today, zone)
+        if need is None:
+            continue  # the month runs out tomorrow here, in the west
+        opened += await open_task(tx, rt.settings, need, person_id=person["person_id"],
+                                  desa_code=person["desa_code"],
+                                  posyandu_id=person["posyandu_id"], screening_id=None,
+                                  findings=[f"last_bp_{person['last_bp_on']}"])
+        await tx.put("bp_watch", person["person_id"], bp_followed_up(person, today))
     return opened
 
 
-async def _balita_not_weighed(tx: Transaction, rt: Runtime, now: datetime) -> int:
+async def _balita_not_weighed(tx: Transaction, rt: Runtime, now: datetime, latest: str
+                              ) -> int:
     opened = 0
-    for period in {previous_period(day) for day in _local_days(now)
-                   if day.day >= WEIGHING_CUTOFF_DAY}:
-        for child in await tx.find("child_watch", Query.of(weighed_period=period, limit=5000)):
-            today, zone = _local_today(now, child["desa_code"])
-            need = missed_weighing(child, today, zone)
-            if need is None:
-                continue
+    for child in await tx.find("child_watch", Query.of(order_by="weighing_check_on",
+                                                       limit=2000)):
+        if child["weighing_check_on"] > latest:
+            break  # ordered by the cut-off each must be weighed by: the rest are not due
+        today, zone = _local_today(now, child["desa_code"])
+        if child["weighing_check_on"] > today.isoformat():
+            continue  # the cut-off day begins tomorrow here, in the west
+        need = missed_weighing(child, today, zone)
+        if need is not None:
             opened += await open_task(tx, rt.settings, need, person_id=child["person_id"],
                                       desa_code=child["desa_code"],
                                       posyandu_id=child["posyandu_id"], screening_id=None,
                                       findings=[f"last_weighed_{child['last_weighed_on']}"])
-            child["weighing_followed_up"] = today.strftime("%Y-%m")
-            await tx.put("child_watch", child["person_id"], child)
+        child["weighing_check_on"] = NEVER  # once: the next weighing sets the next check
+        await tx.put("child_watch", child["person_id"], child)
     return opened
 
 
-async def _missed_immunizations(tx: Transaction, rt: Runtime, now: datetime, latest: date
+async def _missed_immunizations(tx: Transaction, rt: Runtime, now: datetime, latest: str
                                 ) -> int:
     opened = 0
     for child in await tx.find("child_watch", Query.of(tracks_doses=True,
                                                        order_by="next_dose_check", limit=500)):
-        if child["next_dose_check"] >= latest.isoformat():
+        if child["next_dose_check"] >= latest:
             break  # ordered by the next deadline: the rest are not due yet anywhere
         today, zone = _local_today(now, child["desa_code"])
         if child["next_dose_check"] >= today.isoformat():

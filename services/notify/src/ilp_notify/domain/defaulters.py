@@ -29,24 +29,27 @@ BP_VISIT_DUE_DAYS = 7
 def bp_watch(current: dict[str, Any] | None, screened_on: date, codes: set[str],
              measured_bp: bool) -> dict[str, Any] | None:
     """The person's BP-monitoring state after a screening, or None when it changes nothing
-    (no BP taken, or an older screening arriving late)."""
+    (no BP taken, or an older screening arriving late). `check_on`: the first day on which
+    the month without a check has passed."""
     if not measured_bp:
         return None
     if current is not None and current["last_bp_on"] > screened_on.isoformat():
         return None
-    return {"last_bp_on": screened_on.isoformat(), "hypertensive": bool(codes & HYPERTENSIVE)}
+    return {"last_bp_on": screened_on.isoformat(), "hypertensive": bool(codes & HYPERTENSIVE),
+            "check_on": (screened_on + timedelta(days=BP_RECHECK_DAYS + 1)).isoformat()}
 
 
-def bp_check_missed(last_bp_on: str, today: date) -> bool:
-    return date.fromisoformat(last_bp_on) + timedelta(days=BP_RECHECK_DAYS) < today
-
-
-def missed_bp_check(last_bp_on: str, today: date, zone: tzinfo) -> TaskNeed | None:
+def missed_bp_check(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNeed | None:
     """`today` is the person's local date, in their time `zone` (so are all below)."""
-    if not bp_check_missed(last_bp_on, today):
+    if not state["hypertensive"] or state["check_on"] > today.isoformat():
         return None
     due = end_of_day(today + timedelta(days=BP_VISIT_DUE_DAYS), zone)
     return TaskNeed("kontrol_hipertensi", "perawat", "high", due)
+
+
+def bp_followed_up(state: dict[str, Any], today: date) -> dict[str, Any]:
+    """Visited today: the next visit only if another month passes without a check."""
+    return {**state, "check_on": (today + timedelta(days=BP_RECHECK_DAYS + 1)).isoformat()}
 
 
 # --- balita: weighing and immunisation ---------------------------------------------------
@@ -75,25 +78,26 @@ def youngest_birth(screened_on: date, age_months: int) -> date:
     return add_months(screened_on, -age_months)
 
 
+NEVER = "9999-12-31"  # sorts after every date: nothing to check
+
+
 def child_watch(current: dict[str, Any] | None, screened_on: date, age_months: int,
                 weighed: bool, doses: list[str]) -> dict[str, Any] | None:
     """A balita's monitoring state after a screening (None: not a balita)."""
     if age_months >= BALITA_MONTHS:
         return None
-    state = dict(current or {"doses": [], "tracks_doses": False, "flagged_doses": []})
+    state = dict(current or {"doses": [], "tracks_doses": False, "flagged_doses": [],
+                             "weighing_check_on": NEVER})
     state["born_latest"] = max(state.get("born_latest", ""),
                                youngest_birth(screened_on, age_months).isoformat())
     if weighed and screened_on.isoformat() > state.get("last_weighed_on", ""):
         state["last_weighed_on"] = screened_on.isoformat()
-        state["weighed_period"] = screened_on.strftime("%Y-%m")
+        state["weighing_check_on"] = weighing_check_on(screened_on)
     if doses:
         state["tracks_doses"] = True
         state["doses"] = sorted({*state["doses"], *doses})
     state["next_dose_check"] = next_dose_check(state)
     return state
-
-
-NEVER = "9999-12-31"  # sorts after every date: nothing to check
 
 
 def next_dose_check(state: dict[str, Any]) -> str:
@@ -121,16 +125,16 @@ def immunization_follow_up(today: date, zone: tzinfo) -> TaskNeed:
     return TaskNeed("imunisasi_terlewat", "kader", "high", due)
 
 
-def previous_period(today: date) -> str:
-    return add_months(today.replace(day=1), -1).strftime("%Y-%m")
+def weighing_check_on(weighed_on: date) -> str:
+    """Not weighed again by the cut-off day of the next month: missed that month's
+    posyandu."""
+    return add_months(weighed_on.replace(day=WEIGHING_CUTOFF_DAY), 1).isoformat()
 
 
 def missed_weighing(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNeed | None:
-    """Weighed last month, not yet this month, and this month's posyandu days are over."""
-    if today.day < WEIGHING_CUTOFF_DAY or state.get("weighed_period") != previous_period(today):
+    """Not weighed since last month, and this month's posyandu days are over."""
+    if state["weighing_check_on"] > today.isoformat():
         return None
-    if state.get("weighing_followed_up") == today.strftime("%Y-%m"):
-        return None  # once a month
     if add_months(date.fromisoformat(state["born_latest"]), BALITA_MONTHS) <= today:
         return None  # no longer a balita
     due = end_of_day(today + timedelta(days=WEIGHING_VISIT_DUE_DAYS), zone)
