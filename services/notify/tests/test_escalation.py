@@ -49,3 +49,32 @@ def test_hypertensive_adults_without_a_bp_check_for_a_month_get_a_visit() -> Non
     assert missed_bp_check(visited, date(2026, 12, 4), WIB) is not None  # another month
     normal = bp_watch(state, date(2026, 10, 20), set(), measured_bp=True)
     assert missed_bp_check(normal, date(2027, 1, 1), WIB) is None
+
+
+async def test_tasks_held_by_the_puskesmas_do_not_stop_the_others_climbing(tmp_path) -> None:
+    """Overdue tasks at the top rung stay overdue (nobody above to hand them to); six
+    hundred of them – more than a round reads – must not hide a kader's overdue task."""
+    from ilp_kit.service import Runtime
+    from ilp_kit.settings import ServiceSettings
+    from ilp_kit.store import SqliteStore
+    from ilp_notify.app import SPEC
+    from ilp_notify.scheduler import escalate_overdue
+
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
+    overdue = (NOW - timedelta(days=30)).isoformat()
+    task = {"reason": "masalah_gizi_balita", "person_id": "p", "priority": "high",
+            "desa_code": "33.73.04.1001", "posyandu_id": "psy-1", "status": "open"}
+    async with store.transaction() as tx:
+        for n in range(600):
+            await tx.put("tasks", f"top-{n}", {**task, "task_id": f"top-{n}", "role": "puskesmas",
+                                               "escalation_level": 2, "due_at": overdue})
+        await tx.put("tasks", "kader-1", {**task, "task_id": "kader-1", "role": "kader",
+                                          "escalation_level": 0,
+                                          "due_at": (NOW - timedelta(days=1)).isoformat()})
+    assert await escalate_overdue(rt, NOW) == 1
+    climbed = await store.get("tasks", "kader-1")
+    assert (climbed["role"], climbed["escalation_level"]) == ("bidan", 1)
+    assert await escalate_overdue(rt, NOW) == 0  # due again in three days
+    await store.close()

@@ -13,7 +13,8 @@ SPEC = ServiceSpec(
     collections={
         "workers": [("facility_id", "role"), ("area_code", "role")],
         "tasks": [("assignee_id", "status", "due_at"), ("posyandu_id", "assignee_id"),
-                  ("desa_code", "status"), ("status", "due_at")],
+                  ("desa_code", "status"), ("status", "due_at"),
+                  ("status", "escalation_level", "due_at")],
         "open_tasks": [],
         "screening_tasks": [],
         "leases": [],

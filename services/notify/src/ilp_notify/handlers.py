@@ -128,7 +128,7 @@ async def open_task(tx: Transaction, settings: ServiceSettings, need: TaskNeed, 
         priority=need.priority, due_at=need.due_at, desa_code=desa_code,
         posyandu_id=posyandu_id, screening_id=screening_id)
     task = created.model_dump(mode="json", exclude={"event_id", "occurred_at"})
-    task.update(status="open", created_at=created.occurred_at.isoformat(),
+    task.update(status="open", escalation_level=0, created_at=created.occurred_at.isoformat(),
                 screening_ids=[screening_id] if screening_id else [], findings=findings)
     await tx.put("tasks", created.task_id, task)
     await tx.put("open_tasks", key, {"task_id": created.task_id})

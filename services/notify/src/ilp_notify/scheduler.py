@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from itertools import product
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from ilp_contracts import TaskEscalated
@@ -31,7 +32,7 @@ from .domain.defaulters import (
     missed_weighing,
     next_dose_check,
 )
-from .domain.escalation import next_rung
+from .domain.escalation import LADDER, next_rung
 from .delivery import add_deliveries, personal_addresses, queue
 from .domain.delivery import digest_payload
 from .handlers import assignee_for, open_task
@@ -44,13 +45,15 @@ async def escalate_overdue(rt: Runtime, now: datetime) -> int:
     async with rt.transaction() as tx:
         if not await hold_lease(tx, "escalation", now, ttl):
             return 0
-        for status in ("open", "accepted"):
-            for task in await tx.find("tasks", Query.of(status=status, order_by="due_at",
-                                                        limit=500)):
+        # By rung below the top: tasks the puskesmas already holds stay overdue and would
+        # otherwise fill every round's first reads.
+        for status, level in product(("open", "accepted"), range(len(LADDER) - 1)):
+            for task in await tx.find("tasks", Query.of(status=status, escalation_level=level,
+                                                        order_by="due_at", limit=500)):
                 due = datetime.fromisoformat(task["due_at"])
                 if due >= now:
                     break  # ordered by due time: the rest are not overdue
-                step = next_rung(task["role"], task.get("escalation_level", 0), due, now)
+                step = next_rung(task["role"], level, due, now)
                 if step is None:
                     continue
                 assignee = (None if step.role == "puskesmas" else await assignee_for(
