@@ -294,8 +294,8 @@ async def ranking(area_code: str, period: Period, rt: RuntimeDep,
                   limit: Annotated[int, Param(ge=1, le=500)] = 10) -> list[dict]:
     """Desa that need attention first: most red indicators, then most yellow."""
     code = _code(area_code)
-    desa = await rt.store.find("areas", Query.of(prefix=("code", code), level="village",
-                                                 limit=5000))
+    # Every desa below (a province has up to ~8,600): a ranking of some is a wrong one.
+    desa = await rt.store.find("areas", Query.of(prefix=("code", code), level="village"))
     counts = await _counts_by_desa(rt.store, code, period)
     catalogue = catalogue_for(rt.settings)
     targets = await target_docs(rt.store, code, int(period[:4]))  # one query for all desa
