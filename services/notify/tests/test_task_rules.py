@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
+
 from ilp_contracts.wilayah import WIB, WIT
 from ilp_notify.domain.tasks import task_key, tasks_needed
 
@@ -46,6 +48,14 @@ def test_a_hypertensive_kek_pregnancy_needs_the_bidan_and_the_kader() -> None:
                          date(2026, 11, 20), WIB)
     assert sorted((n.reason, n.role) for n in needs) == [
         ("hipertensi_kehamilan", "bidan"), ("pendampingan_ibu_hamil_kek", "kader")]
+
+
+@pytest.mark.parametrize(("code", "reason"), [
+    ("lila_gizi_buruk", "gizi_buruk_balita"), ("edema_gizi_buruk", "gizi_buruk_balita"),
+    ("lila_gizi_kurang", "masalah_gizi_balita")])
+def test_lila_and_oedema_findings_are_visited_like_bb_tb(code, reason) -> None:
+    [need] = tasks_needed([code], date(2026, 11, 20), WIB)
+    assert need.reason == reason
 
 
 def test_no_finding_no_task() -> None:

@@ -118,6 +118,20 @@ def test_head_circumference_for_age() -> None:
     assert head(48.7) == {"macrocephaly"} and head(48.5) == set()
 
 
+@pytest.mark.parametrize(("months", "muac", "expected"), [
+    (18, 11.4, {"lila_gizi_buruk"}), (18, 11.5, {"lila_gizi_kurang"}),
+    (18, 12.4, {"lila_gizi_kurang"}), (18, 12.5, set()), (59, 11.0, {"lila_gizi_buruk"}),
+    (5, 11.0, set()),  # LiLA is read from six months
+])
+def test_a_balitas_lila_marks_gizi_buruk_and_kurang(months, muac, expected) -> None:
+    assert codes("balita", years=(months * 30.4375 + 1) / 365.25, muac_cm=muac) == expected
+
+
+def test_bilateral_oedema_is_gizi_buruk_whatever_the_measures() -> None:
+    assert codes("balita", years=2, oedema=True) == {"edema_gizi_buruk"}
+    assert codes("balita", years=2, oedema=False) == set()
+
+
 @pytest.mark.parametrize(("years", "score", "expected"), [
     (9, 13, set()), (9, 14, {"sdq_borderline"}), (9, 16, {"sdq_borderline"}),
     (9, 17, {"mental_health_risk"}),  # parent/teacher report under 11

@@ -54,9 +54,10 @@ def test_a_posbindu_register_with_its_own_headings() -> None:
     assert ani is not None and (ani.measurements.systolic, ani.measurements.diastolic) == (
         150, None)  # half a pressure: the screening's own check says what is missing
     [(_, baby, _)] = list(parse_register(
-        "nik;nama;jk;tgl lahir;tgl periksa;lk\n"
-        "3373041011250001;Bayi;L;10/11/2025;20/11/2026;41,5\n", "psy-1"))
+        "nik;nama;jk;tgl lahir;tgl periksa;lk;edema\n"
+        "3373041011250001;Bayi;L;10/11/2025;20/11/2026;41,5;ya\n", "psy-1"))
     assert baby is not None and baby.measurements.head_circumference_cm == 41.5
+    assert baby.measurements.oedema is True
 
 
 def test_what_is_not_a_date_or_a_number_is_still_refused_with_its_column() -> None:

@@ -65,6 +65,7 @@ class MeasurementsIn(_Strict):
     measured_lying: bool | None = Field(default=None, description="Panjang badan (berbaring)")
     muac_cm: float | None = Field(default=None, gt=0, description="LiLA")
     head_circumference_cm: float | None = Field(default=None, gt=0, description="Lingkar kepala")
+    oedema: bool | None = Field(default=None, description="Balita: edema bilateral (pitting)")
     waist_cm: float | None = Field(default=None, gt=0, description="Lingkar perut")
     systolic: float | None = Field(default=None, gt=0, description="Tekanan darah sistolik, mmHg")
     diastolic: float | None = Field(default=None, gt=0, description="Diastolik, mmHg")

@@ -2,7 +2,7 @@
 
 Columns (header names, any order, any case; empty cells are "not measured"): nik, name,
 sex, birth_date, rt, rw, screened_on, posyandu_id (or given for the whole file),
-gestational_weeks, anc_visit, weight_kg, height_cm, measured_lying, muac_cm,
+gestational_weeks, anc_visit, weight_kg, height_cm, measured_lying, muac_cm, oedema,
 head_circumference_cm, waist_cm, systolic, diastolic, glucose_random, glucose_fasting, hb,
 srq20, adl, sdq_total, kpsp, tb_symptoms, smoking, skilas_positive, immunizations.
 The usual Indonesian headers are understood too (nama, jenis_kelamin, tanggal_lahir, bb,
@@ -27,7 +27,7 @@ from pydantic import ValidationError
 
 PERSON = ("nik", "name", "sex", "birth_date", "rt", "rw", "household_id")
 PREGNANCY = ("gestational_weeks", "anc_visit")
-FLAGS = ("measured_lying", "tb_symptoms", "smoking", "skilas_positive")
+FLAGS = ("measured_lying", "oedema", "tb_symptoms", "smoking", "skilas_positive")
 DATES = ("birth_date", "screened_on")
 BLOOD_PRESSURE = "blood_pressure"  # one "TD" column, "120/80", as registers write it
 NUMBERS = frozenset(PREGNANCY) | {
@@ -46,7 +46,8 @@ ALIASES = {
     "lk": "head_circumference_cm", "lp": "waist_cm", "gula_darah_sewaktu": "glucose_random",
     "gula_darah_puasa": "glucose_fasting", "gejala_tb": "tb_symptoms",
     "gejala_tbc": "tb_symptoms", "sdq": "sdq_total", "srq": "srq20", "aks": "adl",
-    "skilas": "skilas_positive", "td": BLOOD_PRESSURE, "tekanan_darah": BLOOD_PRESSURE,
+    "skilas": "skilas_positive", "edema": "oedema", "td": BLOOD_PRESSURE,
+    "tekanan_darah": BLOOD_PRESSURE,
 }
 _YES = {"ya", "y", "yes", "true", "1"}
 _NO = {"tidak", "t", "n", "no", "false", "0"}

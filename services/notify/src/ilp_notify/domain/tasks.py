@@ -31,9 +31,11 @@ def _rule(reason: str, group: str, codes: set[str], role: str, priority: str, da
 
 RULES = (
     _rule("gizi_buruk_balita", "gizi_balita",
-          {"severely_stunted", "severely_underweight", "gizi_buruk"}, "bidan", "urgent", 3),
+          {"severely_stunted", "severely_underweight", "gizi_buruk", "lila_gizi_buruk",
+           "edema_gizi_buruk"}, "bidan", "urgent", 3),
     _rule("masalah_gizi_balita", "gizi_balita",
-          {"stunted", "underweight", "gizi_kurang", "weight_not_increasing"}, "kader", "high", 7),
+          {"stunted", "underweight", "gizi_kurang", "lila_gizi_kurang", "weight_not_increasing"},
+          "kader", "high", 7),
     # Two problems, two people: the bidan refers a hypertensive pregnancy; the kader
     # accompanies a KEK or anaemic one through her supplementary food – both when both.
     _rule("hipertensi_kehamilan", "ibu_hamil_hipertensi", {"hypertension_pregnancy"}, "bidan",

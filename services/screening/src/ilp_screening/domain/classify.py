@@ -96,6 +96,11 @@ def _balita(s: ScreeningInput, out: Classification) -> None:
         if value is not None:
             out.summary[key] = value
             out.add(first_band(value, bands), value)
+    if "muac_cm" in m and s.age_months >= rules.MUAC_BALITA_FROM_MONTHS:
+        out.add(first_band(m["muac_cm"], rules.MUAC_BALITA), m["muac_cm"])
+    if s.flags.get("oedema"):
+        out.flag("edema_gizi_buruk", "severe", "edema bilateral: rujuk segera, tata laksana "
+                 "gizi buruk")
     if "head_circumference_cm" in m:
         hcz = head_circumference_z(s.sex, s.age_days, m["head_circumference_cm"])
         if hcz is not None:

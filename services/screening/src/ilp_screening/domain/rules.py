@@ -58,6 +58,17 @@ WEIGHT_FOR_HEIGHT = (
     Band("gizi_lebih", "moderate", gt=2, le=3, follow_up="rujuk ke puskesmas"),
     Band("obesitas", "severe", gt=3, follow_up="rujuk ke puskesmas"),
 )
+# Balita 6–59 months, LiLA: gizi buruk below 11.5 cm, gizi kurang from 11.5 to below 12.5
+# (Kemenkes, Pedoman Pencegahan dan Tata Laksana Gizi Buruk pada Balita 2019 – the same as
+# WHO's 2013 SAM/MAM cut-offs of 115 and 125 mm). Either marks the child whatever BB/TB
+# says; bilateral pitting oedema is gizi buruk whatever the measures. Own codes, so the
+# PWS BB/TB indicator keeps counting BB/TB alone.
+MUAC_BALITA_FROM_MONTHS = 6
+MUAC_BALITA = (
+    Band("lila_gizi_buruk", "severe", lt=11.5, follow_up="rujuk segera, tata laksana gizi buruk"),
+    Band("lila_gizi_kurang", "moderate", ge=11.5, lt=12.5,
+         follow_up="PMT pemulihan, kunjungan rumah"),
+)
 # Developmental screen (KPSP): "meragukan" is re-screened in 2 weeks, "penyimpangan" referred.
 KPSP_FINDINGS = {
     "meragukan": ("development_doubtful", "mild", "stimulasi, KPSP ulang 2 minggu"),
