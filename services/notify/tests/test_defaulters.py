@@ -201,3 +201,30 @@ async def test_rounds_reach_every_defaulter_however_many_there_are(tmp_path) -> 
     tasks = await store.find("tasks")
     assert len({(t["person_id"], t["reason"]) for t in tasks}) == len(tasks) == sum(rounds)
     await store.close()
+
+
+async def test_a_prediabetic_adult_not_tested_for_three_months_gets_the_kader(tmp_path) -> None:
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
+    on_recorded = handlers(rt.settings)[ScreeningRecorded]
+
+    def adult(person: str, stage: str, measurements: dict, codes: list[str]
+              ) -> ScreeningRecorded:
+        return ScreeningRecorded(
+            screening_id=f"s-{person}", person_id=person, stage=stage, sex="F",
+            age_months=480, screened_on=date(2026, 8, 3), period="2026-08",
+            desa_code="33.73.04.1001", posyandu_id="psy-1", measurements=measurements,
+            findings=[Finding(code=c, severity="moderate") for c in codes])
+
+    async with store.transaction() as tx:
+        await on_recorded(tx, adult("ani", "usia_dewasa", {"glucose_fasting": 110},
+                                    ["prediabetes"]))
+        # a pregnant woman's weight is not an obesity watch (her BMI is not an adult's)
+        await on_recorded(tx, adult("ibu", "ibu_hamil", {"weight_kg": 90, "height_cm": 150},
+                                    ["obese_2"]))
+    assert await visit_defaulters(rt, datetime(2026, 11, 26, 3, 0, tzinfo=UTC)) == 1
+    [task] = await store.find("tasks")
+    assert (task["person_id"], task["reason"], task["role"]) == (
+        "ani", "evaluasi_prediabetes", "kader")
+    await store.close()

@@ -34,21 +34,45 @@ def test_hypertensive_adults_without_a_bp_check_for_a_month_get_a_visit() -> Non
     from datetime import date
 
     from ilp_contracts.wilayah import WIB
-    from ilp_notify.domain.defaulters import bp_followed_up, bp_watch, missed_bp_check
+    from ilp_notify.domain.defaulters import (RECHECK_OF, missed_recheck, recheck_followed_up,
+                                              recheck_watch)
 
-    state = bp_watch(None, date(2026, 10, 1), {"hypertension_grade_1"}, measured_bp=True)
-    assert state == {"last_bp_on": "2026-10-01", "hypertensive": True,
-                     "check_on": "2026-11-01"}
-    assert bp_watch(state, date(2026, 9, 1), set(), measured_bp=True) is None  # older
-    assert bp_watch(state, date(2026, 10, 5), set(), measured_bp=False) is None  # no BP
-    assert missed_bp_check(state, date(2026, 10, 31), WIB) is None
-    need = missed_bp_check(state, date(2026, 11, 1), WIB)
+    bp = RECHECK_OF["hipertensi"]
+    state = recheck_watch(bp, None, date(2026, 10, 1), {"hypertension_grade_1"}, {"systolic"})
+    assert state == {"condition": "hipertensi", "last_checked_on": "2026-10-01",
+                     "under_watch": True, "check_on": "2026-11-01"}
+    assert recheck_watch(bp, state, date(2026, 9, 1), set(), {"systolic"}) is None  # older
+    assert recheck_watch(bp, state, date(2026, 10, 5), set(), {"weight_kg"}) is None  # no BP
+    assert missed_recheck(state, date(2026, 10, 31), WIB) is None
+    need = missed_recheck(state, date(2026, 11, 1), WIB)
     assert (need.reason, need.role) == ("kontrol_hipertensi", "perawat")
-    visited = bp_followed_up(state, date(2026, 11, 3))  # and still no BP check recorded
-    assert missed_bp_check(visited, date(2026, 12, 3), WIB) is None
-    assert missed_bp_check(visited, date(2026, 12, 4), WIB) is not None  # another month
-    normal = bp_watch(state, date(2026, 10, 20), set(), measured_bp=True)
-    assert missed_bp_check(normal, date(2027, 1, 1), WIB) is None
+    visited = recheck_followed_up(state, date(2026, 11, 3))  # and still no BP check recorded
+    assert missed_recheck(visited, date(2026, 12, 3), WIB) is None
+    assert missed_recheck(visited, date(2026, 12, 4), WIB) is not None  # another month
+    normal = recheck_watch(bp, state, date(2026, 10, 20), set(), {"systolic"})
+    assert missed_recheck(normal, date(2027, 1, 1), WIB) is None
+
+
+def test_prediabetes_and_obesity_are_re_evaluated_every_three_months() -> None:
+    from datetime import date
+
+    from ilp_contracts.wilayah import WIB
+    from ilp_notify.domain.defaulters import RECHECK_OF, missed_recheck, recheck_watch
+
+    sugar = recheck_watch(RECHECK_OF["prediabetes"], None, date(2026, 8, 1), {"prediabetes"},
+                          {"glucose_fasting", "systolic"})
+    assert missed_recheck(sugar, date(2026, 10, 30), WIB) is None  # 90 days
+    need = missed_recheck(sugar, date(2026, 10, 31), WIB)
+    assert (need.reason, need.role) == ("evaluasi_prediabetes", "kader")
+    weight = RECHECK_OF["obesitas"]
+    obese = recheck_watch(weight, None, date(2026, 8, 1), {"obese_1"},
+                          {"weight_kg", "height_cm"})
+    assert missed_recheck(obese, date(2026, 10, 31), WIB).reason == "evaluasi_obesitas"
+    # a weight without a height is no BMI: not a re-evaluation
+    assert recheck_watch(weight, obese, date(2026, 9, 1), set(), {"weight_kg"}) is None
+    slimmer = recheck_watch(weight, obese, date(2026, 9, 1), {"bmi_overweight"},
+                            {"weight_kg", "height_cm"})
+    assert missed_recheck(slimmer, date(2027, 1, 1), WIB) is None
 
 
 async def test_tasks_held_by_the_puskesmas_do_not_stop_the_others_climbing(tmp_path) -> None:

@@ -19,7 +19,7 @@ SPEC = ServiceSpec(
         "screening_tasks": [],
         "leases": [],
         "deliveries": [("status", "next_at")],
-        "bp_watch": [("hypertensive", "check_on")],
+        "rechecks": [("under_watch", "check_on")],
         "digests": [],
         "child_watch": ["weighing_check_on", ("tracks_doses", "next_dose_check")],
     },

@@ -24,7 +24,7 @@ from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Query, Transaction
 
 from .delivery import queue
-from .domain.defaulters import bp_watch, child_watch
+from .domain.defaulters import ADULT_STAGES, RECHECKS, child_watch, recheck_watch
 from .domain.tasks import TaskNeed, task_key, tasks_needed
 
 
@@ -165,17 +165,22 @@ async def _unlink(tx: Transaction, screening_id: str, keep_reasons: set[str], wh
     await tx.put("screening_tasks", screening_id, links)
 
 
-async def _watch_bp(tx: Transaction, event: ScreeningSnapshot) -> None:
-    """Remember each adult's latest BP check, for the missed-monitoring defaulter round."""
-    if "systolic" not in event.measurements:
-        return  # no BP taken: nothing changes (and no read for every weighing)
-    current = await tx.get("bp_watch", event.person_id)
-    state = bp_watch(current, event.screened_on, {f.code for f in event.findings},
-                     "systolic" in event.measurements)
-    if state is not None:
-        await tx.put("bp_watch", event.person_id, {
-            **state, "person_id": event.person_id, "desa_code": event.desa_code,
-            "posyandu_id": event.posyandu_id})
+async def _watch_rechecks(tx: Transaction, event: ScreeningSnapshot) -> None:
+    """Remember each adult's latest re-evaluation per watched condition (BP, glucose,
+    weight and height), for the missed-monitoring defaulter round."""
+    if event.stage not in ADULT_STAGES:
+        return
+    measures, codes = set(event.measurements), {f.code for f in event.findings}
+    for rule in RECHECKS:
+        if not rule.measured(measures):
+            continue  # nothing changes (and no read for every weighing)
+        key = f"{event.person_id}|{rule.condition}"
+        state = recheck_watch(rule, await tx.get("rechecks", key), event.screened_on, codes,
+                              measures)
+        if state is not None:
+            await tx.put("rechecks", key, {
+                **state, "person_id": event.person_id, "desa_code": event.desa_code,
+                "posyandu_id": event.posyandu_id})
 
 
 async def _watch_child(tx: Transaction, event: ScreeningSnapshot) -> None:
@@ -198,13 +203,13 @@ def _needs(event: ScreeningSnapshot) -> list[TaskNeed]:
 
 def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
     async def on_recorded(tx: Transaction, event: ScreeningRecorded) -> None:
-        await _watch_bp(tx, event)
+        await _watch_rechecks(tx, event)
         await _watch_child(tx, event)
         for need in _needs(event):
             await _open(tx, settings, event, need)
 
     async def on_amended(tx: Transaction, event: ScreeningAmended) -> None:
-        await _watch_bp(tx, event)
+        await _watch_rechecks(tx, event)
         await _watch_child(tx, event)
         needs = _needs(event)
         await _unlink(tx, event.screening_id, {n.reason for n in needs}, "screening_amended")

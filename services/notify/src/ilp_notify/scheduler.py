@@ -1,7 +1,7 @@
 """The scheduler: every interval, overdue tasks move up the ladder, people who missed
-their monitoring get a visit (hypertensive adults without a BP check for a month, balita
-not weighed this month, missed immunisation doses), and once a day the workers who chose
-it get their digest.
+their monitoring get a visit (hypertensive adults without a BP check for a month,
+prediabetic or obese ones not re-evaluated for three, balita not weighed this month,
+missed immunisation doses), and once a day the workers who chose it get their digest.
 
 Several replicas may run it; a lease document in the shared store lets one of them work
 per round (the others see a live lease and skip), and each escalation is a store change
@@ -25,12 +25,12 @@ from ilp_kit.store import Query, Transaction
 
 from .domain.defaulters import (
     NEVER,
-    bp_followed_up,
     immunization_follow_up,
-    missed_bp_check,
+    missed_recheck,
     missed_doses,
     missed_weighing,
     next_dose_check,
+    recheck_followed_up,
 )
 from .domain.escalation import LADDER, next_rung
 from .delivery import add_deliveries, personal_addresses, queue
@@ -88,27 +88,27 @@ async def visit_defaulters(rt: Runtime, now: datetime) -> int:
     async with rt.transaction() as tx:
         if not await hold_lease(tx, "defaulters", now, ttl):
             return 0
-        return (await _hypertensives_unchecked(tx, rt, now, latest)
+        return (await _rechecks_missed(tx, rt, now, latest)
                 + await _balita_not_weighed(tx, rt, now, latest)
                 + await _missed_immunizations(tx, rt, now, latest))
 
 
-async def _hypertensives_unchecked(tx: Transaction, rt: Runtime, now: datetime, latest: str
-                                   ) -> int:
+async def _rechecks_missed(tx: Transaction, rt: Runtime, now: datetime, latest: str) -> int:
     opened = 0
-    for person in await tx.find("bp_watch", Query.of(hypertensive=True, order_by="check_on",
-                                                     limit=500)):
-        if person["check_on"] > latest:
-            break  # ordered by the day the month runs out: the rest are within it
-        today, zone = _local_today(now, person["desa_code"])
-        need = missed_bp_check(person, today, zone)
+    for watch in await tx.find("rechecks", Query.of(under_watch=True, order_by="check_on",
+                                                    limit=500)):
+        if watch["check_on"] > latest:
+            break  # ordered by the day the cadence runs out: the rest are within it
+        today, zone = _local_today(now, watch["desa_code"])
+        need = missed_recheck(watch, today, zone)
         if need is None:
-            continue  # the month runs out tomorrow here, in the west
-        opened += await open_task(tx, rt.settings, need, person_id=person["person_id"],
-                                  desa_code=person["desa_code"],
-                                  posyandu_id=person["posyandu_id"], screening_id=None,
-                                  findings=[f"last_bp_{person['last_bp_on']}"])
-        await tx.put("bp_watch", person["person_id"], bp_followed_up(person, today))
+            continue  # the cadence runs out tomorrow here, in the west
+        opened += await open_task(tx, rt.settings, need, person_id=watch["person_id"],
+                                  desa_code=watch["desa_code"],
+                                  posyandu_id=watch["posyandu_id"], screening_id=None,
+                                  findings=[f"last_checked_{watch['last_checked_on']}"])
+        await tx.put("rechecks", f"{watch['person_id']}|{watch['condition']}",
+                     recheck_followed_up(watch, today))
     return opened
 
 

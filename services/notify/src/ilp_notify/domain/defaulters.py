@@ -1,7 +1,10 @@
 """Defaulters (pure): people under monitoring who missed it.
 
-- Hypertensive adults are re-checked monthly (DOMAIN.md: "hypertension monthly"); a
-  health worker visits those with no BP measurement for longer than that.
+- Adults under watch are re-evaluated on a cadence (DOMAIN.md: "hypertension monthly;
+  prediabetes and obesity every 3 months"): a hypertensive adult with no BP measurement
+  for a month gets a health worker's visit; a prediabetic one without a glucose test, or
+  an obese one without weight and height, for three months gets the kader's (to bring
+  them to the posyandu).
 - A balita weighed last month but not by the `WEIGHING_CUTOFF_DAY` of this month missed
   the posyandu day: the kader visits (D/S is about exactly these children).
 - A child whose immunisations the posyandu records and who is past a dose's age plus a
@@ -15,6 +18,7 @@ missed early because of the rounding.
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
 from typing import Any
 
@@ -22,34 +26,63 @@ from .tasks import TaskNeed, end_of_day
 
 HYPERTENSIVE = frozenset({"hypertension_grade_1", "hypertension_grade_2",
                           "hypertension_grade_3", "isolated_systolic_hypertension"})
-BP_RECHECK_DAYS = 30
-BP_VISIT_DUE_DAYS = 7
+ADULT_STAGES = frozenset({"usia_dewasa", "lansia"})
 
 
-def bp_watch(current: dict[str, Any] | None, screened_on: date, codes: set[str],
-             measured_bp: bool) -> dict[str, Any] | None:
-    """The person's BP-monitoring state after a screening, or None when it changes nothing
-    (no BP taken, or an older screening arriving late). `check_on`: the first day on which
-    the month without a check has passed."""
-    if not measured_bp:
+@dataclass(frozen=True)
+class Recheck:
+    condition: str
+    codes: frozenset[str]  # findings that put a person under watch (or keep them there)
+    measured_by: tuple[tuple[str, ...], ...]  # re-evaluated when all of one were measured
+    every_days: int
+    reason: str
+    role: str
+    priority: str
+    visit_due_days: int
+
+    def measured(self, measures: set[str]) -> bool:
+        return any(measures.issuperset(fields) for fields in self.measured_by)
+
+
+RECHECKS = (
+    Recheck("hipertensi", HYPERTENSIVE, (("systolic",),), 30, "kontrol_hipertensi", "perawat",
+            "high", 7),
+    Recheck("prediabetes", frozenset({"prediabetes"}),
+            (("glucose_random",), ("glucose_fasting",)), 90, "evaluasi_prediabetes", "kader",
+            "routine", 14),
+    Recheck("obesitas", frozenset({"obese_1", "obese_2"}), (("weight_kg", "height_cm"),), 90,
+            "evaluasi_obesitas", "kader", "routine", 14),
+)
+RECHECK_OF = {rule.condition: rule for rule in RECHECKS}
+
+
+def recheck_watch(rule: Recheck, current: dict[str, Any] | None, screened_on: date,
+                  codes: set[str], measures: set[str]) -> dict[str, Any] | None:
+    """The person's state for one condition after a screening, or None when it changes
+    nothing (not re-evaluated, or an older screening arriving late). `check_on`: the first
+    day on which the cadence has passed without a re-evaluation."""
+    if not rule.measured(measures):
         return None
-    if current is not None and current["last_bp_on"] > screened_on.isoformat():
+    if current is not None and current["last_checked_on"] > screened_on.isoformat():
         return None
-    return {"last_bp_on": screened_on.isoformat(), "hypertensive": bool(codes & HYPERTENSIVE),
-            "check_on": (screened_on + timedelta(days=BP_RECHECK_DAYS + 1)).isoformat()}
+    return {"condition": rule.condition, "last_checked_on": screened_on.isoformat(),
+            "under_watch": bool(codes & rule.codes),
+            "check_on": (screened_on + timedelta(days=rule.every_days + 1)).isoformat()}
 
 
-def missed_bp_check(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNeed | None:
+def missed_recheck(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNeed | None:
     """`today` is the person's local date, in their time `zone` (so are all below)."""
-    if not state["hypertensive"] or state["check_on"] > today.isoformat():
+    rule = RECHECK_OF[state["condition"]]
+    if not state["under_watch"] or state["check_on"] > today.isoformat():
         return None
-    due = end_of_day(today + timedelta(days=BP_VISIT_DUE_DAYS), zone)
-    return TaskNeed("kontrol_hipertensi", "perawat", "high", due)
+    due = end_of_day(today + timedelta(days=rule.visit_due_days), zone)
+    return TaskNeed(rule.reason, rule.role, rule.priority, due)
 
 
-def bp_followed_up(state: dict[str, Any], today: date) -> dict[str, Any]:
-    """Visited today: the next visit only if another month passes without a check."""
-    return {**state, "check_on": (today + timedelta(days=BP_RECHECK_DAYS + 1)).isoformat()}
+def recheck_followed_up(state: dict[str, Any], today: date) -> dict[str, Any]:
+    """Visited today: the next visit only if another cadence passes without a check."""
+    every = RECHECK_OF[state["condition"]].every_days
+    return {**state, "check_on": (today + timedelta(days=every + 1)).isoformat()}
 
 
 # --- balita: weighing and immunisation ---------------------------------------------------
