@@ -228,3 +228,43 @@ async def test_a_prediabetic_adult_not_tested_for_three_months_gets_the_kader(tm
     assert (task["person_id"], task["reason"], task["role"]) == (
         "ani", "evaluasi_prediabetes", "kader")
     await store.close()
+
+
+def test_a_pregnant_woman_late_for_anc_until_her_delivery() -> None:
+    from ilp_notify.domain.defaulters import missed_anc, pregnancy_watch
+
+    t2 = pregnancy_watch(None, date(2026, 9, 1), 20)  # 8 weeks between contacts in T1–T2
+    assert (t2["edd"], t2["anc_check_on"]) == ("2027-01-19", "2026-10-28")
+    assert missed_anc(t2, date(2026, 10, 27), WIB) is None
+    need = missed_anc(t2, date(2026, 10, 28), WIB)
+    assert (need.reason, need.role) == ("ibu_hamil_tidak_anc", "kader")
+    t3 = pregnancy_watch(t2, date(2026, 11, 10), 30)  # 4 weeks in T3
+    assert t3["anc_check_on"] == "2026-12-09"
+    assert pregnancy_watch(t3, date(2026, 10, 1), 24) is None  # an older contact, late
+    at_term = pregnancy_watch(None, date(2026, 11, 10), 38)  # delivers before it is late
+    assert at_term["anc_check_on"] == NEVER
+
+
+async def test_the_kader_visits_a_pregnant_woman_who_missed_anc(tmp_path) -> None:
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
+    on_recorded = handlers(rt.settings)[ScreeningRecorded]
+
+    def seen(person: str, stage: str, on: date, weeks: int | None) -> ScreeningRecorded:
+        return ScreeningRecorded(
+            screening_id=f"s-{person}-{on}", person_id=person, stage=stage, sex="F",
+            age_months=300, screened_on=on, period=on.isoformat()[:7],
+            desa_code="33.73.04.1001", posyandu_id="psy-1",
+            measurements={"weight_kg": 55} | ({"gestational_weeks": weeks} if weeks else {}))
+
+    async with store.transaction() as tx:
+        await on_recorded(tx, seen("sri", "ibu_hamil", date(2026, 9, 1), 16))
+        await on_recorded(tx, seen("ayu", "ibu_hamil", date(2026, 9, 1), 16))
+        await on_recorded(tx, seen("ayu", "usia_dewasa", date(2026, 10, 1), None))  # no longer
+    now = datetime(2026, 11, 2, 3, 0, tzinfo=UTC)
+    assert await visit_defaulters(rt, now) == 1
+    [task] = await store.find("tasks")
+    assert (task["person_id"], task["reason"]) == ("sri", "ibu_hamil_tidak_anc")
+    assert await visit_defaulters(rt, now) == 0  # once
+    await store.close()

@@ -183,3 +183,10 @@ def test_classification_never_raises_on_plausible_input(stage, sex, days, measur
               for k, v in measures.items()}
     result = classify(ScreeningInput(stage, sex, days, ON, ranged, gestational_weeks=weeks))
     assert all(f.severity in ("info", "mild", "moderate", "severe") for f in result.findings)
+
+
+def test_a_pregnancys_weeks_travel_with_the_screening() -> None:
+    """Notify follows her ANC contacts (and her delivery date) by them."""
+    screening = ScreeningInput("ibu_hamil", "F", 25 * 365, ON, {"weight_kg": 55.0},
+                               gestational_weeks=20)
+    assert classify(screening).summary["gestational_weeks"] == 20

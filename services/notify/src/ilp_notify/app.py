@@ -20,6 +20,7 @@ SPEC = ServiceSpec(
         "leases": [],
         "deliveries": [("status", "next_at")],
         "rechecks": [("under_watch", "check_on")],
+        "pregnancies": ["anc_check_on"],
         "digests": [],
         "child_watch": ["weighing_check_on", ("tracks_doses", "next_dose_check")],
     },

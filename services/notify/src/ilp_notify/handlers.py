@@ -24,7 +24,13 @@ from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Query, Transaction
 
 from .delivery import queue
-from .domain.defaulters import ADULT_STAGES, RECHECKS, child_watch, recheck_watch
+from .domain.defaulters import (
+    ADULT_STAGES,
+    RECHECKS,
+    child_watch,
+    pregnancy_watch,
+    recheck_watch,
+)
 from .domain.tasks import TaskNeed, task_key, tasks_needed
 
 
@@ -183,6 +189,23 @@ async def _watch_rechecks(tx: Transaction, event: ScreeningSnapshot) -> None:
                 "posyandu_id": event.posyandu_id})
 
 
+async def _watch_pregnancy(tx: Transaction, event: ScreeningSnapshot) -> None:
+    """Remember each pregnant woman's last ANC contact, for the missed-ANC round; a woman
+    screened as not pregnant any more (delivered, or lost the pregnancy) leaves it."""
+    weeks = event.measurements.get("gestational_weeks")
+    if event.stage == "ibu_hamil" and weeks is not None:
+        state = pregnancy_watch(await tx.get("pregnancies", event.person_id),
+                                event.screened_on, int(weeks))
+        if state is not None:
+            await tx.put("pregnancies", event.person_id, {
+                **state, "person_id": event.person_id, "desa_code": event.desa_code,
+                "posyandu_id": event.posyandu_id})
+    elif event.sex == "F" and event.stage in ADULT_STAGES:
+        current = await tx.get("pregnancies", event.person_id)
+        if current is not None and current["last_anc_on"] < event.screened_on.isoformat():
+            await tx.delete("pregnancies", event.person_id)
+
+
 async def _watch_child(tx: Transaction, event: ScreeningSnapshot) -> None:
     """Remember each balita's last weighing and doses, for the defaulter rounds."""
     if event.stage != "balita":
@@ -204,12 +227,14 @@ def _needs(event: ScreeningSnapshot) -> list[TaskNeed]:
 def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
     async def on_recorded(tx: Transaction, event: ScreeningRecorded) -> None:
         await _watch_rechecks(tx, event)
+        await _watch_pregnancy(tx, event)
         await _watch_child(tx, event)
         for need in _needs(event):
             await _open(tx, settings, event, need)
 
     async def on_amended(tx: Transaction, event: ScreeningAmended) -> None:
         await _watch_rechecks(tx, event)
+        await _watch_pregnancy(tx, event)
         await _watch_child(tx, event)
         needs = _needs(event)
         await _unlink(tx, event.screening_id, {n.reason for n in needs}, "screening_amended")

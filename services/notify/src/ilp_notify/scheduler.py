@@ -1,7 +1,8 @@
 """The scheduler: every interval, overdue tasks move up the ladder, people who missed
 their monitoring get a visit (hypertensive adults without a BP check for a month,
-prediabetic or obese ones not re-evaluated for three, balita not weighed this month,
-missed immunisation doses), and once a day the workers who chose it get their digest.
+prediabetic or obese ones not re-evaluated for three, pregnant women late for ANC, balita
+not weighed this month, missed immunisation doses), and once a day the workers who chose
+it get their digest.
 
 Several replicas may run it; a lease document in the shared store lets one of them work
 per round (the others see a live lease and skip), and each escalation is a store change
@@ -26,6 +27,7 @@ from ilp_kit.store import Query, Transaction
 from .domain.defaulters import (
     NEVER,
     immunization_follow_up,
+    missed_anc,
     missed_recheck,
     missed_doses,
     missed_weighing,
@@ -89,6 +91,7 @@ async def visit_defaulters(rt: Runtime, now: datetime) -> int:
         if not await hold_lease(tx, "defaulters", now, ttl):
             return 0
         return (await _rechecks_missed(tx, rt, now, latest)
+                + await _anc_missed(tx, rt, now, latest)
                 + await _balita_not_weighed(tx, rt, now, latest)
                 + await _missed_immunizations(tx, rt, now, latest))
 
@@ -109,6 +112,25 @@ async def _rechecks_missed(tx: Transaction, rt: Runtime, now: datetime, latest: 
                                   findings=[f"last_checked_{watch['last_checked_on']}"])
         await tx.put("rechecks", f"{watch['person_id']}|{watch['condition']}",
                      recheck_followed_up(watch, today))
+    return opened
+
+
+async def _anc_missed(tx: Transaction, rt: Runtime, now: datetime, latest: str) -> int:
+    opened = 0
+    for woman in await tx.find("pregnancies", Query.of(order_by="anc_check_on", limit=500)):
+        if woman["anc_check_on"] > latest:
+            break  # ordered by the day the next contact is late: the rest are not yet
+        today, zone = _local_today(now, woman["desa_code"])
+        if woman["anc_check_on"] > today.isoformat():
+            continue  # late from tomorrow here, in the west
+        need = missed_anc(woman, today, zone)
+        if need is not None:
+            opened += await open_task(tx, rt.settings, need, person_id=woman["person_id"],
+                                      desa_code=woman["desa_code"],
+                                      posyandu_id=woman["posyandu_id"], screening_id=None,
+                                      findings=[f"last_anc_{woman['last_anc_on']}"])
+        woman["anc_check_on"] = NEVER  # once: her next contact sets the next check
+        await tx.put("pregnancies", woman["person_id"], woman)
     return opened
 
 

@@ -5,6 +5,11 @@
   for a month gets a health worker's visit; a prediabetic one without a glucose test, or
   an obese one without weight and height, for three months gets the kader's (to bring
   them to the posyandu).
+- A pregnant woman seen at the posyandu with no ANC contact since for longer than the
+  K1–K6 schedule allows (DOMAIN.md: one contact in trimester 1, two in trimester 2,
+  three in trimester 3 – about every 8 weeks until week 28, every 4 after) gets the
+  kader ("pregnant women … at risk"), until her expected delivery date. The gaps are
+  platform defaults, like the task due days.
 - A balita weighed last month but not by the `WEIGHING_CUTOFF_DAY` of this month missed
   the posyandu day: the kader visits (D/S is about exactly these children).
 - A child whose immunisations the posyandu records and who is past a dose's age plus a
@@ -172,3 +177,31 @@ def missed_weighing(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNee
         return None  # no longer a balita
     due = end_of_day(today + timedelta(days=WEIGHING_VISIT_DUE_DAYS), zone)
     return TaskNeed("balita_tidak_ditimbang", "kader", "routine", due)
+
+
+# --- ibu hamil: ANC contacts ------------------------------------------------------------
+
+ANC_GAP_DAYS, ANC_GAP_DAYS_T3 = 56, 28  # after a contact before / from week 28
+TRIMESTER_3_FROM_WEEK = 28
+TERM_WEEKS = 40
+ANC_VISIT_DUE_DAYS = 7
+
+
+def pregnancy_watch(current: dict[str, Any] | None, screened_on: date,
+                    gestational_weeks: int) -> dict[str, Any] | None:
+    """A pregnant woman's ANC state after a contact (None: an older one arriving late).
+    `anc_check_on`: the first day her next contact is late, if before her delivery."""
+    if current is not None and current["last_anc_on"] > screened_on.isoformat():
+        return None
+    edd = screened_on + timedelta(weeks=TERM_WEEKS - gestational_weeks)
+    gap = ANC_GAP_DAYS_T3 if gestational_weeks >= TRIMESTER_3_FROM_WEEK else ANC_GAP_DAYS
+    late_from = screened_on + timedelta(days=gap + 1)
+    return {"last_anc_on": screened_on.isoformat(), "edd": edd.isoformat(),
+            "anc_check_on": late_from.isoformat() if late_from <= edd else NEVER}
+
+
+def missed_anc(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNeed | None:
+    if state["anc_check_on"] > today.isoformat() or state["edd"] < today.isoformat():
+        return None  # not late yet, or delivered by now (postpartum care takes over)
+    due = end_of_day(today + timedelta(days=ANC_VISIT_DUE_DAYS), zone)
+    return TaskNeed("ibu_hamil_tidak_anc", "kader", "high", due)

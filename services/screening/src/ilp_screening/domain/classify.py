@@ -157,6 +157,8 @@ def _ibu_hamil(s: ScreeningInput, out: Classification) -> None:
     m = s.measures
     tri = trimester(s.gestational_weeks or 1)
     out.summary["trimester"] = tri
+    if s.gestational_weeks is not None:  # notify follows her ANC contacts by it
+        out.summary["gestational_weeks"] = s.gestational_weeks
     if "muac_cm" in m and m["muac_cm"] < rules.KEK_MUAC_CM:
         out.flag("kek", "moderate", "PMT ibu hamil ≥ 90 hari, didampingi kader", m["muac_cm"])
     value = bmi(m)
