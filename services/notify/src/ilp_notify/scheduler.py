@@ -35,6 +35,7 @@ from .domain.defaulters import (
     recheck_followed_up,
 )
 from .domain.escalation import LADDER, next_rung
+from .domain.tasks import TaskNeed
 from .delivery import add_deliveries, personal_addresses, queue
 from .domain.delivery import digest_payload
 from .handlers import assignee_for, open_task
@@ -96,20 +97,36 @@ async def visit_defaulters(rt: Runtime, now: datetime) -> int:
                 + await _missed_immunizations(tx, rt, now, latest))
 
 
+async def _due(tx: Transaction, collection: str, day_field: str, now: datetime, latest: str,
+               limit: int = 500, **where: object) -> list[tuple[dict, date, tzinfo]]:
+    """Watches whose day (`day_field`) has come where the person lives, with their local
+    today and zone. Read in the order of that day, stopping at the first that has not come
+    anywhere yet (`latest`: today in the east); one that has come only in the east waits."""
+    due = []
+    for doc in await tx.find(collection, Query.of(order_by=day_field, limit=limit, **where)):
+        if doc[day_field] > latest:
+            break
+        today, zone = _local_today(now, doc["desa_code"])
+        if doc[day_field] <= today.isoformat():
+            due.append((doc, today, zone))
+    return due
+
+
+async def _visit(tx: Transaction, rt: Runtime, need: TaskNeed | None, watch: dict,
+                 findings: list[str]) -> int:
+    if need is None:
+        return 0
+    return await open_task(tx, rt.settings, need, person_id=watch["person_id"],
+                           desa_code=watch["desa_code"], posyandu_id=watch["posyandu_id"],
+                           screening_id=None, findings=findings)
+
+
 async def _rechecks_missed(tx: Transaction, rt: Runtime, now: datetime, latest: str) -> int:
     opened = 0
-    for watch in await tx.find("rechecks", Query.of(under_watch=True, order_by="check_on",
-                                                    limit=500)):
-        if watch["check_on"] > latest:
-            break  # ordered by the day the cadence runs out: the rest are within it
-        today, zone = _local_today(now, watch["desa_code"])
-        need = missed_recheck(watch, today, zone)
-        if need is None:
-            continue  # the cadence runs out tomorrow here, in the west
-        opened += await open_task(tx, rt.settings, need, person_id=watch["person_id"],
-                                  desa_code=watch["desa_code"],
-                                  posyandu_id=watch["posyandu_id"], screening_id=None,
-                                  findings=[f"last_checked_{watch['last_checked_on']}"])
+    for watch, today, zone in await _due(tx, "rechecks", "check_on", now, latest,
+                                         under_watch=True):
+        opened += await _visit(tx, rt, missed_recheck(watch, today, zone), watch,
+                               [f"last_checked_{watch['last_checked_on']}"])
         await tx.put("rechecks", f"{watch['person_id']}|{watch['condition']}",
                      recheck_followed_up(watch, today))
     return opened
@@ -117,18 +134,9 @@ async def _rechecks_missed(tx: Transaction, rt: Runtime, now: datetime, latest: 
 
 async def _anc_missed(tx: Transaction, rt: Runtime, now: datetime, latest: str) -> int:
     opened = 0
-    for woman in await tx.find("pregnancies", Query.of(order_by="anc_check_on", limit=500)):
-        if woman["anc_check_on"] > latest:
-            break  # ordered by the day the next contact is late: the rest are not yet
-        today, zone = _local_today(now, woman["desa_code"])
-        if woman["anc_check_on"] > today.isoformat():
-            continue  # late from tomorrow here, in the west
-        need = missed_anc(woman, today, zone)
-        if need is not None:
-            opened += await open_task(tx, rt.settings, need, person_id=woman["person_id"],
-                                      desa_code=woman["desa_code"],
-                                      posyandu_id=woman["posyandu_id"], screening_id=None,
-                                      findings=[f"last_anc_{woman['last_anc_on']}"])
+    for woman, today, zone in await _due(tx, "pregnancies", "anc_check_on", now, latest):
+        opened += await _visit(tx, rt, missed_anc(woman, today, zone), woman,
+                               [f"last_anc_{woman['last_anc_on']}"])
         woman["anc_check_on"] = NEVER  # once: her next contact sets the next check
         await tx.put("pregnancies", woman["person_id"], woman)
     return opened
@@ -137,19 +145,10 @@ async def _anc_missed(tx: Transaction, rt: Runtime, now: datetime, latest: str) 
 async def _balita_not_weighed(tx: Transaction, rt: Runtime, now: datetime, latest: str
                               ) -> int:
     opened = 0
-    for child in await tx.find("child_watch", Query.of(order_by="weighing_check_on",
-                                                       limit=2000)):
-        if child["weighing_check_on"] > latest:
-            break  # ordered by the cut-off each must be weighed by: the rest are not due
-        today, zone = _local_today(now, child["desa_code"])
-        if child["weighing_check_on"] > today.isoformat():
-            continue  # the cut-off day begins tomorrow here, in the west
-        need = missed_weighing(child, today, zone)
-        if need is not None:
-            opened += await open_task(tx, rt.settings, need, person_id=child["person_id"],
-                                      desa_code=child["desa_code"],
-                                      posyandu_id=child["posyandu_id"], screening_id=None,
-                                      findings=[f"last_weighed_{child['last_weighed_on']}"])
+    for child, today, zone in await _due(tx, "child_watch", "weighing_check_on", now, latest,
+                                         limit=2000):
+        opened += await _visit(tx, rt, missed_weighing(child, today, zone), child,
+                               [f"last_weighed_{child['last_weighed_on']}"])
         child["weighing_check_on"] = NEVER  # once: the next weighing sets the next check
         await tx.put("child_watch", child["person_id"], child)
     return opened
@@ -158,20 +157,12 @@ async def _balita_not_weighed(tx: Transaction, rt: Runtime, now: datetime, lates
 async def _missed_immunizations(tx: Transaction, rt: Runtime, now: datetime, latest: str
                                 ) -> int:
     opened = 0
-    for child in await tx.find("child_watch", Query.of(tracks_doses=True,
-                                                       order_by="next_dose_check", limit=500)):
-        if child["next_dose_check"] >= latest:
-            break  # ordered by the next deadline: the rest are not due yet anywhere
-        today, zone = _local_today(now, child["desa_code"])
-        if child["next_dose_check"] >= today.isoformat():
-            continue  # due tomorrow here, in the west
+    for child, today, zone in await _due(tx, "child_watch", "next_dose_check", now, latest,
+                                         tracks_doses=True):
         doses = missed_doses(child, today)
         if doses:
-            opened += await open_task(tx, rt.settings, immunization_follow_up(today, zone),
-                                      person_id=child["person_id"],
-                                      desa_code=child["desa_code"],
-                                      posyandu_id=child["posyandu_id"], screening_id=None,
-                                      findings=[f"missed_{dose}" for dose in doses])
+            opened += await _visit(tx, rt, immunization_follow_up(today, zone), child,
+                                   [f"missed_{dose}" for dose in doses])
         child["flagged_doses"] = sorted({*child["flagged_doses"], *doses})
         child["next_dose_check"] = next_dose_check(child) if doses else NEVER  # aged out
         await tx.put("child_watch", child["person_id"], child)

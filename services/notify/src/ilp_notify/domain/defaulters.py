@@ -139,14 +139,15 @@ def child_watch(current: dict[str, Any] | None, screened_on: date, age_months: i
 
 
 def next_dose_check(state: dict[str, Any]) -> str:
-    """When the earliest dose not yet given (nor already followed up) becomes missed."""
+    """The first day on which the earliest dose not yet given (nor already followed up)
+    is missed: the day after its age plus the grace period."""
     if not state["tracks_doses"]:
         return NEVER
     born = date.fromisoformat(state["born_latest"])
     pending = [add_months(born, month) + timedelta(days=DOSE_GRACE_DAYS)
                for dose, month in DOSE_MONTH.items()
                if dose not in state["doses"] and dose not in state["flagged_doses"]]
-    return min(pending).isoformat() if pending else NEVER
+    return (min(pending) + timedelta(days=1)).isoformat() if pending else NEVER
 
 
 def missed_doses(state: dict[str, Any], today: date) -> list[str]:
