@@ -37,7 +37,13 @@ def platform(tmp_path_factory: pytest.TempPathFactory
             [sys.executable, "-m", f"ilp_{name}"], stdout=log, stderr=log,
             env={**os.environ, **env, "ILP_NATS_URL": f"nats://127.0.0.1:{platform.nats_port}",
                  "ILP_DATA_DIR": str(platform.data_dir), "ILP_PORT": str(ports + offset)}))
-        eventually(lambda name=name, port=ports + offset: _ready(name, port), timeout=30)
+        try:
+            eventually(lambda name=name, port=ports + offset: _ready(name, port), timeout=60)
+        except AssertionError:
+            log.flush()
+            tail = (platform.data_dir / "logs" / f"{name}-2.log").read_text()[-3000:]
+            raise AssertionError(f"the second {name} is not ready; its log ends:\n{tail}"
+                                 ) from None
     yield platform, {name: port for name, (port, _, _) in seconds.items()}
     for _, log, process in seconds.values():
         process.terminate()
