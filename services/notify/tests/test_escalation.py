@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from ilp_contracts.wilayah import WIB, WIT
 from ilp_notify.domain.escalation import next_rung
 from ilp_notify.domain.lifecycle import transition_problem
 
@@ -10,16 +11,26 @@ NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 
 def test_overdue_tasks_climb_the_ladder_and_stop_at_the_top() -> None:
     overdue = NOW - timedelta(hours=1)
-    step = next_rung("kader", 0, overdue, NOW)
-    assert (step.level, step.role, step.due_at) == (1, "bidan", NOW + timedelta(days=3))
-    step = next_rung("bidan", 1, overdue, NOW)
+    step = next_rung("kader", 0, overdue, NOW, WIB)  # 19:00 WIB on the 23rd
+    assert (step.level, step.role) == (1, "bidan")
+    assert step.due_at == datetime(2026, 11, 25, 23, 59, tzinfo=WIB)  # 23rd, 24th, 25th
+    step = next_rung("bidan", 1, overdue, NOW, WIB)
     assert (step.level, step.role) == (2, "puskesmas")
-    assert next_rung("puskesmas", 2, overdue, NOW) is None
+    assert next_rung("puskesmas", 2, overdue, NOW, WIB) is None
+
+
+def test_an_escalated_task_is_due_at_the_end_of_a_local_day() -> None:
+    """Overdue from midnight in Jayapura (15:00 UTC): the bidan's three days are the 24th
+    to the 26th there – an SMS saying "batas 2026-11-26" means what it says."""
+    midnight_wit = datetime(2026, 11, 23, 15, 1, tzinfo=UTC)
+    step = next_rung("kader", 0, datetime(2026, 11, 23, 23, 59, tzinfo=WIT), midnight_wit, WIT)
+    assert step.due_at == datetime(2026, 11, 26, 23, 59, tzinfo=WIT)
+    assert step.due_at.isoformat()[:10] == "2026-11-26"
 
 
 def test_tasks_not_yet_due_or_for_health_workers_start_at_their_rung() -> None:
-    assert next_rung("kader", 0, NOW + timedelta(minutes=1), NOW) is None
-    step = next_rung("bidan", 0, NOW - timedelta(days=1), NOW)  # a bidan task: next is puskesmas
+    assert next_rung("kader", 0, NOW + timedelta(minutes=1), NOW, WIB) is None
+    step = next_rung("bidan", 0, NOW - timedelta(days=1), NOW, WIB)  # a bidan task: next is puskesmas
     assert step.role == "puskesmas"
 
 
@@ -101,4 +112,32 @@ async def test_tasks_held_by_the_puskesmas_do_not_stop_the_others_climbing(tmp_p
     climbed = await store.get("tasks", "kader-1")
     assert (climbed["role"], climbed["escalation_level"]) == ("bidan", 1)
     assert await escalate_overdue(rt, NOW) == 0  # due again in three days
+    await store.close()
+
+
+async def test_a_round_escalates_by_the_clock_not_by_the_written_time(tmp_path) -> None:
+    """Due times keep their zone's offset, so the store orders them by local clock:
+    23:59 WIT (14:59 UTC) sorts after 23:00 WIB (16:00 UTC). At 15:30 UTC only the
+    Jayapura task is overdue, and it must not wait behind the Semarang one."""
+    from ilp_kit.service import Runtime
+    from ilp_kit.settings import ServiceSettings
+    from ilp_kit.store import SqliteStore
+    from ilp_notify.app import SPEC
+    from ilp_notify.scheduler import escalate_overdue
+
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
+    task = {"reason": "masalah_gizi_balita", "person_id": "p", "priority": "high",
+            "posyandu_id": "psy-1", "status": "open", "role": "kader", "escalation_level": 0}
+    async with store.transaction() as tx:
+        await tx.put("tasks", "semarang", {**task, "task_id": "semarang",
+                                           "desa_code": "33.73.04.1001",
+                                           "due_at": "2026-11-27T23:00:00+07:00"})
+        await tx.put("tasks", "jayapura", {**task, "task_id": "jayapura",
+                                           "desa_code": "91.71.03.2001",
+                                           "due_at": "2026-11-27T23:59:00+09:00"})
+    assert await escalate_overdue(rt, datetime(2026, 11, 27, 15, 30, tzinfo=UTC)) == 1
+    assert (await store.get("tasks", "jayapura"))["role"] == "bidan"
+    assert (await store.get("tasks", "semarang"))["role"] == "kader"
     await store.close()

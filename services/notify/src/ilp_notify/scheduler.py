@@ -41,6 +41,12 @@ from .domain.delivery import digest_payload
 from .handlers import assignee_for, open_task
 
 log = logging.getLogger(__name__)
+# A task's due time is written in its own zone's offset (WIB +07:00 … WIT +09:00), so the
+# store orders due times by local clock: one read after another may fall due up to this
+# much earlier. A round reads on until it is past "now" by that much.
+ZONE_SPREAD = max(z.utcoffset(None) for z in ZONES) - min(z.utcoffset(None) for z in ZONES)
+
+
 async def escalate_overdue(rt: Runtime, now: datetime) -> int:
     """One round; returns how many tasks were escalated."""
     ttl = timedelta(seconds=rt.settings.escalation_interval_s * 2)
@@ -54,9 +60,9 @@ async def escalate_overdue(rt: Runtime, now: datetime) -> int:
             for task in await tx.find("tasks", Query.of(status=status, escalation_level=level,
                                                         order_by="due_at", limit=500)):
                 due = datetime.fromisoformat(task["due_at"])
-                if due >= now:
-                    break  # ordered by due time: the rest are not overdue
-                step = next_rung(task["role"], level, due, now)
+                if due >= now + ZONE_SPREAD:
+                    break  # the rest are not overdue (see ZONE_SPREAD)
+                step = next_rung(task["role"], level, due, now, local_zone(task["desa_code"]))
                 if step is None:
                     continue
                 assignee = (None if step.role == "puskesmas" else await assignee_for(

@@ -8,7 +8,9 @@ none); both are configuration.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
+
+from .tasks import end_of_day
 
 
 @dataclass(frozen=True)
@@ -27,13 +29,16 @@ class Escalation:
     due_at: datetime
 
 
-def next_rung(role: str, level: int, due_at: datetime, now: datetime,
+def next_rung(role: str, level: int, due_at: datetime, now: datetime, zone: tzinfo,
               ladder: tuple[Rung, ...] = LADDER) -> Escalation | None:
-    """The escalation an overdue task needs, or None (not overdue, or at the top)."""
+    """The escalation an overdue task needs, or None (not overdue, or at the top). The new
+    rung has its days counting the day it takes over (a task is overdue from midnight, so
+    that day is whole), to 23:59 of the last one in the person's time `zone`."""
     if now <= due_at:
         return None
     current = max(level, next((i for i, r in enumerate(ladder) if r.role == role), 0))
     if current + 1 >= len(ladder):
         return None
     rung = ladder[current + 1]
-    return Escalation(current + 1, rung.role, now + timedelta(days=rung.extra_days))
+    last_day = now.astimezone(zone).date() + timedelta(days=rung.extra_days - 1)
+    return Escalation(current + 1, rung.role, end_of_day(last_day, zone))
