@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import product
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
@@ -97,10 +99,10 @@ async def visit_defaulters(rt: Runtime, now: datetime) -> int:
     async with rt.transaction() as tx:
         if not await hold_lease(tx, "defaulters", now, ttl):
             return 0
-        return (await _rechecks_missed(tx, rt, now, latest)
-                + await _anc_missed(tx, rt, now, latest)
-                + await _balita_not_weighed(tx, rt, now, latest)
-                + await _missed_immunizations(tx, rt, now, latest))
+        opened = await _rechecks_missed(tx, rt, now, latest)
+        for lapse in LAPSES:
+            opened += await _lapsed(tx, rt, now, latest, lapse)
+        return opened + await _missed_immunizations(tx, rt, now, latest)
 
 
 async def _due(tx: Transaction, collection: str, day_field: str, now: datetime, latest: str,
@@ -138,25 +140,31 @@ async def _rechecks_missed(tx: Transaction, rt: Runtime, now: datetime, latest: 
     return opened
 
 
-async def _anc_missed(tx: Transaction, rt: Runtime, now: datetime, latest: str) -> int:
-    opened = 0
-    for woman, today, zone in await _due(tx, "pregnancies", "anc_check_on", now, latest):
-        opened += await _visit(tx, rt, missed_anc(woman, today, zone), woman,
-                               [f"last_anc_{woman['last_anc_on']}"])
-        woman["anc_check_on"] = NEVER  # once: her next contact sets the next check
-        await tx.put("pregnancies", woman["person_id"], woman)
-    return opened
+@dataclass(frozen=True)
+class Lapse:
+    """A watch visited once when its day comes; the person's next contact (an ANC visit,
+    a weighing) sets the next day."""
+
+    collection: str
+    day_field: str
+    last_field: str  # the last contact, named in the task's findings
+    need: Callable[[dict, date, tzinfo], TaskNeed | None]
+    limit: int
 
 
-async def _balita_not_weighed(tx: Transaction, rt: Runtime, now: datetime, latest: str
-                              ) -> int:
+LAPSES = (Lapse("pregnancies", "anc_check_on", "last_anc_on", missed_anc, 500),
+          Lapse("child_watch", "weighing_check_on", "last_weighed_on", missed_weighing, 2000))
+
+
+async def _lapsed(tx: Transaction, rt: Runtime, now: datetime, latest: str, lapse: Lapse
+                  ) -> int:
     opened = 0
-    for child, today, zone in await _due(tx, "child_watch", "weighing_check_on", now, latest,
-                                         limit=2000):
-        opened += await _visit(tx, rt, missed_weighing(child, today, zone), child,
-                               [f"last_weighed_{child['last_weighed_on']}"])
-        child["weighing_check_on"] = NEVER  # once: the next weighing sets the next check
-        await tx.put("child_watch", child["person_id"], child)
+    for watch, today, zone in await _due(tx, lapse.collection, lapse.day_field, now, latest,
+                                         limit=lapse.limit):
+        opened += await _visit(tx, rt, lapse.need(watch, today, zone), watch,
+                               [f"{lapse.last_field.removesuffix('_on')}_{watch[lapse.last_field]}"])
+        watch[lapse.day_field] = NEVER  # once
+        await tx.put(lapse.collection, watch["person_id"], watch)
     return opened
 
 
