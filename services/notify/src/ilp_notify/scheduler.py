@@ -161,8 +161,8 @@ async def _lapsed(tx: Transaction, rt: Runtime, now: datetime, latest: str, laps
     opened = 0
     for watch, today, zone in await _due(tx, lapse.collection, lapse.day_field, now, latest,
                                          limit=lapse.limit):
-        opened += await _visit(tx, rt, lapse.need(watch, today, zone), watch,
-                               [f"{lapse.last_field.removesuffix('_on')}_{watch[lapse.last_field]}"])
+        last = f"{lapse.last_field.removesuffix('_on')}_{watch[lapse.last_field]}"
+        opened += await _visit(tx, rt, lapse.need(watch, today, zone), watch, [last])
         watch[lapse.day_field] = NEVER  # once
         await tx.put(lapse.collection, watch["person_id"], watch)
     return opened
