@@ -268,3 +268,25 @@ async def test_the_kader_visits_a_pregnant_woman_who_missed_anc(tmp_path) -> Non
     assert (task["person_id"], task["reason"]) == ("sri", "ibu_hamil_tidak_anc")
     assert await visit_defaulters(rt, now) == 0  # once
     await store.close()
+
+
+async def test_a_voided_screening_keeps_nobody_under_watch(tmp_path) -> None:
+    from ilp_contracts import ScreeningVoided
+
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
+    apply = handlers(rt.settings)
+    wrong = ScreeningRecorded(
+        screening_id="s-wrong", person_id="ani", stage="ibu_hamil", sex="F", age_months=300,
+        screened_on=date(2026, 9, 1), period="2026-09", desa_code="33.73.04.1001",
+        posyandu_id="psy-1", measurements={"gestational_weeks": 16, "systolic": 120})
+    async with store.transaction() as tx:
+        await apply[ScreeningRecorded](tx, wrong)
+        assert await tx.get("pregnancies", "ani") is not None
+        await apply[ScreeningVoided](tx, ScreeningVoided(
+            screening_id="s-wrong", person_id="ani", period="2026-09",
+            desa_code="33.73.04.1001", reason="salah orang"))
+    assert await visit_defaulters(rt, datetime(2026, 11, 2, 3, 0, tzinfo=UTC)) == 0
+    assert await store.find("pregnancies") == []
+    await store.close()

@@ -186,7 +186,7 @@ async def _watch_rechecks(tx: Transaction, event: ScreeningSnapshot) -> None:
         if state is not None:
             await tx.put("rechecks", key, {
                 **state, "person_id": event.person_id, "desa_code": event.desa_code,
-                "posyandu_id": event.posyandu_id})
+                "posyandu_id": event.posyandu_id, "screening_id": event.screening_id})
 
 
 async def _watch_pregnancy(tx: Transaction, event: ScreeningSnapshot) -> None:
@@ -199,11 +199,23 @@ async def _watch_pregnancy(tx: Transaction, event: ScreeningSnapshot) -> None:
         if state is not None:
             await tx.put("pregnancies", event.person_id, {
                 **state, "person_id": event.person_id, "desa_code": event.desa_code,
-                "posyandu_id": event.posyandu_id})
+                "posyandu_id": event.posyandu_id, "screening_id": event.screening_id})
     elif event.sex == "F" and event.stage in ADULT_STAGES:
         current = await tx.get("pregnancies", event.person_id)
         if current is not None and current["last_anc_on"] < event.screened_on.isoformat():
             await tx.delete("pregnancies", event.person_id)
+
+
+async def _forget_watches(tx: Transaction, event: ScreeningVoided) -> None:
+    """A voided screening (the wrong person, a session entered twice) no longer keeps
+    anybody under watch: the watches it set last are dropped – the person's next
+    screening sets them again – rather than sending a visit on its word."""
+    keys = [("pregnancies", event.person_id)] + [
+        ("rechecks", f"{event.person_id}|{rule.condition}") for rule in RECHECKS]
+    for collection, key in keys:
+        watch = await tx.get(collection, key)
+        if watch is not None and watch.get("screening_id") == event.screening_id:
+            await tx.delete(collection, key)
 
 
 async def _watch_child(tx: Transaction, event: ScreeningSnapshot) -> None:
@@ -243,6 +255,7 @@ def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
 
     async def on_voided(tx: Transaction, event: ScreeningVoided) -> None:
         await _unlink(tx, event.screening_id, set(), "screening_voided")
+        await _forget_watches(tx, event)
 
     return {WorkerAssigned: on_worker, ScreeningRecorded: on_recorded,
             ScreeningAmended: on_amended, ScreeningVoided: on_voided}
