@@ -4,8 +4,8 @@ the cause is fixed (or dropping them)."""
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 
-from ilp_contracts.wilayah import WIB
 from ilp_kit import dead_letters
 from ilp_kit.messaging import connect
 from rich.console import Console
@@ -52,11 +52,12 @@ async def _dlq(nats_url: str, action: str, seqs: list[int], service: str | None,
 def _table(letters: list[dead_letters.DeadLetter]) -> Table:
     table = Table(title=f"{len(letters)} dead letter", title_justify="left")
     table.add_column("no", justify="right")
-    table.add_column("waktu (WIB)", no_wrap=True)
+    # The operator's own clock (TZ of the machine: Asia/Makassar in a WITA Dinkes).
+    table.add_column(f"waktu ({datetime.now().astimezone().tzname()})", no_wrap=True)
     table.add_column("layanan / subject")
     table.add_column("alasan", overflow="fold", ratio=1)
     for letter in letters:
-        table.add_row(str(letter.seq), f"{letter.at.astimezone(WIB):%d-%m %H:%M}",
+        table.add_row(str(letter.seq), f"{letter.at.astimezone():%d-%m %H:%M}",
                       f"{letter.service}\n[dim]{letter.subject}[/]",
                       f"[dim]{letter.reason.get('type', '')}[/] {letter.summary}")
     return table
