@@ -1,9 +1,9 @@
 """Home-visit task rules (pure): which findings need a visit, by whom, how soon.
 
 Triggers and who goes follow the ILP juknis (DOMAIN.md, "Home visits"): nutrition
-problems and KEK are followed by the kader (severe cases by the bidan), hypertension
-grade 2–3, suspected TB and mental-health risk by a health worker, lansia with moderate
-or worse dependence by home care. The juknis gives no due times: the days below are
+problems and KEK are followed by the kader (severe cases by the bidan as well),
+hypertension grade 2–3, suspected TB and mental-health risk by a health worker, lansia
+with moderate or worse dependence by home care. The juknis gives no due times: the days below are
 platform defaults to be set per district.
 """
 
@@ -29,11 +29,15 @@ def _rule(reason: str, group: str, codes: set[str], role: str, priority: str, da
     return TaskRule(reason, group, frozenset(codes), role, priority, days)
 
 
+SEVERE_MALNUTRITION = {"severely_stunted", "severely_underweight", "gizi_buruk",
+                       "lila_gizi_buruk", "edema_gizi_buruk"}
 RULES = (
-    _rule("gizi_buruk_balita", "gizi_balita",
-          {"severely_stunted", "severely_underweight", "gizi_buruk", "lila_gizi_buruk",
-           "edema_gizi_buruk"}, "bidan", "urgent", 3),
-    _rule("masalah_gizi_balita", "gizi_balita",
+    # A severely malnourished child: the bidan (referral, tata laksana) and the kader (the
+    # household, feeding) within 3 days – both; a moderate problem: the kader in a week.
+    _rule("gizi_buruk_balita", "gizi_balita_bidan", SEVERE_MALNUTRITION, "bidan", "urgent", 3),
+    _rule("pendampingan_gizi_buruk", "gizi_balita_kader", SEVERE_MALNUTRITION, "kader",
+          "urgent", 3),
+    _rule("masalah_gizi_balita", "gizi_balita_kader",
           {"stunted", "underweight", "gizi_kurang", "lila_gizi_kurang", "weight_not_increasing"},
           "kader", "high", 7),
     # Two problems, two people: the bidan refers a hypertensive pregnancy; the kader
