@@ -46,3 +46,37 @@ async def test_a_worker_change_in_the_batch_counts_for_the_events_after_it(tmp_p
     tasks = {t["person_id"]: t["assignee_id"] for t in await store.find("tasks")}
     assert tasks["p4"] is None  # waits for the next kader registered at psy-1
     await store.close()
+
+
+def test_rw_labels_as_registers_write_them() -> None:
+    from ilp_notify.domain.assignment import pick_kader, rw_number
+
+    assert {rw_number(x) for x in ("RW 04", "rw 4", "04", "4", "RW.04")} == {4}
+    assert rw_number("Dusun Krajan") is None and rw_number(None) is None
+    kaders = [{"id": "sri", "coverage": ["RW 01", "RW 02"]},
+              {"id": "tini", "coverage": ["03", "4"]}]
+    assert pick_kader(kaders, "RW 04") == "tini"
+    assert pick_kader(kaders, "RW 07") == "sri"  # nobody covers it: the posyandu's first
+    assert pick_kader(kaders, None) == "sri" and pick_kader([], "RW 01") is None
+
+
+async def test_the_kader_of_the_persons_rw_else_the_desas_bidan(tmp_path) -> None:
+    """Two kader share posyandu psy-1, one per RW: each gets the children of her RW. At a
+    posyandu without a kader, the task goes to the desa's bidan instead of waiting."""
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    apply = handlers(ServiceSettings(service="notify"))
+    async with store.transaction() as tx:
+        for worker_id, rw in (("kader-rw1", "RW 01"), ("kader-rw2", "RW 02")):
+            await apply[WorkerAssigned](tx, WorkerAssigned(
+                worker_id=worker_id, name=worker_id, role="kader", facility_id="psy-1",
+                area_code="33.73.04.2001", coverage=[rw]))
+        await apply[WorkerAssigned](tx, WorkerAssigned(
+            worker_id="bidan-desa", name="Bidan", role="bidan", facility_id="pustu-1",
+            area_code="33.73.04.2001"))
+        await apply[ScreeningRecorded](tx, stunted(1).model_copy(update={"rw": "02"}))
+        await apply[ScreeningRecorded](tx, stunted(2).model_copy(update={"rw": "RW 1"}))
+        await apply[ScreeningRecorded](tx, stunted(3).model_copy(update={"posyandu_id": "psy-2"}))
+    tasks = {t["person_id"]: t["assignee_id"] for t in await store.find("tasks")}
+    assert tasks == {"p1": "kader-rw2", "p2": "kader-rw1", "p3": "bidan-desa"}
+    await store.close()

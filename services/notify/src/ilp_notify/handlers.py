@@ -24,6 +24,7 @@ from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Query, Transaction
 
 from .delivery import queue
+from .domain.assignment import pick_kader, rw_number
 from .domain.defaulters import (
     ADULT_STAGES,
     RECHECKS,
@@ -53,7 +54,7 @@ async def _hand_over(tx: Transaction, worker_id: str) -> None:
     for status in ("open", "accepted"):
         for task in await tx.find("tasks", Query.of(assignee_id=worker_id, status=status)):
             successor = await assignee_for(tx, task["role"], task["posyandu_id"],
-                                           task["desa_code"])
+                                           task["desa_code"], task.get("rw"))
             task["assignee_id"] = successor
             task["status"] = "open"  # the successor has not accepted it yet
             await tx.put("tasks", task["task_id"], task)
@@ -78,44 +79,53 @@ async def _adopt_unassigned(tx: Transaction, posyandu_id: str, kader_id: str) ->
 # from posyandu sessions, or a defaulter round, asks the same few questions hundreds of
 # times. Workers change only in `on_worker`, which forgets; keyed weakly by the
 # transaction, so no answer outlives it (a rolled-back batch's go with it).
-_assignees: WeakKeyDictionary[Transaction, dict[tuple[str, str, str], str | None]] = \
+_assignees: WeakKeyDictionary[Transaction, dict[tuple[str, ...], str | None]] = \
     WeakKeyDictionary()
 
 
-async def assignee_for(tx: Transaction, role: str, posyandu_id: str, desa_code: str
-                       ) -> str | None:
+async def assignee_for(tx: Transaction, role: str, posyandu_id: str, desa_code: str,
+                       rw: str | None = None) -> str | None:
     """A health worker of the desa for their tasks, else the kader of the posyandu (who
-    then brings the health worker), so a task is never left without somebody to act."""
+    then brings the health worker), so a task is never left without somebody to act. A
+    kader's task goes to the kader covering the person's RW, else to one of the posyandu,
+    else to the desa's bidan (no kader at that posyandu yet)."""
     known = _assignees.setdefault(tx, {})
-    key = (role, posyandu_id, desa_code)
+    key = (role, posyandu_id, desa_code, str(rw_number(rw)))
     if key not in known:
-        known[key] = await _find_assignee(tx, role, posyandu_id, desa_code)
+        known[key] = await _find_assignee(tx, role, posyandu_id, desa_code, rw)
     return known[key]
 
 
-async def _find_assignee(tx: Transaction, role: str, posyandu_id: str, desa_code: str
-                         ) -> str | None:
+async def _find_assignee(tx: Transaction, role: str, posyandu_id: str, desa_code: str,
+                         rw: str | None) -> str | None:
     if role != "kader":
-        worker_role = "perawat" if role == "home_care" else role
-        found = await tx.find("workers", Query.of(area_code=desa_code, role=worker_role,
-                                                  active=True, limit=1))
-        if found:
-            return str(found[0]["id"])
-    kader = await tx.find("workers", Query.of(facility_id=posyandu_id, role="kader",
-                                              active=True, limit=1))
-    return str(kader[0]["id"]) if kader else None
+        found = await _desa_worker(tx, "perawat" if role == "home_care" else role, desa_code)
+        if found is not None:
+            return found
+    kaders = await tx.find("workers", Query.of(facility_id=posyandu_id, role="kader",
+                                               active=True, limit=100))
+    if kaders or role != "kader":
+        return pick_kader(kaders, rw)
+    return await _desa_worker(tx, "bidan", desa_code)
+
+
+async def _desa_worker(tx: Transaction, role: str, desa_code: str) -> str | None:
+    found = await tx.find("workers", Query.of(area_code=desa_code, role=role, active=True,
+                                              limit=1))
+    return str(found[0]["id"]) if found else None
 
 
 async def _open(tx: Transaction, settings: ServiceSettings, event: ScreeningSnapshot,
                 need: TaskNeed) -> None:
     await open_task(tx, settings, need, person_id=event.person_id, desa_code=event.desa_code,
                     posyandu_id=event.posyandu_id, screening_id=event.screening_id,
-                    findings=[f.code for f in event.findings])
+                    findings=[f.code for f in event.findings], rw=event.rw)
 
 
 async def open_task(tx: Transaction, settings: ServiceSettings, need: TaskNeed, *,
                     person_id: str, desa_code: str, posyandu_id: str,
-                    screening_id: str | None, findings: list[str]) -> bool:
+                    screening_id: str | None, findings: list[str], rw: str | None = None
+                    ) -> bool:
     """Open a task unless one is open for this person and reason (then link the screening
     to it). True when a task was created."""
     key = task_key(person_id, need.reason)
@@ -130,11 +140,12 @@ async def open_task(tx: Transaction, settings: ServiceSettings, need: TaskNeed, 
         return False
     created = TaskCreated(
         task_id=new_id(), person_id=person_id, reason=need.reason, role=need.role,
-        assignee_id=await assignee_for(tx, need.role, posyandu_id, desa_code),
+        assignee_id=await assignee_for(tx, need.role, posyandu_id, desa_code, rw),
         priority=need.priority, due_at=need.due_at, desa_code=desa_code,
         posyandu_id=posyandu_id, screening_id=screening_id)
     task = created.model_dump(mode="json", exclude={"event_id", "occurred_at"})
-    task.update(status="open", escalation_level=0, created_at=created.occurred_at.isoformat(),
+    task.update(status="open", escalation_level=0, rw=rw,
+                created_at=created.occurred_at.isoformat(),
                 screening_ids=[screening_id] if screening_id else [], findings=findings)
     await tx.put("tasks", created.task_id, task)
     await tx.put("open_tasks", key, {"task_id": created.task_id})
@@ -186,7 +197,8 @@ async def _watch_rechecks(tx: Transaction, event: ScreeningSnapshot) -> None:
         if state is not None:
             await tx.put("rechecks", key, {
                 **state, "person_id": event.person_id, "desa_code": event.desa_code,
-                "posyandu_id": event.posyandu_id, "screening_id": event.screening_id})
+                "posyandu_id": event.posyandu_id, "rw": event.rw,
+                "screening_id": event.screening_id})
 
 
 async def _watch_pregnancy(tx: Transaction, event: ScreeningSnapshot) -> None:
@@ -199,7 +211,8 @@ async def _watch_pregnancy(tx: Transaction, event: ScreeningSnapshot) -> None:
         if state is not None:
             await tx.put("pregnancies", event.person_id, {
                 **state, "person_id": event.person_id, "desa_code": event.desa_code,
-                "posyandu_id": event.posyandu_id, "screening_id": event.screening_id})
+                "posyandu_id": event.posyandu_id, "rw": event.rw,
+                "screening_id": event.screening_id})
     elif event.sex == "F" and event.stage in ADULT_STAGES:
         current = await tx.get("pregnancies", event.person_id)
         if current is not None and current["last_anc_on"] < event.screened_on.isoformat():
@@ -228,7 +241,7 @@ async def _watch_child(tx: Transaction, event: ScreeningSnapshot) -> None:
     if state is not None:
         await tx.put("child_watch", event.person_id, {
             **state, "person_id": event.person_id, "desa_code": event.desa_code,
-            "posyandu_id": event.posyandu_id})
+            "posyandu_id": event.posyandu_id, "rw": event.rw})
 
 
 def _needs(event: ScreeningSnapshot) -> list[TaskNeed]:

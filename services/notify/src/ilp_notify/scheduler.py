@@ -68,7 +68,7 @@ async def escalate_overdue(rt: Runtime, now: datetime) -> int:
                 if step is None:
                     continue
                 assignee = (None if step.role == "puskesmas" else await assignee_for(
-                    tx, step.role, task["posyandu_id"], task["desa_code"]))
+                    tx, step.role, task["posyandu_id"], task["desa_code"], task.get("rw")))
                 task.update(role=step.role, escalation_level=step.level, assignee_id=assignee,
                             due_at=step.due_at.isoformat(), status="open")
                 await tx.put("tasks", task["task_id"], task)
@@ -126,7 +126,7 @@ async def _visit(tx: Transaction, rt: Runtime, need: TaskNeed | None, watch: dic
         return 0
     return await open_task(tx, rt.settings, need, person_id=watch["person_id"],
                            desa_code=watch["desa_code"], posyandu_id=watch["posyandu_id"],
-                           screening_id=None, findings=findings)
+                           screening_id=None, findings=findings, rw=watch.get("rw"))
 
 
 async def _rechecks_missed(tx: Transaction, rt: Runtime, now: datetime, latest: str) -> int:
