@@ -63,3 +63,18 @@ async def test_a_refused_screening_writes_nothing(tmp_path, case: str) -> None:
             await intake.record(counting, submission, key, "key", scope=scope)
         assert counting.writes == 0
     await store.close()
+
+
+async def test_the_event_names_the_persons_rw_else_the_posyandus(tmp_path) -> None:
+    """The kader covering the person's RW gets her task: the event carries that RW."""
+    store = SqliteStore(tmp_path / "screening.db", SPEC.collections)
+    await store.open()
+    async with store.transaction() as tx:
+        await tx.put("posyandu", "psy-1", {"id": "psy-1", "area_code": "33.73.04.1001",
+                                           "rw": "RW 02", "active": True})
+        with_rw = balita(person={"nik": "3373041011240001", "name": "Bima", "sex": "M",
+                                 "birth_date": "2024-11-10", "rw": "05"})
+        first, _ = await intake.record(tx, with_rw, "k-rw", "key")
+        second, _ = await intake.record(tx, balita(screened_on="2026-11-19"), "k-none", "key")
+    assert (first["rw"], second["rw"]) == ("05", "RW 02")
+    await store.close()

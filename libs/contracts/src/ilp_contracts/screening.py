@@ -113,7 +113,8 @@ class ScreeningSnapshot(Event):
     screened_on: date
     period: str = Field(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM of screened_on")
     desa_code: str
-    rw: str | None = None
+    rw: str | None = Field(default=None, description="The person's RW as recorded, else the "
+                                                     "posyandu's (who covers it visits)")
     posyandu_id: str
     measurements: dict[str, float] = Field(default_factory=dict)
     immunizations: list[str] = Field(default_factory=list)

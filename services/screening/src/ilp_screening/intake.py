@@ -76,7 +76,8 @@ def _measures(m: MeasurementsIn) -> tuple[dict[str, float], dict[str, bool]]:
 
 async def _snapshot(tx: Transaction, *, screening_id: str, person_id: str, sex: str,
                     birth_date: date, screened_on: date, stage: str,
-                    pregnancy: PregnancyIn | None, m: MeasurementsIn, posyandu: dict) -> dict:
+                    pregnancy: PregnancyIn | None, m: MeasurementsIn, posyandu: dict,
+                    rw: str | None) -> dict:
     measures, flags = _measures(m)
     previous = (await _previous_weighing(tx, person_id, screened_on, exclude=screening_id)
                 if stage == "balita" else None)
@@ -88,7 +89,7 @@ async def _snapshot(tx: Transaction, *, screening_id: str, person_id: str, sex: 
         "screening_id": screening_id, "person_id": person_id, "stage": stage, "sex": sex,
         "age_months": age_in_months(birth_date, screened_on), "screened_on": screened_on,
         "period": screened_on.isoformat()[:7], "desa_code": posyandu["area_code"],
-        "rw": posyandu.get("rw"), "posyandu_id": posyandu["id"],
+        "rw": rw, "posyandu_id": posyandu["id"],
         "measurements": result.summary, "immunizations": list(m.immunizations),
         "anc_visit": pregnancy.anc_visit if pregnancy else None, "findings": result.findings,
     }
@@ -126,7 +127,9 @@ async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_
     event = ScreeningRecorded(**await _snapshot(
         tx, screening_id=new_id(), person_id=person_id, sex=person.sex,
         birth_date=person.birth_date, screened_on=sub.screened_on, stage=stage,
-        pregnancy=sub.pregnancy, m=sub.measurements, posyandu=posyandu))
+        pregnancy=sub.pregnancy, m=sub.measurements, posyandu=posyandu,
+        # the person's RW picks the kader who covers it; else the posyandu's
+        rw=person.rw or posyandu.get("rw")))
     # Demographics stay here; NIKs only as keyed hashes – and sealed for the FHIR export
     # when (and only when) that export is configured.
     await tx.put("persons", person_id, {
@@ -161,7 +164,7 @@ async def amend(tx: Transaction, screening_id: str, reason: str, screened_on: da
     snapshot = await _snapshot(
         tx, screening_id=screening_id, person_id=current["person_id"], sex=person["sex"],
         birth_date=birth_date, screened_on=screened_on, stage=stage, pregnancy=pregnancy,
-        m=measurements, posyandu=posyandu)
+        m=measurements, posyandu=posyandu, rw=current["rw"])
     event = ScreeningAmended(**snapshot, version=current["version"] + 1, reason=reason,
                              previous_period=current["period"],
                              previous_desa_code=current["desa_code"])
