@@ -44,6 +44,13 @@ def platform(tmp_path_factory: pytest.TempPathFactory
             tail = (platform.data_dir / "logs" / f"{name}-2.log").read_text()[-3000:]
             raise AssertionError(f"the second {name} is not ready; its log ends:\n{tail}"
                                  ) from None
+    registry = httpx.Client(base_url=platform.base_url_of("registry"), timeout=10)
+    for body in ({"code": "33.73.04", "name": "Sidorejo"}, {"code": DESA, "name": "Desa R"}):
+        registry.post("/areas", json=body).raise_for_status()
+    registry.post("/facilities", json={"id": "psy-r", "type": "posyandu", "name": "Posyandu R",
+                                       "area_code": DESA}).raise_for_status()
+    registry.post("/workers", json={"id": "kader-r", "name": "Kader R", "role": "kader",
+                                    "facility_id": "psy-r"}).raise_for_status()
     yield platform, {name: port for name, (port, _, _) in seconds.items()}
     for _, log, process in seconds.values():
         process.terminate()
@@ -65,13 +72,6 @@ def _ready(name: str, port: int) -> bool:
 def test_work_is_shared_and_nothing_happens_twice(platform) -> None:
     platform, second_ports = platform
     second_port = second_ports["notify"]
-    registry = httpx.Client(base_url=platform.base_url_of("registry"), timeout=10)
-    for body in ({"code": "33.73.04", "name": "Sidorejo"}, {"code": DESA, "name": "Desa R"}):
-        registry.post("/areas", json=body).raise_for_status()
-    registry.post("/facilities", json={"id": "psy-r", "type": "posyandu", "name": "Posyandu R",
-                                       "area_code": DESA}).raise_for_status()
-    registry.post("/workers", json={"id": "kader-r", "name": "Kader R", "role": "kader",
-                                    "facility_id": "psy-r"}).raise_for_status()
     children = 40  # screenings notify applies late: their kader tasks are overdue at once
     publish_events(platform.nats_port, [screened_in_october(DESA, "psy-r", f"p-child-{n}")
                                         for n in range(children)])

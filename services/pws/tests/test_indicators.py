@@ -21,6 +21,7 @@ def test_balita_flags() -> None:
                                                 "balita_stunted"}
     assert "balita_underweight" in flags_for("balita", ["severely_underweight"])
     assert flags_for("balita", []) == {"balita_screened", "balita_weighed"}
+    assert "balita_idl" in flags_for("balita", ["imunisasi_dasar_lengkap"])
 
 
 @given(st.lists(st.lists(st.sampled_from(CODES), max_size=3), min_size=1, max_size=8))

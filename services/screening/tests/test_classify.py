@@ -190,3 +190,15 @@ def test_a_pregnancys_weeks_travel_with_the_screening() -> None:
     screening = ScreeningInput("ibu_hamil", "F", 25 * 365, ON, {"weight_kg": 55.0},
                                gestational_weeks=20)
     assert classify(screening).summary["gestational_weeks"] == 20
+
+
+def test_complete_basic_immunisation_is_marked_once_at_the_completing_visit() -> None:
+    def found(earlier: set[str], now: set[str]) -> bool:
+        screening = ScreeningInput("balita", "F", 280, ON, {"weight_kg": 8.0},
+                                   doses=frozenset(now), earlier_doses=frozenset(earlier))
+        return "imunisasi_dasar_lengkap" in {f.code for f in classify(screening).findings}
+    before_mr = rules.IDL_DOSES - {"MR1"}
+    assert found(before_mr, {"MR1"})
+    assert not found(before_mr - {"BCG"}, {"MR1"})  # BCG still missing
+    assert not found(rules.IDL_DOSES, {"PCV3"})  # complete before: counted then
+    assert not found(before_mr, set())

@@ -78,3 +78,25 @@ async def test_the_event_names_the_persons_rw_else_the_posyandus(tmp_path) -> No
         second, _ = await intake.record(tx, balita(screened_on="2026-11-19"), "k-none", "key")
     assert (first["rw"], second["rw"]) == ("05", "RW 02")
     await store.close()
+
+
+async def test_the_visit_completing_basic_immunisation_is_marked(tmp_path) -> None:
+    """Doses come over a year of visits: the one that completes the set says so."""
+    from ilp_screening.domain.rules import IDL_DOSES
+
+    store = SqliteStore(tmp_path / "screening.db", SPEC.collections)
+    await store.open()
+    baby = {"nik": "3373045009250001", "name": "Ayu", "sex": "F", "birth_date": "2025-09-10"}
+    visits = [("2025-10-10", sorted(IDL_DOSES - {"MR1", "IPV1"})), ("2026-01-10", ["IPV1"]),
+              ("2026-06-10", ["MR1"]), ("2026-07-10", ["PCV3"])]
+    marked = []
+    async with store.transaction() as tx:
+        await tx.put("posyandu", "psy-1", {"id": "psy-1", "area_code": "33.73.04.1001",
+                                           "rw": None, "active": True})
+        for n, (day, doses) in enumerate(visits):
+            sub = balita(person=baby, screened_on=day,
+                         measurements={"weight_kg": 6.0 + n, "immunizations": doses})
+            screening, _ = await intake.record(tx, sub, f"k-{day}", "key")
+            marked.append("imunisasi_dasar_lengkap" in {f["code"] for f in screening["findings"]})
+    assert marked == [False, False, True, False]
+    await store.close()

@@ -68,6 +68,16 @@ async def _previous_weighing(tx: Transaction, person_id: str, before: date,
     return None
 
 
+async def _earlier_doses(tx: Transaction, person_id: str, before: date, exclude: str
+                        ) -> frozenset[str]:
+    """The doses a child got at earlier visits (only asked when this one gives some)."""
+    history = await tx.find("screenings", Query.of(person_id=person_id, stage="balita",
+                                                   status="active", limit=500))
+    return frozenset(dose for doc in history
+                     if doc["screening_id"] != exclude and doc["screened_on"] < before.isoformat()
+                     for dose in doc.get("immunizations", []))
+
+
 def _measures(m: MeasurementsIn) -> tuple[dict[str, float], dict[str, bool]]:
     values = m.model_dump(exclude_none=True, exclude={"immunizations", "kpsp"})
     flags = {k: v for k, v in values.items() if isinstance(v, bool)}
@@ -81,10 +91,13 @@ async def _snapshot(tx: Transaction, *, screening_id: str, person_id: str, sex: 
     measures, flags = _measures(m)
     previous = (await _previous_weighing(tx, person_id, screened_on, exclude=screening_id)
                 if stage == "balita" else None)
+    earlier = (await _earlier_doses(tx, person_id, screened_on, screening_id)
+               if stage == "balita" and m.immunizations else frozenset())
     result = classify(ScreeningInput(
         stage=stage, sex=sex, age_days=(screened_on - birth_date).days, screened_on=screened_on,
         measures=measures, flags=flags, kpsp=m.kpsp, previous=previous,
-        gestational_weeks=pregnancy.gestational_weeks if pregnancy else None))
+        gestational_weeks=pregnancy.gestational_weeks if pregnancy else None,
+        doses=frozenset(m.immunizations), earlier_doses=earlier))
     return {
         "screening_id": screening_id, "person_id": person_id, "stage": stage, "sex": sex,
         "age_months": age_in_months(birth_date, screened_on), "screened_on": screened_on,

@@ -32,6 +32,7 @@ STAGES = ("ibu_hamil", "balita", "anak_remaja", "usia_dewasa", "lansia")
 FLAGS = frozenset({
     *(f"{stage}_screened" for stage in STAGES), "balita_weighed", "balita_stunted",
     "balita_underweight", "balita_wasted", "balita_naik", "balita_tidak_naik", "balita_nt",
+    "balita_idl",
     "ibu_hamil_k1",
     "ibu_hamil_k6", "ibu_hamil_kek", "ibu_hamil_anaemia", "ptm_screened", "ptm_hypertension",
     "ptm_diabetes", "lansia_dependent", "home_visit_tasks", "home_visit_on_time",
@@ -56,6 +57,8 @@ def flags_for(stage: str, finding_codes: Iterable[str], anc_visit: int | None = 
             flags.update({"balita_naik", "balita_nt"})
         if "weight_not_increasing" in codes:
             flags.update({"balita_tidak_naik", "balita_nt"})
+        if "imunisasi_dasar_lengkap" in codes:  # marked once, at the completing visit
+            flags.add("balita_idl")
     elif stage == "ibu_hamil":
         flags.add("ibu_hamil_k1")  # any ANC contact means K1 has happened
         if anc_visit is not None and anc_visit >= 6:

@@ -29,6 +29,8 @@ class ScreeningInput:
     kpsp: str | None = None
     gestational_weeks: int | None = None
     previous: PreviousWeighing | None = None
+    doses: frozenset[str] = frozenset()  # immunisations given at this visit
+    earlier_doses: frozenset[str] = frozenset()  # at the child's earlier visits
 
     @property
     def age_months(self) -> int:
@@ -110,6 +112,9 @@ def _balita(s: ScreeningInput, out: Classification) -> None:
         out.flag(*rules.KPSP_FINDINGS[s.kpsp])
     if "weight_kg" in m and s.previous is not None:
         _weight_gain(s, m["weight_kg"], out)
+    complete_before = rules.IDL_DOSES <= s.earlier_doses
+    if s.doses and not complete_before and rules.IDL_DOSES <= s.earlier_doses | s.doses:
+        out.flag("imunisasi_dasar_lengkap", "info", "")  # completed at this visit
 
 
 def _weight_gain(s: ScreeningInput, weight_kg: float, out: Classification) -> None:

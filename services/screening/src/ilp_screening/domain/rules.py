@@ -69,6 +69,13 @@ MUAC_BALITA = (
     Band("lila_gizi_kurang", "moderate", ge=11.5, lt=12.5,
          follow_up="PMT pemulihan, kunjungan rumah"),
 )
+# Imunisasi dasar lengkap (IDL) as Kemenkes counts it (Renstra 2020–2024): HB0, BCG,
+# DPT-HB-Hib 1–3, polio 1–4, IPV and MR – the first year's doses (DOMAIN.md schedule). The
+# visit whose doses complete the set is marked once, so PWS counts each child once, in
+# that month. (Kemenkes now also counts "imunisasi rutin lengkap" with PCV and RV: add
+# them here to count that instead.)
+IDL_DOSES = frozenset({"HB0", "BCG", "OPV1", "OPV2", "OPV3", "OPV4", "DPT-HB-Hib1",
+                       "DPT-HB-Hib2", "DPT-HB-Hib3", "IPV1", "MR1"})
 # Developmental screen (KPSP): "meragukan" is re-screened in 2 weeks, "penyimpangan" referred.
 KPSP_FINDINGS = {
     "meragukan": ("development_doubtful", "mild", "stimulasi, KPSP ulang 2 minggu"),
