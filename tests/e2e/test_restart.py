@@ -21,7 +21,8 @@ from .helpers import eventually, free_port_block, indicator, tasks
 SCREENING = {
     "person": {"nik": "3373044503250002", "name": "Sari", "sex": "F", "birth_date": "2025-03-05"},
     "posyandu_id": "psy-melati-01", "screened_on": "2026-11-18",
-    "measurements": {"weight_kg": 6.0, "height_cm": 68.0, "measured_lying": True},
+    # underweight and stunted, not severely: one task, the kader's
+    "measurements": {"weight_kg": 8.2, "height_cm": 74.5, "measured_lying": True},
 }
 
 
