@@ -251,17 +251,17 @@ async def test_the_kader_visits_a_pregnant_woman_who_missed_anc(tmp_path) -> Non
     rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
     on_recorded = handlers(rt.settings)[ScreeningRecorded]
 
-    def seen(person: str, stage: str, on: date, weeks: int | None) -> ScreeningRecorded:
+    def seen(person: str, stage: str, on: date, weeks: int) -> ScreeningRecorded:
         return ScreeningRecorded(
             screening_id=f"s-{person}-{on}", person_id=person, stage=stage, sex="F",
             age_months=300, screened_on=on, period=on.isoformat()[:7],
             desa_code="33.73.04.1001", posyandu_id="psy-1",
-            measurements={"weight_kg": 55} | ({"gestational_weeks": weeks} if weeks else {}))
+            measurements={"weight_kg": 55, "gestational_weeks": weeks})
 
     async with store.transaction() as tx:
         await on_recorded(tx, seen("sri", "ibu_hamil", date(2026, 9, 1), 16))
         await on_recorded(tx, seen("ayu", "ibu_hamil", date(2026, 9, 1), 16))
-        await on_recorded(tx, seen("ayu", "usia_dewasa", date(2026, 10, 1), None))  # no longer
+        await on_recorded(tx, seen("ayu", "ibu_hamil", date(2026, 10, 1), 20))  # came again
     now = datetime(2026, 11, 2, 3, 0, tzinfo=UTC)
     assert await visit_defaulters(rt, now) == 1
     [task] = await store.find("tasks")

@@ -202,21 +202,20 @@ async def _watch_rechecks(tx: Transaction, event: ScreeningSnapshot) -> None:
 
 
 async def _watch_pregnancy(tx: Transaction, event: ScreeningSnapshot) -> None:
-    """Remember each pregnant woman's last ANC contact, for the missed-ANC round; a woman
-    screened as not pregnant any more (delivered, or lost the pregnancy) leaves it."""
+    """Remember each pregnant woman's last ANC contact, for the missed-ANC round. The
+    watch ends at her expected delivery, not at a later screening without pregnancy data:
+    a posbindu check of a pregnant woman is no sign that she delivered, and a missed
+    follow-up is worse than one visit too many."""
     weeks = event.measurements.get("gestational_weeks")
-    if event.stage == "ibu_hamil" and weeks is not None:
-        state = pregnancy_watch(await tx.get("pregnancies", event.person_id),
-                                event.screened_on, int(weeks))
-        if state is not None:
-            await tx.put("pregnancies", event.person_id, {
-                **state, "person_id": event.person_id, "desa_code": event.desa_code,
-                "posyandu_id": event.posyandu_id, "rw": event.rw,
-                "screening_id": event.screening_id})
-    elif event.sex == "F" and event.stage in ADULT_STAGES:
-        current = await tx.get("pregnancies", event.person_id)
-        if current is not None and current["last_anc_on"] < event.screened_on.isoformat():
-            await tx.delete("pregnancies", event.person_id)
+    if event.stage != "ibu_hamil" or weeks is None:
+        return
+    state = pregnancy_watch(await tx.get("pregnancies", event.person_id), event.screened_on,
+                            int(weeks))
+    if state is not None:
+        await tx.put("pregnancies", event.person_id, {
+            **state, "person_id": event.person_id, "desa_code": event.desa_code,
+            "posyandu_id": event.posyandu_id, "rw": event.rw,
+            "screening_id": event.screening_id})
 
 
 async def _forget_watches(tx: Transaction, event: ScreeningVoided) -> None:
