@@ -93,6 +93,8 @@ def screening_bundle(screening: dict[str, Any], ctx: ExportContext) -> dict[str,
                               "Observation", "identifier=http://sys-ids.kemkes.go.id/"
                               f"observation/{org}|{ident}"))
     for finding in screening.get("findings", []):
+        if finding["severity"] == "info":
+            continue  # adequate weight gain, immunisation completed: facts, not problems
         ident = f"{screening['screening_id']}-{finding['code']}"
         entries.append(_entry(f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, ident)}",
                               _condition(finding, ident, patient_ref, encounter_ref, voided, org),
