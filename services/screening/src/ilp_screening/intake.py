@@ -56,26 +56,23 @@ async def _replay(tx: Transaction, key: str, fingerprint: str, key_loc: tuple[st
     return await tx.get("screenings", seen["screening_id"])
 
 
-async def _previous_weighing(tx: Transaction, person_id: str, before: date,
-                             exclude: str | None = None) -> PreviousWeighing | None:
+async def _earlier_visits(tx: Transaction, person_id: str, before: date, exclude: str,
+                          all_of_them: bool) -> list[dict]:
+    """A balita's visits before this one, latest first: the last few find the previous
+    weighing; all of them (only when this visit gives doses) the doses given so far."""
     history = await tx.find("screenings", Query.of(person_id=person_id, stage="balita",
                                                    status="active", order_by="screened_on",
-                                                   descending=True, limit=10))
-    for doc in history:
-        weight = doc["measurements"].get("weight_kg")
-        if doc["screening_id"] != exclude and doc["screened_on"] < before.isoformat() and weight:
+                                                   descending=True,
+                                                   limit=500 if all_of_them else 10))
+    return [doc for doc in history
+            if doc["screening_id"] != exclude and doc["screened_on"] < before.isoformat()]
+
+
+def _previous_weighing(visits: list[dict]) -> PreviousWeighing | None:
+    for doc in visits:
+        if weight := doc["measurements"].get("weight_kg"):
             return PreviousWeighing(date.fromisoformat(doc["screened_on"]), weight)
     return None
-
-
-async def _earlier_doses(tx: Transaction, person_id: str, before: date, exclude: str
-                        ) -> frozenset[str]:
-    """The doses a child got at earlier visits (only asked when this one gives some)."""
-    history = await tx.find("screenings", Query.of(person_id=person_id, stage="balita",
-                                                   status="active", limit=500))
-    return frozenset(dose for doc in history
-                     if doc["screening_id"] != exclude and doc["screened_on"] < before.isoformat()
-                     for dose in doc.get("immunizations", []))
 
 
 def _measures(m: MeasurementsIn) -> tuple[dict[str, float], dict[str, bool]]:
@@ -89,15 +86,15 @@ async def _snapshot(tx: Transaction, *, screening_id: str, person_id: str, sex: 
                     pregnancy: PregnancyIn | None, m: MeasurementsIn, posyandu: dict,
                     rw: str | None) -> dict:
     measures, flags = _measures(m)
-    previous = (await _previous_weighing(tx, person_id, screened_on, exclude=screening_id)
-                if stage == "balita" else None)
-    earlier = (await _earlier_doses(tx, person_id, screened_on, screening_id)
-               if stage == "balita" and m.immunizations else frozenset())
+    visits = (await _earlier_visits(tx, person_id, screened_on, screening_id,
+                                    all_of_them=bool(m.immunizations))
+              if stage == "balita" else [])
     result = classify(ScreeningInput(
         stage=stage, sex=sex, age_days=(screened_on - birth_date).days, screened_on=screened_on,
-        measures=measures, flags=flags, kpsp=m.kpsp, previous=previous,
+        measures=measures, flags=flags, kpsp=m.kpsp, previous=_previous_weighing(visits),
         gestational_weeks=pregnancy.gestational_weeks if pregnancy else None,
-        doses=frozenset(m.immunizations), earlier_doses=earlier))
+        doses=frozenset(m.immunizations),
+        earlier_doses=frozenset(dose for doc in visits for dose in doc.get("immunizations", []))))
     return {
         "screening_id": screening_id, "person_id": person_id, "stage": stage, "sex": sex,
         "age_months": age_in_months(birth_date, screened_on), "screened_on": screened_on,
