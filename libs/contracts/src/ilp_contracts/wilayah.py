@@ -18,7 +18,7 @@ from typing import Literal
 WIB = timezone(timedelta(hours=7), "WIB")
 WITA = timezone(timedelta(hours=8), "WITA")
 WIT = timezone(timedelta(hours=9), "WIT")
-ZONES = (WIB, WITA, WIT)
+ZONES = (WIB, WITA, WIT)  # west to east
 # By province code. Bali, Nusa Tenggara, South/East Kalimantan and Sulawesi are WITA;
 # Maluku and Papua WIT; the rest WIB. Provinces formed since 1987 keep the zone of the
 # province they were split from (Kaltara 65 from Kaltim; Sulbar 76 from Sulsel; Malut 82

@@ -182,6 +182,14 @@ async def _unlink(tx: Transaction, screening_id: str, keep_reasons: set[str], wh
     await tx.put("screening_tasks", screening_id, links)
 
 
+def _whereabouts(event: ScreeningSnapshot) -> dict[str, str | None]:
+    """Who a watch is about, where a visit finds them, and the screening that set it last
+    (a void drops the ANC and re-check watches it set)."""
+    return {"person_id": event.person_id, "desa_code": event.desa_code,
+            "posyandu_id": event.posyandu_id, "rw": event.rw,
+            "screening_id": event.screening_id}
+
+
 async def _watch_rechecks(tx: Transaction, event: ScreeningSnapshot) -> None:
     """Remember each adult's latest re-evaluation per watched condition (BP, glucose,
     weight and height), for the missed-monitoring defaulter round."""
@@ -195,10 +203,7 @@ async def _watch_rechecks(tx: Transaction, event: ScreeningSnapshot) -> None:
         state = recheck_watch(rule, await tx.get("rechecks", key), event.screened_on, codes,
                               measures)
         if state is not None:
-            await tx.put("rechecks", key, {
-                **state, "person_id": event.person_id, "desa_code": event.desa_code,
-                "posyandu_id": event.posyandu_id, "rw": event.rw,
-                "screening_id": event.screening_id})
+            await tx.put("rechecks", key, {**state, **_whereabouts(event)})
 
 
 async def _watch_pregnancy(tx: Transaction, event: ScreeningSnapshot) -> None:
@@ -212,10 +217,7 @@ async def _watch_pregnancy(tx: Transaction, event: ScreeningSnapshot) -> None:
     state = pregnancy_watch(await tx.get("pregnancies", event.person_id), event.screened_on,
                             int(weeks))
     if state is not None:
-        await tx.put("pregnancies", event.person_id, {
-            **state, "person_id": event.person_id, "desa_code": event.desa_code,
-            "posyandu_id": event.posyandu_id, "rw": event.rw,
-            "screening_id": event.screening_id})
+        await tx.put("pregnancies", event.person_id, {**state, **_whereabouts(event)})
 
 
 async def _forget_watches(tx: Transaction, event: ScreeningVoided) -> None:
@@ -238,9 +240,7 @@ async def _watch_child(tx: Transaction, event: ScreeningSnapshot) -> None:
                         event.age_months, "weight_kg" in event.measurements,
                         list(event.immunizations))
     if state is not None:
-        await tx.put("child_watch", event.person_id, {
-            **state, "person_id": event.person_id, "desa_code": event.desa_code,
-            "posyandu_id": event.posyandu_id, "rw": event.rw})
+        await tx.put("child_watch", event.person_id, {**state, **_whereabouts(event)})
 
 
 def _needs(event: ScreeningSnapshot) -> list[TaskNeed]:

@@ -80,11 +80,6 @@ async def escalate_overdue(rt: Runtime, now: datetime) -> int:
     return escalated
 
 
-def _local_days(now: datetime) -> list[date]:
-    """Today's date across Indonesia's time zones: one or, in the evening, two."""
-    return sorted({now.astimezone(zone).date() for zone in ZONES})
-
-
 def _local_today(now: datetime, area_code: str) -> tuple[date, tzinfo]:
     zone = local_zone(area_code)
     return now.astimezone(zone).date(), zone
@@ -95,7 +90,7 @@ async def visit_defaulters(rt: Runtime, now: datetime) -> int:
     those of their desa's time zone. Every watch read is moved past today (visited, or
     nothing to do), so the next round reaches the next ones, however many there are."""
     ttl = timedelta(seconds=rt.settings.escalation_interval_s * 2)
-    latest = _local_days(now)[-1].isoformat()  # the day as it is already in the east
+    latest = now.astimezone(ZONES[-1]).date().isoformat()  # today in the east (WIT)
     async with rt.transaction() as tx:
         if not await hold_lease(tx, "defaulters", now, ttl):
             return 0

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from .tasks import TaskNeed, end_of_day
@@ -32,6 +32,16 @@ from .tasks import TaskNeed, end_of_day
 HYPERTENSIVE = frozenset({"hypertension_grade_1", "hypertension_grade_2",
                           "hypertension_grade_3", "isolated_systolic_hypertension"})
 ADULT_STAGES = frozenset({"usia_dewasa", "lansia"})
+
+
+def _late_from(last: date, days: int) -> str:
+    """The first day on which `days` have passed since `last` without a contact."""
+    return (last + timedelta(days=days + 1)).isoformat()
+
+
+def _visit_by(today: date, days: int, zone: tzinfo) -> datetime:
+    """A defaulter visit opened today is due by the end of the day `days` later."""
+    return end_of_day(today + timedelta(days=days), zone)
 
 
 @dataclass(frozen=True)
@@ -72,7 +82,7 @@ def recheck_watch(rule: Recheck, current: dict[str, Any] | None, screened_on: da
         return None
     return {"condition": rule.condition, "last_checked_on": screened_on.isoformat(),
             "under_watch": bool(codes & rule.codes),
-            "check_on": (screened_on + timedelta(days=rule.every_days + 1)).isoformat()}
+            "check_on": _late_from(screened_on, rule.every_days)}
 
 
 def missed_recheck(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNeed | None:
@@ -80,14 +90,13 @@ def missed_recheck(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNeed
     rule = RECHECK_OF[state["condition"]]
     if not state["under_watch"] or state["check_on"] > today.isoformat():
         return None
-    due = end_of_day(today + timedelta(days=rule.visit_due_days), zone)
-    return TaskNeed(rule.reason, rule.role, rule.priority, due)
+    return TaskNeed(rule.reason, rule.role, rule.priority,
+                    _visit_by(today, rule.visit_due_days, zone))
 
 
 def recheck_followed_up(state: dict[str, Any], today: date) -> dict[str, Any]:
     """Visited today: the next visit only if another cadence passes without a check."""
-    every = RECHECK_OF[state["condition"]].every_days
-    return {**state, "check_on": (today + timedelta(days=every + 1)).isoformat()}
+    return {**state, "check_on": _late_from(today, RECHECK_OF[state["condition"]].every_days)}
 
 
 # --- balita: weighing and immunisation ---------------------------------------------------
@@ -160,8 +169,8 @@ def missed_doses(state: dict[str, Any], today: date) -> list[str]:
 
 
 def immunization_follow_up(today: date, zone: tzinfo) -> TaskNeed:
-    due = end_of_day(today + timedelta(days=IMMUNIZATION_VISIT_DUE_DAYS), zone)
-    return TaskNeed("imunisasi_terlewat", "kader", "high", due)
+    return TaskNeed("imunisasi_terlewat", "kader", "high",
+                    _visit_by(today, IMMUNIZATION_VISIT_DUE_DAYS, zone))
 
 
 def weighing_check_on(weighed_on: date) -> str:
@@ -176,8 +185,8 @@ def missed_weighing(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNee
         return None
     if add_months(date.fromisoformat(state["born_latest"]), BALITA_MONTHS) <= today:
         return None  # no longer a balita
-    due = end_of_day(today + timedelta(days=WEIGHING_VISIT_DUE_DAYS), zone)
-    return TaskNeed("balita_tidak_ditimbang", "kader", "routine", due)
+    return TaskNeed("balita_tidak_ditimbang", "kader", "routine",
+                    _visit_by(today, WEIGHING_VISIT_DUE_DAYS, zone))
 
 
 # --- ibu hamil: ANC contacts ------------------------------------------------------------
@@ -196,13 +205,13 @@ def pregnancy_watch(current: dict[str, Any] | None, screened_on: date,
         return None
     edd = screened_on + timedelta(weeks=TERM_WEEKS - gestational_weeks)
     gap = ANC_GAP_DAYS_T3 if gestational_weeks >= TRIMESTER_3_FROM_WEEK else ANC_GAP_DAYS
-    late_from = screened_on + timedelta(days=gap + 1)
+    late_from = _late_from(screened_on, gap)
     return {"last_anc_on": screened_on.isoformat(), "edd": edd.isoformat(),
-            "anc_check_on": late_from.isoformat() if late_from <= edd else NEVER}
+            "anc_check_on": late_from if late_from <= edd.isoformat() else NEVER}
 
 
 def missed_anc(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNeed | None:
     if state["anc_check_on"] > today.isoformat() or state["edd"] < today.isoformat():
         return None  # not late yet, or delivered by now (postpartum care takes over)
-    due = end_of_day(today + timedelta(days=ANC_VISIT_DUE_DAYS), zone)
-    return TaskNeed("ibu_hamil_tidak_anc", "kader", "high", due)
+    return TaskNeed("ibu_hamil_tidak_anc", "kader", "high",
+                    _visit_by(today, ANC_VISIT_DUE_DAYS, zone))
