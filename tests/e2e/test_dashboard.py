@@ -82,7 +82,7 @@ def test_dashboard_shows_numbers_and_updates_live(platform: Platform) -> None:
         total = page.locator("tr.total td .cell").nth(0).inner_text()
         assert total == "2,5%"  # 3 of 120 across the kecamatan
         assert "Blotongan" in page.locator("#ranking").inner_text()
-        assert page.locator("#trend polyline").count() == 1
+        assert page.locator("#trend polyline.series").count() == 1
         # 2026 sasaran only: the trend's December 2025 says its coverage cannot be trusted
         assert "2025-12" in page.locator("#trend-note").inner_text()
         assert "2026-11" not in page.locator("#trend-note").inner_text()

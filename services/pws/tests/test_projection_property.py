@@ -1,6 +1,9 @@
 """Any delivery order of the same events, with duplicates, gives the projection that a
 recount of the final state gives (the consumer applies each event id once): screenings
-recorded, amended and voided, and home-visit tasks created, completed and cancelled."""
+recorded, amended and voided, and home-visit tasks created, completed and cancelled.
+And coverage against a yearly sasaran is cumulative (PWS "kumulatif s/d bulan ini"):
+each person counts once a year, from the month of their first screening, and the target
+grows by a twelfth a month."""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from ilp_contracts import (Finding, ScreeningAmended, ScreeningRecorded, Screeni
                            TaskCancelled, TaskCompleted, TaskCreated)
 from ilp_kit.store import Query, SqliteStore
 from ilp_pws.app import SPEC
-from ilp_pws.domain.indicators import CATALOGUE, flags_for
+from ilp_pws.domain.indicators import CATALOGUE, evaluate, flags_for, to_date
 from ilp_kit.consumer import end_batch
 from ilp_pws.handlers import Projector
 
@@ -26,9 +29,12 @@ CODES = ["stunted", "underweight", "gizi_kurang"]
 
 def snapshot(sid: str, person: str, version: int, day: int, desa: str, codes: list[str],
              amended: tuple[str, str] | None = None):
+    # November, December, or January of the next year (a year's counts start again)
+    screened_on = (date(2026, 11, 1), date(2026, 12, 1), date(2027, 1, 1))[day // 31]
+    screened_on = screened_on.replace(day=day % 31 % 30 + 1)
     fields = dict(screening_id=sid, version=version, person_id=person, stage="balita", sex="M",
-                  age_months=20, screened_on=date(2026, 11 if day < 31 else 12, day % 30 + 1),
-                  period="2026-11" if day < 31 else "2026-12", desa_code=desa,
+                  age_months=20, screened_on=screened_on,
+                  period=screened_on.isoformat()[:7], desa_code=desa,
                   posyandu_id="p", findings=[Finding(code=c, severity="moderate")
                                              for c in codes])
     if amended:
@@ -38,9 +44,9 @@ def snapshot(sid: str, person: str, version: int, day: int, desa: str, codes: li
 
 
 screening_story = st.tuples(
-    st.sampled_from(["p1", "p2"]), st.integers(0, 40), st.sampled_from(DESA),
+    st.sampled_from(["p1", "p2"]), st.integers(0, 92), st.sampled_from(DESA),
     st.lists(st.sampled_from(CODES), max_size=2),
-    st.lists(st.tuples(st.integers(0, 40), st.sampled_from(DESA),
+    st.lists(st.tuples(st.integers(0, 92), st.sampled_from(DESA),
                        st.lists(st.sampled_from(CODES), max_size=2)), max_size=2),
     st.booleans())
 
@@ -105,6 +111,16 @@ def recount(final: dict, tasks: Counter | None = None) -> dict[tuple[str, str], 
     for s in latest.values():
         counts.setdefault((s.desa_code, s.period), Counter()).update(
             flags_for(s.stage, [f.code for f in s.findings]))
+    # Once a year per person and flag: where and when the person first had it.
+    first: dict[tuple[str, str, str], ScreeningRecorded] = {}
+    for s in filter(None, final.values()):
+        for flag in flags_for(s.stage, [f.code for f in s.findings]):
+            key = (s.period[:4], s.person_id, flag)
+            if key not in first or (s.screened_on, s.screening_id) < (
+                    first[key].screened_on, first[key].screening_id):
+                first[key] = s
+    for (_, _, flag), s in first.items():
+        counts.setdefault((s.desa_code, s.period), Counter())[f"year:{flag}"] += 1
     for (month, flag), n in (tasks or Counter()).items():
         counts.setdefault(month, Counter())[flag] += n
     return {k: +v for k, v in counts.items() if +v}
@@ -162,3 +178,50 @@ def test_a_task_counts_in_the_month_of_its_desa_clock() -> None:
     assert asyncio.run(project(events)) == {
         ("33.73.04.1001", "2026-10"): {"home_visit_tasks": 1},
         ("91.71.01.1001", "2026-11"): {"home_visit_tasks": 1}}
+
+
+def adult(sid: str, person: str, day: date) -> ScreeningRecorded:
+    return ScreeningRecorded(screening_id=sid, person_id=person, stage="usia_dewasa", sex="F",
+                             age_months=40 * 12, screened_on=day,
+                             period=day.isoformat()[:7], desa_code=DESA[0], posyandu_id="p",
+                             findings=[])
+
+
+def as_of(months: dict, period: str) -> dict[str, object]:
+    counts = to_date({p: c for (_, p), c in months.items()}, period)
+    return {v.id: v for v in evaluate(counts, {"usia_15_plus": 12}, CATALOGUE,
+                                      month=int(period[5:]))}
+
+
+def test_a_person_screened_in_several_months_counts_once_a_year() -> None:
+    events = [adult("s1", "p1", date(2026, 3, 10)), adult("s2", "p1", date(2026, 5, 2)),
+              adult("s3", "p2", date(2026, 5, 20)), adult("s4", "p1", date(2027, 1, 8))]
+    months = asyncio.run(project(events))
+    march, may, january = (as_of(months, p)["ptm_skrining"]
+                           for p in ("2026-03", "2026-05", "2027-01"))
+    assert (march.numerator, may.numerator, january.numerator) == (1, 2, 1)
+    # the month's own count still counts whoever was screened that month
+    assert months[DESA[0], "2026-05"]["ptm_screened"] == 2
+    # 70 % a year: 29.2 % due by May; 2 of 12 (16.7 %) is below 80 % of that
+    assert (may.target_pct, may.pct, may.colour, may.period) == (29.2, 16.7, "red",
+                                                                 "year_to_date")
+    assert as_of(months, "2026-12")["ptm_skrining"].target_pct == 70.0
+
+
+def test_voiding_the_first_screening_moves_the_person_to_the_next() -> None:
+    events = [adult("s1", "p1", date(2026, 3, 10)), adult("s2", "p1", date(2026, 5, 2)),
+              ScreeningVoided(screening_id="s1", person_id="p1", period="2026-03",
+                              desa_code=DESA[0], reason="salah orang")]
+    months = asyncio.run(project(events))
+    assert months[DESA[0], "2026-05"]["year:ptm_screened"] == 1
+    assert (DESA[0], "2026-03") not in months
+    assert as_of(months, "2026-04")["ptm_skrining"].numerator == 0
+
+
+def test_monthly_indicators_are_unchanged() -> None:
+    counts = to_date({"2026-04": Counter({"balita_weighed": 5, "year:balita_weighed": 5}),
+                      "2026-05": Counter({"balita_weighed": 6, "year:balita_weighed": 1})},
+                     "2026-05")
+    values = {v.id: v for v in evaluate(counts, {"balita": 10}, CATALOGUE, month=5)}
+    assert (values["balita_ditimbang"].numerator, values["balita_ditimbang"].target_pct) == (
+        6, 80.0)

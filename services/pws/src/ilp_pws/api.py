@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import asdict
 from functools import cache
 from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query as Param, Request
@@ -30,6 +31,7 @@ from .domain.indicators import (
     desa_without_target,
     evaluate,
     load_catalogue,
+    to_date,
 )
 from .handlers import target_docs, targets_of, village_targets
 from .live import LIVE
@@ -74,6 +76,9 @@ class IndicatorOut(BaseModel):
     trend: str | None = None  # naik | turun | tetap
     targets_missing: int = Field(default=0, description="desa of the area without this "
                                  "indicator's sasaran: coverage reads too high until set")
+    period: str = Field(default="month", description='"year_to_date": persons counted '
+                        "once a year from January (kumulatif); the target is the share of "
+                        "the yearly target due by this month")
 
 
 class AreaIndicators(BaseModel):
@@ -96,6 +101,10 @@ def _code(raw: str) -> str:
         raise UnprocessableError(("path", "area_code"), str(exc), "invalid_area_code") from exc
 
 
+def _month(period: str) -> int:
+    return int(period[5:])
+
+
 def previous_period(period: str, months: int = 1) -> str:
     year, month = int(period[:4]), int(period[5:])
     index = year * 12 + month - 1 - months
@@ -109,10 +118,37 @@ async def _area(reader: Reader, code: str) -> dict:
     return area
 
 
+MonthCounts = Callable[[str], Awaitable[dict[str, dict[str, int]]]]
+
+
+async def _as_of(counts_in: MonthCounts, period: str) -> dict[str, Counter[str]]:
+    """Counts per desa (or posyandu) as of a month: that month's, and the yearly ones
+    summed from January (`to_date`); `counts_in(month)` reads one month's."""
+    months: dict[str, dict[str, dict[str, int]]] = {}
+    for month in range(1, int(period[5:]) + 1):
+        at = f"{period[:4]}-{month:02d}"
+        for unit, counts in (await counts_in(at)).items():
+            months.setdefault(unit, {})[at] = counts
+    return {unit: to_date(counts, period) for unit, counts in months.items()}
+
+
+def _desa_months(reader: Reader, prefix: str) -> MonthCounts:
+    """One month's counts of every desa under an area; each month read once per request
+    (a trend reads the same months for several points)."""
+    read: dict[str, dict[str, dict[str, int]]] = {}
+
+    async def counts_in(period: str) -> dict[str, dict[str, int]]:
+        if period not in read:
+            docs = await reader.find("desa_months", Query.of(prefix=("desa_code", prefix),
+                                                             period=period))
+            read[period] = {doc["desa_code"]: doc["counts"] for doc in docs}
+        return read[period]
+
+    return counts_in
+
+
 async def _counts_by_desa(reader: Reader, prefix: str, period: str) -> dict[str, Counter[str]]:
-    docs = await reader.find("desa_months", Query.of(prefix=("desa_code", prefix),
-                                                     period=period))
-    return {doc["desa_code"]: Counter(doc["counts"]) for doc in docs}
+    return await _as_of(_desa_months(reader, prefix), period)
 
 
 async def _desa_codes(reader: Reader, prefix: str) -> list[str]:
@@ -163,8 +199,8 @@ async def _indicators(rt: Runtime, area: dict, period: str) -> dict:
     before = _sum(await _counts_by_desa(rt.store, code, last), code)
     return {"area_code": code, "area_name": area["name"], "level": area["level"],
             "period": period, "indicators": _with_trend(
-                evaluate(now, targets, catalogue, missing),
-                evaluate(before, before_targets, catalogue))}
+                evaluate(now, targets, catalogue, missing, _month(period)),
+                evaluate(before, before_targets, catalogue, month=_month(last)))}
 
 
 @router.get("/areas/{area_code}/indicators", response_model=AreaIndicators)
@@ -188,7 +224,8 @@ async def _table(rt: Runtime, code: str, period: str) -> dict:
 
     def row(child: dict) -> dict:
         values = evaluate(_sum(counts, child["code"]), village_targets(targets, child["code"]),
-                          catalogue, desa_without_target(_under(desa, child["code"]), targets))
+                          catalogue, desa_without_target(_under(desa, child["code"]), targets),
+                          _month(period))
         return {"area_code": child["code"], "area_name": child["name"],
                 "level": child["level"], "period": period,
                 "indicators": [asdict(v) for v in values]}
@@ -203,8 +240,11 @@ async def _posyandu_table(rt: Runtime, area: dict, counts: dict[str, Counter[str
     catalogue = catalogue_for(rt.settings)
     targets, missing = await _targets(rt.store, area["code"], int(period[:4]), [area["code"]])
     posyandu = await rt.store.find("posyandu", Query.of(desa_code=area["code"], limit=500))
-    months = {doc["posyandu_id"]: Counter(doc["counts"]) for doc in await rt.store.find(
-        "posyandu_months", Query.of(desa_code=area["code"], period=period, limit=500))}
+    async def counts_in(month: str) -> dict[str, dict[str, int]]:
+        return {doc["posyandu_id"]: doc["counts"] for doc in await rt.store.find(
+            "posyandu_months", Query.of(desa_code=area["code"], period=month, limit=500))}
+
+    months = await _as_of(counts_in, period)
 
     def row(code: str, name: str, level: str, values: list[IndicatorValue]) -> dict:
         return {"area_code": code, "area_name": name, "level": level, "period": period,
@@ -212,9 +252,10 @@ async def _posyandu_table(rt: Runtime, area: dict, counts: dict[str, Counter[str
 
     return {"area": row(area["code"], area["name"], "village",
                         evaluate(counts.get(area["code"], Counter()), targets, catalogue,
-                                 missing)),
+                                 missing, _month(period))),
             "rows": [row(p["code"], f"{p['name']} ({p['rw']})" if p.get("rw") else p["name"],
-                         "posyandu", evaluate(months.get(p["code"], Counter()), {}, catalogue))
+                         "posyandu", evaluate(months.get(p["code"], Counter()), {}, catalogue,
+                                              month=_month(period)))
                      for p in posyandu]}
 
 
@@ -272,10 +313,12 @@ async def puskesmas_table(puskesmas_id: str, period: Period, rt: RuntimeDep,
         total_missing.update(missing)
         rows.append({"area_code": code, "area_name": desa["name"], "level": "village",
                      "period": period, "indicators": [
-                         asdict(v) for v in evaluate(counts, targets, catalogue, missing)]})
+                         asdict(v) for v in evaluate(counts, targets, catalogue, missing,
+                                                     _month(period))]})
     area = {"area_code": puskesmas_id, "area_name": puskesmas["name"], "level": "puskesmas",
             "period": period, "indicators": [
-                asdict(v) for v in evaluate(total, total_targets, catalogue, total_missing)]}
+                asdict(v) for v in evaluate(total, total_targets, catalogue, total_missing,
+                                            _month(period))]}
     return {"area": area, "rows": rows}
 
 
@@ -303,7 +346,7 @@ async def ranking(area_code: str, period: Period, rt: RuntimeDep,
     for village in desa:
         values = evaluate(counts.get(village["code"], Counter()),
                           village_targets(targets, village["code"]), catalogue,
-                          desa_without_target([village["code"]], targets))
+                          desa_without_target([village["code"]], targets), _month(period))
         reds = [v.id for v in values if v.colour == "red"]
         ranked.append({"area_code": village["code"], "area_name": village["name"],
                        "red": len(reds), "yellow": sum(v.colour == "yellow" for v in values),
@@ -318,6 +361,7 @@ class TrendPoint(BaseModel):
     pct: float | None
     numerator: int
     denominator: int | None
+    target_pct: float = Field(description="that month's target (a to-date one grows)")
     targets_missing: int = Field(default=0, description="desa of the area without this "
                                  "indicator's sasaran for that year")
 
@@ -332,17 +376,19 @@ async def trend(area_code: str, period: Period, rt: RuntimeDep,
     desa = await _desa_codes(rt.store, code)
     series: dict[str, list[dict]] = {ind.id: [] for ind in catalogue}
     yearly: dict[int, tuple[Counter[str], Counter[str]]] = {}
+    counts_in = _desa_months(rt.store, code)
     for back in range(months - 1, -1, -1):
         month = previous_period(period, back)
-        counts = _sum(await _counts_by_desa(rt.store, code, month), code)
+        counts = _sum(await _as_of(counts_in, month), code)
         year = int(month[:4])
         if year not in yearly:  # sasaran are per year: a 12-month trend spans two at most
             yearly[year] = await _targets(rt.store, code, year, desa)
         targets, missing = yearly[year]
-        for value in evaluate(counts, targets, catalogue, missing):
+        for value in evaluate(counts, targets, catalogue, missing, _month(month)):
             series[value.id].append({"period": month, "pct": value.pct,
                                      "numerator": value.numerator,
                                      "denominator": value.denominator,
+                                     "target_pct": value.target_pct,
                                      "targets_missing": value.targets_missing})
     return series
 

@@ -12,7 +12,7 @@ SPEC = ServiceSpec(
     collections={
         "areas": ["parent_code", ("level", "code")],
         "targets": [("year", "area_code")],
-        "person_months": [],
+        "person_years": [],
         "desa_months": [("period", "desa_code"), "desa_code"],
         "posyandu_months": [("desa_code", "period")],
         "tasks": [],

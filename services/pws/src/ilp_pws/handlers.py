@@ -28,8 +28,10 @@ from ilp_kit.consumer import BatchEnd
 from ilp_kit.outbox import emit
 from ilp_kit.store import Query, Reader, Transaction
 
-from .domain.indicators import Indicator, apply_delta, colour_changes, flag_delta, flags_for
-from .domain.projection import VOIDED, count_changes, effective, task_flags, tombstone
+from .domain.indicators import (YEAR, Indicator, apply_delta, colour_changes, flag_delta,
+                                flags_for, to_date)
+from .domain.projection import (VOIDED, Unit, count_changes, effective, first_changes, firsts,
+                                task_flags, tombstone)
 from .live import LIVE
 
 
@@ -81,6 +83,17 @@ async def _desa_targets(tx: Transaction, desa_code: str, year: int,
         if doc := await tx.get("targets", f"{desa_code}|{year}|{group}"):
             targets[group] = doc["count"]
     return targets
+
+
+async def _earlier_months(tx: Transaction, desa_code: str, period: str
+                          ) -> dict[str, dict[str, int]]:
+    """A desa's counts of the months of the year before `period`, read by key."""
+    months = {}
+    for month in range(1, int(period[5:])):
+        earlier = f"{period[:4]}-{month:02d}"
+        if doc := await tx.get("desa_months", f"{desa_code}|{earlier}"):
+            months[earlier] = doc["counts"]
+    return months
 
 
 @dataclass(frozen=True)
@@ -135,16 +148,18 @@ class Projector:
             return
         before = Counter({event.group: previous}) if previous is not None else Counter()
         after = Counter({event.group: event.count})
-        for month in await tx.find("desa_months", Query.of(desa_code=event.area_code)):
-            if not month["period"].startswith(f"{event.year}-"):
-                continue
-            counts = month["counts"]
-            for indicator_id, old, new in colour_changes(counts, counts, before, touched, after):
+        months = {doc["period"]: doc["counts"] for doc in await tx.find(
+            "desa_months", Query.of(desa_code=event.area_code))
+            if doc["period"].startswith(f"{event.year}-")}
+        for period in months:
+            counts = to_date(months, period)
+            for indicator_id, old, new in colour_changes(counts, counts, before, touched, after,
+                                                         month=int(period[5:])):
                 await emit(tx, IndicatorChanged(
-                    desa_code=event.area_code, period=month["period"],
+                    desa_code=event.area_code, period=period,
                     indicator_id=indicator_id, previous_colour=old.colour, colour=new.colour,
                     pct=new.pct))
-            LIVE.changed(event.area_code, month["period"])
+            LIVE.changed(event.area_code, period)
 
     async def on_recorded(self, tx: Transaction, event: ScreeningRecorded) -> None:
         await self._upsert(tx, event)
@@ -170,21 +185,21 @@ class Projector:
 
     async def _change(self, tx: Transaction, period: str, person_id: str, screening_id: str,
                       entry: dict) -> None:
-        """Set one screening's entry (or its tombstone) and move the counts."""
-        key = f"{period}|{person_id}"
-        month = await tx.get("person_months", key) or {"period": period, "entries": {}}
-        entries = month["entries"]
+        """Set one screening's entry (or its tombstone) and move the counts: the month's
+        and the year's (`year:` flags, in the month the person first had them)."""
+        key = f"{period[:4]}|{person_id}"
+        year = await tx.get("person_years", key) or {"year": period[:4], "months": {}}
+        entries = year["months"].setdefault(period, {})
         old = entries.get(screening_id)
         if old is not None and old["version"] >= entry["version"]:
             return  # a stale version arriving late (even after a void) changes nothing
-        before = effective(entries)
+        before, first_before = effective(entries), firsts(year["months"])
         entries[screening_id] = entry
-        for (desa_code, posyandu_id), delta in count_changes(before, effective(entries)):
-            await self._count(tx, desa_code, period, delta)
-            if delta and posyandu_id:
-                pending = self._pending.setdefault(tx, _Pending()).posyandu
-                pending.setdefault((posyandu_id, desa_code, period), Counter()).update(delta)
-        await tx.put("person_months", key, month)
+        for unit, delta in count_changes(before, effective(entries)):
+            self._count(tx, unit, period, delta)
+        for unit, month, delta in first_changes(first_before, firsts(year["months"])):
+            self._count(tx, unit, month, delta)
+        await tx.put("person_years", key, year)
 
     async def on_task_created(self, tx: Transaction, event: TaskCreated) -> None:
         period = local_date(event.occurred_at, event.desa_code).isoformat()[:7]
@@ -203,14 +218,19 @@ class Projector:
         after = {**before, **change}
         await tx.put("tasks", task_id, after)
         if "desa_code" in after:
-            await self._count(tx, after["desa_code"], after["period"],
-                              flag_delta(task_flags(before), task_flags(after)))
+            self._count(tx, (after["desa_code"], ""), after["period"],
+                        flag_delta(task_flags(before), task_flags(after)))
 
-    async def _count(self, tx: Transaction, desa_code: str, period: str,
-                     delta: dict[str, int]) -> None:
-        if delta:
-            pending = self._pending.setdefault(tx, _Pending()).desa
-            pending.setdefault((desa_code, period), Counter()).update(delta)
+    def _count(self, tx: Transaction, unit: Unit, period: str, delta: dict[str, int]) -> None:
+        """Collect a count change for the end of the batch (desa, and posyandu below it)."""
+        if not delta:
+            return
+        desa_code, posyandu_id = unit
+        pending = self._pending.setdefault(tx, _Pending())
+        pending.desa.setdefault((desa_code, period), Counter()).update(delta)
+        if posyandu_id:
+            pending.posyandu.setdefault((posyandu_id, desa_code, period),
+                                        Counter()).update(delta)
 
     async def flush(self, tx: Transaction, _: None = None) -> None:
         """End of a batch: write each touched desa-month and posyandu-month once, and
@@ -234,9 +254,17 @@ class Projector:
         if not self.announce:
             return
         # Only indicators built on a flag that moved can change colour.
-        touched = [i for i in self.catalogue if i.numerator in delta or i.denominator in delta]
+        moved = {flag.removeprefix(YEAR) for flag in delta}
+        touched = [i for i in self.catalogue if i.numerator in moved or i.denominator in moved]
         targets = await _desa_targets(tx, desa_code, int(period[:4]), touched)
-        for indicator_id, old, new in colour_changes(before, doc["counts"], targets, touched):
+        if any(i.period == "year_to_date" for i in touched):  # read as of this month
+            earlier = await _earlier_months(tx, desa_code, period)
+            before = to_date({**earlier, period: before}, period)
+            after = to_date({**earlier, period: doc["counts"]}, period)
+        else:
+            after = doc["counts"]
+        for indicator_id, old, new in colour_changes(before, after, targets, touched,
+                                                     month=int(period[5:])):
             await emit(tx, IndicatorChanged(
                 desa_code=desa_code, period=period, indicator_id=indicator_id,
                 previous_colour=old.colour, colour=new.colour, pct=new.pct))

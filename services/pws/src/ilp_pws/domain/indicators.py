@@ -37,6 +37,9 @@ FLAGS = frozenset({
     "ibu_hamil_k6", "ibu_hamil_kek", "ibu_hamil_anaemia", "ptm_screened", "ptm_hypertension",
     "ptm_diabetes", "lansia_dependent", "home_visit_tasks", "home_visit_on_time",
 })
+# A flag counted once per person and year, in the month the person first had it:
+# `year:ptm_screened`.
+YEAR = "year:"
 TARGET_GROUPS = frozenset({"balita", "bayi", "ibu_hamil", "usia_15_plus", "lansia", "remaja"})
 
 
@@ -106,6 +109,10 @@ class Indicator(BaseModel):
     direction: Literal["higher", "lower"] = "higher"
     # Yellow band: within this ratio of the target (coverage) or of its inverse (prevalence)
     yellow_ratio: float = Field(default=0.8, gt=0, lt=1)
+    # "month": persons of the month. "year_to_date" (PWS "kumulatif s/d bulan ini"): each
+    # person once a year, summed from January – against a yearly sasaran the target then
+    # grows by a twelfth a month, the target line of a PWS chart.
+    period: Literal["month", "year_to_date"] = "month"
 
     @field_validator("numerator")
     @classmethod
@@ -124,17 +131,28 @@ class Indicator(BaseModel):
             raise ValueError(f"unknown flag {ref!r}")
         return ref
 
-    def colour(self, pct: float | None) -> Colour:
+    def count(self, counts: Mapping[str, int], flag: str) -> int:
+        """A flag's count as this indicator reads it (the yearly one when to date)."""
+        return counts.get(YEAR + flag if self.period == "year_to_date" else flag, 0)
+
+    def target_for(self, month: int) -> float:
+        """The target in month 1–12: a share of a yearly sasaran accrues month by month."""
+        if self.period == "year_to_date" and self.denominator.startswith("target:"):
+            return round(self.target_pct * month / 12, 1)
+        return self.target_pct
+
+    def colour(self, pct: float | None, target: float | None = None) -> Colour:
         """On target green; within the yellow ratio of it yellow; else red."""
+        target = self.target_pct if target is None else target
         if pct is None:
             return "grey"
         if self.direction == "higher":
-            if pct >= self.target_pct:
+            if pct >= target:
                 return "green"
-            return "yellow" if pct >= self.yellow_ratio * self.target_pct else "red"
-        if pct <= self.target_pct:
+            return "yellow" if pct >= self.yellow_ratio * target else "red"
+        if pct <= target:
             return "green"
-        return "yellow" if pct <= self.target_pct / self.yellow_ratio else "red"
+        return "yellow" if pct <= target / self.yellow_ratio else "red"
 
 
 class Catalogue(BaseModel):
@@ -173,24 +191,39 @@ class IndicatorValue:
     # Desa of the area whose sasaran for the denominator is not set (yet): their people
     # are in the numerator but not the denominator, so the coverage reads too high.
     targets_missing: int = 0
+    period: str = "month"  # or "year_to_date": counted from January
+
+
+def to_date(months: Mapping[str, Mapping[str, int]], period: str) -> Counter[str]:
+    """An area's counts as of a month: that month's, and the yearly (`year:`) counts
+    summed from January of its year (months: counts by period, any periods)."""
+    counts = Counter({k: n for k, n in months.get(period, {}).items()
+                      if not k.startswith(YEAR)})
+    for month, month_counts in months.items():
+        if month[:4] == period[:4] and month <= period:
+            counts.update({k: n for k, n in month_counts.items() if k.startswith(YEAR)})
+    return counts
 
 
 def evaluate(counts: Mapping[str, int], targets: Mapping[str, int],
              catalogue: Iterable[Indicator] = CATALOGUE,
-             targets_missing: Mapping[str, int] | None = None) -> list[IndicatorValue]:
+             targets_missing: Mapping[str, int] | None = None,
+             month: int = 12) -> list[IndicatorValue]:
+    """Indicator values of an area from its counts as of `month` (see `to_date`)."""
     values = []
     for ind in catalogue:
-        numerator = counts.get(ind.numerator, 0)
+        numerator = ind.count(counts, ind.numerator)
         missing = 0
         if ind.denominator.startswith("target:"):
             group = ind.denominator.removeprefix("target:")
             denominator = targets.get(group)
             missing = (targets_missing or {}).get(group, 0)
         else:
-            denominator = counts.get(ind.denominator, 0)
+            denominator = ind.count(counts, ind.denominator)
         pct = round(100.0 * numerator / denominator, 1) if denominator else None
+        target = ind.target_for(month)
         values.append(IndicatorValue(ind.id, ind.name, numerator, denominator, pct,
-                                     ind.target_pct, ind.colour(pct), missing))
+                                     target, ind.colour(pct, target), missing, ind.period))
     return values
 
 
@@ -206,11 +239,13 @@ def desa_without_target(desa: Iterable[str], target_docs: Iterable[Mapping]) -> 
 
 def colour_changes(before: Mapping[str, int], after: Mapping[str, int],
                    targets: Mapping[str, int], catalogue: Iterable[Indicator],
-                   targets_after: Mapping[str, int] | None = None,
+                   targets_after: Mapping[str, int] | None = None, month: int = 12,
                    ) -> list[tuple[str, IndicatorValue, IndicatorValue]]:
-    """Indicators whose colour differs between two states of one area: other counts, or
-    (targets_after) another sasaran – a corrected target can turn a desa red, too."""
+    """Indicators whose colour differs between two states of one area (counts as of
+    `month`): other counts, or (targets_after) another sasaran – a corrected target can
+    turn a desa red, too."""
     indicators = list(catalogue)
-    old = evaluate(before, targets, indicators)
-    new = evaluate(after, targets if targets_after is None else targets_after, indicators)
+    old = evaluate(before, targets, indicators, month=month)
+    new = evaluate(after, targets if targets_after is None else targets_after, indicators,
+                   month=month)
     return [(o.id, o, n) for o, n in zip(old, new, strict=True) if o.colour != n.colour]

@@ -1,10 +1,16 @@
-"""Which screening counts for a person in a month (pure).
+"""Which screening counts for a person in a month, and in a year (pure).
 
 A person-month keeps an entry per screening (its order, desa and flags). The latest
 active entry is the *effective* one: it alone is counted, in its desa. Recording,
 amending and voiding only change entries; the count change is the difference between
 the effective state before and after, so any order of those events ends in the same
 counts as a recount from scratch.
+
+Coverage against a yearly sasaran (K1, PTM screening, lansia screened…) counts a person
+once a year: each flag as `year:<flag>` in the month and desa of the person's first
+screening of the year that had it. Summed from January, these give the cumulative
+coverage PWS charts ("s/d bulan ini") without counting a person screened in several
+months more than once.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .indicators import flag_delta
+from .indicators import YEAR, flag_delta
 
 Entry = Mapping[str, Any]  # {"order", "version", "desa_code", "posyandu_id", "flags"}
 Unit = tuple[str, str]  # (desa code, posyandu id): counted in both, the posyandu below
@@ -33,6 +39,37 @@ def effective(entries: Mapping[str, Entry]) -> Effective:
         return None
     latest = max(live, key=lambda e: e["order"])
     return (latest["desa_code"], latest.get("posyandu_id", "")), frozenset(latest["flags"])
+
+
+First = Mapping[str, tuple[Unit, str]]  # year flag -> (unit, period) where it counts
+
+
+def firsts(months: Mapping[str, Mapping[str, Entry]]) -> dict[str, tuple[Unit, str]]:
+    """For each flag of a person's year, where and in which month it first appeared
+    (earliest active screening with it; the id breaks ties as in `effective`)."""
+    live = sorted(((e["order"], period, e) for period, entries in months.items()
+                   for e in entries.values() if not e.get("gone")), key=lambda x: x[0])
+    first: dict[str, tuple[Unit, str]] = {}
+    for _, period, entry in live:
+        for flag in entry["flags"]:
+            first.setdefault(YEAR + flag,
+                             ((entry["desa_code"], entry.get("posyandu_id", "")), period))
+    return first
+
+
+def first_changes(before: First, after: First
+                  ) -> list[tuple[Unit, str, dict[str, int]]]:
+    """Per (unit, month) count deltas that move each year flag from `before` to `after`."""
+    deltas: dict[tuple[Unit, str], dict[str, int]] = {}
+    for flag in before.keys() | after.keys():
+        old, new = before.get(flag), after.get(flag)
+        if old == new:
+            continue
+        if old:
+            deltas.setdefault(old, {})[flag] = -1
+        if new:
+            deltas.setdefault(new, {})[flag] = 1
+    return [(unit, period, delta) for (unit, period), delta in deltas.items()]
 
 
 def count_changes(before: Effective, after: Effective) -> list[tuple[Unit, dict[str, int]]]:
