@@ -28,7 +28,7 @@ from ilp_kit.consumer import BatchEnd
 from ilp_kit.outbox import emit
 from ilp_kit.store import Query, Reader, Transaction
 
-from .domain.indicators import (YEAR, Indicator, apply_delta, colour_changes, flag_delta,
+from .domain.indicators import (Indicator, apply_delta, colour_changes, flag_delta,
                                 flags_for, to_date)
 from .domain.projection import (VOIDED, Unit, count_changes, effective, first_changes, firsts,
                                 task_flags, tombstone)
@@ -253,9 +253,9 @@ class Projector:
         await tx.put("desa_months", key, doc)
         if not self.announce:
             return
-        # Only indicators built on a flag that moved can change colour.
-        moved = {flag.removeprefix(YEAR) for flag in delta}
-        touched = [i for i in self.catalogue if i.numerator in moved or i.denominator in moved]
+        # Only indicators built on a count that moved can change colour.
+        touched = [i for i in self.catalogue
+                   if i.key(i.numerator) in delta or i.key(i.denominator) in delta]
         targets = await _desa_targets(tx, desa_code, int(period[:4]), touched)
         if any(i.period == "year_to_date" for i in touched):  # read as of this month
             earlier = await _earlier_months(tx, desa_code, period)

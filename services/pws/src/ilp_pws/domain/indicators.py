@@ -131,9 +131,12 @@ class Indicator(BaseModel):
             raise ValueError(f"unknown flag {ref!r}")
         return ref
 
+    def key(self, flag: str) -> str:
+        """The count this indicator reads for a flag: the yearly one when to date."""
+        return YEAR + flag if self.period == "year_to_date" else flag
+
     def count(self, counts: Mapping[str, int], flag: str) -> int:
-        """A flag's count as this indicator reads it (the yearly one when to date)."""
-        return counts.get(YEAR + flag if self.period == "year_to_date" else flag, 0)
+        return counts.get(self.key(flag), 0)
 
     def target_for(self, month: int) -> float:
         """The target in month 1–12: a share of a yearly sasaran accrues month by month."""
