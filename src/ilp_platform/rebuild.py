@@ -58,8 +58,12 @@ async def _month_counts(path: Path) -> dict[str, dict[str, int]]:
     store = SqliteStore(path, SPEC.collections)
     await store.open()
     try:
-        docs = await store.find("desa_months", Query.of(limit=None))
-        return {f"{d['desa_code']} {d['period']}": d["counts"] for d in docs}
+        counts = {f"{d['desa_code']} {d['period']}": d["counts"]
+                  for d in await store.find("desa_months", Query.of(limit=None))}
+        for doc in await store.find("desa_years", Query.of(limit=None)):
+            for period, yearly in doc["months"].items():
+                counts[f"{doc['desa_code']} {period} (tahunan)"] = yearly
+        return counts
     finally:
         await store.close()
 

@@ -11,7 +11,6 @@ from collections import Counter
 from dataclasses import asdict
 from functools import cache
 from pathlib import Path
-from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query as Param, Request
@@ -118,37 +117,20 @@ async def _area(reader: Reader, code: str) -> dict:
     return area
 
 
-MonthCounts = Callable[[str], Awaitable[dict[str, dict[str, int]]]]
-
-
-async def _as_of(counts_in: MonthCounts, period: str) -> dict[str, Counter[str]]:
-    """Counts per desa (or posyandu) as of a month: that month's, and the yearly ones
-    summed from January (`to_date`); `counts_in(month)` reads one month's."""
-    months: dict[str, dict[str, dict[str, int]]] = {}
-    for month in range(1, int(period[5:]) + 1):
-        at = f"{period[:4]}-{month:02d}"
-        for unit, counts in (await counts_in(at)).items():
-            months.setdefault(unit, {})[at] = counts
-    return {unit: to_date(counts, period) for unit, counts in months.items()}
-
-
-def _desa_months(reader: Reader, prefix: str) -> MonthCounts:
-    """One month's counts of every desa under an area; each month read once per request
-    (a trend reads the same months for several points)."""
-    read: dict[str, dict[str, dict[str, int]]] = {}
-
-    async def counts_in(period: str) -> dict[str, dict[str, int]]:
-        if period not in read:
-            docs = await reader.find("desa_months", Query.of(prefix=("desa_code", prefix),
-                                                             period=period))
-            read[period] = {doc["desa_code"]: doc["counts"] for doc in docs}
-        return read[period]
-
-    return counts_in
-
-
-async def _counts_by_desa(reader: Reader, prefix: str, period: str) -> dict[str, Counter[str]]:
-    return await _as_of(_desa_months(reader, prefix), period)
+async def _counts_by_desa(reader: Reader, prefix: str, period: str,
+                          years: dict[str, dict[str, dict]] | None = None
+                          ) -> dict[str, Counter[str]]:
+    """Each desa's counts as of a month (`to_date`): its month and its year, two reads
+    whatever the month. `years`: the year documents already read (a trend's months)."""
+    months = {doc["desa_code"]: doc["counts"] for doc in await reader.find(
+        "desa_months", Query.of(prefix=("desa_code", prefix), period=period))}
+    years = {} if years is None else years
+    if period[:4] not in years:
+        years[period[:4]] = {doc["desa_code"]: doc["months"] for doc in await reader.find(
+            "desa_years", Query.of(prefix=("desa_code", prefix), year=period[:4]))}
+    year = years[period[:4]]
+    return {desa: to_date(months.get(desa, {}), year.get(desa, {}), period)
+            for desa in months.keys() | year.keys()}
 
 
 async def _desa_codes(reader: Reader, prefix: str) -> list[str]:
@@ -195,8 +177,9 @@ async def _indicators(rt: Runtime, area: dict, period: str) -> dict:
     targets, missing = await _targets(rt.store, code, int(period[:4]),
                                       await _desa_codes(rt.store, code))
     before_targets = await targets_of(rt.store, code, int(last[:4]))
-    now = _sum(await _counts_by_desa(rt.store, code, period), code)
-    before = _sum(await _counts_by_desa(rt.store, code, last), code)
+    years: dict[str, dict[str, dict]] = {}  # this month and last share their year
+    now = _sum(await _counts_by_desa(rt.store, code, period, years), code)
+    before = _sum(await _counts_by_desa(rt.store, code, last, years), code)
     return {"area_code": code, "area_name": area["name"], "level": area["level"],
             "period": period, "indicators": _with_trend(
                 evaluate(now, targets, catalogue, missing, _month(period)),
@@ -240,11 +223,10 @@ async def _posyandu_table(rt: Runtime, area: dict, counts: dict[str, Counter[str
     catalogue = catalogue_for(rt.settings)
     targets, missing = await _targets(rt.store, area["code"], int(period[:4]), [area["code"]])
     posyandu = await rt.store.find("posyandu", Query.of(desa_code=area["code"], limit=500))
-    async def counts_in(month: str) -> dict[str, dict[str, int]]:
-        return {doc["posyandu_id"]: doc["counts"] for doc in await rt.store.find(
-            "posyandu_months", Query.of(desa_code=area["code"], period=month, limit=500))}
-
-    months = await _as_of(counts_in, period)
+    month = {doc["posyandu_id"]: doc["counts"] for doc in await rt.store.find(
+        "posyandu_months", Query.of(desa_code=area["code"], period=period, limit=500))}
+    year = {doc["posyandu_id"]: doc["months"] for doc in await rt.store.find(
+        "posyandu_years", Query.of(desa_code=area["code"], year=period[:4], limit=500))}
 
     def row(code: str, name: str, level: str, values: list[IndicatorValue]) -> dict:
         return {"area_code": code, "area_name": name, "level": level, "period": period,
@@ -254,8 +236,9 @@ async def _posyandu_table(rt: Runtime, area: dict, counts: dict[str, Counter[str
                         evaluate(counts.get(area["code"], Counter()), targets, catalogue,
                                  missing, _month(period))),
             "rows": [row(p["code"], f"{p['name']} ({p['rw']})" if p.get("rw") else p["name"],
-                         "posyandu", evaluate(months.get(p["code"], Counter()), {}, catalogue,
-                                              month=_month(period)))
+                         "posyandu", evaluate(to_date(month.get(p["code"], {}),
+                                                      year.get(p["code"], {}), period),
+                                              {}, catalogue, month=_month(period)))
                      for p in posyandu]}
 
 
@@ -376,10 +359,10 @@ async def trend(area_code: str, period: Period, rt: RuntimeDep,
     desa = await _desa_codes(rt.store, code)
     series: dict[str, list[dict]] = {ind.id: [] for ind in catalogue}
     yearly: dict[int, tuple[Counter[str], Counter[str]]] = {}
-    counts_in = _desa_months(rt.store, code)
+    years: dict[str, dict[str, dict]] = {}
     for back in range(months - 1, -1, -1):
         month = previous_period(period, back)
-        counts = _sum(await _as_of(counts_in, month), code)
+        counts = _sum(await _counts_by_desa(rt.store, code, month, years), code)
         year = int(month[:4])
         if year not in yearly:  # sasaran are per year: a 12-month trend spans two at most
             yearly[year] = await _targets(rt.store, code, year, desa)

@@ -4,7 +4,7 @@ per desa, with colour-change events and live-update notices."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -29,7 +29,7 @@ from ilp_kit.outbox import emit
 from ilp_kit.store import Query, Reader, Transaction
 
 from .domain.indicators import (Indicator, apply_delta, colour_changes, flag_delta,
-                                flags_for, to_date)
+                                flags_for, split_yearly, to_date, year_to)
 from .domain.projection import (VOIDED, Unit, count_changes, effective, first_changes, firsts,
                                 task_flags, tombstone)
 from .live import LIVE
@@ -55,14 +55,47 @@ async def targets_of(reader: Reader, area_prefix: str, year: int) -> Counter[str
     return village_targets(await target_docs(reader, area_prefix, year), area_prefix)
 
 
-async def _write_posyandu(tx: Transaction, posyandu_id: str, desa_code: str, period: str,
-                          delta: Counter[str]) -> None:
+async def _add(tx: Transaction, collection: str, key: str, new: dict[str, Any],
+               path: tuple[str, ...], delta: Mapping[str, int]) -> None:
+    """Add a count change to the counts at `path` of a document (made from `new`)."""
+    doc = await tx.get(collection, key) or new
+    parent = doc
+    for name in path[:-1]:
+        parent = parent.setdefault(name, {})
+    parent[path[-1]] = apply_delta(parent.get(path[-1], {}), delta)
+    await tx.put(collection, key, doc)
+
+
+async def _write_posyandu(tx: Transaction, posyandu_id: str, desa_code: str, year: str,
+                          deltas: Mapping[str, Counter[str]]) -> None:
     """The same counts one level below the desa, per posyandu (and so per RW/dusun)."""
-    key = f"{posyandu_id}|{period}"
-    doc = await tx.get("posyandu_months", key) or {
-        "posyandu_id": posyandu_id, "desa_code": desa_code, "period": period, "counts": {}}
-    doc["counts"] = apply_delta(doc["counts"], delta)
-    await tx.put("posyandu_months", key, doc)
+    year_key = f"{posyandu_id}|{year}"
+    doc = await tx.get("posyandu_years", year_key) or {
+        "posyandu_id": posyandu_id, "desa_code": desa_code, "year": year, "months": {}}
+    year_before = dict(doc["months"])
+    for period, delta in deltas.items():
+        monthly, yearly = split_yearly(delta)
+        if monthly:
+            key = f"{posyandu_id}|{period}"
+            month = await tx.get("posyandu_months", key) or {
+                "posyandu_id": posyandu_id, "desa_code": desa_code, "period": period,
+                "counts": {}}
+            month["counts"] = apply_delta(month["counts"], monthly)
+            await tx.put("posyandu_months", key, month)
+        if yearly:
+            doc["months"][period] = apply_delta(doc["months"].get(period, {}), yearly)
+    if doc["months"] != year_before:
+        await tx.put("posyandu_years", year_key, doc)
+
+
+def _by_year(pending: Mapping[tuple[Any, ...], Counter[str]]
+             ) -> dict[tuple[Any, ...], dict[str, Counter[str]]]:
+    """(…, period) → delta, as (…, year) → {period: delta}: a year document is read and
+    written once a batch however many of its months moved."""
+    grouped: dict[tuple[Any, ...], dict[str, Counter[str]]] = {}
+    for (*unit, period), delta in pending.items():
+        grouped.setdefault((*unit, period[:4]), {})[period] = delta
+    return grouped
 
 
 @dataclass
@@ -83,17 +116,6 @@ async def _desa_targets(tx: Transaction, desa_code: str, year: int,
         if doc := await tx.get("targets", f"{desa_code}|{year}|{group}"):
             targets[group] = doc["count"]
     return targets
-
-
-async def _earlier_months(tx: Transaction, desa_code: str, period: str
-                          ) -> dict[str, dict[str, int]]:
-    """A desa's counts of the months of the year before `period`, read by key."""
-    months = {}
-    for month in range(1, int(period[5:])):
-        earlier = f"{period[:4]}-{month:02d}"
-        if doc := await tx.get("desa_months", f"{desa_code}|{earlier}"):
-            months[earlier] = doc["counts"]
-    return months
 
 
 @dataclass(frozen=True)
@@ -151,8 +173,9 @@ class Projector:
         months = {doc["period"]: doc["counts"] for doc in await tx.find(
             "desa_months", Query.of(desa_code=event.area_code))
             if doc["period"].startswith(f"{event.year}-")}
+        year = await tx.get("desa_years", f"{event.area_code}|{event.year}") or {"months": {}}
         for period in months:
-            counts = to_date(months, period)
+            counts = to_date(months[period], year["months"], period)
             for indicator_id, old, new in colour_changes(counts, counts, before, touched, after,
                                                          month=int(period[5:])):
                 await emit(tx, IndicatorChanged(
@@ -233,36 +256,55 @@ class Projector:
                                         Counter()).update(delta)
 
     async def flush(self, tx: Transaction, _: None = None) -> None:
-        """End of a batch: write each touched desa-month and posyandu-month once, and
-        announce the colours that changed over the whole batch."""
+        """End of a batch: write each touched month and year document once, and announce
+        the colours that changed over the whole batch."""
         pending = self._pending.pop(tx, None)
         if pending is None:
             return
-        for (posyandu_id, desa_code, period), delta in pending.posyandu.items():
-            await _write_posyandu(tx, posyandu_id, desa_code, period, delta)
-        for (desa_code, period), delta in pending.desa.items():
-            await self._write_desa(tx, desa_code, period, delta)
+        for (posyandu_id, desa_code, year), deltas in _by_year(pending.posyandu).items():
+            await _write_posyandu(tx, posyandu_id, desa_code, year, deltas)
+        for (desa_code, year), deltas in _by_year(pending.desa).items():
+            await self._write_desa(tx, desa_code, year, deltas)
 
-    async def _write_desa(self, tx: Transaction, desa_code: str, period: str,
-                          delta: Counter[str]) -> None:
-        key = f"{desa_code}|{period}"
-        doc = await tx.get("desa_months", key) or {"desa_code": desa_code, "period": period,
-                                                    "counts": {}}
-        before = doc["counts"]
-        doc["counts"] = apply_delta(before, delta)
-        await tx.put("desa_months", key, doc)
-        if not self.announce:
-            return
+    async def _write_desa(self, tx: Transaction, desa_code: str, year: str,
+                          deltas: Mapping[str, Counter[str]]) -> None:
+        """A desa's month counts, and its yearly ones in the desa-year (so a month's
+        counts to date are two documents whatever the month)."""
+        year_key = f"{desa_code}|{year}"
+        doc = await tx.get("desa_years", year_key) or {
+            "desa_code": desa_code, "year": year, "months": {}}
+        year_before = dict(doc["months"])
+        changed: list[tuple[str, dict, dict, Counter[str]]] = []
+        for period, delta in deltas.items():
+            monthly, yearly = split_yearly(delta)
+            key = f"{desa_code}|{period}"
+            month = await tx.get("desa_months", key) or {
+                "desa_code": desa_code, "period": period, "counts": {}}
+            before = month["counts"]
+            if monthly:
+                month["counts"] = apply_delta(before, monthly)
+                await tx.put("desa_months", key, month)
+            if yearly:
+                doc["months"][period] = apply_delta(doc["months"].get(period, {}), yearly)
+            changed.append((period, before, month["counts"], delta))
+        if doc["months"] != year_before:
+            await tx.put("desa_years", year_key, doc)
+        if self.announce:
+            to_before, to_after = (year_to(months, deltas) for months in (year_before,
+                                                                         doc["months"]))
+            for period, before, after, delta in changed:
+                await self._announce(tx, desa_code, period, delta,
+                                     to_before[period] + Counter(before),
+                                     to_after[period] + Counter(after))
+
+    async def _announce(self, tx: Transaction, desa_code: str, period: str,
+                        delta: Counter[str], before: Counter[str], after: Counter[str]
+                        ) -> None:
+        """Colour changes of a desa-month (counts as of it before and after a batch)."""
         # Only indicators built on a count that moved can change colour.
         touched = [i for i in self.catalogue
                    if i.key(i.numerator) in delta or i.key(i.denominator) in delta]
         targets = await _desa_targets(tx, desa_code, int(period[:4]), touched)
-        if any(i.period == "year_to_date" for i in touched):  # read as of this month
-            earlier = await _earlier_months(tx, desa_code, period)
-            before = to_date({**earlier, period: before}, period)
-            after = to_date({**earlier, period: doc["counts"]}, period)
-        else:
-            after = doc["counts"]
         for indicator_id, old, new in colour_changes(before, after, targets, touched,
                                                      month=int(period[5:])):
             await emit(tx, IndicatorChanged(

@@ -197,14 +197,33 @@ class IndicatorValue:
     period: str = "month"  # or "year_to_date": counted from January
 
 
-def to_date(months: Mapping[str, Mapping[str, int]], period: str) -> Counter[str]:
-    """An area's counts as of a month: that month's, and the yearly (`year:`) counts
-    summed from January of its year (months: counts by period, any periods)."""
-    counts = Counter({k: n for k, n in months.get(period, {}).items()
-                      if not k.startswith(YEAR)})
-    for month, month_counts in months.items():
-        if month[:4] == period[:4] and month <= period:
-            counts.update({k: n for k, n in month_counts.items() if k.startswith(YEAR)})
+def split_yearly(delta: Mapping[str, int]) -> tuple[dict[str, int], dict[str, int]]:
+    """A count change as (the month's counts, the yearly `year:` ones)."""
+    month = {k: n for k, n in delta.items() if not k.startswith(YEAR)}
+    return month, {k: n for k, n in delta.items() if k.startswith(YEAR)}
+
+
+def year_to(year: Mapping[str, Mapping[str, int]], periods: Iterable[str]
+            ) -> dict[str, Counter[str]]:
+    """The yearly counts of one year (`year`: by month) summed from January to each of
+    `periods` (months of that year), in one pass."""
+    periods = sorted(periods)
+    months = sorted(m for m in year if periods and m[:4] == periods[0][:4])
+    running, totals, i = Counter[str](), {}, 0
+    for period in periods:
+        while i < len(months) and months[i] <= period:
+            running.update(year[months[i]])
+            i += 1
+        totals[period] = +running
+    return totals
+
+
+def to_date(month: Mapping[str, int], year: Mapping[str, Mapping[str, int]],
+            period: str) -> Counter[str]:
+    """An area's counts as of a month: the month's own, and the yearly (`year:`) counts
+    of its year summed from January."""
+    counts = Counter(month)
+    counts.update(year_to(year, [period])[period])
     return counts
 
 
