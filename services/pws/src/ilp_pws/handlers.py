@@ -218,9 +218,13 @@ class Projector:
             return  # a stale version arriving late (even after a void) changes nothing
         before, first_before = effective(entries), firsts(year["months"])
         entries[screening_id] = entry
+        # A new person's month and yearly counts move in the same desa-month: one change.
+        changes: dict[tuple[Unit, str], dict[str, int]] = {}
         for unit, delta in count_changes(before, effective(entries)):
-            self._count(tx, unit, period, delta)
+            changes.setdefault((unit, period), {}).update(delta)
         for unit, month, delta in first_changes(first_before, firsts(year["months"])):
+            changes.setdefault((unit, month), {}).update(delta)
+        for (unit, month), delta in changes.items():
             self._count(tx, unit, month, delta)
         await tx.put("person_years", key, year)
 

@@ -223,7 +223,10 @@ def to_date(month: Mapping[str, int], year: Mapping[str, Mapping[str, int]],
     """An area's counts as of a month: the month's own, and the yearly (`year:`) counts
     of its year summed from January."""
     counts = Counter(month)
-    counts.update(year_to(year, [period])[period])
+    for at, yearly in year.items():  # plain loops: a kota table sums this for every desa
+        if at <= period and at[:4] == period[:4]:
+            for key, n in yearly.items():
+                counts[key] = counts.get(key, 0) + n
     return counts
 
 
