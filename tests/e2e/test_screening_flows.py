@@ -331,3 +331,46 @@ def test_coverage_tells_which_desa_have_no_sasaran_yet(platform: Platform) -> No
     assert [(p["period"], p["targets_missing"]) for p in (trend[0], trend[-1])] == [
         ("2025-12", lacking[2025]), ("2026-11", lacking[2026])]
     assert lacking[2026] == 1 and lacking[2025] >= 2
+
+
+def test_a_birth_brings_the_bidan_to_mother_and_baby(platform: Platform) -> None:
+    """A birth recorded over HTTP opens the bidan's first postpartum (KF1) and neonatal
+    (KN1) visits, due two days after it; a retry records nothing twice; a wrong record
+    is refused with its field."""
+    registry, notify_ops = client(platform, "registry"), client(platform, "notify")
+    applied = notify_ops.get("/health/ready").json()["consumer"]["applied"]
+    registry.post("/facilities", json={"id": "pustu-anggrek", "type": "pustu",
+                                       "name": "Pustu Anggrek", "area_code": DESA}
+                  ).raise_for_status()
+    registry.post("/workers", json={"id": "bidan-rina", "name": "Rina", "role": "bidan",
+                                    "facility_id": "pustu-anggrek"}).raise_for_status()
+    # notify knows the bidan before the birth (else the visits would go to the kader)
+    eventually(lambda: notify_ops.get("/health/ready").json()["consumer"]["applied"] > applied)
+    notify = httpx.Client(base_url=f"{platform.service_url('notify')}/api/v1", timeout=10)
+    born = datetime.now(WIB).date() - timedelta(days=1)
+    mother_nik = "3373045203960001"  # a woman born 12 March 1996
+    body = {"mother": {"nik": mother_nik, "name": "Sari", "sex": "F", "birth_date": "1996-03-12",
+                       "rw": "RW 02"},
+            "baby": {"mother_nik": mother_nik, "local_id": "anak-1", "name": "Bayi Ny. Sari",
+                     "sex": "M", "birth_date": born.isoformat()},
+            "posyandu_id": "psy-anggrek", "birth_weight_g": 2300, "place": "rumah"}
+    screening = client(platform, "screening")
+    key = {"Idempotency-Key": f"birth-{uuid.uuid4()}"}
+    first = screening.post("/births", json=body, headers=key)
+    assert first.status_code == 201, first.text
+    again = screening.post("/births", json=body, headers=key)
+    assert (again.status_code, again.json()["birth_id"]) == (200, first.json()["birth_id"])
+    birth = first.json()
+    assert (birth["desa_code"], birth["rw"]) == (DESA, "RW 02")
+    visits = eventually(lambda: len(found := [t for t in tasks(notify, desa_code=DESA)
+                                              if t["reason"].startswith("kunjungan_")]) == 2
+                        and found)
+    assert {(t["person_id"], t["reason"], t["priority"]) for t in visits} == {
+        (birth["mother_id"], "kunjungan_nifas_kf1", "urgent"),
+        (birth["baby_id"], "kunjungan_neonatal_kn1", "urgent")}
+    assert {t["due_at"][:10] for t in visits} == {(born + timedelta(days=2)).isoformat()}
+    assert {(t["role"], t["assignee_id"]) for t in visits} == {("bidan", "bidan-rina")}
+    wrong = screening.post("/births", json={**body, "mother": {**body["mother"], "sex": "M"}},
+                           headers={"Idempotency-Key": f"birth-{uuid.uuid4()}"})
+    assert wrong.status_code == 422
+    assert any(d["loc"][-2:] == ["mother", "sex"] for d in wrong.json()["detail"]), wrong.text

@@ -4,11 +4,11 @@ get one kader visit – once, however often the round runs."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
-from ilp_contracts import Finding, ScreeningRecorded
+from ilp_contracts import BirthRecorded, Finding, ScreeningRecorded
 from ilp_contracts.wilayah import WIB, WIT
 from ilp_kit.service import Runtime
 from ilp_kit.settings import ServiceSettings
@@ -17,9 +17,12 @@ from ilp_notify.app import SPEC
 from ilp_notify.domain.defaulters import (
     DOSE_MONTH,
     NEVER,
+    POSTNATAL_VISITS,
     child_watch,
     missed_doses,
     missed_weighing,
+    postnatal_visits,
+    postnatal_watch,
     youngest_birth,
 )
 from ilp_notify.handlers import handlers
@@ -289,4 +292,72 @@ async def test_a_voided_screening_keeps_nobody_under_watch(tmp_path) -> None:
             desa_code="33.73.04.1001", reason="salah orang"))
     assert await visit_defaulters(rt, datetime(2026, 11, 2, 3, 0, tzinfo=UTC)) == 0
     assert await store.find("pregnancies") == []
+    await store.close()
+
+
+BORN = date(2026, 11, 10)
+
+
+def test_postnatal_visits_open_in_their_windows_and_each_once() -> None:
+    """KF1/KN1 on the day of birth (due by day 2), KF2/KN2 from day 3 (by 7), KF3/KN3
+    from day 8 (by 28), KF4 from day 29 (by 42); a round on any day opens what is due."""
+    state, opened = postnatal_watch(BORN, 3100), []
+    for day in range(60):
+        due, state = postnatal_visits(state, BORN + timedelta(days=day), WIT)
+        opened += [(day, visit.reason, need.due_at.date(), need.priority) for visit, need in due]
+    assert [(day, reason) for day, reason, _, _ in opened] == [
+        (0, "kunjungan_nifas_kf1"), (0, "kunjungan_neonatal_kn1"),
+        (3, "kunjungan_nifas_kf2"), (3, "kunjungan_neonatal_kn2"),
+        (8, "kunjungan_nifas_kf3"), (8, "kunjungan_neonatal_kn3"), (29, "kunjungan_nifas_kf4")]
+    assert [due - BORN for _, _, due, _ in opened] == [
+        timedelta(days=d) for d in (2, 2, 7, 7, 28, 28, 42)]
+    assert [p for *_, p in opened] == ["urgent", "urgent"] + ["high"] * 5
+    assert state["visit_check_on"] == NEVER
+    due, _ = postnatal_visits(postnatal_watch(BORN, None), BORN, WIT)
+    assert due[0][1].due_at == datetime(2026, 11, 12, 23, 59, tzinfo=WIT)  # local day's end
+
+
+def test_a_birth_recorded_late_gets_only_the_visits_still_possible() -> None:
+    due, state = postnatal_visits(postnatal_watch(BORN, None), BORN + timedelta(days=10), WIB)
+    assert [visit.reason for visit, _ in due] == ["kunjungan_nifas_kf3", "kunjungan_neonatal_kn3"]
+    assert state["visit_check_on"] == (BORN + timedelta(days=29)).isoformat()
+    due, state = postnatal_visits(postnatal_watch(BORN, None), BORN + timedelta(days=50), WIB)
+    assert (due, state["visit_check_on"]) == ([], NEVER)
+
+
+def test_a_low_birth_weight_baby_is_visited_urgently_every_time() -> None:
+    state, priorities = postnatal_watch(BORN, 2300), {}
+    for day in (0, 3, 8):
+        due, state = postnatal_visits(state, BORN + timedelta(days=day), WIB)
+        priorities.update({visit.reason: need.priority for visit, need in due})
+    assert {r: p for r, p in priorities.items() if "neonatal" in r} == {
+        "kunjungan_neonatal_kn1": "urgent", "kunjungan_neonatal_kn2": "urgent",
+        "kunjungan_neonatal_kn3": "urgent"}
+    assert priorities["kunjungan_nifas_kf2"] == "high"
+
+
+async def test_the_bidan_visits_mother_and_baby_as_each_window_opens(tmp_path) -> None:
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
+    birth = BirthRecorded(birth_id="b-1", mother_id="ibu-1", baby_id="bayi-1", baby_sex="F",
+                          born_on=BORN, desa_code="91.71.03.2001", posyandu_id="psy-1",
+                          occurred_at=datetime(2026, 11, 10, 20, 0, tzinfo=UTC))
+    async with store.transaction() as tx:
+        await tx.put("workers", "bidan-1", {"id": "bidan-1", "role": "bidan", "active": True,
+                                            "facility_id": "pustu-1",
+                                            "area_code": "91.71.03.2001"})
+        await handlers(rt.settings)[BirthRecorded](tx, birth)  # 05:00 WIT on 11 November
+    tasks = await store.find("tasks")
+    assert sorted((t["person_id"], t["reason"], t["assignee_id"]) for t in tasks) == [
+        ("bayi-1", "kunjungan_neonatal_kn1", "bidan-1"),
+        ("ibu-1", "kunjungan_nifas_kf1", "bidan-1")]
+    assert await visit_defaulters(rt, datetime(2026, 11, 12, 3, 0, tzinfo=UTC)) == 0
+    # 00:30 WIT on 13 November (day 3 in Jayapura, still the 12th in Jakarta): KF2 and KN2
+    assert await visit_defaulters(rt, datetime(2026, 11, 12, 15, 30, tzinfo=UTC)) == 2
+    assert await visit_defaulters(rt, datetime(2026, 11, 13, 3, 0, tzinfo=UTC)) == 0  # once
+    assert await visit_defaulters(rt, datetime(2026, 11, 30, 3, 0, tzinfo=UTC)) == 2  # KF3, KN3
+    assert await visit_defaulters(rt, datetime(2026, 12, 15, 3, 0, tzinfo=UTC)) == 1  # KF4
+    assert await visit_defaulters(rt, datetime(2027, 1, 30, 3, 0, tzinfo=UTC)) == 0
+    assert len(await store.find("tasks")) == len(POSTNATAL_VISITS)
     await store.close()

@@ -6,9 +6,10 @@ from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from ilp_contracts.screening import MeasurementsIn, PersonIn, PregnancyIn, ScreeningSubmission
+from ilp_contracts.screening import (BirthSubmission, MeasurementsIn, PersonIn, PregnancyIn,
+                                    ScreeningSubmission)
 from ilp_screening.domain import rules
-from ilp_screening.domain.validate import problems
+from ilp_screening.domain.validate import birth_problems, problems
 
 TODAY = date(2026, 11, 23)
 
@@ -98,3 +99,30 @@ def test_a_person_needs_some_identity() -> None:
 
     with pytest.raises(ValidationError, match="mother_nik"):
         PersonIn(name="X", sex="M", birth_date=date(2026, 1, 1))
+
+
+def birth(born: date = date(2026, 11, 21), mother_born: date = date(1996, 3, 12),
+          mother_sex: str = "F", **baby) -> BirthSubmission:
+    mother_nik = nik_for(mother_born, mother_sex)
+    return BirthSubmission(
+        mother=PersonIn(nik=mother_nik, name="Sari", sex=mother_sex, birth_date=mother_born),
+        baby=PersonIn(**{"mother_nik": mother_nik, "local_id": "anak-1", "name": "Bayi",
+                         "sex": "M", "birth_date": born, **baby}),
+        posyandu_id="p", birth_weight_g=3100)
+
+
+def test_a_plausible_birth_passes_and_each_mistake_is_named() -> None:
+    assert birth_problems(birth(), TODAY) == []
+    assert birth_problems(birth(nik=nik_for(date(2026, 11, 21), "M"), mother_nik=None,
+                                local_id=None), TODAY) == []  # a baby with a NIK already
+    named = {loc for loc, _, _ in birth_problems(birth(TODAY + timedelta(days=3)), TODAY)}
+    assert named == {("baby", "birth_date")}
+    named = {loc for loc, _, _ in birth_problems(birth(mother_sex="M"), TODAY)}
+    assert named == {("mother", "sex")}
+    named = {loc for loc, _, _ in birth_problems(birth(mother_born=date(2020, 1, 1)), TODAY)}
+    assert named == {("mother", "birth_date")}
+    named = {loc for loc, _, _ in birth_problems(
+        birth(mother_nik=nik_for(date(1990, 1, 1), "F")), TODAY)}
+    assert named == {("baby", "mother_nik")}
+    named = {loc for loc, _, _ in birth_problems(birth(date(2024, 1, 5)), TODAY)}
+    assert named == {("baby", "birth_date")}  # over a year ago: a typing mistake

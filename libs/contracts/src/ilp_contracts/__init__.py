@@ -11,6 +11,8 @@ from .registry import (
     WorkerAssigned,
 )
 from .screening import (
+    BirthRecorded,
+    BirthSubmission,
     Finding,
     IngestScreening,
     ScreeningAmended,
@@ -32,6 +34,7 @@ EVENTS: dict[str, type[Event]] = {
         ScreeningRecorded,
         ScreeningAmended,
         ScreeningVoided,
+        BirthRecorded,
         IngestScreening,
         TaskCreated,
         TaskAssigned,
@@ -47,6 +50,8 @@ __all__ = [
     "EVENTS",
     "STREAMS",
     "AreaUpserted",
+    "BirthRecorded",
+    "BirthSubmission",
     "Event",
     "FacilityUpserted",
     "Finding",

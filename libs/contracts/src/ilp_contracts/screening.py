@@ -157,3 +157,39 @@ class IngestScreening(Event):
     idempotency_key: str = Field(min_length=8, max_length=128)
     source_system: str = Field(min_length=1, max_length=64, description="e.g. simpus-xyz")
     screening: ScreeningSubmission
+
+
+class BirthSubmission(_Strict):
+    """A birth (persalinan) as the bidan records it: the mother and the newborn, so the
+    postpartum (KF1–KF4) and neonatal (KN1–KN3) home visits fall due on their days."""
+
+    mother: PersonIn
+    baby: PersonIn = Field(description="The newborn: nik, or mother_nik with local_id "
+                                       "(e.g. \"anak-2\"); birth_date is the day of birth")
+    posyandu_id: str = Field(min_length=1, max_length=64,
+                             description="The posyandu whose area the family lives in")
+    birth_weight_g: int | None = Field(default=None, ge=300, le=7000, description="Berat lahir")
+    place: Literal["fasyankes", "rumah", "lainnya"] | None = Field(
+        default=None, description="Tempat persalinan: health facility, home, elsewhere")
+
+    @property
+    def born_on(self) -> date:
+        return self.baby.birth_date
+
+
+class BirthRecorded(Event):
+    """A birth: both pseudonymous ids, where the family lives, the day (no names)."""
+
+    SUBJECT: ClassVar[str] = "ilp.screening.birth.recorded.v1"
+    ABOUT: ClassVar[str | None] = "birth_id"
+
+    birth_id: str
+    mother_id: str = Field(description="Keyed HMAC of the mother's NIK")
+    baby_id: str = Field(description="Keyed HMAC of the baby's NIK or mother's NIK + local id")
+    baby_sex: Sex
+    born_on: date
+    birth_weight_g: int | None = None
+    place: Literal["fasyankes", "rumah", "lainnya"] | None = None
+    desa_code: str
+    rw: str | None = None
+    posyandu_id: str

@@ -3,11 +3,13 @@ them right when a screening is amended or voided."""
 
 from __future__ import annotations
 
+from datetime import date, tzinfo
 from typing import Any
 from weakref import WeakKeyDictionary
 
 from ilp_contracts import (
     new_id,
+    BirthRecorded,
     Event,
     ScreeningAmended,
     ScreeningRecorded,
@@ -29,6 +31,8 @@ from .domain.defaulters import (
     ADULT_STAGES,
     RECHECKS,
     child_watch,
+    postnatal_visits,
+    postnatal_watch,
     pregnancy_watch,
     recheck_watch,
 )
@@ -243,6 +247,36 @@ async def _watch_child(tx: Transaction, event: ScreeningSnapshot) -> None:
         await tx.put("child_watch", event.person_id, {**state, **_whereabouts(event)})
 
 
+async def open_postnatal_visits(tx: Transaction, settings: ServiceSettings, watch: dict,
+                                today: date, zone: tzinfo) -> tuple[int, dict]:
+    """Open the postnatal visits (KF to the mother, KN to the baby) whose window has
+    opened by `today`; (how many opened, the watch moved past them)."""
+    due, moved = postnatal_visits(watch, today, zone)
+    opened = 0
+    for visit, need in due:
+        opened += await open_task(
+            tx, settings, need, person_id=watch[f"{visit.who}_id"],
+            desa_code=watch["desa_code"], posyandu_id=watch["posyandu_id"], screening_id=None,
+            findings=[f"born_{watch['born_on']}",
+                      *(["low_birth_weight"] if watch["low_birth_weight"] else [])],
+            rw=watch.get("rw"))
+    return opened, moved
+
+
+async def _watch_birth(tx: Transaction, settings: ServiceSettings, event: BirthRecorded
+                       ) -> None:
+    """A birth: the visits whose window is open when it is recorded now, the later ones
+    from the scheduler's rounds (the watch keeps the day the next window opens)."""
+    zone = local_zone(event.desa_code)
+    watch = {**postnatal_watch(event.born_on, event.birth_weight_g),
+             "birth_id": event.birth_id, "mother_id": event.mother_id,
+             "baby_id": event.baby_id, "desa_code": event.desa_code,
+             "posyandu_id": event.posyandu_id, "rw": event.rw}
+    _, watch = await open_postnatal_visits(tx, settings, watch,
+                                           event.occurred_at.astimezone(zone).date(), zone)
+    await tx.put("births", event.birth_id, watch)
+
+
 def _needs(event: ScreeningSnapshot) -> list[TaskNeed]:
     return tasks_needed((f.code for f in event.findings), event.screened_on,
                         local_zone(event.desa_code), event.occurred_at)
@@ -269,5 +303,8 @@ def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
         await _unlink(tx, event.screening_id, set(), "screening_voided")
         await _forget_watches(tx, event)
 
+    async def on_birth(tx: Transaction, event: BirthRecorded) -> None:
+        await _watch_birth(tx, settings, event)
+
     return {WorkerAssigned: on_worker, ScreeningRecorded: on_recorded,
-            ScreeningAmended: on_amended, ScreeningVoided: on_voided}
+            ScreeningAmended: on_amended, ScreeningVoided: on_voided, BirthRecorded: on_birth}

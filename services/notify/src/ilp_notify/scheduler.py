@@ -1,7 +1,8 @@
 """The scheduler: every interval, overdue tasks move up the ladder, people who missed
 their monitoring get a visit (hypertensive adults without a BP check for a month,
 prediabetic or obese ones not re-evaluated for three, pregnant women late for ANC, balita
-not weighed this month, missed immunisation doses), and once a day the workers who chose
+not weighed this month, missed immunisation doses), mothers and newborns get their
+postnatal visits as each window opens, and once a day the workers who chose
 it get their digest.
 
 Several replicas may run it; a lease document in the shared store lets one of them work
@@ -40,7 +41,7 @@ from .domain.escalation import LADDER, next_rung
 from .domain.tasks import TaskNeed
 from .delivery import add_deliveries, personal_addresses, queue
 from .domain.delivery import digest_payload
-from .handlers import assignee_for, open_task
+from .handlers import assignee_for, open_postnatal_visits, open_task
 
 log = logging.getLogger(__name__)
 # A task's due time is written in its own zone's offset (WIB +07:00 … WIT +09:00), so the
@@ -97,6 +98,7 @@ async def visit_defaulters(rt: Runtime, now: datetime) -> int:
         opened = await _rechecks_missed(tx, rt, now, latest)
         for lapse in LAPSES:
             opened += await _lapsed(tx, rt, now, latest, lapse)
+        opened += await _postnatal(tx, rt, now, latest)
         return opened + await _missed_immunizations(tx, rt, now, latest)
 
 
@@ -160,6 +162,16 @@ async def _lapsed(tx: Transaction, rt: Runtime, now: datetime, latest: str, laps
         opened += await _visit(tx, rt, lapse.need(watch, today, zone), watch, [last])
         watch[lapse.day_field] = NEVER  # once
         await tx.put(lapse.collection, watch["person_id"], watch)
+    return opened
+
+
+async def _postnatal(tx: Transaction, rt: Runtime, now: datetime, latest: str) -> int:
+    """Births whose next postnatal visit window has opened."""
+    opened = 0
+    for watch, today, zone in await _due(tx, "births", "visit_check_on", now, latest):
+        count, moved = await open_postnatal_visits(tx, rt.settings, watch, today, zone)
+        opened += count
+        await tx.put("births", watch["birth_id"], moved)
     return opened
 
 

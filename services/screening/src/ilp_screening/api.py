@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Query as Param, Request, Response
-from ilp_contracts import ScreeningSubmission
+from ilp_contracts import BirthSubmission, ScreeningSubmission
 from ilp_kit.auth import Caller, Principal, require, require_area
 from ilp_kit.errors import ForbiddenError, InvalidInput, NotFoundError
 from ilp_kit.service import Runtime, runtime_of
@@ -23,6 +23,7 @@ from .domain.person import pseudonym
 from .models import (
     AmendmentIn,
     AuditEntry,
+    BirthOut,
     FhirExport,
     GrowthPoint,
     ImportReport,
@@ -67,6 +68,23 @@ async def _record_one(rt: Runtime, caller: Principal, submission: ScreeningSubmi
     if not created:
         response.status_code = 200
     return screening
+
+
+@router.post("/births", status_code=201, response_model=BirthOut)
+async def record_birth(body: BirthSubmission, key: IdempotencyKey, rt: RuntimeDep,
+                       response: Response, caller: Caller) -> dict:
+    """A birth (persalinan): the bidan's postpartum visits to the mother (KF1 by day 2,
+    KF2 3–7, KF3 8–28, KF4 29–42) and neonatal visits to the baby (KN1 by day 2, KN2 3–7,
+    KN3 8–28) fall due from it. A newborn without NIK is given by the mother's NIK and a
+    local id, like at the posyandu; their later screenings link up with it."""
+    require(caller, *RECORDERS)
+    async with rt.transaction() as tx:
+        birth, created = await intake.record_birth(
+            tx, body, intake.stored_key("birth", key), rt.settings.pseudonym_key,
+            scope=caller, seal=sealer(rt.settings))
+    if not created:
+        response.status_code = 200
+    return birth
 
 
 @router.post("/screenings/import", response_model=ImportReport)

@@ -14,6 +14,7 @@ SPEC = ServiceSpec(
     collections={
         "screenings": [("desa_code", "period"), ("person_id", "screened_on")],
         "persons": [],
+        "births": [("desa_code", "born_on")],
         "idempotency": [],
         "posyandu": ["area_code"],
         "audit": ["person_id", "subject", "at"],

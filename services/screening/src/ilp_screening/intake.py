@@ -7,8 +7,10 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, date, datetime
 
-from ilp_contracts import ScreeningAmended, ScreeningRecorded, ScreeningVoided, new_id
-from ilp_contracts.screening import MeasurementsIn, PregnancyIn, ScreeningSubmission
+from ilp_contracts import (BirthRecorded, ScreeningAmended, ScreeningRecorded, ScreeningVoided,
+                           new_id)
+from ilp_contracts.screening import (BirthSubmission, MeasurementsIn, PersonIn, PregnancyIn,
+                                     ScreeningSubmission)
 from cryptography.fernet import Fernet
 from ilp_kit.auth import OPEN, Principal, require_area
 from ilp_kit.errors import InvalidInput, NotFoundError
@@ -17,7 +19,7 @@ from ilp_kit.store import Query, Reader, Transaction
 
 from .domain.classify import PreviousWeighing, ScreeningInput, classify
 from .domain.person import age_in_months, pseudonym
-from .domain.validate import problems, screening_problems
+from .domain.validate import birth_problems, problems, screening_problems
 
 _SNAPSHOT_ONLY = {"event_id", "occurred_at", "reason", "previous_period", "previous_desa_code"}
 
@@ -35,8 +37,8 @@ HEADER_KEY = ("header", "Idempotency-Key")
 
 def stored_key(way_in: str, key: str) -> str:
     """An idempotency key as stored: per way in (`http` – the single POST and the offline
-    sync alike –, `fhir`, `csv`, or `ingest:<source system>`), so a key one system chose
-    never meets another's."""
+    sync alike –, `fhir`, `csv`, `birth`, or `ingest:<source system>`), so a key one
+    system chose never meets another's."""
     return f"{way_in}:{key}"
 
 
@@ -44,16 +46,17 @@ def ingest_key(source_system: str, key: str) -> str:
     return stored_key(f"ingest:{source_system}", key)
 
 
-async def _replay(tx: Transaction, key: str, fingerprint: str, key_loc: tuple[str | int, ...]
-                  ) -> dict | None:
-    """The first result for a retried request; a reused key with other content is an error."""
+async def _replay(tx: Transaction, key: str, fingerprint: str, key_loc: tuple[str | int, ...],
+                  record: tuple[str, str] = ("screenings", "screening_id")) -> dict | None:
+    """The first result for a retried request; a reused key with other content is an error.
+    `record`: the collection of what the key recorded, and its id field."""
     seen = await tx.get("idempotency", key)
     if seen is None:
         return None
     if seen["fingerprint"] != fingerprint:
-        raise InvalidInput([(key_loc, "this key was already used for a different "
-                             "screening", "idempotency_conflict")])
-    return await tx.get("screenings", seen["screening_id"])
+        raise InvalidInput([(key_loc, f"this key was already used for a different "
+                             f"{record[1].removesuffix('_id')}", "idempotency_conflict")])
+    return await tx.get(record[0], seen[record[1]])
 
 
 async def _earlier_visits(tx: Transaction, person_id: str, before: date, exclude: str,
@@ -140,8 +143,19 @@ async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_
         pregnancy=sub.pregnancy, m=sub.measurements, posyandu=posyandu,
         # the person's RW picks the kader who covers it; else the posyandu's
         rw=person.rw or posyandu.get("rw")))
-    # Demographics stay here; NIKs only as keyed hashes – and sealed for the FHIR export
-    # when (and only when) that export is configured.
+    await _keep_person(tx, person, person_id, pseudonym_key, seal)
+    stored = _stored(event, sub.model_dump(mode="json", include={"pregnancy", "measurements"}))
+    await tx.put("screenings", event.screening_id, stored)
+    await tx.put("idempotency", key, {"screening_id": event.screening_id,
+                                      "fingerprint": fingerprint})
+    await emit(tx, event)
+    return stored, True
+
+
+async def _keep_person(tx: Transaction, person: PersonIn, person_id: str, pseudonym_key: str,
+                       seal: Fernet | None) -> None:
+    """Demographics stay here; NIKs only as keyed hashes – and sealed for the FHIR export
+    when (and only when) that export is configured."""
     await tx.put("persons", person_id, {
         **person.model_dump(mode="json", exclude={"nik", "mother_nik"}),
         "person_id": person_id,
@@ -149,10 +163,37 @@ async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_
         **({f"{k}_sealed": seal.encrypt(v.encode()).decode()
             for k, v in (("nik", person.nik), ("mother_nik", person.mother_nik)) if v}
            if seal else {})})
-    stored = _stored(event, sub.model_dump(mode="json", include={"pregnancy", "measurements"}))
-    await tx.put("screenings", event.screening_id, stored)
-    await tx.put("idempotency", key, {"screening_id": event.screening_id,
-                                      "fingerprint": fingerprint})
+
+
+async def record_birth(tx: Transaction, sub: BirthSubmission, key: str, pseudonym_key: str,
+                       scope: Principal = OPEN, seal: Fernet | None = None
+                       ) -> tuple[dict, bool]:
+    """Store and announce a birth – the start of the mother's and the newborn's postnatal
+    visits; (birth, created). A retry with the same key returns the first record."""
+    if found := birth_problems(sub, today()):
+        raise InvalidInput(found)
+    fingerprint = _fingerprint(sub.model_dump_json())
+    if (first := await _replay(tx, key, fingerprint, HEADER_KEY,
+                               record=("births", "birth_id"))) is not None:
+        return first, False
+    posyandu = await _posyandu(tx, sub.posyandu_id, ("posyandu_id",))
+    require_area(scope, posyandu["area_code"], f"posyandu {sub.posyandu_id}")
+    # The baby is the mother's child: a newborn without NIK yet is hers by her NIK.
+    baby = sub.baby if sub.baby.nik else sub.baby.model_copy(
+        update={"mother_nik": sub.mother.nik})
+    ids = {who: pseudonym(person.identity, pseudonym_key)
+           for who, person in (("mother", sub.mother), ("baby", baby))}
+    for who, person in (("mother", sub.mother), ("baby", baby)):
+        await _keep_person(tx, person, ids[who], pseudonym_key, seal)
+    event = BirthRecorded(
+        birth_id=new_id(), mother_id=ids["mother"], baby_id=ids["baby"], baby_sex=baby.sex,
+        born_on=sub.born_on, birth_weight_g=sub.birth_weight_g, place=sub.place,
+        desa_code=posyandu["area_code"], rw=sub.mother.rw or posyandu.get("rw"),
+        posyandu_id=posyandu["id"])
+    stored = {**event.model_dump(mode="json", exclude={"event_id", "occurred_at"}),
+              "recorded_at": event.occurred_at.isoformat()}
+    await tx.put("births", event.birth_id, stored)
+    await tx.put("idempotency", key, {"birth_id": event.birth_id, "fingerprint": fingerprint})
     await emit(tx, event)
     return stored, True
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from ilp_contracts import Finding
@@ -27,6 +27,20 @@ class ScreeningOut(BaseModel):
     immunizations: list[str]
     anc_visit: int | None
     findings: list[Finding]
+
+
+class BirthOut(BaseModel):
+    birth_id: str
+    mother_id: str
+    baby_id: str
+    baby_sex: Sex
+    born_on: date
+    birth_weight_g: int | None
+    place: str | None
+    desa_code: str
+    rw: str | None
+    posyandu_id: str
+    recorded_at: datetime
 
 
 class AmendmentIn(BaseModel):

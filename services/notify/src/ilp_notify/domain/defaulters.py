@@ -14,6 +14,9 @@
   the posyandu day: the kader visits (D/S is about exactly these children).
 - A child whose immunisations the posyandu records and who is past a dose's age plus a
   grace period without it: drop-out follow-up by the kader (DOMAIN.md schedule).
+- After a birth, the health worker visits the mother (KF1–KF4) and the newborn (KN1–KN3)
+  in their windows (DOMAIN.md): each visit opens on its window's first day, due by its
+  last.
 
 Events carry the age in whole months, not the birth date (personal data stays in the
 screening service), so the youngest possible birth date is used: a dose is never called
@@ -215,3 +218,55 @@ def missed_anc(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNeed | N
         return None  # not late yet, or delivered by now (postpartum care takes over)
     return TaskNeed("ibu_hamil_tidak_anc", "kader", "high",
                     _visit_by(today, ANC_VISIT_DUE_DAYS, zone))
+
+
+# --- ibu nifas and neonatus: postnatal visits -----------------------------------------------
+
+@dataclass(frozen=True)
+class PostnatalVisit:
+    reason: str
+    who: str  # "mother" or "baby"
+    opens: int  # days after the birth (0: the day of birth)
+    closes: int  # the visit is due by the end of this day after the birth
+
+
+# DOMAIN.md: KF1 6 h–2 d, KF2 3–7 d, KF3 8–28 d, KF4 29–42 d; KN1 6–48 h, KN2 3–7 d,
+# KN3 8–28 d (Kemenkes). A health worker's visit (mandatory); in window order.
+POSTNATAL_VISITS = (
+    PostnatalVisit("kunjungan_nifas_kf1", "mother", 0, 2),
+    PostnatalVisit("kunjungan_neonatal_kn1", "baby", 0, 2),
+    PostnatalVisit("kunjungan_nifas_kf2", "mother", 3, 7),
+    PostnatalVisit("kunjungan_neonatal_kn2", "baby", 3, 7),
+    PostnatalVisit("kunjungan_nifas_kf3", "mother", 8, 28),
+    PostnatalVisit("kunjungan_neonatal_kn3", "baby", 8, 28),
+    PostnatalVisit("kunjungan_nifas_kf4", "mother", 29, 42),
+)
+LOW_BIRTH_WEIGHT_G = 2500  # BBLR (WHO): every neonatal visit is urgent
+
+
+def postnatal_watch(born_on: date, birth_weight_g: int | None) -> dict[str, Any]:
+    """A birth's visit state: none made yet, the first window opens on the day of birth."""
+    return {"born_on": born_on.isoformat(), "next_visit": 0,
+            "low_birth_weight": birth_weight_g is not None and birth_weight_g < LOW_BIRTH_WEIGHT_G,
+            "visit_check_on": born_on.isoformat()}
+
+
+def postnatal_visits(state: dict[str, Any], today: date, zone: tzinfo
+                     ) -> tuple[list[tuple[PostnatalVisit, TaskNeed]], dict[str, Any]]:
+    """The visits whose window has opened by `today` (in order), and the state moved past
+    them: `visit_check_on` is the next window's first day. A window already over (a birth
+    recorded late) gets no visit: it cannot be made any more."""
+    born = date.fromisoformat(state["born_on"])
+    due, index = [], state["next_visit"]
+    while index < len(POSTNATAL_VISITS) and born + timedelta(
+            days=POSTNATAL_VISITS[index].opens) <= today:
+        visit = POSTNATAL_VISITS[index]
+        closes = born + timedelta(days=visit.closes)
+        if closes >= today:
+            urgent = visit.opens == 0 or (visit.who == "baby" and state["low_birth_weight"])
+            due.append((visit, TaskNeed(visit.reason, "bidan", "urgent" if urgent else "high",
+                                        end_of_day(closes, zone))))
+        index += 1
+    next_check = (born + timedelta(days=POSTNATAL_VISITS[index].opens)).isoformat() \
+        if index < len(POSTNATAL_VISITS) else NEVER
+    return due, {**state, "next_visit": index, "visit_check_on": next_check}

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from ilp_contracts.screening import MeasurementsIn, PregnancyIn, ScreeningSubmission
+from ilp_contracts.screening import (BirthSubmission, MeasurementsIn, PregnancyIn,
+                                    ScreeningSubmission)
 
 from . import rules
 from .classify import stage_for
@@ -68,3 +69,34 @@ def screening_problems(sex: str, birth_date: date, screened_on: date,
     if not values and not m.immunizations:
         found.append((("measurements",), "no measurement given", "missing"))
     return stage, found
+
+
+# A birth is recorded for its postpartum and neonatal visits (the last, KF4, by day 42);
+# within a year it is still accepted for the record, later it is a data-entry mistake.
+BIRTH_RECORDED_WITHIN_DAYS = 366
+MOTHER_AGE_YEARS = (10, 60)
+
+
+def birth_problems(sub: BirthSubmission, today: date) -> list[Problem]:
+    """Every problem of a birth record, with its field path."""
+    mother, baby = sub.mother, sub.baby
+    found: list[Problem] = []
+    if sub.born_on > today + timedelta(days=1):
+        found.append((("baby", "birth_date"), "birth date is in the future", "future_date"))
+    elif (today - sub.born_on).days > BIRTH_RECORDED_WITHIN_DAYS:
+        found.append((("baby", "birth_date"), f"a birth is recorded within "
+                      f"{BIRTH_RECORDED_WITHIN_DAYS} days", "implausible"))
+    if mother.sex != "F":
+        found.append((("mother", "sex"), "the mother must be female", "invalid"))
+    low, high = MOTHER_AGE_YEARS
+    if not low <= (sub.born_on - mother.birth_date).days / 365.25 <= high:
+        found.append((("mother", "birth_date"), f"the mother is not {low}–{high} years old "
+                      "at the birth", "implausible"))
+    if mother.nik is None:
+        found.append((("mother", "nik"), "the mother is recorded by her NIK", "missing"))
+    for who, person in (("mother", mother), ("baby", baby)):
+        if person.nik and (reason := nik_problem(person.nik, person.birth_date, person.sex)):
+            found.append(((who, "nik"), reason, "nik_mismatch"))
+    if baby.mother_nik is not None and baby.mother_nik != mother.nik:
+        found.append((("baby", "mother_nik"), "not the mother's NIK", "invalid"))
+    return found
