@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import nats
 import pytest
-from ilp_contracts import IngestScreening
+from ilp_contracts import IngestBirth, IngestScreening
 from ilp_contracts.wilayah import WIB
 from ilp_platform.embedded import Platform
 
@@ -374,3 +374,27 @@ def test_a_birth_brings_the_bidan_to_mother_and_baby(platform: Platform) -> None
                            headers={"Idempotency-Key": f"birth-{uuid.uuid4()}"})
     assert wrong.status_code == 422
     assert any(d["loc"][-2:] == ["mother", "sex"] for d in wrong.json()["detail"]), wrong.text
+    # An integrator (a PMB app) sends births as events; it reconciles by its own key.
+    by_key = screening.get(f"/submissions/{key['Idempotency-Key']}").json()
+    assert by_key["birth_id"] == birth["birth_id"]
+    twin = {**body, "baby": {**body["baby"], "local_id": "anak-2", "name": "Bayi 2"}}
+    late = {**body, "baby": {**body["baby"], "birth_date": "2020-01-01"}}
+    dead_before = screening.get("/health/ready").json()["consumer"]["dead_lettered"]
+
+    async def publish() -> None:
+        nc = await nats.connect(f"nats://127.0.0.1:{platform.nats_port}")
+        for n, submission in enumerate((twin, late)):
+            event = IngestBirth(idempotency_key=f"pmb-birth-000{n}", source_system="pmb-uji",
+                                birth=submission)
+            await nc.jetstream().publish(event.SUBJECT, event.model_dump_json().encode())
+        await nc.close()
+
+    asyncio.run(publish())
+    reply = eventually(lambda: (r := screening.get("/submissions/pmb-birth-0000", params={
+        "source_system": "pmb-uji"})).status_code == 200 and r.json())
+    assert reply["birth_id"] and reply["screening_id"] is None
+    assert eventually(lambda: screening.get("/health/ready").json()["consumer"][
+        "dead_lettered"] == dead_before + 1)  # the birth of 2020: refused with its reason
+    # the twin's KN1; the mother's KF1 is still open: one visit, not two
+    assert eventually(lambda: len([t for t in tasks(notify, desa_code=DESA)
+                                   if t["reason"].startswith("kunjungan_")]) == 3)

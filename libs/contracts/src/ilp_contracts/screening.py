@@ -193,3 +193,15 @@ class BirthRecorded(Event):
     desa_code: str
     rw: str | None = None
     posyandu_id: str
+
+
+class IngestBirth(Event):
+    """Published by integrating systems (a SIMPUS, a PMB app) on `ilp.ingest.birth.v1`:
+    a birth for the same intake as `POST /screening/births`."""
+
+    SUBJECT: ClassVar[str] = "ilp.ingest.birth.v1"
+    SOURCE: ClassVar[str] = "integrator"
+
+    idempotency_key: str = Field(min_length=8, max_length=128)
+    source_system: str = Field(min_length=1, max_length=64, description="e.g. simpus-xyz")
+    birth: BirthSubmission

@@ -193,21 +193,23 @@ async def get_submission(idempotency_key: str, rt: RuntimeDep, caller: Caller,
     without reading person data."""
     require(caller, *RECORDERS, *CARERS)
     keys = ([intake.ingest_key(source_system, idempotency_key)] if source_system else
-            [intake.stored_key(way_in, idempotency_key) for way_in in ("http", "fhir")])
-    screening = None
+            [intake.stored_key(way_in, idempotency_key) for way_in in ("http", "fhir", "birth")])
+    record = None
     for key in keys:
         if seen := await rt.store.get("idempotency", key):
-            screening = await rt.store.get("screenings", seen["screening_id"])
+            record = (await rt.store.get("births", seen["birth_id"]) if "birth_id" in seen
+                      else await rt.store.get("screenings", seen["screening_id"]))
             break
-    if not screening:
+    if not record:
         raise NotFoundError(
-            f"no screening recorded under {idempotency_key!r}"
+            f"nothing recorded under {idempotency_key!r}"
             + (f" from {source_system}" if source_system else "")
             + " (yet); an ingest event that was refused is on ilp.dlq.screening with its "
             "reasons")
-    require_area(caller, screening["desa_code"], f"submission {idempotency_key}")
+    require_area(caller, record["desa_code"], f"submission {idempotency_key}")
     return {"idempotency_key": idempotency_key, "source_system": source_system,
-            "screening_id": screening["screening_id"], "status": screening["status"]}
+            "screening_id": record.get("screening_id"), "birth_id": record.get("birth_id"),
+            "status": record.get("status", "active")}
 
 
 @router.get("/screenings", response_model=list[ScreeningOut])

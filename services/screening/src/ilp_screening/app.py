@@ -1,11 +1,11 @@
 """The screening service: life-cycle screening intake and clinical classification."""
 
-from ilp_contracts import FacilityUpserted, IngestScreening
+from ilp_contracts import FacilityUpserted, IngestBirth, IngestScreening
 from ilp_kit.service import ServiceSpec
 
 from .api import router
 from .fhir import export as fhir_export
-from .handlers import ingest_handler, on_facility
+from .handlers import ingest_birth_handler, ingest_handler, on_facility
 
 SPEC = ServiceSpec(
     name="screening",
@@ -24,13 +24,14 @@ SPEC = ServiceSpec(
     router=router,
     handlers=lambda settings: {FacilityUpserted: on_facility,
                                IngestScreening: ingest_handler(settings),
+                               IngestBirth: ingest_birth_handler(settings),
                                **fhir_export.handlers(settings)},
     # With the FHIR export on, its own stream too: each new version of a screening queues
     # its export (without it, no needless pull and ack of every screening event).
     subscriptions=lambda settings: [
         # Every version: one this code cannot read is dead-lettered with the reason, where
         # a filter on v1 left an integrator's v2 in the stream unread and unexplained.
-        ("REGISTRY", "ilp.registry.>"), ("INGEST", "ilp.ingest.screening.>"),
+        ("REGISTRY", "ilp.registry.>"), ("INGEST", "ilp.ingest.>"),
         *([("SCREENING", "ilp.screening.>")] if settings.fhir_base_url else [])],
     jobs=[fhir_export.export_job],
     # An integrator's screening costs ~0.3 ms (validated, classified, stored, announced):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ilp_contracts import FacilityUpserted, IngestScreening
+from ilp_contracts import FacilityUpserted, IngestBirth, IngestScreening
 from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Transaction
 
@@ -29,5 +29,19 @@ def ingest_handler(settings: ServiceSettings):  # noqa: ANN201 – a handler clo
                             intake.ingest_key(event.source_system, event.idempotency_key),
                             settings.pseudonym_key, loc=("screening",), seal=seal,
                             key_loc=("idempotency_key",))
+
+    return on_ingest
+
+
+def ingest_birth_handler(settings: ServiceSettings):  # noqa: ANN201 – a handler closure
+    """`ilp.ingest.birth.v1`: the same intake as `POST /births`."""
+
+    seal = sealer(settings)
+
+    async def on_ingest(tx: Transaction, event: IngestBirth) -> None:
+        await intake.record_birth(tx, event.birth,
+                                  intake.ingest_key(event.source_system, event.idempotency_key),
+                                  settings.pseudonym_key, loc=("birth",), seal=seal,
+                                  key_loc=("idempotency_key",))
 
     return on_ingest

@@ -166,17 +166,18 @@ async def _keep_person(tx: Transaction, person: PersonIn, person_id: str, pseudo
 
 
 async def record_birth(tx: Transaction, sub: BirthSubmission, key: str, pseudonym_key: str,
-                       scope: Principal = OPEN, seal: Fernet | None = None
-                       ) -> tuple[dict, bool]:
+                       loc: tuple[str | int, ...] = (), scope: Principal = OPEN,
+                       seal: Fernet | None = None,
+                       key_loc: tuple[str | int, ...] = HEADER_KEY) -> tuple[dict, bool]:
     """Store and announce a birth – the start of the mother's and the newborn's postnatal
     visits; (birth, created). A retry with the same key returns the first record."""
     if found := birth_problems(sub, today()):
-        raise InvalidInput(found)
+        raise InvalidInput([((*loc, *where), msg, kind) for where, msg, kind in found])
     fingerprint = _fingerprint(sub.model_dump_json())
-    if (first := await _replay(tx, key, fingerprint, HEADER_KEY,
+    if (first := await _replay(tx, key, fingerprint, key_loc,
                                record=("births", "birth_id"))) is not None:
         return first, False
-    posyandu = await _posyandu(tx, sub.posyandu_id, ("posyandu_id",))
+    posyandu = await _posyandu(tx, sub.posyandu_id, (*loc, "posyandu_id"))
     require_area(scope, posyandu["area_code"], f"posyandu {sub.posyandu_id}")
     # The baby is the mother's child: a newborn without NIK yet is hers by her NIK.
     baby = sub.baby if sub.baby.nik else sub.baby.model_copy(

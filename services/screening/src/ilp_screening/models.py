@@ -159,5 +159,6 @@ class SubmissionOut(BaseModel):
 
     idempotency_key: str
     source_system: str | None
-    screening_id: str
+    screening_id: str | None = Field(description="The screening it recorded")
+    birth_id: str | None = Field(default=None, description="Or the birth it recorded")
     status: Literal["active", "voided"]
