@@ -398,3 +398,14 @@ def test_a_birth_brings_the_bidan_to_mother_and_baby(platform: Platform) -> None
     # the twin's KN1; the mother's KF1 is still open: one visit, not two
     assert eventually(lambda: len([t for t in tasks(notify, desa_code=DESA)
                                    if t["reason"].startswith("kunjungan_")]) == 3)
+    # Entered in error: voided, its visits not yet made are cancelled.
+    voided = screening.post(f"/births/{birth['birth_id']}/void", json={"reason": "salah ibu"})
+    assert (voided.status_code, voided.json()["status"]) == (200, "voided")
+    def open_visits() -> list[dict]:
+        return [t for t in tasks(notify, desa_code=DESA, status="open")
+                if t["reason"].startswith("kunjungan_")]
+
+    # the mother's KF1 stays for the twin's birth, the voided baby's KN1 goes
+    assert eventually(lambda: len(open_visits()) == 2)
+    assert birth["baby_id"] not in {t["person_id"] for t in open_visits()}
+    assert birth["mother_id"] in {t["person_id"] for t in open_visits()}

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
-from ilp_contracts import BirthRecorded, Finding, ScreeningRecorded
+from ilp_contracts import BirthRecorded, BirthVoided, Finding, ScreeningRecorded
 from ilp_contracts.wilayah import WIB, WIT
 from ilp_kit.service import Runtime
 from ilp_kit.settings import ServiceSettings
@@ -360,4 +360,36 @@ async def test_the_bidan_visits_mother_and_baby_as_each_window_opens(tmp_path) -
     assert await visit_defaulters(rt, datetime(2026, 12, 15, 3, 0, tzinfo=UTC)) == 1  # KF4
     assert await visit_defaulters(rt, datetime(2027, 1, 30, 3, 0, tzinfo=UTC)) == 0
     assert len(await store.find("tasks")) == len(POSTNATAL_VISITS)
+    await store.close()
+
+
+async def test_a_voided_birth_cancels_its_visits_but_not_a_twins(tmp_path) -> None:
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
+    on = handlers(rt.settings)
+    births = [BirthRecorded(birth_id=f"b-{n}", mother_id="ibu-1", baby_id=f"bayi-{n}",
+                            baby_sex="F", born_on=BORN, desa_code="33.73.04.1001",
+                            posyandu_id="psy-1", occurred_at=datetime(2026, 11, 10, 5, tzinfo=UTC))
+              for n in (1, 2)]
+
+    def voided(birth: BirthRecorded) -> BirthVoided:
+        return BirthVoided(birth_id=birth.birth_id, mother_id="ibu-1", baby_id=birth.baby_id,
+                           desa_code=birth.desa_code, reason="salah input")
+
+    async with store.transaction() as tx:
+        for birth in births:
+            await on[BirthRecorded](tx, birth)
+        await on[BirthVoided](tx, voided(births[1]))
+
+    async def open_visits() -> list[tuple[str, str]]:
+        return sorted((t["person_id"], t["reason"])
+                      for t in await store.find("tasks", Query.of(status="open")))
+
+    assert await open_visits() == [("bayi-1", "kunjungan_neonatal_kn1"),
+                                   ("ibu-1", "kunjungan_nifas_kf1")]  # the mother's stays
+    async with store.transaction() as tx:
+        await on[BirthVoided](tx, voided(births[0]))
+    assert await open_visits() == []
+    assert await visit_defaulters(rt, datetime(2026, 11, 14, 3, tzinfo=UTC)) == 0  # no KF2
     await store.close()

@@ -13,6 +13,7 @@ from .registry import (
 from .screening import (
     BirthRecorded,
     BirthSubmission,
+    BirthVoided,
     Finding,
     IngestBirth,
     IngestScreening,
@@ -36,6 +37,7 @@ EVENTS: dict[str, type[Event]] = {
         ScreeningAmended,
         ScreeningVoided,
         BirthRecorded,
+        BirthVoided,
         IngestScreening,
         IngestBirth,
         TaskCreated,
@@ -54,6 +56,7 @@ __all__ = [
     "AreaUpserted",
     "BirthRecorded",
     "BirthSubmission",
+    "BirthVoided",
     "Event",
     "FacilityUpserted",
     "Finding",

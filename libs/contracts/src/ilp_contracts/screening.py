@@ -195,6 +195,19 @@ class BirthRecorded(Event):
     posyandu_id: str
 
 
+class BirthVoided(Event):
+    """A birth recorded in error (the wrong mother, entered twice): its visits are off."""
+
+    SUBJECT: ClassVar[str] = "ilp.screening.birth.voided.v1"
+    ABOUT: ClassVar[str | None] = "birth_id"
+
+    birth_id: str
+    mother_id: str
+    baby_id: str
+    desa_code: str
+    reason: str
+
+
 class IngestBirth(Event):
     """Published by integrating systems (a SIMPUS, a PMB app) on `ilp.ingest.birth.v1`:
     a birth for the same intake as `POST /screening/births`."""

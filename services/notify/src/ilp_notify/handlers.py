@@ -10,6 +10,7 @@ from weakref import WeakKeyDictionary
 from ilp_contracts import (
     new_id,
     BirthRecorded,
+    BirthVoided,
     Event,
     ScreeningAmended,
     ScreeningRecorded,
@@ -29,6 +30,7 @@ from .delivery import queue
 from .domain.assignment import pick_kader, rw_number
 from .domain.defaulters import (
     ADULT_STAGES,
+    POSTNATAL_VISITS,
     RECHECKS,
     child_watch,
     postnatal_visits,
@@ -178,12 +180,17 @@ async def _unlink(tx: Transaction, screening_id: str, keep_reasons: set[str], wh
         links["task_ids"].remove(task_id)
         task["screening_ids"] = [s for s in task["screening_ids"] if s != screening_id]
         if not task["screening_ids"]:
-            task["status"] = "cancelled"
-            task["cancel_reason"] = why
-            await tx.delete("open_tasks", task_key(task["person_id"], task["reason"]))
-            await emit(tx, TaskCancelled(task_id=task["task_id"], reason=why))
+            await _cancel(tx, task, why)
         await tx.put("tasks", task["task_id"], task)
     await tx.put("screening_tasks", screening_id, links)
+
+
+async def _cancel(tx: Transaction, task: dict, why: str) -> None:
+    """Cancel an open task (the caller stores it): no longer open for its person and reason."""
+    task["status"] = "cancelled"
+    task["cancel_reason"] = why
+    await tx.delete("open_tasks", task_key(task["person_id"], task["reason"]))
+    await emit(tx, TaskCancelled(task_id=task["task_id"], reason=why))
 
 
 def _whereabouts(event: ScreeningSnapshot) -> dict[str, str | None]:
@@ -277,6 +284,26 @@ async def _watch_birth(tx: Transaction, settings: ServiceSettings, event: BirthR
     await tx.put("births", event.birth_id, watch)
 
 
+async def _forget_birth(tx: Transaction, event: BirthVoided) -> None:
+    """A birth recorded in error: no further visits, and its open ones are cancelled –
+    the mother's only if no other birth of hers (a twin's record) still needs them."""
+    watch = await tx.get("births", event.birth_id)
+    if watch is None:
+        return
+    await tx.delete("births", event.birth_id)
+    others = [b for b in await tx.find("births", Query.of(mother_id=event.mother_id))
+              if b["birth_id"] != event.birth_id]
+    for visit in POSTNATAL_VISITS:
+        if visit.who == "mother" and others:
+            continue
+        person_id = event.mother_id if visit.who == "mother" else event.baby_id
+        link = await tx.get("open_tasks", task_key(person_id, visit.reason))
+        task = link and await tx.get("tasks", link["task_id"])
+        if task:
+            await _cancel(tx, task, "birth_voided")
+            await tx.put("tasks", task["task_id"], task)
+
+
 def _needs(event: ScreeningSnapshot) -> list[TaskNeed]:
     return tasks_needed((f.code for f in event.findings), event.screened_on,
                         local_zone(event.desa_code), event.occurred_at)
@@ -307,4 +334,5 @@ def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
         await _watch_birth(tx, settings, event)
 
     return {WorkerAssigned: on_worker, ScreeningRecorded: on_recorded,
-            ScreeningAmended: on_amended, ScreeningVoided: on_voided, BirthRecorded: on_birth}
+            ScreeningAmended: on_amended, ScreeningVoided: on_voided, BirthRecorded: on_birth,
+            BirthVoided: _forget_birth}

@@ -87,6 +87,14 @@ async def record_birth(body: BirthSubmission, key: IdempotencyKey, rt: RuntimeDe
     return birth
 
 
+@router.post("/births/{birth_id}/void", response_model=BirthOut)
+async def void_birth(birth_id: str, body: VoidIn, rt: RuntimeDep, caller: Caller) -> dict:
+    """A birth recorded in error: its postnatal visits not yet made are cancelled."""
+    require(caller, *CORRECTORS)
+    async with rt.transaction() as tx:
+        return await intake.void_birth(tx, birth_id, body.reason, caller)
+
+
 @router.post("/screenings/import", response_model=ImportReport)
 async def import_register(request: Request, key: IdempotencyKey, rt: RuntimeDep,
                           caller: Caller, posyandu_id: str | None = None) -> dict:

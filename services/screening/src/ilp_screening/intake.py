@@ -7,8 +7,8 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, date, datetime
 
-from ilp_contracts import (BirthRecorded, ScreeningAmended, ScreeningRecorded, ScreeningVoided,
-                           new_id)
+from ilp_contracts import (BirthRecorded, BirthVoided, ScreeningAmended, ScreeningRecorded,
+                           ScreeningVoided, new_id)
 from ilp_contracts.screening import (BirthSubmission, MeasurementsIn, PersonIn, PregnancyIn,
                                      ScreeningSubmission)
 from cryptography.fernet import Fernet
@@ -192,11 +192,28 @@ async def record_birth(tx: Transaction, sub: BirthSubmission, key: str, pseudony
         desa_code=posyandu["area_code"], rw=sub.mother.rw or posyandu.get("rw"),
         posyandu_id=posyandu["id"])
     stored = {**event.model_dump(mode="json", exclude={"event_id", "occurred_at"}),
-              "recorded_at": event.occurred_at.isoformat()}
+              "status": "active", "recorded_at": event.occurred_at.isoformat()}
     await tx.put("births", event.birth_id, stored)
     await tx.put("idempotency", key, {"birth_id": event.birth_id, "fingerprint": fingerprint})
     await emit(tx, event)
     return stored, True
+
+
+async def void_birth(tx: Transaction, birth_id: str, reason: str, scope: Principal = OPEN
+                     ) -> dict:
+    """Withdraw a birth recorded in error; voiding twice changes nothing."""
+    birth = await tx.get("births", birth_id)
+    require_area(scope, birth["desa_code"] if birth else None, f"birth {birth_id}")
+    if birth is None:
+        raise NotFoundError(f"birth {birth_id}")
+    if birth.get("status") == "voided":
+        return birth
+    birth.update(status="voided", void_reason=reason)
+    await tx.put("births", birth_id, birth)
+    await emit(tx, BirthVoided(birth_id=birth_id, mother_id=birth["mother_id"],
+                               baby_id=birth["baby_id"], desa_code=birth["desa_code"],
+                               reason=reason))
+    return birth
 
 
 async def amend(tx: Transaction, screening_id: str, reason: str, screened_on: date | None,

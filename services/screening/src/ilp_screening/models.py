@@ -40,6 +40,7 @@ class BirthOut(BaseModel):
     desa_code: str
     rw: str | None
     posyandu_id: str
+    status: Literal["active", "voided"] = "active"
     recorded_at: datetime
 
 
