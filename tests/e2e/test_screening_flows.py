@@ -370,6 +370,16 @@ def test_a_birth_brings_the_bidan_to_mother_and_baby(platform: Platform) -> None
         (birth["baby_id"], "kunjungan_neonatal_kn1", "urgent")}
     assert {t["due_at"][:10] for t in visits} == {(born + timedelta(days=2)).isoformat()}
     assert {(t["role"], t["assignee_id"]) for t in visits} == {("bidan", "bidan-rina")}
+    # The bidan visits the baby: PWS counts the KN1 made (cumulative, against sasaran bayi).
+    kn1 = next(t for t in visits if t["reason"] == "kunjungan_neonatal_kn1")
+    done = notify_ops.post(f"/tasks/{kn1['task_id']}/complete", json={
+        "worker_id": "bidan-rina", "outcome": "visited"})
+    assert done.json()["status"] == "completed"
+    pws = httpx.Client(base_url=f"{platform.service_url('pws')}/api/v1", timeout=10)
+    coverage = eventually(lambda: (v := indicator(
+        pws, DESA, datetime.now(WIB).strftime("%Y-%m"), "kunjungan_neonatal_kn1"))[
+        "numerator"] and v)
+    assert (coverage["numerator"], coverage["period"]) == (1, "year_to_date")
     wrong = screening.post("/births", json={**body, "mother": {**body["mother"], "sex": "M"}},
                            headers={"Idempotency-Key": f"birth-{uuid.uuid4()}"})
     assert wrong.status_code == 422
@@ -395,17 +405,21 @@ def test_a_birth_brings_the_bidan_to_mother_and_baby(platform: Platform) -> None
     assert reply["birth_id"] and reply["screening_id"] is None
     assert eventually(lambda: screening.get("/health/ready").json()["consumer"][
         "dead_lettered"] == dead_before + 1)  # the birth of 2020: refused with its reason
+    def open_visits() -> list[tuple[str, str]]:
+        return sorted((t["reason"], t["person_id"]) for t in tasks(notify, desa_code=DESA,
+                                                                   status="open")
+                      if t["reason"].startswith("kunjungan_"))
+
     # the twin's KN1; the mother's KF1 is still open: one visit, not two
-    assert eventually(lambda: len([t for t in tasks(notify, desa_code=DESA)
-                                   if t["reason"].startswith("kunjungan_")]) == 3)
-    # Entered in error: voided, its visits not yet made are cancelled.
+    [(_, twin_id), kf1] = eventually(lambda: len(found := open_visits()) == 2
+                                     and found[0][0] == "kunjungan_neonatal_kn1" and found)
+    assert kf1 == ("kunjungan_nifas_kf1", birth["mother_id"]) and twin_id != birth["baby_id"]
+    # Entered in error: voided, its visits not yet made are cancelled – the mother's KF1
+    # stays for the twin's birth; the twin's birth voided too, nothing is left open.
     voided = screening.post(f"/births/{birth['birth_id']}/void", json={"reason": "salah ibu"})
     assert (voided.status_code, voided.json()["status"]) == (200, "voided")
-    def open_visits() -> list[dict]:
-        return [t for t in tasks(notify, desa_code=DESA, status="open")
-                if t["reason"].startswith("kunjungan_")]
-
-    # the mother's KF1 stays for the twin's birth, the voided baby's KN1 goes
-    assert eventually(lambda: len(open_visits()) == 2)
-    assert birth["baby_id"] not in {t["person_id"] for t in open_visits()}
-    assert birth["mother_id"] in {t["person_id"] for t in open_visits()}
+    twin_birth = screening.get("/submissions/pmb-birth-0000",
+                               params={"source_system": "pmb-uji"}).json()["birth_id"]
+    assert open_visits() == [("kunjungan_neonatal_kn1", twin_id), kf1]
+    screening.post(f"/births/{twin_birth}/void", json={"reason": "salah ibu"}).raise_for_status()
+    assert eventually(lambda: open_visits() == [])

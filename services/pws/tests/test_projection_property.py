@@ -75,28 +75,35 @@ def events_of(stories: list) -> tuple[list, dict]:
 # Jayapura UTC+9 (a task created at 16:00 UTC on 31 October is November's there).
 TASK_DESA = {"33.73.04.1001": timezone(timedelta(hours=7)),
              "91.71.01.1001": timezone(timedelta(hours=9))}
-# (desa, hour of creation: November or December, what became of it)
+# (desa, hour of creation: November or December, why, what became of it)
 task_story = st.tuples(st.sampled_from(sorted(TASK_DESA)), st.integers(0, 40 * 24),
-                       st.sampled_from(["open", "on_time", "late", "cancelled"]))
+                       st.sampled_from(["masalah_gizi", "kunjungan_neonatal_kn1"]),
+                       st.sampled_from(["open", "on_time", "late", "not_at_home", "cancelled"]))
 
 
 def task_events(stories: list) -> tuple[list, Counter]:
-    """The events of each task, and what a recount gives per (desa, month)."""
+    """The events of each task, and what a recount gives per (desa, month): each task
+    counts once in its month and (`year:`) once in its year."""
     events, counts = [], Counter()
-    for n, (desa, hour, fate) in enumerate(stories):
+    for n, (desa, hour, reason, fate) in enumerate(stories):
         created_at = datetime(2026, 10, 31, 16, tzinfo=UTC) + timedelta(hours=hour)
-        events.append(TaskCreated(task_id=f"t{n}", person_id="p1", reason="masalah_gizi",
+        events.append(TaskCreated(task_id=f"t{n}", person_id="p1", reason=reason,
                                   role="kader", priority="high", desa_code=desa,
                                   due_at=created_at + timedelta(days=7),
                                   occurred_at=created_at))
-        if fate in ("on_time", "late"):
-            events.append(TaskCompleted(task_id=f"t{n}", worker_id="k", outcome="visited",
-                                        on_time=fate == "on_time"))
+        if fate in ("on_time", "late", "not_at_home"):
+            events.append(TaskCompleted(
+                task_id=f"t{n}", worker_id="k", on_time=fate == "on_time",
+                outcome="not_at_home" if fate == "not_at_home" else "visited"))
         elif fate == "cancelled":
             events.append(TaskCancelled(task_id=f"t{n}", reason="screening_voided"))
         month = (desa, f"{created_at.astimezone(TASK_DESA[desa]):%Y-%m}")
-        counts[month, "home_visit_tasks"] += fate != "cancelled"
-        counts[month, "home_visit_on_time"] += fate == "on_time"
+        for flag, counted in (("home_visit_tasks", fate != "cancelled"),
+                              ("home_visit_on_time", fate == "on_time"),
+                              ("kn1_visited", reason == "kunjungan_neonatal_kn1"
+                               and fate in ("on_time", "late"))):
+            counts[month, flag] += counted
+            counts[month, f"year:{flag}"] += counted
     return events, counts
 
 
@@ -182,9 +189,9 @@ def test_a_task_counts_in_the_month_of_its_desa_clock() -> None:
                           role="kader", priority="high", desa_code=desa,
                           due_at=created_at + timedelta(days=7), occurred_at=created_at)
               for desa in TASK_DESA]
-    assert asyncio.run(project(events)) == {
-        ("33.73.04.1001", "2026-10"): {"home_visit_tasks": 1},
-        ("91.71.01.1001", "2026-11"): {"home_visit_tasks": 1}}
+    counted = {"home_visit_tasks": 1, "year:home_visit_tasks": 1}
+    assert asyncio.run(project(events)) == {("33.73.04.1001", "2026-10"): counted,
+                                            ("91.71.01.1001", "2026-11"): counted}
 
 
 def adult(sid: str, person: str, day: date) -> ScreeningRecorded:

@@ -28,7 +28,7 @@ from ilp_kit.consumer import BatchEnd
 from ilp_kit.outbox import emit
 from ilp_kit.store import Query, Reader, Transaction
 
-from .domain.indicators import (Indicator, apply_delta, colour_changes, flag_delta,
+from .domain.indicators import (YEAR, Indicator, apply_delta, colour_changes, flag_delta,
                                 flags_for, split_yearly, to_date, year_to)
 from .domain.projection import (VOIDED, Unit, count_changes, effective, first_changes, firsts,
                                 task_flags, tombstone)
@@ -230,11 +230,13 @@ class Projector:
 
     async def on_task_created(self, tx: Transaction, event: TaskCreated) -> None:
         period = local_date(event.occurred_at, event.desa_code).isoformat()[:7]
-        await self._task(tx, event.task_id, desa_code=event.desa_code, period=period)
+        await self._task(tx, event.task_id, desa_code=event.desa_code, period=period,
+                         reason=event.reason)
 
     async def on_task_completed(self, tx: Transaction, event: TaskCompleted) -> None:
         """Visits done on time count in the month their task was created."""
-        await self._task(tx, event.task_id, on_time=event.on_time)
+        await self._task(tx, event.task_id, on_time=event.on_time,
+                         visited=event.outcome in ("visited", "referred"))
 
     async def on_task_cancelled(self, tx: Transaction, event: TaskCancelled) -> None:
         await self._task(tx, event.task_id, cancelled=True)
@@ -245,8 +247,10 @@ class Projector:
         after = {**before, **change}
         await tx.put("tasks", task_id, after)
         if "desa_code" in after:
+            delta = flag_delta(task_flags(before), task_flags(after))
+            # each task is its own: counted once a year as it is once a month
             self._count(tx, (after["desa_code"], ""), after["period"],
-                        flag_delta(task_flags(before), task_flags(after)))
+                        {**delta, **{YEAR + flag: n for flag, n in delta.items()}})
 
     def _count(self, tx: Transaction, unit: Unit, period: str, delta: dict[str, int]) -> None:
         """Collect a count change for the end of the batch (desa, and posyandu below it)."""

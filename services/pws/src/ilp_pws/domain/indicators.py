@@ -28,6 +28,11 @@ HYPERTENSION = {"hypertension_grade_1", "hypertension_grade_2", "hypertension_gr
                 "isolated_systolic_hypertension"}
 DEPENDENT = {"adl_moderate_dependence", "adl_severe_dependence", "adl_total_dependence"}
 PTM_STAGES = {"usia_dewasa", "lansia"}
+# A postnatal home visit made (completed as visited, or visited and referred): counted per
+# visit, in the desa-month its task was created – one task per mother or baby and visit.
+POSTNATAL_VISITED = {
+    **{f"kunjungan_nifas_kf{n}": f"kf{n}_visited" for n in range(1, 5)},
+    **{f"kunjungan_neonatal_kn{n}": f"kn{n}_visited" for n in range(1, 4)}}
 STAGES = ("ibu_hamil", "balita", "anak_remaja", "usia_dewasa", "lansia")
 FLAGS = frozenset({
     *(f"{stage}_screened" for stage in STAGES), "balita_weighed", "balita_stunted",
@@ -36,6 +41,7 @@ FLAGS = frozenset({
     "ibu_hamil_k1",
     "ibu_hamil_k6", "ibu_hamil_kek", "ibu_hamil_anaemia", "ptm_screened", "ptm_hypertension",
     "ptm_diabetes", "lansia_dependent", "home_visit_tasks", "home_visit_on_time",
+    *POSTNATAL_VISITED.values(),
 })
 # A flag counted once per person and year, in the month the person first had it:
 # `year:ptm_screened`.

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .indicators import YEAR, flag_delta
+from .indicators import POSTNATAL_VISITED, YEAR, flag_delta
 
 Entry = Mapping[str, Any]  # {"order", "version", "desa_code", "posyandu_id", "flags"}
 Unit = tuple[str, str]  # (desa code, posyandu id): counted in both, the posyandu below
@@ -89,9 +89,14 @@ def count_changes(before: Effective, after: Effective) -> list[tuple[Unit, dict[
 def task_flags(task: Mapping[str, Any]) -> frozenset[str]:
     """What one home-visit task counts in its desa-month (that of its creation), as flags
     like a person's: a visit due unless it was cancelled (its finding corrected away, or
-    withdrawn by a health worker), and a visit done on time. Its events may arrive in any
-    order: until its creation is known (desa and month), it counts nothing."""
+    withdrawn by a health worker), a visit done on time, and a postnatal visit made. Its
+    events may arrive in any order: until its creation is known (desa and month), it counts
+    nothing."""
     if "desa_code" not in task or task.get("cancelled"):
         return frozenset()
-    return frozenset({"home_visit_tasks", *(["home_visit_on_time"] if task.get("on_time")
-                                             else [])})
+    flags = {"home_visit_tasks"}
+    if task.get("on_time"):
+        flags.add("home_visit_on_time")
+    if task.get("visited") and (visited := POSTNATAL_VISITED.get(task.get("reason", ""))):
+        flags.add(visited)
+    return frozenset(flags)
