@@ -1,11 +1,11 @@
 """The screening service: life-cycle screening intake and clinical classification."""
 
-from ilp_contracts import FacilityUpserted, IngestBirth, IngestScreening
+from ilp_contracts import FacilityUpserted
 from ilp_kit.service import ServiceSpec
 
 from .api import router
 from .fhir import export as fhir_export
-from .handlers import ingest_birth_handler, ingest_handler, on_facility
+from .handlers import ingest_handlers, on_facility
 
 SPEC = ServiceSpec(
     name="screening",
@@ -23,8 +23,7 @@ SPEC = ServiceSpec(
     },
     router=router,
     handlers=lambda settings: {FacilityUpserted: on_facility,
-                               IngestScreening: ingest_handler(settings),
-                               IngestBirth: ingest_birth_handler(settings),
+                               **ingest_handlers(settings),
                                **fhir_export.handlers(settings)},
     # With the FHIR export on, its own stream too: each new version of a screening queues
     # its export (without it, no needless pull and ack of every screening event).

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ilp_contracts import FacilityUpserted, IngestBirth, IngestScreening
+from ilp_contracts import Event, FacilityUpserted, IngestBirth, IngestScreening
+from ilp_kit.consumer import Handler
 from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Transaction
 
@@ -18,30 +19,22 @@ async def on_facility(tx: Transaction, event: FacilityUpserted) -> None:
         "active": event.active})
 
 
-def ingest_handler(settings: ServiceSettings):  # noqa: ANN201 – a handler closure
-    """`ilp.ingest.screening.v1`: the same intake as HTTP; an invalid screening raises
-    InvalidInput, which the consumer dead-letters at once with the field-level reasons."""
+def ingest_handlers(settings: ServiceSettings) -> dict[type[Event], Handler]:
+    """Integrators' submissions – `ilp.ingest.screening.v1`, `ilp.ingest.birth.v1` – go
+    through the same intake as HTTP; an invalid one raises InvalidInput, which the
+    consumer dead-letters at once with the field-level reasons."""
 
     seal = sealer(settings)
 
-    async def on_ingest(tx: Transaction, event: IngestScreening) -> None:
-        await intake.record(tx, event.screening,
-                            intake.ingest_key(event.source_system, event.idempotency_key),
-                            settings.pseudonym_key, loc=("screening",), seal=seal,
-                            key_loc=("idempotency_key",))
+    def key(event: IngestScreening | IngestBirth) -> str:
+        return intake.ingest_key(event.source_system, event.idempotency_key)
 
-    return on_ingest
+    async def on_screening(tx: Transaction, event: IngestScreening) -> None:
+        await intake.record(tx, event.screening, key(event), settings.pseudonym_key,
+                            loc=("screening",), seal=seal, key_loc=("idempotency_key",))
 
+    async def on_birth(tx: Transaction, event: IngestBirth) -> None:
+        await intake.record_birth(tx, event.birth, key(event), settings.pseudonym_key,
+                                  loc=("birth",), seal=seal, key_loc=("idempotency_key",))
 
-def ingest_birth_handler(settings: ServiceSettings):  # noqa: ANN201 – a handler closure
-    """`ilp.ingest.birth.v1`: the same intake as `POST /births`."""
-
-    seal = sealer(settings)
-
-    async def on_ingest(tx: Transaction, event: IngestBirth) -> None:
-        await intake.record_birth(tx, event.birth,
-                                  intake.ingest_key(event.source_system, event.idempotency_key),
-                                  settings.pseudonym_key, loc=("birth",), seal=seal,
-                                  key_loc=("idempotency_key",))
-
-    return on_ingest
+    return {IngestScreening: on_screening, IngestBirth: on_birth}
