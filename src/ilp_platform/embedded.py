@@ -321,8 +321,16 @@ async def _supervise(platform: Platform) -> None:
             print(f"could not start a process again: {exc}", flush=True)
 
 
+def _stop_like_ctrl_c(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
 def serve(platform: Platform) -> None:
     """Start everything, print where it is, and run until Ctrl-C or SIGTERM."""
+    # uvicorn takes SIGTERM while it serves and raises it again when done, to the handler
+    # it found: with the default one this process ended there, before stopping its
+    # children – NATS and the four services were left running (`kill`, systemd, docker).
+    signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
     try:
         platform.start()
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -40,10 +41,15 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert f"http://127.0.0.1:{ports}/api/v1/screening/docs" in "".join(banner)
     os.environ["ILP_README_DATA_DIR"] = str(data)  # where `ilp token` finds the key
     yield f"http://127.0.0.1:{ports}/api/v1"
-    process.send_signal(signal.SIGINT)  # what Ctrl-C does
+    # What `kill`, systemd and docker send (Ctrl-C, SIGINT, takes the same way out): an
+    # orderly stop of everything it started, nothing left running on its ports.
+    process.send_signal(signal.SIGTERM)
     rest = process.communicate(timeout=60)[0]
     assert process.returncode == 0, rest
     assert "Stopped." in rest
+    for port in range(ports + 1, ports + 6):  # NATS and the four services
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still served"
     assert list((data / "nats").iterdir()), "JetStream data kept under the data dir"
     for name in ("registry", "screening", "pws", "notify"):
         assert (data / f"{name}.db").exists()
