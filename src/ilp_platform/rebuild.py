@@ -61,8 +61,8 @@ async def _month_counts(path: Path) -> dict[str, dict[str, int]]:
         counts = {f"{d['desa_code']} {d['period']}": d["counts"]
                   for d in await store.find("desa_months", Query.of(limit=None))}
         for doc in await store.find("desa_years", Query.of(limit=None)):
-            for period, yearly in doc["months"].items():
-                counts[f"{doc['desa_code']} {period} (tahunan)"] = yearly
+            for period, yearly in doc["to_date"].items():
+                counts[f"{doc['desa_code']} s/d {period}"] = yearly
         return counts
     finally:
         await store.close()

@@ -157,9 +157,14 @@ async def project(events: list, batch_sizes: list[int] | None = None
     counts: dict[tuple[str, str], dict[str, int]] = {}
     for doc in months:
         counts.setdefault((doc["desa_code"], doc["period"]), {}).update(doc["counts"])
-    for doc in years:  # the yearly counts, in the month they count in
-        for period, yearly in doc["months"].items():
-            counts.setdefault((doc["desa_code"], period), {}).update(yearly)
+    for doc in years:  # the yearly counts, in the month they count in: each month's
+        previous: dict[str, int] = {}  # running total less the one before it
+        for period, running in sorted(doc["to_date"].items()):
+            increment = {k: n - previous.get(k, 0) for k, n in running.items()}
+            increment.update({k: -n for k, n in previous.items() if k not in running})
+            counts.setdefault((doc["desa_code"], period), {}).update(
+                {k: n for k, n in increment.items() if n})
+            previous = running
     return {key: c for key, c in counts.items() if c}
 
 
@@ -205,9 +210,12 @@ def as_of(months: dict, period: str) -> dict[str, object]:
     """Indicators as of a month, from `project`'s counts (month and yearly together)."""
     month = {k: n for k, n in months.get((DESA[0], period), {}).items()
              if not k.startswith("year:")}
-    year = {p: {k: n for k, n in c.items() if k.startswith("year:")}
-            for (_, p), c in months.items()}
-    counts = to_date(month, year, period)
+    running, total = {}, Counter()
+    for (_, p), c in sorted(months.items(), key=lambda item: item[0][1]):
+        if p[:4] == period[:4]:
+            total.update({k: n for k, n in c.items() if k.startswith("year:")})
+            running[p] = dict(total)
+    counts = to_date(month, running, period)
     return {v.id: v for v in evaluate(counts, {"usia_15_plus": 12}, CATALOGUE,
                                       month=int(period[5:]))}
 
@@ -239,7 +247,7 @@ def test_voiding_the_first_screening_moves_the_person_to_the_next() -> None:
 
 def test_monthly_indicators_are_unchanged() -> None:
     counts = to_date({"balita_weighed": 6}, {"2026-04": {"year:balita_weighed": 5},
-                                             "2026-05": {"year:balita_weighed": 1}},
+                                             "2026-05": {"year:balita_weighed": 6}},
                      "2026-05")
     values = {v.id: v for v in evaluate(counts, {"balita": 10}, CATALOGUE, month=5)}
     assert (values["balita_ditimbang"].numerator, values["balita_ditimbang"].target_pct) == (

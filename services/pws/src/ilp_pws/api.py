@@ -126,7 +126,7 @@ async def _counts_by_desa(reader: Reader, prefix: str, period: str,
         "desa_months", Query.of(prefix=("desa_code", prefix), period=period))}
     years = {} if years is None else years
     if period[:4] not in years:
-        years[period[:4]] = {doc["desa_code"]: doc["months"] for doc in await reader.find(
+        years[period[:4]] = {doc["desa_code"]: doc["to_date"] for doc in await reader.find(
             "desa_years", Query.of(prefix=("desa_code", prefix), year=period[:4]))}
     year = years[period[:4]]
     return {desa: to_date(months.get(desa, {}), year.get(desa, {}), period)
@@ -225,7 +225,7 @@ async def _posyandu_table(rt: Runtime, area: dict, counts: dict[str, Counter[str
     posyandu = await rt.store.find("posyandu", Query.of(desa_code=area["code"], limit=500))
     month = {doc["posyandu_id"]: doc["counts"] for doc in await rt.store.find(
         "posyandu_months", Query.of(desa_code=area["code"], period=period, limit=500))}
-    year = {doc["posyandu_id"]: doc["months"] for doc in await rt.store.find(
+    year = {doc["posyandu_id"]: doc["to_date"] for doc in await rt.store.find(
         "posyandu_years", Query.of(desa_code=area["code"], year=period[:4], limit=500))}
 
     def row(code: str, name: str, level: str, values: list[IndicatorValue]) -> dict:

@@ -29,7 +29,7 @@ from ilp_kit.outbox import emit
 from ilp_kit.store import Query, Reader, Transaction
 
 from .domain.indicators import (YEAR, Indicator, apply_delta, colour_changes, flag_delta,
-                                flags_for, split_yearly, to_date, year_to)
+                                flags_for, add_to_date, split_yearly, to_date)
 from .domain.projection import (VOIDED, Unit, count_changes, effective, first_changes, firsts,
                                 task_flags, tombstone)
 from .live import LIVE
@@ -71,8 +71,8 @@ async def _write_posyandu(tx: Transaction, posyandu_id: str, desa_code: str, yea
     """The same counts one level below the desa, per posyandu (and so per RW/dusun)."""
     year_key = f"{posyandu_id}|{year}"
     doc = await tx.get("posyandu_years", year_key) or {
-        "posyandu_id": posyandu_id, "desa_code": desa_code, "year": year, "months": {}}
-    year_before = dict(doc["months"])
+        "posyandu_id": posyandu_id, "desa_code": desa_code, "year": year, "to_date": {}}
+    year_before = dict(doc["to_date"])
     for period, delta in deltas.items():
         monthly, yearly = split_yearly(delta)
         if monthly:
@@ -83,8 +83,8 @@ async def _write_posyandu(tx: Transaction, posyandu_id: str, desa_code: str, yea
             month["counts"] = apply_delta(month["counts"], monthly)
             await tx.put("posyandu_months", key, month)
         if yearly:
-            doc["months"][period] = apply_delta(doc["months"].get(period, {}), yearly)
-    if doc["months"] != year_before:
+            add_to_date(doc["to_date"], period, yearly)
+    if doc["to_date"] != year_before:
         await tx.put("posyandu_years", year_key, doc)
 
 
@@ -173,9 +173,9 @@ class Projector:
         months = {doc["period"]: doc["counts"] for doc in await tx.find(
             "desa_months", Query.of(desa_code=event.area_code))
             if doc["period"].startswith(f"{event.year}-")}
-        year = await tx.get("desa_years", f"{event.area_code}|{event.year}") or {"months": {}}
+        year = await tx.get("desa_years", f"{event.area_code}|{event.year}") or {"to_date": {}}
         for period in months:
-            counts = to_date(months[period], year["months"], period)
+            counts = to_date(months[period], year["to_date"], period)
             for indicator_id, old, new in colour_changes(counts, counts, before, touched, after,
                                                          month=int(period[5:])):
                 await emit(tx, IndicatorChanged(
@@ -280,8 +280,8 @@ class Projector:
         counts to date are two documents whatever the month)."""
         year_key = f"{desa_code}|{year}"
         doc = await tx.get("desa_years", year_key) or {
-            "desa_code": desa_code, "year": year, "months": {}}
-        year_before = dict(doc["months"])
+            "desa_code": desa_code, "year": year, "to_date": {}}
+        year_before = dict(doc["to_date"])
         changed: list[tuple[str, dict, dict, Counter[str]]] = []
         for period, delta in deltas.items():
             monthly, yearly = split_yearly(delta)
@@ -293,17 +293,15 @@ class Projector:
                 month["counts"] = apply_delta(before, monthly)
                 await tx.put("desa_months", key, month)
             if yearly:
-                doc["months"][period] = apply_delta(doc["months"].get(period, {}), yearly)
+                add_to_date(doc["to_date"], period, yearly)
             changed.append((period, before, month["counts"], delta))
-        if doc["months"] != year_before:
+        if doc["to_date"] != year_before:
             await tx.put("desa_years", year_key, doc)
         if self.announce:
-            to_before, to_after = (year_to(months, deltas) for months in (year_before,
-                                                                         doc["months"]))
             for period, before, after, delta in changed:
                 await self._announce(tx, desa_code, period, delta,
-                                     to_before[period] + Counter(before),
-                                     to_after[period] + Counter(after))
+                                     to_date(before, year_before, period),
+                                     to_date(after, doc["to_date"], period))
 
     async def _announce(self, tx: Transaction, desa_code: str, period: str,
                         delta: Counter[str], before: Counter[str], after: Counter[str]

@@ -209,30 +209,32 @@ def split_yearly(delta: Mapping[str, int]) -> tuple[dict[str, int], dict[str, in
     return month, {k: n for k, n in delta.items() if k.startswith(YEAR)}
 
 
-def year_to(year: Mapping[str, Mapping[str, int]], periods: Iterable[str]
-            ) -> dict[str, Counter[str]]:
-    """The yearly counts of one year (`year`: by month) summed from January to each of
-    `periods` (months of that year), in one pass."""
-    periods = sorted(periods)
-    months = sorted(m for m in year if periods and m[:4] == periods[0][:4])
-    running, totals, i = Counter[str](), {}, 0
-    for period in periods:
-        while i < len(months) and months[i] <= period:
-            running.update(year[months[i]])
-            i += 1
-        totals[period] = +running
-    return totals
+Running = dict[str, dict[str, int]]  # month -> yearly counts from January to it
 
 
-def to_date(month: Mapping[str, int], year: Mapping[str, Mapping[str, int]],
-            period: str) -> Counter[str]:
-    """An area's counts as of a month: the month's own, and the yearly (`year:`) counts
-    of its year summed from January."""
+def add_to_date(running: Running, period: str, delta: Mapping[str, int]) -> None:
+    """Add a yearly count change of month `period` to a year's running totals: to that
+    month's and every later one's (at most twelve, in one document), so reading a month
+    to date is one lookup, not a sum."""
+    if period not in running:
+        earlier = [month for month in running if month < period]
+        running[period] = dict(running[max(earlier)]) if earlier else {}
+    for month in running:
+        if month >= period:
+            running[month] = apply_delta(running[month], delta)
+
+
+def as_of(running: Running, period: str) -> Mapping[str, int]:
+    """The yearly counts from January to `period` (the latest running total up to it)."""
+    months = [month for month in running if month <= period and month[:4] == period[:4]]
+    return running[max(months)] if months else {}
+
+
+def to_date(month: Mapping[str, int], running: Running, period: str) -> Counter[str]:
+    """An area's counts as of a month: the month's own, and the yearly (`year:`) ones
+    from January."""
     counts = Counter(month)
-    for at, yearly in year.items():  # plain loops: a kota table sums this for every desa
-        if at <= period and at[:4] == period[:4]:
-            for key, n in yearly.items():
-                counts[key] = counts.get(key, 0) + n
+    counts.update(as_of(running, period))
     return counts
 
 
