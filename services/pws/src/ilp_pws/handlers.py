@@ -72,9 +72,9 @@ async def _write_posyandu(tx: Transaction, posyandu_id: str, desa_code: str, yea
     year_key = f"{posyandu_id}|{year}"
     doc = await tx.get("posyandu_years", year_key) or {
         "posyandu_id": posyandu_id, "desa_code": desa_code, "year": year, "to_date": {}}
-    year_before = dict(doc["to_date"])
+    year_before, yearly = {m: dict(c) for m, c in doc["to_date"].items()}, {}
     for period, delta in deltas.items():
-        monthly, yearly = split_yearly(delta)
+        monthly, yearly[period] = split_yearly(delta)
         if monthly:
             key = f"{posyandu_id}|{period}"
             month = await tx.get("posyandu_months", key) or {
@@ -82,8 +82,7 @@ async def _write_posyandu(tx: Transaction, posyandu_id: str, desa_code: str, yea
                 "counts": {}}
             month["counts"] = apply_delta(month["counts"], monthly)
             await tx.put("posyandu_months", key, month)
-        if yearly:
-            add_to_date(doc["to_date"], period, yearly)
+    add_to_date(doc["to_date"], {p: d for p, d in yearly.items() if d})
     if doc["to_date"] != year_before:
         await tx.put("posyandu_years", year_key, doc)
 
@@ -281,10 +280,10 @@ class Projector:
         year_key = f"{desa_code}|{year}"
         doc = await tx.get("desa_years", year_key) or {
             "desa_code": desa_code, "year": year, "to_date": {}}
-        year_before = dict(doc["to_date"])
+        year_before, yearly = {m: dict(c) for m, c in doc["to_date"].items()}, {}
         changed: list[tuple[str, dict, dict, Counter[str]]] = []
         for period, delta in deltas.items():
-            monthly, yearly = split_yearly(delta)
+            monthly, yearly[period] = split_yearly(delta)
             key = f"{desa_code}|{period}"
             month = await tx.get("desa_months", key) or {
                 "desa_code": desa_code, "period": period, "counts": {}}
@@ -292,9 +291,8 @@ class Projector:
             if monthly:
                 month["counts"] = apply_delta(before, monthly)
                 await tx.put("desa_months", key, month)
-            if yearly:
-                add_to_date(doc["to_date"], period, yearly)
             changed.append((period, before, month["counts"], delta))
+        add_to_date(doc["to_date"], {p: d for p, d in yearly.items() if d})
         if doc["to_date"] != year_before:
             await tx.put("desa_years", year_key, doc)
         if self.announce:

@@ -212,16 +212,24 @@ def split_yearly(delta: Mapping[str, int]) -> tuple[dict[str, int], dict[str, in
 Running = dict[str, dict[str, int]]  # month -> yearly counts from January to it
 
 
-def add_to_date(running: Running, period: str, delta: Mapping[str, int]) -> None:
-    """Add a yearly count change of month `period` to a year's running totals: to that
-    month's and every later one's (at most twelve, in one document), so reading a month
-    to date is one lookup, not a sum."""
-    if period not in running:
-        earlier = [month for month in running if month < period]
-        running[period] = dict(running[max(earlier)]) if earlier else {}
-    for month in running:
-        if month >= period:
-            running[month] = apply_delta(running[month], delta)
+def add_to_date(running: Running, deltas: Mapping[str, Mapping[str, int]]) -> None:
+    """Add yearly count changes by month to a year's running totals: each to its month's
+    total and every later one's (at most twelve, in one document), so reading a month to
+    date is one lookup, not a sum. One pass for all the months a batch moved."""
+    for period in sorted(deltas):
+        if period not in running:  # starts from the total before it
+            earlier = [month for month in running if month < period]
+            running[period] = dict(running[max(earlier)]) if earlier else {}
+    carried: dict[str, int] = {}
+    for month in sorted(running):
+        for key, n in deltas.get(month, {}).items():
+            carried[key] = carried.get(key, 0) + n
+        total = running[month]  # in place: a few keys over at most twelve months
+        for key, n in carried.items():
+            if n and (value := total.get(key, 0) + n):
+                total[key] = value
+            elif n:
+                del total[key]
 
 
 def as_of(running: Running, period: str) -> Mapping[str, int]:
