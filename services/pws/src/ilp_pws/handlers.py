@@ -97,6 +97,13 @@ def _by_year(pending: Mapping[tuple[Any, ...], Counter[str]]
     return grouped
 
 
+def _add(counts: Counter[str], delta: Mapping[str, int]) -> None:
+    # Counter.update checks its argument's type with an ABC first: twice an event, a
+    # tenth of a live batch's time.
+    for flag, n in delta.items():
+        counts[flag] = counts.get(flag, 0) + n
+
+
 @dataclass
 class _Pending:
     """Count changes of one transaction, written once per desa-month at its end."""
@@ -257,10 +264,10 @@ class Projector:
             return
         desa_code, posyandu_id = unit
         pending = self._pending.setdefault(tx, _Pending())
-        pending.desa.setdefault((desa_code, period), Counter()).update(delta)
+        _add(pending.desa.setdefault((desa_code, period), Counter()), delta)
         if posyandu_id:
-            pending.posyandu.setdefault((posyandu_id, desa_code, period),
-                                        Counter()).update(delta)
+            _add(pending.posyandu.setdefault((posyandu_id, desa_code, period), Counter()),
+                 delta)
 
     async def flush(self, tx: Transaction, _: None = None) -> None:
         """End of a batch: write each touched month and year document once, and announce
