@@ -6,7 +6,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from ilp_pws.domain.indicators import (
     CATALOGUE,
+    add_to_date,
     apply_delta,
+    as_of,
     desa_without_target,
     evaluate,
     flag_delta,
@@ -63,3 +65,26 @@ def test_desa_without_sasaran_are_told_on_coverage_only() -> None:
     assert values["balita_ditimbang"].targets_missing == 1  # D/S: S short of one desa
     assert values["balita_stunting"].targets_missing == 0  # a prevalence needs no sasaran
     assert all(v.targets_missing == 0 for v in evaluate({}, {"balita": 1}, CATALOGUE))
+
+
+MONTHS = [f"2026-{m:02d}" for m in range(1, 13)]
+batch = st.dictionaries(st.sampled_from(MONTHS), st.dictionaries(
+    st.sampled_from(["year:a", "year:b"]), st.integers(-2, 3), max_size=2), max_size=3)
+
+
+@given(st.lists(batch, max_size=6))
+def test_running_totals_are_the_sums_from_january(batches) -> None:
+    """However the changes of a year arrive (several months a batch, late months first),
+    each month's running total is the sum of every month's changes up to it."""
+    running: dict[str, dict[str, int]] = {}
+    increments: dict[str, Counter[str]] = {month: Counter() for month in MONTHS}
+    for changes in batches:
+        add_to_date(running, changes)
+        for month, delta in changes.items():
+            increments[month].update(delta)
+    for month in MONTHS:
+        expected: Counter[str] = Counter()
+        for earlier in MONTHS[:MONTHS.index(month) + 1]:
+            expected.update(increments[earlier])  # update keeps negatives (+ would not)
+        summed = {k: n for k, n in expected.items() if n}
+        assert dict(as_of(running, month)) == summed

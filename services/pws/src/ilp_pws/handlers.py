@@ -55,17 +55,6 @@ async def targets_of(reader: Reader, area_prefix: str, year: int) -> Counter[str
     return village_targets(await target_docs(reader, area_prefix, year), area_prefix)
 
 
-async def _add(tx: Transaction, collection: str, key: str, new: dict[str, Any],
-               path: tuple[str, ...], delta: Mapping[str, int]) -> None:
-    """Add a count change to the counts at `path` of a document (made from `new`)."""
-    doc = await tx.get(collection, key) or new
-    parent = doc
-    for name in path[:-1]:
-        parent = parent.setdefault(name, {})
-    parent[path[-1]] = apply_delta(parent.get(path[-1], {}), delta)
-    await tx.put(collection, key, doc)
-
-
 async def _write_posyandu(tx: Transaction, posyandu_id: str, desa_code: str, year: str,
                           deltas: Mapping[str, Counter[str]]) -> None:
     """The same counts one level below the desa, per posyandu (and so per RW/dusun)."""
@@ -97,7 +86,7 @@ def _by_year(pending: Mapping[tuple[Any, ...], Counter[str]]
     return grouped
 
 
-def _add(counts: Counter[str], delta: Mapping[str, int]) -> None:
+def _sum_into(counts: Counter[str], delta: Mapping[str, int]) -> None:
     # Counter.update checks its argument's type with an ABC first: twice an event, a
     # tenth of a live batch's time.
     for flag, n in delta.items():
@@ -264,10 +253,10 @@ class Projector:
             return
         desa_code, posyandu_id = unit
         pending = self._pending.setdefault(tx, _Pending())
-        _add(pending.desa.setdefault((desa_code, period), Counter()), delta)
+        _sum_into(pending.desa.setdefault((desa_code, period), Counter()), delta)
         if posyandu_id:
-            _add(pending.posyandu.setdefault((posyandu_id, desa_code, period), Counter()),
-                 delta)
+            _sum_into(pending.posyandu.setdefault((posyandu_id, desa_code, period), Counter()),
+                      delta)
 
     async def flush(self, tx: Transaction, _: None = None) -> None:
         """End of a batch: write each touched month and year document once, and announce
