@@ -369,9 +369,9 @@ async def test_a_voided_birth_cancels_its_visits_but_not_a_twins(tmp_path) -> No
     rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
     on = handlers(rt.settings)
     births = [BirthRecorded(birth_id=f"b-{n}", mother_id="ibu-1", baby_id=f"bayi-{n}",
-                            baby_sex="F", born_on=BORN, desa_code="33.73.04.1001",
+                            baby_sex="F", born_on=born, desa_code="33.73.04.1001",
                             posyandu_id="psy-1", occurred_at=datetime(2026, 11, 10, 5, tzinfo=UTC))
-              for n in (1, 2)]
+              for n, born in ((0, date(2024, 6, 1)), (1, BORN), (2, BORN))]  # an elder child
 
     def voided(birth: BirthRecorded) -> BirthVoided:
         return BirthVoided(birth_id=birth.birth_id, mother_id="ibu-1", baby_id=birth.baby_id,
@@ -380,7 +380,7 @@ async def test_a_voided_birth_cancels_its_visits_but_not_a_twins(tmp_path) -> No
     async with store.transaction() as tx:
         for birth in births:
             await on[BirthRecorded](tx, birth)
-        await on[BirthVoided](tx, voided(births[1]))
+        await on[BirthVoided](tx, voided(births[2]))
 
     async def open_visits() -> list[tuple[str, str]]:
         return sorted((t["person_id"], t["reason"])
@@ -388,8 +388,8 @@ async def test_a_voided_birth_cancels_its_visits_but_not_a_twins(tmp_path) -> No
 
     assert await open_visits() == [("bayi-1", "kunjungan_neonatal_kn1"),
                                    ("ibu-1", "kunjungan_nifas_kf1")]  # the mother's stays
-    async with store.transaction() as tx:
-        await on[BirthVoided](tx, voided(births[0]))
+    async with store.transaction() as tx:  # the elder child's birth keeps nothing open
+        await on[BirthVoided](tx, voided(births[1]))
     assert await open_visits() == []
     assert await visit_defaulters(rt, datetime(2026, 11, 14, 3, tzinfo=UTC)) == 0  # no KF2
     await store.close()

@@ -31,6 +31,7 @@ from .domain.assignment import pick_kader, rw_number
 from .domain.defaulters import (
     ADULT_STAGES,
     POSTNATAL_VISITS,
+    POSTPARTUM_DAYS,
     RECHECKS,
     child_watch,
     postnatal_visits,
@@ -286,13 +287,15 @@ async def _watch_birth(tx: Transaction, settings: ServiceSettings, event: BirthR
 
 async def _forget_birth(tx: Transaction, event: BirthVoided) -> None:
     """A birth recorded in error: no further visits, and its open ones are cancelled –
-    the mother's only if no other birth of hers (a twin's record) still needs them."""
+    the mother's only if no other birth of hers in the same postpartum weeks (a twin's
+    record) still needs them."""
     watch = await tx.get("births", event.birth_id)
     if watch is None:
         return
     await tx.delete("births", event.birth_id)
+    born = date.fromisoformat(watch["born_on"])
     others = [b for b in await tx.find("births", Query.of(mother_id=event.mother_id))
-              if b["birth_id"] != event.birth_id]
+              if abs((date.fromisoformat(b["born_on"]) - born).days) <= POSTPARTUM_DAYS]
     for visit in POSTNATAL_VISITS:
         if visit.who == "mother" and others:
             continue

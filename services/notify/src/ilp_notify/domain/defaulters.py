@@ -242,6 +242,7 @@ POSTNATAL_VISITS = (
     PostnatalVisit("kunjungan_nifas_kf4", "mother", 29, 42),
 )
 LOW_BIRTH_WEIGHT_G = 2500  # BBLR (WHO): every neonatal visit is urgent
+POSTPARTUM_DAYS = max(visit.closes for visit in POSTNATAL_VISITS)  # nifas: 42 days
 
 
 def postnatal_watch(born_on: date, birth_weight_g: int | None) -> dict[str, Any]:
