@@ -179,9 +179,8 @@ async def record_birth(tx: Transaction, sub: BirthSubmission, key: str, pseudony
         return first, False
     posyandu = await _posyandu(tx, sub.posyandu_id, (*loc, "posyandu_id"))
     require_area(scope, posyandu["area_code"], f"posyandu {sub.posyandu_id}")
-    # The baby is the mother's child: a newborn without NIK yet is hers by her NIK.
-    baby = sub.baby if sub.baby.nik else sub.baby.model_copy(
-        update={"mother_nik": sub.mother.nik})
+    # The baby's record names the mother (a newborn without NIK yet is known by hers).
+    baby = sub.baby.model_copy(update={"mother_nik": sub.mother.nik})
     ids = {who: pseudonym(person.identity, pseudonym_key)
            for who, person in (("mother", sub.mother), ("baby", baby))}
     for who, person in (("mother", sub.mother), ("baby", baby)):
