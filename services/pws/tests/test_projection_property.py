@@ -252,3 +252,43 @@ def test_monthly_indicators_are_unchanged() -> None:
     values = {v.id: v for v in evaluate(counts, {"balita": 10}, CATALOGUE, month=5)}
     assert (values["balita_ditimbang"].numerator, values["balita_ditimbang"].target_pct) == (
         6, 80.0)
+
+
+def postnatal_tasks(person: str, visits: list[tuple[str, date]], done: bool = True) -> list:
+    """A task per visit, created at 03:00 UTC on its day (10:00 WIB), completed as visited."""
+    events = []
+    for reason, day in visits:
+        task_id = f"{person}-{reason}"
+        created = datetime(day.year, day.month, day.day, 3, tzinfo=UTC)
+        events.append(TaskCreated(task_id=task_id, person_id=person, reason=reason, role="bidan",
+                                  priority="high", desa_code=DESA[0], due_at=created,
+                                  occurred_at=created))
+        if done:
+            events.append(TaskCompleted(task_id=task_id, worker_id="b", outcome="visited",
+                                        on_time=True))
+    return events
+
+
+KN = [f"kunjungan_neonatal_kn{n}" for n in range(1, 4)]
+BORN = date(2026, 11, 20)
+KN_DAYS = [BORN, BORN + timedelta(days=5), BORN + timedelta(days=15)]
+
+
+@given(st.randoms(use_true_random=False))
+@settings(max_examples=20, deadline=None)
+def test_kn_lengkap_counts_once_in_the_month_of_the_last_visit_whatever_the_order(rnd) -> None:
+    events = (postnatal_tasks("bayi", list(zip(KN, KN_DAYS, strict=True)))
+              + postnatal_tasks("bayi-2", list(zip(KN, KN_DAYS, strict=True))[:2]))  # no KN3
+    rnd.shuffle(events)  # completions may come before creations
+    months = asyncio.run(project(events))
+    lengkap = {month: c["kn_lengkap"] for (_, month), c in months.items() if "kn_lengkap" in c}
+    assert lengkap == {"2026-12": 1}  # KN3 of the first baby on 5 December
+    assert months[DESA[0], "2026-12"]["year:kn_lengkap"] == 1
+    assert months[DESA[0], "2026-11"]["kn1_visited"] == 2
+
+
+def test_kn_lengkap_needs_every_visit_made_not_only_opened() -> None:
+    visits = list(zip(KN, KN_DAYS, strict=True))
+    events = postnatal_tasks("bayi", visits[:2]) + postnatal_tasks("bayi", visits[2:], False)
+    months = asyncio.run(project(events))
+    assert not any(c.get("kn_lengkap") for c in months.values())

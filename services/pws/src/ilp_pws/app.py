@@ -18,6 +18,7 @@ SPEC = ServiceSpec(
         "posyandu_months": [("desa_code", "period")],
         "posyandu_years": [("desa_code", "year")],
         "tasks": [],
+        "neonatal_visits": [],
         "posyandu": ["desa_code"],
         "puskesmas": [],
     },
