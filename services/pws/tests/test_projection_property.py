@@ -22,6 +22,7 @@ from ilp_pws.app import SPEC
 from ilp_pws.domain.indicators import CATALOGUE, evaluate, flags_for, to_date
 from ilp_kit.consumer import end_batch
 from ilp_pws.handlers import Projector
+from ilp_pws.live import LIVE
 
 DESA = ["33.73.04.1001", "33.73.04.1002"]
 CODES = ["stunted", "underweight", "gizi_kurang"]
@@ -292,3 +293,18 @@ def test_kn_lengkap_needs_every_visit_made_not_only_opened() -> None:
     events = postnatal_tasks("bayi", visits[:2]) + postnatal_tasks("bayi", visits[2:], False)
     months = asyncio.run(project(events))
     assert not any(c.get("kn_lengkap") for c in months.values())
+
+
+def test_a_late_month_refreshes_the_dashboards_of_the_months_after_it() -> None:
+    """A March screening typed in in May changes May's figures to date: a dashboard
+    showing May is told to refresh, not only one showing March."""
+    listener = LIVE.listen(DESA[0][:8])
+    try:
+        asyncio.run(project([adult("s1", "p1", date(2026, 3, 10))]))
+        told, heard = set(), listener[1]
+        while not heard.empty():
+            told.add(heard.get_nowait())
+    finally:
+        LIVE.stop(listener)
+    assert {(DESA[0], "2026-03"), (DESA[0], "2026-05"), (DESA[0], "2026-12")} <= told
+    assert (DESA[0], "2026-02") not in told

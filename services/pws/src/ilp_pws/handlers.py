@@ -310,6 +310,11 @@ class Projector:
                 await self._announce(tx, desa_code, period, delta,
                                      to_date(before, year_before, period),
                                      to_date(after, doc["to_date"], period))
+            # A month's yearly counts move every later month's figures to date too:
+            # dashboards showing those refresh as well.
+            if moved := [period for period, counts in yearly.items() if counts]:
+                for month in range(int(min(moved)[5:]) + 1, 13):
+                    LIVE.changed(desa_code, f"{year}-{month:02d}")
 
     async def _announce(self, tx: Transaction, desa_code: str, period: str,
                         delta: Counter[str], before: Counter[str], after: Counter[str]
