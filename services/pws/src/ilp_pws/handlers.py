@@ -28,8 +28,9 @@ from ilp_kit.consumer import BatchEnd
 from ilp_kit.outbox import emit
 from ilp_kit.store import Query, Reader, Transaction
 
-from .domain.indicators import (NEONATAL_COMPLETE, YEAR, Indicator, add_to_date, apply_delta,
-                                colour_changes, flag_delta, flags_for, split_yearly, to_date)
+from .domain.indicators import (NEONATAL_COMPLETE, YEAR, Indicator, Running, add_to_date,
+                                apply_delta, colour_changes, flag_delta, flags_for,
+                                split_yearly, to_date)
 from .domain.projection import (VOIDED, Unit, count_changes, effective, first_changes, firsts,
                                 neonatal_complete, task_flags, tombstone)
 from .live import LIVE
@@ -55,25 +56,44 @@ async def targets_of(reader: Reader, area_prefix: str, year: int) -> Counter[str
     return village_targets(await target_docs(reader, area_prefix, year), area_prefix)
 
 
-async def _write_posyandu(tx: Transaction, posyandu_id: str, desa_code: str, year: str,
-                          deltas: Mapping[str, Counter[str]]) -> None:
-    """The same counts one level below the desa, per posyandu (and so per RW/dusun)."""
-    year_key = f"{posyandu_id}|{year}"
-    doc = await tx.get("posyandu_years", year_key) or {
-        "posyandu_id": posyandu_id, "desa_code": desa_code, "year": year, "to_date": {}}
-    year_before, yearly = {m: dict(c) for m, c in doc["to_date"].items()}, {}
+@dataclass(frozen=True)
+class _Counted:
+    """Where a level (desa, posyandu) keeps its counts: by month, and by year as running
+    totals from January (so a month to date is two documents whatever the month)."""
+
+    months: str
+    years: str
+    id_field: str
+
+
+DESA, POSYANDU = (_Counted("desa_months", "desa_years", "desa_code"),
+                  _Counted("posyandu_months", "posyandu_years", "posyandu_id"))
+Written = tuple[Running, Running, list[tuple[str, dict, dict, Counter[str]]]]
+
+
+async def _write_counts(tx: Transaction, level: _Counted, ident: dict[str, str], year: str,
+                        deltas: Mapping[str, Counter[str]]) -> Written:
+    """Add a batch's count changes of one desa or posyandu and year, each document read
+    and written once: (running totals before, after, [(month, its counts before, after,
+    its change)])."""
+    unit = ident[level.id_field]
+    year_key = f"{unit}|{year}"
+    doc = await tx.get(level.years, year_key) or {**ident, "year": year, "to_date": {}}
+    running_before = {month: dict(counts) for month, counts in doc["to_date"].items()}
+    yearly, months = {}, []
     for period, delta in deltas.items():
         monthly, yearly[period] = split_yearly(delta)
+        key = f"{unit}|{period}"
+        month = await tx.get(level.months, key) or {**ident, "period": period, "counts": {}}
+        before = month["counts"]
         if monthly:
-            key = f"{posyandu_id}|{period}"
-            month = await tx.get("posyandu_months", key) or {
-                "posyandu_id": posyandu_id, "desa_code": desa_code, "period": period,
-                "counts": {}}
-            month["counts"] = apply_delta(month["counts"], monthly)
-            await tx.put("posyandu_months", key, month)
-    add_to_date(doc["to_date"], {p: d for p, d in yearly.items() if d})
-    if doc["to_date"] != year_before:
-        await tx.put("posyandu_years", year_key, doc)
+            month["counts"] = apply_delta(before, monthly)
+            await tx.put(level.months, key, month)
+        months.append((period, before, month["counts"], delta))
+    if moved := {period: delta for period, delta in yearly.items() if delta}:
+        add_to_date(doc["to_date"], moved)
+        await tx.put(level.years, year_key, doc)
+    return running_before, doc["to_date"], months
 
 
 def _by_year(pending: Mapping[tuple[Any, ...], Counter[str]]
@@ -213,13 +233,9 @@ class Projector:
             return  # a stale version arriving late (even after a void) changes nothing
         before, first_before = effective(entries), firsts(year["months"])
         entries[screening_id] = entry
-        # A new person's month and yearly counts move in the same desa-month: one change.
-        changes: dict[tuple[Unit, str], dict[str, int]] = {}
         for unit, delta in count_changes(before, effective(entries)):
-            changes.setdefault((unit, period), {}).update(delta)
+            self._count(tx, unit, period, delta)
         for unit, month, delta in first_changes(first_before, firsts(year["months"])):
-            changes.setdefault((unit, month), {}).update(delta)
-        for (unit, month), delta in changes.items():
             self._count(tx, unit, month, delta)
         await tx.put("person_years", key, year)
 
@@ -279,42 +295,25 @@ class Projector:
         if pending is None:
             return
         for (posyandu_id, desa_code, year), deltas in _by_year(pending.posyandu).items():
-            await _write_posyandu(tx, posyandu_id, desa_code, year, deltas)
+            await _write_counts(tx, POSYANDU, {"posyandu_id": posyandu_id,
+                                               "desa_code": desa_code}, year, deltas)
         for (desa_code, year), deltas in _by_year(pending.desa).items():
-            await self._write_desa(tx, desa_code, year, deltas)
+            written = await _write_counts(tx, DESA, {"desa_code": desa_code}, year, deltas)
+            if self.announce:
+                await self._announce_desa(tx, desa_code, year, written)
 
-    async def _write_desa(self, tx: Transaction, desa_code: str, year: str,
-                          deltas: Mapping[str, Counter[str]]) -> None:
-        """A desa's month counts, and its yearly ones in the desa-year (so a month's
-        counts to date are two documents whatever the month)."""
-        year_key = f"{desa_code}|{year}"
-        doc = await tx.get("desa_years", year_key) or {
-            "desa_code": desa_code, "year": year, "to_date": {}}
-        year_before, yearly = {m: dict(c) for m, c in doc["to_date"].items()}, {}
-        changed: list[tuple[str, dict, dict, Counter[str]]] = []
-        for period, delta in deltas.items():
-            monthly, yearly[period] = split_yearly(delta)
-            key = f"{desa_code}|{period}"
-            month = await tx.get("desa_months", key) or {
-                "desa_code": desa_code, "period": period, "counts": {}}
-            before = month["counts"]
-            if monthly:
-                month["counts"] = apply_delta(before, monthly)
-                await tx.put("desa_months", key, month)
-            changed.append((period, before, month["counts"], delta))
-        add_to_date(doc["to_date"], {p: d for p, d in yearly.items() if d})
-        if doc["to_date"] != year_before:
-            await tx.put("desa_years", year_key, doc)
-        if self.announce:
-            for period, before, after, delta in changed:
-                await self._announce(tx, desa_code, period, delta,
-                                     to_date(before, year_before, period),
-                                     to_date(after, doc["to_date"], period))
-            # A month's yearly counts move every later month's figures to date too:
-            # dashboards showing those refresh as well.
-            if moved := [period for period, counts in yearly.items() if counts]:
-                for month in range(int(min(moved)[5:]) + 1, 13):
-                    LIVE.changed(desa_code, f"{year}-{month:02d}")
+    async def _announce_desa(self, tx: Transaction, desa_code: str, year: str,
+                             written: Written) -> None:
+        running_before, running_after, months = written
+        for period, before, after, delta in months:
+            await self._announce(tx, desa_code, period, delta,
+                                 to_date(before, running_before, period),
+                                 to_date(after, running_after, period))
+        # A month's yearly counts move every later month's figures to date too:
+        # dashboards showing those refresh as well.
+        if moved := [period for period, *_, delta in months if split_yearly(delta)[1]]:
+            for month in range(int(min(moved)[5:]) + 1, 13):
+                LIVE.changed(desa_code, f"{year}-{month:02d}")
 
     async def _announce(self, tx: Transaction, desa_code: str, period: str,
                         delta: Counter[str], before: Counter[str], after: Counter[str]
