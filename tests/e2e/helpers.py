@@ -72,14 +72,15 @@ def tasks(client: httpx.Client, **params: str) -> list[dict]:
 def screened_in_october(desa_code: str, posyandu_id: str, person_id: str
                         ) -> ScreeningRecorded:
     """A screening recorded on 1 October with a nutrition finding: a notify applying it
-    now (it was down for weeks, or is catching up) finds its kader task already overdue."""
+    now (it was down for weeks, or is catching up) finds its kader task already overdue.
+    Measured, not weighed: a child weighed in October would also be due a missed-weighing
+    visit from 25 November on, and the tests' tasks would depend on the day they run."""
     return ScreeningRecorded(
         occurred_at=datetime(2026, 10, 1, 3, 0, tzinfo=UTC), screening_id=new_id(),
         person_id=person_id, stage="balita", sex="M", age_months=22,
         screened_on=date(2026, 10, 1), period="2026-10", desa_code=desa_code,
-        posyandu_id=posyandu_id, measurements={"weight_kg": 9.4, "height_cm": 79.0,
-                                               "waz": -2.2},
-        findings=[Finding(code="underweight", severity="moderate", value=-2.2)])
+        posyandu_id=posyandu_id, measurements={"height_cm": 79.0, "haz": -2.4},
+        findings=[Finding(code="stunted", severity="moderate", value=-2.4)])
 
 
 def publish_events(nats_port: int, events: list[Event]) -> None:
