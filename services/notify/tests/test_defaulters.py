@@ -393,3 +393,29 @@ async def test_a_voided_birth_cancels_its_visits_but_not_a_twins(tmp_path) -> No
     assert await open_visits() == []
     assert await visit_defaulters(rt, datetime(2026, 11, 14, 3, tzinfo=UTC)) == 0  # no KF2
     await store.close()
+
+
+async def test_a_mothers_visits_of_twins_name_one_birth_each_babys_its_own(tmp_path) -> None:
+    """So PWS can tell her KF1–KF4 of one delivery apart from another delivery's, however
+    the rounds take the twins' records (birth ids are ordered by creation)."""
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
+    # The second twin typed in on day 3, before that day's round: its record opens KF2.
+    for n, recorded in ((1, datetime(2026, 11, 10, 5, tzinfo=UTC)),
+                        (2, datetime(2026, 11, 13, 1, tzinfo=UTC))):
+        async with store.transaction() as tx:
+            await handlers(rt.settings)[BirthRecorded](tx, BirthRecorded(
+                birth_id=f"b-{n}", mother_id="ibu-1", baby_id=f"bayi-{n}", baby_sex="M",
+                born_on=BORN, desa_code="33.73.04.1001", posyandu_id="psy-1",
+                occurred_at=recorded))
+    for when in (datetime(2026, 11, 13, 3, tzinfo=UTC), datetime(2026, 11, 18, 3, tzinfo=UTC),
+                 datetime(2026, 12, 9, 3, tzinfo=UTC)):
+        await visit_defaulters(rt, when)
+    tasks = await store.find("tasks")
+    assert sorted((t["reason"][-3:], t["birth_id"]) for t in tasks
+                  if t["person_id"] == "ibu-1") == [
+        ("kf1", "b-1"), ("kf2", "b-1"), ("kf3", "b-1"), ("kf4", "b-1")]
+    assert {(t["person_id"], t["birth_id"]) for t in tasks if t["person_id"] != "ibu-1"} == {
+        ("bayi-1", "b-1"), ("bayi-2", "b-2")}
+    await store.close()

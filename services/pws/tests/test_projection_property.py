@@ -255,15 +255,16 @@ def test_monthly_indicators_are_unchanged() -> None:
         6, 80.0)
 
 
-def postnatal_tasks(person: str, visits: list[tuple[str, date]], done: bool = True) -> list:
+def postnatal_tasks(person: str, visits: list[tuple[str, date]], done: bool = True,
+                    birth: str | None = None) -> list:
     """A task per visit, created at 03:00 UTC on its day (10:00 WIB), completed as visited."""
     events = []
     for reason, day in visits:
-        task_id = f"{person}-{reason}"
+        task_id = f"{person}-{reason}-{birth}"
         created = datetime(day.year, day.month, day.day, 3, tzinfo=UTC)
         events.append(TaskCreated(task_id=task_id, person_id=person, reason=reason, role="bidan",
                                   priority="high", desa_code=DESA[0], due_at=created,
-                                  occurred_at=created))
+                                  occurred_at=created, birth_id=birth))
         if done:
             events.append(TaskCompleted(task_id=task_id, worker_id="b", outcome="visited",
                                         on_time=True))
@@ -293,6 +294,34 @@ def test_kn_lengkap_needs_every_visit_made_not_only_opened() -> None:
     events = postnatal_tasks("bayi", visits[:2]) + postnatal_tasks("bayi", visits[2:], False)
     months = asyncio.run(project(events))
     assert not any(c.get("kn_lengkap") for c in months.values())
+
+
+KF = [f"kunjungan_nifas_kf{n}" for n in range(1, 5)]
+KF_DAYS = [BORN, BORN + timedelta(days=5), BORN + timedelta(days=15), BORN + timedelta(days=35)]
+
+
+@given(st.randoms(use_true_random=False))
+@settings(max_examples=20, deadline=None)
+def test_kf_lengkap_counts_a_mothers_four_visits_of_one_delivery_once(rnd) -> None:
+    """KF1–KF4 of one birth, in any order: once, in the month of KF4. A mother's visits
+    of an earlier delivery do not complete this one's series."""
+    kf = list(zip(KF, KF_DAYS, strict=True))
+    earlier = [(reason, day - timedelta(days=400)) for reason, day in kf]
+    events = (postnatal_tasks("ibu", kf, birth="b2")
+              + postnatal_tasks("ibu", earlier[:1] + earlier[2:], birth="b1")  # no KF2
+              + postnatal_tasks("ibu-2", kf[:3], birth="b3"))  # no KF4
+    rnd.shuffle(events)
+    months = asyncio.run(project(events))
+    lengkap = {month: c["kf_lengkap"] for (_, month), c in months.items() if c.get("kf_lengkap")}
+    assert lengkap == {"2026-12": 1}  # KF4 of b2 on 25 December
+    assert months[DESA[0], "2026-12"]["year:kf_lengkap"] == 1
+
+
+def test_kf_lengkap_is_not_counted_for_tasks_that_name_no_birth() -> None:
+    """Tasks from before births were named cannot be told apart by delivery: not counted."""
+    months = asyncio.run(project(postnatal_tasks("ibu", list(zip(KF, KF_DAYS, strict=True)))))
+    assert not any(c.get("kf_lengkap") for c in months.values())
+    assert months[DESA[0], "2026-11"]["kf1_visited"] == 1
 
 
 def test_a_late_month_refreshes_the_dashboards_of_the_months_after_it() -> None:

@@ -26,6 +26,9 @@ class TaskCreated(Event):
     desa_code: str
     posyandu_id: str | None = None
     screening_id: str | None = None
+    birth_id: str | None = Field(
+        default=None, description="The birth a postnatal visit (KF, KN) follows: a mother's "
+        "KF1–KF4 of one delivery carry the same id (twins: that of the first recorded)")
 
 
 class TaskAssigned(Event):

@@ -131,8 +131,8 @@ async def _open(tx: Transaction, settings: ServiceSettings, event: ScreeningSnap
 
 async def open_task(tx: Transaction, settings: ServiceSettings, need: TaskNeed, *,
                     person_id: str, desa_code: str, posyandu_id: str,
-                    screening_id: str | None, findings: list[str], rw: str | None = None
-                    ) -> bool:
+                    screening_id: str | None, findings: list[str], rw: str | None = None,
+                    birth_id: str | None = None) -> bool:
     """Open a task unless one is open for this person and reason (then link the screening
     to it). True when a task was created."""
     key = task_key(person_id, need.reason)
@@ -149,7 +149,7 @@ async def open_task(tx: Transaction, settings: ServiceSettings, need: TaskNeed, 
         task_id=new_id(), person_id=person_id, reason=need.reason, role=need.role,
         assignee_id=await assignee_for(tx, need.role, posyandu_id, desa_code, rw),
         priority=need.priority, due_at=need.due_at, desa_code=desa_code,
-        posyandu_id=posyandu_id, screening_id=screening_id)
+        posyandu_id=posyandu_id, screening_id=screening_id, birth_id=birth_id)
     task = created.model_dump(mode="json", exclude={"event_id", "occurred_at"})
     task.update(status="open", escalation_level=0, rw=rw,
                 created_at=created.occurred_at.isoformat(),
@@ -267,8 +267,24 @@ async def open_postnatal_visits(tx: Transaction, settings: ServiceSettings, watc
             desa_code=watch["desa_code"], posyandu_id=watch["posyandu_id"], screening_id=None,
             findings=[f"born_{watch['born_on']}",
                       *(["low_birth_weight"] if watch["low_birth_weight"] else [])],
-            rw=watch.get("rw"))
+            rw=watch.get("rw"),
+            birth_id=(await _delivery(tx, watch) if visit.who == "mother"
+                      else watch["birth_id"]))
     return opened, moved
+
+
+async def _twins(tx: Transaction, mother_id: str, born_on: date) -> list[dict]:
+    """The mother's other births in the same postpartum weeks (a twin's record)."""
+    return [b for b in await tx.find("births", Query.of(mother_id=mother_id))
+            if abs((date.fromisoformat(b["born_on"]) - born_on).days) <= POSTPARTUM_DAYS]
+
+
+async def _delivery(tx: Transaction, watch: dict) -> str:
+    """The birth a mother's visits follow: of twins, the first recorded (ids are ordered
+    by creation), so all her KF visits of one delivery name the same birth whichever
+    twin's record opened each."""
+    twins = await _twins(tx, watch["mother_id"], date.fromisoformat(watch["born_on"]))
+    return min([watch["birth_id"], *(b["birth_id"] for b in twins)])
 
 
 async def _watch_birth(tx: Transaction, settings: ServiceSettings, event: BirthRecorded
@@ -293,9 +309,7 @@ async def _forget_birth(tx: Transaction, event: BirthVoided) -> None:
     if watch is None:
         return
     await tx.delete("births", event.birth_id)
-    born = date.fromisoformat(watch["born_on"])
-    others = [b for b in await tx.find("births", Query.of(mother_id=event.mother_id))
-              if abs((date.fromisoformat(b["born_on"]) - born).days) <= POSTPARTUM_DAYS]
+    others = await _twins(tx, event.mother_id, date.fromisoformat(watch["born_on"]))
     for visit in POSTNATAL_VISITS:
         if visit.who == "mother" and others:
             continue

@@ -18,7 +18,7 @@ SPEC = ServiceSpec(
         "posyandu_months": [("desa_code", "period")],
         "posyandu_years": [("desa_code", "year")],
         "tasks": [],
-        "neonatal_visits": [],
+        "visit_series": [],
         "posyandu": ["desa_code"],
         "puskesmas": [],
     },

@@ -28,11 +28,11 @@ from ilp_kit.consumer import BatchEnd
 from ilp_kit.outbox import emit
 from ilp_kit.store import Query, Reader, Transaction
 
-from .domain.indicators import (NEONATAL_COMPLETE, YEAR, Indicator, Running, add_to_date,
+from .domain.indicators import (VISIT_SERIES, YEAR, Indicator, Running, add_to_date,
                                 apply_delta, colour_changes, flag_delta, flags_for,
                                 split_yearly, to_date)
 from .domain.projection import (VOIDED, Unit, count_changes, effective, first_changes, firsts,
-                                neonatal_complete, task_flags, tombstone)
+                                series_complete, task_flags, tombstone)
 from .live import LIVE
 
 
@@ -242,7 +242,8 @@ class Projector:
     async def on_task_created(self, tx: Transaction, event: TaskCreated) -> None:
         period = local_date(event.occurred_at, event.desa_code).isoformat()[:7]
         await self._task(tx, event.task_id, desa_code=event.desa_code, period=period,
-                         reason=event.reason, person_id=event.person_id)
+                         reason=event.reason, person_id=event.person_id,
+                         **({"birth_id": event.birth_id} if event.birth_id else {}))
 
     async def on_task_completed(self, tx: Transaction, event: TaskCompleted) -> None:
         """Visits done on time count in the month their task was created."""
@@ -263,19 +264,22 @@ class Projector:
             self._count(tx, (after["desa_code"], ""), after["period"],
                         {**delta, **{YEAR + flag: n for flag, n in delta.items()}})
             for visit in (flag for flag, n in delta.items() if n > 0):
-                if visit in NEONATAL_COMPLETE:
-                    await self._neonatal_visit(tx, after, visit)
+                for series, (visits, owner) in VISIT_SERIES.items():
+                    if visit in visits and after.get(owner):
+                        await self._series_visit(tx, series, f"{series}|{after[owner]}",
+                                                 after, visit)
 
-    async def _neonatal_visit(self, tx: Transaction, task: dict, visit: str) -> None:
-        """Remember a newborn's neonatal visit made; count KN lengkap when all are."""
-        key = task["person_id"]
-        doc = await tx.get("neonatal_visits", key) or {"made": {}}
-        complete_at, doc["made"] = neonatal_complete(doc["made"], visit,
-                                                     [task["desa_code"], task["period"]])
-        await tx.put("neonatal_visits", key, doc)
+    async def _series_visit(self, tx: Transaction, series: str, key: str, task: dict,
+                            visit: str) -> None:
+        """Remember a visit made of a series (a newborn's KN, a delivery's KF); count the
+        series when this one completes it."""
+        doc = await tx.get("visit_series", key) or {"made": {}}
+        complete_at, doc["made"] = series_complete(VISIT_SERIES[series][0], doc["made"], visit,
+                                                   [task["desa_code"], task["period"]])
+        await tx.put("visit_series", key, doc)
         if complete_at is not None:
             desa_code, period = complete_at
-            self._count(tx, (desa_code, ""), period, {"kn_lengkap": 1, YEAR + "kn_lengkap": 1})
+            self._count(tx, (desa_code, ""), period, {series: 1, YEAR + series: 1})
 
     def _count(self, tx: Transaction, unit: Unit, period: str, delta: dict[str, int]) -> None:
         """Collect a count change for the end of the batch (desa, and posyandu below it)."""

@@ -33,9 +33,12 @@ PTM_STAGES = {"usia_dewasa", "lansia"}
 POSTNATAL_VISITED = {
     **{f"kunjungan_nifas_kf{n}": f"kf{n}_visited" for n in range(1, 5)},
     **{f"kunjungan_neonatal_kn{n}": f"kn{n}_visited" for n in range(1, 4)}}
-# KN lengkap: a newborn had every neonatal visit; counted in the desa-month of the last.
-# (KF lengkap is not counted: a mother's visits of two births could not be told apart.)
-NEONATAL_COMPLETE = frozenset(f"kn{n}_visited" for n in range(1, 4))
+# A series of postnatal visits all made, counted once in the desa-month of its last visit:
+# KN lengkap per newborn, KF lengkap per mother and delivery (her tasks name the birth).
+VISIT_SERIES = {
+    "kn_lengkap": (frozenset(f"kn{n}_visited" for n in range(1, 4)), "person_id"),
+    "kf_lengkap": (frozenset(f"kf{n}_visited" for n in range(1, 5)), "birth_id"),
+}
 STAGES = ("ibu_hamil", "balita", "anak_remaja", "usia_dewasa", "lansia")
 FLAGS = frozenset({
     *(f"{stage}_screened" for stage in STAGES), "balita_weighed", "balita_stunted",
@@ -44,7 +47,7 @@ FLAGS = frozenset({
     "ibu_hamil_k1",
     "ibu_hamil_k6", "ibu_hamil_kek", "ibu_hamil_anaemia", "ptm_screened", "ptm_hypertension",
     "ptm_diabetes", "lansia_dependent", "home_visit_tasks", "home_visit_on_time",
-    *POSTNATAL_VISITED.values(), "kn_lengkap",
+    *POSTNATAL_VISITED.values(), *VISIT_SERIES,
 })
 # A flag counted once per person and year, in the month the person first had it:
 # `year:ptm_screened`.

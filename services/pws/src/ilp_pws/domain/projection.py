@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .indicators import NEONATAL_COMPLETE, POSTNATAL_VISITED, YEAR, flag_delta
+from .indicators import POSTNATAL_VISITED, YEAR, flag_delta
 
 Entry = Mapping[str, Any]  # {"order", "version", "desa_code", "posyandu_id", "flags"}
 Unit = tuple[str, str]  # (desa code, posyandu id): counted in both, the posyandu below
@@ -102,13 +102,13 @@ def task_flags(task: Mapping[str, Any]) -> frozenset[str]:
     return frozenset(flags)
 
 
-def neonatal_complete(made: dict[str, list[str]], visit: str, where: list[str]
-                      ) -> tuple[list[str] | None, dict[str, list[str]]]:
-    """A newborn's neonatal visits made (flag -> [desa, month] of its task) after one more:
-    (where KN lengkap counts if this visit completed the series – the desa-month of its
-    latest visit, whatever order the visits arrive in –, the visits made)."""
-    before = NEONATAL_COMPLETE <= made.keys()
+def series_complete(series: frozenset[str], made: dict[str, list[str]], visit: str,
+                    where: list[str]) -> tuple[list[str] | None, dict[str, list[str]]]:
+    """The visits of a series made so far (flag -> [desa, month] of its task) after one
+    more: (where the series counts as complete if this visit completed it – the
+    desa-month of its latest visit, whatever order the visits arrive in –, the visits made)."""
+    before = series <= made.keys()
     made = {**made, visit: where}
-    if before or not NEONATAL_COMPLETE <= made.keys():
+    if before or not series <= made.keys():
         return None, made
-    return max((made[flag] for flag in NEONATAL_COMPLETE), key=lambda at: at[1]), made
+    return max((made[flag] for flag in series), key=lambda at: at[1]), made
