@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import threading
+from datetime import datetime, timedelta, timezone
 from collections.abc import Iterator
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -105,6 +106,17 @@ def test_an_overdue_kader_task_goes_to_the_bidan(platform: Platform) -> None:
     assert (task["role"], task["escalation_level"]) == ("bidan", 1)  # was the kader's, level 0
     assert task["reason"] == "masalah_gizi_balita"
     assert notify.get("/tasks", params={"assignee_id": "kader-x"}).json() == []
+    # PWS counts it past its due time, in the desa-month it was created (now, in WIB)
+    pws = httpx.Client(base_url=platform.base_url_of("pws"), timeout=10)
+    month = f"{datetime.now(timezone(timedelta(hours=7))):%Y-%m}"
+
+    def overdue() -> tuple[int, int] | None:
+        reply = pws.get(f"/areas/{DESA}/indicators", params={"period": month})
+        if reply.status_code != 200:
+            return None
+        [late] = [i for i in reply.json()["indicators"] if i["id"] == "kunjungan_rumah_terlambat"]
+        return (late["numerator"], late["denominator"]) if late["numerator"] else None
+    assert eventually(overdue) == (1, 1)
 
 
 

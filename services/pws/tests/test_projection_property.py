@@ -16,7 +16,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ilp_contracts import (Finding, ScreeningAmended, ScreeningRecorded, ScreeningVoided,
-                           TaskCancelled, TaskCompleted, TaskCreated)
+                           TaskCancelled, TaskCompleted, TaskCreated, TaskEscalated)
 from ilp_kit.store import Query, SqliteStore
 from ilp_pws.app import SPEC
 from ilp_pws.domain.indicators import CATALOGUE, evaluate, flags_for, to_date
@@ -79,7 +79,8 @@ TASK_DESA = {"33.73.04.1001": timezone(timedelta(hours=7)),
 # (desa, hour of creation: November or December, why, what became of it)
 task_story = st.tuples(st.sampled_from(sorted(TASK_DESA)), st.integers(0, 40 * 24),
                        st.sampled_from(["masalah_gizi", "kunjungan_neonatal_kn1"]),
-                       st.sampled_from(["open", "on_time", "late", "not_at_home", "cancelled"]))
+                       st.sampled_from(["open", "on_time", "late", "not_at_home", "cancelled",
+                                        "escalated", "escalated_then_done"]))
 
 
 def task_events(stories: list) -> tuple[list, Counter]:
@@ -92,7 +93,11 @@ def task_events(stories: list) -> tuple[list, Counter]:
                                   role="kader", priority="high", desa_code=desa,
                                   due_at=created_at + timedelta(days=7),
                                   occurred_at=created_at))
-        if fate in ("on_time", "late", "not_at_home"):
+        if fate.startswith("escalated"):
+            events.append(TaskEscalated(task_id=f"t{n}", level=1, role="bidan",
+                                        assignee_id=None,
+                                        due_at=created_at + timedelta(days=10)))
+        if fate in ("on_time", "late", "not_at_home", "escalated_then_done"):
             events.append(TaskCompleted(
                 task_id=f"t{n}", worker_id="k", on_time=fate == "on_time",
                 outcome="not_at_home" if fate == "not_at_home" else "visited"))
@@ -101,8 +106,10 @@ def task_events(stories: list) -> tuple[list, Counter]:
         month = (desa, f"{created_at.astimezone(TASK_DESA[desa]):%Y-%m}")
         for flag, counted in (("home_visit_tasks", fate != "cancelled"),
                               ("home_visit_on_time", fate == "on_time"),
+                              ("home_visit_overdue", fate in ("late", "not_at_home", "escalated",
+                                                              "escalated_then_done")),
                               ("kn1_visited", reason == "kunjungan_neonatal_kn1"
-                               and fate in ("on_time", "late"))):
+                               and fate in ("on_time", "late", "escalated_then_done"))):
             counts[month, flag] += counted
             counts[month, f"year:{flag}"] += counted
     return events, counts

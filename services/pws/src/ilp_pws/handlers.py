@@ -22,6 +22,7 @@ from ilp_contracts import (
     TaskCancelled,
     TaskCompleted,
     TaskCreated,
+    TaskEscalated,
 )
 from ilp_contracts.wilayah import local_date
 from ilp_kit.consumer import BatchEnd
@@ -150,6 +151,7 @@ class Projector:
                 ScreeningRecorded: self.on_recorded, ScreeningAmended: self.on_amended,
                 ScreeningVoided: self.on_voided, TaskCreated: self.on_task_created,
                 TaskCompleted: self.on_task_completed, TaskCancelled: self.on_task_cancelled,
+                TaskEscalated: self.on_task_escalated,
                 BatchEnd: self.flush}
 
     async def on_area(self, tx: Transaction, event: AreaUpserted) -> None:
@@ -252,6 +254,11 @@ class Projector:
 
     async def on_task_cancelled(self, tx: Transaction, event: TaskCancelled) -> None:
         await self._task(tx, event.task_id, cancelled=True)
+
+    async def on_task_escalated(self, tx: Transaction, event: TaskEscalated) -> None:
+        """Escalated: its due time passed with the visit not done (overdue, even if it is
+        done later)."""
+        await self._task(tx, event.task_id, escalated=True)
 
     async def _task(self, tx: Transaction, task_id: str, **change: Any) -> None:
         """Merge what an event says about a task, and move the counts by the difference."""

@@ -47,6 +47,7 @@ FLAGS = frozenset({
     "ibu_hamil_k1",
     "ibu_hamil_k6", "ibu_hamil_kek", "ibu_hamil_anaemia", "ptm_screened", "ptm_hypertension",
     "ptm_diabetes", "lansia_dependent", "home_visit_tasks", "home_visit_on_time",
+    "home_visit_overdue",
     *POSTNATAL_VISITED.values(), *VISIT_SERIES,
 })
 # A flag counted once per person and year, in the month the person first had it:

@@ -89,7 +89,8 @@ def count_changes(before: Effective, after: Effective) -> list[tuple[Unit, dict[
 def task_flags(task: Mapping[str, Any]) -> frozenset[str]:
     """What one home-visit task counts in its desa-month (that of its creation), as flags
     like a person's: a visit due unless it was cancelled (its finding corrected away, or
-    withdrawn by a health worker), a visit done on time, and a postnatal visit made. Its
+    withdrawn by a health worker), a visit done on time, one that went past its due time
+    (escalated, or done late), and a postnatal visit made. Its
     events may arrive in any order: until its creation is known (desa and month), it counts
     nothing."""
     if "desa_code" not in task or task.get("cancelled"):
@@ -97,6 +98,8 @@ def task_flags(task: Mapping[str, Any]) -> frozenset[str]:
     flags = {"home_visit_tasks"}
     if task.get("on_time"):
         flags.add("home_visit_on_time")
+    if task.get("escalated") or task.get("on_time") is False:
+        flags.add("home_visit_overdue")
     if task.get("visited") and (visited := POSTNATAL_VISITED.get(task.get("reason", ""))):
         flags.add(visited)
     return frozenset(flags)
