@@ -15,7 +15,8 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from ilp_contracts import (Finding, ScreeningAmended, ScreeningRecorded, ScreeningVoided,
+from ilp_contracts import (Finding, IndicatorChanged, ScreeningAmended, ScreeningRecorded,
+                           ScreeningVoided, TargetSet,
                            TaskCancelled, TaskCompleted, TaskCreated, TaskEscalated)
 from ilp_kit.store import Query, SqliteStore
 from ilp_pws.app import SPEC
@@ -344,3 +345,35 @@ def test_a_late_month_refreshes_the_dashboards_of_the_months_after_it() -> None:
         LIVE.stop(listener)
     assert {(DESA[0], "2026-03"), (DESA[0], "2026-05"), (DESA[0], "2026-12")} <= told
     assert (DESA[0], "2026-02") not in told
+
+
+def test_a_late_month_announces_the_colours_it_changed_in_the_months_after_it() -> None:
+    """PTM screening to date, sasaran 10: two adults by January are 20 %. A third screened
+    in March but typed in later makes May 30 % – green against May's 29.2 % (5/12 of
+    70 %), yellow in June (35 %) – and announces those months, not only March's."""
+    async def colour_changes() -> list[tuple[str, str, str]]:
+        with tempfile.TemporaryDirectory() as scratch:
+            store = SqliteStore(Path(scratch) / "pws.db", SPEC.collections)
+            await store.open()
+            handlers = Projector(CATALOGUE).handlers()
+            for event in [TargetSet(area_code=DESA[0], year=2026, group="usia_15_plus",
+                                    count=10),
+                          adult("s1", "p1", date(2026, 1, 5)),
+                          adult("s2", "p2", date(2026, 1, 6)),
+                          adult("s3", "p3", date(2026, 3, 10))]:
+                # what the earlier batches announced is not this test's
+                await store.mark_sent([r.seq for r in await store.pending_outbox(1000)])
+                async with store.transaction() as tx:
+                    await handlers[type(event)](tx, event)
+                    await end_batch(handlers, tx)
+            sent = await store.pending_outbox(1000)
+            await store.close()
+        changes = [IndicatorChanged.model_validate_json(r.body) for r in sent]
+        return [(c.period, c.previous_colour, c.colour) for c in changes
+                if c.indicator_id == "ptm_skrining" and c.period >= "2026-03"
+                and c.previous_colour != "grey"]
+
+    changed = asyncio.run(colour_changes())
+    assert ("2026-05", "red", "green") in changed
+    assert ("2026-06", "red", "yellow") in changed
+    assert not [c for c in changed if c[0] == "2026-03"]  # 20 % was green already

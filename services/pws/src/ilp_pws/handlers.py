@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -24,6 +25,7 @@ from ilp_contracts import (
     TaskCreated,
     TaskEscalated,
 )
+from ilp_contracts.envelope import utcnow
 from ilp_contracts.wilayah import local_date
 from ilp_kit.consumer import BatchEnd
 from ilp_kit.outbox import emit
@@ -315,25 +317,46 @@ class Projector:
 
     async def _announce_desa(self, tx: Transaction, desa_code: str, year: str,
                              written: Written) -> None:
+        """Colour changes of the months a batch wrote, and of the later months of the year
+        up to the current one: a month's yearly counts move their figures to date too
+        (data for November typed in on 2 December can turn December's K1 green)."""
         running_before, running_after, months = written
-        for period, before, after, delta in months:
-            await self._announce(tx, desa_code, period, delta,
+        written_at = {period: (before, after, delta) for period, before, after, delta in months}
+        yearly = {period: moved for period, (*_, delta) in written_at.items()
+                  if (moved := split_yearly(delta)[1])}
+        later = ([f"{year}-{month:02d}" for month in range(int(min(yearly)[5:]) + 1, 13)]
+                 if yearly else [])
+        this_month = local_date(utcnow(), desa_code).isoformat()[:7]
+        announced = []
+        for period in sorted({*written_at, *(p for p in later if p <= this_month)}):
+            before, after, delta = written_at.get(period, ({}, {}, Counter()))
+            carried = {key for month, moved in yearly.items() if month < period
+                       for key in moved}
+            announced.append((period, self._touched(carried.union(delta)), before, after))
+        targets = await _desa_targets(tx, desa_code, int(year), [
+            indicator for _, touched, *_ in announced for indicator in touched])
+        for period, touched, before, after in announced:
+            await self._announce(tx, desa_code, period, touched, targets,
                                  to_date(before, running_before, period),
                                  to_date(after, running_after, period))
-        # A month's yearly counts move every later month's figures to date too:
-        # dashboards showing those refresh as well.
-        if moved := [period for period, *_, delta in months if split_yearly(delta)[1]]:
-            for month in range(int(min(moved)[5:]) + 1, 13):
-                LIVE.changed(desa_code, f"{year}-{month:02d}")
+        for period in later:
+            if period > this_month:  # no colours yet; a dashboard showing it refreshes
+                LIVE.changed(desa_code, period)
+
+    @cached_property
+    def _reads(self) -> list[tuple[Indicator, frozenset[str]]]:
+        """Each indicator with the counts it reads."""
+        return [(i, frozenset({i.key(i.numerator), i.key(i.denominator)}))
+                for i in self.catalogue]
+
+    def _touched(self, moved: set[str]) -> list[Indicator]:
+        """Only indicators built on a count that moved can change colour."""
+        return [indicator for indicator, reads in self._reads if not reads.isdisjoint(moved)]
 
     async def _announce(self, tx: Transaction, desa_code: str, period: str,
-                        delta: Counter[str], before: Counter[str], after: Counter[str]
-                        ) -> None:
+                        touched: list[Indicator], targets: Mapping[str, int],
+                        before: Counter[str], after: Counter[str]) -> None:
         """Colour changes of a desa-month (counts as of it before and after a batch)."""
-        # Only indicators built on a count that moved can change colour.
-        touched = [i for i in self.catalogue
-                   if i.key(i.numerator) in delta or i.key(i.denominator) in delta]
-        targets = await _desa_targets(tx, desa_code, int(period[:4]), touched)
         for indicator_id, old, new in colour_changes(before, after, targets, touched,
                                                      month=int(period[5:])):
             await emit(tx, IndicatorChanged(
