@@ -81,7 +81,8 @@ TASK_DESA = {"33.73.04.1001": timezone(timedelta(hours=7)),
 task_story = st.tuples(st.sampled_from(sorted(TASK_DESA)), st.integers(0, 40 * 24),
                        st.sampled_from(["masalah_gizi", "kunjungan_neonatal_kn1"]),
                        st.sampled_from(["open", "on_time", "late", "not_at_home", "cancelled",
-                                        "escalated", "escalated_then_done"]))
+                                        "escalated", "escalated_then_done",
+                                        "escalated_then_done_by_the_new_due"]))
 
 
 def task_events(stories: list) -> tuple[list, Counter]:
@@ -98,19 +99,21 @@ def task_events(stories: list) -> tuple[list, Counter]:
             events.append(TaskEscalated(task_id=f"t{n}", level=1, role="bidan",
                                         assignee_id=None,
                                         due_at=created_at + timedelta(days=10)))
-        if fate in ("on_time", "late", "not_at_home", "escalated_then_done"):
+        if fate in ("on_time", "late", "not_at_home") or fate.startswith("escalated_then"):
             events.append(TaskCompleted(
-                task_id=f"t{n}", worker_id="k", on_time=fate == "on_time",
+                task_id=f"t{n}", worker_id="k",
+                on_time=fate in ("on_time", "escalated_then_done_by_the_new_due"),
                 outcome="not_at_home" if fate == "not_at_home" else "visited"))
         elif fate == "cancelled":
             events.append(TaskCancelled(task_id=f"t{n}", reason="screening_voided"))
         month = (desa, f"{created_at.astimezone(TASK_DESA[desa]):%Y-%m}")
         for flag, counted in (("home_visit_tasks", fate != "cancelled"),
                               ("home_visit_on_time", fate == "on_time"),
-                              ("home_visit_overdue", fate in ("late", "not_at_home", "escalated",
-                                                              "escalated_then_done")),
+                              ("home_visit_overdue", fate in ("late", "not_at_home")
+                               or fate.startswith("escalated")),
                               ("kn1_visited", reason == "kunjungan_neonatal_kn1"
-                               and fate in ("on_time", "late", "escalated_then_done"))):
+                               and (fate in ("on_time", "late")
+                                    or fate.startswith("escalated_then")))):
             counts[month, flag] += counted
             counts[month, f"year:{flag}"] += counted
     return events, counts

@@ -96,10 +96,11 @@ def task_flags(task: Mapping[str, Any]) -> frozenset[str]:
     if "desa_code" not in task or task.get("cancelled"):
         return frozenset()
     flags = {"home_visit_tasks"}
-    if task.get("on_time"):
-        flags.add("home_visit_on_time")
+    # On time by the first due time: an escalated task done by its new rung's is not.
     if task.get("escalated") or task.get("on_time") is False:
         flags.add("home_visit_overdue")
+    elif task.get("on_time"):
+        flags.add("home_visit_on_time")
     if task.get("visited") and (visited := POSTNATAL_VISITED.get(task.get("reason", ""))):
         flags.add(visited)
     return frozenset(flags)
