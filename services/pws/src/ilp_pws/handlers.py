@@ -71,19 +71,19 @@ class _Counted:
 
 DESA, POSYANDU = (_Counted("desa_months", "desa_years", "desa_code"),
                   _Counted("posyandu_months", "posyandu_years", "posyandu_id"))
-Written = tuple[Running, Running, list[tuple[str, dict, dict, Counter[str]]]]
+Written = tuple[Running, Running, dict[str, tuple[dict, dict, Counter[str]]]]
 
 
 async def _write_counts(tx: Transaction, level: _Counted, ident: dict[str, str], year: str,
                         deltas: Mapping[str, Counter[str]]) -> Written:
     """Add a batch's count changes of one desa or posyandu and year, each document read
-    and written once: (running totals before, after, [(month, its counts before, after,
-    its change)])."""
+    and written once: (running totals before, after, {month: (its counts before, after,
+    its change)})."""
     unit = ident[level.id_field]
     year_key = f"{unit}|{year}"
     doc = await tx.get(level.years, year_key) or {**ident, "year": year, "to_date": {}}
     running_before = {month: dict(counts) for month, counts in doc["to_date"].items()}
-    yearly, months = {}, []
+    yearly, months = {}, {}
     for period, delta in deltas.items():
         monthly, yearly[period] = split_yearly(delta)
         key = f"{unit}|{period}"
@@ -92,7 +92,7 @@ async def _write_counts(tx: Transaction, level: _Counted, ident: dict[str, str],
         if monthly:
             month["counts"] = apply_delta(before, monthly)
             await tx.put(level.months, key, month)
-        months.append((period, before, month["counts"], delta))
+        months[period] = (before, month["counts"], delta)
     if moved := {period: delta for period, delta in yearly.items() if delta}:
         add_to_date(doc["to_date"], moved)
         await tx.put(level.years, year_key, doc)
@@ -247,7 +247,7 @@ class Projector:
         period = local_date(event.occurred_at, event.desa_code).isoformat()[:7]
         await self._task(tx, event.task_id, desa_code=event.desa_code, period=period,
                          reason=event.reason, person_id=event.person_id,
-                         **({"birth_id": event.birth_id} if event.birth_id else {}))
+                         birth_id=event.birth_id)
 
     async def on_task_completed(self, tx: Transaction, event: TaskCompleted) -> None:
         """Visits done on time count in the month their task was created."""
@@ -321,18 +321,16 @@ class Projector:
         up to the current one: a month's yearly counts move their figures to date too
         (data for November typed in on 2 December can turn December's K1 green)."""
         running_before, running_after, months = written
-        written_at = {period: (before, after, delta) for period, before, after, delta in months}
-        yearly = {period: moved for period, (*_, delta) in written_at.items()
+        yearly = {period: moved for period, (*_, delta) in months.items()
                   if (moved := split_yearly(delta)[1])}
         later = ([f"{year}-{month:02d}" for month in range(int(min(yearly)[5:]) + 1, 13)]
                  if yearly else [])
         this_month = local_date(utcnow(), desa_code).isoformat()[:7]
-        announced = []
-        for period in sorted({*written_at, *(p for p in later if p <= this_month)}):
-            before, after, delta = written_at.get(period, ({}, {}, Counter()))
-            carried = {key for month, moved in yearly.items() if month < period
-                       for key in moved}
+        announced, carried = [], set()  # carried: yearly counts moved in earlier months
+        for period in sorted({*months, *(p for p in later if p <= this_month)}):
+            before, after, delta = months.get(period, ({}, {}, Counter()))
             announced.append((period, self._touched(carried.union(delta)), before, after))
+            carried.update(yearly.get(period, ()))
         targets = await _desa_targets(tx, desa_code, int(year), [
             indicator for _, touched, *_ in announced for indicator in touched])
         for period, touched, before, after in announced:
