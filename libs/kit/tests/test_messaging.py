@@ -12,6 +12,7 @@ import nats
 import pytest
 from ilp_contracts import AreaUpserted, TargetSet
 from ilp_kit import dead_letters
+from ilp_kit import consumer as consumer_module
 from ilp_kit.consumer import EventConsumer
 from ilp_kit.errors import UnprocessableError
 from ilp_kit.messaging import ensure_streams
@@ -266,3 +267,63 @@ async def test_an_ingest_subject_nobody_reads_is_refused_at_the_publisher(nc: Cl
         await js.publish("ilp.ingest.registry.v1", b"{}", timeout=2)
     ack = await js.publish("ilp.ingest.screening.v2", b"{}")  # read, and dead-lettered
     assert ack.stream == "INGEST"
+
+
+class _Delivered:
+    """A message as a pull consumer hands it over, without a server behind it."""
+
+    def __init__(self, event: AreaUpserted):
+        self.subject, self.data, self.headers = event.SUBJECT, event.model_dump_json().encode(), {}
+        self.acked = False
+
+    async def ack(self) -> None:
+        self.acked = True
+
+
+async def test_a_long_batch_lets_a_waiting_request_in_and_still_applies_all_once(
+        tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(consumer_module, "PAUSE_EVERY_S", 0.0)  # a pause after every event
+    store = SqliteStore(tmp_path / "busy.db", {"seen": []})
+    await store.open()
+    order: list[str] = []
+
+    async def handler(tx: Transaction, event: AreaUpserted) -> None:
+        order.append(event.code)
+        await tx.put("seen", event.event_id, {"code": event.code})
+
+    commits = []
+    consumer = EventConsumer("busy", store, {AreaUpserted: handler},
+                             after_commit=lambda: commits.append(len(order)))
+    messages = [_Delivered(area(f"33.{i:02d}")) for i in range(10)]
+
+    async def kader_request() -> None:
+        async with store.transaction() as tx:
+            order.append("request")
+            await tx.put("seen", "request", {})
+
+    batch = asyncio.create_task(consumer.process(messages))  # type: ignore[arg-type]
+    await asyncio.sleep(0)  # the batch holds the writer and applies its first event
+    await kader_request()
+    await batch
+    # The request got in after the first event, not after the whole batch.
+    assert order.index("request") == 1 and len(commits) == 2
+    assert all(m.acked for m in messages) and await store.count("seen") == 11
+    assert [c for c in order if c != "request"] == [f"33.{i:02d}" for i in range(10)]
+    await store.close()
+
+
+async def test_without_anybody_waiting_a_batch_is_one_transaction(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(consumer_module, "PAUSE_EVERY_S", 0.0)
+    store = SqliteStore(tmp_path / "quiet.db", {"seen": []})
+    await store.open()
+
+    async def handler(tx: Transaction, event: AreaUpserted) -> None:
+        await tx.put("seen", event.event_id, {})
+
+    commits = []
+    consumer = EventConsumer("quiet", store, {AreaUpserted: handler},
+                             after_commit=lambda: commits.append(1))
+    messages = [_Delivered(area(f"33.{i:02d}")) for i in range(10)]
+    await consumer.process(messages)  # type: ignore[arg-type]
+    assert len(commits) == 1 and all(m.acked for m in messages)
+    await store.close()

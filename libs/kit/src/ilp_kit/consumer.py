@@ -58,6 +58,9 @@ def _family(subject: str) -> str:
 
 
 REDELIVERY_DELAYS_S = (1, 5, 15, 60)
+# A batch of 1,000 events holds the store's single writer for up to ~0.3 s (screening);
+# it lets others in at least this often, so batches can stay large for throughput.
+PAUSE_EVERY_S = 0.005
 # Events fetched by a consumer that dies are redelivered after this; a batch must be
 # applied well within it.
 ACK_WAIT_S = 10
@@ -165,23 +168,38 @@ class EventConsumer:
             event = await self._parse(raw)
             if event is not None:
                 ready.append((raw, event))
-        if not ready:
-            return
+        while ready:
+            ready = ready[await self._apply_some(ready):]
+
+    async def _apply_some(self, ready: list[tuple[Msg, Event]]) -> int:
+        """Apply, commit and ack events from the start of `ready` in one transaction;
+        returns how many. All of them, unless somebody waits to write meanwhile: every
+        few milliseconds the event loop gets a turn (dashboards read, kader requests come
+        in) and, if a request then waits for the store, the batch commits what it has."""
+        chunk = ready
         try:
             async with self.store.transaction() as tx:
-                for raw, event in ready:
+                paused = time.monotonic()
+                for done, (raw, event) in enumerate(ready, 1):
                     await self._apply(tx, raw, event)
+                    if time.monotonic() - paused > PAUSE_EVERY_S:
+                        await asyncio.sleep(0)
+                        if self.store.contended:
+                            chunk = ready[:done]
+                            break
+                        paused = time.monotonic()
                 await end_batch(self.handlers, tx)
         except Exception as exc:  # noqa: BLE001 – isolate the failing event below
             log.warning("%s: a batch of %d failed (%s); applying its events one by one",
-                        self.service, len(ready), exc)
-            for raw, event in ready:
+                        self.service, len(chunk), exc)
+            for raw, event in chunk:
                 await self._process_one(raw, event)
-            return
+            return len(chunk)
         self.after_commit()
-        self._record_lags(event for _, event in ready)
-        for raw, _ in ready:
+        self._record_lags(event for _, event in chunk)
+        for raw, _ in chunk:
             await raw.ack()
+        return len(chunk)
 
     def _record_lags(self, events: Iterable[Event]) -> None:
         now = self.stats.last_applied_at = time.time()

@@ -33,9 +33,4 @@ SPEC = ServiceSpec(
         ("REGISTRY", "ilp.registry.>"), ("INGEST", "ilp.ingest.>"),
         *([("SCREENING", "ilp.screening.>")] if settings.fhir_base_url else [])],
     jobs=[fhir_export.export_job],
-    # An integrator's screening costs ~0.3 ms (validated, classified, stored, announced):
-    # 1,000 a transaction kept kader requests waiting up to 0.6 s during a bulk ingest
-    # (p99 0.5 s); 250: p99 0.15 s, for 5–8 % less peak ingest throughput (smaller
-    # transactions here and downstream); 100: p99 0.08 s and another 5 % less.
-    consumer_batch=250,
 )

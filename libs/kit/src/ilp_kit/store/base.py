@@ -77,6 +77,11 @@ class Transaction(Reader, Protocol):
 class DocumentStore(Reader, Protocol):
     backend: str
 
+    @property
+    def contended(self) -> bool:
+        """Somebody is waiting for a transaction: a long one should commit what it has."""
+        ...
+
     async def open(self) -> None: ...
 
     async def close(self) -> None: ...

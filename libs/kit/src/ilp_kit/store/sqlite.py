@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -148,6 +148,12 @@ class SqliteStore:
         self._writer: sqlite3.Connection | None = None
         self._reader: sqlite3.Connection | None = None
         self._lock = asyncio.Lock()
+        self._queued = 0
+
+    @property
+    def contended(self) -> bool:
+        """Somebody is waiting to write (e.g. a kader's request behind an event batch)."""
+        return self._queued > 0
 
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -198,10 +204,20 @@ class SqliteStore:
     async def count(self, collection: str, query: Query = Query()) -> int:
         return await self._read().count(collection, query)
 
+    def transaction(self) -> AbstractAsyncContextManager[_SqliteTransaction]:
+        """Waiting for it makes the store `contended`, so a long event batch commits what
+        it has and lets this one in."""
+        return self._write(visible=True)
+
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[_SqliteTransaction]:
+    async def _write(self, visible: bool) -> AsyncIterator[_SqliteTransaction]:
         assert self._writer is not None, "store not open"
-        async with self._lock:
+        self._queued += visible
+        try:
+            await self._lock.acquire()
+        finally:
+            self._queued -= visible
+        try:
             self._writer.execute("BEGIN IMMEDIATE")
             try:
                 yield _SqliteTransaction(self._writer, self.collections)
@@ -209,6 +225,8 @@ class SqliteStore:
                 self._writer.execute("ROLLBACK")
                 raise
             self._writer.execute("COMMIT")
+        finally:
+            self._lock.release()
 
     async def pending_outbox(self, limit: int) -> list[OutboxRecord]:
         sql = "SELECT seq, event_id, subject, body, headers FROM outbox ORDER BY seq LIMIT ?"
@@ -219,12 +237,13 @@ class SqliteStore:
         """Sent events leave the outbox: the stream keeps them, the store stays bounded."""
         if not seqs:
             return
-        async with self.transaction() as tx:
+        # The relay's clean-up waits for the batch in hand instead of cutting it short.
+        async with self._write(visible=False) as tx:
             marks = ",".join("?" * len(seqs))
             tx._conn.execute(f"DELETE FROM outbox WHERE seq IN ({marks})", seqs)
 
     async def prune_applied(self, before: float) -> int:
-        async with self.transaction() as tx:
+        async with self._write(visible=False) as tx:
             return tx._conn.execute("DELETE FROM applied_events WHERE applied_at < ?",
                                     (before,)).rowcount
 
