@@ -80,3 +80,35 @@ async def test_the_kader_of_the_persons_rw_else_the_desas_bidan(tmp_path) -> Non
     tasks = {t["person_id"]: t["assignee_id"] for t in await store.find("tasks")}
     assert tasks == {"p1": "kader-rw2", "p2": "kader-rw1", "p3": "bidan-desa"}
     await store.close()
+
+
+async def test_the_other_health_worker_of_the_desa_before_a_kader(tmp_path) -> None:
+    """A desa with a bidan and no perawat: the hypertensive adult's BP follow-up goes to
+    the bidan, not to the kader; a desa with only a perawat: a hypertensive pregnancy goes
+    to the perawat."""
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    apply = handlers(ServiceSettings(service="notify"))
+
+    def worker(worker_id: str, role: str, desa: str, facility: str) -> WorkerAssigned:
+        return WorkerAssigned(worker_id=worker_id, name=worker_id, role=role,
+                              facility_id=facility, area_code=desa)
+
+    def found(n: int, desa: str, stage: str, code: str) -> ScreeningRecorded:
+        return stunted(n).model_copy(update={
+            "desa_code": desa, "stage": stage, "age_months": 400, "posyandu_id": f"psy-{desa}",
+            "findings": [Finding(code=code, severity="severe")]})
+
+    async with store.transaction() as tx:
+        for event in (worker("bidan-a", "bidan", "A", "pustu-a"),
+                      worker("kader-a", "kader", "A", "psy-A"),
+                      worker("perawat-b", "perawat", "B", "pustu-b"),
+                      worker("kader-b", "kader", "B", "psy-B")):
+            await apply[WorkerAssigned](tx, event)
+        await apply[ScreeningRecorded](tx, found(1, "A", "usia_dewasa", "hypertension_grade_2"))
+        await apply[ScreeningRecorded](tx, found(2, "B", "ibu_hamil", "hypertension_pregnancy"))
+        await apply[ScreeningRecorded](tx, found(3, "A", "lansia", "adl_severe_dependence"))
+    tasks = {t["person_id"]: (t["role"], t["assignee_id"]) for t in await store.find("tasks")}
+    assert tasks == {"p1": ("perawat", "bidan-a"), "p2": ("bidan", "perawat-b"),
+                     "p3": ("home_care", "bidan-a")}
+    await store.close()

@@ -92,8 +92,9 @@ _assignees: WeakKeyDictionary[Transaction, dict[tuple[str, ...], str | None]] = 
 
 async def assignee_for(tx: Transaction, role: str, posyandu_id: str, desa_code: str,
                        rw: str | None = None) -> str | None:
-    """A health worker of the desa for their tasks, else the kader of the posyandu (who
-    then brings the health worker), so a task is never left without somebody to act. A
+    """A health worker of the desa for their tasks (the other one of the pustu if the
+    desa has no worker of that role), else the kader of the posyandu (who then brings the
+    health worker), so a task is never left without somebody to act. A
     kader's task goes to the kader covering the person's RW, else to one of the posyandu,
     else to the desa's bidan (no kader at that posyandu yet)."""
     known = _assignees.setdefault(tx, {})
@@ -103,11 +104,17 @@ async def assignee_for(tx: Transaction, role: str, posyandu_id: str, desa_code: 
     return known[key]
 
 
+# A pustu has a bidan and a perawat, but many desa have only one of them: the other
+# health worker stands in before the task falls to a kader, who cannot take a BP reading
+# or examine a newborn.
+_HEALTH_WORKERS = {"bidan": ("bidan", "perawat"), "perawat": ("perawat", "bidan"),
+                   "home_care": ("perawat", "bidan")}
+
+
 async def _find_assignee(tx: Transaction, role: str, posyandu_id: str, desa_code: str,
                          rw: str | None) -> str | None:
-    if role != "kader":
-        found = await _desa_worker(tx, "perawat" if role == "home_care" else role, desa_code)
-        if found is not None:
+    for worker_role in _HEALTH_WORKERS.get(role, ()):
+        if (found := await _desa_worker(tx, worker_role, desa_code)) is not None:
             return found
     kaders = await tx.find("workers", Query.of(facility_id=posyandu_id, role="kader",
                                                active=True, limit=100))
