@@ -32,6 +32,9 @@ def test_tasks_not_yet_due_or_for_health_workers_start_at_their_rung() -> None:
     assert next_rung("kader", 0, NOW + timedelta(minutes=1), NOW, WIB) is None
     step = next_rung("bidan", 0, NOW - timedelta(days=1), NOW, WIB)  # a bidan task: next is puskesmas
     assert step.role == "puskesmas"
+    for role in ("perawat", "home_care"):  # the pustu's other health worker: same rung
+        step = next_rung(role, 0, NOW - timedelta(days=1), NOW, WIB)
+        assert (step.level, step.role) == (2, "puskesmas")
 
 
 def test_lifecycle_transitions() -> None:
