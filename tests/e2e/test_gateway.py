@@ -282,7 +282,7 @@ def test_a_workers_token_is_enough_for_her_own_tasks(stack) -> None:
     refused = client.post(f"{path}/accept", json={}, headers=bidan)  # her token names nobody
     assert refused.status_code == 422
     assert refused.json()["detail"][0]["loc"] == ["body", "worker_id"]
-    accepted = client.post(f"{path}/accept", json={}, headers=kader)
+    accepted = client.post(f"{path}/accept", headers=kader)  # no body: as her token's worker
     assert (accepted.status_code, accepted.json()["status"]) == (200, "accepted")
     done = client.post(f"{path}/complete", json={"outcome": "visited"}, headers=kader)
     assert (done.status_code, done.json()["status"]) == (200, "completed")

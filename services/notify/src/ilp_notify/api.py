@@ -132,9 +132,11 @@ async def _apply(rt: Runtime, caller: Principal, task_id: str, action: str,
 
 
 @router.post("/tasks/{task_id}/accept", response_model=TaskOut)
-async def accept_task(task_id: str, body: AcceptIn, rt: RuntimeDep, caller: Caller) -> dict:
+async def accept_task(task_id: str, rt: RuntimeDep, caller: Caller,
+                      body: AcceptIn | None = None) -> dict:
+    """Take the visit on; without a body, as the token's own worker."""
     require(caller, *VISITORS)
-    worker_id = _actor(caller, body.worker_id)
+    worker_id = _actor(caller, body.worker_id if body else None)
 
     def accept(task: dict) -> Event:
         task.update(status="accepted", accepted_by=worker_id)
