@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from ilp_kit.tokens import ROLES
 
@@ -13,6 +15,17 @@ from ilp_kit.tokens import ROLES
 
 
 DATA_DIR = Path(os.environ.get("ILP_DATA_DIR", "data"))
+T = TypeVar("T")
+
+
+def _reaching_nats(url: str, command: Callable[[], T]) -> T:
+    from nats.errors import NoServersError
+
+    try:
+        return command()
+    except NoServersError as exc:
+        raise SystemExit(f"cannot reach NATS at {url}; is ./ilp up running? "
+                         "(else give --nats-url)") from exc
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -92,17 +105,16 @@ def main(argv: list[str] | None = None) -> None:
             Path(os.environ.get("ILP_AUTH_KEY_PATH") or args.data_dir / "auth" / "signing.key"),
             args.subject or args.worker or "-".join(args.role), args.role, args.wilayah,
             args.facility, args.worker, ttl_s=int(args.hours * 3600)))
-    elif args.command == "import-register":
-        from .register_import import import_register
-
-        raise SystemExit(1 if import_register(args.csv_file, args.url, args.posyandu, args.token) else 0)
-    elif args.command == "import-registry":
+    elif args.command in ("import-register", "import-registry"):
         import httpx
 
+        from .register_import import import_register
         from .registry_import import import_registry
 
         try:
-            refused = import_registry(args.path, args.url, token=args.token)
+            refused = (import_register(args.csv_file, args.url, args.posyandu, args.token)
+                       if args.command == "import-register"
+                       else import_registry(args.path, args.url, token=args.token))
         except httpx.TransportError as exc:
             raise SystemExit(f"cannot reach {args.url} ({exc}); is ./ilp up running?") from exc
         raise SystemExit(1 if refused else 0)
@@ -111,15 +123,17 @@ def main(argv: list[str] | None = None) -> None:
 
         if args.action != "list" and not (args.seq or args.all):
             dead.error(f"{args.action}: give the dead letter numbers, or --all")
-        dlq(args.nats_url, args.action, args.seq, args.service, args.limit)
+        _reaching_nats(args.nats_url,
+                       lambda: dlq(args.nats_url, args.action, args.seq, args.service, args.limit))
     elif args.command == "pws-rebuild":
         from .rebuild import rebuild
 
-        rebuild(args.data_dir, args.nats_url, args.replace)
+        _reaching_nats(args.nats_url, lambda: rebuild(args.data_dir, args.nats_url, args.replace))
     elif args.command == "pws-check":
         from .rebuild import check
 
-        raise SystemExit(1 if check(args.data_dir, args.nats_url) else 0)
+        raise SystemExit(1 if _reaching_nats(args.nats_url,
+                                             lambda: check(args.data_dir, args.nats_url)) else 0)
     elif args.command == "schemas":
         from ilp_contracts.schema import write_schemas
 

@@ -22,7 +22,7 @@ def dlq(nats_url: str, action: str, seqs: list[int], service: str | None, limit:
 
 async def _dlq(nats_url: str, action: str, seqs: list[int], service: str | None, limit: int,
                console: Console) -> int:
-    nc = await connect(nats_url, "ilp-dlq")
+    nc = await connect(nats_url, "ilp-dlq", wait=False)
     try:
         js = nc.jetstream()
         if seqs:  # by number: fetched one by one, not found by reading them all

@@ -36,7 +36,7 @@ async def rebuild_into(target: Path, nats_url: str, console: Console) -> dict[st
     settings = ServiceSettings(service="pws")
     store = rebuild_store(target)
     await store.open()
-    nc = await connect(nats_url, "ilp-pws-rebuild")
+    nc = await connect(nats_url, "ilp-pws-rebuild", wait=False)
     try:
         js = nc.jetstream()
         total = await stream_sizes(js, SPEC.subscriptions)

@@ -41,6 +41,21 @@ def test_a_spreadsheet_in_an_indonesian_locale_reads_as_meant() -> None:
     assert (sari.measurements.height_cm, sari.measurements.muac_cm) == (70.5, 13.5)
 
 
+def test_a_numbered_register_with_a_plain_date_column() -> None:
+    """Paper registers number their rows ("No.") and head the day's date "Tanggal": the
+    number is not a measurement, the date is the screening's; a row without any date
+    column says the date is missing."""
+    text = ("No.;NIK;Nama;L/P;Tanggal Lahir;Tanggal;BB (kg)\n"
+            "1;3373041011240001;Bima;L;10/11/2024;20/11/2026;9,1\n")
+    [(_, bima, problems)] = list(parse_register(text, "psy-1"))
+    assert problems == [] and bima is not None
+    assert (bima.screened_on.isoformat(), bima.measurements.weight_kg) == ("2026-11-20", 9.1)
+    [(_, none, problems)] = list(parse_register(text.replace(";Tanggal;", ";Catatan;"), "psy-1"))
+    assert none is None
+    assert {(p["loc"], p["type"]) for p in problems} == {
+        (("screened_on",), "missing"), (("measurements", "catatan"), "extra_forbidden")}
+
+
 def test_a_posbindu_register_with_its_own_headings() -> None:
     """TD as 120/80 in one column, LP for the waist, LK for a baby's head, GDS, gejala TBC."""
     text = ("NIK;Nama;L/P;Tgl Lahir;Tgl Periksa;TD (mmHg);LP (cm);GDS;Gejala TBC;Merokok\n"

@@ -58,13 +58,15 @@ class _Client(Client):
         return out
 
 
-async def connect(url: str, name: str) -> Client:
+async def connect(url: str, name: str, wait: bool = True) -> Client:
+    """A service waits for NATS however long it takes; a command (`wait=False`) gives up
+    after a few tries, so an operator hears that NATS is not there."""
     async def on_error(exc: Exception) -> None:
         log.warning("nats: %s", exc)
 
     client = _Client()
-    await client.connect(url, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5,
-                         error_cb=on_error)
+    await client.connect(url, name=name, max_reconnect_attempts=-1 if wait else 2,
+                         reconnect_time_wait=0.5, error_cb=on_error)
     return client
 
 

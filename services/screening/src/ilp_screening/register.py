@@ -5,9 +5,9 @@ sex, birth_date, rt, rw, screened_on, posyandu_id (or given for the whole file),
 gestational_weeks, anc_visit, weight_kg, height_cm, measured_lying, muac_cm, oedema,
 head_circumference_cm, waist_cm, systolic, diastolic, glucose_random, glucose_fasting, hb,
 srq20, adl, sdq_total, kpsp, tb_symptoms, smoking, skilas_positive, immunizations.
-The usual Indonesian headers are understood too (nama, jenis_kelamin, tanggal_lahir, bb,
-tb, lila, lk, lp, …: `ALIASES`), and blood pressure in one column (`TD` or `tekanan
-darah`, written 120/80).
+The usual Indonesian headers are understood too (nama, jenis_kelamin, tanggal_lahir,
+tanggal, bb, tb, lila, lk, lp, …: `ALIASES`), blood pressure in one column (`TD` or
+`tekanan darah`, written 120/80), and a running number (`No.`) is left out.
 
 Registers are typed into spreadsheets, so what a spreadsheet in an Indonesian locale
 writes is read as meant: `;`-separated files (Excel's CSV where the decimal mark is a
@@ -35,8 +35,10 @@ NUMBERS = frozenset(PREGNANCY) | {
 ALIASES = {
     "nama": "name", "jenis_kelamin": "sex", "jk": "sex", "l/p": "sex",
     "tanggal_lahir": "birth_date", "tgl_lahir": "birth_date",
-    "tanggal_periksa": "screened_on", "tgl_periksa": "screened_on",
-    "tanggal_penimbangan": "screened_on", "tgl_timbang": "screened_on",
+    # The register's own date column: the day of the posyandu (birth dates say "lahir").
+    **{f"{word}{what}": "screened_on" for word in ("tanggal", "tgl")
+       for what in ("", "_periksa", "_pemeriksaan", "_kunjungan", "_skrining", "_ukur",
+                    "_pengukuran", "_penimbangan", "_timbang")},
     "no_kk": "household_id", "bb": "weight_kg", "berat_badan": "weight_kg",
     "tb": "height_cm", "pb": "height_cm", "tinggi_badan": "height_cm",
     "panjang_badan": "height_cm", "lila": "muac_cm", "lingkar_kepala": "head_circumference_cm",
@@ -61,8 +63,14 @@ _UNIT = re.compile(r"\s*\(.*?\)")  # "BB (kg)" is the bb column
 Row = tuple[int, ScreeningSubmission | None, list[dict]]
 
 
+# A register's running number ("No.") says nothing about the person: not a measurement.
+ROW_NUMBER = ("no", "nomor", "no_urut")
+
+
 def _column(header: str) -> str:
-    name = _UNIT.sub("", header).strip().lower()
+    name = _UNIT.sub("", header).strip().lower().rstrip(".")
+    if name.replace(" ", "_") in ROW_NUMBER:
+        return ""  # dropped with the unnamed columns
     return ALIASES.get(name, ALIASES.get(name.replace(" ", "_"), name.replace(" ", "_")))
 
 
@@ -99,7 +107,7 @@ def parse_register(text: str, posyandu_id: str | None = None) -> Iterator[Row]:
             submission = ScreeningSubmission.model_validate({
                 "person": {k: given.pop(k) for k in PERSON if k in given},
                 "posyandu_id": given.pop("posyandu_id", posyandu_id or ""),
-                "screened_on": given.pop("screened_on", None),
+                **({"screened_on": day} if (day := given.pop("screened_on", None)) else {}),
                 "pregnancy": pregnancy or None,
                 "measurements": given})
         except ValidationError as exc:
