@@ -51,9 +51,10 @@ class ForbiddenError(PermanentError):
 
 
 class NotFoundError(Exception):
-    def __init__(self, what: str):
+    def __init__(self, what: str, hint: str = ""):
         super().__init__(what)
         self.what = what
+        self.hint = hint  # where to look instead
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -71,4 +72,5 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(NotFoundError)
     async def not_found(_: Request, exc: NotFoundError) -> JSONResponse:
-        return JSONResponse(status_code=404, content={"detail": f"{exc.what} not found"})
+        hint = f"; {exc.hint}" if exc.hint else ""
+        return JSONResponse(status_code=404, content={"detail": f"{exc.what} not found{hint}"})

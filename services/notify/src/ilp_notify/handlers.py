@@ -193,6 +193,13 @@ async def _unlink(tx: Transaction, screening_id: str, keep_reasons: set[str], wh
     await tx.put("screening_tasks", screening_id, links)
 
 
+async def _visited_for(tx: Transaction, screening_id: str) -> set[str]:
+    """The reasons of this screening's tasks already completed: its home visits made."""
+    links = await tx.get("screening_tasks", screening_id) or {"task_ids": []}
+    tasks = [await tx.get("tasks", task_id) for task_id in links["task_ids"]]
+    return {t["reason"] for t in tasks if t is not None and t["status"] == "completed"}
+
+
 async def _cancel(tx: Transaction, task: dict, why: str) -> None:
     """Cancel an open task (the caller stores it): no longer open for its person and reason."""
     task["status"] = "cancelled"
@@ -347,8 +354,10 @@ def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
         await _watch_child(tx, event)
         needs = _needs(event)
         await _unlink(tx, event.screening_id, {n.reason for n in needs}, "screening_amended")
+        done = await _visited_for(tx, event.screening_id)
         for need in needs:
-            await _open(tx, settings, event, need)
+            if need.reason not in done:  # a correction is not a new finding
+                await _open(tx, settings, event, need)
 
     async def on_voided(tx: Transaction, event: ScreeningVoided) -> None:
         await _unlink(tx, event.screening_id, set(), "screening_voided")

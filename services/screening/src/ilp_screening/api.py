@@ -210,10 +210,9 @@ async def get_submission(idempotency_key: str, rt: RuntimeDep, caller: Caller,
             break
     if not record:
         raise NotFoundError(
-            f"nothing recorded under {idempotency_key!r}"
-            + (f" from {source_system}" if source_system else "")
-            + " (yet); an ingest event that was refused is on ilp.dlq.screening with its "
-            "reasons")
+            f"submission {idempotency_key!r}" + (f" from {source_system}" if source_system else ""),
+            "nothing is recorded under it (yet); an ingest event that was refused is on "
+            "ilp.dlq.screening with its reasons")
     require_area(caller, record["desa_code"], f"submission {idempotency_key}")
     return {"idempotency_key": idempotency_key, "source_system": source_system,
             "screening_id": record.get("screening_id"), "birth_id": record.get("birth_id"),

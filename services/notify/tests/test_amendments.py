@@ -1,0 +1,54 @@
+"""A corrected screening is not a new finding: a home visit already made for it is not
+sent again, but what the correction newly shows gets its own visit."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ilp_contracts import Finding, ScreeningAmended, ScreeningRecorded, WorkerAssigned
+from ilp_kit.settings import ServiceSettings
+from ilp_kit.store.sqlite import SqliteStore
+from ilp_notify.app import SPEC
+from ilp_notify.domain.tasks import task_key
+from ilp_notify.handlers import handlers
+
+STUNTED = [Finding(code="stunted", severity="moderate")]
+SEVERELY = [Finding(code="severely_stunted", severity="severe")]
+
+
+def recorded() -> ScreeningRecorded:
+    return ScreeningRecorded(
+        screening_id="s1", person_id="p1", stage="balita", sex="F", age_months=20,
+        screened_on=date(2026, 11, 20), period="2026-11", desa_code="33.73.04.2001",
+        posyandu_id="psy-1", measurements={"height_cm": 78.0}, findings=STUNTED)
+
+
+def amended(on: date, findings: list[Finding], version: int) -> ScreeningAmended:
+    fields = recorded().model_dump(exclude={"event_id", "occurred_at", "version"})
+    return ScreeningAmended(**{**fields, "screened_on": on, "period": on.isoformat()[:7],
+                               "findings": findings}, version=version, reason="koreksi",
+                            previous_period="2026-11", previous_desa_code="33.73.04.2001")
+
+
+async def test_a_visit_made_is_not_sent_again_by_a_correction(tmp_path) -> None:
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    apply = handlers(ServiceSettings(service="notify"))
+    async with store.transaction() as tx:
+        await apply[WorkerAssigned](tx, WorkerAssigned(
+            worker_id="kader-1", name="Kader", role="kader", facility_id="psy-1",
+            area_code="33.73.04.2001"))
+        await apply[ScreeningRecorded](tx, recorded())
+    [task] = await store.find("tasks")
+    async with store.transaction() as tx:  # the kader visits (as POST /tasks/{id}/complete)
+        await tx.put("tasks", task["task_id"], {**task, "status": "completed"})
+        await tx.delete("open_tasks", task_key("p1", task["reason"]))
+        # the bidan then corrects the date: the same child, the same finding
+        await apply[ScreeningAmended](tx, amended(date(2026, 11, 19), STUNTED, 2))
+    assert [t["status"] for t in await store.find("tasks")] == ["completed"]
+    async with store.transaction() as tx:  # a correction of the height: now severe
+        await apply[ScreeningAmended](tx, amended(date(2026, 11, 19), SEVERELY, 3))
+    reasons = sorted((t["reason"], t["status"]) for t in await store.find("tasks"))
+    assert reasons == [("gizi_buruk_balita", "open"), ("masalah_gizi_balita", "completed"),
+                       ("pendampingan_gizi_buruk", "open")]
+    await store.close()
