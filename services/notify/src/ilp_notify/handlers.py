@@ -32,8 +32,10 @@ from .domain.defaulters import (
     ADULT_STAGES,
     POSTNATAL_VISITS,
     POSTPARTUM_DAYS,
+    PREGNANCY_ONLY,
     RECHECKS,
     child_watch,
+    ended_by_birth,
     postnatal_visits,
     postnatal_watch,
     pregnancy_watch,
@@ -208,6 +210,15 @@ async def _cancel(tx: Transaction, task: dict, why: str) -> None:
     await emit(tx, TaskCancelled(task_id=task["task_id"], reason=why))
 
 
+async def _cancel_open(tx: Transaction, person_id: str, reason: str, why: str) -> None:
+    """Cancel the person's open task for this reason, if there is one."""
+    link = await tx.get("open_tasks", task_key(person_id, reason))
+    task = link and await tx.get("tasks", link["task_id"])
+    if task:
+        await _cancel(tx, task, why)
+        await tx.put("tasks", task["task_id"], task)
+
+
 def _whereabouts(event: ScreeningSnapshot) -> dict[str, str | None]:
     """Who a watch is about, where a visit finds them, and the screening that set it last
     (a void drops the ANC and re-check watches it set)."""
@@ -313,6 +324,17 @@ async def _watch_birth(tx: Transaction, settings: ServiceSettings, event: BirthR
     _, watch = await open_postnatal_visits(tx, settings, watch,
                                            event.occurred_at.astimezone(zone).date(), zone)
     await tx.put("births", event.birth_id, watch)
+    await _end_pregnancy(tx, event)
+
+
+async def _end_pregnancy(tx: Transaction, event: BirthRecorded) -> None:
+    """A delivery ends the mother's ANC watch (no visits for missed ANC after it, e.g. a
+    preterm birth before her expected date) and cancels her pregnancy-only visits."""
+    if not ended_by_birth(await tx.get("pregnancies", event.mother_id), event.born_on):
+        return  # screened pregnant after this birth: a new pregnancy, still watched
+    await tx.delete("pregnancies", event.mother_id)
+    for reason in PREGNANCY_ONLY:
+        await _cancel_open(tx, event.mother_id, reason, "delivered")
 
 
 async def _forget_birth(tx: Transaction, event: BirthVoided) -> None:
@@ -328,11 +350,7 @@ async def _forget_birth(tx: Transaction, event: BirthVoided) -> None:
         if visit.who == "mother" and others:
             continue
         person_id = event.mother_id if visit.who == "mother" else event.baby_id
-        link = await tx.get("open_tasks", task_key(person_id, visit.reason))
-        task = link and await tx.get("tasks", link["task_id"])
-        if task:
-            await _cancel(tx, task, "birth_voided")
-            await tx.put("tasks", task["task_id"], task)
+        await _cancel_open(tx, person_id, visit.reason, "birth_voided")
 
 
 def _needs(event: ScreeningSnapshot) -> list[TaskNeed]:

@@ -1,5 +1,5 @@
-"""A corrected screening is not a new finding: a home visit already made for it is not
-sent again, but what the correction newly shows gets its own visit."""
+"""When a home visit is not sent (again): a corrected screening is not a new finding, and
+a delivery ends the visits of the pregnancy."""
 
 from __future__ import annotations
 
@@ -51,4 +51,40 @@ async def test_a_visit_made_is_not_sent_again_by_a_correction(tmp_path) -> None:
     reasons = sorted((t["reason"], t["status"]) for t in await store.find("tasks"))
     assert reasons == [("gizi_buruk_balita", "open"), ("masalah_gizi_balita", "completed"),
                        ("pendampingan_gizi_buruk", "open")]
+    await store.close()
+
+
+async def test_a_birth_ends_the_pregnancy_watch_and_its_visits(tmp_path) -> None:
+    """Born at 31 weeks, before her expected date: no visit for a missed ANC contact
+    after that, her KEK accompaniment ends; the hypertensive pregnancy's referral stays,
+    and a birth does not end a pregnancy screened after it."""
+    from datetime import UTC, datetime
+
+    from ilp_contracts import BirthRecorded
+
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    apply = handlers(ServiceSettings(service="notify"))
+    pregnant = recorded().model_copy(update={
+        "person_id": "ibu-1", "stage": "ibu_hamil", "age_months": 300,
+        "measurements": {"gestational_weeks": 30, "muac_cm": 22.0, "systolic": 150},
+        "findings": [Finding(code="kek", severity="moderate"),
+                     Finding(code="hypertension_pregnancy", severity="severe")]})
+
+    def birth(born_on: date) -> BirthRecorded:
+        return BirthRecorded(birth_id=f"b-{born_on}", mother_id="ibu-1", baby_id="bayi-1",
+                             baby_sex="F", born_on=born_on, desa_code="33.73.04.2001",
+                             posyandu_id="psy-1", occurred_at=datetime(2026, 11, 28, 3, tzinfo=UTC))
+
+    async with store.transaction() as tx:
+        await apply[ScreeningRecorded](tx, pregnant)
+        await apply[BirthRecorded](tx, birth(date(2026, 11, 15)))  # an earlier child's, late
+    assert await store.get("pregnancies", "ibu-1") is not None
+    async with store.transaction() as tx:
+        await apply[BirthRecorded](tx, birth(date(2026, 11, 27)))
+    assert await store.get("pregnancies", "ibu-1") is None
+    status = {t["reason"]: (t["status"], t.get("cancel_reason")) for t in await store.find("tasks")
+              if t["person_id"] == "ibu-1" and not t["reason"].startswith("kunjungan_nifas")}
+    assert status == {"pendampingan_ibu_hamil_kek": ("cancelled", "delivered"),
+                      "hipertensi_kehamilan": ("open", None)}
     await store.close()
