@@ -88,3 +88,28 @@ def test_running_totals_are_the_sums_from_january(batches) -> None:
             expected.update(increments[earlier])  # update keeps negatives (+ would not)
         summed = {k: n for k, n in expected.items() if n}
         assert dict(as_of(running, month)) == summed
+
+
+def test_a_condition_is_under_follow_up_from_its_first_recheck_in_a_later_month() -> None:
+    """Hypertension found in October; BP taken again the same month does not count, in
+    November (at another posyandu) it does – there, then. Diabetes found and never
+    re-checked is not followed; a child's screening never flags PTM checks."""
+    from ilp_pws.domain.projection import firsts
+
+    def entry(day: str, posyandu: str, codes: list[str], measured: list[str]) -> dict:
+        return {"order": [day, day], "version": 1, "desa_code": "33.73.04.1001",
+                "posyandu_id": posyandu, "flags": sorted(flags_for("usia_dewasa", codes,
+                                                                   None, measured))}
+
+    found = entry("2026-10-05", "p1", ["hypertension_grade_1", "diabetes_suspected"],
+                  ["systolic", "glucose_random"])
+    same_month = entry("2026-10-20", "p1", [], ["systolic", "glucose_random"])
+    later = entry("2026-11-03", "p2", [], ["systolic"])
+    year = {"2026-10": {"a": found, "b": same_month}, "2026-11": {"c": later}}
+    first = firsts(year)
+    assert first["year:ptm_hypertension"] == (("33.73.04.1001", "p1"), "2026-10")
+    assert first["year:ptm_hypertension_followed"] == (("33.73.04.1001", "p2"), "2026-11")
+    assert "year:ptm_diabetes_followed" not in first
+    assert "year:ptm_hypertension_followed" not in firsts({"2026-10": year["2026-10"]})
+    assert not {"ptm_bp_checked", "ptm_glucose_checked"} & flags_for(
+        "balita", [], None, ["systolic"])

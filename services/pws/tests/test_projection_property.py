@@ -26,7 +26,12 @@ from ilp_pws.handlers import Projector
 from ilp_pws.live import LIVE
 
 DESA = ["33.73.04.1001", "33.73.04.1002"]
-CODES = ["stunted", "underweight", "gizi_kurang"]
+# p1 and p2 are balita, p3 an adult: nutrition findings count for the children, the PTM
+# ones for the adult; "bp" and "glucose" stand for a measure taken without a finding.
+CODES = ["stunted", "underweight", "gizi_kurang", "hypertension_grade_1", "diabetes_suspected",
+         "bp", "glucose"]
+MEASURED = {"bp": "systolic", "hypertension_grade_1": "systolic",
+            "glucose": "glucose_random", "diabetes_suspected": "glucose_random"}
 
 
 def snapshot(sid: str, person: str, version: int, day: int, desa: str, codes: list[str],
@@ -34,11 +39,14 @@ def snapshot(sid: str, person: str, version: int, day: int, desa: str, codes: li
     # November, December, or January of the next year (a year's counts start again)
     screened_on = (date(2026, 11, 1), date(2026, 12, 1), date(2027, 1, 1))[day // 31]
     screened_on = screened_on.replace(day=day % 31 % 30 + 1)
-    fields = dict(screening_id=sid, version=version, person_id=person, stage="balita", sex="M",
-                  age_months=20, screened_on=screened_on,
-                  period=screened_on.isoformat()[:7], desa_code=desa,
-                  posyandu_id="p", findings=[Finding(code=c, severity="moderate")
-                                             for c in codes])
+    adult = person == "p3"
+    fields = dict(screening_id=sid, version=version, person_id=person,
+                  stage="usia_dewasa" if adult else "balita", sex="M",
+                  age_months=480 if adult else 20, screened_on=screened_on,
+                  period=screened_on.isoformat()[:7], desa_code=desa, posyandu_id="p",
+                  findings=[Finding(code=c, severity="moderate") for c in codes
+                            if c not in ("bp", "glucose")],
+                  measurements={MEASURED[c]: 150.0 for c in codes if c in MEASURED})
     if amended:
         return ScreeningAmended(**fields, reason="koreksi", previous_period=amended[0],
                                 previous_desa_code=amended[1])
@@ -46,7 +54,7 @@ def snapshot(sid: str, person: str, version: int, day: int, desa: str, codes: li
 
 
 screening_story = st.tuples(
-    st.sampled_from(["p1", "p2"]), st.integers(0, 92), st.sampled_from(DESA),
+    st.sampled_from(["p1", "p2", "p3"]), st.integers(0, 92), st.sampled_from(DESA),
     st.lists(st.sampled_from(CODES), max_size=2),
     st.lists(st.tuples(st.integers(0, 92), st.sampled_from(DESA),
                        st.lists(st.sampled_from(CODES), max_size=2)), max_size=2),
@@ -127,17 +135,26 @@ def recount(final: dict, tasks: Counter | None = None) -> dict[tuple[str, str], 
                 latest[key].screened_on, latest[key].screening_id):
             latest[key] = s
     counts: dict[tuple[str, str], Counter] = {}
+    def flags(s: ScreeningRecorded) -> frozenset[str]:
+        return flags_for(s.stage, [f.code for f in s.findings], None, s.measurements)
+
     for s in latest.values():
-        counts.setdefault((s.desa_code, s.period), Counter()).update(
-            flags_for(s.stage, [f.code for f in s.findings]))
+        counts.setdefault((s.desa_code, s.period), Counter()).update(flags(s))
     # Once a year per person and flag: where and when the person first had it.
     first: dict[tuple[str, str, str], ScreeningRecorded] = {}
-    for s in filter(None, final.values()):
-        for flag in flags_for(s.stage, [f.code for f in s.findings]):
-            key = (s.period[:4], s.person_id, flag)
-            if key not in first or (s.screened_on, s.screening_id) < (
-                    first[key].screened_on, first[key].screening_id):
-                first[key] = s
+    by_time = sorted(filter(None, final.values()), key=lambda s: (s.screened_on, s.screening_id))
+    for s in by_time:
+        for flag in flags(s):
+            first.setdefault((s.period[:4], s.person_id, flag), s)
+    # Under follow-up: the first re-check in a month after the one the condition was found.
+    for (year, person, flag), found in list(first.items()):
+        for condition, recheck, followed in (
+                ("ptm_hypertension", "ptm_bp_checked", "ptm_hypertension_followed"),
+                ("ptm_diabetes", "ptm_glucose_checked", "ptm_diabetes_followed")):
+            again = [s for s in by_time if s.person_id == person and s.period[:4] == year
+                     and s.period > found.period and recheck in flags(s)]
+            if flag == condition and again:
+                first[year, person, followed] = again[0]
     for (_, _, flag), s in first.items():
         counts.setdefault((s.desa_code, s.period), Counter())[f"year:{flag}"] += 1
     for (month, flag), n in (tasks or Counter()).items():

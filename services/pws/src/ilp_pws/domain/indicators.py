@@ -40,13 +40,21 @@ VISIT_SERIES = {
     "kf_lengkap": (frozenset(f"kf{n}_visited" for n in range(1, 5)), "birth_id"),
 }
 STAGES = ("ibu_hamil", "balita", "anak_remaja", "usia_dewasa", "lansia")
+# Under follow-up (DOMAIN.md: "how many are under follow-up"; hypertension is re-checked
+# monthly, diabetes every three months): a person found with the condition this year
+# whose measure was taken again in a later month of the year. (found, re-check, followed)
+FOLLOW_UPS = (("ptm_hypertension", "ptm_bp_checked", "ptm_hypertension_followed"),
+              ("ptm_diabetes", "ptm_glucose_checked", "ptm_diabetes_followed"))
+_GLUCOSE = ("glucose_random", "glucose_fasting")
 FLAGS = frozenset({
     *(f"{stage}_screened" for stage in STAGES), "balita_weighed", "balita_stunted",
     "balita_underweight", "balita_wasted", "balita_naik", "balita_tidak_naik", "balita_nt",
     "balita_idl",
     "ibu_hamil_k1",
     "ibu_hamil_k6", "ibu_hamil_kek", "ibu_hamil_anaemia", "ptm_screened", "ptm_hypertension",
-    "ptm_diabetes", "lansia_dependent", "home_visit_tasks", "home_visit_on_time",
+    "ptm_diabetes", "ptm_bp_checked", "ptm_glucose_checked",
+    *(followed for _, _, followed in FOLLOW_UPS),
+    "lansia_dependent", "home_visit_tasks", "home_visit_on_time",
     "home_visit_overdue",
     *POSTNATAL_VISITED.values(), *VISIT_SERIES,
 })
@@ -56,9 +64,10 @@ YEAR = "year:"
 TARGET_GROUPS = frozenset({"balita", "bayi", "ibu_hamil", "usia_15_plus", "lansia", "remaja"})
 
 
-def flags_for(stage: str, finding_codes: Iterable[str], anc_visit: int | None = None
-              ) -> frozenset[str]:
-    """What one screening says about a person for the month (indicator building blocks)."""
+def flags_for(stage: str, finding_codes: Iterable[str], anc_visit: int | None = None,
+              measured: Iterable[str] = ()) -> frozenset[str]:
+    """What one screening says about a person for the month (indicator building blocks);
+    `measured`: the measurements it took."""
     codes = set(finding_codes)
     flags = {f"{stage}_screened"}
     if stage == "balita":
@@ -88,6 +97,11 @@ def flags_for(stage: str, finding_codes: Iterable[str], anc_visit: int | None = 
             flags.add("ptm_hypertension")
         if "diabetes_suspected" in codes:
             flags.add("ptm_diabetes")
+        taken = set(measured)
+        if "systolic" in taken:
+            flags.add("ptm_bp_checked")
+        if taken.intersection(_GLUCOSE):
+            flags.add("ptm_glucose_checked")
         if stage == "lansia" and codes & DEPENDENT:
             flags.add("lansia_dependent")
     return frozenset(flags)

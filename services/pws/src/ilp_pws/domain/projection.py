@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .indicators import POSTNATAL_VISITED, YEAR, flag_delta
+from .indicators import FOLLOW_UPS, POSTNATAL_VISITED, YEAR, flag_delta
 
 Entry = Mapping[str, Any]  # {"order", "version", "desa_code", "posyandu_id", "flags"}
 Unit = tuple[str, str]  # (desa code, posyandu id): counted in both, the posyandu below
@@ -38,7 +38,7 @@ def effective(entries: Mapping[str, Entry]) -> Effective:
     if not live:
         return None
     latest = max(live, key=lambda e: e["order"])
-    return (latest["desa_code"], latest.get("posyandu_id", "")), frozenset(latest["flags"])
+    return _unit(latest), frozenset(latest["flags"])
 
 
 First = Mapping[str, tuple[Unit, str]]  # year flag -> (unit, period) where it counts
@@ -52,9 +52,17 @@ def firsts(months: Mapping[str, Mapping[str, Entry]]) -> dict[str, tuple[Unit, s
     first: dict[str, tuple[Unit, str]] = {}
     for _, period, entry in live:
         for flag in entry["flags"]:
-            first.setdefault(YEAR + flag,
-                             ((entry["desa_code"], entry.get("posyandu_id", "")), period))
+            first.setdefault(YEAR + flag, (_unit(entry), period))
+    for found, recheck, followed in FOLLOW_UPS:  # the first re-check after the finding's month
+        if (start := first.get(YEAR + found)) is not None:
+            later = (x for x in live if x[1] > start[1] and recheck in x[2]["flags"])
+            if (hit := next(later, None)) is not None:
+                first[YEAR + followed] = (_unit(hit[2]), hit[1])
     return first
+
+
+def _unit(entry: Entry) -> Unit:
+    return entry["desa_code"], entry.get("posyandu_id", "")
 
 
 def first_changes(before: First, after: First
