@@ -60,6 +60,16 @@ def test_rw_labels_as_registers_write_them() -> None:
     assert pick_kader(kaders, None) == "sri" and pick_kader([], "RW 01") is None
 
 
+def test_a_kaders_coverage_as_ranges_and_lists() -> None:
+    from ilp_notify.domain.assignment import covered_rws, pick_kader
+
+    assert covered_rws("RW 01-03") == covered_rws("rw 1 s/d 3") == {1, 2, 3}
+    assert covered_rws("RW 04 – RW 06") == covered_rws("RW 04, 05 dan 06") == {4, 5, 6}
+    assert covered_rws("Dusun Krajan") == set() and covered_rws("RW 1-900") == set()
+    kaders = [{"id": "sri", "coverage": ["RW 01-03"]}, {"id": "tini", "coverage": ["RW 04 s/d 06"]}]
+    assert [pick_kader(kaders, rw) for rw in ("RW 02", "5", "RW 07")] == ["sri", "tini", "sri"]
+
+
 async def test_the_kader_of_the_persons_rw_else_the_desas_bidan(tmp_path) -> None:
     """Two kader share posyandu psy-1, one per RW: each gets the children of her RW. At a
     posyandu without a kader, the task goes to the desa's bidan instead of waiting."""
