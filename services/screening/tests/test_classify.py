@@ -127,6 +127,18 @@ def test_a_balitas_lila_marks_gizi_buruk_and_kurang(months, muac, expected) -> N
     assert codes("balita", years=(months * 30.4375 + 1) / 365.25, muac_cm=muac) == expected
 
 
+def test_a_young_infant_with_a_nutrition_problem_is_referred() -> None:
+    """WHO 2013 (DOMAIN.md's referral criteria): under 6 months with a nutrition problem,
+    or from 6 months still under 4 kg – not a healthy newborn's 3.2 kg."""
+    def infant(days: int, kg: float) -> set[str]:
+        return codes("balita", years=days / 365.25, weight_kg=kg)
+
+    assert "young_infant_malnutrition" in infant(92, 4.0)  # 3 months, under −2 SD
+    assert infant(92, 5.8) == set() and infant(2, 3.2) == set()
+    assert "young_infant_malnutrition" in infant(7 * 30 + 15, 3.9)  # 7 months, 3.9 kg
+    assert "young_infant_malnutrition" not in infant(7 * 30 + 15, 5.6)  # underweight only
+
+
 def test_bilateral_oedema_is_gizi_buruk_whatever_the_measures() -> None:
     assert codes("balita", years=2, oedema=True) == {"edema_gizi_buruk"}
     assert codes("balita", years=2, oedema=False) == set()

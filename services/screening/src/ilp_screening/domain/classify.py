@@ -112,9 +112,21 @@ def _balita(s: ScreeningInput, out: Classification) -> None:
         out.flag(*rules.KPSP_FINDINGS[s.kpsp])
     if "weight_kg" in m and s.previous is not None:
         _weight_gain(s, m["weight_kg"], out)
+    _young_infant(s, m.get("weight_kg"), out)
     complete_before = rules.IDL_DOSES <= s.earlier_doses
     if s.doses and not complete_before and rules.IDL_DOSES <= s.earlier_doses | s.doses:
         out.flag("imunisasi_dasar_lengkap", "info", "")  # completed at this visit
+
+
+def _young_infant(s: ScreeningInput, weight_kg: float | None, out: Classification) -> None:
+    """Under 6 months with a nutrition problem, or under 4 kg from 6 months: referred."""
+    problems = {f.code for f in out.findings} & rules.INFANT_NUTRITION_PROBLEMS
+    small = weight_kg is not None and weight_kg < rules.SMALL_INFANT_KG
+    if (s.age_months < rules.YOUNG_INFANT_MONTHS and problems) or (
+            s.age_months >= rules.YOUNG_INFANT_MONTHS and small):
+        out.flag("young_infant_malnutrition", "severe",
+                 "rujuk ke puskesmas: bayi < 6 bulan bermasalah gizi, atau BB < 4 kg",
+                 weight_kg)
 
 
 def _weight_gain(s: ScreeningInput, weight_kg: float, out: Classification) -> None:

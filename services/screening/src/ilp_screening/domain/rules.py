@@ -76,6 +76,15 @@ MUAC_BALITA = (
 # them here to count that instead.)
 IDL_DOSES = frozenset({"HB0", "BCG", "OPV1", "OPV2", "OPV3", "OPV4", "DPT-HB-Hib1",
                        "DPT-HB-Hib2", "DPT-HB-Hib3", "IPV1", "MR1"})
+# DOMAIN.md's referral criteria, from WHO's 2013 guideline on acute malnutrition: an
+# infant under 6 months with a nutrition problem is referred (not managed at home), and
+# one of 6 months or more who still weighs under 4 kg is managed as such an infant.
+YOUNG_INFANT_MONTHS = 6
+SMALL_INFANT_KG = 4.0
+INFANT_NUTRITION_PROBLEMS = frozenset({
+    "underweight", "severely_underweight", "gizi_kurang", "gizi_buruk", "edema_gizi_buruk",
+    "weight_not_increasing"})
+
 # Developmental screen (KPSP): "meragukan" is re-screened in 2 weeks, "penyimpangan" referred.
 KPSP_FINDINGS = {
     "meragukan": ("development_doubtful", "mild", "stimulasi, KPSP ulang 2 minggu"),
