@@ -175,6 +175,29 @@ def test_weight_not_increasing_needs_last_months_weighing() -> None:
     assert gain(None, 10.5) == set()  # B: first weighing
 
 
+def test_an_undernourished_child_not_improving_a_week_on_is_referred() -> None:
+    """Gizi kurang on 10 November (WHZ −2.5); seen again on the 20th: referred if no
+    z-score measured both times rose; not when it rose, nor after a visit without a
+    nutrition problem, nor when the earlier visit was more than a month before."""
+    def seen_again(previous: PreviousWeighing, weight: float) -> bool:
+        s = ScreeningInput("balita", "M", int(2 * 365.25), ON,
+                           {"weight_kg": weight, "height_cm": 85.0}, previous=previous)
+        return "no_improvement" in {f.code for f in classify(s).findings}
+
+    now = classify(ScreeningInput("balita", "M", int(2 * 365.25), ON,
+                                  {"weight_kg": 9.6, "height_cm": 85.0}))
+    same = {k: now.summary[k] for k in ("waz", "whz")}
+    kurang = frozenset({"gizi_kurang"})
+    ten_days_ago = PreviousWeighing(date(2026, 11, 10), 9.6, findings=kurang, **same)
+    assert seen_again(ten_days_ago, 9.6) and seen_again(ten_days_ago, 9.5)
+    assert not seen_again(ten_days_ago, 10.0)  # gained: WHZ and WAZ rose
+    assert not seen_again(PreviousWeighing(date(2026, 11, 10), 9.6, **same), 9.6)
+    assert not seen_again(PreviousWeighing(date(2026, 11, 16), 9.6, findings=kurang, **same),
+                          9.6)  # 4 days: too soon to judge
+    assert not seen_again(PreviousWeighing(date(2026, 9, 20), 9.6, findings=kurang, **same),
+                          9.6)  # two months: a new assessment
+
+
 def test_stage_by_age_and_pregnancy() -> None:
     assert stage_for(59 * 30, False) == "balita"
     assert stage_for(61 * 31, False) == "anak_remaja"

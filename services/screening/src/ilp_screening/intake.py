@@ -73,8 +73,11 @@ async def _earlier_visits(tx: Transaction, person_id: str, before: date, exclude
 
 def _previous_weighing(visits: list[dict]) -> PreviousWeighing | None:
     for doc in visits:
-        if weight := doc["measurements"].get("weight_kg"):
-            return PreviousWeighing(date.fromisoformat(doc["screened_on"]), weight)
+        m = doc["measurements"]
+        if weight := m.get("weight_kg"):
+            return PreviousWeighing(date.fromisoformat(doc["screened_on"]), weight,
+                                    m.get("waz"), m.get("whz"),
+                                    frozenset(f["code"] for f in doc["findings"]))
     return None
 
 

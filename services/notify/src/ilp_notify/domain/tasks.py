@@ -30,7 +30,8 @@ def _rule(reason: str, group: str, codes: set[str], role: str, priority: str, da
 
 
 SEVERE_MALNUTRITION = {"severely_stunted", "severely_underweight", "gizi_buruk",
-                       "lila_gizi_buruk", "edema_gizi_buruk", "young_infant_malnutrition"}
+                       "lila_gizi_buruk", "edema_gizi_buruk", "young_infant_malnutrition",
+                       "no_improvement"}
 RULES = (
     # A severely malnourished child: the bidan (referral, tata laksana) and the kader (the
     # household, feeding) within 3 days – both; a moderate problem: the kader in a week.

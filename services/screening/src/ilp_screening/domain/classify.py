@@ -8,7 +8,7 @@ from datetime import date
 from ilp_contracts import Finding
 
 from . import rules
-from .growth import balita_zscores, bmi_for_age_z, head_circumference_z
+from .growth import BalitaZ, balita_zscores, bmi_for_age_z, head_circumference_z
 from .rules import Band, first_band
 
 
@@ -16,6 +16,9 @@ from .rules import Band, first_band
 class PreviousWeighing:
     screened_on: date
     weight_kg: float
+    waz: float | None = None
+    whz: float | None = None
+    findings: frozenset[str] = frozenset()  # its finding codes
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,7 @@ def _balita(s: ScreeningInput, out: Classification) -> None:
     if "weight_kg" in m and s.previous is not None:
         _weight_gain(s, m["weight_kg"], out)
     _young_infant(s, m.get("weight_kg"), out)
+    _not_improving(s, z, out)
     complete_before = rules.IDL_DOSES <= s.earlier_doses
     if s.doses and not complete_before and rules.IDL_DOSES <= s.earlier_doses | s.doses:
         out.flag("imunisasi_dasar_lengkap", "info", "")  # completed at this visit
@@ -127,6 +131,21 @@ def _young_infant(s: ScreeningInput, weight_kg: float | None, out: Classificatio
         out.flag("young_infant_malnutrition", "severe",
                  "rujuk ke puskesmas: bayi < 6 bulan bermasalah gizi, atau BB < 4 kg",
                  weight_kg)
+
+
+def _not_improving(s: ScreeningInput, z: BalitaZ, out: Classification) -> None:
+    """An undernourished child who has not improved a week or more after (up to the next
+    month's weighing): no z-score measured both times went up. Referred."""
+    prev = s.previous
+    if prev is None or not prev.findings & rules.UNDERNUTRITION:
+        return
+    if not rules.RECHECK_DAYS[0] <= (s.screened_on - prev.screened_on).days <= rules.RECHECK_DAYS[1]:
+        return
+    compared = [(now, before) for now, before in ((z.whz, prev.whz), (z.waz, prev.waz))
+                if now is not None and before is not None]
+    if compared and all(now <= before for now, before in compared):
+        out.flag("no_improvement", "severe",
+                 "rujuk ke puskesmas: tidak membaik sejak kunjungan sebelumnya", compared[0][0])
 
 
 def _weight_gain(s: ScreeningInput, weight_kg: float, out: Classification) -> None:

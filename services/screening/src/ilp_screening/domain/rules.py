@@ -46,7 +46,8 @@ WEIGHT_FOR_AGE = (
 )
 HEIGHT_FOR_AGE = (
     Band("severely_stunted", "severe", lt=-3, follow_up="rujuk ke puskesmas"),
-    Band("stunted", "moderate", ge=-3, lt=-2, follow_up="kunjungan rumah bidan dan kader"),
+    Band("stunted", "moderate", ge=-3, lt=-2,
+         follow_up="rujuk ke puskesmas (konfirmasi), kunjungan rumah kader"),
 )
 # Weight-for-length/height: the usual WHO cut-offs; not confirmed in an official ILP text
 # (DOMAIN.md), so they stay configurable here.
@@ -84,6 +85,14 @@ SMALL_INFANT_KG = 4.0
 INFANT_NUTRITION_PROBLEMS = frozenset({
     "underweight", "severely_underweight", "gizi_kurang", "gizi_buruk", "edema_gizi_buruk",
     "weight_not_increasing"})
+
+# "No improvement after a week" (DOMAIN.md's referral criteria): an undernourished child
+# seen again 7 days or more later, up to the next monthly weighing, whose z-scores did
+# not rise. The upper bound is the platform's (a later visit is a new assessment).
+UNDERNUTRITION = frozenset({
+    "underweight", "severely_underweight", "gizi_kurang", "gizi_buruk", "lila_gizi_kurang",
+    "lila_gizi_buruk", "edema_gizi_buruk"})
+RECHECK_DAYS = (7, 35)
 
 # Developmental screen (KPSP): "meragukan" is re-screened in 2 weeks, "penyimpangan" referred.
 KPSP_FINDINGS = {
