@@ -279,6 +279,11 @@ def test_a_workers_token_is_enough_for_her_own_tasks(stack) -> None:
                        headers=as_(platform, DINKES[0], **DINKES[1])).json()
     assert [r["action"] for r in reads].count("read_person") == 2  # each read is audited
     path = f"/api/v1/notify/tasks/{task['task_id']}"
+    # Elsewhere, an existing task and an unknown one read the same: not where it is.
+    there, unknown = (client.get(p, headers=elsewhere) for p in (path, f"{path}x"))
+    assert there.status_code == unknown.status_code == 403
+    assert there.json()["detail"][0]["msg"] == unknown.json()["detail"][0]["msg"].replace(
+        f"{task['task_id']}x", task["task_id"])
     refused = client.post(f"{path}/accept", json={}, headers=bidan)  # her token names nobody
     assert refused.status_code == 422
     assert refused.json()["detail"][0]["loc"] == ["body", "worker_id"]

@@ -157,9 +157,13 @@ def require(principal: Principal, *roles: str) -> Principal:
     return principal
 
 
-def require_area(principal: Principal, code: str | None, what: str = "area") -> None:
+def require_area(principal: Principal, code: str | None, what: str | None = None) -> None:
+    """`code` is the area asked for, or (`what`: e.g. "task <id>") where a record is –
+    None when it does not exist. The answer about a record never names its area, so
+    an unknown id and one elsewhere read the same: nobody learns what exists where."""
     if not principal.covers(code):
-        raise ForbiddenError(f"{what} {code or '(none given)'} is outside your wilayah")
+        raise ForbiddenError(f"{what} is outside your wilayah" if what else
+                             f"area {code or '(none given)'} is outside your wilayah")
 
 
 def require_facility(principal: Principal, facility_id: str, area_code: str | None) -> None:

@@ -116,11 +116,23 @@ def _actor(caller: Principal, worker_id: str | None) -> str:
     return worker_id
 
 
+def _may_visit(caller: Principal, worker_id: str, task: dict) -> None:
+    """A kader takes on kader visits, and a health worker's visit only when it was given
+    to her (the desa has no health worker: she brings one); a health worker any visit of
+    her wilayah. A kader's word does not make a KF or KN visit count as made."""
+    if caller.has("bidan", "perawat") or task["role"] == "kader" or task["assignee_id"] == worker_id:
+        return
+    raise ForbiddenError(f"a {task['role']} visit is done by a health worker, not by a kader")
+
+
 async def _apply(rt: Runtime, caller: Principal, task_id: str, action: str,
-                 change: Callable[[dict], Event]) -> dict:
-    """Check the transition, let `change` update the task and name its event, store both."""
+                 change: Callable[[dict], Event], visitor: str | None = None) -> dict:
+    """Check the transition (and that the `visitor` may make this visit), let `change`
+    update the task and name its event, store both."""
     async with rt.transaction() as tx:
         task = await _visible_task(tx, caller, task_id)
+        if visitor is not None:
+            _may_visit(caller, visitor, task)
         if problem := transition_problem(action, task["status"]):
             raise UnprocessableError(("path", "task_id"), problem, "invalid_transition")
         event = change(task)
@@ -141,7 +153,7 @@ async def accept_task(task_id: str, rt: RuntimeDep, caller: Caller,
     def accept(task: dict) -> Event:
         task.update(status="accepted", accepted_by=worker_id)
         return TaskAccepted(task_id=task_id, worker_id=worker_id)
-    return await _apply(rt, caller, task_id, "accept", accept)
+    return await _apply(rt, caller, task_id, "accept", accept, visitor=worker_id)
 
 
 @router.post("/tasks/{task_id}/complete", response_model=TaskOut)
@@ -158,7 +170,7 @@ async def complete_task(task_id: str, body: CompleteIn, rt: RuntimeDep,
                     completed_at=now.isoformat(), on_time=punctual, note=body.note)
         return TaskCompleted(task_id=task_id, worker_id=worker_id, outcome=body.outcome,
                              on_time=punctual, note=body.note)
-    return await _apply(rt, caller, task_id, "complete", complete)
+    return await _apply(rt, caller, task_id, "complete", complete, visitor=worker_id)
 
 
 @router.post("/tasks/{task_id}/cancel", response_model=TaskOut)
