@@ -11,6 +11,7 @@ from ilp_registry.domain import (
     RolloutError,
     missing_targets,
     next_rollout,
+    pustu_of,
     staffing_gaps,
     summarise_rollout,
 )
@@ -59,3 +60,19 @@ def test_missing_targets_name_each_desa_and_group_still_unset() -> None:
     assert "33.75.02.1001" not in gaps  # all six set
     assert gaps["33.75.02.1002"] == ["bayi", "ibu_hamil", "usia_15_plus", "lansia", "remaja"]
     assert len(gaps["33.75.02.2003"]) == 6
+
+
+def test_a_posyandu_counts_towards_its_pustu_or_else_the_one_of_its_desa() -> None:
+    def facility(id_: str, type_: str, desa: str, parent: str | None = None) -> dict:
+        return {"id": id_, "type": type_, "area_code": desa, "parent_facility_id": parent}
+
+    facilities = [
+        facility("pustu-a", "pustu", "A"), facility("psy-a1", "posyandu", "A"),
+        facility("psy-a2", "posyandu", "A", parent="pustu-a"),
+        facility("pustu-b1", "pustu", "B"), facility("pustu-b2", "pustu", "B"),
+        facility("psy-b", "posyandu", "B"),  # two pustu in the desa: which one is unknown
+        facility("psy-c", "posyandu", "C"), facility("pkm", "puskesmas", "A"),
+        facility("psy-x", "posyandu", "A", parent="pustu-b1")]  # its parent names it
+    assert pustu_of(facilities) == {
+        "pustu-a": "pustu-a", "psy-a1": "pustu-a", "psy-a2": "pustu-a",
+        "pustu-b1": "pustu-b1", "pustu-b2": "pustu-b2", "psy-x": "pustu-b1"}

@@ -19,7 +19,7 @@ from ilp_kit.store import Query, Transaction
 
 from . import commands, importer
 from .commands import canonical_code
-from .domain import missing_targets, staffing_gaps, summarise_rollout
+from .domain import missing_targets, pustu_of, staffing_gaps, summarise_rollout
 from .models import (
     Area,
     AreaIn,
@@ -234,18 +234,17 @@ async def list_workers(request: Request, response: Response, rt: RuntimeDep, cal
             summary="Pustu and their staff against the minimum (1 bidan, 1 perawat, 2 kader)")
 async def pustu_staffing(rt: RuntimeDep, caller: Caller, area_code: str,
                          only_gaps: bool = True) -> list[dict]:
-    """Kader of the posyandu under a pustu count towards it: they serve its area."""
+    """Kader of the posyandu under a pustu count towards it: they serve its area (see
+    `pustu_of`)."""
     require(caller, *READERS_OF_WORKERS)
     prefix = ("area_code", canonical_code(area_code, ("query", "area_code")))
     require_area(caller, prefix[1])
     facilities = await rt.store.find("facilities", Query.of(prefix=prefix, active=True))
     workers = await rt.store.find("workers", Query.of(prefix=prefix, active=True))
-    pustu_of = {f["id"]: f["id"] for f in facilities if f["type"] == "pustu"}
-    pustu_of |= {f["id"]: f["parent_facility_id"] for f in facilities
-                 if f["type"] == "posyandu" and f["parent_facility_id"] in pustu_of}
-    staff: dict[str, Counter[str]] = {pid: Counter() for pid in pustu_of.values()}
+    served = pustu_of(facilities)
+    staff: dict[str, Counter[str]] = {pid: Counter() for pid in served.values()}
     for worker in workers:
-        if (pustu := pustu_of.get(worker["facility_id"])) is not None:
+        if (pustu := served.get(worker["facility_id"])) is not None:
             staff[pustu][worker["role"]] += 1
     rows = [{"facility_id": f["id"], "name": f["name"], "area_code": f["area_code"],
              "staff": dict(staff[f["id"]]), "missing": staffing_gaps(staff[f["id"]].elements())}

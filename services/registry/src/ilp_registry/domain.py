@@ -53,6 +53,26 @@ def summarise_rollout(area_code: str, statuses: Iterable[RolloutStatus | None]
                           {status: counts.get(status, 0) for status in ROLLOUT_ORDER})
 
 
+def pustu_of(facilities: Iterable[Mapping]) -> dict[str, str]:
+    """Facility id → the pustu whose staffing it counts towards: a pustu itself, and a
+    posyandu under it – named as its parent, or else the one pustu of its desa (a
+    posyandu registered without a parent still serves the pustu of its kelurahan)."""
+    facilities = list(facilities)
+    pustu = {f["id"]: f["area_code"] for f in facilities if f["type"] == "pustu"}
+    by_desa: dict[str, list[str]] = {}
+    for pustu_id, desa in pustu.items():
+        by_desa.setdefault(desa, []).append(pustu_id)
+    served = {pustu_id: pustu_id for pustu_id in pustu}
+    for f in facilities:
+        if f["type"] != "posyandu":
+            continue
+        if f.get("parent_facility_id") in pustu:
+            served[f["id"]] = f["parent_facility_id"]
+        elif not f.get("parent_facility_id") and len(by_desa.get(f["area_code"], ())) == 1:
+            served[f["id"]] = by_desa[f["area_code"]][0]
+    return served
+
+
 def staffing_gaps(roles: Iterable[str]) -> dict[str, int]:
     """How many of each required role a pustu still misses ({} = meets the minimum)."""
     have = Counter(roles)
