@@ -299,6 +299,19 @@ def test_offline_batch_stores_the_good_reports_the_refused_and_is_safe_to_resend
     assert refused["loc"] == ["body", "screenings", 0, "idempotency_key"]
     too_many = screening.post("/screenings/batch", json={"screenings": batch["screenings"] * 126})
     assert too_many.status_code == 422
+    # A mistyped NIK, a missing key or junk refuses that screening, not the session's others.
+    typo = {**balita(23), "person": {**balita(23)["person"], "nik": "33730410112"}}
+    mixed = screening.post("/screenings/batch", json={"screenings": [
+        {"idempotency_key": f"sync-{uuid.uuid4()}", "screening": typo},
+        {"screening": balita(24)}, 7,
+        {"idempotency_key": f"sync-{uuid.uuid4()}", "screening": balita(25)}]})
+    assert mixed.status_code == 200, mixed.text
+    results = mixed.json()["results"]
+    assert [r["status"] for r in results] == ["rejected"] * 3 + ["created"]
+    assert results[0]["detail"][0]["loc"] == ["body", "screenings", 0, "screening", "person",
+                                              "nik"]
+    assert results[1]["detail"][0]["loc"] == ["body", "screenings", 1, "idempotency_key"]
+    assert results[2]["idempotency_key"] == "" and results[2]["detail"]
 
 
 def test_coverage_tells_which_desa_have_no_sasaran_yet(platform: Platform) -> None:

@@ -7,7 +7,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query as Param, Request, Response
 from ilp_contracts import BirthSubmission, ScreeningSubmission
@@ -15,6 +15,7 @@ from ilp_kit.auth import Caller, Principal, require, require_area
 from ilp_kit.errors import ForbiddenError, InvalidInput, NotFoundError
 from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.store import Query
+from pydantic import ValidationError
 
 from . import intake
 from .fhir import inbound
@@ -33,6 +34,7 @@ from .models import (
     ScreeningOut,
     SubmissionOut,
     SyncBatch,
+    SyncItem,
     SyncReport,
     VoidIn,
 )
@@ -124,17 +126,34 @@ async def sync_screenings(body: SyncBatch, rt: RuntimeDep, caller: Caller) -> di
     wilayah, a key reused for other content) is reported with its reasons and the rest are
     stored. Re-sending the batch creates nothing twice."""
     require(caller, *RECORDERS)
+    items = [_sync_item(raw, index) for index, raw in enumerate(body.screenings)]
+    valid = [(index, item) for index, item in enumerate(items) if isinstance(item, SyncItem)]
     outcomes = await _record_each(rt, caller, [
         Bulk(item.screening, intake.stored_key("http", item.idempotency_key),
              loc=("body", "screenings", index, "screening"),
              key_loc=("body", "screenings", index, "idempotency_key"))
-        for index, item in enumerate(body.screenings)])
-    results = [{"index": index, "idempotency_key": item.idempotency_key, **outcome}
-               for index, (item, outcome) in enumerate(zip(body.screenings, outcomes,
-                                                           strict=True))]
-    counts = Counter(outcome["status"] for outcome in outcomes)
+        for index, item in valid])
+    recorded = dict(zip((index for index, _ in valid), outcomes, strict=True))
+    results = [{"index": index, "idempotency_key": _key_of(raw), **recorded.get(index, item)}
+               for index, (raw, item) in enumerate(zip(body.screenings, items, strict=True))]
+    counts = Counter(result["status"] for result in results)
     return {"created": counts["created"], "duplicates": counts["duplicate"],
             "rejected": counts["rejected"], "results": results}
+
+
+def _sync_item(raw: Any, index: int) -> SyncItem | dict:
+    """One screening of a sync, validated on its own: the item, or its refusal."""
+    try:
+        return SyncItem.model_validate(raw)
+    except ValidationError as exc:
+        return {"status": "rejected", "detail": [
+            {**error, "loc": ["body", "screenings", index, *error["loc"]]}
+            for error in exc.errors(include_url=False, include_context=False)]}
+
+
+def _key_of(raw: Any) -> str:
+    key = raw.get("idempotency_key") if isinstance(raw, dict) else None
+    return key if isinstance(key, str) else ""
 
 
 @dataclass(frozen=True)

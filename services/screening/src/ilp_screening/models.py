@@ -7,7 +7,7 @@ from typing import Literal
 
 from ilp_contracts import Finding
 from ilp_contracts.screening import MeasurementsIn, PregnancyIn, ScreeningSubmission, Sex, Stage
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
 
 class ScreeningOut(BaseModel):
@@ -134,7 +134,9 @@ class SyncBatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    screenings: list[SyncItem] = Field(min_length=1, max_length=500)
+    # Each is validated on its own (in the handler): one mistyped NIK is that screening's
+    # refusal, not the whole session's.
+    screenings: list[SkipValidation[SyncItem]] = Field(min_length=1, max_length=500)
 
 
 class SyncResult(BaseModel):
