@@ -3,7 +3,7 @@ per desa, with colour-change events and live-update notices."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -120,8 +120,11 @@ def _sum_into(counts: Counter[str], delta: Mapping[str, int]) -> None:
 class _Pending:
     """Count changes of one transaction, written once per desa-month at its end."""
 
-    desa: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
-    posyandu: dict[tuple[str, str, str], Counter[str]] = field(default_factory=dict)
+    # defaultdicts: a Counter is made once per desa-month, not on every event's lookup
+    desa: defaultdict[tuple[str, str], Counter[str]] = field(
+        default_factory=lambda: defaultdict(Counter))
+    posyandu: defaultdict[tuple[str, str, str], Counter[str]] = field(
+        default_factory=lambda: defaultdict(Counter))
 
 
 async def _desa_targets(tx: Transaction, desa_code: str, year: int,
@@ -295,11 +298,12 @@ class Projector:
         if not delta:
             return
         desa_code, posyandu_id = unit
-        pending = self._pending.setdefault(tx, _Pending())
-        _sum_into(pending.desa.setdefault((desa_code, period), Counter()), delta)
+        pending = self._pending.get(tx)
+        if pending is None:
+            pending = self._pending[tx] = _Pending()
+        _sum_into(pending.desa[desa_code, period], delta)
         if posyandu_id:
-            _sum_into(pending.posyandu.setdefault((posyandu_id, desa_code, period), Counter()),
-                      delta)
+            _sum_into(pending.posyandu[posyandu_id, desa_code, period], delta)
 
     async def flush(self, tx: Transaction, _: None = None) -> None:
         """End of a batch: write each touched month and year document once, and announce
