@@ -5,6 +5,7 @@ restart keeps everything."""
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import io
 import os
 import signal
@@ -15,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import httpx
 import nats
@@ -63,6 +65,14 @@ class PortsInUse(RuntimeError):
         self.ports = ports
 
 
+class DataDirInUse(RuntimeError):
+    def __init__(self, data_dir: Path):
+        super().__init__(
+            f"{data_dir} is in use by another ./ilp up: one platform per data directory "
+            "(two would share one JetStream store and write the same SQLite files); stop "
+            "it, or give another --data-dir")
+
+
 @dataclass
 class Platform:
     data_dir: Path
@@ -77,6 +87,7 @@ class Platform:
     _started_at: dict[str, float] = field(default_factory=dict)
     _revive_at: dict[str, float] = field(default_factory=dict)
     _last_delay: dict[str, float] = field(default_factory=dict)
+    _data_lock: IO[str] | None = field(default=None, repr=False)
 
     @property
     def base_url(self) -> str:
@@ -180,13 +191,24 @@ class Platform:
         # events: refuse instead of starting half of one on top of the other.
         if taken := self.ports_in_use():
             raise PortsInUse(taken)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._lock_data_dir()
         self.start_nats()
         for name in SERVICES:
             self.start_service(name)
         self.wait_ready()
         if self.sample_registry is not None:
             self.seed(self.sample_registry)
+
+    def _lock_data_dir(self) -> None:
+        """Held until this platform stops (or its process ends, whatever the way)."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        lock = open(self.data_dir / ".lock", "a")  # noqa: SIM115 – held open on purpose
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            raise DataDirInUse(self.data_dir) from None
+        self._data_lock = lock
 
     def seed(self, sample: Path) -> None:
         registry = f"{self.service_url('registry')}/api/v1/registry"
@@ -276,6 +298,9 @@ class Platform:
         for name in reversed(SERVICES):
             self.stop_process(name)
         self.stop_process("nats")
+        if self._data_lock is not None:
+            self._data_lock.close()
+            self._data_lock = None
 
     def gateway(self) -> uvicorn.Server:
         app = create_gateway({name: self.service_url(name) for name in SERVICES})
@@ -337,7 +362,7 @@ def serve(platform: Platform) -> None:
             asyncio.run(_serve_gateway(platform))
         except KeyboardInterrupt:
             pass  # uvicorn re-raises the Ctrl-C it already handled
-    except PortsInUse as exc:
+    except (PortsInUse, DataDirInUse) as exc:
         raise SystemExit(str(exc)) from None
     finally:
         if platform.processes:  # nothing to stop when it was refused before starting

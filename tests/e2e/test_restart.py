@@ -14,7 +14,7 @@ import httpx
 import nats
 import pytest
 from ilp_contracts import ScreeningRecorded
-from ilp_platform.embedded import Platform, PortsInUse
+from ilp_platform.embedded import DataDirInUse, Platform, PortsInUse
 
 from .helpers import eventually, free_port_block, indicator, tasks
 
@@ -162,3 +162,13 @@ def test_a_second_platform_on_the_same_ports_refuses_to_start(platform, tmp_path
         second.start()
     assert platform.nats_port in refused.value.ports and not second.processes
     assert "--port" in str(refused.value)  # says how to choose others
+
+
+def test_a_second_platform_on_the_same_data_refuses_to_start(platform) -> None:
+    """Other ports, the same data directory: two NATS servers on one JetStream store and
+    two sets of services writing the same SQLite files – refused, nothing started."""
+    ports = free_port_block(6)
+    second = Platform(platform.data_dir, ports, ports + 1, ports + 2)
+    with pytest.raises(DataDirInUse) as refused:
+        second.start()
+    assert not second.processes and "--data-dir" in str(refused.value)
