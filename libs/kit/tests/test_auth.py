@@ -81,3 +81,13 @@ def test_local_tokens_and_their_scope(tmp_path) -> None:
     assert not principal.covers("33.73.04")  # the kecamatan is wider than her wilayah
     assert Principal("op", frozenset({"operator"}), ("*",)).covers("11.01")
     assert (settings.auth_key_file().stat().st_mode & 0o777) == 0o600
+
+
+def test_a_token_from_another_data_dir_says_where_tokens_come_from(tmp_path) -> None:
+    ours = ServiceSettings(auth_mode="local", data_dir=tmp_path / "walk")
+    theirs = ServiceSettings(auth_mode="local", data_dir=tmp_path / "data")
+    token = mint_local_token(theirs.auth_key_file(), "op", ["operator"], ["*"])
+    with pytest.raises(HTTPException) as refused:
+        Authenticator(ours).verify(token)
+    assert refused.value.status_code == 401
+    assert "./ilp token --data-dir" in refused.value.detail[0]["msg"]

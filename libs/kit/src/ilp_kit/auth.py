@@ -110,8 +110,12 @@ class Authenticator:
                                     audience=self.settings.oidc_audience,
                                     options={"require": ["exp", "sub"]})
         except jwt.PyJWTError as exc:
+            # The usual cause in embedded mode: a token signed with another data dir's key.
+            hint = (" (embedded platform: sign it with `./ilp token --data-dir` naming this "
+                    "platform's data directory)"
+                    if self.mode == "local" and isinstance(exc, jwt.InvalidSignatureError) else "")
             raise HTTPException(401, detail=[{"loc": ["header", "authorization"],
-                                              "msg": f"invalid token: {exc}",
+                                              "msg": f"invalid token: {exc}{hint}",
                                               "type": "invalid_token"}],
                                 headers={"WWW-Authenticate": "Bearer"}) from exc
         return principal_from(claims), float(claims["exp"])
