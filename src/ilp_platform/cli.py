@@ -83,7 +83,8 @@ def main(argv: list[str] | None = None) -> None:
         cmd.add_argument("--nats-url", default="nats://127.0.0.1:4222")
         if name == "pws-rebuild":
             cmd.add_argument("--replace", action="store_true",
-                             help="put the rebuilt file in place (pws must be stopped)")
+                             help="put the rebuilt file in place: stop ./ilp up first (it "
+                             "starts the data directory's NATS itself; --nats-url unused)")
     args = parser.parse_args(argv)
 
     if args.command == "up":

@@ -65,6 +65,19 @@ class PortsInUse(RuntimeError):
         self.ports = ports
 
 
+def hold_data_dir(data_dir: Path) -> IO[str] | None:
+    """The lock that makes a platform the only one on its data directory: held while the
+    returned file stays open; None when another process holds it."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    lock = open(data_dir / ".lock", "a")  # noqa: SIM115 – held open on purpose
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        return None
+    return lock
+
+
 class DataDirInUse(RuntimeError):
     def __init__(self, data_dir: Path):
         super().__init__(
@@ -201,14 +214,9 @@ class Platform:
 
     def _lock_data_dir(self) -> None:
         """Held until this platform stops (or its process ends, whatever the way)."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        lock = open(self.data_dir / ".lock", "a")  # noqa: SIM115 – held open on purpose
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            lock.close()
-            raise DataDirInUse(self.data_dir) from None
-        self._data_lock = lock
+        self._data_lock = hold_data_dir(self.data_dir)
+        if self._data_lock is None:
+            raise DataDirInUse(self.data_dir)
 
     def seed(self, sample: Path) -> None:
         registry = f"{self.service_url('registry')}/api/v1/registry"

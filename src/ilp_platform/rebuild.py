@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import socket
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ilp_kit.messaging import connect
@@ -21,6 +24,8 @@ from ilp_pws.app import SPEC
 from ilp_pws.handlers import Projector
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from .embedded import Platform, hold_data_dir
 
 # A rebuild is a one-off process filling a fresh file with a million random-keyed rows:
 # a page cache this large keeps the growing indexes in memory (bounded, released at exit).
@@ -73,14 +78,45 @@ def rebuild(data_dir: Path, nats_url: str, replace: bool) -> None:
     live = data_dir / "pws.db"
     target = data_dir / "pws.rebuilt.db"
     target.unlink(missing_ok=True)
-    counts = asyncio.run(rebuild_into(target, nats_url, console))
-    console.print(f"diterapkan {counts['applied']}, dilewati {counts['skipped']}, "
-                  f"tidak valid {counts['invalid']} → {target}")
-    if replace:
+    if not replace:
+        _rebuilt(console, asyncio.run(rebuild_into(target, nats_url, console)), target)
+        return
+    # Replacing needs pws stopped: a running one would go on writing to the file replaced
+    # under it, and what it applied meanwhile would be missing from the new one. So the
+    # platform must be down; the data directory's own NATS is started for the replay.
+    lock = hold_data_dir(data_dir)
+    if lock is None:
+        raise SystemExit(f"the platform on {data_dir} is running: stop ./ilp up first "
+                         "(--replace starts the data directory's NATS by itself)")
+    try:
+        with _own_nats(data_dir) as url:
+            _rebuilt(console, asyncio.run(rebuild_into(target, url, console)), target)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{live}{suffix}").unlink(missing_ok=True)
         shutil.move(target, live)
-        console.print(f"{live} diganti (jalankan layanan pws lagi)")
+        console.print(f"{live} diganti (jalankan ./ilp up lagi)")
+    finally:
+        lock.close()
+
+
+def _rebuilt(console: Console, counts: dict[str, int], target: Path) -> None:
+    console.print(f"diterapkan {counts['applied']}, dilewati {counts['skipped']}, "
+                  f"tidak valid {counts['invalid']} → {target}")
+
+
+@contextmanager
+def _own_nats(data_dir: Path) -> Iterator[str]:
+    """The data directory's nats-server (its JetStream store) on a free port, while the
+    platform is down."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    platform = Platform(data_dir, nats_port=port)
+    platform.start_nats()
+    try:
+        yield f"nats://127.0.0.1:{port}"
+    finally:
+        platform.stop_process("nats")
 
 
 def check(data_dir: Path, nats_url: str) -> int:

@@ -172,3 +172,23 @@ def test_a_second_platform_on_the_same_data_refuses_to_start(platform) -> None:
     with pytest.raises(DataDirInUse) as refused:
         second.start()
     assert not second.processes and "--data-dir" in str(refused.value)
+
+
+def test_pws_is_replaced_by_a_rebuild_only_while_the_platform_is_down(platform) -> None:
+    """Replacing under a running pws would lose what it applies meanwhile: refused. With
+    the platform down, the rebuild starts the data directory's NATS itself, and the
+    replaced projection equals a recount once the platform is up again."""
+    from ilp_platform.rebuild import check, rebuild
+
+    register_area(platform)
+    record(platform, "rebuild-0001-x")
+    platform.settle()
+    with pytest.raises(SystemExit, match="stop ./ilp up first"):
+        rebuild(platform.data_dir, "nats://unused", replace=True)
+    platform.stop()
+    rebuild(platform.data_dir, "nats://unused", replace=True)
+    platform.start()
+    platform.settle()
+    assert check(platform.data_dir, f"nats://127.0.0.1:{platform.nats_port}") == 0
+    assert indicator(service(platform, "pws"), "33.73.04.2002", "2026-11",
+                     "balita_ditimbang")["numerator"] == 1
