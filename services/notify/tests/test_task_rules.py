@@ -21,6 +21,17 @@ def test_a_severe_case_gets_the_bidan_and_the_kader_within_three_days() -> None:
     assert {n.due_at.date() for n in needs} == {date(2026, 11, 23)}
 
 
+def test_a_referral_finding_is_one_referral_visit_for_bidan_and_kader() -> None:
+    """A young infant underweight (or a child not improving): the bidan refers and the
+    kader accompanies – one visit each, named for the referral even beside gizi buruk."""
+    for codes in (["young_infant_malnutrition", "underweight"],
+                  ["no_improvement", "gizi_buruk", "severely_underweight"]):
+        needs = tasks_needed(codes, date(2026, 11, 20), WIB)
+        assert sorted((n.reason, n.role, n.priority) for n in needs) == [
+            ("pendampingan_rujukan_gizi", "kader", "urgent"),
+            ("rujukan_gizi_balita", "bidan", "urgent")]
+
+
 def test_days_count_from_the_recording_when_it_came_later() -> None:
     """A session synced four days after the posyandu: the bidan still gets her three days
     instead of a task born overdue and escalated to the puskesmas."""

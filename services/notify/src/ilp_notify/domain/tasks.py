@@ -30,11 +30,16 @@ def _rule(reason: str, group: str, codes: set[str], role: str, priority: str, da
 
 
 SEVERE_MALNUTRITION = {"severely_stunted", "severely_underweight", "gizi_buruk",
-                       "lila_gizi_buruk", "edema_gizi_buruk", "young_infant_malnutrition",
-                       "no_improvement"}
+                       "lila_gizi_buruk", "edema_gizi_buruk"}
+# Referral criteria (an infant under 6 months with a nutrition problem, or under 4 kg; an
+# undernourished child not improving): the bidan refers, the kader accompanies – first in
+# their groups, so a child with both is visited once for the referral.
+REFERRAL = {"young_infant_malnutrition", "no_improvement"}
 RULES = (
     # A severely malnourished child: the bidan (referral, tata laksana) and the kader (the
     # household, feeding) within 3 days – both; a moderate problem: the kader in a week.
+    _rule("rujukan_gizi_balita", "gizi_balita_bidan", REFERRAL, "bidan", "urgent", 3),
+    _rule("pendampingan_rujukan_gizi", "gizi_balita_kader", REFERRAL, "kader", "urgent", 3),
     _rule("gizi_buruk_balita", "gizi_balita_bidan", SEVERE_MALNUTRITION, "bidan", "urgent", 3),
     _rule("pendampingan_gizi_buruk", "gizi_balita_kader", SEVERE_MALNUTRITION, "kader",
           "urgent", 3),
