@@ -3,9 +3,10 @@ a delivery ends the visits of the pregnancy."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
-from ilp_contracts import Finding, ScreeningAmended, ScreeningRecorded, WorkerAssigned
+from ilp_contracts import (BirthRecorded, Finding, ScreeningAmended, ScreeningRecorded,
+                           WorkerAssigned)
 from ilp_kit.settings import ServiceSettings
 from ilp_kit.store.sqlite import SqliteStore
 from ilp_notify.app import SPEC
@@ -58,10 +59,6 @@ async def test_a_birth_ends_the_pregnancy_watch_and_its_visits(tmp_path) -> None
     """Born at 31 weeks, before her expected date: no visit for a missed ANC contact
     after that, her KEK accompaniment ends; the hypertensive pregnancy's referral stays,
     and a birth does not end a pregnancy screened after it."""
-    from datetime import UTC, datetime
-
-    from ilp_contracts import BirthRecorded
-
     store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
     await store.open()
     apply = handlers(ServiceSettings(service="notify"))

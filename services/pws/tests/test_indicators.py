@@ -14,6 +14,7 @@ from ilp_pws.domain.indicators import (
     flag_delta,
     flags_for,
 )
+from ilp_pws.domain.projection import firsts
 
 CODES = ["stunted", "severely_stunted", "underweight", "severely_underweight", "risk_overweight"]
 
@@ -94,8 +95,6 @@ def test_a_condition_is_under_follow_up_from_its_first_recheck_in_a_later_month(
     """Hypertension found in October; BP taken again the same month does not count, in
     November (at another posyandu) it does – there, then. Diabetes found and never
     re-checked is not followed; a child's screening never flags PTM checks."""
-    from ilp_pws.domain.projection import firsts
-
     def entry(day: str, posyandu: str, codes: list[str], measured: list[str]) -> dict:
         return {"order": [day, day], "version": 1, "desa_code": "33.73.04.1001",
                 "posyandu_id": posyandu, "flags": sorted(flags_for("usia_dewasa", codes,

@@ -179,12 +179,17 @@ async def _link(tx: Transaction, screening_id: str, task_id: str) -> None:
         await tx.put("screening_tasks", screening_id, links)
 
 
-async def _unlink(tx: Transaction, screening_id: str, keep_reasons: set[str], why: str) -> None:
+async def _unlink(tx: Transaction, screening_id: str, keep_reasons: set[str], why: str
+                  ) -> set[str]:
     """Detach a screening from its open tasks whose reason no longer holds; a task left
-    with no screening behind it is cancelled."""
+    with no screening behind it is cancelled. Returns the reasons of its tasks already
+    completed: the home visits made for it."""
     links = await tx.get("screening_tasks", screening_id) or {"task_ids": []}
+    visited = set()
     for task_id in list(links["task_ids"]):
         task = await tx.get("tasks", task_id)
+        if task is not None and task["status"] == "completed":
+            visited.add(task["reason"])
         if task is None or task["status"] != "open" or task["reason"] in keep_reasons:
             continue
         links["task_ids"].remove(task_id)
@@ -193,13 +198,7 @@ async def _unlink(tx: Transaction, screening_id: str, keep_reasons: set[str], wh
             await _cancel(tx, task, why)
         await tx.put("tasks", task["task_id"], task)
     await tx.put("screening_tasks", screening_id, links)
-
-
-async def _visited_for(tx: Transaction, screening_id: str) -> set[str]:
-    """The reasons of this screening's tasks already completed: its home visits made."""
-    links = await tx.get("screening_tasks", screening_id) or {"task_ids": []}
-    tasks = [await tx.get("tasks", task_id) for task_id in links["task_ids"]]
-    return {t["reason"] for t in tasks if t is not None and t["status"] == "completed"}
+    return visited
 
 
 async def _cancel(tx: Transaction, task: dict, why: str) -> None:
@@ -371,8 +370,8 @@ def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
         await _watch_pregnancy(tx, event)
         await _watch_child(tx, event)
         needs = _needs(event)
-        await _unlink(tx, event.screening_id, {n.reason for n in needs}, "screening_amended")
-        done = await _visited_for(tx, event.screening_id)
+        done = await _unlink(tx, event.screening_id, {n.reason for n in needs},
+                             "screening_amended")
         for need in needs:
             if need.reason not in done:  # a correction is not a new finding
                 await _open(tx, settings, event, need)

@@ -50,6 +50,9 @@ ALIASES = {
     "gejala_tbc": "tb_symptoms", "sdq": "sdq_total", "srq": "srq20", "aks": "adl",
     "skilas": "skilas_positive", "edema": "oedema", "td": BLOOD_PRESSURE,
     "tekanan_darah": BLOOD_PRESSURE,
+    # A register's running number ("No.") says nothing about the person: dropped with
+    # the unnamed columns.
+    "no": "", "nomor": "", "no_urut": "",
 }
 _YES = {"ya", "y", "yes", "true", "1"}
 _NO = {"tidak", "t", "n", "no", "false", "0"}
@@ -63,14 +66,8 @@ _UNIT = re.compile(r"\s*\(.*?\)")  # "BB (kg)" is the bb column
 Row = tuple[int, ScreeningSubmission | None, list[dict]]
 
 
-# A register's running number ("No.") says nothing about the person: not a measurement.
-ROW_NUMBER = ("no", "nomor", "no_urut")
-
-
 def _column(header: str) -> str:
     name = _UNIT.sub("", header).strip().lower().rstrip(".")
-    if name.replace(" ", "_") in ROW_NUMBER:
-        return ""  # dropped with the unnamed columns
     return ALIASES.get(name, ALIASES.get(name.replace(" ", "_"), name.replace(" ", "_")))
 
 

@@ -15,14 +15,15 @@ from .tasks import end_of_day
 
 @dataclass(frozen=True)
 class Rung:
-    role: str
+    role: str  # who an escalated task goes to
     extra_days: int
+    peers: frozenset[str] = frozenset()  # other roles whose tasks start on this rung
 
 
-LADDER = (Rung("kader", 0), Rung("bidan", 3), Rung("puskesmas", 3))
 # The pustu's health workers share a rung: a perawat's (or home-care) visit overdue goes
 # up to the puskesmas, not sideways to the bidan of the same pustu.
-_RUNG_OF = {"perawat": "bidan", "home_care": "bidan"}
+LADDER = (Rung("kader", 0), Rung("bidan", 3, frozenset({"perawat", "home_care"})),
+          Rung("puskesmas", 3))
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,8 @@ def next_rung(role: str, level: int, due_at: datetime, now: datetime, zone: tzin
     that day is whole), to 23:59 of the last one in the person's time `zone`."""
     if now <= due_at:
         return None
-    rung_role = _RUNG_OF.get(role, role)
-    current = max(level, next((i for i, r in enumerate(ladder) if r.role == rung_role), 0))
+    current = max(level, next((i for i, r in enumerate(ladder)
+                               if role == r.role or role in r.peers), 0))
     if current + 1 >= len(ladder):
         return None
     rung = ladder[current + 1]

@@ -77,21 +77,20 @@ MUAC_BALITA = (
 # them here to count that instead.)
 IDL_DOSES = frozenset({"HB0", "BCG", "OPV1", "OPV2", "OPV3", "OPV4", "DPT-HB-Hib1",
                        "DPT-HB-Hib2", "DPT-HB-Hib3", "IPV1", "MR1"})
-# DOMAIN.md's referral criteria, from WHO's 2013 guideline on acute malnutrition: an
-# infant under 6 months with a nutrition problem is referred (not managed at home), and
-# one of 6 months or more who still weighs under 4 kg is managed as such an infant.
-YOUNG_INFANT_MONTHS = 6
-SMALL_INFANT_KG = 4.0
-INFANT_NUTRITION_PROBLEMS = frozenset({
-    "underweight", "severely_underweight", "gizi_kurang", "gizi_buruk", "edema_gizi_buruk",
-    "weight_not_increasing"})
-
-# "No improvement after a week" (DOMAIN.md's referral criteria): an undernourished child
-# seen again 7 days or more later, up to the next monthly weighing, whose z-scores did
-# not rise. The upper bound is the platform's (a later visit is a new assessment).
+# DOMAIN.md's referral criteria. Undernutrition: the findings of a child too light for
+# age or height, by LiLA or by oedema.
 UNDERNUTRITION = frozenset({
     "underweight", "severely_underweight", "gizi_kurang", "gizi_buruk", "lila_gizi_kurang",
     "lila_gizi_buruk", "edema_gizi_buruk"})
+# From WHO's 2013 guideline on acute malnutrition: an infant under 6 months with a
+# nutrition problem (undernutrition, or weight not gained) is referred, not managed at
+# home, and one of 6 months or more who still weighs under 4 kg is managed as such.
+YOUNG_INFANT_MONTHS = 6
+SMALL_INFANT_KG = 4.0
+INFANT_NUTRITION_PROBLEMS = UNDERNUTRITION | {"weight_not_increasing"}
+# "No improvement after a week": an undernourished child seen again 7 days or more
+# later, up to the next monthly weighing, whose z-scores did not rise. The upper bound
+# is the platform's (a later visit is a new assessment).
 RECHECK_DAYS = (7, 35)
 
 # Developmental screen (KPSP): "meragukan" is re-screened in 2 weeks, "penyimpangan" referred.
