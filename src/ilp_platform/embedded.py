@@ -5,6 +5,7 @@ restart keeps everything."""
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import fcntl
 import io
 import os
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -35,7 +37,6 @@ SERVICES = ("registry", "screening", "pws", "notify")
 STABLE_AFTER_S = 60.0
 MAX_REVIVE_DELAY_S = 30.0
 
-# Seeded when the registry is empty, so the scenario in README.md starts from a kota.
 # What an empty registry is seeded with: a whole kota (wilayah, puskesmas with rollout,
 # pustu, posyandu, workers, targets), so the dashboards have a real shape from the start.
 SAMPLE_REGISTRY = Path(__file__).resolve().parents[2] / "examples" / "kota-salatiga"
@@ -44,6 +45,19 @@ SAMPLE_REGISTRY = Path(__file__).resolve().parents[2] / "examples" / "kota-salat
 def _bin(name: str) -> str:
     local = Path(sys.executable).parent / name
     return str(local) if local.exists() else name
+
+
+def _end_with_supervisor() -> None:
+    """In the child, before exec (Linux): SIGTERM when the process that started it dies,
+    however it died (kill -9, the OOM killer). Left behind, they kept the ports and wrote
+    the data directory's files under the next `./ilp up`."""
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+# Looked up before any fork: the child may only make the call itself.
+_PR_SET_PDEATHSIG = 1
+_prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform == "linux" else None
 
 
 def wait_for_port(port: int, timeout: float = 20.0) -> None:
@@ -83,7 +97,8 @@ class DataDirInUse(RuntimeError):
         super().__init__(
             f"{data_dir} is in use by another ./ilp up: one platform per data directory "
             "(two would share one JetStream store and write the same SQLite files); stop "
-            "it, or give another --data-dir")
+            "it, or give another --data-dir. If that ./ilp up was killed, its processes "
+            "are finishing their work and stop within seconds: try again then")
 
 
 @dataclass
@@ -126,23 +141,28 @@ class Platform:
     def start_nats(self) -> None:
         store = self.data_dir / "nats"
         store.mkdir(parents=True, exist_ok=True)
-        log = self._log("nats")
-        self.processes["nats"] = subprocess.Popen(
-            [_bin("nats-server"), "-js", "-sd", str(store), "-a", "127.0.0.1",
-             "-p", str(self.nats_port)], stdout=log, stderr=log, start_new_session=True)
-        os.close(log)
-        self._started_at["nats"] = time.monotonic()
+        self._spawn("nats", [_bin("nats-server"), "-js", "-sd", str(store), "-a", "127.0.0.1",
+                             "-p", str(self.nats_port)])
         wait_for_port(self.nats_port)
 
     def start_service(self, name: str) -> None:
         env = {**os.environ, **self.extra_env,
                "ILP_NATS_URL": f"nats://127.0.0.1:{self.nats_port}",
                "ILP_DATA_DIR": str(self.data_dir), "ILP_PORT": str(self.service_port(name))}
+        self._spawn(name, [sys.executable, "-m", f"ilp_{name}"], env)
+
+    def _spawn(self, name: str, command: list[str], env: dict[str, str] | None = None) -> None:
+        """Every process of the platform holds the data directory's lock too, so while any
+        of them still runs (draining after the supervisor was killed, say) no second
+        platform starts on the same files."""
         log = self._log(name)
-        self.processes[name] = subprocess.Popen([sys.executable, "-m", f"ilp_{name}"],
-                                                env=env, stdout=log, stderr=log,
-                                                start_new_session=True)
-        os.close(log)
+        try:
+            self.processes[name] = subprocess.Popen(
+                command, env=env, stdout=log, stderr=log, start_new_session=True,
+                pass_fds=(self._data_lock.fileno(),) if self._data_lock else (),
+                preexec_fn=_end_with_supervisor)  # noqa: PLW1509 – one libc call, resolved before
+        finally:
+            os.close(log)
         self._started_at[name] = time.monotonic()
 
     def revive(self, say: Callable[[str], None] = lambda text: print(text, flush=True)
@@ -202,9 +222,11 @@ class Platform:
     def start(self) -> None:
         # Another platform on these ports would answer our readiness checks and take our
         # events: refuse instead of starting half of one on top of the other.
-        if taken := self.ports_in_use():
-            raise PortsInUse(taken)
         self._lock_data_dir()
+        if taken := self.ports_in_use():
+            self._data_lock.close()
+            self._data_lock = None
+            raise PortsInUse(taken)
         self.start_nats()
         for name in SERVICES:
             self.start_service(name)
@@ -331,25 +353,26 @@ def _banner(platform: Platform) -> None:
     print("Press Ctrl-C to stop.", flush=True)
 
 
-async def _serve_gateway(platform: Platform) -> None:
+async def _serve_gateway(platform: Platform, reviver: ThreadPoolExecutor) -> None:
     server = platform.gateway()
     serving = asyncio.create_task(server.serve())
     while not server.started and not serving.done():
         await asyncio.sleep(0.05)
     if server.started:
         _banner(platform)  # only once the gateway really listens
-    supervisor = asyncio.create_task(_supervise(platform))
+    supervisor = asyncio.create_task(_supervise(platform, reviver))
     try:
         await serving
     finally:
         supervisor.cancel()
 
 
-async def _supervise(platform: Platform) -> None:
+async def _supervise(platform: Platform, reviver: ThreadPoolExecutor) -> None:
+    loop = asyncio.get_running_loop()
     while True:
         await asyncio.sleep(1.0)
         try:
-            await asyncio.to_thread(platform.revive)
+            await loop.run_in_executor(reviver, platform.revive)
         except Exception as exc:  # noqa: BLE001 – keep supervising; tried again next round
             print(f"could not start a process again: {exc}", flush=True)
 
@@ -364,10 +387,14 @@ def serve(platform: Platform) -> None:
     # it found: with the default one this process ended there, before stopping its
     # children – NATS and the four services were left running (`kill`, systemd, docker).
     signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
+    signal.signal(signal.SIGHUP, _stop_like_ctrl_c)  # its terminal was closed
+    # A revived process gets its parent-death signal when the thread that started it
+    # ends: this one ends only after the orderly stop below.
+    reviver = ThreadPoolExecutor(1, thread_name_prefix="revive")
     try:
         platform.start()
         try:
-            asyncio.run(_serve_gateway(platform))
+            asyncio.run(_serve_gateway(platform, reviver))
         except KeyboardInterrupt:
             pass  # uvicorn re-raises the Ctrl-C it already handled
     except (PortsInUse, DataDirInUse) as exc:
@@ -377,3 +404,4 @@ def serve(platform: Platform) -> None:
             print("Stopping: draining consumers and flushing outboxes …", flush=True)
             platform.stop()
             print("Stopped.", flush=True)
+        reviver.shutdown()

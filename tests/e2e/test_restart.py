@@ -8,7 +8,10 @@ events re-published on top change nothing."""
 from __future__ import annotations
 
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import nats
@@ -192,3 +195,37 @@ def test_pws_is_replaced_by_a_rebuild_only_while_the_platform_is_down(platform) 
     assert check(platform.data_dir, f"nats://127.0.0.1:{platform.nats_port}") == 0
     assert indicator(service(platform, "pws"), "33.73.04.2002", "2026-11",
                      "balita_ditimbang")["numerator"] == 1
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the parent-death signal is Linux's")
+def test_processes_stop_when_ilp_up_is_killed_and_the_next_one_starts(tmp_path) -> None:
+    """`./ilp up` killed outright (kill -9, the OOM killer) used to leave NATS and the
+    services running: the next `./ilp up` found its ports taken, and one on other ports
+    would have shared their data directory. They now stop by themselves, and until they
+    have, the data directory stays locked."""
+    ports = free_port_block(6)
+    command = [str(Path(sys.executable).parent / "ilp"), "up", "--no-sample",
+               "--data-dir", str(tmp_path / "data"), "--port", str(ports),
+               "--nats-port", str(ports + 1), "--service-port-base", str(ports + 2)]
+
+    def up() -> subprocess.Popen[str]:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   text=True)
+        assert process.stdout is not None
+        for line in process.stdout:
+            if "Press Ctrl-C" in line or process.poll() is not None:
+                break
+        assert process.poll() is None, process.communicate()[0]
+        return process
+
+    first = up()
+    children = [int(pid) for pid in subprocess.run(
+        ["pgrep", "-P", str(first.pid)], capture_output=True, text=True).stdout.split()]
+    assert len(children) == 5  # NATS and the four services
+    first.kill()
+    first.wait()
+    assert eventually(lambda: not any(Path(f"/proc/{pid}").exists() for pid in children),
+                      timeout=30), "processes left running after ./ilp up was killed"
+    second = up()  # same ports, same data directory
+    second.send_signal(signal.SIGTERM)
+    assert "Stopped." in second.communicate(timeout=60)[0]
