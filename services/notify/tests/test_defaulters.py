@@ -19,7 +19,9 @@ from ilp_notify.domain.defaulters import (
     NEVER,
     POSTNATAL_VISITS,
     child_watch,
+    lansia_watch,
     missed_doses,
+    missed_posyandu_lansia,
     missed_weighing,
     postnatal_visits,
     postnatal_watch,
@@ -63,6 +65,45 @@ def test_weighing_missed_only_after_the_posyandu_days_and_once_a_month() -> None
                            date(2026, 11, 28), WIB) is None
     weighed_now = child_watch(state, date(2026, 11, 12), 21, True, [])
     assert missed_weighing(weighed_now, date(2026, 11, 25), WIB) is None
+
+
+def test_a_lansia_who_did_not_come_is_visited_once_unless_housebound() -> None:
+    state = lansia_watch(None, date(2026, 10, 7), set())
+    assert missed_posyandu_lansia(state, date(2026, 11, 24), WIB) is None  # not over yet
+    need = missed_posyandu_lansia(state, date(2026, 11, 25), WIB)
+    assert need is not None and (need.reason, need.role) == ("lansia_tidak_datang", "kader")
+    came = lansia_watch(state, date(2026, 11, 4), set())
+    assert missed_posyandu_lansia(came, date(2026, 11, 25), WIB) is None
+    assert lansia_watch(came, date(2026, 10, 7), set()) is None  # an older visit, late
+    bedridden = lansia_watch(None, date(2026, 10, 7), {"adl_total_dependence"})
+    assert missed_posyandu_lansia(bedridden, date(2027, 3, 1), WIB) is None
+
+
+async def test_the_kader_visits_the_lansia_who_did_not_come(tmp_path) -> None:
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
+    on_recorded = handlers(rt.settings)[ScreeningRecorded]
+
+    def seen(person: str, on: date, *codes: str) -> ScreeningRecorded:
+        return ScreeningRecorded(
+            screening_id=f"s-{person}-{on}", person_id=person, stage="lansia", sex="F",
+            age_months=800, screened_on=on, period=on.isoformat()[:7],
+            desa_code="33.73.04.1001", posyandu_id="psy-1", measurements={"systolic": 130},
+            findings=[Finding(code=code, severity="severe") for code in codes])
+
+    async with store.transaction() as tx:
+        await on_recorded(tx, seen("mbah-sri", date(2026, 10, 7)))
+        await on_recorded(tx, seen("mbah-kromo", date(2026, 10, 7)))
+        await on_recorded(tx, seen("mbah-kromo", date(2026, 11, 4)))  # came again
+        await on_recorded(tx, seen("mbah-darmo", date(2026, 10, 7), "adl_severe_dependence"))
+    now = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
+    assert await visit_defaulters(rt, now) == 1
+    [task] = await store.find("tasks", Query.of(reason="lansia_tidak_datang"))
+    assert task["person_id"] == "mbah-sri"  # mbah-darmo has home care instead
+    assert task["findings"] == ["last_seen_2026-10-07"]
+    assert await visit_defaulters(rt, now) == 0  # once
+    await store.close()
 
 
 def screening(person: str, age: int, doses: list[str], on: date) -> ScreeningRecorded:

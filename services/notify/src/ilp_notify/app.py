@@ -23,6 +23,7 @@ SPEC = ServiceSpec(
         "pregnancies": ["anc_check_on"],
         "digests": [],
         "child_watch": ["weighing_check_on", ("tracks_doses", "next_dose_check")],
+        "lansia_watch": ["attendance_check_on"],
         "births": ["visit_check_on", "mother_id"],
     },
     router=router,

@@ -35,6 +35,7 @@ from .domain.defaulters import (
     PREGNANCY_ONLY,
     RECHECKS,
     child_watch,
+    lansia_watch,
     ended_by_birth,
     postnatal_visits,
     postnatal_watch,
@@ -256,11 +257,21 @@ async def _watch_pregnancy(tx: Transaction, event: ScreeningSnapshot) -> None:
         await tx.put("pregnancies", event.person_id, {**state, **_whereabouts(event)})
 
 
+async def _watch_lansia(tx: Transaction, event: ScreeningSnapshot) -> None:
+    """Remember when each lansia last came, for the round of those who did not come."""
+    if event.stage != "lansia":
+        return
+    state = lansia_watch(await tx.get("lansia_watch", event.person_id), event.screened_on,
+                         {f.code for f in event.findings})
+    if state is not None:
+        await tx.put("lansia_watch", event.person_id, {**state, **_whereabouts(event)})
+
+
 async def _forget_watches(tx: Transaction, event: ScreeningVoided) -> None:
     """A voided screening (the wrong person, a session entered twice) no longer keeps
     anybody under watch: the watches it set last are dropped – the person's next
     screening sets them again – rather than sending a visit on its word."""
-    keys = [("pregnancies", event.person_id)] + [
+    keys = [("pregnancies", event.person_id), ("lansia_watch", event.person_id)] + [
         ("rechecks", f"{event.person_id}|{rule.condition}") for rule in RECHECKS]
     for collection, key in keys:
         watch = await tx.get(collection, key)
@@ -362,6 +373,7 @@ def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
         await _watch_rechecks(tx, event)
         await _watch_pregnancy(tx, event)
         await _watch_child(tx, event)
+        await _watch_lansia(tx, event)
         for need in _needs(event):
             await _open(tx, settings, event, need)
 
@@ -369,6 +381,7 @@ def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
         await _watch_rechecks(tx, event)
         await _watch_pregnancy(tx, event)
         await _watch_child(tx, event)
+        await _watch_lansia(tx, event)
         needs = _needs(event)
         done = await _unlink(tx, event.screening_id, {n.reason for n in needs},
                              "screening_amended")

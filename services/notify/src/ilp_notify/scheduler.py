@@ -33,6 +33,7 @@ from .domain.defaulters import (
     missed_anc,
     missed_recheck,
     missed_doses,
+    missed_posyandu_lansia,
     missed_weighing,
     next_dose_check,
     recheck_followed_up,
@@ -150,7 +151,9 @@ class Lapse:
 
 
 LAPSES = (Lapse("pregnancies", "anc_check_on", "last_anc_on", missed_anc, 500),
-          Lapse("child_watch", "weighing_check_on", "last_weighed_on", missed_weighing, 2000))
+          Lapse("child_watch", "weighing_check_on", "last_weighed_on", missed_weighing, 2000),
+          Lapse("lansia_watch", "attendance_check_on", "last_seen_on", missed_posyandu_lansia,
+                2000))
 
 
 async def _lapsed(tx: Transaction, rt: Runtime, now: datetime, latest: str, lapse: Lapse

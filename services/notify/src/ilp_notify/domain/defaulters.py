@@ -10,8 +10,10 @@
   three in trimester 3 – about every 8 weeks until week 28, every 4 after) gets the
   kader ("pregnant women … at risk"), until her expected delivery date. The gaps are
   platform defaults, like the task due days.
-- A balita weighed last month but not by the `WEIGHING_CUTOFF_DAY` of this month missed
+- A balita weighed last month but not by the `POSYANDU_CUTOFF_DAY` of this month missed
   the posyandu day: the kader visits (D/S is about exactly these children).
+- So does a lansia who came last month and not this month ("lansia who did not come",
+  DOMAIN.md) – unless severely dependent: home care goes to them instead.
 - A child whose immunisations the posyandu records and who is past a dose's age plus a
   grace period without it: drop-out follow-up by the kader (DOMAIN.md schedule).
 - After a birth, the health worker visits the mother (KF1–KF4) and the newborn (KN1–KN3)
@@ -105,7 +107,7 @@ def recheck_followed_up(state: dict[str, Any], today: date) -> dict[str, Any]:
 # --- balita: weighing and immunisation ---------------------------------------------------
 
 BALITA_MONTHS = 60
-WEIGHING_CUTOFF_DAY = 25  # posyandu days are over by then in most desa (configurable)
+POSYANDU_CUTOFF_DAY = 25  # posyandu days are over by then in most desa (configurable)
 WEIGHING_VISIT_DUE_DAYS = 7
 # Dose → age in months at which it is given (DOMAIN.md, Kemenkes routine schedule).
 DOSE_MONTH = {"HB0": 0, "BCG": 1, "OPV1": 1,
@@ -142,7 +144,7 @@ def child_watch(current: dict[str, Any] | None, screened_on: date, age_months: i
                                youngest_birth(screened_on, age_months).isoformat())
     if weighed and screened_on.isoformat() > state.get("last_weighed_on", ""):
         state["last_weighed_on"] = screened_on.isoformat()
-        state["weighing_check_on"] = weighing_check_on(screened_on)
+        state["weighing_check_on"] = posyandu_check_on(screened_on)
     if doses:
         state["tracks_doses"] = True
         state["doses"] = sorted({*state["doses"], *doses})
@@ -176,10 +178,10 @@ def immunization_follow_up(today: date, zone: tzinfo) -> TaskNeed:
                     _visit_by(today, IMMUNIZATION_VISIT_DUE_DAYS, zone))
 
 
-def weighing_check_on(weighed_on: date) -> str:
-    """Not weighed again by the cut-off day of the next month: missed that month's
+def posyandu_check_on(seen_on: date) -> str:
+    """Not seen again by the cut-off day of the next month: missed that month's
     posyandu."""
-    return add_months(weighed_on.replace(day=WEIGHING_CUTOFF_DAY), 1).isoformat()
+    return add_months(seen_on.replace(day=POSYANDU_CUTOFF_DAY), 1).isoformat()
 
 
 def missed_weighing(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNeed | None:
@@ -190,6 +192,31 @@ def missed_weighing(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNee
         return None  # no longer a balita
     return TaskNeed("balita_tidak_ditimbang", "kader", "routine",
                     _visit_by(today, WEIGHING_VISIT_DUE_DAYS, zone))
+
+
+# --- lansia: the monthly posyandu --------------------------------------------------------
+
+LANSIA_VISIT_DUE_DAYS = 7
+# Not expected at the posyandu: the home-care visit (a task rule) goes to them.
+HOUSEBOUND = frozenset({"adl_severe_dependence", "adl_total_dependence"})
+
+
+def lansia_watch(current: dict[str, Any] | None, seen_on: date, finding_codes: set[str]
+                 ) -> dict[str, Any] | None:
+    """A lansia's attendance after a posyandu visit (None: an older one arriving late)."""
+    if current is not None and current["last_seen_on"] > seen_on.isoformat():
+        return None
+    return {"last_seen_on": seen_on.isoformat(),
+            "attendance_check_on": (NEVER if finding_codes & HOUSEBOUND
+                                    else posyandu_check_on(seen_on))}
+
+
+def missed_posyandu_lansia(state: dict[str, Any], today: date, zone: tzinfo
+                           ) -> TaskNeed | None:
+    if state["attendance_check_on"] > today.isoformat():
+        return None
+    return TaskNeed("lansia_tidak_datang", "kader", "routine",
+                    _visit_by(today, LANSIA_VISIT_DUE_DAYS, zone))
 
 
 # --- ibu hamil: ANC contacts ------------------------------------------------------------
