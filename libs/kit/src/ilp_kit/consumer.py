@@ -29,7 +29,7 @@ from nats.js.errors import NotFoundError
 from opentelemetry import context as otel_context, propagate, trace
 from pydantic import ValidationError
 
-from .errors import PermanentError
+from .errors import PermanentError, name_unknown_fields
 from .pull import BatchPuller, PullError
 from .store import DocumentStore, Transaction
 from .telemetry import exporting
@@ -221,7 +221,8 @@ class EventConsumer:
         try:
             return cls.model_validate_json(raw.data)
         except ValidationError as exc:
-            await self._dead_letter(raw, "invalid_event", exc.errors(include_url=False, include_input=False, include_context=False))
+            await self._dead_letter(raw, "invalid_event", name_unknown_fields(exc.errors(
+                include_url=False, include_input=False, include_context=False), cls))
             return None
 
     async def _apply(self, tx: Transaction, raw: Msg, event: Event) -> None:

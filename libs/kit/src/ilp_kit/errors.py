@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable, Sequence
+from typing import Any, get_args
+
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 
 _LOCATIONS = ("body", "path", "query", "header")
@@ -57,7 +64,65 @@ class NotFoundError(Exception):
         self.hint = hint  # where to look instead
 
 
+def name_unknown_fields(errors: Iterable[dict[str, Any]], root: Any,
+                        under: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Pydantic's "Extra inputs are not permitted" as the name that is not known and the
+    one probably meant (`adl_score` → `adl`), else the names that are: what an integrator
+    needs to fix a request. `root`: the model (or annotation) of the errors' locations
+    below `under` (e.g. "body"); others are left as they are."""
+    named = []
+    for error in errors:
+        loc = tuple(error.get("loc", ()))
+        if error.get("type") == "extra_forbidden" and loc[:len(under)] == under and loc:
+            *path, name = loc[len(under):]
+            error = {**error, "msg": _unknown(str(name), _fields_at(root, path))}
+        named.append(error)
+    return named
+
+
+def _unknown(name: str, known: list[str] | None) -> str:
+    if not known:
+        return f"unknown field {name!r}"
+    # a typo (`wieght_kg`), or a known name with more or less around it (`adl_score`)
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6) or sorted(
+        (k for k in known if name.startswith(k) or k.startswith(name)), key=len)[-1:]
+    if close:
+        return f"unknown field {name!r}; did you mean {close[0]!r}?"
+    return f"unknown field {name!r}; expected one of: {', '.join(sorted(known))}"
+
+
+def _fields_at(annotation: Any, path: Sequence[str | int]) -> list[str] | None:
+    """The field names of the model at `path` (list positions pass through to the item)."""
+    for step in path:
+        if isinstance(step, int):
+            continue
+        model = _model_in(annotation)
+        field = model.model_fields.get(step) if model else None
+        if field is None:
+            return None
+        annotation = field.annotation
+    model = _model_in(annotation)
+    return [field.alias or name for name, field in model.model_fields.items()] if model else None
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model inside `X | None`, `list[X]`, `Annotated[X, …]`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        if (model := _model_in(arg)) is not None:
+            return model
+    return None
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        body = getattr(request.scope.get("route"), "body_field", None)
+        root = body.field_info.annotation if body is not None else None
+        detail = name_unknown_fields(exc.errors(), root, under=("body",))
+        return JSONResponse(status_code=422, content={"detail": jsonable_encoder(detail)})
+
     @app.exception_handler(UnprocessableError)
     async def unprocessable(_: Request, exc: UnprocessableError) -> JSONResponse:
         return JSONResponse(status_code=422, content={"detail": exc.detail()})

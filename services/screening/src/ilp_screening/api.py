@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Header, Query as Param, Request, Response
 from ilp_contracts import BirthSubmission, ScreeningSubmission
 from ilp_kit.auth import Caller, Principal, require, require_area
-from ilp_kit.errors import ForbiddenError, InvalidInput, NotFoundError
+from ilp_kit.errors import ForbiddenError, InvalidInput, NotFoundError, name_unknown_fields
 from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.store import Query
 from pydantic import ValidationError
@@ -148,7 +148,8 @@ def _sync_item(raw: Any, index: int) -> SyncItem | dict:
     except ValidationError as exc:
         return {"status": "rejected", "detail": [
             {**error, "loc": ["body", "screenings", index, *error["loc"]]}
-            for error in exc.errors(include_url=False, include_context=False)]}
+            for error in name_unknown_fields(exc.errors(include_url=False, include_context=False),
+                                             SyncItem)]}
 
 
 def _key_of(raw: Any) -> str:
