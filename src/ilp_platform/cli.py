@@ -15,6 +15,8 @@ from ilp_kit.tokens import ROLES
 
 
 DATA_DIR = Path(os.environ.get("ILP_DATA_DIR", "data"))
+# The services' own setting: an operator who exported it for them means the same NATS.
+NATS_URL = os.environ.get("ILP_NATS_URL", "nats://127.0.0.1:4222")
 T = TypeVar("T")
 
 
@@ -75,12 +77,14 @@ def main(argv: list[str] | None = None) -> None:
     dead.add_argument("--all", action="store_true", help="resend/drop every one listed")
     dead.add_argument("--service", choices=("registry", "screening", "pws", "notify"))
     dead.add_argument("--limit", type=int, default=100, help="list at most this many")
-    dead.add_argument("--nats-url", default="nats://127.0.0.1:4222")
+    dead.add_argument("--nats-url", default=NATS_URL,
+                      help="default $ILP_NATS_URL, else nats://127.0.0.1:4222")
     for name, text in (("pws-rebuild", "replay the streams into a fresh PWS projection"),
                        ("pws-check", "recount PWS from the streams and report differences")):
         cmd = commands.add_parser(name, help=text)
         cmd.add_argument("--data-dir", type=Path, default=DATA_DIR)
-        cmd.add_argument("--nats-url", default="nats://127.0.0.1:4222")
+        cmd.add_argument("--nats-url", default=NATS_URL,
+                         help="default $ILP_NATS_URL, else nats://127.0.0.1:4222")
         if name == "pws-rebuild":
             cmd.add_argument("--replace", action="store_true",
                              help="put the rebuilt file in place: stop ./ilp up first (it "

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import nats
 import pytest
@@ -57,3 +61,12 @@ def test_list_resend_and_drop(nats_server: str, capsys, monkeypatch) -> None:
     assert "dihapus" in capsys.readouterr().out
     main(["dlq", "--nats-url", nats_server])
     assert "0 dead letter" in capsys.readouterr().out
+
+
+def test_the_nats_of_ilp_nats_url_by_default(nats_server: str) -> None:
+    """An operator who set ILP_NATS_URL for the services means the same NATS here."""
+    listed = subprocess.run([str(Path(sys.executable).parent / "ilp"), "dlq"],
+                            capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "ILP_NATS_URL": nats_server})
+    assert listed.returncode == 0, listed.stderr
+    assert "dead letter" in listed.stdout
