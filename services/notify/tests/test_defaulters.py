@@ -460,3 +460,29 @@ async def test_a_mothers_visits_of_twins_name_one_birth_each_babys_its_own(tmp_p
     assert {(t["person_id"], t["birth_id"]) for t in tasks if t["person_id"] != "ibu-1"} == {
         ("bayi-1", "b-1"), ("bayi-2", "b-2")}
     await store.close()
+
+
+def test_a_hypertensive_remaja_from_15_is_followed_up_as_adults_are() -> None:
+    from ilp_notify.domain.defaulters import ncd_monitored
+
+    assert ncd_monitored("anak_remaja", 16 * 12) and ncd_monitored("usia_dewasa", 30 * 12)
+    assert not ncd_monitored("anak_remaja", 14 * 12 + 11)
+    assert not ncd_monitored("balita", 20)
+
+
+async def test_the_round_visits_a_hypertensive_remaja_without_a_bp_check(tmp_path) -> None:
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
+    teen = ScreeningRecorded(
+        screening_id="s-teen", person_id="teen", stage="anak_remaja", sex="M",
+        age_months=16 * 12, screened_on=date(2026, 9, 15), period="2026-09",
+        desa_code="33.73.04.1001", posyandu_id="psy-1",
+        measurements={"systolic": 150, "diastolic": 95},
+        findings=[Finding(code="hypertension_grade_1", severity="moderate")])
+    async with store.transaction() as tx:
+        await handlers(rt.settings)[ScreeningRecorded](tx, teen)
+    assert await visit_defaulters(rt, datetime(2026, 10, 20, 3, 0, tzinfo=UTC)) == 1
+    [task] = await store.find("tasks")
+    assert (task["person_id"], task["reason"]) == ("teen", "kontrol_hipertensi")
+    await store.close()

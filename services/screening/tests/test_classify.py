@@ -109,6 +109,18 @@ def test_school_children_bmi_and_anaemia_for_girls() -> None:
     assert codes("anak_remaja", "F", years=10, weight_kg=45, height_cm=140) == {"obese"}
 
 
+def test_from_15_a_remaja_is_screened_for_ncd_against_adult_thresholds() -> None:
+    """DOMAIN.md: the adult PTM screening starts at 15 – a 16-year-old's 150/95 is grade 1
+    hypertension, not nothing; a child's BP reading has no adult threshold."""
+    assert codes("anak_remaja", years=16, systolic=150, diastolic=95) == {
+        "hypertension_grade_1"}
+    assert codes("anak_remaja", years=15.1, glucose_random=250, srq20=8) == {
+        "diabetes_suspected", "mental_health_risk"}
+    assert codes("anak_remaja", years=14.9, systolic=150, diastolic=95) == set()
+    # their weight is still read by BMI-for-age, not the adult bands
+    assert codes("anak_remaja", "M", years=16, weight_kg=64, height_cm=170) == set()
+
+
 def test_head_circumference_for_age() -> None:
     """WHO 2006 boys at 12 months: median 46.1 cm, −2 SD 43.5, +2 SD 48.6 (their table)."""
     def head(cm: float) -> set[str]:

@@ -29,13 +29,13 @@ from ilp_kit.store import Query, Transaction
 from .delivery import queue
 from .domain.assignment import pick_kader, rw_number
 from .domain.defaulters import (
-    ADULT_STAGES,
     POSTNATAL_VISITS,
     POSTPARTUM_DAYS,
     PREGNANCY_ONLY,
     RECHECKS,
     child_watch,
     lansia_watch,
+    ncd_monitored,
     ended_by_birth,
     postnatal_visits,
     postnatal_watch,
@@ -230,7 +230,7 @@ def _whereabouts(event: ScreeningSnapshot) -> dict[str, str | None]:
 async def _watch_rechecks(tx: Transaction, event: ScreeningSnapshot) -> None:
     """Remember each adult's latest re-evaluation per watched condition (BP, glucose,
     weight and height), for the missed-monitoring defaulter round."""
-    if event.stage not in ADULT_STAGES:
+    if not ncd_monitored(event.stage, event.age_months):
         return
     measures, codes = set(event.measurements), {f.code for f in event.findings}
     for rule in RECHECKS:

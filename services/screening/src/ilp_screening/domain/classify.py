@@ -181,6 +181,8 @@ def _anak_remaja(s: ScreeningInput, out: Classification) -> None:
         form = "self" if s.age_days / 365.25 >= rules.SDQ_SELF_REPORT_FROM_YEARS else "parent"
         out.add(first_band(s.measures["sdq_total"], rules.SDQ_BANDS[form]),
                 s.measures["sdq_total"])
+    if s.age_days / 365.25 >= rules.PTM_FROM_YEARS:
+        _ncd_screening(s.measures, out)
 
 
 def trimester(weeks: int) -> int:
@@ -227,13 +229,18 @@ def _blood_pressure(m: dict[str, float], out: Classification) -> None:
 
 def _dewasa(s: ScreeningInput, out: Classification) -> None:
     m = s.measures
-    _blood_pressure(m, out)
+    _ncd_screening(m, out)
     value = bmi(m)
     if value is not None:
         out.summary["bmi"] = value
         out.add(first_band(value, rules.BMI_ASIA_PACIFIC), value)
     if "waist_cm" in m and m["waist_cm"] > rules.CENTRAL_OBESITY_WAIST_CM[s.sex]:
         out.flag("central_obesity", "mild", "konseling gaya hidup", m["waist_cm"])
+
+
+def _ncd_screening(m: dict[str, float], out: Classification) -> None:
+    """Blood pressure, glucose and SRQ-20 against the adult thresholds (from 15 years)."""
+    _blood_pressure(m, out)
     if "glucose_random" in m:
         out.add(first_band(m["glucose_random"], rules.GLUCOSE_RANDOM), m["glucose_random"])
     if "glucose_fasting" in m:
