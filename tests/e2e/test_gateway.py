@@ -250,6 +250,24 @@ def test_access_matrix_through_the_gateway(stack) -> None:
     assert not failures, "\n".join(map(str, failures))
 
 
+def test_the_area_tree_offers_a_kota_admin_her_own_branch(stack) -> None:
+    """Her province and her kota to choose from – not Yogyakarta, which she may not open."""
+    platform, gateway = stack
+    operator = as_(platform, "operator")
+    httpx.post(f"{gateway}/api/v1/registry/areas", headers=operator, json={
+        "code": "34", "name": "DI Yogyakarta"}).raise_for_status()
+    areas = f"{gateway}/api/v1/pws/areas"
+
+    def provinces(headers: dict[str, str]) -> list[str]:
+        return [a["code"] for a in httpx.get(areas, params={"level": "province"},
+                                             headers=headers).json()]
+    assert eventually(lambda: provinces(operator) == ["34", "33"])  # by name
+    assert provinces(as_(platform, *DINKES[:1], **DINKES[1])) == ["33"]
+    kota = httpx.get(areas, params={"parent": "33"}, headers=as_(platform, *BIDAN[:1],
+                                                                   **BIDAN[1])).json()
+    assert [a["code"] for a in kota] == ["33.73"]
+
+
 def test_a_workers_token_is_enough_for_her_own_tasks(stack) -> None:
     """A kader's app need not repeat who she is: her token says it."""
     platform, gateway = stack

@@ -79,6 +79,9 @@ def test_local_tokens_and_their_scope(tmp_path) -> None:
     assert principal.has("kader") and not principal.has("dinkes_admin")
     assert principal.covers("33.73.04.1001") and not principal.covers("33.73.04.1002")
     assert not principal.covers("33.73.04")  # the kecamatan is wider than her wilayah
+    assert principal.sees("33.73.04") and principal.sees("33")  # on the way to it
+    assert not principal.sees("33.73.03") and not principal.sees("34")
+    assert not principal.sees("33.73.04.10")  # a prefix of digits is not a parent
     assert Principal("op", frozenset({"operator"}), ("*",)).covers("11.01")
     assert (settings.auth_key_file().stat().st_mode & 0o777) == 0o600
 

@@ -55,6 +55,11 @@ class Principal:
             return False
         return any(code == p or code.startswith(p + ".") for p in self.wilayah)
 
+    def sees(self, code: str) -> bool:
+        """The area is within the caller's wilayah, or on the way to it (its province
+        above a kota admin's kota): what a tree of areas to choose from shows."""
+        return self.covers(code) or any(p.startswith(code + ".") for p in self.wilayah)
+
     def covers_facility(self, facility_id: str, area_code: str | None) -> bool:
         return facility_id in self.facilities or self.covers(area_code)
 

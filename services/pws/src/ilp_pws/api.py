@@ -384,13 +384,15 @@ class AreaOut(BaseModel):
 
 
 @router.get("/areas", response_model=list[AreaOut])
-async def list_areas(rt: RuntimeDep, parent: str | None = None,
+async def list_areas(rt: RuntimeDep, caller: Caller, parent: str | None = None,
                      level: str | None = None) -> list[dict]:
-    """The area tree as PWS knows it (for choosing what to look at)."""
+    """The area tree as PWS knows it, as far as the caller may look (for choosing what
+    to look at): a kota's admin is offered her province and her kota, not the others."""
     where = {"parent_code": _code(parent)} if parent else {}
     if level:
         where["level"] = level
-    return await rt.store.find("areas", Query.of(limit=2000, order_by="name", **where))
+    areas = await rt.store.find("areas", Query.of(limit=2000, order_by="name", **where))
+    return [area for area in areas if caller.sees(area["code"])]
 
 
 @router.get("/catalogue", response_model=list[Indicator])
