@@ -167,6 +167,24 @@ def test_half_a_pregnancy_is_refused_with_the_missing_field() -> None:
     assert any("anc_visit" in d["loc"] for d in refused.value.detail())
 
 
+@pytest.mark.parametrize(("loinc", "value", "unit", "field", "expected"), [
+    ("29463-7", 9100, "g", "weight_kg", 9.1), ("8302-2", 0.79, "m", "height_cm", 79.0),
+    ("56072-2", 125, "mm", "muac_cm", 12.5), ("2339-0", 11.1, "mmol/L", "glucose_random", 199.98),
+    ("718-7", 105, "g/L", "hb", 10.5)])
+def test_other_ucum_units_of_a_measurement_are_converted(loinc, value, unit, field,
+                                                         expected) -> None:
+    """A SIMPUS that weighs infants in grams or measures glucose in mmol/L."""
+    source = screening(**{field: 1.0})
+    exported = as_json(screening_bundle(source, CTX)) | {"identifier": {"value": "b-4"}}
+    for entry in exported["entry"]:
+        resource = entry["resource"]
+        if resource["resourceType"] == "Observation" and \
+                resource["code"]["coding"][0]["code"] == loinc:
+            resource["valueQuantity"] |= {"value": value, "unit": unit, "code": unit}
+    submission, _ = submission_from_bundle(exported)
+    assert getattr(submission.measurements, field) == expected
+
+
 def test_a_bad_inbound_bundle_lists_every_problem() -> None:
     exported = as_json(screening_bundle(screening(), CTX))
     for entry in exported["entry"]:
@@ -180,6 +198,8 @@ def test_a_bad_inbound_bundle_lists_every_problem() -> None:
         submission_from_bundle(exported)  # no identifier either
     kinds = {d["type"] for d in refused.value.detail()}
     assert kinds == {"missing_identifier", "wrong_unit", "unknown_vaccine"}
+    [unit] = [d["msg"] for d in refused.value.detail() if d["type"] == "wrong_unit"]
+    assert unit == "unit must be one of kg, g (UCUM), not [lb_av]"
     with pytest.raises(InvalidInput) as not_fhir:
         submission_from_bundle({"resourceType": "Bundle", "type": "transaction", "entry": [
             {"resource": {"resourceType": "Patient", "birthDate": "10-11-2024"}}]})

@@ -153,15 +153,25 @@ def _measurements(observations: list, pregnancy: dict[str, Any], problems: list[
     return out
 
 
+# Other UCUM units in circulation for the same measurements, as factors to ours: a
+# SIMPUS that weighs infants in grams or has glucose in mmol/L (the only measurements in
+# mg/dL here are glucose: 1 mmol/L = 18.016 mg/dL) is converted, not refused.
+TO_OURS = {("g", "kg"): 0.001, ("m", "cm"): 100.0, ("mm", "cm"): 0.1,
+           ("mmol/L", "mg/dL"): 18.016, ("g/L", "g/dL"): 0.1, ("d", "wk"): 1 / 7}
+
+
 def _value(quantity: Any, unit: str, at: tuple, problems: list[Problem]) -> float | None:
     if quantity is None or quantity.value is None:
         problems.append((at, "a valueQuantity is needed", "missing_value"))
         return None
-    if (quantity.code or quantity.unit) != unit:
-        problems.append((at, f"unit must be {unit} (UCUM), not {quantity.code or quantity.unit}",
+    given = quantity.code or quantity.unit
+    factor = 1.0 if given == unit else TO_OURS.get((given, unit))
+    if factor is None:
+        accepted = [unit, *(other for other, ours in TO_OURS if ours == unit)]
+        problems.append((at, f"unit must be one of {', '.join(accepted)} (UCUM), not {given}",
                          "wrong_unit"))
         return None
-    return float(quantity.value)
+    return float(quantity.value) if factor == 1.0 else round(float(quantity.value) * factor, 2)
 
 
 def _doses(immunizations: list, problems: list[Problem]) -> list[str]:
