@@ -436,3 +436,44 @@ def test_a_birth_brings_the_bidan_to_mother_and_baby(platform: Platform) -> None
     assert open_visits() == [("kunjungan_neonatal_kn1", twin_id), kf1]
     screening.post(f"/births/{twin_birth}/void", json={"reason": "salah ibu"}).raise_for_status()
     assert eventually(lambda: open_visits() == [])
+
+
+def test_a_corrected_birth_weight_makes_the_babys_next_visit_urgent(platform: Platform
+                                                                    ) -> None:
+    """Recorded four days after the birth as 3,100 g: KN2 is open, of high priority. The
+    bidan corrects the weight to 2,300 g: KN2 becomes urgent, the baby's record and the
+    birth carry the correction. A day in the future, a voided birth and an unknown field
+    are refused with their reasons."""
+    screening = client(platform, "screening")
+    notify = httpx.Client(base_url=f"{platform.service_url('notify')}/api/v1", timeout=10)
+    born = datetime.now(WIB).date() - timedelta(days=4)
+    mother_nik = "3373044708950001"  # a woman born 7 August 1995
+    body = {"mother": {"nik": mother_nik, "name": "Wati", "sex": "F", "birth_date": "1995-08-07"},
+            "baby": {"mother_nik": mother_nik, "local_id": "anak-1", "name": "Bayi Ny. Wati",
+                     "sex": "F", "birth_date": born.isoformat()},
+            "posyandu_id": "psy-anggrek", "birth_weight_g": 3100}
+    recorded = screening.post("/births", json=body, headers={
+        "Idempotency-Key": f"birth-{uuid.uuid4()}"})
+    assert recorded.status_code == 201, recorded.text
+    birth = recorded.json()
+
+    def kn2() -> dict | None:
+        return next((t for t in tasks(notify, desa_code=DESA, status="open")
+                     if (t["person_id"], t["reason"]) == (birth["baby_id"],
+                                                          "kunjungan_neonatal_kn2")), None)
+    assert eventually(kn2)["priority"] == "high"
+    amended = screening.post(f"/births/{birth['birth_id']}/amend", json={
+        "reason": "salah timbang", "birth_weight_g": 2300})
+    assert amended.status_code == 200, amended.text
+    assert (amended.json()["birth_weight_g"], amended.json()["version"]) == (2300, 2)
+    assert eventually(lambda: (task := kn2()) and task["priority"] == "urgent")
+    for change, kind in (({"born_on": "2099-01-01"}, "future_date"),
+                         ({"birth_weight": 2300}, "extra_forbidden")):
+        refused = screening.post(f"/births/{birth['birth_id']}/amend",
+                                 json={"reason": "salah", **change})
+        assert refused.status_code == 422 and refused.json()["detail"][0]["type"] == kind
+    screening.post(f"/births/{birth['birth_id']}/void", json={"reason": "salah ibu"}
+                   ).raise_for_status()
+    late = screening.post(f"/births/{birth['birth_id']}/amend",
+                          json={"reason": "salah timbang", "birth_weight_g": 2400})
+    assert (late.status_code, late.json()["detail"][0]["type"]) == (422, "voided")

@@ -486,3 +486,43 @@ async def test_the_round_visits_a_hypertensive_remaja_without_a_bp_check(tmp_pat
     [task] = await store.find("tasks")
     assert (task["person_id"], task["reason"]) == ("teen", "kontrol_hipertensi")
     await store.close()
+
+
+async def test_a_corrected_birth_moves_the_visits_not_yet_made(tmp_path) -> None:
+    """Recorded on the day of birth as 3,100 g; corrected on day 1 to 2,300 g, born the day
+    before: the open KN1 becomes urgent and due a day earlier, KF1 already made stays made,
+    and KF2/KN2 open from the corrected day 3. An older correction arriving late changes
+    nothing."""
+    from ilp_contracts import BirthAmended
+    from ilp_notify.domain.tasks import task_key
+
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
+    on = handlers(rt.settings)
+    birth = BirthRecorded(birth_id="b-1", mother_id="ibu-1", baby_id="bayi-1", baby_sex="F",
+                          born_on=BORN, birth_weight_g=3100, desa_code="33.73.04.1001",
+                          posyandu_id="psy-1", occurred_at=datetime(2026, 11, 10, 5, tzinfo=UTC))
+    corrected = BirthAmended(**{**birth.model_dump(exclude={"event_id", "occurred_at"}),
+                                "born_on": BORN - timedelta(days=1), "birth_weight_g": 2300,
+                                "version": 2, "reason": "salah ketik"},
+                             occurred_at=datetime(2026, 11, 11, 5, tzinfo=UTC))
+    async with store.transaction() as tx:
+        await on[BirthRecorded](tx, birth)
+        kf1 = await tx.get("open_tasks", task_key("ibu-1", "kunjungan_nifas_kf1"))
+        await tx.put("tasks", kf1["task_id"], {**await tx.get("tasks", kf1["task_id"]),
+                                               "status": "completed"})
+        await tx.delete("open_tasks", task_key("ibu-1", "kunjungan_nifas_kf1"))
+        await on[BirthAmended](tx, corrected)
+        await on[BirthAmended](tx, corrected.model_copy(update={"version": 2,  # again
+                                                                "birth_weight_g": 3100}))
+    tasks = {t["reason"]: t for t in await store.find("tasks")}
+    kn1 = tasks["kunjungan_neonatal_kn1"]
+    assert (kn1["priority"], kn1["due_at"][:10]) == ("urgent", "2026-11-11")  # day 2
+    assert tasks["kunjungan_nifas_kf1"]["status"] == "completed"
+    assert len(tasks) == 2
+    # day 3 counted from the corrected birth (9 Nov) is 12 Nov
+    assert await visit_defaulters(rt, datetime(2026, 11, 12, 3, 0, tzinfo=UTC)) == 2
+    tasks = {t["reason"]: t for t in await store.find("tasks")}
+    assert tasks["kunjungan_neonatal_kn2"]["priority"] == "urgent"  # under 2,500 g
+    await store.close()

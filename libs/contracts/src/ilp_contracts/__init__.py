@@ -11,6 +11,8 @@ from .registry import (
     WorkerAssigned,
 )
 from .screening import (
+    BirthAmended,
+    BirthCorrection,
     BirthRecorded,
     BirthSubmission,
     BirthVoided,
@@ -37,6 +39,7 @@ EVENTS: dict[str, type[Event]] = {
         ScreeningAmended,
         ScreeningVoided,
         BirthRecorded,
+        BirthAmended,
         BirthVoided,
         IngestScreening,
         IngestBirth,
@@ -54,6 +57,8 @@ __all__ = [
     "EVENTS",
     "STREAMS",
     "AreaUpserted",
+    "BirthAmended",
+    "BirthCorrection",
     "BirthRecorded",
     "BirthSubmission",
     "BirthVoided",

@@ -177,13 +177,14 @@ class BirthSubmission(_Strict):
         return self.baby.birth_date
 
 
-class BirthRecorded(Event):
-    """A birth: both pseudonymous ids, where the family lives, the day (no names)."""
+class BirthSnapshot(Event):
+    """A birth as it now stands: both pseudonymous ids, where the family lives, the day
+    (no names)."""
 
-    SUBJECT: ClassVar[str] = "ilp.screening.birth.recorded.v1"
     ABOUT: ClassVar[str | None] = "birth_id"
 
     birth_id: str
+    version: int = Field(default=1, ge=1)
     mother_id: str = Field(description="Keyed HMAC of the mother's NIK")
     baby_id: str = Field(description="Keyed HMAC of the baby's NIK or mother's NIK + local id")
     baby_sex: Sex
@@ -193,6 +194,32 @@ class BirthRecorded(Event):
     desa_code: str
     rw: str | None = None
     posyandu_id: str
+
+
+class BirthRecorded(BirthSnapshot):
+    """A birth: the postnatal visits fall due from it."""
+
+    SUBJECT: ClassVar[str] = "ilp.screening.birth.recorded.v1"
+
+
+class BirthAmended(BirthSnapshot):
+    """A correction of the day, weight, place or the baby's sex: the visits still to come
+    follow the corrected birth; those made stay made."""
+
+    SUBJECT: ClassVar[str] = "ilp.screening.birth.amended.v1"
+
+    reason: str
+
+
+class BirthCorrection(_Strict):
+    """What a bidan may correct in a birth she recorded (a wrong mother or baby: void it
+    and record it again)."""
+
+    reason: str = Field(min_length=3, max_length=500)
+    born_on: date | None = Field(default=None, description="The baby's birth date")
+    birth_weight_g: int | None = Field(default=None, ge=300, le=7000)
+    place: Literal["fasyankes", "rumah", "lainnya"] | None = None
+    baby_sex: Sex | None = None
 
 
 class BirthVoided(Event):

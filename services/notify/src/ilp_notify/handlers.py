@@ -9,6 +9,7 @@ from weakref import WeakKeyDictionary
 
 from ilp_contracts import (
     new_id,
+    BirthAmended,
     BirthRecorded,
     BirthVoided,
     Event,
@@ -34,9 +35,11 @@ from .domain.defaulters import (
     PREGNANCY_ONLY,
     RECHECKS,
     child_watch,
+    corrected_birth,
+    ended_by_birth,
     lansia_watch,
     ncd_monitored,
-    ended_by_birth,
+    postnatal_need,
     postnatal_visits,
     postnatal_watch,
     pregnancy_watch,
@@ -337,6 +340,33 @@ async def _watch_birth(tx: Transaction, settings: ServiceSettings, event: BirthR
     await _end_pregnancy(tx, event)
 
 
+async def _correct_birth(tx: Transaction, settings: ServiceSettings, event: BirthAmended
+                         ) -> None:
+    """A corrected birth: its open visits follow the corrected day and weight (due by the
+    end of their window, urgent for a baby now under 2,500 g), visits made stay made, and
+    those whose window the corrected day has opened are opened now."""
+    watch = await tx.get("births", event.birth_id)
+    if watch is None or watch.get("version", 1) >= event.version:
+        return  # voided, or an older correction arriving late
+    zone = local_zone(watch["desa_code"])
+    watch = {**corrected_birth(watch, event.born_on, event.birth_weight_g),
+             "version": event.version, "baby_sex": event.baby_sex}
+    for visit in POSTNATAL_VISITS[:watch["next_visit"]]:
+        await _reschedule(tx, watch[f"{visit.who}_id"], postnatal_need(visit, watch, zone))
+    _, watch = await open_postnatal_visits(tx, settings, watch,
+                                           event.occurred_at.astimezone(zone).date(), zone)
+    await tx.put("births", event.birth_id, watch)
+
+
+async def _reschedule(tx: Transaction, person_id: str, need: TaskNeed) -> None:
+    """An open task's due time and priority, as its rule now says (done ones stay)."""
+    link = await tx.get("open_tasks", task_key(person_id, need.reason))
+    task = await tx.get("tasks", link["task_id"]) if link else None
+    if task is not None:
+        await tx.put("tasks", task["task_id"], {**task, "due_at": need.due_at.isoformat(),
+                                                "priority": need.priority})
+
+
 async def _end_pregnancy(tx: Transaction, event: BirthRecorded) -> None:
     """A delivery ends the mother's ANC watch (no visits for missed ANC after it, e.g. a
     preterm birth before her expected date) and cancels her pregnancy-only visits."""
@@ -396,6 +426,9 @@ def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
     async def on_birth(tx: Transaction, event: BirthRecorded) -> None:
         await _watch_birth(tx, settings, event)
 
+    async def on_birth_amended(tx: Transaction, event: BirthAmended) -> None:
+        await _correct_birth(tx, settings, event)
+
     return {WorkerAssigned: on_worker, ScreeningRecorded: on_recorded,
             ScreeningAmended: on_amended, ScreeningVoided: on_voided, BirthRecorded: on_birth,
-            BirthVoided: _forget_birth}
+            BirthAmended: on_birth_amended, BirthVoided: _forget_birth}

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query as Param, Request, Response
-from ilp_contracts import BirthSubmission, ScreeningSubmission
+from ilp_contracts import BirthCorrection, BirthSubmission, ScreeningSubmission
 from ilp_kit.auth import Caller, Principal, require, require_area
 from ilp_kit.errors import ForbiddenError, InvalidInput, NotFoundError, name_unknown_fields
 from ilp_kit.service import Runtime, runtime_of
@@ -95,6 +95,17 @@ async def void_birth(birth_id: str, body: VoidIn, rt: RuntimeDep, caller: Caller
     require(caller, *CORRECTORS)
     async with rt.transaction() as tx:
         return await intake.void_birth(tx, birth_id, body.reason, caller)
+
+
+@router.post("/births/{birth_id}/amend", response_model=BirthOut)
+async def amend_birth(birth_id: str, body: BirthCorrection, rt: RuntimeDep,
+                      caller: Caller) -> dict:
+    """Correct a birth's day, weight, place or the baby's sex, with the reason: the
+    postnatal visits not yet made follow the corrected birth (a baby now under 2,500 g is
+    visited urgently), those made stay made."""
+    require(caller, *CORRECTORS)
+    async with rt.transaction() as tx:
+        return await intake.amend_birth(tx, birth_id, body, caller)
 
 
 @router.post("/screenings/import", response_model=ImportReport)

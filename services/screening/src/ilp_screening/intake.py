@@ -7,10 +7,10 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, date, datetime
 
-from ilp_contracts import (BirthRecorded, BirthVoided, ScreeningAmended, ScreeningRecorded,
-                           ScreeningVoided, new_id)
-from ilp_contracts.screening import (BirthSubmission, MeasurementsIn, PersonIn, PregnancyIn,
-                                     ScreeningSubmission)
+from ilp_contracts import (BirthAmended, BirthCorrection, BirthRecorded, BirthVoided,
+                           ScreeningAmended, ScreeningRecorded, ScreeningVoided, new_id)
+from ilp_contracts.screening import (BirthSnapshot, BirthSubmission, MeasurementsIn,
+                                     PersonIn, PregnancyIn, ScreeningSubmission)
 from cryptography.fernet import Fernet
 from ilp_kit.auth import OPEN, Principal, require_area
 from ilp_kit.errors import InvalidInput, NotFoundError
@@ -19,8 +19,10 @@ from ilp_kit.store import Query, Reader, Transaction
 
 from .domain.classify import PreviousWeighing, ScreeningInput, classify
 from .domain.person import age_in_months, pseudonym
-from .domain.validate import birth_problems, problems, screening_problems
+from .domain.validate import (birth_problems, born_on_problems, problems,
+                              screening_problems)
 
+_BIRTH_FIELDS = BirthSnapshot.model_fields.keys() - {"event_id", "occurred_at"}
 _SNAPSHOT_ONLY = {"event_id", "occurred_at", "reason", "previous_period", "previous_desa_code"}
 
 
@@ -216,6 +218,43 @@ async def void_birth(tx: Transaction, birth_id: str, reason: str, scope: Princip
                                baby_id=birth["baby_id"], desa_code=birth["desa_code"],
                                reason=reason))
     return birth
+
+
+async def amend_birth(tx: Transaction, birth_id: str, correction: BirthCorrection,
+                      scope: Principal = OPEN) -> dict:
+    """Correct the day, weight, place or the baby's sex of a birth and publish the new
+    version; the baby's own record follows the corrected day."""
+    birth = await tx.get("births", birth_id)
+    require_area(scope, birth["desa_code"] if birth else None, f"birth {birth_id}")
+    if birth is None:
+        raise NotFoundError(f"birth {birth_id}")
+    if birth.get("status") == "voided":
+        raise InvalidInput([(("path", "birth_id"), "a voided birth cannot be corrected; "
+                             "record it again", "voided")])
+    changes = correction.model_dump(exclude_none=True, exclude={"reason"})
+    baby = await tx.get("persons", birth["baby_id"]) or {}
+    await _check_born_on(changes.get("born_on"), birth, baby)
+    snapshot = {k: v for k, v in birth.items() if k in _BIRTH_FIELDS}  # not its status
+    event = BirthAmended(**{**snapshot, **changes, "version": birth.get("version", 1) + 1,
+                            "reason": correction.reason})
+    stored = {**birth, **event.model_dump(mode="json", exclude={"event_id", "occurred_at"})}
+    await tx.put("births", birth_id, stored)
+    if "born_on" in changes and baby:
+        await tx.put("persons", birth["baby_id"], {**baby, "birth_date": str(event.born_on)})
+    await emit(tx, event)
+    return stored
+
+
+async def _check_born_on(born_on: date | None, birth: dict, baby: dict) -> None:
+    if born_on is None or born_on.isoformat() == birth["born_on"]:
+        return
+    found = [(("body", "born_on"), msg, kind) for msg, kind in born_on_problems(born_on, today())]
+    if baby and not baby.get("local_id"):  # recorded by NIK, which holds the birth date
+        found.append((("body", "born_on"), "the baby was recorded by NIK, which holds the "
+                      "birth date: void the birth and record it again with both corrected",
+                      "nik_mismatch"))
+    if found:
+        raise InvalidInput(found)
 
 
 async def amend(tx: Transaction, screening_id: str, reason: str, screened_on: date | None,

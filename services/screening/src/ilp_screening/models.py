@@ -41,6 +41,8 @@ class BirthOut(BaseModel):
     rw: str | None
     posyandu_id: str
     status: Literal["active", "voided"] = "active"
+    version: int = 1
+    reason: str | None = Field(default=None, description="Why it was last corrected")
     recorded_at: datetime
 
 

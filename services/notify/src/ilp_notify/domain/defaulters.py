@@ -308,12 +308,30 @@ def postnatal_visits(state: dict[str, Any], today: date, zone: tzinfo
     while index < len(POSTNATAL_VISITS) and born + timedelta(
             days=POSTNATAL_VISITS[index].opens) <= today:
         visit = POSTNATAL_VISITS[index]
-        closes = born + timedelta(days=visit.closes)
-        if closes >= today:
-            urgent = visit.opens == 0 or (visit.who == "baby" and state["low_birth_weight"])
-            due.append((visit, TaskNeed(visit.reason, "bidan", "urgent" if urgent else "high",
-                                        end_of_day(closes, zone))))
+        if born + timedelta(days=visit.closes) >= today:
+            due.append((visit, postnatal_need(visit, state, zone)))
         index += 1
-    next_check = (born + timedelta(days=POSTNATAL_VISITS[index].opens)).isoformat() \
-        if index < len(POSTNATAL_VISITS) else NEVER
-    return due, {**state, "next_visit": index, "visit_check_on": next_check}
+    return due, {**state, "next_visit": index, "visit_check_on": _next_window(born, index)}
+
+
+def postnatal_need(visit: PostnatalVisit, state: dict[str, Any], zone: tzinfo) -> TaskNeed:
+    """The bidan's visit, due by the end of its window: urgent in the first two days, and
+    every neonatal one of a low-birth-weight baby."""
+    closes = date.fromisoformat(state["born_on"]) + timedelta(days=visit.closes)
+    urgent = visit.opens == 0 or (visit.who == "baby" and state["low_birth_weight"])
+    return TaskNeed(visit.reason, "bidan", "urgent" if urgent else "high",
+                    end_of_day(closes, zone))
+
+
+def _next_window(born: date, index: int) -> str:
+    return ((born + timedelta(days=POSTNATAL_VISITS[index].opens)).isoformat()
+            if index < len(POSTNATAL_VISITS) else NEVER)
+
+
+def corrected_birth(state: dict[str, Any], born_on: date, birth_weight_g: int | None
+                    ) -> dict[str, Any]:
+    """A birth's visit state after a correction of its day or weight: the visits opened
+    keep their place, the next window opens counted from the corrected day."""
+    return {**state, **postnatal_watch(born_on, birth_weight_g),
+            "next_visit": state["next_visit"],
+            "visit_check_on": _next_window(born_on, state["next_visit"])}

@@ -77,15 +77,21 @@ BIRTH_RECORDED_WITHIN_DAYS = 366
 MOTHER_AGE_YEARS = (10, 60)
 
 
+def born_on_problems(born_on: date, today: date) -> list[tuple[str, str]]:
+    """(reason, kind) when a day of birth cannot be recorded today."""
+    if born_on > today + timedelta(days=1):
+        return [("birth date is in the future", "future_date")]
+    if (today - born_on).days > BIRTH_RECORDED_WITHIN_DAYS:
+        return [(f"a birth is recorded within {BIRTH_RECORDED_WITHIN_DAYS} days",
+                 "implausible")]
+    return []
+
+
 def birth_problems(sub: BirthSubmission, today: date) -> list[Problem]:
     """Every problem of a birth record, with its field path."""
     mother, baby = sub.mother, sub.baby
-    found: list[Problem] = []
-    if sub.born_on > today + timedelta(days=1):
-        found.append((("baby", "birth_date"), "birth date is in the future", "future_date"))
-    elif (today - sub.born_on).days > BIRTH_RECORDED_WITHIN_DAYS:
-        found.append((("baby", "birth_date"), f"a birth is recorded within "
-                      f"{BIRTH_RECORDED_WITHIN_DAYS} days", "implausible"))
+    found = [(("baby", "birth_date"), msg, kind) for msg, kind in born_on_problems(sub.born_on,
+                                                                                   today)]
     if mother.sex != "F":
         found.append((("mother", "sex"), "the mother must be female", "invalid"))
     low, high = MOTHER_AGE_YEARS
