@@ -18,6 +18,16 @@ _HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
         "trailer", "transfer-encoding", "upgrade", "host", "content-length"}
 
 
+async def _send(client: httpx.AsyncClient, request: httpx.Request) -> httpx.Response:
+    """Once more on a fresh connection when the service closed the kept-alive one without
+    answering (it had just restarted, or closed it after an error): a kader's request
+    failed with 502 although the service was up."""
+    try:
+        return await client.send(request, stream=True)
+    except httpx.RemoteProtocolError:
+        return await client.send(request, stream=True)
+
+
 def create_gateway(upstreams: Mapping[str, str]) -> Starlette:
     """`upstreams` maps a service name to its base URL (http://127.0.0.1:8101)."""
     client = httpx.AsyncClient(timeout=httpx.Timeout(30.0, read=None),
@@ -34,7 +44,7 @@ def create_gateway(upstreams: Mapping[str, str]) -> Starlette:
             request.method, upstream + request.url.path, params=request.query_params,
             headers=headers, content=await request.body())
         try:
-            reply = await client.send(upstream_request, stream=True)
+            reply = await _send(client, upstream_request)
         except httpx.TransportError as exc:
             return JSONResponse({"detail": f"{parts[3]} is unavailable: {exc}"}, 502)
         return StreamingResponse(

@@ -312,6 +312,14 @@ def test_offline_batch_stores_the_good_reports_the_refused_and_is_safe_to_resend
                                               "nik"]
     assert results[1]["detail"][0]["loc"] == ["body", "screenings", 1, "idempotency_key"]
     assert results[2]["idempotency_key"] == "" and results[2]["detail"]
+    # a phone's NaN (Python's JSON reads it) refuses that screening, as text in the reason
+    nan = json.dumps({"screenings": [{"idempotency_key": f"sync-{uuid.uuid4()}",
+                                      "screening": balita(26, weight=1.5)}]}).replace("1.5", "NaN")
+    refused = screening.post("/screenings/batch", content=nan,
+                             headers={"Content-Type": "application/json"})
+    assert refused.status_code == 200, refused.text
+    [detail] = refused.json()["results"][0]["detail"]
+    assert (detail["type"], detail["input"]) == ("finite_number", "nan")
 
 
 def test_coverage_tells_which_desa_have_no_sasaran_yet(platform: Platform) -> None:

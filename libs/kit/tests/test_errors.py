@@ -3,6 +3,8 @@ for an event – so an integrator can fix the request without reading the schema
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -55,3 +57,22 @@ def test_over_http_the_422_names_the_field_in_the_body() -> None:
     [error] = reply.json()["detail"]
     assert error["loc"] == ["body", "measurements", "wieght_kg"]
     assert error["msg"] == "unknown field 'wieght_kg'; did you mean 'weight_kg'?"
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_refused_not_a_server_error(number: str) -> None:
+    """Python's JSON reads them; echoing one back in the 422 was a 500."""
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.post("/screenings")
+    def record(body: ScreeningSubmission) -> dict:  # noqa: ARG001 – refused before
+        return {}
+
+    body = json.dumps({**SCREENING, "measurements": {"weight_kg": 1.0}}).replace("1.0", number)
+    reply = TestClient(app).post("/screenings", content=body,
+                                 headers={"Content-Type": "application/json"})
+    assert reply.status_code == 422
+    [error] = reply.json()["detail"]
+    assert (error["loc"], error["type"]) == (["body", "measurements", "weight_kg"],
+                                             "finite_number")

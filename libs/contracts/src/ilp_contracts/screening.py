@@ -20,7 +20,9 @@ Immunization = Literal[IMMUNIZATIONS]  # type: ignore[valid-type]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+    # NaN and Infinity are refused as numbers (Python's JSON reads them; no measure is one)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True,
+                              allow_inf_nan=False)
 
 
 class PersonIn(_Strict):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any, get_args
 
@@ -115,13 +116,26 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+def json_safe(value: Any) -> Any:
+    """The refused input echoed back as JSON can hold: NaN and Infinity as text (JSON has
+    no such numbers; rendering them made the 422 a 500)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_safe(v) for v in value]
+    return value
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         body = getattr(request.scope.get("route"), "body_field", None)
         root = body.field_info.annotation if body is not None else None
         detail = name_unknown_fields(exc.errors(), root, under=("body",))
-        return JSONResponse(status_code=422, content={"detail": jsonable_encoder(detail)})
+        return JSONResponse(status_code=422, content={"detail": json_safe(
+            jsonable_encoder(detail))})
 
     @app.exception_handler(UnprocessableError)
     async def unprocessable(_: Request, exc: UnprocessableError) -> JSONResponse:

@@ -12,7 +12,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Header, Query as Param, Request, Response
 from ilp_contracts import BirthCorrection, BirthSubmission, ScreeningSubmission
 from ilp_kit.auth import Caller, Principal, require, require_area
-from ilp_kit.errors import ForbiddenError, InvalidInput, NotFoundError, name_unknown_fields
+from ilp_kit.errors import (ForbiddenError, InvalidInput, NotFoundError, json_safe,
+                            name_unknown_fields)
 from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.store import Query
 from pydantic import ValidationError
@@ -158,7 +159,7 @@ def _sync_item(raw: Any, index: int) -> SyncItem | dict:
         return SyncItem.model_validate(raw)
     except ValidationError as exc:
         return {"status": "rejected", "detail": [
-            {**error, "loc": ["body", "screenings", index, *error["loc"]]}
+            json_safe({**error, "loc": ["body", "screenings", index, *error["loc"]]})
             for error in name_unknown_fields(exc.errors(include_url=False, include_context=False),
                                              SyncItem)]}
 

@@ -1,0 +1,39 @@
+"""The embedded gateway (`./ilp up`'s) against a service that closes a kept-alive
+connection without answering: the request goes through on a fresh one."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+from ilp_platform.gateway import create_gateway
+from starlette.testclient import TestClient
+
+
+def closing_once_service() -> tuple[int, threading.Thread]:
+    """Drops the first connection after reading the request; answers on the next."""
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+
+    def serve() -> None:
+        for answer in (False, True):
+            connection, _ = server.accept()
+            with connection:
+                connection.recv(65536)
+                if answer:
+                    connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n"
+                                       b"Connection: close\r\n\r\nok")
+        server.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return port, thread
+
+
+def test_a_connection_closed_without_an_answer_is_tried_once_more() -> None:
+    port, service = closing_once_service()
+    gateway = create_gateway({"screening": f"http://127.0.0.1:{port}"})
+    with TestClient(gateway) as client:
+        reply = client.post("/api/v1/screening/screenings", json={"x": 1})
+    service.join(5)
+    assert (reply.status_code, reply.text) == (200, "ok")
