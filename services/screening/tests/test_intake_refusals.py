@@ -100,3 +100,45 @@ async def test_the_visit_completing_basic_immunisation_is_marked(tmp_path) -> No
             marked.append("imunisasi_dasar_lengkap" in {f["code"] for f in screening["findings"]})
     assert marked == [False, False, True, False]
     await store.close()
+
+
+async def test_a_birth_is_corrected_but_not_against_the_babys_nik(tmp_path) -> None:
+    """A baby known by the mother's NIK and a local id: her day and weight are corrected,
+    and her own record follows. A baby recorded by NIK keeps the day and sex the NIK says:
+    refused, nothing written."""
+    from datetime import timedelta
+
+    from ilp_contracts import BirthCorrection, BirthSubmission
+
+    store = SqliteStore(tmp_path / "screening.db", SPEC.collections)
+    await store.open()
+    born = intake.today() - timedelta(days=3)
+    mother = {"nik": "3373045203960001", "name": "Sari", "sex": "F", "birth_date": "1996-03-12"}
+
+    def birth(baby: dict) -> BirthSubmission:
+        return BirthSubmission.model_validate({
+            "mother": mother, "posyandu_id": "psy-1", "birth_weight_g": 3100,
+            "baby": {"name": "Bayi", "sex": "F", "birth_date": born.isoformat(), **baby}})
+
+    day_before = BirthCorrection(reason="salah tanggal", born_on=born - timedelta(days=1),
+                                 birth_weight_g=2400)
+    async with store.transaction() as tx:
+        await tx.put("posyandu", "psy-1", {"id": "psy-1", "area_code": "33.73.04.1001",
+                                           "rw": None, "active": True})
+        local, _ = await intake.record_birth(
+            tx, birth({"mother_nik": mother["nik"], "local_id": "anak-1"}), "b-1", "key")
+        corrected = await intake.amend_birth(tx, local["birth_id"], day_before)
+        assert (corrected["born_on"], corrected["birth_weight_g"], corrected["version"]) == (
+            str(born - timedelta(days=1)), 2400, 2)
+        assert (await tx.get("persons", local["baby_id"]))["birth_date"] == str(
+            born - timedelta(days=1))
+        nik = f"337304{born.day + 40:02d}{born:%m%y}0001"
+        by_nik, _ = await intake.record_birth(tx, birth({"nik": nik}), "b-2", "key")
+        counting = Counting(tx)
+        with pytest.raises(InvalidInput) as refused:
+            await intake.amend_birth(counting, by_nik["birth_id"], day_before)
+        assert counting.writes == 0
+        assert {d["type"] for d in refused.value.detail()} == {"nik_mismatch"}
+        weight_only = BirthCorrection(reason="salah timbang", birth_weight_g=2400)
+        assert (await intake.amend_birth(tx, by_nik["birth_id"], weight_only))["version"] == 2
+    await store.close()

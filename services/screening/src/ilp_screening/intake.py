@@ -233,26 +233,30 @@ async def amend_birth(tx: Transaction, birth_id: str, correction: BirthCorrectio
                              "record it again", "voided")])
     changes = correction.model_dump(exclude_none=True, exclude={"reason"})
     baby = await tx.get("persons", birth["baby_id"]) or {}
-    await _check_born_on(changes.get("born_on"), birth, baby)
+    _check_baby(changes, birth, baby)
     snapshot = {k: v for k, v in birth.items() if k in _BIRTH_FIELDS}  # not its status
     event = BirthAmended(**{**snapshot, **changes, "version": birth.get("version", 1) + 1,
                             "reason": correction.reason})
     stored = {**birth, **event.model_dump(mode="json", exclude={"event_id", "occurred_at"})}
     await tx.put("births", birth_id, stored)
-    if "born_on" in changes and baby:
-        await tx.put("persons", birth["baby_id"], {**baby, "birth_date": str(event.born_on)})
+    if baby:
+        await tx.put("persons", birth["baby_id"], {**baby, "birth_date": str(event.born_on),
+                                                   "sex": event.baby_sex})
     await emit(tx, event)
     return stored
 
 
-async def _check_born_on(born_on: date | None, birth: dict, baby: dict) -> None:
-    if born_on is None or born_on.isoformat() == birth["born_on"]:
-        return
-    found = [(("body", "born_on"), msg, kind) for msg, kind in born_on_problems(born_on, today())]
-    if baby and not baby.get("local_id"):  # recorded by NIK, which holds the birth date
-        found.append((("body", "born_on"), "the baby was recorded by NIK, which holds the "
-                      "birth date: void the birth and record it again with both corrected",
-                      "nik_mismatch"))
+def _check_baby(changes: dict, birth: dict, baby: dict) -> None:
+    """A corrected day must be one a birth can be recorded with; a baby recorded by NIK
+    keeps the day and sex the NIK holds."""
+    moved = [field for field in ("born_on", "baby_sex")
+             if field in changes and str(changes[field]) != birth[field]]
+    found = [(("body", "born_on"), msg, kind) for msg, kind in (
+        born_on_problems(changes["born_on"], today()) if "born_on" in moved else [])]
+    if baby and not baby.get("local_id"):
+        found += [(("body", field), "the baby was recorded by NIK, which holds the birth "
+                   "date and sex: void the birth and record it again with both corrected",
+                   "nik_mismatch") for field in moved]
     if found:
         raise InvalidInput(found)
 

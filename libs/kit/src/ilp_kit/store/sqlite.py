@@ -71,7 +71,7 @@ class _Statements(NamedTuple):
 @cache
 def _statements(collection: str) -> _Statements:
     # Made once per collection: building and checking the SQL text on every call was
-    # ~4 % of an event's handling.
+    # 0.5 µs of a 6 µs get and put (measured on a small document).
     table = _ident(collection)
     return _Statements(
         get=f"SELECT doc FROM {table} WHERE key = ?",

@@ -90,8 +90,8 @@ def born_on_problems(born_on: date, today: date) -> list[tuple[str, str]]:
 def birth_problems(sub: BirthSubmission, today: date) -> list[Problem]:
     """Every problem of a birth record, with its field path."""
     mother, baby = sub.mother, sub.baby
-    found = [(("baby", "birth_date"), msg, kind) for msg, kind in born_on_problems(sub.born_on,
-                                                                                   today)]
+    found: list[Problem] = [(("baby", "birth_date"), msg, kind)
+                            for msg, kind in born_on_problems(sub.born_on, today)]
     if mother.sex != "F":
         found.append((("mother", "sex"), "the mother must be female", "invalid"))
     low, high = MOTHER_AGE_YEARS
