@@ -139,6 +139,13 @@ async def test_a_birth_is_corrected_but_not_against_the_babys_nik(tmp_path) -> N
             await intake.amend_birth(counting, by_nik["birth_id"], day_before)
         assert counting.writes == 0
         assert {d["type"] for d in refused.value.detail()} == {"nik_mismatch"}
+        with pytest.raises(InvalidInput) as refused:
+            await intake.amend_birth(tx, by_nik["birth_id"], BirthCorrection(
+                reason="salah jenis kelamin", baby_sex="M"))
+        assert [d["loc"] for d in refused.value.detail()] == [["body", "baby_sex"]]
+        boy = await intake.amend_birth(tx, local["birth_id"], BirthCorrection(
+            reason="salah jenis kelamin", baby_sex="M"))
+        assert (await tx.get("persons", boy["baby_id"]))["sex"] == "M"
         weight_only = BirthCorrection(reason="salah timbang", birth_weight_g=2400)
         assert (await intake.amend_birth(tx, by_nik["birth_id"], weight_only))["version"] == 2
     await store.close()
