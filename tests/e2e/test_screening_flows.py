@@ -391,6 +391,8 @@ def test_a_birth_brings_the_bidan_to_mother_and_baby(platform: Platform) -> None
         (birth["baby_id"], "kunjungan_neonatal_kn1", "urgent")}
     assert {t["due_at"][:10] for t in visits} == {(born + timedelta(days=2)).isoformat()}
     assert {(t["role"], t["assignee_id"]) for t in visits} == {("bidan", "bidan-rina")}
+    assert {t["reason_label"] for t in visits} == {"Kunjungan nifas KF1 (6 jam–2 hari)",
+                                                   "Kunjungan neonatal KN1 (6–48 jam)"}
     # The bidan visits the baby: PWS counts the KN1 made (cumulative, against sasaran bayi).
     kn1 = next(t for t in visits if t["reason"] == "kunjungan_neonatal_kn1")
     done = notify_ops.post(f"/tasks/{kn1['task_id']}/complete", json={

@@ -214,7 +214,8 @@ async def test_digest_workers_get_one_message_a_day_instead_of_one_per_task(tmp_
     assert digest["url"] == "mailto:kader-digest@puskesmas.id"
     subject, text, sms = render(json.loads(digest["body"]))
     assert subject == "Ringkasan harian 2026-11-24: 1 kunjungan rumah"
-    assert "masalah_gizi_balita, desa 33.73.04.1001" in text and "batas 2026-11-27" in sms
+    assert "- Balita bermasalah gizi (stunting, BB kurang, gizi kurang, BB tidak naik), " \
+           "desa 33.73.04.1001" in text and "batas 2026-11-27" in sms
     await store.close()
 
 

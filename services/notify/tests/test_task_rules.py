@@ -75,3 +75,33 @@ def test_no_finding_no_task() -> None:
 
 def test_one_key_per_person_and_reason() -> None:
     assert task_key("p1", "a") != task_key("p1", "b") != task_key("p2", "a")
+
+
+def test_every_visit_the_platform_opens_is_named_in_words() -> None:
+    """A kader's SMS and app say what the visit is for, not its code."""
+    from datetime import date
+
+    from ilp_contracts.wilayah import WIB
+    from ilp_notify.domain import defaulters as d
+    from ilp_notify.domain.delivery import render
+    from ilp_notify.domain.reasons import REASON_LABELS, label_of
+    from ilp_notify.domain.tasks import RULES
+
+    today = date(2026, 11, 26)
+    due = {"weighing_check_on": "2026-11-25", "born_latest": "2025-01-01",
+           "anc_check_on": "2026-11-25", "edd": "2027-01-01",
+           "attendance_check_on": "2026-11-25"}
+    defaulter_needs = [d.missed_weighing(due, today, WIB), d.missed_anc(due, today, WIB),
+                       d.immunization_follow_up(today, WIB),
+                       d.missed_posyandu_lansia(due, today, WIB)]
+    reasons = ({rule.reason for rule in RULES} | {rule.reason for rule in d.RECHECKS}
+               | {visit.reason for visit in d.POSTNATAL_VISITS}
+               | {need.reason for need in defaulter_needs if need is not None})
+    assert len(defaulter_needs) == 4 and None not in defaulter_needs
+    assert reasons == set(REASON_LABELS)
+    assert label_of("alasan_lain") == "alasan_lain"  # a reason this release does not name
+    task = {"task_id": "0192f0c4-aaaa", "reason": "lansia_tidak_datang", "priority": "routine",
+            "desa_code": "33.73.04.1001", "posyandu_id": "psy-1",
+            "due_at": "2026-12-03T23:59:00+07:00"}
+    *_, sms = render({"type": "task.created", "task": task})
+    assert "Lansia tidak datang ke posyandu bulan ini" in sms

@@ -13,9 +13,10 @@ from ilp_kit.errors import ForbiddenError, NotFoundError, UnprocessableError
 from ilp_kit.outbox import emit
 from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.store import Query, Reader
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from .domain.lifecycle import on_time, transition_problem
+from .domain.reasons import label_of
 from .domain.tasks import task_key
 
 router = APIRouter(tags=["tasks"])
@@ -43,6 +44,12 @@ class TaskOut(BaseModel):
     outcome: str | None = None
     on_time: bool | None = None
     cancel_reason: str | None = None
+
+    @computed_field
+    @property
+    def reason_label(self) -> str:
+        """What the visit is for, in words (Bahasa Indonesia)."""
+        return label_of(self.reason)
 
 
 @router.get("/tasks", response_model=list[TaskOut])

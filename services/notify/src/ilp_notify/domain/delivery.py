@@ -13,6 +13,8 @@ import hmac
 import json
 from typing import Any
 
+from .reasons import label_of
+
 PAYLOAD_FIELDS = ("task_id", "person_id", "reason", "role", "assignee_id", "priority",
                   "due_at", "desa_code", "posyandu_id", "escalation_level")
 
@@ -38,8 +40,9 @@ def render(notice: dict[str, Any]) -> tuple[str, str, str]:
     """(e-mail subject, e-mail text, SMS text) of a notice, in Bahasa Indonesia."""
     if notice["type"] == "digest":
         tasks = sorted(notice["tasks"], key=lambda t: t["due_at"])
-        lines = [f"- {t['reason']}, desa {t['desa_code']}, posyandu {t['posyandu_id']}, "
-                 f"batas {t['due_at'][:10]} (tugas {t['task_id'][:8]})" for t in tasks]
+        lines = [f"- {label_of(t['reason'])}, desa {t['desa_code']}, posyandu "
+                 f"{t['posyandu_id']}, batas {t['due_at'][:10]} (tugas {t['task_id'][:8]})"
+                 for t in tasks]
         subject = f"Ringkasan harian {notice['date']}: {len(tasks)} kunjungan rumah"
         text = (f"Kunjungan rumah yang masih terbuka per {notice['date']}:\n\n"
                 + "\n".join(lines) + "\n\nBuka aplikasi ILP untuk rinciannya.\n")
@@ -48,11 +51,12 @@ def render(notice: dict[str, Any]) -> tuple[str, str, str]:
                                f"terdekat batas {soonest}.")
     task = notice["task"]
     verb = "dialihkan kepada Anda" if notice["type"] == "task.escalated" else "baru"
-    subject = f"Kunjungan rumah {verb}: {task['reason']} ({task['desa_code']})"
-    text = (f"Tugas kunjungan rumah {verb}.\n\nAlasan: {task['reason']}\n"
+    label = label_of(task["reason"])
+    subject = f"Kunjungan rumah {verb}: {label} ({task['desa_code']})"
+    text = (f"Tugas kunjungan rumah {verb}.\n\nAlasan: {label}\n"
             f"Prioritas: {task['priority']}\nDesa/kelurahan: {task['desa_code']}\n"
             f"Posyandu: {task['posyandu_id']}\nBatas waktu: {task['due_at']}\n"
             f"Nomor tugas: {task['task_id']}\n\nBuka aplikasi ILP untuk rinciannya.\n")
-    sms = (f"ILP: kunjungan rumah {verb} – {task['reason']}, desa {task['desa_code']}, "
+    sms = (f"ILP: kunjungan rumah {verb} – {label}, desa {task['desa_code']}, "
            f"batas {task['due_at'][:10]}. Tugas {task['task_id'][:8]}.")
     return subject, text, sms

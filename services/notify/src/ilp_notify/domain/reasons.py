@@ -1,0 +1,42 @@
+"""What each home visit is for, as a kader or bidan reads it (Bahasa Indonesia): the
+task list of an app, the SMS and the e-mail name the visit by this, not by its code."""
+
+from __future__ import annotations
+
+REASON_LABELS = {
+    # findings of a screening (tasks.RULES)
+    "rujukan_gizi_balita": "Rujukan balita bermasalah gizi (bayi < 6 bulan, BB < 4 kg, "
+                           "atau tidak membaik)",
+    "pendampingan_rujukan_gizi": "Pendampingan rujukan gizi balita",
+    "gizi_buruk_balita": "Balita gizi buruk: rujukan dan tata laksana",
+    "pendampingan_gizi_buruk": "Pendampingan balita gizi buruk",
+    "masalah_gizi_balita": "Balita bermasalah gizi (stunting, BB kurang, gizi kurang, "
+                           "BB tidak naik)",
+    "hipertensi_kehamilan": "Ibu hamil dengan hipertensi: rujukan (risiko preeklamsia)",
+    "pendampingan_ibu_hamil_kek": "Pendampingan ibu hamil KEK/anemia (PMT)",
+    "hipertensi": "Hipertensi derajat 2–3",
+    "suspek_tb": "Terduga TBC: pemeriksaan dahak",
+    "kesehatan_jiwa": "Risiko masalah kesehatan jiwa",
+    "perawatan_lansia_di_rumah": "Perawatan lansia di rumah (ketergantungan)",
+    # missed monitoring (defaulters)
+    "kontrol_hipertensi": "Hipertensi belum kontrol tekanan darah sebulan",
+    "evaluasi_prediabetes": "Prediabetes belum cek gula darah 3 bulan",
+    "evaluasi_obesitas": "Obesitas belum ditimbang dan diukur 3 bulan",
+    "ibu_hamil_tidak_anc": "Ibu hamil belum periksa kehamilan (ANC) sesuai jadwal",
+    "balita_tidak_ditimbang": "Balita tidak ditimbang bulan ini",
+    "imunisasi_terlewat": "Imunisasi balita terlewat",
+    "lansia_tidak_datang": "Lansia tidak datang ke posyandu bulan ini",
+    # after a birth
+    "kunjungan_nifas_kf1": "Kunjungan nifas KF1 (6 jam–2 hari)",
+    "kunjungan_nifas_kf2": "Kunjungan nifas KF2 (hari 3–7)",
+    "kunjungan_nifas_kf3": "Kunjungan nifas KF3 (hari 8–28)",
+    "kunjungan_nifas_kf4": "Kunjungan nifas KF4 (hari 29–42)",
+    "kunjungan_neonatal_kn1": "Kunjungan neonatal KN1 (6–48 jam)",
+    "kunjungan_neonatal_kn2": "Kunjungan neonatal KN2 (hari 3–7)",
+    "kunjungan_neonatal_kn3": "Kunjungan neonatal KN3 (hari 8–28)",
+}
+
+
+def label_of(reason: str) -> str:
+    """The words for a reason; the code itself for one this release does not name."""
+    return REASON_LABELS.get(reason, reason)
