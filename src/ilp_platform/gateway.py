@@ -24,7 +24,7 @@ async def _send(client: httpx.AsyncClient, request: httpx.Request) -> httpx.Resp
     failed with 502 although the service was up."""
     try:
         return await client.send(request, stream=True)
-    except httpx.RemoteProtocolError:
+    except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
         return await client.send(request, stream=True)
 
 

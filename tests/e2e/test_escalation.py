@@ -143,7 +143,7 @@ def test_tasks_reach_the_webhook_signed_after_a_retry(platform: Platform) -> Non
 def test_the_escalated_task_is_mailed_to_the_bidan(platform: Platform) -> None:
     [mail] = eventually(lambda: Mailbox.messages, timeout=30)
     assert mail["To"].strip() == "bidan.x@puskesmas.example"
-    assert mail["Subject"].strip().startswith("Kunjungan rumah dialihkan kepada Anda: masalah_gizi_balita")
+    assert mail["Subject"].strip().startswith("Kunjungan rumah dialihkan kepada Anda: Balita bermasalah gizi")
     text = mail.get_content()
     assert "33.73.04.2004" in text and "3373041011240009" not in text and "Anak" not in text
 
@@ -172,6 +172,6 @@ def test_the_escalated_task_reaches_the_bidan_by_sms(platform: Platform) -> None
     assert {headers["Authorization"] for headers, _ in sms} == {"Bearer sms-token"}
     assert {message["to"] for _, message in sms} == {"+6281234567890"}
     texts = [message["text"] for _, message in sms]
-    assert len(texts) == 2 and any("kontrol_hipertensi" in t for t in texts)
-    assert any("masalah_gizi_balita" in t and "kontrol" not in t for t in texts)
+    assert len(texts) == 2 and any("Hipertensi belum kontrol tekanan darah" in t for t in texts)
+    assert any("Balita bermasalah gizi" in t and "kontrol" not in t for t in texts)
     assert not any("3373041011240009" in t for t in texts)
