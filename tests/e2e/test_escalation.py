@@ -143,7 +143,8 @@ def test_tasks_reach_the_webhook_signed_after_a_retry(platform: Platform) -> Non
 def test_the_escalated_task_is_mailed_to_the_bidan(platform: Platform) -> None:
     [mail] = eventually(lambda: Mailbox.messages, timeout=30)
     assert mail["To"].strip() == "bidan.x@puskesmas.example"
-    assert mail["Subject"].strip().startswith("Kunjungan rumah dialihkan kepada Anda: Balita bermasalah gizi")
+    assert mail["Subject"].strip().startswith(
+        "Kunjungan rumah dialihkan kepada Anda: Balita bermasalah gizi")
     text = mail.get_content()
     assert "33.73.04.2004" in text and "3373041011240009" not in text and "Anak" not in text
 
