@@ -98,3 +98,12 @@ async def test_applied_ids_are_forgotten_after_the_retention(store: DocumentStor
     assert await store.prune_applied(before=time.time() + 1) == 2
     async with store.transaction() as tx:
         assert await tx.mark_applied("old-1") is True  # forgotten: would apply again
+
+
+async def test_a_log_keyed_by_time_forgets_what_is_older(store: DocumentStore) -> None:
+    async with store.transaction() as tx:
+        for at in ("2020-01-01T08:00|a1", "2020-06-01T08:00|b2", "2026-11-24T08:00|c3"):
+            await tx.put("things", at, {"kind": "read"})
+    assert await store.delete_keys_before("things", "2021-11-24") == 2
+    assert await store.count("things") == 1 and await store.get("things", "2026-11-24T08:00|c3")
+    assert await store.delete_keys_before("things", "2021-11-24") == 0

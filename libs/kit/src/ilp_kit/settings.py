@@ -29,6 +29,9 @@ class ServiceSettings(BaseSettings):
     # Applied-event ids older than this are forgotten (redelivery happens within minutes;
     # an event re-published after this long would be applied again).
     applied_retention_days: float = 30.0
+    # Screening: reads of person-level records (the audit log) are kept this long, then
+    # pruned daily; 0 keeps them for good.
+    audit_retention_days: float = 5 * 365.0
     consumer_batch: int | None = None  # else the service's own (ServiceSpec.consumer_batch)
     # Keyed hash for pseudonymous person ids (HMAC-SHA256 of the NIK). Set it in production.
     pseudonym_key: str = "embedded-dev-key-change-me"

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query as Param, Request, Response
@@ -19,6 +17,7 @@ from ilp_kit.store import Query
 from pydantic import ValidationError
 
 from . import intake
+from .audit import audit
 from .fhir import inbound
 from .fhir.export import bundle_for, sealer
 from .domain.person import pseudonym
@@ -330,16 +329,6 @@ async def _visible_person(rt: Runtime, caller: Principal, person_id: str) -> lis
     if not any(caller.covers(s["desa_code"]) for s in history):
         raise ForbiddenError("this person is not within your wilayah (or unknown)")
     return history
-
-
-async def audit(rt: Runtime, caller: Principal, action: str, *person_ids: str) -> None:
-    """Who read whose record, when (UU 27/2022): kept in the store, listed at /audit."""
-    at = datetime.now(UTC).isoformat()
-    async with rt.transaction() as tx:
-        for person_id in person_ids:
-            await tx.put("audit", f"{at}|{uuid.uuid4().hex[:8]}", {
-                "at": at, "subject": caller.subject, "roles": sorted(caller.roles),
-                "action": action, "person_id": person_id})
 
 
 @router.get("/audit", response_model=list[AuditEntry], tags=["persons"])

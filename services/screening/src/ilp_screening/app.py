@@ -4,6 +4,7 @@ from ilp_contracts import FacilityUpserted
 from ilp_kit.service import ServiceSpec
 
 from .api import router
+from .audit import prune_audit
 from .fhir import export as fhir_export
 from .handlers import ingest_handlers, on_facility
 
@@ -32,5 +33,5 @@ SPEC = ServiceSpec(
         # a filter on v1 left an integrator's v2 in the stream unread and unexplained.
         ("REGISTRY", "ilp.registry.>"), ("INGEST", "ilp.ingest.>"),
         *([("SCREENING", "ilp.screening.>")] if settings.fhir_base_url else [])],
-    jobs=[fhir_export.export_job],
+    jobs=[fhir_export.export_job, prune_audit],
 )

@@ -94,6 +94,11 @@ class DocumentStore(Reader, Protocol):
 
     async def outbox_backlog(self) -> int: ...
 
+    async def delete_keys_before(self, collection: str, key: str) -> int:
+        """Remove every document whose key sorts before `key` (a log keyed by time: what
+        is older than a day); returns how many."""
+        ...
+
     async def prune_applied(self, before: float) -> int:
         """Forget applied-event ids recorded before this time (epoch seconds): far beyond
         any redelivery, so the table stays bounded. Returns how many were removed."""

@@ -135,6 +135,12 @@ class MongoStore:
         if seqs:
             await self._db[OUTBOX].delete_many({"seq": {"$in": seqs}})
 
+    async def delete_keys_before(self, collection: str, key: str) -> int:
+        if collection not in self.collections:
+            raise KeyError(f"unknown collection {collection!r}")
+        result = await self._db[collection].delete_many({"_id": {"$lt": key}})
+        return int(result.deleted_count)
+
     async def prune_applied(self, before: float) -> int:
         result = await self._db[APPLIED].delete_many({"applied_at": {"$lt": before}})
         return int(result.deleted_count)

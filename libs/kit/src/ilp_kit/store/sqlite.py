@@ -261,6 +261,11 @@ class SqliteStore:
             marks = ",".join("?" * len(seqs))
             tx._conn.execute(f"DELETE FROM outbox WHERE seq IN ({marks})", seqs)
 
+    async def delete_keys_before(self, collection: str, key: str) -> int:
+        async with self._write(visible=False) as tx:
+            return tx._conn.execute(f"DELETE FROM {tx._table(collection)} WHERE key < ?",
+                                    (key,)).rowcount
+
     async def prune_applied(self, before: float) -> int:
         async with self._write(visible=False) as tx:
             return tx._conn.execute("DELETE FROM applied_events WHERE applied_at < ?",
