@@ -170,7 +170,8 @@ def test_half_a_pregnancy_is_refused_with_the_missing_field() -> None:
 @pytest.mark.parametrize(("loinc", "value", "unit", "field", "expected"), [
     ("29463-7", 9100, "g", "weight_kg", 9.1), ("8302-2", 0.79, "m", "height_cm", 79.0),
     ("56072-2", 125, "mm", "muac_cm", 12.5), ("2339-0", 11.1, "mmol/L", "glucose_random", 199.98),
-    ("718-7", 105, "g/L", "hb", 10.5)])
+    ("718-7", 105, "g/L", "hb", 10.5), ("29463-7", 9.1, "Kilogram", "weight_kg", 9.1),
+    ("2339-0", 120, "mg/dl", "glucose_random", 120.0)])
 def test_other_ucum_units_of_a_measurement_are_converted(loinc, value, unit, field,
                                                          expected) -> None:
     """A SIMPUS that weighs infants in grams or measures glucose in mmol/L."""
@@ -183,6 +184,17 @@ def test_other_ucum_units_of_a_measurement_are_converted(loinc, value, unit, fie
             resource["valueQuantity"] |= {"value": value, "unit": unit, "code": unit}
     submission, _ = submission_from_bundle(exported)
     assert getattr(submission.measurements, field) == expected
+
+
+def test_blood_pressure_written_in_mmhg_is_read() -> None:
+    """"mmHg" in place of UCUM's "mm[Hg]": what many systems send."""
+    source = screening(systolic=150.0, diastolic=95.0)
+    exported = as_json(screening_bundle(source, CTX)) | {"identifier": {"value": "b-5"}}
+    for entry in exported["entry"]:
+        for component in entry["resource"].get("component", []):
+            component["valueQuantity"] |= {"unit": "mmHg", "code": "mmHg"}
+    submission, _ = submission_from_bundle(exported)
+    assert (submission.measurements.systolic, submission.measurements.diastolic) == (150, 95)
 
 
 def test_a_bad_inbound_bundle_lists_every_problem() -> None:

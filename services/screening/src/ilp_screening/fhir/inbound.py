@@ -158,17 +158,23 @@ def _measurements(observations: list, pregnancy: dict[str, Any], problems: list[
 # mg/dL here are glucose: 1 mmol/L = 18.016 mg/dL) is converted, not refused.
 TO_OURS = {("g", "kg"): 0.001, ("m", "cm"): 100.0, ("mm", "cm"): 0.1,
            ("mmol/L", "mg/dL"): 18.016, ("g/L", "g/dL"): 0.1, ("d", "wk"): 1 / 7}
+# Unit names written in place of the UCUM code by systems in the field (lower case).
+UCUM_OF = {"mmhg": "mm[Hg]", "kilogram": "kg", "gram": "g", "centimeter": "cm",
+           "centimetre": "cm", "meter": "m", "metre": "m", "millimeter": "mm",
+           "mg/dl": "mg/dL", "g/dl": "g/dL", "mmol/l": "mmol/L", "g/l": "g/L",
+           "week": "wk", "weeks": "wk", "minggu": "wk", "day": "d", "days": "d", "hari": "d"}
 
 
 def _value(quantity: Any, unit: str, at: tuple, problems: list[Problem]) -> float | None:
     if quantity is None or quantity.value is None:
         problems.append((at, "a valueQuantity is needed", "missing_value"))
         return None
-    given = quantity.code or quantity.unit
+    written = quantity.code or quantity.unit
+    given = UCUM_OF.get(str(written).strip().lower(), written)
     factor = 1.0 if given == unit else TO_OURS.get((given, unit))
     if factor is None:
         accepted = [unit, *(other for other, ours in TO_OURS if ours == unit)]
-        problems.append((at, f"unit must be one of {', '.join(accepted)} (UCUM), not {given}",
+        problems.append((at, f"unit must be one of {', '.join(accepted)} (UCUM), not {written}",
                          "wrong_unit"))
         return None
     return float(quantity.value) if factor == 1.0 else round(float(quantity.value) * factor, 2)
