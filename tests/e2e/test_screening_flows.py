@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import uuid
 from datetime import date, datetime, timedelta
 from collections.abc import Iterator
@@ -487,3 +488,26 @@ def test_a_corrected_birth_weight_makes_the_babys_next_visit_urgent(platform: Pl
     late = screening.post(f"/births/{birth['birth_id']}/amend",
                           json={"reason": "salah timbang", "birth_weight_g": 2400})
     assert (late.status_code, late.json()["detail"][0]["type"]) == (422, "voided")
+
+
+def test_a_family_that_moved_away_gets_no_more_visits(platform: Platform) -> None:
+    """The kader finds the family gone: completing her visit as `moved` cancels the child's
+    other open visit (the TB check) and ends the watches that would open new ones."""
+    child = balita(18, weight=9.1, height=79.0)
+    child["measurements"]["tb_symptoms"] = True
+    recorded = record(platform, child)
+    notify = httpx.Client(base_url=platform.base_url_of("notify"), timeout=10)
+    opened = eventually(lambda: len(found := [
+        t for t in tasks(httpx.Client(base_url=f"{platform.service_url('notify')}/api/v1"),
+                         desa_code=DESA) if recorded["screening_id"] in t["screening_ids"]]) == 2
+        and found)
+    kader_task = next(t for t in opened if t["role"] == "kader")
+    tb_task = next(t for t in opened if t["reason"] == "suspek_tb")
+    done = notify.post(f"/tasks/{kader_task['task_id']}/complete", json={
+        "worker_id": kader_task["assignee_id"], "outcome": "moved"})
+    assert done.status_code == 200, done.text
+    tb = notify.get(f"/tasks/{tb_task['task_id']}").json()
+    assert (tb["status"], tb["cancel_reason"]) == ("cancelled", "person_moved")
+    with sqlite3.connect(platform.data_dir / "notify.db") as db:
+        assert db.execute("SELECT count(*) FROM child_watch WHERE key = ?",
+                          (recorded["person_id"],)).fetchone() == (0,)

@@ -64,7 +64,7 @@ class TaskCompleted(Event):
 
     task_id: str
     worker_id: str
-    outcome: Literal["visited", "not_at_home", "moved", "referred", "refused"]
+    outcome: Literal["visited", "not_at_home", "moved", "died", "referred", "refused"]
     on_time: bool
     note: str = Field(default="", max_length=1000)
 

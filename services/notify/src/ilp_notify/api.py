@@ -15,9 +15,10 @@ from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.store import Query, Reader
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from .domain.lifecycle import on_time, transition_problem
+from .domain.lifecycle import GONE, on_time, transition_problem
 from .domain.reasons import label_of
 from .domain.tasks import task_key
+from .handlers import forget_person
 
 router = APIRouter(tags=["tasks"])
 TASK_READERS = ("kader", "bidan", "perawat", "puskesmas_admin", "dinkes_admin")
@@ -91,7 +92,7 @@ class AcceptIn(BaseModel):
 
 
 class CompleteIn(AcceptIn):
-    outcome: Literal["visited", "not_at_home", "moved", "referred", "refused"]
+    outcome: Literal["visited", "not_at_home", "moved", "died", "referred", "refused"]
     note: str = Field(default="", max_length=1000)
 
 
@@ -147,6 +148,8 @@ async def _apply(rt: Runtime, caller: Principal, task_id: str, action: str,
         if task["status"] in ("completed", "cancelled"):  # a new finding may open a new one
             await tx.delete("open_tasks", task_key(task["person_id"], task["reason"]))
         await emit(tx, event)
+        if task.get("outcome") in GONE:
+            await forget_person(tx, task["person_id"], f"person_{task['outcome']}")
     return task
 
 
@@ -166,7 +169,9 @@ async def accept_task(task_id: str, rt: RuntimeDep, caller: Caller,
 @router.post("/tasks/{task_id}/complete", response_model=TaskOut)
 async def complete_task(task_id: str, body: CompleteIn, rt: RuntimeDep,
                         caller: Caller) -> dict:
-    """Record the home visit's outcome (visited, not at home, moved, referred, refused)."""
+    """Record the home visit's outcome (visited, not at home, moved, died, referred,
+    refused). Moved away or died: the person's other open visits are cancelled and no
+    round opens new ones."""
     require(caller, *VISITORS)
     worker_id = _actor(caller, body.worker_id)
 

@@ -45,6 +45,7 @@ from .domain.defaulters import (
     pregnancy_watch,
     recheck_watch,
 )
+from .domain.reasons import REASON_LABELS
 from .domain.tasks import TaskNeed, task_key, tasks_needed
 
 
@@ -222,6 +223,22 @@ async def _cancel_open(tx: Transaction, person_id: str, reason: str, why: str) -
         await tx.put("tasks", task["task_id"], task)
 
 
+def _watches(person_id: str) -> list[tuple[str, str]]:
+    """(collection, key) of the watches a screening sets for a person (a balita's aside)."""
+    return [("pregnancies", person_id), ("lansia_watch", person_id),
+            *(("rechecks", f"{person_id}|{rule.condition}") for rule in RECHECKS)]
+
+
+async def forget_person(tx: Transaction, person_id: str, why: str) -> None:
+    """A person who moved away or died: no watch opens another visit, and their open
+    visits are cancelled (a birth's postnatal visits are the bidan's to cancel)."""
+    for collection, key in [*_watches(person_id), ("child_watch", person_id)]:
+        await tx.delete(collection, key)
+    for reason in REASON_LABELS:
+        if not reason.startswith(("kunjungan_nifas", "kunjungan_neonatal")):
+            await _cancel_open(tx, person_id, reason, why)
+
+
 def _whereabouts(event: ScreeningSnapshot) -> dict[str, str | None]:
     """Who a watch is about, where a visit finds them, and the screening that set it last
     (a void drops the ANC and re-check watches it set)."""
@@ -274,9 +291,7 @@ async def _forget_watches(tx: Transaction, event: ScreeningVoided) -> None:
     """A voided screening (the wrong person, a session entered twice) no longer keeps
     anybody under watch: the watches it set last are dropped – the person's next
     screening sets them again – rather than sending a visit on its word."""
-    keys = [("pregnancies", event.person_id), ("lansia_watch", event.person_id)] + [
-        ("rechecks", f"{event.person_id}|{rule.condition}") for rule in RECHECKS]
-    for collection, key in keys:
+    for collection, key in _watches(event.person_id):
         watch = await tx.get(collection, key)
         if watch is not None and watch.get("screening_id") == event.screening_id:
             await tx.delete(collection, key)

@@ -15,6 +15,11 @@ TRANSITIONS = {
 }
 
 
+# Outcomes after which there is nobody to visit: the person's watches end and their other
+# open visits are cancelled (else a hypertensive who moved away got a visit every month).
+GONE = frozenset({"moved", "died"})
+
+
 def transition_problem(action: str, status: str) -> str | None:
     if status not in TRANSITIONS[action]:
         return f"a task that is {status} cannot be {action}ed"
