@@ -527,3 +527,23 @@ async def test_a_corrected_birth_moves_the_visits_not_yet_made(tmp_path) -> None
     tasks = {t["reason"]: t for t in await store.find("tasks")}
     assert tasks["kunjungan_neonatal_kn2"]["priority"] == "urgent"  # under 2,500 g
     await store.close()
+
+
+async def test_a_baby_who_died_gets_no_more_visits_but_the_mother_does(tmp_path) -> None:
+    from ilp_notify.handlers import forget_person
+
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
+    birth = BirthRecorded(birth_id="b-1", mother_id="ibu-1", baby_id="bayi-1", baby_sex="F",
+                          born_on=BORN, desa_code="33.73.04.1001", posyandu_id="psy-1",
+                          occurred_at=datetime(2026, 11, 10, 5, tzinfo=UTC))
+    async with store.transaction() as tx:
+        await handlers(rt.settings)[BirthRecorded](tx, birth)
+        await forget_person(tx, "bayi-1", "person_died")
+    visits = {t["reason"]: t["status"] for t in await store.find("tasks")}
+    assert visits == {"kunjungan_nifas_kf1": "open", "kunjungan_neonatal_kn1": "cancelled"}
+    assert await visit_defaulters(rt, datetime(2026, 11, 13, 3, 0, tzinfo=UTC)) == 1  # KF2
+    assert {t["reason"] for t in await store.find("tasks", Query.of(status="open"))} == {
+        "kunjungan_nifas_kf1", "kunjungan_nifas_kf2"}
+    await store.close()

@@ -231,12 +231,16 @@ def _watches(person_id: str) -> list[tuple[str, str]]:
 
 async def forget_person(tx: Transaction, person_id: str, why: str) -> None:
     """A person who moved away or died: no watch opens another visit, and their open
-    visits are cancelled (a birth's postnatal visits are the bidan's to cancel)."""
+    visits are cancelled. After a birth only theirs: a mother whose baby died still has
+    her postpartum visits."""
     for collection, key in [*_watches(person_id), ("child_watch", person_id)]:
         await tx.delete(collection, key)
+    for who in ("mother", "baby"):
+        for birth in await tx.find("births", Query.of(**{f"{who}_id": person_id})):
+            await tx.put("births", birth["birth_id"],
+                         {**birth, "gone": sorted({*birth.get("gone", ()), who})})
     for reason in REASON_LABELS:
-        if not reason.startswith(("kunjungan_nifas", "kunjungan_neonatal")):
-            await _cancel_open(tx, person_id, reason, why)
+        await _cancel_open(tx, person_id, reason, why)
 
 
 def _whereabouts(event: ScreeningSnapshot) -> dict[str, str | None]:

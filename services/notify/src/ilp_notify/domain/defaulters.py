@@ -302,13 +302,15 @@ def postnatal_visits(state: dict[str, Any], today: date, zone: tzinfo
                      ) -> tuple[list[tuple[PostnatalVisit, TaskNeed]], dict[str, Any]]:
     """The visits whose window has opened by `today` (in order), and the state moved past
     them: `visit_check_on` is the next window's first day. A window already over (a birth
-    recorded late) gets no visit: it cannot be made any more."""
+    recorded late) gets no visit: it cannot be made any more; nor does a mother or baby
+    who moved away or died (`gone`)."""
     born = date.fromisoformat(state["born_on"])
     due, index = [], state["next_visit"]
     while index < len(POSTNATAL_VISITS) and born + timedelta(
             days=POSTNATAL_VISITS[index].opens) <= today:
         visit = POSTNATAL_VISITS[index]
-        if born + timedelta(days=visit.closes) >= today:
+        if born + timedelta(days=visit.closes) >= today and visit.who not in state.get(
+                "gone", ()):
             due.append((visit, postnatal_need(visit, state, zone)))
         index += 1
     return due, {**state, "next_visit": index, "visit_check_on": _next_window(born, index)}
