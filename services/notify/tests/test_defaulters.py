@@ -4,8 +4,10 @@ get one kader visit – once, however often the round runs."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from ilp_contracts import BirthRecorded, BirthVoided, Finding, ScreeningRecorded
@@ -31,6 +33,15 @@ from ilp_notify.handlers import handlers
 from ilp_notify.scheduler import visit_defaulters
 
 ALL_DOSES = list(DOSE_MONTH)
+
+
+@pytest.fixture
+async def rt(tmp_path) -> AsyncIterator[Runtime]:
+    """Notify's handlers and rounds on a real SQLite store."""
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    yield Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
+    await store.close()
 
 
 def test_the_youngest_birth_never_calls_a_dose_missed_early() -> None:
@@ -79,10 +90,8 @@ def test_a_lansia_who_did_not_come_is_visited_once_unless_housebound() -> None:
     assert missed_posyandu_lansia(bedridden, date(2027, 3, 1), WIB) is None
 
 
-async def test_the_kader_visits_the_lansia_who_did_not_come(tmp_path) -> None:
-    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
-    await store.open()
-    rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
+async def test_the_kader_visits_the_lansia_who_did_not_come(rt: Runtime) -> None:
+    store = rt.store
     on_recorded = handlers(rt.settings)[ScreeningRecorded]
 
     def seen(person: str, on: date, *codes: str) -> ScreeningRecorded:
@@ -103,7 +112,6 @@ async def test_the_kader_visits_the_lansia_who_did_not_come(tmp_path) -> None:
     assert task["person_id"] == "mbah-sri"  # mbah-darmo has home care instead
     assert task["findings"] == ["last_seen_2026-10-07"]
     assert await visit_defaulters(rt, now) == 0  # once
-    await store.close()
 
 
 def screening(person: str, age: int, doses: list[str], on: date) -> ScreeningRecorded:
@@ -142,13 +150,11 @@ async def test_a_round_opens_each_defaulter_task_once(tmp_path) -> None:
     await store.close()
 
 
-async def test_posyandu_days_end_by_the_local_calendar(tmp_path) -> None:
+async def test_posyandu_days_end_by_the_local_calendar(rt: Runtime) -> None:
     """At 16:00 UTC on 24 Nov it is already the 25th in Jayapura (WIT) – the weighing
     cut-off – and still the 24th in Semarang (WIB): only the Papuan child is visited, and
     her task is due at the end of a Jayapura day."""
-    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
-    await store.open()
-    rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
+    store = rt.store
     on_recorded = handlers(rt.settings)[ScreeningRecorded]
     papua = screening("jayapura", 20, [], date(2026, 10, 14)).model_copy(
         update={"desa_code": "91.71.01.1001"})
@@ -160,7 +166,6 @@ async def test_posyandu_days_end_by_the_local_calendar(tmp_path) -> None:
     assert task["person_id"] == "jayapura"
     assert datetime.fromisoformat(task["due_at"]) == datetime(2026, 12, 2, 23, 59, tzinfo=WIT)
     assert await visit_defaulters(rt, datetime(2026, 11, 24, 17, 0, tzinfo=UTC)) == 1  # WIB
-    await store.close()
 
 
 async def _complete(store: SqliteStore, task: dict) -> None:
@@ -219,13 +224,11 @@ async def test_digest_workers_get_one_message_a_day_instead_of_one_per_task(tmp_
     await store.close()
 
 
-async def test_rounds_reach_every_defaulter_however_many_there_are(tmp_path) -> None:
+async def test_rounds_reach_every_defaulter_however_many_there_are(rt: Runtime) -> None:
     """A kabupaten has thousands of hypertensive adults and balita who missed a month –
     more than one round reads. Each round moves what it read past today, so the next
     round reaches the next ones: all of them get one visit, none a second."""
-    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
-    await store.open()
-    rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
+    store = rt.store
     on_recorded = handlers(rt.settings)[ScreeningRecorded]
     adults, children = 1_200, 2_500  # a round reads 500 adults and 2,000 children
     async with store.transaction() as tx:
@@ -245,13 +248,10 @@ async def test_rounds_reach_every_defaulter_however_many_there_are(tmp_path) -> 
     assert sum(rounds) == adults + children and len(rounds) > 1
     tasks = await store.find("tasks")
     assert len({(t["person_id"], t["reason"]) for t in tasks}) == len(tasks) == sum(rounds)
-    await store.close()
 
 
-async def test_a_prediabetic_adult_not_tested_for_three_months_gets_the_kader(tmp_path) -> None:
-    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
-    await store.open()
-    rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
+async def test_a_prediabetic_adult_not_tested_for_three_months_gets_the_kader(rt: Runtime) -> None:
+    store = rt.store
     on_recorded = handlers(rt.settings)[ScreeningRecorded]
 
     def adult(person: str, stage: str, measurements: dict, codes: list[str]
@@ -272,7 +272,6 @@ async def test_a_prediabetic_adult_not_tested_for_three_months_gets_the_kader(tm
     [task] = await store.find("tasks")
     assert (task["person_id"], task["reason"], task["role"]) == (
         "ani", "evaluasi_prediabetes", "kader")
-    await store.close()
 
 
 def test_a_pregnant_woman_late_for_anc_until_her_delivery() -> None:
@@ -290,10 +289,8 @@ def test_a_pregnant_woman_late_for_anc_until_her_delivery() -> None:
     assert at_term["anc_check_on"] == NEVER
 
 
-async def test_the_kader_visits_a_pregnant_woman_who_missed_anc(tmp_path) -> None:
-    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
-    await store.open()
-    rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
+async def test_the_kader_visits_a_pregnant_woman_who_missed_anc(rt: Runtime) -> None:
+    store = rt.store
     on_recorded = handlers(rt.settings)[ScreeningRecorded]
 
     def seen(person: str, stage: str, on: date, weeks: int) -> ScreeningRecorded:
@@ -312,15 +309,12 @@ async def test_the_kader_visits_a_pregnant_woman_who_missed_anc(tmp_path) -> Non
     [task] = await store.find("tasks")
     assert (task["person_id"], task["reason"]) == ("sri", "ibu_hamil_tidak_anc")
     assert await visit_defaulters(rt, now) == 0  # once
-    await store.close()
 
 
-async def test_a_voided_screening_keeps_nobody_under_watch(tmp_path) -> None:
+async def test_a_voided_screening_keeps_nobody_under_watch(rt: Runtime) -> None:
     from ilp_contracts import ScreeningVoided
 
-    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
-    await store.open()
-    rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
+    store = rt.store
     apply = handlers(rt.settings)
     wrong = ScreeningRecorded(
         screening_id="s-wrong", person_id="ani", stage="ibu_hamil", sex="F", age_months=300,
@@ -334,10 +328,17 @@ async def test_a_voided_screening_keeps_nobody_under_watch(tmp_path) -> None:
             desa_code="33.73.04.1001", reason="salah orang"))
     assert await visit_defaulters(rt, datetime(2026, 11, 2, 3, 0, tzinfo=UTC)) == 0
     assert await store.find("pregnancies") == []
-    await store.close()
 
 
 BORN = date(2026, 11, 10)
+
+
+def birth(**changes: object) -> BirthRecorded:
+    """Ibu-1's daughter bayi-1, born on BORN in Salatiga and recorded that day."""
+    return BirthRecorded(**{"birth_id": "b-1", "mother_id": "ibu-1", "baby_id": "bayi-1",
+                            "baby_sex": "F", "born_on": BORN, "desa_code": "33.73.04.1001",
+                            "posyandu_id": "psy-1",
+                            "occurred_at": datetime(2026, 11, 10, 5, tzinfo=UTC), **changes})
 
 
 def test_postnatal_visits_open_in_their_windows_and_each_once() -> None:
@@ -378,18 +379,15 @@ def test_a_low_birth_weight_baby_is_visited_urgently_every_time() -> None:
     assert priorities["kunjungan_nifas_kf2"] == "high"
 
 
-async def test_the_bidan_visits_mother_and_baby_as_each_window_opens(tmp_path) -> None:
-    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
-    await store.open()
-    rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
-    birth = BirthRecorded(birth_id="b-1", mother_id="ibu-1", baby_id="bayi-1", baby_sex="F",
-                          born_on=BORN, desa_code="91.71.03.2001", posyandu_id="psy-1",
-                          occurred_at=datetime(2026, 11, 10, 20, 0, tzinfo=UTC))
+async def test_the_bidan_visits_mother_and_baby_as_each_window_opens(rt: Runtime) -> None:
+    store = rt.store
+    jayapura = birth(desa_code="91.71.03.2001",
+                     occurred_at=datetime(2026, 11, 10, 20, 0, tzinfo=UTC))
     async with store.transaction() as tx:
         await tx.put("workers", "bidan-1", {"id": "bidan-1", "role": "bidan", "active": True,
                                             "facility_id": "pustu-1",
                                             "area_code": "91.71.03.2001"})
-        await handlers(rt.settings)[BirthRecorded](tx, birth)  # 05:00 WIT on 11 November
+        await handlers(rt.settings)[BirthRecorded](tx, jayapura)  # 05:00 WIT on 11 November
     tasks = await store.find("tasks")
     assert sorted((t["person_id"], t["reason"], t["assignee_id"]) for t in tasks) == [
         ("bayi-1", "kunjungan_neonatal_kn1", "bidan-1"),
@@ -402,26 +400,21 @@ async def test_the_bidan_visits_mother_and_baby_as_each_window_opens(tmp_path) -
     assert await visit_defaulters(rt, datetime(2026, 12, 15, 3, 0, tzinfo=UTC)) == 1  # KF4
     assert await visit_defaulters(rt, datetime(2027, 1, 30, 3, 0, tzinfo=UTC)) == 0
     assert len(await store.find("tasks")) == len(POSTNATAL_VISITS)
-    await store.close()
 
 
-async def test_a_voided_birth_cancels_its_visits_but_not_a_twins(tmp_path) -> None:
-    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
-    await store.open()
-    rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
+async def test_a_voided_birth_cancels_its_visits_but_not_a_twins(rt: Runtime) -> None:
+    store = rt.store
     on = handlers(rt.settings)
-    births = [BirthRecorded(birth_id=f"b-{n}", mother_id="ibu-1", baby_id=f"bayi-{n}",
-                            baby_sex="F", born_on=born, desa_code="33.73.04.1001",
-                            posyandu_id="psy-1", occurred_at=datetime(2026, 11, 10, 5, tzinfo=UTC))
+    births = [birth(birth_id=f"b-{n}", baby_id=f"bayi-{n}", born_on=born)
               for n, born in ((0, date(2024, 6, 1)), (1, BORN), (2, BORN))]  # an elder child
 
-    def voided(birth: BirthRecorded) -> BirthVoided:
-        return BirthVoided(birth_id=birth.birth_id, mother_id="ibu-1", baby_id=birth.baby_id,
-                           desa_code=birth.desa_code, reason="salah input")
+    def voided(record: BirthRecorded) -> BirthVoided:
+        return BirthVoided(birth_id=record.birth_id, mother_id="ibu-1", baby_id=record.baby_id,
+                           desa_code=record.desa_code, reason="salah input")
 
     async with store.transaction() as tx:
-        for birth in births:
-            await on[BirthRecorded](tx, birth)
+        for record in births:
+            await on[BirthRecorded](tx, record)
         await on[BirthVoided](tx, voided(births[2]))
 
     async def open_visits() -> list[tuple[str, str]]:
@@ -434,23 +427,18 @@ async def test_a_voided_birth_cancels_its_visits_but_not_a_twins(tmp_path) -> No
         await on[BirthVoided](tx, voided(births[1]))
     assert await open_visits() == []
     assert await visit_defaulters(rt, datetime(2026, 11, 14, 3, tzinfo=UTC)) == 0  # no KF2
-    await store.close()
 
 
-async def test_a_mothers_visits_of_twins_name_one_birth_each_babys_its_own(tmp_path) -> None:
+async def test_a_mothers_visits_of_twins_name_one_birth_each_babys_its_own(rt: Runtime) -> None:
     """So PWS can tell her KF1–KF4 of one delivery apart from another delivery's, however
     the rounds take the twins' records (birth ids are ordered by creation)."""
-    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
-    await store.open()
-    rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
+    store = rt.store
     # The second twin typed in on day 3, before that day's round: its record opens KF2.
     for n, recorded in ((1, datetime(2026, 11, 10, 5, tzinfo=UTC)),
                         (2, datetime(2026, 11, 13, 1, tzinfo=UTC))):
         async with store.transaction() as tx:
-            await handlers(rt.settings)[BirthRecorded](tx, BirthRecorded(
-                birth_id=f"b-{n}", mother_id="ibu-1", baby_id=f"bayi-{n}", baby_sex="M",
-                born_on=BORN, desa_code="33.73.04.1001", posyandu_id="psy-1",
-                occurred_at=recorded))
+            await handlers(rt.settings)[BirthRecorded](tx, birth(
+                birth_id=f"b-{n}", baby_id=f"bayi-{n}", baby_sex="M", occurred_at=recorded))
     for when in (datetime(2026, 11, 13, 3, tzinfo=UTC), datetime(2026, 11, 18, 3, tzinfo=UTC),
                  datetime(2026, 12, 9, 3, tzinfo=UTC)):
         await visit_defaulters(rt, when)
@@ -460,7 +448,6 @@ async def test_a_mothers_visits_of_twins_name_one_birth_each_babys_its_own(tmp_p
         ("kf1", "b-1"), ("kf2", "b-1"), ("kf3", "b-1"), ("kf4", "b-1")]
     assert {(t["person_id"], t["birth_id"]) for t in tasks if t["person_id"] != "ibu-1"} == {
         ("bayi-1", "b-1"), ("bayi-2", "b-2")}
-    await store.close()
 
 
 def test_a_hypertensive_remaja_from_15_is_followed_up_as_adults_are() -> None:
@@ -471,10 +458,8 @@ def test_a_hypertensive_remaja_from_15_is_followed_up_as_adults_are() -> None:
     assert not ncd_monitored("balita", 20)
 
 
-async def test_the_round_visits_a_hypertensive_remaja_without_a_bp_check(tmp_path) -> None:
-    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
-    await store.open()
-    rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
+async def test_the_round_visits_a_hypertensive_remaja_without_a_bp_check(rt: Runtime) -> None:
+    store = rt.store
     teen = ScreeningRecorded(
         screening_id="s-teen", person_id="teen", stage="anak_remaja", sex="M",
         age_months=16 * 12, screened_on=date(2026, 9, 15), period="2026-09",
@@ -486,10 +471,9 @@ async def test_the_round_visits_a_hypertensive_remaja_without_a_bp_check(tmp_pat
     assert await visit_defaulters(rt, datetime(2026, 10, 20, 3, 0, tzinfo=UTC)) == 1
     [task] = await store.find("tasks")
     assert (task["person_id"], task["reason"]) == ("teen", "kontrol_hipertensi")
-    await store.close()
 
 
-async def test_a_corrected_birth_moves_the_visits_not_yet_made(tmp_path) -> None:
+async def test_a_corrected_birth_moves_the_visits_not_yet_made(rt: Runtime) -> None:
     """Recorded on the day of birth as 3,100 g; corrected on day 1 to 2,300 g, born the day
     before: the open KN1 becomes urgent and due a day earlier, KF1 already made stays made,
     and KF2/KN2 open from the corrected day 3. An older correction arriving late changes
@@ -497,19 +481,15 @@ async def test_a_corrected_birth_moves_the_visits_not_yet_made(tmp_path) -> None
     from ilp_contracts import BirthAmended
     from ilp_notify.domain.tasks import task_key
 
-    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
-    await store.open()
-    rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
+    store = rt.store
     on = handlers(rt.settings)
-    birth = BirthRecorded(birth_id="b-1", mother_id="ibu-1", baby_id="bayi-1", baby_sex="F",
-                          born_on=BORN, birth_weight_g=3100, desa_code="33.73.04.1001",
-                          posyandu_id="psy-1", occurred_at=datetime(2026, 11, 10, 5, tzinfo=UTC))
-    corrected = BirthAmended(**{**birth.model_dump(exclude={"event_id", "occurred_at"}),
+    recorded = birth(birth_weight_g=3100)
+    corrected = BirthAmended(**{**recorded.model_dump(exclude={"event_id", "occurred_at"}),
                                 "born_on": BORN - timedelta(days=1), "birth_weight_g": 2300,
                                 "version": 2, "reason": "salah ketik"},
                              occurred_at=datetime(2026, 11, 11, 5, tzinfo=UTC))
     async with store.transaction() as tx:
-        await on[BirthRecorded](tx, birth)
+        await on[BirthRecorded](tx, recorded)
         kf1 = await tx.get("open_tasks", task_key("ibu-1", "kunjungan_nifas_kf1"))
         await tx.put("tasks", kf1["task_id"], {**await tx.get("tasks", kf1["task_id"]),
                                                "status": "completed"})
@@ -526,24 +506,17 @@ async def test_a_corrected_birth_moves_the_visits_not_yet_made(tmp_path) -> None
     assert await visit_defaulters(rt, datetime(2026, 11, 12, 3, 0, tzinfo=UTC)) == 2
     tasks = {t["reason"]: t for t in await store.find("tasks")}
     assert tasks["kunjungan_neonatal_kn2"]["priority"] == "urgent"  # under 2,500 g
-    await store.close()
 
 
-async def test_a_baby_who_died_gets_no_more_visits_but_the_mother_does(tmp_path) -> None:
+async def test_a_baby_who_died_gets_no_more_visits_but_the_mother_does(rt: Runtime) -> None:
     from ilp_notify.handlers import forget_person
 
-    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
-    await store.open()
-    rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
-    birth = BirthRecorded(birth_id="b-1", mother_id="ibu-1", baby_id="bayi-1", baby_sex="F",
-                          born_on=BORN, desa_code="33.73.04.1001", posyandu_id="psy-1",
-                          occurred_at=datetime(2026, 11, 10, 5, tzinfo=UTC))
+    store = rt.store
     async with store.transaction() as tx:
-        await handlers(rt.settings)[BirthRecorded](tx, birth)
+        await handlers(rt.settings)[BirthRecorded](tx, birth())
         await forget_person(tx, "bayi-1", "person_died")
     visits = {t["reason"]: t["status"] for t in await store.find("tasks")}
     assert visits == {"kunjungan_nifas_kf1": "open", "kunjungan_neonatal_kn1": "cancelled"}
     assert await visit_defaulters(rt, datetime(2026, 11, 13, 3, 0, tzinfo=UTC)) == 1  # KF2
     assert {t["reason"] for t in await store.find("tasks", Query.of(status="open"))} == {
         "kunjungan_nifas_kf1", "kunjungan_nifas_kf2"}
-    await store.close()

@@ -224,7 +224,8 @@ async def _cancel_open(tx: Transaction, person_id: str, reason: str, why: str) -
 
 
 def _watches(person_id: str) -> list[tuple[str, str]]:
-    """(collection, key) of the watches a screening sets for a person (a balita's aside)."""
+    """(collection, key) of the watches a screening of an adult, a remaja or a pregnant
+    woman sets (a balita's growth and doses are watched apart: `child_watch`)."""
     return [("pregnancies", person_id), ("lansia_watch", person_id),
             *(("rechecks", f"{person_id}|{rule.condition}") for rule in RECHECKS)]
 
@@ -239,7 +240,7 @@ async def forget_person(tx: Transaction, person_id: str, why: str) -> None:
         for birth in await tx.find("births", Query.of(**{f"{who}_id": person_id})):
             await tx.put("births", birth["birth_id"],
                          {**birth, "gone": sorted({*birth.get("gone", ()), who})})
-    for reason in REASON_LABELS:
+    for reason in REASON_LABELS:  # every reason a visit is opened for (test-enforced)
         await _cancel_open(tx, person_id, reason, why)
 
 
@@ -369,7 +370,7 @@ async def _correct_birth(tx: Transaction, settings: ServiceSettings, event: Birt
         return  # voided, or an older correction arriving late
     zone = local_zone(watch["desa_code"])
     watch = {**corrected_birth(watch, event.born_on, event.birth_weight_g),
-             "version": event.version, "baby_sex": event.baby_sex}
+             "version": event.version}
     for visit in POSTNATAL_VISITS[:watch["next_visit"]]:
         await _reschedule(tx, watch[f"{visit.who}_id"], postnatal_need(visit, watch, zone))
     _, watch = await open_postnatal_visits(tx, settings, watch,
