@@ -232,25 +232,25 @@ async def amend_birth(tx: Transaction, birth_id: str, correction: BirthCorrectio
         raise InvalidInput([(("path", "birth_id"), "a voided birth cannot be corrected; "
                              "record it again", "voided")])
     changes = correction.model_dump(exclude_none=True, exclude={"reason"})
+    moved = [field for field in ("born_on", "baby_sex")
+             if field in changes and str(changes[field]) != birth[field]]
     baby = await tx.get("persons", birth["baby_id"]) or {}
-    _check_baby(changes, birth, baby)
+    _check_baby(moved, changes, baby)
     snapshot = {k: v for k, v in birth.items() if k in _BIRTH_FIELDS}  # not its status
     event = BirthAmended(**{**snapshot, **changes, "version": birth.get("version", 1) + 1,
                             "reason": correction.reason})
     stored = {**birth, **event.model_dump(mode="json", exclude={"event_id", "occurred_at"})}
     await tx.put("births", birth_id, stored)
-    if baby:
+    if baby and moved:
         await tx.put("persons", birth["baby_id"], {**baby, "birth_date": str(event.born_on),
                                                    "sex": event.baby_sex})
     await emit(tx, event)
     return stored
 
 
-def _check_baby(changes: dict, birth: dict, baby: dict) -> None:
-    """A corrected day must be one a birth can be recorded with; a baby recorded by NIK
-    keeps the day and sex the NIK holds."""
-    moved = [field for field in ("born_on", "baby_sex")
-             if field in changes and str(changes[field]) != birth[field]]
+def _check_baby(moved: list[str], changes: dict, baby: dict) -> None:
+    """A corrected day (`moved`: the baby's fields that change) must be one a birth can be
+    recorded with; a baby recorded by NIK keeps the day and sex the NIK holds."""
     found = [(("body", "born_on"), msg, kind) for msg, kind in (
         born_on_problems(changes["born_on"], today()) if "born_on" in moved else [])]
     if baby and not baby.get("local_id"):
