@@ -21,7 +21,10 @@ def closing_once_service() -> tuple[int, threading.Thread]:
             with connection:
                 request = b""
                 while b"\r\n\r\n" not in request or not request.endswith(b"}"):
-                    request += connection.recv(65536)  # the headers and the JSON body
+                    chunk = connection.recv(65536)  # the headers and the JSON body
+                    if not chunk:  # the gateway gave up: nothing more will come
+                        break
+                    request += chunk
                 if answer:
                     connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n"
                                        b"Connection: close\r\n\r\nok")
