@@ -112,3 +112,19 @@ def test_a_condition_is_under_follow_up_from_its_first_recheck_in_a_later_month(
     assert "year:ptm_hypertension_followed" not in firsts({"2026-10": year["2026-10"]})
     assert not {"ptm_bp_checked", "ptm_glucose_checked"} & flags_for(
         "balita", [], None, ["systolic"])
+
+
+def test_a_remaja_from_15_with_blood_pressure_or_glucose_taken_counts_in_the_ptm_indicators() -> None:
+    """PTM screening starts at 15 (DOMAIN.md): a 16-year-old hypertensive at the posyandu
+    remaja is in the coverage and the hypertension found, like an adult; a 14-year-old,
+    or a 16-year-old only weighed, is not."""
+    ptm = {"ptm_screened", "ptm_hypertension", "ptm_bp_checked"}
+    sixteen = flags_for("anak_remaja", ["hypertension_grade_1"], None,
+                        ["systolic", "diastolic", "weight_kg"], age_months=16 * 12)
+    assert ptm <= sixteen and "anak_remaja_screened" in sixteen
+    assert {"ptm_screened", "ptm_glucose_checked", "ptm_diabetes"} <= flags_for(
+        "anak_remaja", ["diabetes_suspected"], None, ["glucose_random"], age_months=180)
+    assert not ptm & flags_for("anak_remaja", ["hypertension_grade_1"], None,
+                               ["systolic", "diastolic"], age_months=14 * 12 + 11)
+    assert "ptm_screened" not in flags_for("anak_remaja", [], None, ["weight_kg", "height_cm"],
+                                           age_months=16 * 12)

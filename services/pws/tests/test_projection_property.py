@@ -136,7 +136,8 @@ def recount(final: dict, tasks: Counter | None = None) -> dict[tuple[str, str], 
             latest[key] = s
     counts: dict[tuple[str, str], Counter] = {}
     def flags(s: ScreeningRecorded) -> frozenset[str]:
-        return flags_for(s.stage, [f.code for f in s.findings], None, s.measurements)
+        return flags_for(s.stage, [f.code for f in s.findings], None, s.measurements,
+                         s.age_months)
 
     for s in latest.values():
         counts.setdefault((s.desa_code, s.period), Counter()).update(flags(s))

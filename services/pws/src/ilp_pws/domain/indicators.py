@@ -28,6 +28,9 @@ HYPERTENSION = {"hypertension_grade_1", "hypertension_grade_2", "hypertension_gr
                 "isolated_systolic_hypertension"}
 DEPENDENT = {"adl_moderate_dependence", "adl_severe_dependence", "adl_total_dependence"}
 PTM_STAGES = {"usia_dewasa", "lansia"}
+# PTM screening starts at 15 (DOMAIN.md, "Usia dewasa (≥ 15)"): a remaja from 15 whose
+# blood pressure or glucose was taken counts towards the PTM indicators like an adult.
+PTM_FROM_MONTHS = 15 * 12
 # A postnatal home visit made (completed as visited, or visited and referred): counted per
 # visit, in the desa-month its task was created – one task per mother or baby and visit.
 POSTNATAL_VISITED = {
@@ -65,10 +68,11 @@ TARGET_GROUPS = frozenset({"balita", "bayi", "ibu_hamil", "usia_15_plus", "lansi
 
 
 def flags_for(stage: str, finding_codes: Iterable[str], anc_visit: int | None = None,
-              measured: Iterable[str] = ()) -> frozenset[str]:
+              measured: Iterable[str] = (), age_months: int | None = None) -> frozenset[str]:
     """What one screening says about a person for the month (indicator building blocks);
     `measured`: the measurements it took."""
     codes = set(finding_codes)
+    taken = set(measured)
     flags = {f"{stage}_screened"}
     if stage == "balita":
         flags.add("balita_weighed")
@@ -91,13 +95,12 @@ def flags_for(stage: str, finding_codes: Iterable[str], anc_visit: int | None = 
         for flag, code in (("ibu_hamil_kek", "kek"), ("ibu_hamil_anaemia", "anaemia_pregnancy")):
             if code in codes:
                 flags.add(flag)
-    elif stage in PTM_STAGES:
+    elif stage in PTM_STAGES or _ptm_remaja(stage, age_months, taken):
         flags.add("ptm_screened")
         if codes & HYPERTENSION:
             flags.add("ptm_hypertension")
         if "diabetes_suspected" in codes:
             flags.add("ptm_diabetes")
-        taken = set(measured)
         if "systolic" in taken:
             flags.add("ptm_bp_checked")
         if taken.intersection(_GLUCOSE):
@@ -105,6 +108,12 @@ def flags_for(stage: str, finding_codes: Iterable[str], anc_visit: int | None = 
         if stage == "lansia" and codes & DEPENDENT:
             flags.add("lansia_dependent")
     return frozenset(flags)
+
+
+def _ptm_remaja(stage: str, age_months: int | None, taken: set[str]) -> bool:
+    return (stage == "anak_remaja" and age_months is not None
+            and age_months >= PTM_FROM_MONTHS
+            and ("systolic" in taken or not taken.isdisjoint(_GLUCOSE)))
 
 
 def flag_delta(old: Iterable[str], new: Iterable[str]) -> dict[str, int]:
