@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from ilp_kit.auth import Principal
 from ilp_kit.store import DocumentStore, MongoStore, Query, SqliteStore
 from ilp_registry import importer
 from ilp_registry.app import SPEC
@@ -149,3 +150,25 @@ async def test_a_spreadsheet_export_with_semicolons_and_kemendagri_headers_loads
                "bidan-x;Bidan X;bidan;pkm-x;33.73.04.1003, 33.73.04.1004\n")
     assert importer.rows_from_csv(workers)[1][0][1]["coverage"] == ["33.73.04.1003",
                                                                    "33.73.04.1004"]
+
+
+async def test_a_kota_admin_on_an_empty_platform_loads_her_wilayah_file_province_row_too(
+        store) -> None:
+    """Dinkes Kota Jayapura starts empty: her wilayah file begins with the province, which
+    she may register while it is missing. Once it exists she cannot rename it, nor
+    register another province or another kota's areas."""
+    admin = Principal("admin-jpr", frozenset({"dinkes_admin"}), ("91.71",))
+    wilayah = ("kode,nama\n91,PAPUA\n91.71,KOTA JAYAPURA\n91.71.01,JAYAPURA UTARA\n"
+               "91.71.01.1001,GURABESI\n")
+    columns, rows = importer.rows_from_csv(wilayah)
+    report = await importer.import_rows(store, importer.detect_kind(columns), rows, TODAY,
+                                        admin)
+    assert report.rejected == [] and report.created_or_updated == 4
+    again = await importer.import_rows(store, "areas", rows, TODAY, admin)
+    assert again.rejected == [] and again.unchanged == 4
+    columns, rows = importer.rows_from_csv(
+        "kode,nama\n91,PROVINSI PAPUA\n92,PAPUA BARAT\n91.03,KAB JAYAWIJAYA\n")
+    refused = await importer.import_rows(store, "areas", rows, TODAY, admin)
+    assert [(r["line"], [e["type"] for e in r["errors"]]) for r in refused.rejected] == [
+        (2, ["forbidden"]), (3, ["forbidden"]), (4, ["forbidden"])]
+    assert (await store.get("areas", "91"))["name"] == "PAPUA"

@@ -70,13 +70,18 @@ def stable_id(prefix: str, *parts: str | None) -> str:
 
 async def upsert_area(tx: Transaction, body: AreaIn, scope: Principal = OPEN) -> Outcome:
     parsed = parse_area_code(canonical_code(body.code, "code"))
-    require_area(scope, parsed.code)
+    # Above her wilayah an admin may register only what is missing – the province of a
+    # kota whose Dinkes starts on an empty platform, from its wilayah file – and never
+    # rename it; that stays with whoever holds the province.
+    if not scope.sees(parsed.code):
+        require_area(scope, parsed.code)
     if parsed.parent and await tx.get("areas", parsed.parent) is None:
         raise UnprocessableError("code", f"parent area {parsed.parent} is not registered",
                                  "unknown_parent")
     existing = await tx.get("areas", parsed.code)
     if existing is not None:
         if existing["name"] != body.name:
+            require_area(scope, parsed.code)
             raise UnprocessableError(
                 "name", f"{parsed.code} is already registered as {existing['name']!r}; "
                 "rename it with PUT /areas/{code}", "duplicate_code")
