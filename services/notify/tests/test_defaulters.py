@@ -24,9 +24,11 @@ from ilp_notify.domain.defaulters import (
     lansia_watch,
     missed_doses,
     missed_posyandu_lansia,
+    missed_ptm_screening,
     missed_weighing,
     postnatal_visits,
     postnatal_watch,
+    ptm_watch,
     youngest_birth,
 )
 from ilp_notify.handlers import handlers
@@ -112,6 +114,48 @@ async def test_the_kader_visits_the_lansia_who_did_not_come(rt: Runtime) -> None
     assert task["person_id"] == "mbah-sri"  # mbah-darmo has home care instead
     assert task["findings"] == ["last_seen_2026-10-07"]
     assert await visit_defaulters(rt, now) == 0  # once
+
+
+def test_someone_from_15_not_screened_again_within_a_year_is_visited_once() -> None:
+    state = ptm_watch(None, date(2025, 11, 20))
+    assert missed_ptm_screening(state, date(2026, 11, 20), WIB) is None  # a year: on time
+    need = missed_ptm_screening(state, date(2026, 11, 21), WIB)
+    assert need is not None and (need.reason, need.role) == ("skrining_ptm_tahunan", "kader")
+    again = ptm_watch(state, date(2026, 6, 3))
+    assert missed_ptm_screening(again, date(2026, 11, 21), WIB) is None
+    assert ptm_watch(again, date(2025, 11, 20)) is None  # an older screening, late
+    leap = ptm_watch(None, date(2024, 2, 29))
+    assert leap is not None and leap["screening_late_on"] == "2025-03-01"
+
+
+async def test_the_kader_visits_adults_and_older_remaja_not_screened_for_a_year(
+        rt: Runtime) -> None:
+    """The yearly PTM screening (DOMAIN.md, "adults not yet screened"): a man screened a
+    year and more ago gets one kader visit; one screened since, a 14-year-old and a
+    pregnant woman (her ANC is watched instead) do not."""
+    on_recorded = handlers(rt.settings)[ScreeningRecorded]
+
+    def seen(person: str, on: date, stage: str = "usia_dewasa",
+             age: int = 480) -> ScreeningRecorded:
+        return ScreeningRecorded(
+            screening_id=f"s-{person}-{on}", person_id=person, stage=stage, sex="M",
+            age_months=age, screened_on=on, period=on.isoformat()[:7],
+            desa_code="91.71.01.1001", posyandu_id="psy-1", rw="RW 02",
+            measurements={"systolic": 120})
+
+    async with rt.store.transaction() as tx:
+        await on_recorded(tx, seen("pak-markus", date(2025, 10, 6)))
+        await on_recorded(tx, seen("pak-yakob", date(2025, 10, 6)))
+        await on_recorded(tx, seen("pak-yakob", date(2026, 9, 1)))  # screened again
+        await on_recorded(tx, seen("nando", date(2025, 10, 6), "anak_remaja", 14 * 12))
+        await on_recorded(tx, seen("ibu-ruth", date(2025, 10, 6), "ibu_hamil", 300))
+    # 7 October, 00:30 in Jayapura (WIT): a year and a day after his screening there
+    now = datetime(2026, 10, 6, 15, 30, tzinfo=UTC)
+    assert await visit_defaulters(rt, now) == 1
+    [task] = await rt.store.find("tasks", Query.of(reason="skrining_ptm_tahunan"))
+    assert (task["person_id"], task["findings"]) == ("pak-markus", ["last_screened_2025-10-06"])
+    assert task["rw"] == "RW 02"
+    assert await visit_defaulters(rt, now + timedelta(days=3)) == 0  # once
 
 
 def screening(person: str, age: int, doses: list[str], on: date) -> ScreeningRecorded:

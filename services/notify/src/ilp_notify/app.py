@@ -24,6 +24,7 @@ SPEC = ServiceSpec(
         "digests": [],
         "child_watch": ["weighing_check_on", ("tracks_doses", "next_dose_check")],
         "lansia_watch": ["attendance_check_on"],
+        "ptm_watch": ["screening_late_on"],
         "births": ["visit_check_on", "mother_id"],
     },
     router=router,

@@ -43,6 +43,7 @@ from .domain.defaulters import (
     postnatal_visits,
     postnatal_watch,
     pregnancy_watch,
+    ptm_watch,
     recheck_watch,
 )
 from .domain.reasons import REASON_LABELS
@@ -226,7 +227,7 @@ async def _cancel_open(tx: Transaction, person_id: str, reason: str, why: str) -
 def _watches(person_id: str) -> list[tuple[str, str]]:
     """(collection, key) of the watches a screening of an adult, a remaja or a pregnant
     woman sets (a balita's growth and doses are watched apart: `child_watch`)."""
-    return [("pregnancies", person_id), ("lansia_watch", person_id),
+    return [("pregnancies", person_id), ("lansia_watch", person_id), ("ptm_watch", person_id),
             *(("rechecks", f"{person_id}|{rule.condition}") for rule in RECHECKS)]
 
 
@@ -290,6 +291,15 @@ async def _watch_lansia(tx: Transaction, event: ScreeningSnapshot) -> None:
                          {f.code for f in event.findings})
     if state is not None:
         await tx.put("lansia_watch", event.person_id, {**state, **_whereabouts(event)})
+
+
+async def _watch_ptm_screening(tx: Transaction, event: ScreeningSnapshot) -> None:
+    """Remember when each person from 15 was last screened, for the yearly round."""
+    if not ncd_monitored(event.stage, event.age_months):
+        return
+    state = ptm_watch(await tx.get("ptm_watch", event.person_id), event.screened_on)
+    if state is not None:
+        await tx.put("ptm_watch", event.person_id, {**state, **_whereabouts(event)})
 
 
 async def _forget_watches(tx: Transaction, event: ScreeningVoided) -> None:
@@ -424,6 +434,7 @@ def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
         await _watch_pregnancy(tx, event)
         await _watch_child(tx, event)
         await _watch_lansia(tx, event)
+        await _watch_ptm_screening(tx, event)
         for need in _needs(event):
             await _open(tx, settings, event, need)
 
@@ -432,6 +443,7 @@ def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
         await _watch_pregnancy(tx, event)
         await _watch_child(tx, event)
         await _watch_lansia(tx, event)
+        await _watch_ptm_screening(tx, event)
         needs = _needs(event)
         done = await _unlink(tx, event.screening_id, {n.reason for n in needs},
                              "screening_amended")

@@ -34,6 +34,7 @@ from .domain.defaulters import (
     missed_recheck,
     missed_doses,
     missed_posyandu_lansia,
+    missed_ptm_screening,
     missed_weighing,
     next_dose_check,
     recheck_followed_up,
@@ -153,6 +154,8 @@ class Lapse:
 LAPSES = (Lapse("pregnancies", "anc_check_on", "last_anc_on", missed_anc, 500),
           Lapse("child_watch", "weighing_check_on", "last_weighed_on", missed_weighing, 2000),
           Lapse("lansia_watch", "attendance_check_on", "last_seen_on", missed_posyandu_lansia,
+                2000),
+          Lapse("ptm_watch", "screening_late_on", "last_screened_on", missed_ptm_screening,
                 2000))
 
 

@@ -14,6 +14,9 @@
   the posyandu day: the kader visits (D/S is about exactly these children).
 - So does a lansia who came last month and not this month ("lansia who did not come",
   DOMAIN.md) – unless severely dependent: home care goes to them instead.
+- Someone from 15 screened once and not again within a year ("adults not yet screened";
+  the PTM screening is yearly, DOMAIN.md): the kader visits, to bring them to the
+  posyandu. Those never screened are not known here (no population register).
 - A child whose immunisations the posyandu records and who is past a dose's age plus a
   grace period without it: drop-out follow-up by the kader (DOMAIN.md schedule).
 - After a birth, the health worker visits the mother (KF1–KF4) and the newborn (KN1–KN3)
@@ -224,6 +227,29 @@ def missed_posyandu_lansia(state: dict[str, Any], today: date, zone: tzinfo
         return None
     return TaskNeed("lansia_tidak_datang", "kader", "routine",
                     _visit_by(today, LANSIA_VISIT_DUE_DAYS, zone))
+
+
+# --- usia ≥ 15: the yearly PTM screening ------------------------------------------------
+
+PTM_SCREENING_EVERY_MONTHS = 12
+PTM_VISIT_DUE_DAYS = 14
+
+
+def ptm_watch(current: dict[str, Any] | None, screened_on: date) -> dict[str, Any] | None:
+    """When a person's next yearly screening is late (None: an older one arriving late)."""
+    if current is not None and current["last_screened_on"] > screened_on.isoformat():
+        return None
+    due = add_months(screened_on, PTM_SCREENING_EVERY_MONTHS)
+    return {"last_screened_on": screened_on.isoformat(),
+            "screening_late_on": (due + timedelta(days=1)).isoformat()}
+
+
+def missed_ptm_screening(state: dict[str, Any], today: date, zone: tzinfo
+                         ) -> TaskNeed | None:
+    if state["screening_late_on"] > today.isoformat():
+        return None
+    return TaskNeed("skrining_ptm_tahunan", "kader", "routine",
+                    _visit_by(today, PTM_VISIT_DUE_DAYS, zone))
 
 
 # --- ibu hamil: ANC contacts ------------------------------------------------------------

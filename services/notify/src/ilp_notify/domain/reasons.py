@@ -26,6 +26,7 @@ REASON_LABELS = {
     "balita_tidak_ditimbang": "Balita tidak ditimbang bulan ini",
     "imunisasi_terlewat": "Imunisasi balita terlewat",
     "lansia_tidak_datang": "Lansia tidak datang ke posyandu bulan ini",
+    "skrining_ptm_tahunan": "Belum skrining PTM tahunan (usia ≥ 15 tahun)",
     # after a birth
     "kunjungan_nifas_kf1": "Kunjungan nifas KF1 (6 jam–2 hari)",
     "kunjungan_nifas_kf2": "Kunjungan nifas KF2 (hari 3–7)",
