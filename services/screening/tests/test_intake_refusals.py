@@ -149,3 +149,36 @@ async def test_a_birth_is_corrected_but_not_against_the_babys_nik(tmp_path) -> N
         weight_only = BirthCorrection(reason="salah timbang", birth_weight_g=2400)
         assert (await intake.amend_birth(tx, by_nik["birth_id"], weight_only))["version"] == 2
     await store.close()
+
+
+async def test_a_corrected_birth_day_is_checked_against_the_mothers_age(tmp_path) -> None:
+    """The mother's age at the birth is checked on a correction as on recording: a day
+    that makes a mother just 10 at the birth younger than 10 is refused, nothing written."""
+    from datetime import timedelta
+
+    from ilp_contracts import BirthCorrection, BirthSubmission
+
+    store = SqliteStore(tmp_path / "screening.db", SPEC.collections)
+    await store.open()
+    born = intake.today() - timedelta(days=3)
+    mother_born = born.replace(year=born.year - 10) - timedelta(days=3)  # 10 at the birth
+    mother = {"nik": f"337304{mother_born.day + 40:02d}{mother_born:%m%y}0001", "name": "Ani",
+              "sex": "F", "birth_date": mother_born.isoformat()}
+    async with store.transaction() as tx:
+        await tx.put("posyandu", "psy-1", {"id": "psy-1", "area_code": "33.73.04.1001",
+                                           "rw": None, "active": True})
+        recorded, _ = await intake.record_birth(tx, BirthSubmission.model_validate({
+            "mother": mother, "posyandu_id": "psy-1", "birth_weight_g": 3000,
+            "baby": {"name": "Bayi", "sex": "M", "birth_date": born.isoformat(),
+                     "mother_nik": mother["nik"], "local_id": "anak-1"}}), "b-1", "key")
+        counting = Counting(tx)
+        with pytest.raises(InvalidInput) as refused:
+            await intake.amend_birth(counting, recorded["birth_id"], BirthCorrection(
+                reason="salah tanggal", born_on=born - timedelta(days=7)))
+        assert counting.writes == 0
+        assert [(d["loc"], d["type"]) for d in refused.value.detail()] == [
+            (["body", "born_on"], "implausible")]
+        later = await intake.amend_birth(tx, recorded["birth_id"], BirthCorrection(
+            reason="salah tanggal", born_on=born - timedelta(days=1)))
+        assert later["version"] == 2
+    await store.close()

@@ -19,8 +19,8 @@ from ilp_kit.store import Query, Reader, Transaction
 
 from .domain.classify import PreviousWeighing, ScreeningInput, classify
 from .domain.person import age_in_months, pseudonym
-from .domain.validate import (birth_problems, born_on_problems, problems,
-                              screening_problems)
+from .domain.validate import (birth_problems, born_on_problems, mother_age_problem,
+                              problems, screening_problems)
 
 _BIRTH_FIELDS = BirthSnapshot.model_fields.keys() - {"event_id", "occurred_at"}
 _SNAPSHOT_ONLY = {"event_id", "occurred_at", "reason", "previous_period", "previous_desa_code"}
@@ -235,7 +235,8 @@ async def amend_birth(tx: Transaction, birth_id: str, correction: BirthCorrectio
     moved = [field for field in ("born_on", "baby_sex")
              if field in changes and str(changes[field]) != birth[field]]
     baby = await tx.get("persons", birth["baby_id"]) or {}
-    _check_baby(moved, changes, baby)
+    mother = await tx.get("persons", birth["mother_id"]) if "born_on" in moved else None
+    _check_baby(moved, changes, baby, mother)
     snapshot = {k: v for k, v in birth.items() if k in _BIRTH_FIELDS}  # not its status
     event = BirthAmended(**{**snapshot, **changes, "version": birth.get("version", 1) + 1,
                             "reason": correction.reason})
@@ -248,11 +249,15 @@ async def amend_birth(tx: Transaction, birth_id: str, correction: BirthCorrectio
     return stored
 
 
-def _check_baby(moved: list[str], changes: dict, baby: dict) -> None:
+def _check_baby(moved: list[str], changes: dict, baby: dict, mother: dict | None) -> None:
     """A corrected day (`moved`: the baby's fields that change) must be one a birth can be
-    recorded with; a baby recorded by NIK keeps the day and sex the NIK holds."""
+    recorded with, the mother's age included; a baby recorded by NIK keeps the day and sex
+    the NIK holds."""
     found = [(("body", "born_on"), msg, kind) for msg, kind in (
         born_on_problems(changes["born_on"], today()) if "born_on" in moved else [])]
+    if mother and (reason := mother_age_problem(date.fromisoformat(mother["birth_date"]),
+                                                changes["born_on"])):
+        found.append((("body", "born_on"), reason, "implausible"))
     if baby and not baby.get("local_id"):
         found += [(("body", field), "the baby was recorded by NIK, which holds the birth "
                    "date and sex: void the birth and record it again with both corrected",

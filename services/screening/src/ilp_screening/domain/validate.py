@@ -87,6 +87,13 @@ def born_on_problems(born_on: date, today: date) -> list[tuple[str, str]]:
     return []
 
 
+def mother_age_problem(mother_born: date, born_on: date) -> str | None:
+    low, high = MOTHER_AGE_YEARS
+    if not low <= (born_on - mother_born).days / 365.25 <= high:
+        return f"the mother is not {low}–{high} years old at the birth"
+    return None
+
+
 def birth_problems(sub: BirthSubmission, today: date) -> list[Problem]:
     """Every problem of a birth record, with its field path."""
     mother, baby = sub.mother, sub.baby
@@ -94,10 +101,8 @@ def birth_problems(sub: BirthSubmission, today: date) -> list[Problem]:
                             for msg, kind in born_on_problems(sub.born_on, today)]
     if mother.sex != "F":
         found.append((("mother", "sex"), "the mother must be female", "invalid"))
-    low, high = MOTHER_AGE_YEARS
-    if not low <= (sub.born_on - mother.birth_date).days / 365.25 <= high:
-        found.append((("mother", "birth_date"), f"the mother is not {low}–{high} years old "
-                      "at the birth", "implausible"))
+    if reason := mother_age_problem(mother.birth_date, sub.born_on):
+        found.append((("mother", "birth_date"), reason, "implausible"))
     if mother.nik is None:
         found.append((("mother", "nik"), "the mother is recorded by her NIK", "missing"))
     for who, person in (("mother", mother), ("baby", baby)):
