@@ -11,6 +11,7 @@ from .registry import (
     WorkerAssigned,
 )
 from .screening import (
+    PTM_FROM_YEARS,
     BirthAmended,
     BirthCorrection,
     BirthRecorded,
@@ -55,6 +56,7 @@ EVENTS: dict[str, type[Event]] = {
 
 __all__ = [
     "EVENTS",
+    "PTM_FROM_YEARS",
     "STREAMS",
     "AreaUpserted",
     "BirthAmended",

@@ -11,6 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from .envelope import Event
 
 Stage = Literal["ibu_hamil", "balita", "anak_remaja", "usia_dewasa", "lansia"]
+# The adult NCD (PTM) screening starts at this age, whatever the stage (DOMAIN.md, "Usia
+# dewasa (≥ 15)"): a remaja of 15–17 is read against the adult blood pressure, glucose
+# and SRQ-20 thresholds, counted in the PTM indicators and followed up as adults are.
+PTM_FROM_YEARS = 15
 Severity = Literal["info", "mild", "moderate", "severe"]
 Sex = Literal["M", "F"]
 IMMUNIZATIONS = ("HB0", "BCG", "OPV1", "OPV2", "OPV3", "OPV4", "DPT-HB-Hib1", "DPT-HB-Hib2",

@@ -35,18 +35,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
+from ilp_contracts import PTM_FROM_YEARS
+
 from .tasks import TaskNeed, end_of_day
 
 HYPERTENSIVE = frozenset({"hypertension_grade_1", "hypertension_grade_2",
                           "hypertension_grade_3", "isolated_systolic_hypertension"})
 ADULT_STAGES = frozenset({"usia_dewasa", "lansia"})
-NCD_SCREENING_FROM_MONTHS = 15 * 12  # a remaja's BP and glucose count from 15 (DOMAIN.md)
 
 
 def ncd_monitored(stage: str, age_months: int) -> bool:
     """Whose BP, glucose and weight are re-evaluated on the adult cadence."""
     return stage in ADULT_STAGES or (stage == "anak_remaja"
-                                     and age_months >= NCD_SCREENING_FROM_MONTHS)
+                                     and age_months >= PTM_FROM_YEARS * 12)
 
 
 def _late_from(last: date, days: int) -> str:

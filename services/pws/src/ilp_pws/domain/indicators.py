@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from ilp_contracts import PTM_FROM_YEARS
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Colour = Literal["green", "yellow", "red", "grey"]
@@ -28,9 +29,6 @@ HYPERTENSION = {"hypertension_grade_1", "hypertension_grade_2", "hypertension_gr
                 "isolated_systolic_hypertension"}
 DEPENDENT = {"adl_moderate_dependence", "adl_severe_dependence", "adl_total_dependence"}
 PTM_STAGES = {"usia_dewasa", "lansia"}
-# PTM screening starts at 15 (DOMAIN.md, "Usia dewasa (≥ 15)"): a remaja from 15 whose
-# blood pressure or glucose was taken counts towards the PTM indicators like an adult.
-PTM_FROM_MONTHS = 15 * 12
 # A postnatal home visit made (completed as visited, or visited and referred): counted per
 # visit, in the desa-month its task was created – one task per mother or baby and visit.
 POSTNATAL_VISITED = {
@@ -111,8 +109,10 @@ def flags_for(stage: str, finding_codes: Iterable[str], anc_visit: int | None = 
 
 
 def _ptm_remaja(stage: str, age_months: int | None, taken: set[str]) -> bool:
+    """A remaja from `PTM_FROM_YEARS` whose blood pressure or glucose was taken counts
+    towards the PTM indicators like an adult."""
     return (stage == "anak_remaja" and age_months is not None
-            and age_months >= PTM_FROM_MONTHS
+            and age_months >= PTM_FROM_YEARS * 12
             and ("systolic" in taken or not taken.isdisjoint(_GLUCOSE)))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from ilp_contracts import Finding
+from ilp_contracts import PTM_FROM_YEARS, Finding
 
 from . import rules
 from .growth import BalitaZ, balita_zscores, bmi_for_age_z, head_circumference_z
@@ -181,7 +181,7 @@ def _anak_remaja(s: ScreeningInput, out: Classification) -> None:
         form = "self" if s.age_days / 365.25 >= rules.SDQ_SELF_REPORT_FROM_YEARS else "parent"
         out.add(first_band(s.measures["sdq_total"], rules.SDQ_BANDS[form]),
                 s.measures["sdq_total"])
-    if s.age_days / 365.25 >= rules.PTM_FROM_YEARS:
+    if s.age_days / 365.25 >= PTM_FROM_YEARS:
         _ncd_screening(s.measures, out)
 
 

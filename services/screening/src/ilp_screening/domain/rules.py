@@ -37,9 +37,6 @@ def first_band(value: float, bands: tuple[Band, ...]) -> Band | None:
 BALITA_MAX_MONTHS = 59
 ANAK_REMAJA_MAX_YEARS = 17  # 5–17 (anak sekolah & remaja, up to 18th birthday)
 LANSIA_MIN_YEARS = 60
-# The adult NCD screening (PTM: blood pressure, glucose, SRQ-20) starts at 15 (DOMAIN.md,
-# "Usia dewasa (≥ 15)"): a remaja of 15–17 is read against the adult thresholds too.
-PTM_FROM_YEARS = 15
 
 # ── Balita, WHO 2006 z-scores (Permenkes 2/2020) ─────────────────────────────────────
 WEIGHT_FOR_AGE = (
