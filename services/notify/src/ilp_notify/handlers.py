@@ -3,6 +3,7 @@ them right when a screening is amended or voided."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, tzinfo
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -269,37 +270,35 @@ async def _watch_rechecks(tx: Transaction, event: ScreeningSnapshot) -> None:
             await tx.put("rechecks", key, {**state, **_whereabouts(event)})
 
 
-async def _watch_pregnancy(tx: Transaction, event: ScreeningSnapshot) -> None:
-    """Remember each pregnant woman's last ANC contact, for the missed-ANC round. The
-    watch ends at her expected delivery, not at a later screening without pregnancy data:
-    a posbindu check of a pregnant woman is no sign that she delivered, and a missed
-    follow-up is worse than one visit too many."""
+async def _watch(tx: Transaction, event: ScreeningSnapshot) -> None:
+    """Every watch a screening sets or moves on, for the defaulter rounds."""
+    await _watch_rechecks(tx, event)
+    on = event.screened_on
     weeks = event.measurements.get("gestational_weeks")
-    if event.stage != "ibu_hamil" or weeks is None:
-        return
-    state = pregnancy_watch(await tx.get("pregnancies", event.person_id), event.screened_on,
-                            int(weeks))
+    if event.stage == "ibu_hamil" and weeks is not None:
+        # Her last ANC contact. The watch ends at her expected delivery, not at a later
+        # screening without pregnancy data: a posbindu check of a pregnant woman is no sign
+        # that she delivered, and a missed follow-up is worse than one visit too many.
+        await _keep_watch(tx, "pregnancies", event,
+                          lambda watch: pregnancy_watch(watch, on, int(weeks)))
+    if event.stage == "balita":  # the last weighing and the doses
+        await _keep_watch(tx, "child_watch", event, lambda watch: child_watch(
+            watch, on, event.age_months, "weight_kg" in event.measurements,
+            list(event.immunizations)))
+    if event.stage == "lansia":  # when she last came
+        codes = {f.code for f in event.findings}
+        await _keep_watch(tx, "lansia_watch", event, lambda watch: lansia_watch(watch, on, codes))
+    if ncd_monitored(event.stage, event.age_months):  # the yearly PTM screening
+        await _keep_watch(tx, "ptm_watch", event, lambda watch: ptm_watch(watch, on))
+
+
+async def _keep_watch(tx: Transaction, collection: str, event: ScreeningSnapshot,
+                      update: Callable[[dict | None], dict | None]) -> None:
+    """A person's watch in `collection` as `update` makes it from what it was (None:
+    this screening changes nothing, e.g. an older one arriving late)."""
+    state = update(await tx.get(collection, event.person_id))
     if state is not None:
-        await tx.put("pregnancies", event.person_id, {**state, **_whereabouts(event)})
-
-
-async def _watch_lansia(tx: Transaction, event: ScreeningSnapshot) -> None:
-    """Remember when each lansia last came, for the round of those who did not come."""
-    if event.stage != "lansia":
-        return
-    state = lansia_watch(await tx.get("lansia_watch", event.person_id), event.screened_on,
-                         {f.code for f in event.findings})
-    if state is not None:
-        await tx.put("lansia_watch", event.person_id, {**state, **_whereabouts(event)})
-
-
-async def _watch_ptm_screening(tx: Transaction, event: ScreeningSnapshot) -> None:
-    """Remember when each person from 15 was last screened, for the yearly round."""
-    if not ncd_monitored(event.stage, event.age_months):
-        return
-    state = ptm_watch(await tx.get("ptm_watch", event.person_id), event.screened_on)
-    if state is not None:
-        await tx.put("ptm_watch", event.person_id, {**state, **_whereabouts(event)})
+        await tx.put(collection, event.person_id, {**state, **_whereabouts(event)})
 
 
 async def _forget_watches(tx: Transaction, event: ScreeningVoided) -> None:
@@ -310,17 +309,6 @@ async def _forget_watches(tx: Transaction, event: ScreeningVoided) -> None:
         watch = await tx.get(collection, key)
         if watch is not None and watch.get("screening_id") == event.screening_id:
             await tx.delete(collection, key)
-
-
-async def _watch_child(tx: Transaction, event: ScreeningSnapshot) -> None:
-    """Remember each balita's last weighing and doses, for the defaulter rounds."""
-    if event.stage != "balita":
-        return
-    state = child_watch(await tx.get("child_watch", event.person_id), event.screened_on,
-                        event.age_months, "weight_kg" in event.measurements,
-                        list(event.immunizations))
-    if state is not None:
-        await tx.put("child_watch", event.person_id, {**state, **_whereabouts(event)})
 
 
 async def open_postnatal_visits(tx: Transaction, settings: ServiceSettings, watch: dict,
@@ -430,20 +418,12 @@ def _needs(event: ScreeningSnapshot) -> list[TaskNeed]:
 
 def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
     async def on_recorded(tx: Transaction, event: ScreeningRecorded) -> None:
-        await _watch_rechecks(tx, event)
-        await _watch_pregnancy(tx, event)
-        await _watch_child(tx, event)
-        await _watch_lansia(tx, event)
-        await _watch_ptm_screening(tx, event)
+        await _watch(tx, event)
         for need in _needs(event):
             await _open(tx, settings, event, need)
 
     async def on_amended(tx: Transaction, event: ScreeningAmended) -> None:
-        await _watch_rechecks(tx, event)
-        await _watch_pregnancy(tx, event)
-        await _watch_child(tx, event)
-        await _watch_lansia(tx, event)
-        await _watch_ptm_screening(tx, event)
+        await _watch(tx, event)
         needs = _needs(event)
         done = await _unlink(tx, event.screening_id, {n.reason for n in needs},
                              "screening_amended")
