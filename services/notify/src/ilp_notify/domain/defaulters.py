@@ -60,6 +60,14 @@ def _visit_by(today: date, days: int, zone: tzinfo) -> datetime:
     return end_of_day(today + timedelta(days=days), zone)
 
 
+def _kader_visit(state: dict[str, Any], day_field: str, today: date, zone: tzinfo,
+                 reason: str, priority: str, due_days: int) -> TaskNeed | None:
+    """The kader's visit once the watch's day (`day_field`) has come."""
+    if state[day_field] > today.isoformat():
+        return None
+    return TaskNeed(reason, "kader", priority, _visit_by(today, due_days, zone))
+
+
 @dataclass(frozen=True)
 class Recheck:
     condition: str
@@ -197,12 +205,10 @@ def posyandu_check_on(seen_on: date) -> str:
 
 def missed_weighing(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNeed | None:
     """Not weighed since last month, and this month's posyandu days are over."""
-    if state["weighing_check_on"] > today.isoformat():
-        return None
     if add_months(date.fromisoformat(state["born_latest"]), BALITA_MONTHS) <= today:
         return None  # no longer a balita
-    return TaskNeed("balita_tidak_ditimbang", "kader", "routine",
-                    _visit_by(today, WEIGHING_VISIT_DUE_DAYS, zone))
+    return _kader_visit(state, "weighing_check_on", today, zone, "balita_tidak_ditimbang",
+                        "routine", WEIGHING_VISIT_DUE_DAYS)
 
 
 # --- lansia: the monthly posyandu --------------------------------------------------------
@@ -224,10 +230,8 @@ def lansia_watch(current: dict[str, Any] | None, seen_on: date, finding_codes: s
 
 def missed_posyandu_lansia(state: dict[str, Any], today: date, zone: tzinfo
                            ) -> TaskNeed | None:
-    if state["attendance_check_on"] > today.isoformat():
-        return None
-    return TaskNeed("lansia_tidak_datang", "kader", "routine",
-                    _visit_by(today, LANSIA_VISIT_DUE_DAYS, zone))
+    return _kader_visit(state, "attendance_check_on", today, zone, "lansia_tidak_datang",
+                        "routine", LANSIA_VISIT_DUE_DAYS)
 
 
 # --- usia ≥ 15: the yearly PTM screening ------------------------------------------------
@@ -247,10 +251,8 @@ def ptm_watch(current: dict[str, Any] | None, screened_on: date) -> dict[str, An
 
 def missed_ptm_screening(state: dict[str, Any], today: date, zone: tzinfo
                          ) -> TaskNeed | None:
-    if state["screening_late_on"] > today.isoformat():
-        return None
-    return TaskNeed("skrining_ptm_tahunan", "kader", "routine",
-                    _visit_by(today, PTM_VISIT_DUE_DAYS, zone))
+    return _kader_visit(state, "screening_late_on", today, zone, "skrining_ptm_tahunan",
+                        "routine", PTM_VISIT_DUE_DAYS)
 
 
 # --- ibu hamil: ANC contacts ------------------------------------------------------------
@@ -287,10 +289,10 @@ def ended_by_birth(state: dict[str, Any] | None, born_on: date) -> bool:
 
 
 def missed_anc(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNeed | None:
-    if state["anc_check_on"] > today.isoformat() or state["edd"] < today.isoformat():
-        return None  # not late yet, or delivered by now (postpartum care takes over)
-    return TaskNeed("ibu_hamil_tidak_anc", "kader", "high",
-                    _visit_by(today, ANC_VISIT_DUE_DAYS, zone))
+    if state["edd"] < today.isoformat():
+        return None  # delivered by now (postpartum care takes over)
+    return _kader_visit(state, "anc_check_on", today, zone, "ibu_hamil_tidak_anc", "high",
+                        ANC_VISIT_DUE_DAYS)
 
 
 # --- ibu nifas and neonatus: postnatal visits -----------------------------------------------
