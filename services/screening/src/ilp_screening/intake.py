@@ -236,7 +236,7 @@ async def amend_birth(tx: Transaction, birth_id: str, correction: BirthCorrectio
              if field in changes and str(changes[field]) != birth[field]]
     baby = await tx.get("persons", birth["baby_id"]) or {}
     mother = await tx.get("persons", birth["mother_id"]) if "born_on" in moved else None
-    _check_baby(moved, changes, baby, mother)
+    _check_correction(moved, changes, baby, mother)
     snapshot = {k: v for k, v in birth.items() if k in _BIRTH_FIELDS}  # not its status
     event = BirthAmended(**{**snapshot, **changes, "version": birth.get("version", 1) + 1,
                             "reason": correction.reason})
@@ -249,7 +249,7 @@ async def amend_birth(tx: Transaction, birth_id: str, correction: BirthCorrectio
     return stored
 
 
-def _check_baby(moved: list[str], changes: dict, baby: dict, mother: dict | None) -> None:
+def _check_correction(moved: list[str], changes: dict, baby: dict, mother: dict | None) -> None:
     """A corrected day (`moved`: the baby's fields that change) must be one a birth can be
     recorded with, the mother's age included; a baby recorded by NIK keeps the day and sex
     the NIK holds."""
