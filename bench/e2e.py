@@ -176,8 +176,8 @@ def during_bulk_ingest(platform: Platform, events: list[tuple[str, bytes, str]],
 
 
 def lags(platform: Platform) -> dict[str, dict]:
-    return {name: httpx.get(f"{platform.base_url_of(name)}/health/ready", timeout=30
-                            ).json()["consumer"]["lag_ms"] for name in ("pws", "notify")}
+    return {name: platform.http.get(f"{platform.base_url_of(name)}/health/ready", timeout=30
+                                    ).json()["consumer"]["lag_ms"] for name in ("pws", "notify")}
 
 
 def measure(rates: list[int], seconds: int, burst: int, ingest: int) -> dict:
@@ -236,8 +236,8 @@ def _sustained(platform: Platform, n: int, send: Callable[[], Awaitable[float | 
 def last_applied(platform: Platform) -> float:
     """When the last event of a burst was committed anywhere (wall clock): exact, where
     `settle` polls only every 0.3 s and then waits to see the platform stay quiet."""
-    return max(httpx.get(f"{platform.base_url_of(name)}/health/ready", timeout=10
-                         ).json()["consumer"]["last_applied_at"] or 0
+    return max(platform.http.get(f"{platform.base_url_of(name)}/health/ready"
+                                 ).json()["consumer"]["last_applied_at"] or 0
                for name in ("screening", "pws", "notify"))
 
 

@@ -116,6 +116,16 @@ class Platform:
     _revive_at: dict[str, float] = field(default_factory=dict)
     _last_delay: dict[str, float] = field(default_factory=dict)
     _data_lock: IO[str] | None = field(default=None, repr=False)
+    _http: httpx.Client | None = field(default=None, repr=False)
+
+    @property
+    def http(self) -> httpx.Client:
+        """One HTTP client for polling the services. `httpx.get` builds a client, TLS
+        context included, on every call: ~23 ms of CPU, so `settle` polling four services
+        every 0.3 s took a third of a core from the platform it was timing."""
+        if self._http is None:
+            self._http = httpx.Client(timeout=10)
+        return self._http
 
     @property
     def base_url(self) -> str:
@@ -201,7 +211,7 @@ class Platform:
                 if self.processes[name].poll() is not None:
                     raise RuntimeError(f"{name} exited; see {self.data_dir}/logs/{name}.log")
                 try:
-                    if httpx.get(url, timeout=2).status_code == 200:
+                    if self.http.get(url, timeout=2).status_code == 200:
                         break
                 except httpx.TransportError:
                     pass
@@ -242,8 +252,8 @@ class Platform:
 
     def seed(self, sample: Path) -> None:
         registry = f"{self.service_url('registry')}/api/v1/registry"
-        if httpx.get(f"{registry}/areas", params={"limit": 1},
-                     headers=self.auth_header(self.operator_token())).json():
+        if self.http.get(f"{registry}/areas", params={"limit": 1},
+                         headers=self.auth_header(self.operator_token())).json():
             return
         refused = import_registry(sample, self.service_url("registry"),
                                   Console(file=io.StringIO()), token=self.operator_token())
@@ -270,8 +280,8 @@ class Platform:
         deadline = time.monotonic() + timeout
         quiet_since = None
         while time.monotonic() < deadline:
-            backlog = sum(httpx.get(f"{self.base_url_of(n)}/health/ready", timeout=10
-                                    ).json()["outbox_backlog"] for n in SERVICES)
+            backlog = sum(self.http.get(f"{self.base_url_of(n)}/health/ready"
+                                        ).json()["outbox_backlog"] for n in SERVICES)
             if backlog == 0 and asyncio.run(self._consumers_caught_up()):
                 quiet_since = quiet_since or time.monotonic()
                 if time.monotonic() - quiet_since > 1.5:
@@ -328,6 +338,9 @@ class Platform:
         for name in reversed(SERVICES):
             self.stop_process(name)
         self.stop_process("nats")
+        if self._http is not None:
+            self._http.close()
+            self._http = None
         if self._data_lock is not None:
             self._data_lock.close()
             self._data_lock = None
