@@ -4,6 +4,7 @@ PWS, bad to the dead-letter subject), amendments and voids reaching PWS and noti
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import sqlite3
 import uuid
@@ -234,6 +235,42 @@ def test_task_lifecycle_accept_complete_and_refusals(platform: Platform) -> None
     [reopened] = eventually(lambda: [t for t in dewi_tasks(platform)
                                      if second["screening_id"] in t["screening_ids"]])
     assert reopened["task_id"] != task["task_id"] and reopened["person_id"] == task["person_id"]
+
+
+def test_nobody_at_home_sends_the_kader_again_until_the_third_attempt(
+        platform: Platform) -> None:
+    child = balita(18, weight=9.0, height=78.0)  # stunted: the kader within a week
+    screened = record(platform, child)
+    [first] = eventually(lambda: [t for t in dewi_tasks(platform)
+                                  if screened["screening_id"] in t["screening_ids"]])
+    notify = httpx.Client(base_url=platform.base_url_of("notify"), timeout=10)
+    attempts = [first]
+    for _ in range(3):
+        done = notify.post(f"/tasks/{attempts[-1]['task_id']}/complete", json={
+            "worker_id": "kader-dewi", "outcome": "not_at_home"})
+        assert done.status_code == 200 and done.json()["status"] == "completed", done.text
+        attempts += [t for t in dewi_tasks(platform) if t["person_id"] == first["person_id"]]
+    assert len(attempts) == 3  # the third time nobody is at home ends it: no fourth
+    visited = datetime.now(WIB).date()
+    for n, (earlier, later) in enumerate(itertools.pairwise(attempts), start=2):
+        assert (later["attempt"], later["follows_task_id"]) == (n, earlier["task_id"])
+        assert (later["reason"], later["reason_label"], later["assignee_id"],
+                later["screening_ids"]) == (first["reason"], first["reason_label"],
+                                            "kader-dewi", [screened["screening_id"]])
+        # high priority: two days after the visit, by the end of the day where she lives
+        due = datetime.fromisoformat(later["due_at"]).astimezone(WIB)
+        assert (due.date(), due.hour, due.minute) == (visited + timedelta(days=2), 23, 59)
+    # A revisit belongs to its screening as the first attempt did: voiding it cancels both.
+    other = record(platform, balita(19, weight=9.0, height=78.0))
+    [owed] = eventually(lambda: [t for t in dewi_tasks(platform)
+                                 if other["screening_id"] in t["screening_ids"]])
+    notify.post(f"/tasks/{owed['task_id']}/complete", json={
+        "worker_id": "kader-dewi", "outcome": "not_at_home"}).raise_for_status()
+    [again] = [t for t in dewi_tasks(platform) if t["person_id"] == owed["person_id"]]
+    client(platform, "screening").post(f"/screenings/{other['screening_id']}/void", json={
+        "reason": "anak lain, salah input"}).raise_for_status()
+    assert eventually(lambda: notify.get(f"/tasks/{again['task_id']}").json()["status"]
+                      == "cancelled")
 
 
 def test_registry_refuses_bad_master_data_with_field_and_reason(platform: Platform) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query as Param
 from ilp_contracts import Event, TaskAccepted, TaskCancelled, TaskCompleted
+from ilp_contracts.wilayah import local_zone
 from ilp_kit.auth import Caller, Principal, require, require_area
 from ilp_kit.errors import ForbiddenError, NotFoundError, UnprocessableError
 from ilp_kit.outbox import emit
@@ -15,10 +16,10 @@ from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.store import Query, Reader
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from .domain.lifecycle import GONE, on_time, transition_problem
+from .domain.lifecycle import GONE, NOBODY_HOME, on_time, revisit_due, transition_problem
 from .domain.reasons import label_of
 from .domain.tasks import task_key
-from .handlers import forget_person
+from .handlers import forget_person, open_revisit
 
 router = APIRouter(tags=["tasks"])
 TASK_READERS = ("kader", "bidan", "perawat", "puskesmas_admin", "dinkes_admin")
@@ -45,6 +46,8 @@ class TaskOut(BaseModel):
     outcome: str | None = None
     on_time: bool | None = None
     cancel_reason: str | None = None
+    attempt: int = Field(default=1, description="1, or the next try after nobody was at home")
+    follows_task_id: str | None = Field(default=None, description="The attempt before this one")
 
     @computed_field
     @property
@@ -150,6 +153,10 @@ async def _apply(rt: Runtime, caller: Principal, task_id: str, action: str,
         await emit(tx, event)
         if task.get("outcome") in GONE:
             await forget_person(tx, task["person_id"], f"person_{task['outcome']}")
+        elif task.get("outcome") == NOBODY_HOME and (due := revisit_due(
+                task, datetime.fromisoformat(task["completed_at"]),
+                local_zone(task["desa_code"]))):
+            await open_revisit(tx, rt.settings, task, due)
     return task
 
 
@@ -171,7 +178,8 @@ async def complete_task(task_id: str, body: CompleteIn, rt: RuntimeDep,
                         caller: Caller) -> dict:
     """Record the home visit's outcome (visited, not at home, moved, died, referred,
     refused). Moved away or died: the person's other open visits are cancelled and no
-    round opens new ones."""
+    round opens new ones. Nobody at home: the same worker gets the visit again as a new
+    task (`attempt` 2, then 3; `follows_task_id` names this one)."""
     require(caller, *VISITORS)
     worker_id = _actor(caller, body.worker_id)
 

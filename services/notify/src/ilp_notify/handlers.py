@@ -4,7 +4,7 @@ them right when a screening is amended or voided."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -166,17 +166,39 @@ async def open_task(tx: Transaction, settings: ServiceSettings, need: TaskNeed, 
         assignee_id=await assignee_for(tx, need.role, posyandu_id, desa_code, rw),
         priority=need.priority, due_at=need.due_at, desa_code=desa_code,
         posyandu_id=posyandu_id, screening_id=screening_id, birth_id=birth_id)
+    await _create(tx, settings, created, rw=rw, findings=findings,
+                  screening_ids=[screening_id] if screening_id else [])
+    return True
+
+
+async def open_revisit(tx: Transaction, settings: ServiceSettings, task: dict,
+                       due_at: datetime) -> None:
+    """Nobody was at home: the same visit again, for the worker who went, as the task's
+    next attempt (linked to the same screenings, so a correction still reaches it)."""
+    created = TaskCreated(
+        task_id=new_id(), person_id=task["person_id"], reason=task["reason"],
+        role=task["role"], assignee_id=task.get("completed_by") or task["assignee_id"],
+        priority=task["priority"], due_at=due_at, desa_code=task["desa_code"],
+        posyandu_id=task["posyandu_id"], screening_id=task.get("screening_id"),
+        birth_id=task.get("birth_id"))
+    await _create(tx, settings, created, rw=task.get("rw"), findings=task["findings"],
+                  screening_ids=task["screening_ids"], attempt=task.get("attempt", 1) + 1,
+                  follows_task_id=task["task_id"])
+
+
+async def _create(tx: Transaction, settings: ServiceSettings, created: TaskCreated,
+                  **fields: Any) -> None:
+    """Store an open task, its one-open-task key and screening links; notify and announce."""
     task = created.model_dump(mode="json", exclude={"event_id", "occurred_at"})
-    task.update(status="open", escalation_level=0, rw=rw,
-                created_at=created.occurred_at.isoformat(),
-                screening_ids=[screening_id] if screening_id else [], findings=findings)
+    task.update(status="open", escalation_level=0, created_at=created.occurred_at.isoformat(),
+                **fields)
     await tx.put("tasks", created.task_id, task)
-    await tx.put("open_tasks", key, {"task_id": created.task_id})
-    if screening_id is not None:
+    await tx.put("open_tasks", task_key(created.person_id, created.reason),
+                 {"task_id": created.task_id})
+    for screening_id in task["screening_ids"]:
         await _link(tx, screening_id, created.task_id)
     await queue(tx, settings, "task.created", task)
     await emit(tx, created)
-    return True
 
 
 async def _link(tx: Transaction, screening_id: str, task_id: str) -> None:

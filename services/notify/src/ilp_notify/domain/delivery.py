@@ -16,11 +16,15 @@ from typing import Any
 from .reasons import label_of
 
 PAYLOAD_FIELDS = ("task_id", "person_id", "reason", "role", "assignee_id", "priority",
-                  "due_at", "desa_code", "posyandu_id", "escalation_level")
+                  "due_at", "desa_code", "posyandu_id", "escalation_level", "attempt")
+
+
+def _summary(task: dict[str, Any]) -> dict[str, Any]:
+    return {**{k: task.get(k) for k in PAYLOAD_FIELDS}, "attempt": task.get("attempt", 1)}
 
 
 def payload(kind: str, task: dict[str, Any]) -> bytes:
-    body = {"type": kind, "task": {k: task.get(k) for k in PAYLOAD_FIELDS}}
+    body = {"type": kind, "task": _summary(task)}
     return json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
 
 
@@ -32,7 +36,7 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 def digest_payload(day: str, tasks: list[dict[str, Any]]) -> bytes:
     """A worker's open tasks of the day in one notice (the daily-digest option)."""
     body = {"type": "digest", "date": day,
-            "tasks": [{k: t.get(k) for k in PAYLOAD_FIELDS} for t in tasks]}
+            "tasks": [_summary(t) for t in tasks]}
     return json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
 
 
@@ -50,7 +54,9 @@ def render(notice: dict[str, Any]) -> tuple[str, str, str]:
         return subject, text, (f"ILP {notice['date']}: {len(tasks)} kunjungan rumah terbuka, "
                                f"terdekat batas {soonest}.")
     task = notice["task"]
-    verb = "dialihkan kepada Anda" if notice["type"] == "task.escalated" else "baru"
+    verb = ("dialihkan kepada Anda" if notice["type"] == "task.escalated" else
+            f"ulang (ke-{task['attempt']}, sebelumnya tidak ada di rumah)"
+            if task.get("attempt", 1) > 1 else "baru")
     label = label_of(task["reason"])
     subject = f"Kunjungan rumah {verb}: {label} ({task['desa_code']})"
     text = (f"Tugas kunjungan rumah {verb}.\n\nAlasan: {label}\n"

@@ -1,4 +1,5 @@
-"""Task lifecycle (pure): which transitions are allowed and whether a visit was on time.
+"""Task lifecycle (pure): which transitions are allowed, whether a visit was on time, and
+when to go again when nobody was at home.
 
 open → accepted → completed; open or accepted → cancelled. A task is completed by the
 worker it is assigned to (or whoever accepted it).
@@ -6,7 +7,10 @@ worker it is assigned to (or whoever accepted it).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from .tasks import end_of_day
 
 TRANSITIONS = {
     "accept": {"open"},
@@ -20,11 +24,36 @@ TRANSITIONS = {
 GONE = frozenset({"moved", "died"})
 
 
+_DONE = {"accept": "accepted", "complete": "completed", "cancel": "cancelled"}
+
+
 def transition_problem(action: str, status: str) -> str | None:
     if status not in TRANSITIONS[action]:
-        return f"a task that is {status} cannot be {action}ed"
+        return f"a task that is {status} cannot be {_DONE[action]}"
     return None
 
 
 def on_time(due_at: datetime, done_at: datetime) -> bool:
     return done_at <= due_at
+
+
+# Nobody at home: the visit is still owed, so the worker who went goes again – soon for an
+# urgent or high-priority visit, within a week for a routine one. The juknis gives no
+# number of attempts: after the third the task stays closed with its outcome, for the
+# puskesmas's monthly review (Lokmin) to decide. Platform defaults, to be set per district.
+NOBODY_HOME = "not_at_home"
+MAX_ATTEMPTS = 3
+RETRY_DAYS = {"urgent": 1, "high": 2, "routine": 7}
+
+
+def revisit_due(task: dict[str, Any], done_at: datetime, zone: tzinfo) -> datetime | None:
+    """When the next attempt of a visit nobody was at home for is due; None when there is
+    none: the last attempt was made, or a postnatal visit's window (its due time) closed.
+    Days are those of the person's time `zone`."""
+    if task.get("attempt", 1) >= MAX_ATTEMPTS:
+        return None
+    if task.get("birth_id"):  # a KF/KN visit counts only within its window
+        window_ends = datetime.fromisoformat(task["due_at"])
+        return window_ends if done_at < window_ends else None
+    day = done_at.astimezone(zone).date() + timedelta(days=RETRY_DAYS[task["priority"]])
+    return end_of_day(day, zone)

@@ -1,0 +1,57 @@
+"""Nobody at home: when the worker goes again; a refused transition in words (pure rules)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from ilp_contracts.wilayah import WIB, WIT
+from ilp_notify.domain.lifecycle import (MAX_ATTEMPTS, RETRY_DAYS, revisit_due,
+                                        transition_problem)
+
+# 16:00 UTC on 25 November is already the 26th in Jayapura (WIT, UTC+9).
+DONE = datetime(2026, 11, 25, 16, 0, tzinfo=UTC)
+
+
+def task(priority: str = "high", attempt: int | None = None, **extra: object) -> dict:
+    return {"priority": priority, "due_at": "2026-11-27T23:59:00+07:00",
+            **({"attempt": attempt} if attempt else {}), **extra}
+
+
+@pytest.mark.parametrize(("priority", "day"), [("urgent", 26), ("high", 27), ("routine", 2)])
+def test_the_next_attempt_is_due_days_after_the_visit_by_priority(priority: str,
+                                                                  day: int) -> None:
+    due = revisit_due(task(priority), DONE, WIB)
+    assert (due.day, due.hour, due.minute, due.utcoffset()) == (day, 23, 59,
+                                                                timedelta(hours=7))
+
+
+def test_days_are_the_persons_own() -> None:
+    """Done at 01:00 WIT on the 26th: an urgent revisit is due at the end of the 27th, WIT."""
+    due = revisit_due(task("urgent"), DONE, WIT)
+    assert due == datetime(2026, 11, 27, 23, 59, tzinfo=WIT)
+
+
+@given(st.integers(min_value=1, max_value=6), st.sampled_from(sorted(RETRY_DAYS)))
+def test_attempts_end_after_the_last(attempt: int, priority: str) -> None:
+    due = revisit_due(task(priority, attempt), DONE, WIB)
+    assert (due is None) == (attempt >= MAX_ATTEMPTS)
+    if due is not None:
+        assert due > DONE
+
+
+def test_a_postnatal_visit_is_tried_again_only_within_its_window() -> None:
+    kn1 = task("urgent", birth_id="b-1", due_at="2026-11-26T23:59:00+07:00")
+    assert revisit_due(kn1, DONE, WIB) == datetime(2026, 11, 26, 23, 59, tzinfo=WIB)
+    closed = {**kn1, "due_at": "2026-11-25T23:59:00+07:00"}  # 16:00 UTC is 23:00 WIB
+    assert revisit_due(closed, DONE + timedelta(hours=1), WIB) is None
+
+
+def test_a_refused_transition_says_so_in_words() -> None:
+    assert transition_problem("complete", "completed") == (
+        "a task that is completed cannot be completed")
+    assert transition_problem("cancel", "completed") == (
+        "a task that is completed cannot be cancelled")
+    assert transition_problem("accept", "open") is None
