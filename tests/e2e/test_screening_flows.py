@@ -273,6 +273,21 @@ def test_nobody_at_home_sends_the_kader_again_until_the_third_attempt(
                       == "cancelled")
 
 
+def test_pws_colours_reach_notify_for_the_monthly_review(platform: Platform) -> None:
+    """What PWS announces (a desa-month's indicator changed colour) is kept by notify,
+    the latest colour of each indicator, for the review it sends on the 1st."""
+    record(platform, balita(20))
+
+    def colours() -> dict:
+        with sqlite3.connect(platform.data_dir / "notify.db") as db:
+            row = db.execute("SELECT doc FROM desa_colours WHERE key = ?",
+                             (f"{DESA}|2026-11",)).fetchone()
+        return json.loads(row[0])["indicators"] if row else {}
+    kept = eventually(colours)
+    assert "balita_stunting" in kept  # stunting among the balita measured this month
+    assert {c["colour"] for c in kept.values()} <= {"green", "yellow", "red", "grey"}
+
+
 def test_registry_refuses_bad_master_data_with_field_and_reason(platform: Platform) -> None:
     registry = client(platform, "registry")
     cases = [

@@ -26,9 +26,12 @@ SPEC = ServiceSpec(
         "lansia_watch": ["attendance_check_on"],
         "ptm_watch": ["screening_late_on"],
         "births": ["visit_check_on", "mother_id"],
+        "desa_colours": ["period"],
+        "reviews": [],
     },
     router=router,
     handlers=handlers,
     jobs=[escalation_job, delivery_job],
-    subscriptions=[("REGISTRY", "ilp.registry.>"), ("SCREENING", "ilp.screening.>")],
+    subscriptions=[("REGISTRY", "ilp.registry.>"), ("SCREENING", "ilp.screening.>"),
+                   ("PWS", "ilp.pws.indicator.changed.>")],
 )

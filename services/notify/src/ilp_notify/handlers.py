@@ -14,6 +14,7 @@ from ilp_contracts import (
     BirthRecorded,
     BirthVoided,
     Event,
+    IndicatorChanged,
     ScreeningAmended,
     ScreeningRecorded,
     ScreeningSnapshot,
@@ -48,6 +49,7 @@ from .domain.defaulters import (
     recheck_watch,
 )
 from .domain.reasons import REASON_LABELS
+from .domain.review import keep_colour
 from .domain.tasks import TaskNeed, task_key, tasks_needed
 
 
@@ -438,6 +440,15 @@ def _needs(event: ScreeningSnapshot) -> list[TaskNeed]:
                         local_zone(event.desa_code), event.occurred_at)
 
 
+async def on_colour(tx: Transaction, event: IndicatorChanged) -> None:
+    """Keep each desa-month's latest colours for the month's review (scheduler)."""
+    key = f"{event.desa_code}|{event.period}"
+    await tx.put("desa_colours", key, keep_colour(
+        await tx.get("desa_colours", key), desa_code=event.desa_code, period=event.period,
+        indicator_id=event.indicator_id, colour=event.colour, pct=event.pct,
+        at=event.occurred_at.isoformat()))
+
+
 def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
     async def on_recorded(tx: Transaction, event: ScreeningRecorded) -> None:
         await _watch(tx, event)
@@ -465,4 +476,5 @@ def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
 
     return {WorkerAssigned: on_worker, ScreeningRecorded: on_recorded,
             ScreeningAmended: on_amended, ScreeningVoided: on_voided, BirthRecorded: on_birth,
-            BirthAmended: on_birth_amended, BirthVoided: _forget_birth}
+            BirthAmended: on_birth_amended, BirthVoided: _forget_birth,
+            IndicatorChanged: on_colour}

@@ -2,8 +2,9 @@
 their monitoring get a visit (hypertensive adults without a BP check for a month,
 prediabetic or obese ones not re-evaluated for three, pregnant women late for ANC, balita
 not weighed this month, missed immunisation doses), mothers and newborns get their
-postnatal visits as each window opens, and once a day the workers who chose
-it get their digest.
+postnatal visits as each window opens, once a day the workers who chose it get their
+digest, and once a month each desa's health workers hear which of its indicators were
+still red when the month ended.
 
 Several replicas may run it; a lease document in the shared store lets one of them work
 per round (the others see a live lease and skip), and each escalation is a store change
@@ -41,8 +42,9 @@ from .domain.defaulters import (
 )
 from .domain.escalation import LADDER, next_rung
 from .domain.tasks import TaskNeed
-from .delivery import add_deliveries, personal_addresses, queue
-from .domain.delivery import digest_payload
+from .delivery import add_deliveries, personal_addresses, queue, webhook_urls
+from .domain.delivery import digest_payload, review_payload
+from .domain.review import HEALTH_WORKERS, month_ended, red_indicators
 from .handlers import assignee_for, open_postnatal_visits, open_task
 
 log = logging.getLogger(__name__)
@@ -234,6 +236,49 @@ async def _send_digests(tx: Transaction, settings: ServiceSettings, zone: tzinfo
     return sent
 
 
+async def send_reviews(rt: Runtime, now: datetime) -> int:
+    """Once a month, from `ILP_DIGEST_HOUR` of the 1st in each time zone: the health
+    workers (bidan, perawat) of each desa with indicators still red when the month ended
+    get one notice listing them – with the webhooks – for the puskesmas's monthly review.
+    Returns how many desa were told."""
+    told = 0
+    async with rt.transaction() as tx:
+        if not await hold_lease(tx, "review", now,
+                                timedelta(seconds=rt.settings.escalation_interval_s * 2)):
+            return 0
+        for zone in ZONES:
+            local = now.astimezone(zone)
+            period = month_ended(local.date())
+            key = f"{period} {zone.tzname(None)}"
+            if local.hour < rt.settings.digest_hour or await tx.get("reviews", key) is not None:
+                continue  # not yet there, or that zone's went out already
+            told += await _send_reviews(tx, rt.settings, zone, period)
+            await tx.put("reviews", key, {"period": period, "zone": zone.tzname(None)})
+    return told
+
+
+async def _send_reviews(tx: Transaction, settings: ServiceSettings, zone: tzinfo,
+                        period: str, page: int = 2000) -> int:
+    told, offset = 0, 0
+    while months := await tx.find("desa_colours", Query.of(period=period, limit=page,
+                                                           offset=offset)):
+        offset += len(months)
+        for month in months:
+            reds = red_indicators(month)
+            if not reds or local_zone(month["desa_code"]) is not zone:
+                continue
+            workers = await tx.find("workers", Query.of(area_code=month["desa_code"],
+                                                        active=True, limit=100))
+            addresses = webhook_urls(settings) + [
+                address for worker in workers if worker["role"] in HEALTH_WORKERS
+                for address in personal_addresses(settings, worker)]
+            if addresses:
+                await add_deliveries(tx, addresses, "pws.review",
+                                     review_payload(month["desa_code"], period, reds))
+                told += 1
+    return told
+
+
 async def escalation_job(rt: Runtime) -> None:
     while True:
         await asyncio.sleep(rt.settings.escalation_interval_s)
@@ -242,8 +287,10 @@ async def escalation_job(rt: Runtime) -> None:
             escalated = await escalate_overdue(rt, now)
             opened = await visit_defaulters(rt, now)
             digests = await send_digests(rt, now)
-            if escalated or opened or digests:
+            reviews = await send_reviews(rt, now)
+            if escalated or opened or digests or reviews:
                 log.info("scheduler: %d tasks escalated, %d defaulter visits opened, "
-                         "%d daily digests", escalated, opened, digests)
+                         "%d daily digests, %d desa told of their month's review",
+                         escalated, opened, digests, reviews)
         except Exception:  # noqa: BLE001 – try again next round
             log.exception("scheduler round failed")

@@ -40,8 +40,31 @@ def digest_payload(day: str, tasks: list[dict[str, Any]]) -> bytes:
     return json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
 
 
+def review_payload(desa_code: str, period: str, reds: list[tuple[str, float | None]]
+                   ) -> bytes:
+    """A desa's indicators still red when the month ended (the monthly review)."""
+    body = {"type": "pws.review", "desa_code": desa_code, "period": period,
+            "red": [{"indicator_id": i, "pct": pct} for i, pct in reds]}
+    return json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
+
+
+def _render_review(notice: dict[str, Any]) -> tuple[str, str, str]:
+    red, desa, period = notice["red"], notice["desa_code"], notice["period"]
+    shown = [f"{r['indicator_id']} ({r['pct']:g} %)" if r["pct"] is not None
+             else r["indicator_id"] for r in red]
+    subject = f"PWS {period} desa {desa}: {len(red)} indikator merah"
+    text = (f"Indikator PWS desa/kelurahan {desa} yang masih merah pada akhir {period}, "
+            "untuk ditindaklanjuti dan dibahas pada lokakarya mini bulanan:\n\n"
+            + "\n".join(f"- {line}" for line in shown)
+            + "\n\nBuka dasbor PWS untuk rinciannya.\n")
+    return subject, text, (f"ILP PWS {period} desa {desa}: {len(red)} indikator merah – "
+                           f"{', '.join(shown)}. Lihat dasbor PWS.")
+
+
 def render(notice: dict[str, Any]) -> tuple[str, str, str]:
     """(e-mail subject, e-mail text, SMS text) of a notice, in Bahasa Indonesia."""
+    if notice["type"] == "pws.review":
+        return _render_review(notice)
     if notice["type"] == "digest":
         tasks = sorted(notice["tasks"], key=lambda t: t["due_at"])
         lines = [f"- {label_of(t['reason'])}, desa {t['desa_code']}, posyandu "

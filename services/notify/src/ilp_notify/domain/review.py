@@ -1,0 +1,38 @@
+"""The monthly PWS review (pure): which of a desa's indicators were red when a month ended,
+for the notice its pustu gets before the puskesmas's monthly meeting (Lokmin).
+
+DOMAIN.md: "Reviewed monthly by the puskesmas with pustu (Lokmin); the dashboard notifies
+the pustu when a desa needs follow-up." A colour changes many times while a month is
+counted – every coverage indicator starts red on the 1st, before anybody is weighed – so
+the pustu hears of a month once it is over: what was still red at its end.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+# Who is told: the pustu's health workers, who bring the desa's figures to the meeting.
+HEALTH_WORKERS = frozenset({"bidan", "perawat"})
+
+
+def keep_colour(doc: dict[str, Any] | None, *, desa_code: str, period: str,
+                indicator_id: str, colour: str, pct: float | None, at: str) -> dict[str, Any]:
+    """A desa-month's latest colour of each indicator. A change older than the one kept
+    (`at`, when PWS saw it) changes nothing: replicas may apply changes out of order."""
+    doc = doc or {"desa_code": desa_code, "period": period, "indicators": {}}
+    kept = doc["indicators"].get(indicator_id)
+    if kept is None or kept["at"] <= at:
+        doc["indicators"][indicator_id] = {"colour": colour, "pct": pct, "at": at}
+    return doc
+
+
+def red_indicators(doc: dict[str, Any]) -> list[tuple[str, float | None]]:
+    """(indicator, percentage) of those red, by indicator."""
+    return sorted((indicator_id, kept["pct"]) for indicator_id, kept in doc["indicators"].items()
+                  if kept["colour"] == "red")
+
+
+def month_ended(local_today: date) -> str:
+    """The month before this one (YYYY-MM), where the desa is."""
+    return (local_today.replace(day=1) - timedelta(days=1)).isoformat()[:7]

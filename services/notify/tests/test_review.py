@@ -1,0 +1,107 @@
+"""The monthly PWS review: a desa's health workers hear which of its indicators were still
+red when the month ended, once, at the start of the next month where they live."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from ilp_contracts import IndicatorChanged
+from ilp_kit.service import Runtime
+from ilp_kit.settings import ServiceSettings
+from ilp_kit.store import Query, SqliteStore
+from ilp_notify.app import SPEC
+from ilp_notify.domain.delivery import render
+from ilp_notify.domain.review import keep_colour, month_ended, red_indicators
+from ilp_notify.handlers import handlers
+from ilp_notify.scheduler import send_reviews
+
+SEMARANG = "33.73.04.1001"  # WIB
+JAYAPURA = "91.71.01.1001"  # WIT, two hours ahead
+
+
+def test_the_month_ended_is_the_one_before_this_one() -> None:
+    assert month_ended(date(2026, 11, 1)) == "2026-10"
+    assert month_ended(date(2026, 1, 31)) == "2025-12"
+
+
+changes = st.lists(st.tuples(st.sampled_from(["balita_ditimbang", "k1"]),
+                             st.sampled_from(["green", "yellow", "red", "grey"]),
+                             st.integers(min_value=0, max_value=50)), max_size=12,
+                   unique_by=lambda c: c[2])
+
+
+@given(changes, st.randoms())
+def test_the_latest_colour_is_kept_whatever_order_changes_arrive_in(chosen, rng) -> None:
+    arrived = list(chosen)
+    rng.shuffle(arrived)
+    doc = None
+    for indicator_id, colour, second in arrived:
+        doc = keep_colour(doc, desa_code=SEMARANG, period="2026-10", indicator_id=indicator_id,
+                          colour=colour, pct=float(second),
+                          at=f"2026-10-31T10:00:{second:02d}+00:00")
+    latest: dict[str, tuple[str, int]] = {}
+    for indicator_id, colour, second in chosen:
+        if indicator_id not in latest or second > latest[indicator_id][1]:
+            latest[indicator_id] = (colour, second)
+    assert red_indicators(doc or {"indicators": {}}) == sorted(
+        (i, float(second)) for i, (colour, second) in latest.items() if colour == "red")
+
+
+@pytest.fixture
+async def rt(tmp_path) -> AsyncIterator[Runtime]:
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    yield Runtime(ServiceSettings(service="notify", smtp_host="127.0.0.1", digest_hour=6),
+                  store)
+    await store.close()
+
+
+def changed(desa: str, period: str, indicator_id: str, colour: str, at: datetime,
+            pct: float | None = 40.0) -> IndicatorChanged:
+    return IndicatorChanged(desa_code=desa, period=period, indicator_id=indicator_id,
+                            previous_colour="grey", colour=colour, pct=pct, occurred_at=at)
+
+
+async def test_health_workers_hear_once_of_what_stayed_red(rt: Runtime) -> None:
+    apply = handlers(rt.settings)
+    october = datetime(2026, 10, 5, tzinfo=UTC)
+    async with rt.store.transaction() as tx:
+        for worker_id, role, desa in (("bidan-sari", "bidan", SEMARANG),
+                                      ("kader-sri", "kader", SEMARANG),
+                                      ("perawat-yan", "perawat", JAYAPURA)):
+            await tx.put("workers", worker_id, {"id": worker_id, "role": role, "active": True,
+                                                "area_code": desa,
+                                                "email": f"{worker_id}@puskesmas.id"})
+        for event in (
+                # red on the 5th, green by the end: nothing to review
+                changed(SEMARANG, "2026-10", "balita_ditimbang", "red", october),
+                changed(SEMARANG, "2026-10", "balita_ditimbang", "green",
+                        october.replace(day=28)),
+                # red at the end; an older yellow arriving late changes nothing
+                changed(SEMARANG, "2026-10", "k1", "red", october.replace(day=20), 33.3),
+                changed(SEMARANG, "2026-10", "k1", "yellow", october.replace(day=10)),
+                changed(SEMARANG, "2026-11", "k1", "red", october.replace(month=11)),  # not over
+                changed(JAYAPURA, "2026-10", "balita_stunting", "red", october, None)):
+            await apply[IndicatorChanged](tx, event)
+
+    # 06:00 of the 1st where each desa is: Jayapura (WIT) two hours before Semarang.
+    assert await send_reviews(rt, datetime(2026, 10, 31, 20, 0, tzinfo=UTC)) == 0  # 05:00 WIT
+    assert await send_reviews(rt, datetime(2026, 10, 31, 21, 30, tzinfo=UTC)) == 1  # 06:30 WIT
+    assert await send_reviews(rt, datetime(2026, 10, 31, 23, 30, tzinfo=UTC)) == 1  # 06:30 WIB
+    assert await send_reviews(rt, datetime(2026, 11, 2, 3, 0, tzinfo=UTC)) == 0  # once
+    told = {d["url"]: json.loads(d["body"]) for d in await rt.store.find(
+        "deliveries", Query.of(kind="pws.review"))}
+    assert sorted(told) == ["mailto:bidan-sari@puskesmas.id",  # not the kader
+                            "mailto:perawat-yan@puskesmas.id"]
+    semarang = told["mailto:bidan-sari@puskesmas.id"]
+    assert (semarang["period"], semarang["red"]) == ("2026-10", [
+        {"indicator_id": "k1", "pct": 33.3}])
+    subject, text, sms = render(semarang)
+    assert subject == f"PWS 2026-10 desa {SEMARANG}: 1 indikator merah"
+    assert "- k1 (33.3 %)" in text and "k1 (33.3 %)" in sms
+    assert render(told["mailto:perawat-yan@puskesmas.id"])[0].endswith("1 indikator merah")
