@@ -174,6 +174,16 @@ def test_tb_symptoms_count_at_every_contact_and_smoking_from_school_age(stage) -
     assert found == ({"tb_suspect"} if stage == "balita" else {"tb_suspect", "smoker"})
 
 
+@pytest.mark.parametrize("stage", ["balita", "anak_remaja", "ibu_hamil", "usia_dewasa",
+                                   "lansia"])
+def test_sight_hearing_and_teeth_are_referred_at_any_stage(stage) -> None:
+    years = {"balita": 4, "anak_remaja": 12, "lansia": 70}.get(stage, 30)
+    found = codes(stage, years=years, weeks=20, vision_problem=True, hearing_problem=True,
+                  dental_caries=True)
+    assert found == {"vision_problem", "hearing_problem", "dental_caries"}
+    assert codes(stage, years=years, weeks=20, vision_problem=False) == set()
+
+
 def test_weight_not_increasing_needs_last_months_weighing() -> None:
     def gain(previous: PreviousWeighing | None, weight: float, months: float = 14) -> set[str]:
         s = ScreeningInput("balita", "M", int(months * 30.4375), ON, {"weight_kg": weight},

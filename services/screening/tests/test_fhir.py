@@ -39,7 +39,9 @@ def screening(**measurements: float) -> dict:
             "findings": [{"code": "stunted", "severity": "moderate", "follow_up": "rujuk"},
                          {"code": "underweight", "severity": "moderate", "follow_up": ""},
                          {"code": "weight_gain_adequate", "severity": "info",
-                          "follow_up": ""}],
+                          "follow_up": ""},
+                         {"code": "dental_caries", "severity": "mild",
+                          "follow_up": "rujuk ke poli gigi puskesmas"}],
             "immunizations": ["MR1"]}
 
 
@@ -76,6 +78,7 @@ def test_a_balita_screening_becomes_a_valid_transaction_bundle() -> None:
     conditions = {c["code"]["coding"][0]["code"]: c for c in resources(bundle, "Condition")}
     assert {"system": ICD10, "code": "E45"} in conditions["stunted"]["code"]["coding"]
     assert len(conditions["underweight"]["code"]["coding"]) == 1  # no ICD-10 guessed
+    assert {"system": ICD10, "code": "K02.9"} in conditions["dental_caries"]["code"]["coding"]
     assert "weight_gain_adequate" not in conditions  # a fact, not a problem
     [dose] = resources(bundle, "Immunization")
     assert dose["vaccineCode"]["coding"][0]["code"] == "MR1"

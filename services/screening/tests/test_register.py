@@ -100,3 +100,13 @@ def test_both_spreadsheet_conventions_give_the_same_submission(
     [(_, a, _)] = list(parse_register(plain, "psy-1"))
     [(_, b, _)] = list(parse_register(local, "psy-1"))
     assert a is not None and a == b
+
+
+def test_school_screening_columns_for_sight_hearing_and_teeth() -> None:
+    school = ("nik;nama;jk;tanggal_lahir;tanggal;gangguan penglihatan;pendengaran;"
+              "gigi berlubang\n"
+              "3373045503140002;Sari;P;15-03-2014;20-11-2026;ya;tidak;Ya\n")
+    [(_, sari, none)] = list(parse_register(school, "psy-1"))
+    assert none == [] and sari is not None
+    m = sari.measurements
+    assert (m.vision_problem, m.hearing_problem, m.dental_caries) == (True, False, True)

@@ -85,6 +85,11 @@ class MeasurementsIn(_Strict):
     tb_symptoms: bool | None = Field(default=None, description="Gejala TB (skrining gejala)")
     smoking: bool | None = None
     skilas_positive: bool | None = Field(default=None, description="SKILAS: penurunan kapasitas")
+    vision_problem: bool | None = Field(
+        default=None, description="Gangguan penglihatan (tajam penglihatan kurang, Snellen/E)")
+    hearing_problem: bool | None = Field(
+        default=None, description="Gangguan pendengaran (tes berbisik/daya dengar)")
+    dental_caries: bool | None = Field(default=None, description="Gigi berlubang (karies)")
     immunizations: list[Immunization] = Field(default_factory=list, max_length=10)
 
 

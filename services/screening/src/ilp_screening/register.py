@@ -4,7 +4,8 @@ Columns (header names, any order, any case; empty cells are "not measured"): nik
 sex, birth_date, rt, rw, screened_on, posyandu_id (or given for the whole file),
 gestational_weeks, anc_visit, weight_kg, height_cm, measured_lying, muac_cm, oedema,
 head_circumference_cm, waist_cm, systolic, diastolic, glucose_random, glucose_fasting, hb,
-srq20, adl, sdq_total, kpsp, tb_symptoms, smoking, skilas_positive, immunizations.
+srq20, adl, sdq_total, kpsp, tb_symptoms, smoking, skilas_positive, vision_problem,
+hearing_problem, dental_caries, immunizations.
 The usual Indonesian headers are understood too (nama, jenis_kelamin, tanggal_lahir,
 tanggal, bb, tb, lila, lk, lp, …: `ALIASES`), blood pressure in one column (`TD` or
 `tekanan darah`, written 120/80), and a running number (`No.`) is left out.
@@ -27,7 +28,10 @@ from pydantic import ValidationError
 
 PERSON = ("nik", "name", "sex", "birth_date", "rt", "rw", "household_id")
 PREGNANCY = ("gestational_weeks", "anc_visit")
-FLAGS = ("measured_lying", "oedema", "tb_symptoms", "smoking", "skilas_positive")
+# Yes/no columns: every measure that is one (lying, oedema, TB symptoms, smoking, SKILAS,
+# sight, hearing, teeth).
+FLAGS = tuple(name for name, field in MeasurementsIn.model_fields.items()
+              if field.annotation == bool | None)
 DATES = ("birth_date", "screened_on")
 BLOOD_PRESSURE = "blood_pressure"  # one "TD" column, "120/80", as registers write it
 NUMBERS = frozenset(PREGNANCY) | {
@@ -49,6 +53,9 @@ ALIASES = {
     "gula_darah_puasa": "glucose_fasting", "gejala_tb": "tb_symptoms",
     "gejala_tbc": "tb_symptoms", "sdq": "sdq_total", "srq": "srq20", "aks": "adl",
     "skilas": "skilas_positive", "edema": "oedema", "td": BLOOD_PRESSURE,
+    "gangguan_penglihatan": "vision_problem", "penglihatan": "vision_problem",
+    "gangguan_pendengaran": "hearing_problem", "pendengaran": "hearing_problem",
+    "karies": "dental_caries", "karies_gigi": "dental_caries", "gigi_berlubang": "dental_caries",
     "tekanan_darah": BLOOD_PRESSURE,
     # A register's running number ("No.") says nothing about the person: dropped with
     # the unnamed columns.

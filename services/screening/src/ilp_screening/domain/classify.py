@@ -81,14 +81,28 @@ def classify(s: ScreeningInput) -> Classification:
     return result
 
 
+# Sight, hearing and teeth: the school screening's (DOMAIN.md, anak sekolah & remaja), and
+# asked of a balita (daya lihat, daya dengar), an adult at Posbindu or a lansia too. A
+# problem found is referred to the puskesmas, whatever the stage.
+SENSE_REFERRALS = {
+    "vision_problem": "rujuk pemeriksaan mata (tajam penglihatan) di puskesmas",
+    "hearing_problem": "rujuk pemeriksaan telinga dan pendengaran di puskesmas",
+    "dental_caries": "rujuk ke poli gigi puskesmas",
+}
+
+
 def _every_contact(s: ScreeningInput, out: Classification) -> None:
     """Questions asked whatever the stage: TB symptoms at every contact (a child's or a
-    pregnant woman's cough needs the same sputum test), and smoking from school age on –
-    a kader's answer is never dropped because of the stage it was asked at."""
+    pregnant woman's cough needs the same sputum test), smoking from school age on, sight,
+    hearing and teeth – a kader's answer is never dropped because of the stage it was
+    asked at."""
     if s.flags.get("tb_symptoms"):
         out.flag("tb_suspect", "severe", "periksa dahak di puskesmas")
     if s.flags.get("smoking") and s.stage != "balita":
         out.flag("smoker", "mild", "konseling berhenti merokok")
+    for sense, referral in SENSE_REFERRALS.items():
+        if s.flags.get(sense):
+            out.flag(sense, "mild", referral)
 
 
 def _balita(s: ScreeningInput, out: Classification) -> None:
