@@ -273,6 +273,33 @@ def test_nobody_at_home_sends_the_kader_again_until_the_third_attempt(
                       == "cancelled")
 
 
+def test_a_family_that_turns_the_kader_away_gets_the_bidan(platform: Platform) -> None:
+    registry = client(platform, "registry")
+    registry.post("/facilities", json={"id": "pustu-uji", "type": "pustu", "name": "Pustu Uji",
+                                       "area_code": DESA}).raise_for_status()
+    registry.post("/workers", json={"id": "bidan-uji", "name": "Bidan Uji", "role": "bidan",
+                                    "facility_id": "pustu-uji"}).raise_for_status()
+
+    def notify_knows_her() -> bool:
+        with sqlite3.connect(platform.data_dir / "notify.db") as db:
+            return db.execute("SELECT 1 FROM workers WHERE key = 'bidan-uji'").fetchone()
+    assert eventually(notify_knows_her)
+    screened = record(platform, balita(21, weight=9.0, height=78.0))  # stunted: high priority
+    [kader_visit] = eventually(lambda: [t for t in dewi_tasks(platform)
+                                        if screened["screening_id"] in t["screening_ids"]])
+    notify = httpx.Client(base_url=platform.base_url_of("notify"), timeout=10)
+    notify.post(f"/tasks/{kader_visit['task_id']}/complete", json={
+        "worker_id": "kader-dewi", "outcome": "refused"}).raise_for_status()
+    api = httpx.Client(base_url=f"{platform.service_url('notify')}/api/v1", timeout=10)
+    [bidan_visit] = [t for t in tasks(api, desa_code=DESA, status="open", limit="1000")
+                     if t["person_id"] == kader_visit["person_id"]]
+    assert (bidan_visit["role"], bidan_visit["reason"], bidan_visit["follows_task_id"],
+            bidan_visit["screening_ids"]) == ("bidan", kader_visit["reason"],
+                                              kader_visit["task_id"], [screened["screening_id"]])
+    assert bidan_visit["assignee_id"].startswith("bidan-")  # the desa's bidan, not a kader
+    assert not [t for t in dewi_tasks(platform) if t["person_id"] == kader_visit["person_id"]]
+
+
 def test_pws_colours_reach_notify_for_the_monthly_review(platform: Platform) -> None:
     """What PWS announces (a desa-month's indicator changed colour) is kept by notify,
     the latest colour of each indicator, for the review it sends on the 1st."""

@@ -1,4 +1,5 @@
-"""Nobody at home: when the worker goes again; a refused transition in words (pure rules)."""
+"""The visit a completed one leads to – nobody at home: the worker goes again; a kader
+turned away: the bidan goes – and a refused transition in words (pure rules)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from ilp_contracts.wilayah import WIB, WIT
-from ilp_notify.domain.lifecycle import (MAX_ATTEMPTS, RETRY_DAYS, revisit_due,
+from ilp_notify.domain.lifecycle import (MAX_ATTEMPTS, RETRY_DAYS, next_visit, revisit_due,
                                         transition_problem)
 
 # 16:00 UTC on 25 November is already the 26th in Jayapura (WIT, UTC+9).
@@ -55,3 +56,24 @@ def test_a_refused_transition_says_so_in_words() -> None:
     assert transition_problem("cancel", "completed") == (
         "a task that is completed cannot be cancelled")
     assert transition_problem("accept", "open") is None
+
+
+def completed(role: str, priority: str, outcome: str, **extra: object) -> dict:
+    return {**task(priority, **extra), "role": role, "outcome": outcome}
+
+
+@pytest.mark.parametrize(("role", "priority", "outcome", "expected"), [
+    ("kader", "high", "not_at_home", ("kader", True, 2)),  # the same kader, again
+    ("bidan", "urgent", "not_at_home", ("bidan", True, 2)),
+    ("kader", "urgent", "refused", ("bidan", False, 1)),  # turned away: the bidan goes
+    ("kader", "high", "refused", ("bidan", False, 1)),
+    ("kader", "routine", "refused", None),  # a missed weighing refused ends there
+    ("bidan", "urgent", "refused", None),
+    ("kader", "high", "visited", None), ("kader", "high", "referred", None),
+])
+def test_the_visit_an_outcome_leads_to(role: str, priority: str, outcome: str,
+                                       expected: tuple | None) -> None:
+    visit = next_visit(completed(role, priority, outcome), DONE, WIB)
+    assert (visit and (visit.role, visit.same_worker, visit.attempt)) == expected
+    if visit is not None:
+        assert visit.due_at == revisit_due(task(priority), DONE, WIB)

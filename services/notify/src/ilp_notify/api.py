@@ -16,10 +16,10 @@ from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.store import Query, Reader
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from .domain.lifecycle import GONE, NOBODY_HOME, on_time, revisit_due, transition_problem
+from .domain.lifecycle import GONE, next_visit, on_time, transition_problem
 from .domain.reasons import label_of
 from .domain.tasks import task_key
-from .handlers import forget_person, open_revisit
+from .handlers import forget_person, open_next_visit
 
 router = APIRouter(tags=["tasks"])
 TASK_READERS = ("kader", "bidan", "perawat", "puskesmas_admin", "dinkes_admin")
@@ -47,7 +47,8 @@ class TaskOut(BaseModel):
     on_time: bool | None = None
     cancel_reason: str | None = None
     attempt: int = Field(default=1, description="1, or the next try after nobody was at home")
-    follows_task_id: str | None = Field(default=None, description="The attempt before this one")
+    follows_task_id: str | None = Field(
+        default=None, description="The visit this one follows (nobody at home, or refused)")
 
     @computed_field
     @property
@@ -153,10 +154,10 @@ async def _apply(rt: Runtime, caller: Principal, task_id: str, action: str,
         await emit(tx, event)
         if task.get("outcome") in GONE:
             await forget_person(tx, task["person_id"], f"person_{task['outcome']}")
-        elif task.get("outcome") == NOBODY_HOME and (due := revisit_due(
+        elif task["status"] == "completed" and (visit := next_visit(
                 task, datetime.fromisoformat(task["completed_at"]),
                 local_zone(task["desa_code"]))):
-            await open_revisit(tx, rt.settings, task, due)
+            await open_next_visit(tx, rt.settings, task, visit)
     return task
 
 
@@ -179,7 +180,8 @@ async def complete_task(task_id: str, body: CompleteIn, rt: RuntimeDep,
     """Record the home visit's outcome (visited, not at home, moved, died, referred,
     refused). Moved away or died: the person's other open visits are cancelled and no
     round opens new ones. Nobody at home: the same worker gets the visit again as a new
-    task (`attempt` 2, then 3; `follows_task_id` names this one)."""
+    task (`attempt` 2, then 3; `follows_task_id` names this one). A kader turned away from
+    an urgent or high-priority visit: the desa's bidan gets it."""
     require(caller, *VISITORS)
     worker_id = _actor(caller, body.worker_id)
 

@@ -4,7 +4,7 @@ them right when a screening is amended or voided."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, tzinfo
+from datetime import date, tzinfo
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -48,6 +48,7 @@ from .domain.defaulters import (
     ptm_watch,
     recheck_watch,
 )
+from .domain.lifecycle import NextVisit
 from .domain.reasons import REASON_LABELS
 from .domain.review import keep_colour
 from .domain.tasks import TaskNeed, task_key, tasks_needed
@@ -173,18 +174,21 @@ async def open_task(tx: Transaction, settings: ServiceSettings, need: TaskNeed, 
     return True
 
 
-async def open_revisit(tx: Transaction, settings: ServiceSettings, task: dict,
-                       due_at: datetime) -> None:
-    """Nobody was at home: the same visit again, for the worker who went, as the task's
-    next attempt (linked to the same screenings, so a correction still reaches it)."""
+async def open_next_visit(tx: Transaction, settings: ServiceSettings, task: dict,
+                          visit: NextVisit) -> None:
+    """The visit a completed one leads to (nobody at home: the same worker again; the
+    kader refused: the desa's health worker), linked to the same screenings so a
+    correction still reaches it."""
+    assignee = (task.get("completed_by") or task["assignee_id"] if visit.same_worker else
+                await assignee_for(tx, visit.role, task["posyandu_id"], task["desa_code"],
+                                   task.get("rw")))
     created = TaskCreated(
         task_id=new_id(), person_id=task["person_id"], reason=task["reason"],
-        role=task["role"], assignee_id=task.get("completed_by") or task["assignee_id"],
-        priority=task["priority"], due_at=due_at, desa_code=task["desa_code"],
-        posyandu_id=task["posyandu_id"], screening_id=task.get("screening_id"),
-        birth_id=task.get("birth_id"))
+        role=visit.role, assignee_id=assignee, priority=task["priority"],
+        due_at=visit.due_at, desa_code=task["desa_code"], posyandu_id=task["posyandu_id"],
+        screening_id=task.get("screening_id"), birth_id=task.get("birth_id"))
     await _create(tx, settings, created, rw=task.get("rw"), findings=task["findings"],
-                  screening_ids=task["screening_ids"], attempt=task.get("attempt", 1) + 1,
+                  screening_ids=task["screening_ids"], attempt=visit.attempt,
                   follows_task_id=task["task_id"])
 
 

@@ -1,5 +1,5 @@
 """Task lifecycle (pure): which transitions are allowed, whether a visit was on time, and
-when to go again when nobody was at home.
+which visit follows one nobody was at home for, or a family refused.
 
 open → accepted → completed; open or accepted → cancelled. A task is completed by the
 worker it is assigned to (or whoever accepted it).
@@ -7,6 +7,7 @@ worker it is assigned to (or whoever accepted it).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
@@ -57,3 +58,29 @@ def revisit_due(task: dict[str, Any], done_at: datetime, zone: tzinfo) -> dateti
         return window_ends if done_at < window_ends else None
     day = done_at.astimezone(zone).date() + timedelta(days=RETRY_DAYS[task["priority"]])
     return end_of_day(day, zone)
+
+
+# A family that turns the kader away from an urgent or high-priority visit (a severely
+# malnourished child, a KEK pregnancy) is visited by the desa's health worker: DOMAIN.md
+# gives health workers the visits to those who refuse monitoring. A routine visit refused
+# (a missed weighing) ends there.
+REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class NextVisit:
+    role: str
+    due_at: datetime
+    same_worker: bool  # the worker who went goes again; else the role's worker of the desa
+    attempt: int
+
+
+def next_visit(task: dict[str, Any], done_at: datetime, zone: tzinfo) -> NextVisit | None:
+    """The visit a completed one leads to, if any (by its `outcome`)."""
+    if task.get("outcome") == NOBODY_HOME:
+        due = revisit_due(task, done_at, zone)
+        return NextVisit(task["role"], due, True, task.get("attempt", 1) + 1) if due else None
+    if task.get("outcome") == REFUSED and task["role"] == "kader" and task["priority"] != "routine":
+        day = done_at.astimezone(zone).date() + timedelta(days=RETRY_DAYS[task["priority"]])
+        return NextVisit("bidan", end_of_day(day, zone), False, 1)
+    return None
