@@ -59,7 +59,8 @@ def test_a_refused_transition_says_so_in_words() -> None:
 
 
 def completed(role: str, priority: str, outcome: str, **extra: object) -> dict:
-    return {**task(priority, **extra), "role": role, "outcome": outcome}
+    reason = "kesehatan_jiwa" if role == "perawat" else "masalah_gizi_balita"
+    return {**task(priority, **extra), "role": role, "outcome": outcome, "reason": reason}
 
 
 @pytest.mark.parametrize(("role", "priority", "outcome", "expected"), [
@@ -69,6 +70,7 @@ def completed(role: str, priority: str, outcome: str, **extra: object) -> dict:
     ("kader", "high", "refused", ("bidan", False, 1)),
     ("kader", "routine", "refused", None),  # a missed weighing refused ends there
     ("bidan", "urgent", "refused", None),
+    ("perawat", "routine", "refused", ("perawat", True, 2)),  # mental health: again
     ("kader", "high", "visited", None), ("kader", "high", "referred", None),
 ])
 def test_the_visit_an_outcome_leads_to(role: str, priority: str, outcome: str,

@@ -62,9 +62,11 @@ def revisit_due(task: dict[str, Any], done_at: datetime, zone: tzinfo) -> dateti
 
 # A family that turns the kader away from an urgent or high-priority visit (a severely
 # malnourished child, a KEK pregnancy) is visited by the desa's health worker: DOMAIN.md
-# gives health workers the visits to those who refuse monitoring. A routine visit refused
-# (a missed weighing) ends there.
+# gives health workers the visits to those who refuse monitoring – and a person at risk of
+# a mental illness who refuses the health worker's is visited again (`MONITORING_REFUSED`),
+# up to the attempts above. A routine visit refused (a missed weighing) ends there.
 REFUSED = "refused"
+MONITORING_REFUSED = frozenset({"kesehatan_jiwa"})
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,8 @@ class NextVisit:
 
 def next_visit(task: dict[str, Any], done_at: datetime, zone: tzinfo) -> NextVisit | None:
     """The visit a completed one leads to, if any (by its `outcome`)."""
-    if task.get("outcome") == NOBODY_HOME:
+    if task.get("outcome") == NOBODY_HOME or (task.get("outcome") == REFUSED
+                                             and task["reason"] in MONITORING_REFUSED):
         due = revisit_due(task, done_at, zone)
         return NextVisit(task["role"], due, True, task.get("attempt", 1) + 1) if due else None
     if task.get("outcome") == REFUSED and task["role"] == "kader" and task["priority"] != "routine":
