@@ -3,12 +3,14 @@ turned away: the bidan goes – and a refused transition in words (pure rules)."
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from ilp_contracts.wilayah import WIB, WIT
+from ilp_notify.domain.delivery import payload, render
 from ilp_notify.domain.lifecycle import (MAX_ATTEMPTS, RETRY_DAYS, next_visit, revisit_due,
                                         transition_problem)
 
@@ -79,3 +81,17 @@ def test_the_visit_an_outcome_leads_to(role: str, priority: str, outcome: str,
     assert (visit and (visit.role, visit.same_worker, visit.attempt)) == expected
     if visit is not None:
         assert visit.due_at == revisit_due(task(priority), DONE, WIB)
+
+
+def test_the_notice_says_why_a_visit_follows_another() -> None:
+    base = {"task_id": "t-2", "reason": "masalah_gizi_balita", "priority": "high",
+            "desa_code": "33.73.04.1001", "posyandu_id": "psy-1",
+            "due_at": "2026-11-27T23:59:00+07:00"}
+
+    def sms(**task: object) -> str:
+        return render(json.loads(payload("task.created", {**base, **task})))[2]
+    assert "kunjungan rumah baru – Balita bermasalah gizi" in sms()
+    assert "ulang (ke-2, sebelumnya tidak ada di rumah)" in sms(attempt=2,
+                                                               follows_outcome="not_at_home")
+    assert "ulang (ke-3, sebelumnya menolak)" in sms(attempt=3, follows_outcome="refused")
+    assert "baru (keluarga menolak kunjungan kader)" in sms(follows_outcome="refused")

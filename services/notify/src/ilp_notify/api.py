@@ -49,6 +49,8 @@ class TaskOut(BaseModel):
     attempt: int = Field(default=1, description="1, or the next try after nobody was at home")
     follows_task_id: str | None = Field(
         default=None, description="The visit this one follows (nobody at home, or refused)")
+    follows_outcome: str | None = Field(default=None,
+                                        description="not_at_home or refused: why it follows")
 
     @computed_field
     @property

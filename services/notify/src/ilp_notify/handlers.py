@@ -189,7 +189,7 @@ async def open_next_visit(tx: Transaction, settings: ServiceSettings, task: dict
         screening_id=task.get("screening_id"), birth_id=task.get("birth_id"))
     await _create(tx, settings, created, rw=task.get("rw"), findings=task["findings"],
                   screening_ids=task["screening_ids"], attempt=visit.attempt,
-                  follows_task_id=task["task_id"])
+                  follows_task_id=task["task_id"], follows_outcome=task["outcome"])
 
 
 async def _create(tx: Transaction, settings: ServiceSettings, created: TaskCreated,

@@ -20,7 +20,21 @@ PAYLOAD_FIELDS = ("task_id", "person_id", "reason", "role", "assignee_id", "prio
 
 
 def _summary(task: dict[str, Any]) -> dict[str, Any]:
-    return {**{k: task.get(k) for k in PAYLOAD_FIELDS}, "attempt": task.get("attempt", 1)}
+    return {**{k: task.get(k) for k in PAYLOAD_FIELDS}, "attempt": task.get("attempt", 1),
+            "follows_outcome": task.get("follows_outcome")}
+
+
+def _verb(kind: str, task: dict[str, Any]) -> str:
+    """What kind of notice: new, escalated, or a visit that follows one not made."""
+    if kind == "task.escalated":
+        return "dialihkan kepada Anda"
+    if task.get("follows_outcome") == "refused" and task.get("attempt", 1) == 1:
+        return "baru (keluarga menolak kunjungan kader)"
+    if task.get("attempt", 1) > 1:
+        before = {"not_at_home": "sebelumnya tidak ada di rumah",
+                  "refused": "sebelumnya menolak"}[task.get("follows_outcome") or "not_at_home"]
+        return f"ulang (ke-{task['attempt']}, {before})"
+    return "baru"
 
 
 def payload(kind: str, task: dict[str, Any]) -> bytes:
@@ -77,9 +91,7 @@ def render(notice: dict[str, Any]) -> tuple[str, str, str]:
         return subject, text, (f"ILP {notice['date']}: {len(tasks)} kunjungan rumah terbuka, "
                                f"terdekat batas {soonest}.")
     task = notice["task"]
-    verb = ("dialihkan kepada Anda" if notice["type"] == "task.escalated" else
-            f"ulang (ke-{task['attempt']}, sebelumnya tidak ada di rumah)"
-            if task.get("attempt", 1) > 1 else "baru")
+    verb = _verb(notice["type"], task)
     label = label_of(task["reason"])
     subject = f"Kunjungan rumah {verb}: {label} ({task['desa_code']})"
     text = (f"Tugas kunjungan rumah {verb}.\n\nAlasan: {label}\n"
