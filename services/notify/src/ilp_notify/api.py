@@ -46,7 +46,8 @@ class TaskOut(BaseModel):
     outcome: str | None = None
     on_time: bool | None = None
     cancel_reason: str | None = None
-    attempt: int = Field(default=1, description="1, or the next try after nobody was at home")
+    attempt: int = Field(default=1, description="Which try of the visit: 2 and 3 follow "
+                         "one nobody was at home for, or a refused mental-health visit")
     follows_task_id: str | None = Field(
         default=None, description="The visit this one follows (nobody at home, or refused)")
     follows_outcome: str | None = Field(default=None,
@@ -182,8 +183,9 @@ async def complete_task(task_id: str, body: CompleteIn, rt: RuntimeDep,
     """Record the home visit's outcome (visited, not at home, moved, died, referred,
     refused). Moved away or died: the person's other open visits are cancelled and no
     round opens new ones. Nobody at home: the same worker gets the visit again as a new
-    task (`attempt` 2, then 3; `follows_task_id` names this one). A kader turned away from
-    an urgent or high-priority visit: the desa's bidan gets it."""
+    task (`attempt` 2, then 3; `follows_task_id` names this one), as does a person at risk
+    of a mental illness who refused. A kader turned away from an urgent or high-priority
+    visit: the desa's bidan gets it."""
     require(caller, *VISITORS)
     worker_id = _actor(caller, body.worker_id)
 

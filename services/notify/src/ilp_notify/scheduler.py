@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from itertools import product
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -198,29 +198,43 @@ async def _missed_immunizations(tx: Transaction, rt: Runtime, now: datetime, lat
     return opened
 
 
+Send = Callable[[Transaction, ServiceSettings, tzinfo, str], Awaitable[int]]
+
+
+async def _once_per_zone(rt: Runtime, now: datetime, job: str, when: Callable[[date], str],
+                         send: Send) -> int:
+    """Run `send` once per time zone and day or month (`when` of the local date: a day's
+    and a month's never look alike), from `ILP_DIGEST_HOUR` there; a marker in `digests`
+    keeps it to once. Returns what `send` counted."""
+    counted = 0
+    async with rt.transaction() as tx:
+        if not await hold_lease(tx, job, now,
+                                timedelta(seconds=rt.settings.escalation_interval_s * 2)):
+            return 0
+        for zone in ZONES:
+            local = now.astimezone(zone)
+            label = when(local.date())
+            key = f"{label} {zone.tzname(None)}"  # as daily digests were marked before
+            if local.hour < rt.settings.digest_hour or await tx.get("digests", key):
+                continue  # not yet there, or that zone's went out already
+            sent = await send(tx, rt.settings, zone, label)
+            await tx.put("digests", key, {"job": job, "when": label,
+                                          "zone": zone.tzname(None), "sent": sent})
+            counted += sent
+    return counted
+
+
 async def send_digests(rt: Runtime, now: datetime) -> int:
     """Once a day from `ILP_DIGEST_HOUR` of their own time zone: each worker who chose the
     daily digest gets one message listing their open tasks (instead of one per task).
     Returns how many."""
-    settings = rt.settings
-    if not (settings.smtp_host or settings.sms_url):
+    if not (rt.settings.smtp_host or rt.settings.sms_url):
         return 0
-    sent = 0
-    async with rt.transaction() as tx:
-        if not await hold_lease(tx, "digest", now,
-                                timedelta(seconds=settings.escalation_interval_s * 2)):
-            return 0
-        for zone in ZONES:
-            local = now.astimezone(zone)
-            key = f"{local.date().isoformat()} {zone.tzname(None)}"
-            if local.hour < settings.digest_hour or await tx.get("digests", key) is not None:
-                continue  # not yet there, or that zone's went out already
-            sent += await _send_digests(tx, settings, zone, local.date().isoformat(), key)
-    return sent
+    return await _once_per_zone(rt, now, "digest", date.isoformat, _send_digests)
 
 
-async def _send_digests(tx: Transaction, settings: ServiceSettings, zone: tzinfo, day: str,
-                        key: str) -> int:
+async def _send_digests(tx: Transaction, settings: ServiceSettings, zone: tzinfo, day: str
+                        ) -> int:
     sent = 0
     for worker in await tx.find("workers", Query.of(daily_digest=True, active=True,
                                                     limit=10_000)):
@@ -232,7 +246,6 @@ async def _send_digests(tx: Transaction, settings: ServiceSettings, zone: tzinfo
         if addresses and tasks:
             await add_deliveries(tx, addresses, "digest", digest_payload(day, tasks))
             sent += 1
-    await tx.put("digests", key, {"day": day, "zone": zone.tzname(None), "workers": sent})
     return sent
 
 
@@ -241,25 +254,12 @@ async def send_reviews(rt: Runtime, now: datetime) -> int:
     workers (bidan, perawat) of each desa with indicators still red when the month ended
     get one notice listing them – with the webhooks – for the puskesmas's monthly review.
     Returns how many desa were told."""
-    told = 0
-    async with rt.transaction() as tx:
-        if not await hold_lease(tx, "review", now,
-                                timedelta(seconds=rt.settings.escalation_interval_s * 2)):
-            return 0
-        for zone in ZONES:
-            local = now.astimezone(zone)
-            period = month_ended(local.date())
-            key = f"{period} {zone.tzname(None)}"
-            if local.hour < rt.settings.digest_hour or await tx.get("reviews", key) is not None:
-                continue  # not yet there, or that zone's went out already
-            told += await _send_reviews(tx, rt.settings, zone, period)
-            await tx.put("reviews", key, {"period": period, "zone": zone.tzname(None)})
-    return told
+    return await _once_per_zone(rt, now, "review", month_ended, _send_reviews)
 
 
 async def _send_reviews(tx: Transaction, settings: ServiceSettings, zone: tzinfo,
-                        period: str, page: int = 2000) -> int:
-    told, offset = 0, 0
+                        period: str) -> int:
+    told, offset, page = 0, 0, 2000
     while months := await tx.find("desa_colours", Query.of(period=period, limit=page,
                                                            offset=offset)):
         offset += len(months)

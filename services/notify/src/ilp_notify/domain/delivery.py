@@ -16,10 +16,11 @@ from typing import Any
 from .reasons import label_of
 
 PAYLOAD_FIELDS = ("task_id", "person_id", "reason", "role", "assignee_id", "priority",
-                  "due_at", "desa_code", "posyandu_id", "escalation_level", "attempt")
+                  "due_at", "desa_code", "posyandu_id", "escalation_level")
 
 
 def _summary(task: dict[str, Any]) -> dict[str, Any]:
+    """A task as a notice carries it; tasks from before revisits count as first tries."""
     return {**{k: task.get(k) for k in PAYLOAD_FIELDS}, "attempt": task.get("attempt", 1),
             "follows_outcome": task.get("follows_outcome")}
 
