@@ -348,10 +348,17 @@ Round 11 (2026-11-25, the harness itself, and a timeline of each process's CPU e
 - Tried and dropped: a second screening process on the same SQLite store (the replicas
   of the scale-out test): 2,439 vs 2,604 and 2,222 vs 2,189/s. Each batch holds the one
   writer for its whole transaction, so the two take turns.
+- Tried and dropped: screening's outbox relay in a process of its own (a prototype).
+  Screening's own CPU per screening fell 0.30–0.33 → 0.25–0.28 ms, but the relay process
+  took 0.06 ms (its polling, and the publish acks it now receives); three interleaved
+  pairs gave 2,170 / 2,593 / 2,645 vs 2,575 / 2,475 / 2,741/s.
 
-Reaching 3,000/s needs the screening stage to work in parallel: its validation and
-WHO z-scores (~60 % of the handler) moved out of the write transaction, so two processes
-(or replicas) share one writer only for the ~60 µs of statements a screening needs.
+Reaching 3,000/s needs both: less CPU per screening across the services (~0.60 ms now;
+~0.50 ms would let two cores ~90 % busy carry it), and a screening stage that can use more
+than one core – its validation and WHO z-scores (~60 % of the handler) moved out of the
+write transaction, so two processes share the one writer only for the ~60 µs of
+statements a screening needs. Moving work between processes alone (a second screening
+process, the relay apart) has not helped: both cores are already full.
 
 What remains is CPU: on two shared cores five Python processes and NATS compete, and a
 screening costs CPU in three services (validation and WHO z-scores, then a projection
