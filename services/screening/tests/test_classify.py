@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ilp_contracts import PTM_FROM_YEARS
 from ilp_screening.domain import rules
 from ilp_screening.domain.classify import (
     PreviousWeighing,
@@ -15,6 +16,7 @@ from ilp_screening.domain.classify import (
     stage_for,
     trimester,
 )
+from ilp_screening.domain.person import age_in_months
 from ilp_screening.domain.rules import first_band
 
 ON = date(2026, 11, 20)
@@ -172,6 +174,23 @@ def test_tb_symptoms_count_at_every_contact_and_smoking_from_school_age(stage) -
     years = {"balita": 2, "anak_remaja": 14, "lansia": 70}.get(stage, 30)
     found = codes(stage, years=years, weeks=20, tb_symptoms=True, smoking=True)
     assert found == ({"tb_suspect"} if stage == "balita" else {"tb_suspect", "smoker"})
+
+
+@pytest.mark.parametrize(("born", "on", "adult_reading"), [
+    (date(2013, 1, 1), date(2028, 1, 1), True),  # the 15th birthday, 3 leap days in between
+    (date(2013, 1, 1), date(2027, 12, 31), False),
+    (date(2011, 11, 25), date(2026, 11, 25), True),  # 4 leap days
+    (date(2012, 2, 29), date(2027, 2, 28), False), (date(2012, 2, 29), date(2027, 3, 1), True),
+])
+def test_a_remajas_blood_pressure_is_read_as_an_adults_from_the_15th_birthday(
+        born: date, on: date, adult_reading: bool) -> None:
+    """On the day PWS and notify (which read the event's whole months) start to count her
+    in the PTM screening."""
+    s = ScreeningInput("anak_remaja", "F", (on - born).days, on, {"systolic": 150.0,
+                                                                    "diastolic": 95.0})
+    found = {f.code for f in classify(s).findings}
+    assert bool(found & {"hypertension_grade_1"}) == adult_reading
+    assert (age_in_months(born, on) >= PTM_FROM_YEARS * 12) == adult_reading
 
 
 @pytest.mark.parametrize("stage", ["balita", "anak_remaja", "ibu_hamil", "usia_dewasa",

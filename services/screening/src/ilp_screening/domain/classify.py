@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from ilp_contracts import PTM_FROM_YEARS, Finding
 
 from . import rules
 from .growth import BalitaZ, balita_zscores, bmi_for_age_z, head_circumference_z
+from .person import age_in_months
 from .rules import Band, first_band
 
 
@@ -195,7 +196,10 @@ def _anak_remaja(s: ScreeningInput, out: Classification) -> None:
         form = "self" if s.age_days / 365.25 >= rules.SDQ_SELF_REPORT_FROM_YEARS else "parent"
         out.add(first_band(s.measures["sdq_total"], rules.SDQ_BANDS[form]),
                 s.measures["sdq_total"])
-    if s.age_days / 365.25 >= PTM_FROM_YEARS:
+    # From the 15th birthday, counted as the event's `age_months` is, which PWS and notify
+    # read: all three agree on the day itself (years of 365.25 days did not, some years).
+    born = s.screened_on - timedelta(days=s.age_days)
+    if age_in_months(born, s.screened_on) >= PTM_FROM_YEARS * 12:
         _ncd_screening(s.measures, out)
 
 
