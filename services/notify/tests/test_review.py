@@ -16,7 +16,7 @@ from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Query, SqliteStore
 from ilp_notify.app import SPEC
 from ilp_notify.domain.delivery import render
-from ilp_notify.domain.review import keep_colour, month_ended, red_indicators
+from ilp_notify.domain.review import keep_colour, month_to_review, red_indicators
 from ilp_notify.handlers import handlers
 from ilp_notify.scheduler import send_reviews
 
@@ -24,9 +24,10 @@ SEMARANG = "33.73.04.1001"  # WIB
 JAYAPURA = "91.71.01.1001"  # WIT, two hours ahead
 
 
-def test_the_month_ended_is_the_one_before_this_one() -> None:
-    assert month_ended(date(2026, 11, 1)) == "2026-10"
-    assert month_ended(date(2026, 1, 31)) == "2025-12"
+def test_the_month_reviewed_is_the_one_that_ended_in_the_first_week_after_it() -> None:
+    assert month_to_review(date(2026, 11, 1)) == "2026-10"
+    assert month_to_review(date(2026, 1, 7)) == "2025-12"
+    assert month_to_review(date(2026, 11, 8)) is None  # its Lokmin has passed
 
 
 changes = st.lists(st.tuples(st.sampled_from(["balita_ditimbang", "k1"]),
@@ -89,6 +90,8 @@ async def test_health_workers_hear_once_of_what_stayed_red(rt: Runtime) -> None:
                 changed(JAYAPURA, "2026-10", "balita_stunting", "red", october, None)):
             await apply[IndicatorChanged](tx, event)
 
+    # A platform first started after the first week sends no review of the month before.
+    assert await send_reviews(rt, datetime(2026, 11, 8, 0, 0, tzinfo=UTC)) == 0
     # 06:00 of the 1st where each desa is: Jayapura (WIT) two hours before Semarang.
     assert await send_reviews(rt, datetime(2026, 10, 31, 20, 0, tzinfo=UTC)) == 0  # 05:00 WIT
     assert await send_reviews(rt, datetime(2026, 10, 31, 21, 30, tzinfo=UTC)) == 1  # 06:30 WIT

@@ -44,7 +44,7 @@ from .domain.escalation import LADDER, next_rung
 from .domain.tasks import TaskNeed
 from .delivery import add_deliveries, personal_addresses, queue, webhook_urls
 from .domain.delivery import digest_payload, review_payload
-from .domain.review import HEALTH_WORKERS, month_ended, red_indicators
+from .domain.review import HEALTH_WORKERS, month_to_review, red_indicators
 from .handlers import assignee_for, open_postnatal_visits, open_task
 
 log = logging.getLogger(__name__)
@@ -201,11 +201,11 @@ async def _missed_immunizations(tx: Transaction, rt: Runtime, now: datetime, lat
 Send = Callable[[Transaction, ServiceSettings, tzinfo, str], Awaitable[int]]
 
 
-async def _once_per_zone(rt: Runtime, now: datetime, job: str, when: Callable[[date], str],
-                         send: Send) -> int:
+async def _once_per_zone(rt: Runtime, now: datetime, job: str,
+                         when: Callable[[date], str | None], send: Send) -> int:
     """Run `send` once per time zone and day or month (`when` of the local date: a day's
-    and a month's never look alike), from `ILP_DIGEST_HOUR` there; a marker in `digests`
-    keeps it to once. Returns what `send` counted."""
+    and a month's never look alike; None: not today), from `ILP_DIGEST_HOUR` there; a
+    marker in `digests` keeps it to once. Returns what `send` counted."""
     counted = 0
     async with rt.transaction() as tx:
         if not await hold_lease(tx, job, now,
@@ -215,7 +215,8 @@ async def _once_per_zone(rt: Runtime, now: datetime, job: str, when: Callable[[d
             local = now.astimezone(zone)
             label = when(local.date())
             key = f"{label} {zone.tzname(None)}"  # as daily digests were marked before
-            if local.hour < rt.settings.digest_hour or await tx.get("digests", key):
+            if (label is None or local.hour < rt.settings.digest_hour
+                    or await tx.get("digests", key)):
                 continue  # not yet there, or that zone's went out already
             sent = await send(tx, rt.settings, zone, label)
             await tx.put("digests", key, {"job": job, "when": label,
@@ -254,7 +255,7 @@ async def send_reviews(rt: Runtime, now: datetime) -> int:
     workers (bidan, perawat) of each desa with indicators still red when the month ended
     get one notice listing them – with the webhooks – for the puskesmas's monthly review.
     Returns how many desa were told."""
-    return await _once_per_zone(rt, now, "review", month_ended, _send_reviews)
+    return await _once_per_zone(rt, now, "review", month_to_review, _send_reviews)
 
 
 async def _send_reviews(tx: Transaction, settings: ServiceSettings, zone: tzinfo,

@@ -33,6 +33,15 @@ def red_indicators(doc: dict[str, Any]) -> list[tuple[str, float | None]]:
                   if kept["colour"] == "red")
 
 
-def month_ended(local_today: date) -> str:
-    """The month before this one (YYYY-MM), where the desa is."""
+# The review goes out on the 1st; a notify that was down then sends it when back, up to
+# the 7th – later, the month's Lokmin has passed (and a platform first started on the 25th
+# has no month behind it worth a review).
+REVIEW_UNTIL_DAY = 7
+
+
+def month_to_review(local_today: date) -> str | None:
+    """The month that ended (YYYY-MM) where the desa is, in the first days of the next;
+    None after them."""
+    if local_today.day > REVIEW_UNTIL_DAY:
+        return None
     return (local_today.replace(day=1) - timedelta(days=1)).isoformat()[:7]
