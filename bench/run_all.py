@@ -348,6 +348,10 @@ Round 11 (2026-11-25, the harness itself, and a timeline of each process's CPU e
 - Tried and dropped: a second screening process on the same SQLite store (the replicas
   of the scale-out test): 2,439 vs 2,604 and 2,222 vs 2,189/s. Each batch holds the one
   writer for its whole transaction, so the two take turns.
+- Measured, not kept: PWS and notify as `SCHED_IDLE` (they run only when a core is
+  otherwise idle) gave 2,831 / 2,741 vs 2,607 / 2,535/s, but under a load above capacity
+  they would not run at all and every dashboard would stop; `nice` 5 and 10 gave nothing
+  measurable.
 - Tried and dropped: screening's outbox relay in a process of its own (a prototype).
   Screening's own CPU per screening fell 0.30–0.33 → 0.25–0.28 ms, but the relay process
   took 0.06 ms (its polling, and the publish acks it now receives); three interleaved
