@@ -308,7 +308,7 @@ def test_pws_colours_reach_notify_for_the_monthly_review(platform: Platform) -> 
     def colours() -> dict:
         with sqlite3.connect(platform.data_dir / "notify.db") as db:
             row = db.execute("SELECT doc FROM desa_colours WHERE key = ?",
-                             (f"{DESA}|2026-11",)).fetchone()
+                             (f"2026-11|{DESA}",)).fetchone()
         return json.loads(row[0])["indicators"] if row else {}
     kept = eventually(colours)
     assert "balita_stunting" in kept  # stunting among the balita measured this month

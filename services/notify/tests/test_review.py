@@ -87,6 +87,7 @@ async def test_health_workers_hear_once_of_what_stayed_red(rt: Runtime) -> None:
                 changed(SEMARANG, "2026-10", "k1", "red", october.replace(day=20), 33.3),
                 changed(SEMARANG, "2026-10", "k1", "yellow", october.replace(day=10)),
                 changed(SEMARANG, "2026-11", "k1", "red", october.replace(month=11)),  # not over
+                changed(SEMARANG, "2026-09", "k1", "red", october.replace(month=9)),  # reviewed
                 changed(JAYAPURA, "2026-10", "balita_stunting", "red", october, None)):
             await apply[IndicatorChanged](tx, event)
 
@@ -97,6 +98,9 @@ async def test_health_workers_hear_once_of_what_stayed_red(rt: Runtime) -> None:
     assert await send_reviews(rt, datetime(2026, 10, 31, 21, 30, tzinfo=UTC)) == 1  # 06:30 WIT
     assert await send_reviews(rt, datetime(2026, 10, 31, 23, 30, tzinfo=UTC)) == 1  # 06:30 WIB
     assert await send_reviews(rt, datetime(2026, 11, 2, 3, 0, tzinfo=UTC)) == 0  # once
+    # Months before the one reviewed are kept no longer; it and the month now counted are.
+    assert sorted(d["period"] for d in await rt.store.find("desa_colours")) == [
+        "2026-10", "2026-10", "2026-11"]
     told = {d["url"]: json.loads(d["body"]) for d in await rt.store.find(
         "deliveries", Query.of(kind="pws.review"))}
     assert sorted(told) == ["mailto:bidan-sari@puskesmas.id",  # not the kader

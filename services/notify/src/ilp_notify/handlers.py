@@ -445,8 +445,9 @@ def _needs(event: ScreeningSnapshot) -> list[TaskNeed]:
 
 
 async def on_colour(tx: Transaction, event: IndicatorChanged) -> None:
-    """Keep each desa-month's latest colours for the month's review (scheduler)."""
-    key = f"{event.desa_code}|{event.period}"
+    """Keep each desa-month's latest colours for the month's review (scheduler); keyed by
+    month first, so months reviewed are removed in one range."""
+    key = f"{event.period}|{event.desa_code}"
     await tx.put("desa_colours", key, keep_colour(
         await tx.get("desa_colours", key), desa_code=event.desa_code, period=event.period,
         indicator_id=event.indicator_id, colour=event.colour, pct=event.pct,

@@ -255,7 +255,12 @@ async def send_reviews(rt: Runtime, now: datetime) -> int:
     workers (bidan, perawat) of each desa with indicators still red when the month ended
     get one notice listing them – with the webhooks – for the puskesmas's monthly review.
     Returns how many desa were told."""
-    return await _once_per_zone(rt, now, "review", month_to_review, _send_reviews)
+    told = await _once_per_zone(rt, now, "review", month_to_review, _send_reviews)
+    # The colours of months before the one reviewed are of no more use: the store stays
+    # bounded (a late change to such a month is dropped with the next month's).
+    if reviewed := month_to_review(now.astimezone(ZONES[0]).date()):  # WIB: the last zone
+        await rt.store.delete_keys_before("desa_colours", f"{reviewed}|")
+    return told
 
 
 async def _send_reviews(tx: Transaction, settings: ServiceSettings, zone: tzinfo,
