@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from ilp_contracts.wilayah import WIB, WIT
-from ilp_notify.domain.delivery import payload, render
+from ilp_notify.domain.delivery import digest_payload, payload, render
 from ilp_notify.domain.lifecycle import (MAX_ATTEMPTS, RETRY_DAYS, next_visit, revisit_due,
                                         transition_problem)
 
@@ -95,3 +95,13 @@ def test_the_notice_says_why_a_visit_follows_another() -> None:
                                                                follows_outcome="not_at_home")
     assert "ulang (ke-3, sebelumnya menolak)" in sms(attempt=3, follows_outcome="refused")
     assert "baru (keluarga menolak kunjungan kader)" in sms(follows_outcome="refused")
+
+
+def test_the_digest_names_a_visit_tried_again() -> None:
+    base = {"task_id": "t-2", "reason": "masalah_gizi_balita", "priority": "high",
+            "desa_code": "33.73.04.1001", "posyandu_id": "psy-1",
+            "due_at": "2026-11-27T23:59:00+07:00"}
+    text = render(json.loads(digest_payload("2026-11-26", [
+        base, {**base, "task_id": "t-3", "attempt": 2, "follows_outcome": "not_at_home"}])))[1]
+    assert "BB tidak naik), desa 33.73.04.1001" in text  # the first try says nothing more
+    assert "BB tidak naik) (kunjungan ke-2), desa 33.73.04.1001" in text

@@ -82,9 +82,10 @@ def render(notice: dict[str, Any]) -> tuple[str, str, str]:
         return _render_review(notice)
     if notice["type"] == "digest":
         tasks = sorted(notice["tasks"], key=lambda t: t["due_at"])
-        lines = [f"- {label_of(t['reason'])}, desa {t['desa_code']}, posyandu "
-                 f"{t['posyandu_id']}, batas {t['due_at'][:10]} (tugas {t['task_id'][:8]})"
-                 for t in tasks]
+        lines = [f"- {label_of(t['reason'])}"
+                 + (f" (kunjungan ke-{t['attempt']})" if t.get("attempt", 1) > 1 else "")
+                 + f", desa {t['desa_code']}, posyandu {t['posyandu_id']}, batas "
+                 f"{t['due_at'][:10]} (tugas {t['task_id'][:8]})" for t in tasks]
         subject = f"Ringkasan harian {notice['date']}: {len(tasks)} kunjungan rumah"
         text = (f"Kunjungan rumah yang masih terbuka per {notice['date']}:\n\n"
                 + "\n".join(lines) + "\n\nBuka aplikasi ILP untuk rinciannya.\n")
