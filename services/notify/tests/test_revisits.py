@@ -19,7 +19,8 @@ DONE = datetime(2026, 11, 25, 16, 0, tzinfo=UTC)
 
 
 def task(priority: str = "high", attempt: int | None = None, **extra: object) -> dict:
-    return {"priority": priority, "due_at": "2026-11-27T23:59:00+07:00",
+    """Due on the 24th: the visit was made late, so the next try counts from it."""
+    return {"priority": priority, "due_at": "2026-11-24T23:59:00+07:00",
             **({"attempt": attempt} if attempt else {}), **extra}
 
 
@@ -29,6 +30,11 @@ def test_the_next_attempt_is_due_days_after_the_visit_by_priority(priority: str,
     due = revisit_due(task(priority), DONE, WIB)
     assert (due.day, due.hour, due.minute, due.utcoffset()) == (day, 23, 59,
                                                                 timedelta(hours=7))
+
+
+def test_a_visit_made_early_keeps_its_first_due_day() -> None:
+    early = task("urgent", due_at="2026-12-02T23:59:00+07:00")
+    assert revisit_due(early, DONE, WIB) == datetime(2026, 12, 2, 23, 59, tzinfo=WIB)
 
 
 def test_days_are_the_persons_own() -> None:

@@ -39,8 +39,9 @@ def on_time(due_at: datetime, done_at: datetime) -> bool:
 
 
 # Nobody at home: the visit is still owed, so the worker who went goes again – soon for an
-# urgent or high-priority visit, within a week for a routine one. The juknis gives no
-# number of attempts: after the third the task stays closed with its outcome, for the
+# urgent or high-priority visit, within a week for a routine one, and never by an earlier
+# day than the visit was first due (going early is no fault). The juknis gives no number
+# of attempts: after the third the task stays closed with its outcome, for the
 # puskesmas's monthly review (Lokmin) to decide. Platform defaults, to be set per district.
 NOBODY_HOME = "not_at_home"
 MAX_ATTEMPTS = 3
@@ -53,11 +54,11 @@ def revisit_due(task: dict[str, Any], done_at: datetime, zone: tzinfo) -> dateti
     Days are those of the person's time `zone`."""
     if task.get("attempt", 1) >= MAX_ATTEMPTS:
         return None
+    due = datetime.fromisoformat(task["due_at"])
     if task.get("birth_id"):  # a KF/KN visit counts only within its window
-        window_ends = datetime.fromisoformat(task["due_at"])
-        return window_ends if done_at < window_ends else None
+        return due if done_at < due else None
     day = done_at.astimezone(zone).date() + timedelta(days=RETRY_DAYS[task["priority"]])
-    return end_of_day(day, zone)
+    return max(end_of_day(day, zone), due)
 
 
 # A family that turns the kader away from an urgent or high-priority visit (a severely
