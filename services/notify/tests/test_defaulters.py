@@ -23,10 +23,13 @@ from ilp_notify.domain.defaulters import (
     child_watch,
     lansia_watch,
     missed_doses,
+    missed_pmt,
     missed_posyandu_lansia,
     missed_ptm_screening,
     missed_weighing,
     postnatal_visits,
+    next_pmt_visit,
+    pmt_watch,
     postnatal_watch,
     ptm_watch,
     youngest_birth,
@@ -564,3 +567,62 @@ async def test_a_baby_who_died_gets_no_more_visits_but_the_mother_does(rt: Runti
     assert await visit_defaulters(rt, datetime(2026, 11, 13, 3, 0, tzinfo=UTC)) == 1  # KF2
     assert {t["reason"] for t in await store.find("tasks", Query.of(status="open"))} == {
         "kunjungan_nifas_kf1", "kunjungan_nifas_kf2"}
+
+
+def test_kek_is_accompanied_each_month_of_its_90_days() -> None:
+    oct1 = date(2026, 10, 1)
+    state = pmt_watch(None, oct1, {"kek"}, True)
+    assert (state["pmt_visit_on"], state["pmt_until"]) == ("2026-10-31", "2026-12-30")
+    assert missed_pmt(state, date(2026, 10, 30), WIB) is None
+    need = missed_pmt(state, date(2026, 10, 31), WIB)
+    assert (need.reason, need.role, need.priority) == ("pendampingan_ibu_hamil_kek", "kader",
+                                                       "high")
+    assert next_pmt_visit(state, date(2026, 10, 31)) == "2026-11-30"
+    assert next_pmt_visit(state, date(2026, 11, 30)) == NEVER  # the 90 days end on 30 Dec
+    assert missed_pmt({**state, "pmt_visit_on": "2026-12-31"}, date(2026, 12, 31), WIB) is None
+    # A LiLA no longer KEK ends it; a contact without LiLA says nothing, nor an older one.
+    assert pmt_watch(state, date(2026, 10, 20), set(), True)["pmt_visit_on"] == NEVER
+    assert pmt_watch(state, date(2026, 10, 20), set(), False) is None
+    assert pmt_watch(state, date(2026, 9, 20), {"kek"}, True) is None
+    assert pmt_watch(None, oct1, set(), True) is None  # never KEK: nothing to accompany
+    # Still KEK a month later: the 90 days start again from then.
+    assert pmt_watch(state, date(2026, 11, 1), {"kek"}, True)["pmt_until"] == "2027-01-30"
+
+
+async def test_the_kader_accompanies_a_kek_pregnancy_until_her_delivery(rt: Runtime) -> None:
+    store = rt.store
+    apply = handlers(rt.settings)
+    kek = ScreeningRecorded(
+        screening_id="s-kek", person_id="ibu-1", stage="ibu_hamil", sex="F", age_months=300,
+        screened_on=date(2026, 10, 1), period="2026-10", desa_code="33.73.04.1001",
+        posyandu_id="psy-1", measurements={"muac_cm": 22.0, "gestational_weeks": 20},
+        findings=[Finding(code="kek", severity="moderate")],
+        occurred_at=datetime(2026, 10, 1, 3, tzinfo=UTC))
+    async with store.transaction() as tx:
+        await apply[ScreeningRecorded](tx, kek)
+
+    async def visits() -> list[dict]:
+        return [t for t in await store.find("tasks")
+                if t["reason"] == "pendampingan_ibu_hamil_kek"]
+
+    [first] = await visits()  # the finding's own visit
+    await _complete(store, first)  # the kader visits
+    for day, expected in ((datetime(2026, 10, 30, 3, tzinfo=UTC), 1),  # not a month yet
+                          (datetime(2026, 10, 31, 3, tzinfo=UTC), 2),
+                          (datetime(2026, 11, 30, 3, tzinfo=UTC), 3),
+                          (datetime(2026, 12, 30, 3, tzinfo=UTC), 3)):  # the 90 days are over
+        await visit_defaulters(rt, day)
+        found = await visits()
+        assert len(found) == expected, day
+        for task in found:
+            if task["status"] == "open":
+                await _complete(store, task)
+    # Screened KEK again in December, then delivered: her accompaniment ends with the birth.
+    async with store.transaction() as tx:
+        await apply[ScreeningRecorded](tx, kek.model_copy(update={
+            "screening_id": "s-kek-2", "screened_on": date(2026, 12, 1), "period": "2026-12",
+            "measurements": {"muac_cm": 22.5, "gestational_weeks": 29}}))
+        assert await tx.get("pmt_watch", "ibu-1") is not None
+        await apply[BirthRecorded](tx, birth(born_on=date(2026, 12, 20), occurred_at=datetime(
+            2026, 12, 20, 5, tzinfo=UTC)))
+        assert await tx.get("pmt_watch", "ibu-1") is None

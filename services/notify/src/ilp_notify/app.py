@@ -25,6 +25,7 @@ SPEC = ServiceSpec(
         "child_watch": ["weighing_check_on", ("tracks_doses", "next_dose_check")],
         "lansia_watch": ["attendance_check_on"],
         "ptm_watch": ["screening_late_on"],
+        "pmt_watch": ["pmt_visit_on"],
         "births": ["visit_check_on", "mother_id"],
         "desa_colours": ["period"],
     },

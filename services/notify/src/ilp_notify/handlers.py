@@ -44,6 +44,7 @@ from .domain.defaulters import (
     postnatal_need,
     postnatal_visits,
     postnatal_watch,
+    pmt_watch,
     pregnancy_watch,
     ptm_watch,
     recheck_watch,
@@ -256,7 +257,8 @@ async def _cancel_open(tx: Transaction, person_id: str, reason: str, why: str) -
 def _watches(person_id: str) -> list[tuple[str, str]]:
     """(collection, key) of the watches a screening of an adult, a remaja or a pregnant
     woman sets (a balita's growth and doses are watched apart: `child_watch`)."""
-    return [("pregnancies", person_id), ("lansia_watch", person_id), ("ptm_watch", person_id),
+    return [("pregnancies", person_id), ("pmt_watch", person_id), ("lansia_watch", person_id),
+            ("ptm_watch", person_id),
             *(("rechecks", f"{person_id}|{rule.condition}") for rule in RECHECKS)]
 
 
@@ -309,6 +311,10 @@ async def _watch(tx: Transaction, event: ScreeningSnapshot) -> None:
         # that she delivered, and a missed follow-up is worse than one visit too many.
         await _keep_watch(tx, "pregnancies", event,
                           lambda watch: pregnancy_watch(watch, on, int(weeks)))
+    if event.stage == "ibu_hamil":  # her supplementary food while KEK
+        codes = {f.code for f in event.findings}
+        await _keep_watch(tx, "pmt_watch", event, lambda watch: pmt_watch(
+            watch, on, codes, "muac_cm" in event.measurements))
     if event.stage == "balita":  # the last weighing and the doses
         await _keep_watch(tx, "child_watch", event, lambda watch: child_watch(
             watch, on, event.age_months, "weight_kg" in event.measurements,
@@ -414,11 +420,13 @@ async def _reschedule(tx: Transaction, person_id: str, need: TaskNeed) -> None:
 
 
 async def _end_pregnancy(tx: Transaction, event: BirthRecorded) -> None:
-    """A delivery ends the mother's ANC watch (no visits for missed ANC after it, e.g. a
-    preterm birth before her expected date) and cancels her pregnancy-only visits."""
+    """A delivery ends the mother's ANC and supplementary-food watches (no visits for
+    missed ANC after it, e.g. a preterm birth before her expected date) and cancels her
+    pregnancy-only visits."""
     if not ended_by_birth(await tx.get("pregnancies", event.mother_id), event.born_on):
         return  # screened pregnant after this birth: a new pregnancy, still watched
     await tx.delete("pregnancies", event.mother_id)
+    await tx.delete("pmt_watch", event.mother_id)
     for reason in PREGNANCY_ONLY:
         await _cancel_open(tx, event.mother_id, reason, "delivered")
 

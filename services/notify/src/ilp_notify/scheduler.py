@@ -34,10 +34,12 @@ from .domain.defaulters import (
     missed_anc,
     missed_recheck,
     missed_doses,
+    missed_pmt,
     missed_posyandu_lansia,
     missed_ptm_screening,
     missed_weighing,
     next_dose_check,
+    next_pmt_visit,
     recheck_followed_up,
 )
 from .domain.escalation import LADDER, next_rung
@@ -141,16 +143,21 @@ async def _rechecks_missed(tx: Transaction, rt: Runtime, now: datetime, latest: 
     return opened
 
 
+def _once(watch: dict, today: date) -> str:
+    return NEVER
+
+
 @dataclass(frozen=True)
 class Lapse:
-    """A watch visited once when its day comes; the person's next contact (an ANC visit,
-    a weighing) sets the next day."""
+    """A watch visited when its day comes: once (the person's next contact – an ANC visit,
+    a weighing – sets the next day), or on the day `after` gives."""
 
     collection: str
     day_field: str
     last_field: str  # the last contact, named in the task's findings
     need: Callable[[dict, date, tzinfo], TaskNeed | None]
     limit: int
+    after: Callable[[dict, date], str] = _once
 
 
 LAPSES = (Lapse("pregnancies", "anc_check_on", "last_anc_on", missed_anc, 500),
@@ -158,7 +165,8 @@ LAPSES = (Lapse("pregnancies", "anc_check_on", "last_anc_on", missed_anc, 500),
           Lapse("lansia_watch", "attendance_check_on", "last_seen_on", missed_posyandu_lansia,
                 2000),
           Lapse("ptm_watch", "screening_late_on", "last_screened_on", missed_ptm_screening,
-                2000))
+                2000),
+          Lapse("pmt_watch", "pmt_visit_on", "last_lila_on", missed_pmt, 500, next_pmt_visit))
 
 
 async def _lapsed(tx: Transaction, rt: Runtime, now: datetime, latest: str, lapse: Lapse
@@ -167,8 +175,9 @@ async def _lapsed(tx: Transaction, rt: Runtime, now: datetime, latest: str, laps
     for watch, today, zone in await _due(tx, lapse.collection, lapse.day_field, now, latest,
                                          limit=lapse.limit):
         last = f"{lapse.last_field.removesuffix('_on')}_{watch[lapse.last_field]}"
-        opened += await _visit(tx, rt, lapse.need(watch, today, zone), watch, [last])
-        watch[lapse.day_field] = NEVER  # once
+        need = lapse.need(watch, today, zone)
+        opened += await _visit(tx, rt, need, watch, [last])
+        watch[lapse.day_field] = lapse.after(watch, today) if need else NEVER
         await tx.put(lapse.collection, watch["person_id"], watch)
     return opened
 

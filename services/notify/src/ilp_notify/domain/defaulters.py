@@ -295,6 +295,43 @@ def missed_anc(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNeed | N
                         ANC_VISIT_DUE_DAYS)
 
 
+# KEK: supplementary food (PMT) for at least 90 days, the kader accompanying her (DOMAIN.md).
+# The finding opens the first visit; the kader goes again each month of the 90 days – the
+# days start again at each contact still KEK, and end with a LiLA that is no longer KEK or
+# with her delivery.
+PMT_DAYS, PMT_VISIT_EVERY_DAYS, PMT_VISIT_DUE_DAYS = 90, 30, 7
+KEK = "kek"
+
+
+def pmt_watch(current: dict[str, Any] | None, screened_on: date, codes: set[str],
+              lila_measured: bool) -> dict[str, Any] | None:
+    """Her supplementary-food accompaniment after a contact; None when this contact says
+    nothing of it (no KEK, no LiLA) or is older than the one kept."""
+    if current is not None and current["last_lila_on"] > screened_on.isoformat():
+        return None
+    if KEK in codes:
+        return {"last_lila_on": screened_on.isoformat(),
+                "pmt_until": (screened_on + timedelta(days=PMT_DAYS)).isoformat(),
+                "pmt_visit_on": (screened_on + timedelta(days=PMT_VISIT_EVERY_DAYS)).isoformat()}
+    if lila_measured and current is not None:  # no longer KEK: the accompaniment ends
+        return {**current, "last_lila_on": screened_on.isoformat(), "pmt_visit_on": NEVER}
+    return None
+
+
+def missed_pmt(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNeed | None:
+    """This month's accompaniment visit, while her 90 days last."""
+    if state["pmt_until"] < today.isoformat():
+        return None
+    return _kader_visit(state, "pmt_visit_on", today, zone, "pendampingan_ibu_hamil_kek",
+                        "high", PMT_VISIT_DUE_DAYS)
+
+
+def next_pmt_visit(state: dict[str, Any], today: date) -> str:
+    """After a visit: the next month's, if her 90 days reach it."""
+    following = (today + timedelta(days=PMT_VISIT_EVERY_DAYS)).isoformat()
+    return following if following < state["pmt_until"] else NEVER
+
+
 # --- ibu nifas and neonatus: postnatal visits -----------------------------------------------
 
 @dataclass(frozen=True)
