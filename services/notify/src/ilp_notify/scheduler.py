@@ -1,7 +1,8 @@
 """The scheduler: every interval, overdue tasks move up the ladder, people who missed
 their monitoring get a visit (hypertensive adults without a BP check for a month,
 prediabetic or obese ones not re-evaluated for three, pregnant women late for ANC, balita
-not weighed this month, missed immunisation doses), mothers and newborns get their
+not weighed this month, missed immunisation doses, lansia who did not come, the yearly PTM
+screening), KEK pregnancies their monthly accompaniment, mothers and newborns get their
 postnatal visits as each window opens, once a day the workers who chose it get their
 digest, and once a month each desa's health workers hear which of its indicators were
 still red when the month ended.
