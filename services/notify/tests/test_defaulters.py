@@ -336,21 +336,25 @@ def test_a_pregnant_woman_late_for_anc_until_her_delivery() -> None:
     assert at_term["anc_check_on"] == NEVER
 
 
+def pregnant(person: str, on: date, weeks: int, measures: dict[str, float] | None = None,
+             findings: tuple[str, ...] = (), screening_id: str | None = None
+             ) -> ScreeningRecorded:
+    """A pregnant woman's ANC contact at a Salatiga posyandu."""
+    return ScreeningRecorded(
+        screening_id=screening_id or f"s-{person}-{on}", person_id=person, stage="ibu_hamil",
+        sex="F", age_months=300, screened_on=on, period=on.isoformat()[:7],
+        desa_code="33.73.04.1001", posyandu_id="psy-1",
+        measurements={**(measures or {}), "gestational_weeks": weeks},
+        findings=[Finding(code=code, severity="moderate") for code in findings])
+
+
 async def test_the_kader_visits_a_pregnant_woman_who_missed_anc(rt: Runtime) -> None:
     store = rt.store
     on_recorded = handlers(rt.settings)[ScreeningRecorded]
-
-    def seen(person: str, stage: str, on: date, weeks: int) -> ScreeningRecorded:
-        return ScreeningRecorded(
-            screening_id=f"s-{person}-{on}", person_id=person, stage=stage, sex="F",
-            age_months=300, screened_on=on, period=on.isoformat()[:7],
-            desa_code="33.73.04.1001", posyandu_id="psy-1",
-            measurements={"weight_kg": 55, "gestational_weeks": weeks})
-
     async with store.transaction() as tx:
-        await on_recorded(tx, seen("sri", "ibu_hamil", date(2026, 9, 1), 16))
-        await on_recorded(tx, seen("ayu", "ibu_hamil", date(2026, 9, 1), 16))
-        await on_recorded(tx, seen("ayu", "ibu_hamil", date(2026, 10, 1), 20))  # came again
+        await on_recorded(tx, pregnant("sri", date(2026, 9, 1), 16, {"weight_kg": 55}))
+        await on_recorded(tx, pregnant("ayu", date(2026, 9, 1), 16, {"weight_kg": 55}))
+        await on_recorded(tx, pregnant("ayu", date(2026, 10, 1), 20, {"weight_kg": 55}))  # again
     now = datetime(2026, 11, 2, 3, 0, tzinfo=UTC)
     assert await visit_defaulters(rt, now) == 1
     [task] = await store.find("tasks")
@@ -363,10 +367,7 @@ async def test_a_voided_screening_keeps_nobody_under_watch(rt: Runtime) -> None:
 
     store = rt.store
     apply = handlers(rt.settings)
-    wrong = ScreeningRecorded(
-        screening_id="s-wrong", person_id="ani", stage="ibu_hamil", sex="F", age_months=300,
-        screened_on=date(2026, 9, 1), period="2026-09", desa_code="33.73.04.1001",
-        posyandu_id="psy-1", measurements={"gestational_weeks": 16, "systolic": 120})
+    wrong = pregnant("ani", date(2026, 9, 1), 16, {"systolic": 120}, screening_id="s-wrong")
     async with store.transaction() as tx:
         await apply[ScreeningRecorded](tx, wrong)
         assert await tx.get("pregnancies", "ani") is not None
@@ -592,12 +593,7 @@ def test_kek_is_accompanied_each_month_of_its_90_days() -> None:
 async def test_the_kader_accompanies_a_kek_pregnancy_until_her_delivery(rt: Runtime) -> None:
     store = rt.store
     apply = handlers(rt.settings)
-    kek = ScreeningRecorded(
-        screening_id="s-kek", person_id="ibu-1", stage="ibu_hamil", sex="F", age_months=300,
-        screened_on=date(2026, 10, 1), period="2026-10", desa_code="33.73.04.1001",
-        posyandu_id="psy-1", measurements={"muac_cm": 22.0, "gestational_weeks": 20},
-        findings=[Finding(code="kek", severity="moderate")],
-        occurred_at=datetime(2026, 10, 1, 3, tzinfo=UTC))
+    kek = pregnant("ibu-1", date(2026, 10, 1), 20, {"muac_cm": 22.0}, findings=("kek",))
     async with store.transaction() as tx:
         await apply[ScreeningRecorded](tx, kek)
 
@@ -619,9 +615,8 @@ async def test_the_kader_accompanies_a_kek_pregnancy_until_her_delivery(rt: Runt
                 await _complete(store, task)
     # Screened KEK again in December, then delivered: her accompaniment ends with the birth.
     async with store.transaction() as tx:
-        await apply[ScreeningRecorded](tx, kek.model_copy(update={
-            "screening_id": "s-kek-2", "screened_on": date(2026, 12, 1), "period": "2026-12",
-            "measurements": {"muac_cm": 22.5, "gestational_weeks": 29}}))
+        await apply[ScreeningRecorded](tx, pregnant("ibu-1", date(2026, 12, 1), 29,
+                                                     {"muac_cm": 22.5}, findings=("kek",)))
         assert await tx.get("pmt_watch", "ibu-1") is not None
         await apply[BirthRecorded](tx, birth(born_on=date(2026, 12, 20), occurred_at=datetime(
             2026, 12, 20, 5, tzinfo=UTC)))
