@@ -38,7 +38,8 @@ class ScreeningInput:
 
     @property
     def age_months(self) -> int:
-        return int(self.age_days / 30.4375)
+        """Whole calendar months, as the event's `age_months` that PWS and notify read."""
+        return age_in_months(self.screened_on - timedelta(days=self.age_days), self.screened_on)
 
 
 @dataclass
@@ -196,10 +197,7 @@ def _anak_remaja(s: ScreeningInput, out: Classification) -> None:
         form = "self" if s.age_days / 365.25 >= rules.SDQ_SELF_REPORT_FROM_YEARS else "parent"
         out.add(first_band(s.measures["sdq_total"], rules.SDQ_BANDS[form]),
                 s.measures["sdq_total"])
-    # From the 15th birthday, counted as the event's `age_months` is, which PWS and notify
-    # read: all three agree on the day itself (years of 365.25 days did not, some years).
-    born = s.screened_on - timedelta(days=s.age_days)
-    if age_in_months(born, s.screened_on) >= PTM_FROM_YEARS * 12:
+    if s.age_months >= PTM_FROM_YEARS * 12:  # from the 15th birthday
         _ncd_screening(s.measures, out)
 
 
