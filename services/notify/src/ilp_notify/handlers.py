@@ -32,6 +32,7 @@ from ilp_kit.store import Query, Transaction
 from .delivery import queue
 from .domain.assignment import pick_kader, rw_number
 from .domain.defaulters import (
+    KEK,
     POSTNATAL_VISITS,
     POSTPARTUM_DAYS,
     PREGNANCY_ONLY,
@@ -180,7 +181,7 @@ async def open_next_visit(tx: Transaction, settings: ServiceSettings, task: dict
     """The visit a completed one leads to (nobody at home: the same worker again; the
     kader refused: the desa's health worker), linked to the same screenings so a
     correction still reaches it."""
-    assignee = (task.get("completed_by") or task["assignee_id"] if visit.same_worker else
+    assignee = (task["completed_by"] if visit.same_worker else
                 await assignee_for(tx, visit.role, task["posyandu_id"], task["desa_code"],
                                    task.get("rw")))
     created = TaskCreated(
@@ -303,7 +304,7 @@ async def _watch_rechecks(tx: Transaction, event: ScreeningSnapshot) -> None:
 async def _watch(tx: Transaction, event: ScreeningSnapshot) -> None:
     """Every watch a screening sets or moves on, for the defaulter rounds."""
     await _watch_rechecks(tx, event)
-    on = event.screened_on
+    on, codes = event.screened_on, {f.code for f in event.findings}
     weeks = event.measurements.get("gestational_weeks")
     if event.stage == "ibu_hamil" and weeks is not None:
         # Her last ANC contact. The watch ends at her expected delivery, not at a later
@@ -311,16 +312,15 @@ async def _watch(tx: Transaction, event: ScreeningSnapshot) -> None:
         # that she delivered, and a missed follow-up is worse than one visit too many.
         await _keep_watch(tx, "pregnancies", event,
                           lambda watch: pregnancy_watch(watch, on, int(weeks)))
-    if event.stage == "ibu_hamil":  # her supplementary food while KEK
-        codes = {f.code for f in event.findings}
-        await _keep_watch(tx, "pmt_watch", event, lambda watch: pmt_watch(
-            watch, on, codes, "muac_cm" in event.measurements))
+    lila = "muac_cm" in event.measurements
+    if event.stage == "ibu_hamil" and (KEK in codes or lila):  # her PMT while KEK
+        await _keep_watch(tx, "pmt_watch", event,
+                          lambda watch: pmt_watch(watch, on, codes, lila))
     if event.stage == "balita":  # the last weighing and the doses
         await _keep_watch(tx, "child_watch", event, lambda watch: child_watch(
             watch, on, event.age_months, "weight_kg" in event.measurements,
             list(event.immunizations)))
     if event.stage == "lansia":  # when she last came
-        codes = {f.code for f in event.findings}
         await _keep_watch(tx, "lansia_watch", event, lambda watch: lansia_watch(watch, on, codes))
     if ncd_monitored(event.stage, event.age_months):  # the yearly PTM screening
         await _keep_watch(tx, "ptm_watch", event, lambda watch: ptm_watch(watch, on))

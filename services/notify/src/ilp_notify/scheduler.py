@@ -212,15 +212,16 @@ Send = Callable[[Transaction, ServiceSettings, tzinfo, str], Awaitable[int]]
 
 
 async def _once_per_zone(rt: Runtime, now: datetime, job: str,
-                         when: Callable[[date], str | None], send: Send) -> int:
+                         when: Callable[[date], str | None], send: Send) -> dict[str, int]:
     """Run `send` once per time zone and day or month (`when` of the local date: a day's
     and a month's never look alike; None: not today), from `ILP_DIGEST_HOUR` there; a
-    marker in `digests` keeps it to once. Returns what `send` counted."""
-    counted = 0
+    marker in `digests` keeps it to once. Returns what `send` counted, by the zones it ran
+    for this time."""
+    counted: dict[str, int] = {}
     async with rt.transaction() as tx:
         if not await hold_lease(tx, job, now,
                                 timedelta(seconds=rt.settings.escalation_interval_s * 2)):
-            return 0
+            return counted
         for zone in ZONES:
             local = now.astimezone(zone)
             label = when(local.date())
@@ -231,7 +232,7 @@ async def _once_per_zone(rt: Runtime, now: datetime, job: str,
             sent = await send(tx, rt.settings, zone, label)
             await tx.put("digests", key, {"job": job, "when": label,
                                           "zone": zone.tzname(None), "sent": sent})
-            counted += sent
+            counted[zone.tzname(None)] = sent
     return counted
 
 
@@ -241,7 +242,8 @@ async def send_digests(rt: Runtime, now: datetime) -> int:
     Returns how many."""
     if not (rt.settings.smtp_host or rt.settings.sms_url):
         return 0
-    return await _once_per_zone(rt, now, "digest", date.isoformat, _send_digests)
+    return sum((await _once_per_zone(rt, now, "digest", date.isoformat, _send_digests)
+                ).values())
 
 
 async def _send_digests(tx: Transaction, settings: ServiceSettings, zone: tzinfo, day: str
@@ -266,11 +268,12 @@ async def send_reviews(rt: Runtime, now: datetime) -> int:
     get one notice listing them – with the webhooks – for the puskesmas's monthly review.
     Returns how many desa were told."""
     told = await _once_per_zone(rt, now, "review", month_to_review, _send_reviews)
-    # The colours of months before the one reviewed are of no more use: the store stays
-    # bounded (a late change to such a month is dropped with the next month's).
-    if reviewed := month_to_review(now.astimezone(ZONES[0]).date()):  # WIB: the last zone
+    # Once the last zone (WIB) has had its review, the colours of the months before the one
+    # reviewed are of no more use: the store stays bounded.
+    if (west := ZONES[0]).tzname(None) in told:
+        reviewed = month_to_review(now.astimezone(west).date())
         await rt.store.delete_keys_before("desa_colours", f"{reviewed}|")
-    return told
+    return sum(told.values())
 
 
 async def _send_reviews(tx: Transaction, settings: ServiceSettings, zone: tzinfo,

@@ -57,8 +57,13 @@ def revisit_due(task: dict[str, Any], done_at: datetime, zone: tzinfo) -> dateti
     due = datetime.fromisoformat(task["due_at"])
     if task.get("birth_id"):  # a KF/KN visit counts only within its window
         return due if done_at < due else None
+    return max(_retry_due(task, done_at, zone), due)
+
+
+def _retry_due(task: dict[str, Any], done_at: datetime, zone: tzinfo) -> datetime:
+    """By the end of the day its priority's days after the visit, where the person lives."""
     day = done_at.astimezone(zone).date() + timedelta(days=RETRY_DAYS[task["priority"]])
-    return max(end_of_day(day, zone), due)
+    return end_of_day(day, zone)
 
 
 # A family that turns the kader away from an urgent or high-priority visit (a severely
@@ -85,6 +90,5 @@ def next_visit(task: dict[str, Any], done_at: datetime, zone: tzinfo) -> NextVis
         due = revisit_due(task, done_at, zone)
         return NextVisit(task["role"], due, True, task.get("attempt", 1) + 1) if due else None
     if task.get("outcome") == REFUSED and task["role"] == "kader" and task["priority"] != "routine":
-        day = done_at.astimezone(zone).date() + timedelta(days=RETRY_DAYS[task["priority"]])
-        return NextVisit("bidan", end_of_day(day, zone), False, 1)
+        return NextVisit("bidan", _retry_due(task, done_at, zone), False, 1)
     return None
