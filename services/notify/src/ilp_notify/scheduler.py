@@ -283,8 +283,7 @@ async def _send_reviews(tx: Transaction, settings: ServiceSettings, zone: tzinfo
                                                            offset=offset)):
         offset += len(months)
         for month in months:
-            reds = red_indicators(month)
-            if not reds or local_zone(month["desa_code"]) is not zone:
+            if local_zone(month["desa_code"]) is not zone or not (reds := red_indicators(month)):
                 continue
             workers = await tx.find("workers", Query.of(area_code=month["desa_code"],
                                                         active=True, limit=100))

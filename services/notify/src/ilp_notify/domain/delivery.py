@@ -13,6 +13,7 @@ import hmac
 import json
 from typing import Any
 
+from .lifecycle import NOBODY_HOME, REFUSED
 from .reasons import label_of
 
 PAYLOAD_FIELDS = ("task_id", "person_id", "reason", "role", "assignee_id", "priority",
@@ -29,11 +30,11 @@ def _verb(kind: str, task: dict[str, Any]) -> str:
     """What kind of notice: new, escalated, or a visit that follows one not made."""
     if kind == "task.escalated":
         return "dialihkan kepada Anda"
-    if task.get("follows_outcome") == "refused" and task.get("attempt", 1) == 1:
+    if task.get("follows_outcome") == REFUSED and task.get("attempt", 1) == 1:
         return "baru (keluarga menolak kunjungan kader)"
     if task.get("attempt", 1) > 1:
-        before = {"not_at_home": "sebelumnya tidak ada di rumah",
-                  "refused": "sebelumnya menolak"}[task.get("follows_outcome") or "not_at_home"]
+        before = {NOBODY_HOME: "sebelumnya tidak ada di rumah",
+                  REFUSED: "sebelumnya menolak"}[task.get("follows_outcome") or NOBODY_HOME]
         return f"ulang (ke-{task['attempt']}, {before})"
     return "baru"
 
