@@ -593,3 +593,41 @@ def test_a_family_that_moved_away_gets_no_more_visits(platform: Platform) -> Non
     with sqlite3.connect(platform.data_dir / "notify.db") as db:
         assert db.execute("SELECT count(*) FROM child_watch WHERE key = ?",
                           (recorded["person_id"],)).fetchone() == (0,)
+
+
+def test_a_bidan_gives_a_visit_to_another_kader(platform: Platform) -> None:
+    """Kader Dewi is ill: the bidan gives her accepted visit to kader Rina of the same
+    desa, who has it as new; a worker who cannot make it there is refused with the field."""
+    client(platform, "registry").post("/workers", json={
+        "id": "kader-rina", "name": "Rina", "role": "kader",
+        "facility_id": "psy-anggrek"}).raise_for_status()
+
+    def notify_knows_her() -> bool:
+        with sqlite3.connect(platform.data_dir / "notify.db") as db:
+            return db.execute("SELECT 1 FROM workers WHERE key = 'kader-rina'").fetchone()
+    assert eventually(notify_knows_her)
+    screened = record(platform, balita(22, weight=9.0, height=78.0))
+    [task] = eventually(lambda: [t for t in dewi_tasks(platform)
+                                 if screened["screening_id"] in t["screening_ids"]])
+    notify = httpx.Client(base_url=platform.base_url_of("notify"), timeout=10)
+    notify.post(f"/tasks/{task['task_id']}/accept",
+                json={"worker_id": "kader-dewi"}).raise_for_status()
+    given = notify.post(f"/tasks/{task['task_id']}/assign",
+                        json={"assignee_id": "kader-rina", "note": "Dewi sakit"})
+    assert given.status_code == 200, given.text
+    assert (given.json()["assignee_id"], given.json()["status"], given.json()["assign_note"]) \
+        == ("kader-rina", "open", "Dewi sakit")
+    assert task["task_id"] not in {t["task_id"] for t in dewi_tasks(platform)}
+    api = httpx.Client(base_url=f"{platform.service_url('notify')}/api/v1", timeout=10)
+    assert task["task_id"] in {t["task_id"] for t in tasks(api, assignee_id="kader-rina")}
+    again = notify.post(f"/tasks/{task['task_id']}/assign", json={"assignee_id": "kader-rina"})
+    assert again.status_code == 200 and again.json()["assign_note"] == "Dewi sakit"
+    unknown = notify.post(f"/tasks/{task['task_id']}/assign", json={"assignee_id": "kader-x"})
+    assert unknown.status_code == 422
+    assert unknown.json()["detail"] == [{"loc": ["body", "assignee_id"],
+                                         "msg": "worker kader-x is not registered",
+                                         "type": "unknown_worker"}]
+    notify.post(f"/tasks/{task['task_id']}/complete", json={
+        "worker_id": "kader-rina", "outcome": "visited"}).raise_for_status()
+    late = notify.post(f"/tasks/{task['task_id']}/assign", json={"assignee_id": "kader-dewi"})
+    assert late.status_code == 422 and late.json()["detail"][0]["type"] == "invalid_transition"

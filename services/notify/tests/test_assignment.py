@@ -3,6 +3,7 @@ but a worker registered or leaving in the same batch counts for the events after
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from ilp_contracts import Finding, ScreeningRecorded, WorkerAssigned
@@ -121,4 +122,29 @@ async def test_the_other_health_worker_of_the_desa_before_a_kader(tmp_path) -> N
     tasks = {t["person_id"]: (t["role"], t["assignee_id"]) for t in await store.find("tasks")}
     assert tasks == {"p1": ("perawat", "bidan-a"), "p2": ("bidan", "perawat-b"),
                      "p3": ("home_care", "bidan-a")}
+    await store.close()
+
+
+async def test_who_is_given_a_task_is_told(tmp_path) -> None:
+    """A kader who adopts a task waiting for her, or takes over from one who left, gets
+    its notice (as she would a new task's): else she learns of it only from her list."""
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    apply = handlers(ServiceSettings(service="notify", webhook_urls="http://hook.test/ilp"))
+
+    async def notices() -> list[tuple[str, str | None, str]]:
+        found = [json.loads(d["body"]) for d in await store.find("deliveries")]
+        return sorted((n["type"], n["task"]["assignee_id"], n["task"]["person_id"])
+                      for n in found)
+    async with store.transaction() as tx:
+        await apply[ScreeningRecorded](tx, stunted(1))  # nobody covers psy-1 yet
+        await apply[WorkerAssigned](tx, kader("kader-ani"))
+    assert await notices() == [("task.assigned", "kader-ani", "p1"),
+                               ("task.created", None, "p1")]
+    async with store.transaction() as tx:
+        await apply[WorkerAssigned](tx, kader("kader-umi"))
+        await apply[WorkerAssigned](tx, kader("kader-ani", active=False))
+    assert (await notices())[1] == ("task.assigned", "kader-umi", "p1")
+    [task] = await store.find("tasks")
+    assert (task["assignee_id"], task["status"]) == ("kader-umi", "open")
     await store.close()

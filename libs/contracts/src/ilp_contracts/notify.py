@@ -32,7 +32,8 @@ class TaskCreated(Event):
 
 
 class TaskAssigned(Event):
-    """A task got (another) responsible worker, e.g. a kader registered after the finding."""
+    """A task got (another) responsible worker: a kader registered after the finding, a
+    worker who left, or a bidan who gave it by hand."""
 
     SUBJECT: ClassVar[str] = "ilp.notify.task.assigned.v1"
     ABOUT: ClassVar[str | None] = "task_id"

@@ -16,10 +16,11 @@ from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.store import Query, Reader
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from .domain.assignment import handover_problem
 from .domain.lifecycle import GONE, next_visit, on_time, transition_problem
 from .domain.reasons import label_of
 from .domain.tasks import task_key
-from .handlers import forget_person, open_next_visit
+from .handlers import forget_person, give, open_next_visit
 
 router = APIRouter(tags=["tasks"])
 TASK_READERS = ("kader", "bidan", "perawat", "puskesmas_admin", "dinkes_admin")
@@ -52,6 +53,9 @@ class TaskOut(BaseModel):
         default=None, description="The visit this one follows (nobody at home, or refused)")
     follows_outcome: str | None = Field(default=None,
                                         description="not_at_home or refused: why it follows")
+    assigned_by: str | None = Field(default=None,
+                                    description="Who gave it to its worker by hand, if anybody")
+    assign_note: str | None = Field(default=None, description="Why it was given by hand")
 
     @computed_field
     @property
@@ -101,6 +105,13 @@ class AcceptIn(BaseModel):
 class CompleteIn(AcceptIn):
     outcome: Literal["visited", "not_at_home", "moved", "died", "referred", "refused"]
     note: str = Field(default="", max_length=1000)
+
+
+class AssignIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    assignee_id: str = Field(min_length=1, max_length=64, description="The worker who goes")
+    note: str = Field(default="", max_length=500, description="Why, e.g. the kader is ill")
 
 
 class CancelIn(BaseModel):
@@ -207,6 +218,27 @@ async def cancel_task(task_id: str, body: CancelIn, rt: RuntimeDep, caller: Call
         task.update(status="cancelled", cancel_reason=body.reason)
         return TaskCancelled(task_id=task_id, reason=body.reason)
     return await _apply(rt, caller, task_id, "cancel", cancel)
+
+
+@router.post("/tasks/{task_id}/assign", response_model=TaskOut)
+async def assign_task(task_id: str, body: AssignIn, rt: RuntimeDep, caller: Caller) -> dict:
+    """Give an open or accepted visit to another worker of the person's desa (the kader
+    is ill or away, a neighbour's kader knows the family): a kader's visit to a kader,
+    bidan or perawat, a health worker's only to a bidan or perawat. She has it as new –
+    not yet accepted – and gets its notice; giving it to its own worker changes nothing."""
+    require(caller, *CANCELLERS)
+    async with rt.transaction() as tx:
+        task = await _visible_task(tx, caller, task_id)
+        if problem := transition_problem("assign", task["status"]):
+            raise UnprocessableError(("path", "task_id"), problem, "invalid_transition")
+        if task["assignee_id"] == body.assignee_id:
+            return task
+        worker = await tx.get("workers", body.assignee_id)
+        if problem := handover_problem(task, worker, body.assignee_id):
+            raise UnprocessableError("assignee_id", *problem)
+        task.update(assigned_by=caller.subject, assign_note=body.note)
+        await give(tx, rt.settings, task, body.assignee_id)
+    return task
 
 
 @router.get("/tasks/{task_id}", response_model=TaskOut)

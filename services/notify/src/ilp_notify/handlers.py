@@ -56,7 +56,8 @@ from .domain.review import keep_colour
 from .domain.tasks import TaskNeed, task_key, tasks_needed
 
 
-async def on_worker(tx: Transaction, event: WorkerAssigned) -> None:
+async def on_worker(tx: Transaction, settings: ServiceSettings, event: WorkerAssigned
+                    ) -> None:
     _assignees.pop(tx, None)  # who covers what may change from here on
     await tx.put("workers", event.worker_id, {
         "id": event.worker_id, "name": event.name, "role": event.role,
@@ -64,36 +65,44 @@ async def on_worker(tx: Transaction, event: WorkerAssigned) -> None:
         "email": event.email, "phone": event.phone, "coverage": event.coverage,
         "daily_digest": event.daily_digest, "active": event.active})
     if event.role == "kader" and event.active:
-        await _adopt_unassigned(tx, event.facility_id, event.worker_id)
+        await _adopt_unassigned(tx, settings, event.facility_id, event.worker_id)
     if not event.active:
-        await _hand_over(tx, event.worker_id)
+        await _hand_over(tx, settings, event.worker_id)
 
 
-async def _hand_over(tx: Transaction, worker_id: str) -> None:
+async def _hand_over(tx: Transaction, settings: ServiceSettings, worker_id: str) -> None:
     """A worker who left hands their unfinished tasks to whoever now covers the place
     (or leaves them unassigned, to be adopted by the next kader registered there)."""
     for status in ("open", "accepted"):
         for task in await tx.find("tasks", Query.of(assignee_id=worker_id, status=status)):
-            successor = await assignee_for(tx, task["role"], task["posyandu_id"],
-                                           task["desa_code"], task.get("rw"))
-            task["assignee_id"] = successor
-            task["status"] = "open"  # the successor has not accepted it yet
-            await tx.put("tasks", task["task_id"], task)
-            if successor is not None:
-                await emit(tx, TaskAssigned(task_id=task["task_id"], assignee_id=successor,
-                                            previous_assignee_id=worker_id))
+            await give(tx, settings, task, await assignee_for(
+                tx, task["role"], task["posyandu_id"], task["desa_code"], task.get("rw")))
 
 
-async def _adopt_unassigned(tx: Transaction, posyandu_id: str, kader_id: str) -> None:
+async def _adopt_unassigned(tx: Transaction, settings: ServiceSettings, posyandu_id: str,
+                            kader_id: str) -> None:
     """Tasks that found no kader (the kader was registered later, or the registry event
     arrived after the screening: the streams are not ordered against each other) go to
     the kader now covering their posyandu."""
     orphans = await tx.find("tasks", Query.of(posyandu_id=posyandu_id, assignee_id=None,
                                               status="open"))
     for task in orphans:
-        task["assignee_id"] = kader_id
-        await tx.put("tasks", task["task_id"], task)
-        await emit(tx, TaskAssigned(task_id=task["task_id"], assignee_id=kader_id))
+        await give(tx, settings, task, kader_id)
+
+
+async def give(tx: Transaction, settings: ServiceSettings, task: dict,
+               worker_id: str | None) -> None:
+    """Give an unfinished task to another worker (or to nobody, until a kader is
+    registered there): she has it as new – not yet accepted –, gets its notice, and the
+    change is announced."""
+    previous = task["assignee_id"]
+    task.update(assignee_id=worker_id, status="open")
+    task.pop("accepted_by", None)
+    await tx.put("tasks", task["task_id"], task)
+    if worker_id is not None:
+        await queue(tx, settings, "task.assigned", task)
+        await emit(tx, TaskAssigned(task_id=task["task_id"], assignee_id=worker_id,
+                                    previous_assignee_id=previous))
 
 
 # Who gets a new task, remembered for the rest of one transaction: a batch of events
@@ -487,7 +496,10 @@ def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
     async def on_birth_amended(tx: Transaction, event: BirthAmended) -> None:
         await _correct_birth(tx, settings, event)
 
-    return {WorkerAssigned: on_worker, ScreeningRecorded: on_recorded,
+    async def on_worker_changed(tx: Transaction, event: WorkerAssigned) -> None:
+        await on_worker(tx, settings, event)
+
+    return {WorkerAssigned: on_worker_changed, ScreeningRecorded: on_recorded,
             ScreeningAmended: on_amended, ScreeningVoided: on_voided, BirthRecorded: on_birth,
             BirthAmended: on_birth_amended, BirthVoided: _forget_birth,
             IndicatorChanged: on_colour}

@@ -47,7 +47,8 @@ from .domain.escalation import LADDER, next_rung
 from .domain.tasks import TaskNeed
 from .delivery import add_deliveries, personal_addresses, queue, webhook_urls
 from .domain.delivery import digest_payload, review_payload
-from .domain.review import HEALTH_WORKERS, month_to_review, red_indicators
+from .domain.assignment import HEALTH_WORKERS
+from .domain.review import month_to_review, red_indicators
 from .handlers import assignee_for, open_postnatal_visits, open_task
 
 log = logging.getLogger(__name__)

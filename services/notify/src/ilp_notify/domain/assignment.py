@@ -43,3 +43,28 @@ def pick_kader(kaders: Sequence[dict[str, Any]], rw: str | None) -> str | None:
             if any(wanted in covered_rws(label) for label in kader.get("coverage") or []):
                 return str(kader["id"])
     return str(kaders[0]["id"])
+
+
+# The pustu's health workers: they make the health workers' visits (KF/KN, a BP follow-up,
+# home care), may be given any visit by hand, and hear of their desa's monthly review.
+HEALTH_WORKERS = frozenset({"bidan", "perawat"})
+
+
+def handover_problem(task: dict[str, Any], worker: dict[str, Any] | None, worker_id: str
+                     ) -> tuple[str, str] | None:
+    """Why the task cannot be given to this worker – (message, kind) – or None. She must
+    be registered and active, of a role that makes this visit, and work where the person
+    lives: her desa, or a puskesmas area around it."""
+    if worker is None:
+        return f"worker {worker_id} is not registered", "unknown_worker"
+    if not worker.get("active", True):
+        return f"worker {worker_id} no longer works here (inactive)", "inactive_worker"
+    makers = HEALTH_WORKERS | ({"kader"} if task["role"] == "kader" else set())
+    if worker["role"] not in makers:
+        return (f"a {task['role']} visit is made by a {' or '.join(sorted(makers))}, "
+                f"not by a {worker['role']}"), "wrong_role"
+    area, desa = worker.get("area_code") or "", task["desa_code"]
+    if not (desa == area or desa.startswith(area + ".")):
+        return f"worker {worker_id} works in {area or 'no area'}, not in desa {desa}", \
+            "outside_area"
+    return None

@@ -27,8 +27,9 @@ def _summary(task: dict[str, Any]) -> dict[str, Any]:
 
 
 def _verb(kind: str, task: dict[str, Any]) -> str:
-    """What kind of notice: new, escalated, or a visit that follows one not made."""
-    if kind == "task.escalated":
+    """What kind of notice: new, passed on (escalated, or given by hand or when a worker
+    left), or a visit that follows one not made."""
+    if kind in ("task.escalated", "task.assigned"):
         return "dialihkan kepada Anda"
     if task.get("follows_outcome") == REFUSED and task.get("attempt", 1) == 1:
         return "baru (keluarga menolak kunjungan kader)"

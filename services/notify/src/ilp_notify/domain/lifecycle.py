@@ -1,8 +1,8 @@
 """Task lifecycle (pure): which transitions are allowed, whether a visit was on time, and
 which visit follows one nobody was at home for, or a family refused.
 
-open → accepted → completed; open or accepted → cancelled. A task is completed by the
-worker it is assigned to (or whoever accepted it).
+open → accepted → completed; open or accepted → cancelled, or given to another worker
+(open again). A task is completed by the worker it is assigned to (or whoever accepted it).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ TRANSITIONS = {
     "accept": {"open"},
     "complete": {"open", "accepted"},
     "cancel": {"open", "accepted"},
+    "assign": {"open", "accepted"},
 }
 
 
@@ -25,7 +26,8 @@ TRANSITIONS = {
 GONE = frozenset({"moved", "died"})
 
 
-_DONE = {"accept": "accepted", "complete": "completed", "cancel": "cancelled"}
+_DONE = {"accept": "accepted", "complete": "completed", "cancel": "cancelled",
+         "assign": "given to another worker"}
 
 
 def transition_problem(action: str, status: str) -> str | None:

@@ -12,9 +12,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-# Who is told: the pustu's health workers, who bring the desa's figures to the meeting.
-HEALTH_WORKERS = frozenset({"bidan", "perawat"})
-
 
 def keep_colour(doc: dict[str, Any] | None, *, desa_code: str, period: str,
                 indicator_id: str, colour: str, pct: float | None, at: str) -> dict[str, Any]:
