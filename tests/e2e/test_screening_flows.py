@@ -598,6 +598,9 @@ def test_a_family_that_moved_away_gets_no_more_visits(platform: Platform) -> Non
 def test_a_bidan_gives_a_visit_to_another_kader(platform: Platform) -> None:
     """Kader Dewi is ill: the bidan gives her accepted visit to kader Rina of the same
     desa, who has it as new; a worker who cannot make it there is refused with the field."""
+    screened = record(platform, balita(22, weight=9.0, height=78.0))
+    [task] = eventually(lambda: [t for t in dewi_tasks(platform)
+                                 if screened["screening_id"] in t["screening_ids"]])
     client(platform, "registry").post("/workers", json={
         "id": "kader-rina", "name": "Rina", "role": "kader",
         "facility_id": "psy-anggrek"}).raise_for_status()
@@ -606,9 +609,6 @@ def test_a_bidan_gives_a_visit_to_another_kader(platform: Platform) -> None:
         with sqlite3.connect(platform.data_dir / "notify.db") as db:
             return db.execute("SELECT 1 FROM workers WHERE key = 'kader-rina'").fetchone()
     assert eventually(notify_knows_her)
-    screened = record(platform, balita(22, weight=9.0, height=78.0))
-    [task] = eventually(lambda: [t for t in dewi_tasks(platform)
-                                 if screened["screening_id"] in t["screening_ids"]])
     notify = httpx.Client(base_url=platform.base_url_of("notify"), timeout=10)
     notify.post(f"/tasks/{task['task_id']}/accept",
                 json={"worker_id": "kader-dewi"}).raise_for_status()

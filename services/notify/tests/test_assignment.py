@@ -4,12 +4,16 @@ but a worker registered or leaving in the same batch counts for the events after
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import date
 
 from ilp_contracts import Finding, ScreeningRecorded, WorkerAssigned
 from ilp_kit.settings import ServiceSettings
 from ilp_kit.store.sqlite import SqliteStore
+from hypothesis import given
+from hypothesis import strategies as st
 from ilp_notify.app import SPEC
+from ilp_notify.domain.assignment import coverage, pick_kader, rw_number
 from ilp_notify.handlers import handlers
 
 
@@ -50,25 +54,58 @@ async def test_a_worker_change_in_the_batch_counts_for_the_events_after_it(tmp_p
 
 
 def test_rw_labels_as_registers_write_them() -> None:
-    from ilp_notify.domain.assignment import pick_kader, rw_number
-
     assert {rw_number(x) for x in ("RW 04", "rw 4", "04", "4", "RW.04")} == {4}
     assert rw_number("Dusun Krajan") is None and rw_number(None) is None
     kaders = [{"id": "sri", "coverage": ["RW 01", "RW 02"]},
               {"id": "tini", "coverage": ["03", "4"]}]
     assert pick_kader(kaders, "RW 04") == "tini"
-    assert pick_kader(kaders, "RW 07") == "sri"  # nobody covers it: the posyandu's first
-    assert pick_kader(kaders, None) == "sri" and pick_kader([], "RW 01") is None
+    # nobody covers it: one of the posyandu's, the same for the same person
+    assert pick_kader(kaders, "RW 07", person_id="p1") == pick_kader(kaders, "7", None, "p1")
+    assert pick_kader(kaders, None) in {"sri", "tini"} and pick_kader([], "RW 01") is None
+
+
+def rws(label: str) -> set[int]:
+    return set(coverage(label)[0] or ())
 
 
 def test_a_kaders_coverage_as_ranges_and_lists() -> None:
-    from ilp_notify.domain.assignment import covered_rws, pick_kader
-
-    assert covered_rws("RW 01-03") == covered_rws("rw 1 s/d 3") == {1, 2, 3}
-    assert covered_rws("RW 04 – RW 06") == covered_rws("RW 04, 05 dan 06") == {4, 5, 6}
-    assert covered_rws("Dusun Krajan") == set() and covered_rws("RW 1-900") == set()
+    assert rws("RW 01-03") == rws("rw 1 s/d 3") == {1, 2, 3}
+    assert rws("RW 04 – RW 06") == rws("RW 04, 05 dan 06") == {4, 5, 6}
+    assert rws("Dusun Krajan") == set() and rws("RW 1-900") == set()
     kaders = [{"id": "sri", "coverage": ["RW 01-03"]}, {"id": "tini", "coverage": ["RW 04 s/d 06"]}]
-    assert [pick_kader(kaders, rw) for rw in ("RW 02", "5", "RW 07")] == ["sri", "tini", "sri"]
+    assert [pick_kader(kaders, rw) for rw in ("RW 02", "5")] == ["sri", "tini"]
+
+
+def test_a_coverage_down_to_rts_the_dasawisma_division() -> None:
+    assert coverage("RW 03 RT 01-04") == coverage("rw 3 / rt 1 s/d 4") == ({3}, {1, 2, 3, 4})
+    assert coverage("RW 3, RT 1, 2 dan 5") == ({3}, {1, 2, 5})
+    assert coverage("RT 01-02") == (None, {1, 2})  # in any RW of the posyandu
+    assert coverage("RW 03") == ({3}, None)  # the whole RW
+    kaders = [{"id": "ani", "coverage": ["RW 03"]},  # the RW's coordinator
+              {"id": "sri", "coverage": ["RW 03 RT 01-02"]},
+              {"id": "tini", "coverage": ["RT 03, 04"]}]
+    assert pick_kader(kaders, "RW 03", "RT 02") == "sri"  # her dasawisma beats the RW
+    assert pick_kader(kaders, "03", "4") == "tini"
+    assert pick_kader(kaders, "RW 03", "RT 09") == "ani"  # no dasawisma names RT 09
+    assert pick_kader(kaders, "RW 05", "RT 01") == pick_kader(kaders, "RW 05", None)
+
+
+@given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=400, unique=True))
+def test_people_nobody_covers_are_spread_over_the_kader(people: list[str]) -> None:
+    """Each person always to the same kader; a kader who joins takes people only to
+    herself – nobody moves between the others."""
+    kaders = [{"id": f"kader-{n}"} for n in range(4)]
+    before = {p: pick_kader(kaders, "RW 01", None, p) for p in people}
+    assert before == {p: pick_kader(list(reversed(kaders)), "RW 01", None, p) for p in people}
+    after = {p: pick_kader([*kaders, {"id": "kader-new"}], "RW 01", None, p) for p in people}
+    assert all(after[p] in (before[p], "kader-new") for p in people)
+
+
+def test_the_spread_is_even() -> None:
+    kaders = [{"id": f"kader-{n}"} for n in range(5)]
+    shares = Counter(pick_kader(kaders, None, None, f"person-{n}") for n in range(5000))
+    assert set(shares) == {k["id"] for k in kaders}
+    assert max(shares.values()) < 1.15 * min(shares.values())
 
 
 async def test_the_kader_of_the_persons_rw_else_the_desas_bidan(tmp_path) -> None:
@@ -90,6 +127,31 @@ async def test_the_kader_of_the_persons_rw_else_the_desas_bidan(tmp_path) -> Non
         await apply[ScreeningRecorded](tx, stunted(3).model_copy(update={"posyandu_id": "psy-2"}))
     tasks = {t["person_id"]: t["assignee_id"] for t in await store.find("tasks")}
     assert tasks == {"p1": "kader-rw2", "p2": "kader-rw1", "p3": "bidan-desa"}
+    await store.close()
+
+
+async def test_the_kader_of_the_persons_dasawisma(tmp_path) -> None:
+    """Two kader share RW 02 by RT: each gets the children of her RTs, and when one
+    leaves, the other kader of the posyandu takes hers."""
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    apply = handlers(ServiceSettings(service="notify"))
+    async with store.transaction() as tx:
+        for worker_id, rts in (("kader-a", "RW 02 RT 01-03"), ("kader-b", "RW 02 RT 04-06")):
+            await apply[WorkerAssigned](tx, WorkerAssigned(
+                worker_id=worker_id, name=worker_id, role="kader", facility_id="psy-1",
+                area_code="33.73.04.2001", coverage=[rts]))
+        for n, rt in ((1, "005"), (2, "RT 2"), (3, "RT 06")):
+            await apply[ScreeningRecorded](tx, stunted(n).model_copy(update={"rw": "02",
+                                                                             "rt": rt}))
+    tasks = {t["person_id"]: (t["assignee_id"], t["rt"]) for t in await store.find("tasks")}
+    assert tasks == {"p1": ("kader-b", "005"), "p2": ("kader-a", "RT 2"),
+                     "p3": ("kader-b", "RT 06")}
+    async with store.transaction() as tx:
+        await apply[WorkerAssigned](tx, WorkerAssigned(
+            worker_id="kader-b", name="kader-b", role="kader", facility_id="psy-1",
+            area_code="33.73.04.2001", coverage=["RW 02 RT 04-06"], active=False))
+    assert {t["assignee_id"] for t in await store.find("tasks")} == {"kader-a"}
     await store.close()
 
 

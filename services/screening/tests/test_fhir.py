@@ -5,6 +5,7 @@ same submission."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 
@@ -115,6 +116,22 @@ def test_lying_length_newborn_and_void() -> None:
                 for r in (e["resource"] for e in voided["entry"][1:])}
     assert set(statuses.values()) == {"entered-in-error"}
     assert all("clinicalStatus" not in c for c in resources(voided, "Condition"))
+
+
+@pytest.mark.parametrize(("rt", "rw", "codes"), [
+    ("003", "RW 05", {"rt": "3", "rw": "5"}), ("RT.12", None, {"rt": "12"}),
+    (None, "Dusun Krajan", {"rw": "Dusun Krajan"}), (None, None, {})])
+def test_the_persons_rt_and_rw_go_out_and_come_back_in_the_address(rt, rw, codes) -> None:
+    """SATUSEHAT's administrative code has six levels: down to the RT and RW, by which
+    the kader whose dasawisma it is gets the home visits."""
+    ctx = dataclasses.replace(CTX, rt=rt, rw=rw)
+    exported = as_json(screening_bundle(screening(), ctx)) | {"identifier": {"value": "b-3"}}
+    [patient] = resources(exported, "Patient")
+    parts = {e["url"]: e["valueCode"] for e in patient["address"][0]["extension"][0]["extension"]}
+    assert {k: v for k, v in parts.items() if k in ("rt", "rw")} == codes
+    Bundle.model_validate(exported)
+    person = submission_from_bundle(exported)[0].person
+    assert (person.rt, person.rw) == (codes.get("rt"), codes.get("rw"))
 
 
 @settings(max_examples=40, deadline=None)

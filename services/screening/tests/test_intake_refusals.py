@@ -4,8 +4,11 @@ nothing behind."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from ilp_contracts import ScreeningSubmission
+from ilp_contracts.screening import MeasurementsIn
 from ilp_kit.auth import Principal
 from ilp_kit.errors import ForbiddenError, InvalidInput
 from ilp_kit.store.sqlite import SqliteStore
@@ -66,17 +69,24 @@ async def test_a_refused_screening_writes_nothing(tmp_path, case: str) -> None:
 
 
 async def test_the_event_names_the_persons_rw_else_the_posyandus(tmp_path) -> None:
-    """The kader covering the person's RW gets her task: the event carries that RW."""
+    """The kader covering the person's RW – or her RT, a dasawisma's – gets her task: the
+    event carries both, and a correction keeps them."""
     store = SqliteStore(tmp_path / "screening.db", SPEC.collections)
     await store.open()
     async with store.transaction() as tx:
         await tx.put("posyandu", "psy-1", {"id": "psy-1", "area_code": "33.73.04.1001",
                                            "rw": "RW 02", "active": True})
         with_rw = balita(person={"nik": "3373041011240001", "name": "Bima", "sex": "M",
-                                 "birth_date": "2024-11-10", "rw": "05"})
+                                 "birth_date": "2024-11-10", "rw": "05", "rt": "003"})
         first, _ = await intake.record(tx, with_rw, "k-rw", "key")
         second, _ = await intake.record(tx, balita(screened_on="2026-11-19"), "k-none", "key")
+        corrected = await intake.amend(tx, first["screening_id"], "berat salah tulis", None,
+                                       None, MeasurementsIn(weight_kg=9.4))
     assert (first["rw"], second["rw"]) == ("05", "RW 02")
+    assert (first["rt"], second["rt"], corrected["rt"], corrected["rw"]) == ("003", None,
+                                                                          "003", "05")
+    [announced, *_] = [json.loads(r.body) for r in await store.pending_outbox(10)]
+    assert (announced["rw"], announced["rt"]) == ("05", "003")
     await store.close()
 
 

@@ -126,6 +126,8 @@ class ScreeningSnapshot(Event):
     desa_code: str
     rw: str | None = Field(default=None, description="The person's RW as recorded, else the "
                                                      "posyandu's (who covers it visits)")
+    rt: str | None = Field(default=None, description="The person's RT as recorded: with the "
+                           "RW, which kader's dasawisma it is")
     posyandu_id: str
     measurements: dict[str, float] = Field(default_factory=dict)
     immunizations: list[str] = Field(default_factory=list)

@@ -3,7 +3,7 @@ them right when a screening is amended or voided."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, tzinfo
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -30,7 +30,7 @@ from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Query, Transaction
 
 from .delivery import queue
-from .domain.assignment import pick_kader, rw_number
+from .domain.assignment import pick_kader
 from .domain.defaulters import (
     KEK,
     POSTNATAL_VISITS,
@@ -75,8 +75,7 @@ async def _hand_over(tx: Transaction, settings: ServiceSettings, worker_id: str)
     (or leaves them unassigned, to be adopted by the next kader registered there)."""
     for status in ("open", "accepted"):
         for task in await tx.find("tasks", Query.of(assignee_id=worker_id, status=status)):
-            await give(tx, settings, task, await assignee_for(
-                tx, task["role"], task["posyandu_id"], task["desa_code"], task.get("rw")))
+            await give(tx, settings, task, await assignee_for(tx, task["role"], task))
 
 
 async def _adopt_unassigned(tx: Transaction, settings: ServiceSettings, posyandu_id: str,
@@ -105,26 +104,29 @@ async def give(tx: Transaction, settings: ServiceSettings, task: dict,
                                     previous_assignee_id=previous))
 
 
-# Who gets a new task, remembered for the rest of one transaction: a batch of events
+# Who may get a new task, remembered for the rest of one transaction: a batch of events
 # from posyandu sessions, or a defaulter round, asks the same few questions hundreds of
 # times. Workers change only in `on_worker`, which forgets; keyed weakly by the
 # transaction, so no answer outlives it (a rolled-back batch's go with it).
-_assignees: WeakKeyDictionary[Transaction, dict[tuple[str, ...], str | None]] = \
+_assignees: WeakKeyDictionary[Transaction, dict[tuple[str, ...], str | list[dict] | None]] = \
     WeakKeyDictionary()
 
 
-async def assignee_for(tx: Transaction, role: str, posyandu_id: str, desa_code: str,
-                       rw: str | None = None) -> str | None:
+async def assignee_for(tx: Transaction, role: str, place: Mapping[str, Any]) -> str | None:
     """A health worker of the desa for their tasks (the other one of the pustu if the
-    desa has no worker of that role), else the kader of the posyandu (who then brings the
-    health worker), so a task is never left without somebody to act. A
-    kader's task goes to the kader covering the person's RW, else to one of the posyandu,
-    else to the desa's bidan (no kader at that posyandu yet)."""
+    desa has no worker of that role), else a kader of the posyandu (who then brings the
+    health worker), so a task is never left without somebody to act. A kader's task goes
+    to a kader of the posyandu – the one covering the person's RT or RW (`pick_kader`) –,
+    else to the desa's bidan (no kader at that posyandu yet). `place`: a task or watch
+    (posyandu_id, desa_code, the person's rw and rt, person_id)."""
     known = _assignees.setdefault(tx, {})
-    key = (role, posyandu_id, desa_code, str(rw_number(rw)))
+    key = (role, place["posyandu_id"], place["desa_code"])
     if key not in known:
-        known[key] = await _find_assignee(tx, role, posyandu_id, desa_code, rw)
-    return known[key]
+        known[key] = await _candidates(tx, role, place["posyandu_id"], place["desa_code"])
+    found = known[key]
+    if isinstance(found, list):
+        return pick_kader(found, place.get("rw"), place.get("rt"), place.get("person_id"))
+    return found
 
 
 # A pustu has a bidan and a perawat, but many desa have only one of them: the other
@@ -134,15 +136,16 @@ _HEALTH_WORKERS = {"bidan": ("bidan", "perawat"), "perawat": ("perawat", "bidan"
                    "home_care": ("perawat", "bidan")}
 
 
-async def _find_assignee(tx: Transaction, role: str, posyandu_id: str, desa_code: str,
-                         rw: str | None) -> str | None:
+async def _candidates(tx: Transaction, role: str, posyandu_id: str, desa_code: str
+                      ) -> str | list[dict] | None:
+    """The desa's health worker for the role, else the posyandu's kader to pick from."""
     for worker_role in _HEALTH_WORKERS.get(role, ()):
         if (found := await _desa_worker(tx, worker_role, desa_code)) is not None:
             return found
     kaders = await tx.find("workers", Query.of(facility_id=posyandu_id, role="kader",
                                                active=True, limit=100))
     if kaders or role != "kader":
-        return pick_kader(kaders, rw)
+        return kaders
     return await _desa_worker(tx, "bidan", desa_code)
 
 
@@ -156,13 +159,13 @@ async def _open(tx: Transaction, settings: ServiceSettings, event: ScreeningSnap
                 need: TaskNeed) -> None:
     await open_task(tx, settings, need, person_id=event.person_id, desa_code=event.desa_code,
                     posyandu_id=event.posyandu_id, screening_id=event.screening_id,
-                    findings=[f.code for f in event.findings], rw=event.rw)
+                    findings=[f.code for f in event.findings], rw=event.rw, rt=event.rt)
 
 
 async def open_task(tx: Transaction, settings: ServiceSettings, need: TaskNeed, *,
                     person_id: str, desa_code: str, posyandu_id: str,
                     screening_id: str | None, findings: list[str], rw: str | None = None,
-                    birth_id: str | None = None) -> bool:
+                    rt: str | None = None, birth_id: str | None = None) -> bool:
     """Open a task unless one is open for this person and reason (then link the screening
     to it). True when a task was created."""
     key = task_key(person_id, need.reason)
@@ -177,10 +180,12 @@ async def open_task(tx: Transaction, settings: ServiceSettings, need: TaskNeed, 
         return False
     created = TaskCreated(
         task_id=new_id(), person_id=person_id, reason=need.reason, role=need.role,
-        assignee_id=await assignee_for(tx, need.role, posyandu_id, desa_code, rw),
+        assignee_id=await assignee_for(tx, need.role, {
+            "posyandu_id": posyandu_id, "desa_code": desa_code, "rw": rw, "rt": rt,
+            "person_id": person_id}),
         priority=need.priority, due_at=need.due_at, desa_code=desa_code,
         posyandu_id=posyandu_id, screening_id=screening_id, birth_id=birth_id)
-    await _create(tx, settings, created, rw=rw, findings=findings,
+    await _create(tx, settings, created, rw=rw, rt=rt, findings=findings,
                   screening_ids=[screening_id] if screening_id else [])
     return True
 
@@ -191,14 +196,14 @@ async def open_next_visit(tx: Transaction, settings: ServiceSettings, task: dict
     kader refused: the desa's health worker), linked to the same screenings so a
     correction still reaches it."""
     assignee = (task["completed_by"] if visit.same_worker else
-                await assignee_for(tx, visit.role, task["posyandu_id"], task["desa_code"],
-                                   task.get("rw")))
+                await assignee_for(tx, visit.role, task))
     created = TaskCreated(
         task_id=new_id(), person_id=task["person_id"], reason=task["reason"],
         role=visit.role, assignee_id=assignee, priority=task["priority"],
         due_at=visit.due_at, desa_code=task["desa_code"], posyandu_id=task["posyandu_id"],
         screening_id=task.get("screening_id"), birth_id=task.get("birth_id"))
-    await _create(tx, settings, created, rw=task.get("rw"), findings=task["findings"],
+    await _create(tx, settings, created, rw=task.get("rw"), rt=task.get("rt"),
+                  findings=task["findings"],
                   screening_ids=task["screening_ids"], attempt=visit.attempt,
                   follows_task_id=task["task_id"], follows_outcome=task["outcome"])
 
@@ -290,7 +295,7 @@ def _whereabouts(event: ScreeningSnapshot) -> dict[str, str | None]:
     """Who a watch is about, where a visit finds them, and the screening that set it last
     (a void drops the ANC and re-check watches it set)."""
     return {"person_id": event.person_id, "desa_code": event.desa_code,
-            "posyandu_id": event.posyandu_id, "rw": event.rw,
+            "posyandu_id": event.posyandu_id, "rw": event.rw, "rt": event.rt,
             "screening_id": event.screening_id}
 
 

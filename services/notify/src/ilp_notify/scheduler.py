@@ -76,8 +76,8 @@ async def escalate_overdue(rt: Runtime, now: datetime) -> int:
                 step = next_rung(task["role"], level, due, now, local_zone(task["desa_code"]))
                 if step is None:
                     continue
-                assignee = (None if step.role == "puskesmas" else await assignee_for(
-                    tx, step.role, task["posyandu_id"], task["desa_code"], task.get("rw")))
+                assignee = (None if step.role == "puskesmas" else
+                            await assignee_for(tx, step.role, task))
                 task.update(role=step.role, escalation_level=step.level, assignee_id=assignee,
                             due_at=step.due_at.isoformat(), status="open")
                 await tx.put("tasks", task["task_id"], task)
@@ -131,7 +131,8 @@ async def _visit(tx: Transaction, rt: Runtime, need: TaskNeed | None, watch: dic
         return 0
     return await open_task(tx, rt.settings, need, person_id=watch["person_id"],
                            desa_code=watch["desa_code"], posyandu_id=watch["posyandu_id"],
-                           screening_id=None, findings=findings, rw=watch.get("rw"))
+                           screening_id=None, findings=findings, rw=watch.get("rw"),
+                           rt=watch.get("rt"))
 
 
 async def _rechecks_missed(tx: Transaction, rt: Runtime, now: datetime, latest: str) -> int:

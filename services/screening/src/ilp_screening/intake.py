@@ -92,7 +92,7 @@ def _measures(m: MeasurementsIn) -> tuple[dict[str, float], dict[str, bool]]:
 async def _snapshot(tx: Transaction, *, screening_id: str, person_id: str, sex: str,
                     birth_date: date, screened_on: date, stage: str,
                     pregnancy: PregnancyIn | None, m: MeasurementsIn, posyandu: dict,
-                    rw: str | None) -> dict:
+                    rw: str | None, rt: str | None) -> dict:
     measures, flags = _measures(m)
     visits = (await _earlier_visits(tx, person_id, screened_on, screening_id,
                                     all_of_them=bool(m.immunizations))
@@ -107,7 +107,7 @@ async def _snapshot(tx: Transaction, *, screening_id: str, person_id: str, sex: 
         "screening_id": screening_id, "person_id": person_id, "stage": stage, "sex": sex,
         "age_months": age_in_months(birth_date, screened_on), "screened_on": screened_on,
         "period": screened_on.isoformat()[:7], "desa_code": posyandu["area_code"],
-        "rw": rw, "posyandu_id": posyandu["id"],
+        "rw": rw, "rt": rt, "posyandu_id": posyandu["id"],
         "measurements": result.summary, "immunizations": list(m.immunizations),
         "anc_visit": pregnancy.anc_visit if pregnancy else None, "findings": result.findings,
     }
@@ -147,7 +147,7 @@ async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_
         birth_date=person.birth_date, screened_on=sub.screened_on, stage=stage,
         pregnancy=sub.pregnancy, m=sub.measurements, posyandu=posyandu,
         # the person's RW picks the kader who covers it; else the posyandu's
-        rw=person.rw or posyandu.get("rw")))
+        rw=person.rw or posyandu.get("rw"), rt=person.rt))
     await _keep_person(tx, person, person_id, pseudonym_key, seal)
     stored = _stored(event, sub.model_dump(mode="json", include={"pregnancy", "measurements"}))
     await tx.put("screenings", event.screening_id, stored)
@@ -283,7 +283,7 @@ async def amend(tx: Transaction, screening_id: str, reason: str, screened_on: da
     snapshot = await _snapshot(
         tx, screening_id=screening_id, person_id=current["person_id"], sex=person["sex"],
         birth_date=birth_date, screened_on=screened_on, stage=stage, pregnancy=pregnancy,
-        m=measurements, posyandu=posyandu, rw=current["rw"])
+        m=measurements, posyandu=posyandu, rw=current["rw"], rt=current.get("rt"))
     event = ScreeningAmended(**snapshot, version=current["version"] + 1, reason=reason,
                              previous_period=current["period"],
                              previous_desa_code=current["desa_code"])

@@ -1,48 +1,93 @@
 """Which kader of a posyandu gets a person's task (pure): the one whose working area – the
-RW labels the registry keeps as their coverage – names the person's RW, else the first
-kader of the posyandu. Registers and apps write an RW as "RW 04", "RW 4", "04" or "4":
-one number; a kader's coverage also as a range ("RW 01-03", "RW 1 s/d 3") or a list
-("RW 01, 02")."""
+labels the registry keeps as her coverage – names the person's RT (her dasawisma's), else
+her RW; among several such kader, or when no coverage names the person's place, the
+person's tasks are spread over them, each person always to the same kader.
+
+Registers and apps write an RW as "RW 04", "RW 4", "04" or "4": one number; a coverage
+label names RWs as one, a range ("RW 01-03", "RW 1 s/d 3") or a list ("RW 01, 02"), and
+may go down to RTs ("RW 03 RT 01-04", "RW 3 / RT 1, 2"; "RT 01-04" alone: in any RW of the
+posyandu). DOMAIN.md: households per kader and the dasawisma division are configuration.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
+from functools import cache, lru_cache
 from typing import Any
 
-_RW = re.compile(r"(?:rw\.?\s*)?0*(\d+)")
-_RANGE = re.compile(r"(?:rw\.?\s*)?0*(\d+)\s*(?:-|–|s/d|sd|sampai)\s*(?:rw\.?\s*)?0*(\d+)")
 _LIST = re.compile(r"[,;]|\bdan\b")
-_WIDEST = 50  # a kader's range of RW, not a typo spanning a whole kecamatan
+_RT_PART = re.compile(r"\brt\.?(?=\s*\d)")
+_WIDEST = 50  # a kader's range of RW or RT, not a typo spanning a whole kecamatan
 
 
-def rw_number(label: str | None) -> int | None:
-    match = _RW.fullmatch((label or "").strip().lower())
+@cache
+def _patterns(word: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """One number (the word optional: "RW 04", "04"), and a range of them."""
+    one = rf"(?:{word}\.?\s*)?0*(\d+)"
+    return re.compile(one), re.compile(rf"{one}\s*(?:-|–|s/d|sd|sampai)\s*{one}")
+
+
+def _number(label: str | None, word: str) -> int | None:
+    match = _patterns(word)[0].fullmatch((label or "").strip().lower())
     return int(match.group(1)) if match else None
 
 
-def covered_rws(label: str) -> set[int]:
-    """The RW numbers one coverage label names: one, a range or a list of them."""
+def rw_number(label: str | None) -> int | None:
+    return _number(label, "rw")
+
+
+def _numbers(text: str, word: str) -> set[int]:
+    """The numbers a label names: one, a range or a list of them."""
     numbers: set[int] = set()
-    for part in _LIST.split(label.strip().lower()):
-        if span := _RANGE.fullmatch(part.strip()):
+    for part in _LIST.split(text.strip().lower()):
+        if span := _patterns(word)[1].fullmatch(part.strip()):
             first, last = int(span.group(1)), int(span.group(2))
             if 0 <= last - first < _WIDEST:
                 numbers.update(range(first, last + 1))
-        elif (number := rw_number(part)) is not None:
+        elif (number := _number(part, word)) is not None:
             numbers.add(number)
     return numbers
 
 
-def pick_kader(kaders: Sequence[dict[str, Any]], rw: str | None) -> str | None:
+@lru_cache(maxsize=4096)  # a district's labels; bounded, as a nation's would not be
+def coverage(label: str) -> tuple[frozenset[int] | None, frozenset[int] | None]:
+    """(RWs, RTs) a coverage label names; None: any (no RW before its RTs), or no RT
+    part (the whole RW)."""
+    lowered = label.strip().lower()
+    split = _RT_PART.search(lowered)
+    rw_text = (lowered[:split.start()] if split else lowered).strip(" /,;-")
+    rws = frozenset(_numbers(rw_text, "rw")) if rw_text else None
+    rts = frozenset(_numbers(lowered[split.start():], "rt")) if split else None
+    return rws, rts
+
+
+def _closeness(label: str, rw: int | None, rt: int | None) -> int:
+    """2: the label names the person's RT (in her RW); 1: her RW; 0: neither."""
+    rws, rts = coverage(label)
+    if rts is not None:
+        return 2 if rt in rts and (rws is None or rw in rws) else 0
+    return 1 if rws and rw in rws else 0
+
+
+def pick_kader(kaders: Sequence[dict[str, Any]], rw: str | None, rt: str | None = None,
+               person_id: str | None = None) -> str | None:
     if not kaders:
         return None
-    wanted = rw_number(rw)
-    if wanted is not None:
-        for kader in kaders:
-            if any(wanted in covered_rws(label) for label in kader.get("coverage") or []):
-                return str(kader["id"])
-    return str(kaders[0]["id"])
+    rw_n, rt_n = rw_number(rw), _number(rt, "rt")
+    close = {str(k["id"]): max((_closeness(label, rw_n, rt_n)
+                                for label in k.get("coverage") or []), default=0)
+             for k in kaders}
+    nearest = max(close.values())
+    return _spread([k for k, c in close.items() if c == nearest], person_id or "")
+
+
+def _spread(kader_ids: list[str], person_id: str) -> str:
+    """Each person to one kader, evenly, and the same one every time (rendezvous hashing:
+    a kader who joins takes her share from each of the others; the rest stay put)."""
+    return max(kader_ids, key=lambda k: hashlib.blake2b(f"{person_id}|{k}".encode(),
+                                                         digest_size=8).digest())
 
 
 # The pustu's health workers: they make the health workers' visits (KF/KN, a BP follow-up,

@@ -10,6 +10,7 @@ instead of duplicating; a voided screening is sent again with status `entered-in
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -73,6 +74,8 @@ class ExportContext:
     name: str
     birth_date: date
     desa_code: str
+    rt: str | None = None  # the person's, as recorded
+    rw: str | None = None
 
 
 def screening_bundle(screening: dict[str, Any], ctx: ExportContext) -> dict[str, Any]:
@@ -118,6 +121,14 @@ def _entry(full_url: str, resource: dict, kind: str, condition: str) -> dict:
             "request": {"method": "PUT", "url": f"{kind}?{condition}"}}
 
 
+def local_unit_code(label: str | None, unit: str) -> str | None:
+    """An RT or RW as SATUSEHAT's administrative code writes it, its number ("RW 03" and
+    "03" are "3"); a label without one (a dusun's name) as it is."""
+    text = (label or "").strip()
+    number = re.fullmatch(rf"(?:{unit}\.?\s*)?0*(\d+)", text, flags=re.IGNORECASE)
+    return number.group(1) if number else text or None
+
+
 def _patient_query(ctx: ExportContext) -> str:
     return f"identifier={NIK}|{ctx.nik}" if ctx.nik else f"identifier={NIK_MOTHER}|{ctx.mother_nik}"
 
@@ -128,7 +139,9 @@ def _patient(screening: dict, ctx: ExportContext) -> dict:
     province, city, district, village = (ctx.desa_code.split(".") + [None] * 4)[:4]
     parts = {"province": province, "city": f"{province}{city}",
              "district": f"{province}{city}{district}",
-             "village": f"{province}{city}{district}{village}"}
+             "village": f"{province}{city}{district}{village}",
+             **{unit: code for unit in ("rt", "rw")
+                if (code := local_unit_code(getattr(ctx, unit), unit))}}
     patient = {"resourceType": "Patient", "identifier": identifier, "active": True,
                "gender": "male" if screening["sex"] == "M" else "female",
                "birthDate": ctx.birth_date.isoformat(),

@@ -72,7 +72,8 @@ async def bundle_for(reader: Reader, settings: ServiceSettings, screening_id: st
         organization_id=settings.fhir_organization_id or "unknown",
         location_id=screening["posyandu_id"], nik=opened.get("nik"),
         mother_nik=opened.get("mother_nik"), name=person.get("name", ""),
-        birth_date=date.fromisoformat(person["birth_date"]), desa_code=screening["desa_code"])
+        birth_date=date.fromisoformat(person["birth_date"]), desa_code=screening["desa_code"],
+        rt=person.get("rt"), rw=person.get("rw"))
     return screening_bundle(screening, ctx)
 
 

@@ -20,6 +20,7 @@ from ilp_kit.errors import InvalidInput
 from pydantic import ValidationError
 
 from .bundle import (
+    ADMINISTRATIVE_CODE,
     ANC_VISIT,
     BP_PARTS,
     GESTATIONAL_AGE,
@@ -94,7 +95,16 @@ def _person(patients: list, problems: list[Problem]) -> dict:
     name = (patient.name or [None])[0]
     person["name"] = (name.text or " ".join([*(name.given or []), name.family or ""]).strip()
                       if name else None)
-    return person
+    return person | _local_units(patient)
+
+
+def _local_units(patient: Any) -> dict[str, str]:
+    """The person's RT and RW from SATUSEHAT's administrative-code address extension:
+    the kader whose dasawisma it is gets her home visits."""
+    return {part.url: part.valueCode
+            for address in patient.address or [] for ext in address.extension or []
+            if ext.url == ADMINISTRATIVE_CODE for part in ext.extension or []
+            if part.url in ("rt", "rw") and part.valueCode}
 
 
 def _encounter(encounters: list, problems: list[Problem]) -> tuple[str | None, Any]:
