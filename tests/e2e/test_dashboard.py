@@ -4,6 +4,7 @@ seeded scenario, and updates by itself after a new screening. Screenshot: artifa
 from __future__ import annotations
 
 import shutil
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,7 +46,14 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
                                            }).raise_for_status()
         registry.put("/targets", json={"area_code": code, "year": 2026, "group": "balita",
                                        "count": 40}).raise_for_status()
+    registry.post("/workers", json={"id": "kader-siti", "name": "Siti Aminah", "role": "kader",
+                                    "facility_id": "psy-0"}).raise_for_status()
+    # The page reads PWS, notify and the registry, as behind ./ilp up's gateway.
+    gateway = platform.gateway()
+    threading.Thread(target=gateway.run, daemon=True).start()
+    eventually(lambda: gateway.started)
     yield platform
+    gateway.should_exit = True
     platform.stop()
 
 
@@ -66,7 +74,7 @@ def test_dashboard_shows_numbers_and_updates_live(platform: Platform) -> None:
                                ).json()["indicators"][0]["numerator"] == 3)
 
     ARTIFACTS.mkdir(exist_ok=True)
-    url = f"{platform.service_url('pws')}/api/v1/pws/dashboard?area=33.73.04&period=2026-11"
+    url = f"{platform.base_url}/api/v1/pws/dashboard?area=33.73.04&period=2026-11"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -86,6 +94,14 @@ def test_dashboard_shows_numbers_and_updates_live(platform: Platform) -> None:
         # 2026 sasaran only: the trend's December 2025 says its coverage cannot be trusted
         assert "2025-12" in page.locator("#trend-note").inner_text()
         assert "2026-11" not in page.locator("#trend-note").inner_text()
+        # The two children's home visits, with the kader's name from the registry; the
+        # posyandu of Sidorejo Lor has no kader yet, which the list says.
+        page.wait_for_function("document.querySelectorAll('#visits tr[data-task]').length"
+                               " === 2", timeout=10000)
+        visits = sorted(page.locator("#visits tr[data-task]").all_inner_texts())
+        assert all("Balita bermasalah gizi" in v and "terbuka" in v for v in visits)
+        assert "Blotongan\tSiti Aminah (kader)" in visits[0]
+        assert "Sidorejo Lor\t— belum ada — (kader)" in visits[1]
         page.wait_for_selector("#live-dot.on", timeout=10000)
         page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
         with page.expect_download() as download:
