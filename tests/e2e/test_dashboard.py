@@ -48,6 +48,10 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
                                        "count": 40}).raise_for_status()
     registry.post("/workers", json={"id": "kader-siti", "name": "Siti Aminah", "role": "kader",
                                     "facility_id": "psy-0"}).raise_for_status()
+    registry.post("/facilities", json={"id": "pustu-0", "type": "pustu", "name": "Pustu Blotongan",
+                                       "area_code": "33.73.04.1001"}).raise_for_status()
+    registry.post("/workers", json={"id": "bidan-ani", "name": "Bidan Ani", "role": "bidan",
+                                    "facility_id": "pustu-0"}).raise_for_status()
     # The page reads PWS, notify and the registry, as behind ./ilp up's gateway.
     gateway = platform.gateway()
     threading.Thread(target=gateway.run, daemon=True).start()
@@ -100,8 +104,19 @@ def test_dashboard_shows_numbers_and_updates_live(platform: Platform) -> None:
                                " === 2", timeout=10000)
         visits = sorted(page.locator("#visits tr[data-task]").all_inner_texts())
         assert all("Balita bermasalah gizi" in v and "terbuka" in v for v in visits)
-        assert "Blotongan\tSiti Aminah (kader)" in visits[0]
-        assert "Sidorejo Lor\t— belum ada — (kader)" in visits[1]
+        assert "Blotongan\tSiti Aminah (kunjungan kader)" in visits[0]
+        assert "Sidorejo Lor\t— belum ada — (kunjungan kader)" in visits[1]
+        # Kader Siti is ill: the visit is given to the desa's bidan from the list.
+        siti = page.locator("#visits tr[data-task]", has_text="Siti Aminah (kunjungan kader)")
+        task_id = siti.get_attribute("data-task")
+        siti.locator("select").select_option("bidan-ani")
+        siti.locator("button.assign").click()
+        page.wait_for_selector("#visits tr[data-task]:has-text('Bidan Ani (kunjungan kader)')",
+                               timeout=10000)
+        notify = httpx.Client(base_url=platform.base_url_of("notify"), timeout=10)
+        given = notify.get(f"/tasks/{task_id}").json()
+        assert (given["assignee_id"], given["assign_note"]) == ("bidan-ani",
+                                                                "dialihkan lewat dasbor PWS")
         page.wait_for_selector("#live-dot.on", timeout=10000)
         page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
         with page.expect_download() as download:
