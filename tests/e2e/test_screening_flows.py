@@ -251,6 +251,15 @@ def test_nobody_at_home_sends_the_kader_again_until_the_third_attempt(
         assert done.status_code == 200 and done.json()["status"] == "completed", done.text
         attempts += [t for t in dewi_tasks(platform) if t["person_id"] == first["person_id"]]
     assert len(attempts) == 3  # the third time nobody is at home ends it: no fourth
+
+    def counted_by_pws(task_id: str) -> dict | None:
+        with sqlite3.connect(platform.data_dir / "pws.db") as db:
+            row = db.execute("SELECT doc FROM tasks WHERE key = ?", (task_id,)).fetchone()
+        return row and json.loads(row[0])
+    # PWS counts the visit owed once, by its last attempt: the earlier ones are superseded.
+    assert eventually(lambda: all((counted_by_pws(t["task_id"]) or {}).get("superseded")
+                                  for t in attempts[:2]))
+    assert not counted_by_pws(attempts[2]["task_id"]).get("superseded")
     visited = datetime.now(WIB).date()
     for n, (earlier, later) in enumerate(itertools.pairwise(attempts), start=2):
         assert (later["attempt"], later["follows_task_id"]) == (n, earlier["task_id"])

@@ -90,7 +90,10 @@ task_story = st.tuples(st.sampled_from(sorted(TASK_DESA)), st.integers(0, 40 * 2
                        st.sampled_from(["masalah_gizi", "kunjungan_neonatal_kn1"]),
                        st.sampled_from(["open", "on_time", "late", "not_at_home", "cancelled",
                                         "escalated", "escalated_then_done",
-                                        "escalated_then_done_by_the_new_due"]))
+                                        "escalated_then_done_by_the_new_due",
+                                        "not_at_home_then_visited",
+                                        "not_at_home_by_the_due_time"]))
+REVISIT_AFTER = timedelta(days=2)
 
 
 def task_events(stories: list) -> tuple[list, Counter]:
@@ -112,8 +115,22 @@ def task_events(stories: list) -> tuple[list, Counter]:
                 task_id=f"t{n}", worker_id="k",
                 on_time=fate in ("on_time", "escalated_then_done_by_the_new_due"),
                 outcome="not_at_home" if fate == "not_at_home" else "visited"))
+        elif fate == "not_at_home_by_the_due_time":  # the last try: a visit due, not made
+            events.append(TaskCompleted(task_id=f"t{n}", worker_id="k", on_time=True,
+                                        outcome="not_at_home"))
         elif fate == "cancelled":
             events.append(TaskCancelled(task_id=f"t{n}", reason="screening_voided"))
+        elif fate == "not_at_home_then_visited":  # the visit owed counts once: the second
+            events.append(TaskCompleted(task_id=f"t{n}", worker_id="k", on_time=True,
+                                        outcome="not_at_home"))
+            created_at += REVISIT_AFTER
+            events += [TaskCreated(task_id=f"t{n}-2", person_id="p1", reason=reason,
+                                   role="kader", priority="high", desa_code=desa,
+                                   due_at=created_at + timedelta(days=2),
+                                   occurred_at=created_at, follows_task_id=f"t{n}"),
+                       TaskCompleted(task_id=f"t{n}-2", worker_id="k", on_time=True,
+                                     outcome="visited")]
+            fate = "on_time"
         month = (desa, f"{created_at.astimezone(TASK_DESA[desa]):%Y-%m}")
         for flag, counted in (("home_visit_tasks", fate != "cancelled"),
                               ("home_visit_on_time", fate == "on_time"),

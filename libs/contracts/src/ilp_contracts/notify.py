@@ -29,6 +29,9 @@ class TaskCreated(Event):
     birth_id: str | None = Field(
         default=None, description="The birth a postnatal visit (KF, KN) follows: a mother's "
         "KF1–KF4 of one delivery carry the same id (twins: that of the first recorded)")
+    follows_task_id: str | None = Field(
+        default=None, description="The visit this one follows – nobody was at home, or the "
+        "family turned the kader away: the visit owed continues here")
 
 
 class TaskAssigned(Event):

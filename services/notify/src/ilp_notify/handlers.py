@@ -201,11 +201,11 @@ async def open_next_visit(tx: Transaction, settings: ServiceSettings, task: dict
         task_id=new_id(), person_id=task["person_id"], reason=task["reason"],
         role=visit.role, assignee_id=assignee, priority=task["priority"],
         due_at=visit.due_at, desa_code=task["desa_code"], posyandu_id=task["posyandu_id"],
-        screening_id=task.get("screening_id"), birth_id=task.get("birth_id"))
+        screening_id=task.get("screening_id"), birth_id=task.get("birth_id"),
+        follows_task_id=task["task_id"])
     await _create(tx, settings, created, rw=task.get("rw"), rt=task.get("rt"),
-                  findings=task["findings"],
-                  screening_ids=task["screening_ids"], attempt=visit.attempt,
-                  follows_task_id=task["task_id"], follows_outcome=task["outcome"])
+                  findings=task["findings"], screening_ids=task["screening_ids"],
+                  attempt=visit.attempt, follows_outcome=task["outcome"])
 
 
 async def _create(tx: Transaction, settings: ServiceSettings, created: TaskCreated,

@@ -248,15 +248,21 @@ class Projector:
         await tx.put("person_years", key, year)
 
     async def on_task_created(self, tx: Transaction, event: TaskCreated) -> None:
+        """A visit that follows one not made (nobody at home, the kader turned away) takes
+        its place: the visit owed counts once, by how it ends."""
         period = local_date(event.occurred_at, event.desa_code).isoformat()[:7]
         await self._task(tx, event.task_id, desa_code=event.desa_code, period=period,
                          reason=event.reason, person_id=event.person_id,
                          birth_id=event.birth_id)
+        if event.follows_task_id:
+            await self._task(tx, event.follows_task_id, superseded=True)
 
     async def on_task_completed(self, tx: Transaction, event: TaskCompleted) -> None:
-        """Visits done on time count in the month their task was created."""
+        """Visits done on time count in the month their task was created; one nobody was
+        at home for was not made."""
         await self._task(tx, event.task_id, on_time=event.on_time,
-                         visited=event.outcome in ("visited", "referred"))
+                         visited=event.outcome in ("visited", "referred"),
+                         nobody_home=event.outcome == "not_at_home")
 
     async def on_task_cancelled(self, tx: Transaction, event: TaskCancelled) -> None:
         await self._task(tx, event.task_id, cancelled=True)

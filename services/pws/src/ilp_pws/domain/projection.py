@@ -97,17 +97,17 @@ def count_changes(before: Effective, after: Effective) -> list[tuple[Unit, dict[
 def task_flags(task: Mapping[str, Any]) -> frozenset[str]:
     """What one home-visit task counts in its desa-month (that of its creation), as flags
     like a person's: a visit due unless it was cancelled (its finding corrected away, or
-    withdrawn by a health worker), a visit done on time, one that went past its due time
-    (escalated, or done late), and a postnatal visit made. Its
-    events may arrive in any order: until its creation is known (desa and month), it counts
-    nothing."""
-    if "desa_code" not in task or task.get("cancelled"):
+    withdrawn by a health worker) or superseded (a visit not made that another follows: it
+    counts there), a visit done on time (made: somebody was at home), one that went past
+    its due time (escalated, or done late), and a postnatal visit made. Its events may arrive in any order: until its
+    creation is known (desa and month), it counts nothing."""
+    if "desa_code" not in task or task.get("cancelled") or task.get("superseded"):
         return frozenset()
     flags = {"home_visit_tasks"}
     # On time by the first due time: an escalated task done by its new rung's is not.
     if task.get("escalated") or task.get("on_time") is False:
         flags.add("home_visit_overdue")
-    elif task.get("on_time"):
+    elif task.get("on_time") and not task.get("nobody_home"):
         flags.add("home_visit_on_time")
     if task.get("visited") and (visited := POSTNATAL_VISITED.get(task.get("reason", ""))):
         flags.add(visited)
