@@ -3,6 +3,8 @@ seeded scenario, and updates by itself after a new screening. Screenshot: artifa
 
 from __future__ import annotations
 
+import base64
+import json
 import shutil
 import threading
 import uuid
@@ -168,3 +170,36 @@ def test_puskesmas_working_area_rolls_up_its_desa(platform: Platform) -> None:
     assert [row["area_code"] for row in table["rows"]] == ["33.73.04.1001", "33.73.04.1002"]
     weighed = table["area"]["indicators"][0]
     assert (weighed["numerator"], weighed["denominator"]) == (3, 80)  # Pulutan not included
+
+
+def unsigned_token(*roles: str) -> str:
+    """What the page reads of a token: its roles (the services check its signature; here
+    authentication is off, so they ignore it)."""
+    def part(data: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+    return f"{part({'alg': 'none'})}.{part({'roles': list(roles), 'wilayah': ['*']})}.x"
+
+
+def test_home_visits_are_shown_and_given_by_role(platform: Platform) -> None:
+    """The operator (aggregates only) is told why she sees no visits; a kader sees them
+    but cannot give them to somebody else; a bidan can."""
+    from playwright.sync_api import sync_playwright
+
+    url = f"{platform.base_url}/api/v1/pws/dashboard?area=33.73.04&period=2026-11#token="
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        seen = {}
+        for role in ("operator", "kader", "bidan"):
+            page = browser.new_page()
+            page.goto(url + unsigned_token(role))
+            page.wait_for_selector("body[data-loaded='1']", timeout=15000)
+            visits = page.locator("#visits tbody")
+            seen[role] = (visits.locator("tr[data-task]").count(),
+                          visits.locator("select").count(), visits.inner_text())
+            page.close()
+        browser.close()
+    assert seen["operator"][:2] == (0, 0) and "hanya untuk petugas" in seen["operator"][2]
+    assert seen["kader"][0] >= 2 and seen["kader"][1] == 0
+    assert seen["bidan"][1] >= 1
