@@ -88,6 +88,10 @@ def test_a_coverage_down_to_rts_the_dasawisma_division() -> None:
     assert pick_kader(kaders, "03", "4") == "tini"
     assert pick_kader(kaders, "RW 03", "RT 09") == "ani"  # no dasawisma names RT 09
     assert pick_kader(kaders, "RW 05", "RT 01") == pick_kader(kaders, "RW 05", None)
+    # A kader without coverage of her own takes those nobody's coverage names.
+    with_umi = [*kaders, {"id": "umi", "coverage": []}]
+    assert [pick_kader(with_umi, "RW 05", None, f"p{n}") for n in range(20)] == ["umi"] * 20
+    assert pick_kader(with_umi, "RW 03", "RT 09") == "ani"  # her RW still beats that
 
 
 @given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=400, unique=True))

@@ -22,6 +22,7 @@ class ScreeningOut(BaseModel):
     period: str
     desa_code: str
     rw: str | None
+    rt: str | None = None
     posyandu_id: str
     measurements: dict[str, float]
     immunizations: list[str]

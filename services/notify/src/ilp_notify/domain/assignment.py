@@ -1,7 +1,8 @@
 """Which kader of a posyandu gets a person's task (pure): the one whose working area – the
 labels the registry keeps as her coverage – names the person's RT (her dasawisma's), else
-her RW; among several such kader, or when no coverage names the person's place, the
-person's tasks are spread over them, each person always to the same kader.
+her RW, else a kader without coverage of her own (who takes the rest); among several such
+kader, or when none is, the person's tasks are spread over them, each person always to the
+same kader.
 
 Registers and apps write an RW as "RW 04", "RW 4", "04" or "4": one number; a coverage
 label names RWs as one, a range ("RW 01-03", "RW 1 s/d 3") or a list ("RW 01, 02"), and
@@ -63,12 +64,18 @@ def coverage(label: str) -> tuple[frozenset[int] | None, frozenset[int] | None]:
     return rws, rts
 
 
-def _closeness(label: str, rw: int | None, rt: int | None) -> int:
-    """2: the label names the person's RT (in her RW); 1: her RW; 0: neither."""
-    rws, rts = coverage(label)
-    if rts is not None:
-        return 2 if rt in rts and (rws is None or rw in rws) else 0
-    return 1 if rws and rw in rws else 0
+def _closeness(labels: Sequence[str], rw: int | None, rt: int | None) -> int:
+    """3: a label names the person's RT (in her RW); 2: her RW; 1: the kader has no
+    coverage of her own (she takes those nobody's coverage names); 0: none of these."""
+    if not labels:
+        return 1
+    best = 0
+    for rws, rts in map(coverage, labels):
+        if rts is not None:
+            best = max(best, 3 if rt in rts and (rws is None or rw in rws) else 0)
+        elif rws and rw in rws:
+            best = max(best, 2)
+    return best
 
 
 def pick_kader(kaders: Sequence[dict[str, Any]], rw: str | None, rt: str | None = None,
@@ -76,9 +83,7 @@ def pick_kader(kaders: Sequence[dict[str, Any]], rw: str | None, rt: str | None 
     if not kaders:
         return None
     rw_n, rt_n = rw_number(rw), _number(rt, "rt")
-    close = {str(k["id"]): max((_closeness(label, rw_n, rt_n)
-                                for label in k.get("coverage") or []), default=0)
-             for k in kaders}
+    close = {str(k["id"]): _closeness(k.get("coverage") or [], rw_n, rt_n) for k in kaders}
     nearest = max(close.values())
     return _spread([k for k, c in close.items() if c == nearest], person_id or "")
 
