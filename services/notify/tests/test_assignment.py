@@ -25,9 +25,10 @@ def stunted(n: int) -> ScreeningRecorded:
         findings=[Finding(code="stunted", severity="moderate")])
 
 
-def kader(worker_id: str, active: bool = True) -> WorkerAssigned:
+def kader(worker_id: str, active: bool = True, coverage: tuple[str, ...] = ()) -> WorkerAssigned:
     return WorkerAssigned(worker_id=worker_id, name=worker_id, role="kader",
-                          facility_id="psy-1", area_code="33.73.04.2001", active=active)
+                          facility_id="psy-1", area_code="33.73.04.2001", active=active,
+                          coverage=list(coverage))
 
 
 async def test_a_worker_change_in_the_batch_counts_for_the_events_after_it(tmp_path) -> None:
@@ -120,9 +121,7 @@ async def test_the_kader_of_the_persons_rw_else_the_desas_bidan(tmp_path) -> Non
     apply = handlers(ServiceSettings(service="notify"))
     async with store.transaction() as tx:
         for worker_id, rw in (("kader-rw1", "RW 01"), ("kader-rw2", "RW 02")):
-            await apply[WorkerAssigned](tx, WorkerAssigned(
-                worker_id=worker_id, name=worker_id, role="kader", facility_id="psy-1",
-                area_code="33.73.04.2001", coverage=[rw]))
+            await apply[WorkerAssigned](tx, kader(worker_id, coverage=(rw,)))
         await apply[WorkerAssigned](tx, WorkerAssigned(
             worker_id="bidan-desa", name="Bidan", role="bidan", facility_id="pustu-1",
             area_code="33.73.04.2001"))
@@ -142,9 +141,7 @@ async def test_the_kader_of_the_persons_dasawisma(tmp_path) -> None:
     apply = handlers(ServiceSettings(service="notify"))
     async with store.transaction() as tx:
         for worker_id, rts in (("kader-a", "RW 02 RT 01-03"), ("kader-b", "RW 02 RT 04-06")):
-            await apply[WorkerAssigned](tx, WorkerAssigned(
-                worker_id=worker_id, name=worker_id, role="kader", facility_id="psy-1",
-                area_code="33.73.04.2001", coverage=[rts]))
+            await apply[WorkerAssigned](tx, kader(worker_id, coverage=(rts,)))
         for n, rt in ((1, "005"), (2, "RT 2"), (3, "RT 06")):
             await apply[ScreeningRecorded](tx, stunted(n).model_copy(update={"rw": "02",
                                                                              "rt": rt}))
@@ -152,9 +149,8 @@ async def test_the_kader_of_the_persons_dasawisma(tmp_path) -> None:
     assert tasks == {"p1": ("kader-b", "005"), "p2": ("kader-a", "RT 2"),
                      "p3": ("kader-b", "RT 06")}
     async with store.transaction() as tx:
-        await apply[WorkerAssigned](tx, WorkerAssigned(
-            worker_id="kader-b", name="kader-b", role="kader", facility_id="psy-1",
-            area_code="33.73.04.2001", coverage=["RW 02 RT 04-06"], active=False))
+        await apply[WorkerAssigned](tx, kader("kader-b", active=False,
+                                              coverage=("RW 02 RT 04-06",)))
     assert {t["assignee_id"] for t in await store.find("tasks")} == {"kader-a"}
     await store.close()
 
