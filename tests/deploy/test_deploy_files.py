@@ -1,11 +1,12 @@
 """Offline checks of everything an operator deploys: the compose file against the
 compose specification, every Kubernetes manifest against the Kubernetes 1.33 schemas,
-the kustomize overlay against its base, the Dockerfile's structure, and the README's
+the kustomize overlay against its base and as `kubectl kustomize` renders it, the Dockerfile's structure, and the README's
 configuration reference against the settings the services really read."""
 
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +25,8 @@ CUSTOM_KINDS = {"MongoDBCommunity"}
 
 
 def documents(path: Path) -> list[dict]:
-    return [d for d in yaml.safe_load_all(path.read_text()) if d]
+    """The objects of a manifest (a JSON patch, a list of operations, has none)."""
+    return [d for d in yaml.safe_load_all(path.read_text()) if isinstance(d, dict)]
 
 
 def manifests() -> list[tuple[Path, dict]]:
@@ -95,8 +97,8 @@ def test_every_service_is_probed_limited_scaled_and_protected() -> None:
 
 
 def test_overlay_refers_only_to_what_the_base_has() -> None:
-    """What `kustomize build` would refuse (no kustomize binary is available offline):
-    missing resources, patches of objects that do not exist, images never used."""
+    """What `kustomize build` would refuse, read without it: missing resources, patches
+    of objects that do not exist, images never used."""
     base = K8S / "base"
     base_kustomization = yaml.safe_load((base / "kustomization.yaml").read_text())
     objects = {(d["kind"], d["metadata"]["name"])
@@ -109,13 +111,42 @@ def test_overlay_refers_only_to_what_the_base_has() -> None:
     for resource in kustomization["resources"]:
         assert (overlay / resource).exists(), resource
     for patch in kustomization["patches"]:
-        if "path" in patch:
+        if target := patch.get("target"):  # a JSON patch of every object it targets
+            assert any(kind == target["kind"] and target.get("name", name) == name
+                       for kind, name in objects), target
+        else:
             for doc in documents(overlay / patch["path"]):
                 assert (doc["kind"], doc["metadata"]["name"]) in objects, patch
-        else:
-            target = patch["target"]
-            assert (target["kind"], target["name"]) in objects, target
     assert {i["name"] for i in kustomization["images"]} == images
+
+
+KUBECTL = shutil.which("kubectl")
+
+
+@pytest.mark.skipif(KUBECTL is None, reason="kubectl (its kustomize) is not installed")
+def test_the_overlay_renders_one_host_its_namespace_and_its_images() -> None:
+    """`kubectl kustomize` itself: every object of the example Dinkes deployment valid for
+    Kubernetes 1.33, in its namespace, on its images, and every Ingress – the API, the
+    live stream, the bulk imports – served on its host name and certificate (a patch
+    that named the Ingresses one by one had left the bulk imports on the example's)."""
+    overlay = K8S / "overlays" / "example-kota"
+    rendered = subprocess.run([KUBECTL, "kustomize", str(overlay)], capture_output=True,
+                              text=True, check=True).stdout
+    docs = [d for d in yaml.safe_load_all(rendered) if d]
+    kustomization = yaml.safe_load((overlay / "kustomization.yaml").read_text())
+    for doc in docs:
+        kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
+        if doc["kind"] != "Namespace":
+            assert doc["metadata"]["namespace"] == kustomization["namespace"], doc["kind"]
+    ingresses = [d for d in docs if d["kind"] == "Ingress"]
+    assert len(ingresses) == 3
+    hosts = {(rule["host"], *tls["hosts"]) for d in ingresses
+             for rule, tls in zip(d["spec"]["rules"], d["spec"]["tls"], strict=True)}
+    assert hosts == {("ilp.dinkes.salatiga.go.id", "ilp.dinkes.salatiga.go.id")}
+    tags = {i["name"]: i["newTag"] for i in kustomization["images"]}
+    images = [c["image"] for d in docs if d["kind"] == "Deployment"
+              for c in d["spec"]["template"]["spec"]["containers"]]
+    assert sorted(images) == sorted(f"{name}:{tag}" for name, tag in tags.items())
 
 
 def test_dockerfile_is_multi_stage_pinned_and_runs_unprivileged() -> None:
