@@ -1,7 +1,8 @@
 """Offline checks of everything an operator deploys: the compose file against the
 compose specification, every Kubernetes manifest against the Kubernetes 1.33 schemas,
-the kustomize overlay against its base and as `kubectl kustomize` renders it, the Dockerfile's structure, and the README's
-configuration reference against the settings the services really read."""
+the kustomize overlay against its base and as `kubectl kustomize` renders it, the
+Dockerfile's structure, and the README's configuration reference against the settings
+the services really read."""
 
 from __future__ import annotations
 
