@@ -325,6 +325,8 @@ def test_pws_colours_reach_notify_for_the_monthly_review(platform: Platform) -> 
     kept = eventually(colours)
     assert "balita_stunting" in kept  # stunting among the balita measured this month
     assert {c["colour"] for c in kept.values()} <= {"green", "yellow", "red", "grey"}
+    # with the name the dashboard gives it, for the review's words
+    assert kept["balita_stunting"]["name"] == "Prevalensi stunting balita diukur"
 
 
 def test_registry_refuses_bad_master_data_with_field_and_reason(platform: Platform) -> None:

@@ -16,7 +16,7 @@ from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Query, SqliteStore
 from ilp_notify.app import SPEC
 from ilp_notify.domain.delivery import render
-from ilp_notify.domain.review import keep_colour, month_to_review, red_indicators
+from ilp_notify.domain.review import Red, keep_colour, month_to_review, red_indicators
 from ilp_notify.handlers import handlers
 from ilp_notify.scheduler import send_reviews
 
@@ -49,8 +49,9 @@ def test_the_latest_colour_is_kept_whatever_order_changes_arrive_in(chosen, rng)
     for indicator_id, colour, second in chosen:
         if indicator_id not in latest or second > latest[indicator_id][1]:
             latest[indicator_id] = (colour, second)
-    assert red_indicators(doc or {"indicators": {}}) == sorted(
-        (i, float(second)) for i, (colour, second) in latest.items() if colour == "red")
+    assert red_indicators(doc or {"indicators": {}}) == [
+        Red(i, None, float(second)) for i, (colour, second) in sorted(latest.items())
+        if colour == "red"]
 
 
 @pytest.fixture
@@ -63,9 +64,10 @@ async def rt(tmp_path) -> AsyncIterator[Runtime]:
 
 
 def changed(desa: str, period: str, indicator_id: str, colour: str, at: datetime,
-            pct: float | None = 40.0) -> IndicatorChanged:
+            pct: float | None = 40.0, name: str | None = None) -> IndicatorChanged:
     return IndicatorChanged(desa_code=desa, period=period, indicator_id=indicator_id,
-                            previous_colour="grey", colour=colour, pct=pct, occurred_at=at)
+                            indicator_name=name, previous_colour="grey", colour=colour,
+                            pct=pct, occurred_at=at)
 
 
 async def test_health_workers_hear_once_of_what_stayed_red(rt: Runtime) -> None:
@@ -84,7 +86,8 @@ async def test_health_workers_hear_once_of_what_stayed_red(rt: Runtime) -> None:
                 changed(SEMARANG, "2026-10", "balita_ditimbang", "green",
                         october.replace(day=28)),
                 # red at the end; an older yellow arriving late changes nothing
-                changed(SEMARANG, "2026-10", "k1", "red", october.replace(day=20), 33.3),
+                changed(SEMARANG, "2026-10", "k1", "red", october.replace(day=20), 33.3,
+                        "Cakupan K1 ibu hamil"),
                 changed(SEMARANG, "2026-10", "k1", "yellow", october.replace(day=10)),
                 changed(SEMARANG, "2026-11", "k1", "red", october.replace(month=11)),  # not over
                 changed(SEMARANG, "2026-09", "k1", "red", october.replace(month=9)),  # reviewed
@@ -107,8 +110,10 @@ async def test_health_workers_hear_once_of_what_stayed_red(rt: Runtime) -> None:
                             "mailto:perawat-yan@puskesmas.id"]
     semarang = told["mailto:bidan-sari@puskesmas.id"]
     assert (semarang["period"], semarang["red"]) == ("2026-10", [
-        {"indicator_id": "k1", "pct": 33.3}])
+        {"indicator_id": "k1", "name": "Cakupan K1 ibu hamil", "pct": 33.3}])
     subject, text, sms = render(semarang)
     assert subject == f"PWS 2026-10 desa {SEMARANG}: 1 indikator merah"
-    assert "- k1 (33.3 %)" in text and "k1 (33.3 %)" in sms
-    assert render(told["mailto:perawat-yan@puskesmas.id"])[0].endswith("1 indikator merah")
+    # by the name the dashboard shows, with a decimal comma
+    assert "- Cakupan K1 ibu hamil (33,3 %)" in text and "Cakupan K1 ibu hamil (33,3 %)" in sms
+    jayapura = render(told["mailto:perawat-yan@puskesmas.id"])  # from a PWS that sent no name
+    assert jayapura[0].endswith("1 indikator merah") and "- balita_stunting\n" in jayapura[1]

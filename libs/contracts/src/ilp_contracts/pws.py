@@ -20,6 +20,8 @@ class IndicatorChanged(Event):
     desa_code: str
     period: str = Field(pattern=r"^\d{4}-\d{2}$")
     indicator_id: str
+    indicator_name: str | None = Field(default=None, description="As the dashboard names "
+                                       "it (Bahasa Indonesia): the PWS catalogue's")
     previous_colour: Colour
     colour: Colour
     pct: float | None = None

@@ -472,8 +472,8 @@ async def on_colour(tx: Transaction, event: IndicatorChanged) -> None:
     key = f"{event.period}|{event.desa_code}"
     await tx.put("desa_colours", key, keep_colour(
         await tx.get("desa_colours", key), desa_code=event.desa_code, period=event.period,
-        indicator_id=event.indicator_id, colour=event.colour, pct=event.pct,
-        at=event.occurred_at.isoformat()))
+        indicator_id=event.indicator_id, name=event.indicator_name, colour=event.colour,
+        pct=event.pct, at=event.occurred_at.isoformat()))
 
 
 def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:

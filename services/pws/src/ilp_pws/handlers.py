@@ -201,8 +201,8 @@ class Projector:
             for indicator_id, old, new in colour_changes(counts, counts, before, touched, after,
                                                          month=int(period[5:])):
                 await emit(tx, IndicatorChanged(
-                    desa_code=event.area_code, period=period,
-                    indicator_id=indicator_id, previous_colour=old.colour, colour=new.colour,
+                    desa_code=event.area_code, period=period, indicator_id=indicator_id,
+                    indicator_name=new.name, previous_colour=old.colour, colour=new.colour,
                     pct=new.pct))
             LIVE.changed(event.area_code, period)
 
@@ -370,6 +370,7 @@ class Projector:
                                                      month=int(period[5:])):
             await emit(tx, IndicatorChanged(
                 desa_code=desa_code, period=period, indicator_id=indicator_id,
-                previous_colour=old.colour, colour=new.colour, pct=new.pct))
+                indicator_name=new.name, previous_colour=old.colour, colour=new.colour,
+                pct=new.pct))
         # Told before commit: a rolled-back batch only costs dashboards a needless refresh.
         LIVE.changed(desa_code, period)

@@ -15,6 +15,7 @@ from typing import Any
 
 from .lifecycle import NOBODY_HOME, REFUSED
 from .reasons import label_of
+from .review import Red
 
 PAYLOAD_FIELDS = ("task_id", "person_id", "reason", "role", "assignee_id", "priority",
                   "due_at", "desa_code", "posyandu_id", "escalation_level")
@@ -57,18 +58,19 @@ def digest_payload(day: str, tasks: list[dict[str, Any]]) -> bytes:
     return json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
 
 
-def review_payload(desa_code: str, period: str, reds: list[tuple[str, float | None]]
-                   ) -> bytes:
+def review_payload(desa_code: str, period: str, reds: list[Red]) -> bytes:
     """A desa's indicators still red when the month ended (the monthly review)."""
     body = {"type": "pws.review", "desa_code": desa_code, "period": period,
-            "red": [{"indicator_id": i, "pct": pct} for i, pct in reds]}
+            "red": [{"indicator_id": r.indicator_id, "name": r.name, "pct": r.pct}
+                    for r in reds]}
     return json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
 
 
 def _render_review(notice: dict[str, Any]) -> tuple[str, str, str]:
     red, desa, period = notice["red"], notice["desa_code"], notice["period"]
-    shown = [f"{r['indicator_id']} ({r['pct']:g} %)" if r["pct"] is not None
-             else r["indicator_id"] for r in red]
+    named = [r.get("name") or r["indicator_id"] for r in red]
+    shown = [f"{name} ({str(r['pct']).replace('.', ',')} %)" if r["pct"] is not None
+             else name for name, r in zip(named, red, strict=True)]
     subject = f"PWS {period} desa {desa}: {len(red)} indikator merah"
     text = (f"Indikator PWS desa/kelurahan {desa} yang masih merah pada akhir {period}, "
             "untuk ditindaklanjuti dan dibahas pada lokakarya mini bulanan:\n\n"
