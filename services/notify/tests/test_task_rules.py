@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+import json
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from ilp_contracts.wilayah import WIB, WIT
-from ilp_notify.domain.tasks import task_key, tasks_needed
+from ilp_notify.api import TaskOut
+from ilp_notify.domain.delivery import digest_payload, render
+from ilp_notify.domain.tasks import TaskNeed, joins, task_key, tasks_needed
 
 
 def test_nutrition_problem_gives_a_kader_task_within_a_week() -> None:
@@ -106,3 +109,35 @@ def test_every_visit_the_platform_opens_is_named_in_words() -> None:
             "due_at": "2026-12-03T23:59:00+07:00"}
     *_, sms = render({"type": "task.created", "task": task})
     assert "Lansia tidak datang ke posyandu bulan ini" in sms
+
+
+DUE = datetime(2026, 11, 27, 23, 59, tzinfo=WIB)
+ROUND_VISIT = {"role": "kader", "reason": "balita_tidak_ditimbang", "screening_ids": [],
+               "due_at": DUE.isoformat()}
+
+
+@pytest.mark.parametrize(("need", "task", "together"), [
+    (TaskNeed("imunisasi_terlewat", "kader", "routine", DUE), ROUND_VISIT, True),
+    (TaskNeed("imunisasi_terlewat", "kader", "routine", DUE + timedelta(days=7)), ROUND_VISIT,
+     True),
+    (TaskNeed("imunisasi_terlewat", "kader", "routine", DUE - timedelta(days=8)), ROUND_VISIT,
+     False),  # weeks apart: two visits
+    (TaskNeed("balita_tidak_ditimbang", "kader", "routine", DUE), ROUND_VISIT, False),
+    (TaskNeed("kontrol_hipertensi", "perawat", "high", DUE), {**ROUND_VISIT, "role": "perawat"},
+     False),  # a health worker's visit stays her own
+    (TaskNeed("imunisasi_terlewat", "kader", "routine", DUE),
+     {**ROUND_VISIT, "screening_ids": ["s-1"]}, False),  # a finding's: may be voided
+])
+def test_a_rounds_kader_visit_rides_along_on_one_due_the_same_week(need: TaskNeed, task: dict,
+                                                                   together: bool) -> None:
+    assert joins(need, task) is together
+
+
+def test_the_visit_names_every_reason_in_the_list_and_the_digest() -> None:
+    task = {**ROUND_VISIT, "task_id": "t-1", "person_id": "p-1", "assignee_id": "kader-1",
+            "priority": "routine", "desa_code": "33.73.04.1001", "posyandu_id": "psy-1",
+            "status": "open", "created_at": DUE.isoformat(), "findings": [],
+            "also": ["imunisasi_terlewat"]}
+    assert TaskOut.model_validate(task).also_labels == ["Imunisasi balita terlewat"]
+    text = render(json.loads(digest_payload("2026-11-26", [task])))[1]
+    assert "Balita tidak ditimbang bulan ini; juga Imunisasi balita terlewat, desa" in text

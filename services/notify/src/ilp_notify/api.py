@@ -56,12 +56,19 @@ class TaskOut(BaseModel):
     assigned_by: str | None = Field(default=None,
                                     description="Who gave it to its worker by hand, if anybody")
     assign_note: str | None = Field(default=None, description="Why it was given by hand")
+    also: list[str] = Field(default_factory=list, description="Other reasons a round found "
+                            "to visit the person, made in this visit")
 
     @computed_field
     @property
     def reason_label(self) -> str:
         """What the visit is for, in words (Bahasa Indonesia)."""
         return label_of(self.reason)
+
+    @computed_field
+    @property
+    def also_labels(self) -> list[str]:
+        return [label_of(reason) for reason in self.also]
 
 
 @router.get("/tasks", response_model=list[TaskOut])

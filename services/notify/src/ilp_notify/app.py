@@ -14,7 +14,7 @@ SPEC = ServiceSpec(
         "workers": [("facility_id", "role"), ("area_code", "role")],
         "tasks": [("assignee_id", "status", "due_at"), ("posyandu_id", "assignee_id"),
                   ("desa_code", "status"), ("status", "due_at"),
-                  ("status", "escalation_level", "due_at")],
+                  ("status", "escalation_level", "due_at"), ("person_id", "status")],
         "open_tasks": [],
         "screening_tasks": [],
         "leases": [],

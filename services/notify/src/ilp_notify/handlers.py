@@ -205,7 +205,8 @@ async def open_next_visit(tx: Transaction, settings: ServiceSettings, task: dict
         follows_task_id=task["task_id"])
     await _create(tx, settings, created, rw=task.get("rw"), rt=task.get("rt"),
                   findings=task["findings"], screening_ids=task["screening_ids"],
-                  attempt=visit.attempt, follows_outcome=task["outcome"])
+                  attempt=visit.attempt, follows_outcome=task["outcome"],
+                  also=task.get("also", []))
 
 
 async def _create(tx: Transaction, settings: ServiceSettings, created: TaskCreated,

@@ -44,7 +44,7 @@ from .domain.defaulters import (
     recheck_followed_up,
 )
 from .domain.escalation import LADDER, next_rung
-from .domain.tasks import TaskNeed
+from .domain.tasks import TaskNeed, joins
 from .delivery import add_deliveries, personal_addresses, queue, webhook_urls
 from .domain.delivery import digest_payload, review_payload
 from .domain.assignment import HEALTH_WORKERS
@@ -129,6 +129,14 @@ async def _visit(tx: Transaction, rt: Runtime, need: TaskNeed | None, watch: dic
                  findings: list[str]) -> int:
     if need is None:
         return 0
+    for status in ("open", "accepted"):
+        for task in await tx.find("tasks", Query.of(person_id=watch["person_id"],
+                                                    status=status, limit=20)):
+            if joins(need, task):  # one visit for all the reasons
+                task["also"] = sorted({*task.get("also", ()), need.reason})
+                task["findings"] = sorted({*task["findings"], *findings})
+                await tx.put("tasks", task["task_id"], task)
+                return 0
     return await open_task(tx, rt.settings, need, person_id=watch["person_id"],
                            desa_code=watch["desa_code"], posyandu_id=watch["posyandu_id"],
                            screening_id=None, findings=findings, rw=watch.get("rw"),

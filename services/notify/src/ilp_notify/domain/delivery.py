@@ -24,7 +24,7 @@ PAYLOAD_FIELDS = ("task_id", "person_id", "reason", "role", "assignee_id", "prio
 def _summary(task: dict[str, Any]) -> dict[str, Any]:
     """A task as a notice carries it; tasks from before revisits count as first tries."""
     return {**{k: task.get(k) for k in PAYLOAD_FIELDS}, "attempt": task.get("attempt", 1),
-            "follows_outcome": task.get("follows_outcome")}
+            "follows_outcome": task.get("follows_outcome"), "also": task.get("also", [])}
 
 
 def _verb(kind: str, task: dict[str, Any]) -> str:
@@ -87,6 +87,7 @@ def render(notice: dict[str, Any]) -> tuple[str, str, str]:
     if notice["type"] == "digest":
         tasks = sorted(notice["tasks"], key=lambda t: t["due_at"])
         lines = [f"- {label_of(t['reason'])}"
+                 + "".join(f"; juga {label_of(also)}" for also in t.get("also", []))
                  + (f" (kunjungan ke-{t['attempt']})" if t.get("attempt", 1) > 1 else "")
                  + f", desa {t['desa_code']}, posyandu {t['posyandu_id']}, batas "
                  f"{t['due_at'][:10]} (tugas {t['task_id'][:8]})" for t in tasks]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from datetime import date, datetime, time, timedelta, tzinfo
 
 
@@ -97,3 +98,18 @@ def tasks_needed(finding_codes: Iterable[str], screened_on: date, zone: tzinfo,
 def task_key(person_id: str, reason: str) -> str:
     """At most one open task per person and reason."""
     return f"{person_id}|{reason}"
+
+
+# A round finds a family for several reasons at once – a child not weighed who also missed
+# a dose, a KEK pregnancy's monthly accompaniment and her missed ANC contact: the kader
+# makes one visit for all of them, not one a day apart.
+JOIN_WITHIN = timedelta(days=7)
+
+
+def joins(need: TaskNeed, task: dict[str, Any]) -> bool:
+    """A round's kader visit rides along on the person's open kader visit due within a
+    week of it – one that a round opened too: a visit for a finding ends with its
+    screening (voided, corrected), which must not take the other reason with it."""
+    return (need.role == task["role"] == "kader" and not task.get("screening_ids")
+            and need.reason != task["reason"]
+            and abs(datetime.fromisoformat(task["due_at"]) - need.due_at) <= JOIN_WITHIN)
