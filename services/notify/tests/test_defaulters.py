@@ -5,6 +5,7 @@ get one kader visit – once, however often the round runs."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -173,7 +174,8 @@ def screening(person: str, age: int, doses: list[str], on: date) -> ScreeningRec
 async def test_a_round_opens_each_defaulter_task_once(tmp_path) -> None:
     store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
     await store.open()
-    settings = ServiceSettings(service="notify", escalation_interval_s=60)
+    settings = ServiceSettings(service="notify", escalation_interval_s=60,
+                               webhook_urls="http://hook.test/ilp")
     rt = Runtime(settings, store)
     on_recorded = handlers(settings)[ScreeningRecorded]
     async with store.transaction() as tx:
@@ -191,6 +193,10 @@ async def test_a_round_opens_each_defaulter_task_once(tmp_path) -> None:
                        ("weighed-in-oct", "balita_tidak_ditimbang", None)]
     immunization = next(t for t in tasks if "imunisasi_terlewat" in t.get("also", ()))
     assert immunization["assignee_id"] == "kader-1"
+    told = sorted((n["type"], n["task"]["person_id"], n["task"]["also"]) for n in (
+        json.loads(d["body"]) for d in await store.find("deliveries")))
+    assert told == [("task.created", "no-dpt", []), ("task.created", "weighed-in-oct", []),
+                    ("task.extended", "no-dpt", ["imunisasi_terlewat"])]  # the kader hears
     assert "missed_DPT-HB-Hib1" in immunization["findings"]
     async with store.transaction() as tx:  # nobody at home: every reason is owed again
         await open_next_visit(tx, settings, {**immunization, "completed_by": "kader-1",

@@ -7,7 +7,7 @@ import pytest
 
 from ilp_contracts.wilayah import WIB, WIT
 from ilp_notify.api import TaskOut
-from ilp_notify.domain.delivery import digest_payload, render
+from ilp_notify.domain.delivery import digest_payload, payload, render
 from ilp_notify.domain.tasks import TaskNeed, joins, task_key, tasks_needed
 
 
@@ -141,3 +141,6 @@ def test_the_visit_names_every_reason_in_the_list_and_the_digest() -> None:
     assert TaskOut.model_validate(task).also_labels == ["Imunisasi balita terlewat"]
     text = render(json.loads(digest_payload("2026-11-26", [task])))[1]
     assert "Balita tidak ditimbang bulan ini; juga Imunisasi balita terlewat, desa" in text
+    sms = render(json.loads(payload("task.extended", task)))[2]
+    assert sms.startswith("ILP: kunjungan rumah diperbarui (alasan ditambah) – Balita tidak "
+                          "ditimbang bulan ini; juga Imunisasi balita terlewat, desa")

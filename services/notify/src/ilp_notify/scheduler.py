@@ -133,9 +133,11 @@ async def _visit(tx: Transaction, rt: Runtime, need: TaskNeed | None, watch: dic
         for task in await tx.find("tasks", Query.of(person_id=watch["person_id"],
                                                     status=status, limit=20)):
             if joins(need, task):  # one visit for all the reasons
-                task["also"] = sorted({*task.get("also", ()), need.reason})
-                task["findings"] = sorted({*task["findings"], *findings})
-                await tx.put("tasks", task["task_id"], task)
+                if need.reason not in task.get("also", ()):
+                    task["also"] = sorted({*task.get("also", ()), need.reason})
+                    task["findings"] = sorted({*task["findings"], *findings})
+                    await tx.put("tasks", task["task_id"], task)
+                    await queue(tx, rt.settings, "task.extended", task)
                 return 0
     return await open_task(tx, rt.settings, need, person_id=watch["person_id"],
                            desa_code=watch["desa_code"], posyandu_id=watch["posyandu_id"],

@@ -29,9 +29,11 @@ def _summary(task: dict[str, Any]) -> dict[str, Any]:
 
 def _verb(kind: str, task: dict[str, Any]) -> str:
     """What kind of notice: new, passed on (escalated, or given by hand or when a worker
-    left), or a visit that follows one not made."""
+    left), one more reason for a visit, or a visit that follows one not made."""
     if kind in ("task.escalated", "task.assigned"):
         return "dialihkan kepada Anda"
+    if kind == "task.extended":
+        return "diperbarui (alasan ditambah)"
     if task.get("follows_outcome") == REFUSED and task.get("attempt", 1) == 1:
         return "baru (keluarga menolak kunjungan kader)"
     if task.get("attempt", 1) > 1:
@@ -99,7 +101,8 @@ def render(notice: dict[str, Any]) -> tuple[str, str, str]:
                                f"terdekat batas {soonest}.")
     task = notice["task"]
     verb = _verb(notice["type"], task)
-    label = label_of(task["reason"])
+    label = label_of(task["reason"]) + "".join(f"; juga {label_of(also)}"
+                                               for also in task.get("also", []))
     subject = f"Kunjungan rumah {verb}: {label} ({task['desa_code']})"
     text = (f"Tugas kunjungan rumah {verb}.\n\nAlasan: {label}\n"
             f"Prioritas: {task['priority']}\nDesa/kelurahan: {task['desa_code']}\n"
