@@ -1,11 +1,11 @@
 """Defaulter rules for balita (pure) and one scheduler round on a real SQLite store:
-a child weighed last month but not this month, and a child past a dose without it, each
-get one kader visit – once, however often the round runs."""
+a child weighed last month but not this month, and a child past a dose without it, get a
+kader visit – once, however often the round runs, and one for both reasons."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 import json
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
