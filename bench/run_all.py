@@ -359,6 +359,19 @@ Round 11 (2026-11-25, the harness itself, and a timeline of each process's CPU e
   took 0.06 ms (its polling, and the publish acks it now receives); three interleaved
   pairs gave 2,170 / 2,593 / 2,645 vs 2,575 / 2,475 / 2,741/s.
 
+Round 12 (2026-11-25, two more measurements; the shared machine was busier: ingest
+bursts of 15,000 gave 2,560/s at 0.615 ms of CPU a screening at first, then 2,311, 1,808
+and 2,416/s at 0.66–0.88 ms):
+- Tried and dropped: CPU pinning – screening alone on one core, NATS, PWS, notify and
+  registry on the other – gave 2,237 and 2,614/s against 2,275 and 2,097/s unpinned in
+  the same minutes (2,227 and 2,460/s with the benchmark's publisher pinned too): within
+  the noise, and a fixed split would waste a core on a machine with more of them.
+- Measured: the consumer loop alone (a no-op handler, a real SQLite store, batches of
+  1,000) costs ~22 µs an event, most of it validating the event from JSON (6.7 µs alone
+  for a `ScreeningRecorded`). A screening makes ~3.4 consumed events across screening,
+  PWS and notify (5,000 screenings gave 1,811 notify and 213 PWS events), so ~75 µs, or
+  ~12 % of the total: halving it would not reach 3,000/s either.
+
 Reaching 3,000/s needs both: less CPU per screening across the services (~0.60 ms now;
 ~0.50 ms would let two cores ~90 % busy carry it), and a screening stage that can use more
 than one core – its validation and WHO z-scores (~60 % of the handler) moved out of the
