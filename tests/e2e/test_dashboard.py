@@ -182,10 +182,12 @@ def unsigned_token(*roles: str) -> str:
 
 def test_home_visits_are_shown_and_given_by_role(platform: Platform) -> None:
     """The operator (aggregates only) is told why she sees no visits; a kader sees them
-    but cannot give them to somebody else; a bidan can."""
+    but cannot give them to somebody else; a bidan can. In a kota's view too, a visit
+    names its desa."""
     from playwright.sync_api import sync_playwright
 
-    url = f"{platform.base_url}/api/v1/pws/dashboard?area=33.73.04&period=2026-11#token="
+    # the kota: its table names kecamatan, and the visits still name their desa
+    url = f"{platform.base_url}/api/v1/pws/dashboard?area=33.73&period=2026-11#token="
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -203,3 +205,4 @@ def test_home_visits_are_shown_and_given_by_role(platform: Platform) -> None:
     assert seen["operator"][:2] == (0, 0) and "hanya untuk petugas" in seen["operator"][2]
     assert seen["kader"][0] >= 2 and seen["kader"][1] == 0
     assert seen["bidan"][1] >= 1
+    assert "Blotongan" in seen["bidan"][2] and "33.73.04.1001" not in seen["bidan"][2]
