@@ -127,6 +127,10 @@ ROUND_VISIT = {"role": "kader", "reason": "balita_tidak_ditimbang", "screening_i
      False),  # a health worker's visit stays her own
     (TaskNeed("imunisasi_terlewat", "kader", "routine", DUE),
      {**ROUND_VISIT, "screening_ids": ["s-1"]}, False),  # a finding's: may be voided
+    (TaskNeed("pendampingan_ibu_hamil_kek", "kader", "high", DUE),
+     {**ROUND_VISIT, "reason": "ibu_hamil_tidak_anc"}, True),  # both end with the birth
+    (TaskNeed("skrining_ptm_tahunan", "kader", "routine", DUE),
+     {**ROUND_VISIT, "reason": "ibu_hamil_tidak_anc"}, False),  # the birth ends only one
 ])
 def test_a_rounds_kader_visit_rides_along_on_one_due_the_same_week(need: TaskNeed, task: dict,
                                                                    together: bool) -> None:

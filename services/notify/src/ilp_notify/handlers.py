@@ -35,7 +35,6 @@ from .domain.defaulters import (
     KEK,
     POSTNATAL_VISITS,
     POSTPARTUM_DAYS,
-    PREGNANCY_ONLY,
     RECHECKS,
     child_watch,
     corrected_birth,
@@ -53,7 +52,7 @@ from .domain.defaulters import (
 from .domain.lifecycle import NextVisit
 from .domain.reasons import REASON_LABELS
 from .domain.review import keep_colour
-from .domain.tasks import TaskNeed, task_key, tasks_needed
+from .domain.tasks import PREGNANCY_ONLY, TaskNeed, task_key, tasks_needed
 
 
 async def on_worker(tx: Transaction, settings: ServiceSettings, event: WorkerAssigned

@@ -276,12 +276,6 @@ def pregnancy_watch(current: dict[str, Any] | None, screened_on: date,
             "anc_check_on": late_from if late_from <= edd.isoformat() else NEVER}
 
 
-# Visits that only make sense while she is pregnant: her ANC contacts, and the kader's
-# accompaniment through supplementary food for pregnant women. A hypertensive
-# pregnancy's referral is not among them: the risk outlives the delivery.
-PREGNANCY_ONLY = ("ibu_hamil_tidak_anc", "pendampingan_ibu_hamil_kek")
-
-
 def ended_by_birth(state: dict[str, Any] | None, born_on: date) -> bool:
     """Whether a birth ends this pregnancy watch: a contact on or before the birth was of
     the pregnancy delivered; one after it is of a new pregnancy."""

@@ -100,6 +100,11 @@ def task_key(person_id: str, reason: str) -> str:
     return f"{person_id}|{reason}"
 
 
+# Visits that only make sense while she is pregnant: her ANC contacts, and the kader's
+# accompaniment through supplementary food for pregnant women (a birth ends them). A
+# hypertensive pregnancy's referral is not among them: the risk outlives the delivery.
+PREGNANCY_ONLY = ("ibu_hamil_tidak_anc", "pendampingan_ibu_hamil_kek")
+
 # A round finds a family for several reasons at once – a child not weighed who also missed
 # a dose, a KEK pregnancy's monthly accompaniment and her missed ANC contact: the kader
 # makes one visit for all of them, not one a day apart.
@@ -109,7 +114,9 @@ JOIN_WITHIN = timedelta(days=7)
 def joins(need: TaskNeed, task: dict[str, Any]) -> bool:
     """A round's kader visit rides along on the person's open kader visit due within a
     week of it – one that a round opened too: a visit for a finding ends with its
-    screening (voided, corrected), which must not take the other reason with it."""
+    screening (voided, corrected), which must not take the other reason with it; nor
+    does a visit that a birth ends carry one that it does not."""
     return (need.role == task["role"] == "kader" and not task.get("screening_ids")
             and need.reason != task["reason"]
+            and (need.reason in PREGNANCY_ONLY) == (task["reason"] in PREGNANCY_ONLY)
             and abs(datetime.fromisoformat(task["due_at"]) - need.due_at) <= JOIN_WITHIN)
