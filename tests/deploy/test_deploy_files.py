@@ -85,6 +85,9 @@ def test_every_service_is_probed_limited_scaled_and_protected() -> None:
         pod = by_kind["Deployment"][name]["spec"]["template"]["spec"]
         [container] = pod["containers"]
         assert container["readinessProbe"]["httpGet"]["path"].endswith("/health/ready")
+        annotations = by_kind["Deployment"][name]["spec"]["template"]["metadata"]["annotations"]
+        assert (annotations["prometheus.io/scrape"], annotations["prometheus.io/path"]) == (
+            "true", "/metrics")
         assert container["livenessProbe"]["httpGet"]["path"].endswith("/health/live")
         assert {"requests", "limits"} <= set(container["resources"])
         assert pod["securityContext"]["runAsNonRoot"] is True

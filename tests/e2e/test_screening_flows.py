@@ -642,3 +642,24 @@ def test_a_bidan_gives_a_visit_to_another_kader(platform: Platform) -> None:
         "worker_id": "kader-rina", "outcome": "visited"}).raise_for_status()
     late = notify.post(f"/tasks/{task['task_id']}/assign", json={"assignee_id": "kader-dewi"})
     assert late.status_code == 422 and late.json()["detail"][0]["type"] == "invalid_transition"
+
+
+def test_each_service_counts_requests_and_events_for_prometheus(platform: Platform) -> None:
+    """`/metrics` on each service's own port (the gateway routes only `/api/v1/...`):
+    requests by route and status, events consumed by outcome, events published."""
+    record(platform, balita(23))
+
+    def scraped(service: str) -> dict[str, float]:
+        text = httpx.get(f"{platform.service_url(service)}/metrics", timeout=10).text
+        return {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
+                for line in text.splitlines() if line and not line.startswith("#")}
+    screening = scraped("screening")
+    created = ('http_server_request_duration_seconds_count{http_request_method="POST",'
+               'http_response_status_code="201",http_route="/screenings"}')
+    assert screening[created] >= 1
+    assert screening["ilp_outbox_published_total"] >= 1
+    pws = eventually(lambda: (m := scraped("pws"))[
+        'ilp_consumer_events_total{outcome="applied"}'] >= 1 and m)
+    assert pws['ilp_consumer_events_total{outcome="dead_lettered"}'] == 0
+    assert 'ilp_consumer_lag_seconds{quantile="0.99"}' in pws
+    assert not any("health" in series for series in screening)  # probes are not counted
