@@ -1,6 +1,7 @@
-"""Metrics with OpenTelemetry: HTTP requests, events consumed and published. Prometheus scrapes them as text at `/metrics` on each service's own port
-(the gateway and the ingress route only `/api/v1/...`, so they stay inside the cluster);
-when traces go to a collector (`ILP_OTEL_EXPORTER=otlp`), metrics go there too.
+"""Metrics with OpenTelemetry: HTTP requests, events consumed and published. Prometheus
+scrapes them as text at `/metrics` on each service's own port (the gateway and the
+ingress route only `/api/v1/...`, so they stay inside the cluster); when traces go to a
+collector (`ILP_OTEL_EXPORTER=otlp`), metrics go there too.
 
 The event counts are the consumer's and the relay's own, read when metrics are collected:
 counting them costs the event path nothing.
@@ -105,12 +106,14 @@ class RequestMetrics:
         finally:
             route = scope.get("route")  # the template, not the id: a bounded set of series
             self.duration.record(time.perf_counter() - started, {
-                "http.request.method": scope["method"],
+                "http.request.method": (scope["method"] if scope["method"] in _METHODS
+                                        else "_OTHER"),  # a client's word: bounded
                 "http.route": getattr(route, "path", "unmatched"),
                 "http.response.status_code": status})
 
 
 _UNCOUNTED = ("/health/ready", "/health/live", "/metrics")
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 def metrics_router(registry: CollectorRegistry) -> APIRouter:
