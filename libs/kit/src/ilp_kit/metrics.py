@@ -81,8 +81,8 @@ def _published(runtime: Runtime) -> Iterable[Observation]:
 class RequestMetrics:
     """ASGI middleware: each request's duration in OpenTelemetry's `http.server.request.
     duration`, by method, route template and status. FastAPI's own request metrics record
-    the same, but cost ~40–60 µs a request here against ~5 µs for this (measured: 5–7 % of
-    a screening POST)."""
+    the same, but cost 15–85 µs a request here (3,000 POSTs in-process, in turns with
+    none), up to 7 % of a screening POST; this one was within the noise of none."""
 
     def __init__(self, app, meters: MeterProvider) -> None:  # noqa: ANN001 – any ASGI app
         self.app = app
