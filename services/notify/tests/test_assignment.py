@@ -95,6 +95,16 @@ def test_a_coverage_down_to_rts_the_dasawisma_division() -> None:
     assert pick_kader(with_umi, "RW 03", "RT 09") == "ani"  # her RW still beats that
 
 
+def test_a_desa_of_dusun_names_its_places() -> None:
+    """Rural desa have dusun, not numbered RWs: the coverage names them, as registers
+    write them."""
+    kaders = [{"id": "ani", "coverage": ["Dusun Krajan"]},
+              {"id": "sri", "coverage": ["Dsn. Sukamaju", "RW 07"]}]
+    assert pick_kader(kaders, "Krajan") == pick_kader(kaders, "DUSUN  KRAJAN") == "ani"
+    assert pick_kader(kaders, "dusun sukamaju") == pick_kader(kaders, "RW 7") == "sri"
+    assert pick_kader(kaders, "Dusun Ngemplak", None, "p1") in {"ani", "sri"}
+
+
 @given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=400, unique=True))
 def test_people_nobody_covers_are_spread_over_the_kader(people: list[str]) -> None:
     """Each person always to the same kader; a kader who joins takes people only to

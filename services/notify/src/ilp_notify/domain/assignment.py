@@ -1,6 +1,7 @@
 """Which kader of a posyandu gets a person's task (pure): the one whose working area – the
 labels the registry keeps as her coverage – names the person's RT (her dasawisma's), else
-her RW, else a kader without coverage of her own (who takes the rest); among several such
+her RW (or her dusun, by name), else a kader without coverage of her own (who takes the
+rest); among several such
 kader, or when none is, the person's tasks are spread over them, each person always to the
 same kader.
 
@@ -64,18 +65,29 @@ def coverage(label: str) -> tuple[frozenset[int] | None, frozenset[int] | None]:
     return rws, rts
 
 
-def _closeness(labels: Sequence[str], rw: int | None, rt: int | None) -> int:
-    """3: a label names the person's RT (in her RW); 2: her RW; 1: the kader has no
-    coverage of her own (she takes those nobody's coverage names); 0: none of these."""
+def _closeness(labels: Sequence[str], rw: int | None, rt: int | None, dusun: str) -> int:
+    """3: a label names the person's RT (in her RW); 2: her RW, or her dusun by name;
+    1: the kader has no coverage of her own (she takes those nobody's coverage names);
+    0: none of these."""
     if not labels:
         return 1
     best = 0
-    for rws, rts in map(coverage, labels):
+    for label in labels:
+        rws, rts = coverage(label)
         if rts is not None:
             best = max(best, 3 if rt in rts and (rws is None or rw in rws) else 0)
-        elif rws and rw in rws:
+        elif (rws and rw in rws) or (dusun and _dusun(label) == dusun):
             best = max(best, 2)
     return best
+
+
+_DUSUN_WORD = re.compile(r"^(?:dusun|dsn\.?|dukuh|lingkungan|ling\.?)\s*")
+
+
+def _dusun(label: str | None) -> str:
+    """A place by name where a desa has dusun instead of numbered RWs: "Dusun Krajan",
+    "Dsn. Krajan" and "krajan" are one."""
+    return _DUSUN_WORD.sub("", " ".join((label or "").lower().split()))
 
 
 def pick_kader(kaders: Sequence[dict[str, Any]], rw: str | None, rt: str | None = None,
@@ -83,7 +95,9 @@ def pick_kader(kaders: Sequence[dict[str, Any]], rw: str | None, rt: str | None 
     if not kaders:
         return None
     rw_n, rt_n = rw_number(rw), _number(rt, "rt")
-    close = {str(k["id"]): _closeness(k.get("coverage") or [], rw_n, rt_n) for k in kaders}
+    dusun = _dusun(rw) if rw_n is None else ""
+    close = {str(k["id"]): _closeness(k.get("coverage") or [], rw_n, rt_n, dusun)
+             for k in kaders}
     nearest = max(close.values())
     return _spread([k for k, c in close.items() if c == nearest], person_id or "")
 
