@@ -655,7 +655,7 @@ def test_each_service_counts_requests_and_events_for_prometheus(platform: Platfo
                 for line in text.splitlines() if line and not line.startswith("#")}
     screening = scraped("screening")
     created = ('http_server_request_duration_seconds_count{http_request_method="POST",'
-               'http_response_status_code="201",http_route="/screenings"}')
+               'http_response_status_code="201",http_route="/api/v1/screening/screenings"}')
     assert screening[created] >= 1
     assert screening["ilp_outbox_published_total"] >= 1
     pws = eventually(lambda: (m := scraped("pws"))[

@@ -139,7 +139,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None,
     app.state.authenticator = Authenticator(settings)
     install_error_handlers(app)
     app.add_middleware(ETagMiddleware)
-    app.add_middleware(RequestMetrics, meters=meters)
+    app.add_middleware(RequestMetrics, meters=meters, prefix=prefix)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins.split(","),
                            allow_headers=["Authorization", "Content-Type", "Idempotency-Key",
