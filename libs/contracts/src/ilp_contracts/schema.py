@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from . import EVENTS
 from .asyncapi import asyncapi_document
 
 
-def event_schemas() -> dict[str, dict]:
+def event_schemas() -> dict[str, dict[str, Any]]:
     schemas = {}
     for subject, cls in EVENTS.items():
         schema = cls.model_json_schema()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import get_args
+from typing import Any, get_args
 
 from ilp_contracts.registry import RolloutStatus, TargetGroup
 
@@ -53,7 +53,7 @@ def summarise_rollout(area_code: str, statuses: Iterable[RolloutStatus | None]
                           {status: counts.get(status, 0) for status in ROLLOUT_ORDER})
 
 
-def pustu_of(facilities: Iterable[Mapping]) -> dict[str, str]:
+def pustu_of(facilities: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     """Facility id → the pustu whose staffing it counts towards: a pustu itself, and a
     posyandu under it – named as its parent, or else the one pustu of its desa (a
     posyandu registered without a parent still serves the pustu of its kelurahan)."""
@@ -83,7 +83,7 @@ def staffing_gaps(roles: Iterable[str]) -> dict[str, int]:
 TARGET_GROUPS: tuple[TargetGroup, ...] = get_args(TargetGroup)
 
 
-def missing_targets(desa_codes: Iterable[str], targets: Iterable[Mapping]
+def missing_targets(desa_codes: Iterable[str], targets: Iterable[Mapping[str, Any]]
                     ) -> dict[str, list[str]]:
     """Per desa, the sasaran groups with no target set (desa with all set are left out).
     PWS counts a desa's people in coverage numerators either way, so until these are set
@@ -91,6 +91,6 @@ def missing_targets(desa_codes: Iterable[str], targets: Iterable[Mapping]
     have: dict[str, set[str]] = {}
     for target in targets:
         have.setdefault(target["area_code"], set()).add(target["group"])
-    gaps = {code: [g for g in TARGET_GROUPS if g not in have.get(code, set())]
+    gaps = {code: [str(g) for g in TARGET_GROUPS if g not in have.get(code, set())]
             for code in desa_codes}
     return {code: groups for code, groups in gaps.items() if groups}

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from ilp_contracts import PTM_FROM_YEARS
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -298,7 +298,8 @@ def evaluate(counts: Mapping[str, int], targets: Mapping[str, int],
     return values
 
 
-def desa_without_target(desa: Iterable[str], target_docs: Iterable[Mapping]) -> Counter[str]:
+def desa_without_target(desa: Iterable[str], target_docs: Iterable[Mapping[str, Any]]
+                        ) -> Counter[str]:
     """Per sasaran group, how many of these desa have none set."""
     desa = set(desa)
     have: dict[str, set[str]] = {}

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ilp_contracts import PTM_FROM_YEARS, Finding
+from ilp_contracts.screening import Severity
 
 from . import rules
 from .growth import BalitaZ, balita_zscores, bmi_for_age_z, head_circumference_z
@@ -49,11 +50,12 @@ class Classification:
 
     def add(self, band: Band | None, value: float | None = None) -> None:
         if band is not None:
-            self.findings.append(Finding(code=band.code, severity=band.severity,  # type: ignore[arg-type]
+            self.findings.append(Finding(code=band.code, severity=band.severity,
                                          follow_up=band.follow_up, value=value))
 
-    def flag(self, code: str, severity: str, follow_up: str, value: float | None = None) -> None:
-        self.findings.append(Finding(code=code, severity=severity,  # type: ignore[arg-type]
+    def flag(self, code: str, severity: Severity, follow_up: str, value: float | None = None
+             ) -> None:
+        self.findings.append(Finding(code=code, severity=severity,
                                      follow_up=follow_up, value=value))
 
 

@@ -27,14 +27,14 @@ class BalitaZ:
     height_cm_adjusted: float | None
 
 
-def _z(result: dict, key: str) -> float | None:
+def _z(result: dict[str, object], key: str) -> float | None:
     value = result.get(key)
     return round(value, 2) if isinstance(value, float) else None
 
 
 def balita_zscores(sex: str, age_days: int, weight_kg: float | None, height_cm: float | None,
                    measured_lying: bool | None) -> BalitaZ:
-    params: dict = {"sex": sex.lower(), "age_days": age_days}
+    params: dict[str, object] = {"sex": sex.lower(), "age_days": age_days}
     if weight_kg is not None:
         params["weight_kg"] = weight_kg
     if height_cm is not None:

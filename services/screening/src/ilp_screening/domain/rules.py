@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ilp_contracts.screening import Severity
+
 
 @dataclass(frozen=True)
 class Band:
@@ -17,7 +19,7 @@ class Band:
     written as the source writes it: "> +1" is gt=1, "−3 to < −2" is ge=-3, lt=-2."""
 
     code: str
-    severity: str  # info | mild | moderate | severe
+    severity: Severity
     follow_up: str = ""
     gt: float | None = None
     ge: float | None = None
@@ -94,7 +96,7 @@ INFANT_NUTRITION_PROBLEMS = UNDERNUTRITION | {"weight_not_increasing"}
 RECHECK_DAYS = (7, 35)
 
 # Developmental screen (KPSP): "meragukan" is re-screened in 2 weeks, "penyimpangan" referred.
-KPSP_FINDINGS = {
+KPSP_FINDINGS: dict[str, tuple[str, Severity, str]] = {
     "meragukan": ("development_doubtful", "mild", "stimulasi, KPSP ulang 2 minggu"),
     "penyimpangan": ("development_deviation", "moderate", "rujuk ke puskesmas"),
 }
@@ -147,7 +149,7 @@ PREGNANCY_HYPERTENSION = (140, 90)  # systolic or diastolic at or above
 # ── Usia dewasa and lansia ───────────────────────────────────────────────────────────
 # Blood pressure classes (systolic, diastolic) lower bounds; the higher class of the two
 # values wins. Optimal (< 120/80) and normal (120–129/80–84) are not findings. Isolated systolic: systolic ≥ 140 with diastolic < 90.
-BP_CLASSES = (  # code, severity, systolic from, diastolic from
+BP_CLASSES: tuple[tuple[str, Severity, int, int], ...] = (  # code, severity, sys, dia from
     ("hypertension_grade_3", "severe", 180, 110),
     ("hypertension_grade_2", "severe", 160, 100),
     ("hypertension_grade_1", "moderate", 140, 90),

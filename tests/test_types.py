@@ -1,0 +1,26 @@
+"""The house rule for types (STYLE.md): the pure domain packages – classification,
+indicator maths, task rules, registry rules – and the event contracts type-check under
+`mypy --strict`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHECKED = [
+    "libs/contracts/src/ilp_contracts",
+    "services/screening/src/ilp_screening/domain",
+    "services/pws/src/ilp_pws/domain",
+    "services/notify/src/ilp_notify/domain",
+    "services/registry/src/ilp_registry/domain.py",
+]
+
+
+def test_the_domain_packages_type_check_strictly(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--ignore-missing-imports",
+         "--cache-dir", str(tmp_path), *CHECKED],
+        cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
