@@ -1,6 +1,6 @@
-"""The house rule for types (STYLE.md): the pure domain packages – classification,
-indicator maths, task rules, registry rules – and the event contracts type-check under
-`mypy --strict`."""
+"""STYLE.md's house rules, checked: the pure domain packages – classification, indicator
+maths, task rules, registry rules – and the event contracts type-check under `mypy
+--strict`, and ruff finds no error in the code (its rules: pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -23,4 +23,10 @@ def test_the_domain_packages_type_check_strictly(tmp_path: Path) -> None:
         [sys.executable, "-m", "mypy", "--strict", "--ignore-missing-imports",
          "--cache-dir", str(tmp_path), *CHECKED],
         cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_lint_finds_no_error() -> None:
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "libs", "services", "src",
+                             "tests", "bench"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
