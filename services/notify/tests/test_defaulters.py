@@ -36,7 +36,8 @@ from ilp_notify.domain.defaulters import (
     youngest_birth,
 )
 from ilp_notify.domain.lifecycle import NextVisit
-from ilp_notify.handlers import handlers, open_next_visit
+from ilp_notify.handlers import handlers
+from ilp_notify.visits import open_next_visit
 from ilp_notify.scheduler import visit_defaulters
 
 ALL_DOSES = list(DOSE_MONTH)

@@ -20,7 +20,8 @@ from .domain.assignment import handover_problem
 from .domain.lifecycle import GONE, next_visit, on_time, transition_problem
 from .domain.reasons import label_of
 from .domain.tasks import task_key
-from .handlers import forget_person, give, open_next_visit
+from .handlers import forget_person
+from .visits import give, open_next_visit
 
 router = APIRouter(tags=["tasks"])
 TASK_READERS = ("kader", "bidan", "perawat", "puskesmas_admin", "dinkes_admin")

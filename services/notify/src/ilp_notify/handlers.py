@@ -3,13 +3,11 @@ them right when a screening is amended or voided."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date, tzinfo
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from ilp_contracts import (
-    new_id,
     BirthAmended,
     BirthRecorded,
     BirthVoided,
@@ -19,18 +17,12 @@ from ilp_contracts import (
     ScreeningRecorded,
     ScreeningSnapshot,
     ScreeningVoided,
-    TaskAssigned,
-    TaskCancelled,
-    TaskCreated,
     WorkerAssigned,
 )
 from ilp_contracts.wilayah import local_zone
-from ilp_kit.outbox import emit
 from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Query, Transaction
 
-from .delivery import queue
-from .domain.assignment import pick_kader
 from .domain.defaulters import (
     KEK,
     POSTNATAL_VISITS,
@@ -49,109 +41,25 @@ from .domain.defaulters import (
     ptm_watch,
     recheck_watch,
 )
-from .domain.lifecycle import NextVisit
 from .domain.reasons import REASON_LABELS
 from .domain.review import keep_colour
 from .domain.tasks import PREGNANCY_ONLY, TaskNeed, task_key, tasks_needed
+from .visits import (adopt_unassigned, cancel_open, forget_assignees, hand_over, open_task,
+                     unlink)
 
 
 async def on_worker(tx: Transaction, settings: ServiceSettings, event: WorkerAssigned
                     ) -> None:
-    _assignees.pop(tx, None)  # who covers what may change from here on
+    forget_assignees(tx)
     await tx.put("workers", event.worker_id, {
         "id": event.worker_id, "name": event.name, "role": event.role,
         "facility_id": event.facility_id, "area_code": event.area_code,
         "email": event.email, "phone": event.phone, "coverage": event.coverage,
         "daily_digest": event.daily_digest, "active": event.active})
     if event.role == "kader" and event.active:
-        await _adopt_unassigned(tx, settings, event.facility_id, event.worker_id)
+        await adopt_unassigned(tx, settings, event.facility_id, event.worker_id)
     if not event.active:
-        await _hand_over(tx, settings, event.worker_id)
-
-
-async def _hand_over(tx: Transaction, settings: ServiceSettings, worker_id: str) -> None:
-    """A worker who left hands their unfinished tasks to whoever now covers the place
-    (or leaves them unassigned, to be adopted by the next kader registered there)."""
-    for status in ("open", "accepted"):
-        for task in await tx.find("tasks", Query.of(assignee_id=worker_id, status=status)):
-            await give(tx, settings, task, await assignee_for(tx, task["role"], task))
-
-
-async def _adopt_unassigned(tx: Transaction, settings: ServiceSettings, posyandu_id: str,
-                            kader_id: str) -> None:
-    """Tasks that found no kader (the kader was registered later, or the registry event
-    arrived after the screening: the streams are not ordered against each other) go to
-    the kader now covering their posyandu."""
-    orphans = await tx.find("tasks", Query.of(posyandu_id=posyandu_id, assignee_id=None,
-                                              status="open"))
-    for task in orphans:
-        await give(tx, settings, task, kader_id)
-
-
-async def give(tx: Transaction, settings: ServiceSettings, task: dict,
-               worker_id: str | None) -> None:
-    """Give an unfinished task to another worker (or to nobody, until a kader is
-    registered there): she has it as new – not yet accepted –, gets its notice, and the
-    change is announced."""
-    previous = task["assignee_id"]
-    task.update(assignee_id=worker_id, status="open")
-    task.pop("accepted_by", None)
-    await tx.put("tasks", task["task_id"], task)
-    if worker_id is not None:
-        await queue(tx, settings, "task.assigned", task)
-        await emit(tx, TaskAssigned(task_id=task["task_id"], assignee_id=worker_id,
-                                    previous_assignee_id=previous))
-
-
-# Who may get a new task, remembered for the rest of one transaction: a batch of events
-# from posyandu sessions, or a defaulter round, asks the same few questions hundreds of
-# times. Workers change only in `on_worker`, which forgets; keyed weakly by the
-# transaction, so no answer outlives it (a rolled-back batch's go with it).
-_assignees: WeakKeyDictionary[Transaction, dict[tuple[str, ...], str | list[dict] | None]] = \
-    WeakKeyDictionary()
-
-
-async def assignee_for(tx: Transaction, role: str, place: Mapping[str, Any]) -> str | None:
-    """A health worker of the desa for their tasks (the other one of the pustu if the
-    desa has no worker of that role), else a kader of the posyandu (who then brings the
-    health worker), so a task is never left without somebody to act. A kader's task goes
-    to a kader of the posyandu – the one covering the person's RT or RW (`pick_kader`) –,
-    else to the desa's bidan (no kader at that posyandu yet). `place`: a task or watch
-    (posyandu_id, desa_code, the person's rw and rt, person_id)."""
-    known = _assignees.setdefault(tx, {})
-    key = (role, place["posyandu_id"], place["desa_code"])
-    if key not in known:
-        known[key] = await _candidates(tx, role, place["posyandu_id"], place["desa_code"])
-    found = known[key]
-    if isinstance(found, list):
-        return pick_kader(found, place.get("rw"), place.get("rt"), place.get("person_id"))
-    return found
-
-
-# A pustu has a bidan and a perawat, but many desa have only one of them: the other
-# health worker stands in before the task falls to a kader, who cannot take a BP reading
-# or examine a newborn.
-_HEALTH_WORKERS = {"bidan": ("bidan", "perawat"), "perawat": ("perawat", "bidan"),
-                   "home_care": ("perawat", "bidan")}
-
-
-async def _candidates(tx: Transaction, role: str, posyandu_id: str, desa_code: str
-                      ) -> str | list[dict] | None:
-    """The desa's health worker for the role, else the posyandu's kader to pick from."""
-    for worker_role in _HEALTH_WORKERS.get(role, ()):
-        if (found := await _desa_worker(tx, worker_role, desa_code)) is not None:
-            return found
-    kaders = await tx.find("workers", Query.of(facility_id=posyandu_id, role="kader",
-                                               active=True, limit=100))
-    if kaders or role != "kader":
-        return kaders
-    return await _desa_worker(tx, "bidan", desa_code)
-
-
-async def _desa_worker(tx: Transaction, role: str, desa_code: str) -> str | None:
-    found = await tx.find("workers", Query.of(area_code=desa_code, role=role, active=True,
-                                              limit=1))
-    return str(found[0]["id"]) if found else None
+        await hand_over(tx, settings, event.worker_id)
 
 
 async def _open(tx: Transaction, settings: ServiceSettings, event: ScreeningSnapshot,
@@ -159,114 +67,6 @@ async def _open(tx: Transaction, settings: ServiceSettings, event: ScreeningSnap
     await open_task(tx, settings, need, person_id=event.person_id, desa_code=event.desa_code,
                     posyandu_id=event.posyandu_id, screening_id=event.screening_id,
                     findings=[f.code for f in event.findings], rw=event.rw, rt=event.rt)
-
-
-async def open_task(tx: Transaction, settings: ServiceSettings, need: TaskNeed, *,
-                    person_id: str, desa_code: str, posyandu_id: str,
-                    screening_id: str | None, findings: list[str], rw: str | None = None,
-                    rt: str | None = None, birth_id: str | None = None) -> bool:
-    """Open a task unless one is open for this person and reason (then link the screening
-    to it). True when a task was created."""
-    key = task_key(person_id, need.reason)
-    existing = await tx.get("open_tasks", key)
-    if existing is not None:  # one open task per person and reason: link, don't repeat
-        if screening_id is not None:
-            task = await tx.get("tasks", existing["task_id"]) or {}
-            task["screening_ids"] = sorted({*task.get("screening_ids", []), screening_id})
-            task["findings"] = findings
-            await tx.put("tasks", existing["task_id"], task)
-            await _link(tx, screening_id, existing["task_id"])
-        return False
-    created = TaskCreated(
-        task_id=new_id(), person_id=person_id, reason=need.reason, role=need.role,
-        assignee_id=await assignee_for(tx, need.role, {
-            "posyandu_id": posyandu_id, "desa_code": desa_code, "rw": rw, "rt": rt,
-            "person_id": person_id}),
-        priority=need.priority, due_at=need.due_at, desa_code=desa_code,
-        posyandu_id=posyandu_id, screening_id=screening_id, birth_id=birth_id)
-    await _create(tx, settings, created, rw=rw, rt=rt, findings=findings,
-                  screening_ids=[screening_id] if screening_id else [])
-    return True
-
-
-async def open_next_visit(tx: Transaction, settings: ServiceSettings, task: dict,
-                          visit: NextVisit) -> None:
-    """The visit a completed one leads to (nobody at home: the same worker again; the
-    kader refused: the desa's health worker), linked to the same screenings so a
-    correction still reaches it."""
-    assignee = (task["completed_by"] if visit.same_worker else
-                await assignee_for(tx, visit.role, task))
-    created = TaskCreated(
-        task_id=new_id(), person_id=task["person_id"], reason=task["reason"],
-        role=visit.role, assignee_id=assignee, priority=task["priority"],
-        due_at=visit.due_at, desa_code=task["desa_code"], posyandu_id=task["posyandu_id"],
-        screening_id=task.get("screening_id"), birth_id=task.get("birth_id"),
-        follows_task_id=task["task_id"])
-    await _create(tx, settings, created, rw=task.get("rw"), rt=task.get("rt"),
-                  findings=task["findings"], screening_ids=task["screening_ids"],
-                  attempt=visit.attempt, follows_outcome=task["outcome"],
-                  also=task.get("also", []))
-
-
-async def _create(tx: Transaction, settings: ServiceSettings, created: TaskCreated,
-                  **fields: Any) -> None:
-    """Store an open task, its one-open-task key and screening links; notify and announce."""
-    task = created.model_dump(mode="json", exclude={"event_id", "occurred_at"})
-    task.update(status="open", escalation_level=0, created_at=created.occurred_at.isoformat(),
-                **fields)
-    await tx.put("tasks", created.task_id, task)
-    await tx.put("open_tasks", task_key(created.person_id, created.reason),
-                 {"task_id": created.task_id})
-    for screening_id in task["screening_ids"]:
-        await _link(tx, screening_id, created.task_id)
-    await queue(tx, settings, "task.created", task)
-    await emit(tx, created)
-
-
-async def _link(tx: Transaction, screening_id: str, task_id: str) -> None:
-    links = await tx.get("screening_tasks", screening_id) or {"task_ids": []}
-    if task_id not in links["task_ids"]:
-        links["task_ids"].append(task_id)
-        await tx.put("screening_tasks", screening_id, links)
-
-
-async def _unlink(tx: Transaction, screening_id: str, keep_reasons: set[str], why: str
-                  ) -> set[str]:
-    """Detach a screening from its open tasks whose reason no longer holds; a task left
-    with no screening behind it is cancelled. Returns the reasons of its tasks already
-    completed: the home visits made for it."""
-    links = await tx.get("screening_tasks", screening_id) or {"task_ids": []}
-    visited = set()
-    for task_id in list(links["task_ids"]):
-        task = await tx.get("tasks", task_id)
-        if task is not None and task["status"] == "completed":
-            visited.add(task["reason"])
-        if task is None or task["status"] != "open" or task["reason"] in keep_reasons:
-            continue
-        links["task_ids"].remove(task_id)
-        task["screening_ids"] = [s for s in task["screening_ids"] if s != screening_id]
-        if not task["screening_ids"]:
-            await _cancel(tx, task, why)
-        await tx.put("tasks", task["task_id"], task)
-    await tx.put("screening_tasks", screening_id, links)
-    return visited
-
-
-async def _cancel(tx: Transaction, task: dict, why: str) -> None:
-    """Cancel an open task (the caller stores it): no longer open for its person and reason."""
-    task["status"] = "cancelled"
-    task["cancel_reason"] = why
-    await tx.delete("open_tasks", task_key(task["person_id"], task["reason"]))
-    await emit(tx, TaskCancelled(task_id=task["task_id"], reason=why))
-
-
-async def _cancel_open(tx: Transaction, person_id: str, reason: str, why: str) -> None:
-    """Cancel the person's open task for this reason, if there is one."""
-    link = await tx.get("open_tasks", task_key(person_id, reason))
-    task = link and await tx.get("tasks", link["task_id"])
-    if task:
-        await _cancel(tx, task, why)
-        await tx.put("tasks", task["task_id"], task)
 
 
 def _watches(person_id: str) -> list[tuple[str, str]]:
@@ -288,7 +88,7 @@ async def forget_person(tx: Transaction, person_id: str, why: str) -> None:
             await tx.put("births", birth["birth_id"],
                          {**birth, "gone": sorted({*birth.get("gone", ()), who})})
     for reason in REASON_LABELS:  # every reason a visit is opened for (test-enforced)
-        await _cancel_open(tx, person_id, reason, why)
+        await cancel_open(tx, person_id, reason, why)
 
 
 def _whereabouts(event: ScreeningSnapshot) -> dict[str, str | None]:
@@ -442,7 +242,7 @@ async def _end_pregnancy(tx: Transaction, event: BirthRecorded) -> None:
     await tx.delete("pregnancies", event.mother_id)
     await tx.delete("pmt_watch", event.mother_id)
     for reason in PREGNANCY_ONLY:
-        await _cancel_open(tx, event.mother_id, reason, "delivered")
+        await cancel_open(tx, event.mother_id, reason, "delivered")
 
 
 async def _forget_birth(tx: Transaction, event: BirthVoided) -> None:
@@ -458,7 +258,7 @@ async def _forget_birth(tx: Transaction, event: BirthVoided) -> None:
         if visit.who == "mother" and others:
             continue
         person_id = event.mother_id if visit.who == "mother" else event.baby_id
-        await _cancel_open(tx, person_id, visit.reason, "birth_voided")
+        await cancel_open(tx, person_id, visit.reason, "birth_voided")
 
 
 def _needs(event: ScreeningSnapshot) -> list[TaskNeed]:
@@ -485,14 +285,14 @@ def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
     async def on_amended(tx: Transaction, event: ScreeningAmended) -> None:
         await _watch(tx, event)
         needs = _needs(event)
-        done = await _unlink(tx, event.screening_id, {n.reason for n in needs},
+        done = await unlink(tx, event.screening_id, {n.reason for n in needs},
                              "screening_amended")
         for need in needs:
             if need.reason not in done:  # a correction is not a new finding
                 await _open(tx, settings, event, need)
 
     async def on_voided(tx: Transaction, event: ScreeningVoided) -> None:
-        await _unlink(tx, event.screening_id, set(), "screening_voided")
+        await unlink(tx, event.screening_id, set(), "screening_voided")
         await _forget_watches(tx, event)
 
     async def on_birth(tx: Transaction, event: BirthRecorded) -> None:

@@ -49,7 +49,8 @@ from .delivery import add_deliveries, personal_addresses, queue, webhook_urls
 from .domain.delivery import digest_payload, review_payload
 from .domain.assignment import HEALTH_WORKERS
 from .domain.review import month_to_review, red_indicators
-from .handlers import assignee_for, open_postnatal_visits, open_task
+from .handlers import open_postnatal_visits
+from .visits import assignee_for, open_task
 
 log = logging.getLogger(__name__)
 # A task's due time is written in its own zone's offset (WIB +07:00 … WIT +09:00), so the
