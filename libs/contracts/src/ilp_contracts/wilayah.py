@@ -107,3 +107,13 @@ def parse_area_code(raw: str) -> AreaCode:
         raise InvalidAreaCode(
             f"village code {segments[3]} must start with 1 (kelurahan) or 2 (desa)")
     return AreaCode(text)
+
+
+def local_unit_number(label: str | None, unit: Literal["rw", "rt"]) -> int | None:
+    """The number of an RW or RT as registers and apps write it – "RW 04", "rw.4", "04"
+    and "4" are 4 –; None for a label without one (a dusun's name)."""
+    match = _LOCAL_UNIT[unit].fullmatch((label or "").strip().lower())
+    return int(match.group(1)) if match else None
+
+
+_LOCAL_UNIT = {unit: re.compile(rf"(?:{unit}\.?\s*)?0*(\d+)") for unit in ("rw", "rt")}

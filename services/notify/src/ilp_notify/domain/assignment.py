@@ -1,9 +1,8 @@
 """Which kader of a posyandu gets a person's task (pure): the one whose working area – the
 labels the registry keeps as her coverage – names the person's RT (her dasawisma's), else
 her RW (or her dusun, by name), else a kader without coverage of her own (who takes the
-rest); among several such
-kader, or when none is, the person's tasks are spread over them, each person always to the
-same kader.
+rest); among several such kader, or when none is, the person's tasks are spread over
+them, each person always to the same kader.
 
 Registers and apps write an RW as "RW 04", "RW 4", "04" or "4": one number; a coverage
 label names RWs as one, a range ("RW 01-03", "RW 1 s/d 3") or a list ("RW 01, 02"), and
@@ -16,39 +15,33 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from functools import cache, lru_cache
-from typing import Any
+from functools import lru_cache
+from typing import Any, Literal
+
+from ilp_contracts.wilayah import local_unit_number
 
 _LIST = re.compile(r"[,;]|\bdan\b")
 _RT_PART = re.compile(r"\brt\.?(?=\s*\d)")
 _WIDEST = 50  # a kader's range of RW or RT, not a typo spanning a whole kecamatan
 
 
-@cache
-def _patterns(word: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """One number (the word optional: "RW 04", "04"), and a range of them."""
-    one = rf"(?:{word}\.?\s*)?0*(\d+)"
-    return re.compile(one), re.compile(rf"{one}\s*(?:-|–|s/d|sd|sampai)\s*{one}")
-
-
-def _number(label: str | None, word: str) -> int | None:
-    match = _patterns(word)[0].fullmatch((label or "").strip().lower())
-    return int(match.group(1)) if match else None
+_RANGE = {unit: re.compile(rf"(?:{unit}\.?\s*)?0*(\d+)\s*(?:-|–|s/d|sd|sampai)\s*"
+                          rf"(?:{unit}\.?\s*)?0*(\d+)") for unit in ("rw", "rt")}
 
 
 def rw_number(label: str | None) -> int | None:
-    return _number(label, "rw")
+    return local_unit_number(label, "rw")
 
 
-def _numbers(text: str, word: str) -> set[int]:
+def _numbers(text: str, unit: Literal["rw", "rt"]) -> set[int]:
     """The numbers a label names: one, a range or a list of them."""
     numbers: set[int] = set()
     for part in _LIST.split(text.strip().lower()):
-        if span := _patterns(word)[1].fullmatch(part.strip()):
+        if span := _RANGE[unit].fullmatch(part.strip()):
             first, last = int(span.group(1)), int(span.group(2))
             if 0 <= last - first < _WIDEST:
                 numbers.update(range(first, last + 1))
-        elif (number := _number(part, word)) is not None:
+        elif (number := local_unit_number(part, unit)) is not None:
             numbers.add(number)
     return numbers
 
@@ -94,7 +87,7 @@ def pick_kader(kaders: Sequence[dict[str, Any]], rw: str | None, rt: str | None 
                person_id: str | None = None) -> str | None:
     if not kaders:
         return None
-    rw_n, rt_n = rw_number(rw), _number(rt, "rt")
+    rw_n, rt_n = rw_number(rw), local_unit_number(rt, "rt")
     dusun = _dusun(rw) if rw_n is None else ""
     close = {str(k["id"]): _closeness(k.get("coverage") or [], rw_n, rt_n, dusun)
              for k in kaders}

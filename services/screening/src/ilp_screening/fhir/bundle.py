@@ -10,11 +10,12 @@ instead of duplicating; a voided screening is sent again with status `entered-in
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal
+
+from ilp_contracts.wilayah import local_unit_number
 
 from .validation import BundleValidator
 
@@ -121,12 +122,11 @@ def _entry(full_url: str, resource: dict, kind: str, condition: str) -> dict:
             "request": {"method": "PUT", "url": f"{kind}?{condition}"}}
 
 
-def local_unit_code(label: str | None, unit: str) -> str | None:
+def local_unit_code(label: str | None, unit: Literal["rw", "rt"]) -> str | None:
     """An RT or RW as SATUSEHAT's administrative code writes it, its number ("RW 03" and
     "03" are "3"); a label without one (a dusun's name) as it is."""
-    text = (label or "").strip()
-    number = re.fullmatch(rf"(?:{unit}\.?\s*)?0*(\d+)", text, flags=re.IGNORECASE)
-    return number.group(1) if number else text or None
+    number = local_unit_number(label, unit)
+    return str(number) if number is not None else (label or "").strip() or None
 
 
 def _patient_query(ctx: ExportContext) -> str:
@@ -140,8 +140,8 @@ def _patient(screening: dict, ctx: ExportContext) -> dict:
     parts = {"province": province, "city": f"{province}{city}",
              "district": f"{province}{city}{district}",
              "village": f"{province}{city}{district}{village}",
-             **{unit: code for unit in ("rt", "rw")
-                if (code := local_unit_code(getattr(ctx, unit), unit))}}
+             **{unit: code for unit, label in (("rt", ctx.rt), ("rw", ctx.rw))
+                if (code := local_unit_code(label, unit))}}
     patient = {"resourceType": "Patient", "identifier": identifier, "active": True,
                "gender": "male" if screening["sex"] == "M" else "female",
                "birthDate": ctx.birth_date.isoformat(),
