@@ -638,3 +638,25 @@ async def test_the_kader_accompanies_a_kek_pregnancy_until_her_delivery(rt: Runt
         await apply[BirthRecorded](tx, birth(born_on=date(2026, 12, 20), occurred_at=datetime(
             2026, 12, 20, 5, tzinfo=UTC)))
         assert await tx.get("pmt_watch", "ibu-1") is None
+
+
+async def test_a_reason_with_its_own_open_visit_joins_no_other(rt: Runtime) -> None:
+    """A child with an open missed-weighing visit and an open missed-dose visit: the dose
+    found again stays with its own visit, not named twice."""
+    from ilp_notify.domain.tasks import TaskNeed
+    from ilp_notify.visits import join_visit
+
+    due = datetime(2026, 11, 30, 23, 59, tzinfo=UTC)
+    async with rt.store.transaction() as tx:
+        for reason in ("balita_tidak_ditimbang", "imunisasi_terlewat"):
+            await tx.put("tasks", reason, {
+                "task_id": reason, "person_id": "p1", "reason": reason, "role": "kader",
+                "status": "open", "screening_ids": [], "findings": [],
+                "due_at": due.isoformat()})
+            await tx.put("open_tasks", f"p1|{reason}", {"task_id": reason})
+        dose = TaskNeed("imunisasi_terlewat", "kader", "routine", due)
+        assert not await join_visit(tx, rt.settings, dose, "p1", ["missed_MR1"])
+        another = TaskNeed("lansia_tidak_datang", "kader", "routine", due)
+        assert await join_visit(tx, rt.settings, another, "p1", [])
+    assert [t.get("also", []) for t in await rt.store.find("tasks")] == [
+        ["lansia_tidak_datang"], []]

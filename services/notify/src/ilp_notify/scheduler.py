@@ -44,13 +44,13 @@ from .domain.defaulters import (
     recheck_followed_up,
 )
 from .domain.escalation import LADDER, next_rung
-from .domain.tasks import TaskNeed, joins
+from .domain.tasks import TaskNeed
 from .delivery import add_deliveries, personal_addresses, queue, webhook_urls
 from .domain.delivery import digest_payload, review_payload
 from .domain.assignment import HEALTH_WORKERS
 from .domain.review import month_to_review, red_indicators
 from .handlers import open_postnatal_visits
-from .visits import assignee_for, open_task
+from .visits import assignee_for, join_visit, open_task
 
 log = logging.getLogger(__name__)
 # A task's due time is written in its own zone's offset (WIB +07:00 … WIT +09:00), so the
@@ -128,18 +128,8 @@ async def _due(tx: Transaction, collection: str, day_field: str, now: datetime, 
 
 async def _visit(tx: Transaction, rt: Runtime, need: TaskNeed | None, watch: dict,
                  findings: list[str]) -> int:
-    if need is None:
+    if need is None or await join_visit(tx, rt.settings, need, watch["person_id"], findings):
         return 0
-    for status in ("open", "accepted"):
-        for task in await tx.find("tasks", Query.of(person_id=watch["person_id"],
-                                                    status=status, limit=20)):
-            if joins(need, task):  # one visit for all the reasons
-                if need.reason not in task.get("also", ()):
-                    task["also"] = sorted({*task.get("also", ()), need.reason})
-                    task["findings"] = sorted({*task["findings"], *findings})
-                    await tx.put("tasks", task["task_id"], task)
-                    await queue(tx, rt.settings, "task.extended", task)
-                return 0
     return await open_task(tx, rt.settings, need, person_id=watch["person_id"],
                            desa_code=watch["desa_code"], posyandu_id=watch["posyandu_id"],
                            screening_id=None, findings=findings, rw=watch.get("rw"),

@@ -17,7 +17,7 @@ from ilp_kit.store import Query, Transaction
 from .delivery import queue
 from .domain.assignment import pick_kader
 from .domain.lifecycle import NextVisit
-from .domain.tasks import TaskNeed, task_key
+from .domain.tasks import TaskNeed, joins, task_key
 
 
 def forget_assignees(tx: Transaction) -> None:
@@ -138,6 +138,26 @@ async def open_task(tx: Transaction, settings: ServiceSettings, need: TaskNeed, 
     return True
 
 
+async def join_visit(tx: Transaction, settings: ServiceSettings, need: TaskNeed,
+                     person_id: str, findings: list[str]) -> bool:
+    """Make a round's visit in the person's open one due the same week (`joins`): its
+    reason joins that task's `also` and the worker is told. False when there is none – or
+    when a task for this reason is open already, which `open_task` keeps as it is."""
+    if await tx.get("open_tasks", task_key(person_id, need.reason)) is not None:
+        return False
+    for status in ("open", "accepted"):
+        for task in await tx.find("tasks", Query.of(person_id=person_id, status=status,
+                                                    limit=20)):
+            if joins(need, task):
+                if need.reason not in task.get("also", ()):
+                    task["also"] = sorted({*task.get("also", ()), need.reason})
+                    task["findings"] = sorted({*task["findings"], *findings})
+                    await tx.put("tasks", task["task_id"], task)
+                    await queue(tx, settings, "task.extended", task)
+                return True
+    return False
+
+
 async def open_next_visit(tx: Transaction, settings: ServiceSettings, task: dict,
                           visit: NextVisit) -> None:
     """The visit a completed one leads to (nobody at home: the same worker again; the
@@ -195,13 +215,13 @@ async def unlink(tx: Transaction, screening_id: str, keep_reasons: set[str], why
         links["task_ids"].remove(task_id)
         task["screening_ids"] = [s for s in task["screening_ids"] if s != screening_id]
         if not task["screening_ids"]:
-            await cancel(tx, task, why)
+            await _cancel(tx, task, why)
         await tx.put("tasks", task["task_id"], task)
     await tx.put("screening_tasks", screening_id, links)
     return visited
 
 
-async def cancel(tx: Transaction, task: dict, why: str) -> None:
+async def _cancel(tx: Transaction, task: dict, why: str) -> None:
     """Cancel an open task (the caller stores it): no longer open for its person and reason."""
     task["status"] = "cancelled"
     task["cancel_reason"] = why
@@ -214,5 +234,5 @@ async def cancel_open(tx: Transaction, person_id: str, reason: str, why: str) ->
     link = await tx.get("open_tasks", task_key(person_id, reason))
     task = link and await tx.get("tasks", link["task_id"])
     if task:
-        await cancel(tx, task, why)
+        await _cancel(tx, task, why)
         await tx.put("tasks", task["task_id"], task)
