@@ -43,6 +43,11 @@ def _verb(kind: str, task: dict[str, Any]) -> str:
     return "baru"
 
 
+def _reasons(task: dict[str, Any]) -> str:
+    """What a visit is for, in words: its reason and those a round joined to it."""
+    return "; juga ".join(label_of(reason) for reason in (task["reason"], *task.get("also", [])))
+
+
 def payload(kind: str, task: dict[str, Any]) -> bytes:
     body = {"type": kind, "task": _summary(task)}
     return json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
@@ -71,7 +76,7 @@ def review_payload(desa_code: str, period: str, reds: list[Red]) -> bytes:
 def _render_review(notice: dict[str, Any]) -> tuple[str, str, str]:
     red, desa, period = notice["red"], notice["desa_code"], notice["period"]
     named = [r.get("name") or r["indicator_id"] for r in red]
-    shown = [f"{name} ({str(r['pct']).replace('.', ',')} %)" if r["pct"] is not None
+    shown = [f"{name} ({format(r['pct'], 'g').replace('.', ',')} %)" if r["pct"] is not None
              else name for name, r in zip(named, red, strict=True)]
     subject = f"PWS {period} desa {desa}: {len(red)} indikator merah"
     text = (f"Indikator PWS desa/kelurahan {desa} yang masih merah pada akhir {period}, "
@@ -88,8 +93,7 @@ def render(notice: dict[str, Any]) -> tuple[str, str, str]:
         return _render_review(notice)
     if notice["type"] == "digest":
         tasks = sorted(notice["tasks"], key=lambda t: t["due_at"])
-        lines = [f"- {label_of(t['reason'])}"
-                 + "".join(f"; juga {label_of(also)}" for also in t.get("also", []))
+        lines = [f"- {_reasons(t)}"
                  + (f" (kunjungan ke-{t['attempt']})" if t.get("attempt", 1) > 1 else "")
                  + f", desa {t['desa_code']}, posyandu {t['posyandu_id']}, batas "
                  f"{t['due_at'][:10]} (tugas {t['task_id'][:8]})" for t in tasks]
@@ -101,8 +105,7 @@ def render(notice: dict[str, Any]) -> tuple[str, str, str]:
                                f"terdekat batas {soonest}.")
     task = notice["task"]
     verb = _verb(notice["type"], task)
-    label = label_of(task["reason"]) + "".join(f"; juga {label_of(also)}"
-                                               for also in task.get("also", []))
+    label = _reasons(task)
     subject = f"Kunjungan rumah {verb}: {label} ({task['desa_code']})"
     text = (f"Tugas kunjungan rumah {verb}.\n\nAlasan: {label}\n"
             f"Prioritas: {task['priority']}\nDesa/kelurahan: {task['desa_code']}\n"
