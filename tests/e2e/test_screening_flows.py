@@ -230,6 +230,11 @@ def test_task_lifecycle_accept_complete_and_refusals(platform: Platform) -> None
     assert again.status_code == 422
     assert again.json()["detail"][0]["type"] == "invalid_transition"
     assert notify.post("/tasks/nope/accept", json={"worker_id": "x"}).status_code == 404
+    # The list names what it filters by: a typo is an error, not an empty list.
+    typo = notify.get("/tasks", params={"assignee_id": "kader-dewi", "status": "done"})
+    assert typo.status_code == 422 and typo.json()["detail"][0]["loc"] == ["query", "status"]
+    assert task["task_id"] in {t["task_id"] for t in dewi_tasks(platform, status="all")}
+    assert task["task_id"] not in {t["task_id"] for t in dewi_tasks(platform)}
     # The finding is still there at the next weighing: a new task may open again.
     second = record(platform, child)  # the same child, weighed again
     [reopened] = eventually(lambda: [t for t in dewi_tasks(platform)

@@ -17,7 +17,7 @@ from ilp_kit.store import Query, Reader
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from .domain.assignment import handover_problem
-from .domain.lifecycle import GONE, next_visit, on_time, transition_problem
+from .domain.lifecycle import GONE, TaskStatus, next_visit, on_time, transition_problem
 from .domain.reasons import label_of
 from .domain.tasks import task_key
 from .handlers import forget_person
@@ -40,7 +40,7 @@ class TaskOut(BaseModel):
     due_at: datetime
     desa_code: str
     posyandu_id: str | None
-    status: Literal["open", "accepted", "completed", "cancelled"]
+    status: TaskStatus
     created_at: datetime
     screening_ids: list[str]
     findings: list[str]
@@ -74,19 +74,22 @@ class TaskOut(BaseModel):
 
 @router.get("/tasks", response_model=list[TaskOut])
 async def list_tasks(rt: RuntimeDep, caller: Caller, assignee_id: str | None = None,
-                     desa_code: str | None = None, status: str | None = "open",
+                     desa_code: str | None = None,
+                     status: Literal[TaskStatus, "all", ""] = "open",
                      limit: Annotated[int, Param(ge=1, le=1000)] = 100,
                      offset: Annotated[int, Param(ge=0, le=10_000_000)] = 0) -> list[dict]:
     """A worker's own list (`assignee_id` = the token's worker id), or the tasks of a desa
     (or any area prefix) within the caller's wilayah. With neither: the caller's own list
     when the token names a worker (what a kader's app opens with), else the tasks of the
-    caller's wilayah when that is one area (or all, for a caller who sees all)."""
+    caller's wilayah when that is one area (or all, for a caller who sees all).
+    `status`: open by default, `all` for every status."""
     require(caller, *TASK_READERS)
     if not assignee_id and not desa_code:
         assignee_id, desa_code = _default_list(caller)
     if not (assignee_id and assignee_id == caller.worker_id):
         require_area(caller, desa_code)
-    where = {k: v for k, v in (("assignee_id", assignee_id), ("status", status)) if v}
+    where = {k: v for k, v in (("assignee_id", assignee_id), ("status", status))
+             if v and v != "all"}
     prefix = ("desa_code", desa_code) if desa_code else None
     return await rt.store.find("tasks", Query.of(prefix=prefix, order_by="due_at", limit=limit,
                                                  offset=offset, **where))
@@ -265,7 +268,8 @@ class DeliveryOut(BaseModel):
 
 
 @router.get("/deliveries", response_model=list[DeliveryOut], tags=["delivery"])
-async def list_deliveries(rt: RuntimeDep, caller: Caller, status: str | None = None,
+async def list_deliveries(rt: RuntimeDep, caller: Caller,
+                          status: Literal["pending", "delivered", "failed"] | None = None,
                           limit: Annotated[int, Param(ge=1, le=1000)] = 100) -> list[dict]:
     """Every webhook delivery with each attempt (time and error), newest first."""
     require(caller, "operator", "dinkes_admin")

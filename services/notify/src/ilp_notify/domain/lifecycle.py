@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from typing import Any
+from typing import Any, Literal
 
 from .tasks import end_of_day
+
+TaskStatus = Literal["open", "accepted", "completed", "cancelled"]
 
 TRANSITIONS = {
     "accept": {"open"},
