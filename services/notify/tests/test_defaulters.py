@@ -11,7 +11,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from ilp_contracts import BirthRecorded, BirthVoided, Finding, ScreeningRecorded
+from ilp_contracts import (BirthRecorded, BirthVoided, Finding, ScreeningRecorded,
+                           ScreeningVoided)
 from ilp_contracts.wilayah import WIB, WIT
 from ilp_kit.service import Runtime
 from ilp_kit.settings import ServiceSettings
@@ -230,6 +231,36 @@ async def test_posyandu_days_end_by_the_local_calendar(rt: Runtime) -> None:
     assert task["person_id"] == "jayapura"
     assert datetime.fromisoformat(task["due_at"]) == datetime(2026, 12, 2, 23, 59, tzinfo=WIT)
     assert await visit_defaulters(rt, datetime(2026, 11, 24, 17, 0, tzinfo=UTC)) == 1  # WIB
+
+
+async def test_a_missed_dose_rides_on_the_finding_visit_and_outlives_its_voiding(
+        rt: Runtime) -> None:
+    """An underweight child who also missed a dose: the kader goes once for both. When the
+    weighing is voided (entered in error), its visit goes, and the dose is still owed."""
+    apply = handlers(rt.settings)
+    underweight = screening("no-dpt", 4, ["HB0", "BCG", "OPV1"], date(2026, 11, 20)
+                            ).model_copy(update={"findings": [Finding(code="underweight",
+                                                                      severity="moderate")]})
+    async with rt.store.transaction() as tx:
+        await tx.put("workers", "kader-1", {"id": "kader-1", "role": "kader",
+                                            "facility_id": "psy-1", "active": True,
+                                            "area_code": "33.73.04.1001"})
+        await apply[ScreeningRecorded](tx, underweight)
+    assert await visit_defaulters(rt, datetime(2026, 11, 22, 3, tzinfo=UTC)) == 0
+    [visit] = await rt.store.find("tasks")
+    assert (visit["reason"], visit["also"]) == ("masalah_gizi_balita", ["imunisasi_terlewat"])
+    async with rt.store.transaction() as tx:
+        await apply[ScreeningVoided](tx, ScreeningVoided(
+            screening_id=underweight.screening_id, person_id="no-dpt", period="2026-11",
+            desa_code="33.73.04.1001", reason="salah anak"))
+    tasks = {t["reason"]: t for t in await rt.store.find("tasks")}
+    assert tasks["masalah_gizi_balita"]["status"] == "cancelled"
+    dose = tasks["imunisasi_terlewat"]
+    assert (dose["status"], dose["assignee_id"], dose["screening_ids"]) == ("open", "kader-1", [])
+    assert "missed_DPT-HB-Hib1" in dose["findings"]
+    assert dose["due_at"] == visit["joined"]["imunisasi_terlewat"]["due_at"]
+    # The round does not open it a second time.
+    assert await visit_defaulters(rt, datetime(2026, 11, 29, 3, tzinfo=UTC)) == 0
 
 
 async def _complete(store: SqliteStore, task: dict) -> None:

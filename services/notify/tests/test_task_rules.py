@@ -126,7 +126,7 @@ ROUND_VISIT = {"role": "kader", "reason": "balita_tidak_ditimbang", "screening_i
     (TaskNeed("kontrol_hipertensi", "perawat", "high", DUE), {**ROUND_VISIT, "role": "perawat"},
      False),  # a health worker's visit stays her own
     (TaskNeed("imunisasi_terlewat", "kader", "routine", DUE),
-     {**ROUND_VISIT, "screening_ids": ["s-1"]}, False),  # a finding's: may be voided
+     {**ROUND_VISIT, "screening_ids": ["s-1"]}, True),  # a finding's (voided: reopened)
     (TaskNeed("pendampingan_ibu_hamil_kek", "kader", "high", DUE),
      {**ROUND_VISIT, "reason": "ibu_hamil_tidak_anc"}, True),  # both end with the birth
     (TaskNeed("skrining_ptm_tahunan", "kader", "routine", DUE),

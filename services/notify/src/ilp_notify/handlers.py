@@ -285,14 +285,14 @@ def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
     async def on_amended(tx: Transaction, event: ScreeningAmended) -> None:
         await _watch(tx, event)
         needs = _needs(event)
-        done = await unlink(tx, event.screening_id, {n.reason for n in needs},
-                             "screening_amended")
+        done = await unlink(tx, settings, event.screening_id, {n.reason for n in needs},
+                            "screening_amended")
         for need in needs:
             if need.reason not in done:  # a correction is not a new finding
                 await _open(tx, settings, event, need)
 
     async def on_voided(tx: Transaction, event: ScreeningVoided) -> None:
-        await unlink(tx, event.screening_id, set(), "screening_voided")
+        await unlink(tx, settings, event.screening_id, set(), "screening_voided")
         await _forget_watches(tx, event)
 
     async def on_birth(tx: Transaction, event: BirthRecorded) -> None:

@@ -6,6 +6,7 @@ come through here."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -152,6 +153,10 @@ async def join_visit(tx: Transaction, settings: ServiceSettings, need: TaskNeed,
                 if need.reason not in task.get("also", ()):
                     task["also"] = sorted({*task.get("also", ()), need.reason})
                     task["findings"] = sorted({*task["findings"], *findings})
+                    # kept to open it on its own should this visit be cancelled under it
+                    task.setdefault("joined", {})[need.reason] = {
+                        "priority": need.priority, "due_at": need.due_at.isoformat(),
+                        "findings": findings}
                     await tx.put("tasks", task["task_id"], task)
                     await queue(tx, settings, "task.extended", task)
                 return True
@@ -174,7 +179,7 @@ async def open_next_visit(tx: Transaction, settings: ServiceSettings, task: dict
     await _create(tx, settings, created, rw=task.get("rw"), rt=task.get("rt"),
                   findings=task["findings"], screening_ids=task["screening_ids"],
                   attempt=visit.attempt, follows_outcome=task["outcome"],
-                  also=task.get("also", []))
+                  also=task.get("also", []), joined=task.get("joined", {}))
 
 
 async def _create(tx: Transaction, settings: ServiceSettings, created: TaskCreated,
@@ -199,10 +204,11 @@ async def _link(tx: Transaction, screening_id: str, task_id: str) -> None:
         await tx.put("screening_tasks", screening_id, links)
 
 
-async def unlink(tx: Transaction, screening_id: str, keep_reasons: set[str], why: str
-                  ) -> set[str]:
+async def unlink(tx: Transaction, settings: ServiceSettings, screening_id: str,
+                 keep_reasons: set[str], why: str) -> set[str]:
     """Detach a screening from its open tasks whose reason no longer holds; a task left
-    with no screening behind it is cancelled. Returns the reasons of its tasks already
+    with no screening behind it is cancelled, and the round's reasons that were to be
+    made in it get a visit of their own. Returns the reasons of its tasks already
     completed: the home visits made for it."""
     links = await tx.get("screening_tasks", screening_id) or {"task_ids": []}
     visited = set()
@@ -217,8 +223,23 @@ async def unlink(tx: Transaction, screening_id: str, keep_reasons: set[str], why
         if not task["screening_ids"]:
             await _cancel(tx, task, why)
         await tx.put("tasks", task["task_id"], task)
+        if task["status"] == "cancelled":
+            await _reopen_joined(tx, settings, task)
     await tx.put("screening_tasks", screening_id, links)
     return visited
+
+
+async def _reopen_joined(tx: Transaction, settings: ServiceSettings, task: dict) -> None:
+    """The reasons a round joined to a cancelled visit are still owed: each opens (or
+    joins) a visit as the round would have, soonest due first."""
+    joined = sorted(task.get("joined", {}).items(), key=lambda item: item[1]["due_at"])
+    for reason, need in joined:
+        again = TaskNeed(reason, "kader", need["priority"], datetime.fromisoformat(need["due_at"]))
+        if not await join_visit(tx, settings, again, task["person_id"], need["findings"]):
+            await open_task(tx, settings, again, person_id=task["person_id"],
+                            desa_code=task["desa_code"], posyandu_id=task["posyandu_id"],
+                            screening_id=None, findings=need["findings"], rw=task.get("rw"),
+                            rt=task.get("rt"))
 
 
 async def _cancel(tx: Transaction, task: dict, why: str) -> None:

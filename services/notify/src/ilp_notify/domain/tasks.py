@@ -113,10 +113,9 @@ JOIN_WITHIN = timedelta(days=7)
 
 def joins(need: TaskNeed, task: dict[str, Any]) -> bool:
     """A round's kader visit rides along on the person's open kader visit due within a
-    week of it – one that a round opened too: a visit for a finding ends with its
-    screening (voided, corrected), which must not take the other reason with it; nor
-    does a visit that a birth ends carry one that it does not."""
-    return (need.role == task["role"] == "kader" and not task.get("screening_ids")
-            and need.reason != task["reason"]
+    week of it – a round's or a finding's (a finding's that its screening's correction
+    cancels gives the reasons that joined it back: `visits.unlink`). A visit that a birth
+    ends does not carry one that it does not end."""
+    return (need.role == task["role"] == "kader" and need.reason != task["reason"]
             and (need.reason in PREGNANCY_ONLY) == (task["reason"] in PREGNANCY_ONLY)
             and abs(datetime.fromisoformat(task["due_at"]) - need.due_at) <= JOIN_WITHIN)
