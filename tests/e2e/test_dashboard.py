@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import shutil
 import threading
 import uuid
@@ -201,7 +202,20 @@ def test_home_visits_are_shown_and_given_by_role(platform: Platform) -> None:
             seen[role] = (visits.locator("tr[data-task]").count(),
                           visits.locator("select").count(), visits.inner_text())
             page.close()
+        # A visit made for several reasons names each (notify's `also_labels`).
+        page = browser.new_page()
+
+        def with_another_reason(route) -> None:
+            tasks = route.fetch().json()
+            for task in tasks[:1]:
+                task["also_labels"] = ["Imunisasi balita terlewat"]
+            route.fulfill(json=tasks)
+        page.route(re.compile(r"/api/v1/notify/tasks\?"), with_another_reason)
+        page.goto(url + unsigned_token("bidan"))
+        page.wait_for_selector("body[data-loaded='1']", timeout=15000)
+        joined = page.locator("#visits tbody tr[data-task]", has_text="; juga ").inner_text()
         browser.close()
+    assert "; juga Imunisasi balita terlewat" in joined
     assert seen["operator"][:2] == (0, 0) and "hanya untuk petugas" in seen["operator"][2]
     assert seen["kader"][0] >= 2 and seen["kader"][1] == 0
     assert seen["bidan"][1] >= 1
