@@ -194,6 +194,12 @@ MATRIX = [
     (KADER, "GET", "/api/v1/screening/audit", None, 403),
     (BIDAN, "GET", "/api/v1/screening/screenings?desa_code=33.73.04.1001", None, 200),
     (BIDAN, "GET", "/api/v1/screening/screenings?desa_code=33.73.04.1002", None, 403),
+    # a filter's typo is an error, not an empty list
+    (BIDAN, "GET", "/api/v1/screening/screenings?desa_code=33.73.04.1001&stage=baduta", None,
+     422),
+    (BIDAN, "GET", "/api/v1/screening/screenings?desa_code=33.73.04.1001&period=2026-1", None,
+     422),
+    (BIDAN, "GET", "/api/v1/notify/tasks?status=done", None, 422),
     (BIDAN, "GET", "/api/v1/screening/screenings/no-such-id", None, 403),
     (PKM_ADMIN, "GET", "/api/v1/pws/puskesmas/pkm-sidorejo-lor/table?period=2026-11", None,
      200),

@@ -6,12 +6,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query as Param
+from fastapi import APIRouter, Depends
 from ilp_contracts import Event, TaskAccepted, TaskCancelled, TaskCompleted
 from ilp_contracts.wilayah import local_zone
 from ilp_kit.auth import Caller, Principal, require, require_area
 from ilp_kit.errors import ForbiddenError, NotFoundError, UnprocessableError
 from ilp_kit.outbox import emit
+from ilp_kit.params import Limit, Offset
 from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.store import Query, Reader
 from pydantic import BaseModel, ConfigDict, Field, computed_field
@@ -76,8 +77,7 @@ class TaskOut(BaseModel):
 async def list_tasks(rt: RuntimeDep, caller: Caller, assignee_id: str | None = None,
                      desa_code: str | None = None,
                      status: Literal[TaskStatus, "all", ""] = "open",
-                     limit: Annotated[int, Param(ge=1, le=1000)] = 100,
-                     offset: Annotated[int, Param(ge=0, le=10_000_000)] = 0) -> list[dict]:
+                     limit: Limit = 100, offset: Offset = 0) -> list[dict]:
     """A worker's own list (`assignee_id` = the token's worker id), or the tasks of a desa
     (or any area prefix) within the caller's wilayah. With neither: the caller's own list
     when the token names a worker (what a kader's app opens with), else the tasks of the
@@ -270,7 +270,7 @@ class DeliveryOut(BaseModel):
 @router.get("/deliveries", response_model=list[DeliveryOut], tags=["delivery"])
 async def list_deliveries(rt: RuntimeDep, caller: Caller,
                           status: Literal["pending", "delivered", "failed"] | None = None,
-                          limit: Annotated[int, Param(ge=1, le=1000)] = 100) -> list[dict]:
+                          limit: Limit = 100) -> list[dict]:
     """Every webhook delivery with each attempt (time and error), newest first."""
     require(caller, "operator", "dinkes_admin")
     where = {"status": status} if status else {}

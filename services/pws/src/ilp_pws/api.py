@@ -18,6 +18,7 @@ from fastapi.responses import FileResponse, Response
 from ilp_contracts.wilayah import InvalidAreaCode, parse_area_code
 from ilp_kit.auth import Caller, require, require_area
 from ilp_kit.errors import NotFoundError, UnprocessableError
+from ilp_kit.params import Period
 from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Query, Reader
@@ -50,7 +51,6 @@ async def _reader_in_scope(request: Request, caller: Caller) -> None:
 router = APIRouter(tags=["pws"], dependencies=[Depends(_reader_in_scope)])
 pages = APIRouter(include_in_schema=False)
 RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
-Period = Annotated[str, Param(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-11"])]
 DASHBOARD = Path(__file__).resolve().parent / "dashboard.html"
 
 

@@ -14,6 +14,7 @@ from fastapi import Query as Param
 from ilp_contracts.registry import FacilityType, LocalUnitKind, WorkerRole
 from ilp_kit.auth import Caller, require, require_area
 from ilp_kit.errors import NotFoundError, UnprocessableError
+from ilp_kit.params import Limit, Offset
 from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.store import Query, Transaction
 
@@ -46,8 +47,6 @@ AREA_EDITORS = ("dinkes_admin", "operator")
 EDITORS = ("dinkes_admin", "puskesmas_admin", "operator")
 READERS_OF_WORKERS = ("kader", "bidan", "perawat", "puskesmas_admin", "dinkes_admin", "operator")
 RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
-Limit = Annotated[int, Param(ge=1, le=1000)]
-Offset = Annotated[int, Param(ge=0, le=10_000_000)]
 
 
 def _page(request: Request, response: Response, items: list[Any], limit: int,

@@ -7,11 +7,13 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Query as Param, Request, Response
+from fastapi import APIRouter, Depends, Header, Request, Response
 from ilp_contracts import BirthCorrection, BirthSubmission, ScreeningSubmission
+from ilp_contracts.screening import Stage
 from ilp_kit.auth import Caller, Principal, require, require_area
 from ilp_kit.errors import (ForbiddenError, InvalidInput, NotFoundError, json_safe,
                             name_unknown_fields)
+from ilp_kit.params import Limit, Offset, Period
 from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.store import Query
 from pydantic import ValidationError
@@ -50,7 +52,6 @@ RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
 IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=8, max_length=128,
                                        description="Client-generated; a retry returns the "
                                        "first result")]
-Limit = Annotated[int, Param(ge=1, le=1000)]
 
 
 @router.post("/screenings", status_code=201, response_model=ScreeningOut)
@@ -252,9 +253,8 @@ async def get_submission(idempotency_key: str, rt: RuntimeDep, caller: Caller,
 
 @router.get("/screenings", response_model=list[ScreeningOut])
 async def list_screenings(rt: RuntimeDep, caller: Caller, desa_code: str,
-                          period: str | None = None, stage: str | None = None,
-                          limit: Limit = 100, offset: Annotated[int, Param(ge=0, le=10_000_000)] = 0
-                          ) -> list[dict]:
+                          period: Period | None = None, stage: Stage | None = None,
+                          limit: Limit = 100, offset: Offset = 0) -> list[dict]:
     require(caller, *CARERS)
     require_area(caller, desa_code)
     where = {k: v for k, v in (("period", period), ("stage", stage)) if v}
