@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import json
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from collections.abc import Iterator
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -185,3 +185,37 @@ def test_the_escalated_task_reaches_the_bidan_by_sms(platform: Platform) -> None
     assert len(texts) == 2 and any("Hipertensi belum kontrol tekanan darah" in t for t in texts)
     assert any("Balita bermasalah gizi" in t and "kontrol" not in t for t in texts)
     assert not any("3373041011240009" in t for t in texts)
+
+
+def test_the_household_data_collection_sends_the_kader_to_who_never_came(
+        platform: Platform) -> None:
+    """Runs last (its visits are new notices). Registered 40 days ago and never screened:
+    an adult is due the PTM screening; registered pregnant 20 days ago with no ANC contact:
+    her K1. Both are the posyandu's kader's, from the next round."""
+    screening = httpx.Client(base_url=platform.base_url_of("screening"), timeout=10)
+    today = datetime.now(timezone(timedelta(hours=7))).date()
+
+    def register(noted_on: date, *members: dict) -> httpx.Response:
+        return screening.post("/persons/register", json={
+            "posyandu_id": "psy-x", "noted_on": noted_on.isoformat(), "members": list(members)})
+    adult = {"person": {"nik": "3373040203800007", "name": "Pak Joko", "sex": "M",
+                        "birth_date": "1980-03-02", "rw": "RW 01", "rt": "RT 03"}}
+    pregnant = {"person": {"nik": "3373045106990007", "name": "Bu Rina", "sex": "F",
+                           "birth_date": "1999-06-11"}, "pregnant": True}
+    man_pregnant = {**adult, "pregnant": True}
+    first = register(today - timedelta(days=40), adult)
+    assert first.status_code == 200, first.text
+    reply = register(today - timedelta(days=20), pregnant, man_pregnant).json()
+    assert (reply["registered"], reply["rejected"]) == (1, 1)
+    assert reply["results"][1]["detail"][0]["loc"] == ["body", "members", 1, "pregnant"]
+    again = register(today - timedelta(days=20), pregnant).json()  # the list sent again
+    assert (again["registered"], again["unchanged"]) == (0, 1)
+    notify = httpx.Client(base_url=platform.base_url_of("notify"), timeout=10)
+    visits = eventually(lambda: (found := {
+        t["reason"]: t for t in notify.get("/tasks", params={"assignee_id": "kader-x"}).json()
+        if t["reason"] in ("belum_skrining_ptm", "ibu_hamil_belum_periksa")}) and len(found) == 2
+        and found, timeout=30)
+    ptm = visits["belum_skrining_ptm"]
+    assert ptm["person_id"] == first.json()["results"][0]["person_id"]
+    assert ptm["reason_label"] == "Belum pernah skrining PTM (usia ≥ 15 tahun)"
+    assert visits["ibu_hamil_belum_periksa"]["priority"] == "high"

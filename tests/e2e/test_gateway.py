@@ -176,6 +176,10 @@ INTEGRATOR = ("integrator", {"wilayah": ("33.73",)})
 OPERATOR = ("operator", {})
 PWS_IN = "/api/v1/pws/areas/33.73.04.1001/indicators?period=2026-11"
 PWS_OUT = "/api/v1/pws/areas/33.73.03.1001/indicators?period=2026-11"
+# A kader's household data collection at her posyandu (a two-year-old, NIK matching).
+HOUSEHOLD = {"posyandu_id": "psy-blotongan-1", "noted_on": "2026-11-02", "members": [
+    {"person": {"nik": "3373041011240077", "name": "Anak", "sex": "M",
+                "birth_date": "2024-11-10"}}]}
 MATRIX = [
     (KADER, "GET", PWS_IN, None, 200),
     (KADER, "GET", PWS_OUT, None, 403),
@@ -229,6 +233,11 @@ MATRIX = [
     (OPERATOR, "GET", "/api/v1/pws/areas/33/table?period=2026-11", None, 200),
     (OPERATOR, "GET", "/api/v1/notify/deliveries", None, 200),
     (OPERATOR, "GET", "/api/v1/screening/screenings?desa_code=33.73.04.1001", None, 403),
+    (KADER, "POST", "/api/v1/screening/persons/register", HOUSEHOLD, 200),
+    (KADER, "POST", "/api/v1/screening/persons/register",
+     {**HOUSEHOLD, "posyandu_id": "psy-sidorejo-lor-1"}, 403),
+    (INTEGRATOR, "POST", "/api/v1/screening/persons/register", HOUSEHOLD, 403),
+    (OPERATOR, "POST", "/api/v1/screening/persons/register", HOUSEHOLD, 403),
 ]
 
 

@@ -86,6 +86,7 @@ def test_every_visit_the_platform_opens_is_named_in_words() -> None:
 
     from ilp_contracts.wilayah import WIB
     from ilp_notify.domain import defaulters as d
+    from ilp_notify.domain import household as h
     from ilp_notify.domain.delivery import render
     from ilp_notify.domain.reasons import REASON_LABELS, label_of
     from ilp_notify.domain.tasks import RULES
@@ -93,15 +94,17 @@ def test_every_visit_the_platform_opens_is_named_in_words() -> None:
     today = date(2026, 11, 26)
     due = {"weighing_check_on": "2026-11-25", "born_latest": "2025-01-01",
            "anc_check_on": "2026-11-25", "edd": "2027-01-01",
-           "attendance_check_on": "2026-11-25", "screening_late_on": "2026-11-25"}
+           "attendance_check_on": "2026-11-25", "screening_late_on": "2026-11-25",
+           "ptm_check_on": "2026-11-25"}
     defaulter_needs = [d.missed_weighing(due, today, WIB), d.missed_anc(due, today, WIB),
                        d.immunization_follow_up(today, WIB),
                        d.missed_posyandu_lansia(due, today, WIB),
-                       d.missed_ptm_screening(due, today, WIB)]
+                       d.missed_ptm_screening(due, today, WIB),
+                       h.never_screened(due, today, WIB), h.pregnancy_unexamined(due, today, WIB)]
     reasons = ({rule.reason for rule in RULES} | {rule.reason for rule in d.RECHECKS}
                | {visit.reason for visit in d.POSTNATAL_VISITS}
                | {need.reason for need in defaulter_needs if need is not None})
-    assert len(defaulter_needs) == 5 and None not in defaulter_needs
+    assert len(defaulter_needs) == 7 and None not in defaulter_needs
     assert reasons == set(REASON_LABELS)
     assert label_of("alasan_lain") == "alasan_lain"  # a reason this release does not name
     task = {"task_id": "0192f0c4-aaaa", "reason": "lansia_tidak_datang", "priority": "routine",

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from ilp_contracts.screening import (BirthSubmission, MeasurementsIn, PersonIn, PregnancyIn,
-                                    ScreeningSubmission)
+from ilp_contracts.screening import (BirthSubmission, HouseholdMember, MeasurementsIn,
+                                    PersonIn, PregnancyIn, ScreeningSubmission)
 from ilp_screening.domain import rules
-from ilp_screening.domain.validate import birth_problems, problems
+from ilp_screening.domain.validate import birth_problems, member_problems, problems
 
 TODAY = date(2026, 11, 23)
 
@@ -126,3 +126,27 @@ def test_a_plausible_birth_passes_and_each_mistake_is_named() -> None:
     assert named == {("baby", "mother_nik")}
     named = {loc for loc, _, _ in birth_problems(birth(date(2024, 1, 5)), TODAY)}
     assert named == {("baby", "birth_date")}  # over a year ago: a typing mistake
+
+
+def test_a_household_member_is_checked_like_a_screened_person() -> None:
+    """The household data collection: a mistyped NIK, a man marked pregnant, a child of
+    five or more without NIK, a collection dated tomorrow+1 are refused with the field."""
+    def found(member: HouseholdMember, noted_on: date = TODAY) -> set[tuple]:
+        return {(where, kind) for where, _, kind in member_problems(member, noted_on, TODAY)}
+
+    woman = PersonIn(nik=nik_for(date(1998, 3, 9), "F"), name="Ani", sex="F",
+                     birth_date=date(1998, 3, 9))
+    assert found(HouseholdMember(person=woman, pregnant=True)) == set()
+    assert found(HouseholdMember(person=woman.model_copy(update={"birth_date": date(1998, 3, 8)
+                                                                 }))) == {(("person", "nik"),
+                                                                           "nik_mismatch")}
+    man = PersonIn(nik=nik_for(date(1990, 1, 2), "M"), name="Budi", sex="M",
+                   birth_date=date(1990, 1, 2))
+    assert found(HouseholdMember(person=man, pregnant=True)) == {(("pregnant",), "wrong_stage")}
+    girl = PersonIn(mother_nik=woman.nik, local_id="anak-1", name="Sari", sex="F",
+                    birth_date=date(2020, 1, 1))
+    assert found(HouseholdMember(person=girl)) == {(("person", "nik"), "missing")}
+    assert found(HouseholdMember(person=girl.model_copy(update={"birth_date": date(2023, 1, 1)
+                                                                }))) == set()
+    assert found(HouseholdMember(person=woman), TODAY + timedelta(days=2)) == {
+        (("noted_on",), "future_date")}

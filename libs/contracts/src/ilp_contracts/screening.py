@@ -160,6 +160,38 @@ class ScreeningVoided(Event):
     reason: str
 
 
+class HouseholdMember(_Strict):
+    person: PersonIn
+    pregnant: bool = Field(default=False, description="Known to be pregnant (hamil)")
+
+
+class HouseholdRegister(_Strict):
+    """The people of a posyandu's area as the kader's household data collection (pendataan
+    keluarga) found them, before any screening: whom the posyandu should see."""
+
+    posyandu_id: str = Field(min_length=1, max_length=64)
+    noted_on: date = Field(description="The day of the data collection")
+    members: list[HouseholdMember] = Field(min_length=1, max_length=500)
+
+
+class PersonRegistered(Event):
+    """A person known to the posyandu (household data collection) – new, or with changed
+    details. No name, NIK or birth date: the age in months on `noted_on`."""
+
+    SUBJECT: ClassVar[str] = "ilp.screening.person.registered.v1"
+    ABOUT: ClassVar[str | None] = "person_id"
+
+    person_id: str
+    sex: Sex
+    age_months: int = Field(ge=0)
+    noted_on: date
+    desa_code: str
+    posyandu_id: str
+    rw: str | None = None
+    rt: str | None = None
+    pregnant: bool = False
+
+
 class IngestScreening(Event):
     """Published by integrating systems on `ilp.ingest.screening.v1`. It carries the NIK
     (the screening service pseudonymises it), so the INGEST stream keeps it briefly."""

@@ -26,6 +26,7 @@ SPEC = ServiceSpec(
         "lansia_watch": ["attendance_check_on"],
         "ptm_watch": ["screening_late_on"],
         "pmt_watch": ["pmt_visit_on"],
+        "household": ["ptm_check_on", "anc_check_on"],  # registered; never came
         "births": ["visit_check_on", "mother_id"],
         "desa_colours": ["period"],
     },

@@ -13,18 +13,21 @@ from ilp_contracts import (
     BirthVoided,
     Event,
     IndicatorChanged,
+    PersonRegistered,
     ScreeningAmended,
     ScreeningRecorded,
     ScreeningSnapshot,
     ScreeningVoided,
     WorkerAssigned,
 )
+from ilp_contracts import PTM_FROM_YEARS
 from ilp_contracts.wilayah import local_zone
 from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Query, Transaction
 
 from .domain.defaulters import (
     KEK,
+    NEVER,
     POSTNATAL_VISITS,
     POSTPARTUM_DAYS,
     RECHECKS,
@@ -41,6 +44,7 @@ from .domain.defaulters import (
     ptm_watch,
     recheck_watch,
 )
+from .domain.household import household_watch
 from .domain.reasons import REASON_LABELS
 from .domain.review import keep_colour
 from .domain.tasks import PREGNANCY_ONLY, TaskNeed, task_key, tasks_needed
@@ -81,7 +85,8 @@ async def forget_person(tx: Transaction, person_id: str, why: str) -> None:
     """A person who moved away or died: no watch opens another visit, and their open
     visits are cancelled. After a birth only theirs: a mother whose baby died still has
     her postpartum visits."""
-    for collection, key in [*_watches(person_id), ("child_watch", person_id)]:
+    for collection, key in [*_watches(person_id), ("child_watch", person_id),
+                            ("household", person_id)]:
         await tx.delete(collection, key)
     for who in ("mother", "baby"):
         for birth in await tx.find("births", Query.of(**{f"{who}_id": person_id})):
@@ -138,6 +143,29 @@ async def _watch(tx: Transaction, event: ScreeningSnapshot) -> None:
         await _keep_watch(tx, "lansia_watch", event, lambda watch: lansia_watch(watch, on, codes))
     if ncd_monitored(event.stage, event.age_months):  # the yearly PTM screening
         await _keep_watch(tx, "ptm_watch", event, lambda watch: ptm_watch(watch, on))
+    await _came(tx, event.person_id, ptm=event.age_months >= PTM_FROM_YEARS * 12,
+                anc=event.stage == "ibu_hamil")
+
+
+async def _watch_household(tx: Transaction, event: PersonRegistered) -> None:
+    """A person of the household data collection: a visit if they never come."""
+    state = household_watch(
+        await tx.get("household", event.person_id), event.noted_on, event.age_months,
+        event.pregnant, screened=await tx.get("ptm_watch", event.person_id) is not None,
+        examined=await tx.get("pregnancies", event.person_id) is not None)
+    await tx.put("household", event.person_id, {
+        **state, "person_id": event.person_id, "desa_code": event.desa_code,
+        "posyandu_id": event.posyandu_id, "rw": event.rw, "rt": event.rt})
+
+
+async def _came(tx: Transaction, person_id: str, ptm: bool, anc: bool) -> None:
+    """A registered person came (screened from 15; an ANC contact, or a delivery): no
+    visit for never having come."""
+    watch = await tx.get("household", person_id) if ptm or anc else None
+    if watch is not None:
+        await tx.put("household", person_id, {
+            **watch, **({"ptm_check_on": NEVER} if ptm else {}),
+            **({"anc_check_on": NEVER} if anc else {})})
 
 
 async def _keep_watch(tx: Transaction, collection: str, event: ScreeningSnapshot,
@@ -203,6 +231,7 @@ async def _watch_birth(tx: Transaction, settings: ServiceSettings, event: BirthR
     _, watch = await open_postnatal_visits(tx, settings, watch,
                                            event.occurred_at.astimezone(zone).date(), zone)
     await tx.put("births", event.birth_id, watch)
+    await _came(tx, event.mother_id, ptm=False, anc=True)
     await _end_pregnancy(tx, event)
 
 
@@ -304,7 +333,10 @@ def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
     async def on_worker_changed(tx: Transaction, event: WorkerAssigned) -> None:
         await on_worker(tx, settings, event)
 
+    async def on_registered(tx: Transaction, event: PersonRegistered) -> None:
+        await _watch_household(tx, event)
+
     return {WorkerAssigned: on_worker_changed, ScreeningRecorded: on_recorded,
             ScreeningAmended: on_amended, ScreeningVoided: on_voided, BirthRecorded: on_birth,
             BirthAmended: on_birth_amended, BirthVoided: _forget_birth,
-            IndicatorChanged: on_colour}
+            IndicatorChanged: on_colour, PersonRegistered: on_registered}

@@ -44,6 +44,7 @@ from .domain.defaulters import (
     recheck_followed_up,
 )
 from .domain.escalation import LADDER, next_rung
+from .domain.household import never_screened, pregnancy_unexamined
 from .domain.tasks import TaskNeed
 from .delivery import add_deliveries, personal_addresses, queue, webhook_urls
 from .domain.delivery import digest_payload, review_payload
@@ -170,7 +171,9 @@ LAPSES = (Lapse("pregnancies", "anc_check_on", "last_anc_on", missed_anc, 500),
                 2000),
           Lapse("ptm_watch", "screening_late_on", "last_screened_on", missed_ptm_screening,
                 2000),
-          Lapse("pmt_watch", "pmt_visit_on", "last_lila_on", missed_pmt, 500, next_pmt_visit))
+          Lapse("pmt_watch", "pmt_visit_on", "last_lila_on", missed_pmt, 500, next_pmt_visit),
+          Lapse("household", "ptm_check_on", "noted_on", never_screened, 2000),
+          Lapse("household", "anc_check_on", "noted_on", pregnancy_unexamined, 500))
 
 
 async def _lapsed(tx: Transaction, rt: Runtime, now: datetime, latest: str, lapse: Lapse

@@ -15,6 +15,7 @@ SPEC = ServiceSpec(
     collections={
         "screenings": [("desa_code", "period"), ("person_id", "screened_on")],
         "persons": [],
+        "household": ["posyandu_id"],
         "births": [("desa_code", "born_on")],
         "idempotency": [],
         "posyandu": ["area_code"],

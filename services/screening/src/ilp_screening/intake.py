@@ -113,7 +113,7 @@ async def _snapshot(tx: Transaction, *, screening_id: str, person_id: str, sex: 
     }
 
 
-async def _posyandu(tx: Transaction, posyandu_id: str, loc: tuple[str, ...]) -> dict:
+async def posyandu_of(tx: Transaction, posyandu_id: str, loc: tuple[str, ...]) -> dict:
     posyandu = await tx.get("posyandu", posyandu_id)
     if posyandu is None or not posyandu.get("active", True):
         raise InvalidInput([(loc, f"posyandu {posyandu_id} is not registered", "unknown_posyandu")])
@@ -138,7 +138,7 @@ async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_
     fingerprint = _fingerprint(sub.model_dump_json())
     if (first := await _replay(tx, key, fingerprint, key_loc)) is not None:
         return first, False
-    posyandu = await _posyandu(tx, sub.posyandu_id, (*loc, "posyandu_id"))
+    posyandu = await posyandu_of(tx, sub.posyandu_id, (*loc, "posyandu_id"))
     require_area(scope, posyandu["area_code"], f"posyandu {sub.posyandu_id}")
     person = sub.person
     person_id = pseudonym(person.identity, pseudonym_key)
@@ -148,7 +148,7 @@ async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_
         pregnancy=sub.pregnancy, m=sub.measurements, posyandu=posyandu,
         # the person's RW picks the kader who covers it; else the posyandu's
         rw=person.rw or posyandu.get("rw"), rt=person.rt))
-    await _keep_person(tx, person, person_id, pseudonym_key, seal)
+    await keep_person(tx, person, person_id, pseudonym_key, seal)
     stored = _stored(event, sub.model_dump(mode="json", include={"pregnancy", "measurements"}))
     await tx.put("screenings", event.screening_id, stored)
     await tx.put("idempotency", key, {"screening_id": event.screening_id,
@@ -157,7 +157,7 @@ async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_
     return stored, True
 
 
-async def _keep_person(tx: Transaction, person: PersonIn, person_id: str, pseudonym_key: str,
+async def keep_person(tx: Transaction, person: PersonIn, person_id: str, pseudonym_key: str,
                        seal: Fernet | None) -> None:
     """Demographics stay here; NIKs only as keyed hashes – and sealed for the FHIR export
     when (and only when) that export is configured."""
@@ -182,14 +182,14 @@ async def record_birth(tx: Transaction, sub: BirthSubmission, key: str, pseudony
     if (first := await _replay(tx, key, fingerprint, key_loc,
                                record=("births", "birth_id"))) is not None:
         return first, False
-    posyandu = await _posyandu(tx, sub.posyandu_id, (*loc, "posyandu_id"))
+    posyandu = await posyandu_of(tx, sub.posyandu_id, (*loc, "posyandu_id"))
     require_area(scope, posyandu["area_code"], f"posyandu {sub.posyandu_id}")
     # The baby's record names the mother (a newborn without NIK yet is known by hers).
     baby = sub.baby.model_copy(update={"mother_nik": sub.mother.nik})
     ids = {who: pseudonym(person.identity, pseudonym_key)
            for who, person in (("mother", sub.mother), ("baby", baby))}
     for who, person in (("mother", sub.mother), ("baby", baby)):
-        await _keep_person(tx, person, ids[who], pseudonym_key, seal)
+        await keep_person(tx, person, ids[who], pseudonym_key, seal)
     event = BirthRecorded(
         birth_id=new_id(), mother_id=ids["mother"], baby_id=ids["baby"], baby_sex=baby.sex,
         born_on=sub.born_on, birth_weight_g=sub.birth_weight_g, place=sub.place,

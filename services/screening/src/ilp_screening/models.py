@@ -160,6 +160,20 @@ class SyncReport(BaseModel):
     results: list[SyncResult]
 
 
+class HouseholdResult(BaseModel):
+    index: int
+    status: Literal["registered", "unchanged", "rejected"]
+    person_id: str | None = None
+    detail: list[dict] | None = None
+
+
+class HouseholdReport(BaseModel):
+    registered: int
+    unchanged: int
+    rejected: int
+    results: list[HouseholdResult]
+
+
 class SubmissionOut(BaseModel):
     """What became of a submission, by its key."""
 

@@ -16,7 +16,8 @@
   DOMAIN.md) – unless severely dependent: home care goes to them instead.
 - Someone from 15 screened once and not again within a year ("adults not yet screened";
   the PTM screening is yearly, DOMAIN.md): the kader visits, to bring them to the
-  posyandu. Those never screened are not known here (no population register).
+  posyandu. Those never screened are known only from the household data collection
+  (`household.py`).
 - A child whose immunisations the posyandu records and who is past a dose's age plus a
   grace period without it: drop-out follow-up by the kader (DOMAIN.md schedule).
 - After a birth, the health worker visits the mother (KF1–KF4) and the newborn (KN1–KN3)
@@ -60,7 +61,7 @@ def _visit_by(today: date, days: int, zone: tzinfo) -> datetime:
     return end_of_day(today + timedelta(days=days), zone)
 
 
-def _kader_visit(state: dict[str, Any], day_field: str, today: date, zone: tzinfo,
+def kader_visit(state: dict[str, Any], day_field: str, today: date, zone: tzinfo,
                  reason: str, priority: str, due_days: int) -> TaskNeed | None:
     """The kader's visit once the watch's day (`day_field`) has come."""
     if state[day_field] > today.isoformat():
@@ -207,7 +208,7 @@ def missed_weighing(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNee
     """Not weighed since last month, and this month's posyandu days are over."""
     if add_months(date.fromisoformat(state["born_latest"]), BALITA_MONTHS) <= today:
         return None  # no longer a balita
-    return _kader_visit(state, "weighing_check_on", today, zone, "balita_tidak_ditimbang",
+    return kader_visit(state, "weighing_check_on", today, zone, "balita_tidak_ditimbang",
                         "routine", WEIGHING_VISIT_DUE_DAYS)
 
 
@@ -230,7 +231,7 @@ def lansia_watch(current: dict[str, Any] | None, seen_on: date, finding_codes: s
 
 def missed_posyandu_lansia(state: dict[str, Any], today: date, zone: tzinfo
                            ) -> TaskNeed | None:
-    return _kader_visit(state, "attendance_check_on", today, zone, "lansia_tidak_datang",
+    return kader_visit(state, "attendance_check_on", today, zone, "lansia_tidak_datang",
                         "routine", LANSIA_VISIT_DUE_DAYS)
 
 
@@ -251,7 +252,7 @@ def ptm_watch(current: dict[str, Any] | None, screened_on: date) -> dict[str, An
 
 def missed_ptm_screening(state: dict[str, Any], today: date, zone: tzinfo
                          ) -> TaskNeed | None:
-    return _kader_visit(state, "screening_late_on", today, zone, "skrining_ptm_tahunan",
+    return kader_visit(state, "screening_late_on", today, zone, "skrining_ptm_tahunan",
                         "routine", PTM_VISIT_DUE_DAYS)
 
 
@@ -285,7 +286,7 @@ def ended_by_birth(state: dict[str, Any] | None, born_on: date) -> bool:
 def missed_anc(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNeed | None:
     if state["edd"] < today.isoformat():
         return None  # delivered by now (postpartum care takes over)
-    return _kader_visit(state, "anc_check_on", today, zone, "ibu_hamil_tidak_anc", "high",
+    return kader_visit(state, "anc_check_on", today, zone, "ibu_hamil_tidak_anc", "high",
                         ANC_VISIT_DUE_DAYS)
 
 
@@ -316,7 +317,7 @@ def missed_pmt(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNeed | N
     """This month's accompaniment visit, while her 90 days last."""
     if state["pmt_until"] < today.isoformat():
         return None
-    return _kader_visit(state, "pmt_visit_on", today, zone, "pendampingan_ibu_hamil_kek",
+    return kader_visit(state, "pmt_visit_on", today, zone, "pendampingan_ibu_hamil_kek",
                         "high", PMT_VISIT_DUE_DAYS)
 
 

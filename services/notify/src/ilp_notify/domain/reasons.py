@@ -27,6 +27,9 @@ REASON_LABELS = {
     "imunisasi_terlewat": "Imunisasi balita terlewat",
     "lansia_tidak_datang": "Lansia tidak datang ke posyandu bulan ini",
     "skrining_ptm_tahunan": "Belum skrining PTM tahunan (usia ≥ 15 tahun)",
+    # known from the household data collection, never came (household)
+    "belum_skrining_ptm": "Belum pernah skrining PTM (usia ≥ 15 tahun)",
+    "ibu_hamil_belum_periksa": "Ibu hamil belum pernah periksa kehamilan (ANC)",
     # after a birth
     "kunjungan_nifas_kf1": "Kunjungan nifas KF1 (6 jam–2 hari)",
     "kunjungan_nifas_kf2": "Kunjungan nifas KF2 (hari 3–7)",

@@ -103,7 +103,8 @@ def task_key(person_id: str, reason: str) -> str:
 # Visits that only make sense while she is pregnant: her ANC contacts, and the kader's
 # accompaniment through supplementary food for pregnant women (a birth ends them). A
 # hypertensive pregnancy's referral is not among them: the risk outlives the delivery.
-PREGNANCY_ONLY = ("ibu_hamil_tidak_anc", "pendampingan_ibu_hamil_kek")
+PREGNANCY_ONLY = ("ibu_hamil_tidak_anc", "pendampingan_ibu_hamil_kek",
+                  "ibu_hamil_belum_periksa")
 
 # A round finds a family for several reasons at once – a child not weighed who also missed
 # a dose, a KEK pregnancy's monthly accompaniment and her missed ANC contact: the kader

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from ilp_contracts.screening import (BirthSubmission, MeasurementsIn, PregnancyIn,
-                                    ScreeningSubmission)
+from ilp_contracts.screening import (BirthSubmission, HouseholdMember, MeasurementsIn,
+                                    PregnancyIn, ScreeningSubmission)
 
 from . import rules
 from .classify import stage_for
@@ -14,6 +14,7 @@ from .person import nik_problem
 
 Problem = tuple[tuple[str | int, ...], str, str]
 MAX_AGE_YEARS = 120
+MOTHER_AGE_YEARS = (10, 60)  # who may be pregnant, or a mother at a birth
 
 
 def problems(sub: ScreeningSubmission, today: date) -> tuple[str | None, list[Problem]]:
@@ -44,7 +45,8 @@ def screening_problems(sex: str, birth_date: date, screened_on: date,
         found.append((("person", "birth_date"), f"older than {MAX_AGE_YEARS} years", "implausible"))
         return None, found
     stage = stage_for(age_days, pregnancy is not None)
-    if pregnancy is not None and (sex != "F" or not 10 <= age_days / 365.25 <= 60):
+    youngest, oldest = MOTHER_AGE_YEARS
+    if pregnancy is not None and (sex != "F" or not youngest <= age_days / 365.25 <= oldest):
         found.append((("pregnancy",), "pregnancy data for a person who cannot be pregnant",
                       "wrong_stage"))
     ranges = {**rules.PLAUSIBLE, **(rules.BALITA_PLAUSIBLE if stage == "balita" else {})}
@@ -74,7 +76,6 @@ def screening_problems(sex: str, birth_date: date, screened_on: date,
 # A birth is recorded for its postpartum and neonatal visits (the last, KF4, by day 42);
 # within a year it is still accepted for the record, later it is a data-entry mistake.
 BIRTH_RECORDED_WITHIN_DAYS = 366
-MOTHER_AGE_YEARS = (10, 60)
 
 
 def born_on_problems(born_on: date, today: date) -> list[tuple[str, str]]:
@@ -110,4 +111,29 @@ def birth_problems(sub: BirthSubmission, today: date) -> list[Problem]:
             found.append(((who, "nik"), reason, "nik_mismatch"))
     if baby.mother_nik is not None and baby.mother_nik != mother.nik:
         found.append((("baby", "mother_nik"), "not the mother's NIK", "invalid"))
+    return found
+
+
+
+def member_problems(member: HouseholdMember, noted_on: date, today: date) -> list[Problem]:
+    """Every problem of one person of a household data collection, with its field path."""
+    person = member.person
+    found: list[Problem] = []
+    if noted_on > today + timedelta(days=1):
+        found.append((("noted_on",), "the data collection is dated in the future",
+                      "future_date"))
+    age_years = (noted_on - person.birth_date).days / 365.25
+    if age_years < 0:
+        found.append((("person", "birth_date"), "born after the data collection", "invalid"))
+    elif age_years > MAX_AGE_YEARS:
+        found.append((("person", "birth_date"), f"older than {MAX_AGE_YEARS} years",
+                      "implausible"))
+    if person.nik and (reason := nik_problem(person.nik, person.birth_date, person.sex)):
+        found.append((("person", "nik"), reason, "nik_mismatch"))
+    if person.nik is None and age_years >= 5:
+        found.append((("person", "nik"), "only a child under five may be registered without "
+                      "a NIK (by mother_nik and local_id)", "missing"))
+    youngest, oldest = MOTHER_AGE_YEARS
+    if member.pregnant and (person.sex != "F" or not youngest <= age_years <= oldest):
+        found.append((("pregnant",), "a person who cannot be pregnant", "wrong_stage"))
     return found
