@@ -103,6 +103,18 @@ async def test_those_who_never_came_get_the_kader_once(rt: Runtime) -> None:
     assert await visit_defaulters(rt, datetime(2026, 11, 30, 3, tzinfo=UTC)) == 0
 
 
+async def test_registered_again_as_not_pregnant_her_visit_is_called_off(rt: Runtime) -> None:
+    apply = handlers(rt.settings)
+    async with rt.store.transaction() as tx:
+        await apply[PersonRegistered](tx, registered("bu-g", 30, pregnant=True))
+    assert await visit_defaulters(rt, datetime(2026, 10, 16, 3, tzinfo=UTC)) == 1
+    async with rt.store.transaction() as tx:
+        await apply[PersonRegistered](tx, registered("bu-g", 30).model_copy(
+            update={"noted_on": date(2026, 10, 20)}))
+    [task] = await rt.store.find("tasks", Query.of(person_id="bu-g"))
+    assert (task["status"], task["cancel_reason"]) == ("cancelled", "not_pregnant")
+
+
 async def test_a_delivery_ends_the_pregnancys_check(rt: Runtime) -> None:
     apply = handlers(rt.settings)
     async with rt.store.transaction() as tx:

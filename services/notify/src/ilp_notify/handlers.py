@@ -156,6 +156,8 @@ async def _watch_household(tx: Transaction, event: PersonRegistered) -> None:
     await tx.put("household", event.person_id, {
         **state, "person_id": event.person_id, "desa_code": event.desa_code,
         "posyandu_id": event.posyandu_id, "rw": event.rw, "rt": event.rt})
+    if not event.pregnant:  # no longer (delivered elsewhere, or a mistake corrected)
+        await cancel_open(tx, event.person_id, "ibu_hamil_belum_periksa", "not_pregnant")
 
 
 async def _came(tx: Transaction, person_id: str, ptm: bool, anc: bool) -> None:
