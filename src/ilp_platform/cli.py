@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from datetime import date
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -62,6 +63,16 @@ def main(argv: list[str] | None = None) -> None:
     register.add_argument("--url", default="http://127.0.0.1:8000", help="gateway base URL")
     register.add_argument("--token", default=os.environ.get("ILP_TOKEN"),
                           help="bearer token of a kader/bidan/integrator (default $ILP_TOKEN)")
+    household = commands.add_parser(
+        "import-household", help="send a posyandu's household data collection (CSV: the "
+        "people it should see, `hamil` for a pregnancy) to the screening API")
+    household.add_argument("csv_file", type=Path)
+    household.add_argument("--posyandu", required=True, help="the posyandu's id")
+    household.add_argument("--noted-on", required=True, type=date.fromisoformat,
+                           help="the day of the data collection (YYYY-MM-DD)")
+    household.add_argument("--url", default="http://127.0.0.1:8000", help="gateway base URL")
+    household.add_argument("--token", default=os.environ.get("ILP_TOKEN"),
+                           help="bearer token of a kader/bidan/perawat (default $ILP_TOKEN)")
     registry = commands.add_parser(
         "import-registry", help="load wilayah, facilities, workers and targets (CSV/JSON "
         "file or a directory of them) through the registry API")
@@ -110,16 +121,20 @@ def main(argv: list[str] | None = None) -> None:
             Path(os.environ.get("ILP_AUTH_KEY_PATH") or args.data_dir / "auth" / "signing.key"),
             args.subject or args.worker or "-".join(args.role), args.role, args.wilayah,
             args.facility, args.worker, ttl_s=int(args.hours * 3600)))
-    elif args.command in ("import-register", "import-registry"):
+    elif args.command in ("import-register", "import-household", "import-registry"):
         import httpx
 
-        from .register_import import import_register
+        from .register_import import import_household, import_register
         from .registry_import import import_registry
 
         try:
-            refused = (import_register(args.csv_file, args.url, args.posyandu, args.token)
-                       if args.command == "import-register"
-                       else import_registry(args.path, args.url, token=args.token))
+            if args.command == "import-register":
+                refused = import_register(args.csv_file, args.url, args.posyandu, args.token)
+            elif args.command == "import-household":
+                refused = import_household(args.csv_file, args.url, args.posyandu,
+                                           args.noted_on.isoformat(), args.token)
+            else:
+                refused = import_registry(args.path, args.url, token=args.token)
         except httpx.TransportError as exc:
             raise SystemExit(f"cannot reach {args.url} ({exc}); is ./ilp up running?") from exc
         raise SystemExit(1 if refused else 0)

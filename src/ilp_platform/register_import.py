@@ -17,11 +17,30 @@ def import_register(path: Path, base_url: str, posyandu_id: str | None,
                     token: str | None = None) -> int:
     """Returns the number of refused rows (0 = all good). Safe to run again: every row's
     idempotency key derives from the file's content and position."""
+    return send_csv(path, f"{base_url}/api/v1/screening/screenings/import",
+                    {"posyandu_id": posyandu_id} if posyandu_id else {}, token,
+                    ("accepted", "diterima"), ("duplicates", "sudah ada"))
+
+
+def import_household(path: Path, base_url: str, posyandu_id: str, noted_on: str,
+                     token: str | None = None) -> int:
+    """A household data collection's list; safe to run again (unchanged people are
+    reported as such). Returns the number of refused rows."""
+    return send_csv(path, f"{base_url}/api/v1/screening/persons/register/import",
+                    {"posyandu_id": posyandu_id, "noted_on": noted_on}, token,
+                    ("registered", "terdaftar"), ("unchanged", "tidak berubah"))
+
+
+def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
+             *counted: tuple[str, str]) -> int:
+    """Send a CSV in chunks of rows, each with the header and an idempotency key from the
+    file's content and position; print the refused lines and the report's `counted`
+    totals (field, words). Returns the number of refused rows."""
     console = Console()
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     header, rows = lines[0], lines[1:]
     file_key = hashlib.sha256(path.read_bytes()).hexdigest()[:24]
-    totals = {"accepted": 0, "duplicates": 0}
+    totals = dict.fromkeys((field for field, _ in counted), 0)
     refused: list[tuple[int, list[dict]]] = []
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeRemainingColumn())
@@ -32,8 +51,7 @@ def import_register(path: Path, base_url: str, posyandu_id: str | None,
         for start in range(0, len(rows), CHUNK_ROWS):
             chunk = rows[start:start + CHUNK_ROWS]
             reply = client.post(
-                f"{base_url}/api/v1/screening/screenings/import",
-                params={"posyandu_id": posyandu_id} if posyandu_id else None,
+                url, params=params or None,
                 content="\n".join([header, *chunk]).encode(),
                 headers={"Content-Type": "text/csv",
                          "Idempotency-Key": f"{file_key}-{start:07d}"})
@@ -48,6 +66,6 @@ def import_register(path: Path, base_url: str, posyandu_id: str | None,
         reasons = "; ".join(f"{'.'.join(map(str, d.get('loc', [])))}: {d['msg']}"
                             for d in detail)
         console.print(f"[red]baris {line}[/red]: {reasons}")
-    console.print(f"diterima {totals['accepted']}, sudah ada {totals['duplicates']}, "
-                  f"ditolak {len(refused)}")
+    console.print(", ".join([*(f"{words} {totals[field]}" for field, words in counted),
+                             f"ditolak {len(refused)}"]))
     return len(refused)

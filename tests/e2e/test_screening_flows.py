@@ -192,6 +192,23 @@ def test_register_import_reports_lines_and_is_idempotent(platform: Platform, cap
     assert "diterima 0, sudah ada 3, ditolak 2" in capsys.readouterr().out
 
 
+def test_a_household_list_from_a_spreadsheet_is_registered_once(platform: Platform,
+                                                                  capsys) -> None:
+    """The household data collection as an Indonesian spreadsheet writes it (`;`, day-first
+    dates, L/P, `No. KK`, `Hamil` ya/tidak): a man marked pregnant is refused by line."""
+    from ilp_platform.register_import import import_household
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "pendataan-keluarga-mawar.csv"
+    record(platform, balita(18))  # the posyandu is known to screening
+    url = platform.service_url("screening")
+    assert import_household(example, url, "psy-anggrek", "2026-11-02") == 1
+    out = capsys.readouterr().out
+    assert "terdaftar 5, tidak berubah 0, ditolak 1" in out
+    assert "baris 6" in out and "pregnant" in out
+    assert import_household(example, url, "psy-anggrek", "2026-11-02") == 1
+    assert "terdaftar 0, tidak berubah 5, ditolak 1" in capsys.readouterr().out
+
+
 def test_pws_check_recounts_from_the_streams_and_finds_no_difference(platform: Platform,
                                                                       capsys) -> None:
     from ilp_platform.rebuild import check

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Request, Response
-from ilp_contracts import BirthCorrection, BirthSubmission, HouseholdRegister, ScreeningSubmission
+from ilp_contracts import BirthCorrection, BirthSubmission, ScreeningSubmission
 from ilp_contracts.screening import Stage
 from ilp_kit.auth import Caller, Principal, require, require_area
 from ilp_kit.errors import (ForbiddenError, InvalidInput, NotFoundError, json_safe,
@@ -29,7 +29,7 @@ from .models import (
     BirthOut,
     FhirExport,
     GrowthPoint,
-    HouseholdReport,
+
     ImportReport,
     PersonLookup,
     PersonOut,
@@ -44,6 +44,7 @@ from .models import (
 from .register import parse_register
 
 router = APIRouter(tags=["screening"])
+router.include_router(household.router)  # the household data collection
 # Who records (integrators ingest through the same door), who corrects, who may read
 # person-level records (always within their wilayah, always audited).
 RECORDERS = ("kader", "bidan", "perawat", "puskesmas_admin", "integrator")
@@ -261,33 +262,6 @@ async def list_screenings(rt: RuntimeDep, caller: Caller, desa_code: str,
     where = {k: v for k, v in (("period", period), ("stage", stage)) if v}
     return await rt.store.find("screenings", Query.of(
         prefix=("desa_code", desa_code), limit=limit, offset=offset, **where))
-
-
-@router.post("/persons/register", response_model=HouseholdReport, tags=["persons"])
-async def register_household(body: HouseholdRegister, rt: RuntimeDep, caller: Caller) -> dict:
-    """The people of a posyandu's area from the kader's household data collection
-    (pendataan keluarga), up to 500 at once: whom the posyandu should see. One never
-    screened from 15, or a pregnancy with no ANC contact, then gets the kader's visit if
-    they do not come. A person refused (a mistyped NIK, a man marked pregnant) is reported
-    with the reasons and the rest are kept; sending the list again changes nothing."""
-    require(caller, *CORRECTORS)
-    results: list[dict] = []
-    seal = sealer(rt.settings)
-    async with rt.transaction() as tx:
-        posyandu = await intake.posyandu_of(tx, body.posyandu_id, ("body", "posyandu_id"))
-        require_area(caller, posyandu["area_code"], f"posyandu {body.posyandu_id}")
-        for index, member in enumerate(body.members):
-            try:
-                person_id, status = await household.register(
-                    tx, posyandu, member, body.noted_on, rt.settings.pseudonym_key, seal,
-                    loc=("body", "members", index))
-            except InvalidInput as exc:
-                results.append({"index": index, "status": "rejected", "detail": exc.detail()})
-                continue
-            results.append({"index": index, "status": status, "person_id": person_id})
-    counts = Counter(result["status"] for result in results)
-    return {"registered": counts["registered"], "unchanged": counts["unchanged"],
-            "rejected": counts["rejected"], "results": results}
 
 
 @router.post("/persons/lookup", response_model=PersonOut, tags=["persons"])

@@ -1,21 +1,34 @@
 """The people a posyandu should see, from the kader's household data collection (pendataan
 keluarga): known here before any screening, so that notify can send the kader to those
-who never came – an adult never screened for PTM, a pregnancy with no ANC contact yet."""
+who never came – an adult never screened for PTM, a pregnancy with no ANC contact yet.
+Its HTTP routes (a list as JSON, or the collection's spreadsheet as CSV) and its store."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
+from typing import Annotated
 
 from cryptography.fernet import Fernet
-from ilp_contracts import PersonRegistered
+from fastapi import APIRouter, Depends, Query as Param, Request
+from ilp_contracts import HouseholdRegister, PersonRegistered
 from ilp_contracts.screening import HouseholdMember
+from ilp_kit.auth import Caller, Principal, require, require_area
 from ilp_kit.errors import InvalidInput
 from ilp_kit.outbox import emit
+from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.store import Transaction
 
 from .domain.person import age_in_months, pseudonym
 from .domain.validate import member_problems
-from .intake import keep_person, today
+from .fhir.export import sealer
+from .intake import keep_person, posyandu_of, today
+from .models import HouseholdImportReport, HouseholdReport
+from .register import parse_household
+
+router = APIRouter(tags=["persons"])
+REGISTRARS = ("kader", "bidan", "perawat", "puskesmas_admin")
+RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
 
 # What makes a registration news for notify; the day alone does not.
 _COMPARED = ("posyandu_id", "rw", "rt", "pregnant", "sex", "birth_date")
@@ -46,3 +59,65 @@ async def register(tx: Transaction, posyandu: dict, member: HouseholdMember, not
         noted_on=noted_on, desa_code=entry["desa_code"], posyandu_id=entry["posyandu_id"],
         rw=entry["rw"], rt=entry["rt"], pregnant=member.pregnant))
     return person_id, "registered"
+
+
+@router.post("/persons/register", response_model=HouseholdReport)
+async def register_household(body: HouseholdRegister, rt: RuntimeDep, caller: Caller) -> dict:
+    """The people of a posyandu's area from the kader's household data collection
+    (pendataan keluarga), up to 500 at once: whom the posyandu should see. One never
+    screened from 15, or a pregnancy with no ANC contact, then gets the kader's visit if
+    they do not come. A person refused (a mistyped NIK, a man marked pregnant) is reported
+    with the reasons and the rest are kept; sending the list again changes nothing."""
+    require(caller, *REGISTRARS)
+    members = [(index, ("body", "members", index), member)
+               for index, member in enumerate(body.members)]
+    results = await _register_each(rt, caller, (body.posyandu_id, ("body", "posyandu_id")),
+                                   body.noted_on, members)
+    counts = Counter(result["status"] for result in results)
+    return {"registered": counts["registered"], "unchanged": counts["unchanged"],
+            "rejected": counts["rejected"],
+            "results": [{"index": result.pop("at"), **result} for result in results]}
+
+
+@router.post("/persons/register/import", response_model=HouseholdImportReport)
+async def import_household(request: Request, rt: RuntimeDep, caller: Caller,
+                           posyandu_id: Annotated[str, Param(min_length=1, max_length=64)],
+                           noted_on: date) -> dict:
+    """The household data collection as CSV (text/csv): a register's person columns (NIK,
+    nama, L/P, tanggal lahir, RT, RW, no. KK) and `hamil` (ya/tidak). Every row is checked
+    on its own; the report names the lines refused. Sending it again changes nothing."""
+    require(caller, *REGISTRARS)
+    rows = list(parse_household((await request.body()).decode("utf-8-sig", errors="replace")))
+    results = await _register_each(rt, caller, (posyandu_id, ("query", "posyandu_id")), noted_on, [
+        (line, (), member) for line, member, _ in rows if member is not None])
+    rejected = [{"line": line, "detail": problems}
+                for line, member, problems in rows if member is None]
+    rejected += [{"line": result["at"], "detail": result["detail"]}
+                 for result in results if result["status"] == "rejected"]
+    counts = Counter(result["status"] for result in results)
+    return {"registered": counts["registered"], "unchanged": counts["unchanged"],
+            "rejected": sorted(rejected, key=lambda r: r["line"])}
+
+
+async def _register_each(rt: Runtime, caller: Principal,
+                         posyandu_given: tuple[str, tuple[str, ...]], noted_on: date,
+                         members: list[tuple[int, tuple[str | int, ...], HouseholdMember]]
+                         ) -> list[dict]:
+    """One transaction; `posyandu_given`: its id and where it was given; `members`: (where
+    each was given – index or line –, its field path, the member). A person refused is
+    reported with the reasons, the rest are kept."""
+    results: list[dict] = []
+    seal = sealer(rt.settings)
+    posyandu_id, posyandu_loc = posyandu_given
+    async with rt.transaction() as tx:
+        posyandu = await posyandu_of(tx, posyandu_id, posyandu_loc)
+        require_area(caller, posyandu["area_code"], f"posyandu {posyandu_id}")
+        for at, loc, member in members:
+            try:
+                person_id, status = await register(
+                    tx, posyandu, member, noted_on, rt.settings.pseudonym_key, seal, loc=loc)
+            except InvalidInput as exc:
+                results.append({"at": at, "status": "rejected", "detail": exc.detail()})
+                continue
+            results.append({"at": at, "status": status, "person_id": person_id})
+    return results

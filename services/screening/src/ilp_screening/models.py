@@ -174,6 +174,12 @@ class HouseholdReport(BaseModel):
     results: list[HouseholdResult]
 
 
+class HouseholdImportReport(BaseModel):
+    registered: int
+    unchanged: int
+    rejected: list[dict] = Field(description="Each refused line with its reasons")
+
+
 class SubmissionOut(BaseModel):
     """What became of a submission, by its key."""
 

@@ -1,4 +1,5 @@
-"""A posyandu day's paper register as CSV (one row per person screened) → submissions.
+"""A posyandu day's paper register as CSV (one row per person screened) → submissions;
+and a household data collection's list (one row per person, `parse_household`).
 
 Columns (header names, any order, any case; empty cells are "not measured"): nik, name,
 sex, birth_date, rt, rw, screened_on, posyandu_id (or given for the whole file),
@@ -22,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ilp_contracts.screening import MeasurementsIn, ScreeningSubmission
+from ilp_contracts.screening import HouseholdMember, MeasurementsIn, ScreeningSubmission
 from ilp_kit.spreadsheet import csv_rows
 from pydantic import ValidationError
 
@@ -30,8 +31,8 @@ PERSON = ("nik", "name", "sex", "birth_date", "rt", "rw", "household_id")
 PREGNANCY = ("gestational_weeks", "anc_visit")
 # Yes/no columns: every measure that is one (lying, oedema, TB symptoms, smoking, SKILAS,
 # sight, hearing, teeth).
-FLAGS = tuple(name for name, field in MeasurementsIn.model_fields.items()
-              if field.annotation == bool | None)
+FLAGS = (*(name for name, field in MeasurementsIn.model_fields.items()
+            if field.annotation == bool | None), "pregnant")
 DATES = ("birth_date", "screened_on")
 BLOOD_PRESSURE = "blood_pressure"  # one "TD" column, "120/80", as registers write it
 NUMBERS = frozenset(PREGNANCY) | {
@@ -57,6 +58,9 @@ ALIASES = {
     "gangguan_pendengaran": "hearing_problem", "pendengaran": "hearing_problem",
     "karies": "dental_caries", "karies_gigi": "dental_caries", "gigi_berlubang": "dental_caries",
     "tekanan_darah": BLOOD_PRESSURE,
+    # the household data collection's column
+    "hamil": "pregnant", "ibu_hamil": "pregnant", "sedang_hamil": "pregnant",
+    "status_hamil": "pregnant",
     # A register's running number ("No.") says nothing about the person: dropped with
     # the unnamed columns.
     "no": "", "nomor": "", "no_urut": "",
@@ -74,7 +78,7 @@ Row = tuple[int, ScreeningSubmission | None, list[dict]]
 
 
 def _column(header: str) -> str:
-    name = _UNIT.sub("", header).strip().lower().rstrip(".")
+    name = _UNIT.sub("", header).strip().lower().replace(".", "")  # "No. KK" is no_kk
     return ALIASES.get(name, ALIASES.get(name.replace(" ", "_"), name.replace(" ", "_")))
 
 
@@ -119,3 +123,23 @@ def parse_register(text: str, posyandu_id: str | None = None) -> Iterator[Row]:
                                          include_context=False)
             continue
         yield line, submission, []
+
+
+HouseholdRow = tuple[int, HouseholdMember | None, list[dict]]
+
+
+def parse_household(text: str) -> Iterator[HouseholdRow]:
+    """(line number, member or None, problems) per row of a household data collection:
+    the person's columns (as in a register) and whether she is pregnant (`hamil`)."""
+    reader = csv_rows(text, _column)
+    for row in reader:
+        line = reader.line_num
+        given = {k: _cell(k, v.strip()) for k, v in row.items() if k and (v or "").strip()}
+        pregnant = given.pop("pregnant", False)
+        try:
+            member = HouseholdMember.model_validate({"person": given, "pregnant": pregnant})
+        except ValidationError as exc:
+            yield line, None, exc.errors(include_url=False, include_input=False,
+                                         include_context=False)
+            continue
+        yield line, member, []
