@@ -1,5 +1,6 @@
-"""`ilp import-register`: send a posyandu's paper register (CSV) to the screening API in
-chunks, with a progress bar, and print every refused line with its reasons."""
+"""`ilp import-register` and `ilp import-household`: send a posyandu's paper register, or
+its household data collection (CSV), to the screening API in chunks, with a progress bar,
+and print every refused line with its reasons."""
 
 from __future__ import annotations
 

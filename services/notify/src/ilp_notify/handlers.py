@@ -12,6 +12,7 @@ from ilp_contracts import (
     BirthRecorded,
     BirthVoided,
     Event,
+    PTM_FROM_YEARS,
     IndicatorChanged,
     PersonRegistered,
     ScreeningAmended,
@@ -20,7 +21,6 @@ from ilp_contracts import (
     ScreeningVoided,
     WorkerAssigned,
 )
-from ilp_contracts import PTM_FROM_YEARS
 from ilp_contracts.wilayah import local_zone
 from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Query, Transaction
@@ -335,10 +335,7 @@ def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
     async def on_worker_changed(tx: Transaction, event: WorkerAssigned) -> None:
         await on_worker(tx, settings, event)
 
-    async def on_registered(tx: Transaction, event: PersonRegistered) -> None:
-        await _watch_household(tx, event)
-
     return {WorkerAssigned: on_worker_changed, ScreeningRecorded: on_recorded,
             ScreeningAmended: on_amended, ScreeningVoided: on_voided, BirthRecorded: on_birth,
             BirthAmended: on_birth_amended, BirthVoided: _forget_birth,
-            IndicatorChanged: on_colour, PersonRegistered: on_registered}
+            IndicatorChanged: on_colour, PersonRegistered: _watch_household}

@@ -158,7 +158,7 @@ async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_
 
 
 async def keep_person(tx: Transaction, person: PersonIn, person_id: str, pseudonym_key: str,
-                       seal: Fernet | None) -> None:
+                      seal: Fernet | None) -> None:
     """Demographics stay here; NIKs only as keyed hashes – and sealed for the FHIR export
     when (and only when) that export is configured."""
     await tx.put("persons", person_id, {

@@ -62,7 +62,7 @@ def _visit_by(today: date, days: int, zone: tzinfo) -> datetime:
 
 
 def kader_visit(state: dict[str, Any], day_field: str, today: date, zone: tzinfo,
-                 reason: str, priority: str, due_days: int) -> TaskNeed | None:
+                reason: str, priority: str, due_days: int) -> TaskNeed | None:
     """The kader's visit once the watch's day (`day_field`) has come."""
     if state[day_field] > today.isoformat():
         return None
@@ -209,7 +209,7 @@ def missed_weighing(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNee
     if add_months(date.fromisoformat(state["born_latest"]), BALITA_MONTHS) <= today:
         return None  # no longer a balita
     return kader_visit(state, "weighing_check_on", today, zone, "balita_tidak_ditimbang",
-                        "routine", WEIGHING_VISIT_DUE_DAYS)
+                       "routine", WEIGHING_VISIT_DUE_DAYS)
 
 
 # --- lansia: the monthly posyandu --------------------------------------------------------
@@ -232,7 +232,7 @@ def lansia_watch(current: dict[str, Any] | None, seen_on: date, finding_codes: s
 def missed_posyandu_lansia(state: dict[str, Any], today: date, zone: tzinfo
                            ) -> TaskNeed | None:
     return kader_visit(state, "attendance_check_on", today, zone, "lansia_tidak_datang",
-                        "routine", LANSIA_VISIT_DUE_DAYS)
+                       "routine", LANSIA_VISIT_DUE_DAYS)
 
 
 # --- usia ≥ 15: the yearly PTM screening ------------------------------------------------
@@ -253,7 +253,7 @@ def ptm_watch(current: dict[str, Any] | None, screened_on: date) -> dict[str, An
 def missed_ptm_screening(state: dict[str, Any], today: date, zone: tzinfo
                          ) -> TaskNeed | None:
     return kader_visit(state, "screening_late_on", today, zone, "skrining_ptm_tahunan",
-                        "routine", PTM_VISIT_DUE_DAYS)
+                       "routine", PTM_VISIT_DUE_DAYS)
 
 
 # --- ibu hamil: ANC contacts ------------------------------------------------------------
@@ -287,7 +287,7 @@ def missed_anc(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNeed | N
     if state["edd"] < today.isoformat():
         return None  # delivered by now (postpartum care takes over)
     return kader_visit(state, "anc_check_on", today, zone, "ibu_hamil_tidak_anc", "high",
-                        ANC_VISIT_DUE_DAYS)
+                       ANC_VISIT_DUE_DAYS)
 
 
 # KEK: supplementary food (PMT) for at least 90 days, the kader accompanying her (DOMAIN.md).
@@ -318,7 +318,7 @@ def missed_pmt(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNeed | N
     if state["pmt_until"] < today.isoformat():
         return None
     return kader_visit(state, "pmt_visit_on", today, zone, "pendampingan_ibu_hamil_kek",
-                        "high", PMT_VISIT_DUE_DAYS)
+                       "high", PMT_VISIT_DUE_DAYS)
 
 
 def next_pmt_visit(state: dict[str, Any], today: date) -> str:
