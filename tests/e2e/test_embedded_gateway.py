@@ -3,11 +3,12 @@ connection without answering: the request goes through on a fresh one."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 
+import httpx
 from ilp_platform.gateway import create_gateway
-from starlette.testclient import TestClient
 
 
 def closing_once_service() -> tuple[int, threading.Thread]:
@@ -38,7 +39,11 @@ def closing_once_service() -> tuple[int, threading.Thread]:
 def test_a_connection_closed_without_an_answer_is_tried_once_more() -> None:
     port, service = closing_once_service()
     gateway = create_gateway({"screening": f"http://127.0.0.1:{port}"})
-    with TestClient(gateway) as client:
-        reply = client.post("/api/v1/screening/screenings", json={"x": 1})
+
+    async def post() -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=gateway),
+                                     base_url="http://gateway") as client:
+            return await client.post("/api/v1/screening/screenings", json={"x": 1})
+    reply = asyncio.run(post())
     service.join(5)
     assert (reply.status_code, reply.text) == (200, "ok")
