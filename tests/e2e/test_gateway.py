@@ -329,6 +329,33 @@ def test_a_workers_token_is_enough_for_her_own_tasks(stack) -> None:
     assert task["task_id"] in [t["task_id"] for t in completed]
 
 
+def test_a_kader_reads_whom_her_household_collection_registered(stack) -> None:
+    """Registered, never screened: the kader of the desa sees the name behind a visit and
+    the posyandu's list; the kader of the next desa sees neither."""
+    platform, gateway = stack
+    client = httpx.Client(base_url=f"{gateway}/api/v1/screening", timeout=30)
+    kader = as_(platform, KADER[0], **KADER[1])
+    elsewhere = as_(platform, "kader", wilayah=("33.73.04.1002",))
+    member = {"person": {"nik": "3373045203010078", "name": "Lastri", "sex": "F",
+                         "birth_date": "2001-03-12", "rt": "RT 09"}, "pregnant": True}
+    reply = eventually(lambda: (r := client.post("/persons/register", headers=kader, json={
+        "posyandu_id": "psy-blotongan-1", "noted_on": "2026-11-02", "members": [member]})
+                               ).status_code == 200 and r)
+    [result] = reply.json()["results"]
+    person_id = result["person_id"]
+    read = client.post("/persons/read", headers=kader, json={"person_ids": [person_id]})
+    assert [(p["name"], p["rt"]) for p in read.json()] == [("Lastri", "RT 09")]
+    listed = client.get("/persons", params={"posyandu_id": "psy-blotongan-1"}, headers=kader)
+    [mine] = [p for p in listed.json() if p["person_id"] == person_id]
+    assert (mine["pregnant"], mine["last_screened_on"], mine["noted_on"]) == (
+        True, None, "2026-11-02")
+    assert client.post("/persons/read", headers=elsewhere,
+                       json={"person_ids": [person_id]}).json() == []
+    assert client.get(f"/persons/{person_id}", headers=elsewhere).status_code == 403
+    assert client.get("/persons", params={"posyandu_id": "psy-blotongan-1"},
+                      headers=elsewhere).status_code == 403
+
+
 def test_tokens_are_required_and_checked(stack) -> None:
     platform, gateway = stack
     url = f"{gateway}{PWS_IN}"

@@ -42,14 +42,10 @@ from .models import (
     VoidIn,
 )
 from .register import parse_register
+from .roles import CARERS, CORRECTORS, RECORDERS
 
 router = APIRouter(tags=["screening"])
 router.include_router(household.router)  # the household data collection
-# Who records (integrators ingest through the same door), who corrects, who may read
-# person-level records (always within their wilayah, always audited).
-RECORDERS = ("kader", "bidan", "perawat", "puskesmas_admin", "integrator")
-CORRECTORS = ("kader", "bidan", "perawat", "puskesmas_admin")
-CARERS = ("kader", "bidan", "perawat", "puskesmas_admin", "dinkes_admin")
 RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
 IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=8, max_length=128,
                                        description="Client-generated; a retry returns the "
@@ -323,12 +319,15 @@ async def growth_trajectory(person_id: str, rt: RuntimeDep, caller: Caller) -> l
 
 
 async def _visible_person(rt: Runtime, caller: Principal, person_id: str) -> list[dict]:
-    """A person's screenings, if the caller cares for someone screened in their wilayah.
-    Unknown and out-of-scope persons get the same 403 (no existence leak)."""
+    """A person's screenings, if the caller cares for someone screened – or registered by
+    a household data collection – in their wilayah. Unknown and out-of-scope persons get
+    the same 403 (no existence leak)."""
     require(caller, *CARERS)
     history = await rt.store.find("screenings", Query.of(person_id=person_id,
                                                          order_by="screened_on", limit=1000))
-    if not any(caller.covers(s["desa_code"]) for s in history):
+    if not any(caller.covers(s["desa_code"]) for s in history) and not (
+            (known := await rt.store.get("household", person_id))
+            and caller.covers(known["desa_code"])):
         raise ForbiddenError("this person is not within your wilayah (or unknown)")
     return history
 

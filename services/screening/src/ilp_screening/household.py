@@ -14,20 +14,22 @@ from fastapi import APIRouter, Depends, Query as Param, Request
 from ilp_contracts import HouseholdRegister, PersonRegistered
 from ilp_contracts.screening import HouseholdMember
 from ilp_kit.auth import Caller, Principal, require, require_area
-from ilp_kit.errors import InvalidInput
+from ilp_kit.errors import InvalidInput, NotFoundError
 from ilp_kit.outbox import emit
 from ilp_kit.service import Runtime, runtime_of
-from ilp_kit.store import Transaction
+from ilp_kit.params import Limit, Offset
+from ilp_kit.store import Query, Transaction
 
 from .domain.person import age_in_months, pseudonym
 from .domain.validate import member_problems
 from .fhir.export import sealer
+from .audit import audit
 from .intake import keep_person, posyandu_of, today
-from .models import HouseholdImportReport, HouseholdReport
+from .models import HouseholdImportReport, HouseholdReport, RegisteredPerson
 from .register import parse_household
+from .roles import CARERS, CORRECTORS
 
 router = APIRouter(tags=["persons"])
-REGISTRARS = ("kader", "bidan", "perawat", "puskesmas_admin")
 RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
 
 # What makes a registration news for notify; the day alone does not.
@@ -68,7 +70,7 @@ async def register_household(body: HouseholdRegister, rt: RuntimeDep, caller: Ca
     screened from 15, or a pregnancy with no ANC contact, then gets the kader's visit if
     they do not come. A person refused (a mistyped NIK, a man marked pregnant) is reported
     with the reasons and the rest are kept; sending the list again changes nothing."""
-    require(caller, *REGISTRARS)
+    require(caller, *CORRECTORS)
     members = [(index, ("body", "members", index), member)
                for index, member in enumerate(body.members)]
     results = await _register_each(rt, caller, (body.posyandu_id, ("body", "posyandu_id")),
@@ -86,7 +88,7 @@ async def import_household(request: Request, rt: RuntimeDep, caller: Caller,
     """The household data collection as CSV (text/csv): a register's person columns (NIK,
     nama, L/P, tanggal lahir, RT, RW, no. KK) and `hamil` (ya/tidak). Every row is checked
     on its own; the report names the lines refused. Sending it again changes nothing."""
-    require(caller, *REGISTRARS)
+    require(caller, *CORRECTORS)
     rows = list(parse_household((await request.body()).decode("utf-8-sig", errors="replace")))
     results = await _register_each(rt, caller, (posyandu_id, ("query", "posyandu_id")), noted_on, [
         (line, (), member) for line, member, _ in rows if member is not None])
@@ -121,3 +123,28 @@ async def _register_each(rt: Runtime, caller: Principal,
                 continue
             results.append({"at": at, "status": status, "person_id": person_id})
     return results
+
+
+@router.get("/persons", response_model=list[RegisteredPerson])
+async def registered_at(posyandu_id: str, rt: RuntimeDep, caller: Caller, limit: Limit = 100,
+                        offset: Offset = 0) -> list[dict]:
+    """The people a posyandu should see, from its household data collection, by RT, each
+    with the day last screened (none: never came) – the kader's list for the posyandu day.
+    Audited like every read of a person."""
+    require(caller, *CARERS)
+    posyandu = await rt.store.get("posyandu", posyandu_id)
+    require_area(caller, posyandu["area_code"] if posyandu else None, f"posyandu {posyandu_id}")
+    if posyandu is None:
+        raise NotFoundError(f"posyandu {posyandu_id}")
+    entries = await rt.store.find("household", Query.of(
+        posyandu_id=posyandu_id, order_by="rt", limit=limit, offset=offset))
+    people = []
+    for entry in entries:
+        person = await rt.store.get("persons", entry["person_id"]) or {}
+        last = await rt.store.find("screenings", Query.of(
+            person_id=entry["person_id"], status="active", order_by="screened_on",
+            descending=True, limit=1))
+        people.append({**person, **entry,
+                       "last_screened_on": last[0]["screened_on"] if last else None})
+    await audit(rt, caller, "list_registered", *(p["person_id"] for p in people))
+    return people

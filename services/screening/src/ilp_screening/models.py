@@ -83,6 +83,14 @@ class PersonOut(BaseModel):
     rw: str | None = None
 
 
+class RegisteredPerson(PersonOut):
+    """One of the people a posyandu should see (household data collection)."""
+
+    pregnant: bool
+    noted_on: date = Field(description="The day of the data collection")
+    last_screened_on: date | None = Field(description="None: never screened")
+
+
 class GrowthPoint(BaseModel):
     screening_id: str
     screened_on: date
