@@ -354,6 +354,10 @@ def test_a_kader_reads_whom_her_household_collection_registered(stack) -> None:
     assert client.get(f"/persons/{person_id}", headers=elsewhere).status_code == 403
     assert client.get("/persons", params={"posyandu_id": "psy-blotongan-1"},
                       headers=elsewhere).status_code == 403
+    future = client.post("/persons/register", headers=kader, json={
+        "posyandu_id": "psy-blotongan-1", "noted_on": "2099-01-01", "members": [member]})
+    assert future.status_code == 422 and future.json()["detail"][0]["loc"] == [
+        "body", "noted_on"]
 
 
 def test_tokens_are_required_and_checked(stack) -> None:

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from ilp_contracts.screening import (BirthSubmission, HouseholdMember, MeasurementsIn,
                                     PersonIn, PregnancyIn, ScreeningSubmission)
 from ilp_screening.domain import rules
-from ilp_screening.domain.validate import birth_problems, member_problems, problems
+from ilp_screening.domain.validate import (birth_problems, collection_problem, member_problems,
+                                           problems)
 
 TODAY = date(2026, 11, 23)
 
@@ -130,9 +131,10 @@ def test_a_plausible_birth_passes_and_each_mistake_is_named() -> None:
 
 def test_a_household_member_is_checked_like_a_screened_person() -> None:
     """The household data collection: a mistyped NIK, a man marked pregnant, a child of
-    five or more without NIK, a collection dated tomorrow+1 are refused with the field."""
+    five or more without NIK, one born after it are refused with the field; so is a
+    collection dated after tomorrow."""
     def found(member: HouseholdMember, noted_on: date = TODAY) -> set[tuple]:
-        return {(where, kind) for where, _, kind in member_problems(member, noted_on, TODAY)}
+        return {(where, kind) for where, _, kind in member_problems(member, noted_on)}
 
     woman = PersonIn(nik=nik_for(date(1998, 3, 9), "F"), name="Ani", sex="F",
                      birth_date=date(1998, 3, 9))
@@ -148,5 +150,7 @@ def test_a_household_member_is_checked_like_a_screened_person() -> None:
     assert found(HouseholdMember(person=girl)) == {(("person", "nik"), "missing")}
     assert found(HouseholdMember(person=girl.model_copy(update={"birth_date": date(2023, 1, 1)
                                                                 }))) == set()
-    assert found(HouseholdMember(person=woman), TODAY + timedelta(days=2)) == {
-        (("noted_on",), "future_date")}
+    assert found(HouseholdMember(person=woman), date(1998, 3, 1)) == {
+        (("person", "birth_date"), "invalid")}  # born after the collection
+    assert collection_problem(TODAY + timedelta(days=2), TODAY)
+    assert collection_problem(TODAY + timedelta(days=1), TODAY) is None  # a zone ahead

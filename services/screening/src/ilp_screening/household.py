@@ -21,7 +21,7 @@ from ilp_kit.params import Limit, Offset
 from ilp_kit.store import Query, Transaction
 
 from .domain.person import age_in_months, pseudonym
-from .domain.validate import member_problems
+from .domain.validate import collection_problem, member_problems
 from .fhir.export import sealer
 from .audit import audit
 from .intake import keep_person, posyandu_of, today
@@ -42,7 +42,7 @@ async def register(tx: Transaction, posyandu: dict, member: HouseholdMember, not
     """Keep one person of a household data collection; (person_id, "registered" or
     "unchanged"). Announced only when new or changed, so a repeated upload is harmless,
     and an older collection never overrides a newer one."""
-    if found := member_problems(member, noted_on, today()):
+    if found := member_problems(member, noted_on):
         raise InvalidInput([((*loc, *where), msg, kind) for where, msg, kind in found])
     person = member.person
     person_id = pseudonym(person.identity, pseudonym_key)
@@ -73,6 +73,7 @@ async def register_household(body: HouseholdRegister, rt: RuntimeDep, caller: Ca
     require(caller, *CORRECTORS)
     members = [(index, ("body", "members", index), member)
                for index, member in enumerate(body.members)]
+    _check_day(body.noted_on, ("body", "noted_on"))
     results = await _register_each(rt, caller, (body.posyandu_id, ("body", "posyandu_id")),
                                    body.noted_on, members)
     counts = Counter(result["status"] for result in results)
@@ -89,6 +90,7 @@ async def import_household(request: Request, rt: RuntimeDep, caller: Caller,
     nama, L/P, tanggal lahir, RT, RW, no. KK) and `hamil` (ya/tidak). Every row is checked
     on its own; the report names the lines refused. Sending it again changes nothing."""
     require(caller, *CORRECTORS)
+    _check_day(noted_on, ("query", "noted_on"))
     rows = list(parse_household((await request.body()).decode("utf-8-sig", errors="replace")))
     results = await _register_each(rt, caller, (posyandu_id, ("query", "posyandu_id")), noted_on, [
         (line, (), member) for line, member, _ in rows if member is not None])
@@ -99,6 +101,11 @@ async def import_household(request: Request, rt: RuntimeDep, caller: Caller,
     counts = Counter(result["status"] for result in results)
     return {"registered": counts["registered"], "unchanged": counts["unchanged"],
             "rejected": sorted(rejected, key=lambda r: r["line"])}
+
+
+def _check_day(noted_on: date, loc: tuple[str, ...]) -> None:
+    if reason := collection_problem(noted_on, today()):
+        raise InvalidInput([(loc, reason, "future_date")])
 
 
 async def _register_each(rt: Runtime, caller: Principal,

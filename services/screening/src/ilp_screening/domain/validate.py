@@ -115,13 +115,18 @@ def birth_problems(sub: BirthSubmission, today: date) -> list[Problem]:
 
 
 
-def member_problems(member: HouseholdMember, noted_on: date, today: date) -> list[Problem]:
-    """Every problem of one person of a household data collection, with its field path."""
+def collection_problem(noted_on: date, today: date) -> str | None:
+    """What is wrong with the day of a household data collection, if anything."""
+    if noted_on > today + timedelta(days=1):
+        return "the data collection is dated in the future"
+    return None
+
+
+def member_problems(member: HouseholdMember, noted_on: date) -> list[Problem]:
+    """Every problem of one person of a household data collection (dated `noted_on`),
+    with its field path."""
     person = member.person
     found: list[Problem] = []
-    if noted_on > today + timedelta(days=1):
-        found.append((("noted_on",), "the data collection is dated in the future",
-                      "future_date"))
     age_years = (noted_on - person.birth_date).days / 365.25
     if age_years < 0:
         found.append((("person", "birth_date"), "born after the data collection", "invalid"))
