@@ -64,9 +64,14 @@ def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
             refused += [(start + row["line"], row["detail"]) for row in report["rejected"]]
             progress.advance(task, len(chunk))
     for line, detail in refused:
-        reasons = "; ".join(f"{'.'.join(map(str, d.get('loc', [])))}: {d['msg']}"
-                            for d in detail)
+        reasons = "; ".join(f"{_column_of(d.get('loc', []))}: {d['msg']}" for d in detail)
         console.print(f"[red]baris {line}[/red]: {reasons}")
     console.print(", ".join([*(f"{words} {totals[field]}" for field, words in counted),
                              f"ditolak {len(refused)}"]))
     return len(refused)
+
+
+def _column_of(loc: list) -> str:
+    """Where a refusal points, as the file's reader sees it: `person.nik`, not
+    `body.person.nik` (the request's body is the file)."""
+    return ".".join(map(str, loc[1:] if loc[:1] == ["body"] else loc))

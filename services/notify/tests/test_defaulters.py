@@ -64,6 +64,18 @@ def test_the_youngest_birth_never_calls_a_dose_missed_early() -> None:
     assert "DPT-HB-Hib3" in missed_doses(state, date(2026, 12, 21))
 
 
+def test_doses_scheduled_before_the_first_one_recorded_are_not_chased() -> None:
+    """First seen at 10 months with today's MR1 only: what came before is not known here.
+    The doses from 9 months on are followed: IPV2 (with MR1), later PCV3 (12 months)."""
+    state = child_watch(None, date(2026, 11, 20), 10, True, ["MR1"])
+    assert missed_doses(state, date(2026, 11, 20)) == ["IPV2"]
+    assert missed_doses(state, date(2027, 2, 21)) == ["IPV2", "PCV3"]
+    # A catch-up BCG recorded later: the doses from its month on are followed from then.
+    caught_up = child_watch(state, date(2026, 12, 18), 11, True, ["BCG"])
+    assert "OPV1" in missed_doses(caught_up, date(2026, 12, 18))
+    assert "HB0" not in missed_doses(caught_up, date(2026, 12, 18))
+
+
 def test_children_whose_doses_are_not_recorded_are_not_chased() -> None:
     state = child_watch(None, date(2026, 11, 20), 30, True, [])
     assert state["tracks_doses"] is False and state["next_dose_check"] == "9999-12-31"

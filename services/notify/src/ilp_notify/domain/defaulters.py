@@ -172,15 +172,25 @@ def child_watch(current: dict[str, Any] | None, screened_on: date, age_months: i
     return state
 
 
+def _pending(state: dict[str, Any]) -> list[tuple[str, int]]:
+    """The doses still to follow: not given, not followed up already, and not scheduled
+    before the earliest dose the posyandu recorded. A child first seen with only today's
+    MR1 had her earlier doses elsewhere, or before the posyandu recorded doses: that
+    history is unknown here, and 15 "missed" doses would send the kader for nothing."""
+    known_from = min(DOSE_MONTH[dose] for dose in state["doses"])
+    return [(dose, month) for dose, month in DOSE_MONTH.items()
+            if month >= known_from and dose not in state["doses"]
+            and dose not in state["flagged_doses"]]
+
+
 def next_dose_check(state: dict[str, Any]) -> str:
-    """The first day on which the earliest dose not yet given (nor already followed up)
-    is missed: the day after its age plus the grace period."""
+    """The first day on which the earliest dose still to follow is missed: the day after
+    its age plus the grace period."""
     if not state["tracks_doses"]:
         return NEVER
     born = date.fromisoformat(state["born_latest"])
     pending = [add_months(born, month) + timedelta(days=DOSE_GRACE_DAYS)
-               for dose, month in DOSE_MONTH.items()
-               if dose not in state["doses"] and dose not in state["flagged_doses"]]
+               for _, month in _pending(state)]
     return (min(pending) + timedelta(days=1)).isoformat() if pending else NEVER
 
 
@@ -188,9 +198,8 @@ def missed_doses(state: dict[str, Any], today: date) -> list[str]:
     born = date.fromisoformat(state["born_latest"])
     if add_months(born, BALITA_MONTHS) <= today:
         return []
-    return [dose for dose, month in DOSE_MONTH.items()
-            if dose not in state["doses"] and dose not in state["flagged_doses"]
-            and add_months(born, month) + timedelta(days=DOSE_GRACE_DAYS) < today]
+    return [dose for dose, month in _pending(state)
+            if add_months(born, month) + timedelta(days=DOSE_GRACE_DAYS) < today]
 
 
 def immunization_follow_up(today: date, zone: tzinfo) -> TaskNeed:
