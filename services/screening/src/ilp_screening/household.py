@@ -71,9 +71,9 @@ async def register_household(body: HouseholdRegister, rt: RuntimeDep, caller: Ca
     they do not come. A person refused (a mistyped NIK, a man marked pregnant) is reported
     with the reasons and the rest are kept; sending the list again changes nothing."""
     require(caller, *CORRECTORS)
+    _check_day(body.noted_on, ("body", "noted_on"))
     members = [(index, ("body", "members", index), member)
                for index, member in enumerate(body.members)]
-    _check_day(body.noted_on, ("body", "noted_on"))
     results = await _register_each(rt, caller, (body.posyandu_id, ("body", "posyandu_id")),
                                    body.noted_on, members)
     counts = Counter(result["status"] for result in results)
@@ -92,8 +92,9 @@ async def import_household(request: Request, rt: RuntimeDep, caller: Caller,
     require(caller, *CORRECTORS)
     _check_day(noted_on, ("query", "noted_on"))
     rows = list(parse_household((await request.body()).decode("utf-8-sig", errors="replace")))
-    results = await _register_each(rt, caller, (posyandu_id, ("query", "posyandu_id")), noted_on, [
-        (line, (), member) for line, member, _ in rows if member is not None])
+    results = await _register_each(
+        rt, caller, (posyandu_id, ("query", "posyandu_id")), noted_on,
+        [(line, (), member) for line, member, _ in rows if member is not None])
     rejected = [{"line": line, "detail": problems}
                 for line, member, problems in rows if member is None]
     rejected += [{"line": result["at"], "detail": result["detail"]}
