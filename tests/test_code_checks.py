@@ -1,6 +1,7 @@
 """STYLE.md's house rules, checked: the pure domain packages – classification, indicator
-maths, task rules, registry rules – and the event contracts type-check under `mypy
---strict`, and ruff finds no error in the code (its rules: pyproject.toml)."""
+maths, task rules, registry rules –, the event contracts and the kit every service is
+built on (store adapters, consumer, outbox, messaging, auth, telemetry) type-check under
+`mypy --strict`, and ruff finds no error in the code (its rules: pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CHECKED = [
     "libs/contracts/src/ilp_contracts",
+    "libs/kit/src/ilp_kit",
     "services/screening/src/ilp_screening/domain",
     "services/pws/src/ilp_pws/domain",
     "services/notify/src/ilp_notify/domain",

@@ -80,8 +80,9 @@ class ConsumerStats:
 
     def snapshot(self) -> dict[str, Any]:
         lags = sorted(self.lags)
-        pick = (lambda q: round(lags[min(len(lags) - 1, int(q * len(lags)))] * 1000, 1)
-                if lags else None)
+
+        def pick(q: float) -> float | None:
+            return round(lags[min(len(lags) - 1, int(q * len(lags)))] * 1000, 1) if lags else None
         return {"applied": self.applied, "skipped_duplicates": self.skipped_duplicates,
                 "dead_lettered": self.dead_lettered, "retried": self.retried,
                 "last_applied_at": self.last_applied_at,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, get_args
 
 from fastapi import FastAPI, Request
@@ -65,7 +65,7 @@ class NotFoundError(Exception):
         self.hint = hint  # where to look instead
 
 
-def name_unknown_fields(errors: Iterable[dict[str, Any]], root: Any,
+def name_unknown_fields(errors: Iterable[Mapping[str, Any]], root: Any,
                         under: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """Pydantic's "Extra inputs are not permitted" as the name that is not known and the
     one probably meant (`adl_score` → `adl`), else the names that are: what an integrator
@@ -77,7 +77,7 @@ def name_unknown_fields(errors: Iterable[dict[str, Any]], root: Any,
         if error.get("type") == "extra_forbidden" and loc[:len(under)] == under and loc:
             *path, name = loc[len(under):]
             error = {**error, "msg": _unknown(str(name), _fields_at(root, path))}
-        named.append(error)
+        named.append(dict(error))
     return named
 
 

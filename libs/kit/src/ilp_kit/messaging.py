@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import cache
 
 from ilp_contracts import STREAMS, Event
 from ilp_contracts.subjects import MAX_AGE_S
@@ -21,7 +20,9 @@ DUPLICATE_WINDOW_S = 2 * 60 * 60
 
 def event_headers(event: Event) -> dict[str, str]:
     """CloudEvents binary-mode attributes, the JetStream de-dup id and the trace context."""
-    headers = {"Nats-Msg-Id": event.event_id, **_class_headers(type(event)),
+    cls = type(event)
+    constant = _CLASS_HEADERS.get(cls) or _CLASS_HEADERS.setdefault(cls, _class_headers(cls))
+    headers = {"Nats-Msg-Id": event.event_id, **constant,
                "ce-id": event.event_id, "ce-time": event.occurred_at.isoformat()}
     if subject := event.ce_subject:
         headers["ce-subject"] = subject
@@ -29,7 +30,9 @@ def event_headers(event: Event) -> dict[str, str]:
     return headers
 
 
-@cache
+_CLASS_HEADERS: dict[type[Event], dict[str, str]] = {}
+
+
 def _class_headers(cls: type[Event]) -> dict[str, str]:
     """The attributes every event of a class shares, made once per class."""
     return {"ce-specversion": "1.0", "ce-source": cls.SOURCE, "ce-type": cls.SUBJECT,
@@ -59,7 +62,7 @@ class _Client(Client):
                     key = _header_name(name)
                     if key is None:
                         continue
-                out[key] = value.strip().decode("utf-8", "replace")
+                out[str(key)] = value.strip().decode("utf-8", "replace")
         return out
 
 
@@ -83,7 +86,8 @@ async def connect(url: str, name: str, wait: bool = True) -> Client:
 
     client = _Client()
     await client.connect(url, name=name, max_reconnect_attempts=-1 if wait else 2,
-                         reconnect_time_wait=0.5, error_cb=on_error)
+                         reconnect_time_wait=0.5,  # type: ignore[arg-type]  # seconds
+                         error_cb=on_error)
     return client
 
 

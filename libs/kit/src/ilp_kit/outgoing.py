@@ -34,7 +34,7 @@ async def send_due(rt: Runtime, collection: str, key: str, send: Send, max_attem
     """One round: send every pending row whose time has come; returns how many."""
     now = datetime.now(UTC)
 
-    async def pending() -> list[dict]:
+    async def pending() -> list[dict[str, Any]]:
         rows = await rt.store.find(collection, Query.of(status="pending", order_by="next_at",
                                                         limit=limit))
         return [row for row in rows if row["next_at"] <= now.isoformat()]

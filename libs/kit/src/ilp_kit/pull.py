@@ -154,7 +154,7 @@ class BatchPuller:
             return
         else:
             if status not in _ENDED:
-                self._error = f"{status} {msg.headers.get('Description', '')}".strip()
+                self._error = f"{status} {(msg.headers or {}).get('Description', '')}".strip()
             if request is not None and msg.subject == request.reply:
                 request.done.set()
         self._arrived.set()

@@ -10,9 +10,10 @@ import asyncio
 import gc
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -50,7 +51,7 @@ class ServiceSpec:
         default_factory=list)
     description: str = ""
     # Long-running jobs (e.g. a scheduler), started after the consumers, cancelled at stop.
-    jobs: list[Callable[[Runtime], Awaitable[None]]] = field(default_factory=list)
+    jobs: list[Callable[[Runtime], Coroutine[Any, Any, None]]] = field(default_factory=list)
     # Pages a browser opens directly (no bearer header possible); they carry no data –
     # their scripts call the authenticated API.
     pages: APIRouter | None = None

@@ -13,6 +13,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, ParentBased
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 # Per-message logs from these libraries would flood INFO under load.
 _NOISY = ("uvicorn.access", "nats", "httpx")
@@ -91,10 +92,10 @@ class TraceContext:
 
     _ids = RandomIdGenerator()
 
-    def __init__(self, app) -> None:  # noqa: ANN001 – any ASGI app
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001 – ASGI
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

@@ -69,7 +69,8 @@ class _Collection:
                 self._inner.find_one({"_id": key}))))
 
     async def find_one(self, spec: dict[str, Any], session: Any = None) -> dict[str, Any] | None:
-        return self._inner.find_one(spec)
+        found: dict[str, Any] | None = self._inner.find_one(spec)
+        return found
 
     def find(self, spec: dict[str, Any], sort: Any = None, skip: int = 0, limit: int = 0,
              session: Any = None) -> _Cursor:
@@ -114,7 +115,7 @@ class _Database:
 
 class FakeAsyncMongoClient:
     def __init__(self) -> None:
-        self._inner = mongomock.MongoClient()
+        self._inner: Any = mongomock.MongoClient()
         self.lock = asyncio.Lock()
         self.admin = _Database(self._inner["admin"])
 
