@@ -18,7 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import Any, IO
 
 import httpx
 import nats
@@ -107,14 +107,14 @@ class Platform:
     gateway_port: int = 8000
     nats_port: int = 4222
     service_port_base: int = 8101
-    extra_env: dict[str, str] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict[str, Any])
     sample_registry: Path | None = SAMPLE_REGISTRY  # None: start with an empty registry
-    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict[str, Any])
     # Supervision (`revive`): when each process last started; when one that died is due
     # to start again; the delay it was last given (doubled if it dies again soon).
-    _started_at: dict[str, float] = field(default_factory=dict)
-    _revive_at: dict[str, float] = field(default_factory=dict)
-    _last_delay: dict[str, float] = field(default_factory=dict)
+    _started_at: dict[str, float] = field(default_factory=dict[str, Any])
+    _revive_at: dict[str, float] = field(default_factory=dict[str, Any])
+    _last_delay: dict[str, float] = field(default_factory=dict[str, Any])
     _data_lock: IO[str] | None = field(default=None, repr=False)
     _http: httpx.Client | None = field(default=None, repr=False)
 

@@ -4,6 +4,8 @@ and print every refused line with its reasons."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import hashlib
 from pathlib import Path
 
@@ -42,7 +44,7 @@ def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
     header, rows = lines[0], lines[1:]
     file_key = hashlib.sha256(path.read_bytes()).hexdigest()[:24]
     totals = dict.fromkeys((field for field, _ in counted), 0)
-    refused: list[tuple[int, list[dict]]] = []
+    refused: list[tuple[int, list[dict[str, Any]]]] = []
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeRemainingColumn())
     client = httpx.Client(timeout=120,

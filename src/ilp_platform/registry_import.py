@@ -4,6 +4,8 @@ print every refused line of every file with its reasons."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import csv
 import io
 from pathlib import Path
@@ -85,7 +87,7 @@ def _refuse_unless_ok(reply: httpx.Response) -> None:
     raise SystemExit(f"registry refused the import (HTTP {reply.status_code}): {reasons}")
 
 
-def _as_csv(header: list[str], rows: list[tuple[int, dict]]) -> bytes:
+def _as_csv(header: list[str], rows: list[tuple[int, dict[str, Any]]]) -> bytes:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
     writer.writeheader()
@@ -95,7 +97,7 @@ def _as_csv(header: list[str], rows: list[tuple[int, dict]]) -> bytes:
     return out.getvalue().encode()
 
 
-def _print_report(console: Console, name: str, report: dict) -> int:
+def _print_report(console: Console, name: str, report: dict[str, Any]) -> int:
     """Line numbers of a CSV; record numbers (from 1) of a JSON array."""
     for row in report["rejected"]:
         reasons = "; ".join(f"{e['field']}: {e['reason']}" if e["field"] else e["reason"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
 from ilp_contracts import Event, TaskAccepted, TaskCancelled, TaskCompleted
@@ -77,7 +77,7 @@ class TaskOut(BaseModel):
 async def list_tasks(rt: RuntimeDep, caller: Caller, assignee_id: str | None = None,
                      desa_code: str | None = None,
                      status: Literal[TaskStatus, "all", ""] = "open",
-                     limit: Limit = 100, offset: Offset = 0) -> list[dict]:
+                     limit: Limit = 100, offset: Offset = 0) -> list[dict[str, Any]]:
     """A worker's own list (`assignee_id` = the token's worker id), or the tasks of a desa
     (or any area prefix) within the caller's wilayah. With neither: the caller's own list
     when the token names a worker (what a kader's app opens with), else the tasks of the
@@ -131,7 +131,7 @@ class CancelIn(BaseModel):
     reason: str = Field(min_length=3, max_length=500)
 
 
-async def _visible_task(reader: Reader, caller: Principal, task_id: str) -> dict:
+async def _visible_task(reader: Reader, caller: Principal, task_id: str) -> dict[str, Any]:
     """A scoped caller gets the same 403 for unknown and out-of-area tasks."""
     task = await reader.get("tasks", task_id)
     require_area(caller, task["desa_code"] if task else None, f"task {task_id}")
@@ -153,7 +153,7 @@ def _actor(caller: Principal, worker_id: str | None) -> str:
     return worker_id
 
 
-def _may_visit(caller: Principal, worker_id: str, task: dict) -> None:
+def _may_visit(caller: Principal, worker_id: str, task: dict[str, Any]) -> None:
     """A kader takes on kader visits, and a health worker's visit only when it was given
     to her (the desa has no health worker: she brings one); a health worker any visit of
     her wilayah. A kader's word does not make a KF or KN visit count as made."""
@@ -163,7 +163,7 @@ def _may_visit(caller: Principal, worker_id: str, task: dict) -> None:
 
 
 async def _apply(rt: Runtime, caller: Principal, task_id: str, action: str,
-                 change: Callable[[dict], Event], visitor: str | None = None) -> dict:
+                 change: Callable[[dict[str, Any]], Event], visitor: str | None = None) -> dict[str, Any]:
     """Check the transition (and that the `visitor` may make this visit), let `change`
     update the task and name its event, store both."""
     async with rt.transaction() as tx:
@@ -188,12 +188,12 @@ async def _apply(rt: Runtime, caller: Principal, task_id: str, action: str,
 
 @router.post("/tasks/{task_id}/accept", response_model=TaskOut)
 async def accept_task(task_id: str, rt: RuntimeDep, caller: Caller,
-                      body: AcceptIn | None = None) -> dict:
+                      body: AcceptIn | None = None) -> dict[str, Any]:
     """Take the visit on; without a body, as the token's own worker."""
     require(caller, *VISITORS)
     worker_id = _actor(caller, body.worker_id if body else None)
 
-    def accept(task: dict) -> Event:
+    def accept(task: dict[str, Any]) -> Event:
         task.update(status="accepted", accepted_by=worker_id)
         return TaskAccepted(task_id=task_id, worker_id=worker_id)
     return await _apply(rt, caller, task_id, "accept", accept, visitor=worker_id)
@@ -201,7 +201,7 @@ async def accept_task(task_id: str, rt: RuntimeDep, caller: Caller,
 
 @router.post("/tasks/{task_id}/complete", response_model=TaskOut)
 async def complete_task(task_id: str, body: CompleteIn, rt: RuntimeDep,
-                        caller: Caller) -> dict:
+                        caller: Caller) -> dict[str, Any]:
     """Record the home visit's outcome (visited, not at home, moved, died, referred,
     refused). Moved away or died: the person's other open visits are cancelled and no
     round opens new ones. Nobody at home: the same worker gets the visit again as a new
@@ -211,7 +211,7 @@ async def complete_task(task_id: str, body: CompleteIn, rt: RuntimeDep,
     require(caller, *VISITORS)
     worker_id = _actor(caller, body.worker_id)
 
-    def complete(task: dict) -> Event:
+    def complete(task: dict[str, Any]) -> Event:
         now = datetime.now(UTC)
         punctual = on_time(datetime.fromisoformat(task["due_at"]), now)
         task.update(status="completed", outcome=body.outcome, completed_by=worker_id,
@@ -222,17 +222,17 @@ async def complete_task(task_id: str, body: CompleteIn, rt: RuntimeDep,
 
 
 @router.post("/tasks/{task_id}/cancel", response_model=TaskOut)
-async def cancel_task(task_id: str, body: CancelIn, rt: RuntimeDep, caller: Caller) -> dict:
+async def cancel_task(task_id: str, body: CancelIn, rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
     require(caller, *CANCELLERS)
 
-    def cancel(task: dict) -> Event:
+    def cancel(task: dict[str, Any]) -> Event:
         task.update(status="cancelled", cancel_reason=body.reason)
         return TaskCancelled(task_id=task_id, reason=body.reason)
     return await _apply(rt, caller, task_id, "cancel", cancel)
 
 
 @router.post("/tasks/{task_id}/assign", response_model=TaskOut)
-async def assign_task(task_id: str, body: AssignIn, rt: RuntimeDep, caller: Caller) -> dict:
+async def assign_task(task_id: str, body: AssignIn, rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
     """Give an open or accepted visit to another worker of the person's desa (the kader
     is ill or away, a neighbour's kader knows the family): a kader's visit to a kader,
     bidan or perawat, a health worker's only to a bidan or perawat. She has it as new –
@@ -253,7 +253,7 @@ async def assign_task(task_id: str, body: AssignIn, rt: RuntimeDep, caller: Call
 
 
 @router.get("/tasks/{task_id}", response_model=TaskOut)
-async def get_task(task_id: str, rt: RuntimeDep, caller: Caller) -> dict:
+async def get_task(task_id: str, rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
     require(caller, *TASK_READERS)
     return await _visible_task(rt.store, caller, task_id)
 
@@ -264,13 +264,13 @@ class DeliveryOut(BaseModel):
     kind: str
     status: Literal["pending", "delivered", "failed"]
     next_at: datetime
-    attempts: list[dict]
+    attempts: list[dict[str, Any]]
 
 
 @router.get("/deliveries", response_model=list[DeliveryOut], tags=["delivery"])
 async def list_deliveries(rt: RuntimeDep, caller: Caller,
                           status: Literal["pending", "delivered", "failed"] | None = None,
-                          limit: Limit = 100) -> list[dict]:
+                          limit: Limit = 100) -> list[dict[str, Any]]:
     """Every webhook delivery with each attempt (time and error), newest first."""
     require(caller, "operator", "dinkes_admin")
     where = {"status": status} if status else {}

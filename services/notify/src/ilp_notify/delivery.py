@@ -8,6 +8,8 @@ failed and stays visible at `GET /deliveries`.
 
 from __future__ import annotations
 
+from typing import Any
+
 import json
 import logging
 import time
@@ -31,7 +33,7 @@ def webhook_urls(settings: ServiceSettings) -> list[str]:
     return [u.strip() for u in settings.webhook_urls.split(",") if u.strip()]
 
 
-async def queue(tx: Transaction, settings: ServiceSettings, kind: str, task: dict) -> None:
+async def queue(tx: Transaction, settings: ServiceSettings, kind: str, task: dict[str, Any]) -> None:
     """Called by handlers next to the task change: one delivery per configured webhook,
     and an e-mail/SMS to the assigned worker when those channels are set up and the
     registry knows an address – unless the worker chose the daily digest instead."""
@@ -45,7 +47,7 @@ async def queue(tx: Transaction, settings: ServiceSettings, kind: str, task: dic
         await add_deliveries(tx, targets, kind, payload(kind, task))
 
 
-def personal_addresses(settings: ServiceSettings, worker: dict) -> list[str]:
+def personal_addresses(settings: ServiceSettings, worker: dict[str, Any]) -> list[str]:
     addresses = []
     if settings.smtp_host and worker.get("email"):
         addresses.append(f"mailto:{worker['email']}")
@@ -64,7 +66,7 @@ async def add_deliveries(tx: Transaction, targets: list[str], kind: str, body: b
 
 
 async def _sms(client: httpx.AsyncClient, settings: ServiceSettings,
-               delivery: dict) -> str | None:
+               delivery: dict[str, Any]) -> str | None:
     """One message through the SMS/WhatsApp gateway; None on success, else the reason."""
     _, _, text = render(json.loads(delivery["body"]))
     try:
@@ -76,7 +78,7 @@ async def _sms(client: httpx.AsyncClient, settings: ServiceSettings,
     return None if reply.is_success else f"HTTP {reply.status_code}"
 
 
-async def _mail(settings: ServiceSettings, delivery: dict) -> str | None:
+async def _mail(settings: ServiceSettings, delivery: dict[str, Any]) -> str | None:
     """E-mail once; None on success, else the reason."""
     subject, text, _ = render(json.loads(delivery["body"]))
     message = EmailMessage()
@@ -93,7 +95,7 @@ async def _mail(settings: ServiceSettings, delivery: dict) -> str | None:
 
 
 async def _send(client: httpx.AsyncClient, settings: ServiceSettings,
-                delivery: dict) -> str | None:
+                delivery: dict[str, Any]) -> str | None:
     """Post (or e-mail) once; None on success, else the reason."""
     if delivery["url"].startswith("mailto:"):
         return await _mail(settings, delivery)

@@ -171,7 +171,7 @@ async def _came(tx: Transaction, person_id: str, ptm: bool, anc: bool) -> None:
 
 
 async def _keep_watch(tx: Transaction, collection: str, event: ScreeningSnapshot,
-                      update: Callable[[dict | None], dict | None]) -> None:
+                      update: Callable[[dict[str, Any] | None], dict[str, Any] | None]) -> None:
     """A person's watch in `collection` as `update` makes it from what it was (None:
     this screening changes nothing, e.g. an older one arriving late)."""
     state = update(await tx.get(collection, event.person_id))
@@ -189,8 +189,8 @@ async def _forget_watches(tx: Transaction, event: ScreeningVoided) -> None:
             await tx.delete(collection, key)
 
 
-async def open_postnatal_visits(tx: Transaction, settings: ServiceSettings, watch: dict,
-                                today: date, zone: tzinfo) -> tuple[int, dict]:
+async def open_postnatal_visits(tx: Transaction, settings: ServiceSettings, watch: dict[str, Any],
+                                today: date, zone: tzinfo) -> tuple[int, dict[str, Any]]:
     """Open the postnatal visits (KF to the mother, KN to the baby) whose window has
     opened by `today`; (how many opened, the watch moved past them)."""
     due, moved = postnatal_visits(watch, today, zone)
@@ -207,13 +207,13 @@ async def open_postnatal_visits(tx: Transaction, settings: ServiceSettings, watc
     return opened, moved
 
 
-async def _twins(tx: Transaction, mother_id: str, born_on: date) -> list[dict]:
+async def _twins(tx: Transaction, mother_id: str, born_on: date) -> list[dict[str, Any]]:
     """The mother's other births in the same postpartum weeks (a twin's record)."""
     return [b for b in await tx.find("births", Query.of(mother_id=mother_id))
             if abs((date.fromisoformat(b["born_on"]) - born_on).days) <= POSTPARTUM_DAYS]
 
 
-async def _delivery(tx: Transaction, watch: dict) -> str:
+async def _delivery(tx: Transaction, watch: dict[str, Any]) -> str:
     """The birth a mother's visits follow: of twins, the first recorded (ids are ordered
     by creation), so all her KF visits of one delivery name the same birth whichever
     twin's record opened each."""

@@ -14,6 +14,8 @@ plus its event in one transaction, so a crash mid-round leaves nothing half-done
 
 from __future__ import annotations
 
+from typing import Any
+
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
@@ -113,7 +115,7 @@ async def visit_defaulters(rt: Runtime, now: datetime) -> int:
 
 
 async def _due(tx: Transaction, collection: str, day_field: str, now: datetime, latest: str,
-               limit: int = 500, **where: object) -> list[tuple[dict, date, tzinfo]]:
+               limit: int = 500, **where: object) -> list[tuple[dict[str, Any], date, tzinfo]]:
     """Watches whose day (`day_field`) has come where the person lives, with their local
     today and zone. Read in the order of that day, stopping at the first that has not come
     anywhere yet (`latest`: today in the east); one that has come only in the east waits."""
@@ -127,7 +129,7 @@ async def _due(tx: Transaction, collection: str, day_field: str, now: datetime, 
     return due
 
 
-async def _visit(tx: Transaction, rt: Runtime, need: TaskNeed | None, watch: dict,
+async def _visit(tx: Transaction, rt: Runtime, need: TaskNeed | None, watch: dict[str, Any],
                  findings: list[str]) -> int:
     if need is None or await join_visit(tx, rt.settings, need, watch["person_id"], findings):
         return 0
@@ -148,7 +150,7 @@ async def _rechecks_missed(tx: Transaction, rt: Runtime, now: datetime, latest: 
     return opened
 
 
-def _once(watch: dict, today: date) -> str:
+def _once(watch: dict[str, Any], today: date) -> str:
     return NEVER
 
 
@@ -160,9 +162,9 @@ class Lapse:
     collection: str
     day_field: str
     last_field: str  # the last contact, named in the task's findings
-    need: Callable[[dict, date, tzinfo], TaskNeed | None]
+    need: Callable[[dict[str, Any], date, tzinfo], TaskNeed | None]
     limit: int
-    after: Callable[[dict, date], str] = _once
+    after: Callable[[dict[str, Any], date], str] = _once
 
 
 LAPSES = (Lapse("pregnancies", "anc_check_on", "last_anc_on", missed_anc, 500),

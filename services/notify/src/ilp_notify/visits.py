@@ -45,7 +45,7 @@ async def adopt_unassigned(tx: Transaction, settings: ServiceSettings, posyandu_
         await give(tx, settings, task, kader_id)
 
 
-async def give(tx: Transaction, settings: ServiceSettings, task: dict,
+async def give(tx: Transaction, settings: ServiceSettings, task: dict[str, Any],
                worker_id: str | None) -> None:
     """Give an unfinished task to another worker (or to nobody, until a kader is
     registered there): she has it as new – not yet accepted –, gets its notice, and the
@@ -64,7 +64,7 @@ async def give(tx: Transaction, settings: ServiceSettings, task: dict,
 # from posyandu sessions, or a defaulter round, asks the same few questions hundreds of
 # times. Workers change only in `on_worker`, which forgets; keyed weakly by the
 # transaction, so no answer outlives it (a rolled-back batch's go with it).
-_assignees: WeakKeyDictionary[Transaction, dict[tuple[str, ...], str | list[dict] | None]] = \
+_assignees: WeakKeyDictionary[Transaction, dict[tuple[str, ...], str | list[dict[str, Any]] | None]] = \
     WeakKeyDictionary()
 
 
@@ -93,7 +93,7 @@ _HEALTH_WORKERS = {"bidan": ("bidan", "perawat"), "perawat": ("perawat", "bidan"
 
 
 async def _candidates(tx: Transaction, role: str, posyandu_id: str, desa_code: str
-                      ) -> str | list[dict] | None:
+                      ) -> str | list[dict[str, Any]] | None:
     """The desa's health worker for the role, else the posyandu's kader to pick from."""
     for worker_role in _HEALTH_WORKERS.get(role, ()):
         if (found := await _desa_worker(tx, worker_role, desa_code)) is not None:
@@ -163,7 +163,7 @@ async def join_visit(tx: Transaction, settings: ServiceSettings, need: TaskNeed,
     return False
 
 
-async def open_next_visit(tx: Transaction, settings: ServiceSettings, task: dict,
+async def open_next_visit(tx: Transaction, settings: ServiceSettings, task: dict[str, Any],
                           visit: NextVisit) -> None:
     """The visit a completed one leads to (nobody at home: the same worker again; the
     kader refused: the desa's health worker), linked to the same screenings so a
@@ -229,7 +229,7 @@ async def unlink(tx: Transaction, settings: ServiceSettings, screening_id: str,
     return visited
 
 
-async def _reopen_joined(tx: Transaction, settings: ServiceSettings, task: dict) -> None:
+async def _reopen_joined(tx: Transaction, settings: ServiceSettings, task: dict[str, Any]) -> None:
     """The reasons a round joined to a cancelled visit are still owed: each opens (or
     joins) a visit as the round would have, soonest due first."""
     joined = sorted(task.get("joined", {}).items(), key=lambda item: item[1]["due_at"])
@@ -242,7 +242,7 @@ async def _reopen_joined(tx: Transaction, settings: ServiceSettings, task: dict)
                             rt=task.get("rt"))
 
 
-async def _cancel(tx: Transaction, task: dict, why: str) -> None:
+async def _cancel(tx: Transaction, task: dict[str, Any], why: str) -> None:
     """Cancel an open task (the caller stores it): no longer open for its person and reason."""
     task["status"] = "cancelled"
     task["cancel_reason"] = why

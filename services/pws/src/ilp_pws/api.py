@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import asdict
 from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query as Param, Request
 from fastapi.responses import FileResponse, Response
@@ -110,7 +110,7 @@ def previous_period(period: str, months: int = 1) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-async def _area(reader: Reader, code: str) -> dict:
+async def _area(reader: Reader, code: str) -> dict[str, Any]:
     area = await reader.get("areas", code)
     if area is None:
         raise NotFoundError(f"area {code}")
@@ -118,7 +118,7 @@ async def _area(reader: Reader, code: str) -> dict:
 
 
 async def _counts_by_desa(reader: Reader, prefix: str, period: str,
-                          years: dict[str, dict[str, dict]] | None = None
+                          years: dict[str, dict[str, dict[str, Any]]] | None = None
                           ) -> dict[str, Counter[str]]:
     """Each desa's counts as of a month (`to_date`): its month and its year, two reads
     whatever the month. `years`: the year documents already read (a trend's months)."""
@@ -159,7 +159,7 @@ def _sum(counts: dict[str, Counter[str]], prefix: str) -> Counter[str]:
     return total
 
 
-def _with_trend(now: list[IndicatorValue], before: list[IndicatorValue]) -> list[dict]:
+def _with_trend(now: list[IndicatorValue], before: list[IndicatorValue]) -> list[dict[str, Any]]:
     rows = []
     for current, previous in zip(now, before, strict=True):
         row = asdict(current)
@@ -171,13 +171,13 @@ def _with_trend(now: list[IndicatorValue], before: list[IndicatorValue]) -> list
     return rows
 
 
-async def _indicators(rt: Runtime, area: dict, period: str) -> dict:
+async def _indicators(rt: Runtime, area: dict[str, Any], period: str) -> dict[str, Any]:
     catalogue = catalogue_for(rt.settings)
     code, last = area["code"], previous_period(period)
     targets, missing = await _targets(rt.store, code, int(period[:4]),
                                       await _desa_codes(rt.store, code))
     before_targets = await targets_of(rt.store, code, int(last[:4]))
-    years: dict[str, dict[str, dict]] = {}  # this month and last share their year
+    years: dict[str, dict[str, dict[str, Any]]] = {}  # this month and last share their year
     now = _sum(await _counts_by_desa(rt.store, code, period, years), code)
     before = _sum(await _counts_by_desa(rt.store, code, last, years), code)
     return {"area_code": code, "area_name": area["name"], "level": area["level"],
@@ -187,13 +187,13 @@ async def _indicators(rt: Runtime, area: dict, period: str) -> dict:
 
 
 @router.get("/areas/{area_code}/indicators", response_model=AreaIndicators)
-async def area_indicators(area_code: str, period: Period, rt: RuntimeDep) -> dict:
+async def area_indicators(area_code: str, period: Period, rt: RuntimeDep) -> dict[str, Any]:
     """Indicators of a desa, or summed over every desa below a kecamatan, kab/kota or
     province, with last month's value for the trend."""
     return await _indicators(rt, await _area(rt.store, _code(area_code)), period)
 
 
-async def _table(rt: Runtime, code: str, period: str) -> dict:
+async def _table(rt: Runtime, code: str, period: str) -> dict[str, Any]:
     """The area and one row per child area (desa of a kecamatan, kecamatan of a kota…),
     from two queries whatever the size of the area."""
     catalogue = catalogue_for(rt.settings)
@@ -205,7 +205,7 @@ async def _table(rt: Runtime, code: str, period: str) -> dict:
     targets = await target_docs(rt.store, code, int(period[:4]))
     desa = await _desa_codes(rt.store, code)
 
-    def row(child: dict) -> dict:
+    def row(child: dict[str, Any]) -> dict[str, Any]:
         values = evaluate(_sum(counts, child["code"]), village_targets(targets, child["code"]),
                           catalogue, desa_without_target(_under(desa, child["code"]), targets),
                           _month(period))
@@ -216,8 +216,8 @@ async def _table(rt: Runtime, code: str, period: str) -> dict:
     return {"area": row(area), "rows": [row(child) for child in children]}
 
 
-async def _posyandu_table(rt: Runtime, area: dict, counts: dict[str, Counter[str]],
-                          period: str) -> dict:
+async def _posyandu_table(rt: Runtime, area: dict[str, Any], counts: dict[str, Counter[str]],
+                          period: str) -> dict[str, Any]:
     """Below a desa: one row per posyandu (RW/dusun). Sasaran exist per desa only, so
     coverage shows at desa level and prevalences per posyandu."""
     catalogue = catalogue_for(rt.settings)
@@ -228,7 +228,7 @@ async def _posyandu_table(rt: Runtime, area: dict, counts: dict[str, Counter[str
     year = {doc["posyandu_id"]: doc["to_date"] for doc in await rt.store.find(
         "posyandu_years", Query.of(desa_code=area["code"], year=period[:4], limit=500))}
 
-    def row(code: str, name: str, level: str, values: list[IndicatorValue]) -> dict:
+    def row(code: str, name: str, level: str, values: list[IndicatorValue]) -> dict[str, Any]:
         return {"area_code": code, "area_name": name, "level": level, "period": period,
                 "indicators": [asdict(v) for v in values]}
 
@@ -243,7 +243,7 @@ async def _posyandu_table(rt: Runtime, area: dict, counts: dict[str, Counter[str
 
 
 @router.get("/areas/{area_code}/table", response_model=AreaTable)
-async def area_table(area_code: str, period: Period, rt: RuntimeDep) -> dict:
+async def area_table(area_code: str, period: Period, rt: RuntimeDep) -> dict[str, Any]:
     return await _table(rt, _code(area_code), period)
 
 
@@ -275,7 +275,7 @@ async def area_table_csv(area_code: str, period: Period, rt: RuntimeDep,
 
 @router.get("/puskesmas/{puskesmas_id}/table", response_model=AreaTable)
 async def puskesmas_table(puskesmas_id: str, period: Period, rt: RuntimeDep,
-                          caller: Caller) -> dict:
+                          caller: Caller) -> dict[str, Any]:
     """A puskesmas working area: its total and one row per desa it serves (which may
     cross kecamatan borders)."""
     puskesmas = await rt.store.get("puskesmas", puskesmas_id)
@@ -317,7 +317,7 @@ class RankedDesa(BaseModel):
 
 @router.get("/areas/{area_code}/ranking", response_model=list[RankedDesa])
 async def ranking(area_code: str, period: Period, rt: RuntimeDep,
-                  limit: Annotated[int, Param(ge=1, le=500)] = 10) -> list[dict]:
+                  limit: Annotated[int, Param(ge=1, le=500)] = 10) -> list[dict[str, Any]]:
     """Desa that need attention first: most red indicators, then most yellow."""
     code = _code(area_code)
     # Every desa below (a province has up to ~8,600): a ranking of some is a wrong one.
@@ -351,15 +351,15 @@ class TrendPoint(BaseModel):
 
 @router.get("/areas/{area_code}/trend", response_model=dict[str, list[TrendPoint]])
 async def trend(area_code: str, period: Period, rt: RuntimeDep,
-                months: Annotated[int, Param(ge=2, le=36)] = 12) -> dict:
+                months: Annotated[int, Param(ge=2, le=36)] = 12) -> dict[str, Any]:
     """Per indicator, the last `months` months up to `period` (oldest first)."""
     code = _code(area_code)
     await _area(rt.store, code)
     catalogue = catalogue_for(rt.settings)
     desa = await _desa_codes(rt.store, code)
-    series: dict[str, list[dict]] = {ind.id: [] for ind in catalogue}
+    series: dict[str, list[dict[str, Any]]] = {ind.id: [] for ind in catalogue}
     yearly: dict[int, tuple[Counter[str], Counter[str]]] = {}
-    years: dict[str, dict[str, dict]] = {}
+    years: dict[str, dict[str, dict[str, Any]]] = {}
     for back in range(months - 1, -1, -1):
         month = previous_period(period, back)
         counts = _sum(await _counts_by_desa(rt.store, code, month, years), code)
@@ -385,7 +385,7 @@ class AreaOut(BaseModel):
 
 @router.get("/areas", response_model=list[AreaOut])
 async def list_areas(rt: RuntimeDep, caller: Caller, parent: str | None = None,
-                     level: str | None = None) -> list[dict]:
+                     level: str | None = None) -> list[dict[str, Any]]:
     """The area tree as PWS knows it, as far as the caller may look (for choosing what
     to look at): a kota's admin is offered her province and her kota, not the others."""
     where = {"parent_code": _code(parent)} if parent else {}
@@ -395,7 +395,7 @@ async def list_areas(rt: RuntimeDep, caller: Caller, parent: str | None = None,
         return await rt.store.find("areas", Query.of(limit=2000, order_by="name", **where))
     # Her branch, asked of the store as such: filtering the first 2,000 of the whole
     # country left a desa admin nothing to choose once her desa sorted later.
-    branch: dict[str, dict] = {}
+    branch: dict[str, dict[str, Any]] = {}
     for code in caller.wilayah:
         wider = [code[:end] for end in range(len(code)) if code[end] == "."]
         found = await rt.store.find("areas", Query.of(prefix=("code", code), limit=2000,

@@ -41,7 +41,7 @@ from .live import LIVE
 
 
 
-def village_targets(docs: Iterable[dict], area_prefix: str) -> Counter[str]:
+def village_targets(docs: Iterable[dict[str, Any]], area_prefix: str) -> Counter[str]:
     """Sasaran per group under an area, summed over its desa (village targets only, so a
     kecamatan total set as well is not counted twice)."""
     totals: Counter[str] = Counter()
@@ -51,7 +51,7 @@ def village_targets(docs: Iterable[dict], area_prefix: str) -> Counter[str]:
     return totals
 
 
-async def target_docs(reader: Reader, area_prefix: str, year: int) -> list[dict]:
+async def target_docs(reader: Reader, area_prefix: str, year: int) -> list[dict[str, Any]]:
     return await reader.find("targets", Query.of(prefix=("area_code", area_prefix), year=year))
 
 
@@ -230,7 +230,7 @@ class Projector:
         await self._change(tx, event.period, event.person_id, event.screening_id, entry)
 
     async def _change(self, tx: Transaction, period: str, person_id: str, screening_id: str,
-                      entry: dict) -> None:
+                      entry: dict[str, Any]) -> None:
         """Set one screening's entry (or its tombstone) and move the counts: the month's
         and the year's (`year:` flags, in the month the person first had them)."""
         key = f"{period[:4]}|{person_id}"
@@ -288,7 +288,7 @@ class Projector:
                         await self._series_visit(tx, series, f"{series}|{after[owner]}",
                                                  after, visit)
 
-    async def _series_visit(self, tx: Transaction, series: str, key: str, task: dict,
+    async def _series_visit(self, tx: Transaction, series: str, key: str, task: dict[str, Any],
                             visit: str) -> None:
         """Remember a visit made of a series (a newborn's KN, a delivery's KF); count the
         series when this one completes it."""

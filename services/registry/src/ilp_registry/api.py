@@ -59,7 +59,7 @@ def _page(request: Request, response: Response, items: list[Any], limit: int,
 
 
 async def _upserted(rt: Runtime, response: Response,
-                    change: Callable[[Transaction], Awaitable[commands.Outcome]]) -> dict:
+                    change: Callable[[Transaction], Awaitable[commands.Outcome]]) -> dict[str, Any]:
     """Run one command in its own transaction: 201 when it changed something, else 200."""
     async with rt.transaction() as tx:
         doc, changed = await change(tx)
@@ -72,13 +72,13 @@ async def _upserted(rt: Runtime, response: Response,
 @router.post("/areas", status_code=201, response_model=Area, tags=["wilayah"],
              responses={200: {"description": "Already registered with this name"}})
 async def upsert_area(body: AreaIn, rt: RuntimeDep, response: Response, caller: Caller
-                      ) -> dict:
+                      ) -> dict[str, Any]:
     require(caller, *AREA_EDITORS)
     return await _upserted(rt, response, lambda tx: commands.upsert_area(tx, body, caller))
 
 
 @router.put("/areas/{code}", response_model=Area, tags=["wilayah"])
-async def rename_area(code: str, body: AreaRename, rt: RuntimeDep, caller: Caller) -> dict:
+async def rename_area(code: str, body: AreaRename, rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
     require(caller, *AREA_EDITORS)
     async with rt.transaction() as tx:
         area, _ = await commands.rename_area(tx, code, body.name, caller)
@@ -91,7 +91,7 @@ async def list_areas(request: Request, response: Response, rt: RuntimeDep,
                      level: Literal["province", "regency", "district", "village"] | None = None,
                      within: Annotated[str | None, Param(
                          description="All areas below this code, any depth")] = None,
-                     limit: Limit = 100, offset: Offset = 0) -> list[dict]:
+                     limit: Limit = 100, offset: Offset = 0) -> list[dict[str, Any]]:
     where: dict[str, Any] = {"level": level} if level else {}
     if parent:
         where["parent_code"] = canonical_code(parent, ("query", "parent"))
@@ -102,7 +102,7 @@ async def list_areas(request: Request, response: Response, rt: RuntimeDep,
 
 
 @router.get("/areas/{code}", response_model=Area, tags=["wilayah"])
-async def get_area(code: str, rt: RuntimeDep) -> dict:
+async def get_area(code: str, rt: RuntimeDep) -> dict[str, Any]:
     area = await rt.store.get("areas", canonical_code(code, ("path", "code")))
     if area is None:
         raise NotFoundError(f"area {code}")
@@ -111,7 +111,7 @@ async def get_area(code: str, rt: RuntimeDep) -> dict:
 
 @router.post("/local-units", status_code=201, response_model=LocalUnit, tags=["wilayah"])
 async def upsert_local_unit(body: LocalUnitIn, rt: RuntimeDep, response: Response,
-                            caller: Caller) -> dict:
+                            caller: Caller) -> dict[str, Any]:
     require(caller, *EDITORS)
     return await _upserted(rt, response,
                            lambda tx: commands.upsert_local_unit(tx, body, caller))
@@ -119,7 +119,7 @@ async def upsert_local_unit(body: LocalUnitIn, rt: RuntimeDep, response: Respons
 
 @router.get("/local-units", response_model=list[LocalUnit], tags=["wilayah"])
 async def list_local_units(rt: RuntimeDep, desa_code: str,
-                           kind: LocalUnitKind | None = None) -> list[dict]:
+                           kind: LocalUnitKind | None = None) -> list[dict[str, Any]]:
     where = {"kind": kind} if kind else {}
     return await rt.store.find("local_units", Query.of(
         desa_code=canonical_code(desa_code, ("query", "desa_code")), order_by="unit_id",
@@ -130,7 +130,7 @@ async def list_local_units(rt: RuntimeDep, desa_code: str,
 
 @router.post("/facilities", status_code=201, response_model=Facility, tags=["facilities"])
 async def upsert_facility(body: FacilityIn, rt: RuntimeDep, response: Response,
-                          caller: Caller) -> dict:
+                          caller: Caller) -> dict[str, Any]:
     require(caller, *EDITORS)
     return await _upserted(
         rt, response, lambda tx: commands.upsert_facility(tx, body, date.today(), caller))
@@ -142,7 +142,7 @@ async def list_facilities(request: Request, response: Response, rt: RuntimeDep,
                               description="Facilities in this area or below")] = None,
                           type: FacilityType | None = None, active: bool | None = None,
                           parent_facility_id: str | None = None,
-                          limit: Limit = 100, offset: Offset = 0) -> list[dict]:
+                          limit: Limit = 100, offset: Offset = 0) -> list[dict[str, Any]]:
     where = {k: v for k, v in (("type", type), ("active", active),
                                ("parent_facility_id", parent_facility_id)) if v is not None}
     prefix = ("area_code", canonical_code(area_code, ("query", "area_code"))
@@ -153,14 +153,14 @@ async def list_facilities(request: Request, response: Response, rt: RuntimeDep,
 
 
 @router.get("/facilities/{facility_id}", response_model=Facility, tags=["facilities"])
-async def get_facility(facility_id: str, rt: RuntimeDep) -> dict:
+async def get_facility(facility_id: str, rt: RuntimeDep) -> dict[str, Any]:
     return await commands.existing_facility(rt.store, facility_id)
 
 
 @router.put("/facilities/{facility_id}/status", response_model=Facility,
             tags=["facilities"], summary="Activate or deactivate (kept in the history)")
 async def set_facility_status(facility_id: str, body: StatusChange, rt: RuntimeDep,
-                              caller: Caller) -> dict:
+                              caller: Caller) -> dict[str, Any]:
     require(caller, *EDITORS)
     async with rt.transaction() as tx:
         facility, _ = await commands.set_facility_active(
@@ -171,7 +171,7 @@ async def set_facility_status(facility_id: str, body: StatusChange, rt: RuntimeD
 @router.put("/facilities/{facility_id}/rollout", response_model=Facility, tags=["rollout"],
             summary="Record the puskesmas' ILP rollout stage (forward only)")
 async def set_rollout(facility_id: str, body: RolloutChange, rt: RuntimeDep,
-                      caller: Caller) -> dict:
+                      caller: Caller) -> dict[str, Any]:
     require(caller, *AREA_EDITORS)  # rollout is the Dinkes's record
     async with rt.transaction() as tx:
         facility, _ = await commands.set_rollout(tx, facility_id, body.status,
@@ -181,7 +181,7 @@ async def set_rollout(facility_id: str, body: RolloutChange, rt: RuntimeDep,
 
 @router.get("/rollout/summary", response_model=RolloutSummaryOut, tags=["rollout"],
             summary="ILP rollout of the puskesmas in a province or kab/kota")
-async def rollout_summary(rt: RuntimeDep, area_code: str) -> dict:
+async def rollout_summary(rt: RuntimeDep, area_code: str) -> dict[str, Any]:
     code = canonical_code(area_code, ("query", "area_code"))
     puskesmas = await rt.store.find("facilities", Query.of(
         prefix=("area_code", code), type="puskesmas", active=True))
@@ -193,7 +193,7 @@ async def rollout_summary(rt: RuntimeDep, area_code: str) -> dict:
 
 @router.post("/workers", status_code=201, response_model=Worker, tags=["workforce"])
 async def assign_worker(body: WorkerIn, rt: RuntimeDep, response: Response,
-                        caller: Caller) -> dict:
+                        caller: Caller) -> dict[str, Any]:
     require(caller, *EDITORS)
     return await _upserted(rt, response, lambda tx: commands.upsert_worker(tx, body, caller))
 
@@ -201,7 +201,7 @@ async def assign_worker(body: WorkerIn, rt: RuntimeDep, response: Response,
 @router.put("/workers/{worker_id}/status", response_model=Worker, tags=["workforce"],
             summary="A worker leaves (or returns); notify re-assigns their open tasks")
 async def set_worker_status(worker_id: str, body: StatusChange, rt: RuntimeDep,
-                            caller: Caller) -> dict:
+                            caller: Caller) -> dict[str, Any]:
     require(caller, *EDITORS)
     async with rt.transaction() as tx:
         worker, _ = await commands.set_worker_active(tx, worker_id, body.active, caller)
@@ -212,7 +212,7 @@ async def set_worker_status(worker_id: str, body: StatusChange, rt: RuntimeDep,
 async def list_workers(request: Request, response: Response, rt: RuntimeDep, caller: Caller,
                        facility_id: str | None = None, role: WorkerRole | None = None,
                        area_code: str | None = None, active: bool | None = None,
-                       limit: Limit = 100, offset: Offset = 0) -> list[dict]:
+                       limit: Limit = 100, offset: Offset = 0) -> list[dict[str, Any]]:
     """Workers' contact details are personal data: only within the caller's wilayah."""
     require(caller, *READERS_OF_WORKERS)
     if facility_id:
@@ -232,7 +232,7 @@ async def list_workers(request: Request, response: Response, rt: RuntimeDep, cal
 @router.get("/staffing/pustu", response_model=list[PustuStaffing], tags=["workforce"],
             summary="Pustu and their staff against the minimum (1 bidan, 1 perawat, 2 kader)")
 async def pustu_staffing(rt: RuntimeDep, caller: Caller, area_code: str,
-                         only_gaps: bool = True) -> list[dict]:
+                         only_gaps: bool = True) -> list[dict[str, Any]]:
     """Kader of the posyandu under a pustu count towards it: they serve its area (see
     `pustu_of`)."""
     require(caller, *READERS_OF_WORKERS)
@@ -254,7 +254,7 @@ async def pustu_staffing(rt: RuntimeDep, caller: Caller, area_code: str,
 # --- targets ----------------------------------------------------------------------------
 
 @router.put("/targets", response_model=Target, tags=["targets"])
-async def set_target(body: TargetIn, rt: RuntimeDep, caller: Caller) -> dict:
+async def set_target(body: TargetIn, rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
     require(caller, *EDITORS)
     async with rt.transaction() as tx:
         target, _ = await commands.set_target(tx, body, caller)
@@ -262,7 +262,7 @@ async def set_target(body: TargetIn, rt: RuntimeDep, caller: Caller) -> dict:
 
 
 @router.get("/targets", response_model=list[Target], tags=["targets"])
-async def list_targets(rt: RuntimeDep, area_code: str, year: int | None = None) -> list[dict]:
+async def list_targets(rt: RuntimeDep, area_code: str, year: int | None = None) -> list[dict[str, Any]]:
     where = {"year": year} if year else {}
     return await rt.store.find("targets", Query.of(
         prefix=("area_code", canonical_code(area_code, ("query", "area_code"))),
@@ -270,7 +270,7 @@ async def list_targets(rt: RuntimeDep, area_code: str, year: int | None = None) 
 
 
 @router.get("/targets/missing", response_model=list[MissingTargets], tags=["targets"])
-async def list_missing_targets(rt: RuntimeDep, area_code: str, year: int) -> list[dict]:
+async def list_missing_targets(rt: RuntimeDep, area_code: str, year: int) -> list[dict[str, Any]]:
     """Desa under an area still without a sasaran for some group in `year`: what the
     Dinkes still has to enter before PWS coverage there can be trusted."""
     prefix = canonical_code(area_code, ("query", "area_code"))
@@ -290,7 +290,7 @@ async def list_missing_targets(rt: RuntimeDep, area_code: str, year: int) -> lis
                  "text/csv": {"schema": {"type": "string"}},
                  "application/json": {"schema": {"type": ["array", "object"]}}}}})
 async def bulk_import(request: Request, rt: RuntimeDep, caller: Caller,
-                      kind: importer.Kind | None = None) -> dict:
+                      kind: importer.Kind | None = None) -> dict[str, Any]:
     """A CSV whose header tells the kind (or `kind=`), a JSON array of rows of `kind`, or
     a JSON object with one array per kind. Valid rows are stored even when others are
     refused; each refused row is reported with its line (record) number and reasons.

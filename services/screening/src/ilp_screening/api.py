@@ -54,13 +54,13 @@ IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=8, ma
 
 @router.post("/screenings", status_code=201, response_model=ScreeningOut)
 async def record_screening(body: ScreeningSubmission, key: IdempotencyKey, rt: RuntimeDep,
-                           response: Response, caller: Caller) -> dict:
+                           response: Response, caller: Caller) -> dict[str, Any]:
     require(caller, *RECORDERS)
     return await _record_one(rt, caller, body, intake.stored_key("http", key), response)
 
 
 async def _record_one(rt: Runtime, caller: Principal, submission: ScreeningSubmission,
-                      key: str, response: Response) -> dict:
+                      key: str, response: Response) -> dict[str, Any]:
     """201 with the new screening, or 200 with the first one for a repeated key."""
     async with rt.transaction() as tx:
         screening, created = await intake.record(tx, submission, key,
@@ -73,7 +73,7 @@ async def _record_one(rt: Runtime, caller: Principal, submission: ScreeningSubmi
 
 @router.post("/births", status_code=201, response_model=BirthOut)
 async def record_birth(body: BirthSubmission, key: IdempotencyKey, rt: RuntimeDep,
-                       response: Response, caller: Caller) -> dict:
+                       response: Response, caller: Caller) -> dict[str, Any]:
     """A birth (persalinan): the bidan's postpartum visits to the mother (KF1 by day 2,
     KF2 3–7, KF3 8–28, KF4 29–42) and neonatal visits to the baby (KN1 by day 2, KN2 3–7,
     KN3 8–28) fall due from it. A newborn without NIK is given by the mother's NIK and a
@@ -89,7 +89,7 @@ async def record_birth(body: BirthSubmission, key: IdempotencyKey, rt: RuntimeDe
 
 
 @router.post("/births/{birth_id}/void", response_model=BirthOut)
-async def void_birth(birth_id: str, body: VoidIn, rt: RuntimeDep, caller: Caller) -> dict:
+async def void_birth(birth_id: str, body: VoidIn, rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
     """A birth recorded in error: its postnatal visits not yet made are cancelled."""
     require(caller, *CORRECTORS)
     async with rt.transaction() as tx:
@@ -98,7 +98,7 @@ async def void_birth(birth_id: str, body: VoidIn, rt: RuntimeDep, caller: Caller
 
 @router.post("/births/{birth_id}/amend", response_model=BirthOut)
 async def amend_birth(birth_id: str, body: BirthCorrection, rt: RuntimeDep,
-                      caller: Caller) -> dict:
+                      caller: Caller) -> dict[str, Any]:
     """Correct a birth's day, weight, place or the baby's sex, with the reason: the
     postnatal visits not yet made follow the corrected birth (a baby now under 2,500 g is
     visited urgently), those made stay made."""
@@ -109,7 +109,7 @@ async def amend_birth(birth_id: str, body: BirthCorrection, rt: RuntimeDep,
 
 @router.post("/screenings/import", response_model=ImportReport)
 async def import_register(request: Request, key: IdempotencyKey, rt: RuntimeDep,
-                          caller: Caller, posyandu_id: str | None = None) -> dict:
+                          caller: Caller, posyandu_id: str | None = None) -> dict[str, Any]:
     """Upload a posyandu register as CSV (text/csv). Every row is checked on its own, so
     one bad row does not hold back the rest; the report names the lines. Re-uploading the
     same file with the same key records nothing twice."""
@@ -130,7 +130,7 @@ async def import_register(request: Request, key: IdempotencyKey, rt: RuntimeDep,
 
 
 @router.post("/screenings/batch", response_model=SyncReport)
-async def sync_screenings(body: SyncBatch, rt: RuntimeDep, caller: Caller) -> dict:
+async def sync_screenings(body: SyncBatch, rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
     """Up to 500 screenings at once, as a kader app sends what it took offline. A
     screening that is refused (implausible values, unknown posyandu, outside the caller's
     wilayah, a key reused for other content) is reported with its reasons and the rest are
@@ -151,7 +151,7 @@ async def sync_screenings(body: SyncBatch, rt: RuntimeDep, caller: Caller) -> di
             "rejected": counts["rejected"], "results": results}
 
 
-def _sync_item(raw: Any, index: int) -> SyncItem | dict:
+def _sync_item(raw: Any, index: int) -> SyncItem | dict[str, Any]:
     """One screening of a sync, validated on its own: the item, or its refusal."""
     try:
         return SyncItem.model_validate(raw)
@@ -177,11 +177,11 @@ class Bulk:
     key_loc: tuple[str | int, ...] = intake.HEADER_KEY
 
 
-async def _record_each(rt: Runtime, caller: Principal, items: list[Bulk]) -> list[dict]:
+async def _record_each(rt: Runtime, caller: Principal, items: list[Bulk]) -> list[dict[str, Any]]:
     """All in one transaction (one commit, not one per screening); a refused screening is
     reported with its reasons and the rest are stored – `intake.record` refuses before it
     writes anything (tests/test_intake_refusals.py holds it to that)."""
-    outcomes: list[dict] = []
+    outcomes: list[dict[str, Any]] = []
     seal = sealer(rt.settings)
     async with rt.transaction() as tx:
         for item in items:
@@ -199,7 +199,7 @@ async def _record_each(rt: Runtime, caller: Principal, items: list[Bulk]) -> lis
 
 @router.post("/screenings/{screening_id}/amend", response_model=ScreeningOut)
 async def amend_screening(screening_id: str, body: AmendmentIn, rt: RuntimeDep,
-                          caller: Caller) -> dict:
+                          caller: Caller) -> dict[str, Any]:
     require(caller, *CORRECTORS)
     async with rt.transaction() as tx:
         return await intake.amend(tx, screening_id, body.reason, body.screened_on,
@@ -208,14 +208,14 @@ async def amend_screening(screening_id: str, body: AmendmentIn, rt: RuntimeDep,
 
 @router.post("/screenings/{screening_id}/void", response_model=ScreeningOut)
 async def void_screening(screening_id: str, body: VoidIn, rt: RuntimeDep,
-                         caller: Caller) -> dict:
+                         caller: Caller) -> dict[str, Any]:
     require(caller, *CORRECTORS)
     async with rt.transaction() as tx:
         return await intake.void(tx, screening_id, body.reason, caller)
 
 
 @router.get("/screenings/{screening_id}", response_model=ScreeningOut)
-async def get_screening(screening_id: str, rt: RuntimeDep, caller: Caller) -> dict:
+async def get_screening(screening_id: str, rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
     require(caller, *CARERS)
     screening = await intake.visible_screening(rt.store, screening_id, caller)
     await audit(rt, caller, "read_screening", screening["person_id"])
@@ -224,7 +224,7 @@ async def get_screening(screening_id: str, rt: RuntimeDep, caller: Caller) -> di
 
 @router.get("/submissions/{idempotency_key}", response_model=SubmissionOut)
 async def get_submission(idempotency_key: str, rt: RuntimeDep, caller: Caller,
-                         source_system: str | None = None) -> dict:
+                         source_system: str | None = None) -> dict[str, Any]:
     """What became of a submission, by the key it was sent with (the `Idempotency-Key`
     header, a batch item's key, or an ingest event's `idempotency_key` with its
     `source_system`): the screening it recorded. Lets an integrating system reconcile
@@ -252,7 +252,7 @@ async def get_submission(idempotency_key: str, rt: RuntimeDep, caller: Caller,
 @router.get("/screenings", response_model=list[ScreeningOut])
 async def list_screenings(rt: RuntimeDep, caller: Caller, desa_code: str,
                           period: Period | None = None, stage: Stage | None = None,
-                          limit: Limit = 100, offset: Offset = 0) -> list[dict]:
+                          limit: Limit = 100, offset: Offset = 0) -> list[dict[str, Any]]:
     require(caller, *CARERS)
     require_area(caller, desa_code)
     where = {k: v for k, v in (("period", period), ("stage", stage)) if v}
@@ -261,20 +261,20 @@ async def list_screenings(rt: RuntimeDep, caller: Caller, desa_code: str,
 
 
 @router.post("/persons/lookup", response_model=PersonOut, tags=["persons"])
-async def lookup_person(body: PersonLookup, rt: RuntimeDep, caller: Caller) -> dict:
+async def lookup_person(body: PersonLookup, rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
     """Find a person by NIK (in the body, never in a URL that logs would keep)."""
     return await _person(rt, caller, pseudonym(body.nik, rt.settings.pseudonym_key),
                          "lookup_person")
 
 
 @router.get("/persons/{person_id}", response_model=PersonOut, tags=["persons"])
-async def read_person(person_id: str, rt: RuntimeDep, caller: Caller) -> dict:
+async def read_person(person_id: str, rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
     """Who a home-visit task is for: tasks carry only the pseudonymous id, and the kader
     needs the name and RT/RW to find the house (audited like every person read)."""
     return await _person(rt, caller, person_id, "read_person")
 
 
-async def _person(rt: Runtime, caller: Principal, person_id: str, action: str) -> dict:
+async def _person(rt: Runtime, caller: Principal, person_id: str, action: str) -> dict[str, Any]:
     await _visible_person(rt, caller, person_id)
     person = await rt.store.get("persons", person_id)
     if person is None:
@@ -284,7 +284,7 @@ async def _person(rt: Runtime, caller: Principal, person_id: str, action: str) -
 
 
 @router.post("/persons/read", response_model=list[PersonOut], tags=["persons"])
-async def read_persons(body: PersonsRead, rt: RuntimeDep, caller: Caller) -> list[dict]:
+async def read_persons(body: PersonsRead, rt: RuntimeDep, caller: Caller) -> list[dict[str, Any]]:
     """Many at once – a kader's task list in one round trip over a slow connection. Those
     unknown or outside the caller's wilayah are left out (alike: no existence leak)."""
     require(caller, *CARERS)  # a caller of another role is refused, not given []
@@ -302,14 +302,14 @@ async def read_persons(body: PersonsRead, rt: RuntimeDep, caller: Caller) -> lis
 
 @router.get("/persons/{person_id}/screenings", response_model=list[ScreeningOut],
             tags=["persons"])
-async def person_history(person_id: str, rt: RuntimeDep, caller: Caller) -> list[dict]:
+async def person_history(person_id: str, rt: RuntimeDep, caller: Caller) -> list[dict[str, Any]]:
     history = await _visible_person(rt, caller, person_id)
     await audit(rt, caller, "read_history", person_id)
     return history
 
 
 @router.get("/persons/{person_id}/growth", response_model=list[GrowthPoint], tags=["persons"])
-async def growth_trajectory(person_id: str, rt: RuntimeDep, caller: Caller) -> list[dict]:
+async def growth_trajectory(person_id: str, rt: RuntimeDep, caller: Caller) -> list[dict[str, Any]]:
     """A balita's weighings with WHO z-scores, oldest first, ready for a chart."""
     history = [s for s in await _visible_person(rt, caller, person_id)
                if s["stage"] == "balita" and s["status"] == "active"]
@@ -318,7 +318,7 @@ async def growth_trajectory(person_id: str, rt: RuntimeDep, caller: Caller) -> l
              "age_months": s["age_months"], **s["measurements"]} for s in history]
 
 
-async def _visible_person(rt: Runtime, caller: Principal, person_id: str) -> list[dict]:
+async def _visible_person(rt: Runtime, caller: Principal, person_id: str) -> list[dict[str, Any]]:
     """A person's screenings, if the caller cares for someone screened – or registered by
     a household data collection – in their wilayah. Unknown and out-of-scope persons get
     the same 403 (no existence leak)."""
@@ -334,7 +334,7 @@ async def _visible_person(rt: Runtime, caller: Principal, person_id: str) -> lis
 
 @router.get("/audit", response_model=list[AuditEntry], tags=["persons"])
 async def audit_log(rt: RuntimeDep, caller: Caller, person_id: str | None = None,
-                    subject: str | None = None, limit: Limit = 100) -> list[dict]:
+                    subject: str | None = None, limit: Limit = 100) -> list[dict[str, Any]]:
     """Reads of person-level records, newest first."""
     require(caller, "dinkes_admin", "operator")
     where = {k: v for k, v in (("person_id", person_id), ("subject", subject)) if v}
@@ -349,7 +349,7 @@ async def audit_log(rt: RuntimeDep, caller: Caller, person_id: str | None = None
                  "application/fhir+json": {"schema": {"type": "object"}},
                  "application/json": {"schema": {"type": "object"}}}}})
 async def import_fhir_bundle(request: Request, rt: RuntimeDep, response: Response,
-                             caller: Caller) -> dict:
+                             caller: Caller) -> dict[str, Any]:
     """A Bundle of Patient, Encounter, Observations (LOINC/UCUM) and Immunizations from an
     integrating system, recorded like any screening. The Bundle identifier makes a re-sent
     Bundle return the first result."""
@@ -364,7 +364,7 @@ async def import_fhir_bundle(request: Request, rt: RuntimeDep, response: Respons
 
 @router.get("/screenings/{screening_id}/fhir", tags=["fhir"],
             summary="The FHIR R4 transaction Bundle this screening is exported as")
-async def screening_as_fhir(screening_id: str, rt: RuntimeDep, caller: Caller) -> dict:
+async def screening_as_fhir(screening_id: str, rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
     require(caller, *CARERS)
     screening = await intake.visible_screening(rt.store, screening_id, caller)
     bundle = await bundle_for(rt.store, rt.settings, screening_id)
@@ -375,7 +375,7 @@ async def screening_as_fhir(screening_id: str, rt: RuntimeDep, caller: Caller) -
 @router.get("/fhir/exports", response_model=list[FhirExport], tags=["fhir"])
 async def fhir_exports(rt: RuntimeDep, caller: Caller,
                        status: Literal["pending", "exported", "failed"] | None = None,
-                       limit: Limit = 100) -> list[dict]:
+                       limit: Limit = 100) -> list[dict[str, Any]]:
     """Export status per screening, with every attempt (time and error)."""
     require(caller, "operator", "dinkes_admin")
     where = {"status": status} if status else {}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from cryptography.fernet import Fernet
 from fastapi import APIRouter, Depends, Query as Param, Request
@@ -36,7 +36,7 @@ RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
 _COMPARED = ("posyandu_id", "rw", "rt", "pregnant", "sex", "birth_date")
 
 
-async def register(tx: Transaction, posyandu: dict, member: HouseholdMember, noted_on: date,
+async def register(tx: Transaction, posyandu: dict[str, Any], member: HouseholdMember, noted_on: date,
                    pseudonym_key: str, seal: Fernet | None,
                    loc: tuple[str | int, ...] = ()) -> tuple[str, str]:
     """Keep one person of a household data collection; (person_id, "registered" or
@@ -64,7 +64,7 @@ async def register(tx: Transaction, posyandu: dict, member: HouseholdMember, not
 
 
 @router.post("/persons/register", response_model=HouseholdReport)
-async def register_household(body: HouseholdRegister, rt: RuntimeDep, caller: Caller) -> dict:
+async def register_household(body: HouseholdRegister, rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
     """The people of a posyandu's area from the kader's household data collection
     (pendataan keluarga), up to 500 at once: whom the posyandu should see. One never
     screened from 15, or a pregnancy with no ANC contact, then gets the kader's visit if
@@ -85,7 +85,7 @@ async def register_household(body: HouseholdRegister, rt: RuntimeDep, caller: Ca
 @router.post("/persons/register/import", response_model=HouseholdImportReport)
 async def import_household(request: Request, rt: RuntimeDep, caller: Caller,
                            posyandu_id: Annotated[str, Param(min_length=1, max_length=64)],
-                           noted_on: date) -> dict:
+                           noted_on: date) -> dict[str, Any]:
     """The household data collection as CSV (text/csv): a register's person columns (NIK,
     nama, L/P, tanggal lahir, RT, RW, no. KK) and `hamil` (ya/tidak). Every row is checked
     on its own; the report names the lines refused. Sending it again changes nothing."""
@@ -112,11 +112,11 @@ def _check_day(noted_on: date, loc: tuple[str, ...]) -> None:
 async def _register_each(rt: Runtime, caller: Principal,
                          posyandu_given: tuple[str, tuple[str, ...]], noted_on: date,
                          members: list[tuple[int, tuple[str | int, ...], HouseholdMember]]
-                         ) -> list[dict]:
+                         ) -> list[dict[str, Any]]:
     """One transaction; `posyandu_given`: its id and where it was given; `members`: (where
     each was given – index or line –, its field path, the member). A person refused is
     reported with the reasons, the rest are kept."""
-    results: list[dict] = []
+    results: list[dict[str, Any]] = []
     seal = sealer(rt.settings)
     posyandu_id, posyandu_loc = posyandu_given
     async with rt.transaction() as tx:
@@ -135,7 +135,7 @@ async def _register_each(rt: Runtime, caller: Principal,
 
 @router.get("/persons", response_model=list[RegisteredPerson])
 async def registered_at(posyandu_id: str, rt: RuntimeDep, caller: Caller, limit: Limit = 100,
-                        offset: Offset = 0) -> list[dict]:
+                        offset: Offset = 0) -> list[dict[str, Any]]:
     """The people a posyandu should see, from its household data collection, by RT, each
     with the day last screened (none: never came) – the kader's list for the posyandu day.
     Audited like every read of a person."""

@@ -4,6 +4,8 @@ de-duplicated and classified exactly like a kader's."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import hashlib
 from datetime import UTC, date, datetime
 
@@ -49,7 +51,7 @@ def ingest_key(source_system: str, key: str) -> str:
 
 
 async def _replay(tx: Transaction, key: str, fingerprint: str, key_loc: tuple[str | int, ...],
-                  record: tuple[str, str] = ("screenings", "screening_id")) -> dict | None:
+                  record: tuple[str, str] = ("screenings", "screening_id")) -> dict[str, Any] | None:
     """The first result for a retried request; a reused key with other content is an error.
     `record`: the collection of what the key recorded, and its id field."""
     seen = await tx.get("idempotency", key)
@@ -62,7 +64,7 @@ async def _replay(tx: Transaction, key: str, fingerprint: str, key_loc: tuple[st
 
 
 async def _earlier_visits(tx: Transaction, person_id: str, before: date, exclude: str,
-                          all_of_them: bool) -> list[dict]:
+                          all_of_them: bool) -> list[dict[str, Any]]:
     """A balita's visits before this one, latest first: the last few find the previous
     weighing; all of them (only when this visit gives doses) the doses given so far."""
     history = await tx.find("screenings", Query.of(person_id=person_id, stage="balita",
@@ -73,7 +75,7 @@ async def _earlier_visits(tx: Transaction, person_id: str, before: date, exclude
             if doc["screening_id"] != exclude and doc["screened_on"] < before.isoformat()]
 
 
-def _previous_weighing(visits: list[dict]) -> PreviousWeighing | None:
+def _previous_weighing(visits: list[dict[str, Any]]) -> PreviousWeighing | None:
     for doc in visits:
         m = doc["measurements"]
         if weight := m.get("weight_kg"):
@@ -91,8 +93,8 @@ def _measures(m: MeasurementsIn) -> tuple[dict[str, float], dict[str, bool]]:
 
 async def _snapshot(tx: Transaction, *, screening_id: str, person_id: str, sex: str,
                     birth_date: date, screened_on: date, stage: str,
-                    pregnancy: PregnancyIn | None, m: MeasurementsIn, posyandu: dict,
-                    rw: str | None, rt: str | None) -> dict:
+                    pregnancy: PregnancyIn | None, m: MeasurementsIn, posyandu: dict[str, Any],
+                    rw: str | None, rt: str | None) -> dict[str, Any]:
     measures, flags = _measures(m)
     visits = (await _earlier_visits(tx, person_id, screened_on, screening_id,
                                     all_of_them=bool(m.immunizations))
@@ -113,14 +115,14 @@ async def _snapshot(tx: Transaction, *, screening_id: str, person_id: str, sex: 
     }
 
 
-async def posyandu_of(tx: Transaction, posyandu_id: str, loc: tuple[str, ...]) -> dict:
+async def posyandu_of(tx: Transaction, posyandu_id: str, loc: tuple[str, ...]) -> dict[str, Any]:
     posyandu = await tx.get("posyandu", posyandu_id)
     if posyandu is None or not posyandu.get("active", True):
         raise InvalidInput([(loc, f"posyandu {posyandu_id} is not registered", "unknown_posyandu")])
     return posyandu
 
 
-def _stored(event: ScreeningRecorded | ScreeningAmended, submission: dict) -> dict:
+def _stored(event: ScreeningRecorded | ScreeningAmended, submission: dict[str, Any]) -> dict[str, Any]:
     return {**event.model_dump(mode="json", exclude=_SNAPSHOT_ONLY), "status": "active",
             "submission": submission}
 
@@ -128,7 +130,7 @@ def _stored(event: ScreeningRecorded | ScreeningAmended, submission: dict) -> di
 async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_key: str,
                  loc: tuple[str | int, ...] = (), scope: Principal = OPEN,
                  seal: Fernet | None = None,
-                 key_loc: tuple[str | int, ...] = HEADER_KEY) -> tuple[dict, bool]:
+                 key_loc: tuple[str | int, ...] = HEADER_KEY) -> tuple[dict[str, Any], bool]:
     """Store and announce a new screening; (screening, created). A retry with the same
     key returns the first record and creates nothing; `key_loc` is where the caller gave
     the key, for the error when it was used for another screening."""
@@ -173,7 +175,7 @@ async def keep_person(tx: Transaction, person: PersonIn, person_id: str, pseudon
 async def record_birth(tx: Transaction, sub: BirthSubmission, key: str, pseudonym_key: str,
                        loc: tuple[str | int, ...] = (), scope: Principal = OPEN,
                        seal: Fernet | None = None,
-                       key_loc: tuple[str | int, ...] = HEADER_KEY) -> tuple[dict, bool]:
+                       key_loc: tuple[str | int, ...] = HEADER_KEY) -> tuple[dict[str, Any], bool]:
     """Store and announce a birth – the start of the mother's and the newborn's postnatal
     visits; (birth, created). A retry with the same key returns the first record."""
     if found := birth_problems(sub, today()):
@@ -204,7 +206,7 @@ async def record_birth(tx: Transaction, sub: BirthSubmission, key: str, pseudony
 
 
 async def void_birth(tx: Transaction, birth_id: str, reason: str, scope: Principal = OPEN
-                     ) -> dict:
+                     ) -> dict[str, Any]:
     """Withdraw a birth recorded in error; voiding twice changes nothing."""
     birth = await tx.get("births", birth_id)
     require_area(scope, birth["desa_code"] if birth else None, f"birth {birth_id}")
@@ -221,7 +223,7 @@ async def void_birth(tx: Transaction, birth_id: str, reason: str, scope: Princip
 
 
 async def amend_birth(tx: Transaction, birth_id: str, correction: BirthCorrection,
-                      scope: Principal = OPEN) -> dict:
+                      scope: Principal = OPEN) -> dict[str, Any]:
     """Correct the day, weight, place or the baby's sex of a birth and publish the new
     version; the baby's own record follows the corrected day."""
     birth = await tx.get("births", birth_id)
@@ -249,7 +251,7 @@ async def amend_birth(tx: Transaction, birth_id: str, correction: BirthCorrectio
     return stored
 
 
-def _check_correction(moved: list[str], changes: dict, baby: dict, mother: dict | None) -> None:
+def _check_correction(moved: list[str], changes: dict[str, Any], baby: dict[str, Any], mother: dict[str, Any] | None) -> None:
     """A corrected day (`moved`: the baby's fields that change) must be one a birth can be
     recorded with, the mother's age included; a baby recorded by NIK keeps the day and sex
     the NIK holds."""
@@ -268,7 +270,7 @@ def _check_correction(moved: list[str], changes: dict, baby: dict, mother: dict 
 
 async def amend(tx: Transaction, screening_id: str, reason: str, screened_on: date | None,
                 pregnancy: PregnancyIn | None, measurements: MeasurementsIn,
-                scope: Principal = OPEN) -> dict:
+                scope: Principal = OPEN) -> dict[str, Any]:
     """Correct a screening: re-validate, re-classify and publish the new version."""
     current = await _active(tx, screening_id, scope)
     screened_on = screened_on or date.fromisoformat(current["screened_on"])
@@ -295,7 +297,7 @@ async def amend(tx: Transaction, screening_id: str, reason: str, screened_on: da
 
 
 async def void(tx: Transaction, screening_id: str, reason: str, scope: Principal = OPEN
-               ) -> dict:
+               ) -> dict[str, Any]:
     """Withdraw a screening recorded in error; voiding twice changes nothing."""
     current = await visible_screening(tx, screening_id, scope)
     if current["status"] == "voided":
@@ -308,7 +310,7 @@ async def void(tx: Transaction, screening_id: str, reason: str, scope: Principal
     return current
 
 
-async def visible_screening(tx: Reader, screening_id: str, scope: Principal = OPEN) -> dict:
+async def visible_screening(tx: Reader, screening_id: str, scope: Principal = OPEN) -> dict[str, Any]:
     """The screening if it exists within the caller's wilayah. A scoped caller gets the
     same 403 for unknown and out-of-scope ids, so nobody learns what exists elsewhere."""
     current = await tx.get("screenings", screening_id)
@@ -318,7 +320,7 @@ async def visible_screening(tx: Reader, screening_id: str, scope: Principal = OP
     return current
 
 
-async def _active(tx: Transaction, screening_id: str, scope: Principal) -> dict:
+async def _active(tx: Transaction, screening_id: str, scope: Principal) -> dict[str, Any]:
     current = await visible_screening(tx, screening_id, scope)
     if current["status"] != "active":
         raise InvalidInput([(("path", "screening_id"), "a voided screening cannot be amended",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from ilp_contracts import Finding
 from ilp_contracts.screening import MeasurementsIn, PregnancyIn, ScreeningSubmission, Sex, Stage
@@ -106,7 +106,7 @@ class GrowthPoint(BaseModel):
 
 class RowProblem(BaseModel):
     line: int
-    detail: list[dict]
+    detail: list[dict[str, Any]]
 
 
 class ImportReport(BaseModel):
@@ -128,7 +128,7 @@ class FhirExport(BaseModel):
     status: Literal["pending", "exported", "failed"]
     kind: str = Field(description="Which version: ScreeningRecorded, …Amended, …Voided")
     next_at: str
-    attempts: list[dict]
+    attempts: list[dict[str, Any]]
 
 
 class SyncItem(BaseModel):
@@ -158,7 +158,7 @@ class SyncResult(BaseModel):
     screening: ScreeningOut | None = Field(
         default=None, description="As stored, with its findings, so the app can show the "
         "kader what each child or adult needs without asking again")
-    detail: list[dict] | None = None
+    detail: list[dict[str, Any]] | None = None
 
 
 class SyncReport(BaseModel):
@@ -172,7 +172,7 @@ class HouseholdResult(BaseModel):
     index: int
     status: Literal["registered", "unchanged", "rejected"]
     person_id: str | None = None
-    detail: list[dict] | None = None
+    detail: list[dict[str, Any]] | None = None
 
 
 class HouseholdReport(BaseModel):
@@ -185,7 +185,7 @@ class HouseholdReport(BaseModel):
 class HouseholdImportReport(BaseModel):
     registered: int
     unchanged: int
-    rejected: list[dict] = Field(description="Each refused line with its reasons")
+    rejected: list[dict[str, Any]] = Field(description="Each refused line with its reasons")
 
 
 class SubmissionOut(BaseModel):

@@ -117,7 +117,7 @@ def screening_bundle(screening: dict[str, Any], ctx: ExportContext) -> dict[str,
     return bundle
 
 
-def _entry(full_url: str, resource: dict, kind: str, condition: str) -> dict:
+def _entry(full_url: str, resource: dict[str, Any], kind: str, condition: str) -> dict[str, Any]:
     return {"fullUrl": full_url, "resource": resource,
             "request": {"method": "PUT", "url": f"{kind}?{condition}"}}
 
@@ -133,7 +133,7 @@ def _patient_query(ctx: ExportContext) -> str:
     return f"identifier={NIK}|{ctx.nik}" if ctx.nik else f"identifier={NIK_MOTHER}|{ctx.mother_nik}"
 
 
-def _patient(screening: dict, ctx: ExportContext) -> dict:
+def _patient(screening: dict[str, Any], ctx: ExportContext) -> dict[str, Any]:
     identifier = ([{"use": "official", "system": NIK, "value": ctx.nik}] if ctx.nik else
                   [{"use": "official", "system": NIK_MOTHER, "value": ctx.mother_nik}])
     province, city, district, village = (ctx.desa_code.split(".") + [None] * 4)[:4]
@@ -154,7 +154,7 @@ def _patient(screening: dict, ctx: ExportContext) -> dict:
     return patient
 
 
-def _encounter(screening: dict, ctx: ExportContext, patient: str, voided: bool) -> dict:
+def _encounter(screening: dict[str, Any], ctx: ExportContext, patient: str, voided: bool) -> dict[str, Any]:
     day = screening["screened_on"]
     return {"resourceType": "Encounter",
             "identifier": [{"system": "http://sys-ids.kemkes.go.id/encounter/"
@@ -169,8 +169,8 @@ def _encounter(screening: dict, ctx: ExportContext, patient: str, voided: bool) 
             "serviceProvider": {"reference": f"Organization/{ctx.organization_id}"}}
 
 
-def _base_observation(key: str, code: tuple[str, str], category: str, screening: dict,
-                      patient: str, encounter: str, voided: bool, org: str) -> dict:
+def _base_observation(key: str, code: tuple[str, str], category: str, screening: dict[str, Any],
+                      patient: str, encounter: str, voided: bool, org: str) -> dict[str, Any]:
     return {"resourceType": "Observation",
             "identifier": [{"system": f"http://sys-ids.kemkes.go.id/observation/{org}",
                             "value": f"{screening['screening_id']}-{key}"}],
@@ -181,12 +181,12 @@ def _base_observation(key: str, code: tuple[str, str], category: str, screening:
             "effectiveDateTime": screening["screened_on"]}
 
 
-def _quantity(value: float, unit: str) -> dict:
+def _quantity(value: float, unit: str) -> dict[str, Any]:
     return {"value": round(value, 2), "unit": unit, "system": UCUM, "code": unit}
 
 
-def _observations(screening: dict, patient: str, encounter: str, voided: bool, org: str
-                  ) -> list[tuple[str, dict]]:
+def _observations(screening: dict[str, Any], patient: str, encounter: str, voided: bool, org: str
+                  ) -> list[tuple[str, dict[str, Any]]]:
     measured = screening.get("measurements", {})
     lying = (screening.get("submission") or {}).get("measurements", {}).get("measured_lying")
     out = []
@@ -220,8 +220,8 @@ def _observations(screening: dict, patient: str, encounter: str, voided: bool, o
     return out
 
 
-def _condition(finding: dict, ident: str, patient: str, encounter: str, voided: bool,
-               org: str) -> dict:
+def _condition(finding: dict[str, Any], ident: str, patient: str, encounter: str, voided: bool,
+               org: str) -> dict[str, Any]:
     coding = [{"system": ILP_FINDING, "code": finding["code"],
                "display": finding["code"].replace("_", " ")}]
     if finding["code"] in ICD10_OF:
@@ -246,8 +246,8 @@ def _condition(finding: dict, ident: str, patient: str, encounter: str, voided: 
     return condition
 
 
-def _immunization(dose: str, ident: str, screening: dict, patient: str, encounter: str,
-                  voided: bool, org: str) -> dict:
+def _immunization(dose: str, ident: str, screening: dict[str, Any], patient: str, encounter: str,
+                  voided: bool, org: str) -> dict[str, Any]:
     return {"resourceType": "Immunization",
             "identifier": [{"system": f"http://sys-ids.kemkes.go.id/immunization/{org}",
                             "value": ident}],

@@ -59,7 +59,7 @@ def handlers(settings: ServiceSettings) -> dict[type, Any]:
 
 
 async def bundle_for(reader: Reader, settings: ServiceSettings, screening_id: str
-                     ) -> dict | None:
+                     ) -> dict[str, Any] | None:
     """The Bundle as JSON-ready dict (validated by fhir.resources on the way)."""
     screening = await reader.get("screenings", screening_id)
     if screening is None:
@@ -107,7 +107,7 @@ async def export_job(rt: Runtime) -> None:
     async with httpx.AsyncClient(timeout=30) as client:
         credentials = ClientCredentials(settings, client)
 
-        async def send(row: dict) -> str | None:
+        async def send(row: dict[str, Any]) -> str | None:
             bundle = await bundle_for(rt.store, settings, row["screening_id"])
             if bundle is None:
                 return "screening not found"

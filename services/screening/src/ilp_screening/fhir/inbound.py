@@ -76,7 +76,7 @@ def _at(i: int, *path: str | int) -> tuple[str | int, ...]:
     return ("body", "entry", i, "resource", *path)
 
 
-def _person(patients: list, problems: list[Problem]) -> dict:
+def _person(patients: list, problems: list[Problem]) -> dict[str, Any]:
     if len(patients) != 1:
         problems.append((("body", "entry"), f"exactly one Patient expected, found "
                          f"{len(patients)}", "patient_count"))

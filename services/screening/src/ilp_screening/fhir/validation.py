@@ -72,7 +72,7 @@ class BundleValidator:
             self.shapes.popitem(last=False)
 
 
-def _walk(node: dict, shape: list, values: list) -> None:
+def _walk(node: dict[str, Any], shape: list, values: list) -> None:
     """The shape of a JSON object (appended to `shape`) and its non-null values in order.
     Containers recurse; scalars are handled inline (this runs for every exported Bundle).
     Tokens cannot be mistaken for each other (keys are str, list lengths int, scalars
@@ -103,7 +103,7 @@ def _walk(node: dict, shape: list, values: list) -> None:
                 values.append(value)
 
 
-def _value_types(node: dict, model: BaseModel, types_: list[Any]) -> None:
+def _value_types(node: dict[str, Any], model: BaseModel, types_: list[Any]) -> None:
     """The type of every value `_walk` collects, in the same order, read from the
     validated model (so a Bundle entry's resource gets its own resource type's fields)."""
     fields = _fields_by_json_name(type(model))
