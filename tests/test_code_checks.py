@@ -1,7 +1,7 @@
-"""STYLE.md's house rules, checked: the pure domain packages – classification, indicator
-maths, task rules, registry rules –, the event contracts and the kit every service is
-built on (store adapters, consumer, outbox, messaging, auth, telemetry) type-check under
-`mypy --strict`, and ruff finds no error in the code (its rules: pyproject.toml)."""
+"""STYLE.md's house rules, checked: the whole code base – the pure domain packages, the
+event contracts, the kit every service is built on, the services' adapters and the `ilp`
+command – type-checks under `mypy --strict`, and ruff finds no error in the code (its
+rules: pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -13,14 +13,12 @@ ROOT = Path(__file__).resolve().parents[1]
 CHECKED = [
     "libs/contracts/src/ilp_contracts",
     "libs/kit/src/ilp_kit",
-    "services/screening/src/ilp_screening/domain",
-    "services/pws/src/ilp_pws/domain",
-    "services/notify/src/ilp_notify/domain",
-    "services/registry/src/ilp_registry/domain.py",
+    *(f"services/{name}/src/ilp_{name}" for name in ("registry", "screening", "pws", "notify")),
+    "src/ilp_platform",
 ]
 
 
-def test_the_domain_packages_type_check_strictly(tmp_path: Path) -> None:
+def test_the_code_type_checks_strictly(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--ignore-missing-imports",
          "--cache-dir", str(tmp_path), *CHECKED],

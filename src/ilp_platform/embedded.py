@@ -234,7 +234,8 @@ class Platform:
         # events: refuse instead of starting half of one on top of the other.
         self._lock_data_dir()
         if taken := self.ports_in_use():
-            self._data_lock.close()
+            if self._data_lock is not None:
+                self._data_lock.close()
             self._data_lock = None
             raise PortsInUse(taken)
         self.start_nats()

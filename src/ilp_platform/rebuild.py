@@ -44,14 +44,16 @@ async def rebuild_into(target: Path, nats_url: str, console: Console) -> dict[st
     nc = await connect(nats_url, "ilp-pws-rebuild", wait=False)
     try:
         js = nc.jetstream()
-        total = await stream_sizes(js, SPEC.subscriptions)
+        subscriptions = (SPEC.subscriptions(settings) if callable(SPEC.subscriptions)
+                         else SPEC.subscriptions)
+        total = await stream_sizes(js, subscriptions)
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn())
         with Progress(*columns, console=console) as bar:
             task = bar.add_task("Memutar ulang event", total=total)
             counts = await replay(nc, store,
                                   Projector(catalogue_for(settings), announce=False).handlers(),
-                                  SPEC.subscriptions,
+                                  subscriptions,
                                   progress=lambda n: bar.advance(task, n))
         return counts  # (announce=False: nothing in its outbox to re-announce)
     finally:

@@ -73,7 +73,7 @@ def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
     return len(refused)
 
 
-def _column_of(loc: list) -> str:
+def _column_of(loc: list[str | int]) -> str:
     """Where a refusal points, as the file's reader sees it: `person.nik`, not
     `body.person.nik` (the request's body is the file)."""
     return ".".join(map(str, loc[1:] if loc[:1] == ["body"] else loc))

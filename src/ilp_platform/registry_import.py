@@ -23,7 +23,7 @@ def _files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
     files = [p for p in path.iterdir() if p.suffix in (".csv", ".json")]
-    order = {kind: i for i, kind in enumerate(KINDS)}
+    order: dict[str, int] = {kind: i for i, kind in enumerate(KINDS)}
     return sorted(files, key=lambda p: (order.get(p.stem, len(KINDS)), p.name))
 
 
@@ -59,7 +59,8 @@ def _import_csv(client: httpx.Client, url: str, file: Path, progress: Progress,
     # Sorted so that parents travel in an earlier chunk than their children.
     rows.sort(key=lambda row: dependency_rank(kind, row[1]))
     task = progress.add_task(file.name, total=len(rows))
-    totals = {"rows": 0, "created_or_updated": 0, "unchanged": 0, "rejected": []}
+    totals: dict[str, Any] = {"rows": 0, "created_or_updated": 0, "unchanged": 0,
+                              "rejected": []}
     for start in range(0, len(rows), CHUNK_ROWS):
         chunk = rows[start:start + CHUNK_ROWS]
         reply = client.post(url, params={"kind": kind}, content=_as_csv(header, chunk),

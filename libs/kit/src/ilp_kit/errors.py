@@ -21,7 +21,7 @@ class PermanentError(Exception):
     """Input that will never succeed however often it is retried: a consumer dead-letters
     it at once instead of redelivering."""
 
-    def detail(self) -> list[dict[str, object]]:
+    def detail(self) -> list[dict[str, Any]]:
         return [{"msg": str(self)}]
 
 
@@ -36,7 +36,7 @@ class UnprocessableError(PermanentError):
         self.reason = reason
         self.kind = kind
 
-    def detail(self) -> list[dict[str, object]]:
+    def detail(self) -> list[dict[str, Any]]:
         return [{"loc": self.loc, "msg": self.reason, "type": self.kind}]
 
 
@@ -47,14 +47,14 @@ class InvalidInput(PermanentError):
         super().__init__("; ".join(f"{'.'.join(map(str, loc))}: {msg}" for loc, msg, _ in problems))
         self.problems = [UnprocessableError(loc, msg, kind) for loc, msg, kind in problems]
 
-    def detail(self) -> list[dict[str, object]]:
+    def detail(self) -> list[dict[str, Any]]:
         return [d for p in self.problems for d in p.detail()]
 
 
 class ForbiddenError(PermanentError):
     """The caller's role or wilayah does not allow this (HTTP 403, with the reason)."""
 
-    def detail(self) -> list[dict[str, object]]:
+    def detail(self) -> list[dict[str, Any]]:
         return [{"loc": [], "msg": str(self), "type": "forbidden"}]
 
 

@@ -61,13 +61,13 @@ class TaskOut(BaseModel):
     also: list[str] = Field(default_factory=list, description="Other reasons a round found "
                             "to visit the person, made in this visit")
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented way
     @property
     def reason_label(self) -> str:
         """What the visit is for, in words (Bahasa Indonesia)."""
         return label_of(self.reason)
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def also_labels(self) -> list[str]:
         return [label_of(reason) for reason in self.also]
@@ -88,7 +88,7 @@ async def list_tasks(rt: RuntimeDep, caller: Caller, assignee_id: str | None = N
         assignee_id, desa_code = _default_list(caller)
     if not (assignee_id and assignee_id == caller.worker_id):
         require_area(caller, desa_code)
-    where = {k: v for k, v in (("assignee_id", assignee_id), ("status", status))
+    where: dict[str, Any] = {k: v for k, v in (("assignee_id", assignee_id), ("status", status))
              if v and v != "all"}
     prefix = ("desa_code", desa_code) if desa_code else None
     return await rt.store.find("tasks", Query.of(prefix=prefix, order_by="due_at", limit=limit,
@@ -245,8 +245,8 @@ async def assign_task(task_id: str, body: AssignIn, rt: RuntimeDep, caller: Call
         if task["assignee_id"] == body.assignee_id:
             return task
         worker = await tx.get("workers", body.assignee_id)
-        if problem := handover_problem(task, worker, body.assignee_id):
-            raise UnprocessableError("assignee_id", *problem)
+        if refusal := handover_problem(task, worker, body.assignee_id):
+            raise UnprocessableError("assignee_id", *refusal)
         task.update(assigned_by=caller.subject, assign_note=body.note)
         await give(tx, rt.settings, task, body.assignee_id)
     return task
@@ -273,6 +273,6 @@ async def list_deliveries(rt: RuntimeDep, caller: Caller,
                           limit: Limit = 100) -> list[dict[str, Any]]:
     """Every webhook delivery with each attempt (time and error), newest first."""
     require(caller, "operator", "dinkes_admin")
-    where = {"status": status} if status else {}
+    where: dict[str, Any] = {"status": status} if status else {}
     return await rt.store.find("deliveries", Query.of(order_by="next_at", descending=True,
                                                       limit=limit, **where))

@@ -89,7 +89,8 @@ async def forget_person(tx: Transaction, person_id: str, why: str) -> None:
                             ("household", person_id)]:
         await tx.delete(collection, key)
     for who in ("mother", "baby"):
-        for birth in await tx.find("births", Query.of(**{f"{who}_id": person_id})):
+        parent: dict[str, Any] = {f"{who}_id": person_id}
+        for birth in await tx.find("births", Query.of(**parent)):
             await tx.put("births", birth["birth_id"],
                          {**birth, "gone": sorted({*birth.get("gone", ()), who})})
     for reason in REASON_LABELS:  # every reason a visit is opened for (test-enforced)
@@ -218,7 +219,7 @@ async def _delivery(tx: Transaction, watch: dict[str, Any]) -> str:
     by creation), so all her KF visits of one delivery name the same birth whichever
     twin's record opened each."""
     twins = await _twins(tx, watch["mother_id"], date.fromisoformat(watch["born_on"]))
-    return min([watch["birth_id"], *(b["birth_id"] for b in twins)])
+    return str(min([watch["birth_id"], *(b["birth_id"] for b in twins)]))
 
 
 async def _watch_birth(tx: Transaction, settings: ServiceSettings, event: BirthRecorded

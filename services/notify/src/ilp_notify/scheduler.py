@@ -115,7 +115,7 @@ async def visit_defaulters(rt: Runtime, now: datetime) -> int:
 
 
 async def _due(tx: Transaction, collection: str, day_field: str, now: datetime, latest: str,
-               limit: int = 500, **where: object) -> list[tuple[dict[str, Any], date, tzinfo]]:
+               limit: int = 500, **where: Any) -> list[tuple[dict[str, Any], date, tzinfo]]:
     """Watches whose day (`day_field`) has come where the person lives, with their local
     today and zone. Read in the order of that day, stopping at the first that has not come
     anywhere yet (`latest`: today in the east); one that has come only in the east waits."""

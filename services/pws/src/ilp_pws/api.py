@@ -8,6 +8,7 @@ import asyncio
 import csv
 import io
 from collections import Counter
+from collections.abc import AsyncIterator
 from dataclasses import asdict
 from functools import cache
 from pathlib import Path
@@ -280,13 +281,15 @@ async def puskesmas_table(puskesmas_id: str, period: Period, rt: RuntimeDep,
     cross kecamatan borders)."""
     puskesmas = await rt.store.get("puskesmas", puskesmas_id)
     if puskesmas_id not in caller.facilities:
-        require_area(caller, puskesmas and puskesmas.get("kecamatan"),
+        require_area(caller, puskesmas.get("kecamatan") if puskesmas else None,
                      f"puskesmas {puskesmas_id}")
     if puskesmas is None:
         raise NotFoundError(f"puskesmas {puskesmas_id}")
     catalogue = catalogue_for(rt.settings)
     year, rows = int(period[:4]), []
-    total, total_targets, total_missing = Counter(), Counter(), Counter()
+    total: Counter[str] = Counter()
+    total_targets: Counter[str] = Counter()
+    total_missing: Counter[str] = Counter()
     for code in puskesmas["working_area"]:
         desa = await rt.store.get("areas", code) or {"code": code, "name": code}
         counts = _sum(await _counts_by_desa(rt.store, code, period), code)
@@ -388,7 +391,7 @@ async def list_areas(rt: RuntimeDep, caller: Caller, parent: str | None = None,
                      level: str | None = None) -> list[dict[str, Any]]:
     """The area tree as PWS knows it, as far as the caller may look (for choosing what
     to look at): a kota's admin is offered her province and her kota, not the others."""
-    where = {"parent_code": _code(parent)} if parent else {}
+    where: dict[str, Any] = {"parent_code": _code(parent)} if parent else {}
     if level:
         where["level"] = level
     if caller.unrestricted or "*" in caller.wilayah:
@@ -418,7 +421,7 @@ async def live(area_code: str, rt: RuntimeDep) -> EventSourceResponse:
     code = _code(area_code)
     entry = LIVE.listen(code)
 
-    async def events():  # noqa: ANN202
+    async def events() -> AsyncIterator[dict[str, str]]:
         try:
             yield {"event": "ready", "data": code}
             while True:

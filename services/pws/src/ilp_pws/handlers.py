@@ -71,7 +71,8 @@ class _Counted:
 
 DESA, POSYANDU = (_Counted("desa_months", "desa_years", "desa_code"),
                   _Counted("posyandu_months", "posyandu_years", "posyandu_id"))
-Written = tuple[Running, Running, dict[str, tuple[dict, dict, Counter[str]]]]
+Written = tuple[Running, Running,
+                dict[str, tuple[dict[str, Any], dict[str, Any], Counter[str]]]]
 
 
 async def _write_counts(tx: Transaction, level: _Counted, ident: dict[str, str], year: str,
@@ -148,7 +149,8 @@ class Projector:
     # Per transaction (a consumer batch), so a desa-month touched by many events of the
     # batch is read, written and checked for colour changes once; gone with the
     # transaction object, so a rolled-back batch leaves nothing behind.
-    _pending: WeakKeyDictionary = field(default_factory=WeakKeyDictionary, compare=False)
+    _pending: WeakKeyDictionary[Any, Any] = field(default_factory=WeakKeyDictionary,
+                                                  compare=False)
 
     def handlers(self) -> dict[type[Event], Any]:
         return {AreaUpserted: self.on_area, FacilityUpserted: self.on_facility,
@@ -190,8 +192,8 @@ class Projector:
         touched = [i for i in self.catalogue if i.denominator == f"target:{event.group}"]
         if not (self.announce and touched and event.area_code.count(".") == 3):
             return
-        before = Counter({event.group: previous}) if previous is not None else Counter()
-        after = Counter({event.group: event.count})
+        before: Counter[str] = Counter({event.group: previous} if previous is not None else {})
+        after: Counter[str] = Counter({event.group: event.count})
         months = {doc["period"]: doc["counts"] for doc in await tx.find(
             "desa_months", Query.of(desa_code=event.area_code))
             if doc["period"].startswith(f"{event.year}-")}
@@ -337,7 +339,9 @@ class Projector:
         later = ([f"{year}-{month:02d}" for month in range(int(min(yearly)[5:]) + 1, 13)]
                  if yearly else [])
         this_month = local_date(utcnow(), desa_code).isoformat()[:7]
-        announced, carried = [], set()  # carried: yearly counts moved in earlier months
+        # carried: yearly counts moved in earlier months
+        announced: list[Any] = []
+        carried: set[str] = set()
         for period in sorted({*months, *(p for p in later if p <= this_month)}):
             before, after, delta = months.get(period, ({}, {}, Counter()))
             announced.append((period, self._touched(carried.union(delta)), before, after))

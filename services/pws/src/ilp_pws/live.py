@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass, field
 
 from ilp_contracts.subjects import LIVE_PWS
+from nats.aio.msg import Msg
 from ilp_kit.lease import REPLICA
 from ilp_kit.service import Runtime
 
@@ -44,7 +45,7 @@ class Broadcaster:
         return outgoing
 
     def listen(self, prefix: str) -> tuple[str, asyncio.Queue[tuple[str, str]]]:
-        entry = (prefix, asyncio.Queue(maxsize=100))
+        entry: tuple[str, asyncio.Queue[tuple[str, str]]] = (prefix, asyncio.Queue(maxsize=100))
         self._listeners.add(entry)
         return entry
 
@@ -59,7 +60,7 @@ async def live_fan_out(rt: Runtime) -> None:
     """A job: send this replica's changes to the others and tell local listeners theirs."""
     if rt.nc is None:
         return
-    async def heard(message) -> None:  # noqa: ANN001 – a nats-py Msg
+    async def heard(message: Msg) -> None:
         if (message.headers or {}).get("ilp-origin") != REPLICA:
             LIVE.tell(message.subject.removeprefix(LIVE_PWS + "."), message.data.decode())
 

@@ -120,7 +120,7 @@ async def upsert_local_unit(body: LocalUnitIn, rt: RuntimeDep, response: Respons
 @router.get("/local-units", response_model=list[LocalUnit], tags=["wilayah"])
 async def list_local_units(rt: RuntimeDep, desa_code: str,
                            kind: LocalUnitKind | None = None) -> list[dict[str, Any]]:
-    where = {"kind": kind} if kind else {}
+    where: dict[str, Any] = {"kind": kind} if kind else {}
     return await rt.store.find("local_units", Query.of(
         desa_code=canonical_code(desa_code, ("query", "desa_code")), order_by="unit_id",
         limit=5000, **where))
@@ -143,7 +143,7 @@ async def list_facilities(request: Request, response: Response, rt: RuntimeDep,
                           type: FacilityType | None = None, active: bool | None = None,
                           parent_facility_id: str | None = None,
                           limit: Limit = 100, offset: Offset = 0) -> list[dict[str, Any]]:
-    where = {k: v for k, v in (("type", type), ("active", active),
+    where: dict[str, Any] = {k: v for k, v in (("type", type), ("active", active),
                                ("parent_facility_id", parent_facility_id)) if v is not None}
     prefix = ("area_code", canonical_code(area_code, ("query", "area_code"))
               ) if area_code else None
@@ -220,7 +220,7 @@ async def list_workers(request: Request, response: Response, rt: RuntimeDep, cal
             await commands.existing_facility(tx, facility_id, caller)
     else:
         require_area(caller, area_code and canonical_code(area_code, ("query", "area_code")))
-    where = {k: v for k, v in (("facility_id", facility_id), ("role", role),
+    where: dict[str, Any] = {k: v for k, v in (("facility_id", facility_id), ("role", role),
                                ("active", active)) if v is not None}
     prefix = ("area_code", canonical_code(area_code, ("query", "area_code"))
               ) if area_code else None
@@ -263,7 +263,7 @@ async def set_target(body: TargetIn, rt: RuntimeDep, caller: Caller) -> dict[str
 
 @router.get("/targets", response_model=list[Target], tags=["targets"])
 async def list_targets(rt: RuntimeDep, area_code: str, year: int | None = None) -> list[dict[str, Any]]:
-    where = {"year": year} if year else {}
+    where: dict[str, Any] = {"year": year} if year else {}
     return await rt.store.find("targets", Query.of(
         prefix=("area_code", canonical_code(area_code, ("query", "area_code"))),
         limit=5000, **where))

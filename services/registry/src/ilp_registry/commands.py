@@ -19,6 +19,7 @@ from ilp_contracts import (
     TargetSet,
     WorkerAssigned,
 )
+from ilp_contracts.registry import RolloutStatus
 from ilp_contracts.wilayah import InvalidAreaCode, parse_area_code
 from ilp_kit.auth import OPEN, Principal, require_area, require_facility
 from ilp_kit.errors import NotFoundError, UnprocessableError
@@ -189,7 +190,7 @@ async def _check_parent(tx: Transaction, body: FacilityIn) -> None:
                                  f"{parent['type']}", "wrong_parent")
 
 
-def _advance_rollout(facility: Doc, status: str, on: date, field: Field) -> None:
+def _advance_rollout(facility: Doc, status: RolloutStatus, on: date, field: Field) -> None:
     try:
         facility["rollout_status"] = next_rollout(facility["rollout_status"], status)
     except RolloutError as exc:
@@ -210,7 +211,7 @@ async def existing_facility(tx: Reader, facility_id: str, scope: Principal = OPE
     return facility
 
 
-async def set_rollout(tx: Transaction, facility_id: str, status: str, on: date,
+async def set_rollout(tx: Transaction, facility_id: str, status: RolloutStatus, on: date,
                       scope: Principal = OPEN) -> Outcome:
     facility = await existing_facility(tx, facility_id, scope)
     if facility["type"] != "puskesmas":

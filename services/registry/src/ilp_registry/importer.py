@@ -100,8 +100,10 @@ Apply = Callable[[Transaction, Any], Awaitable[commands.Outcome]]
 def _command(kind: str, today: date, scope: Principal) -> Apply:
     if kind == "facilities":
         return lambda tx, body: commands.upsert_facility(tx, body, today, scope)
-    command = {"areas": commands.upsert_area, "local_units": commands.upsert_local_unit,
-               "workers": commands.upsert_worker, "targets": commands.set_target}[kind]
+    by_kind: dict[str, Callable[[Transaction, Any, Principal], Awaitable[commands.Outcome]]] = {
+        "areas": commands.upsert_area, "local_units": commands.upsert_local_unit,
+        "workers": commands.upsert_worker, "targets": commands.set_target}
+    command = by_kind[kind]
     return lambda tx, body: command(tx, body, scope)
 
 

@@ -144,7 +144,8 @@ async def sync_screenings(body: SyncBatch, rt: RuntimeDep, caller: Caller) -> di
              key_loc=("body", "screenings", index, "idempotency_key"))
         for index, item in valid])
     recorded = dict(zip((index for index, _ in valid), outcomes, strict=True))
-    results = [{"index": index, "idempotency_key": _key_of(raw), **recorded.get(index, item)}
+    results = [{"index": index, "idempotency_key": _key_of(raw),
+                **recorded.get(index, item if isinstance(item, dict) else {})}
                for index, (raw, item) in enumerate(zip(body.screenings, items, strict=True))]
     counts = Counter(result["status"] for result in results)
     return {"created": counts["created"], "duplicates": counts["duplicate"],
@@ -255,7 +256,7 @@ async def list_screenings(rt: RuntimeDep, caller: Caller, desa_code: str,
                           limit: Limit = 100, offset: Offset = 0) -> list[dict[str, Any]]:
     require(caller, *CARERS)
     require_area(caller, desa_code)
-    where = {k: v for k, v in (("period", period), ("stage", stage)) if v}
+    where: dict[str, Any] = {k: v for k, v in (("period", period), ("stage", stage)) if v}
     return await rt.store.find("screenings", Query.of(
         prefix=("desa_code", desa_code), limit=limit, offset=offset, **where))
 
@@ -337,7 +338,7 @@ async def audit_log(rt: RuntimeDep, caller: Caller, person_id: str | None = None
                     subject: str | None = None, limit: Limit = 100) -> list[dict[str, Any]]:
     """Reads of person-level records, newest first."""
     require(caller, "dinkes_admin", "operator")
-    where = {k: v for k, v in (("person_id", person_id), ("subject", subject)) if v}
+    where: dict[str, Any] = {k: v for k, v in (("person_id", person_id), ("subject", subject)) if v}
     return await rt.store.find("audit", Query.of(order_by="at", descending=True, limit=limit,
                                                  **where))
 
@@ -378,6 +379,6 @@ async def fhir_exports(rt: RuntimeDep, caller: Caller,
                        limit: Limit = 100) -> list[dict[str, Any]]:
     """Export status per screening, with every attempt (time and error)."""
     require(caller, "operator", "dinkes_admin")
-    where = {"status": status} if status else {}
+    where: dict[str, Any] = {"status": status} if status else {}
     return await rt.store.find("fhir_exports", Query.of(order_by="next_at", descending=True,
                                                         limit=limit, **where))

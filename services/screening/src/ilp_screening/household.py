@@ -72,8 +72,8 @@ async def register_household(body: HouseholdRegister, rt: RuntimeDep, caller: Ca
     with the reasons and the rest are kept; sending the list again changes nothing."""
     require(caller, *CORRECTORS)
     _check_day(body.noted_on, ("body", "noted_on"))
-    members = [(index, ("body", "members", index), member)
-               for index, member in enumerate(body.members)]
+    members: list[tuple[int, tuple[str | int, ...], HouseholdMember]] = [
+        (index, ("body", "members", index), member) for index, member in enumerate(body.members)]
     results = await _register_each(rt, caller, (body.posyandu_id, ("body", "posyandu_id")),
                                    body.noted_on, members)
     counts = Counter(result["status"] for result in results)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import hashlib
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 from ilp_contracts import (BirthAmended, BirthCorrection, BirthRecorded, BirthVoided,
@@ -21,7 +22,7 @@ from ilp_kit.store import Query, Reader, Transaction
 
 from .domain.classify import PreviousWeighing, ScreeningInput, classify
 from .domain.person import age_in_months, pseudonym
-from .domain.validate import (birth_problems, born_on_problems, mother_age_problem,
+from .domain.validate import (Problem, birth_problems, born_on_problems, mother_age_problem,
                               problems, screening_problems)
 
 _BIRTH_FIELDS = BirthSnapshot.model_fields.keys() - {"event_id", "occurred_at"}
@@ -115,7 +116,8 @@ async def _snapshot(tx: Transaction, *, screening_id: str, person_id: str, sex: 
     }
 
 
-async def posyandu_of(tx: Transaction, posyandu_id: str, loc: tuple[str, ...]) -> dict[str, Any]:
+async def posyandu_of(tx: Transaction, posyandu_id: str, loc: tuple[str | int, ...]
+                      ) -> dict[str, Any]:
     posyandu = await tx.get("posyandu", posyandu_id)
     if posyandu is None or not posyandu.get("active", True):
         raise InvalidInput([(loc, f"posyandu {posyandu_id} is not registered", "unknown_posyandu")])
@@ -251,11 +253,12 @@ async def amend_birth(tx: Transaction, birth_id: str, correction: BirthCorrectio
     return stored
 
 
-def _check_correction(moved: list[str], changes: dict[str, Any], baby: dict[str, Any], mother: dict[str, Any] | None) -> None:
+def _check_correction(moved: Sequence[str], changes: dict[str, Any], baby: dict[str, Any],
+                      mother: dict[str, Any] | None) -> None:
     """A corrected day (`moved`: the baby's fields that change) must be one a birth can be
     recorded with, the mother's age included; a baby recorded by NIK keeps the day and sex
     the NIK holds."""
-    found = [(("body", "born_on"), msg, kind) for msg, kind in (
+    found: list[Problem] = [(("body", "born_on"), msg, kind) for msg, kind in (
         born_on_problems(changes["born_on"], today()) if "born_on" in moved else [])]
     if mother and (reason := mother_age_problem(date.fromisoformat(mother["birth_date"]),
                                                 changes["born_on"])):

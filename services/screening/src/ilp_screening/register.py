@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from ilp_contracts.screening import HouseholdMember, MeasurementsIn, ScreeningSubmission
 from ilp_kit.spreadsheet import csv_rows
@@ -74,7 +75,7 @@ _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _LIST = re.compile(r"[;,/|]")
 _UNIT = re.compile(r"\s*\(.*?\)")  # "BB (kg)" is the bb column
 
-Row = tuple[int, ScreeningSubmission | None, list[dict]]
+Row = tuple[int, ScreeningSubmission | None, list[Any]]  # pydantic's error details
 
 
 def _column(header: str) -> str:
@@ -125,7 +126,7 @@ def parse_register(text: str, posyandu_id: str | None = None) -> Iterator[Row]:
         yield line, submission, []
 
 
-HouseholdRow = tuple[int, HouseholdMember | None, list[dict]]
+HouseholdRow = tuple[int, HouseholdMember | None, list[Any]]
 
 
 def parse_household(text: str) -> Iterator[HouseholdRow]:

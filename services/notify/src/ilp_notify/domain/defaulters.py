@@ -37,6 +37,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from ilp_contracts import PTM_FROM_YEARS
+from ilp_contracts.notify import Priority
 
 from .tasks import TaskNeed, end_of_day
 
@@ -62,7 +63,7 @@ def _visit_by(today: date, days: int, zone: tzinfo) -> datetime:
 
 
 def kader_visit(state: dict[str, Any], day_field: str, today: date, zone: tzinfo,
-                reason: str, priority: str, due_days: int) -> TaskNeed | None:
+                reason: str, priority: Priority, due_days: int) -> TaskNeed | None:
     """The kader's visit once the watch's day (`day_field`) has come."""
     if state[day_field] > today.isoformat():
         return None
@@ -77,7 +78,7 @@ class Recheck:
     every_days: int
     reason: str
     role: str
-    priority: str
+    priority: Priority
     visit_due_days: int
 
     def measured(self, measures: set[str]) -> bool:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from ilp_contracts.notify import Priority
+
 
 @dataclass(frozen=True)
 class TaskRule:
@@ -21,11 +23,11 @@ class TaskRule:
     group: str  # one task per group: the first (most severe) matching rule wins
     finding_codes: frozenset[str]
     role: str
-    priority: str
+    priority: Priority
     due_days: int
 
 
-def _rule(reason: str, group: str, codes: set[str], role: str, priority: str, days: int
+def _rule(reason: str, group: str, codes: set[str], role: str, priority: Priority, days: int
           ) -> TaskRule:
     return TaskRule(reason, group, frozenset(codes), role, priority, days)
 
@@ -67,7 +69,7 @@ RULES = (
 class TaskNeed:
     reason: str
     role: str
-    priority: str
+    priority: Priority
     due_at: datetime
 
 

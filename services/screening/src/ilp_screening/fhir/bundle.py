@@ -137,11 +137,11 @@ def _patient(screening: dict[str, Any], ctx: ExportContext) -> dict[str, Any]:
     identifier = ([{"use": "official", "system": NIK, "value": ctx.nik}] if ctx.nik else
                   [{"use": "official", "system": NIK_MOTHER, "value": ctx.mother_nik}])
     province, city, district, village = (ctx.desa_code.split(".") + [None] * 4)[:4]
-    parts = {"province": province, "city": f"{province}{city}",
+    units: tuple[tuple[Literal["rw", "rt"], str | None], ...] = (("rt", ctx.rt), ("rw", ctx.rw))
+    parts: dict[str, str | None] = {"province": province, "city": f"{province}{city}",
              "district": f"{province}{city}{district}",
              "village": f"{province}{city}{district}{village}",
-             **{unit: code for unit, label in (("rt", ctx.rt), ("rw", ctx.rw))
-                if (code := local_unit_code(label, unit))}}
+             **{unit: code for unit, label in units if (code := local_unit_code(label, unit))}}
     patient = {"resourceType": "Patient", "identifier": identifier, "active": True,
                "gender": "male" if screening["sex"] == "M" else "female",
                "birthDate": ctx.birth_date.isoformat(),

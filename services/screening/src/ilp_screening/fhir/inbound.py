@@ -76,7 +76,7 @@ def _at(i: int, *path: str | int) -> tuple[str | int, ...]:
     return ("body", "entry", i, "resource", *path)
 
 
-def _person(patients: list, problems: list[Problem]) -> dict[str, Any]:
+def _person(patients: list[Any], problems: list[Problem]) -> dict[str, Any]:
     if len(patients) != 1:
         problems.append((("body", "entry"), f"exactly one Patient expected, found "
                          f"{len(patients)}", "patient_count"))
@@ -107,7 +107,7 @@ def _local_units(patient: Any) -> dict[str, str]:
             if part.url in ("rt", "rw") and part.valueCode}
 
 
-def _encounter(encounters: list, problems: list[Problem]) -> tuple[str | None, Any]:
+def _encounter(encounters: list[Any], problems: list[Problem]) -> tuple[str | None, Any]:
     if len(encounters) != 1:
         problems.append((("body", "entry"), f"exactly one Encounter expected, found "
                          f"{len(encounters)}", "encounter_count"))
@@ -125,7 +125,7 @@ def _encounter(encounters: list, problems: list[Problem]) -> tuple[str | None, A
     return reference.removeprefix("Location/"), day
 
 
-def _measurements(observations: list, pregnancy: dict[str, Any], problems: list[Problem]
+def _measurements(observations: list[Any], pregnancy: dict[str, Any], problems: list[Problem]
                   ) -> dict[str, Any]:
     """The measurements; gestational age and ANC visit go into `pregnancy`."""
     out: dict[str, Any] = {}
@@ -175,7 +175,7 @@ UCUM_OF = {"mmhg": "mm[Hg]", "kilogram": "kg", "gram": "g", "centimeter": "cm",
            "week": "wk", "weeks": "wk", "minggu": "wk", "day": "d", "days": "d", "hari": "d"}
 
 
-def _value(quantity: Any, unit: str, at: tuple, problems: list[Problem]) -> float | None:
+def _value(quantity: Any, unit: str, at: tuple[str | int, ...], problems: list[Problem]) -> float | None:
     if quantity is None or quantity.value is None:
         problems.append((at, "a valueQuantity is needed", "missing_value"))
         return None
@@ -190,8 +190,8 @@ def _value(quantity: Any, unit: str, at: tuple, problems: list[Problem]) -> floa
     return float(quantity.value) if factor == 1.0 else round(float(quantity.value) * factor, 2)
 
 
-def _doses(immunizations: list, problems: list[Problem]) -> list[str]:
-    doses = []
+def _doses(immunizations: list[Any], problems: list[Problem]) -> list[str]:
+    doses: list[str] = []
     for i, immunization in immunizations:
         code = next((c.code for c in immunization.vaccineCode.coding or []), None)
         if code in IMMUNIZATIONS:

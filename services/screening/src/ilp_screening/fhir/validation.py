@@ -33,7 +33,7 @@ class BundleValidator:
 
     def __init__(self, shapes: int = 512) -> None:
         self.capacity = shapes
-        self.shapes: OrderedDict[tuple, TypeAdapter] = OrderedDict()
+        self.shapes: OrderedDict[tuple[Any, ...], TypeAdapter[Any]] = OrderedDict()
 
     def validate(self, bundle: dict[str, Any]) -> None:
         """Raise pydantic's ValidationError if fhir.resources would reject the Bundle;
@@ -48,8 +48,8 @@ class BundleValidator:
             self._check({**head, "entry": [entry]})
 
     def _check(self, bundle: dict[str, Any]) -> None:
-        shape: list = []
-        values: list = []
+        shape: list[Any] = []
+        values: list[Any] = []
         _walk(bundle, shape, values)
         key = tuple(shape)
         values_type = self.shapes.get(key)
@@ -63,16 +63,17 @@ class BundleValidator:
             raise  # (not reached unless the two disagree; then the value check stands)
         self.shapes.move_to_end(key)
 
-    def _learn(self, key: tuple, bundle: dict[str, Any]) -> None:
+    def _learn(self, key: tuple[Any, ...], bundle: dict[str, Any]) -> None:
         types_: list[Any] = []
         _value_types(bundle, Bundle.model_validate(bundle), types_)
         # one validator for all values of the shape: a single call into pydantic-core
-        self.shapes[key] = TypeAdapter(tuple[*types_]) if types_ else TypeAdapter(tuple[()])
+        self.shapes[key] = (TypeAdapter(tuple[*types_])  # type: ignore[valid-type]  # built at run time
+                            if types_ else TypeAdapter(tuple[()]))
         if len(self.shapes) > self.capacity:
             self.shapes.popitem(last=False)
 
 
-def _walk(node: dict[str, Any], shape: list, values: list) -> None:
+def _walk(node: dict[str, Any], shape: list[Any], values: list[Any]) -> None:
     """The shape of a JSON object (appended to `shape`) and its non-null values in order.
     Containers recurse; scalars are handled inline (this runs for every exported Bundle).
     Tokens cannot be mistaken for each other (keys are str, list lengths int, scalars
