@@ -163,7 +163,8 @@ def _may_visit(caller: Principal, worker_id: str, task: dict[str, Any]) -> None:
 
 
 async def _apply(rt: Runtime, caller: Principal, task_id: str, action: str,
-                 change: Callable[[dict[str, Any]], Event], visitor: str | None = None) -> dict[str, Any]:
+                 change: Callable[[dict[str, Any]], Event], visitor: str | None = None
+                 ) -> dict[str, Any]:
     """Check the transition (and that the `visitor` may make this visit), let `change`
     update the task and name its event, store both."""
     async with rt.transaction() as tx:
@@ -222,7 +223,8 @@ async def complete_task(task_id: str, body: CompleteIn, rt: RuntimeDep,
 
 
 @router.post("/tasks/{task_id}/cancel", response_model=TaskOut)
-async def cancel_task(task_id: str, body: CancelIn, rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
+async def cancel_task(task_id: str, body: CancelIn, rt: RuntimeDep, caller: Caller
+                      ) -> dict[str, Any]:
     require(caller, *CANCELLERS)
 
     def cancel(task: dict[str, Any]) -> Event:
@@ -232,7 +234,8 @@ async def cancel_task(task_id: str, body: CancelIn, rt: RuntimeDep, caller: Call
 
 
 @router.post("/tasks/{task_id}/assign", response_model=TaskOut)
-async def assign_task(task_id: str, body: AssignIn, rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
+async def assign_task(task_id: str, body: AssignIn, rt: RuntimeDep, caller: Caller
+                      ) -> dict[str, Any]:
     """Give an open or accepted visit to another worker of the person's desa (the kader
     is ill or away, a neighbour's kader knows the family): a kader's visit to a kader,
     bidan or perawat, a health worker's only to a bidan or perawat. She has it as new –

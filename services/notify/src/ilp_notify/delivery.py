@@ -33,7 +33,8 @@ def webhook_urls(settings: ServiceSettings) -> list[str]:
     return [u.strip() for u in settings.webhook_urls.split(",") if u.strip()]
 
 
-async def queue(tx: Transaction, settings: ServiceSettings, kind: str, task: dict[str, Any]) -> None:
+async def queue(tx: Transaction, settings: ServiceSettings, kind: str, task: dict[str, Any]
+                ) -> None:
     """Called by handlers next to the task change: one delivery per configured webhook,
     and an e-mail/SMS to the assigned worker when those channels are set up and the
     registry knows an address – unless the worker chose the daily digest instead."""

@@ -64,7 +64,8 @@ async def give(tx: Transaction, settings: ServiceSettings, task: dict[str, Any],
 # from posyandu sessions, or a defaulter round, asks the same few questions hundreds of
 # times. Workers change only in `on_worker`, which forgets; keyed weakly by the
 # transaction, so no answer outlives it (a rolled-back batch's go with it).
-_assignees: WeakKeyDictionary[Transaction, dict[tuple[str, ...], str | list[dict[str, Any]] | None]] = \
+Candidates = str | list[dict[str, Any]] | None  # a health worker, kader to pick from, nobody
+_assignees: WeakKeyDictionary[Transaction, dict[tuple[str, ...], Candidates]] = \
     WeakKeyDictionary()
 
 
@@ -93,7 +94,7 @@ _HEALTH_WORKERS = {"bidan": ("bidan", "perawat"), "perawat": ("perawat", "bidan"
 
 
 async def _candidates(tx: Transaction, role: str, posyandu_id: str, desa_code: str
-                      ) -> str | list[dict[str, Any]] | None:
+                      ) -> Candidates:
     """The desa's health worker for the role, else the posyandu's kader to pick from."""
     for worker_role in _HEALTH_WORKERS.get(role, ()):
         if (found := await _desa_worker(tx, worker_role, desa_code)) is not None:

@@ -78,7 +78,8 @@ async def upsert_area(body: AreaIn, rt: RuntimeDep, response: Response, caller: 
 
 
 @router.put("/areas/{code}", response_model=Area, tags=["wilayah"])
-async def rename_area(code: str, body: AreaRename, rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
+async def rename_area(code: str, body: AreaRename, rt: RuntimeDep, caller: Caller
+                      ) -> dict[str, Any]:
     require(caller, *AREA_EDITORS)
     async with rt.transaction() as tx:
         area, _ = await commands.rename_area(tx, code, body.name, caller)
@@ -262,7 +263,8 @@ async def set_target(body: TargetIn, rt: RuntimeDep, caller: Caller) -> dict[str
 
 
 @router.get("/targets", response_model=list[Target], tags=["targets"])
-async def list_targets(rt: RuntimeDep, area_code: str, year: int | None = None) -> list[dict[str, Any]]:
+async def list_targets(rt: RuntimeDep, area_code: str, year: int | None = None
+                       ) -> list[dict[str, Any]]:
     where: dict[str, Any] = {"year": year} if year else {}
     return await rt.store.find("targets", Query.of(
         prefix=("area_code", canonical_code(area_code, ("query", "area_code"))),

@@ -36,8 +36,8 @@ RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
 _COMPARED = ("posyandu_id", "rw", "rt", "pregnant", "sex", "birth_date")
 
 
-async def register(tx: Transaction, posyandu: dict[str, Any], member: HouseholdMember, noted_on: date,
-                   pseudonym_key: str, seal: Fernet | None,
+async def register(tx: Transaction, posyandu: dict[str, Any], member: HouseholdMember,
+                   noted_on: date, pseudonym_key: str, seal: Fernet | None,
                    loc: tuple[str | int, ...] = ()) -> tuple[str, str]:
     """Keep one person of a household data collection; (person_id, "registered" or
     "unchanged"). Announced only when new or changed, so a repeated upload is harmless,
@@ -64,7 +64,8 @@ async def register(tx: Transaction, posyandu: dict[str, Any], member: HouseholdM
 
 
 @router.post("/persons/register", response_model=HouseholdReport)
-async def register_household(body: HouseholdRegister, rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
+async def register_household(body: HouseholdRegister, rt: RuntimeDep, caller: Caller
+                             ) -> dict[str, Any]:
     """The people of a posyandu's area from the kader's household data collection
     (pendataan keluarga), up to 500 at once: whom the posyandu should see. One never
     screened from 15, or a pregnancy with no ANC contact, then gets the kader's visit if

@@ -52,7 +52,8 @@ def ingest_key(source_system: str, key: str) -> str:
 
 
 async def _replay(tx: Transaction, key: str, fingerprint: str, key_loc: tuple[str | int, ...],
-                  record: tuple[str, str] = ("screenings", "screening_id")) -> dict[str, Any] | None:
+                  record: tuple[str, str] = ("screenings", "screening_id")
+                  ) -> dict[str, Any] | None:
     """The first result for a retried request; a reused key with other content is an error.
     `record`: the collection of what the key recorded, and its id field."""
     seen = await tx.get("idempotency", key)
@@ -124,7 +125,8 @@ async def posyandu_of(tx: Transaction, posyandu_id: str, loc: tuple[str | int, .
     return posyandu
 
 
-def _stored(event: ScreeningRecorded | ScreeningAmended, submission: dict[str, Any]) -> dict[str, Any]:
+def _stored(event: ScreeningRecorded | ScreeningAmended, submission: dict[str, Any]
+            ) -> dict[str, Any]:
     return {**event.model_dump(mode="json", exclude=_SNAPSHOT_ONLY), "status": "active",
             "submission": submission}
 
@@ -313,7 +315,8 @@ async def void(tx: Transaction, screening_id: str, reason: str, scope: Principal
     return current
 
 
-async def visible_screening(tx: Reader, screening_id: str, scope: Principal = OPEN) -> dict[str, Any]:
+async def visible_screening(tx: Reader, screening_id: str, scope: Principal = OPEN
+                            ) -> dict[str, Any]:
     """The screening if it exists within the caller's wilayah. A scoped caller gets the
     same 403 for unknown and out-of-scope ids, so nobody learns what exists elsewhere."""
     current = await tx.get("screenings", screening_id)

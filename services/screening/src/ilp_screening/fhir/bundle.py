@@ -154,7 +154,8 @@ def _patient(screening: dict[str, Any], ctx: ExportContext) -> dict[str, Any]:
     return patient
 
 
-def _encounter(screening: dict[str, Any], ctx: ExportContext, patient: str, voided: bool) -> dict[str, Any]:
+def _encounter(screening: dict[str, Any], ctx: ExportContext, patient: str, voided: bool
+               ) -> dict[str, Any]:
     day = screening["screened_on"]
     return {"resourceType": "Encounter",
             "identifier": [{"system": "http://sys-ids.kemkes.go.id/encounter/"

@@ -175,7 +175,8 @@ UCUM_OF = {"mmhg": "mm[Hg]", "kilogram": "kg", "gram": "g", "centimeter": "cm",
            "week": "wk", "weeks": "wk", "minggu": "wk", "day": "d", "days": "d", "hari": "d"}
 
 
-def _value(quantity: Any, unit: str, at: tuple[str | int, ...], problems: list[Problem]) -> float | None:
+def _value(quantity: Any, unit: str, at: tuple[str | int, ...], problems: list[Problem]
+           ) -> float | None:
     if quantity is None or quantity.value is None:
         problems.append((at, "a valueQuantity is needed", "missing_value"))
         return None

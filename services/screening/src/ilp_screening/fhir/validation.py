@@ -66,8 +66,9 @@ class BundleValidator:
     def _learn(self, key: tuple[Any, ...], bundle: dict[str, Any]) -> None:
         types_: list[Any] = []
         _value_types(bundle, Bundle.model_validate(bundle), types_)
-        # one validator for all values of the shape: a single call into pydantic-core
-        self.shapes[key] = (TypeAdapter(tuple[*types_])  # type: ignore[valid-type]  # built at run time
+        # one validator for all values of the shape: a single call into pydantic-core (a
+        # tuple type built at run time, which mypy cannot follow)
+        self.shapes[key] = (TypeAdapter(tuple[*types_])  # type: ignore[valid-type]
                             if types_ else TypeAdapter(tuple[()]))
         if len(self.shapes) > self.capacity:
             self.shapes.popitem(last=False)
