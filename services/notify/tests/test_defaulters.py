@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from hypothesis import given
@@ -178,7 +178,10 @@ async def test_the_kader_visits_adults_and_older_remaja_not_screened_for_a_year(
 
 
 def screening(person: str, age: int, doses: list[str], on: date) -> ScreeningRecorded:
+    """Recorded at the posyandu that day (not at the wall clock's now: a finding's visit
+    is due from when it was recorded)."""
     return ScreeningRecorded(
+        occurred_at=datetime.combine(on, time(3), tzinfo=UTC),
         screening_id=f"s-{person}-{on}", person_id=person, stage="balita", sex="F",
         age_months=age, screened_on=on, period=on.strftime("%Y-%m"),
         desa_code="33.73.04.1001", posyandu_id="psy-1", measurements={"weight_kg": 9.0},
