@@ -7,13 +7,14 @@ from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 
 import pytest
-from ilp_contracts import BirthRecorded, Finding, PersonRegistered, ScreeningRecorded
+from ilp_contracts import (BirthRecorded, Finding, PersonRegistered, ScreeningRecorded,
+                           ScreeningVoided)
 from ilp_kit.service import Runtime
 from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Query, SqliteStore
 from ilp_notify.app import SPEC
 from ilp_notify.domain.defaulters import NEVER
-from ilp_notify.domain.household import household_watch
+from ilp_notify.domain.household import came, contact_voided, household_watch
 from ilp_notify.handlers import forget_person, handlers
 from ilp_notify.scheduler import visit_defaulters
 
@@ -113,6 +114,66 @@ async def test_registered_again_as_not_pregnant_her_visit_is_called_off(rt: Runt
             update={"noted_on": date(2026, 10, 20)}))
     [task] = await rt.store.find("tasks", Query.of(person_id="bu-g"))
     assert (task["status"], task["cancel_reason"]) == ("cancelled", "not_pregnant")
+
+
+async def test_a_voided_screening_did_not_bring_anybody(rt: Runtime) -> None:
+    """Screened the wrong Pak A, and voided: the real one never came."""
+    apply = handlers(rt.settings)
+    async with rt.store.transaction() as tx:
+        await apply[PersonRegistered](tx, registered("pak-a", 40))
+        await apply[ScreeningRecorded](tx, screened("pak-a", "usia_dewasa", date(2026, 10, 20)))
+    assert await visit_defaulters(rt, datetime(2026, 11, 2, 3, tzinfo=UTC)) == 0
+    async with rt.store.transaction() as tx:
+        await apply[ScreeningVoided](tx, voided(screened("pak-a", "usia_dewasa",
+                                                         date(2026, 10, 20))))
+    assert await visit_defaulters(rt, datetime(2026, 11, 2, 3, tzinfo=UTC)) == 1
+    [task] = await rt.store.find("tasks")
+    assert task["reason"] == "belum_skrining_ptm"
+
+
+async def test_a_check_opens_again_only_when_every_contact_that_ended_it_is_voided(
+        rt: Runtime) -> None:
+    """Bu C came twice, and was registered again in between; the first screening was the
+    wrong person's and is voided: she did come, so nobody goes."""
+    apply = handlers(rt.settings)
+    first = screened("bu-c", "usia_dewasa", date(2026, 10, 20))
+    second = first.model_copy(update={"screening_id": "s-bu-c-2",
+                                      "screened_on": date(2026, 10, 27)})
+    async with rt.store.transaction() as tx:
+        await apply[PersonRegistered](tx, registered("bu-c", 50))
+        await apply[ScreeningRecorded](tx, first)
+        await apply[PersonRegistered](tx, registered("bu-c", 50))
+        await apply[ScreeningRecorded](tx, second)
+        await apply[ScreeningRecorded](tx, second)  # delivered twice
+        await apply[ScreeningVoided](tx, voided(first))
+    assert await visit_defaulters(rt, datetime(2026, 11, 2, 3, tzinfo=UTC)) == 0
+    async with rt.store.transaction() as tx:
+        await apply[ScreeningVoided](tx, voided(second))
+    assert await visit_defaulters(rt, datetime(2026, 11, 2, 3, tzinfo=UTC)) == 1
+
+
+def test_contacts_end_and_give_back_a_check() -> None:
+    state = household_watch(None, NOTED, 40 * 12, False, screened=False, examined=False)
+    assert came({**state, "ptm_check_on": NEVER}, ["ptm_check_on"], "s-1") is None  # visited
+    once = came(state, ["ptm_check_on", "anc_check_on"], "s-1")
+    assert once is not None and once["ptm_check_on"] == NEVER
+    assert came(once, ["ptm_check_on"], "s-1") is None  # the same contact again
+    assert contact_voided(once, "s-2") is None  # not one that ended anything
+    assert contact_voided(once, "s-1") == {**state, "ended_by": {}}
+    # a new pregnancy does not inherit the last one's contacts
+    pregnant = household_watch(None, NOTED, 25 * 12, True, screened=False, examined=False)
+    ended = came(pregnant, ["anc_check_on"], "s-anc")
+    assert ended is not None
+    assert household_watch(ended, NOTED, 25 * 12, True, screened=False,
+                           examined=False)["ended_by"] == ended["ended_by"]
+    assert household_watch({**ended, "pregnant": False}, NOTED, 25 * 12, True, screened=False,
+                           examined=False)["ended_by"] == {}
+
+
+def voided(screening: ScreeningRecorded) -> ScreeningVoided:
+    return ScreeningVoided(screening_id=screening.screening_id, person_id=screening.person_id,
+                           period=screening.period, desa_code=screening.desa_code,
+                           reason="orang lain")
 
 
 async def test_a_delivery_ends_the_pregnancys_check(rt: Runtime) -> None:

@@ -27,7 +27,6 @@ from ilp_kit.store import Query, Transaction
 
 from .domain.defaulters import (
     KEK,
-    NEVER,
     POSTNATAL_VISITS,
     POSTPARTUM_DAYS,
     RECHECKS,
@@ -44,7 +43,7 @@ from .domain.defaulters import (
     ptm_watch,
     recheck_watch,
 )
-from .domain.household import household_watch
+from .domain.household import came, contact_voided, household_watch
 from .domain.reasons import REASON_LABELS
 from .domain.review import keep_colour
 from .domain.tasks import PREGNANCY_ONLY, TaskNeed, task_key, tasks_needed
@@ -144,8 +143,8 @@ async def _watch(tx: Transaction, event: ScreeningSnapshot) -> None:
         await _keep_watch(tx, "lansia_watch", event, lambda watch: lansia_watch(watch, on, codes))
     if ncd_monitored(event.stage, event.age_months):  # the yearly PTM screening
         await _keep_watch(tx, "ptm_watch", event, lambda watch: ptm_watch(watch, on))
-    await _came(tx, event.person_id, ptm=event.age_months >= PTM_FROM_YEARS * 12,
-                anc=event.stage == "ibu_hamil")
+    await _came(tx, event.person_id, event.screening_id,
+                ptm=event.age_months >= PTM_FROM_YEARS * 12, anc=event.stage == "ibu_hamil")
 
 
 async def _watch_household(tx: Transaction, event: PersonRegistered) -> None:
@@ -161,14 +160,20 @@ async def _watch_household(tx: Transaction, event: PersonRegistered) -> None:
         await cancel_open(tx, event.person_id, "ibu_hamil_belum_periksa", "not_pregnant")
 
 
-async def _came(tx: Transaction, person_id: str, ptm: bool, anc: bool) -> None:
-    """A registered person came (screened from 15; an ANC contact, or a delivery): no
-    visit for never having come."""
-    watch = await tx.get("household", person_id) if ptm or anc else None
-    if watch is not None:
-        await tx.put("household", person_id, {
-            **watch, **({"ptm_check_on": NEVER} if ptm else {}),
-            **({"anc_check_on": NEVER} if anc else {})})
+async def _came(tx: Transaction, person_id: str, by: str, ptm: bool, anc: bool) -> None:
+    """A registered person came (screened from 15; an ANC contact, or a delivery – `by`):
+    no visit for never having come."""
+    checks = [*(["ptm_check_on"] if ptm else []), *(["anc_check_on"] if anc else [])]
+    watch = await tx.get("household", person_id) if checks else None
+    if watch is not None and (state := came(watch, checks, by)) is not None:
+        await tx.put("household", person_id, state)
+
+
+async def _came_not(tx: Transaction, person_id: str, by: str) -> None:
+    """A contact voided: the checks it had ended are open again."""
+    watch = await tx.get("household", person_id)
+    if watch is not None and (state := contact_voided(watch, by)) is not None:
+        await tx.put("household", person_id, state)
 
 
 async def _keep_watch(tx: Transaction, collection: str, event: ScreeningSnapshot,
@@ -188,6 +193,7 @@ async def _forget_watches(tx: Transaction, event: ScreeningVoided) -> None:
         watch = await tx.get(collection, key)
         if watch is not None and watch.get("screening_id") == event.screening_id:
             await tx.delete(collection, key)
+    await _came_not(tx, event.person_id, event.screening_id)
 
 
 async def open_postnatal_visits(tx: Transaction, settings: ServiceSettings, watch: dict[str, Any],
@@ -234,7 +240,7 @@ async def _watch_birth(tx: Transaction, settings: ServiceSettings, event: BirthR
     _, watch = await open_postnatal_visits(tx, settings, watch,
                                            event.occurred_at.astimezone(zone).date(), zone)
     await tx.put("births", event.birth_id, watch)
-    await _came(tx, event.mother_id, ptm=False, anc=True)
+    await _came(tx, event.mother_id, event.birth_id, ptm=False, anc=True)
     await _end_pregnancy(tx, event)
 
 
@@ -285,6 +291,7 @@ async def _forget_birth(tx: Transaction, event: BirthVoided) -> None:
     if watch is None:
         return
     await tx.delete("births", event.birth_id)
+    await _came_not(tx, event.mother_id, event.birth_id)
     others = await _twins(tx, event.mother_id, date.fromisoformat(watch["born_on"]))
     for visit in POSTNATAL_VISITS:
         if visit.who == "mother" and others:

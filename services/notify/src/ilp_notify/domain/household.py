@@ -9,10 +9,12 @@ collection (pendataan keluarga) registers the people of her area; DOMAIN.md send
   the kader's visit, to bring her to K1 – once: afterwards the ANC watch takes over. Her
   ANC contact is her screening: she gets no PTM visit besides.
 
-Both end when the person comes (a screening from 15; an ANC contact or a delivery)."""
+Both end when the person comes (a screening from 15; an ANC contact or a delivery) – and
+come back if that contact is voided (the wrong person's record, say)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta, tzinfo
 from typing import Any
 
@@ -25,6 +27,7 @@ UNSCREENED_GRACE_DAYS = 30
 UNSCREENED_VISIT_DUE_DAYS = 14
 UNEXAMINED_GRACE_DAYS = 14
 UNEXAMINED_VISIT_DUE_DAYS = 7
+KEPT_CONTACTS = 10  # a check's contacts remembered; one is enough to keep it ended
 
 
 def household_watch(current: dict[str, Any] | None, noted_on: date, age_months: int,
@@ -42,8 +45,42 @@ def household_watch(current: dict[str, Any] | None, noted_on: date, age_months: 
     if pregnant and not examined:
         anc = (current["anc_check_on"] if current.get("pregnant") else
                (noted_on + timedelta(days=UNEXAMINED_GRACE_DAYS)).isoformat())
+    # who ended a check stays with it; a new pregnancy's check owes nothing to the last one's
+    ended = {check: entry for check, entry in current.get("ended_by", {}).items()
+             if check == "ptm_check_on" or current.get("pregnant") and pregnant}
     return {"noted_on": noted_on.isoformat(), "pregnant": pregnant,
-            "ptm_check_on": ptm, "anc_check_on": anc}
+            "ptm_check_on": ptm, "anc_check_on": anc, "ended_by": ended}
+
+
+def came(state: dict[str, Any], checks: Iterable[str], by: str) -> dict[str, Any] | None:
+    """The state once a contact (`by`: a screening or birth id) ends the `checks`
+    (`ptm_check_on`, `anc_check_on`); None when it changes nothing. Each check ended by a
+    contact keeps the day it had and the contacts since (the latest `KEPT_CONTACTS`), so
+    that it opens again only when every one of them is voided (`contact_voided`)."""
+    ended = dict(state.get("ended_by", {}))
+    for check in checks:
+        if state.get(check, NEVER) != NEVER:
+            ended[check] = {"was": state[check], "by": [by]}
+        elif check in ended and by not in ended[check]["by"]:
+            ended[check] = {**ended[check], "by": [*ended[check]["by"], by][-KEPT_CONTACTS:]}
+    if ended == state.get("ended_by", {}):
+        return None
+    return {**state, **dict.fromkeys(ended, NEVER), "ended_by": ended}
+
+
+def contact_voided(state: dict[str, Any], by: str) -> dict[str, Any] | None:
+    """The state once a contact is voided: a check that no other contact ended is open
+    again, from the day it had; None when the contact had ended none."""
+    ended, back = {}, {}
+    for check, entry in state.get("ended_by", {}).items():
+        others = [contact for contact in entry["by"] if contact != by]
+        if others:
+            ended[check] = {**entry, "by": others}
+        else:
+            back[check] = entry["was"]
+    if ended == state.get("ended_by", {}):
+        return None
+    return {**state, **back, "ended_by": ended}
 
 
 def never_screened(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNeed | None:
