@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from ilp_contracts import EVENTS, AreaUpserted, new_id
 from ilp_contracts.schema import event_schemas, write_schemas
 from ilp_contracts import STREAMS
-from ilp_contracts.wilayah import WIB, WIT, WITA, InvalidAreaCode, local_date, local_zone, parse_area_code
+from ilp_contracts.wilayah import (WIB, WIT, WITA, InvalidAreaCode, home_unit, local_date,
+                                   local_zone, parse_area_code)
 
 
 @pytest.mark.parametrize(("raw", "canonical", "level", "parent"), [
@@ -97,3 +98,19 @@ def test_ids_are_unique_and_ordered_by_creation() -> None:
     assert [uuid.UUID(i).bytes[:6] for i in ids] == sorted(uuid.UUID(i).bytes[:6] for i in ids)
     event = AreaUpserted(code="33", name="Jawa Tengah", level="province")
     assert uuid.UUID(event.event_id).version == 7
+
+
+@pytest.mark.parametrize(("person", "posyandu", "home"), [
+    ("RW 07", "RW 03", "RW 07"),  # her own, always
+    (None, "RW 03", "RW 03"),
+    (None, "Dusun Krajan", "Dusun Krajan"),
+    (None, "RW 02, 06, 10", None),  # a posyandu serving several: where she lives is unknown
+    (None, "RW 01-03", None),
+    (None, "RW 1 s/d 3", None),
+    (None, "RW 04 dan 05", None),
+    (None, "Dusun Krajan & Dusun Kidul", None),
+    (None, None, None),
+])
+def test_a_persons_rw_is_the_posyandus_only_when_it_names_one(
+        person: str | None, posyandu: str | None, home: str | None) -> None:
+    assert home_unit(person, posyandu) == home

@@ -68,7 +68,7 @@ async def test_a_refused_screening_writes_nothing(tmp_path, case: str) -> None:
     await store.close()
 
 
-async def test_the_event_names_the_persons_rw_else_the_posyandus(tmp_path) -> None:
+async def test_the_event_names_the_persons_rw_else_the_posyandus_if_it_has_one(tmp_path) -> None:
     """The kader covering the person's RW – or her RT, a dasawisma's – gets her task: the
     event carries both, and a correction keeps them."""
     store = SqliteStore(tmp_path / "screening.db", SPEC.collections)
@@ -87,6 +87,12 @@ async def test_the_event_names_the_persons_rw_else_the_posyandus(tmp_path) -> No
                                                                           "003", "05")
     [announced, *_] = [json.loads(r.body) for r in await store.pending_outbox(10)]
     assert (announced["rw"], announced["rt"]) == ("05", "003")
+    # A posyandu serving several RWs does not say which is hers.
+    async with store.transaction() as tx:
+        await tx.put("posyandu", "psy-2", {"id": "psy-2", "area_code": "33.73.04.1001",
+                                           "rw": "RW 02, 06, 10", "active": True})
+        third, _ = await intake.record(tx, balita(posyandu_id="psy-2"), "k-psy-2", "key")
+    assert third["rw"] is None
     await store.close()
 
 

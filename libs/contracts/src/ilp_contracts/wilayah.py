@@ -117,3 +117,18 @@ def local_unit_number(label: str | None, unit: Literal["rw", "rt"]) -> int | Non
 
 
 _LOCAL_UNIT = {unit: re.compile(rf"(?:{unit}\.?\s*)?0*(\d+)") for unit in ("rw", "rt")}
+
+
+def home_unit(person_label: str | None, posyandu_label: str | None) -> str | None:
+    """Where a person lives below the desa (RW or dusun): her own label, else the
+    posyandu's when it names one place ("RW 03", "Dusun Krajan") – not when it lists or
+    spans several ("RW 02, 06, 10", "RW 01-03"): then it is not known, and a kader's
+    coverage, the person lists and SATUSEHAT's address get no RW rather than a wrong one."""
+    if person_label:
+        return person_label
+    if posyandu_label and not _SEVERAL.search(posyandu_label):
+        return posyandu_label
+    return None
+
+
+_SEVERAL = re.compile(r"[,;&/+]|\bdan\b|\d\s*(?:-|–|s/?d|sampai)", re.IGNORECASE)

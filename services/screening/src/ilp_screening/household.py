@@ -13,6 +13,7 @@ from cryptography.fernet import Fernet
 from fastapi import APIRouter, Depends, Query as Param, Request
 from ilp_contracts import HouseholdRegister, PersonRegistered
 from ilp_contracts.screening import HouseholdMember
+from ilp_contracts.wilayah import home_unit
 from ilp_kit.auth import Caller, Principal, require, require_area
 from ilp_kit.errors import InvalidInput, NotFoundError
 from ilp_kit.outbox import emit
@@ -47,7 +48,7 @@ async def register(tx: Transaction, posyandu: dict[str, Any], member: HouseholdM
     person = member.person
     person_id = pseudonym(person.identity, pseudonym_key)
     entry = {"person_id": person_id, "posyandu_id": posyandu["id"],
-             "desa_code": posyandu["area_code"], "rw": person.rw or posyandu.get("rw"),
+             "desa_code": posyandu["area_code"], "rw": home_unit(person.rw, posyandu.get("rw")),
              "rt": person.rt, "pregnant": member.pregnant, "sex": person.sex,
              "birth_date": person.birth_date.isoformat(), "noted_on": noted_on.isoformat()}
     known = await tx.get("household", person_id)

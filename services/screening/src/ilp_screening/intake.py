@@ -14,6 +14,7 @@ from ilp_contracts import (BirthAmended, BirthCorrection, BirthRecorded, BirthVo
                            ScreeningAmended, ScreeningRecorded, ScreeningVoided, new_id)
 from ilp_contracts.screening import (BirthSnapshot, BirthSubmission, MeasurementsIn,
                                      PersonIn, PregnancyIn, ScreeningSubmission)
+from ilp_contracts.wilayah import home_unit
 from cryptography.fernet import Fernet
 from ilp_kit.auth import OPEN, Principal, require_area
 from ilp_kit.errors import InvalidInput, NotFoundError
@@ -152,8 +153,8 @@ async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_
         tx, screening_id=new_id(), person_id=person_id, sex=person.sex,
         birth_date=person.birth_date, screened_on=sub.screened_on, stage=stage,
         pregnancy=sub.pregnancy, m=sub.measurements, posyandu=posyandu,
-        # the person's RW picks the kader who covers it; else the posyandu's
-        rw=person.rw or posyandu.get("rw"), rt=person.rt))
+        # the person's RW picks the kader who covers it
+        rw=home_unit(person.rw, posyandu.get("rw")), rt=person.rt))
     await keep_person(tx, person, person_id, pseudonym_key, seal)
     stored = _stored(event, sub.model_dump(mode="json", include={"pregnancy", "measurements"}))
     await tx.put("screenings", event.screening_id, stored)
@@ -199,7 +200,7 @@ async def record_birth(tx: Transaction, sub: BirthSubmission, key: str, pseudony
     event = BirthRecorded(
         birth_id=new_id(), mother_id=ids["mother"], baby_id=ids["baby"], baby_sex=baby.sex,
         born_on=sub.born_on, birth_weight_g=sub.birth_weight_g, place=sub.place,
-        desa_code=posyandu["area_code"], rw=sub.mother.rw or posyandu.get("rw"),
+        desa_code=posyandu["area_code"], rw=home_unit(sub.mother.rw, posyandu.get("rw")),
         posyandu_id=posyandu["id"])
     stored = {**event.model_dump(mode="json", exclude={"event_id", "occurred_at"}),
               "status": "active", "recorded_at": event.occurred_at.isoformat()}
