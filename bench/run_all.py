@@ -390,6 +390,27 @@ round 12):
   3,132/s in a quiet minute (timeline every 0.25 s: screening ~88 % of a core, the
   machine ~16 % idle).
 
+Round 14 (2026-12-03, the same code on a slower evening, and where a request's CPU
+goes; not a full `./ilp bench` run – raw JetStream publish-then-consume 16,160/s, against
+20,150/s in the published run above):
+- Ingest bursts of 15,000 on the current code: 1,972, 1,883, 1,848 and 2,348/s end to
+  end, at 0.67–0.81 ms of CPU a screening (screening 0.33–0.46 ms). The commit of the
+  published run (286afcd), in the same hour and the same way: 1,723, 1,818 and 2,074/s at
+  0.70–0.92 ms. No regression: the machine was slower, and this workload's CPU per
+  screening rises more than raw JetStream's when it is (+30–60 % against +25 %). The
+  3,000/s of the published run is not met on such an evening.
+- py-spy on screening through an ingest burst and on notify: both flat. The largest
+  single items are a store `put` (9–11 %, the SQLite statement) and pydantic's
+  validation and dumps (~13 % together); nothing left stands out as a tenth or more.
+- Notify's `tasks` keep six JSON-expression indexes: a put there costs 14.6 µs (insert)
+  and 25.2 µs (update) against 4.4 / 4.8 µs in a collection without indexes – about
+  5 µs a screening at 0.29 tasks each, not worth a column schema.
+- One screening per HTTP request (py-spy on screening, 753/s intake): the `COMMIT` of
+  each request's own transaction is 14 % of its CPU (the WAL frames written per
+  request; the ingest path commits up to 1,000 at once). Committing concurrent requests
+  together (each in a savepoint of one transaction, each answered only after the shared
+  commit) is the lever for the kader's one-at-a-time path; not built.
+
 Reaching 3,000/s steadily needs a little more of the same: a screening stage under
 ~0.25 ms of CPU (now ~0.27–0.29 ms, the pipeline's serial limit) and the rest under
 ~0.30 ms; or a screening stage that can use more than one core – its validation and WHO
