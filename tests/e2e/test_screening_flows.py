@@ -685,3 +685,43 @@ def test_each_service_counts_requests_and_events_for_prometheus(platform: Platfo
     assert pws['ilp_consumer_events_total{outcome="dead_lettered"}'] == 0
     assert 'ilp_consumer_lag_seconds{quantile="0.99"}' in pws
     assert not any("health" in series for series in screening)  # probes are not counted
+
+
+def test_a_tb_treatment_brings_the_perawat_to_the_household(platform: Platform) -> None:
+    """The puskesmas records Bu Sari starting TB treatment: the desa's perawat gets the
+    household contact investigation; the same request again records nothing new; the
+    treatment's end is kept once and a wrong one refused with the field."""
+    desa = "33.73.04.2009"
+    registry = client(platform, "registry")
+    registry.post("/areas", json={"code": desa, "name": "Desa TBC"}).raise_for_status()
+    for facility in ({"id": "pustu-tbc", "type": "pustu", "name": "Pustu TBC"},
+                     {"id": "psy-tbc", "type": "posyandu", "name": "Posyandu TBC",
+                      "rw": "RW 01"}):
+        registry.post("/facilities", json={**facility, "area_code": desa}).raise_for_status()
+    for worker in ({"id": "perawat-tbc", "role": "perawat", "facility_id": "pustu-tbc"},
+                   {"id": "kader-tbc", "role": "kader", "facility_id": "psy-tbc"}):
+        registry.post("/workers", json={**worker, "name": worker["id"]}).raise_for_status()
+    screening = client(platform, "screening")
+    body = {"person": {"nik": "3373045507900001", "name": "Sari", "sex": "F",
+                       "birth_date": "1990-07-15"},
+            "posyandu_id": "psy-tbc", "started_on": "2026-11-02", "household_contacts": 3}
+    key = {"Idempotency-Key": f"tb-{uuid.uuid4()}"}
+    started = eventually(lambda: (reply := screening.post("/tb-treatments", json=body,
+                                                          headers=key)).status_code == 201
+                         and reply.json())
+    again = screening.post("/tb-treatments", json=body, headers=key)
+    assert (again.status_code, again.json()["treatment_id"]) == (200, started["treatment_id"])
+    assert (started["planned_end_on"], started["desa_code"]) == ("2027-05-02", desa)
+    notify = httpx.Client(base_url=f"{platform.service_url('notify')}/api/v1", timeout=10)
+    [visit] = eventually(lambda: tasks(notify, desa_code=desa) or None)
+    assert (visit["reason"], visit["assignee_id"], visit["person_id"]) == (
+        "investigasi_kontak_tb", "perawat-tbc", started["person_id"])
+    wrong = screening.post(f"/tb-treatments/{started['treatment_id']}/end",
+                           json={"ended_on": "2026-10-01", "outcome": "cured"})
+    assert wrong.status_code == 422
+    assert wrong.json()["detail"][0]["loc"] == ["body", "ended_on"]
+    ended = screening.post(f"/tb-treatments/{started['treatment_id']}/end",
+                           json={"ended_on": "2026-11-30", "outcome": "moved"})
+    assert (ended.status_code, ended.json()["status"]) == (200, "ended")
+    listed = screening.get("/tb-treatments", params={"desa_code": desa}).json()
+    assert [t["outcome"] for t in listed] == ["moved"]

@@ -82,11 +82,12 @@ def test_one_key_per_person_and_reason() -> None:
 
 def test_every_visit_the_platform_opens_is_named_in_words() -> None:
     """A kader's SMS and app say what the visit is for, not its code."""
-    from datetime import date
+    from datetime import date, datetime
 
     from ilp_contracts.wilayah import WIB
     from ilp_notify.domain import defaulters as d
     from ilp_notify.domain import household as h
+    from ilp_notify.domain import tb
     from ilp_notify.domain.delivery import render
     from ilp_notify.domain.reasons import REASON_LABELS, label_of
     from ilp_notify.domain.tasks import RULES
@@ -95,16 +96,19 @@ def test_every_visit_the_platform_opens_is_named_in_words() -> None:
     due = {"weighing_check_on": "2026-11-25", "born_latest": "2025-01-01",
            "anc_check_on": "2026-11-25", "edd": "2027-01-01",
            "attendance_check_on": "2026-11-25", "screening_late_on": "2026-11-25",
-           "ptm_check_on": "2026-11-25"}
+           "ptm_check_on": "2026-11-25", "adherence_visit_on": "2026-11-25",
+           "planned_end_on": "2027-05-01"}
     defaulter_needs = [d.missed_weighing(due, today, WIB), d.missed_anc(due, today, WIB),
                        d.immunization_follow_up(today, WIB),
                        d.missed_posyandu_lansia(due, today, WIB),
                        d.missed_ptm_screening(due, today, WIB),
-                       h.never_screened(due, today, WIB), h.pregnancy_unexamined(due, today, WIB)]
+                       h.never_screened(due, today, WIB), h.pregnancy_unexamined(due, today, WIB),
+                       tb.adherence_visit(due, today, WIB),
+                       tb.contact_investigation(today, datetime(2026, 11, 26, tzinfo=WIB), WIB)]
     reasons = ({rule.reason for rule in RULES} | {rule.reason for rule in d.RECHECKS}
                | {visit.reason for visit in d.POSTNATAL_VISITS}
                | {need.reason for need in defaulter_needs if need is not None})
-    assert len(defaulter_needs) == 7 and None not in defaulter_needs
+    assert len(defaulter_needs) == 9 and None not in defaulter_needs
     assert reasons == set(REASON_LABELS)
     assert label_of("alasan_lain") == "alasan_lain"  # a reason this release does not name
     task = {"task_id": "0192f0c4-aaaa", "reason": "lansia_tidak_datang", "priority": "routine",

@@ -27,6 +27,10 @@ from .screening import (
     ScreeningSnapshot,
     ScreeningSubmission,
     ScreeningVoided,
+    TbTreatmentEnd,
+    TbTreatmentEnded,
+    TbTreatmentStarted,
+    TbTreatmentSubmission,
 )
 from .subjects import STREAMS, dlq_subject
 
@@ -45,6 +49,8 @@ EVENTS: dict[str, type[Event]] = {
         BirthAmended,
         BirthVoided,
         PersonRegistered,
+        TbTreatmentStarted,
+        TbTreatmentEnded,
         IngestScreening,
         IngestBirth,
         TaskCreated,
@@ -75,6 +81,10 @@ __all__ = [
     "IngestBirth",
     "IngestScreening",
     "PersonRegistered",
+    "TbTreatmentEnd",
+    "TbTreatmentEnded",
+    "TbTreatmentStarted",
+    "TbTreatmentSubmission",
     "ScreeningAmended",
     "ScreeningRecorded",
     "ScreeningSnapshot",

@@ -290,3 +290,57 @@ class IngestBirth(Event):
     idempotency_key: str = Field(min_length=8, max_length=128)
     source_system: str = Field(min_length=1, max_length=64, description="e.g. simpus-xyz")
     birth: BirthSubmission
+
+
+# Treatment outcomes (WHO's definitions, as SITB records them), and a move away.
+TbOutcome = Literal["cured", "completed", "failed", "lost_to_follow_up", "died", "moved"]
+
+
+class TbTreatmentSubmission(_Strict):
+    """A TB patient starting treatment, as the puskesmas's TB programme records it: the
+    kader accompanies her through it (medication adherence) and a health worker
+    investigates her household contacts (DOMAIN.md, home visits)."""
+
+    person: PersonIn
+    posyandu_id: str = Field(min_length=1, max_length=64,
+                             description="The posyandu whose area the patient lives in")
+    started_on: date = Field(description="The first day of treatment")
+    regimen_months: int = Field(default=6, ge=2, le=24, description="Planned length of the "
+                                "regimen: 6 for drug-sensitive TB, longer for TB RO")
+    household_contacts: int | None = Field(default=None, ge=0, le=100,
+                                           description="People living in the same house")
+
+
+class TbTreatmentEnd(_Strict):
+    ended_on: date
+    outcome: TbOutcome
+
+
+class TbTreatmentStarted(Event):
+    """A TB treatment begun: no name, NIK or birth date."""
+
+    SUBJECT: ClassVar[str] = "ilp.screening.tb_treatment.started.v1"
+    ABOUT: ClassVar[str | None] = "treatment_id"
+
+    treatment_id: str
+    person_id: str
+    started_on: date
+    planned_end_on: date
+    household_contacts: int | None = None
+    desa_code: str
+    posyandu_id: str
+    rw: str | None = None
+    rt: str | None = None
+
+
+class TbTreatmentEnded(Event):
+    """A TB treatment over (or the patient gone): the kader's accompaniment ends."""
+
+    SUBJECT: ClassVar[str] = "ilp.screening.tb_treatment.ended.v1"
+    ABOUT: ClassVar[str | None] = "treatment_id"
+
+    treatment_id: str
+    person_id: str
+    desa_code: str
+    ended_on: date
+    outcome: TbOutcome

@@ -27,6 +27,7 @@ SPEC = ServiceSpec(
         "ptm_watch": ["screening_late_on"],
         "pmt_watch": ["pmt_visit_on"],
         "household": ["ptm_check_on", "anc_check_on"],  # registered; never came
+        "tb_watch": ["adherence_visit_on"],  # on TB treatment
         "births": ["visit_check_on", "mother_id"],
         "desa_colours": ["period"],
     },

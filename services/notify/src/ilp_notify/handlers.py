@@ -19,6 +19,8 @@ from ilp_contracts import (
     ScreeningRecorded,
     ScreeningSnapshot,
     ScreeningVoided,
+    TbTreatmentEnded,
+    TbTreatmentStarted,
     WorkerAssigned,
 )
 from ilp_contracts.wilayah import local_zone
@@ -47,6 +49,7 @@ from .domain.household import came, contact_voided, household_watch
 from .domain.reasons import REASON_LABELS
 from .domain.review import keep_colour
 from .domain.tasks import PREGNANCY_ONLY, TaskNeed, task_key, tasks_needed
+from . import tb
 from .visits import (adopt_unassigned, cancel_open, forget_assignees, hand_over, open_task,
                      unlink)
 
@@ -85,7 +88,7 @@ async def forget_person(tx: Transaction, person_id: str, why: str) -> None:
     visits are cancelled. After a birth only theirs: a mother whose baby died still has
     her postpartum visits."""
     for collection, key in [*_watches(person_id), ("child_watch", person_id),
-                            ("household", person_id)]:
+                            ("household", person_id), ("tb_watch", person_id)]:
         await tx.delete(collection, key)
     for who in ("mother", "baby"):
         parent: dict[str, Any] = {f"{who}_id": person_id}
@@ -343,7 +346,11 @@ def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
     async def on_worker_changed(tx: Transaction, event: WorkerAssigned) -> None:
         await on_worker(tx, settings, event)
 
+    async def on_tb_started(tx: Transaction, event: TbTreatmentStarted) -> None:
+        await tb.on_started(tx, settings, event)
+
     return {WorkerAssigned: on_worker_changed, ScreeningRecorded: on_recorded,
             ScreeningAmended: on_amended, ScreeningVoided: on_voided, BirthRecorded: on_birth,
             BirthAmended: on_birth_amended, BirthVoided: _forget_birth,
-            IndicatorChanged: on_colour, PersonRegistered: _watch_household}
+            IndicatorChanged: on_colour, PersonRegistered: _watch_household,
+            TbTreatmentStarted: on_tb_started, TbTreatmentEnded: tb.on_ended}

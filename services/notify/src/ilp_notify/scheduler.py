@@ -47,6 +47,7 @@ from .domain.defaulters import (
 )
 from .domain.escalation import LADDER, next_rung
 from .domain.household import never_screened, pregnancy_unexamined
+from .domain.tb import adherence_visit, next_adherence_visit
 from .domain.tasks import TaskNeed
 from .delivery import add_deliveries, personal_addresses, queue, webhook_urls
 from .domain.delivery import digest_payload, review_payload
@@ -175,7 +176,9 @@ LAPSES = (Lapse("pregnancies", "anc_check_on", "last_anc_on", missed_anc, 500),
                 2000),
           Lapse("pmt_watch", "pmt_visit_on", "last_lila_on", missed_pmt, 500, next_pmt_visit),
           Lapse("household", "ptm_check_on", "noted_on", never_screened, 2000),
-          Lapse("household", "anc_check_on", "noted_on", pregnancy_unexamined, 500))
+          Lapse("household", "anc_check_on", "noted_on", pregnancy_unexamined, 500),
+          Lapse("tb_watch", "adherence_visit_on", "treatment_started_on", adherence_visit, 500,
+                next_adherence_visit))
 
 
 async def _lapsed(tx: Transaction, rt: Runtime, now: datetime, latest: str, lapse: Lapse

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from ilp_contracts import BirthCorrection, BirthSubmission, ScreeningSubmission
 from ilp_contracts.screening import Stage
 from ilp_kit.auth import Caller, Principal, require, require_area
@@ -18,7 +18,7 @@ from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.store import Query
 from pydantic import ValidationError
 
-from . import household, intake
+from . import household, intake, tb
 from .audit import audit
 from .fhir import inbound
 from .fhir.export import bundle_for, sealer
@@ -29,7 +29,7 @@ from .models import (
     BirthOut,
     FhirExport,
     GrowthPoint,
-
+    IdempotencyKey,
     ImportReport,
     PersonLookup,
     PersonOut,
@@ -46,10 +46,8 @@ from .roles import CARERS, CORRECTORS, RECORDERS
 
 router = APIRouter(tags=["screening"])
 router.include_router(household.router)  # the household data collection
+router.include_router(tb.router)  # TB treatments: adherence and contact visits
 RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
-IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=8, max_length=128,
-                                       description="Client-generated; a retry returns the "
-                                       "first result")]
 
 
 @router.post("/screenings", status_code=201, response_model=ScreeningOut)

@@ -17,6 +17,7 @@ SPEC = ServiceSpec(
         "persons": [],
         "household": ["posyandu_id"],
         "births": [("desa_code", "born_on")],
+        "tb_treatments": [("desa_code", "started_on")],
         "idempotency": [],
         "posyandu": ["area_code"],
         "audit": ["person_id", "subject", "at"],

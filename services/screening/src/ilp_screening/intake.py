@@ -16,6 +16,7 @@ from ilp_contracts.screening import (BirthSnapshot, BirthSubmission, Measurement
                                      PersonIn, PregnancyIn, ScreeningSubmission)
 from ilp_contracts.wilayah import home_unit
 from cryptography.fernet import Fernet
+from pydantic import BaseModel
 from ilp_kit.auth import OPEN, Principal, require_area
 from ilp_kit.errors import InvalidInput, NotFoundError
 from ilp_kit.outbox import emit
@@ -34,8 +35,10 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
-def _fingerprint(payload: str) -> str:
-    return hashlib.sha256(payload.encode()).hexdigest()
+def fingerprint_of(submission: BaseModel) -> str:
+    """What a retry must repeat exactly to be one (its key reused for other content is
+    refused)."""
+    return hashlib.sha256(submission.model_dump_json().encode()).hexdigest()
 
 
 HEADER_KEY = ("header", "Idempotency-Key")
@@ -52,7 +55,7 @@ def ingest_key(source_system: str, key: str) -> str:
     return stored_key(f"ingest:{source_system}", key)
 
 
-async def _replay(tx: Transaction, key: str, fingerprint: str, key_loc: tuple[str | int, ...],
+async def replay(tx: Transaction, key: str, fingerprint: str, key_loc: tuple[str | int, ...],
                   record: tuple[str, str] = ("screenings", "screening_id")
                   ) -> dict[str, Any] | None:
     """The first result for a retried request; a reused key with other content is an error.
@@ -142,8 +145,8 @@ async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_
     stage, found = problems(sub, today())
     if found or stage is None:
         raise InvalidInput([((*loc, *where), msg, kind) for where, msg, kind in found])
-    fingerprint = _fingerprint(sub.model_dump_json())
-    if (first := await _replay(tx, key, fingerprint, key_loc)) is not None:
+    fingerprint = fingerprint_of(sub)
+    if (first := await replay(tx, key, fingerprint, key_loc)) is not None:
         return first, False
     posyandu = await posyandu_of(tx, sub.posyandu_id, (*loc, "posyandu_id"))
     require_area(scope, posyandu["area_code"], f"posyandu {sub.posyandu_id}")
@@ -185,8 +188,8 @@ async def record_birth(tx: Transaction, sub: BirthSubmission, key: str, pseudony
     visits; (birth, created). A retry with the same key returns the first record."""
     if found := birth_problems(sub, today()):
         raise InvalidInput([((*loc, *where), msg, kind) for where, msg, kind in found])
-    fingerprint = _fingerprint(sub.model_dump_json())
-    if (first := await _replay(tx, key, fingerprint, key_loc,
+    fingerprint = fingerprint_of(sub)
+    if (first := await replay(tx, key, fingerprint, key_loc,
                                record=("births", "birth_id"))) is not None:
         return first, False
     posyandu = await posyandu_of(tx, sub.posyandu_id, (*loc, "posyandu_id"))

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ilp_contracts import Finding
 from ilp_contracts.screening import MeasurementsIn, PregnancyIn, ScreeningSubmission, Sex, Stage
+from fastapi import Header
 from pydantic import BaseModel, ConfigDict, Field, SkipValidation
+
+IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=8, max_length=128,
+                                       description="Client-generated; a retry returns the "
+                                       "first result")]
 
 
 class ScreeningOut(BaseModel):
@@ -196,3 +201,20 @@ class SubmissionOut(BaseModel):
     screening_id: str | None = Field(description="The screening it recorded")
     birth_id: str | None = Field(default=None, description="Or the birth it recorded")
     status: Literal["active", "voided"]
+
+
+class TbTreatmentOut(BaseModel):
+    treatment_id: str
+    person_id: str
+    started_on: date
+    planned_end_on: date
+    regimen_months: int
+    household_contacts: int | None
+    desa_code: str
+    posyandu_id: str
+    rw: str | None
+    rt: str | None
+    status: Literal["on_treatment", "ended"]
+    ended_on: date | None = None
+    outcome: str | None = None
+    recorded_at: datetime

@@ -30,6 +30,9 @@ REASON_LABELS = {
     # known from the household data collection, never came (household)
     "belum_skrining_ptm": "Belum pernah skrining PTM (usia ≥ 15 tahun)",
     "ibu_hamil_belum_periksa": "Ibu hamil belum pernah periksa kehamilan (ANC)",
+    # a TB treatment (tb)
+    "investigasi_kontak_tb": "Investigasi kontak serumah pasien TBC",
+    "pendampingan_minum_obat_tb": "Pendampingan minum obat pasien TBC (bulanan)",
     # after a birth
     "kunjungan_nifas_kf1": "Kunjungan nifas KF1 (6 jam–2 hari)",
     "kunjungan_nifas_kf2": "Kunjungan nifas KF2 (hari 3–7)",

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from ilp_contracts.screening import (BirthSubmission, HouseholdMember, MeasurementsIn,
-                                    PregnancyIn, ScreeningSubmission)
+                                    PregnancyIn, ScreeningSubmission, TbTreatmentEnd,
+                                    TbTreatmentSubmission)
 
 from . import rules
 from .classify import stage_for
@@ -142,3 +143,27 @@ def member_problems(member: HouseholdMember, noted_on: date) -> list[Problem]:
     if member.pregnant and (person.sex != "F" or not youngest <= age_years <= oldest):
         found.append((("pregnant",), "a person who cannot be pregnant", "wrong_stage"))
     return found
+
+
+def tb_treatment_problems(sub: TbTreatmentSubmission, today: date) -> list[Problem]:
+    """Every problem of a TB treatment's start, with its field path."""
+    person = sub.person
+    found: list[Problem] = []
+    if sub.started_on > today + timedelta(days=1):
+        found.append((("started_on",), "the treatment starts in the future", "future_date"))
+    if sub.started_on < person.birth_date:
+        found.append((("started_on",), "the treatment starts before the birth date", "invalid"))
+    elif (sub.started_on - person.birth_date).days / 365.25 > MAX_AGE_YEARS:
+        found.append((("person", "birth_date"), f"older than {MAX_AGE_YEARS} years",
+                      "implausible"))
+    if person.nik and (reason := nik_problem(person.nik, person.birth_date, person.sex)):
+        found.append((("person", "nik"), reason, "nik_mismatch"))
+    return found
+
+
+def tb_end_problems(end: TbTreatmentEnd, started_on: date, today: date) -> list[Problem]:
+    if end.ended_on > today + timedelta(days=1):
+        return [(("ended_on",), "the treatment ends in the future", "future_date")]
+    if end.ended_on < started_on:
+        return [(("ended_on",), f"before the treatment started ({started_on})", "invalid")]
+    return []

@@ -1,0 +1,38 @@
+"""A TB treatment's home visits: the perawat's contact investigation when it starts, the
+kader's monthly adherence visits while it lasts (`domain/tb.py`; the scheduler's rounds
+open them as they fall due)."""
+
+from __future__ import annotations
+
+from ilp_contracts import TbTreatmentEnded, TbTreatmentStarted
+from ilp_contracts.wilayah import local_zone
+from ilp_kit.settings import ServiceSettings
+from ilp_kit.store import Transaction
+
+from .domain.tb import ADHERENCE, contact_investigation, tb_watch
+from .visits import cancel_open, open_task
+
+
+async def on_started(tx: Transaction, settings: ServiceSettings, event: TbTreatmentStarted
+                     ) -> None:
+    findings = [f"treatment_started_{event.started_on}",
+                *([f"household_contacts_{event.household_contacts}"]
+                  if event.household_contacts is not None else [])]
+    need = contact_investigation(event.started_on, event.occurred_at,
+                                 local_zone(event.desa_code))
+    await open_task(tx, settings, need, person_id=event.person_id, desa_code=event.desa_code,
+                    posyandu_id=event.posyandu_id, screening_id=None, findings=findings,
+                    rw=event.rw, rt=event.rt)
+    await tx.put("tb_watch", event.person_id, {
+        **tb_watch(event.treatment_id, event.started_on, event.planned_end_on),
+        "person_id": event.person_id, "desa_code": event.desa_code,
+        "posyandu_id": event.posyandu_id, "rw": event.rw, "rt": event.rt})
+
+
+async def on_ended(tx: Transaction, event: TbTreatmentEnded) -> None:
+    """No more adherence visits; the contact investigation stays owed (the household was
+    exposed however the treatment ended)."""
+    watch = await tx.get("tb_watch", event.person_id)
+    if watch is not None and watch["treatment_id"] == event.treatment_id:
+        await tx.delete("tb_watch", event.person_id)
+        await cancel_open(tx, event.person_id, ADHERENCE, f"tb_treatment_{event.outcome}")

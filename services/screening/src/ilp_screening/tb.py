@@ -1,0 +1,158 @@
+"""TB treatments (pengobatan TBC): the puskesmas's TB programme records a patient starting
+treatment, so that notify sends the kader each month to accompany her medication
+(adherence) and a health worker to investigate her household contacts – two DOMAIN.md
+home-visit triggers that no screening gives. Its HTTP routes and its store."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Response
+from cryptography.fernet import Fernet
+from ilp_contracts import (TbTreatmentEnd, TbTreatmentEnded, TbTreatmentStarted,
+                           TbTreatmentSubmission, new_id)
+from ilp_contracts.wilayah import home_unit
+from ilp_kit.auth import Caller, Principal, require, require_area
+from ilp_kit.errors import InvalidInput, NotFoundError
+from ilp_kit.outbox import emit
+from ilp_kit.params import Limit, Offset
+from ilp_kit.service import Runtime, runtime_of
+from ilp_kit.store import Query, Reader, Transaction
+
+from .audit import audit
+from .domain.person import pseudonym
+from .domain.validate import tb_end_problems, tb_treatment_problems
+from .fhir.export import sealer
+from .intake import fingerprint_of, keep_person, posyandu_of, replay, stored_key, today
+from .models import IdempotencyKey, TbTreatmentOut
+from .roles import CARERS
+
+router = APIRouter(tags=["tb"])
+RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
+# A diagnosis is the health workers' (or the TB information system's, as an integrator)
+TB_RECORDERS = ("bidan", "perawat", "puskesmas_admin", "integrator")
+
+
+def planned_end(started_on: date, months: int) -> date:
+    """The regimen's last day: `months` calendar months on (a day that month lacks – 31
+    August + 6 months – is the month's last)."""
+    month = started_on.month - 1 + months
+    year, month = started_on.year + month // 12, month % 12 + 1
+    for day in range(started_on.day, 27, -1):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    return date(year, month, started_on.day)
+
+
+async def start(tx: Transaction, sub: TbTreatmentSubmission, key: str, pseudonym_key: str,
+                scope: Principal, seal: Fernet | None = None) -> tuple[dict[str, Any], bool]:
+    """Store and announce a treatment; (treatment, created). A retry with the same key
+    returns the first record."""
+    if found := tb_treatment_problems(sub, today()):
+        raise InvalidInput([(("body", *where), msg, kind) for where, msg, kind in found])
+    fingerprint = fingerprint_of(sub)
+    key_loc = ("header", "Idempotency-Key")
+    if (first := await replay(tx, key, fingerprint, key_loc,
+                              record=("tb_treatments", "treatment_id"))) is not None:
+        return first, False
+    posyandu = await posyandu_of(tx, sub.posyandu_id, ("body", "posyandu_id"))
+    require_area(scope, posyandu["area_code"], f"posyandu {sub.posyandu_id}")
+    person_id = pseudonym(sub.person.identity, pseudonym_key)
+    await keep_person(tx, sub.person, person_id, pseudonym_key, seal)
+    event = TbTreatmentStarted(
+        treatment_id=new_id(), person_id=person_id, started_on=sub.started_on,
+        planned_end_on=planned_end(sub.started_on, sub.regimen_months),
+        household_contacts=sub.household_contacts, desa_code=posyandu["area_code"],
+        posyandu_id=posyandu["id"], rw=home_unit(sub.person.rw, posyandu.get("rw")),
+        rt=sub.person.rt)
+    treatment = {**event.model_dump(mode="json", exclude={"event_id", "occurred_at"}),
+                 "regimen_months": sub.regimen_months, "status": "on_treatment",
+                 "recorded_at": event.occurred_at.isoformat()}
+    await tx.put("tb_treatments", event.treatment_id, treatment)
+    await tx.put("idempotency", key, {"treatment_id": event.treatment_id,
+                                      "fingerprint": fingerprint})
+    await emit(tx, event)
+    return treatment, True
+
+
+async def end(tx: Transaction, treatment_id: str, body: TbTreatmentEnd, scope: Principal
+              ) -> dict[str, Any]:
+    """Record how a treatment ended; the same end again changes nothing."""
+    treatment = await _visible(tx, treatment_id, scope)
+    if treatment["status"] == "ended":
+        if (treatment["ended_on"], treatment["outcome"]) == (body.ended_on.isoformat(),
+                                                             body.outcome):
+            return treatment
+        raise InvalidInput([(("body", "outcome"), f"the treatment already ended on "
+                             f"{treatment['ended_on']} ({treatment['outcome']})",
+                             "invalid_transition")])
+    started_on = date.fromisoformat(treatment["started_on"])
+    if found := tb_end_problems(body, started_on, today()):
+        raise InvalidInput([(("body", *where), msg, kind) for where, msg, kind in found])
+    treatment.update(status="ended", ended_on=body.ended_on.isoformat(), outcome=body.outcome)
+    await tx.put("tb_treatments", treatment_id, treatment)
+    await emit(tx, TbTreatmentEnded(
+        treatment_id=treatment_id, person_id=treatment["person_id"],
+        desa_code=treatment["desa_code"], ended_on=body.ended_on, outcome=body.outcome))
+    return treatment
+
+
+async def _visible(tx: Reader, treatment_id: str, scope: Principal) -> dict[str, Any]:
+    treatment = await tx.get("tb_treatments", treatment_id)
+    require_area(scope, treatment["desa_code"] if treatment else None,
+                 f"TB treatment {treatment_id}")
+    if treatment is None:
+        raise NotFoundError(f"TB treatment {treatment_id}")
+    return dict(treatment)
+
+
+@router.post("/tb-treatments", status_code=201, response_model=TbTreatmentOut)
+async def start_treatment(body: TbTreatmentSubmission, key: IdempotencyKey, rt: RuntimeDep,
+                          response: Response, caller: Caller) -> dict[str, Any]:
+    """A TB patient starting treatment: the kader of her posyandu visits her each month
+    of the regimen (medication adherence), and the desa's perawat investigates her
+    household contacts within two weeks. Sending it again with the same key changes
+    nothing."""
+    require(caller, *TB_RECORDERS)
+    async with rt.transaction() as tx:
+        treatment, created = await start(tx, body, stored_key("tb", key),
+                                         rt.settings.pseudonym_key, caller, sealer(rt.settings))
+    if not created:
+        response.status_code = 200
+    return treatment
+
+
+@router.post("/tb-treatments/{treatment_id}/end", response_model=TbTreatmentOut)
+async def end_treatment(treatment_id: str, body: TbTreatmentEnd, rt: RuntimeDep,
+                        caller: Caller) -> dict[str, Any]:
+    """How it ended (cured, completed, failed, lost_to_follow_up, died, moved): the
+    kader's monthly visits stop."""
+    require(caller, *TB_RECORDERS)
+    async with rt.transaction() as tx:
+        return await end(tx, treatment_id, body, caller)
+
+
+@router.get("/tb-treatments/{treatment_id}", response_model=TbTreatmentOut)
+async def get_treatment(treatment_id: str, rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
+    require(caller, *CARERS)
+    treatment = await _visible(rt.store, treatment_id, caller)
+    await audit(rt, caller, "read_tb_treatment", treatment["person_id"])
+    return treatment
+
+
+@router.get("/tb-treatments", response_model=list[TbTreatmentOut])
+async def list_treatments(desa_code: str, rt: RuntimeDep, caller: Caller,
+                          status: Literal["on_treatment", "ended"] | None = None,
+                          limit: Limit = 100, offset: Offset = 0) -> list[dict[str, Any]]:
+    """A desa's TB patients (or a kecamatan's, by its code), latest first. Audited."""
+    require(caller, *CARERS)
+    require_area(caller, desa_code)
+    where = {"status": status} if status else {}
+    treatments = await rt.store.find("tb_treatments", Query.of(
+        prefix=("desa_code", desa_code), order_by="started_on", descending=True,
+        limit=limit, offset=offset, **where))
+    await audit(rt, caller, "list_tb_treatments", *(t["person_id"] for t in treatments))
+    return treatments
