@@ -689,8 +689,8 @@ def test_each_service_counts_requests_and_events_for_prometheus(platform: Platfo
 
 def test_a_tb_treatment_brings_the_perawat_to_the_household(platform: Platform) -> None:
     """The puskesmas records Bu Sari starting TB treatment: the desa's perawat gets the
-    household contact investigation; the same request again records nothing new; the
-    treatment's end is kept once and a wrong one refused with the field."""
+    household contact investigation; the same request again records nothing new; a wrong
+    end is refused with the field; voided, the visit is called off."""
     desa = "33.73.04.2009"
     registry = client(platform, "registry")
     registry.post("/areas", json={"code": desa, "name": "Desa TBC"}).raise_for_status()
@@ -725,3 +725,8 @@ def test_a_tb_treatment_brings_the_perawat_to_the_household(platform: Platform) 
     assert (ended.status_code, ended.json()["status"]) == (200, "ended")
     listed = screening.get("/tb-treatments", params={"desa_code": desa}).json()
     assert [t["outcome"] for t in listed] == ["moved"]
+    # The wrong patient after all: voided, the perawat's visit is called off.
+    voided = screening.post(f"/tb-treatments/{started['treatment_id']}/void",
+                            json={"reason": "pasien lain"})
+    assert (voided.status_code, voided.json()["status"]) == (200, "voided")
+    assert eventually(lambda: tasks(notify, desa_code=desa, status="cancelled"))

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from ilp_contracts import TbTreatmentEnded, TbTreatmentStarted
+from ilp_contracts import TbTreatmentEnded, TbTreatmentStarted, TbTreatmentVoided
 from ilp_contracts.wilayah import WIB
 from ilp_kit.service import Runtime
 from ilp_kit.settings import ServiceSettings
@@ -82,7 +82,7 @@ async def test_the_end_of_treatment_stops_the_kaders_visits(rt: Runtime) -> None
         await apply[TbTreatmentEnded](tx, TbTreatmentEnded(  # another treatment's end
             treatment_id="tb-0", person_id="bu-sari", desa_code="33.73.04.1001",
             ended_on=date(2026, 12, 3), outcome="cured"))
-        assert await tx.get("tb_watch", "bu-sari") is not None
+        assert (await tx.get("tb_watch", "bu-sari"))["adherence_visit_on"] != NEVER
         await apply[TbTreatmentEnded](tx, TbTreatmentEnded(
             treatment_id="tb-1", person_id="bu-sari", desa_code="33.73.04.1001",
             ended_on=date(2026, 12, 3), outcome="lost_to_follow_up"))
@@ -124,3 +124,26 @@ async def _complete(rt: Runtime, task: dict) -> None:
     async with rt.store.transaction() as tx:
         await tx.put("tasks", task["task_id"], {**task, "status": "completed"})
         await tx.delete("open_tasks", f"{task['person_id']}|{task['reason']}")
+
+
+async def test_a_treatment_recorded_in_error_owes_no_visit(rt: Runtime) -> None:
+    """The wrong patient: voided even after it ended, its contact investigation goes too;
+    another treatment's voiding changes nothing."""
+    apply = handlers(rt.settings)
+    async with rt.store.transaction() as tx:
+        await apply[TbTreatmentStarted](tx, started())
+        await apply[TbTreatmentEnded](tx, TbTreatmentEnded(
+            treatment_id="tb-1", person_id="bu-sari", desa_code="33.73.04.1001",
+            ended_on=date(2026, 11, 20), outcome="moved"))
+        await apply[TbTreatmentVoided](tx, TbTreatmentVoided(
+            treatment_id="tb-0", person_id="bu-sari", desa_code="33.73.04.1001",
+            reason="pasien lain"))
+    assert [t["status"] for t in await tasks(rt, "investigasi_kontak_tb")] == ["open"]
+    async with rt.store.transaction() as tx:
+        await apply[TbTreatmentVoided](tx, TbTreatmentVoided(
+            treatment_id="tb-1", person_id="bu-sari", desa_code="33.73.04.1001",
+            reason="pasien lain"))
+    [contacts] = await tasks(rt, "investigasi_kontak_tb")
+    assert (contacts["status"], contacts["cancel_reason"]) == ("cancelled",
+                                                               "tb_treatment_voided")
+    assert await visit_defaulters(rt, at(date(2026, 12, 2))) == 0

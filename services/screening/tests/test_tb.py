@@ -108,3 +108,18 @@ async def test_an_end_before_the_start_and_another_wilayah_are_refused(
                          TbTreatmentEnd(ended_on=date(2026, 11, 30), outcome="moved"), elsewhere)
         with pytest.raises(ForbiddenError):
             await tb.start(tx, submission(), "tb:key-0005", "secret", elsewhere)
+
+
+async def test_a_treatment_recorded_in_error_is_voided_once(store: SqliteStore) -> None:
+    async with store.transaction() as tx:
+        treatment, _ = await tb.start(tx, submission(), "tb:key-0006", "secret", OPEN)
+        voided = await tb.void(tx, treatment["treatment_id"], "pasien lain", OPEN)
+        assert await tb.void(tx, treatment["treatment_id"], "pasien lain", OPEN) == voided
+        with pytest.raises(InvalidInput) as refused:
+            await tb.end(tx, treatment["treatment_id"],
+                         TbTreatmentEnd(ended_on=date(2026, 11, 30), outcome="cured"), OPEN)
+    assert refused.value.detail()[0]["type"] == "voided"
+    assert (voided["status"], voided["void_reason"]) == ("voided", "pasien lain")
+    subjects = [record.subject for record in await store.pending_outbox(10)]
+    assert subjects == ["ilp.screening.tb_treatment.started.v1",
+                        "ilp.screening.tb_treatment.voided.v1"]

@@ -31,6 +31,7 @@ from .screening import (
     TbTreatmentEnded,
     TbTreatmentStarted,
     TbTreatmentSubmission,
+    TbTreatmentVoided,
 )
 from .subjects import STREAMS, dlq_subject
 
@@ -51,6 +52,7 @@ EVENTS: dict[str, type[Event]] = {
         PersonRegistered,
         TbTreatmentStarted,
         TbTreatmentEnded,
+        TbTreatmentVoided,
         IngestScreening,
         IngestBirth,
         TaskCreated,
@@ -85,6 +87,7 @@ __all__ = [
     "TbTreatmentEnded",
     "TbTreatmentStarted",
     "TbTreatmentSubmission",
+    "TbTreatmentVoided",
     "ScreeningAmended",
     "ScreeningRecorded",
     "ScreeningSnapshot",

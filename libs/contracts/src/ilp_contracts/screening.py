@@ -344,3 +344,16 @@ class TbTreatmentEnded(Event):
     desa_code: str
     ended_on: date
     outcome: TbOutcome
+
+
+class TbTreatmentVoided(Event):
+    """A TB treatment recorded in error (the wrong patient, entered twice): its visits are
+    off."""
+
+    SUBJECT: ClassVar[str] = "ilp.screening.tb_treatment.voided.v1"
+    ABOUT: ClassVar[str | None] = "treatment_id"
+
+    treatment_id: str
+    person_id: str
+    desa_code: str
+    reason: str

@@ -21,6 +21,7 @@ from ilp_contracts import (
     ScreeningVoided,
     TbTreatmentEnded,
     TbTreatmentStarted,
+    TbTreatmentVoided,
     WorkerAssigned,
 )
 from ilp_contracts.wilayah import local_zone
@@ -353,4 +354,5 @@ def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
             ScreeningAmended: on_amended, ScreeningVoided: on_voided, BirthRecorded: on_birth,
             BirthAmended: on_birth_amended, BirthVoided: _forget_birth,
             IndicatorChanged: on_colour, PersonRegistered: _watch_household,
-            TbTreatmentStarted: on_tb_started, TbTreatmentEnded: tb.on_ended}
+            TbTreatmentStarted: on_tb_started, TbTreatmentEnded: tb.on_ended,
+            TbTreatmentVoided: tb.on_voided}

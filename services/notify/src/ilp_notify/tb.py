@@ -4,12 +4,13 @@ open them as they fall due)."""
 
 from __future__ import annotations
 
-from ilp_contracts import TbTreatmentEnded, TbTreatmentStarted
+from ilp_contracts import TbTreatmentEnded, TbTreatmentStarted, TbTreatmentVoided
 from ilp_contracts.wilayah import local_zone
 from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Transaction
 
-from .domain.tb import ADHERENCE, contact_investigation, tb_watch
+from .domain.defaulters import NEVER
+from .domain.tb import ADHERENCE, CONTACT_INVESTIGATION, contact_investigation, tb_watch
 from .visits import cancel_open, open_task
 
 
@@ -31,8 +32,20 @@ async def on_started(tx: Transaction, settings: ServiceSettings, event: TbTreatm
 
 async def on_ended(tx: Transaction, event: TbTreatmentEnded) -> None:
     """No more adherence visits; the contact investigation stays owed (the household was
-    exposed however the treatment ended)."""
+    exposed however the treatment ended). The watch stays, ended, so that a treatment
+    voided later still finds what it opened."""
+    watch = await tx.get("tb_watch", event.person_id)
+    if watch is not None and watch["treatment_id"] == event.treatment_id:
+        await tx.put("tb_watch", event.person_id, {**watch, "adherence_visit_on": NEVER,
+                                                   "ended_on": event.ended_on.isoformat()})
+        await cancel_open(tx, event.person_id, ADHERENCE, f"tb_treatment_{event.outcome}")
+
+
+async def on_voided(tx: Transaction, event: TbTreatmentVoided) -> None:
+    """Recorded in error: none of its visits is owed. (A person has one TB treatment at a
+    time: this cancels her TB visits while it is her latest.)"""
     watch = await tx.get("tb_watch", event.person_id)
     if watch is not None and watch["treatment_id"] == event.treatment_id:
         await tx.delete("tb_watch", event.person_id)
-        await cancel_open(tx, event.person_id, ADHERENCE, f"tb_treatment_{event.outcome}")
+        for reason in (ADHERENCE, CONTACT_INVESTIGATION):
+            await cancel_open(tx, event.person_id, reason, "tb_treatment_voided")

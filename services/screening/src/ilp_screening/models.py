@@ -214,7 +214,8 @@ class TbTreatmentOut(BaseModel):
     posyandu_id: str
     rw: str | None
     rt: str | None
-    status: Literal["on_treatment", "ended"]
+    status: Literal["on_treatment", "ended", "voided"]
     ended_on: date | None = None
     outcome: str | None = None
+    void_reason: str | None = None
     recorded_at: datetime

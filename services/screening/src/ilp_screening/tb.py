@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Response
 from cryptography.fernet import Fernet
 from ilp_contracts import (TbTreatmentEnd, TbTreatmentEnded, TbTreatmentStarted,
-                           TbTreatmentSubmission, new_id)
+                           TbTreatmentSubmission, TbTreatmentVoided, new_id)
 from ilp_contracts.wilayah import home_unit
 from ilp_kit.auth import Caller, Principal, require, require_area
 from ilp_kit.errors import InvalidInput, NotFoundError
@@ -25,7 +25,7 @@ from .domain.person import pseudonym
 from .domain.validate import tb_end_problems, tb_treatment_problems
 from .fhir.export import sealer
 from .intake import fingerprint_of, keep_person, posyandu_of, replay, stored_key, today
-from .models import IdempotencyKey, TbTreatmentOut
+from .models import IdempotencyKey, TbTreatmentOut, VoidIn
 from .roles import CARERS
 
 router = APIRouter(tags=["tb"])
@@ -82,6 +82,9 @@ async def end(tx: Transaction, treatment_id: str, body: TbTreatmentEnd, scope: P
               ) -> dict[str, Any]:
     """Record how a treatment ended; the same end again changes nothing."""
     treatment = await _visible(tx, treatment_id, scope)
+    if treatment["status"] == "voided":
+        raise InvalidInput([(("path", "treatment_id"), "a voided treatment cannot end; "
+                             "record it again", "voided")])
     if treatment["status"] == "ended":
         if (treatment["ended_on"], treatment["outcome"]) == (body.ended_on.isoformat(),
                                                              body.outcome):
@@ -97,6 +100,20 @@ async def end(tx: Transaction, treatment_id: str, body: TbTreatmentEnd, scope: P
     await emit(tx, TbTreatmentEnded(
         treatment_id=treatment_id, person_id=treatment["person_id"],
         desa_code=treatment["desa_code"], ended_on=body.ended_on, outcome=body.outcome))
+    return treatment
+
+
+async def void(tx: Transaction, treatment_id: str, reason: str, scope: Principal
+               ) -> dict[str, Any]:
+    """Withdraw a treatment recorded in error; voiding twice changes nothing."""
+    treatment = await _visible(tx, treatment_id, scope)
+    if treatment["status"] == "voided":
+        return treatment
+    treatment.update(status="voided", void_reason=reason)
+    await tx.put("tb_treatments", treatment_id, treatment)
+    await emit(tx, TbTreatmentVoided(treatment_id=treatment_id,
+                                     person_id=treatment["person_id"],
+                                     desa_code=treatment["desa_code"], reason=reason))
     return treatment
 
 
@@ -135,6 +152,16 @@ async def end_treatment(treatment_id: str, body: TbTreatmentEnd, rt: RuntimeDep,
         return await end(tx, treatment_id, body, caller)
 
 
+@router.post("/tb-treatments/{treatment_id}/void", response_model=TbTreatmentOut)
+async def void_treatment(treatment_id: str, body: VoidIn, rt: RuntimeDep, caller: Caller
+                         ) -> dict[str, Any]:
+    """A treatment recorded in error (the wrong patient, entered twice), with the reason:
+    its open visits – the contact investigation too – are cancelled."""
+    require(caller, *TB_RECORDERS)
+    async with rt.transaction() as tx:
+        return await void(tx, treatment_id, body.reason, caller)
+
+
 @router.get("/tb-treatments/{treatment_id}", response_model=TbTreatmentOut)
 async def get_treatment(treatment_id: str, rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
     require(caller, *CARERS)
@@ -145,7 +172,7 @@ async def get_treatment(treatment_id: str, rt: RuntimeDep, caller: Caller) -> di
 
 @router.get("/tb-treatments", response_model=list[TbTreatmentOut])
 async def list_treatments(desa_code: str, rt: RuntimeDep, caller: Caller,
-                          status: Literal["on_treatment", "ended"] | None = None,
+                          status: Literal["on_treatment", "ended", "voided"] | None = None,
                           limit: Limit = 100, offset: Offset = 0) -> list[dict[str, Any]]:
     """A desa's TB patients (or a kecamatan's, by its code), latest first. Audited."""
     require(caller, *CARERS)
