@@ -15,11 +15,11 @@ from pathlib import Path
 import httpx
 import nats
 import pytest
-from ilp_contracts import IngestBirth, IngestScreening
+from ilp_contracts import IngestBirth, IngestScreening, IngestTbTreatment, TbTreatmentSubmission
 from ilp_contracts.wilayah import WIB
 from ilp_platform.embedded import Platform
 
-from .helpers import eventually, free_port_block, indicator, tasks
+from .helpers import eventually, free_port_block, indicator, publish_events, tasks
 
 DESA = "33.73.04.2003"
 
@@ -725,6 +725,15 @@ def test_a_tb_treatment_brings_the_perawat_to_the_household(platform: Platform) 
     assert (ended.status_code, ended.json()["status"]) == (200, "ended")
     listed = screening.get("/tb-treatments", params={"desa_code": desa}).json()
     assert [t["outcome"] for t in listed] == ["moved"]
+    # The TB information system sends another patient's start as an ingest event.
+    other = {**body, "person": {**body["person"], "nik": "3373045507900002"}}
+    publish_events(platform.nats_port, [IngestTbTreatment(
+        idempotency_key="sitb-0001", source_system="sitb",
+        treatment=TbTreatmentSubmission.model_validate(other))])
+    ingested = eventually(lambda: (reply := screening.get(
+        "/submissions/sitb-0001", params={"source_system": "sitb"})).status_code == 200
+        and reply.json())
+    assert ingested["status"] == "on_treatment" and ingested["treatment_id"]
     # The wrong patient after all: voided, the perawat's visit is called off.
     voided = screening.post(f"/tb-treatments/{started['treatment_id']}/void",
                             json={"reason": "pasien lain"})

@@ -123,3 +123,25 @@ async def test_a_treatment_recorded_in_error_is_voided_once(store: SqliteStore) 
     subjects = [record.subject for record in await store.pending_outbox(10)]
     assert subjects == ["ilp.screening.tb_treatment.started.v1",
                         "ilp.screening.tb_treatment.voided.v1"]
+
+
+async def test_an_integrators_treatment_goes_through_the_same_intake(store: SqliteStore) -> None:
+    """The TB information system publishes `ilp.ingest.tb_treatment.v1`: recorded once
+    per key; a wrong one is refused at the event's own field paths (dead-lettered)."""
+    from ilp_contracts import IngestTbTreatment
+    from ilp_kit.settings import ServiceSettings
+    from ilp_screening.handlers import ingest_handlers
+
+    on_treatment = ingest_handlers(ServiceSettings(service="screening"))[IngestTbTreatment]
+    event = IngestTbTreatment(idempotency_key="sitb-000123", source_system="sitb",
+                              treatment=submission())
+    async with store.transaction() as tx:
+        await on_treatment(tx, event)
+        await on_treatment(tx, event.model_copy(update={"event_id": "again"}))
+        with pytest.raises(InvalidInput) as refused:
+            await on_treatment(tx, event.model_copy(update={
+                "idempotency_key": "sitb-000124",
+                "treatment": submission(posyandu_id="psy-x")}))
+    assert refused.value.detail()[0]["loc"] == ["body", "treatment", "posyandu_id"]
+    assert len(await store.find("tb_treatments")) == 1
+    assert await store.get("idempotency", "ingest:sitb:sitb-000123") is not None

@@ -357,3 +357,16 @@ class TbTreatmentVoided(Event):
     person_id: str
     desa_code: str
     reason: str
+
+
+class IngestTbTreatment(Event):
+    """Published by integrating systems (the TB information system, a SIMPUS) on
+    `ilp.ingest.tb_treatment.v1`: a treatment's start for the same intake as
+    `POST /screening/tb-treatments`."""
+
+    SUBJECT: ClassVar[str] = "ilp.ingest.tb_treatment.v1"
+    SOURCE: ClassVar[str] = "integrator"
+
+    idempotency_key: str = Field(min_length=8, max_length=128)
+    source_system: str = Field(min_length=1, max_length=64, description="e.g. sitb")
+    treatment: TbTreatmentSubmission

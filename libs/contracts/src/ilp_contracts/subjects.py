@@ -9,7 +9,7 @@ STREAMS: dict[str, list[str]] = {
     "NOTIFY": ["ilp.notify.>"],
     # Only what a service reads: a publish anywhere else under ilp.ingest has no stream
     # and fails at the integrator (no PubAck) instead of lying unread for a week.
-    "INGEST": ["ilp.ingest.screening.>", "ilp.ingest.birth.>"],
+    "INGEST": ["ilp.ingest.screening.>", "ilp.ingest.birth.>", "ilp.ingest.tb_treatment.>"],
     "DLQ": ["ilp.dlq.>"],
 }
 

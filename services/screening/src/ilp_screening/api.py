@@ -226,16 +226,17 @@ async def get_submission(idempotency_key: str, rt: RuntimeDep, caller: Caller,
                          source_system: str | None = None) -> dict[str, Any]:
     """What became of a submission, by the key it was sent with (the `Idempotency-Key`
     header, a batch item's key, or an ingest event's `idempotency_key` with its
-    `source_system`): the screening it recorded. Lets an integrating system reconcile
-    without reading person data."""
+    `source_system`): the screening, birth or TB treatment it recorded. Lets an
+    integrating system reconcile without reading person data."""
     require(caller, *RECORDERS, *CARERS)
     keys = ([intake.ingest_key(source_system, idempotency_key)] if source_system else
-            [intake.stored_key(way_in, idempotency_key) for way_in in ("http", "fhir", "birth")])
+            [intake.stored_key(way_in, idempotency_key)
+             for way_in in ("http", "fhir", "birth", "tb")])
     record = None
     for key in keys:
         if seen := await rt.store.get("idempotency", key):
-            record = (await rt.store.get("births", seen["birth_id"]) if "birth_id" in seen
-                      else await rt.store.get("screenings", seen["screening_id"]))
+            collection, id_field = next(kind for kind in _RECORDED if kind[1] in seen)
+            record = await rt.store.get(collection, seen[id_field])
             break
     if not record:
         raise NotFoundError(
@@ -245,7 +246,12 @@ async def get_submission(idempotency_key: str, rt: RuntimeDep, caller: Caller,
     require_area(caller, record["desa_code"], f"submission {idempotency_key}")
     return {"idempotency_key": idempotency_key, "source_system": source_system,
             "screening_id": record.get("screening_id"), "birth_id": record.get("birth_id"),
-            "status": record.get("status", "active")}
+            "treatment_id": record.get("treatment_id"), "status": record.get("status", "active")}
+
+
+# What an idempotency key may have recorded: (collection, id field)
+_RECORDED = (("screenings", "screening_id"), ("births", "birth_id"),
+             ("tb_treatments", "treatment_id"))
 
 
 @router.get("/screenings", response_model=list[ScreeningOut])

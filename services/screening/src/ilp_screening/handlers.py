@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from ilp_contracts import Event, FacilityUpserted, IngestBirth, IngestScreening
+from ilp_contracts import Event, FacilityUpserted, IngestBirth, IngestScreening, IngestTbTreatment
 from ilp_kit.consumer import Handler
 from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Transaction
 
-from . import intake
+from . import intake, tb
 from .fhir.export import sealer
 
 
@@ -20,13 +20,14 @@ async def on_facility(tx: Transaction, event: FacilityUpserted) -> None:
 
 
 def ingest_handlers(settings: ServiceSettings) -> dict[type[Event], Handler]:
-    """Integrators' submissions – `ilp.ingest.screening.v1`, `ilp.ingest.birth.v1` – go
-    through the same intake as HTTP; an invalid one raises InvalidInput, which the
-    consumer dead-letters at once with the field-level reasons."""
+    """Integrators' submissions – `ilp.ingest.screening.v1`, `ilp.ingest.birth.v1`,
+    `ilp.ingest.tb_treatment.v1` – go through the same intake as HTTP; an invalid one
+    raises InvalidInput, which the consumer dead-letters at once with the field-level
+    reasons."""
 
     seal = sealer(settings)
 
-    def key(event: IngestScreening | IngestBirth) -> str:
+    def key(event: IngestScreening | IngestBirth | IngestTbTreatment) -> str:
         return intake.ingest_key(event.source_system, event.idempotency_key)
 
     async def on_screening(tx: Transaction, event: IngestScreening) -> None:
@@ -37,4 +38,9 @@ def ingest_handlers(settings: ServiceSettings) -> dict[type[Event], Handler]:
         await intake.record_birth(tx, event.birth, key(event), settings.pseudonym_key,
                                   loc=("birth",), seal=seal, key_loc=("idempotency_key",))
 
-    return {IngestScreening: on_screening, IngestBirth: on_birth}
+    async def on_tb_treatment(tx: Transaction, event: IngestTbTreatment) -> None:
+        await tb.start(tx, event.treatment, key(event), settings.pseudonym_key, intake.OPEN,
+                       seal, loc=("treatment",), key_loc=("idempotency_key",))
+
+    return {IngestScreening: on_screening, IngestBirth: on_birth,
+            IngestTbTreatment: on_tb_treatment}

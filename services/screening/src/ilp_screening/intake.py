@@ -46,7 +46,7 @@ HEADER_KEY = ("header", "Idempotency-Key")
 
 def stored_key(way_in: str, key: str) -> str:
     """An idempotency key as stored: per way in (`http` – the single POST and the offline
-    sync alike –, `fhir`, `csv`, `birth`, or `ingest:<source system>`), so a key one
+    sync alike –, `fhir`, `csv`, `birth`, `tb`, or `ingest:<source system>`), so a key one
     system chose never meets another's."""
     return f"{way_in}:{key}"
 

@@ -200,7 +200,9 @@ class SubmissionOut(BaseModel):
     source_system: str | None
     screening_id: str | None = Field(description="The screening it recorded")
     birth_id: str | None = Field(default=None, description="Or the birth it recorded")
-    status: Literal["active", "voided"]
+    treatment_id: str | None = Field(default=None,
+                                     description="Or the TB treatment it recorded")
+    status: Literal["active", "voided", "on_treatment", "ended"]
 
 
 class TbTreatmentOut(BaseModel):

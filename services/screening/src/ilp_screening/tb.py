@@ -24,7 +24,8 @@ from .audit import audit
 from .domain.person import pseudonym
 from .domain.validate import tb_end_problems, tb_treatment_problems
 from .fhir.export import sealer
-from .intake import fingerprint_of, keep_person, posyandu_of, replay, stored_key, today
+from .intake import (HEADER_KEY, fingerprint_of, keep_person, posyandu_of, replay, stored_key,
+                     today)
 from .models import IdempotencyKey, TbTreatmentOut, VoidIn
 from .roles import CARERS
 
@@ -48,17 +49,20 @@ def planned_end(started_on: date, months: int) -> date:
 
 
 async def start(tx: Transaction, sub: TbTreatmentSubmission, key: str, pseudonym_key: str,
-                scope: Principal, seal: Fernet | None = None) -> tuple[dict[str, Any], bool]:
+                scope: Principal, seal: Fernet | None = None,
+                loc: tuple[str | int, ...] = (),
+                key_loc: tuple[str | int, ...] = HEADER_KEY) -> tuple[dict[str, Any], bool]:
     """Store and announce a treatment; (treatment, created). A retry with the same key
-    returns the first record."""
+    returns the first record. `loc`, `key_loc`: where the caller gave the treatment and
+    its key (a request's body and header, or an ingest event's `treatment` field and
+    `idempotency_key`)."""
     if found := tb_treatment_problems(sub, today()):
-        raise InvalidInput([(("body", *where), msg, kind) for where, msg, kind in found])
+        raise InvalidInput([((*loc, *where), msg, kind) for where, msg, kind in found])
     fingerprint = fingerprint_of(sub)
-    key_loc = ("header", "Idempotency-Key")
     if (first := await replay(tx, key, fingerprint, key_loc,
                               record=("tb_treatments", "treatment_id"))) is not None:
         return first, False
-    posyandu = await posyandu_of(tx, sub.posyandu_id, ("body", "posyandu_id"))
+    posyandu = await posyandu_of(tx, sub.posyandu_id, (*loc, "posyandu_id"))
     require_area(scope, posyandu["area_code"], f"posyandu {sub.posyandu_id}")
     person_id = pseudonym(sub.person.identity, pseudonym_key)
     await keep_person(tx, sub.person, person_id, pseudonym_key, seal)
