@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ilp_contracts import Event, FacilityUpserted, IngestBirth, IngestScreening, IngestTbTreatment
+from ilp_kit.auth import OPEN
 from ilp_kit.consumer import Handler
 from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Transaction
@@ -39,7 +40,7 @@ def ingest_handlers(settings: ServiceSettings) -> dict[type[Event], Handler]:
                                   loc=("birth",), seal=seal, key_loc=("idempotency_key",))
 
     async def on_tb_treatment(tx: Transaction, event: IngestTbTreatment) -> None:
-        await tb.start(tx, event.treatment, key(event), settings.pseudonym_key, intake.OPEN,
+        await tb.start(tx, event.treatment, key(event), settings.pseudonym_key, OPEN,
                        seal, loc=("treatment",), key_loc=("idempotency_key",))
 
     return {IngestScreening: on_screening, IngestBirth: on_birth,
