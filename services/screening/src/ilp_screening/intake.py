@@ -13,7 +13,8 @@ from datetime import UTC, date, datetime
 from ilp_contracts import (BirthAmended, BirthCorrection, BirthRecorded, BirthVoided,
                            ScreeningAmended, ScreeningRecorded, ScreeningVoided, new_id)
 from ilp_contracts.screening import (BirthSnapshot, BirthSubmission, MeasurementsIn,
-                                     PersonIn, PregnancyIn, ScreeningSubmission)
+                                     PersonIn, PregnancyIn, ScreeningSubmission,
+                                     TbTreatmentSubmission)
 from ilp_contracts.wilayah import home_unit
 from cryptography.fernet import Fernet
 from pydantic import BaseModel
@@ -35,7 +36,7 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
-def fingerprint_of(submission: BaseModel) -> str:
+def _fingerprint(submission: BaseModel) -> str:
     """What a retry must repeat exactly to be one (its key reused for other content is
     refused)."""
     return hashlib.sha256(submission.model_dump_json().encode()).hexdigest()
@@ -55,9 +56,8 @@ def ingest_key(source_system: str, key: str) -> str:
     return stored_key(f"ingest:{source_system}", key)
 
 
-async def replay(tx: Transaction, key: str, fingerprint: str, key_loc: tuple[str | int, ...],
-                  record: tuple[str, str] = ("screenings", "screening_id")
-                  ) -> dict[str, Any] | None:
+async def _replay(tx: Transaction, key: str, fingerprint: str, key_loc: tuple[str | int, ...],
+                  record: tuple[str, str]) -> dict[str, Any] | None:
     """The first result for a retried request; a reused key with other content is an error.
     `record`: the collection of what the key recorded, and its id field."""
     seen = await tx.get("idempotency", key)
@@ -129,6 +129,27 @@ async def posyandu_of(tx: Transaction, posyandu_id: str, loc: tuple[str | int, .
     return posyandu
 
 
+Submission = ScreeningSubmission | BirthSubmission | TbTreatmentSubmission
+
+
+async def admit(tx: Transaction, sub: Submission, found: list[Problem], key: str,
+                record: tuple[str, str], scope: Principal, loc: tuple[str | int, ...],
+                key_loc: tuple[str | int, ...]
+                ) -> tuple[dict[str, Any] | None, dict[str, Any], str]:
+    """What every submission passes before it is kept: its problems (`found`) refused at
+    `loc`; a retry of its key answered with the first `record` (collection, id field);
+    else its posyandu, registered and in the caller's wilayah. (first record or None,
+    posyandu, the fingerprint its key is kept with)."""
+    if found:
+        raise InvalidInput([((*loc, *where), msg, kind) for where, msg, kind in found])
+    fingerprint = _fingerprint(sub)
+    if (first := await _replay(tx, key, fingerprint, key_loc, record)) is not None:
+        return first, {}, fingerprint
+    posyandu = await posyandu_of(tx, sub.posyandu_id, (*loc, "posyandu_id"))
+    require_area(scope, posyandu["area_code"], f"posyandu {sub.posyandu_id}")
+    return None, posyandu, fingerprint
+
+
 def _stored(event: ScreeningRecorded | ScreeningAmended, submission: dict[str, Any]
             ) -> dict[str, Any]:
     return {**event.model_dump(mode="json", exclude=_SNAPSHOT_ONLY), "status": "active",
@@ -143,13 +164,11 @@ async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_
     key returns the first record and creates nothing; `key_loc` is where the caller gave
     the key, for the error when it was used for another screening."""
     stage, found = problems(sub, today())
-    if found or stage is None:
-        raise InvalidInput([((*loc, *where), msg, kind) for where, msg, kind in found])
-    fingerprint = fingerprint_of(sub)
-    if (first := await replay(tx, key, fingerprint, key_loc)) is not None:
+    first, posyandu, fingerprint = await admit(
+        tx, sub, found, key, ("screenings", "screening_id"), scope, loc, key_loc)
+    if first is not None:
         return first, False
-    posyandu = await posyandu_of(tx, sub.posyandu_id, (*loc, "posyandu_id"))
-    require_area(scope, posyandu["area_code"], f"posyandu {sub.posyandu_id}")
+    assert stage is not None, "problems() names why a screening has no stage"
     person = sub.person
     person_id = pseudonym(person.identity, pseudonym_key)
     event = ScreeningRecorded(**await _snapshot(
@@ -186,14 +205,10 @@ async def record_birth(tx: Transaction, sub: BirthSubmission, key: str, pseudony
                        key_loc: tuple[str | int, ...] = HEADER_KEY) -> tuple[dict[str, Any], bool]:
     """Store and announce a birth – the start of the mother's and the newborn's postnatal
     visits; (birth, created). A retry with the same key returns the first record."""
-    if found := birth_problems(sub, today()):
-        raise InvalidInput([((*loc, *where), msg, kind) for where, msg, kind in found])
-    fingerprint = fingerprint_of(sub)
-    if (first := await replay(tx, key, fingerprint, key_loc,
-                               record=("births", "birth_id"))) is not None:
+    first, posyandu, fingerprint = await admit(tx, sub, birth_problems(sub, today()), key,
+                                               ("births", "birth_id"), scope, loc, key_loc)
+    if first is not None:
         return first, False
-    posyandu = await posyandu_of(tx, sub.posyandu_id, (*loc, "posyandu_id"))
-    require_area(scope, posyandu["area_code"], f"posyandu {sub.posyandu_id}")
     # The baby's record names the mother (a newborn without NIK yet is known by hers).
     baby = sub.baby.model_copy(update={"mother_nik": sub.mother.nik})
     ids = {who: pseudonym(person.identity, pseudonym_key)

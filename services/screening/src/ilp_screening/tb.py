@@ -24,8 +24,7 @@ from .audit import audit
 from .domain.person import pseudonym
 from .domain.validate import tb_end_problems, tb_treatment_problems
 from .fhir.export import sealer
-from .intake import (HEADER_KEY, fingerprint_of, keep_person, posyandu_of, replay, stored_key,
-                     today)
+from .intake import HEADER_KEY, admit, keep_person, stored_key, today
 from .models import IdempotencyKey, TbTreatmentOut, VoidIn
 from .roles import CARERS
 
@@ -56,14 +55,11 @@ async def start(tx: Transaction, sub: TbTreatmentSubmission, key: str, pseudonym
     returns the first record. `loc`, `key_loc`: where the caller gave the treatment and
     its key (a request's body and header, or an ingest event's `treatment` field and
     `idempotency_key`)."""
-    if found := tb_treatment_problems(sub, today()):
-        raise InvalidInput([((*loc, *where), msg, kind) for where, msg, kind in found])
-    fingerprint = fingerprint_of(sub)
-    if (first := await replay(tx, key, fingerprint, key_loc,
-                              record=("tb_treatments", "treatment_id"))) is not None:
+    first, posyandu, fingerprint = await admit(
+        tx, sub, tb_treatment_problems(sub, today()), key, ("tb_treatments", "treatment_id"),
+        scope, loc, key_loc)
+    if first is not None:
         return first, False
-    posyandu = await posyandu_of(tx, sub.posyandu_id, (*loc, "posyandu_id"))
-    require_area(scope, posyandu["area_code"], f"posyandu {sub.posyandu_id}")
     person_id = pseudonym(sub.person.identity, pseudonym_key)
     await keep_person(tx, sub.person, person_id, pseudonym_key, seal)
     event = TbTreatmentStarted(
