@@ -90,8 +90,8 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
 
 
 def knows_workers(platform: Platform, *worker_ids: str) -> bool:
-    """Notify has applied these workers (counting applied events is not enough: PWS's
-    colour changes are events notify applies too)."""
+    """Notify has applied these workers. (Counting applied events is not enough: the
+    platform starts with the sample kota, whose ~200 workers notify applies first.)"""
     with sqlite3.connect(platform.data_dir / "notify.db") as db:
         marks = ",".join("?" * len(worker_ids))
         found = db.execute(f"SELECT count(*) FROM workers WHERE key IN ({marks})",
