@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import random
 import re
+import sqlite3
 import socket
 import time
 from collections.abc import Callable
@@ -16,6 +17,7 @@ import httpx
 import nats
 from ilp_contracts import Event, Finding, ScreeningRecorded, new_id
 from ilp_kit.messaging import event_headers
+from ilp_platform.embedded import Platform
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -92,3 +94,13 @@ def publish_events(nats_port: int, events: list[Event]) -> None:
                                          headers=event_headers(event))
         await nc.close()
     asyncio.run(send())
+
+
+def knows_workers(platform: Platform, *worker_ids: str) -> bool:
+    """Notify has applied these workers. (Counting applied events is not enough: the
+    platform starts with the sample kota, whose ~200 workers notify applies first.)"""
+    with sqlite3.connect(platform.data_dir / "notify.db") as db:
+        marks = ",".join("?" * len(worker_ids))
+        found = db.execute(f"SELECT count(*) FROM workers WHERE key IN ({marks})",
+                           worker_ids).fetchone()
+    return bool(found == (len(worker_ids),))

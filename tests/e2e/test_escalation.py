@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import sqlite3
 import threading
 from datetime import date, datetime, timedelta, timezone
 from collections.abc import Iterator
@@ -20,7 +19,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from ilp_platform.embedded import Platform
 
-from .helpers import eventually, free_port_block, publish_events, screened_in_october
+from .helpers import (eventually, free_port_block, knows_workers, publish_events,
+                      screened_in_october)
 
 DESA = "33.73.04.2004"
 
@@ -87,16 +87,6 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     platform.stop()
     receiver.shutdown()
     smtp.stop()
-
-
-def knows_workers(platform: Platform, *worker_ids: str) -> bool:
-    """Notify has applied these workers. (Counting applied events is not enough: the
-    platform starts with the sample kota, whose ~200 workers notify applies first.)"""
-    with sqlite3.connect(platform.data_dir / "notify.db") as db:
-        marks = ",".join("?" * len(worker_ids))
-        found = db.execute(f"SELECT count(*) FROM workers WHERE key IN ({marks})",
-                           worker_ids).fetchone()
-    return bool(found == (len(worker_ids),))
 
 
 def test_an_overdue_kader_task_goes_to_the_bidan(platform: Platform) -> None:

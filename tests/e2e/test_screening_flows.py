@@ -19,7 +19,8 @@ from ilp_contracts import IngestBirth, IngestScreening, IngestTbTreatment, TbTre
 from ilp_contracts.wilayah import WIB
 from ilp_platform.embedded import Platform
 
-from .helpers import eventually, free_port_block, indicator, publish_events, tasks
+from .helpers import (eventually, free_port_block, indicator, knows_workers, publish_events,
+                      tasks)
 
 DESA = "33.73.04.2003"
 
@@ -475,14 +476,13 @@ def test_a_birth_brings_the_bidan_to_mother_and_baby(platform: Platform) -> None
     (KN1) visits, due two days after it; a retry records nothing twice; a wrong record
     is refused with its field."""
     registry, notify_ops = client(platform, "registry"), client(platform, "notify")
-    applied = notify_ops.get("/health/ready").json()["consumer"]["applied"]
     registry.post("/facilities", json={"id": "pustu-anggrek", "type": "pustu",
                                        "name": "Pustu Anggrek", "area_code": DESA}
                   ).raise_for_status()
     registry.post("/workers", json={"id": "bidan-rina", "name": "Rina", "role": "bidan",
                                     "facility_id": "pustu-anggrek"}).raise_for_status()
     # notify knows the bidan before the birth (else the visits would go to the kader)
-    eventually(lambda: notify_ops.get("/health/ready").json()["consumer"]["applied"] > applied)
+    eventually(lambda: knows_workers(platform, "bidan-rina"))
     notify = httpx.Client(base_url=f"{platform.service_url('notify')}/api/v1", timeout=10)
     born = datetime.now(WIB).date() - timedelta(days=1)
     mother_nik = "3373045203960001"  # a woman born 12 March 1996
