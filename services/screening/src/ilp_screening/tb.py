@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Response
 from cryptography.fernet import Fernet
 from ilp_contracts import (TbTreatmentEnd, TbTreatmentEnded, TbTreatmentStarted,
                            TbTreatmentSubmission, TbTreatmentVoided, new_id)
+from ilp_contracts.dates import add_months
 from ilp_contracts.wilayah import home_unit
 from ilp_kit.auth import Caller, Principal, require, require_area
 from ilp_kit.errors import InvalidInput, NotFoundError
@@ -34,19 +35,6 @@ RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
 TB_RECORDERS = ("bidan", "perawat", "puskesmas_admin", "integrator")
 
 
-def planned_end(started_on: date, months: int) -> date:
-    """The regimen's last day: `months` calendar months on (a day that month lacks – 31
-    August + 6 months – is the month's last)."""
-    month = started_on.month - 1 + months
-    year, month = started_on.year + month // 12, month % 12 + 1
-    for day in range(started_on.day, 27, -1):
-        try:
-            return date(year, month, day)
-        except ValueError:
-            continue
-    return date(year, month, started_on.day)
-
-
 async def start(tx: Transaction, sub: TbTreatmentSubmission, key: str, pseudonym_key: str,
                 scope: Principal, seal: Fernet | None = None,
                 loc: tuple[str | int, ...] = (),
@@ -64,7 +52,7 @@ async def start(tx: Transaction, sub: TbTreatmentSubmission, key: str, pseudonym
     await keep_person(tx, sub.person, person_id, pseudonym_key, seal)
     event = TbTreatmentStarted(
         treatment_id=new_id(), person_id=person_id, started_on=sub.started_on,
-        planned_end_on=planned_end(sub.started_on, sub.regimen_months),
+        planned_end_on=add_months(sub.started_on, sub.regimen_months),
         household_contacts=sub.household_contacts, desa_code=posyandu["area_code"],
         posyandu_id=posyandu["id"], rw=home_unit(sub.person.rw, posyandu.get("rw")),
         rt=sub.person.rt)

@@ -31,12 +31,12 @@ missed early because of the rounding.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from ilp_contracts import PTM_FROM_YEARS
+from ilp_contracts.dates import add_months
 from ilp_contracts.notify import Priority
 
 from .tasks import TaskNeed, end_of_day
@@ -138,12 +138,6 @@ DOSE_MONTH = {"HB0": 0, "BCG": 1, "OPV1": 1,
               "MR1": 9, "IPV2": 9, "PCV3": 12, "DPT-HB-Hib4": 18, "MR2": 18}
 DOSE_GRACE_DAYS = 30
 IMMUNIZATION_VISIT_DUE_DAYS = 7
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def youngest_birth(screened_on: date, age_months: int) -> date:

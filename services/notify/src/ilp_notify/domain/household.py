@@ -20,7 +20,9 @@ from typing import Any
 
 from ilp_contracts import PTM_FROM_YEARS
 
-from .defaulters import NEVER, add_months, kader_visit
+from ilp_contracts.dates import add_months
+
+from .defaulters import NEVER, kader_visit
 from .tasks import TaskNeed
 
 UNSCREENED_GRACE_DAYS = 30
