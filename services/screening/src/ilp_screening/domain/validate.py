@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from ilp_contracts.screening import (BirthSubmission, HouseholdMember, MeasurementsIn,
-                                    PregnancyIn, ScreeningSubmission, TbTreatmentEnd,
-                                    TbTreatmentSubmission)
+                                    PersonIn, PregnancyIn, ScreeningSubmission,
+                                    TbTreatmentEnd, TbTreatmentSubmission)
 
 from . import rules
 from .classify import stage_for
@@ -127,18 +127,9 @@ def member_problems(member: HouseholdMember, noted_on: date) -> list[Problem]:
     """Every problem of one person of a household data collection (dated `noted_on`),
     with its field path."""
     person = member.person
-    found: list[Problem] = []
     age_years = (noted_on - person.birth_date).days / 365.25
-    if age_years < 0:
-        found.append((("person", "birth_date"), "born after the data collection", "invalid"))
-    elif age_years > MAX_AGE_YEARS:
-        found.append((("person", "birth_date"), f"older than {MAX_AGE_YEARS} years",
-                      "implausible"))
-    if person.nik and (reason := nik_problem(person.nik, person.birth_date, person.sex)):
-        found.append((("person", "nik"), reason, "nik_mismatch"))
-    if person.nik is None and age_years >= 5:
-        found.append((("person", "nik"), "only a child under five may be registered without "
-                      "a NIK (by mother_nik and local_id)", "missing"))
+    found = _person_problems(person, age_years, (("person", "birth_date"),
+                                                 "born after the data collection", "invalid"))
     youngest, oldest = MOTHER_AGE_YEARS
     if member.pregnant and (person.sex != "F" or not youngest <= age_years <= oldest):
         found.append((("pregnant",), "a person who cannot be pregnant", "wrong_stage"))
@@ -147,17 +138,29 @@ def member_problems(member: HouseholdMember, noted_on: date) -> list[Problem]:
 
 def tb_treatment_problems(sub: TbTreatmentSubmission, today: date) -> list[Problem]:
     """Every problem of a TB treatment's start, with its field path."""
-    person = sub.person
     found: list[Problem] = []
     if sub.started_on > today + timedelta(days=1):
         found.append((("started_on",), "the treatment starts in the future", "future_date"))
-    if sub.started_on < person.birth_date:
-        found.append((("started_on",), "the treatment starts before the birth date", "invalid"))
-    elif (sub.started_on - person.birth_date).days / 365.25 > MAX_AGE_YEARS:
+    age_years = (sub.started_on - sub.person.birth_date).days / 365.25
+    return found + _person_problems(sub.person, age_years, (
+        ("started_on",), "the treatment starts before the birth date", "invalid"))
+
+
+def _person_problems(person: PersonIn, age_years: float, unborn: Problem) -> list[Problem]:
+    """A person's age on the record's day (`unborn`: the problem when she was not yet
+    born) and her NIK: it agrees with her birth date and sex, and only a child under five
+    may be known without one (by the mother's NIK and a local id)."""
+    found: list[Problem] = []
+    if age_years < 0:
+        found.append(unborn)
+    elif age_years > MAX_AGE_YEARS:
         found.append((("person", "birth_date"), f"older than {MAX_AGE_YEARS} years",
                       "implausible"))
     if person.nik and (reason := nik_problem(person.nik, person.birth_date, person.sex)):
         found.append((("person", "nik"), reason, "nik_mismatch"))
+    if person.nik is None and age_years >= 5:
+        found.append((("person", "nik"), "only a child under five may be recorded without "
+                      "a NIK (by mother_nik and local_id)", "missing"))
     return found
 
 
