@@ -221,6 +221,11 @@ async def get_screening(screening_id: str, rt: RuntimeDep, caller: Caller) -> di
     return screening
 
 
+# What an idempotency key may have recorded: (collection, id field)
+_RECORDED = (("screenings", "screening_id"), ("births", "birth_id"),
+             ("tb_treatments", "treatment_id"))
+
+
 @router.get("/submissions/{idempotency_key}", response_model=SubmissionOut)
 async def get_submission(idempotency_key: str, rt: RuntimeDep, caller: Caller,
                          source_system: str | None = None) -> dict[str, Any]:
@@ -248,10 +253,6 @@ async def get_submission(idempotency_key: str, rt: RuntimeDep, caller: Caller,
             "screening_id": record.get("screening_id"), "birth_id": record.get("birth_id"),
             "treatment_id": record.get("treatment_id"), "status": record.get("status", "active")}
 
-
-# What an idempotency key may have recorded: (collection, id field)
-_RECORDED = (("screenings", "screening_id"), ("births", "birth_id"),
-             ("tb_treatments", "treatment_id"))
 
 
 @router.get("/screenings", response_model=list[ScreeningOut])

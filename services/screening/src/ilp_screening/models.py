@@ -6,7 +6,8 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from ilp_contracts import Finding
-from ilp_contracts.screening import MeasurementsIn, PregnancyIn, ScreeningSubmission, Sex, Stage
+from ilp_contracts.screening import (MeasurementsIn, PregnancyIn, ScreeningSubmission, Sex, Stage,
+                                     TbOutcome)
 from fastapi import Header
 from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
@@ -218,6 +219,6 @@ class TbTreatmentOut(BaseModel):
     rt: str | None
     status: Literal["on_treatment", "ended", "voided"]
     ended_on: date | None = None
-    outcome: str | None = None
+    outcome: TbOutcome | None = None
     void_reason: str | None = None
     recorded_at: datetime
