@@ -36,8 +36,7 @@ async def on_ended(tx: Transaction, event: TbTreatmentEnded) -> None:
     voided later still finds what it opened."""
     watch = await tx.get("tb_watch", event.person_id)
     if watch is not None and watch["treatment_id"] == event.treatment_id:
-        await tx.put("tb_watch", event.person_id, {**watch, "adherence_visit_on": NEVER,
-                                                   "ended_on": event.ended_on.isoformat()})
+        await tx.put("tb_watch", event.person_id, {**watch, "adherence_visit_on": NEVER})
         await cancel_open(tx, event.person_id, ADHERENCE, f"tb_treatment_{event.outcome}")
 
 
