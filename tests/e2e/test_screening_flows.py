@@ -739,3 +739,15 @@ def test_a_tb_treatment_brings_the_perawat_to_the_household(platform: Platform) 
                             json={"reason": "pasien lain"})
     assert (voided.status_code, voided.json()["status"]) == (200, "voided")
     assert eventually(lambda: tasks(notify, desa_code=desa, status="cancelled"))
+    # The perawat investigates the other household in time: PWS counts the TB programme's
+    # contact investigations apart, the voided treatment's visit not among them.
+    [contact] = eventually(lambda: [t for t in tasks(notify, desa_code=desa, status="open")
+                                    if t["reason"] == "investigasi_kontak_tb"] or None)
+    done = notify.post(f"/notify/tasks/{contact['task_id']}/complete",
+                       json={"worker_id": "perawat-tbc", "outcome": "visited"})
+    assert done.status_code == 200, done.text
+    pws = httpx.Client(base_url=f"{platform.service_url('pws')}/api/v1", timeout=10)
+    month = datetime.now(WIB).strftime("%Y-%m")
+    counted = eventually(lambda: (i := indicator(pws, desa, month, "tb_investigasi_kontak"))[
+        "numerator"] and i)
+    assert (counted["numerator"], counted["denominator"], counted["colour"]) == (1, 1, "green")

@@ -87,7 +87,9 @@ TASK_DESA = {"33.73.04.1001": timezone(timedelta(hours=7)),
              "91.71.01.1001": timezone(timedelta(hours=9))}
 # (desa, hour of creation: November or December, why, what became of it)
 task_story = st.tuples(st.sampled_from(sorted(TASK_DESA)), st.integers(0, 40 * 24),
-                       st.sampled_from(["masalah_gizi", "kunjungan_neonatal_kn1"]),
+                       st.sampled_from(["masalah_gizi", "kunjungan_neonatal_kn1",
+                                        "investigasi_kontak_tb",
+                                        "pendampingan_minum_obat_tb"]),
                        st.sampled_from(["open", "on_time", "late", "not_at_home", "cancelled",
                                         "escalated", "escalated_then_done",
                                         "escalated_then_done_by_the_new_due",
@@ -138,7 +140,16 @@ def task_events(stories: list) -> tuple[list, Counter]:
                                or fate.startswith("escalated")),
                               ("kn1_visited", reason == "kunjungan_neonatal_kn1"
                                and (fate in ("on_time", "late")
-                                    or fate.startswith("escalated_then")))):
+                                    or fate.startswith("escalated_then"))),
+                              # the TB programme's visits, apart as well
+                              ("tb_contact_tasks", reason == "investigasi_kontak_tb"
+                               and fate != "cancelled"),
+                              ("tb_contact_on_time", reason == "investigasi_kontak_tb"
+                               and fate == "on_time"),
+                              ("tb_adherence_tasks", reason == "pendampingan_minum_obat_tb"
+                               and fate != "cancelled"),
+                              ("tb_adherence_on_time", reason == "pendampingan_minum_obat_tb"
+                               and fate == "on_time")):
             counts[month, flag] += counted
             counts[month, f"year:{flag}"] += counted
     return events, counts

@@ -40,6 +40,11 @@ VISIT_SERIES = {
     "kn_lengkap": (frozenset(f"kn{n}_visited" for n in range(1, 4)), "person_id"),
     "kf_lengkap": (frozenset(f"kf{n}_visited" for n in range(1, 5)), "birth_id"),
 }
+# Home visits of a programme, counted apart as well (due, and made on time), by the task's
+# reason: the TB programme follows its household contact investigations and its
+# treatment-adherence visits.
+PROGRAMME_VISITS = {"investigasi_kontak_tb": "tb_contact",
+                    "pendampingan_minum_obat_tb": "tb_adherence"}
 STAGES = ("ibu_hamil", "balita", "anak_remaja", "usia_dewasa", "lansia")
 # Under follow-up (DOMAIN.md: "how many are under follow-up"; hypertension is re-checked
 # monthly, diabetes every three months): a person found with the condition this year
@@ -58,6 +63,8 @@ FLAGS = frozenset({
     "lansia_dependent", "home_visit_tasks", "home_visit_on_time",
     "home_visit_overdue",
     *POSTNATAL_VISITED.values(), *VISIT_SERIES,
+    *(f"{programme}_{part}" for programme in PROGRAMME_VISITS.values()
+      for part in ("tasks", "on_time")),
 })
 # A flag counted once per person and year, in the month the person first had it:
 # `year:ptm_screened`.

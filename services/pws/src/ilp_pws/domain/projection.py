@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .indicators import FOLLOW_UPS, POSTNATAL_VISITED, YEAR, flag_delta
+from .indicators import FOLLOW_UPS, POSTNATAL_VISITED, PROGRAMME_VISITS, YEAR, flag_delta
 
 Entry = Mapping[str, Any]  # {"order", "version", "desa_code", "posyandu_id", "flags"}
 Unit = tuple[str, str]  # (desa code, posyandu id): counted in both, the posyandu below
@@ -99,8 +99,9 @@ def task_flags(task: Mapping[str, Any]) -> frozenset[str]:
     like a person's: a visit due unless it was cancelled (its finding corrected away, or
     withdrawn by a health worker) or superseded (a visit not made that another follows: it
     counts there), a visit done on time (made: somebody was at home), one that went past
-    its due time (escalated, or done late), and a postnatal visit made. Its events may arrive in any order: until its
-    creation is known (desa and month), it counts nothing."""
+    its due time (escalated, or done late), a postnatal visit made, and a programme's visits
+    (TB) apart as well. Its events may arrive in any order: until its creation is known
+    (desa and month), it counts nothing."""
     if "desa_code" not in task or task.get("cancelled") or task.get("superseded"):
         return frozenset()
     flags = {"home_visit_tasks"}
@@ -109,8 +110,13 @@ def task_flags(task: Mapping[str, Any]) -> frozenset[str]:
         flags.add("home_visit_overdue")
     elif task.get("on_time") and not task.get("nobody_home"):
         flags.add("home_visit_on_time")
-    if task.get("visited") and (visited := POSTNATAL_VISITED.get(task.get("reason", ""))):
+    reason = task.get("reason", "")
+    if task.get("visited") and (visited := POSTNATAL_VISITED.get(reason)):
         flags.add(visited)
+    if programme := PROGRAMME_VISITS.get(reason):
+        flags.add(f"{programme}_tasks")
+        if "home_visit_on_time" in flags:
+            flags.add(f"{programme}_on_time")
     return frozenset(flags)
 
 
