@@ -420,6 +420,10 @@ JetStream publish-then-consume 22,491/s, against 16,160/s on Round 14's evening)
 - No change on the hot path since Round 13. Ingest bursts of 15,000 in this session:
   2,544–2,606/s in its first half hour, then 3,106–3,484/s (ten bursts); the published
   run 3,195/s.
+- Sustained longer: a burst of 60,000 (22 s) ran at 2,741/s against 2,946–2,969/s for
+  bursts of 15,000 in the same minutes (CPU per screening 0.60 against 0.51–0.55 ms).
+  SQLite's page cache is not why: 16 or 64 MiB for screening's store gave the same
+  in-process rate.
 - Lowering PWS's and notify's CPU priority (nice 5), so the serial stage – screening –
   keeps a core: 3,222–3,361/s against 3,106–3,326/s interleaved; within the noise, not
   adopted.
