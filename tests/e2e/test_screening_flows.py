@@ -751,3 +751,28 @@ def test_a_tb_treatment_brings_the_perawat_to_the_household(platform: Platform) 
     counted = eventually(lambda: (i := indicator(pws, desa, month, "tb_investigasi_kontak"))[
         "numerator"] and i)
     assert (counted["numerator"], counted["denominator"], counted["colour"]) == (1, 1, "green")
+
+
+def test_pws_shows_at_how_many_contacts_the_tb_symptoms_were_asked(platform: Platform) -> None:
+    """DOMAIN.md: a TB symptom screen at every contact. Two men screened at a posyandu,
+    one asked about TB symptoms (no symptoms) and one not: the screening keeps which
+    yes/no checks were made, and PWS shows one of two, red against its 100 %."""
+    desa = "33.73.04.2010"
+    registry = client(platform, "registry")
+    registry.post("/areas", json={"code": desa, "name": "Desa Gejala"}).raise_for_status()
+    registry.post("/facilities", json={"id": "psy-gejala", "type": "posyandu",
+                                       "name": "Posyandu Gejala", "area_code": desa}
+                  ).raise_for_status()
+
+    def man(nik: str, checks: dict[str, bool]) -> dict:
+        return {"person": {"nik": nik, "name": "Pak", "sex": "M", "birth_date": "1980-03-15"},
+                "posyandu_id": "psy-gejala", "screened_on": "2026-11-20",
+                "measurements": {"systolic": 118, "diastolic": 76, **checks}}
+
+    asked = record(platform, man("3373041503800001", {"tb_symptoms": False, "smoking": True}))
+    not_asked = record(platform, man("3373041503800002", {}))
+    assert (asked["checks"], not_asked["checks"]) == ({"tb_symptoms": False, "smoking": True}, {})
+    pws = httpx.Client(base_url=f"{platform.service_url('pws')}/api/v1", timeout=10)
+    counted = eventually(lambda: (i := indicator(pws, desa, "2026-11", "tb_skrining_gejala"))[
+        "denominator"] == 2 and i)
+    assert (counted["numerator"], counted["pct"], counted["colour"]) == (1, 50.0, "red")

@@ -128,3 +128,15 @@ def test_a_remaja_from_15_with_blood_pressure_or_glucose_taken_counts_in_the_ptm
                                ["systolic", "diastolic"], age_months=14 * 12 + 11)
     assert "ptm_screened" not in flags_for("anak_remaja", [], None, ["weight_kg", "height_cm"],
                                            age_months=16 * 12)
+
+
+def test_tb_symptom_screening_counts_where_the_checks_are_known() -> None:
+    """DOMAIN.md: a TB symptom screen at every contact. Counted among screenings whose
+    yes/no checks are known – not among older events that did not carry them."""
+    def tb(checks: dict[str, bool] | None) -> set[str]:
+        return set(flags_for("usia_dewasa", [], None, [], 480, checks)
+                   ) & {"checks_known", "tb_symptoms_checked"}
+    assert tb({"tb_symptoms": False}) == tb({"tb_symptoms": True, "smoking": False}) == {
+        "checks_known", "tb_symptoms_checked"}
+    assert tb({}) == tb({"smoking": True}) == {"checks_known"}
+    assert tb(None) == set()

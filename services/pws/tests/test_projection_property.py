@@ -27,9 +27,12 @@ from ilp_pws.live import LIVE
 
 DESA = ["33.73.04.1001", "33.73.04.1002"]
 # p1 and p2 are balita, p3 an adult: nutrition findings count for the children, the PTM
-# ones for the adult; "bp" and "glucose" stand for a measure taken without a finding.
+# ones for the adult; "bp" and "glucose" stand for a measure taken without a finding,
+# "tb_asked" for the TB symptoms checked, and "before_checks" for an event from before the
+# yes/no checks were carried.
 CODES = ["stunted", "underweight", "gizi_kurang", "hypertension_grade_1", "diabetes_suspected",
-         "bp", "glucose"]
+         "bp", "glucose", "tb_asked", "before_checks"]
+NOT_FINDINGS = {"bp", "glucose", "tb_asked", "before_checks"}
 MEASURED = {"bp": "systolic", "hypertension_grade_1": "systolic",
             "glucose": "glucose_random", "diabetes_suspected": "glucose_random"}
 
@@ -45,8 +48,10 @@ def snapshot(sid: str, person: str, version: int, day: int, desa: str, codes: li
                   age_months=480 if adult else 20, screened_on=screened_on,
                   period=screened_on.isoformat()[:7], desa_code=desa, posyandu_id="p",
                   findings=[Finding(code=c, severity="moderate") for c in codes
-                            if c not in ("bp", "glucose")],
-                  measurements={MEASURED[c]: 150.0 for c in codes if c in MEASURED})
+                            if c not in NOT_FINDINGS],
+                  measurements={MEASURED[c]: 150.0 for c in codes if c in MEASURED},
+                  checks=(None if "before_checks" in codes
+                          else {"tb_symptoms": False} if "tb_asked" in codes else {}))
     if amended:
         return ScreeningAmended(**fields, reason="koreksi", previous_period=amended[0],
                                 previous_desa_code=amended[1])
@@ -165,7 +170,7 @@ def recount(final: dict, tasks: Counter | None = None) -> dict[tuple[str, str], 
     counts: dict[tuple[str, str], Counter] = {}
     def flags(s: ScreeningRecorded) -> frozenset[str]:
         return flags_for(s.stage, [f.code for f in s.findings], None, s.measurements,
-                         s.age_months)
+                         s.age_months, s.checks)
 
     for s in latest.values():
         counts.setdefault((s.desa_code, s.period), Counter()).update(flags(s))

@@ -130,6 +130,10 @@ class ScreeningSnapshot(Event):
                            "RW, which kader's dasawisma it is")
     posyandu_id: str
     measurements: dict[str, float] = Field(default_factory=dict)
+    checks: dict[str, bool] | None = Field(
+        default=None, description="The yes/no checks made and what they found (tb_symptoms, "
+        "smoking, oedema, skilas_positive, …): a check left out was not made. None in "
+        "events from before checks were carried (not known, not 'none made')")
     immunizations: list[str] = Field(default_factory=list)
     anc_visit: int | None = None
     findings: list[Finding] = Field(default_factory=list)

@@ -116,7 +116,7 @@ async def _snapshot(tx: Transaction, *, screening_id: str, person_id: str, sex: 
         "age_months": age_in_months(birth_date, screened_on), "screened_on": screened_on,
         "period": screened_on.isoformat()[:7], "desa_code": posyandu["area_code"],
         "rw": rw, "rt": rt, "posyandu_id": posyandu["id"],
-        "measurements": result.summary, "immunizations": list(m.immunizations),
+        "measurements": result.summary, "checks": flags, "immunizations": list(m.immunizations),
         "anc_visit": pregnancy.anc_visit if pregnancy else None, "findings": result.findings,
     }
 

@@ -31,6 +31,9 @@ class ScreeningOut(BaseModel):
     rt: str | None = None
     posyandu_id: str
     measurements: dict[str, float]
+    checks: dict[str, bool] | None = Field(
+        default=None, description="The yes/no checks made (TB symptoms, smoking, …) and what "
+        "they found; None for screenings recorded before checks were kept")
     immunizations: list[str]
     anc_visit: int | None
     findings: list[Finding]

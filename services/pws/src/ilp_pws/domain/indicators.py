@@ -60,7 +60,8 @@ FLAGS = frozenset({
     "ibu_hamil_k6", "ibu_hamil_kek", "ibu_hamil_anaemia", "ptm_screened", "ptm_hypertension",
     "ptm_diabetes", "ptm_bp_checked", "ptm_glucose_checked",
     *(followed for _, _, followed in FOLLOW_UPS),
-    "lansia_dependent", "home_visit_tasks", "home_visit_on_time",
+    "lansia_dependent", "checks_known", "tb_symptoms_checked",
+    "home_visit_tasks", "home_visit_on_time",
     "home_visit_overdue",
     *POSTNATAL_VISITED.values(), *VISIT_SERIES,
     *(f"{programme}_{part}" for programme in PROGRAMME_VISITS.values()
@@ -73,12 +74,18 @@ TARGET_GROUPS = frozenset({"balita", "bayi", "ibu_hamil", "usia_15_plus", "lansi
 
 
 def flags_for(stage: str, finding_codes: Iterable[str], anc_visit: int | None = None,
-              measured: Iterable[str] = (), age_months: int | None = None) -> frozenset[str]:
+              measured: Iterable[str] = (), age_months: int | None = None,
+              checks: Iterable[str] | None = None) -> frozenset[str]:
     """What one screening says about a person for the month (indicator building blocks);
-    `measured`: the measurements it took."""
+    `measured`: the measurements it took; `checks`: the yes/no checks it made, None where
+    that is not known (a screening from before they were carried)."""
     codes = set(finding_codes)
     taken = set(measured)
     flags = {f"{stage}_screened"}
+    if checks is not None:  # DOMAIN.md: a TB symptom screen at every contact
+        flags.add("checks_known")
+        if "tb_symptoms" in checks:
+            flags.add("tb_symptoms_checked")
     if stage == "balita":
         flags.add("balita_weighed")
         for flag, group in (("balita_stunted", STUNTED), ("balita_underweight", UNDERWEIGHT),
