@@ -90,6 +90,12 @@ def main(argv: list[str] | None = None) -> None:
     dead.add_argument("--limit", type=int, default=100, help="list at most this many")
     dead.add_argument("--nats-url", default=NATS_URL,
                       help="default $ILP_NATS_URL, else nats://127.0.0.1:4222")
+    state = commands.add_parser(
+        "status", help="is every service up, has it caught up with its events, what waits "
+        "(outbox, dead letters); exit 1 if a service does not answer")
+    state.add_argument("--url", default="http://127.0.0.1:8000", help="gateway base URL")
+    state.add_argument("--nats-url", default=NATS_URL,
+                       help="default $ILP_NATS_URL, else nats://127.0.0.1:4222")
     for name, text in (("pws-rebuild", "replay the streams into a fresh PWS projection"),
                        ("pws-check", "recount PWS from the streams and report differences")):
         cmd = commands.add_parser(name, help=text)
@@ -145,6 +151,11 @@ def main(argv: list[str] | None = None) -> None:
             dead.error(f"{args.action}: give the dead letter numbers, or --all")
         _reaching_nats(args.nats_url,
                        lambda: dlq(args.nats_url, args.action, args.seq, args.service, args.limit))
+    elif args.command == "status":
+        from .status import status
+
+        raise SystemExit(0 if _reaching_nats(args.nats_url,
+                                             lambda: status(args.url, args.nats_url)) else 1)
     elif args.command == "pws-rebuild":
         from .rebuild import rebuild
 
