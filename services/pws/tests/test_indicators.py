@@ -13,6 +13,7 @@ from ilp_pws.domain.indicators import (
     evaluate,
     flag_delta,
     flags_for,
+    merge_running,
 )
 from ilp_pws.domain.projection import firsts
 
@@ -140,3 +141,17 @@ def test_tb_symptom_screening_counts_where_the_checks_are_known() -> None:
         "checks_known", "tb_symptoms_checked"}
     assert tb({}) == tb({"smoking": True}) == {"checks_known"}
     assert tb(None) == set()
+
+
+@given(st.lists(batch, min_size=1, max_size=6), st.integers(1, 4))
+def test_running_totals_counted_apart_merge_into_those_counted_together(batches, parts) -> None:
+    """A rebuild split by person counts each part's running totals apart: merged, every
+    month's figure to date is the one a single count gives."""
+    together: dict[str, dict[str, int]] = {}
+    apart: list[dict[str, dict[str, int]]] = [{} for _ in range(parts)]
+    for n, changes in enumerate(batches):
+        add_to_date(together, changes)
+        add_to_date(apart[n % parts], changes)
+    merged = merge_running(apart)
+    for month in MONTHS:
+        assert dict(as_of(merged, month)) == dict(as_of(together, month))

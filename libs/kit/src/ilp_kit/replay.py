@@ -26,9 +26,11 @@ from .store import DocumentStore, Transaction
 async def replay(nc: Client, store: DocumentStore, handlers: dict[type[Event], Handler],
                  subscriptions: list[tuple[str, str]], batch: int = 2000,
                  commit_every: int = 20_000,
-                 progress: Callable[[int], None] = lambda _: None) -> dict[str, int]:
+                 progress: Callable[[int], None] = lambda _: None,
+                 mine: Callable[[Msg], bool] = lambda _: True) -> dict[str, int]:
     """Apply every event of `subscriptions` (stream, subject) in stream order; returns
-    counts of applied, skipped (not handled here) and invalid events.
+    counts of applied, skipped (not handled here) and invalid events. `mine`: the messages
+    this replay applies, when several share the work (the rest are left before parsing).
 
     One transaction spans several fetches (`commit_every` events): the store is a fresh
     file nobody else writes, and handlers that aggregate per transaction (`BatchEnd`)
@@ -51,7 +53,7 @@ async def replay(nc: Client, store: DocumentStore, handlers: dict[type[Event], H
                 while not position.done and in_tx < commit_every:
                     messages = await puller.fetch(batch, timeout=2.0)
                     position.exhausted = not messages  # nothing more for this filter
-                    await _apply_all(tx, handlers, messages, position, counts)
+                    await _apply_all(tx, handlers, messages, position, counts, mine)
                     in_tx += len(messages)
                     progress(len(messages))
                 await end_batch(handlers, tx)
@@ -74,11 +76,14 @@ class _Position:
 
 
 async def _apply_all(tx: Transaction, handlers: dict[type[Event], Handler], messages: list[Msg],
-                     position: _Position, counts: dict[str, int]) -> None:
+                     position: _Position, counts: dict[str, int],
+                     mine: Callable[[Msg], bool]) -> None:
     if messages:  # (parsing a message's metadata is not free: only the last one's)
         last = messages[-1].metadata
         position.seen = last.sequence.stream if last else position.last
     for msg in messages:
+        if not mine(msg):
+            continue
         cls = EVENTS.get(msg.subject)
         if cls is None or cls not in handlers:
             counts["skipped"] += 1

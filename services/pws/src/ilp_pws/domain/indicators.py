@@ -282,6 +282,22 @@ def as_of(running: Running, period: str) -> Mapping[str, int]:
     return running[max(months)] if months else {}
 
 
+def merge_running(runnings: Iterable[Running]) -> Running:
+    """One year's running totals from parts counted apart (a rebuild split by person):
+    each month's total is the sum of every part's total as of that month."""
+    parts = list(runnings)
+    return {month: apply_delta({}, _sum(as_of(part, month) for part in parts))
+            for month in sorted({month for part in parts for month in part})}
+
+
+def _sum(counts: Iterable[Mapping[str, int]]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for part in counts:
+        for key, n in part.items():
+            total[key] = total.get(key, 0) + n
+    return total
+
+
 def to_date(month: Mapping[str, int], running: Running, period: str) -> Counter[str]:
     """An area's counts as of a month: the month's own, and the yearly (`year:`) ones
     from January."""
