@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import reduce
 from pathlib import Path
 from typing import Any, Literal
 
@@ -286,16 +287,8 @@ def merge_running(runnings: Iterable[Running]) -> Running:
     """One year's running totals from parts counted apart (a rebuild split by person):
     each month's total is the sum of every part's total as of that month."""
     parts = list(runnings)
-    return {month: apply_delta({}, _sum(as_of(part, month) for part in parts))
+    return {month: reduce(apply_delta, (as_of(part, month) for part in parts), {})
             for month in sorted({month for part in parts for month in part})}
-
-
-def _sum(counts: Iterable[Mapping[str, int]]) -> dict[str, int]:
-    total: dict[str, int] = {}
-    for part in counts:
-        for key, n in part.items():
-            total[key] = total.get(key, 0) + n
-    return total
 
 
 def to_date(month: Mapping[str, int], running: Running, period: str) -> Counter[str]:
