@@ -16,7 +16,7 @@ from nats.js import JetStreamContext
 from rich.console import Console
 from rich.table import Table
 
-SERVICES = ("registry", "screening", "pws", "notify")
+from .embedded import SERVICES
 
 
 @dataclass
