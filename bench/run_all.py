@@ -415,11 +415,12 @@ goes; not a full `./ilp bench` run – raw JetStream publish-then-consume 16,160
   together (each in a savepoint of one transaction, each answered only after the shared
   commit) is the lever for the kader's one-at-a-time path; not built.
 
-Round 15 (2026-12-04, the published run above: a full `./ilp bench` in a quiet hour – raw
-JetStream publish-then-consume 22,491/s, against 16,160/s on Round 14's evening):
+Round 15 (2026-12-04; two full `./ilp bench` runs: one in a quiet morning hour – raw
+JetStream publish-then-consume 22,491/s, against 16,160/s on Round 14's evening; ingest
+3,195/s – and the one above after this round's changes, 20,238/s and 2,831/s):
 - No change on the hot path since Round 13. Ingest bursts of 15,000 in this session:
-  2,544–2,606/s in its first half hour, then 3,106–3,484/s (ten bursts); the published
-  run 3,195/s.
+  2,544–2,606/s in its first half hour, then 3,106–3,484/s (ten bursts); the morning's
+  full run 3,195/s.
 - Sustained longer: a burst of 60,000 (22 s) ran at 2,741/s against 2,946–2,969/s for
   bursts of 15,000 in the same minutes (CPU per screening 0.60 against 0.51–0.55 ms).
   SQLite's page cache is not why: 16 or 64 MiB for screening's store gave the same
