@@ -179,6 +179,44 @@ async def test_a_version_it_cannot_read_is_parked_and_other_events_pass(
     await store.close()
 
 
+async def test_a_field_a_newer_publisher_added_is_left_aside(nc: Client, tmp_path) -> None:
+    """A service upgraded first publishes an event with a field this one does not know
+    yet (an additive change within v1): applied as it reads it, not dead-lettered – so
+    services can be upgraded in any order."""
+    seen: list[str] = []
+
+    async def handler(tx: Transaction, event: AreaUpserted) -> None:
+        seen.append(event.code)
+
+    consumer, store = await start_consumer(nc, tmp_path, handler)
+    newer = json.loads(area("94.73").model_dump_json()) | {"population": 12_000}
+    await nc.jetstream().publish(AreaUpserted.SUBJECT, json.dumps(newer).encode(),
+                                 headers={"Nats-Msg-Id": newer["event_id"]})
+
+    async def applied() -> bool:
+        return "94.73" in seen
+    await eventually(applied)  # (dead-lettered, it would never be seen)
+    await consumer.stop()
+    await store.close()
+
+
+async def test_what_integrators_publish_is_read_strictly() -> None:
+    """An unknown field in an integrator's submission is most likely a typo: refused
+    (and dead-lettered with the field meant), never silently dropped."""
+    from ilp_contracts import IngestScreening
+    from ilp_kit.consumer import read_event
+    from pydantic import ValidationError
+
+    submission = {"idempotency_key": "simpus-0001", "source_system": "simpus",
+                  "screening": {"person": {"nik": "3373041011240999", "name": "X", "sex": "M",
+                                           "birth_date": "2024-11-10"},
+                                "posyandu_id": "psy-1", "screened_on": "2026-11-20",
+                                "measurements": {}}}
+    assert read_event(IngestScreening, json.dumps(submission).encode())
+    with pytest.raises(ValidationError, match="idempotencykey"):
+        read_event(IngestScreening, json.dumps({**submission, "idempotencykey": "x"}).encode())
+
+
 async def test_a_dead_letter_is_read_with_its_reason_and_sent_again_once_fixed(
         nats_server: str, nc: Client, tmp_path) -> None:
     registered = {"33"}  # what the "registry" knows so far

@@ -51,6 +51,19 @@ async def end_batch(handlers: dict[Any, Handler], tx: Transaction) -> None:
         await end(tx, None)
 
 
+def read_event(cls: type[Event], data: bytes) -> Event:
+    """An event as a consumer reads it. The platform's own events are read tolerantly: a
+    field a newer publisher added (an additive change within a version) is left aside, so
+    services can be upgraded in any order. What integrators publish (`ilp.ingest.*`) is
+    read strictly: an unknown field there is most likely a typo, refused with the field
+    meant. (Events built in code are strict either way: `Event` forbids extra fields.)"""
+    return cls.model_validate_json(
+        data, extra="forbid" if cls.SUBJECT.startswith(INGEST_PREFIX) else "ignore")
+
+
+INGEST_PREFIX = "ilp.ingest."
+
+
 def _family(subject: str) -> str:
     """`ilp.ingest.screening.v1` → `ilp.ingest.screening`: the event without its version."""
     head, _, version = subject.rpartition(".")
@@ -220,7 +233,7 @@ class EventConsumer:
             await raw.ack()  # not ours to handle (another consumer's event type)
             return None
         try:
-            return cls.model_validate_json(raw.data)
+            return read_event(cls, raw.data)
         except ValidationError as exc:
             await self._dead_letter(raw, "invalid_event", name_unknown_fields(exc.errors(
                 include_url=False, include_input=False, include_context=False), cls))

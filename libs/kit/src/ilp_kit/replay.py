@@ -18,7 +18,7 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from pydantic import ValidationError
 
-from .consumer import end_batch, Handler
+from .consumer import end_batch, Handler, read_event
 from .pull import BatchPuller
 from .store import DocumentStore, Transaction
 
@@ -89,7 +89,7 @@ async def _apply_all(tx: Transaction, handlers: dict[type[Event], Handler], mess
             counts["skipped"] += 1
             continue
         try:
-            event = cls.model_validate_json(msg.data)
+            event = read_event(cls, msg.data)
         except ValidationError:
             counts["invalid"] += 1  # it went to the dead letters live, too
             continue
