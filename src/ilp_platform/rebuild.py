@@ -56,7 +56,7 @@ def rebuild_into(target: Path, nats_url: str, console: Console,
     `parts` processes (default: by the streams' size and the cores) and merged into it."""
     subscriptions = _subscriptions()
     total = asyncio.run(_stream_total(nats_url, subscriptions))
-    parts = parts or (min(2, os.cpu_count() or 1) if total >= SPLIT_FROM else 1)
+    parts = parts or (min(2, len(os.sched_getaffinity(0))) if total >= SPLIT_FROM else 1)
     others = [target.with_name(f"{target.name}.part{part}") for part in range(1, parts)]
     _remove(others)  # a crashed rebuild's parts would be counted twice
     try:
