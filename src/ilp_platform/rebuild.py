@@ -54,8 +54,7 @@ def rebuild_into(target: Path, nats_url: str, console: Console,
                  parts: int | None = None) -> dict[str, int]:
     """Replay every event PWS reads into a fresh store at `target`, split by person over
     `parts` processes (default: by the streams' size and the cores) and merged into it."""
-    subscriptions = _subscriptions()
-    total = asyncio.run(_stream_total(nats_url, subscriptions))
+    total = asyncio.run(_stream_total(nats_url, _subscriptions(ServiceSettings(service="pws"))))
     parts = parts or (min(2, len(os.sched_getaffinity(0))) if total >= SPLIT_FROM else 1)
     others = [target.with_name(f"{target.name}.part{part}") for part in range(1, parts)]
     _remove(others)  # a crashed rebuild's parts would be counted twice
@@ -85,8 +84,7 @@ def _remove(paths: list[Path]) -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def _subscriptions() -> list[tuple[str, str]]:
-    settings = ServiceSettings(service="pws")
+def _subscriptions(settings: ServiceSettings) -> list[tuple[str, str]]:
     return SPEC.subscriptions(settings) if callable(SPEC.subscriptions) else SPEC.subscriptions
 
 
@@ -128,7 +126,7 @@ def _replay_part(target: Path, nats_url: str, part: int, parts: int,
             settings = ServiceSettings(service="pws")
             return await replay(nc, store,
                                 Projector(catalogue_for(settings), announce=False).handlers(),
-                                _subscriptions(), progress=progress,
+                                _subscriptions(settings), progress=progress,
                                 mine=lambda msg: part_of(msg, parts) == part)
         finally:
             await nc.close()

@@ -34,7 +34,7 @@ from .screening import (
     TbTreatmentSubmission,
     TbTreatmentVoided,
 )
-from .subjects import STREAMS, dlq_subject
+from .subjects import STREAMS, dlq_subject, from_integrators
 
 EVENTS: dict[str, type[Event]] = {
     cls.SUBJECT: cls
@@ -106,5 +106,6 @@ __all__ = [
     "TaskEscalated",
     "WorkerAssigned",
     "dlq_subject",
+    "from_integrators",
     "new_id",
 ]

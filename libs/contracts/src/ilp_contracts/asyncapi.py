@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import EVENTS
+from .subjects import from_integrators
 
 HEADERS_SCHEMA = {
     "type": "object",
@@ -38,7 +39,7 @@ def asyncapi_document(version: str = "0.1.0") -> dict[str, Any]:
         channel = subject.replace(".", "_")
         channels[channel] = {"address": subject,
                              "messages": {name: {"$ref": f"#/components/messages/{name}"}}}
-        inbound = subject.startswith("ilp.ingest.")
+        inbound = from_integrators(subject)
         operations[f"{'publish' if inbound else 'receive'}_{channel}"] = {
             # An integrator sends ingest subjects and receives everything else.
             "action": "send" if inbound else "receive",

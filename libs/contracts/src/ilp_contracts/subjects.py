@@ -18,6 +18,12 @@ STREAMS: dict[str, list[str]] = {
 MAX_AGE_S: dict[str, int] = {"INGEST": 7 * 24 * 3600, "DLQ": 30 * 24 * 3600}
 
 
+def from_integrators(subject: str) -> bool:
+    """What integrating systems publish (`ilp.ingest.*`), as against the platform's own
+    events: held to its schema strictly, where the platform's own are read tolerantly."""
+    return subject.startswith("ilp.ingest.")
+
+
 def dlq_subject(service: str) -> str:
     """Where a service puts events it cannot process, with the reason in a header."""
     return f"ilp.dlq.{service}"

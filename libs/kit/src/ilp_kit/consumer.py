@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from ilp_contracts import EVENTS, Event, dlq_subject
+from ilp_contracts import EVENTS, Event, dlq_subject, from_integrators
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.errors import ConnectionClosedError
@@ -58,10 +58,7 @@ def read_event(cls: type[Event], data: bytes) -> Event:
     read strictly: an unknown field there is most likely a typo, refused with the field
     meant. (Events built in code are strict either way: `Event` forbids extra fields.)"""
     return cls.model_validate_json(
-        data, extra="forbid" if cls.SUBJECT.startswith(INGEST_PREFIX) else "ignore")
-
-
-INGEST_PREFIX = "ilp.ingest."
+        data, extra="forbid" if from_integrators(cls.SUBJECT) else "ignore")
 
 
 def _family(subject: str) -> str:
