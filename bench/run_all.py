@@ -442,7 +442,8 @@ JetStream publish-then-consume 22,491/s, against 16,160/s on Round 14's evening;
 - The PWS rebuild of spread events (300,000, timed by parts): applying 63 % (42 µs an
   event: parsing, its applied id, the person's year), taking messages from NATS 19 %
   (nats-py's parsing, in the same process), aggregates and commits 17 %. One process on
-  one core with nothing standing out: 63 / 76 s for 1 M in this run, over the 60 s we set.
+  one core with nothing standing out: 63 / 76 s for 1 M in the morning's run, over the
+  60 s we set.
   So `pws-rebuild` (and `pws-check`) now split a replay of 50,000 events or more by
   person over two processes, each applying its persons' screenings (and the first the
   rest), and merge the counts: 1 M spread events 68.2 → 51.0 s measured apart
