@@ -12,7 +12,7 @@ import nats
 import pytest
 from ilp_contracts import AreaUpserted, TargetSet
 from ilp_kit import dead_letters
-from ilp_kit import consumer as consumer_module
+from ilp_kit import turns as turns_module
 from ilp_kit.consumer import EventConsumer
 from ilp_kit.errors import UnprocessableError
 from ilp_kit.messaging import ensure_streams
@@ -320,7 +320,7 @@ class _Delivered:
 
 async def test_a_long_batch_lets_a_waiting_request_in_and_still_applies_all_once(
         tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(consumer_module, "PAUSE_EVERY_S", 0.0)  # a pause after every event
+    monkeypatch.setattr(turns_module, "PAUSE_EVERY_S", 0.0)  # a pause after every event
     store = SqliteStore(tmp_path / "busy.db", {"seen": []})
     await store.open()
     order: list[str] = []
@@ -351,7 +351,7 @@ async def test_a_long_batch_lets_a_waiting_request_in_and_still_applies_all_once
 
 
 async def test_without_anybody_waiting_a_batch_is_one_transaction(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(consumer_module, "PAUSE_EVERY_S", 0.0)
+    monkeypatch.setattr(turns_module, "PAUSE_EVERY_S", 0.0)
     store = SqliteStore(tmp_path / "quiet.db", {"seen": []})
     await store.open()
 

@@ -33,6 +33,7 @@ from .errors import PermanentError, name_unknown_fields
 from .pull import BatchPuller, PullError
 from .store import DocumentStore, Transaction
 from .telemetry import exporting
+from .turns import LoopTurns
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("ilp.consumer")
@@ -68,9 +69,6 @@ def _family(subject: str) -> str:
 
 
 REDELIVERY_DELAYS_S = (1, 5, 15, 60)
-# A batch of 1,000 events holds the store's single writer for up to ~0.3 s (screening);
-# it lets others in at least this often, so batches can stay large for throughput.
-PAUSE_EVERY_S = 0.005
 # Events fetched by a consumer that dies are redelivered after this; a batch must be
 # applied well within it.
 ACK_WAIT_S = 10
@@ -187,18 +185,17 @@ class EventConsumer:
         returns how many. All of them, unless somebody waits to write meanwhile: every
         few milliseconds the event loop gets a turn (dashboards read, kader requests come
         in) and, if a request then waits for the store, the batch commits what it has."""
-        chunk = ready
+        chunk, turns = ready, LoopTurns()
         try:
             async with self.store.transaction() as tx:
-                paused = time.monotonic()
+                # A batch of 1,000 events holds the store's single writer for up to ~0.3 s
+                # (screening): a request waiting for it gets in at the next turn, so
+                # batches can stay large for throughput.
                 for done, (raw, event) in enumerate(ready, 1):
                     await self._apply(tx, raw, event)
-                    if time.monotonic() - paused > PAUSE_EVERY_S:
-                        await asyncio.sleep(0)
-                        if self.store.contended:
-                            chunk = ready[:done]
-                            break
-                        paused = time.monotonic()
+                    if await turns.give() and self.store.contended:
+                        chunk = ready[:done]
+                        break
                 await end_batch(self.handlers, tx)
         except Exception as exc:  # noqa: BLE001 – isolate the failing event below
             log.warning("%s: a batch of %d failed (%s); applying its events one by one",

@@ -16,6 +16,7 @@ from ilp_kit.errors import (ForbiddenError, InvalidInput, NotFoundError, json_sa
 from ilp_kit.params import Limit, Offset, Period
 from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.store import Query
+from ilp_kit.turns import LoopTurns
 from pydantic import ValidationError
 
 from . import household, intake, tb
@@ -181,9 +182,10 @@ async def _record_each(rt: Runtime, caller: Principal, items: list[Bulk]) -> lis
     reported with its reasons and the rest are stored – `intake.record` refuses before it
     writes anything (tests/test_intake_refusals.py holds it to that)."""
     outcomes: list[dict[str, Any]] = []
-    seal = sealer(rt.settings)
+    seal, turns = sealer(rt.settings), LoopTurns()
     async with rt.transaction() as tx:
         for item in items:
+            await turns.give()  # the relay sends what earlier syncs recorded meanwhile
             try:
                 screening, created = await intake.record(
                     tx, item.submission, item.key, rt.settings.pseudonym_key, loc=item.loc,

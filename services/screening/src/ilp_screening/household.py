@@ -20,6 +20,7 @@ from ilp_kit.outbox import emit
 from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.params import Limit, Offset
 from ilp_kit.store import Query, Transaction
+from ilp_kit.turns import LoopTurns
 
 from .domain.person import age_in_months, pseudonym
 from .domain.validate import collection_problem, member_problems
@@ -119,12 +120,13 @@ async def _register_each(rt: Runtime, caller: Principal,
     each was given – index or line –, its field path, the member). A person refused is
     reported with the reasons, the rest are kept."""
     results: list[dict[str, Any]] = []
-    seal = sealer(rt.settings)
+    seal, turns = sealer(rt.settings), LoopTurns()
     posyandu_id, posyandu_loc = posyandu_given
     async with rt.transaction() as tx:
         posyandu = await posyandu_of(tx, posyandu_id, posyandu_loc)
         require_area(caller, posyandu["area_code"], f"posyandu {posyandu_id}")
         for at, loc, member in members:
+            await turns.give()
             try:
                 person_id, status = await register(
                     tx, posyandu, member, noted_on, rt.settings.pseudonym_key, seal, loc=loc)
