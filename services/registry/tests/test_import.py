@@ -3,6 +3,7 @@ reported by line with reasons and nothing of them written, a re-import changes n
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import date
@@ -172,3 +173,30 @@ async def test_a_kota_admin_on_an_empty_platform_loads_her_wilayah_file_province
     assert [(r["line"], [e["type"] for e in r["errors"]]) for r in refused.rejected] == [
         (2, ["forbidden"]), (3, ["forbidden"]), (4, ["forbidden"])]
     assert (await store.get("areas", "91"))["name"] == "PAPUA"
+
+
+async def test_an_import_gives_the_event_loop_turns_while_its_rows_are_stored(
+        tmp_path, monkeypatch) -> None:
+    """A national wilayah file is minutes of rows in few transactions: the outbox relay
+    (and health checks) must get turns meanwhile, not only between chunks."""
+    from ilp_kit import turns
+    monkeypatch.setattr(turns, "PAUSE_EVERY_S", 0.0)
+    store = SqliteStore(tmp_path / "registry.db", SPEC.collections)
+    await store.open()
+    ticks = 0
+
+    async def other() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    task = asyncio.create_task(other())
+    await asyncio.sleep(0)
+    ticks = 0
+    report = await load(store, "code,name\n33,Jawa Tengah\n33.73,Kota Salatiga\n"
+                               "33.73.04,Sidorejo\n")
+    task.cancel()
+    assert report.created_or_updated == 3 and report.rejected == []
+    assert ticks >= 3  # a turn before each row, inside the one transaction
+    await store.close()

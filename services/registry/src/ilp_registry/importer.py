@@ -17,6 +17,7 @@ from ilp_kit.auth import OPEN, Principal
 from ilp_kit.errors import PermanentError
 from ilp_kit.spreadsheet import csv_rows
 from ilp_kit.store import DocumentStore, Transaction
+from ilp_kit.turns import LoopTurns
 from pydantic import BaseModel, ValidationError
 
 from . import commands
@@ -113,9 +114,11 @@ async def import_rows(store: DocumentStore, kind: Kind, rows: list[Row], today: 
     report = ImportReport(kind, rows=len(rows))
     model, apply = MODELS[kind], _command(kind, today, scope)
     ordered = sorted(rows, key=lambda row: dependency_rank(kind, row[1]))
+    turns = LoopTurns()  # the relay sends the earlier chunks' events meanwhile
     for start in range(0, len(ordered), chunk_rows):
         async with store.transaction() as tx:  # a chunk's rows and events commit together
             for line, fields in ordered[start:start + chunk_rows]:
+                await turns.give()
                 problems = await _apply_row(tx, model, apply, fields)
                 if problems is None:
                     report.unchanged += 1
