@@ -22,7 +22,7 @@ async def park(url: str, body: bytes, why: str) -> None:
     """A dead letter as a consumer parks it (see ilp_kit.consumer._dead_letter)."""
     nc = await nats.connect(url)
     await ensure_streams(nc)
-    reason = {"type": "rejected", "detail": [{"loc": ["body", "screening", "posyandu_id"],
+    reason = {"type": "rejected", "detail": [{"loc": ["screening", "posyandu_id"],
                                               "msg": why}]}
     await nc.jetstream().publish("ilp.dlq.screening", body, headers={
         "ilp-dlq-reason": json.dumps(reason), "ilp-dlq-subject": SUBJECT,

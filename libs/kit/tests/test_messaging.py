@@ -244,7 +244,7 @@ async def test_a_dead_letter_is_read_with_its_reason_and_sent_again_once_fixed(
     [letter] = await mine()
     assert (letter.subject, letter.service, letter.reason["type"]) == (
         event.SUBJECT, consumer.service, "rejected")
-    assert letter.summary == "body.parent_code: area 34 is not registered"
+    assert letter.summary == "parent_code: area 34 is not registered"  # the event's field
     assert letter in await dead_letters.read(js)  # all services' dead letters
 
     registered.add("34")  # the cause is fixed
