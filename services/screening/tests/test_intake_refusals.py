@@ -41,6 +41,8 @@ def balita(**changes) -> ScreeningSubmission:
 
 REFUSALS = {
     "implausible": (balita(measurements={"weight_kg": 95.0}), "k-1", None, InvalidInput),
+    "a z-score beyond WHO's limits": (balita(measurements={"weight_kg": 35.0, "height_cm": 79.0}),
+                                      "k-5", None, InvalidInput),
     "unknown posyandu": (balita(posyandu_id="psy-x"), "k-2", None, InvalidInput),
     "closed posyandu": (balita(posyandu_id="psy-closed"), "k-3", None, InvalidInput),
     "outside the wilayah": (balita(), "k-4", ("33.74",), ForbiddenError),
@@ -197,4 +199,31 @@ async def test_a_corrected_birth_day_is_checked_against_the_mothers_age(tmp_path
         later = await intake.amend_birth(tx, recorded["birth_id"], BirthCorrection(
             reason="salah tanggal", born_on=born - timedelta(days=1)))
         assert later["version"] == 2
+    await store.close()
+
+
+async def test_an_implausible_growth_z_score_is_kept_once_measured_again(tmp_path) -> None:
+    """35 kg at two years: refused at the weight (a slip of the keyboard is likelier than
+    the child). Weighed again and confirmed, it is kept and says so; a correction into the
+    implausible is refused the same way."""
+    store = SqliteStore(tmp_path / "screening.db", SPEC.collections)
+    await store.open()
+    heavy = {"weight_kg": 35.0, "height_cm": 79.0}
+    async with store.transaction() as tx:
+        await tx.put("posyandu", "psy-1", {"id": "psy-1", "area_code": "33.73.04.1001",
+                                           "rw": None, "active": True})
+        with pytest.raises(InvalidInput) as refused:
+            await intake.record(tx, balita(measurements=heavy), "k-heavy", "key",
+                                loc=("screening",))
+        [detail] = refused.value.detail()
+        assert (detail["loc"], detail["type"]) == (
+            ["body", "screening", "measurements", "weight_kg"], "implausible_z")
+        kept, created = await intake.record(
+            tx, balita(measurements={**heavy, "rechecked": True}), "k-heavy-2", "key")
+        assert created and kept["checks"] == {"rechecked": True}
+        assert kept["measurements"]["waz"] > 5
+        usual, _ = await intake.record(tx, balita(screened_on="2026-11-19"), "k-usual", "key")
+        with pytest.raises(InvalidInput):
+            await intake.amend(tx, usual["screening_id"], "salah tulis", None, None,
+                               MeasurementsIn(**heavy))
     await store.close()

@@ -110,3 +110,12 @@ def test_school_screening_columns_for_sight_hearing_and_teeth() -> None:
     assert none == [] and sari is not None
     m = sari.measurements
     assert (m.vision_problem, m.hearing_problem, m.dental_caries) == (True, False, True)
+
+
+def test_a_child_weighed_again_is_marked_so_in_its_own_column() -> None:
+    """An implausible growth z-score is kept when the register says the child was
+    measured again (`diukur ulang`)."""
+    text = ("NIK;Nama;L/P;Tanggal Lahir;Tgl Timbang;BB (kg);TB (cm);Diukur ulang\n"
+            "3373041011240001;Bima;L;10/11/2024;20/11/2026;35;79;ya\n")
+    [(_, bima, problems)] = list(parse_register(text, "psy-1"))
+    assert problems == [] and bima is not None and bima.measurements.rechecked is True

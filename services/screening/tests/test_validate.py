@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from ilp_contracts.screening import (BirthSubmission, HouseholdMember, MeasurementsIn,
                                     PersonIn, PregnancyIn, ScreeningSubmission)
 from ilp_screening.domain import rules
-from ilp_screening.domain.validate import (birth_problems, collection_problem, member_problems,
-                                           problems)
+from ilp_screening.domain.validate import (birth_problems, collection_problem,
+                                           implausible_growth, member_problems, problems)
 
 TODAY = date(2026, 11, 23)
 
@@ -154,3 +154,56 @@ def test_a_household_member_is_checked_like_a_screened_person() -> None:
         (("person", "birth_date"), "invalid")}  # born after the collection
     assert collection_problem(TODAY + timedelta(days=2), TODAY)
     assert collection_problem(TODAY + timedelta(days=1), TODAY) is None  # a zone ahead
+
+
+def growth(birth: date, sex: str, on: date = date(2026, 11, 20), **measures) -> dict:
+    """The summary classification makes of a child's measures (its z-scores)."""
+    from ilp_screening.domain.classify import ScreeningInput, classify, stage_for
+    age = (on - birth).days
+    return classify(ScreeningInput(stage=stage_for(age, False), sex=sex, age_days=age,
+                                   screened_on=on, measures=measures)).summary
+
+
+def test_a_growth_z_score_beyond_whos_limits_is_refused_at_the_measure_most_likely_wrong(
+        ) -> None:
+    # 25 kg typed for 2.5 at two months: weight-for-age +22.6 and weight-for-length +35.8,
+    # one reason, at the weight
+    [(loc, msg, kind)] = implausible_growth(
+        growth(date(2026, 9, 20), "F", weight_kg=25.0, height_cm=55.0), rechecked=False)
+    assert (loc, kind) == (("measurements", "weight_kg"), "implausible_z")
+    assert "weight-for-age z-score +22.6" in msg and "rechecked" in msg
+    # a length typed wrong: its weight-for-length says nothing more about the weight
+    [(loc, _, _)] = implausible_growth(
+        growth(date(2024, 11, 10), "M", weight_kg=9.1, height_cm=129.0), rechecked=False)
+    assert loc == ("measurements", "height_cm")
+    # a school child's BMI-for-age (7 kg at 150 cm), and a head circumference
+    [(loc, _, _)] = implausible_growth(growth(date(2012, 3, 12), "F", weight_kg=7.0,
+                                              height_cm=150.0), rechecked=False)
+    assert loc == ("measurements", "weight_kg")
+    [(loc, _, _)] = implausible_growth(growth(date(2025, 11, 20), "M",
+                                              head_circumference_cm=58.0), rechecked=False)
+    assert loc == ("measurements", "head_circumference_cm")
+
+
+def test_a_severely_wasted_child_measured_again_is_kept() -> None:
+    summary = growth(date(2025, 5, 20), "M", weight_kg=5.0, height_cm=80.0)
+    assert summary["whz"] < -5
+    assert implausible_growth(summary, rechecked=False)
+    assert implausible_growth(summary, rechecked=True) == []
+    # within the limits nothing is said, however severe
+    assert implausible_growth(growth(date(2025, 5, 20), "M", weight_kg=7.0, height_cm=80.0),
+                              rechecked=False) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["waz", "haz", "whz", "bmi_z", "hcz", "bmi"]),
+                       st.floats(-40, 40), max_size=6))
+def test_implausible_growth_names_each_measure_once_and_only_beyond_the_limits(
+        summary: dict) -> None:
+    found = implausible_growth(summary, rechecked=False)
+    measures = [loc[1] for loc, _, _ in found]
+    assert len(measures) == len(set(measures))
+    beyond = {key for key, ((low, high), _, _) in rules.IMPLAUSIBLE_Z.items()
+              if key in summary and not low <= summary[key] <= high}
+    assert bool(found) == bool(beyond)
+    assert all(kind == "implausible_z" for _, _, kind in found)

@@ -69,6 +69,9 @@ class MeasurementsIn(_Strict):
     weight_kg: float | None = Field(default=None, gt=0, description="Berat badan")
     height_cm: float | None = Field(default=None, gt=0, description="Panjang/tinggi badan")
     measured_lying: bool | None = Field(default=None, description="Panjang badan (berbaring)")
+    rechecked: bool | None = Field(
+        default=None, description="Diukur ulang dan benar: a growth z-score beyond WHO's "
+        "plausibility limits is kept only when the child was measured again")
     muac_cm: float | None = Field(default=None, gt=0, description="LiLA")
     head_circumference_cm: float | None = Field(default=None, gt=0, description="Lingkar kepala")
     oedema: bool | None = Field(default=None, description="Balita: edema bilateral (pitting)")

@@ -25,8 +25,8 @@ from ilp_kit.store import Query, Reader, Transaction
 
 from .domain.classify import PreviousWeighing, ScreeningInput, classify
 from .domain.person import age_in_months, pseudonym
-from .domain.validate import (Problem, birth_problems, born_on_problems, mother_age_problem,
-                              problems, screening_problems)
+from .domain.validate import (Problem, birth_problems, born_on_problems, implausible_growth,
+                              mother_age_problem, problems, screening_problems)
 
 _BIRTH_FIELDS = BirthSnapshot.model_fields.keys() - {"event_id", "occurred_at"}
 _SNAPSHOT_ONLY = {"event_id", "occurred_at", "reason", "previous_period", "previous_desa_code"}
@@ -100,7 +100,10 @@ def _measures(m: MeasurementsIn) -> tuple[dict[str, float], dict[str, bool]]:
 async def _snapshot(tx: Transaction, *, screening_id: str, person_id: str, sex: str,
                     birth_date: date, screened_on: date, stage: str,
                     pregnancy: PregnancyIn | None, m: MeasurementsIn, posyandu: dict[str, Any],
-                    rw: str | None, rt: str | None) -> dict[str, Any]:
+                    rw: str | None, rt: str | None, loc: tuple[str | int, ...]
+                    ) -> dict[str, Any]:
+    """The screening as stored and announced; refused (at `loc`) when its growth
+    z-scores are beyond WHO's plausibility limits and it was not measured again."""
     measures, flags = _measures(m)
     visits = (await _earlier_visits(tx, person_id, screened_on, screening_id,
                                     all_of_them=bool(m.immunizations))
@@ -111,6 +114,7 @@ async def _snapshot(tx: Transaction, *, screening_id: str, person_id: str, sex: 
         gestational_weeks=pregnancy.gestational_weeks if pregnancy else None,
         doses=frozenset(m.immunizations),
         earlier_doses=frozenset(dose for doc in visits for dose in doc.get("immunizations", []))))
+    refuse(implausible_growth(result.summary, bool(m.rechecked)), loc)
     return {
         "screening_id": screening_id, "person_id": person_id, "stage": stage, "sex": sex,
         "age_months": age_in_months(birth_date, screened_on), "screened_on": screened_on,
@@ -119,6 +123,13 @@ async def _snapshot(tx: Transaction, *, screening_id: str, person_id: str, sex: 
         "measurements": result.summary, "checks": flags, "immunizations": list(m.immunizations),
         "anc_visit": pregnancy.anc_visit if pregnancy else None, "findings": result.findings,
     }
+
+
+def refuse(found: list[Problem], loc: tuple[str | int, ...]) -> None:
+    """Problems found are refused together, at their fields under `loc` (where the
+    submission was given: the body, a sync's item, an event's field)."""
+    if found:
+        raise InvalidInput([((*loc, *where), msg, kind) for where, msg, kind in found])
 
 
 async def posyandu_of(tx: Transaction, posyandu_id: str, loc: tuple[str | int, ...]
@@ -140,8 +151,7 @@ async def admit(tx: Transaction, sub: Submission, found: list[Problem], key: str
     `loc`; a retry of its key answered with the first `record` (collection, id field);
     else its posyandu, registered and in the caller's wilayah. (first record or None,
     posyandu, the fingerprint its key is kept with)."""
-    if found:
-        raise InvalidInput([((*loc, *where), msg, kind) for where, msg, kind in found])
+    refuse(found, loc)
     fingerprint = _fingerprint(sub)
     if (first := await _replay(tx, key, fingerprint, key_loc, record)) is not None:
         return first, {}, fingerprint
@@ -176,7 +186,7 @@ async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_
         birth_date=person.birth_date, screened_on=sub.screened_on, stage=stage,
         pregnancy=sub.pregnancy, m=sub.measurements, posyandu=posyandu,
         # the person's RW picks the kader who covers it
-        rw=home_unit(person.rw, posyandu.get("rw")), rt=person.rt))
+        rw=home_unit(person.rw, posyandu.get("rw")), rt=person.rt, loc=loc))
     await keep_person(tx, person, person_id, pseudonym_key, seal)
     stored = _stored(event, sub.model_dump(mode="json", include={"pregnancy", "measurements"}))
     await tx.put("screenings", event.screening_id, stored)
@@ -309,7 +319,8 @@ async def amend(tx: Transaction, screening_id: str, reason: str, screened_on: da
     snapshot = await _snapshot(
         tx, screening_id=screening_id, person_id=current["person_id"], sex=person["sex"],
         birth_date=birth_date, screened_on=screened_on, stage=stage, pregnancy=pregnancy,
-        m=measurements, posyandu=posyandu, rw=current["rw"], rt=current.get("rt"))
+        m=measurements, posyandu=posyandu, rw=current["rw"], rt=current.get("rt"),
+        loc=())
     event = ScreeningAmended(**snapshot, version=current["version"] + 1, reason=reason,
                              previous_period=current["period"],
                              previous_desa_code=current["desa_code"])

@@ -3,7 +3,7 @@ and a household data collection's list (one row per person, `parse_household`).
 
 Columns (header names, any order, any case; empty cells are "not measured"): nik, name,
 sex, birth_date, rt, rw, screened_on, posyandu_id (or given for the whole file),
-gestational_weeks, anc_visit, weight_kg, height_cm, measured_lying, muac_cm, oedema,
+gestational_weeks, anc_visit, weight_kg, height_cm, measured_lying, rechecked, muac_cm, oedema,
 head_circumference_cm, waist_cm, systolic, diastolic, glucose_random, glucose_fasting, hb,
 srq20, adl, sdq_total, kpsp, tb_symptoms, smoking, skilas_positive, vision_problem,
 hearing_problem, dental_caries, immunizations.
@@ -59,6 +59,8 @@ ALIASES = {
     "gangguan_pendengaran": "hearing_problem", "pendengaran": "hearing_problem",
     "karies": "dental_caries", "karies_gigi": "dental_caries", "gigi_berlubang": "dental_caries",
     "tekanan_darah": BLOOD_PRESSURE,
+    # measured again after an implausible growth z-score, and right
+    "diukur_ulang": "rechecked", "ukur_ulang": "rechecked",
     # the household data collection's column
     "hamil": "pregnant", "ibu_hamil": "pregnant", "sedang_hamil": "pregnant",
     "status_hamil": "pregnant",

@@ -74,6 +74,27 @@ def screening_problems(sex: str, birth_date: date, screened_on: date,
     return stage, found
 
 
+def implausible_growth(summary: dict[str, float], rechecked: bool) -> list[Problem]:
+    """Growth z-scores beyond WHO's plausibility limits, at the measure most likely wrong
+    (one reason a measure): measured again and confirmed (`rechecked`), they are kept –
+    a child that wasted may really be there, and must not be turned away."""
+    if rechecked:
+        return []
+    found: list[Problem] = []
+    blamed: set[str] = set()
+    for key, ((low, high), measure, name) in rules.IMPLAUSIBLE_Z.items():
+        z = summary.get(key)
+        if z is None or low <= z <= high or measure in blamed or (
+                key in ("whz", "bmi_z") and "height_cm" in blamed):
+            continue  # a weight read against a length already blamed says nothing more
+        blamed.add(measure)
+        found.append((("measurements", measure),
+                      f"{name} z-score {z:+.1f} is beyond WHO's plausible {low:+g} to "
+                      f"{high:+g}: measure again; if it is right, send it with "
+                      "measurements.rechecked = true", "implausible_z"))
+    return found
+
+
 # A birth is recorded for its postpartum and neonatal visits (the last, KF4, by day 42);
 # within a year it is still accepted for the record, later it is a data-entry mistake.
 BIRTH_RECORDED_WITHIN_DAYS = 366
