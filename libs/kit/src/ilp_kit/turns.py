@@ -6,7 +6,7 @@ every few milliseconds, a turn lets the outbox relay send what earlier commits e
 (and take the acks), health checks and dashboards answer, and waiting writers queue up.
 Without them, an offline sync of 50 screenings held screening's loop for ~16 ms, eight
 queued syncs kept the relay from NATS for ~0.1 s at a time, and PWS and notify sat idle
-between bursts: end to end ran 15–20 % behind intake.
+between bursts: end to end ran 11–17 % behind intake (docs/benchmarks.md, Round 16).
 """
 
 from __future__ import annotations

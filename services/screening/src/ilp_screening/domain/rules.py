@@ -203,8 +203,8 @@ BALITA_PLAUSIBLE = {"weight_kg": (0.5, 40.0), "height_cm": (35.0, 130.0),
 # and igrowup; WHO/UNICEF 2019, Recommendations for data collection, analysis and
 # reporting on anthropometric indicators in children under 5; WHO AnthroPlus for 5–19
 # years) – are almost always a slip of the scale, the tape or the keyboard (25 kg for
-# 2.5). Each names the measure blamed first; length/height before weight, as a weight
-# is read against it. Ordered: the first measure blamed takes the reason.
+# 2.5). Each with the measure it blames, in the order blamed: length/height first, as a
+# weight is read against it.
 IMPLAUSIBLE_Z = {
     "haz": ((-6.0, 6.0), "height_cm", "length/height-for-age"),
     "waz": ((-6.0, 5.0), "weight_kg", "weight-for-age"),
