@@ -68,14 +68,6 @@ def _family(subject: str) -> str:
     return head if version[:1] == "v" and version[1:].isdigit() else subject
 
 
-def _in_event(detail: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Refusals with the fields' paths in the event (`screening.posyandu_id`), as an
-    unreadable event's are: the intake's errors name them for an HTTP body
-    (`body.screening.posyandu_id`), and a message has no body field."""
-    return [{**d, "loc": d["loc"][1:]} if d.get("loc", [])[:1] == ["body"] else d
-            for d in detail]
-
-
 REDELIVERY_DELAYS_S = (1, 5, 15, 60)
 # Events fetched by a consumer that dies are redelivered after this; a batch must be
 # applied well within it.
@@ -282,7 +274,8 @@ class EventConsumer:
                 await self._apply(tx, raw, event)
                 await end_batch(self.handlers, tx)
         except PermanentError as exc:
-            await self._dead_letter(raw, "rejected", _in_event(exc.detail()))
+            # at the event's fields (`screening.posyandu_id`), as an unreadable event's
+            await self._dead_letter(raw, "rejected", exc.detail(in_body=False))
             return
         except Exception as exc:  # noqa: BLE001 – decide between retry and dead letter
             attempt = raw.metadata.num_delivered if raw.metadata else 1

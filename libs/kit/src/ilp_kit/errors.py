@@ -21,7 +21,10 @@ class PermanentError(Exception):
     """Input that will never succeed however often it is retried: a consumer dead-letters
     it at once instead of redelivering."""
 
-    def detail(self) -> list[dict[str, Any]]:
+    def detail(self, in_body: bool = True) -> list[dict[str, Any]]:
+        """The problems, each with its field path: in an HTTP request's body (`body.…`),
+        or – `in_body=False` – in the submission itself, for what came as an event or a
+        file's row."""
         return [{"msg": str(self)}]
 
 
@@ -36,8 +39,9 @@ class UnprocessableError(PermanentError):
         self.reason = reason
         self.kind = kind
 
-    def detail(self) -> list[dict[str, Any]]:
-        return [{"loc": self.loc, "msg": self.reason, "type": self.kind}]
+    def detail(self, in_body: bool = True) -> list[dict[str, Any]]:
+        loc = self.loc if in_body or self.loc[0] != "body" else self.loc[1:]
+        return [{"loc": loc, "msg": self.reason, "type": self.kind}]
 
 
 class InvalidInput(PermanentError):
@@ -47,14 +51,14 @@ class InvalidInput(PermanentError):
         super().__init__("; ".join(f"{'.'.join(map(str, loc))}: {msg}" for loc, msg, _ in problems))
         self.problems = [UnprocessableError(loc, msg, kind) for loc, msg, kind in problems]
 
-    def detail(self) -> list[dict[str, Any]]:
-        return [d for p in self.problems for d in p.detail()]
+    def detail(self, in_body: bool = True) -> list[dict[str, Any]]:
+        return [d for p in self.problems for d in p.detail(in_body)]
 
 
 class ForbiddenError(PermanentError):
     """The caller's role or wilayah does not allow this (HTTP 403, with the reason)."""
 
-    def detail(self) -> list[dict[str, Any]]:
+    def detail(self, in_body: bool = True) -> list[dict[str, Any]]:
         return [{"loc": [], "msg": str(self), "type": "forbidden"}]
 
 

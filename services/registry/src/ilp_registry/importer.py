@@ -139,8 +139,8 @@ async def _apply_row(tx: Transaction, model: type[BaseModel], apply: Apply,
         return [{"field": ".".join(map(str, e["loc"])), "reason": e["msg"], "type": e["type"]}
                 for e in exc.errors(include_url=False)]
     except PermanentError as exc:
-        return [{"field": ".".join(map(str, d.get("loc", [])[1:])), "reason": d["msg"],
-                 "type": d.get("type", "invalid")} for d in exc.detail()]
+        return [{"field": ".".join(map(str, d.get("loc", []))), "reason": d["msg"],
+                 "type": d.get("type", "invalid")} for d in exc.detail(in_body=False)]
     return [] if changed else None
 
 
