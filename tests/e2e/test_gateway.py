@@ -217,6 +217,11 @@ MATRIX = [
     (PKM_ADMIN, "PUT", "/api/v1/registry/facilities/pkm-sidorejo-lor/rollout",
      {"status": "launched"}, 403),
     (PKM_ADMIN, "GET", "/api/v1/registry/facilities/pkm-kalicacing", None, 200),  # public
+    # a worker at a facility nobody registered: the field is wrong, nothing is hidden
+    (DINKES, "POST", "/api/v1/registry/workers",
+     {"name": "Kader {n}", "role": "kader", "facility_id": "psy-nowhere"}, 422),
+    (PKM_ADMIN, "POST", "/api/v1/registry/workers",
+     {"name": "Kader {n}", "role": "kader", "facility_id": "psy-kalicacing-1"}, 403),
     (DINKES, "GET", "/api/v1/pws/areas/33.73/table?period=2026-11", None, 200),
     (DINKES, "GET", "/api/v1/pws/areas/33.74/table?period=2026-11", None, 403),
     (DINKES, "POST", "/api/v1/registry/areas", {"code": "33.74", "name": "Kota Semarang"},

@@ -251,10 +251,12 @@ async def store_facility(tx: Transaction, facility: Doc) -> None:
 
 async def upsert_worker(tx: Transaction, body: WorkerIn, scope: Principal = OPEN) -> Outcome:
     facility = await tx.get("facilities", body.facility_id)
-    require_facility(scope, body.facility_id, facility["area_code"] if facility else None)
+    # Facilities are public master data, so an unknown one is a mistyped field (422),
+    # not a record whose existence a 403 must hide.
     if facility is None:
         raise UnprocessableError("facility_id", f"facility {body.facility_id} is not "
                                  "registered", "unknown_facility")
+    require_facility(scope, body.facility_id, facility["area_code"])
     if not facility["active"]:
         raise UnprocessableError("facility_id", f"facility {body.facility_id} is inactive",
                                  "inactive_facility")
