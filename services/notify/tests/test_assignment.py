@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from datetime import date
 
-from ilp_contracts import Finding, ScreeningRecorded, WorkerAssigned
+from ilp_contracts import FacilityUpserted, Finding, ScreeningRecorded, WorkerAssigned
 from ilp_kit.settings import ServiceSettings
 from ilp_kit.store.sqlite import SqliteStore
 from hypothesis import given
@@ -194,6 +194,83 @@ async def test_the_other_health_worker_of_the_desa_before_a_kader(tmp_path) -> N
     tasks = {t["person_id"]: (t["role"], t["assignee_id"]) for t in await store.find("tasks")}
     assert tasks == {"p1": ("perawat", "bidan-a"), "p2": ("bidan", "perawat-b"),
                      "p3": ("home_care", "bidan-a")}
+    await store.close()
+
+
+async def test_a_desa_without_a_pustu_has_the_bidan_of_its_puskesmas(tmp_path) -> None:
+    """Desa A has no health worker of its own: its pregnant woman's urgent referral goes to
+    the bidan of the puskesmas whose working area names A – the one whose coverage names A
+    when it has several –, not to the kader. Desa B's posyandu comes under a puskesmas
+    with no working area given: its bidan. Desa C is nobody's: the kader brings one."""
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    apply = handlers(ServiceSettings(service="notify"))
+
+    def facility(facility_id: str, kind: str, area: str, parent: str | None = None,
+                 serves: tuple[str, ...] = ()) -> FacilityUpserted:
+        return FacilityUpserted(facility_id=facility_id, type=kind, name=facility_id,
+                                area_code=area, parent_facility_id=parent,
+                                working_area=list(serves))
+
+    def worker(worker_id: str, role: str, facility_id: str, area: str,
+               covers: tuple[str, ...] = ()) -> WorkerAssigned:
+        return WorkerAssigned(worker_id=worker_id, name=worker_id, role=role,
+                              facility_id=facility_id, area_code=area, coverage=list(covers))
+
+    def pregnant(n: int, desa: str, posyandu: str) -> ScreeningRecorded:
+        return stunted(n).model_copy(update={
+            "desa_code": desa, "stage": "ibu_hamil", "age_months": 300,
+            "posyandu_id": posyandu,
+            "findings": [Finding(code="hypertension_pregnancy", severity="severe")]})
+
+    a, b, c = "91.03.01.2001", "91.03.02.2001", "91.03.03.2001"
+    async with store.transaction() as tx:
+        for event in (facility("pkm-1", "puskesmas", "91.03.01", serves=(a,)),
+                      facility("pkm-2", "puskesmas", "91.03.02"),
+                      facility("psy-1", "posyandu", a, parent="pkm-1"),
+                      facility("psy-1b", "posyandu", b, parent="pkm-2"),
+                      facility("psy-1c", "posyandu", c)):
+            await apply[FacilityUpserted](tx, event)
+        for event in (worker("bidan-koordinator", "bidan", "pkm-1", "91.03.01"),
+                      worker("bidan-maria", "bidan", "pkm-1", "91.03.01", covers=("9103012001",)),
+                      worker("bidan-2", "bidan", "pkm-2", "91.03.02"),
+                      worker("kader-a", "kader", "psy-1", a),
+                      worker("kader-b", "kader", "psy-1b", b),
+                      worker("kader-c", "kader", "psy-1c", c)):
+            await apply[WorkerAssigned](tx, event)
+        for n, (desa, posyandu) in enumerate(((a, "psy-1"), (b, "psy-1b"), (c, "psy-1c"))):
+            await apply[ScreeningRecorded](tx, pregnant(n, desa, posyandu))
+    tasks = {t["desa_code"]: t["assignee_id"] for t in await store.find("tasks")}
+    assert tasks == {a: "bidan-maria", b: "bidan-2", c: "kader-c"}
+    async with store.transaction() as tx:  # the puskesmas no longer serves desa A
+        await apply[FacilityUpserted](tx, facility("pkm-1", "puskesmas", "91.03.01"))
+    assert await store.get("desa_puskesmas", a) is None
+    await store.close()
+
+
+async def test_a_health_workers_visit_a_kader_stood_in_for_goes_to_the_bidan_who_comes(
+        tmp_path) -> None:
+    """The registry's events come after the screening's: the hypertensive pregnancy's
+    referral first goes to the kader, and moves to the desa's bidan once she is known –
+    the kader's own visit stays hers."""
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    apply = handlers(ServiceSettings(service="notify"))
+    desa = "33.73.04.2001"
+    async with store.transaction() as tx:
+        await apply[WorkerAssigned](tx, kader("kader-ani"))
+        await apply[ScreeningRecorded](tx, stunted(1).model_copy(update={
+            "stage": "ibu_hamil", "age_months": 300,
+            "findings": [Finding(code="hypertension_pregnancy", severity="severe"),
+                         Finding(code="kek", severity="moderate")]}))
+    before = {t["role"]: t["assignee_id"] for t in await store.find("tasks")}
+    assert before == {"bidan": "kader-ani", "kader": "kader-ani"}
+    async with store.transaction() as tx:
+        await apply[WorkerAssigned](tx, WorkerAssigned(
+            worker_id="bidan-desa", name="Bidan", role="bidan", facility_id="pustu-1",
+            area_code=desa))
+    after = {t["role"]: t["assignee_id"] for t in await store.find("tasks")}
+    assert after == {"bidan": "bidan-desa", "kader": "kader-ani"}
     await store.close()
 
 

@@ -12,6 +12,7 @@ from ilp_contracts import (
     BirthRecorded,
     BirthVoided,
     Event,
+    FacilityUpserted,
     PTM_FROM_YEARS,
     IndicatorChanged,
     PersonRegistered,
@@ -46,13 +47,14 @@ from .domain.defaulters import (
     ptm_watch,
     recheck_watch,
 )
+from .domain.assignment import HEALTH_WORKERS
 from .domain.household import came, contact_voided, household_watch
 from .domain.reasons import REASON_LABELS
 from .domain.review import keep_colour
 from .domain.tasks import PREGNANCY_ONLY, TaskNeed, task_key, tasks_needed
 from . import tb
-from .visits import (adopt_unassigned, cancel_open, forget_assignees, hand_over, open_task,
-                     unlink)
+from .visits import (adopt_stood_in, adopt_unassigned, cancel_open, forget_assignees,
+                     hand_over, keep_facility, open_task, unlink)
 
 
 async def on_worker(tx: Transaction, settings: ServiceSettings, event: WorkerAssigned
@@ -65,6 +67,8 @@ async def on_worker(tx: Transaction, settings: ServiceSettings, event: WorkerAss
         "daily_digest": event.daily_digest, "active": event.active})
     if event.role == "kader" and event.active:
         await adopt_unassigned(tx, settings, event.facility_id, event.worker_id)
+    if event.role in HEALTH_WORKERS and event.active:
+        await adopt_stood_in(tx, settings, event.area_code)
     if not event.active:
         await hand_over(tx, settings, event.worker_id)
 
@@ -350,7 +354,8 @@ def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
     async def on_tb_started(tx: Transaction, event: TbTreatmentStarted) -> None:
         await tb.on_started(tx, settings, event)
 
-    return {WorkerAssigned: on_worker_changed, ScreeningRecorded: on_recorded,
+    return {WorkerAssigned: on_worker_changed, FacilityUpserted: keep_facility,
+            ScreeningRecorded: on_recorded,
             ScreeningAmended: on_amended, ScreeningVoided: on_voided, BirthRecorded: on_birth,
             BirthAmended: on_birth_amended, BirthVoided: _forget_birth,
             IndicatorChanged: on_colour, PersonRegistered: _watch_household,

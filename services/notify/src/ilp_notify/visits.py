@@ -10,13 +10,13 @@ from datetime import datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from ilp_contracts import TaskAssigned, TaskCancelled, TaskCreated, new_id
+from ilp_contracts import FacilityUpserted, TaskAssigned, TaskCancelled, TaskCreated, new_id
 from ilp_kit.outbox import emit
 from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Query, Transaction
 
 from .delivery import queue
-from .domain.assignment import pick_kader
+from .domain.assignment import pick_for_desa, pick_kader
 from .domain.lifecycle import NextVisit
 from .domain.tasks import TaskNeed, joins, task_key
 
@@ -43,6 +43,23 @@ async def adopt_unassigned(tx: Transaction, settings: ServiceSettings, posyandu_
                                               status="open"))
     for task in orphans:
         await give(tx, settings, task, kader_id)
+
+
+async def adopt_stood_in(tx: Transaction, settings: ServiceSettings, area_code: str) -> None:
+    """Health workers' visits in the area that a kader stood in for (no bidan or perawat
+    was known there when they opened: registry events may come after the screening's) go
+    to the health worker who now is – a kader cannot take a BP reading."""
+    for task in await tx.find("tasks", Query.of(prefix=("desa_code", area_code),
+                                                status="open")):
+        if task["role"] not in _HEALTH_WORKERS:
+            continue
+        holder = await tx.get("workers", task["assignee_id"] or "")
+        if holder is not None and holder["role"] != "kader":
+            continue
+        found = await assignee_for(tx, task["role"], task)
+        worker = await tx.get("workers", found or "")
+        if worker is not None and worker["role"] != "kader":
+            await give(tx, settings, task, found)
 
 
 async def give(tx: Transaction, settings: ServiceSettings, task: dict[str, Any],
@@ -95,21 +112,64 @@ _HEALTH_WORKERS = {"bidan": ("bidan", "perawat"), "perawat": ("perawat", "bidan"
 
 async def _candidates(tx: Transaction, role: str, posyandu_id: str, desa_code: str
                       ) -> Candidates:
-    """The desa's health worker for the role, else the posyandu's kader to pick from."""
-    for worker_role in _HEALTH_WORKERS.get(role, ()):
-        if (found := await _desa_worker(tx, worker_role, desa_code)) is not None:
-            return found
+    """The health worker for the role, else the posyandu's kader to pick from (a kader's
+    task without a kader there: a health worker)."""
+    if role in _HEALTH_WORKERS and (found := await _health_worker(
+            tx, _HEALTH_WORKERS[role], posyandu_id, desa_code)):
+        return found
     kaders = await tx.find("workers", Query.of(facility_id=posyandu_id, role="kader",
                                                active=True, limit=100))
     if kaders or role != "kader":
         return kaders
-    return await _desa_worker(tx, "bidan", desa_code)
+    return await _health_worker(tx, _HEALTH_WORKERS["bidan"], posyandu_id, desa_code)
 
 
-async def _desa_worker(tx: Transaction, role: str, desa_code: str) -> str | None:
-    found = await tx.find("workers", Query.of(area_code=desa_code, role=role, active=True,
-                                              limit=1))
-    return str(found[0]["id"]) if found else None
+async def _health_worker(tx: Transaction, roles: tuple[str, ...], posyandu_id: str,
+                         desa_code: str) -> str | None:
+    """The desa's own (its pustu's), else one of the puskesmas serving the desa: many
+    desa have no pustu yet, and their bidan desa works from the puskesmas."""
+    for role in roles:
+        found = await tx.find("workers", Query.of(area_code=desa_code, role=role,
+                                                  active=True, limit=1))
+        if found:
+            return str(found[0]["id"])
+    puskesmas = await _puskesmas_of(tx, posyandu_id, desa_code)
+    for role in roles if puskesmas else ():
+        staff = await tx.find("workers", Query.of(facility_id=puskesmas, role=role,
+                                                  active=True, limit=100))
+        if staff:
+            return pick_for_desa(staff, desa_code)
+    return None
+
+
+async def _puskesmas_of(tx: Transaction, posyandu_id: str, desa_code: str) -> str | None:
+    """The puskesmas whose working area names the desa, else the one the posyandu comes
+    under (posyandu → pustu → puskesmas)."""
+    if serving := await tx.get("desa_puskesmas", desa_code):
+        return str(serving["puskesmas_id"])
+    facility = await tx.get("facilities", posyandu_id)
+    for _ in range(3):  # posyandu, pustu, puskesmas: no longer chain exists
+        if facility is None or facility["type"] == "puskesmas":
+            break
+        facility = await tx.get("facilities", facility["parent_facility_id"] or "")
+    return str(facility["id"]) if facility and facility["active"] else None
+
+
+async def keep_facility(tx: Transaction, event: FacilityUpserted) -> None:
+    """Where each facility comes under, and which desa each puskesmas serves, for
+    `_puskesmas_of`."""
+    forget_assignees(tx)
+    previous = await tx.get("facilities", event.facility_id)
+    await tx.put("facilities", event.facility_id, {
+        "id": event.facility_id, "type": event.type, "active": event.active,
+        "parent_facility_id": event.parent_facility_id, "working_area": event.working_area})
+    serves = set(event.working_area) if event.type == "puskesmas" and event.active else set()
+    for desa in set(previous["working_area"] if previous else ()) - serves:
+        entry = await tx.get("desa_puskesmas", desa)
+        if entry and entry["puskesmas_id"] == event.facility_id:
+            await tx.delete("desa_puskesmas", desa)
+    for desa in sorted(serves):
+        await tx.put("desa_puskesmas", desa, {"puskesmas_id": event.facility_id})
 
 
 async def open_task(tx: Transaction, settings: ServiceSettings, need: TaskNeed, *,

@@ -120,7 +120,9 @@ class WorkerIn(_Body):
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9]{8,15}$",
                               description="For SMS/WhatsApp notices, e.g. +6281234567890")
     coverage: list[str] = Field(default_factory=list, max_length=500,
-                                description="Kader: RW/dusun labels or household ids covered")
+                                description="Kader: the RW/RT or dusun labels she covers. "
+                                "A puskesmas's bidan or perawat: the desa codes she serves "
+                                "as bidan desa")
     daily_digest: bool = Field(default=False, description="Task notices as one daily digest")
 
 

@@ -95,10 +95,21 @@ def pick_kader(kaders: Sequence[dict[str, Any]], rw: str | None, rt: str | None 
     return _spread([k for k, c in close.items() if c == nearest], person_id or "")
 
 
-def _spread(kader_ids: list[str], person_id: str) -> str:
-    """Each person to one kader, evenly, and the same one every time (rendezvous hashing:
-    a kader who joins takes her share from each of the others; the rest stay put)."""
-    return max(kader_ids, key=lambda k: hashlib.blake2b(f"{person_id}|{k}".encode(),
+def pick_for_desa(staff: Sequence[dict[str, Any]], desa_code: str) -> str | None:
+    """A puskesmas's bidan (or perawat) for a desa with none of its own: the one whose
+    coverage names the desa's code – her desa as bidan desa –, else one of them spread by
+    desa, each desa always to the same one."""
+    digits = desa_code.replace(".", "")
+    named = [str(w["id"]) for w in staff
+             if any(re.sub(r"\D", "", label) == digits for label in w.get("coverage") or ())]
+    return _spread(named or [str(w["id"]) for w in staff], desa_code) if staff else None
+
+
+def _spread(worker_ids: list[str], key: str) -> str:
+    """Each person (or desa) to one worker, evenly, and the same one every time
+    (rendezvous hashing: a worker who joins takes her share from each of the others; the
+    rest stay put)."""
+    return max(worker_ids, key=lambda w: hashlib.blake2b(f"{key}|{w}".encode(),
                                                          digest_size=8).digest())
 
 
