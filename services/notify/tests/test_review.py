@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from ilp_contracts import IndicatorChanged
+from ilp_contracts import FacilityUpserted, IndicatorChanged, WorkerAssigned
 from ilp_kit.service import Runtime
 from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Query, SqliteStore
@@ -117,3 +117,22 @@ async def test_health_workers_hear_once_of_what_stayed_red(rt: Runtime) -> None:
     assert "- Cakupan K1 ibu hamil (33,3 %)" in text and "Cakupan K1 ibu hamil (33,3 %)" in sms
     jayapura = render(told["mailto:perawat-yan@puskesmas.id"])  # from a PWS that sent no name
     assert jayapura[0].endswith("1 indikator merah") and "- balita_stunting\n" in jayapura[1]
+
+
+async def test_a_desa_without_a_pustu_has_its_review_sent_to_the_puskesmas_bidan(
+        rt: Runtime) -> None:
+    apply = handlers(rt.settings)
+    desa = "91.03.01.2001"
+    async with rt.store.transaction() as tx:
+        await apply[FacilityUpserted](tx, FacilityUpserted(
+            facility_id="pkm-sentani", type="puskesmas", name="Puskesmas Sentani",
+            area_code="91.03.01", working_area=[desa]))
+        for worker_id, role in (("bidan-maria", "bidan"), ("dokter-yan", "dokter")):
+            await apply[WorkerAssigned](tx, WorkerAssigned(
+                worker_id=worker_id, name=worker_id, role=role, facility_id="pkm-sentani",
+                area_code="91.03.01", email=f"{worker_id}@puskesmas.id"))
+        await apply[IndicatorChanged](tx, changed(desa, "2026-10", "k1", "red",
+                                                  datetime(2026, 10, 5, tzinfo=UTC)))
+    assert await send_reviews(rt, datetime(2026, 10, 31, 21, 30, tzinfo=UTC)) == 1
+    told = [d["url"] for d in await rt.store.find("deliveries", Query.of(kind="pws.review"))]
+    assert told == ["mailto:bidan-maria@puskesmas.id"]

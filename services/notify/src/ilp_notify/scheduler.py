@@ -51,9 +51,9 @@ from .domain.tb import adherence_visit, next_adherence_visit
 from .domain.tasks import TaskNeed
 from .delivery import add_deliveries, personal_addresses, queue, webhook_urls
 from .domain.delivery import digest_payload, review_payload
-from .domain.assignment import HEALTH_WORKERS
 from .domain.review import month_to_review, red_indicators
 from .handlers import open_postnatal_visits
+from .visits import desa_health_workers
 from .visits import assignee_for, join_visit, open_task
 
 log = logging.getLogger(__name__)
@@ -296,10 +296,8 @@ async def _send_reviews(tx: Transaction, settings: ServiceSettings, zone: tzinfo
         for month in months:
             if local_zone(month["desa_code"]) is not zone or not (reds := red_indicators(month)):
                 continue
-            workers = await tx.find("workers", Query.of(area_code=month["desa_code"],
-                                                        active=True, limit=100))
             addresses = webhook_urls(settings) + [
-                address for worker in workers if worker["role"] in HEALTH_WORKERS
+                address for worker in await desa_health_workers(tx, month["desa_code"])
                 for address in personal_addresses(settings, worker)]
             if addresses:
                 await add_deliveries(tx, addresses, "pws.review",

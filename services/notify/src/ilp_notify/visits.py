@@ -16,7 +16,7 @@ from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Query, Transaction
 
 from .delivery import queue
-from .domain.assignment import pick_for_desa, pick_kader
+from .domain.assignment import HEALTH_WORKERS, pick_for_desa, pick_kader
 from .domain.lifecycle import NextVisit
 from .domain.tasks import TaskNeed, joins, task_key
 
@@ -140,6 +140,19 @@ async def _health_worker(tx: Transaction, roles: tuple[str, ...], posyandu_id: s
         if staff:
             return pick_for_desa(staff, desa_code)
     return None
+
+
+async def desa_health_workers(tx: Transaction, desa_code: str) -> list[dict[str, Any]]:
+    """The desa's bidan and perawat, else the puskesmas's who stands in for them: who
+    hears of the desa's monthly review."""
+    staff = [w for w in await tx.find("workers", Query.of(area_code=desa_code, active=True,
+                                                          limit=100))
+             if w["role"] in HEALTH_WORKERS]
+    if staff:
+        return staff
+    found = await _health_worker(tx, _HEALTH_WORKERS["bidan"], "", desa_code)
+    worker = await tx.get("workers", found or "")
+    return [worker] if worker else []
 
 
 async def _puskesmas_of(tx: Transaction, posyandu_id: str, desa_code: str) -> str | None:
