@@ -105,6 +105,7 @@ def test_an_overdue_kader_task_goes_to_the_bidan(platform: Platform) -> None:
     publish_events(platform.nats_port, [screened_in_october(DESA, "psy-x", "p-anak-x")])
     [task] = eventually(lambda: notify.get("/tasks", params={"assignee_id": "bidan-x"}).json())
     assert (task["role"], task["escalation_level"]) == ("bidan", 1)  # was the kader's, level 0
+    assert task["assignee_name"] == "Bidan"  # who, as a task list shows it
     assert task["reason"] == "masalah_gizi_balita"
     assert notify.get("/tasks", params={"assignee_id": "kader-x"}).json() == []
     # PWS counts it past its due time, in the desa-month it was created (now, in WIB)

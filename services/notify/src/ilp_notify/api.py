@@ -37,6 +37,8 @@ class TaskOut(BaseModel):
     reason: str
     role: str
     assignee_id: str | None
+    assignee_name: str | None = Field(default=None, description="The worker's name as the "
+                                      "registry has it (a task list shows who, not an id)")
     priority: str
     due_at: datetime
     desa_code: str
@@ -91,8 +93,17 @@ async def list_tasks(rt: RuntimeDep, caller: Caller, assignee_id: str | None = N
     where: dict[str, Any] = {k: v for k, v in (("assignee_id", assignee_id), ("status", status))
              if v and v != "all"}
     prefix = ("desa_code", desa_code) if desa_code else None
-    return await rt.store.find("tasks", Query.of(prefix=prefix, order_by="due_at", limit=limit,
-                                                 offset=offset, **where))
+    return await _named(rt.store, await rt.store.find("tasks", Query.of(
+        prefix=prefix, order_by="due_at", limit=limit, offset=offset, **where)))
+
+
+async def _named(reader: Reader, tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The tasks with their workers' names, each worker read once."""
+    names: dict[str, str | None] = {}
+    for who in {t["assignee_id"] for t in tasks if t["assignee_id"]}:
+        worker = await reader.get("workers", who)
+        names[who] = worker["name"] if worker else None
+    return [{**t, "assignee_name": names.get(t["assignee_id"] or "")} for t in tasks]
 
 
 def _default_list(caller: Principal) -> tuple[str | None, str | None]:
@@ -184,7 +195,7 @@ async def _apply(rt: Runtime, caller: Principal, task_id: str, action: str,
                 task, datetime.fromisoformat(task["completed_at"]),
                 local_zone(task["desa_code"]))):
             await open_next_visit(tx, rt.settings, task, visit)
-    return task
+    return (await _named(rt.store, [task]))[0]
 
 
 @router.post("/tasks/{task_id}/accept", response_model=TaskOut)
@@ -252,13 +263,13 @@ async def assign_task(task_id: str, body: AssignIn, rt: RuntimeDep, caller: Call
             raise UnprocessableError("assignee_id", *refusal)
         task.update(assigned_by=caller.subject, assign_note=body.note)
         await give(tx, rt.settings, task, body.assignee_id)
-    return task
+    return (await _named(rt.store, [task]))[0]
 
 
 @router.get("/tasks/{task_id}", response_model=TaskOut)
 async def get_task(task_id: str, rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
     require(caller, *TASK_READERS)
-    return await _visible_task(rt.store, caller, task_id)
+    return (await _named(rt.store, [await _visible_task(rt.store, caller, task_id)]))[0]
 
 
 class DeliveryOut(BaseModel):
