@@ -365,3 +365,36 @@ async def test_without_anybody_waiting_a_batch_is_one_transaction(tmp_path, monk
     await consumer.process(messages)  # type: ignore[arg-type]
     assert len(commits) == 1 and all(m.acked for m in messages)
     await store.close()
+
+
+async def test_a_release_that_handles_a_new_event_type_applies_those_already_sent(
+        nc: Client, tmp_path) -> None:
+    """Version 1 of a service handles areas only and passes targets over (acked unread);
+    version 2 handles targets too: it first applies the targets already in the stream,
+    once, and the areas are not applied again. A third start changes nothing."""
+    service, code = f"test-{uuid.uuid4().hex[:6]}", f"33.{uuid.uuid4().int % 60 + 10}"
+    store = SqliteStore(tmp_path / "upgrade.db", {"seen": []})
+    await store.open()
+    applied: list[str] = []
+
+    async def seen(tx: Transaction, event: AreaUpserted | TargetSet) -> None:
+        applied.append(event.event_id)
+
+    target = TargetSet(area_code=code, year=2026, group="balita", count=40)
+    sent = [area(code), target]
+    for event in sent:
+        await nc.jetstream().publish(event.SUBJECT, event.model_dump_json().encode(),
+                                     headers={"Nats-Msg-Id": event.event_id})
+    for release in ({AreaUpserted: seen}, {AreaUpserted: seen, TargetSet: seen},
+                    {AreaUpserted: seen, TargetSet: seen}):
+        consumer = EventConsumer(service, store, release)  # type: ignore[arg-type]
+        await consumer.start(nc, "REGISTRY", "ilp.registry.>", batch=50)
+
+        async def area_applied() -> bool:
+            return sent[0].event_id in applied
+        await eventually(area_applied)
+        await asyncio.sleep(0.3)  # anything more would have come by now
+        await consumer.stop()
+    assert applied.count(sent[0].event_id) == 1
+    assert applied.count(target.event_id) == 1
+    await store.close()

@@ -68,6 +68,20 @@ def _family(subject: str) -> str:
     return head if version[:1] == "v" and version[1:].isdigit() else subject
 
 
+def _matches(subject_filter: str, subject: str) -> bool:
+    """NATS subject matching: `*` one token, `>` one or more at the end."""
+    wanted, tokens = subject_filter.split("."), subject.split(".")
+    for i, token in enumerate(wanted):
+        if token == ">":
+            return len(tokens) > i
+        if i >= len(tokens) or token not in ("*", tokens[i]):
+            return False
+    return len(wanted) == len(tokens)
+
+
+# The consumer's metadata names the subjects its code handled when it last started, so
+# the next release knows which event types it gains (`_catch_up`).
+HANDLED = "ilp-handled"
 REDELIVERY_DELAYS_S = (1, 5, 15, 60)
 # Events fetched by a consumer that dies are redelivered after this; a batch must be
 # applied well within it.
@@ -116,24 +130,54 @@ class EventConsumer:
     async def start(self, nc: Client, stream: str, subject: str, batch: int = 1000) -> None:
         """Bind the durable pull consumer `<service>-<stream>` and start pulling."""
         durable = f"{self.service}-{stream.lower()}"
+        handled = ",".join(self._handled_on(subject))
         # The server may redeliver once more than we try, so our last attempt can still
         # dead-letter the event itself instead of the server silently giving up.
         config = ConsumerConfig(durable_name=durable, ack_policy=AckPolicy.EXPLICIT,
                                 max_deliver=self.max_deliver + 1, ack_wait=ACK_WAIT_S,
-                                max_ack_pending=20_000, filter_subject=subject)
+                                max_ack_pending=20_000, filter_subject=subject,
+                                metadata={HANDLED: handled})
         js = nc.jetstream()
         try:
-            current = await js.consumer_info(stream, durable)
-            if current.config.filter_subject != subject:  # the code now reads more (or less)
-                await js.add_consumer(stream, config)
+            current: ConsumerConfig | None = (await js.consumer_info(stream, durable)).config
         except NotFoundError:
-            await js.add_consumer(stream, config)
+            current = None
+        known = (current.metadata or {}).get(HANDLED) if current else None
+        if known is not None:
+            await self._catch_up(nc, stream, sorted(set(handled.split(",")) -
+                                                    set(known.split(","))))
+        if current is None or (current.filter_subject, known) != (subject, handled):
+            await js.add_consumer(stream, config)  # the code now reads more (or less)
         puller = BatchPuller(nc, stream, durable)
         await puller.start()
         self._pullers.append(puller)
         self._running = True
         self._tasks.append(asyncio.create_task(self._pull(puller, batch),
                                                name=f"consume-{durable}"))
+
+    def _handled_on(self, subject_filter: str) -> list[str]:
+        """The subjects this consumer handles among those the filter takes."""
+        return sorted(cls.SUBJECT for cls in self.handlers
+                      if isinstance(cls, type) and issubclass(cls, Event)
+                      and _matches(subject_filter, cls.SUBJECT))
+
+    async def _catch_up(self, nc: Client, stream: str, subjects: list[str]) -> None:
+        """A release that handles an event type this consumer used to pass over (acked
+        unread) first applies that type's events already in the stream – once: their
+        ids are recorded as applied, so the live consumer skips any it is sent too. A
+        durable consumer from before it recorded what it handles is not caught up:
+        nothing says which types it passed over."""
+        if not subjects:
+            return
+        from .replay import replay  # (replay reads events with this module's helpers)
+
+        every: dict[Any, Handler] = dict(self.handlers)  # with BatchEnd's, if any
+        new = {cls: handler for cls, handler in every.items()
+               if cls is BatchEnd or getattr(cls, "SUBJECT", None) in subjects}
+        counts = await replay(nc, self.store, new, [(stream, s) for s in subjects],
+                              commit_every=2000)
+        log.info("%s now handles %s: %d earlier events applied", self.service,
+                 ", ".join(subjects), counts["applied"])
 
     async def stop(self, timeout: float = 15.0) -> None:
         """Let the batches in hand finish (they are acked), then stop pulling."""
