@@ -55,6 +55,12 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
                                        "area_code": "33.73.04.1001"}).raise_for_status()
     registry.post("/workers", json={"id": "bidan-ani", "name": "Bidan Ani", "role": "bidan",
                                     "facility_id": "pustu-0"}).raise_for_status()
+    # the puskesmas's bidan, who works from the kecamatan
+    registry.post("/facilities", json={"id": "pkm-0", "type": "puskesmas",
+                                       "name": "Puskesmas Sidorejo", "area_code": "33.73.04"}
+                  ).raise_for_status()
+    registry.post("/workers", json={"id": "bidan-pkm", "name": "Bidan Puskesmas",
+                                    "role": "bidan", "facility_id": "pkm-0"}).raise_for_status()
     # The page reads PWS, notify and the registry, as behind ./ilp up's gateway.
     gateway = platform.gateway()
     threading.Thread(target=gateway.run, daemon=True).start()
@@ -112,6 +118,8 @@ def test_dashboard_shows_numbers_and_updates_live(platform: Platform) -> None:
         # Kader Siti is ill: the visit is given to the desa's bidan from the list.
         siti = page.locator("#visits tr[data-task]", has_text="Siti Aminah (kunjungan kader)")
         task_id = siti.get_attribute("data-task")
+        offered = siti.locator("select option").all_inner_texts()
+        assert offered == ["Bidan Ani (bidan)", "Bidan Puskesmas (bidan)"]
         siti.locator("select").select_option("bidan-ani")
         siti.locator("button.assign").click()
         page.wait_for_selector("#visits tr[data-task]:has-text('Bidan Ani (kunjungan kader)')",
