@@ -9,6 +9,7 @@ from datetime import date
 
 from ilp_contracts import FacilityUpserted, Finding, ScreeningRecorded, WorkerAssigned
 from ilp_kit.settings import ServiceSettings
+from ilp_kit.store import Query
 from ilp_kit.store.sqlite import SqliteStore
 from hypothesis import given
 from hypothesis import strategies as st
@@ -271,6 +272,26 @@ async def test_a_health_workers_visit_a_kader_stood_in_for_goes_to_the_bidan_who
             area_code=desa))
     after = {t["role"]: t["assignee_id"] for t in await store.find("tasks")}
     assert after == {"bidan": "bidan-desa", "kader": "kader-ani"}
+    # In the next desa, the bidan of the puskesmas is there first, and then the puskesmas
+    # is given the desa as its working area: the same.
+    async with store.transaction() as tx:
+        await apply[FacilityUpserted](tx, FacilityUpserted(
+            facility_id="pkm-1", type="puskesmas", name="Puskesmas", area_code="33.73.04"))
+        await apply[WorkerAssigned](tx, WorkerAssigned(
+            worker_id="bidan-pkm", name="Bidan", role="bidan", facility_id="pkm-1",
+            area_code="33.73.04"))
+        await apply[ScreeningRecorded](tx, stunted(2).model_copy(update={
+            "stage": "ibu_hamil", "age_months": 300, "desa_code": "33.73.04.2002",
+            "posyandu_id": "psy-1",
+            "findings": [Finding(code="hypertension_pregnancy", severity="severe")]}))
+    [next_desa] = await store.find("tasks", Query.of(person_id="p2"))
+    assert next_desa["assignee_id"] == "kader-ani"  # psy-1 is nobody's posyandu yet
+    async with store.transaction() as tx:
+        await apply[FacilityUpserted](tx, FacilityUpserted(
+            facility_id="pkm-1", type="puskesmas", name="Puskesmas", area_code="33.73.04",
+            working_area=["33.73.04.2002"]))
+    [next_desa] = await store.find("tasks", Query.of(person_id="p2"))
+    assert next_desa["assignee_id"] == "bidan-pkm"
     await store.close()
 
 

@@ -351,10 +351,13 @@ def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
     async def on_worker_changed(tx: Transaction, event: WorkerAssigned) -> None:
         await on_worker(tx, settings, event)
 
+    async def on_facility(tx: Transaction, event: FacilityUpserted) -> None:
+        await keep_facility(tx, settings, event)
+
     async def on_tb_started(tx: Transaction, event: TbTreatmentStarted) -> None:
         await tb.on_started(tx, settings, event)
 
-    return {WorkerAssigned: on_worker_changed, FacilityUpserted: keep_facility,
+    return {WorkerAssigned: on_worker_changed, FacilityUpserted: on_facility,
             ScreeningRecorded: on_recorded,
             ScreeningAmended: on_amended, ScreeningVoided: on_voided, BirthRecorded: on_birth,
             BirthAmended: on_birth_amended, BirthVoided: _forget_birth,

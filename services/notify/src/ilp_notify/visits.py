@@ -168,9 +168,10 @@ async def _puskesmas_of(tx: Transaction, posyandu_id: str, desa_code: str) -> st
     return str(facility["id"]) if facility and facility["active"] else None
 
 
-async def keep_facility(tx: Transaction, event: FacilityUpserted) -> None:
+async def keep_facility(tx: Transaction, settings: ServiceSettings, event: FacilityUpserted
+                        ) -> None:
     """Where each facility comes under, and which desa each puskesmas serves, for
-    `_puskesmas_of`."""
+    `_puskesmas_of`; visits a kader stood in for in a desa it now serves go to its staff."""
     forget_assignees(tx)
     previous = await tx.get("facilities", event.facility_id)
     await tx.put("facilities", event.facility_id, {
@@ -183,6 +184,8 @@ async def keep_facility(tx: Transaction, event: FacilityUpserted) -> None:
             await tx.delete("desa_puskesmas", desa)
     for desa in sorted(serves):
         await tx.put("desa_puskesmas", desa, {"puskesmas_id": event.facility_id})
+    for desa in sorted(serves - set(previous["working_area"] if previous else ())):
+        await adopt_stood_in(tx, settings, desa)
 
 
 async def open_task(tx: Transaction, settings: ServiceSettings, need: TaskNeed, *,
