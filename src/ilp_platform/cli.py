@@ -11,14 +11,27 @@ from typing import TypeVar
 
 from ilp_kit.tokens import ROLES
 
+from . import endpoints
+
 # Each command imports what it needs when it runs: `ilp token` in a shell script should
 # not pay for loading the whole platform.
 
 
 DATA_DIR = Path(os.environ.get("ILP_DATA_DIR", "data"))
-# The services' own setting: an operator who exported it for them means the same NATS.
-NATS_URL = os.environ.get("ILP_NATS_URL", "nats://127.0.0.1:4222")
+GATEWAY_HELP = "gateway base URL (default: where ./ilp up on --data-dir listens)"
+NATS_HELP = ("default $ILP_NATS_URL, else the NATS of ./ilp up on --data-dir "
+             "(nats://127.0.0.1:4222 by default)")
 T = TypeVar("T")
+
+
+def _gateway(args: argparse.Namespace) -> str:
+    return str(args.url or endpoints.read(args.data_dir)["gateway"])
+
+
+def _nats(args: argparse.Namespace) -> str:
+    # The services' own setting: an operator who exported it for them means the same NATS.
+    return str(args.nats_url or os.environ.get("ILP_NATS_URL")
+               or endpoints.read(args.data_dir)["nats"])
 
 
 def _reaching_nats(url: str, command: Callable[[], T]) -> T:
@@ -60,7 +73,8 @@ def main(argv: list[str] | None = None) -> None:
                                    help="send a posyandu register (CSV) to the screening API")
     register.add_argument("csv_file", type=Path)
     register.add_argument("--posyandu", help="posyandu id for rows without one")
-    register.add_argument("--url", default="http://127.0.0.1:8000", help="gateway base URL")
+    register.add_argument("--url", help=GATEWAY_HELP)
+    register.add_argument("--data-dir", type=Path, default=DATA_DIR)
     register.add_argument("--token", default=os.environ.get("ILP_TOKEN"),
                           help="bearer token of a kader/bidan/integrator (default $ILP_TOKEN)")
     household = commands.add_parser(
@@ -70,14 +84,16 @@ def main(argv: list[str] | None = None) -> None:
     household.add_argument("--posyandu", required=True, help="the posyandu's id")
     household.add_argument("--noted-on", required=True, type=date.fromisoformat,
                            help="the day of the data collection (YYYY-MM-DD)")
-    household.add_argument("--url", default="http://127.0.0.1:8000", help="gateway base URL")
+    household.add_argument("--url", help=GATEWAY_HELP)
+    household.add_argument("--data-dir", type=Path, default=DATA_DIR)
     household.add_argument("--token", default=os.environ.get("ILP_TOKEN"),
                            help="bearer token of a kader/bidan/perawat (default $ILP_TOKEN)")
     registry = commands.add_parser(
         "import-registry", help="load wilayah, facilities, workers and targets (CSV/JSON "
         "file or a directory of them) through the registry API")
     registry.add_argument("path", type=Path)
-    registry.add_argument("--url", default="http://127.0.0.1:8000", help="gateway base URL")
+    registry.add_argument("--url", help=GATEWAY_HELP)
+    registry.add_argument("--data-dir", type=Path, default=DATA_DIR)
     registry.add_argument("--token", default=os.environ.get("ILP_TOKEN"),
                           help="bearer token of a dinkes_admin/operator (default $ILP_TOKEN)")
     dead = commands.add_parser(
@@ -88,20 +104,19 @@ def main(argv: list[str] | None = None) -> None:
     dead.add_argument("--all", action="store_true", help="resend/drop every one listed")
     dead.add_argument("--service", choices=("registry", "screening", "pws", "notify"))
     dead.add_argument("--limit", type=int, default=100, help="list at most this many")
-    dead.add_argument("--nats-url", default=NATS_URL,
-                      help="default $ILP_NATS_URL, else nats://127.0.0.1:4222")
+    dead.add_argument("--nats-url", help=NATS_HELP)
+    dead.add_argument("--data-dir", type=Path, default=DATA_DIR)
     state = commands.add_parser(
         "status", help="is every service up, has it caught up with its events, what waits "
         "(outbox, dead letters); exit 1 if a service does not answer")
-    state.add_argument("--url", default="http://127.0.0.1:8000", help="gateway base URL")
-    state.add_argument("--nats-url", default=NATS_URL,
-                       help="default $ILP_NATS_URL, else nats://127.0.0.1:4222")
+    state.add_argument("--url", help=GATEWAY_HELP)
+    state.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    state.add_argument("--nats-url", help=NATS_HELP)
     for name, text in (("pws-rebuild", "replay the streams into a fresh PWS projection"),
                        ("pws-check", "recount PWS from the streams and report differences")):
         cmd = commands.add_parser(name, help=text)
         cmd.add_argument("--data-dir", type=Path, default=DATA_DIR)
-        cmd.add_argument("--nats-url", default=NATS_URL,
-                         help="default $ILP_NATS_URL, else nats://127.0.0.1:4222")
+        cmd.add_argument("--nats-url", help=NATS_HELP)
         if name == "pws-rebuild":
             cmd.add_argument("--replace", action="store_true",
                              help="put the rebuilt file in place: stop ./ilp up first (it "
@@ -130,41 +145,47 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command in ("import-register", "import-household", "import-registry"):
         import httpx
 
+        url = _gateway(args)
+
         from .register_import import import_household, import_register
         from .registry_import import import_registry
 
         try:
             if args.command == "import-register":
-                refused = import_register(args.csv_file, args.url, args.posyandu, args.token)
+                refused = import_register(args.csv_file, url, args.posyandu, args.token)
             elif args.command == "import-household":
-                refused = import_household(args.csv_file, args.url, args.posyandu,
+                refused = import_household(args.csv_file, url, args.posyandu,
                                            args.noted_on.isoformat(), args.token)
             else:
-                refused = import_registry(args.path, args.url, token=args.token)
+                refused = import_registry(args.path, url, token=args.token)
         except httpx.TransportError as exc:
-            raise SystemExit(f"cannot reach {args.url} ({exc}); is ./ilp up running?") from exc
+            raise SystemExit(f"cannot reach {url} ({exc}); is ./ilp up running?") from exc
         raise SystemExit(1 if refused else 0)
     elif args.command == "dlq":
         from .dlq import dlq
 
         if args.action != "list" and not (args.seq or args.all):
             dead.error(f"{args.action}: give the dead letter numbers, or --all")
-        _reaching_nats(args.nats_url,
-                       lambda: dlq(args.nats_url, args.action, args.seq, args.service, args.limit))
+        nats_url = _nats(args)
+        _reaching_nats(nats_url,
+                       lambda: dlq(nats_url, args.action, args.seq, args.service, args.limit))
     elif args.command == "status":
         from .status import status
 
-        raise SystemExit(0 if _reaching_nats(args.nats_url,
-                                             lambda: status(args.url, args.nats_url)) else 1)
+        nats_url = _nats(args)
+        raise SystemExit(0 if _reaching_nats(nats_url,
+                                             lambda: status(_gateway(args), nats_url)) else 1)
     elif args.command == "pws-rebuild":
         from .rebuild import rebuild
 
-        _reaching_nats(args.nats_url, lambda: rebuild(args.data_dir, args.nats_url, args.replace))
+        nats_url = _nats(args)
+        _reaching_nats(nats_url, lambda: rebuild(args.data_dir, nats_url, args.replace))
     elif args.command == "pws-check":
         from .rebuild import check
 
-        raise SystemExit(1 if _reaching_nats(args.nats_url,
-                                             lambda: check(args.data_dir, args.nats_url)) else 0)
+        nats_url = _nats(args)
+        raise SystemExit(1 if _reaching_nats(nats_url,
+                                             lambda: check(args.data_dir, nats_url)) else 0)
     elif args.command == "schemas":
         from ilp_contracts.schema import write_schemas
 

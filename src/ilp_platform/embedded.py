@@ -28,6 +28,7 @@ from rich.console import Console
 from ilp_contracts.subjects import STREAMS
 from ilp_kit.tokens import mint_local_token
 
+from . import endpoints
 from .gateway import create_gateway
 from .registry_import import import_registry
 
@@ -238,6 +239,7 @@ class Platform:
                 self._data_lock.close()
             self._data_lock = None
             raise PortsInUse(taken)
+        endpoints.write(self.data_dir, self.base_url, f"nats://127.0.0.1:{self.nats_port}")
         self.start_nats()
         for name in SERVICES:
             self.start_service(name)

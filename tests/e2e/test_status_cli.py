@@ -38,8 +38,8 @@ def status(platform: Platform, capsys: pytest.CaptureFixture[str]
            ) -> tuple[int, dict[str, list[str]]]:
     """The exit code, and each service's row: status, queue, outbox, applied, DLQ, lag."""
     with pytest.raises(SystemExit) as done:
-        main(["status", "--url", platform.base_url,
-              "--nats-url", f"nats://127.0.0.1:{platform.nats_port}"])
+        # on ports of its own: the data directory says where they are
+        main(["status", "--data-dir", str(platform.data_dir)])
     rows = {}
     for line in capsys.readouterr().out.splitlines():
         cells = [cell.strip() for cell in line.split("│")[1:-1]]
