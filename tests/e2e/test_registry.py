@@ -62,6 +62,8 @@ def test_demo_loads_the_sample_kota_with_rollout_and_staffing(platform: Platform
     everyone = registry.get("/staffing/pustu",
                             params={"area_code": "33.73", "only_gaps": "false"}).json()
     assert len(everyone) == 23  # a pustu in every kelurahan
+    # and a posyandu, and a puskesmas whose working area names it: no gaps in the network
+    assert registry.get("/network/gaps", params={"area_code": "33.73"}).json() == []
     villages = eventually(lambda: len(client(platform, "pws").get(
         "/areas", params={"level": "village"}).json()) >= 23 or None)
     assert villages

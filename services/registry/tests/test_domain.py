@@ -10,6 +10,7 @@ from ilp_registry.domain import (
     ROLLOUT_ORDER,
     RolloutError,
     missing_targets,
+    network_gaps,
     next_rollout,
     pustu_of,
     staffing_gaps,
@@ -76,3 +77,21 @@ def test_a_posyandu_counts_towards_its_pustu_or_else_the_one_of_its_desa() -> No
     assert pustu_of(facilities) == {
         "pustu-a": "pustu-a", "psy-a1": "pustu-a", "psy-a2": "pustu-a",
         "pustu-b1": "pustu-b1", "pustu-b2": "pustu-b2", "psy-x": "pustu-b1"}
+
+
+def test_network_gaps_name_what_each_desa_still_lacks() -> None:
+    """A: all of it. B: a posyandu only, in no working area. C: nothing but a closed
+    pustu. D: served by a puskesmas that has since closed."""
+    a, b, c, d = "91.03.01.2001", "91.03.01.2002", "91.03.01.2003", "91.03.02.2001"
+    facilities = [
+        {"id": "pkm-1", "type": "puskesmas", "area_code": "91.03.01", "working_area": [a]},
+        {"id": "pkm-2", "type": "puskesmas", "area_code": "91.03.02", "working_area": [d],
+         "active": False},
+        {"id": "pustu-a", "type": "pustu", "area_code": a},
+        {"id": "psy-a", "type": "posyandu", "area_code": a},
+        {"id": "psy-b", "type": "posyandu", "area_code": b},
+        {"id": "pustu-c", "type": "pustu", "area_code": c, "active": False},
+        {"id": "pustu-d", "type": "pustu", "area_code": d},
+        {"id": "psy-d", "type": "posyandu", "area_code": d}]
+    assert network_gaps([a, b, c, d], facilities) == {
+        b: ["pustu", "puskesmas"], c: ["pustu", "posyandu", "puskesmas"], d: ["puskesmas"]}

@@ -20,7 +20,8 @@ from ilp_kit.store import Query, Transaction
 
 from . import commands, importer
 from .commands import canonical_code
-from .domain import missing_targets, pustu_of, staffing_gaps, summarise_rollout
+from .domain import (missing_targets, network_gaps, pustu_of, staffing_gaps,
+                     summarise_rollout)
 from .models import (
     Area,
     AreaIn,
@@ -29,7 +30,7 @@ from .models import (
     FacilityIn,
     LocalUnit,
     LocalUnitIn,
-    MissingTargets,
+    DesaGaps,
     PustuStaffing,
     RolloutChange,
     RolloutSummaryOut,
@@ -252,6 +253,26 @@ async def pustu_staffing(rt: RuntimeDep, caller: Caller, area_code: str,
     return [r for r in rows if r["missing"] or not only_gaps]
 
 
+@router.get("/network/gaps", response_model=list[DesaGaps], tags=["facilities"],
+            summary="Desa still without a pustu, a posyandu or a puskesmas serving them")
+async def list_network_gaps(rt: RuntimeDep, area_code: str) -> list[dict[str, Any]]:
+    """ILP brings a pustu to every desa/kelurahan and posyandu below it; each desa is in
+    the working area of one puskesmas (its PWS table, its bidan where the pustu has none).
+    Puskesmas are read from the whole kab/kota: one of the next kecamatan may serve it."""
+    prefix = canonical_code(area_code, ("query", "area_code"))
+    desa = await rt.store.find("areas", Query.of(prefix=("code", prefix), level="village",
+                                                 order_by="code", limit=None))
+    around = ".".join(prefix.split(".")[:2])
+    facilities = [
+        *await rt.store.find("facilities", Query.of(prefix=("area_code", prefix),
+                                                    limit=None)),
+        *await rt.store.find("facilities", Query.of(prefix=("area_code", around),
+                                                    type="puskesmas", limit=None))]
+    gaps = network_gaps((d["code"] for d in desa), facilities)
+    return [{"area_code": d["code"], "area_name": d["name"], "missing": gaps[d["code"]]}
+            for d in desa if d["code"] in gaps]
+
+
 # --- targets ----------------------------------------------------------------------------
 
 @router.put("/targets", response_model=Target, tags=["targets"])
@@ -271,7 +292,7 @@ async def list_targets(rt: RuntimeDep, area_code: str, year: int | None = None
         limit=5000, **where))
 
 
-@router.get("/targets/missing", response_model=list[MissingTargets], tags=["targets"])
+@router.get("/targets/missing", response_model=list[DesaGaps], tags=["targets"])
 async def list_missing_targets(rt: RuntimeDep, area_code: str, year: int) -> list[dict[str, Any]]:
     """Desa under an area still without a sasaran for some group in `year`: what the
     Dinkes still has to enter before PWS coverage there can be trusted."""

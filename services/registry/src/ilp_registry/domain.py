@@ -94,3 +94,19 @@ def missing_targets(desa_codes: Iterable[str], targets: Iterable[Mapping[str, An
     gaps = {code: [str(g) for g in TARGET_GROUPS if g not in have.get(code, set())]
             for code in desa_codes}
     return {code: groups for code, groups in gaps.items() if groups}
+
+
+def network_gaps(desa_codes: Iterable[str], facilities: Iterable[Mapping[str, Any]]
+                 ) -> dict[str, list[str]]:
+    """Per desa, what of the ILP network it still lacks (desa with all of it are left
+    out): a `pustu` in the desa, a `posyandu`, and a `puskesmas` whose working area names
+    it – without that, no puskesmas PWS table counts the desa, and no puskesmas bidan
+    stands in for a missing pustu's."""
+    have: dict[str, set[str]] = {}
+    for f in facilities:
+        if f.get("active", True):
+            for desa in (f["working_area"] if f["type"] == "puskesmas" else [f["area_code"]]):
+                have.setdefault(desa, set()).add(f["type"])
+    gaps = {code: [kind for kind in ("pustu", "posyandu", "puskesmas")
+                   if kind not in have.get(code, set())] for code in desa_codes}
+    return {code: kinds for code, kinds in gaps.items() if kinds}

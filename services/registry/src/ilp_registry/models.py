@@ -161,8 +161,8 @@ class Target(BaseModel):
     count: int
 
 
-class MissingTargets(BaseModel):
-    """A desa still without a sasaran for these groups."""
+class DesaGaps(BaseModel):
+    """A desa and what it still lacks: sasaran groups, or parts of the ILP network."""
 
     area_code: str
     area_name: str
