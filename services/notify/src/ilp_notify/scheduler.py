@@ -53,8 +53,7 @@ from .delivery import add_deliveries, personal_addresses, queue, webhook_urls
 from .domain.delivery import digest_payload, review_payload
 from .domain.review import month_to_review, red_indicators
 from .handlers import open_postnatal_visits
-from .visits import desa_health_workers
-from .visits import assignee_for, join_visit, open_task
+from .visits import assignee_for, desa_health_workers, join_visit, open_task
 
 log = logging.getLogger(__name__)
 # A task's due time is written in its own zone's offset (WIB +07:00 … WIT +09:00), so the

@@ -51,7 +51,7 @@ async def adopt_stood_in(tx: Transaction, settings: ServiceSettings, area_code: 
     to the health worker who now is – a kader cannot take a BP reading."""
     for task in await tx.find("tasks", Query.of(prefix=("desa_code", area_code),
                                                 status="open")):
-        if task["role"] not in _HEALTH_WORKERS:
+        if task["role"] not in _MAKERS:
             continue
         holder = await tx.get("workers", task["assignee_id"] or "")
         if holder is not None and holder["role"] != "kader":
@@ -103,25 +103,25 @@ async def assignee_for(tx: Transaction, role: str, place: Mapping[str, Any]) -> 
     return found
 
 
-# A pustu has a bidan and a perawat, but many desa have only one of them: the other
-# health worker stands in before the task falls to a kader, who cannot take a BP reading
-# or examine a newborn.
-_HEALTH_WORKERS = {"bidan": ("bidan", "perawat"), "perawat": ("perawat", "bidan"),
-                   "home_care": ("perawat", "bidan")}
+# Who makes a health worker's visit, first to last. A pustu has a bidan and a perawat,
+# but many desa have only one of them: the other stands in before the task falls to a
+# kader, who cannot take a BP reading or examine a newborn.
+_MAKERS = {"bidan": ("bidan", "perawat"), "perawat": ("perawat", "bidan"),
+           "home_care": ("perawat", "bidan")}
 
 
 async def _candidates(tx: Transaction, role: str, posyandu_id: str, desa_code: str
                       ) -> Candidates:
     """The health worker for the role, else the posyandu's kader to pick from (a kader's
     task without a kader there: a health worker)."""
-    if role in _HEALTH_WORKERS and (found := await _health_worker(
-            tx, _HEALTH_WORKERS[role], posyandu_id, desa_code)):
+    if role in _MAKERS and (found := await _health_worker(
+            tx, _MAKERS[role], posyandu_id, desa_code)):
         return found
     kaders = await tx.find("workers", Query.of(facility_id=posyandu_id, role="kader",
                                                active=True, limit=100))
     if kaders or role != "kader":
         return kaders
-    return await _health_worker(tx, _HEALTH_WORKERS["bidan"], posyandu_id, desa_code)
+    return await _health_worker(tx, _MAKERS["bidan"], posyandu_id, desa_code)
 
 
 async def _health_worker(tx: Transaction, roles: tuple[str, ...], posyandu_id: str,
@@ -150,7 +150,7 @@ async def desa_health_workers(tx: Transaction, desa_code: str) -> list[dict[str,
              if w["role"] in HEALTH_WORKERS]
     if staff:
         return staff
-    found = await _health_worker(tx, _HEALTH_WORKERS["bidan"], "", desa_code)
+    found = await _health_worker(tx, _MAKERS["bidan"], "", desa_code)
     worker = await tx.get("workers", found or "")
     return [worker] if worker else []
 
@@ -173,19 +173,26 @@ async def keep_facility(tx: Transaction, settings: ServiceSettings, event: Facil
     """Where each facility comes under, and which desa each puskesmas serves, for
     `_puskesmas_of`; visits a kader stood in for in a desa it now serves go to its staff."""
     forget_assignees(tx)
-    previous = await tx.get("facilities", event.facility_id)
-    await tx.put("facilities", event.facility_id, {
-        "id": event.facility_id, "type": event.type, "active": event.active,
-        "parent_facility_id": event.parent_facility_id, "working_area": event.working_area})
-    serves = set(event.working_area) if event.type == "puskesmas" and event.active else set()
-    for desa in set(previous["working_area"] if previous else ()) - serves:
+    facility = {"id": event.facility_id, "type": event.type, "active": event.active,
+                "parent_facility_id": event.parent_facility_id,
+                "working_area": event.working_area}
+    before = _served(await tx.get("facilities", event.facility_id))
+    await tx.put("facilities", event.facility_id, facility)
+    for desa in before - _served(facility):
         entry = await tx.get("desa_puskesmas", desa)
         if entry and entry["puskesmas_id"] == event.facility_id:
             await tx.delete("desa_puskesmas", desa)
-    for desa in sorted(serves):
+    for desa in sorted(_served(facility)):
         await tx.put("desa_puskesmas", desa, {"puskesmas_id": event.facility_id})
-    for desa in sorted(serves - set(previous["working_area"] if previous else ())):
-        await adopt_stood_in(tx, settings, desa)
+        if desa not in before:
+            await adopt_stood_in(tx, settings, desa)
+
+
+def _served(facility: dict[str, Any] | None) -> set[str]:
+    """The desa an open puskesmas serves."""
+    if facility is None or facility["type"] != "puskesmas" or not facility["active"]:
+        return set()
+    return set(facility["working_area"])
 
 
 async def open_task(tx: Transaction, settings: ServiceSettings, need: TaskNeed, *,
