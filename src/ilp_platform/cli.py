@@ -145,10 +145,10 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command in ("import-register", "import-household", "import-registry"):
         import httpx
 
-        url = _gateway(args)
-
         from .register_import import import_household, import_register
         from .registry_import import import_registry
+
+        url = _gateway(args)
 
         try:
             if args.command == "import-register":
