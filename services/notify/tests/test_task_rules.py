@@ -115,7 +115,10 @@ def test_every_visit_the_platform_opens_is_named_in_words() -> None:
             "desa_code": "33.73.04.1001", "posyandu_id": "psy-1",
             "due_at": "2026-12-03T23:59:00+07:00"}
     *_, sms = render({"type": "task.created", "task": task})
-    assert "Lansia tidak datang ke posyandu bulan ini" in sms
+    assert "Lansia tidak datang ke posyandu bulan ini, desa 33.73.04.1001, batas" in sms
+    # where the household is, when the screening said
+    *_, sms = render(json.loads(payload("task.created", {**task, "rw": "RW 02", "rt": "003"})))
+    assert "bulan ini, desa 33.73.04.1001, RW 02, RT 003, batas 2026-12-03" in sms
 
 
 DUE = datetime(2026, 11, 27, 23, 59, tzinfo=WIB)

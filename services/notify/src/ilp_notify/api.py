@@ -43,6 +43,9 @@ class TaskOut(BaseModel):
     due_at: datetime
     desa_code: str
     posyandu_id: str | None
+    rw: str | None = Field(default=None, description="The person's RW or dusun, as the "
+                           "screening gave it: where the household is")
+    rt: str | None = None
     status: TaskStatus
     created_at: datetime
     screening_ids: list[str]

@@ -18,7 +18,7 @@ from .reasons import label_of
 from .review import Red
 
 PAYLOAD_FIELDS = ("task_id", "person_id", "reason", "role", "assignee_id", "priority",
-                  "due_at", "desa_code", "posyandu_id", "escalation_level")
+                  "due_at", "desa_code", "posyandu_id", "rw", "rt", "escalation_level")
 
 
 def _summary(task: dict[str, Any]) -> dict[str, Any]:
@@ -41,6 +41,14 @@ def _verb(kind: str, task: dict[str, Any]) -> str:
                   REFUSED: "sebelumnya menolak"}[task.get("follows_outcome") or NOBODY_HOME]
         return f"ulang (ke-{task['attempt']}, {before})"
     return "baru"
+
+
+def _where(task: dict[str, Any]) -> str:
+    """The desa, and the person's RW (or dusun) and RT when the screening gave them: where
+    the worker finds the household."""
+    units = [f"{unit} {label}" if label.strip()[:1].isdigit() else label
+             for unit, label in (("RW", task.get("rw")), ("RT", task.get("rt"))) if label]
+    return ", ".join([f"desa {task['desa_code']}", *units])
 
 
 def _reasons(task: dict[str, Any]) -> str:
@@ -95,7 +103,7 @@ def render(notice: dict[str, Any]) -> tuple[str, str, str]:
         tasks = sorted(notice["tasks"], key=lambda t: t["due_at"])
         lines = [f"- {_reasons(t)}"
                  + (f" (kunjungan ke-{t['attempt']})" if t.get("attempt", 1) > 1 else "")
-                 + f", desa {t['desa_code']}, posyandu {t['posyandu_id']}, batas "
+                 + f", {_where(t)}, posyandu {t['posyandu_id']}, batas "
                  f"{t['due_at'][:10]} (tugas {t['task_id'][:8]})" for t in tasks]
         subject = f"Ringkasan harian {notice['date']}: {len(tasks)} kunjungan rumah"
         text = (f"Kunjungan rumah yang masih terbuka per {notice['date']}:\n\n"
@@ -108,9 +116,9 @@ def render(notice: dict[str, Any]) -> tuple[str, str, str]:
     label = _reasons(task)
     subject = f"Kunjungan rumah {verb}: {label} ({task['desa_code']})"
     text = (f"Tugas kunjungan rumah {verb}.\n\nAlasan: {label}\n"
-            f"Prioritas: {task['priority']}\nDesa/kelurahan: {task['desa_code']}\n"
+            f"Prioritas: {task['priority']}\nTempat: {_where(task)}\n"
             f"Posyandu: {task['posyandu_id']}\nBatas waktu: {task['due_at']}\n"
             f"Nomor tugas: {task['task_id']}\n\nBuka aplikasi ILP untuk rinciannya.\n")
-    sms = (f"ILP: kunjungan rumah {verb} – {label}, desa {task['desa_code']}, "
+    sms = (f"ILP: kunjungan rumah {verb} – {label}, {_where(task)}, "
            f"batas {task['due_at'][:10]}. Tugas {task['task_id'][:8]}.")
     return subject, text, sms
