@@ -27,7 +27,8 @@ DESA = {"33.73.04.1001": "Blotongan", "33.73.04.1002": "Sidorejo Lor", "33.73.04
 
 def screening(desa_index: int, n: int, weight: float, height: float) -> dict:
     return {"person": {"nik": f"3373041011{24 - desa_index:02d}{n:04d}", "name": "Anak",
-                       "sex": "M", "birth_date": f"20{24 - desa_index:02d}-11-10"},
+                       "sex": "M", "birth_date": f"20{24 - desa_index:02d}-11-10",
+                       "rw": "RW 03", "rt": "002"},
             "posyandu_id": f"psy-{desa_index}", "screened_on": "2026-11-20",
             "measurements": {"weight_kg": weight, "height_cm": height, "measured_lying": False}}
 
@@ -113,8 +114,9 @@ def test_dashboard_shows_numbers_and_updates_live(platform: Platform) -> None:
                                " === 2", timeout=10000)
         visits = sorted(page.locator("#visits tr[data-task]").all_inner_texts())
         assert all("Balita bermasalah gizi" in v and "terbuka" in v for v in visits)
-        assert "Blotongan\tSiti Aminah (kunjungan kader)" in visits[0]
-        assert "Sidorejo Lor\t— belum ada — (kunjungan kader)" in visits[1]
+        # where the household is, with the kader's name
+        assert "Blotongan, RW 03, RT 002\tSiti Aminah (kunjungan kader)" in visits[0]
+        assert "Sidorejo Lor, RW 03, RT 002\t— belum ada — (kunjungan kader)" in visits[1]
         # Kader Siti is ill: the visit is given to the desa's bidan from the list.
         siti = page.locator("#visits tr[data-task]", has_text="Siti Aminah (kunjungan kader)")
         task_id = siti.get_attribute("data-task")
