@@ -14,6 +14,7 @@ from ilp_kit.errors import ForbiddenError, InvalidInput
 from ilp_kit.store.sqlite import SqliteStore
 from ilp_screening import intake
 from ilp_screening.app import SPEC
+from ilp_screening.models import AmendmentIn
 
 WRITES = ("put", "delete", "add_outbox")
 
@@ -82,8 +83,8 @@ async def test_the_event_names_the_persons_rw_else_the_posyandus_if_it_has_one(t
                                  "birth_date": "2024-11-10", "rw": "05", "rt": "003"})
         first, _ = await intake.record(tx, with_rw, "k-rw", "key")
         second, _ = await intake.record(tx, balita(screened_on="2026-11-19"), "k-none", "key")
-        corrected = await intake.amend(tx, first["screening_id"], "berat salah tulis", None,
-                                       None, MeasurementsIn(weight_kg=9.4))
+        corrected = await intake.amend(tx, first["screening_id"], AmendmentIn(
+            reason="berat salah tulis", measurements=MeasurementsIn(weight_kg=9.4)))
     assert (first["rw"], second["rw"]) == ("05", "RW 02")
     assert (first["rt"], second["rt"], corrected["rt"], corrected["rw"]) == ("003", None,
                                                                           "003", "05")
@@ -224,6 +225,6 @@ async def test_an_implausible_growth_z_score_is_kept_once_measured_again(tmp_pat
         assert kept["measurements"]["waz"] > 5
         usual, _ = await intake.record(tx, balita(screened_on="2026-11-19"), "k-usual", "key")
         with pytest.raises(InvalidInput):
-            await intake.amend(tx, usual["screening_id"], "salah tulis", None, None,
-                               MeasurementsIn(**heavy))
+            await intake.amend(tx, usual["screening_id"], AmendmentIn(
+                reason="salah tulis", measurements=MeasurementsIn(**heavy)))
     await store.close()

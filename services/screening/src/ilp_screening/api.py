@@ -203,8 +203,7 @@ async def amend_screening(screening_id: str, body: AmendmentIn, rt: RuntimeDep,
                           caller: Caller) -> dict[str, Any]:
     require(caller, *CORRECTORS)
     async with rt.transaction() as tx:
-        return await intake.amend(tx, screening_id, body.reason, body.screened_on,
-                                  body.pregnancy, body.measurements, caller)
+        return await intake.amend(tx, screening_id, body, caller)
 
 
 @router.post("/screenings/{screening_id}/void", response_model=ScreeningOut)
