@@ -452,6 +452,15 @@ def test_dashboard_through_the_gateway_with_and_without_a_token(stack) -> None:
         assert page.locator("tr[data-code='33.73.04.1001']").count() == 1  # Blotongan
         assert "#token" not in page.url  # taken out of the address bar at once
         page.wait_for_selector("#live-dot.on", timeout=10000)  # SSE through nginx
+        # A bidan's token names her desa: the page opens there, its posyandu as rows,
+        # and not on a province outside her wilayah.
+        bidan = browser.new_page()
+        bidan.goto(f"{gateway}/api/v1/pws/dashboard#token="
+                   f"{platform.token('bidan', wilayah=('33.73.04.1001',))}")
+        bidan.wait_for_selector("body[data-loaded='1']", timeout=15000)
+        assert bidan.locator("#village").input_value() == "33.73.04.1001"
+        assert bidan.locator("tr[data-code='psy-blotongan-1']").count() == 1
+        assert bidan.locator("#denied").is_hidden()
         anonymous = browser.new_page()
         anonymous.goto(url)
         anonymous.wait_for_selector("#denied:not([hidden])", timeout=15000)
