@@ -50,10 +50,27 @@ def test_a_numbered_register_with_a_plain_date_column() -> None:
     [(_, bima, problems)] = list(parse_register(text, "psy-1"))
     assert problems == [] and bima is not None
     assert (bima.screened_on.isoformat(), bima.measurements.weight_kg) == ("2026-11-20", 9.1)
-    [(_, none, problems)] = list(parse_register(text.replace(";Tanggal;", ";Catatan;"), "psy-1"))
+    [(_, none, problems)] = list(parse_register(text.replace(";Tanggal;", ";Tangal;"), "psy-1"))
     assert none is None
-    assert {(p["loc"], p["type"]) for p in problems} == {
-        (("screened_on",), "missing"), (("measurements", "catatan"), "extra_forbidden")}
+    assert {(tuple(p["loc"]), p["type"]) for p in problems} == {
+        (("screened_on",), "missing"), (("column", "tangal"), "unknown_column")}
+    assert "column 'tangal' is not one a register has; did you mean 'tanggal'?" in [
+        p["msg"] for p in problems]
+
+
+def test_a_kms_register_with_the_childs_name_how_the_length_was_taken_and_notes() -> None:
+    """"Nama Anak" is the name; "Cara Ukur" says lying or standing; the mother's name, the
+    age the register worked out and the notes are not the screening's: left out."""
+    text = ("No;Nama Anak;NIK Anak;L/P;Tgl Lahir;Umur (bulan);Tgl Timbang;BB (kg);TB (cm);"
+            "Cara Ukur;Lingkar Lengan Atas;Nama Ibu;Keterangan\n"
+            "1;Debora;9103014702250002;P;07-02-2025;22;02-12-2026;7,1;69;telentang;12,1;"
+            "Martha;BGM\n"
+            "2;Yonas;9103010506240001;L;05-06-2024;30;02-12-2026;9,8;78,5;berdiri;;Ruth;\n")
+    (_, debora, none1), (_, yonas, none2) = list(parse_register(text, "psy-1"))
+    assert none1 == none2 == [] and debora is not None and yonas is not None
+    assert (debora.person.name, debora.person.nik) == ("Debora", "9103014702250002")
+    assert (debora.measurements.measured_lying, debora.measurements.muac_cm) == (True, 12.1)
+    assert yonas.measurements.measured_lying is False
 
 
 def test_a_posbindu_register_with_its_own_headings() -> None:

@@ -9,7 +9,10 @@ srq20, adl, sdq_total, kpsp, tb_symptoms, smoking, skilas_positive, vision_probl
 hearing_problem, dental_caries, immunizations.
 The usual Indonesian headers are understood too (nama, jenis_kelamin, tanggal_lahir,
 tanggal, bb, tb, lila, lk, lp, …: `ALIASES`), blood pressure in one column (`TD` or
-`tekanan darah`, written 120/80), and a running number (`No.`) is left out.
+`tekanan darah`, written 120/80), and a running number (`No.`), notes, the parents'
+names, the address and a worked-out age are left out. Any other column is refused by
+name, with the one probably meant: a measurement under a header nobody reads would be
+lost.
 
 Registers are typed into spreadsheets, so what a spreadsheet in an Indonesian locale
 writes is read as meant: `;`-separated files (Excel's CSV where the decimal mark is a
@@ -20,6 +23,7 @@ L/P, yes/no as ya/tidak (also y/n, true/false, 1/0), immunisations separated by 
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -64,10 +68,22 @@ ALIASES = {
     # the household data collection's column
     "hamil": "pregnant", "ibu_hamil": "pregnant", "sedang_hamil": "pregnant",
     "status_hamil": "pregnant",
-    # A register's running number ("No.") says nothing about the person: dropped with
-    # the unnamed columns.
-    "no": "", "nomor": "", "no_urut": "",
+    # The child's name and NIK as KMS registers head them, and how the length was taken
+    "nama_anak": "name", "nama_balita": "name", "nama_lengkap": "name",
+    "nama_peserta": "name", "nik_anak": "nik", "nik_balita": "nik",
+    "cara_ukur": "measured_lying", "posisi_ukur": "measured_lying",
+    "lingkar_lengan_atas": "muac_cm", "berat": "weight_kg", "tinggi": "height_cm",
+    "panjang": "height_cm",
+    # A register's running number ("No.") says nothing about the person, nor do its notes,
+    # the parents' names, the address or an age the register worked out (the birth date
+    # is read instead): dropped with the unnamed columns.
+    **{name: "" for name in ("no", "nomor", "no_urut", "keterangan", "catatan", "ket",
+                             "nama_ibu", "nama_ayah", "nama_orang_tua", "nama_ortu",
+                             "alamat", "umur", "usia", "umur_bulan", "usia_bulan")},
 }
+# How the length was taken, as a register writes it: lying down (under two) or standing.
+_LYING = {"telentang": True, "terlentang": True, "berbaring": True, "baring": True,
+          "berdiri": False}
 _YES = {"ya", "y", "yes", "true", "1"}
 _NO = {"tidak", "t", "n", "no", "false", "0"}
 _SEX = {"l": "M", "lk": "M", "laki-laki": "M", "laki laki": "M",
@@ -88,6 +104,8 @@ def _column(header: str) -> str:
 def _cell(name: str, value: str) -> object:
     if name in FLAGS:
         lowered = value.lower()
+        if name == "measured_lying" and lowered in _LYING:
+            return _LYING[lowered]
         return True if lowered in _YES else False if lowered in _NO else value
     if name == "immunizations":
         return [v.strip() for v in _LIST.split(value) if v.strip()]
@@ -122,10 +140,31 @@ def parse_register(text: str, posyandu_id: str | None = None) -> Iterator[Row]:
                 "pregnancy": pregnancy or None,
                 "measurements": given})
         except ValidationError as exc:
-            yield line, None, exc.errors(include_url=False, include_input=False,
-                                         include_context=False)
+            yield line, None, _columns_named(exc.errors(
+                include_url=False, include_input=False, include_context=False))
             continue
         yield line, submission, []
+
+
+# What a register's header may name: the fields and the Indonesian names for them.
+KNOWN_COLUMNS = sorted({*PERSON, *PREGNANCY, *MeasurementsIn.model_fields, "screened_on",
+                        "posyandu_id", *(k for k, v in ALIASES.items() if v)})
+
+
+def _columns_named(errors: list[Any]) -> list[Any]:
+    """A column the register has and no field is named as such – with the column probably
+    meant – instead of as an unknown field of the measurements."""
+    named = []
+    for error in errors:
+        loc = tuple(error.get("loc", ()))
+        if error.get("type") == "extra_forbidden" and len(loc) == 2:
+            close = difflib.get_close_matches(str(loc[1]), KNOWN_COLUMNS, n=1, cutoff=0.6)
+            error = {"type": "unknown_column", "loc": ["column", loc[1]],
+                     "msg": f"column {loc[1]!r} is not one a register has"
+                            + (f"; did you mean {close[0]!r}?" if close else
+                               "; rename it (docs/guide.md, Paper registers) or leave it out")}
+        named.append(error)
+    return named
 
 
 HouseholdRow = tuple[int, HouseholdMember | None, list[Any]]
@@ -142,7 +181,7 @@ def parse_household(text: str) -> Iterator[HouseholdRow]:
         try:
             member = HouseholdMember.model_validate({"person": given, "pregnant": pregnant})
         except ValidationError as exc:
-            yield line, None, exc.errors(include_url=False, include_input=False,
-                                         include_context=False)
+            yield line, None, _columns_named(exc.errors(
+                include_url=False, include_input=False, include_context=False))
             continue
         yield line, member, []
