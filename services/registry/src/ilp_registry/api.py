@@ -260,15 +260,23 @@ async def list_network_gaps(rt: RuntimeDep, area_code: str) -> list[dict[str, An
     the working area of one puskesmas (its PWS table, its bidan where the pustu has none).
     Puskesmas are read from the whole kab/kota: one of the next kecamatan may serve it."""
     prefix = canonical_code(area_code, ("query", "area_code"))
-    desa = await rt.store.find("areas", Query.of(prefix=("code", prefix), level="village",
-                                                 order_by="code", limit=None))
+    desa = await _desa_under(rt, prefix)
     around = ".".join(prefix.split(".")[:2])
     facilities = [
         *await rt.store.find("facilities", Query.of(prefix=("area_code", prefix),
                                                     limit=None)),
         *await rt.store.find("facilities", Query.of(prefix=("area_code", around),
                                                     type="puskesmas", limit=None))]
-    gaps = network_gaps((d["code"] for d in desa), facilities)
+    return _gaps_of(desa, network_gaps((d["code"] for d in desa), facilities))
+
+
+async def _desa_under(rt: Runtime, prefix: str) -> list[dict[str, Any]]:
+    return await rt.store.find("areas", Query.of(prefix=("code", prefix), level="village",
+                                                 order_by="code", limit=None))
+
+
+def _gaps_of(desa: list[dict[str, Any]], gaps: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """Each desa with something missing, in code order, with what."""
     return [{"area_code": d["code"], "area_name": d["name"], "missing": gaps[d["code"]]}
             for d in desa if d["code"] in gaps]
 
@@ -297,13 +305,10 @@ async def list_missing_targets(rt: RuntimeDep, area_code: str, year: int) -> lis
     """Desa under an area still without a sasaran for some group in `year`: what the
     Dinkes still has to enter before PWS coverage there can be trusted."""
     prefix = canonical_code(area_code, ("query", "area_code"))
-    desa = await rt.store.find("areas", Query.of(prefix=("code", prefix), level="village",
-                                                 order_by="code", limit=None))
+    desa = await _desa_under(rt, prefix)
     targets = await rt.store.find("targets", Query.of(prefix=("area_code", prefix),
                                                       year=year, limit=None))
-    gaps = missing_targets((d["code"] for d in desa), targets)
-    return [{"area_code": d["code"], "area_name": d["name"], "missing": gaps[d["code"]]}
-            for d in desa if d["code"] in gaps]
+    return _gaps_of(desa, missing_targets((d["code"] for d in desa), targets))
 
 
 # --- bulk import ------------------------------------------------------------------------

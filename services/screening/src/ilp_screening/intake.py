@@ -25,9 +25,9 @@ from ilp_kit.store import Query, Reader, Transaction
 
 from .domain.classify import PreviousWeighing, ScreeningInput, classify
 from .domain.person import age_in_months, pseudonym
-from .models import AmendmentIn
 from .domain.validate import (Problem, birth_problems, born_on_problems, implausible_growth,
                               mother_age_problem, problems, screening_problems)
+from .models import AmendmentIn
 
 _BIRTH_FIELDS = BirthSnapshot.model_fields.keys() - {"event_id", "occurred_at"}
 _SNAPSHOT_ONLY = {"event_id", "occurred_at", "reason", "previous_period", "previous_desa_code"}
