@@ -362,10 +362,15 @@ def _banner(platform: Platform) -> None:
     for name in SERVICES:
         print(f"  {name:<12} {base}/api/v1/{name}/docs")
     area = "?area=33.73" if platform.sample_registry else ""  # the sample kota, if loaded
+    # The other commands find this platform (and its token key) by the data directory.
+    default = Path(os.environ.get("ILP_DATA_DIR", "data")).resolve()
+    here = "" if platform.data_dir.resolve() == default else f" --data-dir {platform.data_dir}"
     print(f"  dashboard    {base}/api/v1/pws/dashboard{area}#token={platform.operator_token()}")
-    print("               (an operator token for 12 h; others: ./ilp token --help)")
+    print(f"               (an operator token for 12 h; others: ./ilp token{here} --help)")
     print(f"  NATS         nats://127.0.0.1:{platform.nats_port}")
     print(f"  logs         {platform.data_dir.resolve() / 'logs'}")
+    if here:
+        print(f"  commands     ./ilp token, status, dlq, import-…, pws-check:{here}")
     print("Press Ctrl-C to stop.", flush=True)
 
 

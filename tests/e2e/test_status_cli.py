@@ -86,3 +86,13 @@ def test_status_says_who_is_down_and_what_waits(platform: Platform, capsys,
     assert eventually(lambda: status(platform, capsys)[1]["pws"][:2]
                       == ["siap (sqlite)", "0"], timeout=30)
     assert status(platform, capsys)[0] == 0
+
+
+def test_the_banner_of_a_platform_elsewhere_says_how_the_commands_find_it(
+        platform: Platform, capsys) -> None:
+    from ilp_platform.embedded import _banner
+
+    _banner(platform)
+    shown = capsys.readouterr().out
+    assert f"./ilp token --data-dir {platform.data_dir} --help" in shown
+    assert f"status, dlq, import-…, pws-check: --data-dir {platform.data_dir}" in shown
