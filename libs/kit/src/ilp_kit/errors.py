@@ -88,12 +88,18 @@ def name_unknown_fields(errors: Iterable[Mapping[str, Any]], root: Any,
 def _unknown(name: str, known: list[str] | None) -> str:
     if not known:
         return f"unknown field {name!r}"
-    # a typo (`wieght_kg`), or a known name with more or less around it (`adl_score`)
+    if meant := probably_meant(name, known):
+        return f"unknown field {name!r}; did you mean {meant!r}?"
+    return f"unknown field {name!r}; expected one of: {', '.join(sorted(known))}"
+
+
+def probably_meant(name: str, known: Iterable[str]) -> str | None:
+    """The known name an unknown one was probably meant as: a typo (`wieght_kg`), or a
+    known name with more or less around it (`adl_score`)."""
+    known = list(known)
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6) or sorted(
         (k for k in known if name.startswith(k) or k.startswith(name)), key=len)[-1:]
-    if close:
-        return f"unknown field {name!r}; did you mean {close[0]!r}?"
-    return f"unknown field {name!r}; expected one of: {', '.join(sorted(known))}"
+    return close[0] if close else None
 
 
 def _fields_at(annotation: Any, path: Sequence[str | int]) -> list[str] | None:

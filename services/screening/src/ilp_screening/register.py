@@ -23,12 +23,12 @@ L/P, yes/no as ya/tidak (also y/n, true/false, 1/0), immunisations separated by 
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from ilp_contracts.screening import HouseholdMember, MeasurementsIn, ScreeningSubmission
+from ilp_kit.errors import probably_meant
 from ilp_kit.spreadsheet import csv_rows
 from pydantic import ValidationError
 
@@ -158,10 +158,10 @@ def _columns_named(errors: list[Any]) -> list[Any]:
     for error in errors:
         loc = tuple(error.get("loc", ()))
         if error.get("type") == "extra_forbidden" and len(loc) == 2:
-            close = difflib.get_close_matches(str(loc[1]), KNOWN_COLUMNS, n=1, cutoff=0.6)
+            meant = probably_meant(str(loc[1]), KNOWN_COLUMNS)
             error = {"type": "unknown_column", "loc": ["column", loc[1]],
                      "msg": f"column {loc[1]!r} is not one a register has"
-                            + (f"; did you mean {close[0]!r}?" if close else
+                            + (f"; did you mean {meant!r}?" if meant else
                                "; rename it (docs/guide.md, Paper registers) or leave it out")}
         named.append(error)
     return named
