@@ -56,9 +56,8 @@ async def adopt_stood_in(tx: Transaction, settings: ServiceSettings, area_code: 
         holder = await tx.get("workers", task["assignee_id"] or "")
         if holder is not None and holder["role"] != "kader":
             continue
-        found = await assignee_for(tx, task["role"], task)
-        worker = await tx.get("workers", found or "")
-        if worker is not None and worker["role"] != "kader":
+        if found := await _health_worker(tx, _MAKERS[task["role"]], task["posyandu_id"],
+                                         task["desa_code"]):
             await give(tx, settings, task, found)
 
 
@@ -124,7 +123,7 @@ async def _candidates(tx: Transaction, role: str, posyandu_id: str, desa_code: s
     return await _health_worker(tx, _MAKERS["bidan"], posyandu_id, desa_code)
 
 
-async def _health_worker(tx: Transaction, roles: tuple[str, ...], posyandu_id: str,
+async def _health_worker(tx: Transaction, roles: tuple[str, ...], posyandu_id: str | None,
                          desa_code: str) -> str | None:
     """The desa's own (its pustu's), else one of the puskesmas serving the desa: many
     desa have no pustu yet, and their bidan desa works from the puskesmas."""
@@ -150,17 +149,18 @@ async def desa_health_workers(tx: Transaction, desa_code: str) -> list[dict[str,
              if w["role"] in HEALTH_WORKERS]
     if staff:
         return staff
-    found = await _health_worker(tx, _MAKERS["bidan"], "", desa_code)
+    found = await _health_worker(tx, _MAKERS["bidan"], None, desa_code)
     worker = await tx.get("workers", found or "")
     return [worker] if worker else []
 
 
-async def _puskesmas_of(tx: Transaction, posyandu_id: str, desa_code: str) -> str | None:
+async def _puskesmas_of(tx: Transaction, posyandu_id: str | None, desa_code: str
+                        ) -> str | None:
     """The puskesmas whose working area names the desa, else the one the posyandu comes
     under (posyandu → pustu → puskesmas)."""
     if serving := await tx.get("desa_puskesmas", desa_code):
         return str(serving["puskesmas_id"])
-    facility = await tx.get("facilities", posyandu_id)
+    facility = await tx.get("facilities", posyandu_id) if posyandu_id else None
     for _ in range(3):  # posyandu, pustu, puskesmas: no longer chain exists
         if facility is None or facility["type"] == "puskesmas":
             break
