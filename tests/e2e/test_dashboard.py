@@ -154,8 +154,9 @@ def test_below_a_desa_the_table_shows_its_posyandu(platform: Platform) -> None:
     pws = httpx.Client(base_url=platform.base_url_of("pws"), timeout=10)
     table = eventually(lambda: pws.get("/areas/33.73.04.1001/table",
                                        params={"period": "2026-11"}).json())
-    [posyandu] = table["rows"]
+    posyandu, pustu = sorted(table["rows"], key=lambda row: row["level"])
     assert posyandu["area_code"] == "psy-0" and posyandu["level"] == "posyandu"
+    assert pustu["area_code"] == "pustu-0"  # where screenings may be made too; none were
     stunting = next(i for i in posyandu["indicators"] if i["id"] == "balita_stunting")
     assert (stunting["numerator"], stunting["denominator"]) == (1, 2)
     csv_text = pws.get("/areas/33.73.04/table.csv", params={"period": "2026-11"}).text

@@ -168,6 +168,31 @@ def test_amend_moves_pws_and_cancels_the_task_void_removes(platform: Platform) -
     assert again.status_code == 422
 
 
+def test_a_child_weighed_at_the_pustu_counts_there_and_gets_the_desas_kader(
+        platform: Platform) -> None:
+    client(platform, "registry").post("/facilities", json={
+        "id": "pustu-uji", "type": "pustu", "name": "Pustu Desa Uji",
+        "area_code": DESA}).raise_for_status()
+    at_pustu = record(platform, {**balita(15, weight=9.1, height=79.0),
+                                 "posyandu_id": "pustu-uji"})  # stunted + underweight
+    assert at_pustu["posyandu_id"] == "pustu-uji"
+    task = eventually(lambda: [t for t in dewi_tasks(platform)
+                               if at_pustu["screening_id"] in t["screening_ids"]])
+    assert task[0]["posyandu_id"] == "pustu-uji"  # kader-dewi's posyandu is psy-anggrek
+    pws = client(platform, "pws")
+
+    def counted_at_pustu() -> dict | None:
+        rows = pws.get(f"/areas/{DESA}/table", params={"period": "2026-11"}).json()["rows"]
+        row = next((r for r in rows if r["area_code"] == "pustu-uji"), None)
+        return row if row and indicator_of(row, "balita_stunting")["numerator"] == 1 else None
+    row = eventually(counted_at_pustu)
+    assert (row["level"], row["area_name"]) == ("pustu", "Pustu Desa Uji")
+
+
+def indicator_of(row: dict, ind_id: str) -> dict:
+    return next(i for i in row["indicators"] if i["id"] == ind_id)
+
+
 def test_history_and_growth_trajectory(platform: Platform) -> None:
     body = balita(15)
     first = record(platform, body)

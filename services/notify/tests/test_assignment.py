@@ -144,6 +144,35 @@ async def test_the_kader_of_the_persons_rw_else_the_desas_bidan(tmp_path) -> Non
     await store.close()
 
 
+async def test_a_screening_at_the_pustu_goes_to_the_desas_kader_of_her_rw(tmp_path) -> None:
+    """A child weighed at the desa's pustu, not at a posyandu: the kader of the desa who
+    covers her RW, whichever posyandu she works at. In a desa with no kader yet the task
+    waits, and the first kader registered there takes it."""
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    apply = handlers(ServiceSettings(service="notify"))
+    other = "33.73.04.2002"
+    async with store.transaction() as tx:
+        for place, desa in (("pustu-1", "33.73.04.2001"), ("pustu-2", other)):
+            await apply[FacilityUpserted](tx, FacilityUpserted(
+                facility_id=place, type="pustu", name=place, area_code=desa))
+        await apply[WorkerAssigned](tx, kader("kader-rw1", coverage=("RW 01",)))
+        await apply[WorkerAssigned](tx, kader("kader-rw2", coverage=("RW 02",)).model_copy(
+            update={"facility_id": "psy-2"}))
+        for n, rw in ((1, "02"), (2, "1")):
+            await apply[ScreeningRecorded](tx, stunted(n).model_copy(
+                update={"posyandu_id": "pustu-1", "rw": rw}))
+        await apply[ScreeningRecorded](tx, stunted(3).model_copy(
+            update={"posyandu_id": "pustu-2", "desa_code": other}))
+    tasks = {t["person_id"]: t["assignee_id"] for t in await store.find("tasks")}
+    assert tasks == {"p1": "kader-rw2", "p2": "kader-rw1", "p3": None}
+    async with store.transaction() as tx:
+        await apply[WorkerAssigned](tx, kader("kader-x").model_copy(
+            update={"facility_id": "psy-9", "area_code": other}))
+    assert (await store.find("tasks", Query.of(person_id="p3")))[0]["assignee_id"] == "kader-x"
+    await store.close()
+
+
 async def test_the_kader_of_the_persons_dasawisma(tmp_path) -> None:
     """Two kader share RW 02 by RT: each gets the children of her RTs, and when one
     leaves, the other kader of the posyandu takes hers."""

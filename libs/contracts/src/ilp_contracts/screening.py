@@ -100,7 +100,8 @@ class ScreeningSubmission(_Strict):
     """One screening as recorded at a posyandu, pustu or on a home visit."""
 
     person: PersonIn
-    posyandu_id: str = Field(min_length=1, max_length=64)
+    posyandu_id: str = Field(min_length=1, max_length=64,
+                             description="The posyandu or pustu where it was made")
     screened_on: date
     pregnancy: PregnancyIn | None = None
     measurements: MeasurementsIn

@@ -66,7 +66,7 @@ async def on_worker(tx: Transaction, settings: ServiceSettings, event: WorkerAss
         "email": event.email, "phone": event.phone, "coverage": event.coverage,
         "daily_digest": event.daily_digest, "active": event.active})
     if event.role == "kader" and event.active:
-        await adopt_unassigned(tx, settings, event.facility_id, event.worker_id)
+        await adopt_unassigned(tx, settings, event.area_code)
     if event.role in HEALTH_WORKERS and event.active:
         await adopt_stood_in(tx, settings, event.area_code)
     if not event.active:

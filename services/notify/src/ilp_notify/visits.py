@@ -34,15 +34,17 @@ async def hand_over(tx: Transaction, settings: ServiceSettings, worker_id: str) 
             await give(tx, settings, task, await assignee_for(tx, task["role"], task))
 
 
-async def adopt_unassigned(tx: Transaction, settings: ServiceSettings, posyandu_id: str,
-                            kader_id: str) -> None:
-    """Tasks that found no kader (the kader was registered later, or the registry event
-    arrived after the screening: the streams are not ordered against each other) go to
-    the kader now covering their posyandu."""
-    orphans = await tx.find("tasks", Query.of(posyandu_id=posyandu_id, assignee_id=None,
+async def adopt_unassigned(tx: Transaction, settings: ServiceSettings, desa_code: str
+                           ) -> None:
+    """The desa's tasks that found no kader (the kader was registered later, or the
+    registry event arrived after the screening: the streams are not ordered against each
+    other) go to the kader now covering their place – her posyandu, or the desa if it was
+    the pustu."""
+    orphans = await tx.find("tasks", Query.of(desa_code=desa_code, assignee_id=None,
                                               status="open"))
     for task in orphans:
-        await give(tx, settings, task, kader_id)
+        if found := await assignee_for(tx, task["role"], task):
+            await give(tx, settings, task, found)
 
 
 async def adopt_stood_in(tx: Transaction, settings: ServiceSettings, area_code: str) -> None:
@@ -111,13 +113,17 @@ _MAKERS = {"bidan": ("bidan", "perawat"), "perawat": ("perawat", "bidan"),
 
 async def _candidates(tx: Transaction, role: str, posyandu_id: str, desa_code: str
                       ) -> Candidates:
-    """The health worker for the role, else the posyandu's kader to pick from (a kader's
-    task without a kader there: a health worker)."""
+    """The health worker for the role, else the posyandu's kader to pick from – the
+    desa's, for a screening at its pustu – (a kader's task without a kader there: a
+    health worker)."""
     if role in _MAKERS and (found := await _health_worker(
             tx, _MAKERS[role], posyandu_id, desa_code)):
         return found
-    kaders = await tx.find("workers", Query.of(facility_id=posyandu_id, role="kader",
-                                               active=True, limit=100))
+    at_pustu = ((await tx.get("facilities", posyandu_id)) or {}).get("type") == "pustu"
+    kaders = await tx.find("workers", Query.of(area_code=desa_code, role="kader", active=True,
+                                               limit=100) if at_pustu else
+                           Query.of(facility_id=posyandu_id, role="kader", active=True,
+                                    limit=100))
     if kaders or role != "kader":
         return kaders
     return await _health_worker(tx, _MAKERS["bidan"], posyandu_id, desa_code)

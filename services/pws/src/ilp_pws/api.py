@@ -219,8 +219,9 @@ async def _table(rt: Runtime, code: str, period: str) -> dict[str, Any]:
 
 async def _posyandu_table(rt: Runtime, area: dict[str, Any], counts: dict[str, Counter[str]],
                           period: str) -> dict[str, Any]:
-    """Below a desa: one row per posyandu (RW/dusun). Sasaran exist per desa only, so
-    coverage shows at desa level and prevalences per posyandu."""
+    """Below a desa: one row per posyandu (RW/dusun), and one for its pustu, where
+    screenings are made too. Sasaran exist per desa only, so coverage shows at desa level
+    and prevalences per posyandu."""
     catalogue = catalogue_for(rt.settings)
     targets, missing = await _targets(rt.store, area["code"], int(period[:4]), [area["code"]])
     posyandu = await rt.store.find("posyandu", Query.of(desa_code=area["code"], limit=500))
@@ -237,9 +238,9 @@ async def _posyandu_table(rt: Runtime, area: dict[str, Any], counts: dict[str, C
                         evaluate(counts.get(area["code"], Counter()), targets, catalogue,
                                  missing, _month(period))),
             "rows": [row(p["code"], f"{p['name']} ({p['rw']})" if p.get("rw") else p["name"],
-                         "posyandu", evaluate(to_date(month.get(p["code"], {}),
-                                                      year.get(p["code"], {}), period),
-                                              {}, catalogue, month=_month(period)))
+                         p.get("type", "posyandu"),
+                         evaluate(to_date(month.get(p["code"], {}), year.get(p["code"], {}),
+                                          period), {}, catalogue, month=_month(period)))
                      for p in posyandu]}
 
 

@@ -167,10 +167,10 @@ class Projector:
                                             "parent_code": event.parent_code})
 
     async def on_facility(self, tx: Transaction, event: FacilityUpserted) -> None:
-        if event.type == "posyandu":
+        if event.type in ("posyandu", "pustu"):  # where screenings are made: a desa's rows
             await tx.put("posyandu", event.facility_id, {
                 "code": event.facility_id, "name": event.name, "desa_code": event.area_code,
-                "rw": event.rw})
+                "rw": event.rw, "type": event.type})
         elif event.type == "puskesmas":
             await tx.put("puskesmas", event.facility_id, {
                 "code": event.facility_id, "name": event.name, "kecamatan": event.area_code,

@@ -1,4 +1,5 @@
-"""Screening's event handlers: the posyandu read copy, and intake from integrators."""
+"""Screening's event handlers: the read copy of where screenings are made, and intake
+from integrators."""
 
 from __future__ import annotations
 
@@ -9,15 +10,16 @@ from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Transaction
 
 from . import intake, tb
+from .intake import PLACES, SCREENING_PLACES
 from .fhir.export import sealer
 
 
 async def on_facility(tx: Transaction, event: FacilityUpserted) -> None:
-    if event.type != "posyandu":
+    if event.type not in SCREENING_PLACES:
         return
-    await tx.put("posyandu", event.facility_id, {
-        "id": event.facility_id, "area_code": event.area_code, "rw": event.rw,
-        "active": event.active})
+    await tx.put(PLACES, event.facility_id, {
+        "id": event.facility_id, "type": event.type, "area_code": event.area_code,
+        "rw": event.rw, "active": event.active})
 
 
 def ingest_handlers(settings: ServiceSettings) -> dict[type[Event], Handler]:

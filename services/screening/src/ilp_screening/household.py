@@ -26,7 +26,7 @@ from .domain.person import age_in_months, pseudonym
 from .domain.validate import collection_problem, member_problems
 from .fhir.export import sealer
 from .audit import audit
-from .intake import keep_person, posyandu_of, today
+from .intake import PLACES, keep_person, posyandu_of, today
 from .models import HouseholdImportReport, HouseholdReport, RegisteredPerson
 from .register import parse_household
 from .roles import CARERS, CORRECTORS
@@ -144,7 +144,7 @@ async def registered_at(posyandu_id: str, rt: RuntimeDep, caller: Caller, limit:
     with the day last screened (none: never came) – the kader's list for the posyandu day.
     Audited like every read of a person."""
     require(caller, *CARERS)
-    posyandu = await rt.store.get("posyandu", posyandu_id)
+    posyandu = await rt.store.get(PLACES, posyandu_id)
     require_area(caller, posyandu["area_code"] if posyandu else None, f"posyandu {posyandu_id}")
     if posyandu is None:
         raise NotFoundError(f"posyandu {posyandu_id}")

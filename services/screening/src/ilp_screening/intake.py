@@ -133,11 +133,19 @@ def refuse(found: list[Problem], loc: tuple[str | int, ...]) -> None:
         raise InvalidInput([((*loc, *where), msg, kind) for where, msg, kind in found])
 
 
+# Where screenings are made: a posyandu, or a pustu (a bidan's ANC or an adult's PTM check
+# there). Both are kept in the collection named for the first, which came first.
+SCREENING_PLACES = ("posyandu", "pustu")
+PLACES = "posyandu"
+
+
 async def posyandu_of(tx: Transaction, posyandu_id: str, loc: tuple[str | int, ...]
                       ) -> dict[str, Any]:
-    posyandu = await tx.get("posyandu", posyandu_id)
+    """The posyandu or pustu a submission's `posyandu_id` names, open."""
+    posyandu = await tx.get(PLACES, posyandu_id)
     if posyandu is None or not posyandu.get("active", True):
-        raise InvalidInput([(loc, f"posyandu {posyandu_id} is not registered", "unknown_posyandu")])
+        raise InvalidInput([(loc, f"no posyandu or pustu {posyandu_id} is registered",
+                             "unknown_posyandu")])
     return posyandu
 
 
@@ -315,7 +323,7 @@ async def amend(tx: Transaction, screening_id: str, correction: AmendmentIn,
                                       measurements, today())
     if found or stage is None:
         raise InvalidInput(found)
-    posyandu = await tx.get("posyandu", current["posyandu_id"]) or {
+    posyandu = await tx.get(PLACES, current["posyandu_id"]) or {
         "id": current["posyandu_id"], "area_code": current["desa_code"], "rw": current["rw"]}
     snapshot = await _snapshot(
         tx, screening_id=screening_id, person_id=current["person_id"], sex=person["sex"],
