@@ -103,7 +103,7 @@ def render(notice: dict[str, Any]) -> tuple[str, str, str]:
         tasks = sorted(notice["tasks"], key=lambda t: t["due_at"])
         lines = [f"- {_reasons(t)}"
                  + (f" (kunjungan ke-{t['attempt']})" if t.get("attempt", 1) > 1 else "")
-                 + f", {_where(t)}, posyandu {t['posyandu_id']}, batas "
+                 + f", {_where(t)}, diperiksa di {t['posyandu_id']}, batas "
                  f"{t['due_at'][:10]} (tugas {t['task_id'][:8]})" for t in tasks]
         subject = f"Ringkasan harian {notice['date']}: {len(tasks)} kunjungan rumah"
         text = (f"Kunjungan rumah yang masih terbuka per {notice['date']}:\n\n"
@@ -117,7 +117,7 @@ def render(notice: dict[str, Any]) -> tuple[str, str, str]:
     subject = f"Kunjungan rumah {verb}: {label} ({task['desa_code']})"
     text = (f"Tugas kunjungan rumah {verb}.\n\nAlasan: {label}\n"
             f"Prioritas: {task['priority']}\nTempat: {_where(task)}\n"
-            f"Posyandu: {task['posyandu_id']}\nBatas waktu: {task['due_at']}\n"
+            f"Diperiksa di: {task['posyandu_id']}\nBatas waktu: {task['due_at']}\n"
             f"Nomor tugas: {task['task_id']}\n\nBuka aplikasi ILP untuk rinciannya.\n")
     sms = (f"ILP: kunjungan rumah {verb} – {label}, {_where(task)}, "
            f"batas {task['due_at'][:10]}. Tugas {task['task_id'][:8]}.")
