@@ -175,6 +175,50 @@ def test_a_pregnancy_goes_out_and_comes_back_with_its_gestational_age_and_anc_vi
     assert (submission.measurements.muac_cm, submission.measurements.hb) == (22.5, 10.5)
 
 
+CHECK_KEYS = ("oedema", "tb_symptoms", "skilas_positive", "vision_problem",
+              "hearing_problem", "dental_caries", "smoking")
+
+
+@settings(max_examples=40, deadline=None)
+@given(srq20=st.none() | st.integers(0, 20), adl=st.none() | st.integers(0, 20),
+       sdq=st.none() | st.integers(0, 40),
+       kpsp=st.sampled_from([None, "sesuai", "meragukan", "penyimpangan"]),
+       checks=st.dictionaries(st.sampled_from(CHECK_KEYS), st.booleans()))
+def test_scores_kpsp_and_checks_go_out_and_come_back(srq20, adl, sdq, kpsp, checks) -> None:
+    """An adult's SRQ-20, a lansia's ADL, a remaja's SDQ, a balita's KPSP and every yes/no
+    check – negative ones too: a TB symptom screen that found nothing was still made."""
+    scores = {k: float(v) for k, v in (("srq20", srq20), ("adl", adl), ("sdq_total", sdq))
+              if v is not None}
+    source = screening(weight_kg=60.0, **scores)
+    source |= {"checks": checks, "findings": [], "immunizations": [],
+               "submission": {"measurements": {"kpsp": kpsp}}}
+    exported = as_json(screening_bundle(source, CTX)) | {"identifier": {"value": "b-3"}}
+    Bundle.model_validate(exported)
+    if "smoking" in checks:
+        [smoking] = [o for o in resources(exported, "Observation")
+                     if o["code"]["coding"][0] == {"system": LOINC, "code": "72166-2",
+                                                   "display": "Tobacco smoking status"}]
+        assert smoking["valueCodeableConcept"]["coding"][0]["code"] == (
+            "77176002" if checks["smoking"] else "8392000")
+    m = submission_from_bundle(exported)[0].measurements
+    assert (m.srq20, m.adl, m.sdq_total, m.kpsp) == (srq20, adl, sdq, kpsp)
+    assert {k: getattr(m, k) for k in CHECK_KEYS if getattr(m, k) is not None} == checks
+
+
+def test_an_ex_smoker_is_read_as_not_smoking_and_an_unknown_status_is_refused() -> None:
+    source = screening(weight_kg=60.0) | {"checks": {"smoking": True}, "findings": [],
+                                          "immunizations": []}
+    exported = as_json(screening_bundle(source, CTX)) | {"identifier": {"value": "b-4"}}
+    [smoking] = [o for o in resources(exported, "Observation")
+                 if o["code"]["coding"][0]["code"] == "72166-2"]
+    smoking["valueCodeableConcept"]["coding"][0]["code"] = "8517006"  # ex-smoker
+    assert submission_from_bundle(exported)[0].measurements.smoking is False
+    smoking["valueCodeableConcept"]["coding"][0]["code"] = "123"
+    with pytest.raises(InvalidInput) as refused:
+        submission_from_bundle(exported)
+    assert [d["type"] for d in refused.value.detail()] == ["unknown_code"]
+
+
 def test_half_a_pregnancy_is_refused_with_the_missing_field() -> None:
     source = screening(weight_kg=58.0)
     source |= {"sex": "F", "findings": [], "immunizations": [], "submission": {

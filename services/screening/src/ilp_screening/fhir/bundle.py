@@ -48,6 +48,25 @@ GESTATIONAL_AGE = ("18185-9", "Gestational age")  # valueQuantity in weeks (UCUM
 # The ANC visit number (K1, K2, …) has no LOINC code: an ILP code, valueInteger.
 ILP_OBSERVATION = "https://ilp-platform.id/fhir/CodeSystem/screening-observation"
 ANC_VISIT = "anc-visit"
+# The screening instruments and yes/no checks. No LOINC code says exactly these (the
+# SRQ-20, the AKS/Barthel form scored 0–20, the KPSP, a TB symptom screen…), so they go
+# with ILP codes rather than under a code that means something else; a check goes out
+# whichever way it came out (a check left out was not made). Smoking is LOINC's tobacco
+# smoking status, valued with SNOMED CT.
+SCORES = {"srq20": ("srq20", "SRQ-20 score"), "adl": ("adl-barthel", "ADL/AKS (Barthel) 0-20"),
+          "sdq_total": ("sdq-total", "SDQ total difficulties score")}
+CHECKS = {"oedema": ("oedema-bilateral", "Edema bilateral (pitting)", "exam"),
+          "tb_symptoms": ("tb-symptoms", "Gejala TB (skrining gejala)", "survey"),
+          "skilas_positive": ("skilas-decline", "SKILAS: penurunan kapasitas intrinsik",
+                              "survey"),
+          "vision_problem": ("vision-problem", "Gangguan penglihatan", "exam"),
+          "hearing_problem": ("hearing-problem", "Gangguan pendengaran", "exam"),
+          "dental_caries": ("dental-caries", "Gigi berlubang (karies)", "exam")}
+KPSP = ("kpsp", "KPSP (Kuesioner Pra Skrining Perkembangan)")
+ILP_KPSP = "https://ilp-platform.id/fhir/CodeSystem/kpsp-result"
+SNOMED = "http://snomed.info/sct"
+SMOKING_STATUS = ("72166-2", "Tobacco smoking status")
+SMOKER, NON_SMOKER = ("77176002", "Smoker"), ("8392000", "Non-smoker")
 BP_PANEL = ("85354-9", "Blood pressure panel with all children optional")
 BP_PARTS = {"systolic": ("8480-6", "Systolic blood pressure"),
             "diastolic": ("8462-4", "Diastolic blood pressure")}
@@ -171,13 +190,14 @@ def _encounter(screening: dict[str, Any], ctx: ExportContext, patient: str, void
 
 
 def _base_observation(key: str, code: tuple[str, str], category: str, screening: dict[str, Any],
-                      patient: str, encounter: str, voided: bool, org: str) -> dict[str, Any]:
+                      patient: str, encounter: str, voided: bool, org: str,
+                      system: str = LOINC) -> dict[str, Any]:
     return {"resourceType": "Observation",
             "identifier": [{"system": f"http://sys-ids.kemkes.go.id/observation/{org}",
                             "value": f"{screening['screening_id']}-{key}"}],
             "status": "entered-in-error" if voided else "final",
             "category": [{"coding": [{"system": OBSERVATION_CATEGORY, "code": category}]}],
-            "code": {"coding": [{"system": LOINC, "code": code[0], "display": code[1]}]},
+            "code": {"coding": [{"system": system, "code": code[0], "display": code[1]}]},
             "subject": {"reference": patient}, "encounter": {"reference": encounter},
             "effectiveDateTime": screening["screened_on"]}
 
@@ -214,10 +234,40 @@ def _observations(screening: dict[str, Any], patient: str, encounter: str, voide
         resource["valueQuantity"] = _quantity(pregnancy["gestational_weeks"], "wk")
         out.append(("gestational-age", resource))
         resource = _base_observation(ANC_VISIT, (ANC_VISIT, "Kunjungan ANC ke-"), "exam",
-                                     screening, patient, encounter, voided, org)
-        resource["code"]["coding"][0]["system"] = ILP_OBSERVATION
+                                     screening, patient, encounter, voided, org,
+                                     system=ILP_OBSERVATION)
         resource["valueInteger"] = pregnancy["anc_visit"]
         out.append((ANC_VISIT, resource))
+    return out + _instruments(screening, patient, encounter, voided, org)
+
+
+def _instruments(screening: dict[str, Any], patient: str, encounter: str, voided: bool,
+                 org: str) -> list[tuple[str, dict[str, Any]]]:
+    """The scores, the KPSP, smoking and the yes/no checks."""
+    measured, checks = screening.get("measurements", {}), screening.get("checks") or {}
+    out = []
+
+    def observation(key: str, code: tuple[str, str], category: str, value: dict[str, Any],
+                    system: str = ILP_OBSERVATION) -> None:
+        resource = _base_observation(key, code, category, screening, patient, encounter,
+                                     voided, org, system=system)
+        out.append((key, resource | value))
+
+    for key, score in SCORES.items():
+        if key in measured:
+            observation(score[0], score, "survey", {"valueInteger": round(measured[key])})
+    kpsp = (screening.get("submission") or {}).get("measurements", {}).get("kpsp")
+    if kpsp:
+        observation(KPSP[0], KPSP, "survey", {"valueCodeableConcept": {
+            "coding": [{"system": ILP_KPSP, "code": kpsp}], "text": kpsp}})
+    if "smoking" in checks:
+        status = SMOKER if checks["smoking"] else NON_SMOKER
+        observation("smoking", SMOKING_STATUS, "social-history", {"valueCodeableConcept": {
+            "coding": [{"system": SNOMED, "code": status[0], "display": status[1]}]}},
+                    system=LOINC)
+    for key, (code, display, category) in CHECKS.items():
+        if key in checks:
+            observation(code, (code, display), category, {"valueBoolean": checks[key]})
     return out
 
 

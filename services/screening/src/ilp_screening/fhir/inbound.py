@@ -5,8 +5,9 @@ Read: Patient (NIK, or the mother's NIK with the Patient id as local id; name, g
 birth date), Encounter (period start = screening date, Location = the posyandu id),
 Observations by LOINC with UCUM units (the codes the export writes, incl. the blood
 pressure panel), a pregnancy as gestational age (LOINC 18185-9 or 49051-6, in weeks) with
-the ANC visit number (the ILP code the export writes, valueInteger), Immunizations by the
-ILP vaccine codes.
+the ANC visit number (the ILP code the export writes, valueInteger), the scores, KPSP and
+yes/no checks by the ILP codes the export writes, smoking as LOINC 72166-2 with a SNOMED CT
+status, Immunizations by the ILP vaccine codes.
 """
 
 from __future__ import annotations
@@ -23,12 +24,20 @@ from .bundle import (
     ADMINISTRATIVE_CODE,
     ANC_VISIT,
     BP_PARTS,
+    CHECKS,
     GESTATIONAL_AGE,
+    ILP_KPSP,
     ILP_OBSERVATION,
+    KPSP,
     LYING_LENGTH,
     MEASURES,
     NIK,
     NIK_MOTHER,
+    NON_SMOKER,
+    SCORES,
+    SMOKER,
+    SMOKING_STATUS,
+    SNOMED,
 )
 
 Problem = tuple[tuple[str | int, ...], str, str]
@@ -36,6 +45,11 @@ BY_LOINC = {loinc: (key, unit) for key, (loinc, _, unit, _) in MEASURES.items()}
 BY_LOINC[LYING_LENGTH[0]] = ("height_cm", "cm")
 BP_BY_LOINC = {code: part for part, (code, _) in BP_PARTS.items()}
 GESTATIONAL_AGE_CODES = {GESTATIONAL_AGE[0], "49051-6"}  # "Gestational age in weeks"
+SCORE_OF = {code: key for key, (code, _) in SCORES.items()}
+CHECK_OF = {code: key for key, (code, _, _) in CHECKS.items()}
+# SNOMED CT smoking statuses: smoker, and those who do not smoke now (non-smoker, never
+# smoked tobacco, ex-smoker).
+SMOKES = {SMOKER[0]: True, NON_SMOKER[0]: False, "266919005": False, "8517006": False}
 
 
 def submission_from_bundle(data: Any) -> tuple[ScreeningSubmission, str]:
@@ -131,12 +145,13 @@ def _measurements(observations: list[Any], pregnancy: dict[str, Any], problems: 
     out: dict[str, Any] = {}
     for i, observation in observations:
         codes = [c.code for c in observation.code.coding or [] if c.system == "http://loinc.org"]
-        if any(c.system == ILP_OBSERVATION and c.code == ANC_VISIT
-               for c in observation.code.coding or []):
-            if observation.valueInteger is None:
-                problems.append((_at(i, "valueInteger"), "the ANC visit number is needed",
-                                 "missing_value"))
-            pregnancy["anc_visit"] = observation.valueInteger
+        ilp = next((c.code for c in observation.code.coding or []
+                    if c.system == ILP_OBSERVATION), None)
+        if ilp == ANC_VISIT:
+            pregnancy["anc_visit"] = _given(observation.valueInteger, "valueInteger",
+                                            "the ANC visit number", i, problems)
+        elif ilp is not None or codes[:1] == [SMOKING_STATUS[0]]:
+            _instrument(ilp, observation, i, out, problems)
         elif codes and codes[0] in GESTATIONAL_AGE_CODES:
             weeks = _value(observation.valueQuantity, "wk", _at(i, "valueQuantity"), problems)
             pregnancy["gestational_weeks"] = round(weeks) if weeks is not None else None
@@ -161,6 +176,42 @@ def _measurements(observations: list[Any], pregnancy: dict[str, Any], problems: 
     if "height_cm" in out:
         out.setdefault("measured_lying", False)
     return out
+
+
+def _instrument(ilp: str | None, observation: Any, i: int, out: dict[str, Any],
+                problems: list[Problem]) -> None:
+    """A score, the KPSP, smoking or a yes/no check, as the export writes them."""
+    if ilp in SCORE_OF:
+        out[SCORE_OF[ilp]] = _given(observation.valueInteger, "valueInteger", "the score", i,
+                                    problems)
+    elif ilp in CHECK_OF:
+        out[CHECK_OF[ilp]] = _given(observation.valueBoolean, "valueBoolean",
+                                    "what the check found", i, problems)
+    elif ilp == KPSP[0]:
+        out["kpsp"] = _coded(observation, ILP_KPSP, i, problems)
+    elif ilp is None:  # LOINC's tobacco smoking status
+        status = _coded(observation, SNOMED, i, problems)
+        if status is not None and status not in SMOKES:
+            problems.append((_at(i, "valueCodeableConcept"), f"smoking status {status} is not "
+                             f"one of SNOMED CT {', '.join(SMOKES)}", "unknown_code"))
+        out["smoking"] = SMOKES.get(status or "")
+    else:
+        problems.append((_at(i, "code"), f"{ILP_OBSERVATION}|{ilp} is not a code the "
+                         "screening knows", "unknown_code"))
+
+
+def _given(value: Any, field: str, what: str, i: int, problems: list[Problem]) -> Any:
+    if value is None:
+        problems.append((_at(i, field), f"{what} is needed", "missing_value"))
+    return value
+
+
+def _coded(observation: Any, system: str, i: int, problems: list[Problem]) -> str | None:
+    concept = observation.valueCodeableConcept
+    code: str | None = next((c.code for c in (concept.coding if concept else None) or []
+                             if c.system == system), None)
+    _given(code, "valueCodeableConcept", f"a {system} code", i, problems)
+    return code
 
 
 # Other UCUM units in circulation for the same measurements, as factors to ours: a
