@@ -195,6 +195,20 @@ def test_a_severely_wasted_child_measured_again_is_kept() -> None:
                               rechecked=False) == []
 
 
+def test_an_adults_weight_keyed_wrong_is_refused_unless_measured_again() -> None:
+    """From 19 there is no z-score: 9 kg keyed for 90 at 165 cm is a BMI of 3.3, and 190
+    for 90 at 150 cm one of 84. The heaviest and the thinnest adults really seen pass."""
+    def adult(weight: float, height: float) -> dict[str, float]:
+        return growth(date(1980, 5, 15), "M", weight_kg=weight, height_cm=height)
+    for weight, height in ((9.0, 165.0), (190.0, 150.0)):
+        [(loc, msg, kind)] = implausible_growth(adult(weight, height), rechecked=False)
+        assert (loc, kind) == (("measurements", "weight_kg"), "implausible_bmi")
+        assert "rechecked" in msg
+        assert implausible_growth(adult(weight, height), rechecked=True) == []
+    for weight, height in ((30.0, 165.0), (180.0, 160.0), (45.0, 140.0)):
+        assert implausible_growth(adult(weight, height), rechecked=False) == []
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(st.sampled_from(["waz", "haz", "whz", "bmi_z", "hcz", "bmi"]),
                        st.floats(-40, 40), max_size=6))
@@ -205,5 +219,8 @@ def test_implausible_growth_names_each_measure_once_and_only_beyond_the_limits(
     assert len(measures) == len(set(measures))
     beyond = {key for key, ((low, high), _, _) in rules.IMPLAUSIBLE_Z.items()
               if key in summary and not low <= summary[key] <= high}
-    assert bool(found) == bool(beyond)
-    assert all(kind == "implausible_z" for _, _, kind in found)
+    low, high = rules.IMPLAUSIBLE_BMI
+    adult_beyond = "bmi" in summary and "bmi_z" not in summary and not (
+        low <= summary["bmi"] <= high)
+    assert bool(found) == bool(beyond or adult_beyond)
+    assert {kind for _, _, kind in found} <= {"implausible_z", "implausible_bmi"}

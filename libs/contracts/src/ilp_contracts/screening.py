@@ -71,7 +71,8 @@ class MeasurementsIn(_Strict):
     measured_lying: bool | None = Field(default=None, description="Panjang badan (berbaring)")
     rechecked: bool | None = Field(
         default=None, description="Diukur ulang dan benar: a growth z-score beyond WHO's "
-        "plausibility limits is kept only when the child was measured again")
+        "plausibility limits, or an adult's BMI beyond 10–80, is kept only when measured "
+        "again")
     muac_cm: float | None = Field(default=None, gt=0, description="LiLA")
     head_circumference_cm: float | None = Field(default=None, gt=0, description="Lingkar kepala")
     oedema: bool | None = Field(default=None, description="Balita: edema bilateral (pitting)")

@@ -212,3 +212,8 @@ IMPLAUSIBLE_Z = {
     "bmi_z": ((-5.0, 5.0), "weight_kg", "BMI-for-age"),
     "hcz": ((-5.0, 5.0), "head_circumference_cm", "head circumference-for-age"),
 }
+# From 19 on there is no z-score to judge a weight against its height by. DOMAIN.md and the
+# texts it cites give no limit, so this is ours and deliberately wide: nobody coming to a
+# posyandu has a BMI below 10 or above 80, but 9 kg keyed for 90 at 165 cm (BMI 3.3) or
+# 190 for 90 at 150 cm (84) do. Like the z-score limits, a value measured again is kept.
+IMPLAUSIBLE_BMI = (10.0, 80.0)

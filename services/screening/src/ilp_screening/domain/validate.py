@@ -76,8 +76,9 @@ def screening_problems(sex: str, birth_date: date, screened_on: date,
 
 def implausible_growth(summary: dict[str, float], rechecked: bool) -> list[Problem]:
     """Growth z-scores beyond WHO's plausibility limits, at the measure most likely wrong
-    (one reason a measure): measured again and confirmed (`rechecked`), they are kept –
-    a child that wasted may really be there, and must not be turned away."""
+    (one reason a measure), and an adult's BMI beyond ours: measured again and confirmed
+    (`rechecked`), they are kept – a child that wasted may really be there, and must not
+    be turned away."""
     if rechecked:
         return []
     found: list[Problem] = []
@@ -92,6 +93,14 @@ def implausible_growth(summary: dict[str, float], rechecked: bool) -> list[Probl
                       f"{name} z-score {z:+.1f} is beyond WHO's plausible {low:+g} to "
                       f"{high:+g}: measure again; if it is right, send it with "
                       "measurements.rechecked = true", "implausible_z"))
+    low, high = rules.IMPLAUSIBLE_BMI
+    bmi = summary.get("bmi")
+    if (bmi is not None and "bmi_z" not in summary and "weight_kg" not in blamed
+            and not low <= bmi <= high):
+        found.append((("measurements", "weight_kg"),
+                      f"BMI {bmi:.1f} from this weight and height is beyond the plausible "
+                      f"{low:g} to {high:g}: measure again; if it is right, send it with "
+                      "measurements.rechecked = true", "implausible_bmi"))
     return found
 
 
