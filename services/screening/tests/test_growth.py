@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from ilp_screening.domain.growth import balita_zscores, bmi_for_age_z
+from ilp_screening.domain.growth import (LYING_UNTIL_DAYS, STANDING_FROM_DAYS, balita_zscores,
+                                         bmi_for_age_z)
 
 DAYS_PER_MONTH = 30.4375
 
@@ -108,9 +109,53 @@ def _as_compute_says(sex: str, age_days: int, weight_kg: float | None,
                  st.floats(-5, 200).map(lambda h: round(h, 3)).filter(
                      lambda h: not 0 < h < 2)),
        st.one_of(st.none(), st.booleans()))
-def test_the_same_z_scores_as_the_packages_compute(sex, age_days, weight, height, lying) -> None:
+def test_weight_and_length_for_age_as_the_packages_compute(sex, age_days, weight, height,
+                                                           lying) -> None:
     """Any age, weight and length, impossible ones too – but not a length under 2 cm, where
-    compute() itself divides by zero (0.7 cm measured lying, less the 0.7 cm correction)."""
+    compute() itself divides by zero (0.7 cm measured lying, less the 0.7 cm correction).
+    Weight-for-length is WHO's, not compute()'s (below). Two more places where compute()
+    is not WHO: it corrects a length measured standing under 9 months (WHO reads it as
+    lying), and at day 730 takes an unsaid position as standing (WHO: lying until 731)."""
     found = balita_zscores(sex, age_days, weight, height, lying)
-    assert (found.waz, found.haz, found.whz, found.height_cm_adjusted) == _as_compute_says(
-        sex, age_days, weight, height, lying)
+    waz, haz, _, adjusted = _as_compute_says(sex, age_days, weight, height, lying)
+    assert found.waz == waz
+    if (lying is not False or age_days >= STANDING_FROM_DAYS) and (
+            lying is not None or age_days != LYING_UNTIL_DAYS - 1):
+        assert found.haz == haz
+        assert found.height_cm_adjusted == adjusted or haz is None
+
+
+# WHO's own anthro (R), from its README and tests: sex, days, kg, cm, lying, (haz, waz, whz)
+WHO_ANTHRO = [
+    ("M", 1001, 18.0, 120.0, None, (7.31, 2.20, -2.39)),
+    ("F", 1000, 15.0, 80.0, None, (-3.50, 0.95, 4.13)),
+    ("M", 987, None, 72.86, True, (-6.09, None, None)),  # lying after 24 months: −0.7
+    ("M", 244, None, 60.0, False, (-4.81, None, None)),  # "standing" at 8 months: as lying
+    ("M", 274, None, 60.0, False, (-5.02, None, None)),  # standing at 9 months: +0.7
+    ("F", 731, None, 77.5, False, (-2.55, None, None)),  # 24 months: a height
+    ("F", 731, None, 77.5, None, (-2.55, None, None)),
+]
+
+
+@pytest.mark.parametrize(("sex", "days", "kg", "cm", "lying", "expected"), WHO_ANTHRO)
+def test_the_values_whos_anthro_gives(sex, days, kg, cm, lying, expected) -> None:
+    found = balita_zscores(sex, days, kg, cm, lying)
+    assert (found.haz, found.waz, found.whz) == pytest.approx(expected, abs=0.011)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from("MF"), st.integers(0, 1825), st.floats(2.0, 30.0),
+       st.floats(46.0, 119.0).map(lambda h: round(h, 2)))
+def test_weight_for_length_reads_the_length_as_corrected_for_the_position(
+        sex, age_days, weight, cm) -> None:
+    """A toddler measured standing is read as 0.7 cm longer, for weight-for-length too (WHO:
+    `clenhei`), and a child over two measured lying as 0.7 cm shorter – whichever way she
+    was measured, the same child has the same z-scores."""
+    as_expected = age_days < LYING_UNTIL_DAYS
+    shift = 0.7 if as_expected else -0.7
+    other_way = balita_zscores(sex, age_days, weight, cm, not as_expected)
+    if as_expected and age_days < STANDING_FROM_DAYS:
+        shift = 0.0  # WHO reads a standing infant as lying
+    the_expected_way = balita_zscores(sex, age_days, weight, round(cm + shift, 2), as_expected)
+    assert other_way.whz == pytest.approx(the_expected_way.whz, abs=0.011)
+    assert other_way.haz == pytest.approx(the_expected_way.haz, abs=0.011)

