@@ -65,9 +65,11 @@ async def test_a_refused_screening_writes_nothing(tmp_path, case: str) -> None:
     scope = Principal("bidan", frozenset({"bidan"}), wilayah) if wilayah else intake.OPEN
     async with store.transaction() as tx:
         counting = Counting(tx)
-        with pytest.raises(refusal):
+        with pytest.raises(refusal) as refused:
             await intake.record(counting, submission, key, "key", scope=scope)
         assert counting.writes == 0
+    if case == "closed posyandu":  # not "unknown": the kader knows it is there
+        assert refused.value.detail()[0]["msg"] == "posyandu psy-closed is closed"
     await store.close()
 
 

@@ -144,7 +144,9 @@ async def posyandu_of(tx: Transaction, posyandu_id: str, loc: tuple[str | int, .
     """The posyandu or pustu a submission's `posyandu_id` names, open."""
     posyandu = await tx.get(PLACES, posyandu_id)
     if posyandu is None or not posyandu.get("active", True):
-        raise InvalidInput([(loc, f"no posyandu or pustu {posyandu_id} is registered",
+        raise InvalidInput([(loc, f"no posyandu or pustu {posyandu_id} is registered"
+                             if posyandu is None else
+                             f"{posyandu.get('type', 'posyandu')} {posyandu_id} is closed",
                              "unknown_posyandu")])
     return posyandu
 
