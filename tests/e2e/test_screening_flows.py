@@ -189,6 +189,26 @@ def test_a_child_weighed_at_the_pustu_counts_there_and_gets_the_desas_kader(
     assert (row["level"], row["area_name"]) == ("pustu", "Pustu Desa Uji")
 
 
+def test_facilities_announced_again_reach_a_read_copy_that_missed_them(
+        platform: Platform) -> None:
+    """After an upgrade a service may keep facilities it passed over before (as screening
+    did the pustu): the registry announces an area's facilities again, and they arrive."""
+    registry = client(platform, "registry")
+    registry.post("/facilities", json={"id": "pustu-lama", "type": "pustu",
+                                       "name": "Pustu Lama", "area_code": DESA}
+                  ).raise_for_status()
+    record(platform, {**balita(16), "posyandu_id": "pustu-lama"})  # screening knows it
+    with sqlite3.connect(platform.data_dir / "screening.db") as db:  # as an old release
+        db.execute("DELETE FROM posyandu WHERE key = 'pustu-lama'")
+    screening = client(platform, "screening")
+    refused = screening.post("/screenings", json={**balita(17), "posyandu_id": "pustu-lama"},
+                             headers={"Idempotency-Key": str(uuid.uuid4())})
+    assert refused.json()["detail"][0]["type"] == "unknown_posyandu"
+    announced = registry.post("/facilities/announce", params={"area_code": DESA})
+    assert announced.status_code == 200 and announced.json()["announced"] >= 3
+    assert record(platform, {**balita(17), "posyandu_id": "pustu-lama"})
+
+
 def indicator_of(row: dict, ind_id: str) -> dict:
     return next(i for i in row["indicators"] if i["id"] == ind_id)
 

@@ -23,6 +23,7 @@ from .commands import canonical_code
 from .domain import (missing_targets, network_gaps, pustu_of, staffing_gaps,
                      summarise_rollout)
 from .models import (
+    Announced,
     Area,
     AreaIn,
     AreaRename,
@@ -136,6 +137,18 @@ async def upsert_facility(body: FacilityIn, rt: RuntimeDep, response: Response,
     require(caller, *EDITORS)
     return await _upserted(
         rt, response, lambda tx: commands.upsert_facility(tx, body, date.today(), caller))
+
+
+@router.post("/facilities/announce", response_model=Announced, tags=["facilities"],
+             summary="Announce the area's facilities again (after an upgrade)")
+async def announce_facilities(area_code: Annotated[str, Param(
+                                  description="Facilities in this area or below")],
+                              rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
+    """For a release whose services keep more facilities than before: they learn of
+    those registered earlier and not changed since."""
+    require(caller, *AREA_EDITORS)
+    async with rt.transaction() as tx:
+        return {"announced": await commands.announce_facilities(tx, area_code, caller)}
 
 
 @router.get("/facilities", response_model=list[Facility], tags=["facilities"])

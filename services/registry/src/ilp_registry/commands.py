@@ -24,7 +24,8 @@ from ilp_contracts.wilayah import InvalidAreaCode, parse_area_code
 from ilp_kit.auth import OPEN, Principal, require_area, require_facility
 from ilp_kit.errors import NotFoundError, UnprocessableError
 from ilp_kit.outbox import emit
-from ilp_kit.store import Reader, Transaction
+from ilp_kit.store import Query, Reader, Transaction
+from ilp_kit.turns import LoopTurns
 
 from .domain import RolloutError, next_rollout
 from .models import AreaIn, FacilityIn, LocalUnitIn, TargetIn, WorkerIn
@@ -239,6 +240,27 @@ async def set_facility_active(tx: Transaction, facility_id: str, active: bool,
 
 async def store_facility(tx: Transaction, facility: Doc) -> None:
     await tx.put("facilities", facility["id"], facility)
+    await _announce(tx, facility)
+
+
+async def announce_facilities(tx: Transaction, area_code: str, scope: Principal = OPEN
+                              ) -> int:
+    """Announce every facility in the area again, as it is (new events, nothing changed
+    here): a service whose new release keeps more of them in its read copy than the old
+    one did – notify the puskesmas, screening and PWS the pustu – learns of those not
+    changed since. Idempotent for every consumer: each only puts what it is told."""
+    area = await existing_area(tx, area_code, "area_code", scope=scope)
+    turns, announced = LoopTurns(), 0
+    while page := await tx.find("facilities", Query.of(
+            prefix=("area_code", area["code"]), order_by="id", limit=1000, offset=announced)):
+        for facility in page:
+            await _announce(tx, facility)
+            await turns.give()
+        announced += len(page)
+    return announced
+
+
+async def _announce(tx: Transaction, facility: Doc) -> None:
     await emit(tx, FacilityUpserted(
         facility_id=facility["id"], type=facility["type"], name=facility["name"],
         area_code=facility["area_code"], rw=facility["rw"],

@@ -91,6 +91,10 @@ class Facility(BaseModel):
     history: list[HistoryEntry] = []
 
 
+class Announced(BaseModel):
+    announced: int = Field(description="Facilities announced again")
+
+
 class StatusChange(_Body):
     active: bool
     reason: str | None = Field(default=None, max_length=300)
