@@ -51,6 +51,20 @@ async def test_find_by_field_prefix_order_and_page(store: DocumentStore) -> None
     assert [d["rank"] for d in page] == [9, 8]
 
 
+async def test_find_within_a_range_of_dates(store: DocumentStore) -> None:
+    """From the first day (included) to the last (excluded), latest first: a child's
+    visits of the last two months before this one."""
+    async with store.transaction() as tx:
+        for i, day in enumerate(["2026-09-30", "2026-10-01", "2026-11-15", "2026-12-01",
+                                 "2026-12-02"]):
+            await tx.put("things", f"v{i}", {"person": "p", "on": day})
+        await tx.put("things", "other", {"person": "q", "on": "2026-11-15"})
+    within = await store.find("things", Query.of(
+        person="p", between=("on", "2026-10-01", "2026-12-01"), order_by="on",
+        descending=True))
+    assert [d["on"] for d in within] == ["2026-11-15", "2026-10-01"]
+
+
 async def test_failed_transaction_leaves_nothing(store: DocumentStore) -> None:
     async with store.transaction() as tx:
         await tx.put("things", "kept", {"area_code": "1"})

@@ -8,7 +8,7 @@ from typing import Any
 
 import hashlib
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from ilp_contracts import (BirthAmended, BirthCorrection, BirthRecorded, BirthVoided,
                            ScreeningAmended, ScreeningRecorded, ScreeningVoided, new_id)
@@ -23,6 +23,7 @@ from ilp_kit.errors import InvalidInput, NotFoundError
 from ilp_kit.outbox import emit
 from ilp_kit.store import Query, Reader, Transaction
 
+from .domain import rules
 from .domain.classify import PreviousWeighing, ScreeningInput, classify
 from .domain.person import age_in_months, pseudonym
 from .domain.validate import (Problem, birth_problems, born_on_problems, implausible_growth,
@@ -72,14 +73,17 @@ async def _replay(tx: Transaction, key: str, fingerprint: str, key_loc: tuple[st
 
 async def _earlier_visits(tx: Transaction, person_id: str, before: date, exclude: str,
                           all_of_them: bool) -> list[dict[str, Any]]:
-    """A balita's visits before this one, latest first: the last few find the previous
-    weighing; all of them (only when this visit gives doses) the doses given so far."""
-    history = await tx.find("screenings", Query.of(person_id=person_id, stage="balita",
-                                                   status="active", order_by="screened_on",
-                                                   descending=True,
-                                                   limit=500 if all_of_them else 10))
-    return [doc for doc in history
-            if doc["screening_id"] != exclude and doc["screened_on"] < before.isoformat()]
+    """A balita's visits before this one, latest first: those of the last two months find
+    the previous weighing (an older one says nothing here, and a child weighed monthly
+    for years would have it read from dozens); all of them (only when this visit gives
+    doses) the doses given so far."""
+    since = date.min if all_of_them else before - timedelta(
+        days=rules.PREVIOUS_WEIGHING_WITHIN_DAYS)
+    history = await tx.find("screenings", Query.of(
+        person_id=person_id, stage="balita", status="active",
+        between=("screened_on", since.isoformat(), before.isoformat()),
+        order_by="screened_on", descending=True, limit=500 if all_of_them else 10))
+    return [doc for doc in history if doc["screening_id"] != exclude]
 
 
 def _previous_weighing(visits: list[dict[str, Any]]) -> PreviousWeighing | None:

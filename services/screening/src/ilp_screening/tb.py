@@ -165,7 +165,7 @@ async def list_treatments(desa_code: str, rt: RuntimeDep, caller: Caller,
     """A desa's TB patients (or a kecamatan's, by its code), latest first. Audited."""
     require(caller, *CARERS)
     require_area(caller, desa_code)
-    where = {"status": status} if status else {}
+    where: dict[str, Any] = {"status": status} if status else {}
     treatments = await rt.store.find("tb_treatments", Query.of(
         prefix=("desa_code", desa_code), order_by="started_on", descending=True,
         limit=limit, offset=offset, **where))

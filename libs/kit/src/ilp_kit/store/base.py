@@ -22,7 +22,8 @@ IndexSpec = str | tuple[str, ...]
 
 @dataclass(frozen=True)
 class Query:
-    """Equality filters, an optional code-prefix filter, ordering and paging."""
+    """Equality filters, an optional code-prefix filter, an optional range (field, from,
+    before: values compared as strings – ISO dates, codes), ordering and paging."""
 
     where: tuple[tuple[str, Any], ...] = ()
     prefix: tuple[str, str] | None = None
@@ -30,6 +31,7 @@ class Query:
     descending: bool = False
     limit: int | None = None
     offset: int = 0
+    between: tuple[str, str, str] | None = None
 
     @classmethod
     def of(
@@ -39,9 +41,19 @@ class Query:
         descending: bool = False,
         limit: int | None = None,
         offset: int = 0,
+        between: tuple[str, str, str] | None = None,
         **where: Any,
     ) -> Query:
-        return cls(tuple(where.items()), prefix, order_by, descending, limit, offset)
+        return cls(tuple(where.items()), prefix, order_by, descending, limit, offset, between)
+
+    def ranges(self) -> list[tuple[str, str, str]]:
+        """(field, from, before) of the range and of the prefix – a range too, so the
+        field's index is used."""
+        found = [self.between] if self.between else []
+        if self.prefix:
+            name, prefix = self.prefix
+            found.append((name, prefix, prefix + "\uffff"))
+        return found
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,8 @@ OUTBOX, APPLIED = "outbox", "applied_events"
 
 def _filter(query: Query) -> dict[str, Any]:
     spec: dict[str, Any] = dict(query.where)
-    if query.prefix:
-        name, prefix = query.prefix
-        spec[name] = {"$gte": prefix, "$lt": prefix + "\uffff"}
+    for name, low, high in query.ranges():
+        spec[name] = {"$gte": low, "$lt": high}
     return spec
 
 

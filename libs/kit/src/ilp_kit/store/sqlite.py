@@ -88,11 +88,9 @@ def _where(query: Query) -> tuple[str, list[Any]]:
         else:
             clauses.append(f"{_field(name)} = ?")
             params.append(value)
-    if query.prefix:
-        name, prefix = query.prefix
-        # A range instead of LIKE so the expression index is used.
+    for name, low, high in query.ranges():
         clauses.append(f"{_field(name)} >= ? AND {_field(name)} < ?")
-        params += [prefix, prefix + "\uffff"]
+        params += [low, high]
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 

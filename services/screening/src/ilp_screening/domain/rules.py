@@ -94,6 +94,9 @@ INFANT_NUTRITION_PROBLEMS = UNDERNUTRITION | {"weight_not_increasing"}
 # later, up to the next monthly weighing, whose z-scores did not rise. The upper bound
 # is the platform's (a later visit is a new assessment).
 RECHECK_DAYS = (7, 35)
+# An earlier weighing counts only this far back: N/T compares with the previous calendar
+# month's (61 days back at most), "no improvement" looks back 7–35 days.
+PREVIOUS_WEIGHING_WITHIN_DAYS = 62
 
 # Developmental screen (KPSP): "meragukan" is re-screened in 2 weeks, "penyimpangan" referred.
 KPSP_FINDINGS: dict[str, tuple[str, Severity, str]] = {
