@@ -482,6 +482,26 @@ last one above):
   and 1,752/s; syncs of 50 2,439 and 1,821/s (intake 2,477 and 1,872/s); one per
   request 1,002 and 761/s.
 
+Round 17 (2026-12-04, the session after Round 16; not a full `./ilp bench` run):
+- A screening read the child's last ten visits – same-day ones included, dropped only
+  after reading – to find the previous weighing. The benchmark screens the same children
+  on the same dates burst after burst, so its later bursts read up to ten such visits a
+  screening (screening's CPU 0.29 → 0.37 → 0.42 ms over three bursts of one run); and a
+  real child weighed monthly for a year had ten visits read, decoded and dropped at every
+  weighing: in-process, 152 µs a screening at a child's first visit, 279–299 µs at her
+  10th–12th. A screening now reads only the two months that can matter (N/T compares with
+  last month's weighing, "no improvement" looks 7–35 days back) through a date range in
+  the store's query: 213–261 µs at the 10th–12th visit (noisy), and three ingest bursts
+  of one run at 0.31–0.34 ms of screening CPU, flat. It also fixes a visit recorded late
+  (a paper register entered afterwards), which was read against no weighing at all when
+  ten later visits came first.
+- Tried and dropped: a second screening process taking half the syncs of 50 (on the same
+  SQLite store): 2,518 vs 2,685 and 2,459 vs 2,454/s end to end. As for ingest in Round
+  11, a sync holds the one writer for its whole transaction, so the two take turns.
+- Ingest bursts of 15,000 on the final code: 2,442–2,648/s end to end at 0.57–0.63 ms of
+  CPU a screening; syncs of 50: 2,173 and 2,642/s. Classification on one core moved
+  between 52,483 and 83,065/s within the hour.
+
 Reaching 3,000/s in busy hours too needs a little more of the same: a screening stage under
 ~0.25 ms of CPU (now ~0.27–0.29 ms, the pipeline's serial limit) and the rest under
 ~0.30 ms; or a screening stage that can use more than one core – its validation and WHO
