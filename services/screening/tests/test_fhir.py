@@ -280,3 +280,11 @@ def test_a_bad_inbound_bundle_lists_every_problem() -> None:
         submission_from_bundle({"resourceType": "Bundle", "type": "transaction", "entry": [
             {"resource": {"resourceType": "Patient", "birthDate": "10-11-2024"}}]})
     assert not_fhir.value.detail()[0]["type"] == "invalid_fhir"
+
+
+def test_without_the_export_configured_the_patient_has_no_empty_identifier() -> None:
+    """The NIKs are sealed only for a configured export: the Bundle a bidan is shown
+    without one names no identifier rather than a NIK with no value."""
+    unsealed = dataclasses.replace(CTX, nik=None, mother_nik=None)
+    [patient] = resources(as_json(screening_bundle(screening(), unsealed)), "Patient")
+    assert "identifier" not in patient

@@ -149,19 +149,27 @@ def local_unit_code(label: str | None, unit: Literal["rw", "rt"]) -> str | None:
 
 
 def _patient_query(ctx: ExportContext) -> str:
-    return f"identifier={NIK}|{ctx.nik}" if ctx.nik else f"identifier={NIK_MOTHER}|{ctx.mother_nik}"
+    """The conditional PUT's search: by NIK, else by the mother's (neither is known only
+    where the export is not configured)."""
+    system, value = (NIK_MOTHER, ctx.mother_nik) if ctx.mother_nik and not ctx.nik else (
+        NIK, ctx.nik)
+    return f"identifier={system}|{value or ''}"
 
 
 def _patient(screening: dict[str, Any], ctx: ExportContext) -> dict[str, Any]:
-    identifier = ([{"use": "official", "system": NIK, "value": ctx.nik}] if ctx.nik else
-                  [{"use": "official", "system": NIK_MOTHER, "value": ctx.mother_nik}])
+    # Neither is known only where the export is not configured (NIKs are kept sealed for
+    # it alone): the Bundle shown then has no identifier rather than an empty one.
+    identifier = [{"use": "official", "system": system, "value": value}
+                  for system, value in ((NIK, ctx.nik), (NIK_MOTHER, ctx.mother_nik))
+                  if value][:1]
     province, city, district, village = (ctx.desa_code.split(".") + [None] * 4)[:4]
     units: tuple[tuple[Literal["rw", "rt"], str | None], ...] = (("rt", ctx.rt), ("rw", ctx.rw))
     parts: dict[str, str | None] = {"province": province, "city": f"{province}{city}",
              "district": f"{province}{city}{district}",
              "village": f"{province}{city}{district}{village}",
              **{unit: code for unit, label in units if (code := local_unit_code(label, unit))}}
-    patient = {"resourceType": "Patient", "identifier": identifier, "active": True,
+    patient = {"resourceType": "Patient", **({"identifier": identifier} if identifier else {}),
+               "active": True,
                "gender": "male" if screening["sex"] == "M" else "female",
                "birthDate": ctx.birth_date.isoformat(),
                "address": [{"use": "home", "country": "ID", "extension": [{
