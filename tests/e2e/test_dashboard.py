@@ -184,6 +184,27 @@ def test_puskesmas_working_area_rolls_up_its_desa(platform: Platform) -> None:
     assert (weighed["numerator"], weighed["denominator"]) == (3, 80)  # Pulutan not included
 
 
+def test_a_puskesmas_without_a_working_area_rolls_up_the_desa_under_it(
+        platform: Platform) -> None:
+    """A Dinkes that registered its network by parent facility and no working area: the
+    desa of the pustu and posyandu under the puskesmas are its rows."""
+    registry = httpx.Client(base_url=platform.base_url_of("registry"), timeout=10)
+    for body in ({"id": "pkm-induk", "type": "puskesmas", "name": "Puskesmas Induk",
+                  "area_code": "33.73.04"},
+                 {"id": "pustu-induk", "type": "pustu", "name": "Pustu Induk",
+                  "area_code": "33.73.04.2003", "parent_facility_id": "pkm-induk"},
+                 {"id": "psy-induk", "type": "posyandu", "name": "Posyandu Induk",
+                  "area_code": "33.73.04.1002", "parent_facility_id": "pustu-induk"}):
+        registry.post("/facilities", json=body).raise_for_status()
+    pws = httpx.Client(base_url=platform.base_url_of("pws"), timeout=10)
+
+    def rows() -> list[str] | None:
+        reply = pws.get("/puskesmas/pkm-induk/table", params={"period": "2026-11"})
+        codes = [row["area_code"] for row in reply.json()["rows"]] if reply.is_success else []
+        return codes if len(codes) == 2 else None
+    assert eventually(rows) == ["33.73.04.1002", "33.73.04.2003"]
+
+
 def unsigned_token(*roles: str) -> str:
     """What the page reads of a token: its roles (the services check its signature; here
     authentication is off, so they ignore it)."""

@@ -279,7 +279,8 @@ async def area_table_csv(area_code: str, period: Period, rt: RuntimeDep,
 async def puskesmas_table(puskesmas_id: str, period: Period, rt: RuntimeDep,
                           caller: Caller) -> dict[str, Any]:
     """A puskesmas working area: its total and one row per desa it serves (which may
-    cross kecamatan borders)."""
+    cross kecamatan borders) – without a working area registered, the desa of the pustu
+    and posyandu that come under it."""
     puskesmas = await rt.store.get("puskesmas", puskesmas_id)
     if puskesmas_id not in caller.facilities:
         require_area(caller, puskesmas.get("kecamatan") if puskesmas else None,
@@ -291,7 +292,7 @@ async def puskesmas_table(puskesmas_id: str, period: Period, rt: RuntimeDep,
     total: Counter[str] = Counter()
     total_targets: Counter[str] = Counter()
     total_missing: Counter[str] = Counter()
-    for code in puskesmas["working_area"]:
+    for code in puskesmas["working_area"] or await _desa_under(rt.store, puskesmas_id):
         desa = await rt.store.get("areas", code) or {"code": code, "name": code}
         counts = _sum(await _counts_by_desa(rt.store, code, period), code)
         targets, missing = await _targets(rt.store, code, year, [code])
@@ -307,6 +308,16 @@ async def puskesmas_table(puskesmas_id: str, period: Period, rt: RuntimeDep,
                 asdict(v) for v in evaluate(total, total_targets, catalogue, total_missing,
                                             _month(period))]}
     return {"area": area, "rows": rows}
+
+
+async def _desa_under(reader: Reader, puskesmas_id: str) -> list[str]:
+    """The desa of the places that come under a puskesmas: its pustu and posyandu, and the
+    posyandu under those pustu (as notify finds the puskesmas of a desa)."""
+    under = await reader.find("posyandu", Query.of(parent_facility_id=puskesmas_id,
+                                                   limit=2000))
+    for pustu in [p["code"] for p in under if p.get("type") == "pustu"]:
+        under += await reader.find("posyandu", Query.of(parent_facility_id=pustu, limit=500))
+    return sorted({p["desa_code"] for p in under})
 
 
 class RankedDesa(BaseModel):

@@ -19,7 +19,7 @@ SPEC = ServiceSpec(
         "posyandu_years": [("desa_code", "year")],
         "tasks": [],
         "visit_series": [],
-        "posyandu": ["desa_code"],
+        "posyandu": ["desa_code", "parent_facility_id"],  # and the pustu
         "puskesmas": [],
     },
     router=router,

@@ -170,7 +170,8 @@ class Projector:
         if event.type in ("posyandu", "pustu"):  # where screenings are made: a desa's rows
             await tx.put("posyandu", event.facility_id, {
                 "code": event.facility_id, "name": event.name, "desa_code": event.area_code,
-                "rw": event.rw, "type": event.type})
+                "rw": event.rw, "type": event.type,
+                "parent_facility_id": event.parent_facility_id})
         elif event.type == "puskesmas":
             await tx.put("puskesmas", event.facility_id, {
                 "code": event.facility_id, "name": event.name, "kecamatan": event.area_code,
