@@ -95,3 +95,19 @@ def test_network_gaps_name_what_each_desa_still_lacks() -> None:
         {"id": "psy-d", "type": "posyandu", "area_code": d}]
     assert network_gaps([a, b, c, d], facilities) == {
         b: ["pustu", "puskesmas"], c: ["pustu", "posyandu", "puskesmas"], d: ["puskesmas"]}
+
+
+def test_a_puskesmas_without_a_working_area_serves_the_desa_under_it() -> None:
+    """E's posyandu comes under a pustu under a puskesmas that has no working area: that
+    puskesmas serves E. F's pustu comes under one whose working area does not name F (its
+    PWS table counts only what it names): F is still nobody's."""
+    e, f = "91.03.01.2005", "91.03.01.2006"
+    facilities = [
+        {"id": "pkm-open", "type": "puskesmas", "area_code": "91.03.01", "working_area": []},
+        {"id": "pkm-named", "type": "puskesmas", "area_code": "91.03.01",
+         "working_area": ["91.03.01.2001"]},
+        {"id": "pustu-e", "type": "pustu", "area_code": e, "parent_facility_id": "pkm-open"},
+        {"id": "psy-e", "type": "posyandu", "area_code": e, "parent_facility_id": "pustu-e"},
+        {"id": "pustu-f", "type": "pustu", "area_code": f, "parent_facility_id": "pkm-named"},
+        {"id": "psy-f", "type": "posyandu", "area_code": f}]
+    assert network_gaps([e, f], facilities) == {f: ["puskesmas"]}

@@ -269,8 +269,9 @@ async def pustu_staffing(rt: RuntimeDep, caller: Caller, area_code: str,
 @router.get("/network/gaps", response_model=list[DesaGaps], tags=["facilities"],
             summary="Desa still without a pustu, a posyandu or a puskesmas serving them")
 async def list_network_gaps(rt: RuntimeDep, area_code: str) -> list[dict[str, Any]]:
-    """ILP brings a pustu to every desa/kelurahan and posyandu below it; each desa is in
-    the working area of one puskesmas (its PWS table, its bidan where the pustu has none).
+    """ILP brings a pustu to every desa/kelurahan and posyandu below it; each desa is
+    served by one puskesmas (its PWS table, its bidan where the pustu has none): by its
+    working area, or without one through the parents of the desa's pustu and posyandu.
     Puskesmas are read from the whole kab/kota: one of the next kecamatan may serve it."""
     prefix = canonical_code(area_code, ("query", "area_code"))
     desa = await _desa_under(rt, prefix)

@@ -99,14 +99,31 @@ def missing_targets(desa_codes: Iterable[str], targets: Iterable[Mapping[str, An
 def network_gaps(desa_codes: Iterable[str], facilities: Iterable[Mapping[str, Any]]
                  ) -> dict[str, list[str]]:
     """Per desa, what of the ILP network it still lacks (desa with all of it are left
-    out): a `pustu` in the desa, a `posyandu`, and a `puskesmas` whose working area names
-    it – without that, no puskesmas PWS table counts the desa, and no puskesmas bidan
-    stands in for a missing pustu's."""
+    out): a `pustu` in the desa, a `posyandu`, and a `puskesmas` serving it – one whose
+    working area names it, or one without a working area that its pustu or posyandu
+    come under (`parent_facility_id`). Without that, no puskesmas PWS table counts the
+    desa, and no puskesmas bidan stands in for a missing pustu's."""
+    active = {f["id"]: f for f in facilities if f.get("active", True)}
     have: dict[str, set[str]] = {}
-    for f in facilities:
-        if f.get("active", True):
-            for desa in (f["working_area"] if f["type"] == "puskesmas" else [f["area_code"]]):
-                have.setdefault(desa, set()).add(f["type"])
+    for f in active.values():
+        if f["type"] == "puskesmas":
+            for desa in f["working_area"]:
+                have.setdefault(desa, set()).add("puskesmas")
+            continue
+        have.setdefault(f["area_code"], set()).add(f["type"])
+        if (above := _puskesmas_above(f, active)) and not above["working_area"]:
+            have[f["area_code"]].add("puskesmas")
     gaps = {code: [kind for kind in ("pustu", "posyandu", "puskesmas")
                    if kind not in have.get(code, set())] for code in desa_codes}
     return {code: kinds for code, kinds in gaps.items() if kinds}
+
+
+def _puskesmas_above(facility: Mapping[str, Any], active: Mapping[str, Mapping[str, Any]]
+                     ) -> Mapping[str, Any] | None:
+    """The open puskesmas a posyandu or pustu comes under: posyandu → pustu → puskesmas."""
+    for _ in range(2):
+        found = active.get(facility.get("parent_facility_id") or "")
+        if found is None or found["type"] == "puskesmas":
+            return found
+        facility = found
+    return None
