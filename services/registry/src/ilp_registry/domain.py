@@ -102,7 +102,7 @@ def network_gaps(desa_codes: Iterable[str], facilities: Iterable[Mapping[str, An
     out): a `pustu` in the desa, a `posyandu`, and a `puskesmas` serving it – one whose
     working area names it, or one without a working area that its pustu or posyandu
     come under (`parent_facility_id`). Without that, no puskesmas PWS table counts the
-    desa, and no puskesmas bidan stands in for a missing pustu's."""
+    desa."""
     active = {f["id"]: f for f in facilities if f.get("active", True)}
     have: dict[str, set[str]] = {}
     for f in active.values():
