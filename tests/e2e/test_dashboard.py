@@ -205,12 +205,51 @@ def test_a_puskesmas_without_a_working_area_rolls_up_the_desa_under_it(
     assert eventually(rows) == ["33.73.04.1002", "33.73.04.2003"]
 
 
-def unsigned_token(*roles: str) -> str:
-    """What the page reads of a token: its roles (the services check its signature; here
-    authentication is off, so they ignore it)."""
+def unsigned_token(*roles: str, facilities: tuple[str, ...] = ()) -> str:
+    """What the page reads of a token: its roles, wilayah and facilities (the services
+    check its signature; here authentication is off, so they ignore it)."""
     def part(data: dict) -> str:
         return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
-    return f"{part({'alg': 'none'})}.{part({'roles': list(roles), 'wilayah': ['*']})}.x"
+    claims = {"roles": list(roles), "wilayah": ["*"], "facilities": list(facilities)}
+    return f"{part({'alg': 'none'})}.{part(claims)}.x"
+
+
+def test_a_puskesmas_admin_opens_on_her_puskesmas_working_area(platform: Platform) -> None:
+    """Rows are the desa of its working area (they may lie in several kecamatan), ranked
+    and trended together; choosing an administrative area goes back to its view."""
+    from playwright.sync_api import sync_playwright
+
+    registry = httpx.Client(base_url=platform.base_url_of("registry"), timeout=10)
+    registry.post("/facilities", json={
+        "id": "pkm-sidorejo", "type": "puskesmas", "name": "Puskesmas Sidorejo",
+        "area_code": "33.73.04", "working_area": ["3373041001", "33.73.04.1002"]}
+                  ).raise_for_status()
+    pws = httpx.Client(base_url=platform.base_url_of("pws"), timeout=10)
+    eventually(lambda: pws.get("/puskesmas/pkm-sidorejo/table",
+                               params={"period": "2026-11"}).status_code == 200)
+    url = f"{platform.base_url}/api/v1/pws/dashboard?period=2026-11#token="
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        page = browser.new_page()
+        page.goto(url + unsigned_token("puskesmas_admin", facilities=("pkm-sidorejo",)))
+        page.wait_for_selector("body[data-loaded='1']", timeout=15000)
+        title = page.locator("#table-title").inner_text()
+        rows = page.locator("#table tbody tr:not(.total)").evaluate_all(
+            "rows => rows.map(r => r.dataset.code)")
+        ranked = page.locator("#ranking li").count()
+        last_point = page.locator("#trend circle title").last.text_content()
+        page.evaluate("document.body.dataset.loaded = ''")
+        page.select_option("#district", "33.73.04")
+        page.wait_for_selector("body[data-loaded='1']", timeout=15000)
+        back = (page.locator("#table-title").inner_text(),
+                page.locator("#puskesmas").input_value())
+        browser.close()
+    assert title == "Puskesmas Sidorejo – 2026-11"
+    assert rows == ["33.73.04.1001", "33.73.04.1002"] and ranked == 2
+    assert last_point == "2026-11: 3,8%"  # both desa: 3 of 80 balita weighed
+    assert back == ("Sidorejo – 2026-11", "")
 
 
 def test_home_visits_are_shown_and_given_by_role(platform: Platform) -> None:
