@@ -240,6 +240,10 @@ def test_a_puskesmas_admin_opens_on_her_puskesmas_working_area(platform: Platfor
             "rows => rows.map(r => r.dataset.code)")
         ranked = page.locator("#ranking li").count()
         last_point = page.locator("#trend circle title").last.text_content()
+        with page.expect_download() as download:
+            page.click("#download")
+        saved = (download.value.suggested_filename,
+                 Path(download.value.path()).read_text(encoding="utf-8"))
         page.evaluate("document.body.dataset.loaded = ''")
         page.select_option("#district", "33.73.04")
         page.wait_for_selector("body[data-loaded='1']", timeout=15000)
@@ -249,6 +253,9 @@ def test_a_puskesmas_admin_opens_on_her_puskesmas_working_area(platform: Platfor
     assert title == "Puskesmas Sidorejo – 2026-11"
     assert rows == ["33.73.04.1001", "33.73.04.1002"] and ranked == 2
     assert last_point == "2026-11: 3,8%"  # both desa: 3 of 80 balita weighed
+    assert saved[0] == "pws-pkm-sidorejo-2026-11.csv"
+    assert "pkm-sidorejo;Puskesmas Sidorejo;2026-11;balita_ditimbang;" in saved[1]
+    assert "33.73.04.1002;Sidorejo Lor;" in saved[1]
     assert back == ("Sidorejo – 2026-11", "")
 
 

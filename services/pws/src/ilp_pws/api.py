@@ -255,7 +255,17 @@ async def area_table_csv(area_code: str, period: Period, rt: RuntimeDep,
     """The table as CSV, one line per area and indicator. `excel=true`: as Excel in an
     Indonesian locale opens it by double-click – `;` between cells, decimal commas and a
     byte-order mark (so "–" and names stay UTF-8)."""
-    table = await _table(rt, _code(area_code), period)
+    return _as_csv(await _table(rt, _code(area_code), period), period, excel)
+
+
+@router.get("/puskesmas/{puskesmas_id}/table.csv", response_class=Response)
+async def puskesmas_table_csv(puskesmas_id: str, period: Period, rt: RuntimeDep,
+                              caller: Caller, excel: bool = False) -> Response:
+    """A puskesmas's table as CSV, as an area's."""
+    return _as_csv(await puskesmas_table(puskesmas_id, period, rt, caller), period, excel)
+
+
+def _as_csv(table: dict[str, Any], period: str, excel: bool) -> Response:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";" if excel else ",")
     number = (lambda v: "" if v is None else str(v).replace(".", ",")) if excel else (
