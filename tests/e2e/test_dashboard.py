@@ -216,7 +216,8 @@ def unsigned_token(*roles: str, facilities: tuple[str, ...] = ()) -> str:
 
 def test_a_puskesmas_admin_opens_on_her_puskesmas_working_area(platform: Platform) -> None:
     """Rows are the desa of its working area (they may lie in several kecamatan), ranked
-    and trended together; choosing an administrative area goes back to its view."""
+    and trended together, refreshed when one of them changes; choosing an administrative
+    area goes back to its view."""
     from playwright.sync_api import sync_playwright
 
     registry = httpx.Client(base_url=platform.base_url_of("registry"), timeout=10)
@@ -233,6 +234,8 @@ def test_a_puskesmas_admin_opens_on_her_puskesmas_working_area(platform: Platfor
             "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync"])
         page = browser.new_page()
+        streams: list[str] = []
+        page.on("request", lambda r: "/live?" in r.url and streams.append(r.url))
         page.goto(url + unsigned_token("puskesmas_admin", facilities=("pkm-sidorejo",)))
         page.wait_for_selector("body[data-loaded='1']", timeout=15000)
         title = page.locator("#table-title").inner_text()
@@ -240,6 +243,9 @@ def test_a_puskesmas_admin_opens_on_her_puskesmas_working_area(platform: Platfor
             "rows => rows.map(r => r.dataset.code)")
         ranked = page.locator("#ranking li").count()
         last_point = page.locator("#trend circle title").last.text_content()
+        record(platform, screening(1, 9, 12.0, 86.0))  # Sidorejo Lor, heard live
+        page.wait_for_function(
+            "document.querySelector('tr.total td .cell').innerText === '5%'", timeout=10000)
         with page.expect_download() as download:
             page.click("#download")
         saved = (download.value.suggested_filename,
@@ -252,6 +258,8 @@ def test_a_puskesmas_admin_opens_on_her_puskesmas_working_area(platform: Platfor
         browser.close()
     assert title == "Puskesmas Sidorejo – 2026-11"
     assert rows == ["33.73.04.1001", "33.73.04.1002"] and ranked == 2
+    assert any("/live?puskesmas=pkm-sidorejo" in url for url in streams)  # its desa's
+    assert "/live?area_code=33.73.04" in streams[-1]  # then the kecamatan's
     assert last_point == "2026-11: 3,8%"  # both desa: 3 of 80 balita weighed
     assert saved[0] == "pws-pkm-sidorejo-2026-11.csv"
     assert "pkm-sidorejo;Puskesmas Sidorejo;2026-11;balita_ditimbang;" in saved[1]

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query as Param, Request
 from fastapi.responses import FileResponse, Response
 from ilp_contracts.wilayah import InvalidAreaCode, parse_area_code
-from ilp_kit.auth import Caller, require, require_area
+from ilp_kit.auth import Caller, Principal, require, require_area
 from ilp_kit.errors import NotFoundError, UnprocessableError
 from ilp_kit.params import Period
 from ilp_kit.service import Runtime, runtime_of
@@ -291,18 +291,13 @@ async def puskesmas_table(puskesmas_id: str, period: Period, rt: RuntimeDep,
     """A puskesmas working area: its total and one row per desa it serves (which may
     cross kecamatan borders) – without a working area registered, the desa of the pustu
     and posyandu that come under it."""
-    puskesmas = await rt.store.get("puskesmas", puskesmas_id)
-    if puskesmas_id not in caller.facilities:
-        require_area(caller, puskesmas.get("kecamatan") if puskesmas else None,
-                     f"puskesmas {puskesmas_id}")
-    if puskesmas is None:
-        raise NotFoundError(f"puskesmas {puskesmas_id}")
+    puskesmas = await _puskesmas(rt, puskesmas_id, caller)
     catalogue = catalogue_for(rt.settings)
     year, rows = int(period[:4]), []
     total: Counter[str] = Counter()
     total_targets: Counter[str] = Counter()
     total_missing: Counter[str] = Counter()
-    for code in puskesmas["working_area"] or await _desa_under(rt.store, puskesmas_id):
+    for code in await _served(rt, puskesmas):
         desa = await rt.store.get("areas", code) or {"code": code, "name": code}
         counts = _sum(await _counts_by_desa(rt.store, code, period), code)
         targets, missing = await _targets(rt.store, code, year, [code])
@@ -318,6 +313,22 @@ async def puskesmas_table(puskesmas_id: str, period: Period, rt: RuntimeDep,
                 asdict(v) for v in evaluate(total, total_targets, catalogue, total_missing,
                                             _month(period))]}
     return {"area": area, "rows": rows}
+
+
+async def _puskesmas(rt: Runtime, puskesmas_id: str, caller: Principal) -> dict[str, Any]:
+    """A puskesmas its admin may read, or one in the caller's wilayah."""
+    puskesmas = await rt.store.get("puskesmas", puskesmas_id)
+    if puskesmas_id not in caller.facilities:
+        require_area(caller, puskesmas.get("kecamatan") if puskesmas else None,
+                     f"puskesmas {puskesmas_id}")
+    if puskesmas is None:
+        raise NotFoundError(f"puskesmas {puskesmas_id}")
+    return puskesmas
+
+
+async def _served(rt: Runtime, puskesmas: dict[str, Any]) -> list[str]:
+    """The desa a puskesmas serves: its working area, else those under it."""
+    return list(puskesmas["working_area"]) or await _desa_under(rt.store, puskesmas["code"])
 
 
 async def _desa_under(reader: Reader, puskesmas_id: str) -> list[str]:
@@ -437,15 +448,23 @@ async def catalogue(rt: RuntimeDep) -> tuple[Indicator, ...]:
 
 
 @router.get("/live")
-async def live(area_code: str, rt: RuntimeDep) -> EventSourceResponse:
+async def live(rt: RuntimeDep, caller: Caller, area_code: str | None = None,
+               puskesmas: str | None = None) -> EventSourceResponse:
     """Server-sent events: `update` with {desa_code, period} whenever counts below the
-    area change, so an open dashboard refreshes within a second."""
-    code = _code(area_code)
-    entry = LIVE.listen(code)
+    area change – or in a puskesmas's desa (`puskesmas=`, as its table) –, so an open
+    dashboard refreshes within a second."""
+    if puskesmas:
+        entry = LIVE.listen(*await _served(rt, await _puskesmas(rt, puskesmas, caller)))
+    elif area_code:
+        entry = LIVE.listen(_code(area_code))
+    else:
+        raise UnprocessableError(("query", "area_code"), "give area_code or puskesmas",
+                                 "missing")
+    ready = puskesmas or _code(area_code or "")
 
     async def events() -> AsyncIterator[dict[str, str]]:
         try:
-            yield {"event": "ready", "data": code}
+            yield {"event": "ready", "data": ready}
             while True:
                 desa_code, period = await entry[1].get()
                 await asyncio.sleep(0.2)  # coalesce a burst into one refresh

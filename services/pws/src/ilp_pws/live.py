@@ -22,9 +22,14 @@ log = logging.getLogger(__name__)
 FAN_OUT_EVERY_S = 0.2
 
 
+# What a stream listens to (the desa codes it covers start with one of them), and where
+# it hears of a change.
+Listener = tuple[tuple[str, ...], asyncio.Queue[tuple[str, str]]]
+
+
 @dataclass
 class Broadcaster:
-    _listeners: set[tuple[str, asyncio.Queue[tuple[str, str]]]] = field(default_factory=set)
+    _listeners: set[Listener] = field(default_factory=set)
     _outgoing: set[tuple[str, str]] = field(default_factory=set)
 
     def changed(self, desa_code: str, period: str) -> None:
@@ -33,8 +38,8 @@ class Broadcaster:
         self.tell(desa_code, period)
 
     def tell(self, desa_code: str, period: str) -> None:
-        for prefix, queue in list(self._listeners):
-            if desa_code.startswith(prefix):
+        for prefixes, queue in list(self._listeners):
+            if desa_code.startswith(prefixes):
                 try:
                     queue.put_nowait((desa_code, period))
                 except asyncio.QueueFull:
@@ -44,12 +49,13 @@ class Broadcaster:
         outgoing, self._outgoing = self._outgoing, set()
         return outgoing
 
-    def listen(self, prefix: str) -> tuple[str, asyncio.Queue[tuple[str, str]]]:
-        entry: tuple[str, asyncio.Queue[tuple[str, str]]] = (prefix, asyncio.Queue(maxsize=100))
+    def listen(self, *prefixes: str) -> Listener:
+        """An area (its code) or several (a puskesmas's desa)."""
+        entry: Listener = (prefixes, asyncio.Queue(maxsize=100))
         self._listeners.add(entry)
         return entry
 
-    def stop(self, entry: tuple[str, asyncio.Queue[tuple[str, str]]]) -> None:
+    def stop(self, entry: Listener) -> None:
         self._listeners.discard(entry)
 
 
