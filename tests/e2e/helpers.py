@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import random
 import re
+import shutil
 import sqlite3
 import socket
 import time
@@ -104,3 +105,14 @@ def knows_workers(platform: Platform, *worker_ids: str) -> bool:
         found = db.execute(f"SELECT count(*) FROM workers WHERE key IN ({marks})",
                            worker_ids).fetchone()
     return bool(found == (len(worker_ids),))
+
+
+# Debian's chromium, which the dashboard tests drive headless (none: they are skipped).
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """A headless Chromium that stays off the network but for the page under test."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=[
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"])

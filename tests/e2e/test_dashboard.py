@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-import shutil
 import threading
 import uuid
 from collections.abc import Iterator
@@ -16,9 +15,8 @@ import httpx
 import pytest
 from ilp_platform.embedded import Platform
 
-from .helpers import eventually, free_port_block
+from .helpers import CHROMIUM, eventually, free_port_block, launch_chromium
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed "
                                 "(./ilp test installs it when run as root)")
@@ -90,9 +88,7 @@ def test_dashboard_shows_numbers_and_updates_live(platform: Platform) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     url = f"{platform.base_url}/api/v1/pws/dashboard?area=33.73.04&period=2026-11"
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="id-ID")
         page.goto(url)
         page.wait_for_selector("body[data-loaded='1']", timeout=15000)
@@ -230,9 +226,7 @@ def test_a_puskesmas_admin_opens_on_her_puskesmas_working_area(platform: Platfor
                                params={"period": "2026-11"}).status_code == 200)
     url = f"{platform.base_url}/api/v1/pws/dashboard?period=2026-11#token="
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        browser = launch_chromium(p)
         page = browser.new_page()
         streams: list[str] = []
         page.on("request", lambda r: "/live?" in r.url and streams.append(r.url))
@@ -276,9 +270,7 @@ def test_home_visits_are_shown_and_given_by_role(platform: Platform) -> None:
     # the kota: its table names kecamatan, and the visits still name their desa
     url = f"{platform.base_url}/api/v1/pws/dashboard?area=33.73&period=2026-11#token="
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        browser = launch_chromium(p)
         seen = {}
         for role in ("operator", "kader", "bidan"):
             page = browser.new_page()

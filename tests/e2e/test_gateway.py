@@ -18,7 +18,7 @@ import httpx
 import pytest
 from ilp_platform.embedded import Platform, wait_for_port
 
-from .helpers import eventually, free_port_block
+from .helpers import CHROMIUM, eventually, free_port_block, launch_chromium
 
 NGINX = shutil.which("nginx") or next(
     (p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
@@ -430,7 +430,6 @@ async def _stream_payloads(url: str) -> list[bytes]:
     return payloads
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
@@ -443,9 +442,7 @@ def test_dashboard_through_the_gateway_with_and_without_a_token(stack) -> None:
     token = platform.token("dinkes_admin", wilayah=("33.73",))
     url = f"{gateway}/api/v1/pws/dashboard?area=33.73.04&period=2026-11"
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        browser = launch_chromium(p)
         page = browser.new_page()
         page.goto(f"{url}#token={token}")
         page.wait_for_selector("body[data-loaded='1']", timeout=15000)
