@@ -230,6 +230,8 @@ def test_a_puskesmas_admin_opens_on_her_puskesmas_working_area(platform: Platfor
         page = browser.new_page()
         streams: list[str] = []
         page.on("request", lambda r: "/live?" in r.url and streams.append(r.url))
+        errors: list[str] = []
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
         page.goto(url + unsigned_token("puskesmas_admin", facilities=("pkm-sidorejo",)))
         page.wait_for_selector("body[data-loaded='1']", timeout=15000)
         title = page.locator("#table-title").inner_text()
@@ -259,6 +261,7 @@ def test_a_puskesmas_admin_opens_on_her_puskesmas_working_area(platform: Platfor
     assert "pkm-sidorejo;Puskesmas Sidorejo;2026-11;balita_ditimbang;" in saved[1]
     assert "33.73.04.1002;Sidorejo Lor;" in saved[1]
     assert back == ("Sidorejo – 2026-11", "")
+    assert errors == []  # not even a missing favicon
 
 
 def test_home_visits_are_shown_and_given_by_role(platform: Platform) -> None:
