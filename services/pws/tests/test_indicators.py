@@ -26,6 +26,8 @@ def test_balita_flags() -> None:
     assert "balita_underweight" in flags_for("balita", ["severely_underweight"])
     assert flags_for("balita", []) == {"balita_screened", "balita_weighed"}
     assert "balita_idl" in flags_for("balita", ["imunisasi_dasar_lengkap"])
+    # WHO: bilateral oedema counts below −3 SD in the weight-based prevalences
+    assert {"balita_wasted", "balita_underweight"} <= flags_for("balita", ["edema_gizi_buruk"])
 
 
 @given(st.lists(st.lists(st.sampled_from(CODES), max_size=3), min_size=1, max_size=8))

@@ -158,6 +158,20 @@ def test_bilateral_oedema_is_gizi_buruk_whatever_the_measures() -> None:
     assert codes("balita", years=2, oedema=False) == set()
 
 
+def test_with_oedema_the_weight_is_not_read_against_the_standards() -> None:
+    """WHO: the weight of an oedematous child is partly fluid – no weight-for-age or
+    -length z-score, so no "overweight" beside her gizi buruk. Her length still counts."""
+    heavy = {"weight_kg": 14.0, "height_cm": 80.0, "measured_lying": False}
+    assert "risk_overweight" in codes("balita", years=2, **heavy)
+    with_oedema = ScreeningInput("balita", "F", int(2 * 365.25), ON,
+                                 {"weight_kg": 14.0, "height_cm": 80.0},
+                                 {"measured_lying": False, "oedema": True})
+    result = classify(with_oedema)
+    assert {f.code for f in result.findings} == {"edema_gizi_buruk"}
+    assert "waz" not in result.summary and "whz" not in result.summary
+    assert "haz" in result.summary
+
+
 @pytest.mark.parametrize(("years", "score", "expected"), [
     (9, 13, set()), (9, 14, {"sdq_borderline"}), (9, 16, {"sdq_borderline"}),
     (9, 17, {"mental_health_risk"}),  # parent/teacher report under 11

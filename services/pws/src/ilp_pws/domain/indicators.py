@@ -24,8 +24,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 Colour = Literal["green", "yellow", "red", "grey"]
 
 STUNTED = {"stunted", "severely_stunted"}
-UNDERWEIGHT = {"underweight", "severely_underweight"}
-WASTED = {"gizi_kurang", "gizi_buruk"}
+# WHO counts a child with bilateral oedema below −3 SD in the weight-based prevalences
+# (her weight-based z-scores are not read: the weight is partly fluid).
+UNDERWEIGHT = {"underweight", "severely_underweight", "edema_gizi_buruk"}
+WASTED = {"gizi_kurang", "gizi_buruk", "edema_gizi_buruk"}
 HYPERTENSION = {"hypertension_grade_1", "hypertension_grade_2", "hypertension_grade_3",
                 "isolated_systolic_hypertension"}
 DEPENDENT = {"adl_moderate_dependence", "adl_severe_dependence", "adl_total_dependence"}

@@ -111,7 +111,10 @@ def _every_contact(s: ScreeningInput, out: Classification) -> None:
 
 def _balita(s: ScreeningInput, out: Classification) -> None:
     m = s.measures
-    z = balita_zscores(s.sex, s.age_days, m.get("weight_kg"), m.get("height_cm"),
+    # WHO: with bilateral oedema the weight is partly fluid, so no weight-based z-score
+    # is read (she is gizi buruk, counted below −3 SD wherever they would count).
+    weighed = None if s.flags.get("oedema") else m.get("weight_kg")
+    z = balita_zscores(s.sex, s.age_days, weighed, m.get("height_cm"),
                        s.flags.get("measured_lying"))
     for key, value, bands in (("waz", z.waz, rules.WEIGHT_FOR_AGE),
                               ("haz", z.haz, rules.HEIGHT_FOR_AGE),
