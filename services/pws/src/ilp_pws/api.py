@@ -292,27 +292,33 @@ async def puskesmas_table(puskesmas_id: str, period: Period, rt: RuntimeDep,
     cross kecamatan borders) – without a working area registered, the desa of the pustu
     and posyandu that come under it."""
     puskesmas = await _puskesmas(rt, puskesmas_id, caller)
-    catalogue = catalogue_for(rt.settings)
-    year, rows = int(period[:4]), []
-    total: Counter[str] = Counter()
-    total_targets: Counter[str] = Counter()
-    total_missing: Counter[str] = Counter()
-    for code in await _served(rt, puskesmas):
+    desa = await _desa_values(rt, await _served(rt, puskesmas), period)
+    total: list[Counter[str]] = [Counter(), Counter(), Counter()]
+    for _, _, parts in desa:
+        for sums, part in zip(total, parts, strict=True):
+            sums.update(part)
+    whole = evaluate(total[0], total[1], catalogue_for(rt.settings), total[2], _month(period))
+
+    def row(code: str, name: str, level: str, values: list[IndicatorValue]) -> dict[str, Any]:
+        return {"area_code": code, "area_name": name, "level": level, "period": period,
+                "indicators": [asdict(v) for v in values]}
+    return {"area": row(puskesmas_id, puskesmas["name"], "puskesmas", whole),
+            "rows": [row(v["code"], v["name"], "village", values) for v, values, _ in desa]}
+
+
+async def _desa_values(rt: Runtime, codes: list[str], period: str
+                       ) -> list[tuple[dict[str, Any], list[IndicatorValue],
+                                   tuple[Counter[str], Counter[str], Counter[str]]]]:
+    """Each desa (its area document), its indicators for the month, and what they were
+    read from (counts, sasaran, groups without sasaran) for a total over them."""
+    catalogue, year, found = catalogue_for(rt.settings), int(period[:4]), []
+    for code in codes:
         desa = await rt.store.get("areas", code) or {"code": code, "name": code}
         counts = _sum(await _counts_by_desa(rt.store, code, period), code)
         targets, missing = await _targets(rt.store, code, year, [code])
-        total.update(counts)
-        total_targets.update(targets)
-        total_missing.update(missing)
-        rows.append({"area_code": code, "area_name": desa["name"], "level": "village",
-                     "period": period, "indicators": [
-                         asdict(v) for v in evaluate(counts, targets, catalogue, missing,
-                                                     _month(period))]})
-    area = {"area_code": puskesmas_id, "area_name": puskesmas["name"], "level": "puskesmas",
-            "period": period, "indicators": [
-                asdict(v) for v in evaluate(total, total_targets, catalogue, total_missing,
-                                            _month(period))]}
-    return {"area": area, "rows": rows}
+        found.append((desa, evaluate(counts, targets, catalogue, missing, _month(period)),
+                      (counts, targets, missing)))
+    return found
 
 
 async def _puskesmas(rt: Runtime, puskesmas_id: str, caller: Principal) -> dict[str, Any]:
@@ -361,18 +367,33 @@ async def ranking(area_code: str, period: Period, rt: RuntimeDep,
     counts = await _counts_by_desa(rt.store, code, period)
     catalogue = catalogue_for(rt.settings)
     targets = await target_docs(rt.store, code, int(period[:4]))  # one query for all desa
+    return _rank([(village, evaluate(counts.get(village["code"], Counter()),
+                                     village_targets(targets, village["code"]), catalogue,
+                                     desa_without_target([village["code"]], targets),
+                                     _month(period)))
+                  for village in desa])[:limit]
+
+
+@router.get("/puskesmas/{puskesmas_id}/ranking", response_model=list[RankedDesa])
+async def puskesmas_ranking(puskesmas_id: str, period: Period, rt: RuntimeDep,
+                            caller: Caller, limit: Annotated[int, Param(ge=1, le=500)] = 10
+                            ) -> list[dict[str, Any]]:
+    """The desa of a puskesmas's working area that need attention first."""
+    desa = await _desa_values(rt, await _served(rt, await _puskesmas(rt, puskesmas_id, caller)),
+                              period)
+    return _rank([(village, values) for village, values, _ in desa])[:limit]
+
+
+def _rank(desa: list[tuple[dict[str, Any], list[IndicatorValue]]]) -> list[dict[str, Any]]:
+    """Most red indicators first, then most yellow."""
     ranked = []
-    for village in desa:
-        values = evaluate(counts.get(village["code"], Counter()),
-                          village_targets(targets, village["code"]), catalogue,
-                          desa_without_target([village["code"]], targets), _month(period))
+    for village, values in desa:
         reds = [v.id for v in values if v.colour == "red"]
         ranked.append({"area_code": village["code"], "area_name": village["name"],
                        "red": len(reds), "yellow": sum(v.colour == "yellow" for v in values),
                        "red_indicators": reds,
                        "no_target_indicators": [v.id for v in values if v.targets_missing]})
-    ranked.sort(key=lambda r: (-r["red"], -r["yellow"], r["area_code"]))
-    return ranked[:limit]
+    return sorted(ranked, key=lambda r: (-r["red"], -r["yellow"], r["area_code"]))
 
 
 class TrendPoint(BaseModel):
@@ -391,17 +412,37 @@ async def trend(area_code: str, period: Period, rt: RuntimeDep,
     """Per indicator, the last `months` months up to `period` (oldest first)."""
     code = _code(area_code)
     await _area(rt.store, code)
+    return await _trend(rt, [(code, await _desa_codes(rt.store, code))], period, months)
+
+
+@router.get("/puskesmas/{puskesmas_id}/trend", response_model=dict[str, list[TrendPoint]])
+async def puskesmas_trend(puskesmas_id: str, period: Period, rt: RuntimeDep, caller: Caller,
+                          months: Annotated[int, Param(ge=2, le=36)] = 12) -> dict[str, Any]:
+    """As an area's, over the desa of a puskesmas's working area together."""
+    served = await _served(rt, await _puskesmas(rt, puskesmas_id, caller))
+    return await _trend(rt, [(code, [code]) for code in served], period, months)
+
+
+async def _trend(rt: Runtime, places: list[tuple[str, list[str]]], period: str, months: int
+                 ) -> dict[str, Any]:
+    """`places`: (code, the desa under it) summed together – an area, or a puskesmas's
+    desa."""
     catalogue = catalogue_for(rt.settings)
-    desa = await _desa_codes(rt.store, code)
     series: dict[str, list[dict[str, Any]]] = {ind.id: [] for ind in catalogue}
     yearly: dict[int, tuple[Counter[str], Counter[str]]] = {}
-    years: dict[str, dict[str, dict[str, Any]]] = {}
+    years: dict[str, dict[str, dict[str, dict[str, Any]]]] = {code: {} for code, _ in places}
     for back in range(months - 1, -1, -1):
         month = previous_period(period, back)
-        counts = _sum(await _counts_by_desa(rt.store, code, month, years), code)
+        counts: Counter[str] = Counter()
+        for code, _ in places:
+            counts.update(_sum(await _counts_by_desa(rt.store, code, month, years[code]), code))
         year = int(month[:4])
         if year not in yearly:  # sasaran are per year: a 12-month trend spans two at most
-            yearly[year] = await _targets(rt.store, code, year, desa)
+            yearly[year] = (Counter(), Counter())
+            for code, desa in places:
+                for sums, part in zip(yearly[year], await _targets(rt.store, code, year, desa),
+                                      strict=True):
+                    sums.update(part)
         targets, missing = yearly[year]
         for value in evaluate(counts, targets, catalogue, missing, _month(month)):
             series[value.id].append({"period": month, "pct": value.pct,
