@@ -495,13 +495,14 @@ async def live(rt: RuntimeDep, caller: Caller, area_code: str | None = None,
     area change – or in a puskesmas's desa (`puskesmas=`, as its table) –, so an open
     dashboard refreshes within a second."""
     if puskesmas:
-        entry = LIVE.listen(*await _served(rt, await _puskesmas(rt, puskesmas, caller)))
+        ready, watched = puskesmas, await _served(rt, await _puskesmas(rt, puskesmas, caller))
     elif area_code:
-        entry = LIVE.listen(_code(area_code))
+        ready = _code(area_code)
+        watched = [ready]
     else:
         raise UnprocessableError(("query", "area_code"), "give area_code or puskesmas",
                                  "missing")
-    ready = puskesmas or _code(area_code or "")
+    entry = LIVE.listen(*watched)
 
     async def events() -> AsyncIterator[dict[str, str]]:
         try:
