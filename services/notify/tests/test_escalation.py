@@ -144,3 +144,53 @@ async def test_a_round_escalates_by_the_clock_not_by_the_written_time(tmp_path) 
     assert (await store.get("tasks", "jayapura"))["role"] == "bidan"
     assert (await store.get("tasks", "semarang"))["role"] == "kader"
     await store.close()
+
+
+async def test_the_puskesmas_rung_goes_to_its_bidan_or_perawat(tmp_path) -> None:
+    """A visit past the desa's bidan goes to a health worker of the puskesmas serving the
+    desa – not back to the puskesmas bidan who stood in for the desa and let it lapse,
+    while there is another –, and one waiting for the puskesmas's first health worker
+    goes to her when she is registered."""
+    from ilp_contracts import FacilityUpserted, WorkerAssigned
+    from ilp_kit.service import Runtime
+    from ilp_kit.settings import ServiceSettings
+    from ilp_kit.store import SqliteStore
+    from ilp_notify.app import SPEC
+    from ilp_notify.handlers import handlers
+    from ilp_notify.scheduler import escalate_overdue
+
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    rt = Runtime(ServiceSettings(service="notify", escalation_interval_s=60), store)
+    apply = handlers(rt.settings)
+    served, unstaffed = "33.73.04.1001", "33.73.05.1001"
+
+    def staff(worker_id: str, role: str, puskesmas: str) -> WorkerAssigned:
+        return WorkerAssigned(worker_id=worker_id, name=worker_id, role=role,
+                              facility_id=puskesmas, area_code=puskesmas[-8:])
+
+    overdue = (NOW - timedelta(days=1)).isoformat()
+    async with store.transaction() as tx:
+        for puskesmas, desa in (("pkm-33.73.04", served), ("pkm-33.73.05", unstaffed)):
+            await apply[FacilityUpserted](tx, FacilityUpserted(
+                facility_id=puskesmas, type="puskesmas", name=puskesmas,
+                area_code=puskesmas[-8:], working_area=[desa]))
+        await apply[WorkerAssigned](tx, staff("bidan-pkm", "bidan", "pkm-33.73.04"))
+        await apply[WorkerAssigned](tx, staff("perawat-pkm", "perawat", "pkm-33.73.04"))
+        for task_id, desa, role in (("gizi", served, "bidan"), ("hipertensi", served, "perawat"),
+                                    ("waiting", unstaffed, "bidan")):
+            await tx.put("tasks", task_id, {
+                "task_id": task_id, "reason": "masalah_gizi_balita", "person_id": task_id,
+                "priority": "high", "desa_code": desa, "posyandu_id": "psy-1",
+                "status": "open", "role": role, "escalation_level": 1, "due_at": overdue,
+                "assignee_id": "bidan-pkm"})
+    assert await escalate_overdue(rt, NOW) == 3
+    held = {t["task_id"]: (t["role"], t["assignee_id"]) for t in await store.find("tasks")}
+    assert held == {"gizi": ("puskesmas", "perawat-pkm"),  # not bidan-pkm again
+                    "hipertensi": ("puskesmas", "perawat-pkm"),
+                    "waiting": ("puskesmas", None)}  # that puskesmas has nobody yet
+    async with store.transaction() as tx:
+        await apply[WorkerAssigned](tx, staff("bidan-lima", "bidan", "pkm-33.73.05"))
+    assert (await store.get("tasks", "waiting"))["assignee_id"] == "bidan-lima"
+    assert (await store.get("tasks", "gizi"))["assignee_id"] == "perawat-pkm"
+    await store.close()

@@ -53,8 +53,8 @@ from .domain.reasons import REASON_LABELS
 from .domain.review import keep_colour
 from .domain.tasks import PREGNANCY_ONLY, TaskNeed, task_key, tasks_needed
 from . import tb
-from .visits import (adopt_stood_in, adopt_unassigned, cancel_open, forget_assignees,
-                     hand_over, keep_facility, open_task, unlink)
+from .visits import (adopt_held_by_puskesmas, adopt_stood_in, adopt_unassigned, cancel_open,
+                     forget_assignees, hand_over, keep_facility, open_task, unlink)
 
 
 async def on_worker(tx: Transaction, settings: ServiceSettings, event: WorkerAssigned
@@ -69,6 +69,7 @@ async def on_worker(tx: Transaction, settings: ServiceSettings, event: WorkerAss
         await adopt_unassigned(tx, settings, event.area_code)
     if event.role in HEALTH_WORKERS and event.active:
         await adopt_stood_in(tx, settings, event.area_code)
+        await adopt_held_by_puskesmas(tx, settings, event.facility_id)
     if not event.active:
         await hand_over(tx, settings, event.worker_id)
 

@@ -45,7 +45,7 @@ from .domain.defaulters import (
     next_pmt_visit,
     recheck_followed_up,
 )
-from .domain.escalation import LADDER, next_rung
+from .domain.escalation import TOP_RUNG, next_rung
 from .domain.household import never_screened, pregnancy_unexamined
 from .domain.tb import adherence_visit, next_adherence_visit
 from .domain.tasks import TaskNeed
@@ -71,7 +71,7 @@ async def escalate_overdue(rt: Runtime, now: datetime) -> int:
             return 0
         # By rung below the top: tasks the puskesmas already holds stay overdue and would
         # otherwise fill every round's first reads.
-        for status, level in product(("open", "accepted"), range(len(LADDER) - 1)):
+        for status, level in product(("open", "accepted"), range(TOP_RUNG)):
             for task in await tx.find("tasks", Query.of(status=status, escalation_level=level,
                                                         order_by="due_at", limit=500)):
                 due = datetime.fromisoformat(task["due_at"])
@@ -80,8 +80,7 @@ async def escalate_overdue(rt: Runtime, now: datetime) -> int:
                 step = next_rung(task["role"], level, due, now, local_zone(task["desa_code"]))
                 if step is None:
                     continue
-                assignee = (None if step.role == "puskesmas" else
-                            await assignee_for(tx, step.role, task))
+                assignee = await assignee_for(tx, step.role, task)
                 task.update(role=step.role, escalation_level=step.level, assignee_id=assignee,
                             due_at=step.due_at.isoformat(), status="open")
                 await tx.put("tasks", task["task_id"], task)

@@ -17,6 +17,7 @@ from ilp_kit.store import Query, Transaction
 
 from .delivery import queue
 from .domain.assignment import HEALTH_WORKERS, pick_for_desa, pick_kader
+from .domain.escalation import TOP_RUNG
 from .domain.lifecycle import NextVisit
 from .domain.tasks import TaskNeed, joins, task_key
 
@@ -94,6 +95,8 @@ async def assignee_for(tx: Transaction, role: str, place: Mapping[str, Any]) -> 
     to a kader of the posyandu – the one covering the person's RT or RW (`pick_kader`) –,
     else to the desa's bidan (no kader at that posyandu yet). `place`: a task or watch
     (posyandu_id, desa_code, the person's rw and rt, person_id)."""
+    if role == "puskesmas":
+        return await _puskesmas_holder(tx, place)
     known = _assignees.setdefault(tx, {})
     key = (role, place["posyandu_id"], place["desa_code"])
     if key not in known:
@@ -145,6 +148,35 @@ async def _health_worker(tx: Transaction, roles: tuple[str, ...], posyandu_id: s
         if staff:
             return pick_for_desa(staff, desa_code)
     return None
+
+
+async def _puskesmas_holder(tx: Transaction, task: Mapping[str, Any]) -> str | None:
+    """Who holds a visit escalated to the puskesmas (the ladder's top): a bidan or perawat
+    of the puskesmas serving the desa – the visit's own kind of worker first –, other than
+    the one who let it lapse (she may be the puskesmas's bidan standing in for the desa's)
+    while there is another."""
+    puskesmas = await _puskesmas_of(tx, task["posyandu_id"], task["desa_code"])
+    lapsed = None
+    for role in _MAKERS.get(task["role"], _MAKERS["bidan"]) if puskesmas else ():
+        staff = await tx.find("workers", Query.of(facility_id=puskesmas, role=role,
+                                                  active=True, limit=100))
+        if others := [w for w in staff if w["id"] != task.get("assignee_id")]:
+            return pick_for_desa(others, task["desa_code"])
+        lapsed = lapsed or (staff[0]["id"] if staff else None)
+    return lapsed
+
+
+async def adopt_held_by_puskesmas(tx: Transaction, settings: ServiceSettings,
+                                  facility_id: str) -> None:
+    """Escalated visits the puskesmas held with nobody to give them to go to its bidan
+    or perawat registered now."""
+    facility = await tx.get("facilities", facility_id)
+    if facility is None or facility["type"] != "puskesmas":
+        return
+    for task in await tx.find("tasks", Query.of(status="open", escalation_level=TOP_RUNG,
+                                                assignee_id=None)):
+        if found := await _puskesmas_holder(tx, task):
+            await give(tx, settings, task, found)
 
 
 async def desa_health_workers(tx: Transaction, desa_code: str) -> list[dict[str, Any]]:

@@ -24,6 +24,7 @@ class Rung:
 # up to the puskesmas, not sideways to the bidan of the same pustu.
 LADDER = (Rung("kader", 0), Rung("bidan", 3, frozenset({"perawat", "home_care"})),
           Rung("puskesmas", 3))
+TOP_RUNG = len(LADDER) - 1
 
 
 @dataclass(frozen=True)
