@@ -133,6 +133,25 @@ def test_a_remaja_from_15_with_blood_pressure_or_glucose_taken_counts_in_the_ptm
                                            age_months=16 * 12)
 
 
+def test_school_children_and_remaja_have_their_own_indicators() -> None:
+    """The fifth life-cycle stage: a school child's BMI-for-age, a remaja's (10–18)
+    screening against the registry's "remaja" sasaran, a remaja putri's Hb test."""
+    girl = flags_for("anak_remaja", ["severe_thinness", "anaemia"], None,
+                     ["weight_kg", "height_cm", "bmi", "bmi_z", "hb"], 13 * 12, sex="F")
+    assert {"anak_remaja_screened", "anak_remaja_bmi_measured", "anak_remaja_thin",
+            "remaja_screened", "remaja_putri_hb_checked", "remaja_putri_anaemia"} <= girl
+    assert "anak_remaja_overweight" not in girl
+    boy = flags_for("anak_remaja", ["obese", "anaemia"], None, ["bmi_z", "hb"], 13 * 12, sex="M")
+    assert "anak_remaja_overweight" in boy and not {f for f in boy if "putri" in f}
+    eight = flags_for("anak_remaja", ["anaemia"], None, ["hb", "weight_kg"], 8 * 12, sex="F")
+    assert eight == {"anak_remaja_screened"}  # no remaja yet, and no BMI-for-age read
+    assert not {"remaja_screened", "anak_remaja_bmi_measured"} & flags_for(
+        "usia_dewasa", [], None, ["bmi_z"], 19 * 12)
+    catalogue = {i.id: i for i in CATALOGUE}
+    assert catalogue["remaja_skrining"].denominator == "target:remaja"
+    assert catalogue["remaja_putri_anemia"].numerator == "remaja_putri_anaemia"
+
+
 def test_tb_symptom_screening_counts_where_the_checks_are_known() -> None:
     """DOMAIN.md: a TB symptom screen at every contact. Counted among screenings whose
     yes/no checks are known – not among older events that did not carry them."""

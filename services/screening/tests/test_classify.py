@@ -107,8 +107,38 @@ def test_pregnancy_findings() -> None:
 
 def test_school_children_bmi_and_anaemia_for_girls() -> None:
     assert codes("anak_remaja", "F", years=13, hb=11.9) == {"anaemia"}
-    assert codes("anak_remaja", "M", years=13, hb=11.9) == set()
+    assert codes("anak_remaja", "F", years=13, hb=12.0) == set()
     assert codes("anak_remaja", "F", years=10, weight_kg=45, height_cm=140) == {"obese"}
+
+
+def severity(stage: str, sex: str, years: float, hb: float, weeks: int | None = None
+             ) -> str | None:
+    screening = ScreeningInput(stage, sex, int(years * 365.25), ON, {"hb": hb}, {},
+                               gestational_weeks=weeks)  # type: ignore[arg-type]
+    found = [f.severity for f in classify(screening).findings if "anaemia" in f.code]
+    return found[0] if found else None
+
+
+@pytest.mark.parametrize(("sex", "years", "hb", "expected"), [
+    # WHO's lines by age and sex: 11.5 at 5–11 years, 12 at 12–14, from 15 12 (girls) and
+    # 13 (boys)
+    ("F", 8, 11.4, "mild"), ("F", 8, 11.5, None), ("M", 8, 11.4, "mild"),
+    ("M", 13, 11.9, "mild"), ("M", 13, 12.0, None),
+    ("F", 16, 12.9, None), ("M", 16, 12.9, "mild"), ("M", 16, 13.0, None),
+    # severity: moderate below 11, severe below 8
+    ("F", 13, 11.0, "mild"), ("F", 13, 10.9, "moderate"), ("F", 13, 8.0, "moderate"),
+    ("F", 13, 7.9, "severe"),
+])
+def test_anaemia_of_school_children_and_remaja_by_age_sex_and_severity(sex, years, hb,
+                                                                       expected) -> None:
+    assert severity("anak_remaja", sex, years, hb) == expected
+
+
+def test_anaemia_in_pregnancy_by_severity() -> None:
+    """WHO: mild from 10 up to the trimester's line, moderate 7–9.9, severe below 7 – the
+    severe one is referred at once."""
+    assert [severity("ibu_hamil", "F", 25, hb, weeks=30) for hb in (10.9, 10.0, 9.9, 7.0, 6.9)
+            ] == ["mild", "mild", "moderate", "moderate", "severe"]
 
 
 def test_from_15_a_remaja_is_screened_for_ncd_against_adult_thresholds() -> None:

@@ -229,7 +229,7 @@ class Projector:
                  "posyandu_id": event.posyandu_id,
                  "flags": sorted(flags_for(event.stage, (f.code for f in event.findings),
                                            event.anc_visit, event.measurements,
-                                           event.age_months, event.checks))}
+                                           event.age_months, event.checks, event.sex))}
         await self._change(tx, event.period, event.person_id, event.screening_id, entry)
 
     async def _change(self, tx: Transaction, period: str, person_id: str, screening_id: str,

@@ -49,6 +49,11 @@ VISIT_SERIES = {
 PROGRAMME_VISITS = {"investigasi_kontak_tb": "tb_contact",
                     "pendampingan_minum_obat_tb": "tb_adherence"}
 STAGES = ("ibu_hamil", "balita", "anak_remaja", "usia_dewasa", "lansia")
+# Remaja: 10 to 18 years (Permenkes 25/2014), the registry's "remaja" sasaran; the stage
+# anak_remaja also holds school children from 5.
+REMAJA_FROM_YEARS = 10
+THIN = {"thinness", "severe_thinness"}
+OVERWEIGHT = {"overweight", "obese"}
 # Under follow-up (DOMAIN.md: "how many are under follow-up"; hypertension is re-checked
 # monthly, diabetes every three months): a person found with the condition this year
 # whose measure was taken again in a later month of the year. (found, re-check, followed)
@@ -58,7 +63,8 @@ _GLUCOSE = ("glucose_random", "glucose_fasting")
 FLAGS = frozenset({
     *(f"{stage}_screened" for stage in STAGES), "balita_weighed", "balita_stunted",
     "balita_underweight", "balita_wasted", "balita_naik", "balita_tidak_naik", "balita_nt",
-    "balita_idl",
+    "balita_idl", "anak_remaja_bmi_measured", "anak_remaja_thin", "anak_remaja_overweight",
+    "remaja_screened", "remaja_putri_hb_checked", "remaja_putri_anaemia",
     "ibu_hamil_k1",
     "ibu_hamil_k6", "ibu_hamil_kek", "ibu_hamil_anaemia", "ptm_screened", "ptm_hypertension",
     "ptm_diabetes", "ptm_bp_checked", "ptm_glucose_checked",
@@ -78,10 +84,11 @@ TARGET_GROUPS = frozenset({"balita", "bayi", "ibu_hamil", "usia_15_plus", "lansi
 
 def flags_for(stage: str, finding_codes: Iterable[str], anc_visit: int | None = None,
               measured: Iterable[str] = (), age_months: int | None = None,
-              checks: Iterable[str] | None = None) -> frozenset[str]:
+              checks: Iterable[str] | None = None, sex: str | None = None) -> frozenset[str]:
     """What one screening says about a person for the month (indicator building blocks);
-    `measured`: the measurements it took; `checks`: the yes/no checks it made, None where
-    that is not known (a screening from before they were carried)."""
+    `measured`: the measurements it took (with the z-scores read from them); `checks`: the
+    yes/no checks it made, None where that is not known (a screening from before they
+    were carried)."""
     codes = set(finding_codes)
     taken = set(measured)
     flags = {f"{stage}_screened"}
@@ -110,7 +117,9 @@ def flags_for(stage: str, finding_codes: Iterable[str], anc_visit: int | None = 
         for flag, code in (("ibu_hamil_kek", "kek"), ("ibu_hamil_anaemia", "anaemia_pregnancy")):
             if code in codes:
                 flags.add(flag)
-    elif stage in PTM_STAGES or _ptm_remaja(stage, age_months, taken):
+    elif stage == "anak_remaja":
+        flags |= _school_age(codes, taken, age_months, sex)
+    if stage in PTM_STAGES or _ptm_remaja(stage, age_months, taken):
         flags.add("ptm_screened")
         if codes & HYPERTENSION:
             flags.add("ptm_hypertension")
@@ -123,6 +132,25 @@ def flags_for(stage: str, finding_codes: Iterable[str], anc_visit: int | None = 
         if stage == "lansia" and codes & DEPENDENT:
             flags.add("lansia_dependent")
     return frozenset(flags)
+
+
+def _school_age(codes: set[str], taken: set[str], age_months: int | None, sex: str | None
+                ) -> set[str]:
+    """A school child's nutrition (BMI-for-age read), and a remaja's screening and a
+    remaja putri's Hb test (the anaemia programme's, with its iron tablets)."""
+    flags: set[str] = set()
+    if "bmi_z" in taken:
+        flags.add("anak_remaja_bmi_measured")
+        for flag, group in (("anak_remaja_thin", THIN), ("anak_remaja_overweight", OVERWEIGHT)):
+            if codes & group:
+                flags.add(flag)
+    if age_months is not None and age_months >= REMAJA_FROM_YEARS * 12:
+        flags.add("remaja_screened")
+        if sex == "F" and "hb" in taken:
+            flags.add("remaja_putri_hb_checked")
+            if "anaemia" in codes:
+                flags.add("remaja_putri_anaemia")
+    return flags
 
 
 def _ptm_remaja(stage: str, age_months: int | None, taken: set[str]) -> bool:

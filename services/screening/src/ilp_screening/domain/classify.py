@@ -196,14 +196,25 @@ def _anak_remaja(s: ScreeningInput, out: Classification) -> None:
             out.summary["bmi_z"] = z
             out.add(first_band(z, rules.BMI_FOR_AGE), z)
     hb = s.measures.get("hb")
-    if hb is not None and s.sex == "F" and hb < rules.HB_ANAEMIA_GIRLS:
-        out.flag("anaemia", "moderate", "tablet tambah darah, rujuk bila berat", hb)
+    years = s.age_days / 365.25
+    below = next((girls if s.sex == "F" else boys
+                  for from_years, girls, boys in rules.HB_ANAEMIA_BY_AGE if years >= from_years))
+    if hb is not None and hb < below:
+        _anaemia(out, "anaemia", hb, rules.HB_MODERATE_BELOW, rules.HB_SEVERE_BELOW)
     if "sdq_total" in s.measures:
         form = "self" if s.age_days / 365.25 >= rules.SDQ_SELF_REPORT_FROM_YEARS else "parent"
         out.add(first_band(s.measures["sdq_total"], rules.SDQ_BANDS[form]),
                 s.measures["sdq_total"])
     if s.age_months >= PTM_FROM_YEARS * 12:  # from the 15th birthday
         _ncd_screening(s.measures, out)
+
+
+def _anaemia(out: Classification, code: str, hb: float, moderate_below: float,
+             severe_below: float) -> None:
+    if hb < severe_below:
+        out.flag(code, "severe", "anemia berat: rujuk segera ke puskesmas", hb)
+    else:
+        out.flag(code, "moderate" if hb < moderate_below else "mild", "tablet tambah darah", hb)
 
 
 def trimester(weeks: int) -> int:
@@ -226,7 +237,8 @@ def _ibu_hamil(s: ScreeningInput, out: Classification) -> None:
         if tri == 1 and value < rules.UNDERWEIGHT_BMI_T1:
             out.flag("underweight_pregnancy", "moderate", "konseling gizi, PMT", value)
     if "hb" in m and m["hb"] < rules.HB_ANAEMIA_PREGNANT[tri]:
-        out.flag("anaemia_pregnancy", "moderate", "tablet tambah darah, rujuk bila berat", m["hb"])
+        _anaemia(out, "anaemia_pregnancy", m["hb"], rules.HB_PREGNANT_MODERATE_BELOW,
+                 rules.HB_PREGNANT_SEVERE_BELOW)
     sys_min, dia_min = rules.PREGNANCY_HYPERTENSION
     if m.get("systolic", 0) >= sys_min or m.get("diastolic", 0) >= dia_min:
         out.flag("hypertension_pregnancy", "severe", "rujuk ke puskesmas (risiko preeklamsia)",

@@ -123,7 +123,15 @@ HEAD_CIRCUMFERENCE_FOR_AGE = (
     Band("microcephaly", "moderate", lt=-2, follow_up="rujuk: lingkar kepala kecil"),
     Band("macrocephaly", "moderate", gt=2, follow_up="rujuk: lingkar kepala besar"),
 )
-HB_ANAEMIA_GIRLS = 12.0  # g/dL, rematri (grades 7 and 10)
+# Anaemia by haemoglobin (g/dL), WHO (Haemoglobin concentrations for the diagnosis of
+# anaemia, 2011; unchanged for these ages in WHO's 2024 guideline): below 11.5 at 5–11
+# years, 12 at 12–14, and from 15 below 12 for girls and 13 for boys. DOMAIN.md's "< 12 for
+# girls (grades 7 and 10)", the rematri programme's test, is the same line for the girls it
+# tests. (from years – the last from the stage's start at 5 –, girls', boys')
+HB_ANAEMIA_BY_AGE = ((15, 12.0, 13.0), (12, 12.0, 12.0), (0, 11.5, 11.5))
+# Severity (WHO, same texts): moderate below 11 (pregnancy 10), severe below 8 (7); above
+# that, up to the anaemia line, mild.
+HB_MODERATE_BELOW, HB_SEVERE_BELOW = 11.0, 8.0
 # SDQ total difficulties (0–40). The juknis names the SDQ without cut-offs; these are the
 # instrument's own three bands (Goodman 1997, sdqinfo.org scoring): parent/teacher report
 # 14–16 borderline, 17–40 abnormal; self-report (ages 11–17) 16–19 and 20–40. A form does
@@ -147,6 +155,7 @@ UNDERWEIGHT_BMI_T1 = 18.5  # BMI in trimester 1
 TRIMESTER_2_FROM_WEEK = 14
 TRIMESTER_3_FROM_WEEK = 28
 HB_ANAEMIA_PREGNANT = {1: 11.0, 2: 10.5, 3: 11.0}  # g/dL by trimester
+HB_PREGNANT_MODERATE_BELOW, HB_PREGNANT_SEVERE_BELOW = 10.0, 7.0
 PREGNANCY_HYPERTENSION = (140, 90)  # systolic or diastolic at or above
 
 # ── Usia dewasa and lansia ───────────────────────────────────────────────────────────
