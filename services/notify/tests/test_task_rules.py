@@ -35,6 +35,22 @@ def test_a_referral_finding_is_one_referral_visit_for_bidan_and_kader() -> None:
             ("rujukan_gizi_balita", "bidan", "urgent")]
 
 
+def test_severe_anaemia_in_pregnancy_is_referred_by_the_bidan_the_next_day() -> None:
+    """Hb < 7 (WHO: severe) is referred at once – the bidan, due the next day, one visit
+    with a hypertension found beside it –; a milder anaemia stays the kader's."""
+    severe = tasks_needed(["anaemia_pregnancy"], date(2026, 11, 20), WIB,
+                          severe_codes=["anaemia_pregnancy"])
+    assert sorted((n.reason, n.role, n.priority, n.due_at.day) for n in severe) == [
+        ("anemia_berat_kehamilan", "bidan", "urgent", 21),
+        ("pendampingan_ibu_hamil_kek", "kader", "high", 27)]
+    mild = tasks_needed(["anaemia_pregnancy"], date(2026, 11, 20), WIB)
+    assert [n.reason for n in mild] == ["pendampingan_ibu_hamil_kek"]
+    both = tasks_needed(["anaemia_pregnancy", "hypertension_pregnancy"], date(2026, 11, 20),
+                        WIB, severe_codes=["anaemia_pregnancy", "hypertension_pregnancy"])
+    assert sorted(n.reason for n in both) == ["anemia_berat_kehamilan",
+                                              "pendampingan_ibu_hamil_kek"]
+
+
 def test_days_count_from_the_recording_when_it_came_later() -> None:
     """A session synced four days after the posyandu: the bidan still gets her three days
     instead of a task born overdue and escalated to the puskesmas."""

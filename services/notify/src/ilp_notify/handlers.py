@@ -311,7 +311,8 @@ async def _forget_birth(tx: Transaction, event: BirthVoided) -> None:
 
 def _needs(event: ScreeningSnapshot) -> list[TaskNeed]:
     return tasks_needed((f.code for f in event.findings), event.screened_on,
-                        local_zone(event.desa_code), event.occurred_at)
+                        local_zone(event.desa_code), event.occurred_at,
+                        severe_codes=(f.code for f in event.findings if f.severity == "severe"))
 
 
 async def on_colour(tx: Transaction, event: IndicatorChanged) -> None:

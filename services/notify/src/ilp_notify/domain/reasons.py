@@ -12,6 +12,7 @@ REASON_LABELS = {
     "pendampingan_gizi_buruk": "Pendampingan balita gizi buruk",
     "masalah_gizi_balita": "Balita bermasalah gizi (stunting, BB kurang, gizi kurang, "
                            "BB tidak naik)",
+    "anemia_berat_kehamilan": "Ibu hamil anemia berat (Hb < 7 g/dL): rujukan segera",
     "hipertensi_kehamilan": "Ibu hamil dengan hipertensi: rujukan (risiko preeklamsia)",
     "pendampingan_ibu_hamil_kek": "Pendampingan ibu hamil KEK/anemia (PMT)",
     "hipertensi": "Hipertensi derajat 2–3",

@@ -25,11 +25,12 @@ class TaskRule:
     role: str
     priority: Priority
     due_days: int
+    severe_only: bool = False  # only a finding graded severe (one code for every grade)
 
 
-def _rule(reason: str, group: str, codes: set[str], role: str, priority: Priority, days: int
-          ) -> TaskRule:
-    return TaskRule(reason, group, frozenset(codes), role, priority, days)
+def _rule(reason: str, group: str, codes: set[str], role: str, priority: Priority, days: int,
+          severe_only: bool = False) -> TaskRule:
+    return TaskRule(reason, group, frozenset(codes), role, priority, days, severe_only)
 
 
 SEVERE_MALNUTRITION = {"severely_stunted", "severely_underweight", "gizi_buruk",
@@ -49,9 +50,13 @@ RULES = (
     _rule("masalah_gizi_balita", "gizi_balita_kader",
           {"stunted", "underweight", "gizi_kurang", "lila_gizi_kurang", "weight_not_increasing"},
           "kader", "high", 7),
-    # Two problems, two people: the bidan refers a hypertensive pregnancy; the kader
-    # accompanies a KEK or anaemic one through her supplementary food – both when both.
-    _rule("hipertensi_kehamilan", "ibu_hamil_hipertensi", {"hypertension_pregnancy"}, "bidan",
+    # Two problems, two people: the bidan refers a pregnancy with severe anaemia (Hb < 7,
+    # WHO: referred at once) or hypertension – one visit for both, as soon as the first
+    # needs –; the kader accompanies a KEK or anaemic one through her supplementary food –
+    # both when both.
+    _rule("anemia_berat_kehamilan", "ibu_hamil_rujukan", {"anaemia_pregnancy"}, "bidan",
+          "urgent", 1, severe_only=True),
+    _rule("hipertensi_kehamilan", "ibu_hamil_rujukan", {"hypertension_pregnancy"}, "bidan",
           "urgent", 3),
     _rule("pendampingan_ibu_hamil_kek", "ibu_hamil_gizi",
           {"kek", "anaemia_pregnancy", "underweight_pregnancy"}, "kader", "high", 7),
@@ -79,19 +84,19 @@ def end_of_day(day: date, zone: tzinfo) -> datetime:
 
 
 def tasks_needed(finding_codes: Iterable[str], screened_on: date, zone: tzinfo,
-                 recorded_at: datetime | None = None,
-                 rules: Iterable[TaskRule] = RULES) -> list[TaskNeed]:
+                 recorded_at: datetime | None = None, rules: Iterable[TaskRule] = RULES,
+                 severe_codes: Iterable[str] = ()) -> list[TaskNeed]:
     """One need per group that fires, so a child is not visited twice for one problem.
 
     The days count from the screening, or from when it was recorded if that is later: a
     session synced days after the posyandu (no signal there) or a paper register typed in
     the next week would otherwise give tasks overdue – and escalated past their worker –
     the moment they exist. Days are those of the person's time `zone`."""
-    codes = set(finding_codes)
+    codes, severe = set(finding_codes), set(severe_codes)
     start = max(screened_on, recorded_at.astimezone(zone).date()) if recorded_at else screened_on
     needs: dict[str, TaskNeed] = {}
     for rule in rules:
-        if rule.group not in needs and codes & rule.finding_codes:
+        if rule.group not in needs and (severe if rule.severe_only else codes) & rule.finding_codes:
             due = end_of_day(start + timedelta(days=rule.due_days), zone)
             needs[rule.group] = TaskNeed(rule.reason, rule.role, rule.priority, due)
     return list(needs.values())
