@@ -146,6 +146,45 @@ def test_dashboard_shows_numbers_and_updates_live(platform: Platform) -> None:
         browser.close()
 
 
+def test_one_life_cycle_stage_at_a_time(platform: Platform) -> None:
+    """ILP is organised by life cycle: the table shows one stage's indicators when asked –
+    here a 13-year-old girl's Hb (anaemic) and BMI-for-age (normal) among the school
+    children and remaja of Pulutan – and every stage's again on "semua"."""
+    from playwright.sync_api import sync_playwright
+
+    record(platform, {"person": {"nik": "3373045203130002", "name": "Rina", "sex": "F",
+                                 "birth_date": "2013-03-12"},
+                      "posyandu_id": "psy-2", "screened_on": "2026-11-21",
+                      "measurements": {"weight_kg": 40.0, "height_cm": 150.0, "hb": 11.2}})
+    pws = httpx.Client(base_url=platform.base_url_of("pws"), timeout=10)
+    eventually(lambda: {i["id"]: i["numerator"] for i in pws.get(
+        "/areas/33.73.04.2003/indicators", params={"period": "2026-11"}).json()["indicators"]
+                        }["remaja_putri_anemia"] == 1)
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="id-ID")
+        page.goto(f"{platform.base_url}/api/v1/pws/dashboard?area=33.73.04&period=2026-11")
+        page.wait_for_selector("body[data-loaded='1']", timeout=15000)
+        every = page.locator("#table th[data-id]").count()
+        page.evaluate("document.body.dataset.loaded = ''")
+        page.select_option("#stage", "anak_remaja")
+        page.wait_for_selector("body[data-loaded='1']", timeout=15000)
+        assert page.locator("#stage option:checked").inner_text() == "Anak sekolah & remaja"
+        assert page.locator("#table th[data-id]").evaluate_all("ths => ths.map(t => t.dataset.id)"
+                                                               ) == [
+            "remaja_skrining", "remaja_putri_anemia", "anak_remaja_kurus",
+            "anak_remaja_gizi_lebih"]
+        pulutan = page.locator("tr[data-code='33.73.04.2003'] td .cell")
+        assert pulutan.nth(1).inner_text() == "100%"  # anaemic, of 1 girl tested
+        assert pulutan.nth(2).inner_text() == "0%"  # not thin, of 1 measured
+        assert "Cakupan skrining remaja" in page.locator("#trend-name").inner_text()
+        page.select_option("#stage", "")
+        page.wait_for_function(f"document.querySelectorAll('#table th[data-id]').length === {every}",
+                               timeout=10000)
+        assert every >= 30
+        browser.close()
+
+
 def test_below_a_desa_the_table_shows_its_posyandu(platform: Platform) -> None:
     pws = httpx.Client(base_url=platform.base_url_of("pws"), timeout=10)
     table = eventually(lambda: pws.get("/areas/33.73.04.1001/table",
