@@ -125,13 +125,16 @@ def severity(stage: str, sex: str, years: float, hb: float, weeks: int | None = 
     ("F", 8, 11.4, "mild"), ("F", 8, 11.5, None), ("M", 8, 11.4, "mild"),
     ("M", 13, 11.9, "mild"), ("M", 13, 12.0, None),
     ("F", 16, 12.9, None), ("M", 16, 12.9, "mild"), ("M", 16, 13.0, None),
+    # adults and lansia: the lines from 15
+    ("F", 40, 11.9, "mild"), ("M", 40, 12.9, "mild"), ("M", 70, 7.9, "severe"),
+    ("F", 70, 12.0, None),
     # severity: moderate below 11, severe below 8
     ("F", 13, 11.0, "mild"), ("F", 13, 10.9, "moderate"), ("F", 13, 8.0, "moderate"),
     ("F", 13, 7.9, "severe"),
 ])
-def test_anaemia_of_school_children_and_remaja_by_age_sex_and_severity(sex, years, hb,
-                                                                       expected) -> None:
-    assert severity("anak_remaja", sex, years, hb) == expected
+def test_anaemia_from_school_age_by_age_sex_and_severity(sex, years, hb, expected) -> None:
+    stage = "anak_remaja" if years < 18 else "usia_dewasa" if years < 60 else "lansia"
+    assert severity(stage, sex, years, hb) == expected
 
 
 def test_anaemia_in_pregnancy_by_severity() -> None:

@@ -195,18 +195,23 @@ def _anak_remaja(s: ScreeningInput, out: Classification) -> None:
         if z is not None:
             out.summary["bmi_z"] = z
             out.add(first_band(z, rules.BMI_FOR_AGE), z)
-    hb = s.measures.get("hb")
-    years = s.age_days / 365.25
-    below = next((girls if s.sex == "F" else boys
-                  for from_years, girls, boys in rules.HB_ANAEMIA_BY_AGE if years >= from_years))
-    if hb is not None and hb < below:
-        _anaemia(out, "anaemia", hb, rules.HB_MODERATE_BELOW, rules.HB_SEVERE_BELOW)
+    _anaemia_not_pregnant(s, out)
     if "sdq_total" in s.measures:
         form = "self" if s.age_days / 365.25 >= rules.SDQ_SELF_REPORT_FROM_YEARS else "parent"
         out.add(first_band(s.measures["sdq_total"], rules.SDQ_BANDS[form]),
                 s.measures["sdq_total"])
     if s.age_months >= PTM_FROM_YEARS * 12:  # from the 15th birthday
         _ncd_screening(s.measures, out)
+
+
+def _anaemia_not_pregnant(s: ScreeningInput, out: Classification) -> None:
+    """From school age on, by WHO's line for her age and sex."""
+    hb = s.measures.get("hb")
+    years = s.age_days / 365.25
+    below = next((girls if s.sex == "F" else boys
+                  for from_years, girls, boys in rules.HB_ANAEMIA_BY_AGE if years >= from_years))
+    if hb is not None and hb < below:
+        _anaemia(out, "anaemia", hb, rules.HB_MODERATE_BELOW, rules.HB_SEVERE_BELOW)
 
 
 def _anaemia(out: Classification, code: str, hb: float, moderate_below: float,
@@ -263,6 +268,7 @@ def _blood_pressure(m: dict[str, float], out: Classification) -> None:
 def _dewasa(s: ScreeningInput, out: Classification) -> None:
     m = s.measures
     _ncd_screening(m, out)
+    _anaemia_not_pregnant(s, out)
     value = bmi(m)
     if value is not None:
         out.summary["bmi"] = value
