@@ -73,9 +73,10 @@ BP_PARTS = {"systolic": ("8480-6", "Systolic blood pressure"),
 # Findings with an ICD-10 code that says no more than the screening showed.
 ICD10_OF = {"stunted": "E45", "severely_stunted": "E45", "gizi_buruk": "E43",
             "lila_gizi_buruk": "E43", "edema_gizi_buruk": "E43",
-            "kek": "O25", "anaemia_pregnancy": "O99.0", "hypertension_grade_1": "I10",
-            "hypertension_grade_2": "I10", "hypertension_grade_3": "I10",
-            "isolated_systolic_hypertension": "I10", "hypertension_pregnancy": "O13",
+            "kek": "O25", "anaemia_pregnancy": "O99.0", "anaemia": "D64.9",
+            "hypertension_grade_1": "I10", "hypertension_grade_2": "I10",
+            "hypertension_grade_3": "I10", "isolated_systolic_hypertension": "I10",
+            "hypertension_pregnancy": "O13",
             "diabetes_suspected": "R73.9", "prediabetes": "R73.0", "tb_suspect": "Z03.0",
             "vision_problem": "H54.7", "hearing_problem": "H91.9", "dental_caries": "K02.9"}
 
