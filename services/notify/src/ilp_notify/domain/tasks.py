@@ -51,9 +51,9 @@ RULES = (
           {"stunted", "underweight", "gizi_kurang", "lila_gizi_kurang", "weight_not_increasing"},
           "kader", "high", 7),
     # Two problems, two people: the bidan refers a pregnancy with severe anaemia (Hb < 7,
-    # WHO: referred at once) or hypertension – one visit for both, as soon as the first
-    # needs –; the kader accompanies a KEK or anaemic one through her supplementary food –
-    # both when both.
+    # WHO: referred at once) or hypertension – one visit for both, due as soon as the more
+    # urgent –; the kader accompanies a KEK or anaemic one through her supplementary food
+    # – both when both.
     _rule("anemia_berat_kehamilan", "ibu_hamil_rujukan", {"anaemia_pregnancy"}, "bidan",
           "urgent", 1, severe_only=True),
     _rule("hipertensi_kehamilan", "ibu_hamil_rujukan", {"hypertension_pregnancy"}, "bidan",

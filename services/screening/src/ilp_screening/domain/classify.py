@@ -207,10 +207,12 @@ def _anak_remaja(s: ScreeningInput, out: Classification) -> None:
 def _anaemia_not_pregnant(s: ScreeningInput, out: Classification) -> None:
     """From school age on, by WHO's line for her age and sex."""
     hb = s.measures.get("hb")
+    if hb is None:
+        return
     years = s.age_days / 365.25
     below = next((girls if s.sex == "F" else boys
                   for from_years, girls, boys in rules.HB_ANAEMIA_BY_AGE if years >= from_years))
-    if hb is not None and hb < below:
+    if hb < below:
         _anaemia(out, "anaemia", hb, rules.HB_MODERATE_BELOW, rules.HB_SEVERE_BELOW)
 
 
