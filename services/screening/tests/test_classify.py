@@ -137,6 +137,19 @@ def test_anaemia_from_school_age_by_age_sex_and_severity(sex, years, hb, expecte
     assert severity(stage, sex, years, hb) == expected
 
 
+def test_iron_tablets_for_remaja_putri_and_women_else_the_cause_is_sought() -> None:
+    def follow_up(sex: str, years: float, hb: float) -> str:
+        stage = "anak_remaja" if years < 18 else "usia_dewasa" if years < 60 else "lansia"
+        screening = ScreeningInput(stage, sex, int(years * 365.25), ON,  # type: ignore[arg-type]
+                                   {"hb": hb}, {})
+        [finding] = classify(screening).findings
+        return finding.follow_up
+    assert follow_up("F", 13, 11.0) == follow_up("F", 30, 10.0) == "tablet tambah darah"
+    for sex, years in (("M", 13), ("M", 40), ("F", 8), ("F", 65)):
+        assert follow_up(sex, years, 10.0) == "periksa penyebab anemia di puskesmas"
+    assert follow_up("F", 30, 7.9) == "anemia berat: rujuk segera ke puskesmas"
+
+
 def test_anaemia_in_pregnancy_by_severity() -> None:
     """WHO: mild from 10 up to the trimester's line, moderate 7–9.9, severe below 7 – the
     severe one is referred at once."""

@@ -213,15 +213,18 @@ def _anaemia_not_pregnant(s: ScreeningInput, out: Classification) -> None:
     below = next((girls if s.sex == "F" else boys
                   for from_years, girls, boys in rules.HB_ANAEMIA_BY_AGE if years >= from_years))
     if hb < below:
-        _anaemia(out, "anaemia", hb, rules.HB_MODERATE_BELOW, rules.HB_SEVERE_BELOW)
+        iron = s.sex == "F" and rules.IRON_TABLETS_GIRLS_WOMEN[0] <= years < \
+            rules.IRON_TABLETS_GIRLS_WOMEN[1]
+        _anaemia(out, "anaemia", hb, rules.HB_MODERATE_BELOW, rules.HB_SEVERE_BELOW,
+                 "tablet tambah darah" if iron else "periksa penyebab anemia di puskesmas")
 
 
 def _anaemia(out: Classification, code: str, hb: float, moderate_below: float,
-             severe_below: float) -> None:
+             severe_below: float, follow_up: str = "tablet tambah darah") -> None:
     if hb < severe_below:
         out.flag(code, "severe", "anemia berat: rujuk segera ke puskesmas", hb)
     else:
-        out.flag(code, "moderate" if hb < moderate_below else "mild", "tablet tambah darah", hb)
+        out.flag(code, "moderate" if hb < moderate_below else "mild", follow_up, hb)
 
 
 def trimester(weeks: int) -> int:

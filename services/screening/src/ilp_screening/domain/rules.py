@@ -132,6 +132,10 @@ HB_ANAEMIA_BY_AGE = ((15, 12.0, 13.0), (12, 12.0, 12.0), (0, 11.5, 11.5))
 # Severity (WHO, same texts): moderate below 11 (pregnancy 10), severe below 8 (7); above
 # that, up to the anaemia line, mild.
 HB_MODERATE_BELOW, HB_SEVERE_BELOW = 11.0, 8.0
+# Iron tablets (tablet tambah darah) are the programme's for remaja putri and women of
+# reproductive age; anaemia in a boy, a man, a young child or a lansia needs its cause
+# found first. (from years, before years)
+IRON_TABLETS_GIRLS_WOMEN = (10, 50)
 # SDQ total difficulties (0–40). The juknis names the SDQ without cut-offs; these are the
 # instrument's own three bands (Goodman 1997, sdqinfo.org scoring): parent/teacher report
 # 14–16 borderline, 17–40 abnormal; self-report (ages 11–17) 16–19 and 20–40. A form does
