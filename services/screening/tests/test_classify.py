@@ -150,6 +150,14 @@ def test_iron_tablets_for_remaja_putri_and_women_else_the_cause_is_sought() -> N
     assert follow_up("F", 30, 7.9) == "anemia berat: rujuk segera ke puskesmas"
 
 
+def test_total_cholesterol_from_15() -> None:
+    assert codes("usia_dewasa", years=45, cholesterol_total=199.9) == set()
+    assert codes("usia_dewasa", years=45, cholesterol_total=200) == {
+        "borderline_high_cholesterol"}
+    assert codes("lansia", years=70, cholesterol_total=240) == {"high_cholesterol"}
+    assert codes("anak_remaja", years=12, cholesterol_total=260) == set()  # no adult line
+
+
 def test_anaemia_in_pregnancy_by_severity() -> None:
     """WHO: mild from 10 up to the trimester's line, moderate 7–9.9, severe below 7 – the
     severe one is referred at once."""

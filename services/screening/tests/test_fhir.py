@@ -89,11 +89,11 @@ def test_every_measurement_has_its_loinc_code_and_ucum_unit() -> None:
     bundle = as_json(screening_bundle(screening(
         weight_kg=60.0, height_cm=155.0, muac_cm=22.0, head_circumference_cm=50.0,
         waist_cm=85.0, bmi=25.0, glucose_random=210.0, glucose_fasting=120.0, hb=10.2,
-        systolic=150.0, diastolic=95.0), CTX))
+        cholesterol_total=245.0, systolic=150.0, diastolic=95.0), CTX))
     codes = {o["code"]["coding"][0]["code"]: o for o in resources(bundle, "Observation")}
     expected = {"29463-7": "kg", "8302-2": "cm", "56072-2": "cm", "9843-4": "cm",
                 "8280-0": "cm", "39156-5": "kg/m2", "2339-0": "mg/dL", "1558-6": "mg/dL",
-                "718-7": "g/dL"}
+                "718-7": "g/dL", "2093-3": "mg/dL"}
     for code, unit in expected.items():
         assert codes[code]["valueQuantity"]["code"] == unit, code
         assert codes[code]["code"]["coding"][0]["system"] == LOINC
@@ -235,10 +235,12 @@ def test_half_a_pregnancy_is_refused_with_the_missing_field() -> None:
     ("29463-7", 9100, "g", "weight_kg", 9.1), ("8302-2", 0.79, "m", "height_cm", 79.0),
     ("56072-2", 125, "mm", "muac_cm", 12.5), ("2339-0", 11.1, "mmol/L", "glucose_random", 199.98),
     ("718-7", 105, "g/L", "hb", 10.5), ("29463-7", 9.1, "Kilogram", "weight_kg", 9.1),
-    ("2339-0", 120, "mg/dl", "glucose_random", 120.0)])
+    ("2339-0", 120, "mg/dl", "glucose_random", 120.0),
+    # cholesterol's mmol/L by its own molar mass, not glucose's
+    ("2093-3", 6.2, "mmol/L", "cholesterol_total", 239.75)])
 def test_other_ucum_units_of_a_measurement_are_converted(loinc, value, unit, field,
                                                          expected) -> None:
-    """A SIMPUS that weighs infants in grams or measures glucose in mmol/L."""
+    """A SIMPUS that weighs infants in grams or measures glucose or cholesterol in mmol/L."""
     source = screening(**{field: 1.0})
     exported = as_json(screening_bundle(source, CTX)) | {"identifier": {"value": "b-4"}}
     for entry in exported["entry"]:

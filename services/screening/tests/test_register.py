@@ -75,14 +75,15 @@ def test_a_kms_register_with_the_childs_name_how_the_length_was_taken_and_notes(
 
 def test_a_posbindu_register_with_its_own_headings() -> None:
     """TD as 120/80 in one column, LP for the waist, LK for a baby's head, GDS, gejala TBC."""
-    text = ("NIK;Nama;L/P;Tgl Lahir;Tgl Periksa;TD (mmHg);LP (cm);GDS;Gejala TBC;Merokok\n"
-            "3373041506800003;Budi;L;15/06/1980;20/11/2026;150/95;92,5;210;ya;tidak\n"
-            "3373045506800004;Ani;P;15/06/1980;20/11/2026;150;;;;\n")
+    text = ("NIK;Nama;L/P;Tgl Lahir;Tgl Periksa;TD (mmHg);LP (cm);GDS;Kolesterol;Gejala TBC;"
+            "Merokok\n"
+            "3373041506800003;Budi;L;15/06/1980;20/11/2026;150/95;92,5;210;245;ya;tidak\n"
+            "3373045506800004;Ani;P;15/06/1980;20/11/2026;150;;;;;\n")
     (_, budi, none), (_, ani, _) = list(parse_register(text, "psy-1"))
     assert none == [] and budi is not None
     m = budi.measurements
-    assert (m.systolic, m.diastolic, m.waist_cm, m.glucose_random, m.tb_symptoms,
-            m.smoking) == (150, 95, 92.5, 210, True, False)
+    assert (m.systolic, m.diastolic, m.waist_cm, m.glucose_random, m.cholesterol_total,
+            m.tb_symptoms, m.smoking) == (150, 95, 92.5, 210, 245, True, False)
     assert ani is not None and (ani.measurements.systolic, ani.measurements.diastolic) == (
         150, None)  # half a pressure: the screening's own check says what is missing
     [(_, baby, _)] = list(parse_register(

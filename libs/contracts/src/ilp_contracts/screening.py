@@ -81,6 +81,8 @@ class MeasurementsIn(_Strict):
     diastolic: float | None = Field(default=None, gt=0, description="Diastolik, mmHg")
     glucose_random: float | None = Field(default=None, gt=0, description="GDS, mg/dL")
     glucose_fasting: float | None = Field(default=None, gt=0, description="GDP, mg/dL")
+    cholesterol_total: float | None = Field(default=None, gt=0,
+                                            description="Kolesterol total, mg/dL")
     hb: float | None = Field(default=None, gt=0, description="Hemoglobin, g/dL")
     srq20: int | None = Field(default=None, ge=0, le=20, description="SRQ-20 score")
     adl: int | None = Field(default=None, ge=0, le=20, description="ADL/AKS (Barthel) 0–20")

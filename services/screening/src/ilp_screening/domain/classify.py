@@ -283,12 +283,16 @@ def _dewasa(s: ScreeningInput, out: Classification) -> None:
 
 
 def _ncd_screening(m: dict[str, float], out: Classification) -> None:
-    """Blood pressure, glucose and SRQ-20 against the adult thresholds (from 15 years)."""
+    """Blood pressure, glucose, cholesterol and SRQ-20 against the adult thresholds (from
+    15 years)."""
     _blood_pressure(m, out)
     if "glucose_random" in m:
         out.add(first_band(m["glucose_random"], rules.GLUCOSE_RANDOM), m["glucose_random"])
     if "glucose_fasting" in m:
         out.add(first_band(m["glucose_fasting"], rules.GLUCOSE_FASTING), m["glucose_fasting"])
+    if "cholesterol_total" in m:
+        out.add(first_band(m["cholesterol_total"], rules.CHOLESTEROL_TOTAL),
+                m["cholesterol_total"])
     if m.get("srq20", 0) >= rules.SRQ20_POSITIVE_FROM:
         out.flag("mental_health_risk", "moderate", "rujuk untuk evaluasi kesehatan jiwa",
                  m["srq20"])

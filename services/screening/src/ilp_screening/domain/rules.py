@@ -187,6 +187,15 @@ GLUCOSE_FASTING = (
     Band("diabetes_suspected", "severe", ge=126, follow_up="konfirmasi di puskesmas"),
     Band("prediabetes", "moderate", ge=100, lt=126, follow_up="evaluasi 3 bulan"),
 )
+# Total cholesterol (mg/dL), measured at the Posbindu with the glucose. DOMAIN.md gives no
+# cut-offs: these are NCEP ATP III's (2001), which Indonesia's dyslipidaemia guidance
+# (PERKENI) uses too – 200–239 borderline high, 240 and above high.
+CHOLESTEROL_TOTAL = (
+    Band("high_cholesterol", "moderate", ge=240,
+         follow_up="periksa profil lipid di puskesmas"),
+    Band("borderline_high_cholesterol", "mild", ge=200, lt=240,
+         follow_up="konseling gaya hidup, periksa ulang"),
+)
 # SRQ-20: the juknis is ambiguous between "> 6" and "≥ 6"; we read it as ≥ 6.
 SRQ20_POSITIVE_FROM = 6
 # ADL (Barthel index / AKS, 0–20); moderate and worse need home care.
@@ -208,6 +217,7 @@ PLAUSIBLE = {
     "diastolic": (30.0, 180.0),
     "glucose_random": (20.0, 1000.0),
     "glucose_fasting": (20.0, 1000.0),
+    "cholesterol_total": (50.0, 1000.0),
     "hb": (3.0, 25.0),
     "srq20": (0.0, 20.0),
     "adl": (0.0, 20.0),

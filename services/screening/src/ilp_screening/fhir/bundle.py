@@ -42,6 +42,8 @@ MEASURES: dict[str, tuple[str, str, str, str]] = {
     "glucose_fasting": ("1558-6", "Fasting glucose [Mass/volume] in Serum or Plasma", "mg/dL",
                         "laboratory"),
     "hb": ("718-7", "Hemoglobin [Mass/volume] in Blood", "g/dL", "laboratory"),
+    "cholesterol_total": ("2093-3", "Cholesterol [Mass/volume] in Serum or Plasma", "mg/dL",
+                          "laboratory"),
 }
 LYING_LENGTH = ("8306-3", "Body height --lying")
 GESTATIONAL_AGE = ("18185-9", "Gestational age")  # valueQuantity in weeks (UCUM wk)

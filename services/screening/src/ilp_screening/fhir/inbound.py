@@ -157,7 +157,8 @@ def _measurements(observations: list[Any], pregnancy: dict[str, Any], problems: 
             pregnancy["gestational_weeks"] = round(weeks) if weeks is not None else None
         elif codes and codes[0] in BY_LOINC:
             key, unit = BY_LOINC[codes[0]]
-            value = _value(observation.valueQuantity, unit, _at(i, "valueQuantity"), problems)
+            value = _value(observation.valueQuantity, unit, _at(i, "valueQuantity"), problems,
+                           key)
             if value is not None and key != "bmi":  # BMI is derived here, not taken
                 out[key] = value
             if codes[0] == LYING_LENGTH[0]:
@@ -215,10 +216,12 @@ def _coded(observation: Any, system: str, i: int, problems: list[Problem]) -> st
 
 
 # Other UCUM units in circulation for the same measurements, as factors to ours: a
-# SIMPUS that weighs infants in grams or has glucose in mmol/L (the only measurements in
-# mg/dL here are glucose: 1 mmol/L = 18.016 mg/dL) is converted, not refused.
-TO_OURS = {("g", "kg"): 0.001, ("m", "cm"): 100.0, ("mm", "cm"): 0.1,
-           ("mmol/L", "mg/dL"): 18.016, ("g/L", "g/dL"): 0.1, ("d", "wk"): 1 / 7}
+# SIMPUS that weighs infants in grams or has glucose in mmol/L is converted, not refused.
+TO_OURS = {("g", "kg"): 0.001, ("m", "cm"): 100.0, ("mm", "cm"): 0.1, ("g/L", "g/dL"): 0.1,
+           ("d", "wk"): 1 / 7}
+# mmol/L to mg/dL goes by the substance's molar mass.
+MG_DL_PER_MMOL_L = {"glucose_random": 18.016, "glucose_fasting": 18.016,
+                    "cholesterol_total": 38.67}
 # Unit names written in place of the UCUM code by systems in the field (lower case).
 UCUM_OF = {"mmhg": "mm[Hg]", "kilogram": "kg", "gram": "g", "centimeter": "cm",
            "centimetre": "cm", "meter": "m", "metre": "m", "millimeter": "mm",
@@ -226,16 +229,18 @@ UCUM_OF = {"mmhg": "mm[Hg]", "kilogram": "kg", "gram": "g", "centimeter": "cm",
            "week": "wk", "weeks": "wk", "minggu": "wk", "day": "d", "days": "d", "hari": "d"}
 
 
-def _value(quantity: Any, unit: str, at: tuple[str | int, ...], problems: list[Problem]
-           ) -> float | None:
+def _value(quantity: Any, unit: str, at: tuple[str | int, ...], problems: list[Problem],
+           measure: str | None = None) -> float | None:
     if quantity is None or quantity.value is None:
         problems.append((at, "a valueQuantity is needed", "missing_value"))
         return None
     written = quantity.code or quantity.unit
     given = UCUM_OF.get(str(written).strip().lower(), written)
-    factor = 1.0 if given == unit else TO_OURS.get((given, unit))
+    others = {**TO_OURS, **({("mmol/L", unit): MG_DL_PER_MMOL_L[measure]}
+                            if measure in MG_DL_PER_MMOL_L else {})}
+    factor = 1.0 if given == unit else others.get((given, unit))
     if factor is None:
-        accepted = [unit, *(other for other, ours in TO_OURS if ours == unit)]
+        accepted = [unit, *(other for other, ours in others if ours == unit)]
         problems.append((at, f"unit must be one of {', '.join(accepted)} (UCUM), not {written}",
                          "wrong_unit"))
         return None
