@@ -178,11 +178,25 @@ def test_one_life_cycle_stage_at_a_time(platform: Platform) -> None:
         assert pulutan.nth(1).inner_text() == "100%"  # anaemic, of 1 girl tested
         assert pulutan.nth(2).inner_text() == "0%"  # not thin, of 1 measured
         assert "Cakupan skrining remaja" in page.locator("#trend-name").inner_text()
+        # the desa needing attention first by this stage's indicators: Pulutan's anaemia
+        assert page.locator("#ranking li").first.inner_text().startswith("Pulutan")
         page.select_option("#stage", "")
         page.wait_for_function(f"document.querySelectorAll('#table th[data-id]').length === {every}",
                                timeout=10000)
         assert every >= 30
+        # the kab/kota's ILP rollout, and each puskesmas's stage in its choice
+        assert page.locator("#rollout").inner_text().startswith("Status ILP Kota Salatiga: ")
+        assert page.locator("#puskesmas option[value='pkm-0']").inner_text() == \
+            "Puskesmas Sidorejo · belum ILP"
         browser.close()
+    ranked = pws.get("/areas/33.73.04/ranking", params={"period": "2026-11",
+                                                       "life_cycle": "anak_remaja"}).json()
+    assert [(r["area_name"], r["red_indicators"]) for r in ranked][0] == (
+        "Pulutan", ["remaja_putri_anemia"])
+    assert all(r["red_indicators"] == [] for r in ranked[1:])  # no remaja screened there
+    unknown = pws.get("/areas/33.73.04/ranking", params={"period": "2026-11",
+                                                        "life_cycle": "remaja"})
+    assert unknown.status_code == 422 and "anak_remaja" in unknown.json()["detail"][0]["msg"]
 
 
 def test_below_a_desa_the_table_shows_its_posyandu(platform: Platform) -> None:

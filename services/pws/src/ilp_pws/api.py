@@ -357,10 +357,16 @@ class RankedDesa(BaseModel):
     no_target_indicators: list[str] = []
 
 
+LifeCycle = Annotated[str | None, Param(description="Rank by one life-cycle stage's "
+                                        "indicators only (the catalogue's `life_cycle`)")]
+
+
 @router.get("/areas/{area_code}/ranking", response_model=list[RankedDesa])
 async def ranking(area_code: str, period: Period, rt: RuntimeDep,
-                  limit: Annotated[int, Param(ge=1, le=500)] = 10) -> list[dict[str, Any]]:
+                  limit: Annotated[int, Param(ge=1, le=500)] = 10,
+                  life_cycle: LifeCycle = None) -> list[dict[str, Any]]:
     """Desa that need attention first: most red indicators, then most yellow."""
+    counted = _of_stage(rt, life_cycle)
     code = _code(area_code)
     # Every desa below (a province has up to ~8,600): a ranking of some is a wrong one.
     desa = await rt.store.find("areas", Query.of(prefix=("code", code), level="village"))
@@ -371,23 +377,37 @@ async def ranking(area_code: str, period: Period, rt: RuntimeDep,
                                      village_targets(targets, village["code"]), catalogue,
                                      desa_without_target([village["code"]], targets),
                                      _month(period)))
-                  for village in desa])[:limit]
+                  for village in desa], counted)[:limit]
 
 
 @router.get("/puskesmas/{puskesmas_id}/ranking", response_model=list[RankedDesa])
 async def puskesmas_ranking(puskesmas_id: str, period: Period, rt: RuntimeDep,
-                            caller: Caller, limit: Annotated[int, Param(ge=1, le=500)] = 10
-                            ) -> list[dict[str, Any]]:
+                            caller: Caller, limit: Annotated[int, Param(ge=1, le=500)] = 10,
+                            life_cycle: LifeCycle = None) -> list[dict[str, Any]]:
     """The desa of a puskesmas's working area that need attention first."""
+    counted = _of_stage(rt, life_cycle)
     desa = await _desa_values(rt, await _served(rt, await _puskesmas(rt, puskesmas_id, caller)),
                               period)
-    return _rank([(village, values) for village, values, _ in desa])[:limit]
+    return _rank([(village, values) for village, values, _ in desa], counted)[:limit]
 
 
-def _rank(desa: list[tuple[dict[str, Any], list[IndicatorValue]]]) -> list[dict[str, Any]]:
-    """Most red indicators first, then most yellow."""
+def _of_stage(rt: Runtime, life_cycle: str | None) -> set[str]:
+    """The indicators a ranking counts: every one, or one life-cycle stage's."""
+    catalogue = catalogue_for(rt.settings)
+    stages = sorted({i.life_cycle for i in catalogue})
+    if life_cycle is not None and life_cycle not in stages:
+        raise UnprocessableError(("query", "life_cycle"), f"no indicator of life cycle "
+                                 f"{life_cycle!r}; known: {', '.join(stages)}",
+                                 "unknown_life_cycle")
+    return {i.id for i in catalogue if life_cycle in (None, i.life_cycle)}
+
+
+def _rank(desa: list[tuple[dict[str, Any], list[IndicatorValue]]], counted: set[str]
+          ) -> list[dict[str, Any]]:
+    """Most red indicators first, then most yellow (of the `counted` indicators)."""
     ranked = []
-    for village, values in desa:
+    for village, all_values in desa:
+        values = [v for v in all_values if v.id in counted]
         reds = [v.id for v in values if v.colour == "red"]
         ranked.append({"area_code": village["code"], "area_name": village["name"],
                        "red": len(reds), "yellow": sum(v.colour == "yellow" for v in values),
