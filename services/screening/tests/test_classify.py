@@ -105,6 +105,14 @@ def test_pregnancy_findings() -> None:
     assert [trimester(w) for w in (13, 14, 27, 28)] == [1, 2, 2, 3]
 
 
+def test_a_pregnancy_too_young_or_too_old_is_a_risk() -> None:
+    """The Buku KIA's "4 Terlalu": under 20, over 35 (years completed)."""
+    assert codes("ibu_hamil", years=19.9, weeks=12) == {"pregnancy_too_young"}
+    assert codes("ibu_hamil", years=20, weeks=12) == set()
+    assert codes("ibu_hamil", years=35.9, weeks=12) == set()
+    assert codes("ibu_hamil", years=36, weeks=12) == {"pregnancy_too_old"}
+
+
 def test_school_children_bmi_and_anaemia_for_girls() -> None:
     assert codes("anak_remaja", "F", years=13, hb=11.9) == {"anaemia"}
     assert codes("anak_remaja", "F", years=13, hb=12.0) == set()

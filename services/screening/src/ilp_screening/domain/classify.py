@@ -239,6 +239,12 @@ def _ibu_hamil(s: ScreeningInput, out: Classification) -> None:
     out.summary["trimester"] = tri
     if s.gestational_weeks is not None:  # notify follows her ANC contacts by it
         out.summary["gestational_weeks"] = s.gestational_weeks
+    years = int(s.age_days / 365.25)
+    youngest, oldest = rules.PREGNANCY_AGE_RISK
+    if not youngest <= years <= oldest:
+        out.flag("pregnancy_too_young" if years < youngest else "pregnancy_too_old", "mild",
+                 "kehamilan risiko tinggi (4 Terlalu): ANC lengkap oleh bidan, bersalin di "
+                 "fasilitas kesehatan", years)
     if "muac_cm" in m and m["muac_cm"] < rules.KEK_MUAC_CM:
         out.flag("kek", "moderate", "PMT ibu hamil ≥ 90 hari, didampingi kader", m["muac_cm"])
     value = bmi(m)

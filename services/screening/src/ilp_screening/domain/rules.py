@@ -160,6 +160,10 @@ TRIMESTER_2_FROM_WEEK = 14
 TRIMESTER_3_FROM_WEEK = 28
 HB_ANAEMIA_PREGNANT = {1: 11.0, 2: 10.5, 3: 11.0}  # g/dL by trimester
 HB_PREGNANT_MODERATE_BELOW, HB_PREGNANT_SEVERE_BELOW = 10.0, 7.0
+# The mother's age among the "4 Terlalu" of the Buku KIA (Kemenkes): too young (under
+# 20) or too old (over 35, in years completed) for a pregnancy without raised risk.
+# DOMAIN.md does not list them; change here if your district counts otherwise.
+PREGNANCY_AGE_RISK = (20, 35)
 PREGNANCY_HYPERTENSION = (140, 90)  # systolic or diastolic at or above
 
 # ── Usia dewasa and lansia ───────────────────────────────────────────────────────────
