@@ -91,6 +91,10 @@ def test_a_posbindu_register_with_its_own_headings() -> None:
         "3373041011250001;Bayi;L;10/11/2025;20/11/2026;41,5;ya\n", "psy-1"))
     assert baby is not None and baby.measurements.head_circumference_cm == 41.5
     assert baby.measurements.oedema is True
+    [(_, girl, _)] = list(parse_register(
+        "nik;nama;jk;tgl lahir;tgl periksa;Kadar Hb (g/dL)\n"
+        "3373045203130002;Rina;P;12/03/2013;20/11/2026;11,2\n", "psy-1"))
+    assert girl is not None and girl.measurements.hb == 11.2
 
 
 def test_what_is_not_a_date_or_a_number_is_still_refused_with_its_column() -> None:
