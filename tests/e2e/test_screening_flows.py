@@ -189,10 +189,11 @@ def test_a_child_weighed_at_the_pustu_counts_there_and_gets_the_desas_kader(
     assert (row["level"], row["area_name"]) == ("pustu", "Pustu Desa Uji")
 
 
-def test_facilities_announced_again_reach_a_read_copy_that_missed_them(
+def test_master_data_announced_again_reaches_a_read_copy_that_missed_it(
         platform: Platform) -> None:
     """After an upgrade a service may keep facilities it passed over before (as screening
-    did the pustu): the registry announces an area's facilities again, and they arrive."""
+    did the pustu), or more of a worker: the registry announces an area's facilities – or
+    all its master data – again, and they arrive."""
     registry = client(platform, "registry")
     registry.post("/facilities", json={"id": "pustu-lama", "type": "pustu",
                                        "name": "Pustu Lama", "area_code": DESA}
@@ -207,6 +208,17 @@ def test_facilities_announced_again_reach_a_read_copy_that_missed_them(
     announced = registry.post("/facilities/announce", params={"area_code": DESA})
     assert announced.status_code == 200 and announced.json()["announced"] >= 3
     assert record(platform, {**balita(17), "posyandu_id": "pustu-lama"})
+    # A worker's read copy too: the whole desa's master data announced again.
+    registry.post("/workers", json={"id": "gizi-lama", "name": "Tenaga Gizi", "role": "gizi",
+                                    "facility_id": "pustu-lama"}
+                  ).raise_for_status()
+    eventually(lambda: knows_workers(platform, "gizi-lama"))
+    with sqlite3.connect(platform.data_dir / "notify.db") as db:
+        db.execute("DELETE FROM workers WHERE key = 'gizi-lama'")
+    everything = registry.post("/announce", params={"area_code": DESA}).json()["announced"]
+    assert everything["workers"] >= 1 and everything["facilities"] >= 3
+    assert everything["areas"] == 1
+    eventually(lambda: knows_workers(platform, "gizi-lama"))
 
 
 def indicator_of(row: dict, ind_id: str) -> dict:

@@ -53,6 +53,35 @@ async def test_sample_kota_imports_completely_and_reimport_changes_nothing(store
     assert len(await store.find("facilities", Query.of(type="puskesmas"))) == 6
 
 
+async def test_an_areas_master_data_is_announced_again_as_it_is(store) -> None:
+    """After an upgrade whose services keep more in their read copies: every area,
+    dusun/RW/RT, facility, worker and target under the code goes out again, once, as
+    stored – a kecamatan's without its neighbours', and nothing stored changes."""
+    from ilp_kit.errors import ForbiddenError
+    from ilp_registry import commands
+
+    files = [SAMPLE / f"{kind}.csv" for kind in importer.KINDS]
+    for f in files:
+        await load(store, f.read_text())
+    before = await store.outbox_backlog()
+    facilities = await store.find("facilities", Query.of(prefix=("area_code", "33.73.04")))
+    workers = await store.find("workers", Query.of(prefix=("area_code", "33.73.04")))
+    async with store.transaction() as tx:
+        announced = await commands.announce(tx, "337304")  # without dots, as SATUSEHAT
+    assert announced["areas"] == 1 + len(await store.find("areas", Query.of(
+        parent_code="33.73.04")))
+    assert (announced["facilities"], announced["workers"]) == (len(facilities), len(workers))
+    assert announced["targets"] > 0
+    assert await store.outbox_backlog() == before + sum(announced.values())
+    async with store.transaction() as tx:  # one kind only: the facilities' endpoint
+        assert await commands.announce(tx, "33.73.04", ("facilities",)) == {
+            "facilities": len(facilities)}
+    elsewhere = Principal("dinkes-lain", frozenset({"dinkes_admin"}), ("33.74",))
+    with pytest.raises(ForbiddenError):
+        async with store.transaction() as tx:
+            await commands.announce(tx, "33.73.04", scope=elsewhere)
+
+
 AREAS = """code,name
 3373041001,Blotongan
 33,Jawa Tengah

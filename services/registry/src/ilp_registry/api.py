@@ -24,6 +24,7 @@ from .domain import (missing_targets, network_gaps, pustu_of, staffing_gaps,
                      summarise_rollout)
 from .models import (
     Announced,
+    AnnouncedAll,
     Area,
     AreaIn,
     AreaRename,
@@ -148,7 +149,20 @@ async def announce_facilities(area_code: Annotated[str, Param(
     those registered earlier and not changed since."""
     require(caller, *AREA_EDITORS)
     async with rt.transaction() as tx:
-        return {"announced": await commands.announce_facilities(tx, area_code, caller)}
+        announced = await commands.announce(tx, area_code, ("facilities",), caller)
+    return {"announced": announced["facilities"]}
+
+
+@router.post("/announce", response_model=AnnouncedAll, tags=["master data"],
+             summary="Announce the area's master data again (after an upgrade)")
+async def announce(area_code: Annotated[str, Param(
+                       description="Master data of this area and below")],
+                   rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
+    """Areas, dusun/RW/RT, facilities, workers and targets, as they are: for a release
+    whose services keep more of them in their read copies than before."""
+    require(caller, *AREA_EDITORS)
+    async with rt.transaction() as tx:
+        return {"announced": await commands.announce(tx, area_code, scope=caller)}
 
 
 @router.get("/facilities", response_model=list[Facility], tags=["facilities"])

@@ -9,11 +9,13 @@ an unchanged re-import emits no event.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
 from ilp_contracts import (
     AreaUpserted,
+    Event,
     FacilityUpserted,
     LocalUnitUpserted,
     TargetSet,
@@ -110,8 +112,12 @@ async def rename_area(tx: Transaction, code: str, name: str, scope: Principal = 
 
 async def _store_area(tx: Transaction, area: Doc) -> None:
     await tx.put("areas", area["code"], area)
-    await emit(tx, AreaUpserted(code=area["code"], name=area["name"], level=area["level"],
-                                parent_code=area["parent_code"]))
+    await emit(tx, _area_event(area))
+
+
+def _area_event(area: Doc) -> AreaUpserted:
+    return AreaUpserted(code=area["code"], name=area["name"], level=area["level"],
+                        parent_code=area["parent_code"])
 
 
 async def upsert_local_unit(tx: Transaction, body: LocalUnitIn, scope: Principal = OPEN
@@ -240,33 +246,16 @@ async def set_facility_active(tx: Transaction, facility_id: str, active: bool,
 
 async def store_facility(tx: Transaction, facility: Doc) -> None:
     await tx.put("facilities", facility["id"], facility)
-    await _announce(tx, facility)
+    await emit(tx, _facility_event(facility))
 
 
-async def announce_facilities(tx: Transaction, area_code: str, scope: Principal = OPEN
-                              ) -> int:
-    """Announce every facility in the area again, as it is (new events, nothing changed
-    here): a service whose new release keeps more of them in its read copy than the old
-    one did – notify the puskesmas, screening and PWS the pustu – learns of those not
-    changed since. Idempotent for every consumer: each only puts what it is told."""
-    area = await existing_area(tx, area_code, "area_code", scope=scope)
-    turns, announced = LoopTurns(), 0
-    while page := await tx.find("facilities", Query.of(
-            prefix=("area_code", area["code"]), order_by="id", limit=1000, offset=announced)):
-        for facility in page:
-            await _announce(tx, facility)
-            await turns.give()
-        announced += len(page)
-    return announced
-
-
-async def _announce(tx: Transaction, facility: Doc) -> None:
-    await emit(tx, FacilityUpserted(
+def _facility_event(facility: Doc) -> FacilityUpserted:
+    return FacilityUpserted(
         facility_id=facility["id"], type=facility["type"], name=facility["name"],
         area_code=facility["area_code"], rw=facility["rw"],
         parent_facility_id=facility["parent_facility_id"],
         working_area=facility["working_area"], active=facility["active"],
-        rollout_status=facility["rollout_status"]))
+        rollout_status=facility["rollout_status"])
 
 
 # --- workforce and targets --------------------------------------------------------------
@@ -302,12 +291,16 @@ async def _store_worker(tx: Transaction, worker: Doc) -> bool:
     if await tx.get("workers", worker["id"]) == worker:
         return False
     await tx.put("workers", worker["id"], worker)
-    await emit(tx, WorkerAssigned(
+    await emit(tx, _worker_event(worker))
+    return True
+
+
+def _worker_event(worker: Doc) -> WorkerAssigned:
+    return WorkerAssigned(
         worker_id=worker["id"], name=worker["name"], role=worker["role"],
         facility_id=worker["facility_id"], area_code=worker["area_code"],
         email=worker["email"], phone=worker["phone"], coverage=worker["coverage"],
-        daily_digest=worker.get("daily_digest", False), active=worker["active"]))
-    return True
+        daily_digest=worker.get("daily_digest", False), active=worker["active"])
 
 
 async def set_target(tx: Transaction, body: TargetIn, scope: Principal = OPEN) -> Outcome:
@@ -319,3 +312,36 @@ async def set_target(tx: Transaction, body: TargetIn, scope: Principal = OPEN) -
     await tx.put("targets", key, target)
     await emit(tx, TargetSet(**target))
     return target, True
+
+
+# --- announcing again -------------------------------------------------------------------
+
+# Master data by kind: the field naming its area, and the event that announces one.
+ANNOUNCED: dict[str, tuple[str, Callable[[Doc], Event]]] = {
+    "areas": ("code", _area_event),
+    "local_units": ("desa_code", lambda unit: LocalUnitUpserted(**unit)),
+    "facilities": ("area_code", _facility_event),
+    "workers": ("area_code", _worker_event),
+    "targets": ("area_code", lambda target: TargetSet(**target)),
+}
+
+
+async def announce(tx: Transaction, area_code: str, kinds: Iterable[str] = tuple(ANNOUNCED),
+                   scope: Principal = OPEN) -> dict[str, int]:
+    """Announce the area's master data again, as it is (new events, nothing changed here):
+    a service whose new release keeps more of it in its read copy than the old one did –
+    notify the puskesmas, screening and PWS the pustu, notify a worker's daily digest –
+    learns of what did not change since. Idempotent for every consumer: each only puts
+    what it is told. How many of each kind were announced."""
+    area = await existing_area(tx, area_code, "area_code", scope=scope)
+    turns, announced = LoopTurns(), {}
+    for kind in kinds:
+        field, event_of = ANNOUNCED[kind]
+        announced[kind] = 0
+        while page := await tx.find(kind, Query.of(prefix=(field, area["code"]), order_by=field,
+                                                   limit=1000, offset=announced[kind])):
+            for doc in page:
+                await emit(tx, event_of(doc))
+                await turns.give()
+            announced[kind] += len(page)
+    return announced

@@ -95,6 +95,12 @@ class Announced(BaseModel):
     announced: int = Field(description="Facilities announced again")
 
 
+class AnnouncedAll(BaseModel):
+    announced: dict[str, int] = Field(description="How many of each kind were announced "
+                                      "again: areas, local_units, facilities, workers, "
+                                      "targets")
+
+
 class StatusChange(_Body):
     active: bool
     reason: str | None = Field(default=None, max_length=300)
