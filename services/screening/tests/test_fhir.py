@@ -78,6 +78,8 @@ def test_a_balita_screening_becomes_a_valid_transaction_bundle() -> None:
     assert observed["8302-2"]["code"] == "cm" and observed["39156-5"]["code"] == "kg/m2"
     conditions = {c["code"]["coding"][0]["code"]: c for c in resources(bundle, "Condition")}
     assert {"system": ICD10, "code": "E45"} in conditions["stunted"]["code"]["coding"]
+    assert conditions["stunted"]["severity"]["coding"] == [  # FHIR's value set, SNOMED CT
+        {"system": "http://snomed.info/sct", "code": "6736007", "display": "Moderate"}]
     assert len(conditions["underweight"]["code"]["coding"]) == 1  # no ICD-10 guessed
     assert {"system": ICD10, "code": "K02.9"} in conditions["dental_caries"]["code"]["coding"]
     assert "weight_gain_adequate" not in conditions  # a fact, not a problem

@@ -69,6 +69,10 @@ ILP_KPSP = "https://ilp-platform.id/fhir/CodeSystem/kpsp-result"
 SNOMED = "http://snomed.info/sct"
 SMOKING_STATUS = ("72166-2", "Tobacco smoking status")
 SMOKER, NON_SMOKER = ("77176002", "Smoker"), ("8392000", "Non-smoker")
+# A finding's severity as FHIR's Condition severity value set (SNOMED CT); "info" (a
+# weight gain as expected) has none.
+SEVERITY_OF = {"mild": ("255604002", "Mild"), "moderate": ("6736007", "Moderate"),
+               "severe": ("24484000", "Severe")}
 BP_PANEL = ("85354-9", "Blood pressure panel with all children optional")
 BP_PARTS = {"systolic": ("8480-6", "Systolic blood pressure"),
             "diastolic": ("8462-4", "Diastolic blood pressure")}
@@ -282,6 +286,12 @@ def _instruments(screening: dict[str, Any], patient: str, encounter: str, voided
     return out
 
 
+def _severity(severity: str) -> dict[str, Any]:
+    coded = SEVERITY_OF.get(severity)
+    return {"text": severity, **({"coding": [{"system": SNOMED, "code": coded[0],
+                                              "display": coded[1]}]} if coded else {})}
+
+
 def _condition(finding: dict[str, Any], ident: str, patient: str, encounter: str, voided: bool,
                org: str) -> dict[str, Any]:
     coding = [{"system": ILP_FINDING, "code": finding["code"],
@@ -298,7 +308,7 @@ def _condition(finding: dict[str, Any], ident: str, patient: str, encounter: str
             "category": [{"coding": [{
                 "system": "http://terminology.hl7.org/CodeSystem/condition-category",
                 "code": "encounter-diagnosis"}]}],
-            "severity": {"text": finding["severity"]},
+            "severity": _severity(finding["severity"]),
             "code": {"coding": coding, "text": finding.get("follow_up") or finding["code"]},
             "subject": {"reference": patient}, "encounter": {"reference": encounter}}
     if not voided:  # FHIR con-5: no clinical status on an entry made in error
