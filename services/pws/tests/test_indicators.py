@@ -22,12 +22,30 @@ CODES = ["stunted", "severely_stunted", "underweight", "severely_underweight", "
 
 def test_balita_flags() -> None:
     assert flags_for("balita", ["stunted"]) == {"balita_screened", "balita_weighed",
-                                                "balita_stunted"}
+                                                "balita_stunted", "balita_haz_read"}
     assert "balita_underweight" in flags_for("balita", ["severely_underweight"])
     assert flags_for("balita", []) == {"balita_screened", "balita_weighed"}
     assert "balita_idl" in flags_for("balita", ["imunisasi_dasar_lengkap"])
     # WHO: bilateral oedema counts below −3 SD in the weight-based prevalences
     assert {"balita_wasted", "balita_underweight"} <= flags_for("balita", ["edema_gizi_buruk"])
+
+
+def test_prevalences_count_among_the_children_measured_for_them() -> None:
+    """Weighed every month, length measured in February and August: a month of weighings
+    alone is not a month without stunting. Of 10 weighed, 2 measured and 1 stunted: 50 %
+    (not 10 %); wasting among those whose weight-for-length was read, or with oedema."""
+    weighed_only = flags_for("balita", [], None, ["weight_kg", "waz"])
+    assert weighed_only == {"balita_screened", "balita_weighed", "balita_waz_read"}
+    measured = flags_for("balita", [], None, ["weight_kg", "height_cm", "waz", "haz", "whz"])
+    stunted = flags_for("balita", ["stunted"], None,
+                        ["weight_kg", "height_cm", "waz", "haz", "whz"])
+    counts = Counter([*8 * [*weighed_only], *measured, *stunted])
+    values = {v.id: v for v in evaluate(counts, {"balita": 10})}
+    assert (values["balita_stunting"].numerator, values["balita_stunting"].denominator) == (1, 2)
+    assert values["balita_bb_kurang"].denominator == 10
+    assert values["balita_gizi_kurang"].denominator == 2
+    oedema = flags_for("balita", ["edema_gizi_buruk"], None, ["weight_kg", "height_cm", "haz"])
+    assert {"balita_whz_read", "balita_waz_read", "balita_wasted"} <= oedema
 
 
 @given(st.lists(st.lists(st.sampled_from(CODES), max_size=3), min_size=1, max_size=8))
@@ -43,11 +61,12 @@ def test_counts_equal_a_recount_of_each_persons_latest_flags(screenings) -> None
 
 
 def test_values_percentages_and_colours() -> None:
-    values = {v.id: v for v in evaluate({"balita_weighed": 90, "balita_stunted": 9},
-                                        {"balita": 100})}
+    values = {v.id: v for v in evaluate({"balita_weighed": 90, "balita_haz_read": 90,
+                                         "balita_stunted": 9}, {"balita": 100})}
     assert (values["balita_ditimbang"].pct, values["balita_ditimbang"].colour) == (90.0, "green")
     assert (values["balita_stunting"].pct, values["balita_stunting"].colour) == (10.0, "green")
-    values = {v.id: v for v in evaluate({"balita_weighed": 70, "balita_stunted": 21}, {})}
+    values = {v.id: v for v in evaluate({"balita_weighed": 70, "balita_haz_read": 70,
+                                         "balita_stunted": 21}, {})}
     assert values["balita_ditimbang"].pct is None
     assert values["balita_ditimbang"].colour == "grey"  # no sasaran: no denominator
     assert values["balita_stunting"].colour == "red"  # 30 % against a 14 % target

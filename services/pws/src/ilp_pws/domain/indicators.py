@@ -28,6 +28,13 @@ STUNTED = {"stunted", "severely_stunted"}
 # (her weight-based z-scores are not read: the weight is partly fluid).
 UNDERWEIGHT = {"underweight", "severely_underweight", "edema_gizi_buruk"}
 WASTED = {"gizi_kurang", "gizi_buruk", "edema_gizi_buruk"}
+# A prevalence counts among the children whose z-score for it was read (or who have
+# oedema, counted below −3 SD): a posyandu weighs every month but may measure length or
+# height only in February and August, and a month of weighings alone is no month without
+# stunting. (flag, findings, z-score, the denominator's flag)
+BALITA_PREVALENCES = (("balita_stunted", STUNTED, "haz", "balita_haz_read"),
+                      ("balita_underweight", UNDERWEIGHT, "waz", "balita_waz_read"),
+                      ("balita_wasted", WASTED, "whz", "balita_whz_read"))
 HYPERTENSION = {"hypertension_grade_1", "hypertension_grade_2", "hypertension_grade_3",
                 "isolated_systolic_hypertension"}
 DEPENDENT = {"adl_moderate_dependence", "adl_severe_dependence", "adl_total_dependence"}
@@ -63,7 +70,8 @@ _GLUCOSE = ("glucose_random", "glucose_fasting")
 FLAGS = frozenset({
     *(f"{stage}_screened" for stage in STAGES), "balita_weighed", "balita_stunted",
     "balita_underweight", "balita_wasted", "balita_naik", "balita_tidak_naik", "balita_nt",
-    "balita_idl", "anak_remaja_bmi_measured", "anak_remaja_thin", "anak_remaja_overweight",
+    "balita_idl", *(assessed for *_, assessed in BALITA_PREVALENCES),
+    "anak_remaja_bmi_measured", "anak_remaja_thin", "anak_remaja_overweight",
     "remaja_screened", "remaja_putri_hb_checked", "remaja_putri_anaemia",
     "ibu_hamil_k1",
     "ibu_hamil_k6", "ibu_hamil_kek", "ibu_hamil_anaemia", "ptm_screened", "ptm_hypertension",
@@ -98,10 +106,11 @@ def flags_for(stage: str, finding_codes: Iterable[str], anc_visit: int | None = 
             flags.add("tb_symptoms_checked")
     if stage == "balita":
         flags.add("balita_weighed")
-        for flag, group in (("balita_stunted", STUNTED), ("balita_underweight", UNDERWEIGHT),
-                            ("balita_wasted", WASTED)):
+        for flag, group, z, assessed in BALITA_PREVALENCES:
             if codes & group:
-                flags.add(flag)
+                flags.update({flag, assessed})
+            elif z in taken:  # read, and not found: in the denominator only
+                flags.add(assessed)
         # N and T exist only for a child also weighed last month; together they are the
         # denominator of N/D as the KMS reads it.
         if "weight_gain_adequate" in codes:
