@@ -48,6 +48,28 @@ def test_prevalences_count_among_the_children_measured_for_them() -> None:
     assert {"balita_whz_read", "balita_waz_read", "balita_wasted"} <= oedema
 
 
+def test_a_finding_counts_among_those_tested_for_it() -> None:
+    """Hb is tested at some ANC contacts, LiLA taken at the first, the ADL form filled in
+    once a year: anaemia, KEK, hypertension, diabetes and dependence count among those
+    tested, not among everybody screened that month."""
+    anc = flags_for("ibu_hamil", [], 2, ["weight_kg", "systolic"])
+    tested = flags_for("ibu_hamil", ["anaemia_pregnancy"], 1, ["hb", "muac_cm"])
+    adults = [flags_for("usia_dewasa", [], None, ["weight_kg", "height_cm"], 480),
+              flags_for("usia_dewasa", ["hypertension_grade_1"], None,
+                        ["systolic", "diastolic"], 480),
+              flags_for("usia_dewasa", [], None, ["glucose_random"], 480)]
+    lansia = [flags_for("lansia", [], None, ["systolic"], 800),
+              flags_for("lansia", ["adl_moderate_dependence"], None, ["adl"], 800)]
+    counts = Counter([*anc, *anc, *anc, *tested, *(f for a in adults for f in a),
+                      *(f for one in lansia for f in one)])
+    values = {v.id: (v.numerator, v.denominator) for v in evaluate(counts, {})}
+    assert values["ibu_hamil_anemia"] == (1, 1)  # not 1 of 4 pregnant women screened
+    assert values["ibu_hamil_kek"] == (0, 1)
+    assert values["ptm_hipertensi"] == (1, 2)  # the weighed-only adult is not among them
+    assert values["ptm_diabetes"] == (0, 1)
+    assert values["lansia_ketergantungan"] == (1, 1)
+
+
 @given(st.lists(st.lists(st.sampled_from(CODES), max_size=3), min_size=1, max_size=8))
 def test_counts_equal_a_recount_of_each_persons_latest_flags(screenings) -> None:
     """Re-screening one person many times leaves exactly their latest flags counted."""

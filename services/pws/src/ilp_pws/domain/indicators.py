@@ -74,7 +74,8 @@ FLAGS = frozenset({
     "anak_remaja_bmi_measured", "anak_remaja_thin", "anak_remaja_overweight",
     "remaja_screened", "remaja_putri_hb_checked", "remaja_putri_anaemia",
     "ibu_hamil_k1",
-    "ibu_hamil_k6", "ibu_hamil_kek", "ibu_hamil_anaemia", "ptm_screened", "ptm_hypertension",
+    "ibu_hamil_k6", "ibu_hamil_kek", "ibu_hamil_anaemia", "ibu_hamil_lila_measured",
+    "ibu_hamil_hb_checked", "lansia_adl_assessed", "ptm_screened", "ptm_hypertension",
     "ptm_diabetes", "ptm_bp_checked", "ptm_glucose_checked",
     *(followed for _, _, followed in FOLLOW_UPS),
     "lansia_dependent", "checks_known", "tb_symptoms_checked",
@@ -123,7 +124,11 @@ def flags_for(stage: str, finding_codes: Iterable[str], anc_visit: int | None = 
         flags.add("ibu_hamil_k1")  # any ANC contact means K1 has happened
         if anc_visit is not None and anc_visit >= 6:
             flags.add("ibu_hamil_k6")
-        for flag, code in (("ibu_hamil_kek", "kek"), ("ibu_hamil_anaemia", "anaemia_pregnancy")):
+        for flag, code, measure, tested in (
+                ("ibu_hamil_kek", "kek", "muac_cm", "ibu_hamil_lila_measured"),
+                ("ibu_hamil_anaemia", "anaemia_pregnancy", "hb", "ibu_hamil_hb_checked")):
+            if measure in taken or code in codes:  # a prevalence among those tested
+                flags.add(tested)
             if code in codes:
                 flags.add(flag)
     elif stage == "anak_remaja":
@@ -134,10 +139,12 @@ def flags_for(stage: str, finding_codes: Iterable[str], anc_visit: int | None = 
             flags.add("ptm_hypertension")
         if "diabetes_suspected" in codes:
             flags.add("ptm_diabetes")
-        if "systolic" in taken:
+        if "systolic" in taken or codes & HYPERTENSION:
             flags.add("ptm_bp_checked")
-        if taken.intersection(_GLUCOSE):
+        if taken.intersection(_GLUCOSE) or "diabetes_suspected" in codes:
             flags.add("ptm_glucose_checked")
+        if stage == "lansia" and ("adl" in taken or codes & DEPENDENT):
+            flags.add("lansia_adl_assessed")
         if stage == "lansia" and codes & DEPENDENT:
             flags.add("lansia_dependent")
     return frozenset(flags)
