@@ -28,16 +28,54 @@ STUNTED = {"stunted", "severely_stunted"}
 # (her weight-based z-scores are not read: the weight is partly fluid).
 UNDERWEIGHT = {"underweight", "severely_underweight", "edema_gizi_buruk"}
 WASTED = {"gizi_kurang", "gizi_buruk", "edema_gizi_buruk"}
-# A prevalence counts among the children whose z-score for it was read (or who have
-# oedema, counted below −3 SD): a posyandu weighs every month but may measure length or
-# height only in February and August, and a month of weighings alone is no month without
-# stunting. (flag, findings, z-score, the denominator's flag)
-BALITA_PREVALENCES = (("balita_stunted", STUNTED, "haz", "balita_haz_read"),
-                      ("balita_underweight", UNDERWEIGHT, "waz", "balita_waz_read"),
-                      ("balita_wasted", WASTED, "whz", "balita_whz_read"))
 HYPERTENSION = {"hypertension_grade_1", "hypertension_grade_2", "hypertension_grade_3",
                 "isolated_systolic_hypertension"}
 DEPENDENT = {"adl_moderate_dependence", "adl_severe_dependence", "adl_total_dependence"}
+_GLUCOSE = {"glucose_random", "glucose_fasting"}
+
+
+@dataclass(frozen=True)
+class Prevalence:
+    """A finding counted among those measured or tested for it, not among everybody
+    screened: a posyandu weighs every month but may measure length only in February and
+    August, Hb is tested at some ANC contacts – a month without the test is no month
+    without the finding. A finding implies its test (oedema is counted below −3 SD, as
+    WHO does, without a weight-based z-score)."""
+
+    flag: str
+    findings: frozenset[str]
+    tests: frozenset[str]  # the measurements (or z-scores read) that test for it
+    tested: str  # the denominator's flag
+
+    def flags(self, codes: set[str], taken: set[str]) -> set[str]:
+        if codes & self.findings:
+            return {self.flag, self.tested}
+        return {self.tested} if taken & self.tests else set()
+
+
+def _prevalence(flag: str, findings: set[str], tests: set[str], tested: str) -> Prevalence:
+    return Prevalence(flag, frozenset(findings), frozenset(tests), tested)
+
+
+BALITA_PREVALENCES = (_prevalence("balita_stunted", STUNTED, {"haz"}, "balita_haz_read"),
+                      _prevalence("balita_underweight", UNDERWEIGHT, {"waz"}, "balita_waz_read"),
+                      _prevalence("balita_wasted", WASTED, {"whz"}, "balita_whz_read"))
+PREGNANCY_PREVALENCES = (
+    _prevalence("ibu_hamil_kek", {"kek"}, {"muac_cm"}, "ibu_hamil_lila_measured"),
+    _prevalence("ibu_hamil_anaemia", {"anaemia_pregnancy"}, {"hb"}, "ibu_hamil_hb_checked"))
+SCHOOL_AGE_PREVALENCES = (
+    _prevalence("anak_remaja_thin", {"thinness", "severe_thinness"}, {"bmi_z"},
+                "anak_remaja_bmi_measured"),
+    _prevalence("anak_remaja_overweight", {"overweight", "obese"}, {"bmi_z"},
+                "anak_remaja_bmi_measured"))
+REMAJA_PUTRI_ANAEMIA = _prevalence("remaja_putri_anaemia", {"anaemia"}, {"hb"},
+                                   "remaja_putri_hb_checked")
+PTM_PREVALENCES = (
+    _prevalence("ptm_hypertension", HYPERTENSION, {"systolic"}, "ptm_bp_checked"),
+    _prevalence("ptm_diabetes", {"diabetes_suspected"}, _GLUCOSE, "ptm_glucose_checked"))
+LANSIA_DEPENDENCE = _prevalence("lansia_dependent", DEPENDENT, {"adl"}, "lansia_adl_assessed")
+PREVALENCES = (*BALITA_PREVALENCES, *PREGNANCY_PREVALENCES, *SCHOOL_AGE_PREVALENCES,
+               REMAJA_PUTRI_ANAEMIA, *PTM_PREVALENCES, LANSIA_DEPENDENCE)
 PTM_STAGES = {"usia_dewasa", "lansia"}
 # A postnatal home visit made (completed as visited, or visited and referred): counted per
 # visit, in the desa-month its task was created – one task per mother or baby and visit.
@@ -59,26 +97,17 @@ STAGES = ("ibu_hamil", "balita", "anak_remaja", "usia_dewasa", "lansia")
 # Remaja: 10 to 18 years (Permenkes 25/2014), the registry's "remaja" sasaran; the stage
 # anak_remaja also holds school children from 5.
 REMAJA_FROM_YEARS = 10
-THIN = {"thinness", "severe_thinness"}
-OVERWEIGHT = {"overweight", "obese"}
 # Under follow-up (DOMAIN.md: "how many are under follow-up"; hypertension is re-checked
 # monthly, diabetes every three months): a person found with the condition this year
 # whose measure was taken again in a later month of the year. (found, re-check, followed)
 FOLLOW_UPS = (("ptm_hypertension", "ptm_bp_checked", "ptm_hypertension_followed"),
               ("ptm_diabetes", "ptm_glucose_checked", "ptm_diabetes_followed"))
-_GLUCOSE = ("glucose_random", "glucose_fasting")
 FLAGS = frozenset({
-    *(f"{stage}_screened" for stage in STAGES), "balita_weighed", "balita_stunted",
-    "balita_underweight", "balita_wasted", "balita_naik", "balita_tidak_naik", "balita_nt",
-    "balita_idl", *(assessed for *_, assessed in BALITA_PREVALENCES),
-    "anak_remaja_bmi_measured", "anak_remaja_thin", "anak_remaja_overweight",
-    "remaja_screened", "remaja_putri_hb_checked", "remaja_putri_anaemia",
-    "ibu_hamil_k1",
-    "ibu_hamil_k6", "ibu_hamil_kek", "ibu_hamil_anaemia", "ibu_hamil_lila_measured",
-    "ibu_hamil_hb_checked", "lansia_adl_assessed", "ptm_screened", "ptm_hypertension",
-    "ptm_diabetes", "ptm_bp_checked", "ptm_glucose_checked",
-    *(followed for _, _, followed in FOLLOW_UPS),
-    "lansia_dependent", "checks_known", "tb_symptoms_checked",
+    *(f"{stage}_screened" for stage in STAGES), "balita_weighed", "balita_naik",
+    "balita_tidak_naik", "balita_nt", "balita_idl", "remaja_screened", "ibu_hamil_k1",
+    "ibu_hamil_k6", "ptm_screened", *(p.flag for p in PREVALENCES),
+    *(p.tested for p in PREVALENCES), *(followed for _, _, followed in FOLLOW_UPS),
+    "checks_known", "tb_symptoms_checked",
     "home_visit_tasks", "home_visit_on_time",
     "home_visit_overdue",
     *POSTNATAL_VISITED.values(), *VISIT_SERIES,
@@ -107,11 +136,7 @@ def flags_for(stage: str, finding_codes: Iterable[str], anc_visit: int | None = 
             flags.add("tb_symptoms_checked")
     if stage == "balita":
         flags.add("balita_weighed")
-        for flag, group, z, assessed in BALITA_PREVALENCES:
-            if codes & group:
-                flags.update({flag, assessed})
-            elif z in taken:  # read, and not found: in the denominator only
-                flags.add(assessed)
+        flags |= _among_tested(BALITA_PREVALENCES, codes, taken)
         # N and T exist only for a child also weighed last month; together they are the
         # denominator of N/D as the KMS reads it.
         if "weight_gain_adequate" in codes:
@@ -124,48 +149,30 @@ def flags_for(stage: str, finding_codes: Iterable[str], anc_visit: int | None = 
         flags.add("ibu_hamil_k1")  # any ANC contact means K1 has happened
         if anc_visit is not None and anc_visit >= 6:
             flags.add("ibu_hamil_k6")
-        for flag, code, measure, tested in (
-                ("ibu_hamil_kek", "kek", "muac_cm", "ibu_hamil_lila_measured"),
-                ("ibu_hamil_anaemia", "anaemia_pregnancy", "hb", "ibu_hamil_hb_checked")):
-            if measure in taken or code in codes:  # a prevalence among those tested
-                flags.add(tested)
-            if code in codes:
-                flags.add(flag)
+        flags |= _among_tested(PREGNANCY_PREVALENCES, codes, taken)
     elif stage == "anak_remaja":
         flags |= _school_age(codes, taken, age_months, sex)
     if stage in PTM_STAGES or _ptm_remaja(stage, age_months, taken):
-        flags.add("ptm_screened")
-        if codes & HYPERTENSION:
-            flags.add("ptm_hypertension")
-        if "diabetes_suspected" in codes:
-            flags.add("ptm_diabetes")
-        if "systolic" in taken or codes & HYPERTENSION:
-            flags.add("ptm_bp_checked")
-        if taken.intersection(_GLUCOSE) or "diabetes_suspected" in codes:
-            flags.add("ptm_glucose_checked")
-        if stage == "lansia" and ("adl" in taken or codes & DEPENDENT):
-            flags.add("lansia_adl_assessed")
-        if stage == "lansia" and codes & DEPENDENT:
-            flags.add("lansia_dependent")
+        flags |= {"ptm_screened", *_among_tested(PTM_PREVALENCES, codes, taken)}
+    if stage == "lansia":
+        flags |= LANSIA_DEPENDENCE.flags(codes, taken)
     return frozenset(flags)
+
+
+def _among_tested(prevalences: Iterable[Prevalence], codes: set[str], taken: set[str]
+                  ) -> set[str]:
+    return set().union(*(p.flags(codes, taken) for p in prevalences))
 
 
 def _school_age(codes: set[str], taken: set[str], age_months: int | None, sex: str | None
                 ) -> set[str]:
     """A school child's nutrition (BMI-for-age read), and a remaja's screening and a
     remaja putri's Hb test (the anaemia programme's, with its iron tablets)."""
-    flags: set[str] = set()
-    if "bmi_z" in taken:
-        flags.add("anak_remaja_bmi_measured")
-        for flag, group in (("anak_remaja_thin", THIN), ("anak_remaja_overweight", OVERWEIGHT)):
-            if codes & group:
-                flags.add(flag)
+    flags = _among_tested(SCHOOL_AGE_PREVALENCES, codes, taken)
     if age_months is not None and age_months >= REMAJA_FROM_YEARS * 12:
         flags.add("remaja_screened")
-        if sex == "F" and "hb" in taken:
-            flags.add("remaja_putri_hb_checked")
-            if "anaemia" in codes:
-                flags.add("remaja_putri_anaemia")
+        if sex == "F":
+            flags |= REMAJA_PUTRI_ANAEMIA.flags(codes, taken)
     return flags
 
 
@@ -174,7 +181,7 @@ def _ptm_remaja(stage: str, age_months: int | None, taken: set[str]) -> bool:
     towards the PTM indicators like an adult."""
     return (stage == "anak_remaja" and age_months is not None
             and age_months >= PTM_FROM_YEARS * 12
-            and ("systolic" in taken or not taken.isdisjoint(_GLUCOSE)))
+            and ("systolic" in taken or bool(taken & _GLUCOSE)))
 
 
 def flag_delta(old: Iterable[str], new: Iterable[str]) -> dict[str, int]:
