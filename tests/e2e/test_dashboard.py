@@ -188,7 +188,23 @@ def test_one_life_cycle_stage_at_a_time(platform: Platform) -> None:
         assert page.locator("#rollout").inner_text().startswith("Status ILP Kota Salatiga: ")
         assert page.locator("#puskesmas option[value='pkm-0']").inner_text() == \
             "Puskesmas Sidorejo · belum ILP"
+        # which places have data this month: the pustu has none yet
+        page.click("#reporting summary")
+        assert "3 dari 4" in page.locator("#reporting").inner_text()
+        assert "Blotongan: Pustu Blotongan" in page.locator("#reporting").inner_text()
         browser.close()
+    reporting = pws.get("/areas/33.73.04/reporting", params={"period": "2026-11"}).json()
+    assert (reporting["places"], reporting["reporting"]) == (4, 3)
+    assert [p["code"] for p in reporting["silent"]] == ["pustu-0"]
+    registry = httpx.Client(base_url=platform.base_url_of("registry"), timeout=10)
+    registry.put("/facilities/pustu-0/status", json={"active": False}).raise_for_status()
+    try:  # a place closed is no place that did not report
+        assert eventually(lambda: pws.get("/areas/33.73.04/reporting", params={
+            "period": "2026-11"}).json()["places"] == 3)
+        assert pws.get("/puskesmas/pkm-0/reporting", params={"period": "2026-11"}
+                       ).status_code == 200
+    finally:
+        registry.put("/facilities/pustu-0/status", json={"active": True}).raise_for_status()
     ranked = pws.get("/areas/33.73.04/ranking", params={"period": "2026-11",
                                                        "life_cycle": "anak_remaja"}).json()
     assert [(r["area_name"], r["red_indicators"]) for r in ranked][0] == (

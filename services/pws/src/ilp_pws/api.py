@@ -416,6 +416,56 @@ def _rank(desa: list[tuple[dict[str, Any], list[IndicatorValue]]], counted: set[
     return sorted(ranked, key=lambda r: (-r["red"], -r["yellow"], r["area_code"]))
 
 
+class SilentPlace(BaseModel):
+    code: str
+    name: str
+    type: str = Field(description="posyandu or pustu")
+    desa_code: str
+    desa_name: str
+
+
+class Reporting(BaseModel):
+    period: str
+    places: int = Field(description="Open posyandu and pustu of the area")
+    reporting: int = Field(description="Of them, those with a screening counted this month")
+    silent: list[SilentPlace] = Field(description="Those without, by desa (kelengkapan "
+                                      "laporan: no data is not no problem)")
+
+
+@router.get("/areas/{area_code}/reporting", response_model=Reporting)
+async def area_reporting(area_code: str, period: Period, rt: RuntimeDep) -> dict[str, Any]:
+    """Which posyandu and pustu of the area have data for the month, and which not yet."""
+    return await _reporting(rt, [_code(area_code)], period)
+
+
+@router.get("/puskesmas/{puskesmas_id}/reporting", response_model=Reporting)
+async def puskesmas_reporting(puskesmas_id: str, period: Period, rt: RuntimeDep,
+                              caller: Caller) -> dict[str, Any]:
+    """The same for the desa of a puskesmas's working area."""
+    served = await _served(rt, await _puskesmas(rt, puskesmas_id, caller))
+    return await _reporting(rt, served, period)
+
+
+async def _reporting(rt: Runtime, areas: list[str], period: str) -> dict[str, Any]:
+    """The open places under the areas, and those none of whose screenings this month was
+    counted (a place is open unless the registry closed it)."""
+    places, counted = [], set()
+    for code in areas:
+        places += [p for p in await rt.store.find("posyandu", Query.of(
+            prefix=("desa_code", code))) if p.get("active", True)]
+        counted |= {doc["posyandu_id"] for doc in await rt.store.find(
+            "posyandu_months", Query.of(prefix=("desa_code", code), period=period))
+            if any(n > 0 for flag, n in doc["counts"].items() if flag.endswith("_screened"))}
+    silent = sorted((p for p in places if p["code"] not in counted),
+                    key=lambda p: (p["desa_code"], p["name"]))
+    names = {d: ((await rt.store.get("areas", d)) or {}).get("name", d)
+             for d in {p["desa_code"] for p in silent}}
+    return {"period": period, "places": len(places), "reporting": len(places) - len(silent),
+            "silent": [{"code": p["code"], "name": p["name"], "type": p.get("type", "posyandu"),
+                        "desa_code": p["desa_code"], "desa_name": names[p["desa_code"]]}
+                       for p in silent]}
+
+
 class TrendPoint(BaseModel):
     period: str
     pct: float | None

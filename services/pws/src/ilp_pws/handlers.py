@@ -171,7 +171,7 @@ class Projector:
             await tx.put("posyandu", event.facility_id, {
                 "code": event.facility_id, "name": event.name, "desa_code": event.area_code,
                 "rw": event.rw, "type": event.type,
-                "parent_facility_id": event.parent_facility_id})
+                "parent_facility_id": event.parent_facility_id, "active": event.active})
         elif event.type == "puskesmas":
             await tx.put("puskesmas", event.facility_id, {
                 "code": event.facility_id, "name": event.name, "kecamatan": event.area_code,
