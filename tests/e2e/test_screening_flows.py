@@ -833,3 +833,37 @@ def test_pws_shows_at_how_many_contacts_the_tb_symptoms_were_asked(platform: Pla
     counted = eventually(lambda: (i := indicator(pws, desa, "2026-11", "tb_skrining_gejala"))[
         "denominator"] == 2 and i)
     assert (counted["numerator"], counted["pct"], counted["colour"]) == (1, 50.0, "red")
+
+
+def test_the_bidans_register_of_pregnant_women(platform: Platform) -> None:
+    """Register Kohort Ibu: a woman with two ANC contacts is listed with her name, K number,
+    weeks now, HPL and the risks of her pregnancy; her delivery takes her off it."""
+    today = datetime.now(WIB).date()
+    nik = "3373046508070003"  # a woman born 25 August 2007: 19, too young
+    woman = {"nik": nik, "name": "Lestari", "sex": "F", "birth_date": "2007-08-25",
+             "rw": "RW 01"}
+    for weeks_ago, weeks, anc, measures in ((6, 20, 2, {"muac_cm": 22.5, "hb": 10.2}),
+                                            (1, 25, 3, {"systolic": 120.0, "diastolic": 80.0})):
+        record(platform, {"person": woman, "posyandu_id": "psy-anggrek",
+                          "screened_on": (today - timedelta(weeks=weeks_ago)).isoformat(),
+                          "pregnancy": {"gestational_weeks": weeks, "anc_visit": anc},
+                          "measurements": measures})
+    screening = client(platform, "screening")
+    register = screening.get("/pregnancies", params={"area_code": DESA}).json()
+    [row] = [r for r in register if r["name"] == "Lestari"]
+    assert (row["age_years"], row["contacts"], row["anc_visit"]) == (19, 2, 3)
+    assert row["gestational_weeks_now"] == 26
+    assert row["due_on"] == (today + timedelta(weeks=14)).isoformat()  # 40 − 25, a week on
+    assert row["latest"] == {"muac_cm": 22.5, "hb": 10.2, "systolic": 120.0,
+                             "diastolic": 80.0}
+    assert row["risks"] == ["anaemia_pregnancy", "kek", "pregnancy_too_young"]
+    born = screening.post("/births", headers={"Idempotency-Key": str(uuid.uuid4())}, json={
+        "mother": woman, "baby": {"mother_nik": nik, "local_id": "anak-1", "name": "Bayi",
+                                  "sex": "F", "birth_date": today.isoformat()},
+        "posyandu_id": "psy-anggrek"})
+    assert born.status_code == 201, born.text
+    assert "Lestari" not in {r["name"] for r in screening.get(
+        "/pregnancies", params={"area_code": DESA}).json()}
+    refused = screening.get("/pregnancies", params={"area_code": "33.73.4"})
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == [
+        "query", "area_code"]
