@@ -867,3 +867,25 @@ def test_the_bidans_register_of_pregnant_women(platform: Platform) -> None:
     refused = screening.get("/pregnancies", params={"area_code": "33.73.4"})
     assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == [
         "query", "area_code"]
+
+
+def test_the_register_of_balita(platform: Platform) -> None:
+    """Register Kohort Balita: a child weighed this month is on it with her name, her
+    last weighing's z-scores and status, and the doses recorded at an earlier visit."""
+    today = datetime.now(WIB).date()
+    child = {"nik": "3373044306250007", "name": "Putri", "sex": "F", "birth_date": "2025-06-03"}
+    record(platform, {"person": child, "posyandu_id": "psy-anggrek",
+                      "screened_on": "2025-08-05",
+                      "measurements": {"weight_kg": 5.6, "immunizations": ["DPT-HB-Hib1"]}})
+    record(platform, {"person": child, "posyandu_id": "psy-anggrek",
+                      "screened_on": today.isoformat(),
+                      "measurements": {"weight_kg": 8.0, "height_cm": 70.0,
+                                       "measured_lying": True}})
+    rows = client(platform, "screening").get("/children", params={"area_code": DESA}).json()
+    [putri] = [r for r in rows if r["name"] == "Putri"]
+    assert putri["weighed_this_month"] is True and putri["last_weighed_on"] == today.isoformat()
+    assert {"waz", "haz", "whz"} <= set(putri["growth"]) and putri["growth"]["weight_kg"] == 8.0
+    assert "stunted" in putri["status"] or "severely_stunted" in putri["status"]
+    assert putri["doses"] == ["DPT-HB-Hib1"]  # from the visit more than a year ago
+    assert putri["age_months"] == (today.year - 2025) * 12 + today.month - 6 - (
+        today.day < 3)

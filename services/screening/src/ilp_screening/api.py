@@ -19,7 +19,7 @@ from ilp_kit.store import Query
 from ilp_kit.turns import LoopTurns
 from pydantic import ValidationError
 
-from . import household, intake, pregnancies, tb
+from . import household, intake, registers, tb
 from .audit import audit
 from .fhir import inbound
 from .fhir.export import bundle_for, sealer
@@ -48,7 +48,7 @@ from .roles import CARERS, CORRECTORS, RECORDERS
 router = APIRouter(tags=["screening"])
 router.include_router(household.router)  # the household data collection
 router.include_router(tb.router)  # TB treatments: adherence and contact visits
-router.include_router(pregnancies.router)  # the bidan's Register Kohort Ibu
+router.include_router(registers.router)  # the registers of pregnant women and of balita
 RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ilp_screening.domain.kohort import kohort
+from ilp_screening.domain.kohort_ibu import kohort
 
 TODAY = date(2026, 12, 4)
 

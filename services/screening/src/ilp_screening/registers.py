@@ -1,0 +1,130 @@
+"""The registers a bidan and a kader keep, over HTTP, from the screenings recorded here:
+the pregnant women (Register Kohort Ibu) and the balita (Register Kohort Bayi dan Balita)
+of an area, with their names. Every read is audited like every read of a person."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query as Param
+from ilp_contracts.wilayah import InvalidAreaCode, local_zone, parse_area_code
+from ilp_kit.auth import Caller, require, require_area
+from ilp_kit.errors import UnprocessableError
+from ilp_kit.service import Runtime, runtime_of
+from ilp_kit.store import Query
+from pydantic import BaseModel, Field
+
+from .audit import audit
+from .domain import kohort_balita
+from .domain.kohort_ibu import LAST_WEEK, kohort
+from .domain.person import age_in_months
+from .roles import CARERS
+
+router = APIRouter(tags=["persons"])
+RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
+
+
+class PregnancyRow(BaseModel):
+    person_id: str
+    name: str
+    age_years: int
+    desa_code: str
+    posyandu_id: str = Field(description="Where she was last seen (posyandu or pustu)")
+    rw: str | None
+    rt: str | None
+    first_contact_on: date
+    last_contact_on: date
+    contacts: int = Field(description="ANC contacts recorded this pregnancy")
+    anc_visit: int | None = Field(description="The highest K number recorded (K1–K6 …)")
+    gestational_weeks_now: int = Field(description="From her last contact's weeks and the "
+                                       "days since")
+    due_on: date = Field(description="HPL: 40 weeks, from her last contact's weeks")
+    latest: dict[str, float] = Field(description="Her latest Hb, LiLA, systolic, diastolic")
+    risks: list[str] = Field(description="Risk findings of this pregnancy (KEK, anaemia, "
+                             "hypertension, 4 Terlalu …)")
+
+
+class ChildRow(BaseModel):
+    person_id: str
+    name: str
+    sex: str
+    birth_date: date
+    age_months: int
+    desa_code: str
+    posyandu_id: str
+    rw: str | None
+    rt: str | None
+    last_seen_on: date
+    last_weighed_on: date | None
+    weighed_this_month: bool = Field(description="D of this month")
+    growth: dict[str, float] = Field(description="The last weighing: weight, length/height "
+                                     "and the WHO z-scores read from them")
+    status: list[str] = Field(description="Its nutrition findings, and N or T")
+    doses: list[str] = Field(description="Every dose recorded for her")
+    idl: bool = Field(description="Imunisasi dasar lengkap")
+
+
+AreaCode = Annotated[str, Param(description="A desa, or any area above it")]
+
+
+def _area(caller: Caller, area_code: str) -> str:
+    require(caller, *CARERS)
+    try:
+        code = parse_area_code(area_code).code
+    except InvalidAreaCode as exc:
+        raise UnprocessableError(("query", "area_code"), str(exc), "invalid_area_code") from exc
+    require_area(caller, code)
+    return code
+
+
+@router.get("/children", response_model=list[ChildRow])
+async def children(area_code: AreaCode, rt: RuntimeDep, caller: Caller
+                   ) -> list[dict[str, Any]]:
+    """Register Kohort Balita: every child under five of the area seen in the last year,
+    by posyandu and name – her last weighing and status, this month's D, her doses."""
+    code = _area(caller, area_code)
+    today = datetime.now(local_zone(code)).date()
+    a_year_ago = f"{today.year - 1}-{today.month:02d}"
+    seen = {v["person_id"] for v in await rt.store.find("screenings", Query.of(
+        prefix=("desa_code", code), between=("period", a_year_ago, "9999"), stage="balita",
+        status="active"))}
+    # every visit of theirs, for the doses given before the year
+    history = [v for person_id in sorted(seen) for v in await rt.store.find(
+        "screenings", Query.of(person_id=person_id, stage="balita", status="active"))]
+    rows = []
+    for row in kohort_balita.register(history, today):
+        person = await rt.store.get("persons", row["person_id"])
+        if person is not None:
+            born = date.fromisoformat(person["birth_date"])
+            rows.append({**row, "name": person["name"], "sex": person["sex"],
+                         "birth_date": born, "age_months": age_in_months(born, today)})
+    rows.sort(key=lambda row: (row["posyandu_id"], row["name"]))
+    await audit(rt, caller, "kohort_balita", *(row["person_id"] for row in rows))
+    return rows
+
+
+@router.get("/pregnancies", response_model=list[PregnancyRow])
+async def pregnancies(area_code: AreaCode, rt: RuntimeDep, caller: Caller
+                      ) -> list[dict[str, Any]]:
+    """Register Kohort Ibu: the women of the area pregnant now – those with an ANC contact
+    recorded since their last delivery here, up to 44 weeks – soonest due first."""
+    code = _area(caller, area_code)
+    today = datetime.now(local_zone(code)).date()
+    since = today - timedelta(weeks=LAST_WEEK)
+    contacts = await rt.store.find("screenings", Query.of(
+        prefix=("desa_code", code), between=("period", since.isoformat()[:7], "9999"),
+        stage="ibu_hamil", status="active"))
+    delivered: dict[str, date] = {}
+    for birth in await rt.store.find("births", Query.of(
+            prefix=("desa_code", code), between=("born_on", since.isoformat(), "9999"))):
+        if birth.get("status") != "voided":
+            born = date.fromisoformat(birth["born_on"])
+            delivered[birth["mother_id"]] = max(born, delivered.get(birth["mother_id"], born))
+    rows = kohort(contacts, delivered, today)
+    for row in rows:
+        person = await rt.store.get("persons", row["person_id"]) or {}
+        row.update(name=person.get("name", ""), age_years=age_in_months(
+            date.fromisoformat(person["birth_date"]), today) // 12 if person else 0)
+    await audit(rt, caller, "kohort_ibu", *(row["person_id"] for row in rows))
+    return rows
