@@ -92,14 +92,8 @@ async def children(area_code: AreaCode, rt: RuntimeDep, caller: Caller
     # every visit of theirs, for the doses given before the year
     history = [v for person_id in sorted(seen) for v in await rt.store.find(
         "screenings", Query.of(person_id=person_id, stage="balita", status="active"))]
-    rows = []
-    for row in kohort_balita.register(history, today):
-        person = await rt.store.get("persons", row["person_id"])
-        if person is not None:
-            born = date.fromisoformat(person["birth_date"])
-            rows.append({**row, "name": person["name"], "sex": person["sex"],
-                         "birth_date": born, "age_months": age_in_months(born, today)})
-    rows.sort(key=lambda row: (row["posyandu_id"], row["name"]))
+    rows = sorted(await _named(rt, kohort_balita.register(history, today), today),
+                  key=lambda row: (row["posyandu_id"], row["name"]))
     await audit(rt, caller, "kohort_balita", *(row["person_id"] for row in rows))
     return rows
 
@@ -121,10 +115,21 @@ async def pregnancies(area_code: AreaCode, rt: RuntimeDep, caller: Caller
         if birth.get("status") != "voided":
             born = date.fromisoformat(birth["born_on"])
             delivered[birth["mother_id"]] = max(born, delivered.get(birth["mother_id"], born))
-    rows = kohort(contacts, delivered, today)
-    for row in rows:
-        person = await rt.store.get("persons", row["person_id"]) or {}
-        row.update(name=person.get("name", ""), age_years=age_in_months(
-            date.fromisoformat(person["birth_date"]), today) // 12 if person else 0)
+    rows = [{**row, "age_years": row["age_months"] // 12}
+            for row in await _named(rt, kohort(contacts, delivered, today), today)]
     await audit(rt, caller, "kohort_ibu", *(row["person_id"] for row in rows))
     return rows
+
+
+async def _named(rt: Runtime, rows: list[dict[str, Any]], today: date
+                 ) -> list[dict[str, Any]]:
+    """Each row with its person's name, sex, birth date and age in months: only this
+    service can name the people of a register."""
+    named = []
+    for row in rows:
+        person = await rt.store.get("persons", row["person_id"])
+        if person is not None:
+            born = date.fromisoformat(person["birth_date"])
+            named.append({**row, "name": person["name"], "sex": person["sex"],
+                          "birth_date": born, "age_months": age_in_months(born, today)})
+    return named
