@@ -857,6 +857,10 @@ def test_the_bidans_register_of_pregnant_women(platform: Platform) -> None:
     assert row["latest"] == {"muac_cm": 22.5, "hb": 10.2, "systolic": 120.0,
                              "diastolic": 80.0}
     assert row["risks"] == ["anaemia_pregnancy", "kek", "pregnancy_too_young"]
+    sheet = screening.get("/pregnancies.csv", params={"area_code": DESA}).text
+    assert sheet.splitlines()[0].startswith("nama,umur,kode_desa,posyandu")
+    [line] = [line for line in sheet.splitlines() if line.startswith("Lestari,19,")]
+    assert line.endswith(',"anaemia_pregnancy, kek, pregnancy_too_young"')
     born = screening.post("/births", headers={"Idempotency-Key": str(uuid.uuid4())}, json={
         "mother": woman, "baby": {"mother_nik": nik, "local_id": "anak-1", "name": "Bayi",
                                   "sex": "F", "birth_date": today.isoformat()},
@@ -887,5 +891,13 @@ def test_the_register_of_balita(platform: Platform) -> None:
     assert {"waz", "haz", "whz"} <= set(putri["growth"]) and putri["growth"]["weight_kg"] == 8.0
     assert "stunted" in putri["status"] or "severely_stunted" in putri["status"]
     assert putri["doses"] == ["DPT-HB-Hib1"]  # from the visit more than a year ago
+    sheet = client(platform, "screening").get("/children.csv", params={
+        "area_code": DESA.replace(".", ""), "excel": "true"})
+    assert sheet.headers["content-disposition"] == \
+        f'attachment; filename="kohort-balita-{DESA}.csv"'
+    text = sheet.content.decode("utf-8")
+    assert text.startswith("\ufeffnama;jenis_kelamin;tanggal_lahir;umur_bulan")
+    assert f"Putri;F;2025-06-03;{putri['age_months']};{DESA};psy-anggrek;" in text
+    assert ";ya;8,0;70,0;" in text  # weighed this month; decimal commas, as Excel reads them
     assert putri["age_months"] == (today.year - 2025) * 12 + today.month - 6 - (
         today.day < 3)

@@ -5,8 +5,6 @@ dashboard page."""
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import asdict
@@ -22,6 +20,7 @@ from ilp_kit.errors import NotFoundError, UnprocessableError
 from ilp_kit.params import Period
 from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.settings import ServiceSettings
+from ilp_kit.spreadsheet import csv_download
 from ilp_kit.store import Query, Reader
 from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
@@ -266,23 +265,14 @@ async def puskesmas_table_csv(puskesmas_id: str, period: Period, rt: RuntimeDep,
 
 
 def _as_csv(table: dict[str, Any], period: str, excel: bool) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";" if excel else ",")
-    number = (lambda v: "" if v is None else str(v).replace(".", ",")) if excel else (
-        lambda v: v)
-    writer.writerow(["kode_wilayah", "nama_wilayah", "periode", "indikator", "nama_indikator",
-                     "pembilang", "penyebut", "persen", "target_persen", "warna",
-                     "desa_tanpa_sasaran"])
-    for row in [table["area"], *table["rows"]]:
-        for ind in row["indicators"]:
-            writer.writerow([row["area_code"], row["area_name"], period, ind["id"], ind["name"],
-                             ind["numerator"], ind["denominator"], number(ind["pct"]),
-                             number(ind["target_pct"]), ind["colour"],
-                             ind.get("targets_missing", 0)])
-    filename = f"pws-{table['area']['area_code']}-{period}.csv"
-    return Response(("\ufeff" if excel else "") + out.getvalue(),
-                    media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return csv_download(
+        ["kode_wilayah", "nama_wilayah", "periode", "indikator", "nama_indikator",
+         "pembilang", "penyebut", "persen", "target_persen", "warna", "desa_tanpa_sasaran"],
+        ([row["area_code"], row["area_name"], period, ind["id"], ind["name"],
+          ind["numerator"], ind["denominator"], ind["pct"], ind["target_pct"], ind["colour"],
+          ind.get("targets_missing", 0)]
+         for row in [table["area"], *table["rows"]] for ind in row["indicators"]),
+        f"pws-{table['area']['area_code']}-{period}.csv", excel)
 
 
 @router.get("/puskesmas/{puskesmas_id}/table", response_model=AreaTable)

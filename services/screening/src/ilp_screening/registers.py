@@ -8,16 +8,19 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query as Param
+from fastapi.responses import Response
 from ilp_contracts.wilayah import InvalidAreaCode, local_zone, parse_area_code
 from ilp_kit.auth import Caller, require, require_area
 from ilp_kit.errors import UnprocessableError
 from ilp_kit.service import Runtime, runtime_of
+from ilp_kit.spreadsheet import csv_download
 from ilp_kit.store import Query
 from pydantic import BaseModel, Field
 
 from .audit import audit
 from .domain import kohort_balita
-from .domain.kohort_ibu import LAST_WEEK, kohort
+from .domain.kohort_balita import GROWTH
+from .domain.kohort_ibu import LAST_WEEK, LATEST, kohort
 from .domain.person import age_in_months
 from .roles import CARERS
 
@@ -83,7 +86,33 @@ async def children(area_code: AreaCode, rt: RuntimeDep, caller: Caller
                    ) -> list[dict[str, Any]]:
     """Register Kohort Balita: every child under five of the area seen in the last year,
     by posyandu and name – her last weighing and status, this month's D, her doses."""
+    return await _children(rt, caller, _area(caller, area_code))
+
+
+@router.get("/children.csv", response_class=Response)
+async def children_csv(area_code: AreaCode, rt: RuntimeDep, caller: Caller,
+                       excel: bool = False) -> Response:
+    """The same as a spreadsheet (`excel=true`: as Excel in an Indonesian locale opens
+    it)."""
     code = _area(caller, area_code)
+    rows = await _children(rt, caller, code)
+    return csv_download(
+        ["nama", "jenis_kelamin", "tanggal_lahir", "umur_bulan", "kode_desa", "posyandu",
+         "rw", "rt", "terakhir_datang", "terakhir_ditimbang", "ditimbang_bulan_ini",
+         "berat_kg", "panjang_tinggi_cm", "bb_u_z", "tb_u_z", "bb_tb_z", "status",
+         "imunisasi", "idl"],
+        ([r["name"], r["sex"], r["birth_date"], r["age_months"], r["desa_code"],
+          r["posyandu_id"], r["rw"], r["rt"], r["last_seen_on"], r["last_weighed_on"],
+          _yes(r["weighed_this_month"]), *(r["growth"].get(k) for k in GROWTH),
+          ", ".join(r["status"]), ", ".join(r["doses"]), _yes(r["idl"])] for r in rows),
+        f"kohort-balita-{code}.csv", excel)
+
+
+def _yes(value: bool) -> str:
+    return "ya" if value else "tidak"
+
+
+async def _children(rt: Runtime, caller: Caller, code: str) -> list[dict[str, Any]]:
     today = datetime.now(local_zone(code)).date()
     a_year_ago = f"{today.year - 1}-{today.month:02d}"
     seen = {v["person_id"] for v in await rt.store.find("screenings", Query.of(
@@ -103,7 +132,28 @@ async def pregnancies(area_code: AreaCode, rt: RuntimeDep, caller: Caller
                       ) -> list[dict[str, Any]]:
     """Register Kohort Ibu: the women of the area pregnant now – those with an ANC contact
     recorded since their last delivery here, up to 44 weeks – soonest due first."""
+    return await _pregnancies(rt, caller, _area(caller, area_code))
+
+
+@router.get("/pregnancies.csv", response_class=Response)
+async def pregnancies_csv(area_code: AreaCode, rt: RuntimeDep, caller: Caller,
+                          excel: bool = False) -> Response:
+    """The same as a spreadsheet (`excel=true`: as Excel in an Indonesian locale opens
+    it)."""
     code = _area(caller, area_code)
+    rows = await _pregnancies(rt, caller, code)
+    return csv_download(
+        ["nama", "umur", "kode_desa", "posyandu", "rw", "rt", "kontak_pertama",
+         "kontak_terakhir", "jumlah_kontak", "k", "usia_kehamilan_minggu", "hpl", "hb",
+         "lila", "sistolik", "diastolik", "risiko"],
+        ([r["name"], r["age_years"], r["desa_code"], r["posyandu_id"], r["rw"], r["rt"],
+          r["first_contact_on"], r["last_contact_on"], r["contacts"], r["anc_visit"],
+          r["gestational_weeks_now"], r["due_on"], *(r["latest"].get(k) for k in LATEST),
+          ", ".join(r["risks"])] for r in rows),
+        f"kohort-ibu-{code}.csv", excel)
+
+
+async def _pregnancies(rt: Runtime, caller: Caller, code: str) -> list[dict[str, Any]]:
     today = datetime.now(local_zone(code)).date()
     since = today - timedelta(weeks=LAST_WEEK)
     contacts = await rt.store.find("screenings", Query.of(
