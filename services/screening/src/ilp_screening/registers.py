@@ -18,9 +18,7 @@ from ilp_kit.store import Query
 from pydantic import BaseModel, Field
 
 from .audit import audit
-from .domain import kohort_balita
-from .domain.kohort_balita import GROWTH
-from .domain.kohort_ibu import LAST_WEEK, LATEST, kohort
+from .domain.registers import GROWTH, LAST_WEEK, LATEST, balita, pregnant_women
 from .domain.person import age_in_months
 from .roles import CARERS
 
@@ -121,7 +119,7 @@ async def _children(rt: Runtime, caller: Caller, code: str) -> list[dict[str, An
     # every visit of theirs, for the doses given before the year
     history = [v for person_id in sorted(seen) for v in await rt.store.find(
         "screenings", Query.of(person_id=person_id, stage="balita", status="active"))]
-    rows = sorted(await _named(rt, kohort_balita.register(history, today), today),
+    rows = sorted(await _named(rt, balita(history, today), today),
                   key=lambda row: (row["posyandu_id"], row["name"]))
     await audit(rt, caller, "kohort_balita", *(row["person_id"] for row in rows))
     return rows
@@ -166,7 +164,7 @@ async def _pregnancies(rt: Runtime, caller: Caller, code: str) -> list[dict[str,
             born = date.fromisoformat(birth["born_on"])
             delivered[birth["mother_id"]] = max(born, delivered.get(birth["mother_id"], born))
     rows = [{**row, "age_years": row["age_months"] // 12}
-            for row in await _named(rt, kohort(contacts, delivered, today), today)]
+            for row in await _named(rt, pregnant_women(contacts, delivered, today), today)]
     await audit(rt, caller, "kohort_ibu", *(row["person_id"] for row in rows))
     return rows
 

@@ -1,0 +1,106 @@
+"""The registers a bidan and a kader keep, pure: the pregnant women (Register Kohort Ibu)
+– each woman pregnant now, from her ANC contacts since her last delivery: how far along,
+when she is due, her contacts, her last Hb, LiLA and blood pressure, the risks of this
+pregnancy – and the balita (Register Kohort Bayi dan Balita) – each child under five seen
+in the last year: her last weighing and its z-scores, her status, whether she was weighed
+this month, the doses given so far."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from typing import Any
+
+
+def _by_person(visits: Iterable[Mapping[str, Any]]) -> list[list[Mapping[str, Any]]]:
+    """Each person's visits, in the order they were made."""
+    found: dict[str, list[Mapping[str, Any]]] = {}
+    for visit in visits:
+        found.setdefault(visit["person_id"], []).append(visit)
+    return [sorted(seen, key=lambda v: (v["screened_on"], v["screening_id"]))
+            for seen in found.values()]
+
+
+# ── Register Kohort Ibu ───────────────────────────────────────────────────────────────
+# A pregnancy is at term by 40 weeks; one past 44 (the most the intake takes) without a
+# delivery recorded here was delivered elsewhere or not reported, and leaves the register.
+TERM_WEEKS, LAST_WEEK = 40, 44
+LATEST = ("hb", "muac_cm", "systolic", "diastolic")
+# Findings of a pregnancy that the register marks (the bidan's risiko tinggi column).
+RISKS = frozenset({"kek", "anaemia_pregnancy", "hypertension_pregnancy",
+                   "underweight_pregnancy", "pregnancy_too_young", "pregnancy_too_old"})
+
+
+def pregnant_women(contacts: Iterable[Mapping[str, Any]], delivered: Mapping[str, date],
+                   today: date) -> list[dict[str, Any]]:
+    """`contacts`: active ibu hamil screenings; `delivered`: each mother's latest delivery.
+    One row per woman still pregnant `today`, soonest due first."""
+    this_pregnancy = (c for c in contacts
+                      if (last := delivered.get(c["person_id"])) is None
+                      or date.fromisoformat(c["screened_on"]) > last)
+    rows = [row for pregnancy in _by_person(this_pregnancy)
+            if (row := _pregnancy(pregnancy, today)) is not None]
+    return sorted(rows, key=lambda row: (row["due_on"], row["person_id"]))
+
+
+def _pregnancy(pregnancy: list[Mapping[str, Any]], today: date) -> dict[str, Any] | None:
+    last = pregnancy[-1]
+    last_on = date.fromisoformat(last["screened_on"])
+    weeks_then = int(last["measurements"].get("gestational_weeks", 0))
+    weeks_now = weeks_then + (today - last_on).days // 7
+    if not weeks_then or weeks_now > LAST_WEEK:
+        return None
+    latest = {key: c["measurements"][key] for c in pregnancy for key in LATEST
+              if key in c["measurements"]}  # the last contact that took each wins
+    return {
+        "person_id": last["person_id"], "desa_code": last["desa_code"],
+        "posyandu_id": last["posyandu_id"], "rw": last.get("rw"), "rt": last.get("rt"),
+        "first_contact_on": pregnancy[0]["screened_on"], "last_contact_on": last["screened_on"],
+        "contacts": len(pregnancy),
+        "anc_visit": max(c.get("anc_visit") or 0 for c in pregnancy) or None,
+        "gestational_weeks_now": weeks_now,
+        "due_on": (last_on + timedelta(weeks=TERM_WEEKS - weeks_then)).isoformat(),
+        "latest": latest,
+        "risks": sorted({f["code"] for c in pregnancy for f in c["findings"]} & RISKS)}
+
+
+# ── Register Kohort Bayi dan Balita ──────────────────────────────────────────────────
+
+BALITA_UNTIL_MONTHS = 60
+GROWTH = ("weight_kg", "height_cm", "waz", "haz", "whz")
+# The findings the register shows as her status: nutrition, and N/T of the last weighing.
+STATUS = frozenset({
+    "stunted", "severely_stunted", "underweight", "severely_underweight", "gizi_kurang",
+    "gizi_buruk", "edema_gizi_buruk", "risk_overweight", "overweight", "obese",
+    "lila_gizi_kurang", "lila_gizi_buruk", "weight_gain_adequate", "weight_not_increasing"})
+
+
+def balita(visits: Iterable[Mapping[str, Any]], today: date) -> list[dict[str, Any]]:
+    """`visits`: active balita screenings. One row per child still under five `today`."""
+    rows = [row for seen in _by_person(visits) if (row := _child(seen, today)) is not None]
+    return sorted(rows, key=lambda row: (row["posyandu_id"], row["person_id"]))
+
+
+def _months(since: date, until: date) -> int:
+    return (until.year - since.year) * 12 + until.month - since.month
+
+
+def _child(seen: list[Mapping[str, Any]], today: date) -> dict[str, Any] | None:
+    last = seen[-1]
+    last_on = date.fromisoformat(last["screened_on"])
+    if last["age_months"] + _months(last_on, today) >= BALITA_UNTIL_MONTHS:
+        return None
+    weighed = [v for v in seen if "weight_kg" in v["measurements"]]
+    growth = weighed[-1] if weighed else last
+    return {
+        "person_id": last["person_id"], "desa_code": last["desa_code"],
+        "posyandu_id": last["posyandu_id"], "rw": last.get("rw"), "rt": last.get("rt"),
+        "last_seen_on": last["screened_on"],
+        "last_weighed_on": weighed[-1]["screened_on"] if weighed else None,
+        "weighed_this_month": bool(weighed) and weighed[-1]["screened_on"][:7] ==
+        today.isoformat()[:7],
+        "growth": {key: growth["measurements"][key] for key in GROWTH
+                   if key in growth["measurements"]},
+        "status": sorted({f["code"] for f in growth["findings"]} & STATUS),
+        "doses": sorted({dose for v in seen for dose in v.get("immunizations") or ()}),
+        "idl": any(f["code"] == "imunisasi_dasar_lengkap" for v in seen for f in v["findings"])}

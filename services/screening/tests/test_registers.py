@@ -1,0 +1,76 @@
+"""The registers, pure: who is pregnant now, how far along, when due; each balita with her
+last weighing, status, this month's D and every dose recorded."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ilp_screening.domain.registers import balita, pregnant_women
+
+TODAY = date(2026, 12, 4)
+
+
+def contact(person: str, on: str, weeks: int, anc: int, n: int = 0, findings: tuple = (),
+            **measures: float) -> dict:
+    return {"screening_id": f"{person}-{n}", "person_id": person, "screened_on": on,
+            "desa_code": "33.73.04.1001", "posyandu_id": "psy-1", "rw": "RW 02", "rt": None,
+            "anc_visit": anc, "measurements": {"gestational_weeks": weeks, **measures},
+            "findings": [{"code": code} for code in findings]}
+
+
+def test_each_woman_pregnant_now_with_her_contacts_due_date_and_risks() -> None:
+    contacts = [contact("sari", "2026-08-01", 12, 1, 0, ("kek",), muac_cm=22.0, hb=10.5),
+                contact("sari", "2026-11-02", 25, 3, 1, ("pregnancy_too_young",), hb=11.5),
+                contact("dewi", "2026-11-20", 36, 5, 0, systolic=150.0, diastolic=95.0,
+                        findings=("hypertension_pregnancy", "weight_gain_adequate"))]
+    [dewi, sari] = pregnant_women(contacts, {}, TODAY)  # soonest due first
+    assert (dewi["person_id"], dewi["due_on"], dewi["gestational_weeks_now"]) == (
+        "dewi", "2026-12-18", 38)
+    assert dewi["risks"] == ["hypertension_pregnancy"]  # not every finding is a risk
+    assert (sari["contacts"], sari["anc_visit"], sari["first_contact_on"]) == (
+        2, 3, "2026-08-01")
+    assert sari["due_on"] == "2027-02-15" and sari["gestational_weeks_now"] == 29
+    # her latest Hb is the November one; her LiLA was taken only in August
+    assert sari["latest"] == {"hb": 11.5, "muac_cm": 22.0}
+    assert sari["risks"] == ["kek", "pregnancy_too_young"]
+
+
+def test_a_delivery_ends_the_pregnancy_and_a_new_contact_starts_the_next() -> None:
+    first = contact("ani", "2026-02-01", 20, 2)
+    assert pregnant_women([first], {"ani": date(2026, 6, 10)}, TODAY) == []
+    again = contact("ani", "2026-11-15", 8, 1, 1)
+    [row] = pregnant_women([first, again], {"ani": date(2026, 6, 10)}, TODAY)
+    assert (row["first_contact_on"], row["contacts"]) == ("2026-11-15", 1)
+
+
+def test_past_44_weeks_without_a_delivery_here_she_leaves_the_register() -> None:
+    assert pregnant_women([contact("rina", "2026-05-01", 30, 4)], {}, TODAY) == []
+    assert len(pregnant_women([contact("rina", "2026-10-20", 38, 6)], {}, TODAY)) == 1  # 44 weeks now
+
+
+def visit(person: str, on: str, age: int, n: int = 0, findings: tuple = (),
+          doses: tuple = (), **measures: float) -> dict:
+    return {"screening_id": f"{person}-{n}", "person_id": person, "screened_on": on,
+            "age_months": age, "desa_code": "33.73.04.1001", "posyandu_id": "psy-1",
+            "rw": "RW 03", "rt": None, "measurements": measures,
+            "immunizations": list(doses), "findings": [{"code": c} for c in findings]}
+
+
+def test_each_child_with_her_last_weighing_status_and_doses() -> None:
+    visits = [visit("bima", "2025-01-10", 1, 0, ("imunisasi_dasar_lengkap",), ("BCG",)),
+              visit("bima", "2026-11-20", 23, 1, ("stunted", "weight_gain_adequate"),
+                    weight_kg=9.1, height_cm=79.0, waz=-2.5, haz=-2.7, whz=-1.6),
+              visit("bima", "2026-12-02", 24, 2, (), ("MR2",))]  # a dose only: no weighing
+    [bima] = balita(visits, TODAY)
+    assert bima["last_seen_on"] == "2026-12-02" and bima["last_weighed_on"] == "2026-11-20"
+    assert bima["weighed_this_month"] is False  # December's visit weighed nobody
+    assert bima["growth"] == {"weight_kg": 9.1, "height_cm": 79.0, "waz": -2.5, "haz": -2.7,
+                              "whz": -1.6}
+    assert bima["status"] == ["stunted", "weight_gain_adequate"]
+    assert (bima["doses"], bima["idl"]) == (["BCG", "MR2"], True)
+
+
+def test_a_child_turned_five_leaves_the_balita() -> None:
+    assert balita([visit("sari", "2026-06-01", 54, weight_kg=15.0)], TODAY) == []
+    [row] = balita([visit("sari", "2026-12-01", 59, weight_kg=15.0)], TODAY)
+    assert row["weighed_this_month"] is True
