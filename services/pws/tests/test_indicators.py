@@ -188,6 +188,9 @@ def test_school_children_and_remaja_have_their_own_indicators() -> None:
     assert eight == {"anak_remaja_screened"}  # no remaja yet, and no BMI-for-age read
     assert not {"remaja_screened", "anak_remaja_bmi_measured"} & flags_for(
         "usia_dewasa", [], None, ["bmi_z"], 19 * 12)
+    # a pregnant 16-year-old is an ibu hamil, and in the remaja sasaran all the same
+    assert "remaja_screened" in flags_for("ibu_hamil", [], 1, ["hb"], 16 * 12)
+    assert "remaja_screened" not in flags_for("ibu_hamil", [], 1, ["hb"], 18 * 12)
     catalogue = {i.id: i for i in CATALOGUE}
     assert catalogue["remaja_skrining"].denominator == "target:remaja"
     assert catalogue["remaja_putri_anemia"].numerator == "remaja_putri_anaemia"

@@ -95,8 +95,8 @@ PROGRAMME_VISITS = {"investigasi_kontak_tb": "tb_contact",
                     "pendampingan_minum_obat_tb": "tb_adherence"}
 STAGES = ("ibu_hamil", "balita", "anak_remaja", "usia_dewasa", "lansia")
 # Remaja: 10 to 18 years (Permenkes 25/2014), the registry's "remaja" sasaran; the stage
-# anak_remaja also holds school children from 5.
-REMAJA_FROM_YEARS = 10
+# anak_remaja also holds school children from 5, and a pregnant remaja is an ibu hamil.
+REMAJA_FROM_YEARS, REMAJA_UNTIL_YEARS = 10, 18
 # Under follow-up (DOMAIN.md: "how many are under follow-up"; hypertension is re-checked
 # monthly, diabetes every three months): a person found with the condition this year
 # whose measure was taken again in a later month of the year. (found, re-check, followed)
@@ -150,6 +150,8 @@ def flags_for(stage: str, finding_codes: Iterable[str], anc_visit: int | None = 
         if anc_visit is not None and anc_visit >= 6:
             flags.add("ibu_hamil_k6")
         flags |= _among_tested(PREGNANCY_PREVALENCES, codes, taken)
+        if _remaja(age_months):  # in the remaja sasaran all the same
+            flags.add("remaja_screened")
     elif stage == "anak_remaja":
         flags |= _school_age(codes, taken, age_months, sex)
     if stage in PTM_STAGES or _ptm_remaja(stage, age_months, taken):
@@ -169,11 +171,16 @@ def _school_age(codes: set[str], taken: set[str], age_months: int | None, sex: s
     """A school child's nutrition (BMI-for-age read), and a remaja's screening and a
     remaja putri's Hb test (the anaemia programme's, with its iron tablets)."""
     flags = _among_tested(SCHOOL_AGE_PREVALENCES, codes, taken)
-    if age_months is not None and age_months >= REMAJA_FROM_YEARS * 12:
+    if _remaja(age_months):
         flags.add("remaja_screened")
         if sex == "F":
             flags |= REMAJA_PUTRI_ANAEMIA.flags(codes, taken)
     return flags
+
+
+def _remaja(age_months: int | None) -> bool:
+    return age_months is not None and \
+        REMAJA_FROM_YEARS * 12 <= age_months < REMAJA_UNTIL_YEARS * 12
 
 
 def _ptm_remaja(stage: str, age_months: int | None, taken: set[str]) -> bool:
