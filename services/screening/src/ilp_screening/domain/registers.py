@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from .person import age_in_months
+
 
 def _by_person(visits: Iterable[Mapping[str, Any]]) -> list[list[Mapping[str, Any]]]:
     """Each person's visits, in the order they were made."""
@@ -81,14 +83,10 @@ def balita(visits: Iterable[Mapping[str, Any]], today: date) -> list[dict[str, A
     return sorted(rows, key=lambda row: (row["posyandu_id"], row["person_id"]))
 
 
-def _months(since: date, until: date) -> int:
-    return (until.year - since.year) * 12 + until.month - since.month
-
-
 def _child(seen: list[Mapping[str, Any]], today: date) -> dict[str, Any] | None:
     last = seen[-1]
     last_on = date.fromisoformat(last["screened_on"])
-    if last["age_months"] + _months(last_on, today) >= BALITA_UNTIL_MONTHS:
+    if last["age_months"] + age_in_months(last_on, today) >= BALITA_UNTIL_MONTHS:
         return None
     weighed = [v for v in seen if "weight_kg" in v["measurements"]]
     growth = weighed[-1] if weighed else last
