@@ -46,9 +46,28 @@ def test_severe_anaemia_in_pregnancy_is_referred_by_the_bidan_the_next_day() -> 
     mild = tasks_needed(["anaemia_pregnancy"], date(2026, 11, 20), WIB)
     assert [n.reason for n in mild] == ["pendampingan_ibu_hamil_kek"]
     both = tasks_needed(["anaemia_pregnancy", "hypertension_pregnancy"], date(2026, 11, 20),
-                        WIB, severe_codes=["anaemia_pregnancy", "hypertension_pregnancy"])
-    assert sorted(n.reason for n in both) == ["anemia_berat_kehamilan",
-                                              "pendampingan_ibu_hamil_kek"]
+                        WIB, severe_codes=["anaemia_pregnancy"])
+    assert sorted((n.reason, n.due_at.day) for n in both) == [
+        ("anemia_berat_kehamilan", 21), ("pendampingan_ibu_hamil_kek", 27)]
+
+
+def test_what_is_referred_at_once_is_visited_the_next_day() -> None:
+    """Severe hypertension in pregnancy (≥ 160/110) and grade 3 (≥ 180/110): the next day,
+    one visit for a pregnancy's severe hypertension and severe anaemia; milder grades in
+    three days (pregnancy) or a week (grade 2)."""
+    def visits(codes: list[str], severe: list[str]) -> list[tuple[str, str, str, int]]:
+        return sorted((n.reason, n.role, n.priority, n.due_at.day) for n in tasks_needed(
+            codes, date(2026, 11, 20), WIB, severe_codes=severe))
+    pregnancy = ["anaemia_pregnancy", "hypertension_pregnancy"]
+    assert visits(pregnancy, pregnancy) == [
+        ("hipertensi_berat_kehamilan", "bidan", "urgent", 21),
+        ("pendampingan_ibu_hamil_kek", "kader", "high", 27)]
+    assert visits(["hypertension_pregnancy"], []) == [
+        ("hipertensi_kehamilan", "bidan", "urgent", 23)]
+    assert visits(["hypertension_grade_3"], ["hypertension_grade_3"]) == [
+        ("hipertensi_derajat_3", "perawat", "urgent", 21)]
+    assert visits(["hypertension_grade_2"], ["hypertension_grade_2"]) == [
+        ("hipertensi", "perawat", "high", 27)]
 
 
 def test_days_count_from_the_recording_when_it_came_later() -> None:

@@ -66,7 +66,7 @@ async def test_a_birth_ends_the_pregnancy_watch_and_its_visits(tmp_path) -> None
         "person_id": "ibu-1", "stage": "ibu_hamil", "age_months": 300,
         "measurements": {"gestational_weeks": 30, "muac_cm": 22.0, "systolic": 150},
         "findings": [Finding(code="kek", severity="moderate"),
-                     Finding(code="hypertension_pregnancy", severity="severe")]})
+                     Finding(code="hypertension_pregnancy", severity="moderate")]})
 
     def birth(born_on: date) -> BirthRecorded:
         return BirthRecorded(birth_id=f"b-{born_on}", mother_id="ibu-1", baby_id="bayi-1",

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ilp_contracts import PTM_FROM_YEARS
+from ilp_contracts.screening import Finding
 from ilp_screening.domain import rules
 from ilp_screening.domain.classify import (
     PreviousWeighing,
@@ -22,13 +23,17 @@ from ilp_screening.domain.rules import first_band
 ON = date(2026, 11, 20)
 
 
-def codes(stage: str, sex: str = "F", years: float = 30, **kw) -> set[str]:
+def findings(stage: str, sex: str = "F", years: float = 30, **kw) -> list[Finding]:
     measures = {k: v for k, v in kw.items() if isinstance(v, (int, float))
                 and not isinstance(v, bool)}
     flags = {k: v for k, v in kw.items() if isinstance(v, bool)}
     screening = ScreeningInput(stage, sex, int(years * 365.25), ON, measures, flags,
                                gestational_weeks=kw.get("weeks"))  # type: ignore[arg-type]
-    return {f.code for f in classify(screening).findings}
+    return classify(screening).findings
+
+
+def codes(stage: str, sex: str = "F", years: float = 30, **kw) -> set[str]:
+    return {f.code for f in findings(stage, sex, years, **kw)}
 
 
 @pytest.mark.parametrize(("bands", "value", "expected"), [
@@ -66,6 +71,9 @@ def test_band_boundaries(bands, value, expected) -> None:
     (159, 99, {"hypertension_grade_1"}), (160, 95, {"hypertension_grade_2"}),
     (150, 100, {"hypertension_grade_2"}), (180, 100, {"hypertension_grade_3"}),
     (170, 110, {"hypertension_grade_3"}), (150, 85, {"isolated_systolic_hypertension"}),
+    (159, 89, {"isolated_systolic_hypertension"}),
+    # an isolated systolic is graded by its systolic (ESH): a lansia's 200/85 is grade 3
+    (165, 85, {"hypertension_grade_2"}), (200, 85, {"hypertension_grade_3"}),
 ])
 def test_blood_pressure_classes(systolic, diastolic, expected) -> None:
     assert codes("usia_dewasa", systolic=systolic, diastolic=diastolic) == expected
@@ -102,6 +110,25 @@ def test_pregnancy_findings() -> None:
     assert codes("ibu_hamil", weeks=20, weight_kg=40, height_cm=150) == set()  # T1 only
     assert codes("ibu_hamil", weeks=30, systolic=140, diastolic=80) == {"hypertension_pregnancy"}
     assert codes("ibu_hamil", weeks=30, systolic=130, diastolic=90) == {"hypertension_pregnancy"}
+    assert codes("ibu_hamil", weeks=30, systolic=139, diastolic=89) == set()
+
+
+@pytest.mark.parametrize(("systolic", "diastolic", "severity"), [
+    (140, 80, "moderate"), (159, 109, "moderate"), (160, 90, "severe"), (130, 110, "severe"),
+])
+def test_severe_hypertension_in_pregnancy_is_referred_at_once(systolic, diastolic,
+                                                              severity) -> None:
+    """POGI's severe range (≥ 160/110) is referred at once; below it, to the puskesmas."""
+    [found] = findings("ibu_hamil", weeks=30, systolic=systolic, diastolic=diastolic)
+    assert (found.code, found.severity) == ("hypertension_pregnancy", severity)
+    assert found.follow_up.startswith("rujuk segera") == (severity == "severe")
+
+
+def test_grade_3_hypertension_is_referred_at_once() -> None:
+    [grade_3] = findings("lansia", years=70, systolic=185, diastolic=110)
+    [grade_1] = findings("usia_dewasa", systolic=145, diastolic=92)
+    assert grade_3.follow_up.startswith("rujuk segera")
+    assert not grade_1.follow_up.startswith("rujuk")
     assert [trimester(w) for w in (13, 14, 27, 28)] == [1, 2, 2, 3]
 
 

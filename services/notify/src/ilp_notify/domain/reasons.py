@@ -13,9 +13,12 @@ REASON_LABELS = {
     "masalah_gizi_balita": "Balita bermasalah gizi (stunting, BB kurang, gizi kurang, "
                            "BB tidak naik)",
     "anemia_berat_kehamilan": "Ibu hamil anemia berat (Hb < 7 g/dL): rujukan segera",
+    "hipertensi_berat_kehamilan": "Ibu hamil hipertensi berat (≥ 160/110): rujukan segera "
+                                  "(risiko preeklamsia berat)",
     "hipertensi_kehamilan": "Ibu hamil dengan hipertensi: rujukan (risiko preeklamsia)",
     "pendampingan_ibu_hamil_kek": "Pendampingan ibu hamil KEK/anemia (PMT)",
-    "hipertensi": "Hipertensi derajat 2–3",
+    "hipertensi_derajat_3": "Hipertensi derajat 3 (≥ 180/110): rujukan segera",
+    "hipertensi": "Hipertensi derajat 2",
     "suspek_tb": "Terduga TBC: pemeriksaan dahak",
     "kesehatan_jiwa": "Risiko masalah kesehatan jiwa",
     "perawatan_lansia_di_rumah": "Perawatan lansia di rumah (ketergantungan)",

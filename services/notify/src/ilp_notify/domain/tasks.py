@@ -3,8 +3,9 @@
 Triggers and who goes follow the ILP juknis (DOMAIN.md, "Home visits"): nutrition
 problems and KEK are followed by the kader (severe cases by the bidan as well),
 hypertension grade 2–3, suspected TB and mental-health risk by a health worker, lansia
-with moderate or worse dependence by home care. The juknis gives no due times: the days below are
-platform defaults to be set per district.
+with moderate or worse dependence by home care. The juknis gives no due times: the days
+below are platform defaults to be set per district; what is referred at once (grade 3,
+severe hypertension or anaemia in pregnancy) is due the next day.
 """
 
 from __future__ import annotations
@@ -50,18 +51,24 @@ RULES = (
     _rule("masalah_gizi_balita", "gizi_balita_kader",
           {"stunted", "underweight", "gizi_kurang", "lila_gizi_kurang", "weight_not_increasing"},
           "kader", "high", 7),
-    # Two problems, two people: the bidan refers a pregnancy with severe anaemia (Hb < 7,
-    # WHO: referred at once) or hypertension – one visit for both, due as soon as the more
-    # urgent –; the kader accompanies a KEK or anaemic one through her supplementary food
-    # – both when both.
+    # Two problems, two people: the bidan refers a pregnancy with hypertension, at once
+    # when severe (≥ 160/110: severe pre-eclampsia's range), or with severe anaemia (Hb < 7,
+    # WHO: referred at once) – one visit for all, due as soon as the most urgent –; the
+    # kader accompanies a KEK or anaemic one through her supplementary food – both when
+    # both.
+    _rule("hipertensi_berat_kehamilan", "ibu_hamil_rujukan", {"hypertension_pregnancy"},
+          "bidan", "urgent", 1, severe_only=True),
     _rule("anemia_berat_kehamilan", "ibu_hamil_rujukan", {"anaemia_pregnancy"}, "bidan",
           "urgent", 1, severe_only=True),
     _rule("hipertensi_kehamilan", "ibu_hamil_rujukan", {"hypertension_pregnancy"}, "bidan",
           "urgent", 3),
     _rule("pendampingan_ibu_hamil_kek", "ibu_hamil_gizi",
           {"kek", "anaemia_pregnancy", "underweight_pregnancy"}, "kader", "high", 7),
-    _rule("hipertensi", "hipertensi", {"hypertension_grade_2", "hypertension_grade_3"},
-          "perawat", "high", 7),
+    # Grade 3 (≥ 180/110, an isolated systolic ≥ 180 too) is referred at once: the
+    # perawat the next day. Grade 2 within the week.
+    _rule("hipertensi_derajat_3", "hipertensi", {"hypertension_grade_3"}, "perawat",
+          "urgent", 1),
+    _rule("hipertensi", "hipertensi", {"hypertension_grade_2"}, "perawat", "high", 7),
     _rule("suspek_tb", "tb", {"tb_suspect"}, "perawat", "high", 7),
     _rule("kesehatan_jiwa", "jiwa", {"mental_health_risk"}, "perawat", "routine", 14),
     _rule("perawatan_lansia_di_rumah", "lansia",

@@ -255,24 +255,28 @@ def _ibu_hamil(s: ScreeningInput, out: Classification) -> None:
     if "hb" in m and m["hb"] < rules.HB_ANAEMIA_PREGNANT[tri]:
         _anaemia(out, "anaemia_pregnancy", m["hb"], rules.HB_PREGNANT_MODERATE_BELOW,
                  rules.HB_PREGNANT_SEVERE_BELOW)
-    sys_min, dia_min = rules.PREGNANCY_HYPERTENSION
-    if m.get("systolic", 0) >= sys_min or m.get("diastolic", 0) >= dia_min:
-        out.flag("hypertension_pregnancy", "severe", "rujuk ke puskesmas (risiko preeklamsia)",
+    systolic, diastolic = m.get("systolic", 0), m.get("diastolic", 0)
+    if _at_or_above(systolic, diastolic, rules.PREGNANCY_HYPERTENSION_SEVERE):
+        out.flag("hypertension_pregnancy", "severe",
+                 "rujuk segera (hipertensi berat, risiko preeklamsia berat)", m.get("systolic"))
+    elif _at_or_above(systolic, diastolic, rules.PREGNANCY_HYPERTENSION):
+        out.flag("hypertension_pregnancy", "moderate", "rujuk ke puskesmas (risiko preeklamsia)",
                  m.get("systolic"))
+
+
+def _at_or_above(systolic: float, diastolic: float, bounds: tuple[int, int]) -> bool:
+    return systolic >= bounds[0] or diastolic >= bounds[1]
 
 
 def _blood_pressure(m: dict[str, float], out: Classification) -> None:
     if "systolic" not in m or "diastolic" not in m:
         return
     systolic, diastolic = m["systolic"], m["diastolic"]
-    iso_sys, iso_dia = rules.ISOLATED_SYSTOLIC
-    if systolic >= iso_sys and diastolic < iso_dia:
-        out.flag("isolated_systolic_hypertension", "moderate", "rujuk, kontrol tekanan darah",
-                 systolic)
-        return
-    for code, severity, sys_from, dia_from in rules.BP_CLASSES:
-        if systolic >= sys_from or diastolic >= dia_from:
-            out.flag(code, severity, "kontrol tekanan darah bulanan", systolic)
+    for code, severity, sys_from, dia_from, follow_up in rules.BP_CLASSES:
+        if _at_or_above(systolic, diastolic, (sys_from, dia_from)):
+            if code == "hypertension_grade_1" and diastolic < rules.ISOLATED_SYSTOLIC_DIASTOLIC_BELOW:
+                code, follow_up = "isolated_systolic_hypertension", "rujuk, kontrol tekanan darah"
+            out.flag(code, severity, follow_up, systolic)
             return
 
 

@@ -165,17 +165,28 @@ HB_PREGNANT_MODERATE_BELOW, HB_PREGNANT_SEVERE_BELOW = 10.0, 7.0
 # DOMAIN.md does not list them; change here if your district counts otherwise.
 PREGNANCY_AGE_RISK = (20, 35)
 PREGNANCY_HYPERTENSION = (140, 90)  # systolic or diastolic at or above
+# Severe hypertension in pregnancy (PNPK Pre-eklampsia, POGI 2016; ACOG): referred at once.
+PREGNANCY_HYPERTENSION_SEVERE = (160, 110)
 
 # ── Usia dewasa and lansia ───────────────────────────────────────────────────────────
 # Blood pressure classes (systolic, diastolic) lower bounds; the higher class of the two
-# values wins. Optimal (< 120/80) and normal (120–129/80–84) are not findings. Isolated systolic: systolic ≥ 140 with diastolic < 90.
-BP_CLASSES: tuple[tuple[str, Severity, int, int], ...] = (  # code, severity, sys, dia from
-    ("hypertension_grade_3", "severe", 180, 110),
-    ("hypertension_grade_2", "severe", 160, 100),
-    ("hypertension_grade_1", "moderate", 140, 90),
-    ("bp_high_normal", "mild", 130, 85),
+# values wins. Optimal (< 120/80) and normal (120–129/80–84) are not findings. Isolated
+# systolic: systolic ≥ 140 with diastolic < 90, graded by its systolic as ESH grades it –
+# 140–159 is `isolated_systolic_hypertension`, higher is grade 2 or 3 (a lansia's 200/85
+# is no milder than 200/100). DOMAIN.md gives the classes, not what follows them. ESH 2018,
+# ISH 2020 and PERHI 2019 start drugs at once from grade 2 (grade 1 after lifestyle
+# advice), and grade 3 borders on a crisis (PERHI: from 180/120) that needs organ damage
+# ruled out: grade 3 is referred at once, grade 2 to the puskesmas for treatment, and
+# every grade is checked monthly (DOMAIN.md's cadence).
+BP_CLASSES: tuple[tuple[str, Severity, int, int, str], ...] = (  # code, severity, from, follow-up
+    ("hypertension_grade_3", "severe", 180, 110,
+     "rujuk segera ke puskesmas, kontrol tekanan darah bulanan"),
+    ("hypertension_grade_2", "severe", 160, 100,
+     "rujuk ke puskesmas untuk pengobatan, kontrol tekanan darah bulanan"),
+    ("hypertension_grade_1", "moderate", 140, 90, "kontrol tekanan darah bulanan"),
+    ("bp_high_normal", "mild", 130, 85, "konseling gaya hidup, periksa ulang tahunan"),
 )
-ISOLATED_SYSTOLIC = (140, 90)
+ISOLATED_SYSTOLIC_DIASTOLIC_BELOW = 90  # a grade-1 systolic with a diastolic under this
 BMI_ASIA_PACIFIC = (
     Band("bmi_underweight", "mild", lt=18.5, follow_up="konseling gizi"),
     Band("bmi_overweight", "mild", ge=23, lt=25, follow_up="konseling gaya hidup"),
