@@ -18,7 +18,7 @@ REASON_LABELS = {
     "hipertensi_kehamilan": "Ibu hamil dengan hipertensi: rujukan (risiko preeklamsia)",
     "pendampingan_ibu_hamil_kek": "Pendampingan ibu hamil KEK/anemia (PMT)",
     "hipertensi_derajat_3": "Hipertensi derajat 3 (≥ 180/110): rujukan segera",
-    "hipertensi": "Hipertensi derajat 2",
+    "hipertensi": "Hipertensi: pengobatan dan kontrol bulanan",  # grade 2 (before, 2–3)
     "suspek_tb": "Terduga TBC: pemeriksaan dahak",
     "kesehatan_jiwa": "Risiko masalah kesehatan jiwa",
     "perawatan_lansia_di_rumah": "Perawatan lansia di rumah (ketergantungan)",
