@@ -141,3 +141,26 @@ def test_a_child_weighed_again_is_marked_so_in_its_own_column() -> None:
             "3373041011240001;Bima;L;10/11/2024;20/11/2026;35;79;ya\n")
     [(_, bima, problems)] = list(parse_register(text, "psy-1"))
     assert problems == [] and bima is not None and bima.measurements.rechecked is True
+
+
+def test_what_a_spreadsheet_does_to_a_nik_and_to_its_last_lines() -> None:
+    """A NIK typed in groups or behind the apostrophe that keeps it text is the NIK; one the
+    spreadsheet made a number of is refused saying so; TD may say mmHg; an empty line and
+    a "Jumlah" line with nothing but its label are not rows."""
+    text = ("No.;NIK;Nama;L/P;Tgl Lahir;Tanggal;TD;No. KK\n"
+            "1;'3373041506800003;Budi;L;15/06/1980;20/11/2026;150/95 mmHg;3373 0415 0680 0001\n"
+            "2;3373 0455 0680 0004;Ani;P;15/06/1980;20/11/2026;140/90;\n"
+            "3;3,37305E+15;Tuti;P;15/06/1980;20/11/2026;150/;\n"
+            ";;;;;;;\n"
+            "Jumlah;;;;;;;\n")
+    (_, budi, none1), (_, ani, none2), (line, tuti, problems) = list(
+        parse_register(text, "psy-1"))
+    assert none1 == none2 == [] and budi is not None and ani is not None
+    assert (budi.person.nik, budi.person.household_id) == ("3373041506800003",
+                                                            "3373041506800001")
+    assert (budi.measurements.systolic, budi.measurements.diastolic) == (150, 95)
+    assert ani.person.nik == "3373045506800004"
+    assert line == 4 and tuti is None
+    [rounded] = [p for p in problems if p["loc"] == ["person", "nik"]]
+    assert rounded["type"] == "rounded_by_spreadsheet" and "as text" in rounded["msg"]
+    assert not [p for p in problems if p["loc"][-1] == "diastolic"]  # "150/" is half a TD

@@ -93,7 +93,14 @@ _SEX = {"l": "M", "lk": "M", "laki-laki": "M", "laki laki": "M",
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _LIST = re.compile(r"[;,/|]")
+_MMHG = re.compile(r"\s*mm\s*hg\s*$", re.IGNORECASE)  # "140/90 mmHg"
 _UNIT = re.compile(r"\s*\(.*?\)")  # "BB (kg)" is the bb column
+# A NIK or No. KK typed in groups ("5203 0141 0175 0008", "5203.01…") or behind the
+# apostrophe that keeps a spreadsheet from reading it as a number; and one it did read as
+# a number, its last digits rounded away (5,20301E+15), which nobody can recover here.
+IDENTIFIERS = ("nik", "household_id")
+_GROUPING = re.compile(r"[\s.'’-]")
+_ROUNDED = re.compile(r"^\d([.,]\d+)?e\+?\d+$", re.IGNORECASE)
 
 Row = tuple[int, ScreeningSubmission | None, list[Any]]  # pydantic's error details
 
@@ -109,6 +116,8 @@ def _cell(name: str, value: str) -> object:
         if name == "measured_lying" and lowered in _LYING:
             return _LYING[lowered]
         return True if lowered in _YES else False if lowered in _NO else value
+    if name in IDENTIFIERS and (digits := _GROUPING.sub("", value)).isdigit():
+        return digits
     if name == "immunizations":
         return [v.strip() for v in _LIST.split(value) if v.strip()]
     if name == "sex":
@@ -123,15 +132,11 @@ def _cell(name: str, value: str) -> object:
 
 def parse_register(text: str, posyandu_id: str | None = None) -> Iterator[Row]:
     """(line number, submission or None, problems) per data row; never raises on content."""
-    reader = csv_rows(text, _column)
-    for row in reader:
-        line = reader.line_num
-        cells = {k: (v or "").strip() for k, v in row.items() if k}
-        given = {k: _cell(k, v) for k, v in cells.items() if v != ""}
+    for line, cells, given in _filled_rows(text):
         if (pressure := given.pop(BLOOD_PRESSURE, None)) is not None:
-            systolic, slash, diastolic = str(pressure).partition("/")
+            systolic, _, diastolic = _MMHG.sub("", str(pressure)).partition("/")
             given["systolic"] = systolic.strip()
-            if slash:  # else the missing diastolic is reported as such
+            if diastolic.strip():  # else the missing diastolic is reported as such
                 given["diastolic"] = diastolic.strip()
         pregnancy = {k: given.pop(k) for k in PREGNANCY if k in given}
         try:  # one validation of the whole row, so every bad cell is reported at once
@@ -142,10 +147,37 @@ def parse_register(text: str, posyandu_id: str | None = None) -> Iterator[Row]:
                 "pregnancy": pregnancy or None,
                 "measurements": given})
         except ValidationError as exc:
-            yield line, None, _columns_named(exc.errors(
-                include_url=False, include_input=False, include_context=False))
+            yield line, None, _problems(exc, cells)
             continue
         yield line, submission, []
+
+
+def _filled_rows(text: str) -> Iterator[tuple[int, dict[str, str], dict[str, object]]]:
+    """(line number, cells, the filled cells read) of each row with something in it: not
+    an empty line, nor a "Jumlah" line with nothing but its label in the No. column."""
+    reader = csv_rows(text, _column)
+    for row in reader:
+        cells = {k: (v or "").strip() for k, v in row.items() if k}
+        if given := {k: _cell(k, v) for k, v in cells.items() if v != ""}:
+            yield reader.line_num, cells, given
+
+
+def _problems(exc: ValidationError, cells: dict[str, str]) -> list[Any]:
+    return _rounded_named(_columns_named(exc.errors(
+        include_url=False, include_input=False, include_context=False)), cells)
+
+
+def _rounded_named(errors: list[Any], cells: dict[str, str]) -> list[Any]:
+    """A NIK the spreadsheet turned into a number is named as such, with what to do."""
+    def named(error: Any) -> Any:
+        loc = tuple(error.get("loc", ()))
+        if loc[:1] == ("person",) and loc[1:] and loc[1] in IDENTIFIERS \
+                and _ROUNDED.match(value := cells.get(str(loc[1]), "")):
+            return {"type": "rounded_by_spreadsheet", "loc": list(loc),
+                    "msg": f"{value} is the number a spreadsheet made of it, its last digits "
+                           "lost: format the column as text and type it again"}
+        return error
+    return [named(error) for error in errors]
 
 
 # What a register's header may name: the fields and the Indonesian names for them.
@@ -175,15 +207,11 @@ HouseholdRow = tuple[int, HouseholdMember | None, list[Any]]
 def parse_household(text: str) -> Iterator[HouseholdRow]:
     """(line number, member or None, problems) per row of a household data collection:
     the person's columns (as in a register) and whether she is pregnant (`hamil`)."""
-    reader = csv_rows(text, _column)
-    for row in reader:
-        line = reader.line_num
-        given = {k: _cell(k, v.strip()) for k, v in row.items() if k and (v or "").strip()}
+    for line, cells, given in _filled_rows(text):
         pregnant = given.pop("pregnant", False)
         try:
             member = HouseholdMember.model_validate({"person": given, "pregnant": pregnant})
         except ValidationError as exc:
-            yield line, None, _columns_named(exc.errors(
-                include_url=False, include_input=False, include_context=False))
+            yield line, None, _problems(exc, cells)
             continue
         yield line, member, []
