@@ -64,6 +64,9 @@ def test_what_is_referred_at_once_is_visited_the_next_day() -> None:
         ("pendampingan_ibu_hamil_kek", "kader", "high", 27)]
     assert visits(["hypertension_pregnancy"], []) == [
         ("hipertensi_kehamilan", "bidan", "urgent", 23)]
+    assert visits(["hyperglycaemia_pregnancy"], ["hyperglycaemia_pregnancy"]) == [
+        ("diabetes_kehamilan", "bidan", "high", 27)]
+    assert visits(["hyperglycaemia_pregnancy"], []) == []  # suspected GDM: OGTT at ANC
     assert visits(["hypertension_grade_3"], ["hypertension_grade_3"]) == [
         ("hipertensi_derajat_3", "perawat", "urgent", 21)]
     assert visits(["hypertension_grade_2"], ["hypertension_grade_2"]) == [

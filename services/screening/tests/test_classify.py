@@ -124,6 +124,26 @@ def test_severe_hypertension_in_pregnancy_is_referred_at_once(systolic, diastoli
     assert found.follow_up.startswith("rujuk segera") == (severity == "severe")
 
 
+@pytest.mark.parametrize(("measures", "severity"), [
+    ({"glucose_fasting": 91, "glucose_random": 199}, None),
+    ({"glucose_fasting": 92}, "moderate"), ({"glucose_fasting": 125}, "moderate"),
+    ({"glucose_fasting": 126}, "severe"), ({"glucose_random": 200}, "severe"),
+    ({"glucose_fasting": 95, "glucose_random": 250}, "severe"),  # the worse of the two
+])
+def test_glucose_in_pregnancy_by_whos_lines_for_pregnancy(measures, severity) -> None:
+    """A pregnant woman's glucose was taken and ignored; the adult bands do not fit her
+    (WHO 2013: gestational diabetes from fasting 92, diabetes in pregnancy from 126 or
+    random 200)."""
+    found = findings("ibu_hamil", weeks=28, **measures)
+    assert [(f.code, f.severity) for f in found] == (
+        [("hyperglycaemia_pregnancy", severity)] if severity else [])
+
+
+def test_a_pregnant_womans_srq20_is_read_and_her_cholesterol_is_not() -> None:
+    assert codes("ibu_hamil", weeks=20, srq20=6, cholesterol_total=260) == {
+        "mental_health_risk"}
+
+
 def test_grade_3_hypertension_is_referred_at_once() -> None:
     [grade_3] = findings("lansia", years=70, systolic=185, diastolic=110)
     [grade_1] = findings("usia_dewasa", systolic=145, diastolic=92)

@@ -16,6 +16,8 @@ REASON_LABELS = {
     "hipertensi_berat_kehamilan": "Ibu hamil hipertensi berat (≥ 160/110): rujukan segera "
                                   "(risiko preeklamsia berat)",
     "hipertensi_kehamilan": "Ibu hamil dengan hipertensi: rujukan (risiko preeklamsia)",
+    "diabetes_kehamilan": "Ibu hamil dengan gula darah tinggi (diabetes dalam kehamilan): "
+                          "rujukan",
     "pendampingan_ibu_hamil_kek": "Pendampingan ibu hamil KEK/anemia (PMT)",
     "hipertensi_derajat_3": "Hipertensi derajat 3 (≥ 180/110): rujukan segera",
     "hipertensi": "Hipertensi: pengobatan dan kontrol bulanan",  # grade 2 (before, 2–3)

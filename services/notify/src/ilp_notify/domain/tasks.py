@@ -53,8 +53,8 @@ RULES = (
           "kader", "high", 7),
     # Two problems, two people: the bidan refers a pregnancy with hypertension, at once
     # when severe (≥ 160/110: severe pre-eclampsia's range), or with severe anaemia (Hb < 7,
-    # WHO: referred at once) – one visit for all, due as soon as the most urgent –; the
-    # kader accompanies a KEK or anaemic one through her supplementary food – both when
+    # WHO: referred at once), or with diabetes in pregnancy (WHO 2013) – one visit for all,
+    # due as soon as the most urgent –; the kader accompanies a KEK or anaemic one through her supplementary food – both when
     # both.
     _rule("hipertensi_berat_kehamilan", "ibu_hamil_rujukan", {"hypertension_pregnancy"},
           "bidan", "urgent", 1, severe_only=True),
@@ -62,6 +62,8 @@ RULES = (
           "urgent", 1, severe_only=True),
     _rule("hipertensi_kehamilan", "ibu_hamil_rujukan", {"hypertension_pregnancy"}, "bidan",
           "urgent", 3),
+    _rule("diabetes_kehamilan", "ibu_hamil_rujukan", {"hyperglycaemia_pregnancy"}, "bidan",
+          "high", 7, severe_only=True),
     _rule("pendampingan_ibu_hamil_kek", "ibu_hamil_gizi",
           {"kek", "anaemia_pregnancy", "underweight_pregnancy"}, "kader", "high", 7),
     # Grade 3 (≥ 180/110, an isolated systolic ≥ 180 too) is referred at once: the

@@ -262,6 +262,23 @@ def _ibu_hamil(s: ScreeningInput, out: Classification) -> None:
     elif _at_or_above(systolic, diastolic, rules.PREGNANCY_HYPERTENSION):
         out.flag("hypertension_pregnancy", "moderate", "rujuk ke puskesmas (risiko preeklamsia)",
                  m.get("systolic"))
+    _glucose_in_pregnancy(m, out)
+    _mental_health(m, out)  # her SRQ-20 is read as any adult's
+
+
+def _glucose_in_pregnancy(m: dict[str, float], out: Classification) -> None:
+    """One finding, the worse of fasting and random glucose when both were taken."""
+    found = [(value >= diabetes_from, value) for measure, (gestational_from, diabetes_from)
+             in rules.PREGNANCY_GLUCOSE.items()
+             if (value := m.get(measure)) is not None and value >= gestational_from]
+    if found:
+        diabetes, value = max(found)
+        if diabetes:
+            out.flag("hyperglycaemia_pregnancy", "severe",
+                     "rujuk ke puskesmas (diabetes dalam kehamilan)", value)
+        else:
+            out.flag("hyperglycaemia_pregnancy", "moderate",
+                     "konfirmasi TTGO di puskesmas (diabetes gestasional)", value)
 
 
 def _at_or_above(systolic: float, diastolic: float, bounds: tuple[int, int]) -> bool:
@@ -303,6 +320,10 @@ def _ncd_screening(m: dict[str, float], out: Classification) -> None:
     if "cholesterol_total" in m:
         out.add(first_band(m["cholesterol_total"], rules.CHOLESTEROL_TOTAL),
                 m["cholesterol_total"])
+    _mental_health(m, out)
+
+
+def _mental_health(m: dict[str, float], out: Classification) -> None:
     if m.get("srq20", 0) >= rules.SRQ20_POSITIVE_FROM:
         out.flag("mental_health_risk", "moderate", "rujuk untuk evaluasi kesehatan jiwa",
                  m["srq20"])

@@ -30,7 +30,8 @@ TERM_WEEKS, LAST_WEEK = 40, 44
 LATEST = ("hb", "muac_cm", "systolic", "diastolic")
 # Findings of a pregnancy that the register marks (the bidan's risiko tinggi column).
 RISKS = frozenset({"kek", "anaemia_pregnancy", "hypertension_pregnancy",
-                   "underweight_pregnancy", "pregnancy_too_young", "pregnancy_too_old"})
+                   "underweight_pregnancy", "pregnancy_too_young", "pregnancy_too_old",
+                   "hyperglycaemia_pregnancy", "mental_health_risk"})
 
 
 def pregnant_women(contacts: Iterable[Mapping[str, Any]], delivered: Mapping[str, date],

@@ -167,6 +167,16 @@ PREGNANCY_AGE_RISK = (20, 35)
 PREGNANCY_HYPERTENSION = (140, 90)  # systolic or diastolic at or above
 # Severe hypertension in pregnancy (PNPK Pre-eklampsia, POGI 2016; ACOG): referred at once.
 PREGNANCY_HYPERTENSION_SEVERE = (160, 110)
+# Hyperglycaemia first found in pregnancy (WHO 2013, Diagnostic criteria and
+# classification of hyperglycaemia first detected in pregnancy), mg/dL: diabetes in
+# pregnancy from fasting 126 or random 200; gestational diabetes from fasting 92 (a random
+# value below 200 diagnoses neither). The adult bands (prediabetes from 100 fasting, 140
+# random) do not apply to her; nor do the cholesterol bands – cholesterol rises in every
+# pregnancy.
+PREGNANCY_GLUCOSE = {  # measure: (gestational diabetes from, diabetes in pregnancy from)
+    "glucose_fasting": (92.0, 126.0),
+    "glucose_random": (200.0, 200.0),
+}
 
 # ── Usia dewasa and lansia ───────────────────────────────────────────────────────────
 # Blood pressure classes (systolic, diastolic) lower bounds; the higher class of the two

@@ -82,7 +82,7 @@ ICD10_OF = {"stunted": "E45", "severely_stunted": "E45", "gizi_buruk": "E43",
             "kek": "O25", "anaemia_pregnancy": "O99.0", "anaemia": "D64.9",
             "hypertension_grade_1": "I10", "hypertension_grade_2": "I10",
             "hypertension_grade_3": "I10", "isolated_systolic_hypertension": "I10",
-            "hypertension_pregnancy": "O13",
+            "hypertension_pregnancy": "O13", "hyperglycaemia_pregnancy": "R73.9",
             "diabetes_suspected": "R73.9", "prediabetes": "R73.0", "tb_suspect": "Z03.0",
             "vision_problem": "H54.7", "hearing_problem": "H91.9", "dental_caries": "K02.9"}
 
