@@ -187,7 +187,11 @@ MATRIX = [
     (KADER, "GET", "/api/v1/notify/tasks?assignee_id=psy-blotongan-1-kader-1", None, 200),
     (KADER, "GET", "/api/v1/notify/tasks?desa_code=33.73.04.1001", None, 200),
     (KADER, "GET", "/api/v1/notify/tasks?desa_code=33.73.04.1002", None, 403),
-    (KADER, "GET", "/api/v1/notify/tasks?assignee_id=someone-else", None, 403),
+    # another worker's list: in her own desa only, as the desa's list is
+    (KADER, "GET", "/api/v1/notify/tasks?assignee_id=someone-else", None, 200),
+    (KADER, "GET", "/api/v1/notify/tasks?assignee_id=someone-else&desa_code=33.73.04.1002",
+     None, 403),
+    (BIDAN, "GET", "/api/v1/notify/tasks?assignee_id=psy-blotongan-1-kader-1", None, 200),
     (KADER, "GET", "/api/v1/notify/tasks", None, 200),  # her own list
     (BIDAN, "GET", "/api/v1/notify/tasks", None, 200),  # her one desa
     (PKM_ADMIN, "GET", "/api/v1/notify/tasks", None, 422),  # two desa: which?

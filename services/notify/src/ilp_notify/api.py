@@ -84,13 +84,16 @@ async def list_tasks(rt: RuntimeDep, caller: Caller, assignee_id: str | None = N
                      status: Literal[TaskStatus, "all", ""] = "open",
                      limit: Limit = 100, offset: Offset = 0) -> list[dict[str, Any]]:
     """A worker's own list (`assignee_id` = the token's worker id), or the tasks of a desa
-    (or any area prefix) within the caller's wilayah. With neither: the caller's own list
-    when the token names a worker (what a kader's app opens with), else the tasks of the
-    caller's wilayah when that is one area (or all, for a caller who sees all).
+    (or any area prefix) within the caller's wilayah – all of them, or one worker's. With
+    neither: the caller's own list when the token names a worker (what a kader's app opens
+    with), else the tasks of the caller's wilayah when that is one area (or all, for a
+    caller who sees all); another worker's list without a desa is read in that wilayah.
     `status`: open by default, `all` for every status."""
     require(caller, *TASK_READERS)
     if not assignee_id and not desa_code:
         assignee_id, desa_code = _default_list(caller)
+    elif assignee_id != caller.worker_id and not desa_code:
+        desa_code = _callers_area(caller)
     if not (assignee_id and assignee_id == caller.worker_id):
         require_area(caller, desa_code)
     where: dict[str, Any] = {k: v for k, v in (("assignee_id", assignee_id), ("status", status))
@@ -110,12 +113,15 @@ async def _named(reader: Reader, tasks: list[dict[str, Any]]) -> list[dict[str, 
 
 
 def _default_list(caller: Principal) -> tuple[str | None, str | None]:
-    if caller.worker_id:
-        return caller.worker_id, None
+    return (caller.worker_id, None) if caller.worker_id else (None, _callers_area(caller))
+
+
+def _callers_area(caller: Principal) -> str | None:
+    """The one area a caller's lists default to; None for a caller who sees all."""
     if caller.covers(None):  # sees every area
-        return None, None
+        return None
     if len(caller.wilayah) == 1:
-        return None, caller.wilayah[0]
+        return caller.wilayah[0]
     raise UnprocessableError(("query", "desa_code"), "give desa_code (an area within your "
                              "wilayah) or assignee_id", "missing")
 
