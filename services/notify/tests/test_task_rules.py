@@ -67,6 +67,8 @@ def test_what_is_referred_at_once_is_visited_the_next_day() -> None:
     assert visits(["hyperglycaemia_pregnancy"], ["hyperglycaemia_pregnancy"]) == [
         ("diabetes_kehamilan", "bidan", "high", 27)]
     assert visits(["hyperglycaemia_pregnancy"], []) == []  # suspected GDM: OGTT at ANC
+    assert visits(["anaemia"], ["anaemia"]) == [("anemia_berat", "bidan", "urgent", 21)]
+    assert visits(["anaemia"], []) == []
     assert visits(["hypertension_grade_3"], ["hypertension_grade_3"]) == [
         ("hipertensi_derajat_3", "perawat", "urgent", 21)]
     assert visits(["hypertension_grade_2"], ["hypertension_grade_2"]) == [

@@ -144,6 +144,19 @@ def test_a_pregnant_womans_srq20_is_read_and_her_cholesterol_is_not() -> None:
         "mental_health_risk"}
 
 
+@pytest.mark.parametrize(("months", "hb", "severity"), [
+    (5, 6.0, None),  # WHO has no line before 6 months
+    (6, 10.5, None), (6, 10.4, "mild"), (23, 9.5, "mild"), (23, 9.4, "moderate"),
+    (24, 11.0, None), (24, 10.9, "mild"), (59, 10.0, "mild"), (59, 9.9, "moderate"),
+    (30, 7.0, "moderate"), (30, 6.9, "severe"),
+])
+def test_a_balitas_hb_by_whos_2024_lines(months, hb, severity) -> None:
+    """A balita's Hb was taken and ignored: now read by WHO's 2024 lines for her age."""
+    found = [(f.code, f.severity) for f in findings(
+        "balita", years=(months + 0.5) / 12, hb=hb) if f.code == "anaemia"]
+    assert found == ([("anaemia", severity)] if severity else [])
+
+
 def test_grade_3_hypertension_is_referred_at_once() -> None:
     [grade_3] = findings("lansia", years=70, systolic=185, diastolic=110)
     [grade_1] = findings("usia_dewasa", systolic=145, diastolic=92)

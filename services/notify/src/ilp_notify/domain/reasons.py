@@ -21,6 +21,7 @@ REASON_LABELS = {
     "pendampingan_ibu_hamil_kek": "Pendampingan ibu hamil KEK/anemia (PMT)",
     "hipertensi_derajat_3": "Hipertensi derajat 3 (≥ 180/110): rujukan segera",
     "hipertensi": "Hipertensi: pengobatan dan kontrol bulanan",  # grade 2 (before, 2–3)
+    "anemia_berat": "Anemia berat: rujukan segera",
     "suspek_tb": "Terduga TBC: pemeriksaan dahak",
     "kesehatan_jiwa": "Risiko masalah kesehatan jiwa",
     "perawatan_lansia_di_rumah": "Perawatan lansia di rumah (ketergantungan)",

@@ -71,6 +71,10 @@ RULES = (
     _rule("hipertensi_derajat_3", "hipertensi", {"hypertension_grade_3"}, "perawat",
           "urgent", 1),
     _rule("hipertensi", "hipertensi", {"hypertension_grade_2"}, "perawat", "high", 7),
+    # Severe anaemia outside pregnancy (a balita's Hb < 7, from 5 years < 8; WHO) is
+    # referred at once, as in pregnancy: the bidan the next day. A milder one is the
+    # puskesmas's to find the cause of, or the school's iron tablets.
+    _rule("anemia_berat", "anemia", {"anaemia"}, "bidan", "urgent", 1, severe_only=True),
     _rule("suspek_tb", "tb", {"tb_suspect"}, "perawat", "high", 7),
     _rule("kesehatan_jiwa", "jiwa", {"mental_health_risk"}, "perawat", "routine", 14),
     _rule("perawatan_lansia_di_rumah", "lansia",

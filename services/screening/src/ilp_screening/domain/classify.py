@@ -137,10 +137,20 @@ def _balita(s: ScreeningInput, out: Classification) -> None:
     if "weight_kg" in m and s.previous is not None:
         _weight_gain(s, m["weight_kg"], out)
     _young_infant(s, m.get("weight_kg"), out)
+    _anaemia_balita(s, out)
     _not_improving(s, z, out)
     complete_before = rules.IDL_DOSES <= s.earlier_doses
     if s.doses and not complete_before and rules.IDL_DOSES <= s.earlier_doses | s.doses:
         out.flag("imunisasi_dasar_lengkap", "info", "")  # completed at this visit
+
+
+def _anaemia_balita(s: ScreeningInput, out: Classification) -> None:
+    hb = s.measures.get("hb")
+    line = next(((below, moderate) for from_months, below, moderate in rules.HB_ANAEMIA_BALITA
+                 if s.age_months >= from_months), None)
+    if hb is not None and line is not None and hb < line[0]:
+        _anaemia(out, "anaemia", hb, line[1], rules.HB_BALITA_SEVERE_BELOW,
+                 "periksa penyebab anemia di puskesmas")
 
 
 def _young_infant(s: ScreeningInput, weight_kg: float | None, out: Classification) -> None:

@@ -132,6 +132,13 @@ HB_ANAEMIA_BY_AGE = ((15, 12.0, 13.0), (12, 12.0, 12.0), (0, 11.5, 11.5))
 # Severity (WHO, same texts): moderate below 11 (pregnancy 10), severe below 8 (7); above
 # that, up to the anaemia line, mild.
 HB_MODERATE_BELOW, HB_SEVERE_BELOW = 11.0, 8.0
+# A balita's Hb (WHO 2024, Guideline on haemoglobin cutoffs to define anaemia): anaemic
+# below 10.5 g/dL at 6–23 months and 11.0 at 24–59 (WHO 2011 had 11.0 for both; put it
+# back here if your programme still counts so), moderate below 9.5 and 10.0, severe below
+# 7.0. WHO gives no line before 6 months: a younger baby's Hb is not read.
+# (from months, anaemic below, moderate below)
+HB_ANAEMIA_BALITA = ((24, 11.0, 10.0), (6, 10.5, 9.5))
+HB_BALITA_SEVERE_BELOW = 7.0
 # Iron tablets (tablet tambah darah) are the programme's for remaja putri and women of
 # reproductive age; anaemia in a boy, a man, a young child or a lansia needs its cause
 # found first. (from years, before years)
