@@ -157,6 +157,17 @@ def test_a_balitas_hb_by_whos_2024_lines(months, hb, severity) -> None:
     assert found == ([("anaemia", severity)] if severity else [])
 
 
+def test_a_woman_of_reproductive_age_with_a_small_lila_is_at_risk_of_kek() -> None:
+    """LiLA < 23.5 cm in a woman of 15–49 who is not pregnant: at risk of KEK (WUS)."""
+    assert codes("usia_dewasa", "F", years=30, muac_cm=23.4) == {"kek_risk"}
+    assert codes("anak_remaja", "F", years=16, muac_cm=22.0) == {"kek_risk"}
+    assert codes("usia_dewasa", "F", years=30, muac_cm=23.5) == set()
+    assert codes("usia_dewasa", "M", years=30, muac_cm=22.0) == set()
+    assert codes("usia_dewasa", "F", years=50.1, muac_cm=22.0) == set()
+    assert codes("anak_remaja", "F", years=14, muac_cm=22.0) == set()
+    assert codes("ibu_hamil", years=30, weeks=12, muac_cm=23.4) == {"kek"}
+
+
 def test_grade_3_hypertension_is_referred_at_once() -> None:
     [grade_3] = findings("lansia", years=70, systolic=185, diastolic=110)
     [grade_1] = findings("usia_dewasa", systolic=145, diastolic=92)

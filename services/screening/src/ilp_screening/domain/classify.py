@@ -212,6 +212,7 @@ def _anak_remaja(s: ScreeningInput, out: Classification) -> None:
                 s.measures["sdq_total"])
     if s.age_months >= PTM_FROM_YEARS * 12:  # from the 15th birthday
         _ncd_screening(s.measures, out)
+        _kek_risk(s, out)
 
 
 def _anaemia_not_pregnant(s: ScreeningInput, out: Classification) -> None:
@@ -311,12 +312,20 @@ def _dewasa(s: ScreeningInput, out: Classification) -> None:
     m = s.measures
     _ncd_screening(m, out)
     _anaemia_not_pregnant(s, out)
+    _kek_risk(s, out)
     value = bmi(m)
     if value is not None:
         out.summary["bmi"] = value
         out.add(first_band(value, rules.BMI_ASIA_PACIFIC), value)
     if "waist_cm" in m and m["waist_cm"] > rules.CENTRAL_OBESITY_WAIST_CM[s.sex]:
         out.flag("central_obesity", "mild", "konseling gaya hidup", m["waist_cm"])
+
+
+def _kek_risk(s: ScreeningInput, out: Classification) -> None:
+    muac, years = s.measures.get("muac_cm"), s.age_days / 365.25
+    if muac is not None and muac < rules.KEK_MUAC_CM and s.sex == "F" and \
+            rules.WUS_YEARS[0] <= years < rules.WUS_YEARS[1]:
+        out.flag("kek_risk", "mild", "konseling gizi: berisiko KEK bila hamil", muac)
 
 
 def _ncd_screening(m: dict[str, float], out: Classification) -> None:

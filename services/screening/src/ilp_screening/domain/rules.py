@@ -162,6 +162,10 @@ SDQ_BANDS = {
 
 # ── Ibu hamil ────────────────────────────────────────────────────────────────────────
 KEK_MUAC_CM = 23.5  # LiLA < 23.5 cm: kurang energi kronis
+# The same line marks a woman of reproductive age (wanita usia subur, 15–49) who is not
+# pregnant as at risk of KEK (Kemenkes; Riskesdas/SKI count it so): counselled before a
+# pregnancy, as remaja putri and catin are. (from years, before years)
+WUS_YEARS = (15, 50)
 UNDERWEIGHT_BMI_T1 = 18.5  # BMI in trimester 1
 TRIMESTER_2_FROM_WEEK = 14
 TRIMESTER_3_FROM_WEEK = 28
