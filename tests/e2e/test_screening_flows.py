@@ -236,6 +236,19 @@ def test_history_and_growth_trajectory(platform: Platform) -> None:
     assert growth[0]["waz"] == first["measurements"]["waz"]
 
 
+def test_the_answer_names_what_was_given_and_not_read(platform: Platform) -> None:
+    """A balita's blood pressure and SRQ-20 are kept but read by nothing: the answer says
+    so, and says it again when the screening is read back."""
+    body = balita(16)
+    body["measurements"] |= {"systolic": 100, "diastolic": 60, "srq20": 3, "hb": 10.0}
+    first = record(platform, body)
+    assert first["not_read"] == ["diastolic", "srq20", "systolic"]
+    assert "anaemia" in {f["code"] for f in first["findings"]}  # her Hb is read
+    again = client(platform, "screening").get(f"/screenings/{first['screening_id']}").json()
+    assert again["not_read"] == first["not_read"]
+    assert record(platform, balita(17))["not_read"] == []
+
+
 def test_register_import_reports_lines_and_is_idempotent(platform: Platform, capsys) -> None:
     from ilp_platform.register_import import import_register
 

@@ -14,6 +14,7 @@ from ilp_screening.domain.classify import (
     PreviousWeighing,
     ScreeningInput,
     classify,
+    measures_read,
     stage_for,
     trimester,
 )
@@ -425,3 +426,53 @@ def test_complete_basic_immunisation_is_marked_once_at_the_completing_visit() ->
     assert not found(before_mr - {"BCG"}, {"MR1"})  # BCG still missing
     assert not found(rules.IDL_DOSES, {"PCV3"})  # complete before: counted then
     assert not found(before_mr, set())
+
+
+# Each stage at ages either side of where what it reads changes (6 months, 15 years, 50).
+AGES = [("balita", 3), ("balita", 14), ("balita", 40), ("anak_remaja", 8 * 12 + 5),
+        ("anak_remaja", 14 * 12 + 5), ("anak_remaja", 16 * 12 + 5), ("ibu_hamil", 25 * 12 + 5),
+        ("usia_dewasa", 30 * 12 + 5), ("usia_dewasa", 55 * 12 + 5), ("lansia", 70 * 12 + 5)]
+PARTNER = {"weight_kg": ("height_cm", 100.0), "height_cm": ("weight_kg", 15.0),
+           "systolic": ("diastolic", 70.0), "diastolic": ("systolic", 100.0)}
+FLAGS_READ = ("tb_symptoms", "smoking", "vision_problem", "hearing_problem", "dental_caries",
+              "oedema", "skilas_positive")
+
+
+def _outcome(stage: str, sex: str, months: int, measures: dict[str, float],
+             flags: dict[str, bool], kpsp: str | None = None) -> tuple[object, ...]:
+    on = date(2026, 11, 20)
+    result = classify(ScreeningInput(stage, sex, int(months * 30.4375 + 15), on, measures,
+                                     flags, kpsp=kpsp, gestational_weeks=20))
+    derived = {k: v for k, v in result.summary.items() if k not in measures}
+    return sorted(derived.items()), sorted((f.code, f.severity) for f in result.findings)
+
+
+def _changes_anything(stage: str, sex: str, months: int, measure: str) -> bool:
+    """Whether any value of `measure` changes what the screening finds or works out."""
+    if measure == "kpsp":
+        return _outcome(stage, sex, months, {}, {}, "penyimpangan") != _outcome(
+            stage, sex, months, {}, {})
+    if measure == "measured_lying":
+        lying = [_outcome(stage, sex, months, {"height_cm": 80.0}, {measure: v})
+                 for v in (True, False)]
+        return lying[0] != lying[1]
+    if measure in FLAGS_READ:
+        return _outcome(stage, sex, months, {}, {measure: True}) != _outcome(
+            stage, sex, months, {}, {})
+    partner = dict([PARTNER[measure]]) if measure in PARTNER else {}
+    low, high = rules.PLAUSIBLE[measure]
+    without = _outcome(stage, sex, months, partner, {})
+    return any(_outcome(stage, sex, months, {**partner, measure: value}, {}) != without
+               for value in (low, (low + high) / 2, high))
+
+
+@pytest.mark.parametrize(("stage", "months"), AGES)
+@pytest.mark.parametrize("sex", ["F", "M"])
+def test_what_a_stage_reads_is_what_changes_its_outcome(stage, months, sex) -> None:
+    """`measures_read` – what the intake tells an app it did not read – agrees with the
+    classification: every measure it names changes some finding or derived value, and
+    none it leaves out does."""
+    candidates = [*rules.PLAUSIBLE, "kpsp", "measured_lying", *FLAGS_READ]
+    read = measures_read(stage, sex, months)
+    for measure in candidates:
+        assert (measure in read) == _changes_anything(stage, sex, months, measure), measure

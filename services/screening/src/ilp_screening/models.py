@@ -9,7 +9,9 @@ from ilp_contracts import Finding
 from ilp_contracts.screening import (MeasurementsIn, PregnancyIn, ScreeningSubmission, Sex, Stage,
                                      TbOutcome)
 from fastapi import Header
-from pydantic import BaseModel, ConfigDict, Field, SkipValidation
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation, model_validator
+
+from .domain.classify import not_read
 
 IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=8, max_length=128,
                                        description="Client-generated; a retry returns the "
@@ -37,6 +39,20 @@ class ScreeningOut(BaseModel):
     immunizations: list[str]
     anc_visit: int | None
     findings: list[Finding]
+    not_read: list[str] = Field(
+        default_factory=list, description="Measurements and checks given that nothing at "
+        "this stage and age reads (e.g. a balita's blood pressure, a man's LiLA): kept with "
+        "the screening, not classified")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_read(cls, doc: Any) -> Any:
+        """Worked out from the stored submission, for screenings stored before too."""
+        given = isinstance(doc, dict) and (doc.get("submission") or {}).get("measurements")
+        if not given:
+            return doc
+        return {**doc, "not_read": not_read(doc["stage"], doc["sex"], doc["age_months"], [
+            name for name, value in given.items() if value not in (None, [])])}
 
 
 class BirthOut(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -9,7 +10,8 @@ from ilp_contracts import PTM_FROM_YEARS, Finding
 from ilp_contracts.screening import Severity
 
 from . import rules
-from .growth import BalitaZ, balita_zscores, bmi_for_age_z, head_circumference_z
+from .growth import (STANDING_FROM_DAYS, BalitaZ, balita_zscores, bmi_for_age_z,
+                     head_circumference_z)
 from .person import age_in_months
 from .rules import Band, first_band
 
@@ -75,6 +77,54 @@ def bmi(measures: dict[str, float]) -> float | None:
     if "weight_kg" in measures and "height_cm" in measures:
         return round(measures["weight_kg"] / (measures["height_cm"] / 100) ** 2, 1)
     return None
+
+
+# What each stage reads. A screening may carry more – a kader app's form, an integrating
+# system's record –: the rest is kept with it and read by nothing, and the intake says
+# so (`not_read`) rather than answer as if it had been looked at. Kept beside the stage
+# functions; a test holds the two together (a measure here changes some outcome, one
+# not here none).
+_EVERY_STAGE = frozenset({"tb_symptoms", "vision_problem", "hearing_problem", "dental_caries"})
+_NCD = frozenset({"systolic", "diastolic", "glucose_random", "glucose_fasting",
+                  "cholesterol_total", "srq20"})
+_PREGNANCY = frozenset({"muac_cm", "weight_kg", "height_cm", "hb", "systolic", "diastolic",
+                        "glucose_random", "glucose_fasting", "srq20", "smoking"})
+
+
+def measures_read(stage: str, sex: str, age_months: int) -> frozenset[str]:
+    """The measurements (and yes/no checks, KPSP) a screening at this stage and age is
+    read by."""
+    if stage == "balita":
+        return _EVERY_STAGE | {"weight_kg", "height_cm", "oedema", "head_circumference_cm",
+                               "kpsp"} | {
+            measure for measure, from_months in (
+                ("muac_cm", rules.MUAC_BALITA_FROM_MONTHS), ("hb", rules.HB_ANAEMIA_BALITA[-1][0]),
+                # younger, a length is read as taken lying down whatever the form says
+                ("measured_lying", round(STANDING_FROM_DAYS / 30.4375)))
+            if age_months >= from_months}
+    if stage == "ibu_hamil":
+        return _EVERY_STAGE | _PREGNANCY
+    read = set(_EVERY_STAGE) | {"smoking", "weight_kg", "height_cm", "hb"}
+    if stage == "anak_remaja":
+        read.add("sdq_total")
+    if age_months >= PTM_FROM_YEARS * 12:
+        read |= _NCD
+        wus_from, wus_before = rules.WUS_YEARS
+        if sex == "F" and wus_from * 12 <= age_months < wus_before * 12:
+            read.add("muac_cm")
+    if stage in ("usia_dewasa", "lansia"):
+        read.add("waist_cm")
+    if stage == "lansia":
+        read |= {"adl", "skilas_positive"}
+    return frozenset(read)
+
+
+def not_read(stage: str, sex: str, age_months: int, given: Iterable[str]) -> list[str]:
+    """Of the measurements given, those nothing at this stage and age reads. (Whether a
+    child was measured again is the intake's, at any stage; a balita's doses count IDL.)"""
+    read = measures_read(stage, sex, age_months) | {"rechecked"} | (
+        {"immunizations"} if stage == "balita" else set())
+    return sorted(set(given) - read)
 
 
 def classify(s: ScreeningInput) -> Classification:
