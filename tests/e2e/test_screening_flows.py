@@ -850,8 +850,15 @@ def test_pws_shows_at_how_many_contacts_the_tb_symptoms_were_asked(platform: Pla
 
 def test_the_bidans_register_of_pregnant_women(platform: Platform) -> None:
     """Register Kohort Ibu: a woman with two ANC contacts is listed with her name, K number,
-    weeks now, HPL and the risks of her pregnancy; her delivery takes her off it."""
+    weeks now, HPL and the risks of her pregnancy; her delivery takes her off it, though
+    it was recorded in her mother's desa."""
     today = datetime.now(WIB).date()
+    registry = client(platform, "registry")
+    registry.post("/areas", json={"code": "33.73.04.2011", "name": "Desa Kampung"}
+                  ).raise_for_status()
+    registry.post("/facilities", json={"id": "psy-kampung", "type": "posyandu",
+                                       "name": "Posyandu Kampung", "area_code": "33.73.04.2011"}
+                  ).raise_for_status()
     nik = "3373046508070003"  # a woman born 25 August 2007: 19, too young
     woman = {"nik": nik, "name": "Lestari", "sex": "F", "birth_date": "2007-08-25",
              "rw": "RW 01"}
@@ -877,7 +884,7 @@ def test_the_bidans_register_of_pregnant_women(platform: Platform) -> None:
     born = screening.post("/births", headers={"Idempotency-Key": str(uuid.uuid4())}, json={
         "mother": woman, "baby": {"mother_nik": nik, "local_id": "anak-1", "name": "Bayi",
                                   "sex": "F", "birth_date": today.isoformat()},
-        "posyandu_id": "psy-anggrek"})
+        "posyandu_id": "psy-kampung"})  # pulang kampung: another desa's posyandu
     assert born.status_code == 201, born.text
     assert "Lestari" not in {r["name"] for r in screening.get(
         "/pregnancies", params={"area_code": DESA}).json()}

@@ -16,7 +16,7 @@ SPEC = ServiceSpec(
         "screenings": [("desa_code", "period"), ("person_id", "screened_on")],
         "persons": [],
         "household": ["posyandu_id"],
-        "births": [("desa_code", "born_on")],
+        "births": [("desa_code", "born_on"), ("mother_id", "born_on")],
         "tb_treatments": [("desa_code", "started_on")],
         "idempotency": [],
         "posyandu": ["area_code"],

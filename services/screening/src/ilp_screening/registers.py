@@ -158,11 +158,14 @@ async def _pregnancies(rt: Runtime, caller: Caller, code: str) -> list[dict[str,
         prefix=("desa_code", code), between=("period", since.isoformat()[:7], "9999"),
         stage="ibu_hamil", status="active"))
     delivered: dict[str, date] = {}
-    for birth in await rt.store.find("births", Query.of(
-            prefix=("desa_code", code), between=("born_on", since.isoformat(), "9999"))):
-        if birth.get("status") != "voided":
-            born = date.fromisoformat(birth["born_on"])
-            delivered[birth["mother_id"]] = max(born, delivered.get(birth["mother_id"], born))
+    # Her delivery wherever it was recorded: many a mother gives birth in her own
+    # mother's desa (pulang kampung), not where she had her ANC.
+    for mother in {c["person_id"] for c in contacts}:
+        for birth in await rt.store.find("births", Query.of(
+                mother_id=mother, between=("born_on", since.isoformat(), "9999"))):
+            if birth.get("status") != "voided":
+                born = date.fromisoformat(birth["born_on"])
+                delivered[mother] = max(born, delivered.get(mother, born))
     rows = [{**row, "age_years": row["age_months"] // 12}
             for row in await _named(rt, pregnant_women(contacts, delivered, today), today)]
     await audit(rt, caller, "kohort_ibu", *(row["person_id"] for row in rows))
