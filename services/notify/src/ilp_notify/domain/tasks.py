@@ -54,8 +54,8 @@ RULES = (
     # Two problems, two people: the bidan refers a pregnancy with hypertension, at once
     # when severe (≥ 160/110: severe pre-eclampsia's range), or with severe anaemia (Hb < 7,
     # WHO: referred at once), or with diabetes in pregnancy (WHO 2013) – one visit for all,
-    # due as soon as the most urgent –; the kader accompanies a KEK or anaemic one through her supplementary food – both when
-    # both.
+    # due as soon as the most urgent –; the kader accompanies a KEK or anaemic one through
+    # her supplementary food – both when both.
     _rule("hipertensi_berat_kehamilan", "ibu_hamil_rujukan", {"hypertension_pregnancy"},
           "bidan", "urgent", 1, severe_only=True),
     _rule("anemia_berat_kehamilan", "ibu_hamil_rujukan", {"anaemia_pregnancy"}, "bidan",

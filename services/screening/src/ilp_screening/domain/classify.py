@@ -98,7 +98,8 @@ def measures_read(stage: str, sex: str, age_months: int) -> frozenset[str]:
         return _EVERY_STAGE | {"weight_kg", "height_cm", "oedema", "head_circumference_cm",
                                "kpsp"} | {
             measure for measure, from_months in (
-                ("muac_cm", rules.MUAC_BALITA_FROM_MONTHS), ("hb", rules.HB_ANAEMIA_BALITA[-1][0]),
+                ("muac_cm", rules.MUAC_BALITA_FROM_MONTHS),
+                ("hb", rules.HB_ANAEMIA_BALITA[-1][0]),
                 # younger, a length is read as taken lying down whatever the form says
                 ("measured_lying", round(STANDING_FROM_DAYS / 30.4375)))
             if age_months >= from_months}
@@ -352,7 +353,8 @@ def _blood_pressure(m: dict[str, float], out: Classification) -> None:
     systolic, diastolic = m["systolic"], m["diastolic"]
     for code, severity, sys_from, dia_from, follow_up in rules.BP_CLASSES:
         if _at_or_above(systolic, diastolic, (sys_from, dia_from)):
-            if code == "hypertension_grade_1" and diastolic < rules.ISOLATED_SYSTOLIC_DIASTOLIC_BELOW:
+            if code == "hypertension_grade_1" and \
+                    diastolic < rules.ISOLATED_SYSTOLIC_DIASTOLIC_BELOW:
                 code, follow_up = "isolated_systolic_hypertension", "rujuk, kontrol tekanan darah"
             out.flag(code, severity, follow_up, systolic)
             return
