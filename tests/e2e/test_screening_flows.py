@@ -243,7 +243,10 @@ def test_the_answer_names_what_was_given_and_not_read(platform: Platform) -> Non
     body["measurements"] |= {"systolic": 100, "diastolic": 60, "srq20": 3, "hb": 10.0}
     first = record(platform, body)
     assert first["not_read"] == ["diastolic", "srq20", "systolic"]
-    assert "anaemia" in {f["code"] for f in first["findings"]}  # her Hb is read
+    assert {"code": "anaemia", "label": "Anemia"}.items() <= next(
+        f for f in first["findings"] if f["code"] == "anaemia").items()  # her Hb is read
+    names = client(platform, "screening").get("/findings").json()
+    assert names["stunted"] == "Pendek / stunting (TB/U)" and len(names) > 50
     again = client(platform, "screening").get(f"/screenings/{first['screening_id']}").json()
     assert again["not_read"] == first["not_read"]
     assert record(platform, balita(17))["not_read"] == []
@@ -880,7 +883,8 @@ def test_the_bidans_register_of_pregnant_women(platform: Platform) -> None:
     sheet = screening.get("/pregnancies.csv", params={"area_code": DESA}).text
     assert sheet.splitlines()[0].startswith("nama,umur,kode_desa,posyandu")
     [line] = [line for line in sheet.splitlines() if line.startswith("Lestari,19,")]
-    assert line.endswith(',"anaemia_pregnancy, kek, pregnancy_too_young"')
+    assert line.endswith(',"Anemia pada kehamilan, Kurang energi kronis (KEK), '
+                         'Hamil terlalu muda (4 Terlalu)"')  # in words, as the bidan reads
     born = screening.post("/births", headers={"Idempotency-Key": str(uuid.uuid4())}, json={
         "mother": woman, "baby": {"mother_nik": nik, "local_id": "anak-1", "name": "Bayi",
                                   "sex": "F", "birth_date": today.isoformat()},
@@ -919,5 +923,6 @@ def test_the_register_of_balita(platform: Platform) -> None:
     assert text.startswith("\ufeffnama;jenis_kelamin;tanggal_lahir;umur_bulan")
     assert f"Putri;F;2025-06-03;{putri['age_months']};{DESA};psy-anggrek;" in text
     assert ";ya;8,0;70,0;" in text  # weighed this month; decimal commas, as Excel reads them
+    assert "Pendek / stunting (TB/U)" in text or "Sangat pendek (TB/U)" in text  # in words
     assert putri["age_months"] == (today.year - 2025) * 12 + today.month - 6 - (
         today.day < 3)

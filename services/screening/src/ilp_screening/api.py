@@ -23,6 +23,7 @@ from . import household, intake, registers, tb
 from .audit import audit
 from .fhir import inbound
 from .fhir.export import bundle_for, sealer
+from .domain.labels import FINDING_LABELS
 from .domain.person import pseudonym
 from .models import (
     AmendmentIn,
@@ -221,6 +222,14 @@ async def get_screening(screening_id: str, rt: RuntimeDep, caller: Caller) -> di
     screening = await intake.visible_screening(rt.store, screening_id, caller)
     await audit(rt, caller, "read_screening", screening["person_id"])
     return screening
+
+
+@router.get("/findings", response_model=dict[str, str])
+async def finding_names(caller: Caller) -> dict[str, str]:
+    """Every finding a screening may give, by code, with its name in words (Bahasa
+    Indonesia): what an app shows for `stunted` or `kek`. Each screening's findings carry
+    their `label` too."""
+    return FINDING_LABELS
 
 
 # What an idempotency key may have recorded: (collection, id field)

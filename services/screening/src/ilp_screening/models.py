@@ -12,10 +12,16 @@ from fastapi import Header
 from pydantic import BaseModel, ConfigDict, Field, SkipValidation, model_validator
 
 from .domain.classify import not_read
+from .domain.labels import label_of
 
 IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=8, max_length=128,
                                        description="Client-generated; a retry returns the "
                                        "first result")]
+
+
+class FindingOut(Finding):
+    label: str = Field(default="", description="The finding in words (Bahasa Indonesia), "
+                       "as an app shows it: `stunted` is *Pendek / stunting (TB/U)*")
 
 
 class ScreeningOut(BaseModel):
@@ -38,7 +44,7 @@ class ScreeningOut(BaseModel):
         "they found; None for screenings recorded before checks were kept")
     immunizations: list[str]
     anc_visit: int | None
-    findings: list[Finding]
+    findings: list[FindingOut]
     not_read: list[str] = Field(
         default_factory=list, description="Measurements and checks given that nothing at "
         "this stage and age reads (e.g. a balita's blood pressure, a man's LiLA): kept with "
@@ -46,13 +52,18 @@ class ScreeningOut(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _not_read(cls, doc: Any) -> Any:
-        """Worked out from the stored submission, for screenings stored before too."""
-        given = isinstance(doc, dict) and (doc.get("submission") or {}).get("measurements")
-        if not given:
+    def _in_words(cls, doc: Any) -> Any:
+        """The findings' names and what was not read, worked out from the stored screening
+        and its submission: for screenings stored before either existed too."""
+        if not isinstance(doc, dict):
             return doc
-        return {**doc, "not_read": not_read(doc["stage"], doc["sex"], doc["age_months"], [
-            name for name, value in given.items() if value not in (None, [])])}
+        if "findings" in doc:
+            doc = {**doc, "findings": [{**f, "label": label_of(f["code"])}
+                                       if isinstance(f, dict) else f for f in doc["findings"]]}
+        if given := (doc.get("submission") or {}).get("measurements"):
+            doc["not_read"] = not_read(doc["stage"], doc["sex"], doc["age_months"], [
+                name for name, value in given.items() if value not in (None, [])])
+        return doc
 
 
 class BirthOut(BaseModel):

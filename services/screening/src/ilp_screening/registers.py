@@ -18,6 +18,7 @@ from ilp_kit.store import Query
 from pydantic import BaseModel, Field
 
 from .audit import audit
+from .domain.labels import label_of
 from .domain.registers import GROWTH, LAST_WEEK, LATEST, balita, pregnant_women
 from .domain.person import age_in_months
 from .roles import CARERS
@@ -102,8 +103,13 @@ async def children_csv(area_code: AreaCode, rt: RuntimeDep, caller: Caller,
         ([r["name"], r["sex"], r["birth_date"], r["age_months"], r["desa_code"],
           r["posyandu_id"], r["rw"], r["rt"], r["last_seen_on"], r["last_weighed_on"],
           _yes(r["weighed_this_month"]), *(r["growth"].get(k) for k in GROWTH),
-          ", ".join(r["status"]), ", ".join(r["doses"]), _yes(r["idl"])] for r in rows),
+          _named_findings(r["status"]), ", ".join(r["doses"]), _yes(r["idl"])] for r in rows),
         f"kohort-balita-{code}.csv", excel)
+
+
+def _named_findings(codes: list[str]) -> str:
+    """A spreadsheet's cell names findings in words, as the bidan reads them."""
+    return ", ".join(label_of(code) for code in codes)
 
 
 def _yes(value: bool) -> str:
@@ -147,7 +153,7 @@ async def pregnancies_csv(area_code: AreaCode, rt: RuntimeDep, caller: Caller,
         ([r["name"], r["age_years"], r["desa_code"], r["posyandu_id"], r["rw"], r["rt"],
           r["first_contact_on"], r["last_contact_on"], r["contacts"], r["anc_visit"],
           r["gestational_weeks_now"], r["due_on"], *(r["latest"].get(k) for k in LATEST),
-          ", ".join(r["risks"])] for r in rows),
+          _named_findings(r["risks"])] for r in rows),
         f"kohort-ibu-{code}.csv", excel)
 
 

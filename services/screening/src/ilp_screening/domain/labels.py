@@ -1,0 +1,81 @@
+"""What each finding is called in Bahasa Indonesia, as a kader app, the bidan's registers
+and a Dinkes spreadsheet show it: the codes (`stunted`, `kek`) are for machines. No
+thresholds here – those live in rules.py, and the finding carries its value and
+follow-up. A test holds this list to the codes the classification can give."""
+
+from __future__ import annotations
+
+FINDING_LABELS = {
+    # Balita: growth (WHO 2006), LiLA, head circumference, development, weighings
+    "severely_underweight": "Berat badan sangat kurang (BB/U)",
+    "underweight": "Berat badan kurang (BB/U)",
+    "risk_overweight": "Risiko berat badan lebih (BB/U)",
+    "severely_stunted": "Sangat pendek (TB/U)",
+    "stunted": "Pendek / stunting (TB/U)",
+    "gizi_buruk": "Gizi buruk (BB/TB)",
+    "gizi_kurang": "Gizi kurang (BB/TB)",
+    "berisiko_gizi_lebih": "Berisiko gizi lebih (BB/TB)",
+    "gizi_lebih": "Gizi lebih (BB/TB)",
+    "obesitas": "Obesitas (BB/TB)",
+    "lila_gizi_buruk": "Gizi buruk (LiLA)",
+    "lila_gizi_kurang": "Gizi kurang (LiLA)",
+    "edema_gizi_buruk": "Gizi buruk: edema bilateral",
+    "microcephaly": "Lingkar kepala kecil (mikrosefal)",
+    "macrocephaly": "Lingkar kepala besar (makrosefal)",
+    "development_doubtful": "Perkembangan meragukan (KPSP)",
+    "development_deviation": "Penyimpangan perkembangan (KPSP)",
+    "weight_gain_adequate": "Berat badan naik (N)",
+    "weight_not_increasing": "Berat badan tidak naik (T)",
+    "young_infant_malnutrition": "Bayi < 6 bulan bermasalah gizi, atau BB < 4 kg",
+    "no_improvement": "Tidak membaik sejak kunjungan sebelumnya",
+    "imunisasi_dasar_lengkap": "Imunisasi dasar lengkap",
+    # Anak sekolah & remaja
+    "severe_thinness": "Sangat kurus (IMT/U)",
+    "thinness": "Kurus (IMT/U)",
+    "overweight": "Gizi lebih (IMT/U)",
+    "obese": "Obesitas (IMT/U)",
+    "sdq_borderline": "Masalah mental emosional ambang batas (SDQ)",
+    "mental_health_risk": "Risiko masalah kesehatan jiwa",
+    "anaemia": "Anemia",
+    # Ibu hamil
+    "kek": "Kurang energi kronis (KEK)",
+    "underweight_pregnancy": "IMT kurang pada trimester 1",
+    "anaemia_pregnancy": "Anemia pada kehamilan",
+    "hypertension_pregnancy": "Hipertensi pada kehamilan",
+    "hyperglycaemia_pregnancy": "Gula darah tinggi pada kehamilan",
+    "pregnancy_too_young": "Hamil terlalu muda (4 Terlalu)",
+    "pregnancy_too_old": "Hamil terlalu tua (4 Terlalu)",
+    # Usia dewasa and lansia
+    "bp_high_normal": "Tekanan darah normal tinggi",
+    "hypertension_grade_1": "Hipertensi derajat 1",
+    "hypertension_grade_2": "Hipertensi derajat 2",
+    "hypertension_grade_3": "Hipertensi derajat 3",
+    "isolated_systolic_hypertension": "Hipertensi sistolik terisolasi",
+    "bmi_underweight": "Berat badan kurang (IMT)",
+    "bmi_overweight": "Berat badan lebih (IMT)",
+    "obese_1": "Obesitas I (IMT)",
+    "obese_2": "Obesitas II (IMT)",
+    "central_obesity": "Obesitas sentral (lingkar perut)",
+    "diabetes_suspected": "Suspek diabetes melitus",
+    "prediabetes": "Prediabetes",
+    "high_cholesterol": "Kolesterol tinggi",
+    "borderline_high_cholesterol": "Kolesterol batas tinggi",
+    "kek_risk": "Berisiko KEK (wanita usia subur)",
+    "adl_mild_dependence": "Ketergantungan ringan (AKS)",
+    "adl_moderate_dependence": "Ketergantungan sedang (AKS)",
+    "adl_severe_dependence": "Ketergantungan berat (AKS)",
+    "adl_total_dependence": "Ketergantungan total (AKS)",
+    "intrinsic_capacity_decline": "Penurunan kapasitas intrinsik (SKILAS)",
+    # Every stage
+    "tb_suspect": "Terduga TBC",
+    "smoker": "Merokok",
+    "vision_problem": "Gangguan penglihatan",
+    "hearing_problem": "Gangguan pendengaran",
+    "dental_caries": "Gigi berlubang (karies)",
+}
+
+
+def label_of(code: str) -> str:
+    """A finding's name in words; a code this release does not know (an integrator's
+    screening amended by a newer release) stays as it is."""
+    return FINDING_LABELS.get(code, code)
