@@ -81,6 +81,9 @@ def test_a_balita_screening_becomes_a_valid_transaction_bundle() -> None:
     assert conditions["stunted"]["severity"]["coding"] == [  # FHIR's value set, SNOMED CT
         {"system": "http://snomed.info/sct", "code": "6736007", "display": "Moderate"}]
     assert len(conditions["underweight"]["code"]["coding"]) == 1  # no ICD-10 guessed
+    # named in words; what to do is a note, not the condition's name
+    assert conditions["stunted"]["code"]["text"] == "Pendek / stunting (TB/U)"
+    assert conditions["stunted"]["note"] == [{"text": "rujuk"}]  # the test screening's
     assert {"system": ICD10, "code": "K02.9"} in conditions["dental_caries"]["code"]["coding"]
     assert "weight_gain_adequate" not in conditions  # a fact, not a problem
     [dose] = resources(bundle, "Immunization")

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from ilp_contracts.wilayah import local_unit_number
 
+from ..domain.labels import label_of
 from .validation import BundleValidator
 
 NIK = "https://fhir.kemkes.go.id/id/nik"
@@ -294,8 +295,8 @@ def _severity(severity: str) -> dict[str, Any]:
 
 def _condition(finding: dict[str, Any], ident: str, patient: str, encounter: str, voided: bool,
                org: str) -> dict[str, Any]:
-    coding = [{"system": ILP_FINDING, "code": finding["code"],
-               "display": finding["code"].replace("_", " ")}]
+    name = label_of(finding["code"])
+    coding = [{"system": ILP_FINDING, "code": finding["code"], "display": name}]
     if finding["code"] in ICD10_OF:
         coding.append({"system": ICD10, "code": ICD10_OF[finding["code"]]})
     condition = {
@@ -309,8 +310,10 @@ def _condition(finding: dict[str, Any], ident: str, patient: str, encounter: str
                 "system": "http://terminology.hl7.org/CodeSystem/condition-category",
                 "code": "encounter-diagnosis"}]}],
             "severity": _severity(finding["severity"]),
-            "code": {"coding": coding, "text": finding.get("follow_up") or finding["code"]},
+            "code": {"coding": coding, "text": name},
             "subject": {"reference": patient}, "encounter": {"reference": encounter}}
+    if finding.get("follow_up"):  # what to do is a note on the finding, not its name
+        condition["note"] = [{"text": finding["follow_up"]}]
     if not voided:  # FHIR con-5: no clinical status on an entry made in error
         condition["clinicalStatus"] = {"coding": [{
             "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
