@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ilp_contracts.screening import (BirthSubmission, HouseholdMember, MeasurementsIn,
                                     PersonIn, PregnancyIn, ScreeningSubmission)
 from ilp_screening.domain import rules
+from pydantic import ValidationError
 from ilp_screening.domain.validate import (birth_problems, collection_problem,
                                            implausible_growth, member_problems, problems)
 
@@ -61,6 +63,16 @@ def test_nik_that_disagrees_with_birth_date_is_refused() -> None:
     wrong = sub.model_copy(update={"person": sub.person.model_copy(
         update={"nik": "3373041111240001"})})
     assert ("person", "nik") in locs(wrong)
+
+
+def test_a_nik_of_the_wrong_shape_is_refused_in_words() -> None:
+    """Not as the regular expression it is checked by: a kader reads the message."""
+    for nik, message in (("337304101124000", "a NIK is 16 digits; this one has 15"),
+                         ("3373 0410 1124 0001", "a NIK is 16 digits, nothing else")):
+        with pytest.raises(ValidationError) as refused:
+            PersonIn(nik=nik, name="Bima", sex="M", birth_date=date(2024, 11, 10))
+        [error] = refused.value.errors()
+        assert (error["type"], error["loc"], error["msg"]) == ("nik_format", ("nik",), message)
 
 
 @settings(max_examples=150, deadline=None)

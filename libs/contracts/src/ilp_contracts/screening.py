@@ -4,9 +4,10 @@ screening service publishes. Published events carry a pseudonymous person id onl
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic_core import PydanticCustomError
 
 from .envelope import Event
 
@@ -23,6 +24,20 @@ IMMUNIZATIONS = ("HB0", "BCG", "OPV1", "OPV2", "OPV3", "OPV4", "DPT-HB-Hib1", "D
 Immunization = Literal[IMMUNIZATIONS]  # type: ignore[valid-type]
 
 
+def _sixteen_digits(value: str) -> str:
+    """A NIK refused in words a kader can act on, not as a regular expression."""
+    if not (value.isascii() and value.isdigit()):
+        raise PydanticCustomError("nik_format", "a NIK is 16 digits, nothing else")
+    if len(value) != 16:
+        raise PydanticCustomError("nik_format", "a NIK is 16 digits; this one has {digits}",
+                                  {"digits": len(value)})
+    return value
+
+
+Nik = Annotated[str, AfterValidator(_sixteen_digits),
+                WithJsonSchema({"type": "string", "pattern": r"^\d{16}$"})]
+
+
 class _Strict(BaseModel):
     # NaN and Infinity are refused as numbers (Python's JSON reads them; no measure is one)
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True,
@@ -33,10 +48,8 @@ class PersonIn(_Strict):
     """A person by NIK, or – a newborn without one yet – by the mother's NIK and a local
     id (e.g. "anak-2"); the pseudonymous person id is derived from either."""
 
-    nik: str | None = Field(default=None, pattern=r"^\d{16}$",
-                            description="16-digit NIK; stored only as a keyed hash")
-    mother_nik: str | None = Field(default=None, pattern=r"^\d{16}$",
-                                   description="For a child without NIK yet")
+    nik: Nik | None = Field(default=None, description="16-digit NIK; stored only as a keyed hash")
+    mother_nik: Nik | None = Field(default=None, description="For a child without NIK yet")
     local_id: str | None = Field(default=None, min_length=1, max_length=40,
                                  description="With mother_nik: which of her children")
     name: str = Field(min_length=1, max_length=200)

@@ -6,8 +6,8 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from ilp_contracts import Finding
-from ilp_contracts.screening import (MeasurementsIn, PregnancyIn, ScreeningSubmission, Sex, Stage,
-                                     TbOutcome)
+from ilp_contracts.screening import (MeasurementsIn, Nik, PregnancyIn, ScreeningSubmission, Sex,
+                                     Stage, TbOutcome)
 from fastapi import Header
 from pydantic import BaseModel, ConfigDict, Field, SkipValidation, model_validator
 
@@ -105,7 +105,7 @@ class VoidIn(BaseModel):
 class PersonLookup(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    nik: str = Field(pattern=r"^\d{16}$")
+    nik: Nik
 
 
 class PersonsRead(BaseModel):
