@@ -135,7 +135,8 @@ async def _children(rt: Runtime, caller: Caller, code: str) -> list[dict[str, An
 async def pregnancies(area_code: AreaCode, rt: RuntimeDep, caller: Caller
                       ) -> list[dict[str, Any]]:
     """Register Kohort Ibu: the women of the area pregnant now – those with an ANC contact
-    recorded since their last delivery here, up to 44 weeks – soonest due first."""
+    recorded since their last delivery (recorded in any desa), up to 44 weeks – soonest due
+    first."""
     return await _pregnancies(rt, caller, _area(caller, area_code))
 
 

@@ -25,7 +25,7 @@ def _by_person(visits: Iterable[Mapping[str, Any]]) -> list[list[Mapping[str, An
 
 # ── Register Kohort Ibu ───────────────────────────────────────────────────────────────
 # A pregnancy is at term by 40 weeks; one past 44 (the most the intake takes) without a
-# delivery recorded here was delivered elsewhere or not reported, and leaves the register.
+# delivery recorded (in any desa) was delivered unreported, and leaves the register.
 TERM_WEEKS, LAST_WEEK = 40, 44
 LATEST = ("hb", "muac_cm", "systolic", "diastolic")
 # Findings of a pregnancy that the register marks (the bidan's risiko tinggi column).
