@@ -237,14 +237,17 @@ def test_history_and_growth_trajectory(platform: Platform) -> None:
 
 
 def test_the_answer_names_what_was_given_and_not_read(platform: Platform) -> None:
-    """A balita's blood pressure and SRQ-20 are kept but read by nothing: the answer says
-    so, and says it again when the screening is read back."""
+    """A balita's waist and SRQ-20 are kept but read by nothing: the answer says so, and
+    says it again when the screening is read back. Her Hb and (from 1 year) her blood
+    pressure are read."""
     body = balita(16)
-    body["measurements"] |= {"systolic": 100, "diastolic": 60, "srq20": 3, "hb": 10.0}
+    body["measurements"] |= {"systolic": 100, "diastolic": 60, "srq20": 3, "hb": 10.0,
+                             "waist_cm": 50}
     first = record(platform, body)
-    assert first["not_read"] == ["diastolic", "srq20", "systolic"]
-    assert {"code": "anaemia", "label": "Anemia"}.items() <= next(
-        f for f in first["findings"] if f["code"] == "anaemia").items()  # her Hb is read
+    assert first["not_read"] == ["srq20", "waist_cm"]
+    found = {f["code"]: f["label"] for f in first["findings"]}
+    assert found["anaemia"] == "Anemia"
+    assert found["child_bp_elevated"] == "Tekanan darah anak meningkat (skrining)"
     names = client(platform, "screening").get("/findings").json()
     assert names["stunted"] == "Pendek / stunting (TB/U)" and len(names) > 50
     again = client(platform, "screening").get(f"/screenings/{first['screening_id']}").json()

@@ -198,3 +198,15 @@ def test_the_visit_names_every_reason_in_the_list_and_the_digest() -> None:
     sms = render(json.loads(payload("task.extended", task)))[2]
     assert sms.startswith("ILP: kunjungan rumah diperbarui (alasan ditambah) – Balita tidak "
                           "ditimbang bulan ini; juga Imunisasi balita terlewat, desa")
+
+
+def test_a_childs_stage_2_hypertension_and_severe_thinness_are_visited_within_the_week() -> None:
+    """Both are referred from a school screening; the visit sees that the referral
+    happened. A stage 1 or an elevated screen is measured again, not visited."""
+    needs = tasks_needed(["child_hypertension_stage_2", "severe_thinness"], date(2026, 11, 20),
+                         WIB)
+    assert sorted((n.reason, n.role, n.priority, n.due_at.date()) for n in needs) == [
+        ("anak_sangat_kurus", "bidan", "high", date(2026, 11, 27)),
+        ("hipertensi_anak", "perawat", "high", date(2026, 11, 27))]
+    assert tasks_needed(["child_hypertension_stage_1", "child_bp_elevated", "thinness"],
+                        date(2026, 11, 20), WIB) == []

@@ -247,12 +247,13 @@ def test_anaemia_in_pregnancy_by_severity() -> None:
 
 def test_from_15_a_remaja_is_screened_for_ncd_against_adult_thresholds() -> None:
     """DOMAIN.md: the adult PTM screening starts at 15 – a 16-year-old's 150/95 is grade 1
-    hypertension, not nothing; a child's BP reading has no adult threshold."""
+    hypertension, not nothing; a child's BP is read by the children's classes."""
     assert codes("anak_remaja", years=16, systolic=150, diastolic=95) == {
         "hypertension_grade_1"}
     assert codes("anak_remaja", years=15.1, glucose_random=250, srq20=8) == {
         "diabetes_suspected", "mental_health_risk"}
-    assert codes("anak_remaja", years=14.9, systolic=150, diastolic=95) == set()
+    assert codes("anak_remaja", years=14.9, systolic=150, diastolic=95) == {
+        "child_hypertension_stage_2"}
     # their weight is still read by BMI-for-age, not the adult bands
     assert codes("anak_remaja", "M", years=16, weight_kg=64, height_cm=170) == set()
 
@@ -337,7 +338,8 @@ def test_a_remajas_blood_pressure_is_read_as_an_adults_from_the_15th_birthday(
     s = ScreeningInput("anak_remaja", "F", (on - born).days, on, {"systolic": 150.0,
                                                                     "diastolic": 95.0})
     found = {f.code for f in classify(s).findings}
-    assert bool(found & {"hypertension_grade_1"}) == adult_reading
+    assert found == ({"hypertension_grade_1"} if adult_reading else {
+        "child_hypertension_stage_2"})
     assert (age_in_months(born, on) >= PTM_FROM_YEARS * 12) == adult_reading
 
 
@@ -476,3 +478,46 @@ def test_what_a_stage_reads_is_what_changes_its_outcome(stage, months, sex) -> N
     read = measures_read(stage, sex, months)
     for measure in candidates:
         assert (measure in read) == _changes_anything(stage, sex, months, measure), measure
+
+
+@pytest.mark.parametrize(("sex", "years", "systolic", "diastolic", "expected"), [
+    # under 13, the AAP's screening table by sex and completed year
+    ("M", 5, 102, 62, None), ("M", 5, 103, 62, "child_bp_elevated"),
+    ("M", 5, 102, 63, "child_bp_elevated"), ("F", 5, 103, 63, None),
+    ("F", 5, 104, 60, "child_bp_elevated"), ("F", 5, 100, 64, "child_bp_elevated"),
+    ("M", 12, 112, 74, None), ("M", 12, 113, 60, "child_bp_elevated"),
+    ("F", 12, 113, 74, None), ("F", 1.5, 97, 53, None), ("F", 1.5, 98, 53, "child_bp_elevated"), ("M", 1.5, 98, 50, "child_bp_elevated"),
+    # its caps, at any age: 130/80 stage 1, 140/90 stage 2
+    ("F", 8, 129, 79, "child_bp_elevated"), ("F", 8, 130, 60, "child_hypertension_stage_1"),
+    ("M", 3, 100, 80, "child_hypertension_stage_1"),
+    ("M", 10, 139, 89, "child_hypertension_stage_1"),
+    ("M", 10, 140, 70, "child_hypertension_stage_2"),
+    ("F", 6, 110, 90, "child_hypertension_stage_2"),
+    # from 13 the caps are the classes
+    ("F", 13, 119, 79, None), ("F", 13, 120, 79, "child_bp_elevated"),
+    ("M", 14.9, 129, 79, "child_bp_elevated"), ("M", 14, 125, 80, "child_hypertension_stage_1"),
+    ("F", 14, 140, 85, "child_hypertension_stage_2"),
+])
+def test_a_childs_blood_pressure_by_the_aap_2017_guideline(sex, years, systolic, diastolic,
+                                                            expected) -> None:
+    stage = "balita" if years < 5 else "anak_remaja"
+    found = findings(stage, sex, years, systolic=systolic, diastolic=diastolic)
+    assert [f.code for f in found] == ([expected] if expected else [])
+    if expected:
+        assert found[0].value == systolic
+
+
+def test_a_childs_stage_2_is_referred_and_a_screen_positive_checked_against_centiles() -> None:
+    [stage_2] = findings("anak_remaja", "M", 9, systolic=150, diastolic=80)
+    assert (stage_2.severity, stage_2.follow_up.startswith("rujuk")) == ("severe", True)
+    [screened] = findings("anak_remaja", "M", 9, systolic=108, diastolic=60)
+    assert screened.severity == "mild" and "persentil" in screened.follow_up
+    [elevated] = findings("anak_remaja", "F", 14, systolic=124, diastolic=70)
+    assert "persentil" not in elevated.follow_up
+
+
+def test_a_blood_pressure_under_1_year_is_not_read_and_from_15_by_the_adult_classes() -> None:
+    assert codes("balita", "M", 0.9, systolic=150, diastolic=95) == set()
+    assert codes("anak_remaja", "M", 15.1, systolic=125, diastolic=70) == set()  # adult normal
+    assert codes("anak_remaja", "M", 15.1, systolic=150, diastolic=70) == {
+        "isolated_systolic_hypertension"}

@@ -12,7 +12,8 @@ from ilp_screening.domain.rules import Band
 
 
 def _codes_in_rules() -> set[str]:
-    """Every band's code (in tuples and dicts of them), KPSP's and the BP classes'."""
+    """Every band's code (in tuples and dicts of them), KPSP's and the BP classes' (adults'
+    and children's)."""
     codes: set[str] = set()
 
     def visit(value: object) -> None:
@@ -24,7 +25,7 @@ def _codes_in_rules() -> set[str]:
     for value in vars(rules).values():
         visit(value)
     return codes | {code for code, *_ in rules.KPSP_FINDINGS.values()} | {
-        code for code, *_ in rules.BP_CLASSES}
+        code for code, *_ in (*rules.BP_CLASSES, *rules.CHILD_BP_CLASSES)}
 
 
 def _codes_flagged_in_classify() -> set[str]:

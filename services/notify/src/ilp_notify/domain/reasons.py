@@ -10,6 +10,7 @@ REASON_LABELS = {
     "pendampingan_rujukan_gizi": "Pendampingan rujukan gizi balita",
     "gizi_buruk_balita": "Balita gizi buruk: rujukan dan tata laksana",
     "pendampingan_gizi_buruk": "Pendampingan balita gizi buruk",
+    "anak_sangat_kurus": "Anak sekolah/remaja sangat kurus (IMT/U < −3 SD): rujukan",
     "masalah_gizi_balita": "Balita bermasalah gizi (stunting, BB kurang, gizi kurang, "
                            "BB tidak naik)",
     "anemia_berat_kehamilan": "Ibu hamil anemia berat (Hb < 7 g/dL): rujukan segera",
@@ -21,6 +22,7 @@ REASON_LABELS = {
     "pendampingan_ibu_hamil_kek": "Pendampingan ibu hamil KEK/anemia (PMT)",
     "hipertensi_derajat_3": "Hipertensi derajat 3 (≥ 180/110): rujukan segera",
     "hipertensi": "Hipertensi: pengobatan dan kontrol bulanan",  # grade 2 (before, 2–3)
+    "hipertensi_anak": "Hipertensi anak derajat 2 (≥ 140/90): rujukan",
     "anemia_berat": "Anemia berat: rujukan segera",
     "suspek_tb": "Terduga TBC: pemeriksaan dahak",
     "kesehatan_jiwa": "Risiko masalah kesehatan jiwa",

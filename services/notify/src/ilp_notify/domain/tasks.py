@@ -1,11 +1,12 @@
 """Home-visit task rules (pure): which findings need a visit, by whom, how soon.
 
 Triggers and who goes follow the ILP juknis (DOMAIN.md, "Home visits"): nutrition
-problems and KEK are followed by the kader (severe cases by the bidan as well),
-hypertension grade 2–3, suspected TB and mental-health risk by a health worker, lansia
-with moderate or worse dependence by home care. The juknis gives no due times: the days
-below are platform defaults to be set per district; what is referred at once (grade 3,
-severe hypertension or anaemia in pregnancy) is due the next day.
+problems and KEK are followed by the kader (severe cases by the bidan as well, a school
+child's severe thinness by the bidan), hypertension grade 2–3 (a child's stage 2),
+suspected TB and mental-health risk by a health worker, lansia with moderate or worse
+dependence by home care. The juknis gives no due times: the days below are platform
+defaults to be set per district; what is referred at once (grade 3, severe hypertension
+or anaemia in pregnancy) is due the next day.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ RULES = (
     _rule("gizi_buruk_balita", "gizi_balita_bidan", SEVERE_MALNUTRITION, "bidan", "urgent", 3),
     _rule("pendampingan_gizi_buruk", "gizi_balita_kader", SEVERE_MALNUTRITION, "kader",
           "urgent", 3),
+    # A school child or remaja severely thin (BMI-for-age below −3 SD) is referred: the
+    # bidan sees that the referral happened, within the week.
+    _rule("anak_sangat_kurus", "gizi_anak", {"severe_thinness"}, "bidan", "high", 7),
     _rule("masalah_gizi_balita", "gizi_balita_kader",
           {"stunted", "underweight", "gizi_kurang", "lila_gizi_kurang", "weight_not_increasing"},
           "kader", "high", 7),
@@ -71,6 +75,10 @@ RULES = (
     _rule("hipertensi_derajat_3", "hipertensi", {"hypertension_grade_3"}, "perawat",
           "urgent", 1),
     _rule("hipertensi", "hipertensi", {"hypertension_grade_2"}, "perawat", "high", 7),
+    # A child's stage 2 (AAP 2017: from 140/90) is referred within the week. Stage 1 and
+    # an elevated screen are measured again at the next contact, not visited.
+    _rule("hipertensi_anak", "hipertensi", {"child_hypertension_stage_2"}, "perawat",
+          "high", 7),
     # Severe anaemia outside pregnancy (a balita's Hb < 7, from 5 years < 8; WHO) is
     # referred at once, as in pregnancy: the bidan the next day. A milder one is the
     # puskesmas's to find the cause of, or the school's iron tablets.

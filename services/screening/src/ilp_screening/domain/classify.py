@@ -100,6 +100,8 @@ def measures_read(stage: str, sex: str, age_months: int) -> frozenset[str]:
             measure for measure, from_months in (
                 ("muac_cm", rules.MUAC_BALITA_FROM_MONTHS),
                 ("hb", rules.HB_ANAEMIA_BALITA[-1][0]),
+                ("systolic", rules.CHILD_BP_FROM_YEARS * 12),
+                ("diastolic", rules.CHILD_BP_FROM_YEARS * 12),
                 # younger, a length is read as taken lying down whatever the form says
                 ("measured_lying", round(STANDING_FROM_DAYS / 30.4375)))
             if age_months >= from_months}
@@ -107,7 +109,7 @@ def measures_read(stage: str, sex: str, age_months: int) -> frozenset[str]:
         return _EVERY_STAGE | _PREGNANCY
     read = set(_EVERY_STAGE) | {"smoking", "weight_kg", "height_cm", "hb"}
     if stage == "anak_remaja":
-        read.add("sdq_total")
+        read |= {"sdq_total", "systolic", "diastolic"}
     if age_months >= PTM_FROM_YEARS * 12:
         read |= _NCD
         wus_from, wus_before = rules.WUS_YEARS
@@ -189,6 +191,7 @@ def _balita(s: ScreeningInput, out: Classification) -> None:
         _weight_gain(s, m["weight_kg"], out)
     _young_infant(s, m.get("weight_kg"), out)
     _anaemia_balita(s, out)
+    _child_blood_pressure(s, out)
     _not_improving(s, z, out)
     complete_before = rules.IDL_DOSES <= s.earlier_doses
     if s.doses and not complete_before and rules.IDL_DOSES <= s.earlier_doses | s.doses:
@@ -264,6 +267,26 @@ def _anak_remaja(s: ScreeningInput, out: Classification) -> None:
     if s.age_months >= PTM_FROM_YEARS * 12:  # from the 15th birthday
         _ncd_screening(s.measures, out)
         _kek_risk(s, out)
+    else:
+        _child_blood_pressure(s, out)
+
+
+def _child_blood_pressure(s: ScreeningInput, out: Classification) -> None:
+    """AAP 2017's classes under 15, from its screening table under 13 (rules.py)."""
+    m, years = s.measures, s.age_months // 12
+    if "systolic" not in m or "diastolic" not in m or years < rules.CHILD_BP_FROM_YEARS:
+        return
+    systolic, diastolic = m["systolic"], m["diastolic"]
+    for code, severity, sys_from, dia_from, follow_up in rules.CHILD_BP_CLASSES:
+        if _at_or_above(systolic, diastolic, (sys_from, dia_from)):
+            out.flag(code, severity, follow_up, systolic)
+            return
+    screen = rules.CHILD_BP_SCREEN.get(years)
+    line = (screen[0] if s.sex == "M" else screen[1]) if screen else \
+        rules.CHILD_BP_ELEVATED_FROM_13
+    if _at_or_above(systolic, diastolic, line):
+        out.flag("child_bp_elevated", "mild",
+                 rules.CHILD_BP_ELEVATED_FOLLOW_UP["screen" if screen else "from_13"], systolic)
 
 
 def _anaemia_not_pregnant(s: ScreeningInput, out: Classification) -> None:

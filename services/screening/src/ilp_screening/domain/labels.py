@@ -35,6 +35,9 @@ FINDING_LABELS = {
     "overweight": "Gizi lebih (IMT/U)",
     "obese": "Obesitas (IMT/U)",
     "sdq_borderline": "Masalah mental emosional ambang batas (SDQ)",
+    "child_bp_elevated": "Tekanan darah anak meningkat (skrining)",
+    "child_hypertension_stage_1": "Hipertensi anak derajat 1",
+    "child_hypertension_stage_2": "Hipertensi anak derajat 2",
     "mental_health_risk": "Risiko masalah kesehatan jiwa",
     "anaemia": "Anemia",
     # Ibu hamil

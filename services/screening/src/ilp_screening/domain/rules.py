@@ -117,6 +117,36 @@ BMI_FOR_AGE = (
     Band("overweight", "mild", gt=1, le=2, follow_up="konseling gizi"),
     Band("obese", "moderate", gt=2, follow_up="rujuk ke puskesmas"),
 )
+# A child's blood pressure (AAP 2017, Clinical Practice Guideline for Screening and
+# Management of High Blood Pressure in Children and Adolescents), from 1 year to the 15th
+# birthday – from there the adult classes apply (usia dewasa, PTM from 15). Under 13 it is
+# judged by centiles of sex, age and height, which a posyandu or a school screening does
+# not look up. The guideline gives a screening table instead (its Table 6: the 90th centile
+# of the shortest children, by sex and completed year): below it a BP is normal whatever
+# the child's height; at or above it, it may be raised and is judged against the full
+# tables at the puskesmas. Whatever the centiles, its caps hold at any age: from 130/80 at
+# least stage 1 hypertension, from 140/90 stage 2. From 13 the caps are the classes
+# (120/<80 elevated). Stage 2 is referred within a week (at once with symptoms); stage 1
+# measured again within 1–2 weeks; elevated again in 6 months, with lifestyle advice.
+CHILD_BP_FROM_YEARS = 1
+CHILD_BP_SCREEN = {  # completed years: (boys' (systolic, diastolic), girls')
+    1: ((98, 52), (98, 54)), 2: ((100, 55), (101, 58)), 3: ((101, 58), (102, 60)),
+    4: ((102, 60), (103, 62)), 5: ((103, 63), (104, 64)), 6: ((105, 66), (105, 67)),
+    7: ((106, 68), (106, 68)), 8: ((107, 69), (107, 69)), 9: ((107, 70), (108, 71)),
+    10: ((108, 72), (109, 72)), 11: ((110, 74), (111, 74)), 12: ((113, 75), (114, 75)),
+}
+CHILD_BP_ELEVATED_FROM_13 = (120, 80)
+CHILD_BP_CLASSES: tuple[tuple[str, Severity, int, int, str], ...] = (  # as BP_CLASSES
+    ("child_hypertension_stage_2", "severe", 140, 90,
+     "rujuk ke puskesmas dalam seminggu; segera bila ada keluhan (sakit kepala, muntah, "
+     "kejang)"),
+    ("child_hypertension_stage_1", "moderate", 130, 80,
+     "ukur ulang 1–2 minggu lagi; bila tetap tinggi, rujuk ke puskesmas"),
+)
+CHILD_BP_ELEVATED_FOLLOW_UP = {
+    "screen": "ukur ulang; nilai dengan tabel persentil (umur, jenis kelamin, TB) di puskesmas",
+    "from_13": "konseling gaya hidup, ukur ulang 6 bulan lagi",
+}
 # Head circumference-for-age z (WHO 2006), measured in SDIDTK at the posyandu: below −2 SD
 # small (mikrosefal), above +2 SD large (makrosefal), both referred (Pedoman SDIDTK).
 HEAD_CIRCUMFERENCE_FOR_AGE = (
