@@ -263,6 +263,18 @@ class Platform:
         if refused:
             raise RuntimeError(f"the sample registry has {refused} refused rows")
 
+    def home_area(self) -> str | None:
+        """Where the printed dashboard link opens: the registry's first kabupaten/kota (the
+        sample kota when it was loaded), else its first province – whatever wilayah this
+        data directory holds, not the sample's when another was loaded."""
+        registry = f"{self.service_url('registry')}/api/v1/registry/areas"
+        for level in ("regency", "province"):
+            found = self.http.get(registry, params={"level": level, "limit": 1},
+                                  headers=self.auth_header(self.operator_token())).json()
+            if found:
+                return str(found[0]["code"])
+        return None
+
     def token(self, *roles: str, wilayah: tuple[str, ...] = ("*",),
               facilities: tuple[str, ...] = (), worker: str | None = None) -> str:
         """A bearer token signed with this platform's embedded key (what `ilp token` does)."""
@@ -361,7 +373,8 @@ def _banner(platform: Platform) -> None:
     print(f"  gateway      {base}/")
     for name in SERVICES:
         print(f"  {name:<12} {base}/api/v1/{name}/docs")
-    area = "?area=33.73" if platform.sample_registry else ""  # the sample kota, if loaded
+    home = platform.home_area()
+    area = f"?area={home}" if home else ""
     # The other commands find this platform (and its token key) by the data directory.
     default = Path(os.environ.get("ILP_DATA_DIR", "data")).resolve()
     here = "" if platform.data_dir.resolve() == default else f" --data-dir {platform.data_dir}"

@@ -96,3 +96,18 @@ def test_the_banner_of_a_platform_elsewhere_says_how_the_commands_find_it(
     shown = capsys.readouterr().out
     assert f"./ilp token --data-dir {platform.data_dir} --help" in shown
     assert f"status, dlq, import-…, pws-check: --data-dir {platform.data_dir}" in shown
+    assert "/pws/dashboard#token=" in shown  # an empty registry: the page asks where
+
+
+def test_the_banners_dashboard_opens_on_the_wilayah_this_platform_holds(
+        platform: Platform, capsys) -> None:
+    """Not on the sample kota's when another wilayah was loaded: its page was empty."""
+    from ilp_platform.embedded import _banner
+
+    registry = f"{platform.base_url_of('registry')}/areas"
+    for area in ({"code": "52", "name": "Nusa Tenggara Barat"},
+                 {"code": "52.03", "name": "Kab. Lombok Timur"}):
+        platform.http.post(registry, json=area, headers=platform.auth_header(
+            platform.operator_token())).raise_for_status()
+    _banner(platform)
+    assert "/pws/dashboard?area=52.03#token=" in capsys.readouterr().out
