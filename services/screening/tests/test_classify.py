@@ -96,6 +96,13 @@ def test_lansia_adds_dependence_and_skilas() -> None:
     assert codes("lansia", years=70, adl=20) == set()
 
 
+def test_an_adults_dependence_is_read_at_any_adult_age() -> None:
+    """After a stroke at 45 she needs care at home as a lansia would; SKILAS stays the
+    lansia's."""
+    assert codes("usia_dewasa", years=45, adl=7, skilas_positive=True) == {
+        "adl_severe_dependence"}
+
+
 @pytest.mark.parametrize(("weeks", "hb", "anaemic"), [
     (10, 10.9, True), (10, 11.0, False), (20, 10.4, True), (20, 10.5, False),
     (30, 10.9, True), (30, 11.0, False),

@@ -26,7 +26,7 @@ REASON_LABELS = {
     "anemia_berat": "Anemia berat: rujukan segera",
     "suspek_tb": "Terduga TBC: pemeriksaan dahak",
     "kesehatan_jiwa": "Risiko masalah kesehatan jiwa",
-    "perawatan_lansia_di_rumah": "Perawatan lansia di rumah (ketergantungan)",
+    "perawatan_lansia_di_rumah": "Perawatan di rumah: lansia atau dewasa dengan ketergantungan (AKS)",
     # missed monitoring (defaulters)
     "kontrol_hipertensi": "Hipertensi belum kontrol tekanan darah sebulan",
     "evaluasi_prediabetes": "Prediabetes belum cek gula darah 3 bulan",

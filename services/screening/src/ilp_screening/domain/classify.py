@@ -116,9 +116,9 @@ def measures_read(stage: str, sex: str, age_months: int) -> frozenset[str]:
         if sex == "F" and wus_from * 12 <= age_months < wus_before * 12:
             read.add("muac_cm")
     if stage in ("usia_dewasa", "lansia"):
-        read.add("waist_cm")
+        read |= {"waist_cm", "adl"}
     if stage == "lansia":
-        read |= {"adl", "skilas_positive"}
+        read.add("skilas_positive")
     return frozenset(read)
 
 
@@ -394,6 +394,10 @@ def _dewasa(s: ScreeningInput, out: Classification) -> None:
         out.add(first_band(value, rules.BMI_ASIA_PACIFIC), value)
     if "waist_cm" in m and m["waist_cm"] > rules.CENTRAL_OBESITY_WAIST_CM[s.sex]:
         out.flag("central_obesity", "mild", "konseling gaya hidup", m["waist_cm"])
+    # The lansia's instrument, but a dependence at 45 (after a stroke, with a disability)
+    # needs care at home as much as one at 70: read for every adult.
+    if "adl" in m:
+        out.add(first_band(m["adl"], rules.ADL_BANDS), m["adl"])
 
 
 def _kek_risk(s: ScreeningInput, out: Classification) -> None:
@@ -425,7 +429,5 @@ def _mental_health(m: dict[str, float], out: Classification) -> None:
 
 def _lansia(s: ScreeningInput, out: Classification) -> None:
     _dewasa(s, out)
-    if "adl" in s.measures:
-        out.add(first_band(s.measures["adl"], rules.ADL_BANDS), s.measures["adl"])
     if s.flags.get("skilas_positive"):
         out.flag("intrinsic_capacity_decline", "moderate", "pemeriksaan lanjutan di pustu")
