@@ -269,9 +269,9 @@ class Platform:
         data directory holds, not the sample's when another was loaded."""
         registry = f"{self.service_url('registry')}/api/v1/registry/areas"
         for level in ("regency", "province"):
-            found = self.http.get(registry, params={"level": level, "limit": 1},
-                                  headers=self.auth_header(self.operator_token())).json()
-            if found:
+            reply = self.http.get(registry, params={"level": level, "limit": 1},
+                                  headers=self.auth_header(self.operator_token()))
+            if reply.status_code == 200 and (found := reply.json()):
                 return str(found[0]["code"])
         return None
 
