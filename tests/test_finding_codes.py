@@ -1,5 +1,5 @@
-"""The finding codes PWS counts and notify visits are codes the screening gives: a code
-misspelt in another service would count nothing and open no visit, in silence."""
+"""The finding codes PWS counts, notify visits and the registers mark are codes the
+screening gives: a code misspelt there would count nothing and open no visit, in silence."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from ilp_notify.domain.defaulters import HYPERTENSIVE
 from ilp_notify.domain.tasks import RULES
 from ilp_pws.domain import indicators
 from ilp_screening.domain.labels import FINDING_LABELS
+from ilp_screening.domain.registers import RISKS
 
 
 def test_every_finding_code_another_service_reads_is_one_the_screening_gives() -> None:
     read = {
         "notify's visits": set().union(*(rule.finding_codes for rule in RULES)),
         "notify's monthly BP control": set(HYPERTENSIVE),
+        "the register of pregnant women's risks": set(RISKS),
         "PWS's prevalences": set().union(*(p.findings for p in indicators.PREVALENCES)),
         "PWS's weighings and IDL": {"weight_gain_adequate", "weight_not_increasing",
                                     "imunisasi_dasar_lengkap"},

@@ -210,3 +210,12 @@ def test_a_childs_stage_2_hypertension_and_severe_thinness_are_visited_within_th
         ("hipertensi_anak", "perawat", "high", date(2026, 11, 27))]
     assert tasks_needed(["child_hypertension_stage_1", "child_bp_elevated", "thinness"],
                         date(2026, 11, 20), WIB) == []
+
+
+def test_pre_eclampsia_is_the_bidans_referral_the_next_day_one_visit_with_its_hypertension(
+        ) -> None:
+    [need] = tasks_needed(["hypertension_pregnancy", "preeclampsia"], date(2026, 11, 20), WIB)
+    assert (need.reason, need.role, need.priority, need.due_at.date()) == (
+        "preeklamsia", "bidan", "urgent", date(2026, 11, 21))
+    # proteinuria alone is measured again at her next contact, not visited
+    assert tasks_needed(["proteinuria_pregnancy"], date(2026, 11, 20), WIB) == []

@@ -528,3 +528,41 @@ def test_a_blood_pressure_under_1_year_is_not_read_and_from_15_by_the_adult_clas
     assert codes("anak_remaja", "M", 15.1, systolic=125, diastolic=70) == set()  # adult normal
     assert codes("anak_remaja", "M", 15.1, systolic=150, diastolic=70) == {
         "isolated_systolic_hypertension"}
+
+
+@pytest.mark.parametrize(("weeks", "systolic", "protein", "expected"), [
+    (30, 145, 1, {("hypertension_pregnancy", "moderate"), ("preeclampsia", "severe")}),
+    (30, 165, 3, {("hypertension_pregnancy", "severe"), ("preeclampsia", "severe")}),
+    (20, 140, 2, {("hypertension_pregnancy", "moderate"), ("preeclampsia", "severe")}),
+    # before 20 weeks the pair is a chronic hypertension with proteinuria
+    (19, 150, 2, {("hypertension_pregnancy", "moderate"), ("proteinuria_pregnancy", "mild")}),
+    (None, 150, 1, {("hypertension_pregnancy", "moderate"), ("preeclampsia", "severe")}),
+    (30, 130, 2, {("proteinuria_pregnancy", "mild")}),  # may herald it: measured again
+    (30, 150, 0, {("hypertension_pregnancy", "moderate")}),  # negatif or trace
+])
+def test_pre_eclampsia_is_hypertension_with_proteinuria_from_20_weeks(weeks, systolic, protein,
+                                                                     expected) -> None:
+    s = ScreeningInput("ibu_hamil", "F", int(27 * 365.25), ON,
+                       {"systolic": systolic, "diastolic": 85.0, "protein_urine": protein},
+                       gestational_weeks=weeks)
+    found = classify(s).findings
+    assert {(f.code, f.severity) for f in found} == expected
+    if any(f.code == "preeclampsia" for f in found):
+        [pe] = [f for f in found if f.code == "preeclampsia"]
+        assert pe.follow_up.startswith("rujuk segera") and pe.value == protein
+
+
+def test_a_dipstick_is_read_as_registers_and_lab_slips_write_it() -> None:
+    from ilp_contracts.screening import MeasurementsIn
+    from pydantic import ValidationError
+    for written, grade in (("negatif", 0), ("Trace", 0), ("±", 0), ("+1", 1), ("2+", 2),
+                           ("+++", 3), ("positif 4", 4), ("+ +", 2), (3, 3)):
+        assert MeasurementsIn(protein_urine=written).protein_urine == grade, written
+    for wrong in ("5+", "positif", "banyak", 5):
+        with pytest.raises(ValidationError) as refused:
+            MeasurementsIn(protein_urine=wrong)
+        assert refused.value.errors()[0]["loc"] == ("protein_urine",)
+    with pytest.raises(ValidationError) as refused:
+        MeasurementsIn(protein_urine="banyak")
+    assert refused.value.errors()[0]["msg"] == (
+        "a dipstick reads negatif, trace, +1, +2, +3 or +4, not 'banyak'")

@@ -295,3 +295,23 @@ def test_without_the_export_configured_the_patient_has_no_empty_identifier() -> 
     unsealed = dataclasses.replace(CTX, nik=None, mother_nik=None)
     [patient] = resources(as_json(screening_bundle(screening(), unsealed)), "Patient")
     assert "identifier" not in patient
+
+
+@pytest.mark.parametrize("grade", [0, 1, 2, 3, 4])
+def test_a_dipstick_goes_out_as_loinc_20454_5_and_comes_back(grade) -> None:
+    source = screening(weight_kg=58.0, systolic=150.0, diastolic=95.0,
+                       protein_urine=float(grade))
+    source |= {"sex": "F", "stage": "ibu_hamil", "findings": [
+        {"code": "preeclampsia", "severity": "severe", "follow_up": "rujuk segera"}],
+        "immunizations": [], "submission": {"pregnancy": {"gestational_weeks": 30,
+                                                          "anc_visit": 4},
+                                            "measurements": {}}}
+    exported = as_json(screening_bundle(source, CTX)) | {"identifier": {"value": "b-9"}}
+    Bundle.model_validate(exported)
+    [dipstick] = [o for o in resources(exported, "Observation")
+                  if o["code"]["coding"][0]["code"] == "20454-5"]
+    assert dipstick["valueString"] == (f"{grade}+" if grade else "negative")
+    [condition] = resources(exported, "Condition")
+    assert {"system": ICD10, "code": "O14.9"} in [
+        {k: c[k] for k in ("system", "code")} for c in condition["code"]["coding"]]
+    assert submission_from_bundle(exported)[0].measurements.protein_urine == grade

@@ -95,6 +95,10 @@ def test_a_posbindu_register_with_its_own_headings() -> None:
         "nik;nama;jk;tgl lahir;tgl periksa;Kadar Hb (g/dL)\n"
         "3373045203130002;Rina;P;12/03/2013;20/11/2026;11,2\n", "psy-1"))
     assert girl is not None and girl.measurements.hb == 11.2
+    [(_, mother, _)] = list(parse_register(
+        "nik;nama;jk;tgl lahir;tgl periksa;usia kehamilan;kunjungan anc;TD;Protein Urin\n"
+        "3373045203000002;Sari;P;12/03/2000;20/11/2026;30;4;150/95;++\n", "psy-1"))
+    assert mother is not None and mother.measurements.protein_urine == 2
 
 
 def test_what_is_not_a_date_or_a_number_is_still_refused_with_its_column() -> None:

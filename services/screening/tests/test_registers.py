@@ -35,6 +35,15 @@ def test_each_woman_pregnant_now_with_her_contacts_due_date_and_risks() -> None:
     assert sari["risks"] == ["kek", "pregnancy_too_young"]
 
 
+def test_pre_eclampsia_is_a_risk_and_her_dipstick_among_her_latest() -> None:
+    [rina] = pregnant_women([contact("rina", "2026-11-20", 34, 5, 0,
+                                     ("hypertension_pregnancy", "preeclampsia"),
+                                     systolic=150.0, diastolic=100.0, protein_urine=2.0)],
+                            {}, TODAY)
+    assert rina["risks"] == ["hypertension_pregnancy", "preeclampsia"]
+    assert rina["latest"] == {"systolic": 150.0, "diastolic": 100.0, "protein_urine": 2.0}
+
+
 def test_a_delivery_ends_the_pregnancy_and_a_new_contact_starts_the_next() -> None:
     first = contact("ani", "2026-02-01", 20, 2)
     assert pregnant_women([first], {"ani": date(2026, 6, 10)}, TODAY) == []

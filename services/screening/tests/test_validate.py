@@ -81,8 +81,9 @@ def test_a_nik_of_the_wrong_shape_is_refused_in_words() -> None:
                        st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False).filter(
                            lambda v: v > 0)))
 def test_random_input_never_raises_and_problems_are_structured(birth, sex, measures) -> None:
-    ints = {"srq20", "adl", "sdq_total"}
-    fields = {k: (min(int(v), 20 if k != "sdq_total" else 40) if k in ints else v)
+    ints = {name for name, schema in MeasurementsIn.model_json_schema()["properties"].items()
+            if any(t.get("type") == "integer" for t in schema.get("anyOf", []))}  # scores…
+    fields = {k: (min(int(v), int(rules.PLAUSIBLE[k][1])) if k in ints else v)
               for k, v in measures.items()}
     stage, found = problems(submission(birth, sex, **fields), TODAY)
     for loc, msg, kind in found:

@@ -3,10 +3,12 @@ screening service publishes. Published events carry a pseudonymous person id onl
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
+                      WithJsonSchema, model_validator)
 from pydantic_core import PydanticCustomError
 
 from .envelope import Event
@@ -36,6 +38,27 @@ def _sixteen_digits(value: str) -> str:
 
 Nik = Annotated[str, AfterValidator(_sixteen_digits),
                 WithJsonSchema({"type": "string", "pattern": r"^\d{16}$"})]
+
+# A urine dipstick as registers, lab slips and FHIR strings write it: negatif (or trace,
+# which is not proteinuria), +1 … +4 written "+2", "2+", "++" or "positif 2".
+_DIPSTICK_NONE = {"negatif", "negative", "neg", "-", "trace", "±", "+-", "+/-"}
+_DIPSTICK_PLUS = re.compile(r"(?:positif|pos)?\+?([0-4])\+?|(\+{1,4})")
+
+
+def _dipstick(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    text = value.strip().lower().replace(" ", "")
+    if text in _DIPSTICK_NONE:
+        return 0
+    if reading := _DIPSTICK_PLUS.fullmatch(text):
+        number, pluses = reading.groups()
+        return int(number) if number else len(pluses)
+    raise PydanticCustomError("dipstick_format", "a dipstick reads negatif, trace, +1, +2, +3 "
+                              "or +4, not '{value}'", {"value": value})
+
+
+DipstickGrade = Annotated[int, Field(ge=0, le=4), BeforeValidator(_dipstick)]
 
 
 class _Strict(BaseModel):
@@ -97,6 +120,9 @@ class MeasurementsIn(_Strict):
     cholesterol_total: float | None = Field(default=None, gt=0,
                                             description="Kolesterol total, mg/dL")
     hb: float | None = Field(default=None, gt=0, description="Hemoglobin, g/dL")
+    protein_urine: DipstickGrade | None = Field(
+        default=None, description="Protein urin (dipstick): 0 negatif or trace, 1–4 for "
+        "+1 … +4 (\"+2\", \"2+\", \"++\" and \"negatif\" are read too)")
     srq20: int | None = Field(default=None, ge=0, le=20, description="SRQ-20 score")
     adl: int | None = Field(default=None, ge=0, le=20, description="ADL/AKS (Barthel) 0–20")
     sdq_total: int | None = Field(default=None, ge=0, le=40, description="SDQ total difficulties")

@@ -3,10 +3,11 @@ and a household data collection's list (one row per person, `parse_household`).
 
 Columns (header names, any order, any case; empty cells are "not measured"): nik, name,
 sex, birth_date, rt, rw, screened_on, posyandu_id (or given for the whole file),
-gestational_weeks, anc_visit, weight_kg, height_cm, measured_lying, rechecked, muac_cm, oedema,
-head_circumference_cm, waist_cm, systolic, diastolic, glucose_random, glucose_fasting,
-cholesterol_total, hb, srq20, adl, sdq_total, kpsp, tb_symptoms, smoking, skilas_positive,
-vision_problem, hearing_problem, dental_caries, immunizations.
+gestational_weeks, anc_visit, weight_kg, height_cm, measured_lying, rechecked, muac_cm,
+oedema, head_circumference_cm, waist_cm, systolic, diastolic, glucose_random,
+glucose_fasting, cholesterol_total, hb, protein_urine (a dipstick: negatif, +1 … +4),
+srq20, adl, sdq_total, kpsp, tb_symptoms, smoking, skilas_positive, vision_problem,
+hearing_problem, dental_caries, immunizations.
 The usual Indonesian headers are understood too (nama, jenis_kelamin, tanggal_lahir,
 tanggal, bb, tb, lila, lk, lp, …: `ALIASES`), blood pressure in one column (`TD` or
 `tekanan darah`, written 120/80), and a running number (`No.`), notes, the parents'
@@ -58,6 +59,8 @@ ALIASES = {
     "lk": "head_circumference_cm", "lp": "waist_cm", "gula_darah_sewaktu": "glucose_random",
     "gula_darah_puasa": "glucose_fasting", "kolesterol": "cholesterol_total",
     "kolesterol_total": "cholesterol_total", "hemoglobin": "hb", "kadar_hb": "hb",
+    "protein_urin": "protein_urine", "protein_urine": "protein_urine",
+    "proteinuria": "protein_urine", "urin_protein": "protein_urine",
     "gejala_tb": "tb_symptoms",
     "gejala_tbc": "tb_symptoms", "sdq": "sdq_total", "srq": "srq20", "aks": "adl",
     "skilas": "skilas_positive", "edema": "oedema", "td": BLOOD_PRESSURE,

@@ -42,7 +42,8 @@ class PregnancyRow(BaseModel):
     gestational_weeks_now: int = Field(description="From her last contact's weeks and the "
                                        "days since")
     due_on: date = Field(description="HPL: 40 weeks, from her last contact's weeks")
-    latest: dict[str, float] = Field(description="Her latest Hb, LiLA, systolic, diastolic")
+    latest: dict[str, float] = Field(description="Her latest Hb, LiLA, systolic, diastolic "
+                                     "and protein in urine (dipstick 0–4)")
     risks: list[str] = Field(description="Risk findings of this pregnancy (KEK, anaemia, "
                              "hypertension, 4 Terlalu …)")
 
@@ -150,7 +151,7 @@ async def pregnancies_csv(area_code: AreaCode, rt: RuntimeDep, caller: Caller,
     return csv_download(
         ["nama", "umur", "kode_desa", "posyandu", "rw", "rt", "kontak_pertama",
          "kontak_terakhir", "jumlah_kontak", "k", "usia_kehamilan_minggu", "hpl", "hb",
-         "lila", "sistolik", "diastolik", "risiko"],
+         "lila", "sistolik", "diastolik", "protein_urin", "risiko"],
         ([r["name"], r["age_years"], r["desa_code"], r["posyandu_id"], r["rw"], r["rt"],
           r["first_contact_on"], r["last_contact_on"], r["contacts"], r["anc_visit"],
           r["gestational_weeks_now"], r["due_on"], *(r["latest"].get(k) for k in LATEST),

@@ -17,6 +17,7 @@ REASON_LABELS = {
     "hipertensi_berat_kehamilan": "Ibu hamil hipertensi berat (≥ 160/110): rujukan segera "
                                   "(risiko preeklamsia berat)",
     "hipertensi_kehamilan": "Ibu hamil dengan hipertensi: rujukan (risiko preeklamsia)",
+    "preeklamsia": "Ibu hamil preeklamsia (hipertensi dan protein urin): rujukan segera",
     "diabetes_kehamilan": "Ibu hamil dengan gula darah tinggi (diabetes dalam kehamilan): "
                           "rujukan",
     "pendampingan_ibu_hamil_kek": "Pendampingan ibu hamil KEK/anemia (PMT)",

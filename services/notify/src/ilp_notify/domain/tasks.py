@@ -56,10 +56,11 @@ RULES = (
           {"stunted", "underweight", "gizi_kurang", "lila_gizi_kurang", "weight_not_increasing"},
           "kader", "high", 7),
     # Two problems, two people: the bidan refers a pregnancy with hypertension, at once
-    # when severe (≥ 160/110: severe pre-eclampsia's range), or with severe anaemia (Hb < 7,
+    # with pre-eclampsia (with protein in her urine) or when severe (≥ 160/110), or with severe anaemia (Hb < 7,
     # WHO: referred at once), or with diabetes in pregnancy (WHO 2013) – one visit for all,
     # due as soon as the most urgent –; the kader accompanies a KEK or anaemic one through
     # her supplementary food – both when both.
+    _rule("preeklamsia", "ibu_hamil_rujukan", {"preeclampsia"}, "bidan", "urgent", 1),
     _rule("hipertensi_berat_kehamilan", "ibu_hamil_rujukan", {"hypertension_pregnancy"},
           "bidan", "urgent", 1, severe_only=True),
     _rule("anemia_berat_kehamilan", "ibu_hamil_rujukan", {"anaemia_pregnancy"}, "bidan",

@@ -88,7 +88,8 @@ _EVERY_STAGE = frozenset({"tb_symptoms", "vision_problem", "hearing_problem", "d
 _NCD = frozenset({"systolic", "diastolic", "glucose_random", "glucose_fasting",
                   "cholesterol_total", "srq20"})
 _PREGNANCY = frozenset({"muac_cm", "weight_kg", "height_cm", "hb", "systolic", "diastolic",
-                        "glucose_random", "glucose_fasting", "srq20", "smoking"})
+                        "protein_urine", "glucose_random", "glucose_fasting", "srq20",
+                        "smoking"})
 
 
 def measures_read(stage: str, sex: str, age_months: int) -> frozenset[str]:
@@ -340,15 +341,33 @@ def _ibu_hamil(s: ScreeningInput, out: Classification) -> None:
     if "hb" in m and m["hb"] < rules.HB_ANAEMIA_PREGNANT[tri]:
         _anaemia(out, "anaemia_pregnancy", m["hb"], rules.HB_PREGNANT_MODERATE_BELOW,
                  rules.HB_PREGNANT_SEVERE_BELOW)
+    _hypertension_in_pregnancy(s, out)
+    _glucose_in_pregnancy(m, out)
+    _mental_health(m, out)  # her SRQ-20 is read as any adult's
+
+
+def _hypertension_in_pregnancy(s: ScreeningInput, out: Classification) -> None:
+    """Her blood pressure, graded, and with the protein in her urine pre-eclampsia."""
+    m = s.measures
     systolic, diastolic = m.get("systolic", 0), m.get("diastolic", 0)
+    hypertensive = _at_or_above(systolic, diastolic, rules.PREGNANCY_HYPERTENSION)
     if _at_or_above(systolic, diastolic, rules.PREGNANCY_HYPERTENSION_SEVERE):
         out.flag("hypertension_pregnancy", "severe",
                  "rujuk segera (hipertensi berat, risiko preeklamsia berat)", m.get("systolic"))
-    elif _at_or_above(systolic, diastolic, rules.PREGNANCY_HYPERTENSION):
+    elif hypertensive:
         out.flag("hypertension_pregnancy", "moderate", "rujuk ke puskesmas (risiko preeklamsia)",
                  m.get("systolic"))
-    _glucose_in_pregnancy(m, out)
-    _mental_health(m, out)  # her SRQ-20 is read as any adult's
+    protein = m.get("protein_urine")
+    if protein is None or protein < rules.PROTEINURIA_FROM:
+        return
+    if hypertensive and (s.gestational_weeks or rules.PREECLAMPSIA_FROM_WEEK) >= \
+            rules.PREECLAMPSIA_FROM_WEEK:
+        out.flag("preeclampsia", "severe",
+                 "rujuk segera ke puskesmas PONED atau rumah sakit (preeklamsia)", protein)
+    else:  # before 20 weeks beside the hypertension's referral, or alone
+        out.flag("proteinuria_pregnancy", "mild",
+                 "periksa ulang protein urin dan tekanan darah; cari infeksi saluran kemih",
+                 protein)
 
 
 def _glucose_in_pregnancy(m: dict[str, float], out: Classification) -> None:

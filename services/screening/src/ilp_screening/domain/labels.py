@@ -45,6 +45,8 @@ FINDING_LABELS = {
     "underweight_pregnancy": "IMT kurang pada trimester 1",
     "anaemia_pregnancy": "Anemia pada kehamilan",
     "hypertension_pregnancy": "Hipertensi pada kehamilan",
+    "preeclampsia": "Preeklamsia (hipertensi dan protein urin)",
+    "proteinuria_pregnancy": "Protein urin positif pada kehamilan",
     "hyperglycaemia_pregnancy": "Gula darah tinggi pada kehamilan",
     "pregnancy_too_young": "Hamil terlalu muda (4 Terlalu)",
     "pregnancy_too_old": "Hamil terlalu tua (4 Terlalu)",

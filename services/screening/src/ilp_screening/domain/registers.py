@@ -27,9 +27,9 @@ def _by_person(visits: Iterable[Mapping[str, Any]]) -> list[list[Mapping[str, An
 # A pregnancy is at term by 40 weeks; one past 44 (the most the intake takes) without a
 # delivery recorded (in any desa) was delivered unreported, and leaves the register.
 TERM_WEEKS, LAST_WEEK = 40, 44
-LATEST = ("hb", "muac_cm", "systolic", "diastolic")
+LATEST = ("hb", "muac_cm", "systolic", "diastolic", "protein_urine")
 # Findings of a pregnancy that the register marks (the bidan's risiko tinggi column).
-RISKS = frozenset({"kek", "anaemia_pregnancy", "hypertension_pregnancy",
+RISKS = frozenset({"kek", "anaemia_pregnancy", "hypertension_pregnancy", "preeclampsia",
                    "underweight_pregnancy", "pregnancy_too_young", "pregnancy_too_old",
                    "hyperglycaemia_pregnancy", "mental_health_risk"})
 

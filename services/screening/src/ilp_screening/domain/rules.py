@@ -208,6 +208,15 @@ PREGNANCY_AGE_RISK = (20, 35)
 PREGNANCY_HYPERTENSION = (140, 90)  # systolic or diastolic at or above
 # Severe hypertension in pregnancy (PNPK Pre-eklampsia, POGI 2016; ACOG): referred at once.
 PREGNANCY_HYPERTENSION_SEVERE = (160, 110)
+# Pre-eclampsia (PNPK Diagnosis dan Tata Laksana Pre-eklamsia, POGI 2016; ACOG 2020):
+# hypertension (≥ 140/90) from 20 weeks with proteinuria, a dipstick of +1 or more. It is
+# referred at once to a facility that can manage it (PONED puskesmas or hospital), with or
+# without severe features. Before 20 weeks the same pair is a chronic hypertension with
+# proteinuria, not pre-eclampsia; a pregnancy without its weeks is read as past 20 (the
+# safer side). Proteinuria without hypertension may herald it, or be an infection: both
+# measured again.
+PROTEINURIA_FROM = 1  # dipstick +1
+PREECLAMPSIA_FROM_WEEK = 20
 # Hyperglycaemia first found in pregnancy (WHO 2013, Diagnostic criteria and
 # classification of hyperglycaemia first detected in pregnancy), mg/dL: diabetes in
 # pregnancy from fasting 126 or random 200; gestational diabetes from fasting 92 (a random
@@ -285,6 +294,7 @@ PLAUSIBLE = {
     "glucose_fasting": (20.0, 1000.0),
     "cholesterol_total": (50.0, 1000.0),
     "hb": (3.0, 25.0),
+    "protein_urine": (0.0, 4.0),
     "srq20": (0.0, 20.0),
     "adl": (0.0, 20.0),
     "sdq_total": (0.0, 40.0),

@@ -47,6 +47,8 @@ MEASURES: dict[str, tuple[str, str, str, str]] = {
                           "laboratory"),
 }
 LYING_LENGTH = ("8306-3", "Body height --lying")
+# A urine dipstick's protein is an ordinal: valueString as a lab slip writes it.
+PROTEIN_URINE = ("20454-5", "Protein [Presence] in Urine by Test strip")
 GESTATIONAL_AGE = ("18185-9", "Gestational age")  # valueQuantity in weeks (UCUM wk)
 # The ANC visit number (K1, K2, …) has no LOINC code: an ILP code, valueInteger.
 ILP_OBSERVATION = "https://ilp-platform.id/fhir/CodeSystem/screening-observation"
@@ -83,7 +85,8 @@ ICD10_OF = {"stunted": "E45", "severely_stunted": "E45", "gizi_buruk": "E43",
             "kek": "O25", "anaemia_pregnancy": "O99.0", "anaemia": "D64.9",
             "hypertension_grade_1": "I10", "hypertension_grade_2": "I10",
             "hypertension_grade_3": "I10", "isolated_systolic_hypertension": "I10",
-            "hypertension_pregnancy": "O13", "hyperglycaemia_pregnancy": "R73.9",
+            "hypertension_pregnancy": "O13", "preeclampsia": "O14.9",
+            "hyperglycaemia_pregnancy": "R73.9",
             "diabetes_suspected": "R73.9", "prediabetes": "R73.0", "tb_suspect": "Z03.0",
             "vision_problem": "H54.7", "hearing_problem": "H91.9", "dental_caries": "K02.9"}
 
@@ -235,6 +238,12 @@ def _observations(screening: dict[str, Any], patient: str, encounter: str, voide
                                      voided, org)
         resource["valueQuantity"] = _quantity(measured[key], unit)
         out.append((key, resource))
+    if "protein_urine" in measured:
+        resource = _base_observation("protein-urine", PROTEIN_URINE, "laboratory", screening,
+                                     patient, encounter, voided, org)
+        grade = round(measured["protein_urine"])
+        resource["valueString"] = f"{grade}+" if grade else "negative"
+        out.append(("protein-urine", resource))
     if "systolic" in measured or "diastolic" in measured:
         resource = _base_observation("bp", BP_PANEL, "vital-signs", screening, patient,
                                      encounter, voided, org)

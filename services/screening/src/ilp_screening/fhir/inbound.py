@@ -34,6 +34,7 @@ from .bundle import (
     NIK,
     NIK_MOTHER,
     NON_SMOKER,
+    PROTEIN_URINE,
     SCORES,
     SMOKER,
     SMOKING_STATUS,
@@ -152,6 +153,9 @@ def _measurements(observations: list[Any], pregnancy: dict[str, Any], problems: 
                                             "the ANC visit number", i, problems)
         elif ilp is not None or codes[:1] == [SMOKING_STATUS[0]]:
             _instrument(ilp, observation, i, out, problems)
+        elif codes[:1] == [PROTEIN_URINE[0]]:  # read as the contract reads a dipstick
+            out["protein_urine"] = _given(observation.valueString, "valueString",
+                                          "the dipstick reading", i, problems)
         elif codes and codes[0] in GESTATIONAL_AGE_CODES:
             weeks = _value(observation.valueQuantity, "wk", _at(i, "valueQuantity"), problems)
             pregnancy["gestational_weeks"] = round(weeks) if weeks is not None else None
