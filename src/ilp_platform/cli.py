@@ -45,7 +45,10 @@ def _reaching_nats(url: str, command: Callable[[], T]) -> T:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="ilp", description="ILP Platform")
+    parser = argparse.ArgumentParser(
+        prog="ilp", description="ILP Platform",
+        epilog="From the checkout, ./ilp also runs the test suite (./ilp test [pytest "
+               "options]) and every benchmark (./ilp bench [--quick]).")
     commands = parser.add_subparsers(dest="command", required=True)
     up = commands.add_parser("up", help="run the whole platform on embedded defaults")
     up.add_argument("--data-dir", type=Path, default=DATA_DIR)
