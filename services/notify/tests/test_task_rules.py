@@ -219,3 +219,15 @@ def test_pre_eclampsia_is_the_bidans_referral_the_next_day_one_visit_with_its_hy
         "preeklamsia", "bidan", "urgent", date(2026, 11, 21))
     # proteinuria alone is measured again at her next contact, not visited
     assert tasks_needed(["proteinuria_pregnancy"], date(2026, 11, 20), WIB) == []
+
+
+def test_a_balita_too_heavy_for_her_length_gets_the_kaders_feeding_counsel() -> None:
+    """Gizi lebih and obesitas within two weeks; a child also stunted gets one visit, the
+    stunting's, sooner. At risk (BB/TB +1 to +2) is no visit."""
+    [need] = tasks_needed(["obesitas"], date(2026, 11, 20), WIB)
+    assert (need.reason, need.role, need.priority, need.due_at.date()) == (
+        "gizi_lebih_balita", "kader", "routine", date(2026, 12, 4))
+    [both] = tasks_needed(["gizi_lebih", "stunted"], date(2026, 11, 20), WIB)
+    assert both.reason == "masalah_gizi_balita"
+    assert tasks_needed(["berisiko_gizi_lebih", "risk_overweight"], date(2026, 11, 20),
+                        WIB) == []

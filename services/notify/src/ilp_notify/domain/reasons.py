@@ -10,6 +10,7 @@ REASON_LABELS = {
     "pendampingan_rujukan_gizi": "Pendampingan rujukan gizi balita",
     "gizi_buruk_balita": "Balita gizi buruk: rujukan dan tata laksana",
     "pendampingan_gizi_buruk": "Pendampingan balita gizi buruk",
+    "gizi_lebih_balita": "Balita gizi lebih/obesitas (BB/TB): konseling pemberian makan",
     "anak_sangat_kurus": "Anak sekolah/remaja sangat kurus (IMT/U < −3 SD): rujukan",
     "masalah_gizi_balita": "Balita bermasalah gizi (stunting, BB kurang, gizi kurang, "
                            "BB tidak naik)",

@@ -55,6 +55,11 @@ RULES = (
     _rule("masalah_gizi_balita", "gizi_balita_kader",
           {"stunted", "underweight", "gizi_kurang", "lila_gizi_kurang", "weight_not_increasing"},
           "kader", "high", 7),
+    # Gizi lebih and obesitas (BB/TB above +2 SD) are nutrition problems too (DOMAIN.md:
+    # "balita with nutrition problems"): referred by the finding, the kader counsels the
+    # family on feeding within two weeks – with a problem above, in the same visit.
+    _rule("gizi_lebih_balita", "gizi_balita_kader", {"gizi_lebih", "obesitas"}, "kader",
+          "routine", 14),
     # Two problems, two people: the bidan refers a pregnancy with hypertension, at once
     # with pre-eclampsia (with protein in her urine) or when severe (≥ 160/110), or with severe anaemia (Hb < 7,
     # WHO: referred at once), or with diabetes in pregnancy (WHO 2013) – one visit for all,
