@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 
-from ilp_contracts import (BirthAmended, BirthCorrection, BirthRecorded, BirthVoided,
+from ilp_contracts import (BirthAmended, BirthCorrection, BirthRecorded, BirthVoided, Event,
                            ScreeningAmended, ScreeningRecorded, ScreeningVoided, new_id)
 from ilp_contracts.screening import (BirthSnapshot, BirthSubmission, MeasurementsIn,
                                      PersonIn, PregnancyIn, ScreeningSubmission,
@@ -260,14 +260,20 @@ async def void_birth(tx: Transaction, birth_id: str, reason: str, scope: Princip
     require_area(scope, birth["desa_code"] if birth else None, f"birth {birth_id}")
     if birth is None:
         raise NotFoundError(f"birth {birth_id}")
-    if birth.get("status") == "voided":
-        return birth
-    birth.update(status="voided", void_reason=reason)
-    await tx.put("births", birth_id, birth)
-    await emit(tx, BirthVoided(birth_id=birth_id, mother_id=birth["mother_id"],
-                               baby_id=birth["baby_id"], desa_code=birth["desa_code"],
-                               reason=reason))
-    return birth
+    return await mark_voided(tx, ("births", birth_id), birth, reason, lambda: BirthVoided(
+        birth_id=birth_id, mother_id=birth["mother_id"], baby_id=birth["baby_id"],
+        desa_code=birth["desa_code"], reason=reason))
+
+
+async def mark_voided(tx: Transaction, where: tuple[str, str], record: dict[str, Any],
+                      reason: str, event: Callable[[], Event]) -> dict[str, Any]:
+    """A record withdrawn as entered in error, kept with its reason, and its event; one
+    voided already is left as it is (voiding twice changes nothing)."""
+    if record.get("status") != "voided":
+        record.update(status="voided", void_reason=reason)
+        await tx.put(*where, record)
+        await emit(tx, event())
+    return record
 
 
 async def amend_birth(tx: Transaction, birth_id: str, correction: BirthCorrection,
@@ -369,14 +375,11 @@ async def void(tx: Transaction, screening_id: str, reason: str, scope: Principal
                ) -> dict[str, Any]:
     """Withdraw a screening recorded in error; voiding twice changes nothing."""
     current = await visible_screening(tx, screening_id, scope)
-    if current["status"] == "voided":
-        return current
-    current.update(status="voided", void_reason=reason)
-    await tx.put("screenings", screening_id, current)
-    await emit(tx, ScreeningVoided(screening_id=screening_id, person_id=current["person_id"],
-                                   period=current["period"], desa_code=current["desa_code"],
-                                   reason=reason))
-    return current
+    return await mark_voided(tx, ("screenings", screening_id), current, reason,
+                             lambda: ScreeningVoided(
+                                 screening_id=screening_id, person_id=current["person_id"],
+                                 period=current["period"], desa_code=current["desa_code"],
+                                 reason=reason))
 
 
 async def visible_screening(tx: Reader, screening_id: str, scope: Principal = OPEN

@@ -25,7 +25,7 @@ from .audit import audit
 from .domain.person import pseudonym
 from .domain.validate import tb_end_problems, tb_treatment_problems
 from .fhir.export import sealer
-from .intake import HEADER_KEY, admit, keep_person, stored_key, today
+from .intake import HEADER_KEY, admit, keep_person, mark_voided, stored_key, today
 from .models import IdempotencyKey, TbTreatmentOut, VoidIn
 from .roles import CARERS
 
@@ -95,14 +95,10 @@ async def void(tx: Transaction, treatment_id: str, reason: str, scope: Principal
                ) -> dict[str, Any]:
     """Withdraw a treatment recorded in error; voiding twice changes nothing."""
     treatment = await _visible(tx, treatment_id, scope)
-    if treatment["status"] == "voided":
-        return treatment
-    treatment.update(status="voided", void_reason=reason)
-    await tx.put("tb_treatments", treatment_id, treatment)
-    await emit(tx, TbTreatmentVoided(treatment_id=treatment_id,
-                                     person_id=treatment["person_id"],
-                                     desa_code=treatment["desa_code"], reason=reason))
-    return treatment
+    return await mark_voided(tx, ("tb_treatments", treatment_id), treatment, reason,
+                             lambda: TbTreatmentVoided(
+                                 treatment_id=treatment_id, person_id=treatment["person_id"],
+                                 desa_code=treatment["desa_code"], reason=reason))
 
 
 async def _visible(tx: Reader, treatment_id: str, scope: Principal) -> dict[str, Any]:
