@@ -84,11 +84,11 @@ class BirthOut(BaseModel):
 
 
 class AmendmentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
     """Only what changes: the measurements given replace those the screening had and the
     others stay (`null` takes one out); without `pregnancy` its pregnancy stays as it
     was (`"pregnancy": null`: recorded in error); without `screened_on`, its day."""
+
+    model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(min_length=3, max_length=500, description="Why it is corrected")
     screened_on: date | None = None
