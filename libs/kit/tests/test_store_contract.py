@@ -121,3 +121,20 @@ async def test_a_log_keyed_by_time_forgets_what_is_older(store: DocumentStore) -
     assert await store.delete_keys_before("things", "2021-11-24") == 2
     assert await store.count("things") == 1 and await store.get("things", "2026-11-24T08:00|c3")
     assert await store.delete_keys_before("things", "2021-11-24") == 0
+
+
+async def test_one_of_a_set_of_values_and_many_keys_at_once(store: DocumentStore) -> None:
+    """A register's people in one query (and in one round trip to MongoDB), not one each."""
+    async with store.transaction() as tx:
+        for i in range(6):
+            await tx.put("things", f"k{i}", {"kind": f"p{i % 3}", "rank": i})
+        # read inside the transaction too: a handler reads what it just wrote
+        assert set(await tx.get_many("things", ["k1", "k5", "gone"])) == {"k1", "k5"}
+    found = await store.find("things", Query.of(one_of=("kind", {"p0", "p2"}),
+                                                order_by="rank"))
+    assert [d["rank"] for d in found] == [0, 2, 3, 5]
+    assert await store.count("things", Query.of(one_of=("kind", ["p1"]), rank=4)) == 1
+    assert await store.find("things", Query.of(one_of=("kind", []))) == []
+    many = await store.get_many("things", (f"k{i}" for i in range(2000)))
+    assert many == {f"k{i}": {"kind": f"p{i % 3}", "rank": i} for i in range(6)}
+    assert await store.get_many("things", []) == {}

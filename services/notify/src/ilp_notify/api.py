@@ -104,12 +104,11 @@ async def list_tasks(rt: RuntimeDep, caller: Caller, assignee_id: str | None = N
 
 
 async def _named(reader: Reader, tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The tasks with their workers' names, each worker read once."""
-    names: dict[str, str | None] = {}
-    for who in {t["assignee_id"] for t in tasks if t["assignee_id"]}:
-        worker = await reader.get("workers", who)
-        names[who] = worker["name"] if worker else None
-    return [{**t, "assignee_name": names.get(t["assignee_id"] or "")} for t in tasks]
+    """The tasks with their workers' names, the workers read at once."""
+    workers = await reader.get_many("workers", {t["assignee_id"] for t in tasks
+                                                if t["assignee_id"]})
+    return [{**t, "assignee_name": workers.get(t["assignee_id"] or "", {}).get("name")}
+            for t in tasks]
 
 
 def _default_list(caller: Principal) -> tuple[str | None, str | None]:

@@ -150,9 +150,10 @@ async def registered_at(posyandu_id: str, rt: RuntimeDep, caller: Caller, limit:
         raise NotFoundError(f"posyandu {posyandu_id}")
     entries = await rt.store.find("household", Query.of(
         posyandu_id=posyandu_id, order_by="rt", limit=limit, offset=offset))
-    people = []
+    people, persons = [], await rt.store.get_many("persons",
+                                                  {e["person_id"] for e in entries})
     for entry in entries:
-        person = await rt.store.get("persons", entry["person_id"]) or {}
+        person = persons.get(entry["person_id"], {})
         last = await rt.store.find("screenings", Query.of(
             person_id=entry["person_id"], status="active", order_by="screened_on",
             descending=True, limit=1))

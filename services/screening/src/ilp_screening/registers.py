@@ -14,7 +14,7 @@ from ilp_kit.auth import Caller, require, require_area
 from ilp_kit.errors import UnprocessableError
 from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.spreadsheet import csv_download
-from ilp_kit.store import Query
+from ilp_kit.store import Query, chunks
 from pydantic import BaseModel, Field
 
 from .audit import audit
@@ -124,8 +124,8 @@ async def _children(rt: Runtime, caller: Caller, code: str) -> list[dict[str, An
         prefix=("desa_code", code), between=("period", a_year_ago, "9999"), stage="balita",
         status="active"))}
     # every visit of theirs, for the doses given before the year
-    history = [v for person_id in sorted(seen) for v in await rt.store.find(
-        "screenings", Query.of(person_id=person_id, stage="balita", status="active"))]
+    history = [v for some in chunks(sorted(seen)) for v in await rt.store.find(
+        "screenings", Query.of(one_of=("person_id", some), stage="balita", status="active"))]
     rows = sorted(await _named(rt, balita(history, today), today),
                   key=lambda row: (row["posyandu_id"], row["name"]))
     await audit(rt, caller, "kohort_balita", *(row["person_id"] for row in rows))
@@ -168,11 +168,11 @@ async def _pregnancies(rt: Runtime, caller: Caller, code: str) -> list[dict[str,
     delivered: dict[str, date] = {}
     # Her delivery wherever it was recorded: many a mother gives birth in her own
     # mother's desa (pulang kampung), not where she had her ANC.
-    for mother in {c["person_id"] for c in contacts}:
+    for mothers in chunks(sorted({c["person_id"] for c in contacts})):
         for birth in await rt.store.find("births", Query.of(
-                mother_id=mother, between=("born_on", since.isoformat(), "9999"))):
+                one_of=("mother_id", mothers), between=("born_on", since.isoformat(), "9999"))):
             if birth.get("status") != "voided":
-                born = date.fromisoformat(birth["born_on"])
+                mother, born = birth["mother_id"], date.fromisoformat(birth["born_on"])
                 delivered[mother] = max(born, delivered.get(mother, born))
     rows = [{**row, "age_years": row["age_months"] // 12}
             for row in await _named(rt, pregnant_women(contacts, delivered, today), today)]
@@ -184,10 +184,9 @@ async def _named(rt: Runtime, rows: list[dict[str, Any]], today: date
                  ) -> list[dict[str, Any]]:
     """Each row with its person's name, sex, birth date and age in months: only this
     service can name the people of a register."""
-    named = []
+    named, persons = [], await rt.store.get_many("persons", {r["person_id"] for r in rows})
     for row in rows:
-        person = await rt.store.get("persons", row["person_id"])
-        if person is not None:
+        if (person := persons.get(row["person_id"])) is not None:
             born = date.fromisoformat(person["birth_date"])
             named.append({**row, "name": person["name"], "sex": person["sex"],
                           "birth_date": born, "age_months": age_in_months(born, today)})

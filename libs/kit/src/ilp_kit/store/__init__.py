@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlparse
 
-from .base import Doc, DocumentStore, IndexSpec, OutboxRecord, Query, Reader, Transaction
+from .base import (Doc, DocumentStore, IndexSpec, OutboxRecord, Query, Reader, Transaction,
+                   chunks)
 from .mongo import MongoStore
 from .sqlite import SqliteStore
 
@@ -23,4 +24,4 @@ def store_from_url(url: str, service: str, collections: Mapping[str, Sequence[In
 
 
 __all__ = ["Doc", "DocumentStore", "IndexSpec", "MongoStore", "OutboxRecord", "Query", "Reader",
-           "SqliteStore", "Transaction", "store_from_url"]
+           "SqliteStore", "Transaction", "chunks", "store_from_url"]

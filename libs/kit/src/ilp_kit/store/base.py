@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
 Doc = dict[str, Any]
@@ -20,10 +21,28 @@ Doc = dict[str, Any]
 IndexSpec = str | tuple[str, ...]
 
 
+# Values a `one_of` may name (SQLite before 3.32 takes 999 in one statement): more are
+# asked for in several queries (`chunks`).
+ONE_OF_AT_MOST = 900
+
+
+def chunks(values: Iterable[Any], size: int = ONE_OF_AT_MOST) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 @dataclass(frozen=True)
 class Query:
     """Equality filters, an optional code-prefix filter, an optional range (field, from,
-    before: values compared as strings – ISO dates, codes), ordering and paging."""
+    before: values compared as strings – ISO dates, codes), an optional set of values one
+    field may take (`one_of`: a register's people in one query, not one query each),
+    ordering and paging."""
 
     where: tuple[tuple[str, Any], ...] = ()
     prefix: tuple[str, str] | None = None
@@ -32,6 +51,7 @@ class Query:
     limit: int | None = None
     offset: int = 0
     between: tuple[str, str, str] | None = None
+    one_of: tuple[str, tuple[Any, ...]] | None = None  # up to ONE_OF_AT_MOST values
 
     @classmethod
     def of(
@@ -42,9 +62,11 @@ class Query:
         limit: int | None = None,
         offset: int = 0,
         between: tuple[str, str, str] | None = None,
+        one_of: tuple[str, Iterable[Any]] | None = None,
         **where: Any,
     ) -> Query:
-        return cls(tuple(where.items()), prefix, order_by, descending, limit, offset, between)
+        return cls(tuple(where.items()), prefix, order_by, descending, limit, offset, between,
+                   (one_of[0], tuple(one_of[1])) if one_of else None)
 
     def ranges(self) -> list[tuple[str, str, str]]:
         """(field, from, before) of the range and of the prefix – a range too, so the
@@ -67,6 +89,10 @@ class OutboxRecord:
 
 class Reader(Protocol):
     async def get(self, collection: str, key: str) -> Doc | None: ...
+
+    async def get_many(self, collection: str, keys: Iterable[str]) -> dict[str, Doc]:
+        """The documents of those keys that exist, by key: in one round trip."""
+        ...
 
     async def find(self, collection: str, query: Query = Query()) -> list[Doc]: ...
 

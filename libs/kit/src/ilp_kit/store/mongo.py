@@ -8,7 +8,7 @@ commit with the effect.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -21,6 +21,9 @@ def _filter(query: Query) -> dict[str, Any]:
     spec: dict[str, Any] = dict(query.where)
     for name, low, high in query.ranges():
         spec[name] = {"$gte": low, "$lt": high}
+    if query.one_of is not None:
+        name, values = query.one_of
+        spec[name] = {"$in": list(values)}
     return spec
 
 
@@ -43,6 +46,11 @@ class _MongoReader:
 
     async def get(self, collection: str, key: str) -> Doc | None:
         return _strip(await self._coll(collection).find_one({"_id": key}, session=self._session))
+
+    async def get_many(self, collection: str, keys: Iterable[str]) -> dict[str, Doc]:
+        cursor = self._coll(collection).find({"_id": {"$in": list(keys)}},
+                                             session=self._session)
+        return {d["_id"]: _strip(d) for d in await cursor.to_list()}  # type: ignore[misc]
 
     async def find(self, collection: str, query: Query = Query()) -> list[Doc]:
         order = query.order_by or "_id"
@@ -112,6 +120,9 @@ class MongoStore:
 
     async def get(self, collection: str, key: str) -> Doc | None:
         return await _MongoReader(self._db, self.collections).get(collection, key)
+
+    async def get_many(self, collection: str, keys: Iterable[str]) -> dict[str, Doc]:
+        return await _MongoReader(self._db, self.collections).get_many(collection, keys)
 
     async def find(self, collection: str, query: Query = Query()) -> list[Doc]:
         return await _MongoReader(self._db, self.collections).find(collection, query)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from functools import cache
 from pathlib import Path
@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import orjson
 import sqlite3
 
-from .base import Doc, IndexSpec, OutboxRecord, Query
+from .base import Doc, IndexSpec, OutboxRecord, Query, chunks
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
@@ -91,6 +91,10 @@ def _where(query: Query) -> tuple[str, list[Any]]:
     for name, low, high in query.ranges():
         clauses.append(f"{_field(name)} >= ? AND {_field(name)} < ?")
         params += [low, high]
+    if query.one_of is not None:
+        name, values = query.one_of
+        clauses.append(f"{_field(name)} IN ({', '.join('?' * len(values))})")
+        params += values
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
@@ -111,6 +115,14 @@ class _SqliteReader:
     async def get(self, collection: str, key: str) -> Doc | None:
         row = self._conn.execute(_statements(self._known(collection)).get, (key,)).fetchone()
         return orjson.loads(row[0]) if row else None
+
+    async def get_many(self, collection: str, keys: Iterable[str]) -> dict[str, Doc]:
+        found: dict[str, Doc] = {}
+        for chunk in chunks(keys):
+            sql = (f"SELECT key, doc FROM {self._table(collection)} "
+                   f"WHERE key IN ({', '.join('?' * len(chunk))})")
+            found.update((key, orjson.loads(doc)) for key, doc in self._conn.execute(sql, chunk))
+        return found
 
     async def find(self, collection: str, query: Query = Query()) -> list[Doc]:
         where, params = _where(query)
@@ -214,6 +226,9 @@ class SqliteStore:
 
     async def get(self, collection: str, key: str) -> Doc | None:
         return await self._read().get(collection, key)
+
+    async def get_many(self, collection: str, keys: Iterable[str]) -> dict[str, Doc]:
+        return await self._read().get_many(collection, keys)
 
     async def find(self, collection: str, query: Query = Query()) -> list[Doc]:
         return await self._read().find(collection, query)
