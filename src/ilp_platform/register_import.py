@@ -10,6 +10,7 @@ import hashlib
 from pathlib import Path
 
 import httpx
+from ilp_kit.spreadsheet import spreadsheet_text
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -40,7 +41,7 @@ def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
     file's content and position; print the refused lines and the report's `counted`
     totals (field, words). Returns the number of refused rows."""
     console = Console()
-    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines = spreadsheet_text(path.read_bytes()).splitlines()
     header, rows = lines[0], lines[1:]
     file_key = hashlib.sha256(path.read_bytes()).hexdigest()[:24]
     totals = dict.fromkeys((field for field, _ in counted), 0)

@@ -11,6 +11,7 @@ import io
 from pathlib import Path
 
 import httpx
+from ilp_kit.spreadsheet import spreadsheet_text
 from ilp_registry.importer import KINDS, dependency_rank, detect_kind, rows_from_csv
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -54,7 +55,7 @@ def import_registry(path: Path, base_url: str, console: Console | None = None,
 
 def _import_csv(client: httpx.Client, url: str, file: Path, progress: Progress,
                 console: Console) -> int:
-    header, rows = rows_from_csv(file.read_text(encoding="utf-8-sig"))
+    header, rows = rows_from_csv(spreadsheet_text(file.read_bytes()))
     kind = detect_kind(header)
     # Sorted so that parents travel in an earlier chunk than their children.
     rows.sort(key=lambda row: dependency_rank(kind, row[1]))

@@ -171,3 +171,13 @@ def test_reads_page_with_links_and_answer_304_to_a_known_etag(platform: Platform
     posyandu = registry.get("/facilities", params={"area_code": "33.73.04.1001",
                                                    "type": "posyandu"}).json()
     assert posyandu and all(p["parent_facility_id"] == "pustu-blotongan" for p in posyandu)
+
+
+def test_a_wilayah_file_excel_saved_on_windows_is_read_as_written(platform: Platform) -> None:
+    """Windows-1252, as Excel on Windows saves plain "CSV": it was a 500."""
+    registry = client(platform, "registry")
+    text = f"kode;nama\n33.75;Kota Pekalongan\n{KEC};Pekalongan Timur\n{KEC}.1003;Kel. Ma’rifat\n"
+    reply = registry.post("/import", content=text.encode("cp1252"),
+                          headers={"Content-Type": "text/csv"})
+    assert reply.status_code == 200, reply.text
+    assert registry.get(f"/areas/{KEC}.1003").json()["name"] == "Kel. Ma’rifat"

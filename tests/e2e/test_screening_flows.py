@@ -929,3 +929,28 @@ def test_the_register_of_balita(platform: Platform) -> None:
     assert "Pendek / stunting (TB/U)" in text or "Sangat pendek (TB/U)" in text  # in words
     assert putri["age_months"] == (today.year - 2025) * 12 + today.month - 6 - (
         today.day < 3)
+
+
+def test_a_register_excel_saved_on_windows_keeps_its_names(platform: Platform, tmp_path,
+                                                           capsys) -> None:
+    """Excel on Windows saves plain "CSV" in Windows-1252: the apostrophe of "Ni’mah" is
+    the byte 0x92. Read as UTF-8 it was stored as "Ni�mah"; sent by the CLI the file was
+    refused with a traceback."""
+    from ilp_platform.register_import import import_register
+
+    record(platform, balita(19))  # the posyandu is known to screening
+    nik = f"33730459112400{uuid.uuid4().int % 100:02d}"
+    text = f"NIK;Nama;L/P;Tgl Lahir;Tgl Periksa;BB\n{nik};Ni’mah;P;19/11/2024;20/11/2026;9,5\n"
+    screening = client(platform, "screening")
+    reply = screening.post("/screenings/import", params={"posyandu_id": "psy-anggrek"},
+                           content=text.encode("cp1252"), headers={
+                               "Content-Type": "text/csv", "Idempotency-Key": str(uuid.uuid4())})
+    assert reply.status_code == 200 and reply.json()["rejected"] == [], reply.text
+    person = screening.post("/persons/lookup", json={"nik": nik}).json()
+    assert person["name"] == "Ni’mah"
+    other = f"{nik[:-2]}{(int(nik[-2:]) + 1) % 100:02d}"
+    sheet = tmp_path / "register.csv"
+    sheet.write_bytes(text.replace("Ni’mah", "Nur’aini").replace(nik, other).encode("cp1252"))
+    assert import_register(sheet, platform.service_url("screening"), "psy-anggrek") == 0
+    assert "diterima 1" in capsys.readouterr().out
+    assert screening.post("/persons/lookup", json={"nik": other}).json()["name"] == "Nur’aini"

@@ -11,6 +11,18 @@ from typing import Any
 from fastapi.responses import Response
 
 
+def spreadsheet_text(data: bytes) -> str:
+    """A CSV file's text whichever way a spreadsheet saved it: UTF-8 (with or without the
+    byte-order mark of Excel's "CSV UTF-8"), else Windows' code page – Excel on Windows
+    saves plain "CSV" as Windows-1252 in Indonesian and English set-ups, where the
+    apostrophe of "Ni’mah" is the byte 0x92, not broken UTF-8. Read as UTF-8 that file
+    used to be refused whole, or its names stored with "�" in them."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")  # 5 bytes cp1252 leaves unassigned
+
+
 def csv_rows(text: str, column: Callable[[str], str] = str.strip) -> csv.DictReader[str]:
     """Rows of a CSV file keyed by its header, each header name passed through `column`
     once (e.g. an importer's aliases). The byte-order mark Excel writes is dropped, and the

@@ -16,6 +16,7 @@ from ilp_kit.auth import Caller, require, require_area
 from ilp_kit.errors import NotFoundError, UnprocessableError
 from ilp_kit.params import Limit, Offset
 from ilp_kit.service import Runtime, runtime_of
+from ilp_kit.spreadsheet import spreadsheet_text
 from ilp_kit.store import Query, Transaction
 
 from . import commands, importer
@@ -353,7 +354,7 @@ async def bulk_import(request: Request, rt: RuntimeDep, caller: Caller,
     Importing the same file again changes nothing and emits no events. Rows outside the
     caller's wilayah are refused (type `forbidden`)."""
     require(caller, *AREA_EDITORS)
-    text = (await request.body()).decode("utf-8-sig")
+    text = spreadsheet_text(await request.body())
     content_type = request.headers.get("content-type", "text/csv")
     try:
         if "json" in content_type and isinstance(document := json.loads(text), dict):

@@ -15,6 +15,7 @@ from ilp_kit.errors import (ForbiddenError, InvalidInput, NotFoundError, json_sa
                             name_unknown_fields)
 from ilp_kit.params import Limit, Offset, Period
 from ilp_kit.service import Runtime, runtime_of
+from ilp_kit.spreadsheet import spreadsheet_text
 from ilp_kit.store import Query
 from ilp_kit.turns import LoopTurns
 from pydantic import ValidationError
@@ -115,7 +116,7 @@ async def import_register(request: Request, key: IdempotencyKey, rt: RuntimeDep,
     one bad row does not hold back the rest; the report names the lines. Re-uploading the
     same file with the same key records nothing twice."""
     require(caller, *RECORDERS)
-    text = (await request.body()).decode("utf-8-sig", errors="replace")
+    text = spreadsheet_text(await request.body())
     rows = list(parse_register(text, posyandu_id))
     valid = [(line, submission) for line, submission, _ in rows if submission is not None]
     outcomes = await _record_each(rt, caller, [

@@ -18,6 +18,7 @@ from ilp_kit.auth import Caller, Principal, require, require_area
 from ilp_kit.errors import InvalidInput, NotFoundError
 from ilp_kit.outbox import emit
 from ilp_kit.service import Runtime, runtime_of
+from ilp_kit.spreadsheet import spreadsheet_text
 from ilp_kit.params import Limit, Offset
 from ilp_kit.store import Query, Transaction
 from ilp_kit.turns import LoopTurns
@@ -94,7 +95,7 @@ async def import_household(request: Request, rt: RuntimeDep, caller: Caller,
     on its own; the report names the lines refused. Sending it again changes nothing."""
     require(caller, *CORRECTORS)
     _check_day(noted_on, ("query", "noted_on"))
-    rows = list(parse_household((await request.body()).decode("utf-8-sig", errors="replace")))
+    rows = list(parse_household(spreadsheet_text(await request.body())))
     results = await _register_each(
         rt, caller, (posyandu_id, ("query", "posyandu_id")), noted_on,
         [(line, (), member) for line, member, _ in rows if member is not None])
