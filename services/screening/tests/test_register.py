@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import given, settings, strategies as st
 from ilp_screening.register import parse_register
 
@@ -168,3 +169,30 @@ def test_what_a_spreadsheet_does_to_a_nik_and_to_its_last_lines() -> None:
     [rounded] = [p for p in problems if p["loc"] == ["person", "nik"]]
     assert rounded["type"] == "rounded_by_spreadsheet" and "as text" in rounded["msg"]
     assert not [p for p in problems if p["loc"][-1] == "diastolic"]  # "150/" is half a TD
+
+
+@pytest.mark.parametrize(("written", "read"), [
+    ("20/11/2026", "2026-11-20"), ("20-11-26", "2026-11-20"), ("20.11.2026", "2026-11-20"),
+    ("20 Nov 2026", "2026-11-20"), ("20-Nop-26", "2026-11-20"), ("20 November 2026",
+                                                                  "2026-11-20"),
+    ("3 Agustus 2026", "2026-08-03"), ("3-Agt-2026", "2026-08-03"), ("1 Mei 2026", "2026-05-01"),
+    ("01 Okt 2026", "2026-10-01"), ("2026-11-20", "2026-11-20")])
+def test_a_date_as_a_spreadsheet_shows_it(written: str, read: str) -> None:
+    """Excel writes a date cell in a CSV as it shows it: two-digit years, month names."""
+    [(_, row, problems)] = list(parse_register(
+        f"nik;nama;jk;tgl lahir;tgl periksa;bb\n3373041011240001;Bima;L;10/11/24;{written};9\n",
+        "psy-1"))
+    assert problems == [] and row is not None and row.screened_on.isoformat() == read
+    assert row.person.birth_date.isoformat() == "2024-11-10"
+
+
+def test_a_two_digit_birth_year_still_to_come_is_last_centurys_and_a_bad_date_says_so(
+        ) -> None:
+    [(_, budi, _), (_, ani, problems)] = list(parse_register(
+        "nik;nama;jk;tgl lahir;tgl periksa;td\n"
+        "3373041506450001;Budi;L;15/06/45;20/11/26;150/90\n"
+        "3373045911240001;Ani;P;19/11/24;kemarin;\n", "psy-1"))
+    assert budi is not None and budi.person.birth_date.isoformat() == "1945-06-15"
+    assert ani is None and [(p["loc"], p["msg"]) for p in problems] == [
+        (("screened_on",), "'kemarin' is not a date: write it day first, as 20/11/2026 or "
+                           "20 Nov 2026")]

@@ -17,15 +17,16 @@ lost.
 
 Registers are typed into spreadsheets, so what a spreadsheet in an Indonesian locale
 writes is read as meant: `;`-separated files (Excel's CSV where the decimal mark is a
-comma), decimal commas (`9,1`), dates as 20/11/2026 or 20-11-2026 (day first), sex as
-L/P, yes/no as ya/tidak (also y/n, true/false, 1/0), immunisations separated by `;`, `,`,
-`/` or `|`.
+comma), decimal commas (`9,1`), dates day first (20/11/2026, 20-11-26, 20 Nov 2026), sex
+as L/P, yes/no as ya/tidak (also y/n, true/false, 1/0), immunisations separated by `;`,
+`,`, `/` or `|`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from ilp_contracts.screening import HouseholdMember, MeasurementsIn, ScreeningSubmission
@@ -94,7 +95,17 @@ _NO = {"tidak", "t", "n", "no", "false", "0"}
 _SEX = {"l": "M", "lk": "M", "laki-laki": "M", "laki laki": "M",
         "p": "F", "pr": "F", "perempuan": "F"}
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
-_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$")
+_DAY_MONTH_NAME = re.compile(r"^(\d{1,2})[\s/.-]+([a-z]+)\.?[\s/.-]+(\d{4}|\d{2})$",
+                             re.IGNORECASE)
+# Months as registers and spreadsheets write them, in Indonesian or English, whole or cut.
+_MONTHS = {name: number for number, names in enumerate((
+    ("januari", "january", "jan"), ("februari", "pebruari", "february", "feb", "peb"),
+    ("maret", "march", "mar"), ("april", "apr"), ("mei", "may"), ("juni", "june", "jun"),
+    ("juli", "july", "jul"), ("agustus", "august", "agu", "agt", "ags", "aug"),
+    ("september", "sept", "sep"), ("oktober", "october", "okt", "oct"),
+    ("november", "nopember", "nov", "nop"), ("desember", "december", "des", "dec")), 1)
+    for name in names}
 _LIST = re.compile(r"[;,/|]")
 _MMHG = re.compile(r"\s*mm\s*hg\s*$", re.IGNORECASE)  # "140/90 mmHg"
 _UNIT = re.compile(r"\s*\(.*?\)")  # "BB (kg)" is the bb column
@@ -127,10 +138,25 @@ def _cell(name: str, value: str) -> object:
         return _SEX.get(value.lower(), value.upper())
     if name in NUMBERS and _DECIMAL_COMMA.match(value):
         return value.replace(",", ".")
-    if name in DATES and (day_first := _DAY_FIRST.match(value)):
-        day, month, year = day_first.groups()
-        return f"{year}-{int(month):02d}-{int(day):02d}"
+    if name in DATES:
+        return _day(value)
     return value
+
+
+def _day(value: str) -> str:
+    """A date as registers write it, day first – 20/11/2026, 20-11-26, 20 Nov 2026,
+    20-Nop-26, 20 Agustus 2026 – as ISO. Excel writes a date cell as it shows it, often
+    with two digits for the year: this century's unless that is still to come (a birth
+    year 45 is 1945). Anything else is left for the validation to refuse."""
+    if numbers := _DAY_FIRST.match(value):
+        day, month, year = numbers.groups()
+    elif (named := _DAY_MONTH_NAME.match(value)) and named.group(2).lower() in _MONTHS:
+        day, month, year = named.group(1), str(_MONTHS[named.group(2).lower()]), named.group(3)
+    else:
+        return value
+    if len(year) == 2:
+        year = str((2000 if int(year) <= date.today().year % 100 else 1900) + int(year))
+    return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
 def parse_register(text: str, posyandu_id: str | None = None) -> Iterator[Row]:
@@ -166,8 +192,20 @@ def _filled_rows(text: str) -> Iterator[tuple[int, dict[str, str], dict[str, obj
 
 
 def _problems(exc: ValidationError, cells: dict[str, str]) -> list[Any]:
-    return _rounded_named(_columns_named(exc.errors(
-        include_url=False, include_input=False, include_context=False)), cells)
+    return _dates_named(_rounded_named(_columns_named(exc.errors(
+        include_url=False, include_input=False, include_context=False)), cells), cells)
+
+
+def _dates_named(errors: list[Any], cells: dict[str, str]) -> list[Any]:
+    """A date nobody could read is refused saying how to write one, not as pydantic's
+    "input is too short"."""
+    def named(error: Any) -> Any:
+        column = str(error["loc"][-1]) if error.get("loc") else ""
+        if column in DATES and str(error.get("type", "")).startswith(("date_", "datetime_")):
+            return {**error, "msg": f"{cells.get(column, '')!r} is not a date: write it day "
+                                    "first, as 20/11/2026 or 20 Nov 2026"}
+        return error
+    return [named(error) for error in errors]
 
 
 def _rounded_named(errors: list[Any], cells: dict[str, str]) -> list[Any]:
