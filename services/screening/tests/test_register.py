@@ -196,3 +196,25 @@ def test_a_two_digit_birth_year_still_to_come_is_last_centurys_and_a_bad_date_sa
     assert ani is None and [(p["loc"], p["msg"]) for p in problems] == [
         (("screened_on",), "'kemarin' is not a date: write it day first, as 20/11/2026 or "
                            "20 Nov 2026")]
+
+
+def test_cells_with_their_units_ticks_and_words_for_yes_and_no() -> None:
+    """As registers are typed: "62,5 kg", "13,1 g/dL", "ada" for a symptom there, a tick,
+    Pria/Wanita. Only the column's own unit is taken off: 950 g under BB (kg) is refused
+    in words, and so is a "-" where ya or tidak was asked."""
+    [(_, budi, none), (_, siti, none_either), (_, wrong, problems)] = list(parse_register(
+        "NIK;Nama;JK;Tgl Lahir;Tgl Periksa;BB;TB;Hb;Gejala TBC;Merokok;GDS;TD\n"
+        "3373041506800001;Budi;Pria;15/06/80;20/11/26;62,5 kg;165 cm;13,1 g/dL;ada;tdk;"
+        "145 mg/dl;150/90 mmHg\n"
+        "3373045506800002;Siti;Wanita;15/06/80;20/11/26;55;;;√;tidak ada;;\n"
+        "3373041506800001;Budi;L;15/06/80;20/11/26;950 g;;;-;;;\n", "psy-1"))
+    assert none == none_either == [] and budi is not None and siti is not None
+    m = budi.measurements
+    assert (budi.person.sex, m.weight_kg, m.height_cm, m.hb, m.tb_symptoms, m.smoking,
+            m.glucose_random, m.systolic) == ("M", 62.5, 165, 13.1, True, False, 145, 150)
+    assert (siti.person.sex, siti.measurements.tb_symptoms, siti.measurements.smoking) == (
+        "F", True, False)
+    assert wrong is None and sorted((p["loc"], p["msg"]) for p in problems) == [
+        (("measurements", "tb_symptoms"),
+         "'-' is neither ya nor tidak; leave the cell empty if it was not asked"),
+        (("measurements", "weight_kg"), "'950 g' is not a number in kg")]

@@ -18,8 +18,8 @@ lost.
 Registers are typed into spreadsheets, so what a spreadsheet in an Indonesian locale
 writes is read as meant: `;`-separated files (Excel's CSV where the decimal mark is a
 comma), decimal commas (`9,1`), dates day first (20/11/2026, 20-11-26, 20 Nov 2026), sex
-as L/P, yes/no as ya/tidak (also y/n, true/false, 1/0), immunisations separated by `;`,
-`,`, `/` or `|`.
+as L/P, yes/no as ya/tidak (also y/n, ada/tidak ada, a tick, 1/0), units the column
+names in a cell (9,1 kg), immunisations separated by `;`, `,`, `/` or `|`.
 """
 
 from __future__ import annotations
@@ -90,9 +90,11 @@ ALIASES = {
 # How the length was taken, as a register writes it: lying down (under two) or standing.
 _LYING = {"telentang": True, "terlentang": True, "berbaring": True, "baring": True,
           "berdiri": False}
-_YES = {"ya", "y", "yes", "true", "1"}
-_NO = {"tidak", "t", "n", "no", "false", "0"}
-_SEX = {"l": "M", "lk": "M", "laki-laki": "M", "laki laki": "M",
+# A paper register's ticks and words: "ada" (a symptom there), "positif", a tick mark.
+_YES = {"ya", "y", "yes", "true", "1", "ada", "positif", "v", "√", "✓"}
+_NO = {"tidak", "t", "n", "no", "false", "0", "tidak ada", "tdk", "negatif"}
+_SEX = {"l": "M", "lk": "M", "laki-laki": "M", "laki laki": "M", "laki2": "M", "pria": "M",
+        "wanita": "F",
         "p": "F", "pr": "F", "perempuan": "F"}
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$")
@@ -136,10 +138,29 @@ def _cell(name: str, value: str) -> object:
         return [v.strip() for v in _LIST.split(value) if v.strip()]
     if name == "sex":
         return _SEX.get(value.lower(), value.upper())
-    if name in NUMBERS and _DECIMAL_COMMA.match(value):
-        return value.replace(",", ".")
+    if name in NUMBERS:
+        value = _without_unit(name, value)
+        return value.replace(",", ".") if _DECIMAL_COMMA.match(value) else value
     if name in DATES:
         return _day(value)
+    return value
+
+
+# A cell that repeats its column's unit ("9,5 kg", "11,2 g/dL") – only that unit: "950 g"
+# under BB (kg) stays a cell nobody can read, not 950 kg.
+_UNITS = {**dict.fromkeys(("weight_kg",), ("kg",)),
+          **dict.fromkeys(("height_cm", "muac_cm", "head_circumference_cm", "waist_cm"),
+                          ("cm",)),
+          **dict.fromkeys(("systolic", "diastolic"), ("mmhg",)), "hb": ("g/dl", "gr/dl"),
+          **dict.fromkeys(("glucose_random", "glucose_fasting", "cholesterol_total"),
+                          ("mg/dl",)), "gestational_weeks": ("minggu", "mgg")}
+_NUMBER_AND_UNIT = re.compile(r"^(-?\d+(?:[.,]\d+)?)\s*([a-z/%]+)\.?$", re.IGNORECASE)
+
+
+def _without_unit(name: str, value: str) -> str:
+    given = _NUMBER_AND_UNIT.match(value)
+    if given and given.group(2).lower() in _UNITS.get(name, ()):
+        return given.group(1)
     return value
 
 
@@ -192,18 +213,24 @@ def _filled_rows(text: str) -> Iterator[tuple[int, dict[str, str], dict[str, obj
 
 
 def _problems(exc: ValidationError, cells: dict[str, str]) -> list[Any]:
-    return _dates_named(_rounded_named(_columns_named(exc.errors(
+    return _cells_named(_rounded_named(_columns_named(exc.errors(
         include_url=False, include_input=False, include_context=False)), cells), cells)
 
 
-def _dates_named(errors: list[Any], cells: dict[str, str]) -> list[Any]:
-    """A date nobody could read is refused saying how to write one, not as pydantic's
-    "input is too short"."""
+def _cells_named(errors: list[Any], cells: dict[str, str]) -> list[Any]:
+    """A date, a yes/no or a measure nobody could read is refused saying how to write it,
+    not as pydantic's "input is too short"."""
     def named(error: Any) -> Any:
         column = str(error["loc"][-1]) if error.get("loc") else ""
-        if column in DATES and str(error.get("type", "")).startswith(("date_", "datetime_")):
-            return {**error, "msg": f"{cells.get(column, '')!r} is not a date: write it day "
-                                    "first, as 20/11/2026 or 20 Nov 2026"}
+        kind, cell = str(error.get("type", "")), cells.get(column, "")
+        if column in DATES and kind.startswith(("date_", "datetime_")):
+            return {**error, "msg": f"{cell!r} is not a date: write it day first, as "
+                                    "20/11/2026 or 20 Nov 2026"}
+        if column in FLAGS and kind.startswith("bool_"):
+            return {**error, "msg": f"{cell!r} is neither ya nor tidak; leave the cell empty "
+                                    "if it was not asked"}
+        if column in _UNITS and kind in ("float_parsing", "int_parsing"):
+            return {**error, "msg": f"{cell!r} is not a number in {_UNITS[column][0]}"}
         return error
     return [named(error) for error in errors]
 
