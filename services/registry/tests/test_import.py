@@ -229,3 +229,13 @@ async def test_an_import_gives_the_event_loop_turns_while_its_rows_are_stored(
     assert report.created_or_updated == 3 and report.rejected == []
     assert ticks >= 3  # a turn before each row, inside the one transaction
     await store.close()
+
+
+def test_a_sasaran_with_its_thousands_grouped_is_read_as_the_whole_number() -> None:
+    """As BPS and Pusdatin tables and an Indonesian spreadsheet show them; a count with a
+    fraction or a misplaced group stays what it was, for the validation to refuse."""
+    text = ("area_code;year;group;count\n" + "".join(
+        f"33.73.04.1001;2026;balita;{count}\n"
+        for count in ("1.234", "1,234", "1 234", "12.345.678", "382", "1.23", "1.2345")))
+    counts = [cells["count"] for _, cells in importer.rows_from_csv(text)[1]]
+    assert counts == ["1234", "1234", "1234", "12345678", "382", "1.23", "1.2345"]

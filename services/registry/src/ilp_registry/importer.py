@@ -8,6 +8,7 @@ their pustu and posyandu, dusun before RW before RT), so a file need not be sort
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,6 +30,9 @@ MODELS: dict[str, type[BaseModel]] = {"areas": AreaIn, "local_units": LocalUnitI
                                       "facilities": FacilityIn, "workers": WorkerIn,
                                       "targets": TargetIn}
 LIST_COLUMNS = {"working_area", "coverage"}  # "a;b;c" in a CSV cell
+# A sasaran as a spreadsheet shows it, its thousands grouped: 1.234 (Indonesian), 1,234
+# or 1 234 – a count has no fraction, so the dot is no decimal point.
+GROUPED_THOUSANDS = re.compile(r"^\d{1,3}(?:([.,\s])\d{3})(?:\1\d{3})*$")
 # Headers of the wilayah lists in circulation (Kemendagri's `kode`/`nama`).
 ALIASES = {"kode": "code", "kode_wilayah": "code", "nama": "name", "nama_wilayah": "name"}
 CHUNK_ROWS = 500
@@ -75,6 +79,8 @@ def _cell(column: str, value: str) -> Any:
     if column in LIST_COLUMNS:
         # `;` between items, or `,` in a file that itself uses `;` between cells.
         return [part.strip() for part in value.replace(",", ";").split(";") if part.strip()]
+    if column == "count" and GROUPED_THOUSANDS.match(value):
+        return re.sub(r"\D", "", value)
     return value
 
 
