@@ -19,6 +19,7 @@ import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.telemetry import TelemetryConfig
+from fastapi_offline import FastAPIOffline
 from ilp_contracts import Event
 from nats.aio.client import Client
 from opentelemetry.sdk.trace import TracerProvider
@@ -135,9 +136,12 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None,
             log.info("%s stopped", spec.name)
 
     prefix = f"/api/v1/{spec.name}"
-    app = FastAPI(title=f"ILP {spec.name}", description=spec.description, lifespan=lifespan,
-                  docs_url=f"{prefix}/docs", openapi_url=f"{prefix}/openapi.json",
-                  redoc_url=None, telemetry=_request_telemetry(provider))
+    # The docs pages' scripts are served by the service itself, not fetched from a CDN: a
+    # puskesmas or Dinkes network may have no internet, and the page then stayed blank.
+    app = FastAPIOffline(title=f"ILP {spec.name}", description=spec.description,
+                         lifespan=lifespan, docs_url=f"{prefix}/docs",
+                         static_url=f"{prefix}/docs-static", openapi_url=f"{prefix}/openapi.json",
+                         redoc_url=None, telemetry=_request_telemetry(provider))
     app.state.runtime = runtime
     app.state.authenticator = Authenticator(settings)
     install_error_handlers(app)
