@@ -85,6 +85,7 @@ def test_dashboard_shows_numbers_and_updates_live(platform: Platform) -> None:
     eventually(lambda: pws.get("/areas/33.73.04/indicators", params={"period": "2026-11"}
                                ).json()["indicators"][0]["numerator"] == 3)
 
+    assert pws.get("/dashboard/sign-in").json() == {}  # tokens come in the link here
     ARTIFACTS.mkdir(exist_ok=True)
     url = f"{platform.base_url}/api/v1/pws/dashboard?area=33.73.04&period=2026-11"
     with sync_playwright() as p:

@@ -33,7 +33,8 @@ def render_nginx(platform: Platform, port: int, workdir: Path) -> Path:
     configuration with every temporary path in `workdir`."""
     values = {f"ILP_{name.upper()}_UPSTREAM": f"127.0.0.1:{platform.service_port(name)}"
               for name in ("registry", "screening", "pws", "notify")}
-    values |= {"ILP_GATEWAY_PORT": str(port), "ILP_RATE_LIMIT": str(RATE)}
+    values |= {"ILP_GATEWAY_PORT": str(port), "ILP_RATE_LIMIT": str(RATE),
+               "ILP_SIGN_IN_ORIGIN": "https://sso.example.go.id"}
     (workdir / "ilp-gateway.conf").write_text(
         string.Template(TEMPLATE.read_text()).safe_substitute(values))
     temp = "\n".join(f"  {kind}_temp_path {workdir / kind};"
@@ -99,6 +100,9 @@ def test_routes_request_ids_security_headers_and_gzip(stack) -> None:
                           ("referrer-policy", "no-referrer")):
         assert reply.headers[header] == value
     assert "frame-ancestors 'none'" in reply.headers["content-security-policy"]
+    # the dashboard may reach the OIDC provider it signs its users in with, nothing else
+    assert "connect-src 'self' https://sso.example.go.id;" in reply.headers[
+        "content-security-policy"]
     assert "server" not in reply.headers or "nginx/" not in reply.headers["server"]
     for name in ("registry", "screening", "pws", "notify"):
         assert httpx.get(f"{gateway}/api/v1/{name}/health/ready").json()["status"] == "ok"

@@ -59,6 +59,9 @@ class ServiceSettings(BaseSettings):
     auth_key_path: Path | None = None  # local mode; default <data_dir>/auth/signing.key
     oidc_issuer: str = ""
     oidc_audience: str = "ilp-platform"
+    # PWS: the public OIDC client the dashboard signs its users in with (authorization
+    # code with PKCE); its access tokens must carry the audience above.
+    oidc_dashboard_client: str = "ilp-dashboard"
     # Origins allowed to call the API from a browser (comma-separated); none by default.
     cors_origins: str = ""
     # Screening: export to a FHIR R4 server (SATUSEHAT) – off while the base URL is empty.

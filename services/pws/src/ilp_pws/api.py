@@ -583,3 +583,14 @@ async def live(rt: RuntimeDep, caller: Caller, area_code: str | None = None,
 @pages.get("/dashboard")
 async def dashboard() -> FileResponse:
     return FileResponse(DASHBOARD, media_type="text/html")
+
+
+@pages.get("/dashboard/sign-in")
+async def dashboard_sign_in(rt: RuntimeDep) -> dict[str, str]:
+    """Where the dashboard signs its user in: the OIDC issuer and the dashboard's public
+    client in production; nothing in the embedded platform, whose tokens come in the
+    link (`./ilp up`, `./ilp token`)."""
+    settings = rt.settings
+    if settings.auth_mode != "oidc":
+        return {}
+    return {"issuer": settings.oidc_issuer.rstrip("/"), "client_id": settings.oidc_dashboard_client}
