@@ -10,9 +10,9 @@ thin typed mapping on top.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
 Doc = dict[str, Any]
@@ -27,6 +27,7 @@ ONE_OF_AT_MOST = 900
 
 
 def chunks(values: Iterable[Any], size: int = ONE_OF_AT_MOST) -> Iterator[list[Any]]:
+    """The values in lists of `size` at most (itertools.batched, from Python 3.12)."""
     batch: list[Any] = []
     for value in values:
         batch.append(value)
