@@ -40,6 +40,7 @@ class Provider:
         self.base, self.access_seconds = base, access_seconds
         self.codes: dict[str, dict[str, str]] = {}
         self.grants: list[str] = []  # grant types asked for, in order
+        self.refusing = False  # every code refused (a client misconfigured in the realm)
 
     def access_token(self) -> str:
         claims = {"iss": self.base, "aud": "ilp-platform", "sub": "dinkes-1",
@@ -68,6 +69,8 @@ class Provider:
     async def token(self, request: Request) -> JSONResponse:
         form = dict(parse_qsl((await request.body()).decode()))
         self.grants.append(str(form["grant_type"]))
+        if self.refusing:
+            return JSONResponse({"error": "unauthorized_client"}, 400, headers=CORS)
         if form["grant_type"] == "authorization_code":
             asked = self.codes.pop(str(form["code"]))
             verifier = str(form["code_verifier"]).encode()
@@ -143,3 +146,25 @@ def test_the_dashboard_signs_in_with_the_provider_and_keeps_its_token_fresh(
         assert provider.codes == {} and provider.grants.count("authorization_code") == 1
         browser.close()
 
+
+
+def test_a_sign_in_the_provider_refuses_is_said_not_tried_again_and_again(
+        signed_in: tuple[Platform, Provider]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    platform, provider = signed_in
+    provider.refusing, provider.grants = True, []
+    try:
+        with sync_playwright() as p:
+            browser = launch_chromium(p)
+            page = browser.new_page()
+            page.goto(f"{platform.base_url}/api/v1/pws/dashboard?area=33.73")
+            page.wait_for_function("document.getElementById('status').textContent"
+                                   ".includes('refused')", timeout=20000)
+            page.wait_for_timeout(1000)  # a loop would have gone back to the provider
+            assert provider.grants == ["authorization_code"]
+            assert "Gagal memuat: the sign-in provider refused the sign-in code" in \
+                page.locator("#status").inner_text()
+            browser.close()
+    finally:
+        provider.refusing = False
