@@ -268,6 +268,23 @@ def test_blood_pressure_written_in_mmhg_is_read() -> None:
     assert (submission.measurements.systolic, submission.measurements.diastolic) == (150, 95)
 
 
+def test_systolic_and_diastolic_as_observations_of_their_own_are_read() -> None:
+    """As SATUSEHAT's examples send them: not in a panel, one Observation each."""
+    exported = as_json(screening_bundle(screening(systolic=150.0, diastolic=95.0), CTX)) | {
+        "identifier": {"value": "b-6"}}
+    [panel] = [e for e in exported["entry"] if e["resource"].get("component")]
+    exported["entry"].remove(panel)
+    for part in panel["resource"]["component"]:
+        loinc = part["code"]["coding"][0]["code"]
+        alone = {k: v for k, v in panel["resource"].items() if k not in ("component", "id")}
+        exported["entry"].append({**panel, "fullUrl": f"{panel['fullUrl']}-{loinc}",
+                                  "resource": {**alone, "code": part["code"],
+                                               "valueQuantity": part["valueQuantity"]}})
+    Bundle.model_validate(exported)
+    m = submission_from_bundle(exported)[0].measurements
+    assert (m.systolic, m.diastolic) == (150, 95)
+
+
 def test_a_bad_inbound_bundle_lists_every_problem() -> None:
     exported = as_json(screening_bundle(screening(), CTX))
     for entry in exported["entry"]:

@@ -167,6 +167,11 @@ def _measurements(observations: list[Any], pregnancy: dict[str, Any], problems: 
                 out[key] = value
             if codes[0] == LYING_LENGTH[0]:
                 out["measured_lying"] = True
+        elif codes and codes[0] in BP_BY_LOINC:  # SATUSEHAT's own shape: one Observation each
+            value = _value(observation.valueQuantity, "mm[Hg]", _at(i, "valueQuantity"),
+                           problems)
+            if value is not None:
+                out[BP_BY_LOINC[codes[0]]] = value
         elif codes and codes[0] == "85354-9":
             for n, component in enumerate(observation.component or []):
                 part = [c.code for c in component.code.coding or []]
