@@ -41,9 +41,11 @@ class Provider:
         self.codes: dict[str, dict[str, str]] = {}
         self.grants: list[str] = []  # grant types asked for, in order
         self.refusing = False  # every code refused (a client misconfigured in the realm)
+        self.sign_outs: list[dict[str, str]] = []
 
     def access_token(self) -> str:
         claims = {"iss": self.base, "aud": "ilp-platform", "sub": "dinkes-1",
+                  "name": "Dr. Ratna (Dinkes)",
                   "exp": time.time() + self.access_seconds,
                   "realm_access": {"roles": ["dinkes_admin"]}, "wilayah": ["33.73"]}
         return jwt.encode(claims, KEY, algorithm="RS256", headers={"kid": "k1"})
@@ -51,6 +53,7 @@ class Provider:
     async def discovery(self, _: Request) -> JSONResponse:
         return JSONResponse({"issuer": self.base, "jwks_uri": f"{self.base}/certs",
                              "authorization_endpoint": f"{self.base}/auth",
+                             "end_session_endpoint": f"{self.base}/logout",
                              "token_endpoint": f"{self.base}/token"}, headers=CORS)
 
     async def certs(self, _: Request) -> JSONResponse:
@@ -81,7 +84,11 @@ class Provider:
         elif form.get("refresh_token") != "refresh-1":
             return JSONResponse({"error": "invalid_grant"}, 400, headers=CORS)
         return JSONResponse({"access_token": self.access_token(), "refresh_token": "refresh-1",
-                             "token_type": "Bearer"}, headers=CORS)
+                             "id_token": "id-1", "token_type": "Bearer"}, headers=CORS)
+
+    async def logout(self, request: Request) -> RedirectResponse:
+        self.sign_outs.append(dict(request.query_params))
+        return RedirectResponse(request.query_params["post_logout_redirect_uri"], 302)
 
 
 def serve(app: Any, port: int) -> uvicorn.Server:
@@ -101,6 +108,7 @@ def signed_in(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Platfo
     server = serve(Starlette(routes=[
         Route(f"{realm}/.well-known/openid-configuration", provider.discovery),
         Route(f"{realm}/certs", provider.certs), Route(f"{realm}/auth", provider.auth),
+        Route(f"{realm}/logout", provider.logout),
         Route(f"{realm}/token", provider.token, methods=["POST"])]), ports + 6)
     platform = Platform(tmp_path_factory.mktemp("sign-in"), ports, ports + 1, ports + 2,
                         sample_registry=None,
@@ -144,6 +152,14 @@ def test_the_dashboard_signs_in_with_the_provider_and_keeps_its_token_fresh(
         page.clock.fast_forward(31_000)  # the page's half-minute check
         eventually(lambda: "refresh_token" in provider.grants, timeout=10)
         assert provider.codes == {} and provider.grants.count("authorization_code") == 1
+        # who is signed in, and signing out ends the provider's session as well
+        assert page.locator("#who-name").inner_text() == "Dr. Ratna (Dinkes)"
+        page.click("#sign-out")
+        eventually(lambda: provider.sign_outs, timeout=10)
+        assert provider.sign_outs[0]["id_token_hint"] == "id-1"
+        assert provider.sign_outs[0]["client_id"] == "ilp-dashboard"
+        # back on the page, it asks the provider again (here, signed in anew at once)
+        eventually(lambda: provider.grants.count("authorization_code") == 2, timeout=10)
         browser.close()
 
 
