@@ -285,6 +285,24 @@ def test_systolic_and_diastolic_as_observations_of_their_own_are_read() -> None:
     assert (m.systolic, m.diastolic) == (150, 95)
 
 
+@pytest.mark.parametrize(("loinc", "accepted"), [("8867-4", True), ("8310-5", True),
+                                                 ("12345-6", False)])
+def test_vital_signs_no_rule_reads_are_left_out_and_an_unknown_code_refused(loinc, accepted
+                                                                           ) -> None:
+    """An encounter's heart rate or temperature does not refuse the visit it came with."""
+    exported = as_json(screening_bundle(screening(), CTX)) | {"identifier": {"value": "b-7"}}
+    [weight] = [e for e in exported["entry"]
+                if e["resource"].get("code", {}).get("coding", [{}])[0].get("code") == "29463-7"]
+    exported["entry"].append({**weight, "fullUrl": f"{weight['fullUrl']}-other", "resource": {
+        **weight["resource"], "id": "other", "code": {"coding": [
+            {"system": LOINC, "code": loinc}]}, "valueQuantity": {"value": 88}}})
+    if accepted:
+        assert submission_from_bundle(exported)[0].measurements.weight_kg == 9.1
+    else:
+        with pytest.raises(InvalidInput):
+            submission_from_bundle(exported)
+
+
 def test_a_bad_inbound_bundle_lists_every_problem() -> None:
     exported = as_json(screening_bundle(screening(), CTX))
     for entry in exported["entry"]:

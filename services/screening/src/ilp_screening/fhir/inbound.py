@@ -46,6 +46,12 @@ BY_LOINC = {loinc: (key, unit) for key, (loinc, _, unit, _) in MEASURES.items()}
 BY_LOINC[LYING_LENGTH[0]] = ("height_cm", "cm")
 BP_BY_LOINC = {code: part for part, (code, _) in BP_PARTS.items()}
 GESTATIONAL_AGE_CODES = {GESTATIONAL_AGE[0], "49051-6"}  # "Gestational age in weeks"
+# Vital signs an encounter records that no screening rule reads: left out, as resources of
+# other types are, rather than refusing the visit. Any other code is refused – it may be a
+# measurement sent under a code this release does not know, and would be lost.
+VITALS_NOT_READ = {"8867-4": "heart rate", "9279-1": "respiratory rate",
+                   "8310-5": "body temperature", "59408-5": "oxygen saturation",
+                   "2708-6": "oxygen saturation"}
 SCORE_OF = {code: key for key, (code, _) in SCORES.items()}
 CHECK_OF = {code: key for key, (code, _, _) in CHECKS.items()}
 # SNOMED CT smoking statuses: smoker, and those who do not smoke now (non-smoker, never
@@ -156,6 +162,8 @@ def _measurements(observations: list[Any], pregnancy: dict[str, Any], problems: 
         elif codes[:1] == [PROTEIN_URINE[0]]:  # read as the contract reads a dipstick
             out["protein_urine"] = _given(observation.valueString, "valueString",
                                           "the dipstick reading", i, problems)
+        elif codes[:1] and codes[0] in VITALS_NOT_READ:
+            continue
         elif codes and codes[0] in GESTATIONAL_AGE_CODES:
             weeks = _value(observation.valueQuantity, "wk", _at(i, "valueQuantity"), problems)
             pregnancy["gestational_weeks"] = round(weeks) if weeks is not None else None
