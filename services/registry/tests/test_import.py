@@ -239,3 +239,20 @@ def test_a_sasaran_with_its_thousands_grouped_is_read_as_the_whole_number() -> N
         for count in ("1.234", "1,234", "1 234", "12.345.678", "382", "1.23", "1.2345")))
     counts = [cells["count"] for _, cells in importer.rows_from_csv(text)[1]]
     assert counts == ["1234", "1234", "1234", "12345678", "382", "1.23", "1.2345"]
+
+
+def test_a_workers_phone_as_a_list_writes_it_is_kept_as_plus_62() -> None:
+    """SMS and WhatsApp gateways take +62…; a worker list has 0812-3456-7890, spaces,
+    62…, or 812… whose leading 0 the spreadsheet dropped. Anything else is refused in
+    words, not as a regular expression."""
+    from ilp_registry.models import WorkerIn
+    from pydantic import ValidationError
+
+    for written in ("0812-3456-7890", "+62 812 3456 7890", "6281234567890", "81234567890",
+                    "0812.3456.7890"):
+        worker = WorkerIn(name="Siti", role="kader", facility_id="psy-1", phone=written)
+        assert worker.phone == "+6281234567890", written
+    with pytest.raises(ValidationError) as refused:
+        WorkerIn(name="Siti", role="kader", facility_id="psy-1", phone="12-34")
+    assert refused.value.errors()[0]["msg"] == (
+        "a phone number as +6281234567890 or 081234567890, not '12-34'")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from typing import Annotated
 
 from ilp_contracts.registry import (
     AreaLevel,
@@ -12,9 +14,33 @@ from ilp_contracts.registry import (
     TargetGroup,
     WorkerRole,
 )
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 _ID = r"^[A-Za-z0-9._:-]+$"
+_PHONE_MARKS = re.compile(r"[\s().-]")
+
+
+def _e164(value: object) -> object:
+    """A phone number as a worker list writes it – 0812-3456-7890, +62 812 3456 7890,
+    62812…, or 812… whose leading 0 a spreadsheet dropped – as +62812…, the form SMS and
+    WhatsApp gateways take."""
+    if not isinstance(value, str):
+        return value
+    digits = _PHONE_MARKS.sub("", value)
+    if digits.startswith("0"):
+        digits = "+62" + digits[1:]
+    elif digits.startswith("62") or (digits.startswith("8") and 9 <= len(digits) <= 12):
+        digits = "+" + (digits if digits.startswith("62") else "62" + digits)
+    if not re.fullmatch(r"\+[1-9][0-9]{7,14}", digits):
+        raise PydanticCustomError("phone_format", "a phone number as +6281234567890 or "
+                                  "081234567890, not '{value}'", {"value": value})
+    return digits
+
+
+Phone = Annotated[str, BeforeValidator(_e164),
+                  WithJsonSchema({"type": "string", "pattern": r"^\+?[0-9 ().-]{8,20}$",
+                                  "examples": ["+6281234567890", "0812-3456-7890"]})]
 
 
 class _Body(BaseModel):
@@ -127,8 +153,8 @@ class WorkerIn(_Body):
     email: str | None = Field(default=None, max_length=200,
                               pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
                               description="For notices of new home-visit tasks")
-    phone: str | None = Field(default=None, pattern=r"^\+?[0-9]{8,15}$",
-                              description="For SMS/WhatsApp notices, e.g. +6281234567890")
+    phone: Phone | None = Field(default=None, description="For SMS/WhatsApp notices: "
+                                "+6281234567890, 0812-3456-7890 or 62812… (kept as +62…)")
     coverage: list[str] = Field(default_factory=list, max_length=500,
                                 description="Kader: the RW/RT or dusun labels she covers. "
                                 "A puskesmas's bidan or perawat: the desa codes she serves "
