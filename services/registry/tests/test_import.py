@@ -256,3 +256,23 @@ def test_a_workers_phone_as_a_list_writes_it_is_kept_as_plus_62() -> None:
         WorkerIn(name="Siti", role="kader", facility_id="psy-1", phone="12-34")
     assert refused.value.errors()[0]["msg"] == (
         "a phone number as +6281234567890 or 081234567890, not '12-34'")
+
+
+async def test_facility_types_and_roles_as_a_dinkes_list_writes_them(store) -> None:
+    """Capitalised, and by their longer names: Puskesmas, Pustu, Posbindu (one with the
+    posyandu in ILP), Bidan Desa, Tenaga Gizi. The puskesmas still lands before the pustu
+    and posyandu that name it."""
+    await load(store, AREAS)
+    report = await load(store, (
+        "id;type;name;area_code;parent_facility_id\n"
+        "psy-a;Posbindu;Posbindu Mawar;33.73.04.1001;pustu-a\n"
+        "pustu-a;Puskesmas Pembantu;Pustu Blotongan;33.73.04.1001;pkm-a\n"
+        "pkm-a;PUSKESMAS;Puskesmas Sidorejo;33.73.04;\n"))
+    assert (report.created_or_updated, report.rejected) == (3, [])
+    assert [(await store.get("facilities", f))["type"] for f in ("pkm-a", "pustu-a", "psy-a")
+            ] == ["puskesmas", "pustu", "posyandu"]
+    workers = await load(store, "id;name;role;facility_id\nw-1;Rina;Bidan Desa;pustu-a\n"
+                                "w-2;Dewi;Tenaga Gizi;pkm-a\nw-3;Umi;KADER;psy-a\n")
+    assert workers.rejected == []
+    assert [(await store.get("workers", w))["role"] for w in ("w-1", "w-2", "w-3")] == [
+        "bidan", "gizi", "kader"]

@@ -22,7 +22,7 @@ from ilp_kit.turns import LoopTurns
 from pydantic import BaseModel, ValidationError
 
 from . import commands
-from .models import AreaIn, FacilityIn, LocalUnitIn, TargetIn, WorkerIn
+from .models import AreaIn, FacilityIn, LocalUnitIn, TargetIn, WorkerIn, known_word
 
 Kind = Literal["areas", "local_units", "facilities", "workers", "targets"]
 KINDS: tuple[Kind, ...] = ("areas", "local_units", "facilities", "workers", "targets")
@@ -94,7 +94,7 @@ def dependency_rank(kind: str, fields: dict[str, Any]) -> int:
     value = {"areas": lambda: len(str(fields.get("code", "")).replace(".", "")),
              "local_units": lambda: ("dusun", "rw", "rt").index(fields.get("kind", "rt")),
              "facilities": lambda: ("puskesmas", "pustu", "posyandu").index(
-                 fields.get("type", "posyandu"))}.get(kind)
+                 str(known_word(fields.get("type", "posyandu"))))}.get(kind)
     try:
         return value() if value else 0
     except ValueError:

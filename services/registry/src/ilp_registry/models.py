@@ -38,6 +38,26 @@ def _e164(value: object) -> object:
     return digits
 
 
+# Facility types and worker roles as Dinkes lists write them: any case, and the usual
+# longer names. Posbindu is one with the posyandu in ILP (DOMAIN.md).
+_WORDS = {
+    "puskesmas pembantu": "pustu", "posyandu ilp": "posyandu", "posbindu": "posyandu",
+    "posbindu ptm": "posyandu", "posyandu lansia": "posyandu", "posyandu remaja": "posyandu",
+    "bidan desa": "bidan", "bidan koordinator": "bidan", "perawat desa": "perawat",
+    "kader posyandu": "kader", "kader kesehatan": "kader", "dokter umum": "dokter",
+    "tenaga gizi": "gizi", "nutrisionis": "gizi", "ahli gizi": "gizi",
+    "tenaga sanitasi": "sanitarian", "kesling": "sanitarian"}
+
+
+def known_word(value: object) -> object:
+    """A type or role in the platform's word ("Bidan Desa" → bidan); others as they are,
+    lower-cased, for the validation to refuse with the words it knows."""
+    if not isinstance(value, str):
+        return value
+    said = " ".join(value.split()).lower()
+    return _WORDS.get(said, said)
+
+
 Phone = Annotated[str, BeforeValidator(_e164),
                   WithJsonSchema({"type": "string", "pattern": r"^\+?[0-9 ().-]{8,20}$",
                                   "examples": ["+6281234567890", "0812-3456-7890"]})]
@@ -85,7 +105,8 @@ class FacilityIn(_Body):
     id: str | None = Field(default=None, max_length=64, pattern=_ID,
                            description="Opaque id (e.g. SATUSEHAT); derived from type, area "
                                        "and name if absent, so a re-import finds it again")
-    type: FacilityType
+    type: Annotated[FacilityType, BeforeValidator(known_word)] = Field(
+        description="Any case; Posbindu and Posyandu ILP are posyandu, Puskesmas Pembantu pustu")
     name: str = Field(min_length=1, max_length=200)
     area_code: str = Field(description="Kecamatan for a puskesmas; desa/kelurahan otherwise")
     rw: str | None = Field(default=None, max_length=40, description="RW/dusun of a posyandu")
@@ -148,7 +169,8 @@ class RolloutSummaryOut(BaseModel):
 class WorkerIn(_Body):
     id: str | None = Field(default=None, max_length=64, pattern=_ID)
     name: str = Field(min_length=1, max_length=200)
-    role: WorkerRole
+    role: Annotated[WorkerRole, BeforeValidator(known_word)] = Field(
+        description="Any case; Bidan Desa is bidan, Tenaga Gizi gizi, Kesling sanitarian, …")
     facility_id: str
     email: str | None = Field(default=None, max_length=200,
                               pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
