@@ -114,3 +114,14 @@ def test_ids_are_unique_and_ordered_by_creation() -> None:
 def test_a_persons_rw_is_the_posyandus_only_when_it_names_one(
         person: str | None, posyandu: str | None, home: str | None) -> None:
     assert home_unit(person, posyandu) == home
+
+
+def test_a_sex_as_indonesian_forms_and_fhir_write_it() -> None:
+    """An app or an integrator built for Indonesian forms sends L/P; the schema says M/F."""
+    from ilp_contracts.screening import PersonIn
+
+    for written, sex in (("L", "M"), ("p", "F"), ("Perempuan", "F"), ("Laki-laki", "M"),
+                         ("female", "F"), ("M", "M"), ("Wanita", "F")):
+        person = PersonIn(nik="3373041011240001", name="A", sex=written, birth_date="2024-11-10")
+        assert person.sex == sex, written
+    assert PersonIn.model_json_schema()["properties"]["sex"]["enum"] == ["M", "F"]

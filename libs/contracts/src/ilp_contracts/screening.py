@@ -60,6 +60,14 @@ def _dipstick(value: object) -> object:
 
 DipstickGrade = Annotated[int, Field(ge=0, le=4), BeforeValidator(_dipstick)]
 
+# A sex as Indonesian forms and registers (L/P, Laki-laki/Perempuan, Pria/Wanita) and FHIR
+# (male/female) write it, in any case.
+_SEXES = {**dict.fromkeys(("m", "l", "lk", "laki-laki", "laki laki", "laki2", "pria", "male"),
+                          "M"),
+          **dict.fromkeys(("f", "p", "pr", "perempuan", "wanita", "female"), "F")}
+SexIn = Annotated[Sex, BeforeValidator(
+    lambda value: _SEXES.get(value.strip().lower(), value) if isinstance(value, str) else value)]
+
 
 class _Strict(BaseModel):
     # NaN and Infinity are refused as numbers (Python's JSON reads them; no measure is one)
@@ -76,7 +84,7 @@ class PersonIn(_Strict):
     local_id: str | None = Field(default=None, min_length=1, max_length=40,
                                  description="With mother_nik: which of her children")
     name: str = Field(min_length=1, max_length=200)
-    sex: Sex
+    sex: SexIn = Field(description="M or F (L/P and male/female are read too)")
     birth_date: date
     rt: str | None = Field(default=None, max_length=10)
     rw: str | None = Field(default=None, max_length=40)
@@ -314,7 +322,7 @@ class BirthCorrection(_Strict):
     born_on: date | None = Field(default=None, description="The baby's birth date")
     birth_weight_g: int | None = Field(default=None, ge=300, le=7000)
     place: Literal["fasyankes", "rumah", "lainnya"] | None = None
-    baby_sex: Sex | None = None
+    baby_sex: SexIn | None = None
 
 
 class BirthVoided(Event):

@@ -93,9 +93,6 @@ _LYING = {"telentang": True, "terlentang": True, "berbaring": True, "baring": Tr
 # A paper register's ticks and words: "ada" (a symptom there), "positif", a tick mark.
 _YES = {"ya", "y", "yes", "true", "1", "ada", "positif", "v", "√", "✓"}
 _NO = {"tidak", "t", "n", "no", "false", "0", "tidak ada", "tdk", "negatif"}
-_SEX = {"l": "M", "lk": "M", "laki-laki": "M", "laki laki": "M", "laki2": "M", "pria": "M",
-        "wanita": "F",
-        "p": "F", "pr": "F", "perempuan": "F"}
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$")
 _DAY_MONTH_NAME = re.compile(r"^(\d{1,2})[\s/.-]+([a-z]+)\.?[\s/.-]+(\d{4}|\d{2})$",
@@ -136,8 +133,6 @@ def _cell(name: str, value: str) -> object:
         return digits
     if name == "immunizations":
         return [v.strip() for v in _LIST.split(value) if v.strip()]
-    if name == "sex":
-        return _SEX.get(value.lower(), value.upper())
     if name in NUMBERS:
         value = _without_unit(name, value)
         return value.replace(",", ".") if _DECIMAL_COMMA.match(value) else value
