@@ -38,6 +38,11 @@ def _e164(value: object) -> object:
     return digits
 
 
+Phone = Annotated[str, BeforeValidator(_e164),
+                  WithJsonSchema({"type": "string", "pattern": r"^\+?[0-9 ().-]{8,20}$",
+                                  "examples": ["+6281234567890", "0812-3456-7890"]})]
+
+
 # Facility types and worker roles as Dinkes lists write them: any case, and the usual
 # longer names. Posbindu is one with the posyandu in ILP (DOMAIN.md).
 _WORDS = {
@@ -57,10 +62,6 @@ def known_word(value: object) -> object:
     said = " ".join(value.split()).lower()
     return _WORDS.get(said, said)
 
-
-Phone = Annotated[str, BeforeValidator(_e164),
-                  WithJsonSchema({"type": "string", "pattern": r"^\+?[0-9 ().-]{8,20}$",
-                                  "examples": ["+6281234567890", "0812-3456-7890"]})]
 
 
 class _Body(BaseModel):

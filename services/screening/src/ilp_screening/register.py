@@ -143,12 +143,12 @@ def _cell(name: str, value: str) -> object:
 
 # A cell that repeats its column's unit ("9,5 kg", "11,2 g/dL") – only that unit: "950 g"
 # under BB (kg) stays a cell nobody can read, not 950 kg.
-_UNITS = {**dict.fromkeys(("weight_kg",), ("kg",)),
+_UNITS = {"weight_kg": ("kg",), "hb": ("g/dl", "gr/dl"), "gestational_weeks": ("minggu", "mgg"),
           **dict.fromkeys(("height_cm", "muac_cm", "head_circumference_cm", "waist_cm"),
                           ("cm",)),
-          **dict.fromkeys(("systolic", "diastolic"), ("mmhg",)), "hb": ("g/dl", "gr/dl"),
+          **dict.fromkeys(("systolic", "diastolic"), ("mmhg",)),
           **dict.fromkeys(("glucose_random", "glucose_fasting", "cholesterol_total"),
-                          ("mg/dl",)), "gestational_weeks": ("minggu", "mgg")}
+                          ("mg/dl",))}
 _NUMBER_AND_UNIT = re.compile(r"^(-?\d+(?:[.,]\d+)?)\s*([a-z/%]+)\.?$", re.IGNORECASE)
 
 
