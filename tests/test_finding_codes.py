@@ -6,7 +6,7 @@ from __future__ import annotations
 from ilp_notify.domain.defaulters import HYPERTENSIVE
 from ilp_notify.domain.tasks import RULES
 from ilp_pws.domain import indicators
-from ilp_screening.domain.labels import FINDING_LABELS
+from ilp_contracts.findings import FINDING_LABELS
 from ilp_screening.domain.registers import RISKS
 
 

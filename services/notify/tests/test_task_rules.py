@@ -231,3 +231,13 @@ def test_a_balita_too_heavy_for_her_length_gets_the_kaders_feeding_counsel() -> 
     assert both.reason == "masalah_gizi_balita"
     assert tasks_needed(["berisiko_gizi_lebih", "risk_overweight"], date(2026, 11, 20),
                         WIB) == []
+
+
+def test_a_task_names_the_findings_it_was_opened_for_in_words() -> None:
+    """A kader app shows what the screening found, not its codes."""
+    task = {**ROUND_VISIT, "task_id": "t-2", "person_id": "p-2", "assignee_id": "perawat-1",
+            "reason": "hipertensi_anak", "priority": "high", "desa_code": "33.73.04.1001",
+            "posyandu_id": "psy-1", "status": "open", "created_at": DUE.isoformat(),
+            "findings": ["child_hypertension_stage_2", "anaemia", "a_code_from_later"]}
+    assert TaskOut.model_validate(task).finding_labels == [
+        "Hipertensi anak derajat 2", "Anemia", "a_code_from_later"]

@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 from ilp_screening.domain import classify, rules
-from ilp_screening.domain.labels import FINDING_LABELS
+from ilp_contracts.findings import FINDING_LABELS
 from ilp_screening.domain.rules import Band
 
 

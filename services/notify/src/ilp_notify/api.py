@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
 from ilp_contracts import Event, TaskAccepted, TaskCancelled, TaskCompleted
+from ilp_contracts.findings import finding_label
 from ilp_contracts.wilayah import local_zone
 from ilp_kit.auth import Caller, Principal, require, require_area
 from ilp_kit.errors import ForbiddenError, NotFoundError, UnprocessableError
@@ -76,6 +77,12 @@ class TaskOut(BaseModel):
     @property
     def also_labels(self) -> list[str]:
         return [label_of(reason) for reason in self.also]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def finding_labels(self) -> list[str]:
+        """The screening's findings in words (*Hipertensi anak derajat 2*), as `findings`."""
+        return [finding_label(code) for code in self.findings]
 
 
 @router.get("/tasks", response_model=list[TaskOut])

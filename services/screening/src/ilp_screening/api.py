@@ -24,7 +24,7 @@ from . import household, intake, registers, tb
 from .audit import audit
 from .fhir import inbound
 from .fhir.export import bundle_for, sealer
-from .domain.labels import FINDING_LABELS
+from ilp_contracts.findings import FINDING_LABELS
 from .domain.person import pseudonym
 from .models import (
     AmendmentIn,

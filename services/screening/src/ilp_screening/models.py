@@ -12,7 +12,7 @@ from fastapi import Header
 from pydantic import BaseModel, ConfigDict, Field, SkipValidation, model_validator
 
 from .domain.classify import not_read
-from .domain.labels import label_of
+from ilp_contracts.findings import finding_label
 
 IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=8, max_length=128,
                                        description="Client-generated; a retry returns the "
@@ -58,7 +58,7 @@ class ScreeningOut(BaseModel):
         if not isinstance(doc, dict):
             return doc
         if "findings" in doc:
-            doc = {**doc, "findings": [{**f, "label": label_of(f["code"])}
+            doc = {**doc, "findings": [{**f, "label": finding_label(f["code"])}
                                        if isinstance(f, dict) else f for f in doc["findings"]]}
         if given := (doc.get("submission") or {}).get("measurements"):
             doc["not_read"] = not_read(doc["stage"], doc["sex"], doc["age_months"], [

@@ -18,7 +18,7 @@ from ilp_kit.store import Query, chunks
 from pydantic import BaseModel, Field
 
 from .audit import audit
-from .domain.labels import label_of
+from ilp_contracts.findings import finding_label
 from .domain.registers import GROWTH, LAST_WEEK, LATEST, balita, pregnant_women
 from .domain.person import age_in_months
 from .roles import CARERS
@@ -110,7 +110,7 @@ async def children_csv(area_code: AreaCode, rt: RuntimeDep, caller: Caller,
 
 def _named_findings(codes: list[str]) -> str:
     """A spreadsheet's cell names findings in words, as the bidan reads them."""
-    return ", ".join(label_of(code) for code in codes)
+    return ", ".join(finding_label(code) for code in codes)
 
 
 def _yes(value: bool) -> str:

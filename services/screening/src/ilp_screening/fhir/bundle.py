@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from ilp_contracts.wilayah import local_unit_number
 
-from ..domain.labels import label_of
+from ilp_contracts.findings import finding_label
 from .validation import BundleValidator
 
 NIK = "https://fhir.kemkes.go.id/id/nik"
@@ -304,7 +304,7 @@ def _severity(severity: str) -> dict[str, Any]:
 
 def _condition(finding: dict[str, Any], ident: str, patient: str, encounter: str, voided: bool,
                org: str) -> dict[str, Any]:
-    name = label_of(finding["code"])
+    name = finding_label(finding["code"])
     coding = [{"system": ILP_FINDING, "code": finding["code"], "display": name}]
     if finding["code"] in ICD10_OF:
         coding.append({"system": ICD10, "code": ICD10_OF[finding["code"]]})

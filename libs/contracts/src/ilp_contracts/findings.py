@@ -1,7 +1,10 @@
-"""What each finding is called in Bahasa Indonesia, as a kader app, the bidan's registers
-and a Dinkes spreadsheet show it: the codes (`stunted`, `kek`) are for machines. No
-thresholds here – those live in rules.py, and the finding carries its value and
-follow-up. A test holds this list to the codes the classification can give."""
+"""What each finding (`Finding.code`) is called in Bahasa Indonesia, as a kader app, the
+bidan's registers, a task list and a Dinkes spreadsheet show it: the codes (`stunted`,
+`kek`) are for machines, and they are part of the events' contract – PWS counts them,
+notify visits them. No thresholds here – those live in the screening's rules, and the
+finding carries its value and follow-up. A test holds this list to the codes the
+classification can give.
+"""
 
 from __future__ import annotations
 
@@ -80,7 +83,7 @@ FINDING_LABELS = {
 }
 
 
-def label_of(code: str) -> str:
+def finding_label(code: str) -> str:
     """A finding's name in words; a code this release does not know (an integrator's
     screening amended by a newer release) stays as it is."""
     return FINDING_LABELS.get(code, code)
