@@ -111,6 +111,9 @@ def test_dashboard_shows_numbers_and_updates_live(platform: Platform) -> None:
                                " === 2", timeout=10000)
         visits = sorted(page.locator("#visits tr[data-task]").all_inner_texts())
         assert all("Balita bermasalah gizi" in v and "terbuka" in v for v in visits)
+        # and what the screening found, in words
+        assert any("Pendek / stunting (TB/U)" in found
+                   for found in page.locator("#visits .findings").all_inner_texts())
         # where the household is, with the kader's name
         assert "Blotongan, RW 03, RT 002\tSiti Aminah (kunjungan kader)" in visits[0]
         assert "Sidorejo Lor, RW 03, RT 002\t— belum ada — (kunjungan kader)" in visits[1]
