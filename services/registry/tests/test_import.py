@@ -276,3 +276,13 @@ async def test_facility_types_and_roles_as_a_dinkes_list_writes_them(store) -> N
     assert workers.rejected == []
     assert [(await store.get("workers", w))["role"] for w in ("w-1", "w-2", "w-3")] == [
         "bidan", "gizi", "kader"]
+
+
+def test_a_sasaran_group_as_a_dinkes_table_names_it() -> None:
+    from ilp_registry.models import TargetIn
+
+    for written, group in (("Ibu Hamil", "ibu_hamil"), ("BUMIL", "ibu_hamil"),
+                           ("Usia 15+", "usia_15_plus"), ("Lansia", "lansia"),
+                           ("Balita", "balita"), ("ibu_hamil", "ibu_hamil")):
+        target = TargetIn(area_code="33.73.04.1001", year=2026, group=written, count=10)
+        assert target.group == group, written

@@ -43,20 +43,25 @@ Phone = Annotated[str, BeforeValidator(_e164),
                                   "examples": ["+6281234567890", "0812-3456-7890"]})]
 
 
-# Facility types and worker roles as Dinkes lists write them: any case, and the usual
-# longer names. Posbindu is one with the posyandu in ILP (DOMAIN.md).
+# Facility types, worker roles and sasaran groups as Dinkes lists write them: any case,
+# and the usual longer names. Posbindu is one with the posyandu in ILP (DOMAIN.md).
 _WORDS = {
     "puskesmas pembantu": "pustu", "posyandu ilp": "posyandu", "posbindu": "posyandu",
     "posbindu ptm": "posyandu", "posyandu lansia": "posyandu", "posyandu remaja": "posyandu",
     "bidan desa": "bidan", "bidan koordinator": "bidan", "perawat desa": "perawat",
     "kader posyandu": "kader", "kader kesehatan": "kader", "dokter umum": "dokter",
     "tenaga gizi": "gizi", "nutrisionis": "gizi", "ahli gizi": "gizi",
-    "tenaga sanitasi": "sanitarian", "kesling": "sanitarian"}
+    "tenaga sanitasi": "sanitarian", "kesling": "sanitarian",
+    # sasaran groups as Pusdatin and Dinkes tables name them
+    "ibu hamil": "ibu_hamil", "bumil": "ibu_hamil", "usia 15+": "usia_15_plus",
+    "usia 15 tahun ke atas": "usia_15_plus", "usia ≥ 15": "usia_15_plus",
+    "usia >= 15": "usia_15_plus", "usia 15 plus": "usia_15_plus"}
 
 
 def known_word(value: object) -> object:
-    """A type or role in the platform's word ("Bidan Desa" → bidan); others as they are,
-    lower-cased, for the validation to refuse with the words it knows."""
+    """A type, role or group in the platform's word ("Bidan Desa" → bidan, "Ibu Hamil" →
+    ibu_hamil); others as they are, lower-cased, for the validation to refuse with the
+    words it knows."""
     if not isinstance(value, str):
         return value
     said = " ".join(value.split()).lower()
@@ -209,7 +214,8 @@ class PustuStaffing(BaseModel):
 class TargetIn(_Body):
     area_code: str
     year: int = Field(ge=2000, le=2100)
-    group: TargetGroup
+    group: Annotated[TargetGroup, BeforeValidator(known_word)] = Field(
+        description="Any case; Ibu Hamil/Bumil is ibu_hamil, Usia 15+ usia_15_plus")
     count: int = Field(ge=0, le=10_000_000)
 
 
