@@ -286,3 +286,22 @@ def test_a_sasaran_group_as_a_dinkes_table_names_it() -> None:
                            ("Balita", "balita"), ("ibu_hamil", "ibu_hamil")):
         target = TargetIn(area_code="33.73.04.1001", year=2026, group=written, count=10)
         assert target.group == group, written
+
+
+async def test_a_dinkes_list_with_indonesian_headers_loads(store) -> None:
+    """Nama, Jenis, Kode Desa, Induk; Nama, Jabatan, Tempat Tugas, No. HP; Kode Desa, Tahun,
+    Kelompok Sasaran, Jumlah (jiwa) – in any case."""
+    await load(store, AREAS)
+    facilities = await load(store, "ID;Nama;Jenis;Kode Kecamatan;Induk\n"
+                                   "pkm-b;Puskesmas Sidorejo;Puskesmas;33.73.04;\n"
+                                   "psy-b;Posyandu Melati;Posyandu;33.73.04.1001;pkm-b\n")
+    assert (facilities.created_or_updated, facilities.rejected) == (2, [])
+    workers = await load(store, "Nama;Jabatan;Tempat Tugas;No. HP\n"
+                                "Rina;Kader;psy-b;0812-3456-7890\n")
+    assert workers.rejected == []
+    [rina] = [w for w in await store.find("workers") if w["name"] == "Rina"]
+    assert (rina["role"], rina["facility_id"], rina["phone"]) == (
+        "kader", "psy-b", "+6281234567890")
+    targets = await load(store, "Kode Desa;Tahun;Kelompok Sasaran;Jumlah (jiwa)\n"
+                                "33.73.04.1001;2026;Ibu Hamil;1.234\n")
+    assert (targets.created_or_updated, targets.rejected) == (1, [])

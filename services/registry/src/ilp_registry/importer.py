@@ -33,8 +33,21 @@ LIST_COLUMNS = {"working_area", "coverage"}  # "a;b;c" in a CSV cell
 # A sasaran as a spreadsheet shows it, its thousands grouped: 1.234 (Indonesian), 1,234
 # or 1 234 – a count has no fraction, so the dot is no decimal point.
 GROUPED_THOUSANDS = re.compile(r"^\d{1,3}(?:([.,\s])\d{3})(?:\1\d{3})*$")
-# Headers of the wilayah lists in circulation (Kemendagri's `kode`/`nama`).
-ALIASES = {"kode": "code", "kode_wilayah": "code", "nama": "name", "nama_wilayah": "name"}
+# Headers of the wilayah lists in circulation (Kemendagri's `kode`/`nama`), and of the
+# facility, worker and sasaran lists a Dinkes keeps in Indonesian.
+ALIASES = {"kode": "code", "kode_wilayah": "code", "nama": "name", "nama_wilayah": "name",
+           **dict.fromkeys(("jenis", "jenis_fasilitas", "tipe"), "type"),
+           **dict.fromkeys(("kode_desa", "kode_kelurahan", "kode_kecamatan"), "area_code"),
+           **dict.fromkeys(("induk", "fasilitas_induk"), "parent_facility_id"),
+           "wilayah_kerja": "working_area", "status_ilp": "rollout_status",
+           **dict.fromkeys(("peran", "jabatan", "profesi"), "role"),
+           **dict.fromkeys(("fasilitas", "tempat_tugas"), "facility_id"),
+           **dict.fromkeys(("no_hp", "nomor_hp", "hp", "telepon", "no_telepon", "no_wa",
+                            "whatsapp"), "phone"),
+           **dict.fromkeys(("cakupan", "wilayah_binaan"), "coverage"),
+           "tahun": "year", **dict.fromkeys(("kelompok", "kelompok_sasaran", "sasaran"), "group"),
+           **dict.fromkeys(("jumlah", "jumlah_sasaran"), "count")}
+_UNIT = re.compile(r"\s*\(.*?\)")  # "Jumlah (jiwa)" is the jumlah column
 CHUNK_ROWS = 500
 
 Row = tuple[int, dict[str, Any]]  # (line or record number, fields)
@@ -70,8 +83,9 @@ def rows_from_csv(text: str) -> tuple[list[str], list[Row]]:
 
 
 def _column(header: str) -> str:
-    name = header.strip()
-    return ALIASES.get(name.lower(), name)
+    """A header in any case, its words joined by `_` ("No. HP" is no_hp), then its alias."""
+    name = "_".join(_UNIT.sub("", header).replace(".", " ").lower().split())
+    return ALIASES.get(name, name)
 
 
 def _cell(column: str, value: str) -> Any:
