@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from fastapi.responses import Response
@@ -23,16 +24,27 @@ def spreadsheet_text(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")  # 5 bytes cp1252 leaves unassigned
 
 
-def csv_rows(text: str, column: Callable[[str], str] = str.strip) -> csv.DictReader[str]:
-    """Rows of a CSV file keyed by its header, each header name passed through `column`
-    once (e.g. an importer's aliases). The byte-order mark Excel writes is dropped, and the
-    separator is the one the header line uses most: `,`; `;`, which Excel writes where the
-    decimal mark is a comma (an Indonesian locale); or a tab (pasted cells)."""
+_UNIT = re.compile(r"\s*\(.*?\)")
+
+
+def header_name(header: str) -> str:
+    """A column's header as a name: its unit in brackets left out, in any case, its words
+    joined by `_` – "No. HP", "BB (kg)" and "Tgl Lahir" are no_hp, bb and tgl_lahir."""
+    return "_".join(_UNIT.sub("", header).replace(".", " ").lower().split())
+
+
+def csv_rows(text: str, aliases: Mapping[str, str]) -> csv.DictReader[str]:
+    """Rows of a CSV file keyed by its header: each header's name (`header_name`), or the
+    field an importer's `aliases` give for it ("" drops the column). The byte-order mark
+    Excel writes is dropped, and the separator is the one the header line uses most: `,`;
+    `;`, which Excel writes where the decimal mark is a comma (an Indonesian locale); or a
+    tab (pasted cells)."""
     text = text.lstrip("\ufeff")
     header = text.split("\n", 1)[0]
     reader = csv.DictReader(io.StringIO(text),
                             delimiter=max((",", ";", "\t"), key=header.count))
-    reader.fieldnames = [column(name) for name in reader.fieldnames or []]
+    reader.fieldnames = [aliases.get(name, name)
+                         for name in map(header_name, reader.fieldnames or [])]
     return reader
 
 

@@ -47,7 +47,6 @@ ALIASES = {"kode": "code", "kode_wilayah": "code", "nama": "name", "nama_wilayah
            **dict.fromkeys(("cakupan", "wilayah_binaan"), "coverage"),
            "tahun": "year", **dict.fromkeys(("kelompok", "kelompok_sasaran", "sasaran"), "group"),
            **dict.fromkeys(("jumlah", "jumlah_sasaran"), "count")}
-_UNIT = re.compile(r"\s*\(.*?\)")  # "Jumlah (jiwa)" is the jumlah column
 CHUNK_ROWS = 500
 
 Row = tuple[int, dict[str, Any]]  # (line or record number, fields)
@@ -73,19 +72,13 @@ def detect_kind(columns: Iterable[str]) -> Kind:
 
 
 def rows_from_csv(text: str) -> tuple[list[str], list[Row]]:
-    reader = csv_rows(text, _column)
+    reader = csv_rows(text, ALIASES)
     rows = []
     for record in reader:
         cells = {k: _cell(k, v) for k, v in record.items() if k and v is not None and v.strip()}
         if cells:
             rows.append((reader.line_num, cells))
     return list(reader.fieldnames or []), rows
-
-
-def _column(header: str) -> str:
-    """A header in any case, its words joined by `_` ("No. HP" is no_hp), then its alias."""
-    name = "_".join(_UNIT.sub("", header).replace(".", " ").lower().split())
-    return ALIASES.get(name, name)
 
 
 def _cell(column: str, value: str) -> Any:

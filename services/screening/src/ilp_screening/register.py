@@ -107,7 +107,6 @@ _MONTHS = {name: number for number, names in enumerate((
     for name in names}
 _LIST = re.compile(r"[;,/|]")
 _MMHG = re.compile(r"\s*mm\s*hg\s*$", re.IGNORECASE)  # "140/90 mmHg"
-_UNIT = re.compile(r"\s*\(.*?\)")  # "BB (kg)" is the bb column
 # A NIK or No. KK typed in groups ("5203 0141 0175 0008", "5203.01…") or behind the
 # apostrophe that keeps a spreadsheet from reading it as a number; and one it did read as
 # a number, its last digits rounded away (5,20301E+15), which nobody can recover here.
@@ -116,11 +115,6 @@ _GROUPING = re.compile(r"[\s.'’-]")
 _ROUNDED = re.compile(r"^\d([.,]\d+)?e\+?\d+$", re.IGNORECASE)
 
 Row = tuple[int, ScreeningSubmission | None, list[Any]]  # pydantic's error details
-
-
-def _column(header: str) -> str:
-    name = _UNIT.sub("", header).strip().lower().replace(".", "")  # "No. KK" is no_kk
-    return ALIASES.get(name, ALIASES.get(name.replace(" ", "_"), name.replace(" ", "_")))
 
 
 def _cell(name: str, value: str) -> object:
@@ -200,7 +194,7 @@ def parse_register(text: str, posyandu_id: str | None = None) -> Iterator[Row]:
 def _filled_rows(text: str) -> Iterator[tuple[int, dict[str, str], dict[str, object]]]:
     """(line number, cells, the filled cells read) of each row with something in it: not
     an empty line, nor a "Jumlah" line with nothing but its label in the No. column."""
-    reader = csv_rows(text, _column)
+    reader = csv_rows(text, ALIASES)
     for row in reader:
         cells = {k: (v or "").strip() for k, v in row.items() if k}
         if given := {k: _cell(k, v) for k, v in cells.items() if v != ""}:
