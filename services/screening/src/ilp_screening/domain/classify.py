@@ -278,10 +278,10 @@ def _child_blood_pressure(s: ScreeningInput, out: Classification) -> None:
     if "systolic" not in m or "diastolic" not in m or years < rules.CHILD_BP_FROM_YEARS:
         return
     systolic, diastolic = m["systolic"], m["diastolic"]
-    for code, severity, sys_from, dia_from, follow_up in rules.CHILD_BP_CLASSES:
-        if _at_or_above(systolic, diastolic, (sys_from, dia_from)):
-            out.flag(code, severity, follow_up, systolic)
-            return
+    if found := _bp_class(systolic, diastolic, rules.CHILD_BP_CLASSES):
+        code, severity, follow_up = found
+        out.flag(code, severity, follow_up, systolic)
+        return
     screen = rules.CHILD_BP_SCREEN.get(years)
     line = (screen[0] if s.sex == "M" else screen[1]) if screen else \
         rules.CHILD_BP_ELEVATED_FROM_13
@@ -393,13 +393,21 @@ def _blood_pressure(m: dict[str, float], out: Classification) -> None:
     if "systolic" not in m or "diastolic" not in m:
         return
     systolic, diastolic = m["systolic"], m["diastolic"]
-    for code, severity, sys_from, dia_from, follow_up in rules.BP_CLASSES:
-        if _at_or_above(systolic, diastolic, (sys_from, dia_from)):
-            if code == "hypertension_grade_1" and \
-                    diastolic < rules.ISOLATED_SYSTOLIC_DIASTOLIC_BELOW:
-                code, follow_up = "isolated_systolic_hypertension", "rujuk, kontrol tekanan darah"
-            out.flag(code, severity, follow_up, systolic)
-            return
+    if found := _bp_class(systolic, diastolic, rules.BP_CLASSES):
+        code, severity, follow_up = found
+        if code == "hypertension_grade_1" and \
+                diastolic < rules.ISOLATED_SYSTOLIC_DIASTOLIC_BELOW:
+            code, follow_up = "isolated_systolic_hypertension", "rujuk, kontrol tekanan darah"
+        out.flag(code, severity, follow_up, systolic)
+
+
+def _bp_class(systolic: float, diastolic: float,
+              classes: tuple[tuple[str, Severity, int, int, str], ...]
+              ) -> tuple[str, Severity, str] | None:
+    """(code, severity, follow-up) of the highest class either value reaches."""
+    return next(((code, severity, follow_up)
+                 for code, severity, sys_from, dia_from, follow_up in classes
+                 if _at_or_above(systolic, diastolic, (sys_from, dia_from))), None)
 
 
 def _dewasa(s: ScreeningInput, out: Classification) -> None:
