@@ -49,9 +49,8 @@ GESTATIONAL_AGE_CODES = {GESTATIONAL_AGE[0], "49051-6"}  # "Gestational age in w
 # Vital signs an encounter records that no screening rule reads: left out, as resources of
 # other types are, rather than refusing the visit. Any other code is refused – it may be a
 # measurement sent under a code this release does not know, and would be lost.
-VITALS_NOT_READ = {"8867-4": "heart rate", "9279-1": "respiratory rate",
-                   "8310-5": "body temperature", "59408-5": "oxygen saturation",
-                   "2708-6": "oxygen saturation"}
+# (heart rate, respiratory rate, body temperature, oxygen saturation twice)
+VITALS_NOT_READ = frozenset({"8867-4", "9279-1", "8310-5", "59408-5", "2708-6"})
 SCORE_OF = {code: key for key, (code, _) in SCORES.items()}
 CHECK_OF = {code: key for key, (code, _, _) in CHECKS.items()}
 # SNOMED CT smoking statuses: smoker, and those who do not smoke now (non-smoker, never
@@ -162,7 +161,7 @@ def _measurements(observations: list[Any], pregnancy: dict[str, Any], problems: 
         elif codes[:1] == [PROTEIN_URINE[0]]:  # read as the contract reads a dipstick
             out["protein_urine"] = _given(observation.valueString, "valueString",
                                           "the dipstick reading", i, problems)
-        elif codes[:1] and codes[0] in VITALS_NOT_READ:
+        elif codes and codes[0] in VITALS_NOT_READ:
             continue
         elif codes and codes[0] in GESTATIONAL_AGE_CODES:
             weeks = _value(observation.valueQuantity, "wk", _at(i, "valueQuantity"), problems)
