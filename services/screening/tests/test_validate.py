@@ -237,3 +237,30 @@ def test_implausible_growth_names_each_measure_once_and_only_beyond_the_limits(
         low <= summary["bmi"] <= high)
     assert bool(found) == bool(beyond or adult_beyond)
     assert {kind for _, _, kind in found} <= {"implausible_z", "implausible_bmi"}
+
+
+def _refusal(sub: ScreeningSubmission, measure: str) -> str:
+    return next(msg for loc, msg, _ in problems(sub, TODAY)[1] if loc == ("measurements", measure))
+
+
+def test_a_value_in_another_unit_is_refused_naming_the_unit_it_reads_right_in() -> None:
+    """A lab's glucose in mmol/L, Hb in g/L, a height in metres, a baby in grams: the
+    refusal says what to send; nothing is converted on a guess."""
+    adult = date(1960, 5, 1)
+    assert _refusal(submission(adult, glucose_random=7.8), "glucose_random") == (
+        "7.8 mg/dL is outside the plausible range 20–1000 mg/dL; if it was read in mmol/L, "
+        "send 140.5 mg/dL")
+    assert _refusal(submission(adult, cholesterol_total=5.2), "cholesterol_total").endswith(
+        "mmol/L, send 201.1 mg/dL")
+    assert _refusal(submission(adult, hb=118), "hb").endswith("g/L, send 11.8 g/dL")
+    assert _refusal(submission(adult, height_cm=1.62, weight_kg=60), "height_cm").endswith(
+        "if it was read in m, send 162 cm")
+    assert _refusal(submission(date(2026, 9, 1), weight_kg=4200), "weight_kg") == (
+        "4200 kg is outside the plausible range 0.5–40 kg; if it was read in g, send 4.2 kg")
+    # no other unit makes it plausible: the range alone
+    assert _refusal(submission(adult, systolic=400, diastolic=90), "systolic") == (
+        "400 mmHg is outside the plausible range 60–280 mmHg")
+    assert _refusal(submission(date(2026, 9, 1), weight_kg=41), "weight_kg") == (
+        "41 kg is outside the plausible range 0.5–40 kg")
+    assert _refusal(submission(adult, waist_cm=12), "waist_cm") == (
+        "12 cm is outside the plausible range 30–250 cm")

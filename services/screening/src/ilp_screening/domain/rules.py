@@ -301,6 +301,19 @@ PLAUSIBLE = {
 }
 BALITA_PLAUSIBLE = {"weight_kg": (0.5, 40.0), "height_cm": (35.0, 130.0),
                     "muac_cm": (5.0, 30.0)}
+# The unit each measure is given in. mmol/L to mg/dL goes by the substance's molar mass.
+UNIT_OF = {"weight_kg": "kg", "systolic": "mmHg", "diastolic": "mmHg", "hb": "g/dL",
+           **dict.fromkeys(("height_cm", "muac_cm", "head_circumference_cm", "waist_cm"), "cm"),
+           **dict.fromkeys(("glucose_random", "glucose_fasting", "cholesterol_total"), "mg/dL")}
+MG_DL_PER_MMOL_L = {"glucose_random": 18.016, "glucose_fasting": 18.016,
+                    "cholesterol_total": 38.67}
+# Another unit in circulation, as its factor to ours: a value outside the plausible range
+# that reads right in it (glucose from a lab's printout in mmol/L, Hb in g/L, a height in
+# metres, an infant weighed in grams, a LiLA tape read in mm) is named in the refusal. It
+# is not converted: a guess at the unit would be a guess at the finding.
+OTHER_UNIT = {"weight_kg": ("g", 0.001), "height_cm": ("m", 100.0), "hb": ("g/L", 0.1),
+              **dict.fromkeys(("muac_cm", "head_circumference_cm"), ("mm", 0.1)),
+              **{measure: ("mmol/L", factor) for measure, factor in MG_DL_PER_MMOL_L.items()}}
 # Growth z-scores beyond WHO's limits of biological plausibility – its "flags" (WHO Anthro
 # and igrowup; WHO/UNICEF 2019, Recommendations for data collection, analysis and
 # reporting on anthropometric indicators in children under 5; WHO AnthroPlus for 5–19

@@ -55,8 +55,8 @@ def screening_problems(sex: str, birth_date: date, screened_on: date,
     for name, (low, high) in ranges.items():
         value = values.get(name)
         if value is not None and not low <= value <= high:
-            found.append((("measurements", name), f"{value} is outside the plausible range "
-                          f"{low}–{high}", "implausible"))
+            found.append((("measurements", name), _implausible(name, value, low, high),
+                          "implausible"))
     if (m.systolic is None) != (m.diastolic is None):
         found.append((("measurements", "diastolic" if m.diastolic is None else "systolic"),
                       "blood pressure needs both systolic and diastolic", "missing"))
@@ -72,6 +72,17 @@ def screening_problems(sex: str, birth_date: date, screened_on: date,
     if not values and not m.immunizations:
         found.append((("measurements",), "no measurement given", "missing"))
     return stage, found
+
+
+def _implausible(name: str, value: float, low: float, high: float) -> str:
+    """Why a value is refused, in its unit, and the unit it may have been written in."""
+    unit = rules.UNIT_OF.get(name, "")
+    said = f"{value:g} {unit}".strip() + f" is outside the plausible range {low:g}–{high:g}"
+    said += f" {unit}" if unit else ""
+    other, factor = rules.OTHER_UNIT.get(name, ("", 0.0))
+    if other and low <= value * factor <= high:
+        said += f"; if it was read in {other}, send {value * factor:.4g} {unit}"
+    return said
 
 
 def implausible_growth(summary: dict[str, float], rechecked: bool) -> list[Problem]:

@@ -20,6 +20,7 @@ from ilp_contracts.screening import IMMUNIZATIONS, ScreeningSubmission
 from ilp_kit.errors import InvalidInput
 from pydantic import ValidationError
 
+from ..domain import rules
 from .bundle import (
     ADMINISTRATIVE_CODE,
     ANC_VISIT,
@@ -235,9 +236,6 @@ def _coded(observation: Any, system: str, i: int, problems: list[Problem]) -> st
 # SIMPUS that weighs infants in grams or has glucose in mmol/L is converted, not refused.
 TO_OURS = {("g", "kg"): 0.001, ("m", "cm"): 100.0, ("mm", "cm"): 0.1, ("g/L", "g/dL"): 0.1,
            ("d", "wk"): 1 / 7}
-# mmol/L to mg/dL goes by the substance's molar mass.
-MG_DL_PER_MMOL_L = {"glucose_random": 18.016, "glucose_fasting": 18.016,
-                    "cholesterol_total": 38.67}
 # Unit names written in place of the UCUM code by systems in the field (lower case).
 UCUM_OF = {"mmhg": "mm[Hg]", "kilogram": "kg", "gram": "g", "centimeter": "cm",
            "centimetre": "cm", "meter": "m", "metre": "m", "millimeter": "mm",
@@ -252,8 +250,8 @@ def _value(quantity: Any, unit: str, at: tuple[str | int, ...], problems: list[P
         return None
     written = quantity.code or quantity.unit
     given = UCUM_OF.get(str(written).strip().lower(), written)
-    others = {**TO_OURS, **({("mmol/L", unit): MG_DL_PER_MMOL_L[measure]}
-                            if measure in MG_DL_PER_MMOL_L else {})}
+    others = {**TO_OURS, **({("mmol/L", unit): rules.MG_DL_PER_MMOL_L[measure]}
+                            if measure in rules.MG_DL_PER_MMOL_L else {})}
     factor = 1.0 if given == unit else others.get((given, unit))
     if factor is None:
         accepted = [unit, *(other for other, ours in others if ours == unit)]
