@@ -95,11 +95,20 @@ def test_dashboard_shows_numbers_and_updates_live(platform: Platform) -> None:
         page.wait_for_selector("body[data-loaded='1']", timeout=15000)
         row = page.locator("tr[data-code='33.73.04.1001']")
         cells = row.locator("td .cell")
-        # D/S: 2 of 40 balita weighed; stunting: 1 of 2 measured (red against 14 %).
-        assert cells.nth(0).inner_text() == "5%"
+        # D/S: 2 of 40 balita weighed, up from none in October; stunting: 1 of 2 measured
+        # (red against 14 %), measured in November only – no trend.
+        assert cells.nth(0).inner_text() == "5%▲"
         assert cells.nth(2).inner_text() == "50%" and "red" in cells.nth(2).get_attribute("class")
         total = page.locator("tr.total td .cell").nth(0).inner_text()
-        assert total == "2,5%"  # 3 of 120 across the kecamatan
+        assert total == "2,5%▲"  # 3 of 120 across the kecamatan
+        # The PWS status instead: short of the target but rising – cukup; no trend, none.
+        page.select_option("#view", "status")
+        page.wait_for_function("document.querySelector(\"tr[data-code='33.73.04.1001'] td "
+                               ".cell\").innerText === 'cukup'", timeout=5000)
+        assert cells.nth(2).inner_text() == "–" and page.locator("#legend-pct").is_hidden()
+        page.select_option("#view", "pct")
+        page.wait_for_function("document.querySelector(\"tr[data-code='33.73.04.1001'] td "
+                               ".cell\").innerText === '5%▲'", timeout=5000)
         assert "Blotongan" in page.locator("#ranking").inner_text()
         assert page.locator("#trend polyline.series").count() == 1
         # 2026 sasaran only: the trend's December 2025 says its coverage cannot be trusted
@@ -143,8 +152,8 @@ def test_dashboard_shows_numbers_and_updates_live(platform: Platform) -> None:
         record(platform, screening(2, 4, 9.0, 85.0))  # Pulutan: a new, severe case
         page.wait_for_function(
             "document.querySelector(\"tr[data-code='33.73.04.2003'] td .cell\").innerText"
-            " === '2,5%'", timeout=10000)
-        assert page.locator("tr.total td .cell").nth(0).inner_text() == "3,3%"
+            " === '2,5%▲'", timeout=10000)
+        assert page.locator("tr.total td .cell").nth(0).inner_text() == "3,3%▲"
         page.set_viewport_size({"width": 390, "height": 844})  # a phone
         page.screenshot(path=str(ARTIFACTS / "dashboard-phone.png"), full_page=True)
         browser.close()
@@ -314,7 +323,7 @@ def test_a_puskesmas_admin_opens_on_her_puskesmas_working_area(platform: Platfor
         last_point = page.locator("#trend circle title").last.text_content()
         record(platform, screening(1, 9, 12.0, 86.0))  # Sidorejo Lor, heard live
         page.wait_for_function(
-            "document.querySelector('tr.total td .cell').innerText === '5%'", timeout=10000)
+            "document.querySelector('tr.total td .cell').innerText === '5%▲'", timeout=10000)
         with page.expect_download() as download:
             page.click("#download")
         saved = (download.value.suggested_filename,

@@ -530,7 +530,7 @@ def test_coverage_tells_which_desa_have_no_sasaran_yet(platform: Platform) -> No
     row = next(r for r in table["rows"] if r["area_code"] == DESA)
     assert row["indicators"][0]["targets_missing"] == 1
     csv_text = pws.get("/pws/areas/33.73.04/table.csv", params={"period": "2026-11"}).text
-    assert csv_text.splitlines()[0].endswith(",warna,desa_tanpa_sasaran")
+    assert ",warna,desa_tanpa_sasaran," in csv_text.splitlines()[0]
     ranking = pws.get("/pws/areas/33.73.04/ranking", params={"period": "2026-11",
                                                              "limit": 50}).json()
     flagged = {r["area_code"]: r["no_target_indicators"] for r in ranking}
@@ -545,6 +545,59 @@ def test_coverage_tells_which_desa_have_no_sasaran_yet(platform: Platform) -> No
     assert [(p["period"], p["targets_missing"]) for p in (trend[0], trend[-1])] == [
         ("2025-12", lacking[2025]), ("2026-11", lacking[2026])]
     assert lacking[2026] == 1 and lacking[2025] >= 2
+
+
+def test_the_table_gives_each_desa_its_pws_status(platform: Platform) -> None:
+    """The puskesmas's monthly review reads each desa as PWS does: against the target, and
+    this month against last – baik, kurang, cukup, jelek. A prevalence improves when it
+    falls; K1, counted from January, by what each month itself reached."""
+    desa, registry = "33.73.04.2006", client(platform, "registry")
+    pws = httpx.Client(base_url=f"{platform.service_url('pws')}/api/v1", timeout=10)
+    registry.post("/areas", json={"code": desa, "name": "Desa Status"}).raise_for_status()
+    registry.post("/facilities", json={"id": "psy-status", "type": "posyandu",
+                                       "name": "Posyandu Status", "area_code": desa}
+                  ).raise_for_status()
+    registry.put("/targets", json={"area_code": desa, "year": 2026, "group": "ibu_hamil",
+                                   "count": 40}).raise_for_status()
+    assert eventually(lambda: pws.get(f"/pws/areas/{desa}/indicators",
+                                      params={"period": "2026-01"}).status_code == 200)
+    # stunted (76 cm) or not (86 cm) children: 2 of 2 in August, 1 of 2 in September,
+    # 2 of 2 in October; pregnant women's first contacts: 2 in August, 4 in September, 1 in
+    # October
+    women = itertools.count(1)
+    for month, heights, mothers in (("08", (76, 76), 2), ("09", (76, 86), 4),
+                                    ("10", (76, 76), 1)):
+        for height in heights:
+            record(platform, {**balita(10, weight=10.5 if height > 80 else 9.1, height=height),
+                              "posyandu_id": "psy-status", "screened_on": f"2026-{month}-15"})
+        for _ in range(mothers):
+            record(platform, {"person": {
+                "nik": f"337304610795{next(women):04d}", "name": "Ibu", "sex": "F",
+                "birth_date": "1995-07-21"}, "posyandu_id": "psy-status",
+                "screened_on": f"2026-{month}-15", "pregnancy": {
+                    "gestational_weeks": 12, "anc_visit": 1}, "measurements": {"muac_cm": 25}})
+
+    def status(period: str) -> dict[str, dict]:
+        table = pws.get("/pws/areas/33.73.04/table", params={"period": period}).json()
+        row = next(r for r in table["rows"] if r["area_code"] == desa)
+        return {i["id"]: i for i in row["indicators"]}
+    eventually(lambda: indicator(pws, desa, "2026-10", "ibu_hamil_k1")["numerator"] == 7)
+    september, october = status("2026-09"), status("2026-10")
+    stunting = september["balita_stunting"]
+    assert (stunting["pct"], stunting["previous_pct"], stunting["trend"],
+            stunting["status"]) == (50.0, 100.0, "turun", "cukup")
+    assert (october["balita_stunting"]["trend"], october["balita_stunting"]["status"]) == (
+        "naik", "jelek")
+    k1 = september["ibu_hamil_k1"]  # 6 of 40 to date; 4 of them in September
+    assert (k1["pct"], k1["month_pct"], k1["previous_month_pct"]) == (15.0, 10.0, 5.0)
+    assert (k1["trend"], k1["status"]) == ("naik", "cukup")
+    assert (october["ibu_hamil_k1"]["month_pct"], october["ibu_hamil_k1"]["trend"]) == (
+        2.5, "turun")
+    # the area's own indicators say it the same way, and the spreadsheet carries it
+    assert indicator(pws, desa, "2026-09", "balita_stunting")["status"] == "cukup"
+    sheet = pws.get("/pws/areas/33.73.04/table.csv", params={"period": "2026-09"}).text
+    assert any(line.startswith(f"{desa},Desa Status,2026-09,balita_stunting,") and
+               line.endswith(",turun,cukup") for line in sheet.splitlines())
 
 
 def test_a_birth_brings_the_bidan_to_mother_and_baby(platform: Platform) -> None:

@@ -7,10 +7,9 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
-from dataclasses import asdict
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query as Param, Request
 from fastapi.responses import FileResponse, Response
@@ -32,8 +31,9 @@ from .domain.indicators import (
     evaluate,
     load_catalogue,
     to_date,
+    with_status,
 )
-from .handlers import target_docs, targets_of, village_targets
+from .handlers import target_docs, village_targets
 from .live import LIVE
 
 # PWS figures are aggregates (no person appears), readable by every role but integrators,
@@ -71,8 +71,20 @@ class IndicatorOut(BaseModel):
     pct: float | None
     target_pct: float
     colour: str
-    previous_pct: float | None = None
-    trend: str | None = None  # naik | turun | tetap
+    previous_pct: float | None = Field(default=None, description="Last month's value")
+    month_pct: float | None = Field(
+        default=None, description="What the month itself achieved (PWS: cakupan bulan "
+        "ini): for a coverage counted from January, the share of the yearly sasaran "
+        "reached in this month; otherwise the value")
+    previous_month_pct: float | None = Field(default=None,
+                                             description="The same for last month")
+    trend: Literal["naik", "turun", "tetap"] | None = Field(
+        default=None, description="This month's achievement against last month's")
+    status: Literal["baik", "kurang", "cukup", "jelek"] | None = Field(
+        default=None, description="PWS status (Pedoman PWS KIA): baik on target and "
+        "improving, kurang on target but worsening, cukup short of it but improving, "
+        "jelek short of it and worsening (a month like the last: baik on target, jelek "
+        "short of it); improving is a coverage rising or a prevalence falling")
     targets_missing: int = Field(default=0, description="desa of the area without this "
                                  "indicator's sasaran: coverage reads too high until set")
     period: str = Field(default="month", description='"year_to_date": persons counted '
@@ -159,31 +171,30 @@ def _sum(counts: dict[str, Counter[str]], prefix: str) -> Counter[str]:
     return total
 
 
-def _with_trend(now: list[IndicatorValue], before: list[IndicatorValue]) -> list[dict[str, Any]]:
-    rows = []
-    for current, previous in zip(now, before, strict=True):
-        row = asdict(current)
-        row["previous_pct"] = previous.pct
-        if current.pct is not None and previous.pct is not None:
-            row["trend"] = ("naik" if current.pct > previous.pct
-                            else "turun" if current.pct < previous.pct else "tetap")
-        rows.append(row)
-    return rows
+def _row(catalogue: tuple[Indicator, ...], period: str, code: str, name: str, level: str,
+         values: tuple[list[IndicatorValue], ...]) -> dict[str, Any]:
+    """An area's row: its indicators this month, with their trend and PWS status read from
+    `values` of this month, last month and the month before."""
+    return {"area_code": code, "area_name": name, "level": level, "period": period,
+            "indicators": with_status(catalogue, values, _month(period))}
+
+
+def _three_months(period: str) -> tuple[str, str, str]:
+    """A month, the one before and the one before that: what its trend and PWS status
+    are read from (an accruing coverage's month is its gain on the month before)."""
+    return period, previous_period(period), previous_period(period, 2)
 
 
 async def _indicators(rt: Runtime, area: dict[str, Any], period: str) -> dict[str, Any]:
-    catalogue = catalogue_for(rt.settings)
-    code, last = area["code"], previous_period(period)
-    targets, missing = await _targets(rt.store, code, int(period[:4]),
-                                      await _desa_codes(rt.store, code))
-    before_targets = await targets_of(rt.store, code, int(last[:4]))
-    years: dict[str, dict[str, dict[str, Any]]] = {}  # this month and last share their year
-    now = _sum(await _counts_by_desa(rt.store, code, period, years), code)
-    before = _sum(await _counts_by_desa(rt.store, code, last, years), code)
-    return {"area_code": code, "area_name": area["name"], "level": area["level"],
-            "period": period, "indicators": _with_trend(
-                evaluate(now, targets, catalogue, missing, _month(period)),
-                evaluate(before, before_targets, catalogue, month=_month(last)))}
+    catalogue, code = catalogue_for(rt.settings), area["code"]
+    desa = await _desa_codes(rt.store, code)
+    years: dict[str, dict[str, dict[str, Any]]] = {}  # months of one year share its document
+    values = []
+    for month in _three_months(period):
+        targets, missing = await _targets(rt.store, code, int(month[:4]), desa)
+        counts = _sum(await _counts_by_desa(rt.store, code, month, years), code)
+        values.append(evaluate(counts, targets, catalogue, missing, _month(month)))
+    return _row(catalogue, period, code, area["name"], area["level"], tuple(values))
 
 
 @router.get("/areas/{area_code}/indicators", response_model=AreaIndicators)
@@ -195,51 +206,55 @@ async def area_indicators(area_code: str, period: Period, rt: RuntimeDep) -> dic
 
 async def _table(rt: Runtime, code: str, period: str) -> dict[str, Any]:
     """The area and one row per child area (desa of a kecamatan, kecamatan of a kota…),
-    from two queries whatever the size of the area."""
-    catalogue = catalogue_for(rt.settings)
+    each with its trend and PWS status: a few queries a month whatever the size of the
+    area."""
+    catalogue, months = catalogue_for(rt.settings), _three_months(period)
     area = await _area(rt.store, code)
-    counts = await _counts_by_desa(rt.store, code, period)
+    years: dict[str, dict[str, dict[str, Any]]] = {}
+    counts = [await _counts_by_desa(rt.store, code, month, years) for month in months]
     if area["level"] == "village":
-        return await _posyandu_table(rt, area, counts, period)
+        return await _posyandu_table(rt, area, counts, months)
     children = await rt.store.find("areas", Query.of(parent_code=code, limit=2000))
-    targets = await target_docs(rt.store, code, int(period[:4]))
+    targets = {year: await target_docs(rt.store, code, year)
+               for year in {int(month[:4]) for month in months}}
     desa = await _desa_codes(rt.store, code)
 
     def row(child: dict[str, Any]) -> dict[str, Any]:
-        values = evaluate(_sum(counts, child["code"]), village_targets(targets, child["code"]),
-                          catalogue, desa_without_target(_under(desa, child["code"]), targets),
-                          _month(period))
-        return {"area_code": child["code"], "area_name": child["name"],
-                "level": child["level"], "period": period,
-                "indicators": [asdict(v) for v in values]}
+        under = _under(desa, child["code"])
+        values = tuple(evaluate(_sum(by_desa, child["code"]),
+                                village_targets(targets[int(month[:4])], child["code"]),
+                                catalogue, desa_without_target(under, targets[int(month[:4])]),
+                                _month(month))
+                       for month, by_desa in zip(months, counts, strict=True))
+        return _row(catalogue, period, child["code"], child["name"], child["level"], values)
 
     return {"area": row(area), "rows": [row(child) for child in children]}
 
 
-async def _posyandu_table(rt: Runtime, area: dict[str, Any], counts: dict[str, Counter[str]],
-                          period: str) -> dict[str, Any]:
+async def _posyandu_table(rt: Runtime, area: dict[str, Any], counts: list[dict[str, Counter[str]]],
+                          months: tuple[str, str, str]) -> dict[str, Any]:
     """Below a desa: one row per posyandu (RW/dusun), and one for its pustu, where
     screenings are made too. Sasaran exist per desa only, so coverage shows at desa level
     and prevalences per posyandu."""
-    catalogue = catalogue_for(rt.settings)
-    targets, missing = await _targets(rt.store, area["code"], int(period[:4]), [area["code"]])
-    posyandu = await rt.store.find("posyandu", Query.of(desa_code=area["code"], limit=500))
-    month = {doc["posyandu_id"]: doc["counts"] for doc in await rt.store.find(
-        "posyandu_months", Query.of(desa_code=area["code"], period=period, limit=500))}
-    year = {doc["posyandu_id"]: doc["to_date"] for doc in await rt.store.find(
-        "posyandu_years", Query.of(desa_code=area["code"], year=period[:4], limit=500))}
+    catalogue, code, period = catalogue_for(rt.settings), area["code"], months[0]
+    posyandu = await rt.store.find("posyandu", Query.of(desa_code=code, limit=500))
+    desa_values, posyandu_values = [], []
+    for month, by_desa in zip(months, counts, strict=True):
+        targets, missing = await _targets(rt.store, code, int(month[:4]), [code])
+        desa_values.append(evaluate(by_desa.get(code, Counter()), targets, catalogue, missing,
+                                    _month(month)))
+        month_docs = {doc["posyandu_id"]: doc["counts"] for doc in await rt.store.find(
+            "posyandu_months", Query.of(desa_code=code, period=month, limit=500))}
+        year_docs = {doc["posyandu_id"]: doc["to_date"] for doc in await rt.store.find(
+            "posyandu_years", Query.of(desa_code=code, year=month[:4], limit=500))}
+        posyandu_values.append({p["code"]: evaluate(
+            to_date(month_docs.get(p["code"], {}), year_docs.get(p["code"], {}), month), {},
+            catalogue, month=_month(month)) for p in posyandu})
 
-    def row(code: str, name: str, level: str, values: list[IndicatorValue]) -> dict[str, Any]:
-        return {"area_code": code, "area_name": name, "level": level, "period": period,
-                "indicators": [asdict(v) for v in values]}
-
-    return {"area": row(area["code"], area["name"], "village",
-                        evaluate(counts.get(area["code"], Counter()), targets, catalogue,
-                                 missing, _month(period))),
-            "rows": [row(p["code"], f"{p['name']} ({p['rw']})" if p.get("rw") else p["name"],
+    return {"area": _row(catalogue, period, code, area["name"], "village", tuple(desa_values)),
+            "rows": [_row(catalogue, period, p["code"], f"{p['name']} ({p['rw']})" if p.get("rw") else p["name"],
                          p.get("type", "posyandu"),
-                         evaluate(to_date(month.get(p["code"], {}), year.get(p["code"], {}),
-                                          period), {}, catalogue, month=_month(period)))
+                         tuple(values[p["code"]] for values in posyandu_values))
                      for p in posyandu]}
 
 
@@ -267,10 +282,12 @@ async def puskesmas_table_csv(puskesmas_id: str, period: Period, rt: RuntimeDep,
 def _as_csv(table: dict[str, Any], period: str, excel: bool) -> Response:
     return csv_download(
         ["kode_wilayah", "nama_wilayah", "periode", "indikator", "nama_indikator",
-         "pembilang", "penyebut", "persen", "target_persen", "warna", "desa_tanpa_sasaran"],
+         "pembilang", "penyebut", "persen", "target_persen", "warna", "desa_tanpa_sasaran",
+         "persen_bulan_ini", "persen_bulan_lalu", "tren", "status_pws"],
         ([row["area_code"], row["area_name"], period, ind["id"], ind["name"],
           ind["numerator"], ind["denominator"], ind["pct"], ind["target_pct"], ind["colour"],
-          ind.get("targets_missing", 0)]
+          ind.get("targets_missing", 0), ind["month_pct"], ind["previous_month_pct"],
+          ind["trend"], ind["status"]]
          for row in [table["area"], *table["rows"]] for ind in row["indicators"]),
         f"pws-{table['area']['area_code']}-{period}.csv", excel)
 
@@ -281,19 +298,24 @@ async def puskesmas_table(puskesmas_id: str, period: Period, rt: RuntimeDep,
     """A puskesmas working area: its total and one row per desa it serves (which may
     cross kecamatan borders) – without a working area registered, the desa of the pustu
     and posyandu that come under it."""
+    catalogue = catalogue_for(rt.settings)
     puskesmas = await _puskesmas(rt, puskesmas_id, caller)
-    desa = await _desa_values(rt, await _served(rt, puskesmas), period)
-    total: list[Counter[str]] = [Counter(), Counter(), Counter()]
-    for _, _, parts in desa:
-        for sums, part in zip(total, parts, strict=True):
-            sums.update(part)
-    whole = evaluate(total[0], total[1], catalogue_for(rt.settings), total[2], _month(period))
+    served = await _served(rt, puskesmas)
+    wholes, per_desa = [], []
+    for month in _three_months(period):
+        desa = await _desa_values(rt, served, month)
+        total: list[Counter[str]] = [Counter(), Counter(), Counter()]
+        for _, _, parts in desa:
+            for sums, part in zip(total, parts, strict=True):
+                sums.update(part)
+        wholes.append(evaluate(total[0], total[1], catalogue, total[2], _month(month)))
+        per_desa.append(desa)
 
-    def row(code: str, name: str, level: str, values: list[IndicatorValue]) -> dict[str, Any]:
-        return {"area_code": code, "area_name": name, "level": level, "period": period,
-                "indicators": [asdict(v) for v in values]}
-    return {"area": row(puskesmas_id, puskesmas["name"], "puskesmas", whole),
-            "rows": [row(v["code"], v["name"], "village", values) for v, values, _ in desa]}
+    return {"area": _row(catalogue, period, puskesmas_id, puskesmas["name"], "puskesmas",
+                         tuple(wholes)),
+            "rows": [_row(catalogue, period, v["code"], v["name"], "village",
+                         tuple(month[i][1] for month in per_desa))
+                     for i, (v, _, _) in enumerate(per_desa[0])]}
 
 
 async def _desa_values(rt: Runtime, codes: list[str], period: str

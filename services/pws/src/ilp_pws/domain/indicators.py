@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import reduce
 from pathlib import Path
 from typing import Any, Literal
@@ -249,11 +249,15 @@ class Indicator(BaseModel):
     def count(self, counts: Mapping[str, int], flag: str) -> int:
         return counts.get(self.key(flag), 0)
 
+    @property
+    def accrues(self) -> bool:
+        """A coverage of a yearly sasaran counted from January (K1, IDL, PTM screening):
+        it grows month by month, and so does its target."""
+        return self.period == "year_to_date" and self.denominator.startswith("target:")
+
     def target_for(self, month: int) -> float:
         """The target in month 1–12: a share of a yearly sasaran accrues month by month."""
-        if self.period == "year_to_date" and self.denominator.startswith("target:"):
-            return round(self.target_pct * month / 12, 1)
-        return self.target_pct
+        return round(self.target_pct * month / 12, 1) if self.accrues else self.target_pct
 
     def colour(self, pct: float | None, target: float | None = None) -> Colour:
         """On target green; within the yellow ratio of it yellow; else red."""
@@ -379,6 +383,60 @@ def evaluate(counts: Mapping[str, int], targets: Mapping[str, int],
         values.append(IndicatorValue(ind.id, ind.name, numerator, denominator, pct,
                                      target, ind.colour(pct, target), missing, ind.period))
     return values
+
+
+Trend = Literal["naik", "turun", "tetap"]
+Status = Literal["baik", "kurang", "cukup", "jelek"]
+
+
+def month_achievement(ind: Indicator, value: IndicatorValue,
+                      month_before: IndicatorValue | None) -> float | None:
+    """What the month itself achieved, the PWS's "cakupan bulan ini": for a coverage that
+    accrues, the share of the yearly sasaran reached in the month (its count to date less
+    the month before's; in January, when the year starts again, `month_before` is None);
+    for any other indicator, its value."""
+    if not ind.accrues:
+        return value.pct
+    if not value.denominator:
+        return None
+    gained = value.numerator - (month_before.numerator if month_before else 0)
+    return round(100.0 * gained / value.denominator, 1)
+
+
+def pws_status(ind: Indicator, value: IndicatorValue, this_month: float | None,
+               last_month: float | None) -> tuple[Trend | None, Status | None]:
+    """The PWS analysis of a desa (Pedoman PWS KIA): its position against the target (on
+    target: green) and its month against last month. Baik: on target and improving;
+    kurang: on target but worsening (it will fall short if that goes on); cukup: short of
+    it but improving; jelek: short of it and worsening. "Improving" is a coverage rising
+    or a prevalence falling. The guidance names no status for a month equal to the last:
+    then the position decides (baik on target, jelek short of it – nothing moved)."""
+    if this_month is None or last_month is None:
+        return None, None
+    trend: Trend = ("naik" if this_month > last_month else
+                    "turun" if this_month < last_month else "tetap")
+    if value.colour == "grey":
+        return trend, None
+    on_target = value.colour == "green"
+    if trend == "tetap":
+        return trend, "baik" if on_target else "jelek"
+    improving = (trend == "naik") == (ind.direction == "higher")
+    return trend, ("baik" if improving else "kurang") if on_target else (
+        "cukup" if improving else "jelek")
+
+
+def with_status(catalogue: Iterable[Indicator], months: tuple[list[IndicatorValue], ...],
+                month: int) -> list[dict[str, Any]]:
+    """An area's indicators this month with their trend and PWS status, from its values
+    this month, last month and the month before (`month`: this month, 1–12)."""
+    rows = []
+    for ind, now, last, before in zip(catalogue, *months, strict=True):
+        this_month = month_achievement(ind, now, None if month == 1 else last)
+        last_month = month_achievement(ind, last, None if month == 2 else before)
+        trend, status = pws_status(ind, now, this_month, last_month)
+        rows.append({**asdict(now), "previous_pct": last.pct, "month_pct": this_month,
+                     "previous_month_pct": last_month, "trend": trend, "status": status})
+    return rows
 
 
 def desa_without_target(desa: Iterable[str], target_docs: Iterable[Mapping[str, Any]]
