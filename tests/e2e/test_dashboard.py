@@ -101,6 +101,10 @@ def test_dashboard_shows_numbers_and_updates_live(platform: Platform) -> None:
         assert cells.nth(2).inner_text() == "50%" and "red" in cells.nth(2).get_attribute("class")
         total = page.locator("tr.total td .cell").nth(0).inner_text()
         assert total == "2,5%▲"  # 3 of 120 across the kecamatan
+        # the PWS chart: every desa, highest first, with its status
+        assert page.locator("#bars rect.bar").evaluate_all(
+            "bars => bars.map(b => b.textContent)") == [
+            "Blotongan: 5%, cukup", "Sidorejo Lor: 2,5%, cukup", "Pulutan: 0%, jelek"]
         # The PWS status instead: short of the target but rising – cukup; no trend, none.
         page.select_option("#view", "status")
         page.wait_for_function("document.querySelector(\"tr[data-code='33.73.04.1001'] td "
