@@ -105,6 +105,11 @@ def test_dashboard_shows_numbers_and_updates_live(platform: Platform) -> None:
         assert page.locator("#bars rect.bar").evaluate_all(
             "bars => bars.map(b => b.textContent)") == [
             "Blotongan: 5%, cukup", "Sidorejo Lor: 2,5%, cukup", "Pulutan: 0%, jelek"]
+        # printed for the monthly review: the figures without the controls
+        page.emulate_media(media="print")
+        assert page.locator("#filters").is_hidden() and page.locator("#table").is_visible()
+        assert page.locator("#visits th.act").is_hidden()
+        page.emulate_media(media="screen")
         # The PWS status instead: short of the target but rising – cukup; no trend, none.
         page.select_option("#view", "status")
         page.wait_for_function("document.querySelector(\"tr[data-code='33.73.04.1001'] td "
