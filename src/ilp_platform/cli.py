@@ -18,6 +18,8 @@ from . import endpoints
 
 
 DATA_DIR = Path(os.environ.get("ILP_DATA_DIR", "data"))
+DATA_DIR_HELP = ("the platform's data directory: its NATS streams, stores, logs and signing "
+                 "key (default ./data, or $ILP_DATA_DIR)")
 GATEWAY_HELP = "gateway base URL (default: where ./ilp up on --data-dir listens)"
 NATS_HELP = ("default $ILP_NATS_URL, else the NATS of ./ilp up on --data-dir "
              "(nats://127.0.0.1:4222 by default)")
@@ -44,22 +46,31 @@ def _reaching_nats(url: str, command: Callable[[], T]) -> T:
                          "(else give --nats-url)") from exc
 
 
-def main(argv: list[str] | None = None) -> None:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ilp", description="ILP Platform",
         epilog="From the checkout, ./ilp also runs the test suite (./ilp test [pytest "
                "options]) and every benchmark (./ilp bench [--quick]).")
     commands = parser.add_subparsers(dest="command", required=True)
-    up = commands.add_parser("up", help="run the whole platform on embedded defaults")
-    up.add_argument("--data-dir", type=Path, default=DATA_DIR)
-    up.add_argument("--port", type=int, default=8000, help="gateway port")
-    up.add_argument("--nats-port", type=int, default=4222)
-    up.add_argument("--service-port-base", type=int, default=8101)
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        """A command; every one finds the platform it works on by its data directory."""
+        cmd = commands.add_parser(name, help=text, description=text)
+        cmd.add_argument("--data-dir", type=Path, default=DATA_DIR, help=DATA_DIR_HELP)
+        return cmd
+
+    up = command("up", "run the whole platform on embedded defaults")
+    up.add_argument("--port", type=int, default=8000, help="gateway port (default 8000)")
+    up.add_argument("--nats-port", type=int, default=4222,
+                    help="NATS client port (default 4222)")
+    up.add_argument("--service-port-base", type=int, default=8101,
+                    help="the four services listen on this port and the next three "
+                    "(default 8101), behind the gateway")
     up.add_argument("--no-sample", action="store_true",
                     help="start an empty registry with your own wilayah instead of the sample "
                     "kota (examples/kota-salatiga), which an empty registry otherwise gets")
-    token = commands.add_parser(
-        "token", help="print a bearer token signed with the embedded key (local auth mode)")
+    token = command("token", "print a bearer token signed with the embedded key (local auth "
+                    "mode)")
     token.add_argument("--role", action="append", required=True, choices=ROLES)
     token.add_argument("--wilayah", action="append", default=[],
                        help="Kemendagri code prefix the holder may see (repeatable; * = all;"
@@ -68,129 +79,144 @@ def main(argv: list[str] | None = None) -> None:
                        help="facility id, e.g. the puskesmas of a puskesmas_admin")
     token.add_argument("--worker", help="registry worker id of a kader/bidan/perawat")
     token.add_argument("--subject", help="who holds it (default: derived from the roles)")
-    token.add_argument("--hours", type=float, default=12)
-    token.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    token.add_argument("--hours", type=float, default=12, help="valid for (default 12)")
     schemas = commands.add_parser("schemas", help="write the JSON Schema of every event")
     schemas.add_argument("out_dir", type=Path, nargs="?", default=Path("schemas"))
-    register = commands.add_parser("import-register",
-                                   help="send a posyandu register (CSV) to the screening API")
+    register = command("import-register", "send a posyandu register (CSV) to the screening "
+                       "API")
     register.add_argument("csv_file", type=Path)
     register.add_argument("--posyandu", help="posyandu id for rows without one")
     register.add_argument("--url", help=GATEWAY_HELP)
-    register.add_argument("--data-dir", type=Path, default=DATA_DIR)
     register.add_argument("--token", default=os.environ.get("ILP_TOKEN"),
                           help="bearer token of a kader/bidan/integrator (default $ILP_TOKEN)")
-    household = commands.add_parser(
-        "import-household", help="send a posyandu's household data collection (CSV: the "
-        "people it should see, `hamil` for a pregnancy) to the screening API")
+    household = command("import-household", "send a posyandu's household data collection "
+                        "(CSV: the people it should see, `hamil` for a pregnancy) to the "
+                        "screening API")
     household.add_argument("csv_file", type=Path)
     household.add_argument("--posyandu", required=True, help="the posyandu's id")
     household.add_argument("--noted-on", required=True, type=date.fromisoformat,
                            help="the day of the data collection (YYYY-MM-DD)")
     household.add_argument("--url", help=GATEWAY_HELP)
-    household.add_argument("--data-dir", type=Path, default=DATA_DIR)
     household.add_argument("--token", default=os.environ.get("ILP_TOKEN"),
                            help="bearer token of a kader/bidan/perawat (default $ILP_TOKEN)")
-    registry = commands.add_parser(
-        "import-registry", help="load wilayah, facilities, workers and targets (CSV/JSON "
-        "file or a directory of them) through the registry API")
+    registry = command("import-registry", "load wilayah, facilities, workers and targets "
+                       "(CSV/JSON file or a directory of them) through the registry API")
     registry.add_argument("path", type=Path)
     registry.add_argument("--url", help=GATEWAY_HELP)
-    registry.add_argument("--data-dir", type=Path, default=DATA_DIR)
     registry.add_argument("--token", default=os.environ.get("ILP_TOKEN"),
                           help="bearer token of a dinkes_admin/operator (default $ILP_TOKEN)")
-    dead = commands.add_parser(
-        "dlq", help="the events a service could not process and why; send them again once "
-        "the cause is fixed, or drop them")
+    dead = command("dlq", "the events a service could not process and why; send them again "
+                   "once the cause is fixed, or drop them")
     dead.add_argument("action", nargs="?", choices=("list", "resend", "drop"), default="list")
     dead.add_argument("seq", nargs="*", type=int, help="dead letter numbers (from the list)")
     dead.add_argument("--all", action="store_true", help="resend/drop every one listed")
     dead.add_argument("--service", choices=("registry", "screening", "pws", "notify"))
     dead.add_argument("--limit", type=int, default=100, help="list at most this many")
     dead.add_argument("--nats-url", help=NATS_HELP)
-    dead.add_argument("--data-dir", type=Path, default=DATA_DIR)
-    state = commands.add_parser(
-        "status", help="is every service up, has it caught up with its events, what waits "
-        "(outbox, dead letters); exit 1 if a service does not answer")
+    state = command("status", "is every service up, has it caught up with its events, what "
+                    "waits (outbox, dead letters); exit 1 if a service does not answer")
     state.add_argument("--url", help=GATEWAY_HELP)
-    state.add_argument("--data-dir", type=Path, default=DATA_DIR)
     state.add_argument("--nats-url", help=NATS_HELP)
     for name, text in (("pws-rebuild", "replay the streams into a fresh PWS projection"),
                        ("pws-check", "recount PWS from the streams and report differences")):
-        cmd = commands.add_parser(name, help=text)
-        cmd.add_argument("--data-dir", type=Path, default=DATA_DIR)
+        cmd = command(name, text)
         cmd.add_argument("--nats-url", help=NATS_HELP)
         if name == "pws-rebuild":
             cmd.add_argument("--replace", action="store_true",
                              help="put the rebuilt file in place: stop ./ilp up first (it "
                              "starts the data directory's NATS itself; --nats-url unused)")
-    args = parser.parse_args(argv)
+    return parser
 
-    if args.command == "up":
-        from .embedded import SAMPLE_REGISTRY, Platform, serve
 
-        serve(Platform(args.data_dir, args.port, args.nats_port, args.service_port_base,
-                       sample_registry=None if args.no_sample else SAMPLE_REGISTRY))
-    elif args.command == "token":
-        from ilp_kit.tokens import mint_local_token
+def _up(args: argparse.Namespace) -> None:
+    from .embedded import SAMPLE_REGISTRY, Platform, serve
 
-        if not args.wilayah:
-            # A token without a wilayah may see nothing at all: say so instead of minting it.
-            if args.role != ["operator"]:
-                token.error(f"--wilayah is required for {', '.join(args.role)}: the area the "
-                            "holder works in, e.g. --wilayah 33.73.04.1001 ('*' for all)")
-            args.wilayah = ["*"]
+    serve(Platform(args.data_dir, args.port, args.nats_port, args.service_port_base,
+                   sample_registry=None if args.no_sample else SAMPLE_REGISTRY))
 
-        print(mint_local_token(
-            Path(os.environ.get("ILP_AUTH_KEY_PATH") or args.data_dir / "auth" / "signing.key"),
-            args.subject or args.worker or "-".join(args.role), args.role, args.wilayah,
-            args.facility, args.worker, ttl_s=int(args.hours * 3600)))
-    elif args.command in ("import-register", "import-household", "import-registry"):
-        import httpx
 
-        from .register_import import import_household, import_register
-        from .registry_import import import_registry
+def _token(args: argparse.Namespace) -> None:
+    from ilp_kit.tokens import mint_local_token
 
-        url = _gateway(args)
+    if not args.wilayah:
+        # A token without a wilayah may see nothing at all: say so instead of minting it.
+        if args.role != ["operator"]:
+            raise SystemExit(f"ilp token: --wilayah is required for {', '.join(args.role)}: "
+                             "the area the holder works in, e.g. --wilayah 33.73.04.1001 "
+                             "('*' for all)")
+        args.wilayah = ["*"]
+    print(mint_local_token(
+        Path(os.environ.get("ILP_AUTH_KEY_PATH") or args.data_dir / "auth" / "signing.key"),
+        args.subject or args.worker or "-".join(args.role), args.role, args.wilayah,
+        args.facility, args.worker, ttl_s=int(args.hours * 3600)))
 
-        try:
-            if args.command == "import-register":
-                refused = import_register(args.csv_file, url, args.posyandu, args.token)
-            elif args.command == "import-household":
-                refused = import_household(args.csv_file, url, args.posyandu,
-                                           args.noted_on.isoformat(), args.token)
-            else:
-                refused = import_registry(args.path, url, token=args.token)
-        except httpx.TransportError as exc:
-            raise SystemExit(f"cannot reach {url} ({exc}); is ./ilp up running?") from exc
-        raise SystemExit(1 if refused else 0)
-    elif args.command == "dlq":
-        from .dlq import dlq
 
-        if args.action != "list" and not (args.seq or args.all):
-            dead.error(f"{args.action}: give the dead letter numbers, or --all")
-        nats_url = _nats(args)
-        _reaching_nats(nats_url,
-                       lambda: dlq(nats_url, args.action, args.seq, args.service, args.limit))
-    elif args.command == "status":
-        from .status import status
+def _import(args: argparse.Namespace) -> None:
+    import httpx
 
-        nats_url = _nats(args)
-        raise SystemExit(0 if _reaching_nats(nats_url,
-                                             lambda: status(_gateway(args), nats_url)) else 1)
-    elif args.command == "pws-rebuild":
-        from .rebuild import rebuild
+    from .register_import import import_household, import_register
+    from .registry_import import import_registry
 
-        nats_url = _nats(args)
-        _reaching_nats(nats_url, lambda: rebuild(args.data_dir, nats_url, args.replace))
-    elif args.command == "pws-check":
-        from .rebuild import check
+    url = _gateway(args)
+    try:
+        if args.command == "import-register":
+            refused = import_register(args.csv_file, url, args.posyandu, args.token)
+        elif args.command == "import-household":
+            refused = import_household(args.csv_file, url, args.posyandu,
+                                       args.noted_on.isoformat(), args.token)
+        else:
+            refused = import_registry(args.path, url, token=args.token)
+    except httpx.TransportError as exc:
+        raise SystemExit(f"cannot reach {url} ({exc}); is ./ilp up running?") from exc
+    raise SystemExit(1 if refused else 0)
 
-        nats_url = _nats(args)
-        raise SystemExit(1 if _reaching_nats(nats_url,
-                                             lambda: check(args.data_dir, nats_url)) else 0)
-    elif args.command == "schemas":
-        from ilp_contracts.schema import write_schemas
 
-        for path in write_schemas(args.out_dir):
-            print(path)
+def _dlq(args: argparse.Namespace) -> None:
+    from .dlq import dlq
+
+    if args.action != "list" and not (args.seq or args.all):
+        raise SystemExit(f"ilp dlq {args.action}: give the dead letter numbers, or --all")
+    nats_url = _nats(args)
+    _reaching_nats(nats_url, lambda: dlq(nats_url, args.action, args.seq, args.service,
+                                         args.limit))
+
+
+def _status(args: argparse.Namespace) -> None:
+    from .status import status
+
+    nats_url = _nats(args)
+    raise SystemExit(0 if _reaching_nats(nats_url,
+                                         lambda: status(_gateway(args), nats_url)) else 1)
+
+
+def _pws_rebuild(args: argparse.Namespace) -> None:
+    from .rebuild import rebuild
+
+    nats_url = _nats(args)
+    _reaching_nats(nats_url, lambda: rebuild(args.data_dir, nats_url, args.replace))
+
+
+def _pws_check(args: argparse.Namespace) -> None:
+    from .rebuild import check
+
+    nats_url = _nats(args)
+    raise SystemExit(1 if _reaching_nats(nats_url,
+                                         lambda: check(args.data_dir, nats_url)) else 0)
+
+
+def _schemas(args: argparse.Namespace) -> None:
+    from ilp_contracts.schema import write_schemas
+
+    for path in write_schemas(args.out_dir):
+        print(path)
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
+    "up": _up, "token": _token, "import-register": _import, "import-household": _import,
+    "import-registry": _import, "dlq": _dlq, "status": _status, "pws-rebuild": _pws_rebuild,
+    "pws-check": _pws_check, "schemas": _schemas}
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    COMMANDS[args.command](args)
