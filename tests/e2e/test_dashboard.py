@@ -392,3 +392,37 @@ def test_home_visits_are_shown_and_given_by_role(platform: Platform) -> None:
     assert seen["kader"][0] >= 2 and seen["kader"][1] == 0
     assert seen["bidan"][1] >= 1
     assert "Blotongan" in seen["bidan"][2] and "33.73.04.1001" not in seen["bidan"][2]
+
+
+def test_the_live_stream_is_listened_to_again_after_an_http_error(platform: Platform) -> None:
+    """A browser reconnects an event stream by itself after a dropped connection but gives
+    it up for good on an HTTP error (a token that ran out, a gateway restarting): the page
+    listens again, with the token it holds then, and hears the next screening."""
+    from playwright.sync_api import Route, sync_playwright
+
+    refused: list[str] = []
+
+    def refuse_once(route: Route) -> None:
+        if refused:
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.fulfill(status=401, content_type="application/json",
+                          body='{"detail": [{"msg": "the token has expired"}]}')
+
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page(locale="id-ID")
+        asked: list[str] = []
+        page.on("request", lambda r: "/api/v1/pws/live?" in r.url and asked.append(r.url))
+        page.route("**/api/v1/pws/live?*", refuse_once)
+        page.goto(f"{platform.base_url}/api/v1/pws/dashboard?area=33.73.04&period=2026-11")
+        page.wait_for_selector("body[data-loaded='1']", timeout=15000)
+        page.wait_for_selector("#live-dot.on", timeout=15000)  # listening again
+        assert len(refused) == 1 and asked[:2] == [refused[0]] * 2
+        before = page.locator("tr.total td .cell").nth(0).inner_text()
+        record(platform, screening(2, 40, 12.0, 86.0))
+        page.wait_for_function(
+            f"document.querySelector('tr.total td .cell').innerText !== '{before}'",
+            timeout=10000)
+        browser.close()
