@@ -984,6 +984,53 @@ def test_the_register_of_balita(platform: Platform) -> None:
         today.day < 3)
 
 
+def test_the_register_ptm_says_whose_recheck_is_due(platform: Platform) -> None:
+    """Register PTM (Posbindu): a man found hypertensive six weeks ago and not measured
+    since is overdue for his monthly re-check; the list of whom to invite says so, by
+    name, and the spreadsheet too. A pregnant woman is the Kohort Ibu's, not here."""
+    today = datetime.now(WIB).date()
+    man = {"nik": "3373041004710003", "name": "Pak Slamet", "sex": "M",
+           "birth_date": "1971-04-10", "rw": "RW 02", "rt": "004"}
+    record(platform, {"person": man, "posyandu_id": "psy-anggrek",
+                      "screened_on": (today - timedelta(weeks=6)).isoformat(),
+                      "measurements": {"systolic": 165.0, "diastolic": 100.0,
+                                       "glucose_random": 150.0}})
+    record(platform, {"person": man, "posyandu_id": "psy-anggrek",
+                      "screened_on": (today - timedelta(days=3)).isoformat(),
+                      "measurements": {"weight_kg": 70.0, "height_cm": 165.0}})
+    record(platform, {"person": {"nik": "3373045402900004", "name": "Bu Yanti", "sex": "F",
+                                 "birth_date": "1990-02-14"}, "posyandu_id": "psy-anggrek",
+                      "screened_on": today.isoformat(), "measurements": {"systolic": 150.0,
+                                                                        "diastolic": 95.0},
+                      "pregnancy": {"gestational_weeks": 24, "anc_visit": 3}})
+    screening = client(platform, "screening")
+    rows = screening.get("/adults", params={"area_code": DESA}).json()
+    [slamet] = [r for r in rows if r["name"] == "Pak Slamet"]
+    assert (slamet["age_years"], slamet["visits"], slamet["rw"]) == (
+        (today.year - 1971) - ((today.month, today.day) < (4, 10)), 2, "RW 02")
+    assert slamet["latest"] == {"systolic": 165.0, "diastolic": 100.0,
+                                "glucose_random": 150.0, "bmi": 25.7}
+    assert slamet["findings"] == ["obese_1"]  # of his last visit
+    checked = (today - timedelta(weeks=6)).isoformat()
+    assert slamet["watch"] == [
+        {"condition": "hipertensi", "last_checked_on": checked,
+         "due_on": (today - timedelta(weeks=6) + timedelta(days=30)).isoformat(),
+         "overdue": True},
+        {"condition": "prediabetes", "last_checked_on": checked,
+         "due_on": (today - timedelta(weeks=6) + timedelta(days=90)).isoformat(),
+         "overdue": False},
+        {"condition": "obesitas", "last_checked_on": (today - timedelta(days=3)).isoformat(),
+         "due_on": (today - timedelta(days=3) + timedelta(days=90)).isoformat(),
+         "overdue": False}]
+    overdue = screening.get("/adults", params={"area_code": DESA, "due_within_days": 0})
+    assert "Pak Slamet" in {r["name"] for r in overdue.json()}
+    assert all(r["next_check_on"] <= today.isoformat() for r in overdue.json())
+    assert "Bu Yanti" not in {r["name"] for r in rows}  # pregnant: the Kohort Ibu's
+    sheet = screening.get("/adults.csv", params={"area_code": DESA}).text
+    [line] = [line for line in sheet.splitlines() if line.startswith("Pak Slamet,M,")]
+    assert f"hipertensi s/d {slamet['watch'][0]['due_on']} (lewat)" in line
+
+
 def test_a_register_excel_saved_on_windows_keeps_its_names(platform: Platform, tmp_path,
                                                            capsys) -> None:
     """Excel on Windows saves plain "CSV" in Windows-1252: the apostrophe of "Ni’mah" is

@@ -562,7 +562,7 @@ async def test_a_mothers_visits_of_twins_name_one_birth_each_babys_its_own(rt: R
 
 
 def test_a_hypertensive_remaja_from_15_is_followed_up_as_adults_are() -> None:
-    from ilp_notify.domain.defaulters import ncd_monitored
+    from ilp_contracts.monitoring import ncd_monitored
 
     assert ncd_monitored("anak_remaja", 16 * 12) and ncd_monitored("usia_dewasa", 30 * 12)
     assert not ncd_monitored("anak_remaja", 14 * 12 + 11)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ilp_screening.domain.registers import balita, pregnant_women
+from ilp_screening.domain.registers import balita, pregnant_women, ptm_adults
 
 TODAY = date(2026, 12, 4)
 
@@ -83,3 +83,42 @@ def test_a_child_turned_five_leaves_the_balita() -> None:
     assert balita([visit("sari", "2026-06-01", 54, weight_kg=15.0)], TODAY) == []
     [row] = balita([visit("sari", "2026-12-01", 59, weight_kg=15.0)], TODAY)
     assert row["weighed_this_month"] is True
+
+
+def adult(person: str, on: str, findings: tuple = (), stage: str = "usia_dewasa",
+          age: int = 45 * 12, n: int = 0, **measures: float) -> dict:
+    return {**visit(person, on, age, n, findings, **measures), "stage": stage}
+
+
+def test_each_adult_with_latest_readings_and_the_rechecks_due() -> None:
+    """Hypertension is re-evaluated monthly, prediabetes and obesity every 3 months
+    (DOMAIN.md): the register says when each is due and whether that has passed."""
+    visits = [adult("budi", "2026-06-10", ("prediabetes", "obese_1"), glucose_random=160.0,
+                    weight_kg=80.0, height_cm=170.0, bmi=27.7),
+              adult("budi", "2026-11-20", ("hypertension_grade_1",), n=1, systolic=150.0,
+                    diastolic=92.0),
+              adult("budi", "2026-11-25", (), n=2, glucose_fasting=95.0)]
+    [budi] = ptm_adults(visits, TODAY)
+    assert (budi["first_seen_on"], budi["last_seen_on"], budi["visits"]) == (
+        "2026-06-10", "2026-11-25", 3)
+    assert budi["latest"] == {"glucose_random": 160.0, "bmi": 27.7, "systolic": 150.0,
+                              "diastolic": 92.0, "glucose_fasting": 95.0}
+    assert budi["findings"] == []  # of his last visit
+    # his glucose is normal again; his hypertension is due by 20 December; the obesity
+    # found in June was not weighed again within its 3 months
+    assert budi["watch"] == [
+        {"condition": "obesitas", "last_checked_on": "2026-06-10", "due_on": "2026-09-08",
+         "overdue": True},
+        {"condition": "hipertensi", "last_checked_on": "2026-11-20", "due_on": "2026-12-20",
+         "overdue": False}]
+    assert budi["next_check_on"] == "2026-09-08"
+
+
+def test_the_register_ptm_is_of_those_from_15_not_pregnant() -> None:
+    visits = [adult("ani", "2026-11-01", stage="ibu_hamil", age=25 * 12, systolic=120.0),
+              adult("rudi", "2026-11-01", stage="anak_remaja", age=14 * 12, systolic=110.0),
+              adult("tono", "2026-11-01", stage="anak_remaja", age=16 * 12, systolic=110.0),
+              adult("mbah", "2026-11-01", stage="lansia", age=70 * 12, adl=10.0)]
+    rows = ptm_adults(visits, TODAY)
+    assert [r["person_id"] for r in rows] == ["mbah", "tono"]
+    assert all(r["watch"] == [] and r["next_check_on"] is None for r in rows)

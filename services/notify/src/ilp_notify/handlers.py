@@ -25,6 +25,7 @@ from ilp_contracts import (
     TbTreatmentVoided,
     WorkerAssigned,
 )
+from ilp_contracts.monitoring import ncd_monitored
 from ilp_contracts.wilayah import local_zone
 from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Query, Transaction
@@ -38,7 +39,6 @@ from .domain.defaulters import (
     corrected_birth,
     ended_by_birth,
     lansia_watch,
-    ncd_monitored,
     postnatal_need,
     postnatal_visits,
     postnatal_watch,

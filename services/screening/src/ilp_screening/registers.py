@@ -1,11 +1,12 @@
 """The registers a bidan and a kader keep, over HTTP, from the screenings recorded here:
-the pregnant women (Register Kohort Ibu) and the balita (Register Kohort Bayi dan Balita)
-of an area, with their names. Every read is audited like every read of a person."""
+the pregnant women (Register Kohort Ibu), the balita (Register Kohort Bayi dan Balita)
+and the adults of the Posbindu PTM (Register PTM) of an area, with their names. Every
+read is audited like every read of a person."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query as Param
 from fastapi.responses import Response
@@ -19,12 +20,14 @@ from pydantic import BaseModel, Field
 
 from .audit import audit
 from ilp_contracts.findings import finding_label
-from .domain.registers import GROWTH, LAST_WEEK, LATEST, balita, pregnant_women
+from .domain.registers import (GROWTH, LAST_WEEK, LATEST, PTM_LATEST, balita, pregnant_women,
+                               ptm_adults)
 from .domain.person import age_in_months
 from .roles import CARERS
 
 router = APIRouter(tags=["persons"])
 RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
+ADULT_STAGES = ("usia_dewasa", "lansia", "anak_remaja")  # of a remaja, those from 15
 
 
 class PregnancyRow(BaseModel):
@@ -68,6 +71,34 @@ class ChildRow(BaseModel):
     idl: bool = Field(description="Imunisasi dasar lengkap")
 
 
+class Watch(BaseModel):
+    condition: Literal["hipertensi", "prediabetes", "obesitas"]
+    last_checked_on: date
+    due_on: date = Field(description="Re-evaluated by this day: hypertension monthly, "
+                         "prediabetes and obesity every 3 months (DOMAIN.md)")
+    overdue: bool
+
+
+class AdultRow(BaseModel):
+    person_id: str
+    name: str
+    sex: str
+    age_years: int
+    desa_code: str
+    posyandu_id: str = Field(description="Where they were last seen (posyandu or pustu)")
+    rw: str | None
+    rt: str | None
+    first_seen_on: date = Field(description="Their first visit of the last year")
+    last_seen_on: date
+    visits: int = Field(description="Visits in the last year")
+    latest: dict[str, float] = Field(description="Their latest blood pressure, glucose, "
+                                     "cholesterol, BMI and waist")
+    findings: list[str] = Field(description="What their last visit found")
+    watch: list[Watch] = Field(description="The conditions they are under watch for, from "
+                               "the latest re-evaluation of each")
+    next_check_on: date | None = Field(description="The soonest re-evaluation due")
+
+
 AreaCode = Annotated[str, Param(description="A desa, or any area above it")]
 
 
@@ -106,6 +137,65 @@ async def children_csv(area_code: AreaCode, rt: RuntimeDep, caller: Caller,
           _yes(r["weighed_this_month"]), *(r["growth"].get(k) for k in GROWTH),
           _named_findings(r["status"]), ", ".join(r["doses"]), _yes(r["idl"])] for r in rows),
         f"kohort-balita-{code}.csv", excel)
+
+
+DueWithin = Annotated[int | None, Param(
+    ge=0, le=366, description="Only those with a re-evaluation due within this many days "
+    "(0: those past it) – whom to invite to the next Posbindu")]
+
+
+@router.get("/adults", response_model=list[AdultRow])
+async def adults(area_code: AreaCode, rt: RuntimeDep, caller: Caller,
+                 due_within_days: DueWithin = None) -> list[dict[str, Any]]:
+    """Register PTM (Posbindu): everyone from 15 of the area screened in the last year, by
+    posyandu and name – their latest readings, what their last visit found, and the
+    re-evaluations of hypertension, prediabetes and obesity due (notify visits those who
+    miss one)."""
+    return await _adults(rt, caller, _area(caller, area_code), due_within_days)
+
+
+@router.get("/adults.csv", response_class=Response)
+async def adults_csv(area_code: AreaCode, rt: RuntimeDep, caller: Caller,
+                     due_within_days: DueWithin = None, excel: bool = False) -> Response:
+    """The same as a spreadsheet (`excel=true`: as Excel in an Indonesian locale opens
+    it)."""
+    code = _area(caller, area_code)
+    rows = await _adults(rt, caller, code, due_within_days)
+    return csv_download(
+        ["nama", "jenis_kelamin", "umur", "kode_desa", "posyandu", "rw", "rt",
+         "kunjungan_pertama", "kunjungan_terakhir", "jumlah_kunjungan", "sistolik",
+         "diastolik", "gds", "gdp", "kolesterol", "imt", "lingkar_perut", "temuan",
+         "dipantau", "periksa_ulang_berikutnya"],
+        ([r["name"], r["sex"], r["age_years"], r["desa_code"], r["posyandu_id"], r["rw"],
+          r["rt"], r["first_seen_on"], r["last_seen_on"], r["visits"],
+          *(r["latest"].get(k) for k in PTM_LATEST), _named_findings(r["findings"]),
+          ", ".join(f"{w['condition']} s/d {w['due_on']}" + (" (lewat)" if w["overdue"] else "")
+                    for w in r["watch"]), r["next_check_on"]] for r in rows),
+        f"register-ptm-{code}.csv", excel)
+
+
+async def _adults(rt: Runtime, caller: Caller, code: str, due_within_days: int | None
+                  ) -> list[dict[str, Any]]:
+    today = datetime.now(local_zone(code)).date()
+    since = (today - timedelta(days=365)).isoformat()
+    seen = {v["person_id"] for v in await rt.store.find("screenings", Query.of(
+        prefix=("desa_code", code), between=("period", since[:7], "9999"), status="active",
+        one_of=("stage", ADULT_STAGES)))}
+    # their every visit of the year, wherever made: a re-check at another desa's Posbindu
+    # counts as much
+    visits = [v for some in chunks(sorted(seen)) for v in await rt.store.find(
+        "screenings", Query.of(one_of=("person_id", some), between=("screened_on", since,
+                                                                      "9999"),
+                               status="active"))]
+    rows = ptm_adults(visits, today)
+    if due_within_days is not None:
+        by = (today + timedelta(days=due_within_days)).isoformat()
+        rows = [row for row in rows if row["next_check_on"] and row["next_check_on"] <= by]
+    rows = sorted([{**row, "age_years": row["age_months"] // 12}
+                   for row in await _named(rt, rows, today)],
+                  key=lambda row: (row["posyandu_id"], row["name"]))
+    await audit(rt, caller, "register_ptm", *(row["person_id"] for row in rows))
+    return rows
 
 
 def _named_findings(codes: list[str]) -> str:

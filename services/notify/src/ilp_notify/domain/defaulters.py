@@ -35,22 +35,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from ilp_contracts import PTM_FROM_YEARS
 from ilp_contracts.dates import add_months
+from ilp_contracts.monitoring import CADENCES, Cadence
 from ilp_contracts.notify import Priority
 
 from .tasks import TaskNeed, end_of_day
-
-HYPERTENSIVE = frozenset({"hypertension_grade_1", "hypertension_grade_2",
-                          "hypertension_grade_3", "isolated_systolic_hypertension"})
-ADULT_STAGES = frozenset({"usia_dewasa", "lansia"})
-
-
-def ncd_monitored(stage: str, age_months: int) -> bool:
-    """Whose BP, glucose and weight are re-evaluated on the adult cadence."""
-    return stage in ADULT_STAGES or (stage == "anak_remaja"
-                                     and age_months >= PTM_FROM_YEARS * 12)
-
 
 def _late_from(last: date, days: int) -> str:
     """The first day on which `days` have passed since `last` without a contact."""
@@ -71,29 +60,22 @@ def kader_visit(state: dict[str, Any], day_field: str, today: date, zone: tzinfo
 
 
 @dataclass(frozen=True)
-class Recheck:
-    condition: str
-    codes: frozenset[str]  # findings that put a person under watch (or keep them there)
-    measured_by: tuple[tuple[str, ...], ...]  # re-evaluated when all of one were measured
-    every_days: int
+class Recheck(Cadence):
+    """A cadence and the visit its defaulter gets."""
+
     reason: str
     role: str
     priority: Priority
     visit_due_days: int
 
-    def measured(self, measures: set[str]) -> bool:
-        return any(measures.issuperset(fields) for fields in self.measured_by)
 
-
-RECHECKS = (
-    Recheck("hipertensi", HYPERTENSIVE, (("systolic",),), 30, "kontrol_hipertensi", "perawat",
-            "high", 7),
-    Recheck("prediabetes", frozenset({"prediabetes"}),
-            (("glucose_random",), ("glucose_fasting",)), 90, "evaluasi_prediabetes", "kader",
-            "routine", 14),
-    Recheck("obesitas", frozenset({"obese_1", "obese_2"}), (("weight_kg", "height_cm"),), 90,
-            "evaluasi_obesitas", "kader", "routine", 14),
-)
+_VISITS: dict[str, tuple[str, str, Priority, int]] = {
+    "hipertensi": ("kontrol_hipertensi", "perawat", "high", 7),
+    "prediabetes": ("evaluasi_prediabetes", "kader", "routine", 14),
+    "obesitas": ("evaluasi_obesitas", "kader", "routine", 14),
+}
+RECHECKS = tuple(Recheck(c.condition, c.codes, c.measured_by, c.every_days,
+                         *_VISITS[c.condition]) for c in CADENCES)
 RECHECK_OF = {rule.condition: rule for rule in RECHECKS}
 
 

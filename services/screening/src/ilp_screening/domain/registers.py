@@ -3,13 +3,17 @@
 when she is due, her contacts, her last Hb, LiLA and blood pressure, the risks of this
 pregnancy – and the balita (Register Kohort Bayi dan Balita) – each child under five seen
 in the last year: her last weighing and its z-scores, her status, whether she was weighed
-this month, the doses given so far."""
+this month, the doses given so far – and the adults of the Posbindu PTM (Register PTM):
+each one from 15 screened in the last year, with their latest readings and the
+re-evaluations due by the cadence notify follows."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
+
+from ilp_contracts.monitoring import CADENCES, ncd_monitored
 
 from .person import age_in_months
 
@@ -103,3 +107,43 @@ def _child(seen: list[Mapping[str, Any]], today: date) -> dict[str, Any] | None:
         "status": sorted({f["code"] for f in growth["findings"]} & STATUS),
         "doses": sorted({dose for v in seen for dose in v.get("immunizations") or ()}),
         "idl": any(f["code"] == "imunisasi_dasar_lengkap" for v in seen for f in v["findings"])}
+
+
+# ── Register PTM (Posbindu) ───────────────────────────────────────────────────────────
+PTM_LATEST = ("systolic", "diastolic", "glucose_random", "glucose_fasting",
+              "cholesterol_total", "bmi", "waist_cm")
+
+
+def ptm_adults(visits: Iterable[Mapping[str, Any]], today: date) -> list[dict[str, Any]]:
+    """`visits`: active screenings of the last year. One row per person from 15 (not
+    pregnant then) with their latest readings, what their last visit found, and each
+    condition they are under watch for: the last re-evaluation, the day the next is due
+    (`due_on`) and whether that has passed."""
+    adult = (v for v in visits if ncd_monitored(v["stage"], v["age_months"]))
+    rows = [_adult(seen, today) for seen in _by_person(adult)]
+    return sorted(rows, key=lambda row: (row["posyandu_id"], row["person_id"]))
+
+
+def _adult(seen: list[Mapping[str, Any]], today: date) -> dict[str, Any]:
+    last = seen[-1]
+    watch = {}
+    for visit in seen:  # the latest re-evaluation of each condition decides
+        codes = {f["code"] for f in visit["findings"]}
+        for cadence in CADENCES:
+            if cadence.measured(visit["measurements"]):
+                watch[cadence.condition] = (codes & cadence.codes, visit["screened_on"],
+                                            cadence)
+    watched = [{"condition": condition, "last_checked_on": on,
+                "due_on": (due := cadence.due_on(date.fromisoformat(on))).isoformat(),
+                "overdue": due < today}
+               for condition, (found, on, cadence) in watch.items() if found]
+    return {
+        "person_id": last["person_id"], "desa_code": last["desa_code"],
+        "posyandu_id": last["posyandu_id"], "rw": last.get("rw"), "rt": last.get("rt"),
+        "first_seen_on": seen[0]["screened_on"], "last_seen_on": last["screened_on"],
+        "visits": len(seen),
+        "latest": {key: v["measurements"][key] for v in seen for key in PTM_LATEST
+                   if key in v["measurements"]},  # the last visit that took each wins
+        "findings": sorted(f["code"] for f in last["findings"]),
+        "watch": watched,
+        "next_check_on": min((w["due_on"] for w in watched), default=None)}

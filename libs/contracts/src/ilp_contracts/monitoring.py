@@ -1,0 +1,45 @@
+"""Who is re-evaluated, and how often (DOMAIN.md: "hypertension monthly; prediabetes and
+obesity every 3 months"), pure: notify visits those who miss it, and the screening
+service's Register PTM lists when each is due – one cadence for both."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .screening import PTM_FROM_YEARS
+
+HYPERTENSIVE = frozenset({"hypertension_grade_1", "hypertension_grade_2",
+                          "hypertension_grade_3", "isolated_systolic_hypertension"})
+ADULT_STAGES = frozenset({"usia_dewasa", "lansia"})
+
+
+def ncd_monitored(stage: str, age_months: int) -> bool:
+    """Whose BP, glucose and weight are re-evaluated on the adult cadence (from 15)."""
+    return stage in ADULT_STAGES or (stage == "anak_remaja"
+                                     and age_months >= PTM_FROM_YEARS * 12)
+
+
+@dataclass(frozen=True)
+class Cadence:
+    condition: str
+    codes: frozenset[str]  # findings that put a person under watch (or keep them there)
+    measured_by: tuple[tuple[str, ...], ...]  # re-evaluated when all of one were measured
+    every_days: int
+
+    def measured(self, measures: Iterable[str]) -> bool:
+        taken = set(measures)
+        return any(taken.issuperset(fields) for fields in self.measured_by)
+
+    def due_on(self, last_checked_on: date) -> date:
+        """The last day of the cadence: a day later, the re-evaluation was missed."""
+        return last_checked_on + timedelta(days=self.every_days)
+
+
+CADENCES = (
+    Cadence("hipertensi", HYPERTENSIVE, (("systolic",),), 30),
+    Cadence("prediabetes", frozenset({"prediabetes"}),
+            (("glucose_random",), ("glucose_fasting",)), 90),
+    Cadence("obesitas", frozenset({"obese_1", "obese_2"}), (("weight_kg", "height_cm"),), 90),
+)
