@@ -3,7 +3,7 @@ screening gives: a code misspelt there would count nothing and open no visit, in
 
 from __future__ import annotations
 
-from ilp_notify.domain.defaulters import HYPERTENSIVE
+from ilp_contracts.monitoring import CADENCES
 from ilp_notify.domain.tasks import RULES
 from ilp_pws.domain import indicators
 from ilp_contracts.findings import FINDING_LABELS
@@ -13,7 +13,8 @@ from ilp_screening.domain.registers import RISKS
 def test_every_finding_code_another_service_reads_is_one_the_screening_gives() -> None:
     read = {
         "notify's visits": set().union(*(rule.finding_codes for rule in RULES)),
-        "notify's monthly BP control": set(HYPERTENSIVE),
+        "the re-checks (notify's visits, the Register PTM)": set().union(
+            *(cadence.codes for cadence in CADENCES)),
         "the register of pregnant women's risks": set(RISKS),
         "PWS's prevalences": set().union(*(p.findings for p in indicators.PREVALENCES)),
         "PWS's weighings and IDL": {"weight_gain_adequate", "weight_not_increasing",

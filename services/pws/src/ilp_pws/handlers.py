@@ -55,10 +55,6 @@ async def target_docs(reader: Reader, area_prefix: str, year: int) -> list[dict[
     return await reader.find("targets", Query.of(prefix=("area_code", area_prefix), year=year))
 
 
-async def targets_of(reader: Reader, area_prefix: str, year: int) -> Counter[str]:
-    return village_targets(await target_docs(reader, area_prefix, year), area_prefix)
-
-
 @dataclass(frozen=True)
 class _Counted:
     """Where a level (desa, posyandu) keeps its counts: by month, and by year as running
