@@ -3,6 +3,7 @@ month against last month make its status – baik, kurang, cukup or jelek."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from ilp_pws.domain.indicators import (
@@ -23,22 +24,22 @@ def value(ind_id: str, pct: float | None, colour: str, numerator: int = 0,
     return IndicatorValue(ind_id, ind_id, numerator, denominator, pct, 80.0, colour)  # type: ignore[arg-type]
 
 
-def test_the_four_statuses_of_a_coverage() -> None:
-    on_target, short = value("d", 85.0, "green"), value("d", 60.0, "red")
-    assert pws_status(DS, on_target, 85.0, 80.0) == ("naik", "baik")
-    assert pws_status(DS, on_target, 85.0, 90.0) == ("turun", "kurang")
-    assert pws_status(DS, short, 60.0, 50.0) == ("naik", "cukup")
-    assert pws_status(DS, short, 60.0, 70.0) == ("turun", "jelek")
-    # yellow (near the target) is still short of it
-    assert pws_status(DS, value("d", 70.0, "yellow"), 70.0, 65.0) == ("naik", "cukup")
+# (indicator, value this month, its colour, last month) → (trend, status): a coverage
+# improves when it rises, a prevalence when it falls; yellow (near the target) is short.
+STATUSES = [
+    (DS, 85.0, "green", 80.0, ("naik", "baik")), (DS, 85.0, "green", 90.0, ("turun", "kurang")),
+    (DS, 60.0, "red", 50.0, ("naik", "cukup")), (DS, 60.0, "red", 70.0, ("turun", "jelek")),
+    (DS, 70.0, "yellow", 65.0, ("naik", "cukup")),
+    (STUNTING, 10.0, "green", 12.0, ("turun", "baik")),
+    (STUNTING, 10.0, "green", 8.0, ("naik", "kurang")),
+    (STUNTING, 30.0, "red", 40.0, ("turun", "cukup")),
+    (STUNTING, 30.0, "red", 25.0, ("naik", "jelek")),
+]
 
 
-def test_a_prevalence_improves_when_it_falls() -> None:
-    on_target, short = value("s", 10.0, "green"), value("s", 30.0, "red")
-    assert pws_status(STUNTING, on_target, 10.0, 12.0) == ("turun", "baik")
-    assert pws_status(STUNTING, on_target, 10.0, 8.0) == ("naik", "kurang")
-    assert pws_status(STUNTING, short, 30.0, 40.0) == ("turun", "cukup")
-    assert pws_status(STUNTING, short, 30.0, 25.0) == ("naik", "jelek")
+@pytest.mark.parametrize(("ind", "pct", "colour", "last", "expected"), STATUSES)
+def test_the_four_statuses(ind, pct, colour, last, expected) -> None:
+    assert pws_status(ind, value(ind.id, pct, colour), pct, last) == expected
 
 
 def test_a_month_like_the_last_is_judged_by_its_position_and_nothing_is_made_up() -> None:
