@@ -121,4 +121,5 @@ def test_the_register_ptm_is_of_those_from_15_not_pregnant() -> None:
               adult("mbah", "2026-11-01", stage="lansia", age=70 * 12, adl=10.0)]
     rows = ptm_adults(visits, TODAY)
     assert [r["person_id"] for r in rows] == ["mbah", "tono"]
+    assert rows[0]["latest"] == {"adl": 10.0}  # a lansia's AKS among her latest
     assert all(r["watch"] == [] and r["next_check_on"] is None for r in rows)

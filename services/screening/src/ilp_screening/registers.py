@@ -92,7 +92,7 @@ class AdultRow(BaseModel):
     last_seen_on: date
     visits: int = Field(description="Visits in the last year")
     latest: dict[str, float] = Field(description="Their latest blood pressure, glucose, "
-                                     "cholesterol, BMI and waist")
+                                     "cholesterol, BMI, waist and ADL (AKS) score")
     findings: list[str] = Field(description="What their last visit found")
     watch: list[Watch] = Field(description="The conditions they are under watch for, from "
                                "the latest re-evaluation of each")
@@ -164,7 +164,7 @@ async def adults_csv(area_code: AreaCode, rt: RuntimeDep, caller: Caller,
     return csv_download(
         ["nama", "jenis_kelamin", "umur", "kode_desa", "posyandu", "rw", "rt",
          "kunjungan_pertama", "kunjungan_terakhir", "jumlah_kunjungan", "sistolik",
-         "diastolik", "gds", "gdp", "kolesterol", "imt", "lingkar_perut", "temuan",
+         "diastolik", "gds", "gdp", "kolesterol", "imt", "lingkar_perut", "aks", "temuan",
          "dipantau", "periksa_ulang_berikutnya"],
         ([r["name"], r["sex"], r["age_years"], r["desa_code"], r["posyandu_id"], r["rw"],
           r["rt"], r["first_seen_on"], r["last_seen_on"], r["visits"],

@@ -111,7 +111,7 @@ def _child(seen: list[Mapping[str, Any]], today: date) -> dict[str, Any] | None:
 
 # ── Register PTM (Posbindu) ───────────────────────────────────────────────────────────
 PTM_LATEST = ("systolic", "diastolic", "glucose_random", "glucose_fasting",
-              "cholesterol_total", "bmi", "waist_cm")
+              "cholesterol_total", "bmi", "waist_cm", "adl")
 
 
 def ptm_adults(visits: Iterable[Mapping[str, Any]], today: date) -> list[dict[str, Any]]:
