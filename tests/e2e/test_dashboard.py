@@ -119,6 +119,8 @@ def test_dashboard_shows_numbers_and_updates_live(platform: Platform) -> None:
         page.wait_for_function("document.querySelector(\"tr[data-code='33.73.04.1001'] td "
                                ".cell\").innerText === '5%▲'", timeout=5000)
         assert "Blotongan" in page.locator("#ranking").inner_text()
+        assert "1 merah, 0 kuning, 1 jelek" in page.locator(
+            "#ranking li", has_text="Pulutan").inner_text()  # its D/S: none, as in October
         assert page.locator("#trend polyline.series").count() == 1
         # 2026 sasaran only: the trend's December 2025 says its coverage cannot be trusted
         assert "2025-12" in page.locator("#trend-note").inner_text()
