@@ -65,6 +65,15 @@ async def send_due(rt: Runtime, collection: str, key: str, send: Send, max_attem
     return len(due)
 
 
+async def sent_log(rt: Runtime, collection: str, status: str | None, limit: int
+                   ) -> list[dict[str, Any]]:
+    """The rows with every attempt (time and error), newest first; of one status or all:
+    what an operator reads when a receiver seems not to get anything."""
+    where: dict[str, Any] = {"status": status} if status else {}
+    return await rt.store.find(collection, Query.of(order_by="next_at", descending=True,
+                                                    limit=limit, **where))
+
+
 async def run_rounds(rt: Runtime, round_: Callable[[], Awaitable[int]], name: str) -> None:
     """A job: one round every `delivery_interval_s`, surviving a failed round."""
     while True:

@@ -13,6 +13,7 @@ from ilp_contracts.wilayah import local_zone
 from ilp_kit.auth import Caller, Principal, require, require_area
 from ilp_kit.errors import ForbiddenError, NotFoundError, UnprocessableError
 from ilp_kit.outbox import emit
+from ilp_kit.outgoing import sent_log
 from ilp_kit.params import Limit, Offset
 from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.store import Query, Reader
@@ -302,6 +303,4 @@ async def list_deliveries(rt: RuntimeDep, caller: Caller,
                           limit: Limit = 100) -> list[dict[str, Any]]:
     """Every webhook delivery with each attempt (time and error), newest first."""
     require(caller, "operator", "dinkes_admin")
-    where: dict[str, Any] = {"status": status} if status else {}
-    return await rt.store.find("deliveries", Query.of(order_by="next_at", descending=True,
-                                                      limit=limit, **where))
+    return await sent_log(rt, "deliveries", status, limit)

@@ -13,6 +13,7 @@ from ilp_contracts.screening import Stage
 from ilp_kit.auth import Caller, Principal, require, require_area
 from ilp_kit.errors import (ForbiddenError, InvalidInput, NotFoundError, json_safe,
                             name_unknown_fields)
+from ilp_kit.outgoing import sent_log
 from ilp_kit.params import Limit, Offset, Period
 from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.spreadsheet import spreadsheet_text
@@ -396,6 +397,4 @@ async def fhir_exports(rt: RuntimeDep, caller: Caller,
                        limit: Limit = 100) -> list[dict[str, Any]]:
     """Export status per screening, with every attempt (time and error)."""
     require(caller, "operator", "dinkes_admin")
-    where: dict[str, Any] = {"status": status} if status else {}
-    return await rt.store.find("fhir_exports", Query.of(order_by="next_at", descending=True,
-                                                        limit=limit, **where))
+    return await sent_log(rt, "fhir_exports", status, limit)
