@@ -342,6 +342,41 @@ def test_a_workers_token_is_enough_for_her_own_tasks(stack) -> None:
     assert task["task_id"] in [t["task_id"] for t in completed]
 
 
+def test_a_kader_sees_the_visits_a_kader_makes_not_a_neighbours_referral(stack) -> None:
+    """A kader is a volunteer of her community: of her desa's visits she sees those a
+    kader makes, not the perawat's visit to a man with TB symptoms – not in the desa's
+    list, not by its id (the same 403 as for a task that does not exist)."""
+    platform, gateway = stack
+    client = httpx.Client(base_url=gateway, timeout=30)
+    kader, bidan = as_(platform, KADER[0], **KADER[1]), as_(platform, BIDAN[0], **BIDAN[1])
+    man = {"person": {"nik": "3373041503800009", "name": "Pak Budi", "sex": "M",
+                      "birth_date": "1980-03-15"}, "posyandu_id": "psy-blotongan-1",
+           "screened_on": "2026-11-20", "measurements": {"tb_symptoms": True}}
+    recorded, child = (eventually(lambda body=body, key=key: (r := client.post(
+        "/api/v1/screening/screenings", json=body,
+        headers={**bidan, "Idempotency-Key": key})).status_code == 201 and r.json())
+        for body, key in ((man, "tb-suspect-909"), (balita("psy-blotongan-1", 909),
+                                                    "stunted-909")))
+    desa = {"desa_code": "33.73.04.1001"}
+
+    def visits_for(screening: dict) -> list[dict]:
+        return [t for t in client.get("/api/v1/notify/tasks", params=desa,
+                                      headers=bidan).json()
+                if screening["screening_id"] in t["screening_ids"]]
+    [tb] = eventually(lambda: visits_for(recorded))
+    kaders = eventually(lambda: visits_for(child))
+    assert (tb["reason"], tb["role"]) == ("suspek_tb", "perawat")
+    seen = client.get("/api/v1/notify/tasks", params=desa, headers=kader).json()
+    assert {t["role"] for t in seen} == {"kader"}
+    assert {t["task_id"] for t in kaders} <= {t["task_id"] for t in seen}
+    path = f"/api/v1/notify/tasks/{tb['task_id']}"
+    hidden, unknown = (client.get(p, headers=kader) for p in (path, f"{path}x"))
+    assert hidden.status_code == unknown.status_code == 403
+    assert hidden.json()["detail"][0]["msg"] == unknown.json()["detail"][0]["msg"].replace(
+        f"{tb['task_id']}x", tb["task_id"])
+    assert client.post(f"{path}/accept", headers=kader).status_code == 403
+
+
 def test_a_kader_reads_whom_her_household_collection_registered(stack) -> None:
     """Registered, never screened: the kader of the desa sees the name behind a visit and
     the posyandu's list; the kader of the next desa sees neither."""
