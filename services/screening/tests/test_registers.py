@@ -97,13 +97,13 @@ def test_each_adult_with_latest_readings_and_the_rechecks_due() -> None:
                     weight_kg=80.0, height_cm=170.0, bmi=27.7),
               adult("budi", "2026-11-20", ("hypertension_grade_1",), n=1, systolic=150.0,
                     diastolic=92.0),
-              adult("budi", "2026-11-25", (), n=2, glucose_fasting=95.0)]
+              adult("budi", "2026-11-25", ("tb_suspect",), n=2, glucose_fasting=95.0)]
     [budi] = ptm_adults(visits, TODAY)
     assert (budi["first_seen_on"], budi["last_seen_on"], budi["visits"]) == (
         "2026-06-10", "2026-11-25", 3)
     assert budi["latest"] == {"glucose_random": 160.0, "bmi": 27.7, "systolic": 150.0,
                               "diastolic": 92.0, "glucose_fasting": 95.0}
-    assert budi["findings"] == []  # of his last visit
+    assert budi["findings"] == []  # of his last visit, the Posbindu's (TB: the perawat's)
     # his glucose is normal again; his hypertension is due by 20 December; the obesity
     # found in June was not weighed again within its 3 months
     assert budi["watch"] == [

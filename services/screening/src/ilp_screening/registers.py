@@ -93,7 +93,9 @@ class AdultRow(BaseModel):
     visits: int = Field(description="Visits in the last year")
     latest: dict[str, float] = Field(description="Their latest blood pressure, glucose, "
                                      "cholesterol, BMI, waist and ADL (AKS) score")
-    findings: list[str] = Field(description="What their last visit found")
+    findings: list[str] = Field(description="The Posbindu risk factors their last visit "
+                                "found (blood pressure, glucose, cholesterol, BMI, waist, "
+                                "smoking, anaemia, dependence)")
     watch: list[Watch] = Field(description="The conditions they are under watch for, from "
                                "the latest re-evaluation of each")
     next_check_on: date | None = Field(description="The soonest re-evaluation due")

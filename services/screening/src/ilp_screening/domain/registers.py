@@ -112,6 +112,16 @@ def _child(seen: list[Mapping[str, Any]], today: date) -> dict[str, Any] | None:
 # ── Register PTM (Posbindu) ───────────────────────────────────────────────────────────
 PTM_LATEST = ("systolic", "diastolic", "glucose_random", "glucose_fasting",
               "cholesterol_total", "bmi", "waist_cm", "adl")
+# What the register shows of a last visit's findings: the Posbindu's risk factors, which
+# the kader who runs it measures herself – not a TB suspicion or a mental-health screen,
+# which the person's history keeps for the health workers.
+PTM_FINDINGS = frozenset({
+    "bp_high_normal", "hypertension_grade_1", "hypertension_grade_2", "hypertension_grade_3",
+    "isolated_systolic_hypertension", "prediabetes", "diabetes_suspected",
+    "borderline_high_cholesterol", "high_cholesterol", "bmi_underweight", "bmi_overweight",
+    "obese_1", "obese_2", "central_obesity", "smoker", "anaemia", "kek_risk",
+    "adl_mild_dependence", "adl_moderate_dependence", "adl_severe_dependence",
+    "adl_total_dependence", "intrinsic_capacity_decline"})
 
 
 def ptm_adults(visits: Iterable[Mapping[str, Any]], today: date) -> list[dict[str, Any]]:
@@ -144,6 +154,6 @@ def _adult(seen: list[Mapping[str, Any]], today: date) -> dict[str, Any]:
         "visits": len(seen),
         "latest": {key: v["measurements"][key] for v in seen for key in PTM_LATEST
                    if key in v["measurements"]},  # the last visit that took each wins
-        "findings": sorted(f["code"] for f in last["findings"]),
+        "findings": sorted({f["code"] for f in last["findings"]} & PTM_FINDINGS),
         "watch": watched,
         "next_check_on": min((w["due_on"] for w in watched), default=None)}
