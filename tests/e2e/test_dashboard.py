@@ -105,6 +105,13 @@ def test_dashboard_shows_numbers_and_updates_live(platform: Platform) -> None:
         assert page.locator("#bars rect.bar").evaluate_all(
             "bars => bars.map(b => b.textContent)") == [
             "Blotongan: 5%, cukup", "Sidorejo Lor: 2,5%, cukup", "Pulutan: 0%, jelek"]
+        # the registers of the kecamatan, with names, for the bidan's report
+        with page.expect_download() as register:
+            page.click("#registers button[data-register='children']")
+        assert register.value.suggested_filename == "kohort-balita-33.73.04.csv"
+        kohort = Path(register.value.path()).read_text(encoding="utf-8")
+        assert kohort.startswith("\ufeffnama;jenis_kelamin;tanggal_lahir")
+        assert len(kohort.splitlines()) == 4  # the three children
         # printed for the monthly review: the figures without the controls
         page.emulate_media(media="print")
         assert page.locator("#filters").is_hidden() and page.locator("#table").is_visible()
