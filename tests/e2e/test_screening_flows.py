@@ -15,7 +15,8 @@ from pathlib import Path
 import httpx
 import nats
 import pytest
-from ilp_contracts import IngestBirth, IngestScreening, IngestTbTreatment, TbTreatmentSubmission
+from ilp_contracts import (IngestBirth, IngestScreening, IngestTbTreatment,
+                           IngestTbTreatmentEnd, TbTreatmentEnd, TbTreatmentSubmission)
 from ilp_contracts.wilayah import WIB
 from ilp_platform.embedded import Platform
 
@@ -863,6 +864,19 @@ def test_a_tb_treatment_brings_the_perawat_to_the_household(platform: Platform) 
         "/submissions/sitb-0001", params={"source_system": "sitb"})).status_code == 200
         and reply.json())
     assert ingested["status"] == "on_treatment" and ingested["treatment_id"]
+    # It sends how it ended by the same key; an end for a start it never sent is refused to
+    # the dead letters with the reason, and nothing else changes.
+    dead_before = screening.get("/health/ready").json()["consumer"]["dead_lettered"]
+    publish_events(platform.nats_port, [IngestTbTreatmentEnd(
+        idempotency_key=key, source_system="sitb",
+        end=TbTreatmentEnd(ended_on=date(2026, 11, 30), outcome="died"))
+        for key in ("sitb-0001", "sitb-9999")])
+    assert eventually(lambda: screening.get("/submissions/sitb-0001", params={
+        "source_system": "sitb"}).json()["status"] == "ended")
+    ended_by_event = screening.get(f"/tb-treatments/{ingested['treatment_id']}").json()
+    assert (ended_by_event["outcome"], ended_by_event["ended_on"]) == ("died", "2026-11-30")
+    assert eventually(lambda: screening.get("/health/ready").json()["consumer"][
+        "dead_lettered"] == dead_before + 1)
     # The wrong patient after all: voided, the perawat's visit is called off.
     voided = screening.post(f"/tb-treatments/{started['treatment_id']}/void",
                             json={"reason": "pasien lain"})

@@ -428,3 +428,18 @@ class IngestTbTreatment(Event):
     idempotency_key: str = Field(min_length=8, max_length=128)
     source_system: str = Field(min_length=1, max_length=64, description="e.g. sitb")
     treatment: TbTreatmentSubmission
+
+
+class IngestTbTreatmentEnd(Event):
+    """Published by integrating systems on `ilp.ingest.tb_treatment.ended.v1`: how a
+    treatment they started (`ilp.ingest.tb_treatment.v1`, named by the same source system
+    and idempotency key) ended – as `POST /screening/tb-treatments/{id}/end`: the kader's
+    monthly visits stop."""
+
+    SUBJECT: ClassVar[str] = "ilp.ingest.tb_treatment.ended.v1"
+    SOURCE: ClassVar[str] = "integrator"
+
+    idempotency_key: str = Field(min_length=8, max_length=128,
+                                 description="The key the treatment's start was sent with")
+    source_system: str = Field(min_length=1, max_length=64, description="e.g. sitb")
+    end: TbTreatmentEnd

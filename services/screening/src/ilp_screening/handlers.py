@@ -3,9 +3,11 @@ from integrators."""
 
 from __future__ import annotations
 
-from ilp_contracts import Event, FacilityUpserted, IngestBirth, IngestScreening, IngestTbTreatment
+from ilp_contracts import (Event, FacilityUpserted, IngestBirth, IngestScreening,
+                           IngestTbTreatment, IngestTbTreatmentEnd)
 from ilp_kit.auth import OPEN
 from ilp_kit.consumer import Handler
+from ilp_kit.errors import InvalidInput
 from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Transaction
 
@@ -24,13 +26,14 @@ async def on_facility(tx: Transaction, event: FacilityUpserted) -> None:
 
 def ingest_handlers(settings: ServiceSettings) -> dict[type[Event], Handler]:
     """Integrators' submissions – `ilp.ingest.screening.v1`, `ilp.ingest.birth.v1`,
-    `ilp.ingest.tb_treatment.v1` – go through the same intake as HTTP; an invalid one
-    raises InvalidInput, which the consumer dead-letters at once with the field-level
-    reasons."""
+    `ilp.ingest.tb_treatment.v1` and `….tb_treatment.ended.v1` – go through the same intake
+    as HTTP; an invalid one raises InvalidInput, which the consumer dead-letters at once
+    with the field-level reasons."""
 
     seal = sealer(settings)
 
-    def key(event: IngestScreening | IngestBirth | IngestTbTreatment) -> str:
+    def key(event: IngestScreening | IngestBirth | IngestTbTreatment | IngestTbTreatmentEnd
+            ) -> str:
         return intake.ingest_key(event.source_system, event.idempotency_key)
 
     async def on_screening(tx: Transaction, event: IngestScreening) -> None:
@@ -45,5 +48,14 @@ def ingest_handlers(settings: ServiceSettings) -> dict[type[Event], Handler]:
         await tb.start(tx, event.treatment, key(event), settings.pseudonym_key, OPEN,
                        seal, loc=("treatment",), key_loc=("idempotency_key",))
 
+    async def on_tb_treatment_end(tx: Transaction, event: IngestTbTreatmentEnd) -> None:
+        started = await tx.get("idempotency", key(event))
+        if started is None or "treatment_id" not in started:
+            raise InvalidInput([(("idempotency_key",), f"no treatment was started with key "
+                                 f"{event.idempotency_key} from {event.source_system}",
+                                 "unknown_treatment")])
+        await tb.end(tx, started["treatment_id"], event.end, OPEN, loc=("end",),
+                     id_loc=("idempotency_key",))
+
     return {IngestScreening: on_screening, IngestBirth: on_birth,
-            IngestTbTreatment: on_tb_treatment}
+            IngestTbTreatment: on_tb_treatment, IngestTbTreatmentEnd: on_tb_treatment_end}

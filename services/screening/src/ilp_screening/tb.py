@@ -66,23 +66,26 @@ async def start(tx: Transaction, sub: TbTreatmentSubmission, key: str, pseudonym
     return treatment, True
 
 
-async def end(tx: Transaction, treatment_id: str, body: TbTreatmentEnd, scope: Principal
-              ) -> dict[str, Any]:
-    """Record how a treatment ended; the same end again changes nothing."""
+async def end(tx: Transaction, treatment_id: str, body: TbTreatmentEnd, scope: Principal,
+              loc: tuple[str | int, ...] = ("body",),
+              id_loc: tuple[str | int, ...] = ("path", "treatment_id")) -> dict[str, Any]:
+    """Record how a treatment ended; the same end again changes nothing. `loc`, `id_loc`:
+    where the caller gave the end and named the treatment (a request's body and path, or
+    an ingest event's `end` and `idempotency_key`)."""
     treatment = await _visible(tx, treatment_id, scope)
     if treatment["status"] == "voided":
-        raise InvalidInput([(("path", "treatment_id"), "a voided treatment cannot end; "
-                             "record it again", "voided")])
+        raise InvalidInput([(id_loc, "a voided treatment cannot end; record it again",
+                             "voided")])
     if treatment["status"] == "ended":
         if (treatment["ended_on"], treatment["outcome"]) == (body.ended_on.isoformat(),
                                                              body.outcome):
             return treatment
-        raise InvalidInput([(("body", "outcome"), f"the treatment already ended on "
+        raise InvalidInput([((*loc, "outcome"), f"the treatment already ended on "
                              f"{treatment['ended_on']} ({treatment['outcome']})",
                              "invalid_transition")])
     started_on = date.fromisoformat(treatment["started_on"])
     if found := tb_end_problems(body, started_on, today()):
-        raise InvalidInput([(("body", *where), msg, kind) for where, msg, kind in found])
+        raise InvalidInput([((*loc, *where), msg, kind) for where, msg, kind in found])
     treatment.update(status="ended", ended_on=body.ended_on.isoformat(), outcome=body.outcome)
     await tx.put("tb_treatments", treatment_id, treatment)
     await emit(tx, TbTreatmentEnded(
