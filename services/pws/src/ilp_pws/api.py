@@ -239,14 +239,17 @@ async def _posyandu_table(rt: Runtime, area: dict[str, Any], counts: list[dict[s
     catalogue, code, period = catalogue_for(rt.settings), area["code"], months[0]
     posyandu = await rt.store.find("posyandu", Query.of(desa_code=code, limit=500))
     desa_values, posyandu_values = [], []
+    years: dict[str, dict[str, Any]] = {}  # months of one year share its documents
     for month, by_desa in zip(months, counts, strict=True):
         targets, missing = await _targets(rt.store, code, int(month[:4]), [code])
         desa_values.append(evaluate(by_desa.get(code, Counter()), targets, catalogue, missing,
                                     _month(month)))
         month_docs = {doc["posyandu_id"]: doc["counts"] for doc in await rt.store.find(
             "posyandu_months", Query.of(desa_code=code, period=month, limit=500))}
-        year_docs = {doc["posyandu_id"]: doc["to_date"] for doc in await rt.store.find(
-            "posyandu_years", Query.of(desa_code=code, year=month[:4], limit=500))}
+        if month[:4] not in years:
+            years[month[:4]] = {doc["posyandu_id"]: doc["to_date"] for doc in await rt.store.find(
+                "posyandu_years", Query.of(desa_code=code, year=month[:4], limit=500))}
+        year_docs = years[month[:4]]
         posyandu_values.append({p["code"]: evaluate(
             to_date(month_docs.get(p["code"], {}), year_docs.get(p["code"], {}), month), {},
             catalogue, month=_month(month)) for p in posyandu})
