@@ -174,6 +174,11 @@ def test_dashboard_shows_numbers_and_updates_live(platform: Platform) -> None:
         assert page.locator("tr.total td .cell").nth(0).inner_text() == "3,3%▲"
         page.set_viewport_size({"width": 390, "height": 844})  # a phone
         page.screenshot(path=str(ARTIFACTS / "dashboard-phone.png"), full_page=True)
+        # a desa's bar in the PWS chart opens that desa (its posyandu as rows)
+        page.click("#bars rect[data-code='33.73.04.2003']")
+        page.wait_for_function("document.getElementById('table-title').innerText === "
+                               "'Pulutan – 2026-11'", timeout=10000)
+        assert page.locator("#village").input_value() == "33.73.04.2003"
         browser.close()
 
 
