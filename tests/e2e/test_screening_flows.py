@@ -594,6 +594,11 @@ def test_the_table_gives_each_desa_its_pws_status(platform: Platform) -> None:
     assert (k1["trend"], k1["status"]) == ("naik", "cukup")
     assert (october["ibu_hamil_k1"]["month_pct"], october["ibu_hamil_k1"]["trend"]) == (
         2.5, "turun")
+    # the ranking counts each desa's jelek indicators, as the table reads them
+    ranked = pws.get("/pws/areas/33.73.04/ranking", params={"period": "2026-10",
+                                                           "limit": 50}).json()
+    jelek = next(r["jelek"] for r in ranked if r["area_code"] == desa)
+    assert jelek == sum(i["status"] == "jelek" for i in october.values()) >= 2
     # the area's own indicators say it the same way, and the spreadsheet carries it
     assert indicator(pws, desa, "2026-09", "balita_stunting")["status"] == "cukup"
     sheet = pws.get("/pws/areas/33.73.04/table.csv", params={"period": "2026-09"}).text

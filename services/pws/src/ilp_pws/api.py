@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -30,6 +30,7 @@ from .domain.indicators import (
     desa_without_target,
     evaluate,
     load_catalogue,
+    progress,
     to_date,
     with_status,
 )
@@ -370,6 +371,8 @@ class RankedDesa(BaseModel):
     red_indicators: list[str]
     # Coverage indicators that cannot be read here yet: the desa has no sasaran for them.
     no_target_indicators: list[str] = []
+    jelek: int = Field(default=0, description="Indicators whose PWS status is jelek: short "
+                       "of the target and worse than last month")
 
 
 LifeCycle = Annotated[str | None, Param(description="Rank by one life-cycle stage's "
@@ -385,14 +388,19 @@ async def ranking(area_code: str, period: Period, rt: RuntimeDep,
     code = _code(area_code)
     # Every desa below (a province has up to ~8,600): a ranking of some is a wrong one.
     desa = await rt.store.find("areas", Query.of(prefix=("code", code), level="village"))
-    counts = await _counts_by_desa(rt.store, code, period)
-    catalogue = catalogue_for(rt.settings)
-    targets = await target_docs(rt.store, code, int(period[:4]))  # one query for all desa
-    return _rank([(village, evaluate(counts.get(village["code"], Counter()),
-                                     village_targets(targets, village["code"]), catalogue,
-                                     desa_without_target([village["code"]], targets),
-                                     _month(period)))
-                  for village in desa], counted)[:limit]
+    catalogue, months = catalogue_for(rt.settings), _three_months(period)
+    years: dict[str, dict[str, dict[str, Any]]] = {}
+    counts = [await _counts_by_desa(rt.store, code, month, years) for month in months]
+    targets = {year: await target_docs(rt.store, code, year)  # one query a year for all desa
+               for year in {int(month[:4]) for month in months}}
+
+    def values(village: str, n: int) -> list[IndicatorValue]:  # month n of the three
+        year = targets[int(months[n][:4])]
+        return evaluate(counts[n].get(village, Counter()), village_targets(year, village),
+                        catalogue, desa_without_target([village], year), _month(months[n]))
+    first = _rank([(village, values(village["code"], 0)) for village in desa], counted)[:limit]
+    return _with_jelek(first, lambda code: tuple(values(code, n) for n in range(3)), counted,
+                       catalogue, _month(period))
 
 
 @router.get("/puskesmas/{puskesmas_id}/ranking", response_model=list[RankedDesa])
@@ -400,10 +408,13 @@ async def puskesmas_ranking(puskesmas_id: str, period: Period, rt: RuntimeDep,
                             caller: Caller, limit: Annotated[int, Param(ge=1, le=500)] = 10,
                             life_cycle: LifeCycle = None) -> list[dict[str, Any]]:
     """The desa of a puskesmas's working area that need attention first."""
-    counted = _of_stage(rt, life_cycle)
-    desa = await _desa_values(rt, await _served(rt, await _puskesmas(rt, puskesmas_id, caller)),
-                              period)
-    return _rank([(village, values) for village, values, _ in desa], counted)[:limit]
+    counted, catalogue = _of_stage(rt, life_cycle), catalogue_for(rt.settings)
+    served = await _served(rt, await _puskesmas(rt, puskesmas_id, caller))
+    per_month = [await _desa_values(rt, served, month) for month in _three_months(period)]
+    by_code = {village["code"]: tuple(month[i][1] for month in per_month)
+               for i, (village, _, _) in enumerate(per_month[0])}
+    first = _rank([(village, values) for village, values, _ in per_month[0]], counted)[:limit]
+    return _with_jelek(first, by_code.__getitem__, counted, catalogue, _month(period))
 
 
 def _of_stage(rt: Runtime, life_cycle: str | None) -> set[str]:
@@ -429,6 +440,19 @@ def _rank(desa: list[tuple[dict[str, Any], list[IndicatorValue]]], counted: set[
                        "red_indicators": reds,
                        "no_target_indicators": [v.id for v in values if v.targets_missing]})
     return sorted(ranked, key=lambda r: (-r["red"], -r["yellow"], r["area_code"]))
+
+
+def _with_jelek(ranked: list[dict[str, Any]],
+                months_of: Callable[[str], tuple[list[IndicatorValue], ...]],
+                counted: set[str], catalogue: tuple[Indicator, ...], month: int
+                ) -> list[dict[str, Any]]:
+    """The desa ranked, each with how many of its `counted` indicators are jelek – read
+    from three months, so only for those shown (a province ranks ~8,600 desa)."""
+    for row in ranked:
+        found = progress(catalogue, months_of(row["area_code"]), month)
+        row["jelek"] = sum(status == "jelek" for ind, (_, _, _, status)
+                           in zip(catalogue, found, strict=True) if ind.id in counted)
+    return ranked
 
 
 class SilentPlace(BaseModel):

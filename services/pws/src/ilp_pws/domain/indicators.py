@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import reduce
 from pathlib import Path
 from typing import Any, Literal
@@ -425,18 +425,30 @@ def pws_status(ind: Indicator, value: IndicatorValue, this_month: float | None,
         "cukup" if improving else "jelek")
 
 
-def with_status(catalogue: Iterable[Indicator], months: tuple[list[IndicatorValue], ...],
-                month: int) -> list[dict[str, Any]]:
-    """An area's indicators this month with their trend and PWS status, from its values
-    this month, last month and the month before (`month`: this month, 1–12)."""
-    rows = []
+Progress = tuple[float | None, float | None, Trend | None, Status | None]
+
+
+def progress(catalogue: Iterable[Indicator], months: tuple[list[IndicatorValue], ...],
+             month: int) -> list[Progress]:
+    """Per indicator of an area – from its values this month, last month and the month
+    before (`month`: this month, 1–12) –: what this month and last month each achieved,
+    the trend and the PWS status."""
+    found = []
     for ind, now, last, before in zip(catalogue, *months, strict=True):
         this_month = month_achievement(ind, now, None if month == 1 else last)
         last_month = month_achievement(ind, last, None if month == 2 else before)
-        trend, status = pws_status(ind, now, this_month, last_month)
-        rows.append({**asdict(now), "previous_pct": last.pct, "month_pct": this_month,
-                     "previous_month_pct": last_month, "trend": trend, "status": status})
-    return rows
+        found.append((this_month, last_month, *pws_status(ind, now, this_month, last_month)))
+    return found
+
+
+def with_status(catalogue: Iterable[Indicator], months: tuple[list[IndicatorValue], ...],
+                month: int) -> list[dict[str, Any]]:
+    """An area's indicators this month with last month's value, their trend and PWS
+    status."""
+    return [{**vars(now), "previous_pct": last.pct, "month_pct": this_month,
+             "previous_month_pct": last_month, "trend": trend, "status": status}
+            for now, last, (this_month, last_month, trend, status)
+            in zip(months[0], months[1], progress(catalogue, months, month), strict=True)]
 
 
 def desa_without_target(desa: Iterable[str], target_docs: Iterable[Mapping[str, Any]]
