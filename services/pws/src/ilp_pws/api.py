@@ -398,6 +398,7 @@ async def ranking(area_code: str, period: Period, rt: RuntimeDep,
         year = targets[int(months[n][:4])]
         return evaluate(counts[n].get(village, Counter()), village_targets(year, village),
                         catalogue, desa_without_target([village], year), _month(months[n]))
+
     first = _rank([(village, values(village["code"], 0)) for village in desa], counted)[:limit]
     return _with_jelek(first, lambda code: tuple(values(code, n) for n in range(3)), counted,
                        catalogue, _month(period))
