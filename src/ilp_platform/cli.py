@@ -117,6 +117,13 @@ def _parser() -> argparse.ArgumentParser:
                     "waits (outbox, dead letters); exit 1 if a service does not answer")
     state.add_argument("--url", help=GATEWAY_HELP)
     state.add_argument("--nats-url", help=NATS_HELP)
+    sample = command("sample-screenings", "record made-up screenings of the last months at "
+                     "every posyandu of the registry – balita, pregnant women, adults – to "
+                     "see the dashboard, the registers and the home visits at work (not on a "
+                     "real district's data)")
+    sample.add_argument("--months", type=int, default=3, choices=range(1, 13), metavar="1-12",
+                        help="how many months back (default 3)")
+    sample.add_argument("--url", help=GATEWAY_HELP)
     for name, text in (("pws-rebuild", "replay the streams into a fresh PWS projection"),
                        ("pws-check", "recount PWS from the streams and report differences")):
         cmd = command(name, text)
@@ -204,6 +211,26 @@ def _pws_check(args: argparse.Namespace) -> None:
                                          lambda: check(args.data_dir, nats_url)) else 0)
 
 
+def _samples(args: argparse.Namespace) -> None:
+    import httpx
+    from ilp_kit.tokens import mint_local_token
+
+    from .samples import record_samples
+
+    token = mint_local_token(args.data_dir / "auth" / "signing.key", "sample-screenings",
+                             ["integrator"], ["*"])
+    url = _gateway(args)
+    try:
+        counts = record_samples(url, token, date.today(), args.months)
+    except httpx.TransportError as exc:
+        raise SystemExit(f"cannot reach {url} ({exc}); is ./ilp up running?") from exc
+    except httpx.HTTPStatusError as exc:
+        raise SystemExit(f"{url} refused the samples: {exc.response.text[:300]}") from exc
+    print(f"{counts['created']} sample screenings recorded at {counts['posyandu']} posyandu "
+          f"({counts['duplicate']} already there, {counts['rejected']} refused)")
+    raise SystemExit(1 if counts["rejected"] else 0)
+
+
 def _schemas(args: argparse.Namespace) -> None:
     from ilp_contracts.schema import write_schemas
 
@@ -214,7 +241,7 @@ def _schemas(args: argparse.Namespace) -> None:
 COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "up": _up, "token": _token, "import-register": _import, "import-household": _import,
     "import-registry": _import, "dlq": _dlq, "status": _status, "pws-rebuild": _pws_rebuild,
-    "pws-check": _pws_check, "schemas": _schemas}
+    "pws-check": _pws_check, "sample-screenings": _samples, "schemas": _schemas}
 
 
 def main(argv: list[str] | None = None) -> None:

