@@ -8,8 +8,10 @@ import re
 import shutil
 import sqlite3
 import socket
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -54,6 +56,20 @@ def eventually(check: Callable[[], Any], timeout: float = 15.0, interval: float 
         if time.monotonic() > deadline:
             raise AssertionError(f"not reached within {timeout}s (last: {result!r})")
         time.sleep(interval)
+
+
+@contextmanager
+def gateway_of(platform: Platform) -> Iterator[None]:
+    """The platform's gateway, as `./ilp up` serves it, while the block runs."""
+    gateway = platform.gateway()
+    thread = threading.Thread(target=gateway.run, daemon=True)
+    thread.start()
+    eventually(lambda: gateway.started)
+    try:
+        yield
+    finally:
+        gateway.should_exit = True
+        thread.join(10)
 
 
 def walkthrough_blocks() -> list[str]:

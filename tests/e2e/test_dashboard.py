@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,7 @@ import httpx
 import pytest
 from ilp_platform.embedded import Platform
 
-from .helpers import CHROMIUM, eventually, free_port_block, launch_chromium
+from .helpers import CHROMIUM, eventually, free_port_block, gateway_of, launch_chromium
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed "
@@ -61,11 +60,8 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     registry.post("/workers", json={"id": "bidan-pkm", "name": "Bidan Puskesmas",
                                     "role": "bidan", "facility_id": "pkm-0"}).raise_for_status()
     # The page reads PWS, notify and the registry, as behind ./ilp up's gateway.
-    gateway = platform.gateway()
-    threading.Thread(target=gateway.run, daemon=True).start()
-    eventually(lambda: gateway.started)
-    yield platform
-    gateway.should_exit = True
+    with gateway_of(platform):
+        yield platform
     platform.stop()
 
 

@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
-from .helpers import CHROMIUM, eventually, free_port_block, launch_chromium
+from .helpers import CHROMIUM, eventually, free_port_block, gateway_of, launch_chromium
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed "
                                 "(./ilp test installs it when run as root)")
@@ -114,16 +114,13 @@ def signed_in(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Platfo
                         sample_registry=None,
                         extra_env={"ILP_AUTH_MODE": "oidc", "ILP_OIDC_ISSUER": base})
     platform.start()
-    gateway = platform.gateway()
-    threading.Thread(target=gateway.run, daemon=True).start()
-    eventually(lambda: gateway.started)
     admin = {"Authorization": f"Bearer {provider.access_token()}"}
     registry = httpx.Client(base_url=platform.base_url_of("registry"), timeout=10,
                             headers=admin)
     for code, name in (("33", "Jawa Tengah"), ("33.73", "Kota Salatiga")):
         registry.post("/areas", json={"code": code, "name": name}).raise_for_status()
-    yield platform, provider
-    gateway.should_exit = True
+    with gateway_of(platform):
+        yield platform, provider
     platform.stop()
     server.should_exit = True
 

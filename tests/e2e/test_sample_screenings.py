@@ -5,7 +5,6 @@ follow, and a second run the same day records nothing twice."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import date
 
@@ -14,7 +13,7 @@ import pytest
 from ilp_platform import cli
 from ilp_platform.embedded import Platform
 
-from .helpers import eventually, free_port_block
+from .helpers import eventually, free_port_block, gateway_of
 
 
 @pytest.fixture(scope="module")
@@ -22,11 +21,8 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     ports = free_port_block(6)
     platform = Platform(tmp_path_factory.mktemp("samples"), ports, ports + 1, ports + 2)
     platform.start()
-    gateway = platform.gateway()
-    threading.Thread(target=gateway.run, daemon=True).start()
-    eventually(lambda: gateway.started)
-    yield platform
-    gateway.should_exit = True
+    with gateway_of(platform):
+        yield platform
     platform.stop()
 
 

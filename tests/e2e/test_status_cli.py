@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import threading
 from collections.abc import Iterator
 
 import nats
@@ -15,7 +14,8 @@ import pytest
 from ilp_platform.cli import main
 from ilp_platform.embedded import Platform
 
-from .helpers import eventually, free_port_block, publish_events, screened_in_october
+from .helpers import (eventually, free_port_block, gateway_of, publish_events,
+                      screened_in_october)
 
 
 @pytest.fixture(scope="module")
@@ -24,13 +24,8 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     platform = Platform(tmp_path_factory.mktemp("status"), ports, ports + 1, ports + 2,
                         sample_registry=None)
     platform.start()
-    gateway = platform.gateway()  # as `./ilp up` serves it: status asks through it
-    thread = threading.Thread(target=gateway.run, daemon=True)
-    thread.start()
-    eventually(lambda: gateway.started)
-    yield platform
-    gateway.should_exit = True
-    thread.join(10)
+    with gateway_of(platform):  # status asks through it
+        yield platform
     platform.stop()
 
 
