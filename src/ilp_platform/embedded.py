@@ -41,6 +41,7 @@ MAX_REVIVE_DELAY_S = 30.0
 # What an empty registry is seeded with: a whole kota (wilayah, puskesmas with rollout,
 # pustu, posyandu, workers, targets), so the dashboards have a real shape from the start.
 SAMPLE_REGISTRY = Path(__file__).resolve().parents[2] / "examples" / "kota-salatiga"
+SAMPLE_KOTA = "33.73"  # Kota Salatiga, the kab/kota of the sample registry
 
 
 def _bin(name: str) -> str:
@@ -384,6 +385,9 @@ def _banner(platform: Platform) -> None:
     print(f"  logs         {platform.data_dir.resolve() / 'logs'}")
     if here:
         print(f"  commands     ./ilp token, status, dlq, import-…, pws-check:{here}")
+    if home == SAMPLE_KOTA:  # the sample registry: a first look, not a district's data
+        print(f"  first look   ./ilp sample-screenings{here} – made-up screenings, to see "
+              "the dashboard at work")
     print("Press Ctrl-C to stop.", flush=True)
 
 

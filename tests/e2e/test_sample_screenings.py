@@ -33,6 +33,10 @@ def run(platform: Platform, capsys: pytest.CaptureFixture[str]) -> tuple[int, st
 
 
 def test_sample_screenings_fill_the_dashboard_once(platform: Platform, capsys) -> None:
+    from ilp_platform.embedded import _banner
+
+    _banner(platform)  # `./ilp up` on the sample kota says how to fill it
+    assert f"./ilp sample-screenings --data-dir {platform.data_dir}" in capsys.readouterr().out
     code, said = run(platform, capsys)
     assert code == 0, said
     recorded, at = int(said.split()[0]), int(said.split(" at ")[1].split()[0])

@@ -92,6 +92,7 @@ def test_the_banner_of_a_platform_elsewhere_says_how_the_commands_find_it(
     assert f"./ilp token --data-dir {platform.data_dir} --help" in shown
     assert f"status, dlq, import-…, pws-check: --data-dir {platform.data_dir}" in shown
     assert "/pws/dashboard#token=" in shown  # an empty registry: the page asks where
+    assert "sample-screenings" not in shown  # made-up data only beside the sample kota
 
 
 def test_the_banners_dashboard_opens_on_the_wilayah_this_platform_holds(
