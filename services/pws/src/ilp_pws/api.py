@@ -164,6 +164,13 @@ async def _targets(reader: Reader, code: str, year: int, desa: list[str]
     return village_targets(docs, code), desa_without_target(desa, docs)
 
 
+async def _targets_by_year(reader: Reader, code: str, months: tuple[str, ...], desa: list[str]
+                           ) -> dict[int, tuple[Counter[str], Counter[str]]]:
+    """`_targets` for each year the months fall in: read once for months of one year."""
+    return {year: await _targets(reader, code, year, desa)
+            for year in {int(month[:4]) for month in months}}
+
+
 def _sum(counts: dict[str, Counter[str]], prefix: str) -> Counter[str]:
     total: Counter[str] = Counter()
     for desa, desa_counts in counts.items():
@@ -190,9 +197,11 @@ async def _indicators(rt: Runtime, area: dict[str, Any], period: str) -> dict[st
     catalogue, code = catalogue_for(rt.settings), area["code"]
     desa = await _desa_codes(rt.store, code)
     years: dict[str, dict[str, dict[str, Any]]] = {}  # months of one year share its document
+    months = _three_months(period)
+    sasaran = await _targets_by_year(rt.store, code, months, desa)
     values = []
-    for month in _three_months(period):
-        targets, missing = await _targets(rt.store, code, int(month[:4]), desa)
+    for month in months:
+        targets, missing = sasaran[int(month[:4])]
         counts = _sum(await _counts_by_desa(rt.store, code, month, years), code)
         values.append(evaluate(counts, targets, catalogue, missing, _month(month)))
     return _row(catalogue, period, code, area["name"], area["level"], tuple(values))
@@ -241,8 +250,9 @@ async def _posyandu_table(rt: Runtime, area: dict[str, Any], counts: list[dict[s
     posyandu = await rt.store.find("posyandu", Query.of(desa_code=code, limit=500))
     desa_values, posyandu_values = [], []
     years: dict[str, dict[str, Any]] = {}  # months of one year share its documents
+    sasaran = await _targets_by_year(rt.store, code, months, [code])
     for month, by_desa in zip(months, counts, strict=True):
-        targets, missing = await _targets(rt.store, code, int(month[:4]), [code])
+        targets, missing = sasaran[int(month[:4])]
         desa_values.append(evaluate(by_desa.get(code, Counter()), targets, catalogue, missing,
                                     _month(month)))
         month_docs = {doc["posyandu_id"]: doc["counts"] for doc in await rt.store.find(
@@ -302,38 +312,42 @@ async def puskesmas_table(puskesmas_id: str, period: Period, rt: RuntimeDep,
     """A puskesmas working area: its total and one row per desa it serves (which may
     cross kecamatan borders) – without a working area registered, the desa of the pustu
     and posyandu that come under it."""
-    catalogue = catalogue_for(rt.settings)
+    catalogue, months = catalogue_for(rt.settings), _three_months(period)
     puskesmas = await _puskesmas(rt, puskesmas_id, caller)
-    served = await _served(rt, puskesmas)
-    wholes, per_desa = [], []
-    for month in _three_months(period):
-        desa = await _desa_values(rt, served, month)
+    desa = await _desa_values(rt, await _served(rt, puskesmas), months)
+    wholes = []
+    for n, month in enumerate(months):
         total: list[Counter[str]] = [Counter(), Counter(), Counter()]
-        for _, _, parts in desa:
-            for sums, part in zip(total, parts, strict=True):
+        for _, values in desa:
+            for sums, part in zip(total, values[n][1], strict=True):
                 sums.update(part)
         wholes.append(evaluate(total[0], total[1], catalogue, total[2], _month(month)))
-        per_desa.append(desa)
-
     return {"area": _row(catalogue, period, puskesmas_id, puskesmas["name"], "puskesmas",
                          tuple(wholes)),
             "rows": [_row(catalogue, period, v["code"], v["name"], "village",
-                         tuple(month[i][1] for month in per_desa))
-                     for i, (v, _, _) in enumerate(per_desa[0])]}
+                          tuple(value for value, _ in values)) for v, values in desa]}
 
 
-async def _desa_values(rt: Runtime, codes: list[str], period: str
-                       ) -> list[tuple[dict[str, Any], list[IndicatorValue],
-                                   tuple[Counter[str], Counter[str], Counter[str]]]]:
-    """Each desa (its area document), its indicators for the month, and what they were
-    read from (counts, sasaran, groups without sasaran) for a total over them."""
-    catalogue, year, found = catalogue_for(rt.settings), int(period[:4]), []
+DesaMonth = tuple[list[IndicatorValue], tuple[Counter[str], Counter[str], Counter[str]]]
+
+
+async def _desa_values(rt: Runtime, codes: list[str], months: tuple[str, ...]
+                       ) -> list[tuple[dict[str, Any], list[DesaMonth]]]:
+    """Each desa (its area document) and, for each of the `months`, its indicators and
+    what they were read from (counts, sasaran, groups without sasaran) for a total over
+    them – the desa, its year's counts and sasaran read once for months of one year."""
+    catalogue, found = catalogue_for(rt.settings), []
     for code in codes:
         desa = await rt.store.get("areas", code) or {"code": code, "name": code}
-        counts = _sum(await _counts_by_desa(rt.store, code, period), code)
-        targets, missing = await _targets(rt.store, code, year, [code])
-        found.append((desa, evaluate(counts, targets, catalogue, missing, _month(period)),
-                      (counts, targets, missing)))
+        years: dict[str, dict[str, dict[str, Any]]] = {}
+        targets = await _targets_by_year(rt.store, code, months, [code])
+        per_month: list[DesaMonth] = []
+        for month in months:
+            counts = _sum(await _counts_by_desa(rt.store, code, month, years), code)
+            sasaran, missing = targets[int(month[:4])]
+            per_month.append((evaluate(counts, sasaran, catalogue, missing, _month(month)),
+                              (counts, sasaran, missing)))
+        found.append((desa, per_month))
     return found
 
 
@@ -411,10 +425,9 @@ async def puskesmas_ranking(puskesmas_id: str, period: Period, rt: RuntimeDep,
     """The desa of a puskesmas's working area that need attention first."""
     counted, catalogue = _of_stage(rt, life_cycle), catalogue_for(rt.settings)
     served = await _served(rt, await _puskesmas(rt, puskesmas_id, caller))
-    per_month = [await _desa_values(rt, served, month) for month in _three_months(period)]
-    by_code = {village["code"]: tuple(month[i][1] for month in per_month)
-               for i, (village, _, _) in enumerate(per_month[0])}
-    first = _rank([(village, values) for village, values, _ in per_month[0]], counted)[:limit]
+    desa = await _desa_values(rt, served, _three_months(period))
+    by_code = {village["code"]: tuple(value for value, _ in values) for village, values in desa}
+    first = _rank([(village, values[0][0]) for village, values in desa], counted)[:limit]
     return _with_jelek(first, by_code.__getitem__, counted, catalogue, _month(period))
 
 
