@@ -245,8 +245,10 @@ class Platform:
         for name in SERVICES:
             self.start_service(name)
         self.wait_ready()
-        if self.sample_registry is not None:
-            self.seed(self.sample_registry)
+        if self.sample_registry is not None and self.seed(self.sample_registry):
+            # Ready means usable: a screening at a sample posyandu is refused as unknown
+            # until the screening service has read the registry's events.
+            self.settle()
 
     def _lock_data_dir(self) -> None:
         """Held until this platform stops (or its process ends, whatever the way)."""
@@ -254,15 +256,17 @@ class Platform:
         if self._data_lock is None:
             raise DataDirInUse(self.data_dir)
 
-    def seed(self, sample: Path) -> None:
+    def seed(self, sample: Path) -> bool:
+        """Load the sample registry into an empty one; whether it did."""
         registry = f"{self.service_url('registry')}/api/v1/registry"
         if self.http.get(f"{registry}/areas", params={"limit": 1},
                          headers=self.auth_header(self.operator_token())).json():
-            return
+            return False
         refused = import_registry(sample, self.service_url("registry"),
                                   Console(file=io.StringIO()), token=self.operator_token())
         if refused:
             raise RuntimeError(f"the sample registry has {refused} refused rows")
+        return True
 
     def home_area(self) -> str | None:
         """Where the printed dashboard link opens: the registry's first kabupaten/kota (the

@@ -35,8 +35,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     ports = free_port_block(6)
     platform = Platform(tmp_path_factory.mktemp("faults"), ports, ports + 1, ports + 2,
                         extra_env={"ILP_MAX_DELIVER": "50"})  # outlast a long outage
-    platform.start()
-    platform.settle()  # the sample kota has reached every read copy
+    platform.start()  # once the sample kota has reached every read copy
     yield platform
     platform.stop()
 
