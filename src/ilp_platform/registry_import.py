@@ -8,24 +8,51 @@ from typing import Any
 
 import csv
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 from ilp_kit.spreadsheet import spreadsheet_text
-from ilp_registry.importer import KINDS, dependency_rank, detect_kind, rows_from_csv
+from ilp_registry.importer import (KINDS, Kind, Row, dependency_rank, detect_kind,
+                                   rows_from_csv)
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 CHUNK_ROWS = 2000
 
 
-def _files(path: Path) -> list[Path]:
-    """A directory's files in dependency order: areas.csv before facilities.csv, …"""
-    if path.is_file():
-        return [path]
-    files = [p for p in path.iterdir() if p.suffix in (".csv", ".json")]
+@dataclass
+class _Csv:
+    file: Path
+    kind: Kind
+    header: list[str]
+    rows: list[Row]
+
+
+def _sources(path: Path) -> list[_Csv | Path]:
+    """A directory's files in dependency order – wilayah before the facilities in them,
+    facilities before their workers – told by each CSV's header (`wilayah.csv`,
+    `fasilitas.csv` and `nakes.csv` load as well as `areas.csv`, …) and by a JSON file's
+    name; a JSON object of every kind first (the registry orders its kinds itself)."""
+    files = [path] if path.is_file() else [
+        p for p in path.iterdir() if p.suffix.lower() in (".csv", ".json")]
     order: dict[str, int] = {kind: i for i, kind in enumerate(KINDS)}
-    return sorted(files, key=lambda p: (order.get(p.stem, len(KINDS)), p.name))
+    sources: list[_Csv | Path] = []
+    for file in files:
+        if file.suffix.lower() == ".json":
+            sources.append(file)
+            continue
+        header, rows = rows_from_csv(spreadsheet_text(file.read_bytes()))
+        try:
+            sources.append(_Csv(file, detect_kind(header), header, rows))
+        except ValueError as exc:
+            raise SystemExit(f"{file.name}: {exc}") from None
+
+    def rank(source: _Csv | Path) -> tuple[int, str]:
+        if isinstance(source, _Csv):
+            return order[source.kind], source.file.name
+        return order.get(source.stem, -1), source.name
+    return sorted(sources, key=rank)
 
 
 def import_registry(path: Path, base_url: str, console: Console | None = None,
@@ -40,23 +67,23 @@ def import_registry(path: Path, base_url: str, console: Console | None = None,
                TimeRemainingColumn())
     client = httpx.Client(timeout=600, headers=headers)
     with Progress(*columns, console=console) as progress, client:
-        for file in _files(path):
-            if file.suffix == ".json":  # an object with all kinds, or rows named by the file
-                reply = client.post(url, content=file.read_bytes(),
-                                    params={"kind": file.stem} if file.stem in KINDS else None,
-                                    headers={"Content-Type": "application/json"})
-                _refuse_unless_ok(reply)
-                for kind, report in reply.json().items():
-                    refused += _print_report(console, f"{file.name} ({kind})", report)
+        for file in _sources(path):
+            if isinstance(file, _Csv):
+                refused += _import_csv(client, url, file, progress, console)
                 continue
-            refused += _import_csv(client, url, file, progress, console)
+            # JSON: an object with all kinds, or rows named by the file
+            reply = client.post(url, content=file.read_bytes(),
+                                params={"kind": file.stem} if file.stem in KINDS else None,
+                                headers={"Content-Type": "application/json"})
+            _refuse_unless_ok(reply)
+            for kind, report in reply.json().items():
+                refused += _print_report(console, f"{file.name} ({kind})", report)
     return refused
 
 
-def _import_csv(client: httpx.Client, url: str, file: Path, progress: Progress,
+def _import_csv(client: httpx.Client, url: str, source: _Csv, progress: Progress,
                 console: Console) -> int:
-    header, rows = rows_from_csv(spreadsheet_text(file.read_bytes()))
-    kind = detect_kind(header)
+    file, kind, header, rows = source.file, source.kind, source.header, source.rows
     # Sorted so that parents travel in an earlier chunk than their children.
     rows.sort(key=lambda row: dependency_rank(kind, row[1]))
     task = progress.add_task(file.name, total=len(rows))

@@ -181,3 +181,44 @@ def test_a_wilayah_file_excel_saved_on_windows_is_read_as_written(platform: Plat
                           headers={"Content-Type": "text/csv"})
     assert reply.status_code == 200, reply.text
     assert registry.get(f"/areas/{KEC}.1003").json()["name"] == "Kel. Ma’rifat"
+
+
+def test_a_dinkes_folder_named_in_indonesian_loads_in_dependency_order(
+        platform: Platform, tmp_path) -> None:
+    """Dinkes Gunungkidul's own folder: wilayah.csv, fasilitas.csv, nakes.csv, sasaran.csv
+    (Excel's `;`, Indonesian headers, "Launching"). By name the facilities came before
+    their wilayah and every row of three files was refused; the kind each header tells
+    now orders them."""
+    import io
+
+    from ilp_platform.registry_import import import_registry
+    from rich.console import Console
+
+    files = {
+        "wilayah.csv": "kode;nama\n34;DAERAH ISTIMEWA YOGYAKARTA\n34.03;KABUPATEN GUNUNGKIDUL\n"
+                       "34.03.01;WONOSARI\n34.03.01.2001;Wonosari\n34.03.01.2002;Baleharjo\n",
+        "fasilitas.csv": "ID;Jenis;Nama;Kode Desa;Induk;Wilayah Kerja;Status ILP\n"
+                         "pkm-wonosari-1;Puskesmas;Puskesmas Wonosari I;34.03.01;;"
+                         "34.03.01.2001,34.03.01.2002;Launching\n"
+                         "pustu-baleharjo;Puskesmas Pembantu;Pustu Baleharjo;34.03.01.2002;"
+                         "pkm-wonosari-1;;\n"
+                         "psy-melati;Posyandu;Posyandu Melati;3403012002;pustu-baleharjo;;\n",
+        "nakes.csv": "ID;Nama;Jabatan;Tempat Tugas;No. HP\n"
+                     "bd-sri;Sri Lestari;Bidan Desa;pustu-baleharjo;0812-2700-1111\n"
+                     "kdr-tutik;Tutik;Kader;psy-melati;\n",
+        "sasaran.csv": "Kode Desa;Tahun;Kelompok Sasaran;Jumlah\n"
+                       "34.03.01.2002;2026;Balita;1.120\n34.03.01.2002;2026;Bumil;96\n"}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    said = io.StringIO()
+    refused = import_registry(tmp_path, platform.service_url("registry"), Console(file=said),
+                              token=platform.operator_token())
+    assert refused == 0, said.getvalue()
+    registry = client(platform, "registry")
+    puskesmas = registry.get("/facilities/pkm-wonosari-1").json()
+    assert puskesmas["rollout_status"] == "launched"
+    assert puskesmas["working_area"] == ["34.03.01.2001", "34.03.01.2002"]
+    assert {w["id"] for w in registry.get("/workers", params={
+        "area_code": "34.03.01.2002"}).json()} == {"bd-sri", "kdr-tutik"}
+    assert {t["group"]: t["count"] for t in registry.get("/targets", params={
+        "area_code": "34.03.01.2002"}).json()} == {"balita": 1120, "ibu_hamil": 96}

@@ -288,6 +288,19 @@ def test_a_sasaran_group_as_a_dinkes_table_names_it() -> None:
         assert target.group == group, written
 
 
+def test_an_ilp_rollout_stage_as_a_dinkes_report_says_it() -> None:
+    from ilp_registry.models import FacilityIn, RolloutChange
+
+    for written, stage in (("Launching", "launched"), ("sudah launching", "launched"),
+                           ("Kick Off", "kick_off"), ("kick-off", "kick_off"),
+                           ("Sosialisasi", "sosialisasi"), ("BELUM", "belum")):
+        assert RolloutChange(status=written).status == stage, written
+        assert FacilityIn(type="Puskesmas", name="P", area_code="33.73.04",
+                          rollout_status=written).rollout_status == stage, written
+    with pytest.raises(ValueError, match="launched"):
+        RolloutChange(status="selesai")
+
+
 async def test_a_dinkes_list_with_indonesian_headers_loads(store) -> None:
     """Nama, Jenis, Kode Desa, Induk; Nama, Jabatan, Tempat Tugas, No. HP; Kode Desa, Tahun,
     Kelompok Sasaran, Jumlah (jiwa) – in any case."""

@@ -55,7 +55,11 @@ _WORDS = {
     # sasaran groups as Pusdatin and Dinkes tables name them
     "ibu hamil": "ibu_hamil", "bumil": "ibu_hamil", "usia 15+": "usia_15_plus",
     "usia 15 tahun ke atas": "usia_15_plus", "usia ≥ 15": "usia_15_plus",
-    "usia >= 15": "usia_15_plus", "usia 15 plus": "usia_15_plus"}
+    "usia >= 15": "usia_15_plus", "usia 15 plus": "usia_15_plus",
+    # ILP rollout stages as Dinkes reports say them ("4 puskesmas sudah launching")
+    "launching": "launched", "sudah launching": "launched", "launch": "launched",
+    "kick off": "kick_off", "kick-off": "kick_off", "kickoff": "kick_off",
+    "belum ilp": "belum"}
 
 
 def known_word(value: object) -> object:
@@ -119,8 +123,9 @@ class FacilityIn(_Body):
     parent_facility_id: str | None = None
     working_area: list[str] = Field(default_factory=list, max_length=200,
                                     description="Puskesmas: desa/kelurahan codes it serves")
-    rollout_status: RolloutStatus | None = Field(default=None,
-                                                 description="Puskesmas: ILP rollout stage")
+    rollout_status: Annotated[RolloutStatus | None, BeforeValidator(known_word)] = Field(
+        default=None, description="Puskesmas: ILP rollout stage (Launching, Kick off, "
+                                  "Sosialisasi in any case too)")
     rollout_date: date | None = None
 
 
@@ -161,7 +166,7 @@ class StatusChange(_Body):
 
 
 class RolloutChange(_Body):
-    status: RolloutStatus
+    status: Annotated[RolloutStatus, BeforeValidator(known_word)]
     on: date | None = Field(default=None, description="Defaults to today")
 
 
