@@ -10,6 +10,7 @@ import hashlib
 from pathlib import Path
 
 import httpx
+from ilp_kit.errors import UnprocessableError
 from ilp_kit.spreadsheet import spreadsheet_text
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -41,7 +42,10 @@ def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
     file's content and position; print the refused lines and the report's `counted`
     totals (field, words). Returns the number of refused rows."""
     console = Console()
-    lines = spreadsheet_text(path.read_bytes()).splitlines()
+    try:
+        lines = spreadsheet_text(path.read_bytes()).splitlines()
+    except UnprocessableError as exc:
+        raise SystemExit(f"{path.name}: {exc.reason}") from None
     header, rows = lines[0], lines[1:]
     file_key = hashlib.sha256(path.read_bytes()).hexdigest()[:24]
     totals = dict.fromkeys((field for field, _ in counted), 0)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from ilp_kit.spreadsheet import spreadsheet_text
+from ilp_kit.errors import UnprocessableError
+from ilp_kit.spreadsheet import spreadsheet_text, workbook_sheets
 from ilp_registry.importer import (KINDS, Kind, Row, dependency_rank, detect_kind,
                                    rows_from_csv)
 from rich.console import Console
@@ -23,7 +24,7 @@ CHUNK_ROWS = 2000
 
 @dataclass
 class _Csv:
-    file: Path
+    name: str  # the file's, and its sheet's in a workbook
     kind: Kind
     header: list[str]
     rows: list[Row]
@@ -31,28 +32,41 @@ class _Csv:
 
 def _sources(path: Path) -> list[_Csv | Path]:
     """A directory's files in dependency order – wilayah before the facilities in them,
-    facilities before their workers – told by each CSV's header (`wilayah.csv`,
-    `fasilitas.csv` and `nakes.csv` load as well as `areas.csv`, …) and by a JSON file's
-    name; a JSON object of every kind first (the registry orders its kinds itself)."""
-    files = [path] if path.is_file() else [
-        p for p in path.iterdir() if p.suffix.lower() in (".csv", ".json")]
+    facilities before their workers – told by each CSV's or sheet's header
+    (`wilayah.csv`, `fasilitas.csv` and `nakes.csv` load as well as `areas.csv`, …; so do
+    the sheets of one workbook) and by a JSON file's name; a JSON object of every kind
+    first (the registry orders its kinds itself)."""
+    files = [path] if path.is_file() else [  # .xls and .ods: to be refused with what to do
+        p for p in path.iterdir() if p.suffix.lower() in (".csv", ".json", ".xlsx", ".xls",
+                                                          ".ods")]
     order: dict[str, int] = {kind: i for i, kind in enumerate(KINDS)}
     sources: list[_Csv | Path] = []
     for file in files:
         if file.suffix.lower() == ".json":
             sources.append(file)
             continue
-        header, rows = rows_from_csv(spreadsheet_text(file.read_bytes()))
         try:
-            sources.append(_Csv(file, detect_kind(header), header, rows))
-        except ValueError as exc:
-            raise SystemExit(f"{file.name}: {exc}") from None
+            if file.suffix.lower() == ".xlsx":
+                sources += [_csv(f"{file.name} [{sheet}]", text)
+                            for sheet, text in workbook_sheets(file.read_bytes()).items()]
+            else:
+                sources.append(_csv(file.name, spreadsheet_text(file.read_bytes())))
+        except UnprocessableError as exc:
+            raise SystemExit(f"{file.name}: {exc.reason}") from None
 
     def rank(source: _Csv | Path) -> tuple[int, str]:
         if isinstance(source, _Csv):
-            return order[source.kind], source.file.name
+            return order[source.kind], source.name
         return order.get(source.stem, -1), source.name
     return sorted(sources, key=rank)
+
+
+def _csv(name: str, text: str) -> _Csv:
+    header, rows = rows_from_csv(text)
+    try:
+        return _Csv(name, detect_kind(header), header, rows)
+    except ValueError as exc:
+        raise SystemExit(f"{name}: {exc}") from None
 
 
 def import_registry(path: Path, base_url: str, console: Console | None = None,
@@ -83,10 +97,10 @@ def import_registry(path: Path, base_url: str, console: Console | None = None,
 
 def _import_csv(client: httpx.Client, url: str, source: _Csv, progress: Progress,
                 console: Console) -> int:
-    file, kind, header, rows = source.file, source.kind, source.header, source.rows
+    name, kind, header, rows = source.name, source.kind, source.header, source.rows
     # Sorted so that parents travel in an earlier chunk than their children.
     rows.sort(key=lambda row: dependency_rank(kind, row[1]))
-    task = progress.add_task(file.name, total=len(rows))
+    task = progress.add_task(name, total=len(rows))
     totals: dict[str, Any] = {"rows": 0, "created_or_updated": 0, "unchanged": 0,
                               "rejected": []}
     for start in range(0, len(rows), CHUNK_ROWS):
@@ -101,7 +115,7 @@ def _import_csv(client: httpx.Client, url: str, source: _Csv, progress: Progress
         totals["rejected"] += [{**r, "line": chunk[r["line"] - 2][0]}
                                for r in report["rejected"]]
         progress.advance(task, len(chunk))
-    return _print_report(console, file.name, totals)
+    return _print_report(console, name, totals)
 
 
 def _refuse_unless_ok(reply: httpx.Response) -> None:

@@ -222,3 +222,41 @@ def test_a_dinkes_folder_named_in_indonesian_loads_in_dependency_order(
         "area_code": "34.03.01.2002"}).json()} == {"bd-sri", "kdr-tutik"}
     assert {t["group"]: t["count"] for t in registry.get("/targets", params={
         "area_code": "34.03.01.2002"}).json()} == {"balita": 1120, "ibu_hamil": 96}
+
+
+def test_a_dinkes_workbook_loads_sheet_by_sheet(platform: Platform, tmp_path) -> None:
+    """One Excel workbook, a sheet a kind and in any order (the posyandu before their
+    wilayah here), codes typed as numbers; an .xls is refused with what to save it as."""
+    import io
+
+    from ilp_platform.registry_import import import_registry
+    from openpyxl import Workbook
+    from rich.console import Console
+
+    book = Workbook()
+    posyandu = book.active
+    posyandu.title = "Posyandu"
+    for row in (["ID", "Jenis", "Nama", "Kode Desa"],
+                ["psy-dahlia", "Posyandu", "Posyandu Dahlia", 3501012001]):
+        posyandu.append(row)
+    wilayah = book.create_sheet("Wilayah")
+    for row in (["Kode", "Nama"], ["35", "Jawa Timur"], ["35.01", "Kab. Pacitan"],
+                ["35.01.01", "Donorojo"], [3501012001, "Sawahan"]):
+        wilayah.append(row)
+    book.save(tmp_path / "master-data.xlsx")
+    said = io.StringIO()
+    refused = import_registry(tmp_path / "master-data.xlsx", platform.service_url("registry"),
+                              Console(file=said), token=platform.operator_token())
+    assert refused == 0, said.getvalue()
+    assert "master-data.xlsx [Wilayah]: 4 baris" in said.getvalue()
+    registry = client(platform, "registry")
+    assert registry.get("/facilities/psy-dahlia").json()["area_code"] == "35.01.01.2001"
+
+    (tmp_path / "lama.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    with pytest.raises(SystemExit, match=r"lama\.xls: .*save it as \.xlsx or CSV"):
+        import_registry(tmp_path, platform.service_url("registry"), Console(file=said),
+                        token=platform.operator_token())
+    reply = registry.post("/import", content=(tmp_path / "lama.xls").read_bytes(),
+                          headers={"Content-Type": "application/vnd.ms-excel"})
+    assert reply.status_code == 422
+    assert reply.json()["detail"][0]["type"] == "unreadable_spreadsheet"

@@ -1073,3 +1073,35 @@ def test_a_register_excel_saved_on_windows_keeps_its_names(platform: Platform, t
     assert import_register(sheet, platform.service_url("screening"), "psy-anggrek") == 0
     assert "diterima 1" in capsys.readouterr().out
     assert screening.post("/persons/lookup", json={"nik": other}).json()["name"] == "Nur’aini"
+
+
+def test_a_register_kept_in_excel_is_sent_as_it_is(platform: Platform, tmp_path,
+                                                   capsys) -> None:
+    """A posyandu's register as an .xlsx: dates as date cells, a weight as a number,
+    "Diukur Ulang" as TRUE/FALSE – read as typed, each refused row named by its Excel
+    row; a NIK Excel kept as a number (its last digit lost) refused saying so."""
+    from ilp_platform.register_import import import_register
+    from openpyxl import Workbook
+
+    record(platform, balita(19))  # the posyandu is known to screening
+    nik = f"337304591125{uuid.uuid4().int % 10000:04d}"  # a girl born 19/11/2025
+    today = date.today()
+    book = Workbook()
+    sheet = book.active
+    for row in (["NIK", "Nama", "L/P", "Tgl Lahir", "Tgl Periksa", "BB (kg)", "TB (cm)",
+                 "Cara Ukur", "Diukur Ulang"],
+                [nik, "Wulan", "P", date(2025, 11, 19), today, 8.2, 72.5, "telentang", False],
+                [nik, "Wulan", "P", date(2025, 11, 19), today + timedelta(days=9), 8.2,
+                 72.5, "telentang", False],
+                # typed as a number, Excel kept 15 of the NIK's 16 digits
+                [int(nik[:-1] + "0"), "Wulan", "P", date(2025, 11, 19), today, 8.2, 72.5,
+                 "telentang", False]):
+        sheet.append(row)
+    book.save(tmp_path / "register.xlsx")
+    assert import_register(tmp_path / "register.xlsx", platform.service_url("screening"),
+                           "psy-anggrek") == 2
+    said = capsys.readouterr().out
+    assert "diterima 1" in said and "baris 3" in said and "baris 4" in said, said
+    assert "format the column as text" in said
+    person = client(platform, "screening").post("/persons/lookup", json={"nik": nik}).json()
+    assert person["name"] == "Wulan" and person["birth_date"] == "2025-11-19"

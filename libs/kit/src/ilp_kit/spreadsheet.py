@@ -1,27 +1,94 @@
-"""CSV as people's spreadsheets write it: read for the bulk imports of every service, and
-written for their downloads."""
+"""CSV as people's spreadsheets write it, and the Excel workbooks they keep: read for the
+bulk imports of every service; CSV written for their downloads."""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, time
 from typing import Any
 
 from fastapi.responses import Response
 
+from .errors import UnprocessableError
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP = b"PK\x03\x04"  # an .xlsx (or .ods, .docx) is a zip archive
+OLE = b"\xd0\xcf\x11\xe0"  # Excel 97–2003 (.xls)
+
 
 def spreadsheet_text(data: bytes) -> str:
-    """A CSV file's text whichever way a spreadsheet saved it: UTF-8 (with or without the
-    byte-order mark of Excel's "CSV UTF-8"), else Windows' code page – Excel on Windows
-    saves plain "CSV" as Windows-1252 in Indonesian and English set-ups, where the
-    apostrophe of "Ni’mah" is the byte 0x92, not broken UTF-8. Read as UTF-8 that file
-    used to be refused whole, or its names stored with "�" in them."""
+    """A CSV file's text whichever way a spreadsheet saved it, or an Excel workbook's
+    first sheet as CSV (`workbook_sheets`).
+
+    A CSV: UTF-8 (with or without the byte-order mark of Excel's "CSV UTF-8"), else
+    Windows' code page – Excel on Windows saves plain "CSV" as Windows-1252 in Indonesian
+    and English set-ups, where the apostrophe of "Ni’mah" is the byte 0x92, not broken
+    UTF-8. Read as UTF-8 that file used to be refused whole, or its names stored with "�"
+    in them."""
+    if data.startswith((ZIP, OLE)):
+        return next(iter(workbook_sheets(data).values()), "")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")  # 5 bytes cp1252 leaves unassigned
+
+
+def workbook_sheets(data: bytes) -> dict[str, str]:
+    """Each sheet of an Excel workbook (.xlsx) that has something in it, by name, as CSV
+    text: one line per row, so a refused line's number is the row Excel shows. Values as a
+    person typed them – a date as 2026-11-20, a whole number without ".0" (a code typed
+    as a number), TRUE/FALSE as ya/tidak – and what a formula last showed.
+    An .xls or an OpenDocument sheet is refused with what to save it as instead."""
+    from openpyxl import load_workbook  # only an import that got a workbook pays for it
+
+    if data.startswith(OLE):
+        raise UnprocessableError("body", "an Excel 97–2003 workbook (.xls) cannot be read: "
+                                 "save it as .xlsx or CSV", "unreadable_spreadsheet")
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise UnprocessableError("body", "not an Excel workbook (.xlsx) nor a CSV file: save "
+                                 "it as .xlsx or CSV", "unreadable_spreadsheet") from exc
+    try:
+        sheets = {sheet.title: _as_csv(sheet.iter_rows(values_only=True))
+                  for sheet in book.worksheets}
+    finally:
+        book.close()
+    return {name: text for name, text in sheets.items() if text}
+
+
+def _as_csv(rows: Iterable[Sequence[Any]]) -> str:
+    """The rows up to the last one with something in it (a sheet's formatting often
+    reaches far below its data)."""
+    lines = [[_typed(value) for value in row] for row in rows]
+    while lines and not any(lines[-1]):
+        lines.pop()
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(lines)
+    return out.getvalue()
+
+
+def _typed(value: Any) -> str:
+    """A cell's value as the person typed it (one line: a CSV line is a sheet's row)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, datetime):
+        return (value.date() if value.time() == time(0) else value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | float) and abs(value) >= 1e15:
+        # Excel keeps 15 significant digits: a NIK typed as a number lost its last one.
+        # Written as Excel shows it, for the importer to refuse saying so.
+        return f"{value:.5E}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return " ".join(str(value).split())
 
 
 _UNIT = re.compile(r"\s*\(.*?\)")

@@ -16,7 +16,7 @@ from ilp_kit.auth import Caller, require, require_area
 from ilp_kit.errors import NotFoundError, UnprocessableError
 from ilp_kit.params import Limit, Offset
 from ilp_kit.service import Runtime, runtime_of
-from ilp_kit.spreadsheet import spreadsheet_text
+from ilp_kit.spreadsheet import XLSX, spreadsheet_text
 from ilp_kit.store import Query, Transaction
 
 from . import commands, importer
@@ -342,14 +342,15 @@ async def list_missing_targets(rt: RuntimeDep, area_code: str, year: int) -> lis
 
 # --- bulk import ------------------------------------------------------------------------
 
-@router.post("/import", tags=["import"], summary="Bulk import from CSV or JSON",
+@router.post("/import", tags=["import"], summary="Bulk import from CSV, Excel or JSON",
              openapi_extra={"requestBody": {"content": {
                  "text/csv": {"schema": {"type": "string"}},
+                 XLSX: {"schema": {"type": "string", "format": "binary"}},
                  "application/json": {"schema": {"type": ["array", "object"]}}}}})
 async def bulk_import(request: Request, rt: RuntimeDep, caller: Caller,
                       kind: importer.Kind | None = None) -> dict[str, Any]:
-    """A CSV whose header tells the kind (or `kind=`), a JSON array of rows of `kind`, or
-    a JSON object with one array per kind. Valid rows are stored even when others are
+    """A CSV or an Excel workbook's first sheet whose header tells the kind (or `kind=`), a
+    JSON array of rows of `kind`, or a JSON object with one array per kind. Valid rows are stored even when others are
     refused; each refused row is reported with its line (record) number and reasons.
     Importing the same file again changes nothing and emits no events. Rows outside the
     caller's wilayah are refused (type `forbidden`)."""

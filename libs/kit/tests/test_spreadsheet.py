@@ -1,0 +1,64 @@
+"""Excel workbooks as Dinkes and posyandu keep their lists: read as the CSV the importers
+take, values as a person typed them, row numbers as Excel shows them."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+import pytest
+from ilp_kit.errors import UnprocessableError
+from ilp_kit.spreadsheet import spreadsheet_text, workbook_sheets
+from openpyxl import Workbook
+
+
+def workbook(**sheets: list[list[object]]) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_register_sheet_reads_as_typed() -> None:
+    data = workbook(Register=[
+        ["NIK", "Nama", "L/P", "Tgl Lahir", "Tgl Periksa", "BB", "Telentang"],
+        ["3373041011240001", "Bima  Putra", "L", date(2024, 11, 10),
+         datetime(2026, 11, 20), 9.1, False],
+        [3373041011240002, "Sari\nDewi", "P", "15/03/2025", datetime(2026, 11, 20, 9, 30),
+         12.0, True],
+        [None] * 7, [None] * 7])  # formatting far below the data
+    assert spreadsheet_text(data) == (
+        "NIK,Nama,L/P,Tgl Lahir,Tgl Periksa,BB,Telentang\n"
+        "3373041011240001,Bima Putra,L,2024-11-10,2026-11-20,9.1,tidak\n"
+        # a NIK typed as a number kept 15 digits: as Excel shows it, to be refused
+        "3.37304E+15,Sari Dewi,P,15/03/2025,2026-11-20T09:30:00,12,ya\n")
+
+
+def test_every_sheet_with_something_in_it_by_name() -> None:
+    data = workbook(wilayah=[["kode", "nama"], ["34.03", "Gunungkidul"]], kosong=[],
+                    fasilitas=[["ID", "Jenis"], [None, None], ["pkm-1", "Puskesmas"]])
+    assert workbook_sheets(data) == {"wilayah": "kode,nama\n34.03,Gunungkidul\n",
+                                     "fasilitas": "ID,Jenis\n,\npkm-1,Puskesmas\n"}
+    assert spreadsheet_text(data) == "kode,nama\n34.03,Gunungkidul\n"  # the first
+
+
+@pytest.mark.parametrize(("data", "said"), [
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "(.xls) cannot be read"),
+    (b"PK\x03\x04" + bytes(100), "not an Excel workbook"),  # a broken or other zip (.ods)
+])
+def test_what_cannot_be_read_is_refused_with_what_to_save_it_as(data: bytes,
+                                                                  said: str) -> None:
+    with pytest.raises(UnprocessableError) as refused:
+        spreadsheet_text(data)
+    assert said in refused.value.reason and "save it as .xlsx or CSV" in refused.value.reason
+    assert refused.value.detail()[0]["type"] == "unreadable_spreadsheet"
+
+
+def test_a_csv_is_still_a_csv() -> None:
+    assert spreadsheet_text("kode;nama\n33;Jawa Tengah\n".encode("utf-8-sig")) == \
+        "kode;nama\n33;Jawa Tengah\n"
