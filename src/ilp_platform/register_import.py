@@ -11,7 +11,8 @@ from pathlib import Path
 
 import httpx
 from ilp_kit.errors import UnprocessableError
-from ilp_kit.spreadsheet import spreadsheet_text
+from ilp_kit.spreadsheet import header_index, spreadsheet_text
+from ilp_screening.register import ALIASES, KNOWN_COLUMNS
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -46,7 +47,8 @@ def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
         lines = spreadsheet_text(path.read_bytes()).splitlines()
     except UnprocessableError as exc:
         raise SystemExit(f"{path.name}: {exc.reason}") from None
-    header, rows = lines[0], lines[1:]
+    title = header_index(lines, ALIASES, KNOWN_COLUMNS)  # the sheet's title lines above it
+    header, rows = lines[title], lines[title + 1:]
     file_key = hashlib.sha256(path.read_bytes()).hexdigest()[:24]
     totals = dict.fromkeys((field for field, _ in counted), 0)
     refused: list[tuple[int, list[dict[str, Any]]]] = []
@@ -67,8 +69,10 @@ def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
             report = reply.json()
             for key in totals:
                 totals[key] += report[key]
-            # Lines in the chunk count from 2 (after its header); in the file from start + 2.
-            refused += [(start + row["line"], row["detail"]) for row in report["rejected"]]
+            # Lines in the chunk count from 2 (after its header); in the file from
+            # title + start + 2.
+            refused += [(title + start + row["line"], row["detail"])
+                        for row in report["rejected"]]
             progress.advance(task, len(chunk))
     for line, detail in refused:
         reasons = "; ".join(f"{_column_of(d.get('loc', []))}: {d['msg']}" for d in detail)

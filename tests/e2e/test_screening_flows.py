@@ -1077,9 +1077,9 @@ def test_a_register_excel_saved_on_windows_keeps_its_names(platform: Platform, t
 
 def test_a_register_kept_in_excel_is_sent_as_it_is(platform: Platform, tmp_path,
                                                    capsys) -> None:
-    """A posyandu's register as an .xlsx: dates as date cells, a weight as a number,
-    "Diukur Ulang" as TRUE/FALSE – read as typed, each refused row named by its Excel
-    row; a NIK Excel kept as a number (its last digit lost) refused saying so."""
+    """A posyandu's register as an .xlsx under its title: dates as date cells, a weight as
+    a number, "Diukur Ulang" as TRUE/FALSE – read as typed, each refused row named by its
+    Excel row; a NIK Excel kept as a number (its last digit lost) refused saying so."""
     from ilp_platform.register_import import import_register
     from openpyxl import Workbook
 
@@ -1088,7 +1088,8 @@ def test_a_register_kept_in_excel_is_sent_as_it_is(platform: Platform, tmp_path,
     today = date.today()
     book = Workbook()
     sheet = book.active
-    for row in (["NIK", "Nama", "L/P", "Tgl Lahir", "Tgl Periksa", "BB (kg)", "TB (cm)",
+    for row in (["REGISTER BAYI DAN BALITA"], ["Posyandu Anggrek, November 2026"], [],
+                ["NIK", "Nama", "L/P", "Tgl Lahir", "Tgl Periksa", "BB (kg)", "TB (cm)",
                  "Cara Ukur", "Diukur Ulang"],
                 [nik, "Wulan", "P", date(2025, 11, 19), today, 8.2, 72.5, "telentang", False],
                 [nik, "Wulan", "P", date(2025, 11, 19), today + timedelta(days=9), 8.2,
@@ -1101,7 +1102,7 @@ def test_a_register_kept_in_excel_is_sent_as_it_is(platform: Platform, tmp_path,
     assert import_register(tmp_path / "register.xlsx", platform.service_url("screening"),
                            "psy-anggrek") == 2
     said = capsys.readouterr().out
-    assert "diterima 1" in said and "baris 3" in said and "baris 4" in said, said
+    assert "diterima 1" in said and "baris 6" in said and "baris 7" in said, said
     assert "format the column as text" in said
     person = client(platform, "screening").post("/persons/lookup", json={"nik": nik}).json()
     assert person["name"] == "Wulan" and person["birth_date"] == "2025-11-19"

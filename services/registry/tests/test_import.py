@@ -288,6 +288,15 @@ def test_a_sasaran_group_as_a_dinkes_table_names_it() -> None:
         assert target.group == group, written
 
 
+def test_a_list_under_its_sheets_title_reads_from_its_header() -> None:
+    header, rows = importer.rows_from_csv(
+        "DAFTAR FASILITAS KESEHATAN;;;\nKabupaten Gunungkidul 2026;;;\n;;;\n"
+        "ID;Jenis;Nama;Kode Desa\npsy-melati;Posyandu;Posyandu Melati;3403012002\n")
+    assert importer.detect_kind(header) == "facilities"
+    assert rows == [(5, {"id": "psy-melati", "type": "Posyandu", "name": "Posyandu Melati",
+                         "area_code": "3403012002"})]
+
+
 def test_an_ilp_rollout_stage_as_a_dinkes_report_says_it() -> None:
     from ilp_registry.models import FacilityIn, RolloutChange
 

@@ -42,6 +42,21 @@ def test_a_spreadsheet_in_an_indonesian_locale_reads_as_meant() -> None:
     assert (sari.measurements.height_cm, sari.measurements.muac_cm) == (70.5, 13.5)
 
 
+def test_a_register_under_its_sheets_title_reads_from_its_header() -> None:
+    """Kemenkes and Dinkes register templates put a title above the header; a refused row
+    is still named by the line the spreadsheet shows."""
+    text = ("REGISTER BAYI DAN BALITA;;;;;;\n"
+            "POSYANDU MAWAR - KELURAHAN BLOTONGAN;;;;;;\n"
+            "Bulan: November 2026;;;;;;\n"
+            ";;;;;;\n" + SPREADSHEET.lstrip("\ufeff").replace("9,1;79,0", "9,1;abc"))
+    (line1, none, problems), (line2, sari, no_problems) = list(parse_register(text, "psy-1"))
+    assert (line1, none, line2, no_problems) == (6, None, 7, [])
+    assert [p["loc"] for p in problems] == [("measurements", "height_cm")]
+    assert sari is not None and sari.person.name == "Sari"
+    untitled = list(parse_register("Nama;Umur\nBima;2\n", "psy-1"))  # no known header
+    assert untitled[0][0] == 2  # read from the top, the row refused by its columns
+
+
 def test_a_numbered_register_with_a_plain_date_column() -> None:
     """Paper registers number their rows ("No.") and head the day's date "Tanggal": the
     number is not a measurement, the date is the screening's; a row without any date

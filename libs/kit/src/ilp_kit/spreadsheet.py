@@ -7,7 +7,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
@@ -100,19 +100,44 @@ def header_name(header: str) -> str:
     return "_".join(_UNIT.sub("", header).replace(".", " ").lower().split())
 
 
-def csv_rows(text: str, aliases: Mapping[str, str]) -> csv.DictReader[str]:
+# How far down a sheet's title may reach before its header: "REGISTER POSYANDU MAWAR",
+# "DESA BLOTONGAN", "BULAN: NOVEMBER 2026", an empty line.
+TITLE_LINES = 10
+
+
+def csv_rows(text: str, aliases: Mapping[str, str],
+             known: Collection[str] = ()) -> csv.DictReader[str]:
     """Rows of a CSV file keyed by its header: each header's name (`header_name`), or the
     field an importer's `aliases` give for it ("" drops the column). The byte-order mark
     Excel writes is dropped, and the separator is the one the header line uses most: `,`;
     `;`, which Excel writes where the decimal mark is a comma (an Indonesian locale); or a
-    tab (pasted cells)."""
+    tab (pasted cells). With the columns an importer `known`s, a sheet's title above its
+    header is passed over (`header_index`); `line_num` still counts from the file's top."""
     text = text.lstrip("\ufeff")
-    header = text.split("\n", 1)[0]
-    reader = csv.DictReader(io.StringIO(text),
-                            delimiter=max((",", ";", "\t"), key=header.count))
+    lines = text.split("\n", TITLE_LINES + 1)
+    skipped = header_index(lines[:TITLE_LINES + 1], aliases, known) if known else 0
+    reader = csv.DictReader(io.StringIO(text), delimiter=_separator(lines[skipped]))
+    for _ in range(skipped):
+        next(reader.reader)
     reader.fieldnames = [aliases.get(name, name)
                          for name in map(header_name, reader.fieldnames or [])]
     return reader
+
+
+def header_index(lines: Sequence[str], aliases: Mapping[str, str],
+                 known: Collection[str]) -> int:
+    """Which of a sheet's first lines is its header: the first naming two or more of the
+    `known` columns (by their name or an alias), the lines above it a title; 0 when none
+    does, for the importer to refuse the first line's columns by name."""
+    for index, line in enumerate(lines[:TITLE_LINES + 1]):
+        names = (header_name(cell.strip('"')) for cell in line.split(_separator(line)))
+        if sum(aliases.get(name, name) in known for name in names) >= 2:
+            return index
+    return 0
+
+
+def _separator(line: str) -> str:
+    return max((",", ";", "\t"), key=line.count)
 
 
 def csv_download(header: Sequence[str], rows: Iterable[Sequence[Any]], filename: str,

@@ -71,8 +71,12 @@ def detect_kind(columns: Iterable[str]) -> Kind:
     raise ValueError(f"cannot tell what the columns {sorted(present)} describe")
 
 
+# What a header may name: every kind's fields (a sheet's title above it is passed over).
+COLUMNS = frozenset(name for model in MODELS.values() for name in model.model_fields)
+
+
 def rows_from_csv(text: str) -> tuple[list[str], list[Row]]:
-    reader = csv_rows(text, ALIASES)
+    reader = csv_rows(text, ALIASES, COLUMNS)
     rows = []
     for record in reader:
         cells = {k: _cell(k, v) for k, v in record.items() if k and v is not None and v.strip()}

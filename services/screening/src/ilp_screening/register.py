@@ -194,7 +194,7 @@ def parse_register(text: str, posyandu_id: str | None = None) -> Iterator[Row]:
 def _filled_rows(text: str) -> Iterator[tuple[int, dict[str, str], dict[str, object]]]:
     """(line number, cells, the filled cells read) of each row with something in it: not
     an empty line, nor a "Jumlah" line with nothing but its label in the No. column."""
-    reader = csv_rows(text, ALIASES)
+    reader = csv_rows(text, ALIASES, KNOWN_COLUMNS)
     for row in reader:
         cells = {k: (v or "").strip() for k, v in row.items() if k}
         if given := {k: _cell(k, v) for k, v in cells.items() if v != ""}:
