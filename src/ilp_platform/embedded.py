@@ -26,7 +26,8 @@ import uvicorn
 from rich.console import Console
 
 from ilp_contracts.subjects import STREAMS
-from ilp_kit.tokens import mint_local_token
+from ilp_kit.settings import DEMO_PSEUDONYM_KEY
+from ilp_kit.tokens import local_pseudonym_key, mint_local_token
 
 from . import endpoints
 from .gateway import create_gateway
@@ -158,9 +159,12 @@ class Platform:
         wait_for_port(self.nats_port)
 
     def start_service(self, name: str) -> None:
-        env = {**os.environ, **self.extra_env,
-               "ILP_NATS_URL": f"nats://127.0.0.1:{self.nats_port}",
-               "ILP_DATA_DIR": str(self.data_dir), "ILP_PORT": str(self.service_port(name))}
+        env = {**os.environ, **self.extra_env}
+        if "ILP_PSEUDONYM_KEY" not in env:  # the operator's own, else this directory's
+            env["ILP_PSEUDONYM_KEY"] = local_pseudonym_key(self.data_dir, DEMO_PSEUDONYM_KEY)
+        env.update({"ILP_NATS_URL": f"nats://127.0.0.1:{self.nats_port}",
+                    "ILP_DATA_DIR": str(self.data_dir),
+                    "ILP_PORT": str(self.service_port(name))})
         self._spawn(name, [sys.executable, "-m", f"ilp_{name}"], env)
 
     def _spawn(self, name: str, command: list[str], env: dict[str, str] | None = None) -> None:

@@ -1106,3 +1106,26 @@ def test_a_register_kept_in_excel_is_sent_as_it_is(platform: Platform, tmp_path,
     assert "format the column as text" in said
     person = client(platform, "screening").post("/persons/lookup", json={"nik": nik}).json()
     assert person["name"] == "Wulan" and person["birth_date"] == "2025-11-19"
+
+
+def test_person_ids_are_keyed_by_the_data_directorys_own_secret(platform: Platform,
+                                                                 tmp_path) -> None:
+    """With the demo key everyone has, an event's person id turned back into a NIK by
+    trying a kecamatan's NIKs. `./ilp up` makes a key per data directory (0600); one that
+    already holds people made with the demo key keeps it, so they keep their ids."""
+    from ilp_kit.settings import DEMO_PSEUDONYM_KEY
+    from ilp_kit.tokens import local_pseudonym_key
+    from ilp_screening.domain.person import pseudonym
+
+    key_file = platform.data_dir / "auth" / "pseudonym.key"
+    key = key_file.read_text().strip()
+    assert key != DEMO_PSEUDONYM_KEY and len(key) == 64
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    body = balita(19)
+    person_id = record(platform, body)["person_id"]
+    assert person_id == pseudonym(body["person"]["nik"], key)
+    assert person_id != pseudonym(body["person"]["nik"], DEMO_PSEUDONYM_KEY)
+
+    (tmp_path / "screening.db").touch()  # a data directory from before the key file
+    assert local_pseudonym_key(tmp_path, DEMO_PSEUDONYM_KEY) == DEMO_PSEUDONYM_KEY
+    assert local_pseudonym_key(tmp_path, "other") == DEMO_PSEUDONYM_KEY  # kept once made

@@ -8,6 +8,9 @@ from typing import Literal
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+DEMO_PSEUDONYM_KEY = "embedded-dev-key-change-me"
+
+
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ILP_", env_file=None, extra="ignore")
 
@@ -33,8 +36,9 @@ class ServiceSettings(BaseSettings):
     # pruned daily; 0 keeps them for good.
     audit_retention_days: float = 5 * 365.0
     consumer_batch: int | None = None  # else the service's own (ServiceSpec.consumer_batch)
-    # Keyed hash for pseudonymous person ids (HMAC-SHA256 of the NIK). Set it in production.
-    pseudonym_key: str = "embedded-dev-key-change-me"
+    # Keyed hash for pseudonymous person ids (HMAC-SHA256 of the NIK). Set it in production
+    # (`./ilp up` makes one per data directory: `local_pseudonym_key`).
+    pseudonym_key: str = DEMO_PSEUDONYM_KEY
     # Notify: how often overdue home-visit tasks are escalated.
     escalation_interval_s: float = 60.0
     # Notify: webhooks told of new and escalated tasks (comma-separated URLs), the shared

@@ -1,5 +1,6 @@
-"""Embedded-mode tokens: the local signing key and minting (`ilp token`). Kept apart from
-`auth` so the CLI mints a token without importing the web stack."""
+"""Embedded-mode keys: the local signing key and minting (`ilp token`), and the key person
+ids are made with. Kept apart from `auth` so the CLI mints a token without importing the
+web stack."""
 
 from __future__ import annotations
 
@@ -23,6 +24,20 @@ def local_signing_key(path: Path) -> bytes:
         path.touch(mode=0o600)
         path.write_text(secrets.token_urlsafe(48))
     return path.read_text().strip().encode()
+
+
+def local_pseudonym_key(data_dir: Path, demo_key: str) -> str:
+    """The key a data directory's person ids are made with, kept beside its data (0600):
+    random for a new one – with the demo key anyone could turn an event's person id back
+    into a NIK, as a NIK's digits are the kecamatan, the birth day and a serial –, and the
+    demo key for one that already holds people made with it, so they keep their ids."""
+    path = data_dir / "auth" / "pseudonym.key"
+    if not path.exists():
+        made_before = (data_dir / "screening.db").exists()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(demo_key if made_before else secrets.token_hex(32))
+    return path.read_text().strip()
 
 
 def mint_local_token(key_file: Path, subject: str, roles: Iterable[str],
