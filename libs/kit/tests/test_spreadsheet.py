@@ -43,8 +43,27 @@ def test_every_sheet_with_something_in_it_by_name() -> None:
     data = workbook(wilayah=[["kode", "nama"], ["34.03", "Gunungkidul"]], kosong=[],
                     fasilitas=[["ID", "Jenis"], [None, None], ["pkm-1", "Puskesmas"]])
     assert workbook_sheets(data) == {"wilayah": "kode,nama\n34.03,Gunungkidul\n",
-                                     "fasilitas": "ID,Jenis\n,\npkm-1,Puskesmas\n"}
+                                     "fasilitas": "ID,Jenis\n\npkm-1,Puskesmas\n"}
     assert spreadsheet_text(data) == "kode,nama\n34.03,Gunungkidul\n"  # the first
+
+
+def test_a_used_range_stated_to_column_xfd_pads_no_row(monkeypatch) -> None:
+    """Formatting applied to whole rows makes a writer state the sheet's range as
+    A1:XFD…: read as stated, every row was 16,384 cells. A sheet longer than any list the
+    platform takes is refused before it fills the memory."""
+    from ilp_kit import spreadsheet
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["kode", "nama"])
+    sheet.append(["33.73", "Kota Salatiga"])
+    sheet.cell(row=3, column=16384, value=" ")  # a stray space far to the right
+    out = io.BytesIO()
+    book.save(out)
+    assert spreadsheet_text(out.getvalue()) == "kode,nama\n33.73,Kota Salatiga\n"
+    monkeypatch.setattr(spreadsheet, "MAX_ROWS", 2)
+    with pytest.raises(UnprocessableError, match="more than 2 rows: split it"):
+        spreadsheet_text(workbook(Sheet=[["kode", "nama"], ["33", "Jawa Tengah"], ["34", "DIY"]]))
 
 
 @pytest.mark.parametrize(("data", "said"), [

@@ -54,18 +54,38 @@ def workbook_sheets(data: bytes) -> dict[str, str]:
         raise UnprocessableError("body", "not an Excel workbook (.xlsx) nor a CSV file: save "
                                  "it as .xlsx or CSV", "unreadable_spreadsheet") from exc
     try:
-        sheets = {sheet.title: _as_csv(sheet.iter_rows(values_only=True))
+        sheets = {sheet.title: _as_csv(sheet.title, _used_rows(sheet))
                   for sheet in book.worksheets}
     finally:
         book.close()
     return {name: text for name, text in sheets.items() if text}
 
 
-def _as_csv(rows: Iterable[Sequence[Any]]) -> str:
-    """The rows up to the last one with something in it (a sheet's formatting often
-    reaches far below its data)."""
-    lines = [[_typed(value) for value in row] for row in rows]
-    while lines and not any(lines[-1]):
+# A nation's desa are ~84,000 rows, a register a few hundred: a sheet far longer is a
+# mistake (or a zip bomb), refused before it fills the service's memory.
+MAX_ROWS = 250_000
+
+
+def _used_rows(sheet: Any) -> Iterable[Sequence[Any]]:
+    # Many writers state a sheet's used range wrongly – formatting applied to whole rows
+    # reaches column XFD –, which would pad every row to 16,384 cells: each row as stored.
+    sheet.reset_dimensions()
+    return sheet.iter_rows(values_only=True)  # type: ignore[no-any-return]
+
+
+def _as_csv(title: str, rows: Iterable[Sequence[Any]]) -> str:
+    """The rows up to the last one with something in it, each up to its last filled
+    cell (a sheet's formatting often reaches far below and beside its data)."""
+    lines: list[list[str]] = []
+    for row in rows:
+        if len(lines) == MAX_ROWS:
+            raise UnprocessableError("body", f"sheet {title!r} has more than {MAX_ROWS:,} "
+                                     "rows: split it", "too_many_rows")
+        cells = [_typed(value) for value in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        lines.append(cells)
+    while lines and not lines[-1]:
         lines.pop()
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(lines)
