@@ -81,3 +81,26 @@ def test_what_cannot_be_read_is_refused_with_what_to_save_it_as(data: bytes,
 def test_a_csv_is_still_a_csv() -> None:
     assert spreadsheet_text("kode;nama\n33;Jawa Tengah\n".encode("utf-8-sig")) == \
         "kode;nama\n33;Jawa Tengah\n"
+
+
+def test_a_download_as_a_workbook_keeps_each_value_its_type() -> None:
+    from ilp_kit.spreadsheet import sheet_download
+    from openpyxl import load_workbook
+
+    header = ["nama", "rw", "kode_desa", "tanggal_lahir", "berat_kg", "bb_u_z", "periode"]
+    rows = [["Bima", "03", "33.73.04.1001", "2024-11-10", 9.1, -2.4, "2026-11"],
+            ["=HYPERLINK(\"http://x\")", None, "33.73.04.1002", None, 12, None, "2026-11"]]
+    reply = sheet_download(header, rows, "kohort-balita-33.73.04", "xlsx")
+    assert reply.headers["content-disposition"] == \
+        'attachment; filename="kohort-balita-33.73.04.xlsx"'
+    sheet = load_workbook(io.BytesIO(reply.body)).active
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+    assert list(sheet.values) == [
+        tuple(header),
+        ("Bima", "03", "33.73.04.1001", datetime(2024, 11, 10), 9.1, -2.4, "2026-11"),
+        ('=HYPERLINK("http://x")', None, "33.73.04.1002", None, 12, None, "2026-11")]
+    assert sheet["A3"].data_type == "s"  # text, never run as a formula
+
+    as_csv = sheet_download(header, rows, "kohort", "csv", excel=True).body.decode()
+    assert as_csv.startswith("\ufeffnama;rw;") and ";9,1;-2,4;" in as_csv
+    assert "'=HYPERLINK" in as_csv  # Excel shows it as text, does not run it

@@ -9,8 +9,9 @@ import re
 import zipfile
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, time
-from typing import Any
+from typing import Annotated, Any, Literal
 
+from fastapi import Query
 from fastapi.responses import Response
 
 from .errors import UnprocessableError
@@ -160,17 +161,76 @@ def _separator(line: str) -> str:
     return max((",", ";", "\t"), key=line.count)
 
 
-def csv_download(header: Sequence[str], rows: Iterable[Sequence[Any]], filename: str,
-                 excel: bool = False) -> Response:
-    """A CSV file to download. `excel`: as Excel in an Indonesian locale opens it by
-    double-click – `;` between cells, decimal commas and a byte-order mark (so "–" and
-    names stay UTF-8). None is an empty cell."""
+Format = Literal["csv", "xlsx"]
+Excel = Annotated[bool, Query(description="CSV only: as Excel in an Indonesian locale opens "
+                              "it by double-click (`;`, decimal commas, a byte-order mark); "
+                              "an .xlsx opens in any")]
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A cell Excel would run as a formula (a name typed as "=HYPERLINK(…)" by anyone who
+# records a person): kept as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def sheet_download(header: Sequence[str], rows: Iterable[Sequence[Any]], stem: str,
+                   fmt: Format = "csv", excel: bool = False) -> Response:
+    """A table to download as `stem.csv` or `stem.xlsx`. CSV with `excel`: as Excel in an
+    Indonesian locale opens it by double-click – `;` between cells, decimal commas and a
+    byte-order mark (so "–" and names stay UTF-8). An .xlsx opens the same in every
+    locale: numbers as numbers, ISO days as dates, codes and RT/RW as text ("03" keeps its
+    zero), the header frozen. None is an empty cell; text that would start a formula
+    stays text."""
+    if fmt == "xlsx":
+        return _download(_workbook(header, rows, stem), XLSX, f"{stem}.xlsx")
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";" if excel else ",")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([str(v).replace(".", ",") if excel and isinstance(v, float) else v
-                         for v in row])
-    return Response(("\ufeff" if excel else "") + out.getvalue(),
-                    media_type="text/csv; charset=utf-8",
+        writer.writerow([str(v).replace(".", ",") if excel and isinstance(v, float)
+                         else _inert(v) for v in row])
+    return _download((("\ufeff" if excel else "") + out.getvalue()).encode(),
+                     "text/csv; charset=utf-8", f"{stem}.csv")
+
+
+def _inert(value: Any) -> Any:
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) \
+        else value
+
+
+def _workbook(header: Sequence[str], rows: Iterable[Sequence[Any]], title: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])  # Excel's limit for a sheet's name
+    sheet.freeze_panes = "A2"
+    table = [list(row) for row in rows]
+    for column, name in enumerate(header, 1):
+        longest = max((len(str(row[column - 1])) for row in table[:500]
+                       if row[column - 1] is not None), default=0)
+        sheet.column_dimensions[get_column_letter(column)].width = min(
+            max(len(name), longest) + 2, 50)
+
+    def cell(value: Any, bold: bool = False) -> WriteOnlyCell:
+        if isinstance(value, str) and _ISO_DAY.match(value):
+            made = WriteOnlyCell(sheet, date.fromisoformat(value))
+            made.number_format = "DD/MM/YYYY"
+            return made
+        made = WriteOnlyCell(sheet, value)
+        if isinstance(value, str):
+            made.data_type = "s"  # never a formula, whatever it starts with
+        if bold:
+            made.font = Font(bold=True)
+        return made
+    sheet.append([cell(name, bold=True) for name in header])
+    for row in table:
+        sheet.append([cell(value) for value in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _download(body: bytes, media_type: str, filename: str) -> Response:
+    return Response(body, media_type=media_type,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -19,7 +19,7 @@ from ilp_kit.errors import NotFoundError, UnprocessableError
 from ilp_kit.params import Period
 from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.settings import ServiceSettings
-from ilp_kit.spreadsheet import csv_download
+from ilp_kit.spreadsheet import Excel, Format, sheet_download
 from ilp_kit.store import Query, Reader
 from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
@@ -277,24 +277,25 @@ async def area_table(area_code: str, period: Period, rt: RuntimeDep) -> dict[str
     return await _table(rt, _code(area_code), period)
 
 
-@router.get("/areas/{area_code}/table.csv", response_class=Response)
-async def area_table_csv(area_code: str, period: Period, rt: RuntimeDep,
-                         excel: bool = False) -> Response:
-    """The table as CSV, one line per area and indicator. `excel=true`: as Excel in an
-    Indonesian locale opens it by double-click – `;` between cells, decimal commas and a
-    byte-order mark (so "–" and names stay UTF-8)."""
-    return _as_csv(await _table(rt, _code(area_code), period), period, excel)
+@router.get("/areas/{area_code}/table.{fmt}", response_class=Response)
+async def area_table_sheet(area_code: str, fmt: Format, period: Period, rt: RuntimeDep,
+                           excel: Excel = False) -> Response:
+    """The table as a spreadsheet (`.xlsx` or `.csv`), one line per area and
+    indicator."""
+    return _as_sheet(await _table(rt, _code(area_code), period), period, fmt, excel)
 
 
-@router.get("/puskesmas/{puskesmas_id}/table.csv", response_class=Response)
-async def puskesmas_table_csv(puskesmas_id: str, period: Period, rt: RuntimeDep,
-                              caller: Caller, excel: bool = False) -> Response:
-    """A puskesmas's table as CSV, as an area's."""
-    return _as_csv(await puskesmas_table(puskesmas_id, period, rt, caller), period, excel)
+@router.get("/puskesmas/{puskesmas_id}/table.{fmt}", response_class=Response)
+async def puskesmas_table_sheet(puskesmas_id: str, fmt: Format, period: Period,
+                                rt: RuntimeDep, caller: Caller, excel: Excel = False
+                                ) -> Response:
+    """A puskesmas's table as a spreadsheet, as an area's."""
+    return _as_sheet(await puskesmas_table(puskesmas_id, period, rt, caller), period, fmt,
+                     excel)
 
 
-def _as_csv(table: dict[str, Any], period: str, excel: bool) -> Response:
-    return csv_download(
+def _as_sheet(table: dict[str, Any], period: str, fmt: Format, excel: bool) -> Response:
+    return sheet_download(
         ["kode_wilayah", "nama_wilayah", "periode", "indikator", "nama_indikator",
          "pembilang", "penyebut", "persen", "target_persen", "warna", "desa_tanpa_sasaran",
          "persen_bulan_ini", "persen_bulan_lalu", "tren", "status_pws"],
@@ -303,7 +304,7 @@ def _as_csv(table: dict[str, Any], period: str, excel: bool) -> Response:
           ind.get("targets_missing", 0), ind["month_pct"], ind["previous_month_pct"],
           ind["trend"], ind["status"]]
          for row in [table["area"], *table["rows"]] for ind in row["indicators"]),
-        f"pws-{table['area']['area_code']}-{period}.csv", excel)
+        f"pws-{table['area']['area_code']}-{period}", fmt, excel)
 
 
 @router.get("/puskesmas/{puskesmas_id}/table", response_model=AreaTable)

@@ -15,7 +15,7 @@ from ilp_contracts.wilayah import InvalidAreaCode, local_zone, parse_area_code
 from ilp_kit.auth import Caller, require, require_area
 from ilp_kit.errors import UnprocessableError
 from ilp_kit.service import Runtime, runtime_of
-from ilp_kit.spreadsheet import csv_download
+from ilp_kit.spreadsheet import Excel, Format, sheet_download
 from ilp_kit.store import Query, chunks
 from pydantic import BaseModel, Field
 
@@ -123,14 +123,13 @@ async def children(area_code: AreaCode, rt: RuntimeDep, caller: Caller
     return await _children(rt, caller, _area(caller, area_code))
 
 
-@router.get("/children.csv", response_class=Response)
-async def children_csv(area_code: AreaCode, rt: RuntimeDep, caller: Caller,
-                       excel: bool = False) -> Response:
-    """The same as a spreadsheet (`excel=true`: as Excel in an Indonesian locale opens
-    it)."""
+@router.get("/children.{fmt}", response_class=Response)
+async def children_sheet(fmt: Format, area_code: AreaCode, rt: RuntimeDep, caller: Caller,
+                         excel: Excel = False) -> Response:
+    """The same as a spreadsheet: `.xlsx`, or `.csv`."""
     code = _area(caller, area_code)
     rows = await _children(rt, caller, code)
-    return csv_download(
+    return sheet_download(
         ["nama", "jenis_kelamin", "tanggal_lahir", "umur_bulan", "kode_desa", "posyandu",
          "rw", "rt", "terakhir_datang", "terakhir_ditimbang", "ditimbang_bulan_ini",
          "berat_kg", "panjang_tinggi_cm", "bb_u_z", "tb_u_z", "bb_tb_z", "status",
@@ -139,7 +138,7 @@ async def children_csv(area_code: AreaCode, rt: RuntimeDep, caller: Caller,
           r["posyandu_id"], r["rw"], r["rt"], r["last_seen_on"], r["last_weighed_on"],
           _yes(r["weighed_this_month"]), *(r["growth"].get(k) for k in GROWTH),
           _named_findings(r["status"]), ", ".join(r["doses"]), _yes(r["idl"])] for r in rows),
-        f"kohort-balita-{code}.csv", excel)
+        f"kohort-balita-{code}", fmt, excel)
 
 
 DueWithin = Annotated[int | None, Param(
@@ -157,14 +156,13 @@ async def adults(area_code: AreaCode, rt: RuntimeDep, caller: Caller,
     return await _adults(rt, caller, _area(caller, area_code), due_within_days)
 
 
-@router.get("/adults.csv", response_class=Response)
-async def adults_csv(area_code: AreaCode, rt: RuntimeDep, caller: Caller,
-                     due_within_days: DueWithin = None, excel: bool = False) -> Response:
-    """The same as a spreadsheet (`excel=true`: as Excel in an Indonesian locale opens
-    it)."""
+@router.get("/adults.{fmt}", response_class=Response)
+async def adults_sheet(fmt: Format, area_code: AreaCode, rt: RuntimeDep, caller: Caller,
+                       due_within_days: DueWithin = None, excel: Excel = False) -> Response:
+    """The same as a spreadsheet: `.xlsx`, or `.csv`."""
     code = _area(caller, area_code)
     rows = await _adults(rt, caller, code, due_within_days)
-    return csv_download(
+    return sheet_download(
         ["nama", "jenis_kelamin", "umur", "kode_desa", "posyandu", "rw", "rt",
          "kunjungan_pertama", "kunjungan_terakhir", "jumlah_kunjungan", "sistolik",
          "diastolik", "gds", "gdp", "kolesterol", "imt", "lingkar_perut", "aks", "temuan",
@@ -174,7 +172,7 @@ async def adults_csv(area_code: AreaCode, rt: RuntimeDep, caller: Caller,
           *(r["latest"].get(k) for k in PTM_LATEST), _named_findings(r["findings"]),
           ", ".join(f"{w['condition']} s/d {w['due_on']}" + (" (lewat)" if w["overdue"] else "")
                     for w in r["watch"]), r["next_check_on"]] for r in rows),
-        f"register-ptm-{code}.csv", excel)
+        f"register-ptm-{code}", fmt, excel)
 
 
 async def _adults(rt: Runtime, caller: Caller, code: str, due_within_days: int | None
@@ -234,14 +232,13 @@ async def pregnancies(area_code: AreaCode, rt: RuntimeDep, caller: Caller
     return await _pregnancies(rt, caller, _area(caller, area_code))
 
 
-@router.get("/pregnancies.csv", response_class=Response)
-async def pregnancies_csv(area_code: AreaCode, rt: RuntimeDep, caller: Caller,
-                          excel: bool = False) -> Response:
-    """The same as a spreadsheet (`excel=true`: as Excel in an Indonesian locale opens
-    it)."""
+@router.get("/pregnancies.{fmt}", response_class=Response)
+async def pregnancies_sheet(fmt: Format, area_code: AreaCode, rt: RuntimeDep, caller: Caller,
+                            excel: Excel = False) -> Response:
+    """The same as a spreadsheet: `.xlsx`, or `.csv`."""
     code = _area(caller, area_code)
     rows = await _pregnancies(rt, caller, code)
-    return csv_download(
+    return sheet_download(
         ["nama", "umur", "kode_desa", "posyandu", "rw", "rt", "kontak_pertama",
          "kontak_terakhir", "jumlah_kontak", "k", "usia_kehamilan_minggu", "hpl", "hb",
          "lila", "sistolik", "diastolik", "protein_urin", "risiko"],
@@ -249,7 +246,7 @@ async def pregnancies_csv(area_code: AreaCode, rt: RuntimeDep, caller: Caller,
           r["first_contact_on"], r["last_contact_on"], r["contacts"], r["anc_visit"],
           r["gestational_weeks_now"], r["due_on"], *(r["latest"].get(k) for k in LATEST),
           _named_findings(r["risks"])] for r in rows),
-        f"kohort-ibu-{code}.csv", excel)
+        f"kohort-ibu-{code}", fmt, excel)
 
 
 async def _pregnancies(rt: Runtime, caller: Caller, code: str) -> list[dict[str, Any]]:
