@@ -1,5 +1,5 @@
 """CSV as people's spreadsheets write it, and the Excel workbooks they keep: read for the
-bulk imports of every service; CSV written for their downloads."""
+bulk imports of every service, and written for their downloads."""
 
 from __future__ import annotations
 
@@ -214,7 +214,7 @@ def _workbook(header: Sequence[str], rows: Iterable[Sequence[Any]], title: str) 
 
     def cell(value: Any, bold: bool = False) -> WriteOnlyCell:
         if isinstance(value, str) and _ISO_DAY.match(value):
-            made = WriteOnlyCell(sheet, date.fromisoformat(value))
+            made = WriteOnlyCell(sheet, date.fromisoformat(value))  # (stored days: valid)
             made.number_format = "DD/MM/YYYY"
             return made
         made = WriteOnlyCell(sheet, value)
