@@ -18,8 +18,8 @@ from . import endpoints
 
 
 DATA_DIR = Path(os.environ.get("ILP_DATA_DIR", "data"))
-DATA_DIR_HELP = ("the platform's data directory: its NATS streams, stores, logs and signing "
-                 "key (default ./data, or $ILP_DATA_DIR)")
+DATA_DIR_HELP = ("the platform's data directory: its NATS streams, stores, logs and keys "
+                 "(default ./data, or $ILP_DATA_DIR)")
 GATEWAY_HELP = "gateway base URL (default: where ./ilp up on --data-dir listens)"
 NATS_HELP = ("default $ILP_NATS_URL, else the NATS of ./ilp up on --data-dir "
              "(nats://127.0.0.1:4222 by default)")
