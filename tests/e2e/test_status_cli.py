@@ -8,6 +8,7 @@ import asyncio
 import os
 import signal
 from collections.abc import Iterator
+from pathlib import Path
 
 import nats
 import pytest
@@ -107,3 +108,23 @@ def test_the_banners_dashboard_opens_on_the_wilayah_this_platform_holds(
             platform.operator_token())).raise_for_status()
     _banner(platform)
     assert "/pws/dashboard?area=52.03#token=" in capsys.readouterr().out
+
+
+def test_the_alert_rules_read_metrics_the_services_export(platform: Platform) -> None:
+    """deploy/prometheus/ilp-alerts.yaml names metrics by their Prometheus names; a rule
+    on a name no service exports would never fire."""
+    import re
+
+    import httpx
+    import yaml
+
+    rules = Path(__file__).resolve().parents[2] / "deploy" / "prometheus" / "ilp-alerts.yaml"
+    exprs = " ".join(rule["expr"] for group in yaml.safe_load(rules.read_text())["groups"]
+                     for rule in group["rules"])
+    wanted = set(re.findall(r"\b((?:ilp|http_server)_[a-z_]+)\{", exprs))
+    assert {"ilp_outbox_backlog", "ilp_consumer_lag_seconds"} <= wanted
+    exported = {line.split("{")[0].split(" ")[0] for name in ("registry", "screening", "pws",
+                                                              "notify")
+                for line in httpx.get(f"{platform.service_url(name)}/metrics").text.splitlines()
+                if line and not line.startswith("#")}
+    assert wanted <= exported, wanted - exported

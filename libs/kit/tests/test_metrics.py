@@ -6,12 +6,18 @@ from __future__ import annotations
 import httpx
 from fastapi import APIRouter, FastAPI
 from ilp_kit.metrics import RequestMetrics, metrics_router
+from ilp_kit.service import Runtime
+from ilp_kit.settings import ServiceSettings
+from ilp_kit.store.sqlite import SqliteStore
 from opentelemetry.exporter.prometheus import PrometheusMetricReader
 from opentelemetry.sdk.metrics import MeterProvider
 from prometheus_client import CollectorRegistry
 
 
-async def test_requests_are_counted_by_route_template_and_status() -> None:
+async def test_requests_are_counted_by_route_template_and_status(tmp_path) -> None:
+    store = SqliteStore(tmp_path / "notify.db", {})
+    await store.open()
+    runtime = Runtime(ServiceSettings(service="notify"), store)
     registry = CollectorRegistry()
     meters = MeterProvider(metric_readers=[PrometheusMetricReader(registry=registry,
                                                                   scope_info_enabled=False)])
@@ -25,7 +31,7 @@ async def test_requests_are_counted_by_route_template_and_status() -> None:
     async def live() -> dict:
         return {}
     app.include_router(router, prefix="/api/v1/notify")  # as every service's API is
-    app.include_router(metrics_router(registry))
+    app.include_router(metrics_router(registry, runtime))
     app.add_middleware(RequestMetrics, meters=meters, prefix="/api/v1/notify")
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                  base_url="http://svc") as client:

@@ -54,6 +54,10 @@ def setup_metrics(service: str, runtime: Runtime, exporter: str, endpoint: str
     meter.create_observable_counter(
         "ilp.outbox.published", callbacks=[lambda _: _published(runtime)], unit="{event}",
         description="Events this service published from its outbox")
+    meter.create_observable_gauge(
+        "ilp.outbox.backlog", callbacks=[lambda _: [Observation(runtime.outbox_backlog)]],
+        unit="{event}", description="Events written and not yet published (NATS out of "
+                                    "reach keeps them here, none lost), as of this scrape")
     return provider, registry
 
 
@@ -124,11 +128,13 @@ _UNCOUNTED = ("/health/ready", "/health/live", "/metrics")
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
-def metrics_router(registry: CollectorRegistry) -> APIRouter:
+def metrics_router(registry: CollectorRegistry, runtime: Runtime) -> APIRouter:
     router = APIRouter(tags=["operations"])
 
     @router.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
+        # counted here: a gauge's callback cannot await the store
+        runtime.outbox_backlog = await runtime.store.outbox_backlog()
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     return router

@@ -71,6 +71,7 @@ class Runtime:
     relay: OutboxRelay | None = None
     consumer: EventConsumer | None = None
     nc: Client | None = None  # for core-NATS needs of a service (e.g. live fan-out)
+    outbox_backlog: int = 0  # as of the last /metrics scrape (`ilp.outbox.backlog`)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
@@ -153,7 +154,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None,
                                           "If-None-Match"],
                            allow_methods=["GET", "POST", "PUT"], expose_headers=["ETag", "Link"])
     app.include_router(_health_router(prefix))
-    app.include_router(metrics_router(registry))
+    app.include_router(metrics_router(registry, runtime))
     # Every service endpoint needs a valid token; health and API docs stay open.
     app.include_router(spec.router, prefix=prefix, dependencies=[Depends(authenticated)])
     if spec.pages is not None:
