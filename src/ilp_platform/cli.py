@@ -82,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--hours", type=float, default=12, help="valid for (default 12)")
     schemas = commands.add_parser("schemas", help="write the JSON Schema of every event")
     schemas.add_argument("out_dir", type=Path, nargs="?", default=Path("schemas"))
-    register = command("import-register", "send a posyandu register (CSV or Excel .xlsx) to the screening "
+    register = command("import-register", "send a posyandu register (CSV, or a workbook: .xlsx, .xls, .ods) to the screening "
                        "API")
     register.add_argument("csv_file", type=Path)
     register.add_argument("--posyandu", help="posyandu id for rows without one")
@@ -90,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     register.add_argument("--token", default=os.environ.get("ILP_TOKEN"),
                           help="bearer token of a kader/bidan/integrator (default $ILP_TOKEN)")
     household = command("import-household", "send a posyandu's household data collection "
-                        "(CSV or .xlsx: the people it should see, `hamil` for a pregnancy) to the "
+                        "(CSV or a workbook: the people it should see, `hamil` for a pregnancy) to the "
                         "screening API")
     household.add_argument("csv_file", type=Path)
     household.add_argument("--posyandu", required=True, help="the posyandu's id")
@@ -100,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     household.add_argument("--token", default=os.environ.get("ILP_TOKEN"),
                            help="bearer token of a kader/bidan/perawat (default $ILP_TOKEN)")
     registry = command("import-registry", "load wilayah, facilities, workers and targets "
-                       "(CSV, Excel .xlsx or JSON files, or a directory of them) through the registry API")
+                       "(CSV, workbook or JSON files, or a directory of them) through the registry API")
     registry.add_argument("path", type=Path)
     registry.add_argument("--url", help=GATEWAY_HELP)
     registry.add_argument("--token", default=os.environ.get("ILP_TOKEN"),

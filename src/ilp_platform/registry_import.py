@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 CHUNK_ROWS = 2000
+WORKBOOKS = (".xlsx", ".xls", ".ods")  # every sheet is read
 
 
 @dataclass
@@ -36,9 +37,8 @@ def _sources(path: Path) -> list[_Csv | Path]:
     (`wilayah.csv`, `fasilitas.csv` and `nakes.csv` load as well as `areas.csv`, …; so do
     the sheets of one workbook) and by a JSON file's name; a JSON object of every kind
     first (the registry orders its kinds itself)."""
-    files = [path] if path.is_file() else [  # .xls and .ods: to be refused with what to do
-        p for p in path.iterdir() if p.suffix.lower() in (".csv", ".json", ".xlsx", ".xls",
-                                                          ".ods")]
+    files = [path] if path.is_file() else [
+        p for p in path.iterdir() if p.suffix.lower() in (".csv", ".json", *WORKBOOKS)]
     order: dict[str, int] = {kind: i for i, kind in enumerate(KINDS)}
     sources: list[_Csv | Path] = []
     for file in files:
@@ -46,7 +46,7 @@ def _sources(path: Path) -> list[_Csv | Path]:
             sources.append(file)
             continue
         try:
-            if file.suffix.lower() == ".xlsx":
+            if file.suffix.lower() in WORKBOOKS:
                 sources += [_csv(f"{file.name} [{sheet}]", text)
                             for sheet, text in workbook_sheets(file.read_bytes()).items()]
             else:

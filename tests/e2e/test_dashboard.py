@@ -4,30 +4,24 @@ seeded scenario, and updates by itself after a new screening. Screenshot: artifa
 from __future__ import annotations
 
 import base64
-import io
 import json
 import re
 import uuid
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 
 import httpx
 import pytest
-from openpyxl import Workbook, load_workbook
 from ilp_platform.embedded import Platform
 
-from .helpers import CHROMIUM, eventually, free_port_block, gateway_of, launch_chromium
+from .helpers import (CHROMIUM, eventually, free_port_block, gateway_of, launch_chromium,
+                      read_workbook)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed "
                                 "(./ilp test installs it when run as root)")
 DESA = {"33.73.04.1001": "Blotongan", "33.73.04.1002": "Sidorejo Lor", "33.73.04.2003": "Pulutan"}
-
-
-def workbook(path: str | Path) -> Workbook:
-    """A downloaded workbook (the browser's file has no .xlsx for openpyxl to check)."""
-    return load_workbook(io.BytesIO(Path(path).read_bytes()))
 
 
 def screening(desa_index: int, n: int, weight: float, height: float) -> dict:
@@ -113,10 +107,10 @@ def test_dashboard_shows_numbers_and_updates_live(platform: Platform) -> None:
         with page.expect_download() as register:
             page.click("#registers button[data-register='children']")
         assert register.value.suggested_filename == "kohort-balita-33.73.04.xlsx"
-        kohort = list(workbook(register.value.path()).active.values)
-        assert kohort[0][:3] == ("nama", "jenis_kelamin", "tanggal_lahir")
+        kohort = read_workbook(register.value.path())
+        assert kohort[0][:3] == ["nama", "jenis_kelamin", "tanggal_lahir"]
         assert len(kohort) == 4  # the three children
-        assert all(isinstance(row[2], datetime) for row in kohort[1:])  # dates as dates
+        assert all(isinstance(row[2], date) for row in kohort[1:])  # dates as dates
         # printed for the monthly review: the figures without the controls
         page.emulate_media(media="print")
         assert page.locator("#filters").is_hidden() and page.locator("#table").is_visible()
@@ -167,8 +161,7 @@ def test_dashboard_shows_numbers_and_updates_live(platform: Platform) -> None:
         with page.expect_download() as download:
             page.click("#download")  # an Excel workbook: opens the same in every locale
         assert download.value.suggested_filename == "pws-33.73.04-2026-11.xlsx"
-        sheet = workbook(download.value.path()).active
-        rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        rows = read_workbook(download.value.path())
         assert rows[0][:3] == ["kode_wilayah", "nama_wilayah", "periode"]
         assert ["33.73.04.1001", "Blotongan", "2026-11", "balita_ditimbang",
                 "Balita ditimbang (D/S)", 2, 40, 5.0] in [row[:8] for row in rows]
@@ -356,7 +349,7 @@ def test_a_puskesmas_admin_opens_on_her_puskesmas_working_area(platform: Platfor
         with page.expect_download() as download:
             page.click("#download")
         saved = (download.value.suggested_filename,
-                 [row[:3] for row in workbook(download.value.path()).active.values])
+                 [row[:3] for row in read_workbook(download.value.path())])
         page.evaluate("document.body.dataset.loaded = ''")
         page.select_option("#district", "33.73.04")
         page.wait_for_selector("body[data-loaded='1']", timeout=15000)
@@ -369,8 +362,8 @@ def test_a_puskesmas_admin_opens_on_her_puskesmas_working_area(platform: Platfor
     assert "/live?area_code=33.73.04" in streams[-1]  # then the kecamatan's
     assert last_point == "2026-11: 3,8%"  # both desa: 3 of 80 balita weighed
     assert saved[0] == "pws-pkm-sidorejo-2026-11.xlsx"
-    assert ("pkm-sidorejo", "Puskesmas Sidorejo", "2026-11") in saved[1]
-    assert ("33.73.04.1002", "Sidorejo Lor", "2026-11") in saved[1]
+    assert ["pkm-sidorejo", "Puskesmas Sidorejo", "2026-11"] in saved[1]
+    assert ["33.73.04.1002", "Sidorejo Lor", "2026-11"] in saved[1]
     assert back == ("Sidorejo – 2026-11", "")
     assert errors == []  # not even a missing favicon
 

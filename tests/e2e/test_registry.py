@@ -11,7 +11,7 @@ import httpx
 import pytest
 from ilp_platform.embedded import Platform
 
-from .helpers import eventually, free_port_block, tasks
+from .helpers import eventually, free_port_block, tasks, write_workbook
 
 KEC = "33.75.02"  # Kota Pekalongan, a kota the sample does not contain
 AREAS = f"""code,name
@@ -226,24 +226,18 @@ def test_a_dinkes_folder_named_in_indonesian_loads_in_dependency_order(
 
 def test_a_dinkes_workbook_loads_sheet_by_sheet(platform: Platform, tmp_path) -> None:
     """One Excel workbook, a sheet a kind and in any order (the posyandu before their
-    wilayah here), codes typed as numbers; an .xls is refused with what to save it as."""
+    wilayah here), codes typed as numbers; a file no spreadsheet can read is refused
+    saying so."""
     import io
 
     from ilp_platform.registry_import import import_registry
-    from openpyxl import Workbook
     from rich.console import Console
 
-    book = Workbook()
-    posyandu = book.active
-    posyandu.title = "Posyandu"
-    for row in (["ID", "Jenis", "Nama", "Kode Desa"],
-                ["psy-dahlia", "Posyandu", "Posyandu Dahlia", 3501012001]):
-        posyandu.append(row)
-    wilayah = book.create_sheet("Wilayah")
-    for row in (["Kode", "Nama"], ["35", "Jawa Timur"], ["35.01", "Kab. Pacitan"],
-                ["35.01.01", "Donorojo"], [3501012001, "Sawahan"]):
-        wilayah.append(row)
-    book.save(tmp_path / "master-data.xlsx")
+    write_workbook(tmp_path / "master-data.xlsx", Posyandu=[
+        ["ID", "Jenis", "Nama", "Kode Desa"],
+        ["psy-dahlia", "Posyandu", "Posyandu Dahlia", 3501012001]], Wilayah=[
+        ["Kode", "Nama"], ["35", "Jawa Timur"], ["35.01", "Kab. Pacitan"],
+        ["35.01.01", "Donorojo"], [3501012001, "Sawahan"]])
     said = io.StringIO()
     refused = import_registry(tmp_path / "master-data.xlsx", platform.service_url("registry"),
                               Console(file=said), token=platform.operator_token())
@@ -252,11 +246,11 @@ def test_a_dinkes_workbook_loads_sheet_by_sheet(platform: Platform, tmp_path) ->
     registry = client(platform, "registry")
     assert registry.get("/facilities/psy-dahlia").json()["area_code"] == "35.01.01.2001"
 
-    (tmp_path / "lama.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
-    with pytest.raises(SystemExit, match=r"lama\.xls: .*save it as \.xlsx or CSV"):
+    (tmp_path / "rusak.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    with pytest.raises(SystemExit, match=r"rusak\.xls: not a workbook"):
         import_registry(tmp_path, platform.service_url("registry"), Console(file=said),
                         token=platform.operator_token())
-    reply = registry.post("/import", content=(tmp_path / "lama.xls").read_bytes(),
+    reply = registry.post("/import", content=(tmp_path / "rusak.xls").read_bytes(),
                           headers={"Content-Type": "application/vnd.ms-excel"})
     assert reply.status_code == 422
     assert reply.json()["detail"][0]["type"] == "unreadable_spreadsheet"

@@ -21,7 +21,7 @@ from ilp_contracts.wilayah import WIB
 from ilp_platform.embedded import Platform
 
 from .helpers import (eventually, free_port_block, indicator, knows_workers, publish_events,
-                      tasks)
+                      tasks, write_workbook)
 
 DESA = "33.73.04.2003"
 
@@ -1081,24 +1081,20 @@ def test_a_register_kept_in_excel_is_sent_as_it_is(platform: Platform, tmp_path,
     a number, "Diukur Ulang" as TRUE/FALSE – read as typed, each refused row named by its
     Excel row; a NIK Excel kept as a number (its last digit lost) refused saying so."""
     from ilp_platform.register_import import import_register
-    from openpyxl import Workbook
 
     record(platform, balita(19))  # the posyandu is known to screening
     nik = f"337304591125{uuid.uuid4().int % 10000:04d}"  # a girl born 19/11/2025
     today = date.today()
-    book = Workbook()
-    sheet = book.active
-    for row in (["REGISTER BAYI DAN BALITA"], ["Posyandu Anggrek, November 2026"], [],
-                ["NIK", "Nama", "L/P", "Tgl Lahir", "Tgl Periksa", "BB (kg)", "TB (cm)",
-                 "Cara Ukur", "Diukur Ulang"],
-                [nik, "Wulan", "P", date(2025, 11, 19), today, 8.2, 72.5, "telentang", False],
-                [nik, "Wulan", "P", date(2025, 11, 19), today + timedelta(days=9), 8.2,
-                 72.5, "telentang", False],
-                # typed as a number, Excel kept 15 of the NIK's 16 digits
-                [int(nik[:-1] + "0"), "Wulan", "P", date(2025, 11, 19), today, 8.2, 72.5,
-                 "telentang", False]):
-        sheet.append(row)
-    book.save(tmp_path / "register.xlsx")
+    write_workbook(tmp_path / "register.xlsx", Register=[
+        ["REGISTER BAYI DAN BALITA"], ["Posyandu Anggrek, November 2026"], [],
+        ["NIK", "Nama", "L/P", "Tgl Lahir", "Tgl Periksa", "BB (kg)", "TB (cm)",
+         "Cara Ukur", "Diukur Ulang"],
+        [nik, "Wulan", "P", date(2025, 11, 19), today, 8.2, 72.5, "telentang", False],
+        [nik, "Wulan", "P", date(2025, 11, 19), today + timedelta(days=9), 8.2, 72.5,
+         "telentang", False],
+        # typed as a number, Excel kept 15 of the NIK's 16 digits
+        [int(nik[:-1] + "0"), "Wulan", "P", date(2025, 11, 19), today, 8.2, 72.5,
+         "telentang", False]])
     assert import_register(tmp_path / "register.xlsx", platform.service_url("screening"),
                            "psy-anggrek") == 2
     said = capsys.readouterr().out

@@ -1,26 +1,36 @@
-"""Excel workbooks as Dinkes and posyandu keep their lists: read as the CSV the importers
-take, values as a person typed them, row numbers as Excel shows them."""
+"""Workbooks as Dinkes and posyandu keep them: read as the CSV the importers take, values
+as a person typed them, row numbers as the spreadsheet shows them; and downloads as Excel
+workbooks that keep each value its type."""
 
 from __future__ import annotations
 
 import io
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
+import xlsxwriter
 from ilp_kit.errors import UnprocessableError
-from ilp_kit.spreadsheet import spreadsheet_text, workbook_sheets
-from openpyxl import Workbook
+from ilp_kit.spreadsheet import sheet_download, spreadsheet_text, workbook_sheets
+from python_calamine import CalamineWorkbook
+
+DATA = Path(__file__).parent / "data"
 
 
 def workbook(**sheets: list[list[object]]) -> bytes:
-    book = Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
+    """An .xlsx as Excel saves one: dates in date cells, TRUE/FALSE, numbers."""
     out = io.BytesIO()
-    book.save(out)
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    day = book.add_format({"num_format": "dd/mm/yyyy"})
+    for title, rows in sheets.items():
+        sheet = book.add_worksheet(title)
+        for line, row in enumerate(rows):
+            for column, value in enumerate(row):
+                if isinstance(value, date):
+                    sheet.write_datetime(line, column, value, day)
+                elif value is not None:
+                    sheet.write(line, column, value)
+    book.close()
     return out.getvalue()
 
 
@@ -29,9 +39,8 @@ def test_a_register_sheet_reads_as_typed() -> None:
         ["NIK", "Nama", "L/P", "Tgl Lahir", "Tgl Periksa", "BB", "Telentang"],
         ["3373041011240001", "Bima  Putra", "L", date(2024, 11, 10),
          datetime(2026, 11, 20), 9.1, False],
-        [3373041011240002, "Sari\nDewi", "P", "15/03/2025", datetime(2026, 11, 20, 9, 30),
-         12.0, True],
-        [None] * 7, [None] * 7])  # formatting far below the data
+        [3373041011240002, "Sari Dewi", "P", "15/03/2025", datetime(2026, 11, 20, 9, 30),
+         12.0, True]])
     assert spreadsheet_text(data) == (
         "NIK,Nama,L/P,Tgl Lahir,Tgl Periksa,BB,Telentang\n"
         "3373041011240001,Bima Putra,L,2024-11-10,2026-11-20,9.1,tidak\n"
@@ -39,42 +48,38 @@ def test_a_register_sheet_reads_as_typed() -> None:
         "3.37304E+15,Sari Dewi,P,15/03/2025,2026-11-20T09:30:00,12,ya\n")
 
 
-def test_every_sheet_with_something_in_it_by_name() -> None:
+def test_every_sheet_with_something_in_it_by_name_and_rows_as_numbered() -> None:
     data = workbook(wilayah=[["kode", "nama"], ["34.03", "Gunungkidul"]], kosong=[],
-                    fasilitas=[["ID", "Jenis"], [None, None], ["pkm-1", "Puskesmas"]])
+                    fasilitas=[[], ["ID", "Jenis"], [None, None], ["pkm-1", "Puskesmas"]])
     assert workbook_sheets(data) == {"wilayah": "kode,nama\n34.03,Gunungkidul\n",
-                                     "fasilitas": "ID,Jenis\n\npkm-1,Puskesmas\n"}
+                                     "fasilitas": "\nID,Jenis\n\npkm-1,Puskesmas\n"}
     assert spreadsheet_text(data) == "kode,nama\n34.03,Gunungkidul\n"  # the first
 
 
-def test_a_used_range_stated_to_column_xfd_pads_no_row(monkeypatch) -> None:
-    """Formatting applied to whole rows makes a writer state the sheet's range as
-    A1:XFD…: read as stated, every row was 16,384 cells. A sheet longer than any list the
-    platform takes is refused before it fills the memory."""
+def test_an_old_xls_and_an_opendocument_sheet_read_as_an_xlsx() -> None:
+    """Excel 97–2003 files are still what many offices save (fixtures made with xlwt
+    and odfpy, in tests/data)."""
+    for name in ("register.xls", "register.ods"):
+        assert spreadsheet_text((DATA / name).read_bytes()) == (
+            "NIK,Nama,Tgl Lahir,BB\n3373041011240001,Bima,2024-11-10,9.1\n"), name
+
+
+def test_a_sheet_spanning_far_more_than_any_list_is_refused(monkeypatch) -> None:
     from ilp_kit import spreadsheet
 
-    book = Workbook()
-    sheet = book.active
-    sheet.append(["kode", "nama"])
-    sheet.append(["33.73", "Kota Salatiga"])
-    sheet.cell(row=3, column=16384, value=" ")  # a stray space far to the right
-    out = io.BytesIO()
-    book.save(out)
-    assert spreadsheet_text(out.getvalue()) == "kode,nama\n33.73,Kota Salatiga\n"
     monkeypatch.setattr(spreadsheet, "MAX_ROWS", 2)
-    with pytest.raises(UnprocessableError, match="more than 2 rows: split it"):
+    with pytest.raises(UnprocessableError, match="spans 3 rows and 2 columns: split it"):
         spreadsheet_text(workbook(Sheet=[["kode", "nama"], ["33", "Jawa Tengah"], ["34", "DIY"]]))
 
 
-@pytest.mark.parametrize(("data", "said"), [
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "(.xls) cannot be read"),
-    (b"PK\x03\x04" + bytes(100), "not an Excel workbook"),  # a broken or other zip (.ods)
+@pytest.mark.parametrize("data", [
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500),  # a broken .xls
+    b"PK\x03\x04" + bytes(100),  # a broken zip, or a .docx
 ])
-def test_what_cannot_be_read_is_refused_with_what_to_save_it_as(data: bytes,
-                                                                  said: str) -> None:
+def test_what_cannot_be_read_is_refused_saying_so(data: bytes) -> None:
     with pytest.raises(UnprocessableError) as refused:
         spreadsheet_text(data)
-    assert said in refused.value.reason and "save it as .xlsx or CSV" in refused.value.reason
+    assert "not a workbook (.xlsx, .xls, .ods) nor a CSV file" in refused.value.reason
     assert refused.value.detail()[0]["type"] == "unreadable_spreadsheet"
 
 
@@ -83,24 +88,28 @@ def test_a_csv_is_still_a_csv() -> None:
         "kode;nama\n33;Jawa Tengah\n"
 
 
-def test_a_download_as_a_workbook_keeps_each_value_its_type() -> None:
-    from ilp_kit.spreadsheet import sheet_download
-    from openpyxl import load_workbook
-
+async def test_a_download_as_a_workbook_keeps_each_value_its_type() -> None:
     header = ["nama", "rw", "kode_desa", "tanggal_lahir", "berat_kg", "bb_u_z", "periode"]
-    rows = [["Bima", "03", "33.73.04.1001", "2024-11-10", 9.1, -2.4, "2026-11"],
-            ["=HYPERLINK(\"http://x\")", None, "33.73.04.1002", None, 12, None, "2026-11"]]
-    reply = sheet_download(header, rows, "kohort-balita-33.73.04", "xlsx")
+    rows = [["Bima", "03", "33.73.04.1001", date(2024, 11, 10), 9.1, -2.4, "2026-11"],
+            ["=HYPERLINK(\"http://x\")", None, "33.73.04.1002", "2023-01-31", 12, None,
+             "2026-11"]]
+    reply = await sheet_download(header, rows, "kohort-balita-33.73.04", "xlsx")
     assert reply.headers["content-disposition"] == \
         'attachment; filename="kohort-balita-33.73.04.xlsx"'
-    sheet = load_workbook(io.BytesIO(reply.body)).active
-    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
-    assert list(sheet.values) == [
-        tuple(header),
-        ("Bima", "03", "33.73.04.1001", datetime(2024, 11, 10), 9.1, -2.4, "2026-11"),
-        ('=HYPERLINK("http://x")', None, "33.73.04.1002", None, 12, None, "2026-11")]
-    assert sheet["A3"].data_type == "s"  # text, never run as a formula
+    book = CalamineWorkbook.from_filelike(io.BytesIO(reply.body))
+    assert book.get_sheet_by_name("kohort-balita-33.73.04").to_python() == [
+        header,
+        ["Bima", "03", "33.73.04.1001", date(2024, 11, 10), 9.1, -2.4, "2026-11"],
+        ['=HYPERLINK("http://x")', "", "33.73.04.1002", date(2023, 1, 31), 12.0, "",
+         "2026-11"]]  # a day as a date, whether given as one or in ISO
+    assert b"<f>" not in _sheet_xml(reply.body)  # text, never run as a formula
 
-    as_csv = sheet_download(header, rows, "kohort", "csv", excel=True).body.decode()
+    as_csv = (await sheet_download(header, rows, "kohort", "csv", excel=True)).body.decode()
     assert as_csv.startswith("\ufeffnama;rw;") and ";9,1;-2,4;" in as_csv
     assert "'=HYPERLINK" in as_csv  # Excel shows it as text, does not run it
+
+
+def _sheet_xml(xlsx: bytes) -> bytes:
+    import zipfile
+
+    return zipfile.ZipFile(io.BytesIO(xlsx)).read("xl/worksheets/sheet1.xml")

@@ -3,10 +3,10 @@ bulk imports of every service, and written for their downloads."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
@@ -17,13 +17,13 @@ from fastapi.responses import Response
 from .errors import UnprocessableError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ZIP = b"PK\x03\x04"  # an .xlsx (or .ods, .docx) is a zip archive
+ZIP = b"PK\x03\x04"  # an .xlsx or .ods is a zip archive
 OLE = b"\xd0\xcf\x11\xe0"  # Excel 97–2003 (.xls)
 
 
 def spreadsheet_text(data: bytes) -> str:
-    """A CSV file's text whichever way a spreadsheet saved it, or an Excel workbook's
-    first sheet as CSV (`workbook_sheets`).
+    """A CSV file's text whichever way a spreadsheet saved it, or a workbook's first sheet
+    as CSV (`workbook_sheets`).
 
     A CSV: UTF-8 (with or without the byte-order mark of Excel's "CSV UTF-8"), else
     Windows' code page – Excel on Windows saves plain "CSV" as Windows-1252 in Indonesian
@@ -38,50 +38,44 @@ def spreadsheet_text(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")  # 5 bytes cp1252 leaves unassigned
 
 
-def workbook_sheets(data: bytes) -> dict[str, str]:
-    """Each sheet of an Excel workbook (.xlsx) that has something in it, by name, as CSV
-    text: one line per row, so a refused line's number is the row Excel shows. Values as a
-    person typed them – a date as 2026-11-20, a whole number without ".0" (a code typed
-    as a number), TRUE/FALSE as ya/tidak – and what a formula last showed.
-    An .xls or an OpenDocument sheet is refused with what to save it as instead."""
-    from openpyxl import load_workbook  # only an import that got a workbook pays for it
-
-    if data.startswith(OLE):
-        raise UnprocessableError("body", "an Excel 97–2003 workbook (.xls) cannot be read: "
-                                 "save it as .xlsx or CSV", "unreadable_spreadsheet")
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise UnprocessableError("body", "not an Excel workbook (.xlsx) nor a CSV file: save "
-                                 "it as .xlsx or CSV", "unreadable_spreadsheet") from exc
-    try:
-        sheets = {sheet.title: _as_csv(sheet.title, _used_rows(sheet))
-                  for sheet in book.worksheets}
-    finally:
-        book.close()
-    return {name: text for name, text in sheets.items() if text}
-
-
-# A nation's desa are ~84,000 rows, a register a few hundred: a sheet far longer is a
-# mistake (or a zip bomb), refused before it fills the service's memory.
+# A nation's desa are ~84,000 rows, a register a few hundred: a sheet far larger is a
+# mistake (a value typed far to the right, say) or a zip bomb, refused before it fills
+# the service's memory.
 MAX_ROWS = 250_000
+MAX_CELLS = 5_000_000
 
 
-def _used_rows(sheet: Any) -> Iterable[Sequence[Any]]:
-    # Many writers state a sheet's used range wrongly – formatting applied to whole rows
-    # reaches column XFD –, which would pad every row to 16,384 cells: each row as stored.
-    sheet.reset_dimensions()
-    return sheet.iter_rows(values_only=True)  # type: ignore[no-any-return]
+def workbook_sheets(data: bytes) -> dict[str, str]:
+    """Each sheet of a workbook – Excel's .xlsx or 97–2003 .xls, or OpenDocument's .ods –
+    that has something in it, by name, as CSV text: one line per row from the sheet's
+    first, so a refused line's number is the row the spreadsheet shows. Values as a person
+    typed them – a date as 2026-11-20, a whole number without ".0" (a code typed as a
+    number), TRUE/FALSE as ya/tidak – and what a formula last showed."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = {name: book.get_sheet_by_name(name) for name in book.sheet_names}
+    except CalamineError as exc:
+        raise UnprocessableError("body", "not a workbook (.xlsx, .xls, .ods) nor a CSV file "
+                                 f"that can be read ({exc})", "unreadable_spreadsheet") from exc
+    texts = {}
+    for name, sheet in sheets.items():
+        if sheet.height > MAX_ROWS or sheet.height * sheet.width > MAX_CELLS:
+            raise UnprocessableError(
+                "body", f"sheet {name!r} spans {sheet.height:,} rows and {sheet.width:,} "
+                "columns: split it, or clear what was typed far below or to the right of "
+                "its table", "sheet_too_large")
+        if text := _as_csv(sheet.to_python(skip_empty_area=False)):
+            texts[name] = text
+    return texts
 
 
-def _as_csv(title: str, rows: Iterable[Sequence[Any]]) -> str:
+def _as_csv(rows: Iterable[Sequence[Any]]) -> str:
     """The rows up to the last one with something in it, each up to its last filled
-    cell (a sheet's formatting often reaches far below and beside its data)."""
+    cell."""
     lines: list[list[str]] = []
     for row in rows:
-        if len(lines) == MAX_ROWS:
-            raise UnprocessableError("body", f"sheet {title!r} has more than {MAX_ROWS:,} "
-                                     "rows: split it", "too_many_rows")
         cells = [_typed(value) for value in row]
         while cells and not cells[-1]:
             cells.pop()
@@ -95,13 +89,11 @@ def _as_csv(title: str, rows: Iterable[Sequence[Any]]) -> str:
 
 def _typed(value: Any) -> str:
     """A cell's value as the person typed it (one line: a CSV line is a sheet's row)."""
-    if value is None:
-        return ""
     if isinstance(value, bool):
         return "ya" if value else "tidak"
     if isinstance(value, datetime):
         return (value.date() if value.time() == time(0) else value).isoformat()
-    if isinstance(value, date):
+    if isinstance(value, date | time):
         return value.isoformat()
     if isinstance(value, int | float) and abs(value) >= 1e15:
         # Excel keeps 15 significant digits: a NIK typed as a number lost its last one.
@@ -171,16 +163,17 @@ _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def sheet_download(header: Sequence[str], rows: Iterable[Sequence[Any]], stem: str,
-                   fmt: Format = "csv", excel: bool = False) -> Response:
+async def sheet_download(header: Sequence[str], rows: Iterable[Sequence[Any]], stem: str,
+                         fmt: Format = "csv", excel: bool = False) -> Response:
     """A table to download as `stem.csv` or `stem.xlsx`. CSV with `excel`: as Excel in an
     Indonesian locale opens it by double-click – `;` between cells, decimal commas and a
     byte-order mark (so "–" and names stay UTF-8). An .xlsx opens the same in every
     locale: numbers as numbers, ISO days as dates, codes and RT/RW as text ("03" keeps its
     zero), the header frozen. None is an empty cell; text that would start a formula
     stays text."""
-    if fmt == "xlsx":
-        return _download(_workbook(header, rows, stem), XLSX, f"{stem}.xlsx")
+    if fmt == "xlsx":  # a kota's Kohort Balita is seconds of work: not on the event loop
+        workbook = await asyncio.to_thread(_workbook, header, [list(r) for r in rows], stem)
+        return _download(workbook, XLSX, f"{stem}.xlsx")
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";" if excel else ",")
     writer.writerow(header)
@@ -196,38 +189,29 @@ def _inert(value: Any) -> Any:
         else value
 
 
-def _workbook(header: Sequence[str], rows: Iterable[Sequence[Any]], title: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+def _workbook(header: Sequence[str], table: list[list[Any]], title: str) -> bytes:
+    import xlsxwriter
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])  # Excel's limit for a sheet's name
-    sheet.freeze_panes = "A2"
-    table = [list(row) for row in rows]
-    for column, name in enumerate(header, 1):
-        longest = max((len(str(row[column - 1])) for row in table[:500]
-                       if row[column - 1] is not None), default=0)
-        sheet.column_dimensions[get_column_letter(column)].width = min(
-            max(len(name), longest) + 2, 50)
-
-    def cell(value: Any, bold: bool = False) -> WriteOnlyCell:
-        if isinstance(value, str) and _ISO_DAY.match(value):
-            made = WriteOnlyCell(sheet, date.fromisoformat(value))  # (stored days: valid)
-            made.number_format = "DD/MM/YYYY"
-            return made
-        made = WriteOnlyCell(sheet, value)
-        if isinstance(value, str):
-            made.data_type = "s"  # never a formula, whatever it starts with
-        if bold:
-            made.font = Font(bold=True)
-        return made
-    sheet.append([cell(name, bold=True) for name in header])
-    for row in table:
-        sheet.append([cell(value) for value in row])
     out = io.BytesIO()
-    book.save(out)
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False,
+                                     "strings_to_urls": False, "strings_to_numbers": False})
+    sheet = book.add_worksheet(title[:31])  # Excel's limit for a sheet's name
+    day, bold = book.add_format({"num_format": "dd/mm/yyyy"}), book.add_format({"bold": True})
+    sheet.write_row(0, 0, header, bold)
+    sheet.freeze_panes(1, 0)
+    for column, name in enumerate(header):
+        longest = max((len(str(row[column])) for row in table[:500]
+                       if row[column] is not None), default=0)
+        sheet.set_column(column, column, min(max(len(name), longest) + 2, 50))
+    for line, row in enumerate(table, 1):
+        for column, value in enumerate(row):
+            if isinstance(value, str) and _ISO_DAY.match(value):
+                value = date.fromisoformat(value)  # (stored days: valid)
+            if isinstance(value, date):
+                sheet.write_datetime(line, column, value, day)
+            elif value is not None:
+                sheet.write(line, column, value)  # text stays text: no formula, no link
+    book.close()
     return out.getvalue()
 
 

@@ -282,7 +282,7 @@ async def area_table_sheet(area_code: str, fmt: Format, period: Period, rt: Runt
                            excel: Excel = False) -> Response:
     """The table as a spreadsheet (`.xlsx` or `.csv`), one line per area and
     indicator."""
-    return _as_sheet(await _table(rt, _code(area_code), period), period, fmt, excel)
+    return await _as_sheet(await _table(rt, _code(area_code), period), period, fmt, excel)
 
 
 @router.get("/puskesmas/{puskesmas_id}/table.{fmt}", response_class=Response)
@@ -290,12 +290,13 @@ async def puskesmas_table_sheet(puskesmas_id: str, fmt: Format, period: Period,
                                 rt: RuntimeDep, caller: Caller, excel: Excel = False
                                 ) -> Response:
     """A puskesmas's table as a spreadsheet, as an area's."""
-    return _as_sheet(await puskesmas_table(puskesmas_id, period, rt, caller), period, fmt,
-                     excel)
+    return await _as_sheet(await puskesmas_table(puskesmas_id, period, rt, caller), period,
+                           fmt, excel)
 
 
-def _as_sheet(table: dict[str, Any], period: str, fmt: Format, excel: bool) -> Response:
-    return sheet_download(
+async def _as_sheet(table: dict[str, Any], period: str, fmt: Format, excel: bool
+                    ) -> Response:
+    return await sheet_download(
         ["kode_wilayah", "nama_wilayah", "periode", "indikator", "nama_indikator",
          "pembilang", "penyebut", "persen", "target_persen", "warna", "desa_tanpa_sasaran",
          "persen_bulan_ini", "persen_bulan_lalu", "tren", "status_pws"],

@@ -349,11 +349,12 @@ async def list_missing_targets(rt: RuntimeDep, area_code: str, year: int) -> lis
                  "application/json": {"schema": {"type": ["array", "object"]}}}}})
 async def bulk_import(request: Request, rt: RuntimeDep, caller: Caller,
                       kind: importer.Kind | None = None) -> dict[str, Any]:
-    """A CSV or an Excel workbook's first sheet whose header tells the kind (or `kind=`), a
-    JSON array of rows of `kind`, or a JSON object with one array per kind. Valid rows are stored even when others are
-    refused; each refused row is reported with its line (record) number and reasons.
-    Importing the same file again changes nothing and emits no events. Rows outside the
-    caller's wilayah are refused (type `forbidden`)."""
+    """A CSV or a workbook's first sheet (.xlsx, .xls, .ods) whose header tells the kind (or
+    `kind=`), a JSON array of rows of `kind`, or a JSON object with one array per kind.
+    Valid rows are stored even when others are refused; each refused row is reported with
+    its line (record) number and reasons. Importing the same file again changes nothing
+    and emits no events. Rows outside the caller's wilayah are refused (type
+    `forbidden`)."""
     require(caller, *AREA_EDITORS)
     text = spreadsheet_text(await request.body())
     content_type = request.headers.get("content-type", "text/csv")

@@ -129,7 +129,7 @@ async def children_sheet(fmt: Format, area_code: AreaCode, rt: RuntimeDep, calle
     """The same as a spreadsheet: `.xlsx`, or `.csv`."""
     code = _area(caller, area_code)
     rows = await _children(rt, caller, code)
-    return sheet_download(
+    return await sheet_download(
         ["nama", "jenis_kelamin", "tanggal_lahir", "umur_bulan", "kode_desa", "posyandu",
          "rw", "rt", "terakhir_datang", "terakhir_ditimbang", "ditimbang_bulan_ini",
          "berat_kg", "panjang_tinggi_cm", "bb_u_z", "tb_u_z", "bb_tb_z", "status",
@@ -162,7 +162,7 @@ async def adults_sheet(fmt: Format, area_code: AreaCode, rt: RuntimeDep, caller:
     """The same as a spreadsheet: `.xlsx`, or `.csv`."""
     code = _area(caller, area_code)
     rows = await _adults(rt, caller, code, due_within_days)
-    return sheet_download(
+    return await sheet_download(
         ["nama", "jenis_kelamin", "umur", "kode_desa", "posyandu", "rw", "rt",
          "kunjungan_pertama", "kunjungan_terakhir", "jumlah_kunjungan", "sistolik",
          "diastolik", "gds", "gdp", "kolesterol", "imt", "lingkar_perut", "aks", "temuan",
@@ -238,7 +238,7 @@ async def pregnancies_sheet(fmt: Format, area_code: AreaCode, rt: RuntimeDep, ca
     """The same as a spreadsheet: `.xlsx`, or `.csv`."""
     code = _area(caller, area_code)
     rows = await _pregnancies(rt, caller, code)
-    return sheet_download(
+    return await sheet_download(
         ["nama", "umur", "kode_desa", "posyandu", "rw", "rt", "kontak_pertama",
          "kontak_terakhir", "jumlah_kontak", "k", "usia_kehamilan_minggu", "hpl", "hb",
          "lila", "sistolik", "diastolik", "protein_urin", "risiko"],
