@@ -118,7 +118,8 @@ def _parser() -> argparse.ArgumentParser:
     state.add_argument("--url", help=GATEWAY_HELP)
     state.add_argument("--nats-url", help=NATS_HELP)
     sample = command("sample-screenings", "record made-up screenings of the last months at "
-                     "every posyandu of the registry – balita, pregnant women, adults – to "
+                     "every posyandu of the registry – balita, pregnant women, school "
+                     "children, adults, lansia – to "
                      "see the dashboard, the registers and the home visits at work (not on a "
                      "real district's data)")
     sample.add_argument("--months", type=int, default=3, choices=range(1, 13), metavar="1-12",

@@ -106,11 +106,12 @@ def _submission(person: _Person, place: Place, on: date, measurements: Mapping[s
 
 def sample_screenings(places: Iterable[Place], today: date, months: int = 3,
                       children: int = 12, mothers: int = 3, adults: int = 6,
-                      seed: int = 1) -> Iterator[dict[str, object]]:
+                      pupils: int = 4, seed: int = 1) -> Iterator[dict[str, object]]:
     """Screening submissions of the last `months` months at each place: its children
     weighed and measured each posyandu day (most of them: some miss one), its pregnant
-    women at their ANC contacts, its adults' PTM screening – the hypertensive ones measured
-    again each month."""
+    women at their ANC contacts, its adults' PTM screening and TB symptom check – the
+    hypertensive ones measured again each month, the lansia's daily living (ADL) too –,
+    and the school screening of its children and adolescents."""
     rng = random.Random(seed)
     people = _People(rng)
     for index, place in enumerate(places):
@@ -120,6 +121,7 @@ def sample_screenings(places: Iterable[Place], today: date, months: int = 3,
         yield from _children(rng, people, place, days, children)
         yield from _mothers(rng, people, place, days, mothers)
         yield from _adults(rng, people, place, days, adults)
+        yield from _pupils(rng, people, place, days, pupils)
 
 
 def _children(rng: random.Random, people: _People, place: Place, days: list[date],
@@ -159,14 +161,44 @@ def _adults(rng: random.Random, people: _People, place: Place, days: list[date],
         adult = people.person(place, days[0] - timedelta(days=rng.randint(20, 75) * 365),
                               rng.choice("MF"), "Warga")
         systolic = max(95, round(rng.gauss(132, 20)))
+        lansia = (days[0] - adult.born).days >= 60 * 365
         for day in days:
             yield _submission(adult, place, day, {
                 "systolic": systolic, "diastolic": round(systolic * 0.62 + rng.gauss(0, 6)),
                 "glucose_random": max(70, round(rng.gauss(125, 35))),
-                "weight_kg": round(rng.gauss(62, 10), 1), "height_cm": round(rng.gauss(158, 7), 1)})
+                "weight_kg": round(rng.gauss(62, 10), 1), "height_cm": round(rng.gauss(158, 7), 1),
+                "tb_symptoms": rng.random() < 0.02,
+                **({"adl": _adl(rng)} if lansia else {})})
             if systolic < 140:
                 break  # measured again monthly only when hypertensive
             systolic = max(95, systolic + round(rng.gauss(-4, 8)))
+
+
+def _adl(rng: random.Random) -> int:
+    """A Barthel (AKS) score: most lansia independent (20), some mildly dependent, few
+    more."""
+    draw = rng.random()
+    return 20 if draw < 0.8 else rng.randint(12, 19) if draw < 0.95 else rng.randint(5, 11)
+
+
+def _pupils(rng: random.Random, people: _People, place: Place, days: list[date],
+            count: int) -> Iterator[dict[str, object]]:
+    """School children and adolescents (7–17) screened once: height and weight (BMI for
+    age), and the girls' Hb from 12."""
+    for _ in range(count):
+        sex = rng.choice("MF")
+        day = rng.choice(days)
+        pupil = people.person(place, day - timedelta(days=rng.randint(7 * 365, 17 * 365)), sex,
+                              "Pelajar")
+        age = (day - pupil.born).days / 365.25
+        height = round(min(100 + 6.2 * (age - 4), 150 if sex == "F" else 170)
+                       + rng.gauss(0, 6), 1)
+        bmi = rng.gauss(15.5 + 0.45 * (age - 7), 2.2)
+        measured: dict[str, object] = {"height_cm": height,
+                                       "weight_kg": round(max(bmi, 12) * (height / 100) ** 2, 1)}
+        if sex == "F" and age >= 12:
+            measured["hb"] = round(rng.gauss(12.3, 1.2), 1)
+        yield _submission(pupil, place, day, measured)
 
 
 def record_samples(client: httpx.Client, today: date, months: int, patience: float = 90.0

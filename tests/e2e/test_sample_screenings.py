@@ -1,12 +1,13 @@
 """`ilp sample-screenings`: a new platform shows something at once – made-up balita,
-pregnant women and adults of the last months at every posyandu of the sample kota, sent
+pregnant women, school children, adults and lansia of the last months at every posyandu
+of the sample kota, sent
 through the gateway; the dashboard's figures, PWS statuses, registers and home visits
 follow, and a second run the same day records nothing twice."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import httpx
 import pytest
@@ -44,9 +45,9 @@ def test_sample_screenings_fill_the_dashboard_once(platform: Platform, capsys) -
     month = date.today().strftime("%Y-%m")
     pws = httpx.Client(base_url=f"{platform.service_url('pws')}/api/v1", timeout=30)
 
-    def kota(indicator_id: str) -> dict:
+    def kota(indicator_id: str, period: str = month) -> dict:
         return next(i for i in pws.get("/pws/areas/33.73/indicators", params={
-            "period": month}).json()["indicators"] if i["id"] == indicator_id)
+            "period": period}).json()["indicators"] if i["id"] == indicator_id)
     assert eventually(lambda: kota("balita_ditimbang")["numerator"] > 500, timeout=60)
     platform.settle()
     # two months of the same children, measured each time: a stunting prevalence with its
@@ -56,6 +57,13 @@ def test_sample_screenings_fill_the_dashboard_once(platform: Platform, capsys) -
                 for row in table["rows"]]
     assert len(stunting) == 4 and all(i["status"] and i["trend"] for i in stunting)
     assert 5 < kota("balita_stunting")["pct"] < 45  # around Indonesia's 21.6 %
+    # every life-cycle stage of the dashboard has figures: the school screening, the
+    # lansia's daily living (most at their first visit, last month), the TB symptom check
+    last_month = (date.today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    assert kota("remaja_skrining")["numerator"] > 50
+    assert kota("anak_remaja_kurus")["denominator"] > 50
+    assert kota("lansia_ketergantungan", last_month)["denominator"] > 20
+    assert kota("tb_skrining_gejala", last_month)["numerator"] > 100
     screening = httpx.Client(base_url=platform.base_url_of("screening"), timeout=30)
     assert screening.get("/children", params={"area_code": "33.73.04.1001"}).json()
     assert screening.get("/adults", params={"area_code": "33.73.04.1001"}).json()
