@@ -96,3 +96,31 @@ def nats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"nats://127.0.0.1:{port}"
     process.terminate()
     process.wait(10)
+
+
+def _workbook(**sheets: list[list[object]]) -> bytes:
+    import io
+    from datetime import date
+
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    day = book.add_format({"num_format": "dd/mm/yyyy"})
+    for title, rows in sheets.items():
+        sheet = book.add_worksheet(title)
+        for line, row in enumerate(rows):
+            for column, value in enumerate(row):
+                if isinstance(value, date):
+                    sheet.write_datetime(line, column, value, day)
+                elif value is not None:
+                    sheet.write(line, column, value)
+    book.close()
+    return out.getvalue()
+
+
+@pytest.fixture(scope="session")
+def workbook() -> Callable[..., bytes]:
+    """Makes an .xlsx as Excel saves one – dates in date cells, TRUE/FALSE, numbers –, a
+    sheet for each keyword: `workbook(Register=[[...], ...])`."""
+    return _workbook

@@ -134,25 +134,6 @@ def launch_chromium(playwright: Any) -> Any:
         "--disable-component-update", "--disable-sync"])
 
 
-def write_workbook(path: Path, **sheets: list[list[Any]]) -> Path:
-    """An .xlsx as Excel saves one (dates in date cells, TRUE/FALSE, numbers), a sheet
-    each."""
-    import xlsxwriter
-
-    book = xlsxwriter.Workbook(str(path))
-    day = book.add_format({"num_format": "dd/mm/yyyy"})
-    for title, rows in sheets.items():
-        sheet = book.add_worksheet(title)
-        for line, row in enumerate(rows):
-            for column, value in enumerate(row):
-                if isinstance(value, date):
-                    sheet.write_datetime(line, column, value, day)
-                elif value is not None:
-                    sheet.write(line, column, value)
-    book.close()
-    return path
-
-
 def read_workbook(path: str | Path) -> list[list[Any]]:
     """A downloaded workbook's first sheet, row by row."""
     from python_calamine import CalamineWorkbook

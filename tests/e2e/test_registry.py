@@ -11,7 +11,7 @@ import httpx
 import pytest
 from ilp_platform.embedded import Platform
 
-from .helpers import eventually, free_port_block, tasks, write_workbook
+from .helpers import eventually, free_port_block, tasks
 
 KEC = "33.75.02"  # Kota Pekalongan, a kota the sample does not contain
 AREAS = f"""code,name
@@ -224,7 +224,8 @@ def test_a_dinkes_folder_named_in_indonesian_loads_in_dependency_order(
         "area_code": "34.03.01.2002"}).json()} == {"balita": 1120, "ibu_hamil": 96}
 
 
-def test_a_dinkes_workbook_loads_sheet_by_sheet(platform: Platform, tmp_path) -> None:
+def test_a_dinkes_workbook_loads_sheet_by_sheet(platform: Platform, tmp_path,
+                                                workbook) -> None:
     """One Excel workbook, a sheet a kind and in any order (the posyandu before their
     wilayah here), codes typed as numbers; a file no spreadsheet can read is refused
     saying so."""
@@ -233,11 +234,11 @@ def test_a_dinkes_workbook_loads_sheet_by_sheet(platform: Platform, tmp_path) ->
     from ilp_platform.registry_import import import_registry
     from rich.console import Console
 
-    write_workbook(tmp_path / "master-data.xlsx", Posyandu=[
+    (tmp_path / "master-data.xlsx").write_bytes(workbook(Posyandu=[
         ["ID", "Jenis", "Nama", "Kode Desa"],
         ["psy-dahlia", "Posyandu", "Posyandu Dahlia", 3501012001]], Wilayah=[
         ["Kode", "Nama"], ["35", "Jawa Timur"], ["35.01", "Kab. Pacitan"],
-        ["35.01.01", "Donorojo"], [3501012001, "Sawahan"]])
+        ["35.01.01", "Donorojo"], [3501012001, "Sawahan"]]))
     said = io.StringIO()
     refused = import_registry(tmp_path / "master-data.xlsx", platform.service_url("registry"),
                               Console(file=said), token=platform.operator_token())

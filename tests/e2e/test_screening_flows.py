@@ -21,7 +21,7 @@ from ilp_contracts.wilayah import WIB
 from ilp_platform.embedded import Platform
 
 from .helpers import (eventually, free_port_block, indicator, knows_workers, publish_events,
-                      tasks, write_workbook)
+                      tasks)
 
 DESA = "33.73.04.2003"
 
@@ -1076,7 +1076,7 @@ def test_a_register_excel_saved_on_windows_keeps_its_names(platform: Platform, t
 
 
 def test_a_register_kept_in_excel_is_sent_as_it_is(platform: Platform, tmp_path,
-                                                   capsys) -> None:
+                                                   capsys, workbook) -> None:
     """A posyandu's register as an .xlsx under its title: dates as date cells, a weight as
     a number, "Diukur Ulang" as TRUE/FALSE – read as typed, each refused row named by its
     Excel row; a NIK Excel kept as a number (its last digit lost) refused saying so."""
@@ -1085,7 +1085,7 @@ def test_a_register_kept_in_excel_is_sent_as_it_is(platform: Platform, tmp_path,
     record(platform, balita(19))  # the posyandu is known to screening
     nik = f"337304591125{uuid.uuid4().int % 10000:04d}"  # a girl born 19/11/2025
     today = date.today()
-    write_workbook(tmp_path / "register.xlsx", Register=[
+    (tmp_path / "register.xlsx").write_bytes(workbook(Register=[
         ["REGISTER BAYI DAN BALITA"], ["Posyandu Anggrek, November 2026"], [],
         ["NIK", "Nama", "L/P", "Tgl Lahir", "Tgl Periksa", "BB (kg)", "TB (cm)",
          "Cara Ukur", "Diukur Ulang"],
@@ -1094,7 +1094,7 @@ def test_a_register_kept_in_excel_is_sent_as_it_is(platform: Platform, tmp_path,
          "telentang", False],
         # typed as a number, Excel kept 15 of the NIK's 16 digits
         [int(nik[:-1] + "0"), "Wulan", "P", date(2025, 11, 19), today, 8.2, 72.5,
-         "telentang", False]])
+         "telentang", False]]))
     assert import_register(tmp_path / "register.xlsx", platform.service_url("screening"),
                            "psy-anggrek") == 2
     said = capsys.readouterr().out

@@ -9,7 +9,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-import xlsxwriter
 from ilp_kit.errors import UnprocessableError
 from ilp_kit.spreadsheet import sheet_download, spreadsheet_text, workbook_sheets
 from python_calamine import CalamineWorkbook
@@ -17,24 +16,7 @@ from python_calamine import CalamineWorkbook
 DATA = Path(__file__).parent / "data"
 
 
-def workbook(**sheets: list[list[object]]) -> bytes:
-    """An .xlsx as Excel saves one: dates in date cells, TRUE/FALSE, numbers."""
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    day = book.add_format({"num_format": "dd/mm/yyyy"})
-    for title, rows in sheets.items():
-        sheet = book.add_worksheet(title)
-        for line, row in enumerate(rows):
-            for column, value in enumerate(row):
-                if isinstance(value, date):
-                    sheet.write_datetime(line, column, value, day)
-                elif value is not None:
-                    sheet.write(line, column, value)
-    book.close()
-    return out.getvalue()
-
-
-def test_a_register_sheet_reads_as_typed() -> None:
+def test_a_register_sheet_reads_as_typed(workbook) -> None:
     data = workbook(Register=[
         ["NIK", "Nama", "L/P", "Tgl Lahir", "Tgl Periksa", "BB", "Telentang"],
         ["3373041011240001", "Bima  Putra", "L", date(2024, 11, 10),
@@ -48,7 +30,7 @@ def test_a_register_sheet_reads_as_typed() -> None:
         "3.37304E+15,Sari Dewi,P,15/03/2025,2026-11-20T09:30:00,12,ya\n")
 
 
-def test_every_sheet_with_something_in_it_by_name_and_rows_as_numbered() -> None:
+def test_every_sheet_with_something_in_it_by_name_and_rows_as_numbered(workbook) -> None:
     data = workbook(wilayah=[["kode", "nama"], ["34.03", "Gunungkidul"]], kosong=[],
                     fasilitas=[[], ["ID", "Jenis"], [None, None], ["pkm-1", "Puskesmas"]])
     assert workbook_sheets(data) == {"wilayah": "kode,nama\n34.03,Gunungkidul\n",
@@ -64,7 +46,7 @@ def test_an_old_xls_and_an_opendocument_sheet_read_as_an_xlsx() -> None:
             "NIK,Nama,Tgl Lahir,BB\n3373041011240001,Bima,2024-11-10,9.1\n"), name
 
 
-def test_a_sheet_spanning_far_more_than_any_list_is_refused(monkeypatch) -> None:
+def test_a_sheet_spanning_far_more_than_any_list_is_refused(monkeypatch, workbook) -> None:
     from ilp_kit import spreadsheet
 
     monkeypatch.setattr(spreadsheet, "MAX_ROWS", 2)
