@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 from ilp_kit.errors import UnprocessableError
-from ilp_kit.spreadsheet import header_index, spreadsheet_text
+from ilp_kit.spreadsheet import OLE, ZIP, header_index, spreadsheet_text, workbook_sheets
 from ilp_screening.register import ALIASES, KNOWN_COLUMNS
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -39,44 +39,50 @@ def import_household(path: Path, base_url: str, posyandu_id: str, noted_on: str,
 
 def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
              *counted: tuple[str, str]) -> int:
-    """Send a CSV in chunks of rows, each with the header and an idempotency key from the
-    file's content and position; print the refused lines and the report's `counted`
-    totals (field, words). Returns the number of refused rows."""
+    """Send a CSV – or each sheet with data of a workbook (a register kept a month a sheet)
+    – in chunks of rows, each with the header and an idempotency key from the file's
+    content and position; print the refused lines and the report's `counted` totals
+    (field, words). Returns the number of refused rows."""
     console = Console()
+    data = path.read_bytes()
     try:
-        lines = spreadsheet_text(path.read_bytes()).splitlines()
+        sheets = (workbook_sheets(data) if data.startswith((ZIP, OLE))
+                  else {"": spreadsheet_text(data)})
     except UnprocessableError as exc:
         raise SystemExit(f"{path.name}: {exc.reason}") from None
-    title = header_index(lines, ALIASES, KNOWN_COLUMNS)  # the sheet's title lines above it
-    header, rows = lines[title], lines[title + 1:]
-    file_key = hashlib.sha256(path.read_bytes()).hexdigest()[:24]
+    file_key = hashlib.sha256(data).hexdigest()[:24]
     totals = dict.fromkeys((field for field, _ in counted), 0)
-    refused: list[tuple[int, list[dict[str, Any]]]] = []
+    refused: list[tuple[str, int, list[dict[str, Any]]]] = []
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeRemainingColumn())
     client = httpx.Client(timeout=120,
                           headers={"Authorization": f"Bearer {token}"} if token else {})
     with Progress(*columns, console=console) as progress, client:
-        task = progress.add_task(f"Mengirim {path.name}", total=len(rows))
-        for start in range(0, len(rows), CHUNK_ROWS):
-            chunk = rows[start:start + CHUNK_ROWS]
-            reply = client.post(
-                url, params=params or None,
-                content="\n".join([header, *chunk]).encode(),
-                headers={"Content-Type": "text/csv",
-                         "Idempotency-Key": f"{file_key}-{start:07d}"})
-            reply.raise_for_status()
-            report = reply.json()
-            for key in totals:
-                totals[key] += report[key]
-            # Lines in the chunk count from 2 (after its header); in the file from
-            # title + start + 2.
-            refused += [(title + start + row["line"], row["detail"])
-                        for row in report["rejected"]]
-            progress.advance(task, len(chunk))
-    for line, detail in refused:
+        for number, (sheet, text) in enumerate(sheets.items()):
+            lines = text.splitlines()
+            title = header_index(lines, ALIASES, KNOWN_COLUMNS)  # a title above the header
+            header, rows = lines[title], lines[title + 1:]
+            where = f"{sheet} " if len(sheets) > 1 else ""
+            task = progress.add_task(f"Mengirim {path.name} {where}", total=len(rows))
+            for start in range(0, len(rows), CHUNK_ROWS):
+                chunk = rows[start:start + CHUNK_ROWS]
+                # (the first sheet's keys are a CSV's: what was sent before stays sent)
+                key = f"{file_key}-{f'{number}-' if number else ''}{start:07d}"
+                reply = client.post(
+                    url, params=params or None, content="\n".join([header, *chunk]).encode(),
+                    headers={"Content-Type": "text/csv", "Idempotency-Key": key})
+                reply.raise_for_status()
+                report = reply.json()
+                for field in totals:
+                    totals[field] += report[field]
+                # Lines in the chunk count from 2 (after its header); in the sheet from
+                # title + start + 2.
+                refused += [(where, title + start + row["line"], row["detail"])
+                            for row in report["rejected"]]
+                progress.advance(task, len(chunk))
+    for where, line, detail in refused:
         reasons = "; ".join(f"{_column_of(d.get('loc', []))}: {d['msg']}" for d in detail)
-        console.print(f"[red]baris {line}[/red]: {reasons}")
+        console.print(f"[red]{where}baris {line}[/red]: {reasons}")
     console.print(", ".join([*(f"{words} {totals[field]}" for field, words in counted),
                              f"ditolak {len(refused)}"]))
     return len(refused)

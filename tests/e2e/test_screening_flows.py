@@ -1077,18 +1077,22 @@ def test_a_register_excel_saved_on_windows_keeps_its_names(platform: Platform, t
 
 def test_a_register_kept_in_excel_is_sent_as_it_is(platform: Platform, tmp_path,
                                                    capsys, workbook) -> None:
-    """A posyandu's register as an .xlsx under its title: dates as date cells, a weight as
-    a number, "Diukur Ulang" as TRUE/FALSE – read as typed, each refused row named by its
-    Excel row; a NIK Excel kept as a number (its last digit lost) refused saying so."""
+    """A posyandu's register as an .xlsx under its title, a month a sheet: dates as date
+    cells, a weight as a number, "Diukur Ulang" as TRUE/FALSE – read as typed, every
+    sheet, each refused row named by its sheet and row; a NIK Excel kept as a number (its
+    last digit lost) refused saying so. Over HTTP, a workbook of several sheets is refused
+    whole rather than read in part."""
     from ilp_platform.register_import import import_register
 
     record(platform, balita(19))  # the posyandu is known to screening
     nik = f"337304591125{uuid.uuid4().int % 10000:04d}"  # a girl born 19/11/2025
     today = date.today()
-    (tmp_path / "register.xlsx").write_bytes(workbook(Register=[
-        ["REGISTER BAYI DAN BALITA"], ["Posyandu Anggrek, November 2026"], [],
-        ["NIK", "Nama", "L/P", "Tgl Lahir", "Tgl Periksa", "BB (kg)", "TB (cm)",
-         "Cara Ukur", "Diukur Ulang"],
+    header = ["NIK", "Nama", "L/P", "Tgl Lahir", "Tgl Periksa", "BB (kg)", "TB (cm)",
+              "Cara Ukur", "Diukur Ulang"]
+    (tmp_path / "register.xlsx").write_bytes(workbook(Lalu=[
+        header, [nik, "Wulan", "P", date(2025, 11, 19), today - timedelta(days=30), 7.9,
+                 71.5, "telentang", False]], Ini=[
+        ["REGISTER BAYI DAN BALITA"], ["Posyandu Anggrek, November 2026"], [], header,
         [nik, "Wulan", "P", date(2025, 11, 19), today, 8.2, 72.5, "telentang", False],
         [nik, "Wulan", "P", date(2025, 11, 19), today + timedelta(days=9), 8.2, 72.5,
          "telentang", False],
@@ -1098,8 +1102,13 @@ def test_a_register_kept_in_excel_is_sent_as_it_is(platform: Platform, tmp_path,
     assert import_register(tmp_path / "register.xlsx", platform.service_url("screening"),
                            "psy-anggrek") == 2
     said = capsys.readouterr().out
-    assert "diterima 1" in said and "baris 6" in said and "baris 7" in said, said
+    assert "diterima 2" in said and "Ini baris 6" in said and "Ini baris 7" in said, said
     assert "format the column as text" in said
+    whole = client(platform, "screening").post(
+        "/screenings/import", params={"posyandu_id": "psy-anggrek"},
+        content=(tmp_path / "register.xlsx").read_bytes(),
+        headers={"Content-Type": "text/csv", "Idempotency-Key": str(uuid.uuid4())})
+    assert whole.status_code == 422 and whole.json()["detail"][0]["type"] == "several_sheets"
     person = client(platform, "screening").post("/persons/lookup", json={"nik": nik}).json()
     assert person["name"] == "Wulan" and person["birth_date"] == "2025-11-19"
 

@@ -35,7 +35,8 @@ def test_every_sheet_with_something_in_it_by_name_and_rows_as_numbered(workbook)
                     fasilitas=[[], ["ID", "Jenis"], [None, None], ["pkm-1", "Puskesmas"]])
     assert workbook_sheets(data) == {"wilayah": "kode,nama\n34.03,Gunungkidul\n",
                                      "fasilitas": "\nID,Jenis\n\npkm-1,Puskesmas\n"}
-    assert spreadsheet_text(data) == "kode,nama\n34.03,Gunungkidul\n"  # the first
+    with pytest.raises(UnprocessableError, match=r"2 sheets with data \(wilayah, fasilitas\)"):
+        spreadsheet_text(data)  # not read in part
 
 
 def test_an_old_xls_and_an_opendocument_sheet_read_as_an_xlsx() -> None:

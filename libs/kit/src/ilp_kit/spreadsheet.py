@@ -22,8 +22,9 @@ OLE = b"\xd0\xcf\x11\xe0"  # Excel 97–2003 (.xls)
 
 
 def spreadsheet_text(data: bytes) -> str:
-    """A CSV file's text whichever way a spreadsheet saved it, or a workbook's first sheet
-    as CSV (`workbook_sheets`).
+    """A CSV file's text whichever way a spreadsheet saved it, or a workbook's one sheet
+    with data as CSV (`workbook_sheets`; a workbook of several – a month a sheet, say – is
+    refused rather than read in part).
 
     A CSV: UTF-8 (with or without the byte-order mark of Excel's "CSV UTF-8"), else
     Windows' code page – Excel on Windows saves plain "CSV" as Windows-1252 in Indonesian
@@ -31,7 +32,12 @@ def spreadsheet_text(data: bytes) -> str:
     UTF-8. Read as UTF-8 that file used to be refused whole, or its names stored with "�"
     in them."""
     if data.startswith((ZIP, OLE)):
-        return next(iter(workbook_sheets(data).values()), "")
+        sheets = workbook_sheets(data)
+        if len(sheets) > 1:
+            raise UnprocessableError(
+                "body", f"the workbook has {len(sheets)} sheets with data ({', '.join(sheets)}):"
+                " send one at a time, or all of them with ./ilp import-…", "several_sheets")
+        return next(iter(sheets.values()), "")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

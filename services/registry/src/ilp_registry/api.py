@@ -349,7 +349,7 @@ async def list_missing_targets(rt: RuntimeDep, area_code: str, year: int) -> lis
                  "application/json": {"schema": {"type": ["array", "object"]}}}}})
 async def bulk_import(request: Request, rt: RuntimeDep, caller: Caller,
                       kind: importer.Kind | None = None) -> dict[str, Any]:
-    """A CSV or a workbook's first sheet (.xlsx, .xls, .ods) whose header tells the kind (or
+    """A CSV or a workbook of one sheet (.xlsx, .xls, .ods) whose header tells the kind (or
     `kind=`), a JSON array of rows of `kind`, or a JSON object with one array per kind.
     Valid rows are stored even when others are refused; each refused row is reported with
     its line (record) number and reasons. Importing the same file again changes nothing

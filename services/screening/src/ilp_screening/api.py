@@ -113,8 +113,8 @@ async def amend_birth(birth_id: str, body: BirthCorrection, rt: RuntimeDep,
 @router.post("/screenings/import", response_model=ImportReport)
 async def import_register(request: Request, key: IdempotencyKey, rt: RuntimeDep,
                           caller: Caller, posyandu_id: str | None = None) -> dict[str, Any]:
-    """Upload a posyandu register as CSV (text/csv) or a workbook (.xlsx, .xls, .ods: its
-    first sheet). Every row is checked on its own, so one bad row does not hold back the rest;
+    """Upload a posyandu register as CSV (text/csv) or a workbook (.xlsx, .xls, .ods) of one
+    sheet with data. Every row is checked on its own, so one bad row does not hold back the rest;
     the report names the lines (an Excel row's number). Re-uploading the same file with
     the same key records nothing twice."""
     require(caller, *RECORDERS)

@@ -90,7 +90,7 @@ async def register_household(body: HouseholdRegister, rt: RuntimeDep, caller: Ca
 async def import_household(request: Request, rt: RuntimeDep, caller: Caller,
                            posyandu_id: Annotated[str, Param(min_length=1, max_length=64)],
                            noted_on: date) -> dict[str, Any]:
-    """The household data collection as CSV (text/csv) or a workbook (its first sheet):
+    """The household data collection as CSV (text/csv) or a workbook of one sheet:
     a register's person columns (NIK, nama, L/P, tanggal lahir, RT, RW, no. KK) and
     `hamil` (ya/tidak). Every row is checked on its own; the report names the lines
     refused. Sending it again changes nothing."""
