@@ -82,17 +82,18 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--hours", type=float, default=12, help="valid for (default 12)")
     schemas = commands.add_parser("schemas", help="write the JSON Schema of every event")
     schemas.add_argument("out_dir", type=Path, nargs="?", default=Path("schemas"))
-    register = command("import-register", "send a posyandu register (CSV, or a workbook: .xlsx, .xls, .ods) to the screening "
-                       "API")
-    register.add_argument("csv_file", type=Path)
-    register.add_argument("--posyandu", help="posyandu id for rows without one")
+    register = command("import-register", "send a posyandu register (CSV, or a workbook: "
+                       ".xlsx, .xls, .ods, every sheet) to the screening API")
+    register.add_argument("csv_file", type=Path, metavar="file")
+    register.add_argument("--posyandu", help="posyandu id for rows without one (a sheet of "
+                          "several posyandu names each row's in an `ID Posyandu` column)")
     register.add_argument("--url", help=GATEWAY_HELP)
     register.add_argument("--token", default=os.environ.get("ILP_TOKEN"),
                           help="bearer token of a kader/bidan/integrator (default $ILP_TOKEN)")
     household = command("import-household", "send a posyandu's household data collection "
-                        "(CSV or a workbook: the people it should see, `hamil` for a pregnancy) to the "
-                        "screening API")
-    household.add_argument("csv_file", type=Path)
+                        "(CSV or a workbook: the people it should see, `hamil` for a "
+                        "pregnancy) to the screening API")
+    household.add_argument("csv_file", type=Path, metavar="file")
     household.add_argument("--posyandu", required=True, help="the posyandu's id")
     household.add_argument("--noted-on", required=True, type=date.fromisoformat,
                            help="the day of the data collection (YYYY-MM-DD)")

@@ -57,6 +57,15 @@ def test_a_register_under_its_sheets_title_reads_from_its_header() -> None:
     assert untitled[0][0] == 2  # read from the top, the row refused by its columns
 
 
+def test_a_sheet_of_several_posyandu_names_each_rows() -> None:
+    text = ("ID Posyandu;NIK;Nama;L/P;Tanggal Lahir;Tanggal;BB (kg)\n"
+            "psy-mawar;3373041011240001;Bima;L;10/11/2024;20/11/2026;9,1\n"
+            "psy-melati;3373045503250002;Sari;P;15/03/2025;20/11/2026;7,9\n")
+    rows = list(parse_register(text, None))
+    assert [(row[1].posyandu_id if row[1] else row[2]) for row in rows] == [
+        "psy-mawar", "psy-melati"]
+
+
 def test_a_numbered_register_with_a_plain_date_column() -> None:
     """Paper registers number their rows ("No.") and head the day's date "Tanggal": the
     number is not a measurement, the date is the screening's; a row without any date

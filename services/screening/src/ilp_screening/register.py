@@ -80,6 +80,8 @@ ALIASES = {
     "cara_ukur": "measured_lying", "posisi_ukur": "measured_lying",
     "lingkar_lengan_atas": "muac_cm", "berat": "weight_kg", "tinggi": "height_cm",
     "panjang": "height_cm",
+    # A district's sheet of several posyandu names each row's (by the registry's id)
+    **dict.fromkeys(("id_posyandu", "kode_posyandu", "posyandu_id"), "posyandu_id"),
     # A register's running number ("No.") says nothing about the person, nor do its notes,
     # the parents' names, the address or an age the register worked out (the birth date
     # is read instead): dropped with the unnamed columns.
