@@ -13,7 +13,7 @@ from ilp_kit.errors import UnprocessableError
 from ilp_kit.spreadsheet import sheet_download, spreadsheet_text, workbook_sheets
 from python_calamine import CalamineWorkbook
 
-DATA = Path(__file__).parent / "data"
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def test_a_register_sheet_reads_as_typed(workbook) -> None:
@@ -41,9 +41,9 @@ def test_every_sheet_with_something_in_it_by_name_and_rows_as_numbered(workbook)
 
 def test_an_old_xls_and_an_opendocument_sheet_read_as_an_xlsx() -> None:
     """Excel 97–2003 files are still what many offices save (fixtures made with xlwt
-    and odfpy, in tests/data)."""
+    and odfpy, in tests/fixtures)."""
     for name in ("register.xls", "register.ods"):
-        assert spreadsheet_text((DATA / name).read_bytes()) == (
+        assert spreadsheet_text((FIXTURES / name).read_bytes()) == (
             "NIK,Nama,Tgl Lahir,BB\n3373041011240001,Bima,2024-11-10,9.1\n"), name
 
 
