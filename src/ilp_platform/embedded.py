@@ -5,6 +5,7 @@ restart keeps everything."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import fcntl
 import io
@@ -251,8 +252,10 @@ class Platform:
         self.wait_ready()
         if self.sample_registry is not None and self.seed(self.sample_registry):
             # Ready means usable: a screening at a sample posyandu is refused as unknown
-            # until the screening service has read the registry's events.
-            self.settle()
+            # until the screening service has read the registry's events. (A machine too
+            # slow for that within two minutes still gets a running platform.)
+            with contextlib.suppress(TimeoutError):
+                self.settle()
 
     def _lock_data_dir(self) -> None:
         """Held until this platform stops (or its process ends, whatever the way)."""
