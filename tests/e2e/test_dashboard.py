@@ -439,3 +439,49 @@ def test_the_live_stream_is_listened_to_again_after_an_http_error(platform: Plat
             f"document.querySelector('tr.total td .cell').innerText !== '{before}'",
             timeout=10000)
         browser.close()
+
+
+def test_a_bidan_uploads_a_posyandu_register_from_the_dashboard(platform: Platform, tmp_path,
+                                                                  workbook) -> None:
+    """The paper register typed into Excel goes in from the page, for one of the desa's
+    posyandu: the report names each refused row; the same file again records nothing
+    twice. Those who may not record see no upload."""
+    from playwright.sync_api import sync_playwright
+
+    nik = f"337304591125{uuid.uuid4().int % 10000:04d}"  # a girl born 19/11/2025
+    sheet = tmp_path / "register-november.xlsx"
+    sheet.write_bytes(workbook(November=[
+        ["REGISTER BALITA POSYANDU BLOTONGAN"], [],
+        ["NIK", "Nama", "L/P", "Tgl Lahir", "Tgl Timbang", "BB (kg)", "TB (cm)", "Cara Ukur"],
+        [nik, "Wulan", "P", date(2025, 11, 19), date(2026, 11, 20), 8.2, 72.5, "telentang"],
+        [nik, "Wulan", "P", date(2025, 11, 19), date(2031, 1, 1), 8.2, 72.5, "telentang"]]))
+    url = f"{platform.base_url}/api/v1/pws/dashboard?area=33.73.04.1001&period=2026-11#token="
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page()
+        page.goto(url + unsigned_token("dinkes_admin"))  # reads, records nothing
+        page.wait_for_selector("body[data-loaded='1']", timeout=15000)
+        assert page.locator("#upload").is_hidden()
+        page.goto(url + unsigned_token("bidan"))
+        page.reload()
+        page.wait_for_selector("#upload:not([hidden])", timeout=15000)
+        offered = page.locator("#upload-posyandu option").all_inner_texts()
+        page.select_option("#upload-posyandu", "psy-0")
+        reports = []
+        for _ in range(2):
+            page.set_input_files("#upload-file", str(sheet))
+            page.click("#upload button[type=submit]")
+            page.wait_for_function(
+                "document.getElementById('upload-report').innerText.includes('ditolak')",
+                timeout=15000)
+            reports.append(page.locator("#upload-report").inner_text())
+            page.locator("#registers").screenshot(path=str(ARTIFACTS / "dashboard-upload.png"))
+            page.evaluate("document.getElementById('upload-report').textContent = ''")
+        browser.close()
+    assert offered == ["Posyandu Blotongan", "Pustu Blotongan"]
+    assert reports[0].startswith("diterima 1, sudah ada 0, ditolak 1")
+    assert "baris 5: screened_on: screening date is in the future" in reports[0]
+    assert reports[1].startswith("diterima 0, sudah ada 1, ditolak 1")  # nothing twice
+    person = httpx.post(f"{platform.base_url_of('screening')}/persons/lookup",
+                        json={"nik": nik}, timeout=10).json()
+    assert person["name"] == "Wulan"
