@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 from ilp_kit.errors import UnprocessableError
-from ilp_kit.spreadsheet import OLE, ZIP, header_index, spreadsheet_text, workbook_sheets
+from ilp_kit.spreadsheet import header_index, spreadsheet_sheets
 from ilp_screening.register import ALIASES, KNOWN_COLUMNS
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -46,8 +46,7 @@ def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
     console = Console()
     data = path.read_bytes()
     try:
-        sheets = (workbook_sheets(data) if data.startswith((ZIP, OLE))
-                  else {"": spreadsheet_text(data)})
+        sheets = spreadsheet_sheets(data)
     except UnprocessableError as exc:
         raise SystemExit(f"{path.name}: {exc.reason}") from None
     file_key = hashlib.sha256(data).hexdigest()[:24]

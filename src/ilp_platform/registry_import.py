@@ -13,14 +13,14 @@ from pathlib import Path
 
 import httpx
 from ilp_kit.errors import UnprocessableError
-from ilp_kit.spreadsheet import spreadsheet_text, workbook_sheets
+from ilp_kit.spreadsheet import spreadsheet_sheets
 from ilp_registry.importer import (KINDS, Kind, Row, dependency_rank, detect_kind,
                                    rows_from_csv)
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 CHUNK_ROWS = 2000
-WORKBOOKS = (".xlsx", ".xls", ".ods")  # every sheet is read
+WORKBOOKS = (".xlsx", ".xls", ".ods")  # every sheet with data is read
 
 
 @dataclass
@@ -46,11 +46,8 @@ def _sources(path: Path) -> list[_Csv | Path]:
             sources.append(file)
             continue
         try:
-            if file.suffix.lower() in WORKBOOKS:
-                sources += [_csv(f"{file.name} [{sheet}]", text)
-                            for sheet, text in workbook_sheets(file.read_bytes()).items()]
-            else:
-                sources.append(_csv(file.name, spreadsheet_text(file.read_bytes())))
+            sources += [_csv(f"{file.name} [{sheet}]" if sheet else file.name, text)
+                        for sheet, text in spreadsheet_sheets(file.read_bytes()).items()]
         except UnprocessableError as exc:
             raise SystemExit(f"{file.name}: {exc.reason}") from None
 

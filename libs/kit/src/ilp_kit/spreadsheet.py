@@ -22,22 +22,28 @@ OLE = b"\xd0\xcf\x11\xe0"  # Excel 97–2003 (.xls)
 
 
 def spreadsheet_text(data: bytes) -> str:
-    """A CSV file's text whichever way a spreadsheet saved it, or a workbook's one sheet
-    with data as CSV (`workbook_sheets`; a workbook of several – a month a sheet, say – is
-    refused rather than read in part).
+    """A file's one sheet as CSV text (`spreadsheet_sheets`): a workbook of several – a
+    month a sheet, say – is refused rather than read in part."""
+    sheets = spreadsheet_sheets(data)
+    if len(sheets) > 1:
+        raise UnprocessableError(
+            "body", f"the workbook has {len(sheets)} sheets with data ({', '.join(sheets)}):"
+            " send one at a time, or all of them with ./ilp import-…", "several_sheets")
+    return next(iter(sheets.values()), "")
 
-    A CSV: UTF-8 (with or without the byte-order mark of Excel's "CSV UTF-8"), else
-    Windows' code page – Excel on Windows saves plain "CSV" as Windows-1252 in Indonesian
-    and English set-ups, where the apostrophe of "Ni’mah" is the byte 0x92, not broken
-    UTF-8. Read as UTF-8 that file used to be refused whole, or its names stored with "�"
-    in them."""
-    if data.startswith((ZIP, OLE)):
-        sheets = workbook_sheets(data)
-        if len(sheets) > 1:
-            raise UnprocessableError(
-                "body", f"the workbook has {len(sheets)} sheets with data ({', '.join(sheets)}):"
-                " send one at a time, or all of them with ./ilp import-…", "several_sheets")
-        return next(iter(sheets.values()), "")
+
+def spreadsheet_sheets(data: bytes) -> dict[str, str]:
+    """A workbook's sheets with data, by name, as CSV text (`workbook_sheets`), or a CSV
+    file's text as one sheet without a name (`""`)."""
+    return workbook_sheets(data) if data.startswith((ZIP, OLE)) else {"": _csv_text(data)}
+
+
+def _csv_text(data: bytes) -> str:
+    """A CSV file's text whichever way a spreadsheet saved it: UTF-8 (with or without the
+    byte-order mark of Excel's "CSV UTF-8"), else Windows' code page – Excel on Windows
+    saves plain "CSV" as Windows-1252 in Indonesian and English set-ups, where the
+    apostrophe of "Ni’mah" is the byte 0x92, not broken UTF-8. Read as UTF-8 that file
+    used to be refused whole, or its names stored with "�" in them."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

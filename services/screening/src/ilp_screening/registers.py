@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query as Param
 from fastapi.responses import Response
-from ilp_contracts.monitoring import ncd_monitored
+from ilp_contracts.monitoring import ADULT_STAGES, ncd_monitored
 from ilp_contracts.wilayah import InvalidAreaCode, local_zone, parse_area_code
 from ilp_kit.auth import Caller, require, require_area
 from ilp_kit.errors import UnprocessableError
@@ -28,7 +28,8 @@ from .roles import CARERS
 
 router = APIRouter(tags=["persons"])
 RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
-ADULT_STAGES = ("usia_dewasa", "lansia", "anak_remaja")  # of a remaja, those from 15
+# the stages whose people may be under the adult cadence (of a remaja, those from 15)
+NCD_STAGES = (*sorted(ADULT_STAGES), "anak_remaja")
 
 
 class PregnancyRow(BaseModel):
@@ -181,7 +182,7 @@ async def _adults(rt: Runtime, caller: Caller, code: str, due_within_days: int |
     since = (today - timedelta(days=365)).isoformat()
     seen = {v["person_id"] for v in await rt.store.find("screenings", Query.of(
         prefix=("desa_code", code), between=("period", since[:7], "9999"), status="active",
-        one_of=("stage", ADULT_STAGES))) if ncd_monitored(v["stage"], v["age_months"])}
+        one_of=("stage", NCD_STAGES))) if ncd_monitored(v["stage"], v["age_months"])}
     # their every visit of the year, wherever made: a re-check at another desa's Posbindu
     # counts as much
     visits = [v for some in chunks(sorted(seen)) for v in await rt.store.find(
