@@ -111,7 +111,11 @@ def _workbook(**sheets: list[list[object]]) -> bytes:
         sheet = book.add_worksheet(title)
         for line, row in enumerate(rows):
             for column, value in enumerate(row):
-                if isinstance(value, date):
+                if isinstance(value, tuple):  # a merged cell: (value, rows, columns)
+                    text, down, across = value
+                    sheet.merge_range(line, column, line + down - 1, column + across - 1,
+                                      text)
+                elif isinstance(value, date):
                     sheet.write_datetime(line, column, value, day)
                 elif value is not None:
                     sheet.write(line, column, value)
@@ -122,5 +126,6 @@ def _workbook(**sheets: list[list[object]]) -> bytes:
 @pytest.fixture(scope="session")
 def workbook() -> Callable[..., bytes]:
     """Makes an .xlsx as Excel saves one – dates in date cells, TRUE/FALSE, numbers –, a
-    sheet for each keyword: `workbook(Register=[[...], ...])`."""
+    sheet for each keyword: `workbook(Register=[[...], ...])`; a cell given as
+    (value, rows, columns) is merged over that many (the cells it covers given as None)."""
     return _workbook

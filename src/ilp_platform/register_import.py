@@ -11,8 +11,8 @@ from pathlib import Path
 
 import httpx
 from ilp_kit.errors import UnprocessableError
-from ilp_kit.spreadsheet import header_index, spreadsheet_sheets
-from ilp_screening.register import ALIASES, KNOWN_COLUMNS
+from ilp_kit.spreadsheet import header_span, spreadsheet_sheets
+from ilp_screening.register import KNOWN_COLUMNS, column
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -59,8 +59,9 @@ def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
     with Progress(*columns, console=console) as progress, client:
         for number, (sheet, text) in enumerate(sheets.items()):
             lines = text.splitlines()
-            title = header_index(lines, ALIASES, KNOWN_COLUMNS)  # a title above the header
-            header, rows = lines[title], lines[title + 1:]
+            # a title above the header; a header of two rows and its column numbers
+            title, span, _ = header_span(lines, column, KNOWN_COLUMNS)
+            header, rows = lines[title:title + span], lines[title + span:]
             where = f"{sheet} " if len(sheets) > 1 else ""
             task = progress.add_task(f"Mengirim {path.name} {where}", total=len(rows))
             for start in range(0, len(rows), CHUNK_ROWS):
@@ -68,7 +69,7 @@ def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
                 # (the first sheet's keys are a CSV's: what was sent before stays sent)
                 key = f"{file_key}-{f'{number}-' if number else ''}{start:07d}"
                 reply = client.post(
-                    url, params=params or None, content="\n".join([header, *chunk]).encode(),
+                    url, params=params or None, content="\n".join([*header, *chunk]).encode(),
                     headers={"Content-Type": "text/csv", "Idempotency-Key": key})
                 reply.raise_for_status()
                 report = reply.json()

@@ -1113,6 +1113,36 @@ def test_a_register_kept_in_excel_is_sent_as_it_is(platform: Platform, tmp_path,
     assert person["name"] == "Wulan" and person["birth_date"] == "2025-11-19"
 
 
+def test_a_district_template_register_is_sent_in_chunks_each_with_its_header(
+        platform: Platform, tmp_path, capsys, workbook, monkeypatch) -> None:
+    """A register under a title, its header on two merged rows with the column numbers
+    under it and a column per dose: every chunk the CLI sends carries the whole header,
+    and a refused row keeps the number the spreadsheet shows."""
+    from ilp_platform import register_import
+
+    monkeypatch.setattr(register_import, "CHUNK_ROWS", 1)
+    record(platform, balita(19))  # the posyandu is known to screening
+    niks = [f"337304591125{(uuid.uuid4().int + i) % 10000:04d}" for i in range(2)]
+    day = date.today().strftime("%d/%m/%Y")
+    (tmp_path / "register.xlsx").write_bytes(workbook(Bulan=[
+        ["REGISTER BAYI DAN BALITA"],
+        [*((name, 2, 1) for name in ("No", "Nama", "NIK", "JK", "Tgl Lahir", "Tanggal")),
+         ("Pengukuran", 1, 2), None, ("Imunisasi", 1, 2)],
+        [None] * 6 + ["BB (kg)", "PB/TB (cm)", "Polio 1", "DPT-HB-Hib 1"],
+        [f"({n})" for n in range(1, 11)],
+        [1, "Wulan", niks[0], "P", "19/11/2025", day, 8.2, 72.5, "√", day],
+        [2, "Sekar", niks[1], "P", "19/11/2025", day, 8.0, 71.0, "01/01/2020", None]]))
+    assert register_import.import_register(
+        tmp_path / "register.xlsx", platform.service_url("screening"), "psy-anggrek") == 1
+    said = capsys.readouterr().out
+    assert "diterima 1" in said and "baris 6" in said and "OPV1" in said, said
+    screening = client(platform, "screening")
+    wulan = screening.post("/persons/lookup", json={"nik": niks[0]}).json()
+    (visit,) = screening.get(f"/persons/{wulan['person_id']}/screenings").json()
+    assert visit["immunizations"] == ["OPV1", "DPT-HB-Hib1"]
+    assert visit["measurements"]["height_cm"] == 72.5
+
+
 def test_person_ids_are_keyed_by_the_data_directorys_own_secret(platform: Platform,
                                                                  tmp_path) -> None:
     """With the demo key everyone has, an event's person id turned back into a NIK by

@@ -96,3 +96,22 @@ def _sheet_xml(xlsx: bytes) -> bytes:
     import zipfile
 
     return zipfile.ZipFile(io.BytesIO(xlsx)).read("xl/worksheets/sheet1.xml")
+
+
+def test_a_two_row_header_reads_as_one_and_the_column_numbers_under_it_are_passed() -> None:
+    from ilp_kit.spreadsheet import csv_rows
+
+    known = {"code", "name", "rw", "desa"}
+    text = ("DAFTAR POSYANDU\n"
+            "Kode,Nama,Lokasi,\n"
+            ",,Desa,RW\n"
+            "1,2,3,4\n"
+            "psy-1,Mawar,3403012001,03\n")
+    aliases = {"kode": "code", "nama": "name"}
+    rows = csv_rows(text, lambda name: aliases.get(name, name), known)
+    assert [(rows.line_num, row) for row in rows] == [
+        (5, {"code": "psy-1", "name": "Mawar", "desa": "3403012001", "rw": "03"})]
+    # one header row: the row below it is data, even when a cell names a column
+    rows = csv_rows("Kode,Nama,Lokasi\npsy-1,Mawar,desa\n", lambda name: aliases.get(name, name),
+                    known)
+    assert [row for row in rows] == [{"code": "psy-1", "name": "Mawar", "lokasi": "desa"}]

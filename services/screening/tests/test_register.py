@@ -242,3 +242,45 @@ def test_cells_with_their_units_ticks_and_words_for_yes_and_no() -> None:
         (("measurements", "tb_symptoms"),
          "'-' is neither ya nor tidak; leave the cell empty if it was not asked"),
         (("measurements", "weight_kg"), "'950 g' is not a number in kg")]
+
+
+def kemenkes_style_register(rows: list[list[object]]) -> dict[str, list[list[object]]]:
+    """A register's sheet as district templates lay it out: a title, a two-row header with
+    merged cells ("Pengukuran" over BB | PB/TB, "Imunisasi" over each dose; "Nama" down
+    both rows), the row of column numbers under it, and a status the kader worked out."""
+    down = [(name, 2, 1) for name in ("No", "Nama", "NIK", "JK", "Tgl Lahir", "Tanggal")]
+    return {"November": [
+        ["REGISTER BAYI DAN BALITA – POSYANDU MAWAR"],
+        [*down, ("Pengukuran", 1, 2), None, ("Status Gizi", 2, 1), ("Imunisasi", 1, 3)],
+        [None] * 6 + ["BB (kg)", "PB/TB (cm)", None, "HB-0", "Polio 1", "DPT-HB-Hib 1"],
+        [f"({n})" for n in range(1, 13)], *rows]}
+
+
+def test_a_register_with_a_two_row_header_and_a_column_per_dose(workbook) -> None:
+    from ilp_kit.spreadsheet import spreadsheet_text
+
+    text = spreadsheet_text(workbook(**kemenkes_style_register([
+        [1, "Bima", "3373041011250001", "L", "10/01/2026", "05/11/2026", 7.9, 66.5, "Baik",
+         None, "√", "05/11/2026"],
+        [2, "Sari", "3373045501260002", "P", "15/01/2026", "05/11/2026", 7.1, 64, "Baik",
+         None, "01/10/2026", None],
+        [3, "Tono", "3373041002260003", "L", "10/02/2026", "05/11/2026", 6.8, 63, "Kurang",
+         "tidak", "ya", "Polio 1"]])))
+    (line1, bima, none), (line2, sari, dated), (line3, tono, unread) = list(
+        parse_register(text, "psy-1"))
+    assert (line1, line2, line3, none) == (5, 6, 7, [])  # as the spreadsheet numbers them
+    assert bima is not None and bima.person.name == "Bima"
+    assert (bima.measurements.weight_kg, bima.measurements.height_cm) == (7.9, 66.5)
+    assert bima.measurements.immunizations == ["OPV1", "DPT-HB-Hib1"]
+    # a dose dated another day is not this visit's: refused with the row, not moved
+    assert sari is None and [p["type"] for p in dated] == ["dose_not_this_visit"]
+    assert "2026-10-01" in dated[0]["msg"] and dated[0]["loc"] == ["column", "OPV1"]
+    assert tono is None and [p["loc"] for p in unread] == [["column", "DPT-HB-Hib1"]]
+
+
+def test_a_data_row_is_never_taken_for_the_headers_second_row() -> None:
+    """A row whose cells under the header's known columns are values, not names."""
+    text = ("Nama,NIK,JK,Tgl Lahir,Tanggal,BB,Keterangan\n"
+            "Bima,3373041011250001,L,10/01/2026,05/11/2026,7.9,bb\n")
+    ((line, bima, none),) = list(parse_register(text, "psy-1"))
+    assert (line, none) == (2, []) and bima is not None and bima.person.name == "Bima"

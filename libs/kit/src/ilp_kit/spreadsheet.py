@@ -7,7 +7,8 @@ import asyncio
 import csv
 import io
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from itertools import pairwise
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
 
@@ -128,37 +129,85 @@ def header_name(header: str) -> str:
 # How far down a sheet's title may reach before its header: "REGISTER POSYANDU MAWAR",
 # "DESA BLOTONGAN", "BULAN: NOVEMBER 2026", an empty line.
 TITLE_LINES = 10
+Names = Callable[[str], str]  # a header's name (`header_name`) → the importer's column
 
 
-def csv_rows(text: str, aliases: Mapping[str, str],
-             known: Collection[str] = ()) -> csv.DictReader[str]:
-    """Rows of a CSV file keyed by its header: each header's name (`header_name`), or the
-    field an importer's `aliases` give for it ("" drops the column). The byte-order mark
-    Excel writes is dropped, and the separator is the one the header line uses most: `,`;
-    `;`, which Excel writes where the decimal mark is a comma (an Indonesian locale); or a
-    tab (pasted cells). With the columns an importer `known`s, a sheet's title above its
-    header is passed over (`header_index`); `line_num` still counts from the file's top."""
+def csv_rows(text: str, column: Names, known: Collection[str] = ()) -> csv.DictReader[str]:
+    """Rows of a CSV file keyed by its header: each header's name (`header_name`) as the
+    importer's `column` gives it ("" drops the column). The byte-order mark Excel writes
+    is dropped, and the separator is the one the header line uses most: `,`; `;`, which
+    Excel writes where the decimal mark is a comma (an Indonesian locale); or a tab
+    (pasted cells). With the columns an importer `known`s, the header is found under a
+    title and may take two rows (`header_span`); `line_num` still counts from the file's
+    top."""
     text = text.lstrip("\ufeff")
-    lines = text.split("\n", TITLE_LINES + 1)
-    skipped = header_index(lines[:TITLE_LINES + 1], aliases, known) if known else 0
-    reader = csv.DictReader(io.StringIO(text), delimiter=_separator(lines[skipped]))
-    for _ in range(skipped):
-        next(reader.reader)
-    reader.fieldnames = [aliases.get(name, name)
-                         for name in map(header_name, reader.fieldnames or [])]
+    lines = text.split("\n", TITLE_LINES + 3)[:TITLE_LINES + 3]
+    first, span, names = header_span(lines, column, known)
+    reader = csv.DictReader(io.StringIO(text), delimiter=_separator(lines[first]))
+    for _ in range(first + span):
+        next(reader.reader, None)
+    reader.fieldnames = names
     return reader
 
 
-def header_index(lines: Sequence[str], aliases: Mapping[str, str],
-                 known: Collection[str]) -> int:
+def header_span(lines: Sequence[str], column: Names, known: Collection[str] = ()
+                ) -> tuple[int, int, list[str]]:
+    """Where a sheet's header is among its first lines, as (first line, lines it takes,
+    the columns it names): under a title (`header_index`), on one row or two
+    (`_sub_header`), with the row of column numbers official forms put under it
+    ((1) (2) (3) …) taken as part of it."""
+    first = header_index(lines, column, known) if known else 0
+    delimiter = _separator(lines[first])
+    names = [column(header_name(cell)) for cell in _cells(lines[first], delimiter)]
+    below = [_cells(line, delimiter) for line in lines[first + 1:first + 3]]
+    span = 1
+    if known and below and (sub := _sub_header(names, below[0], column, known)):
+        names, span, below = sub, 2, below[1:]
+    if below and _column_numbers(below[0]):
+        span += 1
+    return first, span, names
+
+
+def header_index(lines: Sequence[str], column: Names, known: Collection[str]) -> int:
     """Which of a sheet's first lines is its header: the first naming two or more of the
-    `known` columns (by their name or an alias), the lines above it a title; 0 when none
-    does, for the importer to refuse the first line's columns by name."""
+    `known` columns, the lines above it a title; 0 when none does, for the importer to
+    refuse the first line's columns by name."""
     for index, line in enumerate(lines[:TITLE_LINES + 1]):
-        names = (header_name(cell.strip('"')) for cell in line.split(_separator(line)))
-        if sum(aliases.get(name, name) in known for name in names) >= 2:
+        cells = _cells(line, _separator(line))
+        if sum(column(header_name(cell)) in known for cell in cells) >= 2:
             return index
     return 0
+
+
+def _sub_header(names: list[str], cells: list[str], column: Names, known: Collection[str]
+                ) -> list[str] | None:
+    """The header's names completed by the row below, when that row is the second of a
+    two-row header: a group's label over its columns ("Pengukuran" over BB | TB,
+    "Imunisasi" over each dose), the other headers spanning both rows. Such a row names
+    known columns, and under a header already known – where a data row has its values –
+    nothing else."""
+    below = [column(header_name(cell)) if cell.strip() else "" for cell in cells]
+    top = names + [""] * (len(below) - len(names))
+    if not any(name in known for name in below) or any(
+            name and top[i] in known and name not in known for i, name in enumerate(below)):
+        return None
+    return [name or top[i] for i, name in enumerate(below)] + top[len(below):]
+
+
+_COLUMN_NUMBER = re.compile(r"^\(?\d{1,3}\)?$")
+
+
+def _column_numbers(cells: list[str]) -> bool:
+    """Whether a row is the one official forms put under the header: (1) (2) (3) …"""
+    filled = [cell.strip() for cell in cells if cell.strip()]
+    if len(filled) < 3 or not all(_COLUMN_NUMBER.match(cell) for cell in filled):
+        return False
+    numbers = [int(cell.strip("()")) for cell in filled]
+    return numbers[0] == 1 and all(a < b for a, b in pairwise(numbers))
+
+
+def _cells(line: str, delimiter: str) -> list[str]:
+    return next(csv.reader([line.rstrip("\r")], delimiter=delimiter), [])
 
 
 def _separator(line: str) -> str:

@@ -76,7 +76,7 @@ COLUMNS = frozenset(name for model in MODELS.values() for name in model.model_fi
 
 
 def rows_from_csv(text: str) -> tuple[list[str], list[Row]]:
-    reader = csv_rows(text, ALIASES, COLUMNS)
+    reader = csv_rows(text, lambda name: ALIASES.get(name, name), COLUMNS)
     rows = []
     for record in reader:
         cells = {k: _cell(k, v) for k, v in record.items() if k and v is not None and v.strip()}

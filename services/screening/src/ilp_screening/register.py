@@ -11,7 +11,9 @@ hearing_problem, dental_caries, immunizations.
 The usual Indonesian headers are understood too (nama, jenis_kelamin, tanggal_lahir,
 tanggal, bb, tb, lila, lk, lp, …: `ALIASES`), blood pressure in one column (`TD` or
 `tekanan darah`, written 120/80), and a running number (`No.`), notes, the parents'
-names, the address and a worked-out age are left out. Any other column is refused by
+names, the address, a worked-out age and worked-out statuses (BB/U, N/T, …) are left
+out. Doses are read as the Buku KIA writes them, in one column or a column per dose
+(ticked, or dated the visit's day) under a two-row header. Any other column is refused by
 name, with the one probably meant: a measurement under a header nobody reads would be
 lost.
 
@@ -29,7 +31,8 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from ilp_contracts.screening import HouseholdMember, MeasurementsIn, ScreeningSubmission
+from ilp_contracts.screening import (IMMUNIZATIONS, HouseholdMember, MeasurementsIn,
+                                     ScreeningSubmission, dose_code)
 from ilp_kit.errors import probably_meant
 from ilp_kit.spreadsheet import csv_rows
 from pydantic import ValidationError
@@ -79,7 +82,7 @@ ALIASES = {
     "nama_peserta": "name", "nik_anak": "nik", "nik_balita": "nik",
     "cara_ukur": "measured_lying", "posisi_ukur": "measured_lying",
     "lingkar_lengan_atas": "muac_cm", "berat": "weight_kg", "tinggi": "height_cm",
-    "panjang": "height_cm",
+    "panjang": "height_cm", "pb/tb": "height_cm", "tb/pb": "height_cm",
     # A district's sheet of several posyandu names each row's (by the registry's id)
     **dict.fromkeys(("id_posyandu", "kode_posyandu", "posyandu_id"), "posyandu_id"),
     # A register's running number ("No.") says nothing about the person, nor do its notes,
@@ -88,7 +91,23 @@ ALIASES = {
     **{name: "" for name in ("no", "nomor", "no_urut", "keterangan", "catatan", "ket",
                              "nama_ibu", "nama_ayah", "nama_orang_tua", "nama_ortu",
                              "alamat", "umur", "usia", "umur_bulan", "usia_bulan")},
+    # Nor do the statuses it worked out from the measures (BB/U, TB/U, BB/TB, N/T, BGM,
+    # the IMT): they are classified again here, from the measures and the child's history.
+    **{name: "" for name in ("status_gizi", "bb/u", "tb/u", "pb/u", "bb/tb", "bb/pb",
+                             "n/t", "naik/tidak", "bgm", "imt", "imt/u", "status_stunting",
+                             "status")},
 }
+DOSE = "dose:"  # a column of one dose (under "Imunisasi": HB0 | BCG | Polio 1 …): "dose:OPV1"
+
+
+def column(name: str) -> str:
+    """A register's column by its header's name: an alias, one dose of the schedule, or
+    the name itself."""
+    if name in ALIASES:
+        return ALIASES[name]
+    return f"{DOSE}{code}" if (code := dose_code(name)) else name
+
+
 # How the length was taken, as a register writes it: lying down (under two) or standing.
 _LYING = {"telentang": True, "terlentang": True, "berbaring": True, "baring": True,
           "berdiri": False}
@@ -120,6 +139,9 @@ Row = tuple[int, ScreeningSubmission | None, list[Any]]  # pydantic's error deta
 
 
 def _cell(name: str, value: str) -> object:
+    if name.startswith(DOSE):  # ticked, or the day it was given
+        lowered = value.lower()
+        return True if lowered in _YES else False if lowered in _NO else _day(value)
     if name in FLAGS:
         lowered = value.lower()
         if name == "measured_lying" and lowered in _LYING:
@@ -180,6 +202,12 @@ def parse_register(text: str, posyandu_id: str | None = None) -> Iterator[Row]:
             if diastolic.strip():  # else the missing diastolic is reported as such
                 given["diastolic"] = diastolic.strip()
         pregnancy = {k: given.pop(k) for k in PREGNANCY if k in given}
+        doses, refused = _doses_given(given)
+        if doses:
+            given["immunizations"] = [*given.get("immunizations", []), *doses]  # type: ignore[misc]
+        if refused:
+            yield line, None, refused
+            continue
         try:  # one validation of the whole row, so every bad cell is reported at once
             submission = ScreeningSubmission.model_validate({
                 "person": {k: given.pop(k) for k in PERSON if k in given},
@@ -193,10 +221,28 @@ def parse_register(text: str, posyandu_id: str | None = None) -> Iterator[Row]:
         yield line, submission, []
 
 
+def _doses_given(given: dict[str, object]) -> tuple[list[str], list[Any]]:
+    """The doses a register's dose columns say were given at this visit (ticked, or dated
+    the visit's day), and those dated another day: a register keeps a row per visit, so a
+    dose given on another day belongs on that day's row, not counted at this one."""
+    doses, refused = [], []
+    day = given.get("screened_on")
+    for name in [name for name in given if name.startswith(DOSE)]:
+        value, code = given.pop(name), name.removeprefix(DOSE)
+        if value is True or value == day:
+            doses.append(code)
+        elif value is not False:
+            refused.append({"type": "dose_not_this_visit", "loc": ["column", code],
+                            "msg": f"{code}: {value!r} is neither a tick nor this visit's "
+                                   f"day ({day}); a dose given on another day goes on "
+                                   "that visit's row"})
+    return doses, refused
+
+
 def _filled_rows(text: str) -> Iterator[tuple[int, dict[str, str], dict[str, object]]]:
     """(line number, cells, the filled cells read) of each row with something in it: not
     an empty line, nor a "Jumlah" line with nothing but its label in the No. column."""
-    reader = csv_rows(text, ALIASES, KNOWN_COLUMNS)
+    reader = csv_rows(text, column, KNOWN_COLUMNS)
     for row in reader:
         cells = {k: (v or "").strip() for k, v in row.items() if k}
         if given := {k: _cell(k, v) for k, v in cells.items() if v != ""}:
@@ -241,7 +287,8 @@ def _rounded_named(errors: list[Any], cells: dict[str, str]) -> list[Any]:
 
 # What a register's header may name: the fields and the Indonesian names for them.
 KNOWN_COLUMNS = sorted({*PERSON, *PREGNANCY, *MeasurementsIn.model_fields, "screened_on",
-                        "posyandu_id", *(k for k, v in ALIASES.items() if v)})
+                        "posyandu_id", *(k for k, v in ALIASES.items() if v),
+                        *(f"{DOSE}{code}" for code in IMMUNIZATIONS)})
 
 
 def _columns_named(errors: list[Any]) -> list[Any]:

@@ -1,0 +1,41 @@
+"""Doses as the Buku KIA, a register or a kader writes them, read as the schedule's codes;
+a vaccine written without its dose is refused, not guessed."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, strategies as st
+from ilp_contracts.screening import IMMUNIZATIONS, MeasurementsIn, dose_code
+from pydantic import ValidationError
+
+
+@pytest.mark.parametrize(("written", "code"), [
+    ("HB0", "HB0"), ("HB 0", "HB0"), ("HB-0", "HB0"), ("HB O", "HB0"), ("Hep B 0", "HB0"),
+    ("bcg", "BCG"), ("Polio 1", "OPV1"), ("bOPV 2", "OPV2"), ("polio_4", "OPV4"),
+    ("DPT-HB-Hib 1", "DPT-HB-Hib1"), ("DPT HB Hib 3", "DPT-HB-Hib3"), ("Pentabio 2",
+    "DPT-HB-Hib2"), ("DPT 1", "DPT-HB-Hib1"), ("DPT-HB-Hib lanjutan", "DPT-HB-Hib4"),
+    ("Campak Rubella 1", "MR1"), ("Campak 1", "MR1"), ("MR lanjutan", "MR2"),
+    ("Rotavirus 3", "RV3"), ("PCV 2", "PCV2"), ("IPV 2", "IPV2"), ("MR2", "MR2"),
+])
+def test_a_dose_as_written_is_the_schedules(written: str, code: str) -> None:
+    assert dose_code(written) == code
+    assert MeasurementsIn(immunizations=[written]).immunizations == [code]
+
+
+@pytest.mark.parametrize("written", [
+    "Polio", "Campak", "IPV", "HB", "Hb", "Polio 5", "BCG 1", "HB 1", "PCV lanjutan", "Vit A",
+    "", "TB"])
+def test_a_vaccine_without_its_dose_or_off_the_schedule_is_none(written: str) -> None:
+    assert dose_code(written) is None
+    with pytest.raises(ValidationError) as refused:
+        MeasurementsIn(immunizations=[written])
+    assert refused.value.errors()[0]["type"] == "unknown_dose"
+    assert "national schedule" in refused.value.errors()[0]["msg"]
+
+
+@given(st.sampled_from(IMMUNIZATIONS), st.sampled_from(["", " ", "-", "_", ". "]),
+       st.booleans())
+def test_every_code_reads_as_itself_however_spaced_and_cased(
+        code: str, gap: str, lower: bool) -> None:
+    written = code[:-1] + gap + code[-1] if code != "BCG" else code
+    assert dose_code(written.lower() if lower else written) == code
