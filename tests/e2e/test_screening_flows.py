@@ -270,6 +270,25 @@ def test_register_import_reports_lines_and_is_idempotent(platform: Platform, cap
     assert "diterima 0, sudah ada 3, ditolak 2" in capsys.readouterr().out
 
 
+def test_a_sheet_names_its_posyandu_by_name(platform: Platform) -> None:
+    """Nobody at a puskesmas knows the registry's ids: a sheet's `Posyandu` column names
+    each row's posyandu, looked up among those screening knows in the caller's wilayah."""
+    record(platform, balita(19))  # the posyandu is known to screening
+    niks = [f"337304591125{(uuid.uuid4().int + i) % 10000:04d}" for i in range(2)]
+    text = ("Nama;NIK;L/P;Tgl Lahir;Tanggal;BB;Posyandu\n"
+            f"Wulan;{niks[0]};P;19/11/2025;20/11/2026;8,2;anggrek\n"
+            f"Sekar;{niks[1]};P;19/11/2025;20/11/2026;8,0;Posyandu Kenanga\n")
+    screening = client(platform, "screening")
+    reply = screening.post("/screenings/import", content=text.encode(), headers={
+        "Content-Type": "text/csv", "Idempotency-Key": str(uuid.uuid4())}).json()
+    assert reply["accepted"] == 1, reply
+    assert [(r["line"], r["detail"][0]["type"]) for r in reply["rejected"]] == [
+        (3, "unknown_posyandu")]
+    wulan = screening.post("/persons/lookup", json={"nik": niks[0]}).json()
+    (visit,) = screening.get(f"/persons/{wulan['person_id']}/screenings").json()
+    assert visit["posyandu_id"] == "psy-anggrek"
+
+
 def test_a_household_list_from_a_spreadsheet_is_registered_once(platform: Platform,
                                                                   capsys) -> None:
     """The household data collection as an Indonesian spreadsheet writes it (`;`, day-first

@@ -284,3 +284,28 @@ def test_a_data_row_is_never_taken_for_the_headers_second_row() -> None:
             "Bima,3373041011250001,L,10/01/2026,05/11/2026,7.9,bb\n")
     ((line, bima, none),) = list(parse_register(text, "psy-1"))
     assert (line, none) == (2, []) and bima is not None and bima.person.name == "Bima"
+
+
+def test_a_district_sheet_names_each_rows_posyandu_by_its_name() -> None:
+    """A puskesmas's sheet of several posyandu writes their names, not the registry's ids:
+    a name one place in the caller's wilayah has is that place; one no place has, or
+    several do (each desa may have its Mawar), refuses the row saying which."""
+    from ilp_screening.register import posyandu_names
+
+    text = ("Nama,NIK,JK,Tgl Lahir,Tanggal,BB,Posyandu,ID Posyandu\n"
+            "Bima,3373041011250001,L,10/01/2026,05/11/2026,7.9,Posyandu Anggrek,\n"
+            "Sari,3373045501260002,P,15/01/2026,05/11/2026,7.1,MAWAR,\n"
+            "Tono,3373041002260003,L,10/02/2026,05/11/2026,6.8,Melati 2,\n"
+            "Tini,3373045002260004,P,10/02/2026,05/11/2026,6.8,Mawar,psy-mawar-1\n"
+            "Dewi,3373045002260005,P,10/02/2026,05/11/2026,6.8,,\n")
+    assert posyandu_names(text) == {"anggrek", "mawar", "melati 2"}
+    places = {"anggrek": [("psy-anggrek", "33.73.04.1001")], "melati 2": [],
+              "mawar": [("psy-mawar-1", "33.73.04.1001"), ("psy-mawar-2", "33.73.04.1002")]}
+    bima, sari, tono, tini, dewi = list(parse_register(text, "psy-file", places))
+    assert bima[1] is not None and bima[1].posyandu_id == "psy-anggrek"
+    assert sari[1] is None and sari[2][0]["type"] == "ambiguous_posyandu"
+    assert "psy-mawar-1 (desa 33.73.04.1001), psy-mawar-2" in sari[2][0]["msg"]
+    assert tono[1] is None and tono[2][0]["type"] == "unknown_posyandu"
+    assert "'Melati 2'" in tono[2][0]["msg"]
+    assert tini[1] is not None and tini[1].posyandu_id == "psy-mawar-1"  # its ID says
+    assert dewi[1] is not None and dewi[1].posyandu_id == "psy-file"  # the file's

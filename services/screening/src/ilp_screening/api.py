@@ -45,7 +45,7 @@ from .models import (
     SyncReport,
     VoidIn,
 )
-from .register import parse_register
+from .register import parse_register, posyandu_names
 from .roles import CARERS, CORRECTORS, RECORDERS
 
 router = APIRouter(tags=["screening"])
@@ -119,7 +119,8 @@ async def import_register(request: Request, key: IdempotencyKey, rt: RuntimeDep,
     the same key records nothing twice."""
     require(caller, *RECORDERS)
     text = spreadsheet_text(await request.body())
-    rows = list(parse_register(text, posyandu_id))
+    places = await intake.places_named(rt.store, posyandu_names(text), caller)
+    rows = list(parse_register(text, posyandu_id, places))
     valid = [(line, submission) for line, submission, _ in rows if submission is not None]
     outcomes = await _record_each(rt, caller, [
         Bulk(submission, intake.stored_key("csv", f"{key}:{line}")) for line, submission in valid])

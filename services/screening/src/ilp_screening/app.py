@@ -19,7 +19,7 @@ SPEC = ServiceSpec(
         "births": [("desa_code", "born_on"), ("mother_id", "born_on")],
         "tb_treatments": [("desa_code", "started_on")],
         "idempotency": [],
-        "posyandu": ["area_code"],
+        "posyandu": ["area_code", "name_key"],
         "audit": ["person_id", "subject", "at"],
         "fhir_exports": [("status", "next_at")],
         "leases": [],

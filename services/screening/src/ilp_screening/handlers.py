@@ -12,7 +12,7 @@ from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Transaction
 
 from . import intake, tb
-from .intake import PLACES, SCREENING_PLACES
+from .intake import PLACES, SCREENING_PLACES, place_name_key
 from .fhir.export import sealer
 
 
@@ -21,7 +21,7 @@ async def on_facility(tx: Transaction, event: FacilityUpserted) -> None:
         return
     await tx.put(PLACES, event.facility_id, {
         "id": event.facility_id, "type": event.type, "area_code": event.area_code,
-        "rw": event.rw, "active": event.active})
+        "rw": event.rw, "active": event.active, "name_key": place_name_key(event.name)})
 
 
 def ingest_handlers(settings: ServiceSettings) -> dict[type[Event], Handler]:

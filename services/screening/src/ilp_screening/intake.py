@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import hashlib
+import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 
@@ -21,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from ilp_kit.auth import OPEN, Principal, require_area
 from ilp_kit.errors import InvalidInput, NotFoundError
 from ilp_kit.outbox import emit
-from ilp_kit.store import Query, Reader, Transaction
+from ilp_kit.store import Query, Reader, Transaction, chunks
 
 from .domain import rules
 from .domain.classify import PreviousWeighing, ScreeningInput, classify
@@ -141,6 +142,29 @@ def refuse(found: list[Problem], loc: tuple[str | int, ...]) -> None:
 # there). Both are kept in the collection named for the first, which came first.
 SCREENING_PLACES = ("posyandu", "pustu")
 PLACES = "posyandu"
+
+
+_PLACE_WORD = re.compile(r"^(posyandu|pustu|pos)\b\.?\s*")
+
+
+def place_name_key(name: str) -> str:
+    """A posyandu's or pustu's name as a sheet may write it: "Posyandu Mawar 3",
+    "POSYANDU  MAWAR 3" and "Mawar 3" are one."""
+    return _PLACE_WORD.sub("", " ".join(name.lower().split()))
+
+
+Places = dict[str, list[tuple[str, str]]]  # name key → (id, desa) of each place so named
+
+
+async def places_named(reader: Reader, keys: set[str], scope: Principal) -> Places:
+    """The posyandu and pustu in the caller's wilayah by their names' keys: one each for
+    a name that says which, more for one several share (each desa has its Mawar)."""
+    named: Places = {key: [] for key in keys}
+    for some in chunks(sorted(keys)):
+        for place in await reader.find(PLACES, Query.of(one_of=("name_key", some))):
+            if scope.covers(place["area_code"]) and place.get("active", True):
+                named[place["name_key"]].append((place["id"], place["area_code"]))
+    return named
 
 
 async def posyandu_of(tx: Transaction, posyandu_id: str, loc: tuple[str | int, ...]

@@ -37,6 +37,8 @@ from ilp_kit.errors import probably_meant
 from ilp_kit.spreadsheet import csv_rows
 from pydantic import ValidationError
 
+from .intake import Places, place_name_key
+
 PERSON = ("nik", "name", "sex", "birth_date", "rt", "rw", "household_id")
 PREGNANCY = ("gestational_weeks", "anc_visit")
 # Yes/no columns: every measure that is one (lying, oedema, TB symptoms, smoking, SKILAS,
@@ -45,6 +47,7 @@ FLAGS = (*(name for name, field in MeasurementsIn.model_fields.items()
             if field.annotation == bool | None), "pregnant")
 DATES = ("birth_date", "screened_on")
 BLOOD_PRESSURE = "blood_pressure"  # one "TD" column, "120/80", as registers write it
+POSYANDU_NAME = "posyandu_name"
 NUMBERS = frozenset(PREGNANCY) | {
     name for name in MeasurementsIn.model_fields if name not in (*FLAGS, "kpsp", "immunizations")}
 ALIASES = {
@@ -83,8 +86,11 @@ ALIASES = {
     "cara_ukur": "measured_lying", "posisi_ukur": "measured_lying",
     "lingkar_lengan_atas": "muac_cm", "berat": "weight_kg", "tinggi": "height_cm",
     "panjang": "height_cm", "pb/tb": "height_cm", "tb/pb": "height_cm",
-    # A district's sheet of several posyandu names each row's (by the registry's id)
+    # A district's sheet of several posyandu names each row's: by the registry's id, or
+    # by its name (which the caller's wilayah must tell apart)
     **dict.fromkeys(("id_posyandu", "kode_posyandu", "posyandu_id"), "posyandu_id"),
+    **dict.fromkeys(("posyandu", "nama_posyandu", "posyandu/pustu", "nama_posyandu/pustu",
+                     "tempat", "tempat_pemeriksaan"), POSYANDU_NAME),
     # A register's running number ("No.") says nothing about the person, nor do its notes,
     # the parents' names, the address or an age the register worked out (the birth date
     # is read instead): dropped with the unnamed columns.
@@ -193,9 +199,25 @@ def _day(value: str) -> str:
     return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
-def parse_register(text: str, posyandu_id: str | None = None) -> Iterator[Row]:
-    """(line number, submission or None, problems) per data row; never raises on content."""
+def posyandu_names(text: str) -> set[str]:
+    """The keys (`place_name_key`) of the posyandu a register names by name, for the
+    caller to look up (`places_named`) before `parse_register`."""
+    return {place_name_key(row[POSYANDU_NAME]) for row in csv_rows(text, column, KNOWN_COLUMNS)
+            if (row.get(POSYANDU_NAME) or "").strip() and not (row.get("posyandu_id") or "").strip()}
+
+
+def parse_register(text: str, posyandu_id: str | None = None, places: Places | None = None
+                   ) -> Iterator[Row]:
+    """(line number, submission or None, problems) per data row; never raises on content.
+    A row's posyandu is its `ID Posyandu`, else the one its `Posyandu` names among
+    `places` (the caller's, by `posyandu_names`), else `posyandu_id`."""
     for line, cells, given in _filled_rows(text):
+        if (name := given.pop(POSYANDU_NAME, None)) is not None and "posyandu_id" not in given:
+            found = _place_named(str(name), places or {})
+            if isinstance(found, dict):
+                yield line, None, [found]
+                continue
+            given["posyandu_id"] = found
         if (pressure := given.pop(BLOOD_PRESSURE, None)) is not None:
             systolic, _, diastolic = _MMHG.sub("", str(pressure)).partition("/")
             given["systolic"] = systolic.strip()
@@ -219,6 +241,20 @@ def parse_register(text: str, posyandu_id: str | None = None) -> Iterator[Row]:
             yield line, None, _problems(exc, cells)
             continue
         yield line, submission, []
+
+
+def _place_named(name: str, places: Places) -> str | dict[str, Any]:
+    """The id of the one place so named, or the problem: none, or several (each desa may
+    have its Posyandu Mawar)."""
+    found = places.get(place_name_key(name), [])
+    if len(found) == 1:
+        return found[0][0]
+    which = ", ".join(f"{place_id} (desa {desa})" for place_id, desa in found[:5])
+    return {"type": "unknown_posyandu" if not found else "ambiguous_posyandu",
+            "loc": ["column", "posyandu"],
+            "msg": f"no posyandu or pustu named {name!r} is registered in your wilayah"
+                   if not found else f"{len(found)} posyandu in your wilayah are named "
+                   f"{name!r}: {which}; write its ID in an 'ID Posyandu' column"}
 
 
 def _doses_given(given: dict[str, object]) -> tuple[list[str], list[Any]]:
