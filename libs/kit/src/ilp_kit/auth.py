@@ -63,6 +63,15 @@ class Principal:
     def covers_facility(self, facility_id: str, area_code: str | None) -> bool:
         return facility_id in self.facilities or self.covers(area_code)
 
+    @property
+    def kader_only(self) -> bool:
+        """A kader – a volunteer and a neighbour – and no health worker: she works on her
+        own visits and does not read what only health workers follow up."""
+        return self.has("kader") and not self.has(*HEALTH_STAFF)
+
+
+HEALTH_STAFF = ("bidan", "perawat", "puskesmas_admin", "dinkes_admin")
+
 
 OPEN = Principal("anonymous", frozenset(ROLES), ("*",), unrestricted=True)
 

@@ -31,7 +31,6 @@ TASK_READERS = ("kader", "bidan", "perawat", "puskesmas_admin", "dinkes_admin")
 # A kader is a volunteer of the community, not a health worker: of her desa's visits she
 # sees her own and those a kader makes (she may stand in for another) – not a neighbour's
 # TB, mental-health or pregnancy referral, which the bidan and perawat carry.
-HEALTH_STAFF = ("bidan", "perawat", "puskesmas_admin", "dinkes_admin")
 VISITORS = ("kader", "bidan", "perawat")
 CANCELLERS = ("bidan", "perawat", "puskesmas_admin", "dinkes_admin")
 RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
@@ -110,7 +109,7 @@ async def list_tasks(rt: RuntimeDep, caller: Caller, assignee_id: str | None = N
         require_area(caller, desa_code)
     where: dict[str, Any] = {k: v for k, v in (("assignee_id", assignee_id), ("status", status))
              if v and v != "all"}
-    if _kader_only(caller) and assignee_id != caller.worker_id:
+    if caller.kader_only and assignee_id != caller.worker_id:
         where["role"] = "kader"
     prefix = ("desa_code", desa_code) if desa_code else None
     return await _named(rt.store, await rt.store.find("tasks", Query.of(
@@ -164,15 +163,11 @@ class CancelIn(BaseModel):
     reason: str = Field(min_length=3, max_length=500)
 
 
-def _kader_only(caller: Principal) -> bool:
-    return caller.has("kader") and not caller.has(*HEALTH_STAFF)
-
-
 async def _visible_task(reader: Reader, caller: Principal, task_id: str) -> dict[str, Any]:
     """A scoped caller gets the same 403 for unknown, out-of-area tasks and – a kader –
     a health worker's visit not given to her."""
     task = await reader.get("tasks", task_id)
-    hidden = task is not None and _kader_only(caller) and task["role"] != "kader" and \
+    hidden = task is not None and caller.kader_only and task["role"] != "kader" and \
         task["assignee_id"] != caller.worker_id
     require_area(caller, task["desa_code"] if task and not hidden else None, f"task {task_id}")
     if task is None:

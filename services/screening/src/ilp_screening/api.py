@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Request, Response
 from ilp_contracts import BirthCorrection, BirthSubmission, ScreeningSubmission
 from ilp_contracts.screening import Stage
-from ilp_kit.auth import Caller, Principal, require, require_area
+from ilp_kit.auth import HEALTH_STAFF, Caller, Principal, require, require_area
 from ilp_kit.errors import (ForbiddenError, InvalidInput, NotFoundError, json_safe,
                             name_unknown_fields)
 from ilp_kit.outgoing import sent_log
@@ -46,6 +46,7 @@ from .models import (
     VoidIn,
 )
 from .register import parse_register, posyandu_names
+from .domain.disclosure import without_mental_health
 from .roles import CARERS, CORRECTORS, RECORDERS
 
 router = APIRouter(tags=["screening"])
@@ -225,7 +226,12 @@ async def get_screening(screening_id: str, rt: RuntimeDep, caller: Caller) -> di
     require(caller, *CARERS)
     screening = await intake.visible_screening(rt.store, screening_id, caller)
     await audit(rt, caller, "read_screening", screening["person_id"])
-    return screening
+    return shown_to(caller, screening)
+
+
+def shown_to(caller: Principal, screening: dict[str, Any]) -> dict[str, Any]:
+    """A kader reads no one's mental-health results back (`domain.disclosure`)."""
+    return without_mental_health(screening) if caller.kader_only else screening
 
 
 @router.get("/findings", response_model=dict[str, str])
@@ -277,8 +283,9 @@ async def list_screenings(rt: RuntimeDep, caller: Caller, desa_code: str,
     require(caller, *CARERS)
     require_area(caller, desa_code)
     where: dict[str, Any] = {k: v for k, v in (("period", period), ("stage", stage)) if v}
-    return await rt.store.find("screenings", Query.of(
-        prefix=("desa_code", desa_code), limit=limit, offset=offset, **where))
+    return [shown_to(caller, screening) for screening in await rt.store.find(
+        "screenings", Query.of(prefix=("desa_code", desa_code), limit=limit, offset=offset,
+                               **where))]
 
 
 @router.post("/persons/lookup", response_model=PersonOut, tags=["persons"])
@@ -326,7 +333,7 @@ async def read_persons(body: PersonsRead, rt: RuntimeDep, caller: Caller) -> lis
 async def person_history(person_id: str, rt: RuntimeDep, caller: Caller) -> list[dict[str, Any]]:
     history = await _visible_person(rt, caller, person_id)
     await audit(rt, caller, "read_history", person_id)
-    return history
+    return [shown_to(caller, screening) for screening in history]
 
 
 @router.get("/persons/{person_id}/growth", response_model=list[GrowthPoint], tags=["persons"])
@@ -386,7 +393,8 @@ async def import_fhir_bundle(request: Request, rt: RuntimeDep, response: Respons
 @router.get("/screenings/{screening_id}/fhir", tags=["fhir"],
             summary="The FHIR R4 transaction Bundle this screening is exported as")
 async def screening_as_fhir(screening_id: str, rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
-    require(caller, *CARERS)
+    """For health workers and the Dinkes: the Bundle carries every result, and the NIK."""
+    require(caller, *HEALTH_STAFF)
     screening = await intake.visible_screening(rt.store, screening_id, caller)
     bundle = await bundle_for(rt.store, rt.settings, screening_id)
     await audit(rt, caller, "read_fhir_bundle", screening["person_id"])

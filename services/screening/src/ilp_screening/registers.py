@@ -23,6 +23,7 @@ from .audit import audit
 from ilp_contracts.findings import finding_label
 from .domain.registers import (GROWTH, LAST_WEEK, LATEST, PTM_LATEST, balita, pregnant_women,
                                ptm_adults)
+from .domain.disclosure import risks_shown
 from .domain.person import age_in_months
 from .roles import CARERS
 
@@ -265,7 +266,9 @@ async def _pregnancies(rt: Runtime, caller: Caller, code: str) -> list[dict[str,
             if birth.get("status") != "voided":
                 mother, born = birth["mother_id"], date.fromisoformat(birth["born_on"])
                 delivered[mother] = max(born, delivered.get(mother, born))
-    rows = [{**row, "age_years": row["age_months"] // 12}
+    rows = [{**row, "age_years": row["age_months"] // 12,
+             # a kader reads no one's mental-health results back (domain.disclosure)
+             "risks": risks_shown(row["risks"]) if caller.kader_only else row["risks"]}
             for row in await _named(rt, pregnant_women(contacts, delivered, today), today)]
     await audit(rt, caller, "kohort_ibu", *(row["person_id"] for row in rows))
     return rows
