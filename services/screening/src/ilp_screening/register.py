@@ -351,6 +351,7 @@ def parse_household(text: str) -> Iterator[HouseholdRow]:
     the person's columns (as in a register) and whether she is pregnant (`hamil`)."""
     for line, cells, given in _filled_rows(text):
         pregnant = given.pop("pregnant", False)
+        given.pop(POSYANDU_NAME, None)  # a list is one posyandu's: the one it is sent for
         try:
             member = HouseholdMember.model_validate({"person": given, "pregnant": pregnant})
         except ValidationError as exc:
