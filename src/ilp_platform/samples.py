@@ -150,7 +150,7 @@ def _mothers(rng: random.Random, people: _People, place: Place, days: list[date]
                 break
             yield _submission(mother, place, day, {
                 "muac_cm": round(rng.gauss(25.0, 2.5), 1), "hb": round(rng.gauss(11.4, 1.2), 1),
-                "systolic": (systolic := round(rng.gauss(115, 14))),
+                "systolic": (systolic := max(90, round(rng.gauss(115, 14)))),
                 "diastolic": round(systolic * 0.65 + rng.gauss(0, 5))},
                 {"gestational_weeks": now, "anc_visit": visit})
 
@@ -162,11 +162,16 @@ def _adults(rng: random.Random, people: _People, place: Place, days: list[date],
                               rng.choice("MF"), "Warga")
         systolic = max(95, round(rng.gauss(132, 20)))
         lansia = (days[0] - adult.born).days >= 60 * 365
+        # Her weight from her BMI (Riskesdas 2018: ~22 % obese, ~9 % thin), not drawn apart
+        # from her height: a tall adult drawn light was a BMI below 10, refused as implausible.
+        height = rng.gauss(165 if adult.sex == "M" else 153, 6)
+        bmi = min(max(rng.gauss(24, 4), 15.5), 42)
         for day in days:
             yield _submission(adult, place, day, {
                 "systolic": systolic, "diastolic": round(systolic * 0.62 + rng.gauss(0, 6)),
                 "glucose_random": max(70, round(rng.gauss(125, 35))),
-                "weight_kg": round(rng.gauss(62, 10), 1), "height_cm": round(rng.gauss(158, 7), 1),
+                "weight_kg": round(bmi * (height / 100) ** 2 + rng.gauss(0, 0.5), 1),
+                "height_cm": round(height, 1),
                 "tb_symptoms": rng.random() < 0.02,
                 **({"adl": _adl(rng)} if lansia else {})})
             if systolic < 140:
