@@ -381,6 +381,12 @@ def test_a_kader_sees_the_visits_a_kader_makes_not_a_neighbours_referral(stack) 
     assert hidden.json()["detail"][0]["msg"] == unknown.json()["detail"][0]["msg"].replace(
         f"{tb['task_id']}x", tb["task_id"])
     assert client.post(f"{path}/accept", headers=kader).status_code == 403
+    # a kader's token that names no worker (an account not yet linked to the registry)
+    # sees no more: neither in the list nor by id
+    unlinked = as_(platform, "kader", wilayah=("33.73.04.1001",))
+    seen = client.get("/api/v1/notify/tasks", params=desa, headers=unlinked).json()
+    assert seen and {t["role"] for t in seen} == {"kader"}
+    assert client.get(path, headers=unlinked).status_code == 403
 
 
 def test_a_kader_reads_whom_her_household_collection_registered(stack) -> None:

@@ -109,8 +109,8 @@ async def list_tasks(rt: RuntimeDep, caller: Caller, assignee_id: str | None = N
         require_area(caller, desa_code)
     where: dict[str, Any] = {k: v for k, v in (("assignee_id", assignee_id), ("status", status))
              if v and v != "all"}
-    if caller.kader_only and assignee_id != caller.worker_id:
-        where["role"] = "kader"
+    if caller.kader_only and not (assignee_id and assignee_id == caller.worker_id):
+        where["role"] = "kader"  # (a token naming no worker has no visits of its own)
     prefix = ("desa_code", desa_code) if desa_code else None
     return await _named(rt.store, await rt.store.find("tasks", Query.of(
         prefix=prefix, order_by="due_at", limit=limit, offset=offset, **where)))
@@ -168,7 +168,7 @@ async def _visible_task(reader: Reader, caller: Principal, task_id: str) -> dict
     a health worker's visit not given to her."""
     task = await reader.get("tasks", task_id)
     hidden = task is not None and caller.kader_only and task["role"] != "kader" and \
-        task["assignee_id"] != caller.worker_id
+        not (caller.worker_id and task["assignee_id"] == caller.worker_id)
     require_area(caller, task["desa_code"] if task and not hidden else None, f"task {task_id}")
     if task is None:
         raise NotFoundError(f"task {task_id}")
