@@ -309,3 +309,20 @@ def test_a_district_sheet_names_each_rows_posyandu_by_its_name() -> None:
     assert "'Melati 2'" in tono[2][0]["msg"]
     assert tini[1] is not None and tini[1].posyandu_id == "psy-mawar-1"  # its ID says
     assert dewi[1] is not None and dewi[1].posyandu_id == "psy-file"  # the file's
+
+
+def test_a_child_without_a_nik_is_known_by_her_mothers_and_which_child_she_is() -> None:
+    """Babies get their NIK months after birth: the register gives the mother's (NIK Ibu)
+    and, for twins, Anak ke; without it the child is her birth date, the same each month."""
+    text = ("Nama;NIK;NIK Ibu;Anak ke;L/P;Tgl Lahir;Tanggal;BB\n"
+            "Bayi Wulan;;3373 0459 1195 0001;2;P;19/11/2025;20/11/2026;8,2\n"
+            "Bayi Sekar;;3373045911950001;;P;19/11/2025;20/11/2026;8,0\n"
+            "Bima;3373041011250001;3373045911950001;1;L;10/11/2025;20/11/2026;8,9\n"
+            "Tanpa NIK;;;;L;10/11/2025;20/11/2026;8,9\n")
+    wulan, sekar, bima, nobody = list(parse_register(text, "psy-1"))
+    assert wulan[1] is not None and (wulan[1].person.mother_nik, wulan[1].person.local_id) == (
+        "3373045911950001", "anak-2")
+    assert sekar[1] is not None and sekar[1].person.local_id == "lahir-2025-11-19"
+    assert bima[1] is not None and (bima[1].person.nik, bima[1].person.local_id) == (
+        "3373041011250001", None)  # by her own NIK
+    assert nobody[1] is None and "mother_nik with local_id" in str(nobody[2])

@@ -39,7 +39,8 @@ from pydantic import ValidationError
 
 from .intake import Places, place_name_key
 
-PERSON = ("nik", "name", "sex", "birth_date", "rt", "rw", "household_id")
+PERSON = ("nik", "mother_nik", "local_id", "name", "sex", "birth_date", "rt", "rw",
+          "household_id")
 PREGNANCY = ("gestational_weeks", "anc_visit")
 # Yes/no columns: every measure that is one (lying, oedema, TB symptoms, smoking, SKILAS,
 # sight, hearing, teeth).
@@ -48,6 +49,7 @@ FLAGS = (*(name for name, field in MeasurementsIn.model_fields.items()
 DATES = ("birth_date", "screened_on")
 BLOOD_PRESSURE = "blood_pressure"  # one "TD" column, "120/80", as registers write it
 POSYANDU_NAME = "posyandu_name"
+BIRTH_ORDER = "birth_order"
 NUMBERS = frozenset(PREGNANCY) | {
     name for name in MeasurementsIn.model_fields if name not in (*FLAGS, "kpsp", "immunizations")}
 ALIASES = {
@@ -83,6 +85,10 @@ ALIASES = {
     # The child's name and NIK as KMS registers head them, and how the length was taken
     "nama_anak": "name", "nama_balita": "name", "nama_lengkap": "name",
     "nama_peserta": "name", "nik_anak": "nik", "nik_balita": "nik",
+    # A child without a NIK yet: by the mother's NIK and which of her children (`Anak ke`,
+    # or an id the posyandu gave), else her birth date
+    "nik_ibu": "mother_nik", "nik_ibu_kandung": "mother_nik", "id_anak": "local_id",
+    "kode_anak": "local_id", "anak_ke": BIRTH_ORDER, "anak_ke-": BIRTH_ORDER,
     "cara_ukur": "measured_lying", "posisi_ukur": "measured_lying",
     "lingkar_lengan_atas": "muac_cm", "berat": "weight_kg", "tinggi": "height_cm",
     "panjang": "height_cm", "pb/tb": "height_cm", "tb/pb": "height_cm",
@@ -137,7 +143,7 @@ _MMHG = re.compile(r"\s*mm\s*hg\s*$", re.IGNORECASE)  # "140/90 mmHg"
 # A NIK or No. KK typed in groups ("5203 0141 0175 0008", "5203.01…") or behind the
 # apostrophe that keeps a spreadsheet from reading it as a number; and one it did read as
 # a number, its last digits rounded away (5,20301E+15), which nobody can recover here.
-IDENTIFIERS = ("nik", "household_id")
+IDENTIFIERS = ("nik", "mother_nik", "household_id")
 _GROUPING = re.compile(r"[\s.'’-]")
 _ROUNDED = re.compile(r"^\d([.,]\d+)?e\+?\d+$", re.IGNORECASE)
 
@@ -224,6 +230,7 @@ def parse_register(text: str, posyandu_id: str | None = None, places: Places | N
             if diastolic.strip():  # else the missing diastolic is reported as such
                 given["diastolic"] = diastolic.strip()
         pregnancy = {k: given.pop(k) for k in PREGNANCY if k in given}
+        _child_without_nik(given)
         doses, refused = _doses_given(given)
         if doses:
             given["immunizations"] = [*given.get("immunizations", []), *doses]  # type: ignore[misc]
@@ -241,6 +248,20 @@ def parse_register(text: str, posyandu_id: str | None = None, places: Places | N
             yield line, None, _problems(exc, cells)
             continue
         yield line, submission, []
+
+
+def _child_without_nik(given: dict[str, object]) -> None:
+    """A child the register gives no NIK but her mother's: known as which of the mother's
+    children (`Anak ke` 2: "anak-2", as kader apps name her) or, without that column, by
+    her birth date ("lahir-2025-11-19") – the same child every month, twins apart only by
+    the column."""
+    order = given.pop(BIRTH_ORDER, None)
+    if given.get("nik") or not given.get("mother_nik") or given.get("local_id"):
+        return
+    if order:
+        given["local_id"] = f"anak-{order}"
+    elif born := given.get("birth_date"):
+        given["local_id"] = f"lahir-{born}"
 
 
 def _place_named(name: str, places: Places) -> str | dict[str, Any]:
@@ -323,7 +344,8 @@ def _rounded_named(errors: list[Any], cells: dict[str, str]) -> list[Any]:
 
 # What a register's header may name: the fields and the Indonesian names for them.
 KNOWN_COLUMNS = sorted({*PERSON, *PREGNANCY, *MeasurementsIn.model_fields, "screened_on",
-                        "posyandu_id", *(k for k, v in ALIASES.items() if v),
+                        "posyandu_id", POSYANDU_NAME, BIRTH_ORDER,
+                        *(k for k, v in ALIASES.items() if v),
                         *(f"{DOSE}{code}" for code in IMMUNIZATIONS)})
 
 
