@@ -289,6 +289,37 @@ def test_a_sheet_names_its_posyandu_by_name(platform: Platform) -> None:
     assert visit["posyandu_id"] == "psy-anggrek"
 
 
+def test_a_child_weighed_before_she_had_a_nik_keeps_her_history_under_it(
+        platform: Platform) -> None:
+    """Her kader links the NIK the child got (POST /persons/{id}/nik); a screening giving
+    it is hers from then on, in one history with those before."""
+    born = date.today() - timedelta(days=150)
+    mother = f"337304{uuid.uuid4().int % 28 + 41:02d}0795{uuid.uuid4().int % 10000:04d}"
+    nik = f"337304{born.day + 40:02d}{born.month:02d}{born.year % 100:02d}{uuid.uuid4().int % 10000:04d}"
+    child = {"name": "Wulan", "sex": "F", "birth_date": born.isoformat()}
+
+    def weighed(days_ago: int, kg: float, **who: str) -> dict:
+        return record(platform, {"person": {**child, **who}, "posyandu_id": "psy-anggrek",
+                                 "screened_on": (date.today() - timedelta(days=days_ago)
+                                                 ).isoformat(),
+                                 "measurements": {"weight_kg": kg, "height_cm": 62.0,
+                                                  "measured_lying": True}})
+    first = weighed(30, 6.0, mother_nik=mother, local_id="anak-1")
+    screening = client(platform, "screening")
+    linked = screening.post(f"/persons/{first['person_id']}/nik", json={"nik": nik})
+    assert linked.status_code == 201, linked.text
+    assert screening.post(f"/persons/{first['person_id']}/nik",
+                          json={"nik": nik}).status_code == 200  # already: nothing new
+    mismatch = screening.post(f"/persons/{first['person_id']}/nik",
+                              json={"nik": nik[:6] + f"{born.day:02d}" + nik[8:]})
+    assert mismatch.status_code == 422 and mismatch.json()["detail"][0]["type"] == "nik_mismatch"
+    later = weighed(0, 6.5, nik=nik)
+    assert later["person_id"] == first["person_id"]
+    assert later["measurements"]["weight_gain_g"] == 500
+    assert screening.post("/persons/lookup", json={"nik": nik}).json()["person_id"] == \
+        first["person_id"]
+
+
 def test_a_household_list_from_a_spreadsheet_is_registered_once(platform: Platform,
                                                                   capsys) -> None:
     """The household data collection as an Indonesian spreadsheet writes it (`;`, day-first

@@ -26,7 +26,7 @@ from .audit import audit
 from .fhir import inbound
 from .fhir.export import bundle_for, sealer
 from ilp_contracts.findings import FINDING_LABELS
-from .domain.person import pseudonym
+from .identity import link_nik, person_of_nik
 from .models import (
     AmendmentIn,
     AuditEntry,
@@ -291,8 +291,32 @@ async def list_screenings(rt: RuntimeDep, caller: Caller, desa_code: str,
 @router.post("/persons/lookup", response_model=PersonOut, tags=["persons"])
 async def lookup_person(body: PersonLookup, rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
     """Find a person by NIK (in the body, never in a URL that logs would keep)."""
-    return await _person(rt, caller, pseudonym(body.nik, rt.settings.pseudonym_key),
+    return await _person(rt, caller, await person_of_nik(rt.store, body.nik,
+                                                         rt.settings.pseudonym_key),
                          "lookup_person")
+
+
+@router.post("/persons/{person_id}/nik", response_model=PersonOut, tags=["persons"])
+async def link_child_nik(person_id: str, body: PersonLookup, rt: RuntimeDep, caller: Caller,
+                         response: Response) -> dict[str, Any]:
+    """A child recorded without a NIK (by her mother's and a local id) now has hers: from
+    now on a screening, birth or household list giving her NIK is hers, in one history
+    with those before – as is one that gives her NIK with her mother's and her local id
+    (the link is then made by itself). 201 when linked, 200 when it already was; refused
+    for a NIK that cannot be hers (birth date, sex) or has a record of its own."""
+    require(caller, *CORRECTORS)
+    await _visible_person(rt, caller, person_id)
+    async with rt.transaction() as tx:
+        person = await tx.get("persons", person_id)
+        if person is None:
+            raise NotFoundError("person")
+        if await link_nik(tx, person, body.nik, rt.settings.pseudonym_key, intake.today()):
+            response.status_code = 201
+            if seal := sealer(rt.settings):  # her NIK for the FHIR export, as at a screening
+                await tx.put("persons", person_id, {
+                    **person, "nik_sealed": seal.encrypt(body.nik.encode()).decode()})
+    await audit(rt, caller, "link_nik", person_id)
+    return person
 
 
 @router.get("/persons/{person_id}", response_model=PersonOut, tags=["persons"])

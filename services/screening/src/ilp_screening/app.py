@@ -15,6 +15,7 @@ SPEC = ServiceSpec(
     collections={
         "screenings": [("desa_code", "period"), ("person_id", "screened_on")],
         "persons": [],
+        "person_aliases": [],
         "household": ["posyandu_id"],
         "births": [("desa_code", "born_on"), ("mother_id", "born_on")],
         "tb_treatments": [("desa_code", "started_on")],

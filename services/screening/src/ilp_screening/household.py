@@ -23,9 +23,10 @@ from ilp_kit.params import Limit, Offset
 from ilp_kit.store import Query, Transaction
 from ilp_kit.turns import LoopTurns
 
-from .domain.person import age_in_months, pseudonym
+from .domain.person import age_in_months
 from .domain.validate import collection_problem, member_problems
 from .fhir.export import sealer
+from .identity import identify
 from .audit import audit
 from .intake import PLACES, keep_person, posyandu_of, today
 from .models import HouseholdImportReport, HouseholdReport, RegisteredPerson
@@ -48,7 +49,8 @@ async def register(tx: Transaction, posyandu: dict[str, Any], member: HouseholdM
     if found := member_problems(member, noted_on):
         raise InvalidInput([((*loc, *where), msg, kind) for where, msg, kind in found])
     person = member.person
-    person_id = pseudonym(person.identity, pseudonym_key)
+    who = await identify(tx, person, pseudonym_key, noted_on)
+    person_id = who.person_id
     entry = {"person_id": person_id, "posyandu_id": posyandu["id"],
              "desa_code": posyandu["area_code"], "rw": home_unit(person.rw, posyandu.get("rw")),
              "rt": person.rt, "pregnant": member.pregnant, "sex": person.sex,
@@ -57,7 +59,7 @@ async def register(tx: Transaction, posyandu: dict[str, Any], member: HouseholdM
     if known is not None and (known["noted_on"] > entry["noted_on"] or all(
             known.get(field) == entry[field] for field in _COMPARED)):
         return person_id, "unchanged"
-    await keep_person(tx, person, person_id, pseudonym_key, seal)
+    await keep_person(tx, person, person_id, pseudonym_key, seal, merge=who.linked)
     await tx.put("household", person_id, entry)
     await emit(tx, PersonRegistered(
         person_id=person_id, sex=person.sex, age_months=age_in_months(person.birth_date, noted_on),

@@ -27,6 +27,7 @@ from ilp_kit.store import Query, Reader, Transaction, chunks
 from .domain import rules
 from .domain.classify import PreviousWeighing, ScreeningInput, classify
 from .domain.person import age_in_months, pseudonym
+from .identity import identify
 from .domain.validate import (Problem, birth_problems, born_on_problems, implausible_growth,
                               mother_age_problem, problems, screening_problems)
 from .models import AmendmentIn
@@ -219,14 +220,15 @@ async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_
         return first, False
     assert stage is not None, "problems() names why a screening has no stage"
     person = sub.person
-    person_id = pseudonym(person.identity, pseudonym_key)
+    who = await identify(tx, person, pseudonym_key, today())
+    person_id = who.person_id
     event = ScreeningRecorded(**await _snapshot(
         tx, screening_id=new_id(), person_id=person_id, sex=person.sex,
         birth_date=person.birth_date, screened_on=sub.screened_on, stage=stage,
         pregnancy=sub.pregnancy, m=sub.measurements, posyandu=posyandu,
         # the person's RW picks the kader who covers it
         rw=home_unit(person.rw, posyandu.get("rw")), rt=person.rt, loc=loc))
-    await keep_person(tx, person, person_id, pseudonym_key, seal)
+    await keep_person(tx, person, person_id, pseudonym_key, seal, merge=who.linked)
     stored = _stored(event, sub.model_dump(mode="json", include={"pregnancy", "measurements"}))
     await tx.put("screenings", event.screening_id, stored)
     await tx.put("idempotency", key, {"screening_id": event.screening_id,
@@ -236,16 +238,21 @@ async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_
 
 
 async def keep_person(tx: Transaction, person: PersonIn, person_id: str, pseudonym_key: str,
-                      seal: Fernet | None) -> None:
+                      seal: Fernet | None, merge: bool = False) -> None:
     """Demographics stay here; NIKs only as keyed hashes – and sealed for the FHIR export
-    when (and only when) that export is configured."""
-    await tx.put("persons", person_id, {
+    when (and only when) that export is configured. `merge`: a child now known by her
+    NIK keeps what her record had that this submission does not give (her mother, which
+    child she is)."""
+    doc = {
         **person.model_dump(mode="json", exclude={"nik", "mother_nik"}),
         "person_id": person_id,
         "mother_id": pseudonym(person.mother_nik, pseudonym_key) if person.mother_nik else None,
         **({f"{k}_sealed": seal.encrypt(v.encode()).decode()
             for k, v in (("nik", person.nik), ("mother_nik", person.mother_nik)) if v}
-           if seal else {})})
+           if seal else {})}
+    if merge and (earlier := await tx.get("persons", person_id)):
+        doc = {**earlier, **{k: v for k, v in doc.items() if v is not None}}
+    await tx.put("persons", person_id, doc)
 
 
 async def record_birth(tx: Transaction, sub: BirthSubmission, key: str, pseudonym_key: str,
@@ -260,10 +267,11 @@ async def record_birth(tx: Transaction, sub: BirthSubmission, key: str, pseudony
         return first, False
     # The baby's record names the mother (a newborn without NIK yet is known by hers).
     baby = sub.baby.model_copy(update={"mother_nik": sub.mother.nik})
-    ids = {who: pseudonym(person.identity, pseudonym_key)
-           for who, person in (("mother", sub.mother), ("baby", baby))}
+    known = {who: await identify(tx, person, pseudonym_key, today())
+             for who, person in (("mother", sub.mother), ("baby", baby))}
+    ids = {who: identified.person_id for who, identified in known.items()}
     for who, person in (("mother", sub.mother), ("baby", baby)):
-        await keep_person(tx, person, ids[who], pseudonym_key, seal)
+        await keep_person(tx, person, ids[who], pseudonym_key, seal, merge=known[who].linked)
     event = BirthRecorded(
         birth_id=new_id(), mother_id=ids["mother"], baby_id=ids["baby"], baby_sex=baby.sex,
         born_on=sub.born_on, birth_weight_g=sub.birth_weight_g, place=sub.place,

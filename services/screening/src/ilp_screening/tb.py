@@ -22,9 +22,9 @@ from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.store import Query, Reader, Transaction
 
 from .audit import audit
-from .domain.person import pseudonym
 from .domain.validate import tb_end_problems, tb_treatment_problems
 from .fhir.export import sealer
+from .identity import identify
 from .intake import HEADER_KEY, admit, keep_person, mark_voided, stored_key, today
 from .models import IdempotencyKey, TbTreatmentOut, VoidIn
 from .roles import CARERS
@@ -48,8 +48,9 @@ async def start(tx: Transaction, sub: TbTreatmentSubmission, key: str, pseudonym
         scope, loc, key_loc)
     if first is not None:
         return first, False
-    person_id = pseudonym(sub.person.identity, pseudonym_key)
-    await keep_person(tx, sub.person, person_id, pseudonym_key, seal)
+    who = await identify(tx, sub.person, pseudonym_key, today())
+    person_id = who.person_id
+    await keep_person(tx, sub.person, person_id, pseudonym_key, seal, merge=who.linked)
     event = TbTreatmentStarted(
         treatment_id=new_id(), person_id=person_id, started_on=sub.started_on,
         planned_end_on=add_months(sub.started_on, sub.regimen_months),

@@ -1,0 +1,79 @@
+"""Who a submission is about. A person's pseudonymous id is a keyed hash of her NIK or –
+a child who has none yet – of her mother's NIK and which child she is. Babies get their
+NIK months after birth: once a child recorded without one is known by hers, the NIK's id
+is linked to the id she was first given (`person_aliases`), so her weighings, doses and
+visits before and after stay one history, and events keep naming one person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from ilp_contracts.screening import PersonIn
+from ilp_kit.errors import InvalidInput
+from ilp_kit.store import Reader, Transaction
+
+from .domain.person import nik_problem, pseudonym
+
+ALIASES = "person_aliases"  # the id of a NIK → the id its child was first given
+# Only a child is recorded without a NIK (an adult's is asked for): only a child's NIK is
+# looked up among the links, an adult's screening reads nothing more.
+CHILD_YEARS = 18
+
+
+@dataclass(frozen=True)
+class Identified:
+    person_id: str
+    linked: bool  # known by a NIK linked to her earlier id: her record is merged, not replaced
+
+
+async def identify(tx: Transaction, person: PersonIn, pseudonym_key: str,
+                   today: date) -> Identified:
+    """The person id a submission is recorded under: her NIK's, or the id her NIK was
+    linked to. A submission that gives a child's NIK with her mother's NIK and local id –
+    the visit where she is first known by hers – makes that link when her earlier id has
+    a record and her NIK none."""
+    own = pseudonym(person.identity, pseudonym_key)
+    if not person.nik or person.birth_date < today - timedelta(days=366 * CHILD_YEARS):
+        return Identified(own, False)
+    if (link := await tx.get(ALIASES, own)) is not None:
+        return Identified(link["person_id"], True)
+    if person.mother_nik and person.local_id:
+        earlier = pseudonym(f"{person.mother_nik}:{person.local_id}", pseudonym_key)
+        if await tx.get("persons", earlier) and not await tx.get("persons", own):
+            await tx.put(ALIASES, own, {"person_id": earlier, "linked_on": today.isoformat()})
+            return Identified(earlier, True)
+    return Identified(own, False)
+
+
+async def person_of_nik(reader: Reader, nik: str, pseudonym_key: str) -> str:
+    """The person id a NIK is known by (a lookup by NIK)."""
+    own = pseudonym(nik, pseudonym_key)
+    link = await reader.get(ALIASES, own)
+    return str(link["person_id"]) if link else own
+
+
+async def link_nik(tx: Transaction, person: dict[str, Any], nik: str, pseudonym_key: str,
+                   today: date) -> bool:
+    """Link `nik` to a child recorded without one (`person`: her record); True when
+    linked now, False when it already was. Refused: a person known by a NIK already, a
+    NIK that cannot be hers (birth date, sex), a NIK linked to another child or with a
+    record of its own (two histories are not merged here)."""
+    loc = ("body", "nik")
+    if not person.get("local_id"):
+        raise InvalidInput([(loc, "this person is already known by her NIK", "has_nik")])
+    if reason := nik_problem(nik, date.fromisoformat(person["birth_date"]), person["sex"]):
+        raise InvalidInput([(loc, reason, "nik_mismatch")])
+    own = pseudonym(nik, pseudonym_key)
+    if (link := await tx.get(ALIASES, own)) is not None:
+        if link["person_id"] == person["person_id"]:
+            return False
+        raise InvalidInput([(loc, "this NIK is already linked to another child", "nik_linked")])
+    if await tx.get("persons", own) is not None:
+        raise InvalidInput([(loc, "this NIK already has a record of its own: her screenings "
+                             "under it and under her mother's NIK stay apart", "nik_has_record")])
+    await tx.put(ALIASES, own, {"person_id": person["person_id"],
+                                "linked_on": today.isoformat()})
+    return True
+

@@ -1,0 +1,117 @@
+"""Babies get their NIK months after birth. A child weighed by her mother's NIK and a local
+id, then by her own, stays one person: one history (her previous weighing found, her
+doses counted), one id in every event."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from ilp_contracts import ScreeningSubmission
+from ilp_kit.errors import InvalidInput
+from ilp_kit.store.sqlite import SqliteStore
+from ilp_screening import intake
+from ilp_screening.app import SPEC
+from ilp_screening.identity import ALIASES, link_nik, person_of_nik
+
+TODAY = date.today()
+BORN = TODAY - timedelta(days=200)
+MOTHER = "3373044107950001"
+NIK = f"337304{BORN.day + 40:02d}{BORN.month:02d}{BORN.year % 100:02d}0002"  # a girl's
+KEY = "pseudonym-key"
+
+
+def weighing(days_ago: int, kg: float, **who: str) -> ScreeningSubmission:
+    return ScreeningSubmission.model_validate({
+        "person": {"name": "Wulan", "sex": "F", "birth_date": BORN.isoformat(), **who},
+        "posyandu_id": "psy-1", "screened_on": (TODAY - timedelta(days=days_ago)).isoformat(),
+        "measurements": {"weight_kg": kg, "height_cm": 64.0, "measured_lying": True,
+                         "immunizations": ["OPV1"] if days_ago == 60 else []}})
+
+
+@pytest.fixture
+async def store(tmp_path):  # noqa: ANN201
+    store = SqliteStore(tmp_path / "screening.db", SPEC.collections)
+    await store.open()
+    async with store.transaction() as tx:
+        await tx.put("posyandu", "psy-1", {"id": "psy-1", "area_code": "33.73.04.1001",
+                                           "rw": None, "active": True})
+    yield store
+    await store.close()
+
+
+async def test_the_visit_that_gives_both_links_her_nik_to_her_first_id(store) -> None:
+    async with store.transaction() as tx:
+        first, _ = await intake.record(tx, weighing(60, 6.0, mother_nik=MOTHER,
+                                                    local_id="anak-2"), "k-1", KEY)
+        linking, _ = await intake.record(tx, weighing(30, 6.6, nik=NIK, mother_nik=MOTHER,
+                                                      local_id="anak-2"), "k-2", KEY)
+        by_nik, _ = await intake.record(tx, weighing(0, 7.1, nik=NIK), "k-3", KEY)
+    assert first["person_id"] == linking["person_id"] == by_nik["person_id"]
+    # one history: each weighing read against the one before
+    assert linking["measurements"]["weight_gain_g"] == 600
+    assert by_nik["measurements"]["weight_gain_g"] == 500
+    assert await person_of_nik(store, NIK, KEY) == first["person_id"]
+    person = await store.get("persons", first["person_id"])
+    assert person["local_id"] == "anak-2" and person["mother_id"]  # kept, not wiped
+
+
+async def test_a_nik_linked_by_hand_is_hers_from_then_on(store) -> None:
+    async with store.transaction() as tx:
+        first, _ = await intake.record(tx, weighing(30, 6.6, mother_nik=MOTHER,
+                                                    local_id="anak-2"), "k-1", KEY)
+        person = await tx.get("persons", first["person_id"])
+        wrong_day = NIK[:6] + f"{(BORN.day % 28) + 41:02d}" + NIK[8:]
+        a_boys = NIK[:6] + f"{BORN.day:02d}" + NIK[8:]
+        for nik in (wrong_day, a_boys):  # not hers: her birth day, her sex
+            with pytest.raises(InvalidInput) as refused:
+                await link_nik(tx, person, nik, KEY, TODAY)
+            assert refused.value.detail()[0]["type"] == "nik_mismatch"
+        assert await link_nik(tx, person, NIK, KEY, TODAY) is True
+        assert await link_nik(tx, person, NIK, KEY, TODAY) is False  # already: no change
+        later, _ = await intake.record(tx, weighing(0, 7.1, nik=NIK), "k-2", KEY)
+    assert later["person_id"] == first["person_id"]
+    assert later["measurements"]["weight_gain_g"] == 500
+
+
+async def test_a_nik_with_its_own_history_is_not_linked(store) -> None:
+    async with store.transaction() as tx:
+        first, _ = await intake.record(tx, weighing(60, 6.0, mother_nik=MOTHER,
+                                                    local_id="anak-2"), "k-1", KEY)
+        own, _ = await intake.record(tx, weighing(30, 6.6, nik=NIK), "k-2", KEY)
+        with pytest.raises(InvalidInput) as refused:
+            await link_nik(tx, await tx.get("persons", first["person_id"]), NIK, KEY, TODAY)
+        assert refused.value.detail()[0]["type"] == "nik_has_record"
+        with pytest.raises(InvalidInput) as refused:  # known by her NIK already
+            await link_nik(tx, await tx.get("persons", own["person_id"]), NIK, KEY, TODAY)
+        assert refused.value.detail()[0]["type"] == "has_nik"
+        # both given at a later visit: her NIK's own record stays hers, nothing linked
+        later, _ = await intake.record(tx, weighing(0, 7.1, nik=NIK, mother_nik=MOTHER,
+                                                    local_id="anak-2"), "k-3", KEY)
+    assert later["person_id"] == own["person_id"] != first["person_id"]
+    assert await store.find(ALIASES) == []
+
+
+async def test_an_adults_nik_reads_no_link(store) -> None:
+    """Only a child is ever recorded without a NIK: an adult's screening costs no read."""
+    adult = ScreeningSubmission.model_validate({
+        "person": {"nik": "3373044107800001", "name": "Siti", "sex": "F",
+                   "birth_date": "1980-07-01"},
+        "posyandu_id": "psy-1", "screened_on": TODAY.isoformat(),
+        "measurements": {"systolic": 120, "diastolic": 80}})
+
+    class Counting:
+        def __init__(self, tx) -> None:  # noqa: ANN001
+            self.tx, self.gets = tx, []
+
+        def __getattr__(self, name: str):  # noqa: ANN204
+            return getattr(self.tx, name)
+
+        async def get(self, collection, key):  # noqa: ANN001, ANN201
+            self.gets.append(collection)
+            return await self.tx.get(collection, key)
+
+    async with store.transaction() as tx:
+        counting = Counting(tx)
+        await intake.record(counting, adult, "k-1", KEY)
+    assert ALIASES not in counting.gets
