@@ -325,4 +325,6 @@ def test_a_child_without_a_nik_is_known_by_her_mothers_and_which_child_she_is() 
     assert sekar[1] is not None and sekar[1].person.local_id == "lahir-2025-11-19"
     assert bima[1] is not None and (bima[1].person.nik, bima[1].person.local_id) == (
         "3373041011250001", None)  # by her own NIK
-    assert nobody[1] is None and "mother_nik with local_id" in str(nobody[2])
+    assert nobody[1] is None and [(p["loc"], p["msg"]) for p in nobody[2]] == [
+        (["column", "nik"], "no NIK: give the person's NIK or, for a child without one yet, "
+                            "her mother's (NIK Ibu)")]
