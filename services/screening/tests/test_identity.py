@@ -12,7 +12,7 @@ from ilp_kit.errors import InvalidInput
 from ilp_kit.store.sqlite import SqliteStore
 from ilp_screening import intake
 from ilp_screening.app import SPEC
-from ilp_screening.identity import ALIASES, link_nik, person_of_nik
+from ilp_screening.identity import ALIASES, link_nik, person_of_nik, unlink_nik
 
 TODAY = date.today()
 BORN = TODAY - timedelta(days=200)
@@ -72,6 +72,16 @@ async def test_a_nik_linked_by_hand_is_hers_from_then_on(store) -> None:
         later, _ = await intake.record(tx, weighing(0, 7.1, nik=NIK), "k-2", KEY)
     assert later["person_id"] == first["person_id"]
     assert later["measurements"]["weight_gain_g"] == 500
+    # linked in error (her twin's NIK): undone, the NIK is its own person again
+    async with store.transaction() as tx:
+        person = await tx.get("persons", first["person_id"])
+        with pytest.raises(InvalidInput) as refused:
+            await unlink_nik(tx, person, MOTHER, KEY)
+        assert refused.value.detail()[0]["type"] == "not_linked"
+        await unlink_nik(tx, person, NIK, KEY)
+        again, _ = await intake.record(tx, weighing(0, 7.0, nik=NIK), "k-3", KEY)
+    assert again["person_id"] != first["person_id"]
+    assert await person_of_nik(store, NIK, KEY) == again["person_id"]
 
 
 async def test_a_nik_with_its_own_history_is_not_linked(store) -> None:

@@ -26,7 +26,7 @@ from .audit import audit
 from .fhir import inbound
 from .fhir.export import bundle_for, sealer
 from ilp_contracts.findings import FINDING_LABELS
-from .identity import link_nik, person_of_nik
+from .identity import link_nik, person_of_nik, unlink_nik
 from .models import (
     AmendmentIn,
     AuditEntry,
@@ -316,6 +316,22 @@ async def link_child_nik(person_id: str, body: PersonLookup, rt: RuntimeDep, cal
                 await tx.put("persons", person_id, {
                     **person, "nik_sealed": seal.encrypt(body.nik.encode()).decode()})
     await audit(rt, caller, "link_nik", person_id)
+    return person
+
+
+@router.post("/persons/{person_id}/nik/unlink", response_model=PersonOut, tags=["persons"])
+async def unlink_child_nik(person_id: str, body: PersonLookup, rt: RuntimeDep,
+                           caller: Caller) -> dict[str, Any]:
+    """Undo a NIK linked in error (a twin's given to her sister): the NIK is its own
+    person again from now on; what was recorded under the link stays where it is."""
+    require(caller, *CORRECTORS)
+    await _visible_person(rt, caller, person_id)
+    async with rt.transaction() as tx:
+        person = await tx.get("persons", person_id)
+        if person is None:
+            raise NotFoundError("person")
+        await unlink_nik(tx, person, body.nik, rt.settings.pseudonym_key)
+    await audit(rt, caller, "unlink_nik", person_id)
     return person
 
 

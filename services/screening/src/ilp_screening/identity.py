@@ -77,3 +77,19 @@ async def link_nik(tx: Transaction, person: dict[str, Any], nik: str, pseudonym_
                                 "linked_on": today.isoformat()})
     return True
 
+
+
+async def unlink_nik(tx: Transaction, person: dict[str, Any], nik: str,
+                     pseudonym_key: str) -> None:
+    """Undo a link made in error (a twin's NIK given to her sister): from now on the NIK
+    is its own person again. What was recorded under the link stays with the child it
+    was recorded for – void and record again what was not hers."""
+    own = pseudonym(nik, pseudonym_key)
+    link = await tx.get(ALIASES, own)
+    if link is None or link["person_id"] != person["person_id"]:
+        raise InvalidInput([(("body", "nik"), "this NIK is not linked to this person",
+                             "not_linked")])
+    await tx.delete(ALIASES, own)
+    if "nik_sealed" in person:  # her export goes by her mother's NIK again
+        await tx.put("persons", person["person_id"],
+                     {k: v for k, v in person.items() if k != "nik_sealed"})
