@@ -115,3 +115,18 @@ def test_a_two_row_header_reads_as_one_and_the_column_numbers_under_it_are_passe
     rows = csv_rows("Kode,Nama,Lokasi\npsy-1,Mawar,desa\n", lambda name: aliases.get(name, name),
                     known)
     assert [row for row in rows] == [{"code": "psy-1", "name": "Mawar", "lokasi": "desa"}]
+
+
+def test_a_groups_label_completes_the_names_under_it() -> None:
+    """"Tanggal" merged over Lahir | Periksa: the names under it read with it."""
+    from ilp_kit.spreadsheet import csv_rows
+
+    aliases = {"nama": "name", "tanggal_lahir": "birth_date", "tanggal": "screened_on",
+               "tanggal_periksa": "screened_on", "bb": "weight_kg"}
+    known = set(aliases.values())
+    text = ("Nama;Tanggal;;BB\n"
+            ";Lahir;Periksa;\n"
+            "Bima;10/11/2025;05/11/2026;8,9\n")
+    rows = csv_rows(text, lambda name: aliases.get(name, name), known)
+    assert list(rows) == [{"name": "Bima", "birth_date": "10/11/2025",
+                           "screened_on": "05/11/2026", "weight_kg": "8,9"}]

@@ -158,10 +158,11 @@ def header_span(lines: Sequence[str], column: Names, known: Collection[str] = ()
     ((1) (2) (3) …) taken as part of it."""
     first = header_index(lines, column, known) if known else 0
     delimiter = _separator(lines[first])
-    names = [column(header_name(cell)) for cell in _cells(lines[first], delimiter)]
+    top = _cells(lines[first], delimiter)
+    names = [column(header_name(cell)) for cell in top]
     below = [_cells(line, delimiter) for line in lines[first + 1:first + 3]]
     span = 1
-    if known and below and (sub := _sub_header(names, below[0], column, known)):
+    if known and below and (sub := _sub_header(top, below[0], column, known)):
         names, span, below = sub, 2, below[1:]
     if below and _column_numbers(below[0]):
         span += 1
@@ -179,19 +180,28 @@ def header_index(lines: Sequence[str], column: Names, known: Collection[str]) ->
     return 0
 
 
-def _sub_header(names: list[str], cells: list[str], column: Names, known: Collection[str]
+def _sub_header(top: list[str], below: list[str], column: Names, known: Collection[str]
                 ) -> list[str] | None:
-    """The header's names completed by the row below, when that row is the second of a
-    two-row header: a group's label over its columns ("Pengukuran" over BB | TB,
-    "Imunisasi" over each dose), the other headers spanning both rows. Such a row names
-    known columns, and under a header already known – where a data row has its values –
-    nothing else."""
-    below = [column(header_name(cell)) if cell.strip() else "" for cell in cells]
-    top = names + [""] * (len(below) - len(names))
-    if not any(name in known for name in below) or any(
-            name and top[i] in known and name not in known for i, name in enumerate(below)):
-        return None
-    return [name or top[i] for i, name in enumerate(below)] + top[len(below):]
+    """The header's columns when the row below is the second of a two-row header: a
+    group's label merged over its columns ("Pengukuran" over BB | TB, "Imunisasi" over
+    each dose, "Tanggal" over Lahir | Periksa: a name read with its group's when alone it
+    is none), the other headers spanning both rows. Such a row names known columns, and
+    under a header already known – where a data row has its values – nothing else."""
+    width = max(len(top), len(below))
+    top, below = top + [""] * (width - len(top)), below + [""] * (width - len(below))
+    names, group, sub_header = [], "", False
+    for over, under in zip(top, below, strict=True):
+        group = over.strip() or group  # a merged label covers the cells to its right
+        name = column(header_name(over))
+        if under.strip():
+            alone = column(header_name(under))
+            grouped = column(header_name(f"{group} {under}"))
+            if name in known and alone not in known and grouped not in known:
+                return None  # a value under a known header: a data row
+            name = alone if alone in known or grouped not in known else grouped
+            sub_header = sub_header or name in known
+        names.append(name)
+    return names if sub_header else None
 
 
 _COLUMN_NUMBER = re.compile(r"^\(?\d{1,3}\)?$")
