@@ -52,6 +52,7 @@ def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
     file_key = hashlib.sha256(data).hexdigest()[:24]
     totals = dict.fromkeys((field for field, _ in counted), 0)
     refused: list[tuple[str, int, list[dict[str, Any]]]] = []
+    not_read: set[str] = set()  # columns of other programmes, read past
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeRemainingColumn())
     client = httpx.Client(timeout=120,
@@ -75,6 +76,7 @@ def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
                 report = reply.json()
                 for field in totals:
                     totals[field] += report[field]
+                not_read.update(report.get("columns_not_read", []))
                 # Lines in the chunk count from 2 (after its header); in the sheet from
                 # title + start + 2.
                 refused += [(where, title + start + row["line"], row["detail"])
@@ -83,6 +85,8 @@ def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
     for where, line, detail in refused:
         reasons = "; ".join(f"{_column_of(d.get('loc', []))}: {d['msg']}" for d in detail)
         console.print(f"[red]{where}baris {line}[/red]: {reasons}")
+    if not_read:
+        console.print(f"kolom tidak dibaca (program lain): {', '.join(sorted(not_read))}")
     console.print(", ".join([*(f"{words} {totals[field]}" for field, words in counted),
                              f"ditolak {len(refused)}"]))
     return len(refused)

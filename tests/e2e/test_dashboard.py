@@ -452,8 +452,10 @@ def test_a_bidan_uploads_a_posyandu_register_from_the_dashboard(platform: Platfo
     sheet = tmp_path / "register-november.xlsx"
     sheet.write_bytes(workbook(November=[
         ["REGISTER BALITA POSYANDU BLOTONGAN"], [],
-        ["NIK", "Nama", "L/P", "Tgl Lahir", "Tgl Timbang", "BB (kg)", "TB (cm)", "Cara Ukur"],
-        [nik, "Wulan", "P", date(2025, 11, 19), date(2026, 11, 20), 8.2, 72.5, "telentang"],
+        ["NIK", "Nama", "L/P", "Tgl Lahir", "Tgl Timbang", "BB (kg)", "TB (cm)", "Cara Ukur",
+         "Vitamin A"],
+        [nik, "Wulan", "P", date(2025, 11, 19), date(2026, 11, 20), 8.2, 72.5, "telentang",
+         "biru"],
         [nik, "Wulan", "P", date(2025, 11, 19), date(2031, 1, 1), 8.2, 72.5, "telentang"]]))
     url = f"{platform.base_url}/api/v1/pws/dashboard?area=33.73.04.1001&period=2026-11#token="
     with sync_playwright() as p:
@@ -481,6 +483,7 @@ def test_a_bidan_uploads_a_posyandu_register_from_the_dashboard(platform: Platfo
     assert offered == ["Posyandu Blotongan", "Pustu Blotongan"]
     assert reports[0].startswith("diterima 1, sudah ada 0, ditolak 1")
     assert "baris 5: screened_on: screening date is in the future" in reports[0]
+    assert "Kolom tidak dibaca (program lain): vitamin a" in reports[0]  # not kept here
     assert reports[1].startswith("diterima 0, sudah ada 1, ditolak 1")  # nothing twice
     person = httpx.post(f"{platform.base_url_of('screening')}/persons/lookup",
                         json={"nik": nik}, timeout=10).json()

@@ -328,3 +328,19 @@ def test_a_child_without_a_nik_is_known_by_her_mothers_and_which_child_she_is() 
     assert nobody[1] is None and [(p["loc"], p["msg"]) for p in nobody[2]] == [
         (["column", "nik"], "no NIK: give the person's NIK or, for a child without one yet, "
                             "her mother's (NIK Ibu)")]
+
+
+def test_columns_other_programmes_keep_are_read_past_and_named() -> None:
+    """Vitamin A, obat cacing, ASI eksklusif, BB lahir, No. HP: a posyandu register keeps
+    them, no screening here records them – each row is still taken, and the report names
+    the columns not read. A misspelt measurement is still refused."""
+    from ilp_screening.register import columns_not_read
+
+    text = ("Nama;NIK;JK;Tgl Lahir;Tanggal;BB (kg);Vitamin A;Obat Cacing;BB Lahir (gram);"
+            "No. HP\n"
+            "Bima;3373041011250001;L;10/11/2025;05/11/2026;9,1;biru;ya;3200;0812\n")
+    ((_, bima, none),) = list(parse_register(text, "psy-1"))
+    assert none == [] and bima is not None and bima.measurements.weight_kg == 9.1
+    assert columns_not_read(text) == ["vitamin a", "obat cacing", "bb lahir", "no hp"]
+    ((_, refused, problems),) = list(parse_register(text.replace("BB (kg)", "Brat"), "psy-1"))
+    assert refused is None and problems[0]["type"] == "unknown_column"

@@ -45,7 +45,7 @@ from .models import (
     SyncReport,
     VoidIn,
 )
-from .register import parse_register, posyandu_names
+from .register import columns_not_read, parse_register, posyandu_names
 from .domain.disclosure import without_mental_health
 from .roles import CARERS, CORRECTORS, RECORDERS
 
@@ -132,7 +132,8 @@ async def import_register(request: Request, key: IdempotencyKey, rt: RuntimeDep,
                  if outcome["status"] == "rejected"]
     counts = Counter(outcome["status"] for outcome in outcomes)
     return {"accepted": counts["created"], "duplicates": counts["duplicate"],
-            "rejected": sorted(rejected, key=lambda r: r["line"])}
+            "rejected": sorted(rejected, key=lambda r: r["line"]),
+            "columns_not_read": columns_not_read(text)}
 
 
 @router.post("/screenings/batch", response_model=SyncReport)

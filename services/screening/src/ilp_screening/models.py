@@ -153,6 +153,9 @@ class ImportReport(BaseModel):
     accepted: int
     duplicates: int
     rejected: list[RowProblem]
+    columns_not_read: list[str] = Field(
+        default_factory=list, description="Columns the register keeps for other programmes "
+        "(Vitamin A, obat cacing, ASI eksklusif, BB lahir, …), read past: not recorded here")
 
 
 class AuditEntry(BaseModel):

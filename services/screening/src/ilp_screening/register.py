@@ -110,14 +110,34 @@ ALIASES = {
                              "status")},
 }
 DOSE = "dose:"  # a column of one dose (under "Imunisasi": HB0 | BCG | Polio 1 …): "dose:OPV1"
+# What registers keep for other programmes or for the kader herself, which no screening
+# here records: read past – each row still taken – and named in the import's report as not
+# read, so nobody believes them kept. (Any other column stays refused: it may be a
+# measurement under a misspelt header.)
+NOT_READ = "~"  # a column read past: "~vitamin_a"
+OTHER_PROGRAMMES = frozenset({
+    "vitamin_a", "vit_a", "kapsul_vitamin_a", "obat_cacing", "asi_eksklusif", "asi_ekslusif",
+    "asi", "kms", "buku_kia", "pmt", "kelas_ibu", "bb_lahir", "berat_lahir", "pb_lahir",
+    "panjang_lahir", "no_hp", "telepon", "nama_ayah/ibu", "nama_ibu/ayah", "alamat/rt",
+    "ket_n/t", "bulan", "kia", "mtbs", "jkn", "bpjs", "no_bpjs"})
 
 
 def column(name: str) -> str:
-    """A register's column by its header's name: an alias, one dose of the schedule, or
-    the name itself."""
+    """A register's column by its header's name: an alias, one dose of the schedule, one
+    of another programme's (read past), or the name itself."""
     if name in ALIASES:
         return ALIASES[name]
+    if name in OTHER_PROGRAMMES:
+        return f"{NOT_READ}{name}"
     return f"{DOSE}{code}" if (code := dose_code(name)) else name
+
+
+def columns_not_read(text: str) -> list[str]:
+    """The columns of other programmes a register has (their header names), which its
+    import reads past."""
+    names = csv_rows(text, column, KNOWN_COLUMNS).fieldnames or []
+    return [name.removeprefix(NOT_READ).replace("_", " ") for name in names
+            if name.startswith(NOT_READ)]
 
 
 # How the length was taken, as a register writes it: lying down (under two) or standing.
@@ -301,7 +321,7 @@ def _filled_rows(text: str) -> Iterator[tuple[int, dict[str, str], dict[str, obj
     an empty line, nor a "Jumlah" line with nothing but its label in the No. column."""
     reader = csv_rows(text, column, KNOWN_COLUMNS)
     for row in reader:
-        cells = {k: (v or "").strip() for k, v in row.items() if k}
+        cells = {k: (v or "").strip() for k, v in row.items() if k and k[0] != NOT_READ}
         if given := {k: _cell(k, v) for k, v in cells.items() if v != ""}:
             yield reader.line_num, cells, given
 
