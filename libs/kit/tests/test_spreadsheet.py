@@ -130,3 +130,12 @@ def test_a_groups_label_completes_the_names_under_it() -> None:
     rows = csv_rows(text, lambda name: aliases.get(name, name), known)
     assert list(rows) == [{"name": "Bima", "birth_date": "10/11/2025",
                            "screened_on": "05/11/2026", "weight_kg": "8,9"}]
+
+
+@pytest.mark.parametrize(("header", "name"), [
+    ("No. HP", "no_hp"), ("BB (kg)", "bb"), ("Tgl  Lahir", "tgl_lahir"), ("PB / TB (cm)", "pb/tb"),
+    ("L / P", "l/p"), ("Nama Ayah / Ibu", "nama_ayah/ibu")])
+def test_a_header_as_a_name(header: str, name: str) -> None:
+    from ilp_kit.spreadsheet import header_name
+
+    assert header_name(header) == name

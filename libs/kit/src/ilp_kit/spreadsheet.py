@@ -118,12 +118,14 @@ def _typed(value: Any) -> str:
 
 
 _UNIT = re.compile(r"\s*\(.*?\)")
+_SLASH = re.compile(r"\s*/\s*")
 
 
 def header_name(header: str) -> str:
     """A column's header as a name: its unit in brackets left out, in any case, its words
-    joined by `_` – "No. HP", "BB (kg)" and "Tgl Lahir" are no_hp, bb and tgl_lahir."""
-    return "_".join(_UNIT.sub("", header).replace(".", " ").lower().split())
+    joined by `_` – "No. HP", "BB (kg)", "Tgl Lahir" and "PB / TB" are no_hp, bb, tgl_lahir
+    and pb/tb."""
+    return "_".join(_SLASH.sub("/", _UNIT.sub("", header)).replace(".", " ").lower().split())
 
 
 # How far down a sheet's title may reach before its header: "REGISTER POSYANDU MAWAR",
