@@ -344,3 +344,25 @@ def test_columns_other_programmes_keep_are_read_past_and_named() -> None:
     assert columns_not_read(text) == ["vitamin a", "obat cacing", "bb lahir", "no hp"]
     ((_, refused, problems),) = list(parse_register(text.replace("BB (kg)", "Brat"), "psy-1"))
     assert refused is None and problems[0]["type"] == "unknown_column"
+
+
+def test_a_register_of_pregnant_women_reads_as_a_bidan_keeps_it() -> None:
+    """A Kohort Ibu: her name under "Nama Ibu", no sex column, how far along from her HPHT,
+    her contact as K2; its ANC columns not kept here (TFU, DJJ, TT, Fe) read past. In a
+    balita's register "Nama Ibu" is the child's mother and "Kunjungan ke" no ANC."""
+    from ilp_screening.register import columns_not_read
+
+    text = ("Nama Ibu;NIK;Tgl Lahir;Tanggal;HPHT;Kunjungan ke;LiLA (cm);TD;Hb;TFU;TT\n"
+            "Siti;3373044107980001;01/07/1998;05/11/2026;10/06/2026;K2;24;110/70;11,5;20;TT2\n")
+    ((_, siti, none),) = list(parse_register(text, "psy-1"))
+    assert none == [] and siti is not None
+    assert (siti.person.name, siti.person.sex) == ("Siti", "F")
+    assert siti.pregnancy is not None
+    assert (siti.pregnancy.gestational_weeks, siti.pregnancy.anc_visit) == (21, 2)
+    assert (siti.measurements.muac_cm, siti.measurements.systolic) == (24.0, 110.0)
+    assert columns_not_read(text) == ["tfu", "tt"]
+    balita = ("Nama;Nama Ibu;NIK;JK;Tgl Lahir;Tanggal;Kunjungan ke;BB\n"
+              "Bima;Siti;3373041011250001;L;10/11/2025;05/11/2026;3;9,1\n")
+    ((_, bima, none),) = list(parse_register(balita, "psy-1"))
+    assert none == [] and bima is not None
+    assert (bima.person.name, bima.pregnancy) == ("Bima", None)

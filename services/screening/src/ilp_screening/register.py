@@ -46,7 +46,10 @@ PREGNANCY = ("gestational_weeks", "anc_visit")
 # sight, hearing, teeth).
 FLAGS = (*(name for name, field in MeasurementsIn.model_fields.items()
             if field.annotation == bool | None), "pregnant")
-DATES = ("birth_date", "screened_on")
+MOTHER_NAME = "mother_name"  # a child's mother – or, with no other name, the person's own
+LAST_PERIOD = "last_period"  # HPHT: the first day of her last menstrual period
+VISIT_NUMBER = "visit_number"  # "Kunjungan ke": her ANC contact – in a balita's row, none
+DATES = ("birth_date", "screened_on", LAST_PERIOD)
 BLOOD_PRESSURE = "blood_pressure"  # one "TD" column, "120/80", as registers write it
 POSYANDU_NAME = "posyandu_name"
 BIRTH_ORDER = "birth_order"
@@ -65,6 +68,12 @@ ALIASES = {
     "lingkar_perut": "waist_cm", "sistolik": "systolic", "diastolik": "diastolic",
     "gds": "glucose_random", "gdp": "glucose_fasting", "usia_kehamilan": "gestational_weeks",
     "kunjungan_anc": "anc_visit", "imunisasi": "immunizations", "merokok": "smoking",
+    # A register of pregnant women (Kohort Ibu): her name, how far along (or her last
+    # period, HPHT, to count from), which ANC contact (K1 … K6)
+    "nama_ibu_hamil": "name", "nama_bumil": "name", "uk": "gestational_weeks",
+    "umur_kehamilan": "gestational_weeks", "usia_hamil": "gestational_weeks",
+    "hpht": LAST_PERIOD, "kunjungan_ke": VISIT_NUMBER, "kunjungan_ke-": VISIT_NUMBER,
+    "nama_ibu": MOTHER_NAME,
     "lk": "head_circumference_cm", "lp": "waist_cm", "gula_darah_sewaktu": "glucose_random",
     "gula_darah_puasa": "glucose_fasting", "kolesterol": "cholesterol_total",
     "kolesterol_total": "cholesterol_total", "hemoglobin": "hb", "kadar_hb": "hb",
@@ -101,7 +110,7 @@ ALIASES = {
     # the parents' names, the address or an age the register worked out (the birth date
     # is read instead): dropped with the unnamed columns.
     **{name: "" for name in ("no", "nomor", "no_urut", "keterangan", "catatan", "ket",
-                             "nama_ibu", "nama_ayah", "nama_orang_tua", "nama_ortu",
+                             "nama_ayah", "nama_orang_tua", "nama_ortu",
                              "alamat", "umur", "usia", "umur_bulan", "usia_bulan")},
     # Nor do the statuses it worked out from the measures (BB/U, TB/U, BB/TB, N/T, BGM,
     # the IMT): they are classified again here, from the measures and the child's history.
@@ -119,7 +128,10 @@ OTHER_PROGRAMMES = frozenset({
     "vitamin_a", "vit_a", "kapsul_vitamin_a", "obat_cacing", "asi_eksklusif", "asi_ekslusif",
     "asi", "kms", "buku_kia", "pmt", "kelas_ibu", "bb_lahir", "berat_lahir", "pb_lahir",
     "panjang_lahir", "no_hp", "telepon", "nama_ayah/ibu", "nama_ibu/ayah", "alamat/rt",
-    "ket_n/t", "bulan", "kia", "mtbs", "jkn", "bpjs", "no_bpjs"})
+    "ket_n/t", "bulan", "kia", "mtbs", "jkn", "bpjs", "no_bpjs",
+    # ANC findings a screening here does not hold: fundal height, the baby's heartbeat,
+    # tetanus immunisation, iron tablets given
+    "tfu", "djj", "tt", "imunisasi_tt", "status_tt", "fe", "tablet_fe", "ttd", "tablet_ttd"})
 
 
 def column(name: str) -> str:
@@ -249,6 +261,7 @@ def parse_register(text: str, posyandu_id: str | None = None, places: Places | N
             given["systolic"] = systolic.strip()
             if diastolic.strip():  # else the missing diastolic is reported as such
                 given["diastolic"] = diastolic.strip()
+        _pregnant_woman(given)
         pregnancy = {k: given.pop(k) for k in PREGNANCY if k in given}
         _child_without_nik(given)
         doses, refused = _doses_given(given)
@@ -268,6 +281,34 @@ def parse_register(text: str, posyandu_id: str | None = None, places: Places | N
             yield line, None, _problems(exc, cells)
             continue
         yield line, submission, []
+
+
+def _pregnant_woman(given: dict[str, object]) -> None:
+    """A Kohort Ibu's row as its columns give it: "Nama Ibu" is her own name where no
+    other name is given (in a balita register it is the child's mother's, left out);
+    a register of pregnant women writes no sex; how far along she is follows from her
+    HPHT where the register gives no UK; "Kunjungan ke" K2 is her second contact (in a
+    balita's row it counts posyandu days, not read)."""
+    mother_name = given.pop(MOTHER_NAME, None)
+    last_period = given.pop(LAST_PERIOD, None)
+    visit = given.pop(VISIT_NUMBER, None)
+    pregnant = any(k in given for k in PREGNANCY) or last_period is not None
+    if pregnant and visit is not None and "anc_visit" not in given:
+        given["anc_visit"] = visit
+    if mother_name and "name" not in given and pregnant:
+        given["name"] = mother_name
+    if pregnant and "sex" not in given:
+        given["sex"] = "F"
+    if isinstance(visit := given.get("anc_visit"), str) and visit[:1] in "kK":
+        given["anc_visit"] = visit[1:].strip()
+    if "gestational_weeks" not in given and last_period and given.get("screened_on"):
+        try:
+            days = (date.fromisoformat(str(given["screened_on"]))
+                    - date.fromisoformat(str(last_period))).days
+        except ValueError:
+            given[LAST_PERIOD] = last_period  # refused with the row: unreadable
+            return
+        given["gestational_weeks"] = str(days // 7)
 
 
 def _child_without_nik(given: dict[str, object]) -> None:
@@ -368,7 +409,8 @@ def _rounded_named(errors: list[Any], cells: dict[str, str]) -> list[Any]:
 
 # What a register's header may name: the fields and the Indonesian names for them.
 KNOWN_COLUMNS = sorted({*PERSON, *PREGNANCY, *MeasurementsIn.model_fields, "screened_on",
-                        "posyandu_id", POSYANDU_NAME, BIRTH_ORDER,
+                        "posyandu_id", POSYANDU_NAME, BIRTH_ORDER, MOTHER_NAME, LAST_PERIOD,
+                        VISIT_NUMBER,
                         *(k for k, v in ALIASES.items() if v),
                         *(f"{DOSE}{code}" for code in IMMUNIZATIONS)})
 
