@@ -366,3 +366,15 @@ def test_a_register_of_pregnant_women_reads_as_a_bidan_keeps_it() -> None:
     ((_, bima, none),) = list(parse_register(balita, "psy-1"))
     assert none == [] and bima is not None
     assert (bima.person.name, bima.pregnancy) == ("Bima", None)
+
+
+def test_a_posbindu_register_keeps_its_behaviours_and_follow_up_apart() -> None:
+    from ilp_screening.register import columns_not_read
+
+    text = ("Nama;NIK;JK;Tgl Lahir;Tanggal;TD;GDS;Asam Urat;Kurang Aktivitas Fisik;"
+            "Konsumsi Alkohol;Tindak Lanjut\n"
+            "Budi;3373041011800001;L;10/11/1980;05/11/2026;150/95;180;7,1;ya;tidak;konseling\n")
+    ((_, budi, none),) = list(parse_register(text, "psy-1"))
+    assert none == [] and budi is not None and budi.measurements.glucose_random == 180
+    assert columns_not_read(text) == ["asam urat", "kurang aktivitas fisik",
+                                      "konsumsi alkohol", "tindak lanjut"]

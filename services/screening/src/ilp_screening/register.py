@@ -131,7 +131,12 @@ OTHER_PROGRAMMES = frozenset({
     "ket_n/t", "bulan", "kia", "mtbs", "jkn", "bpjs", "no_bpjs",
     # ANC findings a screening here does not hold: fundal height, the baby's heartbeat,
     # tetanus immunisation, iron tablets given
-    "tfu", "djj", "tt", "imunisasi_tt", "status_tt", "fe", "tablet_fe", "ttd", "tablet_ttd"})
+    "tfu", "djj", "tt", "imunisasi_tt", "status_tt", "fe", "tablet_fe", "ttd", "tablet_ttd",
+    # the Posbindu's behaviours, other tests and what the kader did: not screenings here
+    "kurang_aktivitas_fisik", "aktivitas_fisik", "kurang_sayur_buah", "sayur_buah",
+    "kurang_makan_sayur_buah", "konsumsi_alkohol", "alkohol", "asam_urat", "iva", "sadanis",
+    "ape", "arus_puncak_ekspirasi", "riwayat_keluarga", "riwayat_ptm", "konseling", "edukasi",
+    "tindak_lanjut", "rujuk", "rujukan", "dirujuk"})
 
 
 def column(name: str) -> str:
