@@ -378,3 +378,21 @@ def test_a_posbindu_register_keeps_its_behaviours_and_follow_up_apart() -> None:
     assert none == [] and budi is not None and budi.measurements.glucose_random == 180
     assert columns_not_read(text) == ["asam urat", "kurang aktivitas fisik",
                                       "konsumsi alkohol", "tindak lanjut"]
+
+
+def test_a_household_list_with_civil_registration_columns_is_read() -> None:
+    """A Pendataan Keluarga sheet carries Dukcapil's columns (hubungan dengan KK, agama,
+    pendidikan, pekerjaan, …): read past, named; a baby without a NIK by her mother's."""
+    from ilp_screening.register import columns_not_read, parse_household
+
+    text = ("No KK;NIK;NIK Ibu;Nama;JK;Tgl Lahir;Hubungan dengan KK;Agama;Pekerjaan;"
+            "Nama Ibu;Hamil\n"
+            "3373040101200001;3373044107980001;;Siti;P;01/07/1998;Istri;Islam;IRT;Sri;ya\n"
+            "3373040101200001;;3373044107980001;Bayi;P;01/09/2026;Anak;Islam;;Siti;\n")
+    (_, siti, none), (_, baby, nothing) = list(parse_household(text))
+    assert none == nothing == [] and siti is not None and baby is not None
+    assert siti.pregnant and (siti.person.name, siti.person.household_id) == (
+        "Siti", "3373040101200001")
+    assert (baby.person.mother_nik, baby.person.local_id) == (
+        "3373044107980001", "lahir-2026-09-01")
+    assert columns_not_read(text) == ["hubungan dengan kk", "agama", "pekerjaan"]

@@ -30,7 +30,7 @@ from .identity import identify
 from .audit import audit
 from .intake import PLACES, keep_person, posyandu_of, today
 from .models import HouseholdImportReport, HouseholdReport, RegisteredPerson
-from .register import parse_household
+from .register import columns_not_read, parse_household
 from .roles import CARERS, CORRECTORS
 
 router = APIRouter(tags=["persons"])
@@ -98,7 +98,8 @@ async def import_household(request: Request, rt: RuntimeDep, caller: Caller,
     refused. Sending it again changes nothing."""
     require(caller, *CORRECTORS)
     _check_day(noted_on, ("query", "noted_on"))
-    rows = list(parse_household(spreadsheet_text(await request.body())))
+    text = spreadsheet_text(await request.body())
+    rows = list(parse_household(text))
     results = await _register_each(
         rt, caller, (posyandu_id, ("query", "posyandu_id")), noted_on,
         [(line, (), member) for line, member, _ in rows if member is not None])
@@ -108,7 +109,8 @@ async def import_household(request: Request, rt: RuntimeDep, caller: Caller,
                  for result in results if result["status"] == "rejected"]
     counts = Counter(result["status"] for result in results)
     return {"registered": counts["registered"], "unchanged": counts["unchanged"],
-            "rejected": sorted(rejected, key=lambda r: r["line"])}
+            "rejected": sorted(rejected, key=lambda r: r["line"]),
+            "columns_not_read": columns_not_read(text)}
 
 
 def _check_day(noted_on: date, loc: tuple[str, ...]) -> None:

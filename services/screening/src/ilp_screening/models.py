@@ -155,7 +155,8 @@ class ImportReport(BaseModel):
     rejected: list[RowProblem]
     columns_not_read: list[str] = Field(
         default_factory=list, description="Columns the register keeps for other programmes "
-        "(Vitamin A, obat cacing, ASI eksklusif, BB lahir, …), read past: not recorded here")
+        "(Vitamin A, obat cacing, ASI eksklusif, BB lahir, TFU, …), read past: not recorded "
+        "here")
 
 
 class AuditEntry(BaseModel):
@@ -229,6 +230,9 @@ class HouseholdImportReport(BaseModel):
     registered: int
     unchanged: int
     rejected: list[dict[str, Any]] = Field(description="Each refused line with its reasons")
+    columns_not_read: list[str] = Field(
+        default_factory=list, description="Columns read past: civil registration (agama, "
+        "pekerjaan, …) and other programmes', not recorded here")
 
 
 class SubmissionOut(BaseModel):

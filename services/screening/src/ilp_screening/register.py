@@ -124,7 +124,7 @@ DOSE = "dose:"  # a column of one dose (under "Imunisasi": HB0 | BCG | Polio 1 â
 # read, so nobody believes them kept. (Any other column stays refused: it may be a
 # measurement under a misspelt header.)
 NOT_READ = "~"  # a column read past: "~vitamin_a"
-OTHER_PROGRAMMES = frozenset({
+READ_PAST = frozenset({
     "vitamin_a", "vit_a", "kapsul_vitamin_a", "obat_cacing", "asi_eksklusif", "asi_ekslusif",
     "asi", "kms", "buku_kia", "pmt", "kelas_ibu", "bb_lahir", "berat_lahir", "pb_lahir",
     "panjang_lahir", "no_hp", "telepon", "nama_ayah/ibu", "nama_ibu/ayah", "alamat/rt",
@@ -136,7 +136,12 @@ OTHER_PROGRAMMES = frozenset({
     "kurang_aktivitas_fisik", "aktivitas_fisik", "kurang_sayur_buah", "sayur_buah",
     "kurang_makan_sayur_buah", "konsumsi_alkohol", "alkohol", "asam_urat", "iva", "sadanis",
     "ape", "arus_puncak_ekspirasi", "riwayat_keluarga", "riwayat_ptm", "konseling", "edukasi",
-    "tindak_lanjut", "rujuk", "rujukan", "dirujuk"})
+    "tindak_lanjut", "rujuk", "rujukan", "dirujuk",
+    # a household list's civil registration columns (Dukcapil's): not health data
+    "hubungan_dengan_kk", "hubungan_keluarga", "hubungan", "shdk", "status_hubungan",
+    "status_perkawinan", "status_kawin", "agama", "pendidikan", "pendidikan_terakhir",
+    "pekerjaan", "tempat_lahir", "golongan_darah", "gol_darah", "kewarganegaraan",
+    "nama_ibu_kandung", "nama_ayah_kandung"})
 
 
 def column(name: str) -> str:
@@ -144,7 +149,7 @@ def column(name: str) -> str:
     of another programme's (read past), or the name itself."""
     if name in ALIASES:
         return ALIASES[name]
-    if name in OTHER_PROGRAMMES:
+    if name in READ_PAST:
         return f"{NOT_READ}{name}"
     return f"{DOSE}{code}" if (code := dose_code(name)) else name
 
@@ -445,6 +450,9 @@ def parse_household(text: str) -> Iterator[HouseholdRow]:
     for line, cells, given in _filled_rows(text):
         pregnant = given.pop("pregnant", False)
         given.pop(POSYANDU_NAME, None)  # a list is one posyandu's: the one it is sent for
+        for screening_only in (MOTHER_NAME, LAST_PERIOD, VISIT_NUMBER):
+            given.pop(screening_only, None)
+        _child_without_nik(given)
         try:
             member = HouseholdMember.model_validate({"person": given, "pregnant": pregnant})
         except ValidationError as exc:
