@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 from ilp_kit.errors import UnprocessableError
 from ilp_kit.spreadsheet import header_span, spreadsheet_sheets
-from ilp_screening.register import KNOWN_COLUMNS, column
+from ilp_screening.register_columns import KNOWN_COLUMNS, column
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 

@@ -1,0 +1,129 @@
+"""The columns a paper register or household list may have, by the names its header gives
+them: the submission's fields, the Indonesian names registers use for them, a column per
+dose, and the columns kept for other programmes, which an import reads past."""
+
+from __future__ import annotations
+
+from ilp_contracts.screening import IMMUNIZATIONS, MeasurementsIn, dose_code
+
+PERSON = ("nik", "mother_nik", "local_id", "name", "sex", "birth_date", "rt", "rw",
+          "household_id")
+PREGNANCY = ("gestational_weeks", "anc_visit")
+# Yes/no columns: every measure that is one (lying, oedema, TB symptoms, smoking, SKILAS,
+# sight, hearing, teeth).
+FLAGS = (*(name for name, field in MeasurementsIn.model_fields.items()
+            if field.annotation == bool | None), "pregnant")
+MOTHER_NAME = "mother_name"  # a child's mother – or, with no other name, the person's own
+LAST_PERIOD = "last_period"  # HPHT: the first day of her last menstrual period
+VISIT_NUMBER = "visit_number"  # "Kunjungan ke": her ANC contact – in a balita's row, none
+DATES = ("birth_date", "screened_on", LAST_PERIOD)
+BLOOD_PRESSURE = "blood_pressure"  # one "TD" column, "120/80", as registers write it
+POSYANDU_NAME = "posyandu_name"
+BIRTH_ORDER = "birth_order"
+NUMBERS = frozenset(PREGNANCY) | {
+    name for name in MeasurementsIn.model_fields if name not in (*FLAGS, "kpsp", "immunizations")}
+ALIASES = {
+    "nama": "name", "jenis_kelamin": "sex", "jk": "sex", "l/p": "sex",
+    "tanggal_lahir": "birth_date", "tgl_lahir": "birth_date",
+    # The register's own date column: the day of the posyandu (birth dates say "lahir").
+    **{f"{word}{what}": "screened_on" for word in ("tanggal", "tgl")
+       for what in ("", "_periksa", "_pemeriksaan", "_kunjungan", "_skrining", "_ukur",
+                    "_pengukuran", "_penimbangan", "_timbang")},
+    "no_kk": "household_id", "bb": "weight_kg", "berat_badan": "weight_kg",
+    "tb": "height_cm", "pb": "height_cm", "tinggi_badan": "height_cm",
+    "panjang_badan": "height_cm", "lila": "muac_cm", "lingkar_kepala": "head_circumference_cm",
+    "lingkar_perut": "waist_cm", "sistolik": "systolic", "diastolik": "diastolic",
+    "gds": "glucose_random", "gdp": "glucose_fasting", "usia_kehamilan": "gestational_weeks",
+    "kunjungan_anc": "anc_visit", "imunisasi": "immunizations", "merokok": "smoking",
+    # A register of pregnant women (Kohort Ibu): her name, how far along (or her last
+    # period, HPHT, to count from), which ANC contact (K1 … K6)
+    "nama_ibu_hamil": "name", "nama_bumil": "name", "uk": "gestational_weeks",
+    "umur_kehamilan": "gestational_weeks", "usia_hamil": "gestational_weeks",
+    "hpht": LAST_PERIOD, "kunjungan_ke": VISIT_NUMBER, "kunjungan_ke-": VISIT_NUMBER,
+    "nama_ibu": MOTHER_NAME,
+    "lk": "head_circumference_cm", "lp": "waist_cm", "gula_darah_sewaktu": "glucose_random",
+    "gula_darah_puasa": "glucose_fasting", "kolesterol": "cholesterol_total",
+    "kolesterol_total": "cholesterol_total", "hemoglobin": "hb", "kadar_hb": "hb",
+    "protein_urin": "protein_urine", "protein_urine": "protein_urine",
+    "proteinuria": "protein_urine", "urin_protein": "protein_urine",
+    "gejala_tb": "tb_symptoms",
+    "gejala_tbc": "tb_symptoms", "sdq": "sdq_total", "srq": "srq20", "aks": "adl",
+    "skilas": "skilas_positive", "edema": "oedema", "td": BLOOD_PRESSURE,
+    "gangguan_penglihatan": "vision_problem", "penglihatan": "vision_problem",
+    "gangguan_pendengaran": "hearing_problem", "pendengaran": "hearing_problem",
+    "karies": "dental_caries", "karies_gigi": "dental_caries", "gigi_berlubang": "dental_caries",
+    "tekanan_darah": BLOOD_PRESSURE,
+    # measured again after an implausible growth z-score, and right
+    "diukur_ulang": "rechecked", "ukur_ulang": "rechecked",
+    # the household data collection's column
+    "hamil": "pregnant", "ibu_hamil": "pregnant", "sedang_hamil": "pregnant",
+    "status_hamil": "pregnant",
+    # The child's name and NIK as KMS registers head them, and how the length was taken
+    "nama_anak": "name", "nama_balita": "name", "nama_lengkap": "name",
+    "nama_peserta": "name", "nik_anak": "nik", "nik_balita": "nik",
+    # A child without a NIK yet: by the mother's NIK and which of her children (`Anak ke`,
+    # or an id the posyandu gave), else her birth date
+    "nik_ibu": "mother_nik", "nik_ibu_kandung": "mother_nik", "id_anak": "local_id",
+    "kode_anak": "local_id", "anak_ke": BIRTH_ORDER, "anak_ke-": BIRTH_ORDER,
+    "cara_ukur": "measured_lying", "posisi_ukur": "measured_lying",
+    "lingkar_lengan_atas": "muac_cm", "berat": "weight_kg", "tinggi": "height_cm",
+    "panjang": "height_cm", "pb/tb": "height_cm", "tb/pb": "height_cm",
+    # A district's sheet of several posyandu names each row's: by the registry's id, or
+    # by its name (which the caller's wilayah must tell apart)
+    **dict.fromkeys(("id_posyandu", "kode_posyandu", "posyandu_id"), "posyandu_id"),
+    **dict.fromkeys(("posyandu", "nama_posyandu", "posyandu/pustu", "nama_posyandu/pustu",
+                     "tempat", "tempat_pemeriksaan"), POSYANDU_NAME),
+    # A register's running number ("No.") says nothing about the person, nor do its notes,
+    # the parents' names, the address or an age the register worked out (the birth date
+    # is read instead): dropped with the unnamed columns.
+    **{name: "" for name in ("no", "nomor", "no_urut", "keterangan", "catatan", "ket",
+                             "nama_ayah", "nama_orang_tua", "nama_ortu",
+                             "alamat", "umur", "usia", "umur_bulan", "usia_bulan")},
+    # Nor do the statuses it worked out from the measures (BB/U, TB/U, BB/TB, N/T, BGM,
+    # the IMT): they are classified again here, from the measures and the child's history.
+    **{name: "" for name in ("status_gizi", "bb/u", "tb/u", "pb/u", "bb/tb", "bb/pb",
+                             "n/t", "naik/tidak", "bgm", "imt", "imt/u", "status_stunting",
+                             "status")},
+}
+DOSE = "dose:"  # a column of one dose (under "Imunisasi": HB0 | BCG | Polio 1 …): "dose:OPV1"
+# What registers keep for other programmes or for the kader herself, which no screening
+# here records: read past – each row still taken – and named in the import's report as not
+# read, so nobody believes them kept. (Any other column stays refused: it may be a
+# measurement under a misspelt header.)
+NOT_READ = "~"  # a column read past: "~vitamin_a"
+READ_PAST = frozenset({
+    "vitamin_a", "vit_a", "kapsul_vitamin_a", "obat_cacing", "asi_eksklusif", "asi_ekslusif",
+    "asi", "kms", "buku_kia", "pmt", "kelas_ibu", "bb_lahir", "berat_lahir", "pb_lahir",
+    "panjang_lahir", "no_hp", "telepon", "nama_ayah/ibu", "nama_ibu/ayah", "alamat/rt",
+    "ket_n/t", "bulan", "kia", "mtbs", "jkn", "bpjs", "no_bpjs",
+    # ANC findings a screening here does not hold: fundal height, the baby's heartbeat,
+    # tetanus immunisation, iron tablets given
+    "tfu", "djj", "tt", "imunisasi_tt", "status_tt", "fe", "tablet_fe", "ttd", "tablet_ttd",
+    # the Posbindu's behaviours, other tests and what the kader did: not screenings here
+    "kurang_aktivitas_fisik", "aktivitas_fisik", "kurang_sayur_buah", "sayur_buah",
+    "kurang_makan_sayur_buah", "konsumsi_alkohol", "alkohol", "asam_urat", "iva", "sadanis",
+    "ape", "arus_puncak_ekspirasi", "riwayat_keluarga", "riwayat_ptm", "konseling", "edukasi",
+    "tindak_lanjut", "rujuk", "rujukan", "dirujuk",
+    # a household list's civil registration columns (Dukcapil's): not health data
+    "hubungan_dengan_kk", "hubungan_keluarga", "hubungan", "shdk", "status_hubungan",
+    "status_perkawinan", "status_kawin", "agama", "pendidikan", "pendidikan_terakhir",
+    "pekerjaan", "tempat_lahir", "golongan_darah", "gol_darah", "kewarganegaraan",
+    "nama_ibu_kandung", "nama_ayah_kandung"})
+
+
+def column(name: str) -> str:
+    """A register's column by its header's name: an alias, one dose of the schedule, one
+    of another programme's (read past), or the name itself."""
+    if name in ALIASES:
+        return ALIASES[name]
+    if name in READ_PAST:
+        return f"{NOT_READ}{name}"
+    return f"{DOSE}{code}" if (code := dose_code(name)) else name
+
+
+# What a register's header may name: the fields and the Indonesian names for them.
+KNOWN_COLUMNS = sorted({*PERSON, *PREGNANCY, *MeasurementsIn.model_fields, "screened_on",
+                        "posyandu_id", POSYANDU_NAME, BIRTH_ORDER, MOTHER_NAME, LAST_PERIOD,
+                        VISIT_NUMBER,
+                        *(k for k, v in ALIASES.items() if v),
+                        *(f"{DOSE}{code}" for code in IMMUNIZATIONS)})
