@@ -99,7 +99,7 @@ def _import_csv(client: httpx.Client, url: str, source: _Csv, progress: Progress
     rows.sort(key=lambda row: dependency_rank(kind, row[1]))
     task = progress.add_task(name, total=len(rows))
     totals: dict[str, Any] = {"rows": 0, "created_or_updated": 0, "unchanged": 0,
-                              "rejected": []}
+                              "rejected": [], "columns_not_read": []}
     for start in range(0, len(rows), CHUNK_ROWS):
         chunk = rows[start:start + CHUNK_ROWS]
         reply = client.post(url, params={"kind": kind}, content=_as_csv(header, chunk),
@@ -108,6 +108,8 @@ def _import_csv(client: httpx.Client, url: str, source: _Csv, progress: Progress
         report = reply.json()[kind]
         for key in ("rows", "created_or_updated", "unchanged"):
             totals[key] += report[key]
+        totals["columns_not_read"] = sorted({*totals["columns_not_read"],
+                                             *report.get("columns_not_read", [])})
         # The chunk's record i sits on line i + 2 of the chunk (after its header).
         totals["rejected"] += [{**r, "line": chunk[r["line"] - 2][0]}
                                for r in report["rejected"]]
@@ -143,6 +145,8 @@ def _print_report(console: Console, name: str, report: dict[str, Any]) -> int:
         reasons = "; ".join(f"{e['field']}: {e['reason']}" if e["field"] else e["reason"]
                             for e in row["errors"])
         console.print(f"[red]{name} baris {row['line']}[/red]: {reasons}")
+    if not_read := report.get("columns_not_read"):
+        console.print(f"{name}: kolom tidak dibaca: {', '.join(not_read)}")
     console.print(f"{name}: {report['rows']} baris, {report['created_or_updated']} baru/diubah, "
                   f"{report['unchanged']} tetap, {len(report['rejected'])} ditolak")
     return len(report["rejected"])

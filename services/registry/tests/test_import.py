@@ -327,3 +327,23 @@ async def test_a_dinkes_list_with_indonesian_headers_loads(store) -> None:
     targets = await load(store, "Kode Desa;Tahun;Kelompok Sasaran;Jumlah (jiwa)\n"
                                 "33.73.04.1001;2026;Ibu Hamil;1.234\n")
     assert (targets.created_or_updated, targets.rejected) == (1, [])
+
+
+async def test_a_dinkes_sheets_other_columns_are_read_past_a_misspelt_one_refused(
+        store) -> None:
+    """A Dinkes's facility list carries an address, coordinates and the head's name: read
+    past, named, each row still taken. A column close to one the list has is taken for a
+    misspelling and refused naming it; a JSON row's unknown field stays refused."""
+    await load(store, AREAS)
+    text = ("No;Nama;Jenis;Kode Desa;Alamat;Latitude;Longitude;Kepala;Keterangan\n"
+            "1;Posyandu Kenanga;Posyandu;33.73.04.1001;Jl. Mawar 1;-7.33;110.5;Bu Sri;baru\n")
+    columns, rows = importer.rows_from_csv(text)
+    report = await importer.import_rows(store, "facilities", rows, TODAY, sheet=True)
+    assert (report.created_or_updated, report.rejected) == (1, [])
+    assert report.columns_not_read == ["alamat", "kepala", "latitude", "longitude"]
+    _, typo = importer.rows_from_csv(text.replace("Jenis", "Jnis").replace("Kenanga", "Anyelir"))
+    report = await importer.import_rows(store, "facilities", typo, TODAY, sheet=True)
+    reasons = [e["reason"] for e in report.rejected[0]["errors"]]
+    assert "unknown column 'jnis'; did you mean 'jenis'?" in reasons
+    report = await importer.import_rows(store, "facilities", rows, TODAY)  # as JSON rows
+    assert report.rejected and report.columns_not_read == []

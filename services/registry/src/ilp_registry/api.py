@@ -366,8 +366,8 @@ async def bulk_import(request: Request, rt: RuntimeDep, caller: Caller,
             chosen = kind or detected
             if chosen is None:
                 raise ValueError("say which kind the JSON rows are (?kind=areas, …)")
-            reports = {chosen: await importer.import_rows(rt.store, chosen, rows,
-                                                          date.today(), caller)}
+            reports = {chosen: await importer.import_rows(
+                rt.store, chosen, rows, date.today(), caller, sheet="json" not in content_type)}
     except (ValueError, UnicodeDecodeError) as exc:
         raise UnprocessableError("body", str(exc), "unreadable_import") from exc
     return {kind: report.__dict__ for kind, report in reports.items()}

@@ -7,6 +7,7 @@ their pustu and posyandu, dusun before RW before RT), so a file need not be sort
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections.abc import Awaitable, Callable, Iterable
@@ -15,7 +16,7 @@ from datetime import date
 from typing import Any, Literal
 
 from ilp_kit.auth import OPEN, Principal
-from ilp_kit.errors import PermanentError
+from ilp_kit.errors import PermanentError, probably_meant
 from ilp_kit.spreadsheet import csv_rows
 from ilp_kit.store import DocumentStore, Transaction
 from ilp_kit.turns import LoopTurns
@@ -42,12 +43,15 @@ ALIASES = {"kode": "code", "kode_wilayah": "code", "nama": "name", "nama_wilayah
            "wilayah_kerja": "working_area", "status_ilp": "rollout_status",
            **dict.fromkeys(("peran", "jabatan", "profesi"), "role"),
            **dict.fromkeys(("fasilitas", "tempat_tugas"), "facility_id"),
-           **dict.fromkeys(("no_hp", "nomor_hp", "hp", "telepon", "no_telepon", "no_wa",
-                            "whatsapp"), "phone"),
+           **dict.fromkeys(("no_hp", "nomor_hp", "hp", "telepon", "no_telepon", "no_telp",
+                            "telp", "no_wa", "whatsapp"), "phone"),
            **dict.fromkeys(("cakupan", "wilayah_binaan"), "coverage"),
            "tahun": "year", **dict.fromkeys(("kelompok", "kelompok_sasaran", "sasaran"), "group"),
-           **dict.fromkeys(("jumlah", "jumlah_sasaran"), "count")}
+           **dict.fromkeys(("jumlah", "jumlah_sasaran"), "count"),
+           # a list's running number and notes say nothing about what it lists
+           **dict.fromkeys(("no", "nomor", "no_urut", "keterangan", "catatan", "ket"), "")}
 CHUNK_ROWS = 500
+TYPO = 0.8  # how alike a column's name and a field's must be to be taken for a misspelling
 
 Row = tuple[int, dict[str, Any]]  # (line or record number, fields)
 
@@ -59,6 +63,9 @@ class ImportReport:
     created_or_updated: int = 0
     unchanged: int = 0
     rejected: list[dict[str, Any]] = field(default_factory=list)
+    # A spreadsheet's columns no field is (an address, coordinates, the head's name): read
+    # past, each row still taken, and named here so nobody believes them kept.
+    columns_not_read: list[str] = field(default_factory=list)
 
 
 def detect_kind(columns: Iterable[str]) -> Kind:
@@ -126,10 +133,17 @@ def _command(kind: str, today: date, scope: Principal) -> Apply:
 
 
 async def import_rows(store: DocumentStore, kind: Kind, rows: list[Row], today: date,
-                      scope: Principal = OPEN, chunk_rows: int = CHUNK_ROWS) -> ImportReport:
-    """Rows outside the caller's wilayah are refused like any other bad row."""
+                      scope: Principal = OPEN, chunk_rows: int = CHUNK_ROWS,
+                      sheet: bool = False) -> ImportReport:
+    """Rows outside the caller's wilayah are refused like any other bad row. A `sheet`'s
+    columns that are no field are read past (`columns_not_read`) – unless one is probably
+    a field misspelt, which is refused naming it; a JSON row's unknown field is refused."""
     report = ImportReport(kind, rows=len(rows))
     model, apply = MODELS[kind], _command(kind, today, scope)
+    if sheet and (past := _read_past(model, rows)):
+        report.columns_not_read = sorted(past)
+        rows = [(line, {k: v for k, v in fields.items() if k not in past})
+                for line, fields in rows]
     ordered = sorted(rows, key=lambda row: dependency_rank(kind, row[1]))
     turns = LoopTurns()  # the relay sends the earlier chunks' events meanwhile
     for start in range(0, len(ordered), chunk_rows):
@@ -147,14 +161,35 @@ async def import_rows(store: DocumentStore, kind: Kind, rows: list[Row], today: 
     return report
 
 
+def _reason(model: type[BaseModel], error: Any) -> str:
+    """Pydantic's reason, and for a column no field is, the field it probably meant."""
+    if error["type"] != "extra_forbidden" or not error["loc"]:
+        return str(error["msg"])
+    name = str(error["loc"][-1])
+    meant = probably_meant(name, [*model.model_fields, *(
+        alias for alias, field in ALIASES.items() if field in model.model_fields)])
+    return f"unknown column {name!r}" + (f"; did you mean {meant!r}?" if meant else "")
+
+
+def _read_past(model: type[BaseModel], rows: list[Row]) -> set[str]:
+    """The columns of `rows` no field of `model` is, nor one misspelt (close to a field's
+    name or an Indonesian header for it: `Jnis`, `Wilayah Kerj`). Only close: an `Alamat`
+    or a `Desa` beside `Kode Desa` is another column, not a typo."""
+    fields = set(model.model_fields)
+    names = fields | {alias for alias, name in ALIASES.items() if name in fields}
+    columns = {name for _, row in rows for name in row}
+    return {name for name in columns - fields
+            if not difflib.get_close_matches(name, names, n=1, cutoff=TYPO)}
+
+
 async def _apply_row(tx: Transaction, model: type[BaseModel], apply: Apply,
                      fields: dict[str, Any]) -> list[dict[str, Any]] | None:
     """[] when stored, None when unchanged, else the row's problems (nothing written)."""
     try:
         _, changed = await apply(tx, model.model_validate(fields))
     except ValidationError as exc:
-        return [{"field": ".".join(map(str, e["loc"])), "reason": e["msg"], "type": e["type"]}
-                for e in exc.errors(include_url=False)]
+        return [{"field": ".".join(map(str, e["loc"])), "reason": _reason(model, e),
+                 "type": e["type"]} for e in exc.errors(include_url=False)]
     except PermanentError as exc:
         return [{"field": ".".join(map(str, d.get("loc", []))), "reason": d["msg"],
                  "type": d.get("type", "invalid")} for d in exc.detail(in_body=False)]
