@@ -125,3 +125,16 @@ async def test_an_adults_nik_reads_no_link(store) -> None:
         counting = Counting(tx)
         await intake.record(counting, adult, "k-1", KEY)
     assert ALIASES not in counting.gets
+
+
+async def test_a_sibling_given_the_same_local_id_is_not_linked(store) -> None:
+    """"anak-1" given again to the next baby: her NIK is not her sister's history."""
+    async with store.transaction() as tx:
+        sister, _ = await intake.record(tx, weighing(60, 6.0, mother_nik=MOTHER,
+                                                    local_id="anak-2"), "k-1", KEY)
+        await tx.put("persons", sister["person_id"], {
+            **await tx.get("persons", sister["person_id"]), "birth_date": "2020-01-01"})
+        her, _ = await intake.record(tx, weighing(0, 7.1, nik=NIK, mother_nik=MOTHER,
+                                                  local_id="anak-2"), "k-2", KEY)
+    assert her["person_id"] != sister["person_id"]
+    assert await store.find(ALIASES) == []

@@ -41,7 +41,11 @@ async def identify(tx: Transaction, person: PersonIn, pseudonym_key: str,
         return Identified(link["person_id"], True)
     if person.mother_nik and person.local_id:
         earlier = pseudonym(f"{person.mother_nik}:{person.local_id}", pseudonym_key)
-        if await tx.get("persons", earlier) and not await tx.get("persons", own):
+        record = await tx.get("persons", earlier)
+        # the same child: born that day, that sex (not a sibling given her local id later)
+        same = record is not None and (record["birth_date"], record["sex"]) == (
+            person.birth_date.isoformat(), person.sex)
+        if same and not await tx.get("persons", own):
             await tx.put(ALIASES, own, {"person_id": earlier, "linked_on": today.isoformat()})
             return Identified(earlier, True)
     return Identified(own, False)
