@@ -396,3 +396,10 @@ def test_a_household_list_with_civil_registration_columns_is_read() -> None:
     assert (baby.person.mother_nik, baby.person.local_id) == (
         "3373044107980001", "lahir-2026-09-01")
     assert columns_not_read(text) == ["hubungan dengan kk", "agama", "pekerjaan"]
+
+
+def test_a_row_with_no_posyandu_says_where_to_give_it() -> None:
+    text = "Nama;NIK;JK;Tgl Lahir;Tanggal;BB\nBima;3373041011250001;L;10/11/2025;05/11/2026;9,1\n"
+    ((_, none, problems),) = list(parse_register(text, None))
+    assert none is None and problems[0]["loc"] == ("posyandu_id",)
+    assert problems[0]["msg"].startswith("which posyandu: choose it for the whole file")

@@ -283,6 +283,10 @@ def _cells_named(errors: list[Any], cells: dict[str, str]) -> list[Any]:
                                     "if it was not asked"}
         if column in _UNITS and kind in ("float_parsing", "int_parsing"):
             return {**error, "msg": f"{cell!r} is not a number in {_UNITS[column][0]}"}
+        if tuple(error.get("loc", ())) == ("posyandu_id",) and kind == "string_too_short":
+            return {**error, "msg": "which posyandu: choose it for the whole file (--posyandu), "
+                                    "or give each row's in an 'ID Posyandu' or 'Posyandu' "
+                                    "column"}
         if tuple(error.get("loc", ())) == ("person",) and kind == "value_error":
             return {**error, "loc": ["column", "nik"],
                     "msg": "no NIK: give the person's NIK or, for a child without one yet, "
