@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -17,7 +19,7 @@ from ilp_kit.outgoing import sent_log
 from ilp_kit.params import Limit, Offset, Period
 from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.spreadsheet import spreadsheet_text
-from ilp_kit.store import Query
+from ilp_kit.store import Query, Transaction
 from ilp_kit.turns import LoopTurns
 from pydantic import ValidationError
 
@@ -305,17 +307,10 @@ async def link_child_nik(person_id: str, body: PersonLookup, rt: RuntimeDep, cal
     with those before – as is one that gives her NIK with her mother's and her local id
     (the link is then made by itself). 201 when linked, 200 when it already was; refused
     for a NIK that cannot be hers (birth date, sex) or has a record of its own."""
-    require(caller, *CORRECTORS)
-    await _visible_person(rt, caller, person_id)
-    async with rt.transaction() as tx:
-        person = await tx.get("persons", person_id)
-        if person is None:
-            raise NotFoundError("person")
-        if await link_nik(tx, person, body.nik, rt.settings.pseudonym_key, intake.today()):
+    async with _child_record(rt, caller, person_id) as (tx, person):
+        if await link_nik(tx, person, body.nik, rt.settings.pseudonym_key, intake.today(),
+                          sealer(rt.settings)):
             response.status_code = 201
-            if seal := sealer(rt.settings):  # her NIK for the FHIR export, as at a screening
-                await tx.put("persons", person_id, {
-                    **person, "nik_sealed": seal.encrypt(body.nik.encode()).decode()})
     await audit(rt, caller, "link_nik", person_id)
     return person
 
@@ -325,15 +320,24 @@ async def unlink_child_nik(person_id: str, body: PersonLookup, rt: RuntimeDep,
                            caller: Caller) -> dict[str, Any]:
     """Undo a NIK linked in error (a twin's given to her sister): the NIK is its own
     person again from now on; what was recorded under the link stays where it is."""
+    async with _child_record(rt, caller, person_id) as (tx, person):
+        await unlink_nik(tx, person, body.nik, rt.settings.pseudonym_key)
+    await audit(rt, caller, "unlink_nik", person_id)
+    return person
+
+
+@asynccontextmanager
+async def _child_record(rt: Runtime, caller: Principal, person_id: str
+                        ) -> AsyncIterator[tuple[Transaction, dict[str, Any]]]:
+    """A transaction and the record of a person of the caller's wilayah whom she may
+    correct."""
     require(caller, *CORRECTORS)
     await _visible_person(rt, caller, person_id)
     async with rt.transaction() as tx:
         person = await tx.get("persons", person_id)
         if person is None:
             raise NotFoundError("person")
-        await unlink_nik(tx, person, body.nik, rt.settings.pseudonym_key)
-    await audit(rt, caller, "unlink_nik", person_id)
-    return person
+        yield tx, person
 
 
 @router.get("/persons/{person_id}", response_model=PersonOut, tags=["persons"])

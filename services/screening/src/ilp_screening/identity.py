@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from cryptography.fernet import Fernet
 from ilp_contracts.screening import PersonIn
 from ilp_kit.errors import InvalidInput
 from ilp_kit.store import Reader, Transaction
@@ -59,11 +60,12 @@ async def person_of_nik(reader: Reader, nik: str, pseudonym_key: str) -> str:
 
 
 async def link_nik(tx: Transaction, person: dict[str, Any], nik: str, pseudonym_key: str,
-                   today: date) -> bool:
-    """Link `nik` to a child recorded without one (`person`: her record); True when
-    linked now, False when it already was. Refused: a person known by a NIK already, a
-    NIK that cannot be hers (birth date, sex), a NIK linked to another child or with a
-    record of its own (two histories are not merged here)."""
+                   today: date, seal: Fernet | None = None) -> bool:
+    """Link `nik` to a child recorded without one (`person`: her record; with `seal`, her
+    NIK sealed into it for the FHIR export, as a screening would); True when linked now,
+    False when it already was. Refused: a person known by a NIK already, a NIK that
+    cannot be hers (birth date, sex), a NIK linked to another child or with a record of
+    its own (two histories are not merged here)."""
     loc = ("body", "nik")
     if not person.get("local_id"):
         raise InvalidInput([(loc, "this person is already known by her NIK", "has_nik")])
@@ -79,8 +81,10 @@ async def link_nik(tx: Transaction, person: dict[str, Any], nik: str, pseudonym_
                              "under it and under her mother's NIK stay apart", "nik_has_record")])
     await tx.put(ALIASES, own, {"person_id": person["person_id"],
                                 "linked_on": today.isoformat()})
+    if seal:
+        await tx.put("persons", person["person_id"], {
+            **person, "nik_sealed": seal.encrypt(nik.encode()).decode()})
     return True
-
 
 
 async def unlink_nik(tx: Transaction, person: dict[str, Any], nik: str,
