@@ -403,3 +403,13 @@ def test_a_row_with_no_posyandu_says_where_to_give_it() -> None:
     ((_, none, problems),) = list(parse_register(text, None))
     assert none is None and problems[0]["loc"] == ("posyandu_id",)
     assert problems[0]["msg"].startswith("which posyandu: choose it for the whole file")
+
+
+@pytest.mark.parametrize(("written", "key"), [
+    ("Posyandu Mawar 3", "mawar 3"), ("POSYANDU  MAWAR 3", "mawar 3"), ("Mawar 3", "mawar 3"),
+    ("Posyandu ILP Mawar 3", "mawar 3"), ("Pos. Mawar 3", "mawar 3"),
+    ("Pustu Blotongan", "pustu blotongan"), ("Posko Mawar", "posko mawar")])
+def test_a_places_name_as_sheets_write_it(written: str, key: str) -> None:
+    from ilp_screening.intake import place_name_key
+
+    assert place_name_key(written) == key

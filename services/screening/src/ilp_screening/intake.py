@@ -145,12 +145,13 @@ SCREENING_PLACES = ("posyandu", "pustu")
 PLACES = "posyandu"
 
 
-_PLACE_WORD = re.compile(r"^(posyandu|pustu|pos)\b\.?\s*")
+_PLACE_WORD = re.compile(r"^(posyandu|pos)\b\.?\s*(ilp\b\s*)?")
 
 
 def place_name_key(name: str) -> str:
     """A posyandu's or pustu's name as a sheet may write it: "Posyandu Mawar 3",
-    "POSYANDU  MAWAR 3" and "Mawar 3" are one."""
+    "POSYANDU  MAWAR 3", "Posyandu ILP Mawar 3" and "Mawar 3" are one (a pustu keeps
+    its word: "Pustu Blotongan" is not the desa's Posyandu Blotongan)."""
     return _PLACE_WORD.sub("", " ".join(name.lower().split()))
 
 
