@@ -347,3 +347,46 @@ async def test_a_dinkes_sheets_other_columns_are_read_past_a_misspelt_one_refuse
     assert "unknown column 'jnis'; did you mean 'jenis'?" in reasons
     report = await importer.import_rows(store, "facilities", rows, TODAY)  # as JSON rows
     assert report.rejected and report.columns_not_read == []
+
+
+async def test_a_dinkes_list_names_facilities_by_their_names(store) -> None:
+    """Nobody at a Dinkes knows the registry's ids: a kader list's posyandu and a
+    posyandu's induk are named as the lists write them; a name two facilities of the
+    wilayah share is refused naming their ids."""
+    await load(store, AREAS)
+    await load(store, """type,name,area_code,parent_facility_id
+puskesmas,Puskesmas Satu,33.73.04,
+posyandu,Posyandu Mawar,33.73.04.1001,PUSKESMAS SATU
+posyandu,Posyandu Melati,33.73.04.1001,Puskesmas Satu
+posyandu,Posyandu Melati,33.73.04.1002,Puskesmas Satu
+""")
+    mawar = (await store.find("facilities", Query.of(name="Posyandu Mawar")))[0]
+    puskesmas = (await store.find("facilities", Query.of(name="Puskesmas Satu")))[0]
+    assert mawar["parent_facility_id"] == puskesmas["id"]
+    workers = await load(store, """name,role,facility_id
+Siti,kader,mawar
+Ani,kader,Posyandu Melati
+Budi,bidan,Puskesmas Satu
+""")
+    [ani] = workers.rejected
+    assert (ani["line"], ani["errors"][0]["type"]) == (3, "ambiguous_facility")
+    assert "33.73.04.1002" in ani["errors"][0]["reason"]
+    [siti] = await store.find("workers", Query.of(name="Siti"))
+    assert siti["facility_id"] == mawar["id"] and siti["area_code"] == "33.73.04.1001"
+
+
+async def test_facilities_from_before_name_keys_get_theirs_at_start(store) -> None:
+    from ilp_kit.service import Runtime
+    from ilp_kit.settings import ServiceSettings
+    from ilp_registry.commands import backfill_name_keys
+
+    await load(store, AREAS)
+    await load(store, "type,name,area_code\nposyandu,Posyandu Kenanga,33.73.04.1001\n")
+    [kenanga] = await store.find("facilities")
+    async with store.transaction() as tx:  # as a release before them stored it
+        await tx.put("facilities", kenanga["id"],
+                     {k: v for k, v in kenanga.items() if k != "name_key"})
+    await backfill_name_keys(Runtime(ServiceSettings(service="registry"), store), page=1)
+    assert (await store.get("facilities", kenanga["id"]))["name_key"] == "kenanga"
+    workers = await load(store, "name,role,facility_id\nSri,kader,Kenanga\n")
+    assert workers.rejected == []

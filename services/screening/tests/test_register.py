@@ -410,6 +410,6 @@ def test_a_row_with_no_posyandu_says_where_to_give_it() -> None:
     ("Posyandu ILP Mawar 3", "mawar 3"), ("Pos. Mawar 3", "mawar 3"),
     ("Pustu Blotongan", "pustu blotongan"), ("Posko Mawar", "posko mawar")])
 def test_a_places_name_as_sheets_write_it(written: str, key: str) -> None:
-    from ilp_screening.intake import place_name_key
+    from ilp_contracts.registry import place_name_key
 
     assert place_name_key(written) == key

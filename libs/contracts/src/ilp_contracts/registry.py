@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar, Literal
 
 from pydantic import Field
@@ -15,6 +16,15 @@ TargetGroup = Literal["balita", "bayi", "ibu_hamil", "usia_15_plus", "lansia", "
 LocalUnitKind = Literal["dusun", "rw", "rt"]
 # ILP rollout per puskesmas, in order (DOMAIN.md: sosialisasi → kick-off → launched).
 RolloutStatus = Literal["belum", "sosialisasi", "kick_off", "launched"]
+
+_PLACE_WORD = re.compile(r"^(posyandu|pos)\b\.?\s*(ilp\b\s*)?")
+
+
+def place_name_key(name: str) -> str:
+    """A posyandu's or pustu's name as a sheet may write it: "Posyandu Mawar 3",
+    "POSYANDU  MAWAR 3", "Posyandu ILP Mawar 3" and "Mawar 3" are one (a pustu keeps
+    its word: "Pustu Blotongan" is not the desa's Posyandu Blotongan)."""
+    return _PLACE_WORD.sub("", " ".join(name.lower().split()))
 
 
 class AreaUpserted(Event):

@@ -3,6 +3,7 @@
 from ilp_kit.service import ServiceSpec
 
 from .api import router
+from .commands import backfill_name_keys
 
 SPEC = ServiceSpec(
     name="registry",
@@ -10,9 +11,10 @@ SPEC = ServiceSpec(
     collections={
         "areas": ["parent_code", "level", "code"],
         "local_units": ["desa_code"],
-        "facilities": ["area_code", "type", "parent_facility_id"],
+        "facilities": ["area_code", "type", "parent_facility_id", "name_key"],
         "workers": ["facility_id", "role", "area_code"],
         "targets": ["area_code"],
     },
     router=router,
+    jobs=[backfill_name_keys],
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ilp_contracts import (Event, FacilityUpserted, IngestBirth, IngestScreening,
                            IngestTbTreatment, IngestTbTreatmentEnd)
+from ilp_contracts.registry import place_name_key
 from ilp_kit.auth import OPEN
 from ilp_kit.consumer import Handler
 from ilp_kit.errors import InvalidInput
@@ -12,7 +13,7 @@ from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Transaction
 
 from . import intake, tb
-from .intake import PLACES, SCREENING_PLACES, place_name_key
+from .intake import PLACES, SCREENING_PLACES
 from .fhir.export import sealer
 
 

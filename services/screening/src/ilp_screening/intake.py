@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 import hashlib
-import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 
@@ -143,16 +142,6 @@ def refuse(found: list[Problem], loc: tuple[str | int, ...]) -> None:
 # there). Both are kept in the collection named for the first, which came first.
 SCREENING_PLACES = ("posyandu", "pustu")
 PLACES = "posyandu"
-
-
-_PLACE_WORD = re.compile(r"^(posyandu|pos)\b\.?\s*(ilp\b\s*)?")
-
-
-def place_name_key(name: str) -> str:
-    """A posyandu's or pustu's name as a sheet may write it: "Posyandu Mawar 3",
-    "POSYANDU  MAWAR 3", "Posyandu ILP Mawar 3" and "Mawar 3" are one (a pustu keeps
-    its word: "Pustu Blotongan" is not the desa's Posyandu Blotongan)."""
-    return _PLACE_WORD.sub("", " ".join(name.lower().split()))
 
 
 Places = dict[str, list[tuple[str, str]]]  # name key → (id, desa) of each place so named

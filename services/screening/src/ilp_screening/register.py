@@ -31,12 +31,13 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from ilp_contracts.registry import place_name_key
 from ilp_contracts.screening import HouseholdMember, ScreeningSubmission
 from ilp_kit.errors import probably_meant
 from ilp_kit.spreadsheet import csv_rows
 from pydantic import ValidationError
 
-from .intake import Places, place_name_key
+from .intake import Places
 from .register_columns import (BIRTH_ORDER, BLOOD_PRESSURE, DATES, DOSE, FLAGS, KNOWN_COLUMNS,
                                LAST_PERIOD, MOTHER_NAME, NOT_READ, NUMBERS, PERSON,
                                POSYANDU_NAME, PREGNANCY, VISIT_NUMBER, column)
