@@ -249,7 +249,7 @@ def _doses_given(given: dict[str, object]) -> tuple[list[str], list[Any]]:
             doses.append(code)
         elif value is not False:
             refused.append({"type": "dose_not_this_visit", "loc": ["column", code],
-                            "msg": f"{code}: {value!r} is neither a tick nor this visit's "
+                            "msg": f"{value!r} is neither a tick nor this visit's "
                                    f"day ({day}); a dose given on another day goes on "
                                    "that visit's row"})
     return doses, refused
