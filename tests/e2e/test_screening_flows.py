@@ -320,6 +320,33 @@ def test_a_child_weighed_before_she_had_a_nik_keeps_her_history_under_it(
         first["person_id"]
 
 
+def test_a_register_corrected_and_sent_again_records_each_screening_once(
+        platform: Platform) -> None:
+    """The kader fixes the rows refused and sends the whole register again (another file,
+    another key): the rows taken before are not recorded twice, nor a row copied twice; a
+    row changed since it was taken is refused, to be amended."""
+    record(platform, balita(19))  # the posyandu is known to screening
+    niks = [f"337304591125{(uuid.uuid4().int + i) % 10000:04d}" for i in range(3)]
+    head = "Nama;NIK;L/P;Tgl Lahir;Tanggal;BB\n"
+    rows = [f"Anak {i};{nik};P;19/11/2025;20/11/2026;8,{i}\n" for i, nik in enumerate(niks)]
+    screening = client(platform, "screening")
+
+    def send(text: str) -> dict:
+        reply = screening.post("/screenings/import", params={"posyandu_id": "psy-anggrek"},
+                               content=text.encode(), headers={"Content-Type": "text/csv"})
+        assert reply.status_code == 200, reply.text
+        return reply.json()
+    first = send(head + rows[0] + rows[1] + rows[2].replace("8,2", "8,x"))
+    assert (first["accepted"], [r["line"] for r in first["rejected"]]) == (2, [4])
+    again = send(head + rows[0] + rows[0] + rows[1].replace("8,1", "8,5") + rows[2])
+    assert (again["accepted"], again["duplicates"]) == (1, 2)
+    [changed] = again["rejected"]
+    assert changed["line"] == 4 and changed["detail"][0]["msg"].startswith(
+        "this person is already recorded at this posyandu on this day with other values")
+    anak = screening.post("/persons/lookup", json={"nik": niks[0]}).json()
+    assert len(screening.get(f"/persons/{anak['person_id']}/screenings").json()) == 1
+
+
 def test_a_household_list_from_a_spreadsheet_is_registered_once(platform: Platform,
                                                                   capsys) -> None:
     """The household data collection as an Indonesian spreadsheet writes it (`;`, day-first

@@ -114,28 +114,42 @@ async def amend_birth(birth_id: str, body: BirthCorrection, rt: RuntimeDep,
 
 
 @router.post("/screenings/import", response_model=ImportReport)
-async def import_register(request: Request, key: IdempotencyKey, rt: RuntimeDep,
-                          caller: Caller, posyandu_id: str | None = None) -> dict[str, Any]:
+async def import_register(request: Request, rt: RuntimeDep, caller: Caller,
+                          posyandu_id: str | None = None) -> dict[str, Any]:
     """Upload a posyandu register as CSV (text/csv) or a workbook (.xlsx, .xls, .ods) of one
     sheet with data. Every row is checked on its own, so one bad row does not hold back the rest;
-    the report names the lines (an Excel row's number). Re-uploading the same file with
-    the same key records nothing twice."""
+    the report names the lines (an Excel row's number). A row is one screening of a
+    person at a posyandu on a day: the register sent again – as it was, or corrected –
+    records none twice, and a row changed since is refused (amend that screening); no
+    `Idempotency-Key` is needed."""
     require(caller, *RECORDERS)
     text = spreadsheet_text(await request.body())
     places = await intake.places_named(rt.store, posyandu_names(text), caller)
     rows = list(parse_register(text, posyandu_id, places))
     valid = [(line, submission) for line, submission, _ in rows if submission is not None]
     outcomes = await _record_each(rt, caller, [
-        Bulk(submission, intake.stored_key("csv", f"{key}:{line}")) for line, submission in valid])
+        Bulk(submission, intake.register_key(submission, rt.settings.pseudonym_key),
+             key_loc=("row",))
+        for _, submission in valid])
     rejected = [{"line": line, "detail": problems}
                 for line, submission, problems in rows if submission is None]
-    rejected += [{"line": line, "detail": outcome["detail"]}
+    rejected += [{"line": line, "detail": [_recorded_otherwise(d) for d in outcome["detail"]]}
                  for (line, _), outcome in zip(valid, outcomes, strict=True)
                  if outcome["status"] == "rejected"]
     counts = Counter(outcome["status"] for outcome in outcomes)
     return {"accepted": counts["created"], "duplicates": counts["duplicate"],
             "rejected": sorted(rejected, key=lambda r: r["line"]),
             "columns_not_read": columns_not_read(text)}
+
+
+def _recorded_otherwise(problem: dict[str, Any]) -> dict[str, Any]:
+    """A register row whose person was screened at that posyandu that day with other
+    values, said as such (not as a key used twice)."""
+    if problem.get("type") != "idempotency_conflict":
+        return problem
+    return {**problem, "loc": ["row"],
+            "msg": "this person is already recorded at this posyandu on this day with other "
+                   "values: correct that screening (amend it) rather than send the row again"}
 
 
 @router.post("/screenings/batch", response_model=SyncReport)

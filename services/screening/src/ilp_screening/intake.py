@@ -59,6 +59,14 @@ def ingest_key(source_system: str, key: str) -> str:
     return stored_key(f"ingest:{source_system}", key)
 
 
+def register_key(sub: ScreeningSubmission, pseudonym_key: str) -> str:
+    """A register row's key: one screening of a person at a posyandu on a day. A register
+    corrected and sent again, or a row copied twice, records each screening once – a key
+    of the file and the row's place in it made every row new in the corrected file."""
+    return stored_key("register", f"{sub.posyandu_id}:"
+                      f"{pseudonym(sub.person.identity, pseudonym_key)}:{sub.screened_on}")
+
+
 async def _replay(tx: Transaction, key: str, fingerprint: str, key_loc: tuple[str | int, ...],
                   record: tuple[str, str]) -> dict[str, Any] | None:
     """The first result for a retried request; a reused key with other content is an error.
