@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import hashlib
 from pathlib import Path
 
 import httpx
@@ -40,16 +39,15 @@ def import_household(path: Path, base_url: str, posyandu_id: str, noted_on: str,
 def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
              *counted: tuple[str, str]) -> int:
     """Send a CSV – or each sheet with data of a workbook (a register kept a month a sheet)
-    – in chunks of rows, each with the header and an idempotency key from the file's
-    content and position; print the refused lines and the report's `counted` totals
-    (field, words). Returns the number of refused rows."""
+    – in chunks of rows, each with the header (the services key each row by what it
+    records, so sending again records nothing twice); print the refused lines and the
+    report's `counted` totals (field, words). Returns the number of refused rows."""
     console = Console()
     data = path.read_bytes()
     try:
         sheets = spreadsheet_sheets(data)
     except UnprocessableError as exc:
         raise SystemExit(f"{path.name}: {exc.reason}") from None
-    file_key = hashlib.sha256(data).hexdigest()[:24]
     totals = dict.fromkeys((field for field, _ in counted), 0)
     refused: list[tuple[str, int, list[dict[str, Any]]]] = []
     not_read: set[str] = set()  # columns of other programmes, read past
@@ -58,7 +56,7 @@ def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
     client = httpx.Client(timeout=120,
                           headers={"Authorization": f"Bearer {token}"} if token else {})
     with Progress(*columns, console=console) as progress, client:
-        for number, (sheet, text) in enumerate(sheets.items()):
+        for sheet, text in sheets.items():
             lines = text.splitlines()
             # a title above the header; a header of two rows and its column numbers
             title, span, _ = header_span(lines, column, KNOWN_COLUMNS)
@@ -67,11 +65,9 @@ def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
             task = progress.add_task(f"Mengirim {path.name} {where}", total=len(rows))
             for start in range(0, len(rows), CHUNK_ROWS):
                 chunk = rows[start:start + CHUNK_ROWS]
-                # (the first sheet's keys are a CSV's: what was sent before stays sent)
-                key = f"{file_key}-{f'{number}-' if number else ''}{start:07d}"
                 reply = client.post(
                     url, params=params or None, content="\n".join([*header, *chunk]).encode(),
-                    headers={"Content-Type": "text/csv", "Idempotency-Key": key})
+                    headers={"Content-Type": "text/csv"})
                 reply.raise_for_status()
                 report = reply.json()
                 for field in totals:
