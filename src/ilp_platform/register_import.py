@@ -24,7 +24,8 @@ def import_register(path: Path, base_url: str, posyandu_id: str | None,
     idempotency key derives from the file's content and position."""
     return send_csv(path, f"{base_url}/api/v1/screening/screenings/import",
                     {"posyandu_id": posyandu_id} if posyandu_id else {}, token,
-                    ("accepted", "diterima"), ("duplicates", "sudah ada"))
+                    ("accepted", "diterima"), ("duplicates", "sudah ada"),
+                    ("amended", "dikoreksi"))
 
 
 def import_household(path: Path, base_url: str, posyandu_id: str, noted_on: str,

@@ -264,10 +264,10 @@ def test_register_import_reports_lines_and_is_idempotent(platform: Platform, cap
     refused = import_register(example, platform.service_url("screening"), "psy-anggrek")
     out = capsys.readouterr().out
     assert refused == 2
-    assert "diterima 3, sudah ada 0, ditolak 2" in out
+    assert "diterima 3, sudah ada 0, dikoreksi 0, ditolak 2" in out
     assert "baris 5" in out and "weight_kg" in out and "baris 6" in out
     assert import_register(example, platform.service_url("screening"), "psy-anggrek") == 2
-    assert "diterima 0, sudah ada 3, ditolak 2" in capsys.readouterr().out
+    assert "diterima 0, sudah ada 3, dikoreksi 0, ditolak 2" in capsys.readouterr().out
 
 
 def test_a_sheet_names_its_posyandu_by_name(platform: Platform) -> None:
@@ -322,9 +322,9 @@ def test_a_child_weighed_before_she_had_a_nik_keeps_her_history_under_it(
 
 def test_a_register_corrected_and_sent_again_records_each_screening_once(
         platform: Platform) -> None:
-    """The kader fixes the rows refused and sends the whole register again (another file,
-    another key): the rows taken before are not recorded twice, nor a row copied twice; a
-    row changed since it was taken is refused, to be amended."""
+    """The kader fixes the rows refused and sends the whole register again (another file):
+    the rows taken before are not recorded twice, nor a row copied twice; a row changed
+    since it was taken amends its screening."""
     record(platform, balita(19))  # the posyandu is known to screening
     niks = [f"337304591125{(uuid.uuid4().int + i) % 10000:04d}" for i in range(3)]
     head = "Nama;NIK;L/P;Tgl Lahir;Tanggal;BB\n"
@@ -339,12 +339,13 @@ def test_a_register_corrected_and_sent_again_records_each_screening_once(
     first = send(head + rows[0] + rows[1] + rows[2].replace("8,2", "8,x"))
     assert (first["accepted"], [r["line"] for r in first["rejected"]]) == (2, [4])
     again = send(head + rows[0] + rows[0] + rows[1].replace("8,1", "8,5") + rows[2])
-    assert (again["accepted"], again["duplicates"]) == (1, 2)
-    [changed] = again["rejected"]
-    assert changed["line"] == 4 and changed["detail"][0]["msg"].startswith(
-        "this person is already recorded at this posyandu on this day with other values")
-    anak = screening.post("/persons/lookup", json={"nik": niks[0]}).json()
-    assert len(screening.get(f"/persons/{anak['person_id']}/screenings").json()) == 1
+    assert (again["accepted"], again["duplicates"], again["amended"], again["rejected"]) == (
+        1, 2, 1, [])
+    for nik, kg in ((niks[0], 8.0), (niks[1], 8.5)):
+        anak = screening.post("/persons/lookup", json={"nik": nik}).json()
+        [visit] = screening.get(f"/persons/{anak['person_id']}/screenings").json()
+        assert visit["measurements"]["weight_kg"] == kg
+    assert send(head + rows[1].replace("8,1", "8,5"))["duplicates"] == 1  # as corrected
 
 
 def test_a_household_list_from_a_spreadsheet_is_registered_once(platform: Platform,

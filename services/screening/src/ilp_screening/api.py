@@ -127,10 +127,7 @@ async def import_register(request: Request, rt: RuntimeDep, caller: Caller,
     places = await intake.places_named(rt.store, posyandu_names(text), caller)
     rows = list(parse_register(text, posyandu_id, places))
     valid = [(line, submission) for line, submission, _ in rows if submission is not None]
-    outcomes = await _record_each(rt, caller, [
-        Bulk(submission, intake.register_key(submission, rt.settings.pseudonym_key),
-             key_loc=("row",))
-        for _, submission in valid])
+    outcomes = await _record_rows(rt, caller, [submission for _, submission in valid])
     rejected = [{"line": line, "detail": problems}
                 for line, submission, problems in rows if submission is None]
     rejected += [{"line": line, "detail": [_recorded_otherwise(d) for d in outcome["detail"]]}
@@ -138,8 +135,28 @@ async def import_register(request: Request, rt: RuntimeDep, caller: Caller,
                  if outcome["status"] == "rejected"]
     counts = Counter(outcome["status"] for outcome in outcomes)
     return {"accepted": counts["created"], "duplicates": counts["duplicate"],
-            "rejected": sorted(rejected, key=lambda r: r["line"]),
+            "amended": counts["amended"], "rejected": sorted(rejected, key=lambda r: r["line"]),
             "columns_not_read": columns_not_read(text)}
+
+
+async def _record_rows(rt: Runtime, caller: Principal, rows: list[ScreeningSubmission]
+                       ) -> list[dict[str, Any]]:
+    """A register's rows in one transaction, each keyed by what it records; a refused row
+    is reported with its reasons and the rest are stored."""
+    outcomes: list[dict[str, Any]] = []
+    seal, turns = sealer(rt.settings), LoopTurns()
+    async with rt.transaction() as tx:
+        for row in rows:
+            await turns.give()
+            try:
+                _, status = await intake.record_row(
+                    tx, row, intake.register_key(row, rt.settings.pseudonym_key),
+                    rt.settings.pseudonym_key, caller, seal)
+            except (InvalidInput, ForbiddenError) as exc:
+                outcomes.append({"status": "rejected", "detail": exc.detail()})
+                continue
+            outcomes.append({"status": status})
+    return outcomes
 
 
 def _recorded_otherwise(problem: dict[str, Any]) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from .identity import identify
 from .domain.validate import (Problem, birth_problems, born_on_problems, implausible_growth,
                               mother_age_problem, problems, screening_problems)
 from .models import AmendmentIn
+from .roles import CORRECTORS
 
 _BIRTH_FIELDS = BirthSnapshot.model_fields.keys() - {"event_id", "occurred_at"}
 _SNAPSHOT_ONLY = {"event_id", "occurred_at", "reason", "previous_period", "previous_desa_code"}
@@ -233,6 +234,33 @@ async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_
                                       "fingerprint": fingerprint})
     await emit(tx, event)
     return stored, True
+
+
+REGISTER_CORRECTED = "dikoreksi dari register yang dikirim ulang"
+
+
+async def record_row(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_key: str,
+                     scope: Principal, seal: Fernet | None) -> tuple[dict[str, Any], str]:
+    """A register row (`key`: `register_key`): recorded ("created"); what its key recorded
+    already ("duplicate"); or – the register corrected since and sent again, by one who
+    may correct – that screening amended to the row ("amended"), the person's name, RT
+    and RW too. Anyone else is refused the changed row, as any key reused."""
+    seen = await tx.get("idempotency", key)
+    fingerprint = _fingerprint(sub)
+    if seen is None or seen["fingerprint"] == fingerprint or not scope.has(*CORRECTORS):
+        stored, created = await record(tx, sub, key, pseudonym_key, scope=scope, seal=seal,
+                                       key_loc=("row",))
+        return stored, "created" if created else "duplicate"
+    refuse(problems(sub, today())[1], ())
+    current = await visible_screening(tx, seen["screening_id"], scope)
+    await keep_person(tx, sub.person, current["person_id"], pseudonym_key, seal, merge=True)
+    given = sub.measurements.model_dump(mode="json", exclude_none=True)
+    dropped = {name: None for name in current["submission"]["measurements"] if name not in given}
+    stored = await amend(tx, seen["screening_id"], AmendmentIn(
+        reason=REGISTER_CORRECTED, pregnancy=sub.pregnancy,
+        measurements=MeasurementsIn.model_validate({**dropped, **given})), scope)
+    await tx.put("idempotency", key, {**seen, "fingerprint": fingerprint})
+    return stored, "amended"
 
 
 async def keep_person(tx: Transaction, person: PersonIn, person_id: str, pseudonym_key: str,

@@ -152,6 +152,8 @@ class RowProblem(BaseModel):
 class ImportReport(BaseModel):
     accepted: int
     duplicates: int
+    amended: int = Field(default=0, description="Rows changed since they were taken (the "
+                         "register corrected and sent again): their screenings amended")
     rejected: list[RowProblem]
     columns_not_read: list[str] = Field(
         default_factory=list, description="Columns the register keeps for other programmes "
