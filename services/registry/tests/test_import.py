@@ -390,3 +390,10 @@ async def test_facilities_from_before_name_keys_get_theirs_at_start(store) -> No
     assert (await store.get("facilities", kenanga["id"]))["name_key"] == "kenanga"
     workers = await load(store, "name,role,facility_id\nSri,kader,Kenanga\n")
     assert workers.rejected == []
+
+
+async def test_a_kader_list_as_a_puskesmas_keeps_it(store) -> None:
+    await load(store, AREAS)
+    await load(store, "type,name,area_code\nposyandu,Posyandu Kenanga,33.73.04.1001\n")
+    workers = await load(store, "Nama Kader;Peran;Posyandu;No. HP\nSri;Kader;Kenanga;0812-3456-7890\n")
+    assert workers.rejected == [] and workers.created_or_updated == 1
