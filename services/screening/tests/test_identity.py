@@ -138,3 +138,19 @@ async def test_a_sibling_given_the_same_local_id_is_not_linked(store) -> None:
                                                   local_id="anak-2"), "k-2", KEY)
     assert her["person_id"] != sister["person_id"]
     assert await store.find(ALIASES) == []
+
+
+async def test_a_baby_born_and_then_weighed_by_her_mothers_nik_is_one_person(store) -> None:
+    """Neither the bidan's birth record nor the posyandu's register gives a local id: the
+    child born that day to that mother is one person from her birth on."""
+    from ilp_contracts.screening import BirthSubmission
+
+    birth = BirthSubmission.model_validate({
+        "mother": {"nik": MOTHER, "name": "Sri", "sex": "F", "birth_date": "1995-07-01"},
+        "baby": {"mother_nik": MOTHER, "name": "Bayi Sri", "sex": "F",
+                 "birth_date": BORN.isoformat()},
+        "posyandu_id": "psy-1", "birth_weight_g": 3100})
+    async with store.transaction() as tx:
+        born, _ = await intake.record_birth(tx, birth, "b-1", KEY)
+        weighed, _ = await intake.record(tx, weighing(0, 6.0, mother_nik=MOTHER), "k-1", KEY)
+    assert weighed["person_id"] == born["baby_id"]

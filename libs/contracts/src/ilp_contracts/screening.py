@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
                       WithJsonSchema, model_validator)
@@ -13,6 +13,7 @@ from pydantic_core import PydanticCustomError
 
 from .envelope import Event
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 Stage = Literal["ibu_hamil", "balita", "anak_remaja", "usia_dewasa", "lansia"]
 # The adult NCD (PTM) screening starts at this age, whatever the stage (DOMAIN.md, "Usia
 # dewasa (≥ 15)"): a remaja of 15–17 is read against the adult blood pressure, glucose
@@ -128,7 +129,9 @@ class PersonIn(_Strict):
     nik: Nik | None = Field(default=None, description="16-digit NIK; stored only as a keyed hash")
     mother_nik: Nik | None = Field(default=None, description="For a child without NIK yet")
     local_id: str | None = Field(default=None, min_length=1, max_length=40,
-                                 description="With mother_nik: which of her children")
+                                 description="With mother_nik: which of her children (e.g. "
+                                 "anak-2); without it, the child born that day "
+                                 "(lahir-2025-11-19) – twins need one")
     name: str = Field(min_length=1, max_length=200)
     sex: SexIn = Field(description="M or F (L/P and male/female are read too)")
     birth_date: date
@@ -136,10 +139,24 @@ class PersonIn(_Strict):
     rw: str | None = Field(default=None, max_length=40)
     household_id: str | None = Field(default=None, max_length=40, description="Nomor KK")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _child_born_that_day(cls, data: Any) -> Any:
+        """A child with neither her NIK nor a local id is her mother's child born that day:
+        the same person whichever way she comes in – her birth, a register, an app."""
+        if (isinstance(data, dict) and not data.get("nik") and data.get("mother_nik")
+                and not data.get("local_id") and data.get("birth_date")):
+            born = data["birth_date"]
+            day = born.isoformat() if isinstance(born, date) else str(born).strip()
+            if _ISO_DAY.fullmatch(day):
+                return {**data, "local_id": f"lahir-{day}"}
+        return data
+
     @model_validator(mode="after")
     def _identified(self) -> PersonIn:
         if self.nik is None and (self.mother_nik is None or self.local_id is None):
-            raise ValueError("give nik, or mother_nik with local_id for a child without NIK")
+            raise ValueError("give nik, or mother_nik for a child without NIK (with local_id "
+                             "for twins)")
         return self
 
     @property
@@ -316,8 +333,9 @@ class BirthSubmission(_Strict):
     postpartum (KF1–KF4) and neonatal (KN1–KN3) home visits fall due on their days."""
 
     mother: PersonIn
-    baby: PersonIn = Field(description="The newborn: nik, or mother_nik with local_id "
-                                       "(e.g. \"anak-2\"); birth_date is the day of birth")
+    baby: PersonIn = Field(description="The newborn: nik, or mother_nik (with local_id, "
+                                       "e.g. \"anak-2\", for twins); birth_date is the day "
+                                       "of birth")
     posyandu_id: str = Field(min_length=1, max_length=64,
                              description="The posyandu whose area the family lives in")
     birth_weight_g: int | None = Field(default=None, ge=300, le=7000, description="Berat lahir")

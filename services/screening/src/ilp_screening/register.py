@@ -211,16 +211,11 @@ def _pregnant_woman(given: dict[str, object]) -> None:
 
 def _child_without_nik(given: dict[str, object]) -> None:
     """A child the register gives no NIK but her mother's: known as which of the mother's
-    children (`Anak ke` 2: "anak-2", as kader apps name her) or, without that column, by
-    her birth date ("lahir-2025-11-19") – the same child every month, twins apart only by
-    the column."""
+    children (`Anak ke` 2: "anak-2", as kader apps name her); without that column, as the
+    child born that day (the submission's own rule), twins apart only by the column."""
     order = given.pop(BIRTH_ORDER, None)
-    if given.get("nik") or not given.get("mother_nik") or given.get("local_id"):
-        return
-    if order:
+    if order and not given.get("nik") and given.get("mother_nik") and not given.get("local_id"):
         given["local_id"] = f"anak-{order}"
-    elif born := given.get("birth_date"):
-        given["local_id"] = f"lahir-{born}"
 
 
 def _place_named(name: str, places: Places) -> str | dict[str, Any]:
