@@ -154,3 +154,12 @@ async def test_a_baby_born_and_then_weighed_by_her_mothers_nik_is_one_person(sto
         born, _ = await intake.record_birth(tx, birth, "b-1", KEY)
         weighed, _ = await intake.record(tx, weighing(0, 6.0, mother_nik=MOTHER), "k-1", KEY)
     assert weighed["person_id"] == born["baby_id"]
+
+
+async def test_her_nik_with_her_mothers_links_a_child_known_as_born_that_day(store) -> None:
+    async with store.transaction() as tx:
+        first, _ = await intake.record(tx, weighing(30, 6.0, mother_nik=MOTHER), "k-1", KEY)
+        later, _ = await intake.record(tx, weighing(0, 6.5, nik=NIK, mother_nik=MOTHER),
+                                       "k-2", KEY)
+    assert later["person_id"] == first["person_id"]
+    assert later["measurements"]["weight_gain_g"] == 500

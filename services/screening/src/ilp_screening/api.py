@@ -335,8 +335,8 @@ async def link_child_nik(person_id: str, body: PersonLookup, rt: RuntimeDep, cal
                          response: Response) -> dict[str, Any]:
     """A child recorded without a NIK (by her mother's and a local id) now has hers: from
     now on a screening, birth or household list giving her NIK is hers, in one history
-    with those before – as is one that gives her NIK with her mother's and her local id
-    (the link is then made by itself). 201 when linked, 200 when it already was; refused
+    with those before – as is one that gives her NIK with her mother's (the link is
+    then made by itself). 201 when linked, 200 when it already was; refused
     for a NIK that cannot be hers (birth date, sex) or has a record of its own."""
     async with _child_record(rt, caller, person_id) as (tx, person):
         if await link_nik(tx, person, body.nik, rt.settings.pseudonym_key, intake.today(),

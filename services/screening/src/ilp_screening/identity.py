@@ -32,16 +32,17 @@ class Identified:
 async def identify(tx: Transaction, person: PersonIn, pseudonym_key: str,
                    today: date) -> Identified:
     """The person id a submission is recorded under: her NIK's, or the id her NIK was
-    linked to. A submission that gives a child's NIK with her mother's NIK and local id –
-    the visit where she is first known by hers – makes that link when her earlier id has
-    a record and her NIK none."""
+    linked to. A submission that gives a child's NIK with her mother's (and her local id,
+    if she had one) – the visit where she is first known by hers – makes that link when
+    her earlier id has a record and her NIK none."""
     own = pseudonym(person.identity, pseudonym_key)
     if not person.nik or person.birth_date < today - timedelta(days=366 * CHILD_YEARS):
         return Identified(own, False)
     if (link := await tx.get(ALIASES, own)) is not None:
         return Identified(link["person_id"], True)
-    if person.mother_nik and person.local_id:
-        earlier = pseudonym(f"{person.mother_nik}:{person.local_id}", pseudonym_key)
+    if person.mother_nik:  # which child she was: her local id, or born that day
+        local_id = person.local_id or f"lahir-{person.birth_date.isoformat()}"
+        earlier = pseudonym(f"{person.mother_nik}:{local_id}", pseudonym_key)
         record = await tx.get("persons", earlier)
         # the same child: born that day, that sex (not a sibling given her local id later)
         same = record is not None and (record["birth_date"], record["sex"]) == (
