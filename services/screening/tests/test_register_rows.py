@@ -47,3 +47,27 @@ async def test_a_row_changed_since_amends_its_screening(tmp_path) -> None:
         assert "muac_cm" not in amended["measurements"]  # the corrected row has none
         assert (await intake.record_row(tx, changed, key, "k", KADER, None))[1] == "duplicate"
     await store.close()
+
+
+async def test_a_row_the_kaders_app_recorded_that_day_is_that_screening(tmp_path) -> None:
+    """The kader weighed on her app at the posyandu; the bidan types the paper register
+    later: its row is that screening, not a second one."""
+    store = SqliteStore(tmp_path / "screening.db", SPEC.collections)
+    await store.open()
+    synced, typed, corrected = row(weight_kg=9.1), row(weight_kg=9.1), row(weight_kg=9.3)
+    async with store.transaction() as tx:
+        await tx.put("posyandu", "psy-1", {"id": "psy-1", "area_code": DESA, "rw": None,
+                                           "active": True})
+        app, _ = await intake.record(tx, synced, "http:app-key-1", "k", scope=KADER)
+        same, status = await intake.record_row(tx, typed, intake.register_key(typed, "k"), "k",
+                                               KADER, None)
+        assert (status, same["screening_id"]) == ("duplicate", app["screening_id"])
+        other_day = row(weight_kg=9.1).model_copy(update={"screened_on": DAY - timedelta(1)})
+        assert (await intake.record_row(tx, other_day, intake.register_key(other_day, "k"),
+                                        "k", KADER, None))[1] == "created"
+    async with store.transaction() as tx:  # another upload, its value corrected
+        amended, status = await intake.record_row(
+            tx, corrected, intake.register_key(corrected, "k"), "k", KADER, None)
+        assert (status, amended["screening_id"]) == ("amended", app["screening_id"])
+    assert len(await store.find("screenings")) == 2
+    await store.close()

@@ -241,26 +241,53 @@ REGISTER_CORRECTED = "dikoreksi dari register yang dikirim ulang"
 
 async def record_row(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_key: str,
                      scope: Principal, seal: Fernet | None) -> tuple[dict[str, Any], str]:
-    """A register row (`key`: `register_key`): recorded ("created"); what its key recorded
-    already ("duplicate"); or – the register corrected since and sent again, by one who
-    may correct – that screening amended to the row ("amended"), the person's name, RT
-    and RW too. Anyone else is refused the changed row, as any key reused."""
-    seen = await tx.get("idempotency", key)
+    """A register row (`key`: `register_key`): one screening of a person at a posyandu on
+    a day. Recorded ("created"); or it is one recorded already – by this register sent
+    before, or that day another way (the kader's app) – as it was ("duplicate") or with
+    other values: the register corrected, that screening is amended to the row
+    ("amended", the person's name, RT and RW too) by one who may correct; anyone else
+    is refused the changed row."""
     fingerprint = _fingerprint(sub)
-    if seen is None or seen["fingerprint"] == fingerprint or not scope.has(*CORRECTORS):
-        stored, created = await record(tx, sub, key, pseudonym_key, scope=scope, seal=seal,
-                                       key_loc=("row",))
-        return stored, "created" if created else "duplicate"
-    refuse(problems(sub, today())[1], ())
+    seen = await tx.get("idempotency", key) or await _recorded_that_day(
+        tx, sub, pseudonym_key, fingerprint)
+    if seen is None:
+        stored, _ = await record(tx, sub, key, pseudonym_key, scope=scope, seal=seal,
+                                 key_loc=("row",))
+        return stored, "created"
     current = await visible_screening(tx, seen["screening_id"], scope)
+    if seen["fingerprint"] == fingerprint:
+        await tx.put("idempotency", key, {**seen, "fingerprint": fingerprint})
+        return current, "duplicate"
+    if not scope.has(*CORRECTORS):
+        raise InvalidInput([(("row",), "this person is already recorded at this posyandu on "
+                             "this day with other values", "idempotency_conflict")])
+    refuse(problems(sub, today())[1], ())
     await keep_person(tx, sub.person, current["person_id"], pseudonym_key, seal, merge=True)
     given = sub.measurements.model_dump(mode="json", exclude_none=True)
     dropped = {name: None for name in current["submission"]["measurements"] if name not in given}
     stored = await amend(tx, seen["screening_id"], AmendmentIn(
         reason=REGISTER_CORRECTED, pregnancy=sub.pregnancy,
         measurements=MeasurementsIn.model_validate({**dropped, **given})), scope)
-    await tx.put("idempotency", key, {**seen, "fingerprint": fingerprint})
+    await tx.put("idempotency", key, {"screening_id": seen["screening_id"],
+                                      "fingerprint": fingerprint})
     return stored, "amended"
+
+
+async def _recorded_that_day(tx: Transaction, sub: ScreeningSubmission, pseudonym_key: str,
+                             fingerprint: str) -> dict[str, Any] | None:
+    """The screening of the row's person at its posyandu on its day recorded another way
+    (the kader's app, a sync), as an idempotency record would name it: its fingerprint
+    the row's when its values are the row's."""
+    person_id = (await identify(tx, sub.person, pseudonym_key, today())).person_id
+    found = await tx.find("screenings", Query.of(
+        person_id=person_id, screened_on=sub.screened_on.isoformat(),
+        posyandu_id=sub.posyandu_id, status="active", limit=1))
+    if not found:
+        return None
+    values = sub.model_dump(mode="json", include={"pregnancy", "measurements"})
+    same = found[0].get("submission") == values
+    return {"screening_id": found[0]["screening_id"],
+            "fingerprint": fingerprint if same else "recorded otherwise"}
 
 
 async def keep_person(tx: Transaction, person: PersonIn, person_id: str, pseudonym_key: str,
