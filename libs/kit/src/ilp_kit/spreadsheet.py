@@ -7,9 +7,9 @@ import asyncio
 import csv
 import io
 import re
-from itertools import pairwise
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime, time
+from itertools import pairwise
 from typing import Annotated, Any, Literal
 
 from fastapi import Query
