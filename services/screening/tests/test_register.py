@@ -413,3 +413,11 @@ def test_a_places_name_as_sheets_write_it(written: str, key: str) -> None:
     from ilp_contracts.registry import place_name_key
 
     assert place_name_key(written) == key
+
+
+def test_an_hpht_nobody_can_read_refuses_its_row_saying_so() -> None:
+    text = ("Nama Ibu;NIK;Tgl Lahir;Tanggal;HPHT;LiLA\n"
+            "Siti;3373044107980001;01/07/1998;05/11/2026;bulan lalu;24\n")
+    ((_, none, problems),) = list(parse_register(text, "psy-1"))
+    assert none is None and [(p["loc"], p["type"]) for p in problems] == [
+        (["column", "hpht"], "date_from_datetime_parsing")]

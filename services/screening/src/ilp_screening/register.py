@@ -159,14 +159,14 @@ def parse_register(text: str, posyandu_id: str | None = None, places: Places | N
             given["systolic"] = systolic.strip()
             if diastolic.strip():  # else the missing diastolic is reported as such
                 given["diastolic"] = diastolic.strip()
-        _pregnant_woman(given)
+        unread_period = _pregnant_woman(given)
         pregnancy = {k: given.pop(k) for k in PREGNANCY if k in given}
         _child_without_nik(given)
         doses, refused = _doses_given(given)
         if doses:
             given["immunizations"] = [*given.get("immunizations", []), *doses]  # type: ignore[misc]
-        if refused:
-            yield line, None, refused
+        if refused or unread_period:
+            yield line, None, [*unread_period, *refused]
             continue
         try:  # one validation of the whole row, so every bad cell is reported at once
             submission = ScreeningSubmission.model_validate({
@@ -181,12 +181,13 @@ def parse_register(text: str, posyandu_id: str | None = None, places: Places | N
         yield line, submission, []
 
 
-def _pregnant_woman(given: dict[str, object]) -> None:
+def _pregnant_woman(given: dict[str, object]) -> list[dict[str, Any]]:
     """A Kohort Ibu's row as its columns give it: "Nama Ibu" is her own name where no
     other name is given (in a balita register it is the child's mother's, left out);
     a register of pregnant women writes no sex; how far along she is follows from her
     HPHT where the register gives no UK; "Kunjungan ke" K2 is her second contact (in a
-    balita's row it counts posyandu days, not read)."""
+    balita's row it counts posyandu days, not read). Returns the problem of an HPHT
+    nobody can read as a day."""
     mother_name = given.pop(MOTHER_NAME, None)
     last_period = given.pop(LAST_PERIOD, None)
     visit = given.pop(VISIT_NUMBER, None)
@@ -204,9 +205,11 @@ def _pregnant_woman(given: dict[str, object]) -> None:
             days = (date.fromisoformat(str(given["screened_on"]))
                     - date.fromisoformat(str(last_period))).days
         except ValueError:
-            given[LAST_PERIOD] = last_period  # refused with the row: unreadable
-            return
+            return [{"type": "date_from_datetime_parsing", "loc": ["column", "hpht"],
+                     "msg": f"{last_period!r} is not a date: write it day first, as "
+                            "20/11/2026 or 20 Nov 2026"}]
         given["gestational_weeks"] = str(days // 7)
+    return []
 
 
 def _child_without_nik(given: dict[str, object]) -> None:
