@@ -10,7 +10,7 @@ from ilp_kit.auth import Principal
 from ilp_kit.service import Runtime
 from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import SqliteStore
-from ilp_screening import api, intake
+from ilp_screening import api, intake, persons
 from ilp_screening.app import SPEC
 from ilp_screening.models import ScreeningOut
 
@@ -45,7 +45,7 @@ async def test_a_kader_reads_no_mental_health_result_a_health_worker_does(tmp_pa
 
     for caller in (KADER, BIDAN, KADER_AND_BIDAN):
         reads = [await api.get_screening(recorded["screening_id"], rt, caller),
-                 *await api.person_history(recorded["person_id"], rt, caller),
+                 *await persons.person_history(recorded["person_id"], rt, caller),
                  *await api.list_screenings(rt, caller, DESA, limit=10, offset=0)]
         for measures, findings in seen(reads):
             assert "systolic" in measures and "hypertension_grade_1" in findings

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -19,27 +17,21 @@ from ilp_kit.outgoing import sent_log
 from ilp_kit.params import Limit, Offset, Period
 from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.spreadsheet import spreadsheet_text
-from ilp_kit.store import Query, Transaction
+from ilp_kit.store import Query
 from ilp_kit.turns import LoopTurns
 from pydantic import ValidationError
 
-from . import household, intake, registers, tb
+from . import household, intake, persons, registers, tb
 from .audit import audit
 from .fhir import inbound
 from .fhir.export import bundle_for, sealer
 from ilp_contracts.findings import FINDING_LABELS
-from .identity import link_nik, person_of_nik, unlink_nik
 from .models import (
     AmendmentIn,
-    AuditEntry,
     BirthOut,
     FhirExport,
-    GrowthPoint,
     IdempotencyKey,
     ImportReport,
-    PersonLookup,
-    PersonOut,
-    PersonsRead,
     ScreeningOut,
     SubmissionOut,
     SyncBatch,
@@ -48,13 +40,13 @@ from .models import (
     VoidIn,
 )
 from .register import columns_not_read, parse_register, posyandu_names
-from .domain.disclosure import without_mental_health
 from .roles import CARERS, CORRECTORS, RECORDERS
 
 router = APIRouter(tags=["screening"])
 router.include_router(household.router)  # the household data collection
 router.include_router(tb.router)  # TB treatments: adherence and contact visits
 router.include_router(registers.router)  # the registers of pregnant women and of balita
+router.include_router(persons.router)  # person-level reads, audited; a child's NIK linked
 RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
 
 
@@ -260,12 +252,7 @@ async def get_screening(screening_id: str, rt: RuntimeDep, caller: Caller) -> di
     require(caller, *CARERS)
     screening = await intake.visible_screening(rt.store, screening_id, caller)
     await audit(rt, caller, "read_screening", screening["person_id"])
-    return shown_to(caller, screening)
-
-
-def shown_to(caller: Principal, screening: dict[str, Any]) -> dict[str, Any]:
-    """A kader reads no one's mental-health results back (`domain.disclosure`)."""
-    return without_mental_health(screening) if caller.kader_only else screening
+    return persons.shown_to(caller, screening)
 
 
 @router.get("/findings", response_model=dict[str, str])
@@ -317,136 +304,10 @@ async def list_screenings(rt: RuntimeDep, caller: Caller, desa_code: str,
     require(caller, *CARERS)
     require_area(caller, desa_code)
     where: dict[str, Any] = {k: v for k, v in (("period", period), ("stage", stage)) if v}
-    return [shown_to(caller, screening) for screening in await rt.store.find(
+    return [persons.shown_to(caller, screening) for screening in await rt.store.find(
         "screenings", Query.of(prefix=("desa_code", desa_code), limit=limit, offset=offset,
                                **where))]
 
-
-@router.post("/persons/lookup", response_model=PersonOut, tags=["persons"])
-async def lookup_person(body: PersonLookup, rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
-    """Find a person by NIK (in the body, never in a URL that logs would keep)."""
-    return await _person(rt, caller, await person_of_nik(rt.store, body.nik,
-                                                         rt.settings.pseudonym_key),
-                         "lookup_person")
-
-
-@router.post("/persons/{person_id}/nik", response_model=PersonOut, tags=["persons"])
-async def link_child_nik(person_id: str, body: PersonLookup, rt: RuntimeDep, caller: Caller,
-                         response: Response) -> dict[str, Any]:
-    """A child recorded without a NIK (by her mother's and a local id) now has hers: from
-    now on a screening, birth or household list giving her NIK is hers, in one history
-    with those before – as is one that gives her NIK with her mother's (the link is
-    then made by itself). 201 when linked, 200 when it already was; refused
-    for a NIK that cannot be hers (birth date, sex) or has a record of its own."""
-    async with _child_record(rt, caller, person_id) as (tx, person):
-        if await link_nik(tx, person, body.nik, rt.settings.pseudonym_key, intake.today(),
-                          sealer(rt.settings)):
-            response.status_code = 201
-    await audit(rt, caller, "link_nik", person_id)
-    return person
-
-
-@router.post("/persons/{person_id}/nik/unlink", response_model=PersonOut, tags=["persons"])
-async def unlink_child_nik(person_id: str, body: PersonLookup, rt: RuntimeDep,
-                           caller: Caller) -> dict[str, Any]:
-    """Undo a NIK linked in error (a twin's given to her sister): the NIK is its own
-    person again from now on; what was recorded under the link stays where it is."""
-    async with _child_record(rt, caller, person_id) as (tx, person):
-        await unlink_nik(tx, person, body.nik, rt.settings.pseudonym_key)
-    await audit(rt, caller, "unlink_nik", person_id)
-    return person
-
-
-@asynccontextmanager
-async def _child_record(rt: Runtime, caller: Principal, person_id: str
-                        ) -> AsyncIterator[tuple[Transaction, dict[str, Any]]]:
-    """A transaction and the record of a person of the caller's wilayah whom she may
-    correct."""
-    require(caller, *CORRECTORS)
-    await _visible_person(rt, caller, person_id)
-    async with rt.transaction() as tx:
-        person = await tx.get("persons", person_id)
-        if person is None:
-            raise NotFoundError("person")
-        yield tx, person
-
-
-@router.get("/persons/{person_id}", response_model=PersonOut, tags=["persons"])
-async def read_person(person_id: str, rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
-    """Who a home-visit task is for: tasks carry only the pseudonymous id, and the kader
-    needs the name and RT/RW to find the house (audited like every person read)."""
-    return await _person(rt, caller, person_id, "read_person")
-
-
-async def _person(rt: Runtime, caller: Principal, person_id: str, action: str) -> dict[str, Any]:
-    await _visible_person(rt, caller, person_id)
-    person = await rt.store.get("persons", person_id)
-    if person is None:
-        raise NotFoundError("person")
-    await audit(rt, caller, action, person_id)
-    return person
-
-
-@router.post("/persons/read", response_model=list[PersonOut], tags=["persons"])
-async def read_persons(body: PersonsRead, rt: RuntimeDep, caller: Caller) -> list[dict[str, Any]]:
-    """Many at once – a kader's task list in one round trip over a slow connection. Those
-    unknown or outside the caller's wilayah are left out (alike: no existence leak)."""
-    require(caller, *CARERS)  # a caller of another role is refused, not given []
-    found = []
-    for person_id in dict.fromkeys(body.person_ids):
-        try:
-            await _visible_person(rt, caller, person_id)
-        except ForbiddenError:
-            continue
-        if person := await rt.store.get("persons", person_id):
-            found.append(person)
-    await audit(rt, caller, "read_person", *(p["person_id"] for p in found))
-    return found
-
-
-@router.get("/persons/{person_id}/screenings", response_model=list[ScreeningOut],
-            tags=["persons"])
-async def person_history(person_id: str, rt: RuntimeDep, caller: Caller) -> list[dict[str, Any]]:
-    history = await _visible_person(rt, caller, person_id)
-    await audit(rt, caller, "read_history", person_id)
-    return [shown_to(caller, screening) for screening in history]
-
-
-@router.get("/persons/{person_id}/growth", response_model=list[GrowthPoint], tags=["persons"])
-async def growth_trajectory(person_id: str, rt: RuntimeDep, caller: Caller) -> list[dict[str, Any]]:
-    """A balita's weighings with WHO z-scores, oldest first, ready for a chart."""
-    history = [s for s in await _visible_person(rt, caller, person_id)
-               if s["stage"] == "balita" and s["status"] == "active"]
-    await audit(rt, caller, "read_growth", person_id)
-    return [{"screening_id": s["screening_id"], "screened_on": s["screened_on"],
-             "age_months": s["age_months"], **s["measurements"]} for s in history]
-
-
-async def _visible_person(rt: Runtime, caller: Principal, person_id: str) -> list[dict[str, Any]]:
-    """A person's screenings, if the caller cares for someone screened – or registered by
-    a household data collection – in their wilayah. Unknown and out-of-scope persons get
-    the same 403 (no existence leak)."""
-    require(caller, *CARERS)
-    history = await rt.store.find("screenings", Query.of(person_id=person_id,
-                                                         order_by="screened_on", limit=1000))
-    if not any(caller.covers(s["desa_code"]) for s in history) and not (
-            (known := await rt.store.get("household", person_id))
-            and caller.covers(known["desa_code"])):
-        raise ForbiddenError("this person is not within your wilayah (or unknown)")
-    return history
-
-
-@router.get("/audit", response_model=list[AuditEntry], tags=["persons"])
-async def audit_log(rt: RuntimeDep, caller: Caller, person_id: str | None = None,
-                    subject: str | None = None, limit: Limit = 100) -> list[dict[str, Any]]:
-    """Reads of person-level records, newest first."""
-    require(caller, "dinkes_admin", "operator")
-    where: dict[str, Any] = {k: v for k, v in (("person_id", person_id), ("subject", subject)) if v}
-    return await rt.store.find("audit", Query.of(order_by="at", descending=True, limit=limit,
-                                                 **where))
-
-
-# --- FHIR R4 (SATUSEHAT) ----------------------------------------------------------------
 
 @router.post("/fhir/Bundle", status_code=201, response_model=ScreeningOut, tags=["fhir"],
              openapi_extra={"requestBody": {"content": {
