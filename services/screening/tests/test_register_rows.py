@@ -10,7 +10,7 @@ from ilp_contracts import ScreeningSubmission
 from ilp_kit.auth import Principal
 from ilp_kit.errors import InvalidInput
 from ilp_kit.store.sqlite import SqliteStore
-from ilp_screening import intake
+from ilp_screening import intake, register_intake
 from ilp_screening.app import SPEC
 
 DESA = "33.73.04.1001"
@@ -30,22 +30,22 @@ async def test_a_row_changed_since_amends_its_screening(tmp_path) -> None:
     store = SqliteStore(tmp_path / "screening.db", SPEC.collections)
     await store.open()
     first, changed = row(weight_kg=9.1, muac_cm=14.0), row(weight_kg=9.4)
-    key = intake.register_key(first, "k")
-    assert key == intake.register_key(changed, "k")  # one person, posyandu and day
+    key = register_intake.register_key(first, "k")
+    assert key == register_intake.register_key(changed, "k")  # one person, posyandu and day
     async with store.transaction() as tx:
         await tx.put("posyandu", "psy-1", {"id": "psy-1", "area_code": DESA, "rw": None,
                                            "active": True})
-        stored, status = await intake.record_row(tx, first, key, "k", KADER, None)
+        stored, status = await register_intake.record_row(tx, first, key, "k", KADER, None)
         assert status == "created"
-        assert (await intake.record_row(tx, first, key, "k", KADER, None))[1] == "duplicate"
+        assert (await register_intake.record_row(tx, first, key, "k", KADER, None))[1] == "duplicate"
         with pytest.raises(InvalidInput) as refused:  # may record, may not correct
-            await intake.record_row(tx, changed, key, "k", INTEGRATOR, None)
+            await register_intake.record_row(tx, changed, key, "k", INTEGRATOR, None)
         assert refused.value.detail()[0]["type"] == "idempotency_conflict"
-        amended, status = await intake.record_row(tx, changed, key, "k", KADER, None)
+        amended, status = await register_intake.record_row(tx, changed, key, "k", KADER, None)
         assert status == "amended" and amended["screening_id"] == stored["screening_id"]
         assert amended["version"] == 2 and amended["measurements"]["weight_kg"] == 9.4
         assert "muac_cm" not in amended["measurements"]  # the corrected row has none
-        assert (await intake.record_row(tx, changed, key, "k", KADER, None))[1] == "duplicate"
+        assert (await register_intake.record_row(tx, changed, key, "k", KADER, None))[1] == "duplicate"
     await store.close()
 
 
@@ -59,15 +59,15 @@ async def test_a_row_the_kaders_app_recorded_that_day_is_that_screening(tmp_path
         await tx.put("posyandu", "psy-1", {"id": "psy-1", "area_code": DESA, "rw": None,
                                            "active": True})
         app, _ = await intake.record(tx, synced, "http:app-key-1", "k", scope=KADER)
-        same, status = await intake.record_row(tx, typed, intake.register_key(typed, "k"), "k",
+        same, status = await register_intake.record_row(tx, typed, register_intake.register_key(typed, "k"), "k",
                                                KADER, None)
         assert (status, same["screening_id"]) == ("duplicate", app["screening_id"])
         other_day = row(weight_kg=9.1).model_copy(update={"screened_on": DAY - timedelta(1)})
-        assert (await intake.record_row(tx, other_day, intake.register_key(other_day, "k"),
+        assert (await register_intake.record_row(tx, other_day, register_intake.register_key(other_day, "k"),
                                         "k", KADER, None))[1] == "created"
     async with store.transaction() as tx:  # another upload, its value corrected
-        amended, status = await intake.record_row(
-            tx, corrected, intake.register_key(corrected, "k"), "k", KADER, None)
+        amended, status = await register_intake.record_row(
+            tx, corrected, register_intake.register_key(corrected, "k"), "k", KADER, None)
         assert (status, amended["screening_id"]) == ("amended", app["screening_id"])
     assert len(await store.find("screenings")) == 2
     await store.close()

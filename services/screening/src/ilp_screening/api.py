@@ -21,7 +21,7 @@ from ilp_kit.store import Query
 from ilp_kit.turns import LoopTurns
 from pydantic import ValidationError
 
-from . import household, intake, persons, registers, tb
+from . import household, intake, persons, register_intake, registers, tb
 from .audit import audit
 from .fhir import inbound
 from .fhir.export import bundle_for, sealer
@@ -116,7 +116,7 @@ async def import_register(request: Request, rt: RuntimeDep, caller: Caller,
     `Idempotency-Key` is needed."""
     require(caller, *RECORDERS)
     text = spreadsheet_text(await request.body())
-    places = await intake.places_named(rt.store, posyandu_names(text), caller)
+    places = await register_intake.places_named(rt.store, posyandu_names(text), caller)
     rows = list(parse_register(text, posyandu_id, places))
     valid = [(line, submission) for line, submission, _ in rows if submission is not None]
     outcomes = await _record_rows(rt, caller, [submission for _, submission in valid])
@@ -141,8 +141,8 @@ async def _record_rows(rt: Runtime, caller: Principal, rows: list[ScreeningSubmi
         for row in rows:
             await turns.give()
             try:
-                _, status = await intake.record_row(
-                    tx, row, intake.register_key(row, rt.settings.pseudonym_key),
+                _, status = await register_intake.record_row(
+                    tx, row, register_intake.register_key(row, rt.settings.pseudonym_key),
                     rt.settings.pseudonym_key, caller, seal)
             except (InvalidInput, ForbiddenError) as exc:
                 outcomes.append({"status": "rejected", "detail": exc.detail()})

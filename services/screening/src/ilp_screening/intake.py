@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from ilp_kit.auth import OPEN, Principal, require_area
 from ilp_kit.errors import InvalidInput, NotFoundError
 from ilp_kit.outbox import emit
-from ilp_kit.store import Query, Reader, Transaction, chunks
+from ilp_kit.store import Query, Reader, Transaction
 
 from .domain import rules
 from .domain.classify import PreviousWeighing, ScreeningInput, classify
@@ -30,7 +30,6 @@ from .identity import identify
 from .domain.validate import (Problem, birth_problems, born_on_problems, implausible_growth,
                               mother_age_problem, problems, screening_problems)
 from .models import AmendmentIn
-from .roles import CORRECTORS
 
 _BIRTH_FIELDS = BirthSnapshot.model_fields.keys() - {"event_id", "occurred_at"}
 _SNAPSHOT_ONLY = {"event_id", "occurred_at", "reason", "previous_period", "previous_desa_code"}
@@ -40,7 +39,7 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
-def _fingerprint(submission: BaseModel) -> str:
+def fingerprint_of(submission: BaseModel) -> str:
     """What a retry must repeat exactly to be one (its key reused for other content is
     refused)."""
     return hashlib.sha256(submission.model_dump_json().encode()).hexdigest()
@@ -60,12 +59,6 @@ def ingest_key(source_system: str, key: str) -> str:
     return stored_key(f"ingest:{source_system}", key)
 
 
-def register_key(sub: ScreeningSubmission, pseudonym_key: str) -> str:
-    """A register row's key: one screening of a person at a posyandu on a day. A register
-    corrected and sent again, or a row copied twice, records each screening once – a key
-    of the file and the row's place in it made every row new in the corrected file."""
-    return stored_key("register", f"{sub.posyandu_id}:"
-                      f"{pseudonym(sub.person.identity, pseudonym_key)}:{sub.screened_on}")
 
 
 async def _replay(tx: Transaction, key: str, fingerprint: str, key_loc: tuple[str | int, ...],
@@ -153,20 +146,6 @@ SCREENING_PLACES = ("posyandu", "pustu")
 PLACES = "posyandu"
 
 
-Places = dict[str, list[tuple[str, str]]]  # name key → (id, desa) of each place so named
-
-
-async def places_named(reader: Reader, keys: set[str], scope: Principal) -> Places:
-    """The posyandu and pustu in the caller's wilayah by their names' keys: one each for
-    a name that says which, more for one several share (each desa has its Mawar)."""
-    named: Places = {key: [] for key in keys}
-    for some in chunks(sorted(keys)):
-        for place in await reader.find(PLACES, Query.of(one_of=("name_key", some))):
-            if scope.covers(place["area_code"]) and place.get("active", True):
-                named[place["name_key"]].append((place["id"], place["area_code"]))
-    return named
-
-
 async def posyandu_of(tx: Transaction, posyandu_id: str, loc: tuple[str | int, ...]
                       ) -> dict[str, Any]:
     """The posyandu or pustu a submission's `posyandu_id` names, open."""
@@ -191,7 +170,7 @@ async def admit(tx: Transaction, sub: Submission, found: list[Problem], key: str
     else its posyandu, registered and in the caller's wilayah. (first record or None,
     posyandu, the fingerprint its key is kept with)."""
     refuse(found, loc)
-    fingerprint = _fingerprint(sub)
+    fingerprint = fingerprint_of(sub)
     if (first := await _replay(tx, key, fingerprint, key_loc, record)) is not None:
         return first, {}, fingerprint
     posyandu = await posyandu_of(tx, sub.posyandu_id, (*loc, "posyandu_id"))
@@ -234,60 +213,6 @@ async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_
                                       "fingerprint": fingerprint})
     await emit(tx, event)
     return stored, True
-
-
-REGISTER_CORRECTED = "dikoreksi dari register yang dikirim ulang"
-
-
-async def record_row(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_key: str,
-                     scope: Principal, seal: Fernet | None) -> tuple[dict[str, Any], str]:
-    """A register row (`key`: `register_key`): one screening of a person at a posyandu on
-    a day. Recorded ("created"); or it is one recorded already – by this register sent
-    before, or that day another way (the kader's app) – as it was ("duplicate") or with
-    other values: the register corrected, that screening is amended to the row
-    ("amended", the person's name, RT and RW too) by one who may correct; anyone else
-    is refused the changed row."""
-    fingerprint = _fingerprint(sub)
-    seen = await tx.get("idempotency", key) or await _recorded_that_day(
-        tx, sub, pseudonym_key, fingerprint)
-    if seen is None:
-        stored, _ = await record(tx, sub, key, pseudonym_key, scope=scope, seal=seal,
-                                 key_loc=("row",))
-        return stored, "created"
-    current = await visible_screening(tx, seen["screening_id"], scope)
-    if seen["fingerprint"] == fingerprint:
-        await tx.put("idempotency", key, {**seen, "fingerprint": fingerprint})
-        return current, "duplicate"
-    if not scope.has(*CORRECTORS):
-        raise InvalidInput([(("row",), "this person is already recorded at this posyandu on "
-                             "this day with other values", "idempotency_conflict")])
-    refuse(problems(sub, today())[1], ())
-    await keep_person(tx, sub.person, current["person_id"], pseudonym_key, seal, merge=True)
-    given = sub.measurements.model_dump(mode="json", exclude_none=True)
-    dropped = {name: None for name in current["submission"]["measurements"] if name not in given}
-    stored = await amend(tx, seen["screening_id"], AmendmentIn(
-        reason=REGISTER_CORRECTED, pregnancy=sub.pregnancy,
-        measurements=MeasurementsIn.model_validate({**dropped, **given})), scope)
-    await tx.put("idempotency", key, {"screening_id": seen["screening_id"],
-                                      "fingerprint": fingerprint})
-    return stored, "amended"
-
-
-async def _recorded_that_day(tx: Transaction, sub: ScreeningSubmission, pseudonym_key: str,
-                             fingerprint: str) -> dict[str, Any] | None:
-    """The screening of the row's person at its posyandu on its day recorded another way
-    (the kader's app, a sync), as an idempotency record would name it: its fingerprint
-    the row's when its values are the row's."""
-    person_id = (await identify(tx, sub.person, pseudonym_key, today())).person_id
-    found = await tx.find("screenings", Query.of(
-        person_id=person_id, screened_on=sub.screened_on.isoformat(),
-        posyandu_id=sub.posyandu_id, status="active", limit=1))
-    if not found:
-        return None
-    values = sub.model_dump(mode="json", include={"pregnancy", "measurements"})
-    same = found[0].get("submission") == values
-    return {"screening_id": found[0]["screening_id"],
-            "fingerprint": fingerprint if same else "recorded otherwise"}
 
 
 async def keep_person(tx: Transaction, person: PersonIn, person_id: str, pseudonym_key: str,

@@ -37,7 +37,6 @@ from ilp_kit.errors import probably_meant
 from ilp_kit.spreadsheet import csv_rows
 from pydantic import ValidationError
 
-from .intake import Places
 from .register_columns import (BIRTH_ORDER, BLOOD_PRESSURE, DATES, DOSE, FLAGS, KNOWN_COLUMNS,
                                LAST_PERIOD, MOTHER_NAME, NOT_READ, NUMBERS, PERSON,
                                POSYANDU_NAME, PREGNANCY, VISIT_NUMBER, column)
@@ -70,6 +69,7 @@ _GROUPING = re.compile(r"[\s.'’-]")
 _ROUNDED = re.compile(r"^\d([.,]\d+)?e\+?\d+$", re.IGNORECASE)
 
 Row = tuple[int, ScreeningSubmission | None, list[Any]]  # pydantic's error details
+Places = dict[str, list[tuple[str, str]]]  # name key → (id, desa) of each place so named
 
 
 def _cell(name: str, value: str) -> object:

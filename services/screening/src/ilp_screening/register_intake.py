@@ -1,0 +1,96 @@
+"""A paper register's rows as screenings: each row one screening of a person at a
+posyandu on a day – recorded, known already (the register sent before, the kader's app
+that day), or amended to the row when the register was corrected since; and the
+posyandu a district's sheet names by name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cryptography.fernet import Fernet
+from ilp_contracts.screening import MeasurementsIn, ScreeningSubmission
+from ilp_kit.auth import Principal
+from ilp_kit.errors import InvalidInput
+from ilp_kit.store import Query, Reader, Transaction, chunks
+
+from .domain.person import pseudonym
+from .domain.validate import problems
+from .identity import identify
+from .intake import (PLACES, amend, fingerprint_of, keep_person, record, refuse, stored_key,
+                     today, visible_screening)
+from .models import AmendmentIn
+from .register import Places
+from .roles import CORRECTORS
+
+
+async def places_named(reader: Reader, keys: set[str], scope: Principal) -> Places:
+    """The posyandu and pustu in the caller's wilayah by their names' keys: one each for
+    a name that says which, more for one several share (each desa has its Mawar)."""
+    named: Places = {key: [] for key in keys}
+    for some in chunks(sorted(keys)):
+        for place in await reader.find(PLACES, Query.of(one_of=("name_key", some))):
+            if scope.covers(place["area_code"]) and place.get("active", True):
+                named[place["name_key"]].append((place["id"], place["area_code"]))
+    return named
+
+
+def register_key(sub: ScreeningSubmission, pseudonym_key: str) -> str:
+    """A register row's key: one screening of a person at a posyandu on a day. A register
+    corrected and sent again, or a row copied twice, records each screening once – a key
+    of the file and the row's place in it made every row new in the corrected file."""
+    return stored_key("register", f"{sub.posyandu_id}:"
+                      f"{pseudonym(sub.person.identity, pseudonym_key)}:{sub.screened_on}")
+
+
+REGISTER_CORRECTED = "dikoreksi dari register yang dikirim ulang"
+
+
+async def record_row(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_key: str,
+                     scope: Principal, seal: Fernet | None) -> tuple[dict[str, Any], str]:
+    """A register row (`key`: `register_key`): one screening of a person at a posyandu on
+    a day. Recorded ("created"); or it is one recorded already – by this register sent
+    before, or that day another way (the kader's app) – as it was ("duplicate") or with
+    other values: the register corrected, that screening is amended to the row
+    ("amended", the person's name, RT and RW too) by one who may correct; anyone else
+    is refused the changed row."""
+    fingerprint = fingerprint_of(sub)
+    seen = await tx.get("idempotency", key) or await _recorded_that_day(
+        tx, sub, pseudonym_key, fingerprint)
+    if seen is None:
+        stored, _ = await record(tx, sub, key, pseudonym_key, scope=scope, seal=seal,
+                                 key_loc=("row",))
+        return stored, "created"
+    current = await visible_screening(tx, seen["screening_id"], scope)
+    if seen["fingerprint"] == fingerprint:
+        await tx.put("idempotency", key, {**seen, "fingerprint": fingerprint})
+        return current, "duplicate"
+    if not scope.has(*CORRECTORS):
+        raise InvalidInput([(("row",), "this person is already recorded at this posyandu on "
+                             "this day with other values", "idempotency_conflict")])
+    refuse(problems(sub, today())[1], ())
+    await keep_person(tx, sub.person, current["person_id"], pseudonym_key, seal, merge=True)
+    given = sub.measurements.model_dump(mode="json", exclude_none=True)
+    dropped = {name: None for name in current["submission"]["measurements"] if name not in given}
+    stored = await amend(tx, seen["screening_id"], AmendmentIn(
+        reason=REGISTER_CORRECTED, pregnancy=sub.pregnancy,
+        measurements=MeasurementsIn.model_validate({**dropped, **given})), scope)
+    await tx.put("idempotency", key, {"screening_id": seen["screening_id"],
+                                      "fingerprint": fingerprint})
+    return stored, "amended"
+
+
+async def _recorded_that_day(tx: Transaction, sub: ScreeningSubmission, pseudonym_key: str,
+                             fingerprint: str) -> dict[str, Any] | None:
+    """The screening of the row's person at its posyandu on its day recorded another way
+    (the kader's app, a sync), as an idempotency record would name it: its fingerprint
+    the row's when its values are the row's."""
+    person_id = (await identify(tx, sub.person, pseudonym_key, today())).person_id
+    found = await tx.find("screenings", Query.of(
+        person_id=person_id, screened_on=sub.screened_on.isoformat(),
+        posyandu_id=sub.posyandu_id, status="active", limit=1))
+    if not found:
+        return None
+    values = sub.model_dump(mode="json", include={"pregnancy", "measurements"})
+    same = found[0].get("submission") == values
+    return {"screening_id": found[0]["screening_id"],
+            "fingerprint": fingerprint if same else "recorded otherwise"}
