@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given, strategies as st
-from ilp_contracts.screening import IMMUNIZATIONS, MeasurementsIn, dose_code
+from ilp_contracts.immunization import IMMUNIZATIONS, dose_code
+from ilp_contracts.screening import MeasurementsIn
 from pydantic import ValidationError
 
 

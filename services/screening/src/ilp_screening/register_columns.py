@@ -4,7 +4,8 @@ dose, and the columns kept for other programmes, which an import reads past."""
 
 from __future__ import annotations
 
-from ilp_contracts.screening import IMMUNIZATIONS, MeasurementsIn, dose_code
+from ilp_contracts.immunization import IMMUNIZATIONS, dose_code
+from ilp_contracts.screening import MeasurementsIn
 
 PERSON = ("nik", "mother_nik", "local_id", "name", "sex", "birth_date", "rt", "rw",
           "household_id")

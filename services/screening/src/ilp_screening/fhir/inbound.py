@@ -16,7 +16,8 @@ from datetime import datetime
 from typing import Any
 
 from fhir.resources.R4B.bundle import Bundle
-from ilp_contracts.screening import IMMUNIZATIONS, ScreeningSubmission
+from ilp_contracts.immunization import IMMUNIZATIONS
+from ilp_contracts.screening import ScreeningSubmission
 from ilp_kit.errors import InvalidInput
 from pydantic import ValidationError
 
