@@ -163,3 +163,12 @@ async def test_her_nik_with_her_mothers_links_a_child_known_as_born_that_day(sto
                                        "k-2", KEY)
     assert later["person_id"] == first["person_id"]
     assert later["measurements"]["weight_gain_g"] == 500
+
+
+async def test_a_refused_screening_links_nothing(store) -> None:
+    async with store.transaction() as tx:
+        await intake.record(tx, weighing(30, 6.0, mother_nik=MOTHER), "k-1", KEY)
+        with pytest.raises(InvalidInput) as refused:  # refused: nothing of it kept
+            await intake.record(tx, weighing(0, 15.0, nik=NIK, mother_nik=MOTHER), "k-2", KEY)
+        assert refused.value.detail()[0]["type"] == "implausible_z"  # found after her id
+    assert await store.find(ALIASES) == []

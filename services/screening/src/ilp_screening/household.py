@@ -59,7 +59,7 @@ async def register(tx: Transaction, posyandu: dict[str, Any], member: HouseholdM
     if known is not None and (known["noted_on"] > entry["noted_on"] or all(
             known.get(field) == entry[field] for field in _COMPARED)):
         return person_id, "unchanged"
-    await keep_person(tx, person, person_id, pseudonym_key, seal, merge=who.linked)
+    await keep_person(tx, person, who, pseudonym_key, seal)
     await tx.put("household", person_id, entry)
     await emit(tx, PersonRegistered(
         person_id=person_id, sex=person.sex, age_months=age_in_months(person.birth_date, noted_on),

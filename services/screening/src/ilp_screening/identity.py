@@ -26,7 +26,12 @@ CHILD_YEARS = 18
 @dataclass(frozen=True)
 class Identified:
     person_id: str
-    linked: bool  # known by a NIK linked to her earlier id: her record is merged, not replaced
+    # her record merged, not replaced: she is known by a NIK linked to her earlier id,
+    # or a register row corrects her
+    merge: bool
+    # The id of her NIK, to link to `person_id` once what she came with is taken (nothing
+    # is written for a submission refused)
+    link_from: str | None = None
 
 
 async def identify(tx: Transaction, person: PersonIn, pseudonym_key: str,
@@ -48,9 +53,15 @@ async def identify(tx: Transaction, person: PersonIn, pseudonym_key: str,
         same = record is not None and (record["birth_date"], record["sex"]) == (
             person.birth_date.isoformat(), person.sex)
         if same and not await tx.get("persons", own):
-            await tx.put(ALIASES, own, {"person_id": earlier, "linked_on": today.isoformat()})
-            return Identified(earlier, True)
+            return Identified(earlier, True, link_from=own)
     return Identified(own, False)
+
+
+async def keep_link(tx: Transaction, who: Identified, today: date) -> None:
+    """The link `identify` found to make, made (with what it was found for)."""
+    if who.link_from:
+        await tx.put(ALIASES, who.link_from, {"person_id": who.person_id,
+                                               "linked_on": today.isoformat()})
 
 
 async def person_of_nik(reader: Reader, nik: str, pseudonym_key: str) -> str:

@@ -26,7 +26,7 @@ from ilp_kit.store import Query, Reader, Transaction
 from .domain import rules
 from .domain.classify import PreviousWeighing, ScreeningInput, classify
 from .domain.person import age_in_months, pseudonym
-from .identity import identify
+from .identity import Identified, identify, keep_link
 from .domain.validate import (Problem, birth_problems, born_on_problems, implausible_growth,
                               mother_age_problem, problems, screening_problems)
 from .models import AmendmentIn
@@ -206,7 +206,7 @@ async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_
         pregnancy=sub.pregnancy, m=sub.measurements, posyandu=posyandu,
         # the person's RW picks the kader who covers it
         rw=home_unit(person.rw, posyandu.get("rw")), rt=person.rt, loc=loc))
-    await keep_person(tx, person, person_id, pseudonym_key, seal, merge=who.linked)
+    await keep_person(tx, person, who, pseudonym_key, seal)
     stored = _stored(event, sub.model_dump(mode="json", include={"pregnancy", "measurements"}))
     await tx.put("screenings", event.screening_id, stored)
     await tx.put("idempotency", key, {"screening_id": event.screening_id,
@@ -215,12 +215,14 @@ async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_
     return stored, True
 
 
-async def keep_person(tx: Transaction, person: PersonIn, person_id: str, pseudonym_key: str,
-                      seal: Fernet | None, merge: bool = False) -> None:
+async def keep_person(tx: Transaction, person: PersonIn, who: Identified, pseudonym_key: str,
+                      seal: Fernet | None) -> None:
     """Demographics stay here; NIKs only as keyed hashes – and sealed for the FHIR export
-    when (and only when) that export is configured. `merge`: a child now known by her
-    NIK keeps what her record had that this submission does not give (her mother, which
-    child she is)."""
+    when (and only when) that export is configured. A child now known by her NIK (`who`
+    to merge) keeps what her record had that this submission does not give (her mother,
+    which child she is), and a link found for her NIK is made."""
+    person_id = who.person_id
+    await keep_link(tx, who, today())
     doc = {
         **person.model_dump(mode="json", exclude={"nik", "mother_nik"}),
         "person_id": person_id,
@@ -228,7 +230,7 @@ async def keep_person(tx: Transaction, person: PersonIn, person_id: str, pseudon
         **({f"{k}_sealed": seal.encrypt(v.encode()).decode()
             for k, v in (("nik", person.nik), ("mother_nik", person.mother_nik)) if v}
            if seal else {})}
-    if merge and (earlier := await tx.get("persons", person_id)):
+    if who.merge and (earlier := await tx.get("persons", person_id)):
         doc = {**earlier, **{k: v for k, v in doc.items() if v is not None}}
     await tx.put("persons", person_id, doc)
 
@@ -249,7 +251,7 @@ async def record_birth(tx: Transaction, sub: BirthSubmission, key: str, pseudony
              for who, person in (("mother", sub.mother), ("baby", baby))}
     ids = {who: identified.person_id for who, identified in known.items()}
     for who, person in (("mother", sub.mother), ("baby", baby)):
-        await keep_person(tx, person, ids[who], pseudonym_key, seal, merge=known[who].linked)
+        await keep_person(tx, person, known[who], pseudonym_key, seal)
     event = BirthRecorded(
         birth_id=new_id(), mother_id=ids["mother"], baby_id=ids["baby"], baby_sex=baby.sex,
         born_on=sub.born_on, birth_weight_g=sub.birth_weight_g, place=sub.place,

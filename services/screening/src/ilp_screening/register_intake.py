@@ -15,7 +15,7 @@ from ilp_kit.store import Query, Reader, Transaction, chunks
 
 from .domain.person import pseudonym
 from .domain.validate import problems
-from .identity import identify
+from .identity import Identified, identify
 from .intake import (PLACES, amend, fingerprint_of, keep_person, record, refuse, stored_key,
                      today, visible_screening)
 from .models import AmendmentIn
@@ -68,7 +68,8 @@ async def record_row(tx: Transaction, sub: ScreeningSubmission, key: str, pseudo
         raise InvalidInput([(("row",), "this person is already recorded at this posyandu on "
                              "this day with other values", "idempotency_conflict")])
     refuse(problems(sub, today())[1], ())
-    await keep_person(tx, sub.person, current["person_id"], pseudonym_key, seal, merge=True)
+    await keep_person(tx, sub.person, Identified(current["person_id"], merge=True),
+                      pseudonym_key, seal)
     given = sub.measurements.model_dump(mode="json", exclude_none=True)
     dropped = {name: None for name in current["submission"]["measurements"] if name not in given}
     stored = await amend(tx, seen["screening_id"], AmendmentIn(

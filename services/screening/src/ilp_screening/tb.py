@@ -50,7 +50,7 @@ async def start(tx: Transaction, sub: TbTreatmentSubmission, key: str, pseudonym
         return first, False
     who = await identify(tx, sub.person, pseudonym_key, today())
     person_id = who.person_id
-    await keep_person(tx, sub.person, person_id, pseudonym_key, seal, merge=who.linked)
+    await keep_person(tx, sub.person, who, pseudonym_key, seal)
     event = TbTreatmentStarted(
         treatment_id=new_id(), person_id=person_id, started_on=sub.started_on,
         planned_end_on=add_months(sub.started_on, sub.regimen_months),
