@@ -172,3 +172,22 @@ async def test_a_refused_screening_links_nothing(store) -> None:
             await intake.record(tx, weighing(0, 15.0, nik=NIK, mother_nik=MOTHER), "k-2", KEY)
         assert refused.value.detail()[0]["type"] == "implausible_z"  # found after her id
     assert await store.find(ALIASES) == []
+
+
+async def test_twins_without_local_ids_are_refused_not_made_one(store) -> None:
+    from ilp_contracts.screening import BirthSubmission
+
+    def birth(name: str, local_id: str | None = None) -> BirthSubmission:
+        return BirthSubmission.model_validate({
+            "mother": {"nik": MOTHER, "name": "Sri", "sex": "F", "birth_date": "1995-07-01"},
+            "baby": {"mother_nik": MOTHER, "name": name, "sex": "F",
+                     "birth_date": BORN.isoformat(),
+                     **({"local_id": local_id} if local_id else {})},
+            "posyandu_id": "psy-1"})
+    async with store.transaction() as tx:
+        first, _ = await intake.record_birth(tx, birth("Kembar 1"), "b-1", KEY)
+        with pytest.raises(InvalidInput) as refused:
+            await intake.record_birth(tx, birth("Kembar 2"), "b-2", KEY)
+        assert refused.value.detail()[0]["type"] == "twin_without_local_id"
+        second, _ = await intake.record_birth(tx, birth("Kembar 2", "anak-2"), "b-3", KEY)
+    assert second["baby_id"] != first["baby_id"]

@@ -250,6 +250,10 @@ async def record_birth(tx: Transaction, sub: BirthSubmission, key: str, pseudony
     known = {who: await identify(tx, person, pseudonym_key, today())
              for who, person in (("mother", sub.mother), ("baby", baby))}
     ids = {who: identified.person_id for who, identified in known.items()}
+    if await _born_already(tx, ids["mother"], ids["baby"], sub.born_on):
+        raise InvalidInput([((*loc, "baby", "local_id"), "a baby of this mother born that day "
+                             "is recorded already: twins each need their local_id (anak-1, "
+                             "anak-2)", "twin_without_local_id")])
     for who, person in (("mother", sub.mother), ("baby", baby)):
         await keep_person(tx, person, known[who], pseudonym_key, seal)
     event = BirthRecorded(
@@ -315,6 +319,14 @@ async def amend_birth(tx: Transaction, birth_id: str, correction: BirthCorrectio
                                                    "sex": event.baby_sex})
     await emit(tx, event)
     return stored
+
+
+async def _born_already(tx: Transaction, mother_id: str, baby_id: str, born_on: date) -> bool:
+    """Whether another birth (another key) recorded this baby: a twin given no local id is
+    her mother's child born that day, as her sibling is."""
+    return any(birth["baby_id"] == baby_id and birth.get("status") != "voided"
+               for birth in await tx.find("births", Query.of(
+                   mother_id=mother_id, born_on=born_on.isoformat())))
 
 
 def _check_correction(moved: Sequence[str], changes: dict[str, Any], baby: dict[str, Any],
