@@ -71,3 +71,26 @@ async def test_a_row_the_kaders_app_recorded_that_day_is_that_screening(tmp_path
         assert (status, amended["screening_id"]) == ("amended", app["screening_id"])
     assert len(await store.find("screenings")) == 2
     await store.close()
+
+
+async def test_twins_in_a_register_without_anak_ke_are_refused_not_made_one(tmp_path) -> None:
+    store = SqliteStore(tmp_path / "screening.db", SPEC.collections)
+    await store.open()
+
+    def baby(name: str) -> ScreeningSubmission:
+        return ScreeningSubmission.model_validate({
+            "person": {"mother_nik": "3373044107950001", "name": name, "sex": "F",
+                       "birth_date": (DAY - timedelta(days=90)).isoformat()},
+            "posyandu_id": "psy-1", "screened_on": DAY.isoformat(),
+            "measurements": {"weight_kg": 5.0}})
+    async with store.transaction() as tx:
+        await tx.put("posyandu", "psy-1", {"id": "psy-1", "area_code": DESA, "rw": None,
+                                           "active": True})
+        one, two = baby("Kembar Satu"), baby("Kembar Dua")
+        assert (await register_intake.record_row(
+            tx, one, register_intake.register_key(one, "k"), "k", KADER, None))[1] == "created"
+        with pytest.raises(InvalidInput) as refused:
+            await register_intake.record_row(tx, two, register_intake.register_key(two, "k"),
+                                             "k", KADER, None)
+        assert refused.value.detail()[0]["type"] == "twin_without_local_id"
+    await store.close()

@@ -61,6 +61,7 @@ async def record_row(tx: Transaction, sub: ScreeningSubmission, key: str, pseudo
                                  key_loc=("row",))
         return stored, "created"
     current = await visible_screening(tx, seen["screening_id"], scope)
+    await _not_a_twin(tx, sub, current["person_id"])
     if seen["fingerprint"] == fingerprint:
         await tx.put("idempotency", key, {**seen, "fingerprint": fingerprint})
         return current, "duplicate"
@@ -78,6 +79,19 @@ async def record_row(tx: Transaction, sub: ScreeningSubmission, key: str, pseudo
     await tx.put("idempotency", key, {"screening_id": seen["screening_id"],
                                       "fingerprint": fingerprint})
     return stored, "amended"
+
+
+async def _not_a_twin(tx: Transaction, sub: ScreeningSubmission, person_id: str) -> None:
+    """A child known by her mother's NIK whose row names another child than the one
+    recorded (twins, born that day, given no `Anak ke`) is refused, not made her sibling."""
+    if sub.person.nik:
+        return
+    recorded = await tx.get("persons", person_id)
+    if recorded and " ".join(recorded["name"].lower().split()) != " ".join(
+            sub.person.name.lower().split()):
+        raise InvalidInput([(("row",), f"{recorded['name']} is recorded as this mother's "
+                             "child born that day: for twins, give each an 'Anak ke'",
+                             "twin_without_local_id")])
 
 
 async def _recorded_that_day(tx: Transaction, sub: ScreeningSubmission, pseudonym_key: str,
