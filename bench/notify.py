@@ -39,7 +39,7 @@ async def measure(n: int) -> dict[str, float]:
         ports = free_port_block(6)
         platform = Platform(Path(tmp), ports, ports + 1, ports + 2,
                             extra_env={"ILP_AUTH_MODE": "local", "ILP_LOG_LEVEL": "WARNING"})
-        platform.start()
+        await asyncio.to_thread(platform.start)  # it blocks until settled: not on this loop
         try:
             registry = httpx.Client(base_url=platform.base_url_of("registry"), timeout=30,
                                     headers=platform.auth_header(platform.operator_token()))
