@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
+from cryptography.fernet import Fernet
 from fastapi import APIRouter, Depends, Request, Response
 from ilp_contracts import BirthCorrection, BirthSubmission, ScreeningSubmission
 from ilp_contracts.screening import Stage
@@ -17,7 +19,7 @@ from ilp_kit.outgoing import sent_log
 from ilp_kit.params import Limit, Offset, Period
 from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.spreadsheet import spreadsheet_text
-from ilp_kit.store import Query
+from ilp_kit.store import Query, Transaction
 from ilp_kit.turns import LoopTurns
 from pydantic import ValidationError
 
@@ -48,6 +50,7 @@ router.include_router(tb.router)  # TB treatments: adherence and contact visits
 router.include_router(registers.router)  # the registers of pregnant women and of balita
 router.include_router(persons.router)  # person-level reads, audited; a child's NIK linked
 RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
+T = TypeVar("T")
 
 
 @router.post("/screenings", status_code=201, response_model=ScreeningOut)
@@ -112,53 +115,31 @@ async def import_register(request: Request, rt: RuntimeDep, caller: Caller,
     sheet with data. Every row is checked on its own, so one bad row does not hold back the rest;
     the report names the lines (an Excel row's number). A row is one screening of a
     person at a posyandu on a day: the register sent again – as it was, or corrected –
-    records none twice, and a row changed since is refused (amend that screening); no
+    records none twice, and a row changed since amends its screening; no
     `Idempotency-Key` is needed."""
     require(caller, *RECORDERS)
     text = spreadsheet_text(await request.body())
     places = await register_intake.places_named(rt.store, posyandu_names(text), caller)
     rows = list(parse_register(text, posyandu_id, places))
     valid = [(line, submission) for line, submission, _ in rows if submission is not None]
-    outcomes = await _record_rows(rt, caller, [submission for _, submission in valid])
+    key = rt.settings.pseudonym_key
+
+    async def record_row(tx: Transaction, row: ScreeningSubmission, seal: Fernet | None
+                         ) -> dict[str, Any]:
+        _, status = await register_intake.record_row(
+            tx, row, register_intake.register_key(row, key), key, caller, seal)
+        return {"status": status}
+    outcomes = await _in_one_transaction(rt, [submission for _, submission in valid],
+                                         record_row)
     rejected = [{"line": line, "detail": problems}
                 for line, submission, problems in rows if submission is None]
-    rejected += [{"line": line, "detail": [_recorded_otherwise(d) for d in outcome["detail"]]}
+    rejected += [{"line": line, "detail": outcome["detail"]}
                  for (line, _), outcome in zip(valid, outcomes, strict=True)
                  if outcome["status"] == "rejected"]
     counts = Counter(outcome["status"] for outcome in outcomes)
     return {"accepted": counts["created"], "duplicates": counts["duplicate"],
             "amended": counts["amended"], "rejected": sorted(rejected, key=lambda r: r["line"]),
             "columns_not_read": columns_not_read(text)}
-
-
-async def _record_rows(rt: Runtime, caller: Principal, rows: list[ScreeningSubmission]
-                       ) -> list[dict[str, Any]]:
-    """A register's rows in one transaction, each keyed by what it records; a refused row
-    is reported with its reasons and the rest are stored."""
-    outcomes: list[dict[str, Any]] = []
-    seal, turns = sealer(rt.settings), LoopTurns()
-    async with rt.transaction() as tx:
-        for row in rows:
-            await turns.give()
-            try:
-                _, status = await register_intake.record_row(
-                    tx, row, register_intake.register_key(row, rt.settings.pseudonym_key),
-                    rt.settings.pseudonym_key, caller, seal)
-            except (InvalidInput, ForbiddenError) as exc:
-                outcomes.append({"status": "rejected", "detail": exc.detail()})
-                continue
-            outcomes.append({"status": status})
-    return outcomes
-
-
-def _recorded_otherwise(problem: dict[str, Any]) -> dict[str, Any]:
-    """A register row whose person was screened at that posyandu that day with other
-    values, said as such (not as a key used twice)."""
-    if problem.get("type") != "idempotency_conflict":
-        return problem
-    return {**problem, "loc": ["row"],
-            "msg": "this person is already recorded at this posyandu on this day with other "
-                   "values: correct that screening (amend it) rather than send the row again"}
 
 
 @router.post("/screenings/batch", response_model=SyncReport)
@@ -211,23 +192,32 @@ class Bulk:
 
 
 async def _record_each(rt: Runtime, caller: Principal, items: list[Bulk]) -> list[dict[str, Any]]:
-    """All in one transaction (one commit, not one per screening); a refused screening is
-    reported with its reasons and the rest are stored – `intake.record` refuses before it
-    writes anything (tests/test_intake_refusals.py holds it to that)."""
+    """Screenings each under its own key, in one transaction – `intake.record` refuses
+    before it writes anything (tests/test_intake_refusals.py holds it to that)."""
+    async def record(tx: Transaction, item: Bulk, seal: Fernet | None) -> dict[str, Any]:
+        screening, created = await intake.record(
+            tx, item.submission, item.key, rt.settings.pseudonym_key, loc=item.loc,
+            scope=caller, seal=seal, key_loc=item.key_loc)
+        return {"status": "created" if created else "duplicate",
+                "screening_id": screening["screening_id"], "screening": screening}
+    return await _in_one_transaction(rt, items, record)
+
+
+async def _in_one_transaction(
+        rt: Runtime, items: Sequence[T],
+        step: Callable[[Transaction, T, Fernet | None], Awaitable[dict[str, Any]]]
+        ) -> list[dict[str, Any]]:
+    """Each item's outcome, all in one transaction (one commit, not one per screening): a
+    refused one is reported with its reasons and the rest are stored."""
     outcomes: list[dict[str, Any]] = []
     seal, turns = sealer(rt.settings), LoopTurns()
     async with rt.transaction() as tx:
         for item in items:
-            await turns.give()  # the relay sends what earlier syncs recorded meanwhile
+            await turns.give()  # the relay sends what earlier bulks recorded meanwhile
             try:
-                screening, created = await intake.record(
-                    tx, item.submission, item.key, rt.settings.pseudonym_key, loc=item.loc,
-                    scope=caller, seal=seal, key_loc=item.key_loc)
+                outcomes.append(await step(tx, item, seal))
             except (InvalidInput, ForbiddenError) as exc:
                 outcomes.append({"status": "rejected", "detail": exc.detail()})
-                continue
-            outcomes.append({"status": "created" if created else "duplicate",
-                             "screening_id": screening["screening_id"], "screening": screening})
     return outcomes
 
 

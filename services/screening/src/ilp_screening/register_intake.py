@@ -67,7 +67,8 @@ async def record_row(tx: Transaction, sub: ScreeningSubmission, key: str, pseudo
         return current, "duplicate"
     if not scope.has(*CORRECTORS):
         raise InvalidInput([(("row",), "this person is already recorded at this posyandu on "
-                             "this day with other values", "idempotency_conflict")])
+                             "this day with other values: correct that screening (amend "
+                             "it) rather than send the row again", "idempotency_conflict")])
     refuse(problems(sub, today())[1], ())
     await keep_person(tx, sub.person, Identified(current["person_id"], merge=True),
                       pseudonym_key, seal)
