@@ -9,11 +9,15 @@ from typing import Any
 from pathlib import Path
 
 import httpx
+from ilp_contracts.text import render
 from ilp_kit.errors import UnprocessableError
 from ilp_kit.spreadsheet import header_span, spreadsheet_sheets
 from ilp_screening.register_columns import KNOWN_COLUMNS, column
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from . import CLI_LANGUAGE
+from .registry_import import stop_unless_ok
 
 CHUNK_ROWS = 200
 
@@ -48,14 +52,14 @@ def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
     try:
         sheets = spreadsheet_sheets(data)
     except UnprocessableError as exc:
-        raise SystemExit(f"{path.name}: {exc.reason}") from None
+        raise SystemExit(f"{path.name}: {render(exc.reason, CLI_LANGUAGE)}") from None
     totals = dict.fromkeys((field for field, _ in counted), 0)
     refused: list[tuple[str, int, list[dict[str, Any]]]] = []
     not_read: set[str] = set()  # columns of other programmes, read past
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeRemainingColumn())
-    client = httpx.Client(timeout=120,
-                          headers={"Authorization": f"Bearer {token}"} if token else {})
+    client = httpx.Client(timeout=120, headers={
+        "Accept-Language": CLI_LANGUAGE, **({"Authorization": f"Bearer {token}"} if token else {})})
     with Progress(*columns, console=console) as progress, client:
         for sheet, text in sheets.items():
             lines = text.splitlines()
@@ -69,7 +73,7 @@ def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
                 reply = client.post(
                     url, params=params or None, content="\n".join([*header, *chunk]).encode(),
                     headers={"Content-Type": "text/csv"})
-                reply.raise_for_status()
+                stop_unless_ok(reply)
                 report = reply.json()
                 for field in totals:
                     totals[field] += report[field]

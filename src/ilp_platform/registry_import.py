@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from ilp_contracts.text import reason, render
 from ilp_kit.errors import UnprocessableError
 from ilp_kit.spreadsheet import spreadsheet_sheets
 from ilp_registry.importer import (KINDS, Kind, Row, dependency_rank, detect_kind,
                                    rows_from_csv)
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from . import CLI_LANGUAGE
 
 CHUNK_ROWS = 2000
 WORKBOOKS = (".xlsx", ".xls", ".ods")  # every sheet with data is read
@@ -63,7 +66,7 @@ def _csv(name: str, text: str) -> _Csv:
     try:
         return _Csv(name, detect_kind(header), header, rows)
     except ValueError as exc:
-        raise SystemExit(f"{name}: {exc}") from None
+        raise SystemExit(f"{name}: {render(reason(exc), CLI_LANGUAGE)}") from None
 
 
 def import_registry(path: Path, base_url: str, console: Console | None = None,
@@ -71,7 +74,8 @@ def import_registry(path: Path, base_url: str, console: Console | None = None,
     """Returns the number of refused rows (0 = all good). Safe to repeat: unchanged rows
     are reported as such and emit no events."""
     console = console or Console()
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    headers = {"Accept-Language": CLI_LANGUAGE,
+               **({"Authorization": f"Bearer {token}"} if token else {})}
     url = f"{base_url}/api/v1/registry/import"
     refused = 0
     columns = (TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(),
@@ -86,7 +90,7 @@ def import_registry(path: Path, base_url: str, console: Console | None = None,
             reply = client.post(url, content=file.read_bytes(),
                                 params={"kind": file.stem} if file.stem in KINDS else None,
                                 headers={"Content-Type": "application/json"})
-            _refuse_unless_ok(reply)
+            stop_unless_ok(reply)
             for kind, report in reply.json().items():
                 refused += _print_report(console, f"{file.name} ({kind})", report)
     return refused
@@ -104,7 +108,7 @@ def _import_csv(client: httpx.Client, url: str, source: _Csv, progress: Progress
         chunk = rows[start:start + CHUNK_ROWS]
         reply = client.post(url, params={"kind": kind}, content=_as_csv(header, chunk),
                             headers={"Content-Type": "text/csv"})
-        _refuse_unless_ok(reply)
+        stop_unless_ok(reply)
         report = reply.json()[kind]
         for key in ("rows", "created_or_updated", "unchanged"):
             totals[key] += report[key]
@@ -117,16 +121,16 @@ def _import_csv(client: httpx.Client, url: str, source: _Csv, progress: Progress
     return _print_report(console, name, totals)
 
 
-def _refuse_unless_ok(reply: httpx.Response) -> None:
+def stop_unless_ok(reply: httpx.Response) -> None:
     """A refused request (no token, wrong role, unreadable file) ends the import with the
-    registry's reason instead of a traceback."""
+    service's reason instead of a traceback."""
     if reply.is_success:
         return
     try:
         reasons = "; ".join(d.get("msg", str(d)) for d in reply.json()["detail"])
     except (ValueError, KeyError, TypeError):
         reasons = reply.text[:300]
-    raise SystemExit(f"registry refused the import (HTTP {reply.status_code}): {reasons}")
+    raise SystemExit(f"impor ditolak (HTTP {reply.status_code}): {reasons}")
 
 
 def _as_csv(header: list[str], rows: list[tuple[int, dict[str, Any]]]) -> bytes:

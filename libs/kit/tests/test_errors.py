@@ -11,7 +11,8 @@ import pytest
 from fastapi import FastAPI
 from ilp_contracts import IngestScreening
 from ilp_contracts.screening import ScreeningSubmission
-from ilp_kit.errors import install_error_handlers, name_unknown_fields
+from ilp_contracts.text import _
+from ilp_kit.errors import UnprocessableError, explained, install_error_handlers
 from pydantic import BaseModel, ValidationError
 
 SCREENING = {"person": {"nik": "3373041011240001", "name": "Bima", "sex": "M",
@@ -31,7 +32,7 @@ def post(app: FastAPI, **request: object) -> httpx.Response:
 def refusal(model: type[BaseModel], data: dict) -> list[dict]:
     with pytest.raises(ValidationError) as refused:
         model.model_validate(data)
-    return name_unknown_fields(refused.value.errors(include_url=False), model)
+    return explained(refused.value.errors(include_url=False), model)
 
 
 def test_a_misspelt_field_is_named_with_the_one_meant() -> None:
@@ -84,3 +85,55 @@ def test_nan_and_infinity_are_refused_not_a_server_error(number: str) -> None:
     [error] = reply.json()["detail"]
     assert (error["loc"], error["type"]) == (["body", "measurements", "weight_kg"],
                                              "finite_number")
+
+
+def _screenings_app() -> FastAPI:
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.post("/screenings")
+    def record(body: ScreeningSubmission) -> dict:
+        raise UnprocessableError(("posyandu_id",), _("no posyandu or pustu {id} is registered",
+                                                     id=body.posyandu_id), "unknown_posyandu")
+    return app
+
+
+def test_a_refusal_is_said_in_the_language_the_client_asks_for() -> None:
+    """Pydantic's own messages, ours raised inside a validator, and the domain's refusals:
+    in Bahasa Indonesia for a kader's phone (`Accept-Language: id-ID`), in English else."""
+    app = _screenings_app()
+    bad = {**SCREENING, "person": {**SCREENING["person"], "nik": "33730410"},
+           "measurements": {"wieght_kg": 9.1, "height_cm": "tinggi"}}
+    bad.pop("posyandu_id")
+    said = {tuple(e["loc"]): e["msg"] for e in post(
+        app, json=bad, headers={"Accept-Language": "id-ID,id;q=0.9"}).json()["detail"]}
+    assert said == {
+        ("body", "person", "nik"): "NIK terdiri dari 16 angka; yang ini 8 angka",
+        ("body", "posyandu_id"): "Wajib diisi",
+        ("body", "measurements", "wieght_kg"): "isian 'wieght_kg' tidak dikenal; maksudnya "
+                                               "'weight_kg'?",
+        ("body", "measurements", "height_cm"): "Harus berupa angka; teks ini tidak terbaca "
+                                               "sebagai angka"}
+    english = {tuple(e["loc"]): e["msg"] for e in post(app, json=bad).json()["detail"]}
+    assert english[("body", "person", "nik")] == "a NIK is 16 digits; this one has 8"
+    assert english[("body", "posyandu_id")] == "Field required"
+    assert "ctx" not in post(app, json=bad).json()["detail"][0]
+
+    reply = post(app, json={**SCREENING, "measurements": {}}, headers={"Accept-Language": "id"})
+    assert reply.json()["detail"] == [{"loc": ["body", "posyandu_id"], "type": "unknown_posyandu",
+                                       "msg": "tidak ada posyandu atau pustu psy-1 yang terdaftar"}]
+
+
+def test_pydantics_messages_keep_their_english_word_for_word() -> None:
+    """English stays what pydantic said: an integrator's tools may match it."""
+    errors = refusal(ScreeningSubmission, {**SCREENING, "measurements": {"weight_kg": -1}})
+    assert [e["msg"] for e in errors] == ["Input should be greater than 0"]
+    assert errors[0]["msg"].render("id") == "Harus lebih dari 0"
+
+
+def test_a_length_is_said_with_its_plural_as_pydantic_says_it() -> None:
+    errors = refusal(IngestScreening, {"idempotency_key": "k", "source_system": "simpus",
+                                       "screening": {**SCREENING, "measurements": {}}})
+    [short] = [e for e in errors if e["type"] == "string_too_short"]
+    assert short["msg"] == "String should have at least 8 characters"
+    assert short["msg"].render("id") == "Teks paling sedikit 8 karakter"

@@ -7,7 +7,8 @@ import re
 from typing import Annotated, Literal
 
 from pydantic import BeforeValidator
-from pydantic_core import PydanticCustomError
+
+from .text import _, refusal
 
 IMMUNIZATIONS = ("HB0", "BCG", "OPV1", "OPV2", "OPV3", "OPV4", "DPT-HB-Hib1", "DPT-HB-Hib2",
                  "DPT-HB-Hib3", "DPT-HB-Hib4", "RV1", "RV2", "RV3", "PCV1", "PCV2", "PCV3",
@@ -52,10 +53,10 @@ def _dose(value: object) -> object:
         return value
     if code := dose_code(value):
         return code
-    raise PydanticCustomError(
-        "unknown_dose", "'{value}' is not a dose of the national schedule: write the vaccine "
-        "and its dose, as HB0, BCG, Polio 1–4, DPT-HB-Hib 1–3 or lanjutan, PCV 1–3, RV 1–3, "
-        "IPV 1–2, MR (Campak Rubella) 1 or lanjutan", {"value": value})
+    raise refusal("unknown_dose", _(
+        "'{value}' is not a dose of the national schedule: write the vaccine and its dose, "
+        "as HB0, BCG, Polio 1–4, DPT-HB-Hib 1–3 or lanjutan, PCV 1–3, RV 1–3, IPV 1–2, MR "
+        "(Campak Rubella) 1 or lanjutan", value=value))
 
 
 DoseIn = Annotated[Immunization, BeforeValidator(_dose)]

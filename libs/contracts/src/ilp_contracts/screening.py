@@ -9,10 +9,10 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
                       WithJsonSchema, model_validator)
-from pydantic_core import PydanticCustomError
 
 from .envelope import Event
 from .immunization import DoseIn
+from .text import _, refusal
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 Stage = Literal["ibu_hamil", "balita", "anak_remaja", "usia_dewasa", "lansia"]
@@ -27,10 +27,10 @@ Sex = Literal["M", "F"]
 def _sixteen_digits(value: str) -> str:
     """A NIK refused in words a kader can act on, not as a regular expression."""
     if not (value.isascii() and value.isdigit()):
-        raise PydanticCustomError("nik_format", "a NIK is 16 digits, nothing else")
+        raise refusal("nik_format", _("a NIK is 16 digits, nothing else"))
     if len(value) != 16:
-        raise PydanticCustomError("nik_format", "a NIK is 16 digits; this one has {digits}",
-                                  {"digits": len(value)})
+        raise refusal("nik_format", _("a NIK is 16 digits; this one has {digits}",
+                                      digits=len(value)))
     return value
 
 
@@ -52,8 +52,8 @@ def _dipstick(value: object) -> object:
     if reading := _DIPSTICK_PLUS.fullmatch(text):
         number, pluses = reading.groups()
         return int(number) if number else len(pluses)
-    raise PydanticCustomError("dipstick_format", "a dipstick reads negatif, trace, +1, +2, +3 "
-                              "or +4, not '{value}'", {"value": value})
+    raise refusal("dipstick_format", _("a dipstick reads negatif, trace, +1, +2, +3 or +4, "
+                                       "not '{value}'", value=value))
 
 
 DipstickGrade = Annotated[int, Field(ge=0, le=4), BeforeValidator(_dipstick)]
@@ -106,8 +106,8 @@ class PersonIn(_Strict):
     @model_validator(mode="after")
     def _identified(self) -> PersonIn:
         if self.nik is None and (self.mother_nik is None or self.local_id is None):
-            raise ValueError("give nik, or mother_nik for a child without NIK (with local_id "
-                             "for twins)")
+            raise ValueError(_("give nik, or mother_nik for a child without NIK (with "
+                               "local_id for twins)"))
         return self
 
     @property

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Literal
 
+from .text import _
+
 # Indonesia's three time zones (Keppres 41/1987; no daylight saving, so fixed offsets).
 # A place's dates – a task's due day, the month it counts in, a worker's digest hour – are
 # its own local dates: a Jayapura task due "Friday 23:59" is due at 23:59 WIT.
@@ -91,21 +93,22 @@ def parse_area_code(raw: str) -> AreaCode:
             start += width
         text = ".".join(segments)
     elif not _DOTTED.match(text):
-        raise InvalidAreaCode(
-            f"{raw!r} is not a Kemendagri code (PP, PP.KK, PP.KK.CC or PP.KK.CC.DDDD)")
+        raise InvalidAreaCode(_("{raw!r} is not a Kemendagri code (PP, PP.KK, PP.KK.CC or "
+                                "PP.KK.CC.DDDD)", raw=raw))
     segments = text.split(".")
     if not 11 <= int(segments[0]) <= 99:
-        raise InvalidAreaCode(f"province code {segments[0]} is out of range 11–99")
+        raise InvalidAreaCode(_("province code {code} is out of range 11–99",
+                                code=segments[0]))
     if len(segments) > 1:
         regency = int(segments[1])
         if not (1 <= regency <= 69 or 71 <= regency <= 99):
-            raise InvalidAreaCode(
-                f"kabupaten/kota code {segments[1]} must be 01–69 (kabupaten) or 71–99 (kota)")
+            raise InvalidAreaCode(_("kabupaten/kota code {code} must be 01–69 (kabupaten) or "
+                                    "71–99 (kota)", code=segments[1]))
     if len(segments) > 2 and int(segments[2]) == 0:
-        raise InvalidAreaCode("kecamatan code 00 does not exist")
+        raise InvalidAreaCode(_("kecamatan code 00 does not exist"))
     if len(segments) > 3 and segments[3][0] not in "12":
-        raise InvalidAreaCode(
-            f"village code {segments[3]} must start with 1 (kelurahan) or 2 (desa)")
+        raise InvalidAreaCode(_("village code {code} must start with 1 (kelurahan) or 2 "
+                                "(desa)", code=segments[3]))
     return AreaCode(text)
 
 

@@ -24,6 +24,7 @@ from functools import cached_property
 from typing import Annotated, Any
 
 import jwt
+from ilp_contracts.text import _
 from fastapi import Depends, HTTPException, Request
 
 from .errors import ForbiddenError
@@ -125,11 +126,11 @@ class Authenticator:
                                     options={"require": ["exp", "sub"]})
         except jwt.PyJWTError as exc:
             # The usual cause in embedded mode: a token signed with another data dir's key.
-            hint = (" (embedded platform: sign it with `./ilp token --data-dir` naming this "
-                    "platform's data directory)"
-                    if self.mode == "local" and isinstance(exc, jwt.InvalidSignatureError) else "")
-            raise HTTPException(401, detail=[{"loc": ["header", "authorization"],
-                                              "msg": f"invalid token: {exc}{hint}",
+            msg = (_("invalid token: {error} (embedded platform: sign it with `./ilp token "
+                     "--data-dir` naming this platform's data directory)", error=exc)
+                   if self.mode == "local" and isinstance(exc, jwt.InvalidSignatureError) else
+                   _("invalid token: {error}", error=exc))
+            raise HTTPException(401, detail=[{"loc": ["header", "authorization"], "msg": msg,
                                               "type": "invalid_token"}],
                                 headers={"WWW-Authenticate": "Bearer"}) from exc
         return principal_from(claims), float(claims["exp"])
@@ -155,7 +156,7 @@ async def authenticated(request: Request) -> Principal:
         token = request.query_params.get("access_token")
     if not token:
         raise HTTPException(401, detail=[{"loc": ["header", "authorization"],
-                                          "msg": "a bearer token is required",
+                                          "msg": _("a bearer token is required"),
                                           "type": "missing_token"}],
                             headers={"WWW-Authenticate": "Bearer"})
     # OIDC may fetch discovery and keys over the network (first use, key rotation): in a
@@ -171,7 +172,7 @@ Caller = Annotated[Principal, Depends(authenticated)]
 
 def require(principal: Principal, *roles: str) -> Principal:
     if not principal.has(*roles):
-        raise ForbiddenError(f"this needs one of the roles {', '.join(roles)}")
+        raise ForbiddenError(_("this needs one of the roles {roles}", roles=", ".join(roles)))
     return principal
 
 
@@ -180,10 +181,11 @@ def require_area(principal: Principal, code: str | None, what: str | None = None
     None when it does not exist. The answer about a record never names its area, so
     an unknown id and one elsewhere read the same: nobody learns what exists where."""
     if not principal.covers(code):
-        raise ForbiddenError(f"{what} is outside your wilayah" if what else
-                             f"area {code or '(none given)'} is outside your wilayah")
+        raise ForbiddenError(_("{what} is outside your wilayah", what=what) if what else
+                             _("area {code} is outside your wilayah", code=code)
+                             if code else _("no area was given: which wilayah?"))
 
 
 def require_facility(principal: Principal, facility_id: str, area_code: str | None) -> None:
     if not principal.covers_facility(facility_id, area_code):
-        raise ForbiddenError(f"facility {facility_id} is outside your wilayah")
+        raise ForbiddenError(_("facility {id} is outside your wilayah", id=facility_id))

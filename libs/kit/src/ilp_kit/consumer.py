@@ -29,7 +29,7 @@ from nats.js.errors import NotFoundError
 from opentelemetry import context as otel_context, propagate, trace
 from pydantic import ValidationError
 
-from .errors import PermanentError, name_unknown_fields
+from .errors import PermanentError, explained
 from .pull import BatchPuller, PullError
 from .store import DocumentStore, Transaction
 from .telemetry import exporting
@@ -273,7 +273,7 @@ class EventConsumer:
         try:
             return read_event(cls, raw.data)
         except ValidationError as exc:
-            await self._dead_letter(raw, "invalid_event", name_unknown_fields(exc.errors(
+            await self._dead_letter(raw, "invalid_event", explained(exc.errors(
                 include_url=False, include_input=False, include_context=False), cls))
             return None
 

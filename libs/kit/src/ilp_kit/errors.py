@@ -1,20 +1,25 @@
-"""One error shape for every service: FastAPI's 422 `detail` list (loc, msg, type)."""
+"""One error shape for every service: FastAPI's 422 `detail` list (loc, msg, type), its
+messages in the language the client asks for (`Accept-Language`; ilp_contracts.text)."""
 
 from __future__ import annotations
 
 import difflib
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, get_args
+from typing import Annotated, Any, TypeVar, cast, get_args
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Header, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from ilp_contracts.text import (ENGLISH, N_, Text, _, joined, language_of, placeholders,
+                                render)
 from pydantic import BaseModel
 
 
 _LOCATIONS = ("body", "path", "query", "header")
+Said = TypeVar("Said")
 
 
 class PermanentError(Exception):
@@ -31,7 +36,8 @@ class PermanentError(Exception):
 class UnprocessableError(PermanentError):
     """Input that is well-formed but wrong for the domain (unknown posyandu, bad code)."""
 
-    def __init__(self, field: str | tuple[str | int, ...], reason: str, kind: str = "invalid"):
+    def __init__(self, field: str | tuple[str | int, ...], reason: str | Text,
+                 kind: str = "invalid"):
         super().__init__(reason)
         path = (field,) if isinstance(field, str) else field
         # Body fields by default; ("path"|"query"|"header", name) for the others.
@@ -48,7 +54,7 @@ class InvalidInput(PermanentError):
     """Several problems at once, each (loc, msg, type), so a form shows all of them."""
 
     def __init__(self, problems: list[tuple[tuple[str | int, ...], str, str]]):
-        super().__init__("; ".join(f"{'.'.join(map(str, loc))}: {msg}" for loc, msg, _ in problems))
+        super().__init__("; ".join(f"{'.'.join(map(str, loc))}: {msg}" for loc, msg, _kind in problems))
         self.problems = [UnprocessableError(loc, msg, kind) for loc, msg, kind in problems]
 
     def detail(self, in_body: bool = True) -> list[dict[str, Any]]:
@@ -59,7 +65,7 @@ class ForbiddenError(PermanentError):
     """The caller's role or wilayah does not allow this (HTTP 403, with the reason)."""
 
     def detail(self, in_body: bool = True) -> list[dict[str, Any]]:
-        return [{"loc": [], "msg": str(self), "type": "forbidden"}]
+        return [{"loc": [], "msg": self.args[0] if self.args else "", "type": "forbidden"}]
 
 
 class NotFoundError(Exception):
@@ -69,28 +75,90 @@ class NotFoundError(Exception):
         self.hint = hint  # where to look instead
 
 
-def name_unknown_fields(errors: Iterable[Mapping[str, Any]], root: Any,
-                        under: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-    """Pydantic's "Extra inputs are not permitted" as the name that is not known and the
-    one probably meant (`adl_score` → `adl`), else the names that are: what an integrator
-    needs to fix a request. `root`: the model (or annotation) of the errors' locations
-    below `under` (e.g. "body"); others are left as they are."""
+def explained(errors: Iterable[Mapping[str, Any]], root: Any,
+              under: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Pydantic's errors as messages a person can act on, in any language (each `msg` a
+    Text; its context, once in the message, left out). "Extra inputs are not permitted"
+    becomes the name that is not known and the one probably meant (`adl_score` → `adl`),
+    else the names that are: what an integrator needs to fix a request. `root`: the model
+    (or annotation) of the errors' locations below `under` (e.g. "body")."""
     named = []
     for error in errors:
         loc = tuple(error.get("loc", ()))
+        error = {k: v for k, v in error.items() if k != "ctx"} | {"msg": _worded(error)}
         if error.get("type") == "extra_forbidden" and loc[:len(under)] == under and loc:
             *path, name = loc[len(under):]
-            error = {**error, "msg": _unknown(str(name), _fields_at(root, path))}
-        named.append(dict(error))
+            error["msg"] = _unknown(str(name), _fields_at(root, path))
+        named.append(error)
     return named
 
 
-def _unknown(name: str, known: list[str] | None) -> str:
+# Pydantic's own messages translated (by their templates) where a client asks for it.
+_PYDANTIC = {
+    "missing": N_("Field required"),
+    "extra_forbidden": N_("Extra inputs are not permitted"),
+    "greater_than": N_("Input should be greater than {gt}"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "less_than": N_("Input should be less than {lt}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "finite_number": N_("Input should be a finite number"),
+    "string_type": N_("Input should be a valid string"),
+    "string_too_short": N_("String should have at least {min_length} character{expected_plural}"),
+    "string_too_long": N_("String should have at most {max_length} character{expected_plural}"),
+    "string_pattern_mismatch": N_("String should match pattern '{pattern}'"),
+    "too_short": N_("{field_type} should have at least {min_length} "
+                     "item{expected_plural} after validation, not {actual_length}"),
+    "too_long": N_("{field_type} should have at most {max_length} "
+                    "item{expected_plural} after validation, not {actual_length}"),
+    "literal_error": N_("Input should be {expected}"),
+    "enum": N_("Input should be {expected}"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "float_type": N_("Input should be a valid number"),
+    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "date_type": N_("Input should be a valid date"),
+    "date_parsing": N_("Input should be a valid date in the format YYYY-MM-DD, {error}"),
+    "date_from_datetime_parsing": N_("Input should be a valid date or datetime, {error}"),
+    "datetime_parsing": N_("Input should be a valid datetime, {error}"),
+    "dict_type": N_("Input should be a valid dictionary"),
+    "model_type": N_("Input should be a valid dictionary or instance of {class_name}"),
+    "list_type": N_("Input should be a valid list"),
+    "json_invalid": N_("Invalid JSON: {error}"),
+    "value_error": N_("Value error, {error}"),
+}
+
+
+def _worded(error: Mapping[str, Any]) -> str:
+    """An error's message as a Text: ours (in the context of a `refusal` or a validator's
+    ValueError) or pydantic's by its template; else as pydantic said it."""
+    ctx, said = error.get("ctx") or {}, str(error.get("msg", ""))
+    if isinstance(message := ctx.get("message"), Text):
+        return message
+    reason = ctx.get("error")
+    if isinstance(reason, Exception) and reason.args and isinstance(reason.args[0], Text):
+        ctx = {**ctx, "error": reason.args[0]}
+    template = _PYDANTIC.get(str(error.get("type")))
+    if "expected_plural" not in ctx:  # pydantic's own, worked out when it says it
+        bound = ctx.get("min_length", ctx.get("max_length"))
+        ctx = {**ctx, "expected_plural": "" if bound == 1 else "s"}
+    if template is None or not placeholders(template) <= ctx.keys():
+        return said
+    # pydantic writes a bound of 0.0 as "0"; a rendering still unlike its own stays its own
+    worded = Text(template, {k: int(v) if isinstance(v, float) and v.is_integer() else v
+                             for k, v in ctx.items()})
+    return worded if worded == said else said
+
+
+def _unknown(name: str, known: list[str] | None) -> Text:
     if not known:
-        return f"unknown field {name!r}"
+        return _("unknown field {name!r}", name=name)
     if meant := probably_meant(name, known):
-        return f"unknown field {name!r}; did you mean {meant!r}?"
-    return f"unknown field {name!r}; expected one of: {', '.join(sorted(known))}"
+        return _("unknown field {name!r}; did you mean {meant!r}?", name=name, meant=meant)
+    return _("unknown field {name!r}; expected one of: {known}", name=name,
+             known=", ".join(sorted(known)))
 
 
 def probably_meant(name: str, known: Iterable[str]) -> str | None:
@@ -143,23 +211,63 @@ def install_error_handlers(app: FastAPI) -> None:
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         body = getattr(request.scope.get("route"), "body_field", None)
         root = body.field_info.annotation if body is not None else None
-        detail = name_unknown_fields(exc.errors(), root, under=("body",))
+        detail = explained(exc.errors(), root, under=("body",))
         return JSONResponse(status_code=422, content={"detail": json_safe(
-            jsonable_encoder(detail))})
+            jsonable_encoder(said_in(detail, language_asked(request))))})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code in (204, 304):  # no body may follow
+            return Response(status_code=exc.status_code, headers=exc.headers)
+        return JSONResponse(status_code=exc.status_code, headers=exc.headers,
+                            content={"detail": said_in(exc.detail, language_asked(request))})
 
     @app.exception_handler(UnprocessableError)
-    async def unprocessable(_: Request, exc: UnprocessableError) -> JSONResponse:
-        return JSONResponse(status_code=422, content={"detail": exc.detail()})
+    async def unprocessable(request: Request, exc: UnprocessableError) -> JSONResponse:
+        return _refused(request, 422, exc.detail())
 
     @app.exception_handler(InvalidInput)
-    async def invalid(_: Request, exc: InvalidInput) -> JSONResponse:
-        return JSONResponse(status_code=422, content={"detail": exc.detail()})
+    async def invalid(request: Request, exc: InvalidInput) -> JSONResponse:
+        return _refused(request, 422, exc.detail())
 
     @app.exception_handler(ForbiddenError)
-    async def forbidden(_: Request, exc: ForbiddenError) -> JSONResponse:
-        return JSONResponse(status_code=403, content={"detail": exc.detail()})
+    async def forbidden(request: Request, exc: ForbiddenError) -> JSONResponse:
+        return _refused(request, 403, exc.detail())
 
     @app.exception_handler(NotFoundError)
-    async def not_found(_: Request, exc: NotFoundError) -> JSONResponse:
-        hint = f"; {exc.hint}" if exc.hint else ""
-        return JSONResponse(status_code=404, content={"detail": f"{exc.what} not found{hint}"})
+    async def not_found(request: Request, exc: NotFoundError) -> JSONResponse:
+        said = _("{what} not found", what=exc.what)
+        return _refused(request, 404, joined([said, exc.hint]) if exc.hint else said)
+
+
+def _refused(request: Request, status: int, detail: Any) -> JSONResponse:
+    return JSONResponse(status_code=status, content={
+        "detail": said_in(detail, language_asked(request))})
+
+
+def language_asked(request: Request) -> str:
+    return language_of(request.headers.get("accept-language"))
+
+
+def said_in(value: Said, language: str) -> Said:
+    """A response with every message in it (Text) in `language`."""
+    return value if language == ENGLISH else cast(Said, _rendered(value, language))
+
+
+def _rendered(value: Any, language: str) -> Any:
+    if isinstance(value, dict):
+        return {k: _rendered(v, language) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_rendered(v, language) for v in value]
+    return render(value, language)
+
+
+def _language(accept_language: Annotated[str | None, Header(
+        description="the language of messages: `id` (Bahasa Indonesia) or `en`, the default",
+        examples=["id-ID,id;q=0.9"])] = None) -> str:
+    return language_of(accept_language)
+
+
+Language = Annotated[str, Depends(_language)]
+"""The language a client reads (its `Accept-Language`), for an endpoint whose answer says
+something to a person (a report of refused rows)."""

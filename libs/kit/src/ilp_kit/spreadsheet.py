@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 from itertools import pairwise
 from typing import Annotated, Any, Literal
 
+from ilp_contracts.text import _
 from fastapi import Query
 from fastapi.responses import Response
 
@@ -27,9 +28,10 @@ def spreadsheet_text(data: bytes) -> str:
     month a sheet, say – is refused rather than read in part."""
     sheets = spreadsheet_sheets(data)
     if len(sheets) > 1:
-        raise UnprocessableError(
-            "body", f"the workbook has {len(sheets)} sheets with data ({', '.join(sheets)}):"
-            " send one at a time, or all of them with ./ilp import-…", "several_sheets")
+        raise UnprocessableError("body", _(
+            "the workbook has {count} sheets with data ({names}): send one at a time, or all "
+            "of them with ./ilp import-…", count=len(sheets), names=", ".join(sheets)),
+            "several_sheets")
     return next(iter(sheets.values()), "")
 
 
@@ -70,15 +72,16 @@ def workbook_sheets(data: bytes) -> dict[str, str]:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = {name: book.get_sheet_by_name(name) for name in book.sheet_names}
     except CalamineError as exc:
-        raise UnprocessableError("body", "not a workbook (.xlsx, .xls, .ods) nor a CSV file "
-                                 f"that can be read ({exc})", "unreadable_spreadsheet") from exc
+        raise UnprocessableError("body", _("not a workbook (.xlsx, .xls, .ods) nor a CSV file "
+                                           "that can be read ({error})", error=exc),
+                                 "unreadable_spreadsheet") from exc
     texts = {}
     for name, sheet in sheets.items():
         if sheet.height > MAX_ROWS or sheet.height * sheet.width > MAX_CELLS:
-            raise UnprocessableError(
-                "body", f"sheet {name!r} spans {sheet.height:,} rows and {sheet.width:,} "
-                "columns: split it, or clear what was typed far below or to the right of "
-                "its table", "sheet_too_large")
+            raise UnprocessableError("body", _(
+                "sheet {name!r} spans {rows:,} rows and {columns:,} columns: split it, or "
+                "clear what was typed far below or to the right of its table", name=name,
+                rows=sheet.height, columns=sheet.width), "sheet_too_large")
         if text := _as_csv(sheet.to_python(skip_empty_area=False)):
             texts[name] = text
     return texts
@@ -146,7 +149,7 @@ def csv_rows(text: str, column: Names, known: Collection[str] = ()) -> csv.DictR
     lines = text.split("\n", TITLE_LINES + 3)[:TITLE_LINES + 3]
     first, span, names = header_span(lines, column, known)
     reader = csv.DictReader(io.StringIO(text), delimiter=_separator(lines[first]))
-    for _ in range(first + span):
+    for _skipped in range(first + span):
         next(reader.reader, None)
     reader.fieldnames = names
     return reader

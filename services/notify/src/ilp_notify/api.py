@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends
 from ilp_contracts import Event, TaskAccepted, TaskCancelled, TaskCompleted
 from ilp_contracts.findings import finding_label
 from ilp_contracts.wilayah import local_zone
+from ilp_contracts.text import _
 from ilp_kit.auth import Caller, Principal, require, require_area
 from ilp_kit.errors import ForbiddenError, NotFoundError, UnprocessableError
 from ilp_kit.outbox import emit
@@ -134,8 +135,8 @@ def _callers_area(caller: Principal) -> str | None:
         return None
     if len(caller.wilayah) == 1:
         return caller.wilayah[0]
-    raise UnprocessableError(("query", "desa_code"), "give desa_code (an area within your "
-                             "wilayah) or assignee_id", "missing")
+    raise UnprocessableError(("query", "desa_code"), _("give desa_code (an area within your "
+                                                       "wilayah) or assignee_id"), "missing")
 
 
 class AcceptIn(BaseModel):
@@ -169,9 +170,9 @@ async def _visible_task(reader: Reader, caller: Principal, task_id: str) -> dict
     task = await reader.get("tasks", task_id)
     hidden = task is not None and caller.kader_only and task["role"] != "kader" and \
         not (caller.worker_id and task["assignee_id"] == caller.worker_id)
-    require_area(caller, task["desa_code"] if task and not hidden else None, f"task {task_id}")
+    require_area(caller, task["desa_code"] if task and not hidden else None, _("task {id}", id=task_id))
     if task is None:
-        raise NotFoundError(f"task {task_id}")
+        raise NotFoundError(_("task {id}", id=task_id))
     return task
 
 
@@ -180,11 +181,12 @@ def _actor(caller: Principal, worker_id: str | None) -> str:
     the token names one; else the token's worker."""
     if worker_id is None:
         if caller.worker_id is None:
-            raise UnprocessableError("worker_id", "name the worker who does it (your token "
-                                     "names none)", "missing")
+            raise UnprocessableError("worker_id", _("name the worker who does it (your token "
+                                                    "names none)"), "missing")
         return caller.worker_id
     if caller.worker_id and caller.worker_id != worker_id:
-        raise ForbiddenError(f"you act as worker {caller.worker_id}, not {worker_id}")
+        raise ForbiddenError(_("you act as worker {you}, not {id}", you=caller.worker_id,
+                               id=worker_id))
     return worker_id
 
 
@@ -194,7 +196,8 @@ def _may_visit(caller: Principal, worker_id: str, task: dict[str, Any]) -> None:
     her wilayah. A kader's word does not make a KF or KN visit count as made."""
     if caller.has("bidan", "perawat") or task["role"] == "kader" or task["assignee_id"] == worker_id:
         return
-    raise ForbiddenError(f"a {task['role']} visit is done by a health worker, not by a kader")
+    raise ForbiddenError(_("a {role} visit is done by a health worker, not by a kader",
+                           role=task["role"]))
 
 
 async def _apply(rt: Runtime, caller: Principal, task_id: str, action: str,

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query as Param, Request
 from fastapi.responses import FileResponse, Response
 from ilp_contracts.wilayah import InvalidAreaCode, parse_area_code
+from ilp_contracts.text import _, reason
 from ilp_kit.auth import Caller, Principal, require, require_area
 from ilp_kit.errors import NotFoundError, UnprocessableError
 from ilp_kit.params import Period
@@ -110,7 +111,7 @@ def _code(raw: str) -> str:
     try:
         return parse_area_code(raw).code
     except InvalidAreaCode as exc:
-        raise UnprocessableError(("path", "area_code"), str(exc), "invalid_area_code") from exc
+        raise UnprocessableError(("path", "area_code"), reason(exc), "invalid_area_code") from exc
 
 
 def _month(period: str) -> int:
@@ -126,7 +127,7 @@ def previous_period(period: str, months: int = 1) -> str:
 async def _area(reader: Reader, code: str) -> dict[str, Any]:
     area = await reader.get("areas", code)
     if area is None:
-        raise NotFoundError(f"area {code}")
+        raise NotFoundError(_("area {id}", id=code))
     return area
 
 
@@ -320,14 +321,14 @@ async def puskesmas_table(puskesmas_id: str, period: Period, rt: RuntimeDep,
     wholes = []
     for n, month in enumerate(months):
         total: list[Counter[str]] = [Counter(), Counter(), Counter()]
-        for _, values in desa:
+        for _code, values in desa:
             for sums, part in zip(total, values[n][1], strict=True):
                 sums.update(part)
         wholes.append(evaluate(total[0], total[1], catalogue, total[2], _month(month)))
     return {"area": _row(catalogue, period, puskesmas_id, puskesmas["name"], "puskesmas",
                          tuple(wholes)),
             "rows": [_row(catalogue, period, v["code"], v["name"], "village",
-                          tuple(value for value, _ in values)) for v, values in desa]}
+                          tuple(value for value, _counts in values)) for v, values in desa]}
 
 
 DesaMonth = tuple[list[IndicatorValue], tuple[Counter[str], Counter[str], Counter[str]]]
@@ -360,7 +361,7 @@ async def _puskesmas(rt: Runtime, puskesmas_id: str, caller: Principal) -> dict[
         require_area(caller, puskesmas.get("kecamatan") if puskesmas else None,
                      f"puskesmas {puskesmas_id}")
     if puskesmas is None:
-        raise NotFoundError(f"puskesmas {puskesmas_id}")
+        raise NotFoundError(_("puskesmas {id}", id=puskesmas_id))
     return puskesmas
 
 
@@ -428,7 +429,7 @@ async def puskesmas_ranking(puskesmas_id: str, period: Period, rt: RuntimeDep,
     counted, catalogue = _of_stage(rt, life_cycle), catalogue_for(rt.settings)
     served = await _served(rt, await _puskesmas(rt, puskesmas_id, caller))
     desa = await _desa_values(rt, served, _three_months(period))
-    by_code = {village["code"]: tuple(value for value, _ in values) for village, values in desa}
+    by_code = {village["code"]: tuple(value for value, _counts in values) for village, values in desa}
     first = _rank([(village, values[0][0]) for village, values in desa], counted)[:limit]
     return _with_jelek(first, by_code.__getitem__, counted, catalogue, _month(period))
 
@@ -438,9 +439,9 @@ def _of_stage(rt: Runtime, life_cycle: str | None) -> set[str]:
     catalogue = catalogue_for(rt.settings)
     stages = sorted({i.life_cycle for i in catalogue})
     if life_cycle is not None and life_cycle not in stages:
-        raise UnprocessableError(("query", "life_cycle"), f"no indicator of life cycle "
-                                 f"{life_cycle!r}; known: {', '.join(stages)}",
-                                 "unknown_life_cycle")
+        raise UnprocessableError(("query", "life_cycle"), _(
+            "no indicator of life cycle {given!r}; known: {known}", given=life_cycle,
+            known=", ".join(stages)), "unknown_life_cycle")
     return {i.id for i in catalogue if life_cycle in (None, i.life_cycle)}
 
 
@@ -466,7 +467,7 @@ def _with_jelek(ranked: list[dict[str, Any]],
     from three months, so only for those shown (a province ranks ~8,600 desa)."""
     for row in ranked:
         found = progress(catalogue, months_of(row["area_code"]), month)
-        row["jelek"] = sum(status == "jelek" for ind, (_, _, _, status)
+        row["jelek"] = sum(progress_of[-1] == "jelek" for ind, progress_of
                            in zip(catalogue, found, strict=True) if ind.id in counted)
     return ranked
 
@@ -555,11 +556,11 @@ async def _trend(rt: Runtime, places: list[tuple[str, list[str]]], period: str, 
     catalogue = catalogue_for(rt.settings)
     series: dict[str, list[dict[str, Any]]] = {ind.id: [] for ind in catalogue}
     yearly: dict[int, tuple[Counter[str], Counter[str]]] = {}
-    years: dict[str, dict[str, dict[str, dict[str, Any]]]] = {code: {} for code, _ in places}
+    years: dict[str, dict[str, dict[str, dict[str, Any]]]] = {code: {} for code, _name in places}
     for back in range(months - 1, -1, -1):
         month = previous_period(period, back)
         counts: Counter[str] = Counter()
-        for code, _ in places:
+        for code, _name in places:
             counts.update(_sum(await _counts_by_desa(rt.store, code, month, years[code]), code))
         year = int(month[:4])
         if year not in yearly:  # sasaran are per year: a 12-month trend spans two at most
@@ -625,7 +626,7 @@ async def live(rt: RuntimeDep, caller: Caller, area_code: str | None = None,
         ready = _code(area_code)
         watched = [ready]
     else:
-        raise UnprocessableError(("query", "area_code"), "give area_code or puskesmas",
+        raise UnprocessableError(("query", "area_code"), _("give area_code or puskesmas"),
                                  "missing")
     entry = LIVE.listen(*watched)
 

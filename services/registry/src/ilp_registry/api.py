@@ -12,8 +12,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi import Query as Param
 from ilp_contracts.registry import FacilityType, LocalUnitKind, WorkerRole
+from ilp_contracts.text import _, reason
 from ilp_kit.auth import Caller, require, require_area
-from ilp_kit.errors import NotFoundError, UnprocessableError
+from ilp_kit.errors import Language, NotFoundError, UnprocessableError, said_in
 from ilp_kit.params import Limit, Offset
 from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.spreadsheet import XLSX, spreadsheet_text
@@ -86,7 +87,7 @@ async def rename_area(code: str, body: AreaRename, rt: RuntimeDep, caller: Calle
                       ) -> dict[str, Any]:
     require(caller, *AREA_EDITORS)
     async with rt.transaction() as tx:
-        area, _ = await commands.rename_area(tx, code, body.name, caller)
+        area, _changed = await commands.rename_area(tx, code, body.name, caller)
     return area
 
 
@@ -110,7 +111,7 @@ async def list_areas(request: Request, response: Response, rt: RuntimeDep,
 async def get_area(code: str, rt: RuntimeDep) -> dict[str, Any]:
     area = await rt.store.get("areas", canonical_code(code, ("path", "code")))
     if area is None:
-        raise NotFoundError(f"area {code}")
+        raise NotFoundError(_("area {id}", id=code))
     return area
 
 
@@ -193,7 +194,7 @@ async def set_facility_status(facility_id: str, body: StatusChange, rt: RuntimeD
                               caller: Caller) -> dict[str, Any]:
     require(caller, *EDITORS)
     async with rt.transaction() as tx:
-        facility, _ = await commands.set_facility_active(
+        facility, _changed = await commands.set_facility_active(
             tx, facility_id, body.active, body.reason, body.on or date.today(), caller)
     return facility
 
@@ -204,7 +205,7 @@ async def set_rollout(facility_id: str, body: RolloutChange, rt: RuntimeDep,
                       caller: Caller) -> dict[str, Any]:
     require(caller, *AREA_EDITORS)  # rollout is the Dinkes's record
     async with rt.transaction() as tx:
-        facility, _ = await commands.set_rollout(tx, facility_id, body.status,
+        facility, _changed = await commands.set_rollout(tx, facility_id, body.status,
                                                  body.on or date.today(), caller)
     return facility
 
@@ -234,7 +235,7 @@ async def set_worker_status(worker_id: str, body: StatusChange, rt: RuntimeDep,
                             caller: Caller) -> dict[str, Any]:
     require(caller, *EDITORS)
     async with rt.transaction() as tx:
-        worker, _ = await commands.set_worker_active(tx, worker_id, body.active, caller)
+        worker, _changed = await commands.set_worker_active(tx, worker_id, body.active, caller)
     return worker
 
 
@@ -316,7 +317,7 @@ def _gaps_of(desa: list[dict[str, Any]], gaps: dict[str, list[str]]) -> list[dic
 async def set_target(body: TargetIn, rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
     require(caller, *EDITORS)
     async with rt.transaction() as tx:
-        target, _ = await commands.set_target(tx, body, caller)
+        target, _changed = await commands.set_target(tx, body, caller)
     return target
 
 
@@ -347,7 +348,7 @@ async def list_missing_targets(rt: RuntimeDep, area_code: str, year: int) -> lis
                  "text/csv": {"schema": {"type": "string"}},
                  XLSX: {"schema": {"type": "string", "format": "binary"}},
                  "application/json": {"schema": {"type": ["array", "object"]}}}}})
-async def bulk_import(request: Request, rt: RuntimeDep, caller: Caller,
+async def bulk_import(request: Request, rt: RuntimeDep, caller: Caller, language: Language,
                       kind: importer.Kind | None = None) -> dict[str, Any]:
     """A CSV or a workbook of one sheet (.xlsx, .xls, .ods) whose header tells the kind (or
     `kind=`), a JSON array of rows of `kind`, or a JSON object with one array per kind.
@@ -365,9 +366,9 @@ async def bulk_import(request: Request, rt: RuntimeDep, caller: Caller,
             detected, rows = importer.parse_upload(text, content_type)
             chosen = kind or detected
             if chosen is None:
-                raise ValueError("say which kind the JSON rows are (?kind=areas, …)")
+                raise ValueError(_("say which kind the JSON rows are (?kind=areas, …)"))
             reports = {chosen: await importer.import_rows(
                 rt.store, chosen, rows, date.today(), caller, sheet="json" not in content_type)}
     except (ValueError, UnicodeDecodeError) as exc:
-        raise UnprocessableError("body", str(exc), "unreadable_import") from exc
-    return {kind: report.__dict__ for kind, report in reports.items()}
+        raise UnprocessableError("body", reason(exc), "unreadable_import") from exc
+    return said_in({kind: report.__dict__ for kind, report in reports.items()}, language)

@@ -23,6 +23,7 @@ from ilp_contracts import (
 )
 from ilp_contracts.registry import RolloutStatus, place_name_key
 from ilp_contracts.wilayah import InvalidAreaCode, parse_area_code
+from ilp_contracts.text import _, reason
 from ilp_kit.auth import OPEN, Principal, require_area, require_facility
 from ilp_kit.errors import NotFoundError, UnprocessableError
 from ilp_kit.outbox import emit
@@ -48,7 +49,7 @@ def canonical_code(code: str, field: Field) -> str:
     try:
         return parse_area_code(code).code
     except InvalidAreaCode as exc:
-        raise UnprocessableError(field, str(exc), "invalid_area_code") from exc
+        raise UnprocessableError(field, reason(exc), "invalid_area_code") from exc
 
 
 async def existing_area(reader: Reader, code: str, field: Field, level: str | None = None,
@@ -57,9 +58,11 @@ async def existing_area(reader: Reader, code: str, field: Field, level: str | No
     require_area(scope, canonical)
     area = await reader.get("areas", canonical)
     if area is None:
-        raise UnprocessableError(field, f"area {canonical} is not registered", "unknown_area")
+        raise UnprocessableError(field, _("area {code} is not registered", code=canonical),
+                                 "unknown_area")
     if level and area["level"] != level:
-        raise UnprocessableError(field, f"{canonical} is a {area['level']}, not a {level}",
+        raise UnprocessableError(field, _("{code} is a {level}, not a {wanted}", code=canonical,
+                                          level=area["level"], wanted=level),
                                  "wrong_area_level")
     return area
 
@@ -81,15 +84,15 @@ async def upsert_area(tx: Transaction, body: AreaIn, scope: Principal = OPEN) ->
     if not scope.sees(parsed.code):
         require_area(scope, parsed.code)
     if parsed.parent and await tx.get("areas", parsed.parent) is None:
-        raise UnprocessableError("code", f"parent area {parsed.parent} is not registered",
-                                 "unknown_parent")
+        raise UnprocessableError("code", _("parent area {code} is not registered",
+                                           code=parsed.parent), "unknown_parent")
     existing = await tx.get("areas", parsed.code)
     if existing is not None:
         if existing["name"] != body.name:
             require_area(scope, parsed.code)
-            raise UnprocessableError(
-                "name", f"{parsed.code} is already registered as {existing['name']!r}; "
-                "rename it with PUT /areas/{code}", "duplicate_code")
+            raise UnprocessableError("name", _(
+                "{code} is already registered as {name!r}; rename it with PUT /areas/{{code}}",
+                code=parsed.code, name=existing["name"]), "duplicate_code")
         return existing, False
     area = {"code": parsed.code, "name": body.name, "level": parsed.level,
             "parent_code": parsed.parent, "kind": parsed.village_kind or parsed.regency_kind}
@@ -103,7 +106,7 @@ async def rename_area(tx: Transaction, code: str, name: str, scope: Principal = 
     require_area(scope, canonical)
     area = await tx.get("areas", canonical)
     if area is None:
-        raise NotFoundError(f"area {code}")
+        raise NotFoundError(_("area {id}", id=code))
     if area["name"] == name:
         return area, False
     area = {**area, "name": name}
@@ -128,11 +131,13 @@ async def upsert_local_unit(tx: Transaction, body: LocalUnitIn, scope: Principal
     if body.parent_unit_id:
         parent = await tx.get("local_units", body.parent_unit_id)
         if parent is None or parent["desa_code"] != desa["code"]:
-            raise UnprocessableError("parent_unit_id", f"{body.parent_unit_id} is not a unit "
-                                     f"of {desa['code']}", "unknown_unit")
+            raise UnprocessableError("parent_unit_id", _(
+                "{unit} is not a unit of {desa}", unit=body.parent_unit_id, desa=desa["code"]),
+                "unknown_unit")
         if parent["kind"] not in UNIT_PARENTS[body.kind]:
-            raise UnprocessableError("parent_unit_id", f"a {body.kind} cannot lie in a "
-                                     f"{parent['kind']}", "wrong_parent")
+            raise UnprocessableError("parent_unit_id", _(
+                "a {kind} cannot lie in a {parent}", kind=body.kind, parent=parent["kind"]),
+                "wrong_parent")
         base = parent["unit_id"]
     unit = {"unit_id": f"{base}/{body.kind}:{body.name}", "desa_code": desa["code"],
             "kind": body.kind, "name": body.name, "parent_unit_id": body.parent_unit_id}
@@ -149,22 +154,23 @@ async def upsert_facility(tx: Transaction, body: FacilityIn, today: date,
                           scope: Principal = OPEN) -> Outcome:
     area = await existing_area(tx, body.area_code, "area_code", scope=scope)
     if area["level"] != FACILITY_LEVEL[body.type]:
-        raise UnprocessableError(
-            "area_code", f"a {body.type} belongs to a {FACILITY_LEVEL[body.type]}, "
-            f"not a {area['level']}", "wrong_area_level")
+        raise UnprocessableError("area_code", _(
+            "a {type} belongs to a {level}, not a {given}", type=body.type,
+            level=FACILITY_LEVEL[body.type], given=area["level"]), "wrong_area_level")
     parent = await _check_parent(tx, body, scope)
     if body.type != "puskesmas" and (body.working_area or body.rollout_status):
         field = "working_area" if body.working_area else "rollout_status"
-        raise UnprocessableError(field, "only a puskesmas has a working area and a rollout "
-                                 "status", "not_applicable")
+        raise UnprocessableError(field, _("only a puskesmas has a working area and a rollout "
+                                          "status"), "not_applicable")
     working_area = [
         (await existing_area(tx, code, ("working_area", i), "village", scope))["code"]
         for i, code in enumerate(body.working_area)]
     facility_id = body.id or stable_id(body.type, area["code"], body.name, body.rw)
     existing = await tx.get("facilities", facility_id)
     if existing is not None and existing["type"] != body.type:
-        raise UnprocessableError("id", f"{facility_id} is a {existing['type']}, not a "
-                                 f"{body.type}", "type_mismatch")
+        raise UnprocessableError("id", _("{id} is a {type}, not a {given}", id=facility_id,
+                                         type=existing["type"], given=body.type),
+                                 "type_mismatch")
     facility = {
         "id": facility_id, "type": body.type, "name": body.name,
         "name_key": place_name_key(body.name), "area_code": area["code"],
@@ -192,8 +198,9 @@ async def _check_parent(tx: Transaction, body: FacilityIn, scope: Principal) -> 
         return None
     parent = await facility_named(tx, body.parent_facility_id, "parent_facility_id", scope)
     if parent["type"] not in PARENT_TYPES[body.type]:
-        raise UnprocessableError("parent_facility_id", f"a {body.type} cannot belong to a "
-                                 f"{parent['type']}", "wrong_parent")
+        raise UnprocessableError("parent_facility_id", _(
+            "a {type} cannot belong to a {parent}", type=body.type, parent=parent["type"]),
+            "wrong_parent")
     return str(parent["id"])
 
 
@@ -209,11 +216,12 @@ async def facility_named(tx: Reader, written: str, field: Field, scope: Principa
     if len(found) == 1:
         return found[0]
     if not found:
-        raise UnprocessableError(field, f"facility {written} is not registered",
+        raise UnprocessableError(field, _("facility {id} is not registered", id=written),
                                  "unknown_facility")
     which = ", ".join(f"{f['id']} ({f['area_code']})" for f in found[:5])
-    raise UnprocessableError(field, f"{len(found)} facilities are named {written!r}: {which};"
-                             " write its id", "ambiguous_facility")
+    raise UnprocessableError(field, _("{count} facilities are named {name!r}: {which}; write "
+                                      "its id", count=len(found), name=written, which=which),
+                             "ambiguous_facility")
 
 
 async def backfill_name_keys(rt: Runtime, page: int = 2000) -> None:
@@ -234,7 +242,7 @@ def _advance_rollout(facility: Doc, status: RolloutStatus, on: date, field: Fiel
     try:
         facility["rollout_status"] = next_rollout(facility["rollout_status"], status)
     except RolloutError as exc:
-        raise UnprocessableError(field, str(exc), "rollout_backwards") from exc
+        raise UnprocessableError(field, reason(exc), "rollout_backwards") from exc
     dates = facility["rollout_dates"]
     if status not in dates:
         facility["rollout_dates"] = {**dates, status: on.isoformat()}
@@ -247,7 +255,7 @@ async def existing_facility(tx: Reader, facility_id: str, scope: Principal = OPE
     # Out of scope and unknown look the same to a scoped caller: no existence leak.
     require_facility(scope, facility_id, facility["area_code"] if facility else None)
     if facility is None:
-        raise NotFoundError(f"facility {facility_id}")
+        raise NotFoundError(_("facility {id}", id=facility_id))
     return facility
 
 
@@ -255,7 +263,8 @@ async def set_rollout(tx: Transaction, facility_id: str, status: RolloutStatus, 
                       scope: Principal = OPEN) -> Outcome:
     facility = await existing_facility(tx, facility_id, scope)
     if facility["type"] != "puskesmas":
-        raise UnprocessableError("status", "rollout is tracked per puskesmas", "not_applicable")
+        raise UnprocessableError("status", _("rollout is tracked per puskesmas"),
+                                 "not_applicable")
     changed = {**facility}
     _advance_rollout(changed, status, on, "status")
     if changed == facility:
@@ -300,7 +309,7 @@ async def upsert_worker(tx: Transaction, body: WorkerIn, scope: Principal = OPEN
     facility_id = facility["id"]
     require_facility(scope, facility_id, facility["area_code"])
     if not facility["active"]:
-        raise UnprocessableError("facility_id", f"facility {facility_id} is inactive",
+        raise UnprocessableError("facility_id", _("facility {id} is inactive", id=facility_id),
                                  "inactive_facility")
     worker = {**body.model_dump(), "facility_id": facility_id,
               "id": body.id or stable_id(body.role, facility_id, body.name),
@@ -311,9 +320,9 @@ async def upsert_worker(tx: Transaction, body: WorkerIn, scope: Principal = OPEN
 async def set_worker_active(tx: Transaction, worker_id: str, active: bool,
                             scope: Principal = OPEN) -> Outcome:
     worker = await tx.get("workers", worker_id)
-    require_area(scope, worker["area_code"] if worker else None, f"worker {worker_id}")
+    require_area(scope, worker["area_code"] if worker else None, _("worker {id}", id=worker_id))
     if worker is None:
-        raise NotFoundError(f"worker {worker_id}")
+        raise NotFoundError(_("worker {id}", id=worker_id))
     worker = {**worker, "active": active}
     return worker, await _store_worker(tx, worker)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, get_args
 
 from ilp_contracts.registry import RolloutStatus, TargetGroup
+from ilp_contracts.text import _
 
 ROLLOUT_ORDER: tuple[RolloutStatus, ...] = get_args(RolloutStatus)
 ROLLOUT_LABEL = {"belum": "belum mulai", "sosialisasi": "sosialisasi",
@@ -27,7 +28,8 @@ def next_rollout(current: RolloutStatus | None, wanted: RolloutStatus) -> Rollou
     stages may be skipped when a Dinkes records them late."""
     position = ROLLOUT_ORDER.index(current or "belum")
     if ROLLOUT_ORDER.index(wanted) < position:
-        raise RolloutError(f"rollout cannot go back from {current} to {wanted}")
+        raise RolloutError(_("rollout cannot go back from {current} to {wanted}",
+                             current=current, wanted=wanted))
     return wanted
 
 
@@ -121,7 +123,7 @@ def network_gaps(desa_codes: Iterable[str], facilities: Iterable[Mapping[str, An
 def _puskesmas_above(facility: Mapping[str, Any], active: Mapping[str, Mapping[str, Any]]
                      ) -> Mapping[str, Any] | None:
     """The open puskesmas a posyandu or pustu comes under: posyandu → pustu → puskesmas."""
-    for _ in range(2):
+    for _step in range(2):
         found = active.get(facility.get("parent_facility_id") or "")
         if found is None or found["type"] == "puskesmas":
             return found

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from ilp_contracts.text import _
 from ilp_kit.auth import OPEN, Principal
-from ilp_kit.errors import PermanentError, probably_meant
+from ilp_kit.errors import PermanentError, explained, probably_meant
 from ilp_kit.spreadsheet import csv_rows
 from ilp_kit.store import DocumentStore, Transaction
 from ilp_kit.turns import LoopTurns
@@ -77,7 +78,8 @@ def detect_kind(columns: Iterable[str]) -> Kind:
         required = {n for n, f in MODELS[kind].model_fields.items() if f.is_required()}
         if required <= present:
             return kind
-    raise ValueError(f"cannot tell what the columns {sorted(present)} describe")
+    raise ValueError(_("cannot tell what the columns {columns} describe",
+                       columns=", ".join(sorted(present))))
 
 
 # What a header may name: every kind's fields (a sheet's title above it is passed over).
@@ -106,7 +108,7 @@ def _cell(column: str, value: str) -> Any:
 
 def rows_from_json(data: Any) -> list[Row]:
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-        raise ValueError("expected a JSON array of objects")
+        raise ValueError(_("expected a JSON array of objects"))
     return [(number, record) for number, record in enumerate(data, start=1)]
 
 
@@ -170,7 +172,9 @@ def _reason(model: type[BaseModel], error: Any) -> str:
     name = str(error["loc"][-1])
     meant = probably_meant(name, [*model.model_fields, *(
         alias for alias, field in ALIASES.items() if field in model.model_fields)])
-    return f"unknown column {name!r}" + (f"; did you mean {meant!r}?" if meant else "")
+    if meant:
+        return _("unknown column {name!r}; did you mean {meant!r}?", name=name, meant=meant)
+    return _("unknown column {name!r}", name=name)
 
 
 def _read_past(model: type[BaseModel], rows: list[Row]) -> set[str]:
@@ -179,7 +183,7 @@ def _read_past(model: type[BaseModel], rows: list[Row]) -> set[str]:
     or a `Desa` beside `Kode Desa` is another column, not a typo."""
     fields = set(model.model_fields)
     names = fields | {alias for alias, name in ALIASES.items() if name in fields}
-    columns = {name for _, row in rows for name in row}
+    columns = {name for _line, row in rows for name in row}
     return {name for name in columns - fields
             if not difflib.get_close_matches(name, names, n=1, cutoff=TYPO)}
 
@@ -188,10 +192,10 @@ async def _apply_row(tx: Transaction, model: type[BaseModel], apply: Apply,
                      fields: dict[str, Any]) -> list[dict[str, Any]] | None:
     """[] when stored, None when unchanged, else the row's problems (nothing written)."""
     try:
-        _, changed = await apply(tx, model.model_validate(fields))
+        _stored, changed = await apply(tx, model.model_validate(fields))
     except ValidationError as exc:
         return [{"field": ".".join(map(str, e["loc"])), "reason": _reason(model, e),
-                 "type": e["type"]} for e in exc.errors(include_url=False)]
+                 "type": e["type"]} for e in explained(exc.errors(include_url=False), model)]
     except PermanentError as exc:
         return [{"field": ".".join(map(str, d.get("loc", []))), "reason": d["msg"],
                  "type": d.get("type", "invalid")} for d in exc.detail(in_body=False)]
@@ -212,6 +216,7 @@ async def import_document(store: DocumentStore, document: dict[str, Any], today:
     """A JSON object {"areas": [...], "facilities": [...], …} in dependency order."""
     unknown = set(document) - set(KINDS)
     if unknown:
-        raise ValueError(f"unknown sections {sorted(unknown)}; expected some of {KINDS}")
+        raise ValueError(_("unknown sections {unknown}; expected some of {kinds}",
+                           unknown=", ".join(sorted(unknown)), kinds=", ".join(KINDS)))
     return {kind: await import_rows(store, kind, rows_from_json(document[kind]), today, scope)
             for kind in KINDS if kind in document}

@@ -14,8 +14,8 @@ from ilp_contracts.registry import (
     TargetGroup,
     WorkerRole,
 )
+from ilp_contracts.text import _, refusal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
-from pydantic_core import PydanticCustomError
 
 _ID = r"^[A-Za-z0-9._:-]+$"
 _PHONE_MARKS = re.compile(r"[\s().-]")
@@ -33,8 +33,8 @@ def _e164(value: object) -> object:
     elif digits.startswith("62") or (digits.startswith("8") and 9 <= len(digits) <= 12):
         digits = "+" + (digits if digits.startswith("62") else "62" + digits)
     if not re.fullmatch(r"\+[1-9][0-9]{7,14}", digits):
-        raise PydanticCustomError("phone_format", "a phone number as +6281234567890 or "
-                                  "081234567890, not '{value}'", {"value": value})
+        raise refusal("phone_format", _("a phone number as +6281234567890 or 081234567890, "
+                                        "not '{value}'", value=value))
     return digits
 
 

@@ -13,8 +13,8 @@ from fastapi import APIRouter, Depends, Request, Response
 from ilp_contracts import BirthCorrection, BirthSubmission, ScreeningSubmission
 from ilp_contracts.screening import Stage
 from ilp_kit.auth import HEALTH_STAFF, Caller, Principal, require, require_area
-from ilp_kit.errors import (ForbiddenError, InvalidInput, NotFoundError, json_safe,
-                            name_unknown_fields)
+from ilp_kit.errors import (ForbiddenError, InvalidInput, Language, NotFoundError, explained,
+                            json_safe, said_in)
 from ilp_kit.outgoing import sent_log
 from ilp_kit.params import Limit, Offset, Period
 from ilp_kit.service import Runtime, runtime_of
@@ -28,6 +28,7 @@ from .audit import audit
 from .fhir import inbound
 from .fhir.export import bundle_for, sealer
 from ilp_contracts.findings import FINDING_LABELS
+from ilp_contracts.text import _
 from .models import (
     AmendmentIn,
     BirthOut,
@@ -109,7 +110,7 @@ async def amend_birth(birth_id: str, body: BirthCorrection, rt: RuntimeDep,
 
 
 @router.post("/screenings/import", response_model=ImportReport)
-async def import_register(request: Request, rt: RuntimeDep, caller: Caller,
+async def import_register(request: Request, rt: RuntimeDep, caller: Caller, language: Language,
                           posyandu_id: str | None = None) -> dict[str, Any]:
     """Upload a posyandu register as CSV (text/csv) or a workbook (.xlsx, .xls, .ods) of one
     sheet with data. Every row is checked on its own, so one bad row does not hold back the rest;
@@ -121,29 +122,31 @@ async def import_register(request: Request, rt: RuntimeDep, caller: Caller,
     text = spreadsheet_text(await request.body())
     places = await register_intake.places_named(rt.store, posyandu_names(text), caller)
     rows = list(parse_register(text, posyandu_id, places))
-    valid = [(line, submission) for line, submission, _ in rows if submission is not None]
+    valid = [(line, submission) for line, submission, _problems in rows if submission is not None]
     key = rt.settings.pseudonym_key
 
     async def record_row(tx: Transaction, row: ScreeningSubmission, seal: Fernet | None
                          ) -> dict[str, Any]:
-        _, status = await register_intake.record_row(
+        _screening, status = await register_intake.record_row(
             tx, row, register_intake.register_key(row, key), key, caller, seal)
         return {"status": status}
-    outcomes = await _in_one_transaction(rt, [submission for _, submission in valid],
+    outcomes = await _in_one_transaction(rt, [submission for _line, submission in valid],
                                          record_row)
     rejected = [{"line": line, "detail": problems}
                 for line, submission, problems in rows if submission is None]
     rejected += [{"line": line, "detail": outcome["detail"]}
-                 for (line, _), outcome in zip(valid, outcomes, strict=True)
+                 for (line, _submission), outcome in zip(valid, outcomes, strict=True)
                  if outcome["status"] == "rejected"]
     counts = Counter(outcome["status"] for outcome in outcomes)
-    return {"accepted": counts["created"], "duplicates": counts["duplicate"],
-            "amended": counts["amended"], "rejected": sorted(rejected, key=lambda r: r["line"]),
-            "columns_not_read": columns_not_read(text)}
+    return said_in({"accepted": counts["created"], "duplicates": counts["duplicate"],
+                    "amended": counts["amended"],
+                    "rejected": sorted(rejected, key=lambda r: r["line"]),
+                    "columns_not_read": columns_not_read(text)}, language)
 
 
 @router.post("/screenings/batch", response_model=SyncReport)
-async def sync_screenings(body: SyncBatch, rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
+async def sync_screenings(body: SyncBatch, rt: RuntimeDep, caller: Caller, language: Language
+                          ) -> dict[str, Any]:
     """Up to 500 screenings at once, as a kader app sends what it took offline. A
     screening that is refused (implausible values, unknown posyandu, outside the caller's
     wilayah, a key reused for other content) is reported with its reasons and the rest are
@@ -156,13 +159,13 @@ async def sync_screenings(body: SyncBatch, rt: RuntimeDep, caller: Caller) -> di
              loc=("body", "screenings", index, "screening"),
              key_loc=("body", "screenings", index, "idempotency_key"))
         for index, item in valid])
-    recorded = dict(zip((index for index, _ in valid), outcomes, strict=True))
+    recorded = dict(zip((index for index, _item in valid), outcomes, strict=True))
     results = [{"index": index, "idempotency_key": _key_of(raw),
                 **recorded.get(index, item if isinstance(item, dict) else {})}
                for index, (raw, item) in enumerate(zip(body.screenings, items, strict=True))]
     counts = Counter(result["status"] for result in results)
-    return {"created": counts["created"], "duplicates": counts["duplicate"],
-            "rejected": counts["rejected"], "results": results}
+    return said_in({"created": counts["created"], "duplicates": counts["duplicate"],
+                    "rejected": counts["rejected"], "results": results}, language)
 
 
 def _sync_item(raw: Any, index: int) -> SyncItem | dict[str, Any]:
@@ -172,8 +175,7 @@ def _sync_item(raw: Any, index: int) -> SyncItem | dict[str, Any]:
     except ValidationError as exc:
         return {"status": "rejected", "detail": [
             json_safe({**error, "loc": ["body", "screenings", index, *error["loc"]]})
-            for error in name_unknown_fields(exc.errors(include_url=False, include_context=False),
-                                             SyncItem)]}
+            for error in explained(exc.errors(include_url=False), SyncItem)]}
 
 
 def _key_of(raw: Any) -> str:
@@ -277,10 +279,11 @@ async def get_submission(idempotency_key: str, rt: RuntimeDep, caller: Caller,
             break
     if not record:
         raise NotFoundError(
-            f"submission {idempotency_key!r}" + (f" from {source_system}" if source_system else ""),
-            "nothing is recorded under it (yet); an ingest event that was refused is on "
-            "ilp.dlq.screening with its reasons")
-    require_area(caller, record["desa_code"], f"submission {idempotency_key}")
+            _("submission {key!r} from {source}", key=idempotency_key, source=source_system)
+            if source_system else _("submission {key!r}", key=idempotency_key),
+            _("nothing is recorded under it (yet); an ingest event that was refused is on "
+              "ilp.dlq.screening with its reasons"))
+    require_area(caller, record["desa_code"], _("submission {key!r}", key=idempotency_key))
     return {"idempotency_key": idempotency_key, "source_system": source_system,
             "screening_id": record.get("screening_id"), "birth_id": record.get("birth_id"),
             "treatment_id": record.get("treatment_id"), "status": record.get("status", "active")}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from ilp_contracts import (Event, FacilityUpserted, IngestBirth, IngestScreening,
                            IngestTbTreatment, IngestTbTreatmentEnd)
 from ilp_contracts.registry import place_name_key
+from ilp_contracts.text import _
 from ilp_kit.auth import OPEN
 from ilp_kit.consumer import Handler
 from ilp_kit.errors import InvalidInput
@@ -52,9 +53,9 @@ def ingest_handlers(settings: ServiceSettings) -> dict[type[Event], Handler]:
     async def on_tb_treatment_end(tx: Transaction, event: IngestTbTreatmentEnd) -> None:
         started = await tx.get("idempotency", key(event))
         if started is None or "treatment_id" not in started:
-            raise InvalidInput([(("idempotency_key",), f"no treatment was started with key "
-                                 f"{event.idempotency_key} from {event.source_system}",
-                                 "unknown_treatment")])
+            raise InvalidInput([(("idempotency_key",), _(
+                "no treatment was started with key {key} from {source}",
+                key=event.idempotency_key, source=event.source_system), "unknown_treatment")])
         await tb.end(tx, started["treatment_id"], event.end, OPEN, loc=("end",),
                      id_loc=("idempotency_key",))
 

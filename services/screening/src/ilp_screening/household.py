@@ -14,8 +14,9 @@ from fastapi import APIRouter, Depends, Query as Param, Request
 from ilp_contracts import HouseholdRegister, PersonRegistered
 from ilp_contracts.screening import HouseholdMember
 from ilp_contracts.wilayah import home_unit
+from ilp_contracts.text import _
 from ilp_kit.auth import Caller, Principal, require, require_area
-from ilp_kit.errors import InvalidInput, NotFoundError
+from ilp_kit.errors import InvalidInput, Language, NotFoundError, said_in
 from ilp_kit.outbox import emit
 from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.spreadsheet import spreadsheet_text
@@ -69,8 +70,8 @@ async def register(tx: Transaction, posyandu: dict[str, Any], member: HouseholdM
 
 
 @router.post("/persons/register", response_model=HouseholdReport)
-async def register_household(body: HouseholdRegister, rt: RuntimeDep, caller: Caller
-                             ) -> dict[str, Any]:
+async def register_household(body: HouseholdRegister, rt: RuntimeDep, caller: Caller,
+                             language: Language) -> dict[str, Any]:
     """The people of a posyandu's area from the kader's household data collection
     (pendataan keluarga), up to 500 at once: whom the posyandu should see. One never
     screened from 15, or a pregnancy with no ANC contact, then gets the kader's visit if
@@ -83,13 +84,14 @@ async def register_household(body: HouseholdRegister, rt: RuntimeDep, caller: Ca
     results = await _register_each(rt, caller, (body.posyandu_id, ("body", "posyandu_id")),
                                    body.noted_on, members)
     counts = Counter(result["status"] for result in results)
-    return {"registered": counts["registered"], "unchanged": counts["unchanged"],
-            "rejected": counts["rejected"],
-            "results": [{"index": result.pop("at"), **result} for result in results]}
+    return said_in({"registered": counts["registered"], "unchanged": counts["unchanged"],
+                    "rejected": counts["rejected"],
+                    "results": [{"index": result.pop("at"), **result} for result in results]},
+                   language)
 
 
 @router.post("/persons/register/import", response_model=HouseholdImportReport)
-async def import_household(request: Request, rt: RuntimeDep, caller: Caller,
+async def import_household(request: Request, rt: RuntimeDep, caller: Caller, language: Language,
                            posyandu_id: Annotated[str, Param(min_length=1, max_length=64)],
                            noted_on: date) -> dict[str, Any]:
     """The household data collection as CSV (text/csv) or a workbook of one sheet:
@@ -102,15 +104,15 @@ async def import_household(request: Request, rt: RuntimeDep, caller: Caller,
     rows = list(parse_household(text))
     results = await _register_each(
         rt, caller, (posyandu_id, ("query", "posyandu_id")), noted_on,
-        [(line, (), member) for line, member, _ in rows if member is not None])
+        [(line, (), member) for line, member, _problems in rows if member is not None])
     rejected = [{"line": line, "detail": problems}
                 for line, member, problems in rows if member is None]
     rejected += [{"line": result["at"], "detail": result["detail"]}
                  for result in results if result["status"] == "rejected"]
     counts = Counter(result["status"] for result in results)
-    return {"registered": counts["registered"], "unchanged": counts["unchanged"],
-            "rejected": sorted(rejected, key=lambda r: r["line"]),
-            "columns_not_read": columns_not_read(text)}
+    return said_in({"registered": counts["registered"], "unchanged": counts["unchanged"],
+                    "rejected": sorted(rejected, key=lambda r: r["line"]),
+                    "columns_not_read": columns_not_read(text)}, language)
 
 
 def _check_day(noted_on: date, loc: tuple[str, ...]) -> None:
@@ -130,7 +132,7 @@ async def _register_each(rt: Runtime, caller: Principal,
     posyandu_id, posyandu_loc = posyandu_given
     async with rt.transaction() as tx:
         posyandu = await posyandu_of(tx, posyandu_id, posyandu_loc)
-        require_area(caller, posyandu["area_code"], f"posyandu {posyandu_id}")
+        require_area(caller, posyandu["area_code"], _("posyandu {id}", id=posyandu_id))
         for at, loc, member in members:
             await turns.give()
             try:
@@ -151,9 +153,9 @@ async def registered_at(posyandu_id: str, rt: RuntimeDep, caller: Caller, limit:
     Audited like every read of a person."""
     require(caller, *CARERS)
     posyandu = await rt.store.get(PLACES, posyandu_id)
-    require_area(caller, posyandu["area_code"] if posyandu else None, f"posyandu {posyandu_id}")
+    require_area(caller, posyandu["area_code"] if posyandu else None, _("posyandu {id}", id=posyandu_id))
     if posyandu is None:
-        raise NotFoundError(f"posyandu {posyandu_id}")
+        raise NotFoundError(_("posyandu {id}", id=posyandu_id))
     entries = await rt.store.find("household", Query.of(
         posyandu_id=posyandu_id, order_by="rt", limit=limit, offset=offset))
     people, persons = [], await rt.store.get_many("persons",

@@ -12,6 +12,7 @@ from typing import Any
 
 from cryptography.fernet import Fernet
 from ilp_contracts.screening import PersonIn
+from ilp_contracts.text import _
 from ilp_kit.errors import InvalidInput
 from ilp_kit.store import Reader, Transaction
 
@@ -80,17 +81,19 @@ async def link_nik(tx: Transaction, person: dict[str, Any], nik: str, pseudonym_
     its own (two histories are not merged here)."""
     loc = ("body", "nik")
     if not person.get("local_id"):
-        raise InvalidInput([(loc, "this person is already known by her NIK", "has_nik")])
+        raise InvalidInput([(loc, _("this person is already known by her NIK"), "has_nik")])
     if reason := nik_problem(nik, date.fromisoformat(person["birth_date"]), person["sex"]):
         raise InvalidInput([(loc, reason, "nik_mismatch")])
     own = pseudonym(nik, pseudonym_key)
     if (link := await tx.get(ALIASES, own)) is not None:
         if link["person_id"] == person["person_id"]:
             return False
-        raise InvalidInput([(loc, "this NIK is already linked to another child", "nik_linked")])
+        raise InvalidInput([(loc, _("this NIK is already linked to another child"),
+                             "nik_linked")])
     if await tx.get("persons", own) is not None:
-        raise InvalidInput([(loc, "this NIK already has a record of its own: her screenings "
-                             "under it and under her mother's NIK stay apart", "nik_has_record")])
+        raise InvalidInput([(loc, _("this NIK already has a record of its own: her screenings "
+                                    "under it and under her mother's NIK stay apart"),
+                             "nik_has_record")])
     await tx.put(ALIASES, own, {"person_id": person["person_id"],
                                 "linked_on": today.isoformat()})
     if seal:
@@ -107,7 +110,7 @@ async def unlink_nik(tx: Transaction, person: dict[str, Any], nik: str,
     own = pseudonym(nik, pseudonym_key)
     link = await tx.get(ALIASES, own)
     if link is None or link["person_id"] != person["person_id"]:
-        raise InvalidInput([(("body", "nik"), "this NIK is not linked to this person",
+        raise InvalidInput([(("body", "nik"), _("this NIK is not linked to this person"),
                              "not_linked")])
     await tx.delete(ALIASES, own)
     if "nik_sealed" in person:  # her export goes by her mother's NIK again

@@ -16,10 +16,11 @@ from ilp_contracts.screening import (BirthSnapshot, BirthSubmission, Measurement
                                      PersonIn, PregnancyIn, ScreeningSubmission,
                                      TbTreatmentSubmission)
 from ilp_contracts.wilayah import home_unit
+from ilp_contracts.text import _
 from cryptography.fernet import Fernet
 from pydantic import BaseModel, ValidationError
 from ilp_kit.auth import OPEN, Principal, require_area
-from ilp_kit.errors import InvalidInput, NotFoundError
+from ilp_kit.errors import InvalidInput, NotFoundError, explained
 from ilp_kit.outbox import emit
 from ilp_kit.store import Query, Reader, Transaction
 
@@ -61,6 +62,10 @@ def ingest_key(source_system: str, key: str) -> str:
 
 
 
+_RECORDS = {"screening_id": _("screening"), "birth_id": _("birth"),
+            "treatment_id": _("TB treatment")}
+
+
 async def _replay(tx: Transaction, key: str, fingerprint: str, key_loc: tuple[str | int, ...],
                   record: tuple[str, str]) -> dict[str, Any] | None:
     """The first result for a retried request; a reused key with other content is an error.
@@ -69,8 +74,9 @@ async def _replay(tx: Transaction, key: str, fingerprint: str, key_loc: tuple[st
     if seen is None:
         return None
     if seen["fingerprint"] != fingerprint:
-        raise InvalidInput([(key_loc, f"this key was already used for a different "
-                             f"{record[1].removesuffix('_id')}", "idempotency_conflict")])
+        raise InvalidInput([(key_loc, _("this key was already used for a different {what}",
+                                        what=_RECORDS.get(record[1], record[1])),
+                             "idempotency_conflict")])
     return await tx.get(record[0], seen[record[1]])
 
 
@@ -151,10 +157,10 @@ async def posyandu_of(tx: Transaction, posyandu_id: str, loc: tuple[str | int, .
     """The posyandu or pustu a submission's `posyandu_id` names, open."""
     posyandu = await tx.get(PLACES, posyandu_id)
     if posyandu is None or not posyandu.get("active", True):
-        raise InvalidInput([(loc, f"no posyandu or pustu {posyandu_id} is registered"
+        raise InvalidInput([(loc, _("no posyandu or pustu {id} is registered", id=posyandu_id)
                              if posyandu is None else
-                             f"{posyandu.get('type', 'posyandu')} {posyandu_id} is closed",
-                             "unknown_posyandu")])
+                             _("{type} {id} is closed", type=posyandu.get("type", "posyandu"),
+                               id=posyandu_id), "unknown_posyandu")])
     return posyandu
 
 
@@ -174,7 +180,7 @@ async def admit(tx: Transaction, sub: Submission, found: list[Problem], key: str
     if (first := await _replay(tx, key, fingerprint, key_loc, record)) is not None:
         return first, {}, fingerprint
     posyandu = await posyandu_of(tx, sub.posyandu_id, (*loc, "posyandu_id"))
-    require_area(scope, posyandu["area_code"], f"posyandu {sub.posyandu_id}")
+    require_area(scope, posyandu["area_code"], _("posyandu {id}", id=sub.posyandu_id))
     return None, posyandu, fingerprint
 
 
@@ -251,9 +257,9 @@ async def record_birth(tx: Transaction, sub: BirthSubmission, key: str, pseudony
              for who, person in (("mother", sub.mother), ("baby", baby))}
     ids = {who: identified.person_id for who, identified in known.items()}
     if await _born_already(tx, ids["mother"], ids["baby"], sub.born_on):
-        raise InvalidInput([((*loc, "baby", "local_id"), "a baby of this mother born that day "
-                             "is recorded already: twins each need their local_id (anak-1, "
-                             "anak-2)", "twin_without_local_id")])
+        raise InvalidInput([((*loc, "baby", "local_id"), _(
+            "a baby of this mother born that day is recorded already: twins each need their "
+            "local_id (anak-1, anak-2)"), "twin_without_local_id")])
     for who, person in (("mother", sub.mother), ("baby", baby)):
         await keep_person(tx, person, known[who], pseudonym_key, seal)
     event = BirthRecorded(
@@ -273,9 +279,9 @@ async def void_birth(tx: Transaction, birth_id: str, reason: str, scope: Princip
                      ) -> dict[str, Any]:
     """Withdraw a birth recorded in error; voiding twice changes nothing."""
     birth = await tx.get("births", birth_id)
-    require_area(scope, birth["desa_code"] if birth else None, f"birth {birth_id}")
+    require_area(scope, birth["desa_code"] if birth else None, _("birth {id}", id=birth_id))
     if birth is None:
-        raise NotFoundError(f"birth {birth_id}")
+        raise NotFoundError(_("birth {id}", id=birth_id))
     return await mark_voided(tx, ("births", birth_id), birth, reason, lambda: BirthVoided(
         birth_id=birth_id, mother_id=birth["mother_id"], baby_id=birth["baby_id"],
         desa_code=birth["desa_code"], reason=reason))
@@ -297,12 +303,12 @@ async def amend_birth(tx: Transaction, birth_id: str, correction: BirthCorrectio
     """Correct the day, weight, place or the baby's sex of a birth and publish the new
     version; the baby's own record follows the corrected day."""
     birth = await tx.get("births", birth_id)
-    require_area(scope, birth["desa_code"] if birth else None, f"birth {birth_id}")
+    require_area(scope, birth["desa_code"] if birth else None, _("birth {id}", id=birth_id))
     if birth is None:
-        raise NotFoundError(f"birth {birth_id}")
+        raise NotFoundError(_("birth {id}", id=birth_id))
     if birth.get("status") == "voided":
-        raise InvalidInput([(("path", "birth_id"), "a voided birth cannot be corrected; "
-                             "record it again", "voided")])
+        raise InvalidInput([(("path", "birth_id"), _("a voided birth cannot be corrected; "
+                                                     "record it again"), "voided")])
     changes = correction.model_dump(exclude_none=True, exclude={"reason"})
     moved = [field for field in ("born_on", "baby_sex")
              if field in changes and str(changes[field]) != birth[field]]
@@ -388,7 +394,7 @@ def _corrected(submitted: dict[str, Any], correction: AmendmentIn
         measurements = MeasurementsIn.model_validate(merged)
     except ValidationError as exc:  # kept under older rules, refused by today's
         raise InvalidInput([(("measurements", *e["loc"]), e["msg"], e["type"])
-                            for e in exc.errors()]) from exc
+                            for e in explained(exc.errors(), MeasurementsIn)]) from exc
     if "pregnancy" in correction.model_fields_set:
         return correction.pregnancy, measurements
     kept = submitted.get("pregnancy")
@@ -411,16 +417,16 @@ async def visible_screening(tx: Reader, screening_id: str, scope: Principal = OP
     """The screening if it exists within the caller's wilayah. A scoped caller gets the
     same 403 for unknown and out-of-scope ids, so nobody learns what exists elsewhere."""
     current = await tx.get("screenings", screening_id)
-    require_area(scope, current["desa_code"] if current else None, f"screening {screening_id}")
+    require_area(scope, current["desa_code"] if current else None, _("screening {id}", id=screening_id))
     if current is None:
-        raise NotFoundError(f"screening {screening_id}")
+        raise NotFoundError(_("screening {id}", id=screening_id))
     return current
 
 
 async def _active(tx: Transaction, screening_id: str, scope: Principal) -> dict[str, Any]:
     current = await visible_screening(tx, screening_id, scope)
     if current["status"] != "active":
-        raise InvalidInput([(("path", "screening_id"), "a voided screening cannot be amended",
-                             "voided")])
+        raise InvalidInput([(("path", "screening_id"), _("a voided screening cannot be "
+                                                         "amended"), "voided")])
     return current
 

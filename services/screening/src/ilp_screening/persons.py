@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
+from ilp_contracts.text import _
 from fastapi import APIRouter, Depends, Response
 from ilp_kit.auth import Caller, Principal, require
 from ilp_kit.errors import ForbiddenError, NotFoundError
@@ -78,7 +79,7 @@ async def _child_record(rt: Runtime, caller: Principal, person_id: str
     async with rt.transaction() as tx:
         person = await tx.get("persons", person_id)
         if person is None:
-            raise NotFoundError("person")
+            raise NotFoundError(_("person"))
         yield tx, person
 
 
@@ -93,7 +94,7 @@ async def _person(rt: Runtime, caller: Principal, person_id: str, action: str) -
     await _visible_person(rt, caller, person_id)
     person = await rt.store.get("persons", person_id)
     if person is None:
-        raise NotFoundError("person")
+        raise NotFoundError(_("person"))
     await audit(rt, caller, action, person_id)
     return person
 
@@ -142,7 +143,7 @@ async def _visible_person(rt: Runtime, caller: Principal, person_id: str) -> lis
     if not any(caller.covers(s["desa_code"]) for s in history) and not (
             (known := await rt.store.get("household", person_id))
             and caller.covers(known["desa_code"])):
-        raise ForbiddenError("this person is not within your wilayah (or unknown)")
+        raise ForbiddenError(_("this person is not within your wilayah (or unknown)"))
     return history
 
 

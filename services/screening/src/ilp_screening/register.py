@@ -33,7 +33,8 @@ from typing import Any
 
 from ilp_contracts.registry import place_name_key
 from ilp_contracts.screening import HouseholdMember, ScreeningSubmission
-from ilp_kit.errors import probably_meant
+from ilp_contracts.text import Text, _
+from ilp_kit.errors import explained, probably_meant
 from ilp_kit.spreadsheet import csv_rows
 from pydantic import ValidationError
 
@@ -67,6 +68,11 @@ _MMHG = re.compile(r"\s*mm\s*hg\s*$", re.IGNORECASE)  # "140/90 mmHg"
 IDENTIFIERS = ("nik", "mother_nik", "household_id")
 _GROUPING = re.compile(r"[\s.'’-]")
 _ROUNDED = re.compile(r"^\d([.,]\d+)?e\+?\d+$", re.IGNORECASE)
+
+
+def _not_a_date(cell: object) -> Text:
+    return _("{cell!r} is not a date: write it day first, as 20/11/2026 or 20 Nov 2026",
+             cell=cell)
 
 Row = tuple[int, ScreeningSubmission | None, list[Any]]  # pydantic's error details
 Places = dict[str, list[tuple[str, str]]]  # name key → (id, desa) of each place so named
@@ -155,7 +161,7 @@ def parse_register(text: str, posyandu_id: str | None = None, places: Places | N
                 continue
             given["posyandu_id"] = found
         if (pressure := given.pop(BLOOD_PRESSURE, None)) is not None:
-            systolic, _, diastolic = _MMHG.sub("", str(pressure)).partition("/")
+            systolic, _slash, diastolic = _MMHG.sub("", str(pressure)).partition("/")
             given["systolic"] = systolic.strip()
             if diastolic.strip():  # else the missing diastolic is reported as such
                 given["diastolic"] = diastolic.strip()
@@ -206,8 +212,7 @@ def _pregnant_woman(given: dict[str, object]) -> list[dict[str, Any]]:
                     - date.fromisoformat(str(last_period))).days
         except ValueError:
             return [{"type": "date_from_datetime_parsing", "loc": ["column", "hpht"],
-                     "msg": f"{last_period!r} is not a date: write it day first, as "
-                            "20/11/2026 or 20 Nov 2026"}]
+                     "msg": _not_a_date(last_period)}]
         given["gestational_weeks"] = str(days // 7)
     return []
 
@@ -230,9 +235,11 @@ def _place_named(name: str, places: Places) -> str | dict[str, Any]:
     which = ", ".join(f"{place_id} (desa {desa})" for place_id, desa in found[:5])
     return {"type": "unknown_posyandu" if not found else "ambiguous_posyandu",
             "loc": ["column", "posyandu"],
-            "msg": f"no posyandu or pustu named {name!r} is registered in your wilayah"
-                   if not found else f"{len(found)} posyandu in your wilayah are named "
-                   f"{name!r}: {which}; write its ID in an 'ID Posyandu' column"}
+            "msg": _("no posyandu or pustu named {name!r} is registered in your wilayah",
+                     name=name)
+                   if not found else _("{count} posyandu in your wilayah are named {name!r}: "
+                                       "{which}; write its ID in an 'ID Posyandu' column",
+                                       count=len(found), name=name, which=which)}
 
 
 def _doses_given(given: dict[str, object]) -> tuple[list[str], list[Any]]:
@@ -247,9 +254,9 @@ def _doses_given(given: dict[str, object]) -> tuple[list[str], list[Any]]:
             doses.append(code)
         elif value is not False:
             refused.append({"type": "dose_not_this_visit", "loc": ["column", code],
-                            "msg": f"{value!r} is neither a tick nor this visit's "
-                                   f"day ({day}); a dose given on another day goes on "
-                                   "that visit's row"})
+                            "msg": _("{value!r} is neither a tick nor this visit's day "
+                                     "({day}); a dose given on another day goes on that "
+                                     "visit's row", value=value, day=day)})
     return doses, refused
 
 
@@ -264,8 +271,8 @@ def _filled_rows(text: str) -> Iterator[tuple[int, dict[str, str], dict[str, obj
 
 
 def _problems(exc: ValidationError, cells: dict[str, str]) -> list[Any]:
-    return _cells_named(_rounded_named(_columns_named(exc.errors(
-        include_url=False, include_input=False, include_context=False)), cells), cells)
+    return _cells_named(_rounded_named(_columns_named(explained(exc.errors(
+        include_url=False, include_input=False), None)), cells), cells)
 
 
 def _cells_named(errors: list[Any], cells: dict[str, str]) -> list[Any]:
@@ -275,21 +282,21 @@ def _cells_named(errors: list[Any], cells: dict[str, str]) -> list[Any]:
         column = str(error["loc"][-1]) if error.get("loc") else ""
         kind, cell = str(error.get("type", "")), cells.get(column, "")
         if column in DATES and kind.startswith(("date_", "datetime_")):
-            return {**error, "msg": f"{cell!r} is not a date: write it day first, as "
-                                    "20/11/2026 or 20 Nov 2026"}
+            return {**error, "msg": _not_a_date(cell)}
         if column in FLAGS and kind.startswith("bool_"):
-            return {**error, "msg": f"{cell!r} is neither ya nor tidak; leave the cell empty "
-                                    "if it was not asked"}
+            return {**error, "msg": _("{cell!r} is neither ya nor tidak; leave the cell "
+                                      "empty if it was not asked", cell=cell)}
         if column in _UNITS and kind in ("float_parsing", "int_parsing"):
-            return {**error, "msg": f"{cell!r} is not a number in {_UNITS[column][0]}"}
+            return {**error, "msg": _("{cell!r} is not a number in {unit}", cell=cell,
+                                      unit=_UNITS[column][0])}
         if tuple(error.get("loc", ())) == ("posyandu_id",) and kind == "string_too_short":
-            return {**error, "msg": "which posyandu: choose it for the whole file (--posyandu), "
-                                    "or give each row's in an 'ID Posyandu' or 'Posyandu' "
-                                    "column"}
+            return {**error, "msg": _("which posyandu: choose it for the whole file "
+                                      "(--posyandu), or give each row's in an 'ID Posyandu' "
+                                      "or 'Posyandu' column")}
         if tuple(error.get("loc", ())) == ("person",) and kind == "value_error":
             return {**error, "loc": ["column", "nik"],
-                    "msg": "no NIK: give the person's NIK or, for a child without one yet, "
-                           "her mother's (NIK Ibu)"}
+                    "msg": _("no NIK: give the person's NIK or, for a child without one yet, "
+                             "her mother's (NIK Ibu)")}
         return error
     return [named(error) for error in errors]
 
@@ -301,8 +308,8 @@ def _rounded_named(errors: list[Any], cells: dict[str, str]) -> list[Any]:
         if loc[:1] == ("person",) and loc[1:] and loc[1] in IDENTIFIERS \
                 and _ROUNDED.match(value := cells.get(str(loc[1]), "")):
             return {"type": "rounded_by_spreadsheet", "loc": list(loc),
-                    "msg": f"{value} is the number a spreadsheet made of it, its last digits "
-                           "lost: format the column as text and type it again"}
+                    "msg": _("{value} is the number a spreadsheet made of it, its last digits "
+                             "lost: format the column as text and type it again", value=value)}
         return error
     return [named(error) for error in errors]
 
@@ -316,9 +323,10 @@ def _columns_named(errors: list[Any]) -> list[Any]:
         if error.get("type") == "extra_forbidden" and len(loc) == 2:
             meant = probably_meant(str(loc[1]), KNOWN_COLUMNS)
             error = {"type": "unknown_column", "loc": ["column", loc[1]],
-                     "msg": f"column {loc[1]!r} is not one a register has"
-                            + (f"; did you mean {meant!r}?" if meant else
-                               "; rename it (docs/guide.md, Paper registers) or leave it out")}
+                     "msg": _("column {name!r} is not one a register has; did you mean "
+                              "{meant!r}?", name=loc[1], meant=meant) if meant else
+                            _("column {name!r} is not one a register has; rename it "
+                              "(docs/guide.md, Paper registers) or leave it out", name=loc[1])}
         named.append(error)
     return named
 

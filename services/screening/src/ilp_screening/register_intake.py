@@ -9,6 +9,7 @@ from typing import Any
 
 from cryptography.fernet import Fernet
 from ilp_contracts.screening import MeasurementsIn, ScreeningSubmission
+from ilp_contracts.text import _
 from ilp_kit.auth import Principal
 from ilp_kit.errors import InvalidInput
 from ilp_kit.store import Query, Reader, Transaction, chunks
@@ -57,7 +58,7 @@ async def record_row(tx: Transaction, sub: ScreeningSubmission, key: str, pseudo
     seen = await tx.get("idempotency", key) or await _recorded_that_day(
         tx, sub, pseudonym_key, fingerprint)
     if seen is None:
-        stored, _ = await record(tx, sub, key, pseudonym_key, scope=scope, seal=seal,
+        stored, _created = await record(tx, sub, key, pseudonym_key, scope=scope, seal=seal,
                                  key_loc=("row",))
         return stored, "created"
     current = await visible_screening(tx, seen["screening_id"], scope)
@@ -66,9 +67,10 @@ async def record_row(tx: Transaction, sub: ScreeningSubmission, key: str, pseudo
         await tx.put("idempotency", key, {**seen, "fingerprint": fingerprint})
         return current, "duplicate"
     if not scope.has(*CORRECTORS):
-        raise InvalidInput([(("row",), "this person is already recorded at this posyandu on "
-                             "this day with other values: correct that screening (amend "
-                             "it) rather than send the row again", "idempotency_conflict")])
+        raise InvalidInput([(("row",), _(
+            "this person is already recorded at this posyandu on this day with other values: "
+            "correct that screening (amend it) rather than send the row again"),
+            "idempotency_conflict")])
     refuse(problems(sub, today())[1], ())
     await keep_person(tx, sub.person, Identified(current["person_id"], merge=True),
                       pseudonym_key, seal)
@@ -90,9 +92,9 @@ async def _not_a_twin(tx: Transaction, sub: ScreeningSubmission, person_id: str)
     recorded = await tx.get("persons", person_id)
     if recorded and " ".join(recorded["name"].lower().split()) != " ".join(
             sub.person.name.lower().split()):
-        raise InvalidInput([(("row",), f"{recorded['name']} is recorded as this mother's "
-                             "child born that day: for twins, give each an 'Anak ke'",
-                             "twin_without_local_id")])
+        raise InvalidInput([(("row",), _(
+            "{name} is recorded as this mother's child born that day: for twins, give each "
+            "an 'Anak ke'", name=recorded["name"]), "twin_without_local_id")])
 
 
 async def _recorded_that_day(tx: Transaction, sub: ScreeningSubmission, pseudonym_key: str,

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query as Param
 from fastapi.responses import Response
 from ilp_contracts.monitoring import ADULT_STAGES, ncd_monitored
 from ilp_contracts.wilayah import InvalidAreaCode, local_zone, parse_area_code
+from ilp_contracts.text import reason
 from ilp_kit.auth import Caller, require, require_area
 from ilp_kit.errors import UnprocessableError
 from ilp_kit.service import Runtime, runtime_of
@@ -112,7 +113,7 @@ def _area(caller: Caller, area_code: str) -> str:
     try:
         code = parse_area_code(area_code).code
     except InvalidAreaCode as exc:
-        raise UnprocessableError(("query", "area_code"), str(exc), "invalid_area_code") from exc
+        raise UnprocessableError(("query", "area_code"), reason(exc), "invalid_area_code") from exc
     require_area(caller, code)
     return code
 

@@ -14,6 +14,7 @@ from ilp_contracts import (TbTreatmentEnd, TbTreatmentEnded, TbTreatmentStarted,
                            TbTreatmentSubmission, TbTreatmentVoided, new_id)
 from ilp_contracts.dates import add_months
 from ilp_contracts.wilayah import home_unit
+from ilp_contracts.text import _
 from ilp_kit.auth import Caller, Principal, require, require_area
 from ilp_kit.errors import InvalidInput, NotFoundError
 from ilp_kit.outbox import emit
@@ -75,15 +76,15 @@ async def end(tx: Transaction, treatment_id: str, body: TbTreatmentEnd, scope: P
     an ingest event's `end` and `idempotency_key`)."""
     treatment = await _visible(tx, treatment_id, scope)
     if treatment["status"] == "voided":
-        raise InvalidInput([(id_loc, "a voided treatment cannot end; record it again",
+        raise InvalidInput([(id_loc, _("a voided treatment cannot end; record it again"),
                              "voided")])
     if treatment["status"] == "ended":
         if (treatment["ended_on"], treatment["outcome"]) == (body.ended_on.isoformat(),
                                                              body.outcome):
             return treatment
-        raise InvalidInput([((*loc, "outcome"), f"the treatment already ended on "
-                             f"{treatment['ended_on']} ({treatment['outcome']})",
-                             "invalid_transition")])
+        raise InvalidInput([((*loc, "outcome"), _(
+            "the treatment already ended on {day} ({outcome})", day=treatment["ended_on"],
+            outcome=treatment["outcome"]), "invalid_transition")])
     started_on = date.fromisoformat(treatment["started_on"])
     if found := tb_end_problems(body, started_on, today()):
         raise InvalidInput([((*loc, *where), msg, kind) for where, msg, kind in found])
@@ -108,9 +109,9 @@ async def void(tx: Transaction, treatment_id: str, reason: str, scope: Principal
 async def _visible(tx: Reader, treatment_id: str, scope: Principal) -> dict[str, Any]:
     treatment = await tx.get("tb_treatments", treatment_id)
     require_area(scope, treatment["desa_code"] if treatment else None,
-                 f"TB treatment {treatment_id}")
+                 _("TB treatment {id}", id=treatment_id))
     if treatment is None:
-        raise NotFoundError(f"TB treatment {treatment_id}")
+        raise NotFoundError(_("TB treatment {id}", id=treatment_id))
     return dict(treatment)
 
 

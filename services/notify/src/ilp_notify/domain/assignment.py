@@ -12,6 +12,8 @@ posyandu). DOMAIN.md: households per kader and the dasawisma division are config
 
 from __future__ import annotations
 
+from ilp_contracts.text import Text, _
+
 import hashlib
 import re
 from collections.abc import Sequence
@@ -119,20 +121,23 @@ HEALTH_WORKERS = frozenset({"bidan", "perawat"})
 
 
 def handover_problem(task: dict[str, Any], worker: dict[str, Any] | None, worker_id: str
-                     ) -> tuple[str, str] | None:
+                     ) -> tuple[Text, str] | None:
     """Why the task cannot be given to this worker – (message, kind) – or None. She must
     be registered and active, of a role that makes this visit, and work where the person
     lives: her desa, or a puskesmas area around it."""
     if worker is None:
-        return f"worker {worker_id} is not registered", "unknown_worker"
+        return _("worker {id} is not registered", id=worker_id), "unknown_worker"
     if not worker.get("active", True):
-        return f"worker {worker_id} no longer works here (inactive)", "inactive_worker"
+        return _("worker {id} no longer works here (inactive)", id=worker_id), "inactive_worker"
     makers = HEALTH_WORKERS | ({"kader"} if task["role"] == "kader" else set())
     if worker["role"] not in makers:
-        return (f"a {task['role']} visit is made by a {' or '.join(sorted(makers))}, "
-                f"not by a {worker['role']}"), "wrong_role"
+        return _("a {role} visit is made by a {makers}, not by a {worker_role}",
+                 role=task["role"], makers=" / ".join(sorted(makers)),
+                 worker_role=worker["role"]), "wrong_role"
     area, desa = worker.get("area_code") or "", task["desa_code"]
     if not (desa == area or desa.startswith(area + ".")):
-        return f"worker {worker_id} works in {area or 'no area'}, not in desa {desa}", \
+        return _("worker {id} works in {area}, not in desa {desa}", id=worker_id, area=area,
+                 desa=desa) if area else _("worker {id} has no working area; the visit is "
+                                           "in desa {desa}", id=worker_id, desa=desa), \
             "outside_area"
     return None

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, Literal
 
+from ilp_contracts.text import N_, Text, _
+
 from .tasks import end_of_day
 
 TaskStatus = Literal["open", "accepted", "completed", "cancelled"]
@@ -28,13 +30,15 @@ TRANSITIONS = {
 GONE = frozenset({"moved", "died"})
 
 
-_DONE = {"accept": "accepted", "complete": "completed", "cancel": "cancelled",
-         "assign": "given to another worker"}
+_REFUSED = {"accept": N_("a task that is {status} cannot be accepted"),
+            "complete": N_("a task that is {status} cannot be completed"),
+            "cancel": N_("a task that is {status} cannot be cancelled"),
+            "assign": N_("a task that is {status} cannot be given to another worker")}
 
 
-def transition_problem(action: str, status: str) -> str | None:
+def transition_problem(action: str, status: str) -> Text | None:
     if status not in TRANSITIONS[action]:
-        return f"a task that is {status} cannot be {_DONE[action]}"
+        return _(_REFUSED[action], status=status)
     return None
 
 

@@ -11,20 +11,24 @@ import hashlib
 import hmac
 from datetime import date
 
+from ilp_contracts.text import _
+
 
 def nik_problem(nik: str, birth_date: date, sex: str) -> str | None:
     """Why `nik` cannot belong to a person born on `birth_date` of `sex`, or None."""
     if len(nik) != 16 or not nik.isdigit():
-        return "NIK must be 16 digits"
+        return _("NIK must be 16 digits")
     if int(nik[0:2]) < 11:
-        return "NIK region prefix is not a valid province code"
+        return _("NIK region prefix is not a valid province code")
     day = int(nik[6:8])
     expected_day = birth_date.day + (40 if sex == "F" else 0)
     if day != expected_day:
-        hint = " (women: day + 40)" if sex == "F" else ""
-        return f"NIK birth day {day:02d} does not match birth date and sex{hint}"
+        if sex == "F":
+            return _("NIK birth day {day:02d} does not match birth date and sex (women: day "
+                     "+ 40)", day=day)
+        return _("NIK birth day {day:02d} does not match birth date and sex", day=day)
     if nik[8:10] != f"{birth_date.month:02d}" or nik[10:12] != f"{birth_date.year % 100:02d}":
-        return "NIK birth month/year does not match birth date"
+        return _("NIK birth month/year does not match birth date")
     return None
 
 

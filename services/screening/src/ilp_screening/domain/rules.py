@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ilp_contracts.screening import Severity
+from ilp_contracts.text import _
 
 
 @dataclass(frozen=True)
@@ -321,11 +322,11 @@ OTHER_UNIT = {"weight_kg": ("g", 0.001), "height_cm": ("m", 100.0), "hb": ("g/L"
 # 2.5). Each with the measure it blames, in the order blamed: length/height first, as a
 # weight is read against it.
 IMPLAUSIBLE_Z = {
-    "haz": ((-6.0, 6.0), "height_cm", "length/height-for-age"),
-    "waz": ((-6.0, 5.0), "weight_kg", "weight-for-age"),
-    "whz": ((-5.0, 5.0), "weight_kg", "weight-for-length/height"),
-    "bmi_z": ((-5.0, 5.0), "weight_kg", "BMI-for-age"),
-    "hcz": ((-5.0, 5.0), "head_circumference_cm", "head circumference-for-age"),
+    "haz": ((-6.0, 6.0), "height_cm", _("length/height-for-age")),
+    "waz": ((-6.0, 5.0), "weight_kg", _("weight-for-age")),
+    "whz": ((-5.0, 5.0), "weight_kg", _("weight-for-length/height")),
+    "bmi_z": ((-5.0, 5.0), "weight_kg", _("BMI-for-age")),
+    "hcz": ((-5.0, 5.0), "head_circumference_cm", _("head circumference-for-age")),
 }
 # From 19 on there is no z-score to judge a weight against its height by. DOMAIN.md and the
 # texts it cites give no limit, so this is ours and deliberately wide: nobody coming to a

@@ -9,6 +9,8 @@ from ilp_contracts.screening import (BirthSubmission, HouseholdMember, Measureme
                                     PersonIn, PregnancyIn, ScreeningSubmission,
                                     TbTreatmentEnd, TbTreatmentSubmission)
 
+from ilp_contracts.text import Text, _
+
 from . import rules
 from .classify import stage_for
 from .person import nik_problem
@@ -16,6 +18,9 @@ from .person import nik_problem
 Problem = tuple[tuple[str | int, ...], str, str]
 MAX_AGE_YEARS = 120
 MOTHER_AGE_YEARS = (10, 60)  # who may be pregnant, or a mother at a birth
+_TOO_OLD = _("older than {years} years", years=MAX_AGE_YEARS)
+_WITHOUT_NIK = _("only a child under five may be recorded without a NIK (by mother_nik and "
+                 "local_id)")
 
 
 def problems(sub: ScreeningSubmission, today: date) -> tuple[str | None, list[Problem]]:
@@ -26,8 +31,7 @@ def problems(sub: ScreeningSubmission, today: date) -> tuple[str | None, list[Pr
     if person.nik and (reason := nik_problem(person.nik, person.birth_date, person.sex)):
         found.insert(0, (("person", "nik"), reason, "nik_mismatch"))
     if person.nik is None and stage not in (None, "balita"):
-        found.insert(0, (("person", "nik"), "only a child under five may be recorded "
-                         "without a NIK (by mother_nik and local_id)", "missing"))
+        found.insert(0, (("person", "nik"), _WITHOUT_NIK, "missing"))
     return stage, found
 
 
@@ -37,19 +41,20 @@ def screening_problems(sex: str, birth_date: date, screened_on: date,
     """Problems of the screening itself (also used for amendments, where no NIK is sent)."""
     found: list[Problem] = []
     if screened_on > today + timedelta(days=1):
-        found.append((("screened_on",), "screening date is in the future", "future_date"))
+        found.append((("screened_on",), _("screening date is in the future"), "future_date"))
     age_days = (screened_on - birth_date).days
     if age_days < 0:
-        found.append((("screened_on",), "screening date is before the birth date", "invalid"))
+        found.append((("screened_on",), _("screening date is before the birth date"),
+                      "invalid"))
         return None, found
     if age_days > MAX_AGE_YEARS * 365.25:
-        found.append((("person", "birth_date"), f"older than {MAX_AGE_YEARS} years", "implausible"))
+        found.append((("person", "birth_date"), _TOO_OLD, "implausible"))
         return None, found
     stage = stage_for(age_days, pregnancy is not None)
     youngest, oldest = MOTHER_AGE_YEARS
     if pregnancy is not None and (sex != "F" or not youngest <= age_days / 365.25 <= oldest):
-        found.append((("pregnancy",), "pregnancy data for a person who cannot be pregnant",
-                      "wrong_stage"))
+        found.append((("pregnancy",), _("pregnancy data for a person who cannot be "
+                                        "pregnant"), "wrong_stage"))
     ranges = {**rules.PLAUSIBLE, **(rules.BALITA_PLAUSIBLE if stage == "balita" else {})}
     values = m.model_dump(exclude_none=True, exclude={"immunizations"})
     for name, (low, high) in ranges.items():
@@ -59,30 +64,34 @@ def screening_problems(sex: str, birth_date: date, screened_on: date,
                           "implausible"))
     if (m.systolic is None) != (m.diastolic is None):
         found.append((("measurements", "diastolic" if m.diastolic is None else "systolic"),
-                      "blood pressure needs both systolic and diastolic", "missing"))
+                      _("blood pressure needs both systolic and diastolic"), "missing"))
     elif m.systolic is not None and m.diastolic is not None and m.systolic <= m.diastolic:
-        found.append((("measurements", "systolic"), "systolic must be above diastolic",
+        found.append((("measurements", "systolic"), _("systolic must be above diastolic"),
                       "implausible"))
     if stage == "balita" and m.weight_kg is None and m.height_cm is None:
-        found.append((("measurements", "weight_kg"), "a balita screening needs weight or "
-                      "length/height", "missing"))
+        found.append((("measurements", "weight_kg"), _("a balita screening needs weight or "
+                                                       "length/height"), "missing"))
     if m.immunizations and stage != "balita":
-        found.append((("measurements", "immunizations"), "immunisations are recorded for "
-                      "balita only", "wrong_stage"))
+        found.append((("measurements", "immunizations"), _("immunisations are recorded "
+                                                           "for balita only"), "wrong_stage"))
     if not values and not m.immunizations:
-        found.append((("measurements",), "no measurement given", "missing"))
+        found.append((("measurements",), _("no measurement given"), "missing"))
     return stage, found
 
 
-def _implausible(name: str, value: float, low: float, high: float) -> str:
+def _implausible(name: str, value: float, low: float, high: float) -> Text:
     """Why a value is refused, in its unit, and the unit it may have been written in."""
     unit = rules.UNIT_OF.get(name, "")
-    said = f"{value:g} {unit}".strip() + f" is outside the plausible range {low:g}–{high:g}"
-    said += f" {unit}" if unit else ""
     other, factor = rules.OTHER_UNIT.get(name, ("", 0.0))
     if other and low <= value * factor <= high:
-        said += f"; if it was read in {other}, send {value * factor:.4g} {unit}"
-    return said
+        return _("{value:g} {unit} is outside the plausible range {low:g}–{high:g} {unit}; "
+                 "if it was read in {other}, send {sent:.4g} {unit}", value=value, unit=unit,
+                 low=low, high=high, other=other, sent=value * factor)
+    if unit:
+        return _("{value:g} {unit} is outside the plausible range {low:g}–{high:g} {unit}",
+                 value=value, unit=unit, low=low, high=high)
+    return _("{value:g} is outside the plausible range {low:g}–{high:g}", value=value,
+             low=low, high=high)
 
 
 def implausible_growth(summary: dict[str, float], rechecked: bool) -> list[Problem]:
@@ -101,17 +110,19 @@ def implausible_growth(summary: dict[str, float], rechecked: bool) -> list[Probl
             continue  # a weight read against a length already blamed says nothing more
         blamed.add(measure)
         found.append((("measurements", measure),
-                      f"{name} z-score {z:+.1f} is beyond WHO's plausible {low:+g} to "
-                      f"{high:+g}: measure again; if it is right, send it with "
-                      "measurements.rechecked = true", "implausible_z"))
+                      _("{name} z-score {z:+.1f} is beyond WHO's plausible {low:+g} to "
+                        "{high:+g}: measure again; if it is right, send it with "
+                        "measurements.rechecked = true", name=name, z=z, low=low, high=high),
+                      "implausible_z"))
     low, high = rules.IMPLAUSIBLE_BMI
     bmi = summary.get("bmi")
     if (bmi is not None and "bmi_z" not in summary and "weight_kg" not in blamed
             and not low <= bmi <= high):
         found.append((("measurements", "weight_kg"),
-                      f"BMI {bmi:.1f} from this weight and height is beyond the plausible "
-                      f"{low:g} to {high:g}: measure again; if it is right, send it with "
-                      "measurements.rechecked = true", "implausible_bmi"))
+                      _("BMI {bmi:.1f} from this weight and height is beyond the plausible "
+                        "{low:g} to {high:g}: measure again; if it is right, send it with "
+                        "measurements.rechecked = true", bmi=bmi, low=low, high=high),
+                      "implausible_bmi"))
     return found
 
 
@@ -123,17 +134,17 @@ BIRTH_RECORDED_WITHIN_DAYS = 366
 def born_on_problems(born_on: date, today: date) -> list[tuple[str, str]]:
     """(reason, kind) when a day of birth cannot be recorded today."""
     if born_on > today + timedelta(days=1):
-        return [("birth date is in the future", "future_date")]
+        return [(_("birth date is in the future"), "future_date")]
     if (today - born_on).days > BIRTH_RECORDED_WITHIN_DAYS:
-        return [(f"a birth is recorded within {BIRTH_RECORDED_WITHIN_DAYS} days",
-                 "implausible")]
+        return [(_("a birth is recorded within {days} days",
+                   days=BIRTH_RECORDED_WITHIN_DAYS), "implausible")]
     return []
 
 
 def mother_age_problem(mother_born: date, born_on: date) -> str | None:
     low, high = MOTHER_AGE_YEARS
     if not low <= (born_on - mother_born).days / 365.25 <= high:
-        return f"the mother is not {low}–{high} years old at the birth"
+        return _("the mother is not {low}–{high} years old at the birth", low=low, high=high)
     return None
 
 
@@ -143,16 +154,16 @@ def birth_problems(sub: BirthSubmission, today: date) -> list[Problem]:
     found: list[Problem] = [(("baby", "birth_date"), msg, kind)
                             for msg, kind in born_on_problems(sub.born_on, today)]
     if mother.sex != "F":
-        found.append((("mother", "sex"), "the mother must be female", "invalid"))
+        found.append((("mother", "sex"), _("the mother must be female"), "invalid"))
     if reason := mother_age_problem(mother.birth_date, sub.born_on):
         found.append((("mother", "birth_date"), reason, "implausible"))
     if mother.nik is None:
-        found.append((("mother", "nik"), "the mother is recorded by her NIK", "missing"))
+        found.append((("mother", "nik"), _("the mother is recorded by her NIK"), "missing"))
     for who, person in (("mother", mother), ("baby", baby)):
         if person.nik and (reason := nik_problem(person.nik, person.birth_date, person.sex)):
             found.append(((who, "nik"), reason, "nik_mismatch"))
     if baby.mother_nik is not None and baby.mother_nik != mother.nik:
-        found.append((("baby", "mother_nik"), "not the mother's NIK", "invalid"))
+        found.append((("baby", "mother_nik"), _("not the mother's NIK"), "invalid"))
     return found
 
 
@@ -160,7 +171,7 @@ def birth_problems(sub: BirthSubmission, today: date) -> list[Problem]:
 def collection_problem(noted_on: date, today: date) -> str | None:
     """What is wrong with the day of a household data collection, if anything."""
     if noted_on > today + timedelta(days=1):
-        return "the data collection is dated in the future"
+        return _("the data collection is dated in the future")
     return None
 
 
@@ -170,10 +181,10 @@ def member_problems(member: HouseholdMember, noted_on: date) -> list[Problem]:
     person = member.person
     age_years = (noted_on - person.birth_date).days / 365.25
     found = _person_problems(person, age_years, (("person", "birth_date"),
-                                                 "born after the data collection", "invalid"))
+                                                 _("born after the data collection"), "invalid"))
     youngest, oldest = MOTHER_AGE_YEARS
     if member.pregnant and (person.sex != "F" or not youngest <= age_years <= oldest):
-        found.append((("pregnant",), "a person who cannot be pregnant", "wrong_stage"))
+        found.append((("pregnant",), _("a person who cannot be pregnant"), "wrong_stage"))
     return found
 
 
@@ -181,10 +192,11 @@ def tb_treatment_problems(sub: TbTreatmentSubmission, today: date) -> list[Probl
     """Every problem of a TB treatment's start, with its field path."""
     found: list[Problem] = []
     if sub.started_on > today + timedelta(days=1):
-        found.append((("started_on",), "the treatment starts in the future", "future_date"))
+        found.append((("started_on",), _("the treatment starts in the future"),
+                      "future_date"))
     age_years = (sub.started_on - sub.person.birth_date).days / 365.25
     return found + _person_problems(sub.person, age_years, (
-        ("started_on",), "the treatment starts before the birth date", "invalid"))
+        ("started_on",), _("the treatment starts before the birth date"), "invalid"))
 
 
 def _person_problems(person: PersonIn, age_years: float, unborn: Problem) -> list[Problem]:
@@ -195,19 +207,18 @@ def _person_problems(person: PersonIn, age_years: float, unborn: Problem) -> lis
     if age_years < 0:
         found.append(unborn)
     elif age_years > MAX_AGE_YEARS:
-        found.append((("person", "birth_date"), f"older than {MAX_AGE_YEARS} years",
-                      "implausible"))
+        found.append((("person", "birth_date"), _TOO_OLD, "implausible"))
     if person.nik and (reason := nik_problem(person.nik, person.birth_date, person.sex)):
         found.append((("person", "nik"), reason, "nik_mismatch"))
     if person.nik is None and age_years >= 5:
-        found.append((("person", "nik"), "only a child under five may be recorded without "
-                      "a NIK (by mother_nik and local_id)", "missing"))
+        found.append((("person", "nik"), _WITHOUT_NIK, "missing"))
     return found
 
 
 def tb_end_problems(end: TbTreatmentEnd, started_on: date, today: date) -> list[Problem]:
     if end.ended_on > today + timedelta(days=1):
-        return [(("ended_on",), "the treatment ends in the future", "future_date")]
+        return [(("ended_on",), _("the treatment ends in the future"), "future_date")]
     if end.ended_on < started_on:
-        return [(("ended_on",), f"before the treatment started ({started_on})", "invalid")]
+        return [(("ended_on",), _("before the treatment started ({started_on})",
+                                  started_on=started_on), "invalid")]
     return []
