@@ -82,9 +82,21 @@ def test_a_message_renders_its_values_and_the_messages_inside_it_in_the_language
         "skrining s-1 tidak ditemukan; tidak ada hasil pengukuran")
 
 
+def test_numbers_are_written_as_the_language_writes_them() -> None:
+    """0,5 kg and 1.234 baris in Indonesian, whatever format the template gives."""
+    implausible = _("{value:g} {unit} is outside the plausible range {low:g}–{high:g} {unit}",
+                    value=0.25, unit="kg", low=0.5, high=40)
+    assert implausible.render("id") == "0,25 kg di luar rentang wajar 0,5–40 kg"
+    assert implausible == "0.25 kg is outside the plausible range 0.5–40 kg"
+    sheet = _("sheet {name!r} spans {rows:,} rows and {columns:,} columns: split it, or clear "
+              "what was typed far below or to the right of its table", name="Jan 2026",
+              rows=1234567, columns=12)
+    assert sheet.render("id").startswith("lembar 'Jan 2026' mencakup 1.234.567 baris dan 12")
+
+
 def test_a_message_not_yet_translated_is_said_in_english() -> None:
-    assert _("a message nobody has translated: {n}", n=3).render("id") == (
-        "a message nobody has translated: 3")
+    assert _("a message nobody has translated: {n:g}", n=0.5).render("id") == (
+        "a message nobody has translated: 0.5")
 
 
 def test_an_exceptions_message_keeps_its_translations() -> None:

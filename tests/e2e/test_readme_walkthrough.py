@@ -77,7 +77,8 @@ def auth_client(base: str, *roles: str, **claims: object) -> httpx.Client:
 
 def test_readme_walkthrough(platform: str) -> None:
     blocks = walkthrough_blocks()
-    setup, screening, checks, bad_input = blocks[1:3], blocks[3], blocks[4], blocks[5]
+    setup, screening, checks, bad_input, in_indonesian = (blocks[1:3], blocks[3], blocks[4],
+                                                          blocks[5], blocks[6])
     for block in setup:
         for line in run_block(block, platform).splitlines():
             assert '"detail"' not in line, line
@@ -109,6 +110,9 @@ def test_readme_walkthrough(platform: str) -> None:
     assert again["screening_id"] == recorded["screening_id"]
     refused = json.loads(run_block(bad_input, platform))
     assert refused["detail"][0]["loc"] == ["body", "posyandu_id"]
+    [implausible] = json.loads(run_block(in_indonesian, platform))["detail"]
+    assert implausible == {"loc": ["body", "measurements", "weight_kg"], "type": "implausible",
+                           "msg": "91 kg di luar rentang wajar 0,5–40 kg"}
     ready = httpx.get(f"{platform}/pws/health/ready").json()
     assert httpx.get(f"{platform}/pws/areas/33.73/indicators",
                      params={"period": "2026-11"}).status_code == 401

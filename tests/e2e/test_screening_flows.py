@@ -1183,7 +1183,7 @@ def test_a_register_kept_in_excel_is_sent_as_it_is(platform: Platform, tmp_path,
                            "psy-anggrek") == 2
     said = capsys.readouterr().out
     assert "diterima 2" in said and "Ini baris 6" in said and "Ini baris 7" in said, said
-    assert "format the column as text" in said
+    assert "format kolomnya sebagai teks" in said  # the CLI asks in Bahasa Indonesia
     whole = client(platform, "screening").post(
         "/screenings/import", params={"posyandu_id": "psy-anggrek"},
         content=(tmp_path / "register.xlsx").read_bytes(),

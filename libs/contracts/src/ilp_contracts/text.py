@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from babel.messages.pofile import read_po
 from pydantic_core import PydanticCustomError
 
@@ -40,8 +41,32 @@ class Text(str):
     def render(self, language: str) -> str:
         if language == ENGLISH:
             return str.__str__(self)
-        return translated(self.template, language).format_map(
-            {name: render(value, language) for name, value in self.values.items()})
+        template = catalogue(language).get(self.template)  # else said in English, numbers too
+        return (template or self.template).format_map(
+            {name: _Number(value, language) if template and _is_number(value)
+             else render(value, language) for name, value in self.values.items()})
+
+
+class _Number:
+    """A number written as the language writes it – in Indonesian 0,5 kg and 1.000 baris –
+    whatever the template's format says (`{low:g}`, `{rows:,}`)."""
+
+    def __init__(self, value: float, language: str) -> None:
+        self.value, self.symbols = value, _separators(language)
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec).translate(self.symbols)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+@cache
+def _separators(language: str) -> dict[int, str]:
+    """Python's "." and "," as the language's decimal and group separators (CLDR)."""
+    symbols = Locale.parse(language).number_symbols["latn"]
+    return str.maketrans({".": symbols["decimal"], ",": symbols["group"]})
 
 
 def _(template: str, /, **values: Any) -> Text:
@@ -63,13 +88,6 @@ def joined(parts: Iterable[Text | str], separator: str = "; ") -> Text:
     """Several messages as one, each in the reader's language."""
     named = {f"part{i}": part for i, part in enumerate(parts)}
     return Text(separator.join("{%s}" % name for name in named), named)
-
-
-def translated(template: str, language: str) -> str:
-    """`template` in `language`; the English where there is no translation yet."""
-    if language == ENGLISH:
-        return template
-    return catalogue(language).get(template) or template
 
 
 @cache
