@@ -386,8 +386,18 @@ async def test_facilities_from_before_name_keys_get_theirs_at_start(store) -> No
     async with store.transaction() as tx:  # as a release before them stored it
         await tx.put("facilities", kenanga["id"],
                      {k: v for k, v in kenanga.items() if k != "name_key"})
-    await backfill_name_keys(Runtime(ServiceSettings(service="registry"), store), page=1)
+    runtime = Runtime(ServiceSettings(service="registry"), store)
+    before = await store.outbox_backlog()
+    await backfill_name_keys(runtime, page=1)
     assert (await store.get("facilities", kenanga["id"]))["name_key"] == "kenanga"
+    assert await store.outbox_backlog() == before + 1  # screening's copy learns it too
+    async with store.transaction() as tx:  # done once: the next start reads no facility
+        await tx.put("facilities", kenanga["id"],
+                     {k: v for k, v in kenanga.items() if k != "name_key"})
+    await backfill_name_keys(runtime, page=1)
+    assert "name_key" not in (await store.get("facilities", kenanga["id"]))
+    async with store.transaction() as tx:
+        await tx.put("facilities", kenanga["id"], kenanga)
     workers = await load(store, "name,role,facility_id\nSri,kader,Kenanga\n")
     assert workers.rejected == []
 

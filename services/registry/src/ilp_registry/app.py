@@ -14,6 +14,7 @@ SPEC = ServiceSpec(
         "facilities": ["area_code", "type", "parent_facility_id", "name_key"],
         "workers": ["facility_id", "role", "area_code"],
         "targets": ["area_code"],
+        "migrations": [],  # what a start has done to data kept by an older release
     },
     router=router,
     jobs=[backfill_name_keys],

@@ -225,17 +225,26 @@ async def facility_named(tx: Reader, written: str, field: Field, scope: Principa
 
 
 async def backfill_name_keys(rt: Runtime, page: int = 2000) -> None:
-    """Facilities registered before their names were kept as keys get theirs, at start,
-    a page at a time (nothing announced: no reader of the events sees a change)."""
+    """Facilities registered before their names were kept as keys get theirs, at the
+    first start that knows of them, a page at a time – and are announced again, so the
+    screening service's copies get theirs too (a register naming its posyandu finds it);
+    later starts read only that it was done."""
+    if await rt.store.get("migrations", NAME_KEYS) is not None:
+        return
     offset = 0
     while facilities := await rt.store.find("facilities", Query.of(
             order_by="id", limit=page, offset=offset)):
         offset += len(facilities)
         if missing := [f for f in facilities if "name_key" not in f]:
-            async with rt.store.transaction() as tx:
+            async with rt.transaction() as tx:
                 for facility in missing:
-                    await tx.put("facilities", facility["id"], {
-                        **facility, "name_key": place_name_key(facility["name"])})
+                    await store_facility(
+                        tx, {**facility, "name_key": place_name_key(facility["name"])})
+    async with rt.transaction() as tx:
+        await tx.put("migrations", NAME_KEYS, {"done_on": date.today().isoformat()})
+
+
+NAME_KEYS = "facility_name_keys"
 
 
 def _advance_rollout(facility: Doc, status: RolloutStatus, on: date, field: Field) -> None:
