@@ -375,6 +375,22 @@ Budi,bidan,Puskesmas Satu
     assert siti["facility_id"] == mawar["id"] and siti["area_code"] == "33.73.04.1001"
 
 
+async def test_a_facility_list_gives_its_wilayah_as_kode_wilayah(store) -> None:
+    """"Kode wilayah" names a wilayah's own code in a list of wilayah, and where a
+    facility lies in a list of facilities: the list was taken for wilayah before."""
+    await load(store, AREAS)
+    columns, rows = importer.rows_from_csv(
+        "Jenis,Nama,Kode Wilayah,Induk\npuskesmas,Puskesmas Argomulyo,33.73.04,\n"
+        "posyandu,Posyandu Kenanga,33.73.04.1001,Puskesmas Argomulyo\n")
+    assert importer.detect_kind(columns) == "facilities"
+    report = await importer.import_rows(store, "facilities", rows, TODAY)
+    assert (report.created_or_updated, report.rejected) == (2, [])
+    [kenanga] = await store.find("facilities", Query.of(type="posyandu"))
+    assert kenanga["area_code"] == "33.73.04.1001"
+    assert importer.detect_kind(importer.rows_from_csv("Kode Wilayah,Nama\n33.73,Salatiga\n")[0]) \
+        == "areas"
+
+
 async def test_facilities_from_before_name_keys_get_theirs_at_start(store) -> None:
     from ilp_kit.service import Runtime
     from ilp_kit.settings import ServiceSettings

@@ -88,12 +88,28 @@ COLUMNS = frozenset(name for model in MODELS.values() for name in model.model_fi
 
 def rows_from_csv(text: str) -> tuple[list[str], list[Row]]:
     reader = csv_rows(text, lambda name: ALIASES.get(name, name), COLUMNS)
+    header = list(reader.fieldnames or [])
+    named = _code_named(header)
     rows = []
     for record in reader:
-        cells = {k: _cell(k, v) for k, v in record.items() if k and v is not None and v.strip()}
+        cells = {named.get(k, k): _cell(k, v) for k, v in record.items()
+                 if k and v is not None and v.strip()}
         if cells:
             rows.append((reader.line_num, cells))
-    return list(reader.fieldnames or []), rows
+    return [named.get(name, name) for name in header], rows
+
+
+# Columns only a list of facilities, workers or targets has: beside one of them, "Kode
+# (wilayah)" is where the row lies, not the code of a wilayah the row is.
+_NOT_AN_AREA_LIST = frozenset({"type", "parent_facility_id", "working_area", "rollout_status",
+                               "rw", "role", "facility_id", "year", "group", "count"})
+
+
+def _code_named(header: list[str]) -> dict[str, str]:
+    """`code` read as `area_code` in a list that is not of wilayah."""
+    if "code" in header and "area_code" not in header and _NOT_AN_AREA_LIST & set(header):
+        return {"code": "area_code"}
+    return {}
 
 
 def _cell(column: str, value: str) -> Any:
