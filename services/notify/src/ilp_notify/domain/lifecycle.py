@@ -36,9 +36,13 @@ _REFUSED = {"accept": N_("a task that is {status} cannot be accepted"),
             "assign": N_("a task that is {status} cannot be given to another worker")}
 
 
+_STATUS = {"open": _("open"), "accepted": _("accepted"), "completed": _("completed"),
+           "cancelled": _("cancelled")}
+
+
 def transition_problem(action: str, status: str) -> Text | None:
     if status not in TRANSITIONS[action]:
-        return _(_REFUSED[action], status=status)
+        return _(_REFUSED[action], status=_STATUS.get(status, status))
     return None
 
 
