@@ -137,3 +137,17 @@ def test_a_length_is_said_with_its_plural_as_pydantic_says_it() -> None:
     [short] = [e for e in errors if e["type"] == "string_too_short"]
     assert short["msg"] == "String should have at least 8 characters"
     assert short["msg"].render("id") == "Teks paling sedikit 8 karakter"
+
+
+def test_a_path_nobody_serves_is_not_found_in_the_language_asked() -> None:
+    app = _screenings_app()
+
+    async def get(path: str, **headers: str) -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                     base_url="http://service") as client:
+            return await client.get(path, headers=headers)
+    assert asyncio.run(get("/nowhere", **{"Accept-Language": "id"})).json() == {
+        "detail": "Tidak ditemukan"}
+    assert asyncio.run(get("/nowhere")).json() == {"detail": "Not Found"}
+    refused = asyncio.run(get("/screenings", **{"Accept-Language": "id"}))
+    assert (refused.status_code, refused.json()) == (405, {"detail": "Metode tidak diizinkan"})

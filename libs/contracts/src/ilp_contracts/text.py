@@ -20,7 +20,7 @@ from pydantic_core import PydanticCustomError
 
 ENGLISH = "en"
 LANGUAGES = (ENGLISH, "id")
-# Android before API 35 reports Indonesian by its withdrawn ISO 639 code "in".
+# Older Java and Android report Indonesian by its withdrawn ISO 639 code "in".
 _ALIASES = {"in": "id"}
 _LOCALE_DIR = Path(__file__).parent / "locale"
 
@@ -75,7 +75,8 @@ def _(template: str, /, **values: Any) -> Text:
 
 
 def N_(template: str) -> str:
-    """A template translated where it is rendered, not here (pydantic's own, by type)."""
+    """A template marked for translation, given its values later (`_(TEMPLATES[k], …)`),
+    or rendered by another's (pydantic's messages, by their type)."""
     return template
 
 
@@ -104,7 +105,8 @@ def catalogue(language: str) -> dict[str, str]:
 
 def placeholders(template: str) -> set[str]:
     """The values a template names (a translation must name the same)."""
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    return {name for _text, name, _spec, _conversion in string.Formatter().parse(template)
+            if name}
 
 
 def language_of(accept_language: str | None) -> str:
@@ -112,7 +114,7 @@ def language_of(accept_language: str | None) -> str:
     client's preferences with q-values): the first we have, else English."""
     ranked = []
     for position, item in enumerate((accept_language or "").split(",")):
-        tag, _, params = item.strip().partition(";")
+        tag, _semicolon, params = item.strip().partition(";")
         quality = 1.0
         if params.strip().startswith("q="):
             try:
@@ -121,7 +123,7 @@ def language_of(accept_language: str | None) -> str:
                 continue
         primary = tag.strip().lower().split("-")[0]
         ranked.append((-quality, position, _ALIASES.get(primary, primary)))
-    for quality, _, language in sorted(ranked):
+    for quality, _position, language in sorted(ranked):
         if quality < 0 and language in LANGUAGES:
             return language
     return ENGLISH

@@ -131,6 +131,10 @@ _PYDANTIC = {
 }
 
 
+# What Starlette answers by itself (a path or method nobody serves).
+_HTTP_PHRASES = {N_("Not Found"), N_("Method Not Allowed")}
+
+
 def _worded(error: Mapping[str, Any]) -> str:
     """An error's message as a Text: ours (in the context of a `refusal` or a validator's
     ValueError) or pydantic's by its template; else as pydantic said it."""
@@ -219,8 +223,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code in (204, 304):  # no body may follow
             return Response(status_code=exc.status_code, headers=exc.headers)
+        detail = Text(exc.detail) if exc.detail in _HTTP_PHRASES else exc.detail
         return JSONResponse(status_code=exc.status_code, headers=exc.headers,
-                            content={"detail": said_in(exc.detail, language_asked(request))})
+                            content={"detail": said_in(detail, language_asked(request))})
 
     @app.exception_handler(UnprocessableError)
     async def unprocessable(request: Request, exc: UnprocessableError) -> JSONResponse:
