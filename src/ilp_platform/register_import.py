@@ -84,7 +84,8 @@ def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
                             for row in report["rejected"]]
                 progress.advance(task, len(chunk))
     for where, line, detail in refused:
-        reasons = "; ".join(f"{_column_of(d.get('loc', []))}: {d['msg']}" for d in detail)
+        reasons = "; ".join(f"{d.get('column') or _column_of(d.get('loc', []))}: {d['msg']}"
+                            for d in detail)
         console.print(f"[red]{where}baris {line}[/red]: {reasons}")
     if not_read:
         console.print(f"kolom tidak dibaca (program lain): {', '.join(sorted(not_read))}")

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 from hypothesis import given, settings, strategies as st
-from ilp_screening.register import parse_register
+from ilp_screening.register import in_the_sheets_words, parse_register
 
 CSV = """nik,name,sex,birth_date,screened_on,weight_kg,measured_lying,tb_symptoms,immunizations
 3373041011240001,Bima,M,2024-11-10,2026-11-20,9.1,tidak,,BCG; MR1
@@ -132,6 +132,26 @@ def test_what_is_not_a_date_or_a_number_is_still_refused_with_its_column() -> No
     [(_, none, problems)] = list(parse_register(text, "psy-1"))
     assert none is None
     assert {p["loc"][-1] for p in problems} == {"birth_date", "weight_kg"}
+
+
+def test_a_refused_cell_is_named_by_the_column_the_sheet_writes() -> None:
+    """"BB (kg)" under "Pengukuran", "Tgl Periksa", "TD" – not weight_kg, screened_on and
+    diastolic, which the kader never typed."""
+    text = ("REGISTER BALITA\n"
+            "No;Nama;NIK;JK;Tgl Lahir;Tgl Periksa;Pengukuran;;Imunisasi;TD\n"
+            ";;;;;;BB (kg);PB/TB (cm);Polio 1;\n"
+            "(1);(2);(3);(4);(5);(6);(7);(8);(9);(10)\n"
+            "1;Wulan;3373045911250001;P;19/11/2025;20/11/2031;8,x;72,5;01/01/2020;120\n")
+    rows = [{"line": line, "detail": problems}
+            for line, _submission, problems in parse_register(text, "psy-1")]
+    [row] = in_the_sheets_words(rows, text)
+    assert {(p["column"], p["loc"][-1]) for p in row["detail"]} == {
+        ("BB (kg)", "weight_kg"), ("Polio 1", "OPV1")}
+    screened = [{"line": 5, "detail": [{"loc": ["body", "screened_on"], "msg": "…"},
+                                       {"loc": ["body", "measurements", "diastolic"]},
+                                       {"loc": ["row"], "msg": "twins"}]}]
+    assert [p.get("column") for p in in_the_sheets_words(screened, text)[0]["detail"]] == [
+        "Tgl Periksa", "TD", None]
 
 
 @settings(max_examples=200, deadline=None)

@@ -155,6 +155,24 @@ def csv_rows(text: str, column: Names, known: Collection[str] = ()) -> csv.DictR
     return reader
 
 
+def written_columns(text: str, column: Names, known: Collection[str] = ()) -> dict[str, str]:
+    """Each column's name as the sheet writes it ("BB (kg)", "Tgl Periksa"), by what the
+    importer reads it as (`column`): what a report names, so whoever typed the sheet finds
+    the cell. Under a group label ("Pengukuran" over BB | PB/TB), the label below it."""
+    text = text.lstrip("\ufeff")
+    lines = text.split("\n", TITLE_LINES + 3)[:TITLE_LINES + 3]
+    first, span, names = header_span(lines, column, known)
+    delimiter = _separator(lines[first])
+    rows = [cells for cells in (_cells(line, delimiter) for line in lines[first:first + span])
+            if not _column_numbers(cells)]
+    written: dict[str, str] = {}
+    for index, name in enumerate(names):
+        labels = [row[index].strip() for row in rows if index < len(row) and row[index].strip()]
+        if name and labels:
+            written.setdefault(name, labels[-1])
+    return written
+
+
 def header_span(lines: Sequence[str], column: Names, known: Collection[str] = ()
                 ) -> tuple[int, int, list[str]]:
     """Where a sheet's header is among its first lines, as (first line, lines it takes,

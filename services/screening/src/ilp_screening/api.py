@@ -42,7 +42,8 @@ from .models import (
     SyncReport,
     VoidIn,
 )
-from .register import columns_not_read, parse_register, posyandu_names
+from .register import (columns_not_read, in_the_sheets_words, parse_register,
+                       posyandu_names)
 from .roles import CARERS, CORRECTORS, RECORDERS
 
 router = APIRouter(tags=["screening"])
@@ -140,7 +141,8 @@ async def import_register(request: Request, rt: RuntimeDep, caller: Caller, lang
     counts = Counter(outcome["status"] for outcome in outcomes)
     return said_in({"accepted": counts["created"], "duplicates": counts["duplicate"],
                     "amended": counts["amended"],
-                    "rejected": sorted(rejected, key=lambda r: r["line"]),
+                    "rejected": in_the_sheets_words(sorted(rejected, key=lambda r: r["line"]),
+                                                    text),
                     "columns_not_read": columns_not_read(text)}, language)
 
 

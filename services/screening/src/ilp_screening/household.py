@@ -31,7 +31,7 @@ from .identity import identify
 from .audit import audit
 from .intake import PLACES, keep_person, posyandu_of, today
 from .models import HouseholdImportReport, HouseholdReport, RegisteredPerson
-from .register import columns_not_read, parse_household
+from .register import columns_not_read, in_the_sheets_words, parse_household
 from .roles import CARERS, CORRECTORS
 
 router = APIRouter(tags=["persons"])
@@ -111,7 +111,8 @@ async def import_household(request: Request, rt: RuntimeDep, caller: Caller, lan
                  for result in results if result["status"] == "rejected"]
     counts = Counter(result["status"] for result in results)
     return said_in({"registered": counts["registered"], "unchanged": counts["unchanged"],
-                    "rejected": sorted(rejected, key=lambda r: r["line"]),
+                    "rejected": in_the_sheets_words(
+                        sorted(rejected, key=lambda r: r["line"]), text),
                     "columns_not_read": columns_not_read(text)}, language)
 
 

@@ -35,7 +35,7 @@ from ilp_contracts.registry import place_name_key
 from ilp_contracts.screening import HouseholdMember, ScreeningSubmission
 from ilp_contracts.text import Text, _
 from ilp_kit.errors import explained, probably_meant
-from ilp_kit.spreadsheet import csv_rows
+from ilp_kit.spreadsheet import csv_rows, written_columns
 from pydantic import ValidationError
 
 from .register_columns import (BIRTH_ORDER, BLOOD_PRESSURE, DATES, DOSE, FLAGS, KNOWN_COLUMNS,
@@ -141,6 +141,28 @@ def columns_not_read(text: str) -> list[str]:
             if name.startswith(NOT_READ)]
 
 
+def in_the_sheets_words(rejected: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """Refused rows whose problems name the column as the sheet writes it (`column`:
+    "BB (kg)", "Tgl Periksa") beside the field it was read as, so the kader finds the cell."""
+    written = written_columns(text, column, KNOWN_COLUMNS)
+    return [{**row, "detail": [_column_named(problem, written) for problem in row["detail"]]}
+            for row in rejected]
+
+
+# A problem's field read from a column of another name: "TD" gives systolic and diastolic.
+_READ_FROM = {"systolic": BLOOD_PRESSURE, "diastolic": BLOOD_PRESSURE, "hpht": LAST_PERIOD,
+              "posyandu": POSYANDU_NAME, "gestational_weeks": LAST_PERIOD}
+
+
+def _column_named(problem: dict[str, Any], written: dict[str, str]) -> dict[str, Any]:
+    fields = [part for part in problem.get("loc", []) if isinstance(part, str)]
+    field = fields[-1] if fields else ""
+    for name in (field, f"{DOSE}{field}", _READ_FROM.get(field, "")):
+        if name in written:
+            return {**problem, "column": written[name]}
+    return problem
+
+
 def posyandu_names(text: str) -> set[str]:
     """The keys (`place_name_key`) of the posyandu a register names by name, for the
     caller to look up (`places_named`) before `parse_register`."""
@@ -171,9 +193,7 @@ def parse_register(text: str, posyandu_id: str | None = None, places: Places | N
         doses, refused = _doses_given(given)
         if doses:
             given["immunizations"] = [*given.get("immunizations", []), *doses]  # type: ignore[misc]
-        if refused or unread_period:
-            yield line, None, [*unread_period, *refused]
-            continue
+        early = [*unread_period, *refused]
         try:  # one validation of the whole row, so every bad cell is reported at once
             submission = ScreeningSubmission.model_validate({
                 "person": {k: given.pop(k) for k in PERSON if k in given},
@@ -182,9 +202,9 @@ def parse_register(text: str, posyandu_id: str | None = None, places: Places | N
                 "pregnancy": pregnancy or None,
                 "measurements": given})
         except ValidationError as exc:
-            yield line, None, _problems(exc, cells)
+            yield line, None, [*early, *_problems(exc, cells)]
             continue
-        yield line, submission, []
+        yield line, None if early else submission, early
 
 
 def _pregnant_woman(given: dict[str, object]) -> list[dict[str, Any]]:
