@@ -16,7 +16,7 @@ from ilp_contracts.text import reason, render
 from ilp_kit.errors import UnprocessableError
 from ilp_kit.spreadsheet import spreadsheet_sheets
 from ilp_registry.importer import (KINDS, Kind, Row, dependency_rank, detect_kind,
-                                   rows_from_csv)
+                                   in_the_sheets_words, rows_from_csv, written_columns_of)
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -32,6 +32,7 @@ class _Csv:
     kind: Kind
     header: list[str]
     rows: list[Row]
+    written: dict[str, str]  # each field's column as the sheet writes it
 
 
 def _sources(path: Path) -> list[_Csv | Path]:
@@ -64,7 +65,7 @@ def _sources(path: Path) -> list[_Csv | Path]:
 def _csv(name: str, text: str) -> _Csv:
     header, rows = rows_from_csv(text)
     try:
-        return _Csv(name, detect_kind(header), header, rows)
+        return _Csv(name, detect_kind(header), header, rows, written_columns_of(text))
     except ValueError as exc:
         raise SystemExit(f"{name}: {render(reason(exc), CLI_LANGUAGE)}") from None
 
@@ -115,8 +116,8 @@ def _import_csv(client: httpx.Client, url: str, source: _Csv, progress: Progress
         totals["columns_not_read"] = sorted({*totals["columns_not_read"],
                                              *report.get("columns_not_read", [])})
         # The chunk's record i sits on line i + 2 of the chunk (after its header).
-        totals["rejected"] += [{**r, "line": chunk[r["line"] - 2][0]}
-                               for r in report["rejected"]]
+        totals["rejected"] += [{**r, "line": chunk[r["line"] - 2][0]} for r in
+                               in_the_sheets_words(report["rejected"], source.written)]
         progress.advance(task, len(chunk))
     return _print_report(console, name, totals)
 
@@ -146,8 +147,8 @@ def _as_csv(header: list[str], rows: list[tuple[int, dict[str, Any]]]) -> bytes:
 def _print_report(console: Console, name: str, report: dict[str, Any]) -> int:
     """Line numbers of a CSV; record numbers (from 1) of a JSON array."""
     for row in report["rejected"]:
-        reasons = "; ".join(f"{e['field']}: {e['reason']}" if e["field"] else e["reason"]
-                            for e in row["errors"])
+        reasons = "; ".join(f"{e.get('column') or e['field']}: {e['reason']}" if e["field"]
+                            else e["reason"] for e in row["errors"])
         console.print(f"[red]{name} baris {row['line']}[/red]: {reasons}")
     if not_read := report.get("columns_not_read"):
         console.print(f"{name}: kolom tidak dibaca: {', '.join(not_read)}")

@@ -389,6 +389,15 @@ async def test_a_facility_list_gives_its_wilayah_as_kode_wilayah(store) -> None:
     assert kenanga["area_code"] == "33.73.04.1001"
     assert importer.detect_kind(importer.rows_from_csv("Kode Wilayah,Nama\n33.73,Salatiga\n")[0]) \
         == "areas"
+    assert importer.rows_from_csv("Jenis,Nama Fasilitas,Kode Wilayah\n")[0] == [
+        "type", "name", "area_code"]
+    assert importer.rows_from_csv("Nama,Peran,Nama Fasilitas\n")[0] == [
+        "name", "role", "facility_id"]
+    sheet = "Jenis,Nama Fasilitas,Kode Wilayah\nposyandu,Posyandu Melati,33.73.04.1999\n"
+    report = await importer.import_rows(store, "facilities", importer.rows_from_csv(sheet)[1],
+                                        TODAY)
+    [row] = importer.in_the_sheets_words(report.rejected, importer.written_columns_of(sheet))
+    assert [(e["field"], e["column"]) for e in row["errors"]] == [("area_code", "Kode Wilayah")]
 
 
 async def test_facilities_from_before_name_keys_get_theirs_at_start(store) -> None:

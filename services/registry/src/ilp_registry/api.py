@@ -367,8 +367,12 @@ async def bulk_import(request: Request, rt: RuntimeDep, caller: Caller, language
             chosen = kind or detected
             if chosen is None:
                 raise ValueError(_("say which kind the JSON rows are (?kind=areas, …)"))
-            reports = {chosen: await importer.import_rows(
-                rt.store, chosen, rows, date.today(), caller, sheet="json" not in content_type)}
+            report = await importer.import_rows(
+                rt.store, chosen, rows, date.today(), caller, sheet="json" not in content_type)
+            if "json" not in content_type:
+                report.rejected = importer.in_the_sheets_words(
+                    report.rejected, importer.written_columns_of(text))
+            reports = {chosen: report}
     except (ValueError, UnicodeDecodeError) as exc:
         raise UnprocessableError("body", reason(exc), "unreadable_import") from exc
     return said_in({kind: report.__dict__ for kind, report in reports.items()}, language)

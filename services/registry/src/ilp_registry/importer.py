@@ -18,7 +18,7 @@ from typing import Any, Literal
 from ilp_contracts.text import _
 from ilp_kit.auth import OPEN, Principal
 from ilp_kit.errors import PermanentError, explained, probably_meant
-from ilp_kit.spreadsheet import csv_rows
+from ilp_kit.spreadsheet import csv_rows, written_columns
 from ilp_kit.store import DocumentStore, Transaction
 from ilp_kit.turns import LoopTurns
 from pydantic import BaseModel, ValidationError
@@ -105,11 +105,31 @@ _NOT_AN_AREA_LIST = frozenset({"type", "parent_facility_id", "working_area", "ro
                                "rw", "role", "facility_id", "year", "group", "count"})
 
 
+def written_columns_of(text: str) -> dict[str, str]:
+    """Each field's column as the sheet writes it ("Kode Wilayah", "Jenis")."""
+    written = written_columns(text, lambda name: ALIASES.get(name, name), COLUMNS)
+    named = _code_named(list(written))
+    return {named.get(field, field): name for field, name in written.items()}
+
+
+def in_the_sheets_words(rejected: list[dict[str, Any]], written: dict[str, str]
+                        ) -> list[dict[str, Any]]:
+    """Refused rows whose errors name each field's column as the sheet writes it."""
+    return [{**row, "errors": [{**error, "column": name} if (name := written.get(
+        str(error["field"]).split(".")[0])) else error for error in row["errors"]]}
+        for row in rejected]
+
+
 def _code_named(header: list[str]) -> dict[str, str]:
-    """`code` read as `area_code` in a list that is not of wilayah."""
+    """Columns read by what the others say the list is: `code` as `area_code` in a list
+    that is not of wilayah; "Nama Fasilitas" as the facility's own name in a list of
+    facilities, where a worker list has the worker's "Nama" beside it."""
+    named = {}
     if "code" in header and "area_code" not in header and _NOT_AN_AREA_LIST & set(header):
-        return {"code": "area_code"}
-    return {}
+        named["code"] = "area_code"
+    if "nama_fasilitas" in header:
+        named["nama_fasilitas"] = "facility_id" if "name" in header else "name"
+    return named
 
 
 def _cell(column: str, value: str) -> Any:
