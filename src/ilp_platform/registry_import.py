@@ -113,8 +113,8 @@ def _import_csv(client: httpx.Client, url: str, source: _Csv, progress: Progress
         report = reply.json()[kind]
         for key in ("rows", "created_or_updated", "unchanged"):
             totals[key] += report[key]
-        totals["columns_not_read"] = sorted({*totals["columns_not_read"],
-                                             *report.get("columns_not_read", [])})
+        totals["columns_not_read"] = sorted({*totals["columns_not_read"], *(
+            source.written.get(name, name) for name in report.get("columns_not_read", []))})
         # The chunk's record i sits on line i + 2 of the chunk (after its header).
         totals["rejected"] += [{**r, "line": chunk[r["line"] - 2][0]} for r in
                                in_the_sheets_words(report["rejected"], source.written)]

@@ -8,7 +8,7 @@ import json
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException
 from ilp_contracts import IngestScreening
 from ilp_contracts.screening import ScreeningSubmission
 from ilp_contracts.text import _
@@ -151,3 +151,24 @@ def test_a_path_nobody_serves_is_not_found_in_the_language_asked() -> None:
     assert asyncio.run(get("/nowhere")).json() == {"detail": "Not Found"}
     refused = asyncio.run(get("/screenings", **{"Accept-Language": "id"}))
     assert (refused.status_code, refused.json()) == (405, {"detail": "Metode tidak diizinkan"})
+
+
+def test_an_http_error_with_its_own_detail_keeps_it_in_the_language_asked() -> None:
+    """A 401 with the header at fault, as authentication raises it."""
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.get("/private")
+    def private() -> dict:
+        raise HTTPException(401, detail=[{"loc": ["header", "authorization"], "type": "x",
+                                          "msg": _("a bearer token is required")}],
+                            headers={"WWW-Authenticate": "Bearer"})
+
+    async def get(**headers: str) -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                     base_url="http://service") as client:
+            return await client.get("/private", headers=headers)
+    english, indonesian = asyncio.run(get()), asyncio.run(get(**{"Accept-Language": "id"}))
+    assert (english.status_code, english.headers["WWW-Authenticate"]) == (401, "Bearer")
+    assert english.json()["detail"][0]["msg"] == "a bearer token is required"
+    assert indonesian.json()["detail"][0]["msg"].startswith("token bearer diperlukan")

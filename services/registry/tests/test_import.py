@@ -400,6 +400,25 @@ async def test_a_facility_list_gives_its_wilayah_as_kode_wilayah(store) -> None:
     assert [(e["field"], e["column"]) for e in row["errors"]] == [("area_code", "Kode Wilayah")]
 
 
+async def test_a_sasaran_table_with_a_column_per_group(store) -> None:
+    """Pusdatin's "Data Sasaran" as a Dinkes keeps it: a desa a row, its targets across."""
+    await load(store, AREAS)
+    columns, rows = importer.rows_from_csv(
+        "DATA SASARAN KOTA SALATIGA 2026\n"
+        "Kode Desa;Nama Desa;Tahun;Bayi;Sasaran Balita;Bumil;Lansia\n"
+        "33.73.04.1001;Blotongan;2026;45;1.210;50;\n"
+        "33.73.04.1002;Sidorejo Lor;2026;38;180;41;260\n")
+    report = await importer.import_rows(store, importer.detect_kind(columns), rows, TODAY,
+                                        sheet=True)
+    assert (report.kind, report.rows, report.rejected) == ("targets", 7, [])
+    assert report.columns_not_read == ["nama_desa"]
+    targets = {(t["area_code"], t["group"]): t["count"]
+               for t in await store.find("targets", Query.of(year=2026))}
+    assert targets[("33.73.04.1001", "balita")] == 1210
+    assert targets[("33.73.04.1002", "ibu_hamil")] == 41
+    assert ("33.73.04.1001", "lansia") not in targets  # an empty cell sets nothing
+
+
 async def test_facilities_from_before_name_keys_get_theirs_at_start(store) -> None:
     from ilp_kit.service import Runtime
     from ilp_kit.settings import ServiceSettings

@@ -223,7 +223,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code in (204, 304):  # no body may follow
             return Response(status_code=exc.status_code, headers=exc.headers)
-        detail = Text(exc.detail) if exc.detail in _HTTP_PHRASES else exc.detail
+        phrase = isinstance(exc.detail, str) and exc.detail in _HTTP_PHRASES
+        detail = Text(exc.detail) if phrase else exc.detail
         return JSONResponse(status_code=exc.status_code, headers=exc.headers,
                             content={"detail": said_in(detail, language_asked(request))})
 

@@ -370,8 +370,10 @@ async def bulk_import(request: Request, rt: RuntimeDep, caller: Caller, language
             report = await importer.import_rows(
                 rt.store, chosen, rows, date.today(), caller, sheet="json" not in content_type)
             if "json" not in content_type:
-                report.rejected = importer.in_the_sheets_words(
-                    report.rejected, importer.written_columns_of(text))
+                written = importer.written_columns_of(text)
+                report.rejected = importer.in_the_sheets_words(report.rejected, written)
+                report.columns_not_read = [written.get(name, name)
+                                           for name in report.columns_not_read]
             reports = {chosen: report}
     except (ValueError, UnicodeDecodeError) as exc:
         raise UnprocessableError("body", reason(exc), "unreadable_import") from exc

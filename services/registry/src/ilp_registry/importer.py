@@ -13,10 +13,11 @@ import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-from ilp_contracts.text import _
 from ilp_kit.auth import OPEN, Principal
+from ilp_contracts.registry import TargetGroup
+from ilp_contracts.text import _
 from ilp_kit.errors import PermanentError, explained, probably_meant
 from ilp_kit.spreadsheet import csv_rows, written_columns
 from ilp_kit.store import DocumentStore, Transaction
@@ -79,7 +80,7 @@ def detect_kind(columns: Iterable[str]) -> Kind:
         if required <= present:
             return kind
     raise ValueError(_("cannot tell what the columns {columns} describe",
-                       columns=", ".join(sorted(present))))
+                       columns=", ".join(sorted(name for name in present if name))))
 
 
 # What a header may name: every kind's fields (a sheet's title above it is passed over).
@@ -87,7 +88,7 @@ COLUMNS = frozenset(name for model in MODELS.values() for name in model.model_fi
 
 
 def rows_from_csv(text: str) -> tuple[list[str], list[Row]]:
-    reader = csv_rows(text, lambda name: ALIASES.get(name, name), COLUMNS)
+    reader = csv_rows(text, lambda name: ALIASES.get(name, name), COLUMNS | TARGET_COLUMNS.keys())
     header = list(reader.fieldnames or [])
     named = _code_named(header)
     rows = []
@@ -96,7 +97,29 @@ def rows_from_csv(text: str) -> tuple[list[str], list[Row]]:
                  if k and v is not None and v.strip()}
         if cells:
             rows.append((reader.line_num, cells))
-    return [named.get(name, name) for name in header], rows
+    return _targets_by_group([named.get(name, name) for name in header], rows)
+
+
+# A sasaran table as a Dinkes keeps it (Pusdatin's "Data Sasaran"): a desa a row, a column
+# per target group – each cell one target.
+TARGET_COLUMNS = {
+    **{name: group for group in get_args(TargetGroup)
+       for name in (group, f"sasaran_{group}", f"jumlah_{group}")},
+    **dict.fromkeys(("bumil", "sasaran_bumil", "jumlah_bumil"), "ibu_hamil"),
+    **dict.fromkeys(("usia_lanjut", "sasaran_lansia_60", "lansia_60"), "lansia")}
+
+
+def _targets_by_group(header: list[str], rows: list[Row]) -> tuple[list[str], list[Row]]:
+    """A sasaran table with a column per group as rows of one target each (the list form
+    every kind is read in); any other list as it is."""
+    groups = {name: TARGET_COLUMNS[name] for name in header if name in TARGET_COLUMNS}
+    if not groups or "area_code" not in header or "group" in header:
+        return header, rows
+    others = [name for name in header if name not in groups]
+    return [*others, "group", "count"], [
+        (line, {**{k: v for k, v in cells.items() if k not in groups},
+                "group": group, "count": _cell("count", str(cells[name]))})
+        for line, cells in rows for name, group in groups.items() if name in cells]
 
 
 # Columns only a list of facilities, workers or targets has: beside one of them, "Kode
