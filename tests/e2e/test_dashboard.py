@@ -483,7 +483,7 @@ def test_a_bidan_uploads_a_posyandu_register_from_the_dashboard(platform: Platfo
     assert offered == ["Posyandu Blotongan", "Pustu Blotongan"]
     assert reports[0].startswith("diterima 1, sudah ada 0, dikoreksi 0, ditolak 1")
     assert "baris 5: Tgl Timbang: tanggal skrining ada di masa depan" in reports[0]
-    assert "Kolom tidak dibaca (program lain): vitamin a" in reports[0]  # not kept here
+    assert "Kolom tidak dibaca (program lain): Vitamin A" in reports[0]  # not kept here
     assert reports[1].startswith("diterima 0, sudah ada 1, dikoreksi 0, ditolak 1")  # not twice
     person = httpx.post(f"{platform.base_url_of('screening')}/persons/lookup",
                         json={"nik": nik}, timeout=10).json()

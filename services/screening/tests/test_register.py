@@ -361,7 +361,7 @@ def test_columns_other_programmes_keep_are_read_past_and_named() -> None:
             "Bima;3373041011250001;L;10/11/2025;05/11/2026;9,1;biru;ya;3200;0812\n")
     ((_, bima, none),) = list(parse_register(text, "psy-1"))
     assert none == [] and bima is not None and bima.measurements.weight_kg == 9.1
-    assert columns_not_read(text) == ["vitamin a", "obat cacing", "bb lahir", "no hp"]
+    assert columns_not_read(text) == ["Vitamin A", "Obat Cacing", "BB Lahir (gram)", "No. HP"]
     ((_, refused, problems),) = list(parse_register(text.replace("BB (kg)", "Brat"), "psy-1"))
     assert refused is None and problems[0]["type"] == "unknown_column"
 
@@ -380,7 +380,7 @@ def test_a_register_of_pregnant_women_reads_as_a_bidan_keeps_it() -> None:
     assert siti.pregnancy is not None
     assert (siti.pregnancy.gestational_weeks, siti.pregnancy.anc_visit) == (21, 2)
     assert (siti.measurements.muac_cm, siti.measurements.systolic) == (24.0, 110.0)
-    assert columns_not_read(text) == ["tfu", "tt"]
+    assert columns_not_read(text) == ["TFU", "TT"]
     balita = ("Nama;Nama Ibu;NIK;JK;Tgl Lahir;Tanggal;Kunjungan ke;BB\n"
               "Bima;Siti;3373041011250001;L;10/11/2025;05/11/2026;3;9,1\n")
     ((_, bima, none),) = list(parse_register(balita, "psy-1"))
@@ -396,8 +396,8 @@ def test_a_posbindu_register_keeps_its_behaviours_and_follow_up_apart() -> None:
             "Budi;3373041011800001;L;10/11/1980;05/11/2026;150/95;180;7,1;ya;tidak;konseling\n")
     ((_, budi, none),) = list(parse_register(text, "psy-1"))
     assert none == [] and budi is not None and budi.measurements.glucose_random == 180
-    assert columns_not_read(text) == ["asam urat", "kurang aktivitas fisik",
-                                      "konsumsi alkohol", "tindak lanjut"]
+    assert columns_not_read(text) == ["Asam Urat", "Kurang Aktivitas Fisik",
+                                      "Konsumsi Alkohol", "Tindak Lanjut"]
 
 
 def test_a_household_list_with_civil_registration_columns_is_read() -> None:
@@ -415,7 +415,7 @@ def test_a_household_list_with_civil_registration_columns_is_read() -> None:
         "Siti", "3373040101200001")
     assert (baby.person.mother_nik, baby.person.local_id) == (
         "3373044107980001", "lahir-2026-09-01")
-    assert columns_not_read(text) == ["hubungan dengan kk", "agama", "pekerjaan"]
+    assert columns_not_read(text) == ["Hubungan dengan KK", "Agama", "Pekerjaan"]
 
 
 def test_a_row_with_no_posyandu_says_where_to_give_it() -> None:

@@ -134,11 +134,10 @@ def _day(value: str) -> str:
 
 
 def columns_not_read(text: str) -> list[str]:
-    """The columns of other programmes a register has (their header names), which its
+    """The columns of other programmes a register has (as it writes them), which its
     import reads past."""
-    names = csv_rows(text, column, KNOWN_COLUMNS).fieldnames or []
-    return [name.removeprefix(NOT_READ).replace("_", " ") for name in names
-            if name.startswith(NOT_READ)]
+    written = written_columns(text, column, KNOWN_COLUMNS)
+    return [said for name, said in written.items() if name.startswith(NOT_READ)]
 
 
 def in_the_sheets_words(rejected: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
