@@ -411,12 +411,42 @@ async def test_a_sasaran_table_with_a_column_per_group(store) -> None:
     report = await importer.import_rows(store, importer.detect_kind(columns), rows, TODAY,
                                         sheet=True)
     assert (report.kind, report.rows, report.rejected) == ("targets", 7, [])
-    assert report.columns_not_read == ["nama_desa"]
+    assert report.columns_not_read == []  # Nama Desa: the desa its code gives
     targets = {(t["area_code"], t["group"]): t["count"]
                for t in await store.find("targets", Query.of(year=2026))}
     assert targets[("33.73.04.1001", "balita")] == 1210
     assert targets[("33.73.04.1002", "ibu_hamil")] == 41
     assert ("33.73.04.1001", "lansia") not in targets  # an empty cell sets nothing
+
+
+async def test_a_list_naming_its_desa_and_kecamatan_by_name(store) -> None:
+    """A Dinkes's facility list or sasaran table often names the desa and kecamatan
+    instead of giving their codes: each name is looked up in the caller's wilayah."""
+    await load(store, AREAS)
+    await load(store, "code,name\n33.73.01,Argomulyo\n33.73.01.1001,Sidorejo Lor\n")
+    scope = Principal(subject="dinkes", roles=frozenset({"dinkes_admin"}), wilayah=("33.73",))
+    columns, rows = importer.rows_from_csv(
+        "Jenis;Nama;Kecamatan;Desa/Kelurahan\n"
+        "puskesmas;Puskesmas Sidorejo;Kec. Sidorejo;\n"
+        "posyandu;Posyandu Kenanga;Sidorejo;Kelurahan Blotongan\n"
+        "posyandu;Posyandu Melati;;BLOTONGAN\n"
+        "posyandu;Posyandu Anggrek;;Sidorejo Lor\n"
+        "posyandu;Posyandu Teratai;Sidorejo;Sidorejo Lor\n"
+        "posyandu;Posyandu Dahlia;;Tidak Ada\n"
+        "Puskesmas;Puskesmas Blotongan;;Blotongan\n")
+    report = await importer.import_rows(store, importer.detect_kind(columns), rows, TODAY,
+                                        scope, sheet=True)
+    assert report.columns_not_read == []
+    where = {f["name"]: f["area_code"] for f in await store.find("facilities")}
+    assert where == {"Puskesmas Sidorejo": "33.73.04", "Puskesmas Blotongan": "33.73.04",
+                     "Posyandu Kenanga": "33.73.04.1001",
+                     "Posyandu Melati": "33.73.04.1001",
+                     "Posyandu Teratai": "33.73.04.1002"}
+    refused = {r["line"]: (r["errors"][0]["field"], r["errors"][0]["type"])
+               for r in report.rejected}
+    assert refused == {5: ("desa_name", "ambiguous_area"), 7: ("desa_name", "unknown_area")}
+    [anggrek] = [r for r in report.rejected if r["line"] == 5]
+    assert "33.73.01.1001" in anggrek["errors"][0]["reason"]
 
 
 async def test_facilities_from_before_name_keys_get_theirs_at_start(store) -> None:

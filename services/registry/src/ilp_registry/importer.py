@@ -26,6 +26,8 @@ from pydantic import BaseModel, ValidationError
 
 from . import commands
 from .models import AreaIn, FacilityIn, LocalUnitIn, TargetIn, WorkerIn, known_word
+from .named_areas import (AREA_FIELD, DESA_NAME, KECAMATAN_NAME, NAMED, AreaNames,
+                          with_area_named)
 
 Kind = Literal["areas", "local_units", "facilities", "workers", "targets"]
 KINDS: tuple[Kind, ...] = ("areas", "local_units", "facilities", "workers", "targets")
@@ -52,6 +54,10 @@ ALIASES = {"kode": "code", "kode_wilayah": "code", "nama": "name", "nama_wilayah
            **dict.fromkeys(("cakupan", "wilayah_binaan"), "coverage"),
            "tahun": "year", **dict.fromkeys(("kelompok", "kelompok_sasaran", "sasaran"), "group"),
            **dict.fromkeys(("jumlah", "jumlah_sasaran"), "count"),
+           # a wilayah by its name where a list gives no code (named_areas.py)
+           **dict.fromkeys(("desa", "kelurahan", "desa/kelurahan", "nama_desa",
+                            "nama_kelurahan", "nama_desa/kelurahan"), DESA_NAME),
+           **dict.fromkeys(("kecamatan", "kec", "nama_kecamatan"), KECAMATAN_NAME),
            # a list's running number and notes say nothing about what it lists
            **dict.fromkeys(("no", "nomor", "no_urut", "keterangan", "catatan", "ket"), "")}
 CHUNK_ROWS = 500
@@ -75,6 +81,8 @@ class ImportReport:
 def detect_kind(columns: Iterable[str]) -> Kind:
     """The kind whose required fields are all among the columns (most specific first)."""
     present = set(columns)
+    if present & set(NAMED):  # a wilayah by name is where the row lies, as a code would be
+        present |= set(AREA_FIELD.values())
     for kind in ("workers", "facilities", "local_units", "targets", "areas"):
         required = {n for n, f in MODELS[kind].model_fields.items() if f.is_required()}
         if required <= present:
@@ -84,7 +92,8 @@ def detect_kind(columns: Iterable[str]) -> Kind:
 
 
 # What a header may name: every kind's fields (a sheet's title above it is passed over).
-COLUMNS = frozenset(name for model in MODELS.values() for name in model.model_fields)
+COLUMNS = frozenset({*(name for model in MODELS.values() for name in model.model_fields),
+                     *NAMED})
 
 
 def rows_from_csv(text: str) -> tuple[list[str], list[Row]]:
@@ -113,7 +122,7 @@ def _targets_by_group(header: list[str], rows: list[Row]) -> tuple[list[str], li
     """A sasaran table with a column per group as rows of one target each (the list form
     every kind is read in); any other list as it is."""
     groups = {name: TARGET_COLUMNS[name] for name in header if name in TARGET_COLUMNS}
-    if not groups or "area_code" not in header or "group" in header:
+    if not groups or not {"area_code", *NAMED} & set(header) or "group" in header:
         return header, rows
     others = [name for name in header if name not in groups]
     return [*others, "group", "count"], [
@@ -203,17 +212,22 @@ async def import_rows(store: DocumentStore, kind: Kind, rows: list[Row], today: 
     a field misspelt, which is refused naming it; a JSON row's unknown field is refused."""
     report = ImportReport(kind, rows=len(rows))
     model, apply = MODELS[kind], _command(kind, today, scope)
-    if sheet and (past := _read_past(model, rows)):
+    used = set(NAMED) if kind in AREA_FIELD else set()  # read for the area's code
+    if sheet and (past := _read_past(model, rows) - used):
         report.columns_not_read = sorted(past)
         rows = [(line, {k: v for k, v in fields.items() if k not in past})
                 for line, fields in rows]
     ordered = sorted(rows, key=lambda row: dependency_rank(kind, row[1]))
+    names = AreaNames(store, scope)
+
+    async def named(fields: dict[str, Any]) -> dict[str, Any]:
+        return await with_area_named(names, kind, fields)
     turns = LoopTurns()  # the relay sends the earlier chunks' events meanwhile
     for start in range(0, len(ordered), chunk_rows):
         async with store.transaction() as tx:  # a chunk's rows and events commit together
             for line, fields in ordered[start:start + chunk_rows]:
                 await turns.give()
-                problems = await _apply_row(tx, model, apply, fields)
+                problems = await _apply_row(tx, model, apply, fields, named)
                 if problems is None:
                     report.unchanged += 1
                 elif problems:
@@ -248,10 +262,13 @@ def _read_past(model: type[BaseModel], rows: list[Row]) -> set[str]:
 
 
 async def _apply_row(tx: Transaction, model: type[BaseModel], apply: Apply,
-                     fields: dict[str, Any]) -> list[dict[str, Any]] | None:
-    """[] when stored, None when unchanged, else the row's problems (nothing written)."""
+                     fields: dict[str, Any],
+                     named: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
+                     ) -> list[dict[str, Any]] | None:
+    """[] when stored, None when unchanged, else the row's problems (nothing written).
+    `named`: the row with the wilayah it names by name as codes."""
     try:
-        _stored, changed = await apply(tx, model.model_validate(fields))
+        _stored, changed = await apply(tx, model.model_validate(await named(fields)))
     except ValidationError as exc:
         return [{"field": ".".join(map(str, e["loc"])), "reason": _reason(model, e),
                  "type": e["type"]} for e in explained(exc.errors(include_url=False), model)]

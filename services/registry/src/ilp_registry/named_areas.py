@@ -1,0 +1,84 @@
+"""Wilayah a Dinkes's sheet names by name, not code: a facility list's *Desa* and
+*Kecamatan* ("Rarang", "Kec. Sakra"), a sasaran table's *Desa/Kelurahan*. Each name is
+looked up among the areas of the caller's wilayah – one found is its code; none, or
+several (two kecamatan may each have a Sukamaju), is the row's problem, naming them."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from ilp_contracts.text import _
+from ilp_kit.auth import Principal
+from ilp_kit.errors import UnprocessableError
+from ilp_kit.store import Query, Reader
+
+from .models import known_word
+
+DESA_NAME, KECAMATAN_NAME = "desa_name", "kecamatan_name"
+NAMED = (DESA_NAME, KECAMATAN_NAME)
+# The field a kind's row gives its area in; a puskesmas lies in its kecamatan.
+AREA_FIELD = {"facilities": "area_code", "targets": "area_code", "local_units": "desa_code"}
+_LEVEL_WORDS = re.compile(r"^(desa|kelurahan|kel|ds|kecamatan|kec)\b\.?\s*")
+
+
+def area_name_key(name: str) -> str:
+    """A wilayah's name as lists differ in writing it: "Desa Rarang", "RARANG", "Kec.
+    Sakra" and "Sakra" alike."""
+    return _LEVEL_WORDS.sub("", " ".join(name.lower().split()))
+
+
+class AreaNames:
+    """The areas of one level in the caller's wilayah by name, read once per import."""
+
+    def __init__(self, reader: Reader, scope: Principal) -> None:
+        self.reader, self.scope = reader, scope
+        self._by_level: dict[str, dict[str, list[dict[str, Any]]]] = {}
+
+    async def named(self, level: str, name: str, within: str | None = None
+                    ) -> list[dict[str, Any]]:
+        if level not in self._by_level:
+            named = defaultdict(list)
+            for area in await self.reader.find("areas", Query.of(level=level)):
+                if self.scope.covers(area["code"]):
+                    named[area_name_key(area["name"])].append(area)
+            self._by_level[level] = named
+        return [area for area in self._by_level[level].get(area_name_key(name), [])
+                if within is None or area["code"].startswith(within + ".")]
+
+
+async def with_area_named(names: AreaNames, kind: str, fields: dict[str, Any]
+                          ) -> dict[str, Any]:
+    """The row with the area its names give in its kind's area field – unless it gives
+    a code there already – and the names taken out."""
+    field = AREA_FIELD.get(kind)
+    if field is None:
+        return fields
+    desa, kecamatan = (fields.pop(name, None) for name in NAMED)
+    if fields.get(field) or not (desa or kecamatan):
+        return fields
+    within = None
+    if kecamatan:
+        within = (await _one(names, "district", str(kecamatan), None, KECAMATAN_NAME))["code"]
+    puskesmas = kind == "facilities" and known_word(fields.get("type")) == "puskesmas"
+    if desa and not (puskesmas and within):
+        village = await _one(names, "village", str(desa), within, DESA_NAME)
+        return {**fields, field: village["parent_code"] if puskesmas else village["code"]}
+    return {**fields, field: within}
+
+
+async def _one(names: AreaNames, level: str, name: str, within: str | None, column: str
+               ) -> dict[str, Any]:
+    found = await names.named(level, name, within)
+    if len(found) == 1:
+        return found[0]
+    what = _("kecamatan") if level == "district" else _("desa/kelurahan")
+    if not found:
+        raise UnprocessableError(column, _("no {what} named {name!r} in your wilayah",
+                                           what=what, name=name), "unknown_area")
+    which = ", ".join(f"{area['code']} ({area['name']})" for area in found[:5])
+    raise UnprocessableError(column, _(
+        "{count} {what} in your wilayah are named {name!r}: {which}; give its kecamatan "
+        "or its code", count=len(found), what=what, name=name, which=which),
+        "ambiguous_area")
