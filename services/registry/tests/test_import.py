@@ -447,6 +447,12 @@ async def test_a_list_naming_its_desa_and_kecamatan_by_name(store) -> None:
     assert refused == {5: ("desa_name", "ambiguous_area"), 7: ("desa_name", "unknown_area")}
     [anggrek] = [r for r in report.rejected if r["line"] == 5]
     assert "33.73.01.1001" in anggrek["errors"][0]["reason"]
+    columns, rows = importer.rows_from_csv("Desa;Tahun;Balita;Bumil\nBlotongan;2026;120;30\n")
+    sasaran = await importer.import_rows(store, importer.detect_kind(columns), rows, TODAY,
+                                         scope, sheet=True)
+    assert (sasaran.kind, sasaran.created_or_updated, sasaran.rejected) == ("targets", 2, [])
+    assert {t["group"] for t in await store.find("targets", Query.of(
+        area_code="33.73.04.1001"))} >= {"balita", "ibu_hamil"}
 
 
 async def test_facilities_from_before_name_keys_get_theirs_at_start(store) -> None:
