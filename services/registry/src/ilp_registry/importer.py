@@ -99,7 +99,7 @@ COLUMNS = frozenset({*(name for model in MODELS.values() for name in model.model
 def rows_from_csv(text: str) -> tuple[list[str], list[Row]]:
     reader = csv_rows(text, lambda name: ALIASES.get(name, name), COLUMNS | TARGET_COLUMNS.keys())
     header = list(reader.fieldnames or [])
-    named = _code_named(header)
+    named = _named_by_context(header)
     rows = []
     for record in reader:
         cells = {named.get(k, k): _cell(k, v) for k, v in record.items()
@@ -140,7 +140,7 @@ _NOT_AN_AREA_LIST = frozenset({"type", "parent_facility_id", "working_area", "ro
 def written_columns_of(text: str) -> dict[str, str]:
     """Each field's column as the sheet writes it ("Kode Wilayah", "Jenis")."""
     written = written_columns(text, lambda name: ALIASES.get(name, name), COLUMNS)
-    named = _code_named(list(written))
+    named = _named_by_context(list(written))
     return {named.get(field, field): name for field, name in written.items()}
 
 
@@ -152,7 +152,7 @@ def in_the_sheets_words(rejected: list[dict[str, Any]], written: dict[str, str]
         for row in rejected]
 
 
-def _code_named(header: list[str]) -> dict[str, str]:
+def _named_by_context(header: list[str]) -> dict[str, str]:
     """Columns read by what the others say the list is: `code` as `area_code` in a list
     that is not of wilayah; "Nama Fasilitas" as the facility's own name in a list of
     facilities, where a worker list has the worker's "Nama" beside it."""
@@ -253,7 +253,7 @@ def _reason(model: type[BaseModel], error: Any) -> str:
 def _read_past(model: type[BaseModel], rows: list[Row]) -> set[str]:
     """The columns of `rows` no field of `model` is, nor one misspelt (close to a field's
     name or an Indonesian header for it: `Jnis`, `Wilayah Kerj`). Only close: an `Alamat`
-    or a `Desa` beside `Kode Desa` is another column, not a typo."""
+    or a `Dusun` beside `Kode Desa` is another column, not a typo."""
     fields = set(model.model_fields)
     names = fields | {alias for alias, name in ALIASES.items() if name in fields}
     columns = {name for _line, row in rows for name in row}
