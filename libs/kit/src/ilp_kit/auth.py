@@ -24,8 +24,8 @@ from functools import cached_property
 from typing import Annotated, Any
 
 import jwt
-from ilp_contracts.text import _
 from fastapi import Depends, HTTPException, Request
+from ilp_contracts.text import _
 
 from .errors import ForbiddenError
 from .settings import ServiceSettings

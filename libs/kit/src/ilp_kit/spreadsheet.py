@@ -12,9 +12,9 @@ from datetime import date, datetime, time
 from itertools import pairwise
 from typing import Annotated, Any, Literal
 
-from ilp_contracts.text import _
 from fastapi import Query
 from fastapi.responses import Response
+from ilp_contracts.text import _
 
 from .errors import UnprocessableError
 

@@ -11,7 +11,9 @@ from typing import Annotated, Any, Literal, TypeVar
 from cryptography.fernet import Fernet
 from fastapi import APIRouter, Depends, Request, Response
 from ilp_contracts import BirthCorrection, BirthSubmission, ScreeningSubmission
+from ilp_contracts.findings import FINDING_LABELS
 from ilp_contracts.screening import Stage
+from ilp_contracts.text import _
 from ilp_kit.auth import HEALTH_STAFF, Caller, Principal, require, require_area
 from ilp_kit.errors import (ForbiddenError, InvalidInput, Language, NotFoundError, explained,
                             json_safe, said_in)
@@ -27,8 +29,6 @@ from . import household, intake, persons, register_intake, registers, tb
 from .audit import audit
 from .fhir import inbound
 from .fhir.export import bundle_for, sealer
-from ilp_contracts.findings import FINDING_LABELS
-from ilp_contracts.text import _
 from .models import (
     AmendmentIn,
     BirthOut,

@@ -69,13 +69,13 @@ IDENTIFIERS = ("nik", "mother_nik", "household_id")
 _GROUPING = re.compile(r"[\s.'’-]")
 _ROUNDED = re.compile(r"^\d([.,]\d+)?e\+?\d+$", re.IGNORECASE)
 
+Row = tuple[int, ScreeningSubmission | None, list[Any]]  # pydantic's error details
+Places = dict[str, list[tuple[str, str]]]  # name key → (id, desa) of each place so named
+
 
 def _not_a_date(cell: object) -> Text:
     return _("{cell!r} is not a date: write it day first, as 20/11/2026 or 20 Nov 2026",
              cell=cell)
-
-Row = tuple[int, ScreeningSubmission | None, list[Any]]  # pydantic's error details
-Places = dict[str, list[tuple[str, str]]]  # name key → (id, desa) of each place so named
 
 
 def _cell(name: str, value: str) -> object:
