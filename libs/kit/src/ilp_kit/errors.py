@@ -12,10 +12,10 @@ from fastapi import Depends, FastAPI, Header, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from ilp_contracts.text import (ENGLISH, N_, Text, _, joined, language_of, placeholders,
                                 render)
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
 _LOCATIONS = ("body", "path", "query", "header")
