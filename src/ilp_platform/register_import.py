@@ -16,7 +16,7 @@ from ilp_screening.register_columns import KNOWN_COLUMNS, column
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from . import CLI_LANGUAGE
+from . import CLI_LANGUAGE, request_headers
 from .registry_import import stop_unless_ok
 
 CHUNK_ROWS = 200
@@ -58,8 +58,7 @@ def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
     not_read: set[str] = set()  # columns of other programmes, read past
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeRemainingColumn())
-    client = httpx.Client(timeout=120, headers={
-        "Accept-Language": CLI_LANGUAGE, **({"Authorization": f"Bearer {token}"} if token else {})})
+    client = httpx.Client(timeout=120, headers=request_headers(token))
     with Progress(*columns, console=console) as progress, client:
         for sheet, text in sheets.items():
             lines = text.splitlines()

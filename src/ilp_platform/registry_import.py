@@ -20,7 +20,7 @@ from ilp_registry.importer import (KINDS, Kind, Row, dependency_rank, detect_kin
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from . import CLI_LANGUAGE
+from . import CLI_LANGUAGE, request_headers
 
 CHUNK_ROWS = 2000
 WORKBOOKS = (".xlsx", ".xls", ".ods")  # every sheet with data is read
@@ -75,13 +75,11 @@ def import_registry(path: Path, base_url: str, console: Console | None = None,
     """Returns the number of refused rows (0 = all good). Safe to repeat: unchanged rows
     are reported as such and emit no events."""
     console = console or Console()
-    headers = {"Accept-Language": CLI_LANGUAGE,
-               **({"Authorization": f"Bearer {token}"} if token else {})}
     url = f"{base_url}/api/v1/registry/import"
     refused = 0
     columns = (TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(),
                TimeRemainingColumn())
-    client = httpx.Client(timeout=600, headers=headers)
+    client = httpx.Client(timeout=600, headers=request_headers(token))
     with Progress(*columns, console=console) as progress, client:
         for file in _sources(path):
             if isinstance(file, _Csv):

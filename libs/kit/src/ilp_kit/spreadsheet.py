@@ -146,7 +146,7 @@ def csv_rows(text: str, column: Names, known: Collection[str] = ()) -> csv.DictR
     title and may take two rows (`header_span`); `line_num` still counts from the file's
     top."""
     text = text.lstrip("\ufeff")
-    lines = text.split("\n", TITLE_LINES + 3)[:TITLE_LINES + 3]
+    lines = _header_lines(text)
     first, span, names = header_span(lines, column, known)
     reader = csv.DictReader(io.StringIO(text), delimiter=_separator(lines[first]))
     for _skipped in range(first + span):
@@ -159,8 +159,7 @@ def written_columns(text: str, column: Names, known: Collection[str] = ()) -> di
     """Each column's name as the sheet writes it ("BB (kg)", "Tgl Periksa"), by what the
     importer reads it as (`column`): what a report names, so whoever typed the sheet finds
     the cell. Under a group label ("Pengukuran" over BB | PB/TB), the label below it."""
-    text = text.lstrip("\ufeff")
-    lines = text.split("\n", TITLE_LINES + 3)[:TITLE_LINES + 3]
+    lines = _header_lines(text.lstrip("\ufeff"))
     first, span, names = header_span(lines, column, known)
     delimiter = _separator(lines[first])
     rows = [cells for cells in (_cells(line, delimiter) for line in lines[first:first + span])
@@ -171,6 +170,11 @@ def written_columns(text: str, column: Names, known: Collection[str] = ()) -> di
         if name and labels:
             written.setdefault(name, labels[-1])
     return written
+
+
+def _header_lines(text: str) -> list[str]:
+    """The lines a header may be among: a title's, the header's two, its column numbers."""
+    return text.split("\n", TITLE_LINES + 3)[:TITLE_LINES + 3]
 
 
 def header_span(lines: Sequence[str], column: Names, known: Collection[str] = ()
