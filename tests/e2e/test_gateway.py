@@ -191,6 +191,9 @@ MATRIX = [
     (KADER, "GET", "/api/v1/notify/tasks?assignee_id=psy-blotongan-1-kader-1", None, 200),
     (KADER, "GET", "/api/v1/notify/tasks?desa_code=33.73.04.1001", None, 200),
     (KADER, "GET", "/api/v1/notify/tasks?desa_code=33.73.04.1002", None, 403),
+    (KADER, "GET", "/api/v1/notify/tasks?area_code=33.73.04.1001", None, 200),
+    (KADER, "GET", "/api/v1/notify/tasks?area_code=33.73.04.1002", None, 403),
+    (KADER, "GET", "/api/v1/notify/tasks?wilayah=33.73.04.1002", None, 422),  # not ignored
     # another worker's list: in her own desa only, as the desa's list is
     (KADER, "GET", "/api/v1/notify/tasks?assignee_id=someone-else", None, 200),
     (KADER, "GET", "/api/v1/notify/tasks?assignee_id=someone-else&desa_code=33.73.04.1002",

@@ -99,13 +99,13 @@ def test_import_reaches_pws_and_notify_through_events(platform: Platform) -> Non
         return reply.json() if reply.status_code == 201 else None
     eventually(recorded)
     notify = httpx.Client(base_url=f"{platform.service_url('notify')}/api/v1", timeout=10)
-    [task] = eventually(lambda: tasks(notify, desa_code=f"{KEC}.1002") or None)
+    [task] = eventually(lambda: tasks(notify, area_code=f"{KEC}.1002") or None)
     assert task["assignee_id"] in {"kader-rina", "kader-umi"}
 
     # The kader leaves: her open task passes to the other kader of the posyandu.
     leaving = task["assignee_id"]
     registry.put(f"/workers/{leaving}/status", json={"active": False}).raise_for_status()
-    [moved] = eventually(lambda: [t for t in tasks(notify, desa_code=f"{KEC}.1002")
+    [moved] = eventually(lambda: [t for t in tasks(notify, area_code=f"{KEC}.1002")
                                   if t["assignee_id"] not in (leaving, None)] or None)
     assert moved["task_id"] == task["task_id"]
     assert moved["assignee_id"] == ({"kader-rina", "kader-umi"} - {leaving}).pop()

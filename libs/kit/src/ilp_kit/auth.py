@@ -24,7 +24,7 @@ from functools import cached_property
 from typing import Annotated, Any
 
 import jwt
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Query, Request
 from ilp_contracts.text import _
 
 from .errors import ForbiddenError
@@ -168,6 +168,9 @@ async def authenticated(request: Request) -> Principal:
 
 
 Caller = Annotated[Principal, Depends(authenticated)]
+# The query parameter a `/live` endpoint declares for `authenticated` to read.
+AccessToken = Annotated[str | None, Query(
+    description="The bearer token, for EventSource clients, which cannot send headers")]
 
 
 def require(principal: Principal, *roles: str) -> Principal:

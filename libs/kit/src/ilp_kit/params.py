@@ -3,10 +3,59 @@ period) – checked alike, so a typo is a 422 naming the parameter, never an emp
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Query as Param
+from fastapi import Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from ilp_contracts.text import Text, _
+
+from .errors import InvalidInput, probably_meant
 
 Limit = Annotated[int, Param(ge=1, le=1000)]
 Offset = Annotated[int, Param(ge=0, le=10_000_000)]
 Period = Annotated[str, Param(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-11"])]
+
+
+def known_query_parameters(request: Request) -> None:
+    """Refuse a query parameter the endpoint does not read (`?area_code=` where it reads
+    `desa_code`, `?periode=`): ignored, it would answer as if no filter had been asked –
+    a whole wilayah's tasks, the current month – and nobody would notice."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    known = _query_names(route)
+    unknown = [name for name in dict.fromkeys(request.query_params) if name not in known]
+    if unknown:
+        raise InvalidInput([(("query", name), _unknown_parameter(name, known),
+                             "unknown_parameter") for name in unknown])
+
+
+def _query_names(route: APIRoute) -> frozenset[str]:
+    names = getattr(route, _KNOWN, None)
+    if names is None:
+        names = frozenset(_read_by(route.dependant))
+        setattr(route, _KNOWN, names)
+    return names
+
+
+def _read_by(dependant: Dependant) -> Iterator[str]:
+    """The query parameters an endpoint reads, its dependencies' too."""
+    yield from (param.alias for param in dependant.query_params)
+    for dependency in dependant.dependencies:
+        yield from _read_by(dependency)
+
+
+_KNOWN = "_ilp_query_names"  # a route's query parameter names, worked out once
+
+
+def _unknown_parameter(name: str, known: frozenset[str]) -> Text:
+    if not known:
+        return _("unknown query parameter {name!r}: this endpoint takes none", name=name)
+    if meant := probably_meant(name, known):
+        return _("unknown query parameter {name!r}; did you mean {meant!r}?", name=name,
+                 meant=meant)
+    return _("unknown query parameter {name!r}; expected one of: {known}", name=name,
+             known=", ".join(sorted(known)))

@@ -31,6 +31,7 @@ from .etag import ETagMiddleware
 from .messaging import connect, ensure_streams
 from .metrics import RequestMetrics, metrics_router, setup_metrics
 from .outbox import OutboxRelay
+from .params import known_query_parameters
 from .settings import ServiceSettings
 from .store import DocumentStore, IndexSpec, Transaction, store_from_url
 from .telemetry import TraceContext, exporting, setup_logging, setup_tracing
@@ -155,8 +156,10 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None,
                            allow_methods=["GET", "POST", "PUT"], expose_headers=["ETag", "Link"])
     app.include_router(_health_router(prefix))
     app.include_router(metrics_router(registry, runtime))
-    # Every service endpoint needs a valid token; health and API docs stay open.
-    app.include_router(spec.router, prefix=prefix, dependencies=[Depends(authenticated)])
+    # Every service endpoint needs a valid token (health and API docs stay open) and reads
+    # every query parameter it is given: an unknown one is refused, not ignored.
+    app.include_router(spec.router, prefix=prefix,
+                       dependencies=[Depends(authenticated), Depends(known_query_parameters)])
     if spec.pages is not None:
         app.include_router(spec.pages, prefix=prefix)
     if not exporting():

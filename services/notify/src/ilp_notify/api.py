@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query as Param
 from ilp_contracts import Event, TaskAccepted, TaskCancelled, TaskCompleted
 from ilp_contracts.findings import finding_label
 from ilp_contracts.wilayah import local_zone
@@ -90,18 +90,24 @@ class TaskOut(BaseModel):
         return [finding_label(code) for code in self.findings]
 
 
+# `area_code`, as every other endpoint names it, was `desa_code` here first.
+FirstNameOfArea = Annotated[str | None, Param(
+    deprecated=True, description="The same as `area_code`, its name until 2026-12")]
+
+
 @router.get("/tasks", response_model=list[TaskOut])
 async def list_tasks(rt: RuntimeDep, caller: Caller, assignee_id: str | None = None,
-                     desa_code: str | None = None,
+                     area_code: str | None = None, desa_code: FirstNameOfArea = None,
                      status: Literal[TaskStatus, "all", ""] = "open",
                      limit: Limit = 100, offset: Offset = 0) -> list[dict[str, Any]]:
-    """A worker's own list (`assignee_id` = the token's worker id), or the tasks of a desa
-    (or any area prefix) within the caller's wilayah – all of them, or one worker's. With
-    neither: the caller's own list when the token names a worker (what a kader's app opens
-    with), else the tasks of the caller's wilayah when that is one area (or all, for a
-    caller who sees all); another worker's list without a desa is read in that wilayah.
-    `status`: open by default, `all` for every status."""
+    """A worker's own list (`assignee_id` = the token's worker id), or the tasks of an area
+    (a desa, a kecamatan, any code prefix) within the caller's wilayah – all of them, or
+    one worker's. With neither: the caller's own list when the token names a worker (what
+    a kader's app opens with), else the tasks of the caller's wilayah when that is one area
+    (or all, for a caller who sees all); another worker's list without an area is read in
+    that wilayah. `status`: open by default, `all` for every status."""
     require(caller, *TASK_READERS)
+    desa_code = area_code or desa_code
     if not assignee_id and not desa_code:
         assignee_id, desa_code = _default_list(caller)
     elif assignee_id != caller.worker_id and not desa_code:
@@ -135,7 +141,7 @@ def _callers_area(caller: Principal) -> str | None:
         return None
     if len(caller.wilayah) == 1:
         return caller.wilayah[0]
-    raise UnprocessableError(("query", "desa_code"), _("give desa_code (an area within your "
+    raise UnprocessableError(("query", "area_code"), _("give area_code (an area within your "
                                                        "wilayah) or assignee_id"), "missing")
 
 

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Query as Param, Request
 from fastapi.responses import FileResponse, Response
 from ilp_contracts.wilayah import InvalidAreaCode, parse_area_code
 from ilp_contracts.text import _, reason
-from ilp_kit.auth import Caller, Principal, require, require_area
+from ilp_kit.auth import AccessToken, Caller, Principal, require, require_area
 from ilp_kit.errors import NotFoundError, UnprocessableError
 from ilp_kit.params import Period
 from ilp_kit.service import Runtime, runtime_of
@@ -616,10 +616,12 @@ async def catalogue(rt: RuntimeDep) -> tuple[Indicator, ...]:
 
 @router.get("/live")
 async def live(rt: RuntimeDep, caller: Caller, area_code: str | None = None,
-               puskesmas: str | None = None) -> EventSourceResponse:
+               puskesmas: str | None = None, access_token: AccessToken = None
+               ) -> EventSourceResponse:
     """Server-sent events: `update` with {desa_code, period} whenever counts below the
     area change – or in a puskesmas's desa (`puskesmas=`, as its table) –, so an open
-    dashboard refreshes within a second."""
+    dashboard refreshes within a second. (`access_token` is read by the authentication
+    every endpoint has; declared here, where it is allowed, to be documented and known.)"""
     if puskesmas:
         ready, watched = puskesmas, await _served(rt, await _puskesmas(rt, puskesmas, caller))
     elif area_code:
