@@ -87,6 +87,10 @@ def _parser() -> argparse.ArgumentParser:
     register.add_argument("csv_file", type=Path, metavar="file")
     register.add_argument("--posyandu", help="posyandu id for rows without one (a sheet of "
                           "several posyandu names each row's in an `ID Posyandu` column)")
+    register.add_argument("--year", type=int, help="a register by month (a child a row, a "
+                          "column per month): its year, where its title names none")
+    register.add_argument("--day", type=int, help="a register by month: the day of the month "
+                          "the posyandu meets (its weighings are recorded on that day)")
     register.add_argument("--url", help=GATEWAY_HELP)
     register.add_argument("--token", default=os.environ.get("ILP_TOKEN"),
                           help="bearer token of a kader/bidan/integrator (default $ILP_TOKEN)")
@@ -169,7 +173,8 @@ def _import(args: argparse.Namespace) -> None:
     url = _gateway(args)
     try:
         if args.command == "import-register":
-            refused = import_register(args.csv_file, url, args.posyandu, args.token)
+            refused = import_register(args.csv_file, url, args.posyandu, args.token,
+                                      args.year, args.day)
         elif args.command == "import-household":
             refused = import_household(args.csv_file, url, args.posyandu,
                                        args.noted_on.isoformat(), args.token)

@@ -23,11 +23,13 @@ CHUNK_ROWS = 200
 
 
 def import_register(path: Path, base_url: str, posyandu_id: str | None,
-                    token: str | None = None) -> int:
-    """Returns the number of refused rows (0 = all good). Safe to run again: every row's
-    idempotency key derives from the file's content and position."""
+                    token: str | None = None, year: int | None = None,
+                    day: int | None = None) -> int:
+    """Returns the number of refused rows (0 = all good). Safe to run again: a row is
+    known by whom it records, where and when. `year` and `day`: a register by month's."""
+    given = {"posyandu_id": posyandu_id, "year": year, "day": day}
     return send_csv(path, f"{base_url}/api/v1/screening/screenings/import",
-                    {"posyandu_id": posyandu_id} if posyandu_id else {}, token,
+                    {name: str(value) for name, value in given.items() if value}, token,
                     ("accepted", "diterima"), ("duplicates", "sudah ada"),
                     ("amended", "dikoreksi"))
 
@@ -54,7 +56,7 @@ def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
     except UnprocessableError as exc:
         raise SystemExit(f"{path.name}: {render(exc.reason, CLI_LANGUAGE)}") from None
     totals = dict.fromkeys((field for field, _ in counted), 0)
-    refused: list[tuple[str, int, list[dict[str, Any]]]] = []
+    refused: list[tuple[str, int, list[dict[str, Any]], str | None]] = []
     not_read: set[str] = set()  # columns of other programmes, read past
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeRemainingColumn())
@@ -62,9 +64,10 @@ def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
     with Progress(*columns, console=console) as progress, client:
         for sheet, text in sheets.items():
             lines = text.splitlines()
-            # a title above the header; a header of two rows and its column numbers
+            # a title above the header (a register by month's year may be in it); a
+            # header of two rows and its column numbers: sent with every chunk
             title, span, _ = header_span(lines, column, KNOWN_COLUMNS)
-            header, rows = lines[title:title + span], lines[title + span:]
+            header, rows = lines[:title + span], lines[title + span:]
             where = f"{sheet} " if len(sheets) > 1 else ""
             task = progress.add_task(f"Mengirim {path.name} {where}", total=len(rows))
             for start in range(0, len(rows), CHUNK_ROWS):
@@ -77,15 +80,15 @@ def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
                 for field in totals:
                     totals[field] += report[field]
                 not_read.update(report.get("columns_not_read", []))
-                # Lines in the chunk count from 2 (after its header); in the sheet from
-                # title + start + 2.
-                refused += [(where, title + start + row["line"], row["detail"])
-                            for row in report["rejected"]]
+                # A chunk's lines count as the sheet's, less the rows sent before it.
+                refused += [(where, start + row["line"], row["detail"],
+                             row.get("screened_on")) for row in report["rejected"]]
                 progress.advance(task, len(chunk))
-    for where, line, detail in refused:
+    for where, line, detail, visit in refused:
         reasons = "; ".join(f"{d.get('column') or _column_of(d.get('loc', []))}: {d['msg']}"
                             for d in detail)
-        console.print(f"[red]{where}baris {line}[/red]: {reasons}")
+        on = f" ({visit})" if visit else ""  # which month of a register by month
+        console.print(f"[red]{where}baris {line}{on}[/red]: {reasons}")
     if not_read:
         console.print(f"kolom tidak dibaca (program lain): {', '.join(sorted(not_read))}")
     console.print(", ".join([*(f"{words} {totals[field]}" for field, words in counted),

@@ -457,6 +457,13 @@ def test_a_bidan_uploads_a_posyandu_register_from_the_dashboard(platform: Platfo
         [nik, "Wulan", "P", date(2025, 11, 19), date(2026, 11, 20), 8.2, 72.5, "telentang",
          "biru"],
         [nik, "Wulan", "P", date(2025, 11, 19), date(2031, 1, 1), 8.2, 72.5, "telentang"]]))
+    by_month = tmp_path / "register-2026.xlsx"
+    other = f"337304591125{(uuid.uuid4().int + 1) % 10000:04d}"
+    by_month.write_bytes(workbook(Register=[
+        ["REGISTER BAYI DAN BALITA TAHUN 2026"],
+        ["NIK", "Nama", "L/P", "Tgl Lahir", *(f"BB {month}" for month in (
+            "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt"))],
+        [other, "Sekar", "P", date(2025, 11, 19), *[None] * 8, 7.9, 8.1]]))
     url = f"{platform.base_url}/api/v1/pws/dashboard?area=33.73.04.1001&period=2026-11#token="
     with sync_playwright() as p:
         browser = launch_chromium(p)
@@ -479,7 +486,16 @@ def test_a_bidan_uploads_a_posyandu_register_from_the_dashboard(platform: Platfo
             reports.append(page.locator("#upload-report").inner_text())
             page.locator("#registers").screenshot(path=str(ARTIFACTS / "dashboard-upload.png"))
             page.evaluate("document.getElementById('upload-report').textContent = ''")
+        # a register by month, on the day the posyandu meets
+        page.set_input_files("#upload-file", str(by_month))
+        page.fill("#upload-day", "20")
+        page.click("#upload button[type=submit]")
+        page.wait_for_function(
+            "document.getElementById('upload-report').innerText.includes('ditolak')",
+            timeout=15000)
+        reports.append(page.locator("#upload-report").inner_text())
         browser.close()
+    assert reports[2].startswith("diterima 2, sudah ada 0, dikoreksi 0, ditolak 0"), reports[2]
     assert offered == ["Posyandu Blotongan", "Pustu Blotongan"]
     assert reports[0].startswith("diterima 1, sudah ada 0, dikoreksi 0, ditolak 1")
     assert "baris 5: Tgl Timbang: tanggal skrining ada di masa depan" in reports[0]

@@ -1223,6 +1223,42 @@ def test_a_district_template_register_is_sent_in_chunks_each_with_its_header(
     assert visit["measurements"]["height_cm"] == 72.5
 
 
+def test_a_register_by_month_is_a_visit_each_month_weighed(
+        platform: Platform, tmp_path, capsys, workbook, monkeypatch) -> None:
+    """The posyandu's Register Bayi/Balita, a child a row and "BB (kg)" over the months:
+    sent in chunks (each with the title that names the year) on the posyandu's day, each
+    month weighed one visit; a month's bad cell refused by its column; sent again, none
+    twice."""
+    from ilp_platform import register_import
+
+    monkeypatch.setattr(register_import, "CHUNK_ROWS", 1)
+    record(platform, balita(19))  # the posyandu is known to screening
+    year = date.today().year - 1
+    born = date(year - 1, 11, 19)
+    niks = [f"337304{born:%d%m%y}".replace(f"{born:%d}", "59", 1)
+            + f"{(uuid.uuid4().int + i) % 10000:04d}" for i in range(2)]
+    months = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
+    (tmp_path / "register.xlsx").write_bytes(workbook(Register=[
+        [f"REGISTER BAYI DAN BALITA POSYANDU ANGGREK TAHUN {year}"],
+        [*((name, 2, 1) for name in ("No", "Nama Anak", "NIK", "L/P", "Tgl Lahir")),
+         ("BB (kg)", 1, 12), *[None] * 11],
+        [None] * 5 + months,
+        [1, "Wulan", niks[0], "P", born, 7.9, 8.1, 8.4, *[None] * 9],
+        [2, "Sekar", niks[1], "P", born, 7.5, "8,0", 80, *[None] * 9]]))
+    sent = (tmp_path / "register.xlsx", platform.service_url("screening"), "psy-anggrek",
+            None, None, 15)
+    assert register_import.import_register(*sent) == 1
+    said = capsys.readouterr().out
+    assert "diterima 5" in said and f"baris 5 ({year}-03-15): BB (kg) Mar" in said, said
+    assert register_import.import_register(*sent) == 1
+    assert "diterima 0, sudah ada 5" in capsys.readouterr().out
+    screening = client(platform, "screening")
+    wulan = screening.post("/persons/lookup", json={"nik": niks[0]}).json()
+    visits = screening.get(f"/persons/{wulan['person_id']}/screenings").json()
+    assert sorted((v["screened_on"], v["measurements"]["weight_kg"]) for v in visits) == [
+        (f"{year}-01-15", 7.9), (f"{year}-02-15", 8.1), (f"{year}-03-15", 8.4)]
+
+
 def test_person_ids_are_keyed_by_the_data_directorys_own_secret(platform: Platform,
                                                                  tmp_path) -> None:
     """With the demo key everyone has, an event's person id turned back into a NIK by

@@ -158,18 +158,32 @@ def csv_rows(text: str, column: Names, known: Collection[str] = ()) -> csv.DictR
 def written_columns(text: str, column: Names, known: Collection[str] = ()) -> dict[str, str]:
     """Each column's name as the sheet writes it ("BB (kg)", "Tgl Periksa"), by what the
     importer reads it as (`column`): what a report names, so whoever typed the sheet finds
-    the cell. Under a group label ("Pengukuran" over BB | PB/TB), the label below it."""
+    the cell. Under a group label, the label below it ("Pengukuran" over BB | PB/TB: "BB"),
+    with the group where it was read with it ("BB (kg)" over Jan | Feb: "BB (kg) Feb")."""
     lines = _header_lines(text.lstrip("\ufeff"))
     first, span, names = header_span(lines, column, known)
     delimiter = _separator(lines[first])
     rows = [cells for cells in (_cells(line, delimiter) for line in lines[first:first + span])
             if not _column_numbers(cells)]
     written: dict[str, str] = {}
+    group = ""
     for index, name in enumerate(names):
-        labels = [row[index].strip() for row in rows if index < len(row) and row[index].strip()]
-        if name and labels:
-            written.setdefault(name, labels[-1])
+        labels = [row[index].strip() if index < len(row) else "" for row in rows]
+        group = labels[0] or group  # a merged label covers the cells to its right
+        said = next((label for label in reversed(labels) if label), "")
+        if len(labels) > 1 and labels[-1] and column(header_name(labels[-1])) != name:
+            said = f"{group} {labels[-1]}"
+        if name and said:
+            written.setdefault(name, said)
     return written
+
+
+def header_of(text: str, column: Names, known: Collection[str]) -> tuple[str, list[str]]:
+    """A sheet's title – the lines above its header, joined ("REGISTER BAYI … TAHUN
+    2026") – and the columns its header names."""
+    lines = _header_lines(text.lstrip("\ufeff"))
+    first, _span, names = header_span(lines, column, known)
+    return " ".join(lines[:first]), names
 
 
 def _header_lines(text: str) -> list[str]:
@@ -211,9 +225,10 @@ def _sub_header(top: list[str], below: list[str], column: Names, known: Collecti
                 ) -> list[str] | None:
     """The header's columns when the row below is the second of a two-row header: a
     group's label merged over its columns ("Pengukuran" over BB | TB, "Imunisasi" over
-    each dose, "Tanggal" over Lahir | Periksa: a name read with its group's when alone it
-    is none), the other headers spanning both rows. Such a row names known columns, and
-    under a header already known – where a data row has its values – nothing else."""
+    each dose, "Tanggal" over Lahir | Periksa, "Jan" over BB | TB: a name read with its
+    group's where that names a column, else alone), the other headers spanning both rows.
+    Such a row names known columns, and under a header already known – where a data row
+    has its values – nothing else."""
     width = max(len(top), len(below))
     top, below = top + [""] * (width - len(top)), below + [""] * (width - len(below))
     names, group, sub_header = [], "", False
@@ -225,7 +240,7 @@ def _sub_header(top: list[str], below: list[str], column: Names, known: Collecti
             grouped = column(header_name(f"{group} {under}"))
             if name in known and alone not in known and grouped not in known:
                 return None  # a value under a known header: a data row
-            name = alone if alone in known or grouped not in known else grouped
+            name = grouped if grouped in known else alone
             sub_header = sub_header or name in known
         names.append(name)
     return names if sub_header else None

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar
 
 from cryptography.fernet import Fernet
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query as Param, Request, Response
 from ilp_contracts import BirthCorrection, BirthSubmission, ScreeningSubmission
 from ilp_contracts.findings import FINDING_LABELS
 from ilp_contracts.screening import Stage
@@ -42,8 +42,8 @@ from .models import (
     SyncReport,
     VoidIn,
 )
-from .register import (columns_not_read, in_the_sheets_words, parse_register,
-                       posyandu_names)
+from .register import (columns_not_read, in_its_month, in_the_sheets_words, months_of,
+                       once_a_row, parse_register, posyandu_names)
 from .roles import CARERS, CORRECTORS, RECORDERS
 
 router = APIRouter(tags=["screening"])
@@ -110,19 +110,29 @@ async def amend_birth(birth_id: str, body: BirthCorrection, rt: RuntimeDep,
         return await intake.amend_birth(tx, birth_id, body, caller)
 
 
+RegisterYear = Annotated[int | None, Param(
+    ge=2000, le=2100, description="A register by month's year, where its title names none")]
+PosyanduDay = Annotated[int | None, Param(
+    ge=1, le=31, description="A register by month: the day of the month its posyandu meets "
+    "(the last day of a shorter month for 29–31)")]
+
+
 @router.post("/screenings/import", response_model=ImportReport)
 async def import_register(request: Request, rt: RuntimeDep, caller: Caller, language: Language,
-                          posyandu_id: str | None = None) -> dict[str, Any]:
+                          posyandu_id: str | None = None, year: RegisterYear = None,
+                          day: PosyanduDay = None) -> dict[str, Any]:
     """Upload a posyandu register as CSV (text/csv) or a workbook (.xlsx, .xls, .ods) of one
     sheet with data. Every row is checked on its own, so one bad row does not hold back the rest;
     the report names the lines (an Excel row's number). A row is one screening of a
-    person at a posyandu on a day: the register sent again – as it was, or corrected –
-    records none twice, and a row changed since amends its screening; no
-    `Idempotency-Key` is needed."""
+    person at a posyandu on a day – or, in a register by month (a child a row, a column
+    per month's weighing), one each month it has a measure for, on the posyandu's `day`:
+    the register sent again – as it was, or corrected – records none twice, and a row
+    changed since amends its screening; no `Idempotency-Key` is needed."""
     require(caller, *RECORDERS)
     text = spreadsheet_text(await request.body())
+    by_month = months_of(text, year, day)
     places = await register_intake.places_named(rt.store, posyandu_names(text), caller)
-    rows = list(parse_register(text, posyandu_id, places))
+    rows = list(parse_register(text, posyandu_id, places, by_month))
     valid = [(line, submission) for line, submission, _problems in rows if submission is not None]
     key = rt.settings.pseudonym_key
 
@@ -135,9 +145,13 @@ async def import_register(request: Request, rt: RuntimeDep, caller: Caller, lang
                                          record_row)
     rejected = [{"line": line, "detail": problems}
                 for line, submission, problems in rows if submission is None]
-    rejected += [{"line": line, "detail": outcome["detail"]}
-                 for (line, _submission), outcome in zip(valid, outcomes, strict=True)
-                 if outcome["status"] == "rejected"]
+    refused = [(line, submission, outcome["detail"])
+               for (line, submission), outcome in zip(valid, outcomes, strict=True)
+               if outcome["status"] == "rejected"]
+    rejected += once_a_row([  # which of a row's visits, where it has one a month
+        {"line": line, "screened_on": visit.screened_on, "detail": in_its_month(detail, visit)}
+        for line, visit, detail in refused]) if by_month else [
+        {"line": line, "detail": detail} for line, _visit, detail in refused]
     counts = Counter(outcome["status"] for outcome in outcomes)
     return said_in({"accepted": counts["created"], "duplicates": counts["duplicate"],
                     "amended": counts["amended"],

@@ -147,6 +147,8 @@ class GrowthPoint(BaseModel):
 class RowProblem(BaseModel):
     line: int
     detail: list[dict[str, Any]]
+    screened_on: date | None = Field(default=None, description="In a register by month (a "
+                                     "row, a visit a month): which visit of the row")
 
 
 class ImportReport(BaseModel):

@@ -28,19 +28,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from calendar import monthrange
 from datetime import date
 from typing import Any
 
 from ilp_contracts.registry import place_name_key
 from ilp_contracts.screening import HouseholdMember, ScreeningSubmission
 from ilp_contracts.text import Text, _
-from ilp_kit.errors import explained, probably_meant
-from ilp_kit.spreadsheet import csv_rows, written_columns
+from ilp_kit.errors import InvalidInput, explained, probably_meant
+from ilp_kit.spreadsheet import csv_rows, header_of, written_columns
 from pydantic import ValidationError
 
 from .register_columns import (BIRTH_ORDER, BLOOD_PRESSURE, DATES, DOSE, FLAGS, KNOWN_COLUMNS,
-                               LAST_PERIOD, MOTHER_NAME, NOT_READ, NUMBERS, PERSON,
-                               POSYANDU_NAME, PREGNANCY, VISIT_NUMBER, column)
+                               LAST_PERIOD, MONTHLY, MONTHLY_MEASURES, MONTHS, MOTHER_NAME,
+                               NOT_READ, NUMBERS, PERSON, POSYANDU_NAME, PREGNANCY,
+                               VISIT_NUMBER, column, monthly)
 
 # How the length was taken, as a register writes it: lying down (under two) or standing.
 _LYING = {"telentang": True, "terlentang": True, "berbaring": True, "baring": True,
@@ -52,14 +54,6 @@ _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$")
 _DAY_MONTH_NAME = re.compile(r"^(\d{1,2})[\s/.-]+([a-z]+)\.?[\s/.-]+(\d{4}|\d{2})$",
                              re.IGNORECASE)
-# Months as registers and spreadsheets write them, in Indonesian or English, whole or cut.
-_MONTHS = {name: number for number, names in enumerate((
-    ("januari", "january", "jan"), ("februari", "pebruari", "february", "feb", "peb"),
-    ("maret", "march", "mar"), ("april", "apr"), ("mei", "may"), ("juni", "june", "jun"),
-    ("juli", "july", "jul"), ("agustus", "august", "agu", "agt", "ags", "aug"),
-    ("september", "sept", "sep"), ("oktober", "october", "okt", "oct"),
-    ("november", "nopember", "nov", "nop"), ("desember", "december", "des", "dec")), 1)
-    for name in names}
 _LIST = re.compile(r"[;,/|]")
 _MMHG = re.compile(r"\s*mm\s*hg\s*$", re.IGNORECASE)  # "140/90 mmHg"
 # A NIK or No. KK typed in groups ("5203 0141 0175 0008", "5203.01…") or behind the
@@ -79,6 +73,8 @@ def _not_a_date(cell: object) -> Text:
 
 
 def _cell(name: str, value: str) -> object:
+    if name.startswith(MONTHLY):  # a month's measure reads as the measure
+        name = name.removeprefix(MONTHLY).partition(":")[0]
     if name.startswith(DOSE):  # ticked, or the day it was given
         lowered = value.lower()
         return True if lowered in _YES else False if lowered in _NO else _day(value)
@@ -124,8 +120,8 @@ def _day(value: str) -> str:
     year 45 is 1945). Anything else is left for the validation to refuse."""
     if numbers := _DAY_FIRST.match(value):
         day, month, year = numbers.groups()
-    elif (named := _DAY_MONTH_NAME.match(value)) and named.group(2).lower() in _MONTHS:
-        day, month, year = named.group(1), str(_MONTHS[named.group(2).lower()]), named.group(3)
+    elif (named := _DAY_MONTH_NAME.match(value)) and named.group(2).lower() in MONTHS:
+        day, month, year = named.group(1), str(MONTHS[named.group(2).lower()]), named.group(3)
     else:
         return value
     if len(year) == 2:
@@ -169,41 +165,165 @@ def posyandu_names(text: str) -> set[str]:
             if (row.get(POSYANDU_NAME) or "").strip() and not (row.get("posyandu_id") or "").strip()}
 
 
-def parse_register(text: str, posyandu_id: str | None = None, places: Places | None = None
-                   ) -> Iterator[Row]:
-    """(line number, submission or None, problems) per data row; never raises on content.
+def parse_register(text: str, posyandu_id: str | None = None, places: Places | None = None,
+                   by_month: ByMonth | None = None) -> Iterator[Row]:
+    """(line number, submission or None, problems) per visit; never raises on content.
     A row's posyandu is its `ID Posyandu`, else the one its `Posyandu` names among
-    `places` (the caller's, by `posyandu_names`), else `posyandu_id`."""
+    `places` (the caller's, by `posyandu_names`), else `posyandu_id`. A row is one visit;
+    in a register by month (`by_month`: its year and the posyandu's day, `months_of`) a
+    visit each month it has a measure for."""
     for line, cells, given in _filled_rows(text):
-        if (name := given.pop(POSYANDU_NAME, None)) is not None and "posyandu_id" not in given:
-            found = _place_named(str(name), places or {})
-            if isinstance(found, dict):
-                yield line, None, [found]
-                continue
-            given["posyandu_id"] = found
-        if (pressure := given.pop(BLOOD_PRESSURE, None)) is not None:
-            systolic, _slash, diastolic = _MMHG.sub("", str(pressure)).partition("/")
-            given["systolic"] = systolic.strip()
-            if diastolic.strip():  # else the missing diastolic is reported as such
-                given["diastolic"] = diastolic.strip()
-        unread_period = _pregnant_woman(given)
-        pregnancy = {k: given.pop(k) for k in PREGNANCY if k in given}
-        _child_without_nik(given)
-        doses, refused = _doses_given(given)
-        if doses:
-            given["immunizations"] = [*given.get("immunizations", []), *doses]  # type: ignore[misc]
-        early = [*unread_period, *refused]
-        try:  # one validation of the whole row, so every bad cell is reported at once
-            submission = ScreeningSubmission.model_validate({
-                "person": {k: given.pop(k) for k in PERSON if k in given},
-                "posyandu_id": given.pop("posyandu_id", posyandu_id or ""),
-                **({"screened_on": day} if (day := given.pop("screened_on", None)) else {}),
-                "pregnancy": pregnancy or None,
-                "measurements": given})
-        except ValidationError as exc:
-            yield line, None, [*early, *_problems(exc, cells)]
+        if by_month is None:
+            yield _visit(line, cells, given, posyandu_id, places)
+        else:
+            yield from _months(line, cells, given, posyandu_id, places, by_month)
+
+
+def _visit(line: int, cells: dict[str, str], given: dict[str, object], posyandu_id: str | None,
+           places: Places | None) -> Row:
+    if (name := given.pop(POSYANDU_NAME, None)) is not None and "posyandu_id" not in given:
+        found = _place_named(str(name), places or {})
+        if isinstance(found, dict):
+            return line, None, [found]
+        given["posyandu_id"] = found
+    if (pressure := given.pop(BLOOD_PRESSURE, None)) is not None:
+        systolic, _slash, diastolic = _MMHG.sub("", str(pressure)).partition("/")
+        given["systolic"] = systolic.strip()
+        if diastolic.strip():  # else the missing diastolic is reported as such
+            given["diastolic"] = diastolic.strip()
+    unread_period = _pregnant_woman(given)
+    pregnancy = {k: given.pop(k) for k in PREGNANCY if k in given}
+    _child_without_nik(given)
+    doses, refused = _doses_given(given)
+    if doses:
+        given["immunizations"] = [*given.get("immunizations", []), *doses]  # type: ignore[misc]
+    early = [*unread_period, *refused]
+    try:  # one validation of the whole row, so every bad cell is reported at once
+        submission = ScreeningSubmission.model_validate({
+            "person": {k: given.pop(k) for k in PERSON if k in given},
+            "posyandu_id": given.pop("posyandu_id", posyandu_id or ""),
+            **({"screened_on": day} if (day := given.pop("screened_on", None)) else {}),
+            "pregnancy": pregnancy or None,
+            "measurements": given})
+    except ValidationError as exc:
+        return line, None, [*early, *_problems(exc, cells)]
+    return line, None if early else submission, early
+
+
+ByMonth = tuple[int, int]  # a register by month's year, and the posyandu's day of the month
+_YEAR_IN_TITLE = re.compile(r"\b(?:tahun|th)\b\W{0,3}((?:19|20)\d\d)\b", re.IGNORECASE)
+
+
+def months_of(text: str, year: int | None, day: int | None) -> ByMonth | None:
+    """A register by month's year – given, else its title's ("REGISTER BAYI … TAHUN
+    2026") – and the day its posyandu meets (given: a register by month writes no day);
+    None for a register a row per visit. Raises InvalidInput when one is not known."""
+    title, names = header_of(text, column, KNOWN_COLUMNS)
+    if not any(name.startswith(MONTHLY) for name in names):
+        return None
+    if year is None and (said := _YEAR_IN_TITLE.search(title)):
+        year = int(said.group(1))
+    if year is not None and day is not None:
+        return year, day
+    missing: list[tuple[tuple[str | int, ...], str, str]] = []
+    if year is None:
+        missing.append((("query", "year"), _(
+            "a register by month names no year in its title: give the year (year=2026)"),
+            "missing"))
+    if day is None:
+        missing.append((("query", "day"), _(
+            "a register by month writes no day: give the day of the month its posyandu "
+            "meets (day=12)"), "missing"))
+    raise InvalidInput(missing)
+
+
+def _months(line: int, cells: dict[str, str], given: dict[str, object], posyandu_id: str | None,
+            places: Places | None, by_month: ByMonth) -> Iterator[Row]:
+    """A child's row of a register by month: a visit on the posyandu's day of each month
+    with a measure, each checked on its own (a month's bad cell refuses that month; the
+    row's problems are reported once). A dose goes with the visit of the month it is
+    dated in – a register by month keeps no row for the day it was given."""
+    year, day = by_month
+    measured: dict[int, dict[str, object]] = {}
+    for name in [name for name in given if name.startswith(MONTHLY)]:
+        field, number = name.removeprefix(MONTHLY).split(":")
+        measured.setdefault(int(number), {})[field] = given.pop(name)
+    doses, refused = _doses_by_month(given, year, set(measured))
+    for month, measures in sorted(measured.items()):
+        on = date(year, month, min(day, monthrange(year, month)[1])).isoformat()
+        visit = {**given, **measures, "screened_on": on,
+                 **{f"{DOSE}{code}": True for code in doses.get(month, [])}}
+        in_cells = {**cells, **{field: cells[monthly(field, month)] for field in measures}}
+        _line, submission, found = _visit(line, in_cells, visit, posyandu_id, places)
+        if submission is not None:
+            yield line, submission, []
+        refused += [_in_its_month(problem, month, measures) for problem in found]
+    if refused:
+        yield line, None, [problem for index, problem in enumerate(refused)
+                           if problem not in refused[:index]]  # the row's own, once
+
+
+def _doses_by_month(given: dict[str, object], year: int, months: set[int]
+                    ) -> tuple[dict[int, list[str]], list[dict[str, Any]]]:
+    """A register by month's doses by the month they are dated in (one with a visit that
+    year), and the problems of those that are not: ticked without a day, or dated where
+    the row has no visit."""
+    doses: dict[int, list[str]] = {}
+    refused = []
+    for name in [name for name in given if name.startswith(DOSE)]:
+        value, code = given.pop(name), name.removeprefix(DOSE)
+        if value is False:
             continue
-        yield line, None if early else submission, early
+        on = _iso_day(value)
+        if on is not None and on.year == year and on.month in months:
+            doses.setdefault(on.month, []).append(code)
+            continue
+        refused.append({"type": "dose_without_visit", "loc": ["column", code], "msg": _(
+            "a register by month records a dose with the weighing of the month it is dated "
+            "in: write the day it was given, not a tick") if value is True else _(
+            "{value!r}: a register by month records a dose with the weighing of the month "
+            "it is dated in, and this row has none then", value=value)})
+    return doses, refused
+
+
+def _iso_day(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def in_its_month(problems: list[dict[str, Any]], visit: ScreeningSubmission
+                 ) -> list[dict[str, Any]]:
+    """A register by month's visit refused when it was recorded, its problems at the
+    month's columns."""
+    measures = visit.measurements.model_dump(exclude_none=True, include=set(MONTHLY_MEASURES))
+    return [_in_its_month(problem, visit.screened_on.month, measures) for problem in problems]
+
+
+def once_a_row(rejected: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A register by month's refused visits (`line`, `screened_on`, `detail`), a row's
+    said once where every visit of it was refused alike (her NIK not her birth date's)."""
+    by_line: dict[int, list[dict[str, Any]]] = {}
+    for visit in rejected:
+        by_line.setdefault(visit["line"], []).append(visit)
+    said = []
+    for line, refused in by_line.items():
+        alike = len(refused) > 1 and all(v["detail"] == refused[0]["detail"] for v in refused)
+        said += [{"line": line, "detail": refused[0]["detail"]}] if alike else refused
+    return said
+
+
+def _in_its_month(problem: dict[str, Any], month: int, measures: dict[str, object]
+                  ) -> dict[str, Any]:
+    """A month's problem at its column ("BB (kg) Mar"): a measure's at the month's column
+    of it, the day's (in the future, before birth) at the month's first."""
+    loc = list(problem.get("loc", []))
+    if loc and loc[-1] in measures:
+        loc[-1] = monthly(str(loc[-1]), month)
+    elif loc and loc[-1] == "screened_on":
+        loc[-1] = monthly(next(iter(measures)), month)
+    return {**problem, "loc": loc}
 
 
 def _pregnant_woman(given: dict[str, object]) -> list[dict[str, Any]]:

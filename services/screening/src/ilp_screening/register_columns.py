@@ -86,6 +86,14 @@ ALIASES = {
                              "n/t", "naik/tidak", "bgm", "imt", "imt/u", "status_stunting",
                              "status")},
 }
+# Months as registers and spreadsheets write them, in Indonesian or English, whole or cut.
+MONTHS = {name: number for number, names in enumerate((
+    ("januari", "january", "jan"), ("februari", "pebruari", "february", "feb", "peb"),
+    ("maret", "march", "mar"), ("april", "apr"), ("mei", "may"), ("juni", "june", "jun"),
+    ("juli", "july", "jul"), ("agustus", "august", "agu", "agt", "ags", "aug"),
+    ("september", "sept", "sep"), ("oktober", "october", "okt", "oct"),
+    ("november", "nopember", "nov", "nop"), ("desember", "december", "des", "dec")), 1)
+    for name in names}
 DOSE = "dose:"  # a column of one dose (under "Imunisasi": HB0 | BCG | Polio 1 …): "dose:OPV1"
 # What registers keep for other programmes or for the kader herself, which no screening
 # here records: read past – each row still taken – and named in the import's report as not
@@ -112,14 +120,48 @@ READ_PAST = frozenset({
     "nama_ibu_kandung", "nama_ayah_kandung"})
 
 
+# A register kept a child a row, a column per month (the posyandu's Register Bayi/Balita:
+# "BB (kg)" or "Hasil Penimbangan" over Jan … Des): "month:weight_kg:03" is March's weight.
+MONTHLY = "month:"
+MONTHLY_MEASURES = ("weight_kg", "height_cm", "muac_cm", "head_circumference_cm")
+_WEIGHING = ("penimbangan", "hasil_penimbangan", "timbang", "hasil_timbang", "timbangan")
+
+
+def monthly(field: str, month: int) -> str:
+    return f"{MONTHLY}{field}:{month:02d}"
+
+
+def _of_a_month(name: str) -> str | None:
+    """A month's column: a measure and a month, either way round ("bb_jan", "jan_bb",
+    "hasil_penimbangan_bulan_maret"); "" for a month's column nobody reads ("jan_n/t");
+    None for any other name."""
+    words = name.split("_")
+    if words[-1] in MONTHS:
+        month, measure = MONTHS[words[-1]], words[:-1]
+    elif words[0] in MONTHS:
+        month, measure = MONTHS[words[0]], words[1:]
+    else:
+        return None
+    what = "_".join(word for word in measure if word != "bulan")
+    if not what:  # a month alone says nothing of what was measured
+        return None
+    field = "weight_kg" if what in _WEIGHING else ALIASES.get(what, what)
+    if field == "":
+        return ""
+    return monthly(field, month) if field in MONTHLY_MEASURES else None
+
+
 def column(name: str) -> str:
-    """A register's column by its header's name: an alias, one dose of the schedule, one
-    of another programme's (read past), or the name itself."""
+    """A register's column by its header's name: an alias, one dose of the schedule, a
+    month's measure, one of another programme's (read past), or the name itself."""
     if name in ALIASES:
         return ALIASES[name]
     if name in READ_PAST:
         return f"{NOT_READ}{name}"
-    return f"{DOSE}{code}" if (code := dose_code(name)) else name
+    if (code := dose_code(name)) is not None:
+        return f"{DOSE}{code}"
+    of_a_month = _of_a_month(name)
+    return name if of_a_month is None else of_a_month
 
 
 # What a register's header may name: the fields and the Indonesian names for them.
@@ -127,4 +169,6 @@ KNOWN_COLUMNS = sorted({*PERSON, *PREGNANCY, *MeasurementsIn.model_fields, "scre
                         "posyandu_id", POSYANDU_NAME, BIRTH_ORDER, MOTHER_NAME, LAST_PERIOD,
                         VISIT_NUMBER,
                         *(k for k, v in ALIASES.items() if v),
-                        *(f"{DOSE}{code}" for code in IMMUNIZATIONS)})
+                        *(f"{DOSE}{code}" for code in IMMUNIZATIONS),
+                        *(monthly(field, month) for field in MONTHLY_MEASURES
+                          for month in range(1, 13))})

@@ -1,0 +1,122 @@
+"""A register kept a child a row, a column per month's weighing (the posyandu's Register
+Bayi/Balita): each month with a measure is a visit on the posyandu's day, checked on its
+own, and a refused cell is named by its month's column."""
+
+from __future__ import annotations
+
+from calendar import monthrange
+from datetime import date
+
+import pytest
+from hypothesis import given, settings, strategies as st
+from ilp_kit.errors import InvalidInput
+from ilp_kit.spreadsheet import spreadsheet_text
+from ilp_screening.register import in_the_sheets_words, months_of, once_a_row, parse_register
+
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
+TITLE = "REGISTER BAYI DAN BALITA POSYANDU CENDRAWASIH – KAMPUNG KOYA KOSO TAHUN 2026"
+
+
+def register_by_month(rows: list[list[object]], title: str = TITLE
+                      ) -> dict[str, list[list[object]]]:
+    """As a posyandu keeps it: a title, "BB (kg)" merged over the twelve months and
+    "Imunisasi" over each dose; the other headers down both rows."""
+    down = [(name, 2, 1) for name in ("No", "Nama Anak", "NIK", "NIK Ibu", "Tgl Lahir", "L/P")]
+    return {"Register": [
+        [title],
+        [*down, ("BB (kg)", 1, 12), *[None] * 11, ("Imunisasi", 1, 2), None],
+        [None] * 6 + MONTHS + ["BCG", "Polio 1"], *rows]}
+
+
+NIUS = [1, "Nius", "9171031010250004", None, "10/10/2025", "L"]
+
+
+def visits(text: str, year: int | None = None, day: int | None = 12) -> list:
+    return list(parse_register(text, "psy-1", {}, months_of(text, year, day)))
+
+
+def test_each_month_weighed_is_a_visit_on_the_posyandus_day(workbook) -> None:
+    text = spreadsheet_text(workbook(**register_by_month([
+        [*NIUS, 7.0, 7.3, "7,6", None, None, 8.1, *[None] * 6, "12/02/2026", "12/03/2026"],
+        [2, "Bayi Ester", None, "9171035204090001", "05/02/2026", "P", None, 3.4,
+         *[None] * 10, None, None]])))
+    found = visits(text)
+    assert [(line, s.person.name, s.screened_on, s.measurements.weight_kg, p)
+            for line, s, p in found] == [
+        (4, "Nius", date(2026, 1, 12), 7.0, []), (4, "Nius", date(2026, 2, 12), 7.3, []),
+        (4, "Nius", date(2026, 3, 12), 7.6, []), (4, "Nius", date(2026, 6, 12), 8.1, []),
+        (5, "Bayi Ester", date(2026, 2, 12), 3.4, [])]
+    # a dose with the weighing of the month it is dated in
+    assert [s.measurements.immunizations for _l, s, _p in found[:4]] == [
+        [], ["BCG"], ["OPV1"], []]
+    assert found[4][1].person.mother_nik == "9171035204090001"
+
+
+def test_a_months_bad_cell_refuses_that_month_only_named_by_its_column(workbook) -> None:
+    text = spreadsheet_text(workbook(**register_by_month([
+        [*NIUS, 7.0, "tujuh", 7.6, *[None] * 9, "v", None]])))
+    found = visits(text)
+    assert [s.screened_on.month for _l, s, _p in found if s is not None] == [1, 3]
+    [(line, refused, problems)] = [row for row in found if row[1] is None]
+    named = in_the_sheets_words([{"line": line, "detail": problems}], text)[0]["detail"]
+    assert [(p["column"], p["msg"]) for p in named] == [
+        ("BCG", "a register by month records a dose with the weighing of the month it is "
+                "dated in: write the day it was given, not a tick"),
+        ("BB (kg) Feb", "'tujuh' is not a number in kg")]
+
+
+def test_a_row_whose_person_is_wrong_says_so_once(workbook) -> None:
+    text = spreadsheet_text(workbook(**register_by_month([
+        [1, "Nius", "9171031010250004", None, "31/02/2025", "L", 7.0, 7.3, *[None] * 12]])))
+    [(line, refused, problems)] = visits(text)
+    assert refused is None and [p["loc"] for p in problems] == [["person", "birth_date"]]
+    # and refused when recorded (her NIK another day's), every month alike: once
+    nik = [{"loc": ["person", "nik"], "msg": "…", "type": "nik_mismatch"}]
+    jan, feb = ({"line": 4, "screened_on": date(2026, month, 12), "detail": nik}
+                for month in (1, 2))
+    assert once_a_row([jan, feb]) == [{"line": 4, "detail": nik}]
+    apart = {**feb, "detail": [{**nik[0], "type": "implausible"}]}
+    assert once_a_row([jan, apart]) == [jan, apart]
+
+
+def test_the_year_and_the_day_a_register_by_month_needs(workbook) -> None:
+    text = spreadsheet_text(workbook(**register_by_month(
+        [[*NIUS, 7.0, 7.3, *[None] * 12]], title="REGISTER BAYI POSYANDU CENDRAWASIH")))
+    with pytest.raises(InvalidInput) as missing:
+        months_of(text, None, None)
+    assert [(p["loc"], p["type"]) for p in missing.value.detail()] == [
+        (["query", "year"], "missing"), (["query", "day"], "missing")]
+    # given, a day past a shorter month's end is its last
+    assert [s.screened_on for _l, s, _p in visits(text, year=2025, day=31)] == [
+        date(2025, 1, 31), date(2025, 2, 28)]
+    assert months_of("nama,nik,bb,tanggal\nBima,3373041011250001,9,20/11/2026\n",
+                     None, None) is None  # a row per visit needs neither
+
+
+def test_months_over_their_measures_and_one_row_headers() -> None:
+    """"Jan" merged over BB | TB | N/T (the kader's N/T read past), or "BB Jan" in one row."""
+    month_first = ("Nama,NIK,Tgl Lahir,L/P,Jan,,,Feb,,\n"
+                   ",,,,BB,TB,N/T,BB,TB,N/T\n"
+                   "Nius,9171031010250004,10/10/2025,L,7.0,61,N,7.3,62.5,N\n")
+    one_row = ("Tahun 2026\nNama,NIK,Tgl Lahir,L/P,BB Jan,BB Feb,PB Feb\n"
+               "Nius,9171031010250004,10/10/2025,L,7.0,7.3,62.5\n")
+    for text, year in ((month_first, 2026), (one_row, None)):
+        found = visits(text, year=year, day=5)
+        assert [(s.screened_on, s.measurements.weight_kg, s.measurements.height_cm)
+                for _l, s, _p in found] == [
+            (date(2026, 1, 5), 7.0, 61.0 if text is month_first else None),
+            (date(2026, 2, 5), 7.3, 62.5)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.integers(1, 11), st.floats(6.0, 12.0).map(lambda w: round(w, 1)),
+                       max_size=11), st.integers(1, 31))
+def test_a_visit_for_every_month_weighed_and_no_other(weights: dict[int, float],
+                                                      day: int) -> None:
+    header = "TAHUN 2025\nNama,NIK,Tgl Lahir,L/P," + ",".join(f"BB {m}" for m in MONTHS)
+    cells = [str(weights.get(month, "")) for month in range(1, 13)]
+    text = f"{header}\nNius,9171031010240004,10/10/2024,L,{','.join(cells)}\n"
+    found = visits(text, day=day)
+    assert {s.screened_on.month: s.measurements.weight_kg for _l, s, _p in found} == weights
+    assert all(s.screened_on.day == min(day, monthrange(2025, s.screened_on.month)[1])
+               for _l, s, _p in found)
