@@ -410,7 +410,8 @@ async def test_a_sasaran_table_with_a_column_per_group(store) -> None:
         "33.73.04.1002;Sidorejo Lor;2026;38;180;41;260\n")
     report = await importer.import_rows(store, importer.detect_kind(columns), rows, TODAY,
                                         sheet=True)
-    assert (report.kind, report.rows, report.rejected) == ("targets", 7, [])
+    assert (report.kind, report.rows, report.rejected) == ("targets", 2, [])  # two desa
+    assert report.created_or_updated == 7  # an empty cell sets nothing
     assert report.columns_not_read == []  # Nama Desa: the desa its code gives
     targets = {(t["area_code"], t["group"]): t["count"]
                for t in await store.find("targets", Query.of(year=2026))}

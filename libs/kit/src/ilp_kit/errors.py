@@ -268,7 +268,7 @@ def _rendered(value: Any, language: str) -> Any:
     return render(value, language)
 
 
-def _language(accept_language: Annotated[str | None, Header(
+async def _language(accept_language: Annotated[str | None, Header(
         description="the language of messages: `id` (Bahasa Indonesia) or `en`, the default",
         examples=["id-ID,id;q=0.9"])] = None) -> str:
     return language_of(accept_language)

@@ -19,10 +19,12 @@ Offset = Annotated[int, Param(ge=0, le=10_000_000)]
 Period = Annotated[str, Param(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-11"])]
 
 
-def known_query_parameters(request: Request) -> None:
+async def known_query_parameters(request: Request) -> None:
     """Refuse a query parameter the endpoint does not read (`?area_code=` where it reads
     `desa_code`, `?periode=`): ignored, it would answer as if no filter had been asked –
-    a whole wilayah's tasks, the current month – and nobody would notice."""
+    a whole wilayah's tasks, the current month – and nobody would notice. (`async`, though
+    it awaits nothing: FastAPI runs a plain function in a worker thread, which measured
+    ~0.15 ms of CPU a request.)"""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return

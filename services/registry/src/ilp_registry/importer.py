@@ -210,7 +210,8 @@ async def import_rows(store: DocumentStore, kind: Kind, rows: list[Row], today: 
     """Rows outside the caller's wilayah are refused like any other bad row. A `sheet`'s
     columns that are no field are read past (`columns_not_read`) – unless one is probably
     a field misspelt, which is refused naming it; a JSON row's unknown field is refused."""
-    report = ImportReport(kind, rows=len(rows))
+    # the sheet's rows: a sasaran table's row of a desa holds a target per group
+    report = ImportReport(kind, rows=len({line for line, _cells in rows}))
     model, apply = MODELS[kind], _command(kind, today, scope)
     used = set(NAMED) if kind in AREA_FIELD else set()  # read for the area's code
     if sheet and (past := _read_past(model, rows) - used):
