@@ -1259,6 +1259,57 @@ def test_a_register_by_month_is_a_visit_each_month_weighed(
         (f"{year}-01-15", 7.9), (f"{year}-02-15", 8.1), (f"{year}-03-15", 8.4)]
 
 
+def test_two_records_of_one_child_are_merged_into_one(platform: Platform) -> None:
+    """Weighed by her mother's NIK early in the month and by her own later: two records,
+    counted twice, a visit each. Merged, she is weighed once in PWS, her visits follow
+    her, and her mother's NIK finds her from now on."""
+    suffix = uuid.uuid4().int % 10000
+    mother = {"mother_nik": f"3373045001950{suffix % 1000:03d}", "name": "Bayu",
+              "sex": "M", "birth_date": "2024-11-12"}
+    own = {"nik": f"3373041211240{suffix % 1000:03d}", "name": "Bayu Pratama", "sex": "M",
+           "birth_date": "2024-11-12"}
+    stunted_boy = {"weight_kg": 9.0, "height_cm": 76.0, "measured_lying": False}
+    before = weighed(platform)
+    first = record(platform, {"person": mother, "posyandu_id": "psy-anggrek",
+                              "screened_on": "2026-11-05", "measurements": stunted_boy})
+    second = record(platform, {"person": own, "posyandu_id": "psy-anggrek",
+                               "screened_on": "2026-11-20", "measurements": stunted_boy})
+    duplicate, kept = first["person_id"], second["person_id"]
+    assert duplicate != kept and eventually(lambda: weighed(platform) == before + 2)
+    notify = httpx.Client(base_url=f"{platform.service_url('notify')}/api/v1", timeout=10)
+
+    def visits_of(person_id: str, status: str = "open") -> list[dict]:
+        return [t for t in tasks(notify, area_code=DESA, status=status, limit="1000")
+                if t["person_id"] == person_id]
+    assert eventually(lambda: visits_of(duplicate) and visits_of(kept))
+
+    screening = client(platform, "screening")
+    refused = screening.post(f"/persons/{kept}/merge",
+                             json={"duplicate_id": kept, "reason": "sama"})
+    assert refused.status_code == 422 and refused.json()["detail"][0]["type"] == "same_person"
+    merged = screening.post(f"/persons/{kept}/merge", json={
+        "duplicate_id": duplicate, "reason": "ditimbang dengan NIK ibu pada 5/11"})
+    assert merged.status_code == 200, merged.text
+    assert merged.json()["name"] == "Bayu Pratama"  # the record kept, as it is
+    history = screening.get(f"/persons/{kept}/screenings").json()
+    assert sorted(s["screened_on"] for s in history) == ["2026-11-05", "2026-11-20"]
+    moved = next(s for s in history if s["screening_id"] == first["screening_id"])
+    assert moved["version"] == 2 and moved["person_id"] == kept
+    assert eventually(lambda: weighed(platform) == before + 1)  # one child weighed
+    assert eventually(lambda: not visits_of(duplicate))  # her visits follow her
+    assert [t["reason"] for t in visits_of(duplicate, "cancelled")]
+    assert visits_of(kept)
+    again = screening.post(f"/persons/{kept}/merge", json={
+        "duplicate_id": duplicate, "reason": "sekali lagi"})
+    assert again.status_code == 422 and again.json()["detail"][0]["type"] == "merged_already"
+    assert screening.get(f"/persons/{duplicate}").json()["merged_into"] == kept
+    # her mother's NIK (and the day she was born) is hers now
+    third = record(platform, {"person": mother, "posyandu_id": "psy-anggrek",
+                              "screened_on": "2026-11-21", "measurements": stunted_boy})
+    assert third["person_id"] == kept
+    assert screening.get(f"/persons/{kept}").json()["name"] == "Bayu Pratama"
+
+
 def test_person_ids_are_keyed_by_the_data_directorys_own_secret(platform: Platform,
                                                                  tmp_path) -> None:
     """With the demo key everyone has, an event's person id turned back into a NIK by

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from ilp_contracts import (BirthRecorded, Finding, ScreeningAmended, ScreeningRecorded,
-                           WorkerAssigned)
+from ilp_contracts import (BirthRecorded, Finding, PersonsMerged, ScreeningAmended,
+                           ScreeningRecorded, ScreeningVoided, WorkerAssigned)
 from ilp_kit.settings import ServiceSettings
+from ilp_kit.store import Query
 from ilp_kit.store.sqlite import SqliteStore
 from ilp_notify.app import SPEC
 from ilp_notify.domain.tasks import task_key
@@ -84,4 +85,35 @@ async def test_a_birth_ends_the_pregnancy_watch_and_its_visits(tmp_path) -> None
               if t["person_id"] == "ibu-1" and not t["reason"].startswith("kunjungan_nifas")}
     assert status == {"pendampingan_ibu_hamil_kek": ("cancelled", "delivered"),
                       "hipertensi_kehamilan": ("open", None)}
+    await store.close()
+
+
+async def test_a_merged_record_leaves_her_visits_with_the_person_kept(tmp_path) -> None:
+    """Two records of one stunted child, a visit each: merged (her screening voided under
+    the duplicate and amended under her, then PersonsMerged), she has one open visit and
+    nothing watches the duplicate."""
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    apply = handlers(ServiceSettings(service="notify"))
+    kept = recorded().model_copy(update={"screening_id": "s2", "person_id": "p2"})
+    async with store.transaction() as tx:
+        await apply[WorkerAssigned](tx, WorkerAssigned(
+            worker_id="kader-1", name="Kader", role="kader", facility_id="psy-1",
+            area_code="33.73.04.2001"))
+        await apply[ScreeningRecorded](tx, recorded())
+        await apply[ScreeningRecorded](tx, kept)
+    assert len(await store.find("tasks", Query.of(status="open"))) == 2
+    assert await store.get("child_watch", "p1") is not None
+    moved = amended(date(2026, 11, 20), STUNTED, 2).model_copy(update={"person_id": "p2"})
+    async with store.transaction() as tx:
+        await apply[ScreeningVoided](tx, ScreeningVoided(
+            screening_id="s1", person_id="p1", period="2026-11", desa_code="33.73.04.2001",
+            reason="merged into p2"))
+        await apply[ScreeningAmended](tx, moved)
+        await apply[PersonsMerged](tx, PersonsMerged(person_id="p2", merged_id="p1",
+                                                     reason="satu anak"))
+    assert [(t["person_id"], t["reason"]) for t in await store.find(
+        "tasks", Query.of(status="open"))] == [("p2", "masalah_gizi_balita")]
+    assert await store.get("child_watch", "p1") is None
+    assert await store.get("child_watch", "p2") is not None
     await store.close()

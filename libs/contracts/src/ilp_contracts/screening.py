@@ -267,6 +267,20 @@ class PersonRegistered(Event):
     pregnant: bool = False
 
 
+class PersonsMerged(Event):
+    """Two records found to be one person (a child weighed by her mother's NIK and by her
+    own; a NIK mistyped once): `merged_id`'s screenings are now `person_id`'s (each voided
+    under the one and amended under the other), and whatever follows `merged_id` – a
+    visit due, a defaulter watch – ends with it."""
+
+    SUBJECT: ClassVar[str] = "ilp.screening.person.merged.v1"
+    ABOUT: ClassVar[str | None] = "person_id"
+
+    person_id: str = Field(description="The person kept")
+    merged_id: str = Field(description="The record merged into it, no longer used")
+    reason: str
+
+
 class IngestScreening(Event):
     """Published by integrating systems on `ilp.ingest.screening.v1`. It carries the NIK
     (the screening service pseudonymises it), so the INGEST stream keeps it briefly."""

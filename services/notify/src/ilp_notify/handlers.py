@@ -16,6 +16,7 @@ from ilp_contracts import (
     PTM_FROM_YEARS,
     IndicatorChanged,
     PersonRegistered,
+    PersonsMerged,
     ScreeningAmended,
     ScreeningRecorded,
     ScreeningSnapshot,
@@ -359,10 +360,15 @@ def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
     async def on_tb_started(tx: Transaction, event: TbTreatmentStarted) -> None:
         await tb.on_started(tx, settings, event)
 
+    async def on_merged(tx: Transaction, event: PersonsMerged) -> None:
+        # Her screenings came again under the person kept (voided, then amended there),
+        # which watches her and opens her visits; nothing follows the duplicate any more.
+        await forget_person(tx, event.merged_id, "person_merged")
+
     return {WorkerAssigned: on_worker_changed, FacilityUpserted: on_facility,
             ScreeningRecorded: on_recorded,
             ScreeningAmended: on_amended, ScreeningVoided: on_voided, BirthRecorded: on_birth,
             BirthAmended: on_birth_amended, BirthVoided: _forget_birth,
             IndicatorChanged: on_colour, PersonRegistered: _watch_household,
             TbTreatmentStarted: on_tb_started, TbTreatmentEnded: tb.on_ended,
-            TbTreatmentVoided: tb.on_voided}
+            TbTreatmentVoided: tb.on_voided, PersonsMerged: on_merged}

@@ -18,10 +18,10 @@ from ilp_kit.store import Reader, Transaction
 
 from .domain.person import nik_problem, pseudonym
 
-ALIASES = "person_aliases"  # the id of a NIK → the id its child was first given
-# Only a child is recorded without a NIK (an adult's is asked for): only a child's NIK is
-# looked up among the links, an adult's screening reads nothing more.
-CHILD_YEARS = 18
+# The id of a NIK → the id its child was first given; and the id of a record merged into
+# another (two records of one person) → the one kept.
+ALIASES = "person_aliases"
+CHILD_YEARS = 18  # only a child is recorded without a NIK (an adult's is asked for)
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,9 @@ class Identified:
     # The id of her NIK, to link to `person_id` once what she came with is taken (nothing
     # is written for a submission refused)
     link_from: str | None = None
+    # known by a record merged into hers: what the submission says of her (a mistyped NIK,
+    # her mother's) changes nothing her record has
+    as_kept: bool = False
 
 
 async def identify(tx: Transaction, person: PersonIn, pseudonym_key: str,
@@ -42,10 +45,10 @@ async def identify(tx: Transaction, person: PersonIn, pseudonym_key: str,
     if she had one) – the visit where she is first known by hers – makes that link when
     her earlier id has a record and her NIK none."""
     own = pseudonym(person.identity, pseudonym_key)
+    if (link := await tx.get(ALIASES, own)) is not None:  # linked, or merged into another
+        return Identified(link["person_id"], True, as_kept=bool(link.get("merged")))
     if not person.nik or person.birth_date < today - timedelta(days=366 * CHILD_YEARS):
         return Identified(own, False)
-    if (link := await tx.get(ALIASES, own)) is not None:
-        return Identified(link["person_id"], True)
     if person.mother_nik:  # which child she was: her local id, or born that day
         local_id = person.local_id or f"lahir-{person.birth_date.isoformat()}"
         earlier = pseudonym(f"{person.mother_nik}:{local_id}", pseudonym_key)

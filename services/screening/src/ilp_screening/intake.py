@@ -237,7 +237,8 @@ async def keep_person(tx: Transaction, person: PersonIn, who: Identified, pseudo
             for k, v in (("nik", person.nik), ("mother_nik", person.mother_nik)) if v}
            if seal else {})}
     if who.merge and (earlier := await tx.get("persons", person_id)):
-        doc = {**earlier, **{k: v for k, v in doc.items() if v is not None}}
+        given = {k: v for k, v in doc.items() if v is not None}
+        doc = {**given, **earlier} if who.as_kept else {**earlier, **given}
     await tx.put("persons", person_id, doc)
 
 
@@ -359,7 +360,31 @@ async def amend(tx: Transaction, screening_id: str, correction: AmendmentIn,
     current = await _active(tx, screening_id, scope)
     screened_on = correction.screened_on or date.fromisoformat(current["screened_on"])
     pregnancy, measurements = _corrected(current["submission"], correction)
-    person = await tx.get("persons", current["person_id"]) or {}
+    return await _reissue(tx, current, current["person_id"], screened_on, pregnancy,
+                          measurements, correction.reason)
+
+
+async def move(tx: Transaction, current: dict[str, Any], person_id: str, reason: str
+               ) -> dict[str, Any]:
+    """A screening moved to the person it was of (two records of one person merged):
+    voided for the one it was under – whatever it counted or opened there ends –, and
+    its next version published under hers, classified against her history."""
+    await emit(tx, ScreeningVoided(
+        screening_id=current["screening_id"], person_id=current["person_id"],
+        period=current["period"], desa_code=current["desa_code"], reason=reason))
+    submitted = current["submission"]
+    pregnancy = submitted.get("pregnancy")
+    return await _reissue(
+        tx, current, person_id, date.fromisoformat(current["screened_on"]),
+        PregnancyIn.model_validate(pregnancy) if pregnancy else None,
+        MeasurementsIn.model_validate(submitted["measurements"]), reason)
+
+
+async def _reissue(tx: Transaction, current: dict[str, Any], person_id: str, screened_on: date,
+                   pregnancy: PregnancyIn | None, measurements: MeasurementsIn, reason: str
+                   ) -> dict[str, Any]:
+    """A screening's next version: re-validated and re-classified, stored and published."""
+    person = await tx.get("persons", person_id) or {}
     birth_date = date.fromisoformat(person["birth_date"])
     stage, found = screening_problems(person["sex"], birth_date, screened_on, pregnancy,
                                       measurements, today())
@@ -368,17 +393,16 @@ async def amend(tx: Transaction, screening_id: str, correction: AmendmentIn,
     posyandu = await tx.get(PLACES, current["posyandu_id"]) or {
         "id": current["posyandu_id"], "area_code": current["desa_code"], "rw": current["rw"]}
     snapshot = await _snapshot(
-        tx, screening_id=screening_id, person_id=current["person_id"], sex=person["sex"],
+        tx, screening_id=current["screening_id"], person_id=person_id, sex=person["sex"],
         birth_date=birth_date, screened_on=screened_on, stage=stage, pregnancy=pregnancy,
         m=measurements, posyandu=posyandu, rw=current["rw"], rt=current.get("rt"),
         loc=())
-    event = ScreeningAmended(**snapshot, version=current["version"] + 1,
-                             reason=correction.reason,
+    event = ScreeningAmended(**snapshot, version=current["version"] + 1, reason=reason,
                              previous_period=current["period"],
                              previous_desa_code=current["desa_code"])
     stored = _stored(event, {"pregnancy": pregnancy.model_dump(mode="json") if pregnancy else None,
                              "measurements": measurements.model_dump(mode="json")})
-    await tx.put("screenings", screening_id, stored)
+    await tx.put("screenings", current["screening_id"], stored)
     await emit(tx, event)
     return stored
 

@@ -108,6 +108,17 @@ class PersonLookup(BaseModel):
     nik: Nik
 
 
+class MergeIn(BaseModel):
+    """Two records of one person: the duplicate's history goes to the person kept."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    duplicate_id: str = Field(min_length=1, max_length=64,
+                              description="The record merged into the person kept")
+    reason: str = Field(min_length=3, max_length=500,
+                        description="Why they are one person (her NIK mistyped on 12/3, …)")
+
+
 class PersonsRead(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -121,6 +132,8 @@ class PersonOut(BaseModel):
     birth_date: date
     rt: str | None = None
     rw: str | None = None
+    merged_into: str | None = Field(default=None, description="Found to be one person with "
+                                    "this one (`POST /persons/{id}/merge`): read her there")
 
 
 class RegisteredPerson(PersonOut):

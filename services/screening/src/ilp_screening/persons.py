@@ -16,14 +16,14 @@ from ilp_kit.params import Limit
 from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.store import Query, Transaction
 
-from . import intake
+from . import intake, merging
 from .audit import audit
 from .domain.disclosure import without_mental_health
 from .fhir.export import sealer
 from .identity import link_nik, person_of_nik, unlink_nik
-from .models import (AuditEntry, GrowthPoint, PersonLookup, PersonOut, PersonsRead,
+from .models import (AuditEntry, GrowthPoint, MergeIn, PersonLookup, PersonOut, PersonsRead,
                      ScreeningOut)
-from .roles import CARERS, CORRECTORS
+from .roles import CARERS, CORRECTORS, MERGERS
 
 router = APIRouter(tags=["persons"])
 RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
@@ -67,6 +67,24 @@ async def unlink_child_nik(person_id: str, body: PersonLookup, rt: RuntimeDep,
         await unlink_nik(tx, person, body.nik, rt.settings.pseudonym_key)
     await audit(rt, caller, "unlink_nik", person_id)
     return person
+
+
+@router.post("/persons/{person_id}/merge", response_model=PersonOut)
+async def merge_person(person_id: str, body: MergeIn, rt: RuntimeDep, caller: Caller
+                       ) -> dict[str, Any]:
+    """Two records of one person made one – a child weighed by her mother's NIK and by
+    her own, a NIK mistyped once: the duplicate's screenings become hers (PWS counts her
+    once, her visits follow her), what identified the duplicate identifies her from now
+    on, and the duplicate's visits still due end. Both must be of one birth date and sex
+    and within the caller's wilayah; a duplicate a birth, a TB treatment or a linked NIK
+    names is refused (merge the other way)."""
+    require(caller, *MERGERS)
+    for whom in (person_id, body.duplicate_id):
+        await _visible_person(rt, caller, whom)
+    async with rt.transaction() as tx:
+        kept = await merging.merge(tx, person_id, body.duplicate_id, body.reason, caller)
+    await audit(rt, caller, "merge_person", person_id, body.duplicate_id)
+    return kept
 
 
 @asynccontextmanager
@@ -143,7 +161,11 @@ async def _visible_person(rt: Runtime, caller: Principal, person_id: str) -> lis
     if not any(caller.covers(s["desa_code"]) for s in history) and not (
             (known := await rt.store.get("household", person_id))
             and caller.covers(known["desa_code"])):
-        raise ForbiddenError(_("this person is not within your wilayah (or unknown)"))
+        # a record merged into another is seen by those who see the one it went to
+        merged = await rt.store.get("persons", person_id)
+        if not (merged and merged.get("merged_into")):
+            raise ForbiddenError(_("this person is not within your wilayah (or unknown)"))
+        await _visible_person(rt, caller, merged["merged_into"])
     return history
 
 

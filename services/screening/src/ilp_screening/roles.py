@@ -5,3 +5,5 @@
 RECORDERS = ("kader", "bidan", "perawat", "puskesmas_admin", "integrator")
 CORRECTORS = ("kader", "bidan", "perawat", "puskesmas_admin")
 CARERS = ("kader", "bidan", "perawat", "puskesmas_admin", "dinkes_admin")
+# Who makes two records of one person one (a data steward's correction of many screenings)
+MERGERS = ("bidan", "perawat", "puskesmas_admin", "dinkes_admin")

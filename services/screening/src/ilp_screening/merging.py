@@ -1,0 +1,113 @@
+"""Two records of one person made one: a child weighed by her mother's NIK at some visits
+and by her own at others, an adult whose NIK was mistyped once. The duplicate's
+screenings move to the person kept (each voided for the one and re-issued for the other,
+so PWS counts her once and her visits follow her), whatever identified the duplicate
+identifies her from now on, and notify ends what followed the duplicate."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ilp_contracts import PersonRegistered, PersonsMerged
+from ilp_contracts.text import _
+from ilp_kit.auth import Principal, require_area
+from ilp_kit.errors import InvalidInput, NotFoundError
+from ilp_kit.outbox import emit
+from ilp_kit.store import Query, Transaction
+
+from . import intake
+from .domain.person import age_in_months
+from .identity import ALIASES
+
+DUPLICATE = ("body", "duplicate_id")
+
+
+async def merge(tx: Transaction, person_id: str, duplicate_id: str, reason: str,
+                scope: Principal) -> dict[str, Any]:
+    """Merge `duplicate_id` into `person_id`; returns the person kept. Refused: one person
+    with herself, records of different birth dates or sexes (not one person), a duplicate
+    a birth, a TB treatment or a linked NIK names (merge the other way: those stay where
+    they are), and one with screenings outside the caller's wilayah."""
+    kept, duplicate = await _both(tx, person_id, duplicate_id)
+    if await _named_elsewhere(tx, duplicate_id):
+        raise InvalidInput([(DUPLICATE, _(
+            "a birth, a TB treatment or a linked NIK names {id}: merge {other} into it instead",
+            id=duplicate_id, other=person_id), "merge_the_other_way")])
+    moved = await tx.find("screenings", Query.of(person_id=duplicate_id, status="active",
+                                                 order_by="screened_on", limit=10_000))
+    for screening in moved:
+        require_area(scope, screening["desa_code"], _("screening {id}",
+                                                      id=screening["screening_id"]))
+    why = f"merged into {person_id}: {reason}"  # the reason each version gives
+    for screening in moved:  # oldest first: each is classified against those before it
+        await intake.move(tx, screening, person_id, why)
+    await _identified_as_kept(tx, duplicate_id, person_id)
+    await _household_moved(tx, duplicate_id, kept)
+    await tx.put("persons", duplicate_id, {**duplicate, "merged_into": person_id})
+    await tx.put("persons", person_id, {
+        **{k: v for k, v in duplicate.items() if v is not None and k != "merged_into"},
+        **{k: v for k, v in kept.items() if v is not None}})
+    await emit(tx, PersonsMerged(person_id=person_id, merged_id=duplicate_id, reason=reason))
+    return await tx.get("persons", person_id) or kept
+
+
+async def _both(tx: Transaction, person_id: str, duplicate_id: str
+                ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The two records, if they can be one person's."""
+    if person_id == duplicate_id:
+        raise InvalidInput([(DUPLICATE, _("a person cannot be merged into herself"),
+                             "same_person")])
+    kept = await tx.get("persons", person_id)
+    if kept is None or kept.get("merged_into"):
+        raise NotFoundError(_("person"))
+    duplicate = await tx.get("persons", duplicate_id)
+    if duplicate is None:
+        raise InvalidInput([(DUPLICATE, _("no person {id} is recorded", id=duplicate_id),
+                             "unknown_person")])
+    if into := duplicate.get("merged_into"):
+        raise InvalidInput([(DUPLICATE, _("{id} was merged into {into} already",
+                                          id=duplicate_id, into=into), "merged_already")])
+    if (kept["birth_date"], kept["sex"]) != (duplicate["birth_date"], duplicate["sex"]):
+        raise InvalidInput([(DUPLICATE, _(
+            "born {born} ({sex}), where {id} was born {other_born} ({other_sex}): not one "
+            "person", born=duplicate["birth_date"], sex=duplicate["sex"], id=person_id,
+            other_born=kept["birth_date"], other_sex=kept["sex"]), "not_one_person")])
+    return kept, duplicate
+
+
+async def _named_elsewhere(tx: Transaction, person_id: str) -> bool:
+    """Whether a birth (as mother or baby), a TB treatment or a NIK linked to her names
+    the person."""
+    return any([await tx.find("births", Query.of(mother_id=person_id, limit=1)),
+                await tx.find("births", Query.of(baby_id=person_id, limit=1)),
+                await tx.find("tb_treatments", Query.of(person_id=person_id, limit=1)),
+                await tx.find(ALIASES, Query.of(person_id=person_id, limit=1))])
+
+
+async def _identified_as_kept(tx: Transaction, duplicate_id: str, person_id: str) -> None:
+    """What identified the duplicate – its NIK, or her mother's and which child she is –
+    identifies the person kept (as she is recorded: `merged`)."""
+    await tx.put(ALIASES, duplicate_id, {"person_id": person_id, "merged": True,
+                                         "linked_on": intake.today().isoformat()})
+
+
+async def _household_moved(tx: Transaction, duplicate_id: str, kept: dict[str, Any]) -> None:
+    """The duplicate's place in a household data collection is hers, unless hers is
+    newer; announced, so a person never screened is still looked for."""
+    registered = await tx.get("household", duplicate_id)
+    if registered is None:
+        return
+    await tx.delete("household", duplicate_id)
+    own = await tx.get("household", kept["person_id"])
+    if own is not None and own["noted_on"] >= registered["noted_on"]:
+        return
+    entry = {**registered, "person_id": kept["person_id"]}
+    await tx.put("household", kept["person_id"], entry)
+    await emit(tx, PersonRegistered(
+        person_id=kept["person_id"], sex=entry["sex"],
+        age_months=age_in_months(date.fromisoformat(entry["birth_date"]),
+                                 date.fromisoformat(entry["noted_on"])),
+        noted_on=entry["noted_on"], desa_code=entry["desa_code"],
+        posyandu_id=entry["posyandu_id"], rw=entry["rw"], rt=entry["rt"],
+        pregnant=entry["pregnant"]))
