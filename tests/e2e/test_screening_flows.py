@@ -1284,6 +1284,11 @@ def test_two_records_of_one_child_are_merged_into_one(platform: Platform) -> Non
     assert eventually(lambda: visits_of(duplicate) and visits_of(kept))
 
     screening = client(platform, "screening")
+
+    def suggested() -> list[set[str]]:
+        return [{r["person_id"] for r in pair["records"]} for pair in screening.get(
+            "/duplicates", params={"area_code": DESA}).json()]
+    assert {kept, duplicate} in suggested()  # born that day, "Bayu" in "Bayu Pratama"
     refused = screening.post(f"/persons/{kept}/merge",
                              json={"duplicate_id": kept, "reason": "sama"})
     assert refused.status_code == 422 and refused.json()["detail"][0]["type"] == "same_person"
@@ -1296,6 +1301,7 @@ def test_two_records_of_one_child_are_merged_into_one(platform: Platform) -> Non
     moved = next(s for s in history if s["screening_id"] == first["screening_id"])
     assert moved["version"] == 2 and moved["person_id"] == kept
     assert eventually(lambda: weighed(platform) == before + 1)  # one child weighed
+    assert {kept, duplicate} not in suggested()
     assert eventually(lambda: not visits_of(duplicate))  # her visits follow her
     assert [t["reason"] for t in visits_of(duplicate, "cancelled")]
     assert visits_of(kept)

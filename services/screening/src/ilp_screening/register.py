@@ -1,5 +1,7 @@
-"""A posyandu day's paper register as CSV (one row per person screened) → submissions;
-and a household data collection's list (one row per person, `parse_household`).
+"""A posyandu day's paper register as CSV (one row per person screened) → submissions, or
+a register kept by month (a child a row, a column per month's weighing: a submission each
+month weighed); and a household data collection's list (one row per person,
+`parse_household`).
 
 Columns (header names, any order, any case; empty cells are "not measured"): nik, name,
 sex, birth_date, rt, rw, screened_on, posyandu_id (or given for the whole file),
@@ -27,8 +29,8 @@ names in a cell (9,1 kg), immunisations separated by `;`, `,`, `/` or `|`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from calendar import monthrange
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 

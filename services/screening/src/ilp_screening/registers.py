@@ -25,8 +25,9 @@ from ilp_contracts.findings import finding_label
 from .domain.registers import (GROWTH, LAST_WEEK, LATEST, PTM_LATEST, balita, pregnant_women,
                                ptm_adults)
 from .domain.disclosure import risks_shown
+from .domain.duplicates import likely_duplicates
 from .domain.person import age_in_months
-from .roles import CARERS
+from .roles import CARERS, MERGERS
 
 router = APIRouter(tags=["persons"])
 RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
@@ -224,6 +225,48 @@ async def _children(rt: Runtime, caller: Caller, code: str) -> list[dict[str, An
                   key=lambda row: (row["posyandu_id"], row["name"]))
     await audit(rt, caller, "kohort_balita", *(row["person_id"] for row in rows))
     return rows
+
+
+class Recorded(BaseModel):
+    person_id: str
+    name: str
+    rt: str | None
+    rw: str | None
+    last_seen_on: date
+    visits: int = Field(description="Active screenings under this record")
+
+
+class LikelyDuplicate(BaseModel):
+    birth_date: date
+    sex: str
+    why: Literal["same_mother", "named_alike"] = Field(
+        description="A child of one mother (not twins told apart), or named alike")
+    records: list[Recorded] = Field(min_length=2, max_length=2)
+
+
+@router.get("/duplicates", response_model=list[LikelyDuplicate])
+async def duplicates(area_code: AreaCode, rt: RuntimeDep, caller: Caller
+                     ) -> list[dict[str, Any]]:
+    """Records of the area (seen in the last year) that may be one person: born the same
+    day, of one sex, and a child of one mother or named alike – for whoever merges them
+    (`POST /persons/{id}/merge`) to look at; nothing is merged by itself."""
+    code = _area(caller, area_code)
+    require(caller, *MERGERS)
+    today = datetime.now(local_zone(code)).date()
+    visits = await rt.store.find("screenings", Query.of(
+        prefix=("desa_code", code), between=("period", f"{today.year - 1}-{today.month:02d}",
+                                             "9999"), status="active"))
+    seen: dict[str, list[str]] = {}
+    for visit in visits:
+        seen.setdefault(visit["person_id"], []).append(visit["screened_on"])
+    persons = await rt.store.get_many("persons", seen)
+    pairs = [{"birth_date": one["birth_date"], "sex": one["sex"], "why": why,
+              "records": [{**person, "last_seen_on": max(seen[person["person_id"]]),
+                           "visits": len(seen[person["person_id"]])} for person in (one, other)]}
+             for one, other, why in likely_duplicates(persons.values())]
+    await audit(rt, caller, "likely_duplicates",
+                *(r["person_id"] for pair in pairs for r in pair["records"]))
+    return pairs
 
 
 @router.get("/pregnancies", response_model=list[PregnancyRow])

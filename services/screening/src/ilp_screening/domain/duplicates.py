@@ -1,0 +1,47 @@
+"""Records that may be one person (pure): born the same day, of one sex, and either a
+child of one mother – not twins told apart – or named alike ("Bayu" and "Bayu Pratama",
+"Siti Aminah" and "Siti Aminnah"). What a data steward looks at before she merges two;
+a suggestion, never merged by itself."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from difflib import SequenceMatcher
+from itertools import combinations
+from typing import Any
+
+SAME_MOTHER, NAMED_ALIKE = "same_mother", "named_alike"
+# "Siti Aminah" / "Siti Aminnah", a letter or two typed otherwise (ratio of the whole names)
+ALIKE = 0.85
+
+
+def likely_duplicates(persons: Iterable[dict[str, Any]]) -> Iterator[tuple[dict[str, Any],
+                                                                     dict[str, Any], str]]:
+    """(one, other, why) for each pair of records that may be one person, among persons
+    (`birth_date`, `sex`, `name`, `mother_id`, `local_id`); those merged already left out."""
+    born: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for person in persons:
+        if not person.get("merged_into"):
+            born.setdefault((person["birth_date"], person["sex"]), []).append(person)
+    for alike in born.values():
+        for one, other in combinations(sorted(alike, key=lambda p: p["person_id"]), 2):
+            if why := why_one(one, other):
+                yield one, other, why
+
+
+def why_one(one: dict[str, Any], other: dict[str, Any]) -> str | None:
+    """Why two records born the same day of one sex may be one person, or None."""
+    mother = one.get("mother_id")
+    if mother and mother == other.get("mother_id"):
+        # twins are told apart by which child each is: two such are two children
+        if not (one.get("local_id") and other.get("local_id")):
+            return SAME_MOTHER
+        return None
+    names = [" ".join(str(p.get("name", "")).lower().split()) for p in (one, other)]
+    words = [set(name.split()) for name in names]
+    if not all(words):
+        return None
+    if words[0] <= words[1] or words[1] <= words[0] or \
+            SequenceMatcher(None, *names).ratio() >= ALIKE:
+        return NAMED_ALIKE
+    return None
