@@ -37,11 +37,11 @@ def why_one(one: dict[str, Any], other: dict[str, Any]) -> str | None:
         if not (one.get("local_id") and other.get("local_id")):
             return SAME_MOTHER
         return None
-    names = [" ".join(str(p.get("name", "")).lower().split()) for p in (one, other)]
-    words = [set(name.split()) for name in names]
-    if not all(words):
+    name, other_name = (" ".join(str(p.get("name", "")).lower().split()) for p in (one, other))
+    words, other_words = set(name.split()), set(other_name.split())
+    if not (words and other_words):
         return None
-    if words[0] <= words[1] or words[1] <= words[0] or \
-            SequenceMatcher(None, *names).ratio() >= ALIKE:
+    if words <= other_words or other_words <= words or \
+            SequenceMatcher(None, name, other_name).ratio() >= ALIKE:
         return NAMED_ALIKE
     return None
