@@ -210,7 +210,7 @@ event, colour-change events, and a store transaction in three services.
 
 ## Profile of the hot path and what was fixed
 
-Nineteen rounds of profiling so far (py-spy, per-process CPU timelines, scheduler waits,
+Twenty rounds of profiling so far (py-spy, per-process CPU timelines, scheduler waits,
 in-process harnesses), each with what it fixed and what was tried and dropped: see
 [docs/profiling.md](profiling.md), kept by hand – this file is rewritten by every run.
 
