@@ -504,3 +504,39 @@ def test_a_bidan_uploads_a_posyandu_register_from_the_dashboard(platform: Platfo
     person = httpx.post(f"{platform.base_url_of('screening')}/persons/lookup",
                         json={"nik": nik}, timeout=10).json()
     assert person["name"] == "Wulan"
+
+
+def test_a_bidan_finds_two_records_of_one_child_and_merges_them(platform: Platform) -> None:
+    """Weighed by her mother's NIK and by her own: the page suggests the pair on request,
+    and the bidan keeps the record she chooses – the other's history goes into it."""
+    from playwright.sync_api import sync_playwright
+
+    suffix = uuid.uuid4().int % 1000
+    born = {"sex": "F", "birth_date": "2025-03-07", "rt": "001", "rw": "RW 03"}
+    by_mother = {"mother_nik": f"3373045001950{suffix:03d}", "name": "Putri", **born}
+    own_nik = f"3373044703250{suffix:03d}"
+    for person, day in ((by_mother, "2026-11-05"), ({"nik": own_nik, "name": "Putri Ayu",
+                                                     **born}, "2026-11-20")):
+        record(platform, {"person": person, "posyandu_id": "psy-0", "screened_on": day,
+                          "measurements": {"weight_kg": 8.0}})
+    url = f"{platform.base_url}/api/v1/pws/dashboard?area=33.73.04.1001&period=2026-11#token="
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page()
+        page.goto(url + unsigned_token("bidan"))
+        page.wait_for_selector("body[data-loaded='1']", timeout=15000)
+        page.click("#duplicates-find")
+        pair = page.locator("#duplicates-list li", has_text="Putri Ayu")
+        pair.wait_for(timeout=15000)
+        said = pair.inner_text()
+        pair.locator("button", has_text="Simpan Putri Ayu").click()
+        page.wait_for_function(
+            "!document.getElementById('duplicates-list').innerText.includes('Putri Ayu')"
+            " && !document.getElementById('duplicates-list').innerText.includes('Mencari')",
+            timeout=15000)
+        browser.close()
+    assert "Putri (001/RW 03, 1 kunjungan, terakhir 2026-11-05)" in said, said
+    screening = httpx.Client(base_url=platform.base_url_of("screening"), timeout=10)
+    kept = screening.post("/persons/lookup", json={"nik": own_nik}).json()
+    visits = screening.get(f"/persons/{kept['person_id']}/screenings").json()
+    assert sorted(v["screened_on"] for v in visits) == ["2026-11-05", "2026-11-20"]
