@@ -22,8 +22,12 @@ def test_one_mothers_child_or_one_name_written_otherwise() -> None:
                  person("e", "bayu  pratama", sex="F"),
                  person("f", "Siti Aminah", born="1980-07-01", sex="F"),
                  person("g", "Siti Aminnah", born="1980-07-01", sex="F"),
-                 person("h", "Siti Aminah", born="1980-07-02", sex="F")) == [
-        ("a", "b", SAME_MOTHER), ("a", "c", NAMED_ALIKE), ("f", "g", NAMED_ALIKE)]
+                 person("h", "Siti Aminah", born="1980-07-02", sex="F"),
+                 person("i", "Markus Wenda", born="1981-03-15"),
+                 person("j", "Markus W.", born="1981-03-15"),
+                 person("k", "Marten W.", born="1981-03-15")) == [
+        ("a", "b", SAME_MOTHER), ("a", "c", NAMED_ALIKE), ("f", "g", NAMED_ALIKE),
+        ("i", "j", NAMED_ALIKE)]
 
 
 def test_twins_told_apart_and_records_merged_already_are_not_suggested() -> None:

@@ -256,13 +256,18 @@ async def duplicates(area_code: AreaCode, rt: RuntimeDep, caller: Caller
     visits = await rt.store.find("screenings", Query.of(
         prefix=("desa_code", code), between=("period", f"{today.year - 1}-{today.month:02d}",
                                              "9999"), status="active"))
-    seen: dict[str, list[str]] = {}
-    for visit in visits:
-        seen.setdefault(visit["person_id"], []).append(visit["screened_on"])
+    seen: dict[str, list[dict[str, Any]]] = {}
+    for visit in sorted(visits, key=lambda visit: visit["screened_on"]):
+        seen.setdefault(visit["person_id"], []).append(visit)
     persons = await rt.store.get_many("persons", seen)
+
+    def recorded(person: dict[str, Any]) -> dict[str, Any]:
+        *_, last = seen[person["person_id"]]  # where she was last seen, if she gave no RT/RW
+        return {**person, "rt": person.get("rt") or last.get("rt"),
+                "rw": person.get("rw") or last.get("rw"), "last_seen_on": last["screened_on"],
+                "visits": len(seen[person["person_id"]])}
     pairs = [{"birth_date": one["birth_date"], "sex": one["sex"], "why": why,
-              "records": [{**person, "last_seen_on": max(seen[person["person_id"]]),
-                           "visits": len(seen[person["person_id"]])} for person in (one, other)]}
+              "records": [recorded(one), recorded(other)]}
              for one, other, why in likely_duplicates(persons.values())]
     await audit(rt, caller, "likely_duplicates",
                 *(r["person_id"] for pair in pairs for r in pair["records"]))

@@ -1,10 +1,11 @@
 """Records that may be one person (pure): born the same day, of one sex, and either a
 child of one mother – not twins told apart – or named alike ("Bayu" and "Bayu Pratama",
-"Siti Aminah" and "Siti Aminnah"). What a data steward looks at before she merges two;
-a suggestion, never merged by itself."""
+"Markus W." and "Markus Wenda", "Siti Aminah" and "Siti Aminnah"). What a data steward
+looks at before she merges two; a suggestion, never merged by itself."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from difflib import SequenceMatcher
 from itertools import combinations
@@ -37,11 +38,22 @@ def why_one(one: dict[str, Any], other: dict[str, Any]) -> str | None:
         if not (one.get("local_id") and other.get("local_id")):
             return SAME_MOTHER
         return None
-    name, other_name = (" ".join(str(p.get("name", "")).lower().split()) for p in (one, other))
-    words, other_words = set(name.split()), set(other_name.split())
+    name, other_name = (" ".join(_NOT_A_LETTER.sub(" ", str(p.get("name", ""))).lower().split())
+                        for p in (one, other))
+    words, other_words = name.split(), other_name.split()
     if not (words and other_words):
         return None
-    if words <= other_words or other_words <= words or \
+    if _within(words, other_words) or _within(other_words, words) or \
             SequenceMatcher(None, name, other_name).ratio() >= ALIKE:
         return NAMED_ALIKE
     return None
+
+
+_NOT_A_LETTER = re.compile(r"[^\w]|\d|_")
+
+
+def _within(words: list[str], other: list[str]) -> bool:
+    """Every word of a name is one of the other's, or its initial ("Markus W." in "Markus
+    Wenda")."""
+    return all(any(word == its or len(word) == 1 and its.startswith(word) for its in other)
+               for word in words)
