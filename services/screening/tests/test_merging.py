@@ -17,6 +17,7 @@ from ilp_kit.store import Query
 from ilp_kit.store.sqlite import SqliteStore
 from ilp_screening import intake, merging
 from ilp_screening.app import SPEC
+from ilp_screening.domain.person import age_in_months
 
 DESA, OTHER_DESA = "33.73.04.1001", "33.73.04.1002"
 DAY = date.today() - timedelta(days=10)
@@ -122,3 +123,19 @@ async def test_a_duplicate_a_birth_names_is_merged_the_other_way(store) -> None:
     assert refused.value.detail()[0]["type"] == "merge_the_other_way"
     async with store.transaction() as tx:  # the baby of the birth kept, her NIK's merged in
         await merging.merge(tx, birth["baby_id"], own["person_id"], "sama", OPEN)
+
+
+async def test_the_duplicates_place_in_a_household_list_becomes_hers(store) -> None:
+    kept, duplicate = await two_records(store)
+    entry = {"person_id": duplicate, "posyandu_id": "psy-1", "desa_code": DESA, "rw": "RW 03",
+             "rt": "RT 01", "pregnant": False, "sex": "M", "birth_date": "2025-11-10",
+             "noted_on": DAY.isoformat()}
+    async with store.transaction() as tx:
+        await tx.put("household", duplicate, entry)
+        await merging.merge(tx, kept, duplicate, "satu anak", OPEN)
+    assert await store.get("household", duplicate) is None
+    assert (await store.get("household", kept))["rt"] == "RT 01"
+    registered = [body for subject, body in published(store)
+                  if subject == "ilp.screening.person.registered.v1"]
+    assert [(body["person_id"], body["age_months"]) for body in registered] == [
+        (kept, age_in_months(date(2025, 11, 10), DAY))]

@@ -61,12 +61,19 @@ async def register(tx: Transaction, posyandu: dict[str, Any], member: HouseholdM
             known.get(field) == entry[field] for field in _COMPARED)):
         return person_id, "unchanged"
     await keep_person(tx, person, who, pseudonym_key, seal)
-    await tx.put("household", person_id, entry)
-    await emit(tx, PersonRegistered(
-        person_id=person_id, sex=person.sex, age_months=age_in_months(person.birth_date, noted_on),
-        noted_on=noted_on, desa_code=entry["desa_code"], posyandu_id=entry["posyandu_id"],
-        rw=entry["rw"], rt=entry["rt"], pregnant=member.pregnant))
+    await keep_registered(tx, entry)
     return person_id, "registered"
+
+
+async def keep_registered(tx: Transaction, entry: dict[str, Any]) -> None:
+    """A person's place in a household data collection, kept and announced."""
+    await tx.put("household", entry["person_id"], entry)
+    noted_on = date.fromisoformat(entry["noted_on"])
+    await emit(tx, PersonRegistered(
+        person_id=entry["person_id"], sex=entry["sex"],
+        age_months=age_in_months(date.fromisoformat(entry["birth_date"]), noted_on),
+        noted_on=noted_on, desa_code=entry["desa_code"], posyandu_id=entry["posyandu_id"],
+        rw=entry["rw"], rt=entry["rt"], pregnant=entry["pregnant"]))
 
 
 @router.post("/persons/register", response_model=HouseholdReport)

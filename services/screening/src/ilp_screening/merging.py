@@ -6,10 +6,9 @@ identifies her from now on, and notify ends what followed the duplicate."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from ilp_contracts import PersonRegistered, PersonsMerged
+from ilp_contracts import PersonsMerged
 from ilp_contracts.text import _
 from ilp_kit.auth import Principal, require_area
 from ilp_kit.errors import InvalidInput, NotFoundError
@@ -17,7 +16,7 @@ from ilp_kit.outbox import emit
 from ilp_kit.store import Query, Transaction
 
 from . import intake
-from .domain.person import age_in_months
+from .household import keep_registered
 from .identity import ALIASES
 
 DUPLICATE = ("body", "duplicate_id")
@@ -102,12 +101,4 @@ async def _household_moved(tx: Transaction, duplicate_id: str, kept: dict[str, A
     own = await tx.get("household", kept["person_id"])
     if own is not None and own["noted_on"] >= registered["noted_on"]:
         return
-    entry = {**registered, "person_id": kept["person_id"]}
-    await tx.put("household", kept["person_id"], entry)
-    await emit(tx, PersonRegistered(
-        person_id=kept["person_id"], sex=entry["sex"],
-        age_months=age_in_months(date.fromisoformat(entry["birth_date"]),
-                                 date.fromisoformat(entry["noted_on"])),
-        noted_on=entry["noted_on"], desa_code=entry["desa_code"],
-        posyandu_id=entry["posyandu_id"], rw=entry["rw"], rt=entry["rt"],
-        pregnant=entry["pregnant"]))
+    await keep_registered(tx, {**registered, "person_id": kept["person_id"]})

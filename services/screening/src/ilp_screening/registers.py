@@ -262,7 +262,7 @@ async def duplicates(area_code: AreaCode, rt: RuntimeDep, caller: Caller
     persons = await rt.store.get_many("persons", seen)
 
     def recorded(person: dict[str, Any]) -> dict[str, Any]:
-        *_, last = seen[person["person_id"]]  # where she was last seen, if she gave no RT/RW
+        last = seen[person["person_id"]][-1]  # where she was last seen, if she gave no RT/RW
         return {**person, "rt": person.get("rt") or last.get("rt"),
                 "rw": person.get("rw") or last.get("rw"), "last_seen_on": last["screened_on"],
                 "visits": len(seen[person["person_id"]])}
