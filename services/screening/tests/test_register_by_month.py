@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from ilp_kit.errors import InvalidInput
 from ilp_kit.spreadsheet import spreadsheet_text
-from ilp_screening.register import in_the_sheets_words, months_of, once_a_row, parse_register
+from ilp_screening.register import (columns_not_read, in_the_sheets_words, months_of, once_a_row,
+                                    parse_register)
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 TITLE = "REGISTER BAYI DAN BALITA POSYANDU CENDRAWASIH – KAMPUNG KOYA KOSO TAHUN 2026"
@@ -19,13 +20,15 @@ TITLE = "REGISTER BAYI DAN BALITA POSYANDU CENDRAWASIH – KAMPUNG KOYA KOSO TAH
 
 def register_by_month(rows: list[list[object]], title: str = TITLE
                       ) -> dict[str, list[list[object]]]:
-    """As a posyandu keeps it: a title, "BB (kg)" merged over the twelve months and
-    "Imunisasi" over each dose; the other headers down both rows."""
+    """As a posyandu keeps it: a title, "BB (kg)" merged over the twelve months,
+    "Imunisasi" over each dose and "Vitamin A" over its two months (read past); the other
+    headers down both rows."""
     down = [(name, 2, 1) for name in ("No", "Nama Anak", "NIK", "NIK Ibu", "Tgl Lahir", "L/P")]
     return {"Register": [
         [title],
-        [*down, ("BB (kg)", 1, 12), *[None] * 11, ("Imunisasi", 1, 2), None],
-        [None] * 6 + MONTHS + ["BCG", "Polio 1"], *rows]}
+        [*down, ("BB (kg)", 1, 12), *[None] * 11, ("Imunisasi", 1, 2), None,
+         ("Vitamin A", 1, 2), None],
+        [None] * 6 + MONTHS + ["BCG", "Polio 1", "Feb", "Agu"], *rows]}
 
 
 NIUS = [1, "Nius", "9171031010250004", None, "10/10/2025", "L"]
@@ -50,6 +53,7 @@ def test_each_month_weighed_is_a_visit_on_the_posyandus_day(workbook) -> None:
     assert [s.measurements.immunizations for _l, s, _p in found[:4]] == [
         [], ["BCG"], ["OPV1"], []]
     assert found[4][1].person.mother_nik == "9171035204090001"
+    assert columns_not_read(text) == ["Vitamin A Feb", "Vitamin A Agu"]
 
 
 def test_a_months_bad_cell_refuses_that_month_only_named_by_its_column(workbook) -> None:

@@ -237,10 +237,13 @@ def _sub_header(top: list[str], below: list[str], column: Names, known: Collecti
         name = column(header_name(over))
         if under.strip():
             alone = column(header_name(under))
-            grouped = column(header_name(f"{group} {under}"))
+            together = header_name(f"{group} {under}")
+            grouped = column(together)
             if name in known and alone not in known and grouped not in known:
                 return None  # a value under a known header: a data row
-            name = grouped if grouped in known else alone
+            # with its group where that names a column – or one the importer reads past
+            # ("Vitamin A" over Feb | Agu): the name alone ("Feb") would be unknown
+            name = grouped if grouped in known or grouped not in ("", together) else alone
             sub_header = sub_header or name in known
         names.append(name)
     return names if sub_header else None

@@ -145,6 +145,8 @@ def _of_a_month(name: str) -> str | None:
     what = "_".join(word for word in measure if word != "bulan")
     if not what:  # a month alone says nothing of what was measured
         return None
+    if what in READ_PAST:  # "Vitamin A" over Feb | Agu: another programme's, read past
+        return f"{NOT_READ}{name}"
     field = "weight_kg" if what in _WEIGHING else ALIASES.get(what, what)
     if field == "":
         return ""
