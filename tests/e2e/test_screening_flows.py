@@ -1247,6 +1247,8 @@ def test_a_register_by_month_is_a_visit_each_month_weighed(
         [2, "Sekar", niks[1], "P", born, 7.5, "8,0", 80, *[None] * 9]]))
     sent = (tmp_path / "register.xlsx", platform.service_url("screening"), "psy-anggrek",
             None, None, 15)
+    with pytest.raises(SystemExit, match="beri --day TANGGAL"):  # before anything is sent
+        register_import.import_register(*sent[:5])
     assert register_import.import_register(*sent) == 1
     said = capsys.readouterr().out
     assert "diterima 5" in said and f"baris 5 ({year}-03-15): BB (kg) Mar" in said, said
