@@ -21,6 +21,8 @@ from ilp_screening.domain.person import age_in_months
 
 DESA, OTHER_DESA = "33.73.04.1001", "33.73.04.1002"
 DAY = date.today() - timedelta(days=10)
+THIS_MONTH = date.today().replace(day=1)  # a weighing a month after the last
+LAST_MONTH = (THIS_MONTH - timedelta(days=1)).replace(day=1)
 MOTHER_NIK = "3373045001950001"
 CHILD = {"name": "Bima", "sex": "M", "birth_date": "2025-11-10"}
 
@@ -47,9 +49,9 @@ async def two_records(store: SqliteStore) -> tuple[str, str]:
     """A boy weighed by his mother's NIK, then by his own: (his NIK's id, the other)."""
     async with store.transaction() as tx:
         by_mother, _ = await intake.record(tx, visit({"mother_nik": MOTHER_NIK},
-                                                     DAY - timedelta(days=30), 8.0), "k1", "k")
+                                                     LAST_MONTH, 8.0), "k1", "k")
         own, _ = await intake.record(tx, visit({"nik": "3373041011250001", "name": "Bima S."},
-                                               DAY, 8.4), "k2", "k")
+                                               THIS_MONTH, 8.4), "k2", "k")
     return own["person_id"], by_mother["person_id"]
 
 
@@ -66,17 +68,18 @@ async def test_the_duplicates_screenings_become_hers_and_her_mothers_nik_finds_h
         person = await merging.merge(tx, kept, duplicate, "ditimbang dengan NIK ibu", OPEN)
     assert person["name"] == "Bima S." and person["mother_id"]  # the gap filled
     history = await store.find("screenings", Query.of(person_id=kept, order_by="screened_on"))
-    assert [(s["version"], s["measurements"]["weight_kg"]) for s in history] == [(2, 8.0),
-                                                                                 (1, 8.4)]
+    # hers classified again after the one moved: now weighed a month after, gaining 400 g
+    assert [(s["version"], s["measurements"]["weight_kg"], s["measurements"].get(
+        "weight_gain_g")) for s in history] == [(2, 8.0, None), (2, 8.4, 400)]
     events = published(store)[2:]  # after the two recorded
     assert [(subject, body["person_id"]) for subject, body in events] == [
         ("ilp.screening.voided.v1", duplicate), ("ilp.screening.amended.v1", kept),
-        ("ilp.screening.person.merged.v1", kept)]
-    assert events[2][1]["merged_id"] == duplicate
+        ("ilp.screening.amended.v1", kept), ("ilp.screening.person.merged.v1", kept)]
+    assert events[3][1]["merged_id"] == duplicate
     # her mother's NIK identifies her now, and says nothing new of her
     async with store.transaction() as tx:
         third, _ = await intake.record(tx, visit({"mother_nik": MOTHER_NIK, "name": "Anak"},
-                                                 DAY + timedelta(days=1), 8.5), "k3", "k")
+                                                 date.today(), 8.5), "k3", "k")
         assert third["person_id"] == kept
         assert (await tx.get("persons", kept))["name"] == "Bima S."
         assert (await tx.get("persons", duplicate))["merged_into"] == kept

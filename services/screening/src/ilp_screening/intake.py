@@ -369,9 +369,10 @@ async def move(tx: Transaction, current: dict[str, Any], person_id: str, reason:
     """A screening moved to the person it was of (two records of one person merged):
     voided for the one it was under – whatever it counted or opened there ends –, and
     its next version published under hers, classified against her history."""
-    await emit(tx, ScreeningVoided(
-        screening_id=current["screening_id"], person_id=current["person_id"],
-        period=current["period"], desa_code=current["desa_code"], reason=reason))
+    if current["person_id"] != person_id:
+        await emit(tx, ScreeningVoided(
+            screening_id=current["screening_id"], person_id=current["person_id"],
+            period=current["period"], desa_code=current["desa_code"], reason=reason))
     submitted = current["submission"]
     pregnancy = submitted.get("pregnancy")
     return await _reissue(

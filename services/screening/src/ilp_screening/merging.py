@@ -1,8 +1,9 @@
 """Two records of one person made one: a child weighed by her mother's NIK at some visits
 and by her own at others, an adult whose NIK was mistyped once. The duplicate's
 screenings move to the person kept (each voided for the one and re-issued for the other,
-so PWS counts her once and her visits follow her), whatever identified the duplicate
-identifies her from now on, and notify ends what followed the duplicate."""
+so PWS counts her once and her visits follow her), hers since the first of them are
+classified again in one history, whatever identified the duplicate identifies her from
+now on, and notify ends what followed the duplicate."""
 
 from __future__ import annotations
 
@@ -38,8 +39,10 @@ async def merge(tx: Transaction, person_id: str, duplicate_id: str, reason: str,
     for screening in moved:
         require_area(scope, screening["desa_code"], _("screening {id}",
                                                       id=screening["screening_id"]))
-    why = f"merged into {person_id}: {reason}"  # the reason each version gives
-    for screening in moved:  # oldest first: each is classified against those before it
+    why = f"{duplicate_id} merged into {person_id}: {reason}"  # each new version's reason
+    for screening in await _in_one_history(tx, person_id, moved):
+        # oldest first, hers since the first moved among them: each classified again
+        # against the visits before it (a weighing now has last month's, N or T)
         await intake.move(tx, screening, person_id, why)
     await _identified_as_kept(tx, duplicate_id, person_id)
     await _household_moved(tx, duplicate_id, kept)
@@ -49,6 +52,17 @@ async def merge(tx: Transaction, person_id: str, duplicate_id: str, reason: str,
         **{k: v for k, v in kept.items() if v is not None}})
     await emit(tx, PersonsMerged(person_id=person_id, merged_id=duplicate_id, reason=reason))
     return await tx.get("persons", person_id) or kept
+
+
+async def _in_one_history(tx: Transaction, person_id: str, moved: list[dict[str, Any]]
+                          ) -> list[dict[str, Any]]:
+    """The screenings moved and the person's own from the first of them on, by day."""
+    if not moved:
+        return []
+    hers = await tx.find("screenings", Query.of(
+        person_id=person_id, status="active", limit=10_000,
+        between=("screened_on", moved[0]["screened_on"], "9999-12-31")))
+    return sorted([*moved, *hers], key=lambda screening: screening["screened_on"])
 
 
 async def _both(tx: Transaction, person_id: str, duplicate_id: str
