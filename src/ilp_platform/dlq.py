@@ -11,6 +11,8 @@ from ilp_kit.messaging import connect
 from rich.console import Console
 from rich.table import Table
 
+from . import CLI_LANGUAGE
+
 
 def dlq(nats_url: str, action: str, seqs: list[int], service: str | None, limit: int,
         console: Console | None = None) -> int:
@@ -59,5 +61,6 @@ def _table(letters: list[dead_letters.DeadLetter]) -> Table:
     for letter in letters:
         table.add_row(str(letter.seq), f"{letter.at.astimezone():%d-%m %H:%M}",
                       f"{letter.service}\n[dim]{letter.subject}[/]",
-                      f"[dim]{letter.reason.get('type', '')}[/] {letter.summary}")
+                      f"[dim]{letter.reason.get('type', '')}[/] "
+                      f"{letter.summary_in(CLI_LANGUAGE)}")
     return table

@@ -4,7 +4,6 @@ back on its subject, drop removes; resend and drop want numbers or --all."""
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import subprocess
 import sys
@@ -12,6 +11,8 @@ from pathlib import Path
 
 import nats
 import pytest
+from ilp_contracts.text import _
+from ilp_kit.dead_letters import reason_header
 from ilp_kit.messaging import ensure_streams
 from ilp_platform.cli import main
 
@@ -19,13 +20,14 @@ SUBJECT = "ilp.ingest.screening.v1"
 
 
 async def park(url: str, body: bytes, why: str) -> None:
-    """A dead letter as a consumer parks it (see ilp_kit.consumer._dead_letter)."""
+    """A dead letter as a consumer parks it (see ilp_kit.consumer._dead_letter); `why` a
+    message with its template (said in the operator's language), or as parked before
+    messages kept theirs (said as it was)."""
     nc = await nats.connect(url)
     await ensure_streams(nc)
-    reason = {"type": "rejected", "detail": [{"loc": ["screening", "posyandu_id"],
-                                              "msg": why}]}
+    reason = reason_header("rejected", [{"loc": ["screening", "posyandu_id"], "msg": why}])
     await nc.jetstream().publish("ilp.dlq.screening", body, headers={
-        "ilp-dlq-reason": json.dumps(reason), "ilp-dlq-subject": SUBJECT,
+        "ilp-dlq-reason": reason, "ilp-dlq-subject": SUBJECT,
         "ilp-dlq-service": "screening", "Nats-Msg-Id": f"dlq:{why}"})
     await nc.close()
 
@@ -44,10 +46,12 @@ async def published_again(url: str) -> list[bytes]:
 def test_list_resend_and_drop(nats_server: str, capsys, monkeypatch) -> None:
     monkeypatch.setenv("COLUMNS", "200")  # one line per dead letter
     asyncio.run(park(nats_server, b'{"a": 1}', "posyandu psy-x is not registered"))
-    asyncio.run(park(nats_server, b"junk", "posyandu psy-y is not registered"))
+    asyncio.run(park(nats_server, b"junk", _("no posyandu or pustu {id} is registered",
+                                               id="psy-y")))
     main(["dlq", "--service", "screening", "--nats-url", nats_server])
     listed = capsys.readouterr().out
-    assert "psy-x is not registered" in listed and "psy-y" in listed
+    assert "psy-x is not registered" in listed  # parked before: as it was said
+    assert "tidak ada posyandu atau pustu psy-y yang terdaftar" in listed, listed
     with pytest.raises(SystemExit):
         main(["dlq", "resend", "--nats-url", nats_server])
     capsys.readouterr()

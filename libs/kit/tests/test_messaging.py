@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import nats
 import pytest
 from ilp_contracts import AreaUpserted, TargetSet
+from ilp_contracts.text import _
 from ilp_kit import dead_letters
 from ilp_kit import turns as turns_module
 from ilp_kit.consumer import EventConsumer
@@ -223,8 +224,8 @@ async def test_a_dead_letter_is_read_with_its_reason_and_sent_again_once_fixed(
 
     async def handler(tx: Transaction, event: AreaUpserted) -> None:
         if event.parent_code not in registered:
-            raise UnprocessableError("parent_code", f"area {event.parent_code} is not "
-                                     "registered", "unknown_parent")
+            raise UnprocessableError("parent_code", _("area {code} is not registered",
+                                                      code=event.parent_code), "unknown_parent")
         await tx.put("seen", event.event_id, {"code": event.code})
 
     consumer, store = await start_consumer(nc, tmp_path, handler)
@@ -245,6 +246,8 @@ async def test_a_dead_letter_is_read_with_its_reason_and_sent_again_once_fixed(
     assert (letter.subject, letter.service, letter.reason["type"]) == (
         event.SUBJECT, consumer.service, "rejected")
     assert letter.summary == "parent_code: area 34 is not registered"  # the event's field
+    # as `ilp dlq` says it to a Dinkes operator
+    assert letter.summary_in("id") == "parent_code: wilayah 34 tidak terdaftar"
     assert letter in await dead_letters.read(js)  # all services' dead letters
 
     registered.add("34")  # the cause is fixed

@@ -10,7 +10,6 @@ attempts, or cannot even be parsed, goes to `ilp.dlq.<service>` with the reason.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections import deque
@@ -29,6 +28,7 @@ from nats.js.errors import NotFoundError
 from opentelemetry import context as otel_context, propagate, trace
 from pydantic import ValidationError
 
+from .dead_letters import reason_header
 from .errors import PermanentError, explained
 from .pull import BatchPuller, PullError
 from .store import DocumentStore, Transaction
@@ -339,7 +339,7 @@ class EventConsumer:
     async def _dead_letter(self, raw: Msg, kind: str, detail: list[dict[str, Any]]) -> None:
         """Park the event on `ilp.dlq.<service>` with a machine-readable reason: a JSON
         object {"type": invalid_event|rejected|failed, "detail": [...]} in a header."""
-        reason = json.dumps({"type": kind, "detail": detail[:20]}, default=str)
+        reason = reason_header(kind, detail)
         headers = dict(raw.headers or {})
         original_id = headers.pop("Nats-Msg-Id", "")
         seq = raw.metadata.sequence.stream if raw.metadata else 0

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from ilp_contracts import dlq_subject
+from ilp_contracts.text import ENGLISH, Text
 from nats.js import JetStreamContext
 from nats.js.api import RawStreamMsg
 from nats.js.errors import BadRequestError, NotFoundError
@@ -36,9 +37,35 @@ class DeadLetter:
     @property
     def summary(self) -> str:
         """The first reason, as a person reads it: `field: message`."""
+        return self.summary_in(ENGLISH)
+
+    def summary_in(self, language: str) -> str:
+        """The first reason in `language` (`ilp dlq` speaks Indonesian), where its message
+        was kept with its template (`reason_header`); else as it was said."""
         first = (self.reason.get("detail") or [{}])[0]
+        said = str(first.get("msg", ""))
+        if (kept := first.get("said")) and language != ENGLISH:
+            try:
+                said = Text(kept["template"], kept["values"]).render(language)
+            except (KeyError, TypeError, ValueError):
+                pass  # values that no longer fit their template: as it was said
         where = ".".join(str(part) for part in first.get("loc", ()))
-        return f"{where}: {first.get('msg', '')}" if where else str(first.get("msg", ""))
+        return f"{where}: {said}" if where else said
+
+
+def reason_header(kind: str, detail: list[dict[str, Any]]) -> str:
+    """A dead letter's reason, machine-readable: {"type": invalid_event|rejected|failed|
+    unsupported_version, "detail": [...]}, each message in English with its template and
+    values (`said`), so whoever reads it may say it in another language."""
+    return json.dumps({"type": kind, "detail": [_with_template(problem)
+                                                for problem in detail[:20]]}, default=str)
+
+
+def _with_template(problem: dict[str, Any]) -> dict[str, Any]:
+    msg = problem.get("msg")
+    if not isinstance(msg, Text):
+        return problem
+    return {**problem, "said": {"template": msg.template, "values": dict(msg.values)}}
 
 
 async def read(js: JetStreamContext, service: str | None = None, limit: int = 100
