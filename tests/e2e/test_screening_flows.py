@@ -1316,6 +1316,12 @@ def test_two_records_of_one_child_are_merged_into_one(platform: Platform) -> Non
                               "screened_on": "2026-11-21", "measurements": stunted_boy})
     assert third["person_id"] == kept
     assert screening.get(f"/persons/{kept}").json()["name"] == "Bayu Pratama"
+    # they were twins after all: parted, the first visit is the other's again
+    parted = screening.post(f"/persons/{kept}/unmerge", json={
+        "duplicate_id": duplicate, "reason": "kembar, bukan satu anak"})
+    assert parted.status_code == 200 and parted.json()["merged_into"] is None, parted.text
+    assert eventually(lambda: weighed(platform) == before + 2)
+    assert eventually(lambda: visits_of(duplicate))
 
 
 def test_person_ids_are_keyed_by_the_data_directorys_own_secret(platform: Platform,

@@ -308,6 +308,31 @@ def test_voiding_the_first_screening_moves_the_person_to_the_next() -> None:
     assert as_of(months, "2026-04")["ptm_skrining"].numerator == 0
 
 
+def moved(screening: ScreeningRecorded, to: str, version: int) -> ScreeningAmended:
+    fields = screening.model_dump(exclude={"event_id", "occurred_at", "version", "person_id"})
+    return ScreeningAmended(**fields, person_id=to, version=version, reason="merged",
+                            previous_period=screening.period,
+                            previous_desa_code=screening.desa_code)
+
+
+def test_a_screening_moved_to_another_person_and_back_counts_once_where_it_is() -> None:
+    """Two records of one person merged (voided for the one as version 2 moves to the
+    other), then parted again (version 3 back under the first): counted once, where it
+    is; a void for good stays final."""
+    first = adult("s1", "p1", date(2026, 3, 10))
+
+    def withdrawn(person: str, version: int | None) -> ScreeningVoided:
+        return ScreeningVoided(screening_id="s1", person_id=person, period="2026-03",
+                               desa_code=DESA[0], reason="merged", version=version)
+    merged = [first, adult("s2", "p2", date(2026, 3, 20)), withdrawn("p1", 2),
+              moved(first, "p2", 2)]
+    assert asyncio.run(project(merged))[DESA[0], "2026-03"]["ptm_screened"] == 1
+    parted = [*merged, withdrawn("p2", 3), moved(first, "p1", 3)]
+    assert asyncio.run(project(parted))[DESA[0], "2026-03"]["ptm_screened"] == 2
+    for_good = [first, withdrawn("p1", None), moved(first, "p1", 5)]
+    assert (DESA[0], "2026-03") not in asyncio.run(project(for_good))
+
+
 def test_monthly_indicators_are_unchanged() -> None:
     counts = to_date({"balita_weighed": 6}, {"2026-04": {"year:balita_weighed": 5},
                                              "2026-05": {"year:balita_weighed": 6}},

@@ -142,3 +142,28 @@ async def test_the_duplicates_place_in_a_household_list_becomes_hers(store) -> N
                   if subject == "ilp.screening.person.registered.v1"]
     assert [(body["person_id"], body["age_months"]) for body in registered] == [
         (kept, age_in_months(date(2025, 11, 10), DAY))]
+
+
+async def test_a_merge_made_in_error_is_undone(store) -> None:
+    """Twins taken for one child: parted again, each has her own visits, classified in
+    her own history, and her mother's NIK finds the duplicate again."""
+    kept, duplicate = await two_records(store)
+    async with store.transaction() as tx:
+        await merging.merge(tx, kept, duplicate, "satu anak", OPEN)
+    with pytest.raises(InvalidInput) as refused:
+        async with store.transaction() as tx:
+            await merging.part(tx, duplicate, kept, "salah", OPEN)  # the other way round
+    assert refused.value.detail()[0]["type"] == "not_merged"
+    async with store.transaction() as tx:
+        parted = await merging.part(tx, kept, duplicate, "kembar, bukan satu anak", OPEN)
+    assert "merged_into" not in parted
+    by_person = {person: [(s["screened_on"], s["version"], "weight_gain_g" in s["measurements"],
+                           s.get("moved_from")) for s in await store.find(
+                               "screenings", Query.of(person_id=person))]
+                 for person in (kept, duplicate)}
+    assert by_person == {kept: [(THIS_MONTH.isoformat(), 3, False, None)],
+                         duplicate: [(LAST_MONTH.isoformat(), 3, False, None)]}
+    async with store.transaction() as tx:
+        again, _ = await intake.record(tx, visit({"mother_nik": MOTHER_NIK}, date.today(),
+                                                 8.6), "k8", "k")
+    assert again["person_id"] == duplicate

@@ -233,6 +233,10 @@ class ScreeningVoided(Event):
     period: str
     desa_code: str
     reason: str
+    version: int | None = Field(default=None, ge=1, description=(
+        "Set when the screening is only withdrawn from this person – moved to the person it "
+        "was of (PersonsMerged, or parted again) – and lives on under her as this version: "
+        "a later version of it, under this person again, counts. None: voided for good."))
 
 
 class HouseholdMember(_Strict):

@@ -216,7 +216,7 @@ class Projector:
 
     async def on_voided(self, tx: Transaction, event: ScreeningVoided) -> None:
         await self._change(tx, event.period, event.person_id, event.screening_id,
-                           tombstone(VOIDED))
+                           tombstone(event.version or VOIDED))  # moved on, or for good
 
     async def _upsert(self, tx: Transaction, event: ScreeningSnapshot) -> None:
         # Latest screening of the month wins; the id only breaks ties deterministically.

@@ -361,29 +361,34 @@ async def amend(tx: Transaction, screening_id: str, correction: AmendmentIn,
     screened_on = correction.screened_on or date.fromisoformat(current["screened_on"])
     pregnancy, measurements = _corrected(current["submission"], correction)
     return await _reissue(tx, current, current["person_id"], screened_on, pregnancy,
-                          measurements, correction.reason)
+                          measurements, correction.reason, current.get("moved_from"))
 
 
 async def move(tx: Transaction, current: dict[str, Any], person_id: str, reason: str
                ) -> dict[str, Any]:
-    """A screening moved to the person it was of (two records of one person merged):
-    voided for the one it was under – whatever it counted or opened there ends –, and
-    its next version published under hers, classified against her history."""
+    """A screening moved to the person it was of (two records of one person merged, or
+    parted again): voided for the one it was under – whatever it counted or opened there
+    ends –, and its next version published under hers, classified against her history;
+    one already hers is classified again. It remembers whom it came from (`moved_from`)
+    until it goes back."""
+    origin = current.get("moved_from")
     if current["person_id"] != person_id:
         await emit(tx, ScreeningVoided(
             screening_id=current["screening_id"], person_id=current["person_id"],
-            period=current["period"], desa_code=current["desa_code"], reason=reason))
+            period=current["period"], desa_code=current["desa_code"], reason=reason,
+            version=current["version"] + 1))  # withdrawn from her only, as it moves on
+        origin = None if person_id == origin else current["person_id"]
     submitted = current["submission"]
     pregnancy = submitted.get("pregnancy")
     return await _reissue(
         tx, current, person_id, date.fromisoformat(current["screened_on"]),
         PregnancyIn.model_validate(pregnancy) if pregnancy else None,
-        MeasurementsIn.model_validate(submitted["measurements"]), reason)
+        MeasurementsIn.model_validate(submitted["measurements"]), reason, origin)
 
 
 async def _reissue(tx: Transaction, current: dict[str, Any], person_id: str, screened_on: date,
-                   pregnancy: PregnancyIn | None, measurements: MeasurementsIn, reason: str
-                   ) -> dict[str, Any]:
+                   pregnancy: PregnancyIn | None, measurements: MeasurementsIn, reason: str,
+                   moved_from: str | None) -> dict[str, Any]:
     """A screening's next version: re-validated and re-classified, stored and published."""
     person = await tx.get("persons", person_id) or {}
     birth_date = date.fromisoformat(person["birth_date"])
@@ -403,6 +408,8 @@ async def _reissue(tx: Transaction, current: dict[str, Any], person_id: str, scr
                              previous_desa_code=current["desa_code"])
     stored = _stored(event, {"pregnancy": pregnancy.model_dump(mode="json") if pregnancy else None,
                              "measurements": measurements.model_dump(mode="json")})
+    if moved_from:
+        stored["moved_from"] = moved_from
     await tx.put("screenings", current["screening_id"], stored)
     await emit(tx, event)
     return stored

@@ -54,15 +54,49 @@ async def merge(tx: Transaction, person_id: str, duplicate_id: str, reason: str,
     return await tx.get("persons", person_id) or kept
 
 
+async def part(tx: Transaction, person_id: str, duplicate_id: str, reason: str,
+               scope: Principal) -> dict[str, Any]:
+    """Undo a merge made in error (twins taken for one child): the screenings that came
+    from `duplicate_id` go back to it, each person's classified again in her own history,
+    and what identified the duplicate identifies it again. A household entry moved stays
+    with the person kept. Returns the duplicate's record."""
+    duplicate = await tx.get("persons", duplicate_id)
+    if duplicate is None or duplicate.get("merged_into") != person_id:
+        raise InvalidInput([(DUPLICATE, _("{id} was not merged into {into}",
+                                          id=duplicate_id, into=person_id), "not_merged")])
+    back = await tx.find("screenings", Query.of(person_id=person_id, moved_from=duplicate_id,
+                                                status="active", order_by="screened_on",
+                                                limit=10_000))
+    for screening in back:
+        require_area(scope, screening["desa_code"], _("screening {id}",
+                                                      id=screening["screening_id"]))
+    why = f"{duplicate_id} parted from {person_id}: {reason}"
+    for screening in back:
+        await intake.move(tx, screening, duplicate_id, why)
+    for screening in await _since(tx, person_id, back):  # hers, now without them
+        await intake.move(tx, screening, person_id, why)
+    if (alias := await tx.get(ALIASES, duplicate_id)) and alias.get("merged"):
+        await tx.delete(ALIASES, duplicate_id)
+    parted = {k: v for k, v in duplicate.items() if k != "merged_into"}
+    await tx.put("persons", duplicate_id, parted)
+    return parted
+
+
 async def _in_one_history(tx: Transaction, person_id: str, moved: list[dict[str, Any]]
                           ) -> list[dict[str, Any]]:
     """The screenings moved and the person's own from the first of them on, by day."""
+    hers = await _since(tx, person_id, moved)
+    return sorted([*moved, *hers], key=lambda screening: screening["screened_on"])
+
+
+async def _since(tx: Transaction, person_id: str, moved: list[dict[str, Any]]
+                 ) -> list[dict[str, Any]]:
+    """The person's screenings from the first of those `moved` (oldest first) on."""
     if not moved:
         return []
-    hers = await tx.find("screenings", Query.of(
-        person_id=person_id, status="active", limit=10_000,
+    return await tx.find("screenings", Query.of(
+        person_id=person_id, status="active", order_by="screened_on", limit=10_000,
         between=("screened_on", moved[0]["screened_on"], "9999-12-31")))
-    return sorted([*moved, *hers], key=lambda screening: screening["screened_on"])
 
 
 async def _both(tx: Transaction, person_id: str, duplicate_id: str

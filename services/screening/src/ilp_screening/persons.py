@@ -87,6 +87,20 @@ async def merge_person(person_id: str, body: MergeIn, rt: RuntimeDep, caller: Ca
     return kept
 
 
+@router.post("/persons/{person_id}/unmerge", response_model=PersonOut)
+async def unmerge_person(person_id: str, body: MergeIn, rt: RuntimeDep, caller: Caller
+                         ) -> dict[str, Any]:
+    """Undo a merge made in error (twins taken for one child): the duplicate's screenings
+    go back to it, each person's classified again in her own history, and what identified
+    the duplicate identifies it again. Returns the duplicate's record."""
+    require(caller, *MERGERS)
+    await _visible_person(rt, caller, person_id)
+    async with rt.transaction() as tx:
+        parted = await merging.part(tx, person_id, body.duplicate_id, body.reason, caller)
+    await audit(rt, caller, "unmerge_person", person_id, body.duplicate_id)
+    return parted
+
+
 @asynccontextmanager
 async def _child_record(rt: Runtime, caller: Principal, person_id: str
                         ) -> AsyncIterator[tuple[Transaction, dict[str, Any]]]:
