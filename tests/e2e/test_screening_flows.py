@@ -1291,6 +1291,8 @@ def test_two_records_of_one_child_are_merged_into_one(platform: Platform) -> Non
         return [{r["person_id"] for r in pair["records"]} for pair in screening.get(
             "/duplicates", params={"area_code": DESA}).json()]
     assert {kept, duplicate} in suggested()  # born that day, "Bayu" in "Bayu Pratama"
+    too_wide = screening.get("/duplicates", params={"area_code": "33.73"})
+    assert too_wide.status_code == 422 and too_wide.json()["detail"][0]["type"] == "area_too_wide"
     refused = screening.post(f"/persons/{kept}/merge",
                              json={"duplicate_id": kept, "reason": "sama"})
     assert refused.status_code == 422 and refused.json()["detail"][0]["type"] == "same_person"

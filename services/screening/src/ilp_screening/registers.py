@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query as Param
 from fastapi.responses import Response
 from ilp_contracts.monitoring import ADULT_STAGES, ncd_monitored
 from ilp_contracts.wilayah import InvalidAreaCode, local_zone, parse_area_code
-from ilp_contracts.text import reason
+from ilp_contracts.text import _, reason
 from ilp_kit.auth import Caller, require, require_area
 from ilp_kit.errors import UnprocessableError
 from ilp_kit.service import Runtime, runtime_of
@@ -247,11 +247,16 @@ class LikelyDuplicate(BaseModel):
 @router.get("/duplicates", response_model=list[LikelyDuplicate])
 async def duplicates(area_code: AreaCode, rt: RuntimeDep, caller: Caller
                      ) -> list[dict[str, Any]]:
-    """Records of the area (seen in the last year) that may be one person: born the same
-    day, of one sex, and a child of one mother or named alike – for whoever merges them
-    (`POST /persons/{id}/merge`) to look at; nothing is merged by itself."""
+    """Records of a kecamatan or desa (seen in the last year) that may be one person: born
+    the same day, of one sex, and a child of one mother or named alike – for whoever
+    merges them (`POST /persons/{id}/merge`) to look at; nothing is merged by itself. (A
+    kab/kota is refused: a year of its screenings is read at once.)"""
     code = _area(caller, area_code)
     require(caller, *MERGERS)
+    if code.count(".") < 2:
+        raise UnprocessableError(("query", "area_code"), _(
+            "choose a kecamatan or a desa: {code} is too wide to compare everyone in it",
+            code=code), "area_too_wide")
     today = datetime.now(local_zone(code)).date()
     visits = await rt.store.find("screenings", Query.of(
         prefix=("desa_code", code), between=("period", f"{today.year - 1}-{today.month:02d}",
