@@ -88,7 +88,7 @@ def explained(errors: Iterable[Mapping[str, Any]], root: Any,
         error = {k: v for k, v in error.items() if k != "ctx"} | {"msg": _worded(error)}
         if error.get("type") == "extra_forbidden" and loc[:len(under)] == under and loc:
             *path, name = loc[len(under):]
-            error["msg"] = _unknown(str(name), _fields_at(root, path))
+            error["msg"] = unknown_name(str(name), _fields_at(root, path))
         named.append(error)
     return named
 
@@ -156,13 +156,26 @@ def _worded(error: Mapping[str, Any]) -> str:
     return worded if worded == said else said
 
 
-def _unknown(name: str, known: list[str] | None) -> Text:
+# What is said of a name nobody reads: with none known, with the one probably meant, with
+# those known – of a body's field, or of a query parameter (`ilp_kit.params`).
+_UNKNOWN = {
+    "field": (N_("unknown field {name!r}"),
+              N_("unknown field {name!r}; did you mean {meant!r}?"),
+              N_("unknown field {name!r}; expected one of: {known}")),
+    "parameter": (N_("unknown query parameter {name!r}: this endpoint takes none"),
+                  N_("unknown query parameter {name!r}; did you mean {meant!r}?"),
+                  N_("unknown query parameter {name!r}; expected one of: {known}"))}
+
+
+def unknown_name(name: str, known: Iterable[str] | None, what: str = "field") -> Text:
+    """A name nobody reads, with the one probably meant, else those known."""
+    none, meant_one, listed = _UNKNOWN[what]
+    known = sorted(known or ())
     if not known:
-        return _("unknown field {name!r}", name=name)
+        return Text(none, {"name": name})
     if meant := probably_meant(name, known):
-        return _("unknown field {name!r}; did you mean {meant!r}?", name=name, meant=meant)
-    return _("unknown field {name!r}; expected one of: {known}", name=name,
-             known=", ".join(sorted(known)))
+        return Text(meant_one, {"name": name, "meant": meant})
+    return Text(listed, {"name": name, "known": ", ".join(known)})
 
 
 def probably_meant(name: str, known: Iterable[str]) -> str | None:

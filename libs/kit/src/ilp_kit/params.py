@@ -1,18 +1,17 @@
 """Query parameters every service's list endpoints share: paging, and the month (PWS's
-period) – checked alike, so a typo is a 422 naming the parameter, never an empty list."""
+period) – checked alike, so a typo is a 422 naming the parameter, never an empty list;
+and the check every service endpoint makes that it reads each parameter it is given."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Query as Param
-from fastapi import Request
+from fastapi import Query as Param, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
-from ilp_contracts.text import Text, _
 
-from .errors import InvalidInput, probably_meant
+from .errors import InvalidInput, unknown_name
 
 Limit = Annotated[int, Param(ge=1, le=1000)]
 Offset = Annotated[int, Param(ge=0, le=10_000_000)]
@@ -31,8 +30,11 @@ async def known_query_parameters(request: Request) -> None:
     known = _query_names(route)
     unknown = [name for name in dict.fromkeys(request.query_params) if name not in known]
     if unknown:
-        raise InvalidInput([(("query", name), _unknown_parameter(name, known),
+        raise InvalidInput([(("query", name), unknown_name(name, known, "parameter"),
                              "unknown_parameter") for name in unknown])
+
+
+_KNOWN = "_ilp_query_names"  # a route's query parameter names, worked out once
 
 
 def _query_names(route: APIRoute) -> frozenset[str]:
@@ -49,15 +51,3 @@ def _read_by(dependant: Dependant) -> Iterator[str]:
     for dependency in dependant.dependencies:
         yield from _read_by(dependency)
 
-
-_KNOWN = "_ilp_query_names"  # a route's query parameter names, worked out once
-
-
-def _unknown_parameter(name: str, known: frozenset[str]) -> Text:
-    if not known:
-        return _("unknown query parameter {name!r}: this endpoint takes none", name=name)
-    if meant := probably_meant(name, known):
-        return _("unknown query parameter {name!r}; did you mean {meant!r}?", name=name,
-                 meant=meant)
-    return _("unknown query parameter {name!r}; expected one of: {known}", name=name,
-             known=", ".join(sorted(known)))
