@@ -101,7 +101,7 @@ def _import_csv(client: httpx.Client, url: str, source: _Csv, progress: Progress
     # Sorted so that parents travel in an earlier chunk than their children.
     rows.sort(key=lambda row: dependency_rank(kind, row[1]))
     task = progress.add_task(name, total=len(rows))
-    totals: dict[str, Any] = {"rows": 0, "created_or_updated": 0, "unchanged": 0,
+    totals: dict[str, Any] = {"created_or_updated": 0, "unchanged": 0,
                               "rejected": [], "columns_not_read": []}
     for start in range(0, len(rows), CHUNK_ROWS):
         chunk = rows[start:start + CHUNK_ROWS]
@@ -109,7 +109,7 @@ def _import_csv(client: httpx.Client, url: str, source: _Csv, progress: Progress
                             headers={"Content-Type": "text/csv"})
         stop_unless_ok(reply)
         report = reply.json()[kind]
-        for key in ("rows", "created_or_updated", "unchanged"):
+        for key in ("created_or_updated", "unchanged"):
             totals[key] += report[key]
         totals["columns_not_read"] = sorted({*totals["columns_not_read"], *(
             source.written.get(name, name) for name in report.get("columns_not_read", []))})
@@ -117,6 +117,9 @@ def _import_csv(client: httpx.Client, url: str, source: _Csv, progress: Progress
         totals["rejected"] += [{**r, "line": chunk[r["line"] - 2][0]} for r in
                                in_the_sheets_words(report["rejected"], source.written)]
         progress.advance(task, len(chunk))
+    # A sasaran table with a column per group travels as a target a row: the sheet's
+    # rows are fewer than what they set.
+    totals["rows"], totals["targets"] = len({line for line, _fields in rows}), len(rows)
     return _print_report(console, name, totals)
 
 
@@ -150,7 +153,10 @@ def _print_report(console: Console, name: str, report: dict[str, Any]) -> int:
         console.print(f"[red]{name} baris {row['line']}[/red]: {reasons}")
     if not_read := report.get("columns_not_read"):
         console.print(f"{name}: kolom tidak dibaca: {', '.join(not_read)}")
-    console.print(f"{name}: {report['rows']} baris, {report['created_or_updated']} baru/diubah, "
+    rows = f"{report['rows']} baris"
+    if report.get("targets", report["rows"]) != report["rows"]:
+        rows += f" ({report['targets']} sasaran)"
+    console.print(f"{name}: {rows}, {report['created_or_updated']} baru/diubah, "
                   f"{report['unchanged']} tetap, {len(report['rejected'])} ditolak")
     return len(report["rejected"])
 

@@ -405,18 +405,19 @@ async def test_a_sasaran_table_with_a_column_per_group(store) -> None:
     await load(store, AREAS)
     columns, rows = importer.rows_from_csv(
         "DATA SASARAN KOTA SALATIGA 2026\n"
-        "Kode Desa;Nama Desa;Tahun;Bayi;Sasaran Balita;Bumil;Lansia\n"
-        "33.73.04.1001;Blotongan;2026;45;1.210;50;\n"
-        "33.73.04.1002;Sidorejo Lor;2026;38;180;41;260\n")
+        "Kode Desa;Nama Desa;Tahun;Bayi;Sasaran Balita;Bumil;Lansia;Usia 15+\n"
+        "33.73.04.1001;Blotongan;2026;45;1.210;50;;\n"
+        "33.73.04.1002;Sidorejo Lor;2026;38;180;41;260;2.950\n")
     report = await importer.import_rows(store, importer.detect_kind(columns), rows, TODAY,
                                         sheet=True)
     assert (report.kind, report.rows, report.rejected) == ("targets", 2, [])  # two desa
-    assert report.created_or_updated == 7  # an empty cell sets nothing
+    assert report.created_or_updated == 8  # an empty cell sets nothing
     assert report.columns_not_read == []  # Nama Desa: the desa its code gives
     targets = {(t["area_code"], t["group"]): t["count"]
                for t in await store.find("targets", Query.of(year=2026))}
     assert targets[("33.73.04.1001", "balita")] == 1210
     assert targets[("33.73.04.1002", "ibu_hamil")] == 41
+    assert targets[("33.73.04.1002", "usia_15_plus")] == 2950  # as a list names the group
     assert ("33.73.04.1001", "lansia") not in targets  # an empty cell sets nothing
 
 

@@ -19,13 +19,13 @@ from ilp_kit.auth import OPEN, Principal
 from ilp_contracts.registry import TargetGroup
 from ilp_contracts.text import _
 from ilp_kit.errors import PermanentError, explained, probably_meant
-from ilp_kit.spreadsheet import csv_rows, written_columns
+from ilp_kit.spreadsheet import csv_rows, header_name, written_columns
 from ilp_kit.store import DocumentStore, Transaction
 from ilp_kit.turns import LoopTurns
 from pydantic import BaseModel, ValidationError
 
 from . import commands
-from .models import AreaIn, FacilityIn, LocalUnitIn, TargetIn, WorkerIn, known_word
+from .models import WORDS, AreaIn, FacilityIn, LocalUnitIn, TargetIn, WorkerIn, known_word
 from .named_areas import (AREA_FIELD, DESA_NAME, KECAMATAN_NAME, NAMED, AreaNames,
                           with_area_named)
 
@@ -115,7 +115,10 @@ TARGET_COLUMNS = {
     **{name: group for group in get_args(TargetGroup)
        for name in (group, f"sasaran_{group}", f"jumlah_{group}")},
     **dict.fromkeys(("bumil", "sasaran_bumil", "jumlah_bumil"), "ibu_hamil"),
-    **dict.fromkeys(("usia_lanjut", "sasaran_lansia_60", "lansia_60"), "lansia")}
+    **dict.fromkeys(("usia_lanjut", "sasaran_lansia_60", "lansia_60"), "lansia"),
+    # and as a list of targets names its groups ("Usia 15+", "Ibu Hamil")
+    **{header_name(word): group for word, group in WORDS.items()
+       if group in get_args(TargetGroup)}}
 
 
 def _targets_by_group(header: list[str], rows: list[Row]) -> tuple[list[str], list[Row]]:

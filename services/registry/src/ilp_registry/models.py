@@ -45,7 +45,7 @@ Phone = Annotated[str, BeforeValidator(_e164),
 
 # Facility types, worker roles and sasaran groups as Dinkes lists write them: any case,
 # and the usual longer names. Posbindu is one with the posyandu in ILP (DOMAIN.md).
-_WORDS = {
+WORDS = {
     "puskesmas pembantu": "pustu", "posyandu ilp": "posyandu", "posbindu": "posyandu",
     "posbindu ptm": "posyandu", "posyandu lansia": "posyandu", "posyandu remaja": "posyandu",
     "bidan desa": "bidan", "bidan koordinator": "bidan", "perawat desa": "perawat",
@@ -69,7 +69,7 @@ def known_word(value: object) -> object:
     if not isinstance(value, str):
         return value
     said = " ".join(value.split()).lower()
-    return _WORDS.get(said, said)
+    return WORDS.get(said, said)
 
 
 
