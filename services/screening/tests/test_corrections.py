@@ -46,3 +46,29 @@ async def test_correcting_one_value_keeps_the_others_and_the_pregnancy(tmp_path)
         assert adult["version"] == 4
     assert MeasurementsIn.model_validate(adult["submission"]["measurements"]).hb == 11.5
     await store.close()
+
+
+async def test_weeks_by_her_last_period_follow_a_corrected_day(tmp_path) -> None:
+    """Her HPHT is kept as given: corrected to the day she really came, the visit is read
+    at the weeks of that day – here past 20, so her hypertension with protein in the urine
+    is pre-eclampsia, referred at once."""
+    store = SqliteStore(tmp_path / "screening.db", SPEC.collections)
+    await store.open()
+    pregnant = ScreeningSubmission.model_validate({
+        "person": {"nik": "6307055203980003", "name": "Siti", "sex": "F",
+                   "birth_date": "1998-03-12"},
+        "posyandu_id": "psy-1", "screened_on": "2026-09-20",
+        "pregnancy": {"last_period": "2026-05-20", "anc_visit": 2},
+        "measurements": {"systolic": 150, "diastolic": 96, "protein_urine": 2}})
+    async with store.transaction() as tx:
+        await tx.put("posyandu", "psy-1", {"id": "psy-1", "area_code": "63.07.05.1001",
+                                           "rw": None, "active": True})
+        first, _ = await intake.record(tx, pregnant, "k-siti", "key")
+        assert first["measurements"]["gestational_weeks"] == 17
+        assert "preeclampsia" not in codes(first)  # before 20 weeks
+        later = await intake.amend(tx, first["screening_id"], AmendmentIn.model_validate(
+            {"reason": "tanggal salah tulis", "screened_on": "2026-11-20"}))
+    assert later["measurements"]["gestational_weeks"] == 26
+    assert "preeclampsia" in codes(later)
+    assert later["submission"]["pregnancy"]["last_period"] == "2026-05-20"
+    await store.close()

@@ -378,7 +378,8 @@ def test_a_register_of_pregnant_women_reads_as_a_bidan_keeps_it() -> None:
     assert none == [] and siti is not None
     assert (siti.person.name, siti.person.sex) == ("Siti", "F")
     assert siti.pregnancy is not None
-    assert (siti.pregnancy.gestational_weeks, siti.pregnancy.anc_visit) == (21, 2)
+    assert (siti.pregnancy.last_period, siti.pregnancy.anc_visit) == (date(2026, 6, 10), 2)
+    assert siti.pregnancy.weeks_on(siti.screened_on) == 21
     assert (siti.measurements.muac_cm, siti.measurements.systolic) == (24.0, 110.0)
     assert columns_not_read(text) == ["TFU", "TT"]
     balita = ("Nama;Nama Ibu;NIK;JK;Tgl Lahir;Tanggal;Kunjungan ke;BB\n"
@@ -438,6 +439,10 @@ def test_a_places_name_as_sheets_write_it(written: str, key: str) -> None:
 def test_an_hpht_nobody_can_read_refuses_its_row_saying_so() -> None:
     text = ("Nama Ibu;NIK;Tgl Lahir;Tanggal;HPHT;LiLA\n"
             "Siti;3373044107980001;01/07/1998;05/11/2026;bulan lalu;24\n")
-    ((_, none, problems),) = list(parse_register(text, "psy-1"))
+    ((line, none, problems),) = list(parse_register(text, "psy-1"))
     assert none is None and [(p["loc"], p["type"]) for p in problems] == [
-        (["column", "hpht"], "date_from_datetime_parsing")]
+        (("pregnancy", "last_period"), "date_from_datetime_parsing"),
+        (("pregnancy", "anc_visit"), "missing")]  # every problem of the row at once
+    [said] = in_the_sheets_words([{"line": line, "detail": problems}], text)
+    assert said["detail"][0]["column"] == "HPHT"
+    assert "'bulan lalu' is not a date" in said["detail"][0]["msg"]

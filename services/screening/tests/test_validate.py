@@ -264,3 +264,43 @@ def test_a_value_in_another_unit_is_refused_naming_the_unit_it_reads_right_in() 
         "41 kg is outside the plausible range 0.5–40 kg")
     assert _refusal(submission(adult, waist_cm=12), "waist_cm") == (
         "12 cm is outside the plausible range 30–250 cm")
+
+
+def test_how_far_along_she_is_is_said_by_weeks_or_by_her_last_period() -> None:
+    """A bidan writes her HPHT, as the Buku KIA does; the weeks follow on the screening's
+    day. Neither is refused, an HPHT after the visit or beyond 44 weeks too, and weeks
+    that contradict the HPHT by more than a re-dating would (3 weeks) as well."""
+    birth, on = date(1998, 3, 12), date(2026, 11, 20)
+
+    def pregnant(**given: object) -> ScreeningSubmission:
+        return submission(birth, "F", on, PregnancyIn(anc_visit=1, **given), muac_cm=24)
+
+    by_hpht = pregnant(last_period=date(2026, 6, 1))
+    assert problems(by_hpht, TODAY) == ("ibu_hamil", [])
+    assert by_hpht.pregnancy is not None and by_hpht.pregnancy.weeks_on(on) == 24
+    assert problems(pregnant(gestational_weeks=26, last_period=date(2026, 6, 1)),
+                    TODAY)[1] == []  # dated by ultrasound, 2 weeks on: the weeks given
+    said = {loc: kind for loc, _, kind in problems(pregnant(), TODAY)[1]}
+    assert said == {("pregnancy", "gestational_weeks"): "missing"}
+    for last_period, kind in [(date(2026, 11, 25), "invalid"), (date(2025, 11, 1), "implausible"),
+                              (date(2026, 11, 18), "implausible")]:
+        said = {loc: kind for loc, _, kind in problems(pregnant(last_period=last_period),
+                                                       TODAY)[1]}
+        assert said == {("pregnancy", "last_period"): kind}, last_period
+    [(loc, reason, kind)] = problems(pregnant(gestational_weeks=30,
+                                              last_period=date(2026, 6, 1)), TODAY)[1]
+    assert (loc, kind) == (("pregnancy", "gestational_weeks"), "inconsistent")
+    assert "24 weeks" in str(reason)
+
+
+@given(st.dates(date(2025, 11, 1), date(2026, 11, 20)), st.integers(1, 44) | st.none())
+def test_weeks_by_her_last_period_are_its_completed_weeks(last_period: date,
+                                                          weeks: int | None) -> None:
+    on = date(2026, 11, 20)
+    pregnancy = PregnancyIn(anc_visit=2, last_period=last_period, gestational_weeks=weeks)
+    said = weeks if weeks is not None else (on - last_period).days // 7
+    assert pregnancy.weeks_on(on) == said
+    found = {loc for loc, _, _ in problems(
+        submission(date(1998, 3, 12), "F", on, pregnancy, muac_cm=24), TODAY)[1]}
+    by_hpht = (on - last_period).days // 7
+    assert (found == set()) == (1 <= by_hpht <= 44 and (weeks is None or abs(weeks - by_hpht) <= 3))

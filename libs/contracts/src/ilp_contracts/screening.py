@@ -117,8 +117,21 @@ class PersonIn(_Strict):
 
 
 class PregnancyIn(_Strict):
-    gestational_weeks: int = Field(ge=1, le=44, description="Usia kehamilan, minggu")
+    """Her pregnancy at this contact: how far along by the weeks, or by the first day of
+    her last period (HPHT, as the Buku KIA writes it), or both when they agree."""
+
+    gestational_weeks: int | None = Field(default=None, ge=1, le=44,
+                                          description="Usia kehamilan, minggu")
+    last_period: date | None = Field(
+        default=None, description="HPHT, hari pertama haid terakhir: gives the weeks on the "
+        "day of the screening (and keeps giving them when that day is corrected)")
     anc_visit: int = Field(ge=1, le=12, description="Kunjungan ANC ke- (K1–K6 and beyond)")
+
+    def weeks_on(self, day: date) -> int | None:
+        """Completed weeks on `day`: as given, else from her last period."""
+        if self.gestational_weeks is not None or self.last_period is None:
+            return self.gestational_weeks
+        return (day - self.last_period).days // 7
 
 
 class MeasurementsIn(_Strict):

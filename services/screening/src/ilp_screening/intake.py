@@ -125,7 +125,7 @@ async def _snapshot(tx: Transaction, *, screening_id: str, person_id: str, sex: 
     result = classify(ScreeningInput(
         stage=stage, sex=sex, age_days=(screened_on - birth_date).days, screened_on=screened_on,
         measures=measures, flags=flags, kpsp=m.kpsp, previous=_previous_weighing(visits),
-        gestational_weeks=pregnancy.gestational_weeks if pregnancy else None,
+        gestational_weeks=pregnancy.weeks_on(screened_on) if pregnancy else None,
         doses=frozenset(m.immunizations),
         earlier_doses=frozenset(dose for doc in visits for dose in doc.get("immunizations", []))))
     refuse(implausible_growth(result.summary, bool(m.rechecked)), loc)

@@ -147,7 +147,7 @@ def in_the_sheets_words(rejected: list[dict[str, Any]], text: str) -> list[dict[
 
 
 # A problem's field read from a column of another name: "TD" gives systolic and diastolic.
-_READ_FROM = {"systolic": BLOOD_PRESSURE, "diastolic": BLOOD_PRESSURE, "hpht": LAST_PERIOD,
+_READ_FROM = {"systolic": BLOOD_PRESSURE, "diastolic": BLOOD_PRESSURE,
               "posyandu": POSYANDU_NAME, "gestational_weeks": LAST_PERIOD}
 
 
@@ -193,13 +193,13 @@ def _visit(line: int, cells: dict[str, str], given: dict[str, object], posyandu_
         given["systolic"] = systolic.strip()
         if diastolic.strip():  # else the missing diastolic is reported as such
             given["diastolic"] = diastolic.strip()
-    unread_period = _pregnant_woman(given)
+    _pregnant_woman(given)
     pregnancy = {k: given.pop(k) for k in PREGNANCY if k in given}
     _child_without_nik(given)
     doses, refused = _doses_given(given)
     if doses:
         given["immunizations"] = [*given.get("immunizations", []), *doses]  # type: ignore[misc]
-    early = [*unread_period, *refused]
+    early = refused
     try:  # one validation of the whole row, so every bad cell is reported at once
         submission = ScreeningSubmission.model_validate({
             "person": {k: given.pop(k) for k in PERSON if k in given},
@@ -328,17 +328,15 @@ def _in_its_month(problem: dict[str, Any], month: int, measures: dict[str, objec
     return {**problem, "loc": loc}
 
 
-def _pregnant_woman(given: dict[str, object]) -> list[dict[str, Any]]:
+def _pregnant_woman(given: dict[str, object]) -> None:
     """A Kohort Ibu's row as its columns give it: "Nama Ibu" is her own name where no
     other name is given (in a balita register it is the child's mother's, left out);
-    a register of pregnant women writes no sex; how far along she is follows from her
-    HPHT where the register gives no UK; "Kunjungan ke" K2 is her second contact (in a
-    balita's row it counts posyandu days, not read). Returns the problem of an HPHT
-    nobody can read as a day."""
+    a register of pregnant women writes no sex; "Kunjungan ke" K2 is her second contact
+    (in a balita's row it counts posyandu days, not read). How far along she is, where
+    the register gives her HPHT and no UK, the submission tells from the HPHT."""
     mother_name = given.pop(MOTHER_NAME, None)
-    last_period = given.pop(LAST_PERIOD, None)
     visit = given.pop(VISIT_NUMBER, None)
-    pregnant = any(k in given for k in PREGNANCY) or last_period is not None
+    pregnant = any(k in given for k in PREGNANCY)
     if pregnant and visit is not None and "anc_visit" not in given:
         given["anc_visit"] = visit
     if mother_name and "name" not in given and pregnant:
@@ -347,15 +345,6 @@ def _pregnant_woman(given: dict[str, object]) -> list[dict[str, Any]]:
         given["sex"] = "F"
     if isinstance(visit := given.get("anc_visit"), str) and visit[:1] in "kK":
         given["anc_visit"] = visit[1:].strip()
-    if "gestational_weeks" not in given and last_period and given.get("screened_on"):
-        try:
-            days = (date.fromisoformat(str(given["screened_on"]))
-                    - date.fromisoformat(str(last_period))).days
-        except ValueError:
-            return [{"type": "date_from_datetime_parsing", "loc": ["column", "hpht"],
-                     "msg": _not_a_date(last_period)}]
-        given["gestational_weeks"] = str(days // 7)
-    return []
 
 
 def _child_without_nik(given: dict[str, object]) -> None:

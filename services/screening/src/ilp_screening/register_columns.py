@@ -9,19 +9,19 @@ from ilp_contracts.screening import MeasurementsIn
 
 PERSON = ("nik", "mother_nik", "local_id", "name", "sex", "birth_date", "rt", "rw",
           "household_id")
-PREGNANCY = ("gestational_weeks", "anc_visit")
 # Yes/no columns: every measure that is one (lying, oedema, TB symptoms, smoking, SKILAS,
 # sight, hearing, teeth).
 FLAGS = (*(name for name, field in MeasurementsIn.model_fields.items()
             if field.annotation == bool | None), "pregnant")
 MOTHER_NAME = "mother_name"  # a child's mother – or, with no other name, the person's own
 LAST_PERIOD = "last_period"  # HPHT: the first day of her last menstrual period
+PREGNANCY = ("gestational_weeks", LAST_PERIOD, "anc_visit")
 VISIT_NUMBER = "visit_number"  # "Kunjungan ke": her ANC contact – in a balita's row, none
 DATES = ("birth_date", "screened_on", LAST_PERIOD)
 BLOOD_PRESSURE = "blood_pressure"  # one "TD" column, "120/80", as registers write it
 POSYANDU_NAME = "posyandu_name"
 BIRTH_ORDER = "birth_order"
-NUMBERS = frozenset(PREGNANCY) | {
+NUMBERS = frozenset({"gestational_weeks", "anc_visit"}) | {
     name for name in MeasurementsIn.model_fields if name not in (*FLAGS, "kpsp", "immunizations")}
 ALIASES = {
     "nama": "name", "jenis_kelamin": "sex", "jk": "sex", "l/p": "sex",

@@ -198,6 +198,11 @@ KEK_MUAC_CM = 23.5  # LiLA < 23.5 cm: kurang energi kronis
 # pregnancy, as remaja putri and catin are. (from years, before years)
 WUS_YEARS = (15, 50)
 UNDERWEIGHT_BMI_T1 = 18.5  # BMI in trimester 1
+# Weeks by her last period (HPHT) and weeks given (by ultrasound, or counted by the bidan)
+# may differ: a pregnancy is re-dated by ultrasound from ~1 week apart in the first
+# trimester up to 3 weeks in the third (ACOG Committee Opinion 700, 2017). Further apart,
+# one of the two is a slip of the pen; within it, the weeks given are taken.
+WEEKS_BY_LAST_PERIOD_TOLERANCE = 3
 TRIMESTER_2_FROM_WEEK = 14
 TRIMESTER_3_FROM_WEEK = 28
 HB_ANAEMIA_PREGNANT = {1: 11.0, 2: 10.5, 3: 11.0}  # g/dL by trimester

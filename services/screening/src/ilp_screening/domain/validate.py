@@ -18,6 +18,7 @@ from .person import nik_problem
 Problem = tuple[tuple[str | int, ...], str, str]
 MAX_AGE_YEARS = 120
 MOTHER_AGE_YEARS = (10, 60)  # who may be pregnant, or a mother at a birth
+MAX_GESTATIONAL_WEEKS = 44  # as PregnancyIn.gestational_weeks allows
 _TOO_OLD = _("older than {years} years", years=MAX_AGE_YEARS)
 _WITHOUT_NIK = _("only a child under five may be recorded without a NIK (by mother_nik and "
                  "local_id)")
@@ -55,6 +56,8 @@ def screening_problems(sex: str, birth_date: date, screened_on: date,
     if pregnancy is not None and (sex != "F" or not youngest <= age_days / 365.25 <= oldest):
         found.append((("pregnancy",), _("pregnancy data for a person who cannot be "
                                         "pregnant"), "wrong_stage"))
+    if pregnancy is not None:
+        found += _pregnancy_weeks_problems(pregnancy, screened_on)
     ranges = {**rules.PLAUSIBLE, **(rules.BALITA_PLAUSIBLE if stage == "balita" else {})}
     values = m.model_dump(exclude_none=True, exclude={"immunizations"})
     for name, (low, high) in ranges.items():
@@ -77,6 +80,31 @@ def screening_problems(sex: str, birth_date: date, screened_on: date,
     if not values and not m.immunizations:
         found.append((("measurements",), _("no measurement given"), "missing"))
     return stage, found
+
+
+def _pregnancy_weeks_problems(pregnancy: PregnancyIn, screened_on: date) -> list[Problem]:
+    """How far along she is must be said – by the weeks or by her last period (HPHT) –
+    and the two must not contradict each other."""
+    given, last_period = pregnancy.gestational_weeks, pregnancy.last_period
+    if last_period is None:
+        return [] if given is not None else [(
+            ("pregnancy", "gestational_weeks"),
+            _("give gestational_weeks or last_period (HPHT)"), "missing")]
+    if last_period > screened_on:
+        return [(("pregnancy", "last_period"), _("the last period (HPHT) is after the "
+                                                 "screening date"), "invalid")]
+    weeks = (screened_on - last_period).days // 7
+    if not 1 <= weeks <= MAX_GESTATIONAL_WEEKS:
+        return [(("pregnancy", "last_period"), _(
+            "a last period (HPHT) of {day} makes {weeks} weeks on the screening date: "
+            "outside 1–{most}", day=last_period.isoformat(), weeks=weeks,
+            most=MAX_GESTATIONAL_WEEKS), "implausible")]
+    if given is not None and abs(given - weeks) > rules.WEEKS_BY_LAST_PERIOD_TOLERANCE:
+        return [(("pregnancy", "gestational_weeks"), _(
+            "{given} weeks does not agree with the last period (HPHT) of {day}: {weeks} "
+            "weeks on the screening date", given=given, day=last_period.isoformat(),
+            weeks=weeks), "inconsistent")]
+    return []
 
 
 def _implausible(name: str, value: float, low: float, high: float) -> Text:

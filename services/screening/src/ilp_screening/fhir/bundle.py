@@ -256,7 +256,10 @@ def _observations(screening: dict[str, Any], patient: str, encounter: str, voide
     if pregnancy:
         resource = _base_observation("gestational-age", GESTATIONAL_AGE, "exam", screening,
                                      patient, encounter, voided, org)
-        resource["valueQuantity"] = _quantity(pregnancy["gestational_weeks"], "wk")
+        # her weeks on the day, also when they were given by her last period (HPHT)
+        weeks = screening["measurements"].get("gestational_weeks",
+                                              pregnancy.get("gestational_weeks"))
+        resource["valueQuantity"] = _quantity(weeks, "wk")
         out.append(("gestational-age", resource))
         resource = _base_observation(ANC_VISIT, (ANC_VISIT, "Kunjungan ANC ke-"), "exam",
                                      screening, patient, encounter, voided, org,
