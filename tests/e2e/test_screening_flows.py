@@ -734,6 +734,13 @@ def test_a_birth_brings_the_bidan_to_mother_and_baby(platform: Platform) -> None
         pws, DESA, datetime.now(WIB).strftime("%Y-%m"), "kunjungan_neonatal_kn1"))[
         "numerator"] and v)
     assert (coverage["numerator"], coverage["period"]) == (1, "year_to_date")
+    # PWS counts the birth itself where and when the baby was born: at home, under 2,500 g.
+    born_in = born.strftime("%Y-%m")
+    facility = eventually(lambda: (v := indicator(
+        pws, DESA, born_in, "persalinan_fasyankes"))["denominator"] and v)
+    assert (facility["numerator"], facility["denominator"], facility["colour"]) == (0, 1, "red")
+    bblr = indicator(pws, DESA, born_in, "bayi_bblr")
+    assert (bblr["numerator"], bblr["denominator"]) == (1, 1)
     wrong = screening.post("/births", json={**body, "mother": {**body["mother"], "sex": "M"}},
                            headers={"Idempotency-Key": f"birth-{uuid.uuid4()}"})
     assert wrong.status_code == 422

@@ -1,6 +1,7 @@
 """Any delivery order of the same events, with duplicates, gives the projection that a
 recount of the final state gives (the consumer applies each event id once): screenings
-recorded, amended and voided, and home-visit tasks created, completed and cancelled.
+recorded, amended and voided, home-visit tasks created, completed and cancelled, and
+births recorded, corrected and voided.
 And coverage against a yearly sasaran is cumulative (PWS "kumulatif s/d bulan ini"):
 each person counts once a year, from the month of their first screening, and the target
 grows by a twelfth a month."""
@@ -15,12 +16,13 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from ilp_contracts import (Finding, IndicatorChanged, ScreeningAmended, ScreeningRecorded,
+from ilp_contracts import (BirthAmended, BirthRecorded, BirthVoided, Finding, IndicatorChanged,
+                           ScreeningAmended, ScreeningRecorded,
                            ScreeningVoided, TargetSet,
                            TaskCancelled, TaskCompleted, TaskCreated, TaskEscalated)
 from ilp_kit.store import Query, SqliteStore
 from ilp_pws.app import SPEC
-from ilp_pws.domain.indicators import CATALOGUE, evaluate, flags_for, to_date
+from ilp_pws.domain.indicators import CATALOGUE, birth_flags, evaluate, flags_for, to_date
 from ilp_kit.consumer import end_batch
 from ilp_pws.handlers import Projector
 from ilp_pws.live import LIVE
@@ -456,3 +458,66 @@ def test_a_late_month_announces_the_colours_it_changed_in_the_months_after_it() 
     assert ("2026-05", "red", "green") in changed
     assert ("2026-06", "red", "yellow") in changed
     assert not [c for c in changed if c[0] == "2026-03"]  # 20 % was green already
+
+
+# (day of birth from 1 November, desa, place, weight in g), then its corrections, voided?
+birth_state = st.tuples(st.integers(0, 92), st.sampled_from(DESA),
+                        st.sampled_from(["fasyankes", "rumah", "lainnya", None]),
+                        st.sampled_from([1900, 2499, 2500, 3200, None]))
+birth_story = st.tuples(birth_state, st.lists(birth_state, max_size=2), st.booleans())
+
+
+def birth_events(stories: list) -> tuple[list, Counter]:
+    """Each birth's events, and what a recount of its final state gives per (desa,
+    month): the month and the year it was born in, once each."""
+    events, counts = [], Counter()
+    for n, (first, corrections, voided) in enumerate(stories):
+        final = None
+        for version, (day, desa, place, weight) in enumerate([first, *corrections], start=1):
+            fields = dict(birth_id=f"b{n}", version=version, mother_id="m", baby_id=f"c{n}",
+                          baby_sex="F", born_on=date(2026, 11, 1) + timedelta(days=day),
+                          birth_weight_g=weight, place=place, desa_code=desa,
+                          posyandu_id="p")
+            final = (BirthAmended(**fields, reason="koreksi") if version > 1
+                     else BirthRecorded(**fields))
+            events.append(final)
+        if voided:
+            events.append(BirthVoided(birth_id=f"b{n}", mother_id="m", baby_id=f"c{n}",
+                                      desa_code=final.desa_code, reason="dobel"))
+            continue
+        month = (final.desa_code, final.born_on.isoformat()[:7])
+        for flag in birth_flags(final.place, final.birth_weight_g):
+            counts[month, flag] += 1
+            counts[month, f"year:{flag}"] += 1
+    return events, counts
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(birth_story, min_size=1, max_size=4), st.randoms(use_true_random=False),
+       st.lists(st.integers(0, 100), max_size=4))
+def test_births_in_any_order_with_duplicates_match_a_recount(stories, rnd, duplicates) -> None:
+    """A birth counts in the desa and month the baby was born (where, and her weight):
+    corrected to another day or desa it moves; voided it is gone for good, whatever
+    arrives after."""
+    events, counts = birth_events(stories)
+    delivered = events + [events[i % len(events)] for i in duplicates]
+    rnd.shuffle(delivered)
+    expected = recount({}, counts)
+    assert asyncio.run(project(delivered)) == expected
+    batches = [rnd.randint(1, 6) for _ in delivered]
+    assert asyncio.run(project(delivered, batches)) == expected
+
+
+def test_births_give_delivery_at_a_facility_and_low_birth_weight() -> None:
+    born = dict(mother_id="m", baby_sex="M", born_on=date(2026, 11, 3),
+                desa_code=DESA[0], posyandu_id="p")
+    events = [BirthRecorded(birth_id="b1", baby_id="c1", place="fasyankes",
+                            birth_weight_g=2400, **born),
+              BirthRecorded(birth_id="b2", baby_id="c2", place="rumah", birth_weight_g=3100,
+                            **born),
+              BirthRecorded(birth_id="b3", baby_id="c3", **born)]  # place and weight unknown
+    counts = asyncio.run(project(events))[DESA[0], "2026-11"]
+    values = {v.id: v for v in evaluate(counts, {}, month=11)}
+    assert (values["persalinan_fasyankes"].numerator,
+            values["persalinan_fasyankes"].denominator) == (1, 2)
+    assert (values["bayi_bblr"].pct, values["bayi_bblr"].colour) == (50.0, "red")

@@ -19,6 +19,7 @@ SPEC = ServiceSpec(
         "posyandu_years": [("desa_code", "year")],
         "tasks": [],
         "visit_series": [],
+        "births": [],  # each birth's desa, month and flags, as last counted
         "posyandu": ["desa_code", "parent_facility_id"],  # and the pustu
         "puskesmas": [],
     },

@@ -12,6 +12,9 @@ from weakref import WeakKeyDictionary
 
 from ilp_contracts import (
     AreaUpserted,
+    BirthAmended,
+    BirthRecorded,
+    BirthVoided,
     Event,
     FacilityUpserted,
     IndicatorChanged,
@@ -26,14 +29,15 @@ from ilp_contracts import (
     TaskEscalated,
 )
 from ilp_contracts.envelope import utcnow
+from ilp_contracts.screening import BirthSnapshot
 from ilp_contracts.wilayah import local_date
 from ilp_kit.consumer import BatchEnd
 from ilp_kit.outbox import emit
 from ilp_kit.store import Query, Reader, Transaction
 
 from .domain.indicators import (VISIT_SERIES, YEAR, Indicator, Running, add_to_date,
-                                apply_delta, colour_changes, flag_delta, flags_for,
-                                split_yearly, to_date)
+                                apply_delta, birth_flags, colour_changes, flag_delta,
+                                flags_for, split_yearly, to_date)
 from .domain.projection import (VOIDED, Unit, count_changes, effective, first_changes, firsts,
                                 series_complete, task_flags, tombstone)
 from .live import LIVE
@@ -155,6 +159,8 @@ class Projector:
                 ScreeningVoided: self.on_voided, TaskCreated: self.on_task_created,
                 TaskCompleted: self.on_task_completed, TaskCancelled: self.on_task_cancelled,
                 TaskEscalated: self.on_task_escalated,
+                BirthRecorded: self.on_birth, BirthAmended: self.on_birth,
+                BirthVoided: self.on_birth_voided,
                 BatchEnd: self.flush}
 
     async def on_area(self, tx: Transaction, event: AreaUpserted) -> None:
@@ -286,6 +292,28 @@ class Projector:
                     if visit in visits and after.get(owner):
                         await self._series_visit(tx, series, f"{series}|{after[owner]}",
                                                  after, visit)
+
+    async def on_birth(self, tx: Transaction, event: BirthSnapshot) -> None:
+        await self._birth(tx, event.birth_id, {
+            "version": event.version, "desa_code": event.desa_code,
+            "posyandu_id": event.posyandu_id, "period": event.born_on.isoformat()[:7],
+            "flags": sorted(birth_flags(event.place, event.birth_weight_g))})
+
+    async def on_birth_voided(self, tx: Transaction, event: BirthVoided) -> None:
+        await self._birth(tx, event.birth_id, tombstone(VOIDED))
+
+    async def _birth(self, tx: Transaction, birth_id: str, entry: dict[str, Any]) -> None:
+        """A birth counts in the desa and month the baby was born, each once (a month's
+        count and the year's); a correction moves it, a void takes it out for good."""
+        before = await tx.get("births", birth_id)
+        if before is not None and before["version"] >= entry["version"]:
+            return  # a stale version arriving late (even after the void) changes nothing
+        await tx.put("births", birth_id, entry)
+        for birth, sign in ((before, -1), (entry, 1)):
+            if birth is not None and not birth.get("gone"):
+                self._count(tx, (birth["desa_code"], birth["posyandu_id"]), birth["period"],
+                            {key: sign for flag in birth["flags"]
+                             for key in (flag, YEAR + flag)})
 
     async def _series_visit(self, tx: Transaction, series: str, key: str, task: dict[str, Any],
                             visit: str) -> None:

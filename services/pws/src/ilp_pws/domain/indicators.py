@@ -93,6 +93,12 @@ VISIT_SERIES = {
 # treatment-adherence visits.
 PROGRAMME_VISITS = {"investigasi_kontak_tb": "tb_contact",
                     "pendampingan_minum_obat_tb": "tb_adherence"}
+# Births, counted in the desa and month the baby was born: where (the SPM's delivery at a
+# health facility, among births whose place is known) and how much the baby weighed (low
+# birth weight: under 2,500 g, WHO; among babies weighed at birth).
+BIRTH_FLAGS = ("births_recorded", "births_place_known", "births_in_facility",
+               "births_weighed", "births_low_weight")
+LOW_BIRTH_WEIGHT_G = 2500
 STAGES = ("ibu_hamil", "balita", "anak_remaja", "usia_dewasa", "lansia")
 # Remaja: 10 to 18 years (Permenkes 25/2014), the registry's "remaja" sasaran; the stage
 # anak_remaja also holds school children from 5, and a pregnant remaja is an ibu hamil.
@@ -113,6 +119,7 @@ FLAGS = frozenset({
     *POSTNATAL_VISITED.values(), *VISIT_SERIES,
     *(f"{programme}_{part}" for programme in PROGRAMME_VISITS.values()
       for part in ("tasks", "on_time")),
+    *BIRTH_FLAGS,
 })
 # A flag counted once per person and year, in the month the person first had it:
 # `year:ptm_screened`.
@@ -158,6 +165,20 @@ def flags_for(stage: str, finding_codes: Iterable[str], anc_visit: int | None = 
         flags |= {"ptm_screened", *_among_tested(PTM_PREVALENCES, codes, taken)}
     if stage == "lansia":
         flags |= LANSIA_DEPENDENCE.flags(codes, taken)
+    return frozenset(flags)
+
+
+def birth_flags(place: str | None, birth_weight_g: int | None) -> frozenset[str]:
+    """What one birth counts in its desa-month."""
+    flags = {"births_recorded"}
+    if place is not None:
+        flags.add("births_place_known")
+        if place == "fasyankes":
+            flags.add("births_in_facility")
+    if birth_weight_g is not None:
+        flags.add("births_weighed")
+        if birth_weight_g < LOW_BIRTH_WEIGHT_G:
+            flags.add("births_low_weight")
     return frozenset(flags)
 
 
