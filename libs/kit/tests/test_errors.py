@@ -172,3 +172,11 @@ def test_an_http_error_with_its_own_detail_keeps_it_in_the_language_asked() -> N
     assert (english.status_code, english.headers["WWW-Authenticate"]) == (401, "Bearer")
     assert english.json()["detail"][0]["msg"] == "a bearer token is required"
     assert indonesian.json()["detail"][0]["msg"].startswith("token bearer diperlukan")
+
+
+def test_a_choice_among_several_is_said_with_its_or_in_the_clients_language() -> None:
+    errors = refusal(ScreeningSubmission, {**SCREENING, "person": {
+        **SCREENING["person"], "sex": "X"}})
+    [sex] = [e for e in errors if e["type"] == "literal_error"]
+    assert sex["msg"] == "Input should be 'M' or 'F'"  # pydantic's, word for word
+    assert sex["msg"].render("id") == "Harus 'M' atau 'F'"

@@ -145,6 +145,9 @@ def _worded(error: Mapping[str, Any]) -> str:
     if isinstance(reason, Exception) and reason.args and isinstance(reason.args[0], Text):
         ctx = {**ctx, "error": reason.args[0]}
     template = _PYDANTIC.get(str(error.get("type")))
+    if " or " in (expected := str(ctx.get("expected", ""))):  # "'a', 'b' or 'c'"
+        some, _or, last = expected.rpartition(" or ")
+        ctx = {**ctx, "expected": Text(N_("{some} or {last}"), {"some": some, "last": last})}
     if "expected_plural" not in ctx:  # pydantic's own, worked out when it says it
         bound = ctx.get("min_length", ctx.get("max_length"))
         ctx = {**ctx, "expected_plural": "" if bound == 1 else "s"}
