@@ -396,6 +396,14 @@ def test_task_lifecycle_accept_complete_and_refusals(platform: Platform) -> None
     done = notify.post(f"/tasks/{task['task_id']}/complete", json={
         "worker_id": "kader-dewi", "outcome": "visited", "note": "ibu diberi konseling"})
     assert done.json()["status"] == "completed" and done.json()["on_time"] is True
+    # The kader's phone lost its signal before the answer and sends it again: the same
+    # visit, answered as it stands, nothing done twice; another outcome is refused.
+    retried = notify.post(f"/tasks/{task['task_id']}/complete", json={
+        "worker_id": "kader-dewi", "outcome": "visited", "note": "ibu diberi konseling"})
+    assert (retried.status_code, retried.json()) == (200, done.json())
+    other = notify.post(f"/tasks/{task['task_id']}/complete", json={
+        "worker_id": "kader-dewi", "outcome": "refused"})
+    assert other.json()["detail"][0]["type"] == "invalid_transition"
     pws = httpx.Client(base_url=f"{platform.service_url('pws')}/api/v1", timeout=10)
     visits = eventually(lambda: (v := indicator(pws, DESA, datetime.now(WIB).strftime("%Y-%m"),
                                                 "kunjungan_rumah_tepat_waktu"))["numerator"]

@@ -207,14 +207,19 @@ def _may_visit(caller: Principal, worker_id: str, task: dict[str, Any]) -> None:
 
 
 async def _apply(rt: Runtime, caller: Principal, task_id: str, action: str,
-                 change: Callable[[dict[str, Any]], Event], visitor: str | None = None
+                 change: Callable[[dict[str, Any]], Event],
+                 done_already: Callable[[dict[str, Any]], bool], visitor: str | None = None
                  ) -> dict[str, Any]:
     """Check the transition (and that the `visitor` may make this visit), let `change`
-    update the task and name its event, store both."""
+    update the task and name its event, store both. The same request again – a kader's
+    phone retrying once back in signal – finds it `done_already` and gets the task as it
+    is, with nothing done twice."""
     async with rt.transaction() as tx:
         task = await _visible_task(tx, caller, task_id)
         if visitor is not None:
             _may_visit(caller, visitor, task)
+        if done_already(task):
+            return (await _named(tx, [task]))[0]
         if problem := transition_problem(action, task["status"]):
             raise UnprocessableError(("path", "task_id"), problem, "invalid_transition")
         event = change(task)
@@ -241,7 +246,10 @@ async def accept_task(task_id: str, rt: RuntimeDep, caller: Caller,
     def accept(task: dict[str, Any]) -> Event:
         task.update(status="accepted", accepted_by=worker_id)
         return TaskAccepted(task_id=task_id, worker_id=worker_id)
-    return await _apply(rt, caller, task_id, "accept", accept, visitor=worker_id)
+
+    def accepted(task: dict[str, Any]) -> bool:
+        return task["status"] == "accepted" and task.get("accepted_by") == worker_id
+    return await _apply(rt, caller, task_id, "accept", accept, accepted, visitor=worker_id)
 
 
 @router.post("/tasks/{task_id}/complete", response_model=TaskOut)
@@ -263,7 +271,11 @@ async def complete_task(task_id: str, body: CompleteIn, rt: RuntimeDep,
                     completed_at=now.isoformat(), on_time=punctual, note=body.note)
         return TaskCompleted(task_id=task_id, worker_id=worker_id, outcome=body.outcome,
                              on_time=punctual, note=body.note)
-    return await _apply(rt, caller, task_id, "complete", complete, visitor=worker_id)
+
+    def completed(task: dict[str, Any]) -> bool:
+        return (task["status"], task.get("outcome"), task.get("completed_by")) == (
+            "completed", body.outcome, worker_id)
+    return await _apply(rt, caller, task_id, "complete", complete, completed, visitor=worker_id)
 
 
 @router.post("/tasks/{task_id}/cancel", response_model=TaskOut)
@@ -274,7 +286,10 @@ async def cancel_task(task_id: str, body: CancelIn, rt: RuntimeDep, caller: Call
     def cancel(task: dict[str, Any]) -> Event:
         task.update(status="cancelled", cancel_reason=body.reason)
         return TaskCancelled(task_id=task_id, reason=body.reason)
-    return await _apply(rt, caller, task_id, "cancel", cancel)
+
+    def cancelled(task: dict[str, Any]) -> bool:
+        return (task["status"], task.get("cancel_reason")) == ("cancelled", body.reason)
+    return await _apply(rt, caller, task_id, "cancel", cancel, cancelled)
 
 
 @router.post("/tasks/{task_id}/assign", response_model=TaskOut)
