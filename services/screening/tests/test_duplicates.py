@@ -36,6 +36,17 @@ def test_twins_told_apart_and_records_merged_already_are_not_suggested() -> None
                  person("c", "Hasan", merged_into="a")) == []
 
 
+def test_a_child_born_that_day_and_a_child_said_to_be_anak_1_may_be_one() -> None:
+    """Her birth recorded without a local id (known as born that day), the kader's app
+    weighing her as "anak-1": one child, suggested; two children each told apart are
+    not."""
+    assert pairs(person("a", "Bayi Ny. Siti", mother_id="m1", local_id="lahir-2024-11-12"),
+                 person("b", "Aisyah", mother_id="m1", local_id="anak-1"),
+                 person("c", "Bayi Ny. Ani", mother_id="m2", local_id="anak-1"),
+                 person("d", "Putri", mother_id="m2", local_id="anak-2")) == [
+        ("a", "b", SAME_MOTHER)]
+
+
 names = st.text(alphabet="abcdeiou ", min_size=1, max_size=12)
 
 

@@ -35,7 +35,7 @@ def why_one(one: dict[str, Any], other: dict[str, Any]) -> str | None:
     mother = one.get("mother_id")
     if mother and mother == other.get("mother_id"):
         # twins are told apart by which child each is: two such are two children
-        if not (one.get("local_id") and other.get("local_id")):
+        if not (_which_child(one) and _which_child(other)):
             return SAME_MOTHER
         return None
     name, other_name = (" ".join(_NOT_A_LETTER.sub(" ", str(p.get("name", ""))).lower().split())
@@ -47,6 +47,15 @@ def why_one(one: dict[str, Any], other: dict[str, Any]) -> str | None:
             SequenceMatcher(None, name, other_name).ratio() >= ALIKE:
         return NAMED_ALIKE
     return None
+
+
+def _which_child(person: dict[str, Any]) -> str | None:
+    """Which of her mother's children a record says she is ("anak-2"). A child given no
+    local id is known as her mother's child born that day (`lahir-<day>`): that tells no
+    twin apart – her birth recorded without one, and the kader's app weighing her as
+    "anak-1", are one child."""
+    local_id = person.get("local_id")
+    return None if not local_id or str(local_id).startswith("lahir-") else str(local_id)
 
 
 _NOT_A_LETTER = re.compile(r"[^\w]|\d|_")
