@@ -72,3 +72,40 @@ async def test_weeks_by_her_last_period_follow_a_corrected_day(tmp_path) -> None
     assert "preeclampsia" in codes(later)
     assert later["submission"]["pregnancy"]["last_period"] == "2026-05-20"
     await store.close()
+
+
+async def test_an_anc_contact_after_her_recorded_delivery_is_refused(tmp_path) -> None:
+    """A mother seen with her newborn, ticked as pregnant: her delivery is recorded, so an
+    ANC contact dating a pregnancy from before it is refused naming it. A new pregnancy,
+    begun after it, is not."""
+    from ilp_contracts.screening import BirthSubmission
+    from ilp_kit.errors import InvalidInput
+
+    store = SqliteStore(tmp_path / "screening.db", SPEC.collections)
+    await store.open()
+    mother = {"nik": "6307055203980003", "name": "Siti", "sex": "F", "birth_date": "1998-03-12"}
+    birth = BirthSubmission.model_validate({
+        "mother": mother, "baby": {"mother_nik": mother["nik"], "name": "Bayi Ny. Siti",
+                                   "sex": "F", "birth_date": "2026-09-03"},
+        "posyandu_id": "psy-1", "place": "fasyankes"})
+
+    def contact(on: str, last_period: str) -> ScreeningSubmission:
+        return ScreeningSubmission.model_validate({
+            "person": mother, "posyandu_id": "psy-1", "screened_on": on,
+            "pregnancy": {"last_period": last_period, "anc_visit": 1},
+            "measurements": {"muac_cm": 24.0}})
+    async with store.transaction() as tx:
+        await tx.put("posyandu", "psy-1", {"id": "psy-1", "area_code": "63.07.05.1001",
+                                           "rw": None, "active": True})
+        await intake.record_birth(tx, birth, "b-1", "key")
+    async with store.transaction() as tx:
+        try:
+            await intake.record(tx, contact("2026-09-10", "2026-01-01"), "k-1", "key")
+            raise AssertionError("an ANC contact after her delivery was taken")
+        except InvalidInput as refused:
+            [said] = refused.detail()
+        assert (said["loc"], said["type"]) == (["body", "pregnancy"], "after_delivery")
+        assert "2026-09-03" in said["msg"]
+        again, _ = await intake.record(tx, contact("2026-12-04", "2026-10-20"), "k-2", "key")
+    assert again["measurements"]["gestational_weeks"] == 6
+    await store.close()

@@ -304,3 +304,15 @@ def test_weeks_by_her_last_period_are_its_completed_weeks(last_period: date,
         submission(date(1998, 3, 12), "F", on, pregnancy, muac_cm=24), TODAY)[1]}
     by_hpht = (on - last_period).days // 7
     assert (found == set()) == (1 <= by_hpht <= 44 and (weeks is None or abs(weeks - by_hpht) <= 3))
+
+
+def test_a_delivery_within_the_pregnancy_a_contact_dates_is_found() -> None:
+    from ilp_screening.domain.validate import delivered_during
+
+    on = date(2026, 12, 4)
+    assert delivered_during(28, on, [date(2026, 12, 3)]) == date(2026, 12, 3)
+    assert delivered_during(28, on, [on]) is None  # her contact that day, before labour
+    assert delivered_during(20, on, [date(2025, 1, 10)]) is None  # an earlier child
+    # a delivery just before this pregnancy's last period: within the dating's tolerance
+    assert delivered_during(20, on, [on - timedelta(weeks=18)]) is None
+    assert delivered_during(20, on, [on - timedelta(weeks=16)]) == on - timedelta(weeks=16)

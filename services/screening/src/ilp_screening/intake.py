@@ -28,8 +28,9 @@ from .domain import rules
 from .domain.classify import PreviousWeighing, ScreeningInput, classify
 from .domain.person import age_in_months, pseudonym
 from .identity import Identified, identify, keep_link
-from .domain.validate import (Problem, birth_problems, born_on_problems, implausible_growth,
-                              mother_age_problem, problems, screening_problems)
+from .domain.validate import (Problem, birth_problems, born_on_problems, delivered_during,
+                              implausible_growth, mother_age_problem, problems,
+                              screening_problems)
 from .models import AmendmentIn
 
 _BIRTH_FIELDS = BirthSnapshot.model_fields.keys() - {"event_id", "occurred_at"}
@@ -118,6 +119,8 @@ async def _snapshot(tx: Transaction, *, screening_id: str, person_id: str, sex: 
                     ) -> dict[str, Any]:
     """The screening as stored and announced; refused (at `loc`) when its growth
     z-scores are beyond WHO's plausibility limits and it was not measured again."""
+    if pregnancy is not None:
+        refuse(await _delivered_since(tx, person_id, pregnancy, screened_on), loc)
     measures, flags = _measures(m)
     visits = (await _earlier_visits(tx, person_id, screened_on, screening_id,
                                     all_of_them=bool(m.immunizations))
@@ -137,6 +140,21 @@ async def _snapshot(tx: Transaction, *, screening_id: str, person_id: str, sex: 
         "measurements": result.summary, "checks": flags, "immunizations": list(m.immunizations),
         "anc_visit": pregnancy.anc_visit if pregnancy else None, "findings": result.findings,
     }
+
+
+async def _delivered_since(tx: Transaction, person_id: str, pregnancy: PregnancyIn,
+                           screened_on: date) -> list[Problem]:
+    """An ANC contact of a mother whose delivery is recorded within the pregnancy it
+    dates (a postpartum visit ticked as pregnant): refused, naming the delivery."""
+    weeks = pregnancy.weeks_on(screened_on) or 0
+    deliveries = [date.fromisoformat(birth["born_on"]) for birth in await tx.find(
+        "births", Query.of(mother_id=person_id)) if birth.get("status") != "voided"]
+    if (born := delivered_during(weeks, screened_on, deliveries)) is None:
+        return []
+    return [(("pregnancy",), _(
+        "her delivery on {day} is recorded: a pregnancy of {weeks} weeks on {on} would have "
+        "begun before it – a visit after the delivery is not an ANC contact",
+        day=born.isoformat(), weeks=weeks, on=screened_on.isoformat()), "after_delivery")]
 
 
 def refuse(found: list[Problem], loc: tuple[str | int, ...]) -> None:

@@ -3,6 +3,7 @@ with its field path, so a kader sees all mistakes of a form at once."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from ilp_contracts.screening import (BirthSubmission, HouseholdMember, MeasurementsIn,
@@ -105,6 +106,15 @@ def _pregnancy_weeks_problems(pregnancy: PregnancyIn, screened_on: date) -> list
             "weeks on the screening date", given=given, day=last_period.isoformat(),
             weeks=weeks), "inconsistent")]
     return []
+
+
+def delivered_during(weeks: int, screened_on: date, deliveries: Iterable[date]
+                     ) -> date | None:
+    """A delivery within the pregnancy an ANC contact of `weeks` on `screened_on` dates:
+    after its last period (give or take the dating's tolerance) and before the contact –
+    the same day may be hers before labour."""
+    since = screened_on - timedelta(weeks=weeks - rules.WEEKS_BY_LAST_PERIOD_TOLERANCE)
+    return max((day for day in deliveries if since < day < screened_on), default=None)
 
 
 def _implausible(name: str, value: float, low: float, high: float) -> Text:
