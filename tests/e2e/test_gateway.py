@@ -11,6 +11,7 @@ import string
 import subprocess
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -333,6 +334,21 @@ def test_a_workers_token_is_enough_for_her_own_tasks(stack) -> None:
     reads = client.get("/api/v1/screening/audit", params={"person_id": task["person_id"]},
                        headers=as_(platform, DINKES[0], **DINKES[1])).json()
     assert [r["action"] for r in reads].count("read_person") == 2  # each read is audited
+    # A newborn and her mother, never screened: her birth makes them the bidan's to read
+    # (the KN and KF visits are for them), not another desa's.
+    born = (datetime.now(UTC) + timedelta(hours=7)).date() - timedelta(days=3)
+    birth = client.post("/api/v1/screening/births", headers={
+        **bidan, "Idempotency-Key": "own-tasks-birth-900"}, json={
+        "mother": {"nik": "3373045203960900", "name": "Ibu Ani", "sex": "F",
+                   "birth_date": "1996-03-12"},
+        "baby": {"mother_nik": "3373045203960900", "name": "Bayi Ny. Ani", "sex": "F",
+                 "birth_date": born.isoformat()}, "posyandu_id": "psy-blotongan-1"})
+    assert birth.status_code == 201, birth.text
+    for person_id in (birth.json()["baby_id"], birth.json()["mother_id"]):
+        assert client.get(f"/api/v1/screening/persons/{person_id}",
+                          headers=bidan).status_code == 200
+        assert client.get(f"/api/v1/screening/persons/{person_id}",
+                          headers=elsewhere).status_code == 403
     path = f"/api/v1/notify/tasks/{task['task_id']}"
     # Elsewhere, an existing task and an unknown one read the same: not where it is.
     there, unknown = (client.get(p, headers=elsewhere) for p in (path, f"{path}x"))

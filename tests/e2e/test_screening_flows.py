@@ -1362,3 +1362,39 @@ def test_person_ids_are_keyed_by_the_data_directorys_own_secret(platform: Platfo
     (tmp_path / "screening.db").touch()  # a data directory from before the key file
     assert local_pseudonym_key(tmp_path, DEMO_PSEUDONYM_KEY) == DEMO_PSEUDONYM_KEY
     assert local_pseudonym_key(tmp_path, "other") == DEMO_PSEUDONYM_KEY  # kept once made
+
+
+def test_a_baby_known_from_her_birth_and_weighed_as_anak_1_is_suggested_as_one(
+        platform: Platform) -> None:
+    """Her birth recorded without a local id, the kader's app weighing her as "anak-1":
+    two records, suggested as one child – the birth's record among them though it was
+    never weighed – and made one, the birth's kept."""
+    born = datetime.now(WIB).date() - timedelta(days=20)
+    mother_nik = f"337304{12 + 40}0396{uuid.uuid4().int % 10000:04d}"  # born 12/03/1996
+    mother = {"nik": mother_nik, "name": "Rina", "sex": "F", "birth_date": "1996-03-12"}
+    screening = client(platform, "screening")
+    birth = screening.post("/births", headers={"Idempotency-Key": str(uuid.uuid4())}, json={
+        "mother": mother, "baby": {"mother_nik": mother_nik, "name": "Bayi Ny. Rina",
+                                   "sex": "F", "birth_date": born.isoformat()},
+        "posyandu_id": "psy-anggrek", "birth_weight_g": 3000, "place": "fasyankes"})
+    assert birth.status_code == 201, birth.text
+    weighed = record(platform, {
+        "person": {"mother_nik": mother_nik, "local_id": "anak-1", "name": "Aulia",
+                   "sex": "F", "birth_date": born.isoformat()},
+        "posyandu_id": "psy-anggrek", "screened_on": datetime.now(WIB).date().isoformat(),
+        "measurements": {"weight_kg": 3.6, "height_cm": 52.0, "measured_lying": True}})
+    baby, mother_id = birth.json()["baby_id"], birth.json()["mother_id"]
+    assert weighed["person_id"] != baby
+    # whom her KN and KF visits are for, never screened (scoped: test_gateway)
+    assert screening.get(f"/persons/{baby}").json()["name"] == "Bayi Ny. Rina"
+    assert screening.get(f"/persons/{mother_id}").json()["name"] == "Rina"
+    [pair] = [p for p in screening.get("/duplicates", params={"area_code": DESA}).json()
+              if {r["person_id"] for r in p["records"]} == {baby, weighed["person_id"]}]
+    assert pair["why"] == "same_mother"
+    assert {r["person_id"]: (r["visits"], r["last_seen_on"]) for r in pair["records"]}[baby] == (
+        0, born.isoformat())
+    merged = screening.post(f"/persons/{baby}/merge", json={
+        "duplicate_id": weighed["person_id"], "reason": "aplikasi kader: anak-1"})
+    assert merged.status_code == 200, merged.text
+    history = screening.get(f"/persons/{baby}/screenings").json()
+    assert [s["screening_id"] for s in history] == [weighed["screening_id"]]

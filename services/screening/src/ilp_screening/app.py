@@ -17,7 +17,7 @@ SPEC = ServiceSpec(
         "persons": [],
         "person_aliases": [],
         "household": ["posyandu_id"],
-        "births": [("desa_code", "born_on"), ("mother_id", "born_on")],
+        "births": [("desa_code", "born_on"), ("mother_id", "born_on"), "baby_id"],
         "tb_treatments": [("desa_code", "started_on")],
         "idempotency": [],
         "posyandu": ["area_code", "name_key"],

@@ -232,7 +232,8 @@ class Recorded(BaseModel):
     name: str
     rt: str | None
     rw: str | None
-    last_seen_on: date
+    last_seen_on: date = Field(description="Her last screening; a baby known from her "
+                                           "birth alone: the day she was born")
     visits: int = Field(description="Active screenings under this record")
 
 
@@ -258,19 +259,26 @@ async def duplicates(area_code: AreaCode, rt: RuntimeDep, caller: Caller
             "choose a kecamatan or a desa: {code} is too wide to compare everyone in it",
             code=code), "area_too_wide")
     today = datetime.now(local_zone(code)).date()
+    since = f"{today.year - 1}-{today.month:02d}"
     visits = await rt.store.find("screenings", Query.of(
-        prefix=("desa_code", code), between=("period", f"{today.year - 1}-{today.month:02d}",
-                                             "9999"), status="active"))
+        prefix=("desa_code", code), between=("period", since, "9999"), status="active"))
     seen: dict[str, list[dict[str, Any]]] = {}
     for visit in sorted(visits, key=lambda visit: visit["screened_on"]):
         seen.setdefault(visit["person_id"], []).append(visit)
+    # A baby known from her birth alone (her KN visits made, never weighed yet) is one of
+    # the pair when a kader's app weighs her under another id.
+    for birth in await rt.store.find("births", Query.of(
+            prefix=("desa_code", code), between=("born_on", since, "9999"))):
+        if birth.get("status") != "voided" and birth["baby_id"] not in seen:
+            seen[birth["baby_id"]] = [{"screened_on": birth["born_on"], "rw": birth.get("rw")}]
     persons = await rt.store.get_many("persons", seen)
 
     def recorded(person: dict[str, Any]) -> dict[str, Any]:
-        last = seen[person["person_id"]][-1]  # where she was last seen, if she gave no RT/RW
+        history = seen[person["person_id"]]
+        last = history[-1]  # where she was last seen (or born), if she gave no RT/RW
         return {**person, "rt": person.get("rt") or last.get("rt"),
                 "rw": person.get("rw") or last.get("rw"), "last_seen_on": last["screened_on"],
-                "visits": len(seen[person["person_id"]])}
+                "visits": sum("screening_id" in visit for visit in history)}
     pairs = [{"birth_date": one["birth_date"], "sex": one["sex"], "why": why,
               "records": [recorded(one), recorded(other)]}
              for one, other, why in likely_duplicates(persons.values())]
