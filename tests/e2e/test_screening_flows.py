@@ -946,6 +946,8 @@ def test_a_tb_treatment_brings_the_perawat_to_the_household(platform: Platform) 
     [visit] = eventually(lambda: tasks(notify, desa_code=desa) or None)
     assert (visit["reason"], visit["assignee_id"], visit["person_id"]) == (
         "investigasi_kontak_tb", "perawat-tbc", started["person_id"])
+    # whom the visit is for, though she was never screened
+    assert screening.get(f"/persons/{started['person_id']}").json()["name"] == "Sari"
     wrong = screening.post(f"/tb-treatments/{started['treatment_id']}/end",
                            json={"ended_on": "2026-10-01", "outcome": "cured"})
     assert wrong.status_code == 422

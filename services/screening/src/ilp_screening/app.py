@@ -18,7 +18,7 @@ SPEC = ServiceSpec(
         "person_aliases": [],
         "household": ["posyandu_id"],
         "births": [("desa_code", "born_on"), ("mother_id", "born_on"), "baby_id"],
-        "tb_treatments": [("desa_code", "started_on")],
+        "tb_treatments": [("desa_code", "started_on"), "person_id"],
         "idempotency": [],
         "posyandu": ["area_code", "name_key"],
         "audit": ["person_id", "subject", "at"],

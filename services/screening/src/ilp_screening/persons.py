@@ -167,16 +167,16 @@ async def growth_trajectory(person_id: str, rt: RuntimeDep, caller: Caller) -> l
 
 async def _visible_person(rt: Runtime, caller: Principal, person_id: str) -> list[dict[str, Any]]:
     """A person's screenings, if the caller cares for someone screened – or registered by
-    a household data collection, or a mother or baby of a birth – in their wilayah: whom
-    a visit is for. Unknown and out-of-scope persons get the same 403 (no existence
-    leak)."""
+    a household data collection, a mother or baby of a birth, a patient on TB treatment
+    – in their wilayah: whom a visit is for. Unknown and out-of-scope persons get the
+    same 403 (no existence leak)."""
     require(caller, *CARERS)
     history = await rt.store.find("screenings", Query.of(person_id=person_id,
                                                          order_by="screened_on", limit=1000))
     if not any(caller.covers(s["desa_code"]) for s in history) and not (
             (known := await rt.store.get("household", person_id))
-            and caller.covers(known["desa_code"])) and not await _born_in(rt, caller,
-                                                                            person_id):
+            and caller.covers(known["desa_code"])) and not await _recorded_in(rt, caller,
+                                                                                person_id):
         # a record merged into another is seen by those who see the one it went to
         merged = await rt.store.get("persons", person_id)
         if not (merged and merged.get("merged_into")):
@@ -185,13 +185,15 @@ async def _visible_person(rt: Runtime, caller: Principal, person_id: str) -> lis
     return history
 
 
-async def _born_in(rt: Runtime, caller: Principal, person_id: str) -> bool:
-    """Whether a birth in the caller's wilayah names the person, as mother or baby: the
-    bidan's KF and KN visits are for them before either is ever screened."""
-    births = [*await rt.store.find("births", Query.of(mother_id=person_id)),
-              *await rt.store.find("births", Query.of(baby_id=person_id))]
-    return any(birth.get("status") != "voided" and caller.covers(birth["desa_code"])
-               for birth in births)
+async def _recorded_in(rt: Runtime, caller: Principal, person_id: str) -> bool:
+    """Whether a birth (as mother or baby) or a TB treatment of the caller's wilayah names
+    the person: the KF and KN visits, the TB adherence visits are for them before any
+    screening."""
+    named = [*await rt.store.find("births", Query.of(mother_id=person_id)),
+             *await rt.store.find("births", Query.of(baby_id=person_id)),
+             *await rt.store.find("tb_treatments", Query.of(person_id=person_id))]
+    return any(record.get("status") != "voided" and caller.covers(record["desa_code"])
+               for record in named)
 
 
 @router.get("/audit", response_model=list[AuditEntry])
