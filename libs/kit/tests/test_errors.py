@@ -180,3 +180,14 @@ def test_a_choice_among_several_is_said_with_its_or_in_the_clients_language() ->
     [sex] = [e for e in errors if e["type"] == "literal_error"]
     assert sex["msg"] == "Input should be 'M' or 'F'"  # pydantic's, word for word
     assert sex["msg"].render("id") == "Harus 'M' atau 'F'"
+
+
+def test_a_day_is_said_as_the_language_writes_it() -> None:
+    from datetime import date
+
+    from ilp_contracts.text import _
+
+    said = _("the treatment already ended on {day} ({outcome})", day=date(2026, 8, 17),
+             outcome="cured")
+    assert said == "the treatment already ended on 2026-08-17 (cured)"  # English: ISO
+    assert said.render("id") == "pengobatan sudah berakhir pada 17 Agustus 2026 (cured)"

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterable, Mapping
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from babel import Locale
+from babel.dates import format_date
 from babel.messages.pofile import read_po
 from pydantic_core import PydanticCustomError
 
@@ -44,6 +46,7 @@ class Text(str):
         template = catalogue(language).get(self.template)  # else said in English, numbers too
         return (template or self.template).format_map(
             {name: _Number(value, language) if template and _is_number(value)
+             else _day(value, language) if template and isinstance(value, date)
              else render(value, language) for name, value in self.values.items()})
 
 
@@ -56,6 +59,12 @@ class _Number:
 
     def __format__(self, spec: str) -> str:
         return format(self.value, spec).translate(self.symbols)
+
+
+def _day(value: date, language: str) -> str:
+    """A day as the language writes it – in Indonesian 17 Agustus 2026; in English it stays
+    the ISO date the English text has."""
+    return format_date(value, "d MMMM yyyy", locale=language)
 
 
 def _is_number(value: Any) -> bool:

@@ -154,7 +154,7 @@ async def _delivered_since(tx: Transaction, person_id: str, pregnancy: Pregnancy
     return [(("pregnancy",), _(
         "her delivery on {day} is recorded: a pregnancy of {weeks} weeks on {on} would have "
         "begun before it – a visit after the delivery is not an ANC contact",
-        day=born.isoformat(), weeks=weeks, on=screened_on.isoformat()), "after_delivery")]
+        day=born, weeks=weeks, on=screened_on), "after_delivery")]
 
 
 def refuse(found: list[Problem], loc: tuple[str | int, ...]) -> None:

@@ -83,7 +83,8 @@ async def end(tx: Transaction, treatment_id: str, body: TbTreatmentEnd, scope: P
                                                              body.outcome):
             return treatment
         raise InvalidInput([((*loc, "outcome"), _(
-            "the treatment already ended on {day} ({outcome})", day=treatment["ended_on"],
+            "the treatment already ended on {day} ({outcome})",
+            day=date.fromisoformat(treatment["ended_on"]),
             outcome=treatment["outcome"]), "invalid_transition")])
     started_on = date.fromisoformat(treatment["started_on"])
     if found := tb_end_problems(body, started_on, today()):

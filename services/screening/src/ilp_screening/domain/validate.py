@@ -98,12 +98,12 @@ def _pregnancy_weeks_problems(pregnancy: PregnancyIn, screened_on: date) -> list
     if not 1 <= weeks <= MAX_GESTATIONAL_WEEKS:
         return [(("pregnancy", "last_period"), _(
             "a last period (HPHT) of {day} makes {weeks} weeks on the screening date: "
-            "outside 1–{most}", day=last_period.isoformat(), weeks=weeks,
+            "outside 1–{most}", day=last_period, weeks=weeks,
             most=MAX_GESTATIONAL_WEEKS), "implausible")]
     if given is not None and abs(given - weeks) > rules.WEEKS_BY_LAST_PERIOD_TOLERANCE:
         return [(("pregnancy", "gestational_weeks"), _(
             "{given} weeks does not agree with the last period (HPHT) of {day}: {weeks} "
-            "weeks on the screening date", given=given, day=last_period.isoformat(),
+            "weeks on the screening date", given=given, day=last_period,
             weeks=weeks), "inconsistent")]
     return []
 
