@@ -1093,7 +1093,8 @@ def test_the_register_of_balita(platform: Platform) -> None:
         f'attachment; filename="kohort-balita-{DESA}.csv"'
     text = sheet.content.decode("utf-8")
     assert text.startswith("\ufeffnama;jenis_kelamin;tanggal_lahir;umur_bulan")
-    assert f"Putri;F;2025-06-03;{putri['age_months']};{DESA};psy-anggrek;" in text
+    # as the posyandu's books write it: P for perempuan, the posyandu by its name
+    assert f"Putri;P;2025-06-03;{putri['age_months']};{DESA};Posyandu Anggrek;" in text
     assert ";ya;8,0;70,0;" in text  # weighed this month; decimal commas, as Excel reads them
     assert "Pendek / stunting (TB/U)" in text or "Sangat pendek (TB/U)" in text  # in words
     assert putri["age_months"] == (today.year - 2025) * 12 + today.month - 6 - (
@@ -1143,7 +1144,7 @@ def test_the_register_ptm_says_whose_recheck_is_due(platform: Platform) -> None:
     assert all(r["next_check_on"] <= today.isoformat() for r in overdue.json())
     assert "Bu Yanti" not in {r["name"] for r in rows}  # pregnant: the Kohort Ibu's
     sheet = screening.get("/adults.csv", params={"area_code": DESA}).text
-    [line] = [line for line in sheet.splitlines() if line.startswith("Pak Slamet,M,")]
+    [line] = [line for line in sheet.splitlines() if line.startswith("Pak Slamet,L,")]
     assert f"hipertensi s/d {slamet['watch'][0]['due_on']} (lewat)" in line
 
 

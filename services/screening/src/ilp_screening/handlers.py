@@ -23,7 +23,8 @@ async def on_facility(tx: Transaction, event: FacilityUpserted) -> None:
         return
     await tx.put(PLACES, event.facility_id, {
         "id": event.facility_id, "type": event.type, "area_code": event.area_code,
-        "rw": event.rw, "active": event.active, "name_key": place_name_key(event.name)})
+        "rw": event.rw, "active": event.active, "name": event.name,
+        "name_key": place_name_key(event.name)})
 
 
 def ingest_handlers(settings: ServiceSettings) -> dict[type[Event], Handler]:

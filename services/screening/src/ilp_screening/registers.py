@@ -27,6 +27,7 @@ from .domain.registers import (GROWTH, LAST_WEEK, LATEST, PTM_LATEST, balita, pr
 from .domain.disclosure import risks_shown
 from .domain.duplicates import likely_duplicates
 from .domain.person import age_in_months
+from .intake import PLACES
 from .roles import CARERS, MERGERS
 
 router = APIRouter(tags=["persons"])
@@ -127,19 +128,32 @@ async def children(area_code: AreaCode, rt: RuntimeDep, caller: Caller
     return await _children(rt, caller, _area(caller, area_code))
 
 
+# A register's sheet as the posyandu's own books write it: L or P, the posyandu by name.
+SEX_WRITTEN = {"M": "L", "F": "P"}
+
+
+async def place_names(rt: Runtime, rows: list[dict[str, Any]]) -> dict[str, str]:
+    """Each row's posyandu or pustu by its name (its id where no name is known)."""
+    ids = {row["posyandu_id"] for row in rows}
+    places = await rt.store.get_many(PLACES, ids)
+    return {i: (places.get(i) or {}).get("name") or i for i in ids}
+
+
 @router.get("/children.{fmt}", response_class=Response)
 async def children_sheet(fmt: Format, area_code: AreaCode, rt: RuntimeDep, caller: Caller,
                          excel: Excel = False) -> Response:
     """The same as a spreadsheet: `.xlsx`, or `.csv`."""
     code = _area(caller, area_code)
     rows = await _children(rt, caller, code)
+    places = await place_names(rt, rows)
     return await sheet_download(
         ["nama", "jenis_kelamin", "tanggal_lahir", "umur_bulan", "kode_desa", "posyandu",
          "rw", "rt", "terakhir_datang", "terakhir_ditimbang", "ditimbang_bulan_ini",
          "berat_kg", "panjang_tinggi_cm", "bb_u_z", "tb_u_z", "bb_tb_z", "status",
          "imunisasi", "idl"],
-        ([r["name"], r["sex"], r["birth_date"], r["age_months"], r["desa_code"],
-          r["posyandu_id"], r["rw"], r["rt"], r["last_seen_on"], r["last_weighed_on"],
+        ([r["name"], SEX_WRITTEN[r["sex"]], r["birth_date"], r["age_months"], r["desa_code"],
+          places.get(r["posyandu_id"]), r["rw"], r["rt"], r["last_seen_on"],
+          r["last_weighed_on"],
           _yes(r["weighed_this_month"]), *(r["growth"].get(k) for k in GROWTH),
           _named_findings(r["status"]), ", ".join(r["doses"]), _yes(r["idl"])] for r in rows),
         f"kohort-balita-{code}", fmt, excel)
@@ -166,12 +180,14 @@ async def adults_sheet(fmt: Format, area_code: AreaCode, rt: RuntimeDep, caller:
     """The same as a spreadsheet: `.xlsx`, or `.csv`."""
     code = _area(caller, area_code)
     rows = await _adults(rt, caller, code, due_within_days)
+    places = await place_names(rt, rows)
     return await sheet_download(
         ["nama", "jenis_kelamin", "umur", "kode_desa", "posyandu", "rw", "rt",
          "kunjungan_pertama", "kunjungan_terakhir", "jumlah_kunjungan", "sistolik",
          "diastolik", "gds", "gdp", "kolesterol", "imt", "lingkar_perut", "aks", "temuan",
          "dipantau", "periksa_ulang_berikutnya"],
-        ([r["name"], r["sex"], r["age_years"], r["desa_code"], r["posyandu_id"], r["rw"],
+        ([r["name"], SEX_WRITTEN[r["sex"]], r["age_years"], r["desa_code"],
+          places.get(r["posyandu_id"]), r["rw"],
           r["rt"], r["first_seen_on"], r["last_seen_on"], r["visits"],
           *(r["latest"].get(k) for k in PTM_LATEST), _named_findings(r["findings"]),
           ", ".join(f"{w['condition']} s/d {w['due_on']}" + (" (lewat)" if w["overdue"] else "")
@@ -302,11 +318,13 @@ async def pregnancies_sheet(fmt: Format, area_code: AreaCode, rt: RuntimeDep, ca
     """The same as a spreadsheet: `.xlsx`, or `.csv`."""
     code = _area(caller, area_code)
     rows = await _pregnancies(rt, caller, code)
+    places = await place_names(rt, rows)
     return await sheet_download(
         ["nama", "umur", "kode_desa", "posyandu", "rw", "rt", "kontak_pertama",
          "kontak_terakhir", "jumlah_kontak", "k", "usia_kehamilan_minggu", "hpl", "hb",
          "lila", "sistolik", "diastolik", "protein_urin", "risiko"],
-        ([r["name"], r["age_years"], r["desa_code"], r["posyandu_id"], r["rw"], r["rt"],
+        ([r["name"], r["age_years"], r["desa_code"], places.get(r["posyandu_id"]), r["rw"],
+          r["rt"],
           r["first_contact_on"], r["last_contact_on"], r["contacts"], r["anc_visit"],
           r["gestational_weeks_now"], r["due_on"], *(r["latest"].get(k) for k in LATEST),
           _named_findings(r["risks"])] for r in rows),
