@@ -99,8 +99,8 @@ def _parser() -> argparse.ArgumentParser:
                         "pregnancy) to the screening API")
     household.add_argument("csv_file", type=Path, metavar="file")
     household.add_argument("--posyandu", required=True, help="the posyandu's id")
-    household.add_argument("--noted-on", required=True, type=date.fromisoformat,
-                           help="the day of the data collection (YYYY-MM-DD)")
+    household.add_argument("--noted-on", type=date.fromisoformat, default=date.today(),
+                           help="the day of the data collection (YYYY-MM-DD; default today)")
     household.add_argument("--url", help=GATEWAY_HELP)
     household.add_argument("--token", default=os.environ.get("ILP_TOKEN"),
                            help="bearer token of a kader/bidan/perawat (default $ILP_TOKEN)")
