@@ -131,8 +131,8 @@ def test_dashboard_shows_numbers_and_updates_live(platform: Platform) -> None:
         # 2026 sasaran only: the trend's December 2025 says its coverage cannot be trusted
         assert "2025-12" in page.locator("#trend-note").inner_text()
         assert "2026-11" not in page.locator("#trend-note").inner_text()
-        # The two children's home visits, with the kader's name from the registry; the
-        # posyandu of Sidorejo Lor has no kader yet, which the list says.
+        # The two children's home visits, with the kader's name from the registry (the
+        # posyandu of Sidorejo Lor has none yet).
         page.wait_for_function("document.querySelectorAll('#visits tr[data-task]').length"
                                " === 2", timeout=10000)
         visits = sorted(page.locator("#visits tr[data-task]").all_inner_texts())
@@ -142,7 +142,9 @@ def test_dashboard_shows_numbers_and_updates_live(platform: Platform) -> None:
                    for found in page.locator("#visits .findings").all_inner_texts())
         # where the household is, with the kader's name
         assert "Blotongan, RW 03, RT 002\tSiti Aminah (kunjungan kader)" in visits[0]
-        assert "Sidorejo Lor, RW 03, RT 002\t— belum ada — (kunjungan kader)" in visits[1]
+        # Sidorejo Lor has no kader and no pustu: the bidan of the only puskesmas of the
+        # kecamatan, which serves all of it, stands in
+        assert "Sidorejo Lor, RW 03, RT 002\tBidan Puskesmas (kunjungan kader)" in visits[1]
         # Kader Siti is ill: the visit is given to the desa's bidan from the list.
         siti = page.locator("#visits tr[data-task]", has_text="Siti Aminah (kunjungan kader)")
         task_id = siti.get_attribute("data-task")

@@ -302,10 +302,12 @@ async def test_a_health_workers_visit_a_kader_stood_in_for_goes_to_the_bidan_who
     after = {t["role"]: t["assignee_id"] for t in await store.find("tasks")}
     assert after == {"bidan": "bidan-desa", "kader": "kader-ani"}
     # In the next desa, the bidan of the puskesmas is there first, and then the puskesmas
-    # is given the desa as its working area: the same.
+    # is given the desa as its working area: the same. (The kecamatan has two puskesmas:
+    # neither serves it whole.)
     async with store.transaction() as tx:
-        await apply[FacilityUpserted](tx, FacilityUpserted(
-            facility_id="pkm-1", type="puskesmas", name="Puskesmas", area_code="33.73.04"))
+        for pkm in ("pkm-1", "pkm-2"):
+            await apply[FacilityUpserted](tx, FacilityUpserted(
+                facility_id=pkm, type="puskesmas", name=pkm, area_code="33.73.04"))
         await apply[WorkerAssigned](tx, WorkerAssigned(
             worker_id="bidan-pkm", name="Bidan", role="bidan", facility_id="pkm-1",
             area_code="33.73.04"))
@@ -346,4 +348,28 @@ async def test_who_is_given_a_task_is_told(tmp_path) -> None:
     assert (await notices())[1] == ("task.assigned", "kader-umi", "p1")
     [task] = await store.find("tasks")
     assert (task["assignee_id"], task["status"]) == ("kader-umi", "open")
+    await store.close()
+
+
+async def test_the_only_puskesmas_of_the_kecamatan_stands_in_for_a_desa_without_pustu(
+        tmp_path) -> None:
+    """Named with no working area, the only puskesmas of its kecamatan serves all of it
+    (Permenkes 43/2019): its bidan comes to a desa without a pustu, whatever posyandu the
+    screening was made at."""
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    apply = handlers(ServiceSettings(service="notify"))
+    async with store.transaction() as tx:
+        await apply[WorkerAssigned](tx, kader("kader-ani"))
+        await apply[FacilityUpserted](tx, FacilityUpserted(
+            facility_id="pkm-1", type="puskesmas", name="Puskesmas", area_code="33.73.04"))
+        await apply[WorkerAssigned](tx, WorkerAssigned(
+            worker_id="bidan-pkm", name="Bidan", role="bidan", facility_id="pkm-1",
+            area_code="33.73.04"))
+        await apply[ScreeningRecorded](tx, stunted(2).model_copy(update={
+            "stage": "ibu_hamil", "age_months": 300, "desa_code": "33.73.04.2002",
+            "posyandu_id": "psy-1",
+            "findings": [Finding(code="hypertension_pregnancy", severity="severe")]}))
+    [visit] = await store.find("tasks", Query.of(person_id="p2"))
+    assert visit["assignee_id"] == "bidan-pkm"
     await store.close()

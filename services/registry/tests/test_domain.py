@@ -111,3 +111,19 @@ def test_a_puskesmas_without_a_working_area_serves_the_desa_under_it() -> None:
         {"id": "pustu-f", "type": "pustu", "area_code": f, "parent_facility_id": "pkm-named"},
         {"id": "psy-f", "type": "posyandu", "area_code": f}]
     assert network_gaps([e, f], facilities) == {f: ["puskesmas"]}
+
+
+def test_the_only_puskesmas_of_its_kecamatan_serves_all_of_it() -> None:
+    """Permenkes 43/2019: a puskesmas serves a kecamatan, or part of one where there are
+    several. The only one of its kecamatan, with no working area named, serves every desa
+    of it – one with no pustu or posyandu yet too; one naming its area serves that."""
+    g, h, i = "63.07.06.2001", "63.07.06.2002", "63.07.07.2001"
+    facilities = [
+        {"id": "pkm-pandawan", "type": "puskesmas", "area_code": "63.07.06",
+         "working_area": []},
+        {"id": "pkm-x", "type": "puskesmas", "area_code": "63.07.07",
+         "working_area": ["63.07.07.2009"]},
+        {"id": "psy-h", "type": "posyandu", "area_code": h},
+        {"id": "psy-i", "type": "posyandu", "area_code": i}]
+    assert network_gaps([g, h, i], facilities) == {
+        g: ["pustu", "posyandu"], h: ["pustu"], i: ["pustu", "puskesmas"]}

@@ -12,7 +12,8 @@ SPEC = ServiceSpec(
     description="Home-visit tasks from screening findings, for the responsible kader/bidan.",
     collections={
         "workers": [("facility_id", "role"), ("area_code", "role")],
-        "facilities": [],  # where each comes under: a puskesmas stands in for a desa's pustu
+        # where each comes under: a puskesmas stands in for a desa's pustu
+        "facilities": [("area_code", "type")],
         "desa_puskesmas": [],  # the puskesmas whose working area names the desa
         "tasks": [("assignee_id", "status", "due_at"), ("posyandu_id", "assignee_id"),
                   ("desa_code", "status"), ("status", "due_at"),

@@ -195,7 +195,8 @@ async def desa_health_workers(tx: Transaction, desa_code: str) -> list[dict[str,
 async def _puskesmas_of(tx: Transaction, posyandu_id: str | None, desa_code: str
                         ) -> str | None:
     """The puskesmas whose working area names the desa, else the one the posyandu comes
-    under (posyandu → pustu → puskesmas)."""
+    under (posyandu → pustu → puskesmas), else the only one of the desa's kecamatan that
+    names no working area (Permenkes 43/2019: it serves the whole kecamatan)."""
     if serving := await tx.get("desa_puskesmas", desa_code):
         return str(serving["puskesmas_id"])
     facility = await tx.get("facilities", posyandu_id) if posyandu_id else None
@@ -203,7 +204,11 @@ async def _puskesmas_of(tx: Transaction, posyandu_id: str | None, desa_code: str
         if facility is None or facility["type"] == "puskesmas":
             break
         facility = await tx.get("facilities", facility["parent_facility_id"] or "")
-    return str(facility["id"]) if facility and facility["active"] else None
+    if facility and facility["type"] == "puskesmas" and facility["active"]:
+        return str(facility["id"])
+    there = [f for f in await tx.find("facilities", Query.of(
+        area_code=desa_code.rpartition(".")[0], type="puskesmas")) if f["active"]]
+    return str(there[0]["id"]) if len(there) == 1 and not there[0]["working_area"] else None
 
 
 async def keep_facility(tx: Transaction, settings: ServiceSettings, event: FacilityUpserted
@@ -212,7 +217,7 @@ async def keep_facility(tx: Transaction, settings: ServiceSettings, event: Facil
     `_puskesmas_of`; visits a kader stood in for in a desa it now serves go to its staff."""
     forget_assignees(tx)
     facility = {"id": event.facility_id, "type": event.type, "active": event.active,
-                "parent_facility_id": event.parent_facility_id,
+                "area_code": event.area_code, "parent_facility_id": event.parent_facility_id,
                 "working_area": event.working_area}
     before = _served(await tx.get("facilities", event.facility_id))
     await tx.put("facilities", event.facility_id, facility)

@@ -366,8 +366,19 @@ async def _puskesmas(rt: Runtime, puskesmas_id: str, caller: Principal) -> dict[
 
 
 async def _served(rt: Runtime, puskesmas: dict[str, Any]) -> list[str]:
-    """The desa a puskesmas serves: its working area, else those under it."""
-    return list(puskesmas["working_area"]) or await _desa_under(rt.store, puskesmas["code"])
+    """The desa a puskesmas serves: its working area; without one, those under it and –
+    the only puskesmas of its kecamatan (Permenkes 43/2019) – every desa of the
+    kecamatan."""
+    if puskesmas["working_area"]:
+        return list(puskesmas["working_area"])
+    under = await _desa_under(rt.store, puskesmas["code"])
+    open_there = [p for p in await rt.store.find("puskesmas", Query.of(
+        kecamatan=puskesmas["kecamatan"])) if p.get("active", True)]
+    if [p["code"] for p in open_there] != [puskesmas["code"]]:
+        return under
+    kecamatan = await rt.store.find("areas", Query.of(parent_code=puskesmas["kecamatan"],
+                                                      limit=None))
+    return sorted({*under, *(area["code"] for area in kecamatan)})
 
 
 async def _desa_under(reader: Reader, puskesmas_id: str) -> list[str]:

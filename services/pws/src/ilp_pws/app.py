@@ -21,7 +21,7 @@ SPEC = ServiceSpec(
         "visit_series": [],
         "births": [],  # each birth's desa, month and flags, as last counted
         "posyandu": ["desa_code", "parent_facility_id"],  # and the pustu
-        "puskesmas": [],
+        "puskesmas": ["kecamatan"],
     },
     router=router,
     pages=pages,

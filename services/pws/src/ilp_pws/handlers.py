@@ -177,7 +177,7 @@ class Projector:
         elif event.type == "puskesmas":
             await tx.put("puskesmas", event.facility_id, {
                 "code": event.facility_id, "name": event.name, "kecamatan": event.area_code,
-                "working_area": event.working_area})
+                "working_area": event.working_area, "active": event.active})
 
     async def on_target(self, tx: Transaction, event: TargetSet) -> None:
         key = f"{event.area_code}|{event.year}|{event.group}"

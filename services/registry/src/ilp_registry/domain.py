@@ -103,10 +103,14 @@ def network_gaps(desa_codes: Iterable[str], facilities: Iterable[Mapping[str, An
     """Per desa, what of the ILP network it still lacks (desa with all of it are left
     out): a `pustu` in the desa, a `posyandu`, and a `puskesmas` serving it – one whose
     working area names it, or one without a working area that its pustu or posyandu
-    come under (`parent_facility_id`). Without that, no puskesmas PWS table counts the
-    desa."""
+    come under (`parent_facility_id`), or that is the only one of its kecamatan. Without
+    that, no puskesmas PWS table counts the desa."""
     active = {f["id"]: f for f in facilities if f.get("active", True)}
+    sole = sole_puskesmas(active.values())
     have: dict[str, set[str]] = {}
+    for code in desa_codes:
+        if (alone := sole.get(code.rpartition(".")[0])) and not alone["working_area"]:
+            have.setdefault(code, set()).add("puskesmas")
     for f in active.values():
         if f["type"] == "puskesmas":
             for desa in f["working_area"]:
@@ -118,6 +122,17 @@ def network_gaps(desa_codes: Iterable[str], facilities: Iterable[Mapping[str, An
     gaps = {code: [kind for kind in ("pustu", "posyandu", "puskesmas")
                    if kind not in have.get(code, set())] for code in desa_codes}
     return {code: kinds for code, kinds in gaps.items() if kinds}
+
+
+def sole_puskesmas(facilities: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    """Each kecamatan's puskesmas where it has only one: its working area is the whole
+    kecamatan unless it names another (Permenkes 43/2019: a puskesmas serves one
+    kecamatan, or part of one where the kecamatan has several)."""
+    by_kecamatan: dict[str, list[Mapping[str, Any]]] = {}
+    for f in facilities:
+        if f["type"] == "puskesmas" and f.get("active", True):
+            by_kecamatan.setdefault(f["area_code"], []).append(f)
+    return {code: found[0] for code, found in by_kecamatan.items() if len(found) == 1}
 
 
 def _puskesmas_above(facility: Mapping[str, Any], active: Mapping[str, Mapping[str, Any]]
