@@ -307,6 +307,27 @@ def test_a_puskesmas_without_a_working_area_rolls_up_the_desa_under_it(
     assert eventually(rows) == ["33.73.04.1002", "33.73.04.2003"]
 
 
+def test_the_only_puskesmas_of_a_kecamatan_rolls_up_all_of_it(platform: Platform) -> None:
+    """Permenkes 43/2019: the only puskesmas of its kecamatan, naming no working area,
+    serves every desa of it – one with no posyandu registered yet among its rows."""
+    registry = httpx.Client(base_url=platform.base_url_of("registry"), timeout=10)
+    for code, name in (("33.73.02", "Tingkir"), ("33.73.02.1001", "Kutowinangun"),
+                       ("33.73.02.1002", "Gendongan")):
+        registry.post("/areas", json={"code": code, "name": name}).raise_for_status()
+    for body in ({"id": "pkm-tingkir", "type": "puskesmas", "name": "Puskesmas Tingkir",
+                  "area_code": "33.73.02"},
+                 {"id": "psy-kuto", "type": "posyandu", "name": "Posyandu Kuto",
+                  "area_code": "33.73.02.1001"}):
+        registry.post("/facilities", json=body).raise_for_status()
+    pws = httpx.Client(base_url=platform.base_url_of("pws"), timeout=10)
+
+    def rows() -> list[str] | None:
+        reply = pws.get("/puskesmas/pkm-tingkir/table", params={"period": "2026-11"})
+        codes = [row["area_code"] for row in reply.json()["rows"]] if reply.is_success else []
+        return codes if len(codes) == 2 else None
+    assert eventually(rows) == ["33.73.02.1001", "33.73.02.1002"]
+
+
 def unsigned_token(*roles: str, facilities: tuple[str, ...] = ()) -> str:
     """What the page reads of a token: its roles, wilayah and facilities (the services
     check its signature; here authentication is off, so they ignore it)."""
