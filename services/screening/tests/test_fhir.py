@@ -180,6 +180,27 @@ def test_a_pregnancy_goes_out_and_comes_back_with_its_gestational_age_and_anc_vi
     assert (submission.measurements.muac_cm, submission.measurements.hb) == (22.5, 10.5)
 
 
+def test_a_pregnancy_by_her_hpht_goes_out_with_it_and_comes_back() -> None:
+    """Her HPHT as LOINC's last menstrual period start date beside her weeks on the day;
+    read back, both – which agree."""
+    from datetime import date
+
+    source = screening(muac_cm=24.0)
+    source["measurements"]["gestational_weeks"] = 24.0  # as classification summarises it
+    source |= {"sex": "F", "stage": "ibu_hamil", "anc_visit": 2, "findings": [],
+               "immunizations": [],
+               "submission": {"pregnancy": {"last_period": "2026-06-05", "anc_visit": 2},
+                              "measurements": {}}}
+    exported = as_json(screening_bundle(source, CTX)) | {"identifier": {"value": "b-3"}}
+    by_code = {o["code"]["coding"][0]["code"]: o for o in resources(exported, "Observation")}
+    assert by_code["18185-9"]["valueQuantity"]["value"] == 24
+    assert by_code["8665-2"]["valueDateTime"] == "2026-06-05"
+    submission, _ = submission_from_bundle(exported)
+    assert submission.pregnancy is not None
+    assert (submission.pregnancy.last_period, submission.pregnancy.gestational_weeks) == (
+        date(2026, 6, 5), 24)
+
+
 CHECK_KEYS = ("oedema", "tb_symptoms", "skilas_positive", "vision_problem",
               "hearing_problem", "dental_caries", "smoking")
 

@@ -50,6 +50,8 @@ LYING_LENGTH = ("8306-3", "Body height --lying")
 # A urine dipstick's protein is an ordinal: valueString as a lab slip writes it.
 PROTEIN_URINE = ("20454-5", "Protein [Presence] in Urine by Test strip")
 GESTATIONAL_AGE = ("18185-9", "Gestational age")  # valueQuantity in weeks (UCUM wk)
+# Her HPHT, where the bidan gave it: valueDateTime, the day.
+LAST_PERIOD = ("8665-2", "Last menstrual period start date")
 # The ANC visit number (K1, K2, …) has no LOINC code: an ILP code, valueInteger.
 ILP_OBSERVATION = "https://ilp-platform.id/fhir/CodeSystem/screening-observation"
 ANC_VISIT = "anc-visit"
@@ -261,6 +263,11 @@ def _observations(screening: dict[str, Any], patient: str, encounter: str, voide
                                               pregnancy.get("gestational_weeks"))
         resource["valueQuantity"] = _quantity(weeks, "wk")
         out.append(("gestational-age", resource))
+        if pregnancy.get("last_period"):
+            resource = _base_observation("last-period", LAST_PERIOD, "exam", screening,
+                                         patient, encounter, voided, org)
+            resource["valueDateTime"] = pregnancy["last_period"]
+            out.append(("last-period", resource))
         resource = _base_observation(ANC_VISIT, (ANC_VISIT, "Kunjungan ANC ke-"), "exam",
                                      screening, patient, encounter, voided, org,
                                      system=ILP_OBSERVATION)

@@ -29,6 +29,7 @@ from .bundle import (
     CHECKS,
     GESTATIONAL_AGE,
     ILP_KPSP,
+    LAST_PERIOD,
     ILP_OBSERVATION,
     KPSP,
     LYING_LENGTH,
@@ -165,6 +166,9 @@ def _measurements(observations: list[Any], pregnancy: dict[str, Any], problems: 
                                           "the dipstick reading", i, problems)
         elif codes and codes[0] in VITALS_NOT_READ:
             continue
+        elif codes[:1] == [LAST_PERIOD[0]]:  # her HPHT: the weeks follow from it
+            day = _given(observation.valueDateTime, "valueDateTime", "the day", i, problems)
+            pregnancy["last_period"] = day.isoformat()[:10] if day is not None else None
         elif codes and codes[0] in GESTATIONAL_AGE_CODES:
             weeks = _value(observation.valueQuantity, "wk", _at(i, "valueQuantity"), problems)
             pregnancy["gestational_weeks"] = round(weeks) if weeks is not None else None
