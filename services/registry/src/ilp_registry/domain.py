@@ -106,7 +106,7 @@ def network_gaps(desa_codes: Iterable[str], facilities: Iterable[Mapping[str, An
     come under (`parent_facility_id`), or that is the only one of its kecamatan. Without
     that, no puskesmas PWS table counts the desa."""
     active = {f["id"]: f for f in facilities if f.get("active", True)}
-    sole = sole_puskesmas(active.values())
+    sole = _sole_puskesmas(active.values())
     have: dict[str, set[str]] = {}
     for code in desa_codes:
         if (alone := sole.get(code.rpartition(".")[0])) and not alone["working_area"]:
@@ -124,7 +124,7 @@ def network_gaps(desa_codes: Iterable[str], facilities: Iterable[Mapping[str, An
     return {code: kinds for code, kinds in gaps.items() if kinds}
 
 
-def sole_puskesmas(facilities: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+def _sole_puskesmas(facilities: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
     """Each kecamatan's puskesmas where it has only one: its working area is the whole
     kecamatan unless it names another (Permenkes 43/2019: a puskesmas serves one
     kecamatan, or part of one where the kecamatan has several)."""
