@@ -305,16 +305,7 @@ async def test_a_health_workers_visit_a_kader_stood_in_for_goes_to_the_bidan_who
     # is given the desa as its working area: the same. (The kecamatan has two puskesmas:
     # neither serves it whole.)
     async with store.transaction() as tx:
-        for pkm in ("pkm-1", "pkm-2"):
-            await apply[FacilityUpserted](tx, FacilityUpserted(
-                facility_id=pkm, type="puskesmas", name=pkm, area_code="33.73.04"))
-        await apply[WorkerAssigned](tx, WorkerAssigned(
-            worker_id="bidan-pkm", name="Bidan", role="bidan", facility_id="pkm-1",
-            area_code="33.73.04"))
-        await apply[ScreeningRecorded](tx, stunted(2).model_copy(update={
-            "stage": "ibu_hamil", "age_months": 300, "desa_code": "33.73.04.2002",
-            "posyandu_id": "psy-1",
-            "findings": [Finding(code="hypertension_pregnancy", severity="severe")]}))
+        await _puskesmas_bidan_then_a_pregnancy(apply, tx, "pkm-1", "pkm-2")
     [next_desa] = await store.find("tasks", Query.of(person_id="p2"))
     assert next_desa["assignee_id"] == "kader-ani"  # psy-1 is nobody's posyandu yet
     async with store.transaction() as tx:
@@ -324,6 +315,21 @@ async def test_a_health_workers_visit_a_kader_stood_in_for_goes_to_the_bidan_who
     [next_desa] = await store.find("tasks", Query.of(person_id="p2"))
     assert next_desa["assignee_id"] == "bidan-pkm"
     await store.close()
+
+
+async def _puskesmas_bidan_then_a_pregnancy(apply: dict, tx: object, *puskesmas: str) -> None:
+    """The puskesmas of kecamatan 33.73.04 (none with a working area), the bidan of the
+    first, then a hypertensive pregnancy in its desa 2002, which has no pustu."""
+    for pkm in puskesmas:
+        await apply[FacilityUpserted](tx, FacilityUpserted(
+            facility_id=pkm, type="puskesmas", name=pkm, area_code="33.73.04"))
+    await apply[WorkerAssigned](tx, WorkerAssigned(
+        worker_id="bidan-pkm", name="Bidan", role="bidan", facility_id=puskesmas[0],
+        area_code="33.73.04"))
+    await apply[ScreeningRecorded](tx, stunted(2).model_copy(update={
+        "stage": "ibu_hamil", "age_months": 300, "desa_code": "33.73.04.2002",
+        "posyandu_id": "psy-1",
+        "findings": [Finding(code="hypertension_pregnancy", severity="severe")]}))
 
 
 async def test_who_is_given_a_task_is_told(tmp_path) -> None:
@@ -361,15 +367,7 @@ async def test_the_only_puskesmas_of_the_kecamatan_stands_in_for_a_desa_without_
     apply = handlers(ServiceSettings(service="notify"))
     async with store.transaction() as tx:
         await apply[WorkerAssigned](tx, kader("kader-ani"))
-        await apply[FacilityUpserted](tx, FacilityUpserted(
-            facility_id="pkm-1", type="puskesmas", name="Puskesmas", area_code="33.73.04"))
-        await apply[WorkerAssigned](tx, WorkerAssigned(
-            worker_id="bidan-pkm", name="Bidan", role="bidan", facility_id="pkm-1",
-            area_code="33.73.04"))
-        await apply[ScreeningRecorded](tx, stunted(2).model_copy(update={
-            "stage": "ibu_hamil", "age_months": 300, "desa_code": "33.73.04.2002",
-            "posyandu_id": "psy-1",
-            "findings": [Finding(code="hypertension_pregnancy", severity="severe")]}))
+        await _puskesmas_bidan_then_a_pregnancy(apply, tx, "pkm-1")
     [visit] = await store.find("tasks", Query.of(person_id="p2"))
     assert visit["assignee_id"] == "bidan-pkm"
     await store.close()
