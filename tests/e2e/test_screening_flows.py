@@ -1037,18 +1037,22 @@ def test_the_bidans_register_of_pregnant_women(platform: Platform) -> None:
     nik = "3373046508070003"  # a woman born 25 August 2007: 19, too young
     woman = {"nik": nik, "name": "Lestari", "sex": "F", "birth_date": "2007-08-25",
              "rw": "RW 01"}
-    for weeks_ago, weeks, anc, measures in ((6, 20, 2, {"muac_cm": 22.5, "hb": 10.2}),
-                                            (1, 25, 3, {"systolic": 120.0, "diastolic": 80.0})):
+    last_period = today - timedelta(weeks=26)  # her HPHT, as her second contact gives it
+    for weeks_ago, pregnancy, measures in (
+            (6, {"gestational_weeks": 20, "anc_visit": 2}, {"muac_cm": 22.5, "hb": 10.2}),
+            (1, {"last_period": last_period.isoformat(), "anc_visit": 3},
+             {"systolic": 120.0, "diastolic": 80.0})):
         record(platform, {"person": woman, "posyandu_id": "psy-anggrek",
                           "screened_on": (today - timedelta(weeks=weeks_ago)).isoformat(),
-                          "pregnancy": {"gestational_weeks": weeks, "anc_visit": anc},
-                          "measurements": measures})
+                          "pregnancy": pregnancy, "measurements": measures})
     screening = client(platform, "screening")
     register = screening.get("/pregnancies", params={"area_code": DESA}).json()
     [row] = [r for r in register if r["name"] == "Lestari"]
     assert (row["age_years"], row["contacts"], row["anc_visit"]) == (19, 2, 3)
     assert row["gestational_weeks_now"] == 26
     assert row["due_on"] == (today + timedelta(weeks=14)).isoformat()  # 40 − 25, a week on
+    assert row["due_on"] == (last_period + timedelta(days=280)).isoformat()  # Naegele
+    assert row["last_period"] == last_period.isoformat()
     assert row["latest"] == {"muac_cm": 22.5, "hb": 10.2, "systolic": 120.0,
                              "diastolic": 80.0}
     assert row["risks"] == ["anaemia_pregnancy", "kek", "pregnancy_too_young"]

@@ -35,6 +35,17 @@ def test_each_woman_pregnant_now_with_her_contacts_due_date_and_risks() -> None:
     assert sari["risks"] == ["kek", "pregnancy_too_young"]
 
 
+def test_her_hpht_gives_her_due_date_by_naegeles_rule() -> None:
+    """HPHT 5 June 2026: HPL 12 March 2027 (280 days), whatever her weeks were rounded
+    to; the latest contact that gave an HPHT is read."""
+    by_hpht = contact("umi", "2026-11-20", 24, 3)
+    by_hpht["submission"] = {"pregnancy": {"last_period": "2026-06-05", "anc_visit": 3}}
+    [umi] = pregnant_women([contact("umi", "2026-08-01", 8, 1), by_hpht], {}, TODAY)
+    assert (umi["last_period"], umi["due_on"]) == ("2026-06-05", "2027-03-12")
+    [sari] = pregnant_women([contact("sari", "2026-11-02", 25, 3)], {}, TODAY)
+    assert (sari["last_period"], sari["due_on"]) == (None, "2027-02-15")
+
+
 def test_pre_eclampsia_is_a_risk_and_her_dipstick_among_her_latest() -> None:
     [rina] = pregnant_women([contact("rina", "2026-11-20", 34, 5, 0,
                                      ("hypertension_pregnancy", "preeclampsia"),

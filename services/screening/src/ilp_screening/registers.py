@@ -50,7 +50,9 @@ class PregnancyRow(BaseModel):
     anc_visit: int | None = Field(description="The highest K number recorded (K1–K6 …)")
     gestational_weeks_now: int = Field(description="From her last contact's weeks and the "
                                        "days since")
-    due_on: date = Field(description="HPL: 40 weeks, from her last contact's weeks")
+    last_period: date | None = Field(description="HPHT, where a contact gave it")
+    due_on: date = Field(description="HPL: 280 days from her HPHT; without one, 40 weeks "
+                         "from her last contact's weeks")
     latest: dict[str, float] = Field(description="Her latest Hb, LiLA, systolic, diastolic "
                                      "and protein in urine (dipstick 0–4)")
     risks: list[str] = Field(description="Risk findings of this pregnancy (KEK, anaemia, "
@@ -321,12 +323,12 @@ async def pregnancies_sheet(fmt: Format, area_code: AreaCode, rt: RuntimeDep, ca
     places = await place_names(rt, rows)
     return await sheet_download(
         ["nama", "umur", "kode_desa", "posyandu", "rw", "rt", "kontak_pertama",
-         "kontak_terakhir", "jumlah_kontak", "k", "usia_kehamilan_minggu", "hpl", "hb",
-         "lila", "sistolik", "diastolik", "protein_urin", "risiko"],
+         "kontak_terakhir", "jumlah_kontak", "k", "usia_kehamilan_minggu", "hpht", "hpl",
+         "hb", "lila", "sistolik", "diastolik", "protein_urin", "risiko"],
         ([r["name"], r["age_years"], r["desa_code"], places.get(r["posyandu_id"]), r["rw"],
-          r["rt"],
-          r["first_contact_on"], r["last_contact_on"], r["contacts"], r["anc_visit"],
-          r["gestational_weeks_now"], r["due_on"], *(r["latest"].get(k) for k in LATEST),
+          r["rt"], r["first_contact_on"], r["last_contact_on"], r["contacts"], r["anc_visit"],
+          r["gestational_weeks_now"], r["last_period"], r["due_on"],
+          *(r["latest"].get(k) for k in LATEST),
           _named_findings(r["risks"])] for r in rows),
         f"kohort-ibu-{code}", fmt, excel)
 

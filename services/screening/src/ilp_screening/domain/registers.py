@@ -31,6 +31,7 @@ def _by_person(visits: Iterable[Mapping[str, Any]]) -> list[list[Mapping[str, An
 # A pregnancy is at term by 40 weeks; one past 44 (the most the intake takes) without a
 # delivery recorded (in any desa) was delivered unreported, and leaves the register.
 TERM_WEEKS, LAST_WEEK = 40, 44
+TERM_DAYS = 7 * TERM_WEEKS
 LATEST = ("hb", "muac_cm", "systolic", "diastolic", "protein_urine")
 # Findings of a pregnancy that the register marks (the bidan's risiko tinggi column).
 RISKS = frozenset({"kek", "anaemia_pregnancy", "hypertension_pregnancy", "preeclampsia",
@@ -57,6 +58,12 @@ def _pregnancy(pregnancy: list[Mapping[str, Any]], today: date) -> dict[str, Any
     weeks_now = weeks_then + (today - last_on).days // 7
     if not weeks_then or weeks_now > LAST_WEEK:
         return None
+    # her HPHT, where a contact of this pregnancy gave it (the latest that did): HPL by
+    # Naegele's rule, 280 days on; else 40 weeks from her last contact's weeks
+    last_period = next((given for c in reversed(pregnancy) if (given := (
+        (c.get("submission") or {}).get("pregnancy") or {}).get("last_period"))), None)
+    due_on = (date.fromisoformat(last_period) + timedelta(days=TERM_DAYS) if last_period
+              else last_on + timedelta(weeks=TERM_WEEKS - weeks_then))
     latest = {key: c["measurements"][key] for c in pregnancy for key in LATEST
               if key in c["measurements"]}  # the last contact that took each wins
     return {
@@ -65,8 +72,8 @@ def _pregnancy(pregnancy: list[Mapping[str, Any]], today: date) -> dict[str, Any
         "first_contact_on": pregnancy[0]["screened_on"], "last_contact_on": last["screened_on"],
         "contacts": len(pregnancy),
         "anc_visit": max(c.get("anc_visit") or 0 for c in pregnancy) or None,
-        "gestational_weeks_now": weeks_now,
-        "due_on": (last_on + timedelta(weeks=TERM_WEEKS - weeks_then)).isoformat(),
+        "gestational_weeks_now": weeks_now, "last_period": last_period,
+        "due_on": due_on.isoformat(),
         "latest": latest,
         "risks": sorted({f["code"] for c in pregnancy for f in c["findings"]} & RISKS)}
 
