@@ -436,6 +436,22 @@ def test_a_places_name_as_sheets_write_it(written: str, key: str) -> None:
     assert place_name_key(written) == key
 
 
+def test_a_kohort_ibu_with_her_hpl_counts_her_weeks_from_it() -> None:
+    """HPL (taksiran persalinan) 17/03/2027: her HPHT 280 days before, 10 June 2026 – 21
+    weeks on 5 November. An HPL nobody can read is refused at its column, saying so."""
+    text = ("Nama Ibu;NIK;Tgl Lahir;Tanggal;Taksiran Persalinan;Kunjungan ke;LiLA (cm)\n"
+            "Siti;3373044107980001;01/07/1998;05/11/2026;17/03/2027;K2;24\n"
+            "Ani;3373044107980002;01/07/1998;05/11/2026;bulan maret;K1;24\n")
+    (_, siti, none), (line, ani, problems) = list(parse_register(text, "psy-1"))
+    assert none == [] and siti is not None and siti.pregnancy is not None
+    assert siti.pregnancy.last_period == date(2026, 6, 10)
+    assert siti.pregnancy.weeks_on(siti.screened_on) == 21
+    assert ani is None
+    [said] = in_the_sheets_words([{"line": line, "detail": problems}], text)[0]["detail"]
+    assert (said["column"], said["type"]) == ("Taksiran Persalinan", "date_from_datetime_parsing")
+    assert "'bulan maret' is not a date" in said["msg"]
+
+
 def test_an_hpht_nobody_can_read_refuses_its_row_saying_so() -> None:
     text = ("Nama Ibu;NIK;Tgl Lahir;Tanggal;HPHT;LiLA\n"
             "Siti;3373044107980001;01/07/1998;05/11/2026;bulan lalu;24\n")

@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from calendar import monthrange
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from ilp_contracts.registry import place_name_key
@@ -41,8 +41,9 @@ from ilp_kit.errors import InvalidInput, explained, probably_meant
 from ilp_kit.spreadsheet import csv_rows, header_of, written_columns
 from pydantic import ValidationError
 
-from .register_columns import (BIRTH_ORDER, BLOOD_PRESSURE, DATES, DOSE, FLAGS, KNOWN_COLUMNS,
-                               LAST_PERIOD, MONTHLY, MONTHLY_MEASURES, MONTHS, MOTHER_NAME,
+from .domain.registers import TERM_DAYS
+from .register_columns import (BIRTH_ORDER, BLOOD_PRESSURE, DATES, DOSE, DUE_DATE, FLAGS,
+                               KNOWN_COLUMNS, LAST_PERIOD, MONTHLY, MONTHLY_MEASURES, MONTHS, MOTHER_NAME,
                                NOT_READ, NUMBERS, PERSON, POSYANDU_NAME, PREGNANCY,
                                VISIT_NUMBER, column, monthly)
 
@@ -148,7 +149,8 @@ def in_the_sheets_words(rejected: list[dict[str, Any]], text: str) -> list[dict[
 
 # A problem's field read from a column of another name: "TD" gives systolic and diastolic.
 _READ_FROM = {"systolic": BLOOD_PRESSURE, "diastolic": BLOOD_PRESSURE,
-              "posyandu": POSYANDU_NAME, "gestational_weeks": LAST_PERIOD}
+              "posyandu": POSYANDU_NAME, "gestational_weeks": LAST_PERIOD,
+              "last_period": DUE_DATE}
 
 
 def _column_named(problem: dict[str, Any], written: dict[str, str]) -> dict[str, Any]:
@@ -336,6 +338,8 @@ def _pregnant_woman(given: dict[str, object]) -> None:
     the register gives her HPHT and no UK, the submission tells from the HPHT."""
     mother_name = given.pop(MOTHER_NAME, None)
     visit = given.pop(VISIT_NUMBER, None)
+    if (due := given.pop(DUE_DATE, None)) is not None and LAST_PERIOD not in given:
+        given[LAST_PERIOD] = _last_period_before(due)
     pregnant = any(k in given for k in PREGNANCY)
     if pregnant and visit is not None and "anc_visit" not in given:
         given["anc_visit"] = visit
@@ -345,6 +349,15 @@ def _pregnant_woman(given: dict[str, object]) -> None:
         given["sex"] = "F"
     if isinstance(visit := given.get("anc_visit"), str) and visit[:1] in "kK":
         given["anc_visit"] = visit[1:].strip()
+
+
+def _last_period_before(due: object) -> object:
+    """Her HPHT from her HPL (Naegele's rule backwards: 280 days); a cell nobody can
+    read as a day is handed on, for the validation to refuse at its column."""
+    try:
+        return (date.fromisoformat(str(due)) - timedelta(days=TERM_DAYS)).isoformat()
+    except ValueError:
+        return due
 
 
 def _child_without_nik(given: dict[str, object]) -> None:
@@ -410,7 +423,9 @@ def _cells_named(errors: list[Any], cells: dict[str, str]) -> list[Any]:
     not as pydantic's "input is too short"."""
     def named(error: Any) -> Any:
         column = str(error["loc"][-1]) if error.get("loc") else ""
-        kind, cell = str(error.get("type", "")), cells.get(column, "")
+        kind = str(error.get("type", ""))
+        # (an HPHT counted back from the HPL is the HPL's cell)
+        cell = cells.get(column) or cells.get(_READ_FROM.get(column, ""), "")
         if column in DATES and kind.startswith(("date_", "datetime_")):
             return {**error, "msg": _not_a_date(cell)}
         if column in FLAGS and kind.startswith("bool_"):
@@ -470,7 +485,7 @@ def parse_household(text: str) -> Iterator[HouseholdRow]:
     for line, cells, given in _filled_rows(text):
         pregnant = given.pop("pregnant", False)
         given.pop(POSYANDU_NAME, None)  # a list is one posyandu's: the one it is sent for
-        for screening_only in (MOTHER_NAME, LAST_PERIOD, VISIT_NUMBER):
+        for screening_only in (MOTHER_NAME, LAST_PERIOD, DUE_DATE, VISIT_NUMBER):
             given.pop(screening_only, None)
         _child_without_nik(given)
         try:

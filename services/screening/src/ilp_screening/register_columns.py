@@ -16,8 +16,9 @@ FLAGS = (*(name for name, field in MeasurementsIn.model_fields.items()
 MOTHER_NAME = "mother_name"  # a child's mother – or, with no other name, the person's own
 LAST_PERIOD = "last_period"  # HPHT: the first day of her last menstrual period
 PREGNANCY = ("gestational_weeks", LAST_PERIOD, "anc_visit")
+DUE_DATE = "due_date"  # HPL, taksiran persalinan: her HPHT is 280 days before it
 VISIT_NUMBER = "visit_number"  # "Kunjungan ke": her ANC contact – in a balita's row, none
-DATES = ("birth_date", "screened_on", LAST_PERIOD)
+DATES = ("birth_date", "screened_on", LAST_PERIOD, DUE_DATE)
 BLOOD_PRESSURE = "blood_pressure"  # one "TD" column, "120/80", as registers write it
 POSYANDU_NAME = "posyandu_name"
 BIRTH_ORDER = "birth_order"
@@ -41,6 +42,8 @@ ALIASES = {
     "nama_ibu_hamil": "name", "nama_bumil": "name", "uk": "gestational_weeks",
     "umur_kehamilan": "gestational_weeks", "usia_hamil": "gestational_weeks",
     "hpht": LAST_PERIOD, "kunjungan_ke": VISIT_NUMBER, "kunjungan_ke-": VISIT_NUMBER,
+    **dict.fromkeys(("hpl", "taksiran_persalinan", "tafsiran_persalinan",
+                     "perkiraan_persalinan", "hari_perkiraan_lahir"), DUE_DATE),
     "nama_ibu": MOTHER_NAME,
     "lk": "head_circumference_cm", "lp": "waist_cm", "gula_darah_sewaktu": "glucose_random",
     "gula_darah_puasa": "glucose_fasting", "kolesterol": "cholesterol_total",
@@ -169,7 +172,7 @@ def column(name: str) -> str:
 # What a register's header may name: the fields and the Indonesian names for them.
 KNOWN_COLUMNS = sorted({*PERSON, *PREGNANCY, *MeasurementsIn.model_fields, "screened_on",
                         "posyandu_id", POSYANDU_NAME, BIRTH_ORDER, MOTHER_NAME, LAST_PERIOD,
-                        VISIT_NUMBER,
+                        DUE_DATE, VISIT_NUMBER,
                         *(k for k, v in ALIASES.items() if v),
                         *(f"{DOSE}{code}" for code in IMMUNIZATIONS),
                         *(monthly(field, month) for field in MONTHLY_MEASURES
