@@ -125,3 +125,14 @@ def test_a_sex_as_indonesian_forms_and_fhir_write_it() -> None:
         person = PersonIn(nik="3373041011240001", name="A", sex=written, birth_date="2024-11-10")
         assert person.sex == sex, written
     assert PersonIn.model_json_schema()["properties"]["sex"]["enum"] == ["M", "F"]
+
+
+def test_a_postnatal_visits_facts_are_named_in_words() -> None:
+    """A KF/KN task names the day of the birth and a baby born small beside its reason:
+    the dashboard and the kader app show them in words, not as codes."""
+    from ilp_contracts.findings import finding_label
+
+    assert finding_label("born_2026-12-03") == "Lahir 3 Desember 2026"
+    assert finding_label("low_birth_weight") == "Berat lahir rendah (< 2.500 g)"
+    assert finding_label("born_kemarin") == "born_kemarin"  # not a day: as it is
+    assert finding_label("stunted") == "Pendek / stunting (TB/U)"

@@ -8,6 +8,10 @@ classification can give.
 
 from __future__ import annotations
 
+from datetime import date
+
+from babel.dates import format_date
+
 FINDING_LABELS = {
     # Balita: growth (WHO 2006), LiLA, head circumference, development, weighings
     "severely_underweight": "Berat badan sangat kurang (BB/U)",
@@ -83,7 +87,19 @@ FINDING_LABELS = {
 }
 
 
+# What a postnatal visit's task names beside its reason (notify's, not a screening's): the
+# day of the birth (`born_2026-12-03`) and a baby born small.
+BIRTH_FACTS = {"low_birth_weight": "Berat lahir rendah (< 2.500 g)"}
+_BORN = "born_"
+
+
 def finding_label(code: str) -> str:
     """A finding's name in words; a code this release does not know (an integrator's
     screening amended by a newer release) stays as it is."""
-    return FINDING_LABELS.get(code, code)
+    if code.startswith(_BORN):
+        try:
+            born = date.fromisoformat(code.removeprefix(_BORN))
+        except ValueError:
+            return code
+        return f"Lahir {format_date(born, 'd MMMM yyyy', locale='id')}"
+    return FINDING_LABELS.get(code) or BIRTH_FACTS.get(code, code)
