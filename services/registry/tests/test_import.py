@@ -457,26 +457,30 @@ async def test_a_list_naming_its_desa_and_kecamatan_by_name(store) -> None:
         area_code="33.73.04.1001"))} >= {"balita", "ibu_hamil"}
 
 
-async def test_facilities_from_before_name_keys_get_theirs_at_start(store) -> None:
+async def test_facilities_from_before_an_upgrade_are_announced_again_at_start(store) -> None:
+    """Every facility once, with its name key where a release before kept none: the other
+    services' copies learn what they now keep (the name, the kecamatan)."""
     from ilp_kit.service import Runtime
     from ilp_kit.settings import ServiceSettings
-    from ilp_registry.commands import backfill_name_keys
+    from ilp_registry.commands import announce_facilities_after_upgrade
 
     await load(store, AREAS)
-    await load(store, "type,name,area_code\nposyandu,Posyandu Kenanga,33.73.04.1001\n")
-    [kenanga] = await store.find("facilities")
+    await load(store, "type,name,area_code\nposyandu,Posyandu Kenanga,33.73.04.1001\n"
+                      "posyandu,Posyandu Mawar,33.73.04.1001\n")
+    kenanga, mawar = sorted(await store.find("facilities"), key=lambda f: f["name"])
     async with store.transaction() as tx:  # as a release before them stored it
         await tx.put("facilities", kenanga["id"],
                      {k: v for k, v in kenanga.items() if k != "name_key"})
     runtime = Runtime(ServiceSettings(service="registry"), store)
     before = await store.outbox_backlog()
-    await backfill_name_keys(runtime, page=1)
+    await announce_facilities_after_upgrade(runtime, page=1)
     assert (await store.get("facilities", kenanga["id"]))["name_key"] == "kenanga"
-    assert await store.outbox_backlog() == before + 1  # screening's copy learns it too
+    assert await store.get("facilities", mawar["id"]) == mawar
+    assert await store.outbox_backlog() == before + 2  # both, for the copies elsewhere
     async with store.transaction() as tx:  # done once: the next start reads no facility
         await tx.put("facilities", kenanga["id"],
                      {k: v for k, v in kenanga.items() if k != "name_key"})
-    await backfill_name_keys(runtime, page=1)
+    await announce_facilities_after_upgrade(runtime, page=1)
     assert "name_key" not in (await store.get("facilities", kenanga["id"]))
     async with store.transaction() as tx:
         await tx.put("facilities", kenanga["id"], kenanga)

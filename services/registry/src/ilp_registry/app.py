@@ -3,7 +3,7 @@
 from ilp_kit.service import ServiceSpec
 
 from .api import router
-from .commands import backfill_name_keys
+from .commands import announce_facilities_after_upgrade
 
 SPEC = ServiceSpec(
     name="registry",
@@ -17,5 +17,5 @@ SPEC = ServiceSpec(
         "migrations": [],  # what a start has done to data kept by an older release
     },
     router=router,
-    jobs=[backfill_name_keys],
+    jobs=[announce_facilities_after_upgrade],
 )

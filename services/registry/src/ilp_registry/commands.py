@@ -224,27 +224,29 @@ async def facility_named(tx: Reader, written: str, field: Field, scope: Principa
                              "ambiguous_facility")
 
 
-async def backfill_name_keys(rt: Runtime, page: int = 2000) -> None:
-    """Facilities registered before their names were kept as keys get theirs, at the
-    first start that knows of them, a page at a time – and are announced again, so the
-    screening service's copies get theirs too (a register naming its posyandu finds it);
-    later starts read only that it was done."""
-    if await rt.store.get("migrations", NAME_KEYS) is not None:
+async def announce_facilities_after_upgrade(rt: Runtime, page: int = 2000) -> None:
+    """The first start of a release whose services keep more of each facility announces
+    every facility again, a page at a time – with its name as a key, for those registered
+    before it was kept –, so their copies hold it without anybody's call: the screening
+    service its name (a register naming its posyandu, the registers' sheets), notify its
+    kecamatan (the only puskesmas of a desa's kecamatan), PWS whether a puskesmas is
+    open. Later starts read only that it was done."""
+    if await rt.store.get("migrations", FACILITIES_ANNOUNCED) is not None:
         return
     offset = 0
     while facilities := await rt.store.find("facilities", Query.of(
             order_by="id", limit=page, offset=offset)):
         offset += len(facilities)
-        if missing := [f for f in facilities if "name_key" not in f]:
-            async with rt.transaction() as tx:
-                for facility in missing:
-                    await store_facility(
-                        tx, {**facility, "name_key": place_name_key(facility["name"])})
+        async with rt.transaction() as tx:
+            for facility in facilities:
+                await store_facility(
+                    tx, {**facility, "name_key": place_name_key(facility["name"])})
     async with rt.transaction() as tx:
-        await tx.put("migrations", NAME_KEYS, {"done_on": date.today().isoformat()})
+        await tx.put("migrations", FACILITIES_ANNOUNCED, {"done_on": date.today().isoformat()})
 
 
-NAME_KEYS = "facility_name_keys"
+# Bumped by a release whose services keep more of a facility than the one before.
+FACILITIES_ANNOUNCED = "facilities_announced_2026_12_05"
 
 
 def _advance_rollout(facility: Doc, status: RolloutStatus, on: date, field: Field) -> None:
