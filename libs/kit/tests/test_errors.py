@@ -191,3 +191,12 @@ def test_a_day_is_said_as_the_language_writes_it() -> None:
              outcome="cured")
     assert said == "the treatment already ended on 2026-08-17 (cured)"  # English: ISO
     assert said.render("id") == "pengobatan sudah berakhir pada 17 Agustus 2026 (cured)"
+
+
+def test_a_day_written_otherwise_is_told_how_to_write_it() -> None:
+    """An app sending a day as a person writes it (05-12-2026) is told the format the API
+    reads, not pydantic's 'invalid character in year'; English stays pydantic's."""
+    errors = refusal(ScreeningSubmission, {**SCREENING, "screened_on": "05-12-2026"})
+    [day] = [e for e in errors if e["loc"] == ("screened_on",)]
+    assert day["msg"].startswith("Input should be a valid date")
+    assert day["msg"].render("id") == "Harus berupa tanggal dengan format TTTT-BB-HH, mis. 2026-12-05"
