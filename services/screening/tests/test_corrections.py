@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from ilp_contracts.screening import MeasurementsIn, ScreeningSubmission
 from ilp_kit.store.sqlite import SqliteStore
 from ilp_screening import intake
@@ -9,13 +10,23 @@ from ilp_screening.app import SPEC
 from ilp_screening.models import AmendmentIn
 
 
+@pytest.fixture
+async def store(tmp_path):  # noqa: ANN201
+    """A screening store with its posyandu psy-1."""
+    store = SqliteStore(tmp_path / "screening.db", SPEC.collections)
+    await store.open()
+    async with store.transaction() as tx:
+        await tx.put("posyandu", "psy-1", {"id": "psy-1", "area_code": "63.07.05.1001",
+                                           "rw": None, "active": True})
+    yield store
+    await store.close()
+
+
 def codes(screening: dict) -> set[str]:
     return {f["code"] for f in screening["findings"]}
 
 
-async def test_correcting_one_value_keeps_the_others_and_the_pregnancy(tmp_path) -> None:
-    store = SqliteStore(tmp_path / "screening.db", SPEC.collections)
-    await store.open()
+async def test_correcting_one_value_keeps_the_others_and_the_pregnancy(store) -> None:
     pregnant = ScreeningSubmission.model_validate({
         "person": {"nik": "9103015405020003", "name": "Ester", "sex": "F",
                    "birth_date": "2002-05-14"},
@@ -24,8 +35,6 @@ async def test_correcting_one_value_keeps_the_others_and_the_pregnancy(tmp_path)
         "measurements": {"weight_kg": 48, "height_cm": 152, "muac_cm": 22.0, "hb": 9.2,
                          "systolic": 148, "diastolic": 96}})
     async with store.transaction() as tx:
-        await tx.put("posyandu", "psy-1", {"id": "psy-1", "area_code": "91.03.01.2001",
-                                           "rw": None, "active": True})
         first, _ = await intake.record(tx, pregnant, "k-ester", "key")
         assert codes(first) == {"kek", "anaemia_pregnancy", "hypertension_pregnancy"}
 
@@ -45,15 +54,12 @@ async def test_correcting_one_value_keeps_the_others_and_the_pregnancy(tmp_path)
         assert adult["stage"] == "usia_dewasa" and "hypertension_grade_1" in codes(adult)
         assert adult["version"] == 4
     assert MeasurementsIn.model_validate(adult["submission"]["measurements"]).hb == 11.5
-    await store.close()
 
 
-async def test_weeks_by_her_last_period_follow_a_corrected_day(tmp_path) -> None:
+async def test_weeks_by_her_last_period_follow_a_corrected_day(store) -> None:
     """Her HPHT is kept as given: corrected to the day she really came, the visit is read
     at the weeks of that day – here past 20, so her hypertension with protein in the urine
     is pre-eclampsia, referred at once."""
-    store = SqliteStore(tmp_path / "screening.db", SPEC.collections)
-    await store.open()
     pregnant = ScreeningSubmission.model_validate({
         "person": {"nik": "6307055203980003", "name": "Siti", "sex": "F",
                    "birth_date": "1998-03-12"},
@@ -61,8 +67,6 @@ async def test_weeks_by_her_last_period_follow_a_corrected_day(tmp_path) -> None
         "pregnancy": {"last_period": "2026-05-20", "anc_visit": 2},
         "measurements": {"systolic": 150, "diastolic": 96, "protein_urine": 2}})
     async with store.transaction() as tx:
-        await tx.put("posyandu", "psy-1", {"id": "psy-1", "area_code": "63.07.05.1001",
-                                           "rw": None, "active": True})
         first, _ = await intake.record(tx, pregnant, "k-siti", "key")
         assert first["measurements"]["gestational_weeks"] == 17
         assert "preeclampsia" not in codes(first)  # before 20 weeks
@@ -71,18 +75,15 @@ async def test_weeks_by_her_last_period_follow_a_corrected_day(tmp_path) -> None
     assert later["measurements"]["gestational_weeks"] == 26
     assert "preeclampsia" in codes(later)
     assert later["submission"]["pregnancy"]["last_period"] == "2026-05-20"
-    await store.close()
 
 
-async def test_an_anc_contact_after_her_recorded_delivery_is_refused(tmp_path) -> None:
+async def test_an_anc_contact_after_her_recorded_delivery_is_refused(store) -> None:
     """A mother seen with her newborn, ticked as pregnant: her delivery is recorded, so an
     ANC contact dating a pregnancy from before it is refused naming it. A new pregnancy,
     begun after it, is not."""
     from ilp_contracts.screening import BirthSubmission
     from ilp_kit.errors import InvalidInput
 
-    store = SqliteStore(tmp_path / "screening.db", SPEC.collections)
-    await store.open()
     mother = {"nik": "6307055203980003", "name": "Siti", "sex": "F", "birth_date": "1998-03-12"}
     birth = BirthSubmission.model_validate({
         "mother": mother, "baby": {"mother_nik": mother["nik"], "name": "Bayi Ny. Siti",
@@ -95,17 +96,12 @@ async def test_an_anc_contact_after_her_recorded_delivery_is_refused(tmp_path) -
             "pregnancy": {"last_period": last_period, "anc_visit": 1},
             "measurements": {"muac_cm": 24.0}})
     async with store.transaction() as tx:
-        await tx.put("posyandu", "psy-1", {"id": "psy-1", "area_code": "63.07.05.1001",
-                                           "rw": None, "active": True})
         await intake.record_birth(tx, birth, "b-1", "key")
     async with store.transaction() as tx:
-        try:
+        with pytest.raises(InvalidInput) as refused:
             await intake.record(tx, contact("2026-09-10", "2026-01-01"), "k-1", "key")
-            raise AssertionError("an ANC contact after her delivery was taken")
-        except InvalidInput as refused:
-            [said] = refused.detail()
+        [said] = refused.value.detail()
         assert (said["loc"], said["type"]) == (["body", "pregnancy"], "after_delivery")
         assert "2026-09-03" in said["msg"]
         again, _ = await intake.record(tx, contact("2026-12-04", "2026-10-20"), "k-2", "key")
     assert again["measurements"]["gestational_weeks"] == 6
-    await store.close()
