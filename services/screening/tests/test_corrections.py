@@ -4,22 +4,8 @@ from __future__ import annotations
 
 import pytest
 from ilp_contracts.screening import MeasurementsIn, ScreeningSubmission
-from ilp_kit.store.sqlite import SqliteStore
 from ilp_screening import intake
-from ilp_screening.app import SPEC
 from ilp_screening.models import AmendmentIn
-
-
-@pytest.fixture
-async def store(tmp_path):  # noqa: ANN201
-    """A screening store with its posyandu psy-1."""
-    store = SqliteStore(tmp_path / "screening.db", SPEC.collections)
-    await store.open()
-    async with store.transaction() as tx:
-        await tx.put("posyandu", "psy-1", {"id": "psy-1", "area_code": "63.07.05.1001",
-                                           "rw": None, "active": True})
-    yield store
-    await store.close()
 
 
 def codes(screening: dict) -> set[str]:

@@ -9,9 +9,7 @@ from datetime import date, timedelta
 import pytest
 from ilp_contracts import ScreeningSubmission
 from ilp_kit.errors import InvalidInput
-from ilp_kit.store.sqlite import SqliteStore
 from ilp_screening import intake
-from ilp_screening.app import SPEC
 from ilp_screening.identity import ALIASES, link_nik, person_of_nik, unlink_nik
 
 TODAY = date.today()
@@ -27,17 +25,6 @@ def weighing(days_ago: int, kg: float, **who: str) -> ScreeningSubmission:
         "posyandu_id": "psy-1", "screened_on": (TODAY - timedelta(days=days_ago)).isoformat(),
         "measurements": {"weight_kg": kg, "height_cm": 64.0, "measured_lying": True,
                          "immunizations": ["OPV1"] if days_ago == 60 else []}})
-
-
-@pytest.fixture
-async def store(tmp_path):  # noqa: ANN201
-    store = SqliteStore(tmp_path / "screening.db", SPEC.collections)
-    await store.open()
-    async with store.transaction() as tx:
-        await tx.put("posyandu", "psy-1", {"id": "psy-1", "area_code": "33.73.04.1001",
-                                           "rw": None, "active": True})
-    yield store
-    await store.close()
 
 
 async def test_the_visit_that_gives_both_links_her_nik_to_her_first_id(store) -> None:
