@@ -298,13 +298,8 @@ def test_a_puskesmas_without_a_working_area_rolls_up_the_desa_under_it(
                  {"id": "psy-induk", "type": "posyandu", "name": "Posyandu Induk",
                   "area_code": "33.73.04.1002", "parent_facility_id": "pustu-induk"}):
         registry.post("/facilities", json=body).raise_for_status()
-    pws = httpx.Client(base_url=platform.base_url_of("pws"), timeout=10)
-
-    def rows() -> list[str] | None:
-        reply = pws.get("/puskesmas/pkm-induk/table", params={"period": "2026-11"})
-        codes = [row["area_code"] for row in reply.json()["rows"]] if reply.is_success else []
-        return codes if len(codes) == 2 else None
-    assert eventually(rows) == ["33.73.04.1002", "33.73.04.2003"]
+    assert eventually(lambda: puskesmas_rows(platform, "pkm-induk", 2)) == [
+        "33.73.04.1002", "33.73.04.2003"]
 
 
 def test_the_only_puskesmas_of_a_kecamatan_rolls_up_all_of_it(platform: Platform) -> None:
@@ -319,13 +314,16 @@ def test_the_only_puskesmas_of_a_kecamatan_rolls_up_all_of_it(platform: Platform
                  {"id": "psy-kuto", "type": "posyandu", "name": "Posyandu Kuto",
                   "area_code": "33.73.02.1001"}):
         registry.post("/facilities", json=body).raise_for_status()
-    pws = httpx.Client(base_url=platform.base_url_of("pws"), timeout=10)
+    assert eventually(lambda: puskesmas_rows(platform, "pkm-tingkir", 2)) == [
+        "33.73.02.1001", "33.73.02.1002"]
 
-    def rows() -> list[str] | None:
-        reply = pws.get("/puskesmas/pkm-tingkir/table", params={"period": "2026-11"})
-        codes = [row["area_code"] for row in reply.json()["rows"]] if reply.is_success else []
-        return codes if len(codes) == 2 else None
-    assert eventually(rows) == ["33.73.02.1001", "33.73.02.1002"]
+
+def puskesmas_rows(platform: Platform, puskesmas: str, expected: int) -> list[str] | None:
+    """The desa of a puskesmas's PWS table, once it has the rows expected."""
+    pws = httpx.Client(base_url=platform.base_url_of("pws"), timeout=10)
+    reply = pws.get(f"/puskesmas/{puskesmas}/table", params={"period": "2026-11"})
+    codes = [row["area_code"] for row in reply.json()["rows"]] if reply.is_success else []
+    return codes if len(codes) == expected else None
 
 
 def unsigned_token(*roles: str, facilities: tuple[str, ...] = ()) -> str:
