@@ -34,3 +34,29 @@ async def test_every_sample_screening_is_one_the_intake_takes(tmp_path, seed: in
     await store.close()
     assert n > 2000 and refused == [], refused[:3]
     assert today - timedelta(days=100) < date.fromisoformat(str(body["screened_on"]))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+async def test_every_sample_birth_is_one_the_intake_takes(tmp_path, seed: int) -> None:
+    """A birth a month at each posyandu, in that month and not after today; most at a
+    facility, a few babies small."""
+    from ilp_contracts.screening import BirthSubmission
+    from ilp_platform.samples import sample_births
+
+    places = [Place(f"psy-{n}", f"33.73.0{n % 4 + 1}.100{n % 7}") for n in range(40)]
+    store = SqliteStore(tmp_path / "screening.db", SPEC.collections)
+    await store.open()
+    today = date.today()
+    births = list(sample_births(places, today, months=3, seed=seed))
+    async with store.transaction() as tx:
+        for place in places:
+            await tx.put("posyandu", place.id, {"id": place.id, "area_code": place.area_code,
+                                                "rw": None, "active": True})
+        for n, body in enumerate(births):
+            await intake.record_birth(tx, BirthSubmission.model_validate(body), f"b-{n}", "key")
+    await store.close()
+    days = [date.fromisoformat(str(b["baby"]["birth_date"])) for b in births]  # type: ignore[index]
+    assert len(births) == 120 and max(days) <= today
+    assert sum(day.month == today.month for day in days) == 40
+    assert 90 < sum(b["place"] == "fasyankes" for b in births) < 120
+    assert 0 < sum(b["birth_weight_g"] < 2500 for b in births) < 25  # type: ignore[operator]

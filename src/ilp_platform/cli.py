@@ -235,8 +235,9 @@ def _samples(args: argparse.Namespace) -> None:
         raise SystemExit(f"cannot reach {url} ({exc}); is ./ilp up running?") from exc
     except httpx.HTTPStatusError as exc:
         raise SystemExit(f"{url} refused the samples: {exc.response.text[:300]}") from exc
-    print(f"{counts['created']} sample screenings recorded at {counts['posyandu']} posyandu "
-          f"({counts['duplicate']} already there, {counts['rejected']} refused)")
+    print(f"{counts['created']} sample screenings and {counts['births']} births recorded at "
+          f"{counts['posyandu']} posyandu ({counts['duplicate']} already there, "
+          f"{counts['rejected']} refused)")
     for reason, times in reasons.most_common(3):
         print(f"  refused {times}×: {reason}")
     raise SystemExit(1 if counts["rejected"] else 0)

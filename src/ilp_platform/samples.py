@@ -124,6 +124,33 @@ def sample_screenings(places: Iterable[Place], today: date, months: int = 3,
         yield from _pupils(rng, people, place, days, pupils)
 
 
+def sample_births(places: Iterable[Place], today: date, months: int = 3, per_month: int = 1,
+                  seed: int = 1) -> Iterator[dict[str, object]]:
+    """Births of the last `months` months in each place's desa – most at a health facility,
+    about one baby in sixteen under 2,500 g –, so PWS's deliveries and low birth weight,
+    and the bidan's KF and KN visits of the latest, have something to show. Their mothers
+    are women of their own, with no ANC contact among the samples after the birth."""
+    rng = random.Random(seed)
+    people = _People(rng)
+    people.serial = 50_000  # NIKs apart from the screenings' people
+    first = date(today.year, today.month, 1)
+    for place in places:
+        for back in range(months):
+            month = add_months(first, -back)
+            last = min(add_months(month, 1) - timedelta(days=1), today)
+            for _ in range(per_month):  # a day of that month, none after today
+                born = month + timedelta(days=rng.randint(0, (last - month).days))
+                mother = people.person(place, born - timedelta(days=rng.randint(19, 40) * 365),
+                                       "F", "Ibu Bersalin")
+                weight = round(rng.gauss(3100, 450))
+                yield {"mother": {"nik": mother.nik, "name": mother.name, "sex": "F",
+                                  "birth_date": mother.born.isoformat()},
+                       "baby": {"mother_nik": mother.nik, "name": f"Bayi {mother.name}",
+                                "sex": rng.choice("MF"), "birth_date": born.isoformat()},
+                       "posyandu_id": place.id, "birth_weight_g": min(max(weight, 1200), 4800),
+                       "place": rng.choices(("fasyankes", "rumah", "lainnya"), (90, 8, 2))[0]}
+
+
 def _children(rng: random.Random, people: _People, place: Place, days: list[date],
               count: int) -> Iterator[dict[str, object]]:
     for _ in range(count):
@@ -237,6 +264,12 @@ def record_samples(client: httpx.Client, today: date, months: int, patience: flo
                     reasons[json.dumps(result["detail"], ensure_ascii=False)[:300]] += 1
         if items := waiting:
             time.sleep(1)
+    for n, birth in enumerate(sample_births(places, today, months)):
+        reply = client.post("/screening/births", json=birth, headers={
+            "Idempotency-Key": f"sample-birth-{today.isoformat()}-{n}"})
+        counts[{201: "births", 200: "duplicate"}.get(reply.status_code, "rejected")] += 1
+        if not reply.is_success:
+            reasons[reply.text[:300]] += 1
     return counts, reasons
 
 

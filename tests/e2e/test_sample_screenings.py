@@ -41,7 +41,9 @@ def test_sample_screenings_fill_the_dashboard_once(platform: Platform, capsys) -
     code, said = run(platform, capsys)
     assert code == 0, said
     recorded, at = int(said.split()[0]), int(said.split(" at ")[1].split()[0])
+    births = int(said.split(" and ")[1].split()[0])
     assert at == 79 and recorded > 79 * 20 and "0 refused" in said  # the sample kota
+    assert births == 79 * 2  # one a month at each posyandu
     month = date.today().strftime("%Y-%m")
     pws = httpx.Client(base_url=f"{platform.service_url('pws')}/api/v1", timeout=30)
 
@@ -64,13 +66,18 @@ def test_sample_screenings_fill_the_dashboard_once(platform: Platform, capsys) -
     assert kota("anak_remaja_kurus")["denominator"] > 50
     assert kota("lansia_ketergantungan", last_month)["denominator"] > 20
     assert kota("tb_skrining_gejala", last_month)["numerator"] > 100
+    # births: where they were born, how much the babies weighed, and their KF/KN visits
+    delivered = kota("persalinan_fasyankes")
+    assert delivered["denominator"] >= 79 and 70 < delivered["pct"] <= 100  # (in January:
+    assert kota("bayi_bblr")["denominator"] >= 79  # this month's alone, from the 1st)
     screening = httpx.Client(base_url=platform.base_url_of("screening"), timeout=30)
     assert screening.get("/children", params={"area_code": "33.73.04.1001"}).json()
     assert screening.get("/adults", params={"area_code": "33.73.04.1001"}).json()
     notify = httpx.Client(base_url=platform.base_url_of("notify"), timeout=30)
     assert notify.get("/tasks", params={"desa_code": "33.73"}).json()
     code, again = run(platform, capsys)  # the same day again: nothing twice
-    assert (code, again.split()[0]) == (0, "0") and f"({recorded} already there" in again
+    assert (code, again.split()[0]) == (0, "0") and "and 0 births" in again
+    assert f"({recorded + births} already there" in again
 
 
 def test_samples_wait_for_the_screening_service_to_learn_the_posyandu() -> None:
@@ -87,6 +94,8 @@ def test_samples_wait_for_the_screening_service_to_learn_the_posyandu() -> None:
             first = request.url.params["offset"] == "0"
             return httpx.Response(200, json=[{"id": "pos-1", "area_code": "33.73.04.1001"}]
                                   if first else [])
+        if request.url.path.endswith("/screening/births"):
+            return httpx.Response(201, json={})
         batch = json.loads(request.content)["screenings"]
         sent.append([item["idempotency_key"] for item in batch])
         knows = len(sent) >= known_after
