@@ -76,8 +76,8 @@ class _Person:
 class _People:
     """Made-up people with NIKs that agree with their birth date, sex and kecamatan."""
 
-    def __init__(self, rng: random.Random) -> None:
-        self.rng, self.serial = rng, 0
+    def __init__(self, rng: random.Random, first_serial: int = 0) -> None:
+        self.rng, self.serial = rng, first_serial
 
     def person(self, place: Place, born: date, sex: str, kind: str) -> _Person:
         self.serial += 1
@@ -131,8 +131,9 @@ def sample_births(places: Iterable[Place], today: date, months: int = 3, per_mon
     and the bidan's KF and KN visits of the latest, have something to show. Their mothers
     are women of their own, with no ANC contact among the samples after the birth."""
     rng = random.Random(seed)
-    people = _People(rng)
-    people.serial = 50_000  # NIKs apart from the screenings' people
+    # NIKs apart from the screenings' people (the sample kota's are ~2,000; a NIK's serial
+    # is four digits)
+    people = _People(rng, first_serial=5_000)
     first = date(today.year, today.month, 1)
     for place in places:
         for back in range(months):

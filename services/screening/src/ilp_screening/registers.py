@@ -285,18 +285,19 @@ async def duplicates(area_code: AreaCode, rt: RuntimeDep, caller: Caller
         seen.setdefault(visit["person_id"], []).append(visit)
     # A baby known from her birth alone (her KN visits made, never weighed yet) is one of
     # the pair when a kader's app weighs her under another id.
-    for birth in await rt.store.find("births", Query.of(
-            prefix=("desa_code", code), between=("born_on", since, "9999"))):
-        if birth.get("status") != "voided" and birth["baby_id"] not in seen:
-            seen[birth["baby_id"]] = [{"screened_on": birth["born_on"], "rw": birth.get("rw")}]
-    persons = await rt.store.get_many("persons", seen)
+    born_only = {birth["baby_id"]: birth for birth in await rt.store.find("births", Query.of(
+        prefix=("desa_code", code), between=("born_on", since, "9999")))
+        if birth.get("status") != "voided" and birth["baby_id"] not in seen}
+    persons = await rt.store.get_many("persons", [*seen, *born_only])
 
     def recorded(person: dict[str, Any]) -> dict[str, Any]:
-        history = seen[person["person_id"]]
-        last = history[-1]  # where she was last seen (or born), if she gave no RT/RW
+        history = seen.get(person["person_id"], [])
+        # where she was last seen (or born), if she gave no RT/RW
+        last = history[-1] if history else born_only[person["person_id"]]
         return {**person, "rt": person.get("rt") or last.get("rt"),
-                "rw": person.get("rw") or last.get("rw"), "last_seen_on": last["screened_on"],
-                "visits": sum("screening_id" in visit for visit in history)}
+                "rw": person.get("rw") or last.get("rw"),
+                "last_seen_on": last.get("screened_on") or last["born_on"],
+                "visits": len(history)}
     pairs = [{"birth_date": one["birth_date"], "sex": one["sex"], "why": why,
               "records": [recorded(one), recorded(other)]}
              for one, other, why in likely_duplicates(persons.values())]
