@@ -23,11 +23,12 @@ from typing import Any
 
 import orjson
 from ilp_kit.messaging import connect
+from ilp_kit.recount import note_rules
 from ilp_kit.replay import replay, stream_sizes
 from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Query, SqliteStore
 from ilp_pws.api import catalogue_for
-from ilp_pws.app import SPEC
+from ilp_pws.app import COUNTING_RULES, SPEC
 from ilp_pws.domain.indicators import apply_delta, merge_running
 from ilp_pws.handlers import Projector
 from nats.aio.msg import Msg
@@ -124,17 +125,20 @@ def _replay_part(target: Path, nats_url: str, part: int, parts: int,
         nc = await connect(nats_url, f"ilp-pws-rebuild-{part}", wait=False)
         try:
             settings = ServiceSettings(service="pws")
-            return await replay(nc, store,
-                                Projector(catalogue_for(settings), announce=False).handlers(),
-                                _subscriptions(settings), progress=progress,
-                                mine=lambda msg: part_of(msg, parts) == part)
+            counts = await replay(nc, store,
+                                  Projector(catalogue_for(settings), announce=False).handlers(),
+                                  _subscriptions(settings), progress=progress,
+                                  mine=lambda msg: part_of(msg, parts) == part)
+            if part == 0:  # (the file the others are merged into)
+                await note_rules(store, COUNTING_RULES)
+            return counts
         finally:
             await nc.close()
             await store.close()
     return asyncio.run(run())
 
 
-# What a part adds to the whole: its persons' years and applied event ids are its own
+# What a part adds to the whole: its persons' years, pregnancies and applied event ids are its own
 # (copied), and its counts are added to the first part's – per month, and as running
 # totals per year. The other collections (wilayah, targets, tasks) only the first part has.
 _COUNTS: dict[str, Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]] = {
@@ -154,7 +158,7 @@ def _merge(target: Path, part: Path) -> None:
     try:
         db.execute("ATTACH DATABASE ? AS part", (str(part),))
         db.execute("BEGIN")
-        for table in ("person_years", "applied_events"):
+        for table in ("person_years", "pregnancies", "applied_events"):
             db.execute(f'INSERT INTO main."{table}" SELECT * FROM part."{table}"')
         for table, add in _COUNTS.items():
             for key, doc in db.execute(f'SELECT key, doc FROM part."{table}"').fetchall():

@@ -29,18 +29,21 @@ CODES = ["stunted", "underweight", "gizi_kurang", "hypertension_grade_1",
 def screenings(rng: random.Random) -> list[Event]:
     events: list[Event] = []
     for person in range(60):
-        adult = person % 3 == 0
+        stage = ("usia_dewasa", "ibu_hamil", "balita")[person % 3]
         for n in range(rng.randint(1, 3)):
             desa = rng.choice(DESA)
             on = date(2026, rng.randint(9, 12), rng.randint(1, 28))
+            weeks = rng.randint(6, 38)  # her contacts: one pregnancy or more (K1, K6)
             fields = dict(
-                screening_id=f"s{person}-{n}", person_id=f"p{person}",
-                stage="usia_dewasa" if adult else "balita", sex="F",
-                age_months=480 if adult else 20, screened_on=on, period=on.isoformat()[:7],
-                desa_code=desa, posyandu_id=f"psy-{desa}",
+                screening_id=f"s{person}-{n}", person_id=f"p{person}", stage=stage, sex="F",
+                age_months=20 if stage == "balita" else 480, screened_on=on,
+                period=on.isoformat()[:7], desa_code=desa, posyandu_id=f"psy-{desa}",
                 findings=[Finding(code=c, severity="moderate")
                           for c in rng.sample(CODES, rng.randint(0, 2))],
-                measurements={"systolic": 150.0} if adult else {"weight_kg": 9.0},
+                measurements={"balita": {"weight_kg": 9.0}, "usia_dewasa": {"systolic": 150.0},
+                              "ibu_hamil": {"gestational_weeks": weeks,
+                                            "trimester": 1 + (weeks >= 14) + (weeks >= 28)}
+                              }[stage],
                 checks=rng.choice([None, {}, {"tb_symptoms": False}]))
             recorded = ScreeningRecorded(**fields)
             events.append(recorded)
@@ -122,6 +125,7 @@ def test_a_rebuild_split_by_person_equals_one_replay(nats_server: str, tmp_path:
     assert one == three and one["applied"] >= len(events)
     alone, merged = contents(tmp_path / "one.db"), contents(tmp_path / "three.db")
     assert alone["person_years"] and alone["desa_years"] and alone["visit_series"]
+    assert alone["pregnancies"]
     for name in alone:
         assert merged[name] == alone[name], name
     assert not list(tmp_path.glob("three.db.part*"))  # the parts are gone

@@ -55,11 +55,11 @@ def register_area(platform: Platform) -> None:
         "facility_id": "psy-melati-01"}).raise_for_status()
 
 
-def record(platform: Platform, key: str) -> dict:
+def record(platform: Platform, key: str, screening: dict = SCREENING) -> dict:
     client = service(platform, "screening")
 
     def attempt() -> dict | None:
-        reply = client.post("/screening/screenings", json=SCREENING,
+        reply = client.post("/screening/screenings", json=screening,
                             headers={"Idempotency-Key": key})
         return reply.json() if reply.status_code in (200, 201) else None
     return eventually(attempt)
@@ -195,6 +195,40 @@ def test_pws_is_replaced_by_a_rebuild_only_while_the_platform_is_down(platform) 
     assert check(platform.data_dir, f"nats://127.0.0.1:{platform.nats_port}") == 0
     assert indicator(service(platform, "pws"), "33.73.04.2002", "2026-11",
                      "balita_ditimbang")["numerator"] == 1
+
+
+def test_pws_counted_by_an_older_release_is_recounted_at_start(platform) -> None:
+    """A data directory whose PWS was counted by an older release's rules (here: with
+    the K6 it counted by the K number a contact recorded, and no rules noted) is
+    recounted from the streams at the next start, and then equals a recount."""
+    import sqlite3
+
+    import orjson
+    from ilp_platform.rebuild import check
+
+    register_area(platform)
+    record(platform, "recount-0001-x", {
+        "person": {"nik": "3373046107950001", "name": "Ibu", "sex": "F",
+                   "birth_date": "1995-07-21"},
+        "posyandu_id": "psy-melati-01", "screened_on": "2026-11-18",
+        "pregnancy": {"gestational_weeks": 30, "anc_visit": 6},
+        "measurements": {"muac_cm": 25}})
+    platform.settle()
+    platform.stop()
+    with sqlite3.connect(platform.data_dir / "pws.db") as db:
+        db.execute("DELETE FROM migrations")
+        key, doc = db.execute("SELECT key, doc FROM desa_months WHERE key LIKE "
+                              "'33.73.04.2002%2026-11'").fetchone()
+        month = orjson.loads(doc)
+        month["counts"]["ibu_hamil_k6"] = 1  # as the older rules counted her
+        db.execute("UPDATE desa_months SET doc = ? WHERE key = ?", (orjson.dumps(month), key))
+    platform.start()
+    platform.settle()
+    pws = service(platform, "pws")
+    assert indicator(pws, "33.73.04.2002", "2026-11", "ibu_hamil_k6")["numerator"] == 0
+    assert indicator(pws, "33.73.04.2002", "2026-11", "ibu_hamil_k1")["numerator"] == 1
+    assert check(platform.data_dir, f"nats://127.0.0.1:{platform.nats_port}") == 0
+    assert "recounted" in (platform.data_dir / "logs" / "pws.log").read_text()
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the parent-death signal is Linux's")

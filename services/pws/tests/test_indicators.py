@@ -34,17 +34,17 @@ def test_prevalences_count_among_the_children_measured_for_them() -> None:
     """Weighed every month, length measured in February and August: a month of weighings
     alone is not a month without stunting. Of 10 weighed, 2 measured and 1 stunted: 50 %
     (not 10 %); wasting among those whose weight-for-length was read, or with oedema."""
-    weighed_only = flags_for("balita", [], None, ["weight_kg", "waz"])
+    weighed_only = flags_for("balita", [], ["weight_kg", "waz"])
     assert weighed_only == {"balita_screened", "balita_weighed", "balita_waz_read"}
-    measured = flags_for("balita", [], None, ["weight_kg", "height_cm", "waz", "haz", "whz"])
-    stunted = flags_for("balita", ["stunted"], None,
+    measured = flags_for("balita", [], ["weight_kg", "height_cm", "waz", "haz", "whz"])
+    stunted = flags_for("balita", ["stunted"],
                         ["weight_kg", "height_cm", "waz", "haz", "whz"])
     counts = Counter([*8 * [*weighed_only], *measured, *stunted])
     values = {v.id: v for v in evaluate(counts, {"balita": 10})}
     assert (values["balita_stunting"].numerator, values["balita_stunting"].denominator) == (1, 2)
     assert values["balita_bb_kurang"].denominator == 10
     assert values["balita_gizi_kurang"].denominator == 2
-    oedema = flags_for("balita", ["edema_gizi_buruk"], None, ["weight_kg", "height_cm", "haz"])
+    oedema = flags_for("balita", ["edema_gizi_buruk"], ["weight_kg", "height_cm", "haz"])
     assert {"balita_whz_read", "balita_waz_read", "balita_wasted"} <= oedema
 
 
@@ -52,14 +52,14 @@ def test_a_finding_counts_among_those_tested_for_it() -> None:
     """Hb is tested at some ANC contacts, LiLA taken at the first, the ADL form filled in
     once a year: anaemia, KEK, hypertension, diabetes and dependence count among those
     tested, not among everybody screened that month."""
-    anc = flags_for("ibu_hamil", [], 2, ["weight_kg", "systolic"])
-    tested = flags_for("ibu_hamil", ["anaemia_pregnancy"], 1, ["hb", "muac_cm"])
-    adults = [flags_for("usia_dewasa", [], None, ["weight_kg", "height_cm"], 480),
-              flags_for("usia_dewasa", ["hypertension_grade_1"], None,
+    anc = flags_for("ibu_hamil", [], ["weight_kg", "systolic"])
+    tested = flags_for("ibu_hamil", ["anaemia_pregnancy"], ["hb", "muac_cm"])
+    adults = [flags_for("usia_dewasa", [], ["weight_kg", "height_cm"], 480),
+              flags_for("usia_dewasa", ["hypertension_grade_1"],
                         ["systolic", "diastolic"], 480),
-              flags_for("usia_dewasa", [], None, ["glucose_random"], 480)]
-    lansia = [flags_for("lansia", [], None, ["systolic"], 800),
-              flags_for("lansia", ["adl_moderate_dependence"], None, ["adl"], 800)]
+              flags_for("usia_dewasa", [], ["glucose_random"], 480)]
+    lansia = [flags_for("lansia", [], ["systolic"], 800),
+              flags_for("lansia", ["adl_moderate_dependence"], ["adl"], 800)]
     counts = Counter([*anc, *anc, *anc, *tested, *(f for a in adults for f in a),
                       *(f for one in lansia for f in one)])
     values = {v.id: (v.numerator, v.denominator) for v in evaluate(counts, {})}
@@ -142,7 +142,7 @@ def test_a_condition_is_under_follow_up_from_its_first_recheck_in_a_later_month(
     def entry(day: str, posyandu: str, codes: list[str], measured: list[str]) -> dict:
         return {"order": [day, day], "version": 1, "desa_code": "33.73.04.1001",
                 "posyandu_id": posyandu, "flags": sorted(flags_for("usia_dewasa", codes,
-                                                                   None, measured))}
+                                                                   measured))}
 
     found = entry("2026-10-05", "p1", ["hypertension_grade_1", "diabetes_suspected"],
                   ["systolic", "glucose_random"])
@@ -155,7 +155,7 @@ def test_a_condition_is_under_follow_up_from_its_first_recheck_in_a_later_month(
     assert "year:ptm_diabetes_followed" not in first
     assert "year:ptm_hypertension_followed" not in firsts({"2026-10": year["2026-10"]})
     assert not {"ptm_bp_checked", "ptm_glucose_checked"} & flags_for(
-        "balita", [], None, ["systolic"])
+        "balita", [], ["systolic"])
 
 
 def test_a_remaja_from_15_with_blood_pressure_or_glucose_taken_counts_in_the_ptm_indicators() -> None:
@@ -163,34 +163,34 @@ def test_a_remaja_from_15_with_blood_pressure_or_glucose_taken_counts_in_the_ptm
     remaja is in the coverage and the hypertension found, like an adult; a 14-year-old,
     or a 16-year-old only weighed, is not."""
     ptm = {"ptm_screened", "ptm_hypertension", "ptm_bp_checked"}
-    sixteen = flags_for("anak_remaja", ["hypertension_grade_1"], None,
+    sixteen = flags_for("anak_remaja", ["hypertension_grade_1"],
                         ["systolic", "diastolic", "weight_kg"], age_months=16 * 12)
     assert ptm <= sixteen and "anak_remaja_screened" in sixteen
     assert {"ptm_screened", "ptm_glucose_checked", "ptm_diabetes"} <= flags_for(
-        "anak_remaja", ["diabetes_suspected"], None, ["glucose_random"], age_months=180)
-    assert not ptm & flags_for("anak_remaja", ["hypertension_grade_1"], None,
+        "anak_remaja", ["diabetes_suspected"], ["glucose_random"], age_months=180)
+    assert not ptm & flags_for("anak_remaja", ["hypertension_grade_1"],
                                ["systolic", "diastolic"], age_months=14 * 12 + 11)
-    assert "ptm_screened" not in flags_for("anak_remaja", [], None, ["weight_kg", "height_cm"],
+    assert "ptm_screened" not in flags_for("anak_remaja", [], ["weight_kg", "height_cm"],
                                            age_months=16 * 12)
 
 
 def test_school_children_and_remaja_have_their_own_indicators() -> None:
     """The fifth life-cycle stage: a school child's BMI-for-age, a remaja's (10–18)
     screening against the registry's "remaja" sasaran, a remaja putri's Hb test."""
-    girl = flags_for("anak_remaja", ["severe_thinness", "anaemia"], None,
+    girl = flags_for("anak_remaja", ["severe_thinness", "anaemia"],
                      ["weight_kg", "height_cm", "bmi", "bmi_z", "hb"], 13 * 12, sex="F")
     assert {"anak_remaja_screened", "anak_remaja_bmi_measured", "anak_remaja_thin",
             "remaja_screened", "remaja_putri_hb_checked", "remaja_putri_anaemia"} <= girl
     assert "anak_remaja_overweight" not in girl
-    boy = flags_for("anak_remaja", ["obese", "anaemia"], None, ["bmi_z", "hb"], 13 * 12, sex="M")
+    boy = flags_for("anak_remaja", ["obese", "anaemia"], ["bmi_z", "hb"], 13 * 12, sex="M")
     assert "anak_remaja_overweight" in boy and not {f for f in boy if "putri" in f}
-    eight = flags_for("anak_remaja", ["anaemia"], None, ["hb", "weight_kg"], 8 * 12, sex="F")
+    eight = flags_for("anak_remaja", ["anaemia"], ["hb", "weight_kg"], 8 * 12, sex="F")
     assert eight == {"anak_remaja_screened"}  # no remaja yet, and no BMI-for-age read
     assert not {"remaja_screened", "anak_remaja_bmi_measured"} & flags_for(
-        "usia_dewasa", [], None, ["bmi_z"], 19 * 12)
+        "usia_dewasa", [], ["bmi_z"], 19 * 12)
     # a pregnant 16-year-old is an ibu hamil, and in the remaja sasaran all the same
-    assert "remaja_screened" in flags_for("ibu_hamil", [], 1, ["hb"], 16 * 12)
-    assert "remaja_screened" not in flags_for("ibu_hamil", [], 1, ["hb"], 18 * 12)
+    assert "remaja_screened" in flags_for("ibu_hamil", [], ["hb"], 16 * 12)
+    assert "remaja_screened" not in flags_for("ibu_hamil", [], ["hb"], 18 * 12)
     catalogue = {i.id: i for i in CATALOGUE}
     assert catalogue["remaja_skrining"].denominator == "target:remaja"
     assert catalogue["remaja_putri_anemia"].numerator == "remaja_putri_anaemia"
@@ -200,7 +200,7 @@ def test_tb_symptom_screening_counts_where_the_checks_are_known() -> None:
     """DOMAIN.md: a TB symptom screen at every contact. Counted among screenings whose
     yes/no checks are known – not among older events that did not carry them."""
     def tb(checks: dict[str, bool] | None) -> set[str]:
-        return set(flags_for("usia_dewasa", [], None, [], 480, checks)
+        return set(flags_for("usia_dewasa", [], [], 480, checks)
                    ) & {"checks_known", "tb_symptoms_checked"}
     assert tb({"tb_symptoms": False}) == tb({"tb_symptoms": True, "smoking": False}) == {
         "checks_known", "tb_symptoms_checked"}

@@ -23,6 +23,7 @@ from ilp_contracts import (BirthAmended, BirthRecorded, BirthVoided, Finding, In
 from ilp_kit.store import Query, SqliteStore
 from ilp_pws.app import SPEC
 from ilp_pws.domain.indicators import CATALOGUE, birth_flags, evaluate, flags_for, to_date
+from ilp_pws.domain import pregnancy
 from ilp_kit.consumer import end_batch
 from ilp_pws.handlers import Projector
 from ilp_pws.live import LIVE
@@ -171,7 +172,7 @@ def recount(final: dict, tasks: Counter | None = None) -> dict[tuple[str, str], 
             latest[key] = s
     counts: dict[tuple[str, str], Counter] = {}
     def flags(s: ScreeningRecorded) -> frozenset[str]:
-        return flags_for(s.stage, [f.code for f in s.findings], None, s.measurements,
+        return flags_for(s.stage, [f.code for f in s.findings], s.measurements,
                          s.age_months, s.checks)
 
     for s in latest.values():
@@ -521,3 +522,96 @@ def test_births_give_delivery_at_a_facility_and_low_birth_weight() -> None:
     assert (values["persalinan_fasyankes"].numerator,
             values["persalinan_fasyankes"].denominator) == (1, 2)
     assert (values["bayi_bblr"].pct, values["bayi_bblr"].colour) == (50.0, "red")
+
+
+# An ANC contact: (day from 1 November 2026 – into March 2027 –, desa, her HPHT 0–3 months
+# after 1 June 2026: a month apart is one pregnancy, two apart another), then its
+# corrections (the same, and whether it was corrected to another stage), voided?
+contact_state = st.tuples(st.integers(0, 150), st.sampled_from(DESA), st.integers(0, 3))
+contact_story = st.tuples(st.sampled_from(["w1", "w2"]), contact_state,
+                          st.lists(st.tuples(contact_state, st.booleans()), max_size=2),
+                          st.booleans())
+
+
+def anc_contact(sid: str, woman: str, version: int, state: tuple, not_anc: bool = False,
+                amended: tuple[str, str] | None = None) -> ScreeningRecorded:
+    day, desa, months_later = state
+    screened_on = date(2026, 11, 1) + timedelta(days=day)
+    weeks = (screened_on - date(2026, 6, 1)).days // 7 - 4 * months_later
+    fields = dict(screening_id=sid, version=version, person_id=woman,
+                  stage="usia_dewasa" if not_anc else "ibu_hamil", sex="F", age_months=300,
+                  screened_on=screened_on, period=screened_on.isoformat()[:7],
+                  desa_code=desa, posyandu_id="p", findings=[],
+                  measurements={"gestational_weeks": weeks,
+                                "trimester": 3 if weeks >= 28 else 2 if weeks >= 14 else 1})
+    if amended:
+        return ScreeningAmended(**fields, reason="koreksi", previous_period=amended[0],
+                                previous_desa_code=amended[1])
+    return ScreeningRecorded(**fields)
+
+
+def anc_events(stories: list) -> tuple[list, dict, Counter]:
+    """The contacts' events, their final states, and what the pregnancies of the final
+    states count per (desa, month): K1 and K6, in the month and once in the year."""
+    events, final = [], {}
+    for n, (woman, first, corrections, voided) in enumerate(stories):
+        current = anc_contact(f"a{n}", woman, 1, first)
+        events.append(current)
+        for version, (state, not_anc) in enumerate(corrections, start=2):
+            current = anc_contact(f"a{n}", woman, version, state, not_anc,
+                                  amended=(current.period, current.desa_code))
+            events.append(current)
+        final[f"a{n}"] = current
+        if voided:
+            events.append(ScreeningVoided(screening_id=f"a{n}", person_id=woman,
+                                          period=current.period, desa_code=current.desa_code,
+                                          reason="salah"))
+            final[f"a{n}"] = None
+    counts: Counter = Counter()
+    for woman in ("w1", "w2"):
+        contacts = {s.screening_id: pregnancy.contact_of(s.screened_on, s.measurements, s.desa_code,
+                                               s.posyandu_id, s.version)
+                    for s in final.values()
+                    if s and s.person_id == woman and s.stage == "ibu_hamil"}
+        for (flag, (desa, _), period), n in pregnancy.counted(contacts).items():
+            counts[(desa, period), flag] += n
+            counts[(desa, period), f"year:{flag}"] += n
+    return events, final, counts
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(contact_story, min_size=1, max_size=7), st.randoms(use_true_random=False),
+       st.lists(st.integers(0, 100), max_size=4))
+def test_anc_contacts_in_any_order_with_duplicates_count_each_pregnancy_once(
+        stories, rnd, duplicates) -> None:
+    """K1 and K6 count pregnancies, as the final contacts group them: moved, corrected to
+    another stage or voided, a contact takes its pregnancy's counts with it, whatever
+    order the events arrive in."""
+    events, final, counts = anc_events(stories)
+    delivered = events + [events[i % len(events)] for i in duplicates]
+    rnd.shuffle(delivered)
+    expected = recount(final, counts)
+    assert asyncio.run(project(delivered)) == expected
+    batches = [rnd.randint(1, 6) for _ in delivered]
+    assert asyncio.run(project(delivered, batches)) == expected
+
+
+def test_k6_counts_a_pregnancy_once_in_the_month_its_spread_was_complete() -> None:
+    """One contact in trimester 1, two in 2, three in 3: K6 in the month of the sixth,
+    once in its year too; K1 once, in the month of the first, though the pregnancy ran
+    into the next year."""
+    hpht = date(2026, 6, 1)
+    contacts = [anc_contact(f"a{week}", "w1", 1, ((hpht + timedelta(weeks=week)
+                                                   - date(2026, 11, 1)).days, DESA[0], 0))
+                for week in (22, 26, 29, 33, 36)]
+    early = ScreeningRecorded(**{**contacts[0].model_dump(exclude={"event_id", "occurred_at"}),
+                                 "screening_id": "a10", "screened_on": date(2026, 8, 10),
+                                 "period": "2026-08",
+                                 "measurements": {"gestational_weeks": 10, "trimester": 1}})
+    months = asyncio.run(project([*contacts, early]))
+    k6 = {period: c["ibu_hamil_k6"] for (_, period), c in months.items() if "ibu_hamil_k6" in c}
+    assert k6 == {"2027-02": 1}  # week 36: 8 February 2027
+    assert months[DESA[0], "2027-02"]["year:ibu_hamil_k6"] == 1
+    k1 = {period: c["year:ibu_hamil_k1"] for (_, period), c in months.items()
+          if "year:ibu_hamil_k1" in c}
+    assert k1 == {"2026-08": 1}

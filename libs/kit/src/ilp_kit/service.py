@@ -32,6 +32,7 @@ from .messaging import connect, ensure_streams
 from .metrics import RequestMetrics, metrics_router, setup_metrics
 from .outbox import OutboxRelay
 from .params import known_query_parameters
+from .recount import recount_if_rules_changed
 from .settings import ServiceSettings
 from .store import DocumentStore, IndexSpec, Transaction, store_from_url
 from .telemetry import TraceContext, exporting, setup_logging, setup_tracing
@@ -61,6 +62,16 @@ class ServiceSpec:
     # event loop (and the store's writer), so a service whose events are expensive and
     # who answers people's requests takes fewer; cheap projections gain from more.
     consumer_batch: int = 1000
+    # For a service whose state is counted from events alone: the rules it counts by. A
+    # start that finds its store counted by other rules recounts it from the streams.
+    counting_rules: CountingRules | None = None
+
+
+@dataclass(frozen=True)
+class CountingRules:
+    version: str  # a new one for every release that counts differently
+    # The handlers that recount: quietly – what history changed was announced back then.
+    handlers: Callable[[ServiceSettings], dict[type[Event], Handler]]
 
 
 @dataclass
@@ -115,6 +126,9 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None,
         runtime.consumer = consumer
         subscriptions = (spec.subscriptions(settings) if callable(spec.subscriptions)
                          else spec.subscriptions)
+        if (rules := spec.counting_rules) is not None:
+            await recount_if_rules_changed(nc, store, rules.version, spec.collections,
+                                           rules.handlers(settings), subscriptions)
         for stream, subject in subscriptions:
             await consumer.start(nc, stream, subject,
                                  settings.consumer_batch or spec.consumer_batch)

@@ -1,10 +1,15 @@
 """The PWS service: Pemantauan Wilayah Setempat indicators per desa and month."""
 
-from ilp_kit.service import ServiceSpec
+from ilp_kit.service import CountingRules, ServiceSpec
 
 from .api import catalogue_for, pages, router
 from .handlers import Projector
 from .live import live_fan_out
+
+# A new version for every release that counts the same events differently (a data
+# directory of an older release is then recounted at start). 2026-12-05: K1 and K6 by
+# pregnancy – K6 by its contacts' spread over the trimesters.
+COUNTING_RULES = "2026-12-05"
 
 SPEC = ServiceSpec(
     name="pws",
@@ -19,14 +24,19 @@ SPEC = ServiceSpec(
         "posyandu_years": [("desa_code", "year")],
         "tasks": [],
         "visit_series": [],
+        "pregnancies": [],  # each woman's ANC contacts, by screening (K1, K6)
         "births": [],  # each birth's desa, month and flags, as last counted
         "posyandu": ["desa_code", "parent_facility_id"],  # and the pustu
         "puskesmas": ["kecamatan"],
+        "migrations": [],  # the counting rules the store was counted by
     },
     router=router,
     pages=pages,
     jobs=[live_fan_out],
     handlers=lambda settings: Projector(catalogue_for(settings)).handlers(),
+    counting_rules=CountingRules(
+        COUNTING_RULES,
+        lambda settings: Projector(catalogue_for(settings), announce=False).handlers()),
     subscriptions=[("REGISTRY", "ilp.registry.>"), ("SCREENING", "ilp.screening.>"),
                    ("NOTIFY", "ilp.notify.task.>")],
 )

@@ -35,9 +35,11 @@ from ilp_kit.consumer import BatchEnd
 from ilp_kit.outbox import emit
 from ilp_kit.store import Query, Reader, Transaction
 
+from .domain import pregnancy
 from .domain.indicators import (VISIT_SERIES, YEAR, Indicator, Running, add_to_date,
                                 apply_delta, birth_flags, colour_changes, flag_delta,
                                 flags_for, split_yearly, to_date)
+from .domain.pregnancy import contact_of
 from .domain.projection import (VOIDED, Unit, count_changes, effective, first_changes, firsts,
                                 series_complete, task_flags, tombstone)
 from .live import LIVE
@@ -218,11 +220,15 @@ class Projector:
         if event.previous_period != event.period:
             await self._change(tx, event.previous_period, event.person_id,
                                event.screening_id, tombstone(event.version))
+        if event.stage != "ibu_hamil":  # (corrected to another stage: no ANC contact now)
+            await self._anc_contact(tx, event.person_id, event.screening_id,
+                                    tombstone(event.version))
         await self._upsert(tx, event)
 
     async def on_voided(self, tx: Transaction, event: ScreeningVoided) -> None:
-        await self._change(tx, event.period, event.person_id, event.screening_id,
-                           tombstone(event.version or VOIDED))  # moved on, or for good
+        gone = tombstone(event.version or VOIDED)  # moved on, or for good
+        await self._change(tx, event.period, event.person_id, event.screening_id, gone)
+        await self._anc_contact(tx, event.person_id, event.screening_id, gone)
 
     async def _upsert(self, tx: Transaction, event: ScreeningSnapshot) -> None:
         # Latest screening of the month wins; the id only breaks ties deterministically.
@@ -230,9 +236,13 @@ class Projector:
                  "version": event.version, "desa_code": event.desa_code,
                  "posyandu_id": event.posyandu_id,
                  "flags": sorted(flags_for(event.stage, (f.code for f in event.findings),
-                                           event.anc_visit, event.measurements,
-                                           event.age_months, event.checks, event.sex))}
+                                           event.measurements, event.age_months,
+                                           event.checks, event.sex))}
         await self._change(tx, event.period, event.person_id, event.screening_id, entry)
+        if event.stage == "ibu_hamil":
+            await self._anc_contact(tx, event.person_id, event.screening_id, contact_of(
+                event.screened_on, event.measurements, event.desa_code, event.posyandu_id,
+                event.version))
 
     async def _change(self, tx: Transaction, period: str, person_id: str, screening_id: str,
                       entry: dict[str, Any]) -> None:
@@ -251,6 +261,21 @@ class Projector:
         for unit, month, delta in first_changes(first_before, firsts(year["months"])):
             self._count(tx, unit, month, delta)
         await tx.put("person_years", key, year)
+
+    async def _anc_contact(self, tx: Transaction, person_id: str, screening_id: str,
+                           contact: dict[str, Any]) -> None:
+        """Set one screening's ANC contact (or its tombstone) among the woman's, and move
+        the counts of her pregnancies' K1 and K6."""
+        doc = await tx.get("pregnancies", person_id) or {"contacts": {}}
+        old = doc["contacts"].get(screening_id)
+        if old is not None and old["version"] >= contact["version"]:
+            return  # a stale version arriving late (even after a void) changes nothing
+        before = pregnancy.counted(doc["contacts"])
+        doc["contacts"][screening_id] = contact
+        for unit, period, delta in pregnancy.count_changes(before,
+                                                           pregnancy.counted(doc["contacts"])):
+            self._count(tx, unit, period, delta)
+        await tx.put("pregnancies", person_id, doc)
 
     async def on_task_created(self, tx: Transaction, event: TaskCreated) -> None:
         """A visit that follows one not made (nobody at home, the kader turned away) takes

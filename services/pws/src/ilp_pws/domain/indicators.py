@@ -127,8 +127,8 @@ YEAR = "year:"
 TARGET_GROUPS = frozenset({"balita", "bayi", "ibu_hamil", "usia_15_plus", "lansia", "remaja"})
 
 
-def flags_for(stage: str, finding_codes: Iterable[str], anc_visit: int | None = None,
-              measured: Iterable[str] = (), age_months: int | None = None,
+def flags_for(stage: str, finding_codes: Iterable[str], measured: Iterable[str] = (),
+              age_months: int | None = None,
               checks: Iterable[str] | None = None, sex: str | None = None) -> frozenset[str]:
     """What one screening says about a person for the month (indicator building blocks);
     `measured`: the measurements it took (with the z-scores read from them); `checks`: the
@@ -153,9 +153,7 @@ def flags_for(stage: str, finding_codes: Iterable[str], anc_visit: int | None = 
         if "imunisasi_dasar_lengkap" in codes:  # marked once, at the completing visit
             flags.add("balita_idl")
     elif stage == "ibu_hamil":
-        flags.add("ibu_hamil_k1")  # any ANC contact means K1 has happened
-        if anc_visit is not None and anc_visit >= 6:
-            flags.add("ibu_hamil_k6")
+        # K1 and K6 are counted by pregnancy (`pregnancy`), not by the month's screening
         flags |= _among_tested(PREGNANCY_PREVALENCES, codes, taken)
         if _remaja(age_months):  # in the remaja sasaran all the same
             flags.add("remaja_screened")

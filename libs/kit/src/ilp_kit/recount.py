@@ -1,0 +1,66 @@
+"""Recount a projection from its streams when the rules that count it change.
+
+A service whose state is derived from events only (PWS) names the version of its
+counting rules. A release that counts differently – K1 by pregnancy instead of by the
+year a woman was seen in – would otherwise leave the counts made by the old rules in
+place and add new ones beside them. At start, before consuming, such a service compares
+the version its store was counted by with its own; when they differ it empties its
+collections and replays every event it subscribes to through the new rules (as
+`ilp pws-rebuild` does into a fresh file), then notes the version. Interrupted, the next
+start does it again from the beginning: the version is noted only at the end.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Iterable
+
+from ilp_contracts import Event
+from nats.aio.client import Client
+
+from .consumer import Handler
+from .replay import replay
+from .store import DocumentStore
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = "migrations"  # the collection that holds what a start did to kept data
+RULES = "counting_rules"
+_AFTER_EVERY_KEY = "\U0010ffff"  # sorts after any key a collection holds
+
+
+async def counted_by(store: DocumentStore) -> str | None:
+    doc = await store.get(MIGRATIONS, RULES)
+    return None if doc is None else str(doc["version"])
+
+
+async def note_rules(store: DocumentStore, version: str) -> None:
+    async with store.transaction() as tx:
+        await tx.put(MIGRATIONS, RULES, {"version": version})
+
+
+async def recount_if_rules_changed(nc: Client, store: DocumentStore, version: str,
+                                   collections: Iterable[str],
+                                   handlers: dict[type[Event], Handler],
+                                   subscriptions: list[tuple[str, str]]) -> bool:
+    """Recount `collections` from `subscriptions` unless the store was counted by rules
+    `version`; True when it recounted."""
+    before = await counted_by(store)
+    if before == version:
+        return False
+    kept = [name for name in collections if name != MIGRATIONS]
+    if before is None and not any([await store.count(name) for name in kept]):
+        await note_rules(store, version)  # a new store: counted by these rules from the start
+        return False
+    log.info("recounting from the streams: counted by rules %s, these are %s",
+             before or "from before rules were noted", version)
+    started = time.monotonic()
+    for name in kept:
+        await store.delete_keys_before(name, _AFTER_EVERY_KEY)
+    await store.prune_applied(math.inf)  # every event is to be applied again
+    counts = await replay(nc, store, handlers, subscriptions)
+    await note_rules(store, version)
+    log.info("recounted %d events in %.1f s", counts["applied"], time.monotonic() - started)
+    return True

@@ -1,0 +1,92 @@
+"""K1 and K6 by pregnancy (pure): K1 at a pregnancy's first contact, K6 at the contact
+that completes DOMAIN.md's spread (1 in trimester 1, 2 in trimester 2, 3 in trimester 3)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from ilp_pws.domain.pregnancy import contact_of, count_changes, counted, pregnancies
+
+HPHT = date(2026, 3, 2)
+DESA = "33.73.04.1001"
+
+
+def contact(week: int, *, hpht: date = HPHT, posyandu: str = "p1", weeks_said: int | None = None,
+            trimester: int | None = None) -> dict:
+    """A contact made at `week` of the pregnancy dated from `hpht`; `weeks_said`: the weeks
+    recorded, when the dating was off."""
+    said = week if weeks_said is None else weeks_said
+    summary = {"gestational_weeks": said,
+               "trimester": trimester or (3 if said >= 28 else 2 if said >= 14 else 1)}
+    return contact_of(hpht + timedelta(weeks=week), summary, DESA, posyandu, 1)
+
+
+def of(*contacts: dict) -> dict[str, dict]:
+    return {f"s{n}": c for n, c in enumerate(contacts)}
+
+
+def where(flag: str, contacts: dict[str, dict]) -> dict[str, int]:
+    return {period: n for (f, _, period), n in counted(contacts).items() if f == flag}
+
+
+def test_k6_counts_in_the_month_of_the_contact_that_completes_the_spread() -> None:
+    spread = of(contact(10), contact(16), contact(22), contact(29), contact(33),
+                contact(36, posyandu="p2"), contact(38))
+    assert where("ibu_hamil_k6", spread) == {"2026-11": 1}  # week 36: 9 November
+    assert (("ibu_hamil_k6", (DESA, "p2"), "2026-11")) in counted(spread)
+    assert where("ibu_hamil_k1", spread) == {"2026-05": 1}  # week 10: 11 May
+
+
+def test_six_contacts_without_the_spread_are_no_k6() -> None:
+    late_start = of(*(contact(w) for w in (20, 24, 28, 31, 34, 37)))  # none in trimester 1
+    one_in_the_second = of(*(contact(w) for w in (8, 12, 20, 29, 33, 36, 38)))
+    assert where("ibu_hamil_k6", late_start) == where("ibu_hamil_k6", one_in_the_second) == {}
+
+
+def test_contacts_of_one_day_are_one_contact() -> None:
+    twice_a_day = of(contact(10), contact(16), contact(16), contact(29), contact(33),
+                     contact(36))
+    assert where("ibu_hamil_k6", twice_a_day) == {}
+
+
+def test_a_pregnancy_across_new_year_is_one_k1_in_its_first_month() -> None:
+    autumn = date(2026, 8, 3)
+    contacts = of(*(contact(w, hpht=autumn) for w in (9, 15, 21, 27, 30, 34, 37)))
+    assert where("ibu_hamil_k1", contacts) == {"2026-10": 1}
+    assert where("ibu_hamil_k6", contacts) == {"2027-04": 1}  # week 37: 19 April 2027
+
+
+def test_dating_corrected_by_a_few_weeks_is_the_same_pregnancy() -> None:
+    redated = of(contact(10), contact(20, weeks_said=23), contact(30, weeks_said=27))
+    assert len(pregnancies(redated.values())) == 1
+
+
+def test_the_next_pregnancy_is_counted_again() -> None:
+    """Delivered at 39 weeks, pregnant again a year later; and a miscarriage at 10 weeks
+    followed by a pregnancy from 12 weeks later."""
+    next_year = HPHT + timedelta(weeks=52)
+    two = of(contact(12), contact(39), contact(8, hpht=next_year))
+    assert where("ibu_hamil_k1", two) == {"2026-05": 1, "2027-04": 1}
+    after_miscarriage = of(contact(10), contact(6, hpht=HPHT + timedelta(weeks=12)))
+    assert len(pregnancies(after_miscarriage.values())) == 2
+
+
+def test_a_voided_contact_no_longer_counts() -> None:
+    contacts = of(contact(10), contact(20))
+    contacts["s0"] = {"version": 2, "gone": True}
+    assert where("ibu_hamil_k1", contacts) == {"2026-07": 1}  # week 20: 20 July
+
+
+def test_a_contact_from_before_the_weeks_were_carried_is_placed_by_its_trimester() -> None:
+    legacy = contact_of(HPHT + timedelta(weeks=21), {"trimester": 2}, DESA, "p1", 1)
+    assert legacy["weeks"] == 20
+    assert len(pregnancies([contact(10), legacy, contact(30)])) == 1
+
+
+def test_changes_move_a_pregnancy_in_its_month_and_its_year() -> None:
+    before = counted(of(contact(10)))
+    after = counted(of(contact(10, posyandu="p2")))
+    assert sorted(count_changes(before, after)) == [
+        ((DESA, "p1"), "2026-05", {"ibu_hamil_k1": -1, "year:ibu_hamil_k1": -1}),
+        ((DESA, "p2"), "2026-05", {"ibu_hamil_k1": 1, "year:ibu_hamil_k1": 1})]
+    assert count_changes(after, after) == []
