@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from ilp_screening.domain.classify import trimester
 from ilp_screening.domain.registers import balita, pregnant_women, ptm_adults
 
 TODAY = date(2026, 12, 4)
@@ -14,7 +15,8 @@ def contact(person: str, on: str, weeks: int, anc: int, n: int = 0, findings: tu
             **measures: float) -> dict:
     return {"screening_id": f"{person}-{n}", "person_id": person, "screened_on": on,
             "desa_code": "33.73.04.1001", "posyandu_id": "psy-1", "rw": "RW 02", "rt": None,
-            "anc_visit": anc, "measurements": {"gestational_weeks": weeks, **measures},
+            "anc_visit": anc, "measurements": {"gestational_weeks": weeks,
+                                               "trimester": trimester(weeks), **measures},
             "findings": [{"code": code} for code in findings]}
 
 
@@ -33,6 +35,20 @@ def test_each_woman_pregnant_now_with_her_contacts_due_date_and_risks() -> None:
     # her latest Hb is the November one; her LiLA was taken only in August
     assert sari["latest"] == {"hb": 11.5, "muac_cm": 22.0}
     assert sari["risks"] == ["kek", "pregnancy_too_young"]
+
+
+def test_her_contacts_by_trimester_and_whether_they_make_k6() -> None:
+    """K6: 1 contact in trimester 1, 2 in 2, 3 in 3; two on one day are one, and six in
+    the last two trimesters are not K6 – the bidan sees which trimester is short."""
+    weeks = [10, 16, 24, 29, 33, 36]
+    days = ["2026-04-10", "2026-05-22", "2026-07-17", "2026-08-21", "2026-09-18",
+            "2026-10-09"]
+    [ani] = pregnant_women([contact("ani", on, w, n + 1, n)
+                            for n, (on, w) in enumerate(zip(days, weeks, strict=True))], {}, TODAY)
+    assert (ani["contacts_by_trimester"], ani["k6"]) == ([1, 2, 3], True)
+    twice = [contact("sri", "2026-10-09", 20, 1), contact("sri", "2026-10-09", 20, 2, 1)]
+    [sri] = pregnant_women(twice, {}, TODAY)
+    assert (sri["contacts_by_trimester"], sri["k6"]) == ([0, 1, 0], False)
 
 
 def test_her_hpht_gives_her_due_date_by_naegeles_rule() -> None:

@@ -11,6 +11,7 @@ from .registry import (
     WorkerAssigned,
 )
 from .screening import (
+    K6_CONTACTS_BY_TRIMESTER,
     PTM_FROM_YEARS,
     BirthAmended,
     BirthCorrection,
@@ -73,6 +74,7 @@ EVENTS: dict[str, type[Event]] = {
 
 __all__ = [
     "EVENTS",
+    "K6_CONTACTS_BY_TRIMESTER",
     "PTM_FROM_YEARS",
     "STREAMS",
     "AreaUpserted",

@@ -47,6 +47,9 @@ class PregnancyRow(BaseModel):
     first_contact_on: date
     last_contact_on: date
     contacts: int = Field(description="ANC contacts recorded this pregnancy")
+    contacts_by_trimester: list[int] = Field(description="Days with a contact in trimester 1, "
+                                             "2 and 3")
+    k6: bool = Field(description="K6: at least 1, 2 and 3 of them (DOMAIN.md)")
     anc_visit: int | None = Field(description="The highest K number recorded (K1–K6 …)")
     gestational_weeks_now: int = Field(description="From her last contact's weeks and the "
                                        "days since")
@@ -324,10 +327,12 @@ async def pregnancies_sheet(fmt: Format, area_code: AreaCode, rt: RuntimeDep, ca
     places = await place_names(rt, rows)
     return await sheet_download(
         ["nama", "umur", "kode_desa", "posyandu", "rw", "rt", "kontak_pertama",
-         "kontak_terakhir", "jumlah_kontak", "k", "usia_kehamilan_minggu", "hpht", "hpl",
+         "kontak_terakhir", "jumlah_kontak", "kontak_t1", "kontak_t2", "kontak_t3",
+         "k6_lengkap", "k", "usia_kehamilan_minggu", "hpht", "hpl",
          "hb", "lila", "sistolik", "diastolik", "protein_urin", "risiko"],
         ([r["name"], r["age_years"], r["desa_code"], places.get(r["posyandu_id"]), r["rw"],
-          r["rt"], r["first_contact_on"], r["last_contact_on"], r["contacts"], r["anc_visit"],
+          r["rt"], r["first_contact_on"], r["last_contact_on"], r["contacts"],
+          *r["contacts_by_trimester"], _yes(r["k6"]), r["anc_visit"],
           r["gestational_weeks_now"], r["last_period"], r["due_on"],
           *(r["latest"].get(k) for k in LATEST),
           _named_findings(r["risks"])] for r in rows),

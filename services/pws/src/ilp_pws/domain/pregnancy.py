@@ -20,14 +20,14 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from ilp_contracts import K6_CONTACTS_BY_TRIMESTER
+
 from .indicators import YEAR
 
 Contact = Mapping[str, Any]  # {"version", "on", "weeks", "trimester", "desa_code", "posyandu_id"}
 Unit = tuple[str, str]  # (desa code, posyandu id)
 Counted = Counter[tuple[str, Unit, str]]  # (flag, unit, period) -> pregnancies
 
-# Contacts per trimester for K6 (DOMAIN.md: 1 in trimester 1, 2 in 2, 3 in 3).
-K6_SPREAD = {1: 1, 2: 2, 3: 3}
 # Each contact's weeks may be off the true dating by up to 3 weeks (re-dating by
 # ultrasound, the tolerance the intake allows against an HPHT), so two contacts of one
 # pregnancy imply HPHTs at most 6 weeks apart. The next pregnancy's HPHT is later than
@@ -81,10 +81,10 @@ def count_changes(before: Counted, after: Counted) -> list[tuple[Unit, str, dict
 
 def _completing_k6(group: list[Contact]) -> Contact | None:
     """The contact that completed the K6 spread (a day's contacts are one), if any."""
-    days: dict[int, set[str]] = {trimester: set() for trimester in K6_SPREAD}
+    days: dict[int, set[str]] = {trimester: set() for trimester in K6_CONTACTS_BY_TRIMESTER}
     for contact in group:
         days[contact["trimester"]].add(contact["on"])
-        if all(len(days[t]) >= n for t, n in K6_SPREAD.items()):
+        if all(len(days[t]) >= n for t, n in K6_CONTACTS_BY_TRIMESTER.items()):
             return contact
     return None
 

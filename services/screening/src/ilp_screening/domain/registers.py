@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from ilp_contracts import K6_CONTACTS_BY_TRIMESTER
 from ilp_contracts.monitoring import CADENCES, ncd_monitored
 
 from .person import age_in_months
@@ -71,11 +72,22 @@ def _pregnancy(pregnancy: list[Mapping[str, Any]], today: date) -> dict[str, Any
         "posyandu_id": last["posyandu_id"], "rw": last.get("rw"), "rt": last.get("rt"),
         "first_contact_on": pregnancy[0]["screened_on"], "last_contact_on": last["screened_on"],
         "contacts": len(pregnancy),
+        **_k6(pregnancy),
         "anc_visit": max(c.get("anc_visit") or 0 for c in pregnancy) or None,
         "gestational_weeks_now": weeks_now, "last_period": last_period,
         "due_on": due_on.isoformat(),
         "latest": latest,
         "risks": sorted({f["code"] for c in pregnancy for f in c["findings"]} & RISKS)}
+
+
+def _k6(pregnancy: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """Her contacts by trimester (a day's are one), and whether they make K6."""
+    days: dict[int, set[str]] = {trimester: set() for trimester in K6_CONTACTS_BY_TRIMESTER}
+    for contact in pregnancy:
+        days[int(contact["measurements"].get("trimester", 1))].add(contact["screened_on"])
+    by_trimester = [len(days[t]) for t in sorted(days)]
+    return {"contacts_by_trimester": by_trimester,
+            "k6": all(len(days[t]) >= n for t, n in K6_CONTACTS_BY_TRIMESTER.items())}
 
 
 # ── Register Kohort Bayi dan Balita ──────────────────────────────────────────────────
