@@ -79,6 +79,16 @@ def test_a_delivery_ends_the_pregnancy_and_a_new_contact_starts_the_next() -> No
     assert (row["first_contact_on"], row["contacts"]) == ("2026-11-15", 1)
 
 
+def test_a_pregnancy_after_one_with_no_delivery_recorded_is_her_current_one() -> None:
+    """Seen at 8 and 10 weeks in spring (a miscarriage nobody records as a delivery), then
+    at 9 weeks in November: the register shows the new pregnancy, its first contact and
+    its one contact – not three contacts since April."""
+    spring = [contact("eka", "2026-04-06", 8, 1), contact("eka", "2026-04-20", 10, 2, 1)]
+    [eka] = pregnant_women([*spring, contact("eka", "2026-11-16", 9, 1, 2)], {}, TODAY)
+    assert (eka["first_contact_on"], eka["contacts"], eka["contacts_by_trimester"]) == (
+        "2026-11-16", 1, [1, 0, 0])
+
+
 def test_past_44_weeks_without_a_delivery_here_she_leaves_the_register() -> None:
     assert pregnant_women([contact("rina", "2026-05-01", 30, 4)], {}, TODAY) == []
     assert len(pregnant_women([contact("rina", "2026-10-20", 38, 6)], {}, TODAY)) == 1  # 44 weeks now

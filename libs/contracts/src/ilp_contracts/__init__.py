@@ -11,7 +11,6 @@ from .registry import (
     WorkerAssigned,
 )
 from .screening import (
-    K6_CONTACTS_BY_TRIMESTER,
     PTM_FROM_YEARS,
     BirthAmended,
     BirthCorrection,
@@ -74,7 +73,6 @@ EVENTS: dict[str, type[Event]] = {
 
 __all__ = [
     "EVENTS",
-    "K6_CONTACTS_BY_TRIMESTER",
     "PTM_FROM_YEARS",
     "STREAMS",
     "AreaUpserted",

@@ -20,9 +20,6 @@ Stage = Literal["ibu_hamil", "balita", "anak_remaja", "usia_dewasa", "lansia"]
 # dewasa (≥ 15)"): a remaja of 15–17 is read against the adult blood pressure, glucose
 # and SRQ-20 thresholds, counted in the PTM indicators and followed up as adults are.
 PTM_FROM_YEARS = 15
-# K6, the ANC standard (DOMAIN.md, Permenkes 21/2021): at least one contact in trimester 1,
-# two in trimester 2 and three in trimester 3 – the contacts of one day are one.
-K6_CONTACTS_BY_TRIMESTER = {1: 1, 2: 2, 3: 3}
 Severity = Literal["info", "mild", "moderate", "severe"]
 Sex = Literal["M", "F"]
 

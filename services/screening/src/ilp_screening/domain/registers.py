@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from ilp_contracts import K6_CONTACTS_BY_TRIMESTER
+from ilp_contracts.anc import by_pregnancy, days_by_trimester, implied_hpht, k6_complete
 from ilp_contracts.monitoring import CADENCES, ncd_monitored
 
 from .person import age_in_months
@@ -43,12 +43,13 @@ RISKS = frozenset({"kek", "anaemia_pregnancy", "hypertension_pregnancy", "preecl
 def pregnant_women(contacts: Iterable[Mapping[str, Any]], delivered: Mapping[str, date],
                    today: date) -> list[dict[str, Any]]:
     """`contacts`: active ibu hamil screenings; `delivered`: each mother's latest delivery.
-    One row per woman still pregnant `today`, soonest due first."""
+    One row per woman still pregnant `today` – her latest pregnancy's contacts (a
+    miscarriage is seldom recorded as a delivery) –, soonest due first."""
     this_pregnancy = (c for c in contacts
                       if (last := delivered.get(c["person_id"])) is None
                       or date.fromisoformat(c["screened_on"]) > last)
-    rows = [row for pregnancy in _by_person(this_pregnancy)
-            if (row := _pregnancy(pregnancy, today)) is not None]
+    rows = [row for contacts in _by_person(this_pregnancy)
+            if (row := _pregnancy(by_pregnancy(contacts, _hpht)[-1], today)) is not None]
     return sorted(rows, key=lambda row: (row["due_on"], row["person_id"]))
 
 
@@ -82,12 +83,15 @@ def _pregnancy(pregnancy: list[Mapping[str, Any]], today: date) -> dict[str, Any
 
 def _k6(pregnancy: list[Mapping[str, Any]]) -> dict[str, Any]:
     """Her contacts by trimester (a day's are one), and whether they make K6."""
-    days: dict[int, set[str]] = {trimester: set() for trimester in K6_CONTACTS_BY_TRIMESTER}
-    for contact in pregnancy:
-        days[int(contact["measurements"].get("trimester", 1))].add(contact["screened_on"])
-    by_trimester = [len(days[t]) for t in sorted(days)]
-    return {"contacts_by_trimester": by_trimester,
-            "k6": all(len(days[t]) >= n for t, n in K6_CONTACTS_BY_TRIMESTER.items())}
+    days = days_by_trimester(pregnancy, lambda c: int(c["measurements"].get("trimester", 1)),
+                             lambda c: str(c["screened_on"]))
+    return {"contacts_by_trimester": [len(days[t]) for t in sorted(days)],
+            "k6": k6_complete(days)}
+
+
+def _hpht(contact: Mapping[str, Any]) -> date:
+    return implied_hpht(date.fromisoformat(contact["screened_on"]),
+                        int(contact["measurements"].get("gestational_weeks", 0)))
 
 
 # ── Register Kohort Bayi dan Balita ──────────────────────────────────────────────────
