@@ -1023,6 +1023,41 @@ def test_pws_shows_at_how_many_contacts_the_tb_symptoms_were_asked(platform: Pla
     assert (counted["numerator"], counted["pct"], counted["colour"]) == (1, 50.0, "red")
 
 
+def test_k6_counts_her_contacts_over_the_trimesters_those_from_her_buku_kia_too(
+        platform: Platform) -> None:
+    """A bidan copies a woman's earlier contacts at a private midwife from her Buku KIA
+    (a date and her HPHT, nothing measured), then records today's: K1 counts in the month
+    of her first contact, K6 in the month of the sixth – one in trimester 1, two in 2,
+    three in 3 – and her Kohort Ibu row says so."""
+    today = datetime.now(WIB).date()
+    desa = "33.73.04.2012"
+    registry = client(platform, "registry")
+    registry.post("/areas", json={"code": desa, "name": "Desa Enam"}).raise_for_status()
+    registry.post("/facilities", json={"id": "psy-enam", "type": "posyandu",
+                                       "name": "Posyandu Enam", "area_code": desa}
+                  ).raise_for_status()
+    woman = {"nik": "3373046107950009", "name": "Ratna", "sex": "F",
+             "birth_date": "1995-07-21"}
+    hpht = today - timedelta(weeks=37)
+    days = [hpht + timedelta(weeks=week) for week in (10, 16, 22, 29, 33, 36)]
+    for visit, day in enumerate(days, start=1):
+        record(platform, {"person": woman, "posyandu_id": "psy-enam",
+                          "screened_on": day.isoformat(),
+                          "pregnancy": {"last_period": hpht.isoformat(), "anc_visit": visit},
+                          **({"measurements": {"hb": 11.8, "muac_cm": 25.0}}
+                             if day == days[-1] else {})})  # the copied ones: nothing measured
+    pws = httpx.Client(base_url=f"{platform.service_url('pws')}/api/v1", timeout=10)
+    k6_month, k1_month = days[-1].isoformat()[:7], days[0].isoformat()[:7]
+    assert eventually(lambda: indicator(pws, desa, k6_month, "ibu_hamil_k6")["numerator"] == 1)
+    if days[0].year == days[-1].year:
+        assert indicator(pws, desa, k6_month, "ibu_hamil_k1")["numerator"] == 1
+    assert indicator(pws, desa, k1_month, "ibu_hamil_k1")["numerator"] == 1
+    assert indicator(pws, desa, days[-3].isoformat()[:7], "ibu_hamil_k6")["numerator"] == 0
+    [row] = [r for r in client(platform, "screening").get(
+        "/pregnancies", params={"area_code": desa}).json() if r["name"] == "Ratna"]
+    assert (row["contacts"], row["contacts_by_trimester"], row["k6"]) == (6, [1, 2, 3], True)
+
+
 def test_the_bidans_register_of_pregnant_women(platform: Platform) -> None:
     """Register Kohort Ibu: a woman with two ANC contacts is listed with her name, K number,
     weeks now, HPL and the risks of her pregnancy; her delivery takes her off it, though

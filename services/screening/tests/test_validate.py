@@ -55,6 +55,12 @@ def test_dates_and_stage_consistency() -> None:
     assert ("measurements", "immunizations") in locs(submission(date(1990, 1, 1), hb=12,
                                                                 immunizations=["BCG"]))
     assert ("measurements",) in locs(submission(date(1990, 1, 1)))
+    # an ANC contact is one without a measurement: one made elsewhere, from her Buku KIA
+    contact = submission(date(1995, 7, 21), "F", pregnancy=PregnancyIn(gestational_weeks=10,
+                                                                       anc_visit=1))
+    assert problems(contact, TODAY) == ("ibu_hamil", [])
+    assert ScreeningSubmission.model_validate({
+        **contact.model_dump(mode="json", exclude={"measurements"})}) == contact
     assert ("measurements", "diastolic") in locs(submission(date(1990, 1, 1), systolic=120))
 
 

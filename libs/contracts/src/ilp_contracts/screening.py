@@ -184,7 +184,10 @@ class ScreeningSubmission(_Strict):
                              description="The posyandu or pustu where it was made")
     screened_on: date
     pregnancy: PregnancyIn | None = None
-    measurements: MeasurementsIn
+    measurements: MeasurementsIn = Field(
+        default_factory=MeasurementsIn, description="At least one, but at an ANC contact: "
+        "its pregnancy data are the contact (one made elsewhere, copied from her Buku KIA, "
+        "counts towards K6 too)")
 
 
 class Finding(_Strict):

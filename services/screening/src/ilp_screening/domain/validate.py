@@ -78,7 +78,7 @@ def screening_problems(sex: str, birth_date: date, screened_on: date,
     if m.immunizations and stage != "balita":
         found.append((("measurements", "immunizations"), _("immunisations are recorded "
                                                            "for balita only"), "wrong_stage"))
-    if not values and not m.immunizations:
+    if not values and not m.immunizations and pregnancy is None:  # (an ANC contact is one)
         found.append((("measurements",), _("no measurement given"), "missing"))
     return stage, found
 
