@@ -1057,6 +1057,25 @@ def test_k6_counts_her_contacts_over_the_trimesters_those_from_her_buku_kia_too(
         "/pregnancies", params={"area_code": desa}).json() if r["name"] == "Ratna"]
     assert (row["contacts"], row["contacts_by_trimester"], row["k6"]) == (6, [1, 2, 3], True)
 
+    # The bidan's Kohort Ibu kept a woman a row, a column per contact: a contact each day
+    sheet_days = ";".join(day.strftime("%d/%m/%Y") for day in days)
+    text = ("Nama Ibu;NIK;Tgl Lahir;HPHT;K1;K2;K3;K4;K5;K6;LiLA;Posyandu\n"
+            f"Wati;3373046107950010;21/07/1995;{hpht:%d/%m/%Y};{sheet_days};25;Enam\n"
+            f"Yuni;3373046107950011;21/07/1995;{hpht:%d/%m/%Y};"
+            f"{hpht - timedelta(weeks=2):%d/%m/%Y};{days[-1]:%d/%m/%Y};;;;;25;Enam\n")
+    screening = client(platform, "screening")
+
+    def sent() -> dict:
+        return screening.post("/screenings/import", content=text.encode(),
+                              headers={"Content-Type": "text/csv"}).json()
+    reply = sent()
+    assert (reply["accepted"], reply["duplicates"]) == (7, 0), reply
+    [yuni] = reply["rejected"]  # her K1 before her HPHT: which of the row's visits it was
+    assert (yuni["line"], yuni["screened_on"]) == (3, (hpht - timedelta(weeks=2)).isoformat())
+    assert eventually(lambda: indicator(pws, desa, k6_month, "ibu_hamil_k6")["numerator"] == 2)
+    again = sent()  # the register sent again: nothing twice
+    assert (again["accepted"], again["duplicates"]) == (0, 7), again
+
 
 def test_the_bidans_register_of_pregnant_women(platform: Platform) -> None:
     """Register Kohort Ibu: a woman with two ANC contacts is listed with her name, K number,

@@ -462,3 +462,41 @@ def test_an_hpht_nobody_can_read_refuses_its_row_saying_so() -> None:
     [said] = in_the_sheets_words([{"line": line, "detail": problems}], text)
     assert said["detail"][0]["column"] == "HPHT"
     assert "'bulan lalu' is not a date" in said["detail"][0]["msg"]
+
+
+def test_a_kohort_ibu_kept_by_contact_gives_a_contact_each_day() -> None:
+    """A Kohort Ibu a woman a row, a column per contact (K1 … K6, the day of each): a
+    contact each day, each dated by her HPHT – the row's LiLA and Hb with its latest, the
+    earlier ones with nothing measured, as copied from her Buku KIA."""
+    text = ("Nama Ibu;NIK;Tgl Lahir;HPHT;K1;K2;K3;K4;K5;K6;LiLA (cm);Hb\n"
+            "Siti;3373044107980001;01/07/1998;02/03/2026;11/05/2026;22/06/2026;03/08/2026;"
+            "21/09/2026;19/10/2026;09/11/2026;24;11,5\n")
+    rows = list(parse_register(text, "psy-1"))
+    assert [problems for *_, problems in rows] == [[]] * 6
+    contacts = [sub for _, sub, _ in rows if sub is not None]
+    assert [(c.pregnancy.anc_visit, c.pregnancy.weeks_on(c.screened_on)) for c in contacts] == [
+        (1, 10), (2, 16), (3, 22), (4, 29), (5, 33), (6, 36)]
+    assert {c.person.name for c in contacts} == {"Siti"}
+    assert [c.measurements.model_dump(exclude_none=True, exclude={"immunizations"})
+            for c in contacts] == [{}] * 5 + [{"muac_cm": 24.0, "hb": 11.5}]
+
+
+def test_a_kohort_ibu_by_contact_dated_by_the_rows_uk_and_its_problems_at_their_columns() -> None:
+    """Without an HPHT, the row's UK on its own day dates the earlier contacts; without
+    either, the row says what is missing; a contact's day nobody can read, or one before
+    her HPHT, is refused at its K column and the rest of the row taken."""
+    text = ("Nama Ibu;NIK;Tgl Lahir;Tanggal;UK;K1;K2;K3\n"
+            "Ani;3373044107980002;01/07/1998;03/08/2026;22;11/05/2026;22/06/2026;03/08/2026\n"
+            "Rina;3373044107980003;01/07/1998;03/08/2026;;11/05/2026;;03/08/2026\n"
+            "Eka;3373044107980004;01/07/1998;03/08/2026;22;01/01/2026;besok;03/08/2026\n")
+    rows = list(parse_register(text, "psy-1"))
+    ani = [sub for line, sub, _ in rows if line == 2]
+    assert [(c.pregnancy.anc_visit, c.pregnancy.weeks_on(c.screened_on)) for c in ani] == [
+        (1, 10), (2, 16), (3, 22)]
+    refused = [{"line": line, "detail": problems} for line, sub, problems in rows if sub is None]
+    said = {row["line"]: [(p.get("column"), p["loc"], p["type"]) for p in row["detail"]]
+            for row in in_the_sheets_words(refused, text)}
+    assert said[3] == [(None, ["column", "last_period"], "missing")]  # no HPHT column
+    assert said[4] == [("K2", ["column", "contact:2"], "date_from_datetime_parsing")]
+    assert [sub.screened_on for line, sub, _ in rows if line == 4 and sub] == [
+        date(2026, 1, 1), date(2026, 8, 3)]  # (K1 before her HPHT: refused at intake)

@@ -20,6 +20,7 @@ K6_CONTACTS_BY_TRIMESTER = {1: 1, 2: 2, 3: 3}
 # pregnancy imply HPHTs at most 6 weeks apart. The next pregnancy's HPHT is later than
 # this one's by its length and more (after a miscarriage at 10 weeks: 12 weeks or more).
 SAME_PREGNANCY_DAYS = 6 * 7
+MAX_ANC_VISIT = 12  # the highest K number a contact may record
 
 Contact = TypeVar("Contact")
 

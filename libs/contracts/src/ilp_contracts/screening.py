@@ -10,6 +10,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
                       WithJsonSchema, model_validator)
 
+from .anc import MAX_ANC_VISIT
 from .envelope import Event
 from .immunization import DoseIn
 from .text import _, refusal
@@ -125,7 +126,7 @@ class PregnancyIn(_Strict):
     last_period: date | None = Field(
         default=None, description="HPHT, hari pertama haid terakhir: gives the weeks on the "
         "day of the screening (and keeps giving them when that day is corrected)")
-    anc_visit: int = Field(ge=1, le=12, description="Kunjungan ANC ke- (K1–K6 and beyond)")
+    anc_visit: int = Field(ge=1, le=MAX_ANC_VISIT, description="Kunjungan ANC ke- (K1–K6 and beyond)")
 
     def weeks_on(self, day: date) -> int | None:
         """Completed weeks on `day`: as given, else from her last period."""

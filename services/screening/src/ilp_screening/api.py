@@ -148,10 +148,13 @@ async def import_register(request: Request, rt: RuntimeDep, caller: Caller, lang
     refused = [(line, submission, outcome["detail"])
                for (line, submission), outcome in zip(valid, outcomes, strict=True)
                if outcome["status"] == "rejected"]
-    rejected += once_a_row([  # which of a row's visits, where it has one a month
+    visits = Counter(line for line, _submission in valid)  # which of a row's, if several
+    rejected += once_a_row([  # (a register by month: a visit each month)
         {"line": line, "screened_on": visit.screened_on, "detail": in_its_month(detail, visit)}
         for line, visit, detail in refused]) if by_month else [
-        {"line": line, "detail": detail} for line, _visit, detail in refused]
+        {"line": line, "detail": detail,
+         **({"screened_on": visit.screened_on} if visits[line] > 1 else {})}
+        for line, visit, detail in refused]
     counts = Counter(outcome["status"] for outcome in outcomes)
     return said_in({"accepted": counts["created"], "duplicates": counts["duplicate"],
                     "amended": counts["amended"],

@@ -161,7 +161,8 @@ class RowProblem(BaseModel):
     line: int
     detail: list[dict[str, Any]]
     screened_on: date | None = Field(default=None, description="In a register by month (a "
-                                     "row, a visit a month): which visit of the row")
+                                     "row, a visit a month) or a Kohort Ibu by contact (K1 "
+                                     "… K6): which visit of the row")
 
 
 class ImportReport(BaseModel):

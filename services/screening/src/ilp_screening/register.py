@@ -42,10 +42,10 @@ from ilp_kit.spreadsheet import csv_rows, header_of, written_columns
 from pydantic import ValidationError
 
 from .domain.registers import TERM_DAYS
-from .register_columns import (BIRTH_ORDER, BLOOD_PRESSURE, DATES, DOSE, DUE_DATE, FLAGS,
+from .register_columns import (BIRTH_ORDER, BLOOD_PRESSURE, CONTACT, DATES, DOSE, DUE_DATE, FLAGS,
                                KNOWN_COLUMNS, LAST_PERIOD, MONTHLY, MONTHLY_MEASURES, MONTHS, MOTHER_NAME,
                                NOT_READ, NUMBERS, PERSON, POSYANDU_NAME, PREGNANCY,
-                               VISIT_NUMBER, column, monthly)
+                               VISIT_NUMBER, column, contact_column, monthly)
 
 # How the length was taken, as a register writes it: lying down (under two) or standing.
 _LYING = {"telentang": True, "terlentang": True, "berbaring": True, "baring": True,
@@ -78,6 +78,8 @@ def _not_a_date(cell: object) -> Text:
 def _cell(name: str, value: str) -> object:
     if name.startswith(MONTHLY):  # a month's measure reads as the measure
         name = name.removeprefix(MONTHLY).partition(":")[0]
+    if name.startswith(CONTACT):  # the day of an ANC contact
+        return _day(value)
     if name.startswith(DOSE):  # ticked, or the day it was given
         lowered = value.lower()
         return True if lowered in _YES else False if lowered in _NO else _day(value)
@@ -177,10 +179,12 @@ def parse_register(text: str, posyandu_id: str | None = None, places: Places | N
     in a register by month (`by_month`: its year and the posyandu's day, `months_of`) a
     visit each month it has a measure for."""
     for line, cells, given in _filled_rows(text):
-        if by_month is None:
-            yield _visit(line, cells, given, posyandu_id, places)
-        else:
+        if by_month is not None:
             yield from _months(line, cells, given, posyandu_id, places, by_month)
+        elif any(name.startswith(CONTACT) for name in given):
+            yield from _contacts(line, cells, given, posyandu_id, places)
+        else:
+            yield _visit(line, cells, given, posyandu_id, places)
 
 
 def _visit(line: int, cells: dict[str, str], given: dict[str, object], posyandu_id: str | None,
@@ -265,6 +269,73 @@ def _months(line: int, cells: dict[str, str], given: dict[str, object], posyandu
     if refused:
         yield line, None, [problem for index, problem in enumerate(refused)
                            if problem not in refused[:index]]  # the row's own, once
+
+
+# What dates every contact of a Kohort Ibu's row: who she is, where, and her HPHT (or HPL).
+_OF_EVERY_CONTACT = (*PERSON, MOTHER_NAME, "posyandu_id", POSYANDU_NAME, LAST_PERIOD, DUE_DATE)
+
+
+def _contacts(line: int, cells: dict[str, str], given: dict[str, object],
+              posyandu_id: str | None, places: Places | None) -> Iterator[Row]:
+    """A Kohort Ibu's row with a column per ANC contact (K1 … K6, the day each was made):
+    a contact each day, dated by her HPHT (or HPL; or by the row's UK on the row's own
+    day). The row's measurements are its own visit's – its `Tanggal`, else its latest
+    contact; the others were recorded with nothing measured, as the Buku KIA copies them."""
+    days = {int(name.removeprefix(CONTACT)): given.pop(name)
+            for name in [name for name in given if name.startswith(CONTACT)]}
+    refused = [_not_a_contact_day(number, cells) for number, day in days.items()
+               if _iso_day(day) is None]
+    dated = {number: str(day) for number, day in days.items() if _iso_day(day) is not None}
+    own = str(given.get("screened_on") or max(dated.values(), default=""))
+    if own and "screened_on" not in given:
+        given["screened_on"] = own
+    if VISIT_NUMBER not in given and "anc_visit" not in given:
+        given[VISIT_NUMBER] = max((n for n, day in dated.items() if day == own), default=None)
+    dating = {key: given[key] for key in _OF_EVERY_CONTACT if key in given}
+    if LAST_PERIOD not in dating and DUE_DATE not in dating:
+        dating[LAST_PERIOD] = _last_period_by_weeks(own, given.get("gestational_weeks"))
+    if dating[LAST_PERIOD] is None:
+        yield line, None, [*refused, {"type": "missing", "loc": ["column", LAST_PERIOD],
+                                      "msg": _("the days of her contacts (K1, K2 …) are "
+                                               "dated by her HPHT: give it, or her HPL, or "
+                                               "how far along she was on the row's day (UK)")}]
+        return
+    earlier = {number: day for number, day in dated.items() if day != own}
+    for number, day in sorted(earlier.items()):
+        _line, contact, found = _visit(line, cells, {**dating, "screened_on": day,
+                                                     VISIT_NUMBER: number}, posyandu_id, places)
+        refused += [_at_its_column(problem, number) for problem in found]
+        if contact is not None:
+            yield line, contact, []
+    _line, visit, found = _visit(line, cells, {k: v for k, v in given.items() if v is not None},
+                                 posyandu_id, places)
+    if visit is not None:
+        yield line, visit, []
+    if found or refused:
+        yield line, None, [problem for index, problem in enumerate([*refused, *found])
+                           if problem not in [*refused, *found][:index]]
+
+
+def _last_period_by_weeks(day: str, weeks: object) -> object:
+    """Her HPHT as the row's UK on the row's own day implies it (None if it cannot)."""
+    try:
+        return (date.fromisoformat(day) - timedelta(weeks=int(str(weeks)))).isoformat()
+    except ValueError:
+        return None
+
+
+def _not_a_contact_day(number: int, cells: dict[str, str]) -> dict[str, Any]:
+    return {"type": "date_from_datetime_parsing", "loc": ["column", contact_column(number)],
+            "msg": _not_a_date(cells.get(contact_column(number), ""))}
+
+
+def _at_its_column(problem: dict[str, Any], number: int) -> dict[str, Any]:
+    """An earlier contact's problem with its day (in the future, before her HPHT) at its
+    K column."""
+    loc = list(problem.get("loc", []))
+    if loc and loc[-1] in ("screened_on", "last_period", "gestational_weeks"):
+        loc[-1] = contact_column(number)
+    return {**problem, "loc": loc}
 
 
 def _doses_by_month(given: dict[str, object], year: int, months: set[int]

@@ -4,6 +4,9 @@ dose, and the columns kept for other programmes, which an import reads past."""
 
 from __future__ import annotations
 
+import re
+
+from ilp_contracts.anc import MAX_ANC_VISIT
 from ilp_contracts.immunization import IMMUNIZATIONS, dose_code
 from ilp_contracts.screening import MeasurementsIn
 
@@ -156,11 +159,24 @@ def _of_a_month(name: str) -> str | None:
     return monthly(field, month) if field in MONTHLY_MEASURES else None
 
 
+# A Kohort Ibu kept a woman a row, a column per ANC contact – K1 … K6, the day each was
+# made (also "Tgl K1", "K-1"): "contact:2" is the day of her K2.
+CONTACT = "contact:"
+_CONTACT = re.compile(r"^(?:tgl_|tanggal_)?k-?(\d{1,2})(?:_tgl|_tanggal)?$")
+
+
+def contact_column(number: int) -> str:
+    return f"{CONTACT}{number}"
+
+
 def column(name: str) -> str:
     """A register's column by its header's name: an alias, one dose of the schedule, a
-    month's measure, one of another programme's (read past), or the name itself."""
+    month's measure, an ANC contact's day, one of another programme's (read past), or
+    the name itself."""
     if name in ALIASES:
         return ALIASES[name]
+    if (contact := _CONTACT.match(name)) and 1 <= int(contact.group(1)) <= MAX_ANC_VISIT:
+        return contact_column(int(contact.group(1)))
     if name in READ_PAST:
         return f"{NOT_READ}{name}"
     if (code := dose_code(name)) is not None:
@@ -176,4 +192,5 @@ KNOWN_COLUMNS = sorted({*PERSON, *PREGNANCY, *MeasurementsIn.model_fields, "scre
                         *(k for k, v in ALIASES.items() if v),
                         *(f"{DOSE}{code}" for code in IMMUNIZATIONS),
                         *(monthly(field, month) for field in MONTHLY_MEASURES
-                          for month in range(1, 13))})
+                          for month in range(1, 13)),
+                        *(contact_column(n) for n in range(1, MAX_ANC_VISIT + 1))})
