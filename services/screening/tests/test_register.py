@@ -482,9 +482,13 @@ def test_a_kohort_ibu_kept_by_contact_gives_a_contact_each_day() -> None:
 
 
 def test_a_kohort_ibu_by_contact_dated_by_the_rows_uk_and_its_problems_at_their_columns() -> None:
-    """Without an HPHT, the row's UK on its own day dates the earlier contacts; without
-    either, the row says what is missing; a contact's day nobody can read, or one before
+    """Her HPL dates them as her HPHT does; without either, the row's UK on its own day;
+    without any, the row says what is missing; a contact's day nobody can read, or one before
     her HPHT, is refused at its K column and the rest of the row taken."""
+    by_hpl = ("Nama Ibu;NIK;Tgl Lahir;HPL;K1;K2\n"
+              "Ani;3373044107980002;01/07/1998;07/12/2026;11/05/2026;22/06/2026\n")
+    assert [(sub.pregnancy.anc_visit, sub.pregnancy.weeks_on(sub.screened_on))
+            for _, sub, _ in parse_register(by_hpl, "psy-1")] == [(1, 10), (2, 16)]
     text = ("Nama Ibu;NIK;Tgl Lahir;Tanggal;UK;K1;K2;K3\n"
             "Ani;3373044107980002;01/07/1998;03/08/2026;22;11/05/2026;22/06/2026;03/08/2026\n"
             "Rina;3373044107980003;01/07/1998;03/08/2026;;11/05/2026;;03/08/2026\n"

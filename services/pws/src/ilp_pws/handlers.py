@@ -39,7 +39,6 @@ from .domain import pregnancy
 from .domain.indicators import (VISIT_SERIES, YEAR, Indicator, Running, add_to_date,
                                 apply_delta, birth_flags, colour_changes, flag_delta,
                                 flags_for, split_yearly, to_date)
-from .domain.pregnancy import contact_of
 from .domain.projection import (VOIDED, Unit, count_changes, effective, first_changes, firsts,
                                 series_complete, task_flags, tombstone)
 from .live import LIVE
@@ -240,9 +239,9 @@ class Projector:
                                            event.checks, event.sex))}
         await self._change(tx, event.period, event.person_id, event.screening_id, entry)
         if event.stage == "ibu_hamil":
-            await self._anc_contact(tx, event.person_id, event.screening_id, contact_of(
-                event.screened_on, event.measurements, event.desa_code, event.posyandu_id,
-                event.version))
+            contact = pregnancy.contact_of(event.screened_on, event.measurements,
+                                           event.desa_code, event.posyandu_id, event.version)
+            await self._anc_contact(tx, event.person_id, event.screening_id, contact)
 
     async def _change(self, tx: Transaction, period: str, person_id: str, screening_id: str,
                       entry: dict[str, Any]) -> None:

@@ -267,8 +267,7 @@ def _months(line: int, cells: dict[str, str], given: dict[str, object], posyandu
             yield line, submission, []
         refused += [_in_its_month(problem, month, measures) for problem in found]
     if refused:
-        yield line, None, [problem for index, problem in enumerate(refused)
-                           if problem not in refused[:index]]  # the row's own, once
+        yield line, None, _each_once(refused)  # the row's own problems, once
 
 
 # What dates every contact of a Kohort Ibu's row: who she is, where, and her HPHT (or HPL).
@@ -294,7 +293,7 @@ def _contacts(line: int, cells: dict[str, str], given: dict[str, object],
     dating = {key: given[key] for key in _OF_EVERY_CONTACT if key in given}
     if LAST_PERIOD not in dating and DUE_DATE not in dating:
         dating[LAST_PERIOD] = _last_period_by_weeks(own, given.get("gestational_weeks"))
-    if dating[LAST_PERIOD] is None:
+    if dating.get(LAST_PERIOD, dating.get(DUE_DATE)) is None:
         yield line, None, [*refused, {"type": "missing", "loc": ["column", LAST_PERIOD],
                                       "msg": _("the days of her contacts (K1, K2 …) are "
                                                "dated by her HPHT: give it, or her HPL, or "
@@ -312,8 +311,7 @@ def _contacts(line: int, cells: dict[str, str], given: dict[str, object],
     if visit is not None:
         yield line, visit, []
     if found or refused:
-        yield line, None, [problem for index, problem in enumerate([*refused, *found])
-                           if problem not in [*refused, *found][:index]]
+        yield line, None, _each_once([*refused, *found])
 
 
 def _last_period_by_weeks(day: str, weeks: object) -> object:
@@ -336,6 +334,10 @@ def _at_its_column(problem: dict[str, Any], number: int) -> dict[str, Any]:
     if loc and loc[-1] in ("screened_on", "last_period", "gestational_weeks"):
         loc[-1] = contact_column(number)
     return {**problem, "loc": loc}
+
+
+def _each_once(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [problem for index, problem in enumerate(problems) if problem not in problems[:index]]
 
 
 def _doses_by_month(given: dict[str, object], year: int, months: set[int]
