@@ -171,8 +171,12 @@ def _mothers(rng: random.Random, people: _People, place: Place, days: list[date]
     for _ in range(count):
         mother = people.person(place, days[0] - timedelta(days=rng.randint(18, 40) * 365),
                                "F", "Ibu")
-        weeks = rng.randint(6, 26)
-        for visit, day in enumerate(days, start=1):
+        weeks = rng.randint(6, 34)
+        earlier = _from_her_buku_kia(mother, weeks)
+        for visit, week in enumerate(earlier, start=1):
+            yield _submission(mother, place, days[0] - timedelta(weeks=weeks - week), {},
+                              {"gestational_weeks": week, "anc_visit": visit})
+        for visit, day in enumerate(days, start=len(earlier) + 1):
             now = weeks + (day - days[0]).days // 7
             if now > 40:
                 break
@@ -181,6 +185,19 @@ def _mothers(rng: random.Random, people: _People, place: Place, days: list[date]
                 "systolic": (systolic := max(90, round(rng.gauss(115, 14)))),
                 "diastolic": round(systolic * 0.65 + rng.gauss(0, 5))},
                 {"gestational_weeks": now, "anc_visit": visit})
+
+
+# When a pregnant woman had her contacts before the sample's months, at a midwife's
+# practice: one in trimester 1, two in trimester 2, one early in trimester 3 (K6's spread).
+_EARLIER_WEEKS = (10, 18, 24, 29)
+
+
+def _from_her_buku_kia(mother: _Person, weeks: int) -> list[int]:
+    """The weeks of her earlier contacts, copied from her Buku KIA with nothing measured:
+    those well before the sample's first day, most of them (some were missed). Drawn from
+    her own seed, so the other sample people stay as they were."""
+    missed = random.Random(mother.nik)
+    return [week for week in _EARLIER_WEEKS if week <= weeks - 3 and missed.random() < 0.85]
 
 
 def _adults(rng: random.Random, people: _People, place: Place, days: list[date],
