@@ -129,3 +129,45 @@ def test_a_rebuild_split_by_person_equals_one_replay(nats_server: str, tmp_path:
     for name in alone:
         assert merged[name] == alone[name], name
     assert not list(tmp_path.glob("three.db.part*"))  # the parts are gone
+
+
+def test_replicas_starting_on_a_store_counted_by_older_rules_recount_it_once(
+        nats_server: str, tmp_path: Path) -> None:
+    """Two PWS replicas start on one store counted by older rules: one recounts, holding
+    a lease, the other waits for it; the store then equals a rebuild's."""
+    from ilp_kit.recount import MIGRATIONS, recount_if_rules_changed
+    from ilp_kit.store import SqliteStore
+    from ilp_kit.settings import ServiceSettings
+    from ilp_pws.app import COUNTING_RULES
+
+    rng = random.Random(11)
+    asyncio.run(publish(nats_server, screenings(rng)))
+    rebuilt = tmp_path / "rebuilt.db"
+    rebuild_into(rebuilt, nats_server, Console(quiet=True), parts=1)
+    live = tmp_path / "live.db"
+    rebuild_into(live, nats_server, Console(quiet=True), parts=1)
+    db = sqlite3.connect(live)  # as an older release counted it: other counts, no rules
+    with db:
+        db.execute(f"DELETE FROM {MIGRATIONS}")
+        db.execute("UPDATE desa_months SET doc = json_set(doc, '$.counts.stale', 7)")
+    db.close()
+
+    async def replicas() -> list[bool]:
+        store = SqliteStore(live, SPEC.collections)
+        await store.open()
+        nc = await nats.connect(nats_server)
+        try:
+            settings = ServiceSettings(service="pws")
+            rules = SPEC.counting_rules
+            assert rules is not None
+            return await asyncio.gather(*(recount_if_rules_changed(
+                nc, store, COUNTING_RULES, SPEC.collections, rules.handlers(settings),
+                SPEC.subscriptions) for _ in range(2)))  # type: ignore[arg-type]
+        finally:
+            await nc.close()
+            await store.close()
+    assert sorted(asyncio.run(replicas())) == [False, True]
+    alone, recounted = contents(rebuilt), contents(live)
+    for name in alone:
+        if name != "leases":
+            assert recounted[name] == alone[name], name

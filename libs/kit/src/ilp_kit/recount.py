@@ -7,20 +7,26 @@ place and add new ones beside them. At start, before consuming, such a service c
 the version its store was counted by with its own; when they differ it empties its
 collections and replays every event it subscribes to through the new rules (as
 `ilp pws-rebuild` does into a fresh file), then notes the version. Interrupted, the next
-start does it again from the beginning: the version is noted only at the end.
+start does it again from the beginning: the version is noted only at the end. (In a
+rolling update, replicas of the old release would go on counting by the old rules beside
+it: such a service is replaced, not rolled – Kubernetes' `Recreate`.)
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import time
 from collections.abc import Iterable
+from datetime import timedelta
 
 from ilp_contracts import Event
+from ilp_contracts.envelope import utcnow
 from nats.aio.client import Client
 
 from .consumer import Handler
+from .lease import LEASES, hold_lease
 from .replay import replay
 from .store import DocumentStore
 
@@ -28,6 +34,11 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS = "migrations"  # the collection that holds what a start did to kept data
 RULES = "counting_rules"
+# Of several replicas starting on one store (a shared MongoDB), one recounts, holding a
+# lease, while the others wait for the rules it notes at the end.
+RECOUNT = "recount"
+LEASE = timedelta(minutes=2)
+WAIT_S = 2.0
 _AFTER_EVERY_KEY = "\U0010ffff"  # sorts after any key a collection holds
 
 
@@ -50,17 +61,37 @@ async def recount_if_rules_changed(nc: Client, store: DocumentStore, version: st
     before = await counted_by(store)
     if before == version:
         return False
-    kept = [name for name in collections if name != MIGRATIONS]
+    kept = [name for name in collections if name not in (MIGRATIONS, LEASES)]
     if before is None and not any([await store.count(name) for name in kept]):
         await note_rules(store, version)  # a new store: counted by these rules from the start
         return False
-    log.info("recounting from the streams: counted by rules %s, these are %s",
-             before or "from before rules were noted", version)
-    started = time.monotonic()
-    for name in kept:
-        await store.delete_keys_before(name, _AFTER_EVERY_KEY)
-    await store.prune_applied(math.inf)  # every event is to be applied again
-    counts = await replay(nc, store, handlers, subscriptions)
-    await note_rules(store, version)
+    while not await _hold(store):  # another replica recounts: its counts will do
+        await asyncio.sleep(WAIT_S)
+        if await counted_by(store) == version:
+            return False
+    renewing = asyncio.create_task(_keep_holding(store))
+    try:
+        log.info("recounting from the streams: counted by rules %s, these are %s",
+                 before or "from before rules were noted", version)
+        started = time.monotonic()
+        for name in kept:
+            await store.delete_keys_before(name, _AFTER_EVERY_KEY)
+        await store.prune_applied(math.inf)  # every event is to be applied again
+        counts = await replay(nc, store, handlers, subscriptions)
+        await note_rules(store, version)
+    finally:
+        renewing.cancel()
     log.info("recounted %d events in %.1f s", counts["applied"], time.monotonic() - started)
     return True
+
+
+async def _hold(store: DocumentStore) -> bool:
+    async with store.transaction() as tx:
+        return await hold_lease(tx, RECOUNT, utcnow(), LEASE)
+
+
+async def _keep_holding(store: DocumentStore) -> None:
+    """Renew the lease while recounting (a national store takes many minutes)."""
+    while True:
+        await asyncio.sleep(LEASE.total_seconds() / 4)
+        await _hold(store)

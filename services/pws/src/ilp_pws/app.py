@@ -29,6 +29,7 @@ SPEC = ServiceSpec(
         "posyandu": ["desa_code", "parent_facility_id"],  # and the pustu
         "puskesmas": ["kecamatan"],
         "migrations": [],  # the counting rules the store was counted by
+        "leases": [],  # which replica recounts, when the rules changed
     },
     router=router,
     pages=pages,
