@@ -339,6 +339,9 @@ def test_a_bad_inbound_bundle_lists_every_problem() -> None:
     assert kinds == {"missing_identifier", "wrong_unit", "unknown_vaccine"}
     [unit] = [d["msg"] for d in refused.value.detail() if d["type"] == "wrong_unit"]
     assert unit == "unit must be one of kg, g (UCUM), not [lb_av]"
+    said = {d["type"]: d["msg"].render("id") for d in refused.value.detail()}  # Indonesian
+    assert said["wrong_unit"] == "satuan harus salah satu dari kg, g (UCUM), bukan [lb_av]"
+    assert said["unknown_vaccine"].startswith("vaksin XYZ bukan salah satu dari")
     with pytest.raises(InvalidInput) as not_fhir:
         submission_from_bundle({"resourceType": "Bundle", "type": "transaction", "entry": [
             {"resource": {"resourceType": "Patient", "birthDate": "10-11-2024"}}]})

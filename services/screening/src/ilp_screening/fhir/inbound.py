@@ -18,6 +18,7 @@ from typing import Any
 from fhir.resources.R4B.bundle import Bundle
 from ilp_contracts.immunization import IMMUNIZATIONS
 from ilp_contracts.screening import ScreeningSubmission
+from ilp_contracts.text import Text, _
 from ilp_kit.errors import InvalidInput
 from pydantic import ValidationError
 
@@ -45,17 +46,17 @@ from .bundle import (
 )
 
 Problem = tuple[tuple[str | int, ...], str, str]
-BY_LOINC = {loinc: (key, unit) for key, (loinc, _, unit, _) in MEASURES.items()}
+BY_LOINC = {spec[0]: (key, spec[2]) for key, spec in MEASURES.items()}  # (loinc, …, unit, …)
 BY_LOINC[LYING_LENGTH[0]] = ("height_cm", "cm")
-BP_BY_LOINC = {code: part for part, (code, _) in BP_PARTS.items()}
+BP_BY_LOINC = {spec[0]: part for part, spec in BP_PARTS.items()}  # (code, …)
 GESTATIONAL_AGE_CODES = {GESTATIONAL_AGE[0], "49051-6"}  # "Gestational age in weeks"
 # Vital signs an encounter records that no screening rule reads: left out, as resources of
 # other types are, rather than refusing the visit. Any other code is refused – it may be a
 # measurement sent under a code this release does not know, and would be lost.
 # (heart rate, respiratory rate, body temperature, oxygen saturation twice)
 VITALS_NOT_READ = frozenset({"8867-4", "9279-1", "8310-5", "59408-5", "2708-6"})
-SCORE_OF = {code: key for key, (code, _) in SCORES.items()}
-CHECK_OF = {code: key for key, (code, _, _) in CHECKS.items()}
+SCORE_OF = {spec[0]: key for key, spec in SCORES.items()}  # (code, …)
+CHECK_OF = {spec[0]: key for key, spec in CHECKS.items()}
 # SNOMED CT smoking statuses: smoker, and those who do not smoke now (non-smoker, never
 # smoked tobacco, ex-smoker).
 SMOKES = {SMOKER[0]: True, NON_SMOKER[0]: False, "266919005": False, "8517006": False}
@@ -71,8 +72,9 @@ def submission_from_bundle(data: Any) -> tuple[ScreeningSubmission, str]:
     problems: list[Problem] = []
     key = (bundle.identifier.value if bundle.identifier else None) or bundle.id
     if not key:
-        problems.append((("body", "identifier"), "a Bundle identifier (or id) is needed "
-                         "to recognise a re-sent Bundle", "missing_identifier"))
+        problems.append((("body", "identifier"), _("a Bundle identifier (or id) is needed "
+                                                    "to recognise a re-sent Bundle"),
+                         "missing_identifier"))
     resources: dict[str, list[tuple[int, Any]]] = {}
     for i, entry in enumerate(bundle.entry or []):
         if entry.resource is not None:
@@ -101,8 +103,9 @@ def _at(i: int, *path: str | int) -> tuple[str | int, ...]:
 
 def _person(patients: list[Any], problems: list[Problem]) -> dict[str, Any]:
     if len(patients) != 1:
-        problems.append((("body", "entry"), f"exactly one Patient expected, found "
-                         f"{len(patients)}", "patient_count"))
+        problems.append((("body", "entry"), _("exactly one {kind} expected, found {count}",
+                                              kind="Patient", count=len(patients)),
+                         "patient_count"))
         return {}
     i, patient = patients[0]
     ids = {ident.system: ident.value for ident in patient.identifier or []}
@@ -113,8 +116,9 @@ def _person(patients: list[Any], problems: list[Problem]) -> dict[str, Any]:
     elif NIK_MOTHER in ids and patient.id:
         person |= {"mother_nik": ids[NIK_MOTHER], "local_id": patient.id}
     else:
-        problems.append((_at(i, "identifier"), f"a {NIK} identifier, or {NIK_MOTHER} with a "
-                         "Patient id, is needed", "missing_identifier"))
+        problems.append((_at(i, "identifier"), _("a {nik} identifier, or {mother} with a "
+                                                 "Patient id, is needed", nik=NIK,
+                                                 mother=NIK_MOTHER), "missing_identifier"))
     name = (patient.name or [None])[0]
     person["name"] = (name.text or " ".join([*(name.given or []), name.family or ""]).strip()
                       if name else None)
@@ -132,17 +136,18 @@ def _local_units(patient: Any) -> dict[str, str]:
 
 def _encounter(encounters: list[Any], problems: list[Problem]) -> tuple[str | None, Any]:
     if len(encounters) != 1:
-        problems.append((("body", "entry"), f"exactly one Encounter expected, found "
-                         f"{len(encounters)}", "encounter_count"))
+        problems.append((("body", "entry"), _("exactly one {kind} expected, found {count}",
+                                              kind="Encounter", count=len(encounters)),
+                         "encounter_count"))
         return None, None
     i, encounter = encounters[0]
     reference = (encounter.location[0].location.reference or "") if encounter.location else ""
     if not reference.startswith("Location/"):
-        problems.append((_at(i, "location"), "the posyandu as Location/<posyandu id> is "
-                         "needed", "missing_location"))
+        problems.append((_at(i, "location"), _("the posyandu as Location/<posyandu id> is "
+                                               "needed"), "missing_location"))
     start = encounter.period.start if encounter.period else None
     if start is None:
-        problems.append((_at(i, "period", "start"), "the screening date is needed",
+        problems.append((_at(i, "period", "start"), _("the screening date is needed"),
                          "missing_date"))
     day = start.date() if isinstance(start, datetime) else start  # dateTime or a plain date
     return reference.removeprefix("Location/"), day
@@ -158,16 +163,17 @@ def _measurements(observations: list[Any], pregnancy: dict[str, Any], problems: 
                     if c.system == ILP_OBSERVATION), None)
         if ilp == ANC_VISIT:
             pregnancy["anc_visit"] = _given(observation.valueInteger, "valueInteger",
-                                            "the ANC visit number", i, problems)
+                                            _("the ANC visit number"), i, problems)
         elif ilp is not None or codes[:1] == [SMOKING_STATUS[0]]:
             _instrument(ilp, observation, i, out, problems)
         elif codes[:1] == [PROTEIN_URINE[0]]:  # read as the contract reads a dipstick
             out["protein_urine"] = _given(observation.valueString, "valueString",
-                                          "the dipstick reading", i, problems)
+                                          _("the dipstick reading"), i, problems)
         elif codes and codes[0] in VITALS_NOT_READ:
             continue
         elif codes[:1] == [LAST_PERIOD[0]]:  # her HPHT: the weeks follow from it
-            day = _given(observation.valueDateTime, "valueDateTime", "the day", i, problems)
+            day = _given(observation.valueDateTime, "valueDateTime", _("the day"), i,
+                         problems)
             pregnancy["last_period"] = day.isoformat()[:10] if day is not None else None
         elif codes and codes[0] in GESTATIONAL_AGE_CODES:
             weeks = _value(observation.valueQuantity, "wk", _at(i, "valueQuantity"), problems)
@@ -194,8 +200,9 @@ def _measurements(observations: list[Any], pregnancy: dict[str, Any], problems: 
                     if value is not None:
                         out[BP_BY_LOINC[part[0]]] = value
         else:
-            problems.append((_at(i, "code"), f"LOINC {codes[:1] or 'code'} is not a "
-                             "measurement the screening knows", "unknown_code"))
+            problems.append((_at(i, "code"), _(
+                "LOINC {code} is not a measurement the screening knows",
+                code=codes[0] if codes else "–"), "unknown_code"))
     if "height_cm" in out:
         out.setdefault("measured_lying", False)
     return out
@@ -205,27 +212,29 @@ def _instrument(ilp: str | None, observation: Any, i: int, out: dict[str, Any],
                 problems: list[Problem]) -> None:
     """A score, the KPSP, smoking or a yes/no check, as the export writes them."""
     if ilp in SCORE_OF:
-        out[SCORE_OF[ilp]] = _given(observation.valueInteger, "valueInteger", "the score", i,
-                                    problems)
+        out[SCORE_OF[ilp]] = _given(observation.valueInteger, "valueInteger", _("the score"),
+                                    i, problems)
     elif ilp in CHECK_OF:
         out[CHECK_OF[ilp]] = _given(observation.valueBoolean, "valueBoolean",
-                                    "what the check found", i, problems)
+                                    _("what the check found"), i, problems)
     elif ilp == KPSP[0]:
         out["kpsp"] = _coded(observation, ILP_KPSP, i, problems)
     elif ilp is None:  # LOINC's tobacco smoking status
         status = _coded(observation, SNOMED, i, problems)
         if status is not None and status not in SMOKES:
-            problems.append((_at(i, "valueCodeableConcept"), f"smoking status {status} is not "
-                             f"one of SNOMED CT {', '.join(SMOKES)}", "unknown_code"))
+            problems.append((_at(i, "valueCodeableConcept"), _(
+                "smoking status {status} is not one of SNOMED CT {codes}", status=status,
+                codes=", ".join(SMOKES)), "unknown_code"))
         out["smoking"] = SMOKES.get(status or "")
     else:
-        problems.append((_at(i, "code"), f"{ILP_OBSERVATION}|{ilp} is not a code the "
-                         "screening knows", "unknown_code"))
+        problems.append((_at(i, "code"), _("{system}|{code} is not a code the screening "
+                                           "knows", system=ILP_OBSERVATION, code=ilp),
+                         "unknown_code"))
 
 
-def _given(value: Any, field: str, what: str, i: int, problems: list[Problem]) -> Any:
+def _given(value: Any, field: str, what: Text, i: int, problems: list[Problem]) -> Any:
     if value is None:
-        problems.append((_at(i, field), f"{what} is needed", "missing_value"))
+        problems.append((_at(i, field), _("{what} is needed", what=what), "missing_value"))
     return value
 
 
@@ -233,7 +242,7 @@ def _coded(observation: Any, system: str, i: int, problems: list[Problem]) -> st
     concept = observation.valueCodeableConcept
     code: str | None = next((c.code for c in (concept.coding if concept else None) or []
                              if c.system == system), None)
-    _given(code, "valueCodeableConcept", f"a {system} code", i, problems)
+    _given(code, "valueCodeableConcept", _("a {system} code", system=system), i, problems)
     return code
 
 
@@ -251,7 +260,7 @@ UCUM_OF = {"mmhg": "mm[Hg]", "kilogram": "kg", "gram": "g", "centimeter": "cm",
 def _value(quantity: Any, unit: str, at: tuple[str | int, ...], problems: list[Problem],
            measure: str | None = None) -> float | None:
     if quantity is None or quantity.value is None:
-        problems.append((at, "a valueQuantity is needed", "missing_value"))
+        problems.append((at, _("a valueQuantity is needed"), "missing_value"))
         return None
     written = quantity.code or quantity.unit
     given = UCUM_OF.get(str(written).strip().lower(), written)
@@ -260,8 +269,8 @@ def _value(quantity: Any, unit: str, at: tuple[str | int, ...], problems: list[P
     factor = 1.0 if given == unit else others.get((given, unit))
     if factor is None:
         accepted = [unit, *(other for other, ours in others if ours == unit)]
-        problems.append((at, f"unit must be one of {', '.join(accepted)} (UCUM), not {written}",
-                         "wrong_unit"))
+        problems.append((at, _("unit must be one of {accepted} (UCUM), not {written}",
+                               accepted=", ".join(accepted), written=written), "wrong_unit"))
         return None
     return float(quantity.value) if factor == 1.0 else round(float(quantity.value) * factor, 2)
 
@@ -273,6 +282,7 @@ def _doses(immunizations: list[Any], problems: list[Problem]) -> list[str]:
         if code in IMMUNIZATIONS:
             doses.append(code)
         else:
-            problems.append((_at(i, "vaccineCode"), f"vaccine {code} is not one of "
-                             f"{', '.join(IMMUNIZATIONS)}", "unknown_vaccine"))
+            problems.append((_at(i, "vaccineCode"), _(
+                "vaccine {code} is not one of {codes}", code=code,
+                codes=", ".join(IMMUNIZATIONS)), "unknown_vaccine"))
     return doses
