@@ -91,3 +91,34 @@ async def test_an_anc_contact_after_her_recorded_delivery_is_refused(store) -> N
         assert "2026-09-03" in said["msg"]
         again, _ = await intake.record(tx, contact("2026-12-04", "2026-10-20"), "k-2", "key")
     assert again["measurements"]["gestational_weeks"] == 6
+
+
+async def test_a_contact_whose_weeks_contradict_her_other_contacts_is_refused(store) -> None:
+    """20 weeks on 4 August, then '12' on 1 September (24 was meant): refused naming the
+    August contact – counted, it would be a pregnancy of its own. With the weeks right
+    it is taken, and so is the same woman's next pregnancy a year on; correcting the
+    first contact's weeks is checked against the others too."""
+    from ilp_kit.errors import InvalidInput
+
+    woman = {"nik": "6307055203980003", "name": "Siti", "sex": "F", "birth_date": "1998-03-12"}
+
+    def contact(on: str, weeks: int) -> ScreeningSubmission:
+        return ScreeningSubmission.model_validate({
+            "person": woman, "posyandu_id": "psy-1", "screened_on": on,
+            "pregnancy": {"gestational_weeks": weeks, "anc_visit": 1},
+            "measurements": {"muac_cm": 24.0}})
+    async with store.transaction() as tx:
+        first, _ = await intake.record(tx, contact("2025-08-04", 20), "k-1", "key")
+        with pytest.raises(InvalidInput) as refused:
+            await intake.record(tx, contact("2025-09-01", 12), "k-2", "key")
+        [said] = refused.value.detail()
+        assert (said["loc"], said["type"]) == (["body", "pregnancy", "gestational_weeks"],
+                                               "dating_conflict")
+        assert "2025-08-04" in said["msg"] and said["msg"].render("id").startswith(
+            "kontaknya pada 4 Agustus 2025")
+        await intake.record(tx, contact("2025-09-01", 24), "k-3", "key")
+        await intake.record(tx, contact("2026-06-01", 8), "k-4", "key")  # the next one
+        with pytest.raises(InvalidInput):
+            await intake.amend(tx, first["screening_id"], AmendmentIn.model_validate(
+                {"reason": "salah tulis", "pregnancy": {"gestational_weeks": 30,
+                                                         "anc_visit": 1}}))

@@ -322,3 +322,37 @@ def test_a_delivery_within_the_pregnancy_a_contact_dates_is_found() -> None:
     # a delivery just before this pregnancy's last period: within the dating's tolerance
     assert delivered_during(20, on, [on - timedelta(weeks=18)]) is None
     assert delivered_during(20, on, [on - timedelta(weeks=16)]) == on - timedelta(weeks=16)
+
+
+def test_a_contacts_weeks_that_contradict_another_contact_of_hers_are_found() -> None:
+    """One pregnancy: HPHTs within 6 weeks. Two: the later began after the earlier one's
+    contacts (a miscarriage at 10 weeks, pregnant again; a delivery, then the next). A
+    contact at 12 weeks a month after one at 20 is neither – whichever came in first."""
+    from ilp_screening.domain.validate import dated_against
+
+    august = date(2026, 8, 3)
+    assert dated_against(24, august + timedelta(weeks=4), [(august, 20)]) is None
+    assert dated_against(26, august + timedelta(weeks=4), [(august, 20)]) is None  # re-dated
+    assert dated_against(12, august + timedelta(weeks=4), [(august, 20)]) == (august, 20)
+    assert dated_against(20, august, [(august + timedelta(weeks=4), 12)]) == (
+        august + timedelta(weeks=4), 12)
+    after_miscarriage = [(date(2026, 4, 6), 8), (date(2026, 4, 20), 10)]
+    assert dated_against(9, date(2026, 11, 16), after_miscarriage) is None
+    next_one = [(date(2025, 6, 2), 38)]  # delivered soon after
+    assert dated_against(8, date(2026, 1, 12), next_one) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 44), st.integers(1, 44), st.integers(-300, 300))
+def test_contacts_of_one_pregnancy_never_contradict_each_other(weeks, later_weeks_offset,
+                                                               days_apart) -> None:
+    """Any two contacts whose HPHTs agree within 6 weeks pass, in either order."""
+    first = date(2026, 6, 1)
+    second = first + timedelta(days=days_apart)
+    hpht = first - timedelta(weeks=weeks)
+    second_weeks = (second - hpht).days // 7 + later_weeks_offset % 7 - 3
+    if not 1 <= second_weeks <= 44:
+        return
+    from ilp_screening.domain.validate import dated_against
+    assert dated_against(second_weeks, second, [(first, weeks)]) is None
+    assert dated_against(weeks, first, [(second, second_weeks)]) is None

@@ -28,7 +28,8 @@ from .domain import rules
 from .domain.classify import PreviousWeighing, ScreeningInput, classify
 from .domain.person import age_in_months, pseudonym
 from .identity import Identified, identify, keep_link
-from .domain.validate import (Problem, birth_problems, born_on_problems, delivered_during,
+from .domain.validate import (MAX_GESTATIONAL_WEEKS, Problem, birth_problems,
+                              born_on_problems, dated_against, delivered_during,
                               implausible_growth, mother_age_problem, problems,
                               screening_problems)
 from .models import AmendmentIn
@@ -120,7 +121,9 @@ async def _snapshot(tx: Transaction, *, screening_id: str, person_id: str, sex: 
     """The screening as stored and announced; refused (at `loc`) when its growth
     z-scores are beyond WHO's plausibility limits and it was not measured again."""
     if pregnancy is not None:
-        refuse(await _delivered_since(tx, person_id, pregnancy, screened_on), loc)
+        refuse([*await _delivered_since(tx, person_id, pregnancy, screened_on),
+                *await _dated_otherwise(tx, person_id, screening_id, pregnancy, screened_on)],
+               loc)
     measures, flags = _measures(m)
     visits = (await _earlier_visits(tx, person_id, screened_on, screening_id,
                                     all_of_them=bool(m.immunizations))
@@ -155,6 +158,30 @@ async def _delivered_since(tx: Transaction, person_id: str, pregnancy: Pregnancy
         "her delivery on {day} is recorded: a pregnancy of {weeks} weeks on {on} would have "
         "begun before it – a visit after the delivery is not an ANC contact",
         day=born, weeks=weeks, on=screened_on), "after_delivery")]
+
+
+async def _dated_otherwise(tx: Transaction, person_id: str, screening_id: str,
+                           pregnancy: PregnancyIn, screened_on: date) -> list[Problem]:
+    """An ANC contact whose weeks (or HPHT) contradict another contact of hers within a
+    pregnancy's length either side: refused, naming the other one."""
+    weeks = pregnancy.weeks_on(screened_on) or 0
+    span = timedelta(weeks=MAX_GESTATIONAL_WEEKS)
+    others = [(date.fromisoformat(doc["screened_on"]),
+               int(doc["measurements"]["gestational_weeks"])) for doc in await tx.find("screenings", Query.of(
+                  person_id=person_id, stage="ibu_hamil", status="active",
+                  between=("screened_on", (screened_on - span).isoformat(),
+                           (screened_on + span).isoformat()), limit=100))
+              if doc["screening_id"] != screening_id
+              and "gestational_weeks" in doc["measurements"]]
+    if (other := dated_against(weeks, screened_on, others)) is None:
+        return []
+    day, its_weeks = other
+    field = "last_period" if pregnancy.gestational_weeks is None else "gestational_weeks"
+    return [(("pregnancy", field), _(
+        "her contact on {day} was at {its_weeks} weeks: {weeks} weeks on {on} dates another "
+        "pregnancy, which would have begun before that contact – correct the weeks (or HPHT) "
+        "of one of them", day=day, its_weeks=its_weeks, weeks=weeks, on=screened_on),
+        "dating_conflict")]
 
 
 def refuse(found: list[Problem], loc: tuple[str | int, ...]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from ilp_contracts.anc import SAME_PREGNANCY_DAYS, implied_hpht
 from ilp_contracts.screening import (BirthSubmission, HouseholdMember, MeasurementsIn,
                                     PersonIn, PregnancyIn, ScreeningSubmission,
                                     TbTreatmentEnd, TbTreatmentSubmission)
@@ -115,6 +116,26 @@ def delivered_during(weeks: int, screened_on: date, deliveries: Iterable[date]
     the same day may be hers before labour."""
     since = screened_on - timedelta(weeks=weeks - rules.WEEKS_BY_LAST_PERIOD_TOLERANCE)
     return max((day for day in deliveries if since < day < screened_on), default=None)
+
+
+def dated_against(weeks: int, screened_on: date, others: Iterable[tuple[date, int]]
+                  ) -> tuple[date, int] | None:
+    """Another ANC contact of hers (its day and weeks) that this one's dating contradicts.
+    Two contacts whose HPHTs lie within `SAME_PREGNANCY_DAYS` are one pregnancy; further
+    apart they are two, and the later one can only have begun after the earlier one's
+    contact was made (give or take the dating's tolerance). A contact of weeks typed
+    wrong (12 for 21) is neither: refused, for one of the two to be corrected – counted,
+    it would be a pregnancy of its own, a K1 more and no K6."""
+    hpht = implied_hpht(screened_on, weeks)
+    slack = timedelta(weeks=rules.WEEKS_BY_LAST_PERIOD_TOLERANCE)
+    for day, its_weeks in others:
+        its_hpht = implied_hpht(day, its_weeks)
+        if abs((hpht - its_hpht).days) <= SAME_PREGNANCY_DAYS:
+            continue
+        later_hpht, earlier_day = (hpht, day) if hpht > its_hpht else (its_hpht, screened_on)
+        if later_hpht < earlier_day - slack:
+            return day, its_weeks
+    return None
 
 
 def _implausible(name: str, value: float, low: float, high: float) -> Text:
