@@ -58,6 +58,15 @@ def client(platform: Platform, name: str) -> httpx.Client:
     return httpx.Client(base_url=platform.base_url_of(name), timeout=10)
 
 
+def desa_with_posyandu(platform: Platform, desa: str, name: str, posyandu_id: str) -> None:
+    """A desa of its own for a test, with one posyandu ("Posyandu <name>")."""
+    registry = client(platform, "registry")
+    registry.post("/areas", json={"code": desa, "name": f"Desa {name}"}).raise_for_status()
+    registry.post("/facilities", json={"id": posyandu_id, "type": "posyandu",
+                                       "name": f"Posyandu {name}", "area_code": desa}
+                  ).raise_for_status()
+
+
 def record(platform: Platform, body: dict) -> dict:
     screening = client(platform, "screening")
 
@@ -642,10 +651,7 @@ def test_the_table_gives_each_desa_its_pws_status(platform: Platform) -> None:
     falls; K1, counted from January, by what each month itself reached."""
     desa, registry = "33.73.04.2006", client(platform, "registry")
     pws = httpx.Client(base_url=f"{platform.service_url('pws')}/api/v1", timeout=10)
-    registry.post("/areas", json={"code": desa, "name": "Desa Status"}).raise_for_status()
-    registry.post("/facilities", json={"id": "psy-status", "type": "posyandu",
-                                       "name": "Posyandu Status", "area_code": desa}
-                  ).raise_for_status()
+    desa_with_posyandu(platform, desa, "Status", "psy-status")
     registry.put("/targets", json={"area_code": desa, "year": 2026, "group": "ibu_hamil",
                                    "count": 40}).raise_for_status()
     assert eventually(lambda: pws.get(f"/pws/areas/{desa}/indicators",
@@ -1003,11 +1009,7 @@ def test_pws_shows_at_how_many_contacts_the_tb_symptoms_were_asked(platform: Pla
     one asked about TB symptoms (no symptoms) and one not: the screening keeps which
     yes/no checks were made, and PWS shows one of two, red against its 100 %."""
     desa = "33.73.04.2010"
-    registry = client(platform, "registry")
-    registry.post("/areas", json={"code": desa, "name": "Desa Gejala"}).raise_for_status()
-    registry.post("/facilities", json={"id": "psy-gejala", "type": "posyandu",
-                                       "name": "Posyandu Gejala", "area_code": desa}
-                  ).raise_for_status()
+    desa_with_posyandu(platform, desa, "Gejala", "psy-gejala")
 
     def man(nik: str, checks: dict[str, bool]) -> dict:
         return {"person": {"nik": nik, "name": "Pak", "sex": "M", "birth_date": "1980-03-15"},
@@ -1031,11 +1033,7 @@ def test_k6_counts_her_contacts_over_the_trimesters_those_from_her_buku_kia_too(
     three in 3 – and her Kohort Ibu row says so."""
     today = datetime.now(WIB).date()
     desa = "33.73.04.2012"
-    registry = client(platform, "registry")
-    registry.post("/areas", json={"code": desa, "name": "Desa Enam"}).raise_for_status()
-    registry.post("/facilities", json={"id": "psy-enam", "type": "posyandu",
-                                       "name": "Posyandu Enam", "area_code": desa}
-                  ).raise_for_status()
+    desa_with_posyandu(platform, desa, "Enam", "psy-enam")
     woman = {"nik": "3373046107950009", "name": "Ratna", "sex": "F",
              "birth_date": "1995-07-21"}
     hpht = today - timedelta(weeks=37)
@@ -1082,12 +1080,7 @@ def test_the_bidans_register_of_pregnant_women(platform: Platform) -> None:
     weeks now, HPL and the risks of her pregnancy; her delivery takes her off it, though
     it was recorded in her mother's desa."""
     today = datetime.now(WIB).date()
-    registry = client(platform, "registry")
-    registry.post("/areas", json={"code": "33.73.04.2011", "name": "Desa Kampung"}
-                  ).raise_for_status()
-    registry.post("/facilities", json={"id": "psy-kampung", "type": "posyandu",
-                                       "name": "Posyandu Kampung", "area_code": "33.73.04.2011"}
-                  ).raise_for_status()
+    desa_with_posyandu(platform, "33.73.04.2011", "Kampung", "psy-kampung")
     nik = "3373046508070003"  # a woman born 25 August 2007: 19, too young
     woman = {"nik": nik, "name": "Lestari", "sex": "F", "birth_date": "2007-08-25",
              "rw": "RW 01"}

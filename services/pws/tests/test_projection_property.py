@@ -234,6 +234,16 @@ async def project(events: list, batch_sizes: list[int] | None = None
     return {key: c for key, c in counts.items() if c}
 
 
+def assert_in_any_order(events: list, expected: dict, rnd, duplicates: list[int]) -> None:
+    """The events delivered shuffled, some twice, project to `expected` – applied one by
+    one and in consumer batches of any size (counts aggregated per batch are exact too)."""
+    delivered = events + [events[i % len(events)] for i in duplicates]
+    rnd.shuffle(delivered)
+    assert asyncio.run(project(delivered)) == expected
+    batches = [rnd.randint(1, 6) for _ in delivered]
+    assert asyncio.run(project(delivered, batches)) == expected
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(screening_story, min_size=1, max_size=5),
        st.lists(task_story, max_size=4), st.randoms(use_true_random=False),
@@ -242,14 +252,7 @@ def test_any_interleaving_with_duplicates_matches_a_recount(stories, task_storie
                                                             duplicates) -> None:
     events, final = events_of(stories)
     tasks, task_counts = task_events(task_stories)
-    events += tasks
-    delivered = events + [events[i % len(events)] for i in duplicates]
-    rnd.shuffle(delivered)
-    expected = recount(final, task_counts)
-    assert asyncio.run(project(delivered)) == expected
-    # the same in consumer batches of any size: counts aggregated per batch are exact too
-    batches = [rnd.randint(1, 6) for _ in delivered]
-    assert asyncio.run(project(delivered, batches)) == expected
+    assert_in_any_order(events + tasks, recount(final, task_counts), rnd, duplicates)
 
 
 def test_a_task_counts_in_the_month_of_its_desa_clock() -> None:
@@ -501,12 +504,7 @@ def test_births_in_any_order_with_duplicates_match_a_recount(stories, rnd, dupli
     corrected to another day or desa it moves; voided it is gone for good, whatever
     arrives after."""
     events, counts = birth_events(stories)
-    delivered = events + [events[i % len(events)] for i in duplicates]
-    rnd.shuffle(delivered)
-    expected = recount({}, counts)
-    assert asyncio.run(project(delivered)) == expected
-    batches = [rnd.randint(1, 6) for _ in delivered]
-    assert asyncio.run(project(delivered, batches)) == expected
+    assert_in_any_order(events, recount({}, counts), rnd, duplicates)
 
 
 def test_births_give_delivery_at_a_facility_and_low_birth_weight() -> None:
@@ -588,12 +586,7 @@ def test_anc_contacts_in_any_order_with_duplicates_count_each_pregnancy_once(
     another stage or voided, a contact takes its pregnancy's counts with it, whatever
     order the events arrive in."""
     events, final, counts = anc_events(stories)
-    delivered = events + [events[i % len(events)] for i in duplicates]
-    rnd.shuffle(delivered)
-    expected = recount(final, counts)
-    assert asyncio.run(project(delivered)) == expected
-    batches = [rnd.randint(1, 6) for _ in delivered]
-    assert asyncio.run(project(delivered, batches)) == expected
+    assert_in_any_order(events, recount(final, counts), rnd, duplicates)
 
 
 def test_k6_counts_a_pregnancy_once_in_the_month_its_spread_was_complete() -> None:

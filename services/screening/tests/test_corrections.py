@@ -12,6 +12,16 @@ def codes(screening: dict) -> set[str]:
     return {f["code"] for f in screening["findings"]}
 
 
+SITI = {"nik": "6307055203980003", "name": "Siti", "sex": "F", "birth_date": "1998-03-12"}
+
+
+def anc_contact(on: str, **pregnancy: object) -> ScreeningSubmission:
+    """An ANC contact of Siti's, her LiLA taken."""
+    return ScreeningSubmission.model_validate({
+        "person": SITI, "posyandu_id": "psy-1", "screened_on": on,
+        "pregnancy": {"anc_visit": 1, **pregnancy}, "measurements": {"muac_cm": 24.0}})
+
+
 async def test_correcting_one_value_keeps_the_others_and_the_pregnancy(store) -> None:
     pregnant = ScreeningSubmission.model_validate({
         "person": {"nik": "9103015405020003", "name": "Ester", "sex": "F",
@@ -70,26 +80,21 @@ async def test_an_anc_contact_after_her_recorded_delivery_is_refused(store) -> N
     from ilp_contracts.screening import BirthSubmission
     from ilp_kit.errors import InvalidInput
 
-    mother = {"nik": "6307055203980003", "name": "Siti", "sex": "F", "birth_date": "1998-03-12"}
     birth = BirthSubmission.model_validate({
-        "mother": mother, "baby": {"mother_nik": mother["nik"], "name": "Bayi Ny. Siti",
-                                   "sex": "F", "birth_date": "2026-09-03"},
+        "mother": SITI, "baby": {"mother_nik": SITI["nik"], "name": "Bayi Ny. Siti",
+                                 "sex": "F", "birth_date": "2026-09-03"},
         "posyandu_id": "psy-1", "place": "fasyankes"})
-
-    def contact(on: str, last_period: str) -> ScreeningSubmission:
-        return ScreeningSubmission.model_validate({
-            "person": mother, "posyandu_id": "psy-1", "screened_on": on,
-            "pregnancy": {"last_period": last_period, "anc_visit": 1},
-            "measurements": {"muac_cm": 24.0}})
     async with store.transaction() as tx:
         await intake.record_birth(tx, birth, "b-1", "key")
     async with store.transaction() as tx:
         with pytest.raises(InvalidInput) as refused:
-            await intake.record(tx, contact("2026-09-10", "2026-01-01"), "k-1", "key")
+            await intake.record(tx, anc_contact("2026-09-10", last_period="2026-01-01"), "k-1",
+                                "key")
         [said] = refused.value.detail()
         assert (said["loc"], said["type"]) == (["body", "pregnancy"], "after_delivery")
         assert "2026-09-03" in said["msg"]
-        again, _ = await intake.record(tx, contact("2026-12-04", "2026-10-20"), "k-2", "key")
+        again, _ = await intake.record(tx, anc_contact("2026-12-04", last_period="2026-10-20"),
+                                       "k-2", "key")
     assert again["measurements"]["gestational_weeks"] == 6
 
 
@@ -100,13 +105,8 @@ async def test_a_contact_whose_weeks_contradict_her_other_contacts_is_refused(st
     first contact's weeks is checked against the others too."""
     from ilp_kit.errors import InvalidInput
 
-    woman = {"nik": "6307055203980003", "name": "Siti", "sex": "F", "birth_date": "1998-03-12"}
-
     def contact(on: str, weeks: int) -> ScreeningSubmission:
-        return ScreeningSubmission.model_validate({
-            "person": woman, "posyandu_id": "psy-1", "screened_on": on,
-            "pregnancy": {"gestational_weeks": weeks, "anc_visit": 1},
-            "measurements": {"muac_cm": 24.0}})
+        return anc_contact(on, gestational_weeks=weeks)
     async with store.transaction() as tx:
         first, _ = await intake.record(tx, contact("2025-08-04", 20), "k-1", "key")
         with pytest.raises(InvalidInput) as refused:
