@@ -211,15 +211,26 @@ class Platform:
         return started
 
     def wait_ready(self, names: tuple[str, ...] = SERVICES, timeout: float = 60.0) -> None:
+        """Wait for each service to be ready; one that recounts its store by new counting
+        rules (an upgrade: about a minute a million events) is waited for as long as it
+        takes – it answers meanwhile, so it is known to be at it."""
         deadline = time.monotonic() + timeout
         for name in names:
             url = f"{self.service_url(name)}/api/v1/{name}/health/ready"
+            told = False
             while True:
                 if self.processes[name].poll() is not None:
                     raise RuntimeError(f"{name} exited; see {self.data_dir}/logs/{name}.log")
                 try:
-                    if self.http.get(url, timeout=2).status_code == 200:
+                    reply = self.http.get(url, timeout=2)
+                    if reply.status_code == 200:
                         break
+                    if reply.status_code == 503 and "recounting" in reply.text:
+                        deadline = time.monotonic() + timeout
+                        if not told:
+                            print(f"{name} menghitung ulang dari stream (aturan hitung baru) …",
+                                  flush=True)
+                            told = True
                 except httpx.TransportError:
                     pass
                 if time.monotonic() > deadline:

@@ -52,23 +52,37 @@ async def note_rules(store: DocumentStore, version: str) -> None:
         await tx.put(MIGRATIONS, RULES, {"version": version})
 
 
+async def needs_recount(store: DocumentStore, version: str, collections: Iterable[str]
+                        ) -> bool:
+    """Whether the store was counted by other rules. A new one is counted by these from
+    the start: noted so, nothing to recount."""
+    before = await counted_by(store)
+    if before == version:
+        return False
+    if before is None and not any([await store.count(name) for name in collections
+                                   if name not in (MIGRATIONS, LEASES)]):
+        await note_rules(store, version)
+        return False
+    return True
+
+
 async def recount_if_rules_changed(nc: Client, store: DocumentStore, version: str,
                                    collections: Iterable[str],
                                    handlers: dict[type[Event], Handler],
                                    subscriptions: list[tuple[str, str]]) -> bool:
     """Recount `collections` from `subscriptions` unless the store was counted by rules
     `version`; True when it recounted."""
+    names = list(collections)
+    if not await needs_recount(store, version, names):
+        return False
     before = await counted_by(store)
-    if before == version:
-        return False
-    kept = [name for name in collections if name not in (MIGRATIONS, LEASES)]
-    if before is None and not any([await store.count(name) for name in kept]):
-        await note_rules(store, version)  # a new store: counted by these rules from the start
-        return False
+    kept = [name for name in names if name not in (MIGRATIONS, LEASES)]
     while not await _hold(store):  # another replica recounts: its counts will do
         await asyncio.sleep(WAIT_S)
         if await counted_by(store) == version:
             return False
+    if await counted_by(store) == version:  # (one finished while this one looked)
+        return False
     renewing = asyncio.create_task(_keep_holding(store))
     try:
         log.info("recounting from the streams: counted by rules %s, these are %s",

@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
+import signal
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
@@ -16,7 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import uvicorn
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.telemetry import TelemetryConfig
 from fastapi_offline import FastAPIOffline
@@ -32,7 +35,7 @@ from .messaging import connect, ensure_streams
 from .metrics import RequestMetrics, metrics_router, setup_metrics
 from .outbox import OutboxRelay
 from .params import known_query_parameters
-from .recount import recount_if_rules_changed
+from .recount import needs_recount, recount_if_rules_changed
 from .settings import ServiceSettings
 from .store import DocumentStore, IndexSpec, Transaction, store_from_url
 from .telemetry import TraceContext, exporting, setup_logging, setup_tracing
@@ -84,6 +87,11 @@ class Runtime:
     consumer: EventConsumer | None = None
     nc: Client | None = None  # for core-NATS needs of a service (e.g. live fan-out)
     outbox_backlog: int = 0  # as of the last /metrics scrape (`ilp.outbox.backlog`)
+    recounting: asyncio.Task[None] | None = None  # counting again by new rules, at start
+
+    @property
+    def still_recounting(self) -> bool:
+        return self.recounting is not None and not self.recounting.done()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
@@ -126,12 +134,22 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None,
         runtime.consumer = consumer
         subscriptions = (spec.subscriptions(settings) if callable(spec.subscriptions)
                          else spec.subscriptions)
-        if (rules := spec.counting_rules) is not None:
-            await recount_if_rules_changed(nc, store, rules.version, spec.collections,
-                                           rules.handlers(settings), subscriptions)
-        for stream, subject in subscriptions:
-            await consumer.start(nc, stream, subject,
-                                 settings.consumer_batch or spec.consumer_batch)
+
+        async def consume() -> None:
+            if rules is not None:
+                await recount_if_rules_changed(nc, store, rules.version, spec.collections,
+                                               rules.handlers(settings), subscriptions)
+            for stream, subject in subscriptions:
+                await consumer.start(nc, stream, subject,
+                                     settings.consumer_batch or spec.consumer_batch)
+        if (rules := spec.counting_rules) is not None and await needs_recount(
+                store, rules.version, spec.collections):
+            # A recount takes a minute a million events: the service answers meanwhile –
+            # live, not ready, its API 503 – and consumes once it is done.
+            runtime.recounting = asyncio.create_task(consume(), name="recount")
+            runtime.recounting.add_done_callback(_stop_if_failed)
+        else:
+            await consume()
         relay.start()
         jobs = [asyncio.create_task(job(runtime), name=job.__name__)
                 for job in [*spec.jobs, prune_applied_ids]]
@@ -140,6 +158,8 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None,
         try:
             yield
         finally:
+            if runtime.recounting is not None:
+                runtime.recounting.cancel()  # (the next start recounts from the beginning)
             for job in jobs:
                 job.cancel()
             await asyncio.gather(*jobs, return_exceptions=True)
@@ -173,12 +193,28 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None,
     # Every service endpoint needs a valid token (health and API docs stay open) and reads
     # every query parameter it is given: an unknown one is refused, not ignored.
     app.include_router(spec.router, prefix=prefix,
-                       dependencies=[Depends(authenticated), Depends(known_query_parameters)])
+                       dependencies=[Depends(counted), Depends(authenticated),
+                                     Depends(known_query_parameters)])
     if spec.pages is not None:
         app.include_router(spec.pages, prefix=prefix)
     if not exporting():
         app.add_middleware(TraceContext)
     return app
+
+
+async def counted(request: Request) -> None:
+    """While a service recounts its store, its figures are partial: asked, it says so."""
+    if (await runtime_of(request)).still_recounting:
+        raise HTTPException(503, "recounting from the streams (new counting rules): try "
+                                 "again in a minute", headers={"Retry-After": "30"})
+
+
+def _stop_if_failed(task: asyncio.Task[None]) -> None:
+    """A recount that failed leaves a service that never consumes: stop it, to be started
+    again (and to recount from the beginning)."""
+    if not task.cancelled() and task.exception() is not None:
+        log.critical("recount failed: stopping", exc_info=task.exception())
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _request_telemetry(provider: TracerProvider) -> TelemetryConfig:
@@ -234,8 +270,10 @@ def _health_router(prefix: str) -> APIRouter:
         return {"status": "ok"}
 
     @router.get("/health/ready")
-    async def ready(request: Request) -> dict[str, object]:
+    async def ready(request: Request) -> Any:
         runtime = await runtime_of(request)
+        if runtime.still_recounting:
+            return JSONResponse({"status": "recounting"}, status_code=503)
         await runtime.store.ping()
         consumer = runtime.consumer
         return {

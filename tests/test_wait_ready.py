@@ -1,0 +1,50 @@
+"""`./ilp up` waits for a service recounting its store by new counting rules as long as it
+takes (a data directory of millions of events: minutes), where a service that does not
+answer at all still times out."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from ilp_platform.embedded import Platform
+
+
+def _serving(ready_after_s: float) -> ThreadingHTTPServer:
+    """A PWS that recounts (503 "recounting") until `ready_after_s`, then is ready."""
+    ready_at = time.monotonic() + ready_after_s
+
+    class Health(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 – the http.server API
+            ready = time.monotonic() >= ready_at
+            body = b'{"status": "ok"}' if ready else b'{"status": "recounting"}'
+            self.send_response(200 if ready else 503)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_: object) -> None:
+            pass
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Health)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_a_recount_longer_than_the_start_timeout_is_waited_for(tmp_path: Path, capsys) -> None:
+    server = _serving(ready_after_s=2.5)
+    platform = Platform(tmp_path, service_port_base=server.server_address[1] - 2)  # pws: 3rd
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    platform.processes.update(pws=running, notify=running)  # notify's port: nobody there
+    try:
+        platform.wait_ready(("pws",), timeout=1.0)
+        assert "pws menghitung ulang" in capsys.readouterr().out
+        with pytest.raises(TimeoutError):  # not answering at all: not waited for forever
+            platform.wait_ready(("notify",), timeout=0.5)
+    finally:
+        running.kill()
+        server.shutdown()
