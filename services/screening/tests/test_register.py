@@ -504,3 +504,14 @@ def test_a_kohort_ibu_by_contact_dated_by_the_rows_uk_and_its_problems_at_their_
     assert said[4] == [("K2", ["column", "contact:2"], "date_from_datetime_parsing")]
     assert [sub.screened_on for line, sub, _ in rows if line == 4 and sub] == [
         date(2026, 1, 1), date(2026, 8, 3)]  # (K1 before her HPHT: refused at intake)
+
+
+def test_a_kohort_ibu_ticking_which_k_the_rows_visit_is() -> None:
+    """Some registers tick the row's contact under K1 … K6 rather than date each: the row
+    is one visit, that K."""
+    text = ("Nama Ibu;NIK;Tgl Lahir;Tanggal;UK;K1;K2;K3;K4;K5;K6;LiLA\n"
+            "Siti;3373044107980001;01/07/1998;05/11/2026;21;;;v;;;;24\n")
+    ((_, siti, none),) = list(parse_register(text, "psy-1"))
+    assert none == [] and siti is not None and siti.pregnancy is not None
+    assert (siti.screened_on, siti.pregnancy.anc_visit, siti.pregnancy.gestational_weeks) == (
+        date(2026, 11, 5), 3, 21)

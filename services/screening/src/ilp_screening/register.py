@@ -78,8 +78,8 @@ def _not_a_date(cell: object) -> Text:
 def _cell(name: str, value: str) -> object:
     if name.startswith(MONTHLY):  # a month's measure reads as the measure
         name = name.removeprefix(MONTHLY).partition(":")[0]
-    if name.startswith(CONTACT):  # the day of an ANC contact
-        return _day(value)
+    if name.startswith(CONTACT):  # the day of an ANC contact, or this row's visit ticked
+        return True if value.lower() in _YES else _day(value)
     if name.startswith(DOSE):  # ticked, or the day it was given
         lowered = value.lower()
         return True if lowered in _YES else False if lowered in _NO else _day(value)
@@ -278,13 +278,19 @@ def _contacts(line: int, cells: dict[str, str], given: dict[str, object],
               posyandu_id: str | None, places: Places | None) -> Iterator[Row]:
     """A Kohort Ibu's row with a column per ANC contact (K1 … K6, the day each was made):
     a contact each day, dated by her HPHT (or HPL; or by the row's UK on the row's own
-    day). The row's measurements are its own visit's – its `Tanggal`, else its latest
+    day); a K ticked instead of dated is the row's own visit. The row's measurements are its own visit's – its `Tanggal`, else its latest
     contact; the others were recorded with nothing measured, as the Buku KIA copies them."""
     days = {int(name.removeprefix(CONTACT)): given.pop(name)
             for name in [name for name in given if name.startswith(CONTACT)]}
+    ticked = [number for number, day in days.items() if day is True]  # (this row's visit)
+    if ticked and VISIT_NUMBER not in given and "anc_visit" not in given:
+        given[VISIT_NUMBER] = max(ticked)
     refused = [_not_a_contact_day(number, cells) for number, day in days.items()
-               if _iso_day(day) is None]
+               if day is not True and _iso_day(day) is None]
     dated = {number: str(day) for number, day in days.items() if _iso_day(day) is not None}
+    if not dated and not refused:  # a register ticking which K the row's visit is
+        yield _visit(line, cells, given, posyandu_id, places)
+        return
     own = str(given.get("screened_on") or max(dated.values(), default=""))
     if own and "screened_on" not in given:
         given["screened_on"] = own
