@@ -160,9 +160,9 @@ def _of_a_month(name: str) -> str | None:
 
 
 # A Kohort Ibu kept a woman a row, a column per ANC contact – K1 … K6, the day each was
-# made (also "Tgl K1", "K-1"): "contact:2" is the day of her K2.
+# made (also "Tgl K1", "K-1", "K 1"): "contact:2" is the day of her K2.
 CONTACT = "contact:"
-_CONTACT = re.compile(r"^(?:tgl_|tanggal_)?k-?(\d{1,2})(?:_tgl|_tanggal)?$")
+_CONTACT = re.compile(r"^(?:tgl_|tanggal_)?k[-_]?(\d{1,2})(?:_tgl|_tanggal)?$")
 
 
 def contact_column(number: int) -> str:
