@@ -32,6 +32,8 @@ def test_each_woman_pregnant_now_with_her_contacts_due_date_and_risks() -> None:
     assert (sari["contacts"], sari["anc_visit"], sari["first_contact_on"]) == (
         2, 3, "2026-08-01")
     assert sari["due_on"] == "2027-02-15" and sari["gestational_weeks_now"] == 29
+    # her next contact: 8 weeks after the one at 25 weeks; Dewi's (36 weeks): 4, past her HPL
+    assert (sari["next_contact_by"], dewi["next_contact_by"]) == ("2026-12-28", None)
     # her latest Hb is the November one; her LiLA was taken only in August
     assert sari["latest"] == {"hb": 11.5, "muac_cm": 22.0}
     assert sari["risks"] == ["kek", "pregnancy_too_young"]

@@ -56,6 +56,9 @@ class PregnancyRow(BaseModel):
     last_period: date | None = Field(description="HPHT, where a contact gave it")
     due_on: date = Field(description="HPL: 280 days from her HPHT; without one, 40 weeks "
                          "from her last contact's weeks")
+    next_contact_by: date | None = Field(description="Her next ANC contact is on time until "
+                                         "this day (8 weeks after the last, 4 from week 28; "
+                                         "past it the kader visits); None: due after her HPL")
     latest: dict[str, float] = Field(description="Her latest Hb, LiLA, systolic, diastolic "
                                      "and protein in urine (dipstick 0–4)")
     risks: list[str] = Field(description="Risk findings of this pregnancy (KEK, anaemia, "
@@ -328,12 +331,12 @@ async def pregnancies_sheet(fmt: Format, area_code: AreaCode, rt: RuntimeDep, ca
     return await sheet_download(
         ["nama", "umur", "kode_desa", "posyandu", "rw", "rt", "kontak_pertama",
          "kontak_terakhir", "jumlah_kontak", "kontak_t1", "kontak_t2", "kontak_t3",
-         "k6_lengkap", "k", "usia_kehamilan_minggu", "hpht", "hpl",
+         "k6_lengkap", "k", "usia_kehamilan_minggu", "hpht", "hpl", "kontak_berikutnya",
          "hb", "lila", "sistolik", "diastolik", "protein_urin", "risiko"],
         ([r["name"], r["age_years"], r["desa_code"], places.get(r["posyandu_id"]), r["rw"],
           r["rt"], r["first_contact_on"], r["last_contact_on"], r["contacts"],
           *r["contacts_by_trimester"], _yes(r["k6"]), r["anc_visit"],
-          r["gestational_weeks_now"], r["last_period"], r["due_on"],
+          r["gestational_weeks_now"], r["last_period"], r["due_on"], r["next_contact_by"],
           *(r["latest"].get(k) for k in LATEST),
           _named_findings(r["risks"])] for r in rows),
         f"kohort-ibu-{code}", fmt, excel)

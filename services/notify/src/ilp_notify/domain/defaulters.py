@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
+from ilp_contracts.anc import next_contact_due
 from ilp_contracts.dates import add_months
 from ilp_contracts.monitoring import CADENCES, Cadence
 from ilp_contracts.notify import Priority
@@ -244,8 +245,6 @@ def missed_ptm_screening(state: dict[str, Any], today: date, zone: tzinfo
 
 # --- ibu hamil: ANC contacts ------------------------------------------------------------
 
-ANC_GAP_DAYS, ANC_GAP_DAYS_T3 = 56, 28  # after a contact before / from week 28
-TRIMESTER_3_FROM_WEEK = 28
 TERM_WEEKS = 40
 ANC_VISIT_DUE_DAYS = 7
 
@@ -257,8 +256,8 @@ def pregnancy_watch(current: dict[str, Any] | None, screened_on: date,
     if current is not None and current["last_anc_on"] > screened_on.isoformat():
         return None
     edd = screened_on + timedelta(weeks=TERM_WEEKS - gestational_weeks)
-    gap = ANC_GAP_DAYS_T3 if gestational_weeks >= TRIMESTER_3_FROM_WEEK else ANC_GAP_DAYS
-    late_from = _late_from(screened_on, gap)
+    late_from = (next_contact_due(screened_on, gestational_weeks)
+                 + timedelta(days=1)).isoformat()
     return {"last_anc_on": screened_on.isoformat(), "edd": edd.isoformat(),
             "anc_check_on": late_from if late_from <= edd.isoformat() else NEVER}
 

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from ilp_contracts.anc import by_pregnancy, days_by_trimester, implied_hpht, k6_complete
+from ilp_contracts.anc import (by_pregnancy, days_by_trimester, implied_hpht, k6_complete,
+                               next_contact_due)
 from ilp_contracts.monitoring import CADENCES, ncd_monitored
 
 from .person import age_in_months
@@ -66,6 +67,7 @@ def _pregnancy(pregnancy: list[Mapping[str, Any]], today: date) -> dict[str, Any
         (c.get("submission") or {}).get("pregnancy") or {}).get("last_period"))), None)
     due_on = (date.fromisoformat(last_period) + timedelta(days=TERM_DAYS) if last_period
               else last_on + timedelta(weeks=TERM_WEEKS - weeks_then))
+    next_contact = next_contact_due(last_on, weeks_then)
     latest = {key: c["measurements"][key] for c in pregnancy for key in LATEST
               if key in c["measurements"]}  # the last contact that took each wins
     return {
@@ -77,6 +79,7 @@ def _pregnancy(pregnancy: list[Mapping[str, Any]], today: date) -> dict[str, Any
         "anc_visit": max(c.get("anc_visit") or 0 for c in pregnancy) or None,
         "gestational_weeks_now": weeks_now, "last_period": last_period,
         "due_on": due_on.isoformat(),
+        "next_contact_by": next_contact.isoformat() if next_contact < due_on else None,
         "latest": latest,
         "risks": sorted({f["code"] for c in pregnancy for f in c["findings"]} & RISKS)}
 
