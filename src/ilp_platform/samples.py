@@ -97,7 +97,7 @@ def _posyandu_days(today: date, months: int, place_index: int) -> list[date]:
 
 
 def _submission(person: _Person, place: Place, on: date, measurements: Mapping[str, object],
-                pregnancy: dict[str, int] | None = None) -> dict[str, object]:
+                pregnancy: Mapping[str, object] | None = None) -> dict[str, object]:
     return {"person": {"nik": person.nik, "name": person.name, "sex": person.sex,
                        "birth_date": person.born.isoformat()},
             "posyandu_id": place.id, "screened_on": on.isoformat(),
@@ -175,7 +175,8 @@ def _mothers(rng: random.Random, people: _People, place: Place, days: list[date]
         earlier = _from_her_buku_kia(mother, weeks)
         for visit, week in enumerate(earlier, start=1):
             yield _submission(mother, place, days[0] - timedelta(weeks=weeks - week), {},
-                              {"gestational_weeks": week, "anc_visit": visit})
+                              {"gestational_weeks": week, "anc_visit": visit,
+                               "elsewhere": "Praktik Mandiri Bidan"})
         for visit, day in enumerate(days, start=len(earlier) + 1):
             now = weeks + (day - days[0]).days // 7
             if now > 40:

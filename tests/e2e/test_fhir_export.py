@@ -142,6 +142,34 @@ def test_recorded_amended_voided_screenings_reach_the_fhir_server(platform, fhir
     assert receiver.tokens_issued == 1 and receiver.refused == []  # one token, all valid
 
 
+def test_a_contact_copied_from_her_buku_kia_is_not_reported_as_the_posyandus(
+        platform, fhir) -> None:
+    """A contact she had at a private midwife, copied from her Buku KIA (`elsewhere`), is
+    not sent to SATUSEHAT as the posyandu's encounter – the midwife reports her own; one
+    sent before it was known to be so is withdrawn (entered-in-error)."""
+    receiver, _ = fhir
+    client = screening_client(platform)
+    woman = {"nik": "3373046107950021", "name": "Ratna", "sex": "F", "birth_date": "1995-07-21"}
+
+    def contact(on: str, weeks: int, **pregnancy: str) -> dict:
+        body = {"person": woman, "posyandu_id": "psy-blotongan-1", "screened_on": on,
+                "pregnancy": {"gestational_weeks": weeks, "anc_visit": 1, **pregnancy}}
+        return eventually(lambda: (r := client.post("/screenings", json=body, headers={
+            "Idempotency-Key": str(uuid.uuid4())})).status_code == 201 and r.json())
+    copied = contact("2026-08-10", 12, elsewhere="BPM Bidan Sri")
+    ours = contact("2026-11-02", 24)
+    eventually(lambda: bundles_of(receiver, ours["screening_id"]))
+    assert bundles_of(receiver, copied["screening_id"]) == []
+    client.post(f"/screenings/{ours['screening_id']}/amend", json={
+        "reason": "kunjungan di BPM, disalin dari buku KIA",
+        "pregnancy": {"gestational_weeks": 24, "anc_visit": 1, "elsewhere": "BPM Bidan Sri"}}
+                ).raise_for_status()
+    withdrawn = eventually(lambda: bundles_of(receiver, ours["screening_id"])[1:])[0]
+    encounter = next(e["resource"] for e in withdrawn["entry"]
+                     if e["resource"]["resourceType"] == "Encounter")
+    assert encounter["status"] == "entered-in-error"
+
+
 def test_a_failing_endpoint_is_retried_until_it_recovers(platform, fhir) -> None:
     receiver, _ = fhir
     receiver.fail_next = 1

@@ -127,6 +127,10 @@ class PregnancyIn(_Strict):
         default=None, description="HPHT, hari pertama haid terakhir: gives the weeks on the "
         "day of the screening (and keeps giving them when that day is corrected)")
     anc_visit: int = Field(ge=1, le=MAX_ANC_VISIT, description="Kunjungan ANC ke- (K1–K6 and beyond)")
+    elsewhere: str | None = Field(
+        default=None, min_length=2, max_length=100, description="Where a contact copied from "
+        "her Buku KIA was made (BPM Bidan Sri, a clinic): it counts for her K1–K6 where she "
+        "lives, and is not sent to SATUSEHAT as this posyandu's encounter")
 
     def weeks_on(self, day: date) -> int | None:
         """Completed weeks on `day`: as given, else from her last period."""

@@ -49,8 +49,10 @@ def handlers(settings: ServiceSettings) -> dict[type, Any]:
 
     async def queue(tx: Transaction, event: ScreeningRecorded | ScreeningAmended |
                     ScreeningVoided) -> None:
-        row = await tx.get("fhir_exports", event.screening_id) or {
-            "screening_id": event.screening_id, "attempts": [], "revision": 0}
+        row = await tx.get("fhir_exports", event.screening_id)
+        if row is None and made_elsewhere(await tx.get("screenings", event.screening_id)):
+            return  # never this posyandu's encounter to report
+        row = row or {"screening_id": event.screening_id, "attempts": [], "revision": 0}
         row.update(status="pending", next_at=datetime.now(UTC).isoformat(),
                    revision=row["revision"] + 1, kind=type(event).__name__)
         await tx.put("fhir_exports", event.screening_id, row)
@@ -64,6 +66,8 @@ async def bundle_for(reader: Reader, settings: ServiceSettings, screening_id: st
     screening = await reader.get("screenings", screening_id)
     if screening is None:
         return None
+    if made_elsewhere(screening):  # sent as ours before it was known: withdrawn
+        screening = {**screening, "status": "voided"}
     person = await reader.get("persons", screening["person_id"]) or {}
     seal = sealer(settings)
     opened = {k: seal.decrypt(person[f"{k}_sealed"].encode()).decode()
@@ -75,6 +79,12 @@ async def bundle_for(reader: Reader, settings: ServiceSettings, screening_id: st
         birth_date=date.fromisoformat(person["birth_date"]), desa_code=screening["desa_code"],
         rt=person.get("rt"), rw=person.get("rw"))
     return screening_bundle(screening, ctx)
+
+
+def made_elsewhere(screening: dict[str, Any] | None) -> bool:
+    """An ANC contact copied from her Buku KIA, made at another provider."""
+    pregnancy = ((screening or {}).get("submission") or {}).get("pregnancy") or {}
+    return bool(pregnancy.get("elsewhere"))
 
 
 class ClientCredentials:
