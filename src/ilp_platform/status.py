@@ -63,9 +63,15 @@ async def _ready(client: httpx.AsyncClient, gateway: str, name: str) -> ServiceS
         reply = await client.get(f"{gateway}/api/v1/{name}/health/ready")
     except httpx.TransportError as exc:
         return ServiceState(name, None, f"tidak terjangkau: {exc}")
+    if reply.status_code == 503 and "recounting" in reply.text:
+        return ServiceState(name, None, RECOUNTING)
     if reply.status_code != 200:
         return ServiceState(name, None, f"HTTP {reply.status_code}: {reply.text[:120]}")
     return ServiceState(name, reply.json())
+
+
+# A service recounting its store by a new release's counting rules: alive, not ready yet.
+RECOUNTING = "menghitung ulang dari stream (aturan hitung baru); siap setelah selesai"
 
 
 async def _nats(url: str) -> NatsState:
@@ -110,8 +116,9 @@ def _services_table(services: list[ServiceState]) -> Table:
     for service in services:
         dead = f"[yellow]{service.dead_letters}[/yellow]" if service.dead_letters else "0"
         if (ready := service.ready) is None:
-            table.add_row(service.name, "[red]mati[/red]", str(service.unread), "–", "–",
-                          dead, "–")
+            state = ("[yellow]menghitung ulang[/yellow]" if service.problem == RECOUNTING
+                     else "[red]mati[/red]")
+            table.add_row(service.name, state, str(service.unread), "–", "–", dead, "–")
             continue
         consumer = ready.get("consumer") or {}
         lag = (consumer.get("lag_ms") or {}).get("p99")

@@ -1,6 +1,7 @@
-"""`./ilp up` waits for a service recounting its store by new counting rules as long as it
-takes (a data directory of millions of events: minutes), where a service that does not
-answer at all still times out."""
+"""A service recounting its store by new counting rules, as the operator's commands see it:
+`./ilp up` waits for it as long as it takes (a data directory of millions of events:
+minutes), where a service that does not answer at all still times out; `./ilp status`
+says it is recounting, not dead."""
 
 from __future__ import annotations
 
@@ -48,3 +49,21 @@ def test_a_recount_longer_than_the_start_timeout_is_waited_for(tmp_path: Path, c
     finally:
         running.kill()
         server.shutdown()
+
+
+async def test_ilp_status_says_a_recounting_service_is_recounting_not_dead() -> None:
+    import httpx
+    from ilp_platform.status import RECOUNTING, _ready, _services_table
+    from rich.console import Console
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if "/pws/" in request.url.path:
+            return httpx.Response(503, json={"status": "recounting"})
+        return httpx.Response(503, text="no")
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
+        pws, notify = [await _ready(client, "http://gw", name) for name in ("pws", "notify")]
+    assert (pws.problem, notify.problem) == (RECOUNTING, "HTTP 503: no")
+    console = Console(record=True, width=120)
+    console.print(_services_table([pws, notify]))
+    shown = console.export_text()
+    assert "menghitung ulang" in shown and "mati" in shown
