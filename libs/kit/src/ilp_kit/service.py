@@ -135,8 +135,8 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None,
         subscriptions = (spec.subscriptions(settings) if callable(spec.subscriptions)
                          else spec.subscriptions)
 
-        async def consume() -> None:
-            if rules is not None:
+        async def consume(rules: CountingRules | None = None) -> None:
+            if rules is not None:  # (counted by other rules: recount first)
                 await recount_if_rules_changed(nc, store, rules.version, spec.collections,
                                                rules.handlers(settings), subscriptions)
             for stream, subject in subscriptions:
@@ -146,7 +146,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None,
                 store, rules.version, spec.collections):
             # A recount takes a minute a million events: the service answers meanwhile –
             # live, not ready, its API 503 – and consumes once it is done.
-            runtime.recounting = asyncio.create_task(consume(), name="recount")
+            runtime.recounting = asyncio.create_task(consume(rules), name="recount")
             runtime.recounting.add_done_callback(_stop_if_failed)
         else:
             await consume()
