@@ -68,7 +68,7 @@ def test_some_sample_pregnancies_reach_k6_and_others_not_yet() -> None:
     pregnancy has not had her trimester 3 contacts yet."""
     from collections import defaultdict
 
-    from ilp_contracts.anc import by_pregnancy, completing_k6, implied_hpht
+    from ilp_contracts.anc import by_pregnancy, completing_k6, implied_hpht, trimester
 
     places = [Place(f"psy-{n}", f"33.73.0{n % 4 + 1}.100{n % 7}") for n in range(40)]
     women: dict[str, list[dict]] = defaultdict(list)
@@ -83,6 +83,6 @@ def test_some_sample_pregnancies_reach_k6_and_others_not_yet() -> None:
         contacts.sort(key=lambda c: str(c["screened_on"]))
         [pregnancy] = by_pregnancy(contacts, lambda c: implied_hpht(
             date.fromisoformat(str(c["screened_on"])), weeks(c)))
-        complete += completing_k6(pregnancy, lambda c: 1 + (weeks(c) >= 14) + (weeks(c) >= 28),
+        complete += completing_k6(pregnancy, lambda c: trimester(weeks(c)),
                                   lambda c: str(c["screened_on"])) is not None
     assert 0 < complete < len(women) / 2

@@ -18,6 +18,7 @@ from ilp_contracts import (AreaUpserted, Event, Finding, ScreeningAmended, Scree
                            TaskCreated, TaskEscalated)
 from ilp_kit.messaging import ensure_streams, event_headers
 from ilp_platform.rebuild import rebuild_into
+from ilp_contracts.anc import trimester
 from ilp_pws.app import SPEC
 from rich.console import Console
 
@@ -42,7 +43,7 @@ def screenings(rng: random.Random) -> list[Event]:
                           for c in rng.sample(CODES, rng.randint(0, 2))],
                 measurements={"balita": {"weight_kg": 9.0}, "usia_dewasa": {"systolic": 150.0},
                               "ibu_hamil": {"gestational_weeks": weeks,
-                                            "trimester": 1 + (weeks >= 14) + (weeks >= 28)}
+                                            "trimester": trimester(weeks)}
                               }[stage],
                 checks=rng.choice([None, {}, {"tb_symptoms": False}]))
             recorded = ScreeningRecorded(**fields)

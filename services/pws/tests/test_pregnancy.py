@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from ilp_contracts import anc
 from ilp_pws.domain.pregnancy import contact_of, count_changes, counted, pregnancies
 
 HPHT = date(2026, 3, 2)
@@ -17,7 +18,7 @@ def contact(week: int, *, hpht: date = HPHT, posyandu: str = "p1", weeks_said: i
     recorded, when the dating was off."""
     said = week if weeks_said is None else weeks_said
     summary = {"gestational_weeks": said,
-               "trimester": trimester or (3 if said >= 28 else 2 if said >= 14 else 1)}
+               "trimester": trimester or anc.trimester(said)}
     return contact_of(hpht + timedelta(weeks=week), summary, DESA, posyandu, 1)
 
 

@@ -23,6 +23,7 @@ from ilp_contracts import (BirthAmended, BirthRecorded, BirthVoided, Finding, In
 from ilp_kit.store import Query, SqliteStore
 from ilp_pws.app import SPEC
 from ilp_pws.domain.indicators import CATALOGUE, birth_flags, evaluate, flags_for, to_date
+from ilp_contracts.anc import trimester
 from ilp_pws.domain import pregnancy
 from ilp_kit.consumer import end_batch
 from ilp_pws.handlers import Projector
@@ -541,7 +542,7 @@ def anc_contact(sid: str, woman: str, version: int, state: tuple, not_anc: bool 
                   screened_on=screened_on, period=screened_on.isoformat()[:7],
                   desa_code=desa, posyandu_id="p", findings=[],
                   measurements={"gestational_weeks": weeks,
-                                "trimester": 3 if weeks >= 28 else 2 if weeks >= 14 else 1})
+                                "trimester": trimester(weeks)})
     if amended:
         return ScreeningAmended(**fields, reason="koreksi", previous_period=amended[0],
                                 previous_desa_code=amended[1])

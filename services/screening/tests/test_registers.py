@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ilp_screening.domain.classify import trimester
+from ilp_contracts.anc import trimester
 from ilp_screening.domain.registers import balita, pregnant_women, ptm_adults
 
 TODAY = date(2026, 12, 4)

@@ -21,11 +21,12 @@ K6_CONTACTS_BY_TRIMESTER = {1: 1, 2: 2, 3: 3}
 # this one's by its length and more (after a miscarriage at 10 weeks: 12 weeks or more).
 SAME_PREGNANCY_DAYS = 6 * 7
 MAX_ANC_VISIT = 12  # the highest K number a contact may record
-# Her next contact is due within 8 weeks of the last, within 4 from week 28 (the third
-# trimester's three contacts): past it notify sends the kader, and the Kohort Ibu shows
-# the day to the bidan – one schedule for both.
+# The trimesters by completed weeks: K6's spread, the Hb threshold of each, the schedule.
+TRIMESTER_2_FROM_WEEK, TRIMESTER_3_FROM_WEEK = 14, 28
+# Her next contact is due within 8 weeks of the last, within 4 in trimester 3 (its three
+# contacts): past it notify sends the kader, and the Kohort Ibu shows the day to the
+# bidan – one schedule for both.
 ANC_GAP_DAYS, ANC_GAP_DAYS_T3 = 56, 28
-GAP_T3_FROM_WEEK = 28
 
 Contact = TypeVar("Contact")
 
@@ -34,9 +35,15 @@ def implied_hpht(on: date, weeks: int) -> date:
     return on - timedelta(weeks=weeks)
 
 
+def trimester(weeks: int) -> int:
+    if weeks >= TRIMESTER_3_FROM_WEEK:
+        return 3
+    return 2 if weeks >= TRIMESTER_2_FROM_WEEK else 1
+
+
 def next_contact_due(last_on: date, weeks: int) -> date:
     """The last day her next contact is on time, after one at `weeks` on `last_on`."""
-    return last_on + timedelta(days=ANC_GAP_DAYS_T3 if weeks >= GAP_T3_FROM_WEEK
+    return last_on + timedelta(days=ANC_GAP_DAYS_T3 if trimester(weeks) == 3
                                else ANC_GAP_DAYS)
 
 

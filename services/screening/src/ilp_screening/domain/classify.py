@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ilp_contracts import PTM_FROM_YEARS, Finding
+from ilp_contracts.anc import trimester
 from ilp_contracts.screening import Severity
 
 from . import rules
@@ -311,12 +312,6 @@ def _anaemia(out: Classification, code: str, hb: float, moderate_below: float,
         out.flag(code, "severe", "anemia berat: rujuk segera ke puskesmas", hb)
     else:
         out.flag(code, "moderate" if hb < moderate_below else "mild", follow_up, hb)
-
-
-def trimester(weeks: int) -> int:
-    if weeks >= rules.TRIMESTER_3_FROM_WEEK:
-        return 3
-    return 2 if weeks >= rules.TRIMESTER_2_FROM_WEEK else 1
 
 
 def _ibu_hamil(s: ScreeningInput, out: Classification) -> None:

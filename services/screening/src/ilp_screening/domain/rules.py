@@ -203,8 +203,6 @@ UNDERWEIGHT_BMI_T1 = 18.5  # BMI in trimester 1
 # trimester up to 3 weeks in the third (ACOG Committee Opinion 700, 2017). Further apart,
 # one of the two is a slip of the pen; within it, the weeks given are taken.
 WEEKS_BY_LAST_PERIOD_TOLERANCE = 3
-TRIMESTER_2_FROM_WEEK = 14
-TRIMESTER_3_FROM_WEEK = 28
 HB_ANAEMIA_PREGNANT = {1: 11.0, 2: 10.5, 3: 11.0}  # g/dL by trimester
 HB_PREGNANT_MODERATE_BELOW, HB_PREGNANT_SEVERE_BELOW = 10.0, 7.0
 # The mother's age among the "4 Terlalu" of the Buku KIA (Kemenkes): too young (under
