@@ -192,9 +192,10 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None,
     app.include_router(metrics_router(registry, runtime))
     # Every service endpoint needs a valid token (health and API docs stay open) and reads
     # every query parameter it is given: an unknown one is refused, not ignored.
-    app.include_router(spec.router, prefix=prefix,
-                       dependencies=[Depends(counted), Depends(authenticated),
-                                     Depends(known_query_parameters)])
+    app.include_router(spec.router, prefix=prefix, dependencies=[
+        # (only a service that may recount asks, on each request, whether it is)
+        *([Depends(counted)] if spec.counting_rules is not None else []),
+        Depends(authenticated), Depends(known_query_parameters)])
     if spec.pages is not None:
         app.include_router(spec.pages, prefix=prefix)
     if not exporting():
