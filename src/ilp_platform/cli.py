@@ -107,6 +107,8 @@ def _parser() -> argparse.ArgumentParser:
     registry = command("import-registry", "load wilayah, facilities, workers and targets "
                        "(CSV, workbook or JSON files, or a directory of them) through the registry API")
     registry.add_argument("path", type=Path)
+    registry.add_argument("--year", type=int, help="a list of sasaran without a Tahun column: "
+                          "its year, where neither its title nor its file's name gives one")
     registry.add_argument("--url", help=GATEWAY_HELP)
     registry.add_argument("--token", default=os.environ.get("ILP_TOKEN"),
                           help="bearer token of a dinkes_admin/operator (default $ILP_TOKEN)")
@@ -179,7 +181,7 @@ def _import(args: argparse.Namespace) -> None:
             refused = import_household(args.csv_file, url, args.posyandu,
                                        args.noted_on.isoformat(), args.token)
         else:
-            refused = import_registry(args.path, url, token=args.token)
+            refused = import_registry(args.path, url, token=args.token, year=args.year)
     except httpx.TransportError as exc:
         raise SystemExit(f"cannot reach {url} ({exc}); is ./ilp up running?") from exc
     raise SystemExit(1 if refused else 0)

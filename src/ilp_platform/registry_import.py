@@ -35,12 +35,13 @@ class _Csv:
     written: dict[str, str]  # each field's column as the sheet writes it
 
 
-def _sources(path: Path) -> list[_Csv | Path]:
+def _sources(path: Path, year: int | None = None) -> list[_Csv | Path]:
     """A directory's files in dependency order – wilayah before the facilities in them,
     facilities before their workers – told by each CSV's or sheet's header
     (`wilayah.csv`, `fasilitas.csv` and `nakes.csv` load as well as `areas.csv`, …; so do
     the sheets of one workbook) and by a JSON file's name; a JSON object of every kind
-    first (the registry orders its kinds itself)."""
+    first (the registry orders its kinds itself). A list of sasaran without a Tahun
+    column is of the `year` given, else its title's, else its file's or sheet's name's."""
     files = [path] if path.is_file() else [
         p for p in path.iterdir() if p.suffix.lower() in (".csv", ".json", *WORKBOOKS)]
     order: dict[str, int] = {kind: i for i, kind in enumerate(KINDS)}
@@ -50,7 +51,7 @@ def _sources(path: Path) -> list[_Csv | Path]:
             sources.append(file)
             continue
         try:
-            sources += [_csv(f"{file.name} [{sheet}]" if sheet else file.name, text)
+            sources += [_csv(f"{file.name} [{sheet}]" if sheet else file.name, text, year)
                         for sheet, text in spreadsheet_sheets(file.read_bytes()).items()]
         except UnprocessableError as exc:
             raise SystemExit(f"{file.name}: {exc.reason}") from None
@@ -62,8 +63,8 @@ def _sources(path: Path) -> list[_Csv | Path]:
     return sorted(sources, key=rank)
 
 
-def _csv(name: str, text: str) -> _Csv:
-    header, rows = rows_from_csv(text)
+def _csv(name: str, text: str, year: int | None) -> _Csv:
+    header, rows = rows_from_csv(text, year, file_name=name)
     try:
         return _Csv(name, detect_kind(header), header, rows, written_columns_of(text))
     except ValueError as exc:
@@ -71,7 +72,7 @@ def _csv(name: str, text: str) -> _Csv:
 
 
 def import_registry(path: Path, base_url: str, console: Console | None = None,
-                    token: str | None = None) -> int:
+                    token: str | None = None, year: int | None = None) -> int:
     """Returns the number of refused rows (0 = all good). Safe to repeat: unchanged rows
     are reported as such and emit no events."""
     console = console or Console()
@@ -81,7 +82,7 @@ def import_registry(path: Path, base_url: str, console: Console | None = None,
                TimeRemainingColumn())
     client = httpx.Client(timeout=600, headers=request_headers(token))
     with Progress(*columns, console=console) as progress, client:
-        for file in _sources(path):
+        for file in _sources(path, year):
             if isinstance(file, _Csv):
                 refused += _import_csv(client, url, file, progress, console)
                 continue
@@ -120,6 +121,9 @@ def _import_csv(client: httpx.Client, url: str, source: _Csv, progress: Progress
     # A sasaran table with a column per group travels as a target a row: the sheet's
     # rows are fewer than what they set.
     totals["rows"], totals["targets"] = len({line for line, _fields in rows}), len(rows)
+    if kind == "targets":  # said, as the year may be the title's or the file name's
+        totals["years"] = sorted({str(fields["year"]) for _line, fields in rows
+                                  if "year" in fields})
     return _print_report(console, name, totals)
 
 
@@ -156,6 +160,8 @@ def _print_report(console: Console, name: str, report: dict[str, Any]) -> int:
     rows = f"{report['rows']} baris"
     if report.get("targets", report["rows"]) != report["rows"]:
         rows += f" ({report['targets']} sasaran)"
+    if years := report.get("years"):
+        rows += f" tahun {', '.join(years)}"
     console.print(f"{name}: {rows}, {report['created_or_updated']} baru/diubah, "
                   f"{report['unchanged']} tetap, {len(report['rejected'])} ditolak")
     return len(report["rejected"])

@@ -240,19 +240,24 @@ def test_a_dinkes_workbook_loads_sheet_by_sheet(platform: Platform, tmp_path,
         ["Kode", "Nama"], ["35", "Jawa Timur"], ["35.01", "Kab. Pacitan"],
         ["35.01.01", "Donorojo"], [3501012001, "Sawahan"], [3501012002, "Gunungsari"]],
         Sasaran=[["Kode Desa", "Tahun", "Sasaran Balita", "Bumil", "Usia 15+"],
-                 [3501012001, 2026, 210, 31, "1.840"], [3501012002, 2026, 150, 22, 1290]]))
+                 [3501012001, 2026, 210, 31, "1.840"], [3501012002, 2026, 150, 22, 1290]],
+        # Pusdatin's next year, its year in the sheet's name only
+        **{"Sasaran 2027": [["Kode Desa", "Sasaran Balita"], [3501012001, 215]]}))
     said = io.StringIO()
     refused = import_registry(tmp_path / "master-data.xlsx", platform.service_url("registry"),
                               Console(file=said), token=platform.operator_token())
     assert refused == 0, said.getvalue()
     assert "master-data.xlsx [Wilayah]: 5 baris" in said.getvalue()
     # a desa a row, a column per group: its rows said as the sheet's, with the targets
-    assert "[Sasaran]: 2 baris (6 sasaran), 6 baru/diubah" in said.getvalue()
+    assert "[Sasaran]: 2 baris (6 sasaran) tahun 2026, 6 baru/diubah" in said.getvalue()
+    assert "[Sasaran 2027]: 1 baris tahun 2027, 1 baru/diubah" in said.getvalue()
     registry = client(platform, "registry")
     assert registry.get("/facilities/psy-dahlia").json()["area_code"] == "35.01.01.2001"
     assert {t["group"]: t["count"] for t in registry.get("/targets", params={
-        "area_code": "35.01.01.2001"}).json()} == {"balita": 210, "ibu_hamil": 31,
-                                                   "usia_15_plus": 1840}
+        "area_code": "35.01.01.2001", "year": 2026}).json()} == {
+            "balita": 210, "ibu_hamil": 31, "usia_15_plus": 1840}
+    assert [t["count"] for t in registry.get("/targets", params={
+        "area_code": "35.01.01.2001", "year": 2027}).json()] == [215]
 
     (tmp_path / "rusak.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
     with pytest.raises(SystemExit, match=r"rusak\.xls: not a workbook"):

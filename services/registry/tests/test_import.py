@@ -493,3 +493,56 @@ async def test_a_kader_list_as_a_puskesmas_keeps_it(store) -> None:
     await load(store, "type,name,area_code\nposyandu,Posyandu Kenanga,33.73.04.1001\n")
     workers = await load(store, "Nama Kader;Peran;Posyandu;No. HP\nSri;Kader;Kenanga;0812-3456-7890\n")
     assert workers.rejected == [] and workers.created_or_updated == 1
+
+
+async def test_a_sasaran_table_without_a_year_column_takes_its_titles_or_the_one_given(
+        store) -> None:
+    """Pusdatin's "Data Sasaran" names its year in the title or the file's name, not in
+    a column: taken from there (a year given wins); with none anywhere the list is
+    refused saying where the year may go – not as columns nobody can tell."""
+    await load(store, AREAS)
+    table = "Kode Desa;Sasaran Balita;Bumil\n33.73.04.1001;1.210;50\n"
+    for title, given, file_name, year in (
+            ("DATA SASARAN PROGRAM TAHUN 2026\n", None, "", 2026),
+            ("PROYEKSI SASARAN 2027 KOTA SALATIGA\n", None, "", 2027),
+            ("DATA SASARAN TH. 2026\n", 2025, "sasaran-2027.csv", 2025),
+            ("", None, "Data Sasaran 2028.xlsx [Sheet1]", 2028),
+            ("SASARAN TAHUN 2030\n", None, "sasaran-2029.csv", 2030)):
+        columns, rows = importer.rows_from_csv(title + table, given, file_name)
+        report = await importer.import_rows(store, importer.detect_kind(columns), rows,
+                                            TODAY, sheet=True)
+        assert (report.kind, report.created_or_updated, report.rejected) == (
+            "targets", 2, []), (title, given, file_name)
+        assert len(await store.find("targets", Query.of(year=year))) == 2, year
+    for title, file_name in (("", "sasaran.csv"), ("SASARAN 2025 DAN 2026\n", "")):
+        columns, _rows = importer.rows_from_csv(title + table, file_name=file_name)
+        with pytest.raises(ValueError, match="names no year: add a Tahun column"):
+            importer.detect_kind(columns)
+
+
+async def test_a_facility_lists_day_of_its_ilp_stage_as_an_indonesian_list_writes_it(
+        store) -> None:
+    """"Tanggal" beside "Status ILP" is the day the puskesmas reached that stage, written
+    day first as an Indonesian spreadsheet shows it."""
+    await load(store, AREAS)
+    report = await load(store, "ID;Jenis;Nama;Kode Wilayah;Status ILP;Tanggal\n"
+                               "pkm-a;Puskesmas;Puskesmas Sidorejo;33.73.04;Kick off;10/02/2026\n"
+                               "pkm-b;Puskesmas;Puskesmas Lor;33.73.04;Launching;3 Maret 2026\n")
+    assert (report.created_or_updated, report.rejected) == (2, [])
+    assert (await store.get("facilities", "pkm-a"))["rollout_dates"] == {
+        "kick_off": "2026-02-10"}
+    assert (await store.get("facilities", "pkm-b"))["rollout_dates"] == {
+        "launched": "2026-03-03"}
+
+
+async def test_a_refused_rows_reasons_are_said_in_the_readers_language(store) -> None:
+    """A worker list's bad phone number is refused in Indonesian for an Indonesian
+    reader, as every other refusal – not in the English it was written in."""
+    from ilp_kit.errors import said_in
+
+    await load(store, AREAS)
+    await load(store, "id;type;name;area_code\npsy-a;posyandu;Posyandu A;33.73.04.1001\n")
+    report = await load(store, "Nama;Jabatan;Tempat Tugas;No. HP\nRina;Kader;psy-a;08123\n")
+    [row] = said_in(report.__dict__, "id")["rejected"]
+    assert row["errors"][0]["reason"] == (
+        "nomor telepon ditulis +6281234567890 atau 081234567890, bukan '08123'")

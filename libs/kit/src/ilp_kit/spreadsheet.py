@@ -186,6 +186,50 @@ def header_of(text: str, column: Names, known: Collection[str]) -> tuple[str, li
     return " ".join(lines[:first]), names
 
 
+# Months as registers and spreadsheets write them, in Indonesian or English, whole or cut.
+MONTHS = {name: number for number, names in enumerate((
+    ("januari", "january", "jan"), ("februari", "pebruari", "february", "feb", "peb"),
+    ("maret", "march", "mar"), ("april", "apr"), ("mei", "may"), ("juni", "june", "jun"),
+    ("juli", "july", "jul"), ("agustus", "august", "agu", "agt", "ags", "aug"),
+    ("september", "sept", "sep"), ("oktober", "october", "okt", "oct"),
+    ("november", "nopember", "nov", "nop"), ("desember", "december", "des", "dec")), 1)
+    for name in names}
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$")
+_DAY_MONTH_NAME = re.compile(r"^(\d{1,2})[\s/.-]+([a-z]+)\.?[\s/.-]+(\d{4}|\d{2})$",
+                             re.IGNORECASE)
+
+
+def iso_day(value: str) -> str:
+    """A date as registers and lists write it, day first – 20/11/2026, 20-11-26, 20 Nov 2026,
+    20-Nop-26, 20 Agustus 2026 – as ISO. Excel writes a date cell as it shows it, often
+    with two digits for the year: this century's unless that is still to come (a birth
+    year 45 is 1945). Anything else is left for the validation to refuse."""
+    if numbers := _DAY_FIRST.match(value):
+        day, month, year = numbers.groups()
+    elif (named := _DAY_MONTH_NAME.match(value)) and named.group(2).lower() in MONTHS:
+        day, month, year = named.group(1), str(MONTHS[named.group(2).lower()]), named.group(3)
+    else:
+        return value
+    if len(year) == 2:
+        year = str((2000 if int(year) <= date.today().year % 100 else 1900) + int(year))
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+# A year as titles and file names say it: "TAHUN 2026", "Th. 2026", else the one year named
+# ("SASARAN 2026", "register-mawar-2026.xlsx").
+_YEAR_SAID = re.compile(r"\b(?:tahun|th)\b\W{0,3}((?:19|20)\d\d)\b", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+def year_named(text: str) -> int | None:
+    """The year a sheet's title or a file's name gives ("… TAHUN 2026"), or the only year
+    it names; None when it names none, or several without saying which is the year."""
+    if said := _YEAR_SAID.search(text):
+        return int(said.group(1))
+    years = set(_YEAR.findall(text))
+    return int(years.pop()) if len(years) == 1 else None
+
+
 def _header_lines(text: str) -> list[str]:
     """The lines a header may be among: a title's, the header's two, its column numbers."""
     return text.split("\n", TITLE_LINES + 3)[:TITLE_LINES + 3]

@@ -349,9 +349,13 @@ async def list_missing_targets(rt: RuntimeDep, area_code: str, year: int) -> lis
                  XLSX: {"schema": {"type": "string", "format": "binary"}},
                  "application/json": {"schema": {"type": ["array", "object"]}}}}})
 async def bulk_import(request: Request, rt: RuntimeDep, caller: Caller, language: Language,
-                      kind: importer.Kind | None = None) -> dict[str, Any]:
+                      kind: importer.Kind | None = None,
+                      year: Annotated[int | None, Param(ge=2000, le=2100)] = None
+                      ) -> dict[str, Any]:
     """A CSV or a workbook of one sheet (.xlsx, .xls, .ods) whose header tells the kind (or
     `kind=`), a JSON array of rows of `kind`, or a JSON object with one array per kind.
+    A list of sasaran without a Tahun column is of `year=`, else of the year its title
+    names ("DATA SASARAN TAHUN 2026").
     Valid rows are stored even when others are refused; each refused row is reported with
     its line (record) number and reasons. Importing the same file again changes nothing
     and emits no events. Rows outside the caller's wilayah are refused (type
@@ -363,7 +367,7 @@ async def bulk_import(request: Request, rt: RuntimeDep, caller: Caller, language
         if "json" in content_type and isinstance(document := json.loads(text), dict):
             reports = await importer.import_document(rt.store, document, date.today(), caller)
         else:
-            detected, rows = importer.parse_upload(text, content_type)
+            detected, rows = importer.parse_upload(text, content_type, year)
             chosen = kind or detected
             if chosen is None:
                 raise ValueError(_("say which kind the JSON rows are (?kind=areas, …)"))

@@ -13,13 +13,14 @@ import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal, get_args
+from typing import Any, Literal, cast, get_args
 
 from ilp_kit.auth import OPEN, Principal
 from ilp_contracts.registry import TargetGroup
 from ilp_contracts.text import _
 from ilp_kit.errors import PermanentError, explained, probably_meant
-from ilp_kit.spreadsheet import csv_rows, header_name, written_columns
+from ilp_kit.spreadsheet import (csv_rows, header_name, header_of, iso_day, written_columns,
+                                  year_named)
 from ilp_kit.store import DocumentStore, Transaction
 from ilp_kit.turns import LoopTurns
 from pydantic import BaseModel, ValidationError
@@ -44,7 +45,10 @@ ALIASES = {"kode": "code", "kode_wilayah": "code", "nama": "name", "nama_wilayah
            **dict.fromkeys(("jenis", "jenis_fasilitas", "tipe"), "type"),
            **dict.fromkeys(("kode_desa", "kode_kelurahan", "kode_kecamatan"), "area_code"),
            **dict.fromkeys(("induk", "fasilitas_induk"), "parent_facility_id"),
-           "wilayah_kerja": "working_area", "status_ilp": "rollout_status",
+           "wilayah_kerja": "working_area",
+           **dict.fromkeys(("status_ilp", "status_integrasi", "tahap_ilp"), "rollout_status"),
+           **dict.fromkeys(("tanggal_ilp", "tanggal_status", "tanggal_status_ilp", "tgl_status",
+                            "tanggal_launching", "tgl_launching"), "rollout_date"),
            **dict.fromkeys(("peran", "jabatan", "profesi"), "role"),
            **dict.fromkeys(("fasilitas", "tempat_tugas", "posyandu", "nama_posyandu",
                             "unit_kerja", "tempat_kerja"), "facility_id"),
@@ -87,6 +91,10 @@ def detect_kind(columns: Iterable[str]) -> Kind:
         required = {n for n, f in MODELS[kind].model_fields.items() if f.is_required()}
         if required <= present:
             return kind
+    if {"group", "count"} <= present and "year" not in present:
+        raise ValueError(_("a list of sasaran names no year: add a Tahun column, write the "
+                           "year in its title (DATA SASARAN TAHUN 2026) or give it "
+                           "(--year 2026)"))
     raise ValueError(_("cannot tell what the columns {columns} describe",
                        columns=", ".join(sorted(name for name in present if name))))
 
@@ -96,17 +104,29 @@ COLUMNS = frozenset({*(name for model in MODELS.values() for name in model.model
                      *NAMED})
 
 
-def rows_from_csv(text: str) -> tuple[list[str], list[Row]]:
-    reader = csv_rows(text, lambda name: ALIASES.get(name, name), COLUMNS | TARGET_COLUMNS.keys())
+def rows_from_csv(text: str, year: int | None = None, file_name: str = ""
+                  ) -> tuple[list[str], list[Row]]:
+    """The rows of a sheet; a list of sasaran without a Tahun column is of the `year`
+    given, else of the year its title names, else of the one its `file_name` does."""
+    reader = csv_rows(text, _column, COLUMNS | TARGET_COLUMNS.keys())
     header = list(reader.fieldnames or [])
     named = _named_by_context(header)
     rows = []
     for record in reader:
-        cells = {named.get(k, k): _cell(k, v) for k, v in record.items()
+        cells = {named.get(k, k): _cell(named.get(k, k), v) for k, v in record.items()
                  if k and v is not None and v.strip()}
         if cells:
             rows.append((reader.line_num, cells))
-    return _targets_by_group([named.get(name, name) for name in header], rows)
+    header, rows = _targets_by_group([named.get(name, name) for name in header], rows)
+    if {"group", "count"} <= set(header) and "year" not in header:
+        title = header_of(text, _column, COLUMNS | TARGET_COLUMNS.keys())[0]
+        if year := year or year_named(title) or year_named(file_name):
+            return [*header, "year"], [(line, {**cells, "year": year}) for line, cells in rows]
+    return header, rows
+
+
+def _column(name: str) -> str:
+    return ALIASES.get(name, name)
 
 
 # A sasaran table as a Dinkes keeps it (Pusdatin's "Data Sasaran"): a desa a row, a column
@@ -142,7 +162,7 @@ _NOT_AN_AREA_LIST = frozenset({"type", "parent_facility_id", "working_area", "ro
 
 def written_columns_of(text: str) -> dict[str, str]:
     """Each field's column as the sheet writes it ("Kode Wilayah", "Jenis")."""
-    written = written_columns(text, lambda name: ALIASES.get(name, name), COLUMNS)
+    written = written_columns(text, _column, COLUMNS)
     named = _named_by_context(list(written))
     return {named.get(field, field): name for field, name in written.items()}
 
@@ -158,12 +178,16 @@ def in_the_sheets_words(rejected: list[dict[str, Any]], written: dict[str, str]
 def _named_by_context(header: list[str]) -> dict[str, str]:
     """Columns read by what the others say the list is: `code` as `area_code` in a list
     that is not of wilayah; "Nama Fasilitas" as the facility's own name in a list of
-    facilities, where a worker list has the worker's "Nama" beside it."""
+    facilities, where a worker list has the worker's "Nama" beside it; "Tanggal" beside
+    "Status ILP" as the day of that stage."""
     named = {}
     if "code" in header and "area_code" not in header and _NOT_AN_AREA_LIST & set(header):
         named["code"] = "area_code"
     if "nama_fasilitas" in header:
         named["nama_fasilitas"] = "facility_id" if "name" in header else "name"
+    if "rollout_status" in header and "rollout_date" not in header:
+        # beside the ILP stage, the day the facility reached it
+        named.update((date_, "rollout_date") for date_ in ("tanggal", "tgl") if date_ in header)
     return named
 
 
@@ -174,6 +198,8 @@ def _cell(column: str, value: str) -> Any:
         return [part.strip() for part in value.replace(",", ";").split(";") if part.strip()]
     if column == "count" and GROUPED_THOUSANDS.match(value):
         return re.sub(r"\D", "", value)
+    if column == "rollout_date":  # as an Indonesian list writes a day: 10/02/2026
+        return iso_day(value)
     return value
 
 
@@ -243,9 +269,10 @@ async def import_rows(store: DocumentStore, kind: Kind, rows: list[Row], today: 
 
 
 def _reason(model: type[BaseModel], error: Any) -> str:
-    """Pydantic's reason, and for a column no field is, the field it probably meant."""
+    """Pydantic's reason, and for a column no field is, the field it probably meant – in
+    the reader's language."""
     if error["type"] != "extra_forbidden" or not error["loc"]:
-        return str(error["msg"])
+        return cast(str, error["msg"])  # a Text (`explained`): str() would lose its translations
     name = str(error["loc"][-1])
     meant = probably_meant(name, [*model.model_fields, *(
         alias for alias, field in ALIASES.items() if field in model.model_fields)])
@@ -282,12 +309,14 @@ async def _apply_row(tx: Transaction, model: type[BaseModel], apply: Apply,
     return [] if changed else None
 
 
-def parse_upload(text: str, content_type: str) -> tuple[Kind | None, list[Row]]:
+def parse_upload(text: str, content_type: str, year: int | None = None
+                 ) -> tuple[Kind | None, list[Row]]:
     """A CSV (kind from its header) or a JSON array; JSON may also be an object with one
-    array per kind, handled by `import_document`."""
+    array per kind, handled by `import_document`. `year`: of a list of sasaran that has
+    no Tahun column."""
     if "json" in content_type:
         return None, rows_from_json(json.loads(text))
-    columns, rows = rows_from_csv(text)
+    columns, rows = rows_from_csv(text, year)
     return detect_kind(columns), rows
 
 

@@ -38,12 +38,12 @@ from ilp_contracts.registry import place_name_key
 from ilp_contracts.screening import HouseholdMember, ScreeningSubmission
 from ilp_contracts.text import Text, _
 from ilp_kit.errors import InvalidInput, explained, probably_meant
-from ilp_kit.spreadsheet import csv_rows, header_of, written_columns
+from ilp_kit.spreadsheet import csv_rows, header_of, iso_day, written_columns, year_named
 from pydantic import ValidationError
 
 from .domain.registers import TERM_DAYS
 from .register_columns import (BIRTH_ORDER, BLOOD_PRESSURE, CONTACT, DATES, DOSE, DUE_DATE, FLAGS,
-                               KNOWN_COLUMNS, LAST_PERIOD, MONTHLY, MONTHLY_MEASURES, MONTHS, MOTHER_NAME,
+                               KNOWN_COLUMNS, LAST_PERIOD, MONTHLY, MONTHLY_MEASURES, MOTHER_NAME,
                                NOT_READ, NUMBERS, PERSON, POSYANDU_NAME, PREGNANCY,
                                VISIT_NUMBER, column, contact_column, monthly)
 
@@ -54,9 +54,6 @@ _LYING = {"telentang": True, "terlentang": True, "berbaring": True, "baring": Tr
 _YES = {"ya", "y", "yes", "true", "1", "ada", "positif", "v", "√", "✓"}
 _NO = {"tidak", "t", "n", "no", "false", "0", "tidak ada", "tdk", "negatif"}
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
-_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$")
-_DAY_MONTH_NAME = re.compile(r"^(\d{1,2})[\s/.-]+([a-z]+)\.?[\s/.-]+(\d{4}|\d{2})$",
-                             re.IGNORECASE)
 _LIST = re.compile(r"[;,/|]")
 _MMHG = re.compile(r"\s*mm\s*hg\s*$", re.IGNORECASE)  # "140/90 mmHg"
 # A NIK or No. KK typed in groups ("5203 0141 0175 0008", "5203.01…") or behind the
@@ -79,10 +76,10 @@ def _cell(name: str, value: str) -> object:
     if name.startswith(MONTHLY):  # a month's measure reads as the measure
         name = name.removeprefix(MONTHLY).partition(":")[0]
     if name.startswith(CONTACT):  # the day of an ANC contact, or this row's visit ticked
-        return True if value.lower() in _YES else _day(value)
+        return True if value.lower() in _YES else iso_day(value)
     if name.startswith(DOSE):  # ticked, or the day it was given
         lowered = value.lower()
-        return True if lowered in _YES else False if lowered in _NO else _day(value)
+        return True if lowered in _YES else False if lowered in _NO else iso_day(value)
     if name in FLAGS:
         lowered = value.lower()
         if name == "measured_lying" and lowered in _LYING:
@@ -96,7 +93,7 @@ def _cell(name: str, value: str) -> object:
         value = _without_unit(name, value)
         return value.replace(",", ".") if _DECIMAL_COMMA.match(value) else value
     if name in DATES:
-        return _day(value)
+        return iso_day(value)
     return value
 
 
@@ -116,22 +113,6 @@ def _without_unit(name: str, value: str) -> str:
     if given and given.group(2).lower() in _UNITS.get(name, ()):
         return given.group(1)
     return value
-
-
-def _day(value: str) -> str:
-    """A date as registers write it, day first – 20/11/2026, 20-11-26, 20 Nov 2026,
-    20-Nop-26, 20 Agustus 2026 – as ISO. Excel writes a date cell as it shows it, often
-    with two digits for the year: this century's unless that is still to come (a birth
-    year 45 is 1945). Anything else is left for the validation to refuse."""
-    if numbers := _DAY_FIRST.match(value):
-        day, month, year = numbers.groups()
-    elif (named := _DAY_MONTH_NAME.match(value)) and named.group(2).lower() in MONTHS:
-        day, month, year = named.group(1), str(MONTHS[named.group(2).lower()]), named.group(3)
-    else:
-        return value
-    if len(year) == 2:
-        year = str((2000 if int(year) <= date.today().year % 100 else 1900) + int(year))
-    return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
 def columns_not_read(text: str) -> list[str]:
@@ -219,7 +200,6 @@ def _visit(line: int, cells: dict[str, str], given: dict[str, object], posyandu_
 
 
 ByMonth = tuple[int, int]  # a register by month's year, and the posyandu's day of the month
-_YEAR_IN_TITLE = re.compile(r"\b(?:tahun|th)\b\W{0,3}((?:19|20)\d\d)\b", re.IGNORECASE)
 
 
 def months_of(text: str, year: int | None, day: int | None) -> ByMonth | None:
@@ -229,8 +209,7 @@ def months_of(text: str, year: int | None, day: int | None) -> ByMonth | None:
     title, names = header_of(text, column, KNOWN_COLUMNS)
     if not any(name.startswith(MONTHLY) for name in names):
         return None
-    if year is None and (said := _YEAR_IN_TITLE.search(title)):
-        year = int(said.group(1))
+    year = year or year_named(title)
     if year is not None and day is not None:
         return year, day
     missing: list[tuple[tuple[str | int, ...], str, str]] = []

@@ -9,6 +9,7 @@ import re
 from ilp_contracts.anc import MAX_ANC_VISIT
 from ilp_contracts.immunization import IMMUNIZATIONS, dose_code
 from ilp_contracts.screening import MeasurementsIn
+from ilp_kit.spreadsheet import MONTHS
 
 PERSON = ("nik", "mother_nik", "local_id", "name", "sex", "birth_date", "rt", "rw",
           "household_id")
@@ -92,14 +93,6 @@ ALIASES = {
                              "n/t", "naik/tidak", "bgm", "imt", "imt/u", "status_stunting",
                              "status")},
 }
-# Months as registers and spreadsheets write them, in Indonesian or English, whole or cut.
-MONTHS = {name: number for number, names in enumerate((
-    ("januari", "january", "jan"), ("februari", "pebruari", "february", "feb", "peb"),
-    ("maret", "march", "mar"), ("april", "apr"), ("mei", "may"), ("juni", "june", "jun"),
-    ("juli", "july", "jul"), ("agustus", "august", "agu", "agt", "ags", "aug"),
-    ("september", "sept", "sep"), ("oktober", "october", "okt", "oct"),
-    ("november", "nopember", "nov", "nop"), ("desember", "december", "des", "dec")), 1)
-    for name in names}
 DOSE = "dose:"  # a column of one dose (under "Imunisasi": HB0 | BCG | Polio 1 …): "dose:OPV1"
 # What registers keep for other programmes or for the kader herself, which no screening
 # here records: read past – each row still taken – and named in the import's report as not
