@@ -38,7 +38,9 @@ def create_gateway(upstreams: Mapping[str, str]) -> Starlette:
         upstream = upstreams.get(parts[3]) if len(parts) > 3 else None
         if upstream is None:
             return JSONResponse({"detail": f"no service at {request.url.path}"}, 404)
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP}
+        # A value's surrounding blanks are no part of it (RFC 9110 §5.5), and httpx refuses
+        # to send them: "Authorization: Bearer " (a script's empty token) was a 502.
+        headers = {k: v.strip() for k, v in request.headers.items() if k.lower() not in _HOP}
         headers["x-forwarded-for"] = request.client.host if request.client else ""
         upstream_request = client.build_request(
             request.method, upstream + request.url.path, params=request.query_params,

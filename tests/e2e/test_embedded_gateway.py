@@ -1,5 +1,6 @@
-"""The embedded gateway (`./ilp up`'s) against a service that closes a kept-alive
-connection without answering: the request goes through on a fresh one."""
+"""The embedded gateway (`./ilp up`'s): a request goes through on a fresh connection when
+a service closed a kept-alive one without answering, and a header goes without the blanks
+around its value."""
 
 from __future__ import annotations
 
@@ -47,3 +48,34 @@ def test_a_connection_closed_without_an_answer_is_tried_once_more() -> None:
     reply = asyncio.run(post())
     service.join(5)
     assert (reply.status_code, reply.text) == (200, "ok")
+
+
+def test_a_header_with_blanks_around_its_value_is_forwarded_without_them() -> None:
+    """A script whose token variable was empty sends "Authorization: Bearer ": the
+    service is to answer it (401, no token), not the gateway with a 502."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Echo(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            said = repr(self.headers["Authorization"]).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(said)))
+            self.end_headers()
+            self.wfile.write(said)
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    gateway = create_gateway({"pws": f"http://127.0.0.1:{server.server_address[1]}"})
+
+    async def get() -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=gateway),
+                                     base_url="http://gateway") as client:
+            return await client.get("/api/v1/pws/areas", headers={"Authorization": "Bearer "})
+    try:
+        reply = asyncio.run(get())
+    finally:
+        server.shutdown()
+    assert (reply.status_code, reply.text) == (200, "'Bearer'")
