@@ -523,16 +523,25 @@ async def test_a_sasaran_table_without_a_year_column_takes_its_titles_or_the_one
 async def test_a_facility_lists_day_of_its_ilp_stage_as_an_indonesian_list_writes_it(
         store) -> None:
     """"Tanggal" beside "Status ILP" is the day the puskesmas reached that stage, written
-    day first as an Indonesian spreadsheet shows it."""
+    day first as an Indonesian spreadsheet shows it; a list giving the day corrects one
+    recorded without it (the day of an earlier import), one without a day keeps it."""
     await load(store, AREAS)
-    report = await load(store, "ID;Jenis;Nama;Kode Wilayah;Status ILP;Tanggal\n"
-                               "pkm-a;Puskesmas;Puskesmas Sidorejo;33.73.04;Kick off;10/02/2026\n"
-                               "pkm-b;Puskesmas;Puskesmas Lor;33.73.04;Launching;3 Maret 2026\n")
-    assert (report.created_or_updated, report.rejected) == (2, [])
+    header = "ID;Jenis;Nama;Kode Wilayah;Status ILP;Tanggal\n"
+    undated = await load(store, header + "pkm-a;Puskesmas;Puskesmas Sidorejo;33.73.04;Kick off;\n")
     assert (await store.get("facilities", "pkm-a"))["rollout_dates"] == {
-        "kick_off": "2026-02-10"}
+        "kick_off": TODAY.isoformat()}
+    report = await load(store, header +
+                        "pkm-a;Puskesmas;Puskesmas Sidorejo;33.73.04;Kick off;10/02/2026\n"
+                        "pkm-b;Puskesmas;Puskesmas Lor;33.73.04;Launching;3 Maret 2026\n")
+    assert (undated.rejected, report.created_or_updated, report.rejected) == ([], 2, [])
+    pkm_a = await store.get("facilities", "pkm-a")
+    assert pkm_a["rollout_dates"] == {"kick_off": "2026-02-10"}
+    assert pkm_a["history"][-1]["change"] == (
+        f"rollout kick_off dated 2026-02-10 (was {TODAY.isoformat()})")
     assert (await store.get("facilities", "pkm-b"))["rollout_dates"] == {
         "launched": "2026-03-03"}
+    again = await load(store, header + "pkm-a;Puskesmas;Puskesmas Sidorejo;33.73.04;Kick off;\n")
+    assert again.unchanged == 1  # no day given: the one recorded stays
 
 
 async def test_a_refused_rows_reasons_are_said_in_the_readers_language(store) -> None:

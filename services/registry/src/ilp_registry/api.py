@@ -205,8 +205,9 @@ async def set_rollout(facility_id: str, body: RolloutChange, rt: RuntimeDep,
                       caller: Caller) -> dict[str, Any]:
     require(caller, *AREA_EDITORS)  # rollout is the Dinkes's record
     async with rt.transaction() as tx:
-        facility, _changed = await commands.set_rollout(tx, facility_id, body.status,
-                                                 body.on or date.today(), caller)
+        facility, _changed = await commands.set_rollout(
+            tx, facility_id, body.status, body.on or date.today(), caller,
+            dated=body.on is not None)
     return facility
 
 

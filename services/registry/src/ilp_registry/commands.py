@@ -185,7 +185,7 @@ async def upsert_facility(tx: Transaction, body: FacilityIn, today: date,
                                    {"on": today.isoformat(), "change": "updated"}]
     if body.rollout_status:
         _advance_rollout(facility, body.rollout_status, body.rollout_date or today,
-                         "rollout_status")
+                         "rollout_status", dated=body.rollout_date is not None)
     if facility == existing:
         return existing, False
     await store_facility(tx, facility)
@@ -249,16 +249,24 @@ async def announce_facilities_after_upgrade(rt: Runtime, page: int = 2000) -> No
 FACILITIES_ANNOUNCED = "facilities_announced_2026_12_05"
 
 
-def _advance_rollout(facility: Doc, status: RolloutStatus, on: date, field: Field) -> None:
+def _advance_rollout(facility: Doc, status: RolloutStatus, on: date, field: Field,
+                     dated: bool = True) -> None:
+    """The stage reached `on`. A stage already reached keeps its day unless `dated`
+    otherwise: a Dinkes list giving the day corrects one recorded without it (on the
+    day of an import) or mistyped."""
     try:
         facility["rollout_status"] = next_rollout(facility["rollout_status"], status)
     except RolloutError as exc:
         raise UnprocessableError(field, reason(exc), "rollout_backwards") from exc
-    dates = facility["rollout_dates"]
+    dates, day = facility["rollout_dates"], on.isoformat()
     if status not in dates:
-        facility["rollout_dates"] = {**dates, status: on.isoformat()}
-        facility["history"] = [*facility["history"],
-                               {"on": on.isoformat(), "change": f"rollout {status}"}]
+        change = f"rollout {status}"
+    elif dated and dates[status] != day:
+        change = f"rollout {status} dated {day} (was {dates[status]})"
+    else:
+        return
+    facility["rollout_dates"] = {**dates, status: day}
+    facility["history"] = [*facility["history"], {"on": day, "change": change}]
 
 
 async def existing_facility(tx: Reader, facility_id: str, scope: Principal = OPEN) -> Doc:
@@ -271,13 +279,13 @@ async def existing_facility(tx: Reader, facility_id: str, scope: Principal = OPE
 
 
 async def set_rollout(tx: Transaction, facility_id: str, status: RolloutStatus, on: date,
-                      scope: Principal = OPEN) -> Outcome:
+                      scope: Principal = OPEN, dated: bool = True) -> Outcome:
     facility = await existing_facility(tx, facility_id, scope)
     if facility["type"] != "puskesmas":
         raise UnprocessableError("status", _("rollout is tracked per puskesmas"),
                                  "not_applicable")
     changed = {**facility}
-    _advance_rollout(changed, status, on, "status")
+    _advance_rollout(changed, status, on, "status", dated)
     if changed == facility:
         return facility, False
     await store_facility(tx, changed)
