@@ -335,7 +335,7 @@ def test_a_register_corrected_and_sent_again_records_each_screening_once(
         platform: Platform) -> None:
     """The kader fixes the rows refused and sends the whole register again (another file):
     the rows taken before are not recorded twice, nor a row copied twice; a row changed
-    since it was taken amends its screening."""
+    since it was taken amends its screening – but not one of the same file."""
     record(platform, balita(19))  # the posyandu is known to screening
     niks = [f"337304591125{(uuid.uuid4().int + i) % 10000:04d}" for i in range(3)]
     head = "Nama;NIK;L/P;Tgl Lahir;Tanggal;BB\n"
@@ -357,6 +357,15 @@ def test_a_register_corrected_and_sent_again_records_each_screening_once(
         [visit] = screening.get(f"/persons/{anak['person_id']}/screenings").json()
         assert visit["measurements"]["weight_kg"] == kg
     assert send(head + rows[1].replace("8,1", "8,5"))["duplicates"] == 1  # as corrected
+    # One file with her row twice, the second other: which is right only the kader knows
+    # (taken in turn, the second amended the first away) – refused naming the first.
+    other = f"337304591125{(uuid.uuid4().int + 7) % 10000:04d}"
+    twice = send(head + f"Anak 3;{other};P;19/11/2025;20/11/2026;8,3\n"
+                 + f"Anak 3;{other};P;19/11/2025;20/11/2026;8,9\n")
+    assert (twice["accepted"], twice["amended"]) == (1, 0)
+    [refused] = twice["rejected"]
+    assert refused["line"] == 3 and refused["detail"][0]["type"] == "written_twice"
+    assert "line 2 has this person" in refused["detail"][0]["msg"]
 
 
 def test_a_household_list_from_a_spreadsheet_is_registered_once(platform: Platform,

@@ -135,14 +135,19 @@ async def import_register(request: Request, rt: RuntimeDep, caller: Caller, lang
     rows = list(parse_register(text, posyandu_id, places, by_month))
     valid = [(line, submission) for line, submission, _problems in rows if submission is not None]
     key = rt.settings.pseudonym_key
+    twice = register_intake.written_twice(valid, key)
 
-    async def record_row(tx: Transaction, row: ScreeningSubmission, seal: Fernet | None
-                         ) -> dict[str, Any]:
+    async def record_row(tx: Transaction, item: tuple[int, ScreeningSubmission],
+                         seal: Fernet | None) -> dict[str, Any]:
+        index, row = item
+        if index in twice:
+            raise twice[index]
         _screening, status = await register_intake.record_row(
             tx, row, register_intake.register_key(row, key), key, caller, seal)
         return {"status": status}
-    outcomes = await _in_one_transaction(rt, [submission for _line, submission in valid],
-                                         record_row)
+    outcomes = await _in_one_transaction(
+        rt, [(index, submission) for index, (_line, submission) in enumerate(valid)],
+        record_row)
     rejected = [{"line": line, "detail": problems}
                 for line, submission, problems in rows if submission is None]
     refused = [(line, submission, outcome["detail"])

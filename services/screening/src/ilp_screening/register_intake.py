@@ -43,6 +43,24 @@ def register_key(sub: ScreeningSubmission, pseudonym_key: str) -> str:
                       f"{pseudonym(sub.person.identity, pseudonym_key)}:{sub.screened_on}")
 
 
+def written_twice(rows: list[tuple[int, ScreeningSubmission]], pseudonym_key: str
+                  ) -> dict[int, InvalidInput]:
+    """Rows of one register that name a screening an earlier row of it names (a person at
+    a posyandu on a day) with other values, by their index: refused naming that row.
+    Taken in turn, the later would amend the earlier away – a height lost to a row
+    copied without it – and which of the two is right only the kader knows. A row
+    copied as it was is harmless (*sudah ada*)."""
+    first: dict[str, tuple[int, str]] = {}
+    twice = {}
+    for index, (line, row) in enumerate(rows):
+        earlier = first.setdefault(register_key(row, pseudonym_key), (line, fingerprint_of(row)))
+        if earlier[1] != fingerprint_of(row):
+            twice[index] = InvalidInput([(("row",), _(
+                "line {line} has this person at this posyandu on this day already, with other "
+                "values: keep one of the two rows", line=earlier[0]), "written_twice")])
+    return twice
+
+
 REGISTER_CORRECTED = "dikoreksi dari register yang dikirim ulang"
 
 
