@@ -106,8 +106,7 @@ def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
                              row.get("screened_on")) for row in report["rejected"]]
                 progress.advance(task, len(chunk))
     for where, line, detail, visit in refused:
-        reasons = "; ".join(f"{d.get('column') or _column_of(d.get('loc', []))}: {d['msg']}"
-                            for d in detail)
+        reasons = "; ".join(_said(problem) for problem in detail)
         on = f" ({visit})" if visit else ""  # which month of a register by month
         console.print(f"[red]{where}baris {line}{on}[/red]: {reasons}")
     if not_read:
@@ -117,7 +116,10 @@ def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
     return len(refused)
 
 
-def _column_of(loc: list[str | int]) -> str:
-    """Where a refusal points, as the file's reader sees it: `person.nik`, not
-    `body.person.nik` (the request's body is the file)."""
-    return ".".join(map(str, loc[1:] if loc[:1] == ["body"] else loc))
+def _said(problem: dict[str, Any]) -> str:
+    """A refusal at the column it points to, as the file's reader sees it: `NIK`, or
+    `person.nik`, not `body.person.nik` (the request's body is the file); one about the
+    whole row (twice in the file, a twin without `Anak ke`) as it is."""
+    loc = problem.get("loc", [])
+    where = problem.get("column") or ".".join(map(str, loc[1:] if loc[:1] == ["body"] else loc))
+    return problem["msg"] if where in ("", "row") else f"{where}: {problem['msg']}"

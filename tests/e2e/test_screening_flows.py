@@ -332,7 +332,7 @@ def test_a_child_weighed_before_she_had_a_nik_keeps_her_history_under_it(
 
 
 def test_a_register_corrected_and_sent_again_records_each_screening_once(
-        platform: Platform) -> None:
+        platform: Platform, tmp_path: Path, capsys) -> None:
     """The kader fixes the rows refused and sends the whole register again (another file):
     the rows taken before are not recorded twice, nor a row copied twice; a row changed
     since it was taken amends its screening – but not one of the same file."""
@@ -366,6 +366,14 @@ def test_a_register_corrected_and_sent_again_records_each_screening_once(
     [refused] = twice["rejected"]
     assert refused["line"] == 3 and refused["detail"][0]["type"] == "written_twice"
     assert "line 2 has this person" in refused["detail"][0]["msg"]
+    from ilp_platform.register_import import import_register
+
+    (tmp_path / "register.csv").write_text(head + f"Anak 3;{other};P;19/11/2025;20/11/2026;8,3\n"
+                                           + f"Anak 3;{other};P;19/11/2025;20/11/2026;8,7\n")
+    assert import_register(tmp_path / "register.csv", platform.service_url("screening"),
+                           "psy-anggrek") == 1
+    # about the whole row: said as it is, at no column
+    assert "baris 3: baris 2 sudah mencatat orang ini" in " ".join(capsys.readouterr().out.split())
 
 
 def test_a_household_list_from_a_spreadsheet_is_registered_once(platform: Platform,
