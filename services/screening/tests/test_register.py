@@ -419,6 +419,26 @@ def test_a_household_list_with_civil_registration_columns_is_read() -> None:
     assert columns_not_read(text) == ["Hubungan dengan KK", "Agama", "Pekerjaan"]
 
 
+def test_a_persons_dusun_is_her_rws_label_where_a_desa_has_dusun() -> None:
+    """Outside Java most desa have dusun, not numbered RWs: a Dusun column is where the
+    person lives – said as a dusun ("1" is Dusun 1, not RW 1), for the kader covering it
+    to visit – unless the row gives her RW too."""
+    from ilp_screening.register import parse_household
+
+    text = ("NIK;Nama;JK;Tgl Lahir;Dusun;RW\n"
+            "5318010101800013;Petrus;L;01/01/1980;1;\n"
+            "5318015506980002;Ina;P;15/06/1998;Dsn. Wee Londa;\n"
+            "5318014101500004;Oma;P;01/01/1950;Krajan;\n"
+            "5318016003950020;Dada;P;20/03/1995;Dusun 2;04\n")
+    rows = [row.person.rw for _line, row, problems in parse_household(text)
+            if row is not None and not problems]
+    assert rows == ["Dusun 1", "Dsn. Wee Londa", "Dusun Krajan", "04"]
+    ((_, visit, none),) = list(parse_register(
+        "Nama;NIK;JK;Tgl Lahir;Tanggal;BB;Nama Dusun\n"
+        "Bima;5318011011250001;L;10/11/2025;05/11/2026;9,1;Kalembu\n", "psy-1"))
+    assert none == [] and visit is not None and visit.person.rw == "Dusun Kalembu"
+
+
 def test_a_row_with_no_posyandu_says_where_to_give_it() -> None:
     text = "Nama;NIK;JK;Tgl Lahir;Tanggal;BB\nBima;3373041011250001;L;10/11/2025;05/11/2026;9,1\n"
     ((_, none, problems),) = list(parse_register(text, None))

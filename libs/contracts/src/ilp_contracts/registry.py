@@ -27,6 +27,17 @@ def place_name_key(name: str) -> str:
     return _PLACE_WORD.sub("", " ".join(name.lower().split()))
 
 
+_DUSUN_WORD = re.compile(r"^(?:(?:dusun|dukuh|lingkungan|banjar)\b|(?:dsn|ling)\b\.?)\s*")
+
+
+def dusun_name(label: str | None) -> str | None:
+    """A place by name where a desa has dusun instead of numbered RWs – "Dusun Krajan",
+    "Dsn. Krajan", "DUKUH KRAJAN" – as one key ("krajan"); None for a label that does
+    not say it is a dusun ("Krajan", "RW 03")."""
+    said = " ".join((label or "").lower().split())
+    return _DUSUN_WORD.sub("", said) if _DUSUN_WORD.match(said) else None
+
+
 class AreaUpserted(Event):
     SUBJECT: ClassVar[str] = "ilp.registry.area.upserted.v1"
     ABOUT: ClassVar[str | None] = "code"

@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
-from ilp_contracts.registry import place_name_key
+from ilp_contracts.registry import dusun_name, place_name_key
 from ilp_contracts.screening import HouseholdMember, ScreeningSubmission
 from ilp_contracts.text import Text, _
 from ilp_kit.errors import InvalidInput, explained, probably_meant
@@ -42,7 +42,7 @@ from ilp_kit.spreadsheet import csv_rows, header_of, iso_day, written_columns, y
 from pydantic import ValidationError
 
 from .domain.registers import TERM_DAYS
-from .register_columns import (BIRTH_ORDER, BLOOD_PRESSURE, CONTACT, DATES, DOSE, DUE_DATE, FLAGS,
+from .register_columns import (BIRTH_ORDER, BLOOD_PRESSURE, CONTACT, DATES, DOSE, DUE_DATE, DUSUN, FLAGS,
                                KNOWN_COLUMNS, LAST_PERIOD, MONTHLY, MONTHLY_MEASURES, MOTHER_NAME,
                                NOT_READ, NUMBERS, PERSON, POSYANDU_NAME, PREGNANCY,
                                VISIT_NUMBER, column, contact_column, monthly)
@@ -468,7 +468,16 @@ def _filled_rows(text: str) -> Iterator[tuple[int, dict[str, str], dict[str, obj
     for row in reader:
         cells = {k: (v or "").strip() for k, v in row.items() if k and k[0] != NOT_READ}
         if given := {k: _cell(k, v) for k, v in cells.items() if v != ""}:
-            yield reader.line_num, cells, given
+            yield reader.line_num, cells, _dusun_as_rw(given)
+
+
+def _dusun_as_rw(given: dict[str, object]) -> dict[str, object]:
+    """A row's dusun as her RW's label where the row gives no RW (a desa of dusun), said
+    as a dusun – "1" under "Dusun" is Dusun 1, not RW 1 – so whoever covers it visits."""
+    dusun = str(given.pop(DUSUN, "")).strip()
+    if dusun and "rw" not in given:
+        given["rw"] = dusun if dusun_name(dusun) is not None else f"Dusun {dusun}"
+    return given
 
 
 def _problems(exc: ValidationError, cells: dict[str, str]) -> list[Any]:

@@ -26,6 +26,10 @@ DATES = ("birth_date", "screened_on", LAST_PERIOD, DUE_DATE)
 BLOOD_PRESSURE = "blood_pressure"  # one "TD" column, "120/80", as registers write it
 POSYANDU_NAME = "posyandu_name"
 BIRTH_ORDER = "birth_order"
+# Where a desa has dusun instead of numbered RWs (most of them outside Java): the person's
+# dusun, kept as her RW's label ("Dusun 1", "Dusun Krajan"), which notify's kader
+# coverage reads by name.
+DUSUN = "dusun"
 NUMBERS = frozenset({"gestational_weeks", "anc_visit"}) | {
     name for name in MeasurementsIn.model_fields if name not in (*FLAGS, "kpsp", "immunizations")}
 ALIASES = {
@@ -35,6 +39,8 @@ ALIASES = {
     **{f"{word}{what}": "screened_on" for word in ("tanggal", "tgl")
        for what in ("", "_periksa", "_pemeriksaan", "_kunjungan", "_skrining", "_ukur",
                     "_pengukuran", "_penimbangan", "_timbang")},
+    **dict.fromkeys(("dusun", "nama_dusun", "dsn", "dukuh", "lingkungan", "banjar",
+                     "dusun/lingkungan"), DUSUN),
     "no_kk": "household_id", "bb": "weight_kg", "berat_badan": "weight_kg",
     "tb": "height_cm", "pb": "height_cm", "tinggi_badan": "height_cm",
     "panjang_badan": "height_cm", "lila": "muac_cm", "lingkar_kepala": "head_circumference_cm",
@@ -181,6 +187,7 @@ def column(name: str) -> str:
 # What a register's header may name: the fields and the Indonesian names for them.
 KNOWN_COLUMNS = sorted({*PERSON, *PREGNANCY, *MeasurementsIn.model_fields, "screened_on",
                         "posyandu_id", POSYANDU_NAME, BIRTH_ORDER, MOTHER_NAME, LAST_PERIOD,
+                        DUSUN,
                         DUE_DATE, VISIT_NUMBER,
                         *(k for k, v in ALIASES.items() if v),
                         *(f"{DOSE}{code}" for code in IMMUNIZATIONS),

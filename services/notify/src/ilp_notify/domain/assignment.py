@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, Literal
 
+from ilp_contracts.registry import dusun_name
 from ilp_contracts.wilayah import local_unit_number
 
 _LIST = re.compile(r"[,;]|\bdan\b")
@@ -76,13 +77,10 @@ def _closeness(labels: Sequence[str], rw: int | None, rt: int | None, dusun: str
     return best
 
 
-_DUSUN_WORD = re.compile(r"^(?:dusun|dsn\.?|dukuh|lingkungan|ling\.?)\s*")
-
-
 def _dusun(label: str | None) -> str:
     """A place by name where a desa has dusun instead of numbered RWs: "Dusun Krajan",
     "Dsn. Krajan" and "krajan" are one."""
-    return _DUSUN_WORD.sub("", " ".join((label or "").lower().split()))
+    return dusun_name(label) or " ".join((label or "").lower().split())
 
 
 def pick_kader(kaders: Sequence[dict[str, Any]], rw: str | None, rt: str | None = None,
