@@ -245,16 +245,19 @@ def test_an_ex_smoker_is_read_as_not_smoking_and_an_unknown_status_is_refused() 
     assert [d["type"] for d in refused.value.detail()] == ["unknown_code"]
 
 
-def test_half_a_pregnancy_is_refused_with_the_missing_field() -> None:
+def test_a_pregnancy_without_her_k_number_goes_out_and_comes_back_without_it() -> None:
+    """Her K number is kept where a bidan gives it, not needed (K1 and K6 are counted
+    from her contacts): a contact without it sends no ANC-visit Observation, and a Bundle
+    without one is a contact all the same."""
     source = screening(weight_kg=58.0)
     source |= {"sex": "F", "findings": [], "immunizations": [], "submission": {
-        "pregnancy": {"gestational_weeks": 20, "anc_visit": 2}, "measurements": {}}}
+        "pregnancy": {"gestational_weeks": 20}, "measurements": {}}}
     exported = as_json(screening_bundle(source, CTX)) | {"identifier": {"value": "b-3"}}
-    exported["entry"] = [e for e in exported["entry"]
-                         if "anc-visit" not in json.dumps(e["resource"].get("code", {}))]
-    with pytest.raises(InvalidInput) as refused:
-        submission_from_bundle(exported)
-    assert any("anc_visit" in d["loc"] for d in refused.value.detail())
+    Bundle.model_validate(exported)
+    assert "anc-visit" not in json.dumps(exported)
+    submission, _ = submission_from_bundle(exported)
+    assert submission.pregnancy is not None
+    assert (submission.pregnancy.gestational_weeks, submission.pregnancy.anc_visit) == (20, None)
 
 
 @pytest.mark.parametrize(("loinc", "value", "unit", "field", "expected"), [

@@ -472,13 +472,22 @@ def test_a_kohort_ibu_with_her_hpl_counts_her_weeks_from_it() -> None:
     assert "'bulan maret' is not a date" in said["msg"]
 
 
+def test_a_kohort_ibu_without_k_numbers_gives_her_contacts_all_the_same() -> None:
+    """Her K number is hers to write where the register keeps it, not needed: K1 and K6
+    are counted from her contacts (a register with no `Kunjungan ke` refused every row)."""
+    text = ("Nama Ibu;NIK;Tgl Lahir;Tanggal;UK (minggu);LiLA;Hb\n"
+            "Siti;3373044107980001;01/07/1998;05/11/2026;21;24;11,5\n")
+    ((_, siti, none),) = list(parse_register(text, "psy-1"))
+    assert none == [] and siti is not None and siti.pregnancy is not None
+    assert (siti.pregnancy.gestational_weeks, siti.pregnancy.anc_visit) == (21, None)
+
+
 def test_an_hpht_nobody_can_read_refuses_its_row_saying_so() -> None:
     text = ("Nama Ibu;NIK;Tgl Lahir;Tanggal;HPHT;LiLA\n"
             "Siti;3373044107980001;01/07/1998;05/11/2026;bulan lalu;24\n")
     ((line, none, problems),) = list(parse_register(text, "psy-1"))
     assert none is None and [(p["loc"], p["type"]) for p in problems] == [
-        (("pregnancy", "last_period"), "date_from_datetime_parsing"),
-        (("pregnancy", "anc_visit"), "missing")]  # every problem of the row at once
+        (("pregnancy", "last_period"), "date_from_datetime_parsing")]
     [said] = in_the_sheets_words([{"line": line, "detail": problems}], text)
     assert said["detail"][0]["column"] == "HPHT"
     assert "'bulan lalu' is not a date" in said["detail"][0]["msg"]

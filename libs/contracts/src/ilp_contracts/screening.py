@@ -126,7 +126,10 @@ class PregnancyIn(_Strict):
     last_period: date | None = Field(
         default=None, description="HPHT, hari pertama haid terakhir: gives the weeks on the "
         "day of the screening (and keeps giving them when that day is corrected)")
-    anc_visit: int = Field(ge=1, le=MAX_ANC_VISIT, description="Kunjungan ANC ke- (K1–K6 and beyond)")
+    anc_visit: int | None = Field(
+        default=None, ge=1, le=MAX_ANC_VISIT, description="Kunjungan ANC ke- (K1–K6 and "
+        "beyond) as her Buku KIA counts it, where known: kept and shown, not counted – K1 "
+        "and K6 are counted from her contacts recorded here, by pregnancy")
     elsewhere: str | None = Field(
         default=None, min_length=2, max_length=100, description="Where a contact copied from "
         "her Buku KIA was made (BPM Bidan Sri, a clinic): it counts for her K1–K6 where she "

@@ -268,11 +268,12 @@ def _observations(screening: dict[str, Any], patient: str, encounter: str, voide
                                          patient, encounter, voided, org)
             resource["valueDateTime"] = pregnancy["last_period"]
             out.append(("last-period", resource))
-        resource = _base_observation(ANC_VISIT, (ANC_VISIT, "Kunjungan ANC ke-"), "exam",
-                                     screening, patient, encounter, voided, org,
-                                     system=ILP_OBSERVATION)
-        resource["valueInteger"] = pregnancy["anc_visit"]
-        out.append((ANC_VISIT, resource))
+        if pregnancy.get("anc_visit") is not None:  # where her K number was given
+            resource = _base_observation(ANC_VISIT, (ANC_VISIT, "Kunjungan ANC ke-"), "exam",
+                                         screening, patient, encounter, voided, org,
+                                         system=ILP_OBSERVATION)
+            resource["valueInteger"] = pregnancy["anc_visit"]
+            out.append((ANC_VISIT, resource))
     return out + _instruments(screening, patient, encounter, voided, org)
 
 
