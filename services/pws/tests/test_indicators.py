@@ -21,10 +21,14 @@ CODES = ["stunted", "severely_stunted", "underweight", "severely_underweight", "
 
 
 def test_balita_flags() -> None:
-    assert flags_for("balita", ["stunted"]) == {"balita_screened", "balita_weighed",
-                                                "balita_stunted", "balita_haz_read"}
+    weighed = ["weight_kg"]
+    assert flags_for("balita", ["stunted"], weighed) == {
+        "balita_screened", "balita_weighed", "balita_stunted", "balita_haz_read"}
     assert "balita_underweight" in flags_for("balita", ["severely_underweight"])
-    assert flags_for("balita", []) == {"balita_screened", "balita_weighed"}
+    assert flags_for("balita", [], weighed) == {"balita_screened", "balita_weighed"}
+    # D is ditimbang: a child seen for her LiLA, her length or a dose alone was not weighed
+    for seen_for in (["muac_cm"], ["height_cm", "haz"], []):
+        assert "balita_weighed" not in flags_for("balita", [], seen_for), seen_for
     assert "balita_idl" in flags_for("balita", ["imunisasi_dasar_lengkap"])
     # WHO: bilateral oedema counts below −3 SD in the weight-based prevalences
     assert {"balita_wasted", "balita_underweight"} <= flags_for("balita", ["edema_gizi_buruk"])

@@ -39,6 +39,23 @@ def test_a_plausible_balita_passes() -> None:
     assert (stage, found) == ("balita", [])
 
 
+def test_a_balita_seen_for_her_lila_her_development_or_a_dose_alone_passes() -> None:
+    """A kader's LiLA round (active case finding of wasting), a KPSP, a dose at the
+    pustu: a balita's visit without a weighing – PWS counts it in no D/S. Nothing at all
+    is still refused."""
+    from ilp_screening.domain.classify import ScreeningInput, classify
+
+    born = date(2025, 7, 1)
+    for measures in ({"muac_cm": 11.0}, {"kpsp": "meragukan"}, {"immunizations": ["MR1"]},
+                     {"head_circumference_cm": 45.0}):
+        assert problems(submission(born, **measures), TODAY) == ("balita", []), measures
+    assert locs(submission(born)) == {("measurements",)}
+    on = date(2026, 11, 20)
+    lila = classify(ScreeningInput(stage="balita", sex="M", age_days=(on - born).days,
+                                   screened_on=on, measures={"muac_cm": 11.0}))
+    assert [f.code for f in lila.findings] == ["lila_gizi_buruk"]  # visited, referred
+
+
 def test_every_mistake_is_reported_with_its_field() -> None:
     sub = submission(date(2026, 2, 1), weight_kg=45.0, systolic=400, diastolic=20)
     assert locs(sub) == {("measurements", "weight_kg"), ("measurements", "systolic"),

@@ -142,7 +142,8 @@ def flags_for(stage: str, finding_codes: Iterable[str], measured: Iterable[str] 
         if "tb_symptoms" in checks:
             flags.add("tb_symptoms_checked")
     if stage == "balita":
-        flags.add("balita_weighed")
+        if "weight_kg" in taken:  # D is ditimbang: not a visit for LiLA or a dose alone
+            flags.add("balita_weighed")
         flags |= _among_tested(BALITA_PREVALENCES, codes, taken)
         # N and T exist only for a child also weighed last month; together they are the
         # denominator of N/D as the KMS reads it.

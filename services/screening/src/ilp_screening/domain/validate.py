@@ -73,9 +73,6 @@ def screening_problems(sex: str, birth_date: date, screened_on: date,
     elif m.systolic is not None and m.diastolic is not None and m.systolic <= m.diastolic:
         found.append((("measurements", "systolic"), _("systolic must be above diastolic"),
                       "implausible"))
-    if stage == "balita" and m.weight_kg is None and m.height_cm is None:
-        found.append((("measurements", "weight_kg"), _("a balita screening needs weight or "
-                                                       "length/height"), "missing"))
     if m.immunizations and stage != "balita":
         found.append((("measurements", "immunizations"), _("immunisations are recorded "
                                                            "for balita only"), "wrong_stage"))
