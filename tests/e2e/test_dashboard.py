@@ -561,3 +561,24 @@ def test_a_bidan_finds_two_records_of_one_child_and_merges_them(platform: Platfo
     kept = screening.post("/persons/lookup", json={"nik": own_nik}).json()
     visits = screening.get(f"/persons/{kept['person_id']}/screenings").json()
     assert sorted(v["screened_on"] for v in visits) == ["2026-11-05", "2026-11-20"]
+
+
+def test_a_registry_without_wilayah_says_what_fills_it(platform: Platform) -> None:
+    """A platform started empty (`./ilp up --no-sample`), or a wilayah not loaded yet: the
+    page says how the Dinkes loads its master data, not "Memuat…" for ever."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.route("**/api/v1/pws/areas?level=province", lambda route: route.fulfill(json=[]))
+        page.goto(f"{platform.base_url}/api/v1/pws/dashboard#token=" + unsigned_token("operator"))
+        page.wait_for_selector("body[data-loaded='1']", timeout=15000)
+        said = (page.locator("#status").inner_text(), page.locator("#empty").is_visible(),
+                page.locator("#empty").inner_text())
+        browser.close()
+    assert said[:2] == ("Belum ada wilayah", True)
+    assert "./ilp import-registry" in said[2]
+    assert errors == []
