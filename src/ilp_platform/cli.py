@@ -111,7 +111,8 @@ def _parser() -> argparse.ArgumentParser:
                           "its year, where neither its title nor its file's name gives one")
     registry.add_argument("--url", help=GATEWAY_HELP)
     registry.add_argument("--token", default=os.environ.get("ILP_TOKEN"),
-                          help="bearer token of a dinkes_admin/operator (default $ILP_TOKEN)")
+                          help="bearer token of a dinkes_admin/operator (default $ILP_TOKEN; "
+                          "else, of ./ilp up's platform, an operator's signed with its key)")
     dead = command("dlq", "the events a service could not process and why; send them again "
                    "once the cause is fixed, or drop them")
     dead.add_argument("action", nargs="?", choices=("list", "resend", "drop"), default="list")
@@ -166,6 +167,17 @@ def _token(args: argparse.Namespace) -> None:
         args.facility, args.worker, ttl_s=int(args.hours * 3600)))
 
 
+def _operator(args: argparse.Namespace) -> str | None:
+    """An operator's token for ./ilp up's platform on `args.data_dir`, signed with its key
+    (whoever can read the key can mint any token: `./ilp token`); None without the key."""
+    from ilp_kit.tokens import mint_local_token
+
+    key = Path(os.environ.get("ILP_AUTH_KEY_PATH") or args.data_dir / "auth" / "signing.key")
+    if args.url or not key.exists():
+        return None
+    return mint_local_token(key, "operator", ["operator"], ["*"], ttl_s=3600)
+
+
 def _import(args: argparse.Namespace) -> None:
     import httpx
 
@@ -181,7 +193,8 @@ def _import(args: argparse.Namespace) -> None:
             refused = import_household(args.csv_file, url, args.posyandu,
                                        args.noted_on.isoformat(), args.token)
         else:
-            refused = import_registry(args.path, url, token=args.token, year=args.year)
+            refused = import_registry(args.path, url, token=args.token or _operator(args),
+                                      year=args.year)
     except httpx.TransportError as exc:
         raise SystemExit(f"cannot reach {url} ({exc}); is ./ilp up running?") from exc
     raise SystemExit(1 if refused else 0)

@@ -410,6 +410,9 @@ def _banner(platform: Platform) -> None:
     if home == SAMPLE_KOTA:  # the sample registry: a first look, not a district's data
         print(f"  first look   ./ilp sample-screenings{here} – made-up screenings, to see "
               "the dashboard at work")
+    elif home is None:  # started empty: the district's own master data comes first
+        print(f"  registry     empty – load your wilayah, facilities, workers and targets: "
+              f"./ilp import-registry{here} FOLDER (like examples/kota-salatiga)")
     print("Press Ctrl-C to stop.", flush=True)
 
 

@@ -1,0 +1,28 @@
+"""`./ilp import-registry` on the platform `./ilp up` runs needs no token typed: without
+one it signs an operator's with the data directory's key – as `./ilp token` would – and
+never makes a key where there is none."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import jwt
+from ilp_kit.tokens import local_signing_key
+from ilp_platform.cli import _operator
+
+
+def test_an_operators_token_is_signed_with_the_platforms_own_key(tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    monkeypatch.delenv("ILP_AUTH_KEY_PATH", raising=False)
+    args = argparse.Namespace(data_dir=tmp_path, url=None)
+    assert _operator(args) is None  # no platform started here: no key, none made
+    assert not (tmp_path / "auth" / "signing.key").exists()
+    key = local_signing_key(tmp_path / "auth" / "signing.key")
+    token = _operator(args)
+    assert token is not None
+    claims = jwt.decode(token, key, algorithms=["HS256"], audience="ilp-platform")
+    assert (claims["roles"], claims["wilayah"]) == (["operator"], ["*"])
+    assert claims["exp"] - claims["iat"] <= 3600
+    # another platform's gateway (--url) does not know this key: its own token is needed
+    assert _operator(argparse.Namespace(data_dir=tmp_path, url="http://dinkes:8000")) is None
