@@ -165,6 +165,21 @@ def test_a_plausible_birth_passes_and_each_mistake_is_named() -> None:
     assert named == {("baby", "birth_date")}  # over a year ago: a typing mistake
 
 
+def test_a_newborn_is_known_by_the_mothers_nik_given_once() -> None:
+    """The mother's NIK is given above: not typed again for a baby without her own."""
+    mother = {"nik": nik_for(date(1998, 6, 15), "F"), "name": "Ina", "sex": "F",
+              "birth_date": "1998-06-15"}
+    sub = BirthSubmission.model_validate({
+        "mother": mother, "posyandu_id": "p",
+        "baby": {"name": "Bayi Ina", "sex": "F", "birth_date": "2026-11-19"}})
+    assert sub.baby.identity == f"{mother['nik']}:lahir-2026-11-19"
+    assert birth_problems(sub, TODAY) == []
+    twin = BirthSubmission.model_validate({
+        "mother": mother, "posyandu_id": "p",
+        "baby": {"name": "Bayi 2", "sex": "M", "birth_date": "2026-11-19", "local_id": "anak-2"}})
+    assert twin.baby.identity == f"{mother['nik']}:anak-2"
+
+
 def test_a_household_member_is_checked_like_a_screened_person() -> None:
     """The household data collection: a mistyped NIK, a man marked pregnant, a child of
     five or more without NIK, one born after it are refused with the field; so is a

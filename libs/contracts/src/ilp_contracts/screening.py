@@ -326,14 +326,25 @@ class BirthSubmission(_Strict):
     postpartum (KF1–KF4) and neonatal (KN1–KN3) home visits fall due on their days."""
 
     mother: PersonIn
-    baby: PersonIn = Field(description="The newborn: nik, or mother_nik (with local_id, "
-                                       "e.g. \"anak-2\", for twins); birth_date is the day "
-                                       "of birth")
+    baby: PersonIn = Field(description="The newborn: her nik, else she is known by her "
+                                       "mother's (local_id, e.g. \"anak-2\", for twins); "
+                                       "birth_date is the day of birth")
     posyandu_id: str = Field(min_length=1, max_length=64,
                              description="The posyandu whose area the family lives in")
     birth_weight_g: int | None = Field(default=None, ge=300, le=7000, description="Berat lahir")
     place: Literal["fasyankes", "rumah", "lainnya"] | None = Field(
         default=None, description="Tempat persalinan: health facility, home, elsewhere")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _babys_mother(cls, data: Any) -> Any:
+        """A newborn without a NIK yet is known by her mother's: the mother's given above,
+        not typed again for the baby."""
+        if isinstance(data, dict) and isinstance(baby := data.get("baby"), dict) \
+                and isinstance(mother := data.get("mother"), dict) \
+                and not baby.get("nik") and not baby.get("mother_nik") and mother.get("nik"):
+            return {**data, "baby": {**baby, "mother_nik": mother["nik"]}}
+        return data
 
     @property
     def born_on(self) -> date:
