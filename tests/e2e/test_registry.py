@@ -78,6 +78,10 @@ def test_import_reaches_pws_and_notify_through_events(platform: Platform) -> Non
     assert post_csv(registry, FACILITIES)["rejected"] == []
     assert post_csv(registry, WORKERS)["rejected"] == []
     assert post_csv(registry, WORKERS)["unchanged"] == 3  # idempotent re-import
+    # Noyontaan has neither a pustu nor a posyandu yet; its puskesmas serves it by name
+    assert registry.get("/network/gaps", params={"area_code": KEC}).json() == [
+        {"area_code": f"{KEC}.1001", "area_name": "Noyontaan",
+         "missing": ["pustu", "posyandu"]}]
 
     pws = client(platform, "pws")
     eventually(lambda: {a["code"] for a in pws.get("/areas", params={"parent": KEC}).json()}

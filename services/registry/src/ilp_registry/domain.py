@@ -105,10 +105,11 @@ def network_gaps(desa_codes: Iterable[str], facilities: Iterable[Mapping[str, An
     working area names it, or one without a working area that its pustu or posyandu
     come under (`parent_facility_id`), or that is the only one of its kecamatan. Without
     that, no puskesmas PWS table counts the desa."""
+    codes = list(desa_codes)  # read twice: a generator's second pass found no desa at all
     active = {f["id"]: f for f in facilities if f.get("active", True)}
     sole = _sole_puskesmas(active.values())
     have: dict[str, set[str]] = {}
-    for code in desa_codes:
+    for code in codes:
         if (alone := sole.get(code.rpartition(".")[0])) and not alone["working_area"]:
             have.setdefault(code, set()).add("puskesmas")
     for f in active.values():
@@ -120,7 +121,7 @@ def network_gaps(desa_codes: Iterable[str], facilities: Iterable[Mapping[str, An
         if (above := _puskesmas_above(f, active)) and not above["working_area"]:
             have[f["area_code"]].add("puskesmas")
     gaps = {code: [kind for kind in ("pustu", "posyandu", "puskesmas")
-                   if kind not in have.get(code, set())] for code in desa_codes}
+                   if kind not in have.get(code, set())] for code in codes}
     return {code: kinds for code, kinds in gaps.items() if kinds}
 
 
