@@ -555,3 +555,18 @@ async def test_a_refused_rows_reasons_are_said_in_the_readers_language(store) ->
     [row] = said_in(report.__dict__, "id")["rejected"]
     assert row["errors"][0]["reason"] == (
         "nomor telepon ditulis +6281234567890 atau 081234567890, bukan '08123'")
+
+
+async def test_a_posyandu_in_a_desa_of_dusun_lies_in_its_dusun(store) -> None:
+    """Outside Java a facility list says which dusun a posyandu serves, not which RW:
+    its place, said as a dusun ("1" is Dusun 1), for the kader covering it."""
+    await load(store, AREAS)
+    header, rows = importer.rows_from_csv(
+        "ID;Jenis;Nama;Kode Desa;Dusun\n"
+        "psy-a;Posyandu;Posyandu Kasih;33.73.04.1001;1\n"
+        "psy-b;Posyandu;Posyandu Wee;33.73.04.1001;Dusun Wee Londa\n")
+    report = await importer.import_rows(store, importer.detect_kind(header), rows, TODAY,
+                                        sheet=True)
+    assert (report.created_or_updated, report.rejected, report.columns_not_read) == (2, [], [])
+    assert [(await store.get("facilities", f))["rw"] for f in ("psy-a", "psy-b")] == [
+        "Dusun 1", "Dusun Wee Londa"]

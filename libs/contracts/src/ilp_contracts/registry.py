@@ -38,6 +38,12 @@ def dusun_name(label: str | None) -> str | None:
     return _DUSUN_WORD.sub("", said) if _DUSUN_WORD.match(said) else None
 
 
+def as_dusun(label: str) -> str:
+    """What a `Dusun` column names, said as a dusun: "1" there is Dusun 1, not RW 1."""
+    label = " ".join(label.split())
+    return label if dusun_name(label) is not None else f"Dusun {label}"
+
+
 class AreaUpserted(Event):
     SUBJECT: ClassVar[str] = "ilp.registry.area.upserted.v1"
     ABOUT: ClassVar[str | None] = "code"

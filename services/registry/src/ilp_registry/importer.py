@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any, Literal, cast, get_args
 
 from ilp_kit.auth import OPEN, Principal
-from ilp_contracts.registry import TargetGroup
+from ilp_contracts.registry import TargetGroup, as_dusun
 from ilp_contracts.text import _
 from ilp_kit.errors import PermanentError, explained, probably_meant
 from ilp_kit.spreadsheet import (csv_rows, header_name, header_of, iso_day, written_columns,
@@ -39,6 +39,7 @@ LIST_COLUMNS = {"working_area", "coverage"}  # "a;b;c" in a CSV cell
 # A sasaran as a spreadsheet shows it, its thousands grouped: 1.234 (Indonesian), 1,234
 # or 1 234 – a count has no fraction, so the dot is no decimal point.
 GROUPED_THOUSANDS = re.compile(r"^\d{1,3}(?:([.,\s])\d{3})(?:\1\d{3})*$")
+DUSUN = "dusun"  # a posyandu's dusun, kept as its RW's label
 # Headers of the wilayah lists in circulation (Kemendagri's `kode`/`nama`), and of the
 # facility, worker and sasaran lists a Dinkes keeps in Indonesian.
 ALIASES = {"kode": "code", "kode_wilayah": "code", "nama": "name", "nama_wilayah": "name",
@@ -46,6 +47,8 @@ ALIASES = {"kode": "code", "kode_wilayah": "code", "nama": "name", "nama_wilayah
            **dict.fromkeys(("kode_desa", "kode_kelurahan", "kode_kecamatan"), "area_code"),
            **dict.fromkeys(("induk", "fasilitas_induk"), "parent_facility_id"),
            "wilayah_kerja": "working_area",
+           # where a posyandu is in a desa of dusun rather than numbered RWs
+           **dict.fromkeys(("dusun", "nama_dusun", "dukuh", "lingkungan", "banjar"), DUSUN),
            **dict.fromkeys(("status_ilp", "status_integrasi", "tahap_ilp"), "rollout_status"),
            **dict.fromkeys(("tanggal_ilp", "tanggal_status", "tanggal_status_ilp", "tgl_status",
                             "tanggal_launching", "tgl_launching"), "rollout_date"),
@@ -115,8 +118,12 @@ def rows_from_csv(text: str, year: int | None = None, file_name: str = ""
     for record in reader:
         cells = {named.get(k, k): _cell(named.get(k, k), v) for k, v in record.items()
                  if k and v is not None and v.strip()}
+        if (dusun := cells.pop(DUSUN, None)) and "rw" not in cells:  # a posyandu's place
+            cells["rw"] = as_dusun(dusun)
         if cells:
             rows.append((reader.line_num, cells))
+    if DUSUN in header and "rw" not in header:
+        header = ["rw" if name == DUSUN else name for name in header]
     header, rows = _targets_by_group([named.get(name, name) for name in header], rows)
     if {"group", "count"} <= set(header) and "year" not in header:
         title = header_of(text, _column, COLUMNS | TARGET_COLUMNS.keys())[0]

@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
-from ilp_contracts.registry import dusun_name, place_name_key
+from ilp_contracts.registry import as_dusun, place_name_key
 from ilp_contracts.screening import HouseholdMember, ScreeningSubmission
 from ilp_contracts.text import Text, _
 from ilp_kit.errors import InvalidInput, explained, probably_meant
@@ -476,7 +476,7 @@ def _dusun_as_rw(given: dict[str, object]) -> dict[str, object]:
     as a dusun – "1" under "Dusun" is Dusun 1, not RW 1 – so whoever covers it visits."""
     dusun = str(given.pop(DUSUN, "")).strip()
     if dusun and "rw" not in given:
-        given["rw"] = dusun if dusun_name(dusun) is not None else f"Dusun {dusun}"
+        given["rw"] = as_dusun(dusun)
     return given
 
 
