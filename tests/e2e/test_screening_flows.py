@@ -241,6 +241,10 @@ def test_history_and_growth_trajectory(platform: Platform) -> None:
     screening = client(platform, "screening")
     person = screening.post("/persons/lookup", json={"nik": body["person"]["nik"]}).json()
     assert person["person_id"] == first["person_id"] and "nik" not in person
+    # a kader's LiLA round a week later: recorded, gizi buruk by LiLA, no point on the chart
+    lila = record(platform, {**body, "screened_on": "2026-11-27",
+                             "measurements": {"muac_cm": 11.2}})
+    assert [f["code"] for f in lila["findings"]] == ["lila_gizi_buruk"]
     growth = screening.get(f"/persons/{person['person_id']}/growth").json()
     assert [g["screening_id"] for g in growth] == [first["screening_id"]]
     assert growth[0]["waz"] == first["measurements"]["waz"]

@@ -118,6 +118,20 @@ def test_each_child_with_her_last_weighing_status_and_doses() -> None:
     assert (bima["doses"], bima["idl"]) == (["BCG", "MR2"], True)
 
 
+def test_her_lila_status_is_her_latest_lila_since_her_last_weighing() -> None:
+    """A kader's LiLA round between weighings: gizi buruk by LiLA shows beside the
+    weighing's status; a LiLA taken again and normal clears it; one from before the last
+    weighing is no longer hers."""
+    weighed = visit("ani", "2026-11-20", 20, 1, ("lila_gizi_kurang", "underweight"),
+                    weight_kg=8.0, muac_cm=12.0, waz=-2.4)
+    lila = visit("ani", "2026-12-02", 21, 2, ("lila_gizi_buruk",), muac_cm=11.2)
+    assert balita([weighed, lila], TODAY)[0]["status"] == ["lila_gizi_buruk", "underweight"]
+    normal = visit("ani", "2026-12-03", 21, 3, (), muac_cm=13.0)
+    assert balita([weighed, lila, normal], TODAY)[0]["status"] == ["underweight"]
+    again = visit("ani", "2026-12-04", 21, 4, ("underweight",), weight_kg=8.3, waz=-2.2)
+    assert balita([weighed, lila, again], TODAY)[0]["status"] == ["underweight"]
+
+
 def test_a_child_turned_five_leaves_the_balita() -> None:
     assert balita([visit("sari", "2026-06-01", 54, weight_kg=15.0)], TODAY) == []
     [row] = balita([visit("sari", "2026-12-01", 59, weight_kg=15.0)], TODAY)

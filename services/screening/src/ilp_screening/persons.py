@@ -155,11 +155,16 @@ async def person_history(person_id: str, rt: RuntimeDep, caller: Caller) -> list
     return [shown_to(caller, screening) for screening in history]
 
 
+GROWTH_MEASURES = frozenset({"weight_kg", "height_cm", "head_circumference_cm"})
+
+
 @router.get("/persons/{person_id}/growth", response_model=list[GrowthPoint])
 async def growth_trajectory(person_id: str, rt: RuntimeDep, caller: Caller) -> list[dict[str, Any]]:
-    """A balita's weighings with WHO z-scores, oldest first, ready for a chart."""
+    """A balita's weighings and measurements with WHO z-scores, oldest first, ready for a
+    chart (a visit for her LiLA, a KPSP or a dose alone has no point on it)."""
     history = [s for s in await _visible_person(rt, caller, person_id)
-               if s["stage"] == "balita" and s["status"] == "active"]
+               if s["stage"] == "balita" and s["status"] == "active"
+               and not GROWTH_MEASURES.isdisjoint(s["measurements"])]
     await audit(rt, caller, "read_growth", person_id)
     return [{"screening_id": s["screening_id"], "screened_on": s["screened_on"],
              "age_months": s["age_months"], **s["measurements"]} for s in history]

@@ -107,6 +107,8 @@ STATUS = frozenset({
     "gizi_buruk", "edema_gizi_buruk", "risk_overweight", "overweight", "obese",
     "lila_gizi_kurang", "lila_gizi_buruk", "weight_gain_adequate", "weight_not_increasing"})
 
+LILA_STATUS = frozenset({"lila_gizi_kurang", "lila_gizi_buruk"})
+
 
 def balita(visits: Iterable[Mapping[str, Any]], today: date) -> list[dict[str, Any]]:
     """`visits`: active balita screenings. One row per child still under five `today`."""
@@ -121,6 +123,10 @@ def _child(seen: list[Mapping[str, Any]], today: date) -> dict[str, Any] | None:
         return None
     weighed = [v for v in seen if "weight_kg" in v["measurements"]]
     growth = weighed[-1] if weighed else last
+    # her LiLA status is her latest LiLA's, when taken at or since that weighing (a
+    # kader's LiLA round between weighings)
+    lila = [v for v in seen if "muac_cm" in v["measurements"]
+            and v["screened_on"] >= growth["screened_on"]][-1:]
     return {
         "person_id": last["person_id"], "desa_code": last["desa_code"],
         "posyandu_id": last["posyandu_id"], "rw": last.get("rw"), "rt": last.get("rt"),
@@ -130,9 +136,14 @@ def _child(seen: list[Mapping[str, Any]], today: date) -> dict[str, Any] | None:
         today.isoformat()[:7],
         "growth": {key: growth["measurements"][key] for key in GROWTH
                    if key in growth["measurements"]},
-        "status": sorted({f["code"] for f in growth["findings"]} & STATUS),
+        "status": sorted((_codes([growth]) - LILA_STATUS | _codes(lila) & LILA_STATUS)
+                         & STATUS),
         "doses": sorted({dose for v in seen for dose in v.get("immunizations") or ()}),
         "idl": any(f["code"] == "imunisasi_dasar_lengkap" for v in seen for f in v["findings"])}
+
+
+def _codes(visits: Iterable[Mapping[str, Any]]) -> set[str]:
+    return {f["code"] for v in visits for f in v["findings"]}
 
 
 # ── Register PTM (Posbindu) ───────────────────────────────────────────────────────────
