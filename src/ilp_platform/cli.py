@@ -107,8 +107,8 @@ def _parser() -> argparse.ArgumentParser:
     registry = command("import-registry", "load wilayah, facilities, workers and targets "
                        "(CSV, workbook or JSON files, or a directory of them) through the registry API")
     registry.add_argument("path", type=Path)
-    registry.add_argument("--year", type=int, help="a list of sasaran without a Tahun column: "
-                          "its year, where neither its title nor its file's name gives one")
+    registry.add_argument("--year", type=int, help="the year of a list of sasaran without a "
+                          "Tahun column (else its title's, else its file's name's)")
     registry.add_argument("--url", help=GATEWAY_HELP)
     registry.add_argument("--token", default=os.environ.get("ILP_TOKEN"),
                           help="bearer token of a dinkes_admin/operator (default $ILP_TOKEN; "
