@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 from ilp_kit.errors import UnprocessableError
 from ilp_kit.spreadsheet import sheet_download, spreadsheet_text, workbook_sheets
 from python_calamine import CalamineWorkbook
@@ -139,3 +140,31 @@ def test_a_header_as_a_name(header: str, name: str) -> None:
     from ilp_kit.spreadsheet import header_name
 
     assert header_name(header) == name
+
+
+MONTH_NAMES = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+               "September", "Oktober", "November", "Desember"]
+
+
+@given(st.dates(date(1930, 1, 1), date(2030, 12, 31)),
+       st.sampled_from(["{d}/{m}/{y}", "{d:02d}-{m:02d}-{y}", "{d}.{m}.{y}", "{d} {name} {y}",
+                        "{d:02d}-{abbr}-{y}", "{y}-{m:02d}-{d:02d}"]))
+def test_a_day_as_registers_and_lists_write_it_reads_as_that_day(day: date, shape: str) -> None:
+    """Day first, by number or by month name (Indonesian, whole or cut), or already ISO:
+    one day, whichever way a register or a Dinkes list writes it."""
+    from ilp_kit.spreadsheet import iso_day
+
+    name = MONTH_NAMES[day.month - 1]
+    written = shape.format(d=day.day, m=day.month, y=day.year, name=name, abbr=name[:3])
+    assert iso_day(written) == day.isoformat(), written
+
+
+@pytest.mark.parametrize(("text", "year"), [
+    ("DATA SASARAN PROGRAM TAHUN 2026", 2026), ("Register Bayi Th. 2025", 2025),
+    ("PROYEKSI SASARAN 2027", 2027), ("sasaran-2028.xlsx [Sheet1]", 2028),
+    ("PROYEKSI 2020 UNTUK TAHUN 2026", 2026),  # the one said to be the year
+    ("SASARAN 2025 DAN 2026", None), ("DATA SASARAN", None), ("RT 12345", None)])
+def test_the_year_a_title_or_a_file_name_gives(text: str, year: int | None) -> None:
+    from ilp_kit.spreadsheet import year_named
+
+    assert year_named(text) == year
