@@ -7,33 +7,25 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from ilp_platform.embedded import Platform
+
+from tests.e2e.helpers import answering_get
 
 
 def _serving(ready_after_s: float) -> ThreadingHTTPServer:
     """A PWS that recounts (503 "recounting") until `ready_after_s`, then is ready."""
     ready_at = time.monotonic() + ready_after_s
 
-    class Health(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 – the http.server API
-            ready = time.monotonic() >= ready_at
-            body = b'{"status": "ok"}' if ready else b'{"status": "recounting"}'
-            self.send_response(200 if ready else 503)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *_: object) -> None:
-            pass
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Health)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    def health(_request: object) -> tuple[int, bytes]:
+        if time.monotonic() >= ready_at:
+            return 200, b'{"status": "ok"}'
+        return 503, b'{"status": "recounting"}'
+    return answering_get(health)
 
 
 def test_a_recount_longer_than_the_start_timeout_is_waited_for(tmp_path: Path, capsys) -> None:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -140,3 +141,22 @@ def read_workbook(path: str | Path) -> list[list[Any]]:
 
     book = CalamineWorkbook.from_path(str(path))
     return book.get_sheet_by_index(0).to_python()
+
+
+def answering_get(answer: Callable[[BaseHTTPRequestHandler], tuple[int, bytes]]
+                  ) -> ThreadingHTTPServer:
+    """A real HTTP server on a free local port, in a thread, whose every GET is answered
+    (status, body) by `answer` from the request; `shutdown()` it after use."""
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 – the http.server API
+            status, body = answer(self)
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_: object) -> None:
+            pass
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server

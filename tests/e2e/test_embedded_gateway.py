@@ -11,6 +11,8 @@ import threading
 import httpx
 from ilp_platform.gateway import create_gateway
 
+from .helpers import answering_get
+
 
 def closing_once_service() -> tuple[int, threading.Thread]:
     """Drops the first connection after reading the request; answers on the next."""
@@ -53,21 +55,7 @@ def test_a_connection_closed_without_an_answer_is_tried_once_more() -> None:
 def test_a_header_with_blanks_around_its_value_is_forwarded_without_them() -> None:
     """A script whose token variable was empty sends "Authorization: Bearer ": the
     service is to answer it (401, no token), not the gateway with a 502."""
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    class Echo(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            said = repr(self.headers["Authorization"]).encode()
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(said)))
-            self.end_headers()
-            self.wfile.write(said)
-
-        def log_message(self, *_args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = answering_get(lambda request: (200, repr(request.headers["Authorization"]).encode()))
     gateway = create_gateway({"pws": f"http://127.0.0.1:{server.server_address[1]}"})
 
     async def get() -> httpx.Response:
