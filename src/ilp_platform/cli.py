@@ -162,9 +162,14 @@ def _token(args: argparse.Namespace) -> None:
                              "('*' for all)")
         args.wilayah = ["*"]
     print(mint_local_token(
-        Path(os.environ.get("ILP_AUTH_KEY_PATH") or args.data_dir / "auth" / "signing.key"),
+        _signing_key(args),
         args.subject or args.worker or "-".join(args.role), args.role, args.wilayah,
         args.facility, args.worker, ttl_s=int(args.hours * 3600)))
+
+
+def _signing_key(args: argparse.Namespace) -> Path:
+    """The key the embedded platform's tokens are signed with (`./ilp up` makes it)."""
+    return Path(os.environ.get("ILP_AUTH_KEY_PATH") or args.data_dir / "auth" / "signing.key")
 
 
 def _operator(args: argparse.Namespace) -> str | None:
@@ -172,7 +177,7 @@ def _operator(args: argparse.Namespace) -> str | None:
     (whoever can read the key can mint any token: `./ilp token`); None without the key."""
     from ilp_kit.tokens import mint_local_token
 
-    key = Path(os.environ.get("ILP_AUTH_KEY_PATH") or args.data_dir / "auth" / "signing.key")
+    key = _signing_key(args)
     if args.url or not key.exists():
         return None
     return mint_local_token(key, "operator", ["operator"], ["*"], ttl_s=3600)
@@ -239,7 +244,7 @@ def _samples(args: argparse.Namespace) -> None:
 
     from .samples import record_samples
 
-    token = mint_local_token(args.data_dir / "auth" / "signing.key", "sample-screenings",
+    token = mint_local_token(_signing_key(args), "sample-screenings",
                              ["integrator"], ["*"])
     url = _gateway(args)
     client = httpx.Client(base_url=f"{url}/api/v1", timeout=120,
