@@ -53,8 +53,9 @@ def written_twice(rows: list[tuple[int, ScreeningSubmission]], pseudonym_key: st
     first: dict[str, tuple[int, str]] = {}
     twice = {}
     for index, (line, row) in enumerate(rows):
-        earlier = first.setdefault(register_key(row, pseudonym_key), (line, fingerprint_of(row)))
-        if earlier[1] != fingerprint_of(row):
+        fingerprint = fingerprint_of(row)
+        earlier = first.setdefault(register_key(row, pseudonym_key), (line, fingerprint))
+        if earlier[1] != fingerprint:
             twice[index] = InvalidInput([(("row",), _(
                 "line {line} has this person at this posyandu on this day already, with other "
                 "values: keep one of the two rows", line=earlier[0]), "written_twice")])
