@@ -570,3 +570,25 @@ async def test_a_posyandu_in_a_desa_of_dusun_lies_in_its_dusun(store) -> None:
     assert (report.created_or_updated, report.rejected, report.columns_not_read) == (2, [], [])
     assert [(await store.get("facilities", f))["rw"] for f in ("psy-a", "psy-b")] == [
         "Dusun 1", "Dusun Wee Londa"]
+
+
+async def test_a_worker_who_left_is_not_brought_back_by_the_months_list(store) -> None:
+    """Whether she still works is changed by its own command, as a facility's status is:
+    the same list imported again leaves a kader who left as she is (her visits stay with
+    whoever took them); `PUT workers/{id}/status` brings her back."""
+    from ilp_registry import commands
+
+    await load(store, AREAS)
+    await load(store, "id;type;name;area_code\npsy-a;posyandu;Posyandu A;33.73.04.1001\n")
+    workers = "id;name;role;facility_id\nkdr-a;Rina;kader;psy-a\n"
+    assert (await load(store, workers)).created_or_updated == 1
+    async with store.transaction() as tx:
+        await commands.set_worker_active(tx, "kdr-a", False)
+    events = await store.outbox_backlog()
+    again = await load(store, workers)
+    assert (again.unchanged, again.created_or_updated) == (1, 0)
+    assert (await store.get("workers", "kdr-a"))["active"] is False
+    assert await store.outbox_backlog() == events  # nothing announced
+    renamed = await load(store, "id;name;role;facility_id\nkdr-a;Rina Wati;kader;psy-a\n")
+    assert renamed.created_or_updated == 1
+    assert (await store.get("workers", "kdr-a"))["active"] is False  # renamed, still gone

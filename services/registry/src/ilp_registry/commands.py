@@ -330,10 +330,14 @@ async def upsert_worker(tx: Transaction, body: WorkerIn, scope: Principal = OPEN
     if not facility["active"]:
         raise UnprocessableError("facility_id", _("facility {id} is inactive", id=facility_id),
                                  "inactive_facility")
-    worker = {**body.model_dump(), "facility_id": facility_id,
-              "id": body.id or stable_id(body.role, facility_id, body.name),
-              "area_code": facility["area_code"], "active": True}
-    return worker, await _store_worker(tx, worker)
+    worker_id = body.id or stable_id(body.role, facility_id, body.name)
+    # Whether she still works is changed by its own command, as a facility's status is:
+    # the month's list, which still names a kader who left, does not bring her back.
+    existing = await tx.get("workers", worker_id)
+    worker = {**body.model_dump(), "facility_id": facility_id, "id": worker_id,
+              "area_code": facility["area_code"],
+              "active": existing["active"] if existing else True}
+    return worker, await _store_worker(tx, worker, existing)
 
 
 async def set_worker_active(tx: Transaction, worker_id: str, active: bool,
@@ -342,12 +346,13 @@ async def set_worker_active(tx: Transaction, worker_id: str, active: bool,
     require_area(scope, worker["area_code"] if worker else None, _("worker {id}", id=worker_id))
     if worker is None:
         raise NotFoundError(_("worker {id}", id=worker_id))
-    worker = {**worker, "active": active}
-    return worker, await _store_worker(tx, worker)
+    changed = {**worker, "active": active}
+    return changed, await _store_worker(tx, changed, worker)
 
 
-async def _store_worker(tx: Transaction, worker: Doc) -> bool:
-    if await tx.get("workers", worker["id"]) == worker:
+async def _store_worker(tx: Transaction, worker: Doc, before: Doc | None) -> bool:
+    """Stored and announced, unless it is as it was (`before`)."""
+    if before == worker:
         return False
     await tx.put("workers", worker["id"], worker)
     await emit(tx, _worker_event(worker))
