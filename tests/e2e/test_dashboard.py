@@ -390,9 +390,9 @@ def test_a_puskesmas_admin_opens_on_her_puskesmas_working_area(platform: Platfor
 
 
 def test_home_visits_are_shown_and_given_by_role(platform: Platform) -> None:
-    """The operator (aggregates only) is told why she sees no visits; a kader sees them
-    but cannot give them to somebody else; a bidan can. In a kota's view too, a visit
-    names its desa."""
+    """The operator (aggregates only) is told why she sees no visits; a kader sees them –
+    whom each is for, by name – but cannot give them to somebody else; a bidan can. In a
+    kota's view too, a visit names its desa."""
     from playwright.sync_api import sync_playwright
 
     # the kota: its table names kecamatan, and the visits still name their desa
@@ -400,13 +400,19 @@ def test_home_visits_are_shown_and_given_by_role(platform: Platform) -> None:
     with sync_playwright() as p:
         browser = launch_chromium(p)
         seen = {}
+        reads: list[str] = []
         for role in ("operator", "kader", "bidan"):
             page = browser.new_page()
+            page.on("request", lambda r: "/persons/read" in r.url and reads.append(r.url))
             page.goto(url + unsigned_token(role))
             page.wait_for_selector("body[data-loaded='1']", timeout=15000)
             visits = page.locator("#visits tbody")
             seen[role] = (visits.locator("tr[data-task]").count(),
                           visits.locator("select").count(), visits.inner_text())
+            if role == "bidan":  # the names are read once a page, not at every refresh
+                page.evaluate("document.body.dataset.loaded = ''")
+                page.select_option("#view", "status")
+                page.wait_for_selector("body[data-loaded='1']", timeout=15000)
             page.close()
         # A visit made for several reasons names each (notify's `also_labels`).
         page = browser.new_page()
@@ -426,6 +432,10 @@ def test_home_visits_are_shown_and_given_by_role(platform: Platform) -> None:
     assert seen["kader"][0] >= 2 and seen["kader"][1] == 0
     assert seen["bidan"][1] >= 1
     assert "Blotongan" in seen["bidan"][2] and "33.73.04.1001" not in seen["bidan"][2]
+    # whom each visit is for, by name (an audited read): the kader's and the bidan's, once
+    # each; the operator reads no person
+    assert "Anak · " in seen["kader"][2] and "Anak · " in seen["bidan"][2]
+    assert len(reads) == 2
 
 
 def test_the_live_stream_is_listened_to_again_after_an_http_error(platform: Platform) -> None:
