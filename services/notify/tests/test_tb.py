@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from ilp_contracts import TbTreatmentEnded, TbTreatmentStarted, TbTreatmentVoided
+from ilp_contracts import (Finding, ScreeningRecorded, TbTreatmentEnded, TbTreatmentStarted,
+                           TbTreatmentVoided)
 from ilp_contracts.wilayah import WIB
 from ilp_kit.service import Runtime
 from ilp_kit.settings import ServiceSettings
@@ -147,3 +148,35 @@ async def test_a_treatment_recorded_in_error_owes_no_visit(rt: Runtime) -> None:
     assert (contacts["status"], contacts["cancel_reason"]) == ("cancelled",
                                                                "tb_treatment_voided")
     assert await visit_defaulters(rt, at(date(2026, 12, 2))) == 0
+
+
+def coughing(n: int, on: date) -> ScreeningRecorded:
+    """Her screening found TB symptoms: the perawat is to get her sputum examined."""
+    return ScreeningRecorded(
+        screening_id=f"s{n}", person_id="bu-sari", stage="usia_dewasa", sex="F",
+        age_months=480, screened_on=on, period=on.isoformat()[:7],
+        desa_code="33.73.04.1001", posyandu_id="psy-1", measurements={},
+        findings=[Finding(code="tb_suspect", severity="moderate")], occurred_at=at(on))
+
+
+async def test_a_tb_suspect_on_treatment_is_not_sent_for_her_sputum(rt: Runtime) -> None:
+    """Diagnosed and treated: the visit to get her sputum examined is cancelled when her
+    treatment starts, and a screening during it (her cough still there) opens none; once
+    it has ended, TB symptoms are a suspicion again."""
+    apply = handlers(rt.settings)
+    async with rt.store.transaction() as tx:
+        await apply[ScreeningRecorded](tx, coughing(1, date(2026, 10, 20)))
+    [suspect] = await tasks(rt, "suspek_tb")
+    assert suspect["status"] == "open"
+    async with rt.store.transaction() as tx:
+        await apply[TbTreatmentStarted](tx, started())
+        await apply[ScreeningRecorded](tx, coughing(2, date(2026, 12, 10)))
+    [cancelled] = await tasks(rt, "suspek_tb")
+    assert (cancelled["status"], cancelled["cancel_reason"]) == (
+        "cancelled", "tb_treatment_started")
+    async with rt.store.transaction() as tx:
+        await apply[TbTreatmentEnded](tx, TbTreatmentEnded(
+            treatment_id="tb-1", person_id="bu-sari", desa_code="33.73.04.1001",
+            ended_on=date(2027, 1, 5), outcome="lost_to_follow_up"))
+        await apply[ScreeningRecorded](tx, coughing(3, date(2027, 1, 20)))
+    assert [t["status"] for t in await tasks(rt, "suspek_tb")] == ["cancelled", "open"]

@@ -310,10 +310,13 @@ async def _forget_birth(tx: Transaction, event: BirthVoided) -> None:
         await cancel_open(tx, person_id, visit.reason, "birth_voided")
 
 
-def _needs(event: ScreeningSnapshot) -> list[TaskNeed]:
-    return tasks_needed((f.code for f in event.findings), event.screened_on,
-                        local_zone(event.desa_code), event.occurred_at,
-                        severe_codes=(f.code for f in event.findings if f.severity == "severe"))
+async def _owed(tx: Transaction, event: ScreeningSnapshot) -> list[TaskNeed]:
+    """The visits a screening's findings call for, but those already moot (a TB suspect
+    on treatment)."""
+    needs = tasks_needed((f.code for f in event.findings), event.screened_on,
+                         local_zone(event.desa_code), event.occurred_at,
+                         severe_codes=(f.code for f in event.findings if f.severity == "severe"))
+    return await tb.still_owed(tx, event.person_id, event.screened_on, needs)
 
 
 async def on_colour(tx: Transaction, event: IndicatorChanged) -> None:
@@ -329,12 +332,12 @@ async def on_colour(tx: Transaction, event: IndicatorChanged) -> None:
 def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
     async def on_recorded(tx: Transaction, event: ScreeningRecorded) -> None:
         await _watch(tx, event)
-        for need in _needs(event):
+        for need in await _owed(tx, event):
             await _open(tx, settings, event, need)
 
     async def on_amended(tx: Transaction, event: ScreeningAmended) -> None:
         await _watch(tx, event)
-        needs = _needs(event)
+        needs = await _owed(tx, event)
         done = await unlink(tx, settings, event.screening_id, {n.reason for n in needs},
                             "screening_amended")
         for need in needs:

@@ -22,6 +22,15 @@ ADHERENCE_EVERY_DAYS = 30
 ADHERENCE_VISIT_DUE_DAYS = 7
 ADHERENCE = "pendampingan_minum_obat_tb"
 CONTACT_INVESTIGATION = "investigasi_kontak_tb"
+SUSPECT = "suspek_tb"  # a screening's TB symptoms: the perawat gets her sputum examined
+
+
+def on_treatment(watch: dict[str, Any] | None, day: date) -> bool:
+    """Whether the person is being treated for TB on `day` (her treatment started, not
+    ended, within its regimen): a TB suspect's sputum visit is then moot – she has been
+    examined, and the kader comes monthly for her doses."""
+    return watch is not None and not watch.get("ended") and (
+        watch["treatment_started_on"] <= day.isoformat() <= watch["planned_end_on"])
 
 
 def contact_investigation(started_on: date, recorded_at: datetime, zone: tzinfo) -> TaskNeed:
