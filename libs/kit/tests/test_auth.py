@@ -94,3 +94,15 @@ def test_a_token_from_another_data_dir_says_where_tokens_come_from(tmp_path) -> 
         Authenticator(ours).verify(token)
     assert refused.value.status_code == 401
     assert "./ilp token --data-dir" in refused.value.detail[0]["msg"]
+
+
+def test_a_refusal_names_each_role_that_may_once() -> None:
+    """Endpoints allow groups of roles that overlap (recorders and carers): the caller is
+    told each role once."""
+    from ilp_kit.auth import require
+    from ilp_kit.errors import ForbiddenError
+
+    operator = Principal(subject="op", roles=frozenset({"operator"}), wilayah=("*",))
+    with pytest.raises(ForbiddenError) as refused:
+        require(operator, "kader", "bidan", "integrator", "kader", "bidan", "dinkes_admin")
+    assert "roles kader, bidan, integrator, dinkes_admin" in str(refused.value.detail())
