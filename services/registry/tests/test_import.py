@@ -592,3 +592,21 @@ async def test_a_worker_who_left_is_not_brought_back_by_the_months_list(store) -
     renamed = await load(store, "id;name;role;facility_id\nkdr-a;Rina Wati;kader;psy-a\n")
     assert renamed.created_or_updated == 1
     assert (await store.get("workers", "kdr-a"))["active"] is False  # renamed, still gone
+
+
+def test_a_puskesmas_admin_imports_her_lists_but_not_wilayah() -> None:
+    """As the single endpoints allow: her facilities, workers, dusun/RW/RT and sasaran
+    (each row still within her wilayah), not the wilayah themselves – the import was the
+    Dinkes's alone, so a puskesmas admin could add her kader one request at a time only."""
+    from ilp_kit.errors import ForbiddenError
+    from ilp_registry.api import _may_import
+
+    admin = Principal(subject="pkm", roles=frozenset({"puskesmas_admin"}),
+                      wilayah=("33.73.04.1001",), facilities=("pkm-a",))
+    for kinds in (["workers"], ["facilities", "targets", "local_units"]):
+        _may_import(admin, kinds)
+    for kinds in (["areas"], {"areas": [], "workers": []}):
+        with pytest.raises(ForbiddenError):
+            _may_import(admin, kinds)
+    _may_import(Principal(subject="dinkes", roles=frozenset({"dinkes_admin"}),
+                          wilayah=("33.73",)), ["areas"])

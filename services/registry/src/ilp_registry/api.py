@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import date
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi import Query as Param
 from ilp_contracts.registry import FacilityType, LocalUnitKind, WorkerRole
 from ilp_contracts.text import _, reason
-from ilp_kit.auth import Caller, require, require_area
+from ilp_kit.auth import Caller, Principal, require, require_area
 from ilp_kit.errors import Language, NotFoundError, UnprocessableError, said_in
 from ilp_kit.params import Limit, Offset
 from ilp_kit.service import Runtime, runtime_of
@@ -360,18 +360,21 @@ async def bulk_import(request: Request, rt: RuntimeDep, caller: Caller, language
     Valid rows are stored even when others are refused; each refused row is reported with
     its line (record) number and reasons. Importing the same file again changes nothing
     and emits no events. Rows outside the caller's wilayah are refused (type
-    `forbidden`)."""
-    require(caller, *AREA_EDITORS)
+    `forbidden`); wilayah themselves only for a Dinkes admin or operator (a puskesmas
+    admin imports her facilities, workers, dusun/RW/RT and sasaran)."""
+    require(caller, *EDITORS)
     text = spreadsheet_text(await request.body())
     content_type = request.headers.get("content-type", "text/csv")
     try:
         if "json" in content_type and isinstance(document := json.loads(text), dict):
+            _may_import(caller, document)
             reports = await importer.import_document(rt.store, document, date.today(), caller)
         else:
             detected, rows = importer.parse_upload(text, content_type, year)
             chosen = kind or detected
             if chosen is None:
                 raise ValueError(_("say which kind the JSON rows are (?kind=areas, …)"))
+            _may_import(caller, [chosen])
             report = await importer.import_rows(
                 rt.store, chosen, rows, date.today(), caller, sheet="json" not in content_type)
             if "json" not in content_type:
@@ -383,3 +386,9 @@ async def bulk_import(request: Request, rt: RuntimeDep, caller: Caller, language
     except (ValueError, UnicodeDecodeError) as exc:
         raise UnprocessableError("body", reason(exc), "unreadable_import") from exc
     return said_in({kind: report.__dict__ for kind, report in reports.items()}, language)
+
+
+def _may_import(caller: Principal, kinds: Iterable[str]) -> None:
+    """Each kind as its own endpoint allows it: wilayah are the Dinkes's."""
+    if "areas" in kinds:
+        require(caller, *AREA_EDITORS)
