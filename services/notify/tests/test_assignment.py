@@ -104,6 +104,8 @@ def test_a_desa_of_dusun_names_its_places() -> None:
     assert pick_kader(kaders, "Krajan") == pick_kader(kaders, "DUSUN  KRAJAN") == "ani"
     assert pick_kader(kaders, "dusun sukamaju") == pick_kader(kaders, "RW 7") == "sri"
     assert pick_kader(kaders, "Dusun Ngemplak", None, "p1") in {"ani", "sri"}
+    west_java = [{"id": "ani", "coverage": ["Kampung Babakan"]}, {"id": "sri"}]
+    assert pick_kader(west_java, "Kp. Babakan") == pick_kader(west_java, "KP BABAKAN") == "ani"
 
 
 @given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=400, unique=True))

@@ -302,7 +302,9 @@ def test_an_ilp_rollout_stage_as_a_dinkes_report_says_it() -> None:
 
     for written, stage in (("Launching", "launched"), ("sudah launching", "launched"),
                            ("Kick Off", "kick_off"), ("kick-off", "kick_off"),
-                           ("Sosialisasi", "sosialisasi"), ("BELUM", "belum")):
+                           ("Sosialisasi", "sosialisasi"), ("BELUM", "belum"),
+                           ("Sudah Sosialisasi", "sosialisasi"), ("Peluncuran", "launched"),
+                           ("Sudah ILP", "launched"), ("Belum sosialisasi", "belum")):
         assert RolloutChange(status=written).status == stage, written
         assert FacilityIn(type="Puskesmas", name="P", area_code="33.73.04",
                           rollout_status=written).rollout_status == stage, written
@@ -455,6 +457,42 @@ async def test_a_list_naming_its_desa_and_kecamatan_by_name(store) -> None:
     assert (sasaran.kind, sasaran.created_or_updated, sasaran.rejected) == ("targets", 2, [])
     assert {t["group"] for t in await store.find("targets", Query.of(
         area_code="33.73.04.1001"))} >= {"balita", "ibu_hamil"}
+
+
+async def test_a_province_names_its_desa_and_kecamatan_in_its_own_words(store) -> None:
+    """Papua's lists name the distrik and kampung ("Kode Distrik", "Kampung/Kelurahan"),
+    Sumatera Barat's the nagari, Aceh's the gampong: the same levels of the code. In Java a
+    kampung beside the desa is a hamlet – the posyandu's place, as a dusun is."""
+    await load(store, "Kode;Nama\n91;PAPUA\n91.71;KOTA JAYAPURA\n91.71.03;ABEPURA\n"
+                      "91.71.04;MUARA TAMI\n91.71.03.2001;Kampung Koya Koso\n"
+                      "91.71.04.2001;Kampung Skouw Mabo\n")
+    scope = Principal(subject="dinkes", roles=frozenset({"dinkes_admin"}), wilayah=("91.71",))
+
+    async def sheet(text: str) -> importer.ImportReport:
+        columns, rows = importer.rows_from_csv(text)
+        return await importer.import_rows(store, importer.detect_kind(columns), rows, TODAY,
+                                          scope, sheet=True)
+    facilities = await sheet(
+        "Nama Fasilitas;Jenis;Distrik;Kampung/Kelurahan\n"
+        "Puskesmas Skouw;Puskesmas;Distrik Muara Tami;\n"
+        "Posyandu Cendrawasih;Posyandu;Abepura;Koya Koso\n"
+        "Posyandu Pinang;Posyandu;;Kampung Skouw Mabo\n")
+    assert (facilities.rejected, facilities.columns_not_read) == ([], [])
+    where = {f["name"]: f["area_code"] for f in await store.find("facilities")}
+    assert where == {"Puskesmas Skouw": "91.71.04", "Posyandu Cendrawasih": "91.71.03.2001",
+                     "Posyandu Pinang": "91.71.04.2001"}
+    sasaran = await sheet("Nama Kampung;Tahun;Balita\nSkouw Mabo;2026;60\n")
+    assert (sasaran.kind, sasaran.created_or_updated) == ("targets", 1)
+    coded = await sheet("Kode Kampung;Jenis;Nama\n9171032001;posyandu;Posyandu Nuri\n")
+    assert coded.rejected == []
+    await load(store, "code,name\n32,JAWA BARAT\n32.01,BOGOR\n32.01.01,Cibinong\n"
+                      "32.01.01.2001,Cibodas\n")
+    hamlet = await importer.import_rows(store, "facilities", importer.rows_from_csv(
+        "Nama;Jenis;Desa;Kampung\nPosyandu Melati;posyandu;Cibodas;Kp. Babakan\n")[1], TODAY,
+        sheet=True)
+    assert hamlet.rejected == []
+    [melati] = await store.find("facilities", Query.of(area_code="32.01.01.2001"))
+    assert melati["rw"] == "Kp. Babakan"
 
 
 async def test_facilities_from_before_an_upgrade_are_announced_again_at_start(store) -> None:

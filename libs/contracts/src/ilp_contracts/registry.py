@@ -27,12 +27,20 @@ def place_name_key(name: str) -> str:
     return _PLACE_WORD.sub("", " ".join(name.lower().split()))
 
 
-_DUSUN_WORD = re.compile(r"^(?:(?:dusun|dukuh|lingkungan|banjar)\b|(?:dsn|ling)\b\.?)\s*")
+# Java's kampung ("Kp. Babakan") is a desa's hamlet too; Papua's is the desa itself, named
+# by its code, never here.
+_DUSUN_WORD = re.compile(
+    r"^(?:(?:dusun|dukuh|lingkungan|banjar|kampung)\b|(?:dsn|ling|kp)\b\.?)\s*")
+
+
+# A list's column naming the dusun (a register's person's, a facility list's posyandu's).
+DUSUN_COLUMNS = ("dusun", "nama_dusun", "dsn", "dukuh", "lingkungan", "banjar",
+                 "dusun/lingkungan")
 
 
 def dusun_name(label: str | None) -> str | None:
     """A place by name where a desa has dusun instead of numbered RWs – "Dusun Krajan",
-    "Dsn. Krajan", "DUKUH KRAJAN" – as one key ("krajan"); None for a label that does
+    "Dsn. Krajan", "DUKUH KRAJAN", "Kp. Krajan" – as one key ("krajan"); None for a label that does
     not say it is a dusun ("Krajan", "RW 03")."""
     said = " ".join((label or "").lower().split())
     return _DUSUN_WORD.sub("", said) if _DUSUN_WORD.match(said) else None

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any, Literal, cast, get_args
 
 from ilp_kit.auth import OPEN, Principal
-from ilp_contracts.registry import TargetGroup, as_dusun
+from ilp_contracts.registry import DUSUN_COLUMNS, TargetGroup, as_dusun
 from ilp_contracts.text import _
 from ilp_kit.errors import PermanentError, explained, probably_meant
 from ilp_kit.spreadsheet import (csv_rows, header_name, header_of, iso_day, written_columns,
@@ -27,8 +27,8 @@ from pydantic import BaseModel, ValidationError
 
 from . import commands
 from .models import WORDS, AreaIn, FacilityIn, LocalUnitIn, TargetIn, WorkerIn, known_word
-from .named_areas import (AREA_FIELD, DESA_NAME, KECAMATAN_NAME, NAMED, AreaNames,
-                          with_area_named)
+from .named_areas import (AREA_FIELD, DESA_NAME, DESA_WORDS, KECAMATAN_NAME, KECAMATAN_WORDS,
+                          NAMED, AreaNames, with_area_named)
 
 Kind = Literal["areas", "local_units", "facilities", "workers", "targets"]
 KINDS: tuple[Kind, ...] = ("areas", "local_units", "facilities", "workers", "targets")
@@ -40,15 +40,18 @@ LIST_COLUMNS = {"working_area", "coverage"}  # "a;b;c" in a CSV cell
 # or 1 234 – a count has no fraction, so the dot is no decimal point.
 GROUPED_THOUSANDS = re.compile(r"^\d{1,3}(?:([.,\s])\d{3})(?:\1\d{3})*$")
 DUSUN = "dusun"  # a posyandu's dusun, kept as its RW's label
+# Papua's desa, but a hamlet within one in Java: which, the list's other columns say.
+KAMPUNG = "kampung"
+KAMPUNG_COLUMNS = (KAMPUNG, "nama_kampung", "kampung/kelurahan", "nama_kampung/kelurahan")
 # Headers of the wilayah lists in circulation (Kemendagri's `kode`/`nama`), and of the
 # facility, worker and sasaran lists a Dinkes keeps in Indonesian.
 ALIASES = {"kode": "code", "kode_wilayah": "code", "nama": "name", "nama_wilayah": "name",
            **dict.fromkeys(("jenis", "jenis_fasilitas", "tipe"), "type"),
-           **dict.fromkeys(("kode_desa", "kode_kelurahan", "kode_kecamatan"), "area_code"),
+           **{f"kode_{word}": "area_code" for word in (*DESA_WORDS, *KECAMATAN_WORDS)},
            **dict.fromkeys(("induk", "fasilitas_induk"), "parent_facility_id"),
            "wilayah_kerja": "working_area",
            # where a posyandu is in a desa of dusun rather than numbered RWs
-           **dict.fromkeys(("dusun", "nama_dusun", "dukuh", "lingkungan", "banjar"), DUSUN),
+           **dict.fromkeys(DUSUN_COLUMNS, DUSUN),
            **dict.fromkeys(("status_ilp", "status_integrasi", "tahap_ilp"), "rollout_status"),
            **dict.fromkeys(("tanggal_ilp", "tanggal_status", "tanggal_status_ilp", "tgl_status",
                             "tanggal_launching", "tgl_launching"), "rollout_date"),
@@ -62,9 +65,10 @@ ALIASES = {"kode": "code", "kode_wilayah": "code", "nama": "name", "nama_wilayah
            "tahun": "year", **dict.fromkeys(("kelompok", "kelompok_sasaran", "sasaran"), "group"),
            **dict.fromkeys(("jumlah", "jumlah_sasaran"), "count"),
            # a wilayah by its name where a list gives no code (named_areas.py)
-           **dict.fromkeys(("desa", "kelurahan", "desa/kelurahan", "nama_desa",
-                            "nama_kelurahan", "nama_desa/kelurahan"), DESA_NAME),
-           **dict.fromkeys(("kecamatan", "kec", "nama_kecamatan"), KECAMATAN_NAME),
+           **{name: DESA_NAME for word in DESA_WORDS if word != KAMPUNG
+              for name in (word, f"nama_{word}", f"{word}/kelurahan", f"nama_{word}/kelurahan")},
+           **{name: KECAMATAN_NAME for word in (*KECAMATAN_WORDS, "kec")
+              for name in (word, f"nama_{word}")},
            # a list's running number and notes say nothing about what it lists
            **dict.fromkeys(("no", "nomor", "no_urut", "keterangan", "catatan", "ket"), "")}
 CHUNK_ROWS = 500
@@ -104,7 +108,7 @@ def detect_kind(columns: Iterable[str]) -> Kind:
 
 # What a header may name: every kind's fields (a sheet's title above it is passed over).
 COLUMNS = frozenset({*(name for model in MODELS.values() for name in model.model_fields),
-                     *NAMED})
+                     *NAMED, *KAMPUNG_COLUMNS})
 
 
 def rows_from_csv(text: str, year: int | None = None, file_name: str = ""
@@ -112,8 +116,9 @@ def rows_from_csv(text: str, year: int | None = None, file_name: str = ""
     """The rows of a sheet; a list of sasaran without a Tahun column is of the `year`
     given, else of the year its title names, else of the one its `file_name` does."""
     reader = csv_rows(text, _column, COLUMNS | TARGET_COLUMNS.keys())
-    header = list(reader.fieldnames or [])
-    named = _named_by_context(header)
+    written = list(reader.fieldnames or [])
+    named = _named_by_context(written)
+    header = [named.get(name, name) for name in written]
     rows = []
     for record in reader:
         cells = {named.get(k, k): _cell(named.get(k, k), v) for k, v in record.items()
@@ -124,7 +129,7 @@ def rows_from_csv(text: str, year: int | None = None, file_name: str = ""
             rows.append((reader.line_num, cells))
     if DUSUN in header and "rw" not in header:
         header = ["rw" if name == DUSUN else name for name in header]
-    header, rows = _targets_by_group([named.get(name, name) for name in header], rows)
+    header, rows = _targets_by_group(header, rows)
     if {"group", "count"} <= set(header) and "year" not in header:
         title = header_of(text, _column, COLUMNS | TARGET_COLUMNS.keys())[0]
         if year := year or year_named(title) or year_named(file_name):
@@ -186,8 +191,11 @@ def _named_by_context(header: list[str]) -> dict[str, str]:
     """Columns read by what the others say the list is: `code` as `area_code` in a list
     that is not of wilayah; "Nama Fasilitas" as the facility's own name in a list of
     facilities, where a worker list has the worker's "Nama" beside it; "Tanggal" beside
-    "Status ILP" as the day of that stage."""
+    "Status ILP" as the day of that stage; "Kampung" as the desa (Papua's) where no other
+    column names it, else as the posyandu's hamlet (Java's "Kp. Cibodas" in a desa)."""
     named = {}
+    kampung = [name for name in KAMPUNG_COLUMNS if name in header]
+    named.update(dict.fromkeys(kampung, DUSUN if DESA_NAME in header else DESA_NAME))
     if "code" in header and "area_code" not in header and _NOT_AN_AREA_LIST & set(header):
         named["code"] = "area_code"
     if "nama_fasilitas" in header:

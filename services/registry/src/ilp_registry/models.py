@@ -58,8 +58,10 @@ WORDS = {
     "usia >= 15": "usia_15_plus", "usia 15 plus": "usia_15_plus",
     # ILP rollout stages as Dinkes reports say them ("4 puskesmas sudah launching")
     "launching": "launched", "sudah launching": "launched", "launch": "launched",
+    "peluncuran": "launched", "sudah peluncuran": "launched", "sudah ilp": "launched",
     "kick off": "kick_off", "kick-off": "kick_off", "kickoff": "kick_off",
-    "belum ilp": "belum"}
+    "sudah kick off": "kick_off", "sudah sosialisasi": "sosialisasi",
+    "belum ilp": "belum", "belum sosialisasi": "belum"}
 
 
 def known_word(value: object) -> object:

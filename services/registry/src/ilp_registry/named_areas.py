@@ -20,12 +20,20 @@ DESA_NAME, KECAMATAN_NAME = "desa_name", "kecamatan_name"
 NAMED = (DESA_NAME, KECAMATAN_NAME)
 # The field a kind's row gives its area in; a puskesmas lies in its kecamatan.
 AREA_FIELD = {"facilities": "area_code", "targets": "area_code", "local_units": "desa_code"}
-_LEVEL_WORDS = re.compile(r"^(desa|kelurahan|kel|ds|kecamatan|kec)\b\.?\s*")
+# What a province calls its desa and kecamatan: Papua's kampung and distrik, Aceh's
+# gampong, Sumatera Barat's nagari, DIY's kalurahan and kapanewon (kemantren in the
+# city), Lampung's pekon, Toraja's lembang, Maluku's negeri – each a desa or kecamatan
+# in the Kemendagri code. (Java's kampung is a hamlet within a desa: importer.py.)
+DESA_WORDS = ("desa", "kelurahan", "kampung", "gampong", "nagari", "kalurahan", "pekon",
+              "lembang", "negeri")
+KECAMATAN_WORDS = ("kecamatan", "distrik", "kapanewon", "kemantren")
+_LEVEL_WORDS = re.compile(
+    rf"^({'|'.join((*DESA_WORDS, *KECAMATAN_WORDS, 'kel', 'ds', 'kp', 'kec'))})\b\.?\s*")
 
 
 def area_name_key(name: str) -> str:
     """A wilayah's name as lists differ in writing it: "Desa Rarang", "RARANG", "Kec.
-    Sakra" and "Sakra" alike."""
+    Sakra" and "Sakra" alike, "Kampung Koya Koso" and "Koya Koso"."""
     return _LEVEL_WORDS.sub("", " ".join(name.lower().split()))
 
 

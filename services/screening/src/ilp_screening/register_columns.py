@@ -8,6 +8,7 @@ import re
 
 from ilp_contracts.anc import MAX_ANC_VISIT
 from ilp_contracts.immunization import IMMUNIZATIONS, dose_code
+from ilp_contracts.registry import DUSUN_COLUMNS
 from ilp_contracts.screening import MeasurementsIn
 from ilp_kit.spreadsheet import MONTHS
 
@@ -39,8 +40,7 @@ ALIASES = {
     **{f"{word}{what}": "screened_on" for word in ("tanggal", "tgl")
        for what in ("", "_periksa", "_pemeriksaan", "_kunjungan", "_skrining", "_ukur",
                     "_pengukuran", "_penimbangan", "_timbang")},
-    **dict.fromkeys(("dusun", "nama_dusun", "dsn", "dukuh", "lingkungan", "banjar",
-                     "dusun/lingkungan"), DUSUN),
+    **dict.fromkeys(DUSUN_COLUMNS, DUSUN),
     "no_kk": "household_id", "bb": "weight_kg", "berat_badan": "weight_kg",
     "tb": "height_cm", "pb": "height_cm", "tinggi_badan": "height_cm",
     "panjang_badan": "height_cm", "lila": "muac_cm", "lingkar_kepala": "head_circumference_cm",
