@@ -170,6 +170,30 @@ def test_a_contact_copied_from_her_buku_kia_is_not_reported_as_the_posyandus(
     assert encounter["status"] == "entered-in-error"
 
 
+def test_a_person_without_a_nik_is_sent_once_hers_is_linked(platform, fhir) -> None:
+    """SATUSEHAT finds a patient by NIK: the screenings of a lansia known by her number at
+    the posyandu wait (`awaiting_nik`), and go out with her NIK once it is linked."""
+    receiver, _ = fhir
+    client = screening_client(platform)
+    body = {"person": {"local_id": "MWR-031", "name": "Mbah Karto", "sex": "M",
+                       "birth_date": "1950-03-08"},
+            "posyandu_id": "psy-blotongan-1", "screened_on": "2026-11-20",
+            "measurements": {"systolic": 150, "diastolic": 92}}
+    recorded = eventually(lambda: (r := client.post("/screenings", json=body, headers={
+        "Idempotency-Key": str(uuid.uuid4())})).status_code == 201 and r.json())
+    waiting = eventually(lambda: [r for r in client.get(
+        "/fhir/exports", params={"status": "awaiting_nik"}).json()
+        if r["screening_id"] == recorded["screening_id"]])
+    assert waiting[0]["attempts"] == [] and bundles_of(receiver, recorded["screening_id"]) == []
+    nik = "3373040803500003"
+    linked = client.post(f"/persons/{recorded['person_id']}/nik", json={"nik": nik})
+    assert linked.status_code == 201, linked.text
+    [sent] = eventually(lambda: bundles_of(receiver, recorded["screening_id"]))
+    patient = next(e["resource"] for e in sent["entry"]
+                   if e["resource"]["resourceType"] == "Patient")
+    assert patient["identifier"][0]["value"] == nik
+
+
 def test_a_failing_endpoint_is_retried_until_it_recovers(platform, fhir) -> None:
     receiver, _ = fhir
     receiver.fail_next = 1

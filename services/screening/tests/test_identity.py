@@ -179,3 +179,34 @@ async def test_twins_without_local_ids_are_refused_not_made_one(store) -> None:
         assert refused.value.detail()[0]["type"] == "twin_without_local_id"
         second, _ = await intake.record_birth(tx, birth("Kembar 2", "anak-2"), "b-3", KEY)
     assert second["baby_id"] != first["baby_id"]
+
+
+async def test_an_adult_without_a_nik_is_known_by_her_number_at_the_posyandu(store) -> None:
+    """Dukcapil has not reached everyone (in Papua many adults have no NIK): a lansia is
+    screened by her number in the posyandu's register, found again by it there, and
+    keeps her history when her NIK comes – given with that number, or linked by hand."""
+    born = date(1958, 4, 2)
+    nik = f"917103{born.day:02d}{born.month:02d}{born.year % 100:02d}0001"
+
+    def check(days_ago: int, place: str = "psy-1", **who: str) -> ScreeningSubmission:
+        return ScreeningSubmission.model_validate({
+            "person": {"name": "Yakob", "sex": "M", "birth_date": born.isoformat(), **who},
+            "posyandu_id": place, "screened_on": (TODAY - timedelta(days=days_ago)).isoformat(),
+            "measurements": {"systolic": 168, "diastolic": 96}})
+    async with store.transaction() as tx:
+        await tx.put("posyandu", "psy-2", {"id": "psy-2", "area_code": "33.73.04.1001",
+                                           "rw": None, "active": True})
+        first, _ = await intake.record(tx, check(60, local_id="CDW-012"), "k-1", KEY)
+        again, _ = await intake.record(tx, check(30, local_id="CDW-012"), "k-2", KEY)
+        elsewhere, _ = await intake.record(tx, check(30, "psy-2", local_id="CDW-012"), "k-3",
+                                           KEY)
+        linking, _ = await intake.record(tx, check(0, nik=nik, local_id="CDW-012"), "k-4", KEY)
+        by_nik, _ = await intake.record(tx, check(0, "psy-2", nik=nik), "k-5", KEY)
+    assert first["person_id"] == again["person_id"] == linking["person_id"] == by_nik["person_id"]
+    assert elsewhere["person_id"] != first["person_id"]  # another posyandu's number 12
+    assert "hypertension_grade_2" in {f["code"] for f in first["findings"]}
+    async with store.transaction() as tx:  # the other posyandu's record: her NIK by hand
+        person = await tx.get("persons", elsewhere["person_id"])
+        with pytest.raises(InvalidInput) as refused:
+            await link_nik(tx, person, nik, KEY, TODAY)
+        assert refused.value.detail()[0]["type"] == "nik_linked"

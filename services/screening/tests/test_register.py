@@ -340,14 +340,23 @@ def test_a_child_without_a_nik_is_known_by_her_mothers_and_which_child_she_is() 
             "Bima;3373041011250001;3373045911950001;1;L;10/11/2025;20/11/2026;8,9\n"
             "Tanpa NIK;;;;L;10/11/2025;20/11/2026;8,9\n")
     wulan, sekar, bima, nobody = list(parse_register(text, "psy-1"))
+    with_numbers = ("Nama;NIK;NIK Ibu;No. Register;L/P;Tgl Lahir;Tanggal;BB\n"
+                    "Yakob;;;CDW-012;L;02/04/1958;20/11/2026;58\n"
+                    "Bayi Sekar;;3373045911950001;CDW-101;P;19/11/2025;20/11/2026;8,0\n"
+                    "Bima;3373041011250001;;CDW-102;L;10/11/2025;20/11/2026;8,9\n")
+    yakob, by_mother, by_nik = list(parse_register(with_numbers, "psy-1"))
+    assert yakob[1] is not None and yakob[1].person.local_id == "CDW-012"  # no NIK at all
+    assert by_mother[1] is not None and by_mother[1].person.local_id == "lahir-2025-11-19"
+    assert by_nik[1] is not None and by_nik[1].person.local_id is None
     assert wulan[1] is not None and (wulan[1].person.mother_nik, wulan[1].person.local_id) == (
         "3373045911950001", "anak-2")
     assert sekar[1] is not None and sekar[1].person.local_id == "lahir-2025-11-19"
     assert bima[1] is not None and (bima[1].person.nik, bima[1].person.local_id) == (
         "3373041011250001", None)  # by her own NIK
     assert nobody[1] is None and [(p["loc"], p["msg"]) for p in nobody[2]] == [
-        (["column", "nik"], "no NIK: give the person's NIK or, for a child without one yet, "
-                            "her mother's (NIK Ibu)")]
+        (["column", "nik"], "no NIK: give the person's NIK; for a child without one yet, her "
+                            "mother's (NIK Ibu); for anyone else without one, her number in "
+                            "the posyandu's register (No. Register)")]
 
 
 def test_columns_other_programmes_keep_are_read_past_and_named() -> None:

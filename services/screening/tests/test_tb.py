@@ -86,7 +86,8 @@ async def test_a_treatment_ends_once(store: SqliteStore) -> None:
      ("body", "person", "nik"), "nik_mismatch"),
     ({"posyandu_id": "psy-x"}, ("body", "posyandu_id"), "unknown_posyandu"),
     ({"person": {"mother_nik": NIK, "local_id": "anak-1", "name": "Sari", "sex": "F",
-                 "birth_date": "1990-07-15"}}, ("body", "person", "nik"), "missing"),
+                 "birth_date": "1990-07-15"}}, ("body", "person", "mother_nik"),
+     "adult_by_mother"),
 ])
 async def test_a_refused_treatment_writes_nothing(store: SqliteStore, changes: dict,
                                                    loc: tuple, kind: str) -> None:

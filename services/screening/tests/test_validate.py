@@ -124,10 +124,10 @@ def test_a_newborn_without_nik_is_identified_through_the_mother() -> None:
         posyandu_id="p", screened_on=date(2026, 11, 20),
         measurements=MeasurementsIn(weight_kg=3.6))
     assert problems(newborn, TODAY) == ("balita", [])
-    assert newborn.person.identity == "3373044503950002:anak-2"
+    assert newborn.person.identity_at("p") == "3373044503950002:anak-2"
     adult = newborn.model_copy(update={"person": newborn.person.model_copy(
         update={"birth_date": date(1990, 1, 1)})})
-    assert ("person", "nik") in locs(adult)
+    assert ("person", "mother_nik") in locs(adult)
 
 
 def test_a_person_needs_some_identity() -> None:
@@ -172,17 +172,17 @@ def test_a_newborn_is_known_by_the_mothers_nik_given_once() -> None:
     sub = BirthSubmission.model_validate({
         "mother": mother, "posyandu_id": "p",
         "baby": {"name": "Bayi Ina", "sex": "F", "birth_date": "2026-11-19"}})
-    assert sub.baby.identity == f"{mother['nik']}:lahir-2026-11-19"
+    assert sub.baby.identity_at("p") == f"{mother['nik']}:lahir-2026-11-19"
     assert birth_problems(sub, TODAY) == []
     twin = BirthSubmission.model_validate({
         "mother": mother, "posyandu_id": "p",
         "baby": {"name": "Bayi 2", "sex": "M", "birth_date": "2026-11-19", "local_id": "anak-2"}})
-    assert twin.baby.identity == f"{mother['nik']}:anak-2"
+    assert twin.baby.identity_at("p") == f"{mother['nik']}:anak-2"
 
 
 def test_a_household_member_is_checked_like_a_screened_person() -> None:
-    """The household data collection: a mistyped NIK, a man marked pregnant, a child of
-    five or more without NIK, one born after it are refused with the field; so is a
+    """The household data collection: a mistyped NIK, a man marked pregnant, an adult
+    by her mother's NIK, one born after it are refused with the field; so is a
     collection dated after tomorrow."""
     def found(member: HouseholdMember, noted_on: date = TODAY) -> set[tuple]:
         return {(where, kind) for where, _, kind in member_problems(member, noted_on)}
@@ -198,9 +198,11 @@ def test_a_household_member_is_checked_like_a_screened_person() -> None:
     assert found(HouseholdMember(person=man, pregnant=True)) == {(("pregnant",), "wrong_stage")}
     girl = PersonIn(mother_nik=woman.nik, local_id="anak-1", name="Sari", sex="F",
                     birth_date=date(2020, 1, 1))
-    assert found(HouseholdMember(person=girl)) == {(("person", "nik"), "missing")}
-    assert found(HouseholdMember(person=girl.model_copy(update={"birth_date": date(2023, 1, 1)
-                                                                }))) == set()
+    assert found(HouseholdMember(person=girl)) == set()  # a child of six by her mother's
+    grown = girl.model_copy(update={"birth_date": date(2000, 1, 1)})
+    assert found(HouseholdMember(person=grown)) == {(("person", "mother_nik"), "adult_by_mother")}
+    without_nik = PersonIn(local_id="CDW-012", name="Yakob", sex="M", birth_date=date(1958, 4, 2))
+    assert found(HouseholdMember(person=without_nik)) == set()  # by the posyandu's number
     assert found(HouseholdMember(person=woman), date(1998, 3, 1)) == {
         (("person", "birth_date"), "invalid")}  # born after the collection
     assert collection_problem(TODAY + timedelta(days=2), TODAY)

@@ -75,15 +75,19 @@ class _Strict(BaseModel):
 
 
 class PersonIn(_Strict):
-    """A person by NIK, or – a newborn without one yet – by the mother's NIK and a local
-    id (e.g. "anak-2"); the pseudonymous person id is derived from either."""
+    """A person by NIK; a child without one yet by her mother's NIK and which child she is
+    (e.g. "anak-2"); anyone else without a NIK – Dukcapil has not reached everyone – by
+    her number in the posyandu's register. The pseudonymous person id is derived from
+    whichever she has."""
 
     nik: Nik | None = Field(default=None, description="16-digit NIK; stored only as a keyed hash")
     mother_nik: Nik | None = Field(default=None, description="For a child without NIK yet")
     local_id: str | None = Field(default=None, min_length=1, max_length=40,
                                  description="With mother_nik: which of her children (e.g. "
                                  "anak-2); without it, the child born that day "
-                                 "(lahir-2025-11-19) – twins need one")
+                                 "(lahir-2025-11-19) – twins need one. Without either NIK: "
+                                 "her number in the register of the posyandu (or pustu) "
+                                 "where she is seen, the same each visit")
     name: str = Field(min_length=1, max_length=200)
     sex: SexIn = Field(description="M or F (L/P and male/female are read too)")
     birth_date: date
@@ -106,15 +110,19 @@ class PersonIn(_Strict):
 
     @model_validator(mode="after")
     def _identified(self) -> PersonIn:
-        if self.nik is None and (self.mother_nik is None or self.local_id is None):
-            raise ValueError(_("give nik, or mother_nik for a child without NIK (with "
-                               "local_id for twins)"))
+        if self.nik is None and self.local_id is None:
+            raise ValueError(_("give nik; without one, mother_nik for a child (local_id for "
+                               "twins), or local_id: her number in the posyandu's register"))
         return self
 
-    @property
-    def identity(self) -> str:
-        """What the pseudonym is derived from: the NIK, else mother's NIK + local id."""
-        return self.nik or f"{self.mother_nik}:{self.local_id}"
+    def identity_at(self, place_id: str) -> str:
+        """What the pseudonym is derived from: the NIK, else mother's NIK + local id, else
+        the local id at the posyandu (`place_id`) whose register numbers her."""
+        if self.nik:
+            return self.nik
+        if self.mother_nik:
+            return f"{self.mother_nik}:{self.local_id}"
+        return f"{place_id}#{self.local_id}"
 
 
 class PregnancyIn(_Strict):

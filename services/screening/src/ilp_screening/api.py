@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from cryptography.fernet import Fernet
 from fastapi import APIRouter, Depends, Query as Param, Request, Response
@@ -33,6 +33,7 @@ from .models import (
     AmendmentIn,
     BirthOut,
     FhirExport,
+    ExportStatus,
     IdempotencyKey,
     ImportReport,
     ScreeningOut,
@@ -357,7 +358,7 @@ async def screening_as_fhir(screening_id: str, rt: RuntimeDep, caller: Caller) -
 
 @router.get("/fhir/exports", response_model=list[FhirExport], tags=["fhir"])
 async def fhir_exports(rt: RuntimeDep, caller: Caller,
-                       status: Literal["pending", "exported", "failed"] | None = None,
+                       status: ExportStatus | None = None,
                        limit: Limit = 100) -> list[dict[str, Any]]:
     """Export status per screening, with every attempt (time and error)."""
     require(caller, "operator", "dinkes_admin")

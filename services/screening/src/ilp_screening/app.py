@@ -22,7 +22,7 @@ SPEC = ServiceSpec(
         "idempotency": [],
         "posyandu": ["area_code", "name_key"],
         "audit": ["person_id", "subject", "at"],
-        "fhir_exports": [("status", "next_at")],
+        "fhir_exports": [("status", "next_at"), ("person_id", "status")],
         "leases": [],
     },
     router=router,

@@ -50,7 +50,7 @@ async def register(tx: Transaction, posyandu: dict[str, Any], member: HouseholdM
     if found := member_problems(member, noted_on):
         raise InvalidInput([((*loc, *where), msg, kind) for where, msg, kind in found])
     person = member.person
-    who = await identify(tx, person, pseudonym_key, noted_on)
+    who = await identify(tx, person, posyandu["id"], pseudonym_key, noted_on)
     person_id = who.person_id
     entry = {"person_id": person_id, "posyandu_id": posyandu["id"],
              "desa_code": posyandu["area_code"], "rw": home_unit(person.rw, posyandu.get("rw")),

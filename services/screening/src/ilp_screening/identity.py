@@ -1,8 +1,10 @@
 """Who a submission is about. A person's pseudonymous id is a keyed hash of her NIK or –
-a child who has none yet – of her mother's NIK and which child she is. Babies get their
-NIK months after birth: once a child recorded without one is known by hers, the NIK's id
-is linked to the id she was first given (`person_aliases`), so her weighings, doses and
-visits before and after stay one history, and events keep naming one person."""
+a child who has none yet – of her mother's NIK and which child she is, or – anyone else
+without one – of her number in the register of the posyandu that sees her. Babies get
+their NIK months after birth, others when Dukcapil reaches them: once a person recorded
+without one is known by hers, the NIK's id is linked to the id she was first given
+(`person_aliases`), so her weighings, doses and visits before and after stay one
+history, and events keep naming one person."""
 
 from __future__ import annotations
 
@@ -16,12 +18,12 @@ from ilp_contracts.text import _
 from ilp_kit.errors import InvalidInput
 from ilp_kit.store import Reader, Transaction
 
-from .domain.person import nik_problem, pseudonym
+from .domain.person import CHILD_YEARS, nik_problem, pseudonym
+from .fhir.export import release_awaiting
 
 # The id of a NIK → the id its child was first given; and the id of a record merged into
 # another (two records of one person) → the one kept.
 ALIASES = "person_aliases"
-CHILD_YEARS = 18  # only a child is recorded without a NIK (an adult's is asked for)
 
 
 @dataclass(frozen=True)
@@ -38,27 +40,34 @@ class Identified:
     as_kept: bool = False
 
 
-async def identify(tx: Transaction, person: PersonIn, pseudonym_key: str,
+async def identify(tx: Transaction, person: PersonIn, place_id: str, pseudonym_key: str,
                    today: date) -> Identified:
-    """The person id a submission is recorded under: her NIK's, or the id her NIK was
-    linked to. A submission that gives a child's NIK with her mother's (and her local id,
-    if she had one) – the visit where she is first known by hers – makes that link when
-    her earlier id has a record and her NIK none."""
-    own = pseudonym(person.identity, pseudonym_key)
+    """The person id a submission at the posyandu `place_id` is recorded under: her NIK's,
+    or the id her NIK was linked to. A submission that gives her NIK with what she was
+    known by before – a child's mother's NIK (and her local id, if she had one), or her
+    number in this posyandu's register – makes that link when her earlier id has a record
+    and her NIK none."""
+    own = pseudonym(person.identity_at(place_id), pseudonym_key)
     if (link := await tx.get(ALIASES, own)) is not None:  # linked, or merged into another
         return Identified(link["person_id"], True, as_kept=bool(link.get("merged")))
-    if not person.nik or person.birth_date < today - timedelta(days=366 * CHILD_YEARS):
-        return Identified(own, False)
-    if person.mother_nik:  # which child she was: her local id, or born that day
-        local_id = person.local_id or f"lahir-{person.birth_date.isoformat()}"
-        earlier = pseudonym(f"{person.mother_nik}:{local_id}", pseudonym_key)
+    if person.nik and (before := _known_before(person, place_id, today)):
+        earlier = pseudonym(before, pseudonym_key)
         record = await tx.get("persons", earlier)
-        # the same child: born that day, that sex (not a sibling given her local id later)
+        # the same person: born that day, that sex (not a sibling given her local id later)
         same = record is not None and (record["birth_date"], record["sex"]) == (
             person.birth_date.isoformat(), person.sex)
         if same and not await tx.get("persons", own):
             return Identified(earlier, True, link_from=own)
     return Identified(own, False)
+
+
+def _known_before(person: PersonIn, place_id: str, today: date) -> str | None:
+    """What a person who now gives her NIK was known by without it, if she says."""
+    if person.mother_nik:  # which child she was: her local id, or born that day
+        if person.birth_date < today - timedelta(days=366 * CHILD_YEARS):
+            return None
+        return f"{person.mother_nik}:{person.local_id or f'lahir-{person.birth_date}'}"
+    return f"{place_id}#{person.local_id}" if person.local_id else None
 
 
 async def keep_link(tx: Transaction, who: Identified, today: date) -> None:
@@ -77,10 +86,10 @@ async def person_of_nik(reader: Reader, nik: str, pseudonym_key: str) -> str:
 
 async def link_nik(tx: Transaction, person: dict[str, Any], nik: str, pseudonym_key: str,
                    today: date, seal: Fernet | None = None) -> bool:
-    """Link `nik` to a child recorded without one (`person`: her record; with `seal`, her
+    """Link `nik` to a person recorded without one (`person`: her record; with `seal`, her
     NIK sealed into it for the FHIR export, as a screening would); True when linked now,
     False when it already was. Refused: a person known by a NIK already, a NIK that
-    cannot be hers (birth date, sex), a NIK linked to another child or with a record of
+    cannot be hers (birth date, sex), a NIK linked to another person or with a record of
     its own (two histories are not merged here)."""
     loc = ("body", "nik")
     if not person.get("local_id"):
@@ -91,17 +100,19 @@ async def link_nik(tx: Transaction, person: dict[str, Any], nik: str, pseudonym_
     if (link := await tx.get(ALIASES, own)) is not None:
         if link["person_id"] == person["person_id"]:
             return False
-        raise InvalidInput([(loc, _("this NIK is already linked to another child"),
+        raise InvalidInput([(loc, _("this NIK is already linked to another person"),
                              "nik_linked")])
     if await tx.get("persons", own) is not None:
         raise InvalidInput([(loc, _("this NIK already has a record of its own: her screenings "
-                                    "under it and under her mother's NIK stay apart"),
+                                    "under it and under the id she had without it stay "
+                                    "apart"),
                              "nik_has_record")])
     await tx.put(ALIASES, own, {"person_id": person["person_id"],
                                 "linked_on": today.isoformat()})
     if seal:
         await tx.put("persons", person["person_id"], {
             **person, "nik_sealed": seal.encrypt(nik.encode()).decode()})
+        await release_awaiting(tx, person["person_id"])
     return True
 
 

@@ -27,6 +27,7 @@ from ilp_kit.store import Query, Reader, Transaction
 from .domain import rules
 from .domain.classify import PreviousWeighing, ScreeningInput, classify
 from .domain.person import age_in_months, pseudonym
+from .fhir.export import release_awaiting
 from .identity import Identified, identify, keep_link
 from .domain.validate import (MAX_GESTATIONAL_WEEKS, Problem, birth_problems,
                               born_on_problems, dated_against, delivered_during,
@@ -249,7 +250,7 @@ async def record(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_
         return first, False
     assert stage is not None, "problems() names why a screening has no stage"
     person = sub.person
-    who = await identify(tx, person, pseudonym_key, today())
+    who = await identify(tx, person, sub.posyandu_id, pseudonym_key, today())
     person_id = who.person_id
     event = ScreeningRecorded(**await _snapshot(
         tx, screening_id=new_id(), person_id=person_id, sex=person.sex,
@@ -285,6 +286,8 @@ async def keep_person(tx: Transaction, person: PersonIn, who: Identified, pseudo
         given = {k: v for k, v in doc.items() if v is not None}
         doc = {**given, **earlier} if who.as_kept else {**earlier, **given}
     await tx.put("persons", person_id, doc)
+    if seal and who.link_from:
+        await release_awaiting(tx, person_id)
 
 
 async def record_birth(tx: Transaction, sub: BirthSubmission, key: str, pseudonym_key: str,
@@ -299,7 +302,7 @@ async def record_birth(tx: Transaction, sub: BirthSubmission, key: str, pseudony
         return first, False
     # The baby's record names the mother (a newborn without NIK yet is known by hers).
     baby = sub.baby.model_copy(update={"mother_nik": sub.mother.nik})
-    known = {who: await identify(tx, person, pseudonym_key, today())
+    known = {who: await identify(tx, person, sub.posyandu_id, pseudonym_key, today())
              for who, person in (("mother", sub.mother), ("baby", baby))}
     ids = {who: identified.person_id for who, identified in known.items()}
     if await _born_already(tx, ids["mother"], ids["baby"], sub.born_on):

@@ -185,9 +185,13 @@ class AuditEntry(BaseModel):
     person_id: str
 
 
+ExportStatus = Literal["pending", "exported", "failed", "awaiting_nik"]
+
+
 class FhirExport(BaseModel):
     screening_id: str
-    status: Literal["pending", "exported", "failed"]
+    status: ExportStatus = Field(description="awaiting_nik: of a person known by neither her "
+                                 "NIK nor her mother's, sent once hers is linked")
     kind: str = Field(description="Which version: ScreeningRecorded, …Amended, …Voided")
     next_at: str
     attempts: list[dict[str, Any]]

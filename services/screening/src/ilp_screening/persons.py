@@ -43,14 +43,15 @@ async def lookup_person(body: PersonLookup, rt: RuntimeDep, caller: Caller) -> d
 
 
 @router.post("/persons/{person_id}/nik", response_model=PersonOut)
-async def link_child_nik(person_id: str, body: PersonLookup, rt: RuntimeDep, caller: Caller,
+async def link_nik_to_person(person_id: str, body: PersonLookup, rt: RuntimeDep, caller: Caller,
                          response: Response) -> dict[str, Any]:
-    """A child recorded without a NIK (by her mother's and a local id) now has hers: from
-    now on a screening, birth or household list giving her NIK is hers, in one history
-    with those before – as is one that gives her NIK with her mother's (the link is
-    then made by itself). 201 when linked, 200 when it already was; refused
+    """A person recorded without a NIK – a child by her mother's and a local id, anyone
+    by her number at the posyandu – now has hers: from now on a screening, birth or
+    household list giving her NIK is hers, in one history with those before – as is one
+    that gives her NIK with what she was known by (the link is then made by itself), and
+    her screenings go to SATUSEHAT. 201 when linked, 200 when it already was; refused
     for a NIK that cannot be hers (birth date, sex) or has a record of its own."""
-    async with _child_record(rt, caller, person_id) as (tx, person):
+    async with _record_to_correct(rt, caller, person_id) as (tx, person):
         if await link_nik(tx, person, body.nik, rt.settings.pseudonym_key, intake.today(),
                           sealer(rt.settings)):
             response.status_code = 201
@@ -59,11 +60,11 @@ async def link_child_nik(person_id: str, body: PersonLookup, rt: RuntimeDep, cal
 
 
 @router.post("/persons/{person_id}/nik/unlink", response_model=PersonOut)
-async def unlink_child_nik(person_id: str, body: PersonLookup, rt: RuntimeDep,
-                           caller: Caller) -> dict[str, Any]:
+async def unlink_nik_from_person(person_id: str, body: PersonLookup, rt: RuntimeDep,
+                                 caller: Caller) -> dict[str, Any]:
     """Undo a NIK linked in error (a twin's given to her sister): the NIK is its own
     person again from now on; what was recorded under the link stays where it is."""
-    async with _child_record(rt, caller, person_id) as (tx, person):
+    async with _record_to_correct(rt, caller, person_id) as (tx, person):
         await unlink_nik(tx, person, body.nik, rt.settings.pseudonym_key)
     await audit(rt, caller, "unlink_nik", person_id)
     return person
@@ -102,7 +103,7 @@ async def unmerge_person(person_id: str, body: MergeIn, rt: RuntimeDep, caller: 
 
 
 @asynccontextmanager
-async def _child_record(rt: Runtime, caller: Principal, person_id: str
+async def _record_to_correct(rt: Runtime, caller: Principal, person_id: str
                         ) -> AsyncIterator[tuple[Transaction, dict[str, Any]]]:
     """A transaction and the record of a person of the caller's wilayah whom she may
     correct."""

@@ -42,10 +42,11 @@ from ilp_kit.spreadsheet import csv_rows, header_of, iso_day, written_columns, y
 from pydantic import ValidationError
 
 from .domain.registers import TERM_DAYS
-from .register_columns import (BIRTH_ORDER, BLOOD_PRESSURE, CONTACT, DATES, DOSE, DUE_DATE, DUSUN, FLAGS,
-                               KNOWN_COLUMNS, LAST_PERIOD, MONTHLY, MONTHLY_MEASURES, MOTHER_NAME,
-                               NOT_READ, NUMBERS, PERSON, POSYANDU_NAME, PREGNANCY,
-                               VISIT_NUMBER, column, contact_column, monthly)
+from .register_columns import (BIRTH_ORDER, BLOOD_PRESSURE, CONTACT, DATES, DOSE, DUE_DATE,
+                               DUSUN, FLAGS, KNOWN_COLUMNS, LAST_PERIOD, MONTHLY,
+                               MONTHLY_MEASURES, MOTHER_NAME, NOT_READ, NUMBERS, PERSON,
+                               POSYANDU_NAME, PREGNANCY, REGISTER_NUMBER, VISIT_NUMBER, column,
+                               contact_column, monthly)
 
 # How the length was taken, as a register writes it: lying down (under two) or standing.
 _LYING = {"telentang": True, "terlentang": True, "berbaring": True, "baring": True,
@@ -421,10 +422,15 @@ def _last_period_before(due: object) -> object:
 def _child_without_nik(given: dict[str, object]) -> None:
     """A child the register gives no NIK but her mother's: known as which of the mother's
     children (`Anak ke` 2: "anak-2", as kader apps name her); without that column, as the
-    child born that day (the submission's own rule), twins apart only by the column."""
-    order = given.pop(BIRTH_ORDER, None)
-    if order and not given.get("nik") and given.get("mother_nik") and not given.get("local_id"):
+    child born that day (the submission's own rule), twins apart only by the column.
+    Someone with neither NIK is known by her number in the register (`No. Register`)."""
+    order, number = given.pop(BIRTH_ORDER, None), given.pop(REGISTER_NUMBER, None)
+    if given.get("nik") or given.get("local_id"):
+        return
+    if order and given.get("mother_nik"):
         given["local_id"] = f"anak-{order}"
+    elif number and not given.get("mother_nik"):
+        given["local_id"] = number
 
 
 def _place_named(name: str, places: Places) -> str | dict[str, Any]:
@@ -507,8 +513,9 @@ def _cells_named(errors: list[Any], cells: dict[str, str]) -> list[Any]:
                                       "or 'Posyandu' column")}
         if tuple(error.get("loc", ())) == ("person",) and kind == "value_error":
             return {**error, "loc": ["column", "nik"],
-                    "msg": _("no NIK: give the person's NIK or, for a child without one yet, "
-                             "her mother's (NIK Ibu)")}
+                    "msg": _("no NIK: give the person's NIK; for a child without one yet, "
+                             "her mother's (NIK Ibu); for anyone else without one, her number "
+                             "in the posyandu's register (No. Register)")}
         return error
     return [named(error) for error in errors]
 

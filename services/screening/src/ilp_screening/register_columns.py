@@ -27,6 +27,9 @@ DATES = ("birth_date", "screened_on", LAST_PERIOD, DUE_DATE)
 BLOOD_PRESSURE = "blood_pressure"  # one "TD" column, "120/80", as registers write it
 POSYANDU_NAME = "posyandu_name"
 BIRTH_ORDER = "birth_order"
+# Her number in the posyandu's (or pustu's) register, or its medical record number: who she
+# is where she has no NIK, nor a mother's NIK to be known by as a child.
+REGISTER_NUMBER = "register_number"
 # Where a desa has dusun instead of numbered RWs (most of them outside Java): the person's
 # dusun, kept as her RW's label ("Dusun 1", "Dusun Krajan"), which notify's kader
 # coverage reads by name.
@@ -79,6 +82,8 @@ ALIASES = {
     # or an id the posyandu gave), else her birth date
     "nik_ibu": "mother_nik", "nik_ibu_kandung": "mother_nik", "id_anak": "local_id",
     "kode_anak": "local_id", "anak_ke": BIRTH_ORDER, "anak_ke-": BIRTH_ORDER,
+    **dict.fromkeys(("no_register", "no_reg", "nomor_register", "no_registrasi",
+                     "nomor_registrasi", "no_rm", "nomor_rm", "no_rekam_medis"), REGISTER_NUMBER),
     "cara_ukur": "measured_lying", "posisi_ukur": "measured_lying",
     "lingkar_lengan_atas": "muac_cm", "berat": "weight_kg", "tinggi": "height_cm",
     "panjang": "height_cm", "pb/tb": "height_cm", "tb/pb": "height_cm",
@@ -186,7 +191,8 @@ def column(name: str) -> str:
 
 # What a register's header may name: the fields and the Indonesian names for them.
 KNOWN_COLUMNS = sorted({*PERSON, *PREGNANCY, *MeasurementsIn.model_fields, "screened_on",
-                        "posyandu_id", POSYANDU_NAME, BIRTH_ORDER, MOTHER_NAME, LAST_PERIOD,
+                        "posyandu_id", POSYANDU_NAME, BIRTH_ORDER, REGISTER_NUMBER,
+                        MOTHER_NAME, LAST_PERIOD,
                         DUSUN,
                         DUE_DATE, VISIT_NUMBER,
                         *(k for k, v in ALIASES.items() if v),

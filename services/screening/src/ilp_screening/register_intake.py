@@ -39,8 +39,8 @@ def register_key(sub: ScreeningSubmission, pseudonym_key: str) -> str:
     """A register row's key: one screening of a person at a posyandu on a day. A register
     corrected and sent again, or a row copied twice, records each screening once – a key
     of the file and the row's place in it made every row new in the corrected file."""
-    return stored_key("register", f"{sub.posyandu_id}:"
-                      f"{pseudonym(sub.person.identity, pseudonym_key)}:{sub.screened_on}")
+    who = pseudonym(sub.person.identity_at(sub.posyandu_id), pseudonym_key)
+    return stored_key("register", f"{sub.posyandu_id}:{who}:{sub.screened_on}")
 
 
 def written_twice(rows: list[tuple[int, ScreeningSubmission]], pseudonym_key: str
@@ -121,7 +121,8 @@ async def _recorded_that_day(tx: Transaction, sub: ScreeningSubmission, pseudony
     """The screening of the row's person at its posyandu on its day recorded another way
     (the kader's app, a sync), as an idempotency record would name it: its fingerprint
     the row's when its values are the row's."""
-    person_id = (await identify(tx, sub.person, pseudonym_key, today())).person_id
+    person_id = (await identify(tx, sub.person, sub.posyandu_id, pseudonym_key,
+                                today())).person_id
     found = await tx.find("screenings", Query.of(
         person_id=person_id, screened_on=sub.screened_on.isoformat(),
         posyandu_id=sub.posyandu_id, status="active", limit=1))

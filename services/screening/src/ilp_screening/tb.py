@@ -49,7 +49,7 @@ async def start(tx: Transaction, sub: TbTreatmentSubmission, key: str, pseudonym
         scope, loc, key_loc)
     if first is not None:
         return first, False
-    who = await identify(tx, sub.person, pseudonym_key, today())
+    who = await identify(tx, sub.person, sub.posyandu_id, pseudonym_key, today())
     person_id = who.person_id
     await keep_person(tx, sub.person, who, pseudonym_key, seal)
     event = TbTreatmentStarted(

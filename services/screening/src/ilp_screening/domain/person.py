@@ -14,6 +14,9 @@ from datetime import date
 from ilp_contracts.text import _
 
 
+CHILD_YEARS = 18  # known by her mother's NIK until then (an adult is nobody's child here)
+
+
 def nik_problem(nik: str, birth_date: date, sex: str) -> str | None:
     """Why `nik` cannot belong to a person born on `birth_date` of `sex`, or None."""
     if len(nik) != 16 or not nik.isdigit():

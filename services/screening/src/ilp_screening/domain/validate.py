@@ -15,15 +15,15 @@ from ilp_contracts.text import Text, _
 
 from . import rules
 from .classify import stage_for
-from .person import nik_problem
+from .person import CHILD_YEARS, nik_problem
 
 Problem = tuple[tuple[str | int, ...], str, str]
 MAX_AGE_YEARS = 120
 MOTHER_AGE_YEARS = (10, 60)  # who may be pregnant, or a mother at a birth
 MAX_GESTATIONAL_WEEKS = 44  # as PregnancyIn.gestational_weeks allows
 _TOO_OLD = _("older than {years} years", years=MAX_AGE_YEARS)
-_WITHOUT_NIK = _("only a child under five may be recorded without a NIK (by mother_nik and "
-                 "local_id)")
+_ADULT_BY_MOTHER = _("an adult is not known by her mother's NIK: give her own, or local_id "
+                     "alone (her number in the posyandu's register)")
 
 
 def problems(sub: ScreeningSubmission, today: date) -> tuple[str | None, list[Problem]]:
@@ -33,8 +33,8 @@ def problems(sub: ScreeningSubmission, today: date) -> tuple[str | None, list[Pr
                                       sub.pregnancy, sub.measurements, today)
     if person.nik and (reason := nik_problem(person.nik, person.birth_date, person.sex)):
         found.insert(0, (("person", "nik"), reason, "nik_mismatch"))
-    if person.nik is None and stage not in (None, "balita"):
-        found.insert(0, (("person", "nik"), _WITHOUT_NIK, "missing"))
+    if problem := _identity_problem(person, (sub.screened_on - person.birth_date).days / 365.25):
+        found.insert(0, problem)
     return stage, found
 
 
@@ -257,8 +257,7 @@ def tb_treatment_problems(sub: TbTreatmentSubmission, today: date) -> list[Probl
 
 def _person_problems(person: PersonIn, age_years: float, unborn: Problem) -> list[Problem]:
     """A person's age on the record's day (`unborn`: the problem when she was not yet
-    born) and her NIK: it agrees with her birth date and sex, and only a child under five
-    may be known without one (by the mother's NIK and a local id)."""
+    born) and her NIK: it agrees with her birth date and sex."""
     found: list[Problem] = []
     if age_years < 0:
         found.append(unborn)
@@ -266,9 +265,17 @@ def _person_problems(person: PersonIn, age_years: float, unborn: Problem) -> lis
         found.append((("person", "birth_date"), _TOO_OLD, "implausible"))
     if person.nik and (reason := nik_problem(person.nik, person.birth_date, person.sex)):
         found.append((("person", "nik"), reason, "nik_mismatch"))
-    if person.nik is None and age_years >= 5:
-        found.append((("person", "nik"), _WITHOUT_NIK, "missing"))
+    if problem := _identity_problem(person, age_years):
+        found.append(problem)
     return found
+
+
+def _identity_problem(person: PersonIn, age_years: float) -> Problem | None:
+    """Without a NIK, a child is known by her mother's; an adult by her number in the
+    posyandu's register only."""
+    if person.nik is None and person.mother_nik and age_years >= CHILD_YEARS:
+        return (("person", "mother_nik"), _ADULT_BY_MOTHER, "adult_by_mother")
+    return None
 
 
 def tb_end_problems(end: TbTreatmentEnd, started_on: date, today: date) -> list[Problem]:

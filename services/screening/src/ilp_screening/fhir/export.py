@@ -23,7 +23,7 @@ from ilp_contracts import ScreeningAmended, ScreeningRecorded, ScreeningVoided
 from ilp_kit.outgoing import run_rounds, send_due
 from ilp_kit.service import Runtime
 from ilp_kit.settings import ServiceSettings
-from ilp_kit.store import Reader, Transaction
+from ilp_kit.store import Query, Reader, Transaction
 
 from .bundle import ExportContext, screening_bundle
 
@@ -50,14 +50,34 @@ def handlers(settings: ServiceSettings) -> dict[type, Any]:
     async def queue(tx: Transaction, event: ScreeningRecorded | ScreeningAmended |
                     ScreeningVoided) -> None:
         row = await tx.get("fhir_exports", event.screening_id)
-        if row is None and made_elsewhere(await tx.get("screenings", event.screening_id)):
+        screening = await tx.get("screenings", event.screening_id)
+        if row is None and made_elsewhere(screening):
             return  # never this posyandu's encounter to report
+        person = await tx.get("persons", (screening or {}).get("person_id", ""))
         row = row or {"screening_id": event.screening_id, "attempts": [], "revision": 0}
-        row.update(status="pending", next_at=datetime.now(UTC).isoformat(),
-                   revision=row["revision"] + 1, kind=type(event).__name__)
+        row.update(status="pending" if identifiable(person) else AWAITING_NIK,
+                   next_at=datetime.now(UTC).isoformat(), revision=row["revision"] + 1,
+                   kind=type(event).__name__, person_id=event.person_id)
         await tx.put("fhir_exports", event.screening_id, row)
 
     return {ScreeningRecorded: queue, ScreeningAmended: queue, ScreeningVoided: queue}
+
+
+# SATUSEHAT finds a patient by her NIK or her mother's: the screenings of a person known
+# by neither (her number at the posyandu) wait until hers is linked.
+AWAITING_NIK = "awaiting_nik"
+
+
+def identifiable(person: dict[str, Any] | None) -> bool:
+    return bool(person and (person.get("nik_sealed") or person.get("mother_nik_sealed")))
+
+
+async def release_awaiting(tx: Transaction, person_id: str) -> None:
+    """Her screenings' exports that waited for a NIK, due now that she has one."""
+    for row in await tx.find("fhir_exports", Query.of(status=AWAITING_NIK,
+                                                      person_id=person_id)):
+        await tx.put("fhir_exports", row["screening_id"], {
+            **row, "status": "pending", "next_at": datetime.now(UTC).isoformat()})
 
 
 async def bundle_for(reader: Reader, settings: ServiceSettings, screening_id: str
