@@ -553,3 +553,26 @@ def test_a_kohort_ibu_ticking_which_k_the_rows_visit_is() -> None:
     assert none == [] and siti is not None and siti.pregnancy is not None
     assert (siti.screened_on, siti.pregnancy.anc_visit, siti.pregnancy.gestational_weeks) == (
         date(2026, 11, 5), 3, 21)
+
+
+def test_a_row_without_a_birth_date_has_its_niks_or_an_adults_age() -> None:
+    """A lansia register often has no Tgl Lahir: the NIK writes the day (a woman's + 40,
+    and so her sex); without one, an adult's `Umur` puts her birth in the middle of that
+    year. A child's age in years cannot be read as a birth date (her growth needs it)."""
+    text = ("Nama;NIK;No. Register;L/P;Tgl Lahir;Umur;Tanggal;TD\n"
+            "Agustina;9171034502580001;;;;;04/12/2026;150/90\n"
+            "Yakob;;CDW-012;L;;70 th;04/12/2026;176/94\n"
+            "Yakob;;CDW-012;L;;70;03/03/2026;170/90\n"
+            "Nelly;;CDW-201;P;;3;04/12/2026;\n"
+            "Oktovina;9171034107500002;;P;01/07/1950;99;04/12/2026;120/80\n"
+            "Silas;9171031003250003;;L;;;04/12/2026;130/80\n"
+            "Silas;9171031003250003;;L;;101;04/12/2026;130/80\n")
+    agustina, december, march, child, given, old, aged = list(parse_register(text, "psy-1"))
+    assert agustina[1] is not None
+    assert (agustina[1].person.birth_date, agustina[1].person.sex) == (date(1958, 2, 5), "F")
+    assert december[1] is not None and december[1].person.birth_date == date(1956, 7, 1)
+    assert march[1] is not None and march[1].person.birth_date == date(1955, 7, 1)
+    assert child[1] is None and any("birth_date" in p["loc"] for p in child[2])
+    assert given[1] is not None and given[1].person.birth_date == date(1950, 7, 1)
+    assert old[1] is not None and old[1].person.birth_date == date(2025, 3, 10)  # latest century
+    assert aged[1] is not None and aged[1].person.birth_date == date(1925, 3, 10)  # as his age

@@ -41,8 +41,9 @@ from ilp_kit.errors import InvalidInput, explained, probably_meant
 from ilp_kit.spreadsheet import csv_rows, header_of, iso_day, written_columns, year_named
 from pydantic import ValidationError
 
+from .domain.person import nik_birth
 from .domain.registers import TERM_DAYS
-from .register_columns import (BIRTH_ORDER, BLOOD_PRESSURE, CONTACT, DATES, DOSE, DUE_DATE,
+from .register_columns import (AGE_YEARS, BIRTH_ORDER, BLOOD_PRESSURE, CONTACT, DATES, DOSE, DUE_DATE,
                                DUSUN, FLAGS, KNOWN_COLUMNS, LAST_PERIOD, MONTHLY,
                                MONTHLY_MEASURES, MOTHER_NAME, NOT_READ, NUMBERS, PERSON,
                                POSYANDU_NAME, PREGNANCY, REGISTER_NUMBER, VISIT_NUMBER, column,
@@ -184,6 +185,7 @@ def _visit(line: int, cells: dict[str, str], given: dict[str, object], posyandu_
     _pregnant_woman(given)
     pregnancy = {k: given.pop(k) for k in PREGNANCY if k in given}
     _child_without_nik(given)
+    _birth_date_unwritten(given, given.get("screened_on"))
     doses, refused = _doses_given(given)
     if doses:
         given["immunizations"] = [*given.get("immunizations", []), *doses]  # type: ignore[misc]
@@ -433,6 +435,42 @@ def _child_without_nik(given: dict[str, object]) -> None:
         given["local_id"] = number
 
 
+ADULT_YEARS = 15  # from here an age in years reads as a birth date does (the PTM screening's)
+
+
+def _birth_date_unwritten(given: dict[str, object], on: object) -> None:
+    """A row without a birth date (`Tgl Lahir`) has the one its NIK writes (DDMMYY, a
+    woman's day + 40; her sex too where the row gives none; the century her `Umur`
+    says, else the latest not after the visit). Without a NIK, from 15
+    years – where no rule reads an age to the day – the middle of the year her age in
+    years (`Umur`: 70) says she was born in: many lansia know no more."""
+    age = given.pop(AGE_YEARS, None)
+    if given.get("birth_date"):
+        return
+    try:
+        day = date.fromisoformat(str(on)) if on else date.today()
+    except ValueError:
+        return  # the visit's own day is refused at its column
+    years = _whole_years(age)
+    if (read := nik_birth(str(given.get("nik") or ""), day)) is not None:
+        born, sex = read
+        if years is not None and abs((day - born).days / 365.25 - years) > 1 \
+                and born.year >= 2000 and not (born.month, born.day) == (2, 29):
+            born = born.replace(year=born.year - 100)  # her age says the NIK's other century
+        given["birth_date"] = born.isoformat()
+        given.setdefault("sex", sex)
+    elif years is not None and years >= ADULT_YEARS:
+        born = date(day.year - years, 7, 1)
+        given["birth_date"] = (born if (7, 1) <= (day.month, day.day) else
+                               born.replace(year=born.year - 1)).isoformat()
+
+
+def _whole_years(age: object) -> int | None:
+    """An age as a register writes it: 70, "70 th", "70 tahun"."""
+    found = re.match(r"\s*(\d{1,3})\s*(?:th|thn|tahun|tahunan)?\.?\s*$", str(age or ""), re.I)
+    return int(found.group(1)) if found else None
+
+
 def _place_named(name: str, places: Places) -> str | dict[str, Any]:
     """The id of the one place so named, or the problem: none, or several (each desa may
     have its Posyandu Mawar)."""
@@ -562,6 +600,7 @@ def parse_household(text: str) -> Iterator[HouseholdRow]:
         for screening_only in (MOTHER_NAME, LAST_PERIOD, DUE_DATE, VISIT_NUMBER):
             given.pop(screening_only, None)
         _child_without_nik(given)
+        _birth_date_unwritten(given, None)
         try:
             member = HouseholdMember.model_validate({"person": given, "pregnant": pregnant})
         except ValidationError as exc:

@@ -30,6 +30,7 @@ BIRTH_ORDER = "birth_order"
 # Her number in the posyandu's (or pustu's) register, or its medical record number: who she
 # is where she has no NIK, nor a mother's NIK to be known by as a child.
 REGISTER_NUMBER = "register_number"
+AGE_YEARS = "age_years"  # "Umur": read only where the row has no birth date
 # Where a desa has dusun instead of numbered RWs (most of them outside Java): the person's
 # dusun, kept as her RW's label ("Dusun 1", "Dusun Krajan"), which notify's kader
 # coverage reads by name.
@@ -93,11 +94,12 @@ ALIASES = {
     **dict.fromkeys(("posyandu", "nama_posyandu", "posyandu/pustu", "nama_posyandu/pustu",
                      "tempat", "tempat_pemeriksaan"), POSYANDU_NAME),
     # A register's running number ("No.") says nothing about the person, nor do its notes,
-    # the parents' names, the address or an age the register worked out (the birth date
-    # is read instead): dropped with the unnamed columns.
+    # the parents' names, the address or a child's age in months the register worked out
+    # (the birth date is read instead): dropped with the unnamed columns.
     **{name: "" for name in ("no", "nomor", "no_urut", "keterangan", "catatan", "ket",
                              "nama_ayah", "nama_orang_tua", "nama_ortu",
-                             "alamat", "umur", "usia", "umur_bulan", "usia_bulan")},
+                             "alamat", "umur_bulan", "usia_bulan")},
+    **dict.fromkeys(("umur", "usia", "umur_tahun", "usia_tahun"), AGE_YEARS),
     # Nor do the statuses it worked out from the measures (BB/U, TB/U, BB/TB, N/T, BGM,
     # the IMT): they are classified again here, from the measures and the child's history.
     **{name: "" for name in ("status_gizi", "bb/u", "tb/u", "pb/u", "bb/tb", "bb/pb",
@@ -191,7 +193,7 @@ def column(name: str) -> str:
 
 # What a register's header may name: the fields and the Indonesian names for them.
 KNOWN_COLUMNS = sorted({*PERSON, *PREGNANCY, *MeasurementsIn.model_fields, "screened_on",
-                        "posyandu_id", POSYANDU_NAME, BIRTH_ORDER, REGISTER_NUMBER,
+                        "posyandu_id", POSYANDU_NAME, BIRTH_ORDER, REGISTER_NUMBER, AGE_YEARS,
                         MOTHER_NAME, LAST_PERIOD,
                         DUSUN,
                         DUE_DATE, VISIT_NUMBER,

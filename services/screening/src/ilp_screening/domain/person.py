@@ -35,6 +35,20 @@ def nik_problem(nik: str, birth_date: date, sex: str) -> str | None:
     return None
 
 
+def nik_birth(nik: str, on: date) -> tuple[date, str] | None:
+    """The birth date and sex a NIK writes (its century the latest not after `on`), or
+    None for digits that name no day."""
+    if len(nik) != 16 or not nik.isdigit():
+        return None
+    day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
+    sex = "F" if day > 40 else "M"
+    try:
+        born = date(2000 + year, month, day - (40 if sex == "F" else 0))
+        return (born if born <= on else born.replace(year=1900 + year)), sex
+    except ValueError:  # no such day (29 February of a century's other year included)
+        return None
+
+
 def pseudonym(nik: str, key: str) -> str:
     """Stable pseudonymous person id: HMAC-SHA256(key, NIK), hex, 32 chars."""
     return hmac.new(key.encode(), nik.encode(), hashlib.sha256).hexdigest()[:32]
