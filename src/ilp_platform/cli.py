@@ -88,9 +88,12 @@ def _parser() -> argparse.ArgumentParser:
     register.add_argument("--posyandu", help="posyandu id for rows without one (a sheet of "
                           "several posyandu names each row's in an `ID Posyandu` column)")
     register.add_argument("--year", type=int, help="a register by month (a child a row, a "
-                          "column per month): its year, where its title names none")
-    register.add_argument("--day", type=int, help="a register by month: the day of the month "
-                          "the posyandu meets (its weighings are recorded on that day)")
+                          "column per month), or one without a date column: its year, where "
+                          "its title names none")
+    register.add_argument("--day", type=int, help="the day of the month the posyandu meets: "
+                          "a register by month's weighings are recorded on it, and the "
+                          "visits of a register without a date column on it in the month "
+                          "its title names (BULAN DESEMBER 2026)")
     register.add_argument("--url", help=GATEWAY_HELP)
     register.add_argument("--token", default=os.environ.get("ILP_TOKEN"),
                           help="bearer token of a kader/bidan/integrator (default $ILP_TOKEN)")

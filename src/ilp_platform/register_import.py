@@ -12,7 +12,7 @@ import httpx
 from ilp_contracts.text import render
 from ilp_kit.errors import InvalidInput, UnprocessableError
 from ilp_kit.spreadsheet import header_span, spreadsheet_sheets
-from ilp_screening.register import months_of
+from ilp_screening.register import day_of_visits, months_of
 from ilp_screening.register_columns import KNOWN_COLUMNS, column
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -27,8 +27,9 @@ def import_register(path: Path, base_url: str, posyandu_id: str | None,
                     token: str | None = None, year: int | None = None,
                     day: int | None = None) -> int:
     """Returns the number of refused rows (0 = all good). Safe to run again: a row is
-    known by whom it records, where and when. `year` and `day`: a register by month's."""
-    _by_month_known(path, year, day)
+    known by whom it records, where and when. `year` and `day`: a register by month's, or
+    of the month a register without a date column names."""
+    _days_known(path, year, day)
     given = {"posyandu_id": posyandu_id, "year": year, "day": day}
     return send_csv(path, f"{base_url}/api/v1/screening/screenings/import",
                     {name: str(value) for name, value in given.items() if value}, token,
@@ -41,18 +42,29 @@ _FLAGS = {"year": "--year TAHUN (judulnya tidak menyebut tahun)",
           "day": "--day TANGGAL (hari buka posyandu tiap bulan)"}
 
 
-def _by_month_known(path: Path, year: int | None, day: int | None) -> None:
-    """Stop before sending a register by month whose year or posyandu day is not known,
-    naming the options that give them."""
+def _days_known(path: Path, year: int | None, day: int | None) -> None:
+    """Stop before sending a register whose visits' days are not known – a register by
+    month without its year or posyandu day, one without a date column whose title names
+    no day – naming the options that give them."""
     try:
         for text in spreadsheet_sheets(path.read_bytes()).values():
-            months_of(text, year, day)
+            if months_of(text, year, day) is None:
+                _one_day_known(path, text, year, day)
     except InvalidInput as exc:
         missing = [_FLAGS[str(problem["loc"][-1])] for problem in exc.detail()]
         raise SystemExit(f"{path.name} adalah register per bulan: beri "
                          f"{' dan '.join(missing)}") from None
     except UnprocessableError:
         return  # the sheet itself is refused by send_csv, saying why
+
+
+def _one_day_known(path: Path, text: str, year: int | None, day: int | None) -> None:
+    try:
+        day_of_visits(text, year, day)
+    except InvalidInput:
+        raise SystemExit(f"{path.name} tidak punya kolom Tanggal: beri --day TANGGAL (hari "
+                         "buka posyandu) untuk bulan yang disebut judulnya (BULAN DESEMBER "
+                         "2026), atau tambahkan kolom Tanggal") from None
 
 
 def import_household(path: Path, base_url: str, posyandu_id: str, noted_on: str,

@@ -572,7 +572,28 @@ def test_a_row_without_a_birth_date_has_its_niks_or_an_adults_age() -> None:
     assert (agustina[1].person.birth_date, agustina[1].person.sex) == (date(1958, 2, 5), "F")
     assert december[1] is not None and december[1].person.birth_date == date(1956, 7, 1)
     assert march[1] is not None and march[1].person.birth_date == date(1955, 7, 1)
-    assert child[1] is None and any("birth_date" in p["loc"] for p in child[2])
+    assert child[1] is None and [p["msg"] for p in child[2] if "birth_date" in p["loc"]] == [
+        "no birth date: give Tgl Lahir, her NIK, or – from 15 years – her age (Umur)"]
     assert given[1] is not None and given[1].person.birth_date == date(1950, 7, 1)
     assert old[1] is not None and old[1].person.birth_date == date(2025, 3, 10)  # latest century
     assert aged[1] is not None and aged[1].person.birth_date == date(1925, 3, 10)  # as his age
+
+
+def test_a_register_without_a_date_column_is_of_the_day_its_title_or_the_posyandu_says() -> None:
+    """A month's Posbindu or lansia register often has no Tanggal column: its title names
+    the day, or the month – and the posyandu's day is given, as for a register by month."""
+    from ilp_kit.errors import InvalidInput
+    from ilp_screening.register import day_of_visits
+
+    rows = "No;NIK;Nama;L/P;Tgl Lahir;TD\n1;9171034502580001;Agustina;P;05/02/1958;150/90\n"
+    month = "REGISTER POSBINDU CENDRAWASIH;;;\nBULAN DESEMBER 2026;;;\n" + rows
+    assert day_of_visits(month, None, 4) == "2026-12-04"
+    assert day_of_visits("REGISTER POSBINDU BULAN FEBRUARI;;\n" + rows, 2026, 30) == "2026-02-28"
+    assert day_of_visits("POSBINDU TANGGAL 3 Desember 2026\n" + rows, None, None) == "2026-12-03"
+    assert day_of_visits("Nama;Tanggal;TD\nA;04/12/2026;120/80\n", None, None) is None
+    for unknown in (month, "REGISTER POSBINDU 2026\n" + rows):
+        with pytest.raises(InvalidInput) as refused:
+            day_of_visits(unknown, None, None if unknown == month else 4)
+        assert refused.value.detail()[0]["loc"] == ["query", "day"]
+    [(_line, visit, problems)] = parse_register(month, "psy-1", on="2026-12-04")
+    assert problems == [] and visit is not None and visit.screened_on == date(2026, 12, 4)

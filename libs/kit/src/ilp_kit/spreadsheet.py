@@ -230,6 +230,27 @@ def year_named(text: str) -> int | None:
     return int(years.pop()) if len(years) == 1 else None
 
 
+# A day or a month as a title says it: "TANGGAL 4 DESEMBER 2026", "04/12/2026"; "BULAN
+# DESEMBER 2026", "Bulan: Des", "NOVEMBER 2026".
+_DAY_SAID = re.compile(r"(?<![\d/.-])(\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d|\d{1,2}\s+[a-z]+\.?\s+"
+                       r"(?:19|20)\d\d)(?![\d/.-])", re.IGNORECASE)
+_MONTH_SAID = re.compile(r"\bbulan\W{0,3}([a-z]+)|\b([a-z]+)\.?\s+(?:19|20)\d\d\b", re.IGNORECASE)
+
+
+def day_named(text: str) -> str | None:
+    """The one day (ISO) a title names, or None."""
+    days = {iso_day(" ".join(found.split())) for found in _DAY_SAID.findall(text)}
+    days = {day for day in days if re.fullmatch(r"\d{4}-\d\d-\d\d", day)}
+    return days.pop() if len(days) == 1 else None
+
+
+def month_named(text: str) -> int | None:
+    """The month (1–12) a title names ("BULAN DESEMBER 2026"), or None."""
+    months = {MONTHS[name.lower()] for found in _MONTH_SAID.findall(text)
+              for name in found if name and name.lower() in MONTHS}
+    return months.pop() if len(months) == 1 else None
+
+
 def _header_lines(text: str) -> list[str]:
     """The lines a header may be among: a title's, the header's two, its column numbers."""
     return text.split("\n", TITLE_LINES + 3)[:TITLE_LINES + 3]

@@ -43,7 +43,7 @@ from .models import (
     SyncReport,
     VoidIn,
 )
-from .register import (columns_not_read, in_its_month, in_the_sheets_words, months_of,
+from .register import (columns_not_read, day_of_visits, in_its_month, in_the_sheets_words, months_of,
                        once_a_row, parse_register, posyandu_names)
 from .roles import CARERS, CORRECTORS, RECORDERS
 
@@ -112,10 +112,12 @@ async def amend_birth(birth_id: str, body: BirthCorrection, rt: RuntimeDep,
 
 
 RegisterYear = Annotated[int | None, Param(
-    ge=2000, le=2100, description="A register by month's year, where its title names none")]
+    ge=2000, le=2100, description="A register by month's year, or the year of the month a "
+    "register without a date column names, where its title names none")]
 PosyanduDay = Annotated[int | None, Param(
-    ge=1, le=31, description="A register by month: the day of the month its posyandu meets "
-    "(the last day of a shorter month for 29–31)")]
+    ge=1, le=31, description="The day of the month its posyandu meets (the last day of a "
+    "shorter month for 29–31): of each month in a register by month; of the month its "
+    "title names in a register without a date column")]
 
 
 @router.post("/screenings/import", response_model=ImportReport)
@@ -132,8 +134,9 @@ async def import_register(request: Request, rt: RuntimeDep, caller: Caller, lang
     require(caller, *RECORDERS)
     text = spreadsheet_text(await request.body())
     by_month = months_of(text, year, day)
+    on = None if by_month else day_of_visits(text, year, day)
     places = await register_intake.places_named(rt.store, posyandu_names(text), caller)
-    rows = list(parse_register(text, posyandu_id, places, by_month))
+    rows = list(parse_register(text, posyandu_id, places, by_month, on))
     valid = [(line, submission) for line, submission, _problems in rows if submission is not None]
     key = rt.settings.pseudonym_key
     twice = register_intake.written_twice(valid, key)

@@ -38,7 +38,8 @@ from ilp_contracts.registry import as_dusun, place_name_key
 from ilp_contracts.screening import HouseholdMember, ScreeningSubmission
 from ilp_contracts.text import Text, _
 from ilp_kit.errors import InvalidInput, explained, probably_meant
-from ilp_kit.spreadsheet import csv_rows, header_of, iso_day, written_columns, year_named
+from ilp_kit.spreadsheet import (csv_rows, day_named, header_of, iso_day, month_named,
+                                  written_columns, year_named)
 from pydantic import ValidationError
 
 from .domain.person import nik_birth
@@ -155,13 +156,16 @@ def posyandu_names(text: str) -> set[str]:
 
 
 def parse_register(text: str, posyandu_id: str | None = None, places: Places | None = None,
-                   by_month: ByMonth | None = None) -> Iterator[Row]:
+                   by_month: ByMonth | None = None, on: str | None = None) -> Iterator[Row]:
     """(line number, submission or None, problems) per visit; never raises on content.
     A row's posyandu is its `ID Posyandu`, else the one its `Posyandu` names among
-    `places` (the caller's, by `posyandu_names`), else `posyandu_id`. A row is one visit;
-    in a register by month (`by_month`: its year and the posyandu's day, `months_of`) a
-    visit each month it has a measure for."""
+    `places` (the caller's, by `posyandu_names`), else `posyandu_id`. A row is one visit,
+    `on` its day where it writes none (`day_of_visits`); in a register by month
+    (`by_month`: its year and the posyandu's day, `months_of`) a visit each month it has
+    a measure for."""
     for line, cells, given in _filled_rows(text):
+        if on is not None:
+            given.setdefault("screened_on", on)
         if by_month is not None:
             yield from _months(line, cells, given, posyandu_id, places, by_month)
         elif any(name.startswith(CONTACT) for name in given):
@@ -225,6 +229,26 @@ def months_of(text: str, year: int | None, day: int | None) -> ByMonth | None:
             "a register by month writes no day: give the day of the month its posyandu "
             "meets (day=12)"), "missing"))
     raise InvalidInput(missing)
+
+
+def day_of_visits(text: str, year: int | None, day: int | None) -> str | None:
+    """The day (ISO) of a register a row per visit that writes none – no `Tanggal`
+    column, as a month's Posbindu or lansia register often has: the one its title names
+    ("TANGGAL 4 DESEMBER 2026"), else the posyandu's `day` of the month its title names
+    ("BULAN DESEMBER 2026", its year or the one given). None where rows date themselves;
+    InvalidInput when nothing says the day."""
+    title, names = header_of(text, column, KNOWN_COLUMNS)
+    if "screened_on" in names or any(name.startswith((MONTHLY, CONTACT)) for name in names):
+        return None
+    if said := day_named(title):
+        return said
+    month, year = month_named(title), year or year_named(title)
+    if month is not None and year is not None and day is not None:
+        return date(year, month, min(day, monthrange(year, month)[1])).isoformat()
+    raise InvalidInput([(("query", "day"), _(
+        "the register writes no day of its visits: add a Tanggal column, or name the month "
+        "in its title (BULAN DESEMBER 2026) and give the day its posyandu met (day=4)"),
+        "missing")])
 
 
 def _months(line: int, cells: dict[str, str], given: dict[str, object], posyandu_id: str | None,
@@ -549,6 +573,9 @@ def _cells_named(errors: list[Any], cells: dict[str, str]) -> list[Any]:
             return {**error, "msg": _("which posyandu: choose it for the whole file "
                                       "(--posyandu), or give each row's in an 'ID Posyandu' "
                                       "or 'Posyandu' column")}
+        if tuple(error.get("loc", ())) == ("person", "birth_date") and kind == "missing":
+            return {**error, "msg": _("no birth date: give Tgl Lahir, her NIK, or – from 15 "
+                                      "years – her age (Umur)")}
         if tuple(error.get("loc", ())) == ("person",) and kind == "value_error":
             return {**error, "loc": ["column", "nik"],
                     "msg": _("no NIK: give the person's NIK; for a child without one yet, "
