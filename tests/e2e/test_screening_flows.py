@@ -335,6 +335,33 @@ def test_a_child_weighed_before_she_had_a_nik_keeps_her_history_under_it(
         first["person_id"]
 
 
+def test_a_lansia_register_of_papua_without_dates_nor_niks(platform: Platform) -> None:
+    """A month's lansia register as Papua's posyandu keep it: no date column (its title
+    names the month, the posyandu's day is given), an age instead of a birth date, a
+    register number for those without a NIK – sent for the posyandu by its name."""
+    record(platform, balita(19))  # the posyandu is known to screening
+    number = f"AGR-{uuid.uuid4().hex[:6]}"
+    text = ("REGISTER POSYANDU LANSIA ANGGREK;;;;;\nBULAN NOVEMBER 2026;;;;;\n"
+            "No;No. Register;Nama;NIK;L/P;Umur;TD\n"
+            f"1;{number};Yakob Wenda;;L;68 th;182/96\n")
+    screening = client(platform, "screening")
+
+    def send(**params: object) -> httpx.Response:
+        return screening.post("/screenings/import", params=params, content=text.encode(),
+                              headers={"Content-Type": "text/csv"})
+    undated = send(posyandu_id="Posyandu Anggrek")
+    assert undated.status_code == 422 and undated.json()["detail"][0]["loc"] == ["query", "day"]
+    report = send(posyandu_id="Posyandu Anggrek", day=4)
+    assert (report.json()["accepted"], report.json()["rejected"]) == (1, []), report.text
+    person = screening.post("/persons/lookup", json={"posyandu_id": "psy-anggrek",
+                                                      "local_id": number}).json()
+    assert (person["local_id"], person["birth_date"]) == (number, "1958-07-01")
+    [visit] = screening.get(f"/persons/{person['person_id']}/screenings").json()
+    assert (visit["screened_on"], [f["code"] for f in visit["findings"]]) == (
+        "2026-11-04", ["hypertension_grade_3"])
+    assert send(posyandu_id="Posyandu Anggrek", day=4).json()["duplicates"] == 1
+
+
 def test_a_register_corrected_and_sent_again_records_each_screening_once(
         platform: Platform, tmp_path: Path, capsys) -> None:
     """The kader fixes the rows refused and sends the whole register again (another file):

@@ -10,7 +10,7 @@ import pytest
 from ilp_contracts import ScreeningSubmission
 from ilp_kit.errors import InvalidInput
 from ilp_screening import intake
-from ilp_screening.identity import ALIASES, link_nik, person_of_nik, unlink_nik
+from ilp_screening.identity import ALIASES, link_nik, person_known_as, unlink_nik
 
 TODAY = date.today()
 BORN = TODAY - timedelta(days=200)
@@ -38,7 +38,7 @@ async def test_the_visit_that_gives_both_links_her_nik_to_her_first_id(store) ->
     # one history: each weighing read against the one before
     assert linking["measurements"]["weight_gain_g"] == 600
     assert by_nik["measurements"]["weight_gain_g"] == 500
-    assert await person_of_nik(store, NIK, KEY) == first["person_id"]
+    assert await person_known_as(store, NIK, KEY) == first["person_id"]
     person = await store.get("persons", first["person_id"])
     assert person["local_id"] == "anak-2" and person["mother_id"]  # kept, not wiped
 
@@ -68,7 +68,7 @@ async def test_a_nik_linked_by_hand_is_hers_from_then_on(store) -> None:
         await unlink_nik(tx, person, NIK, KEY)
         again, _ = await intake.record(tx, weighing(0, 7.0, nik=NIK), "k-3", KEY)
     assert again["person_id"] != first["person_id"]
-    assert await person_of_nik(store, NIK, KEY) == again["person_id"]
+    assert await person_known_as(store, NIK, KEY) == again["person_id"]
 
 
 async def test_a_nik_with_its_own_history_is_not_linked(store) -> None:

@@ -74,6 +74,11 @@ class _Strict(BaseModel):
                               allow_inf_nan=False)
 
 
+def numbered_at(place_id: str, local_id: str) -> str:
+    """The identity of someone without a NIK: her number in a posyandu's register."""
+    return f"{place_id}#{local_id}"
+
+
 class PersonIn(_Strict):
     """A person by NIK; a child without one yet by her mother's NIK and which child she is
     (e.g. "anak-2"); anyone else without a NIK – Dukcapil has not reached everyone – by
@@ -122,7 +127,7 @@ class PersonIn(_Strict):
             return self.nik
         if self.mother_nik:
             return f"{self.mother_nik}:{self.local_id}"
-        return f"{place_id}#{self.local_id}"
+        return numbered_at(place_id, str(self.local_id))
 
 
 class PregnancyIn(_Strict):

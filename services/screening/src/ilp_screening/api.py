@@ -135,6 +135,7 @@ async def import_register(request: Request, rt: RuntimeDep, caller: Caller, lang
     text = spreadsheet_text(await request.body())
     by_month = months_of(text, year, day)
     on = None if by_month else day_of_visits(text, year, day)
+    posyandu_id = await register_intake.place_given(rt.store, posyandu_id, caller)
     places = await register_intake.places_named(rt.store, posyandu_names(text), caller)
     rows = list(parse_register(text, posyandu_id, places, by_month, on))
     valid = [(line, submission) for line, submission, _problems in rows if submission is not None]

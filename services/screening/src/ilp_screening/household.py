@@ -32,6 +32,7 @@ from .audit import audit
 from .intake import PLACES, keep_person, posyandu_of, today
 from .models import HouseholdImportReport, HouseholdReport, RegisteredPerson
 from .register import columns_not_read, in_the_sheets_words, parse_household
+from .register_intake import place_given
 from .roles import CARERS, CORRECTORS
 
 router = APIRouter(tags=["persons"])
@@ -109,6 +110,7 @@ async def import_household(request: Request, rt: RuntimeDep, caller: Caller, lan
     _check_day(noted_on, ("query", "noted_on"))
     text = spreadsheet_text(await request.body())
     rows = list(parse_household(text))
+    posyandu_id = await place_given(rt.store, posyandu_id, caller) or posyandu_id
     results = await _register_each(
         rt, caller, (posyandu_id, ("query", "posyandu_id")), noted_on,
         [(line, (), member) for line, member, _problems in rows if member is not None])

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from cryptography.fernet import Fernet
-from ilp_contracts.screening import PersonIn
+from ilp_contracts.screening import PersonIn, numbered_at
 from ilp_contracts.text import _
 from ilp_kit.errors import InvalidInput
 from ilp_kit.store import Reader, Transaction
@@ -67,7 +67,7 @@ def _known_before(person: PersonIn, place_id: str, today: date) -> str | None:
         if person.birth_date < today - timedelta(days=366 * CHILD_YEARS):
             return None
         return f"{person.mother_nik}:{person.local_id or f'lahir-{person.birth_date}'}"
-    return f"{place_id}#{person.local_id}" if person.local_id else None
+    return numbered_at(place_id, person.local_id) if person.local_id else None
 
 
 async def keep_link(tx: Transaction, who: Identified, today: date) -> None:
@@ -77,9 +77,9 @@ async def keep_link(tx: Transaction, who: Identified, today: date) -> None:
                                                "linked_on": today.isoformat()})
 
 
-async def person_of_nik(reader: Reader, nik: str, pseudonym_key: str) -> str:
-    """The person id a NIK is known by (a lookup by NIK)."""
-    own = pseudonym(nik, pseudonym_key)
+async def person_known_as(reader: Reader, identity: str, pseudonym_key: str) -> str:
+    """The person id a NIK (or another `PersonIn.identity_at`) is known by: a lookup."""
+    own = pseudonym(identity, pseudonym_key)
     link = await reader.get(ALIASES, own)
     return str(link["person_id"]) if link else own
 

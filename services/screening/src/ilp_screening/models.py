@@ -7,12 +7,13 @@ from typing import Annotated, Any, Literal
 
 from ilp_contracts import Finding
 from ilp_contracts.screening import (MeasurementsIn, Nik, PregnancyIn, ScreeningSubmission, Sex,
-                                     Stage, TbOutcome)
+                                     Stage, TbOutcome, numbered_at)
 from fastapi import Header
 from pydantic import BaseModel, ConfigDict, Field, SkipValidation, model_validator
 
 from .domain.classify import not_read
 from ilp_contracts.findings import finding_label
+from ilp_contracts.text import _
 
 IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=8, max_length=128,
                                        description="Client-generated; a retry returns the "
@@ -102,10 +103,32 @@ class VoidIn(BaseModel):
     reason: str = Field(min_length=3, max_length=500)
 
 
-class PersonLookup(BaseModel):
+class NikIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     nik: Nik
+
+
+class PersonLookup(BaseModel):
+    """Whom to find: her NIK, or – without one – her number in a posyandu's register."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    nik: Nik | None = None
+    posyandu_id: str | None = Field(default=None, min_length=1, max_length=64)
+    local_id: str | None = Field(default=None, min_length=1, max_length=40,
+                                 description="With posyandu_id: her number in its register")
+
+    @model_validator(mode="after")
+    def _whom(self) -> PersonLookup:
+        if not self.nik and not (self.posyandu_id and self.local_id):
+            raise ValueError(_("give nik, or posyandu_id and local_id (her number in its "
+                               "register)"))
+        return self
+
+    def identity(self) -> str:
+        """As `PersonIn.identity_at` derives it."""
+        return self.nik or numbered_at(str(self.posyandu_id), str(self.local_id))
 
 
 class MergeIn(BaseModel):
@@ -132,6 +155,9 @@ class PersonOut(BaseModel):
     birth_date: date
     rt: str | None = None
     rw: str | None = None
+    local_id: str | None = Field(default=None, description="Without a NIK: which of her "
+                                 "mother's children (anak-2), or her number in the register "
+                                 "of the posyandu that sees her (CDW-012)")
     merged_into: str | None = Field(default=None, description="Found to be one person with "
                                     "this one (`POST /persons/{id}/merge`): read her there")
 

@@ -20,9 +20,9 @@ from . import intake, merging
 from .audit import audit
 from .domain.disclosure import without_mental_health
 from .fhir.export import sealer
-from .identity import link_nik, person_of_nik, unlink_nik
-from .models import (AuditEntry, GrowthPoint, MergeIn, PersonLookup, PersonOut, PersonsRead,
-                     ScreeningOut)
+from .identity import link_nik, person_known_as, unlink_nik
+from .models import (AuditEntry, GrowthPoint, MergeIn, NikIn, PersonLookup, PersonOut,
+                     PersonsRead, ScreeningOut)
 from .roles import CARERS, CORRECTORS, MERGERS
 
 router = APIRouter(tags=["persons"])
@@ -36,14 +36,15 @@ def shown_to(caller: Principal, screening: dict[str, Any]) -> dict[str, Any]:
 
 @router.post("/persons/lookup", response_model=PersonOut)
 async def lookup_person(body: PersonLookup, rt: RuntimeDep, caller: Caller) -> dict[str, Any]:
-    """Find a person by NIK (in the body, never in a URL that logs would keep)."""
-    return await _person(rt, caller, await person_of_nik(rt.store, body.nik,
-                                                         rt.settings.pseudonym_key),
+    """Find a person by NIK (in the body, never in a URL that logs would keep) – or one
+    without a NIK by her number in a posyandu's register."""
+    return await _person(rt, caller, await person_known_as(rt.store, body.identity(),
+                                                           rt.settings.pseudonym_key),
                          "lookup_person")
 
 
 @router.post("/persons/{person_id}/nik", response_model=PersonOut)
-async def link_nik_to_person(person_id: str, body: PersonLookup, rt: RuntimeDep, caller: Caller,
+async def link_nik_to_person(person_id: str, body: NikIn, rt: RuntimeDep, caller: Caller,
                          response: Response) -> dict[str, Any]:
     """A person recorded without a NIK – a child by her mother's and a local id, anyone
     by her number at the posyandu – now has hers: from now on a screening, birth or
@@ -60,7 +61,7 @@ async def link_nik_to_person(person_id: str, body: PersonLookup, rt: RuntimeDep,
 
 
 @router.post("/persons/{person_id}/nik/unlink", response_model=PersonOut)
-async def unlink_nik_from_person(person_id: str, body: PersonLookup, rt: RuntimeDep,
+async def unlink_nik_from_person(person_id: str, body: NikIn, rt: RuntimeDep,
                                  caller: Caller) -> dict[str, Any]:
     """Undo a NIK linked in error (a twin's given to her sister): the NIK is its own
     person again from now on; what was recorded under the link stays where it is."""

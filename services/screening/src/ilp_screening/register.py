@@ -177,7 +177,7 @@ def parse_register(text: str, posyandu_id: str | None = None, places: Places | N
 def _visit(line: int, cells: dict[str, str], given: dict[str, object], posyandu_id: str | None,
            places: Places | None) -> Row:
     if (name := given.pop(POSYANDU_NAME, None)) is not None and "posyandu_id" not in given:
-        found = _place_named(str(name), places or {})
+        found = place_named(str(name), places or {})
         if isinstance(found, dict):
             return line, None, [found]
         given["posyandu_id"] = found
@@ -495,7 +495,7 @@ def _whole_years(age: object) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def _place_named(name: str, places: Places) -> str | dict[str, Any]:
+def place_named(name: str, places: Places) -> str | dict[str, Any]:
     """The id of the one place so named, or the problem: none, or several (each desa may
     have its Posyandu Mawar)."""
     found = places.get(place_name_key(name), [])

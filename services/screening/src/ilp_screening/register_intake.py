@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from cryptography.fernet import Fernet
+from ilp_contracts.registry import place_name_key
 from ilp_contracts.screening import MeasurementsIn, ScreeningSubmission
 from ilp_contracts.text import _
 from ilp_kit.auth import Principal
@@ -20,7 +21,7 @@ from .identity import Identified, identify
 from .intake import (PLACES, amend, fingerprint_of, keep_person, record, refuse, stored_key,
                      today, visible_screening)
 from .models import AmendmentIn
-from .register import Places
+from .register import Places, place_named
 from .roles import CORRECTORS
 
 
@@ -33,6 +34,21 @@ async def places_named(reader: Reader, keys: set[str], scope: Principal) -> Plac
             if scope.covers(place["area_code"]) and place.get("active", True):
                 named[place["name_key"]].append((place["id"], place["area_code"]))
     return named
+
+
+async def place_given(reader: Reader, given: str | None, scope: Principal) -> str | None:
+    """The posyandu (or pustu) a register or list is sent for: by its id, or – as a kader
+    knows it – by its name ("Posyandu Cendrawasih"), when one of the caller's wilayah has
+    it. Several so named are refused naming their ids; a name none has is left for each
+    row to refuse."""
+    if given is None or await reader.get(PLACES, given) is not None:
+        return given
+    found = place_named(given, await places_named(reader, {place_name_key(given)}, scope))
+    if isinstance(found, str):
+        return found
+    if found["type"] == "ambiguous_posyandu":
+        raise InvalidInput([(("query", "posyandu_id"), found["msg"], found["type"])])
+    return given
 
 
 def register_key(sub: ScreeningSubmission, pseudonym_key: str) -> str:
