@@ -85,8 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     register = command("import-register", "send a posyandu register (CSV, or a workbook: "
                        ".xlsx, .xls, .ods, every sheet) to the screening API")
     register.add_argument("csv_file", type=Path, metavar="file")
-    register.add_argument("--posyandu", help="posyandu id for rows without one (a sheet of "
-                          "several posyandu names each row's in an `ID Posyandu` column)")
+    register.add_argument("--posyandu", help="the posyandu (its id or name) of rows without "
+                          "one (a sheet of several names each row's in a `Posyandu` or `ID "
+                          "Posyandu` column)")
     register.add_argument("--year", type=int, help="a register by month (a child a row, a "
                           "column per month), or one without a date column: its year, where "
                           "its title names none")
@@ -101,7 +102,7 @@ def _parser() -> argparse.ArgumentParser:
                         "(CSV or a workbook: the people it should see, `hamil` for a "
                         "pregnancy) to the screening API")
     household.add_argument("csv_file", type=Path, metavar="file")
-    household.add_argument("--posyandu", required=True, help="the posyandu's id")
+    household.add_argument("--posyandu", required=True, help="the posyandu: its id or name")
     household.add_argument("--noted-on", type=date.fromisoformat, default=date.today(),
                            help="the day of the data collection (YYYY-MM-DD; default today)")
     household.add_argument("--url", help=GATEWAY_HELP)
