@@ -197,6 +197,40 @@ async def test_the_kader_of_the_persons_dasawisma(tmp_path) -> None:
     await store.close()
 
 
+async def test_a_kader_who_joins_takes_the_open_visits_of_her_places(tmp_path) -> None:
+    """A kader's visit the bidan stood in for goes to the first kader who joins. Kader Maria
+    joins covering Dusun 2: the open visits of its children move to her from Ani, who
+    held them only by the spread – not one of Ani's own Dusun 1, one Ani accepted, nor
+    one given to her by hand."""
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    apply = handlers(ServiceSettings(service="notify"))
+    in_dusun = {1: "Dusun 2", 2: "Dsn. 2", 3: "Dusun 2", 4: "Dusun 1", 5: "Dusun 2"}
+    async with store.transaction() as tx:
+        await apply[WorkerAssigned](tx, WorkerAssigned(
+            worker_id="bidan-desa", name="Bidan", role="bidan", facility_id="pustu-1",
+            area_code="33.73.04.2001"))
+        await apply[ScreeningRecorded](tx, stunted(5).model_copy(update={"rw": "Dusun 2"}))
+    [stood_in] = await store.find("tasks")
+    assert stood_in["assignee_id"] == "bidan-desa"  # no kader yet: the bidan stands in
+    async with store.transaction() as tx:
+        await apply[WorkerAssigned](tx, kader("kader-ani", coverage=("Dusun 1",)))
+        for n in (1, 2, 3, 4):
+            await apply[ScreeningRecorded](tx, stunted(n).model_copy(update={"rw": in_dusun[n]}))
+    held = {t["person_id"]: t for t in await store.find("tasks")}
+    assert {p: t["assignee_id"] for p, t in held.items()} == {
+        "p1": "kader-ani", "p2": "kader-ani", "p3": "kader-ani", "p4": "kader-ani",
+        "p5": "kader-ani"}  # the first kader takes the bidan's stand-in visit
+    async with store.transaction() as tx:
+        await tx.put("tasks", held["p2"]["task_id"], {**held["p2"], "status": "accepted"})
+        await tx.put("tasks", held["p3"]["task_id"], {**held["p3"], "assigned_by": "bidan"})
+        await apply[WorkerAssigned](tx, kader("kader-maria", coverage=("Dusun 2",)))
+    tasks = {t["person_id"]: t["assignee_id"] for t in await store.find("tasks")}
+    assert tasks == {"p1": "kader-maria", "p2": "kader-ani", "p3": "kader-ani",
+                     "p4": "kader-ani", "p5": "kader-maria"}
+    await store.close()
+
+
 async def test_the_other_health_worker_of_the_desa_before_a_kader(tmp_path) -> None:
     """A desa with a bidan and no perawat: the hypertensive adult's BP follow-up goes to
     the bidan, not to the kader; a desa with only a perawat: a hypertensive pregnancy goes

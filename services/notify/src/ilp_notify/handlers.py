@@ -54,20 +54,21 @@ from .domain.reasons import REASON_LABELS
 from .domain.review import keep_colour
 from .domain.tasks import PREGNANCY_ONLY, TaskNeed, task_key, tasks_needed
 from . import tb
-from .visits import (adopt_held_by_puskesmas, adopt_stood_in, adopt_unassigned, cancel_open,
-                     forget_assignees, hand_over, keep_facility, open_task, unlink)
+from .visits import (adopt_covered, adopt_held_by_puskesmas, adopt_stood_in, adopt_unassigned,
+                     cancel_open, forget_assignees, hand_over, keep_facility, open_task, unlink)
 
 
 async def on_worker(tx: Transaction, settings: ServiceSettings, event: WorkerAssigned
                     ) -> None:
     forget_assignees(tx)
-    await tx.put("workers", event.worker_id, {
-        "id": event.worker_id, "name": event.name, "role": event.role,
-        "facility_id": event.facility_id, "area_code": event.area_code,
-        "email": event.email, "phone": event.phone, "coverage": event.coverage,
-        "daily_digest": event.daily_digest, "active": event.active})
+    worker = {"id": event.worker_id, "name": event.name, "role": event.role,
+              "facility_id": event.facility_id, "area_code": event.area_code,
+              "email": event.email, "phone": event.phone, "coverage": event.coverage,
+              "daily_digest": event.daily_digest, "active": event.active}
+    await tx.put("workers", event.worker_id, worker)
     if event.role == "kader" and event.active:
         await adopt_unassigned(tx, settings, event.area_code)
+        await adopt_covered(tx, settings, worker)
     if event.role in HEALTH_WORKERS and event.active:
         await adopt_stood_in(tx, settings, event.area_code)
         await adopt_held_by_puskesmas(tx, settings, event.facility_id)

@@ -16,7 +16,7 @@ from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Query, Transaction
 
 from .delivery import queue
-from .domain.assignment import HEALTH_WORKERS, pick_for_desa, pick_kader
+from .domain.assignment import HEALTH_WORKERS, covers, pick_for_desa, pick_kader
 from .domain.escalation import TOP_RUNG
 from .domain.lifecycle import NextVisit
 from .domain.tasks import TaskNeed, joins, task_key
@@ -46,6 +46,25 @@ async def adopt_unassigned(tx: Transaction, settings: ServiceSettings, desa_code
     for task in orphans:
         if found := await assignee_for(tx, task["role"], task):
             await give(tx, settings, task, found)
+
+
+async def adopt_covered(tx: Transaction, settings: ServiceSettings, kader: Mapping[str, Any]
+                        ) -> None:
+    """A kader who joins – or whose coverage now names more – takes the desa's open kader
+    visits of people in the places she covers, from whoever held them only because
+    nobody covered them then: another kader by the spread, a health worker standing in.
+    Not a visit given by hand, nor one its holder has accepted (she may be on her way)."""
+    for task in await tx.find("tasks", Query.of(desa_code=kader["area_code"], status="open")):
+        if task["role"] != "kader" or task.get("assigned_by") or \
+                task["assignee_id"] in (None, kader["id"]):
+            continue
+        holder = await tx.get("workers", task["assignee_id"])
+        place = task.get("rw"), task.get("rt")
+        if holder is not None and holder["role"] == "kader" and holder.get("active", True) \
+                and (covers(holder, *place) or not covers(kader, *place)):
+            continue  # hers by her own places, or by a spread the newcomer does not beat
+        if await assignee_for(tx, "kader", task) == kader["id"]:
+            await give(tx, settings, task, kader["id"])
 
 
 async def adopt_stood_in(tx: Transaction, settings: ServiceSettings, area_code: str) -> None:

@@ -16,7 +16,7 @@ from ilp_contracts.text import Text, _
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -83,14 +83,23 @@ def _dusun(label: str | None) -> str:
     return dusun_name(label) or " ".join((label or "").lower().split())
 
 
+def _place(rw: str | None, rt: str | None) -> tuple[int | None, int | None, str]:
+    """A person's RW and RT numbers, and her dusun by name where the RW has no number."""
+    rw_n = rw_number(rw)
+    return rw_n, local_unit_number(rt, "rt"), _dusun(rw) if rw_n is None else ""
+
+
+def covers(kader: Mapping[str, Any], rw: str | None, rt: str | None = None) -> bool:
+    """Whether the kader's coverage names the person's place (her RT, RW or dusun)."""
+    return bool(kader.get("coverage")) and _closeness(kader["coverage"], *_place(rw, rt)) > 1
+
+
 def pick_kader(kaders: Sequence[dict[str, Any]], rw: str | None, rt: str | None = None,
                person_id: str | None = None) -> str | None:
     if not kaders:
         return None
-    rw_n, rt_n = rw_number(rw), local_unit_number(rt, "rt")
-    dusun = _dusun(rw) if rw_n is None else ""
-    close = {str(k["id"]): _closeness(k.get("coverage") or [], rw_n, rt_n, dusun)
-             for k in kaders}
+    place = _place(rw, rt)
+    close = {str(k["id"]): _closeness(k.get("coverage") or [], *place) for k in kaders}
     nearest = max(close.values())
     return _spread([k for k, c in close.items() if c == nearest], person_id or "")
 
