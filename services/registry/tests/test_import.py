@@ -481,6 +481,13 @@ async def test_a_province_names_its_desa_and_kecamatan_in_its_own_words(store) -
     where = {f["name"]: f["area_code"] for f in await store.find("facilities")}
     assert where == {"Puskesmas Skouw": "91.71.04", "Posyandu Cendrawasih": "91.71.03.2001",
                      "Posyandu Pinang": "91.71.04.2001"}
+    waena = await sheet("Nama Fasilitas;Jenis;Distrik;Wilayah Kerja\n"
+                        "Puskesmas Waena;Puskesmas;Abepura;Koya Koso, Skouw Mabo\n"
+                        "Puskesmas Hedam;Puskesmas;Abepura;Kampung Tidak Ada\n")
+    assert [(r["line"], r["errors"][0]["field"]) for r in waena.rejected] == [
+        (3, "working_area")]
+    [kept] = await store.find("facilities", Query.of(name="Puskesmas Waena"))
+    assert kept["working_area"] == ["91.71.03.2001", "91.71.04.2001"]  # the next distrik's too
     sasaran = await sheet("Nama Kampung;Tahun;Balita\nSkouw Mabo;2026;60\n")
     assert (sasaran.kind, sasaran.created_or_updated) == ("targets", 1)
     coded = await sheet("Kode Kampung;Jenis;Nama\n9171032001;posyandu;Posyandu Nuri\n")

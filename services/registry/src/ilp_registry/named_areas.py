@@ -59,10 +59,32 @@ class AreaNames:
 async def with_area_named(names: AreaNames, kind: str, fields: dict[str, Any]
                           ) -> dict[str, Any]:
     """The row with the area its names give in its kind's area field – unless it gives
-    a code there already – and the names taken out."""
+    a code there already – and the names taken out; a puskesmas's working area named by
+    its desa ("Vim, Kota Baru"), their codes."""
     field = AREA_FIELD.get(kind)
     if field is None:
         return fields
+    fields = await _located(names, kind, field, fields)
+    if kind == "facilities" and isinstance(area := fields.get("working_area"), list):
+        kecamatan = str(fields.get(field) or "")
+        fields["working_area"] = [item if _CODE.fullmatch(str(item)) else
+                                  await _desa_near(names, str(item), kecamatan)
+                                  for item in area]
+    return fields
+
+
+async def _desa_near(names: AreaNames, name: str, kecamatan: str) -> str:
+    """A desa of a puskesmas's working area by name: of its kecamatan where one has the
+    name, else of the caller's wilayah (a desa of the next kecamatan may be nearer)."""
+    within = kecamatan if kecamatan and await names.named("village", name, kecamatan) else None
+    return str((await _one(names, "village", name, within, "working_area"))["code"])
+
+
+_CODE = re.compile(r"[\d.\s]+")  # a Kemendagri code, dotted or not
+
+
+async def _located(names: AreaNames, kind: str, field: str, fields: dict[str, Any]
+                   ) -> dict[str, Any]:
     desa, kecamatan = (fields.pop(name, None) for name in NAMED)
     if fields.get(field) or not (desa or kecamatan):
         return fields
