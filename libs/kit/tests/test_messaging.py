@@ -401,3 +401,44 @@ async def test_a_release_that_handles_a_new_event_type_applies_those_already_sen
     assert applied.count(sent[0].event_id) == 1
     assert applied.count(target.event_id) == 1
     await store.close()
+
+
+async def test_a_validators_own_message_is_said_in_the_operators_language(
+        nc: Client, tmp_path, monkeypatch) -> None:
+    """An event refused by a validator of its contract: pydantic wraps the validator's
+    message ("Value error, …"); `ilp dlq` says the message itself in Indonesian, not the
+    English under an Indonesian frame."""
+    from pydantic import field_validator
+
+    class Checked(AreaUpserted):
+        @field_validator("name")
+        @classmethod
+        def _known(cls, name: str) -> str:
+            if name == "unknown":
+                raise ValueError(_("area {code} is not registered", code="99"))
+            return name
+
+    from ilp_kit import consumer as consuming
+    monkeypatch.setitem(consuming.EVENTS, AreaUpserted.SUBJECT, Checked)
+    store = SqliteStore(tmp_path / "checked.db", {"seen": []})
+    await store.open()
+    consumer = EventConsumer(f"test-{uuid.uuid4().hex[:6]}", store,
+                             {Checked: lambda tx, event: asyncio.sleep(0)})
+    await consumer.start(nc, "REGISTRY", "ilp.registry.>", batch=50)
+    js = nc.jetstream()
+    event = AreaUpserted(code="99.01", name="unknown", level="regency", parent_code="99")
+    await js.publish(event.SUBJECT, event.model_dump_json().encode(),
+                     headers={"Nats-Msg-Id": event.event_id})
+
+    async def mine() -> list[dead_letters.DeadLetter]:
+        return [letter for letter in await dead_letters.read(js, consumer.service)
+                if event.event_id.encode() in letter.data]
+
+    async def parked() -> bool:
+        return bool(await mine())
+    await eventually(parked)
+    [letter] = await mine()
+    assert letter.summary == "name: Value error, area 99 is not registered"
+    assert letter.summary_in("id") == "name: wilayah 99 tidak terdaftar"
+    await consumer.stop()
+    await store.close()

@@ -273,8 +273,9 @@ class EventConsumer:
         try:
             return read_event(cls, raw.data)
         except ValidationError as exc:
+            # (with its context: a validator's own message is said in the reader's language)
             await self._dead_letter(raw, "invalid_event", explained(exc.errors(
-                include_url=False, include_input=False, include_context=False), cls))
+                include_url=False, include_input=False), cls))
             return None
 
     async def _apply(self, tx: Transaction, raw: Msg, event: Event) -> None:

@@ -46,7 +46,7 @@ class DeadLetter:
         said = str(first.get("msg", ""))
         if (kept := first.get("said")) and language != ENGLISH:
             try:
-                said = Text(kept["template"], kept["values"]).render(language)
+                said = _text(kept).render(language)
             except (KeyError, TypeError, ValueError):
                 pass  # values that no longer fit their template: as it was said
         where = ".".join(str(part) for part in first.get("loc", ()))
@@ -65,7 +65,21 @@ def _with_template(problem: dict[str, Any]) -> dict[str, Any]:
     msg = problem.get("msg")
     if not isinstance(msg, Text):
         return problem
-    return {**problem, "said": {"template": msg.template, "values": dict(msg.values)}}
+    return {**problem, "said": _kept(msg)}
+
+
+def _kept(text: Text) -> dict[str, Any]:
+    """A message's template and values – a value that is a message itself (a validator's
+    own, inside pydantic's "Value error, {error}") kept so too."""
+    return {"template": text.template, "values": {
+        name: {"said": _kept(value)} if isinstance(value, Text) else value
+        for name, value in text.values.items()}}
+
+
+def _text(kept: dict[str, Any]) -> Text:
+    return Text(kept["template"], {
+        name: _text(value["said"]) if isinstance(value, dict) and "said" in value else value
+        for name, value in kept["values"].items()})
 
 
 async def read(js: JetStreamContext, service: str | None = None, limit: int = 100
