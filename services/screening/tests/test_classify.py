@@ -96,6 +96,20 @@ def test_lansia_adds_dependence_and_skilas() -> None:
     assert codes("lansia", years=70, adl=20) == set()
 
 
+def test_skilas_by_its_domains_says_which_assessments_follow() -> None:
+    """SKILAS as its form asks it, domain by domain (WHO ICOPE step 1): a decline in any
+    is the lansia's decline, and the follow-up names the assessments it asks for."""
+    def follow_up(**domains: bool) -> list[str | None]:
+        result = classify(ScreeningInput("lansia", "F", 70 * 365 + 20, date(2026, 11, 20),
+                                         {}, domains))
+        return [f.follow_up for f in result.findings if f.code == "intrinsic_capacity_decline"]
+    assert follow_up(cognitive_decline=True, depressive_symptoms=True) == [
+        "pemeriksaan lanjutan di pustu: penilaian kognitif, penilaian gejala depresi"]
+    assert follow_up(limited_mobility=False, malnutrition_risk=False) == []
+    assert follow_up(skilas_positive=True) == ["pemeriksaan lanjutan di pustu"]
+    assert codes("usia_dewasa", years=45, cognitive_decline=True) == set()  # the lansia's
+
+
 def test_an_adults_dependence_is_read_at_any_adult_age() -> None:
     """After a stroke at 45 she needs care at home as a lansia would; SKILAS stays the
     lansia's."""
@@ -444,7 +458,8 @@ AGES = [("balita", 3), ("balita", 14), ("balita", 40), ("anak_remaja", 8 * 12 + 
 PARTNER = {"weight_kg": ("height_cm", 100.0), "height_cm": ("weight_kg", 15.0),
            "systolic": ("diastolic", 70.0), "diastolic": ("systolic", 100.0)}
 FLAGS_READ = ("tb_symptoms", "smoking", "vision_problem", "hearing_problem", "dental_caries",
-              "oedema", "skilas_positive")
+              "oedema", "skilas_positive", "cognitive_decline", "limited_mobility",
+              "malnutrition_risk", "depressive_symptoms")
 
 
 def _outcome(stage: str, sex: str, months: int, measures: dict[str, float],

@@ -597,3 +597,15 @@ def test_a_register_without_a_date_column_is_of_the_day_its_title_or_the_posyand
         assert refused.value.detail()[0]["loc"] == ["query", "day"]
     [(_line, visit, problems)] = parse_register(month, "psy-1", on="2026-12-04")
     assert problems == [] and visit is not None and visit.screened_on == date(2026, 12, 4)
+
+
+def test_skilas_columns_domain_by_domain() -> None:
+    """A lansia register heads SKILAS as its form does, a column per domain."""
+    text = ("Nama;NIK;L/P;Tgl Lahir;Tanggal;Penurunan Kognitif;Keterbatasan Mobilisasi;"
+            "Malnutrisi;Gangguan Penglihatan;Gangguan Pendengaran;Gejala Depresi\n"
+            "Agustina;9171034502580001;P;05/02/1958;04/12/2026;ya;tidak;tidak;ya;tidak;ya\n")
+    [(_line, visit, problems)] = parse_register(text, "psy-1")
+    assert problems == [] and visit is not None
+    m = visit.measurements
+    assert (m.cognitive_decline, m.limited_mobility, m.malnutrition_risk, m.vision_problem,
+            m.hearing_problem, m.depressive_symptoms) == (True, False, False, True, False, True)

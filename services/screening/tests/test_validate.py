@@ -390,3 +390,14 @@ def test_contacts_of_one_pregnancy_never_contradict_each_other(weeks, later_week
     from ilp_screening.domain.validate import dated_against
     assert dated_against(second_weeks, second, [(first, weeks)]) is None
     assert dated_against(weeks, first, [(second, second_weeks)]) is None
+
+
+def test_skilas_said_negative_with_a_domain_declined_is_refused() -> None:
+    lansia = ScreeningSubmission(
+        person=PersonIn(local_id="CDW-012", name="Yakob", sex="M", birth_date=date(1950, 4, 2)),
+        posyandu_id="p", screened_on=date(2026, 11, 20),
+        measurements=MeasurementsIn(skilas_positive=False, limited_mobility=True))
+    stage, found = problems(lansia, TODAY)
+    assert (stage, [(loc, kind) for loc, _msg, kind in found]) == (
+        "lansia", [(("measurements", "skilas_positive"), "contradiction")])
+    assert "limited_mobility" in found[0][1]

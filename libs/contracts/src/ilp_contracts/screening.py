@@ -185,7 +185,23 @@ class MeasurementsIn(_Strict):
     kpsp: Literal["sesuai", "meragukan", "penyimpangan"] | None = None
     tb_symptoms: bool | None = Field(default=None, description="Gejala TB (skrining gejala)")
     smoking: bool | None = None
-    skilas_positive: bool | None = Field(default=None, description="SKILAS: penurunan kapasitas")
+    skilas_positive: bool | None = Field(
+        default=None, description="SKILAS: penurunan kapasitas intrinsik (any domain; "
+        "implied by a domain below)")
+    # SKILAS's domains (WHO ICOPE's step 1); sight and hearing are vision_problem and
+    # hearing_problem, asked at every stage.
+    cognitive_decline: bool | None = Field(
+        default=None, description="SKILAS: penurunan kognitif (mengingat tiga kata, "
+        "orientasi waktu dan tempat)")
+    limited_mobility: bool | None = Field(
+        default=None, description="SKILAS: keterbatasan mobilisasi (tidak dapat berdiri "
+        "dari kursi lima kali dalam 14 detik)")
+    malnutrition_risk: bool | None = Field(
+        default=None, description="SKILAS: malnutrisi (berat badan turun > 3 kg dalam tiga "
+        "bulan, atau hilang nafsu makan)")
+    depressive_symptoms: bool | None = Field(
+        default=None, description="SKILAS: gejala depresi (dua minggu terakhir merasa "
+        "sedih, tertekan, atau kehilangan minat)")
     vision_problem: bool | None = Field(
         default=None, description="Gangguan penglihatan (tajam penglihatan kurang, Snellen/E)")
     hearing_problem: bool | None = Field(

@@ -67,6 +67,11 @@ ALIASES = {
     "gejala_tb": "tb_symptoms",
     "gejala_tbc": "tb_symptoms", "sdq": "sdq_total", "srq": "srq20", "aks": "adl",
     "skilas": "skilas_positive", "edema": "oedema", "td": BLOOD_PRESSURE,
+    # SKILAS's domains as its form heads them
+    **dict.fromkeys(("penurunan_kognitif", "kognitif"), "cognitive_decline"),
+    **dict.fromkeys(("keterbatasan_mobilisasi", "mobilisasi", "mobilitas"), "limited_mobility"),
+    **dict.fromkeys(("malnutrisi", "risiko_malnutrisi"), "malnutrition_risk"),
+    **dict.fromkeys(("gejala_depresi", "depresi"), "depressive_symptoms"),
     "gangguan_penglihatan": "vision_problem", "penglihatan": "vision_problem",
     "gangguan_pendengaran": "hearing_problem", "pendengaran": "hearing_problem",
     "karies": "dental_caries", "karies_gigi": "dental_caries", "gigi_berlubang": "dental_caries",

@@ -120,7 +120,7 @@ def measures_read(stage: str, sex: str, age_months: int) -> frozenset[str]:
     if stage in ("usia_dewasa", "lansia"):
         read |= {"waist_cm", "adl"}
     if stage == "lansia":
-        read.add("skilas_positive")
+        read |= {"skilas_positive", *SKILAS_DOMAINS}
     return frozenset(read)
 
 
@@ -449,7 +449,18 @@ def _mental_health(m: dict[str, float], out: Classification) -> None:
                  m["srq20"])
 
 
+# SKILAS's domains (WHO ICOPE step 1) and the assessment each decline asks for at the
+# pustu (ICOPE step 2); sight and hearing are referred as at every stage.
+SKILAS_DOMAINS = {"cognitive_decline": "penilaian kognitif",
+                  "limited_mobility": "penilaian mobilitas",
+                  "malnutrition_risk": "penilaian status gizi",
+                  "depressive_symptoms": "penilaian gejala depresi"}
+
+
 def _lansia(s: ScreeningInput, out: Classification) -> None:
     _dewasa(s, out)
-    if s.flags.get("skilas_positive"):
-        out.flag("intrinsic_capacity_decline", "moderate", "pemeriksaan lanjutan di pustu")
+    declined = [assessment for domain, assessment in SKILAS_DOMAINS.items()
+                if s.flags.get(domain)]
+    if s.flags.get("skilas_positive") or declined:
+        out.flag("intrinsic_capacity_decline", "moderate", "pemeriksaan lanjutan di pustu"
+                 + (f": {', '.join(declined)}" if declined else ""))

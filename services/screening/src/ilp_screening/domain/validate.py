@@ -14,7 +14,7 @@ from ilp_contracts.screening import (BirthSubmission, HouseholdMember, Measureme
 from ilp_contracts.text import Text, _
 
 from . import rules
-from .classify import stage_for
+from .classify import SKILAS_DOMAINS, stage_for
 from .person import CHILD_YEARS, nik_problem
 
 Problem = tuple[tuple[str | int, ...], str, str]
@@ -73,6 +73,11 @@ def screening_problems(sex: str, birth_date: date, screened_on: date,
     elif m.systolic is not None and m.diastolic is not None and m.systolic <= m.diastolic:
         found.append((("measurements", "systolic"), _("systolic must be above diastolic"),
                       "implausible"))
+    if m.skilas_positive is False and (declined := [
+            domain for domain in SKILAS_DOMAINS if getattr(m, domain)]):
+        found.append((("measurements", "skilas_positive"), _(
+            "SKILAS is said to have found no decline, yet {domains} did",
+            domains=", ".join(declined)), "contradiction"))
     if m.immunizations and stage != "balita":
         found.append((("measurements", "immunizations"), _("immunisations are recorded "
                                                            "for balita only"), "wrong_stage"))
