@@ -436,7 +436,7 @@ async def test_a_list_naming_its_desa_and_kecamatan_by_name(store) -> None:
         "posyandu;Posyandu Melati;;BLOTONGAN\n"
         "posyandu;Posyandu Anggrek;;Sidorejo Lor\n"
         "posyandu;Posyandu Teratai;Sidorejo;Sidorejo Lor\n"
-        "posyandu;Posyandu Dahlia;;Tidak Ada\n"
+        "posyandu;Posyandu Dahlia;;Antah Berantah\n"
         "Puskesmas;Puskesmas Blotongan;;Blotongan\n")
     report = await importer.import_rows(store, importer.detect_kind(columns), rows, TODAY,
                                         scope, sheet=True)
@@ -655,3 +655,17 @@ def test_a_puskesmas_admin_imports_her_lists_but_not_wilayah() -> None:
             _may_import(admin, kinds)
     _may_import(Principal(subject="dinkes", roles=frozenset({"dinkes_admin"}),
                           wilayah=("33.73",)), ["areas"])
+
+
+async def test_a_worker_list_writes_no_phone_as_a_dash_and_two_as_one_cell(store) -> None:
+    """"-" or "tidak ada" where a kader has no phone is no phone, not a refused kader;
+    two numbers in one cell are her first."""
+    await load(store, AREAS)
+    await load(store, "type,name,area_code\nposyandu,Posyandu Kenanga,33.73.04.1001\n")
+    workers = await load(store, "Nama;Jabatan;Tempat Tugas;No HP\n"
+                                "Sri;Kader;Kenanga;-\nTini;Kader;Kenanga;tidak ada\n"
+                                "Umi;Kader;Kenanga;0812 3456 7890 / 0813-1111-2222\n"
+                                "Ani;Kader;Kenanga;–\n")
+    assert (workers.rejected, workers.created_or_updated) == ([], 4)
+    phones = {w["name"]: w.get("phone") for w in await store.find("workers")}
+    assert phones == {"Sri": None, "Tini": None, "Umi": "+6281234567890", "Ani": None}

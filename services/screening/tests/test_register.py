@@ -609,3 +609,16 @@ def test_skilas_columns_domain_by_domain() -> None:
     m = visit.measurements
     assert (m.cognitive_decline, m.limited_mobility, m.malnutrition_risk, m.vision_problem,
             m.hearing_problem, m.depressive_symptoms) == (True, False, False, True, False, True)
+
+
+def test_a_dash_is_a_measure_not_taken() -> None:
+    """Registers write "-" (or "tidak diukur") where a measure was not taken: the row is
+    recorded with what was; a yes/no column's "-" stays unclear (refused, as before)."""
+    text = ("Nama;NIK;L/P;Tgl Lahir;Tanggal;BB;TB;LiLA;RT;Gejala TBC\n"
+            "Bima;3373041011240001;L;10/11/2024;20/11/2026;9,1;-;tidak diukur;—;tidak ada\n"
+            "Sari;3373045011240002;P;10/11/2024;20/11/2026;9,0;80;;;-\n")
+    bima, sari = list(parse_register(text, "psy-1"))
+    assert bima[2] == [] and bima[1] is not None
+    measured = bima[1].measurements.model_dump(exclude_none=True, exclude={"immunizations"})
+    assert measured == {"weight_kg": 9.1, "tb_symptoms": False}
+    assert sari[1] is None and sari[2][0]["loc"][-1] == "tb_symptoms"

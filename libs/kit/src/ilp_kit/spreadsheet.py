@@ -199,6 +199,19 @@ _DAY_MONTH_NAME = re.compile(r"^(\d{1,2})[\s/.-]+([a-z]+)\.?[\s/.-]+(\d{4}|\d{2}
                              re.IGNORECASE)
 
 
+# What a sheet writes in a cell for "none", "not done": a dash, or the words.
+_DASHES = re.compile(r"^[-–—.]+$")
+_NONE_SAID = frozenset({"tidak ada", "belum ada", "tidak punya", "tidak diukur",
+                        "tidak diperiksa", "n/a", "na", "nil"})
+
+
+def blank(value: str) -> bool:
+    """A cell that says nothing: empty, a dash, or "tidak ada" (a measure not taken, a
+    phone she has none of) – not in a yes/no column, where they are its no or unclear."""
+    said = " ".join(value.split()).lower()
+    return not said or bool(_DASHES.match(said)) or said in _NONE_SAID
+
+
 def iso_day(value: str) -> str:
     """A date as registers and lists write it, day first – 20/11/2026, 20-11-26, 20 Nov 2026,
     20-Nop-26, 20 Agustus 2026 – as ISO. Excel writes a date cell as it shows it, often

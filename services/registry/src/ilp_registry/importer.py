@@ -19,8 +19,8 @@ from ilp_kit.auth import OPEN, Principal
 from ilp_contracts.registry import DUSUN_COLUMNS, TargetGroup, as_dusun
 from ilp_contracts.text import _
 from ilp_kit.errors import PermanentError, explained, probably_meant
-from ilp_kit.spreadsheet import (csv_rows, header_name, header_of, iso_day, written_columns,
-                                  year_named)
+from ilp_kit.spreadsheet import (blank, csv_rows, header_name, header_of, iso_day,
+                                  written_columns, year_named)
 from ilp_kit.store import DocumentStore, Transaction
 from ilp_kit.turns import LoopTurns
 from pydantic import BaseModel, ValidationError
@@ -122,7 +122,7 @@ def rows_from_csv(text: str, year: int | None = None, file_name: str = ""
     rows = []
     for record in reader:
         cells = {named.get(k, k): _cell(named.get(k, k), v) for k, v in record.items()
-                 if k and v is not None and v.strip()}
+                 if k and v is not None and not blank(v)}
         if (dusun := cells.pop(DUSUN, None)) and "rw" not in cells:  # a posyandu's place
             cells["rw"] = as_dusun(dusun)
         if cells:

@@ -19,15 +19,17 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 
 _ID = r"^[A-Za-z0-9._:-]+$"
 _PHONE_MARKS = re.compile(r"[\s().-]")
+_MORE_NUMBERS = re.compile(r"\s*(?:[/,;]|\batau\b|\bdan\b)\s*", re.IGNORECASE)
 
 
 def _e164(value: object) -> object:
     """A phone number as a worker list writes it – 0812-3456-7890, +62 812 3456 7890,
     62812…, or 812… whose leading 0 a spreadsheet dropped – as +62812…, the form SMS and
-    WhatsApp gateways take."""
+    WhatsApp gateways take; of two in a cell, the first."""
     if not isinstance(value, str):
         return value
-    digits = _PHONE_MARKS.sub("", value)
+    # two numbers in one cell ("0812… / 0813…"): the first, the one lists put first
+    digits = _PHONE_MARKS.sub("", _MORE_NUMBERS.split(value.strip())[0])
     if digits.startswith("0"):
         digits = "+62" + digits[1:]
     elif digits.startswith("62") or (digits.startswith("8") and 9 <= len(digits) <= 12):

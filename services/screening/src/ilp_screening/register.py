@@ -38,8 +38,8 @@ from ilp_contracts.registry import as_dusun, place_name_key
 from ilp_contracts.screening import HouseholdMember, ScreeningSubmission
 from ilp_contracts.text import Text, _
 from ilp_kit.errors import InvalidInput, explained, probably_meant
-from ilp_kit.spreadsheet import (csv_rows, day_named, header_of, iso_day, month_named,
-                                  written_columns, year_named)
+from ilp_kit.spreadsheet import (blank, csv_rows, day_named, header_of, iso_day,
+                                  month_named, written_columns, year_named)
 from pydantic import ValidationError
 
 from .domain.person import nik_birth
@@ -535,7 +535,9 @@ def _filled_rows(text: str) -> Iterator[tuple[int, dict[str, str], dict[str, obj
     reader = csv_rows(text, column, KNOWN_COLUMNS)
     for row in reader:
         cells = {k: (v or "").strip() for k, v in row.items() if k and k[0] != NOT_READ}
-        if given := {k: _cell(k, v) for k, v in cells.items() if v != ""}:
+        # (a yes/no column's "-" or "tidak ada" says something: its no, or is refused)
+        if given := {k: _cell(k, v) for k, v in cells.items()
+                     if (v if k in FLAGS else not blank(v))}:
             yield reader.line_num, cells, _dusun_as_rw(given)
 
 
