@@ -9,7 +9,7 @@ from ilp_pws.domain.indicators import (
     add_to_date,
     apply_delta,
     as_of,
-    desa_without_target,
+    area_targets,
     evaluate,
     flag_delta,
     flags_for,
@@ -107,13 +107,39 @@ def test_desa_without_sasaran_are_told_on_coverage_only() -> None:
     docs = [{"area_code": "33.73.04.1001", "group": "balita", "count": 40},
             {"area_code": "33.73.04.1001", "group": "ibu_hamil", "count": 9},
             {"area_code": "33.73.04.1002", "group": "balita", "count": 60}]
-    missing = desa_without_target(["33.73.04.1001", "33.73.04.1002", "33.73.04.2003"], docs)
+    targets, missing = area_targets(docs, "33.73.04",
+                                    ["33.73.04.1001", "33.73.04.1002", "33.73.04.2003"])
     assert (missing["balita"], missing["ibu_hamil"], missing["lansia"]) == (1, 2, 3)
+    assert (targets["balita"], targets["ibu_hamil"], "lansia" in targets) == (100, 9, False)
     values = {v.id: v for v in evaluate({"balita_weighed": 5, "balita_stunted": 1},
                                         {"balita": 100}, CATALOGUE, missing)}
     assert values["balita_ditimbang"].targets_missing == 1  # D/S: S short of one desa
     assert values["balita_stunting"].targets_missing == 0  # a prevalence needs no sasaran
     assert all(v.targets_missing == 0 for v in evaluate({}, {"balita": 1}, CATALOGUE))
+
+
+def test_sasaran_by_kecamatan_where_its_desa_have_none() -> None:
+    """A Dinkes with sasaran by kecamatan only – or a kecamatan whose desa are not all
+    counted yet – has the kecamatan's own total as its denominator; a kota sums its
+    kecamatan, each so; a kecamatan whose every desa has one sums them (its own total,
+    set too, is not counted twice)."""
+    docs = [{"area_code": "91.71.03", "group": "balita", "count": 2100},
+            {"area_code": "91.71.03.1001", "group": "balita", "count": 540},
+            {"area_code": "91.71.04.2001", "group": "balita", "count": 60},
+            {"area_code": "91.71.04.2002", "group": "balita", "count": 88},
+            {"area_code": "91.71.04", "group": "balita", "count": 999},
+            {"area_code": "91.71.05", "group": "lansia", "count": 300}]
+    desa = ["91.71.03.1001", "91.71.03.1002", "91.71.03.2001", "91.71.04.2001",
+            "91.71.04.2002", "91.71.05.1001"]
+    def sasaran(code: str) -> tuple[int | None, int]:
+        targets, missing = area_targets(docs, code, desa)
+        return targets.get("balita"), missing["balita"]
+    assert sasaran("91.71.03") == (2100, 0)  # two of its desa lack one: its own total
+    assert sasaran("91.71.03.1002") == (None, 1)  # a desa is her own, or lacks it
+    assert sasaran("91.71.04") == (148, 0)  # every desa has one: their sum
+    assert sasaran("91.71") == (2248, 1)  # 2100 + 148, and 91.71.05's desa lacks one
+    targets, missing = area_targets(docs, "91.71", desa)
+    assert (targets["lansia"], missing["lansia"]) == (300, 5)
 
 
 MONTHS = [f"2026-{m:02d}" for m in range(1, 13)]

@@ -28,14 +28,14 @@ from sse_starlette.sse import EventSourceResponse
 from .domain.indicators import (
     Indicator,
     IndicatorValue,
-    desa_without_target,
+    area_targets,
     evaluate,
     load_catalogue,
     progress,
     to_date,
     with_status,
 )
-from .handlers import target_docs, village_targets
+from .handlers import target_docs
 from .live import LIVE
 
 # PWS figures are aggregates (no person appears), readable by every role but integrators,
@@ -161,8 +161,7 @@ def _under(codes: list[str], prefix: str) -> list[str]:
 async def _targets(reader: Reader, code: str, year: int, desa: list[str]
                    ) -> tuple[Counter[str], Counter[str]]:
     """An area's sasaran per group, and per group how many of `desa` have none set."""
-    docs = await target_docs(reader, code, year)
-    return village_targets(docs, code), desa_without_target(desa, docs)
+    return area_targets(await target_docs(reader, code, year), code, desa)
 
 
 async def _targets_by_year(reader: Reader, code: str, months: tuple[str, ...], desa: list[str]
@@ -232,10 +231,12 @@ async def _table(rt: Runtime, code: str, period: str) -> dict[str, Any]:
 
     def row(child: dict[str, Any]) -> dict[str, Any]:
         under = _under(desa, child["code"])
-        values = tuple(evaluate(_sum(by_desa, child["code"]),
-                                village_targets(targets[int(month[:4])], child["code"]),
-                                catalogue, desa_without_target(under, targets[int(month[:4])]),
-                                _month(month))
+
+        def of_month(month: str, by_desa: dict[str, Counter[str]]) -> list[IndicatorValue]:
+            sasaran, missing = area_targets(targets[int(month[:4])], child["code"], under)
+            return evaluate(_sum(by_desa, child["code"]), sasaran, catalogue, missing,
+                            _month(month))
+        values = tuple(of_month(month, by_desa)
                        for month, by_desa in zip(months, counts, strict=True))
         return _row(catalogue, period, child["code"], child["name"], child["level"], values)
 
@@ -423,9 +424,9 @@ async def ranking(area_code: str, period: Period, rt: RuntimeDep,
                for year in {int(month[:4]) for month in months}}
 
     def values(village: str, n: int) -> list[IndicatorValue]:  # month n of the three
-        year = targets[int(months[n][:4])]
-        return evaluate(counts[n].get(village, Counter()), village_targets(year, village),
-                        catalogue, desa_without_target([village], year), _month(months[n]))
+        sasaran, missing = area_targets(targets[int(months[n][:4])], village, [village])
+        return evaluate(counts[n].get(village, Counter()), sasaran, catalogue, missing,
+                        _month(months[n]))
 
     first = _rank([(village, values(village["code"], 0)) for village in desa], counted)[:limit]
     return _with_jelek(first, lambda code: tuple(values(code, n) for n in range(3)), counted,

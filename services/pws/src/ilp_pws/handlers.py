@@ -4,7 +4,7 @@ per desa, with colour-change events and live-update notices."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -44,16 +44,6 @@ from .domain.projection import (VOIDED, Unit, count_changes, effective, first_ch
 from .live import LIVE
 
 
-
-
-def village_targets(docs: Iterable[dict[str, Any]], area_prefix: str) -> Counter[str]:
-    """Sasaran per group under an area, summed over its desa (village targets only, so a
-    kecamatan total set as well is not counted twice)."""
-    totals: Counter[str] = Counter()
-    for doc in docs:
-        if doc["area_code"].startswith(area_prefix) and doc["area_code"].count(".") == 3:
-            totals[doc["group"]] += doc["count"]
-    return totals
 
 
 async def target_docs(reader: Reader, area_prefix: str, year: int) -> list[dict[str, Any]]:

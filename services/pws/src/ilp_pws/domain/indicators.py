@@ -471,15 +471,39 @@ def with_status(catalogue: Iterable[Indicator], months: tuple[list[IndicatorValu
             in zip(months[0], months[1], progress(catalogue, months, month), strict=True)]
 
 
-def desa_without_target(desa: Iterable[str], target_docs: Iterable[Mapping[str, Any]]
-                        ) -> Counter[str]:
-    """Per sasaran group, how many of these desa have none set."""
-    desa = set(desa)
-    have: dict[str, set[str]] = {}
-    for doc in target_docs:
-        if doc["area_code"] in desa:
-            have.setdefault(doc["group"], set()).add(doc["area_code"])
-    return Counter({group: len(desa - have.get(group, set())) for group in TARGET_GROUPS})
+def area_targets(target_docs: Iterable[Mapping[str, Any]], code: str, desa: Iterable[str]
+                 ) -> tuple[Counter[str], Counter[str]]:
+    """An area's sasaran per group, and how many of its `desa` it still lacks for each.
+    An area's sasaran is the sum of its parts' (a kecamatan's of its desa, a kota's of its
+    kecamatan) where each part has one; where some part lacks one, its own total if one
+    is set – a Dinkes that has sasaran by kecamatan only, or for a kecamatan whose desa
+    are not all counted yet –, else the sum of what there is, the lacking desa counted."""
+    own = {(doc["area_code"], doc["group"]): int(doc["count"]) for doc in target_docs}
+    under = sorted(d for d in desa if d == code or d.startswith(code + "."))
+    totals, missing = Counter[str](), Counter[str]()
+    for group in TARGET_GROUPS:
+        total, missing[group] = _sasaran(code, under, group, own)
+        if total is not None:
+            totals[group] = total
+    return totals, missing
+
+
+def _sasaran(code: str, desa: list[str], group: str, own: Mapping[tuple[str, str], int]
+             ) -> tuple[int | None, int]:
+    """(sasaran – None where none is set –, desa lacking one) of the area `code` over its
+    `desa`, by `area_targets`."""
+    if code.count(".") == 3 or not desa:
+        return own.get((code, group)), int(code.count(".") == 3 and (code, group) not in own)
+    depth = code.count(".") + 2  # the segments of a part's code
+    parts: dict[str, list[str]] = {}
+    for village in desa:
+        parts.setdefault(".".join(village.split(".")[:depth]), []).append(village)
+    found = [_sasaran(part, its_desa, group, own) for part, its_desa in parts.items()]
+    lacking = sum(short for _value, short in found)
+    if lacking and (code, group) in own:
+        return own[(code, group)], 0
+    values = [value for value, _short in found if value is not None]
+    return (sum(values) if values else None), lacking
 
 
 def colour_changes(before: Mapping[str, int], after: Mapping[str, int],
