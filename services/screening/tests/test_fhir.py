@@ -378,3 +378,26 @@ def test_a_dipstick_goes_out_as_loinc_20454_5_and_comes_back(grade) -> None:
     assert {"system": ICD10, "code": "O14.9"} in [
         {k: c[k] for k in ("system", "code")} for c in condition["code"]["coding"]]
     assert submission_from_bundle(exported)[0].measurements.protein_urine == grade
+
+
+def test_a_person_without_a_nik_goes_out_and_comes_back_by_her_number_at_the_posyandu(
+        ) -> None:
+    """A lansia known by her number in the posyandu's register: the Bundle names it
+    (another posyandu's number 12 is another person), and reads back as her; a SIMPUS
+    Patient with only its own record number is known by that number there."""
+    numbered = dataclasses.replace(CTX, nik=None, mother_nik=None, local_id="MWR-031")
+    exported = as_json(screening_bundle(screening(), numbered)) | {"identifier": {
+        "value": "b-local"}}
+    [patient] = resources(exported, "Patient")
+    assert patient["identifier"] == [{
+        "use": "usual", "value": "MWR-031",
+        "system": "https://ilp-platform.id/fhir/sid/posyandu-register/psy-mawar-03"}]
+    person = submission_from_bundle(exported)[0].person
+    assert (person.nik, person.mother_nik, person.local_id) == (None, None, "MWR-031")
+    assert person.identity_at("psy-mawar-03") == "psy-mawar-03#MWR-031"
+    patient["identifier"] = [{"system": "https://simpus.example/no-rm", "value": "RM-0042"}]
+    assert submission_from_bundle(exported)[0].person.local_id == "RM-0042"
+    patient.pop("identifier")
+    with pytest.raises(InvalidInput) as unknown:
+        submission_from_bundle(exported)
+    assert unknown.value.detail()[0]["type"] == "missing_identifier"

@@ -22,6 +22,8 @@ from .validation import BundleValidator
 
 NIK = "https://fhir.kemkes.go.id/id/nik"
 NIK_MOTHER = "https://fhir.kemkes.go.id/id/nik-ibu"  # a newborn without NIK yet
+# Someone without a NIK: her number in the register of the posyandu (…/<posyandu id>)
+POSYANDU_REGISTER = "https://ilp-platform.id/fhir/sid/posyandu-register"
 ADMINISTRATIVE_CODE = "https://fhir.kemkes.go.id/r4/StructureDefinition/administrativeCode"
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
@@ -113,6 +115,7 @@ class ExportContext:
     desa_code: str
     rt: str | None = None  # the person's, as recorded
     rw: str | None = None
+    local_id: str | None = None  # her number at the posyandu, where she has no NIK
 
 
 def screening_bundle(screening: dict[str, Any], ctx: ExportContext) -> dict[str, Any]:
@@ -174,11 +177,12 @@ def _patient_query(ctx: ExportContext) -> str:
 
 
 def _patient(screening: dict[str, Any], ctx: ExportContext) -> dict[str, Any]:
-    # Neither is known only where the export is not configured (NIKs are kept sealed for
-    # it alone): the Bundle shown then has no identifier rather than an empty one.
-    identifier = [{"use": "official", "system": system, "value": value}
-                  for system, value in ((NIK, ctx.nik), (NIK_MOTHER, ctx.mother_nik))
-                  if value][:1]
+    # Her NIK, her mother's, else her number at the posyandu; none is known where the
+    # export is not configured (NIKs are kept sealed for it alone) and she has a NIK: the
+    # Bundle shown then has no identifier rather than an empty one.
+    identifier = [{"use": use, "system": system, "value": value} for use, system, value in (
+        ("official", NIK, ctx.nik), ("official", NIK_MOTHER, ctx.mother_nik),
+        ("usual", f"{POSYANDU_REGISTER}/{ctx.location_id}", ctx.local_id)) if value][:1]
     province, city, district, village = (ctx.desa_code.split(".") + [None] * 4)[:4]
     units: tuple[tuple[Literal["rw", "rt"], str | None], ...] = (("rt", ctx.rt), ("rw", ctx.rw))
     parts: dict[str, str | None] = {"province": province, "city": f"{province}{city}",

@@ -97,7 +97,8 @@ async def bundle_for(reader: Reader, settings: ServiceSettings, screening_id: st
         location_id=screening["posyandu_id"], nik=opened.get("nik"),
         mother_nik=opened.get("mother_nik"), name=person.get("name", ""),
         birth_date=date.fromisoformat(person["birth_date"]), desa_code=screening["desa_code"],
-        rt=person.get("rt"), rw=person.get("rw"))
+        rt=person.get("rt"), rw=person.get("rw"),
+        local_id=None if person.get("mother_id") else person.get("local_id"))
     return screening_bundle(screening, ctx)
 
 

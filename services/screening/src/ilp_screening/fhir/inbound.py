@@ -1,8 +1,8 @@
 """A FHIR Bundle from an integrating system (e.g. a SIMPUS) turned into a screening
 submission, which then goes through the same validation as every other intake.
 
-Read: Patient (NIK, or the mother's NIK with the Patient id as local id; name, gender,
-birth date), Encounter (period start = screening date, Location = the posyandu id),
+Read: Patient (NIK, or the mother's NIK with the Patient id as local id, or – without
+either – another identifier as her number at the posyandu; name, gender, birth date), Encounter (period start = screening date, Location = the posyandu id),
 Observations by LOINC with UCUM units (the codes the export writes, incl. the blood
 pressure panel), a pregnancy as gestational age (LOINC 18185-9 or 49051-6, in weeks) with
 the ANC visit number (the ILP code the export writes, valueInteger), the scores, KPSP and
@@ -38,6 +38,7 @@ from .bundle import (
     NIK,
     NIK_MOTHER,
     NON_SMOKER,
+    POSYANDU_REGISTER,
     PROTEIN_URINE,
     SCORES,
     SMOKER,
@@ -111,14 +112,20 @@ def _person(patients: list[Any], problems: list[Problem]) -> dict[str, Any]:
     ids = {ident.system: ident.value for ident in patient.identifier or []}
     person: dict[str, Any] = {"sex": {"male": "M", "female": "F"}.get(patient.gender or ""),
                               "birth_date": patient.birthDate}
+    numbered = sorted((not system.startswith(POSYANDU_REGISTER), value)
+                      for system, value in ids.items() if system and value
+                      and system not in (NIK, NIK_MOTHER))
     if NIK in ids:
         person["nik"] = ids[NIK]
     elif NIK_MOTHER in ids and patient.id:
         person |= {"mother_nik": ids[NIK_MOTHER], "local_id": patient.id}
+    elif numbered:  # no NIK: her number at the posyandu (or the sender's record number)
+        person["local_id"] = numbered[0][1]
     else:
-        problems.append((_at(i, "identifier"), _("a {nik} identifier, or {mother} with a "
-                                                 "Patient id, is needed", nik=NIK,
-                                                 mother=NIK_MOTHER), "missing_identifier"))
+        problems.append((_at(i, "identifier"), _(
+            "a {nik} identifier, {mother} with a Patient id, or her number in the "
+            "posyandu's register is needed", nik=NIK, mother=NIK_MOTHER),
+            "missing_identifier"))
     name = (patient.name or [None])[0]
     person["name"] = (name.text or " ".join([*(name.given or []), name.family or ""]).strip()
                       if name else None)
