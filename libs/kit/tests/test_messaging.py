@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from typing import Any
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import nats
@@ -218,6 +219,22 @@ async def test_what_integrators_publish_is_read_strictly() -> None:
         read_event(IngestScreening, json.dumps({**submission, "idempotencykey": "x"}).encode())
 
 
+async def letters_of(js: Any, service: str, event: AreaUpserted
+                     ) -> list[dead_letters.DeadLetter]:
+    """The service's dead letters of this event (the stream holds other tests' too)."""
+    return [letter for letter in await dead_letters.read(js, service)
+            if event.event_id.encode() in letter.data]
+
+
+async def parked(js: Any, service: str, event: AreaUpserted) -> dead_letters.DeadLetter:
+    """The event's one dead letter, once the service has parked it."""
+    async def there() -> bool:
+        return bool(await letters_of(js, service, event))
+    await eventually(there)
+    [letter] = await letters_of(js, service, event)
+    return letter
+
+
 async def test_a_dead_letter_is_read_with_its_reason_and_sent_again_once_fixed(
         nats_server: str, nc: Client, tmp_path) -> None:
     registered = {"33"}  # what the "registry" knows so far
@@ -235,14 +252,7 @@ async def test_a_dead_letter_is_read_with_its_reason_and_sent_again_once_fixed(
     await js.publish(event.SUBJECT, event.model_dump_json().encode(),
                      headers={"Nats-Msg-Id": event.event_id})
 
-    async def mine() -> list[dead_letters.DeadLetter]:  # the stream holds other tests' too
-        return [letter for letter in await dead_letters.read(js, consumer.service)
-                if event.event_id.encode() in letter.data]
-
-    async def parked() -> bool:
-        return bool(await mine())
-    await eventually(parked)
-    [letter] = await mine()
+    letter = await parked(js, consumer.service, event)
     assert (letter.subject, letter.service, letter.reason["type"]) == (
         event.SUBJECT, consumer.service, "rejected")
     assert letter.summary == "parent_code: area 34 is not registered"  # the event's field
@@ -257,7 +267,7 @@ async def test_a_dead_letter_is_read_with_its_reason_and_sent_again_once_fixed(
     async def applied() -> bool:
         return await store.get("seen", event.event_id) is not None
     await eventually(applied)
-    assert await mine() == []
+    assert await letters_of(js, consumer.service, event) == []
     dead_lettered = consumer.stats.dead_lettered
     await asyncio.sleep(0.3)
     assert consumer.stats.dead_lettered == dead_lettered  # the second send did nothing
@@ -429,15 +439,7 @@ async def test_a_validators_own_message_is_said_in_the_operators_language(
     event = AreaUpserted(code="99.01", name="unknown", level="regency", parent_code="99")
     await js.publish(event.SUBJECT, event.model_dump_json().encode(),
                      headers={"Nats-Msg-Id": event.event_id})
-
-    async def mine() -> list[dead_letters.DeadLetter]:
-        return [letter for letter in await dead_letters.read(js, consumer.service)
-                if event.event_id.encode() in letter.data]
-
-    async def parked() -> bool:
-        return bool(await mine())
-    await eventually(parked)
-    [letter] = await mine()
+    letter = await parked(js, consumer.service, event)
     assert letter.summary == "name: Value error, area 99 is not registered"
     assert letter.summary_in("id") == "name: wilayah 99 tidak terdaftar"
     await consumer.stop()
