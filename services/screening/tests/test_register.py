@@ -622,3 +622,16 @@ def test_a_dash_is_a_measure_not_taken() -> None:
     measured = bima[1].measurements.model_dump(exclude_none=True, exclude={"immunizations"})
     assert measured == {"weight_kg": 9.1, "tb_symptoms": False}
     assert sari[1] is None and sari[2][0]["loc"][-1] == "tb_symptoms"
+
+
+def test_a_bare_umur_is_years_only_where_it_cannot_be_a_balitas_months() -> None:
+    """`Umur (th)` 34 is 34 years; a bare `Umur` 20 may be a balita's 20 months – no
+    birth date is made of it – and 68 cannot be; `Umur (bln)` is months, never years."""
+    def born(header: str, age: str) -> object:
+        text = f"Nama;No. Register;L/P;{header};Tanggal;BB\nA;R-1;P;{age};04/12/2026;9\n"
+        [(_line, visit, _problems)] = parse_register(text, "psy-1")
+        return visit.person.birth_date if visit else None
+    assert born("Umur (th)", "34") == date(1992, 7, 1)
+    assert born("Umur", "34 tahun") == date(1992, 7, 1)
+    assert born("Umur", "20") is None and born("Umur (bln)", "20") is None
+    assert born("Umur", "68") == date(1958, 7, 1)

@@ -122,12 +122,15 @@ def _typed(value: Any) -> str:
 
 _UNIT = re.compile(r"\s*\(.*?\)")
 _SLASH = re.compile(r"\s*/\s*")
+# An age's unit says what the column is: "Umur (bln)", a child's months, is not "Umur (th)".
+_AGE_UNIT = re.compile(r"\(\s*(?:(bl|bln|bulan)|(th|thn|tahun))\s*\.?\)", re.IGNORECASE)
 
 
 def header_name(header: str) -> str:
-    """A column's header as a name: its unit in brackets left out, in any case, its words
-    joined by `_` – "No. HP", "BB (kg)", "Tgl Lahir" and "PB / TB" are no_hp, bb, tgl_lahir
-    and pb/tb."""
+    """A column's header as a name: its unit in brackets left out – but an age's, which
+    becomes a word (`Umur (bln)` is umur_bulan) –, in any case, its words joined by `_` –
+    "No. HP", "BB (kg)", "Tgl Lahir" and "PB / TB" are no_hp, bb, tgl_lahir and pb/tb."""
+    header = _AGE_UNIT.sub(lambda unit: " bulan" if unit.group(1) else " tahun", header)
     return "_".join(_SLASH.sub("/", _UNIT.sub("", header)).replace(".", " ").lower().split())
 
 

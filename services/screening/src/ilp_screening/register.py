@@ -44,7 +44,7 @@ from pydantic import ValidationError
 
 from .domain.person import nik_birth
 from .domain.registers import TERM_DAYS
-from .register_columns import (AGE_YEARS, BIRTH_ORDER, BLOOD_PRESSURE, CONTACT, DATES, DOSE, DUE_DATE,
+from .register_columns import (AGE, AGE_YEARS, BIRTH_ORDER, BLOOD_PRESSURE, CONTACT, DATES, DOSE, DUE_DATE,
                                DUSUN, FLAGS, KNOWN_COLUMNS, LAST_PERIOD, MONTHLY,
                                MONTHLY_MEASURES, MOTHER_NAME, NOT_READ, NUMBERS, PERSON,
                                POSYANDU_NAME, PREGNANCY, REGISTER_NUMBER, VISIT_NUMBER, column,
@@ -467,15 +467,14 @@ def _birth_date_unwritten(given: dict[str, object], on: object) -> None:
     woman's day + 40; her sex too where the row gives none; the century her `Umur`
     says, else the latest not after the visit). Without a NIK, from 15
     years – where no rule reads an age to the day – the middle of the year her age in
-    years (`Umur`: 70) says she was born in: many lansia know no more."""
-    age = given.pop(AGE_YEARS, None)
+    years (`_years`) says she was born in: many lansia know no more."""
+    years = _years(given.pop(AGE_YEARS, None), given.pop(AGE, None))
     if given.get("birth_date"):
         return
     try:
         day = date.fromisoformat(str(on)) if on else date.today()
     except ValueError:
         return  # the visit's own day is refused at its column
-    years = _whole_years(age)
     if (read := nik_birth(str(given.get("nik") or ""), day)) is not None:
         born, sex = read
         if years is not None and abs((day - born).days / 365.25 - years) > 1 \
@@ -489,10 +488,20 @@ def _birth_date_unwritten(given: dict[str, object], on: object) -> None:
                                born.replace(year=born.year - 1)).isoformat()
 
 
-def _whole_years(age: object) -> int | None:
-    """An age as a register writes it: 70, "70 th", "70 tahun"."""
-    found = re.match(r"\s*(\d{1,3})\s*(?:th|thn|tahun|tahunan)?\.?\s*$", str(age or ""), re.I)
-    return int(found.group(1)) if found else None
+_AGE_SAID = re.compile(r"\s*(\d{1,3})\s*(th|thn|tahun)?\.?\s*$", re.IGNORECASE)
+BALITA_MONTHS = 60  # a bare age from here cannot be a balita's months
+
+
+def _years(in_years: object, bare: object) -> int | None:
+    """An age in years as a register writes it: under `Umur (th)` (70, "70 th"), or
+    under a bare `Umur` where it says years ("70 tahun") or cannot be a balita's months
+    (60 and over) – a balita register's `Umur` is her months."""
+    if in_years is not None and (said := _AGE_SAID.match(str(in_years))):
+        return int(said.group(1))
+    if bare is not None and (said := _AGE_SAID.match(str(bare))) and (
+            said.group(2) or int(said.group(1)) >= BALITA_MONTHS):
+        return int(said.group(1))
+    return None
 
 
 def place_named(name: str, places: Places) -> str | dict[str, Any]:

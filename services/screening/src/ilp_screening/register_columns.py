@@ -30,7 +30,9 @@ BIRTH_ORDER = "birth_order"
 # Her number in the posyandu's (or pustu's) register, or its medical record number: who she
 # is where she has no NIK, nor a mother's NIK to be known by as a child.
 REGISTER_NUMBER = "register_number"
-AGE_YEARS = "age_years"  # "Umur": read only where the row has no birth date
+# An age, read only where the row has no birth date: "Umur (th)" in years; a bare "Umur"
+# may be a balita's months, so it is taken for years only where it cannot be months.
+AGE, AGE_YEARS = "age", "age_years"
 # Where a desa has dusun instead of numbered RWs (most of them outside Java): the person's
 # dusun, kept as her RW's label ("Dusun 1", "Dusun Krajan"), which notify's kader
 # coverage reads by name.
@@ -104,7 +106,8 @@ ALIASES = {
     **{name: "" for name in ("no", "nomor", "no_urut", "keterangan", "catatan", "ket",
                              "nama_ayah", "nama_orang_tua", "nama_ortu",
                              "alamat", "umur_bulan", "usia_bulan")},
-    **dict.fromkeys(("umur", "usia", "umur_tahun", "usia_tahun"), AGE_YEARS),
+    **dict.fromkeys(("umur", "usia"), AGE),
+    **dict.fromkeys(("umur_tahun", "usia_tahun"), AGE_YEARS),
     # Nor do the statuses it worked out from the measures (BB/U, TB/U, BB/TB, N/T, BGM,
     # the IMT): they are classified again here, from the measures and the child's history.
     **{name: "" for name in ("status_gizi", "bb/u", "tb/u", "pb/u", "bb/tb", "bb/pb",
@@ -198,7 +201,8 @@ def column(name: str) -> str:
 
 # What a register's header may name: the fields and the Indonesian names for them.
 KNOWN_COLUMNS = sorted({*PERSON, *PREGNANCY, *MeasurementsIn.model_fields, "screened_on",
-                        "posyandu_id", POSYANDU_NAME, BIRTH_ORDER, REGISTER_NUMBER, AGE_YEARS,
+                        "posyandu_id", POSYANDU_NAME, BIRTH_ORDER, REGISTER_NUMBER, AGE,
+                        AGE_YEARS,
                         MOTHER_NAME, LAST_PERIOD,
                         DUSUN,
                         DUE_DATE, VISIT_NUMBER,
