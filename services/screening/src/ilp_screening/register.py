@@ -44,11 +44,11 @@ from pydantic import ValidationError
 
 from .domain.person import nik_birth
 from .domain.registers import TERM_DAYS
-from .register_columns import (AGE, AGE_YEARS, BIRTH_ORDER, BLOOD_PRESSURE, CONTACT, DATES, DOSE, DUE_DATE,
-                               DUSUN, FLAGS, KNOWN_COLUMNS, LAST_PERIOD, MONTHLY,
-                               MONTHLY_MEASURES, MOTHER_NAME, NOT_READ, NUMBERS, PERSON,
-                               POSYANDU_NAME, PREGNANCY, REGISTER_NUMBER, VISIT_NUMBER, column,
-                               contact_column, monthly)
+from .register_columns import (AGE, AGE_YEARS, BIRTH_ORDER, BLOOD_PRESSURE, CONTACT, DATES,
+                               DOSE, DUE_DATE, DUSUN, FLAGS, KNOWN_COLUMNS, LAST_PERIOD,
+                               MONTHLY, MONTHLY_MEASURES, MOTHER_NAME, NOT_READ, NUMBERS,
+                               PERSON, POSYANDU_NAME, PREGNANCY, REGISTER_NUMBER, VISIT_NUMBER,
+                               column, contact_column, monthly)
 
 # How the length was taken, as a register writes it: lying down (under two) or standing.
 _LYING = {"telentang": True, "terlentang": True, "berbaring": True, "baring": True,
@@ -477,9 +477,10 @@ def _birth_date_unwritten(given: dict[str, object], on: object) -> None:
         return  # the visit's own day is refused at its column
     if (read := nik_birth(str(given.get("nik") or ""), day)) is not None:
         born, sex = read
+        # her age says the NIK's earlier century (not 29 February: 1900 had none)
         if years is not None and abs((day - born).days / 365.25 - years) > 1 \
-                and born.year >= 2000 and not (born.month, born.day) == (2, 29):
-            born = born.replace(year=born.year - 100)  # her age says the NIK's other century
+                and born.year >= 2000 and (born.month, born.day) != (2, 29):
+            born = born.replace(year=born.year - 100)
         given["birth_date"] = born.isoformat()
         given.setdefault("sex", sex)
     elif years is not None and years >= ADULT_YEARS:
