@@ -40,8 +40,8 @@ DUSUN_COLUMNS = ("dusun", "nama_dusun", "dsn", "dukuh", "lingkungan", "banjar",
 
 def dusun_name(label: str | None) -> str | None:
     """A place by name where a desa has dusun instead of numbered RWs – "Dusun Krajan",
-    "Dsn. Krajan", "DUKUH KRAJAN", "Kp. Krajan" – as one key ("krajan"); None for a label that does
-    not say it is a dusun ("Krajan", "RW 03")."""
+    "Dsn. Krajan", "DUKUH KRAJAN", "Kp. Krajan" – as one key ("krajan"); None for a
+    label that does not say it is a dusun ("Krajan", "RW 03")."""
     said = " ".join((label or "").lower().split())
     return _DUSUN_WORD.sub("", said) if _DUSUN_WORD.match(said) else None
 

@@ -43,8 +43,8 @@ from .models import (
     SyncReport,
     VoidIn,
 )
-from .register import (columns_not_read, day_of_visits, in_its_month, in_the_sheets_words, months_of,
-                       once_a_row, parse_register, posyandu_names)
+from .register import (columns_not_read, day_of_visits, in_its_month, in_the_sheets_words,
+                       months_of, once_a_row, parse_register, posyandu_names)
 from .roles import CARERS, CORRECTORS, RECORDERS
 
 router = APIRouter(tags=["screening"])

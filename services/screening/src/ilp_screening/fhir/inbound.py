@@ -2,7 +2,8 @@
 submission, which then goes through the same validation as every other intake.
 
 Read: Patient (NIK, or the mother's NIK with the Patient id as local id, or – without
-either – another identifier as her number at the posyandu; name, gender, birth date), Encounter (period start = screening date, Location = the posyandu id),
+either – another identifier as her number at the posyandu; name, gender, birth date),
+Encounter (period start = screening date, Location = the posyandu id),
 Observations by LOINC with UCUM units (the codes the export writes, incl. the blood
 pressure panel), a pregnancy as gestational age (LOINC 18185-9 or 49051-6, in weeks) with
 the ANC visit number (the ILP code the export writes, valueInteger), the scores, KPSP and
