@@ -669,3 +669,41 @@ async def test_a_worker_list_writes_no_phone_as_a_dash_and_two_as_one_cell(store
     assert (workers.rejected, workers.created_or_updated) == ([], 4)
     phones = {w["name"]: w.get("phone") for w in await store.find("workers")}
     assert phones == {"Sri": None, "Tini": None, "Umi": "+6281234567890", "Ani": None}
+
+
+async def test_a_puskesmas_column_is_what_its_list_makes_it(store) -> None:
+    """A *Data Sasaran* per puskesmas is each puskesmas's kecamatan's, where it serves
+    its kecamatan alone (one of two serves part of one: refused, to give it per desa); a
+    facility list's *Puskesmas* is the facility's puskesmas – a puskesmas's own row
+    naming itself has none –; a worker list's, her workplace."""
+    await load(store, AREAS)
+    await load(store, "code,name\n33.73.01,Argomulyo\n33.73.01.1001,Sidorejo Lor\n")
+    scope = Principal(subject="dinkes", roles=frozenset({"dinkes_admin"}), wilayah=("33.73",))
+
+    async def sheet(text: str) -> importer.ImportReport:
+        columns, rows = importer.rows_from_csv(text)
+        return await importer.import_rows(store, importer.detect_kind(columns), rows, TODAY,
+                                          scope, sheet=True)
+    facilities = await sheet(
+        "Nama;Jenis;Kecamatan;Desa;Puskesmas\n"
+        "Puskesmas Sidorejo;Puskesmas;Sidorejo;;Puskesmas Sidorejo\n"
+        "Puskesmas Tingkir Lor;Puskesmas;Argomulyo;;Puskesmas Tingkir Lor\n"
+        "Puskesmas Cebongan;Puskesmas;Argomulyo;;Puskesmas Cebongan\n"
+        "Posyandu Kenanga;Posyandu;Sidorejo;Blotongan;Puskesmas Sidorejo\n")
+    assert (facilities.rejected, facilities.columns_not_read) == ([], [])
+    parents = {f["name"]: f.get("parent_facility_id") for f in await store.find("facilities")}
+    sidorejo = next(f["id"] for f in await store.find("facilities")
+                    if f["name"] == "Puskesmas Sidorejo")
+    assert parents["Puskesmas Sidorejo"] is None and parents["Posyandu Kenanga"] == sidorejo
+    sasaran = await sheet("DATA SASARAN PUSKESMAS TAHUN 2026\nPuskesmas;Balita;Lansia\n"
+                          "Puskesmas Sidorejo;800;640\nPuskesmas Cebongan;300;200\n")
+    assert sasaran.created_or_updated == 2 and [  # once, not once a group
+        (r["line"], r["errors"][0]["type"]) for r in sasaran.rejected] == [
+        (4, "puskesmas_shares_kecamatan")]
+    assert {(t["area_code"], t["group"], t["count"]) for t in await store.find(
+        "targets", Query.of(area_code="33.73.04"))} == {("33.73.04", "balita", 800),
+                                                        ("33.73.04", "lansia", 640)}
+    workers = await sheet("Nama;Jabatan;Puskesmas\nDr. Ani;Dokter;Puskesmas Sidorejo\n")
+    assert workers.rejected == []
+    [ani] = await store.find("workers")
+    assert ani["facility_id"] == sidorejo

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any, Literal, cast, get_args
 
 from ilp_kit.auth import OPEN, Principal
-from ilp_contracts.registry import DUSUN_COLUMNS, TargetGroup, as_dusun
+from ilp_contracts.registry import DUSUN_COLUMNS, TargetGroup, as_dusun, place_name_key
 from ilp_contracts.text import _
 from ilp_kit.errors import PermanentError, explained, probably_meant
 from ilp_kit.spreadsheet import (blank, csv_rows, header_name, header_of, iso_day,
@@ -28,7 +28,7 @@ from pydantic import BaseModel, ValidationError
 from . import commands
 from .models import WORDS, AreaIn, FacilityIn, LocalUnitIn, TargetIn, WorkerIn, known_word
 from .named_areas import (AREA_FIELD, DESA_NAME, DESA_WORDS, KECAMATAN_NAME, KECAMATAN_WORDS,
-                          NAMED, AreaNames, with_area_named)
+                          NAMED, PUSKESMAS_NAME, AreaNames, with_area_named)
 
 Kind = Literal["areas", "local_units", "facilities", "workers", "targets"]
 KINDS: tuple[Kind, ...] = ("areas", "local_units", "facilities", "workers", "targets")
@@ -43,6 +43,7 @@ DUSUN = "dusun"  # a posyandu's dusun, kept as its RW's label
 # Papua's desa, but a hamlet within one in Java: which, the list's other columns say.
 KAMPUNG = "kampung"
 KAMPUNG_COLUMNS = (KAMPUNG, "nama_kampung", "kampung/kelurahan", "nama_kampung/kelurahan")
+PUSKESMAS_COLUMNS = ("puskesmas", "nama_puskesmas")  # what it is, the list says
 # Headers of the wilayah lists in circulation (Kemendagri's `kode`/`nama`), and of the
 # facility, worker and sasaran lists a Dinkes keeps in Indonesian.
 ALIASES = {"kode": "code", "kode_wilayah": "code", "nama": "name", "nama_wilayah": "name",
@@ -108,7 +109,7 @@ def detect_kind(columns: Iterable[str]) -> Kind:
 
 # What a header may name: every kind's fields (a sheet's title above it is passed over).
 COLUMNS = frozenset({*(name for model in MODELS.values() for name in model.model_fields),
-                     *NAMED, *KAMPUNG_COLUMNS})
+                     *NAMED, *KAMPUNG_COLUMNS, *PUSKESMAS_COLUMNS})
 
 
 def rows_from_csv(text: str, year: int | None = None, file_name: str = ""
@@ -192,10 +193,14 @@ def _named_by_context(header: list[str]) -> dict[str, str]:
     that is not of wilayah; "Nama Fasilitas" as the facility's own name in a list of
     facilities, where a worker list has the worker's "Nama" beside it; "Tanggal" beside
     "Status ILP" as the day of that stage; "Kampung" as the desa (Papua's) where no other
-    column names it, else as the posyandu's hamlet (Java's "Kp. Cibodas" in a desa)."""
+    column names it, else as the posyandu's hamlet (Java's "Kp. Cibodas" in a desa);
+    "Puskesmas" by `_puskesmas_column`."""
     named = {}
     kampung = [name for name in KAMPUNG_COLUMNS if name in header]
     named.update(dict.fromkeys(kampung, DUSUN if DESA_NAME in header else DESA_NAME))
+    puskesmas = [name for name in PUSKESMAS_COLUMNS if name in header]
+    if puskesmas and (read_as := _puskesmas_column(header)):
+        named.update(dict.fromkeys(puskesmas, read_as))
     if "code" in header and "area_code" not in header and _NOT_AN_AREA_LIST & set(header):
         named["code"] = "area_code"
     if "nama_fasilitas" in header:
@@ -204,6 +209,18 @@ def _named_by_context(header: list[str]) -> dict[str, str]:
         # beside the ILP stage, the day the facility reached it
         named.update((date_, "rollout_date") for date_ in ("tanggal", "tgl") if date_ in header)
     return named
+
+
+def _puskesmas_column(header: list[str]) -> str | None:
+    """What a "Puskesmas" column is to the list: the area of a sasaran list's row that
+    names no wilayah (Data Sasaran per puskesmas), a posyandu's or pustu's puskesmas
+    (its `Induk`) in a facility list, the workplace in a worker list – None where the list
+    has that column already (then it is read past, and said so)."""
+    columns = set(header)
+    if (set(TARGET_COLUMNS) | {"group"}) & columns:
+        return None if {"area_code", DESA_NAME, KECAMATAN_NAME} & columns else PUSKESMAS_NAME
+    meant = "parent_facility_id" if "type" in columns else "facility_id"
+    return None if meant in columns else meant
 
 
 def _cell(column: str, value: str) -> Any:
@@ -266,7 +283,7 @@ async def import_rows(store: DocumentStore, kind: Kind, rows: list[Row], today: 
     names = AreaNames(store, scope)
 
     async def named(fields: dict[str, Any]) -> dict[str, Any]:
-        return await with_area_named(names, kind, fields)
+        return await with_area_named(names, kind, _not_its_own_parent(fields))
     turns = LoopTurns()  # the relay sends the earlier chunks' events meanwhile
     for start in range(0, len(ordered), chunk_rows):
         async with store.transaction() as tx:  # a chunk's rows and events commit together
@@ -280,7 +297,21 @@ async def import_rows(store: DocumentStore, kind: Kind, rows: list[Row], today: 
                 else:
                     report.created_or_updated += 1
     report.rejected.sort(key=lambda r: r["line"])
+    # a sasaran table's row is a target per group: its refusal said once
+    report.rejected = [r for n, r in enumerate(report.rejected)
+                       if n == 0 or report.rejected[n - 1] != r]
     return report
+
+
+def _not_its_own_parent(fields: dict[str, Any]) -> dict[str, Any]:
+    """A puskesmas's row of a facility list whose *Puskesmas* column names itself (each
+    row saying which puskesmas it is under) has no parent."""
+    parent = fields.get("parent_facility_id")
+    itself = parent and (parent == fields.get("id") or place_name_key(str(parent)) ==
+                         place_name_key(str(fields.get("name", ""))))
+    if itself and known_word(fields.get("type")) == "puskesmas":
+        return {k: v for k, v in fields.items() if k != "parent_facility_id"}
+    return fields
 
 
 def _reason(model: type[BaseModel], error: Any) -> str:

@@ -14,10 +14,13 @@ from ilp_kit.auth import Principal
 from ilp_kit.errors import UnprocessableError
 from ilp_kit.store import Query, Reader
 
+from .commands import facility_named
 from .models import known_word
 
 DESA_NAME, KECAMATAN_NAME = "desa_name", "kecamatan_name"
-NAMED = (DESA_NAME, KECAMATAN_NAME)
+# A sasaran list by puskesmas ("Data Sasaran Puskesmas"): its kecamatan's
+PUSKESMAS_NAME = "puskesmas_name"
+NAMED = (DESA_NAME, KECAMATAN_NAME, PUSKESMAS_NAME)
 # The field a kind's row gives its area in; a puskesmas lies in its kecamatan.
 AREA_FIELD = {"facilities": "area_code", "targets": "area_code", "local_units": "desa_code"}
 # What a province calls its desa and kecamatan: Papua's kampung and distrik, Aceh's
@@ -85,9 +88,11 @@ _CODE = re.compile(r"[\d.\s]+")  # a Kemendagri code, dotted or not
 
 async def _located(names: AreaNames, kind: str, field: str, fields: dict[str, Any]
                    ) -> dict[str, Any]:
-    desa, kecamatan = (fields.pop(name, None) for name in NAMED)
-    if fields.get(field) or not (desa or kecamatan):
+    desa, kecamatan, puskesmas = (fields.pop(name, None) for name in NAMED)
+    if fields.get(field) or not (desa or kecamatan or puskesmas):
         return fields
+    if puskesmas and not (desa or kecamatan):
+        return {**fields, field: await _kecamatan_served(names, str(puskesmas))}
     within = None
     if kecamatan:
         within = (await _one(names, "district", str(kecamatan), None, KECAMATAN_NAME))["code"]
@@ -96,6 +101,26 @@ async def _located(names: AreaNames, kind: str, field: str, fields: dict[str, An
         village = await _one(names, "village", str(desa), within, DESA_NAME)
         return {**fields, field: village["parent_code"] if puskesmas else village["code"]}
     return {**fields, field: within}
+
+
+async def _kecamatan_served(names: AreaNames, name: str) -> str:
+    """The kecamatan a puskesmas (by its name or id) serves alone – a sasaran given per
+    puskesmas is its kecamatan's. One of several in its kecamatan serves part of it, which
+    no wilayah code names: refused, to give its sasaran per desa."""
+    found = await facility_named(names.reader, name, PUSKESMAS_NAME, names.scope)
+    if found["type"] != "puskesmas":
+        raise UnprocessableError(PUSKESMAS_NAME, _("{name} is a {type}, not a puskesmas",
+                                                   name=name, type=found["type"]),
+                                 "not_a_puskesmas")
+    others = [f["name"] for f in await names.reader.find("facilities", Query.of(
+        area_code=found["area_code"], type="puskesmas")) if f["id"] != found["id"]
+        and f.get("active", True)]
+    if others:
+        raise UnprocessableError(PUSKESMAS_NAME, _(
+            "{name} shares kecamatan {code} with {others}: give its sasaran per desa",
+            name=found["name"], code=found["area_code"], others=", ".join(sorted(others))),
+            "puskesmas_shares_kecamatan")
+    return str(found["area_code"])
 
 
 async def _one(names: AreaNames, level: str, name: str, within: str | None, column: str
