@@ -114,9 +114,12 @@ def _import_csv(client: httpx.Client, url: str, source: _Csv, progress: Progress
             totals[key] += report[key]
         totals["columns_not_read"] = sorted({*totals["columns_not_read"], *(
             source.written.get(name, name) for name in report.get("columns_not_read", []))})
-        # The chunk's record i sits on line i + 2 of the chunk (after its header).
-        totals["rejected"] += [{**r, "line": chunk[r["line"] - 2][0]} for r in
-                               in_the_sheets_words(report["rejected"], source.written)]
+        # The chunk's record i sits on line i + 2 of the chunk (after its header); a
+        # sasaran table's row, a target a group, is refused once.
+        for refused in in_the_sheets_words(report["rejected"], source.written):
+            if (row := {**refused, "line": chunk[refused["line"] - 2][0]}) not in totals[
+                    "rejected"]:
+                totals["rejected"].append(row)
         progress.advance(task, len(chunk))
     # A sasaran table with a column per group travels as a target a row: the sheet's
     # rows are fewer than what they set.

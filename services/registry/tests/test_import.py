@@ -707,3 +707,11 @@ async def test_a_puskesmas_column_is_what_its_list_makes_it(store) -> None:
     assert workers.rejected == []
     [ani] = await store.find("workers")
     assert ani["facility_id"] == sidorejo
+
+
+def test_a_titled_sasaran_table_names_its_columns_as_written() -> None:
+    """A refusal names the column as the sheet writes it – also under a title, where the
+    table's header is told by its group columns."""
+    text = "DATA SASARAN PER PUSKESMAS TAHUN 2026\nPuskesmas;Bayi;Ibu Hamil\nPuskesmas A;4;5\n"
+    assert importer.written_columns_of(text) == {
+        "puskesmas_name": "Puskesmas", "bayi": "Bayi", "ibu_hamil": "Ibu Hamil"}

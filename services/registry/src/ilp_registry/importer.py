@@ -116,7 +116,7 @@ def rows_from_csv(text: str, year: int | None = None, file_name: str = ""
                   ) -> tuple[list[str], list[Row]]:
     """The rows of a sheet; a list of sasaran without a Tahun column is of the `year`
     given, else of the year its title names, else of the one its `file_name` does."""
-    reader = csv_rows(text, _column, COLUMNS | TARGET_COLUMNS.keys())
+    reader = csv_rows(text, _column, HEADERS)
     written = list(reader.fieldnames or [])
     named = _named_by_context(written)
     header = [named.get(name, name) for name in written]
@@ -132,7 +132,7 @@ def rows_from_csv(text: str, year: int | None = None, file_name: str = ""
         header = ["rw" if name == DUSUN else name for name in header]
     header, rows = _targets_by_group(header, rows)
     if {"group", "count"} <= set(header) and "year" not in header:
-        title = header_of(text, _column, COLUMNS | TARGET_COLUMNS.keys())[0]
+        title = header_of(text, _column, HEADERS)[0]
         if year := year or year_named(title) or year_named(file_name):
             return [*header, "year"], [(line, {**cells, "year": year}) for line, cells in rows]
     return header, rows
@@ -152,6 +152,10 @@ TARGET_COLUMNS = {
     # and as a list of targets names its groups ("Usia 15+", "Ibu Hamil")
     **{header_name(word): group for word, group in WORDS.items()
        if group in get_args(TargetGroup)}}
+
+
+# What a sheet's header row is told by (a title above it is passed over).
+HEADERS = COLUMNS | TARGET_COLUMNS.keys()
 
 
 def _targets_by_group(header: list[str], rows: list[Row]) -> tuple[list[str], list[Row]]:
@@ -175,7 +179,7 @@ _NOT_AN_AREA_LIST = frozenset({"type", "parent_facility_id", "working_area", "ro
 
 def written_columns_of(text: str) -> dict[str, str]:
     """Each field's column as the sheet writes it ("Kode Wilayah", "Jenis")."""
-    written = written_columns(text, _column, COLUMNS)
+    written = written_columns(text, _column, HEADERS)
     named = _named_by_context(list(written))
     return {named.get(field, field): name for field, name in written.items()}
 
