@@ -715,3 +715,30 @@ def test_a_titled_sasaran_table_names_its_columns_as_written() -> None:
     text = "DATA SASARAN PER PUSKESMAS TAHUN 2026\nPuskesmas;Bayi;Ibu Hamil\nPuskesmas A;4;5\n"
     assert importer.written_columns_of(text) == {
         "puskesmas_name": "Puskesmas", "bayi": "Bayi", "ibu_hamil": "Ibu Hamil"}
+
+
+async def test_a_posyandu_list_with_its_pustu_and_puskesmas(store) -> None:
+    """Each row gives its pustu and puskesmas: a posyandu belongs to its pustu, a pustu
+    (its own name under Pustu) to the puskesmas; a worker list's Pustu is her workplace;
+    a wilayah list's Puskesmas column is read past, said so."""
+    await load(store, AREAS)
+    rows = ("Nama;Jenis;Kecamatan;Desa;Pustu;Puskesmas\n"
+            "Puskesmas Sidorejo;Puskesmas;Sidorejo;;;Puskesmas Sidorejo\n"
+            "Pustu Blotongan;Pustu;Sidorejo;Blotongan;Pustu Blotongan;Puskesmas Sidorejo\n"
+            "Posyandu Kenanga;Posyandu;Sidorejo;Blotongan;Pustu Blotongan;Puskesmas Sidorejo\n"
+            "Posyandu Melati;Posyandu;Sidorejo;Blotongan;;Puskesmas Sidorejo\n")
+    scope = Principal(subject="dinkes", roles=frozenset({"dinkes_admin"}), wilayah=("33.73",))
+    columns, parsed = importer.rows_from_csv(rows)
+    report = await importer.import_rows(store, importer.detect_kind(columns), parsed, TODAY,
+                                        scope, sheet=True)
+    assert (report.rejected, report.columns_not_read) == ([], [])
+    by_name = {f["name"]: f for f in await store.find("facilities")}
+    assert by_name["Puskesmas Sidorejo"].get("parent_facility_id") is None
+    assert by_name["Pustu Blotongan"]["parent_facility_id"] == by_name["Puskesmas Sidorejo"]["id"]
+    assert by_name["Posyandu Kenanga"]["parent_facility_id"] == by_name["Pustu Blotongan"]["id"]
+    assert by_name["Posyandu Melati"]["parent_facility_id"] == by_name["Puskesmas Sidorejo"]["id"]
+    workers = await load(store, "Nama;Jabatan;Pustu\nBidan Sri;Bidan;Pustu Blotongan\n")
+    assert workers.rejected == []
+    areas = importer.rows_from_csv("Kode;Nama;Puskesmas\n33.73.04.1009;Baru;Puskesmas X\n")
+    report = await importer.import_rows(store, "areas", areas[1], TODAY, sheet=True)
+    assert (report.rejected, report.columns_not_read) == ([], ["puskesmas"])

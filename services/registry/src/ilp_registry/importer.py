@@ -44,6 +44,10 @@ DUSUN = "dusun"  # a posyandu's dusun, kept as its RW's label
 KAMPUNG = "kampung"
 KAMPUNG_COLUMNS = (KAMPUNG, "nama_kampung", "kampung/kelurahan", "nama_kampung/kelurahan")
 PUSKESMAS_COLUMNS = ("puskesmas", "nama_puskesmas")  # what it is, the list says
+PUSTU_COLUMNS = ("pustu", "nama_pustu")
+# A facility or worker list's pustu and puskesmas columns: the facility's parent, or the
+# worker's workplace – the first the row gives that is not the row itself.
+PUSTU, PUSKESMAS = "pustu_of_row", "puskesmas_of_row"
 # Headers of the wilayah lists in circulation (Kemendagri's `kode`/`nama`), and of the
 # facility, worker and sasaran lists a Dinkes keeps in Indonesian.
 ALIASES = {"kode": "code", "kode_wilayah": "code", "nama": "name", "nama_wilayah": "name",
@@ -109,7 +113,7 @@ def detect_kind(columns: Iterable[str]) -> Kind:
 
 # What a header may name: every kind's fields (a sheet's title above it is passed over).
 COLUMNS = frozenset({*(name for model in MODELS.values() for name in model.model_fields),
-                     *NAMED, *KAMPUNG_COLUMNS, *PUSKESMAS_COLUMNS})
+                     *NAMED, *KAMPUNG_COLUMNS, *PUSKESMAS_COLUMNS, *PUSTU_COLUMNS})
 
 
 def rows_from_csv(text: str, year: int | None = None, file_name: str = ""
@@ -120,6 +124,7 @@ def rows_from_csv(text: str, year: int | None = None, file_name: str = ""
     written = list(reader.fieldnames or [])
     named = _named_by_context(written)
     header = [named.get(name, name) for name in written]
+    place_field = "facility_id" if "role" in header else "parent_facility_id"
     rows = []
     for record in reader:
         cells = {named.get(k, k): _cell(named.get(k, k), v) for k, v in record.items()
@@ -127,9 +132,12 @@ def rows_from_csv(text: str, year: int | None = None, file_name: str = ""
         if (dusun := cells.pop(DUSUN, None)) and "rw" not in cells:  # a posyandu's place
             cells["rw"] = as_dusun(dusun)
         if cells:
-            rows.append((reader.line_num, cells))
+            rows.append((reader.line_num, _placed(cells, place_field)))
     if DUSUN in header and "rw" not in header:
         header = ["rw" if name == DUSUN else name for name in header]
+    if {PUSTU, PUSKESMAS} & set(header):
+        header = list(dict.fromkeys(
+            place_field if name in (PUSTU, PUSKESMAS) else name for name in header))
     header, rows = _targets_by_group(header, rows)
     if {"group", "count"} <= set(header) and "year" not in header:
         title = header_of(text, _column, HEADERS)[0]
@@ -181,7 +189,11 @@ def written_columns_of(text: str) -> dict[str, str]:
     """Each field's column as the sheet writes it ("Kode Wilayah", "Jenis")."""
     written = written_columns(text, _column, HEADERS)
     named = _named_by_context(list(written))
-    return {named.get(field, field): name for field, name in written.items()}
+    said = {named.get(field, field): name for field, name in written.items()}
+    if places := [said.pop(field) for field in (PUSTU, PUSKESMAS) if field in said]:
+        said.setdefault("facility_id" if "role" in said else "parent_facility_id",
+                        " / ".join(places))  # the row's place is read from them
+    return said
 
 
 def in_the_sheets_words(rejected: list[dict[str, Any]], written: dict[str, str]
@@ -198,13 +210,18 @@ def _named_by_context(header: list[str]) -> dict[str, str]:
     facilities, where a worker list has the worker's "Nama" beside it; "Tanggal" beside
     "Status ILP" as the day of that stage; "Kampung" as the desa (Papua's) where no other
     column names it, else as the posyandu's hamlet (Java's "Kp. Cibodas" in a desa);
-    "Puskesmas" by `_puskesmas_column`."""
+    "Puskesmas" as the area of a Data Sasaran per puskesmas's row, else – with "Pustu" –
+    as where a facility or worker belongs (`_placed`)."""
     named = {}
     kampung = [name for name in KAMPUNG_COLUMNS if name in header]
     named.update(dict.fromkeys(kampung, DUSUN if DESA_NAME in header else DESA_NAME))
-    puskesmas = [name for name in PUSKESMAS_COLUMNS if name in header]
-    if puskesmas and (read_as := _puskesmas_column(header)):
-        named.update(dict.fromkeys(puskesmas, read_as))
+    columns = set(header)
+    if (set(TARGET_COLUMNS) | {"group"}) & columns:  # Data Sasaran per puskesmas
+        if not {"area_code", DESA_NAME, KECAMATAN_NAME} & columns:
+            named.update(dict.fromkeys(PUSKESMAS_COLUMNS, PUSKESMAS_NAME))
+    elif {"type", "role"} & columns:  # a list of facilities or of workers
+        named.update({**dict.fromkeys(PUSTU_COLUMNS, PUSTU),
+                      **dict.fromkeys(PUSKESMAS_COLUMNS, PUSKESMAS)})
     if "code" in header and "area_code" not in header and _NOT_AN_AREA_LIST & set(header):
         named["code"] = "area_code"
     if "nama_fasilitas" in header:
@@ -213,18 +230,6 @@ def _named_by_context(header: list[str]) -> dict[str, str]:
         # beside the ILP stage, the day the facility reached it
         named.update((date_, "rollout_date") for date_ in ("tanggal", "tgl") if date_ in header)
     return named
-
-
-def _puskesmas_column(header: list[str]) -> str | None:
-    """What a "Puskesmas" column is to the list: the area of a sasaran list's row that
-    names no wilayah (Data Sasaran per puskesmas), a posyandu's or pustu's puskesmas
-    (its `Induk`) in a facility list, the workplace in a worker list – None where the list
-    has that column already (then it is read past, and said so)."""
-    columns = set(header)
-    if (set(TARGET_COLUMNS) | {"group"}) & columns:
-        return None if {"area_code", DESA_NAME, KECAMATAN_NAME} & columns else PUSKESMAS_NAME
-    meant = "parent_facility_id" if "type" in columns else "facility_id"
-    return None if meant in columns else meant
 
 
 def _cell(column: str, value: str) -> Any:
@@ -287,7 +292,7 @@ async def import_rows(store: DocumentStore, kind: Kind, rows: list[Row], today: 
     names = AreaNames(store, scope)
 
     async def named(fields: dict[str, Any]) -> dict[str, Any]:
-        return await with_area_named(names, kind, _not_its_own_parent(fields))
+        return await with_area_named(names, kind, fields)
     turns = LoopTurns()  # the relay sends the earlier chunks' events meanwhile
     for start in range(0, len(ordered), chunk_rows):
         async with store.transaction() as tx:  # a chunk's rows and events commit together
@@ -307,15 +312,17 @@ async def import_rows(store: DocumentStore, kind: Kind, rows: list[Row], today: 
     return report
 
 
-def _not_its_own_parent(fields: dict[str, Any]) -> dict[str, Any]:
-    """A puskesmas's row of a facility list whose *Puskesmas* column names itself (each
-    row saying which puskesmas it is under) has no parent."""
-    parent = fields.get("parent_facility_id")
-    itself = parent and (parent == fields.get("id") or place_name_key(str(parent)) ==
-                         place_name_key(str(fields.get("name", ""))))
-    if itself and known_word(fields.get("type")) == "puskesmas":
-        return {k: v for k, v in fields.items() if k != "parent_facility_id"}
-    return fields
+def _placed(cells: dict[str, Any], field: str) -> dict[str, Any]:
+    """Where a facility belongs (`field`: its parent) or a worker works: its *Induk* or
+    *Tempat Tugas* where given, else its *Pustu*, else its *Puskesmas* – not the row
+    itself (a list writing each row's pustu and puskesmas names a pustu's own, and a
+    puskesmas's)."""
+    pustu, puskesmas = cells.pop(PUSTU, None), cells.pop(PUSKESMAS, None)
+    own = place_name_key(str(cells.get("name", ""))) if field == "parent_facility_id" else ""
+    for place in (cells.get(field), pustu, puskesmas):
+        if place and place_name_key(str(place)) != own:
+            return {**cells, field: place}
+    return {k: v for k, v in cells.items() if k != field}
 
 
 def _reason(model: type[BaseModel], error: Any) -> str:
