@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any, Literal, cast, get_args
 
 from ilp_kit.auth import OPEN, Principal
-from ilp_contracts.registry import DUSUN_COLUMNS, TargetGroup, as_dusun, place_name_key
+from ilp_contracts.registry import DUSUN_COLUMNS, TargetGroup, as_dusun
 from ilp_contracts.text import _
 from ilp_kit.errors import PermanentError, explained, probably_meant
 from ilp_kit.spreadsheet import (blank, csv_rows, header_name, header_of, iso_day,
@@ -318,11 +318,15 @@ def _placed(cells: dict[str, Any], field: str) -> dict[str, Any]:
     itself (a list writing each row's pustu and puskesmas names a pustu's own, and a
     puskesmas's)."""
     pustu, puskesmas = cells.pop(PUSTU, None), cells.pop(PUSKESMAS, None)
-    own = place_name_key(str(cells.get("name", ""))) if field == "parent_facility_id" else ""
+    own = _said(cells.get("name")) if field == "parent_facility_id" else ""
     for place in (cells.get(field), pustu, puskesmas):
-        if place and place_name_key(str(place)) != own:
+        if place and _said(place) != own:
             return {**cells, field: place}
     return {k: v for k, v in cells.items() if k != field}
+
+
+def _said(name: object) -> str:
+    return " ".join(str(name or "").lower().split())
 
 
 def _reason(model: type[BaseModel], error: Any) -> str:
