@@ -59,6 +59,9 @@ class AreaNames:
                 if within is None or area["code"].startswith(within + ".")]
 
 
+_CODE = re.compile(r"[\d.\s]+")  # a Kemendagri code, dotted or not
+
+
 async def with_area_named(names: AreaNames, kind: str, fields: dict[str, Any]
                           ) -> dict[str, Any]:
     """The row with the area its names give in its kind's area field – unless it gives
@@ -83,9 +86,6 @@ async def _desa_near(names: AreaNames, name: str, kecamatan: str) -> str:
     return str((await _one(names, "village", name, within, "working_area"))["code"])
 
 
-_CODE = re.compile(r"[\d.\s]+")  # a Kemendagri code, dotted or not
-
-
 async def _located(names: AreaNames, kind: str, field: str, fields: dict[str, Any]
                    ) -> dict[str, Any]:
     desa, kecamatan, puskesmas = (fields.pop(name, None) for name in NAMED)
@@ -96,10 +96,10 @@ async def _located(names: AreaNames, kind: str, field: str, fields: dict[str, An
     within = None
     if kecamatan:
         within = (await _one(names, "district", str(kecamatan), None, KECAMATAN_NAME))["code"]
-    puskesmas = kind == "facilities" and known_word(fields.get("type")) == "puskesmas"
-    if desa and not (puskesmas and within):
+    a_puskesmas = kind == "facilities" and known_word(fields.get("type")) == "puskesmas"
+    if desa and not (a_puskesmas and within):
         village = await _one(names, "village", str(desa), within, DESA_NAME)
-        return {**fields, field: village["parent_code"] if puskesmas else village["code"]}
+        return {**fields, field: village["parent_code"] if a_puskesmas else village["code"]}
     return {**fields, field: within}
 
 
