@@ -106,6 +106,8 @@ def test_a_desa_of_dusun_names_its_places() -> None:
     assert pick_kader(kaders, "Dusun Ngemplak", None, "p1") in {"ani", "sri"}
     west_java = [{"id": "ani", "coverage": ["Kampung Babakan"]}, {"id": "sri"}]
     assert pick_kader(west_java, "Kp. Babakan") == pick_kader(west_java, "KP BABAKAN") == "ani"
+    yogya = [{"id": "ani", "coverage": ["Padukuhan Krapyak"]}, {"id": "sri"}]
+    assert pick_kader(yogya, "Padukuhan Krapyak") == pick_kader(yogya, "Dusun Krapyak") == "ani"
 
 
 @given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=400, unique=True))

@@ -635,3 +635,13 @@ def test_a_bare_umur_is_years_only_where_it_cannot_be_a_balitas_months() -> None
     assert born("Umur", "34 tahun") == date(1992, 7, 1)
     assert born("Umur", "20") is None and born("Umur (bln)", "20") is None
     assert born("Umur", "68") == date(1958, 7, 1)
+
+
+def test_diy_and_sumatera_barat_write_their_dusun_their_own_way() -> None:
+    """DIY's padukuhan and Sumatera Barat's jorong are the desa's dusun: the person's
+    place, which the kader covering it visits."""
+    for column, place in (("Padukuhan", "Krapyak"), ("Jorong", "Koto Tuo")):
+        text = f"Nama;NIK;L/P;Tgl Lahir;Tanggal;BB;{column}\n" \
+               f"Bima;3373041011240001;L;10/11/2024;20/11/2026;9,1;{place}\n"
+        [(_line, visit, _problems)] = parse_register(text, "psy-1")
+        assert visit is not None and visit.person.rw == f"Dusun {place}"

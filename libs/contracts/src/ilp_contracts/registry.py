@@ -30,12 +30,14 @@ def place_name_key(name: str) -> str:
 # Java's kampung ("Kp. Babakan") is a desa's hamlet too; Papua's is the desa itself, named
 # by its code, never here.
 _DUSUN_WORD = re.compile(
-    r"^(?:(?:dusun|dukuh|lingkungan|banjar|kampung)\b|(?:dsn|ling|kp)\b\.?)\s*")
+    r"^(?:(?:dusun|dukuh|padukuhan|lingkungan|banjar|jorong|korong|kampung)\b"
+    r"|(?:dsn|ling|kp)\b\.?)\s*")
 
 
 # A list's column naming the dusun (a register's person's, a facility list's posyandu's).
+# (DIY's padukuhan, Sumatera Barat's jorong and korong are its dusun.)
 DUSUN_COLUMNS = ("dusun", "nama_dusun", "dsn", "dukuh", "lingkungan", "banjar",
-                 "dusun/lingkungan")
+                 "dusun/lingkungan", "padukuhan", "jorong", "korong")
 
 
 def dusun_name(label: str | None) -> str | None:
