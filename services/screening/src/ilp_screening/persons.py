@@ -45,7 +45,7 @@ async def lookup_person(body: PersonLookup, rt: RuntimeDep, caller: Caller) -> d
 
 @router.post("/persons/{person_id}/nik", response_model=PersonOut)
 async def link_nik_to_person(person_id: str, body: NikIn, rt: RuntimeDep, caller: Caller,
-                         response: Response) -> dict[str, Any]:
+                             response: Response) -> dict[str, Any]:
     """A person recorded without a NIK – a child by her mother's and a local id, anyone
     by her number at the posyandu – now has hers: from now on a screening, birth or
     household list giving her NIK is hers, in one history with those before – as is one
