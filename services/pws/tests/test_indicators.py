@@ -250,3 +250,23 @@ def test_running_totals_counted_apart_merge_into_those_counted_together(batches,
     merged = merge_running(apart)
     for month in MONTHS:
         assert dict(as_of(merged, month)) == dict(as_of(together, month))
+
+
+@given(st.dictionaries(st.sampled_from(["91.71.03", "91.71.04", "91.71.03.1001",
+                                        "91.71.03.1002", "91.71.04.2001", "91.71.04.2002"]),
+                       st.integers(0, 5000)))
+def test_a_kotas_sasaran_is_the_sum_of_its_kecamatans(given_: dict[str, int]) -> None:
+    """Whatever is set where, a kota with no figure of its own has the sum of its
+    kecamatan's sasaran, and lacks what they lack; a kecamatan is never short of a
+    desa when it has its own figure."""
+    desa = ["91.71.03.1001", "91.71.03.1002", "91.71.04.2001", "91.71.04.2002"]
+    docs = [{"area_code": code, "group": "balita", "count": n} for code, n in given_.items()]
+
+    def of(code: str) -> tuple[int, int]:
+        targets, missing = area_targets(docs, code, desa)
+        return targets.get("balita", 0), missing["balita"]
+    kecamatan = [of("91.71.03"), of("91.71.04")]
+    assert of("91.71") == (sum(t for t, _m in kecamatan), sum(m for _t, m in kecamatan))
+    for code in ("91.71.03", "91.71.04"):
+        if code in given_:
+            assert of(code)[1] == 0
