@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from functools import partial
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
@@ -34,6 +35,14 @@ async def store(request, tmp_path, mongo_client_factory) -> AsyncIterator[Docume
 async def load(store: DocumentStore, text: str) -> importer.ImportReport:
     columns, rows = importer.rows_from_csv(text)
     return await importer.import_rows(store, importer.detect_kind(columns), rows, TODAY)
+
+
+async def load_sheet(store: DocumentStore, text: str, wilayah: str) -> importer.ImportReport:
+    """A sheet as a Dinkes admin of `wilayah` imports it (its other columns read past)."""
+    scope = Principal(subject="dinkes", roles=frozenset({"dinkes_admin"}), wilayah=(wilayah,))
+    columns, rows = importer.rows_from_csv(text)
+    return await importer.import_rows(store, importer.detect_kind(columns), rows, TODAY, scope,
+                                      sheet=True)
 
 
 async def test_sample_kota_imports_completely_and_reimport_changes_nothing(store) -> None:
@@ -466,12 +475,7 @@ async def test_a_province_names_its_desa_and_kecamatan_in_its_own_words(store) -
     await load(store, "Kode;Nama\n91;PAPUA\n91.71;KOTA JAYAPURA\n91.71.03;ABEPURA\n"
                       "91.71.04;MUARA TAMI\n91.71.03.2001;Kampung Koya Koso\n"
                       "91.71.04.2001;Kampung Skouw Mabo\n")
-    scope = Principal(subject="dinkes", roles=frozenset({"dinkes_admin"}), wilayah=("91.71",))
-
-    async def sheet(text: str) -> importer.ImportReport:
-        columns, rows = importer.rows_from_csv(text)
-        return await importer.import_rows(store, importer.detect_kind(columns), rows, TODAY,
-                                          scope, sheet=True)
+    sheet = partial(load_sheet, store, wilayah="91.71")
     facilities = await sheet(
         "Nama Fasilitas;Jenis;Distrik;Kampung/Kelurahan\n"
         "Puskesmas Skouw;Puskesmas;Distrik Muara Tami;\n"
@@ -678,12 +682,7 @@ async def test_a_puskesmas_column_is_what_its_list_makes_it(store) -> None:
     naming itself has none –; a worker list's, her workplace."""
     await load(store, AREAS)
     await load(store, "code,name\n33.73.01,Argomulyo\n33.73.01.1001,Sidorejo Lor\n")
-    scope = Principal(subject="dinkes", roles=frozenset({"dinkes_admin"}), wilayah=("33.73",))
-
-    async def sheet(text: str) -> importer.ImportReport:
-        columns, rows = importer.rows_from_csv(text)
-        return await importer.import_rows(store, importer.detect_kind(columns), rows, TODAY,
-                                          scope, sheet=True)
+    sheet = partial(load_sheet, store, wilayah="33.73")
     facilities = await sheet(
         "Nama;Jenis;Kecamatan;Desa;Puskesmas\n"
         "Puskesmas Sidorejo;Puskesmas;Sidorejo;;Puskesmas Sidorejo\n"
@@ -727,10 +726,7 @@ async def test_a_posyandu_list_with_its_pustu_and_puskesmas(store) -> None:
             "Pustu Blotongan;Pustu;Sidorejo;Blotongan;Pustu Blotongan;Puskesmas Sidorejo\n"
             "Posyandu Kenanga;Posyandu;Sidorejo;Blotongan;Pustu Blotongan;Puskesmas Sidorejo\n"
             "Posyandu Melati;Posyandu;Sidorejo;Blotongan;;Puskesmas Sidorejo\n")
-    scope = Principal(subject="dinkes", roles=frozenset({"dinkes_admin"}), wilayah=("33.73",))
-    columns, parsed = importer.rows_from_csv(rows)
-    report = await importer.import_rows(store, importer.detect_kind(columns), parsed, TODAY,
-                                        scope, sheet=True)
+    report = await load_sheet(store, rows, "33.73")
     assert (report.rejected, report.columns_not_read) == ([], [])
     by_name = {f["name"]: f for f in await store.find("facilities")}
     assert by_name["Puskesmas Sidorejo"].get("parent_facility_id") is None
