@@ -103,7 +103,7 @@ def _import_csv(client: httpx.Client, url: str, source: _Csv, progress: Progress
     rows.sort(key=lambda row: dependency_rank(kind, row[1]))
     task = progress.add_task(name, total=len(rows))
     totals: dict[str, Any] = {"created_or_updated": 0, "unchanged": 0,
-                              "rejected": [], "columns_not_read": []}
+                              "rejected": [], "taken_without": [], "columns_not_read": []}
     for start in range(0, len(rows), CHUNK_ROWS):
         chunk = rows[start:start + CHUNK_ROWS]
         reply = client.post(url, params={"kind": kind}, content=_as_csv(header, chunk),
@@ -116,10 +116,11 @@ def _import_csv(client: httpx.Client, url: str, source: _Csv, progress: Progress
             source.written.get(name, name) for name in report.get("columns_not_read", []))})
         # The chunk's record i sits on line i + 2 of the chunk (after its header); a
         # sasaran table's row, a target a group, is refused once.
-        for refused in in_the_sheets_words(report["rejected"], source.written):
-            if (row := {**refused, "line": chunk[refused["line"] - 2][0]}) not in totals[
-                    "rejected"]:
-                totals["rejected"].append(row)
+        for said in ("rejected", "taken_without"):
+            for problem in in_the_sheets_words(report.get(said, []), source.written):
+                if (row := {**problem, "line": chunk[problem["line"] - 2][0]}) not in totals[
+                        said]:
+                    totals[said].append(row)
         progress.advance(task, len(chunk))
     # A sasaran table with a column per group travels as a target a row: the sheet's
     # rows are fewer than what they set.
@@ -128,6 +129,11 @@ def _import_csv(client: httpx.Client, url: str, source: _Csv, progress: Progress
         totals["years"] = sorted({str(fields["year"]) for _line, fields in rows
                                   if "year" in fields})
     return _print_report(console, name, totals)
+
+
+def _reasons(row: dict[str, Any]) -> str:
+    return "; ".join(f"{e.get('column') or e['field']}: {e['reason']}" if e["field"]
+                     else e["reason"] for e in row["errors"])
 
 
 def stop_unless_ok(reply: httpx.Response) -> None:
@@ -155,9 +161,10 @@ def _as_csv(header: list[str], rows: list[tuple[int, dict[str, Any]]]) -> bytes:
 def _print_report(console: Console, name: str, report: dict[str, Any]) -> int:
     """Line numbers of a CSV; record numbers (from 1) of a JSON array."""
     for row in report["rejected"]:
-        reasons = "; ".join(f"{e.get('column') or e['field']}: {e['reason']}" if e["field"]
-                            else e["reason"] for e in row["errors"])
-        console.print(f"[red]{name} baris {row['line']}[/red]: {reasons}")
+        console.print(f"[red]{name} baris {row['line']}[/red]: {_reasons(row)}")
+    for row in report.get("taken_without", []):
+        console.print(f"[yellow]{name} baris {row['line']}[/yellow]: {_reasons(row)} – "
+                      "dicatat tanpa isian ini")
     if not_read := report.get("columns_not_read"):
         console.print(f"{name}: kolom tidak dibaca: {', '.join(not_read)}")
     rows = f"{report['rows']} baris"

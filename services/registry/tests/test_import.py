@@ -593,17 +593,23 @@ async def test_a_facility_lists_day_of_its_ilp_stage_as_an_indonesian_list_write
     assert again.unchanged == 1  # no day given: the one recorded stays
 
 
-async def test_a_refused_rows_reasons_are_said_in_the_readers_language(store) -> None:
-    """A worker list's bad phone number is refused in Indonesian for an Indonesian
-    reader, as every other refusal – not in the English it was written in."""
+async def test_a_worker_with_an_unreadable_phone_is_taken_without_it(store) -> None:
+    """A worker list's bad phone number: the kader is the Dinkes's all the same (her
+    visits come to her); the number is said, in Indonesian for an Indonesian reader –
+    not in the English it was written in. Anything else wrong still refuses the row."""
     from ilp_kit.errors import said_in
 
     await load(store, AREAS)
     await load(store, "id;type;name;area_code\npsy-a;posyandu;Posyandu A;33.73.04.1001\n")
-    report = await load(store, "Nama;Jabatan;Tempat Tugas;No. HP\nRina;Kader;psy-a;08123\n")
-    [row] = said_in(report.__dict__, "id")["rejected"]
-    assert row["errors"][0]["reason"] == (
-        "nomor telepon ditulis +6281234567890 atau 081234567890, bukan '08123'")
+    report = await load(store, "Nama;Jabatan;Tempat Tugas;No. HP\nRina;Kader;psy-a;08123\n"
+                               "Sari;Pilot;psy-a;08123\n")
+    said = said_in(report.__dict__, "id")
+    [row] = said["taken_without"]
+    assert (row["line"], row["errors"][0]["reason"]) == (
+        2, "nomor telepon ditulis +6281234567890 atau 081234567890, bukan '08123'")
+    assert [r["line"] for r in said["rejected"]] == [3]  # not a role: refused whole
+    [rina] = await store.find("workers")
+    assert (rina["name"], rina.get("phone")) == ("Rina", None)
 
 
 async def test_a_posyandu_in_a_desa_of_dusun_lies_in_its_dusun(store) -> None:

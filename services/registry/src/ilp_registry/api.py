@@ -380,6 +380,8 @@ async def bulk_import(request: Request, rt: RuntimeDep, caller: Caller, language
             if "json" not in content_type:
                 written = importer.written_columns_of(text)
                 report.rejected = importer.in_the_sheets_words(report.rejected, written)
+                report.taken_without = importer.in_the_sheets_words(report.taken_without,
+                                                                    written)
                 report.columns_not_read = [written.get(name, name)
                                            for name in report.columns_not_read]
             reports = {chosen: report}

@@ -92,6 +92,14 @@ class ImportReport:
     # A spreadsheet's columns no field is (an address, coordinates, the head's name): read
     # past, each row still taken, and named here so nobody believes them kept.
     columns_not_read: list[str] = field(default_factory=list)
+    # Rows taken without a contact detail nobody could read (a mistyped No. HP): the
+    # worker is the Dinkes's all the same, and gets her visits; the cell is said here.
+    taken_without: list[dict[str, Any]] = field(default_factory=list)
+
+
+# What a row may be taken without when it cannot be read: how to reach a worker, not who
+# or where she is.
+CONTACT_DETAILS = frozenset({"phone", "email"})
 
 
 def detect_kind(columns: Iterable[str]) -> Kind:
@@ -298,7 +306,12 @@ async def import_rows(store: DocumentStore, kind: Kind, rows: list[Row], today: 
         async with store.transaction() as tx:  # a chunk's rows and events commit together
             for line, fields in ordered[start:start + chunk_rows]:
                 await turns.give()
-                problems = await _apply_row(tx, model, apply, fields, named)
+                problems = await _apply_row(tx, model, apply, dict(fields), named)
+                if problems and (unread := _unread_contacts(problems, fields)):
+                    unread_problems, problems = problems, await _apply_row(tx, model, apply, {
+                        k: v for k, v in fields.items() if k not in unread}, named)
+                    if not problems:
+                        report.taken_without.append({"line": line, "errors": unread_problems})
                 if problems is None:
                     report.unchanged += 1
                 elif problems:
@@ -310,6 +323,13 @@ async def import_rows(store: DocumentStore, kind: Kind, rows: list[Row], today: 
     report.rejected = [r for n, r in enumerate(report.rejected)
                        if n == 0 or report.rejected[n - 1] != r]
     return report
+
+
+def _unread_contacts(problems: list[dict[str, Any]], fields: dict[str, Any]) -> set[str]:
+    """The contact details a row's every problem is about – it is taken without them –;
+    none when anything else is wrong too."""
+    named = {str(problem["field"]) for problem in problems}
+    return named if named <= CONTACT_DETAILS & fields.keys() else set()
 
 
 def _placed(cells: dict[str, Any], field: str) -> dict[str, Any]:
