@@ -188,7 +188,7 @@ def _visit(line: int, cells: dict[str, str], given: dict[str, object], posyandu_
             given["diastolic"] = diastolic.strip()
     _pregnant_woman(given)
     pregnancy = {k: given.pop(k) for k in PREGNANCY if k in given}
-    _child_without_nik(given)
+    _identified_without_nik(given)
     _birth_date_unwritten(given, given.get("screened_on"))
     doses, refused = _doses_given(given)
     if doses:
@@ -445,11 +445,12 @@ def _last_period_before(due: object) -> object:
         return due
 
 
-def _child_without_nik(given: dict[str, object]) -> None:
-    """A child the register gives no NIK but her mother's: known as which of the mother's
-    children (`Anak ke` 2: "anak-2", as kader apps name her); without that column, as the
-    child born that day (the submission's own rule), twins apart only by the column.
-    Someone with neither NIK is known by her number in the register (`No. Register`)."""
+def _identified_without_nik(given: dict[str, object]) -> None:
+    """Who a row without her own NIK is. A child the register gives her mother's NIK:
+    which of the mother's children (`Anak ke` 2: "anak-2", as kader apps name her);
+    without that column, the child born that day (the submission's own rule), twins
+    apart only by the column. Someone with neither NIK: her number in the register
+    (`No. Register`)."""
     order, number = given.pop(BIRTH_ORDER, None), given.pop(REGISTER_NUMBER, None)
     if given.get("nik") or given.get("local_id"):
         return
@@ -638,7 +639,7 @@ def parse_household(text: str) -> Iterator[HouseholdRow]:
         given.pop(POSYANDU_NAME, None)  # a list is one posyandu's: the one it is sent for
         for screening_only in (MOTHER_NAME, LAST_PERIOD, DUE_DATE, VISIT_NUMBER):
             given.pop(screening_only, None)
-        _child_without_nik(given)
+        _identified_without_nik(given)
         _birth_date_unwritten(given, None)
         try:
             member = HouseholdMember.model_validate({"person": given, "pregnant": pregnant})

@@ -23,16 +23,21 @@ def nik_problem(nik: str, birth_date: date, sex: str) -> str | None:
         return _("NIK must be 16 digits")
     if int(nik[0:2]) < 11:
         return _("NIK region prefix is not a valid province code")
-    day = int(nik[6:8])
+    day, month, year = _birth_written(nik)
     expected_day = birth_date.day + (40 if sex == "F" else 0)
     if day != expected_day:
         if sex == "F":
             return _("NIK birth day {day:02d} does not match birth date and sex (women: day "
                      "+ 40)", day=day)
         return _("NIK birth day {day:02d} does not match birth date and sex", day=day)
-    if nik[8:10] != f"{birth_date.month:02d}" or nik[10:12] != f"{birth_date.year % 100:02d}":
+    if (month, year) != (birth_date.month, birth_date.year % 100):
         return _("NIK birth month/year does not match birth date")
     return None
+
+
+def _birth_written(nik: str) -> tuple[int, int, int]:
+    """The DDMMYY a NIK writes after its kecamatan code (a woman's day + 40)."""
+    return int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
 
 
 def nik_birth(nik: str, on: date) -> tuple[date, str] | None:
@@ -40,7 +45,7 @@ def nik_birth(nik: str, on: date) -> tuple[date, str] | None:
     None for digits that name no day."""
     if len(nik) != 16 or not nik.isdigit():
         return None
-    day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
+    day, month, year = _birth_written(nik)
     sex = "F" if day > 40 else "M"
     try:
         born = date(2000 + year, month, day - (40 if sex == "F" else 0))
