@@ -270,3 +270,38 @@ def test_a_kotas_sasaran_is_the_sum_of_its_kecamatans(given_: dict[str, int]) ->
     for code in ("91.71.03", "91.71.04"):
         if code in given_:
             assert of(code)[1] == 0
+
+
+def test_the_vitamin_a_capsule_counts_among_the_children_of_its_age_seen_in_its_months() -> None:
+    """The bulan vitamin A: children of 6–59 months seen in the month, and those given a
+    capsule; counted in February and August only – another month has no value, not 0 %."""
+    def vitamin_a(months: int, checks: dict[str, bool] | None) -> set[str]:
+        return set(flags_for("balita", [], ["weight_kg"], months, checks)
+                   ) & {"balita_vitamin_a", "balita_vitamin_a_age"}
+    assert vitamin_a(6, {"vitamin_a": True}) == vitamin_a(59, {"vitamin_a": True}) == {
+        "balita_vitamin_a", "balita_vitamin_a_age"}
+    assert vitamin_a(30, {"vitamin_a": False}) == vitamin_a(30, {}) == vitamin_a(30, None) == {
+        "balita_vitamin_a_age"}
+    assert vitamin_a(5, {"vitamin_a": True}) == set()  # (refused at intake)
+    counts = {"balita_vitamin_a": 45, "balita_vitamin_a_age": 50}
+    by_month = {month: next(v for v in evaluate(counts, {}, month=month)
+                            if v.id == "balita_vitamin_a") for month in (2, 3, 8)}
+    assert [(v.pct, v.colour) for v in by_month.values()] == [
+        (90.0, "green"), (None, "grey"), (90.0, "green")]
+
+
+def test_a_capsule_given_at_any_visit_of_the_month_counts_for_it() -> None:
+    """Weighed with the capsule on the 5th, seen again on the 20th without one: the month
+    counts her given it (the latest visit alone decides the rest)."""
+    from ilp_pws.domain.projection import effective
+
+    def entry(day: str, flags: set[str]) -> dict:
+        return {"order": [day, day], "version": 1, "desa_code": "d", "posyandu_id": "p",
+                "flags": sorted(flags)}
+    age = {"balita_screened", "balita_vitamin_a_age"}
+    given_first = {"a": entry("2026-02-05", {*age, "balita_vitamin_a", "balita_weighed"}),
+                   "b": entry("2026-02-20", age)}
+    assert effective(given_first) == (("d", "p"), frozenset({*age, "balita_vitamin_a"}))
+    assert effective({"b": given_first["b"]}) == (("d", "p"), frozenset(age))
+    voided = {**given_first, "a": {"version": 2, "gone": True}}
+    assert effective(voided) == (("d", "p"), frozenset(age))

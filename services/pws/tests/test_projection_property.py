@@ -32,11 +32,12 @@ from ilp_pws.live import LIVE
 DESA = ["33.73.04.1001", "33.73.04.1002"]
 # p1 and p2 are balita, p3 an adult: nutrition findings count for the children, the PTM
 # ones for the adult; "bp" and "glucose" stand for a measure taken without a finding,
-# "tb_asked" for the TB symptoms checked, and "before_checks" for an event from before the
-# yes/no checks were carried.
+# "tb_asked" for the TB symptoms checked, "vitamin_a" for a capsule given (which any visit
+# of the month counts for it), and "before_checks" for an event from before the yes/no
+# checks were carried.
 CODES = ["stunted", "underweight", "gizi_kurang", "hypertension_grade_1", "diabetes_suspected",
-         "bp", "glucose", "tb_asked", "before_checks"]
-NOT_FINDINGS = {"bp", "glucose", "tb_asked", "before_checks"}
+         "bp", "glucose", "tb_asked", "vitamin_a", "before_checks"]
+NOT_FINDINGS = {"bp", "glucose", "tb_asked", "vitamin_a", "before_checks"}
 MEASURED = {"bp": "systolic", "hypertension_grade_1": "systolic",
             "glucose": "glucose_random", "diabetes_suspected": "glucose_random"}
 
@@ -54,8 +55,10 @@ def snapshot(sid: str, person: str, version: int, day: int, desa: str, codes: li
                   findings=[Finding(code=c, severity="moderate") for c in codes
                             if c not in NOT_FINDINGS],
                   measurements={MEASURED[c]: 150.0 for c in codes if c in MEASURED},
-                  checks=(None if "before_checks" in codes
-                          else {"tb_symptoms": False} if "tb_asked" in codes else {}))
+                  checks=(None if "before_checks" in codes else {
+                      check: value for code, check, value in (("tb_asked", "tb_symptoms", False),
+                                                             ("vitamin_a", "vitamin_a", True))
+                      if code in codes}))
     if amended:
         return ScreeningAmended(**fields, reason="koreksi", previous_period=amended[0],
                                 previous_desa_code=amended[1])
@@ -176,8 +179,11 @@ def recount(final: dict, tasks: Counter | None = None) -> dict[tuple[str, str], 
         return flags_for(s.stage, [f.code for f in s.findings], s.measurements,
                          s.age_months, s.checks)
 
-    for s in latest.values():
-        counts.setdefault((s.desa_code, s.period), Counter()).update(flags(s))
+    for s in latest.values():  # with a capsule given at any of the month's visits
+        given = any("balita_vitamin_a" in flags(other) for other in filter(None, final.values())
+                    if (other.period, other.person_id) == (s.period, s.person_id))
+        counts.setdefault((s.desa_code, s.period), Counter()).update(
+            flags(s) | ({"balita_vitamin_a"} if given else set()))
     # Once a year per person and flag: where and when the person first had it.
     first: dict[tuple[str, str, str], ScreeningRecorded] = {}
     by_time = sorted(filter(None, final.values()), key=lambda s: (s.screened_on, s.screening_id))

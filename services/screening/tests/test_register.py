@@ -360,17 +360,18 @@ def test_a_child_without_a_nik_is_known_by_her_mothers_and_which_child_she_is() 
 
 
 def test_columns_other_programmes_keep_are_read_past_and_named() -> None:
-    """Vitamin A, obat cacing, ASI eksklusif, BB lahir, No. HP: a posyandu register keeps
-    them, no screening here records them – each row is still taken, and the report names
-    the columns not read. A misspelt measurement is still refused."""
+    """Obat cacing, ASI eksklusif, BB lahir, No. HP: a posyandu register keeps them, no
+    screening here records them – each row is still taken, and the report names the
+    columns not read. A misspelt measurement is still refused."""
     from ilp_screening.register import columns_not_read
 
     text = ("Nama;NIK;JK;Tgl Lahir;Tanggal;BB (kg);Vitamin A;Obat Cacing;BB Lahir (gram);"
             "No. HP\n"
-            "Bima;3373041011250001;L;10/11/2025;05/11/2026;9,1;biru;ya;3200;0812\n")
+            "Bima;3373041011250001;L;10/11/2025;05/11/2026;9,1;merah;ya;3200;0812\n")
     ((_, bima, none),) = list(parse_register(text, "psy-1"))
     assert none == [] and bima is not None and bima.measurements.weight_kg == 9.1
-    assert columns_not_read(text) == ["Vitamin A", "Obat Cacing", "BB Lahir (gram)", "No. HP"]
+    assert bima.measurements.vitamin_a is True  # the capsule, by its colour
+    assert columns_not_read(text) == ["Obat Cacing", "BB Lahir (gram)", "No. HP"]
     ((_, refused, problems),) = list(parse_register(text.replace("BB (kg)", "Brat"), "psy-1"))
     assert refused is None and problems[0]["type"] == "unknown_column"
 
@@ -645,3 +646,24 @@ def test_diy_and_sumatera_barat_write_their_dusun_their_own_way() -> None:
                f"Bima;3373041011240001;L;10/11/2024;20/11/2026;9,1;{place}\n"
         [(_line, visit, _problems)] = parse_register(text, "psy-1")
         assert visit is not None and visit.person.rw == f"Dusun {place}"
+
+
+def test_a_vitamin_a_capsule_is_read_ticked_by_its_colour_or_under_its_colour() -> None:
+    """The bulan vitamin A's column: ticked, "ya", or the capsule's colour is given;
+    "tidak" not given; a column per colour (Biru | Merah) given where either is ticked.
+    A cell neither is refused at its column, as any yes/no."""
+    head = "Nama;NIK;JK;Tgl Lahir;Tanggal;BB (kg);{}\n"
+    row = "Bima;3373041011250001;L;10/11/2025;05/02/2026;9,1;{}\n"
+    for cell, capsule in (("v", True), ("Kapsul Biru", True), ("tidak", False), ("", None)):
+        ((_, bima, none),) = list(parse_register(head.format("Vit. A") + row.format(cell),
+                                                 "psy-1"))
+        assert none == [] and bima is not None and bima.measurements.vitamin_a is capsule, cell
+    for cells, capsule in ((";v", True), ("v;", True), ("tidak;tidak", False), (";", None)):
+        ((_, bima, none),) = list(parse_register(
+            head.format("Vitamin A Biru;Vitamin A Merah") + row.format(cells), "psy-1"))
+        assert none == [] and bima is not None and bima.measurements.vitamin_a is capsule, cells
+    ((_, refused, problems),) = list(parse_register(
+        head.format("Vitamin A") + row.format("kuning"), "psy-1"))
+    assert refused is None and [(p["loc"], p["msg"]) for p in problems] == [
+        (("measurements", "vitamin_a"), "'kuning' is neither ya nor tidak; leave the cell "
+                                        "empty if it was not asked")]

@@ -21,8 +21,8 @@ TITLE = "REGISTER BAYI DAN BALITA POSYANDU CENDRAWASIH – KAMPUNG KOYA KOSO TAH
 def register_by_month(rows: list[list[object]], title: str = TITLE
                       ) -> dict[str, list[list[object]]]:
     """As a posyandu keeps it: a title, "BB (kg)" merged over the twelve months,
-    "Imunisasi" over each dose and "Vitamin A" over its two months (read past); the other
-    headers down both rows."""
+    "Imunisasi" over each dose and "Vitamin A" over its two months; the other headers
+    down both rows."""
     down = [(name, 2, 1) for name in ("No", "Nama Anak", "NIK", "NIK Ibu", "Tgl Lahir", "L/P")]
     return {"Register": [
         [title],
@@ -53,7 +53,21 @@ def test_each_month_weighed_is_a_visit_on_the_posyandus_day(workbook) -> None:
     assert [s.measurements.immunizations for _l, s, _p in found[:4]] == [
         [], ["BCG"], ["OPV1"], []]
     assert found[4][1].person.mother_nik == "9171035204090001"
-    assert columns_not_read(text) == ["Vitamin A Feb", "Vitamin A Agu"]
+    assert columns_not_read(text) == []
+
+
+def test_a_months_vitamin_a_tick_goes_with_its_weighing_or_is_a_visit_of_its_own(workbook
+                                                                               ) -> None:
+    """"Vitamin A" over Feb | Agu: the capsule given at February's weighing; August's
+    without a weighing is a visit for the capsule alone (the kader's sweeping, recorded
+    on the posyandu's day); "tidak" alone is no visit at all."""
+    text = spreadsheet_text(workbook(**register_by_month([
+        [*NIUS, None, 7.3, *[None] * 10, None, None, "v", "v"],
+        [2, "Ana", "9171035010240001", None, "10/10/2024", "P", None, 9.0, *[None] * 10,
+         None, None, "tidak", "tidak"]])))
+    found = [(s.person.name, s.screened_on.month, s.measurements.weight_kg,
+              s.measurements.vitamin_a) for _l, s, _p in visits(text)]
+    assert found == [("Nius", 2, 7.3, True), ("Nius", 8, None, True), ("Ana", 2, 9.0, False)]
 
 
 def test_a_months_bad_cell_refuses_that_month_only_named_by_its_column(workbook) -> None:

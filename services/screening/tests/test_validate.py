@@ -56,6 +56,23 @@ def test_a_balita_seen_for_her_lila_her_development_or_a_dose_alone_passes() -> 
     assert [f.code for f in lila.findings] == ["lila_gizi_buruk"]  # visited, referred
 
 
+def test_a_vitamin_a_capsule_is_recorded_for_children_of_6_to_59_months() -> None:
+    """The bulan vitamin A's capsule, given at a weighing or alone (a kader's sweeping):
+    from 6 months to 59; before or after, it was not given as the programme gives it.
+    Not given is said at any age a form asks it."""
+    on = date(2026, 8, 10)
+    for born in (date(2026, 2, 10), date(2021, 8, 11)):  # 6 months; 59 months and 30 days
+        assert problems(submission(born, on=on, vitamin_a=True), TODAY) == ("balita", []), born
+    for born in (date(2026, 2, 11), date(2021, 8, 10)):  # 5 months; 60 months
+        stage, found = problems(submission(born, on=on, vitamin_a=True), TODAY)
+        assert [(loc, str(reason), kind) for loc, reason, kind in found] == [
+            (("measurements", "vitamin_a"), "vitamin A capsules are recorded for children of "
+                                            "6–59 months", "wrong_stage")], born
+    adult = submission(date(1990, 1, 1), on=on, vitamin_a=True, weight_kg=60.0)
+    assert locs(adult) == {("measurements", "vitamin_a")}
+    assert problems(submission(date(2026, 4, 1), on=on, vitamin_a=False), TODAY)[1] == []
+
+
 def test_every_mistake_is_reported_with_its_field() -> None:
     sub = submission(date(2026, 2, 1), weight_kg=45.0, systolic=400, diastolic=20)
     assert locs(sub) == {("measurements", "weight_kg"), ("measurements", "systolic"),

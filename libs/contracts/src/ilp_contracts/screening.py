@@ -207,6 +207,10 @@ class MeasurementsIn(_Strict):
     hearing_problem: bool | None = Field(
         default=None, description="Gangguan pendengaran (tes berbisik/daya dengar)")
     dental_caries: bool | None = Field(default=None, description="Gigi berlubang (karies)")
+    vitamin_a: bool | None = Field(
+        default=None, description="Kapsul vitamin A diberikan hari ini (balita 6–59 bulan: "
+        "biru 100.000 IU 6–11 bulan, merah 200.000 IU 12–59 bulan; bulan vitamin A Februari "
+        "dan Agustus); false: asked, and not given")
     immunizations: list[DoseIn] = Field(
         default_factory=list, max_length=10,
         description="Doses given at this visit: the schedule's codes, or as the Buku KIA "

@@ -44,17 +44,18 @@ from pydantic import ValidationError
 
 from .domain.person import nik_birth
 from .domain.registers import TERM_DAYS
-from .register_columns import (AGE, AGE_YEARS, BIRTH_ORDER, BLOOD_PRESSURE, CONTACT, DATES,
-                               DOSE, DUE_DATE, DUSUN, FLAGS, KNOWN_COLUMNS, LAST_PERIOD,
-                               MONTHLY, MONTHLY_MEASURES, MOTHER_NAME, NOT_READ, NUMBERS,
-                               PERSON, POSYANDU_NAME, PREGNANCY, REGISTER_NUMBER, VISIT_NUMBER,
-                               column, contact_column, monthly)
+from .register_columns import (AGE, AGE_YEARS, BIRTH_ORDER, BLOOD_PRESSURE, CAPSULE, CONTACT,
+                               DATES, DOSE, DUE_DATE, DUSUN, FLAGS, KNOWN_COLUMNS, LAST_PERIOD,
+                               MONTHLY, MONTHLY_FLAGS, MONTHLY_MEASURES, MOTHER_NAME, NOT_READ,
+                               NUMBERS, PERSON, POSYANDU_NAME, PREGNANCY, REGISTER_NUMBER,
+                               VISIT_NUMBER, column, contact_column, monthly)
 
 # How the length was taken, as a register writes it: lying down (under two) or standing.
 _LYING = {"telentang": True, "terlentang": True, "berbaring": True, "baring": True,
           "berdiri": False}
 # A paper register's ticks and words: "ada" (a symptom there), "positif", a tick mark.
 _YES = {"ya", "y", "yes", "true", "1", "ada", "positif", "v", "√", "✓"}
+_CAPSULES = {"biru", "merah"}  # a vitamin A capsule written by its colour: given
 _NO = {"tidak", "t", "n", "no", "false", "0", "tidak ada", "tdk", "negatif"}
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 _LIST = re.compile(r"[;,/|]")
@@ -83,10 +84,12 @@ def _cell(name: str, value: str) -> object:
     if name.startswith(DOSE):  # ticked, or the day it was given
         lowered = value.lower()
         return True if lowered in _YES else False if lowered in _NO else iso_day(value)
-    if name in FLAGS:
+    if name in FLAGS or name.startswith(CAPSULE):
         lowered = value.lower()
         if name == "measured_lying" and lowered in _LYING:
             return _LYING[lowered]
+        if name == "vitamin_a" and lowered.removeprefix("kapsul ") in _CAPSULES:
+            return True
         return True if lowered in _YES else False if lowered in _NO else value
     if name in IDENTIFIERS and (digits := _GROUPING.sub("", value)).isdigit():
         return digits
@@ -190,6 +193,7 @@ def _visit(line: int, cells: dict[str, str], given: dict[str, object], posyandu_
     pregnancy = {k: given.pop(k) for k in PREGNANCY if k in given}
     _identified_without_nik(given)
     _birth_date_unwritten(given, given.get("screened_on"))
+    _capsule_given(given)
     doses, refused = _doses_given(given)
     if doses:
         given["immunizations"] = [*given.get("immunizations", []), *doses]  # type: ignore[misc]
@@ -262,6 +266,9 @@ def _months(line: int, cells: dict[str, str], given: dict[str, object], posyandu
     for name in [name for name in given if name.startswith(MONTHLY)]:
         field, number = name.removeprefix(MONTHLY).split(":")
         measured.setdefault(int(number), {})[field] = given.pop(name)
+    for month in [m for m, measures in measured.items()  # "tidak" alone: no visit then
+                  if all(value is False for value in measures.values())]:
+        del measured[month]
     doses, refused = _doses_by_month(given, year, set(measured))
     for month, measures in sorted(measured.items()):
         on = date(year, month, min(day, monthrange(year, month)[1])).isoformat()
@@ -386,7 +393,8 @@ def in_its_month(problems: list[dict[str, Any]], visit: ScreeningSubmission
                  ) -> list[dict[str, Any]]:
     """A register by month's visit refused when it was recorded, its problems at the
     month's columns."""
-    measures = visit.measurements.model_dump(exclude_none=True, include=set(MONTHLY_MEASURES))
+    measures = visit.measurements.model_dump(exclude_none=True,
+                                             include={*MONTHLY_MEASURES, *MONTHLY_FLAGS})
     return [_in_its_month(problem, visit.screened_on.month, measures) for problem in problems]
 
 
@@ -520,6 +528,21 @@ def place_named(name: str, places: Places) -> str | dict[str, Any]:
                    if not found else _("{count} posyandu in your wilayah are named {name!r}: "
                                        "{which}; write its ID in an 'ID Posyandu' column",
                                        count=len(found), name=name, which=which)}
+
+
+def _capsule_given(given: dict[str, object]) -> None:
+    """A vitamin A capsule ticked under its colour (Biru | Merah) is given; both columns
+    answered and neither ticked, not given. A cell neither ya nor tidak is refused at
+    the capsule's column, as any yes/no."""
+    colours = {name: given.pop(name) for name in [n for n in given if n.startswith(CAPSULE)]}
+    if "vitamin_a" in given or not colours:
+        return
+    if any(value is True for value in colours.values()):
+        given["vitamin_a"] = True
+    elif unread := [value for value in colours.values() if value is not False]:
+        given["vitamin_a"] = unread[0]
+    else:
+        given["vitamin_a"] = False
 
 
 def _doses_given(given: dict[str, object]) -> tuple[list[str], list[Any]]:

@@ -39,6 +39,7 @@ AGE, AGE_YEARS = "age", "age_years"
 DUSUN = "dusun"
 NUMBERS = frozenset({"gestational_weeks", "anc_visit"}) | {
     name for name in MeasurementsIn.model_fields if name not in (*FLAGS, "kpsp", "immunizations")}
+CAPSULE = "capsule:"  # a column of one colour of vitamin A capsule: "capsule:biru"
 ALIASES = {
     "nama": "name", "jenis_kelamin": "sex", "jk": "sex", "l/p": "sex",
     "tanggal_lahir": "birth_date", "tgl_lahir": "birth_date",
@@ -76,6 +77,12 @@ ALIASES = {
     **dict.fromkeys(("gejala_depresi", "depresi"), "depressive_symptoms"),
     "gangguan_penglihatan": "vision_problem", "penglihatan": "vision_problem",
     "gangguan_pendengaran": "hearing_problem", "pendengaran": "hearing_problem",
+    # the capsule of the bulan vitamin A (February, August), ticked or by its colour
+    **dict.fromkeys(("vit_a", "kapsul_vitamin_a", "kapsul_vit_a", "pemberian_vitamin_a"),
+                    "vitamin_a"),
+    # … or a column per colour ("Vitamin A" over Biru | Merah): given if either is ticked
+    **{f"{word}_{colour}": f"{CAPSULE}{colour}" for colour in ("biru", "merah")
+       for word in ("vitamin_a", "vit_a", "kapsul_vitamin_a", "kapsul_vit_a", "kapsul")},
     "karies": "dental_caries", "karies_gigi": "dental_caries", "gigi_berlubang": "dental_caries",
     "tekanan_darah": BLOOD_PRESSURE,
     # measured again after an implausible growth z-score, and right
@@ -119,9 +126,9 @@ DOSE = "dose:"  # a column of one dose (under "Imunisasi": HB0 | BCG | Polio 1 �
 # here records: read past – each row still taken – and named in the import's report as not
 # read, so nobody believes them kept. (Any other column stays refused: it may be a
 # measurement under a misspelt header.)
-NOT_READ = "~"  # a column read past: "~vitamin_a"
+NOT_READ = "~"  # a column read past: "~obat_cacing"
 READ_PAST = frozenset({
-    "vitamin_a", "vit_a", "kapsul_vitamin_a", "obat_cacing", "asi_eksklusif", "asi_ekslusif",
+    "obat_cacing", "asi_eksklusif", "asi_ekslusif",
     "asi", "kms", "buku_kia", "pmt", "kelas_ibu", "bb_lahir", "berat_lahir", "pb_lahir",
     "panjang_lahir", "no_hp", "telepon", "nama_ayah/ibu", "nama_ibu/ayah", "alamat/rt",
     "ket_n/t", "bulan", "kia", "mtbs", "jkn", "bpjs", "no_bpjs",
@@ -144,6 +151,8 @@ READ_PAST = frozenset({
 # "BB (kg)" or "Hasil Penimbangan" over Jan … Des): "month:weight_kg:03" is March's weight.
 MONTHLY = "month:"
 MONTHLY_MEASURES = ("weight_kg", "height_cm", "muac_cm", "head_circumference_cm")
+# Its "Vitamin A" over Feb | Agu: the capsule given with that month's weighing (or alone).
+MONTHLY_FLAGS = ("vitamin_a",)
 _WEIGHING = ("penimbangan", "hasil_penimbangan", "timbang", "hasil_timbang", "timbangan")
 
 
@@ -165,12 +174,12 @@ def _of_a_month(name: str) -> str | None:
     what = "_".join(word for word in measure if word != "bulan")
     if not what:  # a month alone says nothing of what was measured
         return None
-    if what in READ_PAST:  # "Vitamin A" over Feb | Agu: another programme's, read past
+    if what in READ_PAST:  # "Obat Cacing" over Feb | Agu: another programme's, read past
         return f"{NOT_READ}{name}"
     field = "weight_kg" if what in _WEIGHING else ALIASES.get(what, what)
     if field == "":
         return ""
-    return monthly(field, month) if field in MONTHLY_MEASURES else None
+    return monthly(field, month) if field in (*MONTHLY_MEASURES, *MONTHLY_FLAGS) else None
 
 
 # A Kohort Ibu kept a woman a row, a column per ANC contact – K1 … K6, the day each was
@@ -208,6 +217,7 @@ KNOWN_COLUMNS = sorted({*PERSON, *PREGNANCY, *MeasurementsIn.model_fields, "scre
                         DUE_DATE, VISIT_NUMBER,
                         *(k for k, v in ALIASES.items() if v),
                         *(f"{DOSE}{code}" for code in IMMUNIZATIONS),
-                        *(monthly(field, month) for field in MONTHLY_MEASURES
+                        *(monthly(field, month) for field in (*MONTHLY_MEASURES,
+                                                               *MONTHLY_FLAGS)
                           for month in range(1, 13)),
                         *(contact_column(n) for n in range(1, MAX_ANC_VISIT + 1))})

@@ -18,7 +18,7 @@ from functools import reduce
 from pathlib import Path
 from typing import Any, Literal
 
-from ilp_contracts import PTM_FROM_YEARS
+from ilp_contracts import PTM_FROM_YEARS, vitamin_a
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Colour = Literal["green", "yellow", "red", "grey"]
@@ -113,7 +113,7 @@ FLAGS = frozenset({
     "balita_tidak_naik", "balita_nt", "balita_idl", "remaja_screened", "ibu_hamil_k1",
     "ibu_hamil_k6", "ptm_screened", *(p.flag for p in PREVALENCES),
     *(p.tested for p in PREVALENCES), *(followed for _, _, followed in FOLLOW_UPS),
-    "checks_known", "tb_symptoms_checked",
+    "checks_known", "tb_symptoms_checked", "balita_vitamin_a", "balita_vitamin_a_age",
     "home_visit_tasks", "home_visit_on_time",
     "home_visit_overdue",
     *POSTNATAL_VISITED.values(), *VISIT_SERIES,
@@ -121,6 +121,9 @@ FLAGS = frozenset({
       for part in ("tasks", "on_time")),
     *BIRTH_FLAGS,
 })
+# A flag of any of a person's visits in the month, not only of the latest: the vitamin A
+# capsule given at the weighing counts when she is seen again that month without one.
+OF_ANY_VISIT = frozenset({"balita_vitamin_a"})
 # A flag counted once per person and year, in the month the person first had it:
 # `year:ptm_screened`.
 YEAR = "year:"
@@ -129,11 +132,12 @@ TARGET_GROUPS = frozenset({"balita", "bayi", "ibu_hamil", "usia_15_plus", "lansi
 
 def flags_for(stage: str, finding_codes: Iterable[str], measured: Iterable[str] = (),
               age_months: int | None = None,
-              checks: Iterable[str] | None = None, sex: str | None = None) -> frozenset[str]:
+              checks: Mapping[str, bool] | None = None, sex: str | None = None
+              ) -> frozenset[str]:
     """What one screening says about a person for the month (indicator building blocks);
     `measured`: the measurements it took (with the z-scores read from them); `checks`: the
-    yes/no checks it made, None where that is not known (a screening from before they
-    were carried)."""
+    yes/no checks it made and what they found, None where that is not known (a screening
+    from before they were carried)."""
     codes = set(finding_codes)
     taken = set(measured)
     flags = {f"{stage}_screened"}
@@ -153,6 +157,10 @@ def flags_for(stage: str, finding_codes: Iterable[str], measured: Iterable[str] 
             flags.update({"balita_tidak_naik", "balita_nt"})
         if "imunisasi_dasar_lengkap" in codes:  # marked once, at the completing visit
             flags.add("balita_idl")
+        if age_months is not None and vitamin_a.eligible(age_months):  # the capsule's age
+            flags.add("balita_vitamin_a_age")
+            if checks and checks.get("vitamin_a"):
+                flags.add("balita_vitamin_a")
     elif stage == "ibu_hamil":
         # K1 and K6 are counted by pregnancy (`pregnancy`), not by the month's screening
         flags |= _among_tested(PREGNANCY_PREVALENCES, codes, taken)
@@ -244,6 +252,16 @@ class Indicator(BaseModel):
     # person once a year, summed from January – against a yearly sasaran the target then
     # grows by a twelfth a month, the target line of a PWS chart.
     period: Literal["month", "year_to_date"] = "month"
+    # Counted only in these months (1–12) – the vitamin A capsule in February and August
+    # –: another month has no value, rather than a coverage of nobody.
+    months: tuple[int, ...] | None = Field(default=None, min_length=1)
+
+    @field_validator("months")
+    @classmethod
+    def _calendar_months(cls, months: tuple[int, ...] | None) -> tuple[int, ...] | None:
+        if months is not None and not all(1 <= month <= 12 for month in months):
+            raise ValueError("months are 1–12")
+        return months
 
     @field_validator("numerator")
     @classmethod
@@ -390,6 +408,10 @@ def evaluate(counts: Mapping[str, int], targets: Mapping[str, int],
     """Indicator values of an area from its counts as of `month` (see `to_date`)."""
     values = []
     for ind in catalogue:
+        if ind.months is not None and month not in ind.months:
+            values.append(IndicatorValue(ind.id, ind.name, 0, None, None, ind.target_pct,
+                                         "grey", 0, ind.period))
+            continue
         numerator = ind.count(counts, ind.numerator)
         missing = 0
         if ind.denominator.startswith("target:"):

@@ -1,7 +1,8 @@
 """Which screening counts for a person in a month, and in a year (pure).
 
 A person-month keeps an entry per screening (its order, desa and flags). The latest
-active entry is the *effective* one: it alone is counted, in its desa. Recording,
+active entry is the *effective* one: it alone is counted, in its desa (with what any of
+the month's visits gave: a vitamin A capsule). Recording,
 amending and voiding only change entries; the count change is the difference between
 the effective state before and after, so any order of those events ends in the same
 counts as a recount from scratch.
@@ -18,7 +19,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .indicators import FOLLOW_UPS, POSTNATAL_VISITED, PROGRAMME_VISITS, YEAR, flag_delta
+from .indicators import (FOLLOW_UPS, OF_ANY_VISIT, POSTNATAL_VISITED, PROGRAMME_VISITS, YEAR,
+                         flag_delta)
 
 Entry = Mapping[str, Any]  # {"order", "version", "desa_code", "posyandu_id", "flags"}
 Unit = tuple[str, str]  # (desa code, posyandu id): counted in both, the posyandu below
@@ -34,11 +36,14 @@ def tombstone(version: int) -> dict[str, Any]:
 
 
 def effective(entries: Mapping[str, Entry]) -> Effective:
+    """The latest active entry's unit and flags, with those any active entry of the month
+    has (`OF_ANY_VISIT`)."""
     live = [e for e in entries.values() if not e.get("gone")]
     if not live:
         return None
     latest = max(live, key=lambda e: e["order"])
-    return _unit(latest), frozenset(latest["flags"])
+    return _unit(latest), frozenset(latest["flags"]).union(
+        *(OF_ANY_VISIT.intersection(e["flags"]) for e in live))
 
 
 First = Mapping[str, tuple[Unit, str]]  # year flag -> (unit, period) where it counts

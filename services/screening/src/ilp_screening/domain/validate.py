@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from ilp_contracts import vitamin_a
 from ilp_contracts.anc import SAME_PREGNANCY_DAYS, implied_hpht
 from ilp_contracts.screening import (BirthSubmission, HouseholdMember, MeasurementsIn,
                                     PersonIn, PregnancyIn, ScreeningSubmission,
@@ -15,7 +16,7 @@ from ilp_contracts.text import Text, _
 
 from . import rules
 from .classify import SKILAS_DOMAINS, stage_for
-from .person import CHILD_YEARS, nik_problem
+from .person import CHILD_YEARS, age_in_months, nik_problem
 
 Problem = tuple[tuple[str | int, ...], str, str]
 MAX_AGE_YEARS = 120
@@ -81,6 +82,11 @@ def screening_problems(sex: str, birth_date: date, screened_on: date,
     if m.immunizations and stage != "balita":
         found.append((("measurements", "immunizations"), _("immunisations are recorded "
                                                            "for balita only"), "wrong_stage"))
+    if m.vitamin_a and not (stage == "balita" and vitamin_a.eligible(
+            age_in_months(birth_date, screened_on))):
+        found.append((("measurements", "vitamin_a"), _(
+            "vitamin A capsules are recorded for children of {youngest}–{oldest} months",
+            youngest=vitamin_a.FROM_MONTHS, oldest=vitamin_a.UNTIL_MONTHS - 1), "wrong_stage"))
     if not values and not m.immunizations and pregnancy is None:  # (an ANC contact is one)
         found.append((("measurements",), _("no measurement given"), "missing"))
     return stage, found

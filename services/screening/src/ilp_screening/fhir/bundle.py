@@ -74,7 +74,10 @@ CHECKS = {"oedema": ("oedema-bilateral", "Edema bilateral (pitting)", "exam"),
           "depressive_symptoms": ("skilas-depression", "SKILAS: gejala depresi", "survey"),
           "vision_problem": ("vision-problem", "Gangguan penglihatan", "exam"),
           "hearing_problem": ("hearing-problem", "Gangguan pendengaran", "exam"),
-          "dental_caries": ("dental-caries", "Gigi berlubang (karies)", "exam")}
+          "dental_caries": ("dental-caries", "Gigi berlubang (karies)", "exam"),
+          # the bulan vitamin A's capsule, given (or not) at this visit; SATUSEHAT's own
+          # would be a MedicationAdministration of a KFA product, not known here
+          "vitamin_a": ("vitamin-a-capsule", "Kapsul vitamin A diberikan", "procedure")}
 KPSP = ("kpsp", "KPSP (Kuesioner Pra Skrining Perkembangan)")
 ILP_KPSP = "https://ilp-platform.id/fhir/CodeSystem/kpsp-result"
 SNOMED = "http://snomed.info/sct"
