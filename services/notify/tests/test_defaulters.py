@@ -706,3 +706,61 @@ async def test_a_reason_with_its_own_open_visit_joins_no_other(rt: Runtime) -> N
         assert await join_visit(tx, rt.settings, another, "p1", [])
     assert [t.get("also", []) for t in await rt.store.find("tasks")] == [
         ["lansia_tidak_datang"], []]
+
+
+def test_the_vitamin_a_sweeping_falls_due_after_its_months_posyandu_days() -> None:
+    """The bulan vitamin A (February, August): a child of the capsule's age without one
+    by the 25th of its month is swept for; one given hers waits for the next round; one
+    not 6 months old by then waits for the round she is; a visit after the 25th looks to
+    the next round; one who turns 5 before them is not followed."""
+    def check(on: date, age: int, capsule: bool = False, rounds: tuple[int, ...] = (2, 8),
+              before: dict | None = None) -> str:
+        state = child_watch(before, on, age, True, [], capsule, rounds)
+        assert state is not None
+        return state["vitamin_a_check_on"]
+    assert check(date(2026, 1, 12), 20) == "2026-02-25"
+    assert check(date(2026, 2, 10), 20) == "2026-02-25"  # weighed without it
+    assert check(date(2026, 2, 10), 20, capsule=True) == "2026-08-25"
+    assert check(date(2026, 1, 31), 20, capsule=True) == "2026-02-25"  # August's, late
+    assert check(date(2026, 2, 26), 20) == "2026-08-25"
+    assert check(date(2026, 1, 12), 4) == "2026-08-25"  # 5 months by 25 February
+    assert check(date(2026, 1, 12), 5) == "2026-02-25"  # 6 (at the youngest) by then
+    assert check(date(2026, 9, 1), 53) == "2027-02-25"  # 58 months by then
+    assert check(date(2026, 9, 1), 57) == NEVER  # 62 months by the next round
+    assert check(date(2026, 9, 1), 20, rounds=(4, 10)) == "2026-10-25"  # months moved
+    # an older visit arriving late does not undo a capsule recorded since
+    given_it = child_watch(None, date(2026, 2, 10), 20, True, [], True)
+    assert check(date(2026, 1, 12), 19, before=given_it) == "2026-08-25"
+
+
+async def test_the_kader_sweeps_for_the_capsule_where_her_posyandu_records_them(
+        rt: Runtime) -> None:
+    """25 February: Dewi, weighed in February without a capsule, gets the kader; so does
+    Rina, weighed in January and not since – in the visit for her missed weighing. Sari
+    had hers. At another posyandu, which records no capsules here, nobody is swept for –
+    a capsule not written is not one not given."""
+    on_recorded = handlers(rt.settings)[ScreeningRecorded]
+
+    def weighed(person: str, on: date, capsule: bool | None = None,
+                posyandu: str = "psy-1") -> ScreeningRecorded:
+        return ScreeningRecorded(
+            screening_id=f"s-{person}-{on}", person_id=person, stage="balita", sex="F",
+            age_months=20, screened_on=on, period=on.isoformat()[:7],
+            desa_code="33.73.04.1001", posyandu_id=posyandu, measurements={"weight_kg": 10.0},
+            checks={} if capsule is None else {"vitamin_a": capsule})
+
+    async with rt.store.transaction() as tx:
+        await on_recorded(tx, weighed("rina", date(2026, 1, 12)))
+        await on_recorded(tx, weighed("dewi", date(2026, 2, 10), capsule=False))
+        await on_recorded(tx, weighed("sari", date(2026, 2, 10), capsule=True))
+        await on_recorded(tx, weighed("tuti", date(2026, 2, 10), posyandu="psy-2"))
+    assert await visit_defaulters(rt, datetime(2026, 2, 24, 3, 0, tzinfo=UTC)) == 0
+    now = datetime(2026, 2, 25, 3, 0, tzinfo=UTC)
+    await visit_defaulters(rt, now)
+    swept = await rt.store.find("tasks", Query.of(reason="sweeping_vitamin_a"))
+    assert [(t["person_id"], t["role"], t["findings"]) for t in swept] == [
+        ("dewi", "kader", ["vitamin_a_2026-02"])]
+    [rina] = await rt.store.find("tasks", Query.of(person_id="rina"))
+    assert (rina["reason"], rina["also"]) == ("balita_tidak_ditimbang", ["sweeping_vitamin_a"])
+    assert await visit_defaulters(rt, now + timedelta(days=2)) == 0
+    assert len(await rt.store.find("tasks", Query.of(status="open"))) == 2

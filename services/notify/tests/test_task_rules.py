@@ -139,7 +139,7 @@ def test_every_visit_the_platform_opens_is_named_in_words() -> None:
            "ptm_check_on": "2026-11-25", "adherence_visit_on": "2026-11-25",
            "planned_end_on": "2027-05-01"}
     defaulter_needs = [d.missed_weighing(due, today, WIB), d.missed_anc(due, today, WIB),
-                       d.immunization_follow_up(today, WIB),
+                       d.immunization_follow_up(today, WIB), d.vitamin_a_sweeping(today, WIB),
                        d.missed_posyandu_lansia(due, today, WIB),
                        d.missed_ptm_screening(due, today, WIB),
                        h.never_screened(due, today, WIB), h.pregnancy_unexamined(due, today, WIB),
@@ -148,7 +148,7 @@ def test_every_visit_the_platform_opens_is_named_in_words() -> None:
     reasons = ({rule.reason for rule in RULES} | {rule.reason for rule in d.RECHECKS}
                | {visit.reason for visit in d.POSTNATAL_VISITS}
                | {need.reason for need in defaulter_needs if need is not None})
-    assert len(defaulter_needs) == 9 and None not in defaulter_needs
+    assert len(defaulter_needs) == 10 and None not in defaulter_needs
     assert reasons == set(REASON_LABELS)
     assert label_of("alasan_lain") == "alasan_lain"  # a reason this release does not name
     task = {"task_id": "0192f0c4-aaaa", "reason": "lansia_tidak_datang", "priority": "routine",

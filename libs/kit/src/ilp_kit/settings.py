@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
+from ilp_contracts.vitamin_a import ROUND_MONTHS
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -57,6 +59,10 @@ class ServiceSettings(BaseSettings):
     sms_token: str = ""
     # Notify: from this hour of their own time zone workers who chose the daily digest get it.
     digest_hour: int = 6
+    # Notify: the months of the bulan vitamin A, whose capsule the kader sweeps for after
+    # the posyandu days (`[2, 8]`; PWS reads its catalogue's months).
+    vitamin_a_months: tuple[Annotated[int, Field(ge=1, le=12)], ...] = Field(
+        default=ROUND_MONTHS, min_length=1)
     # Access: "local" (embedded: HS256 key file, `ilp token`), "oidc" (production:
     # issuer discovery + JWKS, e.g. Keycloak realm URL), "none" (component tests only).
     auth_mode: Literal["local", "oidc", "none"] = "local"

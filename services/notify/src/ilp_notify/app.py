@@ -25,7 +25,9 @@ SPEC = ServiceSpec(
         "rechecks": [("under_watch", "check_on")],
         "pregnancies": ["anc_check_on"],
         "digests": [],  # which daily digests and monthly PWS reviews went out
-        "child_watch": ["weighing_check_on", ("tracks_doses", "next_dose_check")],
+        "child_watch": ["weighing_check_on", ("tracks_doses", "next_dose_check"),
+                        "vitamin_a_check_on"],
+        "capsule_rounds": [],  # posyandu|round: the posyandu records vitamin A capsules
         "lansia_watch": ["attendance_check_on"],
         "ptm_watch": ["screening_late_on"],
         "pmt_watch": ["pmt_visit_on"],

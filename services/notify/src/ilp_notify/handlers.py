@@ -25,6 +25,7 @@ from ilp_contracts import (
     TbTreatmentStarted,
     TbTreatmentVoided,
     WorkerAssigned,
+    vitamin_a,
 )
 from ilp_contracts.monitoring import ncd_monitored
 from ilp_contracts.wilayah import local_zone
@@ -131,7 +132,8 @@ async def _watch_rechecks(tx: Transaction, event: ScreeningSnapshot) -> None:
             await tx.put("rechecks", key, {**state, **_whereabouts(event)})
 
 
-async def _watch(tx: Transaction, event: ScreeningSnapshot) -> None:
+async def _watch(tx: Transaction, settings: ServiceSettings, event: ScreeningSnapshot
+                 ) -> None:
     """Every watch a screening sets or moves on, for the defaulter rounds."""
     await _watch_rechecks(tx, event)
     on, codes = event.screened_on, {f.code for f in event.findings}
@@ -146,10 +148,14 @@ async def _watch(tx: Transaction, event: ScreeningSnapshot) -> None:
     if event.stage == "ibu_hamil" and (KEK in codes or lila):  # her PMT while KEK
         await _keep_watch(tx, "pmt_watch", event,
                           lambda watch: pmt_watch(watch, on, codes, lila))
-    if event.stage == "balita":  # the last weighing and the doses
+    if event.stage == "balita":  # the last weighing, the doses and the vitamin A capsule
+        capsule, rounds = (event.checks or {}).get("vitamin_a"), settings.vitamin_a_months
         await _keep_watch(tx, "child_watch", event, lambda watch: child_watch(
             watch, on, event.age_months, "weight_kg" in event.measurements,
-            list(event.immunizations)))
+            list(event.immunizations), bool(capsule), rounds))
+        if capsule is not None:  # her posyandu records the capsules: its kader sweeps
+            key = f"{event.posyandu_id}|{vitamin_a.round_of(on, rounds).isoformat()}"
+            await tx.put("capsule_rounds", key, {"recorded": True})
     if event.stage == "lansia":  # when she last came
         await _keep_watch(tx, "lansia_watch", event, lambda watch: lansia_watch(watch, on, codes))
     if ncd_monitored(event.stage, event.age_months):  # the yearly PTM screening
@@ -332,12 +338,12 @@ async def on_colour(tx: Transaction, event: IndicatorChanged) -> None:
 
 def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
     async def on_recorded(tx: Transaction, event: ScreeningRecorded) -> None:
-        await _watch(tx, event)
+        await _watch(tx, settings, event)
         for need in await _owed(tx, event):
             await _open(tx, settings, event, need)
 
     async def on_amended(tx: Transaction, event: ScreeningAmended) -> None:
-        await _watch(tx, event)
+        await _watch(tx, settings, event)
         needs = await _owed(tx, event)
         done = await unlink(tx, settings, event.screening_id, {n.reason for n in needs},
                             "screening_amended")

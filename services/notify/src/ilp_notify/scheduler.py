@@ -1,8 +1,8 @@
 """The scheduler: every interval, overdue tasks move up the ladder, people who missed
 their monitoring get a visit (hypertensive adults without a BP check for a month,
 prediabetic or obese ones not re-evaluated for three, pregnant women late for ANC, balita
-not weighed this month, missed immunisation doses, lansia who did not come, the yearly PTM
-screening), KEK pregnancies their monthly accompaniment, mothers and newborns get their
+not weighed this month, missed immunisation doses, the vitamin A capsule not given in its
+month, lansia who did not come, the yearly PTM screening), KEK pregnancies their monthly accompaniment, mothers and newborns get their
 postnatal visits as each window opens, once a day the workers who chose it get their
 digest, and once a month each desa's health workers hear which of its indicators were
 still red when the month ended.
@@ -44,6 +44,7 @@ from .domain.defaulters import (
     next_dose_check,
     next_pmt_visit,
     recheck_followed_up,
+    vitamin_a_sweeping,
 )
 from .domain.escalation import TOP_RUNG, next_rung
 from .domain.household import never_screened, pregnancy_unexamined
@@ -110,6 +111,7 @@ async def visit_defaulters(rt: Runtime, now: datetime) -> int:
         for lapse in LAPSES:
             opened += await _lapsed(tx, rt, now, latest, lapse)
         opened += await _postnatal(tx, rt, now, latest)
+        opened += await _vitamin_a_unswept(tx, rt, now, latest)
         return opened + await _missed_immunizations(tx, rt, now, latest)
 
 
@@ -213,6 +215,24 @@ async def _missed_immunizations(tx: Transaction, rt: Runtime, now: datetime, lat
                                    [f"missed_{dose}" for dose in doses])
         child["flagged_doses"] = sorted({*child["flagged_doses"], *doses})
         child["next_dose_check"] = next_dose_check(child) if doses else NEVER  # aged out
+        await tx.put("child_watch", child["person_id"], child)
+    return opened
+
+
+async def _vitamin_a_unswept(tx: Transaction, rt: Runtime, now: datetime, latest: str) -> int:
+    """Children without the bulan vitamin A's capsule once its posyandu days are over: the
+    kader's sweeping, where the child's posyandu records the capsules (it gave or
+    declined one that round) – elsewhere nobody can tell a capsule not given from one
+    not written here."""
+    opened = 0
+    # (watches from before the capsules were followed have no such day: not read)
+    for child, today, zone in await _due(tx, "child_watch", "vitamin_a_check_on", now, latest,
+                                         limit=2000, between=("vitamin_a_check_on", "0", NEVER)):
+        start = child["vitamin_a_check_on"][:8] + "01"
+        if await tx.get("capsule_rounds", f"{child['posyandu_id']}|{start}"):
+            opened += await _visit(tx, rt, vitamin_a_sweeping(today, zone), child,
+                                   [f"vitamin_a_{start[:7]}"])
+        child["vitamin_a_check_on"] = NEVER  # her next visit sets the next round's
         await tx.put("child_watch", child["person_id"], child)
     return opened
 

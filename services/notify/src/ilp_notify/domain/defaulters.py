@@ -20,6 +20,9 @@
   (`household.py`).
 - A child whose immunisations the posyandu records and who is past a dose's age plus a
   grace period without it: drop-out follow-up by the kader (DOMAIN.md schedule).
+- A child of 6–59 months without her capsule of the bulan vitamin A (February and
+  August) once the posyandu days of that month are over, where her posyandu records the
+  capsules: the kader's sweeping (`ilp_contracts.vitamin_a`).
 - After a birth, the health worker visits the mother (KF1–KF4) and the newborn (KN1–KN3)
   in their windows (DOMAIN.md): each visit opens on its window's first day, due by its
   last.
@@ -35,6 +38,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
+from ilp_contracts import vitamin_a
 from ilp_contracts.anc import next_contact_due
 from ilp_contracts.dates import add_months
 from ilp_contracts.monitoring import CADENCES, Cadence
@@ -132,14 +136,21 @@ NEVER = "9999-12-31"  # sorts after every date: nothing to check
 
 
 def child_watch(current: dict[str, Any] | None, screened_on: date, age_months: int,
-                weighed: bool, doses: list[str]) -> dict[str, Any] | None:
-    """A balita's monitoring state after a screening (None: not a balita)."""
+                weighed: bool, doses: list[str], capsule: bool = False,
+                rounds: tuple[int, ...] = vitamin_a.ROUND_MONTHS) -> dict[str, Any] | None:
+    """A balita's monitoring state after a screening (None: not a balita); `capsule`: a
+    vitamin A capsule given, `rounds` the months of the bulan vitamin A."""
     if age_months >= BALITA_MONTHS:
         return None
     state = dict(current or {"doses": [], "tracks_doses": False, "flagged_doses": [],
                              "weighing_check_on": NEVER})
     state["born_latest"] = max(state.get("born_latest", ""),
                                youngest_birth(screened_on, age_months).isoformat())
+    state["last_seen_on"] = max(state.get("last_seen_on", ""), screened_on.isoformat())
+    if capsule:
+        state["capsule_round"] = max(state.get("capsule_round", ""),
+                                     vitamin_a.round_of(screened_on, rounds).isoformat())
+    state["vitamin_a_check_on"] = vitamin_a_check(state, rounds)
     if weighed and screened_on.isoformat() > state.get("last_weighed_on", ""):
         state["last_weighed_on"] = screened_on.isoformat()
         state["weighing_check_on"] = posyandu_check_on(screened_on)
@@ -183,6 +194,35 @@ def missed_doses(state: dict[str, Any], today: date) -> list[str]:
 def immunization_follow_up(today: date, zone: tzinfo) -> TaskNeed:
     return TaskNeed("imunisasi_terlewat", "kader", "high",
                     _visit_by(today, IMMUNIZATION_VISIT_DUE_DAYS, zone))
+
+
+VITAMIN_A_VISIT_DUE_DAYS = 7
+
+
+def vitamin_a_check(state: dict[str, Any], rounds: tuple[int, ...]) -> str:
+    """The day the kader's sweeping falls due: the cut-off day of the first round of the
+    bulan vitamin A after her last visit – or of the one after, if she had this one's
+    capsule already or is not yet 6 months old by it –, where she is of the capsule's
+    age and has no capsule for it. A visit after a round's cut-off day looks to the next
+    round: the kader who saw her then knows what she got. NEVER when neither of the two
+    next rounds calls for one (she turns 5 before them)."""
+    seen = date.fromisoformat(state["last_seen_on"])
+    born = date.fromisoformat(state["born_latest"])  # the youngest she may be: never early
+    starts = sorted(date(year, month, 1) for year in (seen.year, seen.year + 1)
+                    for month in rounds)
+    for start in [start for start in starts
+                  if start.replace(day=POSYANDU_CUTOFF_DAY) > seen][:2]:
+        cutoff = start.replace(day=POSYANDU_CUTOFF_DAY)
+        if state.get("capsule_round") != start.isoformat() and \
+                add_months(born, vitamin_a.FROM_MONTHS) <= cutoff < \
+                add_months(born, vitamin_a.UNTIL_MONTHS):
+            return cutoff.isoformat()
+    return NEVER
+
+
+def vitamin_a_sweeping(today: date, zone: tzinfo) -> TaskNeed:
+    return TaskNeed("sweeping_vitamin_a", "kader", "routine",
+                    _visit_by(today, VITAMIN_A_VISIT_DUE_DAYS, zone))
 
 
 def posyandu_check_on(seen_on: date) -> str:

@@ -36,6 +36,7 @@ REASON_LABELS = {
     "ibu_hamil_tidak_anc": "Ibu hamil belum periksa kehamilan (ANC) sesuai jadwal",
     "balita_tidak_ditimbang": "Balita tidak ditimbang bulan ini",
     "imunisasi_terlewat": "Imunisasi balita terlewat",
+    "sweeping_vitamin_a": "Balita belum mendapat kapsul vitamin A (sweeping)",
     "lansia_tidak_datang": "Lansia tidak datang ke posyandu bulan ini",
     "skrining_ptm_tahunan": "Belum skrining PTM tahunan (usia ≥ 15 tahun)",
     # known from the household data collection, never came (household)
