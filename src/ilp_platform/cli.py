@@ -84,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     schemas.add_argument("out_dir", type=Path, nargs="?", default=Path("schemas"))
     register = command("import-register", "send a posyandu register (CSV, or a workbook: "
                        ".xlsx, .xls, .ods, every sheet) to the screening API")
-    register.add_argument("csv_file", type=Path, metavar="file")
+    register.add_argument("csv_file", type=_existing, metavar="file")
     register.add_argument("--posyandu", help="the posyandu (its id or name) of rows without "
                           "one (a sheet of several names each row's in a `Posyandu` or `ID "
                           "Posyandu` column)")
@@ -101,7 +101,7 @@ def _parser() -> argparse.ArgumentParser:
     household = command("import-household", "send a posyandu's household data collection "
                         "(CSV or a workbook: the people it should see, `hamil` for a "
                         "pregnancy) to the screening API")
-    household.add_argument("csv_file", type=Path, metavar="file")
+    household.add_argument("csv_file", type=_existing, metavar="file")
     household.add_argument("--posyandu", required=True, help="the posyandu: its id or name")
     household.add_argument("--noted-on", type=date.fromisoformat, default=date.today(),
                            help="the day of the data collection (YYYY-MM-DD; default today)")
@@ -110,7 +110,7 @@ def _parser() -> argparse.ArgumentParser:
                            help="bearer token of a kader/bidan/perawat (default $ILP_TOKEN)")
     registry = command("import-registry", "load wilayah, facilities, workers and targets "
                        "(CSV, workbook or JSON files, or a directory of them) through the registry API")
-    registry.add_argument("path", type=Path)
+    registry.add_argument("path", type=_existing)
     registry.add_argument("--year", type=int, help="the year of a list of sasaran without a "
                           "Tahun column (else its title's, else its file's name's)")
     registry.add_argument("--url", help=GATEWAY_HELP)
@@ -146,6 +146,15 @@ def _parser() -> argparse.ArgumentParser:
                              help="put the rebuilt file in place: stop ./ilp up first (it "
                              "starts the data directory's NATS itself; --nats-url unused)")
     return parser
+
+
+def _existing(given: str) -> Path:
+    """A file or folder to import, which must be there: a mistyped name is said as such
+    (argparse's usage line and exit 2), not as a traceback."""
+    path = Path(given)
+    if not path.exists():
+        raise argparse.ArgumentTypeError(f"no such file or folder: {given!r}")
+    return path
 
 
 def _up(args: argparse.Namespace) -> None:

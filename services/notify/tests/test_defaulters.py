@@ -34,6 +34,7 @@ from ilp_notify.domain.defaulters import (
     pmt_watch,
     postnatal_watch,
     ptm_watch,
+    vitamin_a_sweeping,
     youngest_birth,
 )
 from ilp_notify.domain.lifecycle import NextVisit
@@ -764,3 +765,14 @@ async def test_the_kader_sweeps_for_the_capsule_where_her_posyandu_records_them(
     assert (rina["reason"], rina["also"]) == ("balita_tidak_ditimbang", ["sweeping_vitamin_a"])
     assert await visit_defaulters(rt, now + timedelta(days=2)) == 0
     assert len(await rt.store.find("tasks", Query.of(status="open"))) == 2
+
+
+def test_a_round_long_past_sends_nobody() -> None:
+    """A register of January entered in December: February's capsules are not given out
+    any more – no sweeping for them (the child's next visit looks to the next round)."""
+    state = child_watch(None, date(2026, 1, 12), 20, True, [])
+    assert state is not None
+    need = vitamin_a_sweeping(state, date(2026, 3, 31), WIB)
+    assert need is not None and need.reason == "sweeping_vitamin_a"
+    assert vitamin_a_sweeping(state, date(2026, 4, 1), WIB) is None
+    assert vitamin_a_sweeping(state, date(2026, 12, 5), WIB) is None

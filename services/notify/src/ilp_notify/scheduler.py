@@ -230,7 +230,7 @@ async def _vitamin_a_unswept(tx: Transaction, rt: Runtime, now: datetime, latest
                                          limit=2000, between=("vitamin_a_check_on", "0", NEVER)):
         start = child["vitamin_a_check_on"][:8] + "01"
         if await tx.get("capsule_rounds", f"{child['posyandu_id']}|{start}"):
-            opened += await _visit(tx, rt, vitamin_a_sweeping(today, zone), child,
+            opened += await _visit(tx, rt, vitamin_a_sweeping(child, today, zone), child,
                                    [f"vitamin_a_{start[:7]}"])
         child["vitamin_a_check_on"] = NEVER  # her next visit sets the next round's
         await tx.put("child_watch", child["person_id"], child)

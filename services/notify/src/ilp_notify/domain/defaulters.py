@@ -220,9 +220,15 @@ def vitamin_a_check(state: dict[str, Any], rounds: tuple[int, ...]) -> str:
     return NEVER
 
 
-def vitamin_a_sweeping(today: date, zone: tzinfo) -> TaskNeed:
-    return TaskNeed("sweeping_vitamin_a", "kader", "routine",
-                    _visit_by(today, VITAMIN_A_VISIT_DUE_DAYS, zone))
+def vitamin_a_sweeping(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNeed | None:
+    """The kader's sweeping once the round's day has come – while its capsules are still
+    given out, to the end of the month after the round's: a register of January entered
+    in December sends nobody for February's."""
+    start = date.fromisoformat(state["vitamin_a_check_on"]).replace(day=1)
+    if not start <= today < add_months(start, 2):
+        return None
+    return kader_visit(state, "vitamin_a_check_on", today, zone, "sweeping_vitamin_a",
+                       "routine", VITAMIN_A_VISIT_DUE_DAYS)
 
 
 def posyandu_check_on(seen_on: date) -> str:

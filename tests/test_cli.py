@@ -1,6 +1,6 @@
-"""`./ilp import-registry` on the platform `./ilp up` runs needs no token typed: without
-one it signs an operator's with the data directory's key – as `./ilp token` would – and
-never makes a key where there is none."""
+"""The `./ilp` commands as a user types them. `./ilp import-registry` on the platform
+`./ilp up` runs needs no token typed: without one it signs an operator's with the data
+directory's key – as `./ilp token` would – and never makes a key where there is none."""
 
 from __future__ import annotations
 
@@ -26,3 +26,16 @@ def test_an_operators_token_is_signed_with_the_platforms_own_key(tmp_path: Path,
     assert claims["exp"] - claims["iat"] <= 3600
     # another platform's gateway (--url) does not know this key: its own token is needed
     assert _operator(argparse.Namespace(data_dir=tmp_path, url="http://dinkes:8000")) is None
+
+
+def test_a_mistyped_file_to_import_is_said_as_such(tmp_path: Path, capsys) -> None:
+    """Not a traceback: argparse's usage line, the name as typed, exit 2."""
+    import pytest
+    from ilp_platform.cli import main
+
+    for command in (["import-register", "--posyandu", "x"], ["import-household", "--posyandu",
+                                                              "x"], ["import-registry"]):
+        with pytest.raises(SystemExit) as stopped:
+            main([*command, str(tmp_path / "registr.xlsx")])
+        assert stopped.value.code == 2
+        assert f"no such file or folder: '{tmp_path / 'registr.xlsx'}'" in capsys.readouterr().err
