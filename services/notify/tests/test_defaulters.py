@@ -34,6 +34,7 @@ from ilp_notify.domain.defaulters import (
     pmt_watch,
     postnatal_watch,
     ptm_watch,
+    vitamin_a_next_check,
     vitamin_a_sweeping,
     youngest_birth,
 )
@@ -739,7 +740,7 @@ async def test_the_kader_sweeps_for_the_capsule_where_her_posyandu_records_them(
     """25 February: Dewi, weighed in February without a capsule, gets the kader; so does
     Rina, weighed in January and not since – in the visit for her missed weighing. Sari
     had hers. At another posyandu, which records no capsules here, nobody is swept for –
-    a capsule not written is not one not given."""
+    a capsule not written is not one not given –, unless its capsules come in by the 1st."""
     on_recorded = handlers(rt.settings)[ScreeningRecorded]
 
     def weighed(person: str, on: date, capsule: bool | None = None,
@@ -765,6 +766,13 @@ async def test_the_kader_sweeps_for_the_capsule_where_her_posyandu_records_them(
     assert (rina["reason"], rina["also"]) == ("balita_tidak_ditimbang", ["sweeping_vitamin_a"])
     assert await visit_defaulters(rt, now + timedelta(days=2)) == 0
     assert len(await rt.store.find("tasks", Query.of(status="open"))) == 2
+    # the other posyandu's register, entered on the 27th, records its capsules after all:
+    # on 1 March Tuti, still without hers, gets the kader too
+    async with rt.store.transaction() as tx:
+        await on_recorded(tx, weighed("wati", date(2026, 2, 10), True, posyandu="psy-2"))
+    assert await visit_defaulters(rt, datetime(2026, 3, 1, 3, 0, tzinfo=UTC)) == 1
+    [tuti] = await rt.store.find("tasks", Query.of(person_id="tuti"))
+    assert (tuti["reason"], tuti["findings"]) == ("sweeping_vitamin_a", ["vitamin_a_2026-02"])
 
 
 def test_a_round_long_past_sends_nobody() -> None:
@@ -776,3 +784,17 @@ def test_a_round_long_past_sends_nobody() -> None:
     assert need is not None and need.reason == "sweeping_vitamin_a"
     assert vitamin_a_sweeping(state, date(2026, 4, 1), WIB) is None
     assert vitamin_a_sweeping(state, date(2026, 12, 5), WIB) is None
+
+
+def test_a_posyandu_that_records_its_capsules_after_the_25th_is_looked_at_once_more() -> None:
+    """Its register entered after the round's day: the child is looked at again on the
+    1st of the next month (then swept for, if her posyandu recorded capsules by then),
+    and only once."""
+    state = child_watch(None, date(2026, 2, 10), 20, True, [])
+    assert state is not None and state["vitamin_a_check_on"] == "2026-02-25"
+    assert vitamin_a_next_check(state, recorded=True) == NEVER  # swept for
+    again = {**state, "vitamin_a_check_on": vitamin_a_next_check(state, recorded=False)}
+    assert again["vitamin_a_check_on"] == "2026-03-01"
+    need = vitamin_a_sweeping(again, date(2026, 3, 1), WIB)
+    assert need is not None and need.reason == "sweeping_vitamin_a"
+    assert vitamin_a_next_check(again, recorded=False) == NEVER

@@ -137,7 +137,8 @@ def test_every_visit_the_platform_opens_is_named_in_words() -> None:
            "anc_check_on": "2026-11-25", "edd": "2027-01-01",
            "attendance_check_on": "2026-11-25", "screening_late_on": "2026-11-25",
            "ptm_check_on": "2026-11-25", "adherence_visit_on": "2026-11-25",
-           "planned_end_on": "2027-05-01", "vitamin_a_check_on": "2026-11-25"}
+           "planned_end_on": "2027-05-01", "vitamin_a_check_on": "2026-11-25",
+           "vitamin_a_round": "2026-11-01"}
     defaulter_needs = [d.missed_weighing(due, today, WIB), d.missed_anc(due, today, WIB),
                        d.immunization_follow_up(today, WIB), d.vitamin_a_sweeping(due, today, WIB),
                        d.missed_posyandu_lansia(due, today, WIB),

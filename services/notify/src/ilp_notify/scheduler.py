@@ -44,6 +44,7 @@ from .domain.defaulters import (
     next_dose_check,
     next_pmt_visit,
     recheck_followed_up,
+    vitamin_a_next_check,
     vitamin_a_sweeping,
 )
 from .domain.escalation import TOP_RUNG, next_rung
@@ -228,11 +229,12 @@ async def _vitamin_a_unswept(tx: Transaction, rt: Runtime, now: datetime, latest
     # (watches from before the capsules were followed have no such day: not read)
     for child, today, zone in await _due(tx, "child_watch", "vitamin_a_check_on", now, latest,
                                          limit=2000, between=("vitamin_a_check_on", "0", NEVER)):
-        start = child["vitamin_a_check_on"][:8] + "01"
-        if await tx.get("capsule_rounds", f"{child['posyandu_id']}|{start}"):
+        start = child["vitamin_a_round"]
+        recorded = await tx.get("capsule_rounds", f"{child['posyandu_id']}|{start}") is not None
+        if recorded:
             opened += await _visit(tx, rt, vitamin_a_sweeping(child, today, zone), child,
                                    [f"vitamin_a_{start[:7]}"])
-        child["vitamin_a_check_on"] = NEVER  # her next visit sets the next round's
+        child["vitamin_a_check_on"] = vitamin_a_next_check(child, recorded)
         await tx.put("child_watch", child["person_id"], child)
     return opened
 

@@ -151,6 +151,7 @@ def child_watch(current: dict[str, Any] | None, screened_on: date, age_months: i
         state["capsule_round"] = max(state.get("capsule_round", ""),
                                      vitamin_a.round_of(screened_on, rounds).isoformat())
     state["vitamin_a_check_on"] = vitamin_a_check(state, rounds)
+    state["vitamin_a_round"] = state["vitamin_a_check_on"][:8] + "01"  # (its month's first)
     if weighed and screened_on.isoformat() > state.get("last_weighed_on", ""):
         state["last_weighed_on"] = screened_on.isoformat()
         state["weighing_check_on"] = posyandu_check_on(screened_on)
@@ -224,11 +225,21 @@ def vitamin_a_sweeping(state: dict[str, Any], today: date, zone: tzinfo) -> Task
     """The kader's sweeping once the round's day has come – while its capsules are still
     given out, to the end of the month after the round's: a register of January entered
     in December sends nobody for February's."""
-    start = date.fromisoformat(state["vitamin_a_check_on"]).replace(day=1)
+    start = date.fromisoformat(state["vitamin_a_round"])
     if not start <= today < add_months(start, 2):
         return None
     return kader_visit(state, "vitamin_a_check_on", today, zone, "sweeping_vitamin_a",
                        "routine", VITAMIN_A_VISIT_DUE_DAYS)
+
+
+def vitamin_a_next_check(state: dict[str, Any], recorded: bool) -> str:
+    """After the round's day: nothing more once she was swept for; where her posyandu had
+    recorded no capsules for the round by then, once more on the 1st of the next month
+    (its register entered after the 25th), then nothing – her next visit looks to the
+    next round."""
+    again = add_months(date.fromisoformat(state["vitamin_a_round"]), 1)
+    return again.isoformat() if not recorded and state["vitamin_a_check_on"] < \
+        again.isoformat() else NEVER
 
 
 def posyandu_check_on(seen_on: date) -> str:
