@@ -1345,7 +1345,8 @@ def test_a_register_by_month_is_a_visit_each_month_weighed(
     """The posyandu's Register Bayi/Balita, a child a row and "BB (kg)" over the months:
     sent in chunks (each with the title that names the year) on the posyandu's day, each
     month weighed one visit; a month's bad cell refused by its column; sent again, none
-    twice."""
+    twice – nor with another day given (the register writes none: its month's visits are
+    those recorded)."""
     from ilp_platform import register_import
 
     monkeypatch.setattr(register_import, "CHUNK_ROWS", 1)
@@ -1370,6 +1371,8 @@ def test_a_register_by_month_is_a_visit_each_month_weighed(
     said = capsys.readouterr().out
     assert "diterima 5" in said and f"baris 5 ({year}-03-15): BB (kg) Mar" in said, said
     assert register_import.import_register(*sent) == 1
+    assert "diterima 0, sudah ada 5" in capsys.readouterr().out
+    assert register_import.import_register(*sent[:5], 16) == 1
     assert "diterima 0, sudah ada 5" in capsys.readouterr().out
     screening = client(platform, "screening")
     wulan = screening.post("/persons/lookup", json={"nik": niks[0]}).json()

@@ -148,7 +148,8 @@ async def import_register(request: Request, rt: RuntimeDep, caller: Caller, lang
         if index in twice:
             raise twice[index]
         _screening, status = await register_intake.record_row(
-            tx, row, register_intake.register_key(row, key), key, caller, seal)
+            tx, row, register_intake.register_key(row, key), key, caller, seal,
+            by_month=by_month is not None)
         return {"status": status}
     outcomes = await _in_one_transaction(
         rt, [(index, submission) for index, (_line, submission) in enumerate(valid)],

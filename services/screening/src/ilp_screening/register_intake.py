@@ -5,9 +5,11 @@ posyandu a district's sheet names by name."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from cryptography.fernet import Fernet
+from ilp_contracts.dates import add_months
 from ilp_contracts.registry import place_name_key
 from ilp_contracts.screening import MeasurementsIn, ScreeningSubmission
 from ilp_contracts.text import _
@@ -82,16 +84,19 @@ REGISTER_CORRECTED = "dikoreksi dari register yang dikirim ulang"
 
 
 async def record_row(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_key: str,
-                     scope: Principal, seal: Fernet | None) -> tuple[dict[str, Any], str]:
+                     scope: Principal, seal: Fernet | None, by_month: bool = False
+                     ) -> tuple[dict[str, Any], str]:
     """A register row (`key`: `register_key`): one screening of a person at a posyandu on
     a day. Recorded ("created"); or it is one recorded already – by this register sent
     before, or that day another way (the kader's app) – as it was ("duplicate") or with
     other values: the register corrected, that screening is amended to the row
     ("amended", the person's name, RT and RW too) by one who may correct; anyone else
-    is refused the changed row."""
+    is refused the changed row. A register by month (`by_month`) writes no day – the
+    posyandu's day is given with it –: its month's visit recorded as it was on another
+    day (the register sent again with another day, or the app's visit) is that visit."""
     fingerprint = fingerprint_of(sub)
-    seen = await tx.get("idempotency", key) or await _recorded_that_day(
-        tx, sub, pseudonym_key, fingerprint)
+    seen = await tx.get("idempotency", key) or await _recorded_already(
+        tx, sub, pseudonym_key, fingerprint, by_month)
     if seen is None:
         stored, _created = await record(tx, sub, key, pseudonym_key, scope=scope, seal=seal,
                                  key_loc=("row",))
@@ -132,19 +137,23 @@ async def _not_a_twin(tx: Transaction, sub: ScreeningSubmission, person_id: str)
             "an 'Anak ke'", name=recorded["name"]), "twin_without_local_id")])
 
 
-async def _recorded_that_day(tx: Transaction, sub: ScreeningSubmission, pseudonym_key: str,
-                             fingerprint: str) -> dict[str, Any] | None:
+async def _recorded_already(tx: Transaction, sub: ScreeningSubmission, pseudonym_key: str,
+                            fingerprint: str, whole_month: bool) -> dict[str, Any] | None:
     """The screening of the row's person at its posyandu on its day recorded another way
     (the kader's app, a sync), as an idempotency record would name it: its fingerprint
-    the row's when its values are the row's."""
+    the row's when its values are the row's. `whole_month`: one of its month with the
+    row's values, on any day – another is no correction of it, but a visit of its own."""
     person_id = (await identify(tx, sub.person, sub.posyandu_id, pseudonym_key,
                                 today())).person_id
+    first = sub.screened_on.replace(day=1)
+    days = (first.isoformat(), add_months(first, 1).isoformat()) if whole_month else (
+        sub.screened_on.isoformat(), (sub.screened_on + timedelta(days=1)).isoformat())
     found = await tx.find("screenings", Query.of(
-        person_id=person_id, screened_on=sub.screened_on.isoformat(),
-        posyandu_id=sub.posyandu_id, status="active", limit=1))
-    if not found:
-        return None
+        person_id=person_id, between=("screened_on", *days), posyandu_id=sub.posyandu_id,
+        status="active"))
     values = sub.model_dump(mode="json", include={"pregnancy", "measurements"})
-    same = found[0].get("submission") == values
-    return {"screening_id": found[0]["screening_id"],
-            "fingerprint": fingerprint if same else "recorded otherwise"}
+    same = [doc for doc in found if doc.get("submission") == values]
+    if same or (found and not whole_month):
+        return {"screening_id": (same or found)[0]["screening_id"],
+                "fingerprint": fingerprint if same else "recorded otherwise"}
+    return None
