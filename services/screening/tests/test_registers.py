@@ -1,5 +1,6 @@
 """The registers, pure: who is pregnant now, how far along, when due; each balita with her
-last weighing, status, this month's D and every dose recorded."""
+last weighing, status, this month's D, every dose recorded and her last vitamin A
+capsule."""
 
 from __future__ import annotations
 
@@ -116,6 +117,17 @@ def test_each_child_with_her_last_weighing_status_and_doses() -> None:
                               "whz": -1.6}
     assert bima["status"] == ["stunted", "weight_gain_adequate"]
     assert (bima["doses"], bima["idl"]) == (["BCG", "MR2"], True)
+
+
+def test_her_last_vitamin_a_capsule_is_shown() -> None:
+    """The bulan vitamin A's capsule: her last one given – not a visit that asked and
+    gave none, nor one from before the checks were carried."""
+    given = {**visit("bima", "2026-08-12", 20, 1, ()), "checks": {"vitamin_a": True}}
+    declined = {**visit("bima", "2026-11-20", 23, 2, (), weight_kg=9.1),
+                "checks": {"vitamin_a": False}}
+    older = {**visit("bima", "2026-12-01", 23, 3, (), weight_kg=9.2), "checks": None}
+    assert balita([given, declined, older], TODAY)[0]["last_vitamin_a_on"] == "2026-08-12"
+    assert balita([declined], TODAY)[0]["last_vitamin_a_on"] is None
 
 
 def test_her_lila_status_is_her_latest_lila_since_her_last_weighing() -> None:

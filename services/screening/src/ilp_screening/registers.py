@@ -83,6 +83,9 @@ class ChildRow(BaseModel):
     status: list[str] = Field(description="Its nutrition findings, and N or T")
     doses: list[str] = Field(description="Every dose recorded for her")
     idl: bool = Field(description="Imunisasi dasar lengkap")
+    last_vitamin_a_on: date | None = Field(
+        description="Her last vitamin A capsule recorded (the bulan vitamin A: February, "
+        "August)")
 
 
 class Watch(BaseModel):
@@ -158,12 +161,13 @@ async def children_sheet(fmt: Format, area_code: AreaCode, rt: RuntimeDep, calle
         ["nama", "jenis_kelamin", "tanggal_lahir", "umur_bulan", "kode_desa", "posyandu",
          "rw", "rt", "terakhir_datang", "terakhir_ditimbang", "ditimbang_bulan_ini",
          "berat_kg", "panjang_tinggi_cm", "bb_u_z", "tb_u_z", "bb_tb_z", "status",
-         "imunisasi", "idl"],
+         "imunisasi", "idl", "vitamin_a_terakhir"],
         ([r["name"], SEX_WRITTEN[r["sex"]], r["birth_date"], r["age_months"], r["desa_code"],
           places.get(r["posyandu_id"]), r["rw"], r["rt"], r["last_seen_on"],
           r["last_weighed_on"],
           _yes(r["weighed_this_month"]), *(r["growth"].get(k) for k in GROWTH),
-          _named_findings(r["status"]), ", ".join(r["doses"]), _yes(r["idl"])] for r in rows),
+          _named_findings(r["status"]), ", ".join(r["doses"]), _yes(r["idl"]),
+          r["last_vitamin_a_on"]] for r in rows),
         f"kohort-balita-{code}", fmt, excel)
 
 

@@ -139,6 +139,8 @@ def _child(seen: list[Mapping[str, Any]], today: date) -> dict[str, Any] | None:
         "status": sorted((_codes([growth]) - LILA_STATUS | _codes(lila) & LILA_STATUS)
                          & STATUS),
         "doses": sorted({dose for v in seen for dose in v.get("immunizations") or ()}),
+        "last_vitamin_a_on": max((v["screened_on"] for v in seen
+                                  if (v.get("checks") or {}).get("vitamin_a")), default=None),
         "idl": any(f["code"] == "imunisasi_dasar_lengkap" for v in seen for f in v["findings"])}
 
 
