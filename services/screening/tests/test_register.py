@@ -667,3 +667,25 @@ def test_a_vitamin_a_capsule_is_read_ticked_by_its_colour_or_under_its_colour() 
     assert refused is None and [(p["loc"], p["msg"]) for p in problems] == [
         (("measurements", "vitamin_a"), "'kuning' is neither ya nor tidak; leave the cell "
                                         "empty if it was not asked")]
+
+
+def test_a_schools_screening_list_is_read_as_its_pupils_visits() -> None:
+    """Penjaringan kesehatan anak sekolah: the pupil under "Nama Siswa", the school's own
+    columns (NISN, Kelas, Nama Sekolah) read past and named, her eyes' acuity as
+    "Visus: normal" or "kurang", her teeth and hearing so too."""
+    from ilp_screening.register import columns_not_read
+
+    text = ("PENJARINGAN KESEHATAN SD INPRES OEBESA TAHUN 2026\n"
+            "No;Nama Siswa;NISN;NIK;JK;Tgl Lahir;Kelas;Nama Sekolah;Tgl Pemeriksaan;BB (kg);"
+            "TB (cm);Visus;Pendengaran;Karies Gigi\n"
+            "1;Desi Benu;0123456789;5302065503180001;P;15/03/2018;1;SD Inpres Oebesa;"
+            "10/11/2026;19,5;112;normal;baik;ya\n"
+            "2;Roni Tse;0123456790;5302061207180002;L;12/07/2018;1;SD Inpres Oebesa;"
+            "10/11/2026;17;110;kurang;;tidak\n")
+    (_, desi, none), (_, roni, nothing) = list(parse_register(text, "psy-1"))
+    assert none == nothing == [] and desi is not None and roni is not None
+    assert (desi.person.name, desi.measurements.weight_kg) == ("Desi Benu", 19.5)
+    assert (desi.measurements.vision_problem, desi.measurements.hearing_problem,
+            desi.measurements.dental_caries) == (False, False, True)
+    assert (roni.measurements.vision_problem, roni.measurements.hearing_problem) == (True, None)
+    assert columns_not_read(text) == ["NISN", "Kelas", "Nama Sekolah"]

@@ -56,6 +56,10 @@ _LYING = {"telentang": True, "terlentang": True, "berbaring": True, "baring": Tr
 # A paper register's ticks and words: "ada" (a symptom there), "positif", a tick mark.
 _YES = {"ya", "y", "yes", "true", "1", "ada", "positif", "v", "√", "✓"}
 _CAPSULES = {"biru", "merah"}  # a vitamin A capsule written by its colour: given
+# An examination's result as a school's list writes it ("Visus: normal"): a problem or not.
+_EXAMINED = {"vision_problem", "hearing_problem", "dental_caries"}
+_FOUND = {"normal": False, "baik": False, "tidak normal": True, "abnormal": True,
+          "kurang": True, "gangguan": True, "ada gangguan": True}
 _NO = {"tidak", "t", "n", "no", "false", "0", "tidak ada", "tdk", "negatif"}
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 _LIST = re.compile(r"[;,/|]")
@@ -90,6 +94,8 @@ def _cell(name: str, value: str) -> object:
             return _LYING[lowered]
         if name == "vitamin_a" and lowered.removeprefix("kapsul ") in _CAPSULES:
             return True
+        if name in _EXAMINED and lowered in _FOUND:
+            return _FOUND[lowered]
         return True if lowered in _YES else False if lowered in _NO else value
     if name in IDENTIFIERS and (digits := _GROUPING.sub("", value)).isdigit():
         return digits

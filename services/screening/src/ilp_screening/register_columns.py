@@ -93,6 +93,9 @@ ALIASES = {
     # The child's name and NIK as KMS registers head them, and how the length was taken
     "nama_anak": "name", "nama_balita": "name", "nama_lengkap": "name",
     "nama_peserta": "name", "nik_anak": "nik", "nik_balita": "nik",
+    # A school's screening list (penjaringan kesehatan): the pupil's name, her eyes' acuity
+    **dict.fromkeys(("nama_siswa", "nama_murid", "nama_peserta_didik"), "name"),
+    **dict.fromkeys(("visus", "tajam_penglihatan", "ketajaman_penglihatan"), "vision_problem"),
     # A child without a NIK yet: by the mother's NIK and which of her children (`Anak ke`,
     # or an id the posyandu gave), else her birth date
     "nik_ibu": "mother_nik", "nik_ibu_kandung": "mother_nik", "id_anak": "local_id",
@@ -140,6 +143,8 @@ READ_PAST = frozenset({
     "kurang_makan_sayur_buah", "konsumsi_alkohol", "alkohol", "asam_urat", "iva", "sadanis",
     "ape", "arus_puncak_ekspirasi", "riwayat_keluarga", "riwayat_ptm", "konseling", "edukasi",
     "tindak_lanjut", "rujuk", "rujukan", "dirujuk",
+    # a school's own columns in its screening list: the pupil's number, class and school
+    "nisn", "nis", "kelas", "rombel", "sekolah", "nama_sekolah", "asal_sekolah",
     # a household list's civil registration columns (Dukcapil's): not health data
     "hubungan_dengan_kk", "hubungan_keluarga", "hubungan", "shdk", "status_hubungan",
     "status_perkawinan", "status_kawin", "agama", "pendidikan", "pendidikan_terakhir",
