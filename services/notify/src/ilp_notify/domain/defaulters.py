@@ -207,18 +207,22 @@ def vitamin_a_check(state: dict[str, Any], rounds: tuple[int, ...]) -> str:
     age and has no capsule for it. A visit after a round's cut-off day looks to the next
     round: the kader who saw her then knows what she got. NEVER when neither of the two
     next rounds calls for one (she turns 5 before them)."""
-    seen = date.fromisoformat(state["last_seen_on"])
-    born = date.fromisoformat(state["born_latest"])  # the youngest she may be: never early
-    starts = sorted(date(year, month, 1) for year in (seen.year, seen.year + 1)
-                    for month in rounds)
-    for start in [start for start in starts
-                  if start.replace(day=POSYANDU_CUTOFF_DAY) > seen][:2]:
-        cutoff = start.replace(day=POSYANDU_CUTOFF_DAY)
-        if state.get("capsule_round") != start.isoformat() and \
-                add_months(born, vitamin_a.FROM_MONTHS) <= cutoff < \
-                add_months(born, vitamin_a.UNTIL_MONTHS):
-            return cutoff.isoformat()
+    seen, born = state["last_seen_on"], state["born_latest"]  # born: never early
+    year = int(seen[:4])
+    cutoffs = [f"{y}-{month:02d}-{POSYANDU_CUTOFF_DAY}" for y in (year, year + 1)
+               for month in sorted(rounds)]
+    for cutoff in [cutoff for cutoff in cutoffs if cutoff > seen][:2]:
+        if state.get("capsule_round") != cutoff[:8] + "01" and \
+                vitamin_a.eligible(_months_old(born, cutoff)):
+            return cutoff
     return NEVER
+
+
+def _months_old(born: str, on: str) -> int:
+    """Whole months from one ISO day to another (ISO strings: this runs for every balita
+    screening)."""
+    months = (int(on[:4]) - int(born[:4])) * 12 + int(on[5:7]) - int(born[5:7])
+    return months - (on[8:] < born[8:])
 
 
 def vitamin_a_sweeping(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNeed | None:
