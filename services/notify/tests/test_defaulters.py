@@ -34,6 +34,7 @@ from ilp_notify.domain.defaulters import (
     pmt_watch,
     postnatal_watch,
     ptm_watch,
+    vitamin_a_check,
     vitamin_a_next_check,
     vitamin_a_sweeping,
     youngest_birth,
@@ -798,3 +799,20 @@ def test_a_posyandu_that_records_its_capsules_after_the_25th_is_looked_at_once_m
     need = vitamin_a_sweeping(again, date(2026, 3, 1), WIB)
     assert need is not None and need.reason == "sweeping_vitamin_a"
     assert vitamin_a_next_check(again, recorded=False) == NEVER
+
+
+@given(st.dates(date(2021, 1, 1), date(2026, 6, 1)),
+       st.lists(st.tuples(st.integers(1, 70), st.booleans()), min_size=1, max_size=12),
+       st.sampled_from([(2, 8), (8, 2), (4, 10), (11,)]))
+def test_a_childs_vitamin_a_day_is_kept_only_where_working_it_out_again_gives_it(
+        born, visits, rounds) -> None:
+    """A visit before the round's day and without a capsule keeps the day already worked
+    out: the same as working it out again, whatever the visits and the months."""
+    state, on = None, born
+    for days, capsule in visits:
+        on += timedelta(days=days)
+        months = (on.year - born.year) * 12 + on.month - born.month - (on.day < born.day)
+        state = child_watch(state, on, months, True, [], capsule, rounds)
+        if state is None:
+            return  # five: no longer a balita
+        assert state["vitamin_a_check_on"] == vitamin_a_check(state, rounds)

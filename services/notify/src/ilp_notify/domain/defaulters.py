@@ -144,14 +144,18 @@ def child_watch(current: dict[str, Any] | None, screened_on: date, age_months: i
         return None
     state = dict(current or {"doses": [], "tracks_doses": False, "flagged_doses": [],
                              "weighing_check_on": NEVER})
-    state["born_latest"] = max(state.get("born_latest", ""),
-                               youngest_birth(screened_on, age_months).isoformat())
+    born = state.get("born_latest")
+    state["born_latest"] = max(born or "", youngest_birth(screened_on, age_months).isoformat())
     state["last_seen_on"] = max(state.get("last_seen_on", ""), screened_on.isoformat())
     if capsule:
         state["capsule_round"] = max(state.get("capsule_round", ""),
                                      vitamin_a.round_of(screened_on, rounds).isoformat())
-    state["vitamin_a_check_on"] = vitamin_a_check(state, rounds)
-    state["vitamin_a_round"] = state["vitamin_a_check_on"][:8] + "01"  # (its month's first)
+    # A visit before the round's day, without a capsule, leaves its day as it was (most
+    # visits: it moves twice a year)
+    if capsule or born != state["born_latest"] or not \
+            state["last_seen_on"] < state.get("vitamin_a_check_on", "") < NEVER:
+        state["vitamin_a_check_on"] = vitamin_a_check(state, rounds)
+        state["vitamin_a_round"] = state["vitamin_a_check_on"][:8] + "01"  # (month's first)
     if weighed and screened_on.isoformat() > state.get("last_weighed_on", ""):
         state["last_weighed_on"] = screened_on.isoformat()
         state["weighing_check_on"] = posyandu_check_on(screened_on)
@@ -208,21 +212,16 @@ def vitamin_a_check(state: dict[str, Any], rounds: tuple[int, ...]) -> str:
     round: the kader who saw her then knows what she got. NEVER when neither of the two
     next rounds calls for one (she turns 5 before them)."""
     seen, born = state["last_seen_on"], state["born_latest"]  # born: never early
-    year = int(seen[:4])
-    cutoffs = [f"{y}-{month:02d}-{POSYANDU_CUTOFF_DAY}" for y in (year, year + 1)
-               for month in sorted(rounds)]
-    for cutoff in [cutoff for cutoff in cutoffs if cutoff > seen][:2]:
-        if state.get("capsule_round") != cutoff[:8] + "01" and \
-                vitamin_a.eligible(_months_old(born, cutoff)):
-            return cutoff
+    seen_at = (int(seen[:4]), int(seen[5:7]), int(seen[8:]))
+    born_months, born_day = int(born[:4]) * 12 + int(born[5:7]), int(born[8:])
+    candidates = [(year, month) for year in (seen_at[0], seen_at[0] + 1)
+                  for month in sorted(rounds) if (year, month, POSYANDU_CUTOFF_DAY) > seen_at]
+    for year, month in candidates[:2]:
+        start = f"{year}-{month:02d}-01"
+        old = year * 12 + month - born_months - (POSYANDU_CUTOFF_DAY < born_day)  # months
+        if state.get("capsule_round") != start and vitamin_a.eligible(old):
+            return f"{start[:8]}{POSYANDU_CUTOFF_DAY}"
     return NEVER
-
-
-def _months_old(born: str, on: str) -> int:
-    """Whole months from one ISO day to another (ISO strings: this runs for every balita
-    screening)."""
-    months = (int(on[:4]) - int(born[:4])) * 12 + int(on[5:7]) - int(born[5:7])
-    return months - (on[8:] < born[8:])
 
 
 def vitamin_a_sweeping(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNeed | None:
