@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import os
 import platform as host
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -108,6 +109,11 @@ def latency_verdict(rows: list[dict]) -> str:
     within = [r["offered"] for r in rows if r["pws"]["p99"] < 250]
     return (f"{'met' if p99 < 250 else 'not met'}: p99 {p99} ms at 500/s"
             + (f"; met up to {max(within)}/s" if within and p99 >= 250 else ""))
+
+
+def profiling_rounds() -> int:
+    """How many rounds docs/profiling.md (kept by hand) tells of."""
+    return len(re.findall(r"^Round \d+ ", (DOCS / "profiling.md").read_text(), re.MULTILINE))
 
 
 def markdown(results: dict, about: str) -> str:
@@ -210,7 +216,7 @@ event, colour-change events, and a store transaction in three services.
 
 ## Profile of the hot path and what was fixed
 
-Twenty rounds of profiling so far (py-spy, per-process CPU timelines, scheduler waits,
+{profiling_rounds()} rounds of profiling so far (py-spy, per-process CPU timelines, scheduler waits,
 in-process harnesses), each with what it fixed and what was tried and dropped: see
 [docs/profiling.md](profiling.md), kept by hand – this file is rewritten by every run.
 
