@@ -689,3 +689,8 @@ def test_a_schools_screening_list_is_read_as_its_pupils_visits() -> None:
             desi.measurements.dental_caries) == (False, False, True)
     assert (roni.measurements.vision_problem, roni.measurements.hearing_problem) == (True, None)
     assert columns_not_read(text) == ["NISN", "Kelas", "Nama Sekolah"]
+    ((_, refused, problems), _roni) = list(parse_register(text.replace("normal", "6/9"),
+                                                          "psy-1"))
+    assert refused is None and [p["msg"] for p in problems] == [
+        "'6/9': write the examination's result – normal, or tidak normal (kurang) –, or "
+        "ya/tidak for a problem found; leave the cell empty if it was not examined"]

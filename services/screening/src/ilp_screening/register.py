@@ -605,6 +605,11 @@ def _cells_named(errors: list[Any], cells: dict[str, str]) -> list[Any]:
         cell = cells.get(column) or cells.get(_READ_FROM.get(column, ""), "")
         if column in DATES and kind.startswith(("date_", "datetime_")):
             return {**error, "msg": _not_a_date(cell)}
+        if column in _EXAMINED and kind.startswith("bool_"):  # "Visus: 6/9"
+            return {**error, "msg": _("{cell!r}: write the examination's result – normal, "
+                                      "or tidak normal (kurang) –, or ya/tidak for a problem "
+                                      "found; leave the cell empty if it was not examined",
+                                      cell=cell)}
         if column in FLAGS and kind.startswith("bool_"):
             return {**error, "msg": _("{cell!r} is neither ya nor tidak; leave the cell "
                                       "empty if it was not asked", cell=cell)}
