@@ -108,6 +108,9 @@ def test_a_desa_of_dusun_names_its_places() -> None:
     assert pick_kader(west_java, "Kp. Babakan") == pick_kader(west_java, "KP BABAKAN") == "ani"
     yogya = [{"id": "ani", "coverage": ["Padukuhan Krapyak"]}, {"id": "sri"}]
     assert pick_kader(yogya, "Padukuhan Krapyak") == pick_kader(yogya, "Dusun Krapyak") == "ani"
+    ntt = [{"id": "ani", "coverage": ["Dusun Oe'upu"]}, {"id": "sri", "coverage": ["Ta'ebone"]}]
+    assert pick_kader(ntt, "Dsn. Oe’upu") == pick_kader(ntt, "Dusun Oeupu") == "ani"
+    assert pick_kader(ntt, "Ta’ebone") == "sri"
 
 
 @given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=400, unique=True))

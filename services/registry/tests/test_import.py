@@ -506,6 +506,27 @@ async def test_a_province_names_its_desa_and_kecamatan_in_its_own_words(store) -
     assert melati["rw"] == "Kp. Babakan"
 
 
+async def test_a_name_with_its_glottal_stop_is_the_same_written_any_way(store) -> None:
+    """NTT's desa keep an apostrophe (Oe'ekam, Ta'ebone): a list may write it as a
+    spreadsheet turns it (’), or leave it out – the same desa; a pustu so named too."""
+    await load(store, "Kode;Nama\n53;NUSA TENGGARA TIMUR\n53.02;TIMOR TENGAH SELATAN\n"
+                      "53.02.07;AMANUBAN SELATAN\n53.02.07.2001;OE'EKAM\n"
+                      "53.02.07.2002;Ta’ebone\n")
+    sheet = partial(load_sheet, store, wilayah="53.02")
+    facilities = await sheet(
+        "Nama Fasilitas;Jenis;Kecamatan;Desa;Induk\n"
+        "Pustu Ama'u;Pustu;Amanuban Selatan;Oeekam;\n"
+        "Posyandu Kasih;Posyandu;Amanuban Selatan;Ta'ebone;Pustu Amau\n"
+        "Posyandu Damai;Posyandu;Amanuban Selatan;Oe’ekam;\n")
+    assert facilities.rejected == []
+    where = {f["name"]: (f["area_code"], f.get("parent_facility_id"))
+             for f in await store.find("facilities")}
+    amau = next(f["id"] for f in await store.find("facilities") if f["name"] == "Pustu Ama'u")
+    assert where == {"Pustu Ama'u": ("53.02.07.2001", None),
+                     "Posyandu Kasih": ("53.02.07.2002", amau),
+                     "Posyandu Damai": ("53.02.07.2001", None)}
+
+
 async def test_facilities_from_before_an_upgrade_are_announced_again_at_start(store) -> None:
     """Every facility once, with its name key where a release before kept none: the other
     services' copies learn what they now keep (the name, the kecamatan)."""

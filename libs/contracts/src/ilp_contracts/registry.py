@@ -18,13 +18,22 @@ LocalUnitKind = Literal["dusun", "rw", "rt"]
 RolloutStatus = Literal["belum", "sosialisasi", "kick_off", "launched"]
 
 _PLACE_WORD = re.compile(r"^(posyandu|pos)\b\.?\s*(ilp\b\s*)?")
+# NTT's and Maluku's names keep a glottal stop (Oe'ekam, Ta'ebone): written with any
+# apostrophe – a spreadsheet turns ' into ’ – or none at all.
+_APOSTROPHES = re.compile(r"['’‘`´ʼ]")
+
+
+def name_key(name: str) -> str:
+    """A name as lists differ in writing it: in any case and spacing, with or without
+    its apostrophes."""
+    return " ".join(_APOSTROPHES.sub("", name).lower().split())
 
 
 def place_name_key(name: str) -> str:
     """A posyandu's or pustu's name as a sheet may write it: "Posyandu Mawar 3",
     "POSYANDU  MAWAR 3", "Posyandu ILP Mawar 3" and "Mawar 3" are one (a pustu keeps
     its word: "Pustu Blotongan" is not the desa's Posyandu Blotongan)."""
-    return _PLACE_WORD.sub("", " ".join(name.lower().split()))
+    return _PLACE_WORD.sub("", name_key(name))
 
 
 # Java's kampung ("Kp. Babakan") is a desa's hamlet too; Papua's is the desa itself, named
@@ -44,7 +53,7 @@ def dusun_name(label: str | None) -> str | None:
     """A place by name where a desa has dusun instead of numbered RWs – "Dusun Krajan",
     "Dsn. Krajan", "DUKUH KRAJAN", "Kp. Krajan" – as one key ("krajan"); None for a
     label that does not say it is a dusun ("Krajan", "RW 03")."""
-    said = " ".join((label or "").lower().split())
+    said = name_key(label or "")
     return _DUSUN_WORD.sub("", said) if _DUSUN_WORD.match(said) else None
 
 

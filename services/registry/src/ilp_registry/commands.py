@@ -245,8 +245,9 @@ async def announce_facilities_after_upgrade(rt: Runtime, page: int = 2000) -> No
         await tx.put("migrations", FACILITIES_ANNOUNCED, {"done_on": date.today().isoformat()})
 
 
-# Bumped by a release whose services keep more of a facility than the one before.
-FACILITIES_ANNOUNCED = "facilities_announced_2026_12_05"
+# Bumped by a release whose services keep more of a facility than the one before, or
+# key its name otherwise (since 2026-12-05, without its apostrophes).
+FACILITIES_ANNOUNCED = "facilities_announced_2026_12_05_name_keys"
 
 
 def _advance_rollout(facility: Doc, status: RolloutStatus, on: date, field: Field,

@@ -9,6 +9,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
+from ilp_contracts.registry import name_key
 from ilp_contracts.text import _
 from ilp_kit.auth import Principal
 from ilp_kit.errors import UnprocessableError
@@ -36,8 +37,9 @@ _LEVEL_WORDS = re.compile(
 
 def area_name_key(name: str) -> str:
     """A wilayah's name as lists differ in writing it: "Desa Rarang", "RARANG", "Kec.
-    Sakra" and "Sakra" alike, "Kampung Koya Koso" and "Koya Koso"."""
-    return _LEVEL_WORDS.sub("", " ".join(name.lower().split()))
+    Sakra" and "Sakra" alike, "Kampung Koya Koso" and "Koya Koso", "OE'EKAM", "Oe’ekam"
+    and "Oeekam"."""
+    return _LEVEL_WORDS.sub("", name_key(name))
 
 
 class AreaNames:

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Literal
 
-from ilp_contracts.registry import dusun_name
+from ilp_contracts.registry import dusun_name, name_key
 from ilp_contracts.wilayah import local_unit_number
 
 _LIST = re.compile(r"[,;]|\bdan\b")
@@ -80,7 +80,7 @@ def _closeness(labels: Sequence[str], rw: int | None, rt: int | None, dusun: str
 def _dusun(label: str | None) -> str:
     """A place by name where a desa has dusun instead of numbered RWs: "Dusun Krajan",
     "Dsn. Krajan" and "krajan" are one."""
-    return dusun_name(label) or " ".join((label or "").lower().split())
+    return dusun_name(label) or name_key(label or "")
 
 
 def _place(rw: str | None, rt: str | None) -> tuple[int | None, int | None, str]:
