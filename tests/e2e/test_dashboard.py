@@ -595,8 +595,9 @@ def test_a_registry_without_wilayah_says_what_fills_it(platform: Platform) -> No
 
 
 def test_a_papuan_kampung_is_said_in_papuas_words(platform: Platform) -> None:
-    """Papua's kecamatan are distrik and its desa kampung: the page says so there, and
-    Kecamatan, Desa/kelurahan elsewhere."""
+    """Papua's kecamatan are distrik and its desa kampung: the page says so there – its
+    level choices, the kampung needing attention, their status –, and Kecamatan,
+    Desa/kelurahan elsewhere."""
     from playwright.sync_api import sync_playwright
 
     registry = httpx.Client(base_url=platform.base_url_of("registry"), timeout=10)
@@ -606,16 +607,20 @@ def test_a_papuan_kampung_is_said_in_papuas_words(platform: Platform) -> None:
     pws = httpx.Client(base_url=platform.base_url_of("pws"), timeout=10)
     eventually(lambda: pws.get("/areas", params={"parent": "91.71.03"}).json())
 
-    def words(area: str) -> tuple[str, str]:
+    def words(area: str) -> tuple[str, ...]:
         page.goto(f"{platform.base_url}/api/v1/pws/dashboard?area={area}#token="
                   + unsigned_token("operator"))
         page.wait_for_selector("body[data-loaded='1']", timeout=15000)
         return (page.locator("#district-word").inner_text(),
-                page.locator("#village-word").inner_text())
+                page.locator("#village-word").inner_text(),
+                page.locator("h2", has_text="perlu perhatian").inner_text(),
+                page.locator("#status-option").inner_text())
     with sync_playwright() as p:
         browser = launch_chromium(p)
         page = browser.new_page()
         said = {area: words(area) for area in ("91.71.03.2001", "33.73.04")}
         browser.close()
-    assert said == {"91.71.03.2001": ("Distrik", "Kampung/kelurahan"),
-                    "33.73.04": ("Kecamatan", "Desa/kelurahan")}
+    assert said == {"91.71.03.2001": ("Distrik", "Kampung/kelurahan",
+                                      "Kampung yang perlu perhatian", "Status kampung (PWS)"),
+                    "33.73.04": ("Kecamatan", "Desa/kelurahan", "Desa yang perlu perhatian",
+                                 "Status desa (PWS)")}
