@@ -155,7 +155,8 @@ async def _watch(tx: Transaction, settings: ServiceSettings, event: ScreeningSna
             list(event.immunizations), bool(capsule), rounds))
         if capsule is not None:  # her posyandu records the capsules: its kader sweeps
             key = f"{event.posyandu_id}|{vitamin_a.round_of(on, rounds).isoformat()}"
-            await tx.put("capsule_rounds", key, {"recorded": True})
+            if await tx.get("capsule_rounds", key) is None:  # (written once a round)
+                await tx.put("capsule_rounds", key, {"recorded": True})
     if event.stage == "lansia":  # when she last came
         await _keep_watch(tx, "lansia_watch", event, lambda watch: lansia_watch(watch, on, codes))
     if ncd_monitored(event.stage, event.age_months):  # the yearly PTM screening

@@ -2,10 +2,10 @@
 their monitoring get a visit (hypertensive adults without a BP check for a month,
 prediabetic or obese ones not re-evaluated for three, pregnant women late for ANC, balita
 not weighed this month, missed immunisation doses, the vitamin A capsule not given in its
-month, lansia who did not come, the yearly PTM screening), KEK pregnancies their monthly accompaniment, mothers and newborns get their
-postnatal visits as each window opens, once a day the workers who chose it get their
-digest, and once a month each desa's health workers hear which of its indicators were
-still red when the month ended.
+month, lansia who did not come, the yearly PTM screening), KEK pregnancies their monthly
+accompaniment, mothers and newborns get their postnatal visits as each window opens, once
+a day the workers who chose it get their digest, and once a month each desa's health
+workers hear which of its indicators were still red when the month ended.
 
 Several replicas may run it; a lease document in the shared store lets one of them work
 per round (the others see a live lease and skip), and each escalation is a store change

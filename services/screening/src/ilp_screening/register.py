@@ -55,12 +55,12 @@ _LYING = {"telentang": True, "terlentang": True, "berbaring": True, "baring": Tr
           "berdiri": False}
 # A paper register's ticks and words: "ada" (a symptom there), "positif", a tick mark.
 _YES = {"ya", "y", "yes", "true", "1", "ada", "positif", "v", "√", "✓"}
+_NO = {"tidak", "t", "n", "no", "false", "0", "tidak ada", "tdk", "negatif"}
 _CAPSULES = {"biru", "merah"}  # a vitamin A capsule written by its colour: given
 # An examination's result as a school's list writes it ("Visus: normal"): a problem or not.
 _EXAMINED = {"vision_problem", "hearing_problem", "dental_caries"}
 _FOUND = {"normal": False, "baik": False, "tidak normal": True, "abnormal": True,
           "kurang": True, "gangguan": True, "ada gangguan": True}
-_NO = {"tidak", "t", "n", "no", "false", "0", "tidak ada", "tdk", "negatif"}
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 _LIST = re.compile(r"[;,/|]")
 _MMHG = re.compile(r"\s*mm\s*hg\s*$", re.IGNORECASE)  # "140/90 mmHg"
