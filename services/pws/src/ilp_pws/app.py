@@ -9,8 +9,9 @@ from .live import live_fan_out
 # A new version for every release that counts the same events differently (a data
 # directory of an older release is then recounted at start). 2026-12-05: K1 and K6 by
 # pregnancy – K6 by its contacts' spread over the trimesters. 2026-12-05.2: D (balita
-# ditimbang) by a weight taken, not by any balita screening.
-COUNTING_RULES = "2026-12-05.2"
+# ditimbang) by a weight taken, not by any balita screening. 2026-12-05.3: the vitamin A
+# capsule, among the balita of its age seen in the month (given at any visit of it).
+COUNTING_RULES = "2026-12-05.3"
 
 SPEC = ServiceSpec(
     name="pws",
