@@ -242,3 +242,11 @@ def test_a_task_names_the_findings_it_was_opened_for_in_words() -> None:
             "findings": ["child_hypertension_stage_2", "anaemia", "a_code_from_later"]}
     assert TaskOut.model_validate(task).finding_labels == [
         "Hipertensi anak derajat 2", "Anemia", "a_code_from_later"]
+
+
+def test_a_positive_iva_or_a_breast_lump_is_one_referral_visit_by_the_bidan() -> None:
+    """Early detection of cancer: the bidan sees within the week that she was referred –
+    one visit for both findings."""
+    [need] = tasks_needed(["iva_positive", "breast_lump"], date(2026, 11, 20), WIB)
+    assert (need.reason, need.role, need.priority, need.due_at.date()) == (
+        "rujukan_deteksi_dini_kanker", "bidan", "high", date(2026, 11, 27))

@@ -305,3 +305,19 @@ def test_a_capsule_given_at_any_visit_of_the_month_counts_for_it() -> None:
     assert effective({"b": given_first["b"]}) == (("d", "p"), frozenset(age))
     voided = {**given_first, "a": {"version": 2, "gone": True}}
     assert effective(voided) == (("d", "p"), frozenset(age))
+
+
+def test_a_womans_cancer_examinations_count_among_the_women_examined() -> None:
+    """IVA and SADANIS: what was found among the women examined – a man or a girl of
+    school age counts in neither."""
+    def cancer(stage: str, codes: list[str], checks: dict[str, bool], sex: str = "F"
+               ) -> set[str]:
+        return set(flags_for(stage, codes, [], 480, checks, sex)) & {
+            "iva_positive", "iva_examined", "sadanis_abnormal", "sadanis_examined"}
+    assert cancer("usia_dewasa", ["iva_positive"], {"iva_positive": True,
+                                                    "breast_lump": False}) == {
+        "iva_positive", "iva_examined", "sadanis_examined"}
+    assert cancer("lansia", ["breast_lump"], {"breast_lump": True}) == {
+        "sadanis_abnormal", "sadanis_examined"}
+    assert cancer("usia_dewasa", [], {}) == cancer("usia_dewasa", [], None) == set()
+    assert cancer("usia_dewasa", [], {"iva_positive": False}, sex="M") == set()

@@ -459,7 +459,7 @@ PARTNER = {"weight_kg": ("height_cm", 100.0), "height_cm": ("weight_kg", 15.0),
            "systolic": ("diastolic", 70.0), "diastolic": ("systolic", 100.0)}
 FLAGS_READ = ("tb_symptoms", "smoking", "vision_problem", "hearing_problem", "dental_caries",
               "oedema", "skilas_positive", "cognitive_decline", "limited_mobility",
-              "malnutrition_risk", "depressive_symptoms")
+              "malnutrition_risk", "depressive_symptoms", "iva_positive", "breast_lump")
 
 
 def _outcome(stage: str, sex: str, months: int, measures: dict[str, float],
@@ -581,3 +581,16 @@ def test_a_dipstick_is_read_as_registers_and_lab_slips_write_it() -> None:
         MeasurementsIn(protein_urine="banyak")
     assert refused.value.errors()[0]["msg"] == (
         "a dipstick reads negatif, trace, +1, +2, +3 or +4, not 'banyak'")
+
+
+def test_a_positive_iva_or_a_breast_lump_is_referred() -> None:
+    """Early detection of cervical and breast cancer (Permenkes 29/2017): what was found
+    is a finding with its referral; an examination that found nothing is none."""
+    def found(**flags: bool) -> dict[str, str]:
+        result = classify(ScreeningInput("usia_dewasa", "F", 40 * 365, date(2026, 11, 20),
+                                         {}, flags))
+        return {f.code: f.follow_up for f in result.findings}
+    assert found(iva_positive=True, breast_lump=True) == {
+        "iva_positive": "krioterapi di puskesmas atau rujuk (lesi prakanker leher rahim)",
+        "breast_lump": "rujuk ke dokter untuk pemeriksaan lanjutan payudara"}
+    assert found(iva_positive=False, breast_lump=False) == {}

@@ -44,5 +44,6 @@ def _codes_flagged_in_classify() -> set[str]:
 
 def test_every_finding_has_its_name_and_every_name_a_finding() -> None:
     codes = _codes_in_rules() | _codes_flagged_in_classify() | {
-        "isolated_systolic_hypertension", *classify.SENSE_REFERRALS}
+        "isolated_systolic_hypertension", *classify.SENSE_REFERRALS,
+        *classify.CANCER_REFERRALS}
     assert codes == set(FINDING_LABELS)

@@ -73,6 +73,15 @@ def test_a_vitamin_a_capsule_is_recorded_for_children_of_6_to_59_months() -> Non
     assert problems(submission(date(2026, 4, 1), on=on, vitamin_a=False), TODAY)[1] == []
 
 
+def test_a_cancer_examination_is_a_womans() -> None:
+    """IVA and SADANIS (Permenkes 29/2017): recorded for a woman, whatever they found; a
+    man's is refused."""
+    woman = submission(date(1985, 3, 2), "F", iva_positive=False, breast_lump=True)
+    assert problems(woman, TODAY) == ("usia_dewasa", [])
+    man = submission(date(1985, 3, 2), "M", iva_positive=False, breast_lump=False)
+    assert locs(man) == {("measurements", "iva_positive"), ("measurements", "breast_lump")}
+
+
 def test_every_mistake_is_reported_with_its_field() -> None:
     sub = submission(date(2026, 2, 1), weight_kg=45.0, systolic=400, diastolic=20)
     assert locs(sub) == {("measurements", "weight_kg"), ("measurements", "systolic"),

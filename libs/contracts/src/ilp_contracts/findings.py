@@ -84,6 +84,8 @@ FINDING_LABELS = {
     "vision_problem": "Gangguan penglihatan",
     "hearing_problem": "Gangguan pendengaran",
     "dental_caries": "Gigi berlubang (karies)",
+    "iva_positive": "IVA positif (lesi prakanker leher rahim)",
+    "breast_lump": "Benjolan/kelainan payudara (SADANIS)",
 }
 
 

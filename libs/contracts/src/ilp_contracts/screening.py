@@ -207,6 +207,14 @@ class MeasurementsIn(_Strict):
     hearing_problem: bool | None = Field(
         default=None, description="Gangguan pendengaran (tes berbisik/daya dengar)")
     dental_caries: bool | None = Field(default=None, description="Gigi berlubang (karies)")
+    # Early detection of cervical and breast cancer (Permenkes 29/2017), a woman's: positive
+    # is what the examination found, false that it was made and found nothing.
+    iva_positive: bool | None = Field(
+        default=None, description="IVA (inspeksi visual asam asetat) positif: lesi prakanker "
+        "leher rahim")
+    breast_lump: bool | None = Field(
+        default=None, description="SADANIS (pemeriksaan payudara klinis): benjolan atau "
+        "kelainan payudara")
     vitamin_a: bool | None = Field(
         default=None, description="Kapsul vitamin A diberikan hari ini (balita 6–59 bulan: "
         "biru 100.000 IU 6–11 bulan, merah 200.000 IU 12–59 bulan; bulan vitamin A Februari "

@@ -57,10 +57,13 @@ _LYING = {"telentang": True, "terlentang": True, "berbaring": True, "baring": Tr
 _YES = {"ya", "y", "yes", "true", "1", "ada", "positif", "v", "√", "✓"}
 _NO = {"tidak", "t", "n", "no", "false", "0", "tidak ada", "tdk", "negatif"}
 _CAPSULES = {"biru", "merah"}  # a vitamin A capsule written by its colour: given
-# An examination's result as a school's list writes it ("Visus: normal"): a problem or not.
-_EXAMINED = {"vision_problem", "hearing_problem", "dental_caries"}
+# An examination's result as a list writes it ("Visus: normal", "IVA: positif"): a problem
+# or not.
+_EXAMINED = {"vision_problem", "hearing_problem", "dental_caries", "iva_positive",
+             "breast_lump"}
 _FOUND = {"normal": False, "baik": False, "tidak normal": True, "abnormal": True,
-          "kurang": True, "gangguan": True, "ada gangguan": True}
+          "kurang": True, "gangguan": True, "ada gangguan": True, "ada benjolan": True,
+          "tidak ada benjolan": False}
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 _LIST = re.compile(r"[;,/|]")
 _MMHG = re.compile(r"\s*mm\s*hg\s*$", re.IGNORECASE)  # "140/90 mmHg"

@@ -84,6 +84,10 @@ ALIASES = {
     **{f"{word}_{colour}": f"{CAPSULE}{colour}" for colour in ("biru", "merah")
        for word in ("vitamin_a", "vit_a", "kapsul_vitamin_a", "kapsul_vit_a", "kapsul")},
     "karies": "dental_caries", "karies_gigi": "dental_caries", "gigi_berlubang": "dental_caries",
+    # a woman's early detection of cervical and breast cancer, as the Posbindu heads it
+    **dict.fromkeys(("iva", "tes_iva", "hasil_iva", "pemeriksaan_iva"), "iva_positive"),
+    **dict.fromkeys(("sadanis", "hasil_sadanis", "pemeriksaan_sadanis", "benjolan_payudara"),
+                    "breast_lump"),
     "tekanan_darah": BLOOD_PRESSURE,
     # measured again after an implausible growth z-score, and right
     "diukur_ulang": "rechecked", "ukur_ulang": "rechecked",
@@ -140,7 +144,7 @@ READ_PAST = frozenset({
     "tfu", "djj", "tt", "imunisasi_tt", "status_tt", "fe", "tablet_fe", "ttd", "tablet_ttd",
     # the Posbindu's behaviours, other tests and what the kader did: not screenings here
     "kurang_aktivitas_fisik", "aktivitas_fisik", "kurang_sayur_buah", "sayur_buah",
-    "kurang_makan_sayur_buah", "konsumsi_alkohol", "alkohol", "asam_urat", "iva", "sadanis",
+    "kurang_makan_sayur_buah", "konsumsi_alkohol", "alkohol", "asam_urat",
     "ape", "arus_puncak_ekspirasi", "riwayat_keluarga", "riwayat_ptm", "konseling", "edukasi",
     "tindak_lanjut", "rujuk", "rujukan", "dirujuk",
     # a school's own columns in its screening list: the pupil's number, class and school

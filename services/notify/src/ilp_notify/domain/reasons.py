@@ -27,6 +27,7 @@ REASON_LABELS = {
     "hipertensi_anak": "Hipertensi anak derajat 2 (≥ 140/90): rujukan",
     "anemia_berat": "Anemia berat: rujukan segera",
     "suspek_tb": "Terduga TBC: pemeriksaan dahak",
+    "rujukan_deteksi_dini_kanker": "IVA positif atau benjolan payudara: pastikan dirujuk",
     "kesehatan_jiwa": "Risiko masalah kesehatan jiwa",
     "perawatan_lansia_di_rumah": "Perawatan di rumah: lansia atau dewasa dengan ketergantungan (AKS)",
     # missed monitoring (defaulters)

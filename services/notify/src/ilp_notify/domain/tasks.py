@@ -90,6 +90,10 @@ RULES = (
     # puskesmas's to find the cause of, or the school's iron tablets.
     _rule("anemia_berat", "anemia", {"anaemia"}, "bidan", "urgent", 1, severe_only=True),
     _rule("suspek_tb", "tb", {"tb_suspect"}, "perawat", "high", 7),
+    # A positive IVA or a breast lump is referred (Permenkes 29/2017): the bidan sees
+    # within the week that she went – treatment early is the point of the screening.
+    _rule("rujukan_deteksi_dini_kanker", "kanker", {"iva_positive", "breast_lump"}, "bidan",
+          "high", 7),
     _rule("kesehatan_jiwa", "jiwa", {"mental_health_risk"}, "perawat", "routine", 14),
     _rule("perawatan_lansia_di_rumah", "lansia",
           {"adl_moderate_dependence", "adl_severe_dependence", "adl_total_dependence"},

@@ -74,8 +74,13 @@ PTM_PREVALENCES = (
     _prevalence("ptm_hypertension", HYPERTENSION, {"systolic"}, "ptm_bp_checked"),
     _prevalence("ptm_diabetes", {"diabetes_suspected"}, _GLUCOSE, "ptm_glucose_checked"))
 LANSIA_DEPENDENCE = _prevalence("lansia_dependent", DEPENDENT, {"adl"}, "lansia_adl_assessed")
+# A woman's early detection of cervical and breast cancer: found among those examined
+# (the examination is a yes/no check, made whatever it found).
+CANCER_PREVALENCES = (
+    _prevalence("iva_positive", {"iva_positive"}, {"iva_positive"}, "iva_examined"),
+    _prevalence("sadanis_abnormal", {"breast_lump"}, {"breast_lump"}, "sadanis_examined"))
 PREVALENCES = (*BALITA_PREVALENCES, *PREGNANCY_PREVALENCES, *SCHOOL_AGE_PREVALENCES,
-               REMAJA_PUTRI_ANAEMIA, *PTM_PREVALENCES, LANSIA_DEPENDENCE)
+               REMAJA_PUTRI_ANAEMIA, *PTM_PREVALENCES, LANSIA_DEPENDENCE, *CANCER_PREVALENCES)
 PTM_STAGES = {"usia_dewasa", "lansia"}
 # A postnatal home visit made (completed as visited, or visited and referred): counted per
 # visit, in the desa-month its task was created – one task per mother or baby and visit.
@@ -170,6 +175,8 @@ def flags_for(stage: str, finding_codes: Iterable[str], measured: Iterable[str] 
         flags |= _school_age(codes, taken, age_months, sex)
     if stage in PTM_STAGES or _ptm_remaja(stage, age_months, taken):
         flags |= {"ptm_screened", *_among_tested(PTM_PREVALENCES, codes, taken)}
+    if stage in PTM_STAGES and sex == "F":
+        flags |= _among_tested(CANCER_PREVALENCES, codes, set(checks or ()))
     if stage == "lansia":
         flags |= LANSIA_DEPENDENCE.flags(codes, taken)
     return frozenset(flags)

@@ -118,7 +118,7 @@ def measures_read(stage: str, sex: str, age_months: int) -> frozenset[str]:
         if sex == "F" and wus_from * 12 <= age_months < wus_before * 12:
             read.add("muac_cm")
     if stage in ("usia_dewasa", "lansia"):
-        read |= {"waist_cm", "adl"}
+        read |= {"waist_cm", "adl"} | ({*CANCER_REFERRALS} if sex == "F" else set())
     if stage == "lansia":
         read |= {"skilas_positive", *SKILAS_DOMAINS}
     return frozenset(read)
@@ -407,9 +407,19 @@ def _bp_class(systolic: float, diastolic: float,
                  if _at_or_above(systolic, diastolic, (sys_from, dia_from))), None)
 
 
+# Early detection of cervical and breast cancer (Permenkes 29/2017, for women 30–50 and
+# in ILP's adult cluster): what the examination found, and where it is referred.
+CANCER_REFERRALS = {
+    "iva_positive": "krioterapi di puskesmas atau rujuk (lesi prakanker leher rahim)",
+    "breast_lump": "rujuk ke dokter untuk pemeriksaan lanjutan payudara"}
+
+
 def _dewasa(s: ScreeningInput, out: Classification) -> None:
     m = s.measures
     _ncd_screening(m, out)
+    for examined, referral in CANCER_REFERRALS.items():
+        if s.flags.get(examined) and s.sex == "F":
+            out.flag(examined, "moderate", referral)
     _anaemia_not_pregnant(s, out)
     _kek_risk(s, out)
     value = bmi(m)

@@ -82,6 +82,11 @@ def screening_problems(sex: str, birth_date: date, screened_on: date,
     if m.immunizations and stage != "balita":
         found.append((("measurements", "immunizations"), _("immunisations are recorded "
                                                            "for balita only"), "wrong_stage"))
+    for examined in ("iva_positive", "breast_lump"):
+        if getattr(m, examined) is not None and sex != "F":
+            found.append((("measurements", examined), _(
+                "an examination for cervical or breast cancer is recorded for women"),
+                "wrong_stage"))
     if m.vitamin_a and not (stage == "balita" and vitamin_a.eligible(
             age_in_months(birth_date, screened_on))):
         found.append((("measurements", "vitamin_a"), _(

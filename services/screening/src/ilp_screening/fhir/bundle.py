@@ -75,6 +75,8 @@ CHECKS = {"oedema": ("oedema-bilateral", "Edema bilateral (pitting)", "exam"),
           "vision_problem": ("vision-problem", "Gangguan penglihatan", "exam"),
           "hearing_problem": ("hearing-problem", "Gangguan pendengaran", "exam"),
           "dental_caries": ("dental-caries", "Gigi berlubang (karies)", "exam"),
+          "iva_positive": ("iva-positive", "IVA positif (lesi prakanker leher rahim)", "exam"),
+          "breast_lump": ("breast-lump", "SADANIS: benjolan/kelainan payudara", "exam"),
           # the bulan vitamin A's capsule, given (or not) at this visit; SATUSEHAT's own
           # would be a MedicationAdministration of a KFA product, not known here
           "vitamin_a": ("vitamin-a-capsule", "Kapsul vitamin A diberikan", "procedure")}
@@ -99,7 +101,8 @@ ICD10_OF = {"stunted": "E45", "severely_stunted": "E45", "gizi_buruk": "E43",
             "hypertension_pregnancy": "O13", "preeclampsia": "O14.9",
             "hyperglycaemia_pregnancy": "R73.9",
             "diabetes_suspected": "R73.9", "prediabetes": "R73.0", "tb_suspect": "Z03.0",
-            "vision_problem": "H54.7", "hearing_problem": "H91.9", "dental_caries": "K02.9"}
+            "vision_problem": "H54.7", "hearing_problem": "H91.9", "dental_caries": "K02.9",
+            "breast_lump": "N63"}
 
 
 _VALIDATOR = BundleValidator()
