@@ -321,3 +321,14 @@ def test_a_womans_cancer_examinations_count_among_the_women_examined() -> None:
         "sadanis_abnormal", "sadanis_examined"}
     assert cancer("usia_dewasa", [], {}) == cancer("usia_dewasa", [], None) == set()
     assert cancer("usia_dewasa", [], {"iva_positive": False}, sex="M") == set()
+
+
+def test_exclusive_breastfeeding_counts_among_the_babies_asked() -> None:
+    """ASI eksklusif: babies under 6 months whose mothers were asked, and those fed breast
+    milk only; a baby not asked, or 6 months old, counts in neither."""
+    def asi(months: int, checks: dict[str, bool] | None) -> set[str]:
+        return set(flags_for("balita", [], ["weight_kg"], months, checks)
+                   ) & {"bayi_asi_asked", "bayi_asi_eksklusif"}
+    assert asi(0, {"exclusive_breastfeeding": True}) == {"bayi_asi_asked", "bayi_asi_eksklusif"}
+    assert asi(5, {"exclusive_breastfeeding": False}) == {"bayi_asi_asked"}
+    assert asi(5, {}) == asi(5, None) == asi(6, {"exclusive_breastfeeding": True}) == set()

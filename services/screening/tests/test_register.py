@@ -706,3 +706,18 @@ def test_a_posbindus_iva_and_sadanis_are_read_in_its_words() -> None:
     assert none == nothing == [] and maria is not None and yuli is not None
     assert (maria.measurements.iva_positive, maria.measurements.breast_lump) == (True, False)
     assert (yuli.measurements.iva_positive, yuli.measurements.breast_lump) == (False, True)
+
+
+def test_exclusive_breastfeeding_is_read_and_not_read_past_any_more() -> None:
+    """"ASI Eksklusif" (ya/tidak) is the baby's exclusive breastfeeding; for a child of 6
+    months or more it is kept and named as not read."""
+    from ilp_screening.domain.classify import not_read
+    from ilp_screening.register import columns_not_read
+
+    text = ("Nama;NIK;JK;Tgl Lahir;Tanggal;BB (kg);ASI Eksklusif\n"
+            "Bayi;3373041011260001;L;10/08/2026;05/11/2026;6,1;ya\n")
+    ((_, baby, none),) = list(parse_register(text, "psy-1"))
+    assert none == [] and baby is not None and baby.measurements.exclusive_breastfeeding is True
+    assert columns_not_read(text) == []
+    assert not_read("balita", "M", 2, ["exclusive_breastfeeding"]) == []
+    assert not_read("balita", "M", 8, ["exclusive_breastfeeding"]) == ["exclusive_breastfeeding"]

@@ -11,6 +11,7 @@ from .registry import (
     WorkerAssigned,
 )
 from .screening import (
+    EXCLUSIVE_MONTHS,
     PTM_FROM_YEARS,
     BirthAmended,
     BirthCorrection,
@@ -73,6 +74,7 @@ EVENTS: dict[str, type[Event]] = {
 
 __all__ = [
     "EVENTS",
+    "EXCLUSIVE_MONTHS",
     "PTM_FROM_YEARS",
     "STREAMS",
     "AreaUpserted",

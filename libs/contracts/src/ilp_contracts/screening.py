@@ -21,6 +21,9 @@ Stage = Literal["ibu_hamil", "balita", "anak_remaja", "usia_dewasa", "lansia"]
 # dewasa (≥ 15)"): a remaja of 15–17 is read against the adult blood pressure, glucose
 # and SRQ-20 thresholds, counted in the PTM indicators and followed up as adults are.
 PTM_FROM_YEARS = 15
+# ASI eksklusif (WHO; PP 33/2012): breast milk only until 6 months – asked of a baby under
+# 6 completed months.
+EXCLUSIVE_MONTHS = 6
 Severity = Literal["info", "mild", "moderate", "severe"]
 Sex = Literal["M", "F"]
 
@@ -215,6 +218,9 @@ class MeasurementsIn(_Strict):
     breast_lump: bool | None = Field(
         default=None, description="SADANIS (pemeriksaan payudara klinis): benjolan atau "
         "kelainan payudara")
+    exclusive_breastfeeding: bool | None = Field(
+        default=None, description="ASI eksklusif: a baby under 6 months fed breast milk "
+        "only – no other food or drink – in the last 24 hours (the mother's recall)")
     vitamin_a: bool | None = Field(
         default=None, description="Kapsul vitamin A diberikan hari ini (balita 6–59 bulan: "
         "biru 100.000 IU 6–11 bulan, merah 200.000 IU 12–59 bulan; bulan vitamin A Februari "

@@ -10,7 +10,8 @@ from .live import live_fan_out
 # directory of an older release is then recounted at start). 2026-12-05: K1 and K6 by
 # pregnancy – K6 by its contacts' spread over the trimesters. 2026-12-05.2: D (balita
 # ditimbang) by a weight taken, not by any balita screening. 2026-12-05.3: the vitamin A
-# capsule, among the balita of its age seen in the month (given at any visit of it).
+# capsule, among the balita of its age seen in the month (given at any visit of it); a
+# baby's exclusive breastfeeding; a woman's IVA and SADANIS.
 COUNTING_RULES = "2026-12-05.3"
 
 SPEC = ServiceSpec(

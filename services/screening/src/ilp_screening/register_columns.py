@@ -80,6 +80,8 @@ ALIASES = {
     # the capsule of the bulan vitamin A (February, August), ticked or by its colour
     **dict.fromkeys(("vit_a", "kapsul_vitamin_a", "kapsul_vit_a", "pemberian_vitamin_a"),
                     "vitamin_a"),
+    **dict.fromkeys(("asi_eksklusif", "asi_ekslusif", "asi_esklusif", "asi_ekslusive"),
+                    "exclusive_breastfeeding"),
     # … or a column per colour ("Vitamin A" over Biru | Merah): given if either is ticked
     **{f"{word}_{colour}": f"{CAPSULE}{colour}" for colour in ("biru", "merah")
        for word in ("vitamin_a", "vit_a", "kapsul_vitamin_a", "kapsul_vit_a", "kapsul")},
@@ -135,9 +137,9 @@ DOSE = "dose:"  # a column of one dose (under "Imunisasi": HB0 | BCG | Polio 1 �
 # measurement under a misspelt header.)
 NOT_READ = "~"  # a column read past: "~obat_cacing"
 READ_PAST = frozenset({
-    "obat_cacing", "asi_eksklusif", "asi_ekslusif",
-    "asi", "kms", "buku_kia", "pmt", "kelas_ibu", "bb_lahir", "berat_lahir", "pb_lahir",
-    "panjang_lahir", "no_hp", "telepon", "nama_ayah/ibu", "nama_ibu/ayah", "alamat/rt",
+    "obat_cacing", "asi", "kms", "buku_kia", "pmt", "kelas_ibu", "bb_lahir", "berat_lahir",
+    "pb_lahir", "panjang_lahir", "no_hp", "telepon", "nama_ayah/ibu", "nama_ibu/ayah",
+    "alamat/rt",
     "ket_n/t", "bulan", "kia", "mtbs", "jkn", "bpjs", "no_bpjs",
     # ANC findings a screening here does not hold: fundal height, the baby's heartbeat,
     # tetanus immunisation, iron tablets given
@@ -160,8 +162,9 @@ READ_PAST = frozenset({
 # "BB (kg)" or "Hasil Penimbangan" over Jan … Des): "month:weight_kg:03" is March's weight.
 MONTHLY = "month:"
 MONTHLY_MEASURES = ("weight_kg", "height_cm", "muac_cm", "head_circumference_cm")
-# Its "Vitamin A" over Feb | Agu: the capsule given with that month's weighing (or alone).
-MONTHLY_FLAGS = ("vitamin_a",)
+# Its "Vitamin A" over Feb | Agu, "ASI Eksklusif" over its first months: with that month's
+# weighing (a capsule given alone: a visit of its own).
+MONTHLY_FLAGS = ("vitamin_a", "exclusive_breastfeeding")
 _WEIGHING = ("penimbangan", "hasil_penimbangan", "timbang", "hasil_timbang", "timbangan")
 
 

@@ -18,7 +18,7 @@ from functools import reduce
 from pathlib import Path
 from typing import Any, Literal
 
-from ilp_contracts import PTM_FROM_YEARS, vitamin_a
+from ilp_contracts import EXCLUSIVE_MONTHS, PTM_FROM_YEARS, vitamin_a
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Colour = Literal["green", "yellow", "red", "grey"]
@@ -119,6 +119,7 @@ FLAGS = frozenset({
     "ibu_hamil_k6", "ptm_screened", *(p.flag for p in PREVALENCES),
     *(p.tested for p in PREVALENCES), *(followed for _, _, followed in FOLLOW_UPS),
     "checks_known", "tb_symptoms_checked", "balita_vitamin_a", "balita_vitamin_a_age",
+    "bayi_asi_asked", "bayi_asi_eksklusif",
     "home_visit_tasks", "home_visit_on_time",
     "home_visit_overdue",
     *POSTNATAL_VISITED.values(), *VISIT_SERIES,
@@ -162,6 +163,11 @@ def flags_for(stage: str, finding_codes: Iterable[str], measured: Iterable[str] 
             flags.update({"balita_tidak_naik", "balita_nt"})
         if "imunisasi_dasar_lengkap" in codes:  # marked once, at the completing visit
             flags.add("balita_idl")
+        if age_months is not None and age_months < EXCLUSIVE_MONTHS and checks and \
+                "exclusive_breastfeeding" in checks:  # asked of a baby under 6 months
+            flags.add("bayi_asi_asked")
+            if checks["exclusive_breastfeeding"]:
+                flags.add("bayi_asi_eksklusif")
         if age_months is not None and vitamin_a.eligible(age_months):  # the capsule's age
             flags.add("balita_vitamin_a_age")
             if checks and checks.get("vitamin_a"):

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from ilp_contracts import PTM_FROM_YEARS, Finding, vitamin_a
+from ilp_contracts import EXCLUSIVE_MONTHS, PTM_FROM_YEARS, Finding, vitamin_a
 from ilp_contracts.anc import trimester
 from ilp_contracts.screening import Severity
 
@@ -127,10 +127,13 @@ def measures_read(stage: str, sex: str, age_months: int) -> frozenset[str]:
 def not_read(stage: str, sex: str, age_months: int, given: Iterable[str]) -> list[str]:
     """Of the measurements given, those nothing at this stage and age reads. (Whether a
     child was measured again is the intake's, at any stage; a balita's doses count IDL, her
-    vitamin A capsule PWS's coverage and notify's sweeping.)"""
+    vitamin A capsule PWS's coverage and notify's sweeping, a baby's exclusive
+    breastfeeding PWS's.)"""
     read = measures_read(stage, sex, age_months) | {"rechecked"} | (
         {"immunizations"} if stage == "balita" else set()) | (
-        {"vitamin_a"} if stage == "balita" and vitamin_a.eligible(age_months) else set())
+        {"vitamin_a"} if stage == "balita" and vitamin_a.eligible(age_months) else set()) | (
+        {"exclusive_breastfeeding"} if stage == "balita" and age_months < EXCLUSIVE_MONTHS
+        else set())
     return sorted(set(given) - read)
 
 

@@ -77,6 +77,8 @@ CHECKS = {"oedema": ("oedema-bilateral", "Edema bilateral (pitting)", "exam"),
           "dental_caries": ("dental-caries", "Gigi berlubang (karies)", "exam"),
           "iva_positive": ("iva-positive", "IVA positif (lesi prakanker leher rahim)", "exam"),
           "breast_lump": ("breast-lump", "SADANIS: benjolan/kelainan payudara", "exam"),
+          "exclusive_breastfeeding": ("exclusive-breastfeeding",
+                                      "ASI eksklusif (24 jam terakhir)", "survey"),
           # the bulan vitamin A's capsule, given (or not) at this visit; SATUSEHAT's own
           # would be a MedicationAdministration of a KFA product, not known here
           "vitamin_a": ("vitamin-a-capsule", "Kapsul vitamin A diberikan", "procedure")}
