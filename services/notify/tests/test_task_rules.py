@@ -250,3 +250,9 @@ def test_a_positive_iva_or_a_breast_lump_is_one_referral_visit_by_the_bidan() ->
     [need] = tasks_needed(["iva_positive", "breast_lump"], date(2026, 11, 20), WIB)
     assert (need.reason, need.role, need.priority, need.due_at.date()) == (
         "rujukan_deteksi_dini_kanker", "bidan", "high", date(2026, 11, 27))
+
+
+def test_a_suspected_ppok_gets_the_perawat_within_two_weeks() -> None:
+    [need] = tasks_needed(["ppok_suspect"], date(2026, 11, 20), WIB)
+    assert (need.reason, need.role, need.due_at.date()) == (
+        "suspek_ppok", "perawat", date(2026, 12, 4))

@@ -332,3 +332,10 @@ def test_exclusive_breastfeeding_counts_among_the_babies_asked() -> None:
     assert asi(0, {"exclusive_breastfeeding": True}) == {"bayi_asi_asked", "bayi_asi_eksklusif"}
     assert asi(5, {"exclusive_breastfeeding": False}) == {"bayi_asi_asked"}
     assert asi(5, {}) == asi(5, None) == asi(6, {"exclusive_breastfeeding": True}) == set()
+
+
+def test_suspected_ppok_counts_among_the_adults_screened_with_puma() -> None:
+    screened = flags_for("usia_dewasa", [], ["puma"], 600)
+    suspect = flags_for("lansia", ["ppok_suspect"], ["puma"], 800)
+    assert "ptm_puma_screened" in screened and "ptm_ppok_suspect" not in screened
+    assert {"ptm_puma_screened", "ptm_ppok_suspect"} <= suspect

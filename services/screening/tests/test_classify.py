@@ -594,3 +594,13 @@ def test_a_positive_iva_or_a_breast_lump_is_referred() -> None:
         "iva_positive": "krioterapi di puskesmas atau rujuk (lesi prakanker leher rahim)",
         "breast_lump": "rujuk ke dokter untuk pemeriksaan lanjutan payudara"}
     assert found(iva_positive=False, breast_lump=False) == {}
+
+
+def test_a_puma_score_of_6_or_more_is_referred_for_spirometry() -> None:
+    """PPOK screening (PUMA, 0–9): from 6 the perawat's referral; 5 is no finding."""
+    def found(score: int) -> list[tuple[str, str]]:
+        result = classify(ScreeningInput("usia_dewasa", "M", 50 * 365, date(2026, 11, 20),
+                                         {"puma": float(score)}))
+        return [(f.code, f.follow_up) for f in result.findings]
+    assert found(6) == found(9) == [("ppok_suspect", "rujuk ke puskesmas untuk spirometri")]
+    assert found(5) == []

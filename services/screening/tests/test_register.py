@@ -698,12 +698,13 @@ def test_a_schools_screening_list_is_read_as_its_pupils_visits() -> None:
 
 def test_a_posbindus_iva_and_sadanis_are_read_in_its_words() -> None:
     """The Posbindu's early detection of cancer: IVA positif/negatif, SADANIS normal or
-    "ada benjolan"."""
-    text = ("Nama;NIK;JK;Tgl Lahir;Tanggal;TD;IVA;SADANIS\n"
-            "Maria;5302064503850001;P;05/03/1985;10/11/2026;120/80;positif;normal\n"
-            "Yuli;5302065204880002;P;12/04/1988;10/11/2026;118/76;negatif;ada benjolan\n")
+    "ada benjolan"; its PPOK screening's PUMA score."""
+    text = ("Nama;NIK;JK;Tgl Lahir;Tanggal;TD;IVA;SADANIS;Skor PUMA\n"
+            "Maria;5302064503850001;P;05/03/1985;10/11/2026;120/80;positif;normal;\n"
+            "Yuli;5302065204880002;P;12/04/1988;10/11/2026;118/76;negatif;ada benjolan;7\n")
     (_, maria, none), (_, yuli, nothing) = list(parse_register(text, "psy-1"))
     assert none == nothing == [] and maria is not None and yuli is not None
+    assert (maria.measurements.puma, yuli.measurements.puma) == (None, 7)
     assert (maria.measurements.iva_positive, maria.measurements.breast_lump) == (True, False)
     assert (yuli.measurements.iva_positive, yuli.measurements.breast_lump) == (False, True)
 

@@ -85,6 +85,7 @@ FINDING_LABELS = {
     "hearing_problem": "Gangguan pendengaran",
     "dental_caries": "Gigi berlubang (karies)",
     "iva_positive": "IVA positif (lesi prakanker leher rahim)",
+    "ppok_suspect": "Terduga PPOK (skor PUMA ≥ 6)",
     "breast_lump": "Benjolan/kelainan payudara (SADANIS)",
 }
 

@@ -185,6 +185,9 @@ class MeasurementsIn(_Strict):
     srq20: int | None = Field(default=None, ge=0, le=20, description="SRQ-20 score")
     adl: int | None = Field(default=None, ge=0, le=20, description="ADL/AKS (Barthel) 0–20")
     sdq_total: int | None = Field(default=None, ge=0, le=40, description="SDQ total difficulties")
+    puma: int | None = Field(default=None, ge=0, le=9,
+                             description="PUMA score 0–9: PPOK (COPD) screening of adults from "
+                             "40 who smoke or have smoked")
     kpsp: Literal["sesuai", "meragukan", "penyimpangan"] | None = None
     tb_symptoms: bool | None = Field(default=None, description="Gejala TB (skrining gejala)")
     smoking: bool | None = None

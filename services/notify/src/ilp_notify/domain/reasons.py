@@ -29,6 +29,7 @@ REASON_LABELS = {
     "suspek_tb": "Terduga TBC: pemeriksaan dahak",
     "rujukan_deteksi_dini_kanker": "IVA positif atau benjolan payudara: pastikan dirujuk",
     "kesehatan_jiwa": "Risiko masalah kesehatan jiwa",
+    "suspek_ppok": "Terduga PPOK (skor PUMA ≥ 6): rujuk spirometri",
     "perawatan_lansia_di_rumah": "Perawatan di rumah: lansia atau dewasa dengan ketergantungan (AKS)",
     # missed monitoring (defaulters)
     "kontrol_hipertensi": "Hipertensi belum kontrol tekanan darah sebulan",

@@ -95,6 +95,9 @@ RULES = (
     _rule("rujukan_deteksi_dini_kanker", "kanker", {"iva_positive", "breast_lump"}, "bidan",
           "high", 7),
     _rule("kesehatan_jiwa", "jiwa", {"mental_health_risk"}, "perawat", "routine", 14),
+    # A PUMA score of 6 or more: the perawat sees within two weeks that she had her
+    # spirometry at the puskesmas.
+    _rule("suspek_ppok", "ppok", {"ppok_suspect"}, "perawat", "routine", 14),
     _rule("perawatan_lansia_di_rumah", "lansia",
           {"adl_moderate_dependence", "adl_severe_dependence", "adl_total_dependence"},
           "home_care", "high", 7),

@@ -72,7 +72,8 @@ REMAJA_PUTRI_ANAEMIA = _prevalence("remaja_putri_anaemia", {"anaemia"}, {"hb"},
                                    "remaja_putri_hb_checked")
 PTM_PREVALENCES = (
     _prevalence("ptm_hypertension", HYPERTENSION, {"systolic"}, "ptm_bp_checked"),
-    _prevalence("ptm_diabetes", {"diabetes_suspected"}, _GLUCOSE, "ptm_glucose_checked"))
+    _prevalence("ptm_diabetes", {"diabetes_suspected"}, _GLUCOSE, "ptm_glucose_checked"),
+    _prevalence("ptm_ppok_suspect", {"ppok_suspect"}, {"puma"}, "ptm_puma_screened"))
 LANSIA_DEPENDENCE = _prevalence("lansia_dependent", DEPENDENT, {"adl"}, "lansia_adl_assessed")
 # A woman's early detection of cervical and breast cancer: found among those examined
 # (the examination is a yes/no check, made whatever it found).

@@ -118,7 +118,7 @@ def measures_read(stage: str, sex: str, age_months: int) -> frozenset[str]:
         if sex == "F" and wus_from * 12 <= age_months < wus_before * 12:
             read.add("muac_cm")
     if stage in ("usia_dewasa", "lansia"):
-        read |= {"waist_cm", "adl"} | ({*CANCER_REFERRALS} if sex == "F" else set())
+        read |= {"waist_cm", "adl", "puma"} | ({*CANCER_REFERRALS} if sex == "F" else set())
     if stage == "lansia":
         read |= {"skilas_positive", *SKILAS_DOMAINS}
     return frozenset(read)
@@ -423,6 +423,8 @@ def _dewasa(s: ScreeningInput, out: Classification) -> None:
     for examined, referral in CANCER_REFERRALS.items():
         if s.flags.get(examined) and s.sex == "F":
             out.flag(examined, "moderate", referral)
+    if m.get("puma", 0) >= rules.PUMA_POSITIVE_FROM:
+        out.flag("ppok_suspect", "moderate", "rujuk ke puskesmas untuk spirometri", m["puma"])
     _anaemia_not_pregnant(s, out)
     _kek_risk(s, out)
     value = bmi(m)

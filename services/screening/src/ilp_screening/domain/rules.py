@@ -277,6 +277,10 @@ CHOLESTEROL_TOTAL = (
 )
 # SRQ-20: the juknis is ambiguous between "> 6" and "≥ 6"; we read it as ≥ 6.
 SRQ20_POSITIVE_FROM = 6
+# PUMA (López Varela et al. 2016, the questionnaire ILP's PPOK screening uses): a score
+# of 6 or more is referred for spirometry. The cut-off was not found in an official
+# Indonesian text: the questionnaire's own, configurable here.
+PUMA_POSITIVE_FROM = 6
 # ADL (Barthel index / AKS, 0–20); moderate and worse need home care.
 ADL_BANDS = (
     Band("adl_total_dependence", "severe", lt=5, follow_up="perawatan jangka panjang di rumah"),
@@ -302,6 +306,7 @@ PLAUSIBLE = {
     "srq20": (0.0, 20.0),
     "adl": (0.0, 20.0),
     "sdq_total": (0.0, 40.0),
+    "puma": (0.0, 9.0),
 }
 BALITA_PLAUSIBLE = {"weight_kg": (0.5, 40.0), "height_cm": (35.0, 130.0),
                     "muac_cm": (5.0, 30.0)}

@@ -63,7 +63,8 @@ ANC_VISIT = "anc-visit"
 # whichever way it came out (a check left out was not made). Smoking is LOINC's tobacco
 # smoking status, valued with SNOMED CT.
 SCORES = {"srq20": ("srq20", "SRQ-20 score"), "adl": ("adl-barthel", "ADL/AKS (Barthel) 0-20"),
-          "sdq_total": ("sdq-total", "SDQ total difficulties score")}
+          "sdq_total": ("sdq-total", "SDQ total difficulties score"),
+          "puma": ("puma", "PUMA score (PPOK screening) 0-9")}
 CHECKS = {"oedema": ("oedema-bilateral", "Edema bilateral (pitting)", "exam"),
           "tb_symptoms": ("tb-symptoms", "Gejala TB (skrining gejala)", "survey"),
           "skilas_positive": ("skilas-decline", "SKILAS: penurunan kapasitas intrinsik",
