@@ -70,7 +70,7 @@ ALIASES = {
     "gejala_tb": "tb_symptoms",
     "gejala_tbc": "tb_symptoms", "sdq": "sdq_total", "srq": "srq20", "aks": "adl",
     "skilas": "skilas_positive", "edema": "oedema", "td": BLOOD_PRESSURE,
-    **dict.fromkeys(("skor_puma", "kuesioner_puma", "puma_(ppok)"), "puma"),
+    **dict.fromkeys(("skor_puma", "kuesioner_puma"), "puma"),
     # SKILAS's domains as its form heads them
     **dict.fromkeys(("penurunan_kognitif", "kognitif"), "cognitive_decline"),
     **dict.fromkeys(("keterbatasan_mobilisasi", "mobilisasi", "mobilitas"), "limited_mobility"),
