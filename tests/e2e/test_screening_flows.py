@@ -1503,3 +1503,35 @@ def test_a_baby_known_from_her_birth_and_weighed_as_anak_1_is_suggested_as_one(
     assert merged.status_code == 200, merged.text
     history = screening.get(f"/persons/{baby}/screenings").json()
     assert [s["screening_id"] for s in history] == [weighed["screening_id"]]
+
+
+def test_a_capsule_an_iva_and_a_puma_score_go_from_the_posyandu_to_pws_and_the_visits(
+        platform: Platform) -> None:
+    """Through the services, as a kader's app sends them: the bulan vitamin A's capsule
+    reaches PWS's February coverage (March has no value); a positive IVA opens the bidan's
+    referral visit, a PUMA of 7 the perawat's; each in PWS among those examined."""
+    desa = "33.73.04.2031"
+    desa_with_posyandu(platform, desa, "Capsule", "psy-capsule")
+    given = {"person": {"nik": f"3373041508240{uuid.uuid4().int % 1000:03d}", "name": "Bima",
+                        "sex": "M", "birth_date": "2024-08-15"},
+             "posyandu_id": "psy-capsule", "screened_on": "2026-02-10",
+             "measurements": {"weight_kg": 10.1, "vitamin_a": True}}
+    declined = {**given, "person": {**given["person"], "name": "Dimas",
+                                    "nik": f"3373041508240{uuid.uuid4().int % 1000:03d}"},
+                "measurements": {"weight_kg": 10.0, "vitamin_a": False}}
+    woman = {"person": {"nik": f"3373044505850{uuid.uuid4().int % 1000:03d}", "name": "Sri",
+                        "sex": "F", "birth_date": "1985-05-05"},
+             "posyandu_id": "psy-capsule", "screened_on": "2026-11-20",
+             "measurements": {"iva_positive": True, "breast_lump": False, "puma": 7}}
+    for body in (given, declined, woman):
+        assert record(platform, body)["status"] == "active"
+    pws = httpx.Client(base_url=f"{platform.service_url('pws')}/api/v1", timeout=10)
+    assert eventually(lambda: indicator(pws, desa, "2026-02", "balita_vitamin_a")["pct"] == 50.0)
+    assert indicator(pws, desa, "2026-03", "balita_vitamin_a")["pct"] is None  # not its month
+    assert eventually(lambda: (indicator(pws, desa, "2026-11", "iva_positif")["pct"],
+                               indicator(pws, desa, "2026-11", "sadanis_kelainan")["pct"],
+                               indicator(pws, desa, "2026-11", "ptm_ppok")["pct"])
+                      == (100.0, 0.0, 100.0))
+    notify = httpx.Client(base_url=f"{platform.service_url('notify')}/api/v1", timeout=10)
+    assert eventually(lambda: {t["reason"] for t in tasks(notify, area_code=desa)} == {
+        "rujukan_deteksi_dini_kanker", "suspek_ppok"})
