@@ -42,6 +42,7 @@ from ilp_kit.spreadsheet import (blank, csv_rows, day_named, header_of, iso_day,
                                   month_named, written_columns, year_named)
 from pydantic import ValidationError
 
+from .domain.classify import CANCER_REFERRALS, SENSE_REFERRALS
 from .domain.person import nik_birth
 from .domain.registers import TERM_DAYS
 from .register_columns import (AGE, AGE_YEARS, BIRTH_ORDER, BLOOD_PRESSURE, CAPSULE, CONTACT,
@@ -59,8 +60,7 @@ _NO = {"tidak", "t", "n", "no", "false", "0", "tidak ada", "tdk", "negatif"}
 _CAPSULES = {"biru", "merah"}  # a vitamin A capsule written by its colour: given
 # An examination's result as a list writes it ("Visus: normal", "IVA: positif"): a problem
 # or not.
-_EXAMINED = {"vision_problem", "hearing_problem", "dental_caries", "iva_positive",
-             "breast_lump"}
+_EXAMINED = {*SENSE_REFERRALS, *CANCER_REFERRALS}
 _FOUND = {"normal": False, "baik": False, "tidak normal": True, "abnormal": True,
           "kurang": True, "gangguan": True, "ada gangguan": True, "ada benjolan": True,
           "tidak ada benjolan": False}

@@ -15,7 +15,7 @@ from ilp_contracts.screening import (BirthSubmission, HouseholdMember, Measureme
 from ilp_contracts.text import Text, _
 
 from . import rules
-from .classify import SKILAS_DOMAINS, stage_for
+from .classify import CANCER_REFERRALS, SKILAS_DOMAINS, stage_for
 from .person import CHILD_YEARS, age_in_months, nik_problem
 
 Problem = tuple[tuple[str | int, ...], str, str]
@@ -82,7 +82,7 @@ def screening_problems(sex: str, birth_date: date, screened_on: date,
     if m.immunizations and stage != "balita":
         found.append((("measurements", "immunizations"), _("immunisations are recorded "
                                                            "for balita only"), "wrong_stage"))
-    for examined in ("iva_positive", "breast_lump"):
+    for examined in CANCER_REFERRALS:
         if getattr(m, examined) is not None and sex != "F":
             found.append((("measurements", examined), _(
                 "an examination for cervical or breast cancer is recorded for women"),
