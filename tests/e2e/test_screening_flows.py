@@ -1535,3 +1535,42 @@ def test_a_capsule_an_iva_and_a_puma_score_go_from_the_posyandu_to_pws_and_the_v
     notify = httpx.Client(base_url=f"{platform.service_url('notify')}/api/v1", timeout=10)
     assert eventually(lambda: {t["reason"] for t in tasks(notify, area_code=desa)} == {
         "rujukan_deteksi_dini_kanker", "suspek_ppok"})
+
+
+def test_iron_tablets_and_deworming_go_from_the_posyandu_to_pws_and_the_kohort(
+        platform: Platform) -> None:
+    """Through the services: a pregnant woman's three contacts of 30 iron tablets make her
+    pregnancy's TTD 90 in the month of the third (the Kohort Ibu sums them); a remaja
+    putri given a month's TTD counts among the girls seen; a child's deworming tablet in
+    February among the children of 12–59 months (March has no value)."""
+    desa = "33.73.04.2032"
+    desa_with_posyandu(platform, desa, "Tablet", "psy-tablet")
+
+    def person(name: str, sex: str, born: str, nik: str) -> dict:
+        return {"nik": f"{nik}{uuid.uuid4().int % 1000:03d}", "name": name, "sex": sex,
+                "birth_date": born}
+    ani = person("Ani", "F", "1996-05-05", "3373044505960")
+    for day, weeks in (("2026-07-06", 14), ("2026-08-03", 18), ("2026-09-07", 23)):
+        assert record(platform, {"person": ani, "posyandu_id": "psy-tablet", "screened_on": day,
+                                 "pregnancy": {"gestational_weeks": weeks},
+                                 "measurements": {"iron_tablets": 30}})["status"] == "active"
+    girls = [person(name, "F", "2013-03-03", "3373044303130") for name in ("Rina", "Tia")]
+    for girl, tablets in zip(girls, (4, 0), strict=True):
+        record(platform, {"person": girl, "posyandu_id": "psy-tablet",
+                          "screened_on": "2026-09-07",
+                          "measurements": {"weight_kg": 40.0, "iron_tablets": tablets}})
+    child = person("Bima", "M", "2024-08-15", "3373041508240")
+    record(platform, {"person": child, "posyandu_id": "psy-tablet", "screened_on": "2026-02-10",
+                      "measurements": {"weight_kg": 10.1, "deworming": True}})
+    pws = httpx.Client(base_url=f"{platform.service_url('pws')}/api/v1", timeout=10)
+    assert eventually(lambda: indicator(pws, desa, "2026-09", "ibu_hamil_ttd90")["numerator"]
+                      == 1)
+    assert indicator(pws, desa, "2026-08", "ibu_hamil_ttd90")["numerator"] == 0  # 60 by then
+    assert eventually(lambda: indicator(pws, desa, "2026-09", "remaja_putri_ttd")["pct"]
+                      == 50.0)
+    assert eventually(lambda: indicator(pws, desa, "2026-02", "balita_obat_cacing")["pct"]
+                      == 100.0)
+    assert indicator(pws, desa, "2026-03", "balita_obat_cacing")["pct"] is None
+    screening = client(platform, "screening")
+    [kohort] = screening.get("/pregnancies", params={"area_code": desa}).json()
+    assert kohort["iron_tablets"] == 90

@@ -339,3 +339,31 @@ def test_suspected_ppok_counts_among_the_adults_screened_with_puma() -> None:
     suspect = flags_for("lansia", ["ppok_suspect"], ["puma"], 800)
     assert "ptm_puma_screened" in screened and "ptm_ppok_suspect" not in screened
     assert {"ptm_puma_screened", "ptm_ppok_suspect"} <= suspect
+
+
+def test_deworming_counts_among_the_balita_of_12_to_59_months_seen_in_its_months() -> None:
+    """Obat cacing at the posyandu (with the capsule, February and August): among the
+    children of 12–59 months seen, given at any visit of the month."""
+    def deworming(months: int, checks: dict[str, bool] | None) -> set[str]:
+        return set(flags_for("balita", [], ["weight_kg"], months, checks)
+                   ) & {"balita_obat_cacing", "balita_obat_cacing_age"}
+    assert deworming(12, {"deworming": True}) == deworming(59, {"deworming": True}) == {
+        "balita_obat_cacing", "balita_obat_cacing_age"}
+    assert deworming(30, {"deworming": False}) == deworming(30, None) == {
+        "balita_obat_cacing_age"}
+    assert deworming(11, {"deworming": True}) == set()
+    counts = {"balita_obat_cacing": 40, "balita_obat_cacing_age": 50}
+    assert [(v.pct, v.colour) for month in (2, 3) for v in evaluate(counts, {}, month=month)
+            if v.id == "balita_obat_cacing"] == [(80.0, "yellow"), (None, "grey")]
+
+
+def test_a_remaja_putri_given_iron_tablets_counts_among_the_girls_seen() -> None:
+    """Remaja putri (10–18) seen, and those given TTD (the tablets' count, 0 is none); a
+    boy or a girl of 9 is neither."""
+    def ttd(sex: str, years: int, tablets: float | None) -> set[str]:
+        measured = {"weight_kg": 40.0, **({} if tablets is None else {"iron_tablets": tablets})}
+        return set(flags_for("anak_remaja", [], measured, years * 12, {}, sex)) & {
+            "remaja_putri_screened", "remaja_putri_ttd"}
+    assert ttd("F", 13, 4) == ttd("F", 10, 1) == {"remaja_putri_screened", "remaja_putri_ttd"}
+    assert ttd("F", 13, 0) == ttd("F", 13, None) == {"remaja_putri_screened"}
+    assert ttd("M", 13, 4) == ttd("F", 9, 4) == set()

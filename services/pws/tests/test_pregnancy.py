@@ -13,12 +13,13 @@ DESA = "33.73.04.1001"
 
 
 def contact(week: int, *, hpht: date = HPHT, posyandu: str = "p1", weeks_said: int | None = None,
-            trimester: int | None = None) -> dict:
+            trimester: int | None = None, tablets: int | None = None) -> dict:
     """A contact made at `week` of the pregnancy dated from `hpht`; `weeks_said`: the weeks
-    recorded, when the dating was off."""
+    recorded, when the dating was off; `tablets`: the iron tablets given."""
     said = week if weeks_said is None else weeks_said
     summary = {"gestational_weeks": said,
-               "trimester": trimester or anc.trimester(said)}
+               "trimester": trimester or anc.trimester(said),
+               **({} if tablets is None else {"iron_tablets": float(tablets)})}
     return contact_of(hpht + timedelta(weeks=week), summary, DESA, posyandu, 1)
 
 
@@ -36,6 +37,24 @@ def test_k6_counts_in_the_month_of_the_contact_that_completes_the_spread() -> No
     assert where("ibu_hamil_k6", spread) == {"2026-11": 1}  # week 36: 9 November
     assert (("ibu_hamil_k6", (DESA, "p2"), "2026-11")) in counted(spread)
     assert where("ibu_hamil_k1", spread) == {"2026-05": 1}  # week 10: 11 May
+
+
+def test_ttd_90_counts_in_the_month_of_the_contact_that_brought_her_tablets_to_90() -> None:
+    """Her iron tablets summed over the pregnancy's contacts (Perpres 72/2021: at least 90
+    over the pregnancy), counted once, where and when the 90th was given; a contact from
+    before tablets were carried gave none."""
+    thirty = of(contact(10, tablets=30), contact(16), contact(22, tablets=30),
+                contact(29, tablets=30, posyandu="p2"), contact(33, tablets=30))
+    assert where("ibu_hamil_ttd90", thirty) == {"2026-09": 1}  # week 29: 21 September
+    assert ("ibu_hamil_ttd90", (DESA, "p2"), "2026-09") in counted(thirty)
+    short = of(contact(10, tablets=30), contact(22, tablets=30), contact(29, tablets=29))
+    assert where("ibu_hamil_ttd90", short) == {}
+    next_pregnancy = of(contact(10, tablets=60), contact(10, hpht=date(2027, 6, 7),
+                                                         tablets=60))
+    assert where("ibu_hamil_ttd90", next_pregnancy) == {}  # 60 and 60: two pregnancies
+    changes = count_changes(counted(short), counted({**short, "late": contact(30, tablets=1)}))
+    assert changes == [((DESA, "p1"), "2026-09", {"ibu_hamil_ttd90": 1,
+                                                  "year:ibu_hamil_ttd90": 1})]
 
 
 def test_six_contacts_without_the_spread_are_no_k6() -> None:

@@ -204,21 +204,22 @@ def test_a_pregnancy_by_her_hpht_goes_out_with_it_and_comes_back() -> None:
 CHECK_KEYS = ("oedema", "tb_symptoms", "skilas_positive", "vision_problem",
               "hearing_problem", "dental_caries", "smoking", "cognitive_decline",
               "limited_mobility", "malnutrition_risk", "depressive_symptoms", "vitamin_a",
-              "iva_positive", "breast_lump", "exclusive_breastfeeding")
+              "iva_positive", "breast_lump", "exclusive_breastfeeding", "deworming")
 
 
 @settings(max_examples=40, deadline=None)
 @given(srq20=st.none() | st.integers(0, 20), adl=st.none() | st.integers(0, 20),
        sdq=st.none() | st.integers(0, 40), puma=st.none() | st.integers(0, 9),
-       kpsp=st.sampled_from([None, "sesuai", "meragukan", "penyimpangan"]),
+       tablets=st.none() | st.integers(0, 100), kpsp=st.sampled_from([None, "sesuai", "meragukan", "penyimpangan"]),
        checks=st.dictionaries(st.sampled_from(CHECK_KEYS), st.booleans()))
-def test_scores_kpsp_and_checks_go_out_and_come_back(srq20, adl, sdq, puma, kpsp, checks
-                                                     ) -> None:
-    """An adult's SRQ-20 and PUMA, a lansia's ADL, a remaja's SDQ, a balita's KPSP and every
-    yes/no check – negative ones too: a TB symptom screen that found nothing was still
-    made."""
+def test_scores_kpsp_and_checks_go_out_and_come_back(srq20, adl, sdq, puma, tablets, kpsp,
+                                                     checks) -> None:
+    """An adult's SRQ-20 and PUMA, a lansia's ADL, a remaja's SDQ, a balita's KPSP, the
+    iron tablets given and every yes/no check – negative ones too: a TB symptom screen that
+    found nothing was still made."""
     scores = {k: float(v) for k, v in (("srq20", srq20), ("adl", adl), ("sdq_total", sdq),
-                                        ("puma", puma)) if v is not None}
+                                        ("puma", puma), ("iron_tablets", tablets))
+              if v is not None}
     source = screening(weight_kg=60.0, **scores)
     source |= {"checks": checks, "findings": [], "immunizations": [],
                "submission": {"measurements": {"kpsp": kpsp}}}
@@ -231,7 +232,8 @@ def test_scores_kpsp_and_checks_go_out_and_come_back(srq20, adl, sdq, puma, kpsp
         assert smoking["valueCodeableConcept"]["coding"][0]["code"] == (
             "77176002" if checks["smoking"] else "8392000")
     m = submission_from_bundle(exported)[0].measurements
-    assert (m.srq20, m.adl, m.sdq_total, m.puma, m.kpsp) == (srq20, adl, sdq, puma, kpsp)
+    assert (m.srq20, m.adl, m.sdq_total, m.puma, m.iron_tablets, m.kpsp) == (
+        srq20, adl, sdq, puma, tablets, kpsp)
     assert {k: getattr(m, k) for k in CHECK_KEYS if getattr(m, k) is not None} == checks
 
 

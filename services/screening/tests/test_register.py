@@ -360,18 +360,19 @@ def test_a_child_without_a_nik_is_known_by_her_mothers_and_which_child_she_is() 
 
 
 def test_columns_other_programmes_keep_are_read_past_and_named() -> None:
-    """Obat cacing, ASI eksklusif, BB lahir, No. HP: a posyandu register keeps them, no
-    screening here records them – each row is still taken, and the report names the
-    columns not read. A misspelt measurement is still refused."""
+    """PMT, BB lahir, No. HP: a posyandu register keeps them, no screening here records
+    them – each row is still taken, and the report names the columns not read. A misspelt
+    measurement is still refused."""
     from ilp_screening.register import columns_not_read
 
-    text = ("Nama;NIK;JK;Tgl Lahir;Tanggal;BB (kg);Vitamin A;Obat Cacing;BB Lahir (gram);"
+    text = ("Nama;NIK;JK;Tgl Lahir;Tanggal;BB (kg);Vitamin A;Obat Cacing;PMT;BB Lahir (gram);"
             "No. HP\n"
-            "Bima;3373041011250001;L;10/11/2025;05/11/2026;9,1;merah;ya;3200;0812\n")
+            "Bima;3373041011250001;L;10/11/2024;05/11/2026;9,1;merah;ya;ya;3200;0812\n")
     ((_, bima, none),) = list(parse_register(text, "psy-1"))
     assert none == [] and bima is not None and bima.measurements.weight_kg == 9.1
     assert bima.measurements.vitamin_a is True  # the capsule, by its colour
-    assert columns_not_read(text) == ["Obat Cacing", "BB Lahir (gram)", "No. HP"]
+    assert bima.measurements.deworming is True
+    assert columns_not_read(text) == ["PMT", "BB Lahir (gram)", "No. HP"]
     ((_, refused, problems),) = list(parse_register(text.replace("BB (kg)", "Brat"), "psy-1"))
     assert refused is None and problems[0]["type"] == "unknown_column"
 
@@ -722,3 +723,35 @@ def test_exclusive_breastfeeding_is_read_and_not_read_past_any_more() -> None:
     assert columns_not_read(text) == []
     assert not_read("balita", "M", 2, ["exclusive_breastfeeding"]) == []
     assert not_read("balita", "M", 8, ["exclusive_breastfeeding"]) == ["exclusive_breastfeeding"]
+
+
+def test_iron_tablets_and_deworming_are_read_as_registers_write_them() -> None:
+    """A Kohort Ibu's TTD (or older registers' Fe) is how many tablets were given – "30",
+    "30 tablet" –; a tick says nothing of how many and is refused saying what to write. A
+    posyandu's Obat Cacing is ticked (read past before)."""
+    text = ("Nama Ibu;NIK;Tgl Lahir;Tanggal;UK (minggu);TTD (tablet);LiLA\n"
+            "Sari;3373045508950002;15/08/1995;05/11/2026;20;30;24\n"
+            "Rina;3373045508950003;15/08/1995;05/11/2026;24;30 tablet;24\n")
+    sari, rina = list(parse_register(text, "psy-1"))
+    assert sari[1] is not None and sari[1].measurements.iron_tablets == 30
+    assert rina[1] is not None and rina[1].measurements.iron_tablets == 30
+    ((_, refused, problems), _rina) = list(parse_register(text.replace(";30;", ";v;"),
+                                                          "psy-1"))
+    assert refused is None and [p["msg"] for p in problems] == [
+        "'v': write how many iron tablets were given (30), 0 if none; leave the cell empty "
+        "if not known"]
+    for header in ("Fe", "Tablet Tambah Darah", "Jumlah TTD"):
+        ((_, fe, none), _r) = list(parse_register(text.replace("TTD (tablet)", header),
+                                                  "psy-1"))
+        assert none == [] and fe is not None and fe.measurements.iron_tablets == 30, header
+    balita = ("Nama;NIK;JK;Tgl Lahir;Tanggal;BB (kg);Obat Cacing (Albendazol)\n"
+              "Bima;3373041011240001;L;10/11/2024;05/08/2026;9,1;ya\n"
+              "Ana;3373045011240002;P;10/11/2024;05/08/2026;9,0;tidak\n")
+    given = [row[1].measurements.deworming for row in parse_register(balita, "psy-1")
+             if row[1] is not None]
+    assert given == [True, False]
+    from ilp_screening.domain.classify import not_read
+    assert not_read("ibu_hamil", "F", 25 * 12, ["iron_tablets"]) == not_read(
+        "anak_remaja", "F", 13 * 12, ["iron_tablets", "deworming"]) == []
+    assert not_read("usia_dewasa", "M", 40 * 12, ["iron_tablets", "deworming"]) == [
+        "deworming", "iron_tablets"]  # (a man's tablets refused at intake)

@@ -70,6 +70,20 @@ def test_a_months_vitamin_a_tick_goes_with_its_weighing_or_is_a_visit_of_its_own
     assert found == [("Nius", 2, 7.3, True), ("Nius", 8, None, True), ("Ana", 2, 9.0, False)]
 
 
+def test_a_months_deworming_tick_goes_with_its_weighing_beside_the_capsule(workbook) -> None:
+    """"Obat Cacing" over Feb | Agu, as many posyandu give it with the capsule: read with
+    that month's weighing (read past before)."""
+    sheet = register_by_month([[*NIUS, None, 7.3, *[None] * 5, 8.0, *[None] * 4, None, None,
+                                "v", "v", "v", "tidak"]])
+    sheet["Register"][1] += [("Obat Cacing", 1, 2), None]
+    sheet["Register"][2] += ["Feb", "Agu"]
+    text = spreadsheet_text(workbook(**sheet))
+    found = [(s.screened_on.month, s.measurements.vitamin_a, s.measurements.deworming)
+             for _l, s, _p in visits(text)]
+    assert found == [(2, True, True), (8, True, False)]
+    assert columns_not_read(text) == []
+
+
 def test_a_months_bad_cell_refuses_that_month_only_named_by_its_column(workbook) -> None:
     text = spreadsheet_text(workbook(**register_by_month([
         [*NIUS, 7.0, "tujuh", 7.6, *[None] * 9, "v", None]])))

@@ -54,6 +54,16 @@ def test_her_contacts_by_trimester_and_whether_they_make_k6() -> None:
     assert (sri["contacts_by_trimester"], sri["k6"]) == ([0, 1, 0], False)
 
 
+def test_the_iron_tablets_of_her_pregnancy_are_summed() -> None:
+    """TTD: what this pregnancy's contacts gave her (at least 90 over the pregnancy), not
+    the last pregnancy's."""
+    contacts = [contact("ani", "2025-03-01", 30, 3, 0, iron_tablets=90.0),
+                contact("ani", "2026-08-01", 12, 1, 1, iron_tablets=30.0),
+                contact("ani", "2026-09-20", 19, 2, 2),
+                contact("ani", "2026-11-02", 25, 3, 3, iron_tablets=30.0)]
+    assert pregnant_women(contacts, {}, TODAY)[0]["iron_tablets"] == 60
+
+
 def test_her_hpht_gives_her_due_date_by_naegeles_rule() -> None:
     """HPHT 5 June 2026: HPL 12 March 2027 (280 days), whatever her weeks were rounded
     to; the latest contact that gave an HPHT is read."""
@@ -128,6 +138,9 @@ def test_her_last_vitamin_a_capsule_is_shown() -> None:
     older = {**visit("bima", "2026-12-01", 23, 3, (), weight_kg=9.2), "checks": None}
     assert balita([given, declined, older], TODAY)[0]["last_vitamin_a_on"] == "2026-08-12"
     assert balita([declined], TODAY)[0]["last_vitamin_a_on"] is None
+    dewormed = {**given, "checks": {"vitamin_a": True, "deworming": True}}
+    assert balita([dewormed, declined], TODAY)[0]["last_deworming_on"] == "2026-08-12"
+    assert balita([given], TODAY)[0]["last_deworming_on"] is None
 
 
 def test_her_lila_status_is_her_latest_lila_since_her_last_weighing() -> None:

@@ -73,6 +73,30 @@ def test_a_vitamin_a_capsule_is_recorded_for_children_of_6_to_59_months() -> Non
     assert problems(submission(date(2026, 4, 1), on=on, vitamin_a=False), TODAY)[1] == []
 
 
+def test_iron_tablets_are_a_pregnant_womans_or_a_girls_and_deworming_a_childs() -> None:
+    """TTD (Permenkes 88/2014): a pregnant woman's, a girl's or woman's from 10 – a man or
+    a child of 9 gets none; 0 (not given) may be said of anyone. Obat cacing (Permenkes
+    15/2017): from 12 months."""
+    pregnant = PregnancyIn(gestational_weeks=20)
+    assert problems(submission(date(1996, 5, 1), "F", pregnancy=pregnant, iron_tablets=30),
+                    TODAY)[1] == []
+    for girl in (date(2016, 11, 20), date(1990, 1, 1)):  # 10 today; a woman of 36
+        assert problems(submission(girl, "F", iron_tablets=4), TODAY)[1] == [], girl
+    for nobody in (submission(date(1990, 1, 1), "M", iron_tablets=4),
+                   submission(date(2016, 11, 21), "F", iron_tablets=4)):  # a day short of 10
+        assert [(loc, str(reason)) for loc, reason, _ in problems(nobody, TODAY)[1]] == [
+            (("measurements", "iron_tablets"), "iron tablets (TTD) are recorded for pregnant "
+                                               "women, and girls and women from 10")]
+    assert problems(submission(date(1990, 1, 1), "M", iron_tablets=0, weight_kg=60),
+                    TODAY)[1] == []
+    assert problems(submission(date(2025, 11, 20), deworming=True), TODAY) == ("balita", [])
+    baby = submission(date(2025, 11, 21), deworming=True, weight_kg=9.0)  # 11 months
+    assert [(loc, str(reason)) for loc, reason, _ in problems(baby, TODAY)[1]] == [
+        (("measurements", "deworming"), "deworming tablets are recorded for children from 12 "
+                                        "months")]
+    assert problems(submission(date(2026, 4, 1), deworming=False), TODAY)[1] == []
+
+
 def test_a_cancer_examination_is_a_womans() -> None:
     """IVA and SADANIS (Permenkes 29/2017): recorded for a woman, whatever they found; a
     man's is refused."""

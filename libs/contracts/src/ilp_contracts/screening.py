@@ -13,6 +13,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
 from .anc import MAX_ANC_VISIT
 from .envelope import Event
 from .immunization import DoseIn
+from .supplements import MAX_IRON_TABLETS
 from .text import _, refusal
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -228,6 +229,13 @@ class MeasurementsIn(_Strict):
         default=None, description="Kapsul vitamin A diberikan hari ini (balita 6–59 bulan: "
         "biru 100.000 IU 6–11 bulan, merah 200.000 IU 12–59 bulan; bulan vitamin A Februari "
         "dan Agustus); false: asked, and not given")
+    iron_tablets: int | None = Field(
+        default=None, ge=0, le=MAX_IRON_TABLETS, description="Tablet tambah darah (TTD) diberikan hari ini, "
+        "jumlah tablet: ibu hamil (minimal 90 selama kehamilan, biasanya 30 sekali), remaja "
+        "putri dan wanita usia subur (satu seminggu); 0: not given")
+    deworming: bool | None = Field(
+        default=None, description="Obat cacing (albendazol/pirantel pamoat) diberikan hari "
+        "ini: anak dari 12 bulan; false: asked, and not given")
     immunizations: list[DoseIn] = Field(
         default_factory=list, max_length=10,
         description="Doses given at this visit: the schedule's codes, or as the Buku KIA "

@@ -115,6 +115,7 @@ def _cell(name: str, value: str) -> object:
 # A cell that repeats its column's unit ("9,5 kg", "11,2 g/dL") – only that unit: "950 g"
 # under BB (kg) stays a cell nobody can read, not 950 kg.
 _UNITS = {"weight_kg": ("kg",), "hb": ("g/dl", "gr/dl"), "gestational_weeks": ("minggu", "mgg"),
+          "iron_tablets": ("tablet", "tab", "butir"),
           **dict.fromkeys(("height_cm", "muac_cm", "head_circumference_cm", "waist_cm"),
                           ("cm",)),
           **dict.fromkeys(("systolic", "diastolic"), ("mmhg",)),
@@ -616,6 +617,10 @@ def _cells_named(errors: list[Any], cells: dict[str, str]) -> list[Any]:
         if column in FLAGS and kind.startswith("bool_"):
             return {**error, "msg": _("{cell!r} is neither ya nor tidak; leave the cell "
                                       "empty if it was not asked", cell=cell)}
+        if column == "iron_tablets" and kind == "int_parsing":  # ticked: how many?
+            return {**error, "msg": _("{cell!r}: write how many iron tablets were given "
+                                      "(30), 0 if none; leave the cell empty if not known",
+                                      cell=cell)}
         if column in _UNITS and kind in ("float_parsing", "int_parsing"):
             return {**error, "msg": _("{cell!r} is not a number in {unit}", cell=cell,
                                       unit=_UNITS[column][0])}

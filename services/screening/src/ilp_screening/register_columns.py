@@ -86,6 +86,13 @@ ALIASES = {
     # … or a column per colour ("Vitamin A" over Biru | Merah): given if either is ticked
     **{f"{word}_{colour}": f"{CAPSULE}{colour}" for colour in ("biru", "merah")
        for word in ("vitamin_a", "vit_a", "kapsul_vitamin_a", "kapsul_vit_a", "kapsul")},
+    # a child's deworming tablet (Feb | Agu too, with the capsule), and iron tablets given
+    # (TTD, "Fe" in older registers): how many
+    **dict.fromkeys(("obat_cacing", "pemberian_obat_cacing", "obat_cacing_albendazol",
+                     "albendazol", "albendazole", "pirantel"), "deworming"),
+    **dict.fromkeys(("ttd", "tablet_ttd", "tablet_tambah_darah", "pemberian_ttd", "jumlah_ttd",
+                     "ttd_tablet", "jumlah_tablet_ttd", "fe", "tablet_fe", "pemberian_fe",
+                     "jumlah_fe", "fe_tablet"), "iron_tablets"),
     "karies": "dental_caries", "karies_gigi": "dental_caries", "gigi_berlubang": "dental_caries",
     # a woman's early detection of cervical and breast cancer, as the Posbindu heads it
     **dict.fromkeys(("iva", "tes_iva", "hasil_iva", "pemeriksaan_iva"), "iva_positive"),
@@ -136,15 +143,15 @@ DOSE = "dose:"  # a column of one dose (under "Imunisasi": HB0 | BCG | Polio 1 �
 # here records: read past – each row still taken – and named in the import's report as not
 # read, so nobody believes them kept. (Any other column stays refused: it may be a
 # measurement under a misspelt header.)
-NOT_READ = "~"  # a column read past: "~obat_cacing"
+NOT_READ = "~"  # a column read past: "~pmt"
 READ_PAST = frozenset({
-    "obat_cacing", "asi", "kms", "buku_kia", "pmt", "kelas_ibu", "bb_lahir", "berat_lahir",
+    "asi", "kms", "buku_kia", "pmt", "kelas_ibu", "bb_lahir", "berat_lahir",
     "pb_lahir", "panjang_lahir", "no_hp", "telepon", "nama_ayah/ibu", "nama_ibu/ayah",
     "alamat/rt",
     "ket_n/t", "bulan", "kia", "mtbs", "jkn", "bpjs", "no_bpjs",
     # ANC findings a screening here does not hold: fundal height, the baby's heartbeat,
-    # tetanus immunisation, iron tablets given
-    "tfu", "djj", "tt", "imunisasi_tt", "status_tt", "fe", "tablet_fe", "ttd", "tablet_ttd",
+    # tetanus immunisation
+    "tfu", "djj", "tt", "imunisasi_tt", "status_tt",
     # the Posbindu's behaviours, other tests and what the kader did: not screenings here
     "kurang_aktivitas_fisik", "aktivitas_fisik", "kurang_sayur_buah", "sayur_buah",
     "kurang_makan_sayur_buah", "konsumsi_alkohol", "alkohol", "asam_urat",
@@ -163,9 +170,10 @@ READ_PAST = frozenset({
 # "BB (kg)" or "Hasil Penimbangan" over Jan … Des): "month:weight_kg:03" is March's weight.
 MONTHLY = "month:"
 MONTHLY_MEASURES = ("weight_kg", "height_cm", "muac_cm", "head_circumference_cm")
-# Its "Vitamin A" over Feb | Agu, "ASI Eksklusif" over its first months: with that month's
+# Its "Vitamin A" and "Obat Cacing" over Feb | Agu, "ASI Eksklusif" over its first months:
+# with that month's
 # weighing (a capsule given alone: a visit of its own).
-MONTHLY_FLAGS = ("vitamin_a", "exclusive_breastfeeding")
+MONTHLY_FLAGS = ("vitamin_a", "exclusive_breastfeeding", "deworming")
 _WEIGHING = ("penimbangan", "hasil_penimbangan", "timbang", "hasil_timbang", "timbangan")
 
 
@@ -187,7 +195,7 @@ def _of_a_month(name: str) -> str | None:
     what = "_".join(word for word in measure if word != "bulan")
     if not what:  # a month alone says nothing of what was measured
         return None
-    if what in READ_PAST:  # "Obat Cacing" over Feb | Agu: another programme's, read past
+    if what in READ_PAST:  # "PMT" over Jan … Des: another programme's, read past
         return f"{NOT_READ}{name}"
     field = "weight_kg" if what in _WEIGHING else ALIASES.get(what, what)
     if field == "":

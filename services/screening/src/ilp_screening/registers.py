@@ -50,6 +50,8 @@ class PregnancyRow(BaseModel):
     contacts_by_trimester: list[int] = Field(description="Days with a contact in trimester 1, "
                                              "2 and 3")
     k6: bool = Field(description="K6: at least 1, 2 and 3 of them (DOMAIN.md)")
+    iron_tablets: int = Field(description="Tablet tambah darah given at this pregnancy's "
+                              "contacts (at least 90 over the pregnancy)")
     anc_visit: int | None = Field(description="The highest K number recorded (K1–K6 …)")
     gestational_weeks_now: int = Field(description="From her last contact's weeks and the "
                                        "days since")
@@ -86,6 +88,7 @@ class ChildRow(BaseModel):
     last_vitamin_a_on: date | None = Field(
         description="Her last vitamin A capsule recorded (the bulan vitamin A: February, "
         "August)")
+    last_deworming_on: date | None = Field(description="Her last deworming tablet recorded")
 
 
 class Watch(BaseModel):
@@ -161,13 +164,13 @@ async def children_sheet(fmt: Format, area_code: AreaCode, rt: RuntimeDep, calle
         ["nama", "jenis_kelamin", "tanggal_lahir", "umur_bulan", "kode_desa", "posyandu",
          "rw", "rt", "terakhir_datang", "terakhir_ditimbang", "ditimbang_bulan_ini",
          "berat_kg", "panjang_tinggi_cm", "bb_u_z", "tb_u_z", "bb_tb_z", "status",
-         "imunisasi", "idl", "vitamin_a_terakhir"],
+         "imunisasi", "idl", "vitamin_a_terakhir", "obat_cacing_terakhir"],
         ([r["name"], SEX_WRITTEN[r["sex"]], r["birth_date"], r["age_months"], r["desa_code"],
           places.get(r["posyandu_id"]), r["rw"], r["rt"], r["last_seen_on"],
           r["last_weighed_on"],
           _yes(r["weighed_this_month"]), *(r["growth"].get(k) for k in GROWTH),
           _named_findings(r["status"]), ", ".join(r["doses"]), _yes(r["idl"]),
-          r["last_vitamin_a_on"]] for r in rows),
+          r["last_vitamin_a_on"], r["last_deworming_on"]] for r in rows),
         f"kohort-balita-{code}", fmt, excel)
 
 
@@ -335,11 +338,11 @@ async def pregnancies_sheet(fmt: Format, area_code: AreaCode, rt: RuntimeDep, ca
     return await sheet_download(
         ["nama", "umur", "kode_desa", "posyandu", "rw", "rt", "kontak_pertama",
          "kontak_terakhir", "jumlah_kontak", "kontak_t1", "kontak_t2", "kontak_t3",
-         "k6_lengkap", "k", "usia_kehamilan_minggu", "hpht", "hpl", "kontak_berikutnya",
+         "k6_lengkap", "ttd_tablet", "k", "usia_kehamilan_minggu", "hpht", "hpl", "kontak_berikutnya",
          "hb", "lila", "sistolik", "diastolik", "protein_urin", "risiko"],
         ([r["name"], r["age_years"], r["desa_code"], places.get(r["posyandu_id"]), r["rw"],
           r["rt"], r["first_contact_on"], r["last_contact_on"], r["contacts"],
-          *r["contacts_by_trimester"], _yes(r["k6"]), r["anc_visit"],
+          *r["contacts_by_trimester"], _yes(r["k6"]), r["iron_tablets"], r["anc_visit"],
           r["gestational_weeks_now"], r["last_period"], r["due_on"], r["next_contact_by"],
           *(r["latest"].get(k) for k in LATEST),
           _named_findings(r["risks"])] for r in rows),

@@ -18,7 +18,7 @@ from functools import reduce
 from pathlib import Path
 from typing import Any, Literal
 
-from ilp_contracts import EXCLUSIVE_MONTHS, PTM_FROM_YEARS, vitamin_a
+from ilp_contracts import EXCLUSIVE_MONTHS, PTM_FROM_YEARS, supplements, vitamin_a
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Colour = Literal["green", "yellow", "red", "grey"]
@@ -120,7 +120,8 @@ FLAGS = frozenset({
     "ibu_hamil_k6", "ptm_screened", *(p.flag for p in PREVALENCES),
     *(p.tested for p in PREVALENCES), *(followed for _, _, followed in FOLLOW_UPS),
     "checks_known", "tb_symptoms_checked", "balita_vitamin_a", "balita_vitamin_a_age",
-    "bayi_asi_asked", "bayi_asi_eksklusif",
+    "bayi_asi_asked", "bayi_asi_eksklusif", "balita_obat_cacing", "balita_obat_cacing_age",
+    "ibu_hamil_ttd90", "remaja_putri_screened", "remaja_putri_ttd",
     "home_visit_tasks", "home_visit_on_time",
     "home_visit_overdue",
     *POSTNATAL_VISITED.values(), *VISIT_SERIES,
@@ -130,19 +131,21 @@ FLAGS = frozenset({
 })
 # A flag of any of a person's visits in the month, not only of the latest: the vitamin A
 # capsule given at the weighing counts when she is seen again that month without one.
-OF_ANY_VISIT = frozenset({"balita_vitamin_a"})
+OF_ANY_VISIT = frozenset({"balita_vitamin_a", "balita_obat_cacing", "remaja_putri_ttd"})
 # A flag counted once per person and year, in the month the person first had it:
 # `year:ptm_screened`.
 YEAR = "year:"
 TARGET_GROUPS = frozenset({"balita", "bayi", "ibu_hamil", "usia_15_plus", "lansia", "remaja"})
 
 
-def flags_for(stage: str, finding_codes: Iterable[str], measured: Iterable[str] = (),
+def flags_for(stage: str, finding_codes: Iterable[str],
+              measured: Mapping[str, float] | Iterable[str] = (),
               age_months: int | None = None,
               checks: Mapping[str, bool] | None = None, sex: str | None = None
               ) -> frozenset[str]:
     """What one screening says about a person for the month (indicator building blocks);
-    `measured`: the measurements it took (with the z-scores read from them); `checks`: the
+    `measured`: the measurements it took (with the z-scores read from them), with their
+    values where a count is read from them (iron tablets given); `checks`: the
     yes/no checks it made and what they found, None where that is not known (a screening
     from before they were carried)."""
     codes = set(finding_codes)
@@ -173,6 +176,10 @@ def flags_for(stage: str, finding_codes: Iterable[str], measured: Iterable[str] 
             flags.add("balita_vitamin_a_age")
             if checks and checks.get("vitamin_a"):
                 flags.add("balita_vitamin_a")
+        if age_months is not None and supplements.balita_deworming_age(age_months):
+            flags.add("balita_obat_cacing_age")
+            if checks and checks.get("deworming"):
+                flags.add("balita_obat_cacing")
     elif stage == "ibu_hamil":
         # K1 and K6 are counted by pregnancy (`pregnancy`), not by the month's screening
         flags |= _among_tested(PREGNANCY_PREVALENCES, codes, taken)
@@ -180,6 +187,8 @@ def flags_for(stage: str, finding_codes: Iterable[str], measured: Iterable[str] 
             flags.add("remaja_screened")
     elif stage == "anak_remaja":
         flags |= _school_age(codes, taken, age_months, sex)
+        if "remaja_putri_screened" in flags and _iron_tablets(measured):
+            flags.add("remaja_putri_ttd")
     if stage in PTM_STAGES or _ptm_remaja(stage, age_months, taken):
         flags |= {"ptm_screened", *_among_tested(PTM_PREVALENCES, codes, taken)}
     if stage in PTM_STAGES and sex == "F":
@@ -216,8 +225,13 @@ def _school_age(codes: set[str], taken: set[str], age_months: int | None, sex: s
     if _remaja(age_months):
         flags.add("remaja_screened")
         if sex == "F":
-            flags |= REMAJA_PUTRI_ANAEMIA.flags(codes, taken)
+            flags |= {"remaja_putri_screened", *REMAJA_PUTRI_ANAEMIA.flags(codes, taken)}
     return flags
+
+
+def _iron_tablets(measured: Mapping[str, float] | Iterable[str]) -> float:
+    """The iron tablets given, where the measurements come with their values."""
+    return measured.get("iron_tablets", 0.0) if isinstance(measured, Mapping) else 0.0
 
 
 def _remaja(age_months: int | None) -> bool:

@@ -2,7 +2,8 @@
 
 K1 and K6 are coverages of pregnancies, not of women in a year: K1 is a pregnancy's first
 contact, counted in the desa and month it was made; K6 (`ilp_contracts.anc`) is counted
-in the desa and month of the contact that completed its spread over the trimesters. A
+in the desa and month of the contact that completed its spread over the trimesters, and
+TTD 90 in those of the contact whose iron tablets brought hers to 90. A
 pregnancy that runs from October into March is thus one K1, in October – counted by the
 year a woman was seen in, most pregnancies would be a K1 in both years.
 
@@ -18,10 +19,12 @@ from datetime import date
 from typing import Any
 
 from ilp_contracts.anc import by_pregnancy, completing_k6, implied_hpht
+from ilp_contracts.supplements import PREGNANCY_IRON_TABLETS
 
 from .indicators import YEAR
 
-Contact = Mapping[str, Any]  # {"version", "on", "weeks", "trimester", "desa_code", "posyandu_id"}
+# {"version", "on", "weeks", "trimester", "desa_code", "posyandu_id", "tablets"}
+Contact = Mapping[str, Any]
 Unit = tuple[str, str]  # (desa code, posyandu id)
 Counted = Counter[tuple[str, Unit, str]]  # (flag, unit, period) -> pregnancies
 # Events from before the weeks were carried give a trimester only: its middle week.
@@ -34,7 +37,8 @@ def contact_of(screened_on: date, summary: Mapping[str, float], desa_code: str,
     trimester = int(summary.get("trimester", 1))
     weeks = int(summary.get("gestational_weeks", MIDDLE_WEEK[trimester]))
     return {"version": version, "on": screened_on.isoformat(), "weeks": weeks,
-            "trimester": trimester, "desa_code": desa_code, "posyandu_id": posyandu_id}
+            "trimester": trimester, "desa_code": desa_code, "posyandu_id": posyandu_id,
+            "tablets": int(summary.get("iron_tablets", 0))}
 
 
 def pregnancies(contacts: Mapping[str, Contact]) -> list[list[Contact]]:
@@ -46,14 +50,28 @@ def pregnancies(contacts: Mapping[str, Contact]) -> list[list[Contact]]:
 
 
 def counted(contacts: Mapping[str, Contact]) -> Counted:
-    """Where each pregnancy's K1 and K6 count: (flag, unit, month) -> pregnancies."""
+    """Where each pregnancy's K1, K6 and TTD 90 count: (flag, unit, month) ->
+    pregnancies."""
     out: Counted = Counter()
     for group in pregnancies(contacts):
         out["ibu_hamil_k1", _unit(group[0]), group[0]["on"][:7]] += 1
         completing = completing_k6(group, lambda c: int(c["trimester"]), lambda c: str(c["on"]))
         if completing is not None:
             out["ibu_hamil_k6", _unit(completing), completing["on"][:7]] += 1
+        if (ninetieth := _ninetieth_tablet(group)) is not None:
+            out["ibu_hamil_ttd90", _unit(ninetieth), ninetieth["on"][:7]] += 1
     return out
+
+
+def _ninetieth_tablet(group: list[Contact]) -> Contact | None:
+    """The contact (of one pregnancy, in the order made) whose iron tablets brought hers
+    to 90 (contacts from before tablets were carried gave none)."""
+    given = 0
+    for contact in group:
+        given += int(contact.get("tablets", 0))
+        if given >= PREGNANCY_IRON_TABLETS:
+            return contact
+    return None
 
 
 def count_changes(before: Counted, after: Counted) -> list[tuple[Unit, str, dict[str, int]]]:

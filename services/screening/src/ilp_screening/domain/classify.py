@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from ilp_contracts import EXCLUSIVE_MONTHS, PTM_FROM_YEARS, Finding, vitamin_a
+from ilp_contracts import EXCLUSIVE_MONTHS, PTM_FROM_YEARS, Finding, supplements, vitamin_a
 from ilp_contracts.anc import trimester
 from ilp_contracts.screening import Severity
 
@@ -126,15 +126,25 @@ def measures_read(stage: str, sex: str, age_months: int) -> frozenset[str]:
 
 def not_read(stage: str, sex: str, age_months: int, given: Iterable[str]) -> list[str]:
     """Of the measurements given, those nothing at this stage and age reads. (Whether a
-    child was measured again is the intake's, at any stage; a balita's doses count IDL, her
-    vitamin A capsule PWS's coverage and notify's sweeping, a baby's exclusive
-    breastfeeding PWS's.)"""
-    read = measures_read(stage, sex, age_months) | {"rechecked"} | (
-        {"immunizations"} if stage == "balita" else set()) | (
-        {"vitamin_a"} if stage == "balita" and vitamin_a.eligible(age_months) else set()) | (
-        {"exclusive_breastfeeding"} if stage == "balita" and age_months < EXCLUSIVE_MONTHS
-        else set())
+    child was measured again is the intake's, at any stage.)"""
+    read = measures_read(stage, sex, age_months) | {"rechecked"} | programmes_read(
+        stage, sex, age_months)
     return sorted(set(given) - read)
+
+
+def programmes_read(stage: str, sex: str, age_months: int) -> set[str]:
+    """What a visit gives or asks for a programme, where the programme reads it: a
+    balita's doses (IDL), her vitamin A capsule (PWS's coverage, notify's sweeping), a
+    baby's exclusive breastfeeding, a child's deworming tablet, the iron tablets of a
+    pregnant woman (her 90) or a girl."""
+    balita = stage == "balita"
+    read = {"immunizations": balita,
+            "vitamin_a": balita and vitamin_a.eligible(age_months),
+            "exclusive_breastfeeding": balita and age_months < EXCLUSIVE_MONTHS,
+            "deworming": stage in ("balita", "anak_remaja")
+            and supplements.deworming_eligible(age_months),
+            "iron_tablets": supplements.iron_eligible(sex, age_months, stage == "ibu_hamil")}
+    return {name for name, wanted in read.items() if wanted}
 
 
 def classify(s: ScreeningInput) -> Classification:

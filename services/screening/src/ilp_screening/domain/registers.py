@@ -1,7 +1,7 @@
 """The registers a bidan and a kader keep, pure: the pregnant women (Register Kohort Ibu)
 – each woman pregnant now, from her ANC contacts since her last delivery: how far along,
-when she is due, her contacts, her last Hb, LiLA and blood pressure, the risks of this
-pregnancy – and the balita (Register Kohort Bayi dan Balita) – each child under five seen
+when she is due, her contacts, the iron tablets she was given, her last Hb, LiLA and blood
+pressure, the risks of this pregnancy – and the balita (Register Kohort Bayi dan Balita) – each child under five seen
 in the last year: her last weighing and its z-scores, her status, whether she was weighed
 this month, the doses given so far – and the adults of the Posbindu PTM (Register PTM):
 each one from 15 screened in the last year, with their latest readings and the
@@ -76,6 +76,7 @@ def _pregnancy(pregnancy: list[Mapping[str, Any]], today: date) -> dict[str, Any
         "first_contact_on": pregnancy[0]["screened_on"], "last_contact_on": last["screened_on"],
         "contacts": len(pregnancy),
         **_k6(pregnancy),
+        "iron_tablets": sum(int(c["measurements"].get("iron_tablets", 0)) for c in pregnancy),
         "anc_visit": max(c.get("anc_visit") or 0 for c in pregnancy) or None,
         "gestational_weeks_now": weeks_now, "last_period": last_period,
         "due_on": due_on.isoformat(),
@@ -139,9 +140,15 @@ def _child(seen: list[Mapping[str, Any]], today: date) -> dict[str, Any] | None:
         "status": sorted((_codes([growth]) - LILA_STATUS | _codes(lila) & LILA_STATUS)
                          & STATUS),
         "doses": sorted({dose for v in seen for dose in v.get("immunizations") or ()}),
-        "last_vitamin_a_on": max((v["screened_on"] for v in seen
-                                  if (v.get("checks") or {}).get("vitamin_a")), default=None),
+        "last_vitamin_a_on": _last_given(seen, "vitamin_a"),
+        "last_deworming_on": _last_given(seen, "deworming"),
         "idl": any(f["code"] == "imunisasi_dasar_lengkap" for v in seen for f in v["findings"])}
+
+
+def _last_given(seen: Iterable[Mapping[str, Any]], check: str) -> str | None:
+    """The day of her last visit that gave it (a capsule, a deworming tablet)."""
+    return max((v["screened_on"] for v in seen if (v.get("checks") or {}).get(check)),
+               default=None)
 
 
 def _codes(visits: Iterable[Mapping[str, Any]]) -> set[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from ilp_contracts import vitamin_a
+from ilp_contracts import supplements, vitamin_a
 from ilp_contracts.anc import SAME_PREGNANCY_DAYS, implied_hpht
 from ilp_contracts.screening import (BirthSubmission, HouseholdMember, MeasurementsIn,
                                     PersonIn, PregnancyIn, ScreeningSubmission,
@@ -92,9 +92,26 @@ def screening_problems(sex: str, birth_date: date, screened_on: date,
         found.append((("measurements", "vitamin_a"), _(
             "vitamin A capsules are recorded for children of {youngest}–{oldest} months",
             youngest=vitamin_a.FROM_MONTHS, oldest=vitamin_a.UNTIL_MONTHS - 1), "wrong_stage"))
+    found += _supplement_problems(m, sex, age_in_months(birth_date, screened_on), stage)
     if not values and not m.immunizations and pregnancy is None:  # (an ANC contact is one)
         found.append((("measurements",), _("no measurement given"), "missing"))
     return stage, found
+
+
+def _supplement_problems(m: MeasurementsIn, sex: str, age_months: int, stage: str
+                         ) -> list[Problem]:
+    """Iron tablets given a man or a child, a deworming tablet a baby: the programmes give
+    none (`ilp_contracts.supplements`)."""
+    found: list[Problem] = []
+    if m.iron_tablets and not supplements.iron_eligible(sex, age_months, stage == "ibu_hamil"):
+        found.append((("measurements", "iron_tablets"), _(
+            "iron tablets (TTD) are recorded for pregnant women, and girls and women from "
+            "{years}", years=supplements.IRON_FROM_YEARS), "wrong_stage"))
+    if m.deworming and not supplements.deworming_eligible(age_months):
+        found.append((("measurements", "deworming"), _(
+            "deworming tablets are recorded for children from {months} months",
+            months=supplements.DEWORMING_FROM_MONTHS), "wrong_stage"))
+    return found
 
 
 def _pregnancy_weeks_problems(pregnancy: PregnancyIn, screened_on: date) -> list[Problem]:

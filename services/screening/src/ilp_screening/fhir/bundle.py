@@ -62,9 +62,14 @@ ANC_VISIT = "anc-visit"
 # with ILP codes rather than under a code that means something else; a check goes out
 # whichever way it came out (a check left out was not made). Smoking is LOINC's tobacco
 # smoking status, valued with SNOMED CT.
-SCORES = {"srq20": ("srq20", "SRQ-20 score"), "adl": ("adl-barthel", "ADL/AKS (Barthel) 0-20"),
-          "sdq_total": ("sdq-total", "SDQ total difficulties score"),
-          "puma": ("puma", "PUMA score (PPOK screening) 0-9")}
+SCORES = {"srq20": ("srq20", "SRQ-20 score", "survey"),
+          "adl": ("adl-barthel", "ADL/AKS (Barthel) 0-20", "survey"),
+          "sdq_total": ("sdq-total", "SDQ total difficulties score", "survey"),
+          "puma": ("puma", "PUMA score (PPOK screening) 0-9", "survey"),
+          # the iron tablets given at this visit, how many (SATUSEHAT's own would be a
+          # MedicationDispense of a KFA product, as for the capsule below)
+          "iron_tablets": ("iron-tablets-given", "Tablet tambah darah (TTD) diberikan, "
+                           "jumlah tablet", "procedure")}
 CHECKS = {"oedema": ("oedema-bilateral", "Edema bilateral (pitting)", "exam"),
           "tb_symptoms": ("tb-symptoms", "Gejala TB (skrining gejala)", "survey"),
           "skilas_positive": ("skilas-decline", "SKILAS: penurunan kapasitas intrinsik",
@@ -82,7 +87,8 @@ CHECKS = {"oedema": ("oedema-bilateral", "Edema bilateral (pitting)", "exam"),
                                       "ASI eksklusif (24 jam terakhir)", "survey"),
           # the bulan vitamin A's capsule, given (or not) at this visit; SATUSEHAT's own
           # would be a MedicationAdministration of a KFA product, not known here
-          "vitamin_a": ("vitamin-a-capsule", "Kapsul vitamin A diberikan", "procedure")}
+          "vitamin_a": ("vitamin-a-capsule", "Kapsul vitamin A diberikan", "procedure"),
+          "deworming": ("deworming-tablet", "Obat cacing diberikan", "procedure")}
 KPSP = ("kpsp", "KPSP (Kuesioner Pra Skrining Perkembangan)")
 ILP_KPSP = "https://ilp-platform.id/fhir/CodeSystem/kpsp-result"
 SNOMED = "http://snomed.info/sct"
@@ -306,9 +312,9 @@ def _instruments(screening: dict[str, Any], patient: str, encounter: str, voided
                                      voided, org, system=system)
         out.append((key, resource | value))
 
-    for key, score in SCORES.items():
+    for key, (code, display, category) in SCORES.items():
         if key in measured:
-            observation(score[0], score, "survey", {"valueInteger": round(measured[key])})
+            observation(code, (code, display), category, {"valueInteger": round(measured[key])})
     kpsp = (screening.get("submission") or {}).get("measurements", {}).get("kpsp")
     if kpsp:
         observation(KPSP[0], KPSP, "survey", {"valueCodeableConcept": {
