@@ -379,7 +379,7 @@ def test_columns_other_programmes_keep_are_read_past_and_named() -> None:
 
 def test_a_register_of_pregnant_women_reads_as_a_bidan_keeps_it() -> None:
     """A Kohort Ibu: her name under "Nama Ibu", no sex column, how far along from her HPHT,
-    her contact as K2; its ANC columns not kept here (TFU, DJJ, TT, Fe) read past. In a
+    her contact as K2; its ANC columns not kept here (TFU, DJJ, TT) read past. In a
     balita's register "Nama Ibu" is the child's mother and "Kunjungan ke" no ANC."""
     from ilp_screening.register import columns_not_read
 
@@ -738,8 +738,8 @@ def test_iron_tablets_and_deworming_are_read_as_registers_write_them() -> None:
     ((_, refused, problems), _rina) = list(parse_register(text.replace(";30;", ";v;"),
                                                           "psy-1"))
     assert refused is None and [p["msg"] for p in problems] == [
-        "'v': write how many iron tablets were given (30), 0 if none; leave the cell empty "
-        "if not known"]
+        "'v': write how many iron tablets were given (30 at an ANC contact, 4 for a month of "
+        "weekly tablets), 0 if none; leave the cell empty if not known"]
     for header in ("Fe", "Tablet Tambah Darah", "Jumlah TTD"):
         ((_, fe, none), _r) = list(parse_register(text.replace("TTD (tablet)", header),
                                                   "psy-1"))
@@ -755,3 +755,35 @@ def test_iron_tablets_and_deworming_are_read_as_registers_write_them() -> None:
         "anak_remaja", "F", 13 * 12, ["iron_tablets", "deworming"]) == []
     assert not_read("usia_dewasa", "M", 40 * 12, ["iron_tablets", "deworming"]) == [
         "deworming", "iron_tablets"]  # (a man's tablets refused at intake)
+
+
+def test_a_kohort_ibus_fe1_fe2_fe3_are_her_tablets_at_the_contacts_of_their_days() -> None:
+    """The old PWS KIA's Fe1 | Fe2 | Fe3 under "Tablet Fe / TTD": the day she had had 30,
+    60, 90 tablets – 30 more each (Fe1 | Fe3 alone: 30, then 60) –, with the contact of
+    that day, or ticked at the row's visit; a day with no contact in the row is refused at
+    its column (as a contact of its own it would count towards her K6)."""
+    def kohort(*rows: str, fe: str = "Fe1;Fe2;Fe3") -> str:
+        under = ";" * 7 + fe
+        return "\n".join(["KOHORT IBU HAMIL 2026",
+                          "Nama Ibu;NIK;Tgl Lahir;HPHT;K1;K2;K3;Tablet Fe / TTD;;",
+                          under, *rows]) + "\n"
+    text = kohort("Sari;3373044107980001;01/07/1998;02/03/2026;11/05/2026;22/06/2026;"
+                  "03/08/2026;11/05/2026;22/06/2026;03/08/2026",
+                  "Ani;3373044107980002;01/07/1998;02/03/2026;11/05/2026;;03/08/2026;"
+                  "11/05/2026;;v")
+    found = [(sub.person.name, sub.screened_on.isoformat(), sub.measurements.iron_tablets)
+             for _, sub, _ in parse_register(text, "psy-1") if sub is not None]
+    assert found == [("Sari", "2026-05-11", 30), ("Sari", "2026-06-22", 30),
+                     ("Sari", "2026-08-03", 30), ("Ani", "2026-05-11", 30),
+                     ("Ani", "2026-08-03", 60)]
+    assert [p for *_, p in parse_register(text, "psy-1")] == [[]] * 5
+    elsewhere = kohort("Sari;3373044107980001;01/07/1998;02/03/2026;11/05/2026;22/06/2026;;"
+                       "01/06/2026;;", fe="Fe1;Fe3")
+    rows = list(parse_register(elsewhere, "psy-1"))
+    assert [sub.measurements.iron_tablets for _, sub, _ in rows if sub is not None] == [
+        None, None]
+    refused = [{"line": line, "detail": p} for line, sub, p in rows if sub is None]
+    [said] = in_the_sheets_words(refused, elsewhere)
+    assert [(p["column"], p["msg"]) for p in said["detail"]] == [
+        ("Fe1", "'01/06/2026' is neither a tick nor the day of a contact in this row: iron "
+                "tablets are recorded with the contact they were given at")]

@@ -46,7 +46,7 @@ from .domain.classify import CANCER_REFERRALS, SENSE_REFERRALS
 from .domain.person import nik_birth
 from .domain.registers import TERM_DAYS
 from .register_columns import (AGE, AGE_YEARS, BIRTH_ORDER, BLOOD_PRESSURE, CAPSULE, CONTACT,
-                               DATES, DOSE, DUE_DATE, DUSUN, FLAGS, KNOWN_COLUMNS, LAST_PERIOD,
+                               DATES, DOSE, IRON, IRON_BATCH_TABLETS, DUE_DATE, DUSUN, FLAGS, KNOWN_COLUMNS, LAST_PERIOD,
                                MONTHLY, MONTHLY_FLAGS, MONTHLY_MEASURES, MOTHER_NAME, NOT_READ,
                                NUMBERS, PERSON, POSYANDU_NAME, PREGNANCY, REGISTER_NUMBER,
                                VISIT_NUMBER, column, contact_column, monthly)
@@ -88,7 +88,7 @@ def _cell(name: str, value: str) -> object:
         name = name.removeprefix(MONTHLY).partition(":")[0]
     if name.startswith(CONTACT):  # the day of an ANC contact, or this row's visit ticked
         return True if value.lower() in _YES else iso_day(value)
-    if name.startswith(DOSE):  # ticked, or the day it was given
+    if name.startswith((DOSE, IRON)):  # ticked, or the day it was given
         lowered = value.lower()
         return True if lowered in _YES else False if lowered in _NO else iso_day(value)
     if name in FLAGS or name.startswith(CAPSULE):
@@ -207,6 +207,8 @@ def _visit(line: int, cells: dict[str, str], given: dict[str, object], posyandu_
     doses, refused = _doses_given(given)
     if doses:
         given["immunizations"] = [*given.get("immunizations", []), *doses]  # type: ignore[misc]
+    refused += _iron_left(_iron_given(given, _iron_batches(given), given.get("screened_on")),
+                          cells)
     early = refused
     try:  # one validation of the whole row, so every bad cell is reported at once
         submission = ScreeningSubmission.model_validate({
@@ -329,12 +331,15 @@ def _contacts(line: int, cells: dict[str, str], given: dict[str, object],
                                                "how far along she was on the row's day (UK)")}]
         return
     earlier = {number: day for number, day in dated.items() if day != own}
+    batches = _iron_batches(given)  # (with the contact of their day)
     for number, day in sorted(earlier.items()):
-        _line, contact, found = _visit(line, cells, {**dating, "screened_on": day,
-                                                     VISIT_NUMBER: number}, posyandu_id, places)
+        contact_day = {**dating, "screened_on": day, VISIT_NUMBER: number}
+        batches = _iron_given(contact_day, batches, day, ticked=False)
+        _line, contact, found = _visit(line, cells, contact_day, posyandu_id, places)
         refused += [_at_its_column(problem, number) for problem in found]
         if contact is not None:
             yield line, contact, []
+    refused += _iron_left(_iron_given(given, batches, own), cells)
     _line, visit, found = _visit(line, cells, {k: v for k, v in given.items() if v is not None},
                                  posyandu_id, places)
     if visit is not None:
@@ -555,6 +560,42 @@ def _capsule_given(given: dict[str, object]) -> None:
         given["vitamin_a"] = False
 
 
+IronBatch = tuple[int, object, int]  # (its Fe column's number, its day or True, tablets)
+
+
+def _iron_batches(given: dict[str, object]) -> list[IronBatch]:
+    """Her Fe1 | Fe2 | Fe3 columns (`IRON`), taken out of the row: each the 30 tablets
+    more that brought her to 30, 60, 90 – given on its day, or at the row's visit when
+    ticked; "tidak", none."""
+    batches, before = [], 0
+    for number, when in sorted((int(name.removeprefix(IRON)), given.pop(name))
+                               for name in [n for n in given if n.startswith(IRON)]):
+        if when is not False:
+            batches.append((number, when, IRON_BATCH_TABLETS * (number - before)))
+            before = number
+    return batches
+
+
+def _iron_given(visit: dict[str, object], batches: list[IronBatch], day: object,
+                ticked: bool = True) -> list[IronBatch]:
+    """The batches given at this visit – on its day, or (its row's own) ticked – added
+    to its iron tablets; the others, left."""
+    here = [b for b in batches if b[1] == day or (ticked and b[1] is True)]
+    if here and "iron_tablets" not in visit:
+        visit["iron_tablets"] = sum(batch[2] for batch in here)
+    return [b for b in batches if b not in here]
+
+
+def _iron_left(batches: list[IronBatch], cells: dict[str, str]) -> list[dict[str, Any]]:
+    """Batches of a day with no contact in the row: refused at their column (recorded as a
+    contact of their own, they would count towards her K6)."""
+    return [{"type": "iron_not_at_a_contact", "loc": ["column", f"{IRON}{number}"],
+             "msg": _("{value!r} is neither a tick nor the day of a contact in this row: "
+                      "iron tablets are recorded with the contact they were given at",
+                      value=cells.get(f"{IRON}{number}", when))}
+            for number, when, _tablets in batches]
+
+
 def _doses_given(given: dict[str, object]) -> tuple[list[str], list[Any]]:
     """The doses a register's dose columns say were given at this visit (ticked, or dated
     the visit's day), and those dated another day: a register keeps a row per visit, so a
@@ -619,7 +660,9 @@ def _cells_named(errors: list[Any], cells: dict[str, str]) -> list[Any]:
                                       "empty if it was not asked", cell=cell)}
         if column == "iron_tablets" and kind == "int_parsing":  # ticked: how many?
             return {**error, "msg": _("{cell!r}: write how many iron tablets were given "
-                                      "(30), 0 if none; leave the cell empty if not known",
+                                      "(30 at an ANC contact, 4 for a month of weekly "
+                                      "tablets), 0 if none; leave the cell empty if not "
+                                      "known",
                                       cell=cell)}
         if column in _UNITS and kind in ("float_parsing", "int_parsing"):
             return {**error, "msg": _("{cell!r} is not a number in {unit}", cell=cell,

@@ -92,7 +92,8 @@ ALIASES = {
                      "albendazol", "albendazole", "pirantel"), "deworming"),
     **dict.fromkeys(("ttd", "tablet_ttd", "tablet_tambah_darah", "pemberian_ttd", "jumlah_ttd",
                      "ttd_tablet", "jumlah_tablet_ttd", "fe", "tablet_fe", "pemberian_fe",
-                     "jumlah_fe", "fe_tablet"), "iron_tablets"),
+                     "jumlah_fe", "fe_tablet", "fe/ttd", "ttd/fe", "tablet_fe/ttd",
+                     "tablet_ttd/fe"), "iron_tablets"),
     "karies": "dental_caries", "karies_gigi": "dental_caries", "gigi_berlubang": "dental_caries",
     # a woman's early detection of cervical and breast cancer, as the Posbindu heads it
     **dict.fromkeys(("iva", "tes_iva", "hasil_iva", "pemeriksaan_iva"), "iva_positive"),
@@ -213,6 +214,19 @@ def contact_column(number: int) -> str:
     return f"{CONTACT}{number}"
 
 
+# Her iron tablets as the Kohort Ibu of the old PWS KIA kept them: Fe1 | Fe2 | Fe3 (TTD 1 …,
+# Fe I …), the day she had been given 30, 60 and 90 tablets, or a tick at the row's visit –
+# each 30 more than the one before it (Fe1 | Fe3: 30, then 60).
+IRON = "iron:"
+IRON_BATCH_TABLETS = 30
+_IRON = re.compile(r"^(?:.*_)?(?:fe|ttd)_?(1|2|3|i|ii|iii)$")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3}
+
+
+def iron_column(number: int) -> str:
+    return f"{IRON}{number}"
+
+
 def column(name: str) -> str:
     """A register's column by its header's name: an alias, one dose of the schedule, a
     month's measure, an ANC contact's day, one of another programme's (read past), or
@@ -223,6 +237,9 @@ def column(name: str) -> str:
         return contact_column(int(contact.group(1)))
     if name in READ_PAST:
         return f"{NOT_READ}{name}"
+    if iron := _IRON.match(name):
+        number = iron.group(1)
+        return iron_column(_ROMAN.get(number) or int(number))
     if (code := dose_code(name)) is not None:
         return f"{DOSE}{code}"
     of_a_month = _of_a_month(name)
@@ -241,4 +258,5 @@ KNOWN_COLUMNS = sorted({*PERSON, *PREGNANCY, *MeasurementsIn.model_fields, "scre
                         *(monthly(field, month) for field in (*MONTHLY_MEASURES,
                                                                *MONTHLY_FLAGS)
                           for month in range(1, 13)),
-                        *(contact_column(n) for n in range(1, MAX_ANC_VISIT + 1))})
+                        *(contact_column(n) for n in range(1, MAX_ANC_VISIT + 1)),
+                        *(iron_column(n) for n in range(1, 4))})
