@@ -816,3 +816,47 @@ def test_a_childs_vitamin_a_day_is_kept_only_where_working_it_out_again_gives_it
         if state is None:
             return  # five: no longer a balita
         assert state["vitamin_a_check_on"] == vitamin_a_check(state, rounds)
+
+
+async def test_a_lapse_shown_over_by_a_later_contact_cancels_its_visit(rt: Runtime) -> None:
+    """Her contact of 20 October typed in from the Kohort in November, after the round sent
+    the kader for an ANC contact missed since 1 September: she came after all – the visit
+    is cancelled, the missed dose that joined a child's missed-weighing visit still owed
+    when the child is weighed late; the same contact sent again, or an older one, cancels
+    nothing."""
+    store = rt.store
+    on_recorded = handlers(rt.settings)[ScreeningRecorded]
+    async with store.transaction() as tx:
+        await on_recorded(tx, pregnant("sri", date(2026, 9, 1), 16, {"weight_kg": 55}))
+        await on_recorded(tx, pregnant("ani", date(2026, 9, 1), 16, {"weight_kg": 55}))
+        await on_recorded(tx, screening("no-dpt", 4, ["HB0", "BCG", "OPV1"], date(2026, 9, 14)))
+    assert await visit_defaulters(rt, datetime(2026, 11, 2, 3, 0, tzinfo=UTC)) == 3
+    async with store.transaction() as tx:
+        await on_recorded(tx, pregnant("sri", date(2026, 10, 20), 23, {"weight_kg": 56}))
+        await on_recorded(tx, pregnant("ani", date(2026, 9, 1), 16, {"weight_kg": 55},
+                                       screening_id="s-ani-again"))  # the same day again
+        await on_recorded(tx, pregnant("ani", date(2026, 8, 1), 12, {"weight_kg": 54}))
+        await on_recorded(tx, screening("no-dpt", 6, [], date(2026, 11, 3)))  # weighed late
+    tasks = {(t["person_id"], t["reason"]): t for t in await store.find("tasks")}
+    assert tasks["sri", "ibu_hamil_tidak_anc"]["status"] == "cancelled"
+    assert tasks["sri", "ibu_hamil_tidak_anc"]["cancel_reason"] == "came"
+    assert tasks["ani", "ibu_hamil_tidak_anc"]["status"] == "open"
+    assert tasks["no-dpt", "balita_tidak_ditimbang"]["status"] == "cancelled"
+    assert tasks["no-dpt", "imunisasi_terlewat"]["status"] == "open"  # still owed
+
+
+async def test_a_reason_shown_over_leaves_the_visit_it_had_joined(rt: Runtime) -> None:
+    """Her missed ANC made in the KEK accompaniment's visit: a contact after all takes it
+    out of that visit, which stays for its own reason."""
+    from ilp_notify.visits import drop_moot
+
+    store = rt.store
+    host = {"task_id": "t-kek", "person_id": "eka", "reason": "pendampingan_ibu_hamil_kek",
+            "status": "accepted", "also": ["ibu_hamil_tidak_anc"], "findings": ["kek"],
+            "joined": {"ibu_hamil_tidak_anc": {"priority": "high", "findings": [],
+                                               "due_at": "2026-11-09T15:00:00+00:00"}}}
+    async with store.transaction() as tx:
+        await tx.put("tasks", "t-kek", host)
+        await drop_moot(tx, rt.settings, "eka", "ibu_hamil_tidak_anc", "came")
+    [task] = await store.find("tasks")
+    assert (task["status"], task["also"], task["joined"]) == ("accepted", [], {})

@@ -41,6 +41,7 @@ from .domain.defaulters import (
     corrected_birth,
     ended_by_birth,
     lansia_watch,
+    lapse_over,
     postnatal_need,
     postnatal_visits,
     postnatal_watch,
@@ -56,7 +57,8 @@ from .domain.review import keep_colour
 from .domain.tasks import PREGNANCY_ONLY, TaskNeed, task_key, tasks_needed
 from . import tb
 from .visits import (adopt_covered, adopt_held_by_puskesmas, adopt_stood_in, adopt_unassigned,
-                     cancel_open, forget_assignees, hand_over, keep_facility, open_task, unlink)
+                     cancel_open, drop_moot, forget_assignees, hand_over, keep_facility,
+                     open_task, unlink)
 
 
 async def on_worker(tx: Transaction, settings: ServiceSettings, event: WorkerAssigned
@@ -142,15 +144,15 @@ async def _watch(tx: Transaction, settings: ServiceSettings, event: ScreeningSna
         # Her last ANC contact. The watch ends at her expected delivery, not at a later
         # screening without pregnancy data: a posbindu check of a pregnant woman is no sign
         # that she delivered, and a missed follow-up is worse than one visit too many.
-        await _keep_watch(tx, "pregnancies", event,
+        await _keep_watch(tx, settings, "pregnancies", event,
                           lambda watch: pregnancy_watch(watch, on, int(weeks)))
     lila = "muac_cm" in event.measurements
     if event.stage == "ibu_hamil" and (KEK in codes or lila):  # her PMT while KEK
-        await _keep_watch(tx, "pmt_watch", event,
+        await _keep_watch(tx, settings, "pmt_watch", event,
                           lambda watch: pmt_watch(watch, on, codes, lila))
     if event.stage == "balita":  # the last weighing, the doses and the vitamin A capsule
         capsule, rounds = (event.checks or {}).get("vitamin_a"), settings.vitamin_a_months
-        await _keep_watch(tx, "child_watch", event, lambda watch: child_watch(
+        await _keep_watch(tx, settings, "child_watch", event, lambda watch: child_watch(
             watch, on, event.age_months, "weight_kg" in event.measurements,
             list(event.immunizations), bool(capsule), rounds))
         if capsule is not None:  # her posyandu records the capsules: its kader sweeps
@@ -158,9 +160,10 @@ async def _watch(tx: Transaction, settings: ServiceSettings, event: ScreeningSna
             if await tx.get("capsule_rounds", key) is None:  # (written once a round)
                 await tx.put("capsule_rounds", key, {"recorded": True})
     if event.stage == "lansia":  # when she last came
-        await _keep_watch(tx, "lansia_watch", event, lambda watch: lansia_watch(watch, on, codes))
+        await _keep_watch(tx, settings, "lansia_watch", event,
+                          lambda watch: lansia_watch(watch, on, codes))
     if ncd_monitored(event.stage, event.age_months):  # the yearly PTM screening
-        await _keep_watch(tx, "ptm_watch", event, lambda watch: ptm_watch(watch, on))
+        await _keep_watch(tx, settings, "ptm_watch", event, lambda watch: ptm_watch(watch, on))
     await _came(tx, event.person_id, event.screening_id,
                 ptm=event.age_months >= PTM_FROM_YEARS * 12, anc=event.stage == "ibu_hamil")
 
@@ -194,13 +197,18 @@ async def _came_not(tx: Transaction, person_id: str, by: str) -> None:
         await tx.put("household", person_id, state)
 
 
-async def _keep_watch(tx: Transaction, collection: str, event: ScreeningSnapshot,
+async def _keep_watch(tx: Transaction, settings: ServiceSettings, collection: str,
+                      event: ScreeningSnapshot,
                       update: Callable[[dict[str, Any] | None], dict[str, Any] | None]) -> None:
     """A person's watch in `collection` as `update` makes it from what it was (None:
-    this screening changes nothing, e.g. an older one arriving late)."""
-    state = update(await tx.get(collection, event.person_id))
+    this screening changes nothing, e.g. an older one arriving late); a round's visit for
+    the lapse this screening shows over is cancelled (`lapse_over`)."""
+    before = await tx.get(collection, event.person_id)
+    state = update(before)
     if state is not None:
         await tx.put(collection, event.person_id, {**state, **_whereabouts(event)})
+        if (moot := lapse_over(collection, before, state)) is not None:
+            await drop_moot(tx, settings, event.person_id, moot, "came")
 
 
 async def _forget_watches(tx: Transaction, event: ScreeningVoided) -> None:

@@ -396,6 +396,25 @@ async def _cancel(tx: Transaction, task: dict[str, Any], why: str) -> None:
     await emit(tx, TaskCancelled(task_id=task["task_id"], reason=why))
 
 
+async def drop_moot(tx: Transaction, settings: ServiceSettings, person_id: str, reason: str,
+                    why: str) -> None:
+    """A round's reason shown over (she came after all): its own visit is cancelled – the
+    reasons that joined it still owed –, or it leaves the visit it had joined."""
+    link = await tx.get("open_tasks", task_key(person_id, reason))
+    if link and (task := await tx.get("tasks", link["task_id"])):
+        await _cancel(tx, task, why)
+        await tx.put("tasks", task["task_id"], task)
+        await _reopen_joined(tx, settings, task)
+        return
+    for status in ("open", "accepted"):
+        for task in await tx.find("tasks", Query.of(person_id=person_id, status=status,
+                                                    limit=20)):
+            if reason in task.get("also", ()):
+                task["also"] = [other for other in task["also"] if other != reason]
+                task.get("joined", {}).pop(reason, None)
+                await tx.put("tasks", task["task_id"], task)
+
+
 async def cancel_open(tx: Transaction, person_id: str, reason: str, why: str) -> None:
     """Cancel the person's open task for this reason, if there is one."""
     link = await tx.get("open_tasks", task_key(person_id, reason))

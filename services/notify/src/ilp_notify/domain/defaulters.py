@@ -135,6 +135,30 @@ def youngest_birth(screened_on: date, age_months: int) -> date:
 NEVER = "9999-12-31"  # sorts after every date: nothing to check
 
 
+# A round's visit for a lapse – no ANC contact, no weighing, no posyandu, no yearly
+# screening – that a later contact shows over (she came after all, or her contact was
+# typed in from a register weeks later): moot. By the watch's collection: its last
+# contact, the day the round looks at (NEVER once it has come) and the visit's reason.
+LAPSE_VISITS = {
+    "pregnancies": ("last_anc_on", "anc_check_on", "ibu_hamil_tidak_anc"),
+    "child_watch": ("last_weighed_on", "weighing_check_on", "balita_tidak_ditimbang"),
+    "lansia_watch": ("last_seen_on", "attendance_check_on", "lansia_tidak_datang"),
+    "ptm_watch": ("last_screened_on", "screening_late_on", "skrining_ptm_tahunan")}
+
+
+def lapse_over(collection: str, before: dict[str, Any] | None, after: dict[str, Any]
+               ) -> str | None:
+    """The reason of the round's visit a watch's update makes moot: the round had come
+    for it, and the update brings a later contact. (Only then is the visit looked for:
+    not at every monthly weighing.)"""
+    if collection not in LAPSE_VISITS or before is None:
+        return None
+    last, day, reason = LAPSE_VISITS[collection]
+    if before.get(day) != NEVER or after.get(last, "") <= before.get(last, ""):
+        return None
+    return reason
+
+
 def child_watch(current: dict[str, Any] | None, screened_on: date, age_months: int,
                 weighed: bool, doses: list[str], capsule: bool = False,
                 rounds: tuple[int, ...] = vitamin_a.ROUND_MONTHS) -> dict[str, Any] | None:
