@@ -860,3 +860,53 @@ async def test_a_reason_shown_over_leaves_the_visit_it_had_joined(rt: Runtime) -
         await drop_moot(tx, rt.settings, "eka", "ibu_hamil_tidak_anc", "came")
     [task] = await store.find("tasks")
     assert (task["status"], task["also"], task["joined"]) == ("accepted", [], {})
+
+
+def test_a_childs_nutrition_problems_stay_open_until_looked_at_again_and_not_found() -> None:
+    """T ends with the next weighing's N; underweight, stunting, gizi kurang and a low LiLA
+    with their z-score or LiLA read again and not found – a weighing without the length
+    leaves stunting open. An older screening arriving late changes nothing."""
+    from ilp_notify.domain.defaulters import nutrition_followed, visits_over
+
+    def after(state: dict, day: int, codes: set[str], measured: set[str]) -> dict:
+        followed = nutrition_followed(state, date(2026, 3, day), codes, measured)
+        assert followed is not None
+        return followed
+    start = after({}, 1, {"weight_not_increasing", "stunted"}, {"weight_kg", "haz", "waz"})
+    assert start["nutrition"] == ["stunted", "weight_not_increasing"]
+    weighed = after(start, 10, {"weight_gain_adequate"}, {"weight_kg", "waz"})
+    assert weighed["nutrition"] == ["stunted"] and visits_over("child_watch", start, weighed) == []
+    measured = after(weighed, 20, set(), {"weight_kg", "height_cm", "waz", "haz", "whz"})
+    assert measured["nutrition"] == [] and visits_over("child_watch", weighed, measured) == [
+        "masalah_gizi_balita"]
+    assert after(start, 10, {"severely_stunted", "weight_gain_adequate"},
+                 {"haz"})["nutrition"] == ["stunted"]  # worse: the bidan's visit besides
+    assert nutrition_followed(weighed, date(2026, 2, 1), set(), {"haz"}) == weighed  # older
+    assert nutrition_followed(None, date(2026, 3, 1), {"stunted"}, {"haz"}) is None
+    lila = after({}, 1, {"lila_gizi_kurang"}, {"muac_cm"})
+    assert after(lila, 2, set(), {"weight_kg"})["nutrition"] == ["lila_gizi_kurang"]
+    assert after(lila, 2, set(), {"muac_cm"})["nutrition"] == []
+
+
+async def test_a_years_register_sends_the_kader_only_for_the_problems_still_there(
+        rt: Runtime) -> None:
+    """A register by month typed in at once: February's T, then March's N – February's
+    visit is over before the kader goes (`resolved`); November's T is visited."""
+    store = rt.store
+    on_recorded = handlers(rt.settings)[ScreeningRecorded]
+
+    def weighing(month: int, code: str) -> ScreeningRecorded:
+        on = date(2026, month, 12)
+        return ScreeningRecorded(
+            screening_id=f"s-rizki-{month}", person_id="rizki", stage="balita", sex="M",
+            age_months=20 + month, screened_on=on, period=on.strftime("%Y-%m"),
+            desa_code="33.73.04.1001", posyandu_id="psy-1",
+            measurements={"weight_kg": 11.0, "waz": -1.0},
+            findings=[Finding(code=code, severity="mild")])
+    async with store.transaction() as tx:
+        for month, code in ((2, "weight_not_increasing"), (3, "weight_gain_adequate"),
+                            (11, "weight_not_increasing")):
+            await on_recorded(tx, weighing(month, code))
+    tasks = sorted((t["status"], t.get("cancel_reason"), t["screening_ids"])
+                   for t in await store.find("tasks"))
+    assert tasks == [("cancelled", "resolved", ["s-rizki-2"]), ("open", None, ["s-rizki-11"])]

@@ -40,8 +40,9 @@ from .domain.defaulters import (
     child_watch,
     corrected_birth,
     ended_by_birth,
+    NUTRITION_VISIT,
     lansia_watch,
-    lapse_over,
+    nutrition_followed,
     postnatal_need,
     postnatal_visits,
     postnatal_watch,
@@ -49,6 +50,7 @@ from .domain.defaulters import (
     pregnancy_watch,
     ptm_watch,
     recheck_watch,
+    visits_over,
 )
 from .domain.assignment import HEALTH_WORKERS
 from .domain.household import came, contact_voided, household_watch
@@ -150,11 +152,13 @@ async def _watch(tx: Transaction, settings: ServiceSettings, event: ScreeningSna
     if event.stage == "ibu_hamil" and (KEK in codes or lila):  # her PMT while KEK
         await _keep_watch(tx, settings, "pmt_watch", event,
                           lambda watch: pmt_watch(watch, on, codes, lila))
-    if event.stage == "balita":  # the last weighing, the doses and the vitamin A capsule
+    if event.stage == "balita":  # the last weighing, the doses, the vitamin A capsule and
+        # the nutrition problems still open
         capsule, rounds = (event.checks or {}).get("vitamin_a"), settings.vitamin_a_months
-        await _keep_watch(tx, settings, "child_watch", event, lambda watch: child_watch(
-            watch, on, event.age_months, "weight_kg" in event.measurements,
-            list(event.immunizations), bool(capsule), rounds))
+        await _keep_watch(tx, settings, "child_watch", event, lambda watch: nutrition_followed(
+            child_watch(watch, on, event.age_months, "weight_kg" in event.measurements,
+                        list(event.immunizations), bool(capsule), rounds),
+            on, codes, set(event.measurements)))
         if capsule is not None:  # her posyandu records the capsules: its kader sweeps
             key = f"{event.posyandu_id}|{vitamin_a.round_of(on, rounds).isoformat()}"
             if await tx.get("capsule_rounds", key) is None:  # (written once a round)
@@ -202,13 +206,15 @@ async def _keep_watch(tx: Transaction, settings: ServiceSettings, collection: st
                       update: Callable[[dict[str, Any] | None], dict[str, Any] | None]) -> None:
     """A person's watch in `collection` as `update` makes it from what it was (None:
     this screening changes nothing, e.g. an older one arriving late); a round's visit for
-    the lapse this screening shows over is cancelled (`lapse_over`)."""
+    the lapse this screening shows over, or a nutrition problem's it found no more, is
+    cancelled (`visits_over`)."""
     before = await tx.get(collection, event.person_id)
     state = update(before)
     if state is not None:
         await tx.put(collection, event.person_id, {**state, **_whereabouts(event)})
-        if (moot := lapse_over(collection, before, state)) is not None:
-            await drop_moot(tx, settings, event.person_id, moot, "came")
+        for moot in visits_over(collection, before, state):
+            await drop_moot(tx, settings, event.person_id, moot,
+                            "resolved" if moot == NUTRITION_VISIT else "came")
 
 
 async def _forget_watches(tx: Transaction, event: ScreeningVoided) -> None:

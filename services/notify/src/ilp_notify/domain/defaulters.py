@@ -135,6 +135,41 @@ def youngest_birth(screened_on: date, age_months: int) -> date:
 NEVER = "9999-12-31"  # sorts after every date: nothing to check
 
 
+# A child's moderate nutrition problem, the kader's visit (`masalah_gizi_balita`), is over
+# when a later screening looked again and found none of it – a year's register typed in at
+# once otherwise sends the kader for every T of the year. Each finding, what reads it again
+# and the findings that keep it (T: only the next weighing's N ends it).
+NUTRITION_VISIT = "masalah_gizi_balita"
+_LOOKED_AGAIN = {"underweight": ("waz", {"underweight", "severely_underweight",
+                                         "edema_gizi_buruk"}),
+                 "stunted": ("haz", {"stunted", "severely_stunted"}),
+                 "gizi_kurang": ("whz", {"gizi_kurang", "gizi_buruk", "edema_gizi_buruk"}),
+                 "lila_gizi_kurang": ("muac_cm", {"lila_gizi_kurang", "lila_gizi_buruk"})}
+NUTRITION_PROBLEMS = frozenset({*_LOOKED_AGAIN, "weight_not_increasing"})
+
+
+def _still_there(finding: str, codes: set[str], measured: set[str]) -> bool:
+    if finding == "weight_not_increasing":
+        return "weight_gain_adequate" not in codes
+    read, keeping = _LOOKED_AGAIN[finding]
+    return read not in measured or bool(codes & keeping)
+
+
+def nutrition_followed(state: dict[str, Any] | None, screened_on: date, codes: set[str],
+                       measured: set[str]) -> dict[str, Any] | None:
+    """A balita's watch with her moderate nutrition problems still open after a screening
+    (`nutrition`, since `nutrition_on`): those it found, and the earlier ones it did not
+    look at again or found again. An older screening arriving late changes nothing."""
+    if state is None or screened_on.isoformat() < state.get("nutrition_on", ""):
+        return state
+    found = codes & NUTRITION_PROBLEMS
+    still = {f for f in state.get("nutrition", ()) if _still_there(f, codes, measured)}
+    if not found and still == set(state.get("nutrition", ())):
+        return state
+    return {**state, "nutrition": sorted(still | found),
+            "nutrition_on": screened_on.isoformat()}
+
+
 # A round's visit for a lapse – no ANC contact, no weighing, no posyandu, no yearly
 # screening – that a later contact shows over (she came after all, or her contact was
 # typed in from a register weeks later): moot. By the watch's collection: its last
@@ -146,17 +181,22 @@ LAPSE_VISITS = {
     "ptm_watch": ("last_screened_on", "screening_late_on", "skrining_ptm_tahunan")}
 
 
-def lapse_over(collection: str, before: dict[str, Any] | None, after: dict[str, Any]
-               ) -> str | None:
-    """The reason of the round's visit a watch's update makes moot: the round had come
-    for it, and the update brings a later contact. (Only then is the visit looked for:
-    not at every monthly weighing.)"""
-    if collection not in LAPSE_VISITS or before is None:
-        return None
-    last, day, reason = LAPSE_VISITS[collection]
-    if before.get(day) != NEVER or after.get(last, "") <= before.get(last, ""):
-        return None
-    return reason
+def visits_over(collection: str, before: dict[str, Any] | None, after: dict[str, Any]
+                ) -> list[str]:
+    """The reasons of the visits a watch's update makes moot: a round's, when the round
+    had come for it and the update brings a later contact; the kader's for a child's
+    nutrition problems, when none is left open. (Only then is a visit looked for: not at
+    every monthly weighing.)"""
+    if before is None:
+        return []
+    over = []
+    if collection in LAPSE_VISITS:
+        last, day, reason = LAPSE_VISITS[collection]
+        if before.get(day) == NEVER and after.get(last, "") > before.get(last, ""):
+            over.append(reason)
+    if before.get("nutrition") and not after.get("nutrition"):
+        over.append(NUTRITION_VISIT)
+    return over
 
 
 def child_watch(current: dict[str, Any] | None, screened_on: date, age_months: int,
