@@ -194,9 +194,10 @@ def _mothers(rng: random.Random, people: _People, place: Place, days: list[date]
             now = weeks + (day - days[0]).days // 7
             if now > 40:
                 break
-            yield _submission(mother, place, day, {  # with a month's iron tablets
-                "muac_cm": round(rng.gauss(25.0, 2.5), 1), "hb": round(rng.gauss(11.4, 1.2), 1),
-                "iron_tablets": 30,
+            muac = round(rng.gauss(25.0, 2.5), 1)
+            yield _submission(mother, place, day, {  # with a month's iron tablets, and PMT
+                "muac_cm": muac, "hb": round(rng.gauss(11.4, 1.2), 1),  # if KEK
+                "iron_tablets": 30, **({"supplementary_food": True} if muac < 23.5 else {}),
                 "systolic": (systolic := max(90, round(rng.gauss(115, 14)))),
                 "diastolic": round(systolic * 0.65 + rng.gauss(0, 5))},
                 {"gestational_weeks": now, "anc_visit": visit})

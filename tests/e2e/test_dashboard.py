@@ -484,7 +484,7 @@ def test_a_bidan_uploads_a_posyandu_register_from_the_dashboard(platform: Platfo
     sheet.write_bytes(workbook(November=[
         ["REGISTER BALITA POSYANDU BLOTONGAN"], [],
         ["NIK", "Nama", "L/P", "Tgl Lahir", "Tgl Timbang", "BB (kg)", "TB (cm)", "Cara Ukur",
-         "PMT"],
+         "KMS"],
         [nik, "Wulan", "P", date(2025, 11, 19), date(2026, 11, 20), 8.2, 72.5, "telentang",
          "ya"],
         [nik, "Wulan", "P", date(2025, 11, 19), date(2031, 1, 1), 8.2, 72.5, "telentang"]]))
@@ -530,7 +530,7 @@ def test_a_bidan_uploads_a_posyandu_register_from_the_dashboard(platform: Platfo
     assert offered == ["Posyandu Blotongan", "Pustu Blotongan"]
     assert reports[0].startswith("diterima 1, sudah ada 0, dikoreksi 0, ditolak 1")
     assert "baris 5: Tgl Timbang: tanggal skrining ada di masa depan" in reports[0]
-    assert "Kolom tidak dibaca (program lain): PMT" in reports[0]  # not kept here
+    assert "Kolom tidak dibaca (program lain): KMS" in reports[0]  # not kept here
     assert reports[1].startswith("diterima 0, sudah ada 1, dikoreksi 0, ditolak 1")  # not twice
     person = httpx.post(f"{platform.base_url_of('screening')}/persons/lookup",
                         json={"nik": nik}, timeout=10).json()

@@ -1537,10 +1537,11 @@ def test_a_capsule_an_iva_and_a_puma_score_go_from_the_posyandu_to_pws_and_the_v
         "rujukan_deteksi_dini_kanker", "suspek_ppok"})
 
 
-def test_iron_tablets_and_deworming_go_from_the_posyandu_to_pws_and_the_kohort(
+def test_iron_tablets_pmt_and_deworming_go_from_the_posyandu_to_pws_and_the_kohort(
         platform: Platform) -> None:
     """Through the services: a pregnant woman's three contacts of 30 iron tablets make her
-    pregnancy's TTD 90 in the month of the third (the Kohort Ibu sums them); a remaja
+    pregnancy's TTD 90 in the month of the third (the Kohort Ibu sums them), where she was
+    found KEK and given PMT; a remaja
     putri given a month's TTD counts among the girls seen; a child's deworming tablet in
     February among the children of 12–59 months (March has no value)."""
     desa = "33.73.04.2032"
@@ -1551,9 +1552,11 @@ def test_iron_tablets_and_deworming_go_from_the_posyandu_to_pws_and_the_kohort(
                 "birth_date": born}
     ani = person("Ani", "F", "1996-05-05", "3373044505960")
     for day, weeks in (("2026-07-06", 14), ("2026-08-03", 18), ("2026-09-07", 23)):
+        kek = {"muac_cm": 22.5, "supplementary_food": True} if weeks == 23 else {}
         assert record(platform, {"person": ani, "posyandu_id": "psy-tablet", "screened_on": day,
                                  "pregnancy": {"gestational_weeks": weeks},
-                                 "measurements": {"iron_tablets": 30}})["status"] == "active"
+                                 "measurements": {"iron_tablets": 30, **kek}}
+                      )["status"] == "active"
     girls = [person(name, "F", "2013-03-03", "3373044303130") for name in ("Rina", "Tia")]
     for girl, tablets in zip(girls, (4, 0), strict=True):
         record(platform, {"person": girl, "posyandu_id": "psy-tablet",
@@ -1566,6 +1569,7 @@ def test_iron_tablets_and_deworming_go_from_the_posyandu_to_pws_and_the_kohort(
     assert eventually(lambda: indicator(pws, desa, "2026-09", "ibu_hamil_ttd90")["numerator"]
                       == 1)
     assert indicator(pws, desa, "2026-08", "ibu_hamil_ttd90")["numerator"] == 0  # 60 by then
+    assert indicator(pws, desa, "2026-09", "ibu_hamil_kek_pmt")["pct"] == 100.0  # KEK: PMT
     assert eventually(lambda: indicator(pws, desa, "2026-09", "remaja_putri_ttd")["pct"]
                       == 50.0)
     assert eventually(lambda: indicator(pws, desa, "2026-02", "balita_obat_cacing")["pct"]

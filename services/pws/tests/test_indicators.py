@@ -367,3 +367,21 @@ def test_a_remaja_putri_given_iron_tablets_counts_among_the_girls_seen() -> None
     assert ttd("F", 13, 4) == ttd("F", 10, 1) == {"remaja_putri_screened", "remaja_putri_ttd"}
     assert ttd("F", 13, 0) == ttd("F", 13, None) == {"remaja_putri_screened"}
     assert ttd("M", 13, 4) == ttd("F", 9, 4) == set()
+
+
+def test_pmt_counts_among_the_kek_pregnancies_and_the_undernourished_balita_found() -> None:
+    """Supplementary food (Perpres 72/2021) given at the visit that found KEK, or a balita
+    gizi kurang or BB kurang – not gizi buruk, whose tata laksana it is not."""
+    def pmt(stage: str, codes: list[str], given: bool | None) -> set[str]:
+        checks = {} if given is None else {"supplementary_food": given}
+        return set(flags_for(stage, codes, ["muac_cm", "weight_kg", "waz", "whz"], 20, checks)
+                   ) & {"ibu_hamil_kek", "ibu_hamil_kek_pmt", "balita_pmt_needed",
+                        "balita_pmt"}
+    assert pmt("ibu_hamil", ["kek"], True) == {"ibu_hamil_kek", "ibu_hamil_kek_pmt"}
+    assert pmt("ibu_hamil", ["kek"], False) == pmt("ibu_hamil", ["kek"], None) == {
+        "ibu_hamil_kek"}
+    assert pmt("ibu_hamil", [], True) == set()
+    assert pmt("balita", ["gizi_kurang"], True) == pmt("balita", ["underweight"], True) == {
+        "balita_pmt_needed", "balita_pmt"}
+    assert pmt("balita", ["underweight"], None) == {"balita_pmt_needed"}
+    assert pmt("balita", ["gizi_buruk"], True) == pmt("balita", [], True) == set()

@@ -204,7 +204,8 @@ def test_a_pregnancy_by_her_hpht_goes_out_with_it_and_comes_back() -> None:
 CHECK_KEYS = ("oedema", "tb_symptoms", "skilas_positive", "vision_problem",
               "hearing_problem", "dental_caries", "smoking", "cognitive_decline",
               "limited_mobility", "malnutrition_risk", "depressive_symptoms", "vitamin_a",
-              "iva_positive", "breast_lump", "exclusive_breastfeeding", "deworming")
+              "iva_positive", "breast_lump", "exclusive_breastfeeding", "deworming",
+              "supplementary_food")
 
 
 @settings(max_examples=40, deadline=None)

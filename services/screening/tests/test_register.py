@@ -360,19 +360,23 @@ def test_a_child_without_a_nik_is_known_by_her_mothers_and_which_child_she_is() 
 
 
 def test_columns_other_programmes_keep_are_read_past_and_named() -> None:
-    """PMT, BB lahir, No. HP: a posyandu register keeps them, no screening here records
+    """KMS, BB lahir, No. HP: a posyandu register keeps them, no screening here records
     them – each row is still taken, and the report names the columns not read. A misspelt
     measurement is still refused."""
     from ilp_screening.register import columns_not_read
 
-    text = ("Nama;NIK;JK;Tgl Lahir;Tanggal;BB (kg);Vitamin A;Obat Cacing;PMT;BB Lahir (gram);"
+    text = ("Nama;NIK;JK;Tgl Lahir;Tanggal;BB (kg);Vitamin A;Obat Cacing;KMS;BB Lahir (gram);"
             "No. HP\n"
             "Bima;3373041011250001;L;10/11/2024;05/11/2026;9,1;merah;ya;ya;3200;0812\n")
     ((_, bima, none),) = list(parse_register(text, "psy-1"))
     assert none == [] and bima is not None and bima.measurements.weight_kg == 9.1
     assert bima.measurements.vitamin_a is True  # the capsule, by its colour
     assert bima.measurements.deworming is True
-    assert columns_not_read(text) == ["PMT", "BB Lahir (gram)", "No. HP"]
+    assert columns_not_read(text) == ["KMS", "BB Lahir (gram)", "No. HP"]
+    pmt = text.replace("KMS", "PMT")  # supplementary food given: read
+    ((_, fed, none),) = list(parse_register(pmt, "psy-1"))
+    assert none == [] and fed is not None and fed.measurements.supplementary_food is True
+    assert columns_not_read(pmt) == ["BB Lahir (gram)", "No. HP"]
     ((_, refused, problems),) = list(parse_register(text.replace("BB (kg)", "Brat"), "psy-1"))
     assert refused is None and problems[0]["type"] == "unknown_column"
 
@@ -753,8 +757,11 @@ def test_iron_tablets_and_deworming_are_read_as_registers_write_them() -> None:
     from ilp_screening.domain.classify import not_read
     assert not_read("ibu_hamil", "F", 25 * 12, ["iron_tablets"]) == not_read(
         "anak_remaja", "F", 13 * 12, ["iron_tablets", "deworming"]) == []
-    assert not_read("usia_dewasa", "M", 40 * 12, ["iron_tablets", "deworming"]) == [
-        "deworming", "iron_tablets"]  # (a man's tablets refused at intake)
+    assert not_read("usia_dewasa", "M", 40 * 12, ["iron_tablets", "deworming",
+                                                   "supplementary_food"]) == [
+        "deworming", "iron_tablets", "supplementary_food"]  # (a man's tablets refused)
+    assert not_read("ibu_hamil", "F", 25 * 12, ["supplementary_food"]) == not_read(
+        "balita", "F", 20, ["supplementary_food"]) == []
 
 
 def test_a_kohort_ibus_fe1_fe2_fe3_are_her_tablets_at_the_contacts_of_their_days() -> None:

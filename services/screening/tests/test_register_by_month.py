@@ -82,6 +82,10 @@ def test_a_months_deworming_tick_goes_with_its_weighing_beside_the_capsule(workb
              for _l, s, _p in visits(text)]
     assert found == [(2, True, True), (8, True, False)]
     assert columns_not_read(text) == []
+    sheet["Register"][1][-2] = ("PMT", 1, 2)  # supplementary food, the months it was given
+    fed = [(s.screened_on.month, s.measurements.supplementary_food)
+           for _l, s, _p in visits(spreadsheet_text(workbook(**sheet)))]
+    assert fed == [(2, True), (8, False)]
 
 
 def test_a_months_bad_cell_refuses_that_month_only_named_by_its_column(workbook) -> None:

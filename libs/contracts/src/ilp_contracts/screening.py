@@ -236,6 +236,10 @@ class MeasurementsIn(_Strict):
     deworming: bool | None = Field(
         default=None, description="Obat cacing (albendazol/pirantel pamoat) diberikan hari "
         "ini: anak dari 12 bulan; false: asked, and not given")
+    supplementary_food: bool | None = Field(
+        default=None, description="PMT (pemberian makanan tambahan) diberikan hari ini – PMT "
+        "lokal atau pemulihan: ibu hamil KEK, balita BB kurang atau gizi kurang; false: "
+        "asked, and not given")
     immunizations: list[DoseIn] = Field(
         default_factory=list, max_length=10,
         description="Doses given at this visit: the schedule's codes, or as the Buku KIA "

@@ -12,7 +12,7 @@ from .live import live_fan_out
 # ditimbang) by a weight taken, not by any balita screening. 2026-12-05.3: the vitamin A
 # capsule, among the balita of its age seen in the month (given at any visit of it); a
 # baby's exclusive breastfeeding; a woman's IVA and SADANIS.
-COUNTING_RULES = "2026-12-05.4"
+COUNTING_RULES = "2026-12-05.5"
 
 SPEC = ServiceSpec(
     name="pws",

@@ -94,6 +94,9 @@ ALIASES = {
                      "ttd_tablet", "jumlah_tablet_ttd", "fe", "tablet_fe", "pemberian_fe",
                      "jumlah_fe", "fe_tablet", "fe/ttd", "ttd/fe", "tablet_fe/ttd",
                      "tablet_ttd/fe"), "iron_tablets"),
+    # supplementary food given (PMT lokal, PMT pemulihan), ticked
+    **dict.fromkeys(("pmt", "pmt_lokal", "pmt_pemulihan", "pemberian_pmt", "makanan_tambahan",
+                     "pemberian_makanan_tambahan"), "supplementary_food"),
     "karies": "dental_caries", "karies_gigi": "dental_caries", "gigi_berlubang": "dental_caries",
     # a woman's early detection of cervical and breast cancer, as the Posbindu heads it
     **dict.fromkeys(("iva", "tes_iva", "hasil_iva", "pemeriksaan_iva"), "iva_positive"),
@@ -144,9 +147,9 @@ DOSE = "dose:"  # a column of one dose (under "Imunisasi": HB0 | BCG | Polio 1 �
 # here records: read past – each row still taken – and named in the import's report as not
 # read, so nobody believes them kept. (Any other column stays refused: it may be a
 # measurement under a misspelt header.)
-NOT_READ = "~"  # a column read past: "~pmt"
+NOT_READ = "~"  # a column read past: "~kms"
 READ_PAST = frozenset({
-    "asi", "kms", "buku_kia", "pmt", "kelas_ibu", "bb_lahir", "berat_lahir",
+    "asi", "kms", "buku_kia", "kelas_ibu", "bb_lahir", "berat_lahir",
     "pb_lahir", "panjang_lahir", "no_hp", "telepon", "nama_ayah/ibu", "nama_ibu/ayah",
     "alamat/rt",
     "ket_n/t", "bulan", "kia", "mtbs", "jkn", "bpjs", "no_bpjs",
@@ -171,10 +174,10 @@ READ_PAST = frozenset({
 # "BB (kg)" or "Hasil Penimbangan" over Jan … Des): "month:weight_kg:03" is March's weight.
 MONTHLY = "month:"
 MONTHLY_MEASURES = ("weight_kg", "height_cm", "muac_cm", "head_circumference_cm")
-# Its "Vitamin A" and "Obat Cacing" over Feb | Agu, "ASI Eksklusif" over its first months:
-# with that month's
+# Its "Vitamin A" and "Obat Cacing" over Feb | Agu, "ASI Eksklusif" over its first months,
+# "PMT" over the months it was given: with that month's
 # weighing (a capsule given alone: a visit of its own).
-MONTHLY_FLAGS = ("vitamin_a", "exclusive_breastfeeding", "deworming")
+MONTHLY_FLAGS = ("vitamin_a", "exclusive_breastfeeding", "deworming", "supplementary_food")
 _WEIGHING = ("penimbangan", "hasil_penimbangan", "timbang", "hasil_timbang", "timbangan")
 
 
@@ -196,7 +199,7 @@ def _of_a_month(name: str) -> str | None:
     what = "_".join(word for word in measure if word != "bulan")
     if not what:  # a month alone says nothing of what was measured
         return None
-    if what in READ_PAST:  # "PMT" over Jan … Des: another programme's, read past
+    if what in READ_PAST:  # "KMS" over Jan … Des: another programme's, read past
         return f"{NOT_READ}{name}"
     field = "weight_kg" if what in _WEIGHING else ALIASES.get(what, what)
     if field == "":

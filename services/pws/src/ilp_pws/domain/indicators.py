@@ -80,6 +80,9 @@ LANSIA_DEPENDENCE = _prevalence("lansia_dependent", DEPENDENT, {"adl"}, "lansia_
 CANCER_PREVALENCES = (
     _prevalence("iva_positive", {"iva_positive"}, {"iva_positive"}, "iva_examined"),
     _prevalence("sadanis_abnormal", {"breast_lump"}, {"breast_lump"}, "sadanis_examined"))
+# Supplementary food (PMT) given at the visit that found its need (Perpres 72/2021: KEK
+# pregnant women, balita gizi kurang): among those found with it that month.
+PMT_FOR_BALITA = frozenset({"gizi_kurang", "underweight"})
 PREVALENCES = (*BALITA_PREVALENCES, *PREGNANCY_PREVALENCES, *SCHOOL_AGE_PREVALENCES,
                REMAJA_PUTRI_ANAEMIA, *PTM_PREVALENCES, LANSIA_DEPENDENCE, *CANCER_PREVALENCES)
 PTM_STAGES = {"usia_dewasa", "lansia"}
@@ -121,7 +124,8 @@ FLAGS = frozenset({
     *(p.tested for p in PREVALENCES), *(followed for _, _, followed in FOLLOW_UPS),
     "checks_known", "tb_symptoms_checked", "balita_vitamin_a", "balita_vitamin_a_age",
     "bayi_asi_asked", "bayi_asi_eksklusif", "balita_obat_cacing", "balita_obat_cacing_age",
-    "ibu_hamil_ttd90", "remaja_putri_screened", "remaja_putri_ttd",
+    "ibu_hamil_ttd90", "remaja_putri_screened", "remaja_putri_ttd", "ibu_hamil_kek_pmt",
+    "balita_pmt_needed", "balita_pmt",
     "home_visit_tasks", "home_visit_on_time",
     "home_visit_overdue",
     *POSTNATAL_VISITED.values(), *VISIT_SERIES,
@@ -176,6 +180,10 @@ def flags_for(stage: str, finding_codes: Iterable[str],
             flags.add("balita_vitamin_a_age")
             if checks and checks.get("vitamin_a"):
                 flags.add("balita_vitamin_a")
+        if codes & PMT_FOR_BALITA:  # (gizi buruk: its tata laksana, not PMT)
+            flags.add("balita_pmt_needed")
+            if checks and checks.get("supplementary_food"):
+                flags.add("balita_pmt")
         if age_months is not None and supplements.balita_deworming_age(age_months):
             flags.add("balita_obat_cacing_age")
             if checks and checks.get("deworming"):
@@ -183,6 +191,8 @@ def flags_for(stage: str, finding_codes: Iterable[str],
     elif stage == "ibu_hamil":
         # K1 and K6 are counted by pregnancy (`pregnancy`), not by the month's screening
         flags |= _among_tested(PREGNANCY_PREVALENCES, codes, taken)
+        if "kek" in codes and checks and checks.get("supplementary_food"):
+            flags.add("ibu_hamil_kek_pmt")
         if _remaja(age_months):  # in the remaja sasaran all the same
             flags.add("remaja_screened")
     elif stage == "anak_remaja":

@@ -136,14 +136,16 @@ def programmes_read(stage: str, sex: str, age_months: int) -> set[str]:
     """What a visit gives or asks for a programme, where the programme reads it: a
     balita's doses (IDL), her vitamin A capsule (PWS's coverage, notify's sweeping), a
     baby's exclusive breastfeeding, a child's deworming tablet, the iron tablets of a
-    pregnant woman (her 90) or a girl."""
+    pregnant woman (her 90) or a girl, the supplementary food (PMT) of a balita or a
+    pregnant woman."""
     balita = stage == "balita"
     read = {"immunizations": balita,
             "vitamin_a": balita and vitamin_a.eligible(age_months),
             "exclusive_breastfeeding": balita and age_months < EXCLUSIVE_MONTHS,
             "deworming": stage in ("balita", "anak_remaja")
             and supplements.deworming_eligible(age_months),
-            "iron_tablets": supplements.iron_eligible(sex, age_months, stage == "ibu_hamil")}
+            "iron_tablets": supplements.iron_eligible(sex, age_months, stage == "ibu_hamil"),
+            "supplementary_food": stage in ("balita", "ibu_hamil")}
     return {name for name, wanted in read.items() if wanted}
 
 

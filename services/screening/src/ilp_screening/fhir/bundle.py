@@ -88,7 +88,9 @@ CHECKS = {"oedema": ("oedema-bilateral", "Edema bilateral (pitting)", "exam"),
           # the bulan vitamin A's capsule, given (or not) at this visit; SATUSEHAT's own
           # would be a MedicationAdministration of a KFA product, not known here
           "vitamin_a": ("vitamin-a-capsule", "Kapsul vitamin A diberikan", "procedure"),
-          "deworming": ("deworming-tablet", "Obat cacing diberikan", "procedure")}
+          "deworming": ("deworming-tablet", "Obat cacing diberikan", "procedure"),
+          "supplementary_food": ("supplementary-food", "PMT (makanan tambahan) diberikan",
+                                 "procedure")}
 KPSP = ("kpsp", "KPSP (Kuesioner Pra Skrining Perkembangan)")
 ILP_KPSP = "https://ilp-platform.id/fhir/CodeSystem/kpsp-result"
 SNOMED = "http://snomed.info/sct"
