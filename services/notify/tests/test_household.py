@@ -187,3 +187,20 @@ async def test_a_delivery_ends_the_pregnancys_check(rt: Runtime) -> None:
     await visit_defaulters(rt, datetime(2026, 10, 20, 3, tzinfo=UTC))
     assert not [t for t in await rt.store.find("tasks") if t["person_id"] == "ibu-1"
                 and t["reason"] == "ibu_hamil_belum_periksa"]
+
+
+async def test_one_who_comes_after_the_round_sent_the_kader_needs_no_visit(rt: Runtime
+                                                                          ) -> None:
+    """Bu-b registered pregnant, the round sent the kader for her K1; her K1 of the 12th is
+    recorded on the 16th: the visit is moot. Pak-a's yearly Posbindu likewise."""
+    apply = handlers(rt.settings)
+    async with rt.store.transaction() as tx:
+        for event in (registered("pak-a", 40), registered("bu-b", 25, pregnant=True)):
+            await apply[PersonRegistered](tx, event)
+    assert await visit_defaulters(rt, datetime(2026, 10, 31, 3, tzinfo=UTC)) == 2
+    async with rt.store.transaction() as tx:
+        await apply[ScreeningRecorded](tx, screened("bu-b", "ibu_hamil", date(2026, 10, 12), 25))
+        await apply[ScreeningRecorded](tx, screened("pak-a", "usia_dewasa", date(2026, 11, 2)))
+    assert sorted((t["person_id"], t["status"], t.get("cancel_reason"))
+                  for t in await rt.store.find("tasks")) == [
+        ("bu-b", "cancelled", "came"), ("pak-a", "cancelled", "came")]

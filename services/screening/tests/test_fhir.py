@@ -211,7 +211,8 @@ CHECK_KEYS = ("oedema", "tb_symptoms", "skilas_positive", "vision_problem",
 @settings(max_examples=40, deadline=None)
 @given(srq20=st.none() | st.integers(0, 20), adl=st.none() | st.integers(0, 20),
        sdq=st.none() | st.integers(0, 40), puma=st.none() | st.integers(0, 9),
-       tablets=st.none() | st.integers(0, 100), kpsp=st.sampled_from([None, "sesuai", "meragukan", "penyimpangan"]),
+       tablets=st.none() | st.integers(0, 100),
+       kpsp=st.sampled_from([None, "sesuai", "meragukan", "penyimpangan"]),
        checks=st.dictionaries(st.sampled_from(CHECK_KEYS), st.booleans()))
 def test_scores_kpsp_and_checks_go_out_and_come_back(srq20, adl, sdq, puma, tablets, kpsp,
                                                      checks) -> None:

@@ -230,9 +230,9 @@ class MeasurementsIn(_Strict):
         "biru 100.000 IU 6–11 bulan, merah 200.000 IU 12–59 bulan; bulan vitamin A Februari "
         "dan Agustus); false: asked, and not given")
     iron_tablets: int | None = Field(
-        default=None, ge=0, le=MAX_IRON_TABLETS, description="Tablet tambah darah (TTD) diberikan hari ini, "
-        "jumlah tablet: ibu hamil (minimal 90 selama kehamilan, biasanya 30 sekali), remaja "
-        "putri dan wanita usia subur (satu seminggu); 0: not given")
+        default=None, ge=0, le=MAX_IRON_TABLETS, description="Tablet tambah darah (TTD) "
+        "diberikan hari ini, jumlah tablet: ibu hamil (minimal 90 selama kehamilan, biasanya "
+        "30 sekali), remaja putri dan wanita usia subur (satu seminggu); 0: not given")
     deworming: bool | None = Field(
         default=None, description="Obat cacing (albendazol/pirantel pamoat) diberikan hari "
         "ini: anak dari 12 bulan; false: asked, and not given")

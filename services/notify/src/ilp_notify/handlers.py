@@ -34,13 +34,13 @@ from ilp_kit.store import Query, Transaction
 
 from .domain.defaulters import (
     KEK,
+    NUTRITION_VISIT,
     POSTNATAL_VISITS,
     POSTPARTUM_DAYS,
     RECHECKS,
     child_watch,
     corrected_birth,
     ended_by_birth,
-    NUTRITION_VISIT,
     lansia_watch,
     nutrition_followed,
     postnatal_need,
@@ -54,6 +54,7 @@ from .domain.defaulters import (
 )
 from .domain.assignment import HEALTH_WORKERS
 from .domain.household import came, contact_voided, household_watch
+from .domain.household import visits_over as household_visits_over
 from .domain.reasons import REASON_LABELS
 from .domain.review import keep_colour
 from .domain.tasks import PREGNANCY_ONLY, TaskNeed, task_key, tasks_needed
@@ -168,7 +169,7 @@ async def _watch(tx: Transaction, settings: ServiceSettings, event: ScreeningSna
                           lambda watch: lansia_watch(watch, on, codes))
     if ncd_monitored(event.stage, event.age_months):  # the yearly PTM screening
         await _keep_watch(tx, settings, "ptm_watch", event, lambda watch: ptm_watch(watch, on))
-    await _came(tx, event.person_id, event.screening_id,
+    await _came(tx, settings, event.person_id, event.screening_id,
                 ptm=event.age_months >= PTM_FROM_YEARS * 12, anc=event.stage == "ibu_hamil")
 
 
@@ -185,12 +186,17 @@ async def _watch_household(tx: Transaction, event: PersonRegistered) -> None:
         await cancel_open(tx, event.person_id, "ibu_hamil_belum_periksa", "not_pregnant")
 
 
-async def _came(tx: Transaction, person_id: str, by: str, ptm: bool, anc: bool) -> None:
+async def _came(tx: Transaction, settings: ServiceSettings, person_id: str, by: str, ptm: bool,
+                anc: bool) -> None:
     """A registered person came (screened from 15; an ANC contact, or a delivery – `by`):
-    no visit for never having come."""
+    no visit for never having come, and the round's visit, if it was opened, moot."""
     checks = [*(["ptm_check_on"] if ptm else []), *(["anc_check_on"] if anc else [])]
     watch = await tx.get("household", person_id) if checks else None
-    if watch is not None and (state := came(watch, checks, by)) is not None:
+    if watch is None:
+        return
+    for moot in household_visits_over(watch, checks):
+        await drop_moot(tx, settings, person_id, moot, "came")
+    if (state := came(watch, checks, by)) is not None:
         await tx.put("household", person_id, state)
 
 
@@ -272,7 +278,7 @@ async def _watch_birth(tx: Transaction, settings: ServiceSettings, event: BirthR
     _, watch = await open_postnatal_visits(tx, settings, watch,
                                            event.occurred_at.astimezone(zone).date(), zone)
     await tx.put("births", event.birth_id, watch)
-    await _came(tx, event.mother_id, event.birth_id, ptm=False, anc=True)
+    await _came(tx, settings, event.mother_id, event.birth_id, ptm=False, anc=True)
     await _end_pregnancy(tx, event)
 
 

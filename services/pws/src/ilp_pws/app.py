@@ -11,7 +11,8 @@ from .live import live_fan_out
 # pregnancy – K6 by its contacts' spread over the trimesters. 2026-12-05.2: D (balita
 # ditimbang) by a weight taken, not by any balita screening. 2026-12-05.3: the vitamin A
 # capsule, among the balita of its age seen in the month (given at any visit of it); a
-# baby's exclusive breastfeeding; a woman's IVA and SADANIS.
+# baby's exclusive breastfeeding; a woman's IVA and SADANIS. 2026-12-05.5: a pregnancy's
+# TTD 90, a remaja putri's iron tablets, a balita's deworming tablet, PMT where it was needed.
 COUNTING_RULES = "2026-12-05.5"
 
 SPEC = ServiceSpec(

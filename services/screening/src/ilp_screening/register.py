@@ -46,10 +46,11 @@ from .domain.classify import CANCER_REFERRALS, SENSE_REFERRALS
 from .domain.person import nik_birth
 from .domain.registers import TERM_DAYS
 from .register_columns import (AGE, AGE_YEARS, BIRTH_ORDER, BLOOD_PRESSURE, CAPSULE, CONTACT,
-                               DATES, DOSE, IRON, IRON_BATCH_TABLETS, DUE_DATE, DUSUN, FLAGS, KNOWN_COLUMNS, LAST_PERIOD,
-                               MONTHLY, MONTHLY_FLAGS, MONTHLY_MEASURES, MOTHER_NAME, NOT_READ,
-                               NUMBERS, PERSON, POSYANDU_NAME, PREGNANCY, REGISTER_NUMBER,
-                               VISIT_NUMBER, column, contact_column, monthly)
+                               DATES, DOSE, DUE_DATE, DUSUN, FLAGS, IRON, IRON_BATCH_TABLETS,
+                               KNOWN_COLUMNS, LAST_PERIOD, MONTHLY, MONTHLY_FLAGS,
+                               MONTHLY_MEASURES, MOTHER_NAME, NOT_READ, NUMBERS, PERSON,
+                               POSYANDU_NAME, PREGNANCY, REGISTER_NUMBER, VISIT_NUMBER, column,
+                               contact_column, iron_column, monthly)
 
 # How the length was taken, as a register writes it: lying down (under two) or standing.
 _LYING = {"telentang": True, "terlentang": True, "berbaring": True, "baring": True,
@@ -589,10 +590,10 @@ def _iron_given(visit: dict[str, object], batches: list[IronBatch], day: object,
 def _iron_left(batches: list[IronBatch], cells: dict[str, str]) -> list[dict[str, Any]]:
     """Batches of a day with no contact in the row: refused at their column (recorded as a
     contact of their own, they would count towards her K6)."""
-    return [{"type": "iron_not_at_a_contact", "loc": ["column", f"{IRON}{number}"],
+    return [{"type": "iron_not_at_a_contact", "loc": ["column", iron_column(number)],
              "msg": _("{value!r} is neither a tick nor the day of a contact in this row: "
                       "iron tablets are recorded with the contact they were given at",
-                      value=cells.get(f"{IRON}{number}", when))}
+                      value=cells.get(iron_column(number), when))}
             for number, when, _tablets in batches]
 
 

@@ -338,7 +338,8 @@ async def pregnancies_sheet(fmt: Format, area_code: AreaCode, rt: RuntimeDep, ca
     return await sheet_download(
         ["nama", "umur", "kode_desa", "posyandu", "rw", "rt", "kontak_pertama",
          "kontak_terakhir", "jumlah_kontak", "kontak_t1", "kontak_t2", "kontak_t3",
-         "k6_lengkap", "ttd_tablet", "k", "usia_kehamilan_minggu", "hpht", "hpl", "kontak_berikutnya",
+         "k6_lengkap", "ttd_tablet", "k", "usia_kehamilan_minggu", "hpht", "hpl",
+         "kontak_berikutnya",
          "hb", "lila", "sistolik", "diastolik", "protein_urin", "risiko"],
         ([r["name"], r["age_years"], r["desa_code"], places.get(r["posyandu_id"]), r["rw"],
           r["rt"], r["first_contact_on"], r["last_contact_on"], r["contacts"],

@@ -54,6 +54,17 @@ def household_watch(current: dict[str, Any] | None, noted_on: date, age_months: 
             "ptm_check_on": ptm, "anc_check_on": anc, "ended_by": ended}
 
 
+# The round's visit of each check, for a person registered and not yet come.
+CHECK_VISITS = {"ptm_check_on": "belum_skrining_ptm", "anc_check_on": "ibu_hamil_belum_periksa"}
+
+
+def visits_over(state: dict[str, Any], checks: Iterable[str]) -> list[str]:
+    """The reasons of the round's visits a contact makes moot: each check it ends that the
+    round had come for (its day gone, and no contact ended it before)."""
+    return [CHECK_VISITS[check] for check in checks
+            if state.get(check) == NEVER and check not in state.get("ended_by", {})]
+
+
 def came(state: dict[str, Any], checks: Iterable[str], by: str) -> dict[str, Any] | None:
     """The state once a contact (`by`: a screening or birth id) ends the `checks`
     (`ptm_check_on`, `anc_check_on`); None when it changes nothing. Each check ended by a

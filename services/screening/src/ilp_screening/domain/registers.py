@@ -1,11 +1,12 @@
 """The registers a bidan and a kader keep, pure: the pregnant women (Register Kohort Ibu)
 – each woman pregnant now, from her ANC contacts since her last delivery: how far along,
 when she is due, her contacts, the iron tablets she was given, her last Hb, LiLA and blood
-pressure, the risks of this pregnancy – and the balita (Register Kohort Bayi dan Balita) – each child under five seen
-in the last year: her last weighing and its z-scores, her status, whether she was weighed
-this month, the doses given so far – and the adults of the Posbindu PTM (Register PTM):
-each one from 15 screened in the last year, with their latest readings and the
-re-evaluations due by the cadence notify follows."""
+pressure, the risks of this pregnancy – and the balita (Register Kohort Bayi dan Balita) –
+each child under five seen in the last year: her last weighing and its z-scores, her
+status, whether she was weighed this month, the doses given so far, her last vitamin A
+capsule and deworming tablet – and the adults of the Posbindu PTM (Register PTM): each one
+from 15 screened in the last year, with their latest readings and the re-evaluations due
+by the cadence notify follows."""
 
 from __future__ import annotations
 
