@@ -432,6 +432,19 @@ async def test_a_sasaran_table_with_a_column_per_group(store) -> None:
     assert ("33.73.04.1001", "lansia") not in targets  # an empty cell sets nothing
 
 
+async def test_a_sasaran_of_remaja_putri_is_the_iron_tablets_group(store) -> None:
+    """"Remaja Putri" (Rematri), the iron tablets' sasaran beside the remaja: read, not
+    read past."""
+    await load(store, AREAS)
+    columns, rows = importer.rows_from_csv(
+        "DATA SASARAN 2026\nKode Desa;Remaja;Remaja Putri\n33.73.04.1001;610;300\n")
+    report = await importer.import_rows(store, importer.detect_kind(columns), rows, TODAY,
+                                        sheet=True)
+    assert (report.rejected, report.columns_not_read) == ([], [])
+    assert {t["group"]: t["count"] for t in await store.find("targets")} == {
+        "remaja": 610, "remaja_putri": 300}
+
+
 async def test_a_list_naming_its_desa_and_kecamatan_by_name(store) -> None:
     """A Dinkes's facility list or sasaran table often names the desa and kecamatan
     instead of giving their codes: each name is looked up in the caller's wilayah."""

@@ -12,7 +12,9 @@ from .envelope import Event
 AreaLevel = Literal["province", "regency", "district", "village"]
 FacilityType = Literal["puskesmas", "pustu", "posyandu"]
 WorkerRole = Literal["kader", "bidan", "perawat", "dokter", "gizi", "sanitarian", "other"]
-TargetGroup = Literal["balita", "bayi", "ibu_hamil", "usia_15_plus", "lansia", "remaja"]
+# remaja: 10–18 (Permenkes 25/2014); remaja_putri: its girls, the iron tablets' sasaran
+TargetGroup = Literal["balita", "bayi", "ibu_hamil", "usia_15_plus", "lansia", "remaja",
+                      "remaja_putri"]
 LocalUnitKind = Literal["dusun", "rw", "rt"]
 # ILP rollout per puskesmas, in order (DOMAIN.md: sosialisasi → kick-off → launched).
 RolloutStatus = Literal["belum", "sosialisasi", "kick_off", "launched"]

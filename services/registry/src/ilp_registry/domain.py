@@ -82,7 +82,10 @@ def staffing_gaps(roles: Iterable[str]) -> dict[str, int]:
             if have[role] < need}
 
 
-TARGET_GROUPS: tuple[TargetGroup, ...] = get_args(TargetGroup)
+# The groups every desa's sasaran is expected to have: the remaja putri's is a Dinkes's
+# choice (the shipped PWS counts their iron tablets among the girls seen), not a gap.
+TARGET_GROUPS: tuple[TargetGroup, ...] = tuple(
+    group for group in get_args(TargetGroup) if group != "remaja_putri")
 
 
 def missing_targets(desa_codes: Iterable[str], targets: Iterable[Mapping[str, Any]]

@@ -57,7 +57,8 @@ WORDS = {
     # sasaran groups as Pusdatin and Dinkes tables name them
     "ibu hamil": "ibu_hamil", "bumil": "ibu_hamil", "usia 15+": "usia_15_plus",
     "usia 15 tahun ke atas": "usia_15_plus", "usia ≥ 15": "usia_15_plus",
-    "usia >= 15": "usia_15_plus", "usia 15 plus": "usia_15_plus",
+    "usia >= 15": "usia_15_plus", "usia 15 plus": "usia_15_plus", "rematri": "remaja_putri",
+    "remaja putri": "remaja_putri",
     # ILP rollout stages as Dinkes reports say them ("4 puskesmas sudah launching")
     "launching": "launched", "sudah launching": "launched", "launch": "launched",
     "peluncuran": "launched", "sudah peluncuran": "launched", "sudah ilp": "launched",

@@ -139,7 +139,8 @@ OF_ANY_VISIT = frozenset({"balita_vitamin_a", "balita_obat_cacing", "remaja_putr
 # A flag counted once per person and year, in the month the person first had it:
 # `year:ptm_screened`.
 YEAR = "year:"
-TARGET_GROUPS = frozenset({"balita", "bayi", "ibu_hamil", "usia_15_plus", "lansia", "remaja"})
+TARGET_GROUPS = frozenset({"balita", "bayi", "ibu_hamil", "usia_15_plus", "lansia", "remaja",
+                           "remaja_putri"})
 
 
 def flags_for(stage: str, finding_codes: Iterable[str],
