@@ -1578,3 +1578,39 @@ def test_iron_tablets_pmt_and_deworming_go_from_the_posyandu_to_pws_and_the_koho
     screening = client(platform, "screening")
     [kohort] = screening.get("/pregnancies", params={"area_code": desa}).json()
     assert kohort["iron_tablets"] == 90
+
+
+def test_an_eppgbm_export_finds_each_rows_posyandu_by_its_desa(platform: Platform) -> None:
+    """A district's e-PPGBM export names each row's posyandu and desa: two desa's Posyandu
+    Kenari are told apart by the desa's name as the registry has it (announced with the
+    posyandu), whatever words the export puts before it; a desa renamed is found by its
+    new name. A child's later month listed first still reads the weighing before it."""
+    registry = client(platform, "registry")
+    for code, desa in (("33.73.04.2041", "Pancor"), ("33.73.04.2042", "Gubuk Barat")):
+        registry.post("/areas", json={"code": code, "name": desa}).raise_for_status()
+        registry.post("/facilities", json={
+            "id": f"psy-kenari-{code[-1]}", "type": "posyandu", "name": "Posyandu Kenari",
+            "area_code": code}).raise_for_status()
+    registry.put("/areas/33.73.04.2041", json={"name": "Pancor Timur"}).raise_for_status()
+    niks = [f"3373045501250{uuid.uuid4().int % 1000:03d}" for _ in range(2)]
+    text = ("No;NIK;Nama;JK;Tgl Lahir;Prov;Kab/Kota;Kec;Pukesmas;Desa/Kel;Posyandu;"
+            "Tanggal Pengukuran;Berat;ZS BB/U;Naik Berat Badan;KPSP\n"
+            f"1;{niks[0]};SITI;P;2025-01-15;JAWA TENGAH;SALATIGA;SIDOREJO;SIDOREJO;"
+            "DESA PANCOR TIMUR;KENARI;2026-11-12;8,9;-0,5;N;Sesuai\n"
+            f"1;{niks[0]};SITI;P;2025-01-15;JAWA TENGAH;SALATIGA;SIDOREJO;SIDOREJO;"
+            "DESA PANCOR TIMUR;KENARI;2026-10-12;8,5;-0,6;N;\n"
+            f"2;{niks[1]};AYU;P;2025-01-15;JAWA TENGAH;SALATIGA;SIDOREJO;SIDOREJO;"
+            "Gubuk Barat;Posyandu Kenari;2026-11-12;9,0;-0,4;N;\n")
+    screening = client(platform, "screening")
+
+    def sent() -> dict:
+        return screening.post("/screenings/import", content=text.encode(),
+                              headers={"Content-Type": "text/csv"}).json()
+    assert eventually(lambda: sent()["accepted"] == 3)
+    seen = {nik: screening.get("/persons/{}/screenings".format(screening.post(
+        "/persons/lookup", json={"nik": nik}).json()["person_id"])).json() for nik in niks}
+    assert {nik: visits[0]["posyandu_id"] for nik, visits in seen.items()} == {
+        niks[0]: "psy-kenari-1", niks[1]: "psy-kenari-2"}
+    # November's row first, October's after it: November's N read October's weighing
+    november = next(v for v in seen[niks[0]] if v["screened_on"] == "2026-11-12")
+    assert "weight_gain_adequate" in [f["code"] for f in november["findings"]]

@@ -310,7 +310,7 @@ def test_a_district_sheet_names_each_rows_posyandu_by_its_name() -> None:
     """A puskesmas's sheet of several posyandu writes their names, not the registry's ids:
     a name one place in the caller's wilayah has is that place; one no place has, or
     several do (each desa may have its Mawar), refuses the row saying which."""
-    from ilp_screening.register import posyandu_names
+    from ilp_screening.register import Places, posyandu_names
 
     text = ("Nama,NIK,JK,Tgl Lahir,Tanggal,BB,Posyandu,ID Posyandu\n"
             "Bima,3373041011250001,L,10/01/2026,05/11/2026,7.9,Posyandu Anggrek,\n"
@@ -319,8 +319,10 @@ def test_a_district_sheet_names_each_rows_posyandu_by_its_name() -> None:
             "Tini,3373045002260004,P,10/02/2026,05/11/2026,6.8,Mawar,psy-mawar-1\n"
             "Dewi,3373045002260005,P,10/02/2026,05/11/2026,6.8,,\n")
     assert posyandu_names(text) == {"anggrek", "mawar", "melati 2"}
-    places = {"anggrek": [("psy-anggrek", "33.73.04.1001")], "melati 2": [],
-              "mawar": [("psy-mawar-1", "33.73.04.1001"), ("psy-mawar-2", "33.73.04.1002")]}
+    places: Places = {
+        "anggrek": [("psy-anggrek", "33.73.04.1001", "blotongan")], "melati 2": [],
+        "mawar": [("psy-mawar-1", "33.73.04.1001", "blotongan"),
+                  ("psy-mawar-2", "33.73.04.1002", "sidorejo lor")]}
     bima, sari, tono, tini, dewi = list(parse_register(text, "psy-file", places))
     assert bima[1] is not None and bima[1].posyandu_id == "psy-anggrek"
     assert sari[1] is None and sari[2][0]["type"] == "ambiguous_posyandu"
@@ -794,3 +796,39 @@ def test_a_kohort_ibus_fe1_fe2_fe3_are_her_tablets_at_the_contacts_of_their_days
     assert [(p["column"], p["msg"]) for p in said["detail"]] == [
         ("Fe1", "'01/06/2026' is neither a tick nor the day of a contact in this row: iron "
                 "tablets are recorded with the contact they were given at")]
+
+
+def test_an_eppgbm_export_is_read_its_desa_telling_same_named_posyandu_apart() -> None:
+    """e-PPGBM's measurements export: where the row lies above its desa (Prov … Pukesmas)
+    and the year's capsules counted read past; its ages, statuses, z-scores and N/T worked
+    out again here; KPSP as it writes it ("Sesuai"). Its Desa/Kel tells the Posyandu
+    Melati of Pancor from Selong's; a name one desa has needs none."""
+    from ilp_contracts.registry import place_name_key
+    from ilp_screening.register import columns_not_read
+
+    text = (
+        "No;NIK;Nama;JK;Tgl Lahir;BB Lahir;TB Lahir;Nama Ortu;Prov;Kab/Kota;Kec;Pukesmas;"
+        "Desa/Kel;Posyandu;RT;RW;Alamat;Usia Saat Ukur;Tanggal Pengukuran;Berat;Tinggi;LiLA;"
+        "BB/U;ZS BB/U;TB/U;ZS TB/U;BB/TB;ZS BB/TB;Naik Berat Badan;Jml Vit A;KPSP;KIA\n"
+        "1;5203071203240001;M. RIZKI;L;2024-03-12;3,1;49;BAIQ R;NTB;LOMBOK TIMUR;SELONG;"
+        "SELONG;PANCOR;MELATI;001;002;GUBUK TIMUR;2 Tahun - 8 Bulan - 0 Hari;2026-11-12;11,5;"
+        "86,2;14,5;Berat Badan Normal;-1,21;Pendek;-2,35;Gizi Baik;-0,15;N;2;Sesuai;Ya\n"
+        "2;5203075510250002;BAIQ AULIA;P;2025-10-15;2,9;48;LALE F;NTB;LOMBOK TIMUR;SELONG;"
+        "SELONG;Kel. Selong;Posyandu Melati;003;001;;1 Tahun - 0 Bulan - 28 Hari;2026-11-12;"
+        "8,0;72,1;;Normal;-1,05;Normal;-1,50;Gizi Baik;-0,35;T;1;;Ya\n"
+        "3;5203075510250003;LALU AHMAD;L;2023-01-20;;;;NTB;LOMBOK TIMUR;SELONG;SELONG;"
+        "Sandubaya;Melati;;;;;2026-11-12;13,2;;;;;;;;;;;;\n"
+        "4;5203075510250004;BAIQ SARI;P;2023-01-20;;;;NTB;LOMBOK TIMUR;SELONG;SELONG;"
+        "Pancor;Dahlia;;;;;2026-11-12;12,0;;;;;;;;;;;;\n")
+    places = {place_name_key("Posyandu Melati"): [("psy-pancor", "52.03.07.1001", "pancor"),
+                                                  ("psy-selong", "52.03.07.1002", "selong")],
+              place_name_key("Dahlia"): [("psy-dahlia", "52.03.07.2001", "kelayu jorong")]}
+    rizki, aulia, ahmad, sari = list(parse_register(text, None, places))
+    assert rizki[1] is not None and aulia[1] is not None and sari[1] is not None
+    assert (rizki[1].posyandu_id, aulia[1].posyandu_id, sari[1].posyandu_id) == (
+        "psy-pancor", "psy-selong", "psy-dahlia")
+    assert rizki[1].measurements.model_dump(exclude_none=True, exclude={"immunizations"}) == {
+        "weight_kg": 11.5, "height_cm": 86.2, "muac_cm": 14.5, "kpsp": "sesuai"}
+    assert ahmad[1] is None and [p["type"] for p in ahmad[2]] == ["ambiguous_posyandu"]
+    assert columns_not_read(text) == ["BB Lahir", "TB Lahir", "Prov", "Kab/Kota", "Kec",
+                                      "Pukesmas", "Jml Vit A", "KIA"]

@@ -38,6 +38,24 @@ def place_name_key(name: str) -> str:
     return _PLACE_WORD.sub("", name_key(name))
 
 
+# What a province calls its desa and kecamatan: Papua's kampung and distrik, Aceh's
+# gampong, Sumatera Barat's nagari, DIY's kalurahan and kapanewon (kemantren in the
+# city), Lampung's pekon, Toraja's lembang, Maluku's negeri – each a desa or kecamatan
+# in the Kemendagri code. (Java's kampung is a hamlet within a desa: importer.py.)
+DESA_WORDS = ("desa", "kelurahan", "kampung", "gampong", "nagari", "kalurahan", "pekon",
+              "lembang", "negeri")
+KECAMATAN_WORDS = ("kecamatan", "distrik", "kapanewon", "kemantren")
+_LEVEL_WORDS = re.compile(
+    rf"^({'|'.join((*DESA_WORDS, *KECAMATAN_WORDS, 'kel', 'ds', 'kp', 'kec'))})\b\.?\s*")
+
+
+def area_name_key(name: str) -> str:
+    """A wilayah's name as lists differ in writing it: "Desa Rarang", "RARANG", "Kec.
+    Sakra" and "Sakra" alike, "Kampung Koya Koso" and "Koya Koso", "OE'EKAM", "Oe’ekam"
+    and "Oeekam"."""
+    return _LEVEL_WORDS.sub("", name_key(name))
+
+
 # Java's kampung ("Kp. Babakan") is a desa's hamlet too; Papua's is the desa itself, named
 # by its code, never here.
 _DUSUN_WORD = re.compile(
@@ -83,6 +101,8 @@ class FacilityUpserted(Event):
     type: FacilityType
     name: str
     area_code: str = Field(description="The desa/kelurahan (pustu, posyandu) or kecamatan code")
+    area_name: str | None = Field(default=None, description="That area's name, for a list "
+                                  "that tells same-named posyandu apart by their desa")
     rw: str | None = Field(default=None, description="RW/dusun a posyandu serves (local label)")
     parent_facility_id: str | None = None
     working_area: list[str] = Field(default_factory=list,

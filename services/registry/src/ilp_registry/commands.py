@@ -9,7 +9,7 @@ an unchanged re-import emits no event.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -111,6 +111,8 @@ async def rename_area(tx: Transaction, code: str, name: str, scope: Principal = 
         return area, False
     area = {**area, "name": name}
     await _store_area(tx, area)
+    for facility in await tx.find("facilities", Query.of(area_code=canonical)):
+        await emit(tx, await _facility_event(tx, facility))  # with the desa's new name
     return area, True
 
 
@@ -228,7 +230,8 @@ async def announce_facilities_after_upgrade(rt: Runtime, page: int = 2000) -> No
     """The first start of a release whose services keep more of each facility announces
     every facility again, a page at a time – with its name as a key, for those registered
     before it was kept –, so their copies hold it without anybody's call: the screening
-    service its name (a register naming its posyandu, the registers' sheets), notify its
+    service its name and its desa's (a register naming its posyandu, the registers'
+    sheets), notify its
     kecamatan (the only puskesmas of a desa's kecamatan), PWS whether a puskesmas is
     open. Later starts read only that it was done."""
     if await rt.store.get("migrations", FACILITIES_ANNOUNCED) is not None:
@@ -246,8 +249,9 @@ async def announce_facilities_after_upgrade(rt: Runtime, page: int = 2000) -> No
 
 
 # Bumped by a release whose services keep more of a facility than the one before, or
-# key its name otherwise (since 2026-12-05, without its apostrophes).
-FACILITIES_ANNOUNCED = "facilities_announced_2026_12_05_name_keys"
+# key its name otherwise (since 2026-12-05, without its apostrophes; then with its desa's
+# name).
+FACILITIES_ANNOUNCED = "facilities_announced_2026_12_05_desa_names"
 
 
 def _advance_rollout(facility: Doc, status: RolloutStatus, on: date, field: Field,
@@ -308,13 +312,17 @@ async def set_facility_active(tx: Transaction, facility_id: str, active: bool,
 
 async def store_facility(tx: Transaction, facility: Doc) -> None:
     await tx.put("facilities", facility["id"], facility)
-    await emit(tx, _facility_event(facility))
+    await emit(tx, await _facility_event(tx, facility))
 
 
-def _facility_event(facility: Doc) -> FacilityUpserted:
+async def _facility_event(tx: Reader, facility: Doc) -> FacilityUpserted:
+    """The facility as announced, with its area's name (by which a list tells same-named
+    posyandu apart)."""
+    area = await tx.get("areas", facility["area_code"])
     return FacilityUpserted(
         facility_id=facility["id"], type=facility["type"], name=facility["name"],
-        area_code=facility["area_code"], rw=facility["rw"],
+        area_code=facility["area_code"], area_name=area["name"] if area else None,
+        rw=facility["rw"],
         parent_facility_id=facility["parent_facility_id"],
         working_area=facility["working_area"], active=facility["active"],
         rollout_status=facility["rollout_status"])
@@ -381,13 +389,20 @@ async def set_target(tx: Transaction, body: TargetIn, scope: Principal = OPEN) -
 
 # --- announcing again -------------------------------------------------------------------
 
+def _as_read(event_of: Callable[[Doc], Event]) -> Callable[[Reader, Doc], Awaitable[Event]]:
+    """An event made of its document alone, as one that may read more."""
+    async def announced(_tx: Reader, doc: Doc) -> Event:
+        return event_of(doc)
+    return announced
+
+
 # Master data by kind: the field naming its area, and the event that announces one.
-ANNOUNCED: dict[str, tuple[str, Callable[[Doc], Event]]] = {
-    "areas": ("code", _area_event),
-    "local_units": ("desa_code", lambda unit: LocalUnitUpserted(**unit)),
+ANNOUNCED: dict[str, tuple[str, Callable[[Reader, Doc], Awaitable[Event]]]] = {
+    "areas": ("code", _as_read(_area_event)),
+    "local_units": ("desa_code", _as_read(lambda unit: LocalUnitUpserted(**unit))),
     "facilities": ("area_code", _facility_event),
-    "workers": ("area_code", _worker_event),
-    "targets": ("area_code", lambda target: TargetSet(**target)),
+    "workers": ("area_code", _as_read(_worker_event)),
+    "targets": ("area_code", _as_read(lambda target: TargetSet(**target))),
 }
 
 
@@ -406,7 +421,7 @@ async def announce(tx: Transaction, area_code: str, kinds: Iterable[str] = tuple
         while page := await tx.find(kind, Query.of(prefix=(field, area["code"]), order_by=field,
                                                    limit=1000, offset=announced[kind])):
             for doc in page:
-                await emit(tx, event_of(doc))
+                await emit(tx, await event_of(tx, doc))
                 await turns.give()
             announced[kind] += len(page)
     return announced

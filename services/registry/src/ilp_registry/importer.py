@@ -16,7 +16,8 @@ from datetime import date
 from typing import Any, Literal, cast, get_args
 
 from ilp_kit.auth import OPEN, Principal
-from ilp_contracts.registry import DUSUN_COLUMNS, TargetGroup, as_dusun
+from ilp_contracts.registry import (DESA_WORDS, DUSUN_COLUMNS, KECAMATAN_WORDS, TargetGroup,
+                                    as_dusun)
 from ilp_contracts.text import _
 from ilp_kit.errors import PermanentError, explained, probably_meant
 from ilp_kit.spreadsheet import (blank, csv_rows, header_name, header_of, iso_day,
@@ -27,8 +28,8 @@ from pydantic import BaseModel, ValidationError
 
 from . import commands
 from .models import WORDS, AreaIn, FacilityIn, LocalUnitIn, TargetIn, WorkerIn, known_word
-from .named_areas import (AREA_FIELD, DESA_NAME, DESA_WORDS, KECAMATAN_NAME, KECAMATAN_WORDS,
-                          NAMED, PUSKESMAS_NAME, AreaNames, with_area_named)
+from .named_areas import (AREA_FIELD, DESA_NAME, KECAMATAN_NAME, NAMED, PUSKESMAS_NAME,
+                          AreaNames, with_area_named)
 
 Kind = Literal["areas", "local_units", "facilities", "workers", "targets"]
 KINDS: tuple[Kind, ...] = ("areas", "local_units", "facilities", "workers", "targets")

@@ -9,7 +9,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from ilp_contracts.registry import name_key
+from ilp_contracts.registry import area_name_key
 from ilp_contracts.text import _
 from ilp_kit.auth import Principal
 from ilp_kit.errors import UnprocessableError
@@ -24,22 +24,6 @@ PUSKESMAS_NAME = "puskesmas_name"
 NAMED = (DESA_NAME, KECAMATAN_NAME, PUSKESMAS_NAME)
 # The field a kind's row gives its area in; a puskesmas lies in its kecamatan.
 AREA_FIELD = {"facilities": "area_code", "targets": "area_code", "local_units": "desa_code"}
-# What a province calls its desa and kecamatan: Papua's kampung and distrik, Aceh's
-# gampong, Sumatera Barat's nagari, DIY's kalurahan and kapanewon (kemantren in the
-# city), Lampung's pekon, Toraja's lembang, Maluku's negeri – each a desa or kecamatan
-# in the Kemendagri code. (Java's kampung is a hamlet within a desa: importer.py.)
-DESA_WORDS = ("desa", "kelurahan", "kampung", "gampong", "nagari", "kalurahan", "pekon",
-              "lembang", "negeri")
-KECAMATAN_WORDS = ("kecamatan", "distrik", "kapanewon", "kemantren")
-_LEVEL_WORDS = re.compile(
-    rf"^({'|'.join((*DESA_WORDS, *KECAMATAN_WORDS, 'kel', 'ds', 'kp', 'kec'))})\b\.?\s*")
-
-
-def area_name_key(name: str) -> str:
-    """A wilayah's name as lists differ in writing it: "Desa Rarang", "RARANG", "Kec.
-    Sakra" and "Sakra" alike, "Kampung Koya Koso" and "Koya Koso", "OE'EKAM", "Oe’ekam"
-    and "Oeekam"."""
-    return _LEVEL_WORDS.sub("", name_key(name))
 
 
 class AreaNames:

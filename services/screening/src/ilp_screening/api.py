@@ -151,9 +151,13 @@ async def import_register(request: Request, rt: RuntimeDep, caller: Caller, lang
             tx, row, register_intake.register_key(row, key), key, caller, seal,
             by_month=by_month is not None)
         return {"status": status}
-    outcomes = await _in_one_transaction(
-        rt, [(index, submission) for index, (_line, submission) in enumerate(valid)],
-        record_row)
+    # Oldest first, wherever its row is: a weighing's N or T reads the one before it (an
+    # export may list a child's latest month first).
+    order = sorted(range(len(valid)), key=lambda index: valid[index][1].screened_on)
+    in_order = await _in_one_transaction(rt, [(index, valid[index][1]) for index in order],
+                                         record_row)
+    outcomes = [outcome for _index, outcome in sorted(zip(order, in_order, strict=True),
+                                                      key=lambda pair: pair[0])]
     rejected = [{"line": line, "detail": problems}
                 for line, submission, problems in rows if submission is None]
     refused = [(line, submission, outcome["detail"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ilp_contracts import (Event, FacilityUpserted, IngestBirth, IngestScreening,
                            IngestTbTreatment, IngestTbTreatmentEnd)
-from ilp_contracts.registry import place_name_key
+from ilp_contracts.registry import area_name_key, place_name_key
 from ilp_contracts.text import _
 from ilp_kit.auth import OPEN
 from ilp_kit.consumer import Handler
@@ -24,7 +24,8 @@ async def on_facility(tx: Transaction, event: FacilityUpserted) -> None:
     await tx.put(PLACES, event.facility_id, {
         "id": event.facility_id, "type": event.type, "area_code": event.area_code,
         "rw": event.rw, "active": event.active, "name": event.name,
-        "name_key": place_name_key(event.name)})
+        "name_key": place_name_key(event.name),
+        "desa_key": area_name_key(event.area_name) if event.area_name else None})
 
 
 def ingest_handlers(settings: ServiceSettings) -> dict[type[Event], Handler]:

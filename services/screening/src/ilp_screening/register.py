@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
-from ilp_contracts.registry import as_dusun, place_name_key
+from ilp_contracts.registry import area_name_key, as_dusun, place_name_key
 from ilp_contracts.screening import HouseholdMember, ScreeningSubmission
 from ilp_contracts.text import Text, _
 from ilp_kit.errors import InvalidInput, explained, probably_meant
@@ -46,11 +46,11 @@ from .domain.classify import CANCER_REFERRALS, SENSE_REFERRALS
 from .domain.person import nik_birth
 from .domain.registers import TERM_DAYS
 from .register_columns import (AGE, AGE_YEARS, BIRTH_ORDER, BLOOD_PRESSURE, CAPSULE, CONTACT,
-                               DATES, DOSE, DUE_DATE, DUSUN, FLAGS, IRON, IRON_BATCH_TABLETS,
-                               KNOWN_COLUMNS, LAST_PERIOD, MONTHLY, MONTHLY_FLAGS,
-                               MONTHLY_MEASURES, MOTHER_NAME, NOT_READ, NUMBERS, PERSON,
-                               POSYANDU_NAME, PREGNANCY, REGISTER_NUMBER, VISIT_NUMBER, column,
-                               contact_column, iron_column, monthly)
+                               DATES, DESA_NAME, DOSE, DUE_DATE, DUSUN, FLAGS, IRON,
+                               IRON_BATCH_TABLETS, KNOWN_COLUMNS, LAST_PERIOD, MONTHLY,
+                               MONTHLY_FLAGS, MONTHLY_MEASURES, MOTHER_NAME, NOT_READ, NUMBERS,
+                               PERSON, POSYANDU_NAME, PREGNANCY, REGISTER_NUMBER, VISIT_NUMBER,
+                               column, contact_column, iron_column, monthly)
 
 # How the length was taken, as a register writes it: lying down (under two) or standing.
 _LYING = {"telentang": True, "terlentang": True, "berbaring": True, "baring": True,
@@ -76,7 +76,8 @@ _GROUPING = re.compile(r"[\s.'’-]")
 _ROUNDED = re.compile(r"^\d([.,]\d+)?e\+?\d+$", re.IGNORECASE)
 
 Row = tuple[int, ScreeningSubmission | None, list[Any]]  # pydantic's error details
-Places = dict[str, list[tuple[str, str]]]  # name key → (id, desa) of each place so named
+# name key → (id, desa code, desa name key) of each place so named
+Places = dict[str, list[tuple[str, str, str | None]]]
 
 
 def _not_a_date(cell: object) -> Text:
@@ -103,6 +104,8 @@ def _cell(name: str, value: str) -> object:
         return True if lowered in _YES else False if lowered in _NO else value
     if name in IDENTIFIERS and (digits := _GROUPING.sub("", value)).isdigit():
         return digits
+    if name == "kpsp":  # "Sesuai", as e-PPGBM exports it
+        return value.lower()
     if name == "immunizations":
         return [v.strip() for v in _LIST.split(value) if v.strip()]
     if name in NUMBERS:
@@ -190,8 +193,9 @@ def parse_register(text: str, posyandu_id: str | None = None, places: Places | N
 
 def _visit(line: int, cells: dict[str, str], given: dict[str, object], posyandu_id: str | None,
            places: Places | None) -> Row:
+    desa = given.pop(DESA_NAME, None)
     if (name := given.pop(POSYANDU_NAME, None)) is not None and "posyandu_id" not in given:
-        found = place_named(str(name), places or {})
+        found = place_named(str(name), places or {}, None if desa is None else str(desa))
         if isinstance(found, dict):
             return line, None, [found]
         given["posyandu_id"] = found
@@ -297,7 +301,8 @@ def _months(line: int, cells: dict[str, str], given: dict[str, object], posyandu
 
 
 # What dates every contact of a Kohort Ibu's row: who she is, where, and her HPHT (or HPL).
-_OF_EVERY_CONTACT = (*PERSON, MOTHER_NAME, "posyandu_id", POSYANDU_NAME, LAST_PERIOD, DUE_DATE)
+_OF_EVERY_CONTACT = (*PERSON, MOTHER_NAME, "posyandu_id", POSYANDU_NAME, DESA_NAME, LAST_PERIOD,
+                     DUE_DATE)
 
 
 def _contacts(line: int, cells: dict[str, str], given: dict[str, object],
@@ -530,13 +535,15 @@ def _years(in_years: object, bare: object) -> int | None:
     return None
 
 
-def place_named(name: str, places: Places) -> str | dict[str, Any]:
-    """The id of the one place so named, or the problem: none, or several (each desa may
-    have its Posyandu Mawar)."""
+def place_named(name: str, places: Places, desa: str | None = None) -> str | dict[str, Any]:
+    """The id of the one place so named – of those, the one in `desa` (its name) –, or the
+    problem: none, or several (each desa may have its Posyandu Mawar)."""
     found = places.get(place_name_key(name), [])
+    if len(found) > 1 and desa is not None:
+        found = [place for place in found if place[2] == area_name_key(desa)] or found
     if len(found) == 1:
         return found[0][0]
-    which = ", ".join(f"{place_id} (desa {desa})" for place_id, desa in found[:5])
+    which = ", ".join(f"{place_id} (desa {code})" for place_id, code, _desa in found[:5])
     return {"type": "unknown_posyandu" if not found else "ambiguous_posyandu",
             "loc": ["column", "posyandu"],
             "msg": _("no posyandu or pustu named {name!r} is registered in your wilayah",

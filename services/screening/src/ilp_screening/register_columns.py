@@ -26,6 +26,9 @@ VISIT_NUMBER = "visit_number"  # "Kunjungan ke": her ANC contact – in a balita
 DATES = ("birth_date", "screened_on", LAST_PERIOD, DUE_DATE)
 BLOOD_PRESSURE = "blood_pressure"  # one "TD" column, "120/80", as registers write it
 POSYANDU_NAME = "posyandu_name"
+# The desa of a row's posyandu, by name: which of the posyandu of one name it is (each
+# desa may have its Posyandu Melati – a district's e-PPGBM export has them all).
+DESA_NAME = "desa_name"
 BIRTH_ORDER = "birth_order"
 # Her number in the posyandu's (or pustu's) register, or its medical record number: who she
 # is where she has no NIK, nor a mother's NIK to be known by as a child.
@@ -128,19 +131,27 @@ ALIASES = {
     **dict.fromkeys(("id_posyandu", "kode_posyandu", "posyandu_id"), "posyandu_id"),
     **dict.fromkeys(("posyandu", "nama_posyandu", "posyandu/pustu", "nama_posyandu/pustu",
                      "tempat", "tempat_pemeriksaan"), POSYANDU_NAME),
+    **dict.fromkeys(("desa", "kelurahan", "desa/kel", "desa/kelurahan", "kelurahan/desa",
+                     "nama_desa", "desa_kelurahan"), DESA_NAME),
     # A register's running number ("No.") says nothing about the person, nor do its notes,
     # the parents' names, the address or a child's age in months the register worked out
     # (the birth date is read instead): dropped with the unnamed columns.
     **{name: "" for name in ("no", "nomor", "no_urut", "keterangan", "catatan", "ket",
                              "nama_ayah", "nama_orang_tua", "nama_ortu",
-                             "alamat", "umur_bulan", "usia_bulan")},
+                             "alamat", "umur_bulan", "usia_bulan",
+                             # e-PPGBM's age at the measurement ("2 Tahun - 8 Bulan - 0 Hari")
+                             "usia_saat_ukur", "umur_saat_ukur")},
     **dict.fromkeys(("umur", "usia"), AGE),
     **dict.fromkeys(("umur_tahun", "usia_tahun"), AGE_YEARS),
     # Nor do the statuses it worked out from the measures (BB/U, TB/U, BB/TB, N/T, BGM,
     # the IMT): they are classified again here, from the measures and the child's history.
     **{name: "" for name in ("status_gizi", "bb/u", "tb/u", "pb/u", "bb/tb", "bb/pb",
                              "n/t", "naik/tidak", "bgm", "imt", "imt/u", "status_stunting",
-                             "status")},
+                             "status", "naik_berat_badan",
+                             # e-PPGBM's z-scores of them (WHO 2006's here, the same)
+                             *(f"{z}_{index}" for z in ("zs", "z_score", "zscore")
+                               for index in ("bb/u", "tb/u", "pb/u", "bb/tb", "bb/pb",
+                                             "imt/u")))},
 }
 DOSE = "dose:"  # a column of one dose (under "Imunisasi": HB0 | BCG | Polio 1 …): "dose:OPV1"
 # What registers keep for other programmes or for the kader herself, which no screening
@@ -163,6 +174,10 @@ READ_PAST = frozenset({
     "tindak_lanjut", "rujuk", "rujukan", "dirujuk",
     # a school's own columns in its screening list: the pupil's number, class and school
     "nisn", "nis", "kelas", "rombel", "sekolah", "nama_sekolah", "asal_sekolah",
+    # where an export (e-PPGBM's) says the row lies, above its desa and posyandu – which
+    # name it – and the birth length, and the year's vitamin A capsules counted
+    "prov", "provinsi", "kab/kota", "kabupaten/kota", "kabupaten", "kec", "kecamatan",
+    "pukesmas", "puskesmas", "tb_lahir", "jml_vit_a", "jumlah_vit_a",
     # a household list's civil registration columns (Dukcapil's): not health data
     "hubungan_dengan_kk", "hubungan_keluarga", "hubungan", "shdk", "status_hubungan",
     "status_perkawinan", "status_kawin", "agama", "pendidikan", "pendidikan_terakhir",
@@ -251,7 +266,7 @@ def column(name: str) -> str:
 
 # What a register's header may name: the fields and the Indonesian names for them.
 KNOWN_COLUMNS = sorted({*PERSON, *PREGNANCY, *MeasurementsIn.model_fields, "screened_on",
-                        "posyandu_id", POSYANDU_NAME, BIRTH_ORDER, REGISTER_NUMBER, AGE,
+                        "posyandu_id", POSYANDU_NAME, DESA_NAME, BIRTH_ORDER, REGISTER_NUMBER, AGE,
                         AGE_YEARS,
                         MOTHER_NAME, LAST_PERIOD,
                         DUSUN,

@@ -34,7 +34,8 @@ async def places_named(reader: Reader, keys: set[str], scope: Principal) -> Plac
     for some in chunks(sorted(keys)):
         for place in await reader.find(PLACES, Query.of(one_of=("name_key", some))):
             if scope.covers(place["area_code"]) and place.get("active", True):
-                named[place["name_key"]].append((place["id"], place["area_code"]))
+                named[place["name_key"]].append((place["id"], place["area_code"],
+                                                 place.get("desa_key")))
     return named
 
 
