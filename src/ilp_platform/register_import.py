@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 from ilp_contracts.text import render
 from ilp_kit.errors import InvalidInput, UnprocessableError
-from ilp_kit.spreadsheet import header_span, spreadsheet_sheets
+from ilp_kit.spreadsheet import by_day, header_span, spreadsheet_sheets
 from ilp_screening.register import day_of_visits, months_of
 from ilp_screening.register_columns import KNOWN_COLUMNS, column
 from rich.console import Console
@@ -99,12 +99,17 @@ def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
             lines = text.splitlines()
             # a title above the header (a register by month's year may be in it); a
             # header of two rows and its column numbers: sent with every chunk
-            title, span, _ = header_span(lines, column, KNOWN_COLUMNS)
+            title, span, names = header_span(lines, column, KNOWN_COLUMNS)
             header, rows = lines[:title + span], lines[title + span:]
+            # oldest first, whichever chunk a row is in: a weighing's N or T reads the one
+            # before it (an export may list a child's latest month first)
+            order = (by_day(rows, lines[title], names.index("screened_on"))
+                     if "screened_on" in names else list(range(len(rows))))
             where = f"{sheet} " if len(sheets) > 1 else ""
             task = progress.add_task(f"Mengirim {path.name} {where}", total=len(rows))
             for start in range(0, len(rows), CHUNK_ROWS):
-                chunk = rows[start:start + CHUNK_ROWS]
+                sent = order[start:start + CHUNK_ROWS]
+                chunk = [rows[position] for position in sent]
                 reply = client.post(
                     url, params=params or None, content="\n".join([*header, *chunk]).encode(),
                     headers={"Content-Type": "text/csv"})
@@ -113,9 +118,10 @@ def send_csv(path: Path, url: str, params: dict[str, str], token: str | None,
                 for field in totals:
                     totals[field] += report[field]
                 not_read.update(report.get("columns_not_read", []))
-                # A chunk's lines count as the sheet's, less the rows sent before it.
-                refused += [(where, start + row["line"], row["detail"],
-                             row.get("screened_on")) for row in report["rejected"]]
+                # A chunk's line is its header's and the row's sent at that place.
+                refused += [(where, len(header) + sent[row["line"] - len(header) - 1] + 1,
+                             row["detail"], row.get("screened_on"))
+                            for row in report["rejected"]]
                 progress.advance(task, len(chunk))
     for where, line, detail, visit in refused:
         reasons = "; ".join(_said(problem) for problem in detail)

@@ -1340,6 +1340,31 @@ def test_a_district_template_register_is_sent_in_chunks_each_with_its_header(
     assert visit["measurements"]["height_cm"] == 72.5
 
 
+def test_a_sheet_sent_in_chunks_records_each_childs_months_oldest_first(
+        platform: Platform, tmp_path, capsys, monkeypatch) -> None:
+    """An export listing a child's November before her October, in chunks of one row:
+    October goes first, so November's N reads it; a refused row keeps its line."""
+    from ilp_platform import register_import
+
+    monkeypatch.setattr(register_import, "CHUNK_ROWS", 1)
+    record(platform, balita(19))  # the posyandu is known to screening
+    nik = f"3373045501250{uuid.uuid4().int % 1000:03d}"
+    (tmp_path / "export.csv").write_text(
+        "Nama;NIK;JK;Tgl Lahir;Tanggal Pengukuran;Berat\n"
+        f"SITI;{nik};P;2025-01-15;2026-11-12;8,9\n"
+        f"SITI;{nik};P;2025-01-15;2026-09-12;banyak\n"
+        f"SITI;{nik};P;2025-01-15;2026-10-12;8,5\n")
+    assert register_import.import_register(
+        tmp_path / "export.csv", platform.service_url("screening"), "psy-anggrek") == 1
+    said = capsys.readouterr().out
+    assert "diterima 2" in said and "baris 3: Berat" in said, said
+    screening = client(platform, "screening")
+    siti = screening.post("/persons/lookup", json={"nik": nik}).json()
+    visits = screening.get(f"/persons/{siti['person_id']}/screenings").json()
+    november = next(v for v in visits if v["screened_on"] == "2026-11-12")
+    assert "weight_gain_adequate" in [f["code"] for f in november["findings"]]
+
+
 def test_a_register_by_month_is_a_visit_each_month_weighed(
         platform: Platform, tmp_path, capsys, workbook, monkeypatch) -> None:
     """The posyandu's Register Bayi/Balita, a child a row and "BB (kg)" over the months:

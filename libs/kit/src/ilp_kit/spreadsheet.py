@@ -342,6 +342,18 @@ def _column_numbers(cells: list[str]) -> bool:
     return numbers[0] == 1 and all(a < b for a, b in pairwise(numbers))
 
 
+def by_day(rows: Sequence[str], header: str, index: int) -> list[int]:
+    """The rows' positions in the order of the day their `index`th cell writes (as
+    `iso_day` reads it); those without one first, each in its place."""
+    delimiter = _separator(header)
+
+    def day(position: int) -> str:
+        cells = _cells(rows[position], delimiter)
+        written = iso_day(cells[index].strip()) if index < len(cells) else ""
+        return written if _ISO_DAY.match(written) else ""
+    return sorted(range(len(rows)), key=day)
+
+
 def _cells(line: str, delimiter: str) -> list[str]:
     return next(csv.reader([line.rstrip("\r")], delimiter=delimiter), [])
 
