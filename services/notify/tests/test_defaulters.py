@@ -910,3 +910,37 @@ async def test_a_years_register_sends_the_kader_only_for_the_problems_still_ther
     tasks = sorted((t["status"], t.get("cancel_reason"), t["screening_ids"])
                    for t in await store.find("tasks"))
     assert tasks == [("cancelled", "resolved", ["s-rizki-2"]), ("open", None, ["s-rizki-11"])]
+
+
+async def test_a_worker_is_not_sent_a_visit_over_before_its_message_went(tmp_path) -> None:
+    """Her SMS of a visit cancelled since (a later register showed it over) is not sent;
+    the webhook still gets the notice, and a visit still open is sent."""
+    import httpx
+    from ilp_notify.delivery import add_deliveries, deliver_due
+    from ilp_notify.domain.delivery import payload
+
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    settings = ServiceSettings(service="notify", sms_url="http://sms.test/send",
+                               webhook_urls="http://hook.test/ilp")
+    rt = Runtime(settings, store)
+    sent: list[str] = []
+
+    def gateway(request: httpx.Request) -> httpx.Response:
+        sent.append(f"{request.url.host} {json.loads(request.content).get('to', '')}")
+        return httpx.Response(200)
+    tasks = {"t-over": "cancelled", "t-open": "open"}
+    async with store.transaction() as tx:
+        for task_id, status in tasks.items():
+            task = {"task_id": task_id, "person_id": task_id, "reason": "masalah_gizi_balita",
+                    "role": "kader", "status": status, "priority": "high",
+                    "due_at": "2026-12-12T15:59:00+00:00", "desa_code": "33.73.04.1001"}
+            await tx.put("tasks", task_id, task)
+            await add_deliveries(tx, ["sms:+62811", "http://hook.test/ilp"], "task.created",
+                                 payload("task.created", task))
+    async with httpx.AsyncClient(transport=httpx.MockTransport(gateway)) as client:
+        assert await deliver_due(rt, client) == 4
+    assert sorted(sent) == ["hook.test ", "hook.test ", "sms.test +62811"]
+    skipped = [d for d in await store.find("deliveries") if d.get("skipped")]
+    assert [json.loads(d["body"])["task"]["task_id"] for d in skipped] == ["t-over"]
+    await store.close()

@@ -116,9 +116,24 @@ async def _send(client: httpx.AsyncClient, settings: ServiceSettings,
 
 
 async def deliver_due(rt: Runtime, client: httpx.AsyncClient) -> int:
-    return await send_due(rt, "deliveries", "delivery_id",
-                          lambda delivery: _send(client, rt.settings, delivery),
+    async def send(delivery: dict[str, Any]) -> str | None:
+        if await _visit_over(rt, delivery):
+            delivery["skipped"] = "visit over before its message went"
+            return None
+        return await _send(client, rt.settings, delivery)
+    return await send_due(rt, "deliveries", "delivery_id", send,
                           rt.settings.webhook_max_attempts)
+
+
+async def _visit_over(rt: Runtime, delivery: dict[str, Any]) -> bool:
+    """A worker's SMS or e-mail of a visit cancelled or made before it went – a year's
+    register typed in at once opens and closes visits within moments –: not sent. (A
+    webhook gets every notice: an integrator keeps the whole history.)"""
+    if not delivery["url"].startswith(("sms:", "mailto:")) or \
+            not delivery["kind"].startswith("task."):
+        return False
+    task = await rt.store.get("tasks", json.loads(delivery["body"])["task"]["task_id"])
+    return task is not None and task["status"] in ("cancelled", "completed")
 
 
 async def delivery_job(rt: Runtime) -> None:
