@@ -231,10 +231,13 @@ async def _table(rt: Runtime, code: str, period: str) -> dict[str, Any]:
 
     def row(child: dict[str, Any]) -> dict[str, Any]:
         under = _under(desa, child["code"])
+        # summed up the hierarchy once a year, not once a month (the table's costliest part)
+        sasaran = {year: area_targets(docs, child["code"], under)
+                   for year, docs in targets.items()}
 
         def of_month(month: str, by_desa: dict[str, Counter[str]]) -> list[IndicatorValue]:
-            sasaran, missing = area_targets(targets[int(month[:4])], child["code"], under)
-            return evaluate(_sum(by_desa, child["code"]), sasaran, catalogue, missing,
+            totals, missing = sasaran[int(month[:4])]
+            return evaluate(_sum(by_desa, child["code"]), totals, catalogue, missing,
                             _month(month))
         values = tuple(of_month(month, by_desa)
                        for month, by_desa in zip(months, counts, strict=True))

@@ -540,26 +540,37 @@ def area_targets(target_docs: Iterable[Mapping[str, Any]], code: str, desa: Iter
     is set – a Dinkes that has sasaran by kecamatan only, or for a kecamatan whose desa
     are not all counted yet –, else the sum of what there is, the lacking desa counted."""
     own = {(doc["area_code"], doc["group"]): int(doc["count"]) for doc in target_docs}
-    under = sorted(d for d in desa if d == code or d.startswith(code + "."))
+    tree = _parts(code, sorted(d for d in desa if d == code or d.startswith(code + ".")))
     totals, missing = Counter[str](), Counter[str]()
     for group in TARGET_GROUPS:
-        total, missing[group] = _sasaran(code, under, group, own)
+        total, missing[group] = _sasaran(tree, group, own)
         if total is not None:
             totals[group] = total
     return totals, missing
 
 
-def _sasaran(code: str, desa: list[str], group: str, own: Mapping[tuple[str, str], int]
-             ) -> tuple[int | None, int]:
-    """(sasaran – None where none is set –, desa lacking one) of the area `code` over its
-    `desa`, by `area_targets`."""
+Part = tuple[str, bool, list["Part"]]  # (code, a desa's, its parts one level down)
+
+
+def _parts(code: str, desa: list[str]) -> Part:
+    """The area `code` over its `desa`, a level at a time (built once for every group)."""
     if code.count(".") == 3 or not desa:
-        return own.get((code, group)), int(code.count(".") == 3 and (code, group) not in own)
+        return code, code.count(".") == 3, []
     depth = code.count(".") + 2  # the segments of a part's code
     parts: dict[str, list[str]] = {}
     for village in desa:
         parts.setdefault(".".join(village.split(".")[:depth]), []).append(village)
-    found = [_sasaran(part, its_desa, group, own) for part, its_desa in parts.items()]
+    return code, False, [_parts(part, its_desa) for part, its_desa in parts.items()]
+
+
+def _sasaran(area: Part, group: str, own: Mapping[tuple[str, str], int]
+             ) -> tuple[int | None, int]:
+    """(sasaran – None where none is set –, desa lacking one) of an area over its parts,
+    by `area_targets`."""
+    code, is_desa, parts = area
+    if not parts:
+        return own.get((code, group)), int(is_desa and (code, group) not in own)
+    found = [_sasaran(part, group, own) for part in parts]
     lacking = sum(short for _value, short in found)
     if lacking and (code, group) in own:
         return own[(code, group)], 0
