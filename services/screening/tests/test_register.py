@@ -832,3 +832,25 @@ def test_an_eppgbm_export_is_read_its_desa_telling_same_named_posyandu_apart() -
     assert ahmad[1] is None and [p["type"] for p in ahmad[2]] == ["ambiguous_posyandu"]
     assert columns_not_read(text) == ["BB Lahir", "TB Lahir", "Prov", "Kab/Kota", "Kec",
                                       "Pukesmas", "Jml Vit A", "KIA"]
+
+
+@pytest.mark.parametrize("header", [
+    "Nama Ibu;NIK;Tgl Lahir;HPHT;K1;K2;K3;LiLA;Tgl Persalinan;Penolong;Tempat Persalinan;KF1;"
+    "KF2;KF3;Vit A\n",
+    "Nama Ibu;NIK;Tgl Lahir;HPHT;K1;K2;K3;LiLA;Persalinan;;;Nifas;;;\n"
+    ";;;;;;;;Tanggal;Penolong;Tempat;KF1;KF2;KF3;Vit A\n"])
+def test_a_kohort_ibus_delivery_and_nifas_columns_are_read_past(header: str) -> None:
+    """The whole Kohort Ibu – its delivery (Persalinan: Tanggal, Penolong, Tempat) and its
+    nifas (KF1 … KF3, Vit A: her capsules after delivery) beside the ANC contacts, flat or
+    under their groups: the contacts taken, those columns read past and named (every
+    woman's own visit was refused: unknown columns, a woman's vitamin A)."""
+    from ilp_screening.register import columns_not_read
+
+    text = header + ("Ani;3373044107980002;01/07/1998;02/01/2026;11/03/2026;22/04/2026;"
+                     "03/06/2026;24;05/10/2026;Bidan;Puskesmas;06/10/2026;10/10/2026;;v\n")
+    rows = list(parse_register(text, "psy-1"))
+    assert [problems for *_, problems in rows] == [[]] * 3
+    assert [sub.screened_on for _, sub, _ in rows if sub is not None] == [
+        date(2026, 3, 11), date(2026, 4, 22), date(2026, 6, 3)]
+    assert rows[-1][1] is not None and rows[-1][1].measurements.vitamin_a is None
+    assert len(columns_not_read(text)) == 7

@@ -323,9 +323,11 @@ def _sub_header(top: list[str], below: list[str], column: Names, known: Collecti
             if name in known and alone not in known and grouped not in known:
                 return None  # a value under a known header: a data row
             # with its group where that names a column – or one the importer reads past
-            # ("Vitamin A" over Feb | Agu): the name alone ("Feb") would be unknown
-            name = grouped if grouped in known or grouped not in ("", together) else alone
-            sub_header = sub_header or name in known
+            # ("Vitamin A" over Feb | Agu, "Nifas" over KF1 | KF2): the name alone ("Feb")
+            # would be unknown
+            with_group = grouped in known or grouped not in ("", together)
+            name = grouped if with_group else alone
+            sub_header = sub_header or with_group or name in known
         names.append(name)
     return names if sub_header else None
 

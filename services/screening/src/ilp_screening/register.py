@@ -137,9 +137,11 @@ def _without_unit(name: str, value: str) -> str:
 
 def columns_not_read(text: str) -> list[str]:
     """The columns of other programmes a register has (as it writes them), which its
-    import reads past."""
+    import reads past – in a Kohort Ibu, its Vitamin A too (`_not_the_mothers`)."""
     written = written_columns(text, column, KNOWN_COLUMNS)
-    return [said for name, said in written.items() if name.startswith(NOT_READ)]
+    kohort = any(name in _OF_A_PREGNANCY or name.startswith(CONTACT) for name in written)
+    return [said for name, said in written.items()
+            if name.startswith(NOT_READ) or kohort and name == "vitamin_a"]
 
 
 def in_the_sheets_words(rejected: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
@@ -206,6 +208,8 @@ def _visit(line: int, cells: dict[str, str], given: dict[str, object], posyandu_
             given["diastolic"] = diastolic.strip()
     _pregnant_woman(given)
     pregnancy = {k: given.pop(k) for k in PREGNANCY if k in given}
+    if pregnancy:  # a Kohort Ibu's Vitamin A: her capsules after delivery (ibu nifas)
+        given.pop("vitamin_a", None)
     _identified_without_nik(given)
     _birth_date_unwritten(given, given.get("screened_on"))
     _capsule_given(given)
@@ -301,6 +305,8 @@ def _months(line: int, cells: dict[str, str], given: dict[str, object], posyandu
 
 
 # What dates every contact of a Kohort Ibu's row: who she is, where, and her HPHT (or HPL).
+# A Kohort Ibu's columns: a sheet of pregnancies.
+_OF_A_PREGNANCY = frozenset({*PREGNANCY, DUE_DATE, VISIT_NUMBER})
 _OF_EVERY_CONTACT = (*PERSON, MOTHER_NAME, "posyandu_id", POSYANDU_NAME, DESA_NAME, LAST_PERIOD,
                      DUE_DATE)
 

@@ -167,6 +167,19 @@ READ_PAST = frozenset({
     # ANC findings a screening here does not hold: fundal height, the baby's heartbeat,
     # tetanus immunisation
     "tfu", "djj", "tt", "imunisasi_tt", "status_tt",
+    # a Kohort Ibu's delivery and postpartum columns: a birth is recorded with its baby
+    # (POST /births), the KF visits are notify's; read past, the ANC contacts still taken
+    *(f"{group}{what}" for group in ("", "persalinan_") for what in (
+        "tgl_persalinan", "tanggal_persalinan", "tgl_bersalin", "tanggal_bersalin",
+        "penolong", "penolong_persalinan", "tempat_persalinan", "tempat_bersalin",
+        "cara_persalinan", "jenis_persalinan", "komplikasi", "komplikasi_persalinan",
+        "tanggal", "tgl", "tempat", "cara", "keadaan_ibu", "keadaan_bayi", "jk_bayi",
+        "jenis_kelamin_bayi", "bb_bayi", "bb_lahir_bayi", "pb_bayi") if group or what not in (
+            "tanggal", "tgl", "tempat", "cara")),
+    *(f"{group}{what}" for group in ("", "nifas_", "kunjungan_nifas_") for what in (
+        "kf1", "kf2", "kf3", "kf4", "kf_1", "kf_2", "kf_3", "kf_4", "vit_a_nifas",
+        "vitamin_a_nifas", "kapsul_vit_a_nifas", "vit_a_bufas", "kb", "kb_pasca_persalinan",
+        "metode_kb", *(("vit_a", "vitamin_a", "kapsul_vit_a") if group else ()))),
     # the Posbindu's behaviours, other tests and what the kader did: not screenings here
     "kurang_aktivitas_fisik", "aktivitas_fisik", "kurang_sayur_buah", "sayur_buah",
     "kurang_makan_sayur_buah", "konsumsi_alkohol", "alkohol", "asam_urat",
