@@ -108,6 +108,15 @@ def _parser() -> argparse.ArgumentParser:
     household.add_argument("--url", help=GATEWAY_HELP)
     household.add_argument("--token", default=os.environ.get("ILP_TOKEN"),
                            help="bearer token of a kader/bidan/perawat (default $ILP_TOKEN)")
+    births = command("import-births", "send a bidan's deliveries (a Register Persalinan, or "
+                     "her Kohort Ibu's delivery columns: Tgl Persalinan, Tempat Persalinan, "
+                     "JK Bayi, BB Lahir) to the screening API as births")
+    births.add_argument("csv_file", type=_existing, metavar="file")
+    births.add_argument("--posyandu", help="the posyandu of the mothers' area (its id or "
+                        "name), for rows without a `Posyandu` column")
+    births.add_argument("--url", help=GATEWAY_HELP)
+    births.add_argument("--token", default=os.environ.get("ILP_TOKEN"),
+                        help="bearer token of a bidan (default $ILP_TOKEN)")
     registry = command("import-registry", "load wilayah, facilities, workers and targets "
                        "(CSV, workbook or JSON files, or a directory of them) through the registry API")
     registry.add_argument("path", type=_existing)
@@ -199,7 +208,7 @@ def _operator(args: argparse.Namespace) -> str | None:
 def _import(args: argparse.Namespace) -> None:
     import httpx
 
-    from .register_import import import_household, import_register
+    from .register_import import import_births, import_household, import_register
     from .registry_import import import_registry
 
     url = _gateway(args)
@@ -207,6 +216,8 @@ def _import(args: argparse.Namespace) -> None:
         if args.command == "import-register":
             refused = import_register(args.csv_file, url, args.posyandu, args.token,
                                       args.year, args.day)
+        elif args.command == "import-births":
+            refused = import_births(args.csv_file, url, args.posyandu, args.token)
         elif args.command == "import-household":
             refused = import_household(args.csv_file, url, args.posyandu,
                                        args.noted_on.isoformat(), args.token)
@@ -285,6 +296,7 @@ def _schemas(args: argparse.Namespace) -> None:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "up": _up, "token": _token, "import-register": _import, "import-household": _import,
+    "import-births": _import,
     "import-registry": _import, "dlq": _dlq, "status": _status, "pws-rebuild": _pws_rebuild,
     "pws-check": _pws_check, "sample-screenings": _samples, "schemas": _schemas}
 

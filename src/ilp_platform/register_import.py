@@ -1,6 +1,7 @@
-"""`ilp import-register` and `ilp import-household`: send a posyandu's paper register, or
-its household data collection (CSV), to the screening API in chunks, with a progress bar,
-and print every refused line with its reasons."""
+"""`ilp import-register`, `ilp import-births` and `ilp import-household`: send a posyandu's
+paper register, a bidan's deliveries, or a household data collection (CSV), to the
+screening API in chunks, with a progress bar, and print every refused line with its
+reasons."""
 
 from __future__ import annotations
 
@@ -65,6 +66,14 @@ def _one_day_known(path: Path, text: str, year: int | None, day: int | None) -> 
         raise SystemExit(f"{path.name} tidak punya kolom Tanggal: beri --day TANGGAL (hari "
                          "buka posyandu) untuk bulan yang disebut judulnya (BULAN DESEMBER "
                          "2026), atau tambahkan kolom Tanggal") from None
+
+
+def import_births(path: Path, base_url: str, posyandu_id: str | None,
+                  token: str | None = None) -> int:
+    """A bidan's deliveries as births; safe to run again. Returns the refused rows."""
+    return send_csv(path, f"{base_url}/api/v1/screening/births/import",
+                    {"posyandu_id": posyandu_id} if posyandu_id else {}, token,
+                    ("accepted", "diterima"), ("duplicates", "sudah ada"))
 
 
 def import_household(path: Path, base_url: str, posyandu_id: str, noted_on: str,

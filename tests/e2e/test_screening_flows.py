@@ -1639,3 +1639,30 @@ def test_an_eppgbm_export_finds_each_rows_posyandu_by_its_desa(platform: Platfor
     # November's row first, October's after it: November's N read October's weighing
     november = next(v for v in seen[niks[0]] if v["screened_on"] == "2026-11-12")
     assert "weight_gain_adequate" in [f["code"] for f in november["findings"]]
+
+
+def test_a_kohort_ibus_deliveries_are_sent_as_births(platform: Platform, tmp_path,
+                                                     capsys) -> None:
+    """`./ilp import-births` of the Kohort Ibu the ANC contacts came from: each delivery a
+    birth (a pregnant woman's row passed over, a baby without her sex refused at its
+    column), PWS's deliveries at a health facility counting them; sent again, none twice."""
+    from ilp_platform import register_import
+
+    desa = "33.73.04.2043"
+    desa_with_posyandu(platform, desa, "Bersalin", "psy-bersalin")
+    niks = [f"337304{41 + n:02d}0798{uuid.uuid4().int % 10000:04d}" for n in range(3)]
+    sheet = tmp_path / "kohort.csv"
+    sheet.write_text(
+        "Nama Ibu;NIK;HPHT;K1;Tgl Persalinan;Tempat Persalinan;JK Bayi;BB Lahir;KF1\n"
+        f"Sari;{niks[0]};02/06/2026;11/08/2026;;;;;\n"
+        f"Ani;{niks[1]};02/01/2026;11/03/2026;05/10/2026;Puskesmas;P;3,1;06/10/2026\n"
+        f"Eka;{niks[2]};02/01/2026;11/03/2026;04/10/2026;Rumah;;2400;\n")
+    url = platform.service_url("screening")
+    assert register_import.import_births(sheet, url, "psy-bersalin") == 1
+    said = capsys.readouterr().out
+    assert "diterima 1" in said and "baris 4: JK Bayi" in said, said
+    assert register_import.import_births(sheet, url, "psy-bersalin") == 1
+    assert "diterima 0, sudah ada 1" in capsys.readouterr().out
+    pws = httpx.Client(base_url=f"{platform.service_url('pws')}/api/v1", timeout=10)
+    assert eventually(lambda: indicator(pws, desa, "2026-10", "persalinan_fasyankes")
+                      ["numerator"] == 1)

@@ -25,12 +25,13 @@ from ilp_kit.store import Query, Transaction
 from ilp_kit.turns import LoopTurns
 from pydantic import ValidationError
 
-from . import household, intake, persons, register_intake, registers, tb
+from . import births_sheet, household, intake, persons, register_intake, registers, tb
 from .audit import audit
 from .fhir import inbound
 from .fhir.export import bundle_for, sealer
 from .models import (
     AmendmentIn,
+    BirthImportReport,
     BirthOut,
     FhirExport,
     ExportStatus,
@@ -109,6 +110,41 @@ async def amend_birth(birth_id: str, body: BirthCorrection, rt: RuntimeDep,
     require(caller, *CORRECTORS)
     async with rt.transaction() as tx:
         return await intake.amend_birth(tx, birth_id, body, caller)
+
+
+@router.post("/births/import", response_model=BirthImportReport)
+async def import_births(request: Request, rt: RuntimeDep, caller: Caller, language: Language,
+                        posyandu_id: str | None = None) -> dict[str, Any]:
+    """Deliveries from a sheet as CSV or a workbook – a Register Persalinan, or a Kohort
+    Ibu's delivery columns (Tgl Persalinan, Tempat Persalinan, JK Bayi, BB Lahir) – each a
+    birth, as `POST /births` records one; a row with no day of delivery (still pregnant)
+    is passed over. Sending the sheet again records none twice."""
+    require(caller, *RECORDERS)
+    text = spreadsheet_text(await request.body())
+    posyandu_id = await register_intake.place_given(rt.store, posyandu_id, caller)
+    places = await register_intake.places_named(rt.store, births_sheet.posyandu_names(text),
+                                                caller)
+    rows = list(births_sheet.parse_births(text, posyandu_id, places, intake.today()))
+    valid = [(line, birth) for line, birth, _problems in rows if birth is not None]
+
+    async def record_row(tx: Transaction, item: tuple[int, BirthSubmission],
+                         seal: Fernet | None) -> dict[str, Any]:
+        birth = item[1]
+        _stored, created = await intake.record_birth(
+            tx, birth, births_sheet.row_key(birth, rt.settings.pseudonym_key),
+            rt.settings.pseudonym_key, scope=caller, seal=seal)
+        return {"status": "created" if created else "duplicate"}
+    outcomes = await _in_one_transaction(rt, valid, record_row)
+    rejected = [{"line": line, "detail": problems}
+                for line, birth, problems in rows if birth is None]
+    rejected += [{"line": line, "detail": outcome["detail"]}
+                 for (line, _birth), outcome in zip(valid, outcomes, strict=True)
+                 if outcome["status"] == "rejected"]
+    counts = Counter(outcome["status"] for outcome in outcomes)
+    return said_in({"accepted": counts["created"], "duplicates": counts["duplicate"],
+                    "rejected": births_sheet.in_the_sheets_words(
+                        sorted(rejected, key=lambda row: row["line"]), text),
+                    "columns_not_read": births_sheet.columns_not_read(text)}, language)
 
 
 RegisterYear = Annotated[int | None, Param(

@@ -203,6 +203,15 @@ class ImportReport(BaseModel):
         "here")
 
 
+class BirthImportReport(BaseModel):
+    accepted: int
+    duplicates: int
+    rejected: list[RowProblem]
+    columns_not_read: list[str] = Field(
+        default_factory=list, description="The sheet's columns a birth does not hold (a "
+        "Kohort Ibu's ANC contacts, the helper, KF visits), read past")
+
+
 class AuditEntry(BaseModel):
     at: str
     subject: str

@@ -167,8 +167,8 @@ READ_PAST = frozenset({
     # ANC findings a screening here does not hold: fundal height, the baby's heartbeat,
     # tetanus immunisation
     "tfu", "djj", "tt", "imunisasi_tt", "status_tt",
-    # a Kohort Ibu's delivery and postpartum columns: a birth is recorded with its baby
-    # (POST /births), the KF visits are notify's; read past, the ANC contacts still taken
+    # a Kohort Ibu's delivery and postpartum columns: its deliveries are births, sent
+    # apart (births_sheet), the KF visits notify's; read past, the ANC contacts still taken
     *(f"{group}{what}" for group in ("", "persalinan_") for what in (
         "tgl_persalinan", "tanggal_persalinan", "tgl_bersalin", "tanggal_bersalin",
         "penolong", "penolong_persalinan", "tempat_persalinan", "tempat_bersalin",

@@ -1,0 +1,47 @@
+"""Deliveries from a bidan's sheet – a Register Persalinan, or her Kohort Ibu's delivery
+columns – as births (pure parsing)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ilp_screening.births_sheet import (columns_not_read, in_the_sheets_words, parse_births,
+                                        _grams, _place)
+
+TODAY = date(2026, 12, 5)
+KOHORT = ("KOHORT IBU 2026\n"
+          "Nama Ibu;NIK;Tgl Lahir;HPHT;K1;K2;LiLA;Persalinan;;;;Nifas;\n"
+          ";;;;;;;Tanggal;Tempat;JK Bayi;BB Lahir;KF1;Vit A\n"
+          "Sari;3373044107980001;01/07/1998;02/03/2026;11/05/2026;22/06/2026;24;;;;;;\n"
+          "Ani;3373044107980002;01/07/1998;02/01/2026;11/03/2026;22/04/2026;24;05/10/2026;"
+          "PMB Bd. Rohani;P;3,1;06/10/2026;v\n"
+          "Rina;3373044107980003;;02/01/2026;;;;04/10/2026;Rumah;L;2.400;;\n"
+          "Eka;3373044107980004;01/07/1998;02/01/2026;;;;04/10/2026;Rumah;;2400;;\n")
+
+
+def test_a_kohort_ibus_deliveries_are_births_and_its_pregnant_women_passed_over() -> None:
+    """Sari is still pregnant (no day of delivery): no birth. Ani delivered at a bidan's
+    practice (a health facility), a girl of 3.1 kg; Rina at home, her birth date from her
+    NIK; Eka's baby has no sex written: refused saying so, at its column."""
+    rows = list(parse_births(KOHORT, "psy-1", {}, TODAY))
+    assert [line for line, _birth, _problems in rows] == [5, 6, 7]
+    ani, rina, eka = (birth for _line, birth, _problems in rows)
+    assert ani is not None and rina is not None and eka is None
+    assert (ani.born_on, ani.baby.sex, ani.baby.name, ani.birth_weight_g, ani.place) == (
+        date(2026, 10, 5), "F", "Bayi Ny. Ani", 3100, "fasyankes")
+    assert (rina.mother.birth_date, rina.birth_weight_g, rina.place) == (
+        date(1998, 7, 1), 2400, "rumah")
+    [said] = in_the_sheets_words([{"line": 7, "detail": rows[2][2]}], KOHORT)
+    assert [(p["column"], p["msg"]) for p in said["detail"]] == [
+        ("JK Bayi", "the baby's sex (JK Bayi: L or P) is needed to record the "
+                    "birth")]
+    assert columns_not_read(KOHORT) == ["HPHT", "K1", "K2", "LiLA", "Nifas KF1",
+                                        "Nifas Vit A"]
+
+
+def test_weights_and_places_as_sheets_write_them() -> None:
+    assert [_grams(w) for w in ("3200", "3.200", "3,2", "3,2 kg", "2900 gr", "berat")] == [
+        3200, 3200, 3200, 3200, 2900, "berat"]
+    assert [_place(p) for p in ("Puskesmas Selong", "RSUD dr. R. Soedjono", "PMB", "Rumah",
+                                "di rumah", "Polindes", "perjalanan", "")] == [
+        "fasyankes", "fasyankes", "fasyankes", "rumah", "rumah", "fasyankes", "lainnya", None]
