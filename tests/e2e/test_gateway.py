@@ -119,6 +119,10 @@ def test_body_limit_and_rate_limit(stack) -> None:
     synced = httpx.post(f"{gateway}/api/v1/screening/screenings/batch",
                         content=b"x" * 1_500_000, headers={"Content-Type": "application/json"})
     assert synced.status_code == 422  # an offline session may be bigger: the service judges
+    for sheet in ("screenings", "births", "persons/register"):  # a whole register, too
+        imported = httpx.post(f"{gateway}/api/v1/screening/{sheet}/import",
+                              content=b"x" * 3_000_000, headers={"Content-Type": "text/csv"})
+        assert imported.status_code != 413, sheet
 
     async def burst() -> list[int]:
         headers = as_(platform, "operator")
