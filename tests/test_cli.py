@@ -34,8 +34,25 @@ def test_a_mistyped_file_to_import_is_said_as_such(tmp_path: Path, capsys) -> No
     from ilp_platform.cli import main
 
     for command in (["import-register", "--posyandu", "x"], ["import-household", "--posyandu",
-                                                              "x"], ["import-registry"]):
+                                                              "x"], ["import-births"],
+                    ["import-registry"]):
         with pytest.raises(SystemExit) as stopped:
             main([*command, str(tmp_path / "registr.xlsx")])
         assert stopped.value.code == 2
         assert f"no such file or folder: '{tmp_path / 'registr.xlsx'}'" in capsys.readouterr().err
+
+
+def test_a_refusal_said_in_a_word_ends_the_import_with_it() -> None:
+    """A platform of an older release has no such route: its 404's "Not Found" said, not
+    a traceback."""
+    import httpx
+    import pytest
+    from ilp_platform.registry_import import stop_unless_ok
+
+    for reply, said in ((httpx.Response(404, json={"detail": "Not Found"}), "Not Found"),
+                        (httpx.Response(401, json={"detail": [{"msg": "token"}]}), "token"),
+                        (httpx.Response(502, text="<html>bad gateway</html>"), "bad gateway")):
+        with pytest.raises(SystemExit) as stopped:
+            stop_unless_ok(reply)
+        assert str(stopped.value) == f"impor ditolak (HTTP {reply.status_code}): " + (
+            said if reply.status_code != 502 else reply.text), said

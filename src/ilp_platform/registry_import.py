@@ -142,8 +142,10 @@ def stop_unless_ok(reply: httpx.Response) -> None:
     if reply.is_success:
         return
     try:
-        reasons = "; ".join(d.get("msg", str(d)) for d in reply.json()["detail"])
-    except (ValueError, KeyError, TypeError):
+        detail = reply.json()["detail"]
+        reasons = detail if isinstance(detail, str) else "; ".join(  # (404: "Not Found")
+            d.get("msg", str(d)) for d in detail)
+    except (ValueError, KeyError, TypeError, AttributeError):
         reasons = reply.text[:300]
     raise SystemExit(f"impor ditolak (HTTP {reply.status_code}): {reasons}")
 
