@@ -56,8 +56,12 @@ _GRAMS = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(g|gr|gram|kg)?$", re.IGNORECASE)
 Row = tuple[int, BirthSubmission | None, list[Any]]
 
 
+# A sheet's running number and notes say nothing of a birth: dropped, not named.
+_DROPPED = frozenset({"no", "nomor", "no_urut", "alamat", "keterangan", "ket", "catatan"})
+
+
 def column(name: str) -> str:
-    return _COLUMN.get(name, NOT_A_BIRTHS + name)
+    return "" if name in _DROPPED else _COLUMN.get(name, NOT_A_BIRTHS + name)
 
 
 def columns_not_read(text: str) -> list[str]:
