@@ -854,3 +854,19 @@ def test_a_kohort_ibus_delivery_and_nifas_columns_are_read_past(header: str) -> 
         date(2026, 3, 11), date(2026, 4, 22), date(2026, 6, 3)]
     assert rows[-1][1] is not None and rows[-1][1].measurements.vitamin_a is None
     assert len(columns_not_read(text)) == 7
+
+
+def test_asi_eksklusif_ticked_by_the_babys_month_of_age_is_read_at_hers() -> None:
+    """The Register Bayi's E0 … E6 under "ASI Eksklusif" (its second header row was taken
+    for a data row, and E0's cell for the answer): at a visit, the E of her month of age –
+    ticked, breast milk only; "tidak", not; empty, not asked."""
+    text = ("REGISTER BAYI 2026\n"
+            "Nama;NIK;JK;Tgl Lahir;Tanggal;BB;ASI Eksklusif;;;;;;\n"
+            ";;;;;;E0;E1;E2;E3;E4;E5;E6\n"
+            "Bima;3373041011250001;L;10/06/2026;05/11/2026;7,1;v;v;v;v;v;;\n"
+            "Ana;3373045011250002;P;10/07/2026;05/11/2026;6,1;v;v;v;tidak;;;\n"
+            "Tia;3373045011250003;P;10/04/2026;05/11/2026;7,0;v;v;v;;;;\n")
+    rows = list(parse_register(text, "psy-1"))
+    assert [problems for *_, problems in rows] == [[]] * 3
+    assert [sub.measurements.exclusive_breastfeeding for _, sub, _ in rows if sub] == [
+        True, False, None]  # 4 months: E4; 3 months: E3; 6 months, E6 empty: not asked

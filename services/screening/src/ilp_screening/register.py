@@ -43,10 +43,10 @@ from ilp_kit.spreadsheet import (blank, csv_rows, day_named, header_of, iso_day,
 from pydantic import ValidationError
 
 from .domain.classify import CANCER_REFERRALS, SENSE_REFERRALS
-from .domain.person import nik_birth
+from .domain.person import age_in_months, nik_birth
 from .domain.registers import TERM_DAYS
-from .register_columns import (AGE, AGE_YEARS, BIRTH_ORDER, BLOOD_PRESSURE, CAPSULE, CONTACT,
-                               DATES, DESA_NAME, DOSE, DUE_DATE, DUSUN, FLAGS, IRON,
+from .register_columns import (AGE, AGE_YEARS, BIRTH_ORDER, BLOOD_PRESSURE, BREASTFED, CAPSULE,
+                               CONTACT, DATES, DESA_NAME, DOSE, DUE_DATE, DUSUN, FLAGS, IRON,
                                IRON_BATCH_TABLETS, KNOWN_COLUMNS, LAST_PERIOD, MONTHLY,
                                MONTHLY_FLAGS, MONTHLY_MEASURES, MOTHER_NAME, NOT_READ, NUMBERS,
                                PERSON, POSYANDU_NAME, PREGNANCY, REGISTER_NUMBER, VISIT_NUMBER,
@@ -93,7 +93,7 @@ def _cell(name: str, value: str) -> object:
     if name.startswith((DOSE, IRON)):  # ticked, or the day it was given
         lowered = value.lower()
         return True if lowered in _YES else False if lowered in _NO else iso_day(value)
-    if name in FLAGS or name.startswith(CAPSULE):
+    if name in FLAGS or name.startswith((CAPSULE, BREASTFED)):
         lowered = value.lower()
         if name == "measured_lying" and lowered in _LYING:
             return _LYING[lowered]
@@ -213,6 +213,7 @@ def _visit(line: int, cells: dict[str, str], given: dict[str, object], posyandu_
     _identified_without_nik(given)
     _birth_date_unwritten(given, given.get("screened_on"))
     _capsule_given(given)
+    _breastfed_at_her_age(given)
     doses, refused = _doses_given(given)
     if doses:
         given["immunizations"] = [*given.get("immunizations", []), *doses]  # type: ignore[misc]
@@ -557,6 +558,22 @@ def place_named(name: str, places: Places, desa: str | None = None) -> str | dic
                    if not found else _("{count} posyandu in your wilayah are named {name!r}: "
                                        "{which}; write its ID in an 'ID Posyandu' column",
                                        count=len(found), name=name, which=which)}
+
+
+def _breastfed_at_her_age(given: dict[str, object]) -> None:
+    """Her E0 … E6 (`BREASTFED`): at this visit, the one of her month of age – ticked,
+    breast milk only; "tidak", not; empty, not asked."""
+    months = {int(name.removeprefix(BREASTFED)): given.pop(name)
+              for name in [n for n in given if n.startswith(BREASTFED)]}
+    if not months or "exclusive_breastfeeding" in given:
+        return
+    try:
+        age = age_in_months(date.fromisoformat(str(given.get("birth_date"))),
+                            date.fromisoformat(str(given.get("screened_on"))))
+    except ValueError:
+        return  # a day nobody can read: refused at its column
+    if (said := months.get(age)) is not None:
+        given["exclusive_breastfeeding"] = said
 
 
 def _capsule_given(given: dict[str, object]) -> None:

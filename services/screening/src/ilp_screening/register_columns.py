@@ -245,6 +245,16 @@ def contact_column(number: int) -> str:
     return f"{CONTACT}{number}"
 
 
+# ASI eksklusif by the baby's month of age, as the Register Bayi and the KMS tick it: E0 …
+# E6 (under "ASI Eksklusif"), each the month she was still fed breast milk only.
+BREASTFED = "breastfed:"
+_BREASTFED = re.compile(r"^(?:asi_eksklusif_|asi_ekslusif_|asi_esklusif_|asi_)?e_?([0-6])$")
+
+
+def breastfed_column(month: int) -> str:
+    return f"{BREASTFED}{month}"
+
+
 # Her iron tablets as the Kohort Ibu of the old PWS KIA kept them: Fe1 | Fe2 | Fe3 (TTD 1 …,
 # Fe I …), the day she had been given 30, 60 and 90 tablets, or a tick at the row's visit –
 # each 30 more than the one before it (Fe1 | Fe3: 30, then 60).
@@ -268,6 +278,8 @@ def column(name: str) -> str:
         return contact_column(int(contact.group(1)))
     if name in READ_PAST:
         return f"{NOT_READ}{name}"
+    if breastfed := _BREASTFED.match(name):
+        return breastfed_column(int(breastfed.group(1)))
     if iron := _IRON.match(name):
         number = iron.group(1)
         return iron_column(_ROMAN.get(number) or int(number))
@@ -290,4 +302,5 @@ KNOWN_COLUMNS = sorted({*PERSON, *PREGNANCY, *MeasurementsIn.model_fields, "scre
                                                                *MONTHLY_FLAGS)
                           for month in range(1, 13)),
                         *(contact_column(n) for n in range(1, MAX_ANC_VISIT + 1)),
-                        *(iron_column(n) for n in range(1, 4))})
+                        *(iron_column(n) for n in range(1, 4)),
+                        *(breastfed_column(n) for n in range(7))})
