@@ -156,3 +156,23 @@ def test_a_visit_for_every_month_weighed_and_no_other(weights: dict[int, float],
     assert {s.screened_on.month: s.measurements.weight_kg for _l, s, _p in found} == weights
     assert all(s.screened_on.day == min(day, monthrange(2025, s.screened_on.month)[1])
                for _l, s, _p in found)
+
+
+def test_the_sip_register_of_bayi_and_balita_reads_asi_by_her_age_each_month(workbook
+                                                                             ) -> None:
+    """The SIP's Register Bayi dan Anak Balita: "ASI Eksklusif" over E1 … E6 – each
+    month's visit the E of her age that month –, "Pemberian Oralit" and "Meninggal" read
+    past, "Nama Bapak/Ibu" dropped (every row was refused)."""
+    down = [(name, 2, 1) for name in ("No", "Nama Anak", "NIK", "L/P", "Tgl Lahir",
+                                      "Nama Bapak/Ibu")]
+    text = spreadsheet_text(workbook(Register=[
+        ["REGISTER BAYI DAN ANAK BALITA TAHUN 2026"],
+        [*down, ("Hasil Penimbangan (BB)", 1, 12), *[None] * 11, ("Pemberian Oralit", 2, 1),
+         ("ASI Eksklusif", 1, 6), *[None] * 5, ("Meninggal", 2, 1)],
+        [None] * 6 + MONTHS + [None, "E1", "E2", "E3", "E4", "E5", "E6", None],
+        [1, "Rizki", "9171031203260001", "L", "12/03/2026", "Ahmad/Siti", None, None, None,
+         3.9, 4.8, 5.6, *[None] * 6, "v", "v", "tidak", "v", None, None, None, None]]))
+    found = [(s.screened_on.month, s.measurements.exclusive_breastfeeding)
+             for _l, s, _p in visits(text)]
+    assert found == [(4, True), (5, False), (6, True)]  # aged 1, 2 and 3 months
+    assert columns_not_read(text) == ["Pemberian Oralit", "Meninggal"]

@@ -137,7 +137,8 @@ ALIASES = {
     # the parents' names, the address or a child's age in months the register worked out
     # (the birth date is read instead): dropped with the unnamed columns.
     **{name: "" for name in ("no", "nomor", "no_urut", "keterangan", "catatan", "ket",
-                             "nama_ayah", "nama_orang_tua", "nama_ortu",
+                             "nama_ayah", "nama_orang_tua", "nama_ortu", "nama_bapak",
+                             "nama_bapak/ibu", "nama_ibu/bapak", "nama_ortu/wali",
                              "alamat", "umur_bulan", "usia_bulan",
                              # e-PPGBM's age at the measurement ("2 Tahun - 8 Bulan - 0 Hari")
                              "usia_saat_ukur", "umur_saat_ukur")},
@@ -160,7 +161,8 @@ DOSE = "dose:"  # a column of one dose (under "Imunisasi": HB0 | BCG | Polio 1 â
 # measurement under a misspelt header.)
 NOT_READ = "~"  # a column read past: "~kms"
 READ_PAST = frozenset({
-    "asi", "kms", "buku_kia", "kelas_ibu", "bb_lahir", "berat_lahir",
+    "asi", "kms", "buku_kia", "kelas_ibu", "oralit", "pemberian_oralit", "zinc",
+    "pemberian_zinc", "oralit/zinc", "meninggal", "tgl_meninggal", "tanggal_meninggal", "bb_lahir", "berat_lahir",
     "pb_lahir", "panjang_lahir", "no_hp", "telepon", "nama_ayah/ibu", "nama_ibu/ayah",
     "alamat/rt",
     "ket_n/t", "bulan", "kia", "mtbs", "jkn", "bpjs", "no_bpjs",
