@@ -159,7 +159,7 @@ async def _watch(tx: Transaction, settings: ServiceSettings, event: ScreeningSna
         await _keep_watch(tx, settings, "child_watch", event, lambda watch: nutrition_followed(
             child_watch(watch, on, event.age_months, "weight_kg" in event.measurements,
                         list(event.immunizations), bool(capsule), rounds),
-            on, codes, set(event.measurements)))
+            on, codes, event.measurements))
         if capsule is not None:  # her posyandu records the capsules: its kader sweeps
             key = f"{event.posyandu_id}|{vitamin_a.round_of(on, rounds).isoformat()}"
             if await tx.get("capsule_rounds", key) is None:  # (written once a round)

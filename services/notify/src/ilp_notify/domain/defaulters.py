@@ -34,6 +34,7 @@ missed early because of the rounding.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
@@ -148,7 +149,7 @@ _LOOKED_AGAIN = {"underweight": ("waz", {"underweight", "severely_underweight",
 NUTRITION_PROBLEMS = frozenset({*_LOOKED_AGAIN, "weight_not_increasing"})
 
 
-def _still_there(finding: str, codes: set[str], measured: set[str]) -> bool:
+def _still_there(finding: str, codes: set[str], measured: Collection[str]) -> bool:
     if finding == "weight_not_increasing":
         return "weight_gain_adequate" not in codes
     read, keeping = _LOOKED_AGAIN[finding]
@@ -156,15 +157,16 @@ def _still_there(finding: str, codes: set[str], measured: set[str]) -> bool:
 
 
 def nutrition_followed(state: dict[str, Any] | None, screened_on: date, codes: set[str],
-                       measured: set[str]) -> dict[str, Any] | None:
+                       measured: Collection[str]) -> dict[str, Any] | None:
     """A balita's watch with her moderate nutrition problems still open after a screening
     (`nutrition`, since `nutrition_on`): those it found, and the earlier ones it did not
     look at again or found again. An older screening arriving late changes nothing."""
-    if state is None or screened_on.isoformat() < state.get("nutrition_on", ""):
-        return state
-    found = codes & NUTRITION_PROBLEMS
-    still = {f for f in state.get("nutrition", ()) if _still_there(f, codes, measured)}
-    if not found and still == set(state.get("nutrition", ())):
+    found, open_ = codes & NUTRITION_PROBLEMS, (state or {}).get("nutrition")
+    if state is None or not (found or open_) or \
+            screened_on.isoformat() < state.get("nutrition_on", ""):
+        return state  # (most weighings: nothing found, nothing open)
+    still = {f for f in open_ or () if _still_there(f, codes, measured)}
+    if not found and still == set(open_ or ()):
         return state
     return {**state, "nutrition": sorted(still | found),
             "nutrition_on": screened_on.isoformat()}
