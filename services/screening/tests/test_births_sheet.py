@@ -40,8 +40,8 @@ def test_a_kohort_ibus_deliveries_are_births_and_its_pregnant_women_passed_over(
 
 
 def test_weights_and_places_as_sheets_write_them() -> None:
-    assert [_grams(w) for w in ("3200", "3.200", "3,2", "3,2 kg", "2900 gr", "berat")] == [
-        3200, 3200, 3200, 3200, 2900, "berat"]
+    assert [_grams(w) for w in ("3200", "3.200", "3 200", "3,2", "3,2 kg", "2900 gr",
+                                "berat")] == [3200, 3200, 3200, 3200, 3200, 2900, "berat"]
     assert [_place(p) for p in ("Puskesmas Selong", "RSUD dr. R. Soedjono", "PMB", "Rumah",
                                 "di rumah", "Polindes", "perjalanan", "")] == [
         "fasyankes", "fasyankes", "fasyankes", "rumah", "rumah", "fasyankes", "lainnya", None]

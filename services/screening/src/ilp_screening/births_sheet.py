@@ -52,6 +52,7 @@ _FACILITY = re.compile(r"\b(puskesmas|pkm|pustu|polindes|poskesdes|rs|rsu|rsud|r
                        r"faskes|fasyankes)\b")
 _HOME = re.compile(r"^(di ?)?rumah( sendiri| ibu| keluarga)?$")
 _GRAMS = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(g|gr|gram|kg)?$", re.IGNORECASE)
+_DIGIT_GROUPS = re.compile(r"(?<=\d)\s+(?=\d)")
 
 Row = tuple[int, BirthSubmission | None, list[Any]]
 
@@ -154,7 +155,7 @@ def _grams(written: str | None) -> object:
     ("3,2", "3,2 kg"); anything else left for the validation to refuse."""
     if written is None:
         return None
-    given = _GRAMS.match(written.replace(" ", "") if written.count(" ") > 1 else written)
+    given = _GRAMS.match(_DIGIT_GROUPS.sub("", written))  # "3 200" is 3200
     if not given:
         return written
     number, unit = given.group(1), (given.group(2) or "").lower()
