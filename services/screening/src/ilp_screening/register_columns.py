@@ -160,28 +160,31 @@ DOSE = "dose:"  # a column of one dose (under "Imunisasi": HB0 | BCG | Polio 1 â
 # read, so nobody believes them kept. (Any other column stays refused: it may be a
 # measurement under a misspelt header.)
 NOT_READ = "~"  # a column read past: "~kms"
+_DELIVERY = ("tgl_persalinan", "tanggal_persalinan", "tgl_bersalin", "tanggal_bersalin",
+             "penolong", "penolong_persalinan", "tempat_persalinan", "tempat_bersalin",
+             "cara_persalinan", "jenis_persalinan", "komplikasi", "komplikasi_persalinan",
+             "keadaan_ibu", "keadaan_bayi", "jk_bayi", "jenis_kelamin_bayi", "bb_bayi",
+             "bb_lahir_bayi", "pb_bayi")
+_NIFAS = ("kf1", "kf2", "kf3", "kf4", "kf_1", "kf_2", "kf_3", "kf_4", "vit_a_nifas",
+          "vitamin_a_nifas", "kapsul_vit_a_nifas", "vit_a_bufas", "kb", "kb_pasca_persalinan",
+          "metode_kb")
 READ_PAST = frozenset({
     "asi", "kms", "buku_kia", "kelas_ibu", "oralit", "pemberian_oralit", "zinc",
-    "pemberian_zinc", "oralit/zinc", "meninggal", "tgl_meninggal", "tanggal_meninggal", "bb_lahir", "berat_lahir",
+    "pemberian_zinc", "oralit/zinc", "meninggal", "tgl_meninggal", "tanggal_meninggal",
+    "bb_lahir", "berat_lahir",
     "pb_lahir", "panjang_lahir", "no_hp", "telepon", "nama_ayah/ibu", "nama_ibu/ayah",
     "alamat/rt",
     "ket_n/t", "bulan", "kia", "mtbs", "jkn", "bpjs", "no_bpjs",
     # ANC findings a screening here does not hold: fundal height, the baby's heartbeat,
     # tetanus immunisation
     "tfu", "djj", "tt", "imunisasi_tt", "status_tt",
-    # a Kohort Ibu's delivery and postpartum columns: its deliveries are births, sent
-    # apart (births_sheet), the KF visits notify's; read past, the ANC contacts still taken
-    *(f"{group}{what}" for group in ("", "persalinan_") for what in (
-        "tgl_persalinan", "tanggal_persalinan", "tgl_bersalin", "tanggal_bersalin",
-        "penolong", "penolong_persalinan", "tempat_persalinan", "tempat_bersalin",
-        "cara_persalinan", "jenis_persalinan", "komplikasi", "komplikasi_persalinan",
-        "tanggal", "tgl", "tempat", "cara", "keadaan_ibu", "keadaan_bayi", "jk_bayi",
-        "jenis_kelamin_bayi", "bb_bayi", "bb_lahir_bayi", "pb_bayi") if group or what not in (
-            "tanggal", "tgl", "tempat", "cara")),
-    *(f"{group}{what}" for group in ("", "nifas_", "kunjungan_nifas_") for what in (
-        "kf1", "kf2", "kf3", "kf4", "kf_1", "kf_2", "kf_3", "kf_4", "vit_a_nifas",
-        "vitamin_a_nifas", "kapsul_vit_a_nifas", "vit_a_bufas", "kb", "kb_pasca_persalinan",
-        "metode_kb", *(("vit_a", "vitamin_a", "kapsul_vit_a") if group else ()))),
+    # a Kohort Ibu's delivery and postpartum columns, flat or under "Persalinan" and
+    # "Nifas": its deliveries are births, sent apart (births_sheet), the KF visits
+    # notify's; read past, the ANC contacts still taken
+    *_DELIVERY, *(f"persalinan_{what}" for what in (*_DELIVERY, "tanggal", "tgl", "tempat",
+                                                    "cara")),
+    *_NIFAS, *(f"{group}_{what}" for group in ("nifas", "kunjungan_nifas")
+               for what in (*_NIFAS, "vit_a", "vitamin_a", "kapsul_vit_a")),
     # the Posbindu's behaviours, other tests and what the kader did: not screenings here
     "kurang_aktivitas_fisik", "aktivitas_fisik", "kurang_sayur_buah", "sayur_buah",
     "kurang_makan_sayur_buah", "konsumsi_alkohol", "alkohol", "asam_urat",
