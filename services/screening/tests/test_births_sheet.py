@@ -45,3 +45,12 @@ def test_weights_and_places_as_sheets_write_them() -> None:
     assert [_place(p) for p in ("Puskesmas Selong", "RSUD dr. R. Soedjono", "PMB", "Rumah",
                                 "di rumah", "Polindes", "perjalanan", "")] == [
         "fasyankes", "fasyankes", "fasyankes", "rumah", "rumah", "fasyankes", "lainnya", None]
+
+
+def test_a_sheet_for_no_posyandu_says_which_to_choose() -> None:
+    [(_line, birth, problems)] = list(parse_births(
+        "NIK Ibu;Nama Ibu;Tgl Persalinan;JK Bayi\n3373044107980002;Ani;05/10/2026;P\n",
+        None, {}, TODAY))
+    assert birth is None and [p["msg"] for p in problems] == [
+        "which posyandu: choose it for the whole file (--posyandu), or give each row's in an "
+        "'ID Posyandu' or 'Posyandu' column"]

@@ -90,6 +90,10 @@ def _birth(line: int, cells: dict[str, str], posyandu_id: str | None, places: Pl
         if isinstance(found, dict):
             return line, None, [found]
         place_id = found
+    if not place_id:
+        return line, None, [{"type": "missing", "loc": ["column", "posyandu_name"], "msg": _(
+            "which posyandu: choose it for the whole file (--posyandu), or give each row's "
+            "in an 'ID Posyandu' or 'Posyandu' column")}]
     mother: dict[str, Any] = {"name": cells.get("mother_name", ""), "sex": "F",
                               "rt": cells.get("rt"), "rw": cells.get("rw")}
     if nik := re.sub(r"[\s.'’-]", "", cells.get("mother_nik", "")):
