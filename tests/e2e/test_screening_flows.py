@@ -1662,7 +1662,7 @@ def test_a_kohort_ibus_deliveries_are_sent_as_births(platform: Platform, tmp_pat
     said = capsys.readouterr().out
     assert "diterima 1" in said and "baris 4: JK Bayi" in said, said
     assert register_import.import_births(sheet, url, "psy-bersalin") == 1
-    assert "diterima 0, sudah ada 1" in capsys.readouterr().out
+    assert "diterima 0, sudah ada 1, belum bersalin 1" in capsys.readouterr().out
     pws = httpx.Client(base_url=f"{platform.service_url('pws')}/api/v1", timeout=10)
     assert eventually(lambda: indicator(pws, desa, "2026-10", "persalinan_fasyankes")
                       ["numerator"] == 1)

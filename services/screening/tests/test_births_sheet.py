@@ -23,7 +23,9 @@ def test_a_kohort_ibus_deliveries_are_births_and_its_pregnant_women_passed_over(
     """Sari is still pregnant (no day of delivery): no birth. Ani delivered at a bidan's
     practice (a health facility), a girl of 3.1 kg; Rina at home, her birth date from her
     NIK; Eka's baby has no sex written: refused saying so, at its column."""
-    rows = list(parse_births(KOHORT, "psy-1", {}, TODAY))
+    parsed = list(parse_births(KOHORT, "psy-1", {}, TODAY))
+    assert parsed[0] == 4  # Sari's line, passed over
+    rows = [row for row in parsed if not isinstance(row, int)]
     assert [line for line, _birth, _problems in rows] == [5, 6, 7]
     ani, rina, eka = (birth for _line, birth, _problems in rows)
     assert ani is not None and rina is not None and eka is None
@@ -54,3 +56,14 @@ def test_a_sheet_for_no_posyandu_says_which_to_choose() -> None:
     assert birth is None and [p["msg"] for p in problems] == [
         "which posyandu: choose it for the whole file (--posyandu), or give each row's in an "
         "'ID Posyandu' or 'Posyandu' column"]
+
+
+def test_a_kohort_bayis_birth_date_is_the_day_of_delivery() -> None:
+    """A Kohort Bayi: "Tgl Lahir" beside the baby's name and sex is hers, the mother by her
+    NIK (her birth date from it)."""
+    text = ("KOHORT BAYI 2026\nNama Bayi;JK;Tgl Lahir;BB Lahir;Nama Ibu;NIK Ibu;KN1\n"
+            "Bayi Ani;P;05/10/2026;3100;Ani;3373044107980002;06/10/2026\n")
+    [(_line, birth, problems)] = list(parse_births(text, "psy-1", {}, TODAY))
+    assert problems == [] and birth is not None
+    assert (birth.born_on, birth.baby.name, birth.mother.birth_date) == (
+        date(2026, 10, 5), "Bayi Ani", date(1998, 7, 1))

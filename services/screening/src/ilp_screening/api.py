@@ -124,7 +124,8 @@ async def import_births(request: Request, rt: RuntimeDep, caller: Caller, langua
     posyandu_id = await register_intake.place_given(rt.store, posyandu_id, caller)
     places = await register_intake.places_named(rt.store, births_sheet.posyandu_names(text),
                                                 caller)
-    rows = list(births_sheet.parse_births(text, posyandu_id, places, intake.today()))
+    parsed = list(births_sheet.parse_births(text, posyandu_id, places, intake.today()))
+    rows = [row for row in parsed if not isinstance(row, int)]
     valid = [(line, birth) for line, birth, _problems in rows if birth is not None]
 
     async def record_row(tx: Transaction, item: tuple[int, BirthSubmission],
@@ -142,6 +143,7 @@ async def import_births(request: Request, rt: RuntimeDep, caller: Caller, langua
                  if outcome["status"] == "rejected"]
     counts = Counter(outcome["status"] for outcome in outcomes)
     return said_in({"accepted": counts["created"], "duplicates": counts["duplicate"],
+                    "not_delivered": len(parsed) - len(rows),
                     "rejected": births_sheet.in_the_sheets_words(
                         sorted(rejected, key=lambda row: row["line"]), text),
                     "columns_not_read": births_sheet.columns_not_read(text)}, language)

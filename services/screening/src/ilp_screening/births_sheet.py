@@ -72,14 +72,23 @@ def columns_not_read(text: str) -> list[str]:
 
 
 def parse_births(text: str, posyandu_id: str | None, places: Places, today: date
-                 ) -> Iterator[Row]:
-    """(line, birth or None, problems) per row with a day of delivery."""
+                 ) -> Iterator[Row | int]:
+    """(line, birth or None, problems) per row with a day of delivery; the line number
+    alone of a row without one (still pregnant – a Kohort Ibu's row –, or empty)."""
     reader = csv_rows(text, column, _COLUMN.values())
+    # A Kohort Bayi's "Tgl Lahir" beside the baby's name or sex is the baby's: the day of
+    # delivery (a Kohort Ibu's, beside Tgl Persalinan, is the mother's).
+    babys = "born_on" not in (names := reader.fieldnames or ()) and bool(
+        {"baby_name", "baby_sex"} & set(names))
     for row in reader:
         cells = {k: (v or "").strip() for k, v in row.items()
                  if k in _NAMES and not blank(v or "")}
-        if "born_on" in cells:  # else still pregnant (a Kohort Ibu's row), or empty
+        if babys and "mother_birth_date" in cells:
+            cells["born_on"] = cells.pop("mother_birth_date")
+        if "born_on" in cells:
             yield _birth(reader.line_num, cells, posyandu_id, places, today)
+        elif any(cells.values()):
+            yield reader.line_num
 
 
 def _birth(line: int, cells: dict[str, str], posyandu_id: str | None, places: Places,

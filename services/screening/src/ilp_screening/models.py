@@ -206,6 +206,8 @@ class ImportReport(BaseModel):
 class BirthImportReport(BaseModel):
     accepted: int
     duplicates: int
+    not_delivered: int = Field(default=0, description="Rows without a day of delivery – a "
+                               "Kohort Ibu's women still pregnant –: passed over")
     rejected: list[RowProblem]
     columns_not_read: list[str] = Field(
         default_factory=list, description="The sheet's columns a birth does not hold (a "
