@@ -604,3 +604,17 @@ def test_a_puma_score_of_6_or_more_is_referred_for_spirometry() -> None:
         return [(f.code, f.follow_up) for f in result.findings]
     assert found(6) == found(9) == [("ppok_suspect", "rujuk ke puskesmas untuk spirometri")]
     assert found(5) == []
+
+
+def test_a_vitamin_a_capsule_of_the_other_ages_is_a_finding() -> None:
+    """Blue (100,000 IU) at 6–11 months, red (200,000 IU) at 12–59: a red one to a baby is
+    twice her dose (watched 48 hours), a blue one from 12 months half; the right one, or
+    no colour said, nothing."""
+    def capsule(months: int, colour: str | None) -> list[tuple[str, str]]:
+        screening = ScreeningInput("balita", "F", round(months * 30.4375) + 3, ON,
+                                   {"weight_kg": 9.0}, {"vitamin_a": True}, capsule=colour)
+        return [(f.code, f.severity) for f in classify(screening).findings
+                if f.code.startswith("vitamin_a")]
+    assert capsule(8, "merah") == capsule(11, "merah") == [("vitamin_a_overdose", "moderate")]
+    assert capsule(12, "biru") == capsule(59, "biru") == [("vitamin_a_underdose", "mild")]
+    assert capsule(8, "biru") == capsule(12, "merah") == capsule(30, None) == []

@@ -24,7 +24,8 @@ def _codes_in_rules() -> set[str]:
                 visit(item)
     for value in vars(rules).values():
         visit(value)
-    return codes | {code for code, *_ in rules.KPSP_FINDINGS.values()} | {
+    return codes | {code for code, *_ in (*rules.KPSP_FINDINGS.values(),
+                                          *rules.WRONG_CAPSULE.values())} | {
         code for code, *_ in (*rules.BP_CLASSES, *rules.CHILD_BP_CLASSES)}
 
 

@@ -373,6 +373,7 @@ def test_columns_other_programmes_keep_are_read_past_and_named() -> None:
     ((_, bima, none),) = list(parse_register(text, "psy-1"))
     assert none == [] and bima is not None and bima.measurements.weight_kg == 9.1
     assert bima.measurements.vitamin_a is True  # the capsule, by its colour
+    assert bima.measurements.vitamin_a_capsule == "merah"
     assert bima.measurements.deworming is True
     assert columns_not_read(text) == ["KMS", "BB Lahir (gram)", "No. HP"]
     pmt = text.replace("KMS", "PMT")  # supplementary food given: read
@@ -656,19 +657,24 @@ def test_diy_and_sumatera_barat_write_their_dusun_their_own_way() -> None:
 
 
 def test_a_vitamin_a_capsule_is_read_ticked_by_its_colour_or_under_its_colour() -> None:
-    """The bulan vitamin A's column: ticked, "ya", or the capsule's colour is given;
-    "tidak" not given; a column per colour (Biru | Merah) given where either is ticked.
+    """The bulan vitamin A's column: ticked, "ya", or the capsule's colour is given (and
+    kept: a red one to a baby is a finding); "tidak" not given; a column per colour (Biru |
+    Merah) given, of its colour, where either is ticked.
     A cell neither is refused at its column, as any yes/no."""
     head = "Nama;NIK;JK;Tgl Lahir;Tanggal;BB (kg);{}\n"
     row = "Bima;3373041011250001;L;10/11/2025;05/02/2026;9,1;{}\n"
-    for cell, capsule in (("v", True), ("Kapsul Biru", True), ("tidak", False), ("", None)):
+    for cell, capsule, colour in (("v", True, None), ("Kapsul Biru", True, "biru"),
+                                  ("tidak", False, None), ("", None, None)):
         ((_, bima, none),) = list(parse_register(head.format("Vit. A") + row.format(cell),
                                                  "psy-1"))
         assert none == [] and bima is not None and bima.measurements.vitamin_a is capsule, cell
-    for cells, capsule in ((";v", True), ("v;", True), ("tidak;tidak", False), (";", None)):
+        assert bima.measurements.vitamin_a_capsule == colour, cell
+    for cells, capsule, colour in ((";v", True, "merah"), ("v;", True, "biru"),
+                                   ("tidak;tidak", False, None), (";", None, None)):
         ((_, bima, none),) = list(parse_register(
             head.format("Vitamin A Biru;Vitamin A Merah") + row.format(cells), "psy-1"))
         assert none == [] and bima is not None and bima.measurements.vitamin_a is capsule, cells
+        assert bima.measurements.vitamin_a_capsule == colour, cells
     ((_, refused, problems),) = list(parse_register(
         head.format("Vitamin A") + row.format("kuning"), "psy-1"))
     assert refused is None and [(p["loc"], p["msg"]) for p in problems] == [

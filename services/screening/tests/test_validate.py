@@ -451,3 +451,11 @@ def test_skilas_said_negative_with_a_domain_declined_is_refused() -> None:
     assert (stage, [(loc, kind) for loc, _msg, kind in found]) == (
         "lansia", [(("measurements", "skilas_positive"), "contradiction")])
     assert "limited_mobility" in found[0][1]
+
+
+def test_a_capsules_colour_says_it_was_given() -> None:
+    given = submission(date(2026, 2, 10), on=date(2026, 8, 10), vitamin_a_capsule="biru")
+    assert given.measurements.vitamin_a is True and problems(given, TODAY)[1] == []
+    contradicted = submission(date(2026, 2, 10), on=date(2026, 8, 10), vitamin_a=False,
+                              vitamin_a_capsule="biru")
+    assert locs(contradicted) == {("measurements", "vitamin_a_capsule")}

@@ -28,6 +28,8 @@ FINDING_LABELS = {
     "lila_gizi_kurang": "Gizi kurang (LiLA)",
     "edema_gizi_buruk": "Gizi buruk: edema bilateral",
     "microcephaly": "Lingkar kepala kecil (mikrosefal)",
+    "vitamin_a_overdose": "Kapsul vitamin A merah untuk bayi 6–11 bulan (dosis berlebih)",
+    "vitamin_a_underdose": "Kapsul vitamin A biru dari umur 12 bulan (dosis kurang)",
     "macrocephaly": "Lingkar kepala besar (makrosefal)",
     "development_doubtful": "Perkembangan meragukan (KPSP)",
     "development_deviation": "Penyimpangan perkembangan (KPSP)",

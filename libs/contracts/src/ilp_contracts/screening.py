@@ -14,6 +14,7 @@ from .anc import MAX_ANC_VISIT
 from .envelope import Event
 from .immunization import DoseIn
 from .supplements import MAX_IRON_TABLETS
+from .vitamin_a import Capsule
 from .text import _, refusal
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -159,6 +160,11 @@ class PregnancyIn(_Strict):
         return (day - self.last_period).days // 7
 
 
+# The measurements written as words, not numbers or yes/no: the KPSP's result, a capsule's
+# colour.
+WORDS = ("kpsp", "vitamin_a_capsule")
+
+
 class MeasurementsIn(_Strict):
     """Everything a posyandu/pustu may measure; each stage uses what applies."""
 
@@ -229,6 +235,10 @@ class MeasurementsIn(_Strict):
         default=None, description="Kapsul vitamin A diberikan hari ini (balita 6–59 bulan: "
         "biru 100.000 IU 6–11 bulan, merah 200.000 IU 12–59 bulan; bulan vitamin A Februari "
         "dan Agustus); false: asked, and not given")
+    vitamin_a_capsule: Capsule | None = Field(
+        default=None, description="Warna kapsul vitamin A yang diberikan: biru (100.000 IU, "
+        "6–11 bulan) or merah (200.000 IU, 12–59 bulan); given, whatever `vitamin_a` says "
+        "not – a capsule of the other age's is a finding (a red one to a baby: too much)")
     iron_tablets: int | None = Field(
         default=None, ge=0, le=MAX_IRON_TABLETS, description="Tablet tambah darah (TTD) "
         "diberikan hari ini, jumlah tablet: ibu hamil (minimal 90 selama kehamilan, biasanya "
@@ -244,6 +254,15 @@ class MeasurementsIn(_Strict):
         default_factory=list, max_length=10,
         description="Doses given at this visit: the schedule's codes, or as the Buku KIA "
         "writes them (Polio 1, DPT-HB-Hib lanjutan, Campak Rubella 1)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _capsule_given(cls, data: Any) -> Any:
+        """A capsule's colour says it was given."""
+        if isinstance(data, dict) and data.get("vitamin_a_capsule") and \
+                data.get("vitamin_a") is None:
+            return {**data, "vitamin_a": True}
+        return data
 
 
 class ScreeningSubmission(_Strict):

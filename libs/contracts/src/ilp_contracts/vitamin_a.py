@@ -12,9 +12,17 @@ GM.03.03/B.III/300/2024): PWS reads them from its catalogue, notify from
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 FROM_MONTHS, UNTIL_MONTHS = 6, 60
 ROUND_MONTHS = (2, 8)
+# The capsule of an age: blue (100,000 IU) to 11 months, red (200,000 IU) from 12.
+RED_FROM_MONTHS = 12
+Capsule = Literal["biru", "merah"]
+
+
+def capsule_for(age_months: int) -> Capsule:
+    return "merah" if age_months >= RED_FROM_MONTHS else "biru"
 
 
 def eligible(age_months: int) -> bool:

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from ilp_contracts import (BirthAmended, BirthCorrection, BirthRecorded, BirthVoided, Event,
                            ScreeningAmended, ScreeningRecorded, ScreeningVoided, new_id)
-from ilp_contracts.screening import (BirthSnapshot, BirthSubmission, MeasurementsIn,
+from ilp_contracts.screening import (WORDS, BirthSnapshot, BirthSubmission, MeasurementsIn,
                                      PersonIn, PregnancyIn, ScreeningSubmission,
                                      TbTreatmentSubmission)
 from ilp_contracts.wilayah import home_unit
@@ -109,7 +109,7 @@ def _previous_weighing(visits: list[dict[str, Any]]) -> PreviousWeighing | None:
 
 
 def _measures(m: MeasurementsIn) -> tuple[dict[str, float], dict[str, bool]]:
-    values = m.model_dump(exclude_none=True, exclude={"immunizations", "kpsp"})
+    values = m.model_dump(exclude_none=True, exclude={*WORDS, "immunizations"})
     flags = {k: v for k, v in values.items() if isinstance(v, bool)}
     return {k: float(v) for k, v in values.items() if k not in flags}, flags
 
@@ -131,7 +131,8 @@ async def _snapshot(tx: Transaction, *, screening_id: str, person_id: str, sex: 
               if stage == "balita" else [])
     result = classify(ScreeningInput(
         stage=stage, sex=sex, age_days=(screened_on - birth_date).days, screened_on=screened_on,
-        measures=measures, flags=flags, kpsp=m.kpsp, previous=_previous_weighing(visits),
+        measures=measures, flags=flags, kpsp=m.kpsp, capsule=m.vitamin_a_capsule,
+        previous=_previous_weighing(visits),
         gestational_weeks=pregnancy.weeks_on(screened_on) if pregnancy else None,
         doses=frozenset(m.immunizations),
         earlier_doses=frozenset(dose for doc in visits for dose in doc.get("immunizations", []))))

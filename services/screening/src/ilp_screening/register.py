@@ -97,8 +97,8 @@ def _cell(name: str, value: str) -> object:
         lowered = value.lower()
         if name == "measured_lying" and lowered in _LYING:
             return _LYING[lowered]
-        if name == "vitamin_a" and lowered.removeprefix("kapsul ") in _CAPSULES:
-            return True
+        if name == "vitamin_a" and (colour := lowered.removeprefix("kapsul ")) in _CAPSULES:
+            return colour  # given, of this colour (`_capsule_given`)
         if name in _EXAMINED and lowered in _FOUND:
             return _FOUND[lowered]
         return True if lowered in _YES else False if lowered in _NO else value
@@ -577,14 +577,18 @@ def _breastfed_at_her_age(given: dict[str, object]) -> None:
 
 
 def _capsule_given(given: dict[str, object]) -> None:
-    """A vitamin A capsule ticked under its colour (Biru | Merah) is given; both columns
-    answered and neither ticked, not given. A cell neither ya nor tidak is refused at
-    the capsule's column, as any yes/no."""
+    """A vitamin A capsule written by its colour ("merah"), or ticked under it (Biru |
+    Merah), is given, of that colour; both columns answered and neither ticked, not given.
+    A cell neither ya nor tidak is refused at the capsule's column, as any yes/no."""
+    if given.get("vitamin_a") in _CAPSULES:
+        given["vitamin_a_capsule"], given["vitamin_a"] = given["vitamin_a"], True
     colours = {name: given.pop(name) for name in [n for n in given if n.startswith(CAPSULE)]}
     if "vitamin_a" in given or not colours:
         return
-    if any(value is True for value in colours.values()):
+    if ticked := [name for name, value in colours.items() if value is True]:
         given["vitamin_a"] = True
+        if len(ticked) == 1:
+            given["vitamin_a_capsule"] = ticked[0].removeprefix(CAPSULE)
     elif unread := [value for value in colours.values() if value is not False]:
         given["vitamin_a"] = unread[0]
     else:

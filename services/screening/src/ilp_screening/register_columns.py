@@ -9,7 +9,7 @@ import re
 from ilp_contracts.anc import MAX_ANC_VISIT
 from ilp_contracts.immunization import IMMUNIZATIONS, dose_code
 from ilp_contracts.registry import DUSUN_COLUMNS
-from ilp_contracts.screening import MeasurementsIn
+from ilp_contracts.screening import WORDS, MeasurementsIn
 from ilp_kit.spreadsheet import MONTHS
 
 PERSON = ("nik", "mother_nik", "local_id", "name", "sex", "birth_date", "rt", "rw",
@@ -41,7 +41,7 @@ AGE, AGE_YEARS = "age", "age_years"
 # coverage reads by name.
 DUSUN = "dusun"
 NUMBERS = frozenset({"gestational_weeks", "anc_visit"}) | {
-    name for name in MeasurementsIn.model_fields if name not in (*FLAGS, "kpsp", "immunizations")}
+    name for name in MeasurementsIn.model_fields if name not in (*FLAGS, *WORDS, "immunizations")}
 CAPSULE = "capsule:"  # a column of one colour of vitamin A capsule: "capsule:biru"
 ALIASES = {
     "nama": "name", "jenis_kelamin": "sex", "jk": "sex", "l/p": "sex",

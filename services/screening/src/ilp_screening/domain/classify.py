@@ -35,6 +35,7 @@ class ScreeningInput:
     measures: dict[str, float] = field(default_factory=dict)
     flags: dict[str, bool] = field(default_factory=dict)  # tb_symptoms, smoking, skilas…
     kpsp: str | None = None
+    capsule: str | None = None  # the vitamin A capsule's colour, where given
     gestational_weeks: int | None = None
     previous: PreviousWeighing | None = None
     doses: frozenset[str] = frozenset()  # immunisations given at this visit
@@ -141,6 +142,7 @@ def programmes_read(stage: str, sex: str, age_months: int) -> set[str]:
     balita = stage == "balita"
     read = {"immunizations": balita,
             "vitamin_a": balita and vitamin_a.eligible(age_months),
+            "vitamin_a_capsule": balita and vitamin_a.eligible(age_months),
             "exclusive_breastfeeding": balita and age_months < EXCLUSIVE_MONTHS,
             "deworming": stage in ("balita", "anak_remaja")
             and supplements.deworming_eligible(age_months),
@@ -206,6 +208,9 @@ def _balita(s: ScreeningInput, out: Classification) -> None:
             out.add(first_band(hcz, rules.HEAD_CIRCUMFERENCE_FOR_AGE), hcz)
     if s.kpsp in rules.KPSP_FINDINGS:
         out.flag(*rules.KPSP_FINDINGS[s.kpsp])
+    if s.capsule is not None and vitamin_a.eligible(s.age_months) and \
+            s.capsule != vitamin_a.capsule_for(s.age_months):
+        out.flag(*rules.WRONG_CAPSULE[s.capsule])
     if "weight_kg" in m and s.previous is not None:
         _weight_gain(s, m["weight_kg"], out)
     _young_infant(s, m.get("weight_kg"), out)

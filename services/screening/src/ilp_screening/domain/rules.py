@@ -104,6 +104,17 @@ KPSP_FINDINGS: dict[str, tuple[str, Severity, str]] = {
     "meragukan": ("development_doubtful", "mild", "stimulasi, KPSP ulang 2 minggu"),
     "penyimpangan": ("development_deviation", "moderate", "rujuk ke puskesmas"),
 }
+# A vitamin A capsule of the other age's (Panduan Manajemen Terintegrasi Suplementasi
+# Vitamin A, 2016): a red one (200,000 IU) to a baby of 6–11 months is twice her dose –
+# vomiting, headache, a bulging fontanelle within a day or two, mostly passing by itself –;
+# a blue one (100,000 IU) from 12 months is half hers.
+WRONG_CAPSULE: dict[str, tuple[str, Severity, str]] = {
+    "merah": ("vitamin_a_overdose", "moderate",
+              "kapsul merah untuk bayi 6–11 bulan: amati 48 jam (muntah, ubun-ubun menonjol), "
+              "ke puskesmas bila ada"),
+    "biru": ("vitamin_a_underdose", "mild", "kapsul biru dari 12 bulan: dosisnya separuh – "
+             "lengkapi dengan kapsul merah di bulan vitamin A berikutnya"),
+}
 # "T" (tidak naik): minimum weight gain (KBM, Kenaikan Berat badan Minimal, Buku KIA) by
 # age in completed months at the later weighing, in grams per month. Verify against the
 # current Buku KIA before relying on it; from 12 months on the KBM is 200 g.

@@ -87,6 +87,10 @@ def screening_problems(sex: str, birth_date: date, screened_on: date,
             found.append((("measurements", examined), _(
                 "an examination for cervical or breast cancer is recorded for women"),
                 "wrong_stage"))
+    if m.vitamin_a is False and m.vitamin_a_capsule is not None:
+        found.append((("measurements", "vitamin_a_capsule"), _(
+            "a vitamin A capsule's colour is given, yet vitamin_a says none was"),
+            "contradiction"))
     if m.vitamin_a and not (stage == "balita" and vitamin_a.eligible(
             age_in_months(birth_date, screened_on))):
         found.append((("measurements", "vitamin_a"), _(
