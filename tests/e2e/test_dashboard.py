@@ -495,6 +495,11 @@ def test_a_bidan_uploads_a_posyandu_register_from_the_dashboard(platform: Platfo
         ["NIK", "Nama", "L/P", "Tgl Lahir", *(f"BB {month}" for month in (
             "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt"))],
         [other, "Sekar", "P", date(2025, 11, 19), *[None] * 8, 7.9, 8.1]]))
+    kohort = tmp_path / "kohort-ibu.csv"
+    mothers = [f"337304{41 + n}0798{(uuid.uuid4().int + n) % 10000:04d}" for n in (0, 1)]
+    kohort.write_text("Nama Ibu;NIK;HPHT;Tgl Persalinan;Tempat Persalinan;JK Bayi;BB Lahir\n"
+                      f"Ani;{mothers[0]};02/01/2026;05/10/2026;Puskesmas;P;3100\n"
+                      f"Sari;{mothers[1]};02/06/2026;;;;\n")
     url = f"{platform.base_url}/api/v1/pws/dashboard?area=33.73.04.1001&period=2026-11#token="
     with sync_playwright() as p:
         browser = launch_chromium(p)
@@ -525,7 +530,18 @@ def test_a_bidan_uploads_a_posyandu_register_from_the_dashboard(platform: Platfo
             "document.getElementById('upload-report').innerText.includes('ditolak')",
             timeout=15000)
         reports.append(page.locator("#upload-report").inner_text())
+        # the Kohort Ibu's deliveries, as births
+        page.evaluate("document.getElementById('upload-report').textContent = ''")
+        page.select_option("#upload-kind", "births")
+        page.set_input_files("#upload-file", str(kohort))
+        page.click("#upload button[type=submit]")
+        page.wait_for_function(
+            "document.getElementById('upload-report').innerText.includes('ditolak')",
+            timeout=15000)
+        reports.append(page.locator("#upload-report").inner_text())
         browser.close()
+    assert reports[3].startswith("diterima 1, sudah ada 0, belum bersalin 1, ditolak 0"), \
+        reports[3]
     assert reports[2].startswith("diterima 2, sudah ada 0, dikoreksi 0, ditolak 0"), reports[2]
     assert offered == ["Posyandu Blotongan", "Pustu Blotongan"]
     assert reports[0].startswith("diterima 1, sudah ada 0, dikoreksi 0, ditolak 1")
@@ -550,6 +566,11 @@ def test_a_bidan_finds_two_records_of_one_child_and_merges_them(platform: Platfo
                                                      **born}, "2026-11-20")):
         record(platform, {"person": person, "posyandu_id": "psy-0", "screened_on": day,
                           "measurements": {"weight_kg": 8.0}})
+    kohort = tmp_path / "kohort-ibu.csv"
+    mothers = [f"337304{41 + n}0798{(uuid.uuid4().int + n) % 10000:04d}" for n in (0, 1)]
+    kohort.write_text("Nama Ibu;NIK;HPHT;Tgl Persalinan;Tempat Persalinan;JK Bayi;BB Lahir\n"
+                      f"Ani;{mothers[0]};02/01/2026;05/10/2026;Puskesmas;P;3100\n"
+                      f"Sari;{mothers[1]};02/06/2026;;;;\n")
     url = f"{platform.base_url}/api/v1/pws/dashboard?area=33.73.04.1001&period=2026-11#token="
     with sync_playwright() as p:
         browser = launch_chromium(p)
