@@ -512,33 +512,21 @@ def test_a_bidan_uploads_a_posyandu_register_from_the_dashboard(platform: Platfo
         page.wait_for_selector("#upload:not([hidden])", timeout=15000)
         offered = page.locator("#upload-posyandu option").all_inner_texts()
         page.select_option("#upload-posyandu", "psy-0")
-        reports = []
-        for _ in range(2):
-            page.set_input_files("#upload-file", str(sheet))
+        def sent(path: Path) -> str:
+            """The file uploaded, and the report the page shows."""
+            page.evaluate("document.getElementById('upload-report').textContent = ''")
+            page.set_input_files("#upload-file", str(path))
             page.click("#upload button[type=submit]")
             page.wait_for_function(
                 "document.getElementById('upload-report').innerText.includes('ditolak')",
                 timeout=15000)
-            reports.append(page.locator("#upload-report").inner_text())
             page.locator("#registers").screenshot(path=str(ARTIFACTS / "dashboard-upload.png"))
-            page.evaluate("document.getElementById('upload-report').textContent = ''")
-        # a register by month, on the day the posyandu meets
-        page.set_input_files("#upload-file", str(by_month))
-        page.fill("#upload-day", "20")
-        page.click("#upload button[type=submit]")
-        page.wait_for_function(
-            "document.getElementById('upload-report').innerText.includes('ditolak')",
-            timeout=15000)
-        reports.append(page.locator("#upload-report").inner_text())
-        # the Kohort Ibu's deliveries, as births
-        page.evaluate("document.getElementById('upload-report').textContent = ''")
-        page.select_option("#upload-kind", "births")
-        page.set_input_files("#upload-file", str(kohort))
-        page.click("#upload button[type=submit]")
-        page.wait_for_function(
-            "document.getElementById('upload-report').innerText.includes('ditolak')",
-            timeout=15000)
-        reports.append(page.locator("#upload-report").inner_text())
+            return page.locator("#upload-report").inner_text()
+        reports = [sent(sheet), sent(sheet)]
+        page.fill("#upload-day", "20")  # a register by month, on the day the posyandu meets
+        reports.append(sent(by_month))
+        page.select_option("#upload-kind", "births")  # the Kohort Ibu's deliveries
+        reports.append(sent(kohort))
         browser.close()
     assert reports[3].startswith("diterima 1, sudah ada 0, belum bersalin 1, ditolak 0"), \
         reports[3]
