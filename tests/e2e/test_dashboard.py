@@ -554,11 +554,6 @@ def test_a_bidan_finds_two_records_of_one_child_and_merges_them(platform: Platfo
                                                      **born}, "2026-11-20")):
         record(platform, {"person": person, "posyandu_id": "psy-0", "screened_on": day,
                           "measurements": {"weight_kg": 8.0}})
-    kohort = tmp_path / "kohort-ibu.csv"
-    mothers = [f"337304{41 + n}0798{(uuid.uuid4().int + n) % 10000:04d}" for n in (0, 1)]
-    kohort.write_text("Nama Ibu;NIK;HPHT;Tgl Persalinan;Tempat Persalinan;JK Bayi;BB Lahir\n"
-                      f"Ani;{mothers[0]};02/01/2026;05/10/2026;Puskesmas;P;3100\n"
-                      f"Sari;{mothers[1]};02/06/2026;;;;\n")
     url = f"{platform.base_url}/api/v1/pws/dashboard?area=33.73.04.1001&period=2026-11#token="
     with sync_playwright() as p:
         browser = launch_chromium(p)
