@@ -74,7 +74,7 @@ def import_births(path: Path, base_url: str, posyandu_id: str | None,
     return send_csv(path, f"{base_url}/api/v1/screening/births/import",
                     {"posyandu_id": posyandu_id} if posyandu_id else {}, token,
                     ("accepted", "diterima"), ("duplicates", "sudah ada"),
-                    ("not_delivered", "belum bersalin"))
+                    ("amended", "dikoreksi"), ("not_delivered", "belum bersalin"))
 
 
 def import_household(path: Path, base_url: str, posyandu_id: str, noted_on: str,

@@ -528,7 +528,8 @@ def test_a_bidan_uploads_a_posyandu_register_from_the_dashboard(platform: Platfo
         page.select_option("#upload-kind", "births")  # the Kohort Ibu's deliveries
         reports.append(sent(kohort))
         browser.close()
-    assert reports[3].startswith("diterima 1, sudah ada 0, belum bersalin 1, ditolak 0"), \
+    assert reports[3].startswith("diterima 1, sudah ada 0, dikoreksi 0, belum bersalin 1, "
+                                 "ditolak 0"), \
         reports[3]
     assert reports[2].startswith("diterima 2, sudah ada 0, dikoreksi 0, ditolak 0"), reports[2]
     assert offered == ["Posyandu Blotongan", "Pustu Blotongan"]

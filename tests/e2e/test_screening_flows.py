@@ -1645,7 +1645,8 @@ def test_a_kohort_ibus_deliveries_are_sent_as_births(platform: Platform, tmp_pat
                                                      capsys) -> None:
     """`./ilp import-births` of the Kohort Ibu the ANC contacts came from: each delivery a
     birth (a pregnant woman's row passed over, a baby without her sex refused at its
-    column), PWS's deliveries at a health facility counting them; sent again, none twice."""
+    column); sent again, none twice; corrected – at home, 2.4 kg – and sent again, that
+    birth amended, as PWS counts it."""
     from ilp_platform import register_import
 
     desa = "33.73.04.2043"
@@ -1662,7 +1663,10 @@ def test_a_kohort_ibus_deliveries_are_sent_as_births(platform: Platform, tmp_pat
     said = capsys.readouterr().out
     assert "diterima 1" in said and "baris 4: JK Bayi" in said, said
     assert register_import.import_births(sheet, url, "psy-bersalin") == 1
-    assert "diterima 0, sudah ada 1, belum bersalin 1" in capsys.readouterr().out
+    assert "diterima 0, sudah ada 1, dikoreksi 0, belum bersalin 1" in capsys.readouterr().out
+    sheet.write_text(sheet.read_text().replace("Puskesmas;P;3,1", "Rumah;P;2,4"))  # mended
+    assert register_import.import_births(sheet, url, "psy-bersalin") == 1
+    assert "diterima 0, sudah ada 0, dikoreksi 1" in capsys.readouterr().out
     pws = httpx.Client(base_url=f"{platform.service_url('pws')}/api/v1", timeout=10)
-    assert eventually(lambda: indicator(pws, desa, "2026-10", "persalinan_fasyankes")
-                      ["numerator"] == 1)
+    assert eventually(lambda: indicator(pws, desa, "2026-10", "bayi_bblr")["numerator"] == 1)
+    assert indicator(pws, desa, "2026-10", "persalinan_fasyankes")["numerator"] == 0

@@ -118,7 +118,8 @@ async def import_births(request: Request, rt: RuntimeDep, caller: Caller, langua
     """Deliveries from a sheet as CSV or a workbook – a Register Persalinan, or a Kohort
     Ibu's delivery columns (Tgl Persalinan, Tempat Persalinan, JK Bayi, BB Lahir) – each a
     birth, as `POST /births` records one; a row with no day of delivery (still pregnant)
-    is passed over. Sending the sheet again records none twice."""
+    is passed over. Sending the sheet again records none twice; a row corrected since
+    (weight, place, the baby's sex) amends its birth."""
     require(caller, *RECORDERS)
     text = spreadsheet_text(await request.body())
     posyandu_id = await register_intake.place_given(rt.store, posyandu_id, caller)
@@ -130,11 +131,8 @@ async def import_births(request: Request, rt: RuntimeDep, caller: Caller, langua
 
     async def record_row(tx: Transaction, item: tuple[int, BirthSubmission],
                          seal: Fernet | None) -> dict[str, Any]:
-        birth = item[1]
-        _stored, created = await intake.record_birth(
-            tx, birth, births_sheet.row_key(birth, rt.settings.pseudonym_key),
-            rt.settings.pseudonym_key, scope=caller, seal=seal)
-        return {"status": "created" if created else "duplicate"}
+        return {"status": await register_intake.record_birth_row(
+            tx, item[1], rt.settings.pseudonym_key, caller, seal)}
     outcomes = await _in_one_transaction(rt, valid, record_row)
     rejected = [{"line": line, "detail": problems}
                 for line, birth, problems in rows if birth is None]
@@ -143,7 +141,7 @@ async def import_births(request: Request, rt: RuntimeDep, caller: Caller, langua
                  if outcome["status"] == "rejected"]
     counts = Counter(outcome["status"] for outcome in outcomes)
     return said_in({"accepted": counts["created"], "duplicates": counts["duplicate"],
-                    "not_delivered": len(parsed) - len(rows),
+                    "amended": counts["amended"], "not_delivered": len(parsed) - len(rows),
                     "rejected": births_sheet.in_the_sheets_words(
                         sorted(rejected, key=lambda row: row["line"]), text),
                     "columns_not_read": births_sheet.columns_not_read(text)}, language)

@@ -206,6 +206,8 @@ class ImportReport(BaseModel):
 class BirthImportReport(BaseModel):
     accepted: int
     duplicates: int
+    amended: int = Field(default=0, description="Rows changed since they were sent (the "
+                         "sheet corrected and sent again): their births amended")
     not_delivered: int = Field(default=0, description="Rows without a day of delivery – a "
                                "Kohort Ibu's women still pregnant –: passed over")
     rejected: list[RowProblem]

@@ -1,7 +1,7 @@
 """A paper register's rows as screenings: each row one screening of a person at a
 posyandu on a day – recorded, known already (the register sent before, the kader's app
-that day), or amended to the row when the register was corrected since; and the
-posyandu a district's sheet names by name."""
+that day), or amended to the row when the register was corrected since –, a births
+sheet's rows as births likewise; and the posyandu a district's sheet names by name."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from typing import Any
 from cryptography.fernet import Fernet
 from ilp_contracts.dates import add_months
 from ilp_contracts.registry import place_name_key
-from ilp_contracts.screening import MeasurementsIn, ScreeningSubmission
+from ilp_contracts.screening import (BirthCorrection, BirthSubmission, MeasurementsIn,
+                                     ScreeningSubmission)
 from ilp_contracts.text import _
 from ilp_kit.auth import Principal
 from ilp_kit.errors import InvalidInput
@@ -20,8 +21,9 @@ from ilp_kit.store import Query, Reader, Transaction, chunks
 from .domain.person import pseudonym
 from .domain.validate import problems
 from .identity import Identified, identify
-from .intake import (PLACES, amend, fingerprint_of, keep_person, record, refuse, stored_key,
-                     today, visible_screening)
+from . import births_sheet
+from .intake import (PLACES, amend, amend_birth, fingerprint_of, keep_person, record,
+                     record_birth, refuse, stored_key, today, visible_screening)
 from .models import AmendmentIn
 from .register import Places, place_named
 from .roles import CORRECTORS
@@ -82,6 +84,29 @@ def written_twice(rows: list[tuple[int, ScreeningSubmission]], pseudonym_key: st
 
 
 REGISTER_CORRECTED = "dikoreksi dari register yang dikirim ulang"
+
+
+async def record_birth_row(tx: Transaction, birth: BirthSubmission, pseudonym_key: str,
+                           scope: Principal, seal: Fernet | None) -> str:
+    """A births sheet's row (`births_sheet.row_key`): recorded ("created"), recorded by
+    the sheet sent before as it was ("duplicate"), or with another weight, place or sex –
+    the sheet corrected –: that birth amended ("amended") by one who may correct; anyone
+    else is refused the changed row."""
+    key, fingerprint = births_sheet.row_key(birth, pseudonym_key), fingerprint_of(birth)
+    seen = await tx.get("idempotency", key)
+    if seen is None or seen["fingerprint"] == fingerprint:
+        _stored, created = await record_birth(tx, birth, key, pseudonym_key, scope=scope,
+                                              seal=seal, key_loc=("row",))
+        return "created" if created else "duplicate"
+    if not scope.has(*CORRECTORS):
+        raise InvalidInput([(("row",), _(
+            "this birth is already recorded with other values: correct it (amend it) rather "
+            "than send the row again"), "idempotency_conflict")])
+    await amend_birth(tx, seen["birth_id"], BirthCorrection(
+        reason=REGISTER_CORRECTED, birth_weight_g=birth.birth_weight_g, place=birth.place,
+        baby_sex=birth.baby.sex), scope)
+    await tx.put("idempotency", key, {**seen, "fingerprint": fingerprint})
+    return "amended"
 
 
 async def record_row(tx: Transaction, sub: ScreeningSubmission, key: str, pseudonym_key: str,
