@@ -19,7 +19,6 @@ IRON_FROM_YEARS = 10
 PREGNANCY_IRON_TABLETS = 90
 MAX_IRON_TABLETS = 100  # at one visit: three months' supply at most (a 100-tablet bottle)
 DEWORMING_FROM_MONTHS = 12
-BALITA_UNTIL_MONTHS = 60
 
 
 def iron_eligible(sex: str, age_months: int, pregnant: bool) -> bool:
@@ -30,8 +29,3 @@ def iron_eligible(sex: str, age_months: int, pregnant: bool) -> bool:
 
 def deworming_eligible(age_months: int) -> bool:
     return age_months >= DEWORMING_FROM_MONTHS
-
-
-def balita_deworming_age(age_months: int) -> bool:
-    """A balita of an age for the posyandu's deworming (12–59 completed months)."""
-    return DEWORMING_FROM_MONTHS <= age_months < BALITA_UNTIL_MONTHS

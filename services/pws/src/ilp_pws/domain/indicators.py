@@ -185,7 +185,7 @@ def flags_for(stage: str, finding_codes: Iterable[str],
             flags.add("balita_pmt_needed")
             if checks and checks.get("supplementary_food"):
                 flags.add("balita_pmt")
-        if age_months is not None and supplements.balita_deworming_age(age_months):
+        if age_months is not None and supplements.deworming_eligible(age_months):
             flags.add("balita_obat_cacing_age")
             if checks and checks.get("deworming"):
                 flags.add("balita_obat_cacing")
