@@ -32,6 +32,7 @@ from ilp_kit.lease import hold_lease
 from ilp_kit.store import Query, Transaction
 
 from .domain.defaulters import (
+    LAPSE_VISITS,
     NEVER,
     immunization_follow_up,
     missed_anc,
@@ -169,12 +170,18 @@ class Lapse:
     after: Callable[[dict[str, Any], date], str] = _once
 
 
-LAPSES = (Lapse("pregnancies", "anc_check_on", "last_anc_on", missed_anc, 500),
-          Lapse("child_watch", "weighing_check_on", "last_weighed_on", missed_weighing, 2000),
-          Lapse("lansia_watch", "attendance_check_on", "last_seen_on", missed_posyandu_lansia,
-                2000),
-          Lapse("ptm_watch", "screening_late_on", "last_screened_on", missed_ptm_screening,
-                2000),
+def _lapsing(collection: str, need: Callable[[dict[str, Any], date, tzinfo], TaskNeed | None],
+             limit: int) -> Lapse:
+    """A watch whose visit a later contact makes moot: its fields as `LAPSE_VISITS` has
+    them, for the handlers to find it over."""
+    watch = LAPSE_VISITS[collection]
+    return Lapse(collection, watch.day_field, watch.last_field, need, limit)
+
+
+LAPSES = (_lapsing("pregnancies", missed_anc, 500),
+          _lapsing("child_watch", missed_weighing, 2000),
+          _lapsing("lansia_watch", missed_posyandu_lansia, 2000),
+          _lapsing("ptm_watch", missed_ptm_screening, 2000),
           Lapse("pmt_watch", "pmt_visit_on", "last_lila_on", missed_pmt, 500, next_pmt_visit),
           Lapse("household", "ptm_check_on", "noted_on", never_screened, 2000),
           Lapse("household", "anc_check_on", "noted_on", pregnancy_unexamined, 500),

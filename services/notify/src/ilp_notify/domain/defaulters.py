@@ -172,15 +172,31 @@ def nutrition_followed(state: dict[str, Any] | None, screened_on: date, codes: s
             "nutrition_on": screened_on.isoformat()}
 
 
-# A round's visit for a lapse – no ANC contact, no weighing, no posyandu, no yearly
-# screening – that a later contact shows over (she came after all, or her contact was
-# typed in from a register weeks later): moot. By the watch's collection: its last
-# contact, the day the round looks at (NEVER once it has come) and the visit's reason.
-LAPSE_VISITS = {
-    "pregnancies": ("last_anc_on", "anc_check_on", "ibu_hamil_tidak_anc"),
-    "child_watch": ("last_weighed_on", "weighing_check_on", "balita_tidak_ditimbang"),
-    "lansia_watch": ("last_seen_on", "attendance_check_on", "lansia_tidak_datang"),
-    "ptm_watch": ("last_screened_on", "screening_late_on", "skrining_ptm_tahunan")}
+@dataclass(frozen=True)
+class LapseWatch:
+    """A watch whose day passing sends the kader for a contact that did not come: its
+    last contact, the day the round looks at (NEVER once it has come), the visit's
+    reason. A later contact shows such a visit over (she came after all, or her contact
+    was typed in from a register weeks later): moot."""
+
+    last_field: str
+    day_field: str
+    reason: str
+
+
+ANC_LAPSE = LapseWatch("last_anc_on", "anc_check_on", "ibu_hamil_tidak_anc")
+WEIGHING_LAPSE = LapseWatch("last_weighed_on", "weighing_check_on", "balita_tidak_ditimbang")
+LANSIA_LAPSE = LapseWatch("last_seen_on", "attendance_check_on", "lansia_tidak_datang")
+PTM_LAPSE = LapseWatch("last_screened_on", "screening_late_on", "skrining_ptm_tahunan")
+# By the watch's collection.
+LAPSE_VISITS = {"pregnancies": ANC_LAPSE, "child_watch": WEIGHING_LAPSE,
+                "lansia_watch": LANSIA_LAPSE, "ptm_watch": PTM_LAPSE}
+
+
+def lapse_visit(lapse: LapseWatch, state: dict[str, Any], today: date, zone: tzinfo,
+                priority: Priority, due_days: int) -> TaskNeed | None:
+    """The kader's visit once the lapse's day has come."""
+    return kader_visit(state, lapse.day_field, today, zone, lapse.reason, priority, due_days)
 
 
 def visits_over(collection: str, before: dict[str, Any] | None, after: dict[str, Any]
@@ -192,10 +208,9 @@ def visits_over(collection: str, before: dict[str, Any] | None, after: dict[str,
     if before is None:
         return []
     over = []
-    if collection in LAPSE_VISITS:
-        last, day, reason = LAPSE_VISITS[collection]
-        if before.get(day) == NEVER and after.get(last, "") > before.get(last, ""):
-            over.append(reason)
+    if (lapse := LAPSE_VISITS.get(collection)) and before.get(lapse.day_field) == NEVER and \
+            after.get(lapse.last_field, "") > before.get(lapse.last_field, ""):
+        over.append(lapse.reason)
     if before.get("nutrition") and not after.get("nutrition"):
         over.append(NUTRITION_VISIT)
     return over
@@ -321,8 +336,7 @@ def missed_weighing(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNee
     """Not weighed since last month, and this month's posyandu days are over."""
     if add_months(date.fromisoformat(state["born_latest"]), BALITA_MONTHS) <= today:
         return None  # no longer a balita
-    return kader_visit(state, "weighing_check_on", today, zone, "balita_tidak_ditimbang",
-                       "routine", WEIGHING_VISIT_DUE_DAYS)
+    return lapse_visit(WEIGHING_LAPSE, state, today, zone, "routine", WEIGHING_VISIT_DUE_DAYS)
 
 
 # --- lansia: the monthly posyandu --------------------------------------------------------
@@ -344,8 +358,7 @@ def lansia_watch(current: dict[str, Any] | None, seen_on: date, finding_codes: s
 
 def missed_posyandu_lansia(state: dict[str, Any], today: date, zone: tzinfo
                            ) -> TaskNeed | None:
-    return kader_visit(state, "attendance_check_on", today, zone, "lansia_tidak_datang",
-                       "routine", LANSIA_VISIT_DUE_DAYS)
+    return lapse_visit(LANSIA_LAPSE, state, today, zone, "routine", LANSIA_VISIT_DUE_DAYS)
 
 
 # --- usia ≥ 15: the yearly PTM screening ------------------------------------------------
@@ -365,8 +378,7 @@ def ptm_watch(current: dict[str, Any] | None, screened_on: date) -> dict[str, An
 
 def missed_ptm_screening(state: dict[str, Any], today: date, zone: tzinfo
                          ) -> TaskNeed | None:
-    return kader_visit(state, "screening_late_on", today, zone, "skrining_ptm_tahunan",
-                       "routine", PTM_VISIT_DUE_DAYS)
+    return lapse_visit(PTM_LAPSE, state, today, zone, "routine", PTM_VISIT_DUE_DAYS)
 
 
 # --- ibu hamil: ANC contacts ------------------------------------------------------------
@@ -397,8 +409,7 @@ def ended_by_birth(state: dict[str, Any] | None, born_on: date) -> bool:
 def missed_anc(state: dict[str, Any], today: date, zone: tzinfo) -> TaskNeed | None:
     if state["edd"] < today.isoformat():
         return None  # delivered by now (postpartum care takes over)
-    return kader_visit(state, "anc_check_on", today, zone, "ibu_hamil_tidak_anc", "high",
-                       ANC_VISIT_DUE_DAYS)
+    return lapse_visit(ANC_LAPSE, state, today, zone, "high", ANC_VISIT_DUE_DAYS)
 
 
 # KEK: supplementary food (PMT) for at least 90 days, the kader accompanying her (DOMAIN.md).
