@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from .domain.person import nik_birth, pseudonym
 from .intake import stored_key
 from .register import Places, place_named
+from .register_columns import ALIASES, NOT_READ
 
 # The columns a birth is read from, by the names sheets give them (one a Kohort Ibu puts
 # under "Persalinan" or "Bayi" too); each sheet's other columns are read past.
@@ -44,7 +45,6 @@ _NAMES = {
     "rt": ("rt",), "rw": ("rw",),
 }
 _COLUMN = {name: field for field, names in _NAMES.items() for name in names}
-NOT_A_BIRTHS = "~"
 # Where she delivered, as sheets write it: a health facility of any kind (the SPM's
 # persalinan di fasyankes), her home, else elsewhere.
 _FACILITY = re.compile(r"\b(puskesmas|pkm|pustu|polindes|poskesdes|rs|rsu|rsud|rsia|rumah "
@@ -57,18 +57,19 @@ _DIGIT_GROUPS = re.compile(r"(?<=\d)\s+(?=\d)")
 Row = tuple[int, BirthSubmission | None, list[Any]]
 
 
-# A sheet's running number and notes say nothing of a birth: dropped, not named.
-_DROPPED = frozenset({"no", "nomor", "no_urut", "alamat", "keterangan", "ket", "catatan"})
+# What a register drops says nothing of a birth either (the running number, notes, the
+# address): dropped, not named as read past.
+_DROPPED = frozenset(name for name, field in ALIASES.items() if not field)
 
 
 def column(name: str) -> str:
-    return "" if name in _DROPPED else _COLUMN.get(name, NOT_A_BIRTHS + name)
+    return "" if name in _DROPPED else _COLUMN.get(name, NOT_READ + name)
 
 
 def columns_not_read(text: str) -> list[str]:
     """The sheet's columns a birth does not hold, as it writes them."""
     return [said for name, said in written_columns(text, column, _COLUMN.values()).items()
-            if name.startswith(NOT_A_BIRTHS)]
+            if name.startswith(NOT_READ)]
 
 
 def parse_births(text: str, posyandu_id: str | None, places: Places, today: date
