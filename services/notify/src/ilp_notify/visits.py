@@ -400,8 +400,7 @@ async def drop_moot(tx: Transaction, settings: ServiceSettings, person_id: str, 
                     why: str) -> None:
     """A round's reason shown over (she came after all): its own visit is cancelled – the
     reasons that joined it still owed –, or it leaves the visit it had joined."""
-    link = await tx.get("open_tasks", task_key(person_id, reason))
-    if link and (task := await tx.get("tasks", link["task_id"])):
+    if task := await _open_for(tx, person_id, reason):
         await _cancel(tx, task, why)
         await tx.put("tasks", task["task_id"], task)
         await _reopen_joined(tx, settings, task)
@@ -415,10 +414,14 @@ async def drop_moot(tx: Transaction, settings: ServiceSettings, person_id: str, 
                 await tx.put("tasks", task["task_id"], task)
 
 
+async def _open_for(tx: Transaction, person_id: str, reason: str) -> dict[str, Any] | None:
+    """The person's open task for this reason, if there is one."""
+    link = await tx.get("open_tasks", task_key(person_id, reason))
+    return await tx.get("tasks", link["task_id"]) if link else None
+
+
 async def cancel_open(tx: Transaction, person_id: str, reason: str, why: str) -> None:
     """Cancel the person's open task for this reason, if there is one."""
-    link = await tx.get("open_tasks", task_key(person_id, reason))
-    task = link and await tx.get("tasks", link["task_id"])
-    if task:
+    if task := await _open_for(tx, person_id, reason):
         await _cancel(tx, task, why)
         await tx.put("tasks", task["task_id"], task)

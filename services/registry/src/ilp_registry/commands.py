@@ -231,9 +231,8 @@ async def announce_facilities_after_upgrade(rt: Runtime, page: int = 2000) -> No
     every facility again, a page at a time – with its name as a key, for those registered
     before it was kept –, so their copies hold it without anybody's call: the screening
     service its name and its desa's (a register naming its posyandu, the registers'
-    sheets), notify its
-    kecamatan (the only puskesmas of a desa's kecamatan), PWS whether a puskesmas is
-    open. Later starts read only that it was done."""
+    sheets), notify its kecamatan (the only puskesmas of a desa's kecamatan), PWS whether
+    a puskesmas is open. Later starts read only that it was done."""
     if await rt.store.get("migrations", FACILITIES_ANNOUNCED) is not None:
         return
     offset = 0

@@ -137,7 +137,8 @@ def _without_unit(name: str, value: str) -> str:
 
 def columns_not_read(text: str) -> list[str]:
     """The columns of other programmes a register has (as it writes them), which its
-    import reads past – in a Kohort Ibu, its Vitamin A too (`_not_the_mothers`)."""
+    import reads past – in a Kohort Ibu, its Vitamin A too (the mother's after delivery,
+    which `_visit` drops from a pregnancy's row)."""
     written = written_columns(text, column, KNOWN_COLUMNS)
     kohort = any(name in _OF_A_PREGNANCY or name.startswith(CONTACT) for name in written)
     return [said for name, said in written.items()
