@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from .domain.person import nik_birth, pseudonym
 from .intake import stored_key
-from .register import Places, place_named
+from .register import Places, place_named, ungrouped
 from .register_columns import ALIASES, NOT_READ
 
 # The columns a birth is read from, by the names sheets give them (one a Kohort Ibu puts
@@ -106,7 +106,7 @@ def _birth(line: int, cells: dict[str, str], posyandu_id: str | None, places: Pl
             "in an 'ID Posyandu' or 'Posyandu' column")}]
     mother: dict[str, Any] = {"name": cells.get("mother_name", ""), "sex": "F",
                               "rt": cells.get("rt"), "rw": cells.get("rw")}
-    if nik := re.sub(r"[\s.'’-]", "", cells.get("mother_nik", "")):
+    if nik := ungrouped(cells.get("mother_nik", "")):
         mother["nik"] = nik
     if written := cells.get("mother_birth_date"):
         mother["birth_date"] = iso_day(written)

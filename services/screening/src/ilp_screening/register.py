@@ -80,6 +80,12 @@ Row = tuple[int, ScreeningSubmission | None, list[Any]]  # pydantic's error deta
 Places = dict[str, list[tuple[str, str, str | None]]]
 
 
+def ungrouped(identifier: str) -> str:
+    """A NIK or No. KK as typed in groups, or behind a spreadsheet's apostrophe: its
+    digits."""
+    return _GROUPING.sub("", identifier)
+
+
 def _not_a_date(cell: object) -> Text:
     return _("{cell!r} is not a date: write it day first, as 20/11/2026 or 20 Nov 2026",
              cell=cell)
@@ -102,7 +108,7 @@ def _cell(name: str, value: str) -> object:
         if name in _EXAMINED and lowered in _FOUND:
             return _FOUND[lowered]
         return True if lowered in _YES else False if lowered in _NO else value
-    if name in IDENTIFIERS and (digits := _GROUPING.sub("", value)).isdigit():
+    if name in IDENTIFIERS and (digits := ungrouped(value)).isdigit():
         return digits
     if name == "kpsp":  # "Sesuai", as e-PPGBM exports it
         return value.lower()
