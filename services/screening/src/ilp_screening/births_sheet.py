@@ -18,8 +18,7 @@ from ilp_kit.errors import explained
 from ilp_kit.spreadsheet import blank, csv_rows, iso_day, written_columns
 from pydantic import ValidationError
 
-from .domain.person import nik_birth, pseudonym
-from .intake import stored_key
+from .domain.person import nik_birth
 from .register import Places, place_named, ungrouped
 from .register_columns import ALIASES, NOT_READ
 
@@ -154,14 +153,6 @@ def posyandu_names(text: str) -> set[str]:
     return {place_name_key(row["posyandu_name"])
             for row in csv_rows(text, column, _COLUMN.values())
             if (row.get("posyandu_name") or "").strip()}
-
-
-def row_key(birth: BirthSubmission, pseudonym_key: str) -> str:
-    """A row's key: one baby of a mother on the day of delivery – the sheet sent again
-    records none twice."""
-    mother = pseudonym(birth.mother.identity_at(birth.posyandu_id), pseudonym_key)
-    baby = birth.baby.nik or birth.baby.local_id or ""
-    return stored_key("birth", f"sheet:{mother}:{birth.born_on}:{baby}")
 
 
 def _grams(written: str | None) -> object:

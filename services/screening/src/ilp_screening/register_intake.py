@@ -21,7 +21,6 @@ from ilp_kit.store import Query, Reader, Transaction, chunks
 from .domain.person import pseudonym
 from .domain.validate import problems
 from .identity import Identified, identify
-from . import births_sheet
 from .intake import (PLACES, amend, amend_birth, fingerprint_of, keep_person, record,
                      record_birth, refuse, stored_key, today, visible_screening)
 from .models import AmendmentIn
@@ -64,6 +63,14 @@ def register_key(sub: ScreeningSubmission, pseudonym_key: str) -> str:
     return stored_key("register", f"{sub.posyandu_id}:{who}:{sub.screened_on}")
 
 
+def birth_key(birth: BirthSubmission, pseudonym_key: str) -> str:
+    """A births sheet's row's key: one baby of a mother on the day of delivery – the sheet
+    sent again records none twice."""
+    mother = pseudonym(birth.mother.identity_at(birth.posyandu_id), pseudonym_key)
+    baby = birth.baby.nik or birth.baby.local_id or ""
+    return stored_key("birth", f"sheet:{mother}:{birth.born_on}:{baby}")
+
+
 def written_twice(rows: list[tuple[int, ScreeningSubmission]], pseudonym_key: str
                   ) -> dict[int, InvalidInput]:
     """Rows of one register that name a screening an earlier row of it names (a person at
@@ -88,11 +95,11 @@ REGISTER_CORRECTED = "dikoreksi dari register yang dikirim ulang"
 
 async def record_birth_row(tx: Transaction, birth: BirthSubmission, pseudonym_key: str,
                            scope: Principal, seal: Fernet | None) -> str:
-    """A births sheet's row (`births_sheet.row_key`): recorded ("created"), recorded by
+    """A births sheet's row (`birth_key`): recorded ("created"), recorded by
     the sheet sent before as it was ("duplicate"), or with another weight, place or sex –
     the sheet corrected –: that birth amended ("amended") by one who may correct; anyone
     else is refused the changed row."""
-    key, fingerprint = births_sheet.row_key(birth, pseudonym_key), fingerprint_of(birth)
+    key, fingerprint = birth_key(birth, pseudonym_key), fingerprint_of(birth)
     seen = await tx.get("idempotency", key)
     if seen is None or seen["fingerprint"] == fingerprint:
         _stored, created = await record_birth(tx, birth, key, pseudonym_key, scope=scope,
