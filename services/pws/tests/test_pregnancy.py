@@ -13,13 +13,16 @@ DESA = "33.73.04.1001"
 
 
 def contact(week: int, *, hpht: date = HPHT, posyandu: str = "p1", weeks_said: int | None = None,
-            trimester: int | None = None, tablets: int | None = None) -> dict:
+            trimester: int | None = None, tablets: int | None = None,
+            tetanus: int | None = None) -> dict:
     """A contact made at `week` of the pregnancy dated from `hpht`; `weeks_said`: the weeks
-    recorded, when the dating was off; `tablets`: the iron tablets given."""
+    recorded, when the dating was off; `tablets`: the iron tablets given; `tetanus`: her
+    status T screened."""
     said = week if weeks_said is None else weeks_said
     summary = {"gestational_weeks": said,
                "trimester": trimester or anc.trimester(said),
-               **({} if tablets is None else {"iron_tablets": float(tablets)})}
+               **({} if tablets is None else {"iron_tablets": float(tablets)}),
+               **({} if tetanus is None else {"tetanus_status": float(tetanus)})}
     return contact_of(hpht + timedelta(weeks=week), summary, DESA, posyandu, 1)
 
 
@@ -55,6 +58,26 @@ def test_ttd_90_counts_in_the_month_of_the_contact_that_brought_her_tablets_to_9
     changes = count_changes(counted(short), counted({**short, "late": contact(30, tablets=1)}))
     assert changes == [((DESA, "p1"), "2026-09", {"ibu_hamil_ttd90": 1,
                                                   "year:ibu_hamil_ttd90": 1})]
+
+
+def test_t2_plus_counts_once_where_her_status_was_first_screened_at_t2_or_above() -> None:
+    """Her tetanus status at each ANC contact (with the Td given then): the pregnancy
+    counts once, in the desa and month of the first contact at T2 or more; below T2, or
+    never screened, not at all – and a next pregnancy is screened again."""
+    given_td = of(contact(10, tetanus=1), contact(16), contact(22, tetanus=2, posyandu="p2"),
+                  contact(29, tetanus=3))
+    assert where("ibu_hamil_t2plus", given_td) == {"2026-08": 1}  # week 22: 3 August
+    assert ("ibu_hamil_t2plus", (DESA, "p2"), "2026-08") in counted(given_td)
+    assert where("ibu_hamil_t2plus", of(contact(10, tetanus=1), contact(16))) == {}
+    assert where("ibu_hamil_t2plus", of(contact(10, tetanus=5), contact(10, tetanus=0,
+                                                                hpht=date(2027, 6, 7)))) == {
+        "2026-05": 1}
+    late = count_changes(counted(given_td), counted({**given_td, "late": contact(12,
+                                                                                  tetanus=4)}))
+    assert sorted(late) == [((DESA, "p1"), "2026-05", {"ibu_hamil_t2plus": 1,
+                                                       "year:ibu_hamil_t2plus": 1}),
+                            ((DESA, "p2"), "2026-08", {"ibu_hamil_t2plus": -1,
+                                                       "year:ibu_hamil_t2plus": -1})]
 
 
 def test_six_contacts_without_the_spread_are_no_k6() -> None:

@@ -618,3 +618,15 @@ def test_a_vitamin_a_capsule_of_the_other_ages_is_a_finding() -> None:
     assert capsule(8, "merah") == capsule(11, "merah") == [("vitamin_a_overdose", "moderate")]
     assert capsule(12, "biru") == capsule(59, "biru") == [("vitamin_a_underdose", "mild")]
     assert capsule(8, "biru") == capsule(12, "merah") == capsule(30, None) == []
+
+
+def test_a_pregnant_woman_below_t2_is_not_yet_protecting_her_newborn() -> None:
+    """Her tetanus status as screened at ANC (with a Td given today): T0 and T1 leave her
+    newborn unprotected, the bidan's Td to give; from T2 nothing, as without a status."""
+    def tetanus(status: float | None) -> list[tuple[str, str, float | None]]:
+        measures = {} if status is None else {"tetanus_status": status}
+        return [(f.code, f.severity, f.value) for f in classify(ScreeningInput(
+            "ibu_hamil", "F", 25 * 365, ON, measures, gestational_weeks=16)).findings]
+    assert tetanus(0) == [("tetanus_unprotected", "mild", 0)]
+    assert tetanus(1) == [("tetanus_unprotected", "mild", 1)]
+    assert tetanus(2) == tetanus(5) == tetanus(None) == []

@@ -211,16 +211,17 @@ CHECK_KEYS = ("oedema", "tb_symptoms", "skilas_positive", "vision_problem",
 @settings(max_examples=40, deadline=None)
 @given(srq20=st.none() | st.integers(0, 20), adl=st.none() | st.integers(0, 20),
        sdq=st.none() | st.integers(0, 40), puma=st.none() | st.integers(0, 9),
-       tablets=st.none() | st.integers(0, 100),
+       tablets=st.none() | st.integers(0, 100), tetanus=st.none() | st.integers(0, 5),
        kpsp=st.sampled_from([None, "sesuai", "meragukan", "penyimpangan"]),
        checks=st.dictionaries(st.sampled_from(CHECK_KEYS), st.booleans()))
-def test_scores_kpsp_and_checks_go_out_and_come_back(srq20, adl, sdq, puma, tablets, kpsp,
-                                                     checks) -> None:
+def test_scores_kpsp_and_checks_go_out_and_come_back(srq20, adl, sdq, puma, tablets, tetanus,
+                                                     kpsp, checks) -> None:
     """An adult's SRQ-20 and PUMA, a lansia's ADL, a remaja's SDQ, a balita's KPSP, the
-    iron tablets given and every yes/no check – negative ones too: a TB symptom screen that
-    found nothing was still made."""
+    iron tablets given, a woman's tetanus status and every yes/no check – negative ones
+    too: a TB symptom screen that found nothing was still made."""
     scores = {k: float(v) for k, v in (("srq20", srq20), ("adl", adl), ("sdq_total", sdq),
-                                        ("puma", puma), ("iron_tablets", tablets))
+                                        ("puma", puma), ("iron_tablets", tablets),
+                                        ("tetanus_status", tetanus))
               if v is not None}
     source = screening(weight_kg=60.0, **scores)
     source |= {"checks": checks, "findings": [], "immunizations": [],
@@ -234,8 +235,8 @@ def test_scores_kpsp_and_checks_go_out_and_come_back(srq20, adl, sdq, puma, tabl
         assert smoking["valueCodeableConcept"]["coding"][0]["code"] == (
             "77176002" if checks["smoking"] else "8392000")
     m = submission_from_bundle(exported)[0].measurements
-    assert (m.srq20, m.adl, m.sdq_total, m.puma, m.iron_tablets, m.kpsp) == (
-        srq20, adl, sdq, puma, tablets, kpsp)
+    assert (m.srq20, m.adl, m.sdq_total, m.puma, m.iron_tablets, m.tetanus_status,
+            m.kpsp) == (srq20, adl, sdq, puma, tablets, tetanus, kpsp)
     assert {k: getattr(m, k) for k in CHECK_KEYS if getattr(m, k) is not None} == checks
 
 

@@ -97,6 +97,42 @@ def test_iron_tablets_are_a_pregnant_womans_or_a_girls_and_deworming_a_childs() 
     assert problems(submission(date(2026, 4, 1), deworming=False), TODAY)[1] == []
 
 
+def test_each_stage_has_its_doses_and_a_womans_tetanus_status_is_hers() -> None:
+    """A balita's schedule; the BIAS at school (MR, DT, Td; HPV to girls); Td and the
+    tetanus status (T0–T5) of a pregnant woman or a WUS (15–49) – anyone else's refused,
+    naming what the stage has."""
+    def refused(sub: ScreeningSubmission) -> list[tuple[tuple, str]]:
+        return [(loc, str(reason)) for loc, reason, _ in problems(sub, TODAY)[1]]
+
+    pregnant = PregnancyIn(gestational_weeks=20)
+    school_girl, school_boy = date(2015, 8, 1), date(2019, 8, 1)  # 11 and 7
+    for fine in (submission(school_girl, "F", immunizations=["HPV 1", "Td"], weight_kg=30),
+                 submission(school_boy, immunizations=["Campak", "DT"]),
+                 submission(date(1996, 5, 1), "F", pregnancy=pregnant, immunizations=["TT"],
+                            tetanus_status="T2"),
+                 submission(date(2001, 5, 1), "F", tetanus_status="T5", weight_kg=55)):
+        assert problems(fine, TODAY)[1] == [], fine
+    assert refused(submission(school_boy, immunizations=["HPV1"])) == [
+        (("measurements", "immunizations"), "HPV1: a school child's doses are the BIAS's – "
+                                            "MR, DT, Td – and HPV 1–2 for girls")]
+    assert refused(submission(date(2025, 1, 1), immunizations=["Campak"])) == [
+        (("measurements", "immunizations"), "MR: a balita's doses are those of her schedule "
+                                            "(MR 1 or lanjutan, not the BIAS's MR)")]
+    assert refused(submission(date(1990, 1, 1), "M", hb=12, immunizations=["BCG", "Td"],
+                              tetanus_status=3)) == [
+        (("measurements", "immunizations"), "BCG, Td: Td is given to pregnant women and "
+                                            "women of 15–49; other immunisations to balita "
+                                            "and at school"),
+        (("measurements", "tetanus_status"), "the tetanus status (T0–T5) is screened of "
+                                             "pregnant women and women of 15–49")]
+    assert ("measurements", "tetanus_status") in locs(submission(
+        date(1970, 1, 1), "F", weight_kg=60, tetanus_status=5))  # 56: no longer a WUS
+    assert refused(submission(date(1996, 5, 1), "F", pregnancy=pregnant, immunizations=["Td"],
+                              tetanus_status=0)) == [
+        (("measurements", "tetanus_status"), "a Td given today makes her status T1 at "
+                                             "least, not T0")]
+
+
 def test_a_cancer_examination_is_a_womans() -> None:
     """IVA and SADANIS (Permenkes 29/2017): recorded for a woman, whatever they found; a
     man's is refused."""

@@ -12,7 +12,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
 
 from .anc import MAX_ANC_VISIT
 from .envelope import Event
-from .immunization import DoseIn
+from .immunization import MAX_TETANUS_STATUS, DoseIn, TetanusStatusIn
 from .supplements import MAX_IRON_TABLETS
 from .vitamin_a import Capsule
 from .text import _, refusal
@@ -253,7 +253,13 @@ class MeasurementsIn(_Strict):
     immunizations: list[DoseIn] = Field(
         default_factory=list, max_length=10,
         description="Doses given at this visit: the schedule's codes, or as the Buku KIA "
-        "writes them (Polio 1, DPT-HB-Hib lanjutan, Campak Rubella 1)")
+        "writes them (Polio 1, DPT-HB-Hib lanjutan, Campak Rubella 1); a school child's "
+        "BIAS doses (MR, DT, Td, HPV 1–2), a woman's Td (TT as registers still write it)")
+    tetanus_status: TetanusStatusIn | None = Field(
+        default=None, ge=0, le=MAX_TETANUS_STATUS, description="Status imunisasi tetanus "
+        "(T0–T5, also written T3, TT3 or 3) as screened at this visit, with a Td given "
+        "today: a pregnant woman's (ANC) or a WUS's (15–49); from T2 her newborn is "
+        "protected")
 
     @model_validator(mode="before")
     @classmethod

@@ -2,8 +2,9 @@
 
 K1 and K6 are coverages of pregnancies, not of women in a year: K1 is a pregnancy's first
 contact, counted in the desa and month it was made; K6 (`ilp_contracts.anc`) is counted
-in the desa and month of the contact that completed its spread over the trimesters, and
-TTD 90 in those of the contact whose iron tablets brought hers to 90. A
+in the desa and month of the contact that completed its spread over the trimesters,
+TTD 90 in those of the contact whose iron tablets brought hers to 90, and T2+ in those of
+the first contact that screened her tetanus status at T2 or above. A
 pregnancy that runs from October into March is thus one K1, in October – counted by the
 year a woman was seen in, most pregnancies would be a K1 in both years.
 
@@ -19,11 +20,13 @@ from datetime import date
 from typing import Any
 
 from ilp_contracts.anc import by_pregnancy, completing_k6, implied_hpht
+from ilp_contracts.immunization import TETANUS_PROTECTED_FROM
 from ilp_contracts.supplements import PREGNANCY_IRON_TABLETS
 
 from .indicators import YEAR
 
-# {"version", "on", "weeks", "trimester", "desa_code", "posyandu_id", "tablets"}
+# {"version", "on", "weeks", "trimester", "desa_code", "posyandu_id", "tablets",
+#  "tetanus" (her status T, where screened)}
 Contact = Mapping[str, Any]
 Unit = tuple[str, str]  # (desa code, posyandu id)
 Counted = Counter[tuple[str, Unit, str]]  # (flag, unit, period) -> pregnancies
@@ -36,9 +39,12 @@ def contact_of(screened_on: date, summary: Mapping[str, float], desa_code: str,
     """What one ANC screening contributes, from the summary the screening carries."""
     trimester = int(summary.get("trimester", 1))
     weeks = int(summary.get("gestational_weeks", MIDDLE_WEEK[trimester]))
-    return {"version": version, "on": screened_on.isoformat(), "weeks": weeks,
-            "trimester": trimester, "desa_code": desa_code, "posyandu_id": posyandu_id,
-            "tablets": int(summary.get("iron_tablets", 0))}
+    contact = {"version": version, "on": screened_on.isoformat(), "weeks": weeks,
+               "trimester": trimester, "desa_code": desa_code, "posyandu_id": posyandu_id,
+               "tablets": int(summary.get("iron_tablets", 0))}
+    if "tetanus_status" in summary:
+        contact["tetanus"] = int(summary["tetanus_status"])
+    return contact
 
 
 def pregnancies(contacts: Mapping[str, Contact]) -> list[list[Contact]]:
@@ -50,7 +56,7 @@ def pregnancies(contacts: Mapping[str, Contact]) -> list[list[Contact]]:
 
 
 def counted(contacts: Mapping[str, Contact]) -> Counted:
-    """Where each pregnancy's K1, K6 and TTD 90 count: (flag, unit, month) ->
+    """Where each pregnancy's K1, K6, TTD 90 and T2+ count: (flag, unit, month) ->
     pregnancies."""
     out: Counted = Counter()
     for group in pregnancies(contacts):
@@ -60,6 +66,10 @@ def counted(contacts: Mapping[str, Contact]) -> Counted:
             out["ibu_hamil_k6", _unit(completing), completing["on"][:7]] += 1
         if (ninetieth := _ninetieth_tablet(group)) is not None:
             out["ibu_hamil_ttd90", _unit(ninetieth), ninetieth["on"][:7]] += 1
+        protected = next((c for c in group if c.get("tetanus", 0) >= TETANUS_PROTECTED_FROM),
+                         None)
+        if protected is not None:
+            out["ibu_hamil_t2plus", _unit(protected), protected["on"][:7]] += 1
     return out
 
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from ilp_contracts import EXCLUSIVE_MONTHS, PTM_FROM_YEARS, Finding, supplements, vitamin_a
 from ilp_contracts.anc import trimester
+from ilp_contracts.immunization import TETANUS_PROTECTED_FROM, doses_for, tetanus_screened
 from ilp_contracts.screening import Severity
 
 from . import rules
@@ -135,12 +136,14 @@ def not_read(stage: str, sex: str, age_months: int, given: Iterable[str]) -> lis
 
 def programmes_read(stage: str, sex: str, age_months: int) -> set[str]:
     """What a visit gives or asks for a programme, where the programme reads it: a
-    balita's doses (IDL), her vitamin A capsule (PWS's coverage, notify's sweeping), a
+    balita's doses (IDL), a school child's and a woman's (BIAS, Td) and a woman's tetanus
+    status, her vitamin A capsule (PWS's coverage, notify's sweeping), a
     baby's exclusive breastfeeding, a child's deworming tablet, the iron tablets of a
     pregnant woman (her 90) or a girl, the supplementary food (PMT) of a balita or a
     pregnant woman."""
     balita = stage == "balita"
-    read = {"immunizations": balita,
+    read = {"immunizations": bool(doses_for(stage, sex, age_months)),
+            "tetanus_status": tetanus_screened(stage, sex, age_months),
             "vitamin_a": balita and vitamin_a.eligible(age_months),
             "vitamin_a_capsule": balita and vitamin_a.eligible(age_months),
             "exclusive_breastfeeding": balita and age_months < EXCLUSIVE_MONTHS,
@@ -361,6 +364,10 @@ def _ibu_hamil(s: ScreeningInput, out: Classification) -> None:
     _hypertension_in_pregnancy(s, out)
     _glucose_in_pregnancy(m, out)
     _mental_health(m, out)  # her SRQ-20 is read as any adult's
+    if (status := m.get("tetanus_status")) is not None and status < TETANUS_PROTECTED_FROM:
+        out.flag("tetanus_unprotected", "mild",
+                 "status T di bawah T2: imunisasi Td oleh bidan sesuai jarak dosisnya, agar "
+                 "bayinya terlindung dari tetanus saat lahir", status)
 
 
 def _hypertension_in_pregnancy(s: ScreeningInput, out: Classification) -> None:

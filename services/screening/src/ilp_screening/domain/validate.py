@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from ilp_contracts import supplements, vitamin_a
 from ilp_contracts.anc import SAME_PREGNANCY_DAYS, implied_hpht
+from ilp_contracts.immunization import WUS_YEARS, doses_for, tetanus_screened
 from ilp_contracts.screening import (BirthSubmission, HouseholdMember, MeasurementsIn,
                                     PersonIn, PregnancyIn, ScreeningSubmission,
                                     TbTreatmentEnd, TbTreatmentSubmission)
@@ -79,9 +80,7 @@ def screening_problems(sex: str, birth_date: date, screened_on: date,
         found.append((("measurements", "skilas_positive"), _(
             "SKILAS is said to have found no decline, yet {domains} did",
             domains=", ".join(declined)), "contradiction"))
-    if m.immunizations and stage != "balita":
-        found.append((("measurements", "immunizations"), _("immunisations are recorded "
-                                                           "for balita only"), "wrong_stage"))
+    found += _dose_problems(m, sex, age_in_months(birth_date, screened_on), stage)
     for examined in CANCER_REFERRALS:
         if getattr(m, examined) is not None and sex != "F":
             found.append((("measurements", examined), _(
@@ -100,6 +99,36 @@ def screening_problems(sex: str, birth_date: date, screened_on: date,
     if not values and not m.immunizations and pregnancy is None:  # (an ANC contact is one)
         found.append((("measurements",), _("no measurement given"), "missing"))
     return stage, found
+
+
+_DOSES_OF_A_STAGE = {
+    "balita": _("a balita's doses are those of her schedule (MR 1 or lanjutan, not the "
+                "BIAS's MR)"),
+    "anak_remaja": _("a school child's doses are the BIAS's – MR, DT, Td – and HPV 1–2 "
+                     "for girls"),
+}
+
+
+def _dose_problems(m: MeasurementsIn, sex: str, age_months: int, stage: str) -> list[Problem]:
+    """Doses not of this stage's schedule (`doses_for`), and a tetanus status screened of
+    whom it is not, or below the Td given today."""
+    found: list[Problem] = []
+    allowed = doses_for(stage, sex, age_months)
+    if wrong := [dose for dose in m.immunizations if dose not in allowed]:
+        found.append((("measurements", "immunizations"), _(
+            "{doses}: {which}", doses=", ".join(wrong), which=_DOSES_OF_A_STAGE.get(
+                stage, _("Td is given to pregnant women and women of {youngest}–{oldest}; "
+                         "other immunisations to balita and at school",
+                         youngest=WUS_YEARS[0], oldest=WUS_YEARS[1] - 1))), "wrong_stage"))
+    if m.tetanus_status is not None and not tetanus_screened(stage, sex, age_months):
+        found.append((("measurements", "tetanus_status"), _(
+            "the tetanus status (T0–T5) is screened of pregnant women and women of "
+            "{youngest}–{oldest}", youngest=WUS_YEARS[0], oldest=WUS_YEARS[1] - 1),
+            "wrong_stage"))
+    elif m.tetanus_status == 0 and "Td" in m.immunizations:
+        found.append((("measurements", "tetanus_status"), _(
+            "a Td given today makes her status T1 at least, not T0"), "contradiction"))
+    return found
 
 
 def _supplement_problems(m: MeasurementsIn, sex: str, age_months: int, stage: str

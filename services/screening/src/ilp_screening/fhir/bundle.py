@@ -69,7 +69,9 @@ SCORES = {"srq20": ("srq20", "SRQ-20 score", "survey"),
           # the iron tablets given at this visit, how many (SATUSEHAT's own would be a
           # MedicationDispense of a KFA product, as for the capsule below)
           "iron_tablets": ("iron-tablets-given", "Tablet tambah darah (TTD) diberikan, "
-                           "jumlah tablet", "procedure")}
+                           "jumlah tablet", "procedure"),
+          # her status T (0–5): the doses behind it are in her Buku KIA, not here
+          "tetanus_status": ("tetanus-status", "Status imunisasi tetanus (T0-T5)", "survey")}
 CHECKS = {"oedema": ("oedema-bilateral", "Edema bilateral (pitting)", "exam"),
           "tb_symptoms": ("tb-symptoms", "Gejala TB (skrining gejala)", "survey"),
           "skilas_positive": ("skilas-decline", "SKILAS: penurunan kapasitas intrinsik",
