@@ -386,7 +386,8 @@ def test_columns_other_programmes_keep_are_read_past_and_named() -> None:
 
 def test_a_register_of_pregnant_women_reads_as_a_bidan_keeps_it() -> None:
     """A Kohort Ibu: her name under "Nama Ibu", no sex column, how far along from her HPHT,
-    her contact as K2; its ANC columns not kept here (TFU, DJJ, TT) read past. In a
+    her contact as K2; its TT her Td given (TT2: she is T2); its ANC columns not kept here
+    (TFU, DJJ) read past. In a
     balita's register "Nama Ibu" is the child's mother and "Kunjungan ke" no ANC."""
     from ilp_screening.register import columns_not_read
 
@@ -399,7 +400,8 @@ def test_a_register_of_pregnant_women_reads_as_a_bidan_keeps_it() -> None:
     assert (siti.pregnancy.last_period, siti.pregnancy.anc_visit) == (date(2026, 6, 10), 2)
     assert siti.pregnancy.weeks_on(siti.screened_on) == 21
     assert (siti.measurements.muac_cm, siti.measurements.systolic) == (24.0, 110.0)
-    assert columns_not_read(text) == ["TFU", "TT"]
+    assert (siti.measurements.immunizations, siti.measurements.tetanus_status) == (["Td"], 2)
+    assert columns_not_read(text) == ["TFU"]
     balita = ("Nama;Nama Ibu;NIK;JK;Tgl Lahir;Tanggal;Kunjungan ke;BB\n"
               "Bima;Siti;3373041011250001;L;10/11/2025;05/11/2026;3;9,1\n")
     ((_, bima, none),) = list(parse_register(balita, "psy-1"))
@@ -876,3 +878,48 @@ def test_asi_eksklusif_ticked_by_the_babys_month_of_age_is_read_at_hers() -> Non
     assert [problems for *_, problems in rows] == [[]] * 3
     assert [sub.measurements.exclusive_breastfeeding for _, sub, _ in rows if sub] == [
         True, False, None]  # 4 months: E4; 3 months: E3; 6 months, E6 empty: not asked
+
+
+def test_a_schools_bias_list_gives_each_pupil_her_doses() -> None:
+    """The BIAS at school: MR and DT in grade 1, Td in grades 2 and 5, HPV 1 and 2 to the
+    girls of grades 5 and 6 – each under its column (flat, or under "BIAS"), ticked; "Td"
+    ticked is the dose, where a register's "TD" is a blood pressure; the day under "Tgl
+    Imunisasi"."""
+    text = ("LAPORAN BIAS SD NEGERI 2 PALLANGGA TAHUN 2026\n"
+            "No;Nama Siswa;NIK;JK;Tgl Lahir;Kelas;Tgl Imunisasi;MR;DT;Td;HPV 1;HPV 2\n"
+            "1;Andi Fajar;7306011203190001;L;12/03/2019;1;11/08/2026;v;v;;;\n"
+            "2;Nurul Aini;7306015508150002;P;15/08/2015;5;10/11/2026;;;v;v;\n"
+            "3;Sitti Rahma;7306014201140003;P;02/01/2014;6;10/11/2026;;;;;10/11/2026\n")
+    read = [(sub.person.name, sub.screened_on, sub.measurements.immunizations)
+            for _, sub, problems in parse_register(text, "psy-1") if sub and not problems]
+    assert read == [("Andi Fajar", date(2026, 8, 11), ["MR", "DT"]),
+                    ("Nurul Aini", date(2026, 11, 10), ["HPV1", "Td"]),
+                    ("Sitti Rahma", date(2026, 11, 10), ["HPV2"])]
+    grouped = ("No;Nama;NIK;JK;Tgl Lahir;Tanggal;BIAS;;\n"
+               ";;;;;;MR;DT;Td\n"
+               "1;Andi Fajar;7306011203190001;L;12/03/2019;11/08/2026;v;v;\n")
+    [(_, andi, none)] = list(parse_register(grouped, "psy-1"))
+    assert none == [] and andi is not None and andi.measurements.immunizations == ["MR", "DT"]
+    posbindu = ("Nama;NIK;JK;Tgl Lahir;Tanggal;TD\n"
+                "Maria;5302064503850001;P;05/03/1985;10/11/2026;120/80\n")
+    [(_, maria, none)] = list(parse_register(posbindu, "psy-1"))
+    assert (maria.measurements.systolic, maria.measurements.immunizations) == (120, [])
+
+
+def test_a_kohort_ibus_tetanus_status_and_the_td_given() -> None:
+    """Her status T (T0–T5, "TT3" as older Kohorts write it) and the Td given at the visit:
+    ticked, or written as the status it brought her to ("TT2": her second dose today –
+    T2 now, whatever the status column had from before it)."""
+    text = ("Nama Ibu;NIK;Tgl Lahir;Tgl Periksa;UK (mgg);LiLA;TD;Status T;Imunisasi TT\n"
+            "Hasnah;7306016205980001;22/05/1998;03/10/2026;14;24;110/70;T1;TT2\n"
+            "Rosmini;7306014708010002;07/08/2001;03/10/2026;20;25;120/80;TT3;\n"
+            "Ani;7306014708010003;07/08/2001;03/10/2026;20;25;120/80;;v\n"
+            "Wati;7306014708010004;07/08/2001;03/10/2026;20;25;120/80;T6;\n")
+    rows = list(parse_register(text, "psy-1"))
+    read = [(sub.person.name, sub.measurements.immunizations, sub.measurements.tetanus_status,
+             sub.pregnancy is not None) for _, sub, _problems in rows if sub]
+    assert read == [("Hasnah", ["Td"], 2, True), ("Rosmini", [], 3, True),
+                    ("Ani", ["Td"], None, True)]
+    [(_, wati, problems)] = rows[3:]
+    assert wati is None and [(p["loc"], p["type"]) for p in problems] == [
+        (("measurements", "tetanus_status"), "unknown_tetanus_status")]

@@ -64,6 +64,17 @@ def test_the_iron_tablets_of_her_pregnancy_are_summed() -> None:
     assert pregnant_women(contacts, {}, TODAY)[0]["iron_tablets"] == 60
 
 
+def test_her_tetanus_status_is_the_highest_screened_this_pregnancy() -> None:
+    """Her status T rises with each Td: the register shows this pregnancy's highest (the
+    last pregnancy's T5 is not hers now, for want of a screening saying so)."""
+    contacts = [contact("ani", "2025-03-01", 30, 3, 0, tetanus_status=5.0),
+                contact("ani", "2026-08-01", 12, 1, 1, tetanus_status=2.0),
+                contact("ani", "2026-09-05", 17, 2, 2, tetanus_status=1.0),
+                contact("ani", "2026-11-02", 25, 3, 3)]
+    assert pregnant_women(contacts, {}, TODAY)[0]["tetanus_status"] == 2
+    assert pregnant_women(contacts[-1:], {}, TODAY)[0]["tetanus_status"] is None
+
+
 def test_her_hpht_gives_her_due_date_by_naegeles_rule() -> None:
     """HPHT 5 June 2026: HPL 12 March 2027 (280 days), whatever her weeks were rounded
     to; the latest contact that gave an HPHT is read."""

@@ -106,12 +106,17 @@ def tetanus_screened(stage: str, sex: str, age_months: int) -> bool:
 _STATUS = re.compile(r"(?:STATUS)?(?:TT|TD|T)?([0-5])")
 
 
-def tetanus_status_of(written: object) -> object:
+def written_tetanus_status(written: str) -> int | None:
     """A tetanus status as a Kohort Ibu writes it – T3, TT3, Td 3, 3 – as its number."""
+    status = _STATUS.fullmatch(_NOT_IN_A_NAME.sub("", written.upper()))
+    return None if status is None else int(status[1])
+
+
+def tetanus_status_of(written: object) -> object:
     if not isinstance(written, str):
         return written
-    if status := _STATUS.fullmatch(_NOT_IN_A_NAME.sub("", written.upper())):
-        return int(status[1])
+    if (status := written_tetanus_status(written)) is not None:
+        return status
     raise refusal("unknown_tetanus_status", _(
         "'{value}' is not a tetanus status: write T0 (none known) to T5 – TT3 or 3 are "
         "read too", value=written))

@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
+from ilp_contracts.immunization import written_tetanus_status
 from ilp_contracts.registry import area_name_key, as_dusun, place_name_key
 from ilp_contracts.screening import HouseholdMember, ScreeningSubmission
 from ilp_contracts.text import Text, _
@@ -208,6 +209,7 @@ def _visit(line: int, cells: dict[str, str], given: dict[str, object], posyandu_
         if isinstance(found, dict):
             return line, None, [found]
         given["posyandu_id"] = found
+    _td_ticked(given)
     if (pressure := given.pop(BLOOD_PRESSURE, None)) is not None:
         systolic, _slash, diastolic = _MMHG.sub("", str(pressure)).partition("/")
         given["systolic"] = systolic.strip()
@@ -638,6 +640,15 @@ def _iron_left(batches: list[IronBatch], cells: dict[str, str]) -> list[dict[str
             for number, when, _tablets in batches]
 
 
+def _td_ticked(given: dict[str, object]) -> None:
+    """"Td" ticked or dated, as a school's BIAS list heads its dose: the dose, not a blood
+    pressure – what most registers head "TD" (tekanan darah)."""
+    cell = given.get(BLOOD_PRESSURE)
+    if isinstance(cell, str) and (cell.lower() in _YES or _iso_day(iso_day(cell))):
+        given.pop(BLOOD_PRESSURE)
+        given[f"{DOSE}Td"] = True if cell.lower() in _YES else iso_day(cell)
+
+
 def _doses_given(given: dict[str, object]) -> tuple[list[str], list[Any]]:
     """The doses a register's dose columns say were given at this visit (ticked, or dated
     the visit's day), and those dated another day: a register keeps a row per visit, so a
@@ -648,6 +659,13 @@ def _doses_given(given: dict[str, object]) -> tuple[list[str], list[Any]]:
         value, code = given.pop(name), name.removeprefix(DOSE)
         if value is True or value == day:
             doses.append(code)
+        elif code == "Td" and isinstance(value, str) and \
+                (status := written_tetanus_status(value)) is not None:
+            doses.append(code)  # "TT2": her second dose, given today – she is T2 now,
+            # whatever a status column says from before it
+            before = given.get("tetanus_status", "")
+            if (earlier := written_tetanus_status(str(before))) is not None or not before:
+                given["tetanus_status"] = max(status, earlier or 0)
         elif value is not False:
             refused.append({"type": "dose_not_this_visit", "loc": ["column", code],
                             "msg": _("{value!r} is neither a tick nor this visit's day "

@@ -43,13 +43,14 @@ DUSUN = "dusun"
 NUMBERS = frozenset({"gestational_weeks", "anc_visit"}) | {
     name for name in MeasurementsIn.model_fields if name not in (*FLAGS, *WORDS, "immunizations")}
 CAPSULE = "capsule:"  # a column of one colour of vitamin A capsule: "capsule:biru"
+DOSE = "dose:"  # a column of one dose (under "Imunisasi": HB0 | BCG | Polio 1 …): "dose:OPV1"
 ALIASES = {
     "nama": "name", "jenis_kelamin": "sex", "jk": "sex", "l/p": "sex",
     "tanggal_lahir": "birth_date", "tgl_lahir": "birth_date",
     # The register's own date column: the day of the posyandu (birth dates say "lahir").
     **{f"{word}{what}": "screened_on" for word in ("tanggal", "tgl")
        for what in ("", "_periksa", "_pemeriksaan", "_kunjungan", "_skrining", "_ukur",
-                    "_pengukuran", "_penimbangan", "_timbang")},
+                    "_pengukuran", "_penimbangan", "_timbang", "_imunisasi")},
     **dict.fromkeys(DUSUN_COLUMNS, DUSUN),
     "no_kk": "household_id", "bb": "weight_kg", "berat_badan": "weight_kg",
     "tb": "height_cm", "pb": "height_cm", "tinggi_badan": "height_cm",
@@ -97,6 +98,15 @@ ALIASES = {
                      "ttd_tablet", "jumlah_tablet_ttd", "fe", "tablet_fe", "pemberian_fe",
                      "jumlah_fe", "fe_tablet", "fe/ttd", "ttd/fe", "tablet_fe/ttd",
                      "tablet_ttd/fe"), "iron_tablets"),
+    # a woman's tetanus immunisation (Td; TT in older registers): her status T, and the
+    # dose given at this visit – ticked, dated, or written as the status it brought her to
+    **dict.fromkeys((f"status_{what}" for what in (
+        "t", "tt", "td", "tetanus", "tt/td", "td/tt", "imunisasi_t", "imunisasi_tt",
+        "imunisasi_td", "imunisasi_tetanus", "imunisasi_tt/td", "imunisasi_td/tt")),
+        "tetanus_status"),
+    **dict.fromkeys(("tt", "imunisasi_tt", "imunisasi_td", "imunisasi_tetanus", "tt/td",
+                     "td/tt", "imunisasi_tt/td", "imunisasi_td/tt", "suntik_tt", "suntik_td",
+                     "pemberian_tt", "pemberian_td"), f"{DOSE}Td"),
     # supplementary food given (PMT lokal, PMT pemulihan), ticked
     **dict.fromkeys(("pmt", "pmt_lokal", "pmt_pemulihan", "pemberian_pmt", "makanan_tambahan",
                      "pemberian_makanan_tambahan"), "supplementary_food"),
@@ -154,7 +164,6 @@ ALIASES = {
                                for index in ("bb/u", "tb/u", "pb/u", "bb/tb", "bb/pb",
                                              "imt/u")))},
 }
-DOSE = "dose:"  # a column of one dose (under "Imunisasi": HB0 | BCG | Polio 1 …): "dose:OPV1"
 # What registers keep for other programmes or for the kader herself, which no screening
 # here records: read past – each row still taken – and named in the import's report as not
 # read, so nobody believes them kept. (Any other column stays refused: it may be a
@@ -175,9 +184,8 @@ READ_PAST = frozenset({
     "pb_lahir", "panjang_lahir", "no_hp", "telepon", "nama_ayah/ibu", "nama_ibu/ayah",
     "alamat/rt",
     "ket_n/t", "bulan", "kia", "mtbs", "jkn", "bpjs", "no_bpjs",
-    # ANC findings a screening here does not hold: fundal height, the baby's heartbeat,
-    # tetanus immunisation
-    "tfu", "djj", "tt", "imunisasi_tt", "status_tt",
+    # ANC findings a screening here does not hold: fundal height, the baby's heartbeat
+    "tfu", "djj",
     # a Kohort Ibu's delivery and postpartum columns, flat or under "Persalinan" and
     # "Nifas": its deliveries are births, sent apart (births_sheet), the KF visits
     # notify's; read past, the ANC contacts still taken

@@ -52,6 +52,8 @@ class PregnancyRow(BaseModel):
     k6: bool = Field(description="K6: at least 1, 2 and 3 of them (DOMAIN.md)")
     iron_tablets: int = Field(description="Tablet tambah darah given at this pregnancy's "
                               "contacts (at least 90 over the pregnancy)")
+    tetanus_status: int | None = Field(description="Her status T (0–5), the highest screened "
+                                       "this pregnancy: from T2 her newborn is protected")
     anc_visit: int | None = Field(description="The highest K number recorded (K1–K6 …)")
     gestational_weeks_now: int = Field(description="From her last contact's weeks and the "
                                        "days since")
@@ -338,12 +340,13 @@ async def pregnancies_sheet(fmt: Format, area_code: AreaCode, rt: RuntimeDep, ca
     return await sheet_download(
         ["nama", "umur", "kode_desa", "posyandu", "rw", "rt", "kontak_pertama",
          "kontak_terakhir", "jumlah_kontak", "kontak_t1", "kontak_t2", "kontak_t3",
-         "k6_lengkap", "ttd_tablet", "k", "usia_kehamilan_minggu", "hpht", "hpl",
+         "k6_lengkap", "ttd_tablet", "status_t", "k", "usia_kehamilan_minggu", "hpht", "hpl",
          "kontak_berikutnya",
          "hb", "lila", "sistolik", "diastolik", "protein_urin", "risiko"],
         ([r["name"], r["age_years"], r["desa_code"], places.get(r["posyandu_id"]), r["rw"],
           r["rt"], r["first_contact_on"], r["last_contact_on"], r["contacts"],
-          *r["contacts_by_trimester"], _yes(r["k6"]), r["iron_tablets"], r["anc_visit"],
+          *r["contacts_by_trimester"], _yes(r["k6"]), r["iron_tablets"],
+          None if r["tetanus_status"] is None else f"T{r['tetanus_status']}", r["anc_visit"],
           r["gestational_weeks_now"], r["last_period"], r["due_on"], r["next_contact_by"],
           *(r["latest"].get(k) for k in LATEST),
           _named_findings(r["risks"])] for r in rows),

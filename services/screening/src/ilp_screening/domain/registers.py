@@ -78,6 +78,8 @@ def _pregnancy(pregnancy: list[Mapping[str, Any]], today: date) -> dict[str, Any
         "contacts": len(pregnancy),
         **_k6(pregnancy),
         "iron_tablets": sum(int(c["measurements"].get("iron_tablets", 0)) for c in pregnancy),
+        "tetanus_status": max((int(c["measurements"]["tetanus_status"]) for c in pregnancy
+                               if "tetanus_status" in c["measurements"]), default=None),
         "anc_visit": max(c.get("anc_visit") or 0 for c in pregnancy) or None,
         "gestational_weeks_now": weeks_now, "last_period": last_period,
         "due_on": due_on.isoformat(),

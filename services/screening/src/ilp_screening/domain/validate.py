@@ -107,6 +107,9 @@ _DOSES_OF_A_STAGE = {
     "anak_remaja": _("a school child's doses are the BIAS's – MR, DT, Td – and HPV 1–2 "
                      "for girls"),
 }
+_TD_ONLY = _("Td is given to pregnant women and women of {youngest}–{oldest}; other "
+             "immunisations to balita and at school", youngest=WUS_YEARS[0],
+             oldest=WUS_YEARS[1] - 1)
 
 
 def _dose_problems(m: MeasurementsIn, sex: str, age_months: int, stage: str) -> list[Problem]:
@@ -116,10 +119,8 @@ def _dose_problems(m: MeasurementsIn, sex: str, age_months: int, stage: str) -> 
     allowed = doses_for(stage, sex, age_months)
     if wrong := [dose for dose in m.immunizations if dose not in allowed]:
         found.append((("measurements", "immunizations"), _(
-            "{doses}: {which}", doses=", ".join(wrong), which=_DOSES_OF_A_STAGE.get(
-                stage, _("Td is given to pregnant women and women of {youngest}–{oldest}; "
-                         "other immunisations to balita and at school",
-                         youngest=WUS_YEARS[0], oldest=WUS_YEARS[1] - 1))), "wrong_stage"))
+            "{doses}: {which}", doses=", ".join(wrong),
+            which=_DOSES_OF_A_STAGE.get(stage, _TD_ONLY)), "wrong_stage"))
     if m.tetanus_status is not None and not tetanus_screened(stage, sex, age_months):
         found.append((("measurements", "tetanus_status"), _(
             "the tetanus status (T0–T5) is screened of pregnant women and women of "
