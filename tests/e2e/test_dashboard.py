@@ -209,7 +209,8 @@ def test_one_life_cycle_stage_at_a_time(platform: Platform) -> None:
         assert page.locator("#stage option:checked").inner_text() == "Anak sekolah & remaja"
         assert page.locator("#table th[data-id]").evaluate_all("ths => ths.map(t => t.dataset.id)"
                                                                ) == [
-            "remaja_skrining", "remaja_putri_anemia", "remaja_putri_ttd", "anak_remaja_kurus",
+            "remaja_skrining", "remaja_putri_anemia", "remaja_putri_ttd", "siswi_hpv",
+            "anak_remaja_kurus",
             "anak_remaja_gizi_lebih"]
         pulutan = page.locator("tr[data-code='33.73.04.2003'] td .cell")
         assert pulutan.nth(1).inner_text() == "100%"  # anaemic, of 1 girl tested

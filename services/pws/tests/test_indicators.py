@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from ilp_pws.domain.indicators import (
     CATALOGUE,
+    OF_ANY_VISIT,
     add_to_date,
     apply_delta,
     as_of,
@@ -367,6 +368,19 @@ def test_a_remaja_putri_given_iron_tablets_counts_among_the_girls_seen() -> None
     assert ttd("F", 13, 4) == ttd("F", 10, 1) == {"remaja_putri_screened", "remaja_putri_ttd"}
     assert ttd("F", 13, 0) == ttd("F", 13, None) == {"remaja_putri_screened"}
     assert ttd("M", 13, 4) == ttd("F", 9, 4) == set()
+
+
+def test_a_girl_of_grades_5_and_6_given_hpv_counts_among_the_girls_seen() -> None:
+    """HPV at school (BIAS): girls of 10–12 seen, and those given a dose (HPV 1 or 2) –
+    counted once a year, at any of her visits; a boy, or a girl of 9 or 13, neither."""
+    def hpv(sex: str, years: int, doses: list[str]) -> set[str]:
+        return set(flags_for("anak_remaja", [], {"weight_kg": 35.0}, years * 12, {}, sex,
+                             doses)) & {"siswi_hpv_age", "siswi_hpv"}
+    assert hpv("F", 10, ["HPV1"]) == hpv("F", 12, ["HPV2", "Td"]) == {"siswi_hpv_age",
+                                                                     "siswi_hpv"}
+    assert hpv("F", 11, []) == hpv("F", 11, ["Td"]) == {"siswi_hpv_age"}
+    assert hpv("M", 11, ["HPV1"]) == hpv("F", 9, ["HPV1"]) == hpv("F", 13, ["HPV2"]) == set()
+    assert "siswi_hpv" in OF_ANY_VISIT
 
 
 def test_pmt_counts_among_the_kek_pregnancies_and_the_undernourished_balita_found() -> None:

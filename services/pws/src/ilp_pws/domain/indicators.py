@@ -109,6 +109,9 @@ BIRTH_FLAGS = ("births_recorded", "births_place_known", "births_in_facility",
                "births_weighed", "births_low_weight")
 LOW_BIRTH_WEIGHT_G = 2500
 STAGES = ("ibu_hamil", "balita", "anak_remaja", "usia_dewasa", "lansia")
+# HPV at school (BIAS): girls of grades 5 and 6 – 10 to 12 years as the platform reads
+# their age, the class being read past.
+HPV_YEARS = (10, 13)
 # Remaja: 10 to 18 years (Permenkes 25/2014), the registry's "remaja" sasaran; the stage
 # anak_remaja also holds school children from 5, and a pregnant remaja is an ibu hamil.
 REMAJA_FROM_YEARS, REMAJA_UNTIL_YEARS = 10, 18
@@ -125,7 +128,7 @@ FLAGS = frozenset({
     "checks_known", "tb_symptoms_checked", "balita_vitamin_a", "balita_vitamin_a_age",
     "bayi_asi_asked", "bayi_asi_eksklusif", "balita_obat_cacing", "balita_obat_cacing_age",
     "ibu_hamil_ttd90", "ibu_hamil_t2plus", "remaja_putri_screened", "remaja_putri_ttd",
-    "ibu_hamil_kek_pmt",
+    "siswi_hpv_age", "siswi_hpv", "ibu_hamil_kek_pmt",
     "balita_pmt_needed", "balita_pmt",
     "home_visit_tasks", "home_visit_on_time",
     "home_visit_overdue",
@@ -136,7 +139,8 @@ FLAGS = frozenset({
 })
 # A flag of any of a person's visits in the month, not only of the latest: the vitamin A
 # capsule given at the weighing counts when she is seen again that month without one.
-OF_ANY_VISIT = frozenset({"balita_vitamin_a", "balita_obat_cacing", "remaja_putri_ttd"})
+OF_ANY_VISIT = frozenset({"balita_vitamin_a", "balita_obat_cacing", "remaja_putri_ttd",
+                          "siswi_hpv"})
 # A flag counted once per person and year, in the month the person first had it:
 # `year:ptm_screened`.
 YEAR = "year:"
@@ -147,13 +151,13 @@ TARGET_GROUPS = frozenset({"balita", "bayi", "ibu_hamil", "usia_15_plus", "lansi
 def flags_for(stage: str, finding_codes: Iterable[str],
               measured: Mapping[str, float] | Iterable[str] = (),
               age_months: int | None = None,
-              checks: Mapping[str, bool] | None = None, sex: str | None = None
-              ) -> frozenset[str]:
+              checks: Mapping[str, bool] | None = None, sex: str | None = None,
+              doses: Iterable[str] = ()) -> frozenset[str]:
     """What one screening says about a person for the month (indicator building blocks);
     `measured`: the measurements it took (with the z-scores read from them), with their
     values where a count is read from them (iron tablets given); `checks`: the
     yes/no checks it made and what they found, None where that is not known (a screening
-    from before they were carried)."""
+    from before they were carried); `doses`: the immunisations given."""
     codes = set(finding_codes)
     taken = set(measured)
     flags = {f"{stage}_screened"}
@@ -201,6 +205,11 @@ def flags_for(stage: str, finding_codes: Iterable[str],
         flags |= _school_age(codes, taken, age_months, sex)
         if "remaja_putri_screened" in flags and _iron_tablets(measured):
             flags.add("remaja_putri_ttd")
+        if sex == "F" and age_months is not None and \
+                HPV_YEARS[0] * 12 <= age_months < HPV_YEARS[1] * 12:
+            flags.add("siswi_hpv_age")
+            if any(dose.startswith("HPV") for dose in doses):
+                flags.add("siswi_hpv")
     if stage in PTM_STAGES or _ptm_remaja(stage, age_months, taken):
         flags |= {"ptm_screened", *_among_tested(PTM_PREVALENCES, codes, taken)}
     if stage in PTM_STAGES and sex == "F":
