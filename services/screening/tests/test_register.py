@@ -923,3 +923,30 @@ def test_a_kohort_ibus_tetanus_status_and_the_td_given() -> None:
     [(_, wati, problems)] = rows[3:]
     assert wati is None and [(p["loc"], p["type"]) for p in problems] == [
         (("measurements", "tetanus_status"), "unknown_tetanus_status")]
+
+
+def test_a_kohort_ibus_t1_to_t5_give_her_status_at_each_visit_and_the_td_of_its_day() -> None:
+    """The Kohort's "Status Imunisasi TT" over T1 … T5 (or TT1 … TT5), each the day she
+    reached it: her status at a visit is the highest reached by then – a day before her
+    first visit here is her history (a BIAS, a bride's Td) –, and a status reached on a
+    visit's day is the Td given at it. A day that is no visit's, after her first, is
+    refused at its column, as a Td given elsewhere in the pregnancy would be lost."""
+    text = ("Nama Ibu;NIK;Tgl Lahir;Tgl Periksa;UK;LiLA;Status Imunisasi TT;;;;\n"
+            ";;;;;;T1;T2;T3;T4;T5\n"
+            "Ani;7306016205980001;22/05/1998;03/08/2026;12;24;01/03/2019;03/08/2026;;;\n"
+            "Bea;7306016205980002;22/05/1998;03/08/2026;12;24;v;v;v;;\n"
+            "Cici;7306016205980003;22/05/1998;03/08/2026;12;24;01/03/2019;05/09/2026;;;\n")
+    rows = list(parse_register(text, "psy-1"))
+    assert [(sub.measurements.tetanus_status, sub.measurements.immunizations)
+            for _, sub, _problems in rows if sub] == [(2, ["Td"]), (3, [])]
+    [said] = in_the_sheets_words([{"line": 5, "detail": rows[2][2]}], text)[0]["detail"]
+    assert (said["msg"], said.get("column")) == (
+        "'05/09/2026' is neither a tick, a day before her first visit in this row, nor the "
+        "day of one of its visits: a Td is recorded with the visit it was given at",
+        "Status Imunisasi TT T2")
+    by_contact = ("Nama Ibu;NIK;Tgl Lahir;HPHT;K1;K2;K3;LiLA;TT1;TT2;TT3\n"
+                  "Dewi;7306016205980004;22/05/1998;10/05/2026;03/07/2026;07/08/2026;"
+                  "02/10/2026;24;03/07/2026;07/08/2026;\n")
+    assert [(sub.screened_on, sub.measurements.tetanus_status, sub.measurements.immunizations)
+            for _, sub, _problems in parse_register(by_contact, "psy-1") if sub] == [
+        (date(2026, 7, 3), 1, ["Td"]), (date(2026, 8, 7), 2, ["Td"]), (date(2026, 10, 2), 2, [])]

@@ -50,8 +50,9 @@ from .register_columns import (AGE, AGE_YEARS, BIRTH_ORDER, BLOOD_PRESSURE, BREA
                                CONTACT, DATES, DESA_NAME, DOSE, DUE_DATE, DUSUN, FLAGS, IRON,
                                IRON_BATCH_TABLETS, KNOWN_COLUMNS, LAST_PERIOD, MONTHLY,
                                MONTHLY_FLAGS, MONTHLY_MEASURES, MOTHER_NAME, NOT_READ, NUMBERS,
-                               PERSON, POSYANDU_NAME, PREGNANCY, REGISTER_NUMBER, VISIT_NUMBER,
-                               column, contact_column, iron_column, monthly)
+                               PERSON, POSYANDU_NAME, PREGNANCY, REGISTER_NUMBER, TETANUS,
+                               VISIT_NUMBER, column, contact_column, iron_column, monthly,
+                               tetanus_column)
 
 # How the length was taken, as a register writes it: lying down (under two) or standing.
 _LYING = {"telentang": True, "terlentang": True, "berbaring": True, "baring": True,
@@ -97,7 +98,7 @@ def _cell(name: str, value: str) -> object:
         name = name.removeprefix(MONTHLY).partition(":")[0]
     if name.startswith(CONTACT):  # the day of an ANC contact, or this row's visit ticked
         return True if value.lower() in _YES else iso_day(value)
-    if name.startswith((DOSE, IRON)):  # ticked, or the day it was given
+    if name.startswith((DOSE, IRON, TETANUS)):  # ticked, or the day it was given
         lowered = value.lower()
         return True if lowered in _YES else False if lowered in _NO else iso_day(value)
     if name in FLAGS or name.startswith((CAPSULE, BREASTFED)):
@@ -223,7 +224,10 @@ def _visit(line: int, cells: dict[str, str], given: dict[str, object], posyandu_
     _birth_date_unwritten(given, given.get("screened_on"))
     _capsule_given(given)
     _breastfed_at_her_age(given)
+    reached = _tetanus_reached(given)  # (a row of one visit; a Kohort's contacts took theirs)
+    _tetanus_at(given, reached, str(given.get("screened_on")))
     doses, refused = _doses_given(given)
+    refused += _tetanus_left(reached, {str(given.get("screened_on"))}, cells)
     if doses:
         given["immunizations"] = [*given.get("immunizations", []), *doses]  # type: ignore[misc]
     refused += _iron_left(_iron_given(given, _iron_batches(given), given.get("screened_on")),
@@ -354,14 +358,18 @@ def _contacts(line: int, cells: dict[str, str], given: dict[str, object],
         return
     earlier = {number: day for number, day in dated.items() if day != own}
     batches = _iron_batches(given)  # (with the contact of their day)
+    reached = _tetanus_reached(given)  # her status T at each contact, a Td with its day's
+    refused += _tetanus_left(reached, {*earlier.values(), own}, cells)
     for number, day in sorted(earlier.items()):
         contact_day = {**dating, "screened_on": day, VISIT_NUMBER: number}
+        _tetanus_at(contact_day, reached, day)
         batches = _iron_given(contact_day, batches, day, ticked=False)
         _line, contact, found = _visit(line, cells, contact_day, posyandu_id, places)
         refused += [_at_its_column(problem, number) for problem in found]
         if contact is not None:
             yield line, contact, []
     refused += _iron_left(_iron_given(given, batches, own), cells)
+    _tetanus_at(given, reached, own)
     _line, visit, found = _visit(line, cells, {k: v for k, v in given.items() if v is not None},
                                  posyandu_id, places)
     if visit is not None:
@@ -638,6 +646,43 @@ def _iron_left(batches: list[IronBatch], cells: dict[str, str]) -> list[dict[str
                       "iron tablets are recorded with the contact they were given at",
                       value=cells.get(iron_column(number), when))}
             for number, when, _tablets in batches]
+
+
+Reached = dict[int, object]  # her status T → the day she reached it (or True: ticked)
+
+
+def _tetanus_reached(given: dict[str, object]) -> Reached:
+    """Her T1 … T5 columns (`TETANUS`), taken out of the row: "tidak", not reached."""
+    reached = {}
+    for name in [name for name in given if name.startswith(TETANUS)]:
+        if (when := given.pop(name)) is not False:
+            reached[int(name.removeprefix(TETANUS))] = when
+    return reached
+
+
+def _tetanus_at(visit: dict[str, object], reached: Reached, day: str) -> None:
+    """Her status T at a visit on `day` – the highest reached by then, ticked or dated that
+    day or before –, and a Td given there where a status was reached that day."""
+    by_then = [status for status, when in reached.items()
+               if when is True or (_iso_day(when) is not None and str(when) <= day)]
+    if by_then and "tetanus_status" not in visit:
+        visit["tetanus_status"] = max(by_then)
+    if day in reached.values():
+        visit[f"{DOSE}Td"] = day
+
+
+def _tetanus_left(reached: Reached, days: set[str], cells: dict[str, str]
+                  ) -> list[dict[str, Any]]:
+    """A status T's cell that is neither a tick nor a day, or whose day is after her first
+    visit in the row and none of its visits': refused at its column (before it, she
+    reached it before she came here: her history)."""
+    first = min(days)
+    return [{"type": "tetanus_not_at_a_visit", "loc": ["column", tetanus_column(status)],
+             "msg": _("{value!r} is neither a tick, a day before her first visit in this "
+                      "row, nor the day of one of its visits: a Td is recorded with the "
+                      "visit it was given at", value=cells.get(tetanus_column(status), when))}
+            for status, when in reached.items() if when is not True and (
+                _iso_day(when) is None or (str(when) > first and str(when) not in days))]
 
 
 def _td_ticked(given: dict[str, object]) -> None:

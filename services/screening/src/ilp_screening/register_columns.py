@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ilp_contracts.anc import MAX_ANC_VISIT
-from ilp_contracts.immunization import IMMUNIZATIONS, dose_code
+from ilp_contracts.immunization import IMMUNIZATIONS, MAX_TETANUS_STATUS, dose_code
 from ilp_contracts.registry import DUSUN_COLUMNS
 from ilp_contracts.screening import WORDS, MeasurementsIn
 from ilp_kit.spreadsheet import MONTHS
@@ -281,6 +281,18 @@ def iron_column(number: int) -> str:
     return f"{IRON}{number}"
 
 
+# Her tetanus immunisation as the Kohort Ibu keeps it: T1 … T5 under "Status Imunisasi
+# TT" (or TT1 … TT5, Td1 …), each the day she reached that status – the day of the Td that
+# brought her there – or ticked.
+TETANUS = "tetanus:"
+_TETANUS = re.compile(r"^(?:(?:.*_)?(?:tt|td)_?|(?:status_)?(?:imunisasi_)?"
+                      r"(?:tt|td|t|tetanus|tt/td|td/tt)_t_?)([1-5])$")
+
+
+def tetanus_column(status: int) -> str:
+    return f"{TETANUS}{status}"
+
+
 def column(name: str) -> str:
     """A register's column by its header's name: an alias, one dose of the schedule, a
     month's measure, an ANC contact's day, one of another programme's (read past), or
@@ -296,6 +308,8 @@ def column(name: str) -> str:
     if iron := _IRON.match(name):
         number = iron.group(1)
         return iron_column(_ROMAN.get(number) or int(number))
+    if tetanus := _TETANUS.match(name):
+        return tetanus_column(int(tetanus.group(1)))
     if (code := dose_code(name)) is not None:
         return f"{DOSE}{code}"
     of_a_month = _of_a_month(name)
@@ -316,4 +330,5 @@ KNOWN_COLUMNS = sorted({*PERSON, *PREGNANCY, *MeasurementsIn.model_fields, "scre
                           for month in range(1, 13)),
                         *(contact_column(n) for n in range(1, MAX_ANC_VISIT + 1)),
                         *(iron_column(n) for n in range(1, 4)),
+                        *(tetanus_column(n) for n in range(1, MAX_TETANUS_STATUS + 1)),
                         *(breastfed_column(n) for n in range(7))})
