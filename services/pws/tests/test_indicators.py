@@ -381,6 +381,13 @@ def test_a_girl_of_grades_5_and_6_given_hpv_counts_among_the_girls_seen() -> Non
     assert hpv("F", 11, []) == hpv("F", 11, ["Td"]) == {"siswi_hpv_age"}
     assert hpv("M", 11, ["HPV1"]) == hpv("F", 9, ["HPV1"]) == hpv("F", 13, ["HPV2"]) == set()
     assert "siswi_hpv" in OF_ANY_VISIT
+    # the BIAS's visit immunises, it does not screen: no remaja screening, no girl "seen"
+    # without her iron tablets
+    assert flags_for("anak_remaja", [], {}, 11 * 12, None, "F", ["HPV1"]) == {
+        "siswi_hpv_age", "siswi_hpv"}
+    assert flags_for("anak_remaja", [], {}, 7 * 12, None, "M", ["MR", "DT"]) == set()
+    assert "remaja_screened" in flags_for("anak_remaja", [], {"weight_kg": 35.0}, 11 * 12, {},
+                                          "F", ["HPV1"])
 
 
 def test_pmt_counts_among_the_kek_pregnancies_and_the_undernourished_balita_found() -> None:

@@ -202,14 +202,13 @@ def flags_for(stage: str, finding_codes: Iterable[str],
         if _remaja(age_months):  # in the remaja sasaran all the same
             flags.add("remaja_screened")
     elif stage == "anak_remaja":
-        flags |= _school_age(codes, taken, age_months, sex)
+        if not taken and not checks and doses:  # the BIAS's visit: immunised, not screened
+            flags.discard("anak_remaja_screened")
+        else:
+            flags |= _school_age(codes, taken, age_months, sex)
         if "remaja_putri_screened" in flags and _iron_tablets(measured):
             flags.add("remaja_putri_ttd")
-        if sex == "F" and age_months is not None and \
-                HPV_YEARS[0] * 12 <= age_months < HPV_YEARS[1] * 12:
-            flags.add("siswi_hpv_age")
-            if any(dose.startswith("HPV") for dose in doses):
-                flags.add("siswi_hpv")
+        flags |= _hpv(age_months, sex, doses)
     if stage in PTM_STAGES or _ptm_remaja(stage, age_months, taken):
         flags |= {"ptm_screened", *_among_tested(PTM_PREVALENCES, codes, taken)}
     if stage in PTM_STAGES and sex == "F":
@@ -231,6 +230,15 @@ def birth_flags(place: str | None, birth_weight_g: int | None) -> frozenset[str]
         if birth_weight_g < LOW_BIRTH_WEIGHT_G:
             flags.add("births_low_weight")
     return frozenset(flags)
+
+
+def _hpv(age_months: int | None, sex: str | None, doses: Iterable[str]) -> set[str]:
+    """A girl of grades 5–6 seen – screened or immunised –, and given HPV."""
+    if sex != "F" or age_months is None or \
+            not HPV_YEARS[0] * 12 <= age_months < HPV_YEARS[1] * 12:
+        return set()
+    return {"siswi_hpv_age", *(["siswi_hpv"] if any(d.startswith("HPV") for d in doses)
+                               else [])}
 
 
 def _among_tested(prevalences: Iterable[Prevalence], codes: set[str], taken: set[str]
