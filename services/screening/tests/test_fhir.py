@@ -409,3 +409,14 @@ def test_a_person_without_a_nik_goes_out_and_comes_back_by_her_number_at_the_pos
     with pytest.raises(InvalidInput) as unknown:
         submission_from_bundle(exported)
     assert unknown.value.detail()[0]["type"] == "missing_identifier"
+
+
+def test_a_womans_td_and_a_pupils_bias_doses_go_out_and_come_back() -> None:
+    """The doses after the balita's – Td, the BIAS's MR and DT, HPV – are Immunizations of
+    the same code system, read back as sent."""
+    source = screening(weight_kg=55.0) | {"findings": [], "immunizations": ["Td", "HPV1"]}
+    exported = as_json(screening_bundle(source, CTX)) | {"identifier": {"value": "b-td"}}
+    Bundle.model_validate(exported)
+    assert [d["vaccineCode"]["coding"][0]["code"] for d in resources(exported, "Immunization")
+            ] == ["Td", "HPV1"]
+    assert submission_from_bundle(exported)[0].measurements.immunizations == ["Td", "HPV1"]
