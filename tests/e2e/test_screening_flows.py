@@ -1645,8 +1645,8 @@ def test_a_kohort_ibus_deliveries_are_sent_as_births(platform: Platform, tmp_pat
                                                      capsys) -> None:
     """`./ilp import-births` of the Kohort Ibu the ANC contacts came from: each delivery a
     birth (a pregnant woman's row passed over, a baby without her sex refused at its
-    column); sent again, none twice; corrected – at home, 2.4 kg – and sent again, that
-    birth amended, as PWS counts it."""
+    column); sent again, none twice; corrected – at home, 2.4 kg, the mother's vitamin A
+    ticked – and sent again, that birth amended, as PWS counts it."""
     from ilp_platform import register_import
 
     desa = "33.73.04.2043"
@@ -1654,19 +1654,22 @@ def test_a_kohort_ibus_deliveries_are_sent_as_births(platform: Platform, tmp_pat
     niks = [f"337304{41 + n:02d}0798{uuid.uuid4().int % 10000:04d}" for n in range(3)]
     sheet = tmp_path / "kohort.csv"
     sheet.write_text(
-        "Nama Ibu;NIK;HPHT;K1;Tgl Persalinan;Tempat Persalinan;JK Bayi;BB Lahir;KF1\n"
-        f"Sari;{niks[0]};02/06/2026;11/08/2026;;;;;\n"
-        f"Ani;{niks[1]};02/01/2026;11/03/2026;05/10/2026;Puskesmas;P;3,1;06/10/2026\n"
-        f"Eka;{niks[2]};02/01/2026;11/03/2026;04/10/2026;Rumah;;2400;\n")
+        "Nama Ibu;NIK;HPHT;K1;Tgl Persalinan;Tempat Persalinan;JK Bayi;BB Lahir;KF1;"
+        "Vit A Nifas\n"
+        f"Sari;{niks[0]};02/06/2026;11/08/2026;;;;;;\n"
+        f"Ani;{niks[1]};02/01/2026;11/03/2026;05/10/2026;Puskesmas;P;3,1;06/10/2026;\n"
+        f"Eka;{niks[2]};02/01/2026;11/03/2026;04/10/2026;Rumah;;2400;;\n")
     url = platform.service_url("screening")
     assert register_import.import_births(sheet, url, "psy-bersalin") == 1
     said = capsys.readouterr().out
     assert "diterima 1" in said and "baris 4: JK Bayi" in said, said
     assert register_import.import_births(sheet, url, "psy-bersalin") == 1
     assert "diterima 0, sudah ada 1, dikoreksi 0, belum bersalin 1" in capsys.readouterr().out
-    sheet.write_text(sheet.read_text().replace("Puskesmas;P;3,1", "Rumah;P;2,4"))  # mended
+    sheet.write_text(sheet.read_text().replace("Puskesmas;P;3,1;06/10/2026;",
+                                               "Rumah;P;2,4;06/10/2026;v"))  # mended
     assert register_import.import_births(sheet, url, "psy-bersalin") == 1
     assert "diterima 0, sudah ada 0, dikoreksi 1" in capsys.readouterr().out
     pws = httpx.Client(base_url=f"{platform.service_url('pws')}/api/v1", timeout=10)
     assert eventually(lambda: indicator(pws, desa, "2026-10", "bayi_bblr")["numerator"] == 1)
     assert indicator(pws, desa, "2026-10", "persalinan_fasyankes")["numerator"] == 0
+    assert indicator(pws, desa, "2026-10", "ibu_nifas_vitamin_a")["numerator"] == 1

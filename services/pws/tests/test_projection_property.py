@@ -471,10 +471,12 @@ def test_a_late_month_announces_the_colours_it_changed_in_the_months_after_it() 
     assert not [c for c in changed if c[0] == "2026-03"]  # 20 % was green already
 
 
-# (day of birth from 1 November, desa, place, weight in g), then its corrections, voided?
+# (day of birth from 1 November, desa, place, weight in g, the mother's vitamin A), then
+# its corrections, voided?
 birth_state = st.tuples(st.integers(0, 92), st.sampled_from(DESA),
                         st.sampled_from(["fasyankes", "rumah", "lainnya", None]),
-                        st.sampled_from([1900, 2499, 2500, 3200, None]))
+                        st.sampled_from([1900, 2499, 2500, 3200, None]),
+                        st.sampled_from([True, False, None]))
 birth_story = st.tuples(birth_state, st.lists(birth_state, max_size=2), st.booleans())
 
 
@@ -484,11 +486,12 @@ def birth_events(stories: list) -> tuple[list, Counter]:
     events, counts = [], Counter()
     for n, (first, corrections, voided) in enumerate(stories):
         final = None
-        for version, (day, desa, place, weight) in enumerate([first, *corrections], start=1):
+        for version, (day, desa, place, weight, capsules) in enumerate([first, *corrections],
+                                                                       start=1):
             fields = dict(birth_id=f"b{n}", version=version, mother_id="m", baby_id=f"c{n}",
                           baby_sex="F", born_on=date(2026, 11, 1) + timedelta(days=day),
-                          birth_weight_g=weight, place=place, desa_code=desa,
-                          posyandu_id="p")
+                          birth_weight_g=weight, place=place, mother_vitamin_a=capsules,
+                          desa_code=desa, posyandu_id="p")
             final = (BirthAmended(**fields, reason="koreksi") if version > 1
                      else BirthRecorded(**fields))
             events.append(final)
@@ -497,7 +500,7 @@ def birth_events(stories: list) -> tuple[list, Counter]:
                                       desa_code=final.desa_code, reason="dobel"))
             continue
         month = (final.desa_code, final.born_on.isoformat()[:7])
-        for flag in birth_flags(final.place, final.birth_weight_g):
+        for flag in birth_flags(final.place, final.birth_weight_g, final.mother_vitamin_a):
             counts[month, flag] += 1
             counts[month, f"year:{flag}"] += 1
     return events, counts
@@ -518,15 +521,19 @@ def test_births_give_delivery_at_a_facility_and_low_birth_weight() -> None:
     born = dict(mother_id="m", baby_sex="M", born_on=date(2026, 11, 3),
                 desa_code=DESA[0], posyandu_id="p")
     events = [BirthRecorded(birth_id="b1", baby_id="c1", place="fasyankes",
-                            birth_weight_g=2400, **born),
+                            birth_weight_g=2400, mother_vitamin_a=True, **born),
               BirthRecorded(birth_id="b2", baby_id="c2", place="rumah", birth_weight_g=3100,
-                            **born),
+                            mother_vitamin_a=False, **born),
               BirthRecorded(birth_id="b3", baby_id="c3", **born)]  # place and weight unknown
     counts = asyncio.run(project(events))[DESA[0], "2026-11"]
     values = {v.id: v for v in evaluate(counts, {}, month=11)}
     assert (values["persalinan_fasyankes"].numerator,
             values["persalinan_fasyankes"].denominator) == (1, 2)
     assert (values["bayi_bblr"].pct, values["bayi_bblr"].colour) == (50.0, "red")
+    # the mother's capsules after delivery, among every birth (a birth that says nothing
+    # of them counts as one without: the PWS KIA's ibu nifas)
+    assert (values["ibu_nifas_vitamin_a"].numerator,
+            values["ibu_nifas_vitamin_a"].denominator) == (1, 3)
 
 
 # An ANC contact: (day from 1 November 2026 – into March 2027 –, desa, her HPHT 0–3 months

@@ -21,24 +21,25 @@ KOHORT = ("KOHORT IBU 2026\n"
 
 def test_a_kohort_ibus_deliveries_are_births_and_its_pregnant_women_passed_over() -> None:
     """Sari is still pregnant (no day of delivery): no birth. Ani delivered at a bidan's
-    practice (a health facility), a girl of 3.1 kg; Rina at home, her birth date from her
-    NIK; Eka's baby has no sex written: refused saying so, at its column."""
+    practice (a health facility), a girl of 3.1 kg, and had her vitamin A capsules (the
+    Nifas's Vit A ticked); Rina at home, her birth date from her NIK, no capsules said;
+    Eka's baby has no sex written: refused saying so, at its column."""
     parsed = list(parse_births(KOHORT, "psy-1", {}, TODAY))
     assert parsed[0] == 4  # Sari's line, passed over
     rows = [row for row in parsed if not isinstance(row, int)]
     assert [line for line, _birth, _problems in rows] == [5, 6, 7]
     ani, rina, eka = (birth for _line, birth, _problems in rows)
     assert ani is not None and rina is not None and eka is None
-    assert (ani.born_on, ani.baby.sex, ani.baby.name, ani.birth_weight_g, ani.place) == (
-        date(2026, 10, 5), "F", "Bayi Ny. Ani", 3100, "fasyankes")
-    assert (rina.mother.birth_date, rina.birth_weight_g, rina.place) == (
-        date(1998, 7, 1), 2400, "rumah")
+    assert (ani.born_on, ani.baby.sex, ani.baby.name, ani.birth_weight_g, ani.place,
+            ani.mother_vitamin_a) == (date(2026, 10, 5), "F", "Bayi Ny. Ani", 3100,
+                                      "fasyankes", True)
+    assert (rina.mother.birth_date, rina.birth_weight_g, rina.place,
+            rina.mother_vitamin_a) == (date(1998, 7, 1), 2400, "rumah", None)
     [said] = in_the_sheets_words([{"line": 7, "detail": rows[2][2]}], KOHORT)
     assert [(p["column"], p["msg"]) for p in said["detail"]] == [
         ("JK Bayi", "the baby's sex (JK Bayi: L or P) is needed to record the "
                     "birth")]
-    assert columns_not_read(KOHORT) == ["HPHT", "K1", "K2", "LiLA", "Nifas KF1",
-                                        "Nifas Vit A"]
+    assert columns_not_read(KOHORT) == ["HPHT", "K1", "K2", "LiLA", "Nifas KF1"]
 
 
 def test_weights_and_places_as_sheets_write_them() -> None:
@@ -47,6 +48,22 @@ def test_weights_and_places_as_sheets_write_them() -> None:
     assert [_place(p) for p in ("Puskesmas Selong", "RSUD dr. R. Soedjono", "PMB", "Rumah",
                                 "di rumah", "Polindes", "perjalanan", "")] == [
         "fasyankes", "fasyankes", "fasyankes", "rumah", "rumah", "fasyankes", "lainnya", None]
+
+
+def test_the_mothers_capsules_as_sheets_write_them() -> None:
+    """Her vitamin A after delivery ticked, *ya*, dated or as what she had (*2 kapsul
+    merah*) – given –, *tidak* not; a blue capsule, a child's, is refused at its
+    column."""
+    def capsules(written: str) -> tuple[object, list[str]]:
+        text = ("NIK Ibu;Nama Ibu;Tgl Persalinan;JK Bayi;Vit A Nifas\n"
+                f"3373044107980002;Ani;05/10/2026;P;{written}\n")
+        [(_line, birth, problems)] = list(parse_births(text, "psy-1", {}, TODAY))
+        said = in_the_sheets_words([{"line": 2, "detail": problems}], text)[0]["detail"]
+        return birth and birth.mother_vitamin_a, [p.get("column") for p in said]
+    assert capsules("v") == capsules("Ya") == capsules("05/10/2026") == (True, [])
+    assert capsules("2 kapsul merah") == capsules("Merah") == capsules("2") == (True, [])
+    assert capsules("tidak") == (False, [])
+    assert capsules("biru") == (None, ["Vit A Nifas"])
 
 
 def test_a_sheet_for_no_posyandu_says_which_to_choose() -> None:

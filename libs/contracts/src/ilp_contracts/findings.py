@@ -58,8 +58,8 @@ FINDING_LABELS = {
     "proteinuria_pregnancy": "Protein urin positif pada kehamilan",
     "hyperglycaemia_pregnancy": "Gula darah tinggi pada kehamilan",
     "pregnancy_too_young": "Hamil terlalu muda (4 Terlalu)",
-    "tetanus_unprotected": "Status imunisasi tetanus di bawah T2",
     "pregnancy_too_old": "Hamil terlalu tua (4 Terlalu)",
+    "tetanus_unprotected": "Status imunisasi tetanus di bawah T2",
     # Usia dewasa and lansia
     "bp_high_normal": "Tekanan darah normal tinggi",
     "hypertension_grade_1": "Hipertensi derajat 1",

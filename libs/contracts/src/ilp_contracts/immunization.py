@@ -20,8 +20,8 @@ from pydantic import BeforeValidator
 from .text import _, refusal
 
 BALITA_DOSES = ("HB0", "BCG", "OPV1", "OPV2", "OPV3", "OPV4", "DPT-HB-Hib1", "DPT-HB-Hib2",
-                 "DPT-HB-Hib3", "DPT-HB-Hib4", "RV1", "RV2", "RV3", "PCV1", "PCV2", "PCV3",
-                 "IPV1", "IPV2", "MR1", "MR2")
+                "DPT-HB-Hib3", "DPT-HB-Hib4", "RV1", "RV2", "RV3", "PCV1", "PCV2", "PCV3",
+                "IPV1", "IPV2", "MR1", "MR2")
 # The BIAS's doses (MR is its one of measles-rubella, without a number), HPV's two, and
 # Td – the tetanus-diphtheria of school grades 2 and 5, of WUS and of ANC alike.
 LATER_DOSES = ("MR", "DT", "Td", "HPV1", "HPV2")
@@ -53,7 +53,8 @@ _NOT_IN_A_NAME = re.compile(r"[\s\-_./]")
 
 def dose_code(written: str) -> str | None:
     """The schedule's code (`IMMUNIZATIONS`) of a dose as written, or None: a vaccine
-    written without its dose ("Polio", "Campak") is none, since it could be any."""
+    written without its dose ("Polio", "HPV") is none, since it could be any – but for
+    those given once (the BIAS's MR and DT) and Td, whose number is her status."""
     if written in IMMUNIZATIONS:
         return written
     key = _NOT_IN_A_NAME.sub("", written.upper()).removeprefix("BIAS")
@@ -113,6 +114,7 @@ def written_tetanus_status(written: str) -> int | None:
 
 
 def tetanus_status_of(written: object) -> object:
+    """`tetanus_status` as written, read; one not read is refused saying how to write it."""
     if not isinstance(written, str):
         return written
     if (status := written_tetanus_status(written)) is not None:

@@ -421,6 +421,9 @@ class BirthSubmission(_Strict):
     birth_weight_g: int | None = Field(default=None, ge=300, le=7000, description="Berat lahir")
     place: Literal["fasyankes", "rumah", "lainnya"] | None = Field(
         default=None, description="Tempat persalinan: health facility, home, elsewhere")
+    mother_vitamin_a: bool | None = Field(
+        default=None, description="Kapsul vitamin A ibu nifas: her two red capsules "
+        "(200.000 IU) after delivery, the second a day after the first; false: not given")
 
     @model_validator(mode="before")
     @classmethod
@@ -452,6 +455,8 @@ class BirthSnapshot(Event):
     born_on: date
     birth_weight_g: int | None = None
     place: Literal["fasyankes", "rumah", "lainnya"] | None = None
+    mother_vitamin_a: bool | None = Field(default=None, description="The mother's vitamin A "
+                                          "capsules after delivery given (None: not said)")
     desa_code: str
     rw: str | None = None
     posyandu_id: str
@@ -481,6 +486,7 @@ class BirthCorrection(_Strict):
     birth_weight_g: int | None = Field(default=None, ge=300, le=7000)
     place: Literal["fasyankes", "rumah", "lainnya"] | None = None
     baby_sex: SexIn | None = None
+    mother_vitamin_a: bool | None = None
 
 
 class BirthVoided(Event):

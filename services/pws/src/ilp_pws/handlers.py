@@ -311,7 +311,8 @@ class Projector:
         await self._birth(tx, event.birth_id, {
             "version": event.version, "desa_code": event.desa_code,
             "posyandu_id": event.posyandu_id, "period": event.born_on.isoformat()[:7],
-            "flags": sorted(birth_flags(event.place, event.birth_weight_g))})
+            "flags": sorted(birth_flags(event.place, event.birth_weight_g,
+                                        event.mother_vitamin_a))})
 
     async def on_birth_voided(self, tx: Transaction, event: BirthVoided) -> None:
         await self._birth(tx, event.birth_id, tombstone(VOIDED))

@@ -19,8 +19,8 @@ from ilp_kit.spreadsheet import blank, csv_rows, iso_day, written_columns
 from pydantic import ValidationError
 
 from .domain.person import nik_birth
-from .register import Places, place_named, ungrouped
-from .register_columns import ALIASES, NOT_READ
+from .register import NO_WORDS, YES_WORDS, Places, place_named, ungrouped
+from .register_columns import ALIASES, NIFAS_VITAMIN_A, NOT_READ
 
 # The columns a birth is read from, by the names sheets give them (one a Kohort Ibu puts
 # under "Persalinan" or "Bayi" too); each sheet's other columns are read past.
@@ -38,6 +38,7 @@ _NAMES = {
     "birth_weight": ("bb_lahir", "berat_lahir", "bb_bayi", "bb_lahir_bayi", "bayi_bb",
                      "persalinan_bb_lahir", "persalinan_bb_bayi"),
     "place": ("tempat_persalinan", "persalinan_tempat", "tempat_bersalin"),
+    "mother_vitamin_a": NIFAS_VITAMIN_A,
     "birth_order": ("anak_ke", "anak_ke-", "bayi_anak_ke"),
     "posyandu_id": ("id_posyandu", "kode_posyandu", "posyandu_id"),
     "posyandu_name": ("posyandu", "nama_posyandu"),
@@ -52,6 +53,8 @@ _FACILITY = re.compile(r"\b(puskesmas|pkm|pustu|polindes|poskesdes|rs|rsu|rsud|r
 _HOME = re.compile(r"^(di ?)?rumah( sendiri| ibu| keluarga)?$")
 _GRAMS = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(g|gr|gram|kg)?$", re.IGNORECASE)
 _DIGIT_GROUPS = re.compile(r"(?<=\d)\s+(?=\d)")
+# A mother's vitamin A written as what she was given: "2", "2 kapsul", "merah" (200,000 IU)
+_RED_CAPSULES = re.compile(r"(?:[12] ?)?(?:kapsul|kaps|kps)? ?(?:merah)?")
 
 Row = tuple[int, BirthSubmission | None, list[Any]]
 
@@ -123,7 +126,8 @@ def _birth(line: int, cells: dict[str, str], posyandu_id: str | None, places: Pl
         return line, BirthSubmission.model_validate({
             "mother": {k: v for k, v in mother.items() if v is not None}, "baby": baby,
             "posyandu_id": place_id, "birth_weight_g": _grams(cells.get("birth_weight")),
-            "place": _place(cells.get("place"))}), []
+            "place": _place(cells.get("place")),
+            "mother_vitamin_a": _given(cells.get("mother_vitamin_a"))}), []
     except ValidationError as exc:
         return line, None, explained(exc.errors(include_url=False, include_input=False), None)
 
@@ -133,7 +137,8 @@ _READ_AS = {("mother", "nik"): "mother_nik", ("mother", "name"): "mother_name",
             ("mother", "birth_date"): "mother_birth_date", ("baby", "birth_date"): "born_on",
             ("baby", "sex"): "baby_sex", ("baby", "name"): "baby_name",
             ("baby", "nik"): "baby_nik", ("baby", "local_id"): "birth_order",
-            ("birth_weight_g",): "birth_weight", ("place",): "place"}
+            ("birth_weight_g",): "birth_weight", ("place",): "place",
+            ("mother_vitamin_a",): "mother_vitamin_a"}
 
 
 def in_the_sheets_words(rejected: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
@@ -168,6 +173,25 @@ def _grams(written: str | None) -> object:
         number = number.replace(".", "")
     value = float(number.replace(",", "."))
     return round(value * 1000) if unit == "kg" or value < 10 else round(value)
+
+
+def _given(written: str | None) -> object:
+    """The mother's capsules: ticked, *ya*, dated or counted (*2 kapsul merah*) – given –,
+    *tidak* not; anything else left for the validation to refuse."""
+    if written is None:
+        return None
+    said = " ".join(written.lower().split())
+    if said in YES_WORDS or _a_day(written) or _RED_CAPSULES.fullmatch(said):
+        return True
+    return False if said in NO_WORDS else written
+
+
+def _a_day(written: str) -> bool:
+    try:
+        date.fromisoformat(iso_day(written))
+    except ValueError:
+        return False
+    return True
 
 
 def _place(written: str | None) -> str | None:

@@ -315,7 +315,7 @@ async def record_birth(tx: Transaction, sub: BirthSubmission, key: str, pseudony
     event = BirthRecorded(
         birth_id=new_id(), mother_id=ids["mother"], baby_id=ids["baby"], baby_sex=baby.sex,
         born_on=sub.born_on, birth_weight_g=sub.birth_weight_g, place=sub.place,
-        desa_code=posyandu["area_code"], rw=home_unit(sub.mother.rw, posyandu.get("rw")),
+        mother_vitamin_a=sub.mother_vitamin_a, desa_code=posyandu["area_code"], rw=home_unit(sub.mother.rw, posyandu.get("rw")),
         posyandu_id=posyandu["id"])
     stored = {**event.model_dump(mode="json", exclude={"event_id", "occurred_at"}),
               "status": "active", "recorded_at": event.occurred_at.isoformat()}
@@ -350,8 +350,8 @@ async def mark_voided(tx: Transaction, where: tuple[str, str], record: dict[str,
 
 async def amend_birth(tx: Transaction, birth_id: str, correction: BirthCorrection,
                       scope: Principal = OPEN) -> dict[str, Any]:
-    """Correct the day, weight, place or the baby's sex of a birth and publish the new
-    version; the baby's own record follows the corrected day."""
+    """Correct the day, weight, place, the baby's sex or the mother's capsules of a birth
+    and publish the new version; the baby's own record follows the corrected day."""
     birth = await tx.get("births", birth_id)
     require_area(scope, birth["desa_code"] if birth else None, _("birth {id}", id=birth_id))
     if birth is None:

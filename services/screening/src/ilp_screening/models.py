@@ -75,6 +75,7 @@ class BirthOut(BaseModel):
     born_on: date
     birth_weight_g: int | None
     place: str | None
+    mother_vitamin_a: bool | None = None
     desa_code: str
     rw: str | None
     posyandu_id: str

@@ -58,8 +58,8 @@ from .register_columns import (AGE, AGE_YEARS, BIRTH_ORDER, BLOOD_PRESSURE, BREA
 _LYING = {"telentang": True, "terlentang": True, "berbaring": True, "baring": True,
           "berdiri": False}
 # A paper register's ticks and words: "ada" (a symptom there), "positif", a tick mark.
-_YES = {"ya", "y", "yes", "true", "1", "ada", "positif", "v", "√", "✓"}
-_NO = {"tidak", "t", "n", "no", "false", "0", "tidak ada", "tdk", "negatif"}
+YES_WORDS = {"ya", "y", "yes", "true", "1", "ada", "positif", "v", "√", "✓"}
+NO_WORDS = {"tidak", "t", "n", "no", "false", "0", "tidak ada", "tdk", "negatif"}
 _CAPSULES = {"biru", "merah"}  # a vitamin A capsule written by its colour: given
 # An examination's result as a list writes it ("Visus: normal", "IVA: positif"): a problem
 # or not.
@@ -97,10 +97,10 @@ def _cell(name: str, value: str) -> object:
     if name.startswith(MONTHLY):  # a month's measure reads as the measure
         name = name.removeprefix(MONTHLY).partition(":")[0]
     if name.startswith(CONTACT):  # the day of an ANC contact, or this row's visit ticked
-        return True if value.lower() in _YES else iso_day(value)
+        return True if value.lower() in YES_WORDS else iso_day(value)
     if name.startswith((DOSE, IRON, TETANUS)):  # ticked, or the day it was given
         lowered = value.lower()
-        return True if lowered in _YES else False if lowered in _NO else iso_day(value)
+        return True if lowered in YES_WORDS else False if lowered in NO_WORDS else iso_day(value)
     if name in FLAGS or name.startswith((CAPSULE, BREASTFED)):
         lowered = value.lower()
         if name == "measured_lying" and lowered in _LYING:
@@ -109,7 +109,7 @@ def _cell(name: str, value: str) -> object:
             return colour  # given, of this colour (`_capsule_given`)
         if name in _EXAMINED and lowered in _FOUND:
             return _FOUND[lowered]
-        return True if lowered in _YES else False if lowered in _NO else value
+        return True if lowered in YES_WORDS else False if lowered in NO_WORDS else value
     if name in IDENTIFIERS and (digits := ungrouped(value)).isdigit():
         return digits
     if name == "kpsp":  # "Sesuai", as e-PPGBM exports it
@@ -689,9 +689,9 @@ def _td_ticked(given: dict[str, object]) -> None:
     """"Td" ticked or dated, as a school's BIAS list heads its dose: the dose, not a blood
     pressure – what most registers head "TD" (tekanan darah)."""
     cell = given.get(BLOOD_PRESSURE)
-    if isinstance(cell, str) and (cell.lower() in _YES or _iso_day(iso_day(cell))):
+    if isinstance(cell, str) and (cell.lower() in YES_WORDS or _iso_day(iso_day(cell))):
         given.pop(BLOOD_PRESSURE)
-        given[f"{DOSE}Td"] = True if cell.lower() in _YES else iso_day(cell)
+        given[f"{DOSE}Td"] = True if cell.lower() in YES_WORDS else iso_day(cell)
 
 
 def _doses_given(given: dict[str, object]) -> tuple[list[str], list[Any]]:

@@ -174,9 +174,14 @@ _DELIVERY = ("tgl_persalinan", "tanggal_persalinan", "tgl_bersalin", "tanggal_be
              "cara_persalinan", "jenis_persalinan", "komplikasi", "komplikasi_persalinan",
              "keadaan_ibu", "keadaan_bayi", "jk_bayi", "jenis_kelamin_bayi", "bb_bayi",
              "bb_lahir_bayi", "pb_bayi")
-_NIFAS = ("kf1", "kf2", "kf3", "kf4", "kf_1", "kf_2", "kf_3", "kf_4", "vit_a_nifas",
-          "vitamin_a_nifas", "kapsul_vit_a_nifas", "vit_a_bufas", "kb", "kb_pasca_persalinan",
-          "metode_kb")
+_NIFAS = ("kf1", "kf2", "kf3", "kf4", "kf_1", "kf_2", "kf_3", "kf_4", "kb",
+          "kb_pasca_persalinan", "metode_kb")
+_NIFAS_GROUPS = ("nifas", "kunjungan_nifas")
+# The mother's vitamin A capsules after delivery, as a Kohort Ibu heads them (alone, or
+# under "Nifas"): a birth's (`births_sheet`), read past in a register of visits.
+NIFAS_VITAMIN_A = ("vit_a_nifas", "vitamin_a_nifas", "kapsul_vit_a_nifas", "vit_a_bufas",
+                   "vit_a_ibu_nifas", *(f"{group}_{what}" for group in _NIFAS_GROUPS
+                                        for what in ("vit_a", "vitamin_a", "kapsul_vit_a")))
 READ_PAST = frozenset({
     "asi", "kms", "buku_kia", "kelas_ibu", "oralit", "pemberian_oralit", "zinc",
     "pemberian_zinc", "oralit/zinc", "meninggal", "tgl_meninggal", "tanggal_meninggal",
@@ -191,8 +196,8 @@ READ_PAST = frozenset({
     # notify's; read past, the ANC contacts still taken
     *_DELIVERY, *(f"persalinan_{what}" for what in (*_DELIVERY, "tanggal", "tgl", "tempat",
                                                     "cara")),
-    *_NIFAS, *(f"{group}_{what}" for group in ("nifas", "kunjungan_nifas")
-               for what in (*_NIFAS, "vit_a", "vitamin_a", "kapsul_vit_a")),
+    *_NIFAS, *(f"{group}_{what}" for group in _NIFAS_GROUPS for what in _NIFAS),
+    *NIFAS_VITAMIN_A,
     # the Posbindu's behaviours, other tests and what the kader did: not screenings here
     "kurang_aktivitas_fisik", "aktivitas_fisik", "kurang_sayur_buah", "sayur_buah",
     "kurang_makan_sayur_buah", "konsumsi_alkohol", "alkohol", "asam_urat",

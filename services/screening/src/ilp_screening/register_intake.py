@@ -95,10 +95,10 @@ REGISTER_CORRECTED = "dikoreksi dari register yang dikirim ulang"
 
 async def record_birth_row(tx: Transaction, birth: BirthSubmission, pseudonym_key: str,
                            scope: Principal, seal: Fernet | None) -> str:
-    """A births sheet's row (`birth_key`): recorded ("created"), recorded by
-    the sheet sent before as it was ("duplicate"), or with another weight, place or sex –
-    the sheet corrected –: that birth amended ("amended") by one who may correct; anyone
-    else is refused the changed row."""
+    """A births sheet's row (`birth_key`): recorded ("created"), recorded by the sheet sent
+    before as it was ("duplicate"), or with another weight, place, sex or capsules – the
+    sheet corrected –: that birth amended ("amended") by one who may correct; anyone else
+    is refused the changed row."""
     key, fingerprint = birth_key(birth, pseudonym_key), fingerprint_of(birth)
     seen = await tx.get("idempotency", key)
     if seen is None or seen["fingerprint"] == fingerprint:
@@ -111,7 +111,7 @@ async def record_birth_row(tx: Transaction, birth: BirthSubmission, pseudonym_ke
             "than send the row again"), "idempotency_conflict")])
     await amend_birth(tx, seen["birth_id"], BirthCorrection(
         reason=REGISTER_CORRECTED, birth_weight_g=birth.birth_weight_g, place=birth.place,
-        baby_sex=birth.baby.sex), scope)
+        baby_sex=birth.baby.sex, mother_vitamin_a=birth.mother_vitamin_a), scope)
     await tx.put("idempotency", key, {**seen, "fingerprint": fingerprint})
     return "amended"
 

@@ -104,9 +104,10 @@ PROGRAMME_VISITS = {"investigasi_kontak_tb": "tb_contact",
                     "pendampingan_minum_obat_tb": "tb_adherence"}
 # Births, counted in the desa and month the baby was born: where (the SPM's delivery at a
 # health facility, among births whose place is known) and how much the baby weighed (low
-# birth weight: under 2,500 g, WHO; among babies weighed at birth).
+# birth weight: under 2,500 g, WHO; among babies weighed at birth), and whether the mother
+# was given her vitamin A capsules after delivery (ibu nifas, among all births).
 BIRTH_FLAGS = ("births_recorded", "births_place_known", "births_in_facility",
-               "births_weighed", "births_low_weight")
+               "births_weighed", "births_low_weight", "births_mother_vitamin_a")
 LOW_BIRTH_WEIGHT_G = 2500
 STAGES = ("ibu_hamil", "balita", "anak_remaja", "usia_dewasa", "lansia")
 # HPV at school (BIAS): girls of grades 5 and 6 – 10 to 12 years as the platform reads
@@ -218,9 +219,10 @@ def flags_for(stage: str, finding_codes: Iterable[str],
     return frozenset(flags)
 
 
-def birth_flags(place: str | None, birth_weight_g: int | None) -> frozenset[str]:
+def birth_flags(place: str | None, birth_weight_g: int | None,
+                mother_vitamin_a: bool | None = None) -> frozenset[str]:
     """What one birth counts in its desa-month."""
-    flags = {"births_recorded"}
+    flags = {"births_recorded", *(["births_mother_vitamin_a"] if mother_vitamin_a else [])}
     if place is not None:
         flags.add("births_place_known")
         if place == "fasyankes":
