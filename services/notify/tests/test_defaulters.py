@@ -628,7 +628,7 @@ async def test_a_baby_who_died_gets_no_more_visits_but_the_mother_does(rt: Runti
     store = rt.store
     async with store.transaction() as tx:
         await handlers(rt.settings)[BirthRecorded](tx, birth())
-        await forget_person(tx, "bayi-1", "person_died")
+        await forget_person(tx, rt.settings, "bayi-1", "person_died")
     visits = {t["reason"]: t["status"] for t in await store.find("tasks")}
     assert visits == {"kunjungan_nifas_kf1": "open", "kunjungan_neonatal_kn1": "cancelled"}
     assert await visit_defaulters(rt, datetime(2026, 11, 13, 3, 0, tzinfo=UTC)) == 1  # KF2
@@ -943,4 +943,56 @@ async def test_a_worker_is_not_sent_a_visit_over_before_its_message_went(tmp_pat
     assert sorted(sent) == ["hook.test ", "hook.test ", "sms.test +62811"]
     skipped = [d for d in await store.find("deliveries") if d.get("skipped")]
     assert [json.loads(d["body"])["task"]["task_id"] for d in skipped] == ["t-over"]
+    await store.close()
+
+
+async def test_a_worker_sent_a_visit_is_told_when_it_is_cancelled(tmp_path) -> None:
+    """She came to the posyandu after all: the kader who had the visit's SMS gets one more
+    – no trip for nothing –, with why in words; a visit cancelled before its SMS went is
+    sent neither. The webhook gets every cancellation, its reason in the task."""
+    import httpx
+    from ilp_notify.delivery import deliver_due, queue
+    from ilp_notify.visits import cancel_open
+
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    settings = ServiceSettings(service="notify", sms_url="http://sms.test/send",
+                               webhook_urls="http://hook.test/ilp")
+    rt = Runtime(settings, store)
+    sent: list[dict] = []
+
+    def gateway(request: httpx.Request) -> httpx.Response:
+        sent.append({"host": request.url.host, **json.loads(request.content)})
+        return httpx.Response(200)
+
+    async def visit(person_id: str) -> None:
+        task = {"task_id": f"t-{person_id}", "person_id": person_id,
+                "reason": "balita_tidak_ditimbang", "role": "kader", "status": "open",
+                "priority": "normal", "assignee_id": "kader-1",
+                "due_at": "2026-12-12T15:59:00+00:00", "desa_code": "73.06.07.2002",
+                "rw": "Dusun Bontoramba"}
+        await tx.put("tasks", task["task_id"], task)
+        await tx.put("open_tasks", f"{person_id}|balita_tidak_ditimbang",
+                     {"task_id": task["task_id"]})
+        await queue(tx, settings, "task.created", task)
+    async with httpx.AsyncClient(transport=httpx.MockTransport(gateway)) as client:
+        async with store.transaction() as tx:
+            await tx.put("workers", "kader-1", {"worker_id": "kader-1", "phone": "+62811"})
+            await visit("ani")
+        assert await deliver_due(rt, client) == 2  # her SMS and the webhook's notice
+        async with store.transaction() as tx:
+            await visit("budi")  # opened and closed within moments: a register typed in
+            for person_id in ("ani", "budi"):
+                await cancel_open(tx, settings, person_id, "balita_tidak_ditimbang", "came")
+        sent.clear()
+        assert await deliver_due(rt, client) == 6
+    sms = [m["text"] for m in sent if m["host"] == "sms.test"]
+    assert sms == ["ILP: kunjungan rumah dibatalkan – Balita tidak ditimbang bulan ini, desa "
+                   "73.06.07.2002, Dusun Bontoramba: sudah datang ke posyandu/pustu. Tugas "
+                   "t-ani."]
+    hooks = [(m["type"], m["task"]["task_id"], m["task"].get("cancel_reason"))
+             for m in sent if m["host"] == "hook.test"]
+    assert sorted(hooks) == [("task.cancelled", "t-ani", "came"),
+                             ("task.cancelled", "t-budi", "came"),
+                             ("task.created", "t-budi", None)]
     await store.close()

@@ -85,7 +85,7 @@ async def test_those_who_never_came_get_the_kader_once(rt: Runtime) -> None:
         # bu-c comes to Posbindu; bu-d to her K1; pak-f moves away
         await apply[ScreeningRecorded](tx, screened("bu-c", "usia_dewasa", date(2026, 10, 20)))
         await apply[ScreeningRecorded](tx, screened("bu-d", "ibu_hamil", date(2026, 10, 5), 28))
-        await forget_person(tx, "pak-f", "moved")
+        await forget_person(tx, rt.settings, "pak-f", "moved")
     assert await visit_defaulters(rt, datetime(2026, 10, 14, 3, tzinfo=UTC)) == 0  # not yet
     assert await visit_defaulters(rt, datetime(2026, 10, 15, 3, tzinfo=UTC)) == 1
     assert await visit_defaulters(rt, datetime(2026, 10, 31, 3, tzinfo=UTC)) == 1

@@ -99,7 +99,7 @@ async def test_a_patient_who_moved_away_gets_no_more_visits(rt: Runtime) -> None
     apply = handlers(rt.settings)
     async with rt.store.transaction() as tx:
         await apply[TbTreatmentStarted](tx, started())
-        await forget_person(tx, "bu-sari", "moved")
+        await forget_person(tx, rt.settings, "bu-sari", "moved")
     assert await visit_defaulters(rt, at(date(2026, 12, 2))) == 0
 
 

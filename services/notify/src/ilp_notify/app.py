@@ -21,7 +21,7 @@ SPEC = ServiceSpec(
         "open_tasks": [],
         "screening_tasks": [],
         "leases": [],
-        "deliveries": [("status", "next_at")],
+        "deliveries": [("status", "next_at"), "task_id"],
         "rechecks": [("under_watch", "check_on")],
         "pregnancies": ["anc_check_on"],
         "digests": [],  # which daily digests and monthly PWS reviews went out

@@ -1,4 +1,4 @@
-"""Delivery of new and escalated tasks to webhooks, by e-mail and by SMS/WhatsApp.
+"""Delivery of new, escalated and cancelled tasks to webhooks, by e-mail and by SMS/WhatsApp.
 
 A delivery is queued in the same transaction as the task change that causes it; this job
 sends what is due outside any transaction (a slow receiver must not hold the store), then
@@ -22,11 +22,12 @@ from ilp_contracts import new_id
 from ilp_kit.outgoing import run_rounds, send_due
 from ilp_kit.service import Runtime
 from ilp_kit.settings import ServiceSettings
-from ilp_kit.store import Transaction
+from ilp_kit.store import Query, Transaction
 
 from .domain.delivery import payload, render, signature
 
 log = logging.getLogger(__name__)
+CANCELLED = "task.cancelled"  # a visit no longer needed: its reason in words (`render`)
 
 
 def webhook_urls(settings: ServiceSettings) -> list[str]:
@@ -45,7 +46,7 @@ async def queue(tx: Transaction, settings: ServiceSettings, kind: str, task: dic
     if worker and not worker.get("daily_digest"):
         targets += personal_addresses(settings, worker)
     if targets:
-        await add_deliveries(tx, targets, kind, payload(kind, task))
+        await add_deliveries(tx, targets, kind, payload(kind, task), task["task_id"])
 
 
 def personal_addresses(settings: ServiceSettings, worker: dict[str, Any]) -> list[str]:
@@ -57,13 +58,15 @@ def personal_addresses(settings: ServiceSettings, worker: dict[str, Any]) -> lis
     return addresses
 
 
-async def add_deliveries(tx: Transaction, targets: list[str], kind: str, body: bytes) -> None:
+async def add_deliveries(tx: Transaction, targets: list[str], kind: str, body: bytes,
+                         task_id: str | None = None) -> None:
     now = datetime.now(UTC).isoformat()
     for url in targets:
         delivery_id = new_id()
         await tx.put("deliveries", delivery_id, {
             "delivery_id": delivery_id, "url": url, "kind": kind, "body": body.decode(),
-            "status": "pending", "next_at": now, "attempts": []})
+            "status": "pending", "next_at": now, "attempts": [],
+            **({"task_id": task_id} if task_id else {})})
 
 
 async def _sms(client: httpx.AsyncClient, settings: ServiceSettings,
@@ -117,6 +120,9 @@ async def _send(client: httpx.AsyncClient, settings: ServiceSettings,
 
 async def deliver_due(rt: Runtime, client: httpx.AsyncClient) -> int:
     async def send(delivery: dict[str, Any]) -> str | None:
+        if delivery["kind"] == CANCELLED and not await _told(rt, delivery):
+            delivery["skipped"] = "the worker was never sent this visit"
+            return None
         if await _visit_over(rt, delivery):
             delivery["skipped"] = "visit over before its message went"
             return None
@@ -125,12 +131,28 @@ async def deliver_due(rt: Runtime, client: httpx.AsyncClient) -> int:
                           rt.settings.webhook_max_attempts)
 
 
+def _personal(delivery: dict[str, Any]) -> bool:
+    return bool(delivery["url"].startswith(("sms:", "mailto:")))
+
+
+async def _told(rt: Runtime, delivery: dict[str, Any]) -> bool:
+    """Whether the worker was sent this visit before its cancellation: told she need not
+    go only then – one whose message was skipped, or still waits, never heard of it. (A
+    webhook is told every cancellation.)"""
+    if not _personal(delivery) or "task_id" not in delivery:
+        return True
+    return any(sent["url"] == delivery["url"] and sent["kind"] != CANCELLED
+               and sent["status"] == "delivered" and "skipped" not in sent
+               for sent in await rt.store.find("deliveries", Query.of(
+                   task_id=delivery["task_id"])))
+
+
 async def _visit_over(rt: Runtime, delivery: dict[str, Any]) -> bool:
     """A worker's SMS or e-mail of a visit cancelled or made before it went – a year's
     register typed in at once opens and closes visits within moments –: not sent. (A
     webhook gets every notice: an integrator keeps the whole history.)"""
-    if not delivery["url"].startswith(("sms:", "mailto:")) or \
-            not delivery["kind"].startswith("task."):
+    if not _personal(delivery) or not delivery["kind"].startswith("task.") or \
+            delivery["kind"] == CANCELLED:
         return False
     task = await rt.store.get("tasks", json.loads(delivery["body"])["task"]["task_id"])
     return task is not None and task["status"] in ("cancelled", "completed")

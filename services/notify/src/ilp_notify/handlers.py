@@ -97,7 +97,8 @@ def _watches(person_id: str) -> list[tuple[str, str]]:
             *(("rechecks", f"{person_id}|{rule.condition}") for rule in RECHECKS)]
 
 
-async def forget_person(tx: Transaction, person_id: str, why: str) -> None:
+async def forget_person(tx: Transaction, settings: ServiceSettings, person_id: str, why: str
+                        ) -> None:
     """A person who moved away or died: no watch opens another visit, and their open
     visits are cancelled. After a birth only theirs: a mother whose baby died still has
     her postpartum visits."""
@@ -110,7 +111,7 @@ async def forget_person(tx: Transaction, person_id: str, why: str) -> None:
             await tx.put("births", birth["birth_id"],
                          {**birth, "gone": sorted({*birth.get("gone", ()), who})})
     for reason in REASON_LABELS:  # every reason a visit is opened for (test-enforced)
-        await cancel_open(tx, person_id, reason, why)
+        await cancel_open(tx, settings, person_id, reason, why)
 
 
 def _whereabouts(event: ScreeningSnapshot) -> dict[str, str | None]:
@@ -173,7 +174,8 @@ async def _watch(tx: Transaction, settings: ServiceSettings, event: ScreeningSna
                 ptm=event.age_months >= PTM_FROM_YEARS * 12, anc=event.stage == "ibu_hamil")
 
 
-async def _watch_household(tx: Transaction, event: PersonRegistered) -> None:
+async def _watch_household(tx: Transaction, settings: ServiceSettings, event: PersonRegistered
+                           ) -> None:
     """A person of the household data collection: a visit if they never come."""
     state = household_watch(
         await tx.get("household", event.person_id), event.noted_on, event.age_months,
@@ -183,7 +185,8 @@ async def _watch_household(tx: Transaction, event: PersonRegistered) -> None:
         **state, "person_id": event.person_id, "desa_code": event.desa_code,
         "posyandu_id": event.posyandu_id, "rw": event.rw, "rt": event.rt})
     if not event.pregnant:  # no longer (delivered elsewhere, or a mistake corrected)
-        await cancel_open(tx, event.person_id, "ibu_hamil_belum_periksa", "not_pregnant")
+        await cancel_open(tx, settings, event.person_id, "ibu_hamil_belum_periksa",
+                          "not_pregnant")
 
 
 async def _came(tx: Transaction, settings: ServiceSettings, person_id: str, by: str, ptm: bool,
@@ -279,7 +282,7 @@ async def _watch_birth(tx: Transaction, settings: ServiceSettings, event: BirthR
                                            event.occurred_at.astimezone(zone).date(), zone)
     await tx.put("births", event.birth_id, watch)
     await _came(tx, settings, event.mother_id, event.birth_id, ptm=False, anc=True)
-    await _end_pregnancy(tx, event)
+    await _end_pregnancy(tx, settings, event)
 
 
 async def _correct_birth(tx: Transaction, settings: ServiceSettings, event: BirthAmended
@@ -309,7 +312,8 @@ async def _reschedule(tx: Transaction, person_id: str, need: TaskNeed) -> None:
                                                 "priority": need.priority})
 
 
-async def _end_pregnancy(tx: Transaction, event: BirthRecorded) -> None:
+async def _end_pregnancy(tx: Transaction, settings: ServiceSettings, event: BirthRecorded
+                         ) -> None:
     """A delivery ends the mother's ANC and supplementary-food watches (no visits for
     missed ANC after it, e.g. a preterm birth before her expected date) and cancels her
     pregnancy-only visits."""
@@ -318,10 +322,11 @@ async def _end_pregnancy(tx: Transaction, event: BirthRecorded) -> None:
     await tx.delete("pregnancies", event.mother_id)
     await tx.delete("pmt_watch", event.mother_id)
     for reason in PREGNANCY_ONLY:
-        await cancel_open(tx, event.mother_id, reason, "delivered")
+        await cancel_open(tx, settings, event.mother_id, reason, "delivered")
 
 
-async def _forget_birth(tx: Transaction, event: BirthVoided) -> None:
+async def _forget_birth(tx: Transaction, settings: ServiceSettings, event: BirthVoided
+                        ) -> None:
     """A birth recorded in error: no further visits, and its open ones are cancelled –
     the mother's only if no other birth of hers in the same postpartum weeks (a twin's
     record) still needs them."""
@@ -335,7 +340,7 @@ async def _forget_birth(tx: Transaction, event: BirthVoided) -> None:
         if visit.who == "mother" and others:
             continue
         person_id = event.mother_id if visit.who == "mother" else event.baby_id
-        await cancel_open(tx, person_id, visit.reason, "birth_voided")
+        await cancel_open(tx, settings, person_id, visit.reason, "birth_voided")
 
 
 async def _owed(tx: Transaction, event: ScreeningSnapshot) -> list[TaskNeed]:
@@ -394,12 +399,24 @@ def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
     async def on_merged(tx: Transaction, event: PersonsMerged) -> None:
         # Her screenings came again under the person kept (voided, then amended there),
         # which watches her and opens her visits; nothing follows the duplicate any more.
-        await forget_person(tx, event.merged_id, "person_merged")
+        await forget_person(tx, settings, event.merged_id, "person_merged")
+
+    async def on_birth_voided(tx: Transaction, event: BirthVoided) -> None:
+        await _forget_birth(tx, settings, event)
+
+    async def on_registered(tx: Transaction, event: PersonRegistered) -> None:
+        await _watch_household(tx, settings, event)
+
+    async def on_tb_ended(tx: Transaction, event: TbTreatmentEnded) -> None:
+        await tb.on_ended(tx, settings, event)
+
+    async def on_tb_voided(tx: Transaction, event: TbTreatmentVoided) -> None:
+        await tb.on_voided(tx, settings, event)
 
     return {WorkerAssigned: on_worker_changed, FacilityUpserted: on_facility,
             ScreeningRecorded: on_recorded,
             ScreeningAmended: on_amended, ScreeningVoided: on_voided, BirthRecorded: on_birth,
-            BirthAmended: on_birth_amended, BirthVoided: _forget_birth,
-            IndicatorChanged: on_colour, PersonRegistered: _watch_household,
-            TbTreatmentStarted: on_tb_started, TbTreatmentEnded: tb.on_ended,
-            TbTreatmentVoided: tb.on_voided, PersonsMerged: on_merged}
+            BirthAmended: on_birth_amended, BirthVoided: on_birth_voided,
+            IndicatorChanged: on_colour, PersonRegistered: on_registered,
+            TbTreatmentStarted: on_tb_started, TbTreatmentEnded: on_tb_ended,
+            TbTreatmentVoided: on_tb_voided, PersonsMerged: on_merged}

@@ -33,7 +33,7 @@ async def on_started(tx: Transaction, settings: ServiceSettings, event: TbTreatm
         "person_id": event.person_id, "desa_code": event.desa_code,
         "posyandu_id": event.posyandu_id, "rw": event.rw, "rt": event.rt})
     # diagnosed and treated: the visit to get her sputum examined is owed no more
-    await cancel_open(tx, event.person_id, SUSPECT, "tb_treatment_started")
+    await cancel_open(tx, settings, event.person_id, SUSPECT, "tb_treatment_started")
 
 
 async def still_owed(tx: Transaction, person_id: str, screened_on: date,
@@ -45,7 +45,8 @@ async def still_owed(tx: Transaction, person_id: str, screened_on: date,
     return needs
 
 
-async def on_ended(tx: Transaction, event: TbTreatmentEnded) -> None:
+async def on_ended(tx: Transaction, settings: ServiceSettings, event: TbTreatmentEnded
+                   ) -> None:
     """No more adherence visits; the contact investigation stays owed (the household was
     exposed however the treatment ended). The watch stays, ended, so that a treatment
     voided later still finds what it opened."""
@@ -53,14 +54,16 @@ async def on_ended(tx: Transaction, event: TbTreatmentEnded) -> None:
     if watch is not None and watch["treatment_id"] == event.treatment_id:
         await tx.put("tb_watch", event.person_id, {**watch, "adherence_visit_on": NEVER,
                                                    "ended": True})
-        await cancel_open(tx, event.person_id, ADHERENCE, f"tb_treatment_{event.outcome}")
+        await cancel_open(tx, settings, event.person_id, ADHERENCE,
+                          f"tb_treatment_{event.outcome}")
 
 
-async def on_voided(tx: Transaction, event: TbTreatmentVoided) -> None:
+async def on_voided(tx: Transaction, settings: ServiceSettings, event: TbTreatmentVoided
+                    ) -> None:
     """Recorded in error: none of its visits is owed. (A person has one TB treatment at a
     time: this cancels her TB visits while it is her latest.)"""
     watch = await tx.get("tb_watch", event.person_id)
     if watch is not None and watch["treatment_id"] == event.treatment_id:
         await tx.delete("tb_watch", event.person_id)
         for reason in (ADHERENCE, CONTACT_INVESTIGATION):
-            await cancel_open(tx, event.person_id, reason, "tb_treatment_voided")
+            await cancel_open(tx, settings, event.person_id, reason, "tb_treatment_voided")

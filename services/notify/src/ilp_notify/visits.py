@@ -367,7 +367,7 @@ async def unlink(tx: Transaction, settings: ServiceSettings, screening_id: str,
         links["task_ids"].remove(task_id)
         task["screening_ids"] = [s for s in task["screening_ids"] if s != screening_id]
         if not task["screening_ids"]:
-            await _cancel(tx, task, why)
+            await _cancel(tx, settings, task, why)
         await tx.put("tasks", task["task_id"], task)
         if task["status"] == "cancelled":
             await _reopen_joined(tx, settings, task)
@@ -388,12 +388,15 @@ async def _reopen_joined(tx: Transaction, settings: ServiceSettings, task: dict[
                             rt=task.get("rt"))
 
 
-async def _cancel(tx: Transaction, task: dict[str, Any], why: str) -> None:
-    """Cancel an open task (the caller stores it): no longer open for its person and reason."""
+async def _cancel(tx: Transaction, settings: ServiceSettings, task: dict[str, Any], why: str
+                  ) -> None:
+    """Cancel an open task (the caller stores it): no longer open for its person and
+    reason; its worker and the webhooks are told."""
     task["status"] = "cancelled"
     task["cancel_reason"] = why
     await tx.delete("open_tasks", task_key(task["person_id"], task["reason"]))
     await emit(tx, TaskCancelled(task_id=task["task_id"], reason=why))
+    await queue(tx, settings, "task.cancelled", task)
 
 
 async def drop_moot(tx: Transaction, settings: ServiceSettings, person_id: str, reason: str,
@@ -401,7 +404,7 @@ async def drop_moot(tx: Transaction, settings: ServiceSettings, person_id: str, 
     """A round's reason shown over (she came after all): its own visit is cancelled – the
     reasons that joined it still owed –, or it leaves the visit it had joined."""
     if task := await _open_for(tx, person_id, reason):
-        await _cancel(tx, task, why)
+        await _cancel(tx, settings, task, why)
         await tx.put("tasks", task["task_id"], task)
         await _reopen_joined(tx, settings, task)
         return
@@ -420,8 +423,9 @@ async def _open_for(tx: Transaction, person_id: str, reason: str) -> dict[str, A
     return await tx.get("tasks", link["task_id"]) if link else None
 
 
-async def cancel_open(tx: Transaction, person_id: str, reason: str, why: str) -> None:
+async def cancel_open(tx: Transaction, settings: ServiceSettings, person_id: str, reason: str,
+                      why: str) -> None:
     """Cancel the person's open task for this reason, if there is one."""
     if task := await _open_for(tx, person_id, reason):
-        await _cancel(tx, task, why)
+        await _cancel(tx, settings, task, why)
         await tx.put("tasks", task["task_id"], task)

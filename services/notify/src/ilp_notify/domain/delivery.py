@@ -22,9 +22,29 @@ PAYLOAD_FIELDS = ("task_id", "person_id", "reason", "role", "assignee_id", "prio
 
 
 def _summary(task: dict[str, Any]) -> dict[str, Any]:
-    """A task as a notice carries it; tasks from before revisits count as first tries."""
+    """A task as a notice carries it (a cancelled one with why); tasks from before revisits
+    count as first tries."""
     return {**{k: task.get(k) for k in PAYLOAD_FIELDS}, "attempt": task.get("attempt", 1),
-            "follows_outcome": task.get("follows_outcome"), "also": task.get("also", [])}
+            "follows_outcome": task.get("follows_outcome"), "also": task.get("also", []),
+            **({"cancel_reason": task["cancel_reason"]} if task.get("cancel_reason") else {})}
+
+
+# Why a visit was cancelled, as its worker reads it; a reason written by hand (a puskesmas
+# cancelling it) is shown as written.
+CANCELLED_BECAUSE = {
+    "came": "sudah datang ke posyandu/pustu", "delivered": "sudah bersalin",
+    "resolved": "pada pemeriksaan berikutnya masalah gizinya tidak ditemukan lagi",
+    "not_pregnant": "tidak hamil lagi", "birth_voided": "catatan persalinannya dibatalkan",
+    "screening_voided": "hasil skriningnya dibatalkan (salah catat)",
+    "screening_amended": "hasil skriningnya dikoreksi",
+    "person_merged": "datanya ganda dan sudah digabungkan",
+    "person_moved": "sudah pindah", "person_died": "meninggal dunia",
+    "tb_treatment_started": "sudah mulai pengobatan TBC",
+    "tb_treatment_voided": "catatan pengobatan TBC-nya dibatalkan",
+    **{f"tb_treatment_{outcome}": f"pengobatan TBC-nya berakhir ({said})" for outcome, said in (
+        ("cured", "sembuh"), ("completed", "lengkap"), ("failed", "gagal"),
+        ("lost_to_follow_up", "putus berobat"), ("died", "meninggal"), ("moved", "pindah"))},
+}
 
 
 def _verb(kind: str, task: dict[str, Any]) -> str:
@@ -34,6 +54,8 @@ def _verb(kind: str, task: dict[str, Any]) -> str:
         return "dialihkan kepada Anda"
     if kind == "task.extended":
         return "diperbarui (alasan ditambah)"
+    if kind == "task.cancelled":
+        return "dibatalkan"
     if task.get("follows_outcome") == REFUSED and task.get("attempt", 1) == 1:
         return "baru (keluarga menolak kunjungan kader)"
     if task.get("attempt", 1) > 1:
@@ -95,6 +117,18 @@ def _render_review(notice: dict[str, Any]) -> tuple[str, str, str]:
                            f"{', '.join(shown)}. Lihat dasbor PWS.")
 
 
+def _render_cancelled(task: dict[str, Any]) -> tuple[str, str, str]:
+    """A visit no longer needed: what it was for, where, and why – no trip for nothing."""
+    label, why = _reasons(task), task.get("cancel_reason") or ""
+    because = CANCELLED_BECAUSE.get(why, why)
+    subject = f"Kunjungan rumah dibatalkan: {label} ({task['desa_code']})"
+    text = (f"Tugas kunjungan rumah dibatalkan, tidak perlu dikunjungi: {because}.\n\n"
+            f"Alasan kunjungan: {label}\nTempat: {_where(task)}\n"
+            f"Nomor tugas: {task['task_id']}\n")
+    return subject, text, (f"ILP: kunjungan rumah dibatalkan – {label}, {_where(task)}: "
+                           f"{because}. Tugas {task['task_id'][:8]}.")
+
+
 def render(notice: dict[str, Any]) -> tuple[str, str, str]:
     """(e-mail subject, e-mail text, SMS text) of a notice, in Bahasa Indonesia."""
     if notice["type"] == "pws.review":
@@ -112,6 +146,8 @@ def render(notice: dict[str, Any]) -> tuple[str, str, str]:
         return subject, text, (f"ILP {notice['date']}: {len(tasks)} kunjungan rumah terbuka, "
                                f"terdekat batas {soonest}.")
     task = notice["task"]
+    if notice["type"] == "task.cancelled":
+        return _render_cancelled(task)
     verb = _verb(notice["type"], task)
     label = _reasons(task)
     subject = f"Kunjungan rumah {verb}: {label} ({task['desa_code']})"
