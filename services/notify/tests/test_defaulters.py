@@ -912,23 +912,36 @@ async def test_a_years_register_sends_the_kader_only_for_the_problems_still_ther
     assert tasks == [("cancelled", "resolved", ["s-rizki-2"]), ("open", None, ["s-rizki-11"])]
 
 
-async def test_a_worker_is_not_sent_a_visit_over_before_its_message_went(tmp_path) -> None:
+@pytest.fixture
+async def sms_rt(tmp_path) -> AsyncIterator[Runtime]:
+    """Notify with an SMS gateway and a webhook set up, on a store of its own."""
+    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
+    await store.open()
+    yield Runtime(ServiceSettings(service="notify", sms_url="http://sms.test/send",
+                                  webhook_urls="http://hook.test/ilp"), store)
+    await store.close()
+
+
+def _gateway(sent: list[dict]) -> object:
+    """A transport that answers every SMS and webhook post, keeping what was sent."""
+    import httpx
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append({"host": request.url.host, **json.loads(request.content)})
+        return httpx.Response(200)
+    return httpx.MockTransport(answer)
+
+
+async def test_a_worker_is_not_sent_a_visit_over_before_its_message_went(sms_rt: Runtime
+                                                                         ) -> None:
     """Her SMS of a visit cancelled since (a later register showed it over) is not sent;
     the webhook still gets the notice, and a visit still open is sent."""
     import httpx
     from ilp_notify.delivery import add_deliveries, deliver_due
     from ilp_notify.domain.delivery import payload
 
-    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
-    await store.open()
-    settings = ServiceSettings(service="notify", sms_url="http://sms.test/send",
-                               webhook_urls="http://hook.test/ilp")
-    rt = Runtime(settings, store)
-    sent: list[str] = []
-
-    def gateway(request: httpx.Request) -> httpx.Response:
-        sent.append(f"{request.url.host} {json.loads(request.content).get('to', '')}")
-        return httpx.Response(200)
+    rt, store = sms_rt, sms_rt.store
+    sent: list[dict] = []
     tasks = {"t-over": "cancelled", "t-open": "open"}
     async with store.transaction() as tx:
         for task_id, status in tasks.items():
@@ -938,15 +951,15 @@ async def test_a_worker_is_not_sent_a_visit_over_before_its_message_went(tmp_pat
             await tx.put("tasks", task_id, task)
             await add_deliveries(tx, ["sms:+62811", "http://hook.test/ilp"], "task.created",
                                  payload("task.created", task))
-    async with httpx.AsyncClient(transport=httpx.MockTransport(gateway)) as client:
+    async with httpx.AsyncClient(transport=_gateway(sent)) as client:
         assert await deliver_due(rt, client) == 4
-    assert sorted(sent) == ["hook.test ", "hook.test ", "sms.test +62811"]
+    assert sorted(f"{m['host']} {m.get('to', '')}" for m in sent) == [
+        "hook.test ", "hook.test ", "sms.test +62811"]
     skipped = [d for d in await store.find("deliveries") if d.get("skipped")]
     assert [json.loads(d["body"])["task"]["task_id"] for d in skipped] == ["t-over"]
-    await store.close()
 
 
-async def test_a_worker_sent_a_visit_is_told_when_it_is_cancelled(tmp_path) -> None:
+async def test_a_worker_sent_a_visit_is_told_when_it_is_cancelled(sms_rt: Runtime) -> None:
     """She came to the posyandu after all: the kader who had the visit's SMS gets one more
     – no trip for nothing –, with why in words; a visit cancelled before its SMS went is
     sent neither. The webhook gets every cancellation, its reason in the task."""
@@ -954,16 +967,8 @@ async def test_a_worker_sent_a_visit_is_told_when_it_is_cancelled(tmp_path) -> N
     from ilp_notify.delivery import deliver_due, queue
     from ilp_notify.visits import cancel_open
 
-    store = SqliteStore(tmp_path / "notify.db", SPEC.collections)
-    await store.open()
-    settings = ServiceSettings(service="notify", sms_url="http://sms.test/send",
-                               webhook_urls="http://hook.test/ilp")
-    rt = Runtime(settings, store)
+    rt, store, settings = sms_rt, sms_rt.store, sms_rt.settings
     sent: list[dict] = []
-
-    def gateway(request: httpx.Request) -> httpx.Response:
-        sent.append({"host": request.url.host, **json.loads(request.content)})
-        return httpx.Response(200)
 
     async def visit(person_id: str) -> None:
         task = {"task_id": f"t-{person_id}", "person_id": person_id,
@@ -975,7 +980,7 @@ async def test_a_worker_sent_a_visit_is_told_when_it_is_cancelled(tmp_path) -> N
         await tx.put("open_tasks", f"{person_id}|balita_tidak_ditimbang",
                      {"task_id": task["task_id"]})
         await queue(tx, settings, "task.created", task)
-    async with httpx.AsyncClient(transport=httpx.MockTransport(gateway)) as client:
+    async with httpx.AsyncClient(transport=_gateway(sent)) as client:
         async with store.transaction() as tx:
             await tx.put("workers", "kader-1", {"worker_id": "kader-1", "phone": "+62811"})
             await visit("ani")
@@ -995,4 +1000,3 @@ async def test_a_worker_sent_a_visit_is_told_when_it_is_cancelled(tmp_path) -> N
     assert sorted(hooks) == [("task.cancelled", "t-ani", "came"),
                              ("task.cancelled", "t-budi", "came"),
                              ("task.created", "t-budi", None)]
-    await store.close()

@@ -3,7 +3,7 @@ them right when a screening is amended or voided."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, tzinfo
 from typing import Any
 
@@ -381,42 +381,22 @@ def handlers(settings: ServiceSettings) -> dict[type[Event], Any]:
         await unlink(tx, settings, event.screening_id, set(), "screening_voided")
         await _forget_watches(tx, event)
 
-    async def on_birth(tx: Transaction, event: BirthRecorded) -> None:
-        await _watch_birth(tx, settings, event)
-
-    async def on_birth_amended(tx: Transaction, event: BirthAmended) -> None:
-        await _correct_birth(tx, settings, event)
-
-    async def on_worker_changed(tx: Transaction, event: WorkerAssigned) -> None:
-        await on_worker(tx, settings, event)
-
-    async def on_facility(tx: Transaction, event: FacilityUpserted) -> None:
-        await keep_facility(tx, settings, event)
-
-    async def on_tb_started(tx: Transaction, event: TbTreatmentStarted) -> None:
-        await tb.on_started(tx, settings, event)
-
     async def on_merged(tx: Transaction, event: PersonsMerged) -> None:
         # Her screenings came again under the person kept (voided, then amended there),
         # which watches her and opens her visits; nothing follows the duplicate any more.
         await forget_person(tx, settings, event.merged_id, "person_merged")
 
-    async def on_birth_voided(tx: Transaction, event: BirthVoided) -> None:
-        await _forget_birth(tx, settings, event)
+    def given_settings(handle: Callable[[Transaction, ServiceSettings, Any], Awaitable[None]]
+                       ) -> Callable[[Transaction, Any], Awaitable[None]]:
+        async def handler(tx: Transaction, event: Any) -> None:
+            await handle(tx, settings, event)
+        return handler
 
-    async def on_registered(tx: Transaction, event: PersonRegistered) -> None:
-        await _watch_household(tx, settings, event)
-
-    async def on_tb_ended(tx: Transaction, event: TbTreatmentEnded) -> None:
-        await tb.on_ended(tx, settings, event)
-
-    async def on_tb_voided(tx: Transaction, event: TbTreatmentVoided) -> None:
-        await tb.on_voided(tx, settings, event)
-
-    return {WorkerAssigned: on_worker_changed, FacilityUpserted: on_facility,
-            ScreeningRecorded: on_recorded,
-            ScreeningAmended: on_amended, ScreeningVoided: on_voided, BirthRecorded: on_birth,
-            BirthAmended: on_birth_amended, BirthVoided: on_birth_voided,
-            IndicatorChanged: on_colour, PersonRegistered: on_registered,
-            TbTreatmentStarted: on_tb_started, TbTreatmentEnded: on_tb_ended,
-            TbTreatmentVoided: on_tb_voided, PersonsMerged: on_merged}
+    return {ScreeningRecorded: on_recorded, ScreeningAmended: on_amended,
+            ScreeningVoided: on_voided, PersonsMerged: on_merged, IndicatorChanged: on_colour,
+            **{event: given_settings(handle) for event, handle in (
+                (WorkerAssigned, on_worker), (FacilityUpserted, keep_facility),
+                (BirthRecorded, _watch_birth), (BirthAmended, _correct_birth),
+                (BirthVoided, _forget_birth), (PersonRegistered, _watch_household),
+                (TbTreatmentStarted, tb.on_started), (TbTreatmentEnded, tb.on_ended),
+                (TbTreatmentVoided, tb.on_voided))}}
