@@ -127,7 +127,7 @@ def _birth(line: int, cells: dict[str, str], posyandu_id: str | None, places: Pl
             "mother": {k: v for k, v in mother.items() if v is not None}, "baby": baby,
             "posyandu_id": place_id, "birth_weight_g": _grams(cells.get("birth_weight")),
             "place": _place(cells.get("place")),
-            "mother_vitamin_a": _given(cells.get("mother_vitamin_a"))}), []
+            "mother_vitamin_a": _capsules_given(cells.get("mother_vitamin_a"))}), []
     except ValidationError as exc:
         return line, None, explained(exc.errors(include_url=False, include_input=False), None)
 
@@ -175,7 +175,7 @@ def _grams(written: str | None) -> object:
     return round(value * 1000) if unit == "kg" or value < 10 else round(value)
 
 
-def _given(written: str | None) -> object:
+def _capsules_given(written: str | None) -> object:
     """The mother's capsules: ticked, *ya*, dated or counted (*2 kapsul merah*) – given –,
     *tidak* not; anything else left for the validation to refuse."""
     if written is None:
@@ -187,6 +187,7 @@ def _given(written: str | None) -> object:
 
 
 def _a_day(written: str) -> bool:
+    """A day as sheets write it (`iso_day`): the day the capsules were given."""
     try:
         date.fromisoformat(iso_day(written))
     except ValueError:
