@@ -35,7 +35,7 @@ def import_register(path: Path, base_url: str, posyandu_id: str | None,
     return send_csv(path, f"{base_url}/api/v1/screening/screenings/import",
                     {name: str(value) for name, value in given.items() if value}, token,
                     ("accepted", "diterima"), ("duplicates", "sudah ada"),
-                    ("amended", "dikoreksi"))
+                    ("amended", "dikoreksi"), ("empty", "tanpa data"))
 
 
 # What a register by month needs that it does not write, as this command takes it.

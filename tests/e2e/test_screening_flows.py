@@ -1673,3 +1673,33 @@ def test_a_kohort_ibus_deliveries_are_sent_as_births(platform: Platform, tmp_pat
     assert eventually(lambda: indicator(pws, desa, "2026-10", "bayi_bblr")["numerator"] == 1)
     assert indicator(pws, desa, "2026-10", "persalinan_fasyankes")["numerator"] == 0
     assert indicator(pws, desa, "2026-10", "ibu_nifas_vitamin_a")["numerator"] == 1
+
+
+def test_a_schools_bias_list_is_recorded_and_counted(platform: Platform, tmp_path,
+                                                     capsys) -> None:
+    """`./ilp import-register` of a school's BIAS list: each pupil's doses recorded, a
+    pupil given none passed over and counted (*tanpa data*), not refused; PWS counts the
+    girls of grades 5–6 given HPV among those seen, and the BIAS visit is no remaja
+    screening."""
+    from ilp_platform import register_import
+
+    desa = "33.73.04.2044"
+    desa_with_posyandu(platform, desa, "Sekolah", "psy-sekolah")
+    nik = [f"337304{day}0{n}15{uuid.uuid4().int % 10000:04d}" for n, day in
+           enumerate((55, 47, 10), start=5)]
+    sheet = tmp_path / "bias.csv"
+    sheet.write_text(
+        "LAPORAN BIAS SD NEGERI 1 TAHUN 2026\n"
+        "No;Nama Siswa;NIK;JK;Tgl Lahir;Kelas;Tgl Imunisasi;MR;DT;Td;HPV 1;HPV 2\n"
+        f"1;Nurul;{nik[0]};P;15/05/2015;5;10/11/2026;;;v;v;\n"
+        f"2;Fitri;{nik[1]};P;07/06/2015;5;10/11/2026;;;v;;\n"
+        f"3;Rizky;{nik[2]};L;10/07/2015;5;10/11/2026;;;;;\n")
+    url = platform.service_url("screening")
+    assert register_import.import_register(sheet, url, "psy-sekolah") == 0
+    said = capsys.readouterr().out
+    assert "diterima 2, sudah ada 0, dikoreksi 0, tanpa data 1, ditolak 0" in said, said
+    pws = httpx.Client(base_url=f"{platform.service_url('pws')}/api/v1", timeout=10)
+    hpv = eventually(lambda: (v := indicator(pws, desa, "2026-11", "siswi_hpv"))
+                     ["denominator"] and v)
+    assert (hpv["numerator"], hpv["denominator"]) == (1, 2)
+    assert indicator(pws, desa, "2026-11", "remaja_skrining")["numerator"] == 0

@@ -45,7 +45,8 @@ from .models import (
     VoidIn,
 )
 from .register import (columns_not_read, day_of_visits, in_its_month, in_the_sheets_words,
-                       months_of, once_a_row, parse_register, posyandu_names)
+                       months_of, once_a_row, parse_register, posyandu_names,
+                       recorded_something)
 from .roles import CARERS, CORRECTORS, RECORDERS
 
 router = APIRouter(tags=["screening"])
@@ -174,7 +175,8 @@ async def import_register(request: Request, rt: RuntimeDep, caller: Caller, lang
     posyandu_id = await register_intake.place_given(rt.store, posyandu_id, caller)
     places = await register_intake.places_named(rt.store, posyandu_names(text), caller)
     rows = list(parse_register(text, posyandu_id, places, by_month, on))
-    valid = [(line, submission) for line, submission, _problems in rows if submission is not None]
+    named = [(line, submission) for line, submission, _problems in rows if submission is not None]
+    valid = [(line, submission) for line, submission in named if recorded_something(submission)]
     key = rt.settings.pseudonym_key
     twice = register_intake.written_twice(valid, key)
 
@@ -208,7 +210,7 @@ async def import_register(request: Request, rt: RuntimeDep, caller: Caller, lang
         for line, visit, detail in refused]
     counts = Counter(outcome["status"] for outcome in outcomes)
     return said_in({"accepted": counts["created"], "duplicates": counts["duplicate"],
-                    "amended": counts["amended"],
+                    "amended": counts["amended"], "empty": len(named) - len(valid),
                     "rejected": in_the_sheets_words(sorted(rejected, key=lambda r: r["line"]),
                                                     text),
                     "columns_not_read": columns_not_read(text)}, language)

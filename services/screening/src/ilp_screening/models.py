@@ -197,6 +197,9 @@ class ImportReport(BaseModel):
     duplicates: int
     amended: int = Field(default=0, description="Rows changed since they were taken (the "
                          "register corrected and sent again): their screenings amended")
+    empty: int = Field(default=0, description="Rows naming a person with nothing recorded – "
+                       "a class list's pupil given no dose, a child not weighed that day –: "
+                       "passed over")
     rejected: list[RowProblem]
     columns_not_read: list[str] = Field(
         default_factory=list, description="Columns the register keeps for other programmes "

@@ -183,6 +183,14 @@ def posyandu_names(text: str) -> set[str]:
             if (row.get(POSYANDU_NAME) or "").strip() and not (row.get("posyandu_id") or "").strip()}
 
 
+def recorded_something(visit: ScreeningSubmission) -> bool:
+    """Whether a row records anything of the person's visit – a measure, a check, a dose,
+    her pregnancy (an ANC contact is one) –: a class list's pupil given no dose, or a
+    child a register lists and did not weigh that day, records nothing."""
+    return visit.pregnancy is not None or bool(
+        visit.measurements.model_dump(exclude_none=True, exclude_defaults=True))
+
+
 def parse_register(text: str, posyandu_id: str | None = None, places: Places | None = None,
                    by_month: ByMonth | None = None, on: str | None = None) -> Iterator[Row]:
     """(line number, submission or None, problems) per visit; never raises on content.
