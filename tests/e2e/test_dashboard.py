@@ -488,7 +488,9 @@ def test_a_bidan_uploads_a_posyandu_register_from_the_dashboard(platform: Platfo
          "KMS"],
         [nik, "Wulan", "P", date(2025, 11, 19), date(2026, 11, 20), 8.2, 72.5, "telentang",
          "ya"],
-        [nik, "Wulan", "P", date(2025, 11, 19), date(2031, 1, 1), 8.2, 72.5, "telentang"]]))
+        [nik, "Wulan", "P", date(2025, 11, 19), date(2031, 1, 1), 8.2, 72.5, "telentang"],
+        [f"337304591125{(uuid.uuid4().int + 2) % 10000:04d}", "Ayu", "P", date(2025, 11, 19),
+         date(2026, 11, 20)]]))  # listed, not weighed that day
     by_month = tmp_path / "register-2026.xlsx"
     other = f"337304591125{(uuid.uuid4().int + 1) % 10000:04d}"
     by_month.write_bytes(workbook(Register=[
@@ -534,10 +536,12 @@ def test_a_bidan_uploads_a_posyandu_register_from_the_dashboard(platform: Platfo
         reports[3]
     assert reports[2].startswith("diterima 2, sudah ada 0, dikoreksi 0, ditolak 0"), reports[2]
     assert offered == ["Posyandu Blotongan", "Pustu Blotongan"]
-    assert reports[0].startswith("diterima 1, sudah ada 0, dikoreksi 0, ditolak 1")
+    assert reports[0].startswith("diterima 1, sudah ada 0, dikoreksi 0, tanpa data 1, "
+                                 "ditolak 1"), reports[0]
     assert "baris 5: Tgl Timbang: tanggal skrining ada di masa depan" in reports[0]
     assert "Kolom tidak dibaca (program lain): KMS" in reports[0]  # not kept here
-    assert reports[1].startswith("diterima 0, sudah ada 1, dikoreksi 0, ditolak 1")  # not twice
+    assert reports[1].startswith("diterima 0, sudah ada 1, dikoreksi 0, tanpa data 1, "
+                                 "ditolak 1")  # not twice
     person = httpx.post(f"{platform.base_url_of('screening')}/persons/lookup",
                         json={"nik": nik}, timeout=10).json()
     assert person["name"] == "Wulan"
