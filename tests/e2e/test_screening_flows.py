@@ -1646,7 +1646,8 @@ def test_a_kohort_ibus_deliveries_are_sent_as_births(platform: Platform, tmp_pat
     """`./ilp import-births` of the Kohort Ibu the ANC contacts came from: each delivery a
     birth (a pregnant woman's row passed over, a baby without her sex refused at its
     column); sent again, none twice; corrected – at home, 2.4 kg, the mother's vitamin A
-    ticked – and sent again, that birth amended, as PWS counts it."""
+    ticked – and sent again, that birth amended, as PWS counts it. Her KF1 the Kohort shows
+    made is counted made in the month it was, not sent to the bidan to make."""
     from ilp_platform import register_import
 
     desa = "33.73.04.2043"
@@ -1673,6 +1674,9 @@ def test_a_kohort_ibus_deliveries_are_sent_as_births(platform: Platform, tmp_pat
     assert eventually(lambda: indicator(pws, desa, "2026-10", "bayi_bblr")["numerator"] == 1)
     assert indicator(pws, desa, "2026-10", "persalinan_fasyankes")["numerator"] == 0
     assert indicator(pws, desa, "2026-10", "ibu_nifas_vitamin_a")["numerator"] == 1
+    assert indicator(pws, desa, "2026-10", "kunjungan_nifas_kf1")["numerator"] == 1
+    api = httpx.Client(base_url=f"{platform.service_url('notify')}/api/v1", timeout=10)
+    assert [t["reason"] for t in tasks(api, desa_code=desa, status="open")] == []
 
 
 def test_a_schools_bias_list_is_recorded_and_counted(platform: Platform, tmp_path,

@@ -564,6 +564,51 @@ async def test_a_mothers_visits_of_twins_name_one_birth_each_babys_its_own(rt: R
         ("bayi-1", "b-1"), ("bayi-2", "b-2")}
 
 
+async def test_postnatal_visits_a_register_shows_made_are_recorded_not_opened(rt: Runtime
+                                                                            ) -> None:
+    """A Kohort typed in on day 10 shows KF1 and KN1 made on day 1 and KF3 on day 9: they
+    are recorded made – created and completed on their day, on time, sending nobody –, the
+    open KN3 is the only visit left, and later rounds open KF4 but not KF3. The sheet sent
+    again with KN3 made (an amendment) completes the open KN3 on its day; a twin's record
+    with the same KF1 records it once."""
+    from ilp_contracts import BirthAmended, TaskCompleted, TaskCreated
+
+    store = rt.store
+    on = handlers(rt.settings)
+    made = {"KF1": BORN + timedelta(days=1), "KN1": BORN + timedelta(days=1),
+            "KF3": BORN + timedelta(days=9)}
+    typed_in = datetime(2026, 11, 20, 3, tzinfo=UTC)  # day 10
+    async with store.transaction() as tx:
+        await on[BirthRecorded](tx, birth(postnatal_visits=made, occurred_at=typed_in))
+
+    async def tasks() -> list[tuple[str, str, str]]:
+        return sorted((t["person_id"], t["reason"][-3:], t.get("completed_at", "open")[:10])
+                      for t in await store.find("tasks"))
+    assert await tasks() == [("bayi-1", "kn1", "2026-11-11"), ("bayi-1", "kn3", "open"),
+                             ("ibu-1", "kf1", "2026-11-11"), ("ibu-1", "kf3", "2026-11-19")]
+    sent = {TaskCreated.SUBJECT: TaskCreated, TaskCompleted.SUBJECT: TaskCompleted}
+    events = [sent[record.subject].model_validate_json(record.body)
+              for record in await store.pending_outbox(1000) if record.subject in sent]
+    made_ones = [e for e in events if isinstance(e, TaskCreated) and e.reason.endswith("kf1")]
+    assert [e.occurred_at.date() for e in made_ones] == [date(2026, 11, 11)]  # PWS's month
+    assert all(e.on_time for e in events if isinstance(e, TaskCompleted))
+    assert await store.find("deliveries") == []
+    assert await visit_defaulters(rt, datetime(2026, 12, 9, 3, tzinfo=UTC)) == 1  # KF4 only
+    async with store.transaction() as tx:
+        await on[BirthAmended](tx, BirthAmended(**{
+            **birth(postnatal_visits={**made, "KN3": BORN + timedelta(days=20)}).model_dump(),
+            "version": 2, "reason": "dikoreksi dari register"}))
+        await on[BirthRecorded](tx, birth(birth_id="b-2", baby_id="bayi-2",
+                                          postnatal_visits={"KF1": BORN + timedelta(days=1)},
+                                          occurred_at=typed_in))
+    assert [(p, r, d) for p, r, d in await tasks() if p != "bayi-2"] == [
+        ("bayi-1", "kn1", "2026-11-11"), ("bayi-1", "kn3", "2026-11-30"),
+        ("ibu-1", "kf1", "2026-11-11"), ("ibu-1", "kf3", "2026-11-19"),
+        ("ibu-1", "kf4", "open")]  # the twin's record adds none of hers
+    assert [(p, r, d) for p, r, d in await tasks() if p == "bayi-2"] == [
+        ("bayi-2", "kn3", "open")]  # the twin's own visit still to make
+
+
 def test_a_hypertensive_remaja_from_15_is_followed_up_as_adults_are() -> None:
     from ilp_contracts.monitoring import ncd_monitored
 

@@ -21,9 +21,10 @@ KOHORT = ("KOHORT IBU 2026\n"
 
 def test_a_kohort_ibus_deliveries_are_births_and_its_pregnant_women_passed_over() -> None:
     """Sari is still pregnant (no day of delivery): no birth. Ani delivered at a bidan's
-    practice (a health facility), a girl of 3.1 kg, and had her vitamin A capsules (the
-    Nifas's Vit A ticked); Rina at home, her birth date from her NIK, no capsules said;
-    Eka's baby has no sex written: refused saying so, at its column."""
+    practice (a health facility), a girl of 3.1 kg, had her vitamin A capsules (the
+    Nifas's Vit A ticked) and her KF1 the next day; Rina at home, her birth date from
+    her NIK, no capsules said; Eka's baby has no sex written: refused saying so, at its
+    column."""
     parsed = list(parse_births(KOHORT, "psy-1", {}, TODAY))
     assert parsed[0] == 4  # Sari's line, passed over
     rows = [row for row in parsed if not isinstance(row, int)]
@@ -33,13 +34,14 @@ def test_a_kohort_ibus_deliveries_are_births_and_its_pregnant_women_passed_over(
     assert (ani.born_on, ani.baby.sex, ani.baby.name, ani.birth_weight_g, ani.place,
             ani.mother_vitamin_a) == (date(2026, 10, 5), "F", "Bayi Ny. Ani", 3100,
                                       "fasyankes", True)
+    assert (ani.postnatal_visits, rina.postnatal_visits) == ({"KF1": date(2026, 10, 6)}, {})
     assert (rina.mother.birth_date, rina.birth_weight_g, rina.place,
             rina.mother_vitamin_a) == (date(1998, 7, 1), 2400, "rumah", None)
     [said] = in_the_sheets_words([{"line": 7, "detail": rows[2][2]}], KOHORT)
     assert [(p["column"], p["msg"]) for p in said["detail"]] == [
         ("JK Bayi", "the baby's sex (JK Bayi: L or P) is needed to record the "
                     "birth")]
-    assert columns_not_read(KOHORT) == ["HPHT", "K1", "K2", "LiLA", "Nifas KF1"]
+    assert columns_not_read(KOHORT) == ["HPHT", "K1", "K2", "LiLA"]
 
 
 def test_weights_and_places_as_sheets_write_them() -> None:
@@ -64,6 +66,24 @@ def test_the_mothers_capsules_as_sheets_write_them() -> None:
     assert capsules("2 kapsul merah") == capsules("Merah") == capsules("2") == (True, [])
     assert capsules("tidak") == (False, [])
     assert capsules("biru") == (None, ["Vit A Nifas"])
+
+
+def test_the_postnatal_visits_a_kohort_shows_made() -> None:
+    """KF1 … KF4 under Nifas, KN1 … KN3 under Neonatal (or flat, "Tgl KF1"), each the day
+    it was made – ticked, the first day of its window –; *tidak*, not made. A day outside
+    the 42 days after the birth is refused at its column when recorded."""
+    text = ("Nama Ibu;NIK;Tgl Persalinan;JK Bayi;Nifas;;;;Neonatal;;\n"
+            ";;;;KF1;KF2;KF3;KF4;KN1;KN2;KN3\n"
+            "Ani;3373044107980002;05/10/2026;P;06/10/2026;v;;;06/10/2026;tidak;20/10/2026\n")
+    [(_line, birth, problems)] = list(parse_births(text, "psy-1", {}, TODAY))
+    assert problems == [] and birth is not None
+    assert birth.postnatal_visits == {"KF1": date(2026, 10, 6), "KF2": date(2026, 10, 8),
+                                      "KN1": date(2026, 10, 6), "KN3": date(2026, 10, 20)}
+    assert columns_not_read(text) == []
+    flat = ("NIK Ibu;Nama Ibu;Tgl Persalinan;JK Bayi;Tgl KN1\n"
+            "3373044107980002;Ani;05/10/2026;P;v\n")
+    [(_line, birth, _problems)] = list(parse_births(flat, "psy-1", {}, TODAY))
+    assert birth is not None and birth.postnatal_visits == {"KN1": date(2026, 10, 5)}
 
 
 def test_a_sheet_for_no_posyandu_says_which_to_choose() -> None:

@@ -251,6 +251,21 @@ def test_a_plausible_birth_passes_and_each_mistake_is_named() -> None:
     assert named == {("baby", "birth_date")}  # over a year ago: a typing mistake
 
 
+def test_a_postnatal_visit_made_is_of_the_42_days_after_the_birth() -> None:
+    """A register's KF and KN days: from the day of birth to day 42, none to come."""
+    born = date(2026, 10, 1)
+    made = birth(born).model_copy(update={"postnatal_visits": {
+        "KF1": born, "KN3": date(2026, 10, 20), "KF4": date(2026, 11, 12)}})
+    assert birth_problems(made, TODAY) == []
+    wrong = birth(born).model_copy(update={"postnatal_visits": {
+        "KF1": date(2026, 9, 30), "KF4": date(2026, 11, 13)}})
+    assert [(loc, str(reason)) for loc, reason, _ in birth_problems(wrong, TODAY)] == [
+        (("postnatal_visits", "KF1"), "KF1 on 2026-09-30: a postnatal visit is made from "
+         "the day of birth (2026-10-01) to day 42 (2026-11-12), and not after today"),
+        (("postnatal_visits", "KF4"), "KF4 on 2026-11-13: a postnatal visit is made from "
+         "the day of birth (2026-10-01) to day 42 (2026-11-12), and not after today")]
+
+
 def test_a_newborn_is_known_by_the_mothers_nik_given_once() -> None:
     """The mother's NIK is given above: not typed again for a baby without her own."""
     mother = {"nik": nik_for(date(1998, 6, 15), "F"), "name": "Ina", "sex": "F",

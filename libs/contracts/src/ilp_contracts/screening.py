@@ -408,6 +408,17 @@ class IngestScreening(Event):
     screening: ScreeningSubmission
 
 
+# The postnatal visits as the Kohort Ibu (KF, the mother's) and the Kohort Bayi (KN, the
+# baby's) name them, in window order, and each one's window in days after the birth
+# (DOMAIN.md, Kemenkes: KF1 6 h–2 d, KF2 3–7 d, KF3 8–28 d, KF4 29–42 d; KN1 6–48 h, KN2
+# 3–7 d, KN3 8–28 d).
+PostnatalCode = Literal["KF1", "KF2", "KF3", "KF4", "KN1", "KN2", "KN3"]
+POSTNATAL_WINDOWS: dict[str, tuple[int, int]] = {
+    "KF1": (0, 2), "KN1": (0, 2), "KF2": (3, 7), "KN2": (3, 7), "KF3": (8, 28),
+    "KN3": (8, 28), "KF4": (29, 42)}
+POSTPARTUM_DAYS = max(closes for _opens, closes in POSTNATAL_WINDOWS.values())  # nifas
+
+
 class BirthSubmission(_Strict):
     """A birth (persalinan) as the bidan records it: the mother and the newborn, so the
     postpartum (KF1–KF4) and neonatal (KN1–KN3) home visits fall due on their days."""
@@ -424,6 +435,10 @@ class BirthSubmission(_Strict):
     mother_vitamin_a: bool | None = Field(
         default=None, description="Kapsul vitamin A ibu nifas: her two red capsules "
         "(200.000 IU) after delivery, the second a day after the first; false: not given")
+    postnatal_visits: dict[PostnatalCode, date] = Field(
+        default_factory=dict, description="Postnatal visits already made, the day of each, "
+        "as the Kohort Ibu's KF and the Kohort Bayi's KN columns record them: not opened "
+        "as visits to make, counted as made")
 
     @model_validator(mode="before")
     @classmethod
@@ -457,6 +472,9 @@ class BirthSnapshot(Event):
     place: Literal["fasyankes", "rumah", "lainnya"] | None = None
     mother_vitamin_a: bool | None = Field(default=None, description="The mother's vitamin A "
                                           "capsules after delivery given (None: not said)")
+    postnatal_visits: dict[PostnatalCode, date] = Field(
+        default_factory=dict, description="Postnatal visits a register shows made (KF1–KF4, "
+        "KN1–KN3), the day of each")
     desa_code: str
     rw: str | None = None
     posyandu_id: str
@@ -487,6 +505,9 @@ class BirthCorrection(_Strict):
     place: Literal["fasyankes", "rumah", "lainnya"] | None = None
     baby_sex: SexIn | None = None
     mother_vitamin_a: bool | None = None
+    postnatal_visits: dict[PostnatalCode, date] | None = Field(
+        default=None, description="The postnatal visits made, all of them (replaces those "
+        "said before)")
 
 
 class BirthVoided(Event):

@@ -3,7 +3,7 @@ them right when a screening is amended or voided."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, tzinfo
 from typing import Any
 
@@ -28,6 +28,7 @@ from ilp_contracts import (
     vitamin_a,
 )
 from ilp_contracts.monitoring import ncd_monitored
+from ilp_contracts.screening import POSTPARTUM_DAYS, PostnatalCode
 from ilp_contracts.wilayah import local_zone
 from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Query, Transaction
@@ -36,7 +37,6 @@ from .domain.defaulters import (
     KEK,
     NUTRITION_VISIT,
     POSTNATAL_VISITS,
-    POSTPARTUM_DAYS,
     RECHECKS,
     child_watch,
     corrected_birth,
@@ -45,6 +45,7 @@ from .domain.defaulters import (
     nutrition_followed,
     postnatal_need,
     postnatal_visits,
+    visits_made,
     postnatal_watch,
     pmt_watch,
     pregnancy_watch,
@@ -61,7 +62,7 @@ from .domain.tasks import PREGNANCY_ONLY, TaskNeed, task_key, tasks_needed
 from . import tb
 from .visits import (adopt_covered, adopt_held_by_puskesmas, adopt_stood_in, adopt_unassigned,
                      cancel_open, drop_moot, forget_assignees, hand_over, keep_facility,
-                     open_task, unlink)
+                     made_already, open_task, record_visit_made, unlink)
 
 
 async def on_worker(tx: Transaction, settings: ServiceSettings, event: WorkerAssigned
@@ -238,21 +239,33 @@ async def _forget_watches(tx: Transaction, event: ScreeningVoided) -> None:
 
 
 async def open_postnatal_visits(tx: Transaction, settings: ServiceSettings, watch: dict[str, Any],
-                                today: date, zone: tzinfo) -> tuple[int, dict[str, Any]]:
-    """Open the postnatal visits (KF to the mother, KN to the baby) whose window has
-    opened by `today`; (how many opened, the watch moved past them)."""
+                                today: date, zone: tzinfo,
+                                made: Mapping[PostnatalCode, date] | None = None
+                                ) -> tuple[int, dict[str, Any]]:
+    """Record the postnatal visits a register shows `made`, and open those (KF to the
+    mother, KN to the baby) whose window has opened by `today`; (how many opened, the
+    watch moved past them)."""
+    recorded, watch = visits_made(watch, made or {})
+    for visit, day in recorded:
+        await record_visit_made(tx, postnatal_need(visit, watch, zone), day, zone,
+                                **await _postnatal_task(tx, watch, visit.who))
     due, moved = postnatal_visits(watch, today, zone)
     opened = 0
     for visit, need in due:
-        opened += await open_task(
-            tx, settings, need, person_id=watch[f"{visit.who}_id"],
-            desa_code=watch["desa_code"], posyandu_id=watch["posyandu_id"], screening_id=None,
-            findings=[f"born_{watch['born_on']}",
-                      *(["low_birth_weight"] if watch["low_birth_weight"] else [])],
-            rw=watch.get("rw"),
-            birth_id=(await _delivery(tx, watch) if visit.who == "mother"
-                      else watch["birth_id"]))
+        task = await _postnatal_task(tx, watch, visit.who)
+        if not await made_already(tx, task["person_id"], visit.reason, task["birth_id"]):
+            opened += await open_task(tx, settings, need, screening_id=None, **task)
     return opened, moved
+
+
+async def _postnatal_task(tx: Transaction, watch: dict[str, Any], who: str) -> dict[str, Any]:
+    """Whom a postnatal visit is of, where, and the birth it follows (a mother's: of
+    twins, the delivery's first record)."""
+    return {"person_id": watch[f"{who}_id"], "desa_code": watch["desa_code"],
+            "posyandu_id": watch["posyandu_id"], "rw": watch.get("rw"),
+            "findings": [f"born_{watch['born_on']}",
+                         *(["low_birth_weight"] if watch["low_birth_weight"] else [])],
+            "birth_id": await _delivery(tx, watch) if who == "mother" else watch["birth_id"]}
 
 
 async def _twins(tx: Transaction, mother_id: str, born_on: date) -> list[dict[str, Any]]:
@@ -279,7 +292,8 @@ async def _watch_birth(tx: Transaction, settings: ServiceSettings, event: BirthR
              "baby_id": event.baby_id, "desa_code": event.desa_code,
              "posyandu_id": event.posyandu_id, "rw": event.rw}
     _, watch = await open_postnatal_visits(tx, settings, watch,
-                                           event.occurred_at.astimezone(zone).date(), zone)
+                                           event.occurred_at.astimezone(zone).date(), zone,
+                                           event.postnatal_visits)
     await tx.put("births", event.birth_id, watch)
     await _came(tx, settings, event.mother_id, event.birth_id, ptm=False, anc=True)
     await _end_pregnancy(tx, settings, event)
@@ -299,7 +313,8 @@ async def _correct_birth(tx: Transaction, settings: ServiceSettings, event: Birt
     for visit in POSTNATAL_VISITS[:watch["next_visit"]]:
         await _reschedule(tx, watch[f"{visit.who}_id"], postnatal_need(visit, watch, zone))
     _, watch = await open_postnatal_visits(tx, settings, watch,
-                                           event.occurred_at.astimezone(zone).date(), zone)
+                                           event.occurred_at.astimezone(zone).date(), zone,
+                                           event.postnatal_visits)
     await tx.put("births", event.birth_id, watch)
 
 

@@ -6,11 +6,12 @@ come through here."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime, time, tzinfo
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from ilp_contracts import FacilityUpserted, TaskAssigned, TaskCancelled, TaskCreated, new_id
+from ilp_contracts import (FacilityUpserted, TaskAssigned, TaskCancelled, TaskCompleted,
+                           TaskCreated, new_id)
 from ilp_kit.outbox import emit
 from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Query, Transaction
@@ -18,7 +19,7 @@ from ilp_kit.store import Query, Transaction
 from .delivery import queue
 from .domain.assignment import HEALTH_WORKERS, covers, pick_for_desa, pick_kader
 from .domain.escalation import TOP_RUNG
-from .domain.lifecycle import NextVisit
+from .domain.lifecycle import NextVisit, on_time
 from .domain.tasks import TaskNeed, joins, task_key
 
 
@@ -283,6 +284,51 @@ async def open_task(tx: Transaction, settings: ServiceSettings, need: TaskNeed, 
     await _create(tx, settings, created, rw=rw, rt=rt, findings=findings,
                   screening_ids=[screening_id] if screening_id else [])
     return True
+
+
+# Who a visit recorded from a register was made by: the register, not a worker known here.
+REGISTER = "register"
+
+
+async def record_visit_made(tx: Transaction, need: TaskNeed, made_on: date, zone: tzinfo, *,
+                            person_id: str, desa_code: str, posyandu_id: str,
+                            rw: str | None, findings: list[str], birth_id: str) -> None:
+    """A postnatal visit a register shows made on `made_on`: its task opened before the
+    register came completed that day; none open, one recorded made – created and completed
+    at once, on that day (PWS counts it in that month) – unless a twin's record has it.
+    Nobody is sent anything."""
+    made_at = datetime.combine(made_on, time(12), zone)
+    punctual = on_time(need.due_at, made_at)
+    done = {"status": "completed", "outcome": "visited", "completed_by": REGISTER,
+            "completed_at": made_at.isoformat(), "on_time": punctual}
+    if (task := await _open_for(tx, person_id, need.reason)) is None:
+        if await made_already(tx, person_id, need.reason, birth_id):
+            return  # the delivery's other twin recorded the mother's visit
+        created = TaskCreated(
+            task_id=new_id(), person_id=person_id, reason=need.reason, role=need.role,
+            assignee_id=await assignee_for(tx, need.role, {
+                "posyandu_id": posyandu_id, "desa_code": desa_code, "rw": rw,
+                "person_id": person_id}),
+            priority=need.priority, due_at=need.due_at, desa_code=desa_code,
+            posyandu_id=posyandu_id, birth_id=birth_id, occurred_at=made_at)
+        await emit(tx, created)
+        task = {**created.model_dump(mode="json", exclude={"event_id", "occurred_at"}),
+                "created_at": made_at.isoformat(), "escalation_level": 0, "rw": rw,
+                "findings": findings, "screening_ids": []}
+    else:
+        await tx.delete("open_tasks", task_key(person_id, need.reason))
+    await tx.put("tasks", task["task_id"], {**task, **done})
+    await emit(tx, TaskCompleted(task_id=task["task_id"], worker_id=REGISTER,
+                                 outcome="visited", on_time=punctual,
+                                 occurred_at=made_at))
+
+
+async def made_already(tx: Transaction, person_id: str, reason: str, birth_id: str) -> bool:
+    """Whether this birth's postnatal visit is made (of twins: the mother's, recorded with
+    the other twin's record)."""
+    return any(task["reason"] == reason and task.get("birth_id") == birth_id
+               for task in await tx.find("tasks", Query.of(person_id=person_id,
+                                                           status="completed")))
 
 
 async def join_visit(tx: Transaction, settings: ServiceSettings, need: TaskNeed,

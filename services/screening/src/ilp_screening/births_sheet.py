@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from ilp_contracts.registry import place_name_key
-from ilp_contracts.screening import BirthSubmission
+from ilp_contracts.screening import POSTNATAL_WINDOWS, BirthSubmission
 from ilp_contracts.text import _
 from ilp_kit.errors import explained
 from ilp_kit.spreadsheet import blank, csv_rows, iso_day, written_columns
@@ -22,6 +22,7 @@ from .domain.person import nik_birth
 from .register import NO_WORDS, YES_WORDS, Places, place_named, ungrouped
 from .register_columns import ALIASES, NIFAS_VITAMIN_A, NOT_READ
 
+VISIT = "visit:"  # a postnatal visit's column: "visit:KF1"
 # The columns a birth is read from, by the names sheets give them (one a Kohort Ibu puts
 # under "Persalinan" or "Bayi" too); each sheet's other columns are read past.
 _NAMES = {
@@ -43,6 +44,14 @@ _NAMES = {
     "posyandu_id": ("id_posyandu", "kode_posyandu", "posyandu_id"),
     "posyandu_name": ("posyandu", "nama_posyandu"),
     "rt": ("rt",), "rw": ("rw",),
+    # the postnatal visits made, each's day: KF1 … (under "Nifas"), KN1 … (under "Neonatal")
+    **{f"{VISIT}{code}": tuple(
+        f"{group}{code.lower()[:2]}{gap}{code[2]}"
+        for group in ("", "tgl_", "tanggal_", *(f"{word}_" for word in (
+            ("nifas", "kunjungan_nifas") if code.startswith("KF") else
+            ("neonatal", "kunjungan_neonatal", "bayi", "kunjungan_bayi"))))
+        for gap in ("", "_", "-"))
+       for code in POSTNATAL_WINDOWS},
 }
 _COLUMN = {name: field for field, names in _NAMES.items() for name in names}
 # Where she delivered, as sheets write it: a health facility of any kind (the SPM's
@@ -127,18 +136,21 @@ def _birth(line: int, cells: dict[str, str], posyandu_id: str | None, places: Pl
             "mother": {k: v for k, v in mother.items() if v is not None}, "baby": baby,
             "posyandu_id": place_id, "birth_weight_g": _grams(cells.get("birth_weight")),
             "place": _place(cells.get("place")),
-            "mother_vitamin_a": _capsules_given(cells.get("mother_vitamin_a"))}), []
+            "mother_vitamin_a": _capsules_given(cells.get("mother_vitamin_a")),
+            "postnatal_visits": _visits_made(cells, born_on)}), []
     except ValidationError as exc:
         return line, None, explained(exc.errors(include_url=False, include_input=False), None)
 
 
 # A birth's field by the sheet's column it was read from.
-_READ_AS = {("mother", "nik"): "mother_nik", ("mother", "name"): "mother_name",
-            ("mother", "birth_date"): "mother_birth_date", ("baby", "birth_date"): "born_on",
-            ("baby", "sex"): "baby_sex", ("baby", "name"): "baby_name",
-            ("baby", "nik"): "baby_nik", ("baby", "local_id"): "birth_order",
-            ("birth_weight_g",): "birth_weight", ("place",): "place",
-            ("mother_vitamin_a",): "mother_vitamin_a"}
+_READ_AS: dict[tuple[str, ...], str] = {
+    ("mother", "nik"): "mother_nik", ("mother", "name"): "mother_name",
+    ("mother", "birth_date"): "mother_birth_date", ("baby", "birth_date"): "born_on",
+    ("baby", "sex"): "baby_sex", ("baby", "name"): "baby_name",
+    ("baby", "nik"): "baby_nik", ("baby", "local_id"): "birth_order",
+    ("birth_weight_g",): "birth_weight", ("place",): "place",
+    ("mother_vitamin_a",): "mother_vitamin_a",
+    **{("postnatal_visits", code): f"{VISIT}{code}" for code in POSTNATAL_WINDOWS}}
 
 
 def in_the_sheets_words(rejected: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
@@ -184,6 +196,21 @@ def _capsules_given(written: str | None) -> object:
     if said in YES_WORDS or _a_day(written) or _RED_CAPSULES.fullmatch(said):
         return True
     return False if said in NO_WORDS else written
+
+
+def _visits_made(cells: dict[str, str], born_on: str) -> dict[str, object]:
+    """The postnatal visits the row shows made: each's day, or – ticked, its day not
+    written – the first of its window (the month PWS counts it in); *tidak*, not made."""
+    made: dict[str, object] = {}
+    for code, (opens, _closes) in POSTNATAL_WINDOWS.items():
+        written = cells.get(f"{VISIT}{code}")
+        if written is None or written.lower() in NO_WORDS:
+            continue
+        if written.lower() in YES_WORDS and _a_day(born_on):
+            made[code] = (date.fromisoformat(born_on) + timedelta(days=opens)).isoformat()
+        else:
+            made[code] = iso_day(written)
+    return made
 
 
 def _a_day(written: str) -> bool:

@@ -31,8 +31,8 @@ from .fhir.export import release_awaiting
 from .identity import Identified, identify, keep_link
 from .domain.validate import (MAX_GESTATIONAL_WEEKS, Problem, birth_problems,
                               born_on_problems, dated_against, delivered_during,
-                              implausible_growth, mother_age_problem, problems,
-                              screening_problems)
+                              implausible_growth, mother_age_problem,
+                              postnatal_visit_problems, problems, screening_problems)
 from .models import AmendmentIn
 
 _BIRTH_FIELDS = BirthSnapshot.model_fields.keys() - {"event_id", "occurred_at"}
@@ -315,7 +315,8 @@ async def record_birth(tx: Transaction, sub: BirthSubmission, key: str, pseudony
     event = BirthRecorded(
         birth_id=new_id(), mother_id=ids["mother"], baby_id=ids["baby"], baby_sex=baby.sex,
         born_on=sub.born_on, birth_weight_g=sub.birth_weight_g, place=sub.place,
-        mother_vitamin_a=sub.mother_vitamin_a, desa_code=posyandu["area_code"], rw=home_unit(sub.mother.rw, posyandu.get("rw")),
+        mother_vitamin_a=sub.mother_vitamin_a, postnatal_visits=sub.postnatal_visits,
+        desa_code=posyandu["area_code"], rw=home_unit(sub.mother.rw, posyandu.get("rw")),
         posyandu_id=posyandu["id"])
     stored = {**event.model_dump(mode="json", exclude={"event_id", "occurred_at"}),
               "status": "active", "recorded_at": event.occurred_at.isoformat()}
@@ -350,8 +351,9 @@ async def mark_voided(tx: Transaction, where: tuple[str, str], record: dict[str,
 
 async def amend_birth(tx: Transaction, birth_id: str, correction: BirthCorrection,
                       scope: Principal = OPEN) -> dict[str, Any]:
-    """Correct the day, weight, place, the baby's sex or the mother's capsules of a birth
-    and publish the new version; the baby's own record follows the corrected day."""
+    """Correct the day, weight, place, the baby's sex, the mother's capsules or the
+    postnatal visits made of a birth and publish the new version; the baby's own record
+    follows the corrected day."""
     birth = await tx.get("births", birth_id)
     require_area(scope, birth["desa_code"] if birth else None, _("birth {id}", id=birth_id))
     if birth is None:
@@ -368,6 +370,8 @@ async def amend_birth(tx: Transaction, birth_id: str, correction: BirthCorrectio
     snapshot = {k: v for k, v in birth.items() if k in _BIRTH_FIELDS}  # not its status
     event = BirthAmended(**{**snapshot, **changes, "version": birth.get("version", 1) + 1,
                             "reason": correction.reason})
+    if found := postnatal_visit_problems(event.postnatal_visits, event.born_on, today()):
+        raise InvalidInput([(("body", *loc), reason, kind) for loc, reason, kind in found])
     stored = {**birth, **event.model_dump(mode="json", exclude={"event_id", "occurred_at"})}
     await tx.put("births", birth_id, stored)
     if baby and moved:

@@ -76,6 +76,7 @@ class BirthOut(BaseModel):
     birth_weight_g: int | None
     place: str | None
     mother_vitamin_a: bool | None = None
+    postnatal_visits: dict[str, date] = Field(default_factory=dict)
     desa_code: str
     rw: str | None
     posyandu_id: str

@@ -111,7 +111,8 @@ async def record_birth_row(tx: Transaction, birth: BirthSubmission, pseudonym_ke
             "than send the row again"), "idempotency_conflict")])
     await amend_birth(tx, seen["birth_id"], BirthCorrection(
         reason=REGISTER_CORRECTED, birth_weight_g=birth.birth_weight_g, place=birth.place,
-        baby_sex=birth.baby.sex, mother_vitamin_a=birth.mother_vitamin_a), scope)
+        baby_sex=birth.baby.sex, mother_vitamin_a=birth.mother_vitamin_a,
+        postnatal_visits=birth.postnatal_visits), scope)
     await tx.put("idempotency", key, {**seen, "fingerprint": fingerprint})
     return "amended"
 

@@ -34,16 +34,17 @@ missed early because of the rounding.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any
+from typing import Any, cast
 
 from ilp_contracts import vitamin_a
 from ilp_contracts.anc import next_contact_due
 from ilp_contracts.dates import add_months
 from ilp_contracts.monitoring import CADENCES, Cadence
 from ilp_contracts.notify import Priority
+from ilp_contracts.screening import POSTNATAL_WINDOWS, PostnatalCode
 
 from .tasks import TaskNeed, end_of_day
 
@@ -458,20 +459,18 @@ class PostnatalVisit:
     opens: int  # days after the birth (0: the day of birth)
     closes: int  # the visit is due by the end of this day after the birth
 
+    @property
+    def code(self) -> PostnatalCode:
+        """As registers name it: KF1 … KF4, KN1 … KN3."""
+        return cast(PostnatalCode, self.reason.rsplit("_", 1)[1].upper())
 
-# DOMAIN.md: KF1 6 h–2 d, KF2 3–7 d, KF3 8–28 d, KF4 29–42 d; KN1 6–48 h, KN2 3–7 d,
-# KN3 8–28 d (Kemenkes). A health worker's visit (mandatory); in window order.
-POSTNATAL_VISITS = (
-    PostnatalVisit("kunjungan_nifas_kf1", "mother", 0, 2),
-    PostnatalVisit("kunjungan_neonatal_kn1", "baby", 0, 2),
-    PostnatalVisit("kunjungan_nifas_kf2", "mother", 3, 7),
-    PostnatalVisit("kunjungan_neonatal_kn2", "baby", 3, 7),
-    PostnatalVisit("kunjungan_nifas_kf3", "mother", 8, 28),
-    PostnatalVisit("kunjungan_neonatal_kn3", "baby", 8, 28),
-    PostnatalVisit("kunjungan_nifas_kf4", "mother", 29, 42),
-)
+
+# The windows of `POSTNATAL_WINDOWS`: a health worker's visit (mandatory); in window order.
+POSTNATAL_VISITS = tuple(
+    PostnatalVisit(f"kunjungan_{'nifas' if code.startswith('KF') else 'neonatal'}_"
+                   f"{code.lower()}", "mother" if code.startswith("KF") else "baby", *window)
+    for code, window in POSTNATAL_WINDOWS.items())
 LOW_BIRTH_WEIGHT_G = 2500  # BBLR (WHO): every neonatal visit is urgent
-POSTPARTUM_DAYS = max(visit.closes for visit in POSTNATAL_VISITS)  # nifas: 42 days
 
 
 def postnatal_watch(born_on: date, birth_weight_g: int | None) -> dict[str, Any]:
@@ -486,17 +485,28 @@ def postnatal_visits(state: dict[str, Any], today: date, zone: tzinfo
     """The visits whose window has opened by `today` (in order), and the state moved past
     them: `visit_check_on` is the next window's first day. A window already over (a birth
     recorded late) gets no visit: it cannot be made any more; nor does a mother or baby
-    who moved away or died (`gone`)."""
+    who moved away or died (`gone`), nor one a register showed made (`visits_made`)."""
     born = date.fromisoformat(state["born_on"])
     due, index = [], state["next_visit"]
     while index < len(POSTNATAL_VISITS) and born + timedelta(
             days=POSTNATAL_VISITS[index].opens) <= today:
         visit = POSTNATAL_VISITS[index]
         if born + timedelta(days=visit.closes) >= today and visit.who not in state.get(
-                "gone", ()):
+                "gone", ()) and visit.code not in state.get("made", {}):
             due.append((visit, postnatal_need(visit, state, zone)))
         index += 1
     return due, {**state, "next_visit": index, "visit_check_on": _next_window(born, index)}
+
+
+def visits_made(state: dict[str, Any], made: Mapping[PostnatalCode, date]
+                ) -> tuple[list[tuple[PostnatalVisit, date]], dict[str, Any]]:
+    """The postnatal visits a register shows made (KF1 …: the day) and not known yet, in
+    window order, and the state that knows them: their windows open no visit to make."""
+    known = dict(state.get("made", {}))
+    new = [(visit, made[visit.code]) for visit in POSTNATAL_VISITS
+           if visit.code in made and visit.code not in known]
+    known.update({visit.code: day.isoformat() for visit, day in new})
+    return new, {**state, "made": known}
 
 
 def postnatal_need(visit: PostnatalVisit, state: dict[str, Any], zone: tzinfo) -> TaskNeed:

@@ -3,15 +3,15 @@ with its field path, so a kader sees all mistakes of a form at once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from ilp_contracts import supplements, vitamin_a
 from ilp_contracts.anc import SAME_PREGNANCY_DAYS, implied_hpht
 from ilp_contracts.immunization import WUS_YEARS, doses_for, tetanus_screened
-from ilp_contracts.screening import (BirthSubmission, HouseholdMember, MeasurementsIn,
-                                    PersonIn, PregnancyIn, ScreeningSubmission,
-                                    TbTreatmentEnd, TbTreatmentSubmission)
+from ilp_contracts.screening import (POSTPARTUM_DAYS, BirthSubmission, HouseholdMember,
+                                    MeasurementsIn, PersonIn, PostnatalCode, PregnancyIn,
+                                    ScreeningSubmission, TbTreatmentEnd, TbTreatmentSubmission)
 
 from ilp_contracts.text import Text, _
 
@@ -287,7 +287,18 @@ def birth_problems(sub: BirthSubmission, today: date) -> list[Problem]:
             found.append(((who, "nik"), reason, "nik_mismatch"))
     if baby.mother_nik is not None and baby.mother_nik != mother.nik:
         found.append((("baby", "mother_nik"), _("not the mother's NIK"), "invalid"))
-    return found
+    return found + postnatal_visit_problems(sub.postnatal_visits, sub.born_on, today)
+
+
+def postnatal_visit_problems(visits: Mapping[PostnatalCode, date], born_on: date, today: date
+                             ) -> list[Problem]:
+    """A postnatal visit made is of the 42 days after the birth, and not yet to come."""
+    last = born_on + timedelta(days=POSTPARTUM_DAYS)
+    return [(("postnatal_visits", code), _(
+        "{code} on {day}: a postnatal visit is made from the day of birth ({born}) to day "
+        "{days} ({last}), and not after today", code=code, day=day, born=born_on,
+        days=POSTPARTUM_DAYS, last=last), "implausible")
+        for code, day in visits.items() if not born_on <= day <= min(last, today)]
 
 
 
