@@ -13,7 +13,9 @@ from .live import live_fan_out
 # capsule, among the balita of its age seen in the month (given at any visit of it); a
 # baby's exclusive breastfeeding; a woman's IVA and SADANIS. 2026-12-05.5: a pregnancy's
 # TTD 90, a remaja putri's iron tablets, a balita's deworming tablet, PMT where it was needed.
-COUNTING_RULES = "2026-12-05.6"
+# 2026-12-05.7: a pregnancy's T2+, a girl's HPV, a mother's vitamin A after delivery; a
+# school's BIAS visit (doses only) no remaja screening.
+COUNTING_RULES = "2026-12-05.7"
 
 SPEC = ServiceSpec(
     name="pws",
