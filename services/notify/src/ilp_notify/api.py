@@ -20,7 +20,7 @@ from ilp_kit.service import Runtime, runtime_of
 from ilp_kit.store import Query, Reader
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from .delivery import queue
+from .delivery import CANCELLED, queue
 from .domain.assignment import handover_problem
 from .domain.lifecycle import GONE, TaskStatus, next_visit, on_time, transition_problem
 from .domain.reasons import label_of
@@ -229,7 +229,7 @@ async def _apply(rt: Runtime, caller: Principal, task_id: str, action: str,
             await tx.delete("open_tasks", task_key(task["person_id"], task["reason"]))
         await emit(tx, event)
         if task["status"] == "cancelled":
-            await queue(tx, rt.settings, "task.cancelled", task)
+            await queue(tx, rt.settings, CANCELLED, task)
         if task.get("outcome") in GONE:
             await forget_person(tx, rt.settings, task["person_id"], f"person_{task['outcome']}")
         elif task["status"] == "completed" and (visit := next_visit(

@@ -16,7 +16,7 @@ from ilp_kit.outbox import emit
 from ilp_kit.settings import ServiceSettings
 from ilp_kit.store import Query, Transaction
 
-from .delivery import queue
+from .delivery import CANCELLED, queue
 from .domain.assignment import HEALTH_WORKERS, covers, pick_for_desa, pick_kader
 from .domain.escalation import TOP_RUNG
 from .domain.lifecycle import NextVisit, on_time
@@ -442,7 +442,7 @@ async def _cancel(tx: Transaction, settings: ServiceSettings, task: dict[str, An
     task["cancel_reason"] = why
     await tx.delete("open_tasks", task_key(task["person_id"], task["reason"]))
     await emit(tx, TaskCancelled(task_id=task["task_id"], reason=why))
-    await queue(tx, settings, "task.cancelled", task)
+    await queue(tx, settings, CANCELLED, task)
 
 
 async def drop_moot(tx: Transaction, settings: ServiceSettings, person_id: str, reason: str,
