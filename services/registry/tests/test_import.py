@@ -340,6 +340,21 @@ async def test_a_dinkes_list_with_indonesian_headers_loads(store) -> None:
     assert (targets.created_or_updated, targets.rejected) == (1, [])
 
 
+async def test_a_facility_under_one_refused_above_says_which_line_to_mend(store) -> None:
+    """A puskesmas refused (a rollout stage the platform does not know): the posyandu and
+    pustu under it are refused too, naming the puskesmas's line – not only "not
+    registered", which sends the Dinkes looking in the registry."""
+    await load(store, AREAS)
+    report = await load(store, "Nama;Jenis;Kode Wilayah;Induk;Status ILP\n"
+                               "Puskesmas Tingkir;Puskesmas;33.73.04;;Persiapan\n"
+                               "Posyandu Kenanga;Posyandu;33.73.04.1001;Puskesmas Tingkir;\n"
+                               "Posyandu Mawar;Posyandu;33.73.04.1001;Puskesmas Lain;\n")
+    reasons = {r["line"]: [e["reason"] for e in r["errors"]] for r in report.rejected}
+    assert reasons[3] == ["facility Puskesmas Tingkir was refused on line 2 of this file: "
+                          "mend that line and import again"]
+    assert reasons[4] == ["facility Puskesmas Lain is not registered"]
+
+
 async def test_a_dinkes_sheets_other_columns_are_read_past_a_misspelt_one_refused(
         store) -> None:
     """A Dinkes's facility list carries an address, coordinates and the head's name: read

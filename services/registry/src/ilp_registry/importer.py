@@ -17,7 +17,7 @@ from typing import Any, Literal, cast, get_args
 
 from ilp_kit.auth import OPEN, Principal
 from ilp_contracts.registry import (DESA_WORDS, DUSUN_COLUMNS, KECAMATAN_WORDS, TargetGroup,
-                                    as_dusun)
+                                    as_dusun, place_name_key)
 from ilp_contracts.text import _
 from ilp_kit.errors import PermanentError, explained, probably_meant
 from ilp_kit.spreadsheet import (blank, csv_rows, header_name, header_of, iso_day,
@@ -303,6 +303,7 @@ async def import_rows(store: DocumentStore, kind: Kind, rows: list[Row], today: 
     async def named(fields: dict[str, Any]) -> dict[str, Any]:
         return await with_area_named(names, kind, fields)
     turns = LoopTurns()  # the relay sends the earlier chunks' events meanwhile
+    refused_places: dict[str, int] = {}  # a facility refused above, by name key: its line
     for start in range(0, len(ordered), chunk_rows):
         async with store.transaction() as tx:  # a chunk's rows and events commit together
             for line, fields in ordered[start:start + chunk_rows]:
@@ -316,7 +317,10 @@ async def import_rows(store: DocumentStore, kind: Kind, rows: list[Row], today: 
                 if problems is None:
                     report.unchanged += 1
                 elif problems:
-                    report.rejected.append({"line": line, "errors": problems})
+                    report.rejected.append({"line": line, "errors": [
+                        _refused_above(problem, fields, refused_places) for problem in problems]})
+                    if kind == "facilities" and fields.get("name"):
+                        refused_places[place_name_key(str(fields["name"]))] = line
                 else:
                     report.created_or_updated += 1
     report.rejected.sort(key=lambda r: r["line"])
@@ -324,6 +328,18 @@ async def import_rows(store: DocumentStore, kind: Kind, rows: list[Row], today: 
     report.rejected = [r for n, r in enumerate(report.rejected)
                        if n == 0 or report.rejected[n - 1] != r]
     return report
+
+
+def _refused_above(problem: dict[str, Any], fields: dict[str, Any],
+                   refused_places: dict[str, int]) -> dict[str, Any]:
+    """A facility the row names that is not registered because its own row above was
+    refused: said so, that row to mend first – not only that it is unknown."""
+    named = str(fields.get(problem["field"], ""))
+    line = refused_places.get(place_name_key(named)) if named else None
+    if problem["type"] != "unknown_facility" or line is None:
+        return problem
+    return {**problem, "reason": _("facility {name} was refused on line {line} of this file: "
+                                   "mend that line and import again", name=named, line=line)}
 
 
 def _unread_contacts(problems: list[dict[str, Any]], fields: dict[str, Any]) -> set[str]:
