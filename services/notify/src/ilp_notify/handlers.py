@@ -361,6 +361,8 @@ async def _forget_birth(tx: Transaction, settings: ServiceSettings, event: Birth
 async def _owed(tx: Transaction, event: ScreeningSnapshot) -> list[TaskNeed]:
     """The visits a screening's findings call for, but those already moot (a TB suspect
     on treatment)."""
+    if not event.findings:  # most screenings: no rule to look through
+        return []
     needs = tasks_needed((f.code for f in event.findings), event.screened_on,
                          local_zone(event.desa_code), event.occurred_at,
                          severe_codes=(f.code for f in event.findings if f.severity == "severe"))

@@ -117,6 +117,10 @@ def end_of_day(day: date, zone: tzinfo) -> datetime:
     return datetime.combine(day, time(23, 59), zone)
 
 
+# Every finding some rule visits for.
+RULE_CODES = frozenset().union(*(rule.finding_codes for rule in RULES))
+
+
 def tasks_needed(finding_codes: Iterable[str], screened_on: date, zone: tzinfo,
                  recorded_at: datetime | None = None, rules: Iterable[TaskRule] = RULES,
                  severe_codes: Iterable[str] = ()) -> list[TaskNeed]:
@@ -127,6 +131,8 @@ def tasks_needed(finding_codes: Iterable[str], screened_on: date, zone: tzinfo,
     the next week would otherwise give tasks overdue – and escalated past their worker –
     the moment they exist. Days are those of the person's time `zone`."""
     codes, severe = set(finding_codes), set(severe_codes)
+    if rules is RULES and not codes & RULE_CODES:
+        return []  # a weight gained, a complete immunisation: no rule to look through
     start = max(screened_on, recorded_at.astimezone(zone).date()) if recorded_at else screened_on
     needs: dict[str, TaskNeed] = {}
     for rule in rules:
