@@ -189,6 +189,26 @@ def test_the_escalated_task_reaches_the_bidan_by_sms(platform: Platform) -> None
     assert not any("3373041011240009" in t for t in texts)
 
 
+def test_a_visit_cancelled_after_its_sms_went_is_announced(platform: Platform) -> None:
+    """Runs after the SMS test: the puskesmas cancels the hypertension visit (she was seen
+    at the puskesmas): the webhook gets `task.cancelled` with the reason, and the bidan,
+    who had its SMS, one more saying she need not go."""
+    notify = httpx.Client(base_url=platform.base_url_of("notify"), timeout=10)
+    [task] = [t for t in notify.get("/tasks").json() if t["reason"] == "kontrol_hipertensi"]
+    reply = notify.post(f"/tasks/{task['task_id']}/cancel",
+                        json={"reason": "sudah kontrol di puskesmas"})
+    assert reply.status_code == 200, reply.text
+    [cancelled] = eventually(lambda: [
+        json.loads(b)["task"] for _, b in Receiver.calls
+        if json.loads(b)["type"] == "task.cancelled"], timeout=30)
+    assert (cancelled["task_id"], cancelled["cancel_reason"]) == (
+        task["task_id"], "sudah kontrol di puskesmas")
+    [text] = eventually(lambda: [m["text"] for _, m in Receiver.sms
+                                 if "dibatalkan" in m["text"]], timeout=30)
+    assert text.startswith("ILP: kunjungan rumah dibatalkan – Hipertensi belum kontrol")
+    assert text.endswith(f"sudah kontrol di puskesmas. Tugas {task['task_id'][:8]}.")
+
+
 def test_the_household_data_collection_sends_the_kader_to_who_never_came(
         platform: Platform) -> None:
     """Runs last (its visits are new notices). Registered 40 days ago and never screened:
