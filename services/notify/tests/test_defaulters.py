@@ -591,6 +591,7 @@ async def test_postnatal_visits_a_register_shows_made_are_recorded_not_opened(rt
               for record in await store.pending_outbox(1000) if record.subject in sent]
     made_ones = [e for e in events if isinstance(e, TaskCreated) and e.reason.endswith("kf1")]
     assert [e.occurred_at.date() for e in made_ones] == [date(2026, 11, 11)]  # PWS's month
+    assert all(e.recorded_made for e in made_ones)  # made, not a visit a worker was sent on
     assert all(e.on_time for e in events if isinstance(e, TaskCompleted))
     assert await store.find("deliveries") == []
     assert await visit_defaulters(rt, datetime(2026, 12, 9, 3, tzinfo=UTC)) == 1  # KF4 only

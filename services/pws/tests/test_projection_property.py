@@ -356,15 +356,17 @@ def test_monthly_indicators_are_unchanged() -> None:
 
 
 def postnatal_tasks(person: str, visits: list[tuple[str, date]], done: bool = True,
-                    birth: str | None = None) -> list:
-    """A task per visit, created at 03:00 UTC on its day (10:00 WIB), completed as visited."""
+                    birth: str | None = None, recorded_made: bool = False) -> list:
+    """A task per visit, created at 03:00 UTC on its day (10:00 WIB), completed as visited
+    (`recorded_made`: a visit a register showed made)."""
     events = []
     for reason, day in visits:
         task_id = f"{person}-{reason}-{birth}"
         created = datetime(day.year, day.month, day.day, 3, tzinfo=UTC)
         events.append(TaskCreated(task_id=task_id, person_id=person, reason=reason, role="bidan",
                                   priority="high", desa_code=DESA[0], due_at=created,
-                                  occurred_at=created, birth_id=birth))
+                                  occurred_at=created, birth_id=birth,
+                                  recorded_made=recorded_made))
         if done:
             events.append(TaskCompleted(task_id=task_id, worker_id="b", outcome="visited",
                                         on_time=True))
@@ -415,6 +417,17 @@ def test_kf_lengkap_counts_a_mothers_four_visits_of_one_delivery_once(rnd) -> No
     lengkap = {month: c["kf_lengkap"] for (_, month), c in months.items() if c.get("kf_lengkap")}
     assert lengkap == {"2026-12": 1}  # KF4 of b2 on 25 December
     assert months[DESA[0], "2026-12"]["year:kf_lengkap"] == 1
+
+
+def test_visits_a_register_showed_made_count_as_made_not_among_the_visits_due() -> None:
+    """A Kohort's KF1–KF4 recorded after the fact: KF1 and KF lengkap as the app's would,
+    but no home visit due or on time – nobody was sent."""
+    months = asyncio.run(project(postnatal_tasks(
+        "ibu", list(zip(KF, KF_DAYS, strict=True)), birth="b1", recorded_made=True)))
+    assert (months[DESA[0], "2026-11"]["kf1_visited"],
+            months[DESA[0], "2026-12"]["kf_lengkap"]) == (1, 1)
+    assert not any(c.get("home_visit_tasks") or c.get("home_visit_on_time")
+                   for c in months.values())
 
 
 def test_kf_lengkap_is_not_counted_for_tasks_that_name_no_birth() -> None:

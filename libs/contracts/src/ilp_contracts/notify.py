@@ -32,6 +32,10 @@ class TaskCreated(Event):
     follows_task_id: str | None = Field(
         default=None, description="The visit this one follows – nobody was at home, or the "
         "family turned the kader away: the visit owed continues here")
+    recorded_made: bool = Field(
+        default=False, description="A visit a register showed made, recorded after the "
+        "fact (a Kohort's KF or KN): counted as made, not among the visits the platform "
+        "sent a worker to make")
 
 
 class TaskAssigned(Event):

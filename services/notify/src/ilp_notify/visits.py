@@ -310,7 +310,8 @@ async def record_visit_made(tx: Transaction, need: TaskNeed, made_on: date, zone
                 "posyandu_id": posyandu_id, "desa_code": desa_code, "rw": rw,
                 "person_id": person_id}),
             priority=need.priority, due_at=need.due_at, desa_code=desa_code,
-            posyandu_id=posyandu_id, birth_id=birth_id, occurred_at=made_at)
+            posyandu_id=posyandu_id, birth_id=birth_id, recorded_made=True,
+            occurred_at=made_at)
         await emit(tx, created)
         task = {**created.model_dump(mode="json", exclude={"event_id", "occurred_at"}),
                 "created_at": made_at.isoformat(), "escalation_level": 0, "rw": rw,

@@ -14,8 +14,9 @@ from .live import live_fan_out
 # baby's exclusive breastfeeding; a woman's IVA and SADANIS. 2026-12-05.5: a pregnancy's
 # TTD 90, a remaja putri's iron tablets, a balita's deworming tablet, PMT where it was needed.
 # 2026-12-05.7: a pregnancy's T2+, a girl's HPV, a mother's vitamin A after delivery; a
-# school's BIAS visit (doses only) no remaja screening.
-COUNTING_RULES = "2026-12-05.7"
+# school's BIAS visit (doses only) no remaja screening. 2026-12-05.8: postnatal visits a
+# Kohort showed made count as made, not among the home visits due.
+COUNTING_RULES = "2026-12-05.8"
 
 SPEC = ServiceSpec(
     name="pws",

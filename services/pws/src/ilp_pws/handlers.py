@@ -272,7 +272,8 @@ class Projector:
         period = local_date(event.occurred_at, event.desa_code).isoformat()[:7]
         await self._task(tx, event.task_id, desa_code=event.desa_code, period=period,
                          reason=event.reason, person_id=event.person_id,
-                         birth_id=event.birth_id)
+                         birth_id=event.birth_id,
+                         **({"recorded_made": True} if event.recorded_made else {}))
         if event.follows_task_id:
             await self._task(tx, event.follows_task_id, superseded=True)
 

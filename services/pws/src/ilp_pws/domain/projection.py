@@ -105,17 +105,21 @@ def task_flags(task: Mapping[str, Any]) -> frozenset[str]:
     withdrawn by a health worker) or superseded (a visit not made that another follows: it
     counts there), a visit done on time (made: somebody was at home), one that went past
     its due time (escalated, or done late), a postnatal visit made, and a programme's visits
-    (TB) apart as well. Its events may arrive in any order: until its creation is known
-    (desa and month), it counts nothing."""
+    (TB) apart as well. A visit a register showed made (`recorded_made`) counts as made
+    only: no worker was sent, so it is none of the visits due or on time. Its events may
+    arrive in any order: until its creation is known (desa and month), it counts nothing."""
     if "desa_code" not in task or task.get("cancelled") or task.get("superseded"):
         return frozenset()
+    reason = task.get("reason", "")
+    if task.get("recorded_made"):
+        visited = POSTNATAL_VISITED.get(reason)
+        return frozenset([visited] if visited and task.get("visited") else [])
     flags = {"home_visit_tasks"}
     # On time by the first due time: an escalated task done by its new rung's is not.
     if task.get("escalated") or task.get("on_time") is False:
         flags.add("home_visit_overdue")
     elif task.get("on_time") and not task.get("nobody_home"):
         flags.add("home_visit_on_time")
-    reason = task.get("reason", "")
     if task.get("visited") and (visited := POSTNATAL_VISITED.get(reason)):
         flags.add(visited)
     if programme := PROGRAMME_VISITS.get(reason):
