@@ -111,7 +111,7 @@ def sample_screenings(places: Iterable[Place], today: date, months: int = 3,
                       pupils: int = 4, seed: int = 1) -> Iterator[dict[str, object]]:
     """Screening submissions of the last `months` months at each place: its children
     weighed and measured each posyandu day (most of them: some miss one), its pregnant
-    women at their ANC contacts, its adults' PTM screening and TB symptom check – the
+    women at their ANC contacts (their tetanus status and Td at the first), its adults' PTM screening and TB symptom check – the
     hypertensive ones measured again each month, the lansia's daily living (ADL) too –,
     and the school screening of its children and adolescents."""
     rng = random.Random(seed)
@@ -151,7 +151,9 @@ def sample_births(places: Iterable[Place], today: date, months: int = 3, per_mon
                        "baby": {"mother_nik": mother.nik, "name": f"Bayi {mother.name}",
                                 "sex": rng.choice("MF"), "birth_date": born.isoformat()},
                        "posyandu_id": place.id, "birth_weight_g": min(max(weight, 1200), 4800),
-                       "place": rng.choices(("fasyankes", "rumah", "lainnya"), (90, 8, 2))[0]}
+                       "place": rng.choices(("fasyankes", "rumah", "lainnya"), (90, 8, 2))[0],
+                       # her capsules after delivery, most mothers (her own draw)
+                       "mother_vitamin_a": random.Random(mother.nik).random() < 0.85}
 
 
 def _children(rng: random.Random, people: _People, place: Place, days: list[date],
@@ -199,8 +201,17 @@ def _mothers(rng: random.Random, people: _People, place: Place, days: list[date]
                 "muac_cm": muac, "hb": round(rng.gauss(11.4, 1.2), 1),  # if KEK
                 "iron_tablets": 30, **({"supplementary_food": True} if muac < 23.5 else {}),
                 "systolic": (systolic := max(90, round(rng.gauss(115, 14)))),
-                "diastolic": round(systolic * 0.65 + rng.gauss(0, 5))},
+                "diastolic": round(systolic * 0.65 + rng.gauss(0, 5)),
+                **(_tetanus(mother) if day == days[0] else {})},
                 {"gestational_weeks": now, "anc_visit": visit})
+
+
+def _tetanus(mother: _Person) -> dict[str, object]:
+    """Her status T screened at her first contact here, a Td given below T5 (her own draw:
+    the other sample people stay as they were)."""
+    before = random.Random(f"T{mother.nik}").choices(range(6), (5, 10, 20, 25, 20, 20))[0]
+    return {"tetanus_status": min(before + 1, 5), **({"immunizations": ["Td"]}
+                                                     if before < 5 else {})}
 
 
 # When a pregnant woman had her contacts before the sample's months, at a midwife's
@@ -250,7 +261,8 @@ def _adl(rng: random.Random) -> int:
 def _pupils(rng: random.Random, people: _People, place: Place, days: list[date],
             count: int) -> Iterator[dict[str, object]]:
     """School children and adolescents (7–17) screened once: height and weight (BMI for
-    age), and the girls' Hb from 12 – most of them given a month's iron tablets."""
+    age), and the girls' Hb from 12 – most of them given a month's iron tablets –, most
+    girls of 10–12 their HPV."""
     for _ in range(count):
         sex = rng.choice("MF")
         day = rng.choice(days)
@@ -266,6 +278,8 @@ def _pupils(rng: random.Random, people: _People, place: Place, days: list[date],
             measured["hb"] = round(rng.gauss(12.3, 1.2), 1)
             if random.Random(pupil.nik).random() < 0.7:  # (her own draw: the rest stay)
                 measured["iron_tablets"] = 4
+        if sex == "F" and 10 <= age < 13 and random.Random(f"HPV{pupil.nik}").random() < 0.8:
+            measured["immunizations"] = ["HPV1"]  # the BIAS's, most girls of grades 5–6
         yield _submission(pupil, place, day, measured)
 
 
