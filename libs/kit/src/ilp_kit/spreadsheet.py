@@ -237,6 +237,14 @@ _YEAR_SAID = re.compile(r"\b(?:tahun|th)\b\W{0,3}((?:19|20)\d\d)\b", re.IGNORECA
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
+def written_day(value: str) -> date | None:
+    """The day a cell writes (`iso_day`), or None when it writes none."""
+    try:
+        return date.fromisoformat(iso_day(value))
+    except ValueError:
+        return None
+
+
 def year_named(text: str) -> int | None:
     """The year a sheet's title or a file's name gives ("… TAHUN 2026"), or the only year
     it names; None when it names none, or several without saying which is the year."""

@@ -253,7 +253,9 @@ async def open_postnatal_visits(tx: Transaction, settings: ServiceSettings, watc
     opened = 0
     for visit, need in due:
         task = await _postnatal_task(tx, watch, visit.who)
-        if not await made_already(tx, task["person_id"], visit.reason, task["birth_id"]):
+        # (a mother's, of twins, may have been recorded made with the other twin's birth)
+        if visit.who == "baby" or not await made_already(tx, task["person_id"],
+                                                         visit.reason, task["birth_id"]):
             opened += await open_task(tx, settings, need, screening_id=None, **task)
     return opened, moved
 

@@ -313,9 +313,7 @@ async def record_visit_made(tx: Transaction, need: TaskNeed, made_on: date, zone
             posyandu_id=posyandu_id, birth_id=birth_id, recorded_made=True,
             occurred_at=made_at)
         await emit(tx, created)
-        task = {**created.model_dump(mode="json", exclude={"event_id", "occurred_at"}),
-                "created_at": made_at.isoformat(), "escalation_level": 0, "rw": rw,
-                "findings": findings, "screening_ids": []}
+        task = _task_doc(created, rw=rw, findings=findings, screening_ids=[])
     else:
         await tx.delete("open_tasks", task_key(person_id, need.reason))
     await tx.put("tasks", task["task_id"], {**task, **done})
@@ -378,9 +376,7 @@ async def open_next_visit(tx: Transaction, settings: ServiceSettings, task: dict
 async def _create(tx: Transaction, settings: ServiceSettings, created: TaskCreated,
                   **fields: Any) -> None:
     """Store an open task, its one-open-task key and screening links; notify and announce."""
-    task = created.model_dump(mode="json", exclude={"event_id", "occurred_at"})
-    task.update(status="open", escalation_level=0, created_at=created.occurred_at.isoformat(),
-                **fields)
+    task = _task_doc(created, **fields)
     await tx.put("tasks", created.task_id, task)
     await tx.put("open_tasks", task_key(created.person_id, created.reason),
                  {"task_id": created.task_id})
@@ -388,6 +384,13 @@ async def _create(tx: Transaction, settings: ServiceSettings, created: TaskCreat
         await _link(tx, screening_id, created.task_id)
     await queue(tx, settings, "task.created", task)
     await emit(tx, created)
+
+
+def _task_doc(created: TaskCreated, **fields: Any) -> dict[str, Any]:
+    """A task as notify keeps it: its event's fields, open, at the first rung."""
+    return {**created.model_dump(mode="json", exclude={"event_id", "occurred_at"}),
+            "status": "open", "escalation_level": 0,
+            "created_at": created.occurred_at.isoformat(), **fields}
 
 
 async def _link(tx: Transaction, screening_id: str, task_id: str) -> None:

@@ -15,7 +15,7 @@ from ilp_contracts.registry import place_name_key
 from ilp_contracts.screening import POSTNATAL_WINDOWS, BirthSubmission
 from ilp_contracts.text import _
 from ilp_kit.errors import explained
-from ilp_kit.spreadsheet import blank, csv_rows, iso_day, written_columns
+from ilp_kit.spreadsheet import blank, csv_rows, iso_day, written_columns, written_day
 from pydantic import ValidationError
 
 from .domain.person import nik_birth
@@ -193,7 +193,7 @@ def _capsules_given(written: str | None) -> object:
     if written is None:
         return None
     said = " ".join(written.lower().split())
-    if said in YES_WORDS or _a_day(written) or _RED_CAPSULES.fullmatch(said):
+    if said in YES_WORDS or written_day(written) or _RED_CAPSULES.fullmatch(said):
         return True
     return False if said in NO_WORDS else written
 
@@ -206,20 +206,11 @@ def _visits_made(cells: dict[str, str], born_on: str) -> dict[str, object]:
         written = cells.get(f"{VISIT}{code}")
         if written is None or written.lower() in NO_WORDS:
             continue
-        if written.lower() in YES_WORDS and _a_day(born_on):
+        if written.lower() in YES_WORDS and written_day(born_on):
             made[code] = (date.fromisoformat(born_on) + timedelta(days=opens)).isoformat()
         else:
             made[code] = iso_day(written)
     return made
-
-
-def _a_day(written: str) -> bool:
-    """A day as sheets write it (`iso_day`): the day the capsules were given."""
-    try:
-        date.fromisoformat(iso_day(written))
-    except ValueError:
-        return False
-    return True
 
 
 def _place(written: str | None) -> str | None:

@@ -40,7 +40,7 @@ from ilp_contracts.screening import HouseholdMember, ScreeningSubmission
 from ilp_contracts.text import Text, _
 from ilp_kit.errors import InvalidInput, explained, probably_meant
 from ilp_kit.spreadsheet import (blank, csv_rows, day_named, header_of, iso_day,
-                                  month_named, written_columns, year_named)
+                                  month_named, written_columns, written_day, year_named)
 from pydantic import ValidationError
 
 from .domain.classify import CANCER_REFERRALS, SENSE_REFERRALS
@@ -697,7 +697,7 @@ def _td_ticked(given: dict[str, object]) -> None:
     """"Td" ticked or dated, as a school's BIAS list heads its dose: the dose, not a blood
     pressure – what most registers head "TD" (tekanan darah)."""
     cell = given.get(BLOOD_PRESSURE)
-    if isinstance(cell, str) and (cell.lower() in YES_WORDS or _iso_day(iso_day(cell))):
+    if isinstance(cell, str) and (cell.lower() in YES_WORDS or written_day(cell)):
         given.pop(BLOOD_PRESSURE)
         given[f"{DOSE}Td"] = True if cell.lower() in YES_WORDS else iso_day(cell)
 
