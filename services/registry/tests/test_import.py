@@ -313,7 +313,8 @@ def test_an_ilp_rollout_stage_as_a_dinkes_report_says_it() -> None:
                            ("Kick Off", "kick_off"), ("kick-off", "kick_off"),
                            ("Sosialisasi", "sosialisasi"), ("BELUM", "belum"),
                            ("Sudah Sosialisasi", "sosialisasi"), ("Peluncuran", "launched"),
-                           ("Sudah ILP", "launched"), ("Belum sosialisasi", "belum")):
+                           ("Sudah ILP", "launched"), ("Belum sosialisasi", "belum"),
+                           ("Persiapan", "sosialisasi")):
         assert RolloutChange(status=written).status == stage, written
         assert FacilityIn(type="Puskesmas", name="P", area_code="33.73.04",
                           rollout_status=written).rollout_status == stage, written
@@ -346,7 +347,7 @@ async def test_a_facility_under_one_refused_above_says_which_line_to_mend(store)
     registered", which sends the Dinkes looking in the registry."""
     await load(store, AREAS)
     report = await load(store, "Nama;Jenis;Kode Wilayah;Induk;Status ILP\n"
-                               "Puskesmas Tingkir;Puskesmas;33.73.04;;Persiapan\n"
+                               "Puskesmas Tingkir;Puskesmas;33.73.04;;Tahap 2\n"
                                "Posyandu Kenanga;Posyandu;33.73.04.1001;Puskesmas Tingkir;\n"
                                "Posyandu Mawar;Posyandu;33.73.04.1001;Puskesmas Lain;\n")
     reasons = {r["line"]: [e["reason"] for e in r["errors"]] for r in report.rejected}
@@ -494,6 +495,40 @@ async def test_a_list_naming_its_desa_and_kecamatan_by_name(store) -> None:
     assert (sasaran.kind, sasaran.created_or_updated, sasaran.rejected) == ("targets", 2, [])
     assert {t["group"] for t in await store.find("targets", Query.of(
         area_code="33.73.04.1001"))} >= {"balita", "ibu_hamil"}
+
+
+async def test_a_list_gives_each_facilitys_and_workers_own_code(store) -> None:
+    """A Dinkes's facility list keeps its own codes under "Kode" (PKM-KB) and places each
+    row by its kelurahan's and kecamatan's names: the code is the facility's id – every
+    row was refused as "no Kemendagri code" – and a worker list's NIP (or "Kode Fasilitas"
+    of her workplace) is read too. A "Kode" that is a wilayah code stays where the row lies."""
+    await load(store, AREAS)
+    scope = Principal(subject="dinkes", roles=frozenset({"dinkes_admin"}), wilayah=("33.73",))
+
+    async def sheet(text: str) -> importer.ImportReport:
+        columns, rows = importer.rows_from_csv(text)
+        return await importer.import_rows(store, importer.detect_kind(columns), rows, TODAY,
+                                          scope, sheet=True)
+
+    facilities = await sheet(
+        "No;Kode;Jenis Fasilitas;Nama Fasilitas;Kelurahan;Kecamatan;Induk;Status ILP\n"
+        "1;PKM-SDR;Puskesmas;Puskesmas Sidorejo;;Sidorejo;;Persiapan\n"
+        "2;PSY-KENANGA;Posbindu PTM;Posbindu Kenanga;Blotongan;Sidorejo;PKM-SDR;\n")
+    assert (facilities.rejected, facilities.columns_not_read) == ([], [])
+    found = {f["id"]: (f["area_code"], f.get("parent_facility_id"), f.get("rollout_status"))
+             for f in await store.find("facilities")}
+    assert found == {"PKM-SDR": ("33.73.04", None, "sosialisasi"),
+                     "PSY-KENANGA": ("33.73.04.1001", "PKM-SDR", None)}
+    workers = await sheet("NIP/ID;Nama;Jabatan;Kode Fasilitas\n"
+                          "198704122010012001;Rahmawati;Bidan;PKM-SDR\n"
+                          "K-001;Siti Aminah;Kader;PSY-KENANGA\n")
+    assert (workers.rejected, workers.columns_not_read) == ([], [])
+    assert {w["id"]: w["facility_id"] for w in await store.find("workers")} == {
+        "198704122010012001": "PKM-SDR", "K-001": "PSY-KENANGA"}
+    placed = await sheet("Kode;Jenis;Nama\n33.73.04.1002;Posyandu;Posyandu Teratai\n")
+    assert placed.rejected == []
+    [teratai] = [f for f in await store.find("facilities") if f["name"] == "Posyandu Teratai"]
+    assert teratai["area_code"] == "33.73.04.1002"
 
 
 async def test_a_province_names_its_desa_and_kecamatan_in_its_own_words(store) -> None:

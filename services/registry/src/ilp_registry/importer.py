@@ -19,6 +19,7 @@ from ilp_kit.auth import OPEN, Principal
 from ilp_contracts.registry import (DESA_WORDS, DUSUN_COLUMNS, KECAMATAN_WORDS, TargetGroup,
                                     as_dusun, place_name_key)
 from ilp_contracts.text import _
+from ilp_contracts.wilayah import InvalidAreaCode, parse_area_code
 from ilp_kit.errors import PermanentError, explained, probably_meant
 from ilp_kit.spreadsheet import (blank, csv_rows, header_name, header_of, iso_day,
                                   written_columns, year_named)
@@ -68,6 +69,8 @@ ALIASES = {"kode": "code", "kode_wilayah": "code", "nama": "name", "nama_wilayah
            **dict.fromkeys(("no_hp", "nomor_hp", "hp", "telepon", "no_telepon", "no_telp",
                             "telp", "no_wa", "whatsapp"), "phone"),
            **dict.fromkeys(("cakupan", "wilayah_binaan"), "coverage"),
+           # a worker's own number (a civil servant's NIP; a kader's number at the puskesmas)
+           **dict.fromkeys(("nip", "nip/id", "id_petugas", "kode_petugas", "kode_kader"), "id"),
            "tahun": "year", **dict.fromkeys(("kelompok", "kelompok_sasaran", "sasaran"), "group"),
            **dict.fromkeys(("jumlah", "jumlah_sasaran"), "count"),
            # a wilayah by its name where a list gives no code (named_areas.py)
@@ -147,12 +150,36 @@ def rows_from_csv(text: str, year: int | None = None, file_name: str = ""
     if {PUSTU, PUSKESMAS} & set(header):
         header = list(dict.fromkeys(
             place_field if name in (PUSTU, PUSKESMAS) else name for name in header))
+    if named.get("code") == "area_code" and header_name(
+            written_columns(text, _column, HEADERS).get("code", "")) == "kode":
+        header, rows = _own_codes(header, rows)
     header, rows = _targets_by_group(header, rows)
     if {"group", "count"} <= set(header) and "year" not in header:
         title = header_of(text, _column, HEADERS)[0]
         if year := year or year_named(title) or year_named(file_name):
             return [*header, "year"], [(line, {**cells, "year": year}) for line, cells in rows]
     return header, rows
+
+
+def _own_codes(header: list[str], rows: list[Row]) -> tuple[list[str], list[Row]]:
+    """A bare `Kode` beside the columns of a facility or worker list is where the row lies –
+    unless it is no wilayah code on any row (PKM-KB, P6171050101): then it is each row's
+    own code, its id, and the rows lie where their Kelurahan or Kecamatan name says (read
+    as wilayah, it refused every row)."""
+    if "id" in header or not rows or any(_is_area_code(cells.get("area_code"))
+                                         for _line, cells in rows):
+        return header, rows
+    return (["id" if name == "area_code" else name for name in header],
+            [(line, {("id" if k == "area_code" else k): v for k, v in cells.items()})
+             for line, cells in rows])
+
+
+def _is_area_code(value: object) -> bool:
+    try:
+        parse_area_code(str(value))
+    except InvalidAreaCode:
+        return False
+    return True
 
 
 def _column(name: str) -> str:
@@ -188,6 +215,9 @@ def _targets_by_group(header: list[str], rows: list[Row]) -> tuple[list[str], li
         for line, cells in rows for name, group in groups.items() if name in cells]
 
 
+# A facility's code as lists write it: the row's own in a list of facilities, the workplace's
+# in a list of workers.
+FACILITY_CODE_COLUMNS = frozenset({"kode_fasilitas", "kode_faskes", "id_fasilitas"})
 # Columns only a list of facilities, workers or targets has: beside one of them, "Kode
 # (wilayah)" is where the row lies, not the code of a wilayah the row is.
 _NOT_AN_AREA_LIST = frozenset({"type", "parent_facility_id", "working_area", "rollout_status",
@@ -233,6 +263,8 @@ def _named_by_context(header: list[str]) -> dict[str, str]:
                       **dict.fromkeys(PUSKESMAS_COLUMNS, PUSKESMAS)})
     if "code" in header and "area_code" not in header and _NOT_AN_AREA_LIST & set(header):
         named["code"] = "area_code"
+    for code in FACILITY_CODE_COLUMNS & columns:  # the row's own in a list of facilities
+        named[code] = "facility_id" if "role" in columns else "id"
     if "nama_fasilitas" in header:
         named["nama_fasilitas"] = "facility_id" if "name" in header else "name"
     if "rollout_status" in header and "rollout_date" not in header:

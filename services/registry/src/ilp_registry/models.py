@@ -64,7 +64,9 @@ WORDS = {
     "peluncuran": "launched", "sudah peluncuran": "launched", "sudah ilp": "launched",
     "kick off": "kick_off", "kick-off": "kick_off", "kickoff": "kick_off",
     "sudah kick off": "kick_off", "sudah sosialisasi": "sosialisasi",
-    "belum ilp": "belum", "belum sosialisasi": "belum"}
+    "belum ilp": "belum", "belum sosialisasi": "belum",
+    # preparing – advocacy and sosialisasi – before the kick-off (Juknis ILP's persiapan)
+    "persiapan": "sosialisasi", "tahap persiapan": "sosialisasi"}
 
 
 def known_word(value: object) -> object:
