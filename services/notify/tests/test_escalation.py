@@ -67,6 +67,28 @@ def test_hypertensive_adults_without_a_bp_check_for_a_month_get_a_visit() -> Non
     assert missed_recheck(normal, date(2027, 1, 1), WIB) is None
 
 
+def test_a_known_patient_in_range_stays_under_monthly_watch() -> None:
+    """A diagnosed hypertensive whose reading is in range (controlled) is still checked
+    monthly – the SPM's standard service –, and so is a diagnosed diabetic's glucose."""
+    from datetime import date
+
+    from ilp_notify.domain.defaulters import RECHECK_OF, missed_recheck, recheck_watch
+
+    bp = recheck_watch(RECHECK_OF["hipertensi"], None, date(2026, 10, 1),
+                       {"hypertension_controlled"}, {"systolic"})
+    need = missed_recheck(bp, date(2026, 11, 1), WIB)
+    assert (need.reason, need.role) == ("kontrol_hipertensi", "perawat")
+    for found in ({"diabetes_controlled"}, {"diabetes_uncontrolled"}):
+        sugar = recheck_watch(RECHECK_OF["diabetes"], None, date(2026, 10, 1), found,
+                              {"glucose_random"})
+        assert missed_recheck(sugar, date(2026, 10, 31), WIB) is None
+        need = missed_recheck(sugar, date(2026, 11, 1), WIB)
+        assert (need.reason, need.role) == ("kontrol_diabetes", "perawat")
+    suspected = recheck_watch(RECHECK_OF["diabetes"], None, date(2026, 10, 1),
+                              {"diabetes_suspected"}, {"glucose_random"})
+    assert missed_recheck(suspected, date(2027, 1, 1), WIB) is None  # confirmed first
+
+
 def test_prediabetes_and_obesity_are_re_evaluated_every_three_months() -> None:
     from datetime import date
 

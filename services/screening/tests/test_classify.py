@@ -198,6 +198,32 @@ def test_grade_3_hypertension_is_referred_at_once() -> None:
     assert [trimester(w) for w in (13, 14, 27, 28)] == [1, 2, 2, 3]
 
 
+@pytest.mark.parametrize(("stage", "years"), [("usia_dewasa", 45), ("lansia", 70),
+                                             ("anak_remaja", PTM_FROM_YEARS + 1)])
+def test_a_known_patients_reading_in_range_is_controlled_not_gone(stage, years) -> None:
+    """A diagnosed hypertensive under 140/90 – high-normal included – is a controlled
+    patient, monitored monthly; at 140/90 the grade as for anyone. A diagnosed diabetic's
+    glucose is controlled below diabetes's threshold (never prediabetes) and otherwise not
+    controlled – no suspicion to confirm. Not known: as before."""
+    ht = {"known_hypertension": True}
+    assert codes(stage, years=years, systolic=139, diastolic=89, **ht) == {
+        "hypertension_controlled"}
+    assert codes(stage, years=years, systolic=118, diastolic=70, **ht) == {
+        "hypertension_controlled"}
+    assert codes(stage, years=years, systolic=140, diastolic=92, **ht) == {
+        "hypertension_grade_1"}
+    assert codes(stage, years=years, systolic=135, diastolic=85) == {"bp_high_normal"}
+    assert codes(stage, years=years, weight_kg=60, **ht) == set()  # no reading: nothing said
+    dm = {"known_diabetes": True}
+    assert codes(stage, years=years, glucose_random=199, **dm) == {"diabetes_controlled"}
+    assert codes(stage, years=years, glucose_random=200, **dm) == {"diabetes_uncontrolled"}
+    assert codes(stage, years=years, glucose_random=120, glucose_fasting=130, **dm) == {
+        "diabetes_uncontrolled"}
+    assert codes(stage, years=years, glucose_random=160) == {"prediabetes"}
+    assert codes(stage, years=years, glucose_random=160, known_diabetes=False) == {
+        "prediabetes"}
+
+
 def test_a_pregnancy_too_young_or_too_old_is_a_risk() -> None:
     """The Buku KIA's "4 Terlalu": under 20, over 35 (years completed)."""
     assert codes("ibu_hamil", years=19.9, weeks=12) == {"pregnancy_too_young"}

@@ -950,3 +950,24 @@ def test_a_kohort_ibus_t1_to_t5_give_her_status_at_each_visit_and_the_td_of_its_
     assert [(sub.screened_on, sub.measurements.tetanus_status, sub.measurements.immunizations)
             for _, sub, _problems in parse_register(by_contact, "psy-1") if sub] == [
         (date(2026, 7, 3), 1, ["Td"]), (date(2026, 8, 7), 2, ["Td"]), (date(2026, 10, 2), 2, [])]
+
+
+def test_a_posbindus_known_hypertension_and_diabetes_as_it_asks_them() -> None:
+    """A diagnosis made before: a column each (Riwayat Hipertensi, Minum Obat DM) or one
+    "Riwayat PTM" listing them – what was not listed there is no diagnosis of it; a
+    column of its own says it over the list."""
+    text = ("NIK;Nama;L/P;Tgl Lahir;Tgl Periksa;TD;GDS;Riwayat PTM;Minum Obat DM\n"
+            "3373041506800003;Budi;L;15/06/1980;20/11/2026;130/80;150;Hipertensi, DM;\n"
+            "3373045506800004;Ani;P;15/06/1980;20/11/2026;150/95;;Darah tinggi dan jantung;\n"
+            "3373041506800005;Joko;L;15/06/1980;20/11/2026;120/80;;tidak ada;ya\n"
+            "3373041506800006;Dedi;L;15/06/1980;20/11/2026;120/80;;;\n")
+    known = [(row.measurements.known_hypertension, row.measurements.known_diabetes)
+             for _line, row, problems in parse_register(text, "psy-1")
+             if row is not None and not problems]
+    assert known == [(True, True), (True, False), (False, True), (None, None)]
+    [(_line, ratna, problems)] = list(parse_register(
+        "nik;nama;jk;tgl lahir;tgl periksa;td;Riwayat Hipertensi;Penderita DM\n"
+        "3373045506800007;Ratna;P;15/06/1980;20/11/2026;135/85;ya;tidak\n", "psy-1"))
+    assert problems == [] and ratna is not None
+    assert (ratna.measurements.known_hypertension, ratna.measurements.known_diabetes) == (
+        True, False)

@@ -1,5 +1,5 @@
 """Who is re-evaluated, and how often (DOMAIN.md: "hypertension monthly; prediabetes and
-obesity every 3 months"), pure: notify visits those who miss it, and the screening
+obesity every 3 months"; a diagnosed diabetic's glucose monthly, the SPM's), pure: notify visits those who miss it, and the screening
 service's Register PTM lists when each is due – one cadence for both."""
 
 from __future__ import annotations
@@ -12,6 +12,9 @@ from .screening import PTM_FROM_YEARS
 
 HYPERTENSIVE = frozenset({"hypertension_grade_1", "hypertension_grade_2",
                           "hypertension_grade_3", "isolated_systolic_hypertension"})
+# A known patient's reading in range: monitored monthly all the same (the SPM's standard
+# service for a penderita hipertensi is a blood pressure every month).
+HYPERTENSION_PATIENT = HYPERTENSIVE | {"hypertension_controlled"}
 ADULT_STAGES = frozenset({"usia_dewasa", "lansia"})
 
 
@@ -38,7 +41,10 @@ class Cadence:
 
 
 CADENCES = (
-    Cadence("hipertensi", HYPERTENSIVE, (("systolic",),), 30),
+    Cadence("hipertensi", HYPERTENSION_PATIENT, (("systolic",),), 30),
+    # a diagnosed diabetic: glucose monthly, the SPM's standard service for a penderita DM
+    Cadence("diabetes", frozenset({"diabetes_controlled", "diabetes_uncontrolled"}),
+            (("glucose_random",), ("glucose_fasting",)), 30),
     Cadence("prediabetes", frozenset({"prediabetes"}),
             (("glucose_random",), ("glucose_fasting",)), 90),
     Cadence("obesitas", frozenset({"obese_1", "obese_2"}), (("weight_kg", "height_cm"),), 90),

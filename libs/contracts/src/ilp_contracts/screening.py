@@ -198,6 +198,15 @@ class MeasurementsIn(_Strict):
     kpsp: Literal["sesuai", "meragukan", "penyimpangan"] | None = None
     tb_symptoms: bool | None = Field(default=None, description="Gejala TB (skrining gejala)")
     smoking: bool | None = None
+    # A diagnosis made before (a Posbindu's "riwayat PTM", or medicine taken for it): a
+    # patient whose reading is in range today is still one – under monthly monitoring, and
+    # counted for the SPM's "penderita … mendapat pelayanan sesuai standar".
+    known_hypertension: bool | None = Field(
+        default=None, description="Penderita hipertensi: terdiagnosis sebelumnya atau minum "
+        "obat hipertensi")
+    known_diabetes: bool | None = Field(
+        default=None, description="Penderita diabetes melitus: terdiagnosis sebelumnya atau "
+        "minum obat/insulin")
     skilas_positive: bool | None = Field(
         default=None, description="SKILAS: penurunan kapasitas intrinsik (any domain; "
         "implied by a domain below)")

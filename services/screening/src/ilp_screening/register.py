@@ -47,6 +47,7 @@ from .domain.classify import CANCER_REFERRALS, SENSE_REFERRALS
 from .domain.person import age_in_months, nik_birth
 from .domain.registers import TERM_DAYS
 from .register_columns import (AGE, AGE_YEARS, BIRTH_ORDER, BLOOD_PRESSURE, BREASTFED, CAPSULE,
+                               NCD_HISTORY,
                                CONTACT, DATES, DESA_NAME, DOSE, DUE_DATE, DUSUN, FLAGS, IRON,
                                IRON_BATCH_TABLETS, KNOWN_COLUMNS, LAST_PERIOD, MONTHLY,
                                MONTHLY_FLAGS, MONTHLY_MEASURES, MOTHER_NAME, NOT_READ, NUMBERS,
@@ -224,6 +225,7 @@ def _visit(line: int, cells: dict[str, str], given: dict[str, object], posyandu_
         given["systolic"] = systolic.strip()
         if diastolic.strip():  # else the missing diastolic is reported as such
             given["diastolic"] = diastolic.strip()
+    _ncd_history(given)
     _pregnant_woman(given)
     pregnancy = {k: given.pop(k) for k in PREGNANCY if k in given}
     if pregnancy:  # a Kohort Ibu's Vitamin A: her capsules after delivery (ibu nifas)
@@ -693,6 +695,26 @@ def _tetanus_left(reached: Reached, days: set[str], cells: dict[str, str]
                 _iso_day(when) is None or (str(when) > first and str(when) not in days))]
 
 
+# A "Riwayat PTM" cell's words for the two diagnoses the platform follows.
+_KNOWN_CONDITIONS = {
+    "known_hypertension": ("hipertensi", "ht", "darah tinggi", "tekanan darah tinggi"),
+    "known_diabetes": ("dm", "diabetes", "diabetes melitus", "diabetes mellitus",
+                       "kencing manis", "gula", "gula darah", "kencing gula")}
+_LISTED = re.compile(r"\s*(?:[,;/+&]|\bdan\b)\s*")
+
+
+def _ncd_history(given: dict[str, object]) -> None:
+    """"Riwayat PTM: Hipertensi, DM": a diagnosis of each listed; any cell written – "tidak
+    ada", "Jantung" – says neither of those that it does not list. A column of its own
+    ("Riwayat Hipertensi") says it over the list."""
+    cell = given.pop(NCD_HISTORY, None)
+    if cell is None:
+        return
+    listed = {" ".join(part.split()) for part in _LISTED.split(str(cell).lower())}
+    for field, words in _KNOWN_CONDITIONS.items():
+        given.setdefault(field, bool(listed & set(words)))
+
+
 def _td_ticked(given: dict[str, object]) -> None:
     """"Td" ticked or dated, as a school's BIAS list heads its dose: the dose, not a blood
     pressure – what most registers head "TD" (tekanan darah)."""
@@ -735,7 +757,7 @@ def _filled_rows(text: str) -> Iterator[tuple[int, dict[str, str], dict[str, obj
         cells = {k: (v or "").strip() for k, v in row.items() if k and k[0] != NOT_READ}
         # (a yes/no column's "-" or "tidak ada" says something: its no, or is refused)
         if given := {k: _cell(k, v) for k, v in cells.items()
-                     if (v if k in FLAGS else not blank(v))}:
+                     if (v if k in FLAGS or k == NCD_HISTORY else not blank(v))}:
             yield reader.line_num, cells, _dusun_as_rw(given)
 
 

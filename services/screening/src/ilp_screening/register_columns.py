@@ -25,6 +25,7 @@ DUE_DATE = "due_date"  # HPL, taksiran persalinan: her HPHT is 280 days before i
 VISIT_NUMBER = "visit_number"  # "Kunjungan ke": her ANC contact – in a balita's row, none
 DATES = ("birth_date", "screened_on", LAST_PERIOD, DUE_DATE)
 BLOOD_PRESSURE = "blood_pressure"  # one "TD" column, "120/80", as registers write it
+NCD_HISTORY = "ncd_history"  # "Riwayat PTM": the diagnoses made before, listed in one cell
 POSYANDU_NAME = "posyandu_name"
 # The desa of a row's posyandu, by name: which of the posyandu of one name it is (each
 # desa may have its Posyandu Melati – a district's e-PPGBM export has them all).
@@ -116,6 +117,18 @@ ALIASES = {
     **dict.fromkeys(("sadanis", "hasil_sadanis", "pemeriksaan_sadanis", "benjolan_payudara"),
                     "breast_lump"),
     "tekanan_darah": BLOOD_PRESSURE,
+    # a diagnosis made before, as the Posbindu asks it: a column each, ticked …
+    **dict.fromkeys((f"{what}_{condition}" for what in (
+        "riwayat", "penderita", "minum_obat", "obat") for condition in (
+        "hipertensi", "ht", "darah_tinggi")), "known_hypertension"),
+    **dict.fromkeys((f"{what}_{condition}" for what in (
+        "riwayat", "penderita", "minum_obat", "obat") for condition in (
+        "dm", "diabetes", "diabetes_melitus", "diabetes_mellitus", "kencing_manis")),
+        "known_diabetes"),
+    # … or one listing them ("Hipertensi, DM")
+    **dict.fromkeys(("riwayat_ptm", "riwayat_ptm_diri_sendiri", "riwayat_penyakit",
+                     "riwayat_penyakit_tidak_menular", "penyakit_yang_diderita",
+                     "riwayat_penyakit_sendiri"), NCD_HISTORY),
     # measured again after an implausible growth z-score, and right
     "diukur_ulang": "rechecked", "ukur_ulang": "rechecked",
     # the household data collection's column

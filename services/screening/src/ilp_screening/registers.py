@@ -94,10 +94,11 @@ class ChildRow(BaseModel):
 
 
 class Watch(BaseModel):
-    condition: Literal["hipertensi", "prediabetes", "obesitas"]
+    condition: Literal["hipertensi", "diabetes", "prediabetes", "obesitas"]
     last_checked_on: date
-    due_on: date = Field(description="Re-evaluated by this day: hypertension monthly, "
-                         "prediabetes and obesity every 3 months (DOMAIN.md)")
+    due_on: date = Field(description="Re-evaluated by this day: hypertension and a "
+                         "diagnosed diabetes monthly, prediabetes and obesity every 3 months "
+                         "(DOMAIN.md)")
     overdue: bool
 
 

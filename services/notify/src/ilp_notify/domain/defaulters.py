@@ -78,6 +78,7 @@ class Recheck(Cadence):
 
 _VISITS: dict[str, tuple[str, str, Priority, int]] = {
     "hipertensi": ("kontrol_hipertensi", "perawat", "high", 7),
+    "diabetes": ("kontrol_diabetes", "perawat", "high", 7),
     "prediabetes": ("evaluasi_prediabetes", "kader", "routine", 14),
     "obesitas": ("evaluasi_obesitas", "kader", "routine", 14),
 }

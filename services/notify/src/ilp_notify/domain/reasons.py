@@ -33,6 +33,7 @@ REASON_LABELS = {
     "perawatan_lansia_di_rumah": "Perawatan di rumah: lansia atau dewasa dengan ketergantungan (AKS)",
     # missed monitoring (defaulters)
     "kontrol_hipertensi": "Hipertensi belum kontrol tekanan darah sebulan",
+    "kontrol_diabetes": "Penderita diabetes belum cek gula darah sebulan",
     "evaluasi_prediabetes": "Prediabetes belum cek gula darah 3 bulan",
     "evaluasi_obesitas": "Obesitas belum ditimbang dan diukur 3 bulan",
     "ibu_hamil_tidak_anc": "Ibu hamil belum periksa kehamilan (ANC) sesuai jadwal",

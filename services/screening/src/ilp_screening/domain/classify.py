@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from ilp_contracts import EXCLUSIVE_MONTHS, PTM_FROM_YEARS, Finding, supplements, vitamin_a
 from ilp_contracts.anc import trimester
 from ilp_contracts.immunization import TETANUS_PROTECTED_FROM, doses_for, tetanus_screened
+from ilp_contracts.monitoring import HYPERTENSIVE
 from ilp_contracts.screening import Severity
 
 from . import rules
@@ -292,7 +293,7 @@ def _anak_remaja(s: ScreeningInput, out: Classification) -> None:
         out.add(first_band(s.measures["sdq_total"], rules.SDQ_BANDS[form]),
                 s.measures["sdq_total"])
     if s.age_months >= PTM_FROM_YEARS * 12:  # from the 15th birthday
-        _ncd_screening(s.measures, out)
+        _ncd_screening(s, out)
         _kek_risk(s, out)
     else:
         _child_blood_pressure(s, out)
@@ -443,7 +444,7 @@ CANCER_REFERRALS = {
 
 def _dewasa(s: ScreeningInput, out: Classification) -> None:
     m = s.measures
-    _ncd_screening(m, out)
+    _ncd_screening(s, out)
     for examined, referral in CANCER_REFERRALS.items():
         if s.flags.get(examined) and s.sex == "F":
             out.flag(examined, "moderate", referral)
@@ -470,18 +471,46 @@ def _kek_risk(s: ScreeningInput, out: Classification) -> None:
         out.flag("kek_risk", "mild", "konseling gizi: berisiko KEK bila hamil", muac)
 
 
-def _ncd_screening(m: dict[str, float], out: Classification) -> None:
+def _ncd_screening(s: ScreeningInput, out: Classification) -> None:
     """Blood pressure, glucose, cholesterol and SRQ-20 against the adult thresholds (from
-    15 years)."""
+    15 years); a known patient's reading as controlled or not."""
+    m = s.measures
     _blood_pressure(m, out)
-    if "glucose_random" in m:
-        out.add(first_band(m["glucose_random"], rules.GLUCOSE_RANDOM), m["glucose_random"])
-    if "glucose_fasting" in m:
-        out.add(first_band(m["glucose_fasting"], rules.GLUCOSE_FASTING), m["glucose_fasting"])
+    if s.flags.get("known_hypertension") and "systolic" in m and not any(
+            f.code in HYPERTENSIVE for f in out.findings):
+        _drop(out, "bp_high_normal")  # in range for a patient: what treatment aims at
+        out.flag("hypertension_controlled", "mild", rules.HYPERTENSION_CONTROLLED_FOLLOW_UP,
+                 m["systolic"])
+    glucose: list[tuple[str, tuple[Band, ...]]] = [(measure, bands) for measure, bands in (
+        ("glucose_random", rules.GLUCOSE_RANDOM), ("glucose_fasting", rules.GLUCOSE_FASTING))
+        if measure in m]
+    if s.flags.get("known_diabetes") and glucose:
+        _known_diabetes(m, glucose, out)
+        glucose = []
+    for measure, bands in glucose:
+        out.add(first_band(m[measure], bands), m[measure])
     if "cholesterol_total" in m:
         out.add(first_band(m["cholesterol_total"], rules.CHOLESTEROL_TOTAL),
                 m["cholesterol_total"])
     _mental_health(m, out)
+
+
+def _known_diabetes(m: dict[str, float], glucose: list[tuple[str, tuple[Band, ...]]],
+                    out: Classification) -> None:
+    """A diagnosed diabetic's glucose: at diabetes's threshold not controlled (no longer a
+    suspicion to confirm), below it controlled – never prediabetes."""
+    reached = [m[measure] for measure, bands in glucose
+               if (band := first_band(m[measure], bands)) and band.code == "diabetes_suspected"]
+    if reached:
+        out.flag("diabetes_uncontrolled", "moderate", rules.DIABETES_UNCONTROLLED_FOLLOW_UP,
+                 max(reached))
+    else:
+        measure = glucose[0][0]
+        out.flag("diabetes_controlled", "mild", rules.DIABETES_CONTROLLED_FOLLOW_UP, m[measure])
+
+
+def _drop(out: Classification, code: str) -> None:
+    out.findings[:] = [f for f in out.findings if f.code != code]
 
 
 def _mental_health(m: dict[str, float], out: Classification) -> None:

@@ -166,7 +166,8 @@ PTM_LATEST = ("systolic", "diastolic", "glucose_random", "glucose_fasting",
 # which the person's history keeps for the health workers.
 PTM_FINDINGS = frozenset({
     "bp_high_normal", "hypertension_grade_1", "hypertension_grade_2", "hypertension_grade_3",
-    "isolated_systolic_hypertension", "prediabetes", "diabetes_suspected",
+    "isolated_systolic_hypertension", "hypertension_controlled", "prediabetes",
+    "diabetes_suspected", "diabetes_controlled", "diabetes_uncontrolled",
     "borderline_high_cholesterol", "high_cholesterol", "bmi_underweight", "bmi_overweight",
     "obese_1", "obese_2", "central_obesity", "smoker", "anaemia", "kek_risk",
     "adl_mild_dependence", "adl_moderate_dependence", "adl_severe_dependence",

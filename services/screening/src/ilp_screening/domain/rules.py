@@ -262,6 +262,11 @@ BP_CLASSES: tuple[tuple[str, Severity, int, int, str], ...] = (  # code, severit
     ("bp_high_normal", "mild", 130, 85, "konseling gaya hidup, periksa ulang tahunan"),
 )
 ISOLATED_SYSTOLIC_DIASTOLIC_BELOW = 90  # a grade-1 systolic with a diastolic under this
+# A known patient's reading below hypertension's (< 140/90, the treatment target in
+# primary care) or below diabetes's thresholds: controlled – followed all the same.
+HYPERTENSION_CONTROLLED_FOLLOW_UP = "lanjutkan pengobatan, ukur tekanan darah tiap bulan"
+DIABETES_CONTROLLED_FOLLOW_UP = "lanjutkan pengobatan, periksa gula darah tiap bulan"
+DIABETES_UNCONTROLLED_FOLLOW_UP = "kontrol ke puskesmas: evaluasi pengobatan diabetes"
 BMI_ASIA_PACIFIC = (
     Band("bmi_underweight", "mild", lt=18.5, follow_up="konseling gizi"),
     Band("bmi_overweight", "mild", ge=23, lt=25, follow_up="konseling gaya hidup"),
