@@ -205,6 +205,37 @@ def test_a_remaja_from_15_with_blood_pressure_or_glucose_taken_counts_in_the_ptm
                                            age_months=16 * 12)
 
 
+def test_the_spms_adult_services_count_each_person_once_a_year_against_its_sasaran() -> None:
+    """SPM (Permenkes 4/2019): a person of 15–59 screened (usia produktif; a lansia is
+    not), a penderita hipertensi's blood pressure taken – hypertensive, or a diagnosed
+    patient's reading in range – and a penderita DM's glucose; each against the Data
+    Sasaran's estimate, once a person a year."""
+    bp = ["systolic", "diastolic"]
+    controlled = flags_for("usia_dewasa", ["hypertension_controlled"], bp, age_months=50 * 12)
+    assert {"ptm_screened", "usia_produktif_screened", "ptm_hypertension_served"} <= controlled
+    assert "ptm_hypertension" not in controlled  # not a hypertensive reading among those read
+    lansia = flags_for("lansia", ["hypertension_grade_2", "diabetes_uncontrolled"],
+                       [*bp, "glucose_random"], age_months=70 * 12)
+    assert {"ptm_hypertension_served", "ptm_diabetes_served"} <= lansia
+    assert "usia_produktif_screened" not in lansia
+    assert "ptm_diabetes_served" in flags_for("usia_dewasa", ["diabetes_suspected"],
+                                              ["glucose_fasting"], age_months=40 * 12)
+    normal = flags_for("usia_dewasa", [], bp, age_months=40 * 12)
+    assert not {"ptm_hypertension_served", "ptm_diabetes_served"} & normal
+    assert "usia_produktif_screened" in flags_for("anak_remaja", [], bp, age_months=16 * 12)
+    assert "usia_produktif_screened" not in flags_for("anak_remaja", [], ["weight_kg"],
+                                                      age_months=16 * 12)
+    # two screenings of one patient in the year are one person served
+    entry = {"order": 1, "desa_code": "61.71.05.1001", "posyandu_id": "p", "flags": controlled}
+    year = firsts({"2026-03": {"a": entry}, "2026-04": {"b": {**entry, "order": 2}}})
+    counts = Counter(flag for flag in year)
+    values = {v.id: v for v in evaluate(counts, {"usia_produktif": 4, "penderita_hipertensi": 2,
+                                                 "penderita_dm": 1})}
+    assert (values["spm_usia_produktif"].numerator, values["spm_usia_produktif"].pct) == (1, 25.0)
+    assert (values["spm_hipertensi"].numerator, values["spm_hipertensi"].pct) == (1, 50.0)
+    assert (values["spm_diabetes"].numerator, values["spm_diabetes"].pct) == (0, 0.0)
+
+
 def test_school_children_and_remaja_have_their_own_indicators() -> None:
     """The fifth life-cycle stage: a school child's BMI-for-age, a remaja's (10–18)
     screening against the registry's "remaja" sasaran, a remaja putri's Hb test."""

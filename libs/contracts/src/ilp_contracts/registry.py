@@ -12,9 +12,11 @@ from .envelope import Event
 AreaLevel = Literal["province", "regency", "district", "village"]
 FacilityType = Literal["puskesmas", "pustu", "posyandu"]
 WorkerRole = Literal["kader", "bidan", "perawat", "dokter", "gizi", "sanitarian", "other"]
-# remaja: 10–18 (Permenkes 25/2014); remaja_putri: its girls, the iron tablets' sasaran
+# remaja: 10–18 (Permenkes 25/2014); remaja_putri: its girls, the iron tablets' sasaran;
+# the SPM's (Permenkes 4/2019): usia_produktif 15–59, and the estimated penderita
+# hipertensi and penderita DM from 15 a Data Sasaran gives for its two services.
 TargetGroup = Literal["balita", "bayi", "ibu_hamil", "usia_15_plus", "lansia", "remaja",
-                      "remaja_putri"]
+                      "remaja_putri", "usia_produktif", "penderita_hipertensi", "penderita_dm"]
 LocalUnitKind = Literal["dusun", "rw", "rt"]
 # ILP rollout per puskesmas, in order (DOMAIN.md: sosialisasi → kick-off → launched).
 RolloutStatus = Literal["belum", "sosialisasi", "kick_off", "launched"]

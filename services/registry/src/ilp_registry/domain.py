@@ -83,9 +83,12 @@ def staffing_gaps(roles: Iterable[str]) -> dict[str, int]:
 
 
 # The groups every desa's sasaran is expected to have: the remaja putri's is a Dinkes's
-# choice (the shipped PWS counts their iron tablets among the girls seen), not a gap.
+# choice (the shipped PWS counts their iron tablets among the girls seen), and so are the
+# SPM's own (usia produktif, penderita hipertensi and DM) – not gaps.
+OPTIONAL_GROUPS = frozenset({"remaja_putri", "usia_produktif", "penderita_hipertensi",
+                             "penderita_dm"})
 TARGET_GROUPS: tuple[TargetGroup, ...] = tuple(
-    group for group in get_args(TargetGroup) if group != "remaja_putri")
+    group for group in get_args(TargetGroup) if group not in OPTIONAL_GROUPS)
 
 
 def missing_targets(desa_codes: Iterable[str], targets: Iterable[Mapping[str, Any]]

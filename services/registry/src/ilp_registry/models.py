@@ -59,6 +59,13 @@ WORDS = {
     "usia 15 tahun ke atas": "usia_15_plus", "usia ≥ 15": "usia_15_plus",
     "usia >= 15": "usia_15_plus", "usia 15 plus": "usia_15_plus", "rematri": "remaja_putri",
     "remaja putri": "remaja_putri",
+    **dict.fromkeys(("usia produktif", "usia 15-59", "usia 15–59", "usia 15-59 tahun",
+                     "usia 15–59 tahun", "penduduk usia produktif"), "usia_produktif"),
+    **dict.fromkeys((f"{what}{condition}" for what in ("", "penderita ", "estimasi penderita ")
+                     for condition in ("hipertensi", "ht")), "penderita_hipertensi"),
+    **dict.fromkeys((f"{what}{condition}" for what in ("", "penderita ", "estimasi penderita ")
+                     for condition in ("dm", "diabetes melitus", "diabetes mellitus",
+                                       "diabetes")), "penderita_dm"),
     # ILP rollout stages as Dinkes reports say them ("4 puskesmas sudah launching")
     "launching": "launched", "sudah launching": "launched", "launch": "launched",
     "peluncuran": "launched", "sudah peluncuran": "launched", "sudah ilp": "launched",

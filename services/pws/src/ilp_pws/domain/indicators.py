@@ -31,6 +31,11 @@ WASTED = {"gizi_kurang", "gizi_buruk", "edema_gizi_buruk"}
 HYPERTENSION = {"hypertension_grade_1", "hypertension_grade_2", "hypertension_grade_3",
                 "isolated_systolic_hypertension"}
 DEPENDENT = {"adl_moderate_dependence", "adl_severe_dependence", "adl_total_dependence"}
+# The SPM's penderita (Permenkes 4/2019, its standard service a reading every month): a
+# hypertensive reading, or a diagnosed patient's reading in range; a diabetic glucose
+# (GDP ≥ 126 or GDS ≥ 200, PERKENI's criteria), or a diagnosed patient's glucose.
+HYPERTENSION_PATIENT = HYPERTENSION | {"hypertension_controlled"}
+DIABETES_PATIENT = {"diabetes_suspected", "diabetes_controlled", "diabetes_uncontrolled"}
 _GLUCOSE = {"glucose_random", "glucose_fasting"}
 
 
@@ -124,7 +129,8 @@ FOLLOW_UPS = (("ptm_hypertension", "ptm_bp_checked", "ptm_hypertension_followed"
 FLAGS = frozenset({
     *(f"{stage}_screened" for stage in STAGES), "balita_weighed", "balita_naik",
     "balita_tidak_naik", "balita_nt", "balita_idl", "remaja_screened", "ibu_hamil_k1",
-    "ibu_hamil_k6", "ptm_screened", *(p.flag for p in PREVALENCES),
+    "ibu_hamil_k6", "ptm_screened", "usia_produktif_screened", "ptm_hypertension_served",
+    "ptm_diabetes_served", *(p.flag for p in PREVALENCES),
     *(p.tested for p in PREVALENCES), *(followed for _, _, followed in FOLLOW_UPS),
     "checks_known", "tb_symptoms_checked", "balita_vitamin_a", "balita_vitamin_a_age",
     "bayi_asi_asked", "bayi_asi_eksklusif", "balita_obat_cacing", "balita_obat_cacing_age",
@@ -146,7 +152,8 @@ OF_ANY_VISIT = frozenset({"balita_vitamin_a", "balita_obat_cacing", "remaja_putr
 # `year:ptm_screened`.
 YEAR = "year:"
 TARGET_GROUPS = frozenset({"balita", "bayi", "ibu_hamil", "usia_15_plus", "lansia", "remaja",
-                           "remaja_putri"})
+                           "remaja_putri", "usia_produktif", "penderita_hipertensi",
+                           "penderita_dm"})
 
 
 def flags_for(stage: str, finding_codes: Iterable[str],
@@ -211,7 +218,8 @@ def flags_for(stage: str, finding_codes: Iterable[str],
             flags.add("remaja_putri_ttd")
         flags |= _hpv(age_months, sex, doses)
     if stage in PTM_STAGES or _ptm_remaja(stage, age_months, taken):
-        flags |= {"ptm_screened", *_among_tested(PTM_PREVALENCES, codes, taken)}
+        flags |= {"ptm_screened", *_among_tested(PTM_PREVALENCES, codes, taken),
+                  *_spm_adult(stage, codes)}
     if stage in PTM_STAGES and sex == "F":
         flags |= _among_tested(CANCER_PREVALENCES, codes, set(checks or ()))
     if stage == "lansia":
@@ -241,6 +249,14 @@ def _hpv(age_months: int | None, sex: str | None, doses: Iterable[str]) -> set[s
         return set()
     return {"siswi_hpv_age", *(["siswi_hpv"] if any(d.startswith("HPV") for d in doses)
                                else [])}
+
+
+def _spm_adult(stage: str, codes: set[str]) -> set[str]:
+    """The SPM's adult services: a person of 15–59 screened (usia produktif), a penderita
+    hipertensi's blood pressure and a penderita DM's glucose taken."""
+    return {*(["usia_produktif_screened"] if stage != "lansia" else []),
+            *(["ptm_hypertension_served"] if codes & HYPERTENSION_PATIENT else []),
+            *(["ptm_diabetes_served"] if codes & DIABETES_PATIENT else [])}
 
 
 def _among_tested(prevalences: Iterable[Prevalence], codes: set[str], taken: set[str]
