@@ -143,6 +143,22 @@ def test_sasaran_by_kecamatan_where_its_desa_have_none() -> None:
     assert (targets["lansia"], missing["lansia"]) == (300, 5)
 
 
+def test_a_data_sasaran_of_the_spms_groups_gives_15_plus_as_15_59_and_60_plus() -> None:
+    """A Dinkes keeping Usia Produktif (15–59) and Lansia (60+) has its 15+ – the PTM
+    screening's denominator – as their sum, where it sets no 15+ of its own."""
+    docs = [{"area_code": "61.71.05.1001", "group": "usia_produktif", "count": 6420},
+            {"area_code": "61.71.05.1001", "group": "lansia", "count": 1150},
+            {"area_code": "61.71.05.1002", "group": "usia_produktif", "count": 4980},
+            {"area_code": "61.71.05.1002", "group": "lansia", "count": 870},
+            {"area_code": "61.71.05.1002", "group": "usia_15_plus", "count": 5900},
+            {"area_code": "61.71.05.1003", "group": "usia_produktif", "count": 3000}]
+    desa = ["61.71.05.1001", "61.71.05.1002", "61.71.05.1003"]
+    assert area_targets(docs, "61.71.05.1001", desa)[0]["usia_15_plus"] == 7570
+    assert area_targets(docs, "61.71.05.1002", desa)[0]["usia_15_plus"] == 5900  # its own
+    targets, missing = area_targets(docs, "61.71.05", desa)
+    assert (targets["usia_15_plus"], missing["usia_15_plus"]) == (13470, 1)
+
+
 MONTHS = [f"2026-{m:02d}" for m in range(1, 13)]
 batch = st.dictionaries(st.sampled_from(MONTHS), st.dictionaries(
     st.sampled_from(["year:a", "year:b"]), st.integers(-2, 3), max_size=2), max_size=3)

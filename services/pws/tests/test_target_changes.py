@@ -47,3 +47,24 @@ async def test_a_new_target_announces_the_colours_it_changes(tmp_path) -> None:
     assert await changes(rebuild) == []
     await store.close()
     await rebuild.close()
+
+
+async def test_a_sasaran_that_completes_15_plus_announces_the_ptm_screenings_colour(
+        tmp_path) -> None:
+    """Usia produktif and lansia make a desa's 15+ (their sum): the second of them gives
+    the PTM screening its denominator, and that colour change is announced too."""
+    store = SqliteStore(tmp_path / "pws.db", SPEC.collections)
+    await store.open()
+    on_target = Projector(CATALOGUE).handlers()[TargetSet]
+    async with store.transaction() as tx:
+        await tx.put("desa_months", f"{DESA}|2026-11", {
+            "desa_code": DESA, "period": "2026-11", "counts": {"year:ptm_screened": 60}})
+        await tx.put("desa_years", f"{DESA}|2026", {"to_date": {}})
+        await on_target(tx, TargetSet(area_code=DESA, year=2026, group="usia_produktif",
+                                      count=80))
+    assert "ptm_skrining" not in {c["indicator_id"] for c in await changes(store)}
+    async with store.transaction() as tx:
+        await on_target(tx, TargetSet(area_code=DESA, year=2026, group="lansia", count=20))
+    announced = {c["indicator_id"]: c["colour"] for c in await changes(store)}
+    assert "ptm_skrining" in announced and "lansia_skrining" in announced
+    await store.close()

@@ -482,9 +482,12 @@ async def test_a_sasaran_of_the_spms_adult_services(store) -> None:
                                "33.73.04.1002,2026,Penderita HT,1020\n"
                                "33.73.04.1002,2026,Diabetes Melitus,225\n")
     assert (listed.rejected, listed.created_or_updated) == ([], 3)
-    missing = missing_targets(["33.73.04.1002"], await store.find("targets"))
+    missing = missing_targets(["33.73.04.1001", "33.73.04.1002"], await store.find("targets"))
     assert not {"usia_produktif", "penderita_hipertensi", "penderita_dm"} & {
         group for groups in missing.values() for group in groups}
+    # 15+ is 15–59 and 60+: the desa with both lacks no 15+; the other one does
+    assert "usia_15_plus" not in missing["33.73.04.1001"]
+    assert "usia_15_plus" in missing["33.73.04.1002"]
 
 
 async def test_a_list_naming_its_desa_and_kecamatan_by_name(store) -> None:

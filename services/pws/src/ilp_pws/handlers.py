@@ -36,7 +36,7 @@ from ilp_kit.outbox import emit
 from ilp_kit.store import Query, Reader, Transaction
 
 from .domain import pregnancy
-from .domain.indicators import (VISIT_SERIES, YEAR, Indicator, Running, add_to_date,
+from .domain.indicators import (VISIT_SERIES, YEAR, Indicator, Running, add_to_date, area_targets,
                                 apply_delta, birth_flags, colour_changes, flag_delta,
                                 flags_for, split_yearly, to_date)
 from .domain.projection import (VOIDED, Unit, count_changes, effective, first_changes, firsts,
@@ -173,21 +173,32 @@ class Projector:
     async def on_target(self, tx: Transaction, event: TargetSet) -> None:
         key = f"{event.area_code}|{event.year}|{event.group}"
         previous = await tx.get("targets", key)
-        await tx.put("targets", key, {"area_code": event.area_code, "year": event.year,
-                                      "group": event.group, "count": event.count})
         if previous is not None and previous["count"] == event.count:
             return
-        await self._announce_target_change(tx, event, previous["count"] if previous else None)
+        desa = event.area_code.count(".") == 3
+        before = await self._desa_sasaran(tx, event) if desa else None
+        await tx.put("targets", key, {"area_code": event.area_code, "year": event.year,
+                                      "group": event.group, "count": event.count})
+        if before is not None:
+            await self._announce_target_change(tx, event, before,
+                                               await self._desa_sasaran(tx, event))
+
+    @staticmethod
+    async def _desa_sasaran(tx: Transaction, event: TargetSet) -> Counter[str]:
+        docs = await target_docs(tx, event.area_code, event.year)
+        return area_targets(docs, event.area_code, [event.area_code])[0]
 
     async def _announce_target_change(self, tx: Transaction, event: TargetSet,
-                                      previous: int | None) -> None:
+                                      before: Counter[str], after: Counter[str]) -> None:
         """A desa's sasaran is the denominator of its indicators: announce the colours the
-        new figure changes, month by month of that year."""
-        touched = [i for i in self.catalogue if i.denominator == f"target:{event.group}"]
-        if not (self.announce and touched and event.area_code.count(".") == 3):
+        new figure changes (its group's, and a 15+ it completes), month by month of that
+        year."""
+        changed = {group for group in before.keys() | after.keys()
+                   if before.get(group) != after.get(group)}
+        touched = [i for i in self.catalogue
+                   if i.denominator.removeprefix("target:") in changed]
+        if not (self.announce and touched):
             return
-        before: Counter[str] = Counter({event.group: previous} if previous is not None else {})
-        after: Counter[str] = Counter({event.group: event.count})
         months = {doc["period"]: doc["counts"] for doc in await tx.find(
             "desa_months", Query.of(desa_code=event.area_code))
             if doc["period"].startswith(f"{event.year}-")}

@@ -99,6 +99,9 @@ def missing_targets(desa_codes: Iterable[str], targets: Iterable[Mapping[str, An
     have: dict[str, set[str]] = {}
     for target in targets:
         have.setdefault(target["area_code"], set()).add(target["group"])
+    for groups in have.values():  # 15+ is 15–59 and 60+ (PWS adds them up)
+        if {"usia_produktif", "lansia"} <= groups:
+            groups.add("usia_15_plus")
     gaps = {code: [str(g) for g in TARGET_GROUPS if g not in have.get(code, set())]
             for code in desa_codes}
     return {code: groups for code, groups in gaps.items() if groups}

@@ -574,8 +574,12 @@ def area_targets(target_docs: Iterable[Mapping[str, Any]], code: str, desa: Iter
     An area's sasaran is the sum of its parts' (a kecamatan's of its desa, a kota's of its
     kecamatan) where each part has one; where some part lacks one, its own total if one
     is set – a Dinkes that has sasaran by kecamatan only, or for a kecamatan whose desa
-    are not all counted yet –, else the sum of what there is, the lacking desa counted."""
+    are not all counted yet –, else the sum of what there is, the lacking desa counted.
+    A Data Sasaran of the SPM's groups gives 15+ as its 15–59 and 60+ together."""
     own = {(doc["area_code"], doc["group"]): int(doc["count"]) for doc in target_docs}
+    for (area, group), count in list(own.items()):
+        if group == "usia_produktif" and (area, "lansia") in own:  # 15+: 15–59 and 60+
+            own.setdefault((area, "usia_15_plus"), count + own[(area, "lansia")])
     tree = _parts(code, sorted(d for d in desa if d == code or d.startswith(code + ".")))
     totals, missing = Counter[str](), Counter[str]()
     for group in TARGET_GROUPS:
