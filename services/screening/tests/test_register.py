@@ -971,3 +971,29 @@ def test_a_posbindus_known_hypertension_and_diabetes_as_it_asks_them() -> None:
     assert problems == [] and ratna is not None
     assert (ratna.measurements.known_hypertension, ratna.measurements.known_diabetes) == (
         True, False)
+
+
+def test_a_lansia_register_with_its_own_headings() -> None:
+    """Nama Lansia, one RT/RW column, Skor AKS, and a SKILAS cell listing the domains it
+    found in their own words (Penurunan kognitif, Gejala depresi) – each read; "Tidak
+    ada" is SKILAS without a decline; a cell naming no domain stays refused."""
+    text = ("REGISTER POSYANDU LANSIA MELATI\n"
+            "No;NIK;Nama Lansia;JK;Tgl Lahir;RT/RW;Tgl Kunjungan;TD;Skor AKS;SKILAS\n"
+            "1;6171050304500011;Hj. Aminah;P;03/04/1950;003/003;10/11/2026;170/95;17;"
+            "Penurunan kognitif\n"
+            "2;6171051208480012;M. Saleh;L;12/08/1948;RT 4 / RW 3;10/11/2026;130/80;10;"
+            "Keterbatasan mobilisasi, Gejala depresi dan gangguan penglihatan\n"
+            "3;6171054406580013;Juriah;P;04/06/1958;4-4;10/11/2026;125/80;20;Tidak ada\n"
+            "4;6171054406580014;Sarmi;P;04/06/1958;;10/11/2026;125/80;20;Pikun\n")
+    rows = list(parse_register(text, "psy-1"))
+    read = [(row.person.name, row.person.rt, row.person.rw, row.measurements.adl,
+             row.measurements.skilas_positive) for _line, row, problems in rows[:3]
+            if row is not None and not problems]
+    assert read == [("Hj. Aminah", "003", "003", 17, True), ("M. Saleh", "4", "3", 10, True),
+                    ("Juriah", "4", "4", 20, False)]
+    aminah, saleh = rows[0][1].measurements, rows[1][1].measurements
+    assert (aminah.cognitive_decline, aminah.limited_mobility) == (True, None)
+    assert (saleh.limited_mobility, saleh.depressive_symptoms, saleh.vision_problem) == (
+        True, True, True)
+    _line, _row, problems = rows[3]
+    assert [p["loc"][-1] for p in problems] == ["skilas_positive"]

@@ -39,21 +39,20 @@ from ilp_contracts.registry import area_name_key, as_dusun, place_name_key
 from ilp_contracts.screening import HouseholdMember, ScreeningSubmission
 from ilp_contracts.text import Text, _
 from ilp_kit.errors import InvalidInput, explained, probably_meant
-from ilp_kit.spreadsheet import (blank, csv_rows, day_named, header_of, iso_day,
+from ilp_kit.spreadsheet import (blank, csv_rows, day_named, header_name, header_of, iso_day,
                                   month_named, written_columns, written_day, year_named)
 from pydantic import ValidationError
 
-from .domain.classify import CANCER_REFERRALS, SENSE_REFERRALS
+from .domain.classify import CANCER_REFERRALS, SENSE_REFERRALS, SKILAS_DOMAINS
 from .domain.person import age_in_months, nik_birth
 from .domain.registers import TERM_DAYS
 from .register_columns import (AGE, AGE_YEARS, BIRTH_ORDER, BLOOD_PRESSURE, BREASTFED, CAPSULE,
-                               NCD_HISTORY,
                                CONTACT, DATES, DESA_NAME, DOSE, DUE_DATE, DUSUN, FLAGS, IRON,
                                IRON_BATCH_TABLETS, KNOWN_COLUMNS, LAST_PERIOD, MONTHLY,
-                               MONTHLY_FLAGS, MONTHLY_MEASURES, MOTHER_NAME, NOT_READ, NUMBERS,
-                               PERSON, POSYANDU_NAME, PREGNANCY, REGISTER_NUMBER, TETANUS,
-                               VISIT_NUMBER, column, contact_column, iron_column, monthly,
-                               tetanus_column)
+                               MONTHLY_FLAGS, MONTHLY_MEASURES, MOTHER_NAME, NCD_HISTORY,
+                               NOT_READ, NUMBERS, PERSON, POSYANDU_NAME, PREGNANCY,
+                               REGISTER_NUMBER, RT_RW, TETANUS, VISIT_NUMBER, column,
+                               contact_column, iron_column, monthly, tetanus_column)
 
 # How the length was taken, as a register writes it: lying down (under two) or standing.
 _LYING = {"telentang": True, "terlentang": True, "berbaring": True, "baring": True,
@@ -226,6 +225,7 @@ def _visit(line: int, cells: dict[str, str], given: dict[str, object], posyandu_
         if diastolic.strip():  # else the missing diastolic is reported as such
             given["diastolic"] = diastolic.strip()
     _ncd_history(given)
+    _skilas_found(given)
     _pregnant_woman(given)
     pregnancy = {k: given.pop(k) for k in PREGNANCY if k in given}
     if pregnancy:  # a Kohort Ibu's Vitamin A: her capsules after delivery (ibu nifas)
@@ -715,6 +715,24 @@ def _ncd_history(given: dict[str, object]) -> None:
         given.setdefault(field, bool(listed & set(words)))
 
 
+# What a SKILAS cell may list: its domains, and sight and hearing (asked with them).
+_SKILAS_LISTED = {*SKILAS_DOMAINS, "vision_problem", "hearing_problem"}
+
+
+def _skilas_found(given: dict[str, object]) -> None:
+    """"SKILAS: Penurunan kognitif, Gejala depresi" – the domains it found, in the words
+    their own columns are headed with: each a decline, SKILAS positive. A cell naming
+    anything else stays as written, refused as no yes or no."""
+    cell = given.get("skilas_positive")
+    if not isinstance(cell, str):
+        return
+    domains = {column(header_name(part)) for part in _LISTED.split(cell) if part.strip()}
+    if domains and domains <= _SKILAS_LISTED:
+        for domain in domains:
+            given.setdefault(domain, True)
+        given["skilas_positive"] = True
+
+
 def _td_ticked(given: dict[str, object]) -> None:
     """"Td" ticked or dated, as a school's BIAS list heads its dose: the dose, not a blood
     pressure – what most registers head "TD" (tekanan darah)."""
@@ -758,7 +776,22 @@ def _filled_rows(text: str) -> Iterator[tuple[int, dict[str, str], dict[str, obj
         # (a yes/no column's "-" or "tidak ada" says something: its no, or is refused)
         if given := {k: _cell(k, v) for k, v in cells.items()
                      if (v if k in FLAGS or k == NCD_HISTORY else not blank(v))}:
-            yield reader.line_num, cells, _dusun_as_rw(given)
+            yield reader.line_num, cells, _dusun_as_rw(_rt_rw(given))
+
+
+_RT_RW = re.compile(r"^(?:rt\.?\s*)?(\w+)\s*[/-]\s*(?:rw\.?\s*)?(\w+)$", re.IGNORECASE)
+
+
+def _rt_rw(given: dict[str, object]) -> dict[str, object]:
+    """"RT/RW" in one cell – 003/004, 3-4, RT 3 / RW 4 – as her RT and RW (where the row
+    gives neither on its own); a cell read otherwise is her RT as written."""
+    cell = str(given.pop(RT_RW, "")).strip()
+    if cell and not {"rt", "rw"} & given.keys():
+        if found := _RT_RW.match(cell):
+            given.update(rt=found.group(1), rw=found.group(2))
+        else:
+            given["rt"] = cell
+    return given
 
 
 def _dusun_as_rw(given: dict[str, object]) -> dict[str, object]:

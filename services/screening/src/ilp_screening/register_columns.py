@@ -26,6 +26,7 @@ VISIT_NUMBER = "visit_number"  # "Kunjungan ke": her ANC contact – in a balita
 DATES = ("birth_date", "screened_on", LAST_PERIOD, DUE_DATE)
 BLOOD_PRESSURE = "blood_pressure"  # one "TD" column, "120/80", as registers write it
 NCD_HISTORY = "ncd_history"  # "Riwayat PTM": the diagnoses made before, listed in one cell
+RT_RW = "rt_rw"  # one "RT/RW" column, "003/004", as a lansia's or a Posbindu's register has
 POSYANDU_NAME = "posyandu_name"
 # The desa of a row's posyandu, by name: which of the posyandu of one name it is (each
 # desa may have its Posyandu Melati – a district's e-PPGBM export has them all).
@@ -135,6 +136,11 @@ ALIASES = {
     "hamil": "pregnant", "ibu_hamil": "pregnant", "sedang_hamil": "pregnant",
     "status_hamil": "pregnant",
     # The child's name and NIK as KMS registers head them, and how the length was taken
+    **dict.fromkeys(("nama_lansia", "nama_pasien", "nama_warga", "nama_remaja"), "name"),
+    **dict.fromkeys(("rt/rw", "rt_rw", "rt_/_rw", "rt-rw"), RT_RW),
+    # the AKS (Barthel) score as lansia registers head it
+    **dict.fromkeys(("skor_aks", "nilai_aks", "skor_adl", "adl", "barthel", "indeks_barthel",
+                     "skor_barthel", "aks_barthel"), "adl"),
     "nama_anak": "name", "nama_balita": "name", "nama_lengkap": "name",
     "nama_peserta": "name", "nik_anak": "nik", "nik_balita": "nik",
     # A school's screening list (penjaringan kesehatan): the pupil's name, her eyes' acuity
