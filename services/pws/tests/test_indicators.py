@@ -157,6 +157,11 @@ def test_a_data_sasaran_of_the_spms_groups_gives_15_plus_as_15_59_and_60_plus() 
     assert area_targets(docs, "61.71.05.1002", desa)[0]["usia_15_plus"] == 5900  # its own
     targets, missing = area_targets(docs, "61.71.05", desa)
     assert (targets["usia_15_plus"], missing["usia_15_plus"]) == (13470, 1)
+    # an optional group lacks desa only where the Dinkes keeps it: 1003's usia produktif
+    # is given, the remaja putri's and penderita DM's of none
+    assert (missing["usia_produktif"], missing["remaja_putri"], missing["penderita_dm"]) == (
+        0, 0, 0)
+    assert area_targets(docs, "61.71.05", [*desa, "61.71.05.1004"])[1]["usia_produktif"] == 1
 
 
 MONTHS = [f"2026-{m:02d}" for m in range(1, 13)]

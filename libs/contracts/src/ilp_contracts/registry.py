@@ -17,6 +17,11 @@ WorkerRole = Literal["kader", "bidan", "perawat", "dokter", "gizi", "sanitarian"
 # hipertensi and penderita DM from 15 a Data Sasaran gives for its two services.
 TargetGroup = Literal["balita", "bayi", "ibu_hamil", "usia_15_plus", "lansia", "remaja",
                       "remaja_putri", "usia_produktif", "penderita_hipertensi", "penderita_dm"]
+# Groups a Dinkes may keep or not: a desa without one lacks it only where the Dinkes keeps
+# it for others (the shipped PWS counts the remaja putri's iron tablets among the girls
+# seen; the SPM's three are for a Dinkes that reports the SPM from its Data Sasaran).
+OPTIONAL_GROUPS = frozenset({"remaja_putri", "usia_produktif", "penderita_hipertensi",
+                             "penderita_dm"})
 LocalUnitKind = Literal["dusun", "rw", "rt"]
 # ILP rollout per puskesmas, in order (DOMAIN.md: sosialisasi → kick-off → launched).
 RolloutStatus = Literal["belum", "sosialisasi", "kick_off", "launched"]

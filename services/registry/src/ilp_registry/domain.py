@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, get_args
 
-from ilp_contracts.registry import RolloutStatus, TargetGroup
+from ilp_contracts.registry import OPTIONAL_GROUPS, RolloutStatus, TargetGroup
 from ilp_contracts.text import _
 
 ROLLOUT_ORDER: tuple[RolloutStatus, ...] = get_args(RolloutStatus)
@@ -82,11 +82,8 @@ def staffing_gaps(roles: Iterable[str]) -> dict[str, int]:
             if have[role] < need}
 
 
-# The groups every desa's sasaran is expected to have: the remaja putri's is a Dinkes's
-# choice (the shipped PWS counts their iron tablets among the girls seen), and so are the
-# SPM's own (usia produktif, penderita hipertensi and DM) – not gaps.
-OPTIONAL_GROUPS = frozenset({"remaja_putri", "usia_produktif", "penderita_hipertensi",
-                             "penderita_dm"})
+# The groups every desa's sasaran is expected to have: the optional ones are a Dinkes's
+# choice, not gaps.
 TARGET_GROUPS: tuple[TargetGroup, ...] = tuple(
     group for group in get_args(TargetGroup) if group not in OPTIONAL_GROUPS)
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ilp_contracts import EXCLUSIVE_MONTHS, PTM_FROM_YEARS, supplements, vitamin_a
+from ilp_contracts.registry import OPTIONAL_GROUPS
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Colour = Literal["green", "yellow", "red", "grey"]
@@ -575,15 +576,19 @@ def area_targets(target_docs: Iterable[Mapping[str, Any]], code: str, desa: Iter
     kecamatan) where each part has one; where some part lacks one, its own total if one
     is set – a Dinkes that has sasaran by kecamatan only, or for a kecamatan whose desa
     are not all counted yet –, else the sum of what there is, the lacking desa counted.
-    A Data Sasaran of the SPM's groups gives 15+ as its 15–59 and 60+ together."""
+    A Data Sasaran of the SPM's groups gives 15+ as its 15–59 and 60+ together. An
+    optional group is lacking only where the sasaran given name it for some area."""
     own = {(doc["area_code"], doc["group"]): int(doc["count"]) for doc in target_docs}
     for (area, group), count in list(own.items()):
         if group == "usia_produktif" and (area, "lansia") in own:  # 15+: 15–59 and 60+
             own.setdefault((area, "usia_15_plus"), count + own[(area, "lansia")])
     tree = _parts(code, sorted(d for d in desa if d == code or d.startswith(code + ".")))
+    kept = {group for _area, group in own}
     totals, missing = Counter[str](), Counter[str]()
     for group in TARGET_GROUPS:
-        total, missing[group] = _sasaran(tree, group, own)
+        total, lacking = _sasaran(tree, group, own)
+        if group in kept or group not in OPTIONAL_GROUPS:
+            missing[group] = lacking
         if total is not None:
             totals[group] = total
     return totals, missing
