@@ -238,8 +238,10 @@ def _adults(rng: random.Random, people: _People, place: Place, days: list[date],
         # from her height: a tall adult drawn light was a BMI below 10, refused as implausible.
         height = rng.gauss(165 if adult.sex == "M" else 153, 6)
         bmi = min(max(rng.gauss(24, 4), 15.5), 42)
+        known = _diagnosed(adult, systolic)
         for day in days:
             yield _submission(adult, place, day, {
+                **known,
                 "systolic": systolic, "diastolic": round(systolic * 0.62 + rng.gauss(0, 6)),
                 "glucose_random": max(70, round(rng.gauss(125, 35))),
                 "weight_kg": round(bmi * (height / 100) ** 2 + rng.gauss(0, 0.5), 1),
@@ -249,6 +251,15 @@ def _adults(rng: random.Random, people: _People, place: Place, days: list[date],
             if systolic < 140:
                 break  # measured again monthly only when hypertensive
             systolic = max(95, systolic + round(rng.gauss(-4, 8)))
+
+
+def _diagnosed(adult: _Person, systolic: int) -> dict[str, bool]:
+    """What a Posbindu asks of her history, from her own draw (the other samples stay as
+    they were): most with a hypertensive reading diagnosed before, some in range too (on
+    treatment: controlled), a few diabetics."""
+    draw = random.Random(adult.nik)
+    return {"known_hypertension": draw.random() < (0.6 if systolic >= 140 else 0.1),
+            "known_diabetes": draw.random() < 0.06}
 
 
 def _adl(rng: random.Random) -> int:

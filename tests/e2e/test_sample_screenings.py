@@ -66,6 +66,9 @@ def test_sample_screenings_fill_the_dashboard_once(platform: Platform, capsys) -
     assert kota("anak_remaja_kurus")["denominator"] > 50
     assert kota("lansia_ketergantungan", last_month)["denominator"] > 20
     assert kota("tb_skrining_gejala", last_month)["numerator"] > 100
+    # the SPM's adult services against the sample's sasaran: diagnosed patients too
+    spm = [kota(name) for name in ("spm_usia_produktif", "spm_hipertensi", "spm_diabetes")]
+    assert all(i["numerator"] > 0 and i["denominator"] > 0 for i in spm), spm
     # births: where they were born, how much the babies weighed, and their KF/KN visits
     delivered = kota("persalinan_fasyankes")
     assert delivered["denominator"] >= 79 and 70 < delivered["pct"] <= 100  # (in January:
@@ -73,6 +76,9 @@ def test_sample_screenings_fill_the_dashboard_once(platform: Platform, capsys) -
     screening = httpx.Client(base_url=platform.base_url_of("screening"), timeout=30)
     assert screening.get("/children", params={"area_code": "33.73.04.1001"}).json()
     assert screening.get("/adults", params={"area_code": "33.73.04.1001"}).json()
+    found = {code for row in screening.get("/adults", params={"area_code": "33.73.04"}).json()
+             for code in row["findings"]}
+    assert "hypertension_controlled" in found  # a diagnosed patient's reading in range
     notify = httpx.Client(base_url=platform.base_url_of("notify"), timeout=30)
     assert notify.get("/tasks", params={"desa_code": "33.73"}).json()
     code, again = run(platform, capsys)  # the same day again: nothing twice
