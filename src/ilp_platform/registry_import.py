@@ -16,7 +16,8 @@ from ilp_contracts.text import reason, render
 from ilp_kit.errors import UnprocessableError
 from ilp_kit.spreadsheet import spreadsheet_sheets
 from ilp_registry.importer import (KINDS, Kind, Row, dependency_rank, detect_kind,
-                                   in_the_sheets_words, rows_from_csv, written_columns_of)
+                                   facility_keys, in_the_sheets_words, refused_place,
+                                   rows_from_csv, written_columns_of)
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -81,10 +82,11 @@ def import_registry(path: Path, base_url: str, console: Console | None = None,
     columns = (TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(),
                TimeRemainingColumn())
     client = httpx.Client(timeout=600, headers=request_headers(token))
+    refused_places: dict[str, tuple[str, int]] = {}  # a facility's name or id: file, line
     with Progress(*columns, console=console) as progress, client:
         for file in _sources(path, year):
             if isinstance(file, _Csv):
-                refused += _import_csv(client, url, file, progress, console)
+                refused += _import_csv(client, url, file, progress, console, refused_places)
                 continue
             # JSON: an object with all kinds, or rows named by the file
             reply = client.post(url, content=file.read_bytes(),
@@ -97,7 +99,10 @@ def import_registry(path: Path, base_url: str, console: Console | None = None,
 
 
 def _import_csv(client: httpx.Client, url: str, source: _Csv, progress: Progress,
-                console: Console) -> int:
+                console: Console, refused_places: dict[str, tuple[str, int]]) -> int:
+    """One sheet, in chunks; a facility it names that another file's refused row was is
+    said so (that file's line to mend first), and its own refused facilities are kept
+    in `refused_places` for the files after it."""
     name, kind, header, rows = source.name, source.kind, source.header, source.rows
     # Sorted so that parents travel in an earlier chunk than their children.
     rows.sort(key=lambda row: dependency_rank(kind, row[1]))
@@ -118,9 +123,13 @@ def _import_csv(client: httpx.Client, url: str, source: _Csv, progress: Progress
         # sasaran table's row, a target a group, is refused once.
         for said in ("rejected", "taken_without"):
             for problem in in_the_sheets_words(report.get(said, []), source.written):
-                if (row := {**problem, "line": chunk[problem["line"] - 2][0]}) not in totals[
-                        said]:
+                line, fields = chunk[problem["line"] - 2]
+                row = {**problem, "line": line, "errors": [
+                    _refused_in(error, fields, refused_places) for error in problem["errors"]]}
+                if row not in totals[said]:
                     totals[said].append(row)
+                if said == "rejected" and kind == "facilities":
+                    refused_places.update(dict.fromkeys(facility_keys(fields), (name, line)))
         progress.advance(task, len(chunk))
     # A sasaran table with a column per group travels as a target a row: the sheet's
     # rows are fewer than what they set.
@@ -129,6 +138,17 @@ def _import_csv(client: httpx.Client, url: str, source: _Csv, progress: Progress
         totals["years"] = sorted({str(fields["year"]) for _line, fields in rows
                                   if "year" in fields})
     return _print_report(console, name, totals)
+
+
+def _refused_in(error: dict[str, Any], fields: dict[str, Any],
+                refused_places: dict[str, tuple[str, int]]) -> dict[str, Any]:
+    """"Not registered" where the facility's own row was refused in an earlier file: that
+    file's line to mend first, not the registry to search."""
+    if (found := refused_place(error, fields, refused_places)) is None:
+        return error
+    named, (file, line) = found
+    return {**error, "reason": f"fasilitas {named} ditolak di baris {line} {file}: perbaiki "
+                               "baris itu lalu impor lagi"}
 
 
 def _reasons(row: dict[str, Any]) -> str:
@@ -154,7 +174,7 @@ def _as_csv(header: list[str], rows: list[tuple[int, dict[str, Any]]]) -> bytes:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
     writer.writeheader()
-    for _, fields in rows:
+    for _line, fields in rows:
         writer.writerow({k: ";".join(v) if isinstance(v, list) else v
                          for k, v in fields.items()})
     return out.getvalue().encode()

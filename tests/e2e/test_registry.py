@@ -228,6 +228,40 @@ def test_a_dinkes_folder_named_in_indonesian_loads_in_dependency_order(
         "area_code": "34.03.01.2002"}).json()} == {"balita": 1120, "ibu_hamil": 96}
 
 
+def test_a_worker_at_a_facility_refused_in_the_facility_file_is_told_which_line(
+        platform: Platform, tmp_path) -> None:
+    """A folder whose facility file refuses a row (a rollout stage nobody knows): the
+    worker file's rows at that facility – by its code or its name – say which line of
+    which file to mend, not that the facility "is not registered"."""
+    import io
+
+    from ilp_platform.registry_import import import_registry
+    from rich.console import Console
+
+    files = {
+        "wilayah.csv": "kode;nama\n61;KALIMANTAN BARAT\n61.71;KOTA PONTIANAK\n"
+                       "61.71.02;PONTIANAK TIMUR\n61.71.02.1001;SAIGON\n",
+        "fasilitas.csv": "Kode;Jenis Fasilitas;Nama Fasilitas;Kecamatan;Status ILP\n"
+                         "PKM-SAI;Puskesmas;UPT Puskesmas Saigon;Pontianak Timur;Tahap 2\n",
+        "petugas.csv": "NIP;Nama;Jabatan;Tempat Tugas\n"
+                       "B-101;Wulan;Bidan;PKM-SAI\nP-101;Rudi;Perawat;UPT Puskesmas Saigon\n"
+                       "P-102;Dian;Perawat;Puskesmas Lain\n"}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    said = io.StringIO()
+    refused = import_registry(tmp_path, platform.service_url("registry"),
+                              Console(file=said, width=400), token=platform.operator_token())
+    lines = said.getvalue().splitlines()
+    assert refused == 4, said.getvalue()
+    workers = [line for line in lines if line.startswith("petugas.csv baris")]
+    assert workers[:2] == [
+        "petugas.csv baris 2: Tempat Tugas: fasilitas PKM-SAI ditolak di baris 2 "
+        "fasilitas.csv: perbaiki baris itu lalu impor lagi",
+        "petugas.csv baris 3: Tempat Tugas: fasilitas UPT Puskesmas Saigon ditolak di baris 2 "
+        "fasilitas.csv: perbaiki baris itu lalu impor lagi"], workers
+    assert "tidak terdaftar" in workers[2]
+
+
 def test_a_dinkes_workbook_loads_sheet_by_sheet(platform: Platform, tmp_path,
                                                 workbook) -> None:
     """One Excel workbook, a sheet a kind and in any order (the posyandu before their

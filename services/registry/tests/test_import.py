@@ -354,6 +354,11 @@ async def test_a_facility_under_one_refused_above_says_which_line_to_mend(store)
     assert reasons[3] == ["facility Puskesmas Tingkir was refused on line 2 of this file: "
                           "mend that line and import again"]
     assert reasons[4] == ["facility Puskesmas Lain is not registered"]
+    by_id = await load(store, "ID;Nama;Jenis;Kode Wilayah;Induk;Status ILP\n"
+                              "pkm-x;Puskesmas X;Puskesmas;33.73.04;;Tahap 2\n"
+                              "psy-x;Posyandu X;Posyandu;33.73.04.1001;pkm-x;\n")
+    assert [e["reason"] for r in by_id.rejected if r["line"] == 3 for e in r["errors"]] == [
+        "facility pkm-x was refused on line 2 of this file: mend that line and import again"]
 
 
 async def test_a_dinkes_sheets_other_columns_are_read_past_a_misspelt_one_refused(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal, cast, get_args
@@ -351,8 +351,8 @@ async def import_rows(store: DocumentStore, kind: Kind, rows: list[Row], today: 
                 elif problems:
                     report.rejected.append({"line": line, "errors": [
                         _refused_above(problem, fields, refused_places) for problem in problems]})
-                    if kind == "facilities" and fields.get("name"):
-                        refused_places[place_name_key(str(fields["name"]))] = line
+                    if kind == "facilities":
+                        refused_places.update(dict.fromkeys(facility_keys(fields), line))
                 else:
                     report.created_or_updated += 1
     report.rejected.sort(key=lambda r: r["line"])
@@ -362,14 +362,29 @@ async def import_rows(store: DocumentStore, kind: Kind, rows: list[Row], today: 
     return report
 
 
+def facility_keys(fields: Mapping[str, Any]) -> list[str]:
+    """What other rows may name a facility's row by: its name and its id, as written."""
+    return [place_name_key(str(fields[said])) for said in ("name", "id") if fields.get(said)]
+
+
+def refused_place(problem: Mapping[str, Any], fields: Mapping[str, Any],
+                  refused: Mapping[str, Any]) -> tuple[str, Any] | None:
+    """(the name a row gave, where it was refused) when the facility the row names is
+    unknown because its own row was refused – else None."""
+    named = str(fields.get(str(problem["field"]), ""))
+    if problem.get("type") != "unknown_facility" or not named:
+        return None
+    where = refused.get(place_name_key(named))
+    return None if where is None else (named, where)
+
+
 def _refused_above(problem: dict[str, Any], fields: dict[str, Any],
                    refused_places: dict[str, int]) -> dict[str, Any]:
     """A facility the row names that is not registered because its own row above was
     refused: said so, that row to mend first – not only that it is unknown."""
-    named = str(fields.get(problem["field"], ""))
-    line = refused_places.get(place_name_key(named)) if named else None
-    if problem["type"] != "unknown_facility" or line is None:
+    if (found := refused_place(problem, fields, refused_places)) is None:
         return problem
+    named, line = found
     return {**problem, "reason": _("facility {name} was refused on line {line} of this file: "
                                    "mend that line and import again", name=named, line=line)}
 
