@@ -224,6 +224,18 @@ def test_a_known_patients_reading_in_range_is_controlled_not_gone(stage, years) 
         "prediabetes"}
 
 
+def test_a_disease_from_before_the_pregnancy_is_a_risk_whatever_todays_reading() -> None:
+    """Her hypertension or diabetes diagnosed before she was pregnant: a high-risk
+    pregnancy at every contact, beside what today's reading finds."""
+    assert codes("ibu_hamil", weeks=12, systolic=120, diastolic=80, known_hypertension=True) \
+        == {"chronic_hypertension_pregnancy"}
+    assert codes("ibu_hamil", weeks=30, systolic=150, diastolic=95, known_hypertension=True) \
+        == {"chronic_hypertension_pregnancy", "hypertension_pregnancy"}
+    assert codes("ibu_hamil", weeks=20, muac_cm=25, known_diabetes=True) == {
+        "pregestational_diabetes"}
+    assert codes("ibu_hamil", weeks=20, muac_cm=25, known_diabetes=False) == set()
+
+
 def test_a_pregnancy_too_young_or_too_old_is_a_risk() -> None:
     """The Buku KIA's "4 Terlalu": under 20, over 35 (years completed)."""
     assert codes("ibu_hamil", years=19.9, weeks=12) == {"pregnancy_too_young"}

@@ -12,8 +12,8 @@ from ilp_screening.domain.rules import Band
 
 
 def _codes_in_rules() -> set[str]:
-    """Every band's code (in tuples and dicts of them), KPSP's and the BP classes' (adults'
-    and children's)."""
+    """Every band's code (in tuples and dicts of them), KPSP's, the BP classes' (adults'
+    and children's) and a pregnancy's diseases from before it."""
     codes: set[str] = set()
 
     def visit(value: object) -> None:
@@ -26,7 +26,8 @@ def _codes_in_rules() -> set[str]:
         visit(value)
     return codes | {code for code, *_ in (*rules.KPSP_FINDINGS.values(),
                                           *rules.WRONG_CAPSULE.values())} | {
-        code for code, *_ in (*rules.BP_CLASSES, *rules.CHILD_BP_CLASSES)}
+        code for code, *_ in (*rules.BP_CLASSES, *rules.CHILD_BP_CLASSES,
+                              *rules.KNOWN_BEFORE_PREGNANCY.values())}
 
 
 def _codes_flagged_in_classify() -> set[str]:

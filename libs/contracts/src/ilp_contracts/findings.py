@@ -60,6 +60,8 @@ FINDING_LABELS = {
     "pregnancy_too_young": "Hamil terlalu muda (4 Terlalu)",
     "pregnancy_too_old": "Hamil terlalu tua (4 Terlalu)",
     "tetanus_unprotected": "Status imunisasi tetanus di bawah T2",
+    "chronic_hypertension_pregnancy": "Hipertensi kronis (sejak sebelum hamil)",
+    "pregestational_diabetes": "Diabetes melitus sejak sebelum hamil",
     # Usia dewasa and lansia
     "bp_high_normal": "Tekanan darah normal tinggi",
     "hypertension_grade_1": "Hipertensi derajat 1",

@@ -364,6 +364,9 @@ def _ibu_hamil(s: ScreeningInput, out: Classification) -> None:
                  rules.HB_PREGNANT_SEVERE_BELOW)
     _hypertension_in_pregnancy(s, out)
     _glucose_in_pregnancy(m, out)
+    for known, (code, follow_up) in rules.KNOWN_BEFORE_PREGNANCY.items():
+        if s.flags.get(known):
+            out.flag(code, "moderate", follow_up)
     _mental_health(m, out)  # her SRQ-20 is read as any adult's
     if (status := m.get("tetanus_status")) is not None and status < TETANUS_PROTECTED_FROM:
         out.flag("tetanus_unprotected", "mild",

@@ -267,6 +267,16 @@ ISOLATED_SYSTOLIC_DIASTOLIC_BELOW = 90  # a grade-1 systolic with a diastolic un
 HYPERTENSION_CONTROLLED_FOLLOW_UP = "lanjutkan pengobatan, ukur tekanan darah tiap bulan"
 DIABETES_CONTROLLED_FOLLOW_UP = "lanjutkan pengobatan, periksa gula darah tiap bulan"
 DIABETES_UNCONTROLLED_FOLLOW_UP = "kontrol ke puskesmas: evaluasi pengobatan diabetes"
+# A pregnant woman's disease from before the pregnancy (the Kohort Ibu's riwayat penyakit;
+# Poedji Rochjati's score counts diabetes): a high-risk pregnancy whatever today's reading.
+KNOWN_BEFORE_PREGNANCY = {
+    "known_hypertension": ("chronic_hypertension_pregnancy",
+                           "kehamilan risiko tinggi: ANC dengan dokter, ukur tekanan darah dan "
+                           "protein urin tiap kunjungan, bersalin di fasilitas kesehatan"),
+    "known_diabetes": ("pregestational_diabetes",
+                       "kehamilan risiko tinggi: ANC dengan dokter, kendalikan gula darah, "
+                       "bersalin di fasilitas kesehatan"),
+}
 BMI_ASIA_PACIFIC = (
     Band("bmi_underweight", "mild", lt=18.5, follow_up="konseling gizi"),
     Band("bmi_overweight", "mild", ge=23, lt=25, follow_up="konseling gaya hidup"),
