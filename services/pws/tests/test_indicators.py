@@ -104,10 +104,15 @@ def test_colour_bands_for_coverage() -> None:
     assert [coverage.colour(p) for p in (80, 64, 63.9)] == ["green", "yellow", "red"]
 
 
+def sasaran_docs(*targets: tuple[str, str, int]) -> list[dict]:
+    return [{"area_code": area, "group": group, "count": count}
+            for area, group, count in targets]
+
+
 def test_desa_without_sasaran_are_told_on_coverage_only() -> None:
-    docs = [{"area_code": "33.73.04.1001", "group": "balita", "count": 40},
-            {"area_code": "33.73.04.1001", "group": "ibu_hamil", "count": 9},
-            {"area_code": "33.73.04.1002", "group": "balita", "count": 60}]
+    docs = sasaran_docs(("33.73.04.1001", "balita", 40),
+                        ("33.73.04.1001", "ibu_hamil", 9),
+                        ("33.73.04.1002", "balita", 60))
     targets, missing = area_targets(docs, "33.73.04",
                                     ["33.73.04.1001", "33.73.04.1002", "33.73.04.2003"])
     assert (missing["balita"], missing["ibu_hamil"], missing["lansia"]) == (1, 2, 3)
@@ -124,12 +129,12 @@ def test_sasaran_by_kecamatan_where_its_desa_have_none() -> None:
     counted yet – has the kecamatan's own total as its denominator; a kota sums its
     kecamatan, each so; a kecamatan whose every desa has one sums them (its own total,
     set too, is not counted twice)."""
-    docs = [{"area_code": "91.71.03", "group": "balita", "count": 2100},
-            {"area_code": "91.71.03.1001", "group": "balita", "count": 540},
-            {"area_code": "91.71.04.2001", "group": "balita", "count": 60},
-            {"area_code": "91.71.04.2002", "group": "balita", "count": 88},
-            {"area_code": "91.71.04", "group": "balita", "count": 999},
-            {"area_code": "91.71.05", "group": "lansia", "count": 300}]
+    docs = sasaran_docs(("91.71.03", "balita", 2100),
+                        ("91.71.03.1001", "balita", 540),
+                        ("91.71.04.2001", "balita", 60),
+                        ("91.71.04.2002", "balita", 88),
+                        ("91.71.04", "balita", 999),
+                        ("91.71.05", "lansia", 300))
     desa = ["91.71.03.1001", "91.71.03.1002", "91.71.03.2001", "91.71.04.2001",
             "91.71.04.2002", "91.71.05.1001"]
     def sasaran(code: str) -> tuple[int | None, int]:
@@ -146,12 +151,12 @@ def test_sasaran_by_kecamatan_where_its_desa_have_none() -> None:
 def test_a_data_sasaran_of_the_spms_groups_gives_15_plus_as_15_59_and_60_plus() -> None:
     """A Dinkes keeping Usia Produktif (15–59) and Lansia (60+) has its 15+ – the PTM
     screening's denominator – as their sum, where it sets no 15+ of its own."""
-    docs = [{"area_code": "61.71.05.1001", "group": "usia_produktif", "count": 6420},
-            {"area_code": "61.71.05.1001", "group": "lansia", "count": 1150},
-            {"area_code": "61.71.05.1002", "group": "usia_produktif", "count": 4980},
-            {"area_code": "61.71.05.1002", "group": "lansia", "count": 870},
-            {"area_code": "61.71.05.1002", "group": "usia_15_plus", "count": 5900},
-            {"area_code": "61.71.05.1003", "group": "usia_produktif", "count": 3000}]
+    docs = sasaran_docs(("61.71.05.1001", "usia_produktif", 6420),
+                        ("61.71.05.1001", "lansia", 1150),
+                        ("61.71.05.1002", "usia_produktif", 4980),
+                        ("61.71.05.1002", "lansia", 870),
+                        ("61.71.05.1002", "usia_15_plus", 5900),
+                        ("61.71.05.1003", "usia_produktif", 3000))
     desa = ["61.71.05.1001", "61.71.05.1002", "61.71.05.1003"]
     assert area_targets(docs, "61.71.05.1001", desa)[0]["usia_15_plus"] == 7570
     assert area_targets(docs, "61.71.05.1002", desa)[0]["usia_15_plus"] == 5900  # its own
