@@ -262,6 +262,24 @@ def test_the_spms_adult_services_count_each_person_once_a_year_against_its_sasar
     assert (values["spm_diabetes"].numerator, values["spm_diabetes"].pct) == (0, 0.0)
 
 
+def test_the_spms_school_screening_counts_children_of_7_to_15() -> None:
+    """SPM: a child of grades 1–9 – 7 to 15 by her age – screened at school counts once
+    a year against the usia pendidikan dasar's sasaran; a BIAS visit (a dose alone) is no
+    screening; a child of 6 or 16 is not of that age."""
+    measured = ["weight_kg", "height_cm", "bmi", "bmi_z"]
+    for years in (7, 12, 15):
+        assert "pendidikan_dasar_screened" in flags_for("anak_remaja", [], measured,
+                                                        years * 12 + 11), years
+    for months in (6 * 12 + 11, 16 * 12):
+        assert "pendidikan_dasar_screened" not in flags_for("anak_remaja", [], measured,
+                                                            months)
+    assert "pendidikan_dasar_screened" not in flags_for("anak_remaja", [], [], 9 * 12,
+                                                        doses=["MR"])
+    counts = Counter({"year:pendidikan_dasar_screened": 30})
+    values = {v.id: v for v in evaluate(counts, {"usia_pendidikan_dasar": 40})}
+    assert values["spm_pendidikan_dasar"].pct == 75.0
+
+
 def test_school_children_and_remaja_have_their_own_indicators() -> None:
     """The fifth life-cycle stage: a school child's BMI-for-age, a remaja's (10–18)
     screening against the registry's "remaja" sasaran, a remaja putri's Hb test."""
@@ -273,7 +291,8 @@ def test_school_children_and_remaja_have_their_own_indicators() -> None:
     boy = flags_for("anak_remaja", ["obese", "anaemia"], ["bmi_z", "hb"], 13 * 12, sex="M")
     assert "anak_remaja_overweight" in boy and not {f for f in boy if "putri" in f}
     eight = flags_for("anak_remaja", ["anaemia"], ["hb", "weight_kg"], 8 * 12, sex="F")
-    assert eight == {"anak_remaja_screened"}  # no remaja yet, and no BMI-for-age read
+    assert eight == {"anak_remaja_screened", "pendidikan_dasar_screened"}  # no remaja yet,
+    # and no BMI-for-age read
     assert not {"remaja_screened", "anak_remaja_bmi_measured"} & flags_for(
         "usia_dewasa", [], ["bmi_z"], 19 * 12)
     # a pregnant 16-year-old is an ibu hamil, and in the remaja sasaran all the same

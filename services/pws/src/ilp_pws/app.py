@@ -16,7 +16,7 @@ from .live import live_fan_out
 # 2026-12-05.7: a pregnancy's T2+, a girl's HPV, a mother's vitamin A after delivery; a
 # school's BIAS visit (doses only) no remaja screening. 2026-12-05.8: postnatal visits a
 # Kohort showed made count as made, not among the home visits due.
-COUNTING_RULES = "2026-12-05.9"
+COUNTING_RULES = "2026-12-05.10"
 
 SPEC = ServiceSpec(
     name="pws",

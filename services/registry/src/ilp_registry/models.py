@@ -59,6 +59,9 @@ WORDS = {
     "usia 15 tahun ke atas": "usia_15_plus", "usia ≥ 15": "usia_15_plus",
     "usia >= 15": "usia_15_plus", "usia 15 plus": "usia_15_plus", "rematri": "remaja_putri",
     "remaja putri": "remaja_putri",
+    **dict.fromkeys(("usia pendidikan dasar", "anak usia pendidikan dasar", "usia dikdas",
+                     "siswa kelas 1-9", "siswa kelas 1–9", "siswa sd dan smp"),
+                    "usia_pendidikan_dasar"),
     **dict.fromkeys(("usia produktif", "usia 15-59", "usia 15–59", "usia 15-59 tahun",
                      "usia 15–59 tahun", "penduduk usia produktif"), "usia_produktif"),
     **dict.fromkeys((f"{what}{condition}" for what in ("", "penderita ", "estimasi penderita ")

@@ -16,10 +16,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import reduce
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from ilp_contracts import EXCLUSIVE_MONTHS, PTM_FROM_YEARS, supplements, vitamin_a
-from ilp_contracts.registry import OPTIONAL_GROUPS
+from ilp_contracts.registry import OPTIONAL_GROUPS, TargetGroup
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Colour = Literal["green", "yellow", "red", "grey"]
@@ -119,6 +119,9 @@ STAGES = ("ibu_hamil", "balita", "anak_remaja", "usia_dewasa", "lansia")
 # HPV at school (BIAS): girls of grades 5 and 6 – 10 to 12 years as the platform reads
 # their age, the class being read past.
 HPV_YEARS = (10, 13)
+# The SPM's usia pendidikan dasar: children of grades 1–9, 7 to 15 years as the platform
+# reads their age (Permenkes 4/2019; the grade is read past).
+PENDIDIKAN_DASAR_YEARS = (7, 16)
 # Remaja: 10 to 18 years (Permenkes 25/2014), the registry's "remaja" sasaran; the stage
 # anak_remaja also holds school children from 5, and a pregnant remaja is an ibu hamil.
 REMAJA_FROM_YEARS, REMAJA_UNTIL_YEARS = 10, 18
@@ -130,7 +133,8 @@ FOLLOW_UPS = (("ptm_hypertension", "ptm_bp_checked", "ptm_hypertension_followed"
 FLAGS = frozenset({
     *(f"{stage}_screened" for stage in STAGES), "balita_weighed", "balita_naik",
     "balita_tidak_naik", "balita_nt", "balita_idl", "remaja_screened", "ibu_hamil_k1",
-    "ibu_hamil_k6", "ptm_screened", "usia_produktif_screened", "ptm_hypertension_served",
+    "ibu_hamil_k6", "ptm_screened", "pendidikan_dasar_screened", "usia_produktif_screened",
+    "ptm_hypertension_served",
     "ptm_diabetes_served", *(p.flag for p in PREVALENCES),
     *(p.tested for p in PREVALENCES), *(followed for _, _, followed in FOLLOW_UPS),
     "checks_known", "tb_symptoms_checked", "balita_vitamin_a", "balita_vitamin_a_age",
@@ -152,9 +156,7 @@ OF_ANY_VISIT = frozenset({"balita_vitamin_a", "balita_obat_cacing", "remaja_putr
 # A flag counted once per person and year, in the month the person first had it:
 # `year:ptm_screened`.
 YEAR = "year:"
-TARGET_GROUPS = frozenset({"balita", "bayi", "ibu_hamil", "usia_15_plus", "lansia", "remaja",
-                           "remaja_putri", "usia_produktif", "penderita_hipertensi",
-                           "penderita_dm"})
+TARGET_GROUPS = frozenset(get_args(TargetGroup))
 
 
 def flags_for(stage: str, finding_codes: Iterable[str],
@@ -215,6 +217,9 @@ def flags_for(stage: str, finding_codes: Iterable[str],
             flags.discard("anak_remaja_screened")
         else:
             flags |= _school_age(codes, taken, age_months, sex)
+            if age_months is not None and \
+                    PENDIDIKAN_DASAR_YEARS[0] * 12 <= age_months < PENDIDIKAN_DASAR_YEARS[1] * 12:
+                flags.add("pendidikan_dasar_screened")
         if "remaja_putri_screened" in flags and _iron_tablets(measured):
             flags.add("remaja_putri_ttd")
         flags |= _hpv(age_months, sex, doses)
