@@ -211,13 +211,23 @@ def test_one_life_cycle_stage_at_a_time(platform: Platform) -> None:
                                                                ) == [
             "remaja_skrining", "remaja_putri_anemia", "remaja_putri_ttd", "siswi_hpv",
             "anak_remaja_kurus",
-            "anak_remaja_gizi_lebih"]
+            "anak_remaja_gizi_lebih", "spm_pendidikan_dasar"]
         pulutan = page.locator("tr[data-code='33.73.04.2003'] td .cell")
         assert pulutan.nth(1).inner_text() == "100%"  # anaemic, of 1 girl tested
         assert pulutan.nth(2).inner_text() == "0%"  # not thin, of 1 measured
         assert "Cakupan skrining remaja" in page.locator("#trend-name").inner_text()
         # the desa needing attention first by this stage's indicators: Pulutan's anaemia
         assert page.locator("#ranking li").first.inner_text().startswith("Pulutan")
+        # the SPM's services, in the SPM's order: what a Dinkes reports each year
+        page.select_option("#stage", "spm")
+        page.wait_for_function("document.querySelector('#table th[data-id]').dataset.id === "
+                               "'ibu_hamil_k6'", timeout=10000)
+        assert page.locator("#table th[data-id]").evaluate_all(
+            "ths => ths.map(t => t.dataset.id)") == [
+            "ibu_hamil_k6", "persalinan_fasyankes", "kunjungan_neonatal_lengkap",
+            "spm_pendidikan_dasar", "spm_usia_produktif", "lansia_skrining", "spm_hipertensi",
+            "spm_diabetes"]
+        assert page.locator("#table th[data-id]").nth(3).inner_text().startswith("SPM 5 ")
         page.select_option("#stage", "")
         page.wait_for_function(f"document.querySelectorAll('#table th[data-id]').length === {every}",
                                timeout=10000)
@@ -251,6 +261,13 @@ def test_one_life_cycle_stage_at_a_time(platform: Platform) -> None:
     unknown = pws.get("/areas/33.73.04/ranking", params={"period": "2026-11",
                                                         "life_cycle": "remaja"})
     assert unknown.status_code == 422 and "anak_remaja" in unknown.json()["detail"][0]["msg"]
+    assert "spm" in unknown.json()["detail"][0]["msg"]
+    by_spm = pws.get("/areas/33.73.04/ranking", params={"period": "2026-11",
+                                                       "life_cycle": "spm"}).json()
+    assert {red for r in by_spm for red in r["red_indicators"]} <= {
+        "ibu_hamil_k6", "persalinan_fasyankes", "kunjungan_neonatal_lengkap",
+        "spm_pendidikan_dasar", "spm_usia_produktif", "lansia_skrining", "spm_hipertensi",
+        "spm_diabetes"}
 
 
 def test_below_a_desa_the_table_shows_its_posyandu(platform: Platform) -> None:

@@ -280,6 +280,20 @@ def test_the_spms_school_screening_counts_children_of_7_to_15() -> None:
     assert values["spm_pendidikan_dasar"].pct == 75.0
 
 
+def test_the_spms_services_are_a_view_of_their_own_in_the_spms_order() -> None:
+    """The SPM's services a Dinkes reports each year – K6 (1) … diabetes (9) – read from
+    the indicators that count them, whatever life-cycle stage each belongs to."""
+    from ilp_pws.domain.indicators import SPM, of_stage
+
+    assert [(i.spm, i.id) for i in of_stage(CATALOGUE, SPM)] == [
+        (1, "ibu_hamil_k6"), (2, "persalinan_fasyankes"), (3, "kunjungan_neonatal_lengkap"),
+        (5, "spm_pendidikan_dasar"), (6, "spm_usia_produktif"), (7, "lansia_skrining"),
+        (8, "spm_hipertensi"), (9, "spm_diabetes")]
+    assert of_stage(CATALOGUE, None) == list(CATALOGUE)
+    assert {i.life_cycle for i in of_stage(CATALOGUE, "lansia")} == {"lansia"}
+    assert of_stage(CATALOGUE, "remaja") == []
+
+
 def test_school_children_and_remaja_have_their_own_indicators() -> None:
     """The fifth life-cycle stage: a school child's BMI-for-age, a remaja's (10–18)
     screening against the registry's "remaja" sasaran, a remaja putri's Hb test."""

@@ -26,11 +26,13 @@ from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
 
 from .domain.indicators import (
+    SPM,
     Indicator,
     IndicatorValue,
     area_targets,
     evaluate,
     load_catalogue,
+    of_stage,
     progress,
     to_date,
     with_status,
@@ -408,7 +410,8 @@ class RankedDesa(BaseModel):
 
 
 LifeCycle = Annotated[str | None, Param(description="Rank by one life-cycle stage's "
-                                        "indicators only (the catalogue's `life_cycle`)")]
+                                        "indicators only (the catalogue's `life_cycle`), "
+                                        "or `spm` by those of the SPM's services")]
 
 
 @router.get("/areas/{area_code}/ranking", response_model=list[RankedDesa])
@@ -452,12 +455,14 @@ async def puskesmas_ranking(puskesmas_id: str, period: Period, rt: RuntimeDep,
 def _of_stage(rt: Runtime, life_cycle: str | None) -> set[str]:
     """The indicators a ranking counts: every one, or one life-cycle stage's."""
     catalogue = catalogue_for(rt.settings)
-    stages = sorted({i.life_cycle for i in catalogue})
-    if life_cycle is not None and life_cycle not in stages:
+    chosen = of_stage(catalogue, life_cycle)
+    if not chosen:
+        stages = sorted({i.life_cycle for i in catalogue} |
+                        ({SPM} if any(i.spm for i in catalogue) else set()))
         raise UnprocessableError(("query", "life_cycle"), _(
             "no indicator of life cycle {given!r}; known: {known}", given=life_cycle,
             known=", ".join(stages)), "unknown_life_cycle")
-    return {i.id for i in catalogue if life_cycle in (None, i.life_cycle)}
+    return {i.id for i in chosen}
 
 
 def _rank(desa: list[tuple[dict[str, Any], list[IndicatorValue]]], counted: set[str]

@@ -336,6 +336,10 @@ class Indicator(BaseModel):
     # Counted only in these months (1–12) – the vitamin A capsule in February and August
     # –: another month has no value, rather than a coverage of nobody.
     months: tuple[int, ...] | None = Field(default=None, min_length=1)
+    # The SPM Bidang Kesehatan service it reports (Permenkes 4/2019's twelve, in its
+    # order: 1 ibu hamil, 2 ibu bersalin, 3 bayi baru lahir, … 9 diabetes melitus): the
+    # dashboard's SPM view, a Dinkes's yearly report.
+    spm: int | None = Field(default=None, ge=1, le=12)
 
     @field_validator("months")
     @classmethod
@@ -506,6 +510,17 @@ def evaluate(counts: Mapping[str, int], targets: Mapping[str, int],
         values.append(IndicatorValue(ind.id, ind.name, numerator, denominator, pct,
                                      target, ind.colour(pct, target), missing, ind.period))
     return values
+
+
+SPM = "spm"  # not a life-cycle stage: the indicators of the SPM's services, in its order
+
+
+def of_stage(catalogue: Iterable[Indicator], stage: str | None) -> list[Indicator]:
+    """The indicators of one life-cycle stage (or of the SPM's services, in their order),
+    or every one."""
+    if stage == SPM:
+        return sorted((i for i in catalogue if i.spm), key=lambda i: i.spm or 0)
+    return [i for i in catalogue if stage in (None, i.life_cycle)]
 
 
 Trend = Literal["naik", "turun", "tetap"]
