@@ -242,6 +242,18 @@ def test_a_task_names_the_findings_it_was_opened_for_in_words() -> None:
             "findings": ["child_hypertension_stage_2", "anaemia", "a_code_from_later"]}
     assert TaskOut.model_validate(task).finding_labels == [
         "Hipertensi anak derajat 2", "Anemia", "a_code_from_later"]
+    # … and a round's visit the facts it was opened by: no code on a kader's screen
+    facts = ["last_checked_2026-10-14", "last_seen_2026-10-14", "last_weighed_2026-10-20",
+             "last_anc_2026-09-01", "last_screened_2025-11-18", "last_lila_2026-10-02",
+             "noted_2026-11-01", "treatment_started_2026-11-02", "born_2026-12-03",
+             "missed_MR1", "vitamin_a_2026-08", "household_contacts_4"]
+    assert TaskOut.model_validate({**task, "findings": facts}).finding_labels == [
+        "Terakhir diperiksa 14 Oktober 2026", "Terakhir datang 14 Oktober 2026",
+        "Terakhir ditimbang 20 Oktober 2026", "Terakhir periksa hamil 1 September 2026",
+        "Terakhir diskrining 18 November 2025", "LiLA terakhir diukur 2 Oktober 2026",
+        "Didata 1 November 2026", "Mulai pengobatan TBC 2 November 2026",
+        "Lahir 3 Desember 2026", "Belum imunisasi MR1", "Kapsul vitamin A bulan Agustus 2026",
+        "4 kontak serumah"]
 
 
 def test_a_positive_iva_or_a_breast_lump_is_one_referral_visit_by_the_bidan() -> None:

@@ -101,16 +101,34 @@ FINDING_LABELS = {
 # What a postnatal visit's task names beside its reason (notify's, not a screening's): the
 # day of the birth (`born_2026-12-03`) and a baby born small.
 BIRTH_FACTS = {"low_birth_weight": "Berat lahir rendah (< 2.500 g)"}
-_BORN = "born_"
+# What notify's rounds name a visit by beside its reason: the day of the last contact
+# (`last_seen_2026-10-14`), and the day the TB treatment started.
+DAY_FACTS = {"born_": "Lahir", "last_checked_": "Terakhir diperiksa",
+             "last_seen_": "Terakhir datang", "last_weighed_": "Terakhir ditimbang",
+             "last_anc_": "Terakhir periksa hamil", "last_screened_": "Terakhir diskrining",
+             "last_lila_": "LiLA terakhir diukur", "noted_": "Didata",
+             "treatment_started_": "Mulai pengobatan TBC"}
+# … the dose missed (`missed_MR1`), the round of the capsule (`vitamin_a_2026-08`), how
+# many live with a TB patient (`household_contacts_4`).
+OTHER_FACTS = {"missed_": "Belum imunisasi {}", "vitamin_a_": "Kapsul vitamin A bulan {}",
+               "household_contacts_": "{} kontak serumah"}
 
 
 def finding_label(code: str) -> str:
-    """A finding's name in words; a code this release does not know (an integrator's
-    screening amended by a newer release) stays as it is."""
-    if code.startswith(_BORN):
-        try:
-            born = date.fromisoformat(code.removeprefix(_BORN))
-        except ValueError:
-            return code
-        return f"Lahir {format_date(born, 'd MMMM yyyy', locale='id')}"
-    return FINDING_LABELS.get(code) or BIRTH_FACTS.get(code, code)
+    """A finding's name in words, or a fact a visit is named by; a code this release does
+    not know (an integrator's screening amended by a newer release) stays as it is."""
+    if said := FINDING_LABELS.get(code) or BIRTH_FACTS.get(code):
+        return said
+    for prefix, words in DAY_FACTS.items():
+        if code.startswith(prefix):
+            try:
+                day = date.fromisoformat(code.removeprefix(prefix))
+            except ValueError:
+                return code
+            return f"{words} {format_date(day, 'd MMMM yyyy', locale='id')}"
+    for prefix, words in OTHER_FACTS.items():
+        if code.startswith(prefix) and (fact := code.removeprefix(prefix)):
+            if prefix == "vitamin_a_" and len(fact) == 7:  # a month: "Agustus 2026"
+                fact = format_date(date.fromisoformat(f"{fact}-01"), "MMMM yyyy", locale="id")
+            return words.format(fact)
+    return code
