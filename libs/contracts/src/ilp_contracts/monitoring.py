@@ -1,6 +1,7 @@
 """Who is re-evaluated, and how often (DOMAIN.md: "hypertension monthly; prediabetes and
-obesity every 3 months"; a diagnosed diabetic's glucose monthly, the SPM's), pure: notify visits those who miss it, and the screening
-service's Register PTM lists when each is due – one cadence for both."""
+obesity every 3 months"; a diagnosed diabetic's glucose monthly, the SPM's), pure: notify
+visits those who miss it, and the screening service's Register PTM lists when each is
+due – one cadence for both."""
 
 from __future__ import annotations
 

@@ -12,13 +12,14 @@ default configuration, not a clinical fact.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set as AbstractSet
 from dataclasses import dataclass
 from functools import reduce
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 from ilp_contracts import EXCLUSIVE_MONTHS, PTM_FROM_YEARS, supplements, vitamin_a
+from ilp_contracts.monitoring import HYPERTENSION_PATIENT, HYPERTENSIVE
 from ilp_contracts.registry import OPTIONAL_GROUPS, TargetGroup
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -29,13 +30,11 @@ STUNTED = {"stunted", "severely_stunted"}
 # (her weight-based z-scores are not read: the weight is partly fluid).
 UNDERWEIGHT = {"underweight", "severely_underweight", "edema_gizi_buruk"}
 WASTED = {"gizi_kurang", "gizi_buruk", "edema_gizi_buruk"}
-HYPERTENSION = {"hypertension_grade_1", "hypertension_grade_2", "hypertension_grade_3",
-                "isolated_systolic_hypertension"}
 DEPENDENT = {"adl_moderate_dependence", "adl_severe_dependence", "adl_total_dependence"}
 # The SPM's penderita (Permenkes 4/2019, its standard service a reading every month): a
-# hypertensive reading, or a diagnosed patient's reading in range; a diabetic glucose
-# (GDP ≥ 126 or GDS ≥ 200, PERKENI's criteria), or a diagnosed patient's glucose.
-HYPERTENSION_PATIENT = HYPERTENSION | {"hypertension_controlled"}
+# hypertensive reading, or a diagnosed patient's reading in range (HYPERTENSION_PATIENT);
+# a diabetic glucose (GDP ≥ 126 or GDS ≥ 200, PERKENI's criteria), or a diagnosed
+# patient's glucose.
 DIABETES_PATIENT = {"diabetes_suspected", "diabetes_controlled", "diabetes_uncontrolled"}
 _GLUCOSE = {"glucose_random", "glucose_fasting"}
 
@@ -59,7 +58,8 @@ class Prevalence:
         return {self.tested} if taken & self.tests else set()
 
 
-def _prevalence(flag: str, findings: set[str], tests: set[str], tested: str) -> Prevalence:
+def _prevalence(flag: str, findings: AbstractSet[str], tests: set[str], tested: str
+                ) -> Prevalence:
     return Prevalence(flag, frozenset(findings), frozenset(tests), tested)
 
 
@@ -77,7 +77,7 @@ SCHOOL_AGE_PREVALENCES = (
 REMAJA_PUTRI_ANAEMIA = _prevalence("remaja_putri_anaemia", {"anaemia"}, {"hb"},
                                    "remaja_putri_hb_checked")
 PTM_PREVALENCES = (
-    _prevalence("ptm_hypertension", HYPERTENSION, {"systolic"}, "ptm_bp_checked"),
+    _prevalence("ptm_hypertension", HYPERTENSIVE, {"systolic"}, "ptm_bp_checked"),
     _prevalence("ptm_diabetes", {"diabetes_suspected"}, _GLUCOSE, "ptm_glucose_checked"),
     _prevalence("ptm_ppok_suspect", {"ppok_suspect"}, {"puma"}, "ptm_puma_screened"))
 LANSIA_DEPENDENCE = _prevalence("lansia_dependent", DEPENDENT, {"adl"}, "lansia_adl_assessed")
@@ -134,8 +134,7 @@ FLAGS = frozenset({
     *(f"{stage}_screened" for stage in STAGES), "balita_weighed", "balita_naik",
     "balita_tidak_naik", "balita_nt", "balita_idl", "remaja_screened", "ibu_hamil_k1",
     "ibu_hamil_k6", "ptm_screened", "pendidikan_dasar_screened", "usia_produktif_screened",
-    "ptm_hypertension_served",
-    "ptm_diabetes_served", *(p.flag for p in PREVALENCES),
+    "ptm_hypertension_served", "ptm_diabetes_served", *(p.flag for p in PREVALENCES),
     *(p.tested for p in PREVALENCES), *(followed for _, _, followed in FOLLOW_UPS),
     "checks_known", "tb_symptoms_checked", "balita_vitamin_a", "balita_vitamin_a_age",
     "bayi_asi_asked", "bayi_asi_eksklusif", "balita_obat_cacing", "balita_obat_cacing_age",
