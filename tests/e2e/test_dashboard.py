@@ -262,6 +262,15 @@ def test_one_life_cycle_stage_at_a_time(platform: Platform) -> None:
                                                         "life_cycle": "remaja"})
     assert unknown.status_code == 422 and "anak_remaja" in unknown.json()["detail"][0]["msg"]
     assert "spm" in unknown.json()["detail"][0]["msg"]
+    spm_sheet = pws.get("/areas/33.73.04/table.csv", params={"period": "2026-11",
+                                                            "life_cycle": "spm"}).text
+    kecamatan = [line.split(",")[3] for line in spm_sheet.splitlines()[1:]
+                 if line.startswith("33.73.04,")]
+    assert kecamatan == ["ibu_hamil_k6", "persalinan_fasyankes", "kunjungan_neonatal_lengkap",
+                         "spm_pendidikan_dasar", "spm_usia_produktif", "lansia_skrining",
+                         "spm_hipertensi", "spm_diabetes"]  # the Dinkes's SPM report
+    assert pws.get("/areas/33.73.04/table.csv", params={
+        "period": "2026-11", "life_cycle": "remaja"}).status_code == 422
     by_spm = pws.get("/areas/33.73.04/ranking", params={"period": "2026-11",
                                                        "life_cycle": "spm"}).json()
     assert {red for r in by_spm for red in r["red_indicators"]} <= {

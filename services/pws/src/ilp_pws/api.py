@@ -286,19 +286,30 @@ async def area_table(area_code: str, period: Period, rt: RuntimeDep) -> dict[str
 
 @router.get("/areas/{area_code}/table.{fmt}", response_class=Response)
 async def area_table_sheet(area_code: str, fmt: Format, period: Period, rt: RuntimeDep,
-                           excel: Excel = False) -> Response:
+                           excel: Excel = False, life_cycle: LifeCycle = None) -> Response:
     """The table as a spreadsheet (`.xlsx` or `.csv`), one line per area and
-    indicator."""
-    return await _as_sheet(await _table(rt, _code(area_code), period), period, fmt, excel)
+    indicator – of one stage, or the SPM's (the Dinkes's yearly report), if asked."""
+    shown = _of_stage(rt, life_cycle)
+    return await _as_sheet(_showing(await _table(rt, _code(area_code), period), shown),
+                           period, fmt, excel)
 
 
 @router.get("/puskesmas/{puskesmas_id}/table.{fmt}", response_class=Response)
 async def puskesmas_table_sheet(puskesmas_id: str, fmt: Format, period: Period,
-                                rt: RuntimeDep, caller: Caller, excel: Excel = False
-                                ) -> Response:
+                                rt: RuntimeDep, caller: Caller, excel: Excel = False,
+                                life_cycle: LifeCycle = None) -> Response:
     """A puskesmas's table as a spreadsheet, as an area's."""
-    return await _as_sheet(await puskesmas_table(puskesmas_id, period, rt, caller), period,
-                           fmt, excel)
+    shown = _of_stage(rt, life_cycle)
+    return await _as_sheet(_showing(await puskesmas_table(puskesmas_id, period, rt, caller),
+                                    shown), period, fmt, excel)
+
+
+def _showing(table: dict[str, Any], shown: list[str]) -> dict[str, Any]:
+    """The table with the indicators `shown` only, in their order."""
+    def pick(row: dict[str, Any]) -> dict[str, Any]:
+        by_id = {ind["id"]: ind for ind in row["indicators"]}
+        return {**row, "indicators": [by_id[i] for i in shown if i in by_id]}
+    return {"area": pick(table["area"]), "rows": [pick(row) for row in table["rows"]]}
 
 
 async def _as_sheet(table: dict[str, Any], period: str, fmt: Format, excel: bool
@@ -409,9 +420,9 @@ class RankedDesa(BaseModel):
                        "of the target and worse than last month")
 
 
-LifeCycle = Annotated[str | None, Param(description="Rank by one life-cycle stage's "
-                                        "indicators only (the catalogue's `life_cycle`), "
-                                        "or `spm` by those of the SPM's services")]
+LifeCycle = Annotated[str | None, Param(description="One life-cycle stage's indicators "
+                                        "only (the catalogue's `life_cycle`), or `spm`: "
+                                        "those of the SPM's services, in its order")]
 
 
 @router.get("/areas/{area_code}/ranking", response_model=list[RankedDesa])
@@ -419,7 +430,7 @@ async def ranking(area_code: str, period: Period, rt: RuntimeDep,
                   limit: Annotated[int, Param(ge=1, le=500)] = 10,
                   life_cycle: LifeCycle = None) -> list[dict[str, Any]]:
     """Desa that need attention first: most red indicators, then most yellow."""
-    counted = _of_stage(rt, life_cycle)
+    counted = set(_of_stage(rt, life_cycle))
     code = _code(area_code)
     # Every desa below (a province has up to ~8,600): a ranking of some is a wrong one.
     desa = await rt.store.find("areas", Query.of(prefix=("code", code), level="village"))
@@ -444,7 +455,7 @@ async def puskesmas_ranking(puskesmas_id: str, period: Period, rt: RuntimeDep,
                             caller: Caller, limit: Annotated[int, Param(ge=1, le=500)] = 10,
                             life_cycle: LifeCycle = None) -> list[dict[str, Any]]:
     """The desa of a puskesmas's working area that need attention first."""
-    counted, catalogue = _of_stage(rt, life_cycle), catalogue_for(rt.settings)
+    counted, catalogue = set(_of_stage(rt, life_cycle)), catalogue_for(rt.settings)
     served = await _served(rt, await _puskesmas(rt, puskesmas_id, caller))
     desa = await _desa_values(rt, served, _three_months(period))
     by_code = {village["code"]: tuple(value for value, _counts in values) for village, values in desa}
@@ -452,8 +463,9 @@ async def puskesmas_ranking(puskesmas_id: str, period: Period, rt: RuntimeDep,
     return _with_jelek(first, by_code.__getitem__, counted, catalogue, _month(period))
 
 
-def _of_stage(rt: Runtime, life_cycle: str | None) -> set[str]:
-    """The indicators a ranking counts: every one, or one life-cycle stage's."""
+def _of_stage(rt: Runtime, life_cycle: str | None) -> list[str]:
+    """The indicators a ranking counts or a sheet lists: every one, or one life-cycle
+    stage's, or the SPM's in its order."""
     catalogue = catalogue_for(rt.settings)
     chosen = of_stage(catalogue, life_cycle)
     if not chosen:
@@ -462,7 +474,7 @@ def _of_stage(rt: Runtime, life_cycle: str | None) -> set[str]:
         raise UnprocessableError(("query", "life_cycle"), _(
             "no indicator of life cycle {given!r}; known: {known}", given=life_cycle,
             known=", ".join(stages)), "unknown_life_cycle")
-    return {i.id for i in chosen}
+    return [i.id for i in chosen]
 
 
 def _rank(desa: list[tuple[dict[str, Any], list[IndicatorValue]]], counted: set[str]
