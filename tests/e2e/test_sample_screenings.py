@@ -67,8 +67,8 @@ def test_sample_screenings_fill_the_dashboard_once(platform: Platform, capsys) -
     assert kota("lansia_ketergantungan", last_month)["denominator"] > 20
     assert kota("tb_skrining_gejala", last_month)["numerator"] > 100
     # the SPM's school and adult services against the sample's sasaran
-    spm = [kota(name) for name in ("spm_pendidikan_dasar", "spm_usia_produktif",
-                                   "spm_hipertensi", "spm_diabetes")]
+    spm = [kota(name) for name in ("spm_ibu_bersalin", "spm_pendidikan_dasar",
+                                   "spm_usia_produktif", "spm_hipertensi", "spm_diabetes")]
     assert all(i["numerator"] > 0 and i["denominator"] > 0 for i in spm), spm
     # births: where they were born, how much the babies weighed, and their KF/KN visits
     delivered = kota("persalinan_fasyankes")

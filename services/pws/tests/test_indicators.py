@@ -286,7 +286,7 @@ def test_the_spms_services_are_a_view_of_their_own_in_the_spms_order() -> None:
     from ilp_pws.domain.indicators import SPM, of_stage
 
     assert [(i.spm, i.id) for i in of_stage(CATALOGUE, SPM)] == [
-        (1, "ibu_hamil_k6"), (2, "persalinan_fasyankes"), (3, "kunjungan_neonatal_lengkap"),
+        (1, "ibu_hamil_k6"), (2, "spm_ibu_bersalin"), (3, "kunjungan_neonatal_lengkap"),
         (5, "spm_pendidikan_dasar"), (6, "spm_usia_produktif"), (7, "lansia_skrining"),
         (8, "spm_hipertensi"), (9, "spm_diabetes")]
     assert of_stage(CATALOGUE, None) == list(CATALOGUE)

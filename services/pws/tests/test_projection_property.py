@@ -539,9 +539,11 @@ def test_births_give_delivery_at_a_facility_and_low_birth_weight() -> None:
                             mother_vitamin_a=False, **born),
               BirthRecorded(birth_id="b3", baby_id="c3", **born)]  # place and weight unknown
     counts = asyncio.run(project(events))[DESA[0], "2026-11"]
-    values = {v.id: v for v in evaluate(counts, {}, month=11)}
+    values = {v.id: v for v in evaluate(counts, {"ibu_bersalin": 4}, month=11)}
     assert (values["persalinan_fasyankes"].numerator,
             values["persalinan_fasyankes"].denominator) == (1, 2)
+    # the SPM's: against the Data Sasaran's ibu bersalin, from January
+    assert (values["spm_ibu_bersalin"].numerator, values["spm_ibu_bersalin"].pct) == (1, 25.0)
     assert (values["bayi_bblr"].pct, values["bayi_bblr"].colour) == (50.0, "red")
     # the mother's capsules after delivery, among every birth (a birth that says nothing
     # of them counts as one without: the PWS KIA's ibu nifas)

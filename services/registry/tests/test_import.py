@@ -475,14 +475,14 @@ async def test_a_sasaran_of_the_spms_adult_services(store) -> None:
     await load(store, AREAS)
     columns, rows = importer.rows_from_csv(
         "DATA SASARAN 2026\nKode Desa;Lansia (>=60);Usia Produktif (15-59);Penderita "
-        "Hipertensi;Estimasi Penderita DM;Usia Pendidikan Dasar\n"
-        "33.73.04.1001;1.150;6.420;1.310;290;1.480\n")
+        "Hipertensi;Estimasi Penderita DM;Usia Pendidikan Dasar;Bulin\n"
+        "33.73.04.1001;1.150;6.420;1.310;290;1.480;102\n")
     report = await importer.import_rows(store, importer.detect_kind(columns), rows, TODAY,
                                         sheet=True)
     assert (report.rejected, report.columns_not_read) == ([], [])
     assert {t["group"]: t["count"] for t in await store.find("targets")} == {
         "lansia": 1150, "usia_produktif": 6420, "penderita_hipertensi": 1310,
-        "penderita_dm": 290, "usia_pendidikan_dasar": 1480}
+        "penderita_dm": 290, "usia_pendidikan_dasar": 1480, "ibu_bersalin": 102}
     listed = await load(store, "kode_desa,tahun,kelompok,jumlah\n"
                                "33.73.04.1002,2026,Usia 15-59 tahun,4980\n"
                                "33.73.04.1002,2026,Penderita HT,1020\n"
@@ -490,7 +490,7 @@ async def test_a_sasaran_of_the_spms_adult_services(store) -> None:
     assert (listed.rejected, listed.created_or_updated) == ([], 3)
     missing = missing_targets(["33.73.04.1001", "33.73.04.1002"], await store.find("targets"))
     assert not {"usia_produktif", "penderita_hipertensi", "penderita_dm",
-                "usia_pendidikan_dasar"} & {
+                "usia_pendidikan_dasar", "ibu_bersalin"} & {
         group for groups in missing.values() for group in groups}
     # 15+ is 15–59 and 60+: the desa with both lacks no 15+; the other one does
     assert "usia_15_plus" not in missing["33.73.04.1001"]

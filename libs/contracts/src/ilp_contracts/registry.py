@@ -13,17 +13,17 @@ AreaLevel = Literal["province", "regency", "district", "village"]
 FacilityType = Literal["puskesmas", "pustu", "posyandu"]
 WorkerRole = Literal["kader", "bidan", "perawat", "dokter", "gizi", "sanitarian", "other"]
 # remaja: 10–18 (Permenkes 25/2014); remaja_putri: its girls, the iron tablets' sasaran;
-# the SPM's (Permenkes 4/2019): usia_pendidikan_dasar 7–15 (grades 1–9), usia_produktif
-# 15–59, and the estimated penderita hipertensi and penderita DM from 15 a Data Sasaran
-# gives for its two services.
+# the SPM's (Permenkes 4/2019): ibu_bersalin (a Data Sasaran's "Bulin"),
+# usia_pendidikan_dasar 7–15 (grades 1–9), usia_produktif 15–59, and the estimated
+# penderita hipertensi and penderita DM from 15 it gives for its two services.
 TargetGroup = Literal["balita", "bayi", "ibu_hamil", "usia_15_plus", "lansia", "remaja",
-                      "remaja_putri", "usia_pendidikan_dasar", "usia_produktif",
-                      "penderita_hipertensi", "penderita_dm"]
+                      "remaja_putri", "ibu_bersalin", "usia_pendidikan_dasar",
+                      "usia_produktif", "penderita_hipertensi", "penderita_dm"]
 # Groups a Dinkes may keep or not: a desa without one lacks it only where the Dinkes keeps
 # it for others (the shipped PWS counts the remaja putri's iron tablets among the girls
 # seen; the SPM's are for a Dinkes that reports the SPM from its Data Sasaran).
-OPTIONAL_GROUPS = frozenset({"remaja_putri", "usia_pendidikan_dasar", "usia_produktif",
-                             "penderita_hipertensi", "penderita_dm"})
+OPTIONAL_GROUPS = frozenset({"remaja_putri", "ibu_bersalin", "usia_pendidikan_dasar",
+                             "usia_produktif", "penderita_hipertensi", "penderita_dm"})
 LocalUnitKind = Literal["dusun", "rw", "rt"]
 # ILP rollout per puskesmas, in order (DOMAIN.md: sosialisasi → kick-off → launched).
 RolloutStatus = Literal["belum", "sosialisasi", "kick_off", "launched"]

@@ -59,6 +59,8 @@ WORDS = {
     "usia 15 tahun ke atas": "usia_15_plus", "usia ≥ 15": "usia_15_plus",
     "usia >= 15": "usia_15_plus", "usia 15 plus": "usia_15_plus", "rematri": "remaja_putri",
     "remaja putri": "remaja_putri",
+    **dict.fromkeys(("ibu bersalin", "bulin", "sasaran ibu bersalin", "jumlah ibu bersalin"),
+                    "ibu_bersalin"),
     **dict.fromkeys(("usia pendidikan dasar", "anak usia pendidikan dasar", "usia dikdas",
                      "siswa kelas 1-9", "siswa kelas 1–9", "siswa sd dan smp"),
                     "usia_pendidikan_dasar"),
