@@ -497,7 +497,11 @@ PARTNER = {"weight_kg": ("height_cm", 100.0), "height_cm": ("weight_kg", 15.0),
            "systolic": ("diastolic", 70.0), "diastolic": ("systolic", 100.0)}
 FLAGS_READ = ("tb_symptoms", "smoking", "vision_problem", "hearing_problem", "dental_caries",
               "oedema", "skilas_positive", "cognitive_decline", "limited_mobility",
-              "malnutrition_risk", "depressive_symptoms", "iva_positive", "breast_lump")
+              "malnutrition_risk", "depressive_symptoms", "iva_positive", "breast_lump",
+              "known_hypertension", "known_diabetes")
+# A diagnosis made before is read with the reading it says something of.
+FLAG_PARTNER = {"known_hypertension": {"systolic": 120.0, "diastolic": 80.0},
+                "known_diabetes": {"glucose_random": 150.0}}
 
 
 def _outcome(stage: str, sex: str, months: int, measures: dict[str, float],
@@ -519,8 +523,9 @@ def _changes_anything(stage: str, sex: str, months: int, measure: str) -> bool:
                  for v in (True, False)]
         return lying[0] != lying[1]
     if measure in FLAGS_READ:
-        return _outcome(stage, sex, months, {}, {measure: True}) != _outcome(
-            stage, sex, months, {}, {})
+        with_it = FLAG_PARTNER.get(measure, {})
+        return _outcome(stage, sex, months, with_it, {measure: True}) != _outcome(
+            stage, sex, months, with_it, {})
     partner = dict([PARTNER[measure]]) if measure in PARTNER else {}
     low, high = rules.PLAUSIBLE[measure]
     without = _outcome(stage, sex, months, partner, {})

@@ -89,11 +89,12 @@ def bmi(measures: dict[str, float]) -> float | None:
 # functions; a test holds the two together (a measure here changes some outcome, one
 # not here none).
 _EVERY_STAGE = frozenset({"tb_symptoms", "vision_problem", "hearing_problem", "dental_caries"})
+_KNOWN = frozenset({"known_hypertension", "known_diabetes"})  # a diagnosis made before
 _NCD = frozenset({"systolic", "diastolic", "glucose_random", "glucose_fasting",
-                  "cholesterol_total", "srq20"})
+                  "cholesterol_total", "srq20", *_KNOWN})
 _PREGNANCY = frozenset({"muac_cm", "weight_kg", "height_cm", "hb", "systolic", "diastolic",
                         "protein_urine", "glucose_random", "glucose_fasting", "srq20",
-                        "smoking"})
+                        "smoking", *_KNOWN})
 
 
 def measures_read(stage: str, sex: str, age_months: int) -> frozenset[str]:
