@@ -314,7 +314,8 @@ def test_an_ilp_rollout_stage_as_a_dinkes_report_says_it() -> None:
                            ("Sosialisasi", "sosialisasi"), ("BELUM", "belum"),
                            ("Sudah Sosialisasi", "sosialisasi"), ("Peluncuran", "launched"),
                            ("Sudah ILP", "launched"), ("Belum sosialisasi", "belum"),
-                           ("Persiapan", "sosialisasi")):
+                           ("Persiapan", "sosialisasi"), ("Sudah", "launched"),
+                           ("Implementasi", "launched")):
         assert RolloutChange(status=written).status == stage, written
         assert FacilityIn(type="Puskesmas", name="P", area_code="33.73.04",
                           rollout_status=written).rollout_status == stage, written

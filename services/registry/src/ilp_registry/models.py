@@ -78,7 +78,9 @@ WORDS = {
     "sudah kick off": "kick_off", "sudah sosialisasi": "sosialisasi",
     "belum ilp": "belum", "belum sosialisasi": "belum",
     # preparing – advocacy and sosialisasi – before the kick-off (Juknis ILP's persiapan)
-    "persiapan": "sosialisasi", "tahap persiapan": "sosialisasi"}
+    "persiapan": "sosialisasi", "tahap persiapan": "sosialisasi",
+    # a Status ILP column of yes and no: "Sudah" is ILP running, "Belum" not yet
+    "sudah": "launched", "implementasi": "launched", "sudah implementasi": "launched"}
 
 
 def known_word(value: object) -> object:
