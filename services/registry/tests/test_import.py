@@ -469,17 +469,16 @@ async def test_a_sasaran_of_remaja_putri_is_the_iron_tablets_group(store) -> Non
 
 async def test_a_sasaran_of_the_spms_adult_services(store) -> None:
     """A Data Sasaran's usia produktif (15–59) and its estimated penderita hipertensi and
-    DM – the SPM's denominators, with its usia pendidikan dasar – are read, not read past, in the words tables use; a desa
-    without them lacks nothing (they are a Dinkes's choice)."""
+    DM – the SPM's denominators, with its ibu bersalin and usia pendidikan dasar – are
+    read, not read past, in the words tables use; a desa without them lacks nothing (they
+    are a Dinkes's choice)."""
     from ilp_registry.domain import missing_targets
 
     await load(store, AREAS)
-    columns, rows = importer.rows_from_csv(
-        "DATA SASARAN 2026\nKode Desa;Lansia (>=60);Usia Produktif (15-59);Penderita "
+    report = await load_sheet(
+        store, "DATA SASARAN 2026\nKode Desa;Lansia (>=60);Usia Produktif (15-59);Penderita "
         "Hipertensi;Estimasi Penderita DM;Usia Pendidikan Dasar;Bulin\n"
-        "33.73.04.1001;1.150;6.420;1.310;290;1.480;102\n")
-    report = await importer.import_rows(store, importer.detect_kind(columns), rows, TODAY,
-                                        sheet=True)
+        "33.73.04.1001;1.150;6.420;1.310;290;1.480;102\n", "33.73")
     assert (report.rejected, report.columns_not_read) == ([], [])
     assert {t["group"]: t["count"] for t in await store.find("targets")} == {
         "lansia": 1150, "usia_produktif": 6420, "penderita_hipertensi": 1310,
@@ -540,13 +539,7 @@ async def test_a_list_gives_each_facilitys_and_workers_own_code(store) -> None:
     row was refused as "no Kemendagri code" – and a worker list's NIP (or "Kode Fasilitas"
     of her workplace) is read too. A "Kode" that is a wilayah code stays where the row lies."""
     await load(store, AREAS)
-    scope = Principal(subject="dinkes", roles=frozenset({"dinkes_admin"}), wilayah=("33.73",))
-
-    async def sheet(text: str) -> importer.ImportReport:
-        columns, rows = importer.rows_from_csv(text)
-        return await importer.import_rows(store, importer.detect_kind(columns), rows, TODAY,
-                                          scope, sheet=True)
-
+    sheet = partial(load_sheet, store, wilayah="33.73")
     facilities = await sheet(
         "No;Kode;Jenis Fasilitas;Nama Fasilitas;Kelurahan;Kecamatan;Induk;Status ILP\n"
         "1;PKM-SDR;Puskesmas;Puskesmas Sidorejo;;Sidorejo;;Persiapan\n"
