@@ -555,6 +555,10 @@ async def test_a_list_gives_each_facilitys_and_workers_own_code(store) -> None:
     assert (workers.rejected, workers.columns_not_read) == ([], [])
     assert {w["id"]: w["facility_id"] for w in await store.find("workers")} == {
         "198704122010012001": "PKM-SDR", "K-001": "PSY-KENANGA"}
+    # a code the rows share (their puskesmas's) is none's own: not one facility of them
+    shared = await sheet("Kode;Jenis;Nama;Kelurahan\nPKM-XYZ;Posyandu;Posyandu Anggrek;"
+                         "Blotongan\nPKM-XYZ;Posyandu;Posyandu Dahlia;Blotongan\n")
+    assert len(shared.rejected) == 2 and shared.created_or_updated == 0
     placed = await sheet("Kode;Jenis;Nama\n33.73.04.1002;Posyandu;Posyandu Teratai\n")
     assert placed.rejected == []
     [teratai] = [f for f in await store.find("facilities") if f["name"] == "Posyandu Teratai"]
