@@ -175,17 +175,18 @@ class Projector:
         previous = await tx.get("targets", key)
         if previous is not None and previous["count"] == event.count:
             return
-        desa = event.area_code.count(".") == 3
-        before = await self._desa_sasaran(tx, event) if desa else None
-        await tx.put("targets", key, {"area_code": event.area_code, "year": event.year,
-                                      "group": event.group, "count": event.count})
-        if before is not None:
-            await self._announce_target_change(tx, event, before,
-                                               await self._desa_sasaran(tx, event))
+        target = {"area_code": event.area_code, "year": event.year, "group": event.group,
+                  "count": event.count}
+        await tx.put("targets", key, target)
+        if self.announce and event.area_code.count(".") == 3:  # a desa's colours may change
+            others = [doc for doc in await target_docs(tx, event.area_code, event.year)
+                      if doc["group"] != event.group]
+            await self._announce_target_change(
+                tx, event, self._sasaran(event, [*others, *([previous] if previous else [])]),
+                self._sasaran(event, [*others, target]))
 
     @staticmethod
-    async def _desa_sasaran(tx: Transaction, event: TargetSet) -> Counter[str]:
-        docs = await target_docs(tx, event.area_code, event.year)
+    def _sasaran(event: TargetSet, docs: list[dict[str, Any]]) -> Counter[str]:
         return area_targets(docs, event.area_code, [event.area_code])[0]
 
     async def _announce_target_change(self, tx: Transaction, event: TargetSet,
@@ -197,7 +198,7 @@ class Projector:
                    if before.get(group) != after.get(group)}
         touched = [i for i in self.catalogue
                    if i.denominator.removeprefix("target:") in changed]
-        if not (self.announce and touched):
+        if not touched:
             return
         months = {doc["period"]: doc["counts"] for doc in await tx.find(
             "desa_months", Query.of(desa_code=event.area_code))
