@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import ClassVar, Literal
 
 from pydantic import Field
@@ -24,6 +25,15 @@ TargetGroup = Literal["balita", "bayi", "ibu_hamil", "usia_15_plus", "lansia", "
 # seen; the SPM's are for a Dinkes that reports the SPM from its Data Sasaran).
 OPTIONAL_GROUPS = frozenset({"remaja_putri", "ibu_bersalin", "usia_pendidikan_dasar",
                              "usia_produktif", "penderita_hipertensi", "penderita_dm"})
+# A group a Data Sasaran may give only as its parts: 15+ is the SPM's 15–59 and the 60+.
+SUMMED_GROUPS: dict[str, tuple[str, ...]] = {"usia_15_plus": ("usia_produktif", "lansia")}
+
+
+def with_sums(counts: Mapping[str, int]) -> dict[str, int]:
+    """An area's sasaran by group, with a group its parts sum to where it sets none."""
+    summed = {group: sum(counts[part] for part in parts)
+              for group, parts in SUMMED_GROUPS.items() if all(p in counts for p in parts)}
+    return {**summed, **counts}
 LocalUnitKind = Literal["dusun", "rw", "rt"]
 # ILP rollout per puskesmas, in order (DOMAIN.md: sosialisasi → kick-off → launched).
 RolloutStatus = Literal["belum", "sosialisasi", "kick_off", "launched"]

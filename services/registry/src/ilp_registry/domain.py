@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, get_args
 
-from ilp_contracts.registry import OPTIONAL_GROUPS, RolloutStatus, TargetGroup
+from ilp_contracts.registry import OPTIONAL_GROUPS, RolloutStatus, TargetGroup, with_sums
 from ilp_contracts.text import _
 
 ROLLOUT_ORDER: tuple[RolloutStatus, ...] = get_args(RolloutStatus)
@@ -93,13 +93,10 @@ def missing_targets(desa_codes: Iterable[str], targets: Iterable[Mapping[str, An
     """Per desa, the sasaran groups with no target set (desa with all set are left out).
     PWS counts a desa's people in coverage numerators either way, so until these are set
     the coverage of the areas above reads too high."""
-    have: dict[str, set[str]] = {}
+    have: dict[str, dict[str, int]] = {}  # which groups are set (not their figures)
     for target in targets:
-        have.setdefault(target["area_code"], set()).add(target["group"])
-    for groups in have.values():  # 15+ is 15–59 and 60+ (PWS adds them up)
-        if {"usia_produktif", "lansia"} <= groups:
-            groups.add("usia_15_plus")
-    gaps = {code: [str(g) for g in TARGET_GROUPS if g not in have.get(code, set())]
+        have.setdefault(target["area_code"], {})[target["group"]] = 0
+    gaps = {code: [str(g) for g in TARGET_GROUPS if g not in with_sums(have.get(code, {}))]
             for code in desa_codes}
     return {code: groups for code, groups in gaps.items() if groups}
 

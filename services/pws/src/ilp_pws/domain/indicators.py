@@ -20,7 +20,7 @@ from typing import Any, Literal, get_args
 
 from ilp_contracts import EXCLUSIVE_MONTHS, PTM_FROM_YEARS, supplements, vitamin_a
 from ilp_contracts.monitoring import HYPERTENSION_PATIENT, HYPERTENSIVE
-from ilp_contracts.registry import OPTIONAL_GROUPS, TargetGroup
+from ilp_contracts.registry import OPTIONAL_GROUPS, TargetGroup, with_sums
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Colour = Literal["green", "yellow", "red", "grey"]
@@ -597,10 +597,11 @@ def area_targets(target_docs: Iterable[Mapping[str, Any]], code: str, desa: Iter
     are not all counted yet –, else the sum of what there is, the lacking desa counted.
     A Data Sasaran of the SPM's groups gives 15+ as its 15–59 and 60+ together. An
     optional group is lacking only where the sasaran given name it for some area."""
-    own = {(doc["area_code"], doc["group"]): int(doc["count"]) for doc in target_docs}
-    for (area, group), count in list(own.items()):
-        if group == "usia_produktif" and (area, "lansia") in own:  # 15+: 15–59 and 60+
-            own.setdefault((area, "usia_15_plus"), count + own[(area, "lansia")])
+    by_area: dict[str, dict[str, int]] = {}
+    for doc in target_docs:
+        by_area.setdefault(doc["area_code"], {})[doc["group"]] = int(doc["count"])
+    own = {(area, group): count for area, counts in by_area.items()
+           for group, count in with_sums(counts).items()}
     tree = _parts(code, sorted(d for d in desa if d == code or d.startswith(code + ".")))
     kept = {group for _area, group in own}
     totals, missing = Counter[str](), Counter[str]()
