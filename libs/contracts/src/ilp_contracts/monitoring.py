@@ -16,6 +16,8 @@ HYPERTENSIVE = frozenset({"hypertension_grade_1", "hypertension_grade_2",
 # A known patient's reading in range: monitored monthly all the same (the SPM's standard
 # service for a penderita hipertensi is a blood pressure every month).
 HYPERTENSION_PATIENT = HYPERTENSIVE | {"hypertension_controlled"}
+# A diagnosed diabetic's glucose, controlled or not: monitored monthly (the SPM's too).
+DIABETIC = frozenset({"diabetes_controlled", "diabetes_uncontrolled"})
 ADULT_STAGES = frozenset({"usia_dewasa", "lansia"})
 
 
@@ -44,7 +46,7 @@ class Cadence:
 CADENCES = (
     Cadence("hipertensi", HYPERTENSION_PATIENT, (("systolic",),), 30),
     # a diagnosed diabetic: glucose monthly, the SPM's standard service for a penderita DM
-    Cadence("diabetes", frozenset({"diabetes_controlled", "diabetes_uncontrolled"}),
+    Cadence("diabetes", DIABETIC,
             (("glucose_random",), ("glucose_fasting",)), 30),
     Cadence("prediabetes", frozenset({"prediabetes"}),
             (("glucose_random",), ("glucose_fasting",)), 90),

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from ilp_contracts import EXCLUSIVE_MONTHS, PTM_FROM_YEARS, supplements, vitamin_a
-from ilp_contracts.monitoring import HYPERTENSION_PATIENT, HYPERTENSIVE
+from ilp_contracts.monitoring import DIABETIC, HYPERTENSION_PATIENT, HYPERTENSIVE
 from ilp_contracts.registry import OPTIONAL_GROUPS, TargetGroup, with_sums
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -35,7 +35,7 @@ DEPENDENT = {"adl_moderate_dependence", "adl_severe_dependence", "adl_total_depe
 # hypertensive reading, or a diagnosed patient's reading in range (HYPERTENSION_PATIENT);
 # a diabetic glucose (GDP ≥ 126 or GDS ≥ 200, PERKENI's criteria), or a diagnosed
 # patient's glucose.
-DIABETES_PATIENT = {"diabetes_suspected", "diabetes_controlled", "diabetes_uncontrolled"}
+DIABETES_PATIENT = DIABETIC | {"diabetes_suspected"}
 _GLUCOSE = {"glucose_random", "glucose_fasting"}
 
 
@@ -124,7 +124,7 @@ HPV_YEARS = (10, 13)
 PENDIDIKAN_DASAR_YEARS = (7, 16)
 # Remaja: 10 to 18 years (Permenkes 25/2014), the registry's "remaja" sasaran; the stage
 # anak_remaja also holds school children from 5, and a pregnant remaja is an ibu hamil.
-REMAJA_FROM_YEARS, REMAJA_UNTIL_YEARS = 10, 18
+REMAJA_YEARS = (10, 18)
 # Under follow-up (DOMAIN.md: "how many are under follow-up"; hypertension is re-checked
 # monthly, diabetes every three months): a person found with the condition this year
 # whose measure was taken again in a later month of the year. (found, re-check, followed)
@@ -209,15 +209,14 @@ def flags_for(stage: str, finding_codes: Iterable[str],
         flags |= _among_tested(PREGNANCY_PREVALENCES, codes, taken)
         if "kek" in codes and checks and checks.get("supplementary_food"):
             flags.add("ibu_hamil_kek_pmt")
-        if _remaja(age_months):  # in the remaja sasaran all the same
+        if _aged(age_months, REMAJA_YEARS):  # in the remaja sasaran all the same
             flags.add("remaja_screened")
     elif stage == "anak_remaja":
         if not taken and not checks and doses:  # the BIAS's visit: immunised, not screened
             flags.discard("anak_remaja_screened")
         else:
             flags |= _school_age(codes, taken, age_months, sex)
-            if age_months is not None and \
-                    PENDIDIKAN_DASAR_YEARS[0] * 12 <= age_months < PENDIDIKAN_DASAR_YEARS[1] * 12:
+            if _aged(age_months, PENDIDIKAN_DASAR_YEARS):
                 flags.add("pendidikan_dasar_screened")
         if "remaja_putri_screened" in flags and _iron_tablets(measured):
             flags.add("remaja_putri_ttd")
@@ -249,8 +248,7 @@ def birth_flags(place: str | None, birth_weight_g: int | None,
 
 def _hpv(age_months: int | None, sex: str | None, doses: Iterable[str]) -> set[str]:
     """A girl of grades 5–6 seen – screened or immunised –, and given HPV."""
-    if sex != "F" or age_months is None or \
-            not HPV_YEARS[0] * 12 <= age_months < HPV_YEARS[1] * 12:
+    if sex != "F" or not _aged(age_months, HPV_YEARS):
         return set()
     return {"siswi_hpv_age", *(["siswi_hpv"] if any(d.startswith("HPV") for d in doses)
                                else [])}
@@ -274,7 +272,7 @@ def _school_age(codes: set[str], taken: set[str], age_months: int | None, sex: s
     """A school child's nutrition (BMI-for-age read), and a remaja's screening and a
     remaja putri's Hb test (the anaemia programme's, with its iron tablets)."""
     flags = _among_tested(SCHOOL_AGE_PREVALENCES, codes, taken)
-    if _remaja(age_months):
+    if _aged(age_months, REMAJA_YEARS):
         flags.add("remaja_screened")
         if sex == "F":
             flags |= {"remaja_putri_screened", *REMAJA_PUTRI_ANAEMIA.flags(codes, taken)}
@@ -286,9 +284,9 @@ def _iron_tablets(measured: Mapping[str, float] | Iterable[str]) -> float:
     return measured.get("iron_tablets", 0.0) if isinstance(measured, Mapping) else 0.0
 
 
-def _remaja(age_months: int | None) -> bool:
-    return age_months is not None and \
-        REMAJA_FROM_YEARS * 12 <= age_months < REMAJA_UNTIL_YEARS * 12
+def _aged(age_months: int | None, years: tuple[int, int]) -> bool:
+    """Of an age from the first of `years` (completed) to before the second."""
+    return age_months is not None and years[0] * 12 <= age_months < years[1] * 12
 
 
 def _ptm_remaja(stage: str, age_months: int | None, taken: set[str]) -> bool:
