@@ -48,7 +48,8 @@ from .domain.person import age_in_months, nik_birth
 from .domain.registers import TERM_DAYS
 from .register_columns import (AGE, AGE_YEARS, BIRTH_ORDER, BLOOD_PRESSURE, BREASTFED, CAPSULE,
                                CONTACT, DATES, DESA_NAME, DOSE, DUE_DATE, DUSUN, FLAGS, IRON,
-                               IRON_BATCH_TABLETS, KNOWN_COLUMNS, LAST_PERIOD, MONTHLY,
+                               IRON_BATCH_TABLETS, KNOWN_COLUMNS, KNOWN_CONDITIONS,
+                               LAST_PERIOD, MONTHLY,
                                MONTHLY_FLAGS, MONTHLY_MEASURES, MOTHER_NAME, NCD_HISTORY,
                                NOT_READ, NUMBERS, PERSON, POSYANDU_NAME, PREGNANCY,
                                REGISTER_NUMBER, RT_RW, TETANUS, VISIT_NUMBER, column,
@@ -99,8 +100,7 @@ def _cell(name: str, value: str) -> object:
     if name.startswith(CONTACT):  # the day of an ANC contact, or this row's visit ticked
         return True if value.lower() in YES_WORDS else iso_day(value)
     if name.startswith((DOSE, IRON, TETANUS)):  # ticked, or the day it was given
-        lowered = value.lower()
-        return True if lowered in YES_WORDS else False if lowered in NO_WORDS else iso_day(value)
+        return _yes_no(value, iso_day(value))
     if name in FLAGS or name.startswith((CAPSULE, BREASTFED)):
         lowered = value.lower()
         if name == "measured_lying" and lowered in _LYING:
@@ -109,7 +109,7 @@ def _cell(name: str, value: str) -> object:
             return colour  # given, of this colour (`_capsule_given`)
         if name in _EXAMINED and lowered in _FOUND:
             return _FOUND[lowered]
-        return True if lowered in YES_WORDS else False if lowered in NO_WORDS else value
+        return _yes_no(value, value)
     if name in IDENTIFIERS and (digits := ungrouped(value)).isdigit():
         return digits
     if name == "kpsp":  # "Sesuai", as e-PPGBM exports it
@@ -122,6 +122,12 @@ def _cell(name: str, value: str) -> object:
     if name in DATES:
         return iso_day(value)
     return value
+
+
+def _yes_no(value: str, otherwise: object) -> object:
+    """A tick's yes or no as a register writes it, else `otherwise`."""
+    lowered = value.lower()
+    return True if lowered in YES_WORDS else False if lowered in NO_WORDS else otherwise
 
 
 # A cell that repeats its column's unit ("9,5 kg", "11,2 g/dL") – only that unit: "950 g"
@@ -695,11 +701,6 @@ def _tetanus_left(reached: Reached, days: set[str], cells: dict[str, str]
                 _iso_day(when) is None or (str(when) > first and str(when) not in days))]
 
 
-# A "Riwayat PTM" cell's words for the two diagnoses the platform follows.
-_KNOWN_CONDITIONS = {
-    "known_hypertension": ("hipertensi", "ht", "darah tinggi", "tekanan darah tinggi"),
-    "known_diabetes": ("dm", "diabetes", "diabetes melitus", "diabetes mellitus",
-                       "kencing manis", "gula", "gula darah", "kencing gula")}
 _LISTED = re.compile(r"\s*(?:[,;/+&]|\bdan\b)\s*")
 
 
@@ -711,7 +712,7 @@ def _ncd_history(given: dict[str, object]) -> None:
     if cell is None:
         return
     listed = {" ".join(part.split()) for part in _LISTED.split(str(cell).lower())}
-    for field, words in _KNOWN_CONDITIONS.items():
+    for field, words in KNOWN_CONDITIONS.items():
         given.setdefault(field, bool(listed & set(words)))
 
 

@@ -26,6 +26,12 @@ VISIT_NUMBER = "visit_number"  # "Kunjungan ke": her ANC contact – in a balita
 DATES = ("birth_date", "screened_on", LAST_PERIOD, DUE_DATE)
 BLOOD_PRESSURE = "blood_pressure"  # one "TD" column, "120/80", as registers write it
 NCD_HISTORY = "ncd_history"  # "Riwayat PTM": the diagnoses made before, listed in one cell
+# The two diagnoses made before that the platform follows, in a register's words: a
+# column's (Riwayat Hipertensi, Minum Obat DM) or a Riwayat PTM cell's.
+KNOWN_CONDITIONS = {
+    "known_hypertension": ("hipertensi", "ht", "darah tinggi", "tekanan darah tinggi"),
+    "known_diabetes": ("dm", "diabetes", "diabetes melitus", "diabetes mellitus",
+                       "kencing manis", "kencing gula", "gula", "gula darah")}
 RT_RW = "rt_rw"  # one "RT/RW" column, "003/004", as a lansia's or a Posbindu's register has
 POSYANDU_NAME = "posyandu_name"
 # The desa of a row's posyandu, by name: which of the posyandu of one name it is (each
@@ -119,13 +125,8 @@ ALIASES = {
                     "breast_lump"),
     "tekanan_darah": BLOOD_PRESSURE,
     # a diagnosis made before, as the Posbindu asks it: a column each, ticked …
-    **dict.fromkeys((f"{what}_{condition}" for what in (
-        "riwayat", "penderita", "minum_obat", "obat") for condition in (
-        "hipertensi", "ht", "darah_tinggi")), "known_hypertension"),
-    **dict.fromkeys((f"{what}_{condition}" for what in (
-        "riwayat", "penderita", "minum_obat", "obat") for condition in (
-        "dm", "diabetes", "diabetes_melitus", "diabetes_mellitus", "kencing_manis")),
-        "known_diabetes"),
+    **{f"{what}_{word.replace(' ', '_')}": field for field, words in KNOWN_CONDITIONS.items()
+       for word in words for what in ("riwayat", "penderita", "minum_obat", "obat")},
     # … or one listing them ("Hipertensi, DM")
     **dict.fromkeys(("riwayat_ptm", "riwayat_ptm_diri_sendiri", "riwayat_penyakit",
                      "riwayat_penyakit_tidak_menular", "penyakit_yang_diderita",
