@@ -111,7 +111,8 @@ def sample_screenings(places: Iterable[Place], today: date, months: int = 3,
                       pupils: int = 4, seed: int = 1) -> Iterator[dict[str, object]]:
     """Screening submissions of the last `months` months at each place: its children
     weighed and measured each posyandu day (most of them: some miss one), its pregnant
-    women at their ANC contacts (their tetanus status and Td at the first), its adults' PTM screening and TB symptom check – the
+    women at their ANC contacts (their tetanus status and Td at the first), its adults'
+    PTM screening and TB symptom check with their history (hypertension, diabetes) – the
     hypertensive ones measured again each month, the lansia's daily living (ADL) too –,
     and the school screening of its children and adolescents."""
     rng = random.Random(seed)

@@ -164,9 +164,10 @@ def rows_from_csv(text: str, year: int | None = None, file_name: str = ""
 def _own_codes(header: list[str], rows: list[Row]) -> tuple[list[str], list[Row]]:
     """A bare `Kode` beside the columns of a facility or worker list is where the row lies –
     unless it is no wilayah code on any row (PKM-KB, P6171050101) and another on every
-    row that has one: then it is each row's own code, its id, and the rows lie where their Kelurahan or
-    Kecamatan name says (read as wilayah, it refused every row). A code rows share (their
-    puskesmas's) is no row's own: read as one id, it would make them one facility."""
+    row that has one: then it is each row's own code, its id, and the rows lie where their
+    Kelurahan or Kecamatan name says (read as wilayah, it refused every row). A code rows
+    share (their puskesmas's) is no row's own: read as one id, it would make them one
+    facility."""
     codes = [str(cells["area_code"]) for _line, cells in rows if cells.get("area_code")]
     if "id" in header or not codes or any(map(_is_area_code, codes)) or \
             len(set(codes)) < len(codes):
