@@ -108,10 +108,11 @@ DAY_FACTS = {"born_": "Lahir", "last_checked_": "Terakhir diperiksa",
              "last_anc_": "Terakhir periksa hamil", "last_screened_": "Terakhir diskrining",
              "last_lila_": "LiLA terakhir diukur", "noted_": "Didata",
              "treatment_started_": "Mulai pengobatan TBC"}
-# … the dose missed (`missed_MR1`), the round of the capsule (`vitamin_a_2026-08`), how
+# … the round of the capsule (`vitamin_a_2026-08`), the dose missed (`missed_MR1`), how
 # many live with a TB patient (`household_contacts_4`).
-OTHER_FACTS = {"missed_": "Belum imunisasi {}", "vitamin_a_": "Kapsul vitamin A bulan {}",
-               "household_contacts_": "{} kontak serumah"}
+MONTH_FACTS = {"vitamin_a_": "Kapsul vitamin A bulan"}
+OTHER_FACTS = {"missed_": "Belum imunisasi {}", "household_contacts_": "{} kontak serumah"}
+_DATED = ((DAY_FACTS, "", "d MMMM yyyy"), (MONTH_FACTS, "-01", "MMMM yyyy"))
 
 
 def finding_label(code: str) -> str:
@@ -119,16 +120,15 @@ def finding_label(code: str) -> str:
     not know (an integrator's screening amended by a newer release) stays as it is."""
     if said := FINDING_LABELS.get(code) or BIRTH_FACTS.get(code):
         return said
-    for prefix, words in DAY_FACTS.items():
-        if code.startswith(prefix):
-            try:
-                day = date.fromisoformat(code.removeprefix(prefix))
-            except ValueError:
-                return code
-            return f"{words} {format_date(day, 'd MMMM yyyy', locale='id')}"
+    for facts, day_of, pattern in _DATED:
+        for prefix, words in facts.items():
+            if code.startswith(prefix):
+                try:
+                    day = date.fromisoformat(code.removeprefix(prefix) + day_of)
+                except ValueError:
+                    return code
+                return f"{words} {format_date(day, pattern, locale='id')}"
     for prefix, words in OTHER_FACTS.items():
         if code.startswith(prefix) and (fact := code.removeprefix(prefix)):
-            if prefix == "vitamin_a_" and len(fact) == 7:  # a month: "Agustus 2026"
-                fact = format_date(date.fromisoformat(f"{fact}-01"), "MMMM yyyy", locale="id")
             return words.format(fact)
     return code
