@@ -168,7 +168,8 @@ def _children(rng: random.Random, people: _People, place: Place, days: list[date
             haz, whz = haz + rng.gauss(0, 0.1), whz + rng.gauss(0, 0.25)
             measured = growth(sex, (day - child.born).days, haz, whz)
             if measured is not None and rng.random() < 0.85:  # some miss a posyandu day
-                yield _submission(child, place, day, {**measured, **_capsule(rng, child, day)})
+                yield _submission(child, place, day, {**measured, **_capsule(rng, child, day),
+                                                      **_development(rng, child, day)})
 
 
 def _capsule(rng: random.Random, child: _Person, day: date) -> dict[str, bool]:
@@ -180,6 +181,19 @@ def _capsule(rng: random.Random, child: _Person, day: date) -> dict[str, bool]:
     given = rng.random() < 0.9
     return {"vitamin_a": given,
             **({"deworming": given} if supplements.deworming_eligible(months) else {})}
+
+
+# The ages a balita's development is checked at (SDIDTK, Permenkes 66/2014): every three
+# months to two years, every six after – twice a year or more, as the SPM asks.
+KPSP_MONTHS = frozenset({3, 6, 9, 12, 15, 18, 21, 24, 30, 36, 42, 48, 54})
+
+
+def _development(rng: random.Random, child: _Person, day: date) -> dict[str, str]:
+    """The KPSP in the month the child reaches a check's age: most as expected for it, a
+    few doubtful (screened again) or deviating (referred)."""
+    if age_in_months(child.born, day) not in KPSP_MONTHS:
+        return {}
+    return {"kpsp": rng.choices(("sesuai", "meragukan", "penyimpangan"), (92, 6, 2))[0]}
 
 
 def _mothers(rng: random.Random, people: _People, place: Place, days: list[date],

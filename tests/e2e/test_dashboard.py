@@ -224,10 +224,10 @@ def test_one_life_cycle_stage_at_a_time(platform: Platform) -> None:
                                "'ibu_hamil_k6'", timeout=10000)
         assert page.locator("#table th[data-id]").evaluate_all(
             "ths => ths.map(t => t.dataset.id)") == [
-            "ibu_hamil_k6", "spm_ibu_bersalin", "kunjungan_neonatal_lengkap",
+            "ibu_hamil_k6", "spm_ibu_bersalin", "kunjungan_neonatal_lengkap", "spm_balita",
             "spm_pendidikan_dasar", "spm_usia_produktif", "lansia_skrining", "spm_hipertensi",
             "spm_diabetes"]
-        assert page.locator("#table th[data-id]").nth(3).inner_text().startswith("SPM 5 ")
+        assert page.locator("#table th[data-id]").nth(4).inner_text().startswith("SPM 5 ")
         page.select_option("#stage", "")
         page.wait_for_function(f"document.querySelectorAll('#table th[data-id]').length === {every}",
                                timeout=10000)
@@ -267,14 +267,14 @@ def test_one_life_cycle_stage_at_a_time(platform: Platform) -> None:
     kecamatan = [line.split(",")[3] for line in spm_sheet.splitlines()[1:]
                  if line.startswith("33.73.04,")]
     assert kecamatan == ["ibu_hamil_k6", "spm_ibu_bersalin", "kunjungan_neonatal_lengkap",
-                         "spm_pendidikan_dasar", "spm_usia_produktif", "lansia_skrining",
-                         "spm_hipertensi", "spm_diabetes"]  # the Dinkes's SPM report
+                         "spm_balita", "spm_pendidikan_dasar", "spm_usia_produktif",
+                         "lansia_skrining", "spm_hipertensi", "spm_diabetes"]  # the Dinkes's SPM report
     assert pws.get("/areas/33.73.04/table.csv", params={
         "period": "2026-11", "life_cycle": "remaja"}).status_code == 422
     by_spm = pws.get("/areas/33.73.04/ranking", params={"period": "2026-11",
                                                        "life_cycle": "spm"}).json()
     assert {red for r in by_spm for red in r["red_indicators"]} <= {
-        "ibu_hamil_k6", "spm_ibu_bersalin", "kunjungan_neonatal_lengkap",
+        "ibu_hamil_k6", "spm_ibu_bersalin", "kunjungan_neonatal_lengkap", "spm_balita",
         "spm_pendidikan_dasar", "spm_usia_produktif", "lansia_skrining", "spm_hipertensi",
         "spm_diabetes"}
 

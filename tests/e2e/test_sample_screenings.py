@@ -70,6 +70,11 @@ def test_sample_screenings_fill_the_dashboard_once(platform: Platform, capsys) -
     spm = [kota(name) for name in ("spm_ibu_bersalin", "spm_pendidikan_dasar",
                                    "spm_usia_produktif", "spm_hipertensi", "spm_diabetes")]
     assert all(i["numerator"] > 0 and i["denominator"] > 0 for i in spm), spm
+    # the balita's service is a year's (eight weighings): none served in two months, but
+    # against the anak balita the sample's balita and bayi give
+    balita = kota("spm_balita")
+    assert (balita["numerator"], balita["targets_missing"]) == (0, 0) and \
+        balita["denominator"] > 1000
     # births: where they were born, how much the babies weighed, and their KF/KN visits
     delivered = kota("persalinan_fasyankes")
     assert delivered["denominator"] >= 79 and 70 < delivered["pct"] <= 100  # (in January:

@@ -1564,6 +1564,34 @@ def test_a_capsule_an_iva_and_a_puma_score_go_from_the_posyandu_to_pws_and_the_v
         "rujukan_deteksi_dini_kanker", "suspek_ppok"})
 
 
+def test_a_balitas_year_at_her_posyandu_makes_the_spms_balita_service(platform: Platform
+                                                                       ) -> None:
+    """Through the services: a two-year-old weighed every month from January, measured
+    and her development checked (KPSP) in February and August, given her capsules in the
+    bulan vitamin A – served in August, her eighth weighing, against the anak balita her
+    desa's balita less its bayi make."""
+    desa = "33.73.04.2032"
+    desa_with_posyandu(platform, desa, "Delapan", "psy-delapan")
+    for group, count in (("balita", 10), ("bayi", 2)):
+        client(platform, "registry").put("/targets", json={
+            "area_code": desa, "year": 2026, "group": group, "count": count}
+        ).raise_for_status()
+    person = {"nik": f"3373045102240{uuid.uuid4().int % 1000:03d}", "name": "Laras",
+              "sex": "F", "birth_date": "2024-02-11"}
+    for month in range(1, 9):
+        twice = {"height_cm": 84.0 + month, "measured_lying": False, "kpsp": "sesuai",
+                 "vitamin_a": True} if month in (2, 8) else {}
+        assert record(platform, {"person": person, "posyandu_id": "psy-delapan",
+                                 "screened_on": f"2026-{month:02d}-12",
+                                 "measurements": {"weight_kg": 11.0 + month / 10, **twice}}
+                      )["status"] == "active"
+    pws = httpx.Client(base_url=f"{platform.service_url('pws')}/api/v1", timeout=10)
+    assert eventually(lambda: indicator(pws, desa, "2026-08", "spm_balita")["numerator"] == 1)
+    served = indicator(pws, desa, "2026-08", "spm_balita")
+    assert (served["denominator"], served["pct"], served["targets_missing"]) == (8, 12.5, 0)
+    assert indicator(pws, desa, "2026-07", "spm_balita")["numerator"] == 0
+
+
 def test_iron_tablets_pmt_and_deworming_go_from_the_posyandu_to_pws_and_the_kohort(
         platform: Platform) -> None:
     """Through the services: a pregnant woman's three contacts of 30 iron tablets make her

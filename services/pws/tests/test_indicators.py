@@ -16,6 +16,7 @@ from ilp_pws.domain.indicators import (
     flags_for,
     merge_running,
 )
+from ilp_contracts.registry import with_derived
 from ilp_pws.domain.projection import firsts
 
 CODES = ["stunted", "severely_stunted", "underweight", "severely_underweight", "risk_overweight"]
@@ -287,7 +288,7 @@ def test_the_spms_services_are_a_view_of_their_own_in_the_spms_order() -> None:
 
     assert [(i.spm, i.id) for i in of_stage(CATALOGUE, SPM)] == [
         (1, "ibu_hamil_k6"), (2, "spm_ibu_bersalin"), (3, "kunjungan_neonatal_lengkap"),
-        (5, "spm_pendidikan_dasar"), (6, "spm_usia_produktif"), (7, "lansia_skrining"),
+        (4, "spm_balita"), (5, "spm_pendidikan_dasar"), (6, "spm_usia_produktif"), (7, "lansia_skrining"),
         (8, "spm_hipertensi"), (9, "spm_diabetes")]
     assert of_stage(CATALOGUE, None) == list(CATALOGUE)
     assert {i.life_cycle for i in of_stage(CATALOGUE, "lansia")} == {"lansia"}
@@ -496,3 +497,84 @@ def test_pmt_counts_among_the_kek_pregnancies_and_the_undernourished_balita_foun
         "balita_pmt_needed", "balita_pmt"}
     assert pmt("balita", ["underweight"], None) == {"balita_pmt_needed"}
     assert pmt("balita", ["gizi_buruk"], True) == pmt("balita", [], True) == set()
+
+
+def _balita_visit(day: str, measured: list[str], age_months: int, kpsp: str | None = None,
+                  capsule: bool = False, posyandu: str = "p1") -> dict:
+    flags = flags_for("balita", [], measured, age_months, {"vitamin_a": capsule} if capsule
+                      else {}, "F", kpsp=kpsp)
+    return {"order": [day, f"{day}-{posyandu}"], "version": 1, "desa_code": "53.01.07.2003",
+            "posyandu_id": posyandu, "flags": sorted(flags)}
+
+
+def _balita_year(age_at_january: int, weighings: int = 12, lengths: tuple[int, ...] = (2, 8),
+                 kpsp: tuple[int, ...] = (2, 8), capsules: tuple[int, ...] = (2, 8)
+                 ) -> dict[str, dict[str, dict]]:
+    """A child's year at her posyandu: weighed in months 1…`weighings`, measured, her
+    development checked and given a capsule in the months named."""
+    months: dict[str, dict[str, dict]] = {}
+    for month in range(1, 13):
+        if month > weighings and month not in lengths + kpsp + capsules:
+            continue
+        day = f"2026-{month:02d}-10"
+        measured = [*(["weight_kg"] if month <= weighings else []),
+                    *(["height_cm"] if month in lengths else [])]
+        visit = _balita_visit(day, measured, age_at_january + month - 1,
+                              "sesuai" if month in kpsp else None, month in capsules)
+        months[f"2026-{month:02d}"] = {day: visit}
+    return months
+
+
+def test_a_balita_seen_counts_her_length_her_development_check_and_her_spm_age() -> None:
+    """The SPM's balita service is read from her visits: a length or height measured, a
+    KPSP made (whatever it found), and her age – 12 to 59 months – at the visit."""
+    assert {"balita_length_measured", "balita_development_checked",
+            "anak_balita_screened"} <= flags_for("balita", ["development_doubtful"],
+                                                 ["weight_kg", "height_cm"], 12,
+                                                 kpsp="meragukan")
+    only_weighed = flags_for("balita", [], ["weight_kg"], 30)
+    assert not {"balita_length_measured", "balita_development_checked"} & only_weighed
+    assert "anak_balita_screened" in only_weighed
+    assert "anak_balita_screened" in flags_for("balita", [], ["weight_kg"], 59)
+    assert "anak_balita_screened" not in flags_for("balita", [], ["weight_kg"], 11)
+    assert "anak_balita_screened" not in flags_for("balita", [], ["weight_kg"], 60)
+
+
+def test_the_spms_balita_service_counts_once_at_the_visit_that_completed_it() -> None:
+    """Weighed 8 times, measured twice, her development checked twice, two capsules:
+    served in August, when the second of each came (her eighth weighing), once however
+    often she is seen after. One short of any is not served."""
+    where = ("53.01.07.2003", "p1")
+    assert firsts(_balita_year(24))["year:balita_spm_served"] == (where, "2026-08")
+    assert firsts(_balita_year(24, lengths=(2, 11)))["year:balita_spm_served"] == (
+        where, "2026-11")  # the second length came in November
+    for short in ({"weighings": 7}, {"lengths": (2,)}, {"kpsp": (8,)}, {"capsules": (2,)}):
+        assert "year:balita_spm_served" not in firsts(_balita_year(24, **short)), short
+    # two screenings on one day (a posyandu and its pustu) are one weighing
+    year = _balita_year(24, weighings=7, lengths=(2, 3), kpsp=(2, 3), capsules=(2, 3))
+    year["2026-07"]["again"] = {**year["2026-07"]["2026-07-10"], "order": ["2026-07-10", "z"]}
+    assert "year:balita_spm_served" not in firsts(year)
+    year["2026-08"] = {"d": _balita_visit("2026-08-10", ["weight_kg"], 31, posyandu="p2")}
+    assert firsts(year)["year:balita_spm_served"] == (("53.01.07.2003", "p2"), "2026-08")
+
+
+def test_the_spms_balita_service_is_of_children_of_12_to_59_months() -> None:
+    """A baby whose year was complete at 11 months is served at her first visit from 12
+    months; a child of 60 months from January is no longer an anak balita."""
+    baby = _balita_year(0)  # 0–11 months this year: none of her visits of the age
+    assert "year:balita_spm_served" not in firsts(baby)
+    turning = _balita_year(3, lengths=(2, 7), kpsp=(2, 7), capsules=(4, 7))  # 12 in October
+    assert firsts(turning)["year:balita_spm_served"] == (("53.01.07.2003", "p1"), "2026-10")
+    assert firsts(_balita_year(50))["year:balita_spm_served"][1] == "2026-08"  # 57 months
+    assert "year:balita_spm_served" not in firsts(_balita_year(60))
+    # against the anak balita's sasaran – the balita less the bayi where none is set
+    counts = Counter({"year:balita_spm_served": 30})
+    value = {v.id: v for v in evaluate(counts, {"anak_balita": 120})}["spm_balita"]
+    assert (value.numerator, value.denominator, value.pct) == (30, 120, 25.0)
+    totals, missing = area_targets([
+        {"area_code": "53.01.07.2003", "group": "balita", "count": 150},
+        {"area_code": "53.01.07.2003", "group": "bayi", "count": 30}], "53.01.07",
+        ["53.01.07.2003"])
+    assert totals["anak_balita"] == 120 and not missing["anak_balita"]
+    assert with_derived({"balita": 150, "bayi": 30, "anak_balita": 118})["anak_balita"] == 118
+    assert "anak_balita" not in with_derived({"balita": 20, "bayi": 30})  # a typo, not -10

@@ -497,6 +497,24 @@ async def test_a_sasaran_of_the_spms_adult_services(store) -> None:
     assert "usia_15_plus" in missing["33.73.04.1002"]
 
 
+async def test_a_sasaran_of_anak_balita_the_spms_balita_service(store) -> None:
+    """The SPM's balita service counts children of 12–59 months: a Data Sasaran's "Anak
+    Balita (12-59 bulan)" or "Balita 12-59 Bln", or a list's "Anak Balita", is read."""
+    await load(store, AREAS)
+    report = await load_sheet(store, "DATA SASARAN 2026\nKode Desa;Bayi (0-11 bln);Anak Balita "
+                                     "(12-59 bulan)\n33.73.04.1001;96;390\n", "33.73")
+    assert (report.rejected, report.columns_not_read) == ([], [])
+    report = await load_sheet(store, "DATA SASARAN 2026\nKode Desa;Balita 12-59 Bln\n"
+                                     "33.73.04.1002;410\n", "33.73")
+    assert (report.rejected, report.columns_not_read) == ([], [])
+    listed = await load(store, "kode_desa,tahun,kelompok,jumlah\n"
+                               "33.73.04.1002,2026,Anak Balita,388\n")
+    assert (listed.rejected, listed.created_or_updated) == ([], 1)
+    assert sorted((t["area_code"], t["group"], t["count"]) for t in await store.find(
+        "targets")) == [("33.73.04.1001", "anak_balita", 390), ("33.73.04.1001", "bayi", 96),
+                        ("33.73.04.1002", "anak_balita", 388)]
+
+
 async def test_a_list_naming_its_desa_and_kecamatan_by_name(store) -> None:
     """A Dinkes's facility list or sasaran table often names the desa and kecamatan
     instead of giving their codes: each name is looked up in the caller's wilayah."""

@@ -101,6 +101,27 @@ async def test_the_event_names_the_persons_rw_else_the_posyandus_if_it_has_one(t
     await store.close()
 
 
+async def test_the_event_says_a_development_check_was_made_whatever_it_found(tmp_path) -> None:
+    """The SPM counts a balita's development checked twice a year: a KPSP as expected
+    finds nothing, and the event says it was made all the same; a correction keeps it."""
+    store = SqliteStore(tmp_path / "screening.db", SPEC.collections)
+    await store.open()
+    async with store.transaction() as tx:
+        await tx.put("posyandu", "psy-1", {"id": "psy-1", "area_code": "33.73.04.1001",
+                                           "rw": None, "active": True})
+        checked, _ = await intake.record(tx, balita(measurements={
+            "weight_kg": 11.2, "kpsp": "sesuai"}), "k-kpsp", "key")
+        weighed, _ = await intake.record(tx, balita(screened_on="2026-11-19"), "k-w", "key")
+        corrected = await intake.amend(tx, checked["screening_id"], AmendmentIn(
+            reason="berat salah tulis", measurements=MeasurementsIn(weight_kg=11.4,
+                                                                    kpsp="sesuai")))
+    assert (checked["kpsp"], weighed["kpsp"], corrected["kpsp"]) == ("sesuai", None, "sesuai")
+    assert not checked["findings"]
+    announced = [json.loads(r.body) for r in await store.pending_outbox(10)]
+    assert [event.get("kpsp") for event in announced] == ["sesuai", None, "sesuai"]
+    await store.close()
+
+
 async def test_the_visit_completing_basic_immunisation_is_marked(tmp_path) -> None:
     """Doses come over a year of visits: the one that completes the set says so."""
     from ilp_screening.domain.rules import IDL_DOSES

@@ -163,6 +163,9 @@ class PregnancyIn(_Strict):
 # The measurements written as words, not numbers or yes/no: the KPSP's result, a capsule's
 # colour.
 WORDS = ("kpsp", "vitamin_a_capsule")
+# The KPSP (Kuesioner Pra Skrining Perkembangan): development as expected for the age,
+# doubtful, or deviating.
+KpspResult = Literal["sesuai", "meragukan", "penyimpangan"]
 
 
 class MeasurementsIn(_Strict):
@@ -195,7 +198,7 @@ class MeasurementsIn(_Strict):
     puma: int | None = Field(default=None, ge=0, le=9,
                              description="PUMA score 0–9: PPOK (COPD) screening of adults from "
                              "40 who smoke or have smoked")
-    kpsp: Literal["sesuai", "meragukan", "penyimpangan"] | None = None
+    kpsp: KpspResult | None = None
     tb_symptoms: bool | None = Field(default=None, description="Gejala TB (skrining gejala)")
     smoking: bool | None = None
     # A diagnosis made before (a Posbindu's "riwayat PTM", or medicine taken for it): a
@@ -326,6 +329,9 @@ class ScreeningSnapshot(Event):
         "smoking, oedema, skilas_positive, …): a check left out was not made. None in "
         "events from before checks were carried (not known, not 'none made')")
     immunizations: list[str] = Field(default_factory=list)
+    kpsp: KpspResult | None = Field(
+        default=None, description="The KPSP's result where a balita's development was "
+        "checked (a development check made, whatever it found: the SPM counts two a year)")
     anc_visit: int | None = None
     findings: list[Finding] = Field(default_factory=list)
 

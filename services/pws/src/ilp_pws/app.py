@@ -15,8 +15,9 @@ from .live import live_fan_out
 # TTD 90, a remaja putri's iron tablets, a balita's deworming tablet, PMT where it was needed.
 # 2026-12-05.7: a pregnancy's T2+, a girl's HPV, a mother's vitamin A after delivery; a
 # school's BIAS visit (doses only) no remaja screening. 2026-12-05.8: postnatal visits a
-# Kohort showed made count as made, not among the home visits due.
-COUNTING_RULES = "2026-12-05.10"
+# Kohort showed made count as made, not among the home visits due. 2026-12-05.11: the
+# SPM's balita service (weighings, lengths, KPSP and capsules of the child's year).
+COUNTING_RULES = "2026-12-05.11"
 
 SPEC = ServiceSpec(
     name="pws",

@@ -238,7 +238,8 @@ class Projector:
                  "posyandu_id": event.posyandu_id,
                  "flags": sorted(flags_for(event.stage, (f.code for f in event.findings),
                                            event.measurements, event.age_months,
-                                           event.checks, event.sex, event.immunizations))}
+                                           event.checks, event.sex, event.immunizations,
+                                           event.kpsp))}
         await self._change(tx, event.period, event.person_id, event.screening_id, entry)
         if event.stage == "ibu_hamil":
             contact = pregnancy.contact_of(event.screened_on, event.measurements,

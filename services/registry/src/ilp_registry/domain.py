@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, get_args
 
-from ilp_contracts.registry import OPTIONAL_GROUPS, RolloutStatus, TargetGroup, with_sums
+from ilp_contracts.registry import OPTIONAL_GROUPS, RolloutStatus, TargetGroup, with_derived
 from ilp_contracts.text import _
 
 ROLLOUT_ORDER: tuple[RolloutStatus, ...] = get_args(RolloutStatus)
@@ -96,7 +96,7 @@ def missing_targets(desa_codes: Iterable[str], targets: Iterable[Mapping[str, An
     have: dict[str, dict[str, int]] = {}  # which groups are set (not their figures)
     for target in targets:
         have.setdefault(target["area_code"], {})[target["group"]] = 0
-    gaps = {code: [str(g) for g in TARGET_GROUPS if g not in with_sums(have.get(code, {}))]
+    gaps = {code: [str(g) for g in TARGET_GROUPS if g not in with_derived(have.get(code, {}))]
             for code in desa_codes}
     return {code: groups for code, groups in gaps.items() if groups}
 

@@ -61,6 +61,9 @@ WORDS = {
     "remaja putri": "remaja_putri",
     **dict.fromkeys(("ibu bersalin", "bulin", "sasaran ibu bersalin", "jumlah ibu bersalin"),
                     "ibu_bersalin"),
+    **dict.fromkeys(("anak balita", *(f"balita {age}" for age in (
+        "12-59 bulan", "12–59 bulan", "12-59 bln", "usia 12-59 bulan", "1-4 tahun"))),
+                    "anak_balita"),
     **dict.fromkeys(("usia pendidikan dasar", "anak usia pendidikan dasar", "usia dikdas",
                      "siswa kelas 1-9", "siswa kelas 1–9", "siswa sd dan smp"),
                     "usia_pendidikan_dasar"),

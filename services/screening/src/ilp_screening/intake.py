@@ -143,6 +143,7 @@ async def _snapshot(tx: Transaction, *, screening_id: str, person_id: str, sex: 
         "period": screened_on.isoformat()[:7], "desa_code": posyandu["area_code"],
         "rw": rw, "rt": rt, "posyandu_id": posyandu["id"],
         "measurements": result.summary, "checks": flags, "immunizations": list(m.immunizations),
+        "kpsp": m.kpsp,
         "anc_visit": pregnancy.anc_visit if pregnancy else None, "findings": result.findings,
     }
 

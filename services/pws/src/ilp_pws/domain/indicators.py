@@ -20,7 +20,7 @@ from typing import Any, Literal, get_args
 
 from ilp_contracts import EXCLUSIVE_MONTHS, PTM_FROM_YEARS, supplements, vitamin_a
 from ilp_contracts.monitoring import DIABETIC, HYPERTENSION_PATIENT, HYPERTENSIVE
-from ilp_contracts.registry import OPTIONAL_GROUPS, TargetGroup, with_sums
+from ilp_contracts.registry import OPTIONAL_GROUPS, TargetGroup, with_derived
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Colour = Literal["green", "yellow", "red", "grey"]
@@ -130,9 +130,20 @@ REMAJA_YEARS = (10, 18)
 # whose measure was taken again in a later month of the year. (found, re-check, followed)
 FOLLOW_UPS = (("ptm_hypertension", "ptm_bp_checked", "ptm_hypertension_followed"),
               ("ptm_diabetes", "ptm_glucose_checked", "ptm_diabetes_followed"))
+# The SPM's balita service (Permenkes 4/2019): a child of 12–59 months weighed at least 8
+# times in the year, her length or height measured twice, her development checked twice
+# (KPSP) and given two vitamin A capsules – of any age that year. Counted once a year, in
+# the month and place of the visit that completed it, at 12–59 months. (served flag: (the
+# age's flag, {flag: days of the year with it}))
+BALITA_SPM_YEARS = (1, 5)
+YEAR_STANDARDS = {"balita_spm_served": ("anak_balita_screened", {
+    "balita_weighed": 8, "balita_length_measured": 2, "balita_development_checked": 2,
+    "balita_vitamin_a": 2})}
 FLAGS = frozenset({
     *(f"{stage}_screened" for stage in STAGES), "balita_weighed", "balita_naik",
-    "balita_tidak_naik", "balita_nt", "balita_idl", "remaja_screened", "ibu_hamil_k1",
+    "balita_tidak_naik", "balita_nt", "balita_idl", "balita_length_measured",
+    "balita_development_checked", "anak_balita_screened", *YEAR_STANDARDS,
+    "remaja_screened", "ibu_hamil_k1",
     "ibu_hamil_k6", "ptm_screened", "pendidikan_dasar_screened", "usia_produktif_screened",
     "ptm_hypertension_served", "ptm_diabetes_served", *(p.flag for p in PREVALENCES),
     *(p.tested for p in PREVALENCES), *(followed for _, _, followed in FOLLOW_UPS),
@@ -162,12 +173,13 @@ def flags_for(stage: str, finding_codes: Iterable[str],
               measured: Mapping[str, float] | Iterable[str] = (),
               age_months: int | None = None,
               checks: Mapping[str, bool] | None = None, sex: str | None = None,
-              doses: Iterable[str] = ()) -> frozenset[str]:
+              doses: Iterable[str] = (), kpsp: str | None = None) -> frozenset[str]:
     """What one screening says about a person for the month (indicator building blocks);
     `measured`: the measurements it took (with the z-scores read from them), with their
     values where a count is read from them (iron tablets given); `checks`: the
     yes/no checks it made and what they found, None where that is not known (a screening
-    from before they were carried); `doses`: the immunisations given."""
+    from before they were carried); `doses`: the immunisations given; `kpsp`: the
+    development check's result, if one was made."""
     codes = set(finding_codes)
     taken = set(measured)
     flags = {f"{stage}_screened"}
@@ -178,6 +190,12 @@ def flags_for(stage: str, finding_codes: Iterable[str],
     if stage == "balita":
         if "weight_kg" in taken:  # D is ditimbang: not a visit for LiLA or a dose alone
             flags.add("balita_weighed")
+        if "height_cm" in taken:
+            flags.add("balita_length_measured")
+        if kpsp:
+            flags.add("balita_development_checked")
+        if _aged(age_months, BALITA_SPM_YEARS):
+            flags.add("anak_balita_screened")
         flags |= _among_tested(BALITA_PREVALENCES, codes, taken)
         # N and T exist only for a child also weighed last month; together they are the
         # denominator of N/D as the KMS reads it.
@@ -599,7 +617,7 @@ def area_targets(target_docs: Iterable[Mapping[str, Any]], code: str, desa: Iter
     for doc in target_docs:
         by_area.setdefault(doc["area_code"], {})[doc["group"]] = int(doc["count"])
     own = {(area, group): count for area, counts in by_area.items()
-           for group, count in with_sums(counts).items()}
+           for group, count in with_derived(counts).items()}
     tree = _parts(code, sorted(d for d in desa if d == code or d.startswith(code + ".")))
     kept = {group for _area, group in own}
     totals, missing = Counter[str](), Counter[str]()

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .indicators import (FOLLOW_UPS, OF_ANY_VISIT, POSTNATAL_VISITED, PROGRAMME_VISITS, YEAR,
-                         flag_delta)
+                         YEAR_STANDARDS, flag_delta)
 
 Entry = Mapping[str, Any]  # {"order", "version", "desa_code", "posyandu_id", "flags"}
 Unit = tuple[str, str]  # (desa code, posyandu id): counted in both, the posyandu below
@@ -63,7 +63,25 @@ def firsts(months: Mapping[str, Mapping[str, Entry]]) -> dict[str, tuple[Unit, s
             later = (x for x in live if x[1] > start[1] and recheck in x[2]["flags"])
             if (hit := next(later, None)) is not None:
                 first[YEAR + followed] = (_unit(hit[2]), hit[1])
+    for served, (aged, needs) in YEAR_STANDARDS.items():
+        if (met := _standard_met(live, aged, needs)) is not None:
+            first[YEAR + served] = met
     return first
+
+
+def _standard_met(live: list[tuple[Any, str, Entry]], aged: str, needs: Mapping[str, int]
+                  ) -> tuple[Unit, str] | None:
+    """Where and in which month a year's services first reached their standard (each
+    flag on at least so many days of the year) at a visit of the standard's age."""
+    if not any(aged in entry["flags"] for _, _, entry in live):
+        return None  # (most persons: not of the age at all)
+    days: dict[str, set[str]] = {flag: set() for flag in needs}
+    for _, period, entry in live:
+        for flag in needs.keys() & set(entry["flags"]):
+            days[flag].add(entry["order"][0])
+        if aged in entry["flags"] and all(len(days[f]) >= n for f, n in needs.items()):
+            return _unit(entry), period
+    return None
 
 
 def _unit(entry: Entry) -> Unit:
