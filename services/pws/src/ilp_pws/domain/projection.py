@@ -72,16 +72,17 @@ def firsts(months: Mapping[str, Mapping[str, Entry]]) -> dict[str, tuple[Unit, s
 def _standard_met(live: list[tuple[Any, str, Entry]], aged: str, needs: Mapping[str, int]
                   ) -> tuple[Unit, str] | None:
     """Where and in which month a year's services first reached their standard (each
-    flag on at least so many days of the year) at a visit of the standard's age."""
+    flag on at least so many days of the year): the first visit of the standard's age
+    from the day the last of them came."""
     if not any(aged in entry["flags"] for _, _, entry in live):
         return None  # (most persons: not of the age at all)
-    days: dict[str, set[str]] = {flag: set() for flag in needs}
-    for _, period, entry in live:
-        for flag in needs.keys() & set(entry["flags"]):
-            days[flag].add(entry["order"][0])
-        if aged in entry["flags"] and all(len(days[f]) >= n for f, n in needs.items()):
-            return _unit(entry), period
-    return None
+    days = {flag: sorted({entry["order"][0] for _, _, entry in live if flag in entry["flags"]})
+            for flag in needs}
+    if any(len(days[flag]) < n for flag, n in needs.items()):
+        return None
+    done = max(days[flag][n - 1] for flag, n in needs.items())
+    return next(((_unit(entry), period) for order, period, entry in live
+                 if order[0] >= done and aged in entry["flags"]), None)
 
 
 def _unit(entry: Entry) -> Unit:
