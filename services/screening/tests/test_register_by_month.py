@@ -88,6 +88,26 @@ def test_a_months_deworming_tick_goes_with_its_weighing_beside_the_capsule(workb
     assert fed == [(2, True), (8, False)]
 
 
+def test_a_months_development_check_and_length_go_with_its_weighing(workbook) -> None:
+    """"Perkembangan" (the KPSP's S, M or P) and "TB (cm)" over the months they were
+    checked – twice a year, as the SPM asks: read with that month's weighing, or a visit of
+    their own; a word no KPSP gives refused at its month's column."""
+    sheet = register_by_month([[*NIUS, 7.0, 7.3, *[None] * 5, 8.0, *[None] * 4, None, None,
+                                None, None, "S", "m", 68.5, 71.0]])
+    sheet["Register"][1] += [("Perkembangan", 1, 2), None, ("TB (cm)", 1, 2), None]
+    sheet["Register"][2] += ["Feb", "Okt", "Feb", "Agu"]
+    text = spreadsheet_text(workbook(**sheet))
+    found = [(s.screened_on.month, s.measurements.weight_kg, s.measurements.height_cm,
+              s.measurements.kpsp) for _l, s, _p in visits(text)]
+    assert found == [(1, 7.0, None, None), (2, 7.3, 68.5, "sesuai"), (8, 8.0, 71.0, None),
+                     (10, None, None, "meragukan")]
+    assert columns_not_read(text) == []
+    sheet["Register"][3][-3] = "baik"
+    [*_visits, (_line, refused, problems)] = visits(spreadsheet_text(workbook(**sheet)))
+    assert refused is None and [(p["loc"], p["type"]) for p in problems] == [
+        (["measurements", "month:kpsp:10"], "literal_error")]
+
+
 def test_a_months_bad_cell_refuses_that_month_only_named_by_its_column(workbook) -> None:
     text = spreadsheet_text(workbook(**register_by_month([
         [*NIUS, 7.0, "tujuh", 7.6, *[None] * 9, "v", None]])))

@@ -50,7 +50,7 @@ from .register_columns import (AGE, AGE_YEARS, BIRTH_ORDER, BLOOD_PRESSURE, BREA
                                CONTACT, DATES, DESA_NAME, DOSE, DUE_DATE, DUSUN, FLAGS, IRON,
                                IRON_BATCH_TABLETS, KNOWN_COLUMNS, KNOWN_CONDITIONS,
                                LAST_PERIOD, MONTHLY,
-                               MONTHLY_FLAGS, MONTHLY_MEASURES, MOTHER_NAME, NCD_HISTORY,
+                               MONTHLY_FIELDS, MOTHER_NAME, NCD_HISTORY,
                                NOT_READ, NUMBERS, PERSON, POSYANDU_NAME, PREGNANCY,
                                REGISTER_NUMBER, RT_RW, TETANUS, VISIT_NUMBER, column,
                                contact_column, iron_column, monthly, tetanus_column)
@@ -112,8 +112,8 @@ def _cell(name: str, value: str) -> object:
         return _yes_no(value, value)
     if name in IDENTIFIERS and (digits := ungrouped(value)).isdigit():
         return digits
-    if name == "kpsp":  # "Sesuai", as e-PPGBM exports it
-        return value.lower()
+    if name == "kpsp":  # "Sesuai", as e-PPGBM exports it, or a register's S, M or P
+        return _KPSP.get(value.lower(), value.lower())
     if name == "immunizations":
         return [v.strip() for v in _LIST.split(value) if v.strip()]
     if name in NUMBERS:
@@ -122,6 +122,9 @@ def _cell(name: str, value: str) -> object:
     if name in DATES:
         return iso_day(value)
     return value
+
+
+_KPSP = {"s": "sesuai", "m": "meragukan", "p": "penyimpangan"}
 
 
 def _yes_no(value: str, otherwise: object) -> object:
@@ -454,8 +457,7 @@ def in_its_month(problems: list[dict[str, Any]], visit: ScreeningSubmission
                  ) -> list[dict[str, Any]]:
     """A register by month's visit refused when it was recorded, its problems at the
     month's columns."""
-    measures = visit.measurements.model_dump(exclude_none=True,
-                                             include={*MONTHLY_MEASURES, *MONTHLY_FLAGS})
+    measures = visit.measurements.model_dump(exclude_none=True, include=set(MONTHLY_FIELDS))
     return [_in_its_month(problem, visit.screened_on.month, measures) for problem in problems]
 
 

@@ -62,6 +62,9 @@ ALIASES = {
     **dict.fromkeys(DUSUN_COLUMNS, DUSUN),
     "no_kk": "household_id", "bb": "weight_kg", "berat_badan": "weight_kg",
     "tb": "height_cm", "pb": "height_cm", "tinggi_badan": "height_cm",
+    # the development check (SDIDTK's KPSP, or the Buku KIA's checklist)
+    **dict.fromkeys(("perkembangan", "hasil_kpsp", "pemantauan_perkembangan",
+                     "deteksi_perkembangan", "sdidtk"), "kpsp"),
     "panjang_badan": "height_cm", "lila": "muac_cm", "lingkar_kepala": "head_circumference_cm",
     "lingkar_perut": "waist_cm", "sistolik": "systolic", "diastolik": "diastolic",
     "gds": "glucose_random", "gdp": "glucose_fasting", "usia_kehamilan": "gestational_weeks",
@@ -244,6 +247,9 @@ MONTHLY_MEASURES = ("weight_kg", "height_cm", "muac_cm", "head_circumference_cm"
 # "PMT" over the months it was given: with that month's
 # weighing (a capsule given alone: a visit of its own).
 MONTHLY_FLAGS = ("vitamin_a", "exclusive_breastfeeding", "deworming", "supplementary_food")
+# Its development check over the months it was made (a KPSP's S, M or P): with that
+# month's weighing, or a visit of its own.
+MONTHLY_FIELDS = (*MONTHLY_MEASURES, *MONTHLY_FLAGS, "kpsp")
 _WEIGHING = ("penimbangan", "hasil_penimbangan", "timbang", "hasil_timbang", "timbangan")
 
 
@@ -270,7 +276,7 @@ def _of_a_month(name: str) -> str | None:
     field = "weight_kg" if what in _WEIGHING else ALIASES.get(what, what)
     if field == "":
         return ""
-    return monthly(field, month) if field in (*MONTHLY_MEASURES, *MONTHLY_FLAGS) else None
+    return monthly(field, month) if field in MONTHLY_FIELDS else None
 
 
 # A Kohort Ibu kept a woman a row, a column per ANC contact – K1 … K6, the day each was
@@ -350,8 +356,7 @@ KNOWN_COLUMNS = sorted({*PERSON, *PREGNANCY, *MeasurementsIn.model_fields, "scre
                         DUE_DATE, VISIT_NUMBER,
                         *(k for k, v in ALIASES.items() if v),
                         *(f"{DOSE}{code}" for code in IMMUNIZATIONS),
-                        *(monthly(field, month) for field in (*MONTHLY_MEASURES,
-                                                               *MONTHLY_FLAGS)
+                        *(monthly(field, month) for field in MONTHLY_FIELDS
                           for month in range(1, 13)),
                         *(contact_column(n) for n in range(1, MAX_ANC_VISIT + 1)),
                         *(iron_column(n) for n in range(1, 4)),
