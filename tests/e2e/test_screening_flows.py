@@ -1570,7 +1570,7 @@ def test_a_balitas_year_at_her_posyandu_makes_the_spms_balita_service(platform: 
     and her development checked (KPSP) in February and August, given her capsules in the
     bulan vitamin A – served in August, her eighth weighing, against the anak balita her
     desa's balita less its bayi make."""
-    desa = "33.73.04.2032"
+    desa = "33.73.04.2050"
     desa_with_posyandu(platform, desa, "Delapan", "psy-delapan")
     for group, count in (("balita", 10), ("bayi", 2)):
         client(platform, "registry").put("/targets", json={
