@@ -549,6 +549,15 @@ async def test_a_list_naming_its_desa_and_kecamatan_by_name(store) -> None:
     assert (sasaran.kind, sasaran.created_or_updated, sasaran.rejected) == ("targets", 2, [])
     assert {t["group"] for t in await store.find("targets", Query.of(
         area_code="33.73.04.1001"))} >= {"balita", "ibu_hamil"}
+    # the desa's column the other way round, as many lists head it (every row was refused
+    # as a posyandu placed in its kecamatan, the column read past)
+    columns, rows = importer.rows_from_csv("Nama Fasilitas;Jenis;Kecamatan;Kelurahan/Desa\n"
+                                           "Posyandu Kamboja;Posyandu;Sidorejo;Blotongan\n")
+    named = await importer.import_rows(store, importer.detect_kind(columns), rows, TODAY,
+                                       scope, sheet=True)
+    assert (named.rejected, named.columns_not_read) == ([], [])
+    assert {f["name"]: f["area_code"] for f in await store.find("facilities")}[
+        "Posyandu Kamboja"] == "33.73.04.1001"
 
 
 async def test_a_list_gives_each_facilitys_and_workers_own_code(store) -> None:

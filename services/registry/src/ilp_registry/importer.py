@@ -50,11 +50,18 @@ PUSTU_COLUMNS = ("pustu", "nama_pustu")
 # A facility or worker list's pustu and puskesmas columns: the facility's parent, or the
 # worker's workplace – the first the row gives that is not the row itself.
 PUSTU, PUSKESMAS = "pustu_of_row", "puskesmas_of_row"
+def _or_kelurahan(word: str) -> tuple[str, ...]:
+    """A desa's column as lists head it: "Desa", "Desa/Kelurahan", "Kelurahan/Desa"."""
+    return word, f"{word}/kelurahan", f"kelurahan/{word}"
+
+
 # Headers of the wilayah lists in circulation (Kemendagri's `kode`/`nama`), and of the
 # facility, worker and sasaran lists a Dinkes keeps in Indonesian.
 ALIASES = {"kode": "code", "kode_wilayah": "code", "nama": "name", "nama_wilayah": "name",
            **dict.fromkeys(("jenis", "jenis_fasilitas", "tipe"), "type"),
            **{f"kode_{word}": "area_code" for word in (*DESA_WORDS, *KECAMATAN_WORDS)},
+           **{f"kode_{written}": "area_code" for word in DESA_WORDS
+              for written in _or_kelurahan(word)},
            **dict.fromkeys(("induk", "fasilitas_induk"), "parent_facility_id"),
            "wilayah_kerja": "working_area",
            # where a posyandu is in a desa of dusun rather than numbered RWs
@@ -75,7 +82,7 @@ ALIASES = {"kode": "code", "kode_wilayah": "code", "nama": "name", "nama_wilayah
            **dict.fromkeys(("jumlah", "jumlah_sasaran"), "count"),
            # a wilayah by its name where a list gives no code (named_areas.py)
            **{name: DESA_NAME for word in DESA_WORDS if word != KAMPUNG
-              for name in (word, f"nama_{word}", f"{word}/kelurahan", f"nama_{word}/kelurahan")},
+              for written in _or_kelurahan(word) for name in (written, f"nama_{written}")},
            **{name: KECAMATAN_NAME for word in (*KECAMATAN_WORDS, "kec")
               for name in (word, f"nama_{word}")},
            # a list's running number and notes say nothing about what it lists
