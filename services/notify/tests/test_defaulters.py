@@ -912,7 +912,7 @@ def test_a_childs_nutrition_problems_stay_open_until_looked_at_again_and_not_fou
     """T ends with the next weighing's N; underweight, stunting, gizi kurang and a low LiLA
     with their z-score or LiLA read again and not found – a weighing without the length
     leaves stunting open. An older screening arriving late changes nothing."""
-    from ilp_notify.domain.defaulters import nutrition_followed, visits_over
+    from ilp_notify.domain.defaulters import NUTRITION_VISITS, nutrition_followed, visits_over
 
     def after(state: dict, day: int, codes: set[str], measured: set[str]) -> dict:
         followed = nutrition_followed(state, date(2026, 3, day), codes, measured)
@@ -924,9 +924,11 @@ def test_a_childs_nutrition_problems_stay_open_until_looked_at_again_and_not_fou
     assert weighed["nutrition"] == ["stunted"] and visits_over("child_watch", start, weighed) == []
     measured = after(weighed, 20, set(), {"weight_kg", "height_cm", "waz", "haz", "whz"})
     assert measured["nutrition"] == [] and visits_over("child_watch", weighed, measured) == [
-        "masalah_gizi_balita"]
+        *NUTRITION_VISITS]
     assert after(start, 10, {"severely_stunted", "weight_gain_adequate"},
-                 {"haz"})["nutrition"] == ["stunted"]  # worse: the bidan's visit besides
+                 {"haz"})["nutrition"] == ["severely_stunted", "stunted"]  # worse: the bidan's
+    young = after({}, 1, {"young_infant_malnutrition", "weight_not_increasing"}, {"weight_kg"})
+    assert after(young, 10, {"weight_gain_adequate"}, {"weight_kg"})["nutrition"] == []
     assert nutrition_followed(weighed, date(2026, 2, 1), set(), {"haz"}) == weighed  # older
     assert nutrition_followed(None, date(2026, 3, 1), {"stunted"}, {"haz"}) is None
     lila = after({}, 1, {"lila_gizi_kurang"}, {"muac_cm"})
@@ -956,6 +958,50 @@ async def test_a_years_register_sends_the_kader_only_for_the_problems_still_ther
     tasks = sorted((t["status"], t.get("cancel_reason"), t["screening_ids"])
                    for t in await store.find("tasks"))
     assert tasks == [("cancelled", "resolved", ["s-rizki-2"]), ("open", None, ["s-rizki-11"])]
+
+
+async def test_a_years_register_sends_the_bidan_only_for_a_referral_still_needed(
+        rt: Runtime) -> None:
+    """A baby of 4 months not gaining (February, March: referred – the bidan and the
+    kader, urgent), then growing every month: both visits stay while her stunting of
+    February was not measured again, and are over (`resolved`) once August's length
+    finds none; a gizi buruk whose weight-for-length is read again and found normal
+    likewise. A referral whose problems are still there stays open."""
+    store = rt.store
+    on_recorded = handlers(rt.settings)[ScreeningRecorded]
+
+    def weighing(person: str, month: int, codes: list[str], measured: dict[str, float]
+                 ) -> ScreeningRecorded:
+        on = date(2026, month, 12)
+        return ScreeningRecorded(
+            screening_id=f"s-{person}-{month}", person_id=person, stage="balita", sex="M",
+            age_months=2 + month, screened_on=on, period=on.strftime("%Y-%m"),
+            desa_code="73.06.08.1005", posyandu_id="psy-1",
+            measurements={"weight_kg": 6.0, "waz": -1.0, **measured},
+            findings=[Finding(code=code, severity="severe" if code == "gizi_buruk" else "mild")
+                      for code in codes])
+    referred = ["weight_not_increasing", "young_infant_malnutrition"]
+    async with store.transaction() as tx:
+        await on_recorded(tx, weighing("budi", 2, [*referred, "stunted"], {"haz": -2.2}))
+        await on_recorded(tx, weighing("budi", 3, referred, {}))
+        for month in (4, 5, 6, 7):
+            await on_recorded(tx, weighing("budi", month, ["weight_gain_adequate"], {}))
+        await on_recorded(tx, weighing("ari", 2, [*referred], {}))  # not weighed since
+        await on_recorded(tx, weighing("dodi", 5, ["gizi_buruk"], {"whz": -3.4}))
+    open_ = sorted((t["person_id"], t["reason"]) for t in await store.find(
+        "tasks", Query.of(status="open")))
+    assert open_ == [("ari", "pendampingan_rujukan_gizi"), ("ari", "rujukan_gizi_balita"),
+                     ("budi", "pendampingan_rujukan_gizi"), ("budi", "rujukan_gizi_balita"),
+                     ("dodi", "gizi_buruk_balita"), ("dodi", "pendampingan_gizi_buruk")]
+    async with store.transaction() as tx:
+        await on_recorded(tx, weighing("budi", 8, ["weight_gain_adequate"], {"haz": -1.1}))
+        await on_recorded(tx, weighing("dodi", 6, [], {"whz": -1.2}))
+    ended = sorted((t["person_id"], t["reason"], t["status"], t.get("cancel_reason"))
+                   for t in await store.find("tasks") if t["person_id"] != "ari")
+    assert ended == [("budi", "pendampingan_rujukan_gizi", "cancelled", "resolved"),
+                     ("budi", "rujukan_gizi_balita", "cancelled", "resolved"),
+                     ("dodi", "gizi_buruk_balita", "cancelled", "resolved"),
+                     ("dodi", "pendampingan_gizi_buruk", "cancelled", "resolved")]
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ from ilp_kit.store import Query, Transaction
 
 from .domain.defaulters import (
     KEK,
-    NUTRITION_VISIT,
+    NUTRITION_VISITS,
     POSTNATAL_VISITS,
     RECHECKS,
     child_watch,
@@ -224,7 +224,7 @@ async def _keep_watch(tx: Transaction, settings: ServiceSettings, collection: st
         await tx.put(collection, event.person_id, {**state, **_whereabouts(event)})
         for moot in visits_over(collection, before, state):
             await drop_moot(tx, settings, event.person_id, moot,
-                            "resolved" if moot == NUTRITION_VISIT else "came")
+                            "resolved" if moot in NUTRITION_VISITS else "came")
 
 
 async def _forget_watches(tx: Transaction, event: ScreeningVoided) -> None:

@@ -138,16 +138,25 @@ def youngest_birth(screened_on: date, age_months: int) -> date:
 NEVER = "9999-12-31"  # sorts after every date: nothing to check
 
 
-# A child's moderate nutrition problem, the kader's visit (`masalah_gizi_balita`), is over
-# when a later screening looked again and found none of it – a year's register typed in at
-# once otherwise sends the kader for every T of the year. Each finding, what reads it again
-# and the findings that keep it (T: only the next weighing's N ends it).
-NUTRITION_VISIT = "masalah_gizi_balita"
-_LOOKED_AGAIN = {"underweight": ("waz", {"underweight", "severely_underweight",
-                                         "edema_gizi_buruk"}),
-                 "stunted": ("haz", {"stunted", "severely_stunted"}),
-                 "gizi_kurang": ("whz", {"gizi_kurang", "gizi_buruk", "edema_gizi_buruk"}),
-                 "lila_gizi_kurang": ("muac_cm", {"lila_gizi_kurang", "lila_gizi_buruk"})}
+# A child's nutrition problems' visits – the kader's for a moderate one
+# (`masalah_gizi_balita`), the bidan's and the kader's for a severe one or a referral – are
+# over when later screenings looked again and found none of them left: a year's register
+# typed in at once otherwise sends the kader for every T of the year, and the bidan
+# urgently for a baby's referral of February whom every weighing since found growing.
+# Each finding, what reads it again and the findings that keep it (T: only the next
+# weighing's N ends it; a baby's referral, a weighing that finds it no more).
+NUTRITION_VISITS = ("masalah_gizi_balita", "rujukan_gizi_balita", "pendampingan_rujukan_gizi",
+                    "gizi_buruk_balita", "pendampingan_gizi_buruk")
+_UNDERWEIGHT = ("waz", {"underweight", "severely_underweight", "edema_gizi_buruk"})
+_STUNTED = ("haz", {"stunted", "severely_stunted"})
+_WASTED = ("whz", {"gizi_kurang", "gizi_buruk", "edema_gizi_buruk"})
+_LOW_LILA = ("muac_cm", {"lila_gizi_kurang", "lila_gizi_buruk"})
+_LOOKED_AGAIN = {"underweight": _UNDERWEIGHT, "severely_underweight": _UNDERWEIGHT,
+                 "stunted": _STUNTED, "severely_stunted": _STUNTED,
+                 "gizi_kurang": _WASTED, "gizi_buruk": _WASTED, "edema_gizi_buruk": _WASTED,
+                 "lila_gizi_kurang": _LOW_LILA, "lila_gizi_buruk": _LOW_LILA,
+                 **{referral: ("weight_kg", {referral})
+                    for referral in ("young_infant_malnutrition", "no_improvement")}}
 NUTRITION_PROBLEMS = frozenset({*_LOOKED_AGAIN, "weight_not_increasing"})
 
 
@@ -204,7 +213,7 @@ def lapse_visit(lapse: LapseWatch, state: dict[str, Any], today: date, zone: tzi
 def visits_over(collection: str, before: dict[str, Any] | None, after: dict[str, Any]
                 ) -> list[str]:
     """The reasons of the visits a watch's update makes moot: a round's, when the round
-    had come for it and the update brings a later contact; the kader's for a child's
+    had come for it and the update brings a later contact; those for a child's
     nutrition problems, when none is left open. (Only then is a visit looked for: not at
     every monthly weighing.)"""
     if before is None:
@@ -214,7 +223,7 @@ def visits_over(collection: str, before: dict[str, Any] | None, after: dict[str,
             after.get(lapse.last_field, "") > before.get(lapse.last_field, ""):
         over.append(lapse.reason)
     if before.get("nutrition") and not after.get("nutrition"):
-        over.append(NUTRITION_VISIT)
+        over.extend(NUTRITION_VISITS)
     return over
 
 
