@@ -119,6 +119,11 @@ async def test_the_event_says_a_development_check_was_made_whatever_it_found(tmp
     assert not checked["findings"]
     announced = [json.loads(r.body) for r in await store.pending_outbox(10)]
     assert [event.get("kpsp") for event in announced] == ["sesuai", None, "sesuai"]
+    # the answer and the history show it – from the submission, for one stored before
+    from ilp_screening.models import ScreeningOut
+    older = {k: v for k, v in corrected.items() if k != "kpsp"}
+    assert ScreeningOut.model_validate(corrected).kpsp == "sesuai"
+    assert ScreeningOut.model_validate(older).kpsp == "sesuai"
     await store.close()
 
 

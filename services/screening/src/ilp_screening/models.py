@@ -6,8 +6,8 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from ilp_contracts import Finding
-from ilp_contracts.screening import (MeasurementsIn, Nik, PregnancyIn, ScreeningSubmission, Sex,
-                                     Stage, TbOutcome, numbered_at)
+from ilp_contracts.screening import (KpspResult, MeasurementsIn, Nik, PregnancyIn,
+                                     ScreeningSubmission, Sex, Stage, TbOutcome, numbered_at)
 from fastapi import Header
 from pydantic import BaseModel, ConfigDict, Field, SkipValidation, model_validator
 
@@ -44,6 +44,8 @@ class ScreeningOut(BaseModel):
         default=None, description="The yes/no checks made (TB symptoms, smoking, …) and what "
         "they found; None for screenings recorded before checks were kept")
     immunizations: list[str]
+    kpsp: KpspResult | None = Field(default=None, description="The development check's "
+                                    "result, where one was made")
     anc_visit: int | None
     findings: list[FindingOut]
     not_read: list[str] = Field(
@@ -64,6 +66,7 @@ class ScreeningOut(BaseModel):
         if given := (doc.get("submission") or {}).get("measurements"):
             doc["not_read"] = not_read(doc["stage"], doc["sex"], doc["age_months"], [
                 name for name, value in given.items() if value not in (None, [])])
+            doc.setdefault("kpsp", given.get("kpsp"))  # (stored before it was kept apart)
         return doc
 
 
