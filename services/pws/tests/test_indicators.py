@@ -528,12 +528,12 @@ def _balita_year(age_at_january: int, weighings: int = 12, lengths: tuple[int, .
 def test_a_balita_seen_counts_her_length_her_development_check_and_her_spm_age() -> None:
     """The SPM's balita service is read from her visits: a length or height measured, a
     KPSP made (whatever it found), and her age – 12 to 59 months – at the visit."""
-    assert {"balita_length_measured", "balita_development_checked",
+    assert {"balita_measured", "balita_development_checked",
             "anak_balita_screened"} <= flags_for("balita", ["development_doubtful"],
                                                  ["weight_kg", "height_cm"], 12,
                                                  kpsp="meragukan")
     only_weighed = flags_for("balita", [], ["weight_kg"], 30)
-    assert not {"balita_length_measured", "balita_development_checked"} & only_weighed
+    assert not {"balita_measured", "balita_development_checked"} & only_weighed
     assert "anak_balita_screened" in only_weighed
     assert "anak_balita_screened" in flags_for("balita", [], ["weight_kg"], 59)
     assert "anak_balita_screened" not in flags_for("balita", [], ["weight_kg"], 11)

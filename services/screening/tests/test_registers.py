@@ -168,6 +168,28 @@ def test_her_lila_status_is_her_latest_lila_since_her_last_weighing() -> None:
     assert balita([weighed, lila, again], TODAY)[0]["status"] == ["underweight"]
 
 
+def test_her_years_progress_towards_the_spms_balita_service() -> None:
+    """Whom a bidan still has to see for what: this year's days weighed, measured, her
+    development checked and a capsule given – last year's not counted –, and whether her
+    year has reached the SPM's standard, as PWS counts her."""
+    def month(n: int, **given: object) -> dict:
+        return {**visit("laras", f"2026-{n:02d}-12", 20 + n, n, (), weight_kg=10.0 + n / 10,
+                        **({"height_cm": 80.0 + n} if given.pop("length", False) else {})),
+                "checks": {"vitamin_a": True} if given.pop("capsule", False) else {},
+                **given}
+    year = [visit("laras", "2025-12-12", 19, 0, (), weight_kg=9.9, height_cm=80.0),
+            *(month(n) for n in (1, 3, 4, 5, 6, 7)),
+            month(2, length=True, capsule=True, kpsp="sesuai"),
+            month(8, length=True, capsule=True,
+                  submission={"measurements": {"kpsp": "meragukan"}})]  # (stored before)
+    [laras] = balita(year, TODAY)
+    assert laras["spm_balita"] == {"weighed": 8, "measured": 2, "development_checked": 2,
+                                   "vitamin_a": 2, "served": True}
+    [short] = balita(year[:-1], TODAY)
+    assert short["spm_balita"] == {"weighed": 7, "measured": 1, "development_checked": 1,
+                                   "vitamin_a": 1, "served": False}
+
+
 def test_a_child_turned_five_leaves_the_balita() -> None:
     assert balita([visit("sari", "2026-06-01", 54, weight_kg=15.0)], TODAY) == []
     [row] = balita([visit("sari", "2026-12-01", 59, weight_kg=15.0)], TODAY)

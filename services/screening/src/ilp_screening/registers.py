@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query as Param
 from fastapi.responses import Response
 from ilp_contracts.monitoring import ADULT_STAGES, ncd_monitored
+from ilp_contracts.spm import BALITA_SERVICES
 from ilp_contracts.wilayah import InvalidAreaCode, local_zone, parse_area_code
 from ilp_contracts.text import _, reason
 from ilp_kit.auth import Caller, require, require_area
@@ -91,6 +92,20 @@ class ChildRow(BaseModel):
         description="Her last vitamin A capsule recorded (the bulan vitamin A: February, "
         "August)")
     last_deworming_on: date | None = Field(description="Her last deworming tablet recorded")
+    spm_balita: SpmBalitaYear = Field(description="This year's visits towards the SPM's "
+                                      "balita service")
+
+
+class SpmBalitaYear(BaseModel):
+    """On how many days of this year she had each of the SPM's balita services – 8
+    weighings, 2 lengths, 2 development checks, 2 vitamin A capsules – and whether her
+    year has reached them at 12–59 months."""
+
+    weighed: int
+    measured: int
+    development_checked: int
+    vitamin_a: int
+    served: bool
 
 
 class Watch(BaseModel):
@@ -167,13 +182,16 @@ async def children_sheet(fmt: Format, area_code: AreaCode, rt: RuntimeDep, calle
         ["nama", "jenis_kelamin", "tanggal_lahir", "umur_bulan", "kode_desa", "posyandu",
          "rw", "rt", "terakhir_datang", "terakhir_ditimbang", "ditimbang_bulan_ini",
          "berat_kg", "panjang_tinggi_cm", "bb_u_z", "tb_u_z", "bb_tb_z", "status",
-         "imunisasi", "idl", "vitamin_a_terakhir", "obat_cacing_terakhir"],
+         "imunisasi", "idl", "vitamin_a_terakhir", "obat_cacing_terakhir",
+         "spm_ditimbang", "spm_diukur", "spm_kpsp", "spm_vitamin_a", "spm_sesuai_standar"],
         ([r["name"], SEX_WRITTEN[r["sex"]], r["birth_date"], r["age_months"], r["desa_code"],
           places.get(r["posyandu_id"]), r["rw"], r["rt"], r["last_seen_on"],
           r["last_weighed_on"],
           _yes(r["weighed_this_month"]), *(r["growth"].get(k) for k in GROWTH),
           _named_findings(r["status"]), ", ".join(r["doses"]), _yes(r["idl"]),
-          r["last_vitamin_a_on"], r["last_deworming_on"]] for r in rows),
+          r["last_vitamin_a_on"], r["last_deworming_on"],
+          *(r["spm_balita"][service] for service in BALITA_SERVICES),
+          _yes(r["spm_balita"]["served"])] for r in rows),
         f"kohort-balita-{code}", fmt, excel)
 
 

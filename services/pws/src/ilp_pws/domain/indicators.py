@@ -18,7 +18,7 @@ from functools import reduce
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from ilp_contracts import EXCLUSIVE_MONTHS, PTM_FROM_YEARS, supplements, vitamin_a
+from ilp_contracts import EXCLUSIVE_MONTHS, PTM_FROM_YEARS, spm, supplements, vitamin_a
 from ilp_contracts.monitoring import DIABETIC, HYPERTENSION_PATIENT, HYPERTENSIVE
 from ilp_contracts.registry import OPTIONAL_GROUPS, TargetGroup, with_derived
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -130,18 +130,14 @@ REMAJA_YEARS = (10, 18)
 # whose measure was taken again in a later month of the year. (found, re-check, followed)
 FOLLOW_UPS = (("ptm_hypertension", "ptm_bp_checked", "ptm_hypertension_followed"),
               ("ptm_diabetes", "ptm_glucose_checked", "ptm_diabetes_followed"))
-# The SPM's balita service (Permenkes 4/2019): a child of 12–59 months weighed at least 8
-# times in the year, her length or height measured twice, her development checked twice
-# (KPSP) and given two vitamin A capsules – of any age that year. Counted once a year, in
-# the month and place of the visit that completed it, at 12–59 months. (served flag: (the
-# age's flag, {flag: days of the year with it}))
-BALITA_SPM_YEARS = (1, 5)
+# The SPM's balita service (`ilp_contracts.spm`), counted once a year in the month and
+# place of the visit that completed it: (served flag: (the age's flag, {flag: days of the
+# year with it})).
 YEAR_STANDARDS = {"balita_spm_served": ("anak_balita_screened", {
-    "balita_weighed": 8, "balita_length_measured": 2, "balita_development_checked": 2,
-    "balita_vitamin_a": 2})}
+    f"balita_{service}": days for service, days in spm.BALITA_SERVICES.items()})}
 FLAGS = frozenset({
     *(f"{stage}_screened" for stage in STAGES), "balita_weighed", "balita_naik",
-    "balita_tidak_naik", "balita_nt", "balita_idl", "balita_length_measured",
+    "balita_tidak_naik", "balita_nt", "balita_idl", "balita_measured",
     "balita_development_checked", "anak_balita_screened", *YEAR_STANDARDS,
     "remaja_screened", "ibu_hamil_k1",
     "ibu_hamil_k6", "ptm_screened", "pendidikan_dasar_screened", "usia_produktif_screened",
@@ -188,13 +184,10 @@ def flags_for(stage: str, finding_codes: Iterable[str],
         if "tb_symptoms" in checks:
             flags.add("tb_symptoms_checked")
     if stage == "balita":
-        if "weight_kg" in taken:  # D is ditimbang: not a visit for LiLA or a dose alone
-            flags.add("balita_weighed")
-        if "height_cm" in taken:
-            flags.add("balita_length_measured")
-        if kpsp:
-            flags.add("balita_development_checked")
-        if _aged(age_months, BALITA_SPM_YEARS):
+        # weighed (D is ditimbang: not a visit for LiLA or a dose alone), measured, her
+        # development checked, a capsule of its age
+        flags |= {f"balita_{s}" for s in spm.balita_services(taken, kpsp, checks, age_months)}
+        if spm.anak_balita(age_months):
             flags.add("anak_balita_screened")
         flags |= _among_tested(BALITA_PREVALENCES, codes, taken)
         # N and T exist only for a child also weighed last month; together they are the
@@ -212,8 +205,6 @@ def flags_for(stage: str, finding_codes: Iterable[str],
                 flags.add("bayi_asi_eksklusif")
         if age_months is not None and vitamin_a.eligible(age_months):  # the capsule's age
             flags.add("balita_vitamin_a_age")
-            if checks and checks.get("vitamin_a"):
-                flags.add("balita_vitamin_a")
         if codes & PMT_FOR_BALITA:  # (gizi buruk: its tata laksana, not PMT)
             flags.add("balita_pmt_needed")
             if checks and checks.get("supplementary_food"):

@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ilp_contracts import spm
+
 from .indicators import (FOLLOW_UPS, OF_ANY_VISIT, POSTNATAL_VISITED, PROGRAMME_VISITS, YEAR,
                          YEAR_STANDARDS, flag_delta)
 
@@ -71,18 +73,15 @@ def firsts(months: Mapping[str, Mapping[str, Entry]]) -> dict[str, tuple[Unit, s
 
 def _standard_met(live: list[tuple[Any, str, Entry]], aged: str, needs: Mapping[str, int]
                   ) -> tuple[Unit, str] | None:
-    """Where and in which month a year's services first reached their standard (each
-    flag on at least so many days of the year): the first visit of the standard's age
-    from the day the last of them came."""
+    """Where and in which month a year's services first reached their standard."""
     if not any(aged in entry["flags"] for _, _, entry in live):
         return None  # (most persons: not of the age at all)
-    days = {flag: sorted({entry["order"][0] for _, _, entry in live if flag in entry["flags"]})
-            for flag in needs}
-    if any(len(days[flag]) < n for flag, n in needs.items()):
+    done = spm.completed_at([(order[0], entry["flags"], aged in entry["flags"])
+                             for order, _, entry in live], needs)
+    if done is None:
         return None
-    done = max(days[flag][n - 1] for flag, n in needs.items())
-    return next(((_unit(entry), period) for order, period, entry in live
-                 if order[0] >= done and aged in entry["flags"]), None)
+    _order, period, entry = live[done]
+    return _unit(entry), period
 
 
 def _unit(entry: Entry) -> Unit:

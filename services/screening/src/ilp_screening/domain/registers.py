@@ -4,7 +4,8 @@ when she is due, her contacts, the iron tablets she was given, her last Hb, LiLA
 pressure, the risks of this pregnancy – and the balita (Register Kohort Bayi dan Balita) –
 each child under five seen in the last year: her last weighing and its z-scores, her
 status, whether she was weighed this month, the doses given so far, her last vitamin A
-capsule and deworming tablet – and the adults of the Posbindu PTM (Register PTM): each one
+capsule and deworming tablet, her year's progress towards the SPM's balita service – and
+the adults of the Posbindu PTM (Register PTM): each one
 from 15 screened in the last year, with their latest readings and the re-evaluations due
 by the cadence notify follows."""
 
@@ -17,6 +18,7 @@ from typing import Any
 from ilp_contracts.anc import (by_pregnancy, days_by_trimester, implied_hpht, k6_complete,
                                next_contact_due)
 from ilp_contracts.monitoring import CADENCES, ncd_monitored
+from ilp_contracts.spm import BALITA_SERVICES, anak_balita, balita_services, completed_at
 
 from .person import age_in_months
 
@@ -145,7 +147,26 @@ def _child(seen: list[Mapping[str, Any]], today: date) -> dict[str, Any] | None:
         "doses": sorted({dose for v in seen for dose in v.get("immunizations") or ()}),
         "last_vitamin_a_on": _last_given(seen, "vitamin_a"),
         "last_deworming_on": _last_given(seen, "deworming"),
-        "idl": any(f["code"] == "imunisasi_dasar_lengkap" for v in seen for f in v["findings"])}
+        "idl": any(f["code"] == "imunisasi_dasar_lengkap" for v in seen for f in v["findings"]),
+        "spm_balita": _spm_year(seen, today)}
+
+
+def _spm_year(seen: Iterable[Mapping[str, Any]], today: date) -> dict[str, Any]:
+    """This year's days of each of the SPM's balita services, and whether her year has
+    reached it (as PWS counts her) – whom a bidan still has to see for what."""
+    year = [(v["screened_on"], balita_services(v["measurements"], _kpsp(v), v.get("checks"),
+                                               v["age_months"]), anak_balita(v["age_months"]))
+            for v in seen if v["screened_on"][:4] == str(today.year)]
+    return {**{service: len({day for day, given, _aged in year if service in given})
+               for service in BALITA_SERVICES},
+            "served": completed_at(year, BALITA_SERVICES) is not None}
+
+
+def _kpsp(visit: Mapping[str, Any]) -> object:
+    """Its development check's result (from its submission, for one stored before it was
+    kept apart)."""
+    return visit.get("kpsp") or (visit.get("submission") or {}).get("measurements", {}).get(
+        "kpsp")
 
 
 def _last_given(seen: Iterable[Mapping[str, Any]], check: str) -> str | None:
