@@ -15,6 +15,7 @@ from ilp_pws.domain.indicators import (
     flag_delta,
     flags_for,
     merge_running,
+    services_of,
 )
 from ilp_contracts.registry import with_derived
 from ilp_pws.domain.projection import firsts
@@ -501,10 +502,11 @@ def test_pmt_counts_among_the_kek_pregnancies_and_the_undernourished_balita_foun
 
 def _balita_visit(day: str, measured: list[str], age_months: int, kpsp: str | None = None,
                   capsule: bool = False, posyandu: str = "p1") -> dict:
-    flags = flags_for("balita", [], measured, age_months, {"vitamin_a": capsule} if capsule
-                      else {}, "F", kpsp=kpsp)
+    checks = {"vitamin_a": True} if capsule else {}
     return {"order": [day, f"{day}-{posyandu}"], "version": 1, "desa_code": "53.01.07.2003",
-            "posyandu_id": posyandu, "flags": sorted(flags)}
+            "posyandu_id": posyandu,
+            "flags": sorted(flags_for("balita", [], measured, age_months, checks, "F")),
+            **services_of("balita", measured, kpsp, checks, age_months)}
 
 
 def _balita_year(age_at_january: int, weighings: int = 12, lengths: tuple[int, ...] = (2, 8),
@@ -525,19 +527,21 @@ def _balita_year(age_at_january: int, weighings: int = 12, lengths: tuple[int, .
     return months
 
 
-def test_a_balita_seen_counts_her_length_her_development_check_and_her_spm_age() -> None:
-    """The SPM's balita service is read from her visits: a length or height measured, a
-    KPSP made (whatever it found), and her age – 12 to 59 months – at the visit."""
-    assert {"balita_measured", "balita_development_checked",
-            "anak_balita_screened"} <= flags_for("balita", ["development_doubtful"],
-                                                 ["weight_kg", "height_cm"], 12,
-                                                 kpsp="meragukan")
-    only_weighed = flags_for("balita", [], ["weight_kg"], 30)
-    assert not {"balita_measured", "balita_development_checked"} & only_weighed
-    assert "anak_balita_screened" in only_weighed
-    assert "anak_balita_screened" in flags_for("balita", [], ["weight_kg"], 59)
-    assert "anak_balita_screened" not in flags_for("balita", [], ["weight_kg"], 11)
-    assert "anak_balita_screened" not in flags_for("balita", [], ["weight_kg"], 60)
+def test_a_balita_seen_gives_her_weighing_length_development_check_capsule_and_age() -> None:
+    """What a visit gives towards the SPM's balita service, kept with it: a weight, a
+    length or height, a KPSP made (whatever it found), a capsule of its age (6–59
+    months), and whether she was of the service's age – 12 to 59 months."""
+    assert services_of("balita", ["weight_kg", "height_cm"], "meragukan",
+                       {"vitamin_a": True}, 12) == {
+        "services": ["development_checked", "measured", "vitamin_a", "weighed"], "aged": True}
+    assert services_of("balita", ["weight_kg"], None, {"vitamin_a": False}, 30) == {
+        "services": ["weighed"], "aged": True}
+    assert services_of("balita", ["weight_kg"], None, {"vitamin_a": True}, 5) == {
+        "services": ["weighed"]}  # a capsule before 6 months is none of the service's
+    assert services_of("balita", ["weight_kg"], None, None, 59)["aged"]
+    assert "aged" not in services_of("balita", ["weight_kg"], None, None, 11)
+    assert "aged" not in services_of("balita", ["weight_kg"], None, None, 60)
+    assert services_of("anak_remaja", ["weight_kg", "height_cm"], None, None, 60) == {}
 
 
 def test_the_spms_balita_service_counts_once_at_the_visit_that_completed_it() -> None:

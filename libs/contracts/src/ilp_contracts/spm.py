@@ -16,9 +16,10 @@ from collections.abc import Collection, Mapping, Sequence
 from . import vitamin_a
 
 BALITA_SERVICE_MONTHS = (12, 60)  # an anak balita: from 12 months to before 60
-# Each service, and on how many days of the year she had it.
-BALITA_SERVICES: Mapping[str, int] = {"weighed": 8, "measured": 2, "development_checked": 2,
-                                      "vitamin_a": 2}
+# Each service, and on how many days of the year she had it – the rarest first: a year
+# short of one is told at once (`completed_at`).
+BALITA_SERVICES: Mapping[str, int] = {"development_checked": 2, "vitamin_a": 2,
+                                      "measured": 2, "weighed": 8}
 
 
 def anak_balita(age_months: int | None) -> bool:
@@ -45,10 +46,11 @@ def completed_at(visits: Sequence[Visit], needs: Mapping[str, int]) -> int | Non
     """Which of a year's visits, in order of day, completed a standard (each need on at
     least so many days): the first of the standard's age from the day the last of them
     came; None where the year has not."""
-    days = {need: sorted({day for day, given, _aged in visits if need in given})
-            for need in needs}
-    if any(len(days[need]) < n for need, n in needs.items()):
-        return None
-    done = max(days[need][n - 1] for need, n in needs.items())
+    done = ""  # the day the last need was met
+    for need, n in needs.items():  # (most years fall short of one: told at once)
+        days = {day for day, given, _aged in visits if need in given}
+        if len(days) < n:
+            return None
+        done = max(done, sorted(days)[n - 1])
     return next((i for i, (day, _given, aged) in enumerate(visits) if aged and day >= done),
                 None)

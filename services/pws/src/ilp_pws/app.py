@@ -16,9 +16,9 @@ from .live import live_fan_out
 # 2026-12-05.7: a pregnancy's T2+, a girl's HPV, a mother's vitamin A after delivery; a
 # school's BIAS visit (doses only) no remaja screening. 2026-12-05.8: postnatal visits a
 # Kohort showed made count as made, not among the home visits due. 2026-12-05.11: the
-# SPM's balita service (weighings, lengths, KPSP and capsules of the child's year);
-# .12 names a length measured `balita_measured`.
-COUNTING_RULES = "2026-12-05.12"
+# SPM's balita service (weighings, lengths, KPSP and capsules of the child's year, kept
+# with each visit: .11 and .12, within one session, counted them as flags).
+COUNTING_RULES = "2026-12-05.13"
 
 SPEC = ServiceSpec(
     name="pws",

@@ -38,7 +38,7 @@ from ilp_kit.store import Query, Reader, Transaction
 from .domain import pregnancy
 from .domain.indicators import (VISIT_SERIES, YEAR, Indicator, Running, add_to_date, area_targets,
                                 apply_delta, birth_flags, colour_changes, flag_delta,
-                                flags_for, split_yearly, to_date)
+                                flags_for, services_of, split_yearly, to_date)
 from .domain.projection import (VOIDED, Unit, count_changes, effective, first_changes, firsts,
                                 series_complete, task_flags, tombstone)
 from .live import LIVE
@@ -238,8 +238,9 @@ class Projector:
                  "posyandu_id": event.posyandu_id,
                  "flags": sorted(flags_for(event.stage, (f.code for f in event.findings),
                                            event.measurements, event.age_months,
-                                           event.checks, event.sex, event.immunizations,
-                                           event.kpsp))}
+                                           event.checks, event.sex, event.immunizations)),
+                 **services_of(event.stage, event.measurements, event.kpsp, event.checks,
+                               event.age_months)}
         await self._change(tx, event.period, event.person_id, event.screening_id, entry)
         if event.stage == "ibu_hamil":
             contact = pregnancy.contact_of(event.screened_on, event.measurements,

@@ -11,7 +11,6 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query as Param
 from fastapi.responses import Response
 from ilp_contracts.monitoring import ADULT_STAGES, ncd_monitored
-from ilp_contracts.spm import BALITA_SERVICES
 from ilp_contracts.wilayah import InvalidAreaCode, local_zone, parse_area_code
 from ilp_contracts.text import _, reason
 from ilp_kit.auth import Caller, require, require_area
@@ -160,6 +159,9 @@ async def children(area_code: AreaCode, rt: RuntimeDep, caller: Caller
     return await _children(rt, caller, _area(caller, area_code))
 
 
+# The SPM's balita services as the Kohort's sheet heads them.
+SPM_COLUMNS = {"weighed": "spm_ditimbang", "measured": "spm_diukur",
+               "development_checked": "spm_kpsp", "vitamin_a": "spm_vitamin_a"}
 # A register's sheet as the posyandu's own books write it: L or P, the posyandu by name.
 SEX_WRITTEN = {"M": "L", "F": "P"}
 
@@ -183,14 +185,14 @@ async def children_sheet(fmt: Format, area_code: AreaCode, rt: RuntimeDep, calle
          "rw", "rt", "terakhir_datang", "terakhir_ditimbang", "ditimbang_bulan_ini",
          "berat_kg", "panjang_tinggi_cm", "bb_u_z", "tb_u_z", "bb_tb_z", "status",
          "imunisasi", "idl", "vitamin_a_terakhir", "obat_cacing_terakhir",
-         "spm_ditimbang", "spm_diukur", "spm_kpsp", "spm_vitamin_a", "spm_sesuai_standar"],
+         *SPM_COLUMNS.values(), "spm_sesuai_standar"],
         ([r["name"], SEX_WRITTEN[r["sex"]], r["birth_date"], r["age_months"], r["desa_code"],
           places.get(r["posyandu_id"]), r["rw"], r["rt"], r["last_seen_on"],
           r["last_weighed_on"],
           _yes(r["weighed_this_month"]), *(r["growth"].get(k) for k in GROWTH),
           _named_findings(r["status"]), ", ".join(r["doses"]), _yes(r["idl"]),
           r["last_vitamin_a_on"], r["last_deworming_on"],
-          *(r["spm_balita"][service] for service in BALITA_SERVICES),
+          *(r["spm_balita"][service] for service in SPM_COLUMNS),
           _yes(r["spm_balita"]["served"])] for r in rows),
         f"kohort-balita-{code}", fmt, excel)
 

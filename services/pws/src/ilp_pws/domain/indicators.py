@@ -12,7 +12,7 @@ default configuration, not a clinical fact.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Set as AbstractSet
+from collections.abc import Collection, Iterable, Mapping, Set as AbstractSet
 from dataclasses import dataclass
 from functools import reduce
 from pathlib import Path
@@ -130,16 +130,14 @@ REMAJA_YEARS = (10, 18)
 # whose measure was taken again in a later month of the year. (found, re-check, followed)
 FOLLOW_UPS = (("ptm_hypertension", "ptm_bp_checked", "ptm_hypertension_followed"),
               ("ptm_diabetes", "ptm_glucose_checked", "ptm_diabetes_followed"))
-# The SPM's balita service (`ilp_contracts.spm`), counted once a year in the month and
-# place of the visit that completed it: (served flag: (the age's flag, {flag: days of the
-# year with it})).
-YEAR_STANDARDS = {"balita_spm_served": ("anak_balita_screened", {
-    f"balita_{service}": days for service, days in spm.BALITA_SERVICES.items()})}
+# The SPM's balita service (`ilp_contracts.spm`): counted once a year, in the month and
+# place of the visit that completed it (`projection.firsts`), from what each visit gave
+# towards it (`services_of`, kept with the visit, not counted on its own).
+BALITA_SERVED = "balita_spm_served"
 FLAGS = frozenset({
     *(f"{stage}_screened" for stage in STAGES), "balita_weighed", "balita_naik",
-    "balita_tidak_naik", "balita_nt", "balita_idl", "balita_measured",
-    "balita_development_checked", "anak_balita_screened", *YEAR_STANDARDS,
-    "remaja_screened", "ibu_hamil_k1",
+    "balita_tidak_naik", "balita_nt", "balita_idl", BALITA_SERVED, "remaja_screened",
+    "ibu_hamil_k1",
     "ibu_hamil_k6", "ptm_screened", "pendidikan_dasar_screened", "usia_produktif_screened",
     "ptm_hypertension_served", "ptm_diabetes_served", *(p.flag for p in PREVALENCES),
     *(p.tested for p in PREVALENCES), *(followed for _, _, followed in FOLLOW_UPS),
@@ -169,13 +167,12 @@ def flags_for(stage: str, finding_codes: Iterable[str],
               measured: Mapping[str, float] | Iterable[str] = (),
               age_months: int | None = None,
               checks: Mapping[str, bool] | None = None, sex: str | None = None,
-              doses: Iterable[str] = (), kpsp: str | None = None) -> frozenset[str]:
+              doses: Iterable[str] = ()) -> frozenset[str]:
     """What one screening says about a person for the month (indicator building blocks);
     `measured`: the measurements it took (with the z-scores read from them), with their
     values where a count is read from them (iron tablets given); `checks`: the
     yes/no checks it made and what they found, None where that is not known (a screening
-    from before they were carried); `doses`: the immunisations given; `kpsp`: the
-    development check's result, if one was made."""
+    from before they were carried); `doses`: the immunisations given."""
     codes = set(finding_codes)
     taken = set(measured)
     flags = {f"{stage}_screened"}
@@ -184,11 +181,8 @@ def flags_for(stage: str, finding_codes: Iterable[str],
         if "tb_symptoms" in checks:
             flags.add("tb_symptoms_checked")
     if stage == "balita":
-        # weighed (D is ditimbang: not a visit for LiLA or a dose alone), measured, her
-        # development checked, a capsule of its age
-        flags |= {f"balita_{s}" for s in spm.balita_services(taken, kpsp, checks, age_months)}
-        if spm.anak_balita(age_months):
-            flags.add("anak_balita_screened")
+        if "weight_kg" in taken:  # D is ditimbang: not a visit for LiLA or a dose alone
+            flags.add("balita_weighed")
         flags |= _among_tested(BALITA_PREVALENCES, codes, taken)
         # N and T exist only for a child also weighed last month; together they are the
         # denominator of N/D as the KMS reads it.
@@ -205,6 +199,8 @@ def flags_for(stage: str, finding_codes: Iterable[str],
                 flags.add("bayi_asi_eksklusif")
         if age_months is not None and vitamin_a.eligible(age_months):  # the capsule's age
             flags.add("balita_vitamin_a_age")
+            if checks and checks.get("vitamin_a"):
+                flags.add("balita_vitamin_a")
         if codes & PMT_FOR_BALITA:  # (gizi buruk: its tata laksana, not PMT)
             flags.add("balita_pmt_needed")
             if checks and checks.get("supplementary_food"):
@@ -238,6 +234,17 @@ def flags_for(stage: str, finding_codes: Iterable[str],
     if stage == "lansia":
         flags |= LANSIA_DEPENDENCE.flags(codes, taken)
     return frozenset(flags)
+
+
+def services_of(stage: str, measured: Collection[str], kpsp: str | None,
+                checks: Mapping[str, bool] | None, age_months: int) -> dict[str, Any]:
+    """What a balita's visit gave towards the SPM's balita service – its services, and
+    whether she was of the service's age –, kept with the visit for `projection.firsts`."""
+    if stage != "balita":
+        return {}
+    services = spm.balita_services(measured, kpsp, checks, age_months)
+    return {**({"services": sorted(services)} if services else {}),
+            **({"aged": True} if spm.anak_balita(age_months) else {})}
 
 
 def birth_flags(place: str | None, birth_weight_g: int | None,

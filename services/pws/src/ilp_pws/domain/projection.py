@@ -21,10 +21,12 @@ from typing import Any
 
 from ilp_contracts import spm
 
-from .indicators import (FOLLOW_UPS, OF_ANY_VISIT, POSTNATAL_VISITED, PROGRAMME_VISITS, YEAR,
-                         YEAR_STANDARDS, flag_delta)
+from .indicators import (BALITA_SERVED, FOLLOW_UPS, OF_ANY_VISIT, POSTNATAL_VISITED,
+                         PROGRAMME_VISITS, YEAR, flag_delta)
 
-Entry = Mapping[str, Any]  # {"order", "version", "desa_code", "posyandu_id", "flags"}
+# {"order", "version", "desa_code", "posyandu_id", "flags"} and, a balita's, what it gave
+# towards the SPM's service ("services", "aged")
+Entry = Mapping[str, Any]
 Unit = tuple[str, str]  # (desa code, posyandu id): counted in both, the posyandu below
 Effective = tuple[Unit, frozenset[str]] | None
 # A void is final: no version of that screening may count again, whatever arrives late.
@@ -56,28 +58,31 @@ def firsts(months: Mapping[str, Mapping[str, Entry]]) -> dict[str, tuple[Unit, s
     (earliest active screening with it; the id breaks ties as in `effective`)."""
     live = sorted(((e["order"], period, e) for period, entries in months.items()
                    for e in entries.values() if not e.get("gone")), key=lambda x: x[0])
-    first: dict[str, tuple[Unit, str]] = {}
+    where: dict[str, tuple[Unit, str]] = {}  # each flag's first (a person's year: ~12 × 15)
     for _, period, entry in live:
+        at = (_unit(entry), period)
         for flag in entry["flags"]:
-            first.setdefault(YEAR + flag, (_unit(entry), period))
+            if flag not in where:
+                where[flag] = at
+    first = {YEAR + flag: at for flag, at in where.items()}
     for found, recheck, followed in FOLLOW_UPS:  # the first re-check after the finding's month
         if (start := first.get(YEAR + found)) is not None:
             later = (x for x in live if x[1] > start[1] and recheck in x[2]["flags"])
             if (hit := next(later, None)) is not None:
                 first[YEAR + followed] = (_unit(hit[2]), hit[1])
-    for served, (aged, needs) in YEAR_STANDARDS.items():
-        if (met := _standard_met(live, aged, needs)) is not None:
-            first[YEAR + served] = met
+    if (served := _balita_served(live)) is not None:
+        first[YEAR + BALITA_SERVED] = served
     return first
 
 
-def _standard_met(live: list[tuple[Any, str, Entry]], aged: str, needs: Mapping[str, int]
-                  ) -> tuple[Unit, str] | None:
-    """Where and in which month a year's services first reached their standard."""
-    if not any(aged in entry["flags"] for _, _, entry in live):
-        return None  # (most persons: not of the age at all)
-    done = spm.completed_at([(order[0], entry["flags"], aged in entry["flags"])
-                             for order, _, entry in live], needs)
+def _balita_served(live: list[tuple[Any, str, Entry]]) -> tuple[Unit, str] | None:
+    """Where and in which month a child's year of visits reached the SPM's balita
+    service (`indicators.services_of`)."""
+    if len(live) < max(spm.BALITA_SERVICES.values()) or \
+            not any(entry.get("aged") for _, _, entry in live):
+        return None  # (most years: too few visits yet, or none of its age)
+    done = spm.completed_at([(order[0], entry.get("services", ()), bool(entry.get("aged")))
+                             for order, _, entry in live], spm.BALITA_SERVICES)
     if done is None:
         return None
     _order, period, entry = live[done]
