@@ -50,6 +50,8 @@ PUSTU_COLUMNS = ("pustu", "nama_pustu")
 # A facility or worker list's pustu and puskesmas columns: the facility's parent, or the
 # worker's workplace – the first the row gives that is not the row itself.
 PUSTU, PUSKESMAS = "pustu_of_row", "puskesmas_of_row"
+
+
 def _or_kelurahan(word: str) -> tuple[str, ...]:
     """A desa's column as lists head it: "Desa", "Desa/Kelurahan", "Kelurahan/Desa"."""
     return word, f"{word}/kelurahan", f"kelurahan/{word}"
