@@ -131,6 +131,14 @@ def test_a_groups_label_completes_the_names_under_it() -> None:
     rows = csv_rows(text, lambda name: aliases.get(name, name), known)
     assert list(rows) == [{"name": "Bima", "birth_date": "10/11/2025",
                            "screened_on": "05/11/2026", "weight_kg": "8,9"}]
+    # a group nothing knows names its columns all the same: "Status Gizi" over Jan | Feb
+    # is status_gizi_jan and status_gizi_feb for the reader to refuse or read past, not
+    # two columns "jan" and "feb" nobody could find in the sheet
+    rows = csv_rows("Nama;Tanggal;;Status Gizi;\n;Lahir;Periksa;Jan;Feb\n"
+                    "Bima;10/11/2025;05/11/2026;baik;baik\n",
+                    lambda name: aliases.get(name, name), known)
+    assert list(rows)[0].keys() == {"name", "birth_date", "screened_on", "status_gizi_jan",
+                                    "status_gizi_feb"}
 
 
 @pytest.mark.parametrize(("header", "name"), [

@@ -102,6 +102,9 @@ def test_a_months_development_check_and_length_go_with_its_weighing(workbook) ->
     assert found == [(1, 7.0, None, None), (2, 7.3, 68.5, "sesuai"), (8, 8.0, 71.0, None),
                      (10, None, None, "meragukan")]
     assert columns_not_read(text) == []
+    sheet["Register"][1][-4] = ("Status Perkembangan", 1, 2)  # as some registers head it
+    assert [s.measurements.kpsp for _l, s, _p in visits(spreadsheet_text(workbook(**sheet)))
+            ] == [None, "sesuai", None, "meragukan"]
     sheet["Register"][3][-3] = "baik"
     [*_visits, (_line, refused, problems)] = visits(spreadsheet_text(workbook(**sheet)))
     assert refused is None and [(p["loc"], p["type"]) for p in problems] == [

@@ -334,7 +334,9 @@ def _sub_header(top: list[str], below: list[str], column: Names, known: Collecti
             # ("Vitamin A" over Feb | Agu, "Nifas" over KF1 | KF2): the name alone ("Feb")
             # would be unknown
             with_group = grouped in known or grouped not in ("", together)
-            name = grouped if with_group else alone
+            # neither known: named with its group ("Status Perkembangan" over Feb), as the
+            # sheet's reader will look for it, not as a bare "Feb"
+            name = grouped if with_group or alone not in known else alone
             sub_header = sub_header or with_group or name in known
         names.append(name)
     return names if sub_header else None

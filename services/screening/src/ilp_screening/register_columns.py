@@ -64,7 +64,7 @@ ALIASES = {
     "tb": "height_cm", "pb": "height_cm", "tinggi_badan": "height_cm",
     # the development check (SDIDTK's KPSP, or the Buku KIA's checklist)
     **dict.fromkeys(("perkembangan", "hasil_kpsp", "pemantauan_perkembangan",
-                     "deteksi_perkembangan", "sdidtk"), "kpsp"),
+                     "deteksi_perkembangan", "status_perkembangan", "sdidtk"), "kpsp"),
     "panjang_badan": "height_cm", "lila": "muac_cm", "lingkar_kepala": "head_circumference_cm",
     "lingkar_perut": "waist_cm", "sistolik": "systolic", "diastolik": "diastolic",
     "gds": "glucose_random", "gdp": "glucose_fasting", "usia_kehamilan": "gestational_weeks",
