@@ -507,12 +507,19 @@ async def test_a_sasaran_of_anak_balita_the_spms_balita_service(store) -> None:
     report = await load_sheet(store, "DATA SASARAN 2026\nKode Desa;Balita 12-59 Bln\n"
                                      "33.73.04.1002;410\n", "33.73")
     assert (report.rejected, report.columns_not_read) == ([], [])
+    # the range in brackets says which balita: not read past as a unit is (it was the
+    # balita's sasaran, D/S's denominator, with the bayi missing from it)
+    report = await load_sheet(store, "DATA SASARAN 2026\nKode Desa;Balita (0-59 bln);"
+                                     "Balita (12 - 59 Bln)\n33.73.04.1001;520;415\n", "33.73")
+    assert (report.rejected, report.columns_not_read) == ([], [])
+    assert {t["group"]: t["count"] for t in await store.find("targets", Query.of(
+        area_code="33.73.04.1001"))} == {"balita": 520, "anak_balita": 415, "bayi": 96}
     listed = await load(store, "kode_desa,tahun,kelompok,jumlah\n"
                                "33.73.04.1002,2026,Anak Balita,388\n")
     assert (listed.rejected, listed.created_or_updated) == ([], 1)
     assert sorted((t["area_code"], t["group"], t["count"]) for t in await store.find(
-        "targets")) == [("33.73.04.1001", "anak_balita", 390), ("33.73.04.1001", "bayi", 96),
-                        ("33.73.04.1002", "anak_balita", 388)]
+        "targets")) == [("33.73.04.1001", "anak_balita", 415), ("33.73.04.1001", "balita", 520),
+                        ("33.73.04.1001", "bayi", 96), ("33.73.04.1002", "anak_balita", 388)]
 
 
 async def test_a_list_naming_its_desa_and_kecamatan_by_name(store) -> None:

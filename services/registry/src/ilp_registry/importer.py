@@ -137,10 +137,22 @@ COLUMNS = frozenset({*(name for model in MODELS.values() for name in model.model
                      *NAMED, *KAMPUNG_COLUMNS, *PUSKESMAS_COLUMNS, *PUSTU_COLUMNS})
 
 
+# A Data Sasaran's "Balita (12-59 bln)" is the anak balita: the range in its brackets –
+# read past elsewhere, as a unit is – says so.
+_ANAK_BALITA = re.compile(r"(?<!anak )\bbalita\s*\(\s*12\s*[-–]\s*59\b[^)]*\)",
+                          re.IGNORECASE)
+
+
+def _headed(text: str) -> str:
+    """A sheet with its headers as the columns they are (`_ANAK_BALITA`)."""
+    return _ANAK_BALITA.sub("Anak Balita", text)
+
+
 def rows_from_csv(text: str, year: int | None = None, file_name: str = ""
                   ) -> tuple[list[str], list[Row]]:
     """The rows of a sheet; a list of sasaran without a Tahun column is of the `year`
     given, else of the year its title names, else of the one its `file_name` does."""
+    text = _headed(text)
     reader = csv_rows(text, _column, HEADERS)
     written = list(reader.fieldnames or [])
     named = _named_by_context(written)
@@ -238,7 +250,7 @@ _NOT_AN_AREA_LIST = frozenset({"type", "parent_facility_id", "working_area", "ro
 
 def written_columns_of(text: str) -> dict[str, str]:
     """Each field's column as the sheet writes it ("Kode Wilayah", "Jenis")."""
-    written = written_columns(text, _column, HEADERS)
+    written = written_columns(_headed(text), _column, HEADERS)
     named = _named_by_context(list(written))
     said = {named.get(field, field): name for field, name in written.items()}
     if places := [said.pop(field) for field in (PUSTU, PUSKESMAS) if field in said]:
