@@ -36,6 +36,36 @@ async def test_every_sample_screening_is_one_the_intake_takes(tmp_path, seed: in
     assert today - timedelta(days=100) < date.fromisoformat(str(body["screened_on"]))
 
 
+async def test_a_year_of_samples_the_intake_takes_and_the_spms_balita_service_reached(
+        tmp_path) -> None:
+    """`--months 12`, the CLI's most: a child born nearly five years before the year began
+    turns five in it (the WHO tables end there – it crashed), and a year of weighings,
+    lengths, KPSP at the SDIDTK ages and capsules reaches the SPM's balita service for
+    many children, not all."""
+    from ilp_screening.domain.registers import balita
+
+    places = [Place(f"psy-{n}", f"33.73.0{n % 4 + 1}.100{n % 7}") for n in range(10)]
+    store = SqliteStore(tmp_path / "screening.db", SPEC.collections)
+    await store.open()
+    today, stored, refused = date(2026, 12, 4), [], []
+    async with store.transaction() as tx:
+        for place in places:
+            await tx.put("posyandu", place.id, {"id": place.id, "area_code": place.area_code,
+                                                "rw": None, "active": True})
+        for n, body in enumerate(sample_screenings(places, today, months=12)):
+            try:
+                screening, _ = await intake.record(
+                    tx, ScreeningSubmission.model_validate(body), f"k-{n}", "key")
+                stored.append(screening)
+            except InvalidInput as exc:
+                refused.append(str(exc))
+    await store.close()
+    assert refused == [], refused[:3]
+    children = balita([s for s in stored if s["stage"] == "balita"], today)
+    served = sum(child["spm_balita"]["served"] for child in children)
+    assert 0.2 * len(children) < served < 0.8 * len(children), (served, len(children))
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 async def test_every_sample_birth_is_one_the_intake_takes(tmp_path, seed: int) -> None:
     """A birth a month at each posyandu, in that month and not after today; most at a

@@ -43,11 +43,14 @@ def _from_z(row: dict[str, float], z: float) -> float:
 
 def growth(sex: str, age_days: int, haz: float, whz: float) -> dict[str, float | bool] | None:
     """A child's length/height and weight at these z-scores; None when the weight-for-age
-    that follows is beyond WHO's plausibility limits (the intake would refuse it)."""
+    that follows is beyond WHO's plausibility limits (the intake would refuse it), or she
+    is past the WHO tables' age – five, in a sample of many months."""
     lying = age_days < LYING_UNTIL_DAYS
     table = _load_table("day_wfl.json" if lying else "day_wfh.json")[sex]
     limits = (45.0, 110.0) if lying else (65.0, 120.0)
-    height = round(_from_z(_load_table("day_lhfa.json")[sex][age_days], haz), 1)
+    if (for_age := _load_table("day_lhfa.json")[sex].get(age_days)) is None:
+        return None
+    height = round(_from_z(for_age, haz), 1)
     weight = round(_from_z(table[round(min(max(height, limits[0]), limits[1]), 1)], whz), 1)
     z = balita_zscores(sex, age_days, weight, height, lying)
     scores = {"waz": z.waz, "haz": z.haz, "whz": z.whz}
