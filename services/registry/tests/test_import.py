@@ -597,6 +597,16 @@ async def test_a_list_gives_each_facilitys_and_workers_own_code(store) -> None:
     assert placed.rejected == []
     [teratai] = [f for f in await store.find("facilities") if f["name"] == "Posyandu Teratai"]
     assert teratai["area_code"] == "33.73.04.1002"
+    # a Dinkes's "faskes" words: Kode/Nama/Jenis Faskes, its Puskesmas Induk by name (the
+    # list was refused whole: "cannot tell what the columns … describe")
+    faskes = await sheet("No;Kode Faskes;Nama Faskes;Jenis Faskes;Kelurahan/Desa;"
+                         "Puskesmas Induk\n1;;Pos ILP Kenari;Posyandu;Blotongan;"
+                         "Puskesmas Sidorejo\n")
+    assert (faskes.rejected, faskes.columns_not_read) == ([], [])
+    [kenari] = [f for f in await store.find("facilities") if f["name"] == "Pos ILP Kenari"]
+    assert (kenari["area_code"], kenari["parent_facility_id"]) == ("33.73.04.1001", "PKM-SDR")
+    staff = await sheet("Nama Petugas;Jabatan;Nama Faskes\nNurlela;Kader;Pos ILP Kenari\n")
+    assert (staff.rejected, staff.columns_not_read) == ([], [])
 
 
 async def test_a_province_names_its_desa_and_kecamatan_in_its_own_words(store) -> None:

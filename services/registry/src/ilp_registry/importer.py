@@ -45,7 +45,7 @@ DUSUN = "dusun"  # a posyandu's dusun, kept as its RW's label
 # Papua's desa, but a hamlet within one in Java: which, the list's other columns say.
 KAMPUNG = "kampung"
 KAMPUNG_COLUMNS = (KAMPUNG, "nama_kampung", "kampung/kelurahan", "nama_kampung/kelurahan")
-PUSKESMAS_COLUMNS = ("puskesmas", "nama_puskesmas")  # what it is, the list says
+PUSKESMAS_COLUMNS = ("puskesmas", "nama_puskesmas", "puskesmas_induk")  # the list says which
 PUSTU_COLUMNS = ("pustu", "nama_pustu")
 # A facility or worker list's pustu and puskesmas columns: the facility's parent, or the
 # worker's workplace – the first the row gives that is not the row itself.
@@ -57,10 +57,15 @@ def _or_kelurahan(word: str) -> tuple[str, ...]:
     return word, f"{word}/kelurahan", f"kelurahan/{word}"
 
 
+# A facility as lists name it: fasilitas (kesehatan), faskes, fasyankes.
+FACILITY_WORDS = ("fasilitas", "faskes", "fasyankes")
+
+
 # Headers of the wilayah lists in circulation (Kemendagri's `kode`/`nama`), and of the
 # facility, worker and sasaran lists a Dinkes keeps in Indonesian.
 ALIASES = {"kode": "code", "kode_wilayah": "code", "nama": "name", "nama_wilayah": "name",
-           **dict.fromkeys(("jenis", "jenis_fasilitas", "tipe"), "type"),
+           **dict.fromkeys(("jenis", "tipe", *(f"{what}_{facility}" for what in ("jenis", "tipe")
+                                                for facility in FACILITY_WORDS)), "type"),
            **{f"kode_{word}": "area_code" for word in (*DESA_WORDS, *KECAMATAN_WORDS)},
            **{f"kode_{written}": "area_code" for word in DESA_WORDS
               for written in _or_kelurahan(word)},
@@ -241,7 +246,10 @@ def _targets_by_group(header: list[str], rows: list[Row]) -> tuple[list[str], li
 
 # A facility's code as lists write it: the row's own in a list of facilities, the workplace's
 # in a list of workers.
-FACILITY_CODE_COLUMNS = frozenset({"kode_fasilitas", "kode_faskes", "id_fasilitas"})
+FACILITY_CODE_COLUMNS = frozenset({*(f"kode_{word}" for word in FACILITY_WORDS),
+                                   "id_fasilitas"})
+# A facility's name: the row's own in a list of facilities, the workplace in one of workers.
+FACILITY_NAME_COLUMNS = frozenset(f"nama_{word}" for word in FACILITY_WORDS)
 # Columns only a list of facilities, workers or targets has: beside one of them, "Kode
 # (wilayah)" is where the row lies, not the code of a wilayah the row is.
 _NOT_AN_AREA_LIST = frozenset({"type", "parent_facility_id", "working_area", "rollout_status",
@@ -269,7 +277,7 @@ def in_the_sheets_words(rejected: list[dict[str, Any]], written: dict[str, str]
 
 def _named_by_context(header: list[str]) -> dict[str, str]:
     """Columns read by what the others say the list is: `code` as `area_code` in a list
-    that is not of wilayah; "Nama Fasilitas" as the facility's own name in a list of
+    that is not of wilayah; "Nama Fasilitas" (Faskes) as the facility's own name in a list of
     facilities, where a worker list has the worker's "Nama" beside it; "Tanggal" beside
     "Status ILP" as the day of that stage; "Kampung" as the desa (Papua's) where no other
     column names it, else as the posyandu's hamlet (Java's "Kp. Cibodas" in a desa);
@@ -289,8 +297,8 @@ def _named_by_context(header: list[str]) -> dict[str, str]:
         named["code"] = "area_code"
     for code in FACILITY_CODE_COLUMNS & columns:  # the row's own in a list of facilities
         named[code] = "facility_id" if "role" in columns else "id"
-    if "nama_fasilitas" in header:
-        named["nama_fasilitas"] = "facility_id" if "name" in header else "name"
+    for name in FACILITY_NAME_COLUMNS & columns:
+        named[name] = "facility_id" if "name" in header else "name"
     if "rollout_status" in header and "rollout_date" not in header:
         # beside the ILP stage, the day the facility reached it
         named.update((date_, "rollout_date") for date_ in ("tanggal", "tgl") if date_ in header)
