@@ -605,8 +605,12 @@ async def test_a_list_gives_each_facilitys_and_workers_own_code(store) -> None:
     assert (faskes.rejected, faskes.columns_not_read) == ([], [])
     [kenari] = [f for f in await store.find("facilities") if f["name"] == "Pos ILP Kenari"]
     assert (kenari["area_code"], kenari["parent_facility_id"]) == ("33.73.04.1001", "PKM-SDR")
-    staff = await sheet("Nama Petugas;Jabatan;Nama Faskes\nNurlela;Kader;Pos ILP Kenari\n")
+    staff = await sheet("Nama Petugas;Jabatan;Nama Faskes\nNurlela;Kader;Pos ILP Kenari\n"
+                        "Hasnah;Perawat;UPTD Puskesmas Sidorejo\n")  # (the Dinkes's unit)
     assert (staff.rejected, staff.columns_not_read) == ([], [])
+    assert {w["name"]: w["facility_id"] for w in await store.find("workers")
+            if w["name"] in ("Nurlela", "Hasnah")} == {"Nurlela": kenari["id"],
+                                                      "Hasnah": "PKM-SDR"}
 
 
 async def test_a_province_names_its_desa_and_kecamatan_in_its_own_words(store) -> None:

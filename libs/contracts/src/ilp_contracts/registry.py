@@ -43,11 +43,15 @@ def with_derived(counts: Mapping[str, int]) -> dict[str, int]:
             for group, (wider, part) in REST_GROUPS.items()
             if wider in counts and part in counts and counts[wider] >= counts[part]}
     return {**summed, **rest, **counts}
+
+
 LocalUnitKind = Literal["dusun", "rw", "rt"]
 # ILP rollout per puskesmas, in order (DOMAIN.md: sosialisasi → kick-off → launched).
 RolloutStatus = Literal["belum", "sosialisasi", "kick_off", "launched"]
 
-_PLACE_WORD = re.compile(r"^(posyandu|pos)\b\.?\s*(ilp\b\s*)?")
+# "Posyandu ILP Mawar" is Mawar; "UPTD Puskesmas Sidorejo" – the puskesmas as a unit of
+# the Dinkes – is Puskesmas Sidorejo.
+_PLACE_WORD = re.compile(r"^(uptd?\.?\s+)?((posyandu|pos)\b\.?\s*(ilp\b\s*)?)?")
 # NTT's and Maluku's names keep a glottal stop (Oe'ekam, Ta'ebone): written with any
 # apostrophe – a spreadsheet turns ' into ’ – or none at all.
 _APOSTROPHES = re.compile(r"['’‘`´ʼ]")
@@ -60,9 +64,10 @@ def name_key(name: str) -> str:
 
 
 def place_name_key(name: str) -> str:
-    """A posyandu's or pustu's name as a sheet may write it: "Posyandu Mawar 3",
-    "POSYANDU  MAWAR 3", "Posyandu ILP Mawar 3" and "Mawar 3" are one (a pustu keeps
-    its word: "Pustu Blotongan" is not the desa's Posyandu Blotongan)."""
+    """A facility's name as a sheet may write it: "Posyandu Mawar 3", "POSYANDU  MAWAR
+    3", "Posyandu ILP Mawar 3" and "Mawar 3" are one, as are "UPT Puskesmas Sidorejo"
+    and "Puskesmas Sidorejo" (a pustu keeps its word: "Pustu Blotongan" is not the
+    desa's Posyandu Blotongan)."""
     return _PLACE_WORD.sub("", name_key(name))
 
 
