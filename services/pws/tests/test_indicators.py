@@ -582,3 +582,20 @@ def test_the_spms_balita_service_is_of_children_of_12_to_59_months() -> None:
     assert totals["anak_balita"] == 120 and not missing["anak_balita"]
     assert with_derived({"balita": 150, "bayi": 30, "anak_balita": 118})["anak_balita"] == 118
     assert "anak_balita" not in with_derived({"balita": 20, "bayi": 30})  # a typo, not -10
+
+
+def test_the_kf_visits_count_against_the_mothers_after_delivery() -> None:
+    """The PWS KIA's KF against its ibu nifas (a Data Sasaran's Bufas): where none is
+    set, the ibu bersalin – every delivery a mother after it –, else, as before the
+    group was kept, the bayi."""
+    counts = Counter({"year:kf1_visited": 48})
+
+    def kf1(targets: dict[str, int]) -> int | None:
+        totals, _missing = area_targets([{"area_code": "73.06.08.1005", "group": group,
+                                          "count": n} for group, n in targets.items()],
+                                        "73.06.08", ["73.06.08.1005"])
+        return {v.id: v for v in evaluate(counts, totals)}["kunjungan_nifas_kf1"].denominator
+    assert kf1({"bayi": 212}) == 212
+    assert kf1({"bayi": 212, "ibu_bersalin": 230}) == 230
+    assert kf1({"bayi": 212, "ibu_bersalin": 230, "ibu_nifas": 226}) == 226
+    assert kf1({"balita": 1046}) is None

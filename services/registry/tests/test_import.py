@@ -292,7 +292,9 @@ def test_a_sasaran_group_as_a_dinkes_table_names_it() -> None:
 
     for written, group in (("Ibu Hamil", "ibu_hamil"), ("BUMIL", "ibu_hamil"),
                            ("Usia 15+", "usia_15_plus"), ("Lansia", "lansia"),
-                           ("Balita", "balita"), ("ibu_hamil", "ibu_hamil")):
+                           ("Balita", "balita"), ("ibu_hamil", "ibu_hamil"),
+                           ("Bufas", "ibu_nifas"), ("Ibu Nifas", "ibu_nifas"),
+                           ("Bulin", "ibu_bersalin"), ("Anak Balita", "anak_balita")):
         target = TargetIn(area_code="33.73.04.1001", year=2026, group=written, count=10)
         assert target.group == group, written
 

@@ -14,17 +14,19 @@ AreaLevel = Literal["province", "regency", "district", "village"]
 FacilityType = Literal["puskesmas", "pustu", "posyandu"]
 WorkerRole = Literal["kader", "bidan", "perawat", "dokter", "gizi", "sanitarian", "other"]
 # remaja: 10–18 (Permenkes 25/2014); remaja_putri: its girls, the iron tablets' sasaran;
+# ibu_nifas: the PWS KIA's mothers after delivery ("Bufas"), the KF visits' sasaran;
 # the SPM's (Permenkes 4/2019): ibu_bersalin (a Data Sasaran's "Bulin"), anak_balita
 # 12–59 months (the balita without the bayi),
 # usia_pendidikan_dasar 7–15 (grades 1–9), usia_produktif 15–59, and the estimated
 # penderita hipertensi and penderita DM from 15 it gives for its two services.
 TargetGroup = Literal["balita", "bayi", "ibu_hamil", "usia_15_plus", "lansia", "remaja",
-                      "remaja_putri", "ibu_bersalin", "anak_balita", "usia_pendidikan_dasar",
-                      "usia_produktif", "penderita_hipertensi", "penderita_dm"]
+                      "remaja_putri", "ibu_bersalin", "ibu_nifas", "anak_balita",
+                      "usia_pendidikan_dasar", "usia_produktif", "penderita_hipertensi",
+                      "penderita_dm"]
 # Groups a Dinkes may keep or not: a desa without one lacks it only where the Dinkes keeps
 # it for others (the shipped PWS counts the remaja putri's iron tablets among the girls
 # seen; the SPM's are for a Dinkes that reports the SPM from its Data Sasaran).
-OPTIONAL_GROUPS = frozenset({"remaja_putri", "ibu_bersalin", "anak_balita",
+OPTIONAL_GROUPS = frozenset({"remaja_putri", "ibu_bersalin", "ibu_nifas", "anak_balita",
                              "usia_pendidikan_dasar", "usia_produktif", "penderita_hipertensi",
                              "penderita_dm"})
 # A group a Data Sasaran may give only as its parts: 15+ is the SPM's 15–59 and the 60+.
@@ -32,17 +34,22 @@ SUMMED_GROUPS: dict[str, tuple[str, ...]] = {"usia_15_plus": ("usia_produktif", 
 # A group the sasaran give as the rest of a wider one: the anak balita are the balita (0–59
 # months) who are no longer bayi (0–11).
 REST_GROUPS: dict[str, tuple[str, str]] = {"anak_balita": ("balita", "bayi")}
+# A group the sasaran may give as another: the mothers after delivery are those who
+# deliver, else (as before the group was kept) one a baby.
+STANDING_IN: dict[str, tuple[str, ...]] = {"ibu_nifas": ("ibu_bersalin", "bayi")}
 
 
 def with_derived(counts: Mapping[str, int]) -> dict[str, int]:
-    """An area's sasaran by group, with a group its parts sum to, or the rest of a wider
-    group, where it sets none."""
+    """An area's sasaran by group, with a group its parts sum to, the rest of a wider
+    group, or the first group standing in for it, where it sets none."""
     summed = {group: sum(counts[part] for part in parts)
               for group, parts in SUMMED_GROUPS.items() if all(p in counts for p in parts)}
     rest = {group: counts[wider] - counts[part]
             for group, (wider, part) in REST_GROUPS.items()
             if wider in counts and part in counts and counts[wider] >= counts[part]}
-    return {**summed, **rest, **counts}
+    standing = {group: counts[first] for group, others in STANDING_IN.items()
+                if (first := next((g for g in others if g in counts), None)) is not None}
+    return {**summed, **rest, **standing, **counts}
 
 
 LocalUnitKind = Literal["dusun", "rw", "rt"]

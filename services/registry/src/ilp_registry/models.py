@@ -61,6 +61,8 @@ WORDS = {
     "remaja putri": "remaja_putri",
     **dict.fromkeys(("ibu bersalin", "bulin", "sasaran ibu bersalin", "jumlah ibu bersalin"),
                     "ibu_bersalin"),
+    **dict.fromkeys(("ibu nifas", "bufas", "sasaran ibu nifas", "jumlah ibu nifas"),
+                    "ibu_nifas"),
     **dict.fromkeys(("anak balita", *(f"balita {age}" for age in (
         "12-59 bulan", "12–59 bulan", "12-59 bln", "usia 12-59 bulan", "1-4 tahun"))),
                     "anak_balita"),
