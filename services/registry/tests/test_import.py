@@ -679,7 +679,7 @@ async def test_facilities_from_before_an_upgrade_are_announced_again_at_start(st
     services' copies learn what they now keep (the name, the kecamatan)."""
     from ilp_kit.service import Runtime
     from ilp_kit.settings import ServiceSettings
-    from ilp_registry.commands import announce_facilities_after_upgrade
+    from ilp_registry.commands import FACILITIES_ANNOUNCED, announce_facilities_after_upgrade
 
     await load(store, AREAS)
     await load(store, "type,name,area_code\nposyandu,Posyandu Kenanga,33.73.04.1001\n"
@@ -702,6 +702,16 @@ async def test_facilities_from_before_an_upgrade_are_announced_again_at_start(st
     async with store.transaction() as tx:
         await tx.put("facilities", kenanga["id"], kenanga)
     workers = await load(store, "name,role,facility_id\nSri,kader,Kenanga\n")
+    assert workers.rejected == []
+    # a key made by an older rule – "UPTD Puskesmas Sidorejo" kept its UPTD – is made again
+    await load(store, "type,name,area_code\npuskesmas,UPTD Puskesmas Sidorejo,33.73.04\n")
+    [upt] = [f for f in await store.find("facilities") if f["type"] == "puskesmas"]
+    async with store.transaction() as tx:
+        await tx.put("facilities", upt["id"], {**upt, "name_key": "uptd puskesmas sidorejo"})
+        await tx.delete("migrations", FACILITIES_ANNOUNCED)
+    await announce_facilities_after_upgrade(runtime, page=1)
+    workers = await load(store, "name,role,facility_id\nAmir,dokter,UPTD Puskesmas Sidorejo\n"
+                                "Rina,perawat,Puskesmas Sidorejo\n")
     assert workers.rejected == []
 
 

@@ -249,8 +249,9 @@ async def announce_facilities_after_upgrade(rt: Runtime, page: int = 2000) -> No
 
 # Bumped by a release whose services keep more of a facility than the one before, or
 # key its name otherwise (since 2026-12-05, without its apostrophes; then with its desa's
-# name).
-FACILITIES_ANNOUNCED = "facilities_announced_2026_12_05_desa_names"
+# name; then without its UPT/UPTD – a facility registered as "UPTD Puskesmas X" was found
+# by no name at all until its key was made again).
+FACILITIES_ANNOUNCED = "facilities_announced_2026_12_05_upt"
 
 
 def _advance_rollout(facility: Doc, status: RolloutStatus, on: date, field: Field,
