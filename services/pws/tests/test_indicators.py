@@ -584,18 +584,20 @@ def test_the_spms_balita_service_is_of_children_of_12_to_59_months() -> None:
     assert "anak_balita" not in with_derived({"balita": 20, "bayi": 30})  # a typo, not -10
 
 
-def test_the_kf_visits_count_against_the_mothers_after_delivery() -> None:
+def test_the_postnatal_visits_count_against_the_mothers_and_the_newborns() -> None:
     """The PWS KIA's KF against its ibu nifas (a Data Sasaran's Bufas): where none is
     set, the ibu bersalin – every delivery a mother after it –, else, as before the
-    group was kept, the bayi."""
-    counts = Counter({"year:kf1_visited": 48})
-
-    def kf1(targets: dict[str, int]) -> int | None:
+    group was kept, the bayi. The KN – the SPM's newborn service – against the live
+    births (LH), else the bayi."""
+    def denominators(targets: dict[str, int]) -> tuple[int | None, int | None]:
         totals, _missing = area_targets([{"area_code": "73.06.08.1005", "group": group,
                                           "count": n} for group, n in targets.items()],
                                         "73.06.08", ["73.06.08.1005"])
-        return {v.id: v for v in evaluate(counts, totals)}["kunjungan_nifas_kf1"].denominator
-    assert kf1({"bayi": 212}) == 212
-    assert kf1({"bayi": 212, "ibu_bersalin": 230}) == 230
-    assert kf1({"bayi": 212, "ibu_bersalin": 230, "ibu_nifas": 226}) == 226
-    assert kf1({"balita": 1046}) is None
+        values = {v.id: v for v in evaluate(Counter(), totals)}
+        return (values["kunjungan_nifas_kf1"].denominator,
+                values["kunjungan_neonatal_lengkap"].denominator)
+    assert denominators({"bayi": 212}) == (212, 212)
+    assert denominators({"bayi": 212, "ibu_bersalin": 230}) == (230, 212)
+    assert denominators({"bayi": 212, "ibu_bersalin": 230, "ibu_nifas": 226,
+                         "lahir_hidup": 219}) == (226, 219)
+    assert denominators({"balita": 1046}) == (None, None)

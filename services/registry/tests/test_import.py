@@ -294,6 +294,7 @@ def test_a_sasaran_group_as_a_dinkes_table_names_it() -> None:
                            ("Usia 15+", "usia_15_plus"), ("Lansia", "lansia"),
                            ("Balita", "balita"), ("ibu_hamil", "ibu_hamil"),
                            ("Bufas", "ibu_nifas"), ("Ibu Nifas", "ibu_nifas"),
+                           ("Lahir Hidup", "lahir_hidup"), ("LH", "lahir_hidup"),
                            ("Bulin", "ibu_bersalin"), ("Anak Balita", "anak_balita")):
         target = TargetIn(area_code="33.73.04.1001", year=2026, group=written, count=10)
         assert target.group == group, written

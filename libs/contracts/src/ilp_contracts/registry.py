@@ -15,28 +15,30 @@ FacilityType = Literal["puskesmas", "pustu", "posyandu"]
 WorkerRole = Literal["kader", "bidan", "perawat", "dokter", "gizi", "sanitarian", "other"]
 # remaja: 10–18 (Permenkes 25/2014); remaja_putri: its girls, the iron tablets' sasaran;
 # ibu_nifas: the PWS KIA's mothers after delivery ("Bufas"), the KF visits' sasaran;
+# lahir_hidup: the live births ("LH"), the newborns the KN visits and the SPM's are for;
 # the SPM's (Permenkes 4/2019): ibu_bersalin (a Data Sasaran's "Bulin"), anak_balita
 # 12–59 months (the balita without the bayi),
 # usia_pendidikan_dasar 7–15 (grades 1–9), usia_produktif 15–59, and the estimated
 # penderita hipertensi and penderita DM from 15 it gives for its two services.
 TargetGroup = Literal["balita", "bayi", "ibu_hamil", "usia_15_plus", "lansia", "remaja",
-                      "remaja_putri", "ibu_bersalin", "ibu_nifas", "anak_balita",
+                      "remaja_putri", "ibu_bersalin", "ibu_nifas", "lahir_hidup", "anak_balita",
                       "usia_pendidikan_dasar", "usia_produktif", "penderita_hipertensi",
                       "penderita_dm"]
 # Groups a Dinkes may keep or not: a desa without one lacks it only where the Dinkes keeps
 # it for others (the shipped PWS counts the remaja putri's iron tablets among the girls
 # seen; the SPM's are for a Dinkes that reports the SPM from its Data Sasaran).
-OPTIONAL_GROUPS = frozenset({"remaja_putri", "ibu_bersalin", "ibu_nifas", "anak_balita",
-                             "usia_pendidikan_dasar", "usia_produktif", "penderita_hipertensi",
-                             "penderita_dm"})
+OPTIONAL_GROUPS = frozenset({"remaja_putri", "ibu_bersalin", "ibu_nifas", "lahir_hidup",
+                             "anak_balita", "usia_pendidikan_dasar", "usia_produktif",
+                             "penderita_hipertensi", "penderita_dm"})
 # A group a Data Sasaran may give only as its parts: 15+ is the SPM's 15–59 and the 60+.
 SUMMED_GROUPS: dict[str, tuple[str, ...]] = {"usia_15_plus": ("usia_produktif", "lansia")}
 # A group the sasaran give as the rest of a wider one: the anak balita are the balita (0–59
 # months) who are no longer bayi (0–11).
 REST_GROUPS: dict[str, tuple[str, str]] = {"anak_balita": ("balita", "bayi")}
 # A group the sasaran may give as another: the mothers after delivery are those who
-# deliver, else (as before the group was kept) one a baby.
-STANDING_IN: dict[str, tuple[str, ...]] = {"ibu_nifas": ("ibu_bersalin", "bayi")}
+# deliver, else (as before the group was kept) one a baby; the live births, the bayi.
+STANDING_IN: dict[str, tuple[str, ...]] = {"ibu_nifas": ("ibu_bersalin", "bayi"),
+                                           "lahir_hidup": ("bayi",)}
 
 
 def with_derived(counts: Mapping[str, int]) -> dict[str, int]:

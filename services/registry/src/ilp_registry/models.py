@@ -63,6 +63,8 @@ WORDS = {
                     "ibu_bersalin"),
     **dict.fromkeys(("ibu nifas", "bufas", "sasaran ibu nifas", "jumlah ibu nifas"),
                     "ibu_nifas"),
+    **dict.fromkeys(("lahir hidup", "lh", "jumlah lahir hidup", "bayi lahir hidup",
+                     "bayi baru lahir", "bbl"), "lahir_hidup"),
     **dict.fromkeys(("anak balita", *(f"balita {age}" for age in (
         "12-59 bulan", "12–59 bulan", "12-59 bln", "usia 12-59 bulan", "1-4 tahun"))),
                     "anak_balita"),
