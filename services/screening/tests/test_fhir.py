@@ -213,19 +213,23 @@ CHECK_KEYS = ("oedema", "tb_symptoms", "skilas_positive", "vision_problem",
        sdq=st.none() | st.integers(0, 40), puma=st.none() | st.integers(0, 9),
        tablets=st.none() | st.integers(0, 100), tetanus=st.none() | st.integers(0, 5),
        kpsp=st.sampled_from([None, "sesuai", "meragukan", "penyimpangan"]),
+       capsule=st.sampled_from([None, "biru", "merah"]),
        checks=st.dictionaries(st.sampled_from(CHECK_KEYS), st.booleans()))
 def test_scores_kpsp_and_checks_go_out_and_come_back(srq20, adl, sdq, puma, tablets, tetanus,
-                                                     kpsp, checks) -> None:
-    """An adult's SRQ-20 and PUMA, a lansia's ADL, a remaja's SDQ, a balita's KPSP, the
-    iron tablets given, a woman's tetanus status and every yes/no check – negative ones
-    too: a TB symptom screen that found nothing was still made."""
+                                                     kpsp, capsule, checks) -> None:
+    """An adult's SRQ-20 and PUMA, a lansia's ADL, a remaja's SDQ, a balita's KPSP and
+    her vitamin A capsule's colour, the iron tablets given, a woman's tetanus status and
+    every yes/no check – negative ones too: a TB symptom screen that found nothing was
+    still made."""
+    if capsule:  # a capsule given is a capsule given: the check says so
+        checks = {**checks, "vitamin_a": True}
     scores = {k: float(v) for k, v in (("srq20", srq20), ("adl", adl), ("sdq_total", sdq),
                                         ("puma", puma), ("iron_tablets", tablets),
                                         ("tetanus_status", tetanus))
               if v is not None}
     source = screening(weight_kg=60.0, **scores)
     source |= {"checks": checks, "findings": [], "immunizations": [],
-               "submission": {"measurements": {"kpsp": kpsp}}}
+               "submission": {"measurements": {"kpsp": kpsp, "vitamin_a_capsule": capsule}}}
     exported = as_json(screening_bundle(source, CTX)) | {"identifier": {"value": "b-3"}}
     Bundle.model_validate(exported)
     if "smoking" in checks:
@@ -236,7 +240,8 @@ def test_scores_kpsp_and_checks_go_out_and_come_back(srq20, adl, sdq, puma, tabl
             "77176002" if checks["smoking"] else "8392000")
     m = submission_from_bundle(exported)[0].measurements
     assert (m.srq20, m.adl, m.sdq_total, m.puma, m.iron_tablets, m.tetanus_status,
-            m.kpsp) == (srq20, adl, sdq, puma, tablets, tetanus, kpsp)
+            m.kpsp, m.vitamin_a_capsule) == (srq20, adl, sdq, puma, tablets, tetanus, kpsp,
+                                             capsule)
     assert {k: getattr(m, k) for k in CHECK_KEYS if getattr(m, k) is not None} == checks
 
 

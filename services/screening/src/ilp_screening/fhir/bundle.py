@@ -95,6 +95,10 @@ CHECKS = {"oedema": ("oedema-bilateral", "Edema bilateral (pitting)", "exam"),
                                  "procedure")}
 KPSP = ("kpsp", "KPSP (Kuesioner Pra Skrining Perkembangan)")
 ILP_KPSP = "https://ilp-platform.id/fhir/CodeSystem/kpsp-result"
+# The capsule given: its colour is its dose (blue 100,000 IU, red 200,000 IU).
+CAPSULE = ("vitamin-a-capsule-colour", "Warna kapsul vitamin A yang diberikan")
+ILP_CAPSULE = "https://ilp-platform.id/fhir/CodeSystem/vitamin-a-capsule"
+CAPSULE_DOSE = {"biru": "Biru (100.000 IU)", "merah": "Merah (200.000 IU)"}
 SNOMED = "http://snomed.info/sct"
 SMOKING_STATUS = ("72166-2", "Tobacco smoking status")
 SMOKER, NON_SMOKER = ("77176002", "Smoker"), ("8392000", "Non-smoker")
@@ -310,7 +314,8 @@ def _observations(screening: dict[str, Any], patient: str, encounter: str, voide
 
 def _instruments(screening: dict[str, Any], patient: str, encounter: str, voided: bool,
                  org: str) -> list[tuple[str, dict[str, Any]]]:
-    """The scores, the KPSP, smoking and the yes/no checks."""
+    """The scores, the KPSP, the vitamin A capsule's colour, smoking and the yes/no
+    checks."""
     measured, checks = screening.get("measurements", {}), screening.get("checks") or {}
     out = []
 
@@ -323,10 +328,14 @@ def _instruments(screening: dict[str, Any], patient: str, encounter: str, voided
     for key, (code, display, category) in SCORES.items():
         if key in measured:
             observation(code, (code, display), category, {"valueInteger": round(measured[key])})
-    kpsp = (screening.get("submission") or {}).get("measurements", {}).get("kpsp")
-    if kpsp:
+    given = (screening.get("submission") or {}).get("measurements", {})
+    if kpsp := given.get("kpsp"):
         observation(KPSP[0], KPSP, "survey", {"valueCodeableConcept": {
             "coding": [{"system": ILP_KPSP, "code": kpsp}], "text": kpsp}})
+    if capsule := given.get("vitamin_a_capsule"):
+        observation(CAPSULE[0], CAPSULE, "procedure", {"valueCodeableConcept": {
+            "coding": [{"system": ILP_CAPSULE, "code": capsule,
+                        "display": CAPSULE_DOSE[capsule]}], "text": CAPSULE_DOSE[capsule]}})
     if "smoking" in checks:
         status = SMOKER if checks["smoking"] else NON_SMOKER
         observation("smoking", SMOKING_STATUS, "social-history", {"valueCodeableConcept": {

@@ -28,8 +28,10 @@ from .bundle import (
     ADMINISTRATIVE_CODE,
     ANC_VISIT,
     BP_PARTS,
+    CAPSULE,
     CHECKS,
     GESTATIONAL_AGE,
+    ILP_CAPSULE,
     ILP_KPSP,
     LAST_PERIOD,
     ILP_OBSERVATION,
@@ -218,7 +220,8 @@ def _measurements(observations: list[Any], pregnancy: dict[str, Any], problems: 
 
 def _instrument(ilp: str | None, observation: Any, i: int, out: dict[str, Any],
                 problems: list[Problem]) -> None:
-    """A score, the KPSP, smoking or a yes/no check, as the export writes them."""
+    """A score, the KPSP, the capsule's colour, smoking or a yes/no check, as the export
+    writes them."""
     if ilp in SCORE_OF:
         out[SCORE_OF[ilp]] = _given(observation.valueInteger, "valueInteger", _("the score"),
                                     i, problems)
@@ -227,6 +230,8 @@ def _instrument(ilp: str | None, observation: Any, i: int, out: dict[str, Any],
                                     _("what the check found"), i, problems)
     elif ilp == KPSP[0]:
         out["kpsp"] = _coded(observation, ILP_KPSP, i, problems)
+    elif ilp == CAPSULE[0]:
+        out["vitamin_a_capsule"] = _coded(observation, ILP_CAPSULE, i, problems)
     elif ilp is None:  # LOINC's tobacco smoking status
         status = _coded(observation, SNOMED, i, problems)
         if status is not None and status not in SMOKES:
