@@ -903,7 +903,7 @@ async def test_a_reason_shown_over_leaves_the_visit_it_had_joined(rt: Runtime) -
                                                "due_at": "2026-11-09T15:00:00+00:00"}}}
     async with store.transaction() as tx:
         await tx.put("tasks", "t-kek", host)
-        await drop_moot(tx, rt.settings, "eka", "ibu_hamil_tidak_anc", "came")
+        await drop_moot(tx, rt.settings, "eka", ["ibu_hamil_tidak_anc"], "came")
     [task] = await store.find("tasks")
     assert (task["status"], task["also"], task["joined"]) == ("accepted", [], {})
 

@@ -198,8 +198,7 @@ async def _came(tx: Transaction, settings: ServiceSettings, person_id: str, by: 
     watch = await tx.get("household", person_id) if checks else None
     if watch is None:
         return
-    for moot in household_visits_over(watch, checks):
-        await drop_moot(tx, settings, person_id, moot, "came")
+    await drop_moot(tx, settings, person_id, household_visits_over(watch, checks), "came")
     if (state := came(watch, checks, by)) is not None:
         await tx.put("household", person_id, state)
 
@@ -222,9 +221,10 @@ async def _keep_watch(tx: Transaction, settings: ServiceSettings, collection: st
     state = update(before)
     if state is not None:
         await tx.put(collection, event.person_id, {**state, **_whereabouts(event)})
-        for moot in visits_over(collection, before, state):
-            await drop_moot(tx, settings, event.person_id, moot,
-                            "resolved" if moot in NUTRITION_VISITS else "came")
+        moot = visits_over(collection, before, state)
+        for why, reasons in (("resolved", [r for r in moot if r in NUTRITION_VISITS]),
+                             ("came", [r for r in moot if r not in NUTRITION_VISITS])):
+            await drop_moot(tx, settings, event.person_id, reasons, why)
 
 
 async def _forget_watches(tx: Transaction, event: ScreeningVoided) -> None:

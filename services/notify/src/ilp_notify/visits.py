@@ -5,7 +5,7 @@ come through here."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, tzinfo
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -449,21 +449,26 @@ async def _cancel(tx: Transaction, settings: ServiceSettings, task: dict[str, An
     await queue(tx, settings, CANCELLED, task)
 
 
-async def drop_moot(tx: Transaction, settings: ServiceSettings, person_id: str, reason: str,
-                    why: str) -> None:
-    """A round's reason shown over (she came after all): its own visit is cancelled – the
-    reasons that joined it still owed –, or it leaves the visit it had joined."""
-    if task := await _open_for(tx, person_id, reason):
-        await _cancel(tx, settings, task, why)
-        await tx.put("tasks", task["task_id"], task)
-        await _reopen_joined(tx, settings, task)
-        return
-    for status in ("open", "accepted"):
+async def drop_moot(tx: Transaction, settings: ServiceSettings, person_id: str,
+                    reasons: Iterable[str], why: str) -> None:
+    """Reasons shown over (she came after all; the child's problems found no more): each
+    one's own visit is cancelled – the reasons that joined it still owed –, or it leaves
+    the visit it had joined (her open visits looked through once for all of them)."""
+    joined = set()
+    for reason in reasons:
+        if task := await _open_for(tx, person_id, reason):
+            await _cancel(tx, settings, task, why)
+            await tx.put("tasks", task["task_id"], task)
+            await _reopen_joined(tx, settings, task)
+        else:
+            joined.add(reason)
+    for status in ("open", "accepted") if joined else ():
         for task in await tx.find("tasks", Query.of(person_id=person_id, status=status,
                                                     limit=20)):
-            if reason in task.get("also", ()):
-                task["also"] = [other for other in task["also"] if other != reason]
-                task.get("joined", {}).pop(reason, None)
+            if gone := joined.intersection(task.get("also", ())):
+                task["also"] = [other for other in task["also"] if other not in gone]
+                for reason in gone:
+                    task.get("joined", {}).pop(reason, None)
                 await tx.put("tasks", task["task_id"], task)
 
 
