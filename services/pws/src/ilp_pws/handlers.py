@@ -192,8 +192,9 @@ class Projector:
     async def _announce_target_change(self, tx: Transaction, event: TargetSet,
                                       before: Counter[str], after: Counter[str]) -> None:
         """A desa's sasaran is the denominator of its indicators: announce the colours the
-        new figure changes (its group's, and a 15+ it completes), month by month of that
-        year."""
+        new figure changes – its group's, and those derived from it (a 15+ it completes,
+        the anak balita, the ibu nifas or live births it stands in for) –, month by month
+        of that year."""
         changed = {group for group in before.keys() | after.keys()
                    if before.get(group) != after.get(group)}
         touched = [i for i in self.catalogue

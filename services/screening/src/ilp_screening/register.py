@@ -49,11 +49,10 @@ from .domain.registers import TERM_DAYS
 from .register_columns import (AGE, AGE_YEARS, BIRTH_ORDER, BLOOD_PRESSURE, BREASTFED, CAPSULE,
                                CONTACT, DATES, DESA_NAME, DOSE, DUE_DATE, DUSUN, FLAGS, IRON,
                                IRON_BATCH_TABLETS, KNOWN_COLUMNS, KNOWN_CONDITIONS,
-                               LAST_PERIOD, MONTHLY,
-                               MONTHLY_FIELDS, MOTHER_NAME, NCD_HISTORY,
-                               NOT_READ, NUMBERS, PERSON, POSYANDU_NAME, PREGNANCY,
-                               REGISTER_NUMBER, RT_RW, TETANUS, VISIT_NUMBER, column,
-                               contact_column, iron_column, monthly, tetanus_column)
+                               LAST_PERIOD, MONTHLY, MONTHLY_FIELDS, MOTHER_NAME,
+                               NCD_HISTORY, NOT_READ, NUMBERS, PERSON, POSYANDU_NAME,
+                               PREGNANCY, REGISTER_NUMBER, RT_RW, TETANUS, VISIT_NUMBER,
+                               column, contact_column, iron_column, monthly, tetanus_column)
 
 # How the length was taken, as a register writes it: lying down (under two) or standing.
 _LYING = {"telentang": True, "terlentang": True, "berbaring": True, "baring": True,

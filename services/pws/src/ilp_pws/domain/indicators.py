@@ -137,7 +137,8 @@ BALITA_SERVED = "balita_spm_served"
 FLAGS = frozenset({
     *(f"{stage}_screened" for stage in STAGES), "balita_weighed", "balita_naik",
     "balita_tidak_naik", "balita_nt", "balita_idl", BALITA_SERVED, "remaja_screened",
-    "ibu_hamil_k1", "ibu_hamil_k6", "ptm_screened", "pendidikan_dasar_screened", "usia_produktif_screened",
+    "ibu_hamil_k1", "ibu_hamil_k6", "ptm_screened", "pendidikan_dasar_screened",
+    "usia_produktif_screened",
     "ptm_hypertension_served", "ptm_diabetes_served", *(p.flag for p in PREVALENCES),
     *(p.tested for p in PREVALENCES), *(followed for _, _, followed in FOLLOW_UPS),
     "checks_known", "tb_symptoms_checked", "balita_vitamin_a", "balita_vitamin_a_age",
